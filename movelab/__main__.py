@@ -1,0 +1,5 @@
+import sys
+
+from movelab.cli import main
+
+sys.exit(main())

@@ -1,0 +1,123 @@
+"""The ``movelab`` command: a thin layer over the library.
+
+Every deliberate error (:class:`movelab.errors.MovelabError`) becomes one line on stderr and a non-zero
+exit code; warnings become ``movelab: warning: ...`` lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+from typing import Sequence
+
+from movelab.errors import ConfigError, MovelabError
+
+__all__ = ["main"]
+
+
+def _person(text: str) -> int | tuple[float, float]:
+    """``--person 1`` (index in the automatic ranking) or ``--person 320,240`` (a point, pixels)."""
+    try:
+        if "," in text:
+            x, y = (float(v) for v in text.split(","))
+            return (x, y)
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an index like 1 or a point like 320,240, got {text!r}"
+        ) from None
+
+
+def _add_extract_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("video", help="video file, or a webcam index such as 0")
+    parser.add_argument("--out", required=True, type=Path, help="output folder")
+    parser.add_argument("--model", help="a pose .task bundle (lite, full or heavy); default: the full model")
+    parser.add_argument("--person", type=_person, help="which person is the client: index or x,y point")
+    parser.add_argument("--num-poses", type=int, default=2, help="people the model looks for (default 2)")
+    parser.add_argument("--no-outline", action="store_true", help="skip the person-mask outline features")
+    parser.add_argument("--max-frames", type=int, help="stop after this many frames")
+    parser.add_argument("--no-cache", action="store_true", help="always run the model, ignore the cache")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    from movelab import __version__
+
+    parser = argparse.ArgumentParser(prog="movelab", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"movelab {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    extract = sub.add_parser("extract", help="video -> landmarks file and summary.json")
+    _add_extract_options(extract)
+    sub.add_parser("models", help="install or locate the pose model", add_help=False)
+    sub.add_parser("synth", help="render a mannequin clip with known angles", add_help=False)
+    return parser
+
+
+def _extract_config(args: argparse.Namespace):
+    from movelab.config import ExtractConfig
+
+    if args.num_poses < 1:
+        raise ConfigError(f"--num-poses must be at least 1, got {args.num_poses}")
+    return ExtractConfig(
+        model=args.model,
+        num_poses=args.num_poses,
+        person=args.person,
+        outline=not args.no_outline,
+        max_frames=args.max_frames,
+    )
+
+
+def _source(text: str) -> str | int:
+    return int(text) if text.isdigit() and not Path(text).exists() else text
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from movelab import landmarks
+    from movelab.extract import extract, summarise
+    from movelab.io.outputs import write_json, write_outputs
+
+    ds = extract(_source(args.video), config=_extract_config(args), use_cache=not args.no_cache,
+                 progress=not args.quiet)
+    summary = summarise(ds)
+    files = write_outputs(args.out, {
+        "landmarks.nc": lambda p: landmarks.save(ds, p),
+        "summary.json": lambda p: write_json(summary, p),
+    })
+    if not args.quiet:
+        rate = summary["pose"]["detection_rate"]
+        print(f"movelab: client found in {rate:.1%} of {summary['video']['frames']} frames; "
+              f"wrote {', '.join(str(f) for f in files)}", file=sys.stderr)
+    return 0
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"movelab: warning: {message}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``movelab`` console script; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    warnings.showwarning = _show_warning
+    try:
+        if argv and argv[0] == "models":
+            from movelab.models import cli_models
+
+            return cli_models(argv[1:])
+        if argv and argv[0] == "synth":
+            from movelab.synth.cli import cli_synth
+
+            return cli_synth(argv[1:])
+        args = _build_parser().parse_args(argv)
+        return {"extract": cmd_extract}[args.command](args)
+    except MovelabError as err:
+        print(f"movelab: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("movelab: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,172 @@
+"""A thin wrapper over MediaPipe's ``PoseLandmarker`` in VIDEO mode.
+
+It turns one RGB frame and its real timestamp into a list of :class:`Candidate` poses as plain numpy
+arrays, so that nothing downstream touches MediaPipe types.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+__all__ = ["Candidate", "PoseModel"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One person the model found in one frame.
+
+    Attributes
+    ----------
+    norm
+        ``(33, 3)`` normalised image coordinates (x, y in [0, 1] of the picture, z relative depth).
+    world_m
+        ``(33, 3)`` world coordinates in metres, origin between the hips.
+    visibility, presence
+        ``(33,)`` MediaPipe's per-landmark scores.
+    mask
+        ``(H, W)`` float32 person mask in [0, 1], or ``None`` when masks are off.
+    """
+
+    norm: np.ndarray
+    world_m: np.ndarray
+    visibility: np.ndarray
+    presence: np.ndarray
+    mask: np.ndarray | None = None
+
+    def pixels(self, width_px: int, height_px: int) -> np.ndarray:
+        """``(33, 2)`` positions in pixels of the picture."""
+        return self.norm[:, :2] * np.array([width_px, height_px], dtype=np.float64)
+
+    def bbox_norm(self) -> np.ndarray:
+        """``[x0, y0, x1, y1]`` box of the landmarks, normalised."""
+        xy = self.norm[:, :2]
+        return np.concatenate([xy.min(axis=0), xy.max(axis=0)])
+
+
+class PoseModel:
+    """MediaPipe ``PoseLandmarker`` in VIDEO mode, fed with real timestamps.
+
+    Parameters
+    ----------
+    model_path
+        A ``.task`` bundle (see :mod:`movelab.models`).
+    num_poses
+        Most people returned per frame.
+    output_masks
+        Also return each person's segmentation mask.
+    min_pose_detection_confidence, min_pose_presence_confidence, min_tracking_confidence
+        MediaPipe's thresholds.
+
+    Notes
+    -----
+    VIDEO mode requires strictly increasing integer millisecond timestamps. Frame times from the
+    container are rounded to the millisecond; two frames closer than 1 ms (possible at > 500 fps or
+    with broken timestamps) are given the previous stamp + 1 ms so the model never refuses a frame.
+    """
+
+    def __init__(
+        self,
+        model_path: str | Path,
+        *,
+        num_poses: int = 2,
+        output_masks: bool = True,
+        min_pose_detection_confidence: float = 0.5,
+        min_pose_presence_confidence: float = 0.5,
+        min_tracking_confidence: float = 0.5,
+    ) -> None:
+        os.environ.setdefault("GLOG_minloglevel", "2")
+        from mediapipe.tasks.python.core.base_options import BaseOptions
+        from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions
+        from mediapipe.tasks.python.vision.core.vision_task_running_mode import (
+            VisionTaskRunningMode,
+        )
+
+        options = PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(model_path)),
+            running_mode=VisionTaskRunningMode.VIDEO,
+            num_poses=num_poses,
+            min_pose_detection_confidence=min_pose_detection_confidence,
+            min_pose_presence_confidence=min_pose_presence_confidence,
+            min_tracking_confidence=min_tracking_confidence,
+            output_segmentation_masks=output_masks,
+        )
+        with native_stderr_silenced():
+            self._landmarker = PoseLandmarker.create_from_options(options)
+        self._last_ms = -1
+        self._frames_seen = 0
+
+    def __enter__(self) -> "PoseModel":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with native_stderr_silenced():
+            self._landmarker.close()
+
+    def timestamp_ms(self, time_s: float) -> int:
+        """The strictly increasing millisecond stamp used for a frame at ``time_s``."""
+        ms = max(int(round(time_s * 1000.0)), self._last_ms + 1)
+        self._last_ms = ms
+        return ms
+
+    def detect(self, image_rgb: np.ndarray, time_s: float) -> list[Candidate]:
+        """All people found in one upright RGB frame (uint8, HxWx3)."""
+        import mediapipe as mp
+
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image_rgb))
+        stamp = self.timestamp_ms(time_s)
+        if self._frames_seen < 2:  # the native runtime logs its set-up on the first frames
+            with native_stderr_silenced():
+                result = self._landmarker.detect_for_video(image, stamp)
+        else:
+            result = self._landmarker.detect_for_video(image, stamp)
+        self._frames_seen += 1
+        masks = result.segmentation_masks or []
+        candidates = []
+        for i, landmarks in enumerate(result.pose_landmarks):
+            world = result.pose_world_landmarks[i]
+            mask = masks[i].numpy_view().squeeze().astype(np.float32, copy=True) if i < len(masks) else None
+            candidates.append(_candidate(landmarks, world, mask))
+        return candidates
+
+
+@contextlib.contextmanager
+def native_stderr_silenced() -> Iterator[None]:
+    """Silence what MediaPipe's C++ runtime writes to file descriptor 2 (model-loading chatter).
+
+    Set ``MOVELAB_NATIVE_LOGS=1`` to see it. Python's own ``sys.stderr`` is flushed first and works
+    again afterwards.
+    """
+    if os.environ.get("MOVELAB_NATIVE_LOGS"):
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _candidate(landmarks, world, mask) -> Candidate:
+    norm = np.array([(p.x, p.y, p.z) for p in landmarks], dtype=np.float64)
+    world_m = np.array([(p.x, p.y, p.z) for p in world], dtype=np.float64)
+    visibility = np.array([_score(p.visibility) for p in landmarks], dtype=np.float64)
+    presence = np.array([_score(p.presence) for p in landmarks], dtype=np.float64)
+    return Candidate(norm=norm, world_m=world_m, visibility=visibility, presence=presence, mask=mask)
+
+
+def _score(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
