@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from movelab.config import ExtractConfig  # noqa: E402
-from movelab.extract import extract  # noqa: E402
+from movelab.extraction import extract  # noqa: E402
 from movelab.models import resolve_model  # noqa: E402
 from movelab.pose.landmarker import PoseModel  # noqa: E402
 

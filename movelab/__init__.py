@@ -26,7 +26,7 @@ from movelab.errors import (
     UnreadableVideoError,
     VideoNotFoundError,
 )
-from movelab.extract import extract, summarise
+from movelab.extraction import extract, summarise
 from movelab.landmarks import KEYPOINTS
 from movelab.landmarks import load as load_landmarks
 from movelab.landmarks import save as save_landmarks

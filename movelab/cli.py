@@ -75,7 +75,7 @@ def _source(text: str) -> str | int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from movelab import landmarks
-    from movelab.extract import extract, summarise
+    from movelab.extraction import extract, summarise
     from movelab.io.outputs import write_json, write_outputs
 
     ds = extract(_source(args.video), config=_extract_config(args), use_cache=not args.no_cache,

@@ -100,7 +100,6 @@ class PoseModel:
         with native_stderr_silenced():
             self._landmarker = PoseLandmarker.create_from_options(options)
         self._last_ms = -1
-        self._frames_seen = 0
 
     def __enter__(self) -> "PoseModel":
         return self
@@ -124,12 +123,8 @@ class PoseModel:
 
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image_rgb))
         stamp = self.timestamp_ms(time_s)
-        if self._frames_seen < 2:  # the native runtime logs its set-up on the first frames
-            with native_stderr_silenced():
-                result = self._landmarker.detect_for_video(image, stamp)
-        else:
+        with native_stderr_silenced():  # the runtime logs set-up notes on the first frames it meets
             result = self._landmarker.detect_for_video(image, stamp)
-        self._frames_seen += 1
         masks = result.segmentation_masks or []
         candidates = []
         for i, landmarks in enumerate(result.pose_landmarks):

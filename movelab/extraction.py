@@ -29,8 +29,9 @@ from movelab.pose.tracking import ClientTracker, Detection, TrackedFrame
 __all__ = ["extract", "summarise"]
 
 PERSON_RULE = (
-    "client = the person with the largest sum of box area x landmark presence x centrality over the "
-    "first 2 s in which anyone is seen, then followed by hip-centre tracking; see docs/pose.md"
+    "client = the person with the largest sum of box area x landmark presence x centrality, times "
+    "1 + their travel in torso heights (capped at 3), over the first 5 s in which anyone is seen; "
+    "then followed by hip-centre tracking; see docs/pose.md"
 )
 
 
