@@ -39,7 +39,7 @@ def _add_extract_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-outline", action="store_true", help="skip the person-mask outline features")
     parser.add_argument("--max-frames", type=int, help="stop after this many frames")
     parser.add_argument("--no-cache", action="store_true", help="always run the model, ignore the cache")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or closing message")
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -73,13 +73,18 @@ def _source(text: str) -> str | int:
     return int(text) if text.isdigit() and not Path(text).exists() else text
 
 
+def _progress_wanted(args: argparse.Namespace) -> bool:
+    """A progress bar only for a person watching a terminal, and never with --quiet."""
+    return not args.quiet and sys.stderr.isatty()
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from movelab import landmarks
     from movelab.extraction import extract, summarise
     from movelab.io.outputs import write_json, write_outputs
 
     ds = extract(_source(args.video), config=_extract_config(args), use_cache=not args.no_cache,
-                 progress=not args.quiet)
+                 progress=_progress_wanted(args))
     summary = summarise(ds)
     files = write_outputs(args.out, {
         "landmarks.nc": lambda p: landmarks.save(ds, p),

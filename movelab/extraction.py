@@ -221,7 +221,8 @@ def _dataset(rows: _Rows, reader: VideoReader, model_path: Path, config: Extract
         "model_sha256": model_sha256_of(model_path),
         "settings_json": json.loads(config.to_json()),
         "person_rule": PERSON_RULE,
-        "truncated": bool(getattr(reader, "truncated", False)),
+        "truncated": reader.truncation is not None,
+        "truncation": reader.truncation or "",
     }
     return lm.from_arrays(
         time_s=np.asarray(rows.time_s), frame=np.asarray(rows.frame), **arrays,
@@ -256,6 +257,7 @@ def summarise(ds: xr.Dataset) -> dict[str, Any]:
             "rotation_deg": int(ds.attrs.get("rotation_deg", 0)),
             "codec": video_info.get("codec"),
             "truncated": bool(ds.attrs.get("truncated", False)),
+            "truncation": ds.attrs.get("truncation") or None,
         },
         "pose": {
             "model": ds.attrs.get("model_name"),

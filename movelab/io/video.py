@@ -58,6 +58,7 @@ import av.error
 import cv2
 import numpy as np
 
+from movelab._native import native_stderr_silenced
 from movelab.errors import (
     ConfigError,
     InputError,
@@ -165,6 +166,8 @@ class VideoReader:
         self._info = info
         self._max_frames = max_frames
         self._started = False
+        #: Why the video ended before its declared end (``None`` when it did not).
+        self.truncation: str | None = None
 
     @property
     def info(self) -> VideoInfo:
@@ -245,6 +248,7 @@ class _FileReader(VideoReader):
             n_read += 1
         reason = _truncation_reason(self._info, self._decoder, n_read, clock.last_s) if exhausted else None
         if reason is not None:
+            self.truncation = reason
             message = f"'{self._path}' ended early ({reason}); kept the {n_read} frames read before the break"
             warnings.warn(message, TruncatedVideoWarning, stacklevel=2)
         elif self._decoder.n_corrupt:
@@ -576,7 +580,8 @@ class _WebcamReader(VideoReader):
     """Frames of a webcam, read by OpenCV, timed with the monotonic clock."""
 
     def __init__(self, index: int, *, max_frames: int | None) -> None:
-        capture = cv2.VideoCapture(index)
+        with native_stderr_silenced():  # OpenCV logs every backend it tries
+            capture = cv2.VideoCapture(index)
         if not capture.isOpened():
             raise InputError(f"cannot open webcam {index}: no camera at this index, or it is in use")
         self._opened_at = time.monotonic()

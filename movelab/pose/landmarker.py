@@ -6,14 +6,13 @@ arrays, so that nothing downstream touches MediaPipe types.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
+
+from movelab._native import native_stderr_silenced
 
 __all__ = ["Candidate", "PoseModel"]
 
@@ -132,27 +131,6 @@ class PoseModel:
             mask = masks[i].numpy_view().squeeze().astype(np.float32, copy=True) if i < len(masks) else None
             candidates.append(_candidate(landmarks, world, mask))
         return candidates
-
-
-@contextlib.contextmanager
-def native_stderr_silenced() -> Iterator[None]:
-    """Silence what MediaPipe's C++ runtime writes to file descriptor 2 (model-loading chatter).
-
-    Set ``MOVELAB_NATIVE_LOGS=1`` to see it. Python's own ``sys.stderr`` is flushed first and works
-    again afterwards.
-    """
-    if os.environ.get("MOVELAB_NATIVE_LOGS"):
-        yield
-        return
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "wb") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
 
 
 def _candidate(landmarks, world, mask) -> Candidate:
