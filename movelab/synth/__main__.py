@@ -1,0 +1,5 @@
+import sys
+
+from movelab.synth.cli import main
+
+sys.exit(main())

@@ -1,0 +1,470 @@
+"""Draw the mannequin with OpenCV: shaded convex pieces, projected exactly, painted far to near.
+
+Every body part is a convex piece: an ellipsoid (head, hands, joints), a tapered capsule (limbs: the hull of
+two spheres) or a loft slice (the trunk: the hull of two consecutive cross-section rings). Rings of the trunk
+hang on the pelvis, on each lumbar junction and on the thorax, so the outline of the back follows the lumbar
+segments and the buttocks and abdomen follow the pelvis. Shading: each piece is filled in bands, shrunk and
+shifted towards the light (a camera-fixed light from above and the image left), darker at the rim; the pieces of
+one part are banded together so the trunk reads as one smooth body. Parts are sorted by depth (painter's
+algorithm); edges are anti-aliased.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Literal
+
+import cv2
+import numpy as np
+
+from movelab.errors import ConfigError
+from movelab.synth.camera import Camera
+from movelab.synth.skeleton import SIDES, Figure
+
+__all__ = ["Appearance", "Prop", "SKIN_TONES", "render_figure"]
+
+RGB = tuple[int, int, int]
+
+#: A few skin tones (RGB), light to dark.
+SKIN_TONES: dict[str, RGB] = {
+    "light": (236, 200, 170), "medium": (205, 155, 115), "tan": (170, 120, 85), "dark": (110, 72, 50),
+}
+
+_BAND_SCALE = (1.0, 0.86, 0.70, 0.52, 0.32)
+_BAND_SHADE = (0.60, 0.72, 0.83, 0.93, 1.0)
+_SHIFT = 4  # fixed-point bits for sub-pixel polygon vertices
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """Colours (RGB 0-255) and lighting of the scene.
+
+    ``light_from`` names the image side the light comes from; a side light makes the figure's left and right
+    limbs shade differently in front and back views, as on a person lit from a window.
+    """
+
+    background_rgb: RGB = (196, 204, 212)
+    floor_rgb: RGB = (150, 142, 130)
+    skin_rgb: RGB = SKIN_TONES["medium"]
+    hair_rgb: RGB = (60, 42, 30)
+    shirt_rgb: RGB = (52, 100, 170)
+    trousers_rgb: RGB = (45, 45, 55)
+    shoes_rgb: RGB = (230, 230, 230)
+    sleeve: Literal["short", "long"] = "short"
+    light_from: Literal["left", "right"] = "left"
+    ambient: float = 0.35
+
+    def __post_init__(self) -> None:
+        for name in ("background_rgb", "floor_rgb", "skin_rgb", "hair_rgb", "shirt_rgb", "trousers_rgb",
+                     "shoes_rgb"):
+            value = getattr(self, name)
+            if len(value) != 3 or not all(0 <= int(c) <= 255 for c in value):
+                raise ConfigError(f"Appearance.{name} must be three integers 0-255, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Prop:
+    """A box in the scene (a treadmill deck, a plinth): world centre, size and RGB colour."""
+
+    centre_m: tuple[float, float, float]
+    size_m: tuple[float, float, float]
+    colour_rgb: RGB
+
+
+# ----------------------------------------------------------------------------- pieces
+
+
+@dataclass
+class _Ellipsoid:
+    centre: np.ndarray  # (3,)
+    axes: np.ndarray  # (3, 3): columns are the semi-axis vectors
+    colour: RGB
+
+    def extent(self, direction: np.ndarray) -> float:
+        return float(np.linalg.norm(self.axes.T @ direction))
+
+    def depth(self, cam: "_Cam") -> float:
+        return cam.depth(self.centre)
+
+
+@dataclass
+class _Capsule:
+    a: np.ndarray
+    ra: float
+    b: np.ndarray
+    rb: float
+    colour: RGB
+
+    def polygon(self, cam: "_Cam", s: float, light: np.ndarray) -> np.ndarray | None:
+        pa = cam.ellipsoid(self.a + (1 - s) * self.ra * light, np.eye(3) * self.ra * s)
+        pb = cam.ellipsoid(self.b + (1 - s) * self.rb * light, np.eye(3) * self.rb * s)
+        if pa is None or pb is None:
+            return None
+        return cv2.convexHull(np.vstack([pa, pb]).astype(np.float32)).reshape(-1, 2)
+
+    def depth(self, cam: "_Cam") -> float:
+        return 0.5 * (cam.depth(self.a) + cam.depth(self.b))
+
+
+@dataclass
+class _Slice:
+    """Hull of two trunk rings, each ``(n, 3)`` world points with its centre and a size for shading."""
+
+    ring_a: np.ndarray
+    ring_b: np.ndarray
+    size: float
+    colour: RGB
+
+    def polygon(self, cam: "_Cam", s: float, light: np.ndarray) -> np.ndarray | None:
+        pts = []
+        for ring in (self.ring_a, self.ring_b):
+            c = ring.mean(axis=0)
+            pts.append(c + (ring - c) * s + (1 - s) * self.size * light)
+        p = cam.points(np.vstack(pts))
+        if p is None:
+            return None
+        return cv2.convexHull(p.astype(np.float32)).reshape(-1, 2)
+
+    def depth(self, cam: "_Cam") -> float:
+        return cam.depth(0.5 * (self.ring_a.mean(axis=0) + self.ring_b.mean(axis=0)))
+
+
+def _ellipsoid_band(piece: _Ellipsoid, cam: "_Cam", s: float, light: np.ndarray) -> np.ndarray | None:
+    return cam.ellipsoid(piece.centre + (1 - s) * piece.extent(light) * light, piece.axes * s)
+
+
+class _Cam:
+    """Projection helpers bound to one camera."""
+
+    def __init__(self, camera: Camera) -> None:
+        self.camera = camera
+        self.P = camera.projection
+        self.P3, self.p4 = self.P[:, :3], self.P[:, 3]
+        self.R = camera.rotation
+        self.pos = np.asarray(camera.position_m, float)
+        t = np.linspace(0, 2 * np.pi, 28, endpoint=False)
+        self._circle = np.stack([np.cos(t), np.sin(t)])
+
+    def depth(self, p: np.ndarray) -> float:
+        return float(self.R[2] @ (p - self.pos))
+
+    def points(self, pts: np.ndarray) -> np.ndarray | None:
+        h = pts @ self.P3.T + self.p4
+        if np.any(h[:, 2] < 0.05):
+            return None
+        return h[:, :2] / h[:, 2:3]
+
+    def ellipsoid(self, centre: np.ndarray, axes: np.ndarray) -> np.ndarray | None:
+        """Exact outline of an ellipsoid ``c + A u, |u| = 1``: its dual conic is ``C* = P Q* P^T``.
+
+        With ``M = P3 A`` and ``h = P [c; 1]``, ``C* = M M^T - h h^T``; normalised so that ``C*[2, 2] = -1``
+        it reads ``[[B B^T - m m^T, -m], [-m^T, -1]]`` for the image ellipse ``m + B (cos t, sin t)``.
+        """
+        h = self.P3 @ centre + self.p4
+        m_ = self.P3 @ axes
+        c = m_ @ m_.T - np.outer(h, h)
+        if c[2, 2] >= 0:  # the camera is inside or beside the ellipsoid
+            return None
+        c = c / -c[2, 2]
+        m = -c[:2, 2]
+        a, b, d = c[0, 0] + m[0] * m[0], c[0, 1] + m[0] * m[1], c[1, 1] + m[1] * m[1]
+        if a <= 0:
+            return None
+        l11 = np.sqrt(a)
+        l21 = b / l11
+        l22 = np.sqrt(max(d - l21 * l21, 0.0))
+        circ = self._circle
+        return np.stack([m[0] + l11 * circ[0], m[1] + l21 * circ[0] + l22 * circ[1]], axis=1)
+
+
+# ----------------------------------------------------------------------------- the figure's parts
+
+
+@dataclass
+class _Part:
+    pieces: list
+    depth: float
+    draw_extra: object = None  # callable(img, cam) drawn after the pieces (the face)
+    banded: bool = True
+
+
+def _ring(frame: tuple[np.ndarray, np.ndarray], local_centre: Iterable[float], front: float, back: float,
+          half_width: float, n: int = 24) -> np.ndarray:
+    """A trunk cross-section: half-ellipses of depth ``front`` and ``back`` and half-width ``half_width``."""
+    r, o = frame
+    t = np.linspace(0.0, 2 * np.pi, n, endpoint=False)
+    cos_t = np.cos(t)
+    x = np.where(cos_t > 0, front, back) * cos_t
+    z = half_width * np.sin(t)
+    local = np.stack([x, np.zeros_like(x), z], axis=1) + np.asarray(list(local_centre), float)
+    return o + local @ r.T
+
+
+def _trunk_rings(fig: Figure) -> list[tuple[np.ndarray, str]]:
+    """Cross-sections of the trunk from the crotch to the neck, with the garment each belongs to."""
+    b = fig.body
+    u, g = b.u, b.girth * b.u
+    bt, bl, d = b.buttocks, b.belly, b.back_depth_m
+    pelvis = fig.frames["pelvis"]
+    rings = [
+        (_ring(pelvis, (0.0, -0.10 * u, 0.0), 0.085 * g, 0.10 * g * bt, 0.15 * g), "trousers"),
+        (_ring(pelvis, (0.0, -0.04 * u, 0.0), 0.10 * g, 0.135 * g * bt, 0.175 * g), "trousers"),
+        (_ring(pelvis, (0.0, 0.015 * u, 0.0), 0.11 * g * bl, 0.125 * g * bt, 0.17 * g), "trousers"),
+    ]
+    sac_r, s1 = fig.frames["sacrum"]
+    s2 = (sac_r, s1 - sac_r @ np.array([0.0, 0.04 * u, 0.0]))
+    rings.append((_ring(s2, (0, 0, 0), 0.15 * g * bl, d, 0.165 * g), "trousers"))
+    widths = (0.16, 0.15, 0.145, 0.145, 0.15, 0.15)
+    fronts = (0.15, 0.148, 0.145, 0.14, 0.14, 0.145)
+    for joint, w, f in zip(("L5S1", "L4L5", "L3L4", "L2L3", "L1L2", "T12L1"), widths, fronts):
+        garment = "trousers" if joint == "L5S1" else "shirt"
+        rings.append((_ring(fig.frames[f"ring_{joint}"], (0, 0, 0), f * g * bl, d, w * g), garment))
+    low = fig.frames["thorax_lower"]
+    rings.append((_ring(low, (0.0, 0.03 * u, 0.0), 0.15 * g, d, 0.152 * g), "shirt"))
+    rings.append((_ring(fig.frames["thorax_mid"], (0.0, 0.06 * u, 0.0), 0.16 * g, d + 0.01 * g, 0.158 * g),
+                  "shirt"))
+    up = fig.frames["thorax_upper"]
+    for y, f, bk, w in ((0.0, 0.155, 0.085, 0.165), (0.06, 0.14, 0.085, 0.172), (0.10, 0.11, 0.075, 0.17),
+                        (0.135, 0.06, 0.05, 0.085)):
+        rings.append((_ring(up, (0.02 * u, y * u, 0.0), f * g, bk * g, w * g), "shirt"))
+    return rings
+
+
+def _colours(app: Appearance) -> dict[str, RGB]:
+    return {"trousers": app.trousers_rgb, "shirt": app.shirt_rgb, "skin": app.skin_rgb,
+            "shoes": app.shoes_rgb, "hair": app.hair_rgb}
+
+
+def _trunk_parts(fig: Figure, cam: _Cam, col: dict) -> list[_Part]:
+    """The trunk as two parts, trousers then shirt (drawn over the trousers' waist), each banded as one body."""
+    rings = _trunk_rings(fig)
+    depth = cam.depth(fig.points["hip_mid"] * 0.5 + fig.points["c7"] * 0.5)
+    parts = []
+    for k, garment in enumerate(("trousers", "shirt")):
+        pieces = []
+        for (ra, ga), (rb, gb) in zip(rings[:-1], rings[1:]):
+            if gb == garment or (garment == "trousers" and ga == garment):
+                size = 0.5 * float(np.ptp(ra, axis=0).max())
+                pieces.append(_Slice(ra, rb, size, col[garment]))
+        parts.append(_Part(pieces, depth - 1e-6 * k))
+    return parts
+
+
+def _limb_parts(fig: Figure, cam: _Cam, col: dict, app: Appearance) -> list[_Part]:
+    p, g = fig.points, fig.body.girth * fig.body.u
+    u = fig.body.u
+    parts = []
+    sleeve = col["shirt"] if app.sleeve == "long" else col["skin"]
+    for side in SIDES:
+        thigh = _Capsule(p[f"{side}_hip"], 0.085 * g, p[f"{side}_knee"], 0.056 * g, col["trousers"])
+        shank = _Capsule(p[f"{side}_knee"], 0.054 * g, p[f"{side}_ankle"], 0.036 * g, col["trousers"])
+        calf_c = p[f"{side}_knee"] * 0.68 + p[f"{side}_ankle"] * 0.32
+        calf = _Capsule(p[f"{side}_knee"] * 0.9 + p[f"{side}_ankle"] * 0.1, 0.05 * g, calf_c, 0.05 * g,
+                        col["trousers"])
+        rot, ankle = fig.frames[f"{side}_foot"]
+        r = fig.body.shoe_radius_m
+        shoe = _Capsule(p[f"{side}_heel_ball"], r, p[f"{side}_toe_ball"], r * 0.92, col["shoes"])
+        instep = _Ellipsoid(ankle + rot @ np.array([0.045 * u, -0.012 * u, 0.0]),
+                            rot @ np.diag([0.085 * u, 0.042 * u, 0.045 * u]), col["shoes"])
+        mid = 0.5 * (p[f"{side}_shoulder"] + p[f"{side}_elbow"])
+        upper_sleeve = _Capsule(p[f"{side}_shoulder"], 0.058 * g, mid, 0.046 * g, col["shirt"])
+        upper = _Capsule(mid, 0.043 * g, p[f"{side}_elbow"], 0.037 * g, sleeve)
+        fore = _Capsule(p[f"{side}_elbow"], 0.036 * g, p[f"{side}_wrist"], 0.026 * g, col["skin"])
+        hand_dir = p[f"{side}_hand"] - p[f"{side}_wrist"]
+        hand = _Ellipsoid(p[f"{side}_hand"], _hand_axes(fig, side, hand_dir, u), col["skin"])
+        for pieces in ([thigh], [shank, calf], [shoe, instep], [upper_sleeve, upper], [fore], [hand]):
+            depth = float(np.mean([pc.depth(cam) for pc in pieces]))
+            parts.append(_Part(pieces, depth))
+    neck = _Capsule(p["c7"], 0.05 * g, p["neck_top"], 0.047 * g, col["skin"])
+    parts.append(_Part([neck], cam.depth(fig.frames["head"][1]) + 1e-6))  # always just before the head
+    return parts
+
+
+def _hand_axes(fig: Figure, side: str, along: np.ndarray, u: float) -> np.ndarray:
+    a = along / np.linalg.norm(along)
+    lateral = fig.frames["thorax_upper"][0][:, 2]
+    w = np.cross(a, lateral)
+    w = w / np.linalg.norm(w) if np.linalg.norm(w) > 1e-6 else np.array([1.0, 0.0, 0.0])
+    t = np.cross(a, w)
+    return np.column_stack([a * 0.055 * u, w * 0.042 * u, t * 0.02 * u])
+
+
+def _head_part(fig: Figure, cam: _Cam, col: dict) -> _Part:
+    rot, centre = fig.frames["head"]
+    u = fig.body.u
+    head = _Ellipsoid(centre, rot @ np.diag([0.098 * u, 0.115 * u, 0.078 * u]), col["skin"])
+    hair = _Ellipsoid(centre + rot @ np.array([-0.014 * u, 0.016 * u, 0.0]),
+                      rot @ np.diag([0.10 * u, 0.112 * u, 0.083 * u]), col["hair"])
+    to_cam = (cam.pos - centre) / np.linalg.norm(cam.pos - centre)
+    hair_first = float(np.dot(rot[:, 0], to_cam)) > -0.5  # hair over the skin only when seen from behind
+    pieces = [hair, head] if hair_first else [head, hair]
+
+    def extra(img: np.ndarray, c: _Cam) -> None:
+        _draw_face(img, c, fig, col)
+
+    return _Part(pieces, cam.depth(centre), draw_extra=extra, banded=False)
+
+
+def _facing(cam: _Cam, centre: np.ndarray, point: np.ndarray, threshold: float = 0.0) -> bool:
+    n = point - centre
+    v = cam.pos - point
+    return float(np.dot(n, v) / (np.linalg.norm(n) * np.linalg.norm(v))) > threshold
+
+
+def _face_features(fig: Figure, col: dict) -> list[tuple[str, np.ndarray, np.ndarray, RGB, float]]:
+    """(name, surface point, axes, colour, visibility threshold) of each face feature, head frame."""
+    rot, c = fig.frames["head"]
+    u = fig.body.u
+    skin = np.array(col["skin"], float)
+    feats = []
+    for side, s in (("left", -1.0), ("right", 1.0)):
+        ear = c + rot @ np.array([-0.005 * u, 0.0, s * 0.076 * u])
+        feats.append(("ear", ear, rot @ np.diag([0.022 * u, 0.032 * u, 0.012 * u]),
+                      tuple(int(v) for v in skin * 0.85), 0.0))
+        eye = fig.points[f"{side}_eye"]
+        feats.append(("eye", eye, rot @ np.diag([0.006 * u, 0.0085 * u, 0.013 * u]), (245, 245, 245), 0.15))
+        feats.append(("iris", eye + rot @ np.array([0.005 * u, 0.0, 0.0]), rot @ np.diag([0.004, 0.0065, 0.0065]) * u,
+                      (40, 30, 25), 0.15))
+        brow = eye + rot @ np.array([0.004 * u, 0.02 * u, 0.0])
+        feats.append(("brow", brow, rot @ np.diag([0.005 * u, 0.0035 * u, 0.016 * u]), col["hair"], 0.1))
+    feats.append(("mouth", c + rot @ np.array([0.078 * u, -0.066 * u, 0.0]),
+                  rot @ np.diag([0.008 * u, 0.0055 * u, 0.022 * u]), (150, 60, 60), 0.15))
+    feats.append(("nose", c + rot @ np.array([0.094 * u, -0.028 * u, 0.0]),
+                  rot @ np.diag([0.024 * u, 0.028 * u, 0.014 * u]), tuple(int(v) for v in skin * 0.93), -0.45))
+    return feats
+
+
+def _draw_face(img: np.ndarray, cam: _Cam, fig: Figure, col: dict) -> None:
+    centre = fig.frames["head"][1]
+    for name, p, axes, colour, threshold in _face_features(fig, col):
+        if not _facing(cam, centre, p, threshold):
+            continue
+        poly = cam.ellipsoid(p, axes)
+        if poly is not None:
+            _fill(img, poly, colour)
+
+
+# ----------------------------------------------------------------------------- drawing
+
+
+def _fill(img: np.ndarray, poly: np.ndarray, colour: Iterable[float]) -> None:
+    pts = np.round(poly * (1 << _SHIFT)).astype(np.int32)
+    cv2.fillPoly(img, [pts], tuple(int(v) for v in colour), cv2.LINE_AA, _SHIFT)
+
+
+def _light_vector(cam: _Cam, app: Appearance) -> np.ndarray:
+    """World direction towards the light: above, towards the camera, from the image side named."""
+    right, down, fwd = cam.R
+    side = -1.0 if app.light_from == "left" else 1.0
+    v = side * 0.55 * right - 0.6 * down - 0.55 * fwd
+    return v / np.linalg.norm(v)
+
+
+def _band_polygon(piece, cam: _Cam, s: float, light: np.ndarray) -> np.ndarray | None:
+    if isinstance(piece, _Ellipsoid):
+        return _ellipsoid_band(piece, cam, s, light)
+    return piece.polygon(cam, s, light)
+
+
+def _draw_part(img: np.ndarray, part: _Part, cam: _Cam, light: np.ndarray, ambient: float) -> None:
+    """Fill a part's pieces band by band (banded: all pieces per band, so they merge into one body)."""
+    def fill(piece, s: float, shade: float) -> None:
+        poly = _band_polygon(piece, cam, s, light)
+        if poly is not None:
+            _fill(img, poly, np.array(piece.colour) * (ambient + (1 - ambient) * shade))
+
+    if part.banded:
+        for s, shade in zip(_BAND_SCALE, _BAND_SHADE):
+            for piece in part.pieces:
+                fill(piece, s, shade)
+    else:
+        for piece in part.pieces:
+            for s, shade in zip(_BAND_SCALE, _BAND_SHADE):
+                fill(piece, s, shade)
+    if part.draw_extra is not None:
+        part.draw_extra(img, cam)
+
+
+def _draw_floor(img: np.ndarray, cam: _Cam, app: Appearance, floor_y_m: float) -> None:
+    right = cam.R[0].copy()
+    fwd = cam.R[2].copy()
+    right[1] = 0.0
+    fwd[1] = 0.0
+    right /= np.linalg.norm(right)
+    fwd /= np.linalg.norm(fwd)
+    base = cam.pos.copy()
+    base[1] = floor_y_m
+    corners = [base + fwd * z + right * x for z, x in ((0.6, -40.0), (0.6, 40.0), (80.0, 40.0), (80.0, -40.0))]
+    poly = cam.points(np.array(corners))
+    if poly is not None:
+        _fill(img, poly, app.floor_rgb)
+
+
+def _draw_shadow(img: np.ndarray, cam: _Cam, fig: Figure, app: Appearance, floor_y_m: float) -> None:
+    shade = np.array(app.floor_rgb, float) * 0.82
+    centre = fig.points["hip_mid"].copy()
+    centre[1] = floor_y_m + 0.001
+    h = fig.heading
+    axes = np.column_stack([h[:, 0] * 0.32, np.array([0.0, 1e-4, 0.0]), h[:, 2] * 0.24]) * fig.body.u
+    poly = cam.ellipsoid(centre, axes)
+    if poly is not None:
+        _fill(img, poly, shade)
+
+
+def _draw_prop(img: np.ndarray, cam: _Cam, prop: Prop, light: np.ndarray) -> None:
+    c, s = np.asarray(prop.centre_m, float), 0.5 * np.asarray(prop.size_m, float)
+    corners = np.array([c + s * np.array([i, j, k]) for i in (-1, 1) for j in (-1, 1) for k in (-1, 1)])
+    faces = {  # outward normal: corner indices
+        (1, 0, 0): (4, 5, 7, 6), (-1, 0, 0): (0, 1, 3, 2), (0, 1, 0): (2, 3, 7, 6),
+        (0, -1, 0): (0, 1, 5, 4), (0, 0, 1): (1, 3, 7, 5), (0, 0, -1): (0, 2, 6, 4),
+    }
+    for normal, idx in faces.items():
+        n = np.array(normal, float)
+        centre = corners[list(idx)].mean(axis=0)
+        if np.dot(n, cam.pos - centre) <= 0:
+            continue
+        poly = cam.points(corners[list(idx)])
+        if poly is not None:
+            shade = 0.65 + 0.35 * max(float(np.dot(n, light)), 0.0)
+            _fill(img, poly, np.array(prop.colour_rgb) * shade)
+
+
+def render_figure(
+    fig: Figure,
+    camera: Camera,
+    appearance: Appearance | None = None,
+    *,
+    props: tuple[Prop, ...] = (),
+    floor_y_m: float = 0.0,
+    draw_floor: bool = True,
+) -> np.ndarray:
+    """Render one figure to an RGB image ``(height_px, width_px, 3)`` of ``uint8``.
+
+    Parameters
+    ----------
+    fig : Figure
+        From :func:`movelab.synth.skeleton.forward_kinematics`.
+    camera : Camera
+    appearance : Appearance, optional
+    props : tuple of Prop
+        Boxes drawn behind the figure (a treadmill, a plinth).
+    floor_y_m : float
+        Height of the floor the figure stands on (its shadow falls there).
+    draw_floor : bool
+        Draw the floor plane at ``y = 0`` (else only the background colour).
+    """
+    app = appearance or Appearance()
+    cam = _Cam(camera)
+    img = np.empty((camera.height_px, camera.width_px, 3), np.uint8)
+    img[:] = app.background_rgb
+    light = _light_vector(cam, app)
+    if draw_floor:
+        _draw_floor(img, cam, app, 0.0)
+    for prop in props:
+        _draw_prop(img, cam, prop, light)
+    _draw_shadow(img, cam, fig, app, floor_y_m)
+    col = _colours(app)
+    parts = _trunk_parts(fig, cam, col) + [_head_part(fig, cam, col)] + _limb_parts(fig, cam, col, app)
+    for part in sorted(parts, key=lambda prt: -prt.depth):
+        _draw_part(img, part, cam, light, app.ambient)
+    return cv2.GaussianBlur(img, (3, 3), 0.6)  # soften the shading bands, as a lens would
