@@ -141,3 +141,18 @@ def test_same_video_again_comes_from_the_cache(demo_clip, clip_ds, tmp_path, mon
     xr.testing.assert_equal(again, first)
     with pytest.raises(AssertionError, match="cached"):  # other settings: a different key
         extract(demo_clip, config=ExtractConfig(max_frames=31))
+
+
+WALKER_IN_VIEW = slice(59, 202)  # frames of the full demo in which the walker is in the picture
+
+
+@pytest.mark.parametrize("rotation_deg", [0, 90], ids=["side-view", "portrait"])
+def test_real_walker_found_in_95_percent_of_her_frames(demo_video, tmp_path, rotation_deg):
+    """The whole real demo (1768x994), as filmed and as a portrait phone file: the walker is the
+    client in ≥ 95% of the frames where she is in view, and nobody else is ever reported."""
+    video = demo_video if rotation_deg == 0 else make_rotated(demo_video, tmp_path / "p.mp4", rotation_deg)
+    ds = extract(video, use_cache=False)
+    detected = ds["detected"].values
+    assert detected[WALKER_IN_VIEW].mean() >= 0.95
+    assert detected.sum() <= (WALKER_IN_VIEW.stop - WALKER_IN_VIEW.start) + 3  # nobody else filled in
+    assert summarise(ds)["video"]["rotation_deg"] == rotation_deg

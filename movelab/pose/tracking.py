@@ -15,8 +15,8 @@ The rule (documented in docs/pose.md):
 3. After that, a frame gets the client's landmarks only when the client's track was matched. When the
    client's track has been lost for longer than ``max_lost_s``, a *new* track (one that starts after the
    client vanished, of a compatible size: ``size_ratio`` of the client's last torso height, entering
-   at an edge of the picture (``edge_fraction``) or where the client left, and not where another known
-   person was last seen) is adopted as the client returning. Frames in between are
+   at an edge of the picture (``edge_fraction``) or where the client left, and not born beside another
+   person who was in view just then) is adopted as the client returning. Frames in between are
    missing, never filled with someone else.
 """
 
@@ -34,6 +34,8 @@ __all__ = ["Detection", "TrackedFrame", "ClientTracker"]
 _L_SHOULDER, _R_SHOULDER, _L_HIP, _R_HIP = 11, 12, 23, 24
 _INFEASIBLE = 1e6
 _MAX_REACH = 5.0  # the gate never grows beyond 5 x max_jump, however long a track was unseen
+_SIZE_STEP = (0.6, 1.6)  # torso height ratio allowed between two sightings of one track
+_SCALE_SMOOTHING = 0.2  # weight of a new sighting in the track's smoothed torso height
 _CLIENT_PREFERENCE = 0.5  # the client's track costs half: ties between duplicate tracks go to it
 
 
@@ -67,21 +69,31 @@ class _Track:
     score: float = 0.0
     first: Detection | None = None
     path: list = field(default_factory=list)  # hip centres while the client is being chosen
+    born_near_other: bool = False
+    scale_px: float = 0.0  # torso height smoothed over sightings, robust to one bad detection
 
     def __post_init__(self) -> None:
         if self.first is None:
             self.first = self.last
         self.path.append(self.last.hip_centre)
+        self.scale_px = self.last.torso_px
+
+    def see(self, det: Detection, time_s: float) -> None:
+        self.last, self.last_time_s = det, time_s
+        self.scale_px += _SCALE_SMOOTHING * (det.torso_px - self.scale_px)
 
     def distance(self, det: Detection, time_s: float) -> float:
         """Hip-centre distance in torso heights, divided by the allowance for the time elapsed.
 
-        A value ≤ 1 is within reach: ``max_jump`` torso heights for the next frame (at 30 frames/s),
+        Infinite when the torso height changed by more than ``_SIZE_STEP`` allows. A value ≤ 1 is within reach: ``max_jump`` torso heights for the next frame (at 30 frames/s),
         plus a third of that per further frame missed, up to ``_MAX_REACH`` torso heights.
         """
+        ratio = det.torso_px / self.scale_px
+        if not _SIZE_STEP[0] <= ratio <= _SIZE_STEP[1]:
+            return np.inf  # nobody changes size that much between two sightings: a misdetection
         frames = max((time_s - self.last_time_s) * 30.0, 1.0)
         reach = min(1.0 + (frames - 1.0) / 3.0, _MAX_REACH)
-        return float(np.linalg.norm(det.hip_centre - self.last.hip_centre) / self.last.torso_px / reach)
+        return float(np.linalg.norm(det.hip_centre - self.last.hip_centre) / self.scale_px / reach)
 
 
 @dataclass(frozen=True)
@@ -198,13 +210,18 @@ class ClientTracker:
             del assigned[tid], self._tracks[tid]
 
     def _extend(self, track: _Track, det: Detection, time_s: float) -> None:
-        track.last, track.last_time_s = det, time_s
+        track.see(det, time_s)
         if self.client_id is None:
             track.path.append(det.hip_centre)
         track.score += _frame_score(det, self.width_px, self.height_px)
 
     def _new_track(self, det: Detection, time_s: float) -> _Track:
         track = _Track(self._next_id, det, time_s, time_s, _frame_score(det, self.width_px, self.height_px))
+        track.born_near_other = any(  # a new track beside another person is that person, re-detected
+            np.linalg.norm(o.last.hip_centre - det.hip_centre) < 1.5 * max(o.last.torso_px, det.torso_px)
+            for o in self._tracks.values()
+            if o.track_id != self.client_id and time_s - o.last_time_s <= self.max_lost_s
+        )
         self._tracks[track.track_id] = track
         self._next_id += 1
         return track
@@ -212,7 +229,7 @@ class ClientTracker:
     def _forget(self, time_s: float) -> None:
         for tid in [tid for tid, t in self._tracks.items() if time_s - t.last_time_s > self.forget_s]:
             track = self._tracks.pop(tid)
-            if tid != self.client_id:
+            if self.client_id is None:  # still choosing: a person seen early still counts
                 self._others_last[tid] = track
 
     # -- choosing the client --------------------------------------------------------------------
@@ -223,11 +240,11 @@ class ClientTracker:
         if not self.ranking:
             return
         self.client_id = self._pick(candidates)
-        self._others_last = {tid: t for tid, t in self._others_last.items() if tid != self.client_id}
+        self._others_last = {}
 
     def _choice_score(self, track: _Track) -> float:
         """Presence-weighted size, times ``1 + motion`` (hip travel in torso heights, capped)."""
-        travel = np.ptp(np.array(track.path), axis=0).max() / track.last.torso_px if track.path else 0.0
+        travel = np.ptp(np.array(track.path), axis=0).max() / track.scale_px if track.path else 0.0
         return track.score * (1.0 + min(float(travel), self.max_motion_bonus))
 
     def _pick(self, candidates: dict[int, _Track]) -> int:
@@ -267,18 +284,13 @@ class ClientTracker:
             self.client_id = max(options, key=lambda t: t.score).track_id
 
     def _looks_like_client(self, track: _Track, client: _Track) -> bool:
-        ratio = track.last.torso_px / client.last.torso_px
+        ratio = track.scale_px / client.scale_px
         if not self.size_ratio[0] <= ratio <= self.size_ratio[1]:
             return False
         near = np.linalg.norm(track.first.hip_centre - client.last.hip_centre)
-        if near > 2 * client.last.torso_px and not self._enters_at_edge(track.first):
+        if near > 2 * client.scale_px and not self._enters_at_edge(track.first):
             return False  # people come back into view at an edge or where they left, not mid-picture
-        for other in list(self._tracks.values()) + list(self._others_last.values()):
-            if other.track_id in (track.track_id, client.track_id) or other.first_time_s >= track.first_time_s:
-                continue
-            if np.linalg.norm(other.last.hip_centre - track.first.hip_centre) < other.last.torso_px:
-                return False
-        return True
+        return not track.born_near_other
 
     def _enters_at_edge(self, det: Detection) -> bool:
         x0, y0, x1, y1 = det.box()
