@@ -50,6 +50,13 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     extract = sub.add_parser("extract", help="video -> landmarks file and summary.json")
     _add_extract_options(extract)
+    analyse = sub.add_parser("analyse", aliases=["analyze"],
+                             help="video -> angles, reps or gait, findings, report.html")
+    _add_extract_options(analyse)
+    analyse.add_argument("--movement", default="auto", choices=["auto", "squat", "lunge", "gait", "posture"],
+                         help="the movement filmed (default: recognise it)")
+    analyse.add_argument("--overlay", action="store_true", help="also write overlay.mp4 (faces blurred)")
+    analyse.add_argument("--no-blur", action="store_true", help="do not blur faces in overlay.mp4")
     sub.add_parser("models", help="install or locate the pose model", add_help=False)
     sub.add_parser("synth", help="render a mannequin clip with known angles", add_help=False)
     return parser
@@ -97,6 +104,23 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analyse(args: argparse.Namespace) -> int:
+    from movelab.analysis import analyse
+    from movelab.config import Config
+    from movelab.report import write_outputs
+
+    config = Config(extract=_extract_config(args))
+    analysis = analyse(_source(args.video), movement=args.movement, config=config,
+                       use_cache=not args.no_cache, progress=_progress_wanted(args))
+    files = write_outputs(analysis, args.out, overlay=args.overlay, blur_faces=not args.no_blur,
+                          progress=_progress_wanted(args))
+    if not args.quiet:
+        n = len([f for f in analysis.findings if f.severity != "info"])
+        print(f"movelab: {analysis.segmentation.movement}, {n} finding(s); report: "
+              f"{Path(args.out) / 'report.html'} ({len(files)} files in {args.out})", file=sys.stderr)
+    return 0
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     print(f"movelab: warning: {message}", file=sys.stderr)
 
@@ -115,7 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return cli_synth(argv[1:])
         args = _build_parser().parse_args(argv)
-        return {"extract": cmd_extract}[args.command](args)
+        commands = {"extract": cmd_extract, "analyse": cmd_analyse, "analyze": cmd_analyse}
+        return commands[args.command](args)
     except MovelabError as err:
         print(f"movelab: error: {err}", file=sys.stderr)
         return err.exit_code

@@ -10,7 +10,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ExtractConfig", "PersonChoice", "Config"]
+from movelab.events.config import EventsConfig
+from movelab.findings.config import FindingsConfig
+from movelab.kinematics.config import KinematicsConfig
+
+__all__ = ["ExtractConfig", "PersonChoice", "Config", "KinematicsConfig", "EventsConfig", "FindingsConfig"]
 
 #: How the user picks the client: ``None`` (automatic rule), an index into the automatic ranking
 #: of the people in the first frame with someone in it, or an ``(x, y)`` point in that frame
@@ -67,6 +71,9 @@ class ExtractConfig:
 
 @dataclass(frozen=True)
 class Config:
-    """All of movelab's settings."""
+    """All of movelab's settings, one frozen object per stage."""
 
     extract: ExtractConfig = field(default_factory=ExtractConfig)
+    kinematics: KinematicsConfig = field(default_factory=KinematicsConfig)
+    events: EventsConfig = field(default_factory=EventsConfig)
+    findings: FindingsConfig = field(default_factory=FindingsConfig)

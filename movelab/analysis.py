@@ -1,0 +1,101 @@
+"""The whole pipeline in one call: video → landmarks → angles and views → reps or gait → findings.
+
+The CLI (``movelab analyse``), the notebooks and any other front end are thin layers over
+:func:`analyse`; :func:`analyse_landmarks` does the same from a saved landmark file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+import xarray as xr
+
+from movelab.config import Config
+from movelab.events import Segmentation, segment
+from movelab.extraction import extract, summarise
+from movelab.findings import Finding, detect_findings
+from movelab.kinematics import compute_angles, detect_views, outline_angles
+
+__all__ = ["Analysis", "analyse", "analyse_landmarks", "Movement"]
+
+Movement = Literal["auto", "squat", "lunge", "gait", "posture"]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything movelab measured in one video.
+
+    Attributes
+    ----------
+    landmarks
+        The client's landmark Dataset (:mod:`movelab.landmarks`).
+    angles
+        The angle table: ``time_s``, ``frame`` and every angle of docs/conventions.md, degrees.
+    views
+        Stretches of one view: ``start_s``, ``end_s``, ``view``, ...
+    outline
+        The outline estimates (pelvic tilt, lumbar lordosis and their quality), per frame.
+    segmentation
+        Movement, events, reps or gait cycles (:class:`movelab.events.Segmentation`).
+    findings
+        The detector's findings, each with its evidence (:class:`movelab.findings.Finding`).
+    summary
+        Video and pose facts (:func:`movelab.extraction.summarise`).
+    """
+
+    landmarks: xr.Dataset
+    angles: pd.DataFrame
+    views: pd.DataFrame
+    outline: pd.DataFrame
+    segmentation: Segmentation
+    findings: tuple[Finding, ...]
+    summary: dict[str, Any] = field(default_factory=dict)
+    config: Config = field(default_factory=Config)
+
+    def to_report(self) -> dict[str, Any]:
+        """The content of ``report.json`` (plain JSON types, no NaN)."""
+        from movelab.report.build import build_report
+
+        return build_report(self)
+
+
+def analyse(
+    source: str | os.PathLike | int,
+    *,
+    movement: Movement = "auto",
+    config: Config = Config(),
+    use_cache: bool = True,
+    progress: bool = False,
+) -> Analysis:
+    """Analyse one video file (or webcam) from start to finish.
+
+    Parameters
+    ----------
+    source
+        A video file, or a webcam index.
+    movement
+        ``"auto"`` recognises squat, lunge, gait or standing posture; or name it.
+    config
+        All settings (:class:`movelab.config.Config`).
+    use_cache
+        Reuse landmarks extracted before from the same video, model and settings.
+    progress
+        Show a progress bar on stderr while the pose model runs.
+    """
+    ds = extract(source, config=config.extract, use_cache=use_cache, progress=progress)
+    return analyse_landmarks(ds, movement=movement, config=config)
+
+
+def analyse_landmarks(ds: xr.Dataset, *, movement: Movement = "auto", config: Config = Config()) -> Analysis:
+    """:func:`analyse` from landmarks already extracted (e.g. loaded with :func:`movelab.load_landmarks`)."""
+    views = detect_views(ds, config=config.kinematics)
+    angles = compute_angles(ds, config=config.kinematics, views=views)
+    outline = outline_angles(ds, config=config.kinematics)
+    segmentation = segment(angles, ds, movement=movement, views=views, config=config.events)
+    findings = detect_findings(angles, segmentation, views=views, outline=outline, landmarks=ds,
+                               config=config.findings)
+    return Analysis(landmarks=ds, angles=angles, views=views, outline=outline, segmentation=segmentation,
+                    findings=findings, summary=summarise(ds), config=config)
