@@ -68,7 +68,7 @@ def extract(
     movelab.errors.NoPersonError
         Nobody was found in any frame.
     """
-    from movelab.models import file_sha256 as model_sha256_of, resolve_model
+    from movelab.models import resolve_model
 
     model_path = resolve_model(config.model, quiet=not progress)
     with open_video(source, max_frames=config.max_frames) as reader:
@@ -77,7 +77,7 @@ def extract(
         if is_file and use_cache:
             cache_path = landmark_cache_path(
                 video_sha256=file_sha256(reader.info.path),
-                model_sha256=model_sha256_of(model_path),
+                model_sha256=file_sha256(model_path),
                 settings=config.cache_key_fields(),
                 schema_version=lm.SCHEMA_VERSION,
             )
@@ -185,7 +185,7 @@ class _Rows:
 
 def _dataset(rows: _Rows, reader: VideoReader, model_path: Path, config: ExtractConfig) -> xr.Dataset:
     from movelab import __version__
-    from movelab.models import file_sha256 as model_sha256_of, model_name
+    from movelab.models import model_name
 
     info = reader.info
     n = len(rows.time_s)
@@ -218,7 +218,7 @@ def _dataset(rows: _Rows, reader: VideoReader, model_path: Path, config: Extract
         "fps_nominal": float(info.fps_nominal or 0.0),
         "rotation_deg": int(info.rotation_deg),
         "model_name": model_name(model_path),
-        "model_sha256": model_sha256_of(model_path),
+        "model_sha256": file_sha256(model_path),
         "settings_json": json.loads(config.to_json()),
         "person_rule": PERSON_RULE,
         "truncated": reader.truncation is not None,

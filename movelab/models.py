@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from movelab.cache import file_sha256
 from movelab.errors import ModelUnavailableError
 
 __all__ = [
@@ -114,15 +115,6 @@ _PARTS = (
 
 
 # --------------------------------------------------------------------------- small helpers
-
-
-def file_sha256(path: str | Path, *, chunk_bytes: int = 1 << 20) -> str:
-    """Return the hex sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        while chunk := stream.read(chunk_bytes):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def model_name(path: str | Path) -> str:
