@@ -70,13 +70,13 @@ def extract(
     """
     from movelab.models import resolve_model
 
-    model_path = resolve_model(config.model, quiet=not progress)
-    with open_video(source, max_frames=config.max_frames) as reader:
-        is_file = reader.info.source == "file"
+    with open_video(source, max_frames=config.max_frames) as reader:  # bad input fails before anything
+        model_path = resolve_model(config.model)  # builds the default model on first use, saying so
+        video_sha256 = file_sha256(reader.info.path) if reader.info.source == "file" else ""
         cache_path = None
-        if is_file and use_cache:
+        if video_sha256 and use_cache:
             cache_path = landmark_cache_path(
-                video_sha256=file_sha256(reader.info.path),
+                video_sha256=video_sha256,
                 model_sha256=file_sha256(model_path),
                 settings=config.cache_key_fields(),
                 schema_version=lm.SCHEMA_VERSION,
@@ -85,6 +85,7 @@ def extract(
             if cached is not None:
                 return cached
         ds = _run(reader, model_path, config, progress=progress)
+        ds.attrs["source_sha256"] = video_sha256
     if cache_path is not None:
         cache_path.parent.mkdir(parents=True, exist_ok=True)
         lm.save(ds, cache_path)
@@ -213,7 +214,6 @@ def _dataset(rows: _Rows, reader: VideoReader, model_path: Path, config: Extract
     attrs = {
         "movelab_version": __version__,
         "source_path": str(info.path) if info.path else "webcam",
-        "source_sha256": file_sha256(info.path) if info.path else "",
         "video_info": info.to_dict(),
         "fps_nominal": float(info.fps_nominal or 0.0),
         "rotation_deg": int(info.rotation_deg),
