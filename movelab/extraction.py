@@ -118,12 +118,17 @@ def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progre
         min_pose_presence_confidence=config.min_pose_presence_confidence,
         min_tracking_confidence=config.min_tracking_confidence,
     ) as model:
-        for frame in _progress(reader, progress):
-            candidates = model.detect(frame.image, frame.time_s)
-            detections = [_detection(c, info.width_px, info.height_px) for c in candidates]
-            rows.extend(tracker.update(frame.index, frame.time_s, detections), config)
-            for held in tracker.held_detections():
-                held.payload.reduce(config)  # frames held in the look-ahead window keep no mask
+        try:
+            for frame in _progress(reader, progress):
+                candidates = model.detect(frame.image, frame.time_s)
+                detections = [_detection(c, info.width_px, info.height_px) for c in candidates]
+                rows.extend(tracker.update(frame.index, frame.time_s, detections), config)
+                for held in tracker.held_detections():
+                    held.payload.reduce(config)  # frames held in the look-ahead window keep no mask
+        except KeyboardInterrupt:
+            if info.source != "webcam":
+                raise
+            # Ctrl-C is how a webcam recording ends: keep every frame recorded so far.
         rows.extend(tracker.finish(), config)
     return _dataset(rows, reader, model_path, config)
 
