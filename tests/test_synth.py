@@ -311,18 +311,6 @@ def test_bad_inputs_say_what_was_expected(make, match):
         make()
 
 
-def test_render_speed(capsys):
-    """Measured, not asserted tightly: printed for docs/synth.md (frames/s at 640x480, one core)."""
-    c = render_clip(Squat(reps=1), fps=30.0)
-    t0 = time.perf_counter()
-    for i in range(0, c.n_frames, 2):
-        c.frame(i)
-    fps = math.ceil(c.n_frames / 2) / (time.perf_counter() - t0)
-    with capsys.disabled():
-        print(f"\nsynth render speed: {fps:.1f} frames/s at 640x480")
-    assert fps > 3.0
-
-
 def test_body_proportions_scale_the_figure():
     tall = forward_kinematics(render_clip(Posture(duration_s=0.2), fps=FPS).samples[0].pose, BODY)
     assert tall.points["head_centre"][1] + 0.115 == pytest.approx(BODY.height_m, abs=0.03)
