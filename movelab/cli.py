@@ -57,6 +57,9 @@ def _build_parser() -> argparse.ArgumentParser:
                          help="the movement filmed (default: recognise it)")
     analyse.add_argument("--overlay", action="store_true", help="also write overlay.mp4 (faces blurred)")
     analyse.add_argument("--no-blur", action="store_true", help="do not blur faces in overlay.mp4")
+    from movelab.report.compare import add_compare_parser
+
+    add_compare_parser(sub)
     sub.add_parser("models", help="install or locate the pose model", add_help=False)
     sub.add_parser("synth", help="render a mannequin clip with known angles", add_help=False)
     return parser
@@ -139,7 +142,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return cli_synth(argv[1:])
         args = _build_parser().parse_args(argv)
-        commands = {"extract": cmd_extract, "analyse": cmd_analyse, "analyze": cmd_analyse}
+        from movelab.report.compare import cmd_compare
+
+        commands = {"extract": cmd_extract, "analyse": cmd_analyse, "analyze": cmd_analyse,
+                    "compare": cmd_compare}
         return commands[args.command](args)
     except MovelabError as err:
         print(f"movelab: error: {err}", file=sys.stderr)

@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from movelab.models import resolve_model
+
 ROOT = Path(__file__).resolve().parents[1]
-MODEL = ROOT / "models" / "pose_landmarker_full.task"
 STRIDE = int(os.environ.get("MOVELAB_DETECT_STRIDE", "2"))
 CLIPS = ["squat_side", "squat_front", "lunge_side", "gait_side", "posture_side"]
 LANDMARKS = {"left_hip": 23, "right_hip": 24, "left_knee": 25, "right_knee": 26, "left_ankle": 27,
@@ -25,7 +26,6 @@ LANDMARKS = {"left_hip": 23, "right_hip": 24, "left_knee": 25, "right_knee": 26,
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not MODEL.exists(), reason=f"pose model missing: {MODEL}"),
 ]
 
 
@@ -34,7 +34,7 @@ def _detect(video: Path) -> list[dict[str, np.ndarray] | None]:
     import mediapipe as mp
     from mediapipe.tasks.python import BaseOptions, vision
 
-    options = vision.PoseLandmarkerOptions(base_options=BaseOptions(model_asset_path=str(MODEL)),
+    options = vision.PoseLandmarkerOptions(base_options=BaseOptions(model_asset_path=str(resolve_model())),
                                            running_mode=vision.RunningMode.VIDEO, num_poses=1)
     out = []
     with vision.PoseLandmarker.create_from_options(options) as landmarker, av.open(str(video)) as container:

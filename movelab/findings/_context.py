@@ -1,0 +1,259 @@
+"""What every detector needs: the angle table, the reps or cycles, the standing frames, the settings.
+
+Private to :mod:`movelab.findings`. Values are read from the angle table over the spans the segmentation
+gives, so a detector does not depend on which per-rep metric columns the segmentation chose to compute.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from movelab.errors import ConfigError
+from movelab.findings.config import FindingsConfig, Threshold
+from movelab.findings.finding import Finding
+
+MOVEMENTS = ("squat", "lunge", "gait", "posture", "unknown")
+SIDES = ("left", "right")
+
+
+@dataclass(frozen=True)
+class Context:
+    """The inputs of one detection run, checked and indexed once."""
+
+    angles: pd.DataFrame
+    time: np.ndarray
+    movement: str
+    reps: pd.DataFrame            # index, start_s, bottom_s, end_s (+ whatever segmentation added)
+    cycles: pd.DataFrame          # side, start_s, end_s (+ toe_off_s ...)
+    events: pd.DataFrame
+    gait: dict[str, Any] | None
+    view_text: str | None         # e.g. "seen from the front", for notes
+    outline_implemented: bool
+    landmarks: Any                # xarray.Dataset or None
+    views: Any
+    config: FindingsConfig
+
+    # ------------------------------------------------------------------ reading values
+    def column(self, name: str) -> np.ndarray:
+        """An angle column as float array (all NaN if the table lacks it)."""
+        if name in self.angles.columns:
+            return self.angles[name].to_numpy(dtype=np.float64)
+        return np.full(self.time.shape, np.nan)
+
+    def mask(self, start_s: float, end_s: float) -> np.ndarray:
+        return (self.time >= start_s - 1e-9) & (self.time <= end_s + 1e-9)
+
+    def window(self, values: np.ndarray, start_s: float, end_s: float) -> np.ndarray:
+        return values[self.mask(start_s, end_s)]
+
+    def usable(self, window: np.ndarray) -> bool:
+        """Enough finite samples in ``window`` for a value to count."""
+        return window.size > 0 and np.isfinite(window).mean() >= self.config.min_valid_fraction
+
+    def median(self, values: np.ndarray, start_s: float, end_s: float) -> float:
+        """Median of ``values`` over ``[start_s, end_s]``, NaN when too few samples are finite."""
+        win = self.window(values, start_s, end_s)
+        return float(np.nanmedian(win)) if self.usable(win) else math.nan
+
+    def at(self, values: np.ndarray, t_s: float) -> float:
+        """Value at ``t_s``: median over ± ``depth_window_s`` (never a single noisy frame)."""
+        w = self.config.depth_window_s
+        return self.median(values, t_s - w, t_s + w)
+
+    def extreme(self, values: np.ndarray, start_s: float, end_s: float, kind: str) -> float:
+        """``"max"`` or ``"min"`` of ``values`` over the span; NaN when too few samples are finite."""
+        win = self.window(values, start_s, end_s)
+        if not self.usable(win):
+            return math.nan
+        return float(np.nanmax(win) if kind == "max" else np.nanmin(win))
+
+    def near_or_both(self, stem: str, start_s: float, end_s: float) -> np.ndarray:
+        """``{stem}_<near side>`` when the span is a side view with a measured near leg (the far leg is often
+        hidden behind it and errs more), else :meth:`both_sides`."""
+        near = self.near_side(start_s, end_s)
+        if near is not None:
+            values = self.column(f"{stem}_{near}")
+            if self.usable(self.window(values, start_s, end_s)):
+                return values
+        return self.both_sides(stem)
+
+    def both_sides(self, stem: str) -> np.ndarray:
+        """Per frame the mean of ``{stem}_left`` and ``{stem}_right`` where finite (either alone otherwise)."""
+        stacked = np.stack([self.column(f"{stem}_{s}") for s in SIDES])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return np.nanmean(stacked, axis=0)
+
+    def near_side(self, start_s: float, end_s: float) -> str | None:
+        """The client's side nearer the camera over a span of a side view (``side_right``: the client faces
+        image right, their right side towards the camera), or None when the views are not known or mixed."""
+        labels = _view_labels(self.views, self.time[self.mask(start_s, end_s)])
+        if labels is None or labels.size == 0:
+            return None
+        near = {"side_right": "right", "side_left": "left"}
+        found = {near.get(v) for v in labels}
+        return found.pop() if len(found) == 1 else None
+
+    # ------------------------------------------------------------------ standing frames
+    def standing_mask(self) -> np.ndarray:
+        """Frames of quiet standing: the whole clip for posture, frames outside every rep for squat/lunge."""
+        if self.movement == "posture":
+            return np.ones(self.time.shape, bool)
+        if self.movement not in ("squat", "lunge") or self.reps.empty:
+            return np.zeros(self.time.shape, bool)
+        inside = np.zeros(self.time.shape, bool)
+        for start, end in zip(self.reps["start_s"], self.reps["end_s"]):
+            inside |= self.mask(start, end)
+        return ~inside
+
+    def standing_value(self, values: np.ndarray) -> tuple[float, float | None, float | None]:
+        """Median over the standing frames (NaN when standing is shorter than ``min_baseline_s``), and the
+        first and last standing times."""
+        mask = self.standing_mask()
+        if not mask.any():
+            return math.nan, None, None
+        step = float(np.median(np.diff(self.time))) if self.time.size > 1 else 0.0
+        if mask.sum() * step < self.config.min_baseline_s:
+            return math.nan, None, None
+        win = values[mask]
+        value = float(np.nanmedian(win)) if self.usable(win) else math.nan
+        return value, float(self.time[mask][0]), float(self.time[mask][-1])
+
+    # ------------------------------------------------------------------ making findings
+    def mdd(self, quantity: str) -> Threshold:
+        return self.config.method_error.for_quantity(quantity)
+
+    def note(self, code: str, message: str, reference: str = "", *, side=None) -> list[Finding]:
+        """An ``"info"`` finding (or nothing when notes are switched off)."""
+        if not self.config.include_info:
+            return []
+        start, end = (float(self.time[0]), float(self.time[-1])) if self.time.size else (None, None)
+        return [Finding(code, "info", side, start, end, None, None, reference, message)]
+
+    def not_assessed(self, code: str, what: str, needs: str) -> list[Finding]:
+        """The note for a pattern that applies to this movement but had no usable value."""
+        seen = f" This video is {self.view_text}." if self.view_text else ""
+        return self.note(code, f"{what} could not be assessed: it needs {needs}.{seen}")
+
+    def outline_note(self, code: str, what: str) -> list[Finding]:
+        if not self.outline_implemented:
+            return self.note(code, f"{what} is not measured by this version of movelab: it needs the body-outline "
+                                   "method, which is not available yet. No value is guessed.")
+        return self.not_assessed(code, what, "a side view with the lower back's outline clearly visible")
+
+
+def severity(excess: float, step: float) -> str:
+    """``"mild"`` when the value passed its threshold by less than one method error, ``"moderate"`` by less
+    than two, ``"marked"`` beyond (a display convention, docs/findings.md)."""
+    if excess < step:
+        return "mild"
+    if excess < 2.0 * step:
+        return "moderate"
+    return "marked"
+
+
+def build_context(angles, segmentation, *, views, outline, landmarks, config) -> Context:
+    """Check the inputs and gather them into a :class:`Context`."""
+    if not isinstance(config, FindingsConfig):
+        raise ConfigError(f"config must be a FindingsConfig, got {type(config).__name__}")
+    if not isinstance(angles, pd.DataFrame) or "time_s" not in angles.columns:
+        got = list(angles.columns)[:6] if isinstance(angles, pd.DataFrame) else type(angles).__name__
+        raise ConfigError(f"angles must be the angle table (a DataFrame with time_s and angle columns), got {got}")
+    movement = getattr(segmentation, "movement", None) if segmentation is not None else "unknown"
+    if movement not in MOVEMENTS:
+        raise ConfigError(f"segmentation.movement must be one of {list(MOVEMENTS)}, got {movement!r}")
+    time = angles["time_s"].to_numpy(dtype=np.float64)
+    reps = _table(segmentation, "reps", ["index", "start_s", "bottom_s", "end_s"])
+    if not reps.empty:
+        reps = _with_bottoms(reps, angles)
+    return Context(
+        angles=angles, time=time, movement=movement, reps=reps,
+        cycles=_table(segmentation, "cycles", ["side", "start_s", "end_s"]),
+        events=_table(segmentation, "events", ["event", "side", "time_s"]),
+        gait=getattr(segmentation, "gait", None), view_text=_view_text(views),
+        outline_implemented=_outline_implemented(outline), landmarks=landmarks, views=views, config=config,
+    )
+
+
+def _table(segmentation, name: str, needed: list[str]) -> pd.DataFrame:
+    table = getattr(segmentation, name, None) if segmentation is not None else None
+    if table is None:
+        return pd.DataFrame(columns=needed)
+    if not isinstance(table, pd.DataFrame):
+        raise ConfigError(f"segmentation.{name} must be a DataFrame, got {type(table).__name__}")
+    required = [c for c in needed if c not in ("index", "bottom_s")]
+    missing = [c for c in required if c not in table.columns]
+    if missing and not table.empty:
+        raise ConfigError(f"segmentation.{name} needs the columns {required}; missing {missing}")
+    table = table.reset_index(drop=True)
+    if name == "reps" and "index" not in table.columns:
+        table = table.assign(index=np.arange(len(table)))
+    return table
+
+
+def _with_bottoms(reps: pd.DataFrame, angles: pd.DataFrame) -> pd.DataFrame:
+    """Fill a missing ``bottom_s`` with the time of the deepest knee flexion (or thigh angle) in the rep,
+    else the rep's middle."""
+    if "bottom_s" in reps.columns and reps["bottom_s"].notna().all():
+        return reps
+    time = angles["time_s"].to_numpy(dtype=np.float64)
+    depth = None
+    for stem in ("knee_flexion", "thigh_angle"):
+        cols = [f"{stem}_{s}" for s in SIDES if f"{stem}_{s}" in angles.columns]
+        if cols and np.isfinite(angles[cols].to_numpy()).any():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                depth = np.nanmean(angles[cols].to_numpy(dtype=np.float64), axis=1)
+            break
+    bottoms = []
+    for i, rep in reps.iterrows():
+        given = rep.get("bottom_s", math.nan)
+        if given is not None and np.isfinite(given):
+            bottoms.append(float(given))
+            continue
+        inside = (time >= rep["start_s"]) & (time <= rep["end_s"])
+        if depth is not None and np.isfinite(depth[inside]).any():
+            bottoms.append(float(time[inside][np.nanargmax(depth[inside])]))
+        else:
+            bottoms.append(0.5 * (float(rep["start_s"]) + float(rep["end_s"])))
+    return reps.assign(bottom_s=bottoms)
+
+
+def _view_text(views) -> str | None:
+    names = {"side_left": "a side view", "side_right": "a side view", "front": "seen from the front",
+             "back": "seen from behind", "oblique": "filmed at an angle (oblique)"}
+    if isinstance(views, str):
+        label = views
+    elif isinstance(views, pd.DataFrame) and not views.empty and {"view", "start_s", "end_s"} <= set(views.columns):
+        durations = (views["end_s"] - views["start_s"]).groupby(views["view"]).sum()
+        label = str(durations.idxmax())
+    else:
+        return None
+    text = names.get(label)
+    return None if text is None else (text if text.startswith(("seen", "filmed")) else f"{text}")
+
+
+def _view_labels(views, time: np.ndarray) -> np.ndarray | None:
+    """The view label at each of ``time`` from a view name or a stretches table; None if unknown."""
+    if isinstance(views, str):
+        return np.full(time.shape, views, dtype=object)
+    if isinstance(views, pd.DataFrame) and {"view", "start_s", "end_s"} <= set(views.columns):
+        labels = np.full(time.shape, "unknown", dtype=object)
+        for start, end, view in zip(views["start_s"], views["end_s"], views["view"]):
+            labels[(time >= start - 1e-9) & (time <= end + 1e-9)] = view
+        return labels
+    return None
+
+
+def _outline_implemented(outline) -> bool:
+    if isinstance(outline, pd.DataFrame) and "implemented" in outline.attrs:
+        return bool(outline.attrs["implemented"])
+    from movelab.kinematics import outline as outline_module
+
+    return bool(outline_module.OUTLINE_IMPLEMENTED)

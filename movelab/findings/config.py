@@ -1,0 +1,241 @@
+"""Settings of the findings detector: every threshold and norm with its source, defaults in one place.
+
+What each finding measures and how it uses these settings is described in ``docs/findings.md``. Change a
+setting with :func:`dataclasses.replace`, e.g. ``replace(config, sex="male")`` or
+``replace(config, hip_extension_norm=Norm(18.0, 4.0, "my lab's young adults"))``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+from typing import Literal
+
+from movelab.errors import ConfigError
+
+__all__ = ["Threshold", "Norm", "MethodError", "FindingsConfig"]
+
+Sex = Literal["female", "male"]
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """One number a finding is compared with, and where it comes from.
+
+    Attributes
+    ----------
+    value
+        The number, in ``unit``.
+    source
+        Who published it, or ``"movelab ..."`` for a choice of this software (then say why).
+    unit
+        ``"deg"``, ``"s"``, ``"%"``...
+    """
+
+    value: float
+    source: str
+    unit: str = "deg"
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.value, (int, float)) and math.isfinite(self.value)):
+            raise ConfigError(f"a threshold needs a finite number, got {self.value!r} ({self.source})")
+        if not self.source.strip():
+            raise ConfigError(f"a threshold needs its source; got an empty one for {self.value!r}")
+
+
+@dataclass(frozen=True)
+class Norm:
+    """A normative sample's mean and standard deviation, and where they come from."""
+
+    mean: float
+    sd: float
+    source: str
+    unit: str = "deg"
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.mean) and math.isfinite(self.sd) and self.sd > 0):
+            raise ConfigError(f"a norm needs a finite mean and a positive SD, got {self.mean!r} ± {self.sd!r}")
+        if not self.source.strip():
+            raise ConfigError("a norm needs its source")
+
+    def upper(self, n_sd: float) -> float:
+        """``mean + n_sd · sd``."""
+        return self.mean + n_sd * self.sd
+
+    def lower(self, n_sd: float) -> float:
+        """``mean − n_sd · sd``."""
+        return self.mean - n_sd * self.sd
+
+    def text(self) -> str:
+        return f"{self.mean:g} ± {self.sd:g} {self.unit} ({self.source})"
+
+
+_LANDMARK_ERROR = (
+    "movelab default for landmark angles: MediaPipe 2D angles came within 3-4.5 deg (mean absolute error) "
+    "of a rendered figure's (shared note on the pose model); 2D side-view keypoints vs motion capture in "
+    "walking: hip 4.0 deg, knee 5.6 deg (Stenum et al., PLoS Comput Biol 2021)"
+)
+_OUTLINE_ERROR = (
+    "docs/outline-method.md, measured on rendered clips: pooled MAE 3.0 deg (tilt) and 2.6 deg (lordosis), "
+    "1.9 / 1.7 deg for the change from standing, up to 5.1 / 6.8 deg on a figure with prominent buttocks; "
+    "5 deg is used (for comparison OpenCap's pelvis errs 4.1 deg, Falisse et al., IEEE TBME 2025)"
+)
+
+
+@dataclass(frozen=True)
+class MethodError:
+    """The smallest difference movelab can tell from its own measurement error, per quantity (degrees).
+
+    No finding is raised for a difference smaller than these (issue 6: "never flag a difference smaller than
+    the method's own measured error"). They also set the severity steps (``docs/findings.md``).
+    """
+
+    trunk_lean: Threshold = Threshold(5.0, _LANDMARK_ERROR)
+    thigh_angle: Threshold = Threshold(5.0, _LANDMARK_ERROR)
+    trunk_vs_tibia: Threshold = Threshold(
+        7.1, "the difference of two landmark angles (trunk lean and shin inclination), each with the 5 deg "
+             "landmark-angle error: sqrt(2) x 5 deg"
+    )
+    knee_flexion: Threshold = Threshold(5.6, "Stenum et al. 2021: knee 5.6 deg mean absolute error (2D side view)")
+    heel_rise: Threshold = Threshold(
+        5.0, "movelab, measured: on a rendered deep squat with flat feet the heel-rise angle read at most 2.5 deg "
+             "(docs/findings.md); the landmark-angle error (5 deg) is kept as the floor"
+    )
+    knee_fppa: Threshold = Threshold(
+        7.5, "Munro et al. 2012: frontal plane projection angle, SEM 2-4 deg, smallest detectable difference "
+             "7.5-8.9 deg (the lower end is used for one leg against a norm)"
+    )
+    knee_fppa_between_legs: Threshold = Threshold(
+        8.9, "Munro et al. 2012: smallest detectable difference of the FPPA 7.5-8.9 deg (the upper end is "
+             "used for a difference of two legs, each measured with its own error)"
+    )
+    pelvic_obliquity: Threshold = Threshold(5.0, _LANDMARK_ERROR)
+    pelvic_tilt: Threshold = Threshold(5.0, _OUTLINE_ERROR)
+    lumbar_lordosis: Threshold = Threshold(5.0, _OUTLINE_ERROR)
+    event_timing_s: Threshold = Threshold(
+        0.05, "movelab, measured: initial contacts found by movelab.events on three rendered side-view walks "
+              "were 0.05 s from the true ones on average (up to 0.13 s, mostly the far foot, which biases one "
+              "side); Stenum et al. 2021 report 0.02 s for their 2D method. Replace with docs/events.md's table",
+        "s",
+    )
+
+    def for_quantity(self, name: str) -> Threshold:
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            known = [f.name for f in fields(self)]
+            raise ConfigError(f"no method error for {name!r}; known: {known}") from None
+
+
+@dataclass(frozen=True)
+class FindingsConfig:
+    """All settings of :func:`movelab.findings.detect_findings`. Frozen: change with :func:`dataclasses.replace`.
+
+    Attributes
+    ----------
+    sex
+        Picks the sex-specific norm where one exists (lumbar lordosis, knee FPPA). ``None`` (not told) uses
+        the higher upper limit of the two, so nobody is flagged by the other sex's norm.
+    n_sd
+        A value is outside a normative range when it is more than ``n_sd`` standard deviations from the
+        sample mean: 2 SD holds about 95 % of a normally distributed sample (statistical convention).
+    method_error
+        The smallest detectable difference of each quantity (:class:`MethodError`).
+    pelvic_tilt_norm
+        Standing anterior pelvic tilt.
+    lordosis_norm_female, lordosis_norm_male
+        Standing lumbar lordosis measured on the back surface (Spinal Mouse), which is how movelab's outline
+        estimate is defined (docs/conventions.md).
+    fppa_upper_female, fppa_upper_male
+        Upper end of the normal knee frontal plane projection angle (valgus positive).
+    hip_extension_norm
+        Peak hip extension in walking at terminal stance.
+    trunk_beyond_tibia
+        Deep squat: trunk lean beyond the shin's forward inclination.
+    squat_thigh_angle
+        Deep squat: the thigh should reach horizontal (``thigh_angle`` 90°) or below.
+    heel_lift
+        Deep squat: heels stay on the floor (foot pitch change from standing).
+    lumbar_flexion
+        Loss of lordosis (or of anterior pelvic tilt) from its largest value in the descent to the bottom.
+    pelvic_level
+        Squat, lunge, walking: the pelvis stays level (obliquity change from the client's own reference).
+    depth_window_s
+        Values "at depth" are the median over this many seconds either side of the rep's bottom.
+    min_baseline_s
+        Least duration of standing (outside every rep) needed for a standing baseline.
+    min_valid_fraction
+        Least fraction of finite samples a window needs before its value counts.
+    include_info
+        Add ``"info"`` findings for patterns that apply to the movement but could not be assessed.
+    """
+
+    sex: Sex | None = None
+    n_sd: float = 2.0
+    method_error: MethodError = field(default_factory=MethodError)
+    pelvic_tilt_norm: Norm = Norm(
+        13.0, 5.0, "Preece et al. 2008: standing anterior pelvic tilt 13 ± 5 deg (cadaver-validated palpation); "
+                   "no validated threshold for 'excessive' exists"
+    )
+    lordosis_norm_female: Norm = Norm(29.6, 11.3,
+                                      "Lang-Tapia et al., J Appl Biomech 27:143, 2011 (Spinal Mouse, women)")
+    lordosis_norm_male: Norm = Norm(17.3, 9.3,
+                                    "Lang-Tapia et al., J Appl Biomech 27:143, 2011 (Spinal Mouse, men)")
+    fppa_upper_female: Threshold = Threshold(12.0, "Herrington & Munro 2010: normal FPPA in step landing, women 5-12 deg")
+    fppa_upper_male: Threshold = Threshold(9.0, "Herrington & Munro 2010: normal FPPA in step landing, men 1-9 deg")
+    hip_extension_norm: Norm = Norm(
+        20.4, 4.0, "Kerrigan et al. 2001, Arch Phys Med Rehabil 82:26: peak hip extension in walking, young "
+                   "adults 20.4 ± 4.0 deg (older adults 14.3 ± 4.4); absolute values depend on the definition"
+    )
+    trunk_beyond_tibia: Threshold = Threshold(
+        0.0, "Functional Movement Screen, deep squat: full score needs the torso parallel to the tibia or "
+             "more upright (Cook et al.)"
+    )
+    squat_thigh_angle: Threshold = Threshold(
+        90.0, "Functional Movement Screen, deep squat: full score needs the thigh below horizontal (Cook et al.)"
+    )
+    heel_lift: Threshold = Threshold(
+        0.0, "Functional Movement Screen, deep squat: heels raised lowers the score from 3 to 2 (Cook et al.); "
+             "no angle is published, so any lift beyond the method's error counts"
+    )
+    lumbar_flexion: Threshold = Threshold(
+        0.0, "'Butt wink': pelvis angle at maximum depth minus the maximum anterior tilt during descent "
+             "(Appl Sci 15:12526, 2025); no validated cut-off, so any loss beyond the method's error counts"
+    )
+    pelvic_level: Threshold = Threshold(
+        0.0, "The pelvis stays level; each extra degree of contralateral pelvic drop raised injury odds by 80 % "
+             "in runners (Bramah et al. 2018); no validated cut-off for walking or squatting, so any drop "
+             "beyond the method's error, against the client's own reference, counts"
+    )
+    depth_window_s: float = 0.1
+    min_baseline_s: float = 0.3
+    min_valid_fraction: float = 0.5
+    include_info: bool = True
+
+    def __post_init__(self) -> None:
+        if self.sex not in (None, "female", "male"):
+            raise ConfigError(f"sex must be 'female', 'male' or None, got {self.sex!r}")
+        for name in ("n_sd", "depth_window_s", "min_baseline_s"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
+                raise ConfigError(f"{name} must be a finite number >= 0, got {value!r}")
+        if not 0.0 < self.min_valid_fraction <= 1.0:
+            raise ConfigError(f"min_valid_fraction must be in (0, 1], got {self.min_valid_fraction!r}")
+
+    def lordosis_upper(self) -> tuple[float, str]:
+        """Upper normal limit of standing lordosis for :attr:`sex`, and its source text."""
+        norms = {"female": self.lordosis_norm_female, "male": self.lordosis_norm_male}
+        return _pick_upper([norms[self.sex]] if self.sex else list(norms.values()), self.n_sd)
+
+    def fppa_upper(self) -> Threshold:
+        """Upper normal FPPA for :attr:`sex` (the higher of the two when not told)."""
+        if self.sex == "female":
+            return self.fppa_upper_female
+        if self.sex == "male":
+            return self.fppa_upper_male
+        return max(self.fppa_upper_female, self.fppa_upper_male, key=lambda t: t.value)
+
+
+def _pick_upper(norms: list[Norm], n_sd: float) -> tuple[float, str]:
+    best = max(norms, key=lambda n: n.upper(n_sd))
+    return best.upper(n_sd), f"mean + {n_sd:g} SD of {best.text()}"

@@ -1,0 +1,555 @@
+"""The findings detector: movement patterns from the angle table and the reps or gait cycles.
+
+Each pattern has one function below; what it measures, its threshold and that threshold's source are listed
+in ``docs/findings.md`` and in :class:`movelab.findings.FindingsConfig`. A value that cannot be measured
+(NaN) never produces a finding; the pattern then gets an ``"info"`` note saying it could not be assessed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from movelab.findings._context import SIDES, Context, build_context, severity
+from movelab.findings.config import FindingsConfig
+from movelab.findings.finding import CODES, Finding
+from movelab.findings.foot import heel_rise_deg
+
+__all__ = ["detect_findings"]
+
+_OTHER = {"left": "right", "right": "left"}
+_MEDIAN_OF = {"reps": "median of the repetitions", "cycles": "median of the cycles"}
+
+
+def detect_findings(
+    angles: pd.DataFrame,
+    segmentation,
+    *,
+    views=None,
+    outline: pd.DataFrame | None = None,
+    landmarks=None,
+    config: FindingsConfig = FindingsConfig(),
+) -> tuple[Finding, ...]:
+    """Movement patterns seen in one video.
+
+    Parameters
+    ----------
+    angles
+        The angle table (:func:`movelab.kinematics.compute_angles`): ``time_s``, ``frame`` and angles in
+        degrees (docs/conventions.md).
+    segmentation
+        A :class:`movelab.events.Segmentation` (or any object with ``movement``, ``reps``, ``cycles``,
+        ``events`` and ``gait`` as its contract in docs/architecture.md), or None (movement unknown: no
+        findings).
+    views
+        The views table (:func:`movelab.kinematics.detect_views`) or one view name; used only to word notes.
+    outline
+        The outline table (:func:`movelab.kinematics.outline_angles`); its ``attrs["implemented"]`` tells a
+        "not measured by this version" note from a "not measurable in this video" one.
+    landmarks
+        The landmark Dataset; needed for ``heel_lift`` (the foot line is not an angle of the table).
+    config
+        Thresholds, norms and their sources (:class:`FindingsConfig`).
+
+    Returns
+    -------
+    tuple of Finding
+        Ordered as :data:`movelab.findings.CODES`, then by side. ``"info"`` notes only when
+        ``config.include_info``.
+
+    Notes
+    -----
+    Values "at depth" are medians over ``± config.depth_window_s`` around each rep's ``bottom_s``; a
+    pattern is flagged when the median over reps (or over a side's cycles) passes its threshold, and the
+    finding lists every rep or cycle that passed it in ``occurrences``. No difference smaller than the
+    method's own error (``config.method_error``) is ever flagged.
+    """
+    ctx = build_context(angles, segmentation, views=views, outline=outline, landmarks=landmarks, config=config)
+    found: list[Finding] = []
+    for detector in _DETECTORS.get(ctx.movement, ()):
+        found.extend(detector(ctx))
+    order = {code: i for i, code in enumerate(CODES)}
+    return tuple(sorted(found, key=lambda f: (order[f.code], f.severity == "info", f.side or "")))
+
+
+# ----------------------------------------------------------------------------- shared helpers
+
+
+def _per_rep(ctx: Context, measure: Callable[[pd.Series], float]) -> pd.DataFrame:
+    """``index, start_s, end_s, value`` for each rep with a finite value."""
+    rows = [(int(r["index"]), float(r["start_s"]), float(r["end_s"]), measure(r)) for _, r in ctx.reps.iterrows()]
+    table = pd.DataFrame(rows, columns=["index", "start_s", "end_s", "value"])
+    return table[np.isfinite(table["value"].to_numpy(dtype=float))]
+
+
+def _per_cycle(ctx: Context, cycles: pd.DataFrame, measure: Callable[[pd.Series], float]) -> pd.DataFrame:
+    """``index, start_s, end_s, value`` for each of ``cycles`` (rows of ``ctx.cycles``) with a finite value."""
+    rows = [(int(i), float(c["start_s"]), float(c["end_s"]), measure(c)) for i, c in cycles.iterrows()]
+    table = pd.DataFrame(rows, columns=["index", "start_s", "end_s", "value"])
+    return table[np.isfinite(table["value"].to_numpy(dtype=float))]
+
+
+def _flag(ctx: Context, code: str, rows: pd.DataFrame, *, threshold: float, above: bool, step: float,
+          reference: str, message: Callable[[float], str], quantity: str, side=None, unit: str = "deg",
+          over: str = "reps") -> list[Finding]:
+    """A finding when the median of ``rows.value`` passes ``threshold`` (above or below it), else nothing."""
+    value = float(np.median(rows["value"]))
+    excess = value - threshold if above else threshold - value
+    if not excess > 0:
+        return []
+    passed = rows["value"] > threshold if above else rows["value"] < threshold
+    return [Finding(
+        code, severity(excess, step), side, float(rows["start_s"].min()), float(rows["end_s"].max()),
+        value, threshold, reference, message(value), unit=unit, quantity=f"{quantity}, {_MEDIAN_OF[over]}",
+        occurrences=tuple(int(i) for i in rows.loc[passed, "index"]), n_assessed=len(rows),
+    )]
+
+
+def _seen_in(rows: pd.DataFrame, threshold: float, above: bool, what: str) -> str:
+    n = int((rows["value"] > threshold).sum() if above else (rows["value"] < threshold).sum())
+    return f" Seen in {n} of {len(rows)} {what}."
+
+
+# ----------------------------------------------------------------------------- standing posture
+
+
+def _standing_quantity(ctx: Context, name: str) -> tuple[float, float | None, float | None, str]:
+    """The client's standing value of an outline angle (posture: the whole clip; squat, lunge: outside reps)."""
+    values = ctx.column(name)
+    value, start, end = ctx.standing_value(values)
+    return value, start, end, "median while standing"
+
+
+def _walking_note(ctx: Context, code: str, what: str) -> list[Finding]:
+    return ctx.note(code, f"{what} is not assessed while walking: the outline method is not validated during "
+                          "walking (the swinging arms cover the back) and a walk has no standing baseline "
+                          "(docs/outline-method.md). Film the client standing still, side on.")
+
+
+def anterior_pelvic_tilt(ctx: Context) -> list[Finding]:
+    code, what = "anterior_pelvic_tilt", "Pelvic tilt"
+    if ctx.movement == "gait":
+        return _walking_note(ctx, code, what)
+    value, start, end, how = _standing_quantity(ctx, "pelvic_tilt")
+    if not np.isfinite(value):
+        return ctx.outline_note(code, what)
+    norm, n_sd, mdd = ctx.config.pelvic_tilt_norm, ctx.config.n_sd, ctx.mdd("pelvic_tilt")
+    threshold = max(norm.upper(n_sd), norm.mean + mdd.value)
+    if value <= threshold:
+        return []
+    message = (f"Your pelvis tips forward more than usual when you stand (about {value:.0f}°; most people stand "
+               f"between {norm.lower(n_sd):.0f}° and {norm.upper(n_sd):.0f}°). This is often linked with tight "
+               "hip flexors at the front of the hip and weak buttock (glute) and tummy muscles.")
+    reference = f"mean + {n_sd:g} SD of {norm.text()}; method error {mdd.value:g}° ({mdd.source})"
+    return [Finding(code, severity(value - threshold, mdd.value), None, start, end, value, threshold, reference,
+                    message, quantity=f"anterior pelvic tilt, {how}")]
+
+
+def excessive_lumbar_lordosis(ctx: Context) -> list[Finding]:
+    code, what = "excessive_lumbar_lordosis", "The lower-back curve (lumbar lordosis)"
+    if ctx.movement == "gait":
+        return _walking_note(ctx, code, what)
+    value, start, end, how = _standing_quantity(ctx, "lumbar_lordosis")
+    if not np.isfinite(value):
+        return ctx.outline_note(code, what)
+    upper, source = ctx.config.lordosis_upper()
+    mdd = ctx.mdd("lumbar_lordosis")
+    if value <= upper:
+        return []
+    message = (f"The curve in your lower back is deeper than usual (about {value:.0f}°; the usual range reaches "
+               f"up to about {upper:.0f}°). This often goes with the pelvis tipping forward, tight hip flexors and "
+               "weak tummy and buttock (glute) muscles.")
+    return [Finding(code, severity(value - upper, mdd.value), None, start, end, value, upper,
+                    f"{source}; method error {mdd.value:g}° ({mdd.source})", message,
+                    quantity=f"lumbar lordosis (back-surface angle), {how}")]
+
+
+# ----------------------------------------------------------------------------- squat at depth
+
+
+def lumbar_flexion_at_depth(ctx: Context) -> list[Finding]:
+    code = "lumbar_flexion_at_depth"
+    cfg = ctx.config
+    for name, quantity in (("lumbar_lordosis", "loss of lumbar lordosis from its largest value in the "
+                                               "descent to the bottom"),
+                           ("pelvic_tilt", "loss of anterior pelvic tilt from its largest value in the descent "
+                                           "to the bottom ('butt wink')")):
+        values = ctx.column(name)
+
+        def loss(rep, values=values) -> float:
+            return ctx.extreme(values, rep["start_s"], rep["bottom_s"], "max") - ctx.at(values, rep["bottom_s"])
+
+        rows = _per_rep(ctx, loss)
+        if not rows.empty:
+            break
+    else:
+        return ctx.outline_note(code, "Lower-back rounding at the bottom of the squat")
+    mdd = ctx.mdd(name)
+    threshold = cfg.lumbar_flexion.value + mdd.value
+
+    def message(value: float) -> str:
+        return (f"At the bottom of the squat your lower back rounded (it lost about {value:.0f}° of its curve), "
+                "sometimes called a 'butt wink'. This is often linked with tight hamstrings or hips, limited "
+                "ankle bend (dorsiflexion), or going deeper than the hips comfortably allow."
+                + _seen_in(rows, threshold, True, "repetitions"))
+
+    return _flag(ctx, code, rows, threshold=threshold, above=True, step=mdd.value,
+                 reference=f"{cfg.lumbar_flexion.source}; method error {mdd.value:g}° ({mdd.source})",
+                 message=message, quantity=quantity)
+
+
+def excessive_trunk_lean(ctx: Context) -> list[Finding]:
+    code = "excessive_trunk_lean"
+    lean = ctx.column("trunk_lean")
+
+    def beyond(rep) -> float:
+        span = (rep["start_s"], rep["end_s"])
+        tibia = ctx.near_or_both("knee_flexion", *span) - ctx.near_or_both("thigh_angle", *span)  # shin's incline
+        return ctx.at(lean, rep["bottom_s"]) - ctx.at(tibia, rep["bottom_s"])
+
+    rows = _per_rep(ctx, beyond)
+    if rows.empty:
+        return ctx.not_assessed(code, "Trunk lean at the bottom of the squat", "a side view")
+    cfg, mdd = ctx.config, ctx.mdd("trunk_vs_tibia")
+    threshold = cfg.trunk_beyond_tibia.value + mdd.value
+
+    def message(value: float) -> str:
+        return (f"At the bottom of the squat your upper body leaned further forward than your shins (about "
+                f"{value:.0f}° more); a good squat keeps the back about parallel to the shins. This often comes "
+                "with limited ankle bend (dorsiflexion), weak buttock (glute) or thigh muscles, or stiff hips."
+                + _seen_in(rows, threshold, True, "repetitions"))
+
+    return _flag(ctx, code, rows, threshold=threshold, above=True, step=mdd.value,
+                 reference=f"{cfg.trunk_beyond_tibia.source}; method error {mdd.value:g}° ({mdd.source})",
+                 message=message, quantity="trunk lean minus the shin's forward inclination at depth")
+
+
+def limited_squat_depth(ctx: Context) -> list[Finding]:
+    code = "limited_squat_depth"
+    def deepest(rep) -> float:
+        thigh = ctx.near_or_both("thigh_angle", rep["start_s"], rep["end_s"])
+        return ctx.extreme(thigh, rep["start_s"], rep["end_s"], "max")
+
+    rows = _per_rep(ctx, deepest)
+    if rows.empty:
+        return ctx.not_assessed(code, "Squat depth", "a side view")
+    cfg, mdd = ctx.config, ctx.mdd("thigh_angle")
+    threshold = cfg.squat_thigh_angle.value - mdd.value
+
+    def message(value: float) -> str:
+        return (f"Your squat stopped with the thighs above horizontal (thigh at about {value:.0f}° from vertical; "
+                "a full squat reaches 90°). Limited ankle bend (dorsiflexion), stiff hips or weak legs commonly "
+                "limit depth." + _seen_in(rows, threshold, False, "repetitions"))
+
+    return _flag(ctx, code, rows, threshold=threshold, above=False, step=mdd.value,
+                 reference=f"{cfg.squat_thigh_angle.source}; method error {mdd.value:g}° ({mdd.source})",
+                 message=message, quantity="deepest thigh angle (thigh against vertical)")
+
+
+def heel_lift(ctx: Context) -> list[Finding]:
+    code = "heel_lift"
+    what = "Heel lift"
+    cfg, mdd = ctx.config, ctx.mdd("heel_rise")
+    if ctx.landmarks is not None:
+        standing = ctx.standing_mask()
+        rise = heel_rise_deg(ctx.landmarks, standing, views=ctx.views)
+        if not np.isfinite(ctx.standing_value(rise)[0]):
+            return ctx.not_assessed(code, what, "a side view with the client standing still before the squat")
+        rows = _per_rep(ctx, lambda rep: ctx.at(rise, rep["bottom_s"]))
+    elif "heel_lift_deg" in ctx.reps.columns:
+        rows = ctx.reps.assign(value=ctx.reps["heel_lift_deg"].astype(float))[["index", "start_s", "end_s", "value"]]
+        rows = rows[np.isfinite(rows["value"].to_numpy(dtype=float))]
+    else:
+        return ctx.note(code, f"{what} could not be assessed: it needs the landmarks of the feet.")
+    if rows.empty:
+        return ctx.not_assessed(code, what, "a side view with the feet visible")
+    threshold = cfg.heel_lift.value + mdd.value
+
+    def message(value: float) -> str:
+        return (f"Your heels came up from the floor at the bottom of the squat (the foot tipped up about "
+                f"{value:.0f}°). "
+                "This is most often a sign of limited ankle bend (tight calves, limited dorsiflexion)."
+                + _seen_in(rows, threshold, True, "repetitions"))
+
+    return _flag(ctx, code, rows, threshold=threshold, above=True, step=mdd.value,
+                 reference=f"{cfg.heel_lift.source}; method error {mdd.value:g}° ({mdd.source})",
+                 message=message, quantity="heel rise at depth above standing, as the foot pitch it implies")
+
+
+# ----------------------------------------------------------------------------- frontal plane, reps
+
+
+def _valgus_sides(ctx: Context) -> tuple[str, ...]:
+    if ctx.movement == "lunge":
+        leads = set(ctx.reps["lead_leg"].dropna()) if "lead_leg" in ctx.reps.columns else set()
+        return tuple(s for s in SIDES if s in leads)
+    return SIDES
+
+
+def _fppa_rows(ctx: Context, side: str) -> pd.DataFrame:
+    fppa = ctx.column(f"knee_fppa_{side}")
+    reps = ctx.reps
+    if ctx.movement == "lunge":
+        reps = reps[reps["lead_leg"] == side]
+    rows = [(int(r["index"]), float(r["start_s"]), float(r["end_s"]), ctx.at(fppa, r["bottom_s"]))
+            for _, r in reps.iterrows()]
+    table = pd.DataFrame(rows, columns=["index", "start_s", "end_s", "value"])
+    return table[np.isfinite(table["value"].to_numpy(dtype=float))]
+
+
+def knee_valgus(ctx: Context) -> list[Finding]:
+    code = "knee_valgus"
+    sides = _valgus_sides(ctx)
+    if not sides:
+        return ctx.note(code, "Knee valgus could not be assessed: the lunge's front leg is not known.")
+    cfg = ctx.config
+    norm, mdd = cfg.fppa_upper(), ctx.mdd("knee_fppa")
+    threshold = max(norm.value, mdd.value)
+    found, assessed = [], False
+    for side in sides:
+        rows = _fppa_rows(ctx, side)
+        if rows.empty:
+            continue
+        assessed = True
+
+        def message(value: float, side=side, rows=rows) -> str:
+            return (f"Your {side} knee moved inward as you went down (about {value:.0f}°; the usual range goes up "
+                    f"to about {threshold:.0f}°). This is often linked with weak hip muscles (glutes) that hold "
+                    "the thigh out, or with limited ankle bend (dorsiflexion)."
+                    + _seen_in(rows, threshold, True, "repetitions"))
+
+        found += _flag(ctx, code, rows, threshold=threshold, above=True, step=mdd.value, side=side,
+                       reference=f"{norm.source} (the higher limit when sex is not given); method error "
+                                 f"{mdd.value:g}° ({mdd.source})",
+                       message=message, quantity="knee frontal plane projection angle at depth (valgus positive)")
+    return found if assessed else ctx.not_assessed(code, "Knee valgus", "a front or back view")
+
+
+def pelvic_drop_reps(ctx: Context) -> list[Finding]:
+    code = "pelvic_drop"
+    obliquity = ctx.column("pelvic_obliquity")
+    baseline, _, _ = ctx.standing_value(obliquity)
+    if not np.isfinite(baseline):
+        return ctx.not_assessed(code, "Pelvic drop", "a front or back view with the client standing still "
+                                                     "before the first repetition")
+    rows = _per_rep(ctx, lambda rep: ctx.at(obliquity, rep["bottom_s"]) - baseline)
+    if rows.empty:
+        return ctx.not_assessed(code, "Pelvic drop", "a front or back view")
+    cfg, mdd = ctx.config, ctx.mdd("pelvic_obliquity")
+    signed = float(np.median(rows["value"]))
+    side = "right" if signed > 0 else "left"  # obliquity > 0: the left hip is higher, the right has dropped
+    sign = 1.0 if side == "right" else -1.0
+    rows = rows.assign(value=sign * rows["value"])
+    threshold = cfg.pelvic_level.value + mdd.value
+
+    def message(value: float) -> str:
+        return (f"At the bottom of the movement the {side} side of your pelvis was lower than when you stood "
+                f"(by about {value:.0f}°). This is often linked with weak muscles at the side of the hip "
+                "(gluteus medius) that keep the pelvis level." + _seen_in(rows, threshold, True, "repetitions"))
+
+    return _flag(ctx, code, rows, threshold=threshold, above=True, step=mdd.value, side=side,
+                 reference=f"{cfg.pelvic_level.source}; reference: the client's standing obliquity; method error "
+                           f"{mdd.value:g}° ({mdd.source})",
+                 message=message, quantity="pelvic obliquity at depth minus standing, towards the dropped side")
+
+
+def fppa_asymmetry(ctx: Context) -> list[Finding]:
+    if ctx.movement != "squat":
+        return []
+    rows = {s: _fppa_rows(ctx, s) for s in SIDES}
+    if any(r.empty for r in rows.values()):
+        return []
+    merged = rows["left"].merge(rows["right"], on=["index", "start_s", "end_s"], suffixes=("_l", "_r"))
+    if merged.empty:
+        return []
+    difference = merged["value_l"] - merged["value_r"]
+    side = "left" if float(np.median(difference)) > 0 else "right"
+    merged = merged.assign(value=difference if side == "left" else -difference)
+    mdd = ctx.mdd("knee_fppa_between_legs")
+
+    def message(value: float) -> str:
+        return (f"Your {side} knee moved inward about {value:.0f}° more than the {_OTHER[side]} one at the bottom "
+                "of the squat. One-sided differences are often linked with weakness of the hip muscles (glutes) "
+                "or less ankle bend on that side, or with an old injury.")
+
+    return _flag(ctx, "left_right_asymmetry", merged, threshold=mdd.value, above=True, step=mdd.value, side=side,
+                 reference=f"difference beyond the smallest detectable difference: {mdd.source}",
+                 message=message, quantity=f"knee FPPA at depth, {side} minus {_OTHER[side]}")
+
+
+# ----------------------------------------------------------------------------- gait
+
+
+def _stance_end(cycle: pd.Series) -> float:
+    toe_off = cycle.get("toe_off_s", math.nan)
+    if toe_off is not None and np.isfinite(toe_off):
+        return float(toe_off)
+    return float(cycle["start_s"] + 0.6 * (cycle["end_s"] - cycle["start_s"]))  # stance ≈ 60 % of the cycle
+
+
+def _near_leg_cycles(ctx: Context, side: str) -> tuple[pd.DataFrame, bool]:
+    """``side``'s cycles in which that leg was nearer the camera, and whether any were on the far side.
+
+    In side view the far leg is often hidden by the near one and its angles err more (on the rendered walk
+    the far thigh read 5° more extension than it had); when the views are known only near-leg cycles count.
+    """
+    cycles = ctx.cycles[ctx.cycles["side"] == side]
+    near = [ctx.near_side(c["start_s"], c["end_s"]) for _, c in cycles.iterrows()]
+    if all(n is None for n in near):
+        return cycles, False
+    keep = np.array([n == side for n in near], dtype=bool)
+    return cycles[keep], bool((~keep).any())
+
+
+def reduced_hip_extension(ctx: Context) -> list[Finding]:
+    code = "reduced_hip_extension"
+    if ctx.cycles.empty:
+        return ctx.not_assessed(code, "Hip extension in walking", "whole gait cycles in a side view")
+    cfg = ctx.config
+    norm, mdd = cfg.hip_extension_norm, ctx.mdd("thigh_angle")
+    threshold = min(norm.lower(cfg.n_sd), norm.mean - mdd.value)
+    found, medians, far_only = [], {}, []
+    for side in SIDES:
+        thigh = ctx.column(f"thigh_angle_{side}")
+        cycles, had_far = _near_leg_cycles(ctx, side)
+        rows = _per_cycle(ctx, cycles, lambda c, thigh=thigh: -ctx.extreme(thigh, c["start_s"], c["end_s"], "min"))
+        if rows.empty:
+            if had_far:
+                far_only.append(side)
+            continue
+        medians[side] = (float(np.median(rows["value"])), rows)
+
+        def message(value: float, side=side, rows=rows) -> str:
+            return (f"When walking, your {side} thigh did not swing far behind you (about {value:.0f}° behind "
+                    f"vertical; young adults reach about {norm.mean:.0f}°). This is often linked with tight hip "
+                    "flexors at the front of the hip, which can also pull on the lower back."
+                    + _seen_in(rows, threshold, False, "steps"))
+
+        found += _flag(ctx, code, rows, threshold=threshold, above=False, step=mdd.value, side=side, over="cycles",
+                       reference=f"mean - {cfg.n_sd:g} SD of {norm.text()}; here the thigh against vertical "
+                                 f"(Stenum et al. 2021); method error {mdd.value:g}° ({mdd.source})",
+                       message=message, quantity="peak thigh extension behind vertical at terminal stance")
+    for side in far_only:
+        found += ctx.note(code, f"The {side} hip's extension was not assessed: that leg was on the far side of the "
+                                "camera. Film the walk in the other direction too.", side=side)
+    if not medians and not far_only:
+        return ctx.not_assessed(code, "Hip extension in walking", "a side view")
+    return found + _hip_extension_asymmetry(ctx, medians)
+
+
+def _hip_extension_asymmetry(ctx: Context, medians: dict) -> list[Finding]:
+    if len(medians) < 2:
+        return []
+    mdd = ctx.mdd("thigh_angle")
+    error = math.sqrt(2.0) * mdd.value  # a difference of two angles, each measured with the landmark error
+    (left, rows_l), (right, rows_r) = medians["left"], medians["right"]
+    difference = abs(left - right)
+    if not difference > error:
+        return []
+    side = "left" if left < right else "right"
+    rows = pd.concat([rows_l, rows_r])
+    message = (f"Your {side} hip extended about {difference:.0f}° less than the {_OTHER[side]} one when walking. "
+               "A one-sided difference is often linked with a tighter hip flexor on that side, or with pain or "
+               "an old injury.")
+    return [Finding("left_right_asymmetry", severity(difference - error, mdd.value), side,
+                    float(rows["start_s"].min()), float(rows["end_s"].max()), difference, error,
+                    f"difference beyond sqrt(2) x the method error {mdd.value:g}° ({mdd.source})", message,
+                    quantity="peak thigh extension, difference between sides (medians of cycles)",
+                    n_assessed=len(rows))]
+
+
+def pelvic_drop_gait(ctx: Context) -> list[Finding]:
+    code = "pelvic_drop"
+    obliquity = ctx.column("pelvic_obliquity")
+    if ctx.cycles.empty:
+        return ctx.not_assessed(code, "Pelvic drop in walking", "whole gait cycles in a front or back view")
+    # the client's own pelvic level: median of the per-cycle medians (each cycle is one whole stride, so the
+    # drops to either side balance within it, however many strides the clip holds)
+    per_cycle = [ctx.median(obliquity, c["start_s"], c["end_s"]) for _, c in ctx.cycles.iterrows()]
+    per_cycle = [v for v in per_cycle if np.isfinite(v)]
+    level = float(np.median(per_cycle)) if per_cycle else math.nan
+    if not np.isfinite(level):
+        return ctx.not_assessed(code, "Pelvic drop in walking", "a front or back view")
+    cfg, mdd = ctx.config, ctx.mdd("pelvic_obliquity")
+    threshold = cfg.pelvic_level.value + mdd.value
+    found = []
+    for stance in SIDES:
+        sign = 1.0 if stance == "left" else -1.0  # standing on the left, a right drop makes obliquity positive
+        drop = sign * (obliquity - level)
+        cycles = ctx.cycles[ctx.cycles["side"] == stance]
+        rows = _per_cycle(ctx, cycles, lambda c, drop=drop: ctx.extreme(drop, c["start_s"], _stance_end(c), "max"))
+        if rows.empty:
+            continue
+        dropped = _OTHER[stance]
+
+        def message(value: float, stance=stance, dropped=dropped, rows=rows) -> str:
+            return (f"When standing on your {stance} leg, the {dropped} side of your pelvis dropped (about "
+                    f"{value:.0f}° below its usual level). This is often linked with weak muscles at the side of "
+                    f"the {stance} hip (gluteus medius) that keep the pelvis level."
+                    + _seen_in(rows, threshold, True, "steps"))
+
+        found += _flag(ctx, code, rows, threshold=threshold, above=True, step=mdd.value, side=dropped,
+                       over="cycles", message=message,
+                       reference=f"{cfg.pelvic_level.source}; reference: the client's mean obliquity over the "
+                                 f"cycles; method error {mdd.value:g}° ({mdd.source})",
+                       quantity=f"largest drop of the {dropped} side below the mean level during {stance} stance")
+    return found
+
+
+def step_time_asymmetry(ctx: Context) -> list[Finding]:
+    code = "left_right_asymmetry"
+    if ctx.cycles.empty:
+        return []
+    start, end = float(ctx.cycles["start_s"].min()), float(ctx.cycles["end_s"].max())
+    if ctx.near_side(start, end) is not None:
+        # one side view throughout: the far foot's events are found late or early (up to 0.13 s on the rendered
+        # walks), which makes a symmetric walk look uneven
+        return ctx.note(code, "Step timing (left against right) was not assessed: in a side view the far foot's "
+                              "steps are timed less well than the near foot's. Film from the front or behind, or "
+                              "walk both ways past the camera.")
+    left, right = _step_times(ctx)
+    if not (np.isfinite(left) and np.isfinite(right)):
+        return []
+    index = 2.0 * (left - right) / (left + right) * 100.0
+    error = ctx.mdd("event_timing_s")
+    # a step time is the difference of two event times: with an error e on each (or a bias e of one foot's
+    # events), L - R is off by about 2e and the index by 2·2e/(L+R)·100
+    threshold = 4.0 * error.value / (left + right) * 100.0
+    if not abs(index) > threshold:
+        return []
+    side = "left" if index > 0 else "right"
+    message = (f"Your steps were uneven in time: the step onto your {side} foot took about {abs(index):.0f}% longer "
+               f"than the step onto your {_OTHER[side]} foot. Uneven steps are often linked with pain, stiffness or "
+               "weakness on one side, and are worth checking together.")
+    return [Finding(code, severity(abs(index) - threshold, threshold), side, start, end, abs(index), threshold,
+                    f"step-time asymmetry index 2(L-R)/(L+R)x100 (biomechanics notes) beyond what an event timing "
+                    f"error of {error.value:g} s could make ({error.source})", message, unit="%",
+                    quantity=f"step-time asymmetry index, the {side} step longer", n_assessed=len(ctx.cycles))]
+
+
+def _step_times(ctx: Context) -> tuple[float, float]:
+    """Mean left and right step times (s): a side's step ends at that side's initial contact."""
+    gait = ctx.gait or {}
+    if {"step_time_left_s", "step_time_right_s"} <= set(gait):
+        return float(gait["step_time_left_s"] or math.nan), float(gait["step_time_right_s"] or math.nan)
+    contacts = ctx.events[ctx.events["event"] == "initial_contact"].sort_values("time_s")
+    steps: dict[str, list[float]] = {"left": [], "right": []}
+    previous = None
+    for _, ev in contacts.iterrows():
+        if previous is not None and ev["side"] in steps and ev["side"] != previous["side"]:
+            steps[ev["side"]].append(float(ev["time_s"] - previous["time_s"]))
+        previous = ev
+    return tuple(float(np.mean(steps[s])) if steps[s] else math.nan for s in SIDES)
+
+
+_DETECTORS: dict[str, tuple[Callable[[Context], list[Finding]], ...]] = {
+    "posture": (anterior_pelvic_tilt, excessive_lumbar_lordosis),
+    "squat": (anterior_pelvic_tilt, excessive_lumbar_lordosis, lumbar_flexion_at_depth, excessive_trunk_lean,
+              limited_squat_depth, heel_lift, knee_valgus, pelvic_drop_reps, fppa_asymmetry),
+    "lunge": (anterior_pelvic_tilt, excessive_lumbar_lordosis, knee_valgus, pelvic_drop_reps),
+    "gait": (anterior_pelvic_tilt, excessive_lumbar_lordosis, reduced_hip_extension, pelvic_drop_gait,
+             step_time_asymmetry),
+}

@@ -1,0 +1,262 @@
+"""overlay.mp4: the video with the skeleton, the pelvis line, live angles and findings, faces blurred.
+
+Frames stream from :func:`movelab.io.video.open_video` one at a time and go straight to the encoder
+(PyAV, H.264), keeping the video's own frame times; the video is never held in memory.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from movelab.errors import InputError
+
+__all__ = ["write_overlay", "face_box", "SKELETON"]
+
+#: Landmark pairs drawn as bones (MediaPipe names).
+SKELETON: tuple[tuple[str, str], ...] = (
+    ("left_shoulder", "right_shoulder"), ("left_hip", "right_hip"),
+    ("left_shoulder", "left_hip"), ("right_shoulder", "right_hip"),
+    ("left_shoulder", "left_elbow"), ("left_elbow", "left_wrist"),
+    ("right_shoulder", "right_elbow"), ("right_elbow", "right_wrist"),
+    ("left_hip", "left_knee"), ("left_knee", "left_ankle"), ("left_ankle", "left_heel"),
+    ("left_heel", "left_foot_index"), ("left_ankle", "left_foot_index"),
+    ("right_hip", "right_knee"), ("right_knee", "right_ankle"), ("right_ankle", "right_heel"),
+    ("right_heel", "right_foot_index"), ("right_ankle", "right_foot_index"),
+)
+_FACE = ("nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye", "right_eye_outer",
+         "left_ear", "right_ear", "mouth_left", "mouth_right")  # landmarks 0-10
+_COLOURS = {"left": (60, 130, 230), "right": (235, 110, 50), "mid": (240, 240, 240)}  # RGB
+_LIVE = ("knee_flexion_left", "knee_flexion_right", "hip_flexion_left", "hip_flexion_right", "trunk_lean",
+         "pelvic_tilt", "lumbar_lordosis", "knee_fppa_left", "knee_fppa_right", "pelvic_obliquity")
+_SHORT = {"knee_flexion": "knee", "hip_flexion": "hip", "trunk_lean": "trunk", "pelvic_tilt": "pelvic tilt",
+          "lumbar_lordosis": "lordosis", "knee_fppa": "knee FPPA", "pelvic_obliquity": "pelvis obliq."}
+#: A face box found in an earlier frame is kept this long when the face landmarks go missing.
+FACE_HOLD_S = 0.5
+
+
+def write_overlay(analysis, path: str | os.PathLike, *, blur_faces: bool = True, progress: bool = False,
+                  source: str | os.PathLike | None = None) -> int:
+    """Write the overlay video of an analysis.
+
+    Parameters
+    ----------
+    analysis
+        Needs ``landmarks`` (its ``source_path`` attribute names the video unless ``source`` is given),
+        ``angles``, ``findings`` and, for the pelvis line, ``views``.
+    path
+        The ``.mp4`` to write.
+    blur_faces
+        Blur the client's face, located from face landmarks 0-10 (nose, eyes, ears, mouth); a face box is
+        held for :data:`FACE_HOLD_S` when the landmarks go missing. Other people's faces are not located.
+    progress
+        Show a progress bar on stderr.
+    source
+        The video file, if not the landmarks' ``source_path``.
+
+    Returns
+    -------
+    int
+        Frames written.
+
+    Notes
+    -----
+    Drawn per frame: the skeleton (client's left blue, right orange), the pelvis line through the hip
+    centre at the measured ``pelvic_tilt`` (only where it was measured; docs/conventions.md sign), the
+    person's outline when extraction kept it, the live angles in a box, and the findings whose time span
+    covers the frame. Frame ``i`` of the video is matched to row ``i`` of the landmarks by decode index.
+    """
+    import av
+    from tqdm import tqdm
+
+    from movelab.io.video import open_video
+
+    ds = analysis.landmarks
+    source = source or ds.attrs.get("source_path")
+    if not source or not Path(source).is_file():
+        raise InputError(f"the overlay needs the original video; {source!r} is not a file. "
+                         "Pass the video path, or run without --overlay.")
+    frames_index = {int(f): i for i, f in enumerate(ds["frame"].values)}
+    drawer = _Drawer(analysis)
+    n = 0
+    with open_video(source) as reader, av.open(str(path), mode="w") as container:
+        stream = None
+        first_time = None
+        last_pts = -1
+        for frame in tqdm(reader, total=len(frames_index), disable=not progress, desc="overlay", unit="frame"):
+            image = np.array(frame.image)  # writable copy of one frame
+            row = frames_index.get(frame.index)
+            if row is not None:
+                drawer.draw(image, row, frame.time_s, blur_faces=blur_faces)
+            image = _even(image)
+            if stream is None:
+                stream = _open_stream(container, image, reader.info.fps_nominal)
+                first_time = frame.time_s
+            vf = av.VideoFrame.from_ndarray(image, format="rgb24")
+            pts = max(int(round((frame.time_s - first_time) / stream.time_base)), last_pts + 1)
+            vf.pts, last_pts = pts, pts
+            vf.time_base = stream.time_base
+            for packet in stream.encode(vf):
+                container.mux(packet)
+            n += 1
+        if stream is not None:
+            for packet in stream.encode():
+                container.mux(packet)
+    return n
+
+
+def face_box(points: np.ndarray, width: int, height: int) -> tuple[int, int, int, int] | None:
+    """``(x0, y0, x1, y1)`` pixel box around face landmarks (``(11, 2)``, NaN allowed), widened to cover
+    the head: the landmarks' extent grown by 60 % of its larger side on every side, at least 24 px wide."""
+    finite = points[np.isfinite(points).all(axis=1)]
+    if finite.shape[0] < 2:
+        return None
+    (x0, y0), (x1, y1) = finite.min(axis=0), finite.max(axis=0)
+    size = max(x1 - x0, y1 - y0, 12.0)
+    grow = 0.6 * size
+    box = (int(math.floor(x0 - grow)), int(math.floor(y0 - 1.2 * grow)),
+           int(math.ceil(x1 + grow)), int(math.ceil(y1 + grow)))
+    x0, y0, x1, y1 = max(box[0], 0), max(box[1], 0), min(box[2], width), min(box[3], height)
+    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
+
+
+class _Drawer:
+    """Everything needed to draw one frame, prepared once."""
+
+    def __init__(self, analysis) -> None:
+        ds = analysis.landmarks
+        self.names = [str(k) for k in ds["keypoint"].values]
+        self.px = np.asarray(ds["position_px"].values, dtype=np.float64)
+        self.outline = np.asarray(ds["outline_px"].values, dtype=np.float64) if "outline_px" in ds else None
+        self.angles: pd.DataFrame = analysis.angles
+        self.findings = [f for f in analysis.findings if f.severity != "info" and f.start_s is not None]
+        self.face_idx = [self.names.index(n) for n in _FACE if n in self.names]
+        self.facing = _facing(analysis, ds)
+        self.last_face: tuple[tuple[int, int, int, int], float] | None = None
+
+    def draw(self, image: np.ndarray, row: int, time_s: float, *, blur_faces: bool) -> None:
+        import cv2
+
+        h, w = image.shape[:2]
+        scale = max(h / 480.0, 0.6)
+        if blur_faces:
+            self._blur_face(image, row, time_s)
+        if self.outline is not None and np.isfinite(self.outline[row]).all(axis=1).sum() > 2:
+            pts = self.outline[row][np.isfinite(self.outline[row]).all(axis=1)].astype(np.int32)
+            cv2.polylines(image, [pts], True, (200, 200, 120), max(1, int(scale)), cv2.LINE_AA)
+        self._skeleton(image, row, scale)
+        self._pelvis_line(image, row, scale)
+        self._text(image, row, time_s, scale)
+
+    def _p(self, row: int, name: str) -> np.ndarray:
+        return self.px[row, self.names.index(name)]
+
+    def _blur_face(self, image: np.ndarray, row: int, time_s: float) -> None:
+        import cv2
+
+        box = face_box(self.px[row, self.face_idx], image.shape[1], image.shape[0])
+        if box is not None:
+            self.last_face = (box, time_s)
+        elif self.last_face is not None and time_s - self.last_face[1] <= FACE_HOLD_S:
+            box = self.last_face[0]
+        if box is None:
+            return
+        x0, y0, x1, y1 = box
+        region = image[y0:y1, x0:x1]
+        # a coarse mosaic (about 5 cells across) then a blur: no facial detail survives either step
+        cells = max(2, min(region.shape[:2]) // 8)
+        small = cv2.resize(region, (max(1, region.shape[1] // cells), max(1, region.shape[0] // cells)),
+                           interpolation=cv2.INTER_AREA)
+        mosaic = cv2.resize(small, (region.shape[1], region.shape[0]), interpolation=cv2.INTER_NEAREST)
+        k = max(3, (min(region.shape[:2]) // 4) | 1)
+        image[y0:y1, x0:x1] = cv2.GaussianBlur(mosaic, (k, k), 0)
+
+    def _skeleton(self, image: np.ndarray, row: int, scale: float) -> None:
+        import cv2
+
+        thick = max(2, int(round(2 * scale)))
+        for a, b in SKELETON:
+            pa, pb = self._p(row, a), self._p(row, b)
+            if np.isfinite(pa).all() and np.isfinite(pb).all():
+                side = a.split("_")[0] if a.split("_")[0] == b.split("_")[0] else "mid"
+                cv2.line(image, _pt(pa), _pt(pb), _COLOURS.get(side, _COLOURS["mid"]), thick, cv2.LINE_AA)
+        for name in self.names[11:]:
+            p = self._p(row, name)
+            if np.isfinite(p).all():
+                side = name.split("_")[0]
+                cv2.circle(image, _pt(p), thick + 1, _COLOURS.get(side, _COLOURS["mid"]), -1, cv2.LINE_AA)
+
+    def _pelvis_line(self, image: np.ndarray, row: int, scale: float) -> None:
+        """The ASIS–PSIS direction at the measured tilt, through the hip centre (side views only)."""
+        import cv2
+
+        tilt = _value(self.angles, "pelvic_tilt", row)
+        facing = self.facing[row] if row < len(self.facing) else np.nan
+        hips = [self._p(row, n) for n in ("left_hip", "right_hip")]
+        hips = [p for p in hips if np.isfinite(p).all()]
+        if not (np.isfinite(tilt) and np.isfinite(facing) and hips):
+            return
+        centre = np.mean(hips, axis=0)
+        length = 60.0 * scale
+        # forward/up frame: PSIS -> ASIS points forward and down by the tilt; image y is down
+        d = np.array([facing * math.cos(math.radians(tilt)), math.sin(math.radians(tilt))]) * length / 2
+        cv2.line(image, _pt(centre - d), _pt(centre + d), (255, 220, 0), max(2, int(3 * scale)), cv2.LINE_AA)
+
+    def _text(self, image: np.ndarray, row: int, time_s: float, scale: float) -> None:
+        import cv2
+
+        lines = [f"t {time_s:5.2f} s"]
+        for name in _LIVE:
+            value = _value(self.angles, name, row)
+            if np.isfinite(value):
+                stem = name.rsplit("_", 1)[0] if name.endswith(("_left", "_right")) else name
+                side = " L" if name.endswith("_left") else " R" if name.endswith("_right") else ""
+                lines.append(f"{_SHORT.get(stem, stem)}{side} {value:5.1f}")
+        active = [f for f in self.findings if f.start_s - 1e-6 <= time_s <= f.end_s + 1e-6]
+        font, size = cv2.FONT_HERSHEY_SIMPLEX, 0.45 * scale
+        step = int(18 * scale)
+        cv2.rectangle(image, (4, 4), (int(170 * scale), 10 + step * len(lines)), (0, 0, 0), -1)
+        for i, text in enumerate(lines):
+            cv2.putText(image, text, (10, 4 + step * (i + 1)), font, size, (255, 255, 255), 1, cv2.LINE_AA)
+        for i, f in enumerate(active):
+            text = f.code.replace("_", " ") + (f" ({f.side})" if f.side else "")
+            y = image.shape[0] - 10 - step * i
+            cv2.putText(image, text, (10, y), font, size, (255, 80, 60), max(1, int(scale)), cv2.LINE_AA)
+
+
+def _value(angles: pd.DataFrame, name: str, row: int) -> float:
+    if name not in angles.columns or row >= len(angles):
+        return math.nan
+    return float(angles[name].iloc[row])
+
+
+def _facing(analysis, ds) -> np.ndarray:
+    from movelab.kinematics import facing_sign, views_per_frame
+
+    return facing_sign(views_per_frame(ds, getattr(analysis, "views", None)))
+
+
+def _pt(p: np.ndarray) -> tuple[int, int]:
+    return int(round(float(p[0]))), int(round(float(p[1])))
+
+
+def _even(image: np.ndarray) -> np.ndarray:
+    """H.264 in yuv420p needs even sizes: drop a last odd row or column."""
+    h, w = image.shape[:2]
+    return np.ascontiguousarray(image[: h - h % 2, : w - w % 2])
+
+
+def _open_stream(container: Any, image: np.ndarray, fps: float):
+    rate = Fraction(fps if fps and math.isfinite(fps) and fps > 0 else 30.0).limit_denominator(1001)
+    stream = container.add_stream("libx264", rate=rate)
+    stream.width, stream.height = image.shape[1], image.shape[0]
+    stream.pix_fmt = "yuv420p"
+    stream.time_base = Fraction(1, 90000)
+    stream.options = {"crf": "23", "preset": "veryfast"}
+    return stream

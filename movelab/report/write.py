@@ -1,0 +1,70 @@
+"""Writing an analysis's output folder: report.json, angles.csv, timeline.png, report.html (+ overlay.mp4)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from movelab.io.outputs import write_json
+from movelab.io.outputs import write_outputs as _write_atomically
+from movelab.report.build import build_report
+from movelab.report.figures import curves_png, timeline_png
+from movelab.report.html import render_html
+
+__all__ = ["write_outputs", "write_angles_csv", "OUTPUT_FILES"]
+
+#: The files of an analyse output folder, in writing order (overlay.mp4 only with ``overlay=True``).
+OUTPUT_FILES = ("report.json", "angles.csv", "timeline.png", "report.html", "overlay.mp4")
+
+
+def write_outputs(analysis, out_dir: str | os.PathLike, *, overlay: bool = False, blur_faces: bool = True,
+                  progress: bool = False) -> list[Path]:
+    """Write an analysis's files into ``out_dir``, all together or none (:func:`movelab.io.outputs.write_outputs`).
+
+    Parameters
+    ----------
+    analysis
+        A :class:`movelab.analysis.Analysis`.
+    out_dir
+        The output folder (created; files already there with the same names are replaced).
+    overlay
+        Also write overlay.mp4 (re-reads the video: about as long as decoding it).
+    blur_faces
+        Blur the client's face in overlay.mp4.
+    progress
+        Progress bar for the overlay.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    report = _report(analysis)
+    timeline = timeline_png(analysis.angles, analysis.segmentation, analysis.findings)
+    images = {"timeline": timeline}
+    curves = curves_png(analysis.angles, analysis.segmentation)
+    if curves is not None:
+        images["curves"] = curves
+    writers = {
+        "report.json": lambda p: write_json(report, p),
+        "angles.csv": lambda p: write_angles_csv(analysis.angles, p),
+        "timeline.png": lambda p: Path(p).write_bytes(timeline),
+        "report.html": lambda p: Path(p).write_text(render_html(report, images), encoding="utf-8"),
+    }
+    if overlay:
+        from movelab.report.overlay import write_overlay
+
+        writers["overlay.mp4"] = lambda p: write_overlay(analysis, p, blur_faces=blur_faces, progress=progress)
+    return _write_atomically(out_dir, writers)
+
+
+def write_angles_csv(angles: pd.DataFrame, path: str | os.PathLike) -> None:
+    """The angle table as CSV: header ``time_s,frame,<angles>``, 4 decimals, empty cells where NaN."""
+    angles.to_csv(path, index=False, float_format="%.4f", na_rep="")
+
+
+def _report(analysis) -> dict:
+    to_report = getattr(analysis, "to_report", None)
+    return to_report() if callable(to_report) else build_report(analysis)

@@ -1,0 +1,102 @@
+"""Two sessions of one client: metrics with their change and the method error, findings resolved / new /
+persisting, the files and the command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+from movelab.errors import InputError  # noqa: E402
+from movelab.findings import detect_findings  # noqa: E402
+from movelab.report import (  # noqa: E402
+    add_compare_parser,
+    build_report,
+    cmd_compare,
+    compare_sessions,
+    write_compare,
+    write_outputs,
+)
+from test_findings_helpers import (  # noqa: E402
+    StandInAnalysis,
+    angle_table,
+    make_segmentation,
+    squat_columns,
+    squat_reps,
+)
+from test_report import synthetic_analysis  # noqa: E402
+
+
+def session(lean: float, *, view: str = "side_right") -> StandInAnalysis:
+    """Two squats with ``lean``° of trunk lean at depth (the shin at 25°)."""
+    base = synthetic_analysis()
+    standing = {"knee_flexion_left": 0.0, "knee_flexion_right": 0.0, "thigh_angle_left": 0.0,
+                "thigh_angle_right": 0.0, "trunk_lean": 0.0}
+    bottom = {"knee_flexion_left": 120.0, "knee_flexion_right": 120.0, "thigh_angle_left": 95.0,
+              "thigh_angle_right": 95.0, "trunk_lean": lean}
+    angles = angle_table(5.5, squat_columns(standing, bottom))
+    seg = make_segmentation("squat", reps=squat_reps())
+    views = base.views.assign(view=view)
+    return StandInAnalysis(base.landmarks, angles, views, seg, detect_findings(angles, seg, views=views),
+                           base.summary)
+
+
+def test_before_and_after_treatment():
+    before, after = build_report(session(50.0)), build_report(session(28.0))
+    result = compare_sessions(before, after, labels=("before", "after"))
+    assert json.loads(json.dumps(result, allow_nan=False)) == result
+    assert [s["label"] for s in result["sessions"]] == ["before", "after"]
+    assert result["warnings"] == []
+    (lean,) = [f for f in result["findings"] if f["code"] == "excessive_trunk_lean"]
+    assert lean["status"] == "resolved" and lean["b"] is None and lean["a"]["value"] == pytest.approx(25.0)
+    metric = next(m for m in result["metrics"] if m["name"] == "max_trunk_lean_deg")
+    assert (metric["a"], metric["b"], metric["change"]) == (50.0, 28.0, -22.0)
+    assert metric["method_error"] == 5.0 and metric["beyond_error"] is True
+
+
+def test_small_changes_are_within_the_method_error():
+    result = compare_sessions(build_report(session(50.0)), build_report(session(47.0)))
+    metric = next(m for m in result["metrics"] if m["name"] == "max_trunk_lean_deg")
+    assert metric["change"] == pytest.approx(-3.0) and metric["beyond_error"] is False
+    assert [f["status"] for f in result["findings"]] == ["persisting"]
+
+
+def test_new_finding_and_view_warning():
+    result = compare_sessions(build_report(session(28.0)), build_report(session(50.0, view="front")))
+    assert [f["status"] for f in result["findings"]] == ["new"]
+    assert any("camera views" in w for w in result["warnings"])
+
+
+def test_write_compare_from_analyse_folders(tmp_path):
+    write_outputs(session(50.0), tmp_path / "before")
+    write_outputs(session(28.0), tmp_path / "after")
+    files = write_compare(tmp_path / "before", tmp_path / "after", tmp_path / "cmp", labels=("before", "after"))
+    assert [f.name for f in files] == ["compare.json", "compare.png", "compare.html"]
+    html = (tmp_path / "cmp" / "compare.html").read_text()
+    assert "resolved" in html and "data:image/png;base64," in html and "<script" not in html
+
+
+def test_the_command(tmp_path, capsys):
+    write_outputs(session(50.0), tmp_path / "a")
+    write_outputs(session(28.0), tmp_path / "b")
+    parser = argparse.ArgumentParser(prog="movelab")
+    add_compare_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "c"),
+                              "--labels", "before", "after"])
+    assert cmd_compare(args) == 0
+    assert json.loads((tmp_path / "c" / "compare.json").read_text())["sessions"][1]["label"] == "after"
+    assert "compare.html" in capsys.readouterr().err
+
+
+def test_a_folder_that_is_not_an_analysis_is_refused(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="report.json, angles.csv missing"):
+        write_compare(tmp_path / "empty", tmp_path / "empty", tmp_path / "cmp")
+    with pytest.raises(InputError, match="not found"):
+        write_compare(tmp_path / "nowhere", tmp_path / "empty", tmp_path / "cmp")
+    assert not (tmp_path / "cmp").exists()
