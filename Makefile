@@ -22,8 +22,8 @@ $(BIN)/.movelab-installed: pyproject.toml
 install: $(BIN)/.movelab-installed
 
 demo: install
-	$(BIN)/movelab extract $(DEMO_VIDEO) --out $(DEMO_OUT)
-	@echo "results in $(DEMO_OUT)/ (summary.json, landmarks.nc)"
+	$(BIN)/movelab analyse $(DEMO_VIDEO) --out $(DEMO_OUT)
+	@echo "open $(DEMO_OUT)/report.html (also report.json, angles.csv, timeline.png)"
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
