@@ -17,7 +17,7 @@ from movelab.config import Config
 from movelab.events import Segmentation, segment
 from movelab.extraction import extract, summarise
 from movelab.findings import Finding, detect_findings
-from movelab.kinematics import compute_angles, detect_views, outline_angles
+from movelab.kinematics import compute_kinematics, detect_views
 
 __all__ = ["Analysis", "analyse", "analyse_landmarks", "Movement"]
 
@@ -37,7 +37,8 @@ class Analysis:
     views
         Stretches of one view: ``start_s``, ``end_s``, ``view``, ...
     outline
-        The outline estimates (pelvic tilt, lumbar lordosis and their quality), per frame.
+        The outline estimates per frame: pelvic tilt and lumbar lordosis, their change from the client's
+        standing baseline and their quality (:func:`movelab.kinematics.outline_estimates`).
     segmentation
         Movement, events, reps or gait cycles (:class:`movelab.events.Segmentation`).
     findings
@@ -92,8 +93,7 @@ def analyse(
 def analyse_landmarks(ds: xr.Dataset, *, movement: Movement = "auto", config: Config = Config()) -> Analysis:
     """:func:`analyse` from landmarks already extracted (e.g. loaded with :func:`movelab.load_landmarks`)."""
     views = detect_views(ds, config=config.kinematics)
-    angles = compute_angles(ds, config=config.kinematics, views=views)
-    outline = outline_angles(ds, config=config.kinematics)
+    angles, outline = compute_kinematics(ds, config=config.kinematics, views=views)
     segmentation = segment(angles, ds, movement=movement, views=views, config=config.events)
     findings = detect_findings(angles, segmentation, views=views, outline=outline, landmarks=ds,
                                config=config.findings)

@@ -325,16 +325,6 @@ def test_variable_frame_rate_is_handled():
 
 # --- outline hook --------------------------------------------------------------------------------------
 
-def test_outline_angles_are_not_implemented_and_nan(squat_side):
-    ds, _ = squat_side
-    table = outline_angles(ds)
-    assert list(table.columns) == ["time_s", "frame", "pelvic_tilt", "lumbar_lordosis"]
-    assert table[["pelvic_tilt", "lumbar_lordosis"]].isna().all().all()
-    assert table.attrs["implemented"] is False
-
-
-# --- geometry ------------------------------------------------------------------------------------------
-
 @pytest.mark.parametrize(
     "u, v, expected",
     [

@@ -12,6 +12,7 @@ its defaults are in ``docs/kinematics.md``. Typical use::
 """
 
 from movelab.kinematics.angles import (
+    compute_kinematics,
     compute_angles,
     frontal_angles,
     sagittal_angles,
@@ -28,7 +29,7 @@ from movelab.kinematics.filtering import (
     interpolate_gaps,
     lowpass,
 )
-from movelab.kinematics.outline import OUTLINE_IMPLEMENTED, outline_angles
+from movelab.kinematics.outline import OUTLINE_ESTIMATE_COLUMNS, OUTLINE_IMPLEMENTED, outline_angles, outline_estimates
 from movelab.kinematics.swaps import detect_leg_swaps, fix_leg_swaps, swap_legs
 from movelab.kinematics.views import (
     UNKNOWN,
@@ -43,6 +44,7 @@ from movelab.kinematics.views import (
 __all__ = [
     # the angle table
     "compute_angles",
+    "compute_kinematics",
     "KinematicsConfig",
     "ANGLE_NAMES",
     "ANGLES",
@@ -74,7 +76,9 @@ __all__ = [
     "unsigned_angle_deg",
     "sagittal_angles",
     "frontal_angles",
-    # outline estimates (not implemented yet)
+    # outline estimates (pelvic tilt, lumbar lordosis; docs/outline-method.md)
     "outline_angles",
+    "outline_estimates",
+    "OUTLINE_ESTIMATE_COLUMNS",
     "OUTLINE_IMPLEMENTED",
 ]

@@ -16,7 +16,7 @@ from movelab.kinematics._points import check_config, check_landmarks, midpoint, 
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.conventions import ANGLE_NAMES, FRONTAL, SAGITTAL
-from movelab.kinematics.outline import outline_angles
+from movelab.kinematics.outline import outline_estimates
 from movelab.kinematics.views import facing_sign, frontal_sign, views_per_frame
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "sagittal_angles",
     "frontal_angles",
     "compute_angles",
+    "compute_kinematics",
 ]
 
 _UP = np.array([0.0, 1.0])
@@ -191,7 +192,9 @@ def compute_angles(
         degrees. Sagittal angles are NaN outside side views, frontal angles outside front and back views,
         and any angle is NaN where a landmark it needs is missing after cleaning. ``pelvic_tilt``,
         ``lumbar_lordosis`` and ``hip_flexion_pelvic_*`` come from the outline estimate
-        (:func:`movelab.kinematics.outline_angles`), which is not implemented yet: NaN.
+        (:func:`movelab.kinematics.outline_angles`, docs/outline-method.md): NaN where the outline is
+        missing or below the quality gate. Their change from standing and their quality are in
+        :func:`movelab.kinematics.outline_estimates`.
 
     Notes
     -----
@@ -199,17 +202,28 @@ def compute_angles(
     short-gap fill, zero-lag low-pass) → :func:`sagittal_angles` with the facing sign of side views and
     :func:`frontal_angles` with the front/back sign → ``hip_flexion_pelvic = thigh_angle + pelvic_tilt``.
     """
+    return compute_kinematics(ds, config=config, views=views)[0]
+
+
+def compute_kinematics(
+    ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfig(), views=None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The angle table and the full outline table (:func:`movelab.kinematics.outline_estimates`:
+    ``*_change`` from standing and per-frame ``*_quality``), computed once from one cleaning pass.
+
+    Parameters and the angle table are as for :func:`compute_angles`.
+    """
     check_landmarks(ds)
     check_config(config)
     if not bool(ds["detected"].any()):
-        warnings.warn("the client was not detected in any frame; every angle is NaN", UserWarning, stacklevel=2)
+        warnings.warn("the client was not detected in any frame; every angle is NaN", UserWarning, stacklevel=3)
     frame_views = views_per_frame(ds, views, config=config)
     position = clean_positions(ds, config=config, views=frame_views)
     columns: dict[str, np.ndarray] = {}
     sagittal = sagittal_angles(position, facing=facing_sign(frame_views),
                                midpoint_fallback=config.side_view_midpoint_fallback)
     frontal = frontal_angles(position, side=frontal_sign(frame_views))
-    outline = outline_angles(ds, views=frame_views, position=position, config=config)
+    outline = outline_estimates(ds, views=frame_views, position=position, config=config, warn_missing=False)
     in_side = np.isfinite(facing_sign(frame_views))
     for table in (sagittal, frontal):
         columns.update({name: table[name].to_numpy() for name in table.columns})
@@ -223,7 +237,7 @@ def compute_angles(
         table[name] = np.asarray(columns[name], dtype=np.float64)
     table.attrs["units"] = "deg"
     table.attrs["conventions"] = "docs/conventions.md"
-    return table
+    return table, outline
 
 
 def _plane(xy: np.ndarray, sign: np.ndarray) -> np.ndarray:

@@ -104,6 +104,64 @@ class KinematicsConfig:
     side_view_midpoint_fallback
         In side views, ``hip_mid`` and ``shoulder_mid`` fall back to the one visible side when the far
         one is gated out: the two project within a few pixels of each other in profile.
+    outline_sacral_levels
+        Outline method (``docs/outline-method.md``): heights of the two ends of the sacral chord above the
+        hip joint centre, along the pelvis's up axis, in torso lengths (MediaPipe's hip-to-shoulder
+        distance). On the mannequin (``movelab.synth``) they fall on the lower sacrum, between the buttock's
+        apex and S2, and on L4/L5. Chosen on development clips (not those of the error table) among chords
+        spanning the mannequin's sacral surface: the longer chord is less sensitive to where the hip
+        landmark falls. An anatomical assumption, not measured on people.
+    outline_thoracolumbar_levels
+        Distances of the two ends of the thoraco-lumbar chord from the hip joint centre along the trunk
+        axis, torso lengths: the mannequin's L2/L3 and T12/L1 back points. Kept below the thoraco-lumbar
+        junction, where a trunk sway bends the outline (the sway must not read as lordosis).
+    outline_tilt_offset_deg
+        Inclination of the sacral chord at zero pelvic tilt: ``pelvic_tilt = chord − offset``. Calibrated
+        on the neutral standing mannequin seen through MediaPipe (``scripts/outline_errors.py
+        --calibrate``); a surface-to-bone offset that differs between people.
+    outline_lordosis_offset_deg
+        Subtracted from the angle between the two chords (same calibration).
+    outline_smoothing
+        Gaussian smoothing of the outline along its arc before the chords are taken, torso lengths
+        (0.02 ≈ 2 px on a 110 px torso: removes pixel steps, keeps the lumbar curve).
+    outline_arm_radius
+        Reach of the upper arm and of the forearm with the hand around their keypoint segments, torso
+        lengths, for the arm-occlusion check: the arm's radius (≈5 and 3.5 cm on a 50 cm torso) plus the
+        ≈1–2 cm by which MediaPipe places the elbow and wrist inside the arm's outline (seen on the mannequin).
+    outline_arm_cover_limits
+        Fraction of the measured back (from below the sacral chord to the top of the sacral chord for the
+        tilt, of the thoraco-lumbar chord for the lordosis) within an arm's reach at which the arm quality
+        starts to fall, and reaches 0. An arm hanging at
+        the side touches the back outline at one spot in many standing frames (harmless); an arm lying
+        along the back (trunk swayed backwards) covers most of it and replaces the back's outline.
+        movelab heuristic, set on the mannequin.
+    outline_elbow_behind_limits
+        Distance of the hindmost elbow behind the hip joint's vertical (torso lengths) at which the arm
+        quality starts to fall, and reaches 0: an arm hanging behind the trunk lies over the lumbar hollow
+        in side view. Standing with the arms at the sides, MediaPipe puts the elbows 0.05 behind the hip at
+        most on the mannequin; swayed 10° back, 0.12–0.18. movelab heuristic.
+    outline_roughness_limits
+        RMS residual of the raw outline from a quadratic over either chord (torso lengths) at which the
+        roughness quality starts to fall, and reaches 0 (creased or loose clothing, a frayed mask).
+        movelab heuristic: the mannequin's outline through MediaPipe has 0.003–0.005; teeth of 2 % of the
+        torso give 0.014.
+    outline_sensitivity_limits_deg
+        Change of the sacral chord when both its levels move by ``2 × outline_level_shift`` at which the
+        sensitivity quality starts to fall, and reaches 0: a strongly curved contour at the sacrum (a
+        prominent buttock shelf) makes the estimate depend on where the hip landmark falls. movelab
+        heuristic.
+    outline_level_shift
+        Level shift used for that sensitivity, torso lengths (≈1.5 cm, MediaPipe's hip-landmark jitter).
+    outline_min_quality
+        Frames whose quality is below this are NaN (per quantity: the tilt needs the sacral chord, the
+        lordosis both chords).
+    outline_baseline_max_lean_deg, outline_baseline_max_knee_deg, outline_baseline_max_thigh_deg
+        A frame counts as upright standing when ``|trunk_lean|``, ``knee_flexion`` and ``|thigh_angle|``
+        (each side where measured) stay within these.
+    outline_baseline_max_speed
+        ... and ``hip_mid`` and both ankles move slower than this (torso lengths per second): quiet.
+    outline_baseline_min_s
+        The standing baseline needs at least this much standing time; otherwise ``*_change`` is NaN.
     """
 
     confidence: ConfidenceScore = "visibility*presence"
@@ -130,6 +188,23 @@ class KinematicsConfig:
     swap_visibility_margin: float = 0.2
     swap_min_evidence: float = 0.2
     side_view_midpoint_fallback: bool = True
+    outline_sacral_levels: tuple[float, float] = (0.08, 0.30)
+    outline_thoracolumbar_levels: tuple[float, float] = (0.40, 0.55)
+    outline_tilt_offset_deg: float = 5.0
+    outline_lordosis_offset_deg: float = 3.3
+    outline_smoothing: float = 0.02
+    outline_arm_radius: tuple[float, float] = (0.13, 0.10)
+    outline_arm_cover_limits: tuple[float, float] = (0.2, 0.3)
+    outline_elbow_behind_limits: tuple[float, float] = (0.07, 0.11)
+    outline_roughness_limits: tuple[float, float] = (0.008, 0.02)
+    outline_sensitivity_limits_deg: tuple[float, float] = (20.0, 45.0)
+    outline_level_shift: float = 0.03
+    outline_min_quality: float = 0.5
+    outline_baseline_max_lean_deg: float = 10.0
+    outline_baseline_max_knee_deg: float = 15.0
+    outline_baseline_max_thigh_deg: float = 10.0
+    outline_baseline_max_speed: float = 0.25
+    outline_baseline_min_s: float = 0.5
 
     def __post_init__(self) -> None:
         if self.confidence not in _SCORES:
@@ -153,6 +228,7 @@ class KinematicsConfig:
                 "front_tolerance_deg and side_tolerance_deg must lie in (0, 90), got "
                 f"{self.front_tolerance_deg!r} and {self.side_tolerance_deg!r}"
             )
+        _check_outline(self)
         if self.front_tolerance_deg + self.side_tolerance_deg > 90:
             raise ConfigError(
                 "front_tolerance_deg + side_tolerance_deg must not exceed 90 (the bands would overlap), got "
@@ -162,6 +238,31 @@ class KinematicsConfig:
     def to_json(self) -> str:
         """The settings as a JSON object (for provenance in output files)."""
         return json.dumps(dataclasses.asdict(self), sort_keys=True)
+
+
+def _check_outline(config: "KinematicsConfig") -> None:
+    """Validate the outline-method settings (docs/outline-method.md)."""
+    for name in ("outline_sacral_levels", "outline_thoracolumbar_levels", "outline_arm_radius",
+                 "outline_arm_cover_limits", "outline_elbow_behind_limits", "outline_roughness_limits",
+                 "outline_sensitivity_limits_deg"):
+        value = getattr(config, name)
+        if not (isinstance(value, (tuple, list)) and len(value) == 2 and all(_is_number(v) for v in value)):
+            raise ConfigError(f"{name} must be a pair of numbers, got {value!r}")
+    for name in ("outline_sacral_levels", "outline_thoracolumbar_levels", "outline_arm_cover_limits",
+                 "outline_elbow_behind_limits", "outline_roughness_limits", "outline_sensitivity_limits_deg"):
+        low, high = getattr(config, name)
+        if not 0 <= low < high:
+            raise ConfigError(f"{name} must be (low, high) with 0 <= low < high, got {getattr(config, name)!r}")
+    if not all(r >= 0 for r in config.outline_arm_radius):
+        raise ConfigError(f"outline_arm_radius must not be negative, got {config.outline_arm_radius!r}")
+    for name in ("outline_tilt_offset_deg", "outline_lordosis_offset_deg"):
+        _check_range(name, getattr(config, name), -90.0, 90.0)
+    for name in ("outline_smoothing", "outline_level_shift", "outline_baseline_max_speed"):
+        _check_positive(name, getattr(config, name))
+    for name in ("outline_baseline_max_lean_deg", "outline_baseline_max_knee_deg",
+                 "outline_baseline_max_thigh_deg", "outline_baseline_min_s"):
+        _check_range(name, getattr(config, name), 0.0, math.inf)
+    _check_range("outline_min_quality", config.outline_min_quality, 0.0, 1.0)
 
 
 def _is_number(value) -> bool:

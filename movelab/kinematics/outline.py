@@ -1,66 +1,304 @@
-"""Angles estimated from the person's outline (segmentation mask) in side view: **not yet implemented**.
+"""Pelvic tilt and lumbar lordosis from the person's outline (segmentation mask) in side view.
 
-``pelvic_tilt`` and ``lumbar_lordosis`` have no landmark (MediaPipe has no ASIS, PSIS or spine points);
-they are to be estimated from the back contour of the outline features that extraction stores beside the
-landmarks (``movelab.pose.mask_features``). The method, its validity condition, per-frame quality and
-measured error will be documented in ``docs/outline-method.md`` (kinematics issue). Until then this module
-returns NaN for both, and :func:`movelab.kinematics.compute_angles` therefore reports NaN for them and for
-``hip_flexion_pelvic_{left,right}`` (``thigh_angle + pelvic_tilt``). No value is ever faked.
+MediaPipe has no ASIS, PSIS or spine landmark, so ``pelvic_tilt`` and ``lumbar_lordosis`` are estimated from
+the back contour of the outline that extraction keeps beside the landmarks (``outline_px``,
+:mod:`movelab.pose.mask_features`), located between the hip and shoulder landmarks. The per-frame geometry
+is in :mod:`movelab.kinematics.outline_method`; the method, its validity conditions (side view, fitted
+clothing, arms off the back), its calibration and its measured error are in ``docs/outline-method.md``.
 
-The hook for the implementation is :func:`outline_angles`: keep its signature and return the same table
-with the NaN replaced where the estimate is valid (side views only, docs/conventions.md).
+Two entry points:
+
+* :func:`outline_estimates` — the full table: absolute values, the change from the client's own standing
+  baseline (``*_change``), a quality per frame and quantity, and which frames formed the baseline;
+* :func:`outline_angles` — the two absolute angles only; :func:`movelab.kinematics.compute_angles` fills
+  ``pelvic_tilt``, ``lumbar_lordosis`` and ``hip_flexion_pelvic_*`` (``thigh_angle + pelvic_tilt``) from it.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from movelab.kinematics._points import check_config, check_landmarks
+from movelab.kinematics import filtering
+from movelab.kinematics._points import check_config, check_landmarks, midpoint, point, torso_length
 from movelab.kinematics.config import KinematicsConfig
+from movelab.kinematics.outline_method import OutlineParams, estimate_frame
 
-__all__ = ["OUTLINE_ANGLE_NAMES", "OUTLINE_IMPLEMENTED", "outline_angles"]
+__all__ = [
+    "OUTLINE_ANGLE_NAMES",
+    "OUTLINE_ESTIMATE_COLUMNS",
+    "OUTLINE_IMPLEMENTED",
+    "outline_angles",
+    "outline_estimates",
+    "outline_params",
+]
 
 #: Angles this module provides (docs/conventions.md).
 OUTLINE_ANGLE_NAMES: tuple[str, ...] = ("pelvic_tilt", "lumbar_lordosis")
 
-#: False until the outline method lands; reports can say "not measured yet" rather than "not measurable".
-OUTLINE_IMPLEMENTED = False
+#: Columns of :func:`outline_estimates`, in order.
+OUTLINE_ESTIMATE_COLUMNS: tuple[str, ...] = (
+    "time_s", "frame",
+    "pelvic_tilt", "lumbar_lordosis",
+    "pelvic_tilt_change", "lumbar_lordosis_change",
+    "pelvic_tilt_quality", "lumbar_lordosis_quality",
+    "standing",
+)
+
+#: The outline method is implemented (reports may say "measured from the outline").
+OUTLINE_IMPLEMENTED = True
+
+_SIDES = ("left", "right")
+_ARM_PARTS = ("shoulder", "elbow", "wrist")
+
+
+def outline_params(config: KinematicsConfig) -> OutlineParams:
+    """The per-frame settings of :mod:`movelab.kinematics.outline_method` taken from ``config``."""
+    return OutlineParams(
+        sacral_levels=tuple(config.outline_sacral_levels),
+        thoracolumbar_levels=tuple(config.outline_thoracolumbar_levels),
+        tilt_offset_deg=config.outline_tilt_offset_deg,
+        lordosis_offset_deg=config.outline_lordosis_offset_deg,
+        smoothing=config.outline_smoothing,
+        arm_radius=tuple(config.outline_arm_radius),
+        arm_cover_limits=tuple(config.outline_arm_cover_limits),
+        elbow_behind_limits=tuple(config.outline_elbow_behind_limits),
+        roughness_limits=tuple(config.outline_roughness_limits),
+        sensitivity_limits_deg=tuple(config.outline_sensitivity_limits_deg),
+        level_shift=config.outline_level_shift,
+    )
+
+
+def outline_estimates(
+    ds: xr.Dataset,
+    *,
+    views=None,
+    position: xr.DataArray | None = None,
+    config: KinematicsConfig = KinematicsConfig(),
+    warn_missing: bool = True,
+) -> pd.DataFrame:
+    """Pelvic tilt and lumbar lordosis from the outline, with their change from standing and their quality.
+
+    Parameters
+    ----------
+    ds
+        Landmark Dataset with ``outline_px (time, outline_point, space_2d)`` (extraction keeps it unless
+        outline features were turned off). Without it every estimate is NaN (with a warning).
+    views
+        Views as accepted by :func:`movelab.kinematics.views_per_frame` (detected when None). Estimates are
+        made in ``side_left`` and ``side_right`` frames only.
+    position
+        Cleaned keypoint positions (:func:`movelab.kinematics.clean_positions`); computed when None.
+    config
+        Settings; the ``outline_*`` fields drive this method (docs/outline-method.md).
+    warn_missing
+        Warn when ``ds`` has no outline features.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per frame of ``ds``, columns :data:`OUTLINE_ESTIMATE_COLUMNS`:
+
+        * ``pelvic_tilt``, ``lumbar_lordosis``: degrees (docs/conventions.md), NaN outside side views and
+          where the frame's quality is below ``outline_min_quality``; Hampel-filtered and low-passed like
+          keypoints (``hampel_*``, ``cutoff_hz``).
+        * ``pelvic_tilt_change``, ``lumbar_lordosis_change``: the value minus the client's standing
+          baseline (the median over the ``standing`` frames); NaN for the whole clip when the clip holds
+          less than ``outline_baseline_min_s`` of quiet upright standing.
+        * ``pelvic_tilt_quality``, ``lumbar_lordosis_quality``: the frame's quality in [0, 1] before the
+          gate (0 outside side views). The lordosis quality includes the tilt's.
+        * ``standing``: the frame counted as quiet upright standing (and so entered the baseline).
+
+        ``attrs["baseline"]`` holds ``pelvic_tilt_deg``, ``lumbar_lordosis_deg`` (NaN without a
+        baseline), ``standing_s`` and ``frames``; ``attrs["method"]`` names docs/outline-method.md.
+
+    Notes
+    -----
+    Per frame (:func:`movelab.kinematics.outline_method.estimate_frame`), with ``θ`` the pelvic tilt:
+    ``θ = chord_S(θ) − tilt_offset`` and ``lordosis = chord_S(θ) − chord_TL − lordosis_offset``, where
+    ``chord_S`` is the inclination against vertical of the back contour between the two
+    ``outline_sacral_levels`` (measured from the hip along the pelvis's up axis, which is turned by ``θ``)
+    and ``chord_TL`` that between the two ``outline_thoracolumbar_levels`` along the trunk axis.
+    """
+    return _estimates(ds, views=views, position=position, config=config, warn_missing=warn_missing)
 
 
 def outline_angles(
     ds: xr.Dataset,
     *,
-    views: xr.DataArray | None = None,
+    views=None,
     position: xr.DataArray | None = None,
     config: KinematicsConfig = KinematicsConfig(),
 ) -> pd.DataFrame:
-    """Pelvic tilt and lumbar lordosis from the outline, per frame — **not yet implemented: all NaN**.
+    """Pelvic tilt and lumbar lordosis from the outline, per frame (absolute values only).
 
     Parameters
     ----------
-    ds
-        Landmark Dataset, with the outline features when extraction kept them.
-    views
-        Per-frame views (:func:`movelab.kinematics.views_per_frame`); estimates belong to side views only.
-    position
-        Cleaned keypoint positions (:func:`movelab.kinematics.clean_positions`), to locate the back
-        contour relative to the hips and shoulders.
-    config
-        Settings.
+    ds, views, position, config
+        As for :func:`outline_estimates`.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``time_s``, ``frame``, ``pelvic_tilt``, ``lumbar_lordosis`` (degrees; conventions in
-        docs/conventions.md). Currently NaN everywhere; ``attrs["implemented"]`` is False.
+        docs/conventions.md); NaN outside side views, in frames below the quality gate, and everywhere
+        when ``ds`` has no ``outline_px`` (no warning here: :func:`movelab.kinematics.compute_angles`
+        calls this for every Dataset). ``attrs["implemented"]`` is True. For the change from standing
+        and the quality, use :func:`outline_estimates`.
     """
+    estimates = _estimates(ds, views=views, position=position, config=config, warn_missing=False)
+    table = estimates[["time_s", "frame", *OUTLINE_ANGLE_NAMES]].copy()
+    table.attrs["implemented"] = OUTLINE_IMPLEMENTED
+    table.attrs["baseline"] = estimates.attrs["baseline"]
+    table.attrs["outline_available"] = "outline_px" in ds
+    return table
+
+
+def _estimates(ds, *, views, position, config, warn_missing: bool) -> pd.DataFrame:
+    from movelab.kinematics.angles import sagittal_angles
+    from movelab.kinematics.clean import clean_positions
+    from movelab.kinematics.views import facing_sign, views_per_frame
+
     check_landmarks(ds)
     check_config(config)
-    n = ds.sizes["time"]
-    table = pd.DataFrame({"time_s": ds["time"].values, "frame": ds["frame"].values})
-    for name in OUTLINE_ANGLE_NAMES:
-        table[name] = np.full(n, np.nan)
-    table.attrs["implemented"] = OUTLINE_IMPLEMENTED
+    frame_views = views_per_frame(ds, views, config=config)
+    facing = facing_sign(frame_views)
+    if position is None:
+        position = clean_positions(ds, config=config, views=frame_views)
+    table = pd.DataFrame({"time_s": ds["time"].values.astype(np.float64),
+                          "frame": ds["frame"].values.astype(np.int64)})
+    raw = _per_frame(ds, position, facing, config, warn_missing=warn_missing)
+    gate = config.outline_min_quality
+    tilt = np.where(raw["tilt_quality"] >= gate, raw["pelvic_tilt"], np.nan)
+    lordosis = np.where(raw["lordosis_quality"] >= gate, raw["lumbar_lordosis"], np.nan)
+    tilt, lordosis = (_smooth(ds, values, config) for values in (tilt, lordosis))
+    sagittal = sagittal_angles(position, facing=facing, midpoint_fallback=config.side_view_midpoint_fallback)
+    standing = _standing(position, sagittal, facing, np.isfinite(tilt), config)
+    baseline = _baseline(table["time_s"].to_numpy(), standing, tilt, lordosis, config)
+    table["pelvic_tilt"] = tilt
+    table["lumbar_lordosis"] = lordosis
+    table["pelvic_tilt_change"] = tilt - baseline["pelvic_tilt_deg"]
+    table["lumbar_lordosis_change"] = lordosis - baseline["lumbar_lordosis_deg"]
+    table["pelvic_tilt_quality"] = raw["tilt_quality"]
+    table["lumbar_lordosis_quality"] = raw["lordosis_quality"]
+    table["standing"] = standing
+    table.attrs["units"] = "deg"
+    table.attrs["method"] = "docs/outline-method.md"
+    table.attrs["baseline"] = baseline
     return table
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _per_frame(ds: xr.Dataset, position: xr.DataArray, facing: np.ndarray, config: KinematicsConfig, *,
+               warn_missing: bool) -> dict[str, np.ndarray]:
+    """Raw per-frame estimates and qualities (before the gate and the time filter)."""
+    n = ds.sizes["time"]
+    out = {k: np.full(n, np.nan) for k in ("pelvic_tilt", "lumbar_lordosis")}
+    out.update({k: np.zeros(n) for k in ("tilt_quality", "lordosis_quality")})
+    if "outline_px" not in ds:
+        if warn_missing:
+            warnings.warn("the landmark Dataset has no outline_px (outline features were off at extraction); "
+                          "pelvic_tilt and lumbar_lordosis are NaN", UserWarning, stacklevel=4)
+        return out
+    side = np.isfinite(facing)
+    if not side.any():
+        return out
+    hip = midpoint(position, "hip", fallback=config.side_view_midpoint_fallback)
+    shoulder = midpoint(position, "shoulder", fallback=config.side_view_midpoint_fallback)
+    lengths = torso_length(position)[side]
+    lengths = lengths[np.isfinite(lengths) & (lengths > 0)]
+    if lengths.size == 0:
+        return out
+    torso_px = float(np.median(lengths))
+    arms = _arm_points(ds, config)
+    outline = np.asarray(ds["outline_px"].transpose("time", "outline_point", "space_2d").values, np.float64)
+    params = outline_params(config)
+    for i in np.flatnonzero(side):
+        e = estimate_frame(outline[i], hip_px=hip[i], shoulder_px=shoulder[i], facing=float(facing[i]),
+                           torso_px=torso_px, arms_px=arms[i], params=params)
+        out["pelvic_tilt"][i], out["lumbar_lordosis"][i] = e.pelvic_tilt, e.lumbar_lordosis
+        out["tilt_quality"][i], out["lordosis_quality"][i] = e.tilt_quality, e.lordosis_quality
+    return out
+
+
+def _arm_points(ds: xr.Dataset, config: KinematicsConfig) -> np.ndarray:
+    """``(time, 2, 3, 2)`` shoulder, elbow, wrist of both arms for the occlusion check.
+
+    Positions as the model placed them, gated on ``presence`` only: an arm hidden behind the trunk still
+    lies where the model puts it, and it is exactly the arm that may stick out behind the back.
+    """
+    keep = (ds["presence"] >= config.min_confidence) & ds["detected"]
+    px = ds["position_px"].where(keep)
+    return np.stack([np.stack([point(px, f"{s}_{p}") for p in _ARM_PARTS], axis=1) for s in _SIDES], axis=1)
+
+
+def _smooth(ds: xr.Dataset, values: np.ndarray, config: KinematicsConfig) -> np.ndarray:
+    """Hampel outlier rejection and the zero-lag low-pass over each run of gated estimates."""
+    if ds.sizes["time"] < 2 or not np.isfinite(values).any():
+        return values
+    da = xr.DataArray(values[:, None], dims=("time", "angle"), coords={"time": ds["time"].values})
+    if config.reject_outliers:
+        da = filtering.hampel(da, half_window_s=config.hampel_half_window_s, n_sigma=config.hampel_n_sigma,
+                              min_deviation=1.0)
+    if config.lowpass:
+        fs = filtering.sampling_rate_hz(da)
+        if config.cutoff_hz < fs / 2:
+            da = filtering.lowpass(da, cutoff_hz=config.cutoff_hz, order=config.filter_order,
+                                   time_jitter_tolerance=config.time_jitter_tolerance,
+                                   max_step_s=max(config.max_gap_s, 1.5 / fs))
+    return da.values[:, 0]
+
+
+def _standing(position: xr.DataArray, sagittal: pd.DataFrame, facing: np.ndarray, measured: np.ndarray,
+              config: KinematicsConfig) -> np.ndarray:
+    """Frames of quiet upright standing in side view with a tilt estimate."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        knee = np.nanmax(sagittal[[f"knee_flexion_{s}" for s in _SIDES]].to_numpy(), axis=1)
+        thigh = np.nanmax(np.abs(sagittal[[f"thigh_angle_{s}" for s in _SIDES]].to_numpy()), axis=1)
+    lean = np.abs(sagittal["trunk_lean"].to_numpy())
+    with np.errstate(invalid="ignore"):
+        upright = ((lean <= config.outline_baseline_max_lean_deg) & (knee <= config.outline_baseline_max_knee_deg)
+                   & (thigh <= config.outline_baseline_max_thigh_deg))
+    quiet = _quiet(position, config)
+    return np.isfinite(facing) & measured & upright & quiet
+
+
+def _quiet(position: xr.DataArray, config: KinematicsConfig) -> np.ndarray:
+    """Hip centre and both ankles slower than ``outline_baseline_max_speed`` torso lengths per second."""
+    time = position["time"].values
+    n = time.size
+    if n < 2:
+        return np.ones(n, dtype=bool)
+    scale = float(np.nanmedian(torso_length(position))) if np.isfinite(torso_length(position)).any() else np.nan
+    speeds = []
+    for xy in (midpoint(position, "hip", fallback=True), point(position, "left_ankle"),
+               point(position, "right_ankle")):
+        v = np.gradient(xy, time, axis=0)
+        speeds.append(np.hypot(v[:, 0], v[:, 1]) / scale)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fastest = np.nanmax(np.stack(speeds), axis=0)
+    with np.errstate(invalid="ignore"):
+        return fastest <= config.outline_baseline_max_speed
+
+
+def _baseline(time: np.ndarray, standing: np.ndarray, tilt: np.ndarray, lordosis: np.ndarray,
+              config: KinematicsConfig) -> dict:
+    """The median of each estimate over the standing frames, if they add up to ``outline_baseline_min_s``."""
+    step = float(np.median(np.diff(time))) if time.size > 1 else 0.0
+    standing_s = float(standing.sum()) * step
+    out = {"pelvic_tilt_deg": float("nan"), "lumbar_lordosis_deg": float("nan"), "standing_s": standing_s,
+           "frames": int(standing.sum())}
+    if standing_s < config.outline_baseline_min_s or not standing.any():
+        return out
+    for key, values in (("pelvic_tilt_deg", tilt), ("lumbar_lordosis_deg", lordosis)):
+        chosen = values[standing & np.isfinite(values)]
+        if chosen.size * step >= config.outline_baseline_min_s:
+            out[key] = float(np.median(chosen))
+    return out

@@ -1,0 +1,479 @@
+"""Per-frame geometry of the outline method: pelvic tilt and lumbar lordosis from one side-view outline.
+
+Pure NumPy on one frame's arrays; :mod:`movelab.kinematics.outline` runs it over a landmark Dataset, gates it
+on quality, filters it in time and adds the standing baseline. The method, its assumptions, its calibration
+and its measured error are in ``docs/outline-method.md``; the angles are defined in ``docs/conventions.md``.
+
+Everything here works in the **normalised sagittal frame** of one frame: origin at the hip joint centre
+(``hip_mid``), ``X`` forward (the facing direction), ``Y`` up, lengths in torso lengths (the clip's median
+``hip_mid`` → ``shoulder_mid`` distance). Angles of a direction against the vertical are
+``atan2(dX, dY)`` in degrees, positive when the direction leans forward as it rises.
+
+Outline of the method (per frame):
+
+1. The outline is resampled by arc length, smoothed, and the **back arc** is cut out of it: the part of the
+   contour behind the hip, from where the line ``pelvis height = sacral_levels[0]`` leaves the body behind
+   the hip, up to the shoulders and down over the buttock.
+2. The **sacral chord** joins the back-arc points at the two ``sacral_levels`` measured along the *pelvis's*
+   up axis (the vertical turned forward by the tilt being estimated), so they follow the pelvis (the
+   sacrum and the lumbo-sacral junction) whatever the trunk does. Its inclination against the vertical,
+   minus a calibrated offset, is the pelvic tilt: ``tilt = chord(tilt) - tilt_offset`` is solved for
+   ``tilt`` (a fixed point, found by bracketing and regula falsi).
+3. The **thoraco-lumbar chord** joins the back-arc points at the two ``thoracolumbar_levels`` measured
+   along the trunk axis (``hip_mid`` → ``shoulder_mid``). The lordosis is the sacral chord's inclination
+   minus this chord's, minus a calibrated offset (the Spinal Mouse convention: the angle between the
+   back-surface tangents at the lumbo-sacral and at the thoraco-lumbar junction).
+4. Quality in [0, 1] from the arms' cover of the back, the contour's roughness and the sacral chord's
+   sensitivity to its levels.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import gaussian_filter1d
+
+__all__ = [
+    "OutlineParams",
+    "FrameEstimate",
+    "estimate_frame",
+    "sagittal_outline",
+    "back_arc",
+    "sacral_chord_deg",
+    "solve_pelvic_tilt",
+]
+
+_NAN = float("nan")
+#: Sampling step of the resampled outline, torso lengths (≈0.5 px on a 110 px torso).
+_STEP = 0.005
+#: Range searched for the pelvic tilt, degrees (the fixed point is bracketed on a 5° grid).
+_TILT_GRID = np.arange(-40.0, 80.0 + 1e-9, 5.0)
+#: The tilt the root nearest to is preferred when several fixed points exist (neutral standing, degrees).
+_NEUTRAL_TILT_DEG = 11.0
+#: Arc length added beyond each chord end for the arm and roughness checks, torso lengths.
+_PAD = 0.02
+
+
+@dataclass(frozen=True)
+class OutlineParams:
+    """Settings of the per-frame geometry (taken from :class:`movelab.kinematics.KinematicsConfig`).
+
+    All lengths are in torso lengths; see ``KinematicsConfig`` for the meaning and source of each.
+    """
+
+    sacral_levels: tuple[float, float] = (0.08, 0.30)
+    thoracolumbar_levels: tuple[float, float] = (0.40, 0.55)
+    tilt_offset_deg: float = 5.0
+    lordosis_offset_deg: float = 3.3
+    smoothing: float = 0.02
+    arm_radius: tuple[float, float] = (0.13, 0.10)
+    arm_cover_limits: tuple[float, float] = (0.2, 0.3)
+    elbow_behind_limits: tuple[float, float] = (0.07, 0.11)
+    roughness_limits: tuple[float, float] = (0.008, 0.02)
+    sensitivity_limits_deg: tuple[float, float] = (20.0, 45.0)
+    level_shift: float = 0.03
+
+
+@dataclass(frozen=True)
+class FrameEstimate:
+    """The outline estimate of one frame (degrees; qualities in [0, 1]; NaN where not measurable).
+
+    ``sacral_chord_deg`` and ``thoracolumbar_chord_deg`` are the two chords' inclinations against the
+    vertical (forward positive); ``arm_cover`` the fraction of the measured back (from below the sacral
+    chord to the top of the thoraco-lumbar chord) that lies within an arm's reach; ``elbow_behind`` how far the
+    hindmost elbow hangs behind the hip joint (torso lengths; negative: in front); ``roughness`` the larger RMS
+    residual of the raw contour from a quadratic over either chord (torso lengths); ``sensitivity_deg`` the
+    change of the sacral chord when both its levels move by ``2 * level_shift``.
+    """
+
+    pelvic_tilt: float = _NAN
+    lumbar_lordosis: float = _NAN
+    tilt_quality: float = 0.0
+    lordosis_quality: float = 0.0
+    sacral_chord_deg: float = _NAN
+    thoracolumbar_chord_deg: float = _NAN
+    arm_cover: float = _NAN
+    elbow_behind: float = _NAN
+    roughness: float = _NAN
+    sensitivity_deg: float = _NAN
+
+
+# ----------------------------------------------------------------------------- contour handling
+
+
+def sagittal_outline(outline_px: np.ndarray, *, hip_px: np.ndarray, facing: float, torso_px: float) -> np.ndarray:
+    """The outline in the normalised sagittal frame, oriented so that the back is run upwards.
+
+    Parameters
+    ----------
+    outline_px
+        ``(n, 2)`` image pixels ``(x right, y down)`` of a closed contour.
+    hip_px
+        ``(2,)`` image position of ``hip_mid`` (the origin).
+    facing
+        +1 when the client faces image right, −1 facing left.
+    torso_px
+        Torso length in pixels (the unit).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, 2)`` points ``(forward, up)`` in torso lengths, clockwise in that frame (from the head: down the
+        front, then up the back).
+    """
+    xy = np.asarray(outline_px, dtype=np.float64) - np.asarray(hip_px, dtype=np.float64)
+    sag = np.column_stack([facing * xy[:, 0], -xy[:, 1]]) / torso_px
+    x, y = sag[:, 0], sag[:, 1]
+    signed_area = 0.5 * np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y)
+    return sag[::-1].copy() if signed_area > 0 else sag
+
+
+def _resample(points: np.ndarray, step: float) -> np.ndarray:
+    """A closed polygon resampled at equal arc-length ``step``."""
+    closed = np.vstack([points, points[:1]])
+    seg = np.hypot(*np.diff(closed, axis=0).T)
+    arc = np.concatenate([[0.0], np.cumsum(seg)])
+    n = max(int(arc[-1] / step), 8)
+    s = np.linspace(0.0, arc[-1], n, endpoint=False)
+    return np.column_stack([np.interp(s, arc, closed[:, 0]), np.interp(s, arc, closed[:, 1])])
+
+
+@dataclass(frozen=True)
+class _Contour:
+    """One frame's outline, resampled (``raw``) and smoothed (``smooth``), equal steps of ``_STEP``."""
+
+    raw: np.ndarray
+    smooth: np.ndarray
+
+
+def _prepare(sag: np.ndarray, smoothing: float) -> _Contour:
+    raw = _resample(sag, _STEP)
+    sigma = smoothing / _STEP
+    smooth = np.column_stack([gaussian_filter1d(raw[:, i], sigma, mode="wrap") for i in range(2)])
+    return _Contour(raw, smooth)
+
+
+def _pelvis_height(points: np.ndarray, tilt_deg: float) -> np.ndarray:
+    """Height along the pelvis's up axis (the vertical turned forward by ``tilt_deg``)."""
+    t = math.radians(tilt_deg)
+    return math.sin(t) * points[:, 0] + math.cos(t) * points[:, 1]
+
+
+def back_arc(contour: np.ndarray, tilt_deg: float, *, seed_level: float, up: float = 1.0,
+             down: float = 0.45) -> tuple[np.ndarray, int] | None:
+    """The back part of a (smoothed, resampled, clockwise) sagittal contour.
+
+    The seed is the crossing of the line ``pelvis height = seed_level`` (pelvis tilted by ``tilt_deg``)
+    nearest behind the hip: where that line leaves the body backwards. From there the arc follows the
+    contour up the back until the pelvis height exceeds ``up`` and down over the buttock until it falls
+    below ``-down`` (torso lengths), at most half the contour each way.
+
+    Returns
+    -------
+    (arc, seed) or None
+        ``arc`` ``(m, 2)`` ordered upwards and ``seed``, the index in ``arc`` of the first point at or above
+        the seed line; None when the line does not cross the back.
+    """
+    h = _pelvis_height(contour, tilt_deg)
+    c = h - seed_level
+    c_next = np.roll(c, -1)
+    crosses = (c <= 0) & (c_next > 0)  # clockwise: the back rises through the line
+    if not crosses.any():
+        return None
+    idx = np.flatnonzero(crosses)
+    t = -c[idx] / (c_next[idx] - c[idx])
+    x = contour[idx, 0] + t * (np.roll(contour, -1, axis=0)[idx, 0] - contour[idx, 0])
+    behind = x < 0
+    if not behind.any():
+        return None
+    i = int(idx[behind][np.argmax(x[behind])]) + 1
+    n = contour.shape[0]
+    half = n // 2 - 1
+    take = np.arange(i - half, i + half) % n
+    height = h[take]
+    above = np.flatnonzero(height[half:] > up)
+    below = np.flatnonzero(height[:half] < -down)
+    stop = half + (int(above[0]) + 1 if above.size else half)
+    start = int(below[-1]) if below.size else 0
+    return contour[take[start:stop]], half - start
+
+
+def _crossing(arc: np.ndarray, coord: np.ndarray, level: float, seed: int) -> np.ndarray | None:
+    """The point of ``arc`` where ``coord`` crosses ``level``, searched outwards from ``seed``.
+
+    Upwards (rising through the level) when ``coord[seed] <= level``, else downwards. Linear interpolation.
+    """
+    c = coord - level
+    if c[seed] <= 0:
+        rise = np.flatnonzero((c[seed:-1] <= 0) & (c[seed + 1:] > 0))
+        if rise.size == 0:
+            return None
+        j = seed + int(rise[0])
+    else:
+        fall = np.flatnonzero((c[:seed] <= 0) & (c[1:seed + 1] > 0))
+        if fall.size == 0:
+            return None
+        j = int(fall[-1])
+    t = -c[j] / (c[j + 1] - c[j])
+    return arc[j] + t * (arc[j + 1] - arc[j])
+
+
+def _inclination_deg(p: np.ndarray, q: np.ndarray) -> float:
+    """Inclination of the direction ``p → q`` against the vertical, forward positive (``atan2(dX, dY)``)."""
+    d = q - p
+    return math.degrees(math.atan2(d[0], d[1]))
+
+
+# ----------------------------------------------------------------------------- the sacral chord and the tilt
+
+
+def sacral_chord_deg(contour: np.ndarray, tilt_deg: float, levels: tuple[float, float]) -> tuple[float, tuple]:
+    """Inclination of the sacral chord when the pelvis is tilted by ``tilt_deg``.
+
+    Returns
+    -------
+    (degrees, (p1, p2, arc, seed))
+        NaN and Nones when a level does not cross the back arc.
+    """
+    found = back_arc(contour, tilt_deg, seed_level=levels[0])
+    if found is None:
+        return _NAN, (None, None, None, None)
+    arc, seed = found
+    height = _pelvis_height(arc, tilt_deg)
+    p1, p2 = _crossing(arc, height, levels[0], seed), _crossing(arc, height, levels[1], seed)
+    if p1 is None or p2 is None:
+        return _NAN, (None, None, arc, seed)
+    return _inclination_deg(p1, p2), (p1, p2, arc, seed)
+
+
+def solve_pelvic_tilt(contour: np.ndarray, levels: tuple[float, float], offset_deg: float) -> float:
+    """The tilt ``θ`` with ``sacral_chord(θ) − offset = θ`` (degrees), or NaN.
+
+    Notes
+    -----
+    ``g(θ) = sacral_chord(θ) − offset − θ`` is evaluated on a 5° grid over [−40°, 80°]; each sign change
+    from + to − brackets a fixed point, refined by regula falsi (20 steps at most, to ``|g| < 0.001°``).
+    Of several fixed points the one nearest neutral standing (11°) is taken. A plain fixed-point iteration
+    is not used: with prominent buttocks ``|g'|`` exceeds 2 and it diverges.
+    """
+    def g(theta: float) -> float:
+        return sacral_chord_deg(contour, theta, levels)[0] - offset_deg - theta
+
+    values = np.array([g(t) for t in _TILT_GRID])
+    roots = []
+    for k in range(_TILT_GRID.size - 1):
+        ga, gb = values[k], values[k + 1]
+        if not (np.isfinite(ga) and np.isfinite(gb) and ga > 0 >= gb):
+            continue
+        a, b = float(_TILT_GRID[k]), float(_TILT_GRID[k + 1])
+        for _ in range(20):
+            m = a - ga * (b - a) / (gb - ga)
+            gm = g(m)
+            if not np.isfinite(gm):
+                break
+            if abs(gm) < 1e-3:
+                a = b = m
+                break
+            if gm > 0:
+                a, ga = m, gm
+            else:
+                b, gb = m, gm
+        roots.append(0.5 * (a + b))
+    if not roots:
+        return _NAN
+    return float(min(roots, key=lambda r: abs(r - _NEUTRAL_TILT_DEG)))
+
+
+# ----------------------------------------------------------------------------- quality
+
+
+def _segment_distance(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    ab = b - a
+    t = np.clip(((points - a) @ ab) / max(float(ab @ ab), 1e-12), 0.0, 1.0)
+    return np.hypot(*(points - (a + t[:, None] * ab)).T)
+
+
+def _arm_cover(points: np.ndarray, arms: np.ndarray | None, radius: tuple[float, float]) -> float:
+    """Fraction of ``points`` lying within an arm: closer to an arm segment than that segment's radius.
+
+    ``arms`` is ``(k, 3, 2)``: per arm, shoulder, elbow and wrist (sagittal, normalised; NaN allowed). The
+    forearm segment is extended past the wrist by 35 % of its length for the hand. 0 without arms.
+    """
+    if arms is None or points.shape[0] == 0:
+        return 0.0
+    inside = np.zeros(points.shape[0], dtype=bool)
+    for shoulder, elbow, wrist in arms:
+        if np.isfinite(shoulder).all() and np.isfinite(elbow).all():
+            inside |= _segment_distance(points, shoulder, elbow) <= radius[0]
+        if np.isfinite(elbow).all() and np.isfinite(wrist).all():
+            hand = wrist + 0.35 * (wrist - elbow)
+            inside |= _segment_distance(points, elbow, hand) <= radius[1]
+    return float(inside.mean())
+
+
+def _elbow_behind(arms: np.ndarray | None) -> float:
+    """How far the hindmost elbow hangs behind the hip joint's vertical, torso lengths (-inf: no elbow).
+
+    An arm hanging behind the trunk (trunk swayed back, an arm swung back in gait) lies over the lumbar
+    hollow in side view, even where the keypoints put it just short of the outline.
+    """
+    if arms is None:
+        return -math.inf
+    x = arms[:, 1, 0]
+    x = x[np.isfinite(x)]
+    return float(-x.min()) if x.size else -math.inf
+
+
+def _between(arc: np.ndarray, p: np.ndarray, q: np.ndarray, pad: float) -> np.ndarray:
+    """The arc's points from near ``p`` to near ``q`` (both on the arc), padded by ``pad`` of arc length."""
+    i = int(np.argmin(np.hypot(*(arc - p).T)))
+    j = int(np.argmin(np.hypot(*(arc - q).T)))
+    i, j = min(i, j), max(i, j)
+    k = int(pad / _STEP)
+    return arc[max(i - k, 0): min(j + k + 1, arc.shape[0])]
+
+
+def _roughness(raw: np.ndarray, region: np.ndarray) -> float:
+    """RMS residual of the raw contour points around ``region`` from a quadratic curve fitted through them.
+
+    The points are those of the resampled, unsmoothed contour inside ``region``'s bounding box (grown by
+    0.02); the quadratic is fitted across their principal direction. A back seen through a clean mask has a
+    residual of a few thousandths of the torso; creases, a flapping shirt or a frayed mask raise it.
+    """
+    if region.size == 0:
+        return _NAN
+    lo = region.min(axis=0) - 0.02
+    hi = region.max(axis=0) + 0.02
+    pts = raw[np.all((raw >= lo) & (raw <= hi), axis=1)]
+    if pts.shape[0] < 5:
+        return _NAN
+    centred = pts - pts.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    along, across = centred @ vt[0], centred @ vt[1]
+    residual = across - np.polyval(np.polyfit(along, across, 2), along)
+    return float(np.sqrt(np.mean(residual**2)))
+
+
+def _ramp_down(value: float, limits: tuple[float, float]) -> float:
+    """1 up to ``limits[0]``, falling linearly to 0 at ``limits[1]``; 1 for -inf (nothing measured that
+    could lower it, e.g. no elbow), 0 for NaN and +inf."""
+    if value == -math.inf:
+        return 1.0
+    if not np.isfinite(value):
+        return 0.0
+    lo, hi = limits
+    return float(np.clip((hi - value) / (hi - lo), 0.0, 1.0))
+
+
+def _to_sagittal(points_px: np.ndarray, hip_px: np.ndarray, facing: float, torso_px: float) -> np.ndarray:
+    """Image pixels ``(..., 2)`` → normalised sagittal ``(forward, up)`` about ``hip_px``."""
+    d = np.asarray(points_px, dtype=np.float64) - np.asarray(hip_px, dtype=np.float64)
+    return np.stack([facing * d[..., 0], -d[..., 1]], axis=-1) / torso_px
+
+
+# ----------------------------------------------------------------------------- one frame
+
+
+def estimate_frame(
+    outline_px: np.ndarray,
+    *,
+    hip_px: np.ndarray,
+    shoulder_px: np.ndarray,
+    facing: float,
+    torso_px: float,
+    arms_px: np.ndarray | None = None,
+    params: OutlineParams = OutlineParams(),
+) -> FrameEstimate:
+    """Pelvic tilt, lumbar lordosis and their qualities from one side-view outline.
+
+    Parameters
+    ----------
+    outline_px
+        ``(n, 2)`` closed contour of the client, image pixels.
+    hip_px, shoulder_px
+        ``hip_mid`` and ``shoulder_mid``, image pixels.
+    facing
+        +1 facing image right, −1 facing image left (``movelab.kinematics.facing_sign``).
+    torso_px
+        The clip's torso length, pixels (the unit of every length in ``params``).
+    arms_px
+        ``(k, 3, 2)`` shoulder, elbow, wrist of each arm, image pixels (NaN where unknown), for the
+        occlusion check; None skips it.
+    params
+        See :class:`OutlineParams`.
+
+    Returns
+    -------
+    FrameEstimate
+        NaN values with quality 0 when the outline or a landmark is missing, or a chord level does not
+        meet the back.
+
+    Notes
+    -----
+    ``tilt_quality = q_cover(buttock to sacral chord) · q_elbow · q_rough(sacral chord) · q_sensitivity``
+    and ``lordosis_quality = tilt_quality · q_cover(buttock to thoraco-lumbar chord) · q_rough(thoraco-lumbar
+    chord)``, each factor a linear ramp from 1 to 0 between the two limits of its setting
+    (``arm_cover_limits``, ``elbow_behind_limits``, ``roughness_limits``, ``sensitivity_limits_deg``).
+    """
+    inputs = (outline_px, hip_px, shoulder_px)
+    if not (all(np.isfinite(np.asarray(a, dtype=np.float64)).all() for a in inputs)
+            and np.isfinite(facing) and np.isfinite(torso_px) and torso_px > 0):
+        return FrameEstimate()
+    sag = sagittal_outline(outline_px, hip_px=hip_px, facing=facing, torso_px=torso_px)
+    contour = _prepare(sag, params.smoothing)
+    theta = solve_pelvic_tilt(contour.smooth, params.sacral_levels, params.tilt_offset_deg)
+    if not np.isfinite(theta):
+        return FrameEstimate()
+    sacral, (p1, p2, arc, seed) = sacral_chord_deg(contour.smooth, theta, params.sacral_levels)
+    if p1 is None:
+        return FrameEstimate()
+    low, high = params.sacral_levels
+    shifted = [sacral_chord_deg(contour.smooth, theta, (low + d, high + d))[0]
+               for d in (-params.level_shift, params.level_shift)]
+    sensitivity = abs(shifted[0] - shifted[1])
+    # Arms: the cover of the back from the buttock to the top of the sacral chord (tilt) or of the
+    # thoraco-lumbar chord (lordosis), and an elbow hanging behind the trunk (both).
+    arms = None if arms_px is None else _to_sagittal(arms_px, hip_px, facing, torso_px)
+    height = _pelvis_height(arc, theta)
+    lumbar_top = height <= max(params.thoracolumbar_levels[1], high) + 0.05
+    cover_lo = _arm_cover(arc[(height >= low - 0.25) & (height <= high + 0.05)], arms, params.arm_radius)
+    cover = _arm_cover(arc[(height >= low - 0.25) & lumbar_top], arms, params.arm_radius)
+    q_elbow = _ramp_down(_elbow_behind(arms), params.elbow_behind_limits)
+    rough_lo = _roughness(contour.raw, _between(arc, p1, p2, _PAD))
+    q_tilt = (_ramp_down(cover_lo, params.arm_cover_limits) * q_elbow
+              * _ramp_down(rough_lo, params.roughness_limits)
+              * _ramp_down(sensitivity, params.sensitivity_limits_deg))
+    lordosis, q_lord, rough = _NAN, 0.0, rough_lo
+    upper, (p3, p4) = _thoracolumbar_chord_deg(arc, seed, _to_sagittal(shoulder_px, hip_px, facing, torso_px),
+                                               params.thoracolumbar_levels)
+    if p3 is not None:
+        lordosis = sacral - upper - params.lordosis_offset_deg
+        rough_up = _roughness(contour.raw, _between(arc, p3, p4, _PAD))
+        rough = float(np.nanmax([rough_lo, rough_up]))
+        q_lord = (q_tilt * _ramp_down(cover, params.arm_cover_limits)
+                  * _ramp_down(rough_up, params.roughness_limits))
+    return FrameEstimate(
+        pelvic_tilt=float(theta), lumbar_lordosis=float(lordosis), tilt_quality=float(q_tilt),
+        lordosis_quality=float(q_lord), sacral_chord_deg=float(sacral), thoracolumbar_chord_deg=float(upper),
+        arm_cover=float(cover), elbow_behind=float(_elbow_behind(arms)), roughness=float(rough),
+        sensitivity_deg=float(sensitivity),
+    )
+
+
+def _thoracolumbar_chord_deg(arc: np.ndarray, seed: int, shoulder: np.ndarray,
+                             levels: tuple[float, float]) -> tuple[float, tuple]:
+    """Inclination of the chord between the back-arc points at ``levels`` along the trunk axis.
+
+    ``shoulder`` is ``shoulder_mid`` in the normalised sagittal frame (the trunk axis runs from the hip to
+    it). Returns NaN and ``(None, None)`` when the axis is degenerate or a level does not meet the arc.
+    """
+    norm = float(np.hypot(*shoulder))
+    if not norm > 0:
+        return _NAN, (None, None)
+    along = arc @ (shoulder / norm)
+    p3, p4 = _crossing(arc, along, levels[0], seed), _crossing(arc, along, levels[1], seed)
+    if p3 is None or p4 is None:
+        return _NAN, (None, None)
+    return _inclination_deg(p3, p4), (p3, p4)
