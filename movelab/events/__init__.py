@@ -1,0 +1,44 @@
+"""Events: squat and lunge reps, gait events and cycles, movement recognition (no OpenCV, no MediaPipe, no
+matplotlib).
+
+Methods, settings and measured accuracy are in ``docs/events.md``; the contract with the later stages in
+``docs/architecture.md``. Typical use::
+
+    from movelab import landmarks
+    from movelab.kinematics import compute_angles, detect_views
+    from movelab.events import segment, time_normalise
+
+    ds = landmarks.load("landmarks.nc")
+    views = detect_views(ds)
+    angles = compute_angles(ds, views=views)
+    seg = segment(angles, ds, views=views)          # movement="auto" recognises it
+    seg.movement, seg.events, seg.reps, seg.cycles, seg.gait
+    curves = time_normalise(angles, seg.cycles, columns=["knee_flexion_left"])   # (span, percent, angle)
+    report = seg.to_report()                        # JSON-ready
+"""
+
+from movelab.events.config import MOVEMENTS, EventsConfig, GaitMethod
+from movelab.events.cycles import CYCLE_COLUMNS, gait_cycles, gait_summary
+from movelab.events.gait import EVENT_COLUMNS, detect_gait_events
+from movelab.events.normalise import time_normalise
+from movelab.events.recognise import recognise_movement
+from movelab.events.reps import LUNGE_COLUMNS, REP_COLUMNS
+from movelab.events.segmentation import EVENT_NAMES, Segmentation, segment
+
+__all__ = [
+    "segment",
+    "Segmentation",
+    "recognise_movement",
+    "time_normalise",
+    "detect_gait_events",
+    "gait_cycles",
+    "gait_summary",
+    "EventsConfig",
+    "GaitMethod",
+    "MOVEMENTS",
+    "EVENT_NAMES",
+    "EVENT_COLUMNS",
+    "REP_COLUMNS",
+    "LUNGE_COLUMNS",
+    "CYCLE_COLUMNS",
+]

@@ -1,0 +1,184 @@
+"""Shared inputs of the events stage: cleaned positions with their times, the client's size, the walking
+direction, and small signal helpers (velocity on real timestamps, threshold crossings, runs)."""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from movelab.errors import ConfigError, InputError
+from movelab.events.config import EventsConfig
+from movelab.kinematics._points import check_landmarks, midpoint, point
+from movelab.kinematics.clean import clean_positions
+from movelab.kinematics.views import facing_sign, views_per_frame
+
+SIDES: tuple[str, str] = ("left", "right")
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Everything the detectors read, computed once per video.
+
+    Attributes
+    ----------
+    time_s, frame
+        Per frame, from the landmark Dataset (real timestamps; possibly a variable frame rate).
+    position
+        Cleaned pixel positions ``(time, keypoint, space_2d)``.
+    views
+        Per-frame view labels.
+    forward
+        Per frame +1 when the client faces image right, −1 facing left; side-view labels are carried to
+        the nearest frames without one (the client entering, an oblique moment); NaN when the video has
+        no side view at all.
+    leg_px
+        The client's leg length in pixels (hip→knee + knee→ankle, 90th percentile over frames and sides);
+        NaN when never measured or under ``min_leg_px``.
+    unfiltered
+        The same positions cleaned without the low-pass (the gait velocity method filters its own tracks).
+    """
+
+    time_s: np.ndarray
+    frame: np.ndarray
+    position: xr.DataArray
+    views: xr.DataArray
+    forward: np.ndarray
+    leg_px: float
+    unfiltered: xr.DataArray
+
+    def point(self, name: str) -> np.ndarray:
+        """``(time, 2)`` pixel positions of one keypoint (NaN where missing)."""
+        return point(self.position, name)
+
+    def hip_mid(self) -> np.ndarray:
+        return midpoint(self.position, "hip", fallback=True)
+
+    def nearest_frame(self, time_s: float) -> int:
+        """The frame whose timestamp is nearest ``time_s``."""
+        if len(self.time_s) == 1:
+            return int(self.frame[0])
+        index = int(np.clip(np.searchsorted(self.time_s, time_s), 1, len(self.time_s) - 1))
+        if time_s - self.time_s[index - 1] <= self.time_s[index] - time_s:
+            index -= 1
+        return int(self.frame[index])
+
+    @property
+    def usable(self) -> bool:
+        return bool(np.isfinite(self.leg_px))
+
+
+def build_signals(ds: xr.Dataset, *, views=None, position: xr.DataArray | None = None,
+                  config: EventsConfig = EventsConfig()) -> Signals:
+    """Clean the positions (unless given) and derive the per-video quantities of :class:`Signals`."""
+    check_landmarks(ds)
+    if not isinstance(config, EventsConfig):
+        raise ConfigError(f"config must be an EventsConfig, got {type(config).__name__}")
+    frame_views = views_per_frame(ds, views, config=config.kinematics)
+    if position is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # compute_angles has warned already
+            position = clean_positions(ds, config=config.kinematics, views=frame_views)
+    elif position.sizes.get("time") != ds.sizes["time"]:
+        raise InputError(f"position must have the {ds.sizes['time']} frames of the landmark Dataset, "
+                         f"got {position.sizes.get('time')}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        unfiltered = clean_positions(ds, config=dataclasses.replace(config.kinematics, lowpass=False),
+                                     views=frame_views)
+    leg = leg_length_px(position)
+    return Signals(
+        time_s=ds["time"].values.astype(np.float64),
+        frame=ds["frame"].values.astype(np.int64),
+        position=position,
+        views=frame_views,
+        forward=_carry_nearest(facing_sign(frame_views)),
+        leg_px=leg if np.isfinite(leg) and leg >= config.min_leg_px else float("nan"),
+        unfiltered=unfiltered,
+    )
+
+
+def check_angles(angles, signals: Signals) -> pd.DataFrame:
+    """Raise unless ``angles`` is the angle table of the same video (one row per frame)."""
+    if not isinstance(angles, pd.DataFrame) or "time_s" not in angles or "frame" not in angles:
+        raise InputError(
+            "angles must be the angle table of movelab.kinematics.compute_angles (a DataFrame with time_s, "
+            f"frame and angle columns), got {type(angles).__name__}"
+        )
+    if len(angles) != len(signals.frame) or not np.array_equal(angles["frame"].to_numpy(), signals.frame):
+        raise InputError(
+            f"the angle table has {len(angles)} rows but the landmark Dataset {len(signals.frame)} frames (or "
+            "their frame numbers differ): compute the angles from the same Dataset"
+        )
+    return angles
+
+
+def leg_length_px(position: xr.DataArray) -> float:
+    """Hip→knee plus knee→ankle in pixels: the 90th percentile over frames and both legs (NaN if never seen).
+
+    The upper percentile ignores frames where the leg points towards the camera and looks short (the
+    thigh in a squat filmed from the front).
+    """
+    lengths = []
+    for side in SIDES:
+        hip, knee, ankle = (point(position, f"{side}_{p}") for p in ("hip", "knee", "ankle"))
+        lengths.append(np.hypot(*(knee - hip).T) + np.hypot(*(ankle - knee).T))
+    values = np.concatenate(lengths)
+    values = values[np.isfinite(values) & (values > 0)]
+    return float(np.percentile(values, 90)) if values.size else float("nan")
+
+
+def velocity(values: np.ndarray, time_s: np.ndarray) -> np.ndarray:
+    """Time derivative of ``values`` (along the first axis) on the real timestamps, per finite run.
+
+    Central differences inside a run, one-sided at its ends; NaN where the sample is NaN or alone.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    out = np.full(values.shape, np.nan)
+    finite = np.isfinite(values) if values.ndim == 1 else np.isfinite(values).all(axis=-1)
+    for start, stop in runs(finite):
+        if stop - start >= 2:
+            out[start:stop] = np.gradient(values[start:stop], time_s[start:stop], axis=0)
+    return out
+
+
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """``[start, stop)`` index pairs of the runs of True in a boolean array."""
+    mask = np.asarray(mask, dtype=bool)
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
+
+
+def crossing_time(time_s: np.ndarray, values: np.ndarray, i: int, j: int, level: float) -> float:
+    """Time at which the straight line from sample ``i`` to sample ``j`` reaches ``level``."""
+    a, b = values[i], values[j]
+    if not np.isfinite(a) or not np.isfinite(b) or a == b:
+        return float(time_s[j])
+    w = float(np.clip((level - a) / (b - a), 0.0, 1.0))
+    return float(time_s[i] + w * (time_s[j] - time_s[i]))
+
+
+def nanmean_rows(*arrays: np.ndarray) -> np.ndarray:
+    """Element-wise mean ignoring NaN (NaN where all are NaN), without warnings."""
+    stack = np.stack(arrays)
+    count = np.isfinite(stack).sum(axis=0)
+    total = np.nansum(stack, axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def _carry_nearest(sign: np.ndarray) -> np.ndarray:
+    """Fill NaN with the nearest finite value (ties to the earlier one); all NaN stays NaN."""
+    sign = np.asarray(sign, dtype=np.float64)
+    known = np.flatnonzero(np.isfinite(sign))
+    if known.size == 0:
+        return sign
+    index = np.arange(sign.size)
+    right = np.clip(np.searchsorted(known, index), 0, known.size - 1)
+    left = np.clip(right - 1, 0, known.size - 1)
+    pick = np.where(np.abs(known[left] - index) <= np.abs(known[right] - index), known[left], known[right])
+    return sign[pick]

@@ -1,0 +1,193 @@
+"""Settings of the events stage (reps, gait events, recognition), every default and its source in one place.
+
+See ``docs/events.md`` for the methods these settings drive.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+from movelab.errors import ConfigError
+from movelab.kinematics.config import KinematicsConfig
+
+__all__ = ["EventsConfig", "GaitMethod", "MOVEMENTS"]
+
+#: The movements :func:`movelab.events.recognise_movement` tells apart.
+MOVEMENTS: tuple[str, ...] = ("squat", "lunge", "gait", "posture")
+
+#: Gait event methods: ``"velocity"`` (movelab's, the default) or ``"zeni"`` (Zeni et al. 2008, baseline).
+GaitMethod = Literal["velocity", "zeni"]
+
+
+@dataclass(frozen=True)
+class EventsConfig:
+    """All settings of the events stage. Frozen: change one with :func:`dataclasses.replace`.
+
+    Lengths that must not depend on the camera distance are fractions of the client's **leg length**
+    (pixels from hip to knee plus knee to ankle, the 90th percentile over the video, so that frames where
+    the leg is foreshortened do not shrink it).
+
+    Attributes
+    ----------
+    kinematics
+        Settings used to clean the keypoint positions (the same chain as the angles, docs/kinematics.md).
+    rep_min_depth
+        A dip of the pelvis counts as a rep when it is at least this deep (fraction of leg length; 0.1 is
+        about 9 cm on an adult, a quarter of a parallel squat's drop). movelab heuristic.
+    rep_full_prominence
+        A rep shallower than this fraction of the deepest rep is flagged ``partial``. 0.7 is OpenCap's
+        prominence rule for counting squat reps (Uhlrich et al. 2023); movelab keeps partial reps and flags
+        them instead of dropping them.
+    rep_min_separation_s
+        Bottoms of two reps are at least this far apart: 0.5 s (OpenCap).
+    rep_standing_level
+        A rep's standing stretches are where the pelvis is above this fraction of the way from the rep's
+        bottom to the highest level around it: 0.95 (OpenCap's "95 % of the standing level").
+    rep_standing_window_s
+        At most this much of each standing stretch, next to the rep, gives the standing level.
+    rep_onset_fit
+        A rep's start (end) is the zero of a straight line fitted to ``sqrt(displacement)`` over the samples
+        where the displacement from standing is between these two fractions of its largest value (near
+        its start a smooth movement's displacement grows as the square of time). movelab; the 95 %
+        crossing alone fires about 5 frames late at 30 fps (docs/events.md).
+    rep_min_flexion_deg
+        Squats are timed by the knee flexion when it is measured through the rep and bends at least this
+        much; else by the pelvis.
+    rep_min_step
+        Lunges are timed by the stepping foot when one foot moves at least this far (fraction of leg
+        length) and is seen through the rep; else by the pelvis's displacement.
+    rep_bottom_band
+        The bottom of a rep is the middle of the stretch where the pelvis is within this fraction of the
+        rep's depth of its lowest point (a pause at the bottom gives its middle). movelab heuristic.
+    gait_method
+        ``"velocity"``: the feet's velocity relative to the ground (movelab); ``"zeni"``: the foot relative to
+        the pelvis (Zeni et al. 2008).
+    contact_speed_fraction
+        Velocity method: the heel has landed when the front heel's forward speed relative to the ground
+        falls to this fraction of the swing's peak speed (and stays low, ``foot_settle_s``). Chosen on
+        rendered and real walks (docs/events.md): a lower value fits the mannequin's soft landing, a higher
+        one the real heel strike, which lands still moving.
+    toe_off_speed_fraction
+        Velocity method: the toe has left when the rear toe's speed last rose above this fraction of the
+        swing's peak speed.
+    foot_cutoff_hz
+        The front and rear foot tracks are low-passed (zero-lag Butterworth) at this cut-off after sorting;
+        6 Hz as the kinematics (Sports2D).
+    foot_settle_s
+        A landing is accepted when the heel's speed stays under twice the landing level this long after it
+        (a momentary dip is a landmark glitch).
+    side_vote_s
+        The landing foot's side is voted by the landmark labels over this long after each contact.
+    foot_max_speed
+        A foot track moving faster than this many times the walking speed between two frames has jumped
+        (the model putting a hidden foot on the other one) ...
+    teleport_max_s
+        ... and the stretch until it jumps back, within this long, is ignored.
+    foot_hampel_half_window_s, foot_hampel_min_deviation
+        Hampel filter on the front and rear foot tracks (half window, seconds; smallest outlier, fraction of
+        leg length): a still stance foot makes a wandering landmark stand out.
+    walk_min_speed
+        Gait events are looked for only when the client walks at least this fast relative to the ground
+        (leg lengths per second; 0.2 is about 0.18 m/s, far below the slowest clinical walking speeds).
+    swing_min_speed
+        A swing is a peak of the foot's forward speed relative to the ground of at least this many times
+        the walking speed (a swinging foot reaches 2–4 times the body's speed). movelab heuristic.
+    swing_max_s
+        A contact (toe-off) is looked for at most this long after (before) a swing's peak speed.
+    stride_range_s
+        Plausible stride times, seconds (cadence 40–200 steps/min); cycles outside are not reported.
+    zeni_min_prominence
+        Zeni method: a peak of the foot's position relative to the pelvis must stand out by this fraction
+        of leg length. movelab heuristic.
+    gait_min_swings
+        Recognition: at least this many initial contacts, from both feet, make a gait.
+    lunge_min_knee_gap
+        Recognition: at the bottom of a lunge one knee is far lower than the other (the rear knee nears
+        the floor); a median gap over reps of at least this fraction of leg length makes a lunge rather than
+        a squat. movelab heuristic.
+    lunge_min_feet_apart
+        Recognition, side view: ankles at least this far apart along the walking direction at the bottoms
+        (fraction of leg length; a squat keeps them together, a lunge's step is about one leg length) make
+        a lunge. movelab heuristic.
+    min_leg_px
+        Below this leg length in pixels the client is too small for events (nothing is detected).
+    """
+
+    kinematics: KinematicsConfig = field(default_factory=KinematicsConfig)
+    rep_min_depth: float = 0.10
+    rep_full_prominence: float = 0.7
+    rep_min_separation_s: float = 0.5
+    rep_standing_level: float = 0.95
+    rep_standing_window_s: float = 0.5
+    rep_onset_fit: tuple[float, float] = (0.05, 0.30)
+    rep_min_flexion_deg: float = 20.0
+    rep_min_step: float = 0.15
+    rep_bottom_band: float = 0.05
+    gait_method: GaitMethod = "velocity"
+    contact_speed_fraction: float = 0.15
+    toe_off_speed_fraction: float = 0.1
+    foot_cutoff_hz: float = 6.0
+    foot_settle_s: float = 0.1
+    side_vote_s: float = 0.2
+    foot_max_speed: float = 8.0
+    teleport_max_s: float = 0.3
+    foot_hampel_half_window_s: float = 0.2
+    foot_hampel_min_deviation: float = 0.1
+    walk_min_speed: float = 0.2
+    swing_min_speed: float = 1.3
+    swing_max_s: float = 0.8
+    stride_range_s: tuple[float, float] = (0.6, 3.0)
+    zeni_min_prominence: float = 0.15
+    gait_min_swings: int = 3
+    lunge_min_knee_gap: float = 0.2
+    lunge_min_feet_apart: float = 0.3
+    min_leg_px: float = 20.0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kinematics, KinematicsConfig):
+            raise ConfigError(f"kinematics must be a KinematicsConfig, got {type(self.kinematics).__name__}")
+        if self.gait_method not in ("velocity", "zeni"):
+            raise ConfigError(f"gait_method must be 'velocity' or 'zeni', got {self.gait_method!r}")
+        for name in ("rep_min_depth", "rep_min_separation_s", "rep_standing_window_s", "rep_min_flexion_deg",
+                     "rep_min_step", "foot_cutoff_hz", "foot_settle_s", "side_vote_s", "foot_max_speed",
+                     "teleport_max_s", "foot_hampel_half_window_s", "foot_hampel_min_deviation",
+                     "walk_min_speed", "swing_min_speed", "swing_max_s", "zeni_min_prominence",
+                     "lunge_min_knee_gap", "lunge_min_feet_apart", "min_leg_px"):
+            _check_positive(name, getattr(self, name))
+        for name in ("rep_full_prominence", "rep_standing_level", "rep_bottom_band", "contact_speed_fraction",
+                     "toe_off_speed_fraction"):
+            value = getattr(self, name)
+            if not _is_number(value) or not 0 < value < 1:
+                raise ConfigError(f"{name} must be a number in (0, 1), got {value!r}")
+        low, high = _pair("rep_onset_fit", self.rep_onset_fit)
+        if not 0 < low < high < 1:
+            raise ConfigError(f"rep_onset_fit must be two fractions 0 < low < high < 1, got {self.rep_onset_fit!r}")
+        low, high = _pair("stride_range_s", self.stride_range_s)
+        if not 0 < low < high:
+            raise ConfigError(f"stride_range_s must be (shortest, longest) with 0 < shortest < longest, "
+                              f"got {self.stride_range_s!r}")
+        if not isinstance(self.gait_min_swings, int) or self.gait_min_swings < 1:
+            raise ConfigError(f"gait_min_swings must be a positive integer, got {self.gait_min_swings!r}")
+
+    def to_json(self) -> str:
+        """The settings as a JSON object (for provenance in output files)."""
+        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_positive(name: str, value) -> None:
+    if not _is_number(value) or value <= 0:
+        raise ConfigError(f"{name} must be a positive number, got {value!r}")
+
+
+def _pair(name: str, value) -> tuple[float, float]:
+    if not isinstance(value, (tuple, list)) or len(value) != 2 or not all(_is_number(v) for v in value):
+        raise ConfigError(f"{name} must be a pair of numbers, got {value!r}")
+    return float(value[0]), float(value[1])

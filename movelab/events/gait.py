@@ -1,0 +1,356 @@
+"""Gait events: initial contacts and toe-offs of each foot in a side-view walk.
+
+Two methods, both along the walking direction of the side view (a walk to the left works like a walk to
+the right) and both valid overground and on a treadmill:
+
+* ``"zeni"`` (Zeni et al., Gait Posture 27:710, 2008), the baseline: initial contact at a maximum of the
+  heel's position relative to the pelvis, toe-off at a minimum of the toe's, per labelled foot.
+* ``"velocity"`` (movelab, the default): the feet's forward velocity **relative to the ground**, on the
+  *front* and *rear* foot (sorted by position, so the model swapping the left and right labels does not
+  matter). A swing is a peak of that velocity: the contact is where the front heel's velocity then falls
+  below ``contact_speed_fraction`` of the peak and stays low, the toe-off where the rear toe's velocity
+  last rose above ``toe_off_speed_fraction`` of it. The ground's velocity in the picture is the median over
+  frames of the slower foot's (one foot is always down in walking): about zero overground with a still
+  camera, minus the belt speed on a treadmill. Sides come from the contacts' alternation, phased by the
+  landmark labels' majority.
+
+The maths and the measured accuracy of both are in ``docs/events.md``; cycles and the spatiotemporal
+summary in :mod:`movelab.events.cycles`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from scipy.signal import find_peaks
+
+from movelab.events._signals import (
+    SIDES,
+    Signals,
+    build_signals,
+    crossing_time,
+    nanmean_rows,
+    runs,
+    velocity,
+)
+from movelab.errors import ConfigError
+from movelab.events.config import EventsConfig, GaitMethod
+from movelab.kinematics._points import midpoint, point
+from movelab.kinematics.filtering import hampel, lowpass
+
+__all__ = ["EVENT_COLUMNS", "detect_gait_events", "gait_events", "walk_tracks"]
+
+#: Columns of every events table.
+EVENT_COLUMNS: list[str] = ["event", "side", "time_s", "frame"]
+
+
+@dataclass(frozen=True)
+class _Walk:
+    """Forward-projected foot and pelvis tracks (px), per labelled side, and the ground's and the walker's
+    speed along the walking direction (px/s)."""
+
+    heel: dict[str, np.ndarray]
+    toe: dict[str, np.ndarray]
+    foot: dict[str, np.ndarray]
+    pelvis: np.ndarray
+    ground_px_s: float
+    speed_px_s: float
+
+
+def detect_gait_events(
+    ds: xr.Dataset,
+    *,
+    method: GaitMethod | None = None,
+    views=None,
+    position: xr.DataArray | None = None,
+    config: EventsConfig = EventsConfig(),
+) -> pd.DataFrame:
+    """Initial contacts and toe-offs of both feet in a side-view walk.
+
+    Parameters
+    ----------
+    ds
+        Landmark Dataset (``movelab.landmarks``).
+    method
+        ``"velocity"`` or ``"zeni"``; default ``config.gait_method``.
+    views
+        As accepted by :func:`movelab.kinematics.views_per_frame`; detected when None.
+    position
+        Cleaned positions (:func:`movelab.kinematics.clean_positions`); computed when None. The velocity
+        method reads the feet before the low-pass in any case (see docs/events.md).
+    config
+        Settings, see :class:`EventsConfig`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``event`` (``initial_contact`` or ``toe_off``), ``side`` (``left``/``right``), ``time_s``
+        (interpolated between frames) and ``frame`` (the nearest frame), in time order. Empty when the
+        video has no side view, or nobody walks.
+    """
+    signals = build_signals(ds, views=views, position=position, config=config)
+    return gait_events(signals, method=method or config.gait_method, config=config)
+
+
+def gait_events(signals: Signals, *, method: GaitMethod, config: EventsConfig) -> pd.DataFrame:
+    """:func:`detect_gait_events` on prepared :class:`Signals`."""
+    if method not in ("velocity", "zeni"):
+        raise ConfigError(f"method must be 'velocity' or 'zeni', got {method!r}")
+    walk = walk_tracks(signals, signals.position)
+    if walk is None or not walk.speed_px_s >= config.walk_min_speed * signals.leg_px:
+        return _table([], signals)
+    if method == "zeni":
+        return _table(_zeni_events(signals, walk, config), signals)
+    # the velocity method reads the feet before the low-pass, and filters its own front/rear tracks
+    unfiltered = walk_tracks(signals, signals.unfiltered, ground_px_s=walk.ground_px_s, speed_px_s=walk.speed_px_s)
+    return _table(_velocity_events(signals, unfiltered, config), signals)
+
+
+def walk_tracks(signals: Signals, position: xr.DataArray, *, ground_px_s: float | None = None,
+                speed_px_s: float | None = None) -> _Walk | None:
+    """The feet and pelvis along the walking direction, and the ground's and the walker's speed."""
+    if not signals.usable or not np.isfinite(signals.forward).any():
+        return None
+    t, fwd = signals.time_s, signals.forward
+    heel, toe, foot = {}, {}, {}
+    for side in SIDES:
+        heel[side] = fwd * point(position, f"{side}_heel")[:, 0]
+        toe[side] = fwd * point(position, f"{side}_foot_index")[:, 0]
+        ankle = fwd * point(position, f"{side}_ankle")[:, 0]
+        centre = nanmean_rows(heel[side], toe[side])
+        foot[side] = np.where(np.isfinite(centre), centre, ankle)
+    pelvis = fwd * midpoint(position, "hip", fallback=True)[:, 0]
+    if ground_px_s is None or speed_px_s is None:
+        v_left, v_right = velocity(foot["left"], t), velocity(foot["right"], t)
+        both = np.isfinite(v_left) & np.isfinite(v_right)
+        v_pelvis = velocity(pelvis, t)
+        if both.sum() < 5 or not np.isfinite(v_pelvis).any():
+            return None
+        ground_px_s = float(np.median(np.minimum(v_left, v_right)[both]))
+        speed_px_s = float(np.nanmedian(v_pelvis)) - ground_px_s
+    return _Walk(heel, toe, foot, pelvis, ground_px_s, speed_px_s)
+
+
+# ----------------------------------------------------------------------------- the velocity method
+
+
+def _glitches(track: np.ndarray, t: np.ndarray, walk: _Walk, leg_px: float, config: EventsConfig) -> np.ndarray:
+    """Samples of a (front or rear) foot track to ignore: jumps away and back (:func:`_teleports`), and
+    outliers of a Hampel filter over ``foot_hampel_half_window_s`` that stray more than
+    ``foot_hampel_min_deviation`` leg lengths (a stance foot is still, so a landmark wandering off it
+    stands out)."""
+    da = xr.DataArray(track, dims=("time",), coords={"time": t})
+    outliers = np.isnan(hampel(da, half_window_s=config.foot_hampel_half_window_s,
+                               min_deviation=config.foot_hampel_min_deviation * leg_px).values)
+    return (outliers & np.isfinite(track)) | _teleports(track, t, walk, config)
+
+
+def _teleports(track: np.ndarray, t: np.ndarray, walk: _Walk, config: EventsConfig) -> np.ndarray:
+    """Samples of a foot track inside a jump away and back (the model putting a hidden foot on the other
+    one for a few frames): a frame-to-frame move faster than ``foot_max_speed`` times the walking speed
+    (relative to the ground), followed within ``teleport_max_s`` by one the other way."""
+    dt = np.diff(t)
+    step = np.diff(track) - walk.ground_px_s * dt
+    jumps = np.flatnonzero(np.abs(step) > config.foot_max_speed * walk.speed_px_s * dt)
+    blank = np.zeros(track.size, dtype=bool)
+    for i in jumps:
+        back = jumps[(jumps > i) & (t[jumps + 1] - t[i + 1] <= config.teleport_max_s)]
+        back = back[np.sign(step[back]) == -np.sign(step[i])]
+        if back.size:
+            blank[i + 1:back[0] + 1] = True
+    return blank
+
+
+def _velocity_events(signals: Signals, walk: _Walk, config: EventsConfig) -> list[tuple]:
+    """Label-free front and rear feet; a contact where the front heel stops after a swing, a toe-off where
+    the rear toe starts before one; then the sides (see docs/events.md)."""
+    t = signals.time_s
+    known = np.isfinite(walk.foot["left"]) & np.isfinite(walk.foot["right"])
+    front_is_left = np.where(known, walk.foot["left"] >= walk.foot["right"], False)
+
+    def sorted_track(track: dict[str, np.ndarray], front: bool) -> np.ndarray:
+        return np.where(known, np.where(front_is_left == front, track["left"], track["right"]), np.nan)
+
+    glitch = {front: _glitches(sorted_track(walk.foot, front), t, walk, signals.leg_px, config)
+              for front in (True, False)}
+
+    def pick(track: dict[str, np.ndarray], front: bool) -> np.ndarray:
+        return _smooth(np.where(glitch[front], np.nan, sorted_track(track, front)), t, config)
+
+    def rel_velocity(track: np.ndarray) -> np.ndarray:
+        return velocity(track, t) - walk.ground_px_s
+
+    v_front, v_rear = rel_velocity(pick(walk.foot, True)), rel_velocity(pick(walk.foot, False))
+    v_heel, v_toe = rel_velocity(pick(walk.heel, True)), rel_velocity(pick(walk.toe, False))
+    height = config.swing_min_speed * walk.speed_px_s
+    contacts = _swing_ends(t, v_front, v_heel, +1, height, config.contact_speed_fraction, config)
+    toe_offs = _swing_ends(t, v_rear, v_toe, -1, height, config.toe_off_speed_fraction, config)
+    left_front = np.where(known, np.where(front_is_left, 1.0, -1.0), 0.0)
+    return _assign_sides(t, contacts, toe_offs, left_front, config)
+
+
+def _swing_ends(t: np.ndarray, v_track: np.ndarray, v_point: np.ndarray, step: int, height: float,
+                fraction: float, config: EventsConfig) -> list[float]:
+    """Times where a swing of the track ends (``step`` +1: the point stops after the peak) or starts
+    (``step`` −1: the point starts before it). Peaks under half the median swing peak (a landmark glitch)
+    are ignored; of two ends closer than half the median interval, the one of the higher peak is kept."""
+    rate = 1.0 / float(np.median(np.diff(t)))
+    distance = max(1, int(0.25 * config.stride_range_s[0] * rate))
+    peaks, _ = find_peaks(np.where(np.isfinite(v_track), v_track, -np.inf), height=height, distance=distance)
+    if peaks.size == 0:
+        return []
+    peaks = peaks[v_track[peaks] >= 0.5 * np.median(v_track[peaks])]
+    ends = []
+    for p in peaks:
+        level = fraction * v_track[p]
+        found = _scan(t, v_point, v_track, p, step, level, config.swing_max_s, config.foot_settle_s)
+        if found is not None:
+            ends.append((found, float(v_track[p])))
+    if len(ends) >= 3:
+        gap = float(np.median(np.diff([e[0] for e in ends])))
+        kept: list[tuple[float, float]] = []
+        for end in ends:
+            if kept and end[0] - kept[-1][0] < 0.5 * gap:
+                if end[1] > kept[-1][1]:
+                    kept[-1] = end
+                continue
+            kept.append(end)
+        ends = kept
+    return [e[0] for e in ends]
+
+
+def _assign_sides(t: np.ndarray, contacts: list[float], toe_offs: list[float], left_front: np.ndarray,
+                  config: EventsConfig) -> list[tuple]:
+    """Sides of label-free events.
+
+    Contacts alternate between the feet: within a chain of contacts (broken where one is missing, a gap
+    over 1.6 times the median step), the sides alternate and the chain's phase is the one the landmark
+    labels agree with most (the landing foot is the front one for ``side_vote_s`` after contact). A
+    toe-off belongs to the foot opposite the contact just before it (the rear foot leaves after the front
+    one has landed), or else to the foot of the contact just after it.
+    """
+    out = []
+    sides: list[str | None] = [None] * len(contacts)
+    times = np.array(contacts)
+    step = float(np.median(np.diff(times))) if times.size >= 2 else 0.5 * config.stride_range_s[1]
+    if contacts:
+        chains, current = [], [0]
+        for k in range(1, len(contacts)):
+            if contacts[k] - contacts[k - 1] > 1.6 * step:
+                chains.append(current)
+                current = []
+            current.append(k)
+        chains.append(current)
+        for chain in chains:
+            votes = np.array([_vote(t, left_front, contacts[k], +1, config.side_vote_s) for k in chain])
+            parity = np.where(np.arange(len(chain)) % 2 == 0, 1.0, -1.0)
+            score = float(np.sum(votes * parity))
+            if score == 0:
+                continue
+            first = "left" if score > 0 else "right"
+            for i, k in enumerate(chain):
+                sides[k] = first if i % 2 == 0 else _other(first)
+        out += [("initial_contact", side, when) for when, side in zip(contacts, sides) if side is not None]
+    for when in toe_offs:
+        before = np.flatnonzero((times < when) & (times > when - step))
+        after = np.flatnonzero((times > when) & (times < when + step))
+        if before.size and sides[before[-1]] is not None:
+            side = _other(sides[before[-1]])
+        elif after.size and sides[after[0]] is not None:
+            side = sides[after[0]]
+        else:
+            vote = _vote(t, left_front, when, -1, config.side_vote_s)
+            side = None if vote == 0 else ("right" if vote > 0 else "left")
+        if side is not None:
+            out.append(("toe_off", side, when))
+    return out
+
+
+def _vote(t: np.ndarray, left_front: np.ndarray, when: float, step: int, window_s: float) -> float:
+    """Mean of ``left_front`` (+1 left foot in front, −1 right, 0 unknown) over ``window_s`` after
+    (``step`` +1) or before (−1) ``when``."""
+    window = (t >= when) & (t <= when + window_s) if step > 0 else (t <= when) & (t >= when - window_s)
+    return float(np.mean(left_front[window])) if window.any() else 0.0
+
+
+def _other(side: str) -> str:
+    return "right" if side == "left" else "left"
+
+
+def _smooth(track: np.ndarray, t: np.ndarray, config: EventsConfig) -> np.ndarray:
+    """Zero-lag low-pass of one track at ``foot_cutoff_hz`` (per finite run; unchanged when the video's
+    frame rate is too low)."""
+    rate = 1.0 / float(np.median(np.diff(t)))
+    if config.foot_cutoff_hz >= rate / 2:
+        return track
+    da = xr.DataArray(track, dims=("time",), coords={"time": t})
+    return lowpass(da, cutoff_hz=config.foot_cutoff_hz, order=config.kinematics.filter_order,
+                   max_step_s=max(config.kinematics.max_gap_s, 1.5 / rate)).values
+
+
+def _scan(t: np.ndarray, primary: np.ndarray, fallback: np.ndarray, start: int, step: int, level: float,
+          max_s: float, settle_s: float = 0.0) -> float | None:
+    """Walk from sample ``start`` in direction ``step`` until the velocity (``primary`` where finite, else
+    ``fallback``) is at or below ``level`` and stays at or below twice that for ``settle_s`` further on (a
+    foot that has landed stays still; a momentary dip is a landmark glitch); the interpolated crossing
+    time, or None if the track ends, is lost, or ``max_s`` passes first."""
+    value = np.where(np.isfinite(primary), primary, fallback)
+    previous = start
+    j = start + step
+    while 0 <= j < t.size and abs(t[j] - t[start]) <= max_s:
+        if not np.isfinite(value[j]):
+            return None
+        if value[j] <= level:
+            after = j + step
+            settled = True
+            while 0 <= after < t.size and abs(t[after] - t[j]) <= settle_s:
+                if np.isfinite(value[after]) and value[after] > 2 * level:
+                    settled = False
+                    break
+                after += step
+            if settled:
+                return crossing_time(t[[previous, j]], value[[previous, j]], 0, 1, level)
+        previous, j = j, j + step
+    return None
+
+
+# ----------------------------------------------------------------------------- Zeni's method
+
+
+def _zeni_events(signals: Signals, walk: _Walk, config: EventsConfig) -> list[tuple]:
+    """Heel-minus-pelvis maxima (contacts) and toe-minus-pelvis minima (toe-offs), refined to a fraction of
+    a frame by a parabola through the peak and its neighbours."""
+    t = signals.time_s
+    rate = 1.0 / float(np.median(np.diff(t)))
+    distance = max(1, int(0.5 * config.stride_range_s[0] * rate))
+    prominence = config.zeni_min_prominence * signals.leg_px
+    out = []
+    for side in SIDES:
+        for event, track, sign in (("initial_contact", walk.heel[side], 1.0), ("toe_off", walk.toe[side], -1.0)):
+            relative = sign * (track - walk.pelvis)
+            for start, stop in runs(np.isfinite(relative)):
+                segment = relative[start:stop]
+                peaks, _ = find_peaks(segment, prominence=prominence, distance=distance)
+                out += [(event, side, _parabolic_peak(t[start:stop], segment, p)) for p in peaks]
+    return out
+
+
+def _parabolic_peak(t: np.ndarray, y: np.ndarray, p: int) -> float:
+    """Time of the vertex of the parabola through samples ``p − 1``, ``p``, ``p + 1``."""
+    if p <= 0 or p >= y.size - 1:
+        return float(t[p])
+    denominator = y[p - 1] - 2 * y[p] + y[p + 1]
+    if denominator >= 0:
+        return float(t[p])
+    offset = 0.5 * (y[p - 1] - y[p + 1]) / denominator
+    dt = t[p + 1] - t[p] if offset > 0 else t[p] - t[p - 1]
+    return float(t[p] + offset * dt)
+
+
+def _table(found: list[tuple], signals: Signals) -> pd.DataFrame:
+    """The events table (:data:`EVENT_COLUMNS`) of ``(event, side, time_s)`` tuples, in time order."""
+    rows = [(event, side, float(t), signals.nearest_frame(t)) for event, side, t in sorted(found, key=lambda r: r[2])]
+    return pd.DataFrame(rows, columns=EVENT_COLUMNS).astype({"time_s": float, "frame": np.int64})

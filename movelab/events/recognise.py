@@ -1,0 +1,93 @@
+"""Which movement a video shows: squat, lunge (or split squat), gait, or standing posture.
+
+Rules, in order (thresholds in :class:`movelab.events.EventsConfig`, discussed in docs/events.md):
+
+1. **gait**: the client walks (overground, or on a treadmill where the ground moves instead) at least
+   ``walk_min_speed`` leg lengths per second, and the foot-velocity method finds at least
+   ``gait_min_swings`` initial contacts from both feet;
+2. **lunge**: the pelvis dips in reps (:func:`movelab.events.reps.find_reps`) and at their bottoms one knee
+   is far below the other (``lunge_min_knee_gap``: the rear knee sinks towards the floor), or, in side view,
+   the ankles are ``lunge_min_feet_apart`` apart along the walking direction;
+3. **squat**: the pelvis dips in reps otherwise;
+4. **posture**: none of the above.
+
+``"unknown"`` when the client is never seen well enough to measure their leg length.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from movelab.events._signals import SIDES, Signals, build_signals, check_angles
+from movelab.events.config import EventsConfig
+from movelab.events.gait import gait_events
+from movelab.events.reps import find_reps, knee_gap_at_bottom, pelvis_height
+
+__all__ = ["recognise_movement"]
+
+def recognise_movement(
+    angles: pd.DataFrame,
+    ds: xr.Dataset,
+    *,
+    views=None,
+    position: xr.DataArray | None = None,
+    config: EventsConfig = EventsConfig(),
+) -> str:
+    """The movement the video shows: ``"squat"``, ``"lunge"``, ``"gait"`` or ``"posture"``.
+
+    Parameters
+    ----------
+    angles
+        The angle table of the video (:func:`movelab.kinematics.compute_angles`).
+    ds
+        Its landmark Dataset.
+    views
+        As accepted by :func:`movelab.kinematics.views_per_frame`; detected when None.
+    position
+        Cleaned positions (:func:`movelab.kinematics.clean_positions`); computed when None.
+    config
+        Thresholds, see :class:`EventsConfig`.
+
+    Returns
+    -------
+    str
+        One of :data:`movelab.events.MOVEMENTS`, or ``"unknown"`` when the client was never measurable.
+    """
+    signals = build_signals(ds, views=views, position=position, config=config)
+    check_angles(angles, signals)
+    return recognise(signals, config)
+
+
+def recognise(signals: Signals, config: EventsConfig) -> str:
+    """:func:`recognise_movement` on prepared :class:`Signals`."""
+    if not signals.usable:
+        return "unknown"
+    if _walks(signals, config):
+        return "gait"
+    reps = find_reps(signals.time_s, pelvis_height(signals), config)
+    if not reps:
+        return "posture"
+    gaps = [knee_gap_at_bottom(signals, rep) for rep in reps]
+    apart = [_feet_apart(signals, rep.bottom_s) for rep in reps]
+    knee_gap = np.nanmedian(gaps) if np.isfinite(gaps).any() else 0.0
+    feet_gap = np.nanmedian(apart) if np.isfinite(apart).any() else 0.0
+    return "lunge" if knee_gap >= config.lunge_min_knee_gap or feet_gap >= config.lunge_min_feet_apart else "squat"
+
+
+def _walks(signals: Signals, config: EventsConfig) -> bool:
+    events = gait_events(signals, method="velocity", config=config)
+    contacts = events[events["event"] == "initial_contact"]
+    return len(contacts) >= config.gait_min_swings and set(contacts["side"]) == set(SIDES)
+
+
+def _feet_apart(signals: Signals, bottom_s: float) -> float:
+    """Distance between the ankles along the walking direction near ``bottom_s``, in leg lengths; NaN
+    outside side views or when an ankle is missing."""
+    near = np.abs(signals.time_s - bottom_s) <= 0.15
+    if not np.isin(signals.views.values[near], ("side_left", "side_right")).mean() > 0.5:
+        return float("nan")
+    gap = np.abs(signals.point("left_ankle")[near, 0] - signals.point("right_ankle")[near, 0])
+    gap = gap[np.isfinite(gap)]
+    return float(np.median(gap)) / signals.leg_px if gap.size else float("nan")

@@ -1,0 +1,466 @@
+"""Squat and lunge repetitions from the height of the pelvis, and what each rep measured.
+
+The pelvis height is the ``hip_mid`` height in the picture divided by the client's leg length, so camera
+distance does not matter. Reps are its dips (OpenCap's squat method, Uhlrich et al. 2023: minima at least
+0.5 s apart) with the client seen standing before and after; the bottom is the middle of the stretch spent
+at the lowest point; the start and end are where the movement leaves and regains standing, timed by the
+knee flexion (squats) or the stepping foot (lunges), which change from the first instant, rather than by
+the pelvis drop, which grows with the square of the knee angle and comes late. Details and sources in
+``docs/events.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.signal import find_peaks
+
+from movelab.events._signals import SIDES, Signals, crossing_time, nanmean_rows, runs
+from movelab.events.config import EventsConfig
+
+__all__ = ["REP_COLUMNS", "LUNGE_COLUMNS", "detect_reps", "pelvis_height"]
+
+#: Columns of the reps table of a squat.
+REP_COLUMNS: list[str] = [
+    "index", "start_s", "bottom_s", "end_s", "start_frame", "bottom_frame", "end_frame",
+    "descent_s", "ascent_s", "duration_s", "time_at_bottom_s", "pelvis_drop_pct_leg", "partial",
+    "peak_knee_flexion_deg", "peak_hip_flexion_deg", "trunk_lean_at_depth_deg",
+    "pelvic_tilt_change_descent_deg", "heel_lift_px", "heel_lift_pct_leg", "heel_lift_deg",
+    "knee_fppa_left_at_depth_deg", "knee_fppa_right_at_depth_deg", "pelvic_obliquity_at_depth_deg",
+]
+#: Columns of the reps table of a lunge or split squat.
+LUNGE_COLUMNS: list[str] = [
+    "index", "start_s", "bottom_s", "end_s", "start_frame", "bottom_frame", "end_frame",
+    "descent_s", "ascent_s", "duration_s", "time_at_bottom_s", "pelvis_drop_pct_leg", "partial",
+    "lead_leg", "peak_knee_flexion_deg", "peak_rear_knee_flexion_deg", "peak_hip_flexion_deg",
+    "trunk_lean_at_depth_deg", "pelvic_tilt_change_descent_deg", "pelvic_obliquity_at_depth_deg",
+    "knee_fppa_lead_at_depth_deg",
+]
+
+
+@dataclass(frozen=True)
+class _Rep:
+    """Times (s) of one rep, its depth (leg lengths) and the frame indices bounding its standing levels."""
+
+    start_s: float
+    bottom_s: float
+    end_s: float
+    time_at_bottom_s: float
+    depth: float
+    bottom: int
+    stand_before: slice
+
+
+def pelvis_height(signals: Signals) -> np.ndarray:
+    """Height of ``hip_mid`` in leg lengths, ``−y / leg_px`` (up positive; only its changes matter)."""
+    return -signals.hip_mid()[:, 1] / signals.leg_px
+
+
+def detect_reps(signals: Signals, angles: pd.DataFrame, *, movement: str = "squat",
+                config: EventsConfig = EventsConfig()) -> pd.DataFrame:
+    """One row per complete rep of a squat, or of a lunge / split squat (``movement="lunge"``).
+
+    A rep is complete when the client is seen standing before and after it; reps cut by the start or the
+    end of the video are left out. Columns: :data:`REP_COLUMNS` or :data:`LUNGE_COLUMNS` (units in the
+    names; degrees as docs/conventions.md; NaN where an angle was not measurable, e.g. pelvic tilt before
+    the outline method exists or frontal angles in a side view).
+    """
+    columns = LUNGE_COLUMNS if movement == "lunge" else REP_COLUMNS
+    if not signals.usable:
+        return pd.DataFrame(columns=columns)
+    if movement == "lunge":  # timed by the stepping foot, else by the pelvis moving forward and down
+        feet = np.stack([signals.point(f"{side}_ankle") for side in SIDES], axis=1) / signals.leg_px
+        found = find_reps(signals.time_s, pelvis_height(signals), config, feet=feet,
+                          pelvis=signals.hip_mid() / signals.leg_px)
+    else:  # timed by the knees bending
+        found = find_reps(signals.time_s, pelvis_height(signals), config, flexion=knee_flexion(angles))
+    deepest = max((r.depth for r in found), default=math.nan)
+    rows = []
+    for index, rep in enumerate(found):
+        row = _timing(signals, rep, index, deepest, config)
+        row.update(_lunge_metrics(signals, angles, rep) if movement == "lunge" else
+                   _squat_metrics(signals, angles, rep))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def knee_flexion(angles: pd.DataFrame) -> np.ndarray:
+    """Mean of the left and right knee flexion per frame (the one measured when the other is not), degrees."""
+    columns = [angles[c].to_numpy(dtype=np.float64) for c in ("knee_flexion_left", "knee_flexion_right")
+               if c in angles]
+    return nanmean_rows(*columns) if columns else np.full(len(angles), np.nan)
+
+
+def find_reps(t: np.ndarray, h: np.ndarray, config: EventsConfig, *, flexion: np.ndarray | None = None,
+              feet: np.ndarray | None = None, pelvis: np.ndarray | None = None) -> list[_Rep]:
+    """Dips of the height ``h`` (leg lengths) that start and end standing (see the module notes).
+
+    Each rep's start and end are timed by the first of these that is seen through it: ``flexion``
+    (degrees, :func:`knee_flexion`); ``feet`` (``(time, 2, 2)`` ankle positions, leg lengths) when one foot
+    steps away and back (a forward lunge); ``pelvis`` (``(time, 2)`` pelvis positions, leg lengths), its
+    whole displacement from where it stood; else the drop of ``h``. The knees bend, a stepping foot and
+    (in side view) the pelvis move from the first instant, while the pelvis drop grows only with the square
+    of the knee angle and so comes late."""
+    n = t.size
+    flexion = np.full(n, np.nan) if flexion is None else np.asarray(flexion, dtype=np.float64)
+    feet = np.full((n, 2, 2), np.nan) if feet is None else np.asarray(feet, dtype=np.float64)
+    pelvis = np.full((n, 2), np.nan) if pelvis is None else np.asarray(pelvis, dtype=np.float64)
+    out = []
+    for start, stop in runs(np.isfinite(h)):
+        if stop - start < 5:
+            continue
+        timing = (flexion[start:stop], feet[start:stop], pelvis[start:stop])
+        tt, hh = t[start:stop], h[start:stop]
+        rate = 1.0 / float(np.median(np.diff(tt)))
+        peaks, _ = find_peaks(-hh, prominence=config.rep_min_depth,
+                              distance=max(1, int(round(config.rep_min_separation_s * rate))))
+        bounds = [0, *peaks.tolist(), hh.size - 1]
+        for k, p in enumerate(peaks):
+            rep = _one_rep(tt, hh, timing, bounds[k], p, bounds[k + 2], config)
+            if rep is not None:  # indices back to the whole video
+                out.append(dataclasses.replace(rep, bottom=rep.bottom + start, stand_before=slice(
+                    rep.stand_before.start + start, rep.stand_before.stop + start)))
+    return out
+
+
+def _one_rep(t: np.ndarray, h: np.ndarray, timing: tuple[np.ndarray, np.ndarray, np.ndarray], before: int,
+             p: int, after: int, config: EventsConfig) -> _Rep | None:
+    """Start, bottom and end of the dip at ``p`` between the neighbouring dips (or the run's ends)."""
+    low = h[p]
+    top_before, top_after = np.max(h[before:p + 1]), np.max(h[p:after + 1])
+    level = config.rep_standing_level
+    # coarse start/end: the last (first) sample at the standing-level fraction before (after) the bottom
+    above_b = np.flatnonzero(h[before:p] >= low + level * (top_before - low)) + before
+    above_a = np.flatnonzero(h[p:after + 1] >= low + level * (top_after - low)) + p
+    if above_b.size == 0 or above_a.size == 0:
+        return None
+    s, e = int(above_b[-1]), int(above_a[0])
+    stand_b = _standing(t, h, above_b, s, -1, config)
+    stand_a = _standing(t, h, above_a, e, +1, config)
+    if stand_b is None or stand_a is None:
+        return None  # not seen standing before or after: a rep cut by the ends of the video
+    level_b, level_a = float(np.median(h[stand_b])), float(np.median(h[stand_a]))
+    depth_b, depth_a = level_b - low, level_a - low
+    if min(depth_b, depth_a) < config.rep_min_depth:
+        return None
+    start, end = _timed(t, timing, p, stand_b, stand_a, config)
+    if start is None:
+        start = _onset(t, level_b - h, p, -1, depth_b, config, limit=stand_b.start)
+        start = crossing_time(t, h, s, s + 1, low + level * depth_b) if start is None else start
+    if end is None:
+        end = _onset(t, level_a - h, p, +1, depth_a, config, limit=stand_a.stop - 1)
+        end = crossing_time(t, h, e - 1, e, low + level * depth_a) if end is None else end
+    bottom, at_bottom = _bottom(t, h, p, min(depth_b, depth_a) * config.rep_bottom_band)
+    if not start < bottom < end:
+        return None
+    return _Rep(start, bottom, end, at_bottom, depth_b, p, stand_b)
+
+
+def _timed(t: np.ndarray, timing: tuple[np.ndarray, np.ndarray, np.ndarray], p: int, stand_b: slice,
+           stand_a: slice, config: EventsConfig) -> tuple[float | None, float | None]:
+    """Start and end from the first timing signal seen through the rep (see :func:`find_reps`)."""
+    flexion, feet, pelvis = timing
+    start, end = _flexion_onsets(t, flexion, p, stand_b, stand_a, config)
+    if start is None or end is None:
+        start, end = _step_onsets(t, feet, p, stand_b, stand_a, config)
+    if start is None or end is None:
+        start, end = _moved_onset(t, pelvis, p, -1, stand_b, config), _moved_onset(t, pelvis, p, +1, stand_a, config)
+    return start, end
+
+
+def _flexion_onsets(t: np.ndarray, flexion: np.ndarray, p: int, stand_b: slice, stand_a: slice,
+                    config: EventsConfig) -> tuple[float | None, float | None]:
+    """Start and end of the rep at ``p`` from the knee flexion, when it is measured through the rep and
+    bends by at least ``rep_min_flexion_deg``; the standing level is the low end (20th percentile) of each
+    standing stretch, since the knees may already bend at its edge."""
+    span = slice(stand_b.start, stand_a.stop)
+    if np.isfinite(flexion[span]).mean() < 0.8:
+        return None, None
+    flex_b, flex_a = np.nanpercentile(flexion[stand_b], 20), np.nanpercentile(flexion[stand_a], 20)
+    peak = np.nanmax(flexion[span])
+    if peak - max(flex_b, flex_a) < config.rep_min_flexion_deg:
+        return None, None
+    return (_onset(t, flexion - flex_b, p, -1, peak - flex_b, config, limit=stand_b.start),
+            _onset(t, flexion - flex_a, p, +1, peak - flex_a, config, limit=stand_a.stop - 1))
+
+
+def _step_onsets(t: np.ndarray, feet: np.ndarray, p: int, stand_b: slice, stand_a: slice,
+                 config: EventsConfig) -> tuple[float | None, float | None]:
+    """Start and end of the rep at ``p`` from the foot that moves farthest from where it stood, when it
+    moves at least ``rep_min_step`` leg lengths (a forward lunge's step out and back) and is seen through
+    the rep."""
+    out: list[float | None] = []
+    span = slice(stand_b.start, stand_a.stop)
+    for standing, step in ((stand_b, -1), (stand_a, +1)):
+        seen = np.isfinite(feet[span]).all(axis=2).mean(axis=0) >= 0.9
+        if not seen.any():
+            return None, None
+        travel = np.full(feet.shape[1], -np.inf)
+        moved = np.full(feet.shape[:2], np.nan)
+        for k in np.flatnonzero(seen):
+            stood = feet[standing, k][np.isfinite(feet[standing, k]).all(axis=1)]
+            if len(stood):
+                moved[:, k] = np.hypot(*(feet[:, k] - np.median(stood, axis=0)).T)
+                travel[k] = np.nanmax(moved[span, k])
+        if not travel.max() >= config.rep_min_step:
+            return None, None
+        foot = int(np.argmax(travel))
+        limit = stand_b.start if step < 0 else stand_a.stop - 1
+        out.append(_onset(t, moved[:, foot], p, step, float(travel[foot]), config, limit=limit))
+    return out[0], out[1]
+
+
+def _moved_onset(t: np.ndarray, points: np.ndarray, p: int, step: int, standing: slice,
+                 config: EventsConfig) -> float | None:
+    """Start (``step`` −1) or end (+1) of the rep at ``p`` from the distance of ``points`` from where they
+    were while standing. The standing position is the median over the standing stretch, then re-taken
+    from the 0.3 s beyond the first estimate (the pelvis may still be at its standing height while it
+    already moves back or forward), and the onset found again. None when not seen through the rep."""
+    span = slice(min(standing.start, p), max(standing.stop, p + 1))
+    if np.isfinite(points[span]).all(axis=1).mean() < 0.9:
+        return None
+    rest = np.zeros(t.size, dtype=bool)
+    rest[standing] = True
+    onset = None
+    for _ in range(2):
+        where = np.nanmedian(points[rest], axis=0)
+        moved = np.hypot(*(points - where).T)
+        depth = float(np.nanmax(moved[span]))
+        if not depth > 0:
+            return None
+        onset = _onset(t, moved, p, step, depth, config, limit=standing.start if step < 0 else standing.stop - 1)
+        if onset is None:
+            return None
+        rest = ((t - onset) * step >= 0) & (np.abs(t - onset) <= 0.3) & np.isfinite(points).all(axis=1)
+        if rest.sum() < 2:
+            break
+    return onset
+
+
+def _standing(t: np.ndarray, h: np.ndarray, above: np.ndarray, edge: int, step: int,
+              config: EventsConfig) -> slice | None:
+    """Samples of the standing stretch next to a rep: the run of ``above`` samples that ends (``step``
+    −1) or begins (+1) at ``edge``, limited to ``rep_standing_window_s``; None if it is a single sample at
+    the end of the data (the client was not seen standing)."""
+    members = set(above.tolist())
+    i = edge
+    while (i + step) in members and abs(t[i + step] - t[edge]) <= config.rep_standing_window_s:
+        i += step
+    lo, hi = (i, edge) if step < 0 else (edge, i)
+    at_data_end = (lo == 0) if step < 0 else (hi == h.size - 1)
+    if hi - lo < 2 and at_data_end:
+        return None
+    return slice(lo, hi + 1)
+
+
+def _onset(t: np.ndarray, drop: np.ndarray, bottom: int, step: int, depth: float, config: EventsConfig,
+           *, limit: int) -> float | None:
+    """Where ``drop`` (a change from standing: knee flexion, a foot's or the pelvis's displacement, the pelvis
+    drop) begins (``step`` −1: walking from
+    the bottom back in time) or ends (``step`` +1: walking forward), not beyond sample ``limit``.
+
+    Near its start a smooth movement's displacement grows as the square of time, so ``sqrt(drop)`` is a
+    straight line in time; fitted (least squares) over the stretch nearest the standing level where the
+    drop is between the two fractions ``rep_onset_fit`` of ``depth``, its zero is the onset. None when
+    fewer than two samples are in that range.
+    """
+    low, high = config.rep_onset_fit
+    chosen = []
+    i = bottom
+    while (limit - i) * step > 0:
+        i += step
+        frac = drop[i] / depth
+        if not np.isfinite(frac) or (frac < low and chosen):
+            break
+        if low <= frac < high:
+            chosen.append(i)
+        elif chosen:
+            chosen = []  # the drop rose again (a wobble): keep only the stretch nearest standing
+    if len(chosen) < 2:
+        return None
+    x = t[chosen]
+    y = np.sqrt(np.clip(drop[chosen] / depth, 0.0, None))
+    slope, intercept = np.polyfit(x, y, 1)
+    if slope * step >= 0:
+        return None
+    onset = -intercept / slope
+    # within half a second of the fitted stretch, never inside it
+    nearest = float(x[-1])
+    lo, hi = sorted((nearest, nearest + step * 0.5))
+    return float(np.clip(onset, lo, hi))
+
+
+def _bottom(t: np.ndarray, h: np.ndarray, p: int, band: float) -> tuple[float, float]:
+    """Middle of the stretch around sample ``p`` where ``h`` is within ``band`` of its value there, and
+    the length of that stretch (crossings interpolated)."""
+    level = h[p] + band
+    i = p
+    while i > 0 and np.isfinite(h[i - 1]) and h[i - 1] <= level:
+        i -= 1
+    j = p
+    while j < h.size - 1 and np.isfinite(h[j + 1]) and h[j + 1] <= level:
+        j += 1
+    begin = crossing_time(t, h, i - 1, i, level) if i > 0 else float(t[i])
+    end = crossing_time(t, h, j, j + 1, level) if j < h.size - 1 else float(t[j])
+    return 0.5 * (begin + end), end - begin
+
+
+# ----------------------------------------------------------------------------- per-rep measures
+
+
+def _timing(signals: Signals, rep: _Rep, index: int, deepest: float, config: EventsConfig) -> dict:
+    return {
+        "index": index,
+        "start_s": rep.start_s, "bottom_s": rep.bottom_s, "end_s": rep.end_s,
+        "start_frame": signals.nearest_frame(rep.start_s), "bottom_frame": signals.nearest_frame(rep.bottom_s),
+        "end_frame": signals.nearest_frame(rep.end_s),
+        "descent_s": rep.bottom_s - rep.start_s, "ascent_s": rep.end_s - rep.bottom_s,
+        "duration_s": rep.end_s - rep.start_s, "time_at_bottom_s": rep.time_at_bottom_s,
+        "pelvis_drop_pct_leg": 100.0 * rep.depth,
+        "partial": bool(rep.depth < config.rep_full_prominence * deepest),
+    }
+
+
+def _squat_metrics(signals: Signals, angles: pd.DataFrame, rep: _Rep) -> dict:
+    col = _Columns(angles, rep)
+    heel_px = _heel_lift_px(signals, rep)
+    return {
+        "peak_knee_flexion_deg": col.peak_of_mean("knee_flexion"),
+        "peak_hip_flexion_deg": col.peak_of_mean("hip_flexion"),
+        "trunk_lean_at_depth_deg": col.at_bottom("trunk_lean"),
+        "pelvic_tilt_change_descent_deg": col.tilt_change(),
+        "heel_lift_px": heel_px,
+        "heel_lift_pct_leg": 100.0 * heel_px / signals.leg_px,
+        "heel_lift_deg": _heel_lift_deg(signals, rep),
+        "knee_fppa_left_at_depth_deg": col.at_bottom("knee_fppa_left"),
+        "knee_fppa_right_at_depth_deg": col.at_bottom("knee_fppa_right"),
+        "pelvic_obliquity_at_depth_deg": col.at_bottom("pelvic_obliquity"),
+    }
+
+
+def _lunge_metrics(signals: Signals, angles: pd.DataFrame, rep: _Rep) -> dict:
+    col = _Columns(angles, rep)
+    lead = lead_leg(signals, rep)
+    rear = None if lead is None else ("right" if lead == "left" else "left")
+    return {
+        "lead_leg": lead,
+        "peak_knee_flexion_deg": col.peak(f"knee_flexion_{lead}") if lead else math.nan,
+        "peak_rear_knee_flexion_deg": col.peak(f"knee_flexion_{rear}") if rear else math.nan,
+        "peak_hip_flexion_deg": col.peak(f"hip_flexion_{lead}") if lead else math.nan,
+        "trunk_lean_at_depth_deg": col.at_bottom("trunk_lean"),
+        "pelvic_tilt_change_descent_deg": col.tilt_change(),
+        "pelvic_obliquity_at_depth_deg": col.at_bottom("pelvic_obliquity"),
+        "knee_fppa_lead_at_depth_deg": col.at_bottom(f"knee_fppa_{lead}") if lead else math.nan,
+    }
+
+
+def lead_leg(signals: Signals, rep: _Rep) -> str | None:
+    """The front leg of a lunge at the bottom of ``rep``: in side view the foot further forward, otherwise
+    (or when a foot is missing) the knee held higher (the rear knee sinks towards the floor)."""
+    near = (signals.time_s >= rep.bottom_s - 0.15) & (signals.time_s <= rep.bottom_s + 0.15)
+    forward = signals.forward[near]
+    if np.isin(signals.views.values[near], ("side_left", "side_right")).mean() > 0.5:
+        ahead = [np.nanmedian(forward * signals.point(f"{s}_ankle")[near, 0]) for s in SIDES]
+        if np.isfinite(ahead).all() and ahead[0] != ahead[1]:
+            return SIDES[int(np.argmax(ahead))]
+    knee_up = [np.nanmedian(-signals.point(f"{s}_knee")[near, 1]) for s in SIDES]
+    if np.isfinite(knee_up).all() and abs(knee_up[0] - knee_up[1]) > 0.05 * signals.leg_px:
+        return SIDES[int(np.argmax(knee_up))]
+    return None
+
+
+def knee_gap_at_bottom(signals: Signals, rep: _Rep) -> float:
+    """Vertical distance between the knees at the bottom of ``rep``, in leg lengths (NaN if a knee is
+    missing): large in a lunge (the rear knee nears the floor), small in a squat."""
+    near = (signals.time_s >= rep.bottom_s - 0.15) & (signals.time_s <= rep.bottom_s + 0.15)
+    gap = np.abs(signals.point("left_knee")[near, 1] - signals.point("right_knee")[near, 1])
+    gap = gap[np.isfinite(gap)]
+    return float(np.median(gap)) / signals.leg_px if gap.size else math.nan
+
+
+def _heel_lift_px(signals: Signals, rep: _Rep) -> float:
+    """Largest rise of either heel during the rep above its median height while standing before it."""
+    during = (signals.time_s >= rep.start_s) & (signals.time_s <= rep.end_s)
+    rises = []
+    for side in SIDES:
+        height = -signals.point(f"{side}_heel")[:, 1]
+        standing = height[rep.stand_before]
+        standing = standing[np.isfinite(standing)]
+        moving = height[during]
+        moving = moving[np.isfinite(moving)]
+        if standing.size and moving.size:
+            rises.append(float(moving.max() - np.median(standing)))
+    return max(0.0, max(rises)) if rises else math.nan
+
+
+def _heel_lift_deg(signals: Signals, rep: _Rep) -> float:
+    """Heel rise at the bottom of ``rep`` as the foot pitch it implies (side views only): per foot
+    ``asin((y₀ − y) / L₀)`` with ``y₀`` the heel's standing height and ``L₀`` its standing heel-to-toe
+    distance (as :func:`movelab.findings.foot.heel_rise_deg`), the smaller of the two feet (heels rise
+    together; one landmark drifting up alone is not a lift), or the one seen."""
+    near = np.abs(signals.time_s - rep.bottom_s) <= 0.1
+    if not np.isin(signals.views.values[near], ("side_left", "side_right")).mean() > 0.5:
+        return math.nan
+    rises = []
+    for side in SIDES:
+        heel, toe = signals.point(f"{side}_heel"), signals.point(f"{side}_foot_index")
+        stood = heel[rep.stand_before, 1]
+        standing_y = np.nanmedian(stood) if np.isfinite(stood).any() else np.nan
+        length = np.hypot(*(toe[rep.stand_before] - heel[rep.stand_before]).T)
+        length = np.nanmedian(length) if np.isfinite(length).any() else np.nan
+        at_bottom = heel[near, 1][np.isfinite(heel[near, 1])]
+        if np.isfinite(standing_y) and length > 0 and at_bottom.size:
+            lift = (standing_y - np.median(at_bottom)) / length
+            rises.append(float(np.degrees(np.arcsin(np.clip(lift, -1.0, 1.0)))))
+    return min(rises) if rises else math.nan
+
+
+class _Columns:
+    """Angle columns read over one rep."""
+
+    def __init__(self, angles: pd.DataFrame, rep: _Rep) -> None:
+        self.angles, self.rep = angles, rep
+        self.time = angles["time_s"].to_numpy(dtype=np.float64)
+        self.during = (self.time >= rep.start_s) & (self.time <= rep.end_s)
+
+    def values(self, name: str) -> np.ndarray:
+        if name not in self.angles:
+            return np.full(self.time.size, np.nan)
+        return self.angles[name].to_numpy(dtype=np.float64)
+
+    def peak(self, name: str) -> float:
+        return _nanmax(self.values(name)[self.during])
+
+    def peak_of_mean(self, stem: str) -> float:
+        """Peak over the rep of the mean of the left and right angle (the one seen, when one is missing)."""
+        both = nanmean_rows(self.values(f"{stem}_left"), self.values(f"{stem}_right"))
+        return _nanmax(both[self.during])
+
+    def at_bottom(self, name: str) -> float:
+        """The angle at the frame nearest the bottom, or the nearest finite value within 0.1 s."""
+        values = self.values(name)
+        near = np.flatnonzero((np.abs(self.time - self.rep.bottom_s) <= 0.1) & np.isfinite(values))
+        if near.size == 0:
+            return math.nan
+        return float(values[near[np.argmin(np.abs(self.time[near] - self.rep.bottom_s))]])
+
+    def tilt_change(self) -> float:
+        """Pelvic tilt at depth minus its largest (most anterior) value during the descent: negative when
+        the pelvis tucks under at the bottom ("butt wink"; Appl Sci 15:12526, 2025). NaN unless the tilt was
+        measured at the bottom and in at least half of the descent's frames."""
+        tilt = self.values("pelvic_tilt")
+        descent = (self.time >= self.rep.start_s) & (self.time <= self.rep.bottom_s)
+        bottom = self.at_bottom("pelvic_tilt")
+        seen = tilt[descent]
+        if not np.isfinite(bottom) or seen.size == 0 or np.isfinite(seen).mean() < 0.5:
+            return math.nan
+        return float(bottom - np.nanmax(seen))
+
+
+def _nanmax(values: np.ndarray) -> float:
+    values = values[np.isfinite(values)]
+    return float(values.max()) if values.size else math.nan

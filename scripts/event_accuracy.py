@@ -1,0 +1,231 @@
+"""Gait event accuracy: the foot-velocity method against Zeni's, in frames, on rendered and real walking.
+
+Usage::
+
+    python scripts/event_accuracy.py            # render, extract, evaluate (about 3 min on 2 cores)
+    python scripts/event_accuracy.py --reuse    # evaluate again the landmarks kept from the last run
+
+Renders mannequin walks (:mod:`movelab.synth`, 640x480, 30 fps) at 90, 105 and 120 steps/min, overground
+across the picture (a camera that sees about 3 m, so the figure enters and leaves; walking to the right and
+to the left) and on a treadmill, runs the real pose extraction on each video
+(``movelab.extraction.extract(path, use_cache=False)``), detects initial contacts and toe-offs with both
+methods of :func:`movelab.events.detect_gait_events`, and prints the errors against the mannequin's own events
+in frames (detected minus true: negative is early).
+
+Scored are the true events while the whole figure is in the picture from 0.2 s before to 0.2 s after them
+(a swing must be seen to start and to end). A true event with no detection of the same kind and side within
+a quarter stride is a miss; a detection with no true event there, while the figure is in view, a false alarm.
+
+With ``--demo`` (default: the Sports2D demo if ``scripts/fetch_demo.py`` or the tests have fetched it), the
+initial contacts of that real walk are also compared with the frame-by-frame reading by eye in
+``tests/data/demo_walk_contacts.json``. The tables go into docs/events.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+#: (name, cadence steps/min, step length m, treadmill, view, duration s)
+CASES: tuple[tuple[str, float, float, bool, str, float], ...] = (
+    ("over_090_right", 90.0, 0.55, False, "side_right", 5.0),
+    ("over_105_right", 105.0, 0.62, False, "side_right", 5.0),
+    ("over_120_right", 120.0, 0.70, False, "side_right", 5.0),
+    ("over_105_left", 105.0, 0.62, False, "side_left", 5.0),
+    ("tread_090_right", 90.0, 0.55, True, "side_right", 4.0),
+    ("tread_105_left", 105.0, 0.62, True, "side_left", 4.0),
+    ("tread_120_right", 120.0, 0.70, True, "side_right", 4.0),
+)
+METHODS = ("velocity", "zeni")
+EVENTS = ("initial_contact", "toe_off")
+DEMO_CANDIDATES = (ROOT / ".cache" / "videos" / "demo_walk_sports2d.mp4",
+                   ROOT / "sample_videos" / "demo_walk_sports2d.mp4")
+
+
+def render_case(name: str, cadence: float, step_m: float, treadmill: bool, view: str, duration_s: float,
+                out: Path) -> tuple[Path, dict]:
+    """Render one walk; overground, the camera sees about 3 m so the figure enters and leaves. Returns the
+    video path and the truth file's content."""
+    from movelab.synth import Gait, camera_for_view, render_clip
+
+    motion = Gait(cadence_spm=cadence, step_length_m=step_m, treadmill=treadmill, duration_s=duration_s)
+    clip = render_clip(motion, view=view, width_px=640, height_px=480, fps=30.0)
+    if not treadmill:
+        scene = motion.scene(clip.body)
+        camera = camera_for_view(view, distance_m=7.0, camera_height_m=scene.look_at_m[1],
+                                 look_at_m=scene.look_at_m, width_px=640, height_px=480,
+                                 fit_width_m=3.0, fit_height_m=1.25 * clip.body.height_m)
+        clip = dataclasses.replace(clip, camera=camera)
+    video = out / f"{name}.mp4"
+    clip.write(video, crf=20)
+    return video, json.loads(video.with_suffix(".truth.json").read_text())
+
+
+def in_view(truth_csv: Path, width_px: int, *, margin_s: float = 0.2, fps: float = 30.0) -> np.ndarray:
+    """Per frame: the whole figure (every landmark of the truth file) is inside the picture from
+    ``margin_s`` before to ``margin_s`` after that frame."""
+    table = pd.read_csv(truth_csv)
+    xs = table[[c for c in table.columns if c.endswith("_x_px")]].to_numpy()
+    inside = ((xs >= 0) & (xs <= width_px - 1)).all(axis=1)
+    margin = int(round(margin_s * fps))
+    padded = np.concatenate([np.zeros(margin, bool), inside, np.zeros(margin, bool)])
+    return np.lib.stride_tricks.sliding_window_view(padded, 2 * margin + 1).all(axis=1)
+
+
+def score(detected: pd.DataFrame, truth: dict, inside: np.ndarray, fps: float) -> pd.DataFrame:
+    """One row per scored true event with its error in frames (NaN when missed), then one row per false
+    alarm."""
+    window = 0.25 * 120.0 / truth["parameters"]["cadence_spm"]
+    rows, used = [], set()
+    for ev in truth["events"]:
+        if not inside[ev["frame"]]:
+            continue
+        same = detected[(detected["event"] == ev["event"]) & (detected["side"] == ev["side"])]
+        gap = (same["time_s"] - ev["time_s"]).abs()
+        if gap.empty or gap.min() > window:
+            rows.append({"event": ev["event"], "error_frames": np.nan, "false_alarm": False})
+            continue
+        used.add(gap.idxmin())
+        rows.append({"event": ev["event"], "error_frames": (same.loc[gap.idxmin(), "time_s"] - ev["time_s"]) * fps,
+                     "false_alarm": False})
+    for index, row in detected.iterrows():
+        frame = int(round(row["time_s"] * fps))
+        if index in used or not 0 <= frame < inside.size or not inside[frame]:
+            continue
+        truths = [e["time_s"] for e in truth["events"] if e["event"] == row["event"] and e["side"] == row["side"]]
+        if not any(abs(t - row["time_s"]) <= window for t in truths):
+            rows.append({"event": row["event"], "error_frames": np.nan, "false_alarm": True})
+    return pd.DataFrame(rows, columns=["event", "error_frames", "false_alarm"])
+
+
+def summarise_errors(scored: pd.DataFrame) -> dict:
+    true_rows = scored[~scored["false_alarm"]]
+    err = true_rows["error_frames"].dropna()
+    out = {"events": len(true_rows), "found": len(err), "false": int(scored["false_alarm"].sum())}
+    if len(err):
+        out.update(bias=err.mean(), mae=err.abs().mean(), max=err.abs().max(),
+                   within1=(err.abs() <= 1.0).mean() * 100, within2=(err.abs() <= 2.0).mean() * 100)
+    return out
+
+
+def evaluate_rendered(cases: list[tuple[str, Path, dict]]) -> pd.DataFrame:
+    """Per clip, method and event, then pooled over clips per method and event."""
+    from movelab import landmarks
+    from movelab.events import detect_gait_events
+
+    rows, pooled = [], {}
+    for name, lm_path, truth in cases:
+        ds = landmarks.load(lm_path)
+        inside = in_view(lm_path.with_suffix(".truth.csv"), truth["width_px"])
+        for method in METHODS:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                found = detect_gait_events(ds, method=method)
+            scored = score(found, truth, inside, truth["fps"])
+            for event in EVENTS:
+                part = scored[scored["event"] == event]
+                pooled.setdefault((method, event), []).append(part)
+                rows.append({"clip": name, "method": method, "event": event, **summarise_errors(part)})
+    rows += [{"clip": "**all**", "method": method, "event": event,
+              **summarise_errors(pd.concat(pooled[(method, event)], ignore_index=True))}
+             for method in METHODS for event in EVENTS]
+    return pd.DataFrame(rows)
+
+
+def evaluate_demo(video: Path) -> pd.DataFrame:
+    """Initial contacts of the real walk against the reading by eye, per contact and method, in frames."""
+    from movelab.events import detect_gait_events
+    from movelab.extraction import extract
+
+    reading = json.loads((ROOT / "tests" / "data" / "demo_walk_contacts.json").read_text())
+    ds = extract(video)
+    rows = []
+    for method in METHODS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            found = detect_gait_events(ds, method=method)
+        contacts = found[found["event"] == "initial_contact"]
+        for read in reading["initial_contacts"]:
+            same = contacts[contacts["side"] == read["side"]]
+            off = same["time_s"] * reading["fps"] - read["frame"]
+            best = off.iloc[int(np.argmin(off.abs().to_numpy()))] if len(off) else np.nan
+            rows.append({"method": method, "side": read["side"], "frame_by_eye": read["frame"],
+                         "error_frames": best if abs(best) <= 5 else np.nan})
+    return pd.DataFrame(rows)
+
+
+def _num(value, spec=".2f", suffix="") -> str:
+    return "–" if value is None or not np.isfinite(value) else f"{value:{spec}}{suffix}"
+
+
+def format_rendered(table: pd.DataFrame) -> str:
+    lines = ["| clip | method | event | events | found | false | bias | mean abs | max abs | ≤ 1 frame "
+             "| ≤ 2 frames |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for _, r in table.iterrows():
+        lines.append(f"| {r['clip']} | {r['method']} | {r['event']} | {r['events']} | {r['found']} | {r['false']} | "
+                     f"{_num(r.get('bias'), '+.2f')} | {_num(r.get('mae'))} | {_num(r.get('max'), '.1f')} | "
+                     f"{_num(r.get('within1'), '.0f', ' %')} | {_num(r.get('within2'), '.0f', ' %')} |")
+    return "\n".join(lines)
+
+
+def format_demo(table: pd.DataFrame) -> str:
+    frames = table[table["method"] == METHODS[0]]
+    header = "| method | " + " | ".join(f"{r.frame_by_eye} {r.side[0].upper()}" for r in frames.itertuples()) + \
+        " | bias | mean abs | max abs |"
+    lines = [header, "|---" * (frames.shape[0] + 4) + "|"]
+    for method in METHODS:
+        err = table[table["method"] == method]["error_frames"]
+        cells = " | ".join(_num(v, "+.1f") for v in err)
+        lines.append(f"| {method} | {cells} | {_num(err.mean(), '+.2f')} | {_num(err.abs().mean())} | "
+                     f"{_num(err.abs().max(), '.1f')} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / ".cache" / "event_accuracy",
+                        help="where the clips, truth files and landmarks are kept")
+    parser.add_argument("--reuse", action="store_true",
+                        help="evaluate the landmarks kept from a previous run instead of rendering again")
+    parser.add_argument("--demo", type=Path, default=next((p for p in DEMO_CANDIDATES if p.is_file()), None),
+                        help="the Sports2D demo video (python scripts/fetch_demo.py); skipped when absent")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    from movelab import landmarks
+    from movelab.extraction import extract
+
+    cases = []
+    for name, cadence, step_m, treadmill, view, duration in CASES:
+        lm_path, truth_path = args.out / f"{name}.nc", args.out / f"{name}.truth.json"
+        if not (args.reuse and lm_path.is_file() and truth_path.is_file()):
+            t0 = time.perf_counter()
+            video, _ = render_case(name, cadence, step_m, treadmill, view, duration, args.out)
+            t1 = time.perf_counter()
+            landmarks.save(extract(video, use_cache=False), lm_path)
+            print(f"{name}: rendered in {t1 - t0:.0f} s, extracted in {time.perf_counter() - t1:.0f} s",
+                  file=sys.stderr)
+        cases.append((name, lm_path, json.loads(truth_path.read_text())))
+    print("Rendered walks: errors in frames at 30 fps (detected − true)\n")
+    print(format_rendered(evaluate_rendered(cases)))
+    if args.demo is not None and args.demo.is_file():
+        print("\nReal walk (Sports2D demo): initial contacts, frames from the reading by eye\n")
+        print(format_demo(evaluate_demo(args.demo)))
+    else:
+        print("\n(no demo video: python scripts/fetch_demo.py to add the real walk)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
