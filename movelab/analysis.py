@@ -6,6 +6,7 @@ The CLI (``movelab analyse``), the notebooks and any other front end are thin la
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -94,7 +95,9 @@ def analyse_landmarks(ds: xr.Dataset, *, movement: Movement = "auto", config: Co
     """:func:`analyse` from landmarks already extracted (e.g. loaded with :func:`movelab.load_landmarks`)."""
     views = detect_views(ds, config=config.kinematics)
     angles, outline = compute_kinematics(ds, config=config.kinematics, views=views)
-    segmentation = segment(angles, ds, movement=movement, views=views, config=config.events)
+    # One kinematics setting for the whole analysis: the events clean positions with the same chain.
+    events_config = dataclasses.replace(config.events, kinematics=config.kinematics)
+    segmentation = segment(angles, ds, movement=movement, views=views, config=events_config)
     findings = detect_findings(angles, segmentation, views=views, outline=outline, landmarks=ds,
                                config=config.findings)
     return Analysis(landmarks=ds, angles=angles, views=views, outline=outline, segmentation=segmentation,
