@@ -11,7 +11,11 @@ import json
 import os
 from pathlib import Path
 
-__all__ = ["cache_dir", "file_sha256", "landmark_cache_path"]
+__all__ = ["cache_dir", "file_sha256", "landmark_cache_path", "extraction_code_sha256"]
+
+#: The modules whose code decides what extraction produces; a change to any of them invalidates the cache.
+_EXTRACTION_MODULES = ("extraction.py", "landmarks.py", "io/video.py", "pose/landmarker.py",
+                       "pose/tracking.py", "pose/mask_features.py")
 
 
 def cache_dir() -> Path:
@@ -31,10 +35,21 @@ def file_sha256(path: str | os.PathLike, *, chunk_bytes: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def extraction_code_sha256() -> str:
+    """SHA-256 over the source of the modules that produce landmarks (see ``_EXTRACTION_MODULES``)."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in _EXTRACTION_MODULES:
+        digest.update(name.encode())
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()
+
+
 def landmark_cache_path(*, video_sha256: str, model_sha256: str, settings: dict, schema_version: int) -> Path:
-    """The cache file for one video analysed with one model and one set of settings."""
+    """The cache file for one video analysed with one model, one set of settings and this extraction code."""
     key_text = json.dumps(
-        {"video": video_sha256, "model": model_sha256, "settings": settings, "schema": schema_version},
+        {"video": video_sha256, "model": model_sha256, "settings": settings, "schema": schema_version,
+         "code": extraction_code_sha256()},
         sort_keys=True,
     )
     key = hashlib.sha256(key_text.encode()).hexdigest()[:32]
