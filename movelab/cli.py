@@ -57,6 +57,14 @@ def _build_parser() -> argparse.ArgumentParser:
                          help="the movement filmed (default: recognise it)")
     analyse.add_argument("--overlay", action="store_true", help="also write overlay.mp4 (faces blurred)")
     analyse.add_argument("--no-blur", action="store_true", help="do not blur faces in overlay.mp4")
+    rec = sub.add_parser("record", help="record a webcam with a live preview, then analyse the recording")
+    rec.add_argument("camera", type=int, help="webcam index, e.g. 0")
+    rec.add_argument("--out", required=True, type=Path, help="output folder (recording.mp4 + the report)")
+    rec.add_argument("--seconds", type=float, help="stop after this long (default: q in the window or Ctrl-C)")
+    rec.add_argument("--no-preview", action="store_true", help="no live window (e.g. without a display)")
+    rec.add_argument("--movement", default="auto", choices=["auto", "squat", "lunge", "gait", "posture"])
+    rec.add_argument("--model", help="a pose .task bundle")
+    rec.add_argument("--quiet", action="store_true", help="no closing message")
     from movelab.report.compare import add_compare_parser
 
     add_compare_parser(sub)
@@ -124,6 +132,22 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_record(args: argparse.Namespace) -> int:
+    from movelab.analysis import analyse
+    from movelab.config import Config, ExtractConfig
+    from movelab.record import opencv_window, record
+    from movelab.report import write_outputs
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    video = record(args.camera, args.out / "recording.mp4", max_seconds=args.seconds,
+                   preview=None if args.no_preview else opencv_window(), model=args.model)
+    analysis = analyse(video, movement=args.movement, config=Config(extract=ExtractConfig(model=args.model)))
+    write_outputs(analysis, args.out)
+    if not args.quiet:
+        print(f"movelab: recorded {video}; report: {args.out / 'report.html'}", file=sys.stderr)
+    return 0
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     print(f"movelab: warning: {message}", file=sys.stderr)
 
@@ -145,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from movelab.report.compare import cmd_compare
 
         commands = {"extract": cmd_extract, "analyse": cmd_analyse, "analyze": cmd_analyse,
-                    "compare": cmd_compare}
+                    "compare": cmd_compare, "record": cmd_record}
         return commands[args.command](args)
     except MovelabError as err:
         print(f"movelab: error: {err}", file=sys.stderr)

@@ -18,7 +18,7 @@ from movelab.config import ExtractConfig
 from movelab.extraction import extract, summarise
 
 sys.path.insert(0, str(Path(__file__).parent))
-from videos import make_rotated  # noqa: E402
+from videos import FakeCamera, make_rotated  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -156,30 +156,6 @@ def test_real_walker_found_in_95_percent_of_her_frames(demo_video, tmp_path, rot
     assert detected[WALKER_IN_VIEW].mean() >= 0.95
     assert detected.sum() <= (WALKER_IN_VIEW.stop - WALKER_IN_VIEW.start) + 3  # nobody else filled in
     assert summarise(ds)["video"]["rotation_deg"] == rotation_deg
-
-
-class FakeCamera:
-    """Stands in for ``cv2.VideoCapture(index)``: serves the demo clip's frames (BGR) as a webcam would,
-    then raises KeyboardInterrupt (the user pressing Ctrl-C) after ``stop_after`` frames."""
-
-    def __init__(self, frames_bgr: list[np.ndarray], stop_after: int) -> None:
-        self.frames, self.stop_after, self.served = frames_bgr, stop_after, 0
-
-    def isOpened(self) -> bool:
-        return True
-
-    def read(self):
-        if self.served >= self.stop_after:
-            raise KeyboardInterrupt
-        frame = self.frames[self.served % len(self.frames)]
-        self.served += 1
-        return True, frame.copy()
-
-    def get(self, prop) -> float:
-        return 30.0
-
-    def release(self) -> None:
-        pass
 
 
 def test_webcam_recording_keeps_frames_until_ctrl_c(demo_clip, monkeypatch):

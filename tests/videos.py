@@ -260,3 +260,27 @@ def _chain(first: np.ndarray, rest: Iterator[np.ndarray]) -> Iterator[np.ndarray
 def _check_size(picture: np.ndarray, width: int, height: int) -> None:
     if picture.shape != (height, width, 3) or picture.dtype != np.uint8:
         raise ValueError(f"expected a ({height}, {width}, 3) uint8 picture, got {picture.shape} {picture.dtype}")
+
+
+class FakeCamera:
+    """Stands in for ``cv2.VideoCapture(index)``: serves the demo clip's frames (BGR) as a webcam would,
+    then raises KeyboardInterrupt (the user pressing Ctrl-C) after ``stop_after`` frames."""
+
+    def __init__(self, frames_bgr: list[np.ndarray], stop_after: int) -> None:
+        self.frames, self.stop_after, self.served = frames_bgr, stop_after, 0
+
+    def isOpened(self) -> bool:
+        return True
+
+    def read(self):
+        if self.served >= self.stop_after:
+            raise KeyboardInterrupt
+        frame = self.frames[self.served % len(self.frames)]
+        self.served += 1
+        return True, frame.copy()
+
+    def get(self, prop) -> float:
+        return 30.0
+
+    def release(self) -> None:
+        pass
