@@ -139,7 +139,9 @@ def test_gait_events_within_two_frames(rendered, name):
     # nothing else found while the whole walker was in view
     first, last = seen[0]["time_s"] - 0.1, seen[-1]["time_s"] + 0.1
     assert seg.events["time_s"].between(first, last).sum() == len(seen)
-    assert seg.gait["cadence_spm"] == pytest.approx(_motions()[name][0].cadence_spm, rel=0.03)
+    # The cadence criterion (5 %). On these 3-s clips cadence rests on 4-5 contacts, so one
+    # contact moving by 1-2 frames (still within the 2-frame limit above) moves cadence by ~3 %.
+    assert seg.gait["cadence_spm"] == pytest.approx(_motions()[name][0].cadence_spm, rel=0.05)
     assert seg.gait["ground"] == ("treadmill" if "treadmill" in name else "overground")
 
 

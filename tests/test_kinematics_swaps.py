@@ -7,7 +7,8 @@ import pytest
 import xarray as xr
 
 from movelab.errors import ConfigError
-from movelab.kinematics import detect_leg_swaps, fix_leg_swaps, swap_legs
+from movelab.kinematics import KinematicsConfig, detect_leg_swaps, fix_leg_swaps, swap_legs
+from movelab.kinematics.swaps import detect_partial_leg_swaps
 from movelab.kinematics.stickfigure import stick_figure
 
 FPS = 30.0
@@ -112,3 +113,77 @@ def test_swap_legs_exchanges_every_keypoint_variable_and_is_its_own_inverse():
 def test_swap_legs_rejects_wrong_length():
     with pytest.raises(ConfigError, match="one flag per frame \\(120\\), got shape \\(3,\\)"):
         swap_legs(walk(), [True, False, True])
+
+
+FOOT = ("ankle", "heel", "foot_index")
+KNEE_DOWN = ("knee", *FOOT)
+LOWER = [f"{side}_{part}" for side in ("left", "right") for part in KNEE_DOWN]
+
+
+def swap_parts(ds: xr.Dataset, where: np.ndarray, parts) -> xr.Dataset:
+    """``ds`` with only ``parts`` of the legs exchanged in the frames of ``where`` (a partial leg flip)."""
+    out = ds.copy(deep=True)
+    for part in parts:
+        left, right = f"left_{part}", f"right_{part}"
+        for name in ("position_px", "position_world_m", "visibility"):
+            a = out[name].sel(keypoint=left).values.copy()
+            b = out[name].sel(keypoint=right).values.copy()
+            a[where], b[where] = b[where], a[where].copy()
+            out[name].loc[{"keypoint": left}] = a
+            out[name].loc[{"keypoint": right}] = b
+    return out
+
+
+@pytest.mark.parametrize("noise_px", [0.0, 2.0], ids=["clean", "noisy"])
+@pytest.mark.parametrize("parts", [FOOT, KNEE_DOWN], ids=["foot", "knee-down"])
+@pytest.mark.parametrize("flipped", [(40, 42), (60, 63), (84, 86), (0, 2), (117, 120), (30, 31)], ids=str)
+def test_brief_partial_flips_are_found_and_undone(flipped, parts, noise_px):
+    """Only the distal points (ankle, heel, foot_index, or from the knee down) exchanged for 1–3 frames
+    while the hips (and knees) keep their labels, as MediaPipe does when the legs pass each other."""
+    ds = walk(world=False, noise_px=noise_px)
+    where = frames(flipped)
+    faulty = swap_parts(ds, where, parts)
+    found = detect_partial_leg_swaps(faulty).values
+    np.testing.assert_array_equal(found != 0, where)
+    fixed = fix_leg_swaps(faulty)
+    # Where both legs' points coincide (the hips in profile, the knees as they cross) either label is right.
+    tolerance = 12.0 if noise_px else 1e-6
+    np.testing.assert_allclose(fixed["position_px"].sel(keypoint=LOWER).values,
+                               ds["position_px"].sel(keypoint=LOWER).values, atol=tolerance)
+    assert fixed.attrs["leg_parts_exchanged"] == where.sum()
+
+
+@pytest.mark.parametrize("noise_px", [0.0, 2.0], ids=["clean", "noisy"])
+@pytest.mark.parametrize("view", ["side_right", "side_left"])
+def test_correct_input_has_no_partial_swap(view, noise_px):
+    ds = walk(view, world=False, noise_px=noise_px)
+    assert not detect_partial_leg_swaps(ds).any()
+    fixed = fix_leg_swaps(ds)
+    xr.testing.assert_identical(fixed["position_px"], ds["position_px"])
+    assert "leg_parts_exchanged" not in fixed.attrs
+
+
+def test_partial_flip_longer_than_the_limit_is_left_alone():
+    """A foot flip over 10 frames (0.33 s) is longer than swap_partial_max_s (0.25 s): not a brief flip."""
+    faulty = swap_parts(walk(world=False), frames((40, 50)), FOOT)
+    assert not detect_partial_leg_swaps(faulty).any()
+    config = KinematicsConfig(swap_partial_max_s=0.4)
+    np.testing.assert_array_equal(detect_partial_leg_swaps(faulty, config=config).values != 0,
+                                  frames((40, 50)))
+
+
+def test_partial_fix_can_be_switched_off_and_front_view_is_not_examined():
+    where = frames((60, 63))
+    faulty = swap_parts(walk(world=False), where, FOOT)
+    off = fix_leg_swaps(faulty, config=KinematicsConfig(swap_partial=False))
+    whole_only = swap_legs(faulty, detect_leg_swaps(faulty))
+    xr.testing.assert_identical(off["position_px"], whole_only["position_px"])
+    assert "leg_parts_exchanged" not in off.attrs
+    assert not detect_partial_leg_swaps(swap_parts(walk("front"), where, FOOT)).any()
+
+
+def test_partial_settings_are_checked():
+    with pytest.raises(ConfigError):
+        KinematicsConfig(swap_partial_penalty=-1.0)
+    with pytest.raises(ConfigError):
+        KinematicsConfig(swap_accel_cap=0.0)

@@ -101,6 +101,20 @@ class KinematicsConfig:
         A segment between two detected switches keeps or exchanges its labels on the depth/visibility
         evidence when its mean evidence (in [−1, 1]) reaches this; otherwise it follows the other
         segments of its chain, or the majority of frames when no segment has evidence.
+    swap_partial
+        Also correct brief swaps of part of the legs (foot, knee down, or whole leg for at most
+        ``swap_partial_max_s``) by trajectory continuity and segment-length consistency, before the
+        whole-leg swap detection (:func:`movelab.kinematics.detect_partial_leg_swaps`).
+    swap_partial_penalty
+        Cost of relabelling one frame, in squared torso lengths (the unit of the continuity cost).
+    swap_partial_max_s
+        Longest run of relabelled frames corrected as a brief swap; longer runs are left as given.
+    swap_accel_cap
+        Each keypoint's acceleration (torso lengths per frame²) counts in the continuity cost up to this
+        (truncated quadratic), so one wildly misplaced point cannot dominate.
+    swap_length_weight
+        Weight of the squared deviations of each leg's thigh and shank lengths (torso lengths) from their
+        medians.
     side_view_midpoint_fallback
         In side views, ``hip_mid`` and ``shoulder_mid`` fall back to the one visible side when the far
         one is gated out: the two project within a few pixels of each other in profile.
@@ -187,6 +201,11 @@ class KinematicsConfig:
     swap_depth_margin_m: float = 0.05
     swap_visibility_margin: float = 0.2
     swap_min_evidence: float = 0.2
+    swap_partial: bool = True
+    swap_partial_penalty: float = 0.07
+    swap_partial_max_s: float = 0.25
+    swap_accel_cap: float = 0.3
+    swap_length_weight: float = 1.0
     side_view_midpoint_fallback: bool = True
     outline_sacral_levels: tuple[float, float] = (0.08, 0.30)
     outline_thoracolumbar_levels: tuple[float, float] = (0.40, 0.55)
@@ -211,10 +230,11 @@ class KinematicsConfig:
             raise ConfigError(f"confidence must be one of {_SCORES}, got {self.confidence!r}")
         _check_range("min_confidence", self.min_confidence, 0.0, 1.0)
         for name in ("max_gap_s", "hampel_min_deviation", "view_smoothing_s", "min_view_s",
-                     "swap_max_gap_s", "swap_min_jump"):
+                     "swap_max_gap_s", "swap_min_jump", "swap_partial_penalty", "swap_partial_max_s",
+                     "swap_length_weight"):
             _check_range(name, getattr(self, name), 0.0, math.inf)
         for name in ("hampel_half_window_s", "hampel_n_sigma", "cutoff_hz", "frontal_shoulder_width",
-                     "swap_depth_margin_m", "swap_visibility_margin"):
+                     "swap_depth_margin_m", "swap_visibility_margin", "swap_accel_cap"):
             _check_positive(name, getattr(self, name))
         _check_range("time_jitter_tolerance", self.time_jitter_tolerance, 0.0, 1.0)
         _check_range("swap_cost_ratio", self.swap_cost_ratio, 0.0, 1.0)

@@ -3,7 +3,9 @@
 In profile the two legs overlap, and pose models often give the left leg's landmarks the right leg's
 labels for a while (Sports2D issues 30, 31, 35, 39). A swap shows as both legs jumping onto each other's
 trajectories; this module finds those switches by trajectory continuity, decides which labelling is the
-true one for each stretch between switches, and exchanges the labels back.
+true one for each stretch between switches, and exchanges the labels back. Brief swaps of only the
+lower leg (the foot, or the knee down) as the legs pass each other are found first, by the relabelling
+that best continues both legs' trajectories and keeps each leg's segment lengths.
 """
 
 from __future__ import annotations
@@ -26,10 +28,13 @@ from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.views import views_per_frame
 from movelab.landmarks import KEYPOINTS
 
-__all__ = ["detect_leg_swaps", "fix_leg_swaps", "swap_legs"]
+__all__ = ["detect_leg_swaps", "detect_partial_leg_swaps", "fix_leg_swaps", "swap_legs"]
 
 _LEFT = [KEYPOINTS.index(f"left_{p}") for p in LEG_PARTS]
 _RIGHT = [KEYPOINTS.index(f"right_{p}") for p in LEG_PARTS]
+# Brief swaps, by index into LEG_PARTS: state 1 exchanges the foot (ankle, heel, foot_index), state 2
+# the leg from the knee down, state 3 the whole leg. State 0 keeps the labels.
+_STATE_PARTS = {1: (2, 3, 4), 2: (1, 2, 3, 4), 3: (0, 1, 2, 3, 4)}
 
 
 def detect_leg_swaps(
@@ -91,8 +96,169 @@ def detect_leg_swaps(
 
 
 def fix_leg_swaps(ds: xr.Dataset, *, views=None, config: KinematicsConfig = KinematicsConfig()) -> xr.Dataset:
-    """``ds`` with the leg labels exchanged back where :func:`detect_leg_swaps` finds them swapped."""
-    return swap_legs(ds, detect_leg_swaps(ds, views=views, config=config))
+    """``ds`` with swapped leg labels exchanged back.
+
+    First, if ``swap_partial`` is set, the brief partial (and whole-leg) swaps that
+    :func:`detect_partial_leg_swaps` finds; then the swaps :func:`detect_leg_swaps` finds in the result.
+    ``attrs["leg_parts_exchanged"]`` counts the frames changed by the first step."""
+    check_landmarks(ds)
+    check_config(config)
+    view = views_per_frame(ds, views, config=config)
+    out = ds
+    if config.swap_partial:
+        partial = detect_partial_leg_swaps(ds, views=view, config=config).values
+        for state, parts in _STATE_PARTS.items():
+            out = _exchange(out, partial == state, [LEG_PARTS[k] for k in parts], "leg_parts_exchanged")
+    return swap_legs(out, detect_leg_swaps(out, views=view, config=config))
+
+
+def detect_partial_leg_swaps(
+    ds: xr.Dataset, *, views=None, config: KinematicsConfig = KinematicsConfig()
+) -> xr.DataArray:
+    """Brief left/right label swaps of part of the legs (side views): the foot, the knee down, or the leg.
+
+    As the legs pass each other in profile, MediaPipe often puts the near leg's ankle, heel and foot (and
+    often the knee) on the far leg for one to three frames while the hips (and knees) stay right.
+
+    Parameters
+    ----------
+    ds, views
+        As for :func:`detect_leg_swaps`.
+    config
+        Uses ``swap_partial_*``, ``swap_accel_cap``, ``swap_length_weight``, ``swap_max_gap_s``,
+        ``min_confidence`` and the view settings.
+
+    Returns
+    -------
+    xarray.DataArray
+        ``leg_partial_swap (time)`` int: 0 labels kept, 1 ankle, heel and foot_index exchanged, 2 knee,
+        ankle, heel and foot_index exchanged, 3 the whole leg exchanged.
+
+    Notes
+    -----
+    Each chain of side-view frames (as in :func:`detect_leg_swaps`) is labelled by dynamic programming
+    with the sequence of states that minimises, in units of the median torso length squared,
+
+    * the squared acceleration (second difference per frame²) of the five leg keypoints of both legs as
+      relabelled -- the assignment that best continues both legs' trajectories -- each keypoint's term
+      capped at ``swap_accel_cap²`` so that one wildly misplaced point cannot decide alone;
+    * ``swap_length_weight`` × the squared differences of each leg's thigh (hip→knee) and shank
+      (knee→ankle) lengths from that leg's median over the chain -- segment-length consistency;
+    * ``swap_partial_penalty`` for each frame whose labels are changed.
+
+    Runs of changed frames longer than ``swap_partial_max_s`` are then reset to 0 and left to
+    :func:`detect_leg_swaps`. A swap is thus corrected where moving the points back removes much more
+    trajectory discontinuity and length inconsistency than the penalty; correct labels give smooth
+    trajectories and consistent lengths and stay as they are. In profile the two hips (and the knees as
+    they cross) nearly coincide, so the foot, knee-down and whole-leg states can be almost equally good
+    there; any of them then gives the same angles.
+    """
+    check_landmarks(ds)
+    check_config(config)
+    view = views_per_frame(ds, views, config=config).values
+    side = (view == "side_right") | (view == "side_left")
+    px = scene_positions(ds, "position_px", config)
+    legs = np.stack([px.values[:, _LEFT], px.values[:, _RIGHT]], axis=1)  # (time, leg, part, xy)
+    time = ds["time"].values
+    result = np.zeros(time.size, dtype=np.int8)
+    scale = median_torso_length(px)
+    if side.any() and np.isfinite(scale) and scale > 0:
+        for frames in _chains(time, legs, side, config.swap_max_gap_s):
+            result[frames] = _partial_states(time[frames], legs[frames] / scale, config)
+    return xr.DataArray(
+        result, dims=("time",), coords={"time": ds["time"], "frame": ds["frame"]}, name="leg_partial_swap",
+        attrs={"description": "0 labels kept, 1 ankle/heel/foot_index, 2 knee down, 3 whole leg exchanged"},
+    )
+
+
+def _chains(time, legs, side, max_gap_s):
+    """Index arrays of the runs of side-view frames with leg data and no gap over ``max_gap_s``."""
+    has_data = np.isfinite(legs).any(axis=(1, 2, 3))
+    chains, current, last = [], [], -np.inf
+    for i in range(time.size):
+        if not side[i]:
+            if current:
+                chains.append(np.array(current))
+            current, last = [], -np.inf
+            continue
+        if not has_data[i]:
+            continue
+        if current and time[i] - last > max_gap_s:
+            chains.append(np.array(current))
+            current = []
+        current.append(i)
+        last = time[i]
+    if current:
+        chains.append(np.array(current))
+    return chains
+
+
+def _relabel(legs, state):
+    """``legs (..., leg, part, xy)`` with the parts of ``state`` exchanged between the legs."""
+    if state == 0:
+        return legs
+    out = legs.copy()
+    parts = list(_STATE_PARTS[state])
+    out[..., 0, parts, :], out[..., 1, parts, :] = legs[..., 1, parts, :], legs[..., 0, parts, :]
+    return out
+
+
+def _partial_states(time, legs, config) -> np.ndarray:
+    """Minimum-cost state sequence of one chain (positions in torso lengths)."""
+    n = time.size
+    states = [0, *_STATE_PARTS]
+    if n < 3:
+        return np.zeros(n, dtype=np.int8)
+    options = np.stack([_relabel(legs, s) for s in states])  # (state, time, leg, part, xy)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        thigh = np.linalg.norm(legs[:, :, 1] - legs[:, :, 0], axis=-1)  # as labelled, for the medians
+        shank = np.linalg.norm(legs[:, :, 2] - legs[:, :, 1], axis=-1)
+        ref_thigh = np.nanmedian(thigh, axis=0)
+        ref_shank = np.nanmedian(shank, axis=0)
+    # Unary cost (state, time): length consistency and the penalty for changing labels.
+    o_thigh = np.linalg.norm(options[:, :, :, 1] - options[:, :, :, 0], axis=-1)
+    o_shank = np.linalg.norm(options[:, :, :, 2] - options[:, :, :, 1], axis=-1)
+    length = np.nan_to_num((o_thigh - ref_thigh) ** 2) + np.nan_to_num((o_shank - ref_shank) ** 2)
+    unary = config.swap_length_weight * length.sum(axis=-1)
+    unary[1:] += config.swap_partial_penalty
+    # Pairwise-in-time acceleration cost of a triple of states (a, b, c) at frames i-2, i-1, i.
+    step = float(np.median(np.diff(time)))
+    step = step if step > 0 else 1.0
+    dt = np.diff(time) / step
+    dt = np.where(dt > 0, dt, 1.0)
+    p0 = options[:, :-2][:, None, None]
+    p1 = options[:, 1:-1][None, :, None]
+    p2 = options[:, 2:][None, None, :]
+    d1 = dt[:-1][:, None, None, None]
+    d2 = dt[1:][:, None, None, None]
+    acc = 2.0 * ((p2 - p1) / d2 - (p1 - p0) / d1) / (d1 + d2)
+    # Truncated quadratic: one keypoint the model misplaces wildly cannot outweigh the others.
+    squared = np.minimum(np.nan_to_num((acc ** 2).sum(axis=-1)), config.swap_accel_cap ** 2)
+    accel = squared.sum(axis=(-1, -2))  # (a, b, c, time - 2)
+    # Dynamic programming over pairs of consecutive states.
+    cost = unary[:, 0][:, None] + unary[:, 1][None, :]  # (a, b) at frame 1
+    back = []
+    for i in range(2, n):
+        total = cost[:, :, None] + accel[:, :, :, i - 2]  # (a, b, c)
+        best_a = np.argmin(total, axis=0)  # (b, c)
+        cost = np.take_along_axis(total, best_a[None], axis=0)[0] + unary[:, i][None, :]
+        back.append(best_a)
+    b, c = np.unravel_index(int(np.argmin(cost)), cost.shape)
+    path = [c, b]
+    for best_a in reversed(back):
+        a = best_a[path[-1], path[-2]]
+        path.append(a)
+    path = path[::-1]
+    found = np.array([states[s] for s in path], dtype=np.int8)
+    # Only brief swaps are corrected here; longer stretches are left to detect_leg_swaps.
+    max_frames = max(1, int(round(config.swap_partial_max_s / step)))
+    changed = np.concatenate([[0], (found != 0).astype(int), [0]])
+    starts, stops = np.flatnonzero(np.diff(changed) == 1), np.flatnonzero(np.diff(changed) == -1)
+    for a, b in zip(starts, stops):
+        if b - a > max_frames:
+            found[a:b] = 0
+    return found
 
 
 def swap_legs(ds: xr.Dataset, where) -> xr.Dataset:
@@ -113,11 +279,18 @@ def swap_legs(ds: xr.Dataset, where) -> xr.Dataset:
         A new Dataset; ``attrs["leg_labels_exchanged"]`` counts the frames changed.
     """
     check_landmarks(ds)
+    return _exchange(ds, where, LEG_PARTS, "leg_labels_exchanged")
+
+
+def _exchange(ds: xr.Dataset, where, parts, counter: str) -> xr.Dataset:
+    """Exchange the left and right keypoints of ``parts`` in the frames of ``where``."""
     where = np.asarray(getattr(where, "values", where), dtype=bool)
     if where.shape != (ds.sizes["time"],):
         raise ConfigError(f"where must have one flag per frame ({ds.sizes['time']}), got shape {where.shape}")
     if not where.any():
         return ds.copy()
+    left_index = [KEYPOINTS.index(f"left_{p}") for p in parts]
+    right_index = [KEYPOINTS.index(f"right_{p}") for p in parts]
     out = ds.copy(deep=True)
     for name, var in ds.data_vars.items():
         if "keypoint" not in var.dims or var.dims[0] != "time":
@@ -125,12 +298,12 @@ def swap_legs(ds: xr.Dataset, where) -> xr.Dataset:
         axis = var.dims.index("keypoint")
         values = np.array(var.values)
         moved = np.moveaxis(values, axis, 1)
-        left, right = moved[where][:, _LEFT].copy(), moved[where][:, _RIGHT].copy()
+        left, right = moved[where][:, left_index].copy(), moved[where][:, right_index].copy()
         rows = np.flatnonzero(where)
-        moved[rows[:, None], _LEFT] = right
-        moved[rows[:, None], _RIGHT] = left
+        moved[rows[:, None], left_index] = right
+        moved[rows[:, None], right_index] = left
         out[name] = var.copy(data=np.moveaxis(moved, 1, axis))
-    out.attrs["leg_labels_exchanged"] = int(ds.attrs.get("leg_labels_exchanged", 0)) + int(where.sum())
+    out.attrs[counter] = int(ds.attrs.get(counter, 0)) + int(where.sum())
     return out
 
 
