@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from movelab._native import native_stderr_silenced
 from movelab.cache import file_sha256
 from movelab.errors import ModelUnavailableError
 
@@ -456,7 +457,7 @@ def _check_bundle_runs(path: Path) -> None:
     )
     blank = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.zeros((256, 256, 3), np.uint8))
     try:
-        with vision.PoseLandmarker.create_from_options(options) as landmarker:
+        with native_stderr_silenced(), vision.PoseLandmarker.create_from_options(options) as landmarker:
             landmarker.detect(blank)
     except (RuntimeError, ValueError, OSError, IndexError) as error:
         raise ModelUnavailableError(
