@@ -98,7 +98,7 @@ def analyse_landmarks(ds: xr.Dataset, *, movement: Movement = "auto", config: Co
     # One kinematics setting for the whole analysis: the events clean positions with the same chain.
     events_config = dataclasses.replace(config.events, kinematics=config.kinematics)
     segmentation = segment(angles, ds, movement=movement, views=views, config=events_config)
-    findings = detect_findings(angles, segmentation, views=views, outline=outline, landmarks=ds,
+    findings = detect_findings(angles, segmentation, views=views, landmarks=ds,
                                config=config.findings)
     return Analysis(landmarks=ds, angles=angles, views=views, outline=outline, segmentation=segmentation,
                     findings=findings, summary=summarise(ds), config=config)

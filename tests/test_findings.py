@@ -195,14 +195,10 @@ def test_squat_standing_baseline_gives_the_posture_findings():
 
 def test_unmeasured_tilt_is_a_note_never_a_number():
     table = angle_table(4.0, {})
-    outline = pd.DataFrame()
-    outline.attrs["implemented"] = False
-    notes = detect_findings(table, make_segmentation("posture"), outline=outline)
+    notes = detect_findings(table, make_segmentation("posture"))
     assert [n.code for n in notes] == ["anterior_pelvic_tilt", "excessive_lumbar_lordosis"]
     assert all(n.severity == "info" and n.value is None for n in notes)
-    assert "not measured by this version" in notes[0].message
-    outline.attrs["implemented"] = True
-    notes = detect_findings(table, make_segmentation("posture"), outline=outline, views="front")
+    notes = detect_findings(table, make_segmentation("posture"), views="front")
     assert "could not be assessed" in notes[0].message and "seen from the front" in notes[0].message
     config = FindingsConfig(include_info=False)
     assert detect_findings(table, make_segmentation("posture"), config=config) == ()

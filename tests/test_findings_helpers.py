@@ -127,7 +127,7 @@ def analysis_of(video, segmentation, *, config=None):
     views = detect_views(ds)
     angles = compute_angles(ds, views=views)
     outline = outline_angles(ds, views=views)
-    findings = detect_findings(angles, segmentation, views=views, outline=outline, landmarks=ds,
+    findings = detect_findings(angles, segmentation, views=views, landmarks=ds,
                                config=config or FindingsConfig())
     fields = dict(landmarks=ds, angles=angles, views=views, outline=outline, segmentation=segmentation,
                   findings=findings, summary=summarise(ds))

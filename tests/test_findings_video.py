@@ -7,12 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from movelab.kinematics import outline as outline_module
 from test_findings_helpers import clip_analysis
 
 pytestmark = pytest.mark.slow
-needs_outline = pytest.mark.skipif(not outline_module.OUTLINE_IMPLEMENTED,
-                                   reason="pelvic tilt and lordosis need the outline method (not implemented yet)")
 
 PATTERN_CODES = {"excessive_trunk_lean", "knee_valgus", "pelvic_drop", "lumbar_flexion_at_depth",
                  "anterior_pelvic_tilt", "reduced_hip_extension", "heel_lift", "limited_squat_depth",
@@ -40,7 +37,6 @@ def outline_measured(name: str, column: str = "pelvic_tilt") -> None:
         pytest.skip(f"the outline method gave no {column} on {name}")
 
 
-@needs_outline
 def test_neutral_standing_raises_no_pattern():
     outline_measured("posture_side_neutral")
     assert set(raised("posture_side_neutral")) & PATTERN_CODES == set()
@@ -78,14 +74,12 @@ def test_far_leg_gets_a_note_in_gait():
     assert [n.side for n in notes] == ["left"]
 
 
-@needs_outline
 def test_lumbar_flexion_at_depth():
     outline_measured("squat_side_lumbar", "lumbar_lordosis")
     assert "lumbar_flexion_at_depth" in raised("squat_side_lumbar")
     assert "lumbar_flexion_at_depth" not in raised("squat_side_neutral")
 
 
-@needs_outline
 def test_anterior_pelvic_tilt_standing():
     outline_measured("posture_side_tilt")
     assert "anterior_pelvic_tilt" in raised("posture_side_tilt")  # 28° against a norm of 13 ± 5

@@ -34,7 +34,6 @@ class Context:
     events: pd.DataFrame
     gait: dict[str, Any] | None
     view_text: str | None         # e.g. "seen from the front", for notes
-    outline_implemented: bool
     landmarks: Any                # xarray.Dataset or None
     views: Any
     config: FindingsConfig
@@ -142,9 +141,6 @@ class Context:
         return self.note(code, f"{what} could not be assessed: it needs {needs}.{seen}")
 
     def outline_note(self, code: str, what: str) -> list[Finding]:
-        if not self.outline_implemented:
-            return self.note(code, f"{what} is not measured by this version of movelab: it needs the body-outline "
-                                   "method, which is not available yet. No value is guessed.")
         return self.not_assessed(code, what, "a side view with the lower back's outline clearly visible")
 
 
@@ -158,7 +154,7 @@ def severity(excess: float, step: float) -> str:
     return "marked"
 
 
-def build_context(angles, segmentation, *, views, outline, landmarks, config) -> Context:
+def build_context(angles, segmentation, *, views, landmarks, config) -> Context:
     """Check the inputs and gather them into a :class:`Context`."""
     if not isinstance(config, FindingsConfig):
         raise ConfigError(f"config must be a FindingsConfig, got {type(config).__name__}")
@@ -177,7 +173,7 @@ def build_context(angles, segmentation, *, views, outline, landmarks, config) ->
         cycles=_table(segmentation, "cycles", ["side", "start_s", "end_s"]),
         events=_table(segmentation, "events", ["event", "side", "time_s"]),
         gait=getattr(segmentation, "gait", None), view_text=_view_text(views),
-        outline_implemented=_outline_implemented(outline), landmarks=landmarks, views=views, config=config,
+        landmarks=landmarks, views=views, config=config,
     )
 
 
@@ -251,9 +247,3 @@ def _view_labels(views, time: np.ndarray) -> np.ndarray | None:
     return None
 
 
-def _outline_implemented(outline) -> bool:
-    if isinstance(outline, pd.DataFrame) and "implemented" in outline.attrs:
-        return bool(outline.attrs["implemented"])
-    from movelab.kinematics import outline as outline_module
-
-    return bool(outline_module.OUTLINE_IMPLEMENTED)

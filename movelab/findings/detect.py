@@ -29,7 +29,6 @@ def detect_findings(
     segmentation,
     *,
     views=None,
-    outline: pd.DataFrame | None = None,
     landmarks=None,
     config: FindingsConfig = FindingsConfig(),
 ) -> tuple[Finding, ...]:
@@ -46,9 +45,6 @@ def detect_findings(
         findings).
     views
         The views table (:func:`movelab.kinematics.detect_views`) or one view name; used only to word notes.
-    outline
-        The outline table (:func:`movelab.kinematics.outline_angles`); its ``attrs["implemented"]`` tells a
-        "not measured by this version" note from a "not measurable in this video" one.
     landmarks
         The landmark Dataset; needed for ``heel_lift`` (the foot line is not an angle of the table).
     config
@@ -67,7 +63,7 @@ def detect_findings(
     finding lists every rep or cycle that passed it in ``occurrences``. No difference smaller than the
     method's own error (``config.method_error``) is ever flagged.
     """
-    ctx = build_context(angles, segmentation, views=views, outline=outline, landmarks=landmarks, config=config)
+    ctx = build_context(angles, segmentation, views=views, landmarks=landmarks, config=config)
     found: list[Finding] = []
     for detector in _DETECTORS.get(ctx.movement, ()):
         found.extend(detector(ctx))

@@ -29,7 +29,7 @@ from movelab.kinematics.filtering import (
     interpolate_gaps,
     lowpass,
 )
-from movelab.kinematics.outline import OUTLINE_ESTIMATE_COLUMNS, OUTLINE_IMPLEMENTED, outline_angles, outline_estimates
+from movelab.kinematics.outline import OUTLINE_ESTIMATE_COLUMNS, outline_angles, outline_estimates
 from movelab.kinematics.swaps import detect_leg_swaps, fix_leg_swaps, swap_legs
 from movelab.kinematics.views import (
     UNKNOWN,
@@ -80,5 +80,4 @@ __all__ = [
     "outline_angles",
     "outline_estimates",
     "OUTLINE_ESTIMATE_COLUMNS",
-    "OUTLINE_IMPLEMENTED",
 ]

@@ -30,7 +30,6 @@ from movelab.kinematics.outline_method import OutlineParams, estimate_frame
 __all__ = [
     "OUTLINE_ANGLE_NAMES",
     "OUTLINE_ESTIMATE_COLUMNS",
-    "OUTLINE_IMPLEMENTED",
     "outline_angles",
     "outline_estimates",
     "outline_params",
@@ -47,9 +46,6 @@ OUTLINE_ESTIMATE_COLUMNS: tuple[str, ...] = (
     "pelvic_tilt_quality", "lumbar_lordosis_quality",
     "standing",
 )
-
-#: The outline method is implemented (reports may say "measured from the outline").
-OUTLINE_IMPLEMENTED = True
 
 _SIDES = ("left", "right")
 _ARM_PARTS = ("shoulder", "elbow", "wrist")
@@ -146,12 +142,11 @@ def outline_angles(
         Columns ``time_s``, ``frame``, ``pelvic_tilt``, ``lumbar_lordosis`` (degrees; conventions in
         docs/conventions.md); NaN outside side views, in frames below the quality gate, and everywhere
         when ``ds`` has no ``outline_px`` (no warning here: :func:`movelab.kinematics.compute_angles`
-        calls this for every Dataset). ``attrs["implemented"]`` is True. For the change from standing
+        calls this for every Dataset). For the change from standing
         and the quality, use :func:`outline_estimates`.
     """
     estimates = _estimates(ds, views=views, position=position, config=config, warn_missing=False)
     table = estimates[["time_s", "frame", *OUTLINE_ANGLE_NAMES]].copy()
-    table.attrs["implemented"] = OUTLINE_IMPLEMENTED
     table.attrs["baseline"] = estimates.attrs["baseline"]
     table.attrs["outline_available"] = "outline_px" in ds
     return table
