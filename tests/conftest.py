@@ -12,6 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SPORTS2D_VERSION = "0.8.34"  # its wheel carries Sports2D/Demo/demo.mp4 (see shared note on the pose model)
+POSE2SIM_VERSION = "0.10.49"  # its wheel carries Pose2Sim/Demo_SinglePerson/videos/cam01-04.mp4
 
 
 def cache_root() -> Path:
@@ -24,22 +25,44 @@ def demo_video() -> Path:
     """The real Sports2D demo: 1768x994 VP9, 30 fps, 230 frames; a woman walks right to left across
     the picture (frames ~59-201) while a second person stands on a box in the background, then
     jumps down and walks off to the right."""
-    target = cache_root() / "videos" / "demo_walk_sports2d.mp4"
+    return wheel_member("sports2d", SPORTS2D_VERSION, "Sports2D/Demo/demo.mp4",
+                        cache_root() / "videos" / "demo_walk_sports2d.mp4")
+
+
+@pytest.fixture(scope="session")
+def pose2sim_demo():
+    """``get(camera)``: one of the four synchronised cameras (``"cam01"`` ... ``"cam04"``) of the Pose2Sim
+    single-person demo (not a walk: read by eye, tests/data/pose2sim_demo_events.json, the man stands,
+    lifts his right leg out to the side for about a second on the left leg, sets it down crossed in front and
+    lifts the left; portrait 1080x1920, 60 fps, 100 frames), filmed
+    from the front-oblique (cam01, cam02) and from behind-oblique (cam03, cam04); a second person stands in
+    some views. Found while looking for a second real walk; it showed that the gait detector for walks
+    without a side view took this leg lift for steps, which the rhythm rule of
+    ``movelab.events.recognise`` was added for (so it is not a held-out check of that rule)."""
+    def get(camera: str) -> Path:
+        return wheel_member("pose2sim", POSE2SIM_VERSION, f"Pose2Sim/Demo_SinglePerson/videos/{camera}.mp4",
+                            cache_root() / "videos" / f"pose2sim_demo_{camera}.mp4")
+    return get
+
+
+def wheel_member(package: str, version: str, member: str, target: Path) -> Path:
+    """``member`` of ``package``'s wheel on the package registry, written to ``target`` once (the wheel is
+    kept under the cache's ``wheels`` folder)."""
     if target.is_file():
         return target
     wheels = cache_root() / "wheels"
     wheels.mkdir(parents=True, exist_ok=True)
-    wheel = next(wheels.glob(f"sports2d-{SPORTS2D_VERSION}-*.whl"), None)
+    wheel = next(wheels.glob(f"{package}-{version}-*.whl"), None)
     if wheel is None:
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", f"sports2d=={SPORTS2D_VERSION}", "--no-deps",
+            [sys.executable, "-m", "pip", "download", f"{package}=={version}", "--no-deps",
              "--only-binary=:all:", "-d", str(wheels), "-q"],
-            check=True, capture_output=True, timeout=600,
+            check=True, capture_output=True, timeout=900,
         )
-        wheel = next(wheels.glob(f"sports2d-{SPORTS2D_VERSION}-*.whl"))
+        wheel = next(wheels.glob(f"{package}-{version}-*.whl"))
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(wheel) as archive:
-        data = archive.read("Sports2D/Demo/demo.mp4")
+        data = archive.read(member)
     partial = target.with_suffix(".part")
     partial.write_bytes(data)
     partial.replace(target)

@@ -117,14 +117,15 @@ def test_rep_events_within_two_frames(rendered, name):
 
 
 def test_squat_front_view(rendered):
-    """Bottoms within 2 frames; starts and ends within 6: from the front the first and last ~0.1 s of the
-    eased descent and ascent are not visible (docs/events.md)."""
+    """Every start, bottom and end within 2 frames: from the front the starts and ends are timed by the
+    head's drop with a fourth-root fit (the pelvis drop's square-root fit was 3.5-5.2 frames off on this
+    clip, docs/events.md)."""
     seg, truth, _ = rendered("squat_front")
     assert len(seg.reps) == 2
     errors = dict(zip([f"{e['event']}{i // 3}" for i, e in enumerate(truth)], _errors(seg.events, truth)))
     print(errors)
-    assert all(abs(v) <= 2.0 for k, v in errors.items() if k.startswith("rep_bottom"))
-    assert all(abs(v) <= 6.0 for v in errors.values())
+    assert all(abs(v) <= 2.0 for v in errors.values())
+    assert len(seg.events) == len(truth)
     assert np.isfinite(seg.reps["knee_fppa_left_at_depth_deg"]).all()
 
 

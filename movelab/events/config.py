@@ -54,6 +54,14 @@ class EventsConfig:
         where the displacement from standing is between these two fractions of its largest value (near
         its start a smooth movement's displacement grows as the square of time). movelab; the 95 %
         crossing alone fires about 5 frames late at 30 fps (docs/events.md).
+    rep_front_onset_fit
+        A squat seen from the front or back is timed by the drop of the head (ears), which near its start
+        grows as the fourth power of time (second order in the knee angle): the start (end) is the zero
+        of a straight line fitted to ``drop ** (1/4)`` over the samples where the drop is between these
+        two fractions of its largest value. Chosen on rendered front and back squats (docs/events.md).
+    rep_front_head_min_drop
+        ... when the head is seen through the rep and drops at least this fraction of the pelvis's drop
+        (it drops further: the trunk leans as well); else the pelvis drop times the rep.
     rep_min_flexion_deg
         Squats are timed by the knee flexion when it is measured through the rep and bends at least this
         much; else by the pelvis.
@@ -93,6 +101,16 @@ class EventsConfig:
     walk_min_speed
         Gait events are looked for only when the client walks at least this fast relative to the ground
         (leg lengths per second; 0.2 is about 0.18 m/s, far below the slowest clinical walking speeds).
+    walk_min_speed_picture
+        The same for a walk filmed from the front, the back or obliquely (no side view), measured in the
+        picture along the feet's direction of travel: walking towards a camera shows as a slow drift down
+        the picture (about 0.1–0.25 leg lengths per second for 1.1 m/s at 4–8 m from a camera at 1–1.2 m
+        height, measured on rendered walks), so the bar is lower; a squat or standing client stays
+        below 0.02. movelab heuristic.
+    swing_min_picture_speed
+        Away from side view a swing (the foot's speed in the picture, both directions) must also reach this
+        many leg lengths per second, so that a still client's landmark jitter is never a step. movelab
+        heuristic.
     swing_min_speed
         A swing is a peak of the foot's forward speed relative to the ground of at least this many times
         the walking speed (a swinging foot reaches 2–4 times the body's speed). movelab heuristic.
@@ -124,6 +142,8 @@ class EventsConfig:
     rep_standing_level: float = 0.95
     rep_standing_window_s: float = 0.5
     rep_onset_fit: tuple[float, float] = (0.05, 0.30)
+    rep_front_onset_fit: tuple[float, float] = (0.02, 0.20)
+    rep_front_head_min_drop: float = 0.8
     rep_min_flexion_deg: float = 20.0
     rep_min_step: float = 0.15
     rep_bottom_band: float = 0.05
@@ -138,6 +158,8 @@ class EventsConfig:
     foot_hampel_half_window_s: float = 0.2
     foot_hampel_min_deviation: float = 0.1
     walk_min_speed: float = 0.2
+    walk_min_speed_picture: float = 0.05
+    swing_min_picture_speed: float = 0.5
     swing_min_speed: float = 1.3
     swing_max_s: float = 0.8
     stride_range_s: tuple[float, float] = (0.6, 3.0)
@@ -155,7 +177,7 @@ class EventsConfig:
         for name in ("rep_min_depth", "rep_min_separation_s", "rep_standing_window_s", "rep_min_flexion_deg",
                      "rep_min_step", "foot_cutoff_hz", "foot_settle_s", "side_vote_s", "foot_max_speed",
                      "teleport_max_s", "foot_hampel_half_window_s", "foot_hampel_min_deviation",
-                     "walk_min_speed", "swing_min_speed", "swing_max_s", "zeni_min_prominence",
+                     "walk_min_speed", "walk_min_speed_picture", "swing_min_picture_speed", "swing_min_speed", "swing_max_s", "zeni_min_prominence",
                      "lunge_min_knee_gap", "lunge_min_feet_apart", "min_leg_px"):
             _check_positive(name, getattr(self, name))
         for name in ("rep_full_prominence", "rep_standing_level", "rep_bottom_band", "contact_speed_fraction",
@@ -166,6 +188,11 @@ class EventsConfig:
         low, high = _pair("rep_onset_fit", self.rep_onset_fit)
         if not 0 < low < high < 1:
             raise ConfigError(f"rep_onset_fit must be two fractions 0 < low < high < 1, got {self.rep_onset_fit!r}")
+        _check_positive("rep_front_head_min_drop", self.rep_front_head_min_drop)
+        low, high = _pair("rep_front_onset_fit", self.rep_front_onset_fit)
+        if not 0 < low < high < 1:
+            raise ConfigError(f"rep_front_onset_fit must be two fractions 0 < low < high < 1, "
+                              f"got {self.rep_front_onset_fit!r}")
         low, high = _pair("stride_range_s", self.stride_range_s)
         if not 0 < low < high:
             raise ConfigError(f"stride_range_s must be (shortest, longest) with 0 < shortest < longest, "

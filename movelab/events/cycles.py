@@ -84,7 +84,7 @@ def _cycle(events: pd.DataFrame, angles: pd.DataFrame, side: str, start: float, 
 
 
 def gait_summary(events: pd.DataFrame, cycles: pd.DataFrame, *, method: str, ground: str | None = None,
-                 config: EventsConfig = EventsConfig()) -> dict:
+                 view: str | None = None, config: EventsConfig = EventsConfig()) -> dict:
     """Spatiotemporal parameters of the walk (means over cycles and steps; NaN when not measurable).
 
     Returns
@@ -96,7 +96,9 @@ def gait_summary(events: pd.DataFrame, cycles: pd.DataFrame, *, method: str, gro
         ``stance_pct_left``, ``stance_pct_right``, ``double_support_pct``, ``step_time_asymmetry_pct``
         (``2 (L − R) / (L + R) × 100`` with the left and right step times), ``peak_hip_extension_left_deg``,
         ``peak_hip_extension_right_deg``, ``peak_thigh_extension_left_deg``, ``peak_thigh_extension_right_deg``,
-        ``n_cycles``, ``n_steps``, ``method`` and ``ground`` (``"overground"`` or ``"treadmill"``).
+        ``n_cycles``, ``n_steps``, ``method``, ``ground`` (``"overground"`` or ``"treadmill"``) and ``view``
+        (how the walk was filmed, :func:`movelab.events.gait.walk_view`: ``"side"``, ``"front"``,
+        ``"back"`` or ``"oblique"``; the events' accuracy depends on it, docs/events.md).
     """
     steps = _steps(events, config)
     all_steps = np.concatenate([steps["left"], steps["right"]])
@@ -116,6 +118,7 @@ def gait_summary(events: pd.DataFrame, cycles: pd.DataFrame, *, method: str, gro
         "n_steps": int(all_steps.size),
         "method": method,
         "ground": ground,
+        "view": view,
     }
     for side in SIDES:
         mine = cycles[cycles["side"] == side] if len(cycles) else cycles

@@ -41,7 +41,7 @@ from movelab.events.config import EventsConfig, GaitMethod
 from movelab.kinematics._points import midpoint, point
 from movelab.kinematics.filtering import hampel, lowpass
 
-__all__ = ["EVENT_COLUMNS", "detect_gait_events", "gait_events", "walk_tracks"]
+__all__ = ["EVENT_COLUMNS", "detect_gait_events", "gait_events", "picture_direction", "walk_tracks", "walk_view"]
 
 #: Columns of every events table.
 EVENT_COLUMNS: list[str] = ["event", "side", "time_s", "frame"]
@@ -49,8 +49,16 @@ EVENT_COLUMNS: list[str] = ["event", "side", "time_s", "frame"]
 
 @dataclass(frozen=True)
 class _Walk:
-    """Forward-projected foot and pelvis tracks (px), per labelled side, and the ground's and the walker's
-    speed along the walking direction (px/s)."""
+    """Foot and pelvis tracks projected on the walking direction in the picture (px), per labelled side, and
+    the ground's and the walker's speed along it (px/s).
+
+    ``side_view`` is False when the video has no side view and the direction was taken from the feet's
+    motion in the picture (walking towards, away from or obliquely to the camera); then ``pelvis`` is the
+    feet's midpoint (the hips of a walker approaching a camera at hip height hardly move in the picture)
+    and ``scale`` is the walker's local speed over its median (the picture speed of a walker approaching
+    the camera grows as the distance shrinks), which velocity thresholds divide out. ``scale`` is 1 in
+    side views.
+    """
 
     heel: dict[str, np.ndarray]
     toe: dict[str, np.ndarray]
@@ -58,6 +66,8 @@ class _Walk:
     pelvis: np.ndarray
     ground_px_s: float
     speed_px_s: float
+    side_view: bool = True
+    scale: np.ndarray | float = 1.0
 
 
 def detect_gait_events(
@@ -100,29 +110,47 @@ def gait_events(signals: Signals, *, method: GaitMethod, config: EventsConfig) -
     if method not in ("velocity", "zeni"):
         raise ConfigError(f"method must be 'velocity' or 'zeni', got {method!r}")
     walk = walk_tracks(signals, signals.position)
-    if walk is None or not walk.speed_px_s >= config.walk_min_speed * signals.leg_px:
+    min_speed = config.walk_min_speed if walk is None or walk.side_view else config.walk_min_speed_picture
+    if walk is None or not walk.speed_px_s >= min_speed * signals.leg_px:
         return _table([], signals)
-    if method == "zeni":
-        return _table(_zeni_events(signals, walk, config), signals)
+    if method == "zeni":  # the foot relative to the pelvis: a side-view method
+        return _table(_zeni_events(signals, walk, config) if walk.side_view else [], signals)
     # the velocity method reads the feet before the low-pass, and filters its own front/rear tracks
     unfiltered = walk_tracks(signals, signals.unfiltered, ground_px_s=walk.ground_px_s, speed_px_s=walk.speed_px_s)
+    if not walk.side_view:
+        return _table(_picture_events(signals, unfiltered, config), signals)
     return _table(_velocity_events(signals, unfiltered, config), signals)
 
 
 def walk_tracks(signals: Signals, position: xr.DataArray, *, ground_px_s: float | None = None,
                 speed_px_s: float | None = None) -> _Walk | None:
-    """The feet and pelvis along the walking direction, and the ground's and the walker's speed."""
-    if not signals.usable or not np.isfinite(signals.forward).any():
+    """The feet and pelvis along the walking direction, and the ground's and the walker's speed.
+
+    In a video with a side view the walking direction is the client's facing (image ``x`` times
+    ``signals.forward``); in one without, the direction of the feet's motion in the picture
+    (:func:`picture_direction`). None when there is neither, or too little to measure.
+    """
+    if not signals.usable:
         return None
-    t, fwd = signals.time_s, signals.forward
+    side_view = bool(np.isfinite(signals.forward).any())
+    direction = np.stack([signals.forward, np.zeros_like(signals.forward)], axis=1) if side_view \
+        else picture_direction(signals)
+    if direction is None:
+        return None
+    t = signals.time_s
+
+    def along(name: str) -> np.ndarray:
+        return np.sum(point(position, name) * direction, axis=1)
+
     heel, toe, foot = {}, {}, {}
     for side in SIDES:
-        heel[side] = fwd * point(position, f"{side}_heel")[:, 0]
-        toe[side] = fwd * point(position, f"{side}_foot_index")[:, 0]
-        ankle = fwd * point(position, f"{side}_ankle")[:, 0]
+        heel[side], toe[side] = along(f"{side}_heel"), along(f"{side}_foot_index")
         centre = nanmean_rows(heel[side], toe[side])
-        foot[side] = np.where(np.isfinite(centre), centre, ankle)
-    pelvis = fwd * midpoint(position, "hip", fallback=True)[:, 0]
+        foot[side] = np.where(np.isfinite(centre), centre, along(f"{side}_ankle"))
+    if side_view:
+        pelvis = np.sum(midpoint(position, "hip", fallback=True) * direction, axis=1)
+    else:
+        pelvis = nanmean_rows(foot["left"], foot["right"])
     if ground_px_s is None or speed_px_s is None:
         v_left, v_right = velocity(foot["left"], t), velocity(foot["right"], t)
         both = np.isfinite(v_left) & np.isfinite(v_right)
@@ -131,7 +159,48 @@ def walk_tracks(signals: Signals, position: xr.DataArray, *, ground_px_s: float 
             return None
         ground_px_s = float(np.median(np.minimum(v_left, v_right)[both]))
         speed_px_s = float(np.nanmedian(v_pelvis)) - ground_px_s
-    return _Walk(heel, toe, foot, pelvis, ground_px_s, speed_px_s)
+    scale = 1.0 if side_view else _speed_scale(pelvis, t, ground_px_s, speed_px_s)
+    return _Walk(heel, toe, foot, pelvis, ground_px_s, speed_px_s, side_view, scale)
+
+
+def picture_direction(signals: Signals) -> np.ndarray | None:
+    """``(time, 2)`` unit vector of the walking direction in the picture, for a video without a side view.
+
+    The direction of the feet's mean motion (a straight line fitted to the mean of both heels and toes
+    against time) when it moves at least ``0.05`` leg lengths per second; otherwise, on a treadmill or
+    standing, straight down the picture in front view (walking towards the camera) and up in back view;
+    None in other views.
+    """
+    feet = nanmean_rows(*(signals.point(f"{s}_{p}") for s in SIDES for p in ("heel", "foot_index")))
+    seen = np.isfinite(feet).all(axis=1)
+    if seen.sum() < 5:
+        return None
+    t = signals.time_s[seen]
+    slope = np.array([np.polyfit(t, feet[seen, k], 1)[0] for k in range(2)])
+    speed = float(np.hypot(*slope))
+    if speed >= 0.05 * signals.leg_px:
+        unit = slope / speed
+    else:
+        labels = [str(v) for v in np.asarray(signals.views.values)[seen]]
+        front, back = labels.count("front"), labels.count("back")
+        if max(front, back) <= 0.5 * len(labels):
+            return None
+        unit = np.array([0.0, 1.0 if front > back else -1.0])
+    return np.tile(unit, (signals.time_s.size, 1))
+
+
+def _speed_scale(pelvis: np.ndarray, t: np.ndarray, ground_px_s: float, speed_px_s: float) -> np.ndarray:
+    """The walker's local speed along the walking direction over its median speed: the feet's midpoint
+    velocity relative to the ground, averaged over 1.2 s (a stride), kept within 0.25–4."""
+    if not speed_px_s > 0:
+        return np.ones_like(t)
+    v = velocity(pelvis, t) - ground_px_s
+    rate = 1.0 / float(np.median(np.diff(t)))
+    half = max(1, int(round(0.6 * rate)))
+    local = pd.Series(v).rolling(2 * half + 1, center=True, min_periods=half).mean().to_numpy()
+    local = pd.Series(local).ffill().bfill().to_numpy()
+    ratio = np.clip(local / speed_px_s, 0.25, 4.0)
+    return np.where(np.isfinite(ratio), ratio, 1.0)
 
 
 # ----------------------------------------------------------------------------- the velocity method
@@ -153,7 +222,7 @@ def _teleports(track: np.ndarray, t: np.ndarray, walk: _Walk, config: EventsConf
     one for a few frames): a frame-to-frame move faster than ``foot_max_speed`` times the walking speed
     (relative to the ground), followed within ``teleport_max_s`` by one the other way."""
     dt = np.diff(t)
-    step = np.diff(track) - walk.ground_px_s * dt
+    step = (np.diff(track) - walk.ground_px_s * dt) / (np.ones_like(t) * walk.scale)[1:]
     jumps = np.flatnonzero(np.abs(step) > config.foot_max_speed * walk.speed_px_s * dt)
     blank = np.zeros(track.size, dtype=bool)
     for i in jumps:
@@ -181,7 +250,7 @@ def _velocity_events(signals: Signals, walk: _Walk, config: EventsConfig) -> lis
         return _smooth(np.where(glitch[front], np.nan, sorted_track(track, front)), t, config)
 
     def rel_velocity(track: np.ndarray) -> np.ndarray:
-        return velocity(track, t) - walk.ground_px_s
+        return (velocity(track, t) - walk.ground_px_s) / walk.scale
 
     v_front, v_rear = rel_velocity(pick(walk.foot, True)), rel_velocity(pick(walk.foot, False))
     v_heel, v_toe = rel_velocity(pick(walk.heel, True)), rel_velocity(pick(walk.toe, False))
@@ -190,6 +259,82 @@ def _velocity_events(signals: Signals, walk: _Walk, config: EventsConfig) -> lis
     toe_offs = _swing_ends(t, v_rear, v_toe, -1, height, config.toe_off_speed_fraction, config)
     left_front = np.where(known, np.where(front_is_left, 1.0, -1.0), 0.0)
     return _assign_sides(t, contacts, toe_offs, left_front, config)
+
+
+def _picture_events(signals: Signals, walk: _Walk, config: EventsConfig) -> list[tuple]:
+    """Events of a walk seen from the front, the back or obliquely, per labelled foot: the foot's speed in
+    the picture (both directions: from the front a swing is mostly the foot lifting and landing lower in
+    the picture), relative to the ground; a contact where the heel stops after a swing peak, a toe-off
+    where the toe starts before one (as :func:`_velocity_events`, with the model's side labels, which are
+    reliable away from side view)."""
+    t = signals.time_s
+    direction = picture_direction(signals)
+    ground = walk.ground_px_s * direction
+
+    def speed(name: str) -> np.ndarray:
+        xy = point(signals.unfiltered, name)
+        xy = np.stack([_smooth(xy[:, k], t, config) for k in range(2)], axis=1)
+        v = np.stack([velocity(xy[:, k], t) for k in range(2)], axis=1) - ground
+        return np.hypot(v[:, 0], v[:, 1]) / walk.scale
+
+    from_behind = walk_view(signals, walk) == "back"  # the toes are hidden behind the heels
+    out = []
+    for side in SIDES:
+        heel, toe = speed(f"{side}_heel"), speed(f"{side}_foot_index")
+        foot = nanmean_rows(heel, toe)
+        height = max(config.swing_min_speed * walk.speed_px_s, config.swing_min_picture_speed * signals.leg_px)
+        contacts = _swing_ends(t, foot, heel, +1, height, config.contact_speed_fraction, config)
+        toe_offs = _swing_ends(t, foot, toe, -1, height, config.toe_off_speed_fraction, config)
+        gap = 0.5 * config.stride_range_s[0]
+        out += [("initial_contact", side, when) for when in _one_per_swing(contacts, gap, keep="last")]
+        if not from_behind:
+            out += [("toe_off", side, when) for when in _one_per_swing(toe_offs, gap, keep="first")]
+    return [e for event in ("initial_contact", "toe_off") for e in _alternating([e for e in out if e[0] == event])]
+
+
+def _alternating(events: list[tuple]) -> list[tuple]:
+    """Events of one kind, of both feet, with the duplicates a label mix-up makes removed: of two events
+    closer than half the median interval, the one whose side breaks the left/right alternation."""
+    events = sorted(events, key=lambda e: e[2])
+    if len(events) < 3:
+        return events
+    half = 0.5 * float(np.median(np.diff([e[2] for e in events])))
+    kept: list[tuple] = []
+    for k, e in enumerate(events):
+        if kept and e[2] - kept[-1][2] < half:
+            before = kept[-2][1] if len(kept) >= 2 else None
+            after = events[k + 1][1] if k + 1 < len(events) else None
+            if (before is not None and kept[-1][1] == before) or (after is not None and e[1] == after):
+                if kept[-1][1] == before:
+                    kept[-1] = e
+                continue
+        kept.append(e)
+    return kept
+
+
+def walk_view(signals: Signals, walk: _Walk | None) -> str | None:
+    """How the walk was filmed: ``"side"``, or else the commonest view label among the frames with the
+    client (``"front"``, ``"back"``, ``"oblique"``); None when there is no walk."""
+    if walk is None:
+        return None
+    if walk.side_view:
+        return "side"
+    labels = [str(v) for v in np.asarray(signals.views.values) if str(v) in ("front", "back", "oblique")]
+    return max(("front", "back", "oblique"), key=labels.count) if labels else None
+
+
+def _one_per_swing(times: list[float], gap_s: float, *, keep: str) -> list[float]:
+    """One event of a foot per swing: of events closer than ``gap_s`` (half the shortest stride) keep the
+    last (contacts: seen from the front a swing can show two speed peaks, the foot lifting and then
+    landing, and only the second one ends on the floor) or the first (toe-offs, likewise)."""
+    kept: list[float] = []
+    for when in sorted(times):
+        if kept and when - kept[-1] < gap_s:
+            if keep == "last":
+                kept[-1] = when
+            continue
+        kept.append(when)
+    return kept
 
 
 def _swing_ends(t: np.ndarray, v_track: np.ndarray, v_point: np.ndarray, step: int, height: float,

@@ -4,7 +4,9 @@ Rules, in order (thresholds in :class:`movelab.events.EventsConfig`, discussed i
 
 1. **gait**: the client walks (overground, or on a treadmill where the ground moves instead) at least
    ``walk_min_speed`` leg lengths per second, and the foot-velocity method finds at least
-   ``gait_min_swings`` initial contacts from both feet;
+   ``gait_min_swings`` initial contacts from both feet; in a video without a side view, at
+   ``walk_min_speed_picture`` along the picture, and the contacts must also keep a walking rhythm
+   (:func:`_regular_steps`);
 2. **lunge**: the pelvis dips in reps (:func:`movelab.events.reps.find_reps`) and at their bottoms one knee
    is far below the other (``lunge_min_knee_gap``: the rear knee sinks towards the floor), or, in side view,
    the ankles are ``lunge_min_feet_apart`` apart along the walking direction;
@@ -79,7 +81,29 @@ def recognise(signals: Signals, config: EventsConfig) -> str:
 def _walks(signals: Signals, config: EventsConfig) -> bool:
     events = gait_events(signals, method="velocity", config=config)
     contacts = events[events["event"] == "initial_contact"]
-    return len(contacts) >= config.gait_min_swings and set(contacts["side"]) == set(SIDES)
+    if len(contacts) < config.gait_min_swings or set(contacts["side"]) != set(SIDES):
+        return False
+    return bool(np.isfinite(signals.forward).any()) or _regular_steps(contacts, config)
+
+
+def _regular_steps(contacts: pd.DataFrame, config: EventsConfig) -> bool:
+    """Away from side view (where the walker's progress along the picture is foreshortened), walking also
+    needs a rhythm: the gaps between consecutive contacts are whole numbers of a typical step (their
+    median; a missed contact makes a gap of two) within 0.35 steps for at least two thirds of the gaps
+    (events away from side view are a few frames off, docs/events.md), the typical step within half
+    ``stride_range_s``, and at least ``gait_min_swings − 1`` single steps between alternate feet. A client
+    stepping about on the spot, or lifting a leg to balance, has contacts but no such rhythm."""
+    times = contacts["time_s"].to_numpy(dtype=np.float64)
+    sides = contacts["side"].to_numpy()
+    gaps = np.diff(times)
+    step = float(np.median(gaps))
+    low, high = (0.5 * v for v in config.stride_range_s)
+    if not low <= step <= high:
+        return False
+    count = np.maximum(1.0, np.round(gaps / step))
+    single = (count == 1) & (sides[1:] != sides[:-1])
+    regular = np.abs(gaps / step - count) <= 0.35
+    return bool(regular.mean() >= 2 / 3) and int((single & regular).sum()) >= config.gait_min_swings - 1
 
 
 def _feet_apart(signals: Signals, bottom_s: float) -> float:

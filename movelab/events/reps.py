@@ -5,8 +5,9 @@ distance does not matter. Reps are its dips (OpenCap's squat method, Uhlrich et 
 0.5 s apart) with the client seen standing before and after; the bottom is the middle of the stretch spent
 at the lowest point; the start and end are where the movement leaves and regains standing, timed by the
 knee flexion (squats) or the stepping foot (lunges), which change from the first instant, rather than by
-the pelvis drop, which grows with the square of the knee angle and comes late. Details and sources in
-``docs/events.md``.
+the pelvis drop, which grows with the square of the knee angle and comes late. A squat seen from the front
+or back, where no picture signal changes from the first instant, is timed by the head's drop with a fit
+that allows for it growing with the square of the knee angle. Details and sources in ``docs/events.md``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,11 @@ from scipy.signal import find_peaks
 from movelab.events._signals import SIDES, Signals, crossing_time, nanmean_rows, runs
 from movelab.events.config import EventsConfig
 
-__all__ = ["REP_COLUMNS", "LUNGE_COLUMNS", "detect_reps", "pelvis_height"]
+__all__ = ["REP_COLUMNS", "LUNGE_COLUMNS", "detect_reps", "pelvis_height", "head_height"]
+
+#: Views in which a squat is seen face on (front or back): every picture signal is second order in the
+#: knee angle there, so reps are timed by the head's drop with a fourth-root fit (docs/events.md).
+FRONTAL_VIEWS: tuple[str, str] = ("front", "back")
 
 #: Columns of the reps table of a squat.
 REP_COLUMNS: list[str] = [
@@ -60,6 +65,12 @@ def pelvis_height(signals: Signals) -> np.ndarray:
     return -signals.hip_mid()[:, 1] / signals.leg_px
 
 
+def head_height(signals: Signals) -> np.ndarray:
+    """Height of the ears in leg lengths, ``−y / leg_px`` (mean of the two, the one seen when the other is
+    not; NaN when neither is)."""
+    return -nanmean_rows(*(signals.point(f"{side}_ear")[:, 1] for side in SIDES)) / signals.leg_px
+
+
 def detect_reps(signals: Signals, angles: pd.DataFrame, *, movement: str = "squat",
                 config: EventsConfig = EventsConfig()) -> pd.DataFrame:
     """One row per complete rep of a squat, or of a lunge / split squat (``movement="lunge"``).
@@ -76,8 +87,9 @@ def detect_reps(signals: Signals, angles: pd.DataFrame, *, movement: str = "squa
         feet = np.stack([signals.point(f"{side}_ankle") for side in SIDES], axis=1) / signals.leg_px
         found = find_reps(signals.time_s, pelvis_height(signals), config, feet=feet,
                           pelvis=signals.hip_mid() / signals.leg_px)
-    else:  # timed by the knees bending
-        found = find_reps(signals.time_s, pelvis_height(signals), config, flexion=knee_flexion(angles))
+    else:  # timed by the knees bending; from the front or back by the head's drop
+        found = find_reps(signals.time_s, pelvis_height(signals), config, flexion=knee_flexion(angles),
+                          head=head_height(signals), frontal=np.isin(signals.views.values, FRONTAL_VIEWS))
     deepest = max((r.depth for r in found), default=math.nan)
     rows = []
     for index, rep in enumerate(found):
@@ -96,24 +108,30 @@ def knee_flexion(angles: pd.DataFrame) -> np.ndarray:
 
 
 def find_reps(t: np.ndarray, h: np.ndarray, config: EventsConfig, *, flexion: np.ndarray | None = None,
-              feet: np.ndarray | None = None, pelvis: np.ndarray | None = None) -> list[_Rep]:
+              feet: np.ndarray | None = None, pelvis: np.ndarray | None = None,
+              head: np.ndarray | None = None, frontal: np.ndarray | None = None) -> list[_Rep]:
     """Dips of the height ``h`` (leg lengths) that start and end standing (see the module notes).
 
     Each rep's start and end are timed by the first of these that is seen through it: ``flexion``
     (degrees, :func:`knee_flexion`); ``feet`` (``(time, 2, 2)`` ankle positions, leg lengths) when one foot
     steps away and back (a forward lunge); ``pelvis`` (``(time, 2)`` pelvis positions, leg lengths), its
-    whole displacement from where it stood; else the drop of ``h``. The knees bend, a stepping foot and
-    (in side view) the pelvis move from the first instant, while the pelvis drop grows only with the square
-    of the knee angle and so comes late."""
+    whole displacement from where it stood; ``head`` (``(time,)`` height of the head, leg lengths) when
+    the client is seen face on while standing before and after the rep (``frontal``, per frame; bent
+    down, a squat seen from the front may look oblique), its drop timed with a fourth-root fit
+    (:func:`_head_onsets`); else the drop of ``h``. The knees bend, a stepping foot and (in side view)
+    the pelvis move from the first instant, while the pelvis drop grows only with the square of the knee
+    angle and so comes late."""
     n = t.size
     flexion = np.full(n, np.nan) if flexion is None else np.asarray(flexion, dtype=np.float64)
     feet = np.full((n, 2, 2), np.nan) if feet is None else np.asarray(feet, dtype=np.float64)
     pelvis = np.full((n, 2), np.nan) if pelvis is None else np.asarray(pelvis, dtype=np.float64)
+    head = np.full(n, np.nan) if head is None else np.asarray(head, dtype=np.float64)
+    frontal = np.zeros(n, dtype=bool) if frontal is None else np.asarray(frontal, dtype=bool)
     out = []
     for start, stop in runs(np.isfinite(h)):
         if stop - start < 5:
             continue
-        timing = (flexion[start:stop], feet[start:stop], pelvis[start:stop])
+        timing = tuple(signal[start:stop] for signal in (flexion, feet, pelvis, head, frontal))
         tt, hh = t[start:stop], h[start:stop]
         rate = 1.0 / float(np.median(np.diff(tt)))
         peaks, _ = find_peaks(-hh, prominence=config.rep_min_depth,
@@ -127,7 +145,7 @@ def find_reps(t: np.ndarray, h: np.ndarray, config: EventsConfig, *, flexion: np
     return out
 
 
-def _one_rep(t: np.ndarray, h: np.ndarray, timing: tuple[np.ndarray, np.ndarray, np.ndarray], before: int,
+def _one_rep(t: np.ndarray, h: np.ndarray, timing: tuple[np.ndarray, ...], before: int,
              p: int, after: int, config: EventsConfig) -> _Rep | None:
     """Start, bottom and end of the dip at ``p`` between the neighbouring dips (or the run's ends)."""
     low = h[p]
@@ -147,7 +165,8 @@ def _one_rep(t: np.ndarray, h: np.ndarray, timing: tuple[np.ndarray, np.ndarray,
     depth_b, depth_a = level_b - low, level_a - low
     if min(depth_b, depth_a) < config.rep_min_depth:
         return None
-    start, end = _timed(t, timing, p, stand_b, stand_a, config)
+    start, end = _timed(t, timing, p, stand_b, stand_a, config, bounds=(before, after),
+                        depth=min(depth_b, depth_a))
     if start is None:
         start = _onset(t, level_b - h, p, -1, depth_b, config, limit=stand_b.start)
         start = crossing_time(t, h, s, s + 1, low + level * depth_b) if start is None else start
@@ -160,15 +179,18 @@ def _one_rep(t: np.ndarray, h: np.ndarray, timing: tuple[np.ndarray, np.ndarray,
     return _Rep(start, bottom, end, at_bottom, depth_b, p, stand_b)
 
 
-def _timed(t: np.ndarray, timing: tuple[np.ndarray, np.ndarray, np.ndarray], p: int, stand_b: slice,
-           stand_a: slice, config: EventsConfig) -> tuple[float | None, float | None]:
-    """Start and end from the first timing signal seen through the rep (see :func:`find_reps`)."""
-    flexion, feet, pelvis = timing
+def _timed(t: np.ndarray, timing: tuple[np.ndarray, ...], p: int, stand_b: slice, stand_a: slice,
+           config: EventsConfig, *, bounds: tuple[int, int], depth: float) -> tuple[float | None, float | None]:
+    """Start and end from the first timing signal seen through the rep (see :func:`find_reps`); ``bounds``
+    are the neighbouring reps' bottoms (or the run's ends), ``depth`` the pelvis drop (leg lengths)."""
+    flexion, feet, pelvis, head, frontal = timing
     start, end = _flexion_onsets(t, flexion, p, stand_b, stand_a, config)
     if start is None or end is None:
         start, end = _step_onsets(t, feet, p, stand_b, stand_a, config)
     if start is None or end is None:
         start, end = _moved_onset(t, pelvis, p, -1, stand_b, config), _moved_onset(t, pelvis, p, +1, stand_a, config)
+    if (start is None or end is None) and frontal[stand_b].mean() > 0.5 and frontal[stand_a].mean() > 0.5:
+        start, end = _head_onsets(t, head, p, stand_b, stand_a, config, bounds=bounds, depth=depth)
     return start, end
 
 
@@ -241,6 +263,54 @@ def _moved_onset(t: np.ndarray, points: np.ndarray, p: int, step: int, standing:
     return onset
 
 
+def _head_onsets(t: np.ndarray, head: np.ndarray, p: int, stand_b: slice, stand_a: slice, config: EventsConfig,
+                 *, bounds: tuple[int, int], depth: float) -> tuple[float | None, float | None]:
+    """Start and end of the rep at ``p`` from the drop of the head, for a squat seen face on.
+
+    From the front or back every picture signal is second order in the knee angle (the knees travel
+    towards the camera; a height falls with ``1 − cos``): near the start the drop grows as the square of
+    the knee angle, itself growing as the square of time, so the fourth root of the drop, not its square
+    root, is a straight line in time (fitted over ``rep_front_onset_fit`` of the head's largest drop). The
+    head rather than the pelvis: it drops further (the trunk leans as well) and MediaPipe's hip landmarks,
+    guessed inside the trunk from the front, wobble up and jump as the thighs begin to bend (measured on
+    rendered clips, docs/events.md). The standing level is re-taken from the 0.3 s beyond the first
+    estimate, as in :func:`_moved_onset`.
+
+    Used when the head is seen (finite) through the rep and drops at least ``rep_front_head_min_drop`` of
+    the pelvis's drop ``depth``; each onset must lie between the rep's neighbours ``bounds`` and on the
+    standing side of the pelvis's 95 % crossings. Else None, None (the pelvis drop times the rep).
+    """
+    before, after = bounds
+    span = slice(stand_b.start, stand_a.stop)
+    if not np.isfinite(head[span]).mean() >= 0.9:
+        return None, None
+    out: list[float | None] = []
+    for standing, step in ((stand_b, -1), (stand_a, +1)):
+        rest = np.zeros(t.size, dtype=bool)
+        rest[standing] = True
+        limit = before if step < 0 else after
+        onset = None
+        for _ in range(2):
+            if not np.isfinite(head[rest]).any():
+                return None, None
+            drop = np.nanmedian(head[rest]) - head
+            largest = float(np.nanmax(drop[span]))
+            if not largest >= config.rep_front_head_min_drop * depth:
+                return None, None
+            onset = _onset(t, drop, p, step, largest, config, limit=limit, fit=config.rep_front_onset_fit,
+                           root=4.0)
+            if onset is None:
+                return None, None
+            rest = ((t - onset) * step >= 0) & (np.abs(t - onset) <= 0.3) & np.isfinite(head)
+            if rest.sum() < 2:
+                break
+        edge = float(t[standing.stop - 1] if step < 0 else t[standing.start])  # the pelvis's 95 % crossing
+        if onset is None or (onset - edge) * step < 0 or not t[before] <= onset <= t[after]:
+            return None, None
+        out.append(onset)
+    return out[0], out[1]
+
+
 def _standing(t: np.ndarray, h: np.ndarray, above: np.ndarray, edge: int, step: int,
               config: EventsConfig) -> slice | None:
     """Samples of the standing stretch next to a rep: the run of ``above`` samples that ends (``step``
@@ -258,7 +328,7 @@ def _standing(t: np.ndarray, h: np.ndarray, above: np.ndarray, edge: int, step: 
 
 
 def _onset(t: np.ndarray, drop: np.ndarray, bottom: int, step: int, depth: float, config: EventsConfig,
-           *, limit: int) -> float | None:
+           *, limit: int, fit: tuple[float, float] | None = None, root: float = 2.0) -> float | None:
     """Where ``drop`` (a change from standing: knee flexion, a foot's or the pelvis's displacement, the pelvis
     drop) begins (``step`` −1: walking from
     the bottom back in time) or ends (``step`` +1: walking forward), not beyond sample ``limit``.
@@ -266,9 +336,10 @@ def _onset(t: np.ndarray, drop: np.ndarray, bottom: int, step: int, depth: float
     Near its start a smooth movement's displacement grows as the square of time, so ``sqrt(drop)`` is a
     straight line in time; fitted (least squares) over the stretch nearest the standing level where the
     drop is between the two fractions ``rep_onset_fit`` of ``depth``, its zero is the onset. None when
-    fewer than two samples are in that range.
+    fewer than two samples are in that range. A signal growing as a higher power of time near its start
+    is fitted with that ``root`` (4: the drop of a squat seen face on) over the fractions ``fit``.
     """
-    low, high = config.rep_onset_fit
+    low, high = config.rep_onset_fit if fit is None else fit
     chosen = []
     i = bottom
     while (limit - i) * step > 0:
@@ -283,7 +354,8 @@ def _onset(t: np.ndarray, drop: np.ndarray, bottom: int, step: int, depth: float
     if len(chosen) < 2:
         return None
     x = t[chosen]
-    y = np.sqrt(np.clip(drop[chosen] / depth, 0.0, None))
+    y = np.clip(drop[chosen] / depth, 0.0, None)
+    y = np.sqrt(y) if root == 2.0 else y ** (1.0 / root)
     slope, intercept = np.polyfit(x, y, 1)
     if slope * step >= 0:
         return None
