@@ -177,7 +177,8 @@ class EventsConfig:
         for name in ("rep_min_depth", "rep_min_separation_s", "rep_standing_window_s", "rep_min_flexion_deg",
                      "rep_min_step", "foot_cutoff_hz", "foot_settle_s", "side_vote_s", "foot_max_speed",
                      "teleport_max_s", "foot_hampel_half_window_s", "foot_hampel_min_deviation",
-                     "walk_min_speed", "walk_min_speed_picture", "swing_min_picture_speed", "swing_min_speed", "swing_max_s", "zeni_min_prominence",
+                     "walk_min_speed", "walk_min_speed_picture", "swing_min_picture_speed", "swing_min_speed",
+                     "swing_max_s", "zeni_min_prominence",
                      "lunge_min_knee_gap", "lunge_min_feet_apart", "min_leg_px"):
             _check_positive(name, getattr(self, name))
         for name in ("rep_full_prominence", "rep_standing_level", "rep_bottom_band", "contact_speed_fraction",
