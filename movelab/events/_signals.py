@@ -40,7 +40,8 @@ class Signals:
         The client's leg length in pixels (hip→knee + knee→ankle, 90th percentile over frames and sides);
         NaN when never measured or under ``min_leg_px``.
     unfiltered
-        The same positions cleaned without the low-pass (the gait velocity method filters its own tracks).
+        The same positions cleaned without the low-pass (the gait velocity method filters its own tracks)
+        and without the partial leg-swap fix (the method sorts the feet itself).
     """
 
     time_s: np.ndarray
@@ -88,7 +89,10 @@ def build_signals(ds: xr.Dataset, *, views=None, position: xr.DataArray | None =
                          f"got {position.sizes.get('time')}")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        unfiltered = clean_positions(ds, config=dataclasses.replace(config.kinematics, lowpass=False),
+        # the velocity method sorts the feet itself (label-free); the partial leg-swap fix, which can
+        # splice one foot's points into the other's track, made it miss or shift contacts (docs/events.md)
+        unfiltered = clean_positions(ds, config=dataclasses.replace(config.kinematics, lowpass=False,
+                                                                    swap_partial=False),
                                      views=frame_views)
     leg = leg_length_px(position)
     return Signals(
