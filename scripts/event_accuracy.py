@@ -4,6 +4,7 @@ Usage::
 
     python scripts/event_accuracy.py            # render, extract, evaluate (about 3 min on 2 cores)
     python scripts/event_accuracy.py --reuse    # evaluate again the landmarks kept from the last run
+    python scripts/event_accuracy.py --cases check   # the 8 held-out walks (other cadences, steps, asymmetry)
 
 Renders mannequin walks (:mod:`movelab.synth`, 640x480, 30 fps) at 90, 105 and 120 steps/min, overground
 across the picture (a camera that sees about 3 m, so the figure enters and leaves; walking to the right and
@@ -37,16 +38,29 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-#: (name, cadence steps/min, step length m, treadmill, view, duration s)
-CASES: tuple[tuple[str, float, float, bool, str, float], ...] = (
-    ("over_090_right", 90.0, 0.55, False, "side_right", 5.0),
-    ("over_105_right", 105.0, 0.62, False, "side_right", 5.0),
-    ("over_120_right", 120.0, 0.70, False, "side_right", 5.0),
-    ("over_105_left", 105.0, 0.62, False, "side_left", 5.0),
-    ("tread_090_right", 90.0, 0.55, True, "side_right", 4.0),
-    ("tread_105_left", 105.0, 0.62, True, "side_left", 4.0),
-    ("tread_120_right", 120.0, 0.70, True, "side_right", 4.0),
+#: (name, cadence steps/min, step length m, treadmill, view, duration s, step-time asymmetry %)
+CASES: tuple[tuple[str, float, float, bool, str, float, float], ...] = (
+    ("over_090_right", 90.0, 0.55, False, "side_right", 5.0, 0.0),
+    ("over_105_right", 105.0, 0.62, False, "side_right", 5.0, 0.0),
+    ("over_120_right", 120.0, 0.70, False, "side_right", 5.0, 0.0),
+    ("over_105_left", 105.0, 0.62, False, "side_left", 5.0, 0.0),
+    ("tread_090_right", 90.0, 0.55, True, "side_right", 4.0, 0.0),
+    ("tread_105_left", 105.0, 0.62, True, "side_left", 4.0, 0.0),
+    ("tread_120_right", 120.0, 0.70, True, "side_right", 4.0, 0.0),
 )
+#: Held-out walks (``--cases check``): never looked at while choosing the method's settings; other cadences,
+#: short and long steps, both directions, overground and treadmill, and a 10 % step-time asymmetry.
+CHECK_CASES: tuple[tuple[str, float, float, bool, str, float, float], ...] = (
+    ("over_095_left_s050", 95.0, 0.50, False, "side_left", 5.0, 0.0),
+    ("over_115_right_s075", 115.0, 0.75, False, "side_right", 5.0, 0.0),
+    ("over_095_right_s075", 95.0, 0.75, False, "side_right", 5.0, 0.0),
+    ("over_115_left_s050", 115.0, 0.50, False, "side_left", 5.0, 0.0),
+    ("tread_095_right_s050", 95.0, 0.50, True, "side_right", 4.0, 0.0),
+    ("tread_115_left_s075", 115.0, 0.75, True, "side_left", 4.0, 0.0),
+    ("over_100_right_asym10", 100.0, 0.62, False, "side_right", 5.0, 10.0),
+    ("tread_110_left_asym10", 110.0, 0.62, True, "side_left", 4.0, 10.0),
+)
+CASE_SETS = {"main": CASES, "check": CHECK_CASES, "all": CASES + CHECK_CASES}
 METHODS = ("velocity", "zeni")
 EVENTS = ("initial_contact", "toe_off")
 DEMO_CANDIDATES = (ROOT / ".cache" / "videos" / "demo_walk_sports2d.mp4",
@@ -54,12 +68,13 @@ DEMO_CANDIDATES = (ROOT / ".cache" / "videos" / "demo_walk_sports2d.mp4",
 
 
 def render_case(name: str, cadence: float, step_m: float, treadmill: bool, view: str, duration_s: float,
-                out: Path) -> tuple[Path, dict]:
+                out: Path, asymmetry_pct: float = 0.0) -> tuple[Path, dict]:
     """Render one walk; overground, the camera sees about 3 m so the figure enters and leaves. Returns the
     video path and the truth file's content."""
     from movelab.synth import Gait, camera_for_view, render_clip
 
-    motion = Gait(cadence_spm=cadence, step_length_m=step_m, treadmill=treadmill, duration_s=duration_s)
+    motion = Gait(cadence_spm=cadence, step_length_m=step_m, treadmill=treadmill, duration_s=duration_s,
+                  asymmetry_pct=asymmetry_pct)
     clip = render_clip(motion, view=view, width_px=640, height_px=480, fps=30.0)
     if not treadmill:
         scene = motion.scene(clip.body)
@@ -201,17 +216,28 @@ def main(argv: list[str] | None = None) -> int:
                         help="evaluate the landmarks kept from a previous run instead of rendering again")
     parser.add_argument("--demo", type=Path, default=next((p for p in DEMO_CANDIDATES if p.is_file()), None),
                         help="the Sports2D demo video (python scripts/fetch_demo.py); skipped when absent")
+    parser.add_argument("--cases", default="main",
+                        help="which walks: 'main' (the 7 of docs/events.md), 'check' (8 held-out walks), 'all', "
+                             "or clip names separated by commas")
     args = parser.parse_args(argv)
+    if args.cases in CASE_SETS:
+        selected = CASE_SETS[args.cases]
+    else:
+        by_name = {c[0]: c for c in CASES + CHECK_CASES}
+        unknown = [n for n in args.cases.split(",") if n not in by_name]
+        if unknown:
+            parser.error(f"unknown clips {unknown}; known: {sorted(by_name)}")
+        selected = tuple(by_name[n] for n in args.cases.split(","))
     args.out.mkdir(parents=True, exist_ok=True)
     from movelab import landmarks
     from movelab.extraction import extract
 
     cases = []
-    for name, cadence, step_m, treadmill, view, duration in CASES:
+    for name, cadence, step_m, treadmill, view, duration, asymmetry in selected:
         lm_path, truth_path = args.out / f"{name}.nc", args.out / f"{name}.truth.json"
         if not (args.reuse and lm_path.is_file() and truth_path.is_file()):
             t0 = time.perf_counter()
-            video, _ = render_case(name, cadence, step_m, treadmill, view, duration, args.out)
+            video, _ = render_case(name, cadence, step_m, treadmill, view, duration, args.out, asymmetry)
             t1 = time.perf_counter()
             landmarks.save(extract(video, use_cache=False), lm_path)
             print(f"{name}: rendered in {t1 - t0:.0f} s, extracted in {time.perf_counter() - t1:.0f} s",

@@ -45,8 +45,9 @@ def _squat(depth: float, lean: float, descent: float, ascent: float, pause_botto
                 pause_bottom_s=pause_bottom, pause_top_s=pause_top, lead_in_s=lead_in, **{"reps": 2, **extra})
 
 
-#: name: (view, Squat keyword arguments, render_clip keyword arguments), or a sample video (truth beside it)
-CASES: dict[str, tuple[str, dict, dict] | str] = {
+#: name: (view, Squat keyword arguments, render_clip keyword arguments), a sample video (truth beside it), or
+#: (view, "posture", Posture keyword arguments): standing and swaying, where no rep must be found
+CASES: dict[str, tuple[str, dict | str, dict] | str] = {
     "test_front80": ("front", dict(depth_deg=80, trunk_lean_deg=30, reps=2, **QUICK), {}),
     "front60_d06": ("front", _squat(60, 25, 0.6, 0.6, 0.0, 0.4), {}),
     "front80_d10p": ("front", _squat(80, 30, 1.0, 0.9, 0.3), {}),
@@ -70,6 +71,33 @@ CASES: dict[str, tuple[str, dict, dict] | str] = {
     "front100_d10_cam06_arms75": ("front", _squat(100, 35, 1.0, 1.0, 0.0), dict(camera_height_m=0.6)),
     "v_front90_d06_cam06": ("front", _squat(90, 35, 0.6, 0.6, 0.0, 0.3, 0.4, reps=3), dict(camera_height_m=0.6)),
     "side100_d10": ("side_right", _squat(100, 35, 1.0, 0.9, 0.2), {}),
+    # "h_": rendered only after the shallow-squat count (rep_front_min_depth) was chosen (held out); the
+    # side-view twins say what the side view counts at the same depth (45°: a true pelvis drop of 0.085 leg
+    # lengths, under rep_min_depth, so 0 reps found is right there); posture clips must give no rep
+    "h_front65_d14_valgus": ("front", _squat(65, 20, 1.4, 1.1, 0.2, knee_valgus_deg=8), {}),
+    "h_front55_d10": ("front", _squat(55, 20, 1.0, 0.9, 0.1, arm_reach_deg=40), {}),
+    "h_side55_d10": ("side_right", _squat(55, 20, 1.0, 0.9, 0.1, arm_reach_deg=40), {}),
+    "h_front45_d10": ("front", _squat(45, 15, 1.0, 0.9, 0.1), {}),
+    "h_side45_d10": ("side_right", _squat(45, 15, 1.0, 0.9, 0.1), {}),
+    "h_back60_d10": ("back", _squat(60, 25, 1.0, 0.9, 0.2, toe_out_deg=15), {}),
+    "h_back70_d16": ("back", _squat(70, 30, 1.6, 1.3, 0.0, 0.6), {}),
+    "h_front60_d08_cam12": ("front", _squat(60, 25, 0.8, 0.8, 0.2, reps=3), dict(camera_height_m=1.2)),
+    "h_front90_d12_cam08": ("front", _squat(90, 35, 1.2, 1.0, 0.2), dict(camera_height_m=0.8)),
+    # "s_": side views at several depths and speeds (rendered to check the side view's knee-flexion timing)
+    "s_side50_d07": ("side_right", _squat(50, 15, 0.7, 0.7, 0.0), {}),
+    "s_side60_d08": ("side_left", _squat(60, 20, 0.8, 0.8, 0.1, arm_reach_deg=60), {}),
+    "s_side70_d12": ("side_right", _squat(70, 25, 1.2, 1.0, 0.2), {}),
+    "s_side80_d15": ("side_left", _squat(80, 30, 1.5, 1.3, 0.0), {}),
+    "s_side120_d10p": ("side_right", _squat(120, 40, 1.0, 0.9, 0.5), {}),
+    "s_side90_d20": ("side_right", _squat(90, 30, 2.0, 1.6, 0.2, 0.6, 0.6), {}),
+    # held out: rendered only after the side view's knee-flexion onset (standing level re-taken) was chosen
+    "s_side65_d06": ("side_left", _squat(65, 20, 0.6, 0.7, 0.1, 0.4, 0.4), {}),
+    "s_side85_d18": ("side_right", _squat(85, 30, 1.8, 1.4, 0.0, 0.6, 0.7), {}),
+    "s_side105_d12p": ("side_left", _squat(105, 35, 1.2, 1.0, 0.4, arm_reach_deg=40), {}),
+    "s_side75_d09": ("side_right", _squat(75, 25, 0.9, 1.2, 0.2, 0.5, 0.4, reps=3), {}),
+    "h_front_sway": ("front", "posture", dict(trunk_lean_deg=10, sway_amplitude_deg=20, period_s=2.0,
+                                              duration_s=6.0)),
+    "h_back_sway": ("back", "posture", dict(sway_amplitude_deg=8, period_s=2.5, duration_s=5.0)),
 }
 
 
@@ -77,7 +105,7 @@ def render(name: str, out: Path) -> None:
     """Render (or take the sample video), extract its landmarks and keep them with the true events."""
     from movelab import landmarks
     from movelab.extraction import extract
-    from movelab.synth import Squat, render_clip
+    from movelab.synth import Posture, Squat, render_clip
 
     spec = CASES[name]
     if isinstance(spec, str):
@@ -85,7 +113,8 @@ def render(name: str, out: Path) -> None:
         events = json.loads(video.with_suffix(".truth.json").read_text())["events"]
     else:
         view, squat, camera = spec
-        clip = render_clip(Squat(**squat), view=view, fps=FPS, **camera)
+        motion = Posture(**camera) if squat == "posture" else Squat(**squat)
+        clip = render_clip(motion, view=view, fps=FPS, **({} if squat == "posture" else camera))
         video, events = clip.write(out / f"{name}.mp4")["video"], clip.events()
     landmarks.save(extract(video, use_cache=False), out / f"{name}.nc")
     (out / f"{name}.events.json").write_text(json.dumps(events))

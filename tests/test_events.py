@@ -310,6 +310,23 @@ def test_squat_reps_side_view(squat_side):
     assert seg.reps["index"].tolist() == [0, 1]
 
 
+@pytest.mark.parametrize("depth_deg, descent_s, ascent_s", [(60.0, 3.0, 2.0), (90.0, 2.0, 1.6), (50.0, 0.7, 0.7)])
+def test_slow_side_squat_starts_from_the_knees_own_standing_level(depth_deg, descent_s, ascent_s):
+    """The pelvis drop grows with the square of the knee angle, so on a slow descent the pelvis's standing
+    stretch (above 95 % of its height) still holds the knees' first degrees of bending; the knee's standing
+    level is re-taken from before its own onset and searched for beyond that stretch (taken from it, the
+    start of the 3-s descent was 7.5 frames late). On these exact angles the fit over
+    ``rep_flexion_onset_fit`` comes up to 0.025 of the descent early (2 frames at 3 s; on MediaPipe's
+    lagging knee angle it is about on time, docs/events.md)."""
+    t, hip, ankles, lean, truth = squat_motion(depth_deg=depth_deg, lean_deg=depth_deg / 3, descent_s=descent_s,
+                                               ascent_s=ascent_s, pause_s=0.2)
+    _, seg = analyse(figure(t, hip=hip, ankles=ankles, lean_deg=lean), "side_right")
+    assert len(seg.reps) == 2
+    for (_, rep), (start, _, end) in zip(seg.reps.iterrows(), truth):
+        assert abs(frames_off(rep["start_s"], start)) <= 2.5
+        assert abs(frames_off(rep["end_s"], end)) <= 2.5
+
+
 def test_squat_reps_front_view(squat_front):
     """From the front every picture signal is second order in the knee angle; the head's drop, fitted with
     a fourth root, times starts and ends within 2 frames (the pelvis drop's square-root fit was 4-5 frames
@@ -344,6 +361,55 @@ def test_squat_head_timing_only_face_on_and_when_the_head_drops(case):
         else:  # the pelvis drop's square-root fit: 4-5 frames late at 30 fps on this eased squat
             assert 3 <= frames_off(rep["start_s"], start) <= 6
             assert -6 <= frames_off(rep["end_s"], end) <= -3
+
+
+def _hips_under_read(ds: xr.Dataset, fraction: float) -> xr.Dataset:
+    """The hip landmarks showing only ``fraction`` of their drop from the first frame, as MediaPipe's do
+    from the front (66-91 % of the true drop on rendered squats, docs/events.md)."""
+    ds = ds.copy(deep=True)
+    for name in ("left_hip", "right_hip"):
+        y = ds["position_px"].sel(keypoint=name, space_2d="y").values
+        ds["position_px"].loc[dict(keypoint=name, space_2d="y")] = y[0] + fraction * (y - y[0])
+    return ds
+
+
+@pytest.mark.parametrize("case", ["front", "back_face_hidden", "side", "head_still", "rule_off"])
+def test_shallow_squat_seen_face_on_counted_by_the_head(case):
+    """60° squats (true pelvis drop 0.15 leg lengths) whose hip landmarks show 62 % of the drop, 0.093:
+    under rep_min_depth. Seen face on with the head dropping (0.26) they count; not when the ears are not
+    seen (back view), in side view (no such bias there), when the head does not drop, or with the rule
+    off (rep_front_min_depth = rep_min_depth)."""
+    t, hip, ankles, lean, truth = squat_motion(depth_deg=60.0, lean_deg=25.0)
+    view = {"front": "front", "back_face_hidden": "back", "side": "side_right", "head_still": "front",
+            "rule_off": "front"}[case]
+    ds = _hips_under_read(figure(t, hip=hip, ankles=ankles, lean_deg=lean, view=view), 0.62)
+    if case == "head_still":
+        for name in ("left_ear", "right_ear"):
+            ds["position_px"].loc[dict(keypoint=name)] = ds["position_px"].sel(keypoint=name).isel(time=0)
+    config = EventsConfig(rep_front_min_depth=0.1) if case == "rule_off" else EventsConfig()
+    _, seg = analyse(ds, view, movement="squat", config=config)
+    drop = seg.reps["pelvis_drop_pct_leg"]
+    if case != "front":
+        assert seg.reps.empty
+        return
+    assert len(seg.reps) == 2
+    assert drop.between(8.0, 10.0).all()
+    for (_, rep), (start, bottom, end) in zip(seg.reps.iterrows(), truth):
+        assert abs(frames_off(rep["bottom_s"], bottom)) <= 1.0
+        assert abs(frames_off(rep["start_s"], start)) <= 2.0 and abs(frames_off(rep["end_s"], end)) <= 2.0
+
+
+@pytest.mark.parametrize("view", ["front", "back"])
+def test_trunk_bow_and_sway_seen_face_on_are_no_reps(view):
+    """Bowing (the trunk leaning 0-45° and back three times, the pelvis and knees still: the head drops 0.2
+    leg lengths) or swaying, seen from the front or back and analysed as a squat, gives no rep: the pelvis
+    does not dip."""
+    t = np.arange(int(6.0 * FPS)) / FPS
+    hip = np.tile(standing_hip(), (t.size, 1))
+    feet = {s: np.column_stack([np.zeros_like(t), np.full_like(t, ANKLE_UP)]) for s in ("left", "right")}
+    for lean in (22.5 - 22.5 * np.cos(2 * np.pi * t / 2.0), 6 * np.sin(2 * np.pi * t / 3)):
+        _, seg = analyse(figure(t, hip=hip, ankles=feet, lean_deg=lean, view=view), view, movement="squat")
+        assert seg.reps.empty and seg.events.empty
 
 
 def test_partial_rep_is_counted_and_flagged():
@@ -430,14 +496,35 @@ def test_lunge_reps_and_lead_leg(lunge_side):
 
 
 def test_split_squat_is_a_lunge():
-    """Two split squats, left foot in front: the feet stay apart, the pelvis drops 0.3 m and rises."""
+    """Two split squats, left foot in front: the feet stay apart, the pelvis drops 0.3 m and rises. Timed
+    by the lead knee's flexion in side view (this figure's pelvis drops straight down, so the knee angle is
+    not exactly first order at the start: within 1.5 frames; the mannequin's split squats within 0.9)."""
     t, hip, ankles, truth = lunge_motion(split=True, reps=2)
     _, seg = analyse(figure(t, hip=hip, ankles=ankles), "side_right")
     assert seg.movement == "lunge" and len(seg.reps) == 2
     assert seg.reps["lead_leg"].tolist() == ["left", "left"]
     for (_, rep), (start, bottom, end) in zip(seg.reps.iterrows(), truth):
         assert abs(frames_off(rep["bottom_s"], bottom)) <= 1.0
-        assert abs(frames_off(rep["start_s"], start)) <= 1.0 and abs(frames_off(rep["end_s"], end)) <= 1.0
+        assert abs(frames_off(rep["start_s"], start)) <= 1.5 and abs(frames_off(rep["end_s"], end)) <= 1.5
+
+
+def test_lunge_stance_gap_splits_split_squats_from_forward_lunges():
+    """The ankles' distance while standing decides the lunge timing: a split stance (feet apart) or a
+    forward lunge's feet together; settings are checked."""
+    from movelab.errors import ConfigError
+    from movelab.events import EventsConfig
+
+    with pytest.raises(ConfigError):
+        EventsConfig(lunge_split_fit=(1.5, 1.2))
+    with pytest.raises(ConfigError):
+        EventsConfig(lunge_split_min_stance=0.0)
+    for split in (False, True):
+        t, hip, ankles, truth = lunge_motion(split=split, reps=1)
+        _, seg = analyse(figure(t, hip=hip, ankles=ankles), "side_right")
+        assert seg.movement == "lunge" and len(seg.reps) == 1
+        rep = seg.reps.iloc[0]
+        assert abs(frames_off(rep["start_s"], truth[0][0])) <= 1.5
+        assert abs(frames_off(rep["end_s"], truth[0][2])) <= 1.5
 
 
 @pytest.mark.parametrize("view", ["side_right", "front"])
@@ -505,6 +592,88 @@ def test_leg_label_swaps_do_not_change_events(walk_side):
     np.testing.assert_allclose(found["time_s"], seg.events["time_s"], atol=0.5 / FPS)
 
 
+@pytest.mark.parametrize("treadmill", [False, True], ids=["overground", "treadmill"])
+@pytest.mark.parametrize("glitch", ["landing_heel", "rear_foot_jump", "feet_lost"])
+def test_foot_glitches_do_not_move_events(glitch, treadmill):
+    """What the pose model did to the feet on the rendered walks (docs/events.md): the landing heel put
+    0.2 leg lengths back for one frame just before contact; the rear foot put 0.3 leg lengths forward for
+    one frame just before toe-off (on a treadmill its stance foot rides the belt backwards); both feet lost
+    for 4 frames around a toe-off. Every event is still found, within 0.5 frames of where it is found
+    without the glitch (within 2 frames of the truth for the toe-off inside the lost frames)."""
+    ds, truth = gait_dataset(treadmill=treadmill)
+    end = ds["time"].values[-1]
+    truth = [e for e in truth if 0.6 < e[2] < end - 0.6]
+    clean = detect_gait_events(ds, views="side_right")
+    leg_px = (THIGH + SHANK) * 150.0
+    glitched = ds.copy(deep=True)
+    position = glitched["position_px"].values
+
+    def k(side: str, part: str) -> int:
+        return landmarks.KEYPOINTS.index(f"{side}_{part}")
+
+    contact = [e for e in truth if e[0] == "initial_contact"][1]
+    toe_off = [e for e in truth if e[0] == "toe_off"][1]
+    if glitch == "landing_heel":
+        frame = int(math.floor(contact[2] * FPS)) - 1
+        position[frame, k(contact[1], "heel"), 0] -= 0.2 * leg_px
+    elif glitch == "rear_foot_jump":
+        frame = int(math.floor(toe_off[2] * FPS)) - 1
+        for part in ("ankle", "heel", "foot_index"):
+            position[frame, k(toe_off[1], part), 0] += 0.3 * leg_px
+    else:
+        frame = int(round(toe_off[2] * FPS))
+        for side in ("left", "right"):
+            for part in ("ankle", "heel", "foot_index"):
+                position[frame - 2:frame + 2, k(side, part)] = np.nan
+    found = detect_gait_events(glitched, views="side_right")
+    inside = found["time_s"].between(0.6, end - 0.6)
+    errors = match_events(found[inside], truth, within_frames=2.0)
+    assert max(abs(e) for e in errors) <= 2.0
+    reference = clean[clean["time_s"].between(0.6, end - 0.6)].reset_index(drop=True)
+    found = found[inside].reset_index(drop=True)
+    pd.testing.assert_frame_equal(found[["event", "side"]], reference[["event", "side"]])
+    moved = (found["time_s"] - reference["time_s"]).abs() * FPS
+    lost = (found["event"] == "toe_off") & ((found["time_s"] - toe_off[2]).abs() < 0.1) if glitch == "feet_lost" \
+        else np.zeros(len(found), dtype=bool)
+    assert moved[~lost].max() <= 0.5, moved.round(2).tolist()
+
+
+def test_foot_spikes_are_reversals_not_the_kinks_of_sorted_tracks():
+    """A one-frame jump away and back is a glitch (only the jumped-to sample); a sorted (front) track's
+    change of slope where the swinging foot overtakes the stance foot is not, nor is a landing."""
+    from movelab.events.gait import _spikes
+
+    t = np.arange(40) / FPS
+    still_then_swing = np.where(t < 0.5, 100.0, 100.0 + 40.0 * (t - 0.5) * FPS)  # a kink of 40 px/frame
+    assert not _spikes(still_then_swing, t, 0.0, 18.0).any()
+    landing = np.where(t < 0.5, 100.0 + 40.0 * (t - 0.5) * FPS, 100.0)
+    assert not _spikes(landing, t, 0.0, 18.0).any()
+    spiked = still_then_swing.copy()
+    spiked[8] -= 30.0  # one frame, 30 px back
+    assert np.flatnonzero(_spikes(spiked, t, 0.0, 18.0)).tolist() == [8]
+    spiked[8] += 15.0  # only 15 px: under the limit
+    assert not _spikes(spiked, t, 0.0, 18.0).any()
+    # on a treadmill the stance foot moves with the belt: a jump is measured relative to it
+    belt = 100.0 - 300.0 * t
+    belt[20] += 30.0
+    assert np.flatnonzero(_spikes(belt, t, -300.0, 18.0)).tolist() == [20]
+
+
+def test_foot_gaps_are_bridged_relative_to_the_ground():
+    from movelab.events.gait import _bridge
+
+    t = np.arange(30) / FPS
+    belt = 200.0 - 300.0 * t  # a stance foot on a treadmill belt
+    holed = belt.copy()
+    holed[10:15] = np.nan  # 0.2 s between the samples either side
+    np.testing.assert_allclose(_bridge(holed, t, -300.0, 0.2), belt)
+    holed[15] = np.nan  # 0.23 s: left as it is
+    assert np.isnan(_bridge(holed, t, -300.0, 0.2)[10:16]).all()
+    edge = belt.copy()
+    edge[:3] = np.nan  # not between two samples: never extrapolated
+    assert np.isnan(_bridge(edge, t, -300.0, 0.2)[:3]).all()
+
+
 def test_variable_frame_rate(walk_side):
     """Frame times jitter by up to ±30 % of a frame interval (phone video)."""
     _, _, seg, truth = walk_side
@@ -528,10 +697,11 @@ def test_gait_cycles_and_summary(walk_side):
     assert len(cycles) >= 6 and set(cycles["side"]) == {"left", "right"}
     assert (cycles["end_s"] > cycles["start_s"]).all()
     assert cycles["stride_time_s"].to_numpy() == pytest.approx(120.0 / 105.0, abs=0.05)
-    # stance is 61 % and double support 2 × (61 − 50) %; the smooth landing makes contacts ~1.4 frames
-    # early and toe-offs ~1 frame late (test_gait_events_within_two_frames): +2.4 frames of 34
+    # stance is 61 % and double support 2 × (61 − 50) %; the smooth landing makes contacts up to ~1.4
+    # frames early and toe-offs up to ~1 frame late (test_gait_events_within_two_frames): stance can only
+    # come out longer, by at most 2.4 frames of 34 (measured 65.3 % with the 10 % contact threshold)
     for side in ("left", "right"):
-        assert gait[f"stance_pct_{side}"] == pytest.approx(61.0 + 100 * 2.4 / 34, abs=2.0)
+        assert 61.0 - 1.0 < gait[f"stance_pct_{side}"] < 61.0 + 100 * 2.4 / 34 + 2.0
     assert 22.0 < gait["double_support_pct"] < 22.0 + 200 * 2.4 / 34 + 3.0
     first = cycles.iloc[0]
     assert first["stance_pct"] == pytest.approx(100 * (first["toe_off_s"] - first["start_s"]) / first["stride_time_s"])
@@ -667,7 +837,10 @@ def test_unknown_movement_is_refused(squat_side):
     ("gait_method", "heel", "gait_method must be"),
     ("rep_min_depth", 0.0, "rep_min_depth must be a positive number"),
     ("contact_speed_fraction", 1.5, r"contact_speed_fraction must be a number in \(0, 1\)"),
+    ("foot_spike_min_jump", 0.0, "foot_spike_min_jump must be a positive number"),
+    ("foot_max_gap_s", -0.1, "foot_max_gap_s must be a positive number"),
     ("rep_onset_fit", (0.3, 0.1), "rep_onset_fit must be two fractions"),
+    ("rep_flexion_onset_fit", (0.05, 1.5), "rep_flexion_onset_fit must be two fractions"),
     ("stride_range_s", (2.0, 1.0), "stride_range_s must be"),
     ("gait_min_swings", 0, "gait_min_swings must be a positive integer"),
     ("kinematics", None, "kinematics must be a KinematicsConfig"),

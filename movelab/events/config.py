@@ -38,6 +38,14 @@ class EventsConfig:
     rep_min_depth
         A dip of the pelvis counts as a rep when it is at least this deep (fraction of leg length; 0.1 is
         about 9 cm on an adult, a quarter of a parallel squat's drop). movelab heuristic.
+    rep_front_min_depth
+        Seen face on (front or back) a shallower dip of the pelvis, down to this depth (fraction of leg
+        length), also counts as a rep when the head (ears) dips at least ``rep_min_depth``. From the front
+        MediaPipe's hip landmarks, guessed inside the trunk, show only 66-91 % of the pelvis's true drop
+        (66-75 % on 60° squats, 104 % in side view; the leg length is not biased), so a squat the side view
+        counts can read under ``rep_min_depth`` from the front; the head is seen without that bias and drops
+        at least as far as the pelvis in a squat (the trunk leans forward as well). 0.06 is 0.6 ×
+        ``rep_min_depth``, under the smallest ratio measured (docs/events.md).
     rep_full_prominence
         A rep shallower than this fraction of the deepest rep is flagged ``partial``. 0.7 is OpenCap's
         prominence rule for counting squat reps (Uhlrich et al. 2023); movelab keeps partial reps and flags
@@ -54,6 +62,14 @@ class EventsConfig:
         where the displacement from standing is between these two fractions of its largest value (near
         its start a smooth movement's displacement grows as the square of time). movelab; the 95 %
         crossing alone fires about 5 frames late at 30 fps (docs/events.md).
+    rep_flexion_onset_fit
+        A squat seen from the side is timed by the knee flexion, its start (end) the zero of a straight
+        line fitted to ``sqrt(flexion change)`` over the samples where the change from standing is
+        between these two fractions of its largest value. Wider and later than ``rep_onset_fit``:
+        MediaPipe's knee angle lags the truth by 2-5 frames (30 fps) through its first ~10° (it sticks,
+        then catches up), and the longer stretch averages that out; on an exact half-cosine knee angle it
+        comes up to 0.025 of the descent early (1.8 frames for a 2-s descent). Chosen on rendered
+        side-view squats (docs/events.md).
     rep_front_onset_fit
         A squat seen from the front or back is timed by the drop of the head (ears), which near its start
         grows as the fourth power of time (second order in the knee angle): the start (end) is the zero
@@ -75,10 +91,14 @@ class EventsConfig:
         ``"velocity"``: the feet's velocity relative to the ground (movelab); ``"zeni"``: the foot relative to
         the pelvis (Zeni et al. 2008).
     contact_speed_fraction
-        Velocity method: the heel has landed when the front heel's forward speed relative to the ground
-        falls to this fraction of the swing's peak speed (and stays low, ``foot_settle_s``). Chosen on
-        rendered and real walks (docs/events.md): a lower value fits the mannequin's soft landing, a higher
-        one the real heel strike, which lands still moving.
+        Velocity method, side view: the heel has landed when the front heel's forward speed relative to the
+        ground falls to this fraction of the swing's peak speed (and stays low, ``foot_settle_s``). Chosen
+        on rendered and real walks (docs/events.md, *The contact threshold*): a lower value fits the
+        mannequin's soft landing, a higher one the real heel strike, which lands still moving; 0.10 puts
+        the 67 rendered contacts within 1.6 frames and the real walk's within 2.0.
+    picture_contact_speed_fraction
+        The same for walks without a side view (the foot's speed in the picture, both directions): 0.15;
+        0.10 made front and back views' contacts up to 7 frames off (docs/events.md).
     toe_off_speed_fraction
         Velocity method: the toe has left when the rear toe's speed last rose above this fraction of the
         swing's peak speed.
@@ -98,6 +118,16 @@ class EventsConfig:
     foot_hampel_half_window_s, foot_hampel_min_deviation
         Hampel filter on the front and rear foot tracks (half window, seconds; smallest outlier, fraction of
         leg length): a still stance foot makes a wandering landmark stand out.
+    foot_spike_min_jump
+        A sample of a front or rear foot track (or of its heel or toe) that the track jumps to and straight
+        back from, by more than this fraction of leg length each way (relative to the ground), is a glitch:
+        the model putting the point off the foot for one frame. A walking foot does not reverse its
+        motion (less than 0.03 leg lengths per frame on the rendered walks at 30 fps). movelab heuristic.
+    foot_max_gap_s
+        Gaps of the front and rear foot tracks (glitches removed, a foot not seen) up to this long, between
+        the samples either side, are bridged by a straight line relative to the ground before the low-pass
+        (a stance foot stays where it is); longer ones end the track. 0.2 s is a third of the shortest
+        stride and half a swing, so a swing is never bridged whole. movelab heuristic.
     walk_min_speed
         Gait events are looked for only when the client walks at least this fast relative to the ground
         (leg lengths per second; 0.2 is about 0.18 m/s, far below the slowest clinical walking speeds).
@@ -131,24 +161,38 @@ class EventsConfig:
         Recognition, side view: ankles at least this far apart along the walking direction at the bottoms
         (fraction of leg length; a squat keeps them together, a lunge's step is about one leg length) make
         a lunge. movelab heuristic.
+    lunge_split_min_stance
+        Lunge timing: the ankles at least this far apart (fraction of leg length; along the picture's
+        vertical from the front or back, where perspective puts the front foot lower, along the picture
+        from the side) while standing before the reps make a split squat (the feet stay apart) rather than
+        a forward lunge (feet together, one steps out). A squat stance measures under 0.03 and a split
+        squat from the front 0.16 on rendered clips. movelab heuristic.
+    lunge_split_fit
+        Split squat seen from the front or back: the pelvis height is fitted as ``c + a·τ² + b·τ⁴``
+        (``τ`` the time since the start) over the ``window`` seconds (second value) before the drop first
+        reaches this fraction (first value) of the rep's depth; see docs/events.md. The window reaches back
+        to standing on descents up to about 1.5 s (0.7 s cut the fit short on 1.3 s descents).
     min_leg_px
         Below this leg length in pixels the client is too small for events (nothing is detected).
     """
 
     kinematics: KinematicsConfig = field(default_factory=KinematicsConfig)
     rep_min_depth: float = 0.10
+    rep_front_min_depth: float = 0.06
     rep_full_prominence: float = 0.7
     rep_min_separation_s: float = 0.5
     rep_standing_level: float = 0.95
     rep_standing_window_s: float = 0.5
     rep_onset_fit: tuple[float, float] = (0.05, 0.30)
+    rep_flexion_onset_fit: tuple[float, float] = (0.05, 0.50)
     rep_front_onset_fit: tuple[float, float] = (0.02, 0.20)
     rep_front_head_min_drop: float = 0.8
     rep_min_flexion_deg: float = 20.0
     rep_min_step: float = 0.15
     rep_bottom_band: float = 0.05
     gait_method: GaitMethod = "velocity"
-    contact_speed_fraction: float = 0.15
+    contact_speed_fraction: float = 0.10
+    picture_contact_speed_fraction: float = 0.15
     toe_off_speed_fraction: float = 0.1
     foot_cutoff_hz: float = 6.0
     foot_settle_s: float = 0.1
@@ -157,6 +201,8 @@ class EventsConfig:
     teleport_max_s: float = 0.3
     foot_hampel_half_window_s: float = 0.2
     foot_hampel_min_deviation: float = 0.1
+    foot_spike_min_jump: float = 0.1
+    foot_max_gap_s: float = 0.2
     walk_min_speed: float = 0.2
     walk_min_speed_picture: float = 0.05
     swing_min_picture_speed: float = 0.5
@@ -167,6 +213,8 @@ class EventsConfig:
     gait_min_swings: int = 3
     lunge_min_knee_gap: float = 0.2
     lunge_min_feet_apart: float = 0.3
+    lunge_split_min_stance: float = 0.08
+    lunge_split_fit: tuple[float, float] = (0.3, 1.2)
     min_leg_px: float = 20.0
 
     def __post_init__(self) -> None:
@@ -177,23 +225,32 @@ class EventsConfig:
         for name in ("rep_min_depth", "rep_min_separation_s", "rep_standing_window_s", "rep_min_flexion_deg",
                      "rep_min_step", "foot_cutoff_hz", "foot_settle_s", "side_vote_s", "foot_max_speed",
                      "teleport_max_s", "foot_hampel_half_window_s", "foot_hampel_min_deviation",
+                     "foot_spike_min_jump", "foot_max_gap_s",
                      "walk_min_speed", "walk_min_speed_picture", "swing_min_picture_speed", "swing_min_speed",
                      "swing_max_s", "zeni_min_prominence",
-                     "lunge_min_knee_gap", "lunge_min_feet_apart", "min_leg_px"):
+                     "lunge_min_knee_gap", "lunge_min_feet_apart", "lunge_split_min_stance", "min_leg_px"):
             _check_positive(name, getattr(self, name))
         for name in ("rep_full_prominence", "rep_standing_level", "rep_bottom_band", "contact_speed_fraction",
-                     "toe_off_speed_fraction"):
+                     "picture_contact_speed_fraction", "toe_off_speed_fraction"):
             value = getattr(self, name)
             if not _is_number(value) or not 0 < value < 1:
                 raise ConfigError(f"{name} must be a number in (0, 1), got {value!r}")
         low, high = _pair("rep_onset_fit", self.rep_onset_fit)
         if not 0 < low < high < 1:
             raise ConfigError(f"rep_onset_fit must be two fractions 0 < low < high < 1, got {self.rep_onset_fit!r}")
+        low, high = _pair("rep_flexion_onset_fit", self.rep_flexion_onset_fit)
+        if not 0 < low < high < 1:
+            raise ConfigError(f"rep_flexion_onset_fit must be two fractions 0 < low < high < 1, "
+                              f"got {self.rep_flexion_onset_fit!r}")
         _check_positive("rep_front_head_min_drop", self.rep_front_head_min_drop)
+        _check_positive("rep_front_min_depth", self.rep_front_min_depth)
         low, high = _pair("rep_front_onset_fit", self.rep_front_onset_fit)
         if not 0 < low < high < 1:
             raise ConfigError(f"rep_front_onset_fit must be two fractions 0 < low < high < 1, "
                               f"got {self.rep_front_onset_fit!r}")
+        frac, window = _pair("lunge_split_fit", self.lunge_split_fit)
+        if not 0 < frac < 1 or not window > 0:
+            raise ConfigError(f"lunge_split_fit must be (fraction in (0, 1), window > 0 s), got {self.lunge_split_fit!r}")
         low, high = _pair("stride_range_s", self.stride_range_s)
         if not 0 < low < high:
             raise ConfigError(f"stride_range_s must be (shortest, longest) with 0 < shortest < longest, "

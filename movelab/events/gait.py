@@ -207,14 +207,54 @@ def _speed_scale(pelvis: np.ndarray, t: np.ndarray, ground_px_s: float, speed_px
 
 
 def _glitches(track: np.ndarray, t: np.ndarray, walk: _Walk, leg_px: float, config: EventsConfig) -> np.ndarray:
-    """Samples of a (front or rear) foot track to ignore: jumps away and back (:func:`_teleports`), and
-    outliers of a Hampel filter over ``foot_hampel_half_window_s`` that stray more than
-    ``foot_hampel_min_deviation`` leg lengths (a stance foot is still, so a landmark wandering off it
-    stands out)."""
-    da = xr.DataArray(track, dims=("time",), coords={"time": t})
+    """Samples of a (front or rear) foot track to ignore: jumps away and back (:func:`_teleports`),
+    single-frame spikes (:func:`_spikes`), and outliers of a Hampel filter over
+    ``foot_hampel_half_window_s`` that stray more than ``foot_hampel_min_deviation`` leg lengths. The Hampel
+    filter runs on the track relative to the ground (minus the ground's motion in the picture): a stance
+    foot is still there, overground and on a treadmill alike, so a landmark wandering off it stands out."""
+    relative = track - walk.ground_px_s * (t - t[0])
+    da = xr.DataArray(relative, dims=("time",), coords={"time": t})
     outliers = np.isnan(hampel(da, half_window_s=config.foot_hampel_half_window_s,
                                min_deviation=config.foot_hampel_min_deviation * leg_px).values)
-    return (outliers & np.isfinite(track)) | _teleports(track, t, walk, config)
+    return ((outliers & np.isfinite(track)) | _teleports(track, t, walk, config)
+            | _spikes(track, t, walk.ground_px_s, config.foot_spike_min_jump * leg_px))
+
+
+def _spikes(track: np.ndarray, t: np.ndarray, ground_px_s: float, min_jump_px: float) -> np.ndarray:
+    """Samples a foot track jumps to and straight back from, by more than ``min_jump_px`` each way relative
+    to the ground (the model putting a point off the foot for one frame). A walking foot never reverses
+    that fast: its forward velocity relative to the ground is never much below zero. (A sorted track's
+    kink where the feet cross is a change of slope, not a reversal.) Of neighbouring reversals the larger
+    one is the spike."""
+    out = np.zeros(track.size, dtype=bool)
+    if track.size < 3:
+        return out
+    relative = track - ground_px_s * (t - t[0])
+    step_in, step_out = np.diff(relative)[:-1], np.diff(relative)[1:]
+    jump = np.zeros(track.size)
+    with np.errstate(invalid="ignore"):
+        reversal = np.sign(step_in) == -np.sign(step_out)
+        jump[1:-1] = np.where(reversal, np.fmin(np.abs(step_in), np.abs(step_out)), 0.0)
+    jump = np.nan_to_num(jump)
+    # the spike itself, not a neighbour whose step in or out is the spike's
+    out[1:-1] = (jump[1:-1] > min_jump_px) & (jump[1:-1] >= jump[:-2]) & (jump[1:-1] >= jump[2:])
+    return out
+
+
+def _bridge(track: np.ndarray, t: np.ndarray, ground_px_s: float, max_gap_s: float) -> np.ndarray:
+    """The track with interior gaps (finite samples on both sides at most ``max_gap_s`` apart) filled by
+    straight lines relative to the ground (a stance foot hidden for a moment stays where it was on the
+    ground, also on a treadmill's moving belt)."""
+    finite = np.isfinite(track)
+    if finite.sum() < 2 or finite.all():
+        return track
+    relative = track - ground_px_s * (t - t[0])
+    idx = np.flatnonzero(finite)
+    out = relative.copy()
+    for a, b in zip(idx[:-1], idx[1:]):
+        if b - a > 1 and t[b] - t[a] <= max_gap_s:
+            out[a + 1:b] = np.interp(t[a + 1:b], t[[a, b]], relative[[a, b]])
+    return out + ground_px_s * (t - t[0])
 
 
 def _teleports(track: np.ndarray, t: np.ndarray, walk: _Walk, config: EventsConfig) -> np.ndarray:
@@ -237,6 +277,18 @@ def _velocity_events(signals: Signals, walk: _Walk, config: EventsConfig) -> lis
     """Label-free front and rear feet; a contact where the front heel stops after a swing, a toe-off where
     the rear toe starts before one; then the sides (see docs/events.md)."""
     t = signals.time_s
+    v_front, v_rear, v_heel, v_toe, left_front = _front_rear_velocities(signals, walk, config)
+    height = config.swing_min_speed * walk.speed_px_s
+    contacts = _swing_ends(t, v_front, v_heel, +1, height, config.contact_speed_fraction, config)
+    toe_offs = _swing_ends(t, v_rear, v_toe, -1, height, config.toe_off_speed_fraction, config)
+    return _assign_sides(t, contacts, toe_offs, left_front, config)
+
+
+def _front_rear_velocities(signals: Signals, walk: _Walk, config: EventsConfig) -> tuple[np.ndarray, ...]:
+    """Velocities relative to the ground (px/s, along the walking direction) of the front foot, the rear
+    foot, the front heel and the rear toe, cleaned of glitches, bridged over short gaps and low-passed;
+    and per frame +1 where the left foot is the front one, −1 the right, 0 unknown."""
+    t = signals.time_s
     known = np.isfinite(walk.foot["left"]) & np.isfinite(walk.foot["right"])
     front_is_left = np.where(known, walk.foot["left"] >= walk.foot["right"], False)
 
@@ -247,18 +299,19 @@ def _velocity_events(signals: Signals, walk: _Walk, config: EventsConfig) -> lis
               for front in (True, False)}
 
     def pick(track: dict[str, np.ndarray], front: bool) -> np.ndarray:
-        return _smooth(np.where(glitch[front], np.nan, sorted_track(track, front)), t, config)
+        # a glitch of the foot (heel and toe's mean) or of the point itself removes a sample of the point
+        raw = sorted_track(track, front)
+        bad = glitch[front] if track is walk.foot else glitch[front] | _glitches(raw, t, walk, signals.leg_px,
+                                                                                config)
+        return _smooth(_bridge(np.where(bad, np.nan, raw), t, walk.ground_px_s, config.foot_max_gap_s), t, config)
 
     def rel_velocity(track: np.ndarray) -> np.ndarray:
         return (velocity(track, t) - walk.ground_px_s) / walk.scale
 
     v_front, v_rear = rel_velocity(pick(walk.foot, True)), rel_velocity(pick(walk.foot, False))
     v_heel, v_toe = rel_velocity(pick(walk.heel, True)), rel_velocity(pick(walk.toe, False))
-    height = config.swing_min_speed * walk.speed_px_s
-    contacts = _swing_ends(t, v_front, v_heel, +1, height, config.contact_speed_fraction, config)
-    toe_offs = _swing_ends(t, v_rear, v_toe, -1, height, config.toe_off_speed_fraction, config)
     left_front = np.where(known, np.where(front_is_left, 1.0, -1.0), 0.0)
-    return _assign_sides(t, contacts, toe_offs, left_front, config)
+    return v_front, v_rear, v_heel, v_toe, left_front
 
 
 def _picture_events(signals: Signals, walk: _Walk, config: EventsConfig) -> list[tuple]:
@@ -283,7 +336,7 @@ def _picture_events(signals: Signals, walk: _Walk, config: EventsConfig) -> list
         heel, toe = speed(f"{side}_heel"), speed(f"{side}_foot_index")
         foot = nanmean_rows(heel, toe)
         height = max(config.swing_min_speed * walk.speed_px_s, config.swing_min_picture_speed * signals.leg_px)
-        contacts = _swing_ends(t, foot, heel, +1, height, config.contact_speed_fraction, config)
+        contacts = _swing_ends(t, foot, heel, +1, height, config.picture_contact_speed_fraction, config)
         toe_offs = _swing_ends(t, foot, toe, -1, height, config.toe_off_speed_fraction, config)
         gap = 0.5 * config.stride_range_s[0]
         out += [("initial_contact", side, when) for when in _one_per_swing(contacts, gap, keep="last")]

@@ -9,7 +9,9 @@ Rules, in order (thresholds in :class:`movelab.events.EventsConfig`, discussed i
    (:func:`_regular_steps`);
 2. **lunge**: the pelvis dips in reps (:func:`movelab.events.reps.find_reps`) and at their bottoms one knee
    is far below the other (``lunge_min_knee_gap``: the rear knee sinks towards the floor), or, in side view,
-   the ankles are ``lunge_min_feet_apart`` apart along the walking direction;
+   the ankles are ``lunge_min_feet_apart`` apart along the walking direction, or (any view) an ankle
+   travels ``rep_min_step`` from where it stood before the rep (a forward lunge's step; from the front or
+   back it moves down or up the picture as it comes nearer or goes away: :func:`_foot_travel`);
 3. **squat**: the pelvis dips in reps otherwise;
 4. **posture**: none of the above.
 
@@ -25,7 +27,7 @@ import xarray as xr
 from movelab.events._signals import SIDES, Signals, build_signals, check_angles
 from movelab.events.config import EventsConfig
 from movelab.events.gait import gait_events
-from movelab.events.reps import find_reps, knee_gap_at_bottom, pelvis_height
+from movelab.events.reps import FRONTAL_VIEWS, find_reps, head_height, knee_gap_at_bottom, pelvis_height
 
 __all__ = ["recognise_movement"]
 
@@ -68,14 +70,19 @@ def recognise(signals: Signals, config: EventsConfig) -> str:
         return "unknown"
     if _walks(signals, config):
         return "gait"
-    reps = find_reps(signals.time_s, pelvis_height(signals), config)
+    reps = find_reps(signals.time_s, pelvis_height(signals), config, head=head_height(signals),
+                     frontal=np.isin(signals.views.values, FRONTAL_VIEWS))  # counted as segment counts them
     if not reps:
         return "posture"
     gaps = [knee_gap_at_bottom(signals, rep) for rep in reps]
     apart = [_feet_apart(signals, rep.bottom_s) for rep in reps]
+    steps = [_foot_travel(signals, rep) for rep in reps]
     knee_gap = np.nanmedian(gaps) if np.isfinite(gaps).any() else 0.0
     feet_gap = np.nanmedian(apart) if np.isfinite(apart).any() else 0.0
-    return "lunge" if knee_gap >= config.lunge_min_knee_gap or feet_gap >= config.lunge_min_feet_apart else "squat"
+    step = np.nanmedian(steps) if np.isfinite(steps).any() else 0.0
+    lunge = (knee_gap >= config.lunge_min_knee_gap or feet_gap >= config.lunge_min_feet_apart
+             or step >= config.rep_min_step)
+    return "lunge" if lunge else "squat"
 
 
 def _walks(signals: Signals, config: EventsConfig) -> bool:
@@ -115,3 +122,21 @@ def _feet_apart(signals: Signals, bottom_s: float) -> float:
     gap = np.abs(signals.point("left_ankle")[near, 0] - signals.point("right_ankle")[near, 0])
     gap = gap[np.isfinite(gap)]
     return float(np.median(gap)) / signals.leg_px if gap.size else float("nan")
+
+
+def _foot_travel(signals: Signals, rep) -> float:
+    """How far the ankle that moves more travels from where it stood before ``rep`` (its standing stretch)
+    until the bottom, in leg lengths: a forward lunge's step (seen from any view: from the front or back the
+    foot moves down or up the picture as it comes nearer or goes away), or a split squat's rear heel
+    rising; a squat's feet stay put. NaN when the ankles are not seen."""
+    during = slice(rep.stand_before.start, rep.bottom + 1)
+    travel = []
+    for side in SIDES:
+        ankle = signals.point(f"{side}_ankle")
+        stood = ankle[rep.stand_before]
+        stood = stood[np.isfinite(stood).all(axis=1)]
+        if len(stood):
+            moved = np.hypot(*(ankle[during] - np.median(stood, axis=0)).T)
+            if np.isfinite(moved).any():
+                travel.append(float(np.nanmax(moved)))
+    return max(travel) / signals.leg_px if travel else float("nan")

@@ -83,10 +83,8 @@ def detect_reps(signals: Signals, angles: pd.DataFrame, *, movement: str = "squa
     columns = LUNGE_COLUMNS if movement == "lunge" else REP_COLUMNS
     if not signals.usable:
         return pd.DataFrame(columns=columns)
-    if movement == "lunge":  # timed by the stepping foot, else by the pelvis moving forward and down
-        feet = np.stack([signals.point(f"{side}_ankle") for side in SIDES], axis=1) / signals.leg_px
-        found = find_reps(signals.time_s, pelvis_height(signals), config, feet=feet,
-                          pelvis=signals.hip_mid() / signals.leg_px)
+    if movement == "lunge":  # see _lunge_reps
+        found = _lunge_reps(signals, angles, config)
     else:  # timed by the knees bending; from the front or back by the head's drop
         found = find_reps(signals.time_s, pelvis_height(signals), config, flexion=knee_flexion(angles),
                           head=head_height(signals), frontal=np.isin(signals.views.values, FRONTAL_VIEWS))
@@ -112,6 +110,11 @@ def find_reps(t: np.ndarray, h: np.ndarray, config: EventsConfig, *, flexion: np
               head: np.ndarray | None = None, frontal: np.ndarray | None = None) -> list[_Rep]:
     """Dips of the height ``h`` (leg lengths) that start and end standing (see the module notes).
 
+    A dip counts when ``h`` drops at least ``rep_min_depth``; seen face on (``frontal`` through the dip),
+    also a dip of at least ``rep_front_min_depth`` in which the ``head`` drops ``rep_min_depth``: from the
+    front MediaPipe's hips show only two thirds to nine tenths of the pelvis's drop, the head all of its
+    own, which is at least the pelvis's in a squat (docs/events.md).
+
     Each rep's start and end are timed by the first of these that is seen through it: ``flexion``
     (degrees, :func:`knee_flexion`); ``feet`` (``(time, 2, 2)`` ankle positions, leg lengths) when one foot
     steps away and back (a forward lunge); ``pelvis`` (``(time, 2)`` pelvis positions, leg lengths), its
@@ -134,20 +137,40 @@ def find_reps(t: np.ndarray, h: np.ndarray, config: EventsConfig, *, flexion: np
         timing = tuple(signal[start:stop] for signal in (flexion, feet, pelvis, head, frontal))
         tt, hh = t[start:stop], h[start:stop]
         rate = 1.0 / float(np.median(np.diff(tt)))
-        peaks, _ = find_peaks(-hh, prominence=config.rep_min_depth,
-                              distance=max(1, int(round(config.rep_min_separation_s * rate))))
-        bounds = [0, *peaks.tolist(), hh.size - 1]
-        for k, p in enumerate(peaks):
-            rep = _one_rep(tt, hh, timing, bounds[k], p, bounds[k + 2], config)
+        shallowest = config.rep_min_depth
+        if timing[4].any():  # seen face on somewhere in the run
+            shallowest = min(config.rep_min_depth, config.rep_front_min_depth)
+        peaks, props = find_peaks(-hh, prominence=shallowest,
+                                  distance=max(1, int(round(config.rep_min_separation_s * rate))))
+        kept, needs = [], []
+        for p, prominence, lb, rb in zip(peaks, props["prominences"], props["left_bases"], props["right_bases"]):
+            face_on = _head_dip(timing[3], timing[4], int(p), int(lb), int(rb)) >= config.rep_min_depth
+            need = shallowest if face_on else config.rep_min_depth  # a shallow squat seen face on (see above)
+            if prominence >= need:
+                kept.append(int(p)), needs.append(need)
+        bounds = [0, *kept, hh.size - 1]
+        for k, (p, need) in enumerate(zip(kept, needs)):
+            rep = _one_rep(tt, hh, timing, bounds[k], p, bounds[k + 2], config, min_depth=need)
             if rep is not None:  # indices back to the whole video
                 out.append(dataclasses.replace(rep, bottom=rep.bottom + start, stand_before=slice(
                     rep.stand_before.start + start, rep.stand_before.stop + start)))
     return out
 
 
+def _head_dip(head: np.ndarray, frontal: np.ndarray, p: int, left: int, right: int) -> float:
+    """How far the head dips (leg lengths) between samples ``left`` and ``right`` around the pelvis's dip at
+    ``p``: the lower of its highest levels before and after ``p`` minus its lowest. NaN unless the client
+    is seen face on (``frontal``) in most of that stretch and the head in 90 % of it."""
+    span = slice(left, right + 1)
+    if not frontal[span].mean() > 0.5 or not np.isfinite(head[span]).mean() >= 0.9:
+        return math.nan
+    return float(min(np.nanmax(head[left:p + 1]), np.nanmax(head[p:right + 1])) - np.nanmin(head[span]))
+
+
 def _one_rep(t: np.ndarray, h: np.ndarray, timing: tuple[np.ndarray, ...], before: int,
-             p: int, after: int, config: EventsConfig) -> _Rep | None:
-    """Start, bottom and end of the dip at ``p`` between the neighbouring dips (or the run's ends)."""
+             p: int, after: int, config: EventsConfig, *, min_depth: float) -> _Rep | None:
+    """Start, bottom and end of the dip at ``p`` between the neighbouring dips (or the run's ends), when
+    the pelvis drops at least ``min_depth`` (leg lengths) from both standing levels."""
     low = h[p]
     top_before, top_after = np.max(h[before:p + 1]), np.max(h[p:after + 1])
     level = config.rep_standing_level
@@ -163,7 +186,7 @@ def _one_rep(t: np.ndarray, h: np.ndarray, timing: tuple[np.ndarray, ...], befor
         return None  # not seen standing before or after: a rep cut by the ends of the video
     level_b, level_a = float(np.median(h[stand_b])), float(np.median(h[stand_a]))
     depth_b, depth_a = level_b - low, level_a - low
-    if min(depth_b, depth_a) < config.rep_min_depth:
+    if min(depth_b, depth_a) < min_depth:
         return None
     start, end = _timed(t, timing, p, stand_b, stand_a, config, bounds=(before, after),
                         depth=min(depth_b, depth_a))
@@ -184,7 +207,7 @@ def _timed(t: np.ndarray, timing: tuple[np.ndarray, ...], p: int, stand_b: slice
     """Start and end from the first timing signal seen through the rep (see :func:`find_reps`); ``bounds``
     are the neighbouring reps' bottoms (or the run's ends), ``depth`` the pelvis drop (leg lengths)."""
     flexion, feet, pelvis, head, frontal = timing
-    start, end = _flexion_onsets(t, flexion, p, stand_b, stand_a, config)
+    start, end = _flexion_onsets(t, flexion, p, stand_b, stand_a, config, bounds=bounds)
     if start is None or end is None:
         start, end = _step_onsets(t, feet, p, stand_b, stand_a, config)
     if start is None or end is None:
@@ -195,10 +218,17 @@ def _timed(t: np.ndarray, timing: tuple[np.ndarray, ...], p: int, stand_b: slice
 
 
 def _flexion_onsets(t: np.ndarray, flexion: np.ndarray, p: int, stand_b: slice, stand_a: slice,
-                    config: EventsConfig) -> tuple[float | None, float | None]:
+                    config: EventsConfig, *, bounds: tuple[int, int]) -> tuple[float | None, float | None]:
     """Start and end of the rep at ``p`` from the knee flexion, when it is measured through the rep and
-    bends by at least ``rep_min_flexion_deg``; the standing level is the low end (20th percentile) of each
-    standing stretch, since the knees may already bend at its edge."""
+    bends by at least ``rep_min_flexion_deg``, fitted over ``rep_flexion_onset_fit`` (:func:`_onset`).
+
+    The standing level is the low end (20th percentile) of the pelvis's standing stretch, then re-taken
+    from the 0.3 s beyond each estimate of the onset (at most five times; it settles in two to four), and
+    the onset is searched up to the neighbouring reps' bottoms ``bounds``, not only through that stretch:
+    the pelvis drop grows with the square of the knee angle, so on a slow descent the pelvis is still
+    at 95 % of its standing height while the knees have bent 5-15°. Taken from that stretch the level was
+    too high and the search too short, and the start came up to 6 frames late (30 fps) even from the true
+    knee angle of rendered side-view squats (docs/events.md)."""
     span = slice(stand_b.start, stand_a.stop)
     if np.isfinite(flexion[span]).mean() < 0.8:
         return None, None
@@ -206,8 +236,23 @@ def _flexion_onsets(t: np.ndarray, flexion: np.ndarray, p: int, stand_b: slice, 
     peak = np.nanmax(flexion[span])
     if peak - max(flex_b, flex_a) < config.rep_min_flexion_deg:
         return None, None
-    return (_onset(t, flexion - flex_b, p, -1, peak - flex_b, config, limit=stand_b.start),
-            _onset(t, flexion - flex_a, p, +1, peak - flex_a, config, limit=stand_a.stop - 1))
+    out: list[float | None] = []
+    for standing, step, limit in ((stand_b, -1, bounds[0]), (stand_a, +1, bounds[1])):
+        rest = np.zeros(t.size, dtype=bool)
+        rest[standing] = True
+        onset = None
+        for _ in range(5):
+            level = float(np.nanpercentile(flexion[rest], 20))
+            found = _onset(t, flexion - level, p, step, peak - level, config, limit=limit,
+                           fit=config.rep_flexion_onset_fit)
+            if found is None:
+                break
+            onset = found
+            rest = ((t - onset) * step >= 0) & (np.abs(t - onset) <= 0.3) & np.isfinite(flexion)
+            if rest.sum() < 2:
+                break
+        out.append(onset)
+    return out[0], out[1]
 
 
 def _step_onsets(t: np.ndarray, feet: np.ndarray, p: int, stand_b: slice, stand_a: slice,
@@ -430,15 +475,152 @@ def _lunge_metrics(signals: Signals, angles: pd.DataFrame, rep: _Rep) -> dict:
     }
 
 
+def _lunge_reps(signals: Signals, angles: pd.DataFrame, config: EventsConfig) -> list[_Rep]:
+    """Reps of a lunge or split squat, each start and end timed by a signal that leaves standing at first
+    order where the view shows one (docs/events.md, *Reps*):
+
+    * **forward lunge** (the feet together while standing; one steps out and back): the stepping foot's
+      displacement (:func:`_step_onsets`) from the side or back. From the **front** the foot comes towards
+      the camera: below the camera it moves down the picture while it lifts, the two cancel, so the head's
+      drop with the fourth-root fit of a squat seen face on (:func:`_head_onsets`) times the rep;
+    * **split squat** (the ankles ``lunge_split_min_stance`` apart while standing): from the side the lead
+      knee's flexion (it bends from the first instant); from the front or back the pelvis height, which
+      first *rises* as the pelvis moves forward over the front foot (the legs are inclined) and then drops,
+      fitted as ``c + a·τ² + b·τ⁴`` (:func:`_split_onset`);
+    * else, or when those are not seen, the pelvis's displacement and the pelvis drop (:func:`find_reps`).
+    """
+    t, h = signals.time_s, pelvis_height(signals)
+    views = signals.views.values
+    feet = np.stack([signals.point(f"{side}_ankle") for side in SIDES], axis=1) / signals.leg_px
+    pelvis = signals.hip_mid() / signals.leg_px
+    found = find_reps(t, h, config, feet=feet, pelvis=pelvis)
+    if not found:
+        return found
+    side_view = np.isin(views, ("side_left", "side_right")).mean() > 0.5
+    stance = [_stance_gap(signals, rep.stand_before, side_view) for rep in found]
+    split = bool(np.isfinite(stance).any() and np.nanmedian(stance) >= config.lunge_split_min_stance)
+    if split:
+        # half way to the neighbouring reps' bottoms (the run's ends for the first and last rep)
+        middles = [0, *((a.bottom + b.bottom) // 2 for a, b in zip(found, found[1:])), t.size - 1]
+        flexion = _lead_flexion(angles) if side_view else None
+        out = []
+        for k, rep in enumerate(found):
+            if flexion is not None:
+                start = _split_flexion_onset(t, flexion, rep.bottom, -1, middles[k], config)
+                end = _split_flexion_onset(t, flexion, rep.bottom, +1, middles[k + 1], config)
+            else:
+                start = _split_onset(t, h, rep, -1, middles[k], config)
+                end = _split_onset(t, h, rep, +1, middles[k + 1], config)
+            start = rep.start_s if start is None else start
+            end = rep.end_s if end is None else end
+            out.append(dataclasses.replace(rep, start_s=start, end_s=end) if start < rep.bottom_s < end else rep)
+        return out
+    if (views == "front").mean() > 0.5:
+        timed = find_reps(t, h, config, head=head_height(signals), frontal=views == "front")
+        if len(timed) == len(found):
+            return timed
+    return found
+
+
+def _stance_gap(signals: Signals, standing: slice, side_view: bool) -> float:
+    """How far apart the ankles are while standing (``standing`` samples), in leg lengths: along the picture
+    in side view, else along its vertical (perspective puts the front foot of a split stance lower in the
+    picture from a camera above the feet). NaN when an ankle is not seen."""
+    axis = 0 if side_view else 1
+    gap = np.abs(signals.point("left_ankle")[standing, axis] - signals.point("right_ankle")[standing, axis])
+    gap = gap[np.isfinite(gap)]
+    return float(np.median(gap)) / signals.leg_px if gap.size else math.nan
+
+
+def _lead_flexion(angles: pd.DataFrame) -> np.ndarray:
+    """Knee flexion (degrees) of the leg that bends more over the video: a split squat's front leg."""
+    best, flexion = -math.inf, np.full(len(angles), np.nan)
+    for side in SIDES:
+        column = f"knee_flexion_{side}"
+        if column not in angles:
+            continue
+        values = angles[column].to_numpy(dtype=np.float64)
+        if np.isfinite(values).sum() >= 2:
+            spread = float(np.diff(np.nanpercentile(values, [5, 95]))[0])
+            if spread > best:
+                best, flexion = spread, values
+    return flexion
+
+
+def _split_flexion_onset(t: np.ndarray, flexion: np.ndarray, p: int, step: int, far: int,
+                         config: EventsConfig) -> float | None:
+    """Start (``step`` −1) or end (+1) of the split squat's rep with its bottom at sample ``p`` from the lead
+    knee's flexion (side view), with the square-root fit of :func:`_onset`, searched up to sample ``far``
+    (half way to the neighbouring rep). The standing flexion is the 10th percentile between ``far`` and
+    ``p``: the pelvis height, which first rises, does not mark the standing stretch of a split squat. None
+    unless the flexion is measured in 80 % of that stretch (gaps are bridged linearly) and bends
+    ``rep_min_flexion_deg``."""
+    span = slice(min(far, p), max(far, p) + 1)
+    if np.isfinite(flexion[span]).mean() < 0.8:
+        return None
+    standing = float(np.nanpercentile(flexion[span], 10))
+    peak = float(np.nanmax(flexion[span]))
+    if peak - standing < config.rep_min_flexion_deg:
+        return None
+    seen = np.isfinite(flexion)  # bridge the frames where the knee was not measured (linearly)
+    flexion = np.interp(t, t[seen], flexion[seen])
+    return _onset(t, flexion - standing, p, step, peak - standing, config, limit=far)
+
+
+def _split_onset(t: np.ndarray, h: np.ndarray, rep: _Rep, step: int, neighbour: int,
+                 config: EventsConfig) -> float | None:
+    """Start (``step`` −1) or end (+1) of a split squat's rep from the pelvis height ``h`` seen from the
+    front or back.
+
+    The pelvis first moves forward over the front foot and, the legs being inclined, rises (first order in
+    the movement), then drops (the knees bend): ``h`` is neither a pure square nor a pure fourth power of
+    the time ``τ`` since the start, so it is fitted (least squares) as ``c + a·τ² + b·τ⁴`` after the start and
+    ``c`` before it, over the ``lunge_split_fit`` window (seconds) before the drop first reaches the fraction
+    ``lunge_split_fit`` of the rep's depth, not beyond sample ``neighbour`` (half way to the neighbouring
+    rep's bottom); the start is searched on a 1/10-frame grid. None when the window holds under 6 samples
+    or the best start lies on its edge."""
+    frac, window = config.lunge_split_fit
+    p = rep.bottom
+    level = h[p] + (1.0 - frac) * rep.depth
+    i = p
+    while 0 <= i + step < t.size and (i - neighbour) * step < 0 and not h[i] >= level:
+        i += step
+    lo_t, hi_t = sorted((t[i], t[i] + step * window))
+    idx = np.flatnonzero((t >= lo_t) & (t <= hi_t) & np.isfinite(h))
+    idx = idx[(idx - neighbour) * step <= 0]
+    if idx.size < 6:
+        return None
+    tt, hh = t[idx], h[idx]
+    rate = 1.0 / float(np.median(np.diff(tt)))
+    grid = np.arange(tt.min(), tt.max(), 0.1 / rate)
+    best, onset = math.inf, None
+    for t0 in grid:
+        tau = np.clip((t0 - tt) * step, 0.0, None)
+        design = np.column_stack([np.ones_like(tt), tau ** 2, tau ** 4])
+        coef = np.linalg.lstsq(design, hh, rcond=None)[0]
+        residual = float(np.sum((design @ coef - hh) ** 2))
+        if residual < best:
+            best, onset = residual, float(t0)
+    if onset is None or onset - grid[0] < 0.5 / rate or grid[-1] - onset < 0.5 / rate:
+        return None
+    return onset
+
+
 def lead_leg(signals: Signals, rep: _Rep) -> str | None:
-    """The front leg of a lunge at the bottom of ``rep``: in side view the foot further forward, otherwise
-    (or when a foot is missing) the knee held higher (the rear knee sinks towards the floor)."""
+    """The front leg of a lunge at the bottom of ``rep``: in side view the foot further forward; from behind
+    the ankle higher in the picture (farther from the camera; MediaPipe hardly shows the rear knee sinking
+    from behind) when they are 0.03 leg lengths apart; otherwise (or when a foot is missing) the knee held
+    higher (the rear knee sinks towards the floor)."""
     near = (signals.time_s >= rep.bottom_s - 0.15) & (signals.time_s <= rep.bottom_s + 0.15)
     forward = signals.forward[near]
     if np.isin(signals.views.values[near], ("side_left", "side_right")).mean() > 0.5:
         ahead = [np.nanmedian(forward * signals.point(f"{s}_ankle")[near, 0]) for s in SIDES]
         if np.isfinite(ahead).all() and ahead[0] != ahead[1]:
             return SIDES[int(np.argmax(ahead))]
+    if (signals.views.values[near] == "back").mean() > 0.5:  # from behind the front foot is farther: higher
+        up = [np.nanmedian(-signals.point(f"{s}_ankle")[near, 1]) for s in SIDES]
+        if np.isfinite(up).all() and abs(up[0] - up[1]) > 0.03 * signals.leg_px:
+            return SIDES[int(np.argmax(up))]
     knee_up = [np.nanmedian(-signals.point(f"{s}_knee")[near, 1]) for s in SIDES]
     if np.isfinite(knee_up).all() and abs(knee_up[0] - knee_up[1]) > 0.05 * signals.leg_px:
         return SIDES[int(np.argmax(knee_up))]

@@ -1,0 +1,75 @@
+"""Lunges and split squats end to end on video: rendered mannequin clips (known events) run through the real
+pose extraction and :func:`movelab.events.segment` with ``movement="auto"``.
+
+Each clip is quick (640x480, 30 fps, 2 reps, ~3-4 s) and rendered once per session. Tolerances are the
+errors achieved on these clips plus about half a frame (``scripts/lunge_timing_accuracy.py`` measures more
+views, depths and tempos; docs/events.md).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pytest
+
+from movelab.events import segment
+from movelab.extraction import extract
+from movelab.kinematics import compute_angles, detect_views
+
+pytestmark = pytest.mark.slow
+
+FPS = 30.0
+QUICK = dict(step_s=0.5, descent_s=0.6, ascent_s=0.6, pause_bottom_s=0.1, pause_top_s=0.3, lead_in_s=0.35)
+
+#: name: (Lunge keyword arguments, view, largest start/end error in frames)
+CLIPS = {
+    # forward lunge from the front: timed by the head's drop (the stepping foot's lift and perspective cancel)
+    "fwd_front": (dict(kind="forward", lead_side="left", reps=2, **QUICK), "front", 2.0),
+    # forward lunge from behind: the stepping foot; recognised by the foot's travel
+    "fwd_back": (dict(kind="forward", lead_side="right", reps=2, depth_deg=80, **QUICK), "back", 1.5),
+    # split squat from the side: the lead knee's flexion
+    "split_side": (dict(kind="split", lead_side="right", reps=2, depth_deg=95, descent_s=0.7, ascent_s=0.7,
+                        pause_bottom_s=0.1, pause_top_s=0.5, lead_in_s=0.5), "side_right", 1.5),
+    # split squat from the front: the pelvis height's rise-then-drop fit
+    "split_front": (dict(kind="split", lead_side="left", reps=2, depth_deg=85, descent_s=0.8, ascent_s=0.8,
+                         pause_bottom_s=0.1, pause_top_s=0.5, lead_in_s=0.5), "front", 2.0),
+}
+
+
+@pytest.fixture(scope="session")
+def lunge_clip(tmp_path_factory):
+    from movelab.synth import Lunge, render_clip
+
+    folder = tmp_path_factory.mktemp("lunge_clips")
+    done: dict[str, tuple] = {}
+
+    def get(name: str):
+        if name not in done:
+            kwargs, view, _ = CLIPS[name]
+            clip = render_clip(Lunge(**kwargs), view=view, fps=FPS)
+            ds = extract(clip.write(folder / f"{name}.mp4")["video"], use_cache=False)
+            views = detect_views(ds)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                angles = compute_angles(ds, views=views)
+            done[name] = (segment(angles, ds, views=views), json.loads(json.dumps(clip.events())))
+        return done[name]
+
+    return get
+
+
+@pytest.mark.parametrize("name", list(CLIPS))
+def test_lunge_on_video(lunge_clip, name):
+    kwargs, view, tolerance = CLIPS[name]
+    seg, truth = lunge_clip(name)
+    assert seg.movement == "lunge"
+    assert len(seg.reps) == kwargs["reps"]
+    assert seg.reps["lead_leg"].tolist() == [kwargs["lead_side"]] * kwargs["reps"]
+    for event, column, limit in (("rep_start", "start_s", tolerance), ("rep_bottom", "bottom_s", 1.0),
+                                 ("rep_end", "end_s", tolerance)):
+        true = np.array([e["time_s"] for e in truth if e["event"] == event])
+        found = seg.reps[column].to_numpy()
+        errors = (found - true) * FPS
+        assert np.all(np.abs(errors) <= limit), (name, event, errors.round(1).tolist())
