@@ -44,6 +44,11 @@ CASES: dict[str, tuple[str, dict, dict]] = {
     "fwd_back_R": ("back", dict(kind="forward", lead_side="right", reps=2, depth_deg=75), {}),
     "fwd_side_L_deep": ("side_left", dict(kind="forward", lead_side="left", reps=2, depth_deg=100, descent_s=0.8),
                         {}),
+    # quick split squats from the side (3 reps, short pauses), rendered while diagnosing h_split_side_L_quick
+    "split_side_R_quick": ("side_right", dict(kind="split", lead_side="right", reps=3, depth_deg=90, descent_s=0.5,
+                                              ascent_s=0.6, pause_bottom_s=0.1, pause_top_s=0.3), {}),
+    "split_side_L_quick": ("side_left", dict(kind="split", lead_side="left", reps=3, depth_deg=75, descent_s=0.7,
+                                             ascent_s=0.5, pause_bottom_s=0.0, pause_top_s=0.5), {}),
     # held out: rendered only after the method was chosen
     "h_fwd_front_L_deep": ("front", dict(kind="forward", lead_side="left", reps=2, depth_deg=100, descent_s=1.3,
                                          ascent_s=1.1), {}),
@@ -60,6 +65,16 @@ CASES: dict[str, tuple[str, dict, dict]] = {
     "h_split_side_R_slow": ("side_right", dict(kind="split", lead_side="right", reps=2, depth_deg=105,
                                                descent_s=1.6, ascent_s=1.4, pelvic_drop_deg=5), {}),
     "h_split_front_L_az15": ("front", dict(kind="split", lead_side="left", reps=2, depth_deg=85), dict(azimuth_deg=15)),
+    # held out for the split stance check (_stance_kept): rendered after it was chosen
+    "h_split_side_L_quick_Rlead": ("side_left", dict(kind="split", lead_side="right", reps=3, depth_deg=95,
+                                                     descent_s=0.5, ascent_s=0.5, pause_bottom_s=0.1,
+                                                     pause_top_s=0.3), {}),
+    "h_split_side_R_quick_Llead": ("side_right", dict(kind="split", lead_side="left", reps=3, depth_deg=70,
+                                                      descent_s=0.6, ascent_s=0.7, pause_bottom_s=0.0,
+                                                      pause_top_s=0.35), {}),
+    "h_split_side_L_quick_deep": ("side_left", dict(kind="split", lead_side="left", reps=3, depth_deg=95,
+                                                    descent_s=0.5, ascent_s=0.6, pause_bottom_s=0.1,
+                                                    pause_top_s=0.3), {}),
     "h_fwd_front_R_az_m15": ("front", dict(kind="forward", lead_side="right", reps=2, depth_deg=80, descent_s=0.8),
                              dict(azimuth_deg=-15)),
 }

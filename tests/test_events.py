@@ -508,6 +508,34 @@ def test_split_squat_is_a_lunge():
         assert abs(frames_off(rep["start_s"], start)) <= 1.5 and abs(frames_off(rep["end_s"], end)) <= 1.5
 
 
+def test_split_squat_with_the_stance_lost_is_timed_by_the_pelvis():
+    """From the side the pose model sometimes loses a split stance while the client stands (the legs read
+    together, or their labels exchanged and blended by the low-pass): the knee flexion read there is not the
+    lead knee's, so where the ankles come closer than half their distance at the bottom the reps are timed
+    by the pelvis height (docs/events.md). Three split squats with the lead ankle put on the rear one for
+    0.2 s in each top pause: still within 2 frames; with the stance kept the knee times them."""
+    from movelab.events.reps import _stance_kept, find_reps, pelvis_height
+    from movelab.events._signals import build_signals
+    from movelab.events import EventsConfig
+
+    t, hip, ankles, truth = lunge_motion(split=True, reps=3, top_s=0.6)
+    lost = {side: a.copy() for side, a in ankles.items()}
+    for (_, _, end), (start, _, _) in zip(truth, truth[1:]):
+        middle = np.abs(t - (end + start) / 2) <= 0.1
+        lost["left"][middle] = lost["right"][middle]
+    for feet, kept in ((ankles, True), (lost, False)):
+        ds = figure(t, hip=hip, ankles=feet, view="side_right")
+        signals = build_signals(ds, views="side_right")
+        found = find_reps(signals.time_s, pelvis_height(signals), EventsConfig())
+        middles = [0, *((a.bottom + b.bottom) // 2 for a, b in zip(found, found[1:])), t.size - 1]
+        assert _stance_kept(signals, found, middles) is kept
+        _, seg = analyse(ds, "side_right")
+        assert seg.movement == "lunge" and len(seg.reps) == 3
+        for (_, rep), (start, bottom, end) in zip(seg.reps.iterrows(), truth):
+            assert abs(frames_off(rep["bottom_s"], bottom)) <= 1.0
+            assert abs(frames_off(rep["start_s"], start)) <= 2.0 and abs(frames_off(rep["end_s"], end)) <= 2.0
+
+
 def test_lunge_stance_gap_splits_split_squats_from_forward_lunges():
     """The ankles' distance while standing decides the lunge timing: a split stance (feet apart) or a
     forward lunge's feet together; settings are checked."""

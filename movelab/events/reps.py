@@ -484,9 +484,10 @@ def _lunge_reps(signals: Signals, angles: pd.DataFrame, config: EventsConfig) ->
       the camera: below the camera it moves down the picture while it lifts, the two cancel, so the head's
       drop with the fourth-root fit of a squat seen face on (:func:`_head_onsets`) times the rep;
     * **split squat** (the ankles ``lunge_split_min_stance`` apart while standing): from the side the lead
-      knee's flexion (it bends from the first instant); from the front or back the pelvis height, which
-      first *rises* as the pelvis moves forward over the front foot (the legs are inclined) and then drops,
-      fitted as ``c + a·τ² + b·τ⁴`` (:func:`_split_onset`);
+      knee's flexion (it bends from the first instant) when the stance is seen throughout
+      (:func:`_stance_kept`); from the front or back, and from the side when the stance is lost, the pelvis
+      height, which first *rises* as the pelvis moves forward over the front foot (the legs are inclined)
+      and then drops, fitted as ``c + a·τ² + b·τ⁴`` (:func:`_split_onset`);
     * else, or when those are not seen, the pelvis's displacement and the pelvis drop (:func:`find_reps`).
     """
     t, h = signals.time_s, pelvis_height(signals)
@@ -502,7 +503,7 @@ def _lunge_reps(signals: Signals, angles: pd.DataFrame, config: EventsConfig) ->
     if split:
         # half way to the neighbouring reps' bottoms (the run's ends for the first and last rep)
         middles = [0, *((a.bottom + b.bottom) // 2 for a, b in zip(found, found[1:])), t.size - 1]
-        flexion = _lead_flexion(angles) if side_view else None
+        flexion = _lead_flexion(angles) if side_view and _stance_kept(signals, found, middles) else None
         out = []
         for k, rep in enumerate(found):
             if flexion is not None:
@@ -530,6 +531,24 @@ def _stance_gap(signals: Signals, standing: slice, side_view: bool) -> float:
     gap = np.abs(signals.point("left_ankle")[standing, axis] - signals.point("right_ankle")[standing, axis])
     gap = gap[np.isfinite(gap)]
     return float(np.median(gap)) / signals.leg_px if gap.size else math.nan
+
+
+def _stance_kept(signals: Signals, found: list[_Rep], middles: list[int]) -> bool:
+    """Whether the split stance is seen throughout the reps from the side: in every frame from half way to
+    the previous rep's bottom to half way to the next one (``middles``), the ankles at least half as far
+    apart along the picture as at the rep's bottom (their median over 0.15 s either side). A split squat's
+    feet do not move, so ankles seen closer are the pose model losing the legs (read together while
+    standing, or their labels exchanged and the low-pass blending the two): the knee flexion read near
+    standing, where the start and end are found, is then not the lead knee's (docs/events.md)."""
+    gap = np.abs(signals.point("left_ankle")[:, 0] - signals.point("right_ankle")[:, 0])
+    for k, rep in enumerate(found):
+        at_bottom = gap[np.abs(signals.time_s - signals.time_s[rep.bottom]) <= 0.15]
+        if not np.isfinite(at_bottom).any():
+            return False
+        span = gap[middles[k]:middles[k + 1] + 1]
+        if np.any(span[np.isfinite(span)] < 0.5 * np.nanmedian(at_bottom)):
+            return False
+    return True
 
 
 def _lead_flexion(angles: pd.DataFrame) -> np.ndarray:
