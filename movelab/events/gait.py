@@ -57,7 +57,7 @@ class _Walk:
     feet's midpoint (the hips of a walker approaching a camera at hip height hardly move in the picture)
     and ``scale`` is the walker's local speed over its median (the picture speed of a walker approaching
     the camera grows as the distance shrinks), which velocity thresholds divide out. ``scale`` is 1 in
-    side views.
+    side views. ``direction`` is the per-frame unit vector the tracks were projected on.
     """
 
     heel: dict[str, np.ndarray]
@@ -66,8 +66,9 @@ class _Walk:
     pelvis: np.ndarray
     ground_px_s: float
     speed_px_s: float
-    side_view: bool = True
-    scale: np.ndarray | float = 1.0
+    side_view: bool
+    scale: np.ndarray
+    direction: np.ndarray
 
 
 def detect_gait_events(
@@ -116,25 +117,29 @@ def gait_events(signals: Signals, *, method: GaitMethod, config: EventsConfig) -
     if method == "zeni":  # the foot relative to the pelvis: a side-view method
         return _table(_zeni_events(signals, walk, config) if walk.side_view else [], signals)
     # the velocity method reads the feet before the low-pass, and filters its own front/rear tracks
-    unfiltered = walk_tracks(signals, signals.unfiltered, ground_px_s=walk.ground_px_s, speed_px_s=walk.speed_px_s)
+    unfiltered = walk_tracks(signals, signals.unfiltered, reuse=walk)
     if not walk.side_view:
         return _table(_picture_events(signals, unfiltered, config), signals)
     return _table(_velocity_events(signals, unfiltered, config), signals)
 
 
-def walk_tracks(signals: Signals, position: xr.DataArray, *, ground_px_s: float | None = None,
-                speed_px_s: float | None = None) -> _Walk | None:
+def walk_tracks(signals: Signals, position: xr.DataArray, *, reuse: _Walk | None = None) -> _Walk | None:
     """The feet and pelvis along the walking direction, and the ground's and the walker's speed.
 
     In a video with a side view the walking direction is the client's facing (image ``x`` times
     ``signals.forward``); in one without, the direction of the feet's motion in the picture
-    (:func:`picture_direction`). None when there is neither, or too little to measure.
+    (:func:`picture_direction`). None when there is neither, or too little to measure. ``reuse``: a walk
+    of the same video (other positions) whose direction, ground and walking speed are taken as they are.
     """
     if not signals.usable:
         return None
     side_view = bool(np.isfinite(signals.forward).any())
-    direction = np.stack([signals.forward, np.zeros_like(signals.forward)], axis=1) if side_view \
-        else picture_direction(signals)
+    if reuse is not None:
+        direction = reuse.direction
+    elif side_view:
+        direction = np.stack([signals.forward, np.zeros_like(signals.forward)], axis=1)
+    else:
+        direction = picture_direction(signals)
     if direction is None:
         return None
     t = signals.time_s
@@ -151,7 +156,9 @@ def walk_tracks(signals: Signals, position: xr.DataArray, *, ground_px_s: float 
         pelvis = np.sum(midpoint(position, "hip", fallback=True) * direction, axis=1)
     else:
         pelvis = nanmean_rows(foot["left"], foot["right"])
-    if ground_px_s is None or speed_px_s is None:
+    if reuse is not None:
+        ground_px_s, speed_px_s = reuse.ground_px_s, reuse.speed_px_s
+    else:
         v_left, v_right = velocity(foot["left"], t), velocity(foot["right"], t)
         both = np.isfinite(v_left) & np.isfinite(v_right)
         v_pelvis = velocity(pelvis, t)
@@ -159,8 +166,8 @@ def walk_tracks(signals: Signals, position: xr.DataArray, *, ground_px_s: float 
             return None
         ground_px_s = float(np.median(np.minimum(v_left, v_right)[both]))
         speed_px_s = float(np.nanmedian(v_pelvis)) - ground_px_s
-    scale = 1.0 if side_view else _speed_scale(pelvis, t, ground_px_s, speed_px_s)
-    return _Walk(heel, toe, foot, pelvis, ground_px_s, speed_px_s, side_view, scale)
+    scale = np.ones_like(t) if side_view else _speed_scale(pelvis, t, ground_px_s, speed_px_s)
+    return _Walk(heel, toe, foot, pelvis, ground_px_s, speed_px_s, side_view, scale, direction)
 
 
 def picture_direction(signals: Signals) -> np.ndarray | None:
@@ -212,7 +219,7 @@ def _glitches(track: np.ndarray, t: np.ndarray, walk: _Walk, leg_px: float, conf
     ``foot_hampel_half_window_s`` that stray more than ``foot_hampel_min_deviation`` leg lengths. The Hampel
     filter runs on the track relative to the ground (minus the ground's motion in the picture): a stance
     foot is still there, overground and on a treadmill alike, so a landmark wandering off it stands out."""
-    relative = track - walk.ground_px_s * (t - t[0])
+    relative = _on_ground(track, t, walk.ground_px_s)
     da = xr.DataArray(relative, dims=("time",), coords={"time": t})
     outliers = np.isnan(hampel(da, half_window_s=config.foot_hampel_half_window_s,
                                min_deviation=config.foot_hampel_min_deviation * leg_px).values)
@@ -229,7 +236,7 @@ def _spikes(track: np.ndarray, t: np.ndarray, ground_px_s: float, min_jump_px: f
     out = np.zeros(track.size, dtype=bool)
     if track.size < 3:
         return out
-    relative = track - ground_px_s * (t - t[0])
+    relative = _on_ground(track, t, ground_px_s)
     step_in, step_out = np.diff(relative)[:-1], np.diff(relative)[1:]
     jump = np.zeros(track.size)
     with np.errstate(invalid="ignore"):
@@ -248,7 +255,7 @@ def _bridge(track: np.ndarray, t: np.ndarray, ground_px_s: float, max_gap_s: flo
     finite = np.isfinite(track)
     if finite.sum() < 2 or finite.all():
         return track
-    relative = track - ground_px_s * (t - t[0])
+    relative = _on_ground(track, t, ground_px_s)
     idx = np.flatnonzero(finite)
     out = relative.copy()
     for a, b in zip(idx[:-1], idx[1:]):
@@ -257,12 +264,18 @@ def _bridge(track: np.ndarray, t: np.ndarray, ground_px_s: float, max_gap_s: flo
     return out + ground_px_s * (t - t[0])
 
 
+def _on_ground(track: np.ndarray, t: np.ndarray, ground_px_s: float) -> np.ndarray:
+    """A track relative to the ground: minus the ground's motion in the picture since the first frame (a
+    stance foot is still in it, overground and on a treadmill's belt alike)."""
+    return track - ground_px_s * (t - t[0])
+
+
 def _teleports(track: np.ndarray, t: np.ndarray, walk: _Walk, config: EventsConfig) -> np.ndarray:
     """Samples of a foot track inside a jump away and back (the model putting a hidden foot on the other
     one for a few frames): a frame-to-frame move faster than ``foot_max_speed`` times the walking speed
     (relative to the ground), followed within ``teleport_max_s`` by one the other way."""
     dt = np.diff(t)
-    step = (np.diff(track) - walk.ground_px_s * dt) / (np.ones_like(t) * walk.scale)[1:]
+    step = (np.diff(track) - walk.ground_px_s * dt) / walk.scale[1:]
     jumps = np.flatnonzero(np.abs(step) > config.foot_max_speed * walk.speed_px_s * dt)
     blank = np.zeros(track.size, dtype=bool)
     for i in jumps:
@@ -321,8 +334,7 @@ def _picture_events(signals: Signals, walk: _Walk, config: EventsConfig) -> list
     where the toe starts before one (as :func:`_velocity_events`, with the model's side labels, which are
     reliable away from side view)."""
     t = signals.time_s
-    direction = picture_direction(signals)
-    ground = walk.ground_px_s * direction
+    ground = walk.ground_px_s * walk.direction
 
     def speed(name: str) -> np.ndarray:
         xy = point(signals.unfiltered, name)
@@ -331,14 +343,14 @@ def _picture_events(signals: Signals, walk: _Walk, config: EventsConfig) -> list
         return np.hypot(v[:, 0], v[:, 1]) / walk.scale
 
     from_behind = walk_view(signals, walk) == "back"  # the toes are hidden behind the heels
+    height = max(config.swing_min_speed * walk.speed_px_s, config.swing_min_picture_speed * signals.leg_px)
+    gap = 0.5 * config.stride_range_s[0]
     out = []
     for side in SIDES:
         heel, toe = speed(f"{side}_heel"), speed(f"{side}_foot_index")
         foot = nanmean_rows(heel, toe)
-        height = max(config.swing_min_speed * walk.speed_px_s, config.swing_min_picture_speed * signals.leg_px)
         contacts = _swing_ends(t, foot, heel, +1, height, config.picture_contact_speed_fraction, config)
         toe_offs = _swing_ends(t, foot, toe, -1, height, config.toe_off_speed_fraction, config)
-        gap = 0.5 * config.stride_range_s[0]
         out += [("initial_contact", side, when) for when in _one_per_swing(contacts, gap, keep="last")]
         if not from_behind:
             out += [("toe_off", side, when) for when in _one_per_swing(toe_offs, gap, keep="first")]
