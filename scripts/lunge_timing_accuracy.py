@@ -65,6 +65,15 @@ CASES: dict[str, tuple[str, dict, dict]] = {
     "h_split_side_R_slow": ("side_right", dict(kind="split", lead_side="right", reps=2, depth_deg=105,
                                                descent_s=1.6, ascent_s=1.4, pelvic_drop_deg=5), {}),
     "h_split_front_L_az15": ("front", dict(kind="split", lead_side="left", reps=2, depth_deg=85), dict(azimuth_deg=15)),
+    # held out for the lead leg from behind by the raised rear heel (lead_leg): rendered after it was chosen
+    "h2_fwd_back_R_quick": ("back", dict(kind="forward", lead_side="right", reps=2, depth_deg=85, **QUICK), {}),
+    "h2_fwd_back_L_slow": ("back", dict(kind="forward", lead_side="left", reps=2, depth_deg=70, descent_s=1.3,
+                                        ascent_s=1.1), {}),
+    "h2_fwd_back_R_deep": ("back", dict(kind="forward", lead_side="right", reps=2, depth_deg=100, step_s=0.6,
+                                        trunk_lean_deg=15), {}),
+    "h2_fwd_back_L_quick_long": ("back", dict(kind="forward", lead_side="left", reps=2, depth_deg=90,
+                                              step_length_m=0.95, **QUICK), {}),
+    "h2_split_back_R": ("back", dict(kind="split", lead_side="right", reps=2, depth_deg=90), {}),
     # held out for the split stance check (_stance_kept): rendered after it was chosen
     "h_split_side_L_quick_Rlead": ("side_left", dict(kind="split", lead_side="right", reps=3, depth_deg=95,
                                                      descent_s=0.5, ascent_s=0.5, pause_bottom_s=0.1,

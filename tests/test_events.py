@@ -563,6 +563,28 @@ def test_lunge_lead_leg_right(view):
     assert seg.reps["lead_leg"].tolist() == ["right"]
 
 
+@pytest.mark.parametrize("lead", ["left", "right"])
+def test_lunge_lead_leg_from_behind_by_the_raised_rear_heel(lead):
+    """From behind MediaPipe may show the ankles at one height and the knees level at the bottom of a quick
+    lunge (scripts/lunge_timing_accuracy.py, h_fwd_back_L_quick): the rear foot's raised heel, above its toes
+    in the picture, still tells the lead leg; with both feet flat nothing does, and none is reported."""
+    from movelab.events import EventsConfig
+    from movelab.events._signals import build_signals
+    from movelab.events.reps import find_reps, lead_leg, pelvis_height
+
+    t, hip, ankles, truth = lunge_motion(lead=lead, split=True, reps=1)
+    rear = "right" if lead == "left" else "left"
+    for pitch, expected in (({rear: 40.0}, lead), (None, None)):
+        ds = figure(t, hip=hip, ankles=ankles, view="back", foot_pitch_deg=pitch)
+        position = ds["position_px"].values  # the knees level, as MediaPipe shows them from behind
+        knees = [landmarks.KEYPOINTS.index(f"{side}_knee") for side in ("left", "right")]
+        position[:, knees, 1] = position[:, knees, 1].mean(axis=1, keepdims=True)
+        signals = build_signals(ds, views="back")
+        (rep,) = find_reps(signals.time_s, pelvis_height(signals), EventsConfig())
+        assert abs(frames_off(rep.bottom_s, truth[0][1])) <= 1.0
+        assert lead_leg(signals, rep) == expected
+
+
 # ----------------------------------------------------------------------------- gait
 
 

@@ -108,19 +108,34 @@ def detect_gait_events(
 
 def gait_events(signals: Signals, *, method: GaitMethod, config: EventsConfig) -> pd.DataFrame:
     """:func:`detect_gait_events` on prepared :class:`Signals`."""
+    return walk_events(signals, method=method, config=config)[0]
+
+
+def walk_events(signals: Signals, *, method: GaitMethod,
+                config: EventsConfig) -> tuple[pd.DataFrame, _Walk | None]:
+    """:func:`gait_events` and the walk they were read from (:func:`walk_tracks` of the cleaned positions;
+    None when there is none to measure)."""
     if method not in ("velocity", "zeni"):
         raise ConfigError(f"method must be 'velocity' or 'zeni', got {method!r}")
     walk = walk_tracks(signals, signals.position)
     min_speed = config.walk_min_speed if walk is None or walk.side_view else config.walk_min_speed_picture
     if walk is None or not walk.speed_px_s >= min_speed * signals.leg_px:
-        return _table([], signals)
+        return _table([], signals), walk
     if method == "zeni":  # the foot relative to the pelvis: a side-view method
-        return _table(_zeni_events(signals, walk, config) if walk.side_view else [], signals)
+        return _table(_zeni_events(signals, walk, config) if walk.side_view else [], signals), walk
     # the velocity method reads the feet before the low-pass, and filters its own front/rear tracks
     unfiltered = walk_tracks(signals, signals.unfiltered, reuse=walk)
     if not walk.side_view:
-        return _table(_picture_events(signals, unfiltered, config), signals)
-    return _table(_velocity_events(signals, unfiltered, config), signals)
+        return _table(_picture_events(signals, unfiltered, config), signals), walk
+    return _table(_velocity_events(signals, unfiltered, config), signals), walk
+
+
+def walk_ground(walk: _Walk | None) -> str | None:
+    """``"treadmill"`` when the feet in stance move at over half the walker's speed through the picture
+    (the belt carries them), else ``"overground"``; None without a walk."""
+    if walk is None or not walk.speed_px_s > 0:
+        return None
+    return "treadmill" if abs(walk.ground_px_s) > 0.5 * walk.speed_px_s else "overground"
 
 
 def walk_tracks(signals: Signals, position: xr.DataArray, *, reuse: _Walk | None = None) -> _Walk | None:

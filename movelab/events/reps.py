@@ -628,8 +628,10 @@ def _split_onset(t: np.ndarray, h: np.ndarray, rep: _Rep, step: int, neighbour: 
 def lead_leg(signals: Signals, rep: _Rep) -> str | None:
     """The front leg of a lunge at the bottom of ``rep``: in side view the foot further forward; from behind
     the ankle higher in the picture (farther from the camera; MediaPipe hardly shows the rear knee sinking
-    from behind) when they are 0.03 leg lengths apart; otherwise (or when a foot is missing) the knee held
-    higher (the rear knee sinks towards the floor)."""
+    from behind) when they are 0.03 leg lengths apart, else the foot whose heel stands lower against its
+    toes (the rear heel is raised, so its heel shows above its toes; the front foot is flat and its toes,
+    farther away, show above its heel) when that differs by 0.03 leg lengths; otherwise (or when a foot is
+    missing) the knee held higher (the rear knee sinks towards the floor)."""
     near = (signals.time_s >= rep.bottom_s - 0.15) & (signals.time_s <= rep.bottom_s + 0.15)
     forward = signals.forward[near]
     if np.isin(signals.views.values[near], ("side_left", "side_right")).mean() > 0.5:
@@ -640,6 +642,10 @@ def lead_leg(signals: Signals, rep: _Rep) -> str | None:
         up = [np.nanmedian(-signals.point(f"{s}_ankle")[near, 1]) for s in SIDES]
         if np.isfinite(up).all() and abs(up[0] - up[1]) > 0.03 * signals.leg_px:
             return SIDES[int(np.argmax(up))]
+        flat = [np.nanmedian(signals.point(f"{s}_heel")[near, 1] - signals.point(f"{s}_foot_index")[near, 1])
+                for s in SIDES]  # heel below its toes in the picture: the foot flat on the floor
+        if np.isfinite(flat).all() and abs(flat[0] - flat[1]) > 0.03 * signals.leg_px:
+            return SIDES[int(np.argmax(flat))]
     knee_up = [np.nanmedian(-signals.point(f"{s}_knee")[near, 1]) for s in SIDES]
     if np.isfinite(knee_up).all() and abs(knee_up[0] - knee_up[1]) > 0.05 * signals.leg_px:
         return SIDES[int(np.argmax(knee_up))]

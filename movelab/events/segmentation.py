@@ -15,7 +15,7 @@ from movelab.errors import ConfigError
 from movelab.events._signals import Signals, build_signals, check_angles
 from movelab.events.config import MOVEMENTS, EventsConfig
 from movelab.events.cycles import CYCLE_COLUMNS, gait_cycles, gait_summary
-from movelab.events.gait import EVENT_COLUMNS, gait_events, walk_tracks, walk_view
+from movelab.events.gait import EVENT_COLUMNS, walk_events, walk_ground, walk_view
 from movelab.events.recognise import recognise
 from movelab.events.reps import REP_COLUMNS, detect_reps
 
@@ -129,13 +129,9 @@ def segment(
 
 
 def _segment_gait(signals: Signals, angles: pd.DataFrame, config: EventsConfig) -> Segmentation:
-    events = gait_events(signals, method=config.gait_method, config=config)
+    events, walk = walk_events(signals, method=config.gait_method, config=config)
     cycles = gait_cycles(events, angles, config=config)
-    walk = walk_tracks(signals, signals.position)
-    ground = None
-    if walk is not None and walk.speed_px_s > 0:
-        ground = "treadmill" if abs(walk.ground_px_s) > 0.5 * walk.speed_px_s else "overground"
-    summary = gait_summary(events, cycles, method=config.gait_method, ground=ground,
+    summary = gait_summary(events, cycles, method=config.gait_method, ground=walk_ground(walk),
                            view=walk_view(signals, walk), config=config)
     return Segmentation("gait", events, pd.DataFrame(columns=REP_COLUMNS), cycles, summary)
 
