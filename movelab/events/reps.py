@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -238,20 +239,13 @@ def _flexion_onsets(t: np.ndarray, flexion: np.ndarray, p: int, stand_b: slice, 
         return None, None
     out: list[float | None] = []
     for standing, step, limit in ((stand_b, -1, bounds[0]), (stand_a, +1, bounds[1])):
-        rest = np.zeros(t.size, dtype=bool)
-        rest[standing] = True
-        onset = None
-        for _ in range(5):
+
+        def estimate(rest: np.ndarray, step: int = step, limit: int = limit) -> float | None:
             level = float(np.nanpercentile(flexion[rest], 20))
-            found = _onset(t, flexion - level, p, step, peak - level, config, limit=limit,
-                           fit=config.rep_flexion_onset_fit)
-            if found is None:
-                break
-            onset = found
-            rest = ((t - onset) * step >= 0) & (np.abs(t - onset) <= 0.3) & np.isfinite(flexion)
-            if rest.sum() < 2:
-                break
-        out.append(onset)
+            return _onset(t, flexion - level, p, step, peak - level, config, limit=limit,
+                          fit=config.rep_flexion_onset_fit)
+
+        out.append(_settled_onset(t, np.isfinite(flexion), standing, step, estimate, passes=5, keep_last=True))
     return out[0], out[1]
 
 
@@ -290,22 +284,14 @@ def _moved_onset(t: np.ndarray, points: np.ndarray, p: int, step: int, standing:
     span = slice(min(standing.start, p), max(standing.stop, p + 1))
     if np.isfinite(points[span]).all(axis=1).mean() < 0.9:
         return None
-    rest = np.zeros(t.size, dtype=bool)
-    rest[standing] = True
-    onset = None
-    for _ in range(2):
-        where = np.nanmedian(points[rest], axis=0)
-        moved = np.hypot(*(points - where).T)
+    limit = standing.start if step < 0 else standing.stop - 1
+
+    def estimate(rest: np.ndarray) -> float | None:
+        moved = np.hypot(*(points - np.nanmedian(points[rest], axis=0)).T)
         depth = float(np.nanmax(moved[span]))
-        if not depth > 0:
-            return None
-        onset = _onset(t, moved, p, step, depth, config, limit=standing.start if step < 0 else standing.stop - 1)
-        if onset is None:
-            return None
-        rest = ((t - onset) * step >= 0) & (np.abs(t - onset) <= 0.3) & np.isfinite(points).all(axis=1)
-        if rest.sum() < 2:
-            break
-    return onset
+        return _onset(t, moved, p, step, depth, config, limit=limit) if depth > 0 else None
+
+    return _settled_onset(t, np.isfinite(points).all(axis=1), standing, step, estimate, passes=2)
 
 
 def _head_onsets(t: np.ndarray, head: np.ndarray, p: int, stand_b: slice, stand_a: slice, config: EventsConfig,
@@ -331,29 +317,45 @@ def _head_onsets(t: np.ndarray, head: np.ndarray, p: int, stand_b: slice, stand_
         return None, None
     out: list[float | None] = []
     for standing, step in ((stand_b, -1), (stand_a, +1)):
-        rest = np.zeros(t.size, dtype=bool)
-        rest[standing] = True
-        limit = before if step < 0 else after
-        onset = None
-        for _ in range(2):
+
+        def estimate(rest: np.ndarray, step: int = step) -> float | None:
             if not np.isfinite(head[rest]).any():
-                return None, None
+                return None
             drop = np.nanmedian(head[rest]) - head
             largest = float(np.nanmax(drop[span]))
             if not largest >= config.rep_front_head_min_drop * depth:
-                return None, None
-            onset = _onset(t, drop, p, step, largest, config, limit=limit, fit=config.rep_front_onset_fit,
-                           root=4.0)
-            if onset is None:
-                return None, None
-            rest = ((t - onset) * step >= 0) & (np.abs(t - onset) <= 0.3) & np.isfinite(head)
-            if rest.sum() < 2:
-                break
+                return None
+            return _onset(t, drop, p, step, largest, config, limit=before if step < 0 else after,
+                          fit=config.rep_front_onset_fit, root=4.0)
+
+        onset = _settled_onset(t, np.isfinite(head), standing, step, estimate, passes=2)
         edge = float(t[standing.stop - 1] if step < 0 else t[standing.start])  # the pelvis's 95 % crossing
         if onset is None or (onset - edge) * step < 0 or not t[before] <= onset <= t[after]:
             return None, None
         out.append(onset)
     return out[0], out[1]
+
+
+def _settled_onset(t: np.ndarray, seen: np.ndarray, standing: slice, step: int,
+                   estimate: Callable[[np.ndarray], float | None], *, passes: int,
+                   keep_last: bool = False) -> float | None:
+    """An onset whose standing level is re-taken from where the client really stood: ``estimate(rest)``
+    gives the onset from the standing samples ``rest`` (first the ``standing`` stretch, then the 0.3 s
+    beyond the last estimate, on the standing side of it, where ``seen``), up to ``passes`` times. A signal
+    still at its standing value may already move: the stretch next to the pelvis's 95 % crossing can hold
+    the start of the movement. When an estimate fails: the one before it with ``keep_last``, else None."""
+    rest = np.zeros(t.size, dtype=bool)
+    rest[standing] = True
+    onset = None
+    for _ in range(passes):
+        found = estimate(rest)
+        if found is None:
+            return onset if keep_last else None
+        onset = found
+        rest = ((t - onset) * step >= 0) & (np.abs(t - onset) <= 0.3) & seen
+        if rest.sum() < 2:
+            break
+    return onset
 
 
 def _standing(t: np.ndarray, h: np.ndarray, above: np.ndarray, edge: int, step: int,
