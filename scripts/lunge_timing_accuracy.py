@@ -18,16 +18,10 @@ after the method was chosen (held out). The table goes into docs/events.md (*Rep
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
-import warnings
 from pathlib import Path
 
-import numpy as np
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _accuracy import arguments, kept_landmarks, nearest_error_frames, rep_errors_cells, segmented
 
 FPS = 30.0
 #: a true event with no detection of its kind within this many frames is missed
@@ -102,29 +96,16 @@ def render(name: str, out: Path) -> None:
     (out / f"{name}.events.json").write_text(json.dumps(clip.events()))
 
 
-def evaluate(name: str, out: Path) -> dict:
+def evaluate(name: str, path: Path) -> dict:
     """Movement recognised, reps found and true, lead legs, and the signed error in frames of each true rep
-    event (``s``/``b``/``e``)."""
-    from movelab import landmarks
+    event (``s``/``b``/``e``) of the landmarks kept at ``path``."""
     from movelab.events import segment
-    from movelab.kinematics import compute_angles, detect_views
 
-    ds = landmarks.load(out / f"{name}.nc")
-    truth = [e for e in json.loads((out / f"{name}.events.json").read_text()) if e["event"].startswith("rep_")]
-    views = detect_views(ds)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        angles = compute_angles(ds, views=views)
-        seg = segment(angles, ds, views=views)
-        if seg.movement != "lunge":  # time it as a lunge all the same
-            timed = segment(angles, ds, views=views, movement="lunge")
-        else:
-            timed = seg
-    errors = []
-    for e in truth:
-        gap = (timed.events.loc[timed.events["event"] == e["event"], "time_s"].to_numpy() - e["time_s"]) * FPS
-        nearest = float(gap[np.argmin(np.abs(gap))]) if gap.size else np.nan
-        errors.append((e["event"][4], nearest if abs(nearest) <= MISS_FRAMES else np.nan))
+    ds, angles, views, seg = segmented(path)
+    timed = seg if seg.movement == "lunge" else segment(angles, ds, views=views, movement="lunge")  # as a lunge
+    truth = [e for e in json.loads(path.with_suffix(".events.json").read_text()) if e["event"].startswith("rep_")]
+    errors = [(e["event"][4], nearest_error_frames(timed.events.loc[timed.events["event"] == e["event"], "time_s"],
+                                                   e["time_s"], FPS, within=MISS_FRAMES)) for e in truth]
     lead = CASES[name][1]["lead_side"]
     leads = list(timed.reps["lead_leg"]) if "lead_leg" in timed.reps else []
     return {"clip": name, "movement": seg.movement, "reps": len(timed.reps),
@@ -133,26 +114,14 @@ def evaluate(name: str, out: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / ".cache" / "lunge_timing_accuracy")
-    parser.add_argument("--reuse", action="store_true", help="evaluate the landmarks kept from the last run")
-    parser.add_argument("--only", nargs="+", choices=list(CASES), metavar="NAME", help="these clips only")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for name in args.only or CASES:
-        if not (args.reuse and (args.out / f"{name}.nc").is_file()):
-            render(name, args.out)
-        rows.append(evaluate(name, args.out))
+    args = arguments(__doc__, "lunge_timing_accuracy", CASES, argv)
+    rows = [evaluate(name, kept_landmarks(name, args.out, args.reuse, render)) for name in args.only or CASES]
     print("| clip | recognised | reps found / true | lead leg right | max abs | signed errors (s start, b bottom, "
           "e end) |")
     print("|---|---|---|---|---|---|")
     for r in rows:
-        values = np.array([v for _, v in r["errors"]])
-        worst = np.nanmax(np.abs(values)) if np.isfinite(values).any() else np.nan
-        signed = " ".join(f"{k}{v:+.1f}" if np.isfinite(v) else f"{k} miss" for k, v in r["errors"])
         print(f"| {r['clip']} | {r['movement']} | {r['reps']} / {r['reps_true']} | "
-              f"{r['lead_ok']} / {r['reps']} ({r['lead_true']}) | {worst:.1f} | {signed} |")
+              f"{r['lead_ok']} / {r['reps']} ({r['lead_true']}) | {' | '.join(rep_errors_cells(r['errors']))} |")
     return 0
 
 

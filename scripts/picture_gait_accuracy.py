@@ -4,6 +4,7 @@ Usage::
 
     python scripts/picture_gait_accuracy.py          # render, extract, evaluate (about 2-3 min on 2 cores)
     python scripts/picture_gait_accuracy.py --reuse  # evaluate again the landmarks kept from the last run
+    python scripts/picture_gait_accuracy.py --reuse --only away_100 towards_110
 
 Renders mannequin walks (:mod:`movelab.synth`; portrait 480x640, 30 fps, 4 s) filmed by a camera at 1.2 m
 height, 6 m from the middle of the walk (the walker covers 4-5 m, so their size in the picture changes about
@@ -17,17 +18,12 @@ frames is a miss. The table goes into docs/events.md (*Gait away from side view*
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
-import sys
-import warnings
 from pathlib import Path
 
 import numpy as np
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _accuracy import arguments, kept_landmarks, nearest_error_frames, segmented
 
 FPS = 30.0
 #: name: (cadence steps/min, view, camera azimuth or None)
@@ -60,18 +56,9 @@ def render(name: str, out: Path) -> None:
     (out / f"{name}.events.json").write_text(json.dumps(clip.events()))
 
 
-def evaluate(name: str, out: Path) -> dict:
-    from movelab import landmarks
-    from movelab.events import segment
-    from movelab.kinematics import compute_angles, detect_views
-
-    ds = landmarks.load(out / f"{name}.nc")
-    truth = json.loads((out / f"{name}.events.json").read_text())
-    views = detect_views(ds)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        angles = compute_angles(ds, views=views)
-    seg = segment(angles, ds, views=views)
+def evaluate(name: str, path: Path) -> dict:
+    ds, _, _, seg = segmented(path)
+    truth = json.loads(path.with_suffix(".events.json").read_text())
     seen = ds["time"].values[ds["detected"].values]
     row = {"clip": name, "movement": seg.movement, "view": (seg.gait or {}).get("view"),
            "cadence_true": CASES[name][0], "cadence": (seg.gait or {}).get("cadence_spm", np.nan)}
@@ -81,9 +68,8 @@ def evaluate(name: str, out: Path) -> dict:
         for e in truth:
             if e["event"] != event or not seen.min() + 0.2 <= e["time_s"] <= seen.max() - 0.2:
                 continue
-            gap = (found.loc[found["side"] == e["side"], "time_s"].to_numpy() - e["time_s"]) * FPS
-            nearest = gap[np.argmin(np.abs(gap))] if gap.size else np.nan
-            errors.append(nearest if abs(nearest) <= 8 else np.nan)
+            errors.append(nearest_error_frames(found.loc[found["side"] == e["side"], "time_s"], e["time_s"], FPS,
+                                               within=8))
         errors = np.array(errors, dtype=float)
         hit = errors[np.isfinite(errors)]
         row[event] = (errors.size, hit.size, float(np.mean(np.abs(hit))) if hit.size else np.nan,
@@ -93,16 +79,8 @@ def evaluate(name: str, out: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / ".cache" / "picture_gait_accuracy")
-    parser.add_argument("--reuse", action="store_true", help="evaluate the landmarks kept from the last run")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for name in CASES:
-        if not (args.reuse and (args.out / f"{name}.nc").is_file()):
-            render(name, args.out)
-        rows.append(evaluate(name, args.out))
+    args = arguments(__doc__, "picture_gait_accuracy", CASES, argv)
+    rows = [evaluate(name, kept_landmarks(name, args.out, args.reuse, render)) for name in args.only or CASES]
     print("| clip | movement | view | cadence true / found | event | true | found | mean abs | max abs | <= 2 frames |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:

@@ -20,16 +20,10 @@ rendered after the method was chosen (held out). The table goes into docs/events
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
-import warnings
 from pathlib import Path
 
-import numpy as np
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _accuracy import ROOT, arguments, kept_landmarks, nearest_error_frames, rep_errors_cells, segmented
 
 FPS = 30.0
 #: a true event with no detection of its kind within this many frames is missed
@@ -120,50 +114,30 @@ def render(name: str, out: Path) -> None:
     (out / f"{name}.events.json").write_text(json.dumps(events))
 
 
-def evaluate(name: str, out: Path, *, before: bool = False) -> dict:
-    """Reps found and true, and the signed error in frames of each true rep event (``s``/``b``/``e``)."""
-    from movelab import landmarks
-    from movelab.events import EventsConfig, segment
-    from movelab.kinematics import compute_angles, detect_views
+def evaluate(name: str, path: Path, *, before: bool = False) -> dict:
+    """Reps found and true, and the signed error in frames of each true rep event (``s``/``b``/``e``) of the
+    landmarks kept at ``path``."""
+    from movelab.events import EventsConfig
 
-    ds = landmarks.load(out / f"{name}.nc")
-    truth = [e for e in json.loads((out / f"{name}.events.json").read_text()) if e["event"].startswith("rep_")]
-    views = detect_views(ds)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        angles = compute_angles(ds, views=views)
     config = EventsConfig(rep_front_head_min_drop=1e6) if before else EventsConfig()
-    seg = segment(angles, ds, views=views, movement="squat", config=config)
-    errors = []
-    for e in truth:
-        gap = (seg.events.loc[seg.events["event"] == e["event"], "time_s"].to_numpy() - e["time_s"]) * FPS
-        nearest = float(gap[np.argmin(np.abs(gap))]) if gap.size else np.nan
-        errors.append((e["event"][4], nearest if abs(nearest) <= MISS_FRAMES else np.nan))
+    _, _, _, seg = segmented(path, movement="squat", config=config)
+    truth = [e for e in json.loads(path.with_suffix(".events.json").read_text()) if e["event"].startswith("rep_")]
+    errors = [(e["event"][4], nearest_error_frames(seg.events.loc[seg.events["event"] == e["event"], "time_s"],
+                                                   e["time_s"], FPS, within=MISS_FRAMES)) for e in truth]
     return {"clip": name, "reps": len(seg.reps), "reps_true": sum(e["event"] == "rep_start" for e in truth),
             "errors": errors}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / ".cache" / "squat_timing_accuracy")
-    parser.add_argument("--reuse", action="store_true", help="evaluate the landmarks kept from the last run")
-    parser.add_argument("--only", nargs="+", choices=list(CASES), metavar="NAME", help="these clips only")
-    parser.add_argument("--before", action="store_true",
-                        help="the previous timing: head timing off (EventsConfig(rep_front_head_min_drop=1e6))")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for name in args.only or CASES:
-        if not (args.reuse and (args.out / f"{name}.nc").is_file()):
-            render(name, args.out)
-        rows.append(evaluate(name, args.out, before=args.before))
+    args = arguments(__doc__, "squat_timing_accuracy", CASES, argv, extra=lambda parser: parser.add_argument(
+        "--before", action="store_true",
+        help="the previous timing: head timing off (EventsConfig(rep_front_head_min_drop=1e6))"))
+    rows = [evaluate(name, kept_landmarks(name, args.out, args.reuse, render), before=args.before)
+            for name in args.only or CASES]
     print("| clip | reps found / true | max abs | signed errors (s start, b bottom, e end) |")
     print("|---|---|---|---|")
     for r in rows:
-        values = np.array([v for _, v in r["errors"]])
-        worst = np.nanmax(np.abs(values)) if np.isfinite(values).any() else np.nan
-        signed = " ".join(f"{k}{v:+.1f}" if np.isfinite(v) else f"{k} miss" for k, v in r["errors"])
-        print(f"| {r['clip']} | {r['reps']} / {r['reps_true']} | {worst:.1f} | {signed} |")
+        print(f"| {r['clip']} | {r['reps']} / {r['reps_true']} | {' | '.join(rep_errors_cells(r['errors']))} |")
     return 0
 
 

@@ -1,0 +1,75 @@
+"""What the event accuracy scripts share: a command line with ``--out`` / ``--reuse`` / ``--only``, rendering
+and extracting a clip only when its landmarks are not kept, the events stage on kept landmarks, and the
+signed error of the nearest detection."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def arguments(doc: str, script: str, cases: Iterable[str], argv: list[str] | None, *,
+              extra: Callable[[argparse.ArgumentParser], object] | None = None) -> argparse.Namespace:
+    """``--out`` (default ``.cache/<script>``, created), ``--reuse``, ``--only NAME ...`` (a subset of
+    ``cases``) and what ``extra(parser)`` adds; the first line of ``doc`` describes the script."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    if extra is not None:
+        extra(parser)
+    parser.add_argument("--out", type=Path, default=ROOT / ".cache" / script,
+                        help="where the clips, truth and landmarks are kept")
+    parser.add_argument("--reuse", action="store_true", help="evaluate the landmarks kept from the last run")
+    parser.add_argument("--only", nargs="+", choices=list(cases), metavar="NAME", help="these clips only")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    return args
+
+
+def kept_landmarks(name: str, out: Path, reuse: bool, render: Callable[[str, Path], None]) -> Path:
+    """``out/<name>.nc``, rendered and extracted by ``render(name, out)`` unless ``reuse`` finds it kept."""
+    path = out / f"{name}.nc"
+    if not (reuse and path.is_file()):
+        render(name, out)
+    return path
+
+
+def segmented(path: Path, **segment_kwargs):
+    """The landmarks kept at ``path`` through views, angles (their warnings silenced) and
+    :func:`movelab.events.segment`: ``(landmarks, angles, views, segmentation)``."""
+    from movelab import landmarks
+    from movelab.events import segment
+    from movelab.kinematics import compute_angles, detect_views
+
+    ds = landmarks.load(path)
+    views = detect_views(ds)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        angles = compute_angles(ds, views=views)
+        return ds, angles, views, segment(angles, ds, views=views, **segment_kwargs)
+
+
+def nearest_error_frames(found_s: np.ndarray, true_s: float, fps: float, *, within: float) -> float:
+    """Detected minus true, in frames, of the detection in ``found_s`` nearest ``true_s``; NaN when there is
+    none within ``within`` frames (a miss)."""
+    gap = (np.asarray(found_s, dtype=np.float64) - true_s) * fps
+    if gap.size == 0:
+        return np.nan
+    nearest = float(gap[np.argmin(np.abs(gap))])
+    return nearest if abs(nearest) <= within else np.nan
+
+
+def rep_errors_cells(errors: list[tuple[str, float]]) -> tuple[str, str]:
+    """Table cells of a clip's rep event errors ``[(kind letter, frames)]``: the largest absolute error and
+    every signed error (``s+0.4 b-0.1 e miss``)."""
+    values = np.array([v for _, v in errors], dtype=np.float64)
+    worst = np.nanmax(np.abs(values)) if np.isfinite(values).any() else np.nan
+    signed = " ".join(f"{k}{v:+.1f}" if np.isfinite(v) else f"{k} miss" for k, v in errors)
+    return f"{worst:.1f}", signed
