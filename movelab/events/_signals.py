@@ -40,8 +40,14 @@ class Signals:
         The client's leg length in pixels (hip→knee + knee→ankle, 90th percentile over frames and sides);
         NaN when never measured or under ``min_leg_px``.
     unfiltered
-        The same positions cleaned without the low-pass (the gait velocity method filters its own tracks)
-        and without the partial leg-swap fix (the method sorts the feet itself).
+        The same positions cleaned without the low-pass (the gait methods filter their own tracks) and
+        without the partial leg-swap fix: the labelled feet of gait seen away from the side.
+    label_free
+        Only gated and gap-filled (no leg-swap fixes, no outlier rejection, no low-pass), for the side-view
+        velocity method, which sorts the feet into front and rear itself. Those steps work per label: where
+        the pose model exchanged the legs for a few frames, the outlier rejection half-undid the exchange
+        and put the front heel 30 px behind where it landed, and a contact came 3 frames late
+        (``sample_videos/gait_side.mp4``, docs/events.md).
     """
 
     time_s: np.ndarray
@@ -51,6 +57,7 @@ class Signals:
     forward: np.ndarray
     leg_px: float
     unfiltered: xr.DataArray
+    label_free: xr.DataArray
 
     def point(self, name: str) -> np.ndarray:
         """``(time, 2)`` pixel positions of one keypoint (NaN where missing)."""
@@ -89,11 +96,14 @@ def build_signals(ds: xr.Dataset, *, views=None, position: xr.DataArray | None =
                          f"got {position.sizes.get('time')}")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        # the velocity method sorts the feet itself (label-free); the partial leg-swap fix, which can
-        # splice one foot's points into the other's track, made it miss or shift contacts (docs/events.md)
+        # the partial leg-swap fix, which can splice one foot's points into the other's track, made the
+        # gait methods miss or shift contacts (docs/events.md)
         unfiltered = clean_positions(ds, config=dataclasses.replace(config.kinematics, lowpass=False,
                                                                     swap_partial=False),
                                      views=frame_views)
+        label_free = clean_positions(ds, config=dataclasses.replace(
+            config.kinematics, lowpass=False, swap_partial=False, fix_leg_swaps=False, reject_outliers=False),
+            views=frame_views)
     leg = leg_length_px(position)
     return Signals(
         time_s=ds["time"].values.astype(np.float64),
@@ -103,6 +113,7 @@ def build_signals(ds: xr.Dataset, *, views=None, position: xr.DataArray | None =
         forward=_carry_nearest(facing_sign(frame_views)),
         leg_px=leg if np.isfinite(leg) and leg >= config.min_leg_px else float("nan"),
         unfiltered=unfiltered,
+        label_free=label_free,
     )
 
 

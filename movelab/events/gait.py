@@ -124,10 +124,11 @@ def walk_events(signals: Signals, *, method: GaitMethod,
     if method == "zeni":  # the foot relative to the pelvis: a side-view method
         return _table(_zeni_events(signals, walk, config) if walk.side_view else [], signals), walk
     # the velocity method reads the feet before the low-pass, and filters its own front/rear tracks
-    unfiltered = walk_tracks(signals, signals.unfiltered, reuse=walk)
-    if not walk.side_view:
-        return _table(_picture_events(signals, unfiltered, config), signals), walk
-    return _table(_velocity_events(signals, unfiltered, config), signals), walk
+    if not walk.side_view:  # labelled feet
+        return _table(_picture_events(signals, walk_tracks(signals, signals.unfiltered, reuse=walk), config),
+                      signals), walk
+    sortable = walk_tracks(signals, signals.label_free, reuse=walk)  # sorted into front and rear by position
+    return _table(_velocity_events(signals, sortable, config), signals), walk
 
 
 def walk_ground(walk: _Walk | None) -> str | None:
@@ -425,6 +426,7 @@ def _swing_ends(t: np.ndarray, v_track: np.ndarray, v_point: np.ndarray, step: i
     rate = 1.0 / float(np.median(np.diff(t)))
     distance = max(1, int(0.25 * config.stride_range_s[0] * rate))
     peaks, _ = find_peaks(np.where(np.isfinite(v_track), v_track, -np.inf), height=height, distance=distance)
+    peaks = _with_cut_swing(peaks, v_track, step, height, distance)
     if peaks.size == 0:
         return []
     peaks = peaks[v_track[peaks] >= 0.5 * np.median(v_track[peaks])]
@@ -445,6 +447,22 @@ def _swing_ends(t: np.ndarray, v_track: np.ndarray, v_point: np.ndarray, step: i
             kept.append(end)
         ends = kept
     return [e[0] for e in ends]
+
+
+def _with_cut_swing(peaks: np.ndarray, v_track: np.ndarray, step: int, height: float, distance: int) -> np.ndarray:
+    """``peaks`` and, where the video cuts a swing, its edge: for swing starts (``step`` −1) the last seen
+    sample when the track is still speeding up there, above ``height`` and ``distance`` samples past the
+    last peak (a toe-off just before the video ends, whose swing peaks after it); for swing ends (+1)
+    likewise the first seen sample, slowing down (a contact just after the video starts)."""
+    seen = np.flatnonzero(np.isfinite(v_track))
+    if seen.size < 2:
+        return peaks
+    edge, inner = (seen[-1], seen[-2]) if step < 0 else (seen[0], seen[1])
+    rising = v_track[edge] > v_track[inner] and inner == edge + step
+    clear = peaks.size == 0 or abs(edge - (peaks[-1] if step < 0 else peaks[0])) >= distance
+    if rising and clear and v_track[edge] >= height:
+        return np.sort(np.append(peaks, edge))
+    return peaks
 
 
 def _assign_sides(t: np.ndarray, contacts: list[float], toe_offs: list[float], left_front: np.ndarray,
