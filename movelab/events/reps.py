@@ -252,24 +252,24 @@ def _flexion_onsets(t: np.ndarray, flexion: np.ndarray, p: int, stand_b: slice, 
 def _step_onsets(t: np.ndarray, feet: np.ndarray, p: int, stand_b: slice, stand_a: slice,
                  config: EventsConfig) -> tuple[float | None, float | None]:
     """Start and end of the rep at ``p`` from the foot that moves farthest from where it stood, when it
-    moves at least ``rep_min_step`` leg lengths (a forward lunge's step out and back) and is seen through
-    the rep."""
+    moves at least ``rep_min_step`` leg lengths (a forward lunge's step out and back) and is seen in 90 %
+    of the rep. When the stepping foot is not (MediaPipe lost the far foot in the first frames of a side
+    view) the other foot does not stand in for it: its heel lifts and its ankle moves, but not with the
+    step (a side-view lunge was timed 5 frames early and 7 late by it; docs/events.md)."""
     out: list[float | None] = []
     span = slice(stand_b.start, stand_a.stop)
+    seen = np.isfinite(feet[span]).all(axis=2).mean(axis=0)
     for standing, step in ((stand_b, -1), (stand_a, +1)):
-        seen = np.isfinite(feet[span]).all(axis=2).mean(axis=0) >= 0.9
-        if not seen.any():
-            return None, None
         travel = np.full(feet.shape[1], -np.inf)
         moved = np.full(feet.shape[:2], np.nan)
-        for k in np.flatnonzero(seen):
+        for k in np.flatnonzero(seen > 0):
             stood = feet[standing, k][np.isfinite(feet[standing, k]).all(axis=1)]
             if len(stood):
                 moved[:, k] = np.hypot(*(feet[:, k] - np.median(stood, axis=0)).T)
                 travel[k] = np.nanmax(moved[span, k])
-        if not travel.max() >= config.rep_min_step:
-            return None, None
         foot = int(np.argmax(travel))
+        if not travel[foot] >= config.rep_min_step or seen[foot] < 0.9:
+            return None, None  # no step, or the stepping foot not seen through it (not the other foot)
         limit = stand_b.start if step < 0 else stand_a.stop - 1
         out.append(_onset(t, moved[:, foot], p, step, float(travel[foot]), config, limit=limit))
     return out[0], out[1]
@@ -528,11 +528,15 @@ def _lunge_reps(signals: Signals, angles: pd.DataFrame, config: EventsConfig) ->
 def _stance_gap(signals: Signals, standing: slice, side_view: bool) -> float:
     """How far apart the ankles are while standing (``standing`` samples), in leg lengths: along the picture
     in side view, else along its vertical (perspective puts the front foot of a split stance lower in the
-    picture from a camera above the feet). NaN when an ankle is not seen."""
+    picture from a camera above the feet). NaN unless both ankles are seen in half of those samples: seen
+    only in the last ones, a forward lunge's stepping foot is already on its way and reads as a split
+    stance (docs/events.md)."""
     axis = 0 if side_view else 1
     gap = np.abs(signals.point("left_ankle")[standing, axis] - signals.point("right_ankle")[standing, axis])
+    if not np.isfinite(gap).mean() >= 0.5:
+        return math.nan
     gap = gap[np.isfinite(gap)]
-    return float(np.median(gap)) / signals.leg_px if gap.size else math.nan
+    return float(np.median(gap)) / signals.leg_px
 
 
 def _stance_kept(signals: Signals, found: list[_Rep], middles: list[int]) -> bool:

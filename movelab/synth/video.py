@@ -37,6 +37,8 @@ def write_mp4(frames: Iterable[np.ndarray], path: str | Path, *, fps: float, crf
     Notes
     -----
     x264 is deterministic with these settings: the same frames give the same bytes with the same libraries.
+    Its macroblock-tree rate control is off (``mbtree=0``): with it on (PyAV 18, the x264 of its wheel) the
+    first encode in a process could differ from later ones of the same frames.
     """
     if not 0 <= crf <= 51:
         raise ConfigError(f"crf must be in [0, 51], got {crf!r}")
@@ -49,7 +51,10 @@ def write_mp4(frames: Iterable[np.ndarray], path: str | Path, *, fps: float, crf
                 stream = container.add_stream("libx264", rate=rate)
                 stream.width, stream.height = frame.shape[1], frame.shape[0]
                 stream.pix_fmt = "yuv420p"
-                stream.options = {"crf": str(crf), "preset": preset, "threads": "1"}
+                # mbtree off: with it, the same frames gave different bytes from one call to the next
+                # (measured: the first encode in a process differs, and more so with frames rendered
+                # lazily), and so different landmarks downstream
+                stream.options = {"crf": str(crf), "preset": preset, "threads": "1", "x264-params": "mbtree=0"}
             vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="rgb24")
             vf.pts = n
             for packet in stream.encode(vf):
