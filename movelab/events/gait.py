@@ -450,10 +450,11 @@ def _swing_ends(t: np.ndarray, v_track: np.ndarray, v_point: np.ndarray, step: i
 
 
 def _with_cut_swing(peaks: np.ndarray, v_track: np.ndarray, step: int, height: float, distance: int) -> np.ndarray:
-    """``peaks`` and, where the video cuts a swing, its edge: for swing starts (``step`` −1) the last seen
-    sample when the track is still speeding up there, above ``height`` and ``distance`` samples past the
-    last peak (a toe-off just before the video ends, whose swing peaks after it); for swing ends (+1)
-    likewise the first seen sample, slowing down (a contact just after the video starts)."""
+    """``peaks`` and, where the track's end cuts a swing (the video's end, or the walker leaving the picture),
+    its edge: for swing starts (``step`` −1) the last seen sample when the track is still speeding up there,
+    above ``height`` and ``distance`` samples past the last peak (a toe-off just before the end, whose swing
+    peaks after it); for swing ends (+1) likewise the first seen sample, slowing down (a contact just after
+    the video starts or the walker enters)."""
     seen = np.flatnonzero(np.isfinite(v_track))
     if seen.size < 2:
         return peaks
