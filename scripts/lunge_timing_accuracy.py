@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from _accuracy import arguments, kept_landmarks, nearest_error_frames, rep_errors_cells, segmented
+from _accuracy import ROOT, arguments, kept_landmarks, nearest_error_frames, rep_errors_cells, segmented
 
 FPS = 30.0
 #: a true event with no detection of its kind within this many frames is missed
@@ -29,8 +29,9 @@ MISS_FRAMES = 30.0
 #: a quick tempo (the lunge of tests/test_events_video.py)
 QUICK = dict(step_s=0.5, descent_s=0.6, ascent_s=0.6, pause_bottom_s=0.1, pause_top_s=0.3)
 
-#: name: (view, Lunge keyword arguments, render_clip keyword arguments)
-CASES: dict[str, tuple[str, dict, dict]] = {
+#: name: (view, Lunge keyword arguments, render_clip keyword arguments), or a sample video (truth beside it)
+CASES: dict[str, tuple[str, dict, dict] | str] = {
+    "lunge_side": "sample_videos/lunge_side.mp4",
     "fwd_front_R": ("front", dict(kind="forward", lead_side="right", reps=2), {}),
     "fwd_front_L_quick": ("front", dict(kind="forward", lead_side="left", reps=2, **QUICK), {}),
     "split_front_L": ("front", dict(kind="split", lead_side="left", reps=2), {}),
@@ -89,11 +90,16 @@ def render(name: str, out: Path) -> None:
     from movelab.extraction import extract
     from movelab.synth import Lunge, render_clip
 
-    view, lunge, camera = CASES[name]
-    clip = render_clip(Lunge(**lunge), view=view, fps=FPS, **camera)
-    video = clip.write(out / f"{name}.mp4")["video"]
+    spec = CASES[name]
+    if isinstance(spec, str):
+        video = ROOT / spec
+        events = json.loads(video.with_suffix(".truth.json").read_text())["events"]
+    else:
+        view, lunge, camera = spec
+        clip = render_clip(Lunge(**lunge), view=view, fps=FPS, **camera)
+        video, events = clip.write(out / f"{name}.mp4")["video"], clip.events()
     landmarks.save(extract(video, use_cache=False), out / f"{name}.nc")
-    (out / f"{name}.events.json").write_text(json.dumps(clip.events()))
+    (out / f"{name}.events.json").write_text(json.dumps(events))
 
 
 def evaluate(name: str, path: Path) -> dict:
@@ -106,7 +112,9 @@ def evaluate(name: str, path: Path) -> dict:
     truth = [e for e in json.loads(path.with_suffix(".events.json").read_text()) if e["event"].startswith("rep_")]
     errors = [(e["event"][4], nearest_error_frames(timed.events.loc[timed.events["event"] == e["event"], "time_s"],
                                                    e["time_s"], FPS, within=MISS_FRAMES)) for e in truth]
-    lead = CASES[name][1]["lead_side"]
+    spec = CASES[name]
+    lead = (json.loads((ROOT / spec).with_suffix(".truth.json").read_text())["parameters"]["lead_side"]
+            if isinstance(spec, str) else spec[1]["lead_side"])
     leads = list(timed.reps["lead_leg"]) if "lead_leg" in timed.reps else []
     return {"clip": name, "movement": seg.movement, "reps": len(timed.reps),
             "reps_true": sum(e["event"] == "rep_start" for e in truth), "lead_true": lead,

@@ -49,6 +49,8 @@ CASES: dict[str, tuple[str, dict | str, dict] | str] = {
     "front100_d08p": ("front", _squat(100, 35, 0.8, 0.7, 0.4, 0.4, 0.4), {}),
     "front60_d12p_valgus": ("front", _squat(60, 20, 1.2, 1.0, 0.2, knee_valgus_deg=10), {}),
     "squat_front": "sample_videos/squat_front.mp4",
+    "squat_side": "sample_videos/squat_side.mp4",
+    "posture_side": "sample_videos/posture_side.mp4",
     "front90_d07_dist3": ("front", _squat(90, 40, 0.7, 0.8, 0.15, 0.4, 0.4), dict(distance_m=3.2)),
     "front80_d12_az20": ("front", _squat(80, 25, 1.2, 1.0, 0.2), dict(azimuth_deg=20)),
     "v_front70_d12": ("front", _squat(70, 30, 1.2, 1.1, 0.0, arm_reach_deg=60), {}),
