@@ -250,7 +250,8 @@ class EventsConfig:
                               f"got {self.rep_front_onset_fit!r}")
         frac, window = _pair("lunge_split_fit", self.lunge_split_fit)
         if not 0 < frac < 1 or not window > 0:
-            raise ConfigError(f"lunge_split_fit must be (fraction in (0, 1), window > 0 s), got {self.lunge_split_fit!r}")
+            raise ConfigError(f"lunge_split_fit must be (fraction in (0, 1), window > 0 s), "
+                              f"got {self.lunge_split_fit!r}")
         low, high = _pair("stride_range_s", self.stride_range_s)
         if not 0 < low < high:
             raise ConfigError(f"stride_range_s must be (shortest, longest) with 0 < shortest < longest, "

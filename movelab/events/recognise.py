@@ -27,7 +27,8 @@ import xarray as xr
 from movelab.events._signals import SIDES, Signals, build_signals, check_angles
 from movelab.events.config import EventsConfig
 from movelab.events.gait import gait_events
-from movelab.events.reps import FRONTAL_VIEWS, find_reps, head_height, knee_gap_at_bottom, pelvis_height
+from movelab.events.reps import (FRONTAL_VIEWS, ankle_gap_px, find_reps, head_height, knee_gap_at_bottom,
+                                 moved_from, pelvis_height)
 
 __all__ = ["recognise_movement"]
 
@@ -119,7 +120,7 @@ def _feet_apart(signals: Signals, bottom_s: float) -> float:
     near = np.abs(signals.time_s - bottom_s) <= 0.15
     if not np.isin(signals.views.values[near], ("side_left", "side_right")).mean() > 0.5:
         return float("nan")
-    gap = np.abs(signals.point("left_ankle")[near, 0] - signals.point("right_ankle")[near, 0])
+    gap = ankle_gap_px(signals, 0)[near]
     gap = gap[np.isfinite(gap)]
     return float(np.median(gap)) / signals.leg_px if gap.size else float("nan")
 
@@ -132,11 +133,7 @@ def _foot_travel(signals: Signals, rep) -> float:
     during = slice(rep.stand_before.start, rep.bottom + 1)
     travel = []
     for side in SIDES:
-        ankle = signals.point(f"{side}_ankle")
-        stood = ankle[rep.stand_before]
-        stood = stood[np.isfinite(stood).all(axis=1)]
-        if len(stood):
-            moved = np.hypot(*(ankle[during] - np.median(stood, axis=0)).T)
-            if np.isfinite(moved).any():
-                travel.append(float(np.nanmax(moved)))
+        moved = moved_from(signals.point(f"{side}_ankle"), rep.stand_before)
+        if moved is not None and np.isfinite(moved[during]).any():
+            travel.append(float(np.nanmax(moved[during])))
     return max(travel) / signals.leg_px if travel else float("nan")

@@ -72,6 +72,21 @@ def head_height(signals: Signals) -> np.ndarray:
     return -nanmean_rows(*(signals.point(f"{side}_ear")[:, 1] for side in SIDES)) / signals.leg_px
 
 
+def ankle_gap_px(signals: Signals, axis: int) -> np.ndarray:
+    """Per frame, how far apart the ankles are along the picture's ``axis`` (0: x, 1: y), pixels."""
+    return np.abs(signals.point("left_ankle")[:, axis] - signals.point("right_ankle")[:, axis])
+
+
+def moved_from(points: np.ndarray, rest) -> np.ndarray | None:
+    """Per frame, the distance of ``points`` (``(time, 2)``) from their median position over the samples
+    ``rest`` (a slice or mask: where they stood); None when they were never seen there."""
+    stood = points[rest]
+    stood = stood[np.isfinite(stood).all(axis=1)]
+    if not len(stood):
+        return None
+    return np.hypot(*(points - np.median(stood, axis=0)).T)
+
+
 def detect_reps(signals: Signals, angles: pd.DataFrame, *, movement: str = "squat",
                 config: EventsConfig = EventsConfig()) -> pd.DataFrame:
     """One row per complete rep of a squat, or of a lunge / split squat (``movement="lunge"``).
@@ -263,9 +278,9 @@ def _step_onsets(t: np.ndarray, feet: np.ndarray, p: int, stand_b: slice, stand_
         travel = np.full(feet.shape[1], -np.inf)
         moved = np.full(feet.shape[:2], np.nan)
         for k in np.flatnonzero(seen > 0):
-            stood = feet[standing, k][np.isfinite(feet[standing, k]).all(axis=1)]
-            if len(stood):
-                moved[:, k] = np.hypot(*(feet[:, k] - np.median(stood, axis=0)).T)
+            distance = moved_from(feet[:, k], standing)
+            if distance is not None:
+                moved[:, k] = distance
                 travel[k] = np.nanmax(moved[span, k])
         foot = int(np.argmax(travel))
         if not travel[foot] >= config.rep_min_step or seen[foot] < 0.9:
@@ -287,8 +302,8 @@ def _moved_onset(t: np.ndarray, points: np.ndarray, p: int, step: int, standing:
     limit = standing.start if step < 0 else standing.stop - 1
 
     def estimate(rest: np.ndarray) -> float | None:
-        moved = np.hypot(*(points - np.nanmedian(points[rest], axis=0)).T)
-        depth = float(np.nanmax(moved[span]))
+        moved = moved_from(points, rest)
+        depth = float(np.nanmax(moved[span])) if moved is not None else math.nan
         return _onset(t, moved, p, step, depth, config, limit=limit) if depth > 0 else None
 
     return _settled_onset(t, np.isfinite(points).all(axis=1), standing, step, estimate, passes=2)
@@ -531,8 +546,7 @@ def _stance_gap(signals: Signals, standing: slice, side_view: bool) -> float:
     picture from a camera above the feet). NaN unless both ankles are seen in half of those samples: seen
     only in the last ones, a forward lunge's stepping foot is already on its way and reads as a split
     stance (docs/events.md)."""
-    axis = 0 if side_view else 1
-    gap = np.abs(signals.point("left_ankle")[standing, axis] - signals.point("right_ankle")[standing, axis])
+    gap = ankle_gap_px(signals, 0 if side_view else 1)[standing]
     if not np.isfinite(gap).mean() >= 0.5:
         return math.nan
     gap = gap[np.isfinite(gap)]
@@ -546,7 +560,7 @@ def _stance_kept(signals: Signals, found: list[_Rep], middles: list[int]) -> boo
     feet do not move, so ankles seen closer are the pose model losing the legs (read together while
     standing, or their labels exchanged and the low-pass blending the two): the knee flexion read near
     standing, where the start and end are found, is then not the lead knee's (docs/events.md)."""
-    gap = np.abs(signals.point("left_ankle")[:, 0] - signals.point("right_ankle")[:, 0])
+    gap = ankle_gap_px(signals, 0)
     for k, rep in enumerate(found):
         at_bottom = gap[np.abs(signals.time_s - signals.time_s[rep.bottom]) <= 0.15]
         if not np.isfinite(at_bottom).any():
