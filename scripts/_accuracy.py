@@ -5,6 +5,7 @@ signed error of the nearest detection."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import warnings
 from collections.abc import Callable, Iterable
@@ -39,6 +40,22 @@ def kept_landmarks(name: str, out: Path, reuse: bool, render: Callable[[str, Pat
     if not (reuse and path.is_file()):
         render(name, out)
     return path
+
+
+def keep_clip(name: str, out: Path, source) -> None:
+    """Extract the landmarks of ``source`` (a rendered :class:`movelab.synth.SynthClip`, written to
+    ``out/<name>.mp4``, or a shipped sample video's path relative to the project, its truth file beside it)
+    and keep them as ``out/<name>.nc`` with the true events as ``out/<name>.events.json``."""
+    from movelab import landmarks
+    from movelab.extraction import extract
+
+    if isinstance(source, str):
+        video = ROOT / source
+        events = json.loads(video.with_suffix(".truth.json").read_text())["events"]
+    else:
+        video, events = source.write(out / f"{name}.mp4")["video"], source.events()
+    landmarks.save(extract(video, use_cache=False), out / f"{name}.nc")
+    (out / f"{name}.events.json").write_text(json.dumps(events))
 
 
 def segmented(path: Path, **segment_kwargs):

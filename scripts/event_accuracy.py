@@ -40,7 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 #: (name, cadence steps/min, step length m, treadmill, view, duration s, step-time asymmetry %)
-CASES: tuple[tuple[str, float, float, bool, str, float, float], ...] = (
+Walk = tuple[str, float, float, bool, str, float, float]
+CASES: tuple[Walk, ...] = (
     ("over_090_right", 90.0, 0.55, False, "side_right", 5.0, 0.0),
     ("over_105_right", 105.0, 0.62, False, "side_right", 5.0, 0.0),
     ("over_120_right", 120.0, 0.70, False, "side_right", 5.0, 0.0),
@@ -51,7 +52,7 @@ CASES: tuple[tuple[str, float, float, bool, str, float, float], ...] = (
 )
 #: Held-out walks (``--cases check``): never looked at while choosing the method's settings; other cadences,
 #: short and long steps, both directions, overground and treadmill, and a 10 % step-time asymmetry.
-CHECK_CASES: tuple[tuple[str, float, float, bool, str, float, float], ...] = (
+CHECK_CASES: tuple[Walk, ...] = (
     ("over_095_left_s050", 95.0, 0.50, False, "side_left", 5.0, 0.0),
     ("over_115_right_s075", 115.0, 0.75, False, "side_right", 5.0, 0.0),
     ("over_095_right_s075", 95.0, 0.75, False, "side_right", 5.0, 0.0),
@@ -63,7 +64,7 @@ CHECK_CASES: tuple[tuple[str, float, float, bool, str, float, float], ...] = (
 )
 #: Held out from the label-free cleaning of the velocity method's feet (``--cases check2``): rendered after it
 #: was chosen (on the shipped ``sample_videos/gait_side.mp4``, which every run also scores).
-CHECK2_CASES: tuple[tuple[str, float, float, bool, str, float, float], ...] = (
+CHECK2_CASES: tuple[Walk, ...] = (
     ("over_100_left_s065", 100.0, 0.65, False, "side_left", 5.0, 0.0),
     ("over_125_right_s072", 125.0, 0.72, False, "side_right", 5.0, 0.0),
     ("over_085_right_s048", 85.0, 0.48, False, "side_right", 5.0, 0.0),

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from _accuracy import ROOT, arguments, kept_landmarks, nearest_error_frames, rep_errors_cells, segmented
+from _accuracy import ROOT, arguments, keep_clip, kept_landmarks, nearest_error_frames, rep_errors_cells, segmented
 
 FPS = 30.0
 #: a true event with no detection of its kind within this many frames is missed
@@ -85,21 +85,14 @@ CASES: dict[str, tuple[str, dict, dict] | str] = {
 
 
 def render(name: str, out: Path) -> None:
-    """Render the clip, extract its landmarks and keep them with the true events and lead leg."""
-    from movelab import landmarks
-    from movelab.extraction import extract
+    """Render the clip (or take the sample video), extract its landmarks and keep them with the true events."""
     from movelab.synth import Lunge, render_clip
 
     spec = CASES[name]
-    if isinstance(spec, str):
-        video = ROOT / spec
-        events = json.loads(video.with_suffix(".truth.json").read_text())["events"]
-    else:
+    if not isinstance(spec, str):
         view, lunge, camera = spec
-        clip = render_clip(Lunge(**lunge), view=view, fps=FPS, **camera)
-        video, events = clip.write(out / f"{name}.mp4")["video"], clip.events()
-    landmarks.save(extract(video, use_cache=False), out / f"{name}.nc")
-    (out / f"{name}.events.json").write_text(json.dumps(events))
+        spec = render_clip(Lunge(**lunge), view=view, fps=FPS, **camera)
+    keep_clip(name, out, spec)
 
 
 def evaluate(name: str, path: Path) -> dict:

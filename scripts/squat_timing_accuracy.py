@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from _accuracy import ROOT, arguments, kept_landmarks, nearest_error_frames, rep_errors_cells, segmented
+from _accuracy import arguments, keep_clip, kept_landmarks, nearest_error_frames, rep_errors_cells, segmented
 
 FPS = 30.0
 #: a true event with no detection of its kind within this many frames is missed
@@ -99,21 +99,14 @@ CASES: dict[str, tuple[str, dict | str, dict] | str] = {
 
 def render(name: str, out: Path) -> None:
     """Render (or take the sample video), extract its landmarks and keep them with the true events."""
-    from movelab import landmarks
-    from movelab.extraction import extract
     from movelab.synth import Posture, Squat, render_clip
 
     spec = CASES[name]
-    if isinstance(spec, str):
-        video = ROOT / spec
-        events = json.loads(video.with_suffix(".truth.json").read_text())["events"]
-    else:
+    if not isinstance(spec, str):
         view, squat, camera = spec
         motion = Posture(**camera) if squat == "posture" else Squat(**squat)
-        clip = render_clip(motion, view=view, fps=FPS, **({} if squat == "posture" else camera))
-        video, events = clip.write(out / f"{name}.mp4")["video"], clip.events()
-    landmarks.save(extract(video, use_cache=False), out / f"{name}.nc")
-    (out / f"{name}.events.json").write_text(json.dumps(events))
+        spec = render_clip(motion, view=view, fps=FPS, **({} if squat == "posture" else camera))
+    keep_clip(name, out, spec)
 
 
 def evaluate(name: str, path: Path, *, before: bool = False) -> dict:
