@@ -34,18 +34,24 @@ def arguments(doc: str, script: str, cases: Iterable[str], argv: list[str] | Non
     return args
 
 
-def kept_landmarks(name: str, out: Path, reuse: bool, render: Callable[[str, Path], None]) -> Path:
-    """``out/<name>.nc``, rendered and extracted by ``render(name, out)`` unless ``reuse`` finds it kept."""
+#: x264 quality of the rendered clips of the rep scripts (``SynthClip.write``'s default)
+CRF = 26
+
+
+def kept_landmarks(name: str, out: Path, reuse: bool, render: Callable[..., None], *, crf: int = CRF) -> Path:
+    """``out/<name>.nc``, rendered and extracted by ``render(name, out, crf=crf)`` unless ``reuse`` finds it
+    kept."""
     path = out / f"{name}.nc"
     if not (reuse and path.is_file()):
-        render(name, out)
+        render(name, out, crf=crf)
     return path
 
 
-def keep_clip(name: str, out: Path, source) -> None:
+def keep_clip(name: str, out: Path, source, *, crf: int = CRF) -> None:
     """Extract the landmarks of ``source`` (a rendered :class:`movelab.synth.SynthClip`, written to
-    ``out/<name>.mp4``, or a shipped sample video's path relative to the project, its truth file beside it)
-    and keep them as ``out/<name>.nc`` with the true events as ``out/<name>.events.json``."""
+    ``out/<name>.mp4`` with x264 quality ``crf``, or a shipped sample video's path relative to the project,
+    its truth file beside it, taken as it is) and keep them as ``out/<name>.nc`` with the true events as
+    ``out/<name>.events.json``."""
     from movelab import landmarks
     from movelab.extraction import extract
 
@@ -53,7 +59,7 @@ def keep_clip(name: str, out: Path, source) -> None:
         video = ROOT / source
         events = json.loads(video.with_suffix(".truth.json").read_text())["events"]
     else:
-        video, events = source.write(out / f"{name}.mp4")["video"], source.events()
+        video, events = source.write(out / f"{name}.mp4", crf=crf)["video"], source.events()
     landmarks.save(extract(video, use_cache=False), out / f"{name}.nc")
     (out / f"{name}.events.json").write_text(json.dumps(events))
 

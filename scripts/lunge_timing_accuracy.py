@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from _accuracy import ROOT, arguments, keep_clip, kept_landmarks, nearest_error_frames, rep_errors_cells, segmented
+from _accuracy import CRF, ROOT, arguments, keep_clip, kept_landmarks, nearest_error_frames, rep_errors_cells, segmented
 
 FPS = 30.0
 #: a true event with no detection of its kind within this many frames is missed
@@ -84,7 +84,7 @@ CASES: dict[str, tuple[str, dict, dict] | str] = {
 }
 
 
-def render(name: str, out: Path) -> None:
+def render(name: str, out: Path, *, crf: int = CRF) -> None:
     """Render the clip (or take the sample video), extract its landmarks and keep them with the true events."""
     from movelab.synth import Lunge, render_clip
 
@@ -92,7 +92,7 @@ def render(name: str, out: Path) -> None:
     if not isinstance(spec, str):
         view, lunge, camera = spec
         spec = render_clip(Lunge(**lunge), view=view, fps=FPS, **camera)
-    keep_clip(name, out, spec)
+    keep_clip(name, out, spec, crf=crf)
 
 
 def evaluate(name: str, path: Path) -> dict:

@@ -23,7 +23,7 @@ import json
 from pathlib import Path
 
 import numpy as np
-from _accuracy import arguments, kept_landmarks, nearest_error_frames, segmented
+from _accuracy import CRF, arguments, kept_landmarks, nearest_error_frames, segmented
 
 FPS = 30.0
 #: name: (cadence steps/min, view, camera azimuth or None)
@@ -39,7 +39,7 @@ CASES: dict[str, tuple[float, str, float | None]] = {
 }
 
 
-def render(name: str, out: Path) -> None:
+def render(name: str, out: Path, *, crf: int = CRF) -> None:
     from movelab import landmarks
     from movelab.extraction import extract
     from movelab.synth import Gait, camera_for_view, render_clip
@@ -51,7 +51,7 @@ def render(name: str, out: Path) -> None:
                              look_at_m=motion.scene(clip.body).look_at_m, width_px=480, height_px=640,
                              fit_width_m=2.0, fit_height_m=3.2)
     clip = dataclasses.replace(clip, camera=camera)
-    ds = extract(clip.write(out / f"{name}.mp4")["video"], use_cache=False)
+    ds = extract(clip.write(out / f"{name}.mp4", crf=crf)["video"], use_cache=False)
     landmarks.save(ds, out / f"{name}.nc")
     (out / f"{name}.events.json").write_text(json.dumps(clip.events()))
 

@@ -308,6 +308,7 @@ def test_squat_reps_side_view(squat_side):
     assert seg.events["event"].tolist() == ["rep_start", "rep_bottom", "rep_end"] * 2
     assert seg.events["side"].isna().all()
     assert seg.reps["index"].tolist() == [0, 1]
+    assert seg.reps["timed_by"].tolist() == ["knee_flexion"] * 2
 
 
 @pytest.mark.parametrize("depth_deg, descent_s, ascent_s", [(60.0, 3.0, 2.0), (90.0, 2.0, 1.6), (50.0, 0.7, 0.7)])
@@ -339,6 +340,7 @@ def test_squat_reps_front_view(squat_front):
         assert abs(frames_off(rep["end_s"], end)) <= 2.0
         assert rep["knee_fppa_left_at_depth_deg"] == pytest.approx(0.0, abs=2.0)
         assert math.isnan(rep["peak_knee_flexion_deg"])  # a sagittal angle: not measured from the front
+    assert seg.reps["timed_by"].tolist() == ["head_drop"] * 2
 
 
 @pytest.mark.parametrize("case", ["back_view_face_hidden", "head_held_still", "side_view"])
@@ -361,6 +363,7 @@ def test_squat_head_timing_only_face_on_and_when_the_head_drops(case):
         else:  # the pelvis drop's square-root fit: 4-5 frames late at 30 fps on this eased squat
             assert 3 <= frames_off(rep["start_s"], start) <= 6
             assert -6 <= frames_off(rep["end_s"], end) <= -3
+    assert set(seg.reps["timed_by"]) == {"knee_flexion" if case == "side_view" else "pelvis_drop"}
 
 
 def _hips_under_read(ds: xr.Dataset, fraction: float) -> xr.Dataset:
@@ -493,6 +496,7 @@ def test_lunge_reps_and_lead_leg(lunge_side):
         assert rep["peak_knee_flexion_deg"] > 60.0
     report = seg.to_report()
     assert [r["lead_leg"] for r in report["reps"]] == ["left", "left"]
+    assert [r["timed_by"] for r in report["reps"]] == ["stepping_foot"] * 2
 
 
 def test_split_squat_is_a_lunge():
@@ -506,6 +510,7 @@ def test_split_squat_is_a_lunge():
     for (_, rep), (start, bottom, end) in zip(seg.reps.iterrows(), truth):
         assert abs(frames_off(rep["bottom_s"], bottom)) <= 1.0
         assert abs(frames_off(rep["start_s"], start)) <= 1.5 and abs(frames_off(rep["end_s"], end)) <= 1.5
+    assert seg.reps["timed_by"].tolist() == ["lead_knee_flexion"] * 2
 
 
 def test_split_squat_with_the_stance_lost_is_timed_by_the_pelvis():
@@ -534,6 +539,7 @@ def test_split_squat_with_the_stance_lost_is_timed_by_the_pelvis():
         for (_, rep), (start, bottom, end) in zip(seg.reps.iterrows(), truth):
             assert abs(frames_off(rep["bottom_s"], bottom)) <= 1.0
             assert abs(frames_off(rep["start_s"], start)) <= 2.0 and abs(frames_off(rep["end_s"], end)) <= 2.0
+        assert set(seg.reps["timed_by"]) == {"lead_knee_flexion" if kept else "pelvis_height_fit"}
 
 
 def test_lunge_stance_gap_splits_split_squats_from_forward_lunges():
@@ -799,6 +805,34 @@ def test_recognition_treadmill_and_posture():
     seg = segment(angles, standing, views="side_right")
     assert seg.movement == "posture" and seg.events.empty and seg.reps.empty
     assert seg.to_report() == {"movement": "posture"}
+
+
+def test_belt_told_from_jitter():
+    """A treadmill's belt carries the stance foot back steadily; the landmark jitter of a client who stays in
+    place also gives a negative ground speed (the median of the slower foot's velocity), but a foot moves
+    back at that speed in few frames: a lunge filmed from behind was recognised as a slow treadmill walk
+    (tests/test_events_lunge_video.py)."""
+    from movelab.events._signals import build_signals
+    from movelab.events.gait import steady_belt_fraction, walk_tracks
+
+    def measured(ds, view):
+        signals = build_signals(ds, views=view)
+        walk = walk_tracks(signals, signals.position)
+        return walk.ground_px_s / signals.leg_px, steady_belt_fraction(walk, signals.time_s)
+
+    ground, steady = measured(gait_dataset(treadmill=True, view="side_left")[0], "side_left")
+    assert ground < -0.8 and steady >= 0.9
+    assert measured(gait_dataset(view="side_left")[0], "side_left")[1] == 0.0  # overground: no belt
+    t = np.arange(150) / FPS
+    hip = np.column_stack([np.zeros_like(t), np.full_like(t, ANKLE_UP + THIGH + SHANK - 0.005)])
+    feet = {s: np.column_stack([np.full_like(t, x), np.full_like(t, ANKLE_UP)])
+            for s, x in (("left", -0.05), ("right", 0.05))}
+    still = figure(t, hip=hip, ankles=feet)
+    jitter = np.random.default_rng(0).normal(0.0, 1.5, still.position_px.shape)
+    still["position_px"] = still.position_px + jitter
+    ground, steady = measured(still, "side_right")
+    assert ground < 0 and steady < EventsConfig().belt_min_steady
+    assert recognise_movement(compute_angles(still, views="side_right"), still, views="side_right") == "posture"
 
 
 def test_named_movement_is_used(walk_side):

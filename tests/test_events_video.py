@@ -112,8 +112,12 @@ def test_rep_events_within_two_frames(rendered, name):
     assert len(seg.events) == len(truth)
     if name == "lunge_side":
         assert seg.reps["lead_leg"].tolist() == ["right"]
+        # the stepping (far) foot is seen only once it sets off (visibility 0.2 while standing), so the
+        # pelvis's displacement times the rep, not the other foot (docs/events.md)
+        assert seg.reps["timed_by"].tolist() == ["pelvis_motion"]
     else:
         assert seg.reps["peak_knee_flexion_deg"].to_numpy() == pytest.approx(100.0, abs=10.0)
+        assert seg.reps["timed_by"].tolist() == ["knee_flexion"] * 2
 
 
 def test_squat_front_view(rendered):
@@ -127,6 +131,7 @@ def test_squat_front_view(rendered):
     assert all(abs(v) <= 2.0 for v in errors.values())
     assert len(seg.events) == len(truth)
     assert np.isfinite(seg.reps["knee_fppa_left_at_depth_deg"]).all()
+    assert seg.reps["timed_by"].tolist() == ["head_drop"] * 2
 
 
 @pytest.mark.parametrize("name", ["gait_overground", "gait_treadmill"])

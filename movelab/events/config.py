@@ -137,6 +137,15 @@ class EventsConfig:
         the picture (about 0.1–0.25 leg lengths per second for 1.1 m/s at 4–8 m from a camera at 1–1.2 m
         height, measured on rendered walks), so the bar is lower; a squat or standing client stays
         below 0.02. movelab heuristic.
+    belt_min_steady
+        Recognition: the ground counts as moving under the client (a treadmill) only when in at least this
+        fraction of the frames a foot moves back at 0.5–1.5 times the ground's speed (a belt carries the
+        stance foot steadily: 0.76–0.96 on the rendered treadmill walks). The ground's speed is the median
+        of the slower foot's velocity, which landmark jitter and left/right exchanges of a client who
+        stays where they are make negative too (a lunge or split squat read as a "treadmill" of 0.05–1.0
+        leg lengths per second, steady in only 0.13–0.27 of the frames); such a client must progress
+        through the picture at ``walk_min_speed`` (``walk_min_speed_picture``) to be walking. movelab
+        heuristic.
     swing_min_picture_speed
         Away from side view a swing (the foot's speed in the picture, both directions) must also reach this
         many leg lengths per second, so that a still client's landmark jitter is never a step. movelab
@@ -205,6 +214,7 @@ class EventsConfig:
     foot_max_gap_s: float = 0.2
     walk_min_speed: float = 0.2
     walk_min_speed_picture: float = 0.05
+    belt_min_steady: float = 0.5
     swing_min_picture_speed: float = 0.5
     swing_min_speed: float = 1.3
     swing_max_s: float = 0.8
@@ -231,7 +241,7 @@ class EventsConfig:
                      "lunge_min_knee_gap", "lunge_min_feet_apart", "lunge_split_min_stance", "min_leg_px"):
             _check_positive(name, getattr(self, name))
         for name in ("rep_full_prominence", "rep_standing_level", "rep_bottom_band", "contact_speed_fraction",
-                     "picture_contact_speed_fraction", "toe_off_speed_fraction"):
+                     "picture_contact_speed_fraction", "toe_off_speed_fraction", "belt_min_steady"):
             value = getattr(self, name)
             if not _is_number(value) or not 0 < value < 1:
                 raise ConfigError(f"{name} must be a number in (0, 1), got {value!r}")

@@ -139,6 +139,21 @@ def walk_ground(walk: _Walk | None) -> str | None:
     return "treadmill" if abs(walk.ground_px_s) > 0.5 * walk.speed_px_s else "overground"
 
 
+def steady_belt_fraction(walk: _Walk, time_s: np.ndarray) -> float:
+    """Fraction of the frames (both feet seen) in which the slower foot moves back at 0.5–1.5 times the
+    ground's speed: near 1 when a treadmill's belt carries the stance foot, low when a negative ground speed
+    is landmark jitter or left/right exchanges of a client who stays in place; 0 when the ground does not
+    move back."""
+    if not walk.ground_px_s < 0:
+        return 0.0
+    slower = np.minimum(velocity(walk.foot["left"], time_s), velocity(walk.foot["right"], time_s))
+    slower = slower[np.isfinite(slower)]
+    if not slower.size:
+        return 0.0
+    ground = walk.ground_px_s
+    return float(np.mean((slower <= 0.5 * ground) & (slower >= 1.5 * ground)))
+
+
 def walk_tracks(signals: Signals, position: xr.DataArray, *, reuse: _Walk | None = None) -> _Walk | None:
     """The feet and pelvis along the walking direction, and the ground's and the walker's speed.
 

@@ -2,8 +2,9 @@
 
 Rules, in order (thresholds in :class:`movelab.events.EventsConfig`, discussed in docs/events.md):
 
-1. **gait**: the client walks (overground, or on a treadmill where the ground moves instead) at least
-   ``walk_min_speed`` leg lengths per second, and the foot-velocity method finds at least
+1. **gait**: the client walks (overground, or on a treadmill where a belt steadily carries the feet:
+   ``belt_min_steady``) at least ``walk_min_speed`` leg lengths per second, and the foot-velocity method
+   finds at least
    ``gait_min_swings`` initial contacts from both feet; in a video without a side view, at
    ``walk_min_speed_picture`` along the picture, and the contacts must also keep a walking rhythm
    (:func:`_regular_steps`);
@@ -26,7 +27,7 @@ import xarray as xr
 
 from movelab.events._signals import SIDES, Signals, build_signals, check_angles
 from movelab.events.config import EventsConfig
-from movelab.events.gait import gait_events
+from movelab.events.gait import steady_belt_fraction, walk_events
 from movelab.events.reps import (FRONTAL_VIEWS, ankle_gap_px, find_reps, head_height, knee_gap_at_bottom,
                                  moved_from, pelvis_height)
 
@@ -87,11 +88,24 @@ def recognise(signals: Signals, config: EventsConfig) -> str:
 
 
 def _walks(signals: Signals, config: EventsConfig) -> bool:
-    events = gait_events(signals, method="velocity", config=config)
+    events, walk = walk_events(signals, method="velocity", config=config)
     contacts = events[events["event"] == "initial_contact"]
-    if len(contacts) < config.gait_min_swings or set(contacts["side"]) != set(SIDES):
+    if len(contacts) < config.gait_min_swings or set(contacts["side"]) != set(SIDES) or walk is None:
         return False
-    return bool(np.isfinite(signals.forward).any()) or _regular_steps(contacts, config)
+    if not _progresses(signals, walk, config):
+        return False
+    return walk.side_view or _regular_steps(contacts, config)
+
+
+def _progresses(signals: Signals, walk, config: EventsConfig) -> bool:
+    """The client moves through the picture at the walking speed bar, or a belt steadily carries the feet
+    (:func:`movelab.events.gait.steady_belt_fraction`): a negative ground speed alone may be the landmark
+    jitter or the left/right exchanges of a client who stays in place (a lunge read as a slow treadmill
+    walk; docs/events.md)."""
+    bar = config.walk_min_speed if walk.side_view else config.walk_min_speed_picture
+    progression = walk.speed_px_s + walk.ground_px_s  # the walker's own speed through the picture
+    return bool(progression >= bar * signals.leg_px
+                or steady_belt_fraction(walk, signals.time_s) >= config.belt_min_steady)
 
 
 def _regular_steps(contacts: pd.DataFrame, config: EventsConfig) -> bool:

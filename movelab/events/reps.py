@@ -24,15 +24,27 @@ from scipy.signal import find_peaks
 from movelab.events._signals import SIDES, Signals, crossing_time, nanmean_rows, runs
 from movelab.events.config import EventsConfig
 
-__all__ = ["REP_COLUMNS", "LUNGE_COLUMNS", "detect_reps", "pelvis_height", "head_height"]
+__all__ = ["REP_COLUMNS", "LUNGE_COLUMNS", "TIMED_BY", "detect_reps", "pelvis_height", "head_height"]
 
 #: Views in which a squat is seen face on (front or back): every picture signal is second order in the
 #: knee angle there, so reps are timed by the head's drop with a fourth-root fit (docs/events.md).
 FRONTAL_VIEWS: tuple[str, str] = ("front", "back")
 
+#: What timed a rep's start and end (the ``timed_by`` column; docs/events.md gives each one's measured error).
+TIMED_BY: dict[str, str] = {
+    "knee_flexion": "the knees' flexion leaving and regaining its standing level (squat, side view)",
+    "stepping_foot": "the stepping foot's distance from where it stood (forward lunge, side or back view)",
+    "pelvis_motion": "the pelvis's distance from where it stood",
+    "head_drop": "the ears' drop, fourth-root fit (squat or forward lunge seen face on)",
+    "lead_knee_flexion": "the front knee's flexion (split squat, side view)",
+    "pelvis_height_fit": "the pelvis height fitted as c + a·τ² + b·τ⁴ (split squat, front or back view)",
+    "pelvis_drop": "the pelvis drop, square-root fit",
+    "pelvis_95pct": "the pelvis crossing 95 % of its standing height (OpenCap's rule; fires late)",
+}
+
 #: Columns of the reps table of a squat.
 REP_COLUMNS: list[str] = [
-    "index", "start_s", "bottom_s", "end_s", "start_frame", "bottom_frame", "end_frame",
+    "index", "start_s", "bottom_s", "end_s", "start_frame", "bottom_frame", "end_frame", "timed_by",
     "descent_s", "ascent_s", "duration_s", "time_at_bottom_s", "pelvis_drop_pct_leg", "partial",
     "peak_knee_flexion_deg", "peak_hip_flexion_deg", "trunk_lean_at_depth_deg",
     "pelvic_tilt_change_descent_deg", "heel_lift_px", "heel_lift_pct_leg", "heel_lift_deg",
@@ -40,7 +52,7 @@ REP_COLUMNS: list[str] = [
 ]
 #: Columns of the reps table of a lunge or split squat.
 LUNGE_COLUMNS: list[str] = [
-    "index", "start_s", "bottom_s", "end_s", "start_frame", "bottom_frame", "end_frame",
+    "index", "start_s", "bottom_s", "end_s", "start_frame", "bottom_frame", "end_frame", "timed_by",
     "descent_s", "ascent_s", "duration_s", "time_at_bottom_s", "pelvis_drop_pct_leg", "partial",
     "lead_leg", "peak_knee_flexion_deg", "peak_rear_knee_flexion_deg", "peak_hip_flexion_deg",
     "trunk_lean_at_depth_deg", "pelvic_tilt_change_descent_deg", "pelvic_obliquity_at_depth_deg",
@@ -59,6 +71,8 @@ class _Rep:
     depth: float
     bottom: int
     stand_before: slice
+    #: the signal that timed the start and end (:data:`TIMED_BY`); ``"<start's>/<end's>"`` when they differ
+    timed_by: str
 
 
 def pelvis_height(signals: Signals) -> np.ndarray:
@@ -204,33 +218,51 @@ def _one_rep(t: np.ndarray, h: np.ndarray, timing: tuple[np.ndarray, ...], befor
     depth_b, depth_a = level_b - low, level_a - low
     if min(depth_b, depth_a) < min_depth:
         return None
-    start, end = _timed(t, timing, p, stand_b, stand_a, config, bounds=(before, after),
-                        depth=min(depth_b, depth_a))
-    if start is None:
-        start = _onset(t, level_b - h, p, -1, depth_b, config, limit=stand_b.start)
-        start = crossing_time(t, h, s, s + 1, low + level * depth_b) if start is None else start
-    if end is None:
-        end = _onset(t, level_a - h, p, +1, depth_a, config, limit=stand_a.stop - 1)
-        end = crossing_time(t, h, e - 1, e, low + level * depth_a) if end is None else end
+    start, end, timed_by = _timed(t, timing, p, stand_b, stand_a, config, bounds=(before, after),
+                                  depth=min(depth_b, depth_a))
+    if timed_by is None:
+        start, by_start = _pelvis_onset(t, h, p, -1, level_b, depth_b, stand_b.start, s, config)
+        end, by_end = _pelvis_onset(t, h, p, +1, level_a, depth_a, stand_a.stop - 1, e, config)
+        timed_by = by_start if by_start == by_end else f"{by_start}/{by_end}"
     bottom, at_bottom = _bottom(t, h, p, min(depth_b, depth_a) * config.rep_bottom_band)
     if not start < bottom < end:
         return None
-    return _Rep(start, bottom, end, at_bottom, depth_b, p, stand_b)
+    return _Rep(start, bottom, end, at_bottom, depth_b, p, stand_b, timed_by)
+
+
+def _pelvis_onset(t: np.ndarray, h: np.ndarray, p: int, step: int, level: float, depth: float, limit: int,
+                  edge: int, config: EventsConfig) -> tuple[float, str]:
+    """Start (``step`` −1) or end (+1) of the dip at ``p`` from the pelvis height ``h`` itself, with what
+    timed it: the square-root fit of its drop from the standing ``level``, else its crossing of
+    ``rep_standing_level`` between sample ``edge`` and its neighbour towards the bottom."""
+    onset = _onset(t, level - h, p, step, depth, config, limit=limit)
+    if onset is not None:
+        return onset, "pelvis_drop"
+    pair = (edge, edge + 1) if step < 0 else (edge - 1, edge)
+    return crossing_time(t, h, *pair, h[p] + config.rep_standing_level * depth), "pelvis_95pct"
 
 
 def _timed(t: np.ndarray, timing: tuple[np.ndarray, ...], p: int, stand_b: slice, stand_a: slice,
-           config: EventsConfig, *, bounds: tuple[int, int], depth: float) -> tuple[float | None, float | None]:
-    """Start and end from the first timing signal seen through the rep (see :func:`find_reps`); ``bounds``
-    are the neighbouring reps' bottoms (or the run's ends), ``depth`` the pelvis drop (leg lengths)."""
+           config: EventsConfig, *, bounds: tuple[int, int], depth: float,
+           ) -> tuple[float, float, str] | tuple[None, None, None]:
+    """Start, end and the name of the first timing signal seen through the rep (see :func:`find_reps`;
+    :data:`TIMED_BY`), or Nones; ``bounds`` are the neighbouring reps' bottoms (or the run's ends),
+    ``depth`` the pelvis drop (leg lengths)."""
     flexion, feet, pelvis, head, frontal = timing
-    start, end = _flexion_onsets(t, flexion, p, stand_b, stand_a, config, bounds=bounds)
-    if start is None or end is None:
-        start, end = _step_onsets(t, feet, p, stand_b, stand_a, config)
-    if start is None or end is None:
-        start, end = _moved_onset(t, pelvis, p, -1, stand_b, config), _moved_onset(t, pelvis, p, +1, stand_a, config)
-    if (start is None or end is None) and frontal[stand_b].mean() > 0.5 and frontal[stand_a].mean() > 0.5:
-        start, end = _head_onsets(t, head, p, stand_b, stand_a, config, bounds=bounds, depth=depth)
-    return start, end
+    tries: list[tuple[str, Callable[[], tuple[float | None, float | None]]]] = [
+        ("knee_flexion", lambda: _flexion_onsets(t, flexion, p, stand_b, stand_a, config, bounds=bounds)),
+        ("stepping_foot", lambda: _step_onsets(t, feet, p, stand_b, stand_a, config, bounds=bounds)),
+        ("pelvis_motion", lambda: (_moved_onset(t, pelvis, p, -1, stand_b, config),
+                                   _moved_onset(t, pelvis, p, +1, stand_a, config))),
+    ]
+    if frontal[stand_b].mean() > 0.5 and frontal[stand_a].mean() > 0.5:
+        tries.append(("head_drop", lambda: _head_onsets(t, head, p, stand_b, stand_a, config, bounds=bounds,
+                                                        depth=depth)))
+    for name, timed in tries:
+        start, end = timed()
+        if start is not None and end is not None:
+            return start, end, name
+    return None, None, None
 
 
 def _flexion_onsets(t: np.ndarray, flexion: np.ndarray, p: int, stand_b: slice, stand_a: slice,
@@ -265,27 +297,39 @@ def _flexion_onsets(t: np.ndarray, flexion: np.ndarray, p: int, stand_b: slice, 
 
 
 def _step_onsets(t: np.ndarray, feet: np.ndarray, p: int, stand_b: slice, stand_a: slice,
-                 config: EventsConfig) -> tuple[float | None, float | None]:
+                 config: EventsConfig, *, bounds: tuple[int, int]) -> tuple[float | None, float | None]:
     """Start and end of the rep at ``p`` from the foot that moves farthest from where it stood, when it
     moves at least ``rep_min_step`` leg lengths (a forward lunge's step out and back) and is seen in 90 %
-    of the rep. When the stepping foot is not (MediaPipe lost the far foot in the first frames of a side
-    view) the other foot does not stand in for it: its heel lifts and its ankle moves, but not with the
-    step (a side-view lunge was timed 5 frames early and 7 late by it; docs/events.md)."""
+    of the rep (``stand_b`` to ``stand_a``). When the stepping foot is not (MediaPipe lost the far foot in
+    the first frames of a side view) the other foot does not stand in for it: its heel lifts and its ankle
+    moves, but not with the step (a side-view lunge was timed 5 frames early and 7 late by it;
+    docs/events.md).
+
+    Where a foot stood is taken from the foot itself: between the rep's bottom and the neighbouring rep's
+    bottom (``bounds``), the samples where it is at least 90 % as far from its place at this bottom (median
+    over 0.1 s either side) as it ever is there. The pelvis's standing stretch does not serve: it can lie
+    after the foot has set off (the pelvis drops late), and a foot that moved within it gave no start and
+    the rep fell back on the pelvis (5 frames late: docs/events.md)."""
     out: list[float | None] = []
     span = slice(stand_b.start, stand_a.stop)
     seen = np.isfinite(feet[span]).all(axis=2).mean(axis=0)
-    for standing, step in ((stand_b, -1), (stand_a, +1)):
+    at_bottom = np.abs(t - t[p]) <= 0.1
+    for step, limit in ((-1, bounds[0]), (+1, bounds[1])):
+        between = np.zeros(t.size, dtype=bool)
+        between[min(limit, p):max(limit, p) + 1] = True
         travel = np.full(feet.shape[1], -np.inf)
         moved = np.full(feet.shape[:2], np.nan)
         for k in np.flatnonzero(seen > 0):
-            distance = moved_from(feet[:, k], standing)
+            away = moved_from(feet[:, k], at_bottom)
+            if away is None or not np.isfinite(away[between]).any():
+                continue
+            distance = moved_from(feet[:, k], between & (away >= 0.9 * np.nanmax(away[between])))
             if distance is not None:
                 moved[:, k] = distance
                 travel[k] = np.nanmax(moved[span, k])
         foot = int(np.argmax(travel))
         if not travel[foot] >= config.rep_min_step or seen[foot] < 0.9:
             return None, None  # no step, or the stepping foot not seen through it (not the other foot)
-        limit = stand_b.start if step < 0 else stand_a.stop - 1
         out.append(_onset(t, moved[:, foot], p, step, float(travel[foot]), config, limit=limit))
     return out[0], out[1]
 
@@ -451,7 +495,7 @@ def _timing(signals: Signals, rep: _Rep, index: int, deepest: float, config: Eve
         "index": index,
         "start_s": rep.start_s, "bottom_s": rep.bottom_s, "end_s": rep.end_s,
         "start_frame": signals.nearest_frame(rep.start_s), "bottom_frame": signals.nearest_frame(rep.bottom_s),
-        "end_frame": signals.nearest_frame(rep.end_s),
+        "end_frame": signals.nearest_frame(rep.end_s), "timed_by": rep.timed_by,
         "descent_s": rep.bottom_s - rep.start_s, "ascent_s": rep.end_s - rep.bottom_s,
         "duration_s": rep.end_s - rep.start_s, "time_at_bottom_s": rep.time_at_bottom_s,
         "pelvis_drop_pct_leg": 100.0 * rep.depth,
@@ -524,20 +568,37 @@ def _lunge_reps(signals: Signals, angles: pd.DataFrame, config: EventsConfig) ->
         out = []
         for k, rep in enumerate(found):
             if flexion is not None:
+                name = "lead_knee_flexion"
                 start = _split_flexion_onset(t, flexion, rep.bottom, -1, middles[k], config)
                 end = _split_flexion_onset(t, flexion, rep.bottom, +1, middles[k + 1], config)
             else:
+                name = "pelvis_height_fit"
                 start = _split_onset(t, h, rep, -1, middles[k], config)
                 end = _split_onset(t, h, rep, +1, middles[k + 1], config)
-            start = rep.start_s if start is None else start
-            end = rep.end_s if end is None else end
-            out.append(dataclasses.replace(rep, start_s=start, end_s=end) if start < rep.bottom_s < end else rep)
+            out.append(_retimed(rep, start, end, name))
         return out
     if (views == "front").mean() > 0.5:
         timed = find_reps(t, h, config, head=head_height(signals), frontal=views == "front")
         if len(timed) == len(found):
             return timed
     return found
+
+
+def _retimed(rep: _Rep, start: float | None, end: float | None, name: str) -> _Rep:
+    """``rep`` with the start and end found by the signal ``name`` where found (each kept as it was where
+    not), unless they do not enclose its bottom."""
+    by = [name if found is not None else kept for found, kept in zip((start, end), _sides(rep.timed_by))]
+    start = rep.start_s if start is None else start
+    end = rep.end_s if end is None else end
+    if not start < rep.bottom_s < end:
+        return rep
+    return dataclasses.replace(rep, start_s=start, end_s=end, timed_by=by[0] if by[0] == by[1] else "/".join(by))
+
+
+def _sides(timed_by: str) -> tuple[str, str]:
+    """The names that timed a rep's start and end, from its ``timed_by``."""
+    names = timed_by.split("/")
+    return names[0], names[-1]
 
 
 def _stance_gap(signals: Signals, standing: slice, side_view: bool) -> float:
@@ -655,21 +716,27 @@ def lead_leg(signals: Signals, rep: _Rep) -> str | None:
     near = (signals.time_s >= rep.bottom_s - 0.15) & (signals.time_s <= rep.bottom_s + 0.15)
     forward = signals.forward[near]
     if np.isin(signals.views.values[near], ("side_left", "side_right")).mean() > 0.5:
-        ahead = [np.nanmedian(forward * signals.point(f"{s}_ankle")[near, 0]) for s in SIDES]
+        ahead = [_median(forward * signals.point(f"{s}_ankle")[near, 0]) for s in SIDES]
         if np.isfinite(ahead).all() and ahead[0] != ahead[1]:
             return SIDES[int(np.argmax(ahead))]
     if (signals.views.values[near] == "back").mean() > 0.5:  # from behind the front foot is farther: higher
-        up = [np.nanmedian(-signals.point(f"{s}_ankle")[near, 1]) for s in SIDES]
+        up = [_median(-signals.point(f"{s}_ankle")[near, 1]) for s in SIDES]
         if np.isfinite(up).all() and abs(up[0] - up[1]) > 0.03 * signals.leg_px:
             return SIDES[int(np.argmax(up))]
-        flat = [np.nanmedian(signals.point(f"{s}_heel")[near, 1] - signals.point(f"{s}_foot_index")[near, 1])
+        flat = [_median(signals.point(f"{s}_heel")[near, 1] - signals.point(f"{s}_foot_index")[near, 1])
                 for s in SIDES]  # heel below its toes in the picture: the foot flat on the floor
         if np.isfinite(flat).all() and abs(flat[0] - flat[1]) > 0.03 * signals.leg_px:
             return SIDES[int(np.argmax(flat))]
-    knee_up = [np.nanmedian(-signals.point(f"{s}_knee")[near, 1]) for s in SIDES]
+    knee_up = [_median(-signals.point(f"{s}_knee")[near, 1]) for s in SIDES]
     if np.isfinite(knee_up).all() and abs(knee_up[0] - knee_up[1]) > 0.05 * signals.leg_px:
         return SIDES[int(np.argmax(knee_up))]
     return None
+
+
+def _median(values: np.ndarray) -> float:
+    """Median of the finite ``values``; NaN (without numpy's warning) when there are none."""
+    finite = values[np.isfinite(values)]
+    return float(np.median(finite)) if finite.size else math.nan
 
 
 def knee_gap_at_bottom(signals: Signals, rep: _Rep) -> float:

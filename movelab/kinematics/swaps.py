@@ -76,15 +76,8 @@ def detect_leg_swaps(
     The depth and visibility cues are weak: the pose model's own depth and visibility follow its
     labelling, so a swap the model is sure of is undone only through continuity and majority.
     """
-    check_landmarks(ds)
-    check_config(config)
-    view = views_per_frame(ds, views, config=config).values
-    side = (view == "side_right") | (view == "side_left")
-    px = scene_positions(ds, "position_px", config)
-    legs = np.stack([px.values[:, _LEFT], px.values[:, _RIGHT]], axis=1)  # (time, leg, part, xy)
-    time = ds["time"].values
+    time, view, side, legs, scale = _side_view_legs(ds, views, config)
     result = np.zeros(time.size, dtype=bool)
-    scale = median_torso_length(px)
     if side.any() and np.isfinite(scale):
         relative, chain = _follow(time, legs, side, scale, config)
         evidence = _evidence(ds, view, config)
@@ -153,15 +146,8 @@ def detect_partial_leg_swaps(
     they cross) nearly coincide, so the foot, knee-down and whole-leg states can be almost equally good
     there; any of them then gives the same angles.
     """
-    check_landmarks(ds)
-    check_config(config)
-    view = views_per_frame(ds, views, config=config).values
-    side = (view == "side_right") | (view == "side_left")
-    px = scene_positions(ds, "position_px", config)
-    legs = np.stack([px.values[:, _LEFT], px.values[:, _RIGHT]], axis=1)  # (time, leg, part, xy)
-    time = ds["time"].values
+    time, _, side, legs, scale = _side_view_legs(ds, views, config)
     result = np.zeros(time.size, dtype=np.int8)
-    scale = median_torso_length(px)
     if side.any() and np.isfinite(scale) and scale > 0:
         for frames in _chains(time, legs, side, config.swap_max_gap_s):
             result[frames] = _partial_states(time[frames], legs[frames] / scale, config)
@@ -169,6 +155,19 @@ def detect_partial_leg_swaps(
         result, dims=("time",), coords={"time": ds["time"], "frame": ds["frame"]}, name="leg_partial_swap",
         attrs={"description": "0 labels kept, 1 ankle/heel/foot_index, 2 knee down, 3 whole leg exchanged"},
     )
+
+
+def _side_view_legs(ds: xr.Dataset, views, config: KinematicsConfig):
+    """What both swap detectors read, after checking their inputs: the frame times, the per-frame views and
+    which of them are side views, the legs' pixel positions ``(time, leg, part, xy)`` and the clip's median
+    torso length (px)."""
+    check_landmarks(ds)
+    check_config(config)
+    view = views_per_frame(ds, views, config=config).values
+    px = scene_positions(ds, "position_px", config)
+    legs = np.stack([px.values[:, _LEFT], px.values[:, _RIGHT]], axis=1)
+    side = (view == "side_right") | (view == "side_left")
+    return ds["time"].values, view, side, legs, median_torso_length(px)
 
 
 def _chains(time, legs, side, max_gap_s):
