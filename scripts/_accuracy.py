@@ -17,25 +17,31 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+#: x264 quality of the rendered clips of the rep and picture-gait scripts (``SynthClip.write``'s default)
+CRF = 26
+
 
 def arguments(doc: str, script: str, cases: Iterable[str], argv: list[str] | None, *,
               extra: Callable[[argparse.ArgumentParser], object] | None = None) -> argparse.Namespace:
-    """``--out`` (default ``.cache/<script>``, created), ``--reuse``, ``--only NAME ...`` (a subset of
-    ``cases``) and what ``extra(parser)`` adds; the first line of ``doc`` describes the script."""
+    """``--out`` (default :func:`kept_folder`, created), ``--reuse``, ``--only NAME ...`` (a subset of
+    ``cases``), ``--crf`` and what ``extra(parser)`` adds; the first line of ``doc`` describes the script."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     if extra is not None:
         extra(parser)
-    parser.add_argument("--out", type=Path, default=ROOT / ".cache" / script,
-                        help="where the clips, truth and landmarks are kept")
+    parser.add_argument("--out", type=Path, help="where the clips, truth and landmarks are kept")
     parser.add_argument("--reuse", action="store_true", help="evaluate the landmarks kept from the last run")
     parser.add_argument("--only", nargs="+", choices=list(cases), metavar="NAME", help="these clips only")
+    parser.add_argument("--crf", type=int, default=CRF, help=f"x264 quality of the rendered clips ({CRF})")
     args = parser.parse_args(argv)
+    args.out = args.out or kept_folder(script, args.crf)
     args.out.mkdir(parents=True, exist_ok=True)
     return args
 
 
-#: x264 quality of the rendered clips of the rep scripts (``SynthClip.write``'s default)
-CRF = 26
+def kept_folder(script: str, crf: int = CRF) -> Path:
+    """Where a script keeps its clips: ``.cache/<script>``, or ``.cache/<script>_crf<N>`` for another
+    encoding than the default."""
+    return ROOT / ".cache" / (script if crf == CRF else f"{script}_crf{crf}")
 
 
 def kept_landmarks(name: str, out: Path, reuse: bool, render: Callable[..., None], *, crf: int = CRF) -> Path:

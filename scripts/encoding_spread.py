@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 
-from _accuracy import CRF, ROOT, kept_landmarks
+from _accuracy import CRF, kept_folder, kept_landmarks
 
 SCRIPTS = ("squat_timing_accuracy", "lunge_timing_accuracy")
 
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown clip(s): {', '.join(unknown)}")
     rows = {}
     for crf in args.crf:
-        out = ROOT / ".cache" / (args.script if crf == CRF else f"{args.script}_crf{crf}")
+        out = kept_folder(args.script, crf)
         out.mkdir(parents=True, exist_ok=True)
         rows[crf] = {name: module.evaluate(name, kept_landmarks(name, out, args.reuse, module.render, crf=crf))
                      for name in names}

@@ -83,7 +83,7 @@ DEMO_CANDIDATES = (ROOT / ".cache" / "videos" / "demo_walk_sports2d.mp4",
 
 
 def render_case(name: str, cadence: float, step_m: float, treadmill: bool, view: str, duration_s: float,
-                out: Path, asymmetry_pct: float = 0.0) -> tuple[Path, dict]:
+                out: Path, asymmetry_pct: float = 0.0, *, crf: int = 20) -> tuple[Path, dict]:
     """Render one walk; overground, the camera sees about 3 m so the figure enters and leaves. Returns the
     video path and the truth file's content."""
     from movelab.synth import Gait, camera_for_view, render_clip
@@ -98,7 +98,7 @@ def render_case(name: str, cadence: float, step_m: float, treadmill: bool, view:
                                  fit_width_m=3.0, fit_height_m=1.25 * clip.body.height_m)
         clip = dataclasses.replace(clip, camera=camera)
     video = out / f"{name}.mp4"
-    clip.write(video, crf=20)
+    clip.write(video, crf=crf)
     return video, json.loads(video.with_suffix(".truth.json").read_text())
 
 
@@ -239,8 +239,10 @@ def format_demo(table: pd.DataFrame) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / ".cache" / "event_accuracy",
-                        help="where the clips, truth files and landmarks are kept")
+    parser.add_argument("--out", type=Path,
+                        help="where the clips, truth files and landmarks are kept (default .cache/event_accuracy, "
+                             "or .cache/event_accuracy_crf<N> with another --crf)")
+    parser.add_argument("--crf", type=int, default=20, help="x264 quality of the rendered walks (20)")
     parser.add_argument("--reuse", action="store_true",
                         help="evaluate the landmarks kept from a previous run instead of rendering again")
     parser.add_argument("--demo", type=Path, default=next((p for p in DEMO_CANDIDATES if p.is_file()), None),
@@ -257,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"unknown clips {unknown}; known: {sorted(by_name)}")
         selected = tuple(by_name[n] for n in args.cases.split(","))
+    args.out = args.out or ROOT / ".cache" / ("event_accuracy" if args.crf == 20 else f"event_accuracy_crf{args.crf}")
     args.out.mkdir(parents=True, exist_ok=True)
     from movelab import landmarks
     from movelab.extraction import extract
@@ -266,7 +269,8 @@ def main(argv: list[str] | None = None) -> int:
         lm_path, truth_path = args.out / f"{name}.nc", args.out / f"{name}.truth.json"
         if not (args.reuse and lm_path.is_file() and truth_path.is_file()):
             t0 = time.perf_counter()
-            video, _ = render_case(name, cadence, step_m, treadmill, view, duration, args.out, asymmetry)
+            video, _ = render_case(name, cadence, step_m, treadmill, view, duration, args.out, asymmetry,
+                                   crf=args.crf)
             t1 = time.perf_counter()
             landmarks.save(extract(video, use_cache=False), lm_path)
             print(f"{name}: rendered in {t1 - t0:.0f} s, extracted in {time.perf_counter() - t1:.0f} s",

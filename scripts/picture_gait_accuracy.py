@@ -80,7 +80,7 @@ def evaluate(name: str, path: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     args = arguments(__doc__, "picture_gait_accuracy", CASES, argv)
-    rows = [evaluate(name, kept_landmarks(name, args.out, args.reuse, render)) for name in args.only or CASES]
+    rows = [evaluate(name, kept_landmarks(name, args.out, args.reuse, render, crf=args.crf)) for name in args.only or CASES]
     print("| clip | movement | view | cadence true / found | event | true | found | mean abs | max abs | <= 2 frames |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:

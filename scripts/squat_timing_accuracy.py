@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     args = arguments(__doc__, "squat_timing_accuracy", CASES, argv, extra=lambda parser: parser.add_argument(
         "--before", action="store_true",
         help="the previous timing: head timing off (EventsConfig(rep_front_head_min_drop=1e6))"))
-    rows = [evaluate(name, kept_landmarks(name, args.out, args.reuse, render), before=args.before)
+    rows = [evaluate(name, kept_landmarks(name, args.out, args.reuse, render, crf=args.crf), before=args.before)
             for name in args.only or CASES]
     print("| clip | reps found / true | max abs | signed errors (s start, b bottom, e end) |")
     print("|---|---|---|---|")
