@@ -98,13 +98,15 @@ def _walks(signals: Signals, config: EventsConfig) -> bool:
 
 
 def _progresses(signals: Signals, walk, config: EventsConfig) -> bool:
-    """The client moves through the picture at the walking speed bar, or a belt steadily carries the feet
+    """The client of ``walk`` (:func:`movelab.events.gait.walk_events`) moves through the picture at the walking
+    speed bar, or a belt steadily carries the feet
     (:func:`movelab.events.gait.steady_belt_fraction`): a negative ground speed alone may be the landmark
     jitter or the left/right exchanges of a client who stays in place (a lunge read as a slow treadmill
     walk; docs/events.md). The client's own speed is the larger of the median velocity of ``walk.pelvis``
     and its straight-line trend over the video: the median alone varied from 0.05 to 0.09 leg lengths per
-    second over three encodings of one walk towards the camera (trend 0.21), and a walk back and forth
-    across the picture has a steady median but no trend."""
+    second over three encodings of one walk towards the camera (trend 0.21), and a trend assumes one
+    straight walk (it is not what a client walking back and forth shows), so either suffices; a client who
+    stays in place reads at most 0.005 both ways (docs/events.md)."""
     bar = (config.walk_min_speed if walk.side_view else config.walk_min_speed_picture) * signals.leg_px
     t, along = signals.time_s, walk.pelvis
     seen = np.isfinite(along)
