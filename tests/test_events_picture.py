@@ -140,3 +140,25 @@ def test_walk_towards_the_camera_is_gait_in_another_encoding(walked):
     seg = walked("towards_110_crf30")[0]
     assert seg.movement == "gait"
     assert seg.gait["cadence_spm"] == pytest.approx(110.0, rel=0.05)
+
+
+def test_treadmill_walk_filmed_from_the_front_is_gait(tmp_path):
+    """No walker's progress through the picture, so only a belt that carries the feet steadily makes it a
+    walk: a foot moves back at 0.5-1.5 times the ground's speed in 0.42 of the frames here (0.35-0.42 on
+    three front-view treadmill walks; 0.76-0.96 from the side; at most 0.27 for lunges, squats and standing
+    clients whose jitter reads as a moving ground: ``belt_min_steady`` = 0.35, docs/events.md)."""
+    from movelab.synth import Gait, camera_for_view, render_clip
+
+    motion = Gait(cadence_spm=100, duration_s=4.0, treadmill=True)
+    clip = render_clip(motion, view="front", width_px=480, height_px=640, fps=FPS)
+    camera = camera_for_view("front", distance_m=3.5, camera_height_m=1.2, look_at_m=motion.scene(clip.body).look_at_m,
+                             width_px=480, height_px=640, fit_width_m=1.5, fit_height_m=2.4)
+    clip = dataclasses.replace(clip, camera=camera)
+    ds = extract(clip.write(tmp_path / "treadmill_front.mp4")["video"], use_cache=False)
+    views = detect_views(ds)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        seg = segment(compute_angles(ds, views=views), ds, views=views)
+    assert seg.movement == "gait"
+    assert seg.gait["ground"] == "treadmill" and seg.gait["view"] == "front"
+    assert seg.gait["cadence_spm"] == pytest.approx(100.0, rel=0.05)
