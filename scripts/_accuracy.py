@@ -38,10 +38,10 @@ def arguments(doc: str, script: str, cases: Iterable[str], argv: list[str] | Non
     return args
 
 
-def kept_folder(script: str, crf: int = CRF) -> Path:
+def kept_folder(script: str, crf: int = CRF, *, default: int = CRF) -> Path:
     """Where a script keeps its clips: ``.cache/<script>``, or ``.cache/<script>_crf<N>`` for another
-    encoding than the default."""
-    return ROOT / ".cache" / (script if crf == CRF else f"{script}_crf{crf}")
+    encoding than the script's ``default``."""
+    return ROOT / ".cache" / (script if crf == default else f"{script}_crf{crf}")
 
 
 def kept_landmarks(name: str, out: Path, reuse: bool, render: Callable[..., None], *, crf: int = CRF) -> Path:

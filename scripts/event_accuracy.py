@@ -39,6 +39,11 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _accuracy import kept_folder  # noqa: E402  (beside this script)
+
+#: x264 quality of the rendered walks (the rep scripts' is ``_accuracy.CRF``)
+CRF = 20
+
 #: (name, cadence steps/min, step length m, treadmill, view, duration s, step-time asymmetry %)
 Walk = tuple[str, float, float, bool, str, float, float]
 CASES: tuple[Walk, ...] = (
@@ -83,7 +88,7 @@ DEMO_CANDIDATES = (ROOT / ".cache" / "videos" / "demo_walk_sports2d.mp4",
 
 
 def render_case(name: str, cadence: float, step_m: float, treadmill: bool, view: str, duration_s: float,
-                out: Path, asymmetry_pct: float = 0.0, *, crf: int = 20) -> tuple[Path, dict]:
+                out: Path, asymmetry_pct: float = 0.0, *, crf: int = CRF) -> tuple[Path, dict]:
     """Render one walk; overground, the camera sees about 3 m so the figure enters and leaves. Returns the
     video path and the truth file's content."""
     from movelab.synth import Gait, camera_for_view, render_clip
@@ -242,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path,
                         help="where the clips, truth files and landmarks are kept (default .cache/event_accuracy, "
                              "or .cache/event_accuracy_crf<N> with another --crf)")
-    parser.add_argument("--crf", type=int, default=20, help="x264 quality of the rendered walks (20)")
+    parser.add_argument("--crf", type=int, default=CRF, help=f"x264 quality of the rendered walks ({CRF})")
     parser.add_argument("--reuse", action="store_true",
                         help="evaluate the landmarks kept from a previous run instead of rendering again")
     parser.add_argument("--demo", type=Path, default=next((p for p in DEMO_CANDIDATES if p.is_file()), None),
@@ -259,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"unknown clips {unknown}; known: {sorted(by_name)}")
         selected = tuple(by_name[n] for n in args.cases.split(","))
-    args.out = args.out or ROOT / ".cache" / ("event_accuracy" if args.crf == 20 else f"event_accuracy_crf{args.crf}")
+    args.out = args.out or kept_folder("event_accuracy", args.crf, default=CRF)
     args.out.mkdir(parents=True, exist_ok=True)
     from movelab import landmarks
     from movelab.extraction import extract

@@ -116,7 +116,8 @@ def evaluate(name: str, path: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     args = arguments(__doc__, "lunge_timing_accuracy", CASES, argv)
-    rows = [evaluate(name, kept_landmarks(name, args.out, args.reuse, render, crf=args.crf)) for name in args.only or CASES]
+    rows = [evaluate(name, kept_landmarks(name, args.out, args.reuse, render, crf=args.crf))
+            for name in args.only or CASES]
     print("| clip | recognised | reps found / true | lead leg right | max abs | signed errors (s start, b bottom, "
           "e end) |")
     print("|---|---|---|---|---|---|")

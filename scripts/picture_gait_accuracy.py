@@ -23,7 +23,7 @@ import json
 from pathlib import Path
 
 import numpy as np
-from _accuracy import CRF, arguments, kept_landmarks, nearest_error_frames, segmented
+from _accuracy import CRF, arguments, keep_clip, kept_landmarks, nearest_error_frames, segmented
 
 FPS = 30.0
 #: name: (cadence steps/min, view, camera azimuth or None)
@@ -40,8 +40,6 @@ CASES: dict[str, tuple[float, str, float | None]] = {
 
 
 def render(name: str, out: Path, *, crf: int = CRF) -> None:
-    from movelab import landmarks
-    from movelab.extraction import extract
     from movelab.synth import Gait, camera_for_view, render_clip
 
     cadence, view, azimuth = CASES[name]
@@ -50,10 +48,7 @@ def render(name: str, out: Path, *, crf: int = CRF) -> None:
     camera = camera_for_view(view, azimuth_deg=azimuth, distance_m=6.0, camera_height_m=1.2,
                              look_at_m=motion.scene(clip.body).look_at_m, width_px=480, height_px=640,
                              fit_width_m=2.0, fit_height_m=3.2)
-    clip = dataclasses.replace(clip, camera=camera)
-    ds = extract(clip.write(out / f"{name}.mp4", crf=crf)["video"], use_cache=False)
-    landmarks.save(ds, out / f"{name}.nc")
-    (out / f"{name}.events.json").write_text(json.dumps(clip.events()))
+    keep_clip(name, out, dataclasses.replace(clip, camera=camera), crf=crf)
 
 
 def evaluate(name: str, path: Path) -> dict:
@@ -80,7 +75,8 @@ def evaluate(name: str, path: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     args = arguments(__doc__, "picture_gait_accuracy", CASES, argv)
-    rows = [evaluate(name, kept_landmarks(name, args.out, args.reuse, render, crf=args.crf)) for name in args.only or CASES]
+    rows = [evaluate(name, kept_landmarks(name, args.out, args.reuse, render, crf=args.crf))
+            for name in args.only or CASES]
     print("| clip | movement | view | cadence true / found | event | true | found | mean abs | max abs | <= 2 frames |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:

@@ -28,9 +28,11 @@ def _clips() -> dict:
     from movelab.synth import Gait, Posture
 
     return {
-        # name: (motion, view, azimuth[, x264 crf])
+        # name: (motion, view, azimuth[, changes to the encoding (crf) or camera (distance_m, fit_*_m)])
         "towards": (Gait(cadence_spm=100, duration_s=4.0), "front", None),
-        "towards_110_crf30": (Gait(cadence_spm=110, duration_s=4.0), "front", None, 30),
+        "towards_110_crf30": (Gait(cadence_spm=110, duration_s=4.0), "front", None, dict(crf=30)),
+        "treadmill_front": (Gait(cadence_spm=100, duration_s=4.0, treadmill=True), "front", None,
+                            dict(distance_m=3.5, fit_width_m=1.5, fit_height_m=2.4)),
         "away": (Gait(cadence_spm=105, duration_s=4.0), "back", None),
         "away_oblique": (Gait(cadence_spm=115, duration_s=4.0), "back", 215.0),
         "standing_front": (Posture(duration_s=3.0, sway_amplitude_deg=5, period_s=2.0), "front", None),
@@ -46,13 +48,16 @@ def walked(tmp_path_factory):
 
     def get(name: str):
         if name not in done:
-            motion, view, azimuth, *crf = _clips()[name]
+            motion, view, azimuth, *changes = _clips()[name]
+            options = {"crf": 26, "distance_m": 6.0, "fit_width_m": 2.0, "fit_height_m": 3.2,
+                       **(changes[0] if changes else {})}
             clip = render_clip(motion, view=view, azimuth_deg=azimuth, width_px=480, height_px=640, fps=FPS)
-            camera = camera_for_view(view, azimuth_deg=azimuth, distance_m=6.0, camera_height_m=1.2,
-                                     look_at_m=motion.scene(clip.body).look_at_m, width_px=480, height_px=640,
-                                     fit_width_m=2.0, fit_height_m=3.2)
+            camera = camera_for_view(view, azimuth_deg=azimuth, distance_m=options["distance_m"],
+                                     camera_height_m=1.2, look_at_m=motion.scene(clip.body).look_at_m,
+                                     width_px=480, height_px=640, fit_width_m=options["fit_width_m"],
+                                     fit_height_m=options["fit_height_m"])
             clip = dataclasses.replace(clip, camera=camera)
-            ds = extract(clip.write(folder / f"{name}.mp4", crf=crf[0] if crf else 26)["video"], use_cache=False)
+            ds = extract(clip.write(folder / f"{name}.mp4", crf=options["crf"])["video"], use_cache=False)
             views = detect_views(ds)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)
@@ -142,23 +147,12 @@ def test_walk_towards_the_camera_is_gait_in_another_encoding(walked):
     assert seg.gait["cadence_spm"] == pytest.approx(110.0, rel=0.05)
 
 
-def test_treadmill_walk_filmed_from_the_front_is_gait(tmp_path):
+def test_treadmill_walk_filmed_from_the_front_is_gait(walked):
     """No walker's progress through the picture, so only a belt that carries the feet steadily makes it a
     walk: a foot moves back at 0.5-1.5 times the ground's speed in 0.42 of the frames here (0.35-0.42 on
     three front-view treadmill walks; 0.76-0.96 from the side; at most 0.27 for lunges, squats and standing
     clients whose jitter reads as a moving ground: ``belt_min_steady`` = 0.35, docs/events.md)."""
-    from movelab.synth import Gait, camera_for_view, render_clip
-
-    motion = Gait(cadence_spm=100, duration_s=4.0, treadmill=True)
-    clip = render_clip(motion, view="front", width_px=480, height_px=640, fps=FPS)
-    camera = camera_for_view("front", distance_m=3.5, camera_height_m=1.2, look_at_m=motion.scene(clip.body).look_at_m,
-                             width_px=480, height_px=640, fit_width_m=1.5, fit_height_m=2.4)
-    clip = dataclasses.replace(clip, camera=camera)
-    ds = extract(clip.write(tmp_path / "treadmill_front.mp4")["video"], use_cache=False)
-    views = detect_views(ds)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        seg = segment(compute_angles(ds, views=views), ds, views=views)
+    seg = walked("treadmill_front")[0]
     assert seg.movement == "gait"
     assert seg.gait["ground"] == "treadmill" and seg.gait["view"] == "front"
     assert seg.gait["cadence_spm"] == pytest.approx(100.0, rel=0.05)

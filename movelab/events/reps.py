@@ -71,8 +71,8 @@ class _Rep:
     depth: float
     bottom: int
     stand_before: slice
-    #: the signal that timed the start and end (:data:`TIMED_BY`); ``"<start's>/<end's>"`` when they differ
-    timed_by: str
+    #: the signals that timed the start and the end (names of :data:`TIMED_BY`)
+    timed_by: tuple[str, str]
 
 
 def pelvis_height(signals: Signals) -> np.ndarray:
@@ -223,7 +223,7 @@ def _one_rep(t: np.ndarray, h: np.ndarray, timing: tuple[np.ndarray, ...], befor
     if timed_by is None:
         start, by_start = _pelvis_onset(t, h, p, -1, level_b, depth_b, stand_b.start, s, config)
         end, by_end = _pelvis_onset(t, h, p, +1, level_a, depth_a, stand_a.stop - 1, e, config)
-        timed_by = by_start if by_start == by_end else f"{by_start}/{by_end}"
+        timed_by = (by_start, by_end)
     bottom, at_bottom = _bottom(t, h, p, min(depth_b, depth_a) * config.rep_bottom_band)
     if not start < bottom < end:
         return None
@@ -244,9 +244,9 @@ def _pelvis_onset(t: np.ndarray, h: np.ndarray, p: int, step: int, level: float,
 
 def _timed(t: np.ndarray, timing: tuple[np.ndarray, ...], p: int, stand_b: slice, stand_a: slice,
            config: EventsConfig, *, bounds: tuple[int, int], depth: float,
-           ) -> tuple[float, float, str] | tuple[None, None, None]:
-    """Start, end and the name of the first timing signal seen through the rep (see :func:`find_reps`;
-    :data:`TIMED_BY`), or Nones; ``bounds`` are the neighbouring reps' bottoms (or the run's ends),
+           ) -> tuple[float, float, tuple[str, str]] | tuple[None, None, None]:
+    """Start, end and (twice) the name of the first timing signal seen through the rep (see
+    :func:`find_reps`; :data:`TIMED_BY`), or Nones; ``bounds`` are the neighbouring reps' bottoms (or the run's ends),
     ``depth`` the pelvis drop (leg lengths)."""
     flexion, feet, pelvis, head, frontal = timing
     tries: list[tuple[str, Callable[[], tuple[float | None, float | None]]]] = [
@@ -261,7 +261,7 @@ def _timed(t: np.ndarray, timing: tuple[np.ndarray, ...], p: int, stand_b: slice
     for name, timed in tries:
         start, end = timed()
         if start is not None and end is not None:
-            return start, end, name
+            return start, end, (name, name)
     return None, None, None
 
 
@@ -314,16 +314,16 @@ def _step_onsets(t: np.ndarray, feet: np.ndarray, p: int, stand_b: slice, stand_
     span = slice(stand_b.start, stand_a.stop)
     seen = np.isfinite(feet[span]).all(axis=2).mean(axis=0)
     at_bottom = np.abs(t - t[p]) <= 0.1
+    away = {k: moved_from(feet[:, k], at_bottom) for k in np.flatnonzero(seen > 0)}  # from its place at the bottom
     for step, limit in ((-1, bounds[0]), (+1, bounds[1])):
         between = np.zeros(t.size, dtype=bool)
         between[min(limit, p):max(limit, p) + 1] = True
         travel = np.full(feet.shape[1], -np.inf)
         moved = np.full(feet.shape[:2], np.nan)
-        for k in np.flatnonzero(seen > 0):
-            away = moved_from(feet[:, k], at_bottom)
-            if away is None or not np.isfinite(away[between]).any():
+        for k, off in away.items():
+            if off is None or not np.isfinite(off[between]).any():
                 continue
-            distance = moved_from(feet[:, k], between & (away >= 0.9 * np.nanmax(away[between])))
+            distance = moved_from(feet[:, k], between & (off >= 0.9 * np.nanmax(off[between])))
             if distance is not None:
                 moved[:, k] = distance
                 travel[k] = np.nanmax(moved[span, k])
@@ -495,7 +495,7 @@ def _timing(signals: Signals, rep: _Rep, index: int, deepest: float, config: Eve
         "index": index,
         "start_s": rep.start_s, "bottom_s": rep.bottom_s, "end_s": rep.end_s,
         "start_frame": signals.nearest_frame(rep.start_s), "bottom_frame": signals.nearest_frame(rep.bottom_s),
-        "end_frame": signals.nearest_frame(rep.end_s), "timed_by": rep.timed_by,
+        "end_frame": signals.nearest_frame(rep.end_s), "timed_by": _timed_by_label(rep.timed_by),
         "descent_s": rep.bottom_s - rep.start_s, "ascent_s": rep.end_s - rep.bottom_s,
         "duration_s": rep.end_s - rep.start_s, "time_at_bottom_s": rep.time_at_bottom_s,
         "pelvis_drop_pct_leg": 100.0 * rep.depth,
@@ -587,18 +587,17 @@ def _lunge_reps(signals: Signals, angles: pd.DataFrame, config: EventsConfig) ->
 def _retimed(rep: _Rep, start: float | None, end: float | None, name: str) -> _Rep:
     """``rep`` with the start and end found by the signal ``name`` where found (each kept as it was where
     not), unless they do not enclose its bottom."""
-    by = [name if found is not None else kept for found, kept in zip((start, end), _sides(rep.timed_by))]
+    by_start, by_end = (kept if found is None else name for found, kept in zip((start, end), rep.timed_by))
     start = rep.start_s if start is None else start
     end = rep.end_s if end is None else end
     if not start < rep.bottom_s < end:
         return rep
-    return dataclasses.replace(rep, start_s=start, end_s=end, timed_by=by[0] if by[0] == by[1] else "/".join(by))
+    return dataclasses.replace(rep, start_s=start, end_s=end, timed_by=(by_start, by_end))
 
 
-def _sides(timed_by: str) -> tuple[str, str]:
-    """The names that timed a rep's start and end, from its ``timed_by``."""
-    names = timed_by.split("/")
-    return names[0], names[-1]
+def _timed_by_label(timed_by: tuple[str, str]) -> str:
+    """The ``timed_by`` column: one name, or ``"<start's>/<end's>"`` when two signals timed the rep."""
+    return timed_by[0] if timed_by[0] == timed_by[1] else "/".join(timed_by)
 
 
 def _stance_gap(signals: Signals, standing: slice, side_view: bool) -> float:
