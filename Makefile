@@ -1,5 +1,6 @@
 # Two entry points do all the set-up on a fresh machine:
 #   make demo   creates .venv, installs movelab, runs the main job on a shipped sample video
+#   make serve  creates .venv, installs movelab with the clinic app, runs it on http://127.0.0.1:8000
 #   make test   creates .venv, installs movelab with its test tools, runs the test suite
 # Downloads (the pose model's source wheel, the real demo video) are cached under $(MOVELAB_CACHE_DIR).
 
@@ -11,7 +12,7 @@ BIN := $(VENV)/bin
 DEMO_VIDEO ?= sample_videos/squat_side.mp4
 DEMO_OUT ?= results/squat_side
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install bench clean serve
 
 $(BIN)/.movelab-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,11 @@ install: $(BIN)/.movelab-installed
 demo: install
 	$(BIN)/movelab analyse $(DEMO_VIDEO) --out $(DEMO_OUT)
 	@echo "open $(DEMO_OUT)/report.html (also report.json, angles.csv, timeline.png)"
+
+SERVE_DATA ?= movelab-data
+
+serve: install
+	$(BIN)/movelab serve --data-dir $(SERVE_DATA)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -16,7 +16,7 @@ import xarray as xr
 
 from movelab.config import Config
 from movelab.events import Segmentation, segment
-from movelab.extraction import extract, summarise
+from movelab.extraction import Progress, extract, summarise
 from movelab.findings import Finding, detect_findings
 from movelab.kinematics import compute_kinematics, detect_views
 
@@ -70,7 +70,7 @@ def analyse(
     movement: Movement = "auto",
     config: Config = Config(),
     use_cache: bool = True,
-    progress: bool = False,
+    progress: Progress = False,
 ) -> Analysis:
     """Analyse one video file (or webcam) from start to finish.
 
@@ -85,7 +85,8 @@ def analyse(
     use_cache
         Reuse landmarks extracted before from the same video, model and settings.
     progress
-        Show a progress bar on stderr while the pose model runs.
+        Show a progress bar on stderr while the pose model runs, or a callable told
+        ``(frames_done, frames_declared)`` after each frame (:data:`movelab.extraction.Progress`).
     """
     ds = extract(source, config=config.extract, use_cache=use_cache, progress=progress)
     return analyse_landmarks(ds, movement=movement, config=config)

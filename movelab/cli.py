@@ -68,6 +68,7 @@ def _build_parser() -> argparse.ArgumentParser:
     from movelab.report.compare import add_compare_parser
 
     add_compare_parser(sub)
+    sub.add_parser("serve", help="the clinic web app on this machine (http://127.0.0.1:8000)", add_help=False)
     sub.add_parser("models", help="install or locate the pose model", add_help=False)
     sub.add_parser("synth", help="render a mannequin clip with known angles", add_help=False)
     return parser
@@ -148,6 +149,18 @@ def cmd_record(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(argv: list[str]) -> int:
+    """``movelab serve``: needs the app extra (``pip install 'movelab[app]'``)."""
+    try:
+        from movelab.app.serve import add_serve_parser, cmd_serve
+    except ImportError as err:
+        raise ConfigError(f"movelab serve needs the app's packages ({err.name} is missing): "
+                          "pip install 'movelab[app]'") from None
+    parser = argparse.ArgumentParser(prog="movelab")
+    add_serve_parser(parser.add_subparsers(dest="command", required=True))
+    return cmd_serve(parser.parse_args(["serve", *argv]))
+
+
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     print(f"movelab: warning: {message}", file=sys.stderr)
 
@@ -161,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from movelab.models import cli_models
 
             return cli_models(argv[1:])
+        if argv and argv[0] == "serve":
+            return _serve(argv[1:])
         if argv and argv[0] == "synth":
             from movelab.synth.cli import cli_synth
 

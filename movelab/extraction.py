@@ -12,7 +12,7 @@ import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Union
 
 import numpy as np
 import xarray as xr
@@ -26,7 +26,11 @@ from movelab.pose.landmarker import Candidate, PoseModel
 from movelab.pose.mask_features import outline_from_mask
 from movelab.pose.tracking import ClientTracker, Detection, TrackedFrame
 
-__all__ = ["extract", "summarise"]
+__all__ = ["extract", "summarise", "Progress"]
+
+#: ``True`` for a progress bar on stderr, or a callable told ``(frames_done, frames_declared)`` after each
+#: frame the pose model has seen (``frames_declared`` is the container's count, ``None`` when unknown).
+Progress = Union[bool, Callable[[int, Union[int, None]], None]]
 
 PERSON_RULE = (
     "client = the person with the largest sum of box area x landmark presence x centrality, times "
@@ -40,7 +44,7 @@ def extract(
     *,
     config: ExtractConfig = ExtractConfig(),
     use_cache: bool = True,
-    progress: bool = False,
+    progress: Progress = False,
 ) -> xr.Dataset:
     """Landmarks of the client in a video file or webcam stream.
 
@@ -53,7 +57,7 @@ def extract(
     use_cache
         Reuse (and store) the result for the same video content, model and settings.
     progress
-        Show a progress bar on stderr.
+        Show a progress bar on stderr, or call this with ``(frames_done, frames_declared)`` per frame.
 
     Returns
     -------
@@ -104,7 +108,7 @@ def _load_cached(path: Path, source_path: str) -> xr.Dataset | None:
     return ds
 
 
-def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progress: bool) -> xr.Dataset:
+def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progress: Progress) -> xr.Dataset:
     info = reader.info
     tracker = ClientTracker(
         info.width_px, info.height_px, person=config.person, max_jump=config.max_track_jump
@@ -133,12 +137,21 @@ def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progre
     return _dataset(rows, reader, model_path, config)
 
 
-def _progress(reader: VideoReader, enabled: bool):
-    if not enabled:
+def _progress(reader: VideoReader, progress: Progress):
+    if callable(progress):
+        return _reported(reader, progress)
+    if not progress:
         return reader
     from tqdm import tqdm
 
     return tqdm(reader, total=reader.info.n_frames_declared, unit="frame", desc="pose", leave=False)
+
+
+def _reported(reader: VideoReader, report: Callable[[int, int | None], None]):
+    total = reader.info.n_frames_declared
+    for done, frame in enumerate(reader, start=1):
+        yield frame
+        report(done, total)
 
 
 @dataclass

@@ -85,7 +85,8 @@ def write_overlay(analysis, path: str | os.PathLike, *, blur_faces: bool = True,
     frames_index = {int(f): i for i, f in enumerate(ds["frame"].values)}
     drawer = _Drawer(analysis)
     n = 0
-    with open_video(source) as reader, av.open(str(path), mode="w") as container:
+    with open_video(source) as reader, av.open(str(path), mode="w", format="mp4",
+                                                     options={"movflags": "+faststart"}) as container:
         stream = None
         first_time = None
         last_pts = -1

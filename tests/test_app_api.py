@@ -1,0 +1,225 @@
+"""The clinic app's JSON API against a real ``movelab serve`` (subprocess, 127.0.0.1, random port).
+
+Fast tests run the server with ``--workers 0`` (uploads are received and queued, no pose model); the
+slow ones let a worker analyse short clips.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette")
+
+from appserver import SQUAT_SIDE, Server, clip, wait_for  # noqa: E402
+from videos import make_text_file, make_truncated  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A receive-only server (no worker) whose upload limit is 1 MB."""
+    srv = Server(tmp_path_factory.mktemp("app") / "data", "--workers", "0", "--max-upload-mb", "1")
+    yield srv
+    srv.stop()
+
+
+def _stored(server: Server) -> list[str]:
+    root = server.data_dir
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()
+                  and not p.name.startswith(("movelab.sqlite3", "server.lock")))
+
+
+def _rows(server: Server) -> int:
+    return len(server.http.get("/api/analyses").json())
+
+
+def _bad_upload(server: Server, path: Path, name: str) -> tuple[int, str]:
+    before = (_stored(server), _rows(server))
+    response = server.upload(path, name=name)
+    assert (_stored(server), _rows(server)) == before, "a refused upload left a file or a session"
+    return response.status_code, response.json()["error"]
+
+
+def test_a_text_file_named_mp4_is_refused_by_its_content(server, tmp_path):
+    status, error = _bad_upload(server, make_text_file(tmp_path / "notes.mp4"), "notes.mp4")
+    assert status == 415 and "not a video" in error
+
+
+def test_an_empty_file_is_refused(server, tmp_path):
+    (tmp_path / "empty.mp4").write_bytes(b"")
+    status, error = _bad_upload(server, tmp_path / "empty.mp4", "empty.mp4")
+    assert status == 400 and "empty" in error
+
+
+def test_a_truncated_video_is_refused(server, tmp_path):
+    cut = make_truncated(SQUAT_SIDE, tmp_path / "cut.mp4", 0.5)
+    status, error = _bad_upload(server, cut, "cut.mp4")
+    assert status == 422 and "cut short" in error and str(tmp_path) not in error
+
+
+def test_an_oversize_upload_is_refused_from_its_declared_length(server, tmp_path):
+    big = tmp_path / "big.mp4"
+    big.write_bytes(SQUAT_SIDE.read_bytes() * 13)  # 1.2 MB > the 1 MB limit
+    status, error = _bad_upload(server, big, "big.mp4")
+    assert status == 413 and "limit of 1 MB" in error
+
+
+def test_an_oversize_upload_without_length_is_cut_off_while_streaming(server):
+    """Chunked transfer (no Content-Length): the server counts the bytes and stops at the limit."""
+    boundary = "b0undary"
+    sent = {"bytes": 0}
+
+    def body():
+        yield (f"--{boundary}\r\nContent-Disposition: form-data; name=\"video\"; filename=\"x.mp4\"\r\n"
+               "Content-Type: video/mp4\r\n\r\n").encode()
+        for _ in range(300):  # 300 x 16 kB = 4.9 MB, far beyond the limit
+            sent["bytes"] += 16384
+            yield b"\0" * 16384
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    before = (_stored(server), _rows(server))
+    try:
+        response = server.http.post("/api/analyses", content=body(),
+                                    headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        assert response.status_code == 413
+    except Exception as err:  # the server may close the connection before the client finished sending
+        assert "httpx" in type(err).__module__, err
+    assert (_stored(server), _rows(server)) == before
+
+
+def test_an_upload_named_dot_dot_lands_inside_the_data_dir(server, tmp_path):
+    short = clip(SQUAT_SIDE, tmp_path / "short.mp4", n_frames=10)
+    response = server.upload(short, name="../../x.mp4")
+    assert response.status_code == 202, response.text
+    analysis_id = response.json()["id"]
+    assert not (server.data_dir.parent.parent / "x.mp4").exists()
+    assert not (server.data_dir.parent / "x.mp4").exists()
+    assert f"videos/{analysis_id}.mp4" in _stored(server)
+    job = server.http.get(f"/api/analyses/{analysis_id}").json()
+    assert job == {**job, "status": "queued", "progress": 0.0, "error": None}
+    assert server.http.get(f"/api/analyses/{analysis_id}/report.json").status_code == 409
+    assert server.http.delete(f"/api/analyses/{analysis_id}").status_code == 204
+    assert f"videos/{analysis_id}.mp4" not in _stored(server)
+    assert server.http.get(f"/api/analyses/{analysis_id}").status_code == 404
+
+
+def test_clients_are_created_listed_and_checked(server):
+    created = server.http.post("/api/clients", json={"name": "J.D.", "sex": "male", "age_years": 47})
+    assert created.status_code == 201
+    client = created.json()
+    assert client == {"id": client["id"], "name": "J.D.", "sex": "male", "age_years": 47}
+    assert client in server.http.get("/api/clients").json()
+    for bad, message in (({"name": ""}, "name"), ({"name": "A", "sex": "x"}, "sex"),
+                         ({"name": "A", "age_years": 400}, "age")):
+        response = server.http.post("/api/clients", json=bad)
+        assert response.status_code == 400 and message in response.json()["error"]
+
+
+def test_an_upload_for_an_unknown_client_or_movement_is_refused(server, tmp_path):
+    short = clip(SQUAT_SIDE, tmp_path / "short.mp4", n_frames=5)
+    before = (_stored(server), _rows(server))
+    assert server.upload(short, client=99999).status_code == 404
+    assert server.upload(short, movement="dance").status_code == 400
+    assert (_stored(server), _rows(server)) == before
+
+
+@pytest.mark.parametrize("path", ["/analyses/..%2F..%2Fmovelab.sqlite3", "/static/..%2Fmovelab.sqlite3",
+                                  "/static/../../movelab.sqlite3", "/analyses/" + "0" * 32 + "/files/..%2F..%2Fmovelab.sqlite3",
+                                  "/analyses/" + "0" * 32 + "/files/movelab.sqlite3"])
+def test_nothing_outside_the_data_and_static_folders_is_served(server, path):
+    response = server.http.get(path)
+    assert response.status_code == 404 and b"SQLite" not in response.content
+
+
+def test_cross_site_writes_are_refused(server):
+    for headers in ({"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"}, {"Origin": "null"}):
+        response = server.http.post("/api/clients", json={"name": "X"}, headers=headers)
+        assert response.status_code == 403, headers
+    same = server.http.post("/api/clients", json={"name": "Y"},
+                            headers={"Origin": server.url, "Sec-Fetch-Site": "same-origin"})
+    assert same.status_code == 201
+
+
+def test_a_foreign_host_name_is_refused_on_loopback(server):
+    """DNS rebinding: a page on evil.example resolving to 127.0.0.1 still sends Host: evil.example."""
+    assert server.http.get("/api/clients", headers={"Host": "evil.example:8000"}).status_code == 421
+
+
+def test_the_log_holds_ids_not_client_names(server):
+    server.http.post("/api/clients", json={"name": "Zebediah Quux"})
+    server.http.post("/clients", data={"name": "Xanthippe Roe"})
+    assert "Zebediah" not in server.log.read_text() and "Xanthippe" not in server.log.read_text()
+
+
+def test_a_non_local_bind_requires_the_printed_token(tmp_path):
+    srv = Server(tmp_path / "data", "--workers", "0", host="0.0.0.0")
+    try:
+        line = next(x for x in srv.lines if "token=" in x)
+        token = line.split("token=")[1].split()[0]
+        local = srv.url.replace("0.0.0.0", "127.0.0.1")
+        import httpx
+
+        with httpx.Client(base_url=local, follow_redirects=True) as http:
+            assert http.get("/api/clients").status_code == 401
+            assert http.get("/api/clients", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+            visit = http.get(f"/?token={token}")  # sets the cookie, then the page opens without the token
+            assert visit.status_code == 200 and http.cookies.get("movelab_token") == token
+            assert http.get("/api/clients").status_code == 200
+    finally:
+        srv.stop()
+
+
+def test_the_database_is_schema_versioned_and_migrated(tmp_path):
+    from movelab.app import db as appdb
+
+    path = tmp_path / "m.sqlite3"
+    database = appdb.connect(path)
+    assert database.execute("PRAGMA user_version").fetchone()[0] == appdb.SCHEMA_VERSION == 1
+    database.close()
+    raw = sqlite3.connect(path)
+    raw.execute(f"PRAGMA user_version = {appdb.SCHEMA_VERSION + 1}")
+    raw.close()
+    with pytest.raises(RuntimeError, match="newer than this movelab"):
+        appdb.connect(path)
+
+
+# ----------------------------------------------------------------------------- with the pose model
+
+
+@pytest.mark.slow
+def test_three_uploads_at_once_all_finish(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    short = clip(SQUAT_SIDE, tmp_path / "short.mp4", n_frames=30)
+    srv = Server(tmp_path / "data")
+    try:
+        client = srv.http.post("/api/clients", json={"name": "T"}).json()["id"]
+        with ThreadPoolExecutor(3) as pool:
+            answers = list(pool.map(lambda _: srv.upload(short, client=client), range(3)))
+        assert [a.status_code for a in answers] == [202] * 3
+        jobs = [srv.wait_done(a.json()["id"]) for a in answers]
+        assert [j["status"] for j in jobs] == ["done"] * 3, jobs
+        report = srv.http.get(f"/api/analyses/{jobs[0]['id']}/report.json").json()
+        assert report["schema"] == "movelab.report/1" and report["video"]["frames"] == 30
+    finally:
+        srv.stop()
+
+
+@pytest.mark.slow
+def test_a_job_killed_with_the_server_finishes_after_a_restart(tmp_path):
+    video = clip(SQUAT_SIDE, tmp_path / "long.mp4", n_frames=120)
+    srv = Server(tmp_path / "data")
+    analysis_id = srv.upload(video).json()["id"]
+    wait_for(lambda: (j := srv.http.get(f"/api/analyses/{analysis_id}").json())["status"] == "running"
+             and j["progress"] > 0, timeout_s=120, every_s=0.1)
+    srv.kill()
+    again = Server(tmp_path / "data")
+    try:
+        job = again.wait_done(analysis_id)
+        assert job["status"] == "done", job
+        assert (again.data_dir / "sessions" / analysis_id / "overlay.mp4").is_file()
+        assert "1 interrupted analysis(es) queued again" in again.log.read_text()
+    finally:
+        again.stop()
