@@ -1,0 +1,100 @@
+"""The clinic app in a real headless Chromium (Debian's chromium + chromedriver, via selenium) against a
+real ``movelab serve``: a clinician's first session from start to finish.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import zipfile
+
+import pytest
+
+pytest.importorskip("starlette")
+
+from appserver import SQUAT_SIDE, Server, wait_for  # noqa: E402
+from test_report_browser import CHROMEDRIVER, CHROMIUM, _missing  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+
+def chromium(tmp_path, *extra_flags: str):
+    """A headless Chromium whose downloads go to ``tmp_path / "downloads"``."""
+    missing = _missing()
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the browser test must run in CI: {missing}")
+        pytest.skip(missing)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--window-size=1200,1600", "--autoplay-policy=no-user-gesture-required",
+                 f"--user-data-dir={tmp_path / 'profile'}", *extra_flags):
+        options.add_argument(flag)
+    (tmp_path / "downloads").mkdir(exist_ok=True)
+    options.add_experimental_option("prefs", {"download.default_directory": str(tmp_path / "downloads"),
+                                              "download.prompt_for_download": False})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior",
+                           {"behavior": "allow", "downloadPath": str(tmp_path / "downloads")})
+    return driver
+
+
+def severe_errors(driver) -> list[dict]:
+    return [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+
+
+@pytest.mark.slow
+def test_a_clinician_creates_a_client_uploads_a_squat_and_gets_the_session(tmp_path):
+    srv = Server(tmp_path / "data")
+    driver = chromium(tmp_path)
+    try:
+        driver.get(srv.url + "/")
+        driver.find_element("id", "client-name").send_keys("A.B.")
+        driver.find_element("id", "client-age").send_keys("52")
+        driver.find_element("id", "create-client").click()
+        assert driver.find_element("id", "client-title").text == "A.B."
+        driver.find_element("id", "video-input").send_keys(str(SQUAT_SIDE))
+        driver.find_element("id", "upload-button").click()
+        wait_for(lambda: driver.execute_script(
+            "const li = document.querySelector('#jobs li'); return li && li.dataset.status === 'done'"),
+            timeout_s=240, every_s=1)
+        driver.find_element("css selector", "#jobs li a").click()
+
+        assert driver.find_element("id", "movement").text == "squat"
+        assert driver.find_element("id", "reps").text == "2"
+        assert driver.find_elements("css selector", "#findings li")
+        # the overlay plays in the page: the browser decodes it and its clock advances
+        driver.execute_script("const v = document.getElementById('overlay'); v.muted = true; v.play();")
+        wait_for(lambda: driver.execute_script("const v = document.getElementById('overlay');"
+                                               "return v.currentTime > 0.5 && v.videoWidth > 0;"), timeout_s=30)
+        assert driver.execute_script("return document.getElementById('overlay').error") is None
+        # the full report is shown in the page
+        driver.switch_to.frame("report")
+        assert driver.find_element("id", "findings")
+        driver.switch_to.default_content()
+
+        driver.find_element("id", "download").click()
+        archive = wait_for(lambda: next((p for p in (tmp_path / "downloads").glob("*.zip")), None),
+                           timeout_s=30)
+        time.sleep(0.5)
+        names = set(zipfile.ZipFile(archive).namelist())
+        assert {"report.json", "report.html", "angles.csv", "timeline.png", "overlay.mp4"} <= names
+        assert not any(n.startswith("videos") or n.endswith((".mov", ".webm")) for n in names)
+        assert severe_errors(driver) == []
+
+        # delete the session after the confirmation page: its files go too
+        session_dir = next((srv.data_dir / "sessions").iterdir())
+        driver.find_element("id", "delete-session").click()
+        driver.find_element("id", "confirm-delete").click()
+        assert not session_dir.exists() and not any((srv.data_dir / "videos").iterdir())
+        assert "No sessions yet" in driver.page_source
+    finally:
+        driver.quit()
+        srv.stop()
