@@ -32,6 +32,8 @@ __all__ = ["extract", "summarise", "Progress"]
 #: frame the pose model has seen (``frames_declared`` is the container's count, ``None`` when unknown).
 Progress = Union[bool, Callable[[int, Union[int, None]], None]]
 
+_N_FACE = 11  # MediaPipe pose landmarks 0-10 are the face (nose, eyes, ears, mouth)
+
 PERSON_RULE = (
     "client = the person with the largest sum of box area x landmark presence x centrality, times "
     "1 + their travel in torso heights (capped at 3), over the first 5 s in which anyone is seen; "
@@ -190,6 +192,7 @@ class _Rows:
     frame: list = field(default_factory=list)
     n_people: list = field(default_factory=list)
     clients: list = field(default_factory=list)
+    others_face: list = field(default_factory=list)  # per frame: (n_others, 11, 2) face landmarks, px
 
     def extend(self, decided, config: ExtractConfig) -> None:
         for tracked in decided:
@@ -200,6 +203,8 @@ class _Rows:
             self.frame.append(tracked.index)
             self.n_people.append(tracked.n_people)
             self.clients.append(payload)
+            self.others_face.append(np.asarray([d.xy_px[:_N_FACE] for d in tracked.others], dtype=np.float32)
+                                    .reshape(-1, _N_FACE, 2))
 
 
 def _dataset(rows: _Rows, reader: VideoReader, model_path: Path, config: ExtractConfig) -> xr.Dataset:
@@ -224,7 +229,8 @@ def _dataset(rows: _Rows, reader: VideoReader, model_path: Path, config: Extract
         arrays["detected"][i] = True
         if rows.n_outline:
             outline[i] = payload.outline
-    extra = {"n_people": xr.DataArray(np.asarray(rows.n_people, dtype=np.int64), dims=("time",))}
+    extra = {"n_people": xr.DataArray(np.asarray(rows.n_people, dtype=np.int64), dims=("time",)),
+             "others_face_px": _others_face(rows.others_face)}
     if rows.n_outline:
         extra["outline_px"] = xr.DataArray(
             outline, dims=("time", "outline_point", "space_2d"), attrs={"units": "px"}
@@ -246,6 +252,17 @@ def _dataset(rows: _Rows, reader: VideoReader, model_path: Path, config: Extract
         time_s=np.asarray(rows.time_s), frame=np.asarray(rows.frame), **arrays,
         width_px=info.width_px, height_px=info.height_px, attrs=attrs, extra=extra,
     )
+
+
+def _others_face(per_frame: list[np.ndarray]) -> xr.DataArray:
+    """Face landmarks (0-10: nose, eyes, ears, mouth) of everyone but the client, NaN-padded per frame."""
+    n_other = max([len(f) for f in per_frame] + [1])  # at least 1: netCDF keeps no empty dimension
+    faces = np.full((len(per_frame), n_other, _N_FACE, 2), np.nan, dtype=np.float32)
+    for i, f in enumerate(per_frame):
+        faces[i, : len(f)] = f
+    return xr.DataArray(faces, dims=("time", "other", "face_point", "space_2d"),
+                        attrs={"units": "px", "description": "face landmarks 0-10 of the other people seen "
+                                                             "in each frame (for blurring their faces)"})
 
 
 def summarise(ds: xr.Dataset) -> dict[str, Any]:

@@ -98,12 +98,14 @@ class _Track:
 
 @dataclass(frozen=True)
 class TrackedFrame:
-    """The tracker's decision for one frame: the client's detection, or ``None`` when missing."""
+    """The tracker's decision for one frame: the client's detection, or ``None`` when missing, and the
+    other people the model saw in it (their faces are blurred in exported pictures too)."""
 
     index: int
     time_s: float
     client: Detection | None
     n_people: int
+    others: tuple[Detection, ...] = ()
 
 
 @dataclass
@@ -305,7 +307,8 @@ class ClientTracker:
             client = assigned.get(self.client_id) if self.client_id is not None else None
             if self.client_id is not None and self.client_id in self._tracks:
                 self._client_last = self._tracks[self.client_id]
-            yield TrackedFrame(index, time_s, client, n_people)
+            others = tuple(d for tid, d in assigned.items() if tid != self.client_id)
+            yield TrackedFrame(index, time_s, client, n_people, others)
 
 
 def _without_duplicates(detections: list[Detection]) -> list[Detection]:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from movelab.errors import InputError
 
-__all__ = ["write_overlay", "face_box", "SKELETON"]
+__all__ = ["write_overlay", "face_box", "blur_box", "FaceDetector", "SKELETON"]
 
 #: Landmark pairs drawn as bones (MediaPipe names).
 SKELETON: tuple[tuple[str, str], ...] = (
@@ -39,6 +39,9 @@ _SHORT = {"knee_flexion": "knee", "hip_flexion": "hip", "trunk_lean": "trunk", "
           "lumbar_lordosis": "lordosis", "knee_fppa": "knee FPPA", "pelvic_obliquity": "pelvis obliq."}
 #: A face box found in an earlier frame is kept this long when the face landmarks go missing.
 FACE_HOLD_S = 0.5
+#: Another person's face box is kept this long between sightings (the pose model may look for other people
+#: only now and then, and a face detector misses turned heads).
+OTHER_FACE_HOLD_S = 1.5
 
 
 def write_overlay(analysis, path: str | os.PathLike, *, blur_faces: bool = True, progress: bool = False,
@@ -53,8 +56,10 @@ def write_overlay(analysis, path: str | os.PathLike, *, blur_faces: bool = True,
     path
         The ``.mp4`` to write.
     blur_faces
-        Blur the client's face, located from face landmarks 0-10 (nose, eyes, ears, mouth); a face box is
-        held for :data:`FACE_HOLD_S` when the landmarks go missing. Other people's faces are not located.
+        Blur every face: the client's, located from face landmarks 0-10 (nose, eyes, ears, mouth) and held
+        for :data:`FACE_HOLD_S` when they go missing; the other people's the pose model saw
+        (``others_face_px`` of the landmarks), and faces OpenCV's Haar cascades find (frontal and both
+        profiles), each held for :data:`OTHER_FACE_HOLD_S` between sightings.
     progress
         Show a progress bar on stderr.
     source
@@ -138,8 +143,11 @@ class _Drawer:
         self.angles: pd.DataFrame = analysis.angles
         self.findings = [f for f in analysis.findings if f.severity != "info" and f.start_s is not None]
         self.face_idx = [self.names.index(n) for n in _FACE if n in self.names]
+        self.others = np.asarray(ds["others_face_px"].values, dtype=np.float64) if "others_face_px" in ds else None
         self.facing = _facing(analysis, ds)
         self.last_face: tuple[tuple[int, int, int, int], float] | None = None
+        self.other_faces = _HeldBoxes(OTHER_FACE_HOLD_S)
+        self.detector = FaceDetector()
 
     def draw(self, image: np.ndarray, row: int, time_s: float, *, blur_faces: bool) -> None:
         import cv2
@@ -148,6 +156,7 @@ class _Drawer:
         scale = max(h / 480.0, 0.6)
         if blur_faces:
             self._blur_face(image, row, time_s)
+            self._blur_others(image, row, time_s)
         if self.outline is not None and np.isfinite(self.outline[row]).all(axis=1).sum() > 2:
             pts = self.outline[row][np.isfinite(self.outline[row]).all(axis=1)].astype(np.int32)
             cv2.polylines(image, [pts], True, (200, 200, 120), max(1, int(scale)), cv2.LINE_AA)
@@ -159,26 +168,25 @@ class _Drawer:
         return self.px[row, self.names.index(name)]
 
     def _blur_face(self, image: np.ndarray, row: int, time_s: float) -> None:
-        import cv2
-
         box = face_box(self.px[row, self.face_idx], image.shape[1], image.shape[0])
         if box is not None:
             self.last_face = (box, time_s)
         elif self.last_face is not None and time_s - self.last_face[1] <= FACE_HOLD_S:
             box = self.last_face[0]
-        if box is None:
-            return
-        x0, y0, x1, y1 = box
-        region = image[y0:y1, x0:x1]
-        # a coarse mosaic (about 5 cells across) then a blur: no facial detail survives either step
-        cells = max(2, min(region.shape[:2]) // 8)
-        small = cv2.resize(region, (max(1, region.shape[1] // cells), max(1, region.shape[0] // cells)),
-                           interpolation=cv2.INTER_AREA)
-        mosaic = cv2.resize(small, (region.shape[1], region.shape[0]), interpolation=cv2.INTER_NEAREST)
-        k = max(3, (min(region.shape[:2]) // 4) | 1)
-        image[y0:y1, x0:x1] = cv2.GaussianBlur(mosaic, (k, k), 0)
+        if box is not None:
+            blur_box(image, box)
+
+    def _blur_others(self, image: np.ndarray, row: int, time_s: float) -> None:
+        h, w = image.shape[:2]
+        seen = []
+        if self.others is not None and row < len(self.others):
+            seen = [b for b in (face_box(points, w, h) for points in self.others[row]) if b is not None]
+        seen += self.detector.find(image)
+        for box in self.other_faces.update(seen, time_s):
+            blur_box(image, box)
 
     def _skeleton(self, image: np.ndarray, row: int, scale: float) -> None:
+
         import cv2
 
         thick = max(2, int(round(2 * scale)))
@@ -229,6 +237,81 @@ class _Drawer:
             text = f.code.replace("_", " ") + (f" ({f.side})" if f.side else "")
             y = image.shape[0] - 10 - step * i
             cv2.putText(image, text, (10, y), font, size, (255, 80, 60), max(1, int(scale)), cv2.LINE_AA)
+
+
+def blur_box(image: np.ndarray, box: tuple[int, int, int, int]) -> None:
+    """Blur ``image[y0:y1, x0:x1]`` in place: a coarse mosaic then a Gaussian blur; no facial detail
+    survives either step."""
+    import cv2
+
+    x0, y0, x1, y1 = box
+    region = image[y0:y1, x0:x1]
+    if region.size == 0:
+        return
+    cells = max(2, min(region.shape[:2]) // 8)
+    small = cv2.resize(region, (max(1, region.shape[1] // cells), max(1, region.shape[0] // cells)),
+                       interpolation=cv2.INTER_AREA)
+    mosaic = cv2.resize(small, (region.shape[1], region.shape[0]), interpolation=cv2.INTER_NEAREST)
+    k = max(3, (min(region.shape[:2]) // 4) | 1)
+    image[y0:y1, x0:x1] = cv2.GaussianBlur(mosaic, (k, k), 0)
+
+
+class FaceDetector:
+    """Faces by OpenCV's bundled Haar cascades (frontal, and profile facing either way), on a picture
+    scaled to at most :attr:`width_px` wide; boxes grown like :func:`face_box` to cover the head.
+
+    A second line of defence for people the pose model did not report: conservative settings
+    (``minNeighbors=5``, faces at least 2 % of the picture's height), so few false boxes are blurred.
+    """
+
+    width_px = 640
+
+    def __init__(self) -> None:
+        import cv2
+
+        root = Path(cv2.data.haarcascades)
+        self.cascades = [cv2.CascadeClassifier(str(root / name)) for name in
+                         ("haarcascade_frontalface_default.xml", "haarcascade_profileface.xml")]
+        self.cascades = [c for c in self.cascades if not c.empty()]
+
+    def find(self, image: np.ndarray) -> list[tuple[int, int, int, int]]:
+        import cv2
+
+        h, w = image.shape[:2]
+        scale = min(1.0, self.width_px / w)
+        grey = cv2.cvtColor(cv2.resize(image, (int(w * scale), int(h * scale))) if scale < 1 else image,
+                            cv2.COLOR_RGB2GRAY)
+        grey = cv2.equalizeHist(grey)
+        min_px = max(12, int(0.02 * grey.shape[0]))
+        boxes = []
+        for i, cascade in enumerate(self.cascades):
+            for flipped in ((False, True) if i == 1 else (False,)):
+                picture = cv2.flip(grey, 1) if flipped else grey
+                for x, y, bw, bh in cascade.detectMultiScale(picture, scaleFactor=1.15, minNeighbors=5,
+                                                             minSize=(min_px, min_px)):
+                    x = grey.shape[1] - x - bw if flipped else x
+                    grow = 0.25 * bw
+                    box = ((x - grow) / scale, (y - grow) / scale, (x + bw + grow) / scale, (y + bh + grow) / scale)
+                    boxes.append((max(int(box[0]), 0), max(int(box[1]), 0), min(int(box[2]) + 1, w),
+                                  min(int(box[3]) + 1, h)))
+        return boxes
+
+
+class _HeldBoxes:
+    """Face boxes kept for ``hold_s`` after their last sighting; a new box replaces an old one it overlaps."""
+
+    def __init__(self, hold_s: float) -> None:
+        self.hold_s = hold_s
+        self.boxes: list[tuple[tuple[int, int, int, int], float]] = []
+
+    def update(self, seen: list[tuple[int, int, int, int]], time_s: float) -> list[tuple[int, int, int, int]]:
+        kept = [(b, t) for b, t in self.boxes if time_s - t <= self.hold_s and not any(_overlap(b, s) for s in seen)]
+        self.boxes = kept + [(s, time_s) for s in seen]
+        return [b for b, _ in self.boxes]
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
 
 
 def _value(angles: pd.DataFrame, name: str, row: int) -> float:
