@@ -223,3 +223,37 @@ def test_a_job_killed_with_the_server_finishes_after_a_restart(tmp_path):
         assert "1 interrupted analysis(es) queued again" in again.log.read_text()
     finally:
         again.stop()
+
+
+def test_client_page_shows_trends_and_compares_two_sessions(server):
+    """Three finished squat sessions with known values (written as a worker would), then the pages."""
+    import json
+
+    from movelab.app import db as appdb
+    from movelab.app.storage import DataDir, new_id
+    from test_trends import SESSIONS
+
+    client = server.http.post("/api/clients", json={"name": "Trend"}).json()["id"]
+    data = DataDir(server.data_dir)
+    database = appdb.connect(data.database)
+    ids = []
+    for i, (_, report) in enumerate(SESSIONS):
+        analysis_id = new_id()
+        appdb.add_analysis(database, analysis_id=analysis_id, client_id=client, source="upload",
+                           movement="squat", video_file=f"{analysis_id}.mp4")
+        database.execute("UPDATE analyses SET created_at = ? WHERE id = ?", (1.77e9 + i * 86400 * 28, analysis_id))
+        appdb.finish(database, analysis_id, movement="squat", reps=2)
+        out = data.session(analysis_id)
+        out.mkdir()
+        (out / "report.json").write_text(json.dumps(report))
+        (out / "angles.csv").write_text("time_s,frame,trunk_lean\n0.0,0,10.0\n0.1,1,20.0\n")
+        ids.append(analysis_id)
+    page = server.http.get(f"/clients/{client}")
+    assert page.status_code == 200 and 'id="trend-squat"' in page.text
+    png = server.http.get(f"/clients/{client}/trend.png", params={"movement": "squat"})
+    assert png.status_code == 200 and png.content[:4] == b"\x89PNG"
+    assert server.http.get(f"/clients/{client}/trend.png", params={"movement": "gait"}).status_code == 404
+    compared = server.http.get(f"/clients/{client}/compare", params={"a": ids[0], "b": ids[2]})
+    assert compared.status_code == 200 and "Session comparison" in compared.text
+    assert "max_thigh_angle_right_deg" in compared.text and "max_thigh_angle_left_deg" not in compared.text
+    assert server.http.get(f"/clients/{client}/compare", params={"a": ids[0], "b": "x"}).status_code == 404

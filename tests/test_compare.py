@@ -100,3 +100,25 @@ def test_a_folder_that_is_not_an_analysis_is_refused(tmp_path):
     with pytest.raises(InputError, match="not found"):
         write_compare(tmp_path / "nowhere", tmp_path / "empty", tmp_path / "cmp")
     assert not (tmp_path / "cmp").exists()
+
+
+def test_a_side_view_compares_only_the_near_leg():
+    """Issue 14: two side-view squats listed the far leg's fragments (max left hip flexion 126.8 vs 4.2) as a
+    change beyond method error; the far leg and frontal-plane angles are not measurable from the side."""
+    before, after = build_report(session(50.0)), build_report(session(47.0))
+    for report, far in ((before, 126.8), (after, 4.2)):
+        for row in report["per_span"]:
+            row["max_hip_flexion_left_deg"], row["max_hip_flexion_right_deg"] = far, 100.0
+            row["knee_fppa_left_at_depth_deg"] = far
+    names = [m["name"] for m in compare_sessions(before, after)["metrics"]]
+    assert "max_hip_flexion_right_deg" in names and "max_trunk_lean_deg" in names
+    assert not any("_left" in n or "fppa" in n for n in names), names
+
+
+def test_trust_follows_the_view():
+    from movelab.report.compare import is_trusted
+
+    assert is_trusted("max_knee_flexion_left_deg", "side_left") and not is_trusted("max_knee_flexion_left_deg", "side_right")
+    assert not is_trusted("knee_fppa_right_at_depth_deg", "side_right") and is_trusted("knee_fppa_right_at_depth_deg", "front")
+    assert not is_trusted("max_pelvic_tilt_deg", "front") and is_trusted("max_pelvic_tilt_deg", "side_left")
+    assert is_trusted("reps_or_cycles", None) and is_trusted("duration_s", "front")

@@ -14,6 +14,7 @@ from movelab.plots.compare import compare_timelines
 from movelab.plots.curves import cycle_curves, rep_comparison
 from movelab.plots.style import FINDING_COLUMNS, PANELS, label_of
 from movelab.plots.timeline import timeline, timeline_panels
+from movelab.plots.trends import trend
 
 __all__ = [
     "timeline",
@@ -21,6 +22,7 @@ __all__ = [
     "cycle_curves",
     "rep_comparison",
     "compare_timelines",
+    "trend",
     "PANELS",
     "FINDING_COLUMNS",
     "label_of",

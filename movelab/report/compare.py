@@ -25,9 +25,14 @@ from movelab.report.build import json_ready
 from movelab.report.html import escape, img_tag, page, table_html, title_of
 
 __all__ = ["Session", "load_session", "compare_sessions", "write_compare", "cmd_compare", "add_compare_parser",
-           "COMPARE_SCHEMA"]
+           "COMPARE_SCHEMA", "trusted_metric_values", "is_trusted", "method_error_of"]
 
 COMPARE_SCHEMA = "movelab.compare/1"
+#: Angles of the sagittal plane: measured from a side view only.
+_SAGITTAL = ("knee_flexion", "hip_flexion", "thigh_angle", "trunk_lean", "pelvic_tilt", "lumbar_lordosis",
+             "ankle_dorsiflexion", "heel_lift", "hip_extension", "peak_extension")
+#: Angles of the frontal plane: measured from the front or from behind only.
+_FRONTAL = ("knee_fppa", "pelvic_obliquity", "trunk_lateral_lean", "pelvic_drop")
 _COMPARE_COLUMNS = ("knee_flexion", "thigh_angle", "trunk_lean", "pelvic_tilt", "lumbar_lordosis", "knee_fppa",
                     "pelvic_obliquity")
 
@@ -81,7 +86,9 @@ def compare_sessions(report_a: dict, report_b: dict, *, labels: Sequence[str] = 
 
     Notes
     -----
-    Metrics are medians over the reps or gait cycles of each session's per-rep / per-cycle table (per side
+    Only metrics the findings trust are compared (:func:`trusted_metric_values`): in a side view the far
+    leg's values are fragments of a hidden limb and frontal-plane angles are not measurable; from the
+    front, sagittal angles are not. Metrics are medians over the reps or gait cycles of each session's per-rep / per-cycle table (per side
     for gait), the gait parameters, and the number of reps or cycles. A change smaller than the method error
     of that angle (:class:`movelab.findings.MethodError`) is reported but marked ``beyond_error: false``:
     it cannot be told from measurement noise.
@@ -92,7 +99,7 @@ def compare_sessions(report_a: dict, report_b: dict, *, labels: Sequence[str] = 
         if report_a.get(key) != report_b.get(key):
             warnings_.append(f"The two sessions have different {what} ({report_a.get(key)} vs {report_b.get(key)}); "
                              "compare them with care.")
-    a, b = _metric_values(report_a), _metric_values(report_b)
+    a, b = trusted_metric_values(report_a), trusted_metric_values(report_b)
     metrics = []
     for name in [n for n in a if n in b] + [n for n in b if n not in a]:
         va, vb = a.get(name), b.get(name)
@@ -206,6 +213,42 @@ def _session_facts(report: dict, label: str) -> dict[str, Any]:
     video = report.get("video") or {}
     return {"label": label, "video": video.get("name") or video.get("path"), "movement": report.get("movement"),
             "view": report.get("view"), "duration_s": video.get("duration_s")}
+
+
+def trusted_metric_values(report: dict) -> dict[str, float | None]:
+    """A session's metrics (:func:`_metric_values`) keeping only those its view can measure
+    (:func:`is_trusted` with the report's dominant view)."""
+    view = report.get("view")
+    return {name: value for name, value in _metric_values(report).items() if is_trusted(name, view)}
+
+
+def is_trusted(name: str, view: str | None) -> bool:
+    """Whether a metric is measurable from ``view`` (the findings' own rules).
+
+    Sagittal angles (knee and hip flexion, thigh angle, trunk lean, pelvic tilt, lordosis, ...) need a side
+    view, and there only the near leg counts (``side_right``: the right leg faces the camera); frontal-plane
+    angles (knee FPPA, pelvic obliquity, lateral trunk lean) need a front or back view. Other metrics
+    (counts, durations, gait timing) are kept. An unknown view keeps nothing angular.
+    """
+    stem = name.lower()
+    is_angle = stem.endswith("_deg")
+    if not is_angle:
+        return True
+    side_view = bool(view) and view.startswith("side_")
+    if any(key in stem for key in _FRONTAL):
+        return view in ("front", "back")
+    if any(key in stem for key in _SAGITTAL):
+        if not side_view:
+            return False
+        near = view.split("_", 1)[1]
+        far = "left" if near == "right" else "right"
+        return f"_{far}_" not in stem and not stem.startswith(f"{far}_")
+    return True
+
+
+def method_error_of(name: str, config: FindingsConfig = FindingsConfig()) -> float | None:
+    """The method error (degrees) of an angular metric, None for others."""
+    return _method_error(name, config)
 
 
 def _metric_values(report: dict) -> dict[str, float | None]:
