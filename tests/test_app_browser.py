@@ -98,3 +98,65 @@ def test_a_clinician_creates_a_client_uploads_a_squat_and_gets_the_session(tmp_p
     finally:
         driver.quit()
         srv.stop()
+
+
+def _squat_y4m(tmp_path) -> tuple:
+    """A rendered side-view squat of 2 reps as a Y4M file for Chromium's fake camera (which plays it in a
+    loop): 480x360, 15 fps, 2 s of standing first and 0.8 s after each rep, 7 s in all."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    from movelab.synth import motions
+    from movelab.synth.clip import render_clip
+    from movelab.synth.video import write_mp4
+
+    motion = motions.Squat(reps=2, descent_s=0.8, pause_bottom_s=0.2, ascent_s=0.7, pause_top_s=0.8,
+                           lead_in_s=2.0)
+    clip = render_clip(motion, view="side_right", width_px=480, height_px=360, fps=15.0)
+    mp4 = tmp_path / "squat.mp4"
+    write_mp4(clip.iter_frames(), mp4, fps=15.0, crf=18)
+    y4m = tmp_path / "squat.y4m"
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-y", "-i", str(mp4),
+                    "-pix_fmt", "yuv420p", str(y4m)], check=True)
+    return y4m, motion.reps
+
+
+@pytest.mark.slow
+def test_webcam_recording_counts_the_rendered_reps_live_and_in_the_analysis(tmp_path):
+    y4m, reps = _squat_y4m(tmp_path)
+    srv = Server(tmp_path / "data")
+    driver = chromium(tmp_path, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                      f"--use-file-for-fake-video-capture={y4m}")
+    try:
+        client = srv.http.post("/api/clients", json={"name": "Cam"}).json()["id"]
+        driver.get(f"{srv.url}/clients/{client}/record")
+        wait_for(lambda: driver.execute_script(
+            "return !document.getElementById('start').disabled && window.movelabLive.frames > 0"),
+            timeout_s=60, every_s=0.1)
+        # the preview counts the clip's reps before recording; once it has seen both, the clip stands (end,
+        # then loop start): record from there, so the recording holds the whole of the next loop's reps
+        wait_for(lambda: driver.execute_script("return window.movelabLive.counted") >= reps, timeout_s=30,
+                 every_s=0.05)
+        driver.find_element("id", "start").click()
+        wait_for(lambda: driver.execute_script("return window.movelabLive.reps") >= reps, timeout_s=30,
+                 every_s=0.1)
+        time.sleep(1.0)  # the last rise and the standing after it are in the recording
+        live = driver.execute_script("return window.movelabLive")
+        assert live["reps"] == reps and driver.find_element("id", "live-reps").text == str(reps)
+        latency = sorted(live["latencies"])[len(live["latencies"]) // 2]
+        model = sorted(live["modelMs"])[len(live["modelMs"]) // 2]
+        print(f"preview: {live['frames']} frames, median latency {latency:.0f} ms, model {model:.0f} ms")
+        driver.find_element("id", "stop").click()
+        wait_for(lambda: "/analyses/" in driver.current_url, timeout_s=30)
+        analysis_id = driver.current_url.rstrip("/").rsplit("/", 1)[1]
+        job = srv.wait_done(analysis_id)
+        assert job["status"] == "done", job
+        report = srv.http.get(f"/api/analyses/{analysis_id}/report.json").json()
+        assert report["movement"] == "squat" and len(report["reps"]) == reps
+        driver.refresh()
+        assert wait_for(lambda: driver.find_elements("id", "reps"), timeout_s=10)[0].text == str(reps)
+        assert severe_errors(driver) == []
+    finally:
+        driver.quit()
+        srv.stop()

@@ -18,12 +18,13 @@ from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import (FileResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response,
                                  StreamingResponse)
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
+from starlette.websockets import WebSocket, WebSocketClose
 
 from movelab.app import db as appdb
 from movelab.app.storage import SESSION_FILES, DataDir, is_id, new_id
@@ -90,6 +91,7 @@ def create_app(settings: AppSettings) -> Starlette:
         Route("/api/analyses/{analysis_id}", pages.api_delete, methods=["DELETE"]),
         Route("/api/analyses/{analysis_id}/report.json", pages.api_report),
         Route("/api/clients", pages.api_clients, methods=["GET", "POST"]),
+        WebSocketRoute("/ws/live", pages.live),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     app = Starlette(routes=routes)
@@ -118,8 +120,13 @@ class _Guard:
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
-        request = Request(scope)
+        request = HTTPConnection(scope)
         refusal = self._refusal(request)
+        if scope["type"] == "websocket":
+            if refusal is not None or _cross_site(request, websocket=True):
+                log.info("websocket %s refused", request.url.path)
+                return await WebSocketClose(code=1008)(scope, receive, send)
+            return await self.app(scope, receive, send)
         if refusal is None and self.settings.token and request.query_params.get("token"):
             refusal = self._token_redirect(request)
         if refusal is not None:
@@ -133,21 +140,20 @@ class _Guard:
             await send(message)
 
         await self.app(scope, receive, logged_send)
-        if scope["type"] == "http":
-            log.info("%s %s -> %s", request.method, request.url.path, status.get("code"))
+        log.info("%s %s -> %s", request.method, request.url.path, status.get("code"))
 
-    def _refusal(self, request: Request) -> Response | None:
+    def _refusal(self, request: HTTPConnection) -> Response | None:
         host = (request.headers.get("host") or "").rsplit(":", 1)[0].strip("[]")
         if self.settings.local_only and host not in _LOCAL_HOSTS:
             return PlainTextResponse("this server answers only to 127.0.0.1 / localhost", status_code=421)
         if self.settings.token and not self._has_token(request):
             return PlainTextResponse("this server needs its access token: open the address `movelab serve` "
                                      "printed (…?token=...)", status_code=401)
-        if request.method in _UNSAFE and _cross_site(request):
+        if request.scope.get("method") in _UNSAFE and _cross_site(request):
             return PlainTextResponse("cross-site request refused", status_code=403)
         return None
 
-    def _has_token(self, request: Request) -> bool:
+    def _has_token(self, request: HTTPConnection) -> bool:
         token = self.settings.token
         given = [request.cookies.get("movelab_token", ""), request.query_params.get("token", "")]
         auth = request.headers.get("authorization", "")
@@ -161,11 +167,15 @@ class _Guard:
         return response
 
 
-def _cross_site(request: Request) -> bool:
+def _cross_site(request: HTTPConnection, *, websocket: bool = False) -> bool:
+    """A write from another site: ``Sec-Fetch-Site`` says so, or ``Origin`` names another server. A
+    WebSocket must name this server as its ``Origin`` (browsers always send it; no CORS protects sockets)."""
     site = request.headers.get("sec-fetch-site")
     if site is not None and site not in ("same-origin", "none"):
         return True
     origin = request.headers.get("origin")
+    if websocket and origin is None:
+        return False  # not a browser
     if origin is not None:
         return origin == "null" or urlsplit(origin).netloc != request.headers.get("host")
     return False
@@ -269,6 +279,30 @@ class _Pages:
         if client is None:
             return self._not_found(request, "client")
         return self._render(request, "record.html", client=client)
+
+    async def live(self, websocket: WebSocket) -> None:
+        """The webcam page's preview: JPEG frames in, skeleton and live rep count out (:mod:`movelab.app.live`)."""
+        import asyncio
+        from concurrent.futures import ThreadPoolExecutor
+
+        from movelab.app.live import LivePose
+
+        await websocket.accept()
+        loop = asyncio.get_running_loop()
+        with ThreadPoolExecutor(1, thread_name_prefix="movelab-live") as thread:  # the model stays on one thread
+            pose = await loop.run_in_executor(thread, LivePose)
+            try:
+                while True:
+                    message = await websocket.receive()
+                    if message["type"] == "websocket.disconnect":
+                        break
+                    if message.get("text") == "reset":
+                        pose.reset()
+                    elif message.get("bytes"):
+                        answer = await loop.run_in_executor(thread, pose.answer, message["bytes"])
+                        await websocket.send_json(answer)
+            finally:
+                await loop.run_in_executor(thread, pose.close)
 
     # ---- sessions
 

@@ -342,5 +342,8 @@ def _open_stream(container: Any, image: np.ndarray, fps: float):
     stream.width, stream.height = image.shape[1], image.shape[0]
     stream.pix_fmt = "yuv420p"
     stream.time_base = Fraction(1, 90000)
+    # the encoder counts in the same fine ticks: in 1/fps ticks two close frames of a variable-rate video
+    # (a browser's webcam recording) collapse onto one time and the muxer refuses the stream
+    stream.codec_context.time_base = Fraction(1, 90000)
     stream.options = {"crf": "23", "preset": "veryfast"}
     return stream
