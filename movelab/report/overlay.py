@@ -41,7 +41,10 @@ _SHORT = {"knee_flexion": "knee", "hip_flexion": "hip", "trunk_lean": "trunk", "
 FACE_HOLD_S = 0.5
 #: Another person's face box is kept this long between sightings (the pose model may look for other people
 #: only now and then, and a face detector misses turned heads).
-OTHER_FACE_HOLD_S = 1.5
+OTHER_FACE_HOLD_S = 2.5
+#: The face detector runs once per this interval of video (its three Haar passes took about 2 s per
+#: frame of the Sports2D demo on a loaded 2-core machine); its boxes are held for :data:`OTHER_FACE_HOLD_S`.
+FACE_DETECT_EVERY_S = 2.0
 
 
 def write_overlay(analysis, path: str | os.PathLike, *, blur_faces: bool = True, progress: bool = False,
@@ -59,7 +62,8 @@ def write_overlay(analysis, path: str | os.PathLike, *, blur_faces: bool = True,
         Blur every face: the client's, located from face landmarks 0-10 (nose, eyes, ears, mouth) and held
         for :data:`FACE_HOLD_S` when they go missing; the other people's the pose model saw
         (``others_face_px`` of the landmarks), and faces OpenCV's Haar cascades find (frontal and both
-        profiles), each held for :data:`OTHER_FACE_HOLD_S` between sightings.
+        profiles, once per :data:`FACE_DETECT_EVERY_S`), each held for :data:`OTHER_FACE_HOLD_S` between
+        sightings.
     progress
         Show a progress bar on stderr.
     source
@@ -148,6 +152,7 @@ class _Drawer:
         self.last_face: tuple[tuple[int, int, int, int], float] | None = None
         self.other_faces = _HeldBoxes(OTHER_FACE_HOLD_S)
         self.detector = FaceDetector()
+        self.detected_at: float | None = None
 
     def draw(self, image: np.ndarray, row: int, time_s: float, *, blur_faces: bool) -> None:
         import cv2
@@ -181,7 +186,9 @@ class _Drawer:
         seen = []
         if self.others is not None and row < len(self.others):
             seen = [b for b in (face_box(points, w, h) for points in self.others[row]) if b is not None]
-        seen += self.detector.find(image)
+        if self.detected_at is None or time_s - self.detected_at >= FACE_DETECT_EVERY_S - 1e-6:
+            self.detected_at = time_s
+            seen += self.detector.find(image)
         for box in self.other_faces.update(seen, time_s):
             blur_box(image, box)
 
@@ -260,11 +267,12 @@ class FaceDetector:
     """Faces by OpenCV's bundled Haar cascades (frontal, and profile facing either way), on a picture
     scaled to at most :attr:`width_px` wide; boxes grown like :func:`face_box` to cover the head.
 
-    A second line of defence for people the pose model did not report: conservative settings
-    (``minNeighbors=5``, faces at least 2 % of the picture's height), so few false boxes are blurred.
+    A second line of defence for people the pose model did not report, run once per
+    :data:`FACE_DETECT_EVERY_S`: conservative settings (``minNeighbors=5``, faces at least 4 % of the
+    picture's height), so few false boxes are blurred.
     """
 
-    width_px = 640
+    width_px = 480
 
     def __init__(self) -> None:
         import cv2
@@ -282,12 +290,12 @@ class FaceDetector:
         grey = cv2.cvtColor(cv2.resize(image, (int(w * scale), int(h * scale))) if scale < 1 else image,
                             cv2.COLOR_RGB2GRAY)
         grey = cv2.equalizeHist(grey)
-        min_px = max(12, int(0.02 * grey.shape[0]))
+        min_px = max(12, int(0.04 * grey.shape[0]))
         boxes = []
         for i, cascade in enumerate(self.cascades):
             for flipped in ((False, True) if i == 1 else (False,)):
                 picture = cv2.flip(grey, 1) if flipped else grey
-                for x, y, bw, bh in cascade.detectMultiScale(picture, scaleFactor=1.15, minNeighbors=5,
+                for x, y, bw, bh in cascade.detectMultiScale(picture, scaleFactor=1.2, minNeighbors=5,
                                                              minSize=(min_px, min_px)):
                     x = grey.shape[1] - x - bw if flipped else x
                     grow = 0.25 * bw
