@@ -23,6 +23,7 @@ def server(tmp_path_factory):
     srv = Server(tmp_path_factory.mktemp("app") / "data", "--workers", "0", "--max-upload-mb", "1")
     yield srv
     srv.stop()
+    assert "Traceback" not in srv.log.read_text(), "the server hit an error while answering"
 
 
 def _stored(server: Server) -> list[str]:
@@ -257,3 +258,11 @@ def test_client_page_shows_trends_and_compares_two_sessions(server):
     assert compared.status_code == 200 and "Session comparison" in compared.text
     assert "max_thigh_angle_right_deg" in compared.text and "max_thigh_angle_left_deg" not in compared.text
     assert server.http.get(f"/clients/{client}/compare", params={"a": ids[0], "b": "x"}).status_code == 404
+
+
+def test_pages_allow_only_their_own_scripts_and_are_not_framed_by_others(server):
+    page = server.http.get("/")
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'self'" in policy
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert "http://" not in page.text.replace(server.url, "") and "https://" not in page.text  # no CDN

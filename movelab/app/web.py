@@ -37,6 +37,14 @@ HERE = Path(__file__).resolve().parent
 MOVEMENTS = ("auto", "squat", "lunge", "gait", "posture")
 _LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+#: Sent with every answer: only this server's own scripts, styles, media and sockets; no framing by others.
+_HEADERS = [
+    (b"content-security-policy", b"default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+                                 b"style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
+                                 b"frame-ancestors 'self'; form-action 'self'; base-uri 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+]
 #: A refused oversize body is read and dropped up to this size so the client sees the 413 (then closed).
 _DRAIN_BYTES = 256 * 1024 * 1024
 #: Files of a session put in its zip: the outputs (overlay faces blurred); never the original video.
@@ -130,17 +138,18 @@ class _Guard:
         if refusal is None and self.settings.token and request.query_params.get("token"):
             refusal = self._token_redirect(request)
         if refusal is not None:
-            log.info("%s %s -> %d", request.method, request.url.path, refusal.status_code)
+            log.info("%s %s -> %d", scope["method"], request.url.path, refusal.status_code)
             return await refusal(scope, receive, send)
         status = {}
 
         async def logged_send(message):
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
+                message = {**message, "headers": [*message.get("headers", []), *_HEADERS]}
             await send(message)
 
         await self.app(scope, receive, logged_send)
-        log.info("%s %s -> %s", request.method, request.url.path, status.get("code"))
+        log.info("%s %s -> %s", scope["method"], request.url.path, status.get("code"))
 
     def _refusal(self, request: HTTPConnection) -> Response | None:
         host = (request.headers.get("host") or "").rsplit(":", 1)[0].strip("[]")
@@ -385,10 +394,9 @@ class _Pages:
         except UploadError as err:
             part.unlink(missing_ok=True)
             log.info("upload refused (%d)", err.status)
-            if err.status == 413:
-                await _discard(stream, max_bytes=_DRAIN_BYTES)
+            whole = await _discard(stream, max_bytes=_DRAIN_BYTES) if err.status == 413 else True
             return JSONResponse({"error": err.message}, status_code=err.status,
-                                headers={"Connection": "close"} if err.status == 413 else None)
+                                headers=None if whole else {"Connection": "close"})
         analysis_id = new_id()
         video = self.data.video(analysis_id, extension)
         part.replace(video)
@@ -454,17 +462,18 @@ class _Pages:
         return JSONResponse(_client_json(client), status_code=201)
 
 
-async def _discard(stream, *, max_bytes: int) -> None:
+async def _discard(stream, *, max_bytes: int) -> bool:
     """Read and drop the rest of a refused body (up to ``max_bytes``), so the client hears the answer
-    instead of a reset connection; nothing is stored."""
+    instead of a reset connection; nothing is stored. True when the body was read to its end."""
     seen = 0
     try:
         async for chunk in stream:
             seen += len(chunk)
             if seen > max_bytes:
-                return
+                return False
     except Exception:  # noqa: BLE001 - the client went away; nothing to answer
-        return
+        return False
+    return True
 
 
 def _client_json(client: appdb.Client) -> dict:
