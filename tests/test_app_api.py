@@ -177,7 +177,7 @@ def test_the_database_is_schema_versioned_and_migrated(tmp_path):
 
     path = tmp_path / "m.sqlite3"
     database = appdb.connect(path)
-    assert database.execute("PRAGMA user_version").fetchone()[0] == appdb.SCHEMA_VERSION == 1
+    assert database.execute("PRAGMA user_version").fetchone()[0] == appdb.SCHEMA_VERSION == 2
     database.close()
     raw = sqlite3.connect(path)
     raw.execute(f"PRAGMA user_version = {appdb.SCHEMA_VERSION + 1}")
@@ -266,3 +266,29 @@ def test_pages_allow_only_their_own_scripts_and_are_not_framed_by_others(server)
     assert "script-src 'self'" in policy and "frame-ancestors 'self'" in policy
     assert page.headers["x-content-type-options"] == "nosniff"
     assert "http://" not in page.text.replace(server.url, "") and "https://" not in page.text  # no CDN
+
+
+def test_a_version_1_database_is_migrated_keeping_its_rows(tmp_path):
+    from movelab.app import db as appdb
+
+    path = tmp_path / "v1.sqlite3"
+    raw = sqlite3.connect(path)
+    raw.executescript(appdb.MIGRATIONS[0] + "PRAGMA user_version = 1;")
+    raw.execute("INSERT INTO clients (name, created_at) VALUES ('Old', 0)")
+    raw.commit()
+    raw.close()
+    database = appdb.connect(path)
+    assert database.execute("PRAGMA user_version").fetchone()[0] == appdb.SCHEMA_VERSION == 2
+    assert [c.name for c in appdb.list_clients(database)] == ["Old"]
+    assert "person" in [r[1] for r in database.execute("PRAGMA table_info(analyses)")]
+
+
+def test_the_clicked_person_is_kept_with_the_upload(server, tmp_path):
+    short = clip(SQUAT_SIDE, tmp_path / "short.mp4", n_frames=5)
+    before = (_stored(server), _rows(server))
+    refused = server.upload(short, person="left of centre")
+    assert refused.status_code == 400 and "person" in refused.json()["error"]
+    assert (_stored(server), _rows(server)) == before
+    accepted = server.upload(short, person="320,240").json()["id"]
+    assert server.http.get(f"/api/analyses/{accepted}").json()["person"] == "320.0,240.0"
+    assert server.http.delete(f"/api/analyses/{accepted}").status_code == 204

@@ -47,6 +47,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX analyses_status ON analyses(status, created_at);
     CREATE INDEX analyses_client ON analyses(client_id, created_at);
     """,
+    # 2: the person the clinician clicked in the first frame ("x,y" pixels of the upright picture, or an
+    # index of the automatic ranking); NULL: the automatic rule
+    """
+    ALTER TABLE analyses ADD COLUMN person TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -109,12 +114,13 @@ class Analysis:
     finished_at: float | None
     movement: str | None
     reps: int | None
+    person: str | None = None
 
     def public(self) -> dict[str, Any]:
         """The API's view of a job: status, progress (0-100 %) and the one-line error."""
         return {"id": self.id, "status": self.status, "progress": round(self.progress, 1), "error": self.error,
                 "client": self.client_id, "created_at": self.created_at, "movement": self.movement,
-                "reps": self.reps}
+                "reps": self.reps, "person": self.person}
 
 
 # ----------------------------------------------------------------------------- clients
@@ -143,10 +149,10 @@ def delete_client(db: sqlite3.Connection, client_id: int) -> None:
 
 
 def add_analysis(db: sqlite3.Connection, *, analysis_id: str, client_id: int | None, source: str,
-                 movement: str, video_file: str) -> Analysis:
-    db.execute("INSERT INTO analyses (id, client_id, created_at, source, movement_requested, video_file, status) "
-               "VALUES (?, ?, ?, ?, ?, ?, 'queued')",
-               (analysis_id, client_id, time.time(), source, movement, video_file))
+                 movement: str, video_file: str, person: str | None = None) -> Analysis:
+    db.execute("INSERT INTO analyses (id, client_id, created_at, source, movement_requested, video_file, status, "
+               "person) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)",
+               (analysis_id, client_id, time.time(), source, movement, video_file, person))
     return get_analysis(db, analysis_id)
 
 

@@ -388,6 +388,7 @@ class _Pages:
             received = await receive_upload(request.headers, stream, part_path=part,
                                             max_bytes=self.settings.max_upload_bytes)
             movement, client_id = self._upload_options(received.fields)
+            person = _person(received.fields.get("person"))
             if received.video is None:
                 raise UploadError(400, "no video in the upload; send the file in the field 'video'")
             extension = await run_in_threadpool(check_video, part)
@@ -402,7 +403,7 @@ class _Pages:
         part.replace(video)
         source = "webcam" if received.fields.get("source") == "webcam" else "upload"
         appdb.add_analysis(self.db, analysis_id=analysis_id, client_id=client_id, source=source,
-                           movement=movement, video_file=video.name)
+                           movement=movement, video_file=video.name, person=person)
         log.info("analysis %s queued (%d bytes)", analysis_id, received.video_bytes)
         return JSONResponse({"id": analysis_id, "status": "queued", "url": f"/analyses/{analysis_id}"},
                             status_code=202)
@@ -460,6 +461,20 @@ class _Pages:
         except UploadError as err:
             return JSONResponse({"error": err.message}, status_code=err.status)
         return JSONResponse(_client_json(client), status_code=201)
+
+
+def _person(text: str | None) -> str | None:
+    """The ``person`` field: ``"x,y"`` (pixels of the upright first frame, where the clinician clicked)
+    or an index of the automatic ranking; returned normalised, None when not given."""
+    if not text:
+        return None
+    from movelab.app.worker import parse_person
+
+    try:
+        value = parse_person(text)
+    except ValueError:
+        raise UploadError(400, f"person must be a point like 320,240 or an index like 1, got {text[:40]!r}") from None
+    return text.strip() if isinstance(value, int) else f"{value[0]:.1f},{value[1]:.1f}"
 
 
 async def _discard(stream, *, max_bytes: int) -> bool:

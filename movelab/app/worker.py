@@ -21,7 +21,7 @@ from pathlib import Path
 from movelab.app import db as appdb
 from movelab.app.storage import DataDir
 
-__all__ = ["run_worker", "run_job"]
+__all__ = ["run_worker", "run_job", "parse_person"]
 
 log = logging.getLogger("movelab.app.worker")
 _POSE_SHARE = 90.0
@@ -82,6 +82,9 @@ def _analyse(database, data: DataDir, job: appdb.Analysis, reporter):
 
     client = appdb.get_client(database, job.client_id) if job.client_id is not None else None
     config = Config()
+    if job.person:
+        config = dataclasses.replace(config, extract=dataclasses.replace(config.extract,
+                                                                         person=parse_person(job.person)))
     if client is not None and client.sex:
         config = dataclasses.replace(config, findings=dataclasses.replace(config.findings, sex=client.sex))
     # use_cache=False: the landmark cache lives outside the data folder; a client's data stays inside it
@@ -95,6 +98,28 @@ def _write(data: DataDir, analysis_id: str, analysis) -> None:
     out = data.session(analysis_id)
     shutil.rmtree(out, ignore_errors=True)  # a re-run starts clean
     write_outputs(analysis, out, overlay=True, blur_faces=True)
+
+
+def parse_person(text: str) -> int | tuple[float, float]:
+    """``"1"`` (index in the automatic ranking) or ``"320,240"`` (a point, pixels; finite, not negative).
+
+    Raises
+    ------
+    ValueError
+        Anything else.
+    """
+    import math
+
+    text = text.strip()
+    if "," in text:
+        x, y = (float(v) for v in text.split(","))
+        if not (math.isfinite(x) and math.isfinite(y) and x >= 0 and y >= 0):
+            raise ValueError(text)
+        return (x, y)
+    index = int(text)
+    if not 0 <= index < 10:
+        raise ValueError(text)
+    return index
 
 
 class _Reporter:
