@@ -135,7 +135,8 @@ def test_nothing_outside_the_data_and_static_folders_is_served(server, path):
 
 
 def test_cross_site_writes_are_refused(server):
-    for headers in ({"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"}, {"Origin": "null"}):
+    for headers in ({"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"}, {"Origin": "null"},
+                    {"Sec-Fetch-Site": "same-site", "Origin": "http://127.0.0.1:1"}):
         response = server.http.post("/api/clients", json={"name": "X"}, headers=headers)
         assert response.status_code == 403, headers
     same = server.http.post("/api/clients", json={"name": "Y"},

@@ -93,8 +93,8 @@ def test_a_clinician_creates_a_client_uploads_a_squat_and_gets_the_session(tmp_p
         session_dir = next((srv.data_dir / "sessions").iterdir())
         driver.find_element("id", "delete-session").click()
         driver.find_element("id", "confirm-delete").click()
+        wait_for(lambda: "No sessions yet" in driver.page_source, timeout_s=10)
         assert not session_dir.exists() and not any((srv.data_dir / "videos").iterdir())
-        assert "No sessions yet" in driver.page_source
     finally:
         driver.quit()
         srv.stop()

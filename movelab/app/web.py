@@ -43,7 +43,7 @@ _HEADERS = [
                                  b"style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
                                  b"frame-ancestors 'self'; form-action 'self'; base-uri 'none'"),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),  # not no-referrer: with it Chromium sends "Origin: null" on form posts
 ]
 #: A refused oversize body is read and dropped up to this size so the client sees the 413 (then closed).
 _DRAIN_BYTES = 256 * 1024 * 1024
@@ -180,8 +180,8 @@ def _cross_site(request: HTTPConnection, *, websocket: bool = False) -> bool:
     """A write from another site: ``Sec-Fetch-Site`` says so, or ``Origin`` names another server. A
     WebSocket must name this server as its ``Origin`` (browsers always send it; no CORS protects sockets)."""
     site = request.headers.get("sec-fetch-site")
-    if site is not None and site not in ("same-origin", "none"):
-        return True
+    if site is not None:  # the browser's own word, which a page cannot forge
+        return site not in ("same-origin", "none")
     origin = request.headers.get("origin")
     if websocket and origin is None:
         return False  # not a browser
