@@ -67,7 +67,7 @@ class LivePose:
     """One preview connection: the pose model (one person, no mask) and the counter."""
 
     def __init__(self, model: str | None = None) -> None:
-        from movelab.models import resolve_model
+        from movelab.pose.bundle import resolve_model
         from movelab.pose.landmarker import PoseModel
 
         self.model = PoseModel(resolve_model(model), num_poses=1, output_masks=False)
