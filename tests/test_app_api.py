@@ -211,7 +211,7 @@ def test_three_uploads_at_once_all_finish(tmp_path):
 
 @pytest.mark.slow
 def test_a_job_killed_with_the_server_finishes_after_a_restart(tmp_path):
-    video = clip(SQUAT_SIDE, tmp_path / "long.mp4", n_frames=120)
+    video = clip(SQUAT_SIDE, tmp_path / "long.mp4", n_frames=60)
     srv = Server(tmp_path / "data")
     analysis_id = srv.upload(video).json()["id"]
     wait_for(lambda: (j := srv.http.get(f"/api/analyses/{analysis_id}").json())["status"] == "running"

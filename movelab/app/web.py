@@ -339,6 +339,9 @@ class _Pages:
         if analysis is None:
             return self._not_found(request, "session")
         back = f"/clients/{analysis.client_id}" if analysis.client_id else "/"
+        if analysis.status == "running":
+            return self._render(request, "message.html", 409, title="Still running",
+                                message="This session is being analysed; delete it when it has finished.")
         if request.method == "GET":
             return self._render(request, "confirm.html", title="Delete this session?",
                                 message="This deletes the session's video, report and overlay. "

@@ -69,6 +69,10 @@ def run_job(database, data: DataDir, job: appdb.Analysis, *, parent_pid: int | N
         appdb.fail(database, job.id, f"internal error ({type(err).__name__}); the server log has details")
         log.error("analysis %s crashed:\n%s", job.id, traceback.format_exc())
         return
+    if appdb.get_analysis(database, job.id) is None:  # deleted while it ran: keep nothing of it
+        data.remove(job.id, job.video_file)
+        log.info("analysis %s was deleted while running; outputs removed", job.id)
+        return
     report = analysis.to_report()
     reps = report.get("reps")
     appdb.finish(database, job.id, movement=report.get("movement"),

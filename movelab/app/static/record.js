@@ -19,6 +19,7 @@ let socket = null;
 let busy = false;
 let recorder = null;
 let chunks = [];
+let resetAt = 0;  // answers to frames sent before Record still carry the old count
 
 function median(values) {
   const sorted = values.slice().sort((a, b) => a - b);
@@ -71,7 +72,7 @@ function onAnswer(event) {
   live.frames += 1;
   drawSkeleton(answer.points);
   if (answer.reps !== undefined) live.counted = answer.reps;
-  if (live.recording) {
+  if (live.recording && answer.t >= resetAt) {
     live.reps = answer.reps;
     document.getElementById("live-reps").textContent = answer.reps;
   }
@@ -92,6 +93,7 @@ function startRecording() {
   chunks = [];
   recorder.ondataavailable = (event) => { if (event.data.size) chunks.push(event.data); };
   recorder.onstop = upload;
+  resetAt = performance.now();
   if (socket && socket.readyState === WebSocket.OPEN) socket.send("reset");
   live.reps = 0;
   live.recording = true;
