@@ -61,11 +61,22 @@ def test_a_clinician_creates_a_client_uploads_a_squat_and_gets_the_session(tmp_p
         driver.find_element("id", "create-client").click()
         assert driver.find_element("id", "client-title").text == "A.B."
         driver.find_element("id", "video-input").send_keys(str(SQUAT_SIDE))
+        # the first frame shows in the page; a click on the client becomes the upload's 'person'
+        wait_for(lambda: driver.execute_script("return document.getElementById('first-frame').readyState >= 2"),
+                 timeout_s=20)
+        from selenium.webdriver.common.action_chains import ActionChains
+
+        ActionChains(driver).move_to_element(driver.find_element("id", "pick-mark")).click().perform()
+        person = driver.find_element("id", "person").get_attribute("value")
+        x, y = (float(v) for v in person.split(","))
+        assert 280 < x < 360 and 200 < y < 280  # the middle of the 640x480 picture
         driver.find_element("id", "upload-button").click()
         wait_for(lambda: driver.execute_script(
             "const li = document.querySelector('#jobs li'); return li && li.dataset.status === 'done'"),
             timeout_s=240, every_s=1)
         driver.find_element("css selector", "#jobs li a").click()
+        analysis_id = driver.current_url.rstrip("/").rsplit("/", 1)[1]
+        assert srv.http.get(f"/api/analyses/{analysis_id}").json()["person"] == person
 
         assert driver.find_element("id", "movement").text == "squat"
         assert driver.find_element("id", "reps").text == "2"
