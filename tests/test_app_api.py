@@ -293,3 +293,12 @@ def test_the_clicked_person_is_kept_with_the_upload(server, tmp_path):
     accepted = server.upload(short, person="320,240").json()["id"]
     assert server.http.get(f"/api/analyses/{accepted}").json()["person"] == "320.0,240.0"
     assert server.http.delete(f"/api/analyses/{accepted}").status_code == 204
+
+
+def test_a_video_is_known_by_its_content_whatever_its_name(server, tmp_path):
+    short = clip(SQUAT_SIDE, tmp_path / "short.mp4", n_frames=5)
+    response = server.upload(short, name="notes.txt")
+    assert response.status_code == 202
+    analysis_id = response.json()["id"]
+    assert f"videos/{analysis_id}.mp4" in _stored(server)
+    assert server.http.delete(f"/api/analyses/{analysis_id}").status_code == 204
