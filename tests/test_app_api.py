@@ -302,3 +302,22 @@ def test_a_video_is_known_by_its_content_whatever_its_name(server, tmp_path):
     analysis_id = response.json()["id"]
     assert f"videos/{analysis_id}.mp4" in _stored(server)
     assert server.http.delete(f"/api/analyses/{analysis_id}").status_code == 204
+
+
+def test_the_queue_gives_each_job_once_and_fails_one_interrupted_too_often(tmp_path):
+    from movelab.app import db as appdb
+
+    database = appdb.connect(tmp_path / "q.sqlite3")
+    for name in ("a" * 32, "b" * 32):
+        appdb.add_analysis(database, analysis_id=name, client_id=None, source="upload", movement="auto",
+                           video_file=f"{name}.mp4")
+    first, second = appdb.claim_next(database, worker_pid=1), appdb.claim_next(database, worker_pid=2)
+    assert {first.id, second.id} == {"a" * 32, "b" * 32} and appdb.claim_next(database, worker_pid=3) is None
+    appdb.finish(database, second.id, movement="squat", reps=2)
+    for attempt in (1, 2):  # the server stops twice while the first job runs: it is queued again
+        assert appdb.requeue_interrupted(database, max_attempts=3) == 1
+        assert appdb.claim_next(database, worker_pid=4).attempts == attempt + 1
+    appdb.requeue_interrupted(database, max_attempts=3)
+    job = appdb.get_analysis(database, first.id)
+    assert job.status == "failed" and "interrupted 3 times" in job.error
+    assert appdb.get_analysis(database, second.id).status == "done"
