@@ -209,13 +209,27 @@ def test_three_uploads_at_once_all_finish(tmp_path):
         srv.stop()
 
 
+def _running(srv: Server, analysis_id: str) -> bool:
+    job = srv.http.get(f"/api/analyses/{analysis_id}").json()
+    return job["status"] == "running" and job["progress"] > 0
+
+
 @pytest.mark.slow
-def test_a_job_killed_with_the_server_finishes_after_a_restart(tmp_path):
-    video = clip(SQUAT_SIDE, tmp_path / "long.mp4", n_frames=60)
+def test_a_job_killed_with_its_worker_or_the_server_still_finishes(tmp_path):
+    """First its worker dies (the server starts another, which takes the job again), then the whole server
+    is killed mid-analysis; the next start finishes the job."""
+    import os
+    import signal
+
+    video = clip(SQUAT_SIDE, tmp_path / "long.mp4", n_frames=90)
     srv = Server(tmp_path / "data")
     analysis_id = srv.upload(video).json()["id"]
-    wait_for(lambda: (j := srv.http.get(f"/api/analyses/{analysis_id}").json())["status"] == "running"
-             and j["progress"] > 0, timeout_s=120, every_s=0.1)
+    wait_for(lambda: _running(srv, analysis_id), timeout_s=120, every_s=0.1)
+    with sqlite3.connect(srv.data_dir / "movelab.sqlite3") as raw:
+        (worker,) = raw.execute("SELECT worker_pid FROM analyses WHERE id = ?", (analysis_id,)).fetchone()
+    os.kill(worker, signal.SIGKILL)
+    wait_for(lambda: "starting another" in srv.log.read_text(), timeout_s=20)
+    wait_for(lambda: _running(srv, analysis_id), timeout_s=120, every_s=0.1)
     srv.kill()
     again = Server(tmp_path / "data")
     try:
