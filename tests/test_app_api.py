@@ -261,6 +261,8 @@ def test_client_page_shows_trends_and_compares_two_sessions(server):
         appdb.finish(database, analysis_id, movement="squat", reps=2)
         out = data.session(analysis_id)
         out.mkdir()
+        if i == 2:  # the last video was cut short: its page says so
+            report = {**report, "video": {"truncated": True, "truncation": "the stream ends at 3.2 s of 6.7 s"}}
         (out / "report.json").write_text(json.dumps(report))
         (out / "angles.csv").write_text("time_s,frame,trunk_lean\n0.0,0,10.0\n0.1,1,20.0\n")
         ids.append(analysis_id)
@@ -273,6 +275,8 @@ def test_client_page_shows_trends_and_compares_two_sessions(server):
     assert compared.status_code == 200 and "Session comparison" in compared.text
     assert "max_thigh_angle_right_deg" in compared.text and "max_thigh_angle_left_deg" not in compared.text
     assert server.http.get(f"/clients/{client}/compare", params={"a": ids[0], "b": "x"}).status_code == 404
+    assert "ends early (the stream ends at 3.2 s of 6.7 s)" in server.http.get(f"/analyses/{ids[2]}").text
+    assert "ends early" not in server.http.get(f"/analyses/{ids[0]}").text
 
 
 def test_pages_allow_only_their_own_scripts_and_are_not_framed_by_others(server):
