@@ -339,3 +339,15 @@ def test_the_queue_gives_each_job_once_and_fails_one_interrupted_too_often(tmp_p
     job = appdb.get_analysis(database, first.id)
     assert job.status == "failed" and "interrupted 3 times" in job.error
     assert appdb.get_analysis(database, second.id).status == "done"
+
+
+def test_an_upload_that_is_not_a_form_or_has_no_video_is_refused(server):
+    before = (_stored(server), _rows(server))
+    not_form = server.http.post("/api/analyses", json={"video": "x"})
+    assert not_form.status_code == 400 and "multipart/form-data" in not_form.json()["error"]
+    no_video = server.http.post("/api/analyses", files={"other": ("a.mp4", b"123", "video/mp4")})
+    assert no_video.status_code == 400 and "'video'" in no_video.json()["error"]
+    fields_only = server.http.post("/api/analyses", data={"movement": "squat"},
+                                   files={"note": (None, b"hello")})
+    assert fields_only.status_code == 400 and "no video" in fields_only.json()["error"]
+    assert (_stored(server), _rows(server)) == before
