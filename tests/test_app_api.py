@@ -268,6 +268,7 @@ def test_client_page_shows_trends_and_compares_two_sessions(server):
         ids.append(analysis_id)
     page = server.http.get(f"/clients/{client}")
     assert page.status_code == 200 and 'id="trend-squat"' in page.text
+    assert '<option value="auto">auto</option>' in page.text  # every movement is offered for uploads
     png = server.http.get(f"/clients/{client}/trend.png", params={"movement": "squat"})
     assert png.status_code == 200 and png.content[:4] == b"\x89PNG"
     assert server.http.get(f"/clients/{client}/trend.png", params={"movement": "gait"}).status_code == 404

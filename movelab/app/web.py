@@ -243,7 +243,7 @@ class _Pages:
         done = [a for a in analyses if a.status == "done"]
         movements = sorted({a.movement for a in done if a.movement})
         return self._render(request, "client.html", client=client, analyses=analyses, done=done,
-                            movements=movements)
+                            trend_movements=movements)
 
     async def delete_client(self, request: Request) -> Response:
         client = appdb.get_client(self.db, request.path_params["client_id"])

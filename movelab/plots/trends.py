@@ -38,7 +38,12 @@ def trend(table: pd.DataFrame, *, ax=None, colour: str = "#1b6ca8"):
     if np.isfinite(error).any():
         ax.fill_between(when, value - error, value + error, color=colour, alpha=0.18, linewidth=0,
                         label="method error", gid="method-error-band")
+        ax.errorbar(when, value, yerr=np.where(np.isfinite(error), error, 0.0), fmt="none", ecolor=colour,
+                    alpha=0.5, capsize=4)  # visible for a single session too, where a band has no width
     ax.plot(when, value, "o-", color=colour, gid="values")
+    if len(when) == 1:
+        day = np.timedelta64(1, "D")
+        ax.set_xlim(when[0] - 15 * day, when[0] + 15 * day)
     name = str(table["measure"].iloc[0]) if len(table) else ""
     unit = "°" if name.endswith("_deg") else ""
     ax.set_ylabel(f"{name.removesuffix('_deg')} {unit}".strip(), fontsize=8)
