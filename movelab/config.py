@@ -46,6 +46,10 @@ class ExtractConfig:
     max_track_jump
         Largest move of the client's hip centre between consecutive detections, as a fraction of the
         client's own torso height per 1/30 s, beyond which a candidate is not the same person.
+    markers
+        ASIS/PSIS skin stickers to find near the hip in each frame: ``None`` (off), ``"auto"``, a colour
+        name of :data:`movelab.pose.markers.MARKER_COLOURS` or ``"hsv:H,S,V:H,S,V"`` (see
+        :func:`movelab.pose.markers.parse_marker_spec`).
     """
 
     model: str | None = None
@@ -58,11 +62,25 @@ class ExtractConfig:
     outline_points: int = 512
     max_frames: int | None = None
     max_track_jump: float = 0.6
+    markers: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.markers is not None:
+            from movelab.errors import ConfigError
+            from movelab.pose.markers import parse_marker_spec
+
+            try:
+                parse_marker_spec(self.markers)
+            except ValueError as exc:
+                raise ConfigError(str(exc)) from None
 
     def cache_key_fields(self) -> dict[str, Any]:
-        """The settings that change the extracted landmarks (everything but ``model``, keyed apart)."""
+        """The settings that change the extracted landmarks (everything but ``model``, keyed apart;
+        ``markers`` only when set, so landmarks cached before it existed stay valid)."""
         data = dataclasses.asdict(self)
         data.pop("model")
+        if data["markers"] is None:
+            data.pop("markers")
         return data
 
     def to_json(self) -> str:

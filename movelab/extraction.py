@@ -23,6 +23,7 @@ from movelab.config import ExtractConfig
 from movelab.errors import LandmarkFileError, NoPersonError
 from movelab.io.video import VideoReader, open_video
 from movelab.pose.landmarker import Candidate, PoseModel
+from movelab.pose.markers import Dots, find_dots, parse_marker_spec
 from movelab.pose.mask_features import outline_from_mask
 from movelab.pose.tracking import ClientTracker, Detection, TrackedFrame
 
@@ -110,6 +111,7 @@ def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progre
         info.width_px, info.height_px, person=config.person, max_jump=config.max_track_jump
     )
     rows = _Rows(n_outline=config.outline_points if config.outline else 0)
+    spec = parse_marker_spec(config.markers) if config.markers else None
     with PoseModel(
         model_path,
         num_poses=config.num_poses,
@@ -122,6 +124,9 @@ def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progre
             for frame in _progress(reader, progress):
                 candidates = model.detect(frame.image, frame.time_s)
                 detections = [_detection(c, info.width_px, info.height_px) for c in candidates]
+                if spec is not None:
+                    for det in detections:
+                        det.payload.dots = _dots(frame.image, det.payload.candidate, spec)
                 rows.extend(tracker.update(frame.index, frame.time_s, detections), config)
                 for held in tracker.held_detections():
                     held.payload.reduce(config)  # frames held in the look-ahead window keep no mask
@@ -147,6 +152,7 @@ class _Payload:
 
     candidate: Candidate
     outline: np.ndarray | None = None
+    dots: Dots | None = None
 
     def reduce(self, config: ExtractConfig) -> None:
         if self.outline is None and config.outline:
@@ -162,6 +168,13 @@ class _Payload:
             self.candidate.norm, self.candidate.world_m, self.candidate.visibility,
             self.candidate.presence, None,
         )
+
+
+def _dots(image: np.ndarray, candidate: Candidate, spec) -> Dots:
+    """The sticker dots near this candidate's hips (see :mod:`movelab.pose.markers`)."""
+    h, w = image.shape[:2]
+    px = candidate.pixels(w, h)
+    return find_dots(image, hip_px=px[[23, 24]].mean(axis=0), shoulder_px=px[[11, 12]].mean(axis=0), spec=spec)
 
 
 def _detection(candidate: Candidate, width_px: int, height_px: int) -> Detection:
@@ -216,6 +229,8 @@ def _dataset(rows: _Rows, reader: VideoReader, model_path: Path, config: Extract
         extra["outline_px"] = xr.DataArray(
             outline, dims=("time", "outline_point", "space_2d"), attrs={"units": "px"}
         )
+    if config.markers:
+        extra.update(_marker_arrays(rows.clients, config.markers))
     attrs = {
         "movelab_version": __version__,
         "source_path": str(info.path) if info.path else "webcam",
@@ -233,6 +248,33 @@ def _dataset(rows: _Rows, reader: VideoReader, model_path: Path, config: Extract
         time_s=np.asarray(rows.time_s), frame=np.asarray(rows.frame), **arrays,
         width_px=info.width_px, height_px=info.height_px, attrs=attrs, extra=extra,
     )
+
+
+def _marker_arrays(clients: list, spec_text: str) -> dict[str, xr.DataArray]:
+    """Per-frame sticker dots of the client: ``marker_px`` (time, marker, space_2d) with the two dots sorted by
+    image x (``marker`` = ``image_left``, ``image_right``), ``marker_area_px`` and ``marker_count`` (dots found:
+    2 measured, 0/1 missing or hidden, >2 or -1 ambiguous)."""
+    n = len(clients)
+    centres = np.full((n, 2, 2), np.nan)
+    areas = np.full((n, 2), np.nan)
+    counts = np.zeros(n, dtype=np.int64)
+    colours = np.full(n, "", dtype=object)
+    for i, payload in enumerate(clients):
+        dots = payload.dots if payload is not None else None
+        if dots is None:
+            continue
+        centres[i], areas[i], counts[i], colours[i] = dots.centres_px, dots.areas_px, dots.count, dots.colour
+    names = [c for c in dict.fromkeys(colours) if c]
+    index = np.array([names.index(c) if c else -1 for c in colours], dtype=np.int64)
+    coords = {"marker": ["image_left", "image_right"]}
+    attrs = {"markers": spec_text, "marker_colours": json.dumps(names)}
+    return {
+        "marker_px": xr.DataArray(centres, dims=("time", "marker", "space_2d"), coords=coords,
+                                  attrs={"units": "px", **attrs}),
+        "marker_area_px": xr.DataArray(areas, dims=("time", "marker"), coords=coords, attrs={"units": "px^2"}),
+        "marker_count": xr.DataArray(counts, dims=("time",), attrs={"units": "1"}),
+        "marker_colour_index": xr.DataArray(index, dims=("time",), attrs={"colours": json.dumps(names)}),
+    }
 
 
 def summarise(ds: xr.Dataset) -> dict[str, Any]:

@@ -1,0 +1,167 @@
+"""Skin stickers on the ASIS and the PSIS: two small coloured dots found near the hip landmark.
+
+Clinicians who film posture in 2D put coloured skin markers on the anterior and posterior superior iliac
+spines. In a side view their line is the pelvis's ASIS-PSIS line, so the pelvic tilt is measured, not
+estimated. This module finds the dots in one RGB frame; :mod:`movelab.extraction` stores them per frame in the
+landmark Dataset (``marker_px``, ``marker_area_px``, ``marker_count``) and
+:func:`movelab.kinematics.markers.marker_pelvic_tilt` turns them into the angle.
+
+A dot is a connected region of the marker's colour (HSV ranges, OpenCV scale: hue 0-179) inside a window
+around the hip landmark, of a sticker's size relative to the torso (hip-to-shoulder distance in pixels) and
+compact (it fills at least ``min_fill`` of its bounding box). A frame has a measurement only when exactly two
+such dots are found; one dot (the other hidden), none, or more than two (ambiguous) leave it empty, and the
+count says which.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+__all__ = ["MARKER_COLOURS", "MarkerSpec", "DotSearch", "Dots", "parse_marker_spec", "find_dots"]
+
+HsvRange = tuple[tuple[int, int, int], tuple[int, int, int]]
+
+#: Named sticker colours as HSV ranges (OpenCV scale). Saturation and value floors are low enough for a
+#: 4-6 px dot after H.264's chroma subsampling at crf 30, high enough to skip skin, denim and grey cloth.
+MARKER_COLOURS: dict[str, tuple[HsvRange, ...]] = {
+    "green": (((40, 90, 60), (85, 255, 255)),),
+    "magenta": (((140, 90, 70), (168, 255, 255)),),
+    "yellow": (((21, 110, 120), (34, 255, 255)),),
+    "blue": (((96, 140, 70), (125, 255, 255)),),
+    "orange": (((9, 150, 130), (20, 255, 255)),),
+    "red": (((0, 150, 70), (7, 255, 255)), ((172, 150, 70), (179, 255, 255))),
+}
+
+
+@dataclass(frozen=True)
+class MarkerSpec:
+    """Which colours to look for: one named or HSV-range colour, or every named colour (``auto``)."""
+
+    name: str
+    colours: tuple[tuple[str, tuple[HsvRange, ...]], ...]
+
+
+def parse_marker_spec(text: str) -> MarkerSpec:
+    """``auto``, a colour name of :data:`MARKER_COLOURS`, or ``hsv:H,S,V:H,S,V`` (low and high, OpenCV scale).
+
+    Raises
+    ------
+    ValueError
+        Anything else, saying what is accepted.
+    """
+    key = text.strip().lower()
+    if key == "auto":
+        return MarkerSpec("auto", tuple(MARKER_COLOURS.items()))
+    if key in MARKER_COLOURS:
+        return MarkerSpec(key, ((key, MARKER_COLOURS[key]),))
+    m = re.fullmatch(r"hsv:(\d+),(\d+),(\d+):(\d+),(\d+),(\d+)", key)
+    if m:
+        v = [int(x) for x in m.groups()]
+        lo, hi = tuple(v[:3]), tuple(v[3:])
+        if lo[0] <= hi[0] <= 179 and all(a <= b <= 255 for a, b in zip(lo[1:], hi[1:])):
+            return MarkerSpec(key, ((key, ((lo, hi),)),))
+    raise ValueError(f"--markers expects 'auto', one of {', '.join(MARKER_COLOURS)}, or 'hsv:H,S,V:H,S,V' "
+                     f"(low:high, hue 0-179, saturation and value 0-255), got {text!r}")
+
+
+@dataclass(frozen=True)
+class DotSearch:
+    """Where and what a dot may be, in torso lengths (hip-to-shoulder distance in pixels).
+
+    The window spans ``forward_back`` either side of the hip landmark and from ``above`` above it to
+    ``below`` below it (the stickers sit about 0.17 torso above the hip joint centre, the ASIS ahead of it
+    and the PSIS behind). A dot's equivalent radius lies within ``radius``; ``min_fill`` is its area over
+    its bounding box's (a disc fills 0.785, one seen at 60 deg about the same).
+    """
+
+    forward_back: float = 0.45
+    above: float = 0.45
+    below: float = 0.2
+    radius: tuple[float, float] = (0.016, 0.07)
+    min_fill: float = 0.45
+
+
+@dataclass(frozen=True)
+class Dots:
+    """The dots of one frame: ``centres_px`` (2, 2) sorted by image x and their ``areas_px`` (NaN unless
+    exactly two were found), ``count`` (the dots of the chosen colour; -1 when several colours gave two,
+    ambiguous) and the ``colour`` chosen (``""`` when none)."""
+
+    centres_px: np.ndarray
+    areas_px: np.ndarray
+    count: int
+    colour: str
+
+    @staticmethod
+    def empty(count: int = 0, colour: str = "") -> "Dots":
+        return Dots(np.full((2, 2), np.nan), np.full(2, np.nan), count, colour)
+
+
+def _blobs(hsv: np.ndarray, ranges: tuple[HsvRange, ...], torso_px: float,
+           search: DotSearch) -> list[tuple[float, float, float]]:
+    mask = np.zeros(hsv.shape[:2], np.uint8)
+    for lo, hi in ranges:
+        mask |= cv2.inRange(hsv, np.array(lo, np.uint8), np.array(hi, np.uint8))
+    n, _, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    r_lo, r_hi = (r * torso_px for r in search.radius)
+    out = []
+    for i in range(1, n):
+        x, y, w, h, area = stats[i]
+        radius = np.sqrt(area / np.pi)
+        if not r_lo <= radius <= r_hi or area < 3:
+            continue
+        if area / float(w * h) < search.min_fill or max(w, h) > 3 * min(w, h):
+            continue
+        out.append((float(centroids[i][0]), float(centroids[i][1]), float(area)))
+    return out
+
+
+def find_dots(image_rgb: np.ndarray, *, hip_px: np.ndarray, shoulder_px: np.ndarray, spec: MarkerSpec,
+              search: DotSearch = DotSearch()) -> Dots:
+    """The two sticker dots near the hip of one person in one frame.
+
+    Parameters
+    ----------
+    image_rgb
+        ``(H, W, 3)`` uint8 frame.
+    hip_px, shoulder_px
+        The person's hip and shoulder midpoints in pixels (the window and the size scale).
+    spec
+        From :func:`parse_marker_spec`. With several colours (``auto``) the one giving exactly two dots is
+        taken; two colours giving two each is ambiguous (``count = -1``).
+    search
+        Window and dot shape limits.
+
+    Returns
+    -------
+    Dots
+    """
+    hip, sh = np.asarray(hip_px, float), np.asarray(shoulder_px, float)
+    if not (np.isfinite(hip).all() and np.isfinite(sh).all()):
+        return Dots.empty()
+    torso = float(np.linalg.norm(sh - hip))
+    if torso < 10:
+        return Dots.empty()
+    h_img, w_img = image_rgb.shape[:2]
+    x0 = int(max(0, hip[0] - search.forward_back * torso))
+    x1 = int(min(w_img, hip[0] + search.forward_back * torso + 1))
+    y0 = int(max(0, hip[1] - search.above * torso))
+    y1 = int(min(h_img, hip[1] + search.below * torso + 1))
+    if x1 - x0 < 3 or y1 - y0 < 3:
+        return Dots.empty()
+    hsv = cv2.cvtColor(np.ascontiguousarray(image_rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2HSV)
+    found = {name: _blobs(hsv, ranges, torso, search) for name, ranges in spec.colours}
+    pairs = [name for name, blobs in found.items() if len(blobs) == 2]
+    if len(pairs) > 1:
+        return Dots.empty(-1)
+    if not pairs:
+        name, blobs = max(found.items(), key=lambda kv: len(kv[1]))
+        return Dots.empty(len(blobs), name if blobs else "")
+    name = pairs[0]
+    blobs = sorted(found[name])
+    centres = np.array([[b[0] + x0, b[1] + y0] for b in blobs])
+    return Dots(centres, np.array([b[2] for b in blobs]), 2, name)
