@@ -27,7 +27,7 @@ from movelab.pose.markers import Dots, find_dots, parse_marker_spec
 from movelab.pose.mask_features import outline_from_mask
 from movelab.pose.tracking import ClientTracker, Detection, TrackedFrame
 
-__all__ = ["extract", "summarise"]
+__all__ = ["extract", "summarise", "add_markers"]
 
 PERSON_RULE = (
     "client = the person with the largest sum of box area x landmark presence x centrality, times "
@@ -152,7 +152,7 @@ class _Payload:
 
     candidate: Candidate
     outline: np.ndarray | None = None
-    dots: Dots | None = None
+    dots: dict[str, Dots] | None = None
 
     def reduce(self, config: ExtractConfig) -> None:
         if self.outline is None and config.outline:
@@ -170,7 +170,7 @@ class _Payload:
         )
 
 
-def _dots(image: np.ndarray, candidate: Candidate, spec) -> Dots:
+def _dots(image: np.ndarray, candidate: Candidate, spec) -> dict[str, Dots]:
     """The sticker dots near this candidate's hips (see :mod:`movelab.pose.markers`)."""
     h, w = image.shape[:2]
     px = candidate.pixels(w, h)
@@ -251,30 +251,50 @@ def _dataset(rows: _Rows, reader: VideoReader, model_path: Path, config: Extract
 
 
 def _marker_arrays(clients: list, spec_text: str) -> dict[str, xr.DataArray]:
-    """Per-frame sticker dots of the client: ``marker_px`` (time, marker, space_2d) with the two dots sorted by
-    image x (``marker`` = ``image_left``, ``image_right``), ``marker_area_px`` and ``marker_count`` (dots found:
-    2 measured, 0/1 missing or hidden, >2 or -1 ambiguous)."""
-    n = len(clients)
-    centres = np.full((n, 2, 2), np.nan)
-    areas = np.full((n, 2), np.nan)
-    counts = np.zeros(n, dtype=np.int64)
-    colours = np.full(n, "", dtype=object)
+    """Per-frame sticker dots of the client, for each colour searched: ``marker_px`` (time, marker_colour,
+    marker, space_2d) with the two dots sorted by image x (``marker`` = ``image_left``, ``image_right``; NaN
+    unless that colour gave exactly two), ``marker_area_px`` and ``marker_count`` (dots of that colour found:
+    2 a pair, 0/1 missing or hidden, >2 ambiguous)."""
+    names = [name for name, _ in parse_marker_spec(spec_text).colours]
+    n, k = len(clients), len(names)
+    centres = np.full((n, k, 2, 2), np.nan)
+    areas = np.full((n, k, 2), np.nan)
+    counts = np.zeros((n, k), dtype=np.int64)
     for i, payload in enumerate(clients):
         dots = payload.dots if payload is not None else None
-        if dots is None:
-            continue
-        centres[i], areas[i], counts[i], colours[i] = dots.centres_px, dots.areas_px, dots.count, dots.colour
-    names = [c for c in dict.fromkeys(colours) if c]
-    index = np.array([names.index(c) if c else -1 for c in colours], dtype=np.int64)
-    coords = {"marker": ["image_left", "image_right"]}
-    attrs = {"markers": spec_text, "marker_colours": json.dumps(names)}
+        for j, name in enumerate(names):
+            if dots is not None and name in dots:
+                centres[i, j], areas[i, j], counts[i, j] = dots[name].centres_px, dots[name].areas_px, dots[name].count
+    coords = {"marker_colour": names, "marker": ["image_left", "image_right"]}
     return {
-        "marker_px": xr.DataArray(centres, dims=("time", "marker", "space_2d"), coords=coords,
-                                  attrs={"units": "px", **attrs}),
-        "marker_area_px": xr.DataArray(areas, dims=("time", "marker"), coords=coords, attrs={"units": "px^2"}),
-        "marker_count": xr.DataArray(counts, dims=("time",), attrs={"units": "1"}),
-        "marker_colour_index": xr.DataArray(index, dims=("time",), attrs={"colours": json.dumps(names)}),
+        "marker_px": xr.DataArray(centres, dims=("time", "marker_colour", "marker", "space_2d"), coords=coords,
+                                  attrs={"units": "px", "markers": spec_text}),
+        "marker_area_px": xr.DataArray(areas, dims=("time", "marker_colour", "marker"), coords=coords,
+                                       attrs={"units": "px^2"}),
+        "marker_count": xr.DataArray(counts, dims=("time", "marker_colour"),
+                                     coords={"marker_colour": names}, attrs={"units": "1"}),
     }
+
+
+def add_markers(ds: xr.Dataset, source: str | os.PathLike, markers: str) -> xr.Dataset:
+    """``ds`` with the sticker dots of ``markers`` found again in the video ``source`` (decoded, no pose
+    model), near the client's hip landmarks already in ``ds``: for landmarks kept without markers or with
+    another colour setting. The video must be the one ``ds`` was extracted from."""
+    spec = parse_marker_spec(markers)
+    px = ds["position_px"].values
+    index = {int(f): i for i, f in enumerate(ds["frame"].values)}
+    clients: list = [None] * len(index)
+    with open_video(source) as reader:
+        for frame in reader:
+            i = index.get(frame.index)
+            if i is None or not bool(ds["detected"].values[i]):
+                continue
+            dots = find_dots(frame.image, hip_px=px[i, [23, 24]].mean(axis=0),
+                             shoulder_px=px[i, [11, 12]].mean(axis=0), spec=spec)
+            clients[i] = _Payload(None, dots=dots)  # type: ignore[arg-type]
+    out = ds.drop_vars([v for v in ("marker_px", "marker_area_px", "marker_count") if v in ds])
+    out = out.drop_dims([d for d in ("marker_colour", "marker") if d in out.dims])
+    return out.assign(_marker_arrays(clients, markers))
 
 
 def summarise(ds: xr.Dataset) -> dict[str, Any]:
