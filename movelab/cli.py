@@ -37,6 +37,9 @@ def _add_extract_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--person", type=_person, help="which person is the client: index or x,y point")
     parser.add_argument("--num-poses", type=int, default=2, help="people the model looks for (default 2)")
     parser.add_argument("--no-outline", action="store_true", help="skip the person-mask outline features")
+    parser.add_argument("--markers", metavar="COLOUR",
+                        help="ASIS/PSIS skin stickers: 'auto', a colour (green, magenta, yellow, blue, orange, "
+                             "red) or hsv:H,S,V:H,S,V; pelvic tilt is then measured from them (side view)")
     parser.add_argument("--max-frames", type=int, help="stop after this many frames")
     parser.add_argument("--no-cache", action="store_true", help="always run the model, ignore the cache")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or closing message")
@@ -84,6 +87,7 @@ def _extract_config(args: argparse.Namespace):
         person=args.person,
         outline=not args.no_outline,
         max_frames=args.max_frames,
+        markers=args.markers,
     )
 
 

@@ -16,6 +16,7 @@ from movelab.kinematics._points import check_config, check_landmarks, midpoint, 
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.conventions import ANGLE_NAMES, FRONTAL, SAGITTAL
+from movelab.kinematics.markers import has_markers, pelvic_tilt_with_source
 from movelab.kinematics.outline import outline_estimates
 from movelab.kinematics.views import facing_sign, frontal_sign, views_per_frame
 
@@ -229,6 +230,9 @@ def compute_kinematics(
         columns.update({name: table[name].to_numpy() for name in table.columns})
     for name in ("pelvic_tilt", "lumbar_lordosis"):
         columns[name] = np.where(in_side, outline[name].to_numpy(dtype=np.float64), np.nan)
+    tilt, source, marker_note = pelvic_tilt_with_source(ds, frame_views, columns["pelvic_tilt"])
+    columns["pelvic_tilt"] = np.where(in_side, tilt, np.nan)
+    outline = outline.assign(pelvic_tilt_source=np.where(np.isfinite(columns["pelvic_tilt"]), source, ""))
     for s in _SIDES:
         columns[f"hip_flexion_pelvic_{s}"] = columns[f"thigh_angle_{s}"] + columns["pelvic_tilt"]
     table = pd.DataFrame({"time_s": ds["time"].values.astype(np.float64),
@@ -237,6 +241,9 @@ def compute_kinematics(
         table[name] = np.asarray(columns[name], dtype=np.float64)
     table.attrs["units"] = "deg"
     table.attrs["conventions"] = "docs/conventions.md"
+    table.attrs["pelvic_tilt_source"] = "markers" if has_markers(ds) else "outline"
+    table.attrs["pelvic_tilt_note"] = marker_note
+    outline.attrs["pelvic_tilt_note"] = marker_note
     return table, outline
 
 

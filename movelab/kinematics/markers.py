@@ -142,3 +142,28 @@ def marker_colour(ds: xr.Dataset) -> str:
     counts = ds["marker_count"]
     pairs = (counts == 2).sum("time").values
     return str(counts["marker_colour"].values[int(np.argmax(pairs))])
+
+
+def pelvic_tilt_with_source(ds: xr.Dataset, views, outline_tilt: np.ndarray, *,
+                            config: MarkerConfig = MarkerConfig()) -> tuple[np.ndarray, np.ndarray, str]:
+    """The pelvic tilt the angle table reports, where it came from per frame, and a note.
+
+    With marker dots in ``ds`` (marker mode) the tilt is the markers' in every frame, NaN where they were not
+    measured (never the outline's in their place: the two differ by a body-specific offset); without, the
+    outline estimate ``outline_tilt``.
+
+    Returns
+    -------
+    tilt : ndarray
+        Degrees per frame.
+    source : ndarray of str
+        ``"markers"``, ``"outline"`` or ``""`` (no value) per frame.
+    note : str
+        :func:`marker_note`'s sentence in marker mode, else ``""``.
+    """
+    outline_tilt = np.asarray(outline_tilt, dtype=np.float64)
+    if not has_markers(ds):
+        return outline_tilt, np.where(np.isfinite(outline_tilt), "outline", "").astype(object), ""
+    table = marker_pelvic_tilt(ds, views, config=config)
+    tilt = table["pelvic_tilt"].to_numpy(dtype=np.float64)
+    return tilt, np.where(np.isfinite(tilt), "markers", "").astype(object), table.attrs["note"]

@@ -60,12 +60,27 @@ def build_report(analysis) -> dict[str, Any]:
         report["cycles"] = _records(getattr(segmentation, "cycles", None))
     report["per_span"] = _records(span_table(analysis.angles, segmentation))
     report["metrics"] = angle_summaries(analysis.angles)
+    report["pelvic_tilt_source"] = pelvic_tilt_source_summary(analysis)
     report["findings"] = [f.to_dict() for f in analysis.findings]
     report["thresholds"] = describe_thresholds(_findings_config(analysis))
     extra = {k: v for k, v in summary.items() if k not in ("video", "pose")}
     if extra:
         report["summary"] = extra
     return json_ready(report)
+
+
+def pelvic_tilt_source_summary(analysis) -> dict[str, Any]:
+    """Where the pelvic tilt came from: ``mode`` (``markers`` or ``outline``), ``frames`` per source
+    (``markers``, ``outline``, ``none``: no value) and ``note`` (marker mode: frames measured and why the
+    others are NaN)."""
+    angles, outline = analysis.angles, getattr(analysis, "outline", None)
+    mode = angles.attrs.get("pelvic_tilt_source", "outline")
+    out: dict[str, Any] = {"mode": mode, "note": angles.attrs.get("pelvic_tilt_note", "")}
+    if isinstance(outline, pd.DataFrame) and "pelvic_tilt_source" in outline.columns:
+        source = outline["pelvic_tilt_source"].astype(str)
+        out["frames"] = {"markers": int((source == "markers").sum()), "outline": int((source == "outline").sum()),
+                         "none": int((source == "").sum())}
+    return out
 
 
 def json_ready(value: Any) -> Any:

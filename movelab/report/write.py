@@ -49,7 +49,8 @@ def write_outputs(analysis, out_dir: str | os.PathLike, *, overlay: bool = False
         images["curves"] = curves
     writers = {
         "report.json": lambda p: write_json(report, p),
-        "angles.csv": lambda p: write_angles_csv(analysis.angles, p),
+        "angles.csv": lambda p: write_angles_csv(analysis.angles, p,
+                                                 pelvic_tilt_source=_tilt_source(analysis)),
         "timeline.png": lambda p: Path(p).write_bytes(timeline),
         "report.html": lambda p: Path(p).write_text(render_html(report, images), encoding="utf-8"),
     }
@@ -60,9 +61,19 @@ def write_outputs(analysis, out_dir: str | os.PathLike, *, overlay: bool = False
     return _write_atomically(out_dir, writers)
 
 
-def write_angles_csv(angles: pd.DataFrame, path: str | os.PathLike) -> None:
-    """The angle table as CSV: header ``time_s,frame,<angles>``, 4 decimals, empty cells where NaN."""
+def write_angles_csv(angles: pd.DataFrame, path: str | os.PathLike, *, pelvic_tilt_source=None) -> None:
+    """The angle table as CSV: header ``time_s,frame,<angles>``, 4 decimals, empty cells where NaN; with
+    ``pelvic_tilt_source`` (per frame ``markers``, ``outline`` or empty) a last column of that name."""
+    if pelvic_tilt_source is not None:
+        angles = angles.assign(pelvic_tilt_source=list(pelvic_tilt_source))
     angles.to_csv(path, index=False, float_format="%.4f", na_rep="")
+
+
+def _tilt_source(analysis):
+    outline = getattr(analysis, "outline", None)
+    if isinstance(outline, pd.DataFrame) and "pelvic_tilt_source" in outline.columns:
+        return outline["pelvic_tilt_source"].to_numpy()
+    return None
 
 
 def _report(analysis) -> dict:
