@@ -58,6 +58,9 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_extract_options(analyse)
     analyse.add_argument("--movement", default="auto", choices=["auto", "squat", "lunge", "gait", "posture"],
                          help="the movement filmed (default: recognise it)")
+    analyse.add_argument("--client-baseline", metavar="DIR", type=Path,
+                         help="output folder of this client's session analysed with --markers: corrects the "
+                              "outline pelvic tilt by the client's own offset")
     analyse.add_argument("--overlay", action="store_true", help="also write overlay.mp4 (faces blurred)")
     analyse.add_argument("--no-blur", action="store_true", help="do not blur faces in overlay.mp4")
     rec = sub.add_parser("record", help="record a webcam with a live preview, then analyse the recording")
@@ -125,6 +128,13 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     from movelab.report import write_outputs
 
     config = Config(extract=_extract_config(args))
+    if args.client_baseline is not None:
+        import dataclasses
+
+        from movelab.report.write import load_client_baseline
+
+        config = dataclasses.replace(config, kinematics=dataclasses.replace(
+            config.kinematics, client_calibration=load_client_baseline(args.client_baseline)))
     analysis = analyse(_source(args.video), movement=args.movement, config=config,
                        use_cache=not args.no_cache, progress=_progress_wanted(args))
     files = write_outputs(analysis, args.out, overlay=args.overlay, blur_faces=not args.no_blur,

@@ -11,7 +11,8 @@ kept landmarks without rendering or running the model.
 Per body it prints: the slope of the estimated tilt against the trunk lean in the sway (target |s| <= 0.15),
 the tilt slope against the truth in the sweep (0.8-1.2), change-from-standing MAE and absolute MAE of the tilt
 (sweep), lordosis change MAE (sweep), the lordosis slope against the trunk lean in the sway beside the truth's,
-the frames measured, the squat's tilt MAE, and the marker-mode tilt MAE in each clip.
+the frames measured, the squat's tilt MAE, the marker-mode tilt MAE in each clip, and the sweep's absolute tilt
+MAE after a client calibration taken from the same body's sway filmed with stickers (``--client-baseline``).
 
 Usage::
 
@@ -34,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from movelab.kinematics import KinematicsConfig, detect_views, outline_estimates  # noqa: E402
-from movelab.kinematics.markers import marker_pelvic_tilt  # noqa: E402
+from movelab.kinematics.markers import client_calibration, marker_pelvic_tilt  # noqa: E402
 from movelab.synth import Appearance, Posture, Squat, render_clip  # noqa: E402
 from movelab.synth.population import HELD_OUT_BODIES, PopulationBody  # noqa: E402
 
@@ -163,9 +164,15 @@ def body_row(pb: PopulationBody, tables: dict[str, pd.DataFrame]) -> dict:
         row["tilt change MAE"] = _mae(tilt["pelvic_tilt_change"], tilt["pelvic_tilt_change_true"])
         row["tilt MAE"] = _mae(tilt["pelvic_tilt"], tilt["pelvic_tilt_true"])
         row["lord change MAE"] = _mae(tilt["lumbar_lordosis_change"], tilt["lumbar_lordosis_change_true"])
+        row["lord MAE"] = _mae(tilt["lumbar_lordosis"], tilt["lumbar_lordosis_true"])
         row["tilt measured %"] = 100 * float(np.isfinite(tilt["pelvic_tilt"]).mean())
         row["marker tilt MAE"] = _mae(tilt["marker_tilt"], tilt["pelvic_tilt_true"])
         row["marker measured %"] = 100 * float(np.isfinite(tilt["marker_tilt"]).mean())
+    if tilt is not None and sway is not None:  # the sway filmed with stickers calibrates the tilt session
+        cal = client_calibration(sway["marker_tilt"].to_numpy(), sway["pelvic_tilt"].to_numpy())
+        if cal is not None:
+            row["tilt MAE client-calibrated"] = _mae(tilt["pelvic_tilt"] - cal.pelvic_tilt_offset_deg,
+                                                     tilt["pelvic_tilt_true"])
     squat = tables.get("squat")
     if squat is not None:
         row["squat tilt MAE"] = _mae(squat["pelvic_tilt"], squat["pelvic_tilt_true"])
@@ -174,7 +181,8 @@ def body_row(pb: PopulationBody, tables: dict[str, pd.DataFrame]) -> dict:
     return row
 
 
-COLUMNS = ("body", "arms", "sway slope", "tilt slope", "tilt change MAE", "tilt MAE", "lord change MAE",
+COLUMNS = ("body", "arms", "sway slope", "tilt slope", "tilt change MAE", "tilt MAE", "tilt MAE client-calibrated",
+           "lord change MAE", "lord MAE",
            "lord sway slope", "lord sway slope true", "tilt measured %", "sway measured %", "squat tilt MAE",
            "squat change MAE", "marker tilt MAE", "marker sway MAE", "marker squat MAE", "marker measured %")
 

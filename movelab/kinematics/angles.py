@@ -16,7 +16,7 @@ from movelab.kinematics._points import check_config, check_landmarks, midpoint, 
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.conventions import ANGLE_NAMES, FRONTAL, SAGITTAL
-from movelab.kinematics.markers import has_markers, pelvic_tilt_with_source
+from movelab.kinematics.markers import pelvic_tilt_with_source
 from movelab.kinematics.outline import outline_estimates
 from movelab.kinematics.views import facing_sign, frontal_sign, views_per_frame
 
@@ -230,9 +230,12 @@ def compute_kinematics(
         columns.update({name: table[name].to_numpy() for name in table.columns})
     for name in ("pelvic_tilt", "lumbar_lordosis"):
         columns[name] = np.where(in_side, outline[name].to_numpy(dtype=np.float64), np.nan)
-    tilt, source, marker_note = pelvic_tilt_with_source(ds, frame_views, columns["pelvic_tilt"])
+    tilt, source, tilt_info = pelvic_tilt_with_source(ds, frame_views, columns["pelvic_tilt"],
+                                                      calibration=config.client_calibration)
     columns["pelvic_tilt"] = np.where(in_side, tilt, np.nan)
     outline = outline.assign(pelvic_tilt_source=np.where(np.isfinite(columns["pelvic_tilt"]), source, ""))
+    if tilt_info["calibration"] is not None:  # the outline table reports the calibrated tilt as well
+        outline["pelvic_tilt"] = outline["pelvic_tilt"] - config.client_calibration.pelvic_tilt_offset_deg
     for s in _SIDES:
         columns[f"hip_flexion_pelvic_{s}"] = columns[f"thigh_angle_{s}"] + columns["pelvic_tilt"]
     table = pd.DataFrame({"time_s": ds["time"].values.astype(np.float64),
@@ -241,9 +244,8 @@ def compute_kinematics(
         table[name] = np.asarray(columns[name], dtype=np.float64)
     table.attrs["units"] = "deg"
     table.attrs["conventions"] = "docs/conventions.md"
-    table.attrs["pelvic_tilt_source"] = "markers" if has_markers(ds) else "outline"
-    table.attrs["pelvic_tilt_note"] = marker_note
-    outline.attrs["pelvic_tilt_note"] = marker_note
+    table.attrs["pelvic_tilt_source"] = tilt_info
+    outline.attrs["pelvic_tilt_source"] = tilt_info
     return table, outline
 
 

@@ -21,6 +21,38 @@ _SCORES = ("visibility*presence", "visibility", "presence")
 
 
 @dataclass(frozen=True)
+class ClientCalibration:
+    """A client's own outline offset, from one session filmed with ASIS/PSIS stickers.
+
+    The outline estimate differs from the marker-measured tilt by a body-specific offset (soft tissue,
+    buttocks, where the model puts the hip: docs/outline-method.md). In a marker session both are measured
+    in the same frames; later sessions without stickers subtract the client's median difference.
+
+    Attributes
+    ----------
+    pelvic_tilt_offset_deg
+        Median of (outline estimate - marker tilt) over the session's frames with both.
+    frames
+        How many frames that median is over.
+    source
+        Where it came from (the marker session's folder or video), for the report.
+    """
+
+    pelvic_tilt_offset_deg: float
+    frames: int
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.pelvic_tilt_offset_deg) and abs(self.pelvic_tilt_offset_deg) <= 45.0):
+            raise ConfigError(f"a client's pelvic tilt offset must be a finite angle within 45 deg, got "
+                             f"{self.pelvic_tilt_offset_deg!r}")
+        if self.frames < 1:
+            raise ConfigError(f"a client calibration needs at least one frame with markers and outline, got "
+                             f"{self.frames}")
+
+
+
+@dataclass(frozen=True)
 class KinematicsConfig:
     """All settings of the kinematics stage. Frozen: make a changed copy with :func:`dataclasses.replace`.
 
@@ -176,6 +208,9 @@ class KinematicsConfig:
         ... and ``hip_mid`` and both ankles move slower than this (torso lengths per second): quiet.
     outline_baseline_min_s
         The standing baseline needs at least this much standing time; otherwise ``*_change`` is NaN.
+    client_calibration
+        The client's own outline offset from a session with ASIS/PSIS stickers (:class:`ClientCalibration`,
+        ``movelab analyse --client-baseline DIR``); None: the population calibration only.
     """
 
     confidence: ConfidenceScore = "visibility*presence"
@@ -224,6 +259,7 @@ class KinematicsConfig:
     outline_baseline_max_thigh_deg: float = 10.0
     outline_baseline_max_speed: float = 0.25
     outline_baseline_min_s: float = 0.5
+    client_calibration: ClientCalibration | None = None
 
     def __post_init__(self) -> None:
         if self.confidence not in _SCORES:

@@ -21,15 +21,18 @@ wrong dot). Nothing is interpolated.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
+from movelab.kinematics.config import ClientCalibration
 from movelab.kinematics.views import facing_sign, views_per_frame
 
-__all__ = ["MarkerConfig", "MARKER_STATUSES", "has_markers", "marker_pelvic_tilt", "marker_note", "marker_colour"]
+__all__ = ["MarkerConfig", "MARKER_STATUSES", "has_markers", "marker_pelvic_tilt", "marker_note", "marker_colour",
+           "pelvic_tilt_with_source", "ClientCalibration", "client_calibration", "MIN_CALIBRATION_FRAMES"]
 
 MARKER_STATUSES = ("measured", "not_side_view", "missing", "ambiguous", "partly_hidden", "implausible")
 
@@ -145,12 +148,13 @@ def marker_colour(ds: xr.Dataset) -> str:
 
 
 def pelvic_tilt_with_source(ds: xr.Dataset, views, outline_tilt: np.ndarray, *,
-                            config: MarkerConfig = MarkerConfig()) -> tuple[np.ndarray, np.ndarray, str]:
-    """The pelvic tilt the angle table reports, where it came from per frame, and a note.
+                            calibration: "ClientCalibration | None" = None,
+                            config: MarkerConfig = MarkerConfig()) -> tuple[np.ndarray, np.ndarray, dict]:
+    """The pelvic tilt the angle table reports, where it came from per frame, and what to say about it.
 
     With marker dots in ``ds`` (marker mode) the tilt is the markers' in every frame, NaN where they were not
-    measured (never the outline's in their place: the two differ by a body-specific offset); without, the
-    outline estimate ``outline_tilt``.
+    measured (never the outline's in their place: the two differ by a body-specific offset). Without, the
+    outline estimate ``outline_tilt``, minus the client's own offset when ``calibration`` is given.
 
     Returns
     -------
@@ -158,12 +162,45 @@ def pelvic_tilt_with_source(ds: xr.Dataset, views, outline_tilt: np.ndarray, *,
         Degrees per frame.
     source : ndarray of str
         ``"markers"``, ``"outline"`` or ``""`` (no value) per frame.
-    note : str
-        :func:`marker_note`'s sentence in marker mode, else ``""``.
+    info : dict
+        ``mode`` (``markers`` or ``outline``), ``note`` (a sentence for the report), ``calibration`` (the
+        :class:`ClientCalibration` applied, as a dict, or None) and, in marker mode, ``client_calibration``:
+        the calibration this session yields for later sessions (None with too few frames).
     """
     outline_tilt = np.asarray(outline_tilt, dtype=np.float64)
-    if not has_markers(ds):
-        return outline_tilt, np.where(np.isfinite(outline_tilt), "outline", "").astype(object), ""
-    table = marker_pelvic_tilt(ds, views, config=config)
-    tilt = table["pelvic_tilt"].to_numpy(dtype=np.float64)
-    return tilt, np.where(np.isfinite(tilt), "markers", "").astype(object), table.attrs["note"]
+    if has_markers(ds):
+        table = marker_pelvic_tilt(ds, views, config=config)
+        tilt = table["pelvic_tilt"].to_numpy(dtype=np.float64)
+        made = client_calibration(tilt, outline_tilt, source=str(ds.attrs.get("source_path", "")))
+        note = table.attrs["note"]
+        if calibration is not None:
+            note += "; the client calibration given was not used (markers measure the tilt directly)"
+        return tilt, np.where(np.isfinite(tilt), "markers", "").astype(object), {
+            "mode": "markers", "note": note, "calibration": None,
+            "client_calibration": None if made is None else dataclasses.asdict(made)}
+    if calibration is None:
+        note = ("pelvic tilt estimated from the body outline; its absolute value carries a body-specific "
+                "offset (docs/outline-method.md)")
+        return outline_tilt, np.where(np.isfinite(outline_tilt), "outline", "").astype(object), {
+            "mode": "outline", "note": note, "calibration": None}
+    tilt = outline_tilt - calibration.pelvic_tilt_offset_deg
+    note = (f"pelvic tilt estimated from the body outline, calibrated to the client's own marker session "
+            f"{calibration.source or ''} (offset {calibration.pelvic_tilt_offset_deg:+.1f} deg over "
+            f"{calibration.frames} frames)").replace("  ", " ")
+    return tilt, np.where(np.isfinite(tilt), "outline", "").astype(object), {
+        "mode": "outline", "note": note, "calibration": dataclasses.asdict(calibration)}
+
+
+#: Fewest frames with both a marker and an outline tilt that make a client calibration (1 s at 30 fps).
+MIN_CALIBRATION_FRAMES = 30
+
+
+def client_calibration(marker_tilt: np.ndarray, outline_tilt: np.ndarray, *, source: str = ""
+                       ) -> ClientCalibration | None:
+    """The client's outline offset from one marker session (None with fewer than
+    :data:`MIN_CALIBRATION_FRAMES` frames that have both values)."""
+    both = np.isfinite(marker_tilt) & np.isfinite(outline_tilt)
+    if both.sum() < MIN_CALIBRATION_FRAMES:
+        return None
+    offset = float(np.median(np.asarray(outline_tilt)[both] - np.asarray(marker_tilt)[both]))
+    return ClientCalibration(round(offset, 2), int(both.sum()), source)

@@ -70,12 +70,12 @@ def build_report(analysis) -> dict[str, Any]:
 
 
 def pelvic_tilt_source_summary(analysis) -> dict[str, Any]:
-    """Where the pelvic tilt came from: ``mode`` (``markers`` or ``outline``), ``frames`` per source
-    (``markers``, ``outline``, ``none``: no value) and ``note`` (marker mode: frames measured and why the
-    others are NaN)."""
+    """Where the pelvic tilt came from: ``mode`` (``markers`` or ``outline``), ``note``, ``calibration`` (the
+    client's own outline offset applied, or None), in marker mode ``client_calibration`` (what this session
+    yields for ``--client-baseline``), and ``frames`` per source (``markers``, ``outline``, ``none``)."""
     angles, outline = analysis.angles, getattr(analysis, "outline", None)
-    mode = angles.attrs.get("pelvic_tilt_source", "outline")
-    out: dict[str, Any] = {"mode": mode, "note": angles.attrs.get("pelvic_tilt_note", "")}
+    out: dict[str, Any] = dict(angles.attrs.get("pelvic_tilt_source") or {"mode": "outline", "note": "",
+                                                                          "calibration": None})
     if isinstance(outline, pd.DataFrame) and "pelvic_tilt_source" in outline.columns:
         source = outline["pelvic_tilt_source"].astype(str)
         out["frames"] = {"markers": int((source == "markers").sum()), "outline": int((source == "outline").sum()),

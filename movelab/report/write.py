@@ -54,11 +54,44 @@ def write_outputs(analysis, out_dir: str | os.PathLike, *, overlay: bool = False
         "timeline.png": lambda p: Path(p).write_bytes(timeline),
         "report.html": lambda p: Path(p).write_text(render_html(report, images), encoding="utf-8"),
     }
+    made = (analysis.angles.attrs.get("pelvic_tilt_source") or {}).get("client_calibration")
+    if made is not None:
+        made = dict(made, source=str(Path(out_dir).resolve()))
+        writers[CLIENT_BASELINE] = lambda p: write_json(made, p)
     if overlay:
         from movelab.report.overlay import write_overlay
 
         writers["overlay.mp4"] = lambda p: write_overlay(analysis, p, blur_faces=blur_faces, progress=progress)
     return _write_atomically(out_dir, writers)
+
+
+#: Written by a marker session (``--markers``): the client's own outline offset, read by ``--client-baseline``.
+CLIENT_BASELINE = "client_baseline.json"
+
+
+def load_client_baseline(folder: str | os.PathLike):
+    """The :class:`movelab.kinematics.config.ClientCalibration` a marker session wrote into ``folder``.
+
+    Raises
+    ------
+    movelab.errors.InputError
+        No readable ``client_baseline.json`` in ``folder``.
+    """
+    import json
+
+    from movelab.errors import ConfigError, InputError
+    from movelab.kinematics.config import ClientCalibration
+
+    path = Path(folder) / CLIENT_BASELINE
+    if not path.is_file():
+        raise InputError(f"--client-baseline expects the output folder of a session analysed with --markers "
+                         f"(it holds {CLIENT_BASELINE}); {path} does not exist")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return ClientCalibration(float(data["pelvic_tilt_offset_deg"]), int(data["frames"]),
+                                 str(data.get("source", folder)))
+    except (ValueError, KeyError, TypeError, ConfigError) as exc:
+        raise InputError(f"{path} is not a client baseline written by movelab ({exc})") from None
 
 
 def write_angles_csv(angles: pd.DataFrame, path: str | os.PathLike, *, pelvic_tilt_source=None) -> None:
