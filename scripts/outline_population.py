@@ -23,6 +23,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import warnings
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from movelab.kinematics import KinematicsConfig, detect_views, outline_estimates  # noqa: E402
 from movelab.kinematics.markers import client_calibration, marker_pelvic_tilt  # noqa: E402
 from movelab.synth import Appearance, Posture, Squat, render_clip  # noqa: E402
-from movelab.synth.population import HELD_OUT_BODIES, PopulationBody  # noqa: E402
+from movelab.synth.population import DESIGN_BODIES, HELD_OUT_BODIES, PopulationBody  # noqa: E402
 
 FPS = 30.0
 _COLOURS = ((40, 200, 60), (220, 40, 200), (240, 220, 30), (30, 80, 230), (250, 130, 20), (40, 200, 60))
@@ -81,6 +82,8 @@ def clips_of(i: int, pb: PopulationBody) -> list[Clip]:
 
 
 CLIPS: tuple[Clip, ...] = tuple(c for i, pb in enumerate(HELD_OUT_BODIES) for c in clips_of(i, pb))
+#: The same protocol on the design bodies (``--design``): for designing and calibrating, never for the table.
+DESIGN_CLIPS: tuple[Clip, ...] = tuple(c for i, pb in enumerate(DESIGN_BODIES) for c in clips_of(i, pb))
 
 
 def keep(clip: Clip, out: Path) -> None:
@@ -165,6 +168,12 @@ def body_row(pb: PopulationBody, tables: dict[str, pd.DataFrame]) -> dict:
         row["tilt MAE"] = _mae(tilt["pelvic_tilt"], tilt["pelvic_tilt_true"])
         row["lord change MAE"] = _mae(tilt["lumbar_lordosis_change"], tilt["lumbar_lordosis_change_true"])
         row["lord MAE"] = _mae(tilt["lumbar_lordosis"], tilt["lumbar_lordosis_true"])
+        row["tilt bias"] = float(np.nanmedian(tilt["pelvic_tilt"] - tilt["pelvic_tilt_true"]))
+        row["lord bias"] = float(np.nanmedian(tilt["lumbar_lordosis"] - tilt["lumbar_lordosis_true"]))
+        if "pelvic_tilt_sd" in tilt:
+            err = np.abs(tilt["pelvic_tilt"] - tilt["pelvic_tilt_true"])
+            ok = np.isfinite(err) & np.isfinite(tilt["pelvic_tilt_sd"])
+            row["tilt within 2 sd %"] = 100 * float((err[ok] <= 2 * tilt["pelvic_tilt_sd"][ok]).mean()) if ok.any() else np.nan
         row["tilt measured %"] = 100 * float(np.isfinite(tilt["pelvic_tilt"]).mean())
         row["marker tilt MAE"] = _mae(tilt["marker_tilt"], tilt["pelvic_tilt_true"])
         row["marker measured %"] = 100 * float(np.isfinite(tilt["marker_tilt"]).mean())
@@ -184,7 +193,8 @@ def body_row(pb: PopulationBody, tables: dict[str, pd.DataFrame]) -> dict:
 COLUMNS = ("body", "arms", "sway slope", "tilt slope", "tilt change MAE", "tilt MAE", "tilt MAE client-calibrated",
            "lord change MAE", "lord MAE",
            "lord sway slope", "lord sway slope true", "tilt measured %", "sway measured %", "squat tilt MAE",
-           "squat change MAE", "marker tilt MAE", "marker sway MAE", "marker squat MAE", "marker measured %")
+           "squat change MAE", "marker tilt MAE", "marker sway MAE", "marker squat MAE", "marker measured %",
+           "tilt within 2 sd %")
 
 
 def markdown(rows: list[dict]) -> str:
@@ -204,20 +214,35 @@ def markdown(rows: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / ".cache" / "outline_population")
+    parser.add_argument("--out", type=Path, help="where clips and landmarks are kept (default .cache/outline_population"
+                                                 "[_design])")
+    parser.add_argument("--design", action="store_true",
+                        help="the design bodies instead of the held-out ones (for designing methods, not reporting)")
     parser.add_argument("--reuse", action="store_true", help="evaluate the landmarks kept from the last run")
     parser.add_argument("--only", nargs="+", metavar="BODY", help="these held-out bodies only")
     parser.add_argument("--redetect-markers", action="store_true",
                         help="find the sticker dots again in the kept videos (no pose model) before evaluating")
+    parser.add_argument("--sacral-levels", nargs=2, type=float, metavar=("LOW", "HIGH"),
+                        help="try other outline_sacral_levels (design work)")
+    parser.add_argument("--tilt-offset", type=float, help="try another outline_tilt_offset_deg (design work)")
+    parser.add_argument("--hip-drift", type=float, help="try another outline_hip_drift_per_deg (design work)")
     args = parser.parse_args(argv)
+    args.out = args.out or ROOT / ".cache" / ("outline_population_design" if args.design else "outline_population")
     args.out.mkdir(parents=True, exist_ok=True)
+    bodies, clips = (DESIGN_BODIES, DESIGN_CLIPS) if args.design else (HELD_OUT_BODIES, CLIPS)
     config = KinematicsConfig()
+    if args.sacral_levels:
+        config = dataclasses.replace(config, outline_sacral_levels=tuple(args.sacral_levels))
+    if args.hip_drift is not None:
+        config = dataclasses.replace(config, outline_hip_drift_per_deg=args.hip_drift)
+    if args.tilt_offset is not None:
+        config = dataclasses.replace(config, outline_tilt_offset_deg=args.tilt_offset)
     rows = []
-    for pb in HELD_OUT_BODIES:
+    for pb in bodies:
         if args.only and pb.name not in args.only:
             continue
         tables = {}
-        for clip in (c for c in CLIPS if c.body is pb):
+        for clip in (c for c in clips if c.body is pb):
             if not (args.reuse and (args.out / f"{clip.name}.nc").is_file()):
                 print(f"  rendering and extracting {clip.name}", file=sys.stderr)
                 keep(clip, args.out)
@@ -226,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
             tables[clip.kind] = compare(clip, args.out, config)
         rows.append(body_row(pb, tables))
     print(markdown(rows))
+    if args.design:  # the spread of the body offsets: KinematicsConfig.outline_*_body_sd_deg
+        for key in ("tilt bias", "lord bias"):
+            v = np.array([r.get(key, np.nan) for r in rows], float)
+            print(f"{key}: per body {np.round(v, 1).tolist()}, mean {np.nanmean(v):.2f}, sd {np.nanstd(v, ddof=1):.2f}")
     return 0
 
 

@@ -34,7 +34,8 @@ TORSO_PX = 150.0  # the stick figure's hip-to-shoulder distance (0.5 m at 300 px
 EXACT = OutlineParams(tilt_offset_deg=0.0, lordosis_offset_deg=0.0, smoothing=0.005,
                       thoracolumbar_levels=(0.50, 0.65))
 EXACT_CONFIG = KinematicsConfig(outline_tilt_offset_deg=0.0, outline_lordosis_offset_deg=0.0,
-                                outline_smoothing=0.005, outline_thoracolumbar_levels=(0.50, 0.65))
+                                outline_smoothing=0.005, outline_thoracolumbar_levels=(0.50, 0.65),
+                                outline_hip_drift_per_deg=0.0)  # drawn hips do not drift as MediaPipe's do
 TOL = 1e-3
 
 
@@ -415,3 +416,15 @@ def test_rendered_mannequin_tilt_and_lordosis_within_5_deg(tmp_path, monkeypatch
     assert np.isfinite(err_t).sum() >= 12 and np.isfinite(err_l).sum() >= 12
     assert np.nanmean(np.abs(err_t)) < 5.0
     assert np.nanmean(np.abs(err_l)) < 5.0
+
+
+def test_uncertainty_combines_the_body_spread_and_the_frames_sensitivity():
+    """Drawn straight backs: the sacral chord does not depend on where its levels fall (sensitivity 0), so the
+    per-frame SD is the body spread alone; NaN where there is no estimate."""
+    ds = posture_dataset(np.full(30, 10.0))
+    config = dataclasses.replace(EXACT_CONFIG, outline_tilt_body_sd_deg=2.5, outline_lordosis_body_sd_deg=4.0)
+    table = outline_estimates(ds, views="side_right", config=config)
+    np.testing.assert_allclose(table["pelvic_tilt_sd"], 2.5, atol=0.05)
+    np.testing.assert_allclose(table["lumbar_lordosis_sd"], 4.0, atol=0.05)
+    front = outline_estimates(ds, views="front", config=config)
+    assert front["pelvic_tilt_sd"].isna().all()
