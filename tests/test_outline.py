@@ -428,3 +428,23 @@ def test_uncertainty_combines_the_body_spread_and_the_frames_sensitivity():
     np.testing.assert_allclose(table["lumbar_lordosis_sd"], 4.0, atol=0.05)
     front = outline_estimates(ds, views="front", config=config)
     assert front["pelvic_tilt_sd"].isna().all()
+
+
+@pytest.mark.parametrize("lean_deg, facing", [(8.0, 1.0), (-6.0, 1.0), (8.0, -1.0)])
+def test_the_hip_drift_of_a_leaning_trunk_is_undone(lean_deg, facing):
+    """A hip landmark slid down the body by ``outline_hip_drift_per_deg`` per degree of lean (the pose
+    model's drift) is put back where the pelvis is; a 25 deg lean (a squat) is left alone."""
+    from movelab.kinematics.outline import _undrifted_hip
+
+    config = KinematicsConfig()
+    torso = 150.0
+    true_hip = np.array([[320.0, 300.0]])
+    t = math.radians(lean_deg)
+    shoulder = true_hip + torso * np.array([[facing * math.sin(t), -math.cos(t)]])
+    drifted = true_hip + [[0.0, config.outline_hip_drift_per_deg * lean_deg * torso]]
+    back = _undrifted_hip(drifted, shoulder, np.array([facing]), torso, config)
+    np.testing.assert_allclose(back, true_hip, atol=0.05)  # the lean read from the drifted hip differs by <0.1 deg
+    t = math.radians(25.0)
+    squat_shoulder = true_hip + torso * np.array([[facing * math.sin(t), -math.cos(t)]])
+    np.testing.assert_array_equal(_undrifted_hip(true_hip, squat_shoulder, np.array([facing]), torso, config),
+                                  true_hip)

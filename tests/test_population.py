@@ -88,3 +88,38 @@ def test_bad_body_shapes_are_refused(kwargs):
 def test_unknown_arm_position_is_refused():
     with pytest.raises(ConfigError, match="arms"):
         Posture(arms="akimbo")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("index", [1, 4])  # heldout2 and heldout5: arms folded, lumbar bend low / high
+def test_held_out_body_sway_is_not_tilt_and_tilt_is(tmp_path, index):
+    """Two held-out bodies through MediaPipe (2 s clips at 15 fps, default camera, crf 26): the trunk swaying
+    +-10 deg with the pelvis still moves the outline tilt by at most 0.25 deg per degree, and the pelvis tilting
+    0..20 deg with the trunk upright reads at 0.75-1.2 deg per degree. Measured here: heldout2 -0.17 and 0.80,
+    heldout5 0.07 and 0.90; issue 13's targets (0.15, 0.8) are therefore not met on every body and
+    camera (docs/outline-method.md, held-out table)."""
+    import warnings
+
+    from movelab.extraction import extract
+    from movelab.kinematics import outline_estimates
+    from movelab.synth import render_clip
+
+    pb = HELD_OUT_BODIES[index]
+    slopes = {}
+    for kind, motion, view in (
+        ("sway", Posture(sway_amplitude_deg=10.0, period_s=2.0 / 1.3, duration_s=2.0, arms=pb.arms), "side_left"),
+        ("tilt", Posture(pelvic_tilt_deg=10.0, tilt_amplitude_deg=10.0, period_s=2.0, duration_s=2.0,
+                         arms=pb.arms), "side_right"),
+    ):
+        clip = render_clip(motion, view=view, fps=15, body=pb.body)
+        video = clip.write(tmp_path / f"{kind}.mp4", crf=26)["video"]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            est = outline_estimates(extract(video, use_cache=False), views=view)
+        x = clip.truth["trunk_lean" if kind == "sway" else "pelvic_tilt"].to_numpy()
+        y = est["pelvic_tilt"].to_numpy()
+        ok = np.isfinite(y)
+        assert ok.mean() >= 0.6, f"{pb.name} {kind}: {ok.mean():.0%} of frames measured"
+        slopes[kind] = np.polyfit(x[ok], y[ok], 1)[0]
+    assert abs(slopes["sway"]) <= 0.25, slopes
+    assert 0.75 <= slopes["tilt"] <= 1.2, slopes
