@@ -38,6 +38,13 @@ def test_anterior_pelvic_tilt_names_its_source_and_error(source, says, error):
     assert f"about {error:g}°" in f.message
 
 
+def test_the_clips_per_frame_uncertainty_reaches_the_tilt_finding():
+    source = {"mode": "outline", "calibration": None, "median_sd_deg": 3.4}
+    (f,) = [f for f in detect_findings(_table_from(source), make_segmentation("posture"))
+            if f.code == "anterior_pelvic_tilt"]
+    assert "per-frame uncertainty ±3.4°" in f.reference
+
+
 def test_lordosis_finding_states_the_held_out_outline_error():
     (f,) = [f for f in detect_findings(_table_from({}), make_segmentation("posture"))
             if f.code == "excessive_lumbar_lordosis"]

@@ -143,7 +143,9 @@ def _tilt_source(ctx: Context):
     if info.get("calibration"):
         return ("outline, calibrated to the client's marker session", ctx.mdd("pelvic_tilt_client_calibrated"),
                 "Estimated from the body outline, calibrated to your own marker session")
-    return ("outline (population calibration)", ctx.mdd("pelvic_tilt_outline_absolute"),
+    sd = info.get("median_sd_deg")
+    per_frame = f", per-frame uncertainty ±{sd:.1f}° (1 SD, median of this clip)" if sd else ""
+    return (f"outline (population calibration{per_frame})", ctx.mdd("pelvic_tilt_outline_absolute"),
             "Estimated from the body outline without markers")
 
 

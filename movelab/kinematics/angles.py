@@ -116,6 +116,9 @@ def angle_tables(ds: xr.Dataset, *, position: xr.DataArray, frame_views: xr.Data
         table[name] = np.asarray(columns[name], dtype=np.float64)
     table.attrs["units"] = "deg"
     table.attrs["conventions"] = "docs/conventions.md"
+    if tilt_info["mode"] == "outline" and "pelvic_tilt_sd" in outline:
+        sd = outline["pelvic_tilt_sd"].to_numpy(dtype=np.float64)
+        tilt_info = dict(tilt_info, median_sd_deg=float(np.nanmedian(sd)) if np.isfinite(sd).any() else None)
     table.attrs["pelvic_tilt_source"] = tilt_info
     outline.attrs["pelvic_tilt_source"] = tilt_info
     return table, outline
