@@ -13,15 +13,20 @@ from pathlib import Path
 from typing import Sequence, get_args
 
 from movelab.errors import ConfigError, MovelabError
-from movelab.events.config import MovementChoice
 from movelab.pose.config import ExtractConfig
 
 __all__ = ["main"]
 
-#: ``--movement`` choices and default, from the library's own type (``"auto"`` first).
-MOVEMENT_CHOICES: tuple[str, ...] = get_args(MovementChoice)
 #: Every default of the extraction options comes from :class:`ExtractConfig`.
 _EXTRACT = ExtractConfig()
+
+
+def _movement_choices() -> tuple[str, ...]:
+    """``--movement`` choices, from the library's own type (``"auto"`` first); imported when a parser is
+    built, so that ``movelab models ...`` does not load the analysis stages."""
+    from movelab.events.config import MovementChoice
+
+    return get_args(MovementChoice)
 
 
 def _person(text: str) -> int | tuple[float, float]:
@@ -56,6 +61,7 @@ def _add_extract_options(parser: argparse.ArgumentParser) -> None:
 def _build_parser() -> argparse.ArgumentParser:
     from movelab import __version__
 
+    movements = _movement_choices()
     parser = argparse.ArgumentParser(prog="movelab", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"movelab {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -64,7 +70,7 @@ def _build_parser() -> argparse.ArgumentParser:
     analyse = sub.add_parser("analyse", aliases=["analyze"],
                              help="video -> angles, reps or gait, findings, report.html")
     _add_extract_options(analyse)
-    analyse.add_argument("--movement", default=MOVEMENT_CHOICES[0], choices=MOVEMENT_CHOICES,
+    analyse.add_argument("--movement", default=movements[0], choices=movements,
                          help="the movement filmed (default: recognise it)")
     analyse.add_argument("--client-baseline", metavar="DIR", type=Path,
                          help="output folder of this client's session analysed with --markers: corrects the "
@@ -76,7 +82,7 @@ def _build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--out", required=True, type=Path, help="output folder (recording.mp4 + the report)")
     rec.add_argument("--seconds", type=float, help="stop after this long (default: q in the window or Ctrl-C)")
     rec.add_argument("--no-preview", action="store_true", help="no live window (e.g. without a display)")
-    rec.add_argument("--movement", default=MOVEMENT_CHOICES[0], choices=MOVEMENT_CHOICES,
+    rec.add_argument("--movement", default=movements[0], choices=movements,
                      help="the movement filmed (default: recognise it)")
     rec.add_argument("--model", help="a pose .task bundle")
     rec.add_argument("--quiet", action="store_true", help="no closing message")
@@ -156,7 +162,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 def cmd_record(args: argparse.Namespace) -> int:
     from movelab.analysis import analyse
     from movelab.config import Config
-    from movelab.record import opencv_window, record
+    from movelab.app.record import opencv_window, record
     from movelab.report import write_outputs
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -179,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.showwarning = _show_warning
     try:
         if argv and argv[0] == "models":
-            from movelab.models import cli_models
+            from movelab.pose.bundle import cli_models
 
             return cli_models(argv[1:])
         if argv and argv[0] == "synth":

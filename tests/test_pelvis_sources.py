@@ -11,7 +11,6 @@ import pytest
 from movelab import landmarks as lm
 from movelab.errors import ConfigError, InputError
 from movelab.extraction import _marker_arrays, _Payload
-from movelab.findings import detect_findings
 from movelab.kinematics.config import ClientCalibration
 from movelab.kinematics.markers import MIN_CALIBRATION_FRAMES, client_calibration, pelvic_tilt_with_source
 from movelab.pose.markers import Dots
@@ -19,35 +18,40 @@ from movelab.report.write import CLIENT_BASELINE, load_client_baseline
 from test_findings_helpers import angle_table, make_segmentation
 
 
-def _table_from(source: dict):
+def _findings(source: dict | None, code: str):
+    """The finding ``code`` on 4 s of standing at tilt 28 deg and lordosis 62 deg, the tilt's source as the
+    Motion would say (``None``: an angle table alone)."""
+    from movelab.findings import FindingsConfig
+    from movelab.findings._context import build_context
+    from movelab.findings.detect import anterior_pelvic_tilt, excessive_lumbar_lordosis
+
     table = angle_table(4.0, {"pelvic_tilt": 28.0, "lumbar_lordosis": 62.0})
-    table.attrs["pelvic_tilt_source"] = source
-    return table
+    ctx = build_context(table, make_segmentation("posture"), views=None, positions=None, config=FindingsConfig(),
+                        tilt_source=source)
+    detector = {"anterior_pelvic_tilt": anterior_pelvic_tilt, "excessive_lumbar_lordosis": excessive_lumbar_lordosis}
+    (f,) = detector[code](ctx)
+    return f
 
 
 @pytest.mark.parametrize("source, says, error", [
     ({"mode": "markers", "calibration": None}, "ASIS/PSIS skin markers", 2.0),
     ({"mode": "outline", "calibration": {"pelvic_tilt_offset_deg": 3.0, "frames": 60}}, "calibrated", 2.0),
     ({"mode": "outline", "calibration": None}, "population calibration", 7.3),
-    ({}, "population calibration", 7.3),
+    (None, "population calibration", 7.3),
 ])
 def test_anterior_pelvic_tilt_names_its_source_and_error(source, says, error):
-    (f,) = [f for f in detect_findings(_table_from(source), make_segmentation("posture"))
-            if f.code == "anterior_pelvic_tilt"]
+    f = _findings(source, "anterior_pelvic_tilt")
     assert says in f.reference and f"method error {error:g}°" in f.reference
     assert f"about {error:g}°" in f.message
 
 
 def test_the_clips_per_frame_uncertainty_reaches_the_tilt_finding():
-    source = {"mode": "outline", "calibration": None, "median_sd_deg": 3.4}
-    (f,) = [f for f in detect_findings(_table_from(source), make_segmentation("posture"))
-            if f.code == "anterior_pelvic_tilt"]
+    f = _findings({"mode": "outline", "calibration": None, "median_sd_deg": 3.4}, "anterior_pelvic_tilt")
     assert "per-frame uncertainty ±3.4°" in f.reference
 
 
 def test_lordosis_finding_states_the_held_out_outline_error():
-    (f,) = [f for f in detect_findings(_table_from({}), make_segmentation("posture"))
-            if f.code == "excessive_lumbar_lordosis"]
+    f = _findings(None, "excessive_lumbar_lordosis")
     assert "source: outline" in f.reference and "18.5" in f.reference and "not tuned on" in f.message
 
 
@@ -65,6 +69,22 @@ def test_marker_mode_reports_markers_and_yields_the_clients_offset():
     tilt, source, info = pelvic_tilt_with_source(_marker_dataset(n, 12.0), "side_right", outline)
     assert np.allclose(tilt, 12.0) and set(source) == {"markers"} and info["mode"] == "markers"
     assert info["client_calibration"]["pelvic_tilt_offset_deg"] == pytest.approx(5.0)
+
+
+def test_a_motion_in_marker_mode_measures_the_tilt_and_flags_it_as_measured():
+    """compute_motion on dots alone (no keypoints): the angle table's tilt is the markers', the Motion says
+    so, and the tilt finding is worded and bounded as a marker measurement."""
+    from movelab.findings import detect_findings
+    from movelab.kinematics import compute_motion
+
+    n = 120
+    with pytest.warns(UserWarning, match="not detected"):  # dots only, no keypoints
+        motion = compute_motion(_marker_dataset(n, 28.0), views="side_right")
+    assert np.allclose(motion.angles["pelvic_tilt"], 28.0)
+    assert set(motion.outline["pelvic_tilt_source"]) == {"markers"}
+    assert motion.pelvic_tilt_source["mode"] == "markers"
+    (f,) = [f for f in detect_findings(motion, make_segmentation("posture")) if f.code == "anterior_pelvic_tilt"]
+    assert "ASIS/PSIS skin markers" in f.reference and f.value == pytest.approx(28.0)
 
 
 def test_the_client_offset_corrects_a_later_outline_session():

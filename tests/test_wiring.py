@@ -260,3 +260,50 @@ def test_a_stricter_confidence_gate_changes_what_the_events_and_findings_see(two
     gated = analyse_landmarks(unsure, config=Config(kinematics=KinematicsConfig(min_confidence=0.9)))
     assert gated.segmentation.movement == "unknown" and gated.findings == ()
     assert np.isnan(gated.motion.positions.label_free.values).all()
+
+
+# ----------------------------------------------------------------------------- one source for choices and defaults
+
+
+def test_cli_choices_and_defaults_come_from_the_library_types():
+    from typing import get_args
+
+    from movelab.cli import _build_parser
+    from movelab.events.config import MOVEMENTS, MovementChoice
+    from movelab.pose.config import ExtractConfig
+
+    subparsers = next(a for a in _build_parser()._actions if a.dest == "command").choices
+    for command in ("analyse", "record"):
+        movement = next(a for a in subparsers[command]._actions if a.dest == "movement")
+        assert tuple(movement.choices) == get_args(MovementChoice) == ("auto", *MOVEMENTS)
+        assert movement.default == "auto"
+    for command in ("extract", "analyse"):
+        poses = next(a for a in subparsers[command]._actions if a.dest == "num_poses")
+        assert poses.default == ExtractConfig().num_poses
+
+
+def test_events_settings_hold_no_kinematics_settings():
+    """The kinematics settings reach the events through the Motion only, so a caller of segment() cannot
+    pass a second, different copy."""
+    from movelab.events import EventsConfig
+    from movelab.kinematics import KinematicsConfig
+
+    assert not any(isinstance(getattr(EventsConfig(), f.name), KinematicsConfig)
+                   for f in dataclasses.fields(EventsConfig))
+    assert "kinematics" not in {f.name for f in dataclasses.fields(EventsConfig)}
+
+
+def test_heel_rise_pitch_is_one_formula_used_by_events_and_findings():
+    """Rep metrics (events) and the heel-lift finding call the one formula in kinematics.geometry; a heel
+    12 px up on a 72 px foot is asin(1/6), a heel below its standing height a negative pitch, no foot NaN."""
+    import math
+
+    from movelab.events import rep_metrics
+    from movelab.findings import foot
+    from movelab.kinematics.geometry import heel_rise_pitch_deg
+
+    assert rep_metrics.heel_rise_pitch_deg is heel_rise_pitch_deg and foot.heel_rise_pitch_deg is heel_rise_pitch_deg
+    assert float(heel_rise_pitch_deg(400.0, 388.0, 72.0)) == pytest.approx(math.degrees(math.asin(1 / 6)))
+    assert float(heel_rise_pitch_deg(400.0, 406.0, 72.0)) < 0
+    assert float(heel_rise_pitch_deg(400.0, 300.0, 72.0)) == pytest.approx(90.0)  # clipped, never NaN
+    assert np.isnan(heel_rise_pitch_deg(400.0, 388.0, 0.0)) and np.isnan(heel_rise_pitch_deg(400.0, 388.0, np.nan))

@@ -69,9 +69,11 @@ def detect_findings(
         if views is not None:
             raise ConfigError("views come with the Motion (compute_motion(ds, views=...)); do not pass them again")
         angles, views, positions = motion.angles, motion.views, motion.positions.cleaned
+        tilt_source = motion.pelvic_tilt_source
     else:
-        angles, positions = motion, None
-    ctx = build_context(angles, segmentation, views=views, positions=positions, config=config)
+        angles, positions, tilt_source = motion, None, None
+    ctx = build_context(angles, segmentation, views=views, positions=positions, config=config,
+                        tilt_source=tilt_source)
     found: list[Finding] = []
     for detector in _DETECTORS.get(ctx.movement, ()):
         found.extend(detector(ctx))
@@ -134,10 +136,10 @@ def _walking_note(ctx: Context, code: str, what: str) -> list[Finding]:
 
 
 def _tilt_source(ctx: Context):
-    """Where the angle table's pelvic tilt came from (``angles.attrs["pelvic_tilt_source"]``, set by
-    :func:`movelab.kinematics.compute_kinematics`; a table without it is taken as an outline estimate):
-    ``(source, method error, a sentence for the client)``."""
-    info = ctx.angles.attrs.get("pelvic_tilt_source") or {}
+    """Where the angle table's pelvic tilt came from (:attr:`movelab.kinematics.Motion.pelvic_tilt_source`;
+    an angle table alone is taken as an outline estimate): ``(source, method error, a sentence for the
+    client)``."""
+    info = ctx.tilt_source
     if info.get("mode") == "markers":
         return "ASIS/PSIS skin markers", ctx.mdd("pelvic_tilt_markers"), "Measured from the skin markers"
     if info.get("calibration"):

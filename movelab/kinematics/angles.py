@@ -1,7 +1,9 @@
-"""Joint and segment angles from landmarks, in degrees, as defined once in docs/conventions.md.
+"""The angle table: every joint and segment angle of docs/conventions.md per frame, in degrees.
 
-Pure geometry (:func:`signed_angle_deg`, :func:`unsigned_angle_deg`), the two planar angle sets
-(:func:`sagittal_angles`, :func:`frontal_angles`) and the whole chain, :func:`compute_angles`.
+:func:`compute_angles` runs the whole chain (views, cleaning, planar angles, outline estimates);
+:func:`angle_tables` builds the table from positions already cleaned (as :func:`movelab.kinematics.compute_motion`
+does). The geometry lives in :mod:`movelab.kinematics.geometry`, the planar angle sets in
+:mod:`movelab.kinematics.joint_angles` (``signed_angle_deg``, ``sagittal_angles`` ... are re-exported here).
 """
 
 from __future__ import annotations
@@ -103,7 +105,7 @@ def angle_tables(ds: xr.Dataset, *, position: xr.DataArray, frame_views: xr.Data
     for name in ("pelvic_tilt", "lumbar_lordosis"):
         columns[name] = np.where(in_side, outline[name].to_numpy(dtype=np.float64), np.nan)
     tilt, source, tilt_info = pelvic_tilt_with_source(ds, frame_views, columns["pelvic_tilt"],
-                                                      calibration=config.client_calibration)
+                                                      calibration=config.client_calibration, with_info=False)
     columns["pelvic_tilt"] = np.where(in_side, tilt, np.nan)
     outline = outline.assign(pelvic_tilt_source=np.where(np.isfinite(columns["pelvic_tilt"]), source, ""))
     if tilt_info["calibration"] is not None:  # the outline table reports the calibrated tilt as well
@@ -114,11 +116,4 @@ def angle_tables(ds: xr.Dataset, *, position: xr.DataArray, frame_views: xr.Data
                           "frame": ds["frame"].values.astype(np.int64)})
     for name in ANGLE_NAMES:
         table[name] = np.asarray(columns[name], dtype=np.float64)
-    table.attrs["units"] = "deg"
-    table.attrs["conventions"] = "docs/conventions.md"
-    if tilt_info["mode"] == "outline" and "pelvic_tilt_sd" in outline:
-        sd = outline["pelvic_tilt_sd"].to_numpy(dtype=np.float64)
-        tilt_info = dict(tilt_info, median_sd_deg=float(np.nanmedian(sd)) if np.isfinite(sd).any() else None)
-    table.attrs["pelvic_tilt_source"] = tilt_info
-    outline.attrs["pelvic_tilt_source"] = tilt_info
     return table, outline

@@ -32,7 +32,7 @@ from movelab.kinematics.config import ClientCalibration
 from movelab.kinematics.views import facing_sign, views_per_frame
 
 __all__ = ["MarkerConfig", "MARKER_STATUSES", "has_markers", "marker_pelvic_tilt", "marker_note", "marker_colour",
-           "pelvic_tilt_with_source", "ClientCalibration", "client_calibration", "MIN_CALIBRATION_FRAMES"]
+           "pelvic_tilt_with_source", "pelvic_tilt_info", "ClientCalibration", "client_calibration", "MIN_CALIBRATION_FRAMES"]
 
 MARKER_STATUSES = ("measured", "not_side_view", "missing", "ambiguous", "partly_hidden", "implausible")
 
@@ -148,7 +148,7 @@ def marker_colour(ds: xr.Dataset) -> str:
 
 
 def pelvic_tilt_with_source(ds: xr.Dataset, views, outline_tilt: np.ndarray, *,
-                            calibration: "ClientCalibration | None" = None,
+                            calibration: "ClientCalibration | None" = None, with_info: bool = True,
                             config: MarkerConfig = MarkerConfig()) -> tuple[np.ndarray, np.ndarray, dict]:
     """The pelvic tilt the angle table reports, where it came from per frame, and what to say about it.
 
@@ -171,7 +171,8 @@ def pelvic_tilt_with_source(ds: xr.Dataset, views, outline_tilt: np.ndarray, *,
     if has_markers(ds):
         table = marker_pelvic_tilt(ds, views, config=config)
         tilt = table["pelvic_tilt"].to_numpy(dtype=np.float64)
-        made = client_calibration(tilt, outline_tilt, source=str(ds.attrs.get("source_path", "")))
+        made = client_calibration(tilt, outline_tilt, source=str(ds.attrs.get("source_path", ""))) \
+            if with_info else None
         note = table.attrs["note"]
         if calibration is not None:
             note += "; the client calibration given was not used (markers measure the tilt directly)"
@@ -189,6 +190,22 @@ def pelvic_tilt_with_source(ds: xr.Dataset, views, outline_tilt: np.ndarray, *,
             f"{calibration.frames} frames)").replace("  ", " ")
     return tilt, np.where(np.isfinite(tilt), "outline", "").astype(object), {
         "mode": "outline", "note": note, "calibration": dataclasses.asdict(calibration)}
+
+
+def pelvic_tilt_info(ds: xr.Dataset, frame_views, outline: pd.DataFrame, *,
+                     calibration: "ClientCalibration | None" = None) -> dict:
+    """What to say about the angle table's pelvic tilt (:func:`pelvic_tilt_with_source`'s ``info``) for a
+    Motion's outline table (whose ``pelvic_tilt`` is the outline estimate in marker mode), with, in outline
+    mode without a client calibration, ``median_sd_deg``: the clip's median per-frame uncertainty
+    ``pelvic_tilt_sd``."""
+    if has_markers(ds):
+        return pelvic_tilt_with_source(ds, frame_views, outline["pelvic_tilt"].to_numpy(dtype=np.float64),
+                                       calibration=calibration)[2]
+    info = pelvic_tilt_with_source(ds, frame_views, np.full(len(outline), np.nan), calibration=calibration)[2]
+    if calibration is None:  # the body part of the uncertainty is what a client calibration removes
+        sd = outline["pelvic_tilt_sd"].to_numpy(dtype=np.float64) if "pelvic_tilt_sd" in outline else np.array([])
+        info["median_sd_deg"] = float(np.nanmedian(sd)) if np.isfinite(sd).any() else None
+    return info
 
 
 #: Fewest frames with both a marker and an outline tilt that make a client calibration (1 s at 30 fps).

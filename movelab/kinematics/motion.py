@@ -19,9 +19,11 @@ import xarray as xr
 
 from movelab.errors import InputError
 from movelab.kinematics.angles import angle_tables
+from movelab.kinematics.markers import pelvic_tilt_info
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.inputs import check_config, check_landmarks
+from movelab.kinematics.outline import OutlineBaseline, outline_baseline
 from movelab.kinematics.views import detect_views, views_per_frame
 
 __all__ = ["Positions", "Motion", "compute_motion", "clean_variants"]
@@ -123,6 +125,20 @@ class Motion:
             if getattr(self.positions, name).sizes.get("time") != frames.size:
                 raise InputError(f"Motion.positions.{name} must have the {frames.size} frames of the landmark "
                                  f"Dataset, got {getattr(self.positions, name).sizes.get('time')}")
+
+    @property
+    def outline_baseline(self) -> OutlineBaseline:
+        """The client's standing outline estimates (:func:`movelab.kinematics.outline_baseline`)."""
+        return outline_baseline(self.outline, config=self.config)
+
+    @property
+    def pelvic_tilt_source(self) -> dict:
+        """Where the angle table's pelvic tilt came from and what to say about it: ``mode`` (``markers`` or
+        ``outline``), ``note``, ``calibration`` (the client's own offset applied, or None), in marker mode
+        ``client_calibration`` (what this session yields for later ones), in outline mode ``median_sd_deg``
+        (:func:`movelab.kinematics.markers.pelvic_tilt_info`)."""
+        return pelvic_tilt_info(self.landmarks, self.frame_views, self.outline,
+                                calibration=self.config.client_calibration)
 
     @property
     def time_s(self) -> np.ndarray:

@@ -70,12 +70,12 @@ def build_report(analysis) -> dict[str, Any]:
 
 
 def pelvic_tilt_source_summary(analysis) -> dict[str, Any]:
-    """Where the pelvic tilt came from: ``mode`` (``markers`` or ``outline``), ``note``, ``calibration`` (the
-    client's own outline offset applied, or None), in marker mode ``client_calibration`` (what this session
-    yields for ``--client-baseline``), and ``frames`` per source (``markers``, ``outline``, ``none``)."""
-    angles, outline = analysis.angles, getattr(analysis, "outline", None)
-    out: dict[str, Any] = dict(angles.attrs.get("pelvic_tilt_source") or {"mode": "outline", "note": "",
-                                                                          "calibration": None})
+    """Where the pelvic tilt came from (:attr:`movelab.kinematics.Motion.pelvic_tilt_source`: ``mode``,
+    ``note``, ``calibration``, ``client_calibration`` or ``median_sd_deg``) and ``frames`` per source
+    (``markers``, ``outline``, ``none``); an analysis without a Motion gives ``mode: outline``."""
+    motion, outline = getattr(analysis, "motion", None), getattr(analysis, "outline", None)
+    out: dict[str, Any] = (dict(motion.pelvic_tilt_source) if motion is not None
+                           else {"mode": "outline", "note": "", "calibration": None})
     if isinstance(outline, pd.DataFrame) and "pelvic_tilt_source" in outline.columns:
         source = outline["pelvic_tilt_source"].astype(str)
         out["frames"] = {"markers": int((source == "markers").sum()), "outline": int((source == "outline").sum()),

@@ -54,7 +54,7 @@ def write_outputs(analysis, out_dir: str | os.PathLike, *, overlay: bool = False
         "timeline.png": lambda p: Path(p).write_bytes(timeline),
         "report.html": lambda p: Path(p).write_text(render_html(report, images), encoding="utf-8"),
     }
-    made = (analysis.angles.attrs.get("pelvic_tilt_source") or {}).get("client_calibration")
+    made = (report.get("pelvic_tilt_source") or {}).get("client_calibration")
     if made is not None:
         made = dict(made, source=str(Path(out_dir).resolve()))
         writers[CLIENT_BASELINE] = lambda p: write_json(made, p)
