@@ -173,7 +173,8 @@ def body_row(pb: PopulationBody, tables: dict[str, pd.DataFrame]) -> dict:
         if "pelvic_tilt_sd" in tilt:
             err = np.abs(tilt["pelvic_tilt"] - tilt["pelvic_tilt_true"])
             ok = np.isfinite(err) & np.isfinite(tilt["pelvic_tilt_sd"])
-            row["tilt within 2 sd %"] = 100 * float((err[ok] <= 2 * tilt["pelvic_tilt_sd"][ok]).mean()) if ok.any() else np.nan
+            within = err[ok] <= 2 * tilt["pelvic_tilt_sd"][ok]
+            row["tilt within 2 sd %"] = 100 * float(within.mean()) if ok.any() else np.nan
         row["tilt measured %"] = 100 * float(np.isfinite(tilt["pelvic_tilt"]).mean())
         row["marker tilt MAE"] = _mae(tilt["marker_tilt"], tilt["pelvic_tilt_true"])
         row["marker measured %"] = 100 * float(np.isfinite(tilt["marker_tilt"]).mean())

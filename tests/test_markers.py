@@ -28,8 +28,8 @@ RED = (215, 30, 35)
 def _frame_and_truth(*, view="side_right", marker=GREEN, shirt=(52, 100, 170), motion=None, t_index=0,
                      radius_m=0.012, light="left"):
     motion = motion or Posture(pelvic_tilt_deg=16.0, duration_s=0.2)
-    clip = render_clip(motion, view=view, fps=10, duration_s=0.1, appearance=Appearance(marker_rgb=marker, shirt_rgb=shirt,
-                                                                         marker_radius_m=radius_m, light_from=light))
+    app = Appearance(marker_rgb=marker, shirt_rgb=shirt, marker_radius_m=radius_m, light_from=light)
+    clip = render_clip(motion, view=view, fps=10, duration_s=0.1, appearance=app)
     row = clip.truth.iloc[t_index]
     hip = np.array([(row.left_hip_x_px + row.right_hip_x_px) / 2, (row.left_hip_y_px + row.right_hip_y_px) / 2])
     sh = np.array([(row.left_shoulder_x_px + row.right_shoulder_x_px) / 2,

@@ -32,7 +32,8 @@ from movelab.kinematics.config import ClientCalibration
 from movelab.kinematics.views import facing_sign, views_per_frame
 
 __all__ = ["MarkerConfig", "MARKER_STATUSES", "has_markers", "marker_pelvic_tilt", "marker_note", "marker_colour",
-           "pelvic_tilt_with_source", "pelvic_tilt_info", "ClientCalibration", "client_calibration", "MIN_CALIBRATION_FRAMES"]
+           "pelvic_tilt_with_source", "pelvic_tilt_info", "ClientCalibration", "client_calibration",
+           "MIN_CALIBRATION_FRAMES"]
 
 MARKER_STATUSES = ("measured", "not_side_view", "missing", "ambiguous", "partly_hidden", "implausible")
 
@@ -133,7 +134,8 @@ def marker_note(status: pd.Series, colour: str = "") -> str:
     if side == 0:
         return "pelvic tilt from markers: no side-view frame; markers measure the pelvis only in side view"
     reasons = [f"{int(counts[s])} {s.replace('_', ' ')}" for s in MARKER_STATUSES[2:] if counts.get(s, 0)]
-    text = f"pelvic tilt from {colour + ' ' if colour else ''}ASIS/PSIS markers in {measured} of {side} side-view frames"
+    named = f"{colour} " if colour else ""
+    text = f"pelvic tilt from {named}ASIS/PSIS markers in {measured} of {side} side-view frames"
     if reasons:
         text += "; NaN where the dots were " + ", ".join(reasons) + " (no value is guessed)"
     return text
