@@ -65,12 +65,30 @@ def _build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--movement", default="auto", choices=["auto", "squat", "lunge", "gait", "posture"])
     rec.add_argument("--model", help="a pose .task bundle")
     rec.add_argument("--quiet", action="store_true", help="no closing message")
+    _add_batch_parser(sub)
     from movelab.report.compare import add_compare_parser
 
     add_compare_parser(sub)
     sub.add_parser("models", help="install or locate the pose model", add_help=False)
     sub.add_parser("synth", help="render a mannequin clip with known angles", add_help=False)
     return parser
+
+
+def _add_batch_parser(sub) -> None:
+    batch = sub.add_parser("batch", help="analyse every video in a folder -> one folder each + summary.csv")
+    batch.add_argument("folder", type=Path, help="folder searched recursively (videos recognised by content)")
+    batch.add_argument("--out", required=True, type=Path, help="output folder (summary.csv + one folder per video)")
+    batch.add_argument("--jobs", type=int, help="parallel worker processes (default: the number of CPUs)")
+    batch.add_argument("--engine", default="local", choices=["local", "dask"],
+                       help="local process pool (default) or a Dask cluster (pip install 'movelab[dask]')")
+    batch.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: a local cluster)")
+    batch.add_argument("--retry-failed", action="store_true", help="run again the videos that failed last time")
+    batch.add_argument("--movement", default="auto", choices=["auto", "squat", "lunge", "gait", "posture"])
+    batch.add_argument("--model", help="a pose .task bundle; default: the full model")
+    batch.add_argument("--num-poses", type=int, default=2, help="people the model looks for (default 2)")
+    batch.add_argument("--no-outline", action="store_true", help="skip the person-mask outline features")
+    batch.add_argument("--max-frames", type=int, help="stop each video after this many frames")
+    batch.add_argument("--quiet", action="store_true", help="no progress bar or closing message")
 
 
 def _extract_config(args: argparse.Namespace):
@@ -81,7 +99,7 @@ def _extract_config(args: argparse.Namespace):
     return ExtractConfig(
         model=args.model,
         num_poses=args.num_poses,
-        person=args.person,
+        person=getattr(args, "person", None),
         outline=not args.no_outline,
         max_frames=args.max_frames,
     )
@@ -132,6 +150,21 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from movelab.batch import run_batch
+    from movelab.config import Config
+
+    if args.scheduler and args.engine != "dask":
+        raise ConfigError("--scheduler needs --engine dask")
+    result = run_batch(args.folder, args.out, config=Config(extract=_extract_config(args)), movement=args.movement,
+                       jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
+                       retry_failed=args.retry_failed, progress=_progress_wanted(args))
+    if not args.quiet:
+        print(f"movelab: {len(result.rows)} video(s): {len(result.ran)} analysed, {len(result.skipped)} already "
+              f"done, {result.n_failed} failed; summary: {result.summary_csv}", file=sys.stderr)
+    return 1 if result.n_failed else 0
+
+
 def cmd_record(args: argparse.Namespace) -> int:
     from movelab.analysis import analyse
     from movelab.config import Config, ExtractConfig
@@ -169,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from movelab.report.compare import cmd_compare
 
         commands = {"extract": cmd_extract, "analyse": cmd_analyse, "analyze": cmd_analyse,
-                    "compare": cmd_compare, "record": cmd_record}
+                    "compare": cmd_compare, "record": cmd_record, "batch": cmd_batch}
         return commands[args.command](args)
     except MovelabError as err:
         print(f"movelab: error: {err}", file=sys.stderr)
