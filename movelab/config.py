@@ -43,6 +43,15 @@ class ExtractConfig:
         Points the outline is resampled to (by arc length), about 3 px apart on a 480-px-tall person.
     max_frames
         Stop after this many frames (``None``: whole video).
+    search_every_s
+        While one person is in view, seconds between looks for other people (a ``num_poses`` pass);
+        ``None`` looks on every frame. As soon as a look finds someone else, every frame is searched until
+        nobody else has been seen for 1 s (:mod:`movelab.pose.schedule`). 1 s costs about 5 % of a one-pose
+        run at 30 fps and notices a newcomer within 1 s, well inside the client rule's 5-s window.
+    max_image_side_px
+        Frames larger than this (longer side, pixels) are scaled down while decoding. The pose model sees
+        at most 256x256 pixels of the person and its mask comes from a 256x256 output, so 1280 loses no
+        detail for a person filling up to 5x the model's input; ``None`` keeps the full size.
     max_track_jump
         Largest move of the client's hip centre between consecutive detections, as a fraction of the
         client's own torso height per 1/30 s, beyond which a candidate is not the same person.
@@ -58,6 +67,8 @@ class ExtractConfig:
     outline_points: int = 512
     max_frames: int | None = None
     max_track_jump: float = 0.6
+    search_every_s: float | None = 1.0
+    max_image_side_px: int | None = 1280
 
     def cache_key_fields(self) -> dict[str, Any]:
         """The settings that change the extracted landmarks (everything but ``model``, keyed apart)."""

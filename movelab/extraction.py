@@ -21,8 +21,10 @@ from movelab import landmarks as lm
 from movelab.cache import file_sha256, landmark_cache_path
 from movelab.config import ExtractConfig
 from movelab.errors import LandmarkFileError, NoPersonError
+from movelab.io.prefetch import prefetched
 from movelab.io.video import VideoReader, open_video
-from movelab.pose.landmarker import Candidate, PoseModel
+from movelab.pose.landmarker import Candidate
+from movelab.pose.schedule import SparseSearchModel
 from movelab.pose.mask_features import outline_from_mask
 from movelab.pose.tracking import ClientTracker, Detection, TrackedFrame
 
@@ -110,16 +112,19 @@ def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progre
         info.width_px, info.height_px, person=config.person, max_jump=config.max_track_jump
     )
     rows = _Rows(n_outline=config.outline_points if config.outline else 0)
-    with PoseModel(
+    reader.shrink_to(config.max_image_side_px)
+    frames = prefetched(reader) if info.source == "file" else reader
+    with SparseSearchModel(
         model_path,
         num_poses=config.num_poses,
         output_masks=config.outline,
+        search_every_s=config.search_every_s,
         min_pose_detection_confidence=config.min_pose_detection_confidence,
         min_pose_presence_confidence=config.min_pose_presence_confidence,
         min_tracking_confidence=config.min_tracking_confidence,
     ) as model:
         try:
-            for frame in _progress(reader, progress):
+            for frame in _progress(frames, reader, progress):
                 candidates = model.detect(frame.image, frame.time_s)
                 detections = [_detection(c, info.width_px, info.height_px) for c in candidates]
                 rows.extend(tracker.update(frame.index, frame.time_s, detections), config)
@@ -133,12 +138,12 @@ def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progre
     return _dataset(rows, reader, model_path, config)
 
 
-def _progress(reader: VideoReader, enabled: bool):
+def _progress(frames, reader: VideoReader, enabled: bool):
     if not enabled:
-        return reader
+        return frames
     from tqdm import tqdm
 
-    return tqdm(reader, total=reader.info.n_frames_declared, unit="frame", desc="pose", leave=False)
+    return tqdm(frames, total=reader.info.n_frames_declared, unit="frame", desc="pose", leave=False)
 
 
 @dataclass
@@ -146,6 +151,7 @@ class _Payload:
     """A candidate waiting for the tracker's decision; its mask becomes outline points once reduced."""
 
     candidate: Candidate
+    picture_px: tuple[int, int]
     outline: np.ndarray | None = None
 
     def reduce(self, config: ExtractConfig) -> None:
@@ -155,7 +161,9 @@ class _Payload:
             if mask is not None:
                 h, w = mask.shape
                 anchor = self.candidate.pixels(w, h)[[23, 24]].mean(axis=0)
-                self.outline = outline_from_mask(mask, n_points=config.outline_points, anchor_px=anchor)
+                outline = outline_from_mask(mask, n_points=config.outline_points, anchor_px=anchor)
+                # Pixels of the (possibly scaled-down) image the model saw -> pixels of the video.
+                self.outline = outline * np.array(self.picture_px, dtype=np.float32) / np.array([w, h], np.float32)
             else:
                 self.outline = np.full((config.outline_points, 2), np.nan, dtype=np.float32)
         self.candidate = Candidate(
@@ -165,7 +173,8 @@ class _Payload:
 
 
 def _detection(candidate: Candidate, width_px: int, height_px: int) -> Detection:
-    return Detection(candidate.pixels(width_px, height_px), candidate.presence, _Payload(candidate))
+    return Detection(candidate.pixels(width_px, height_px), candidate.presence,
+                     _Payload(candidate, (width_px, height_px)))
 
 
 @dataclass

@@ -166,6 +166,7 @@ class VideoReader:
         self._info = info
         self._max_frames = max_frames
         self._started = False
+        self._max_side_px: int | None = None
         #: Why the video ended before its declared end (``None`` when it did not).
         self.truncation: str | None = None
 
@@ -189,6 +190,22 @@ class VideoReader:
     def close(self) -> None:
         """Release the file or the camera. Safe to call more than once."""
         raise NotImplementedError
+
+    def shrink_to(self, max_side_px: int | None) -> None:
+        """Deliver file frames scaled down (aspect kept, never enlarged) so their longer side is at most
+        ``max_side_px``; the scaling is done by the decoder's colour conversion, in the same pass.
+
+        ``info`` keeps the video's own size; :attr:`image_size` is the size of the delivered images. Call
+        before iterating. None delivers the full size. Webcam frames are not scaled.
+        """
+        if max_side_px is not None and max_side_px < 16:
+            raise ConfigError(f"max_side_px must be at least 16 pixels, got {max_side_px}")
+        self._max_side_px = max_side_px
+
+    @property
+    def image_size(self) -> tuple[int, int]:
+        """``(width, height)`` in pixels of the upright images this reader delivers."""
+        return _shrunk(self._info.width_px, self._info.height_px, self._max_side_px)
 
     def _frames(self) -> Iterator[Frame]:
         raise NotImplementedError
@@ -263,7 +280,11 @@ class _FileReader(VideoReader):
         return next(self._decoder, None)
 
     def _upright_rgb(self, av_frame: av.VideoFrame) -> np.ndarray:
-        rgb: np.ndarray = av_frame.to_ndarray(format="rgb24")
+        if self._max_side_px is None:
+            rgb: np.ndarray = av_frame.to_ndarray(format="rgb24")
+        else:  # scaled by the decoder's conversion (swscale), in the stored orientation
+            width, height = _shrunk(av_frame.width, av_frame.height, self._max_side_px)
+            rgb = av_frame.to_ndarray(format="rgb24", width=width, height=height)
         code = _CW_ROTATE_CODES.get(self._info.rotation_deg)
         if code is not None:
             return cv2.rotate(rgb, code)  # a new C-contiguous array
@@ -507,6 +528,14 @@ def _short_of_duration(info: VideoInfo, last_s: float | None) -> bool:
     return duration_s - (last_s + 1.0 / fps) >= _MIN_MISSING_FRAMES / fps
 
 
+def _shrunk(width: int, height: int, max_side_px: int | None) -> tuple[int, int]:
+    """``(width, height)`` scaled so the longer side is at most ``max_side_px`` (even sizes, never enlarged)."""
+    if max_side_px is None or max(width, height) <= max_side_px:
+        return width, height
+    scale = max_side_px / max(width, height)
+    return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
+
+
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
@@ -596,6 +625,10 @@ class _WebcamReader(VideoReader):
     def close(self) -> None:
         self._first = None
         self._capture.release()
+
+    @property
+    def image_size(self) -> tuple[int, int]:
+        return self._info.width_px, self._info.height_px  # webcam frames are not scaled
 
     def _frames(self) -> Iterator[Frame]:
         clock = _Clock(self._info.fps_nominal)
