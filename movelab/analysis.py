@@ -71,6 +71,7 @@ def analyse(
     config: Config = Config(),
     use_cache: bool = True,
     progress: bool = False,
+    jobs: int = 1,
 ) -> Analysis:
     """Analyse one video file (or webcam) from start to finish.
 
@@ -86,8 +87,10 @@ def analyse(
         Reuse landmarks extracted before from the same video, model and settings.
     progress
         Show a progress bar on stderr while the pose model runs.
+    jobs
+        Processes extracting a video file in time chunks (:mod:`movelab.parallel`); 1: one process.
     """
-    ds = extract(source, config=config.extract, use_cache=use_cache, progress=progress)
+    ds = extract(source, config=config.extract, use_cache=use_cache, progress=progress, jobs=jobs)
     return analyse_landmarks(ds, movement=movement, config=config)
 
 

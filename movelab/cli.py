@@ -40,6 +40,10 @@ def _add_extract_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-frames", type=int, help="stop after this many frames")
     parser.add_argument("--no-cache", action="store_true", help="always run the model, ignore the cache")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or closing message")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="processes extracting the video in time chunks (default 1)")
+    parser.add_argument("--search-every", type=float, metavar="S",
+                        help="look for other people every S seconds instead of every frame (faster; docs/pose.md)")
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -102,7 +106,14 @@ def _extract_config(args: argparse.Namespace):
         person=getattr(args, "person", None),
         outline=not args.no_outline,
         max_frames=args.max_frames,
+        search_every_s=getattr(args, "search_every", None),
     )
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    if args.jobs < 1:
+        raise ConfigError(f"--jobs must be at least 1, got {args.jobs}")
+    return args.jobs
 
 
 def _source(text: str) -> str | int:
@@ -120,7 +131,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from movelab.io.outputs import write_json, write_outputs
 
     ds = extract(_source(args.video), config=_extract_config(args), use_cache=not args.no_cache,
-                 progress=_progress_wanted(args))
+                 progress=_progress_wanted(args), jobs=_jobs(args))
     summary = summarise(ds)
     files = write_outputs(args.out, {
         "landmarks.nc": lambda p: landmarks.save(ds, p),
@@ -140,7 +151,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 
     config = Config(extract=_extract_config(args))
     analysis = analyse(_source(args.video), movement=args.movement, config=config,
-                       use_cache=not args.no_cache, progress=_progress_wanted(args))
+                       use_cache=not args.no_cache, progress=_progress_wanted(args), jobs=_jobs(args))
     files = write_outputs(analysis, args.out, overlay=args.overlay, blur_faces=not args.no_blur,
                           progress=_progress_wanted(args))
     if not args.quiet:

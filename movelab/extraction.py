@@ -43,6 +43,7 @@ def extract(
     config: ExtractConfig = ExtractConfig(),
     use_cache: bool = True,
     progress: bool = False,
+    jobs: int = 1,
 ) -> xr.Dataset:
     """Landmarks of the client in a video file or webcam stream.
 
@@ -56,6 +57,9 @@ def extract(
         Reuse (and store) the result for the same video content, model and settings.
     progress
         Show a progress bar on stderr.
+    jobs
+        Worker processes for a video file: more than 1 splits it into time chunks extracted in parallel
+        (:mod:`movelab.parallel`; landmarks equal within the model's frame-to-frame noise).
 
     Returns
     -------
@@ -86,7 +90,12 @@ def extract(
             cached = _load_cached(cache_path, reader.info.path)
             if cached is not None:
                 return cached
-        ds = _run(reader, model_path, config, progress=progress)
+        if jobs > 1 and reader.info.source == "file":
+            from movelab.parallel import run_chunks
+
+            ds = run_chunks(reader, model_path, config, jobs=jobs, progress=progress)
+        else:
+            ds = _run(reader, model_path, config, progress=progress)
         ds.attrs["source_sha256"] = video_sha256
     if cache_path is not None:
         cache_path.parent.mkdir(parents=True, exist_ok=True)
@@ -172,9 +181,9 @@ class _Payload:
         )
 
 
-def _detection(candidate: Candidate, width_px: int, height_px: int) -> Detection:
+def _detection(candidate: Candidate, width_px: int, height_px: int, *, payload: _Payload | None = None) -> Detection:
     return Detection(candidate.pixels(width_px, height_px), candidate.presence,
-                     _Payload(candidate, (width_px, height_px)))
+                     payload or _Payload(candidate, (width_px, height_px)))
 
 
 @dataclass
