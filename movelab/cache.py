@@ -16,7 +16,7 @@ __all__ = ["cache_dir", "file_sha256", "landmark_cache_path", "extraction_code_s
 #: The modules whose code decides what extraction produces; a change to any of them invalidates the cache.
 _EXTRACTION_MODULES = ("extraction.py", "landmarks.py", "io/video.py", "pose/landmarker.py",
                        "pose/tracking.py", "pose/mask_features.py", "pose/schedule.py", "io/prefetch.py",
-                       "parallel.py")
+                       "parallel.py", "io/seek.py")
 
 
 def cache_dir() -> Path:

@@ -96,6 +96,7 @@ def _run_chunk(chunk: _Chunk, model_path: Path, config: ExtractConfig,
     """In a worker: every frame of the chunk as ``(time_s, payloads)``, each person's mask already an outline."""
     from movelab.extraction import _Payload
     from movelab.io.prefetch import prefetched
+    from movelab.io.seek import stretch_frames
     from movelab.pose.schedule import SparseSearchModel
 
     records = []
@@ -105,7 +106,9 @@ def _run_chunk(chunk: _Chunk, model_path: Path, config: ExtractConfig,
         min_pose_presence_confidence=config.min_pose_presence_confidence,
         min_tracking_confidence=config.min_tracking_confidence,
     ) as model:
-        for time_s, image in prefetched(_frames(chunk, config.max_image_side_px)):
+        frames = stretch_frames(chunk.path, from_s=chunk.warm_s, until_s=chunk.end_s,
+                                max_side_px=config.max_image_side_px)
+        for time_s, image in prefetched(frames):
             candidates = model.detect(image, time_s)
             if time_s < chunk.start_s:
                 continue  # warm-up: lets the model's tracking settle before the seam
@@ -114,31 +117,3 @@ def _run_chunk(chunk: _Chunk, model_path: Path, config: ExtractConfig,
                 payload.reduce(config)
             records.append((time_s, payloads))
     return records
-
-
-def _frames(chunk: _Chunk, max_side_px: int | None):
-    """``(time_s, upright RGB image)`` of the chunk's frames from ``warm_s`` on, decoded after a seek."""
-    import av
-    import cv2
-
-    from movelab.io.video import _CW_ROTATE_CODES, _clockwise_rotation_deg, _shrunk
-
-    with av.open(chunk.path) as container:
-        stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
-        if math.isfinite(chunk.warm_s) and chunk.warm_s > 0:
-            container.seek(int(chunk.warm_s / stream.time_base), stream=stream, backward=True)
-        last = -math.inf
-        for frame in container.decode(stream):
-            if frame.pts is None:
-                continue
-            time_s = float(frame.pts * stream.time_base)
-            if time_s < chunk.warm_s or time_s <= last:
-                continue
-            if time_s >= chunk.end_s:
-                return
-            last = time_s
-            width, height = _shrunk(frame.width, frame.height, max_side_px)
-            image = frame.to_ndarray(format="rgb24", width=width, height=height)
-            code = _CW_ROTATE_CODES.get(_clockwise_rotation_deg(frame.rotation, chunk.path))
-            yield time_s, (cv2.rotate(image, code) if code is not None else np.ascontiguousarray(image))
