@@ -64,7 +64,7 @@ def _run(args: list[str], env: dict | None = None) -> float:
 
 
 def _model() -> str:
-    from movelab.models import resolve_model
+    from movelab.pose.bundle import resolve_model
 
     return str(resolve_model(None))
 

@@ -20,8 +20,9 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from movelab.config import ExtractConfig
-from movelab.io.video import VideoReader, read_frame_times
+from movelab.pose.config import ExtractConfig
+from movelab.io.frames import VideoReader
+from movelab.io.video_file import read_frame_times
 
 __all__ = ["run_chunks", "chunk_bounds"]
 

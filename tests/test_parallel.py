@@ -10,7 +10,7 @@ import pytest
 from movelab.config import ExtractConfig
 from movelab.extraction import extract
 from movelab.io.video import open_video
-from movelab.models import resolve_model
+from movelab.pose.bundle import resolve_model
 from movelab.parallel import chunk_bounds, run_chunks
 
 

@@ -10,7 +10,8 @@ import av
 import cv2
 import numpy as np
 
-from movelab.io.video import _CW_ROTATE_CODES, _clockwise_rotation_deg, _shrunk
+from movelab.io.frames import shrunk_size
+from movelab.io.video_file import _CW_ROTATE_CODES, _clockwise_rotation_deg
 
 __all__ = ["stretch_frames"]
 
@@ -39,7 +40,7 @@ def stretch_frames(path: str | os.PathLike, *, from_s: float, until_s: float,
             if time_s >= until_s:
                 return
             last = time_s
-            width, height = _shrunk(frame.width, frame.height, max_side_px)
+            width, height = shrunk_size(frame.width, frame.height, max_side_px)
             image = frame.to_ndarray(format="rgb24", width=width, height=height)
             code = _CW_ROTATE_CODES.get(_clockwise_rotation_deg(frame.rotation, path))
             yield time_s, (cv2.rotate(image, code) if code is not None else np.ascontiguousarray(image))

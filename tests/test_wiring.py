@@ -1,0 +1,293 @@
+"""The package's wiring: no import cycle, light stages that load no video or pose library, one analysis data
+model built once (each position variant cleaned once) and the user's kinematics settings reaching every stage
+that reads positions. Fast: no pose model, no video."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import movelab
+
+PACKAGE = Path(movelab.__file__).resolve().parent
+HEAVY = ("cv2", "av", "mediapipe", "matplotlib")
+
+
+# ----------------------------------------------------------------------------- the import graph
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _modules() -> dict[str, Path]:
+    return {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _top_level_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """Imports run when the module is imported: module level, inside ``if``/``try`` blocks there, but not
+    inside functions or classes, nor under ``if TYPE_CHECKING:``."""
+    found: list[ast.Import | ast.ImportFrom] = []
+
+    def visit(body: list[ast.stmt]) -> None:
+        for node in body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                found.append(node)
+            elif isinstance(node, ast.If):
+                if "TYPE_CHECKING" not in ast.unparse(node.test):
+                    visit(node.body)
+                visit(node.orelse)
+            elif isinstance(node, ast.Try):
+                for block in (node.body, node.orelse, node.finalbody, *(h.body for h in node.handlers)):
+                    visit(block)
+
+    visit(tree.body)
+    return found
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """``module -> modules of movelab it imports when it is imported`` (``from a import b`` is an edge to
+    ``a.b`` when that is a module, else to ``a``)."""
+    modules = _modules()
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in _top_level_imports(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*anchor, base] if base else anchor)
+                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
+            graph[name].update(t for t in targets if t in modules and t != name)
+    return graph
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One cycle of ``graph`` as a list of modules (first == last), or None."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for start in sorted(graph):
+        if start not in state and (found := visit(start)):
+            return found
+    return None
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_the_import_graph_covers_every_module_and_sees_real_edges():
+    graph = _import_graph()
+    assert "movelab.kinematics.angles" in graph and "movelab.events.segmentation" in graph
+    assert "movelab.kinematics.geometry" in graph["movelab.kinematics.angles"]
+
+
+def test_no_import_cycle_between_movelab_modules():
+    assert _cycle(_import_graph()) is None
+
+
+def test_no_module_imports_a_private_name_from_another_package():
+    modules = _modules()
+    offenders = []
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("movelab"):
+                source_package = node.module if node.module in modules and \
+                    modules[node.module].name == "__init__.py" else node.module.rpartition(".")[0]
+                private = node.module.rpartition(".")[2].startswith("_") and not node.module.endswith("__")
+                private |= any(a.name.startswith("_") and a.name != "__version__" for a in node.names)
+                inside = package == source_package or package.startswith(source_package + ".")
+                if private and not inside:  # a package's private parts serve it and its subpackages only
+                    offenders.append(f"{name}: from {node.module} import {[a.name for a in node.names]}")
+    assert offenders == []
+
+
+@pytest.mark.parametrize("module", ["movelab", "movelab.kinematics", "movelab.events", "movelab.findings",
+                                    "movelab.analysis", "movelab.config"])
+def test_importing_a_light_stage_loads_no_video_pose_or_plotting_library(module):
+    code = (f"import sys, json, {module}; "
+            f"print(json.dumps([m for m in {list(HEAVY)!r} if m in sys.modules]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
+
+
+def test_the_package_root_still_offers_extract_lazily():
+    code = ("import sys, movelab; assert 'cv2' not in sys.modules; f = movelab.extract; "
+            "print(f.__module__, 'cv2' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["movelab.extraction", "True"]
+
+
+# ----------------------------------------------------------------------------- work once, settings everywhere
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+@pytest.fixture(scope="module")
+def two_squats():
+    """Two squats to 100° knee flexion with the trunk leaning 35°, filmed from the client's right (the
+    synthetic figure of tests/test_events.py): a squat with reps, heels and findings to compute."""
+    from test_events import figure, squat_motion
+
+    t, hip, ankles, lean, _ = squat_motion()
+    return figure(t, hip=hip, ankles=ankles, lean_deg=lean)
+
+
+@pytest.fixture
+def cleaning_calls(monkeypatch):
+    """Every call of ``clean_positions`` during the test, as the config it was given: the function is
+    replaced by a recording spy in every loaded movelab module that holds it, under any name."""
+    import importlib
+
+    from movelab.kinematics import clean
+
+    importlib.import_module("movelab.analysis")
+    real = clean.clean_positions
+    calls = []
+
+    def spy(ds, *, config, views=None):
+        calls.append(config)
+        return real(ds, config=config, views=views)
+
+    for module in [m for name, m in sys.modules.items() if name.startswith("movelab") and m is not None]:
+        for attribute, value in list(vars(module).items()):
+            if value is real:
+                monkeypatch.setattr(module, attribute, spy)
+    return calls
+
+
+def _variant_fields(config) -> tuple:
+    return (config.lowpass, config.swap_partial, config.fix_leg_swaps, config.reject_outliers)
+
+
+def test_one_analysis_cleans_each_position_variant_once(two_squats, cleaning_calls):
+    from movelab.analysis import analyse_landmarks
+
+    analysis = analyse_landmarks(two_squats)
+    assert analysis.segmentation.movement == "squat" and len(analysis.segmentation.reps) == 2
+    variants = [_variant_fields(c) for c in cleaning_calls]
+    assert len(variants) == 3 and len(set(variants)) == 3, variants
+
+
+@pytest.mark.parametrize("movement", ["posture", "gait", "lunge"])
+def test_every_movement_cleans_each_variant_once(two_squats, cleaning_calls, movement):
+    from movelab.analysis import analyse_landmarks
+
+    analyse_landmarks(two_squats, movement=movement)
+    assert len(cleaning_calls) == 3 and len({_variant_fields(c) for c in cleaning_calls}) == 3
+
+
+def test_a_kinematics_setting_reaches_every_stage_that_cleans_positions(two_squats, cleaning_calls):
+    from movelab.analysis import analyse_landmarks
+    from movelab.config import Config
+    from movelab.kinematics import KinematicsConfig
+
+    mine = KinematicsConfig(cutoff_hz=4.0, min_confidence=0.4, hampel_n_sigma=4.0, max_gap_s=0.3)
+    analysis = analyse_landmarks(two_squats, config=Config(kinematics=mine))
+    assert len(cleaning_calls) == 3
+    for config in cleaning_calls:
+        variant = {f.name: getattr(config, f.name) for f in dataclasses.fields(config)
+                   if f.name not in ("lowpass", "swap_partial", "fix_leg_swaps", "reject_outliers")}
+        assert variant == {name: getattr(mine, name) for name in variant}
+    assert analysis.motion.config is mine
+
+
+def test_the_later_stages_read_the_positions_of_the_analysis_data(two_squats, monkeypatch):
+    """The events and the findings read the Motion's cleaned positions (the same objects), not positions of
+    their own."""
+    from movelab.analysis import analyse_landmarks
+    from movelab.events import _signals
+    from movelab.findings import detect
+
+    seen = {}
+    real_signals, real_heel = _signals.build_signals, detect.heel_rise_deg
+
+    def signals_spy(motion, *, config):
+        seen["signals"] = real_signals(motion, config=config)
+        return seen["signals"]
+
+    def heel_spy(position, standing):
+        seen["heel"] = position
+        return real_heel(position, standing)
+
+    monkeypatch.setattr("movelab.events.segmentation.build_signals", signals_spy)
+    monkeypatch.setattr(detect, "heel_rise_deg", heel_spy)
+    analysis = analyse_landmarks(two_squats)
+    positions = analysis.motion.positions
+    assert seen["signals"].position is positions.cleaned
+    assert seen["signals"].unfiltered is positions.unfiltered and seen["signals"].label_free is positions.label_free
+    assert seen["heel"] is positions.cleaned
+
+
+def test_a_stricter_confidence_gate_changes_what_the_events_and_findings_see(two_squats):
+    """A client seen with confidence 0.8 everywhere: the default gate (0.3) keeps every keypoint and the
+    squats are found; a kinematics gate of 0.9 removes every keypoint, and the events and findings, which
+    read no positions cleaned with other settings, have nothing to measure."""
+    from movelab.analysis import analyse_landmarks
+    from movelab.config import Config
+    from movelab.kinematics import KinematicsConfig
+
+    unsure = two_squats.copy(deep=True)
+    for name in ("visibility", "presence"):
+        unsure[name] = unsure[name].where(False, 0.8)
+    assert analyse_landmarks(unsure).segmentation.movement == "squat"
+    gated = analyse_landmarks(unsure, config=Config(kinematics=KinematicsConfig(min_confidence=0.9)))
+    assert gated.segmentation.movement == "unknown" and gated.findings == ()
+    assert np.isnan(gated.motion.positions.label_free.values).all()
+
+
+# ----------------------------------------------------------------------------- one source for choices and defaults
+
+
+def test_cli_choices_and_defaults_come_from_the_library_types():
+    from typing import get_args
+
+    from movelab.cli import _build_parser
+    from movelab.events.config import MOVEMENTS, MovementChoice
+    from movelab.pose.config import ExtractConfig
+
+    subparsers = next(a for a in _build_parser()._actions if a.dest == "command").choices
+    for command in ("analyse", "record"):
+        movement = next(a for a in subparsers[command]._actions if a.dest == "movement")
+        assert tuple(movement.choices) == get_args(MovementChoice) == ("auto", *MOVEMENTS)
+        assert movement.default == "auto"
+    for command in ("extract", "analyse"):
+        poses = next(a for a in subparsers[command]._actions if a.dest == "num_poses")
+        assert poses.default == ExtractConfig().num_poses
+
+
+def test_events_settings_hold_no_kinematics_settings():
+    """The kinematics settings reach the events through the Motion only, so a caller of segment() cannot
+    pass a second, different copy."""
+    from movelab.events import EventsConfig
+    from movelab.kinematics import KinematicsConfig
+
+    assert not any(isinstance(getattr(EventsConfig(), f.name), KinematicsConfig)
+                   for f in dataclasses.fields(EventsConfig))
+    assert "kinematics" not in {f.name for f in dataclasses.fields(EventsConfig)}
