@@ -57,6 +57,8 @@ def _add_extract_options(parser: argparse.ArgumentParser) -> None:
                         help="processes extracting the video in time chunks (default 1)")
     parser.add_argument("--search-every", type=float, metavar="S",
                         help="look for other people every S seconds instead of every frame (faster; docs/pose.md)")
+    parser.add_argument("--max-side", type=int, metavar="PX",
+                        help="decode frames scaled down to at most PX on the longer side (faster; docs/pose.md)")
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -122,6 +124,7 @@ def _extract_config(args: argparse.Namespace) -> ExtractConfig:
         outline=not args.no_outline,
         max_frames=args.max_frames,
         search_every_s=getattr(args, "search_every", None),
+        max_image_side_px=getattr(args, "max_side", None),
     )
 
 

@@ -80,12 +80,16 @@ def test_shrinking_never_enlarges_and_rejects_silly_sizes():
 
 @pytest.mark.slow
 def test_sparse_search_keeps_the_walker_and_looks_for_others_rarely(demo_clip):
-    """With one look for others per second (plus looks on motion), the client is still only ever the walker."""
+    """With one look for others per second (plus looks on motion), the client is still only ever the walker.
+
+    It finds her in fewer frames than looking on every frame (measured: 52 of her 101 frames, from frame 58,
+    against 101 from frame 19): the IMAGE-mode look misses her while she is half in the picture. That is
+    why the schedule is opt-in (docs/pose.md, Speed)."""
     from movelab.config import ExtractConfig
     from movelab.extraction import extract
 
     ds = extract(demo_clip, config=ExtractConfig(search_every_s=1.0), use_cache=False)
     detected = ds["detected"].values
     hips_y = ds["position_norm"].sel(keypoint=["left_hip", "right_hip"], space_3d="y").mean("keypoint").values
-    assert detected.sum() >= 60 and np.all(hips_y[detected] > 0.55)
+    assert detected.sum() >= 45 and np.all(hips_y[detected] > 0.55)
     assert not detected[:17].any()
