@@ -25,7 +25,7 @@ def run_on_dask(tasks: list, config: Config, movement: str, *, scheduler: str | 
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
         raise ConfigError("the dask engine needs the dask extra: pip install 'movelab[dask]'") from None
-    from movelab.batch import analyse_one, lost_row
+    from movelab._batch_task import analyse_one, lost_row
 
     cluster = None
     if scheduler is None:

@@ -26,35 +26,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import os
-import time
-import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
-
+from movelab._batch_task import MARKER_FILE, SUMMARY_COLUMNS, Task, analyse_one, atomic_write_text, lost_row
 from movelab.config import Config
-from movelab.errors import InputError, MovelabError
+from movelab.errors import InputError
 
 __all__ = ["run_batch", "find_videos", "sniff_video", "analyse_one", "BatchResult", "SUMMARY_COLUMNS",
            "MARKER_FILE"]
 
 Engine = Literal["local", "dask"]
-
-#: Columns of ``summary.csv``, in order. Angles in degrees; NaN/None are empty cells.
-SUMMARY_COLUMNS: tuple[str, ...] = (
-    "file", "movement", "view", "reps", "cadence_spm", "stride_time_s",
-    "knee_flexion_max_deg", "hip_flexion_max_deg", "trunk_lean_max_deg",
-    "pelvic_tilt_median_deg", "lumbar_lordosis_median_deg", "detection_rate",
-    "findings", "status", "error", "warnings", "seconds",
-)
-
-#: The file in each video's result folder that records its row and fingerprint (written last).
-MARKER_FILE = "batch.json"
 
 _HEAD_BYTES = 4096
 _ISO_NOT_VIDEO = {b"M4A ", b"M4B ", b"M4P ", b"heic", b"heix", b"mif1", b"msf1", b"avif", b"avis"}
@@ -111,98 +96,6 @@ def find_videos(folder: str | os.PathLike, *, exclude: Iterable[str | os.PathLik
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (here / d).resolve() not in skip)
         found += [here / f for f in files if not f.startswith(".") and sniff_video(here / f) is not None]
     return sorted(found)
-
-
-# ----------------------------------------------------------------------------- one video
-
-
-@dataclass(frozen=True)
-class _Task:
-    """One video to analyse: where it is, where its results go, and the fingerprint of what it is."""
-
-    video: str
-    rel: str
-    folder: str
-    fingerprint: dict[str, Any]
-
-
-def analyse_one(task: _Task, config: Config, movement: str) -> dict[str, Any]:
-    """Analyse one video into its result folder and return its summary row (never raises for a bad video).
-
-    Runs in a worker process (local pool or Dask worker). The report files are written atomically, then
-    ``batch.json``; a failure writes ``batch.json`` with ``status = "error"`` and the one-line reason.
-    """
-    from movelab.analysis import analyse
-    from movelab.report import write_outputs
-
-    start = time.perf_counter()
-    row: dict[str, Any] = {"file": task.rel, "status": "ok", "error": ""}
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            analysis = analyse(task.video, movement=movement, config=config)
-            write_outputs(analysis, task.folder)
-            row.update(_measures(analysis))
-        except MovelabError as err:
-            row.update(status="error", error=_one_line(err))
-        except Exception as err:  # noqa: BLE001 - a bug on one video must not stop the batch; its type is kept
-            row.update(status="error", error=f"{type(err).__name__}: {_one_line(err)}")
-    row["warnings"] = " | ".join(sorted({_one_line(w.message) for w in caught}))
-    row["seconds"] = round(time.perf_counter() - start, 2)
-    row = {column: row.get(column) for column in SUMMARY_COLUMNS}
-    _write_marker(Path(task.folder), {"row": row, "fingerprint": task.fingerprint})
-    return row
-
-
-def _measures(analysis) -> dict[str, Any]:
-    """The summary's key measures of one analysis."""
-    from movelab.report.build import dominant_view
-
-    seg = analysis.segmentation
-    angles = analysis.angles
-    gait = seg.gait or {}
-    codes = [f.code + (f"_{f.side}" if f.side else "") for f in analysis.findings if f.severity != "info"]
-    return {
-        "movement": seg.movement,
-        "view": dominant_view(analysis.views),
-        "reps": int(len(seg.reps)) if seg.movement in ("squat", "lunge") else None,
-        "cadence_spm": _round(gait.get("cadence_spm")),
-        "stride_time_s": _round(gait.get("stride_time_s"), 3),
-        "knee_flexion_max_deg": _stat(angles, ("knee_flexion_left", "knee_flexion_right"), np.nanmax),
-        "hip_flexion_max_deg": _stat(angles, ("hip_flexion_left", "hip_flexion_right"), np.nanmax),
-        "trunk_lean_max_deg": _stat(angles, ("trunk_lean",), np.nanmax),
-        "pelvic_tilt_median_deg": _stat(angles, ("pelvic_tilt",), np.nanmedian),
-        "lumbar_lordosis_median_deg": _stat(angles, ("lumbar_lordosis",), np.nanmedian),
-        "detection_rate": analysis.summary.get("pose", {}).get("detection_rate"),
-        "findings": ";".join(codes),
-    }
-
-
-def _stat(angles, columns: tuple[str, ...], reduce: Callable) -> float | None:
-    values = np.concatenate([angles[c].to_numpy(dtype=float) for c in columns if c in angles])
-    values = values[np.isfinite(values)]
-    return _round(float(reduce(values))) if values.size else None
-
-
-def _round(value: Any, digits: int = 1) -> float | None:
-    if value is None or not math.isfinite(float(value)):
-        return None
-    return round(float(value), digits)
-
-
-def _one_line(value: Any) -> str:
-    return " ".join(str(value).split())
-
-
-def _write_marker(folder: Path, data: dict[str, Any]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    _atomic_write_text(folder / MARKER_FILE, json.dumps(data, indent=2, allow_nan=False) + "\n")
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
 
 
 # ----------------------------------------------------------------------------- the batch
@@ -322,15 +215,15 @@ def _config_dict(config: Config) -> dict[str, Any]:
     return dataclasses.asdict(config)
 
 
-def _task(video: Path, root: Path, out: Path, settings: dict[str, Any]) -> _Task:
+def _task(video: Path, root: Path, out: Path, settings: dict[str, Any]) -> Task:
     rel = video.relative_to(root)
     folder = out / rel.parent / rel.name.replace(".", "_")
     stat = video.stat()
     fingerprint = {"size_bytes": stat.st_size, "mtime_ns": stat.st_mtime_ns, "settings": settings}
-    return _Task(video=str(video), rel=rel.as_posix(), folder=str(folder), fingerprint=fingerprint)
+    return Task(video=str(video), rel=rel.as_posix(), folder=str(folder), fingerprint=fingerprint)
 
 
-def _done_row(task: _Task, retry_failed: bool) -> dict[str, Any] | None:
+def _done_row(task: Task, retry_failed: bool) -> dict[str, Any] | None:
     """The recorded row when this video was already analysed with these settings, else None."""
     marker = Path(task.folder) / MARKER_FILE
     try:
@@ -357,13 +250,13 @@ def _write_summary(path: Path, rows: Iterable[dict[str, Any]]) -> None:
     writer.writeheader()
     for row in sorted(rows, key=lambda r: r["file"]):
         writer.writerow({k: "" if row.get(k) is None else row[k] for k in SUMMARY_COLUMNS})
-    _atomic_write_text(path, buffer.getvalue())
+    atomic_write_text(path, buffer.getvalue())
 
 
 # ----------------------------------------------------------------------------- engines
 
 
-def _execute(tasks: list[_Task], config: Config, movement: str, *, engine: str, scheduler: str | None,
+def _execute(tasks: list[Task], config: Config, movement: str, *, engine: str, scheduler: str | None,
              jobs: int | None) -> Iterator[dict[str, Any]]:
     """Rows of ``tasks`` as they finish, on the chosen engine."""
     if not tasks:
@@ -375,7 +268,7 @@ def _execute(tasks: list[_Task], config: Config, movement: str, *, engine: str, 
     return _run_local(tasks, config, movement, jobs=jobs)
 
 
-def _run_local(tasks: list[_Task], config: Config, movement: str, *, jobs: int | None) -> Iterator[dict[str, Any]]:
+def _run_local(tasks: list[Task], config: Config, movement: str, *, jobs: int | None) -> Iterator[dict[str, Any]]:
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
     from multiprocessing import get_context
@@ -393,10 +286,3 @@ def _run_local(tasks: list[_Task], config: Config, movement: str, *, jobs: int |
                 yield future.result()
             except BrokenProcessPool:
                 yield lost_row(futures[future], "the worker process died (out of memory, or a crash)")
-
-
-def lost_row(task: _Task, reason: str) -> dict[str, Any]:
-    """The row of a video whose worker was lost before it could record anything (not saved as done)."""
-    row = {column: None for column in SUMMARY_COLUMNS}
-    row.update(file=task.rel, status="error", error=reason, warnings="")
-    return row

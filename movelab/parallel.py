@@ -56,7 +56,7 @@ def chunk_bounds(times_s: np.ndarray, n_chunks: int, *, overlap_s: float) -> lis
 def run_chunks(reader: VideoReader, model_path: Path, config: ExtractConfig, *, jobs: int,
                overlap_s: float = 2.0, progress: bool = False) -> xr.Dataset:
     """The landmark Dataset of a video file, extracted by ``jobs`` processes (see the module docstring)."""
-    from movelab.extraction import _dataset, _detection, _Rows
+    from movelab.extraction_rows import Rows, build_dataset, detection
     from movelab.pose.tracking import ClientTracker
 
     info = reader.info
@@ -68,7 +68,7 @@ def run_chunks(reader: VideoReader, model_path: Path, config: ExtractConfig, *, 
         bounds[-1] = (*bounds[-1][:2], float(all_times[len(times)]))
     chunks = [_Chunk(str(info.path), *b) for b in bounds]
     tracker = ClientTracker(info.width_px, info.height_px, person=config.person, max_jump=config.max_track_jump)
-    rows = _Rows(n_outline=config.outline_points if config.outline else 0)
+    rows = Rows(n_outline=config.outline_points if config.outline else 0)
     index = 0
     with ProcessPoolExecutor(max_workers=n_chunks, mp_context=get_context("spawn")) as pool:
         results = pool.map(_run_chunk, chunks, [model_path] * n_chunks, [config] * n_chunks,
@@ -77,11 +77,11 @@ def run_chunks(reader: VideoReader, model_path: Path, config: ExtractConfig, *, 
             for time_s, payloads in records:
                 if config.max_frames is not None and index >= config.max_frames:
                     break
-                detections = [_detection(p.candidate, info.width_px, info.height_px, payload=p) for p in payloads]
+                detections = [detection(p.candidate, info.width_px, info.height_px, payload=p) for p in payloads]
                 rows.extend(tracker.update(index, time_s, detections), config)
                 index += 1
     rows.extend(tracker.finish(), config)
-    return _dataset(rows, reader, model_path, config)
+    return build_dataset(rows, reader, model_path, config)
 
 
 def _progress(results, total: int, enabled: bool):
@@ -95,7 +95,7 @@ def _progress(results, total: int, enabled: bool):
 def _run_chunk(chunk: _Chunk, model_path: Path, config: ExtractConfig,
                picture_px: tuple[int, int]) -> list[tuple[float, list]]:
     """In a worker: every frame of the chunk as ``(time_s, payloads)``, each person's mask already an outline."""
-    from movelab.extraction import _Payload
+    from movelab.extraction_rows import Payload
     from movelab.io.prefetch import prefetched
     from movelab.io.seek import stretch_frames
     from movelab.pose.schedule import SparseSearchModel
@@ -113,7 +113,7 @@ def _run_chunk(chunk: _Chunk, model_path: Path, config: ExtractConfig,
             candidates = model.detect(image, time_s)
             if time_s < chunk.start_s:
                 continue  # warm-up: lets the model's tracking settle before the seam
-            payloads = [_Payload(c, picture_px) for c in candidates]
+            payloads = [Payload(c, picture_px) for c in candidates]
             for payload in payloads:
                 payload.reduce(config)
             records.append((time_s, payloads))

@@ -93,3 +93,20 @@ def test_sparse_search_keeps_the_walker_and_looks_for_others_rarely(demo_clip):
     hips_y = ds["position_norm"].sel(keypoint=["left_hip", "right_hip"], space_3d="y").mean("keypoint").values
     assert detected.sum() >= 45 and np.all(hips_y[detected] > 0.55)
     assert not detected[:17].any()
+
+
+def test_warnings_from_the_decoding_thread_are_shown_by_the_consumer():
+    import warnings
+
+    def items():
+        yield 1
+        warnings.warn("late news", UserWarning)
+        yield 2
+
+    seen = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for item in prefetched(items()):
+            seen.append((item, threading.current_thread() is threading.main_thread(), len(caught)))
+    assert [str(w.message) for w in caught] == ["late news"]
+    assert seen[-1] == (2, True, 1)  # shown before the item that followed it
