@@ -17,7 +17,7 @@ __all__ = ["cache_dir", "file_sha256", "landmark_cache_path", "extraction_code_s
 _EXTRACTION_MODULES = ("extraction.py", "landmarks.py", "io/video.py", "io/frames.py", "io/video_file.py",
                        "io/webcam.py", "io/timestamps.py", "pose/landmarker.py", "pose/tracking.py",
                        "pose/mask_features.py", "pose/config.py", "pose/schedule.py", "io/prefetch.py",
-                       "io/seek.py", "parallel.py", "extraction_rows.py")
+                       "io/seek.py", "parallel.py", "extraction_rows.py", "pose/markers.py")
 
 
 def cache_dir() -> Path:

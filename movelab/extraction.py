@@ -7,25 +7,34 @@ kept by :mod:`movelab.pose.tracking`; each frame's person mask is reduced at onc
 
 from __future__ import annotations
 
+import json
 import os
+import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import xarray as xr
 
 from movelab import landmarks as lm
 from movelab.cache import file_sha256, landmark_cache_path
 from movelab.pose.config import ExtractConfig
-from movelab.errors import LandmarkFileError
-from movelab.io.prefetch import prefetched
+from movelab.errors import LandmarkFileError, NoPersonError
 from movelab.landmarks import summarise
 from movelab.io.video import VideoReader, open_video
+from movelab.io.prefetch import prefetched
+from movelab.pose.landmarker import Candidate
+from movelab.pose.markers import Dots, find_dots, parse_marker_spec
 from movelab.pose.schedule import SparseSearchModel
 from movelab.pose.tracking import ClientTracker
+from movelab.extraction_rows import Payload as _Payload
 from movelab.extraction_rows import Rows as _Rows
 from movelab.extraction_rows import build_dataset as _dataset
 from movelab.extraction_rows import detection as _detection
+from movelab.extraction_rows import marker_arrays as _marker_arrays
 
-__all__ = ["extract", "summarise"]
+__all__ = ["extract", "summarise", "add_markers"]
+
 
 
 def extract(
@@ -50,7 +59,7 @@ def extract(
         Show a progress bar on stderr.
     jobs
         Worker processes for a video file: more than 1 splits it into time chunks extracted in parallel
-        (:mod:`movelab.parallel`; landmarks equal within the model's frame-to-frame noise).
+        (:mod:`movelab.parallel`; landmarks equal within the model's frame-to-frame noise; no markers).
 
     Returns
     -------
@@ -82,6 +91,10 @@ def extract(
             if cached is not None:
                 return cached
         if jobs > 1 and reader.info.source == "file":
+            if config.markers:
+                from movelab.errors import ConfigError
+
+                raise ConfigError("sticker markers are found in one process only; drop --jobs or --markers")
             from movelab.parallel import run_chunks
 
             ds = run_chunks(reader, model_path, config, jobs=jobs, progress=progress)
@@ -112,6 +125,7 @@ def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progre
         info.width_px, info.height_px, person=config.person, max_jump=config.max_track_jump
     )
     rows = _Rows(n_outline=config.outline_points if config.outline else 0)
+    spec = parse_marker_spec(config.markers) if config.markers else None
     reader.shrink_to(config.max_image_side_px)
     frames = prefetched(reader) if info.source == "file" else reader
     with SparseSearchModel(
@@ -127,6 +141,9 @@ def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progre
             for frame in _progress(frames, reader, progress):
                 candidates = model.detect(frame.image, frame.time_s)
                 detections = [_detection(c, info.width_px, info.height_px) for c in candidates]
+                if spec is not None:
+                    for det in detections:
+                        det.payload.dots = _dots(frame.image, det.payload.candidate, spec)
                 rows.extend(tracker.update(frame.index, frame.time_s, detections), config)
                 for held in tracker.held_detections():
                     held.payload.reduce(config)  # frames held in the look-ahead window keep no mask
@@ -144,3 +161,33 @@ def _progress(frames, reader: VideoReader, enabled: bool):
     from tqdm import tqdm
 
     return tqdm(frames, total=reader.info.n_frames_declared, unit="frame", desc="pose", leave=False)
+
+
+def _dots(image: np.ndarray, candidate: Candidate, spec) -> dict[str, Dots]:
+    """The sticker dots near this candidate's hips (see :mod:`movelab.pose.markers`)."""
+    h, w = image.shape[:2]
+    px = candidate.pixels(w, h)
+    return find_dots(image, hip_px=px[[23, 24]].mean(axis=0), shoulder_px=px[[11, 12]].mean(axis=0), spec=spec)
+
+
+def add_markers(ds: xr.Dataset, source: str | os.PathLike, markers: str) -> xr.Dataset:
+    """``ds`` with the sticker dots of ``markers`` found again in the video ``source`` (decoded, no pose
+    model), near the client's hip landmarks already in ``ds``: for landmarks kept without markers or with
+    another colour setting. The video must be the one ``ds`` was extracted from."""
+    spec = parse_marker_spec(markers)
+    px = ds["position_px"].values
+    index = {int(f): i for i, f in enumerate(ds["frame"].values)}
+    clients: list = [None] * len(index)
+    with open_video(source) as reader:
+        for frame in reader:
+            i = index.get(frame.index)
+            if i is None or not bool(ds["detected"].values[i]):
+                continue
+            dots = find_dots(frame.image, hip_px=px[i, [23, 24]].mean(axis=0),
+                             shoulder_px=px[i, [11, 12]].mean(axis=0), spec=spec)
+            clients[i] = _Payload(None, dots=dots)  # type: ignore[arg-type]
+    out = ds.drop_vars([v for v in ("marker_px", "marker_area_px", "marker_count") if v in ds])
+    out = out.drop_dims([d for d in ("marker_colour", "marker") if d in out.dims])
+    return out.assign(_marker_arrays(clients, markers))
+
+

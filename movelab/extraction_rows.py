@@ -16,10 +16,11 @@ from movelab.errors import NoPersonError
 from movelab.io.frames import VideoReader
 from movelab.pose.config import ExtractConfig
 from movelab.pose.landmarker import Candidate
+from movelab.pose.markers import parse_marker_spec
 from movelab.pose.mask_features import outline_from_mask
 from movelab.pose.tracking import Detection
 
-__all__ = ["PERSON_RULE", "Payload", "Rows", "detection", "build_dataset"]
+__all__ = ["PERSON_RULE", "Payload", "Rows", "detection", "build_dataset", "marker_arrays"]
 
 PERSON_RULE = (
     "client = the person with the largest sum of box area x landmark presence x centrality, times "
@@ -33,8 +34,9 @@ class Payload:
     """A candidate waiting for the tracker's decision; its mask becomes outline points once reduced."""
 
     candidate: Candidate
-    picture_px: tuple[int, int]
+    picture_px: tuple[int, int] | None = None
     outline: np.ndarray | None = None
+    dots: dict | None = None
 
     def reduce(self, config: ExtractConfig) -> None:
         if self.outline is None and config.outline:
@@ -45,7 +47,9 @@ class Payload:
                 anchor = self.candidate.pixels(w, h)[[23, 24]].mean(axis=0)
                 outline = outline_from_mask(mask, n_points=config.outline_points, anchor_px=anchor)
                 # Pixels of the (possibly scaled-down) image the model saw -> pixels of the video.
-                self.outline = outline * np.array(self.picture_px, dtype=np.float32) / np.array([w, h], np.float32)
+                if self.picture_px is not None and self.picture_px != (w, h):
+                    outline = outline * np.array(self.picture_px, dtype=np.float32) / np.array([w, h], np.float32)
+                self.outline = outline
             else:
                 self.outline = np.full((config.outline_points, 2), np.nan, dtype=np.float32)
         self.candidate = Candidate(
@@ -107,6 +111,8 @@ def build_dataset(rows: Rows, reader: VideoReader, model_path: Path, config: Ext
         extra["outline_px"] = xr.DataArray(
             outline, dims=("time", "outline_point", "space_2d"), attrs={"units": "px"}
         )
+    if config.markers:
+        extra.update(marker_arrays(rows.clients, config.markers))
     attrs = {
         "movelab_version": __version__,
         "source_path": str(info.path) if info.path else "webcam",
@@ -124,3 +130,29 @@ def build_dataset(rows: Rows, reader: VideoReader, model_path: Path, config: Ext
         time_s=np.asarray(rows.time_s), frame=np.asarray(rows.frame), **arrays,
         width_px=info.width_px, height_px=info.height_px, attrs=attrs, extra=extra,
     )
+
+
+def marker_arrays(clients: list, spec_text: str) -> dict[str, xr.DataArray]:
+    """Per-frame sticker dots of the client, for each colour searched: ``marker_px`` (time, marker_colour,
+    marker, space_2d) with the two dots sorted by image x (``marker`` = ``image_left``, ``image_right``; NaN
+    unless that colour gave exactly two), ``marker_area_px`` and ``marker_count`` (dots of that colour found:
+    2 a pair, 0/1 missing or hidden, >2 ambiguous)."""
+    names = [name for name, _ in parse_marker_spec(spec_text).colours]
+    n, k = len(clients), len(names)
+    centres = np.full((n, k, 2, 2), np.nan)
+    areas = np.full((n, k, 2), np.nan)
+    counts = np.zeros((n, k), dtype=np.int64)
+    for i, payload in enumerate(clients):
+        dots = payload.dots if payload is not None else None
+        for j, name in enumerate(names):
+            if dots is not None and name in dots:
+                centres[i, j], areas[i, j], counts[i, j] = dots[name].centres_px, dots[name].areas_px, dots[name].count
+    coords = {"marker_colour": names, "marker": ["image_left", "image_right"]}
+    return {
+        "marker_px": xr.DataArray(centres, dims=("time", "marker_colour", "marker", "space_2d"), coords=coords,
+                                  attrs={"units": "px", "markers": spec_text}),
+        "marker_area_px": xr.DataArray(areas, dims=("time", "marker_colour", "marker"), coords=coords,
+                                       attrs={"units": "px^2"}),
+        "marker_count": xr.DataArray(counts, dims=("time", "marker_colour"),
+                                     coords={"marker_colour": names}, attrs={"units": "1"}),
+    }
