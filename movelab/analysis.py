@@ -78,6 +78,7 @@ def analyse(
     config: Config = Config(),
     use_cache: bool = True,
     progress: Progress = False,
+    jobs: int = 1,
 ) -> Analysis:
     """Analyse one video file (or webcam) from start to finish.
 
@@ -94,10 +95,12 @@ def analyse(
     progress
         Show a progress bar on stderr while the pose model runs, or a callable told
         ``(frames_done, frames_declared)`` after each frame (:data:`movelab.extraction.Progress`).
+    jobs
+        Processes extracting a video file in time chunks (:mod:`movelab.parallel`); 1: one process.
     """
     from movelab.extraction import extract  # OpenCV, PyAV and MediaPipe load here, not on import
 
-    ds = extract(source, config=config.extract, use_cache=use_cache, progress=progress)
+    ds = extract(source, config=config.extract, use_cache=use_cache, progress=progress, jobs=jobs)
     return analyse_landmarks(ds, movement=movement, config=config)
 
 
