@@ -2,10 +2,10 @@
 
 Usage::
 
-    python scripts/squat_timing_accuracy.py                  # render, extract, evaluate (several minutes)
-    python scripts/squat_timing_accuracy.py --reuse          # evaluate again the landmarks kept from the last run
-    python scripts/squat_timing_accuracy.py --reuse --before # the same with the head timing switched off
-    python scripts/squat_timing_accuracy.py --only front60_d06 back80_d09
+    python -m scripts.accuracy.squat_timing_accuracy                  # render, extract, evaluate (several minutes)
+    python -m scripts.accuracy.squat_timing_accuracy --reuse          # evaluate the landmarks kept from the last run
+    python -m scripts.accuracy.squat_timing_accuracy --reuse --before # the same with the head timing switched off
+    python -m scripts.accuracy.squat_timing_accuracy --only front60_d06 back80_d09
 
 Renders mannequin squats (:mod:`movelab.synth`; 640x480, 30 fps) filmed from the front or back (one from the
 side, for comparison) with different depths, tempos, pauses and cameras, plus ``sample_videos/squat_front.mp4``
@@ -23,7 +23,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from _accuracy import CRF, arguments, keep_clip, kept_landmarks, nearest_error_frames, rep_errors_cells, segmented
+from scripts.accuracy._common import (
+    CRF,
+    arguments,
+    keep_clip,
+    kept_landmarks,
+    nearest_error_frames,
+    rep_errors_cells,
+    segmented,
+)
 
 FPS = 30.0
 #: a true event with no detection of its kind within this many frames is missed
