@@ -3,8 +3,6 @@ that downloads is marked ``network`` here, and one not marked ``slow`` fails if 
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.util
 import os
 import subprocess
 import sys
@@ -21,8 +19,10 @@ POSE2SIM_VERSION = "0.10.49"  # its wheel carries Pose2Sim/Demo_SinglePerson/vid
 #: fixtures that fetch from the package registry (once, then cached): a test using one is marked ``network``
 NETWORK_FIXTURES = frozenset({"demo_video", "demo_clip", "pose2sim_demo", "real_wheel"})
 
-#: the MediaPipe module whose ``PoseLandmarker.create_from_options`` starts the pose model
-POSE_MODULE = "mediapipe.tasks.python.vision.pose_landmarker"
+#: where the pose-model guard lives (``pose_guard.py``; ``sitecustomize.py`` carries it into subprocesses)
+GUARD_DIR = ROOT / "tests" / "_tiers"
+sys.path.insert(0, str(GUARD_DIR))
+from pose_guard import ENV, install, message  # noqa: E402  (tests/_tiers, just put on the path)
 
 #: the test running now, when it is not marked ``slow`` (the pose model must not start in it)
 _fast_test: list[str] = []
@@ -36,57 +36,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _pose_model_only_in_slow_tests(request: pytest.FixtureRequest):
-    """While a test not marked ``slow`` runs, starting MediaPipe's pose landmarker fails it: the fast tier
-    (``make test-fast``, ``-m "not slow and not browser and not network"``) must never run the pose model."""
-    fast = request.node.get_closest_marker("slow") is None
-    if fast:
-        _fast_test.append(request.node.nodeid)
+def _pose_model_only_in_slow_tests(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """While a test not marked ``slow`` runs, starting MediaPipe's pose landmarker fails it, in this process
+    or in a Python subprocess it starts: the fast tier (``make test-fast``) must never run the pose model."""
+    if request.node.get_closest_marker("slow") is not None:
+        yield
+        return
+    monkeypatch.setenv(ENV, request.node.nodeid)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(GUARD_DIR), os.environ.get("PYTHONPATH")])))
+    _fast_test.append(request.node.nodeid)
     yield
-    if fast:
-        _fast_test.pop()
+    _fast_test.pop()
 
 
-def _refuse_in_fast_tests(create):
-    """``PoseLandmarker.create_from_options`` that fails a test not marked ``slow``."""
-    def create_from_options(cls, *args, **kwargs):
-        if _fast_test:
-            pytest.fail(f"{_fast_test[-1]} starts the pose model but is not marked slow "
-                        "(@pytest.mark.slow, so that make test-fast leaves it out)", pytrace=False)
-        return create.__func__(cls, *args, **kwargs)
-    return classmethod(create_from_options)
+def _refuse(nodeid: str) -> None:
+    pytest.fail(message(nodeid), pytrace=False)
 
 
-class _PoseModelGuard(importlib.abc.MetaPathFinder):
-    """Wraps ``PoseLandmarker.create_from_options`` when MediaPipe's pose module is first imported, so the
-    guard costs nothing (and imports nothing) in a run that never loads MediaPipe."""
-
-    def find_spec(self, name, path, target=None):
-        if name != POSE_MODULE:
-            return None
-        sys.meta_path.remove(self)
-        try:
-            spec = importlib.util.find_spec(name)
-        finally:
-            sys.meta_path.insert(0, self)
-        if spec is None or spec.loader is None:
-            return spec
-        execute = spec.loader.exec_module
-
-        def exec_module(module):
-            execute(module)
-            landmarker = module.PoseLandmarker
-            landmarker.create_from_options = _refuse_in_fast_tests(landmarker.__dict__["create_from_options"])
-
-        spec.loader.exec_module = exec_module
-        return spec
-
-
-if POSE_MODULE in sys.modules:  # imported before the tests were collected (a plugin): wrap it now
-    _landmarker = sys.modules[POSE_MODULE].PoseLandmarker
-    _landmarker.create_from_options = _refuse_in_fast_tests(_landmarker.__dict__["create_from_options"])
-else:
-    sys.meta_path.insert(0, _PoseModelGuard())
+install(lambda: _fast_test[-1] if _fast_test else None, _refuse)
 
 
 def cache_root() -> Path:

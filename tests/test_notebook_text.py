@@ -17,10 +17,17 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 #: each notebook's intended headings, in order (level, text)
 HEADINGS = {
-    "01_analyse_video": [(1, "Analyse a video and plot its angle timelines"), (2, "Findings"),
-                         (2, "Angle timelines"), (2, "The report files")],
-    "02_compare_sessions": [(1, "Compare two sessions of one client"), (2, "Metrics and findings, then and now"),
-                            (2, "Overlaid timelines")],
+    "01_analyse_video": [
+        (1, "Analyse a video and plot its angle timelines"),
+        (2, "Findings"),
+        (2, "Angle timelines"),
+        (2, "The report files"),
+    ],
+    "02_compare_sessions": [
+        (1, "Compare two sessions of one client"),
+        (2, "Metrics and findings, then and now"),
+        (2, "Overlaid timelines"),
+    ],
     "03_gait_cycles": [(1, "Gait cycles"), (2, "Cycle-normalised curves"), (2, "Cycle by cycle")],
 }
 
@@ -59,13 +66,20 @@ def test_notebook_opens_with_its_level_one_title(path):
     assert first.cell_type == "markdown"
     token = _tokens(first.source)[0]
     assert (token["type"], token.get("attrs", {}).get("level"), _plain(token)) == (
-        "heading", 1, HEADINGS[path.stem][0][1])
+        "heading",
+        1,
+        HEADINGS[path.stem][0][1],
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_markdown_cells_render_their_headings(path):
-    headings = [(t["attrs"]["level"], _plain(t)) for source in _markdown_cells(path)
-                for t in _tokens(source) if t["type"] == "heading"]
+    headings = [
+        (t["attrs"]["level"], _plain(t))
+        for source in _markdown_cells(path)
+        for t in _tokens(source)
+        if t["type"] == "heading"
+    ]
     assert headings == HEADINGS[path.stem]
 
 

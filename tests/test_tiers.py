@@ -1,5 +1,6 @@
 """The test tiers hold: ``make test-fast`` leaves out every test marked slow, browser or network, and a test
-not marked slow cannot start the pose model (``conftest.py`` fails it).
+not marked slow cannot start the pose model, in the test process or in a Python subprocess (``conftest.py``
+and ``tests/_tiers/`` fail it).
 """
 
 from __future__ import annotations
@@ -22,8 +23,13 @@ def _fast_markers() -> str:
 
 
 def _collected(*args: str) -> list[str]:
-    result = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-                             *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode in (0, 5), result.stdout[-2000:] + result.stderr[-2000:]  # 5: nothing collected
     return [line for line in result.stdout.splitlines() if "::" in line]
 
@@ -32,8 +38,12 @@ def test_make_test_fast_deselects_slow_browser_and_network_tests():
     expression = _fast_markers()
     for marker in ("slow", "browser", "network"):
         assert f"not {marker}" in expression
-    files = ["tests/test_report_browser.py", "tests/test_notebooks.py", "tests/test_models.py",
-             "tests/test_cli_extract.py"]
+    files = [
+        "tests/test_report_browser.py",
+        "tests/test_notebooks.py",
+        "tests/test_models.py",
+        "tests/test_cli_extract.py",
+    ]
     every = _collected(*files)
     fast = _collected("-m", expression, *files)
     assert any("test_report_browser.py" in t for t in every)
@@ -48,6 +58,14 @@ def test_a_fast_test_that_starts_the_pose_model_fails():
 
     with pytest.raises(pytest.fail.Exception, match="starts the pose model but is not marked slow"):
         PoseLandmarker.create_from_options(None)
+
+
+def test_a_fast_test_cannot_start_the_pose_model_in_a_subprocess_either():
+    code = "from mediapipe.tasks.python.vision import PoseLandmarker; PoseLandmarker.create_from_options(None)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 97
+    assert "starts the pose model but is not marked slow" in result.stderr
+    assert result.stderr.rstrip().endswith("(in a subprocess)")
 
 
 @pytest.mark.slow

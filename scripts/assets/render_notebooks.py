@@ -38,8 +38,9 @@ def render(path: Path, out: Path = OUT) -> Path:
     from nbconvert import MarkdownExporter
 
     notebook = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(notebook, timeout=CELL_TIMEOUT_S, kernel_name="python3",
-                                     resources={"metadata": {"path": str(path.parent)}})
+    client = nbclient.NotebookClient(
+        notebook, timeout=CELL_TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     client.execute()
     files_dir = f"{path.stem}_files"
     body, resources = MarkdownExporter().from_notebook_node(notebook, resources={"output_files_dir": files_dir})
@@ -58,8 +59,10 @@ def render(path: Path, out: Path = OUT) -> Path:
 
 def _header(path: Path) -> str:
     source = path.relative_to(ROOT).as_posix()
-    return (f"<!-- Rendered from {source} by `make notebooks` (python -m scripts.assets.render_notebooks); "
-            "edit the notebook, not this file. -->\n\n")
+    return (
+        f"<!-- Rendered from {source} by `make notebooks` (python -m scripts.assets.render_notebooks); "
+        "edit the notebook, not this file. -->\n\n"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,8 +85,10 @@ def main(argv: list[str] | None = None) -> int:
             last = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
             print(f"render_notebooks: {path.name} failed in a cell: {last}", file=sys.stderr)
             return 1
-        print(f"{written.relative_to(ROOT) if written.is_relative_to(ROOT) else written}: "
-              f"{time.perf_counter() - start:.0f} s")
+        print(
+            f"{written.relative_to(ROOT) if written.is_relative_to(ROOT) else written}: "
+            f"{time.perf_counter() - start:.0f} s"
+        )
     return 0
 
 
