@@ -15,7 +15,7 @@ the front-view clip.
 
 Usage::
 
-    python -m scripts.accuracy.angle_errors                    # the tables of docs/kinematics.md (~70-110 s, 2 cores)
+    python -m scripts.accuracy.angle_errors                    # the tables of docs/kinematics-accuracy.md (~70-110 s)
     python -m scripts.accuracy.angle_errors --only gait_right squat_front
     python -m scripts.accuracy.angle_errors --known-view       # give the true view instead of detecting it
 

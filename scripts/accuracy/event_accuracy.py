@@ -19,7 +19,7 @@ a quarter stride is a miss; a detection with no true event there, while the figu
 
 With ``--demo`` (default: the Sports2D demo if ``python -m scripts.assets.fetch_demo`` or the tests have
 fetched it), the initial contacts of that real walk are also compared with the frame-by-frame reading by eye in
-``tests/data/demo_walk_contacts.json``. The tables go into docs/events.md.
+``tests/data/demo_walk_contacts.json``. The tables go into docs/events-accuracy.md.
 """
 
 from __future__ import annotations
@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--demo", type=Path, default=next((p for p in DEMO_CANDIDATES if p.is_file()), None),
                         help="the Sports2D demo video (python -m scripts.assets.fetch_demo); skipped when absent")
     parser.add_argument("--cases", default="main",
-                        help="which walks: 'main' (the 7 of docs/events.md), 'check' (8 held-out walks), "
+                        help="which walks: 'main' (the 7 of docs/events-accuracy.md), 'check' (8 held-out walks), "
                              "'check2' (6 more), 'all', or clip names separated by commas")
     args = parser.parse_args(argv)
     if args.cases in CASE_SETS:

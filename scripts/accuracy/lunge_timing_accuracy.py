@@ -13,7 +13,7 @@ tempos, lead sides and pelvic drops, runs the real pose extraction
 ``movement="auto"``, and prints per clip the movement recognised, the reps found, the lead legs, the largest
 error and the signed error of each true start (s), bottom (b) and end (e) against the nearest detection of its
 kind (detected minus true, negative is early; none within 1 s is a miss). The ``h_`` clips were rendered only
-after the method was chosen (held out). The table goes into docs/events.md (*Reps*).
+after the method was chosen (held out). The tables go into docs/events-accuracy.md (*Lunges and split squats*).
 """
 
 from __future__ import annotations

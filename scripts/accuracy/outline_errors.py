@@ -9,7 +9,7 @@ and of the change from the standing baseline. Then the confound table.
 
 Usage::
 
-    python -m scripts.accuracy.outline_errors                 # the tables of docs/outline.md (~1 min)
+    python -m scripts.accuracy.outline_errors                 # the tables of docs/outline-accuracy.md (~1 min)
     python -m scripts.accuracy.outline_errors --only sway tilt_pelvis
     python -m scripts.accuracy.outline_errors --calibrate     # the two offsets of KinematicsConfig, neutral mannequin
 

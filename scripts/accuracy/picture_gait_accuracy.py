@@ -13,7 +13,7 @@ two-fold, as a phone filming a corridor), runs the real pose extraction
 clip the recognised movement, the view, the cadence and the event errors against the mannequin's own events
 (detected minus true, negative is early). Scored are the true events from 0.2 s after the walker is first
 found to 0.2 s before they are last found; a true event with no detection of its kind and side within 8
-frames is a miss. The table goes into docs/events.md (*Gait away from side view*).
+frames is a miss. The table goes into docs/events-accuracy.md (*Gait events away from side view*).
 """
 
 from __future__ import annotations

@@ -15,7 +15,8 @@ signed error of each true start (s), bottom (b) and end (e) against the nearest 
 (detected minus true, negative is early; none within 1 s is a miss, e.g. a rep too shallow to be counted).
 ``--before`` evaluates with ``EventsConfig(rep_front_head_min_drop=1e6)``, which switches off the timing of
 front and back views by the head's drop: the previous timing by the pelvis drop. The ``v_`` clips were
-rendered after the method was chosen (held out). The table goes into docs/events.md (*Reps*, known limit).
+rendered after the method was chosen (held out). The tables go into docs/events-accuracy.md
+(*Squats from the front or back*, *Squats from the side*).
 """
 
 from __future__ import annotations
