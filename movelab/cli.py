@@ -10,11 +10,18 @@ import argparse
 import sys
 import warnings
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, get_args
 
 from movelab.errors import ConfigError, MovelabError
+from movelab.events.config import MovementChoice
+from movelab.pose.config import ExtractConfig
 
 __all__ = ["main"]
+
+#: ``--movement`` choices and default, from the library's own type (``"auto"`` first).
+MOVEMENT_CHOICES: tuple[str, ...] = get_args(MovementChoice)
+#: Every default of the extraction options comes from :class:`ExtractConfig`.
+_EXTRACT = ExtractConfig()
 
 
 def _person(text: str) -> int | tuple[float, float]:
@@ -35,7 +42,8 @@ def _add_extract_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, type=Path, help="output folder")
     parser.add_argument("--model", help="a pose .task bundle (lite, full or heavy); default: the full model")
     parser.add_argument("--person", type=_person, help="which person is the client: index or x,y point")
-    parser.add_argument("--num-poses", type=int, default=2, help="people the model looks for (default 2)")
+    parser.add_argument("--num-poses", type=int, default=_EXTRACT.num_poses,
+                        help=f"people the model looks for (default {_EXTRACT.num_poses})")
     parser.add_argument("--no-outline", action="store_true", help="skip the person-mask outline features")
     parser.add_argument("--max-frames", type=int, help="stop after this many frames")
     parser.add_argument("--no-cache", action="store_true", help="always run the model, ignore the cache")
@@ -53,7 +61,7 @@ def _build_parser() -> argparse.ArgumentParser:
     analyse = sub.add_parser("analyse", aliases=["analyze"],
                              help="video -> angles, reps or gait, findings, report.html")
     _add_extract_options(analyse)
-    analyse.add_argument("--movement", default="auto", choices=["auto", "squat", "lunge", "gait", "posture"],
+    analyse.add_argument("--movement", default=MOVEMENT_CHOICES[0], choices=MOVEMENT_CHOICES,
                          help="the movement filmed (default: recognise it)")
     analyse.add_argument("--overlay", action="store_true", help="also write overlay.mp4 (faces blurred)")
     analyse.add_argument("--no-blur", action="store_true", help="do not blur faces in overlay.mp4")
@@ -62,7 +70,8 @@ def _build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--out", required=True, type=Path, help="output folder (recording.mp4 + the report)")
     rec.add_argument("--seconds", type=float, help="stop after this long (default: q in the window or Ctrl-C)")
     rec.add_argument("--no-preview", action="store_true", help="no live window (e.g. without a display)")
-    rec.add_argument("--movement", default="auto", choices=["auto", "squat", "lunge", "gait", "posture"])
+    rec.add_argument("--movement", default=MOVEMENT_CHOICES[0], choices=MOVEMENT_CHOICES,
+                     help="the movement filmed (default: recognise it)")
     rec.add_argument("--model", help="a pose .task bundle")
     rec.add_argument("--quiet", action="store_true", help="no closing message")
     from movelab.report.compare import add_compare_parser
@@ -73,9 +82,7 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _extract_config(args: argparse.Namespace):
-    from movelab.config import ExtractConfig
-
+def _extract_config(args: argparse.Namespace) -> ExtractConfig:
     if args.num_poses < 1:
         raise ConfigError(f"--num-poses must be at least 1, got {args.num_poses}")
     return ExtractConfig(
@@ -134,7 +141,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 
 def cmd_record(args: argparse.Namespace) -> int:
     from movelab.analysis import analyse
-    from movelab.config import Config, ExtractConfig
+    from movelab.config import Config
     from movelab.record import opencv_window, record
     from movelab.report import write_outputs
 

@@ -39,6 +39,7 @@ from movelab.events._signals import (
 from movelab.errors import ConfigError
 from movelab.events.config import EventsConfig, GaitMethod
 from movelab.kinematics.geometry import midpoint, point
+from movelab.kinematics.motion import Motion
 from movelab.kinematics.filtering import hampel, lowpass
 
 __all__ = ["EVENT_COLUMNS", "detect_gait_events", "gait_events", "picture_direction", "walk_tracks", "walk_view"]
@@ -72,26 +73,19 @@ class _Walk:
 
 
 def detect_gait_events(
-    ds: xr.Dataset,
+    motion: Motion,
     *,
     method: GaitMethod | None = None,
-    views=None,
-    position: xr.DataArray | None = None,
     config: EventsConfig = EventsConfig(),
 ) -> pd.DataFrame:
     """Initial contacts and toe-offs of both feet in a side-view walk.
 
     Parameters
     ----------
-    ds
-        Landmark Dataset (``movelab.landmarks``).
+    motion
+        The video's analysis data (:func:`movelab.kinematics.compute_motion`): its views and cleaned positions.
     method
         ``"velocity"`` or ``"zeni"``; default ``config.gait_method``.
-    views
-        As accepted by :func:`movelab.kinematics.views_per_frame`; detected when None.
-    position
-        Cleaned positions (:func:`movelab.kinematics.clean_positions`); computed when None. The velocity
-        method reads the feet before the low-pass in any case (see docs/events.md).
     config
         Settings, see :class:`EventsConfig`.
 
@@ -102,7 +96,7 @@ def detect_gait_events(
         (interpolated between frames) and ``frame`` (the nearest frame), in time order. Empty when the
         video has no side view, or nobody walks.
     """
-    signals = build_signals(ds, views=views, position=position, config=config)
+    signals = build_signals(motion, config=config)
     return gait_events(signals, method=method or config.gait_method, config=config)
 
 
@@ -347,7 +341,7 @@ def _front_rear_velocities(signals: Signals, walk: _Walk, config: EventsConfig) 
         raw = sorted_track(track, front)
         bad = glitch[front] if track is walk.foot else glitch[front] | _glitches(raw, t, walk, signals.leg_px,
                                                                                 config)
-        return _smooth(_bridge(np.where(bad, np.nan, raw), t, walk.ground_px_s, config.foot_max_gap_s), t, config)
+        return _smooth(_bridge(np.where(bad, np.nan, raw), t, walk.ground_px_s, config.foot_max_gap_s), signals, config)
 
     def rel_velocity(track: np.ndarray) -> np.ndarray:
         return (velocity(track, t) - walk.ground_px_s) / walk.scale
@@ -369,7 +363,7 @@ def _picture_events(signals: Signals, walk: _Walk, config: EventsConfig) -> list
 
     def speed(name: str) -> np.ndarray:
         xy = point(signals.unfiltered, name)
-        xy = np.stack([_smooth(xy[:, k], t, config) for k in range(2)], axis=1)
+        xy = np.stack([_smooth(xy[:, k], signals, config) for k in range(2)], axis=1)
         v = np.stack([velocity(xy[:, k], t) for k in range(2)], axis=1) - ground
         return np.hypot(v[:, 0], v[:, 1]) / walk.scale
 
@@ -539,15 +533,16 @@ def _other(side: str) -> str:
     return "right" if side == "left" else "left"
 
 
-def _smooth(track: np.ndarray, t: np.ndarray, config: EventsConfig) -> np.ndarray:
-    """Zero-lag low-pass of one track at ``foot_cutoff_hz`` (per finite run; unchanged when the video's
-    frame rate is too low)."""
+def _smooth(track: np.ndarray, signals: Signals, config: EventsConfig) -> np.ndarray:
+    """Zero-lag low-pass of one track at ``foot_cutoff_hz`` with the kinematics' filter order and longest
+    bridged gap (per finite run; unchanged when the video's frame rate is too low)."""
+    t, kinematics = signals.time_s, signals.kinematics
     rate = 1.0 / float(np.median(np.diff(t)))
     if config.foot_cutoff_hz >= rate / 2:
         return track
     da = xr.DataArray(track, dims=("time",), coords={"time": t})
-    return lowpass(da, cutoff_hz=config.foot_cutoff_hz, order=config.kinematics.filter_order,
-                   max_step_s=max(config.kinematics.max_gap_s, 1.5 / rate)).values
+    return lowpass(da, cutoff_hz=config.foot_cutoff_hz, order=kinematics.filter_order,
+                   max_step_s=max(kinematics.max_gap_s, 1.5 / rate)).values
 
 
 def _scan(t: np.ndarray, primary: np.ndarray, fallback: np.ndarray, start: int, step: int, level: float,

@@ -23,6 +23,7 @@ from scipy.signal import find_peaks
 
 from movelab.events._signals import SIDES, Signals, crossing_time, nanmean_rows, runs
 from movelab.events.config import EventsConfig
+from movelab.kinematics.geometry import heel_rise_pitch_deg
 
 __all__ = ["REP_COLUMNS", "LUNGE_COLUMNS", "TIMED_BY", "detect_reps", "pelvis_height", "head_height"]
 
@@ -764,8 +765,8 @@ def _heel_lift_px(signals: Signals, rep: _Rep) -> float:
 
 def _heel_lift_deg(signals: Signals, rep: _Rep) -> float:
     """Heel rise at the bottom of ``rep`` as the foot pitch it implies (side views only): per foot
-    ``asin((y₀ − y) / L₀)`` with ``y₀`` the heel's standing height and ``L₀`` its standing heel-to-toe
-    distance (as :func:`movelab.findings.foot.heel_rise_deg`), the smaller of the two feet (heels rise
+    :func:`movelab.kinematics.geometry.heel_rise_pitch_deg` ``(y₀, y, L₀)`` with ``y₀`` the heel's standing
+    height and ``L₀`` its standing heel-to-toe distance (as :func:`movelab.findings.foot.heel_rise_deg`), the smaller of the two feet (heels rise
     together; one landmark drifting up alone is not a lift), or the one seen."""
     near = np.abs(signals.time_s - rep.bottom_s) <= 0.1
     if not np.isin(signals.views.values[near], ("side_left", "side_right")).mean() > 0.5:
@@ -779,8 +780,7 @@ def _heel_lift_deg(signals: Signals, rep: _Rep) -> float:
         length = np.nanmedian(length) if np.isfinite(length).any() else np.nan
         at_bottom = heel[near, 1][np.isfinite(heel[near, 1])]
         if np.isfinite(standing_y) and length > 0 and at_bottom.size:
-            lift = (standing_y - np.median(at_bottom)) / length
-            rises.append(float(np.degrees(np.arcsin(np.clip(lift, -1.0, 1.0)))))
+            rises.append(float(heel_rise_pitch_deg(standing_y, np.median(at_bottom), length)))
     return min(rises) if rises else math.nan
 
 

@@ -34,7 +34,7 @@ class Context:
     events: pd.DataFrame
     gait: dict[str, Any] | None
     view_text: str | None         # e.g. "seen from the front", for notes
-    landmarks: Any                # xarray.Dataset or None
+    positions: Any                # cleaned keypoint positions (xarray.DataArray) or None
     views: Any
     config: FindingsConfig
 
@@ -154,7 +154,7 @@ def severity(excess: float, step: float) -> str:
     return "marked"
 
 
-def build_context(angles, segmentation, *, views, landmarks, config) -> Context:
+def build_context(angles, segmentation, *, views, positions, config) -> Context:
     """Check the inputs and gather them into a :class:`Context`."""
     if not isinstance(config, FindingsConfig):
         raise ConfigError(f"config must be a FindingsConfig, got {type(config).__name__}")
@@ -173,7 +173,7 @@ def build_context(angles, segmentation, *, views, landmarks, config) -> Context:
         cycles=_table(segmentation, "cycles", ["side", "start_s", "end_s"]),
         events=_table(segmentation, "events", ["event", "side", "time_s"]),
         gait=getattr(segmentation, "gait", None), view_text=_view_text(views),
-        landmarks=landmarks, views=views, config=config,
+        positions=positions, views=views, config=config,
     )
 
 

@@ -9,9 +9,11 @@ its defaults are in ``docs/kinematics.md``. Typical use::
     ds = landmarks.load("landmarks.nc")
     views = detect_views(ds)                 # start_s, end_s, view, start_frame, end_frame
     angles = compute_angles(ds, views=views)  # time_s, frame, *ANGLE_NAMES (degrees)
+    motion = compute_motion(ds)              # the analysis data every later stage reads (Motion)
 """
 
 from movelab.kinematics.angles import compute_angles, compute_kinematics
+from movelab.kinematics.motion import Motion, Positions, clean_variants, compute_motion
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.conventions import ANGLE_NAMES, ANGLES, FRONTAL, SAGITTAL, VIEWS, AngleSpec, View
@@ -37,6 +39,11 @@ from movelab.kinematics.views import (
 )
 
 __all__ = [
+    # the analysis data model (docs/architecture.md)
+    "Motion",
+    "Positions",
+    "compute_motion",
+    "clean_variants",
     # the angle table
     "compute_angles",
     "compute_kinematics",
