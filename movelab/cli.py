@@ -142,7 +142,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 def cmd_record(args: argparse.Namespace) -> int:
     from movelab.analysis import analyse
     from movelab.config import Config
-    from movelab.record import opencv_window, record
+    from movelab.app.record import opencv_window, record
     from movelab.report import write_outputs
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -165,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.showwarning = _show_warning
     try:
         if argv and argv[0] == "models":
-            from movelab.models import cli_models
+            from movelab.pose.bundle import cli_models
 
             return cli_models(argv[1:])
         if argv and argv[0] == "synth":

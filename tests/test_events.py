@@ -28,7 +28,7 @@ from movelab.events import (
     segment,
     time_normalise,
 )
-from movelab.kinematics import compute_angles, compute_motion
+from movelab.kinematics import compute_motion
 
 FPS = 30.0
 THIGH, SHANK, TORSO = 0.45, 0.43, 0.50  # metres

@@ -64,7 +64,7 @@ def lunge_clip(tmp_path_factory):
             views = detect_views(ds)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)
-                angles = (motion_data := compute_motion(ds, views=views)).angles
+                motion_data = compute_motion(ds, views=views)
             done[name] = (segment(motion_data), json.loads(json.dumps(clip.events())))
         return done[name]
 

@@ -61,7 +61,7 @@ def walked(tmp_path_factory):
             views = detect_views(ds)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)
-                angles = (motion_data := compute_motion(ds, views=views)).angles
+                motion_data = compute_motion(ds, views=views)
             seen = ds["time"].values[ds["detected"].values]
             done[name] = (segment(motion_data), clip.events(), motion, (seen.min(), seen.max()))
         return done[name]
@@ -132,7 +132,7 @@ def test_real_leg_lift_filmed_obliquely_is_not_walking(pose2sim_demo, camera):
     views = detect_views(ds)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        angles = (motion_data := compute_motion(ds, views=views)).angles
+        motion_data = compute_motion(ds, views=views)
     seg = segment(motion_data)
     assert seg.movement == "posture"
 

@@ -66,7 +66,7 @@ def rendered(tmp_path_factory):
             views = detect_views(ds)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)
-                angles = (motion_data := compute_motion(ds, views=views)).angles
+                motion_data = compute_motion(ds, views=views)
             truth = clip.truth
             xs = truth[[c for c in truth.columns if c.endswith("_x_px")]].to_numpy()
             inside = ((xs >= 0) & (xs <= clip.camera.width_px - 1)).all(axis=1)
@@ -187,7 +187,7 @@ def demo_segmentation(demo_video):
     views = detect_views(ds)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        angles = (motion_data := compute_motion(ds, views=views)).angles
+        motion_data = compute_motion(ds, views=views)
     return segment(motion_data)
 
 
