@@ -13,15 +13,20 @@ from pathlib import Path
 from typing import Sequence, get_args
 
 from movelab.errors import ConfigError, MovelabError
-from movelab.events.config import MovementChoice
 from movelab.pose.config import ExtractConfig
 
 __all__ = ["main"]
 
-#: ``--movement`` choices and default, from the library's own type (``"auto"`` first).
-MOVEMENT_CHOICES: tuple[str, ...] = get_args(MovementChoice)
 #: Every default of the extraction options comes from :class:`ExtractConfig`.
 _EXTRACT = ExtractConfig()
+
+
+def _movement_choices() -> tuple[str, ...]:
+    """``--movement`` choices, from the library's own type (``"auto"`` first); imported when a parser is
+    built, so that ``movelab models ...`` does not load the analysis stages."""
+    from movelab.events.config import MovementChoice
+
+    return get_args(MovementChoice)
 
 
 def _person(text: str) -> int | tuple[float, float]:
@@ -53,6 +58,7 @@ def _add_extract_options(parser: argparse.ArgumentParser) -> None:
 def _build_parser() -> argparse.ArgumentParser:
     from movelab import __version__
 
+    movements = _movement_choices()
     parser = argparse.ArgumentParser(prog="movelab", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"movelab {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -61,7 +67,7 @@ def _build_parser() -> argparse.ArgumentParser:
     analyse = sub.add_parser("analyse", aliases=["analyze"],
                              help="video -> angles, reps or gait, findings, report.html")
     _add_extract_options(analyse)
-    analyse.add_argument("--movement", default=MOVEMENT_CHOICES[0], choices=MOVEMENT_CHOICES,
+    analyse.add_argument("--movement", default=movements[0], choices=movements,
                          help="the movement filmed (default: recognise it)")
     analyse.add_argument("--overlay", action="store_true", help="also write overlay.mp4 (faces blurred)")
     analyse.add_argument("--no-blur", action="store_true", help="do not blur faces in overlay.mp4")
@@ -70,7 +76,7 @@ def _build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--out", required=True, type=Path, help="output folder (recording.mp4 + the report)")
     rec.add_argument("--seconds", type=float, help="stop after this long (default: q in the window or Ctrl-C)")
     rec.add_argument("--no-preview", action="store_true", help="no live window (e.g. without a display)")
-    rec.add_argument("--movement", default=MOVEMENT_CHOICES[0], choices=MOVEMENT_CHOICES,
+    rec.add_argument("--movement", default=movements[0], choices=movements,
                      help="the movement filmed (default: recognise it)")
     rec.add_argument("--model", help="a pose .task bundle")
     rec.add_argument("--quiet", action="store_true", help="no closing message")

@@ -260,3 +260,34 @@ def test_a_stricter_confidence_gate_changes_what_the_events_and_findings_see(two
     gated = analyse_landmarks(unsure, config=Config(kinematics=KinematicsConfig(min_confidence=0.9)))
     assert gated.segmentation.movement == "unknown" and gated.findings == ()
     assert np.isnan(gated.motion.positions.label_free.values).all()
+
+
+# ----------------------------------------------------------------------------- one source for choices and defaults
+
+
+def test_cli_choices_and_defaults_come_from_the_library_types():
+    from typing import get_args
+
+    from movelab.cli import _build_parser
+    from movelab.events.config import MOVEMENTS, MovementChoice
+    from movelab.pose.config import ExtractConfig
+
+    subparsers = next(a for a in _build_parser()._actions if a.dest == "command").choices
+    for command in ("analyse", "record"):
+        movement = next(a for a in subparsers[command]._actions if a.dest == "movement")
+        assert tuple(movement.choices) == get_args(MovementChoice) == ("auto", *MOVEMENTS)
+        assert movement.default == "auto"
+    for command in ("extract", "analyse"):
+        poses = next(a for a in subparsers[command]._actions if a.dest == "num_poses")
+        assert poses.default == ExtractConfig().num_poses
+
+
+def test_events_settings_hold_no_kinematics_settings():
+    """The kinematics settings reach the events through the Motion only, so a caller of segment() cannot
+    pass a second, different copy."""
+    from movelab.events import EventsConfig
+    from movelab.kinematics import KinematicsConfig
+
+    assert not any(isinstance(getattr(EventsConfig(), f.name), KinematicsConfig)
+                   for f in dataclasses.fields(EventsConfig))
+    assert "kinematics" not in {f.name for f in dataclasses.fields(EventsConfig)}

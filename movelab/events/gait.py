@@ -317,8 +317,10 @@ def _velocity_events(signals: Signals, walk: _Walk, config: EventsConfig) -> lis
     t = signals.time_s
     v_front, v_rear, v_heel, v_toe, left_front = _front_rear_velocities(signals, walk, config)
     height = config.swing_min_speed * walk.speed_px_s
-    contacts = _swing_ends(t, v_front, v_heel, +1, height, config.contact_speed_fraction, config)
-    toe_offs = _swing_ends(t, v_rear, v_toe, -1, height, config.toe_off_speed_fraction, config)
+    contacts = _swing_ends(t, v_front, v_heel, step=+1, height=height, fraction=config.contact_speed_fraction,
+                           config=config)
+    toe_offs = _swing_ends(t, v_rear, v_toe, step=-1, height=height, fraction=config.toe_off_speed_fraction,
+                           config=config)
     return _assign_sides(t, contacts, toe_offs, left_front, config)
 
 
@@ -374,8 +376,10 @@ def _picture_events(signals: Signals, walk: _Walk, config: EventsConfig) -> list
     for side in SIDES:
         heel, toe = speed(f"{side}_heel"), speed(f"{side}_foot_index")
         foot = nanmean_rows(heel, toe)
-        contacts = _swing_ends(t, foot, heel, +1, height, config.picture_contact_speed_fraction, config)
-        toe_offs = _swing_ends(t, foot, toe, -1, height, config.toe_off_speed_fraction, config)
+        contacts = _swing_ends(t, foot, heel, step=+1, height=height,
+                               fraction=config.picture_contact_speed_fraction, config=config)
+        toe_offs = _swing_ends(t, foot, toe, step=-1, height=height, fraction=config.toe_off_speed_fraction,
+                               config=config)
         out += [("initial_contact", side, when) for when in _one_per_swing(contacts, gap, keep="last")]
         if not from_behind:
             out += [("toe_off", side, when) for when in _one_per_swing(toe_offs, gap, keep="first")]
@@ -427,7 +431,7 @@ def _one_per_swing(times: list[float], gap_s: float, *, keep: str) -> list[float
     return kept
 
 
-def _swing_ends(t: np.ndarray, v_track: np.ndarray, v_point: np.ndarray, step: int, height: float,
+def _swing_ends(t: np.ndarray, v_track: np.ndarray, v_point: np.ndarray, *, step: int, height: float,
                 fraction: float, config: EventsConfig) -> list[float]:
     """Times where a swing of the track ends (``step`` +1: the point stops after the peak) or starts
     (``step`` −1: the point starts before it). Peaks under half the median swing peak (a landmark glitch)
@@ -442,7 +446,8 @@ def _swing_ends(t: np.ndarray, v_track: np.ndarray, v_point: np.ndarray, step: i
     ends = []
     for p in peaks:
         level = fraction * v_track[p]
-        found = _scan(t, v_point, v_track, p, step, level, config.swing_max_s, config.foot_settle_s)
+        found = _scan(t, v_point, v_track, start=p, step=step, level=level, max_s=config.swing_max_s,
+                      settle_s=config.foot_settle_s)
         if found is not None:
             ends.append((found, float(v_track[p])))
     if len(ends) >= 3:
@@ -545,7 +550,7 @@ def _smooth(track: np.ndarray, signals: Signals, config: EventsConfig) -> np.nda
                    max_step_s=max(kinematics.max_gap_s, 1.5 / rate)).values
 
 
-def _scan(t: np.ndarray, primary: np.ndarray, fallback: np.ndarray, start: int, step: int, level: float,
+def _scan(t: np.ndarray, primary: np.ndarray, fallback: np.ndarray, *, start: int, step: int, level: float,
           max_s: float, settle_s: float = 0.0) -> float | None:
     """Walk from sample ``start`` in direction ``step`` until the velocity (``primary`` where finite, else
     ``fallback``) is at or below ``level`` and stays at or below twice that for ``settle_s`` further on (a

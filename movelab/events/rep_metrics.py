@@ -127,8 +127,9 @@ def _heel_lift_px(signals: Signals, rep: Rep) -> float:
 def _heel_lift_deg(signals: Signals, rep: Rep) -> float:
     """Heel rise at the bottom of ``rep`` as the foot pitch it implies (side views only): per foot
     :func:`movelab.kinematics.geometry.heel_rise_pitch_deg` ``(y₀, y, L₀)`` with ``y₀`` the heel's standing
-    height and ``L₀`` its standing heel-to-toe distance (as :func:`movelab.findings.foot.heel_rise_deg`), the smaller of the two feet (heels rise
-    together; one landmark drifting up alone is not a lift), or the one seen."""
+    height and ``L₀`` its standing heel-to-toe distance (as :func:`movelab.findings.foot.heel_rise_deg`), the
+    smaller of the two feet (heels rise together; one landmark drifting up alone is not a lift), or the one
+    seen."""
     near = np.abs(signals.time_s - rep.bottom_s) <= 0.1
     if not np.isin(signals.views.values[near], ("side_left", "side_right")).mean() > 0.5:
         return math.nan

@@ -77,7 +77,7 @@ def pelvis_onset(t: np.ndarray, h: np.ndarray, *, p: int, step: int, level: floa
     """Start (``step`` −1) or end (+1) of the dip at ``p`` from the pelvis height ``h`` itself, with what
     timed it: the square-root fit of its drop from the standing ``level``, else its crossing of
     ``rep_standing_level`` between sample ``edge`` and its neighbour towards the bottom."""
-    onset = fitted_onset(t, level - h, p, step, depth, config, limit=limit)
+    onset = fitted_onset(t, level - h, p, step, depth, config=config, limit=limit)
     if onset is not None:
         return onset, "pelvis_drop"
     pair = (edge, edge + 1) if step < 0 else (edge - 1, edge)
@@ -92,13 +92,13 @@ def first_timing(t: np.ndarray, timing: TimingSignals, *, p: int, stand_b: slice
     ``depth`` the pelvis drop (leg lengths)."""
     flexion, feet, pelvis, head, frontal = timing.flexion, timing.feet, timing.pelvis, timing.head, timing.frontal
     tries: list[tuple[str, Callable[[], tuple[float | None, float | None]]]] = [
-        ("knee_flexion", lambda: _flexion_onsets(t, flexion, p, stand_b, stand_a, config, bounds=bounds)),
-        ("stepping_foot", lambda: _step_onsets(t, feet, p, stand_b, stand_a, config, bounds=bounds)),
-        ("pelvis_motion", lambda: (_moved_onset(t, pelvis, p, -1, stand_b, config),
-                                   _moved_onset(t, pelvis, p, +1, stand_a, config))),
+        ("knee_flexion", lambda: _flexion_onsets(t, flexion, p, stand_b, stand_a, config=config, bounds=bounds)),
+        ("stepping_foot", lambda: _step_onsets(t, feet, p, stand_b, stand_a, config=config, bounds=bounds)),
+        ("pelvis_motion", lambda: (_moved_onset(t, pelvis, p, -1, stand_b, config=config),
+                                   _moved_onset(t, pelvis, p, +1, stand_a, config=config))),
     ]
     if frontal[stand_b].mean() > 0.5 and frontal[stand_a].mean() > 0.5:
-        tries.append(("head_drop", lambda: _head_onsets(t, head, p, stand_b, stand_a, config, bounds=bounds,
+        tries.append(("head_drop", lambda: _head_onsets(t, head, p, stand_b, stand_a, config=config, bounds=bounds,
                                                         depth=depth)))
     for name, timed in tries:
         start, end = timed()
@@ -108,7 +108,7 @@ def first_timing(t: np.ndarray, timing: TimingSignals, *, p: int, stand_b: slice
 
 
 def _flexion_onsets(t: np.ndarray, flexion: np.ndarray, p: int, stand_b: slice, stand_a: slice,
-                    config: EventsConfig, *, bounds: tuple[int, int]) -> tuple[float | None, float | None]:
+                    *, config: EventsConfig, bounds: tuple[int, int]) -> tuple[float | None, float | None]:
     """Start and end of the rep at ``p`` from the knee flexion, when it is measured through the rep and
     bends by at least ``rep_min_flexion_deg``, fitted over ``rep_flexion_onset_fit`` (:func:`fitted_onset`).
 
@@ -131,7 +131,7 @@ def _flexion_onsets(t: np.ndarray, flexion: np.ndarray, p: int, stand_b: slice, 
 
         def estimate(rest: np.ndarray, step: int = step, limit: int = limit) -> float | None:
             level = float(np.nanpercentile(flexion[rest], 20))
-            return fitted_onset(t, flexion - level, p, step, peak - level, config, limit=limit,
+            return fitted_onset(t, flexion - level, p, step, peak - level, config=config, limit=limit,
                           fit=config.rep_flexion_onset_fit)
 
         out.append(_settled_onset(t, np.isfinite(flexion), standing, step, estimate, passes=5, keep_last=True))
@@ -139,7 +139,7 @@ def _flexion_onsets(t: np.ndarray, flexion: np.ndarray, p: int, stand_b: slice, 
 
 
 def _step_onsets(t: np.ndarray, feet: np.ndarray, p: int, stand_b: slice, stand_a: slice,
-                 config: EventsConfig, *, bounds: tuple[int, int]) -> tuple[float | None, float | None]:
+                 *, config: EventsConfig, bounds: tuple[int, int]) -> tuple[float | None, float | None]:
     """Start and end of the rep at ``p`` from the foot that moves farthest from where it stood, when it
     moves at least ``rep_min_step`` leg lengths (a forward lunge's step out and back) and is seen in 90 %
     of the rep (``stand_b`` to ``stand_a``). When the stepping foot is not (MediaPipe lost the far foot in
@@ -172,12 +172,12 @@ def _step_onsets(t: np.ndarray, feet: np.ndarray, p: int, stand_b: slice, stand_
         foot = int(np.argmax(travel))
         if not travel[foot] >= config.rep_min_step or seen[foot] < 0.9:
             return None, None  # no step, or the stepping foot not seen through it (not the other foot)
-        out.append(fitted_onset(t, moved[:, foot], p, step, float(travel[foot]), config, limit=limit))
+        out.append(fitted_onset(t, moved[:, foot], p, step, float(travel[foot]), config=config, limit=limit))
     return out[0], out[1]
 
 
 def _moved_onset(t: np.ndarray, points: np.ndarray, p: int, step: int, standing: slice,
-                 config: EventsConfig) -> float | None:
+                 *, config: EventsConfig) -> float | None:
     """Start (``step`` −1) or end (+1) of the rep at ``p`` from the distance of ``points`` from where they
     were while standing. The standing position is the median over the standing stretch, then re-taken
     from the 0.3 s beyond the first estimate (the pelvis may still be at its standing height while it
@@ -190,13 +190,13 @@ def _moved_onset(t: np.ndarray, points: np.ndarray, p: int, step: int, standing:
     def estimate(rest: np.ndarray) -> float | None:
         moved = moved_from(points, rest)
         depth = float(np.nanmax(moved[span])) if moved is not None else math.nan
-        return fitted_onset(t, moved, p, step, depth, config, limit=limit) if depth > 0 else None
+        return fitted_onset(t, moved, p, step, depth, config=config, limit=limit) if depth > 0 else None
 
     return _settled_onset(t, np.isfinite(points).all(axis=1), standing, step, estimate, passes=2)
 
 
-def _head_onsets(t: np.ndarray, head: np.ndarray, p: int, stand_b: slice, stand_a: slice, config: EventsConfig,
-                 *, bounds: tuple[int, int], depth: float) -> tuple[float | None, float | None]:
+def _head_onsets(t: np.ndarray, head: np.ndarray, p: int, stand_b: slice, stand_a: slice, *,
+                 config: EventsConfig, bounds: tuple[int, int], depth: float) -> tuple[float | None, float | None]:
     """Start and end of the rep at ``p`` from the drop of the head, for a squat seen face on.
 
     From the front or back every picture signal is second order in the knee angle (the knees travel
@@ -226,7 +226,7 @@ def _head_onsets(t: np.ndarray, head: np.ndarray, p: int, stand_b: slice, stand_
             largest = float(np.nanmax(drop[span]))
             if not largest >= config.rep_front_head_min_drop * depth:
                 return None
-            return fitted_onset(t, drop, p, step, largest, config, limit=before if step < 0 else after,
+            return fitted_onset(t, drop, p, step, largest, config=config, limit=before if step < 0 else after,
                           fit=config.rep_front_onset_fit, root=4.0)
 
         onset = _settled_onset(t, np.isfinite(head), standing, step, estimate, passes=2)
@@ -260,7 +260,7 @@ def _settled_onset(t: np.ndarray, seen: np.ndarray, standing: slice, step: int,
 
 
 def standing_stretch(t: np.ndarray, h: np.ndarray, above: np.ndarray, edge: int, step: int,
-              config: EventsConfig) -> slice | None:
+              *, config: EventsConfig) -> slice | None:
     """Samples of the standing stretch next to a rep: the run of ``above`` samples that ends (``step``
     −1) or begins (+1) at ``edge``, limited to ``rep_standing_window_s``; None if it is a single sample at
     the end of the data (the client was not seen standing)."""
@@ -275,8 +275,8 @@ def standing_stretch(t: np.ndarray, h: np.ndarray, above: np.ndarray, edge: int,
     return slice(lo, hi + 1)
 
 
-def fitted_onset(t: np.ndarray, drop: np.ndarray, bottom: int, step: int, depth: float, config: EventsConfig,
-           *, limit: int, fit: tuple[float, float] | None = None, root: float = 2.0) -> float | None:
+def fitted_onset(t: np.ndarray, drop: np.ndarray, bottom: int, step: int, depth: float, *, config: EventsConfig,
+                 limit: int, fit: tuple[float, float] | None = None, root: float = 2.0) -> float | None:
     """Where ``drop`` (a change from standing: knee flexion, a foot's or the pelvis's displacement, the pelvis
     drop) begins (``step`` −1: walking from
     the bottom back in time) or ends (``step`` +1: walking forward), not beyond sample ``limit``.
@@ -341,7 +341,7 @@ def with_onsets(rep: Rep, start: float | None, end: float | None, name: str) -> 
 
 
 def split_flexion_onset(t: np.ndarray, flexion: np.ndarray, p: int, step: int, far: int,
-                         config: EventsConfig) -> float | None:
+                         *, config: EventsConfig) -> float | None:
     """Start (``step`` −1) or end (+1) of the split squat's rep with its bottom at sample ``p`` from the lead
     knee's flexion (side view), with the square-root fit of :func:`fitted_onset`, searched up to sample ``far``
     (half way to the neighbouring rep). The standing flexion is the 10th percentile between ``far`` and
@@ -357,11 +357,11 @@ def split_flexion_onset(t: np.ndarray, flexion: np.ndarray, p: int, step: int, f
         return None
     seen = np.isfinite(flexion)  # bridge the frames where the knee was not measured (linearly)
     flexion = np.interp(t, t[seen], flexion[seen])
-    return fitted_onset(t, flexion - standing, p, step, peak - standing, config, limit=far)
+    return fitted_onset(t, flexion - standing, p, step, peak - standing, config=config, limit=far)
 
 
 def split_onset(t: np.ndarray, h: np.ndarray, rep: Rep, step: int, neighbour: int,
-                 config: EventsConfig) -> float | None:
+                 *, config: EventsConfig) -> float | None:
     """Start (``step`` −1) or end (+1) of a split squat's rep from the pelvis height ``h`` seen from the
     front or back.
 

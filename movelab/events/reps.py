@@ -186,8 +186,8 @@ def _one_rep(t: np.ndarray, h: np.ndarray, timing: TimingSignals, *, before: int
     if above_b.size == 0 or above_a.size == 0:
         return None
     s, e = int(above_b[-1]), int(above_a[0])
-    stand_b = standing_stretch(t, h, above_b, s, -1, config)
-    stand_a = standing_stretch(t, h, above_a, e, +1, config)
+    stand_b = standing_stretch(t, h, above_b, s, -1, config=config)
+    stand_a = standing_stretch(t, h, above_a, e, +1, config=config)
     if stand_b is None or stand_a is None:
         return None  # not seen standing before or after: a rep cut by the ends of the video
     level_b, level_a = float(np.median(h[stand_b])), float(np.median(h[stand_a]))
@@ -241,12 +241,12 @@ def _lunge_reps(signals: Signals, angles: pd.DataFrame, config: EventsConfig) ->
         for k, rep in enumerate(found):
             if flexion is not None:
                 name = "lead_knee_flexion"
-                start = split_flexion_onset(t, flexion, rep.bottom, -1, middles[k], config)
-                end = split_flexion_onset(t, flexion, rep.bottom, +1, middles[k + 1], config)
+                start = split_flexion_onset(t, flexion, rep.bottom, -1, middles[k], config=config)
+                end = split_flexion_onset(t, flexion, rep.bottom, +1, middles[k + 1], config=config)
             else:
                 name = "pelvis_height_fit"
-                start = split_onset(t, h, rep, -1, middles[k], config)
-                end = split_onset(t, h, rep, +1, middles[k + 1], config)
+                start = split_onset(t, h, rep, -1, middles[k], config=config)
+                end = split_onset(t, h, rep, +1, middles[k + 1], config=config)
             out.append(with_onsets(rep, start, end, name))
         return out
     if (views == "front").mean() > 0.5:

@@ -26,7 +26,13 @@ from movelab.kinematics.filtering import (
     interpolate_gaps,
     lowpass,
 )
-from movelab.kinematics.outline import OUTLINE_ESTIMATE_COLUMNS, outline_angles, outline_estimates
+from movelab.kinematics.outline import (
+    OUTLINE_ESTIMATE_COLUMNS,
+    OutlineBaseline,
+    outline_angles,
+    outline_baseline,
+    outline_estimates,
+)
 from movelab.kinematics.swaps import detect_leg_swaps, fix_leg_swaps, swap_legs
 from movelab.kinematics.views import (
     UNKNOWN,
@@ -84,5 +90,7 @@ __all__ = [
     # outline estimates (pelvic tilt, lumbar lordosis; docs/outline-method.md)
     "outline_angles",
     "outline_estimates",
+    "outline_baseline",
+    "OutlineBaseline",
     "OUTLINE_ESTIMATE_COLUMNS",
 ]

@@ -107,6 +107,4 @@ def angle_tables(ds: xr.Dataset, *, position: xr.DataArray, frame_views: xr.Data
                           "frame": ds["frame"].values.astype(np.int64)})
     for name in ANGLE_NAMES:
         table[name] = np.asarray(columns[name], dtype=np.float64)
-    table.attrs["units"] = "deg"
-    table.attrs["conventions"] = "docs/conventions.md"
     return table, outline

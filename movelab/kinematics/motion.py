@@ -22,6 +22,7 @@ from movelab.kinematics.angles import angle_tables
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.inputs import check_config, check_landmarks
+from movelab.kinematics.outline import OutlineBaseline, outline_baseline
 from movelab.kinematics.views import detect_views, views_per_frame
 
 __all__ = ["Positions", "Motion", "compute_motion", "clean_variants"]
@@ -123,6 +124,11 @@ class Motion:
             if getattr(self.positions, name).sizes.get("time") != frames.size:
                 raise InputError(f"Motion.positions.{name} must have the {frames.size} frames of the landmark "
                                  f"Dataset, got {getattr(self.positions, name).sizes.get('time')}")
+
+    @property
+    def outline_baseline(self) -> OutlineBaseline:
+        """The client's standing outline estimates (:func:`movelab.kinematics.outline_baseline`)."""
+        return outline_baseline(self.outline, config=self.config)
 
     @property
     def time_s(self) -> np.ndarray:
