@@ -76,7 +76,7 @@ _LANDMARK_ERROR = (
     "walking: hip 4.0 deg, knee 5.6 deg (Stenum et al., PLoS Comput Biol 2021)"
 )
 _OUTLINE_ERROR = (
-    "docs/outline-method.md, measured on rendered clips: pooled MAE 3.0 deg (tilt) and 2.6 deg (lordosis), "
+    "docs/outline-accuracy.md, measured on rendered clips: pooled MAE 3.0 deg (tilt) and 2.6 deg (lordosis), "
     "1.9 / 1.7 deg for the change from standing, up to 5.1 / 6.8 deg on a figure with prominent buttocks; "
     "5 deg is used (for comparison OpenCap's pelvis errs 4.1 deg, Falisse et al., IEEE TBME 2025)"
 )
@@ -115,7 +115,8 @@ class MethodError:
     event_timing_s: Threshold = Threshold(
         0.05, "movelab, measured: initial contacts found by movelab.events on three rendered side-view walks "
               "were 0.05 s from the true ones on average (up to 0.13 s, mostly the far foot, which biases one "
-              "side); Stenum et al. 2021 report 0.02 s for their 2D method. Replace with docs/events.md's table",
+              "side); Stenum et al. 2021 report 0.02 s for their 2D method. "
+              "Replace with docs/events-accuracy.md's table",
         "s",
     )
 

@@ -119,7 +119,7 @@ class KinematicsConfig:
         In side views, ``hip_mid`` and ``shoulder_mid`` fall back to the one visible side when the far
         one is gated out: the two project within a few pixels of each other in profile.
     outline_sacral_levels
-        Outline method (``docs/outline-method.md``): heights of the two ends of the sacral chord above the
+        Outline method (``docs/outline.md``): heights of the two ends of the sacral chord above the
         hip joint centre, along the pelvis's up axis, in torso lengths (MediaPipe's hip-to-shoulder
         distance). On the mannequin (``movelab.synth``) they fall on the lower sacrum, between the buttock's
         apex and S2, and on L4/L5. Chosen on development clips (not those of the error table) among chords
@@ -131,8 +131,8 @@ class KinematicsConfig:
         junction, where a trunk sway bends the outline (the sway must not read as lordosis).
     outline_tilt_offset_deg
         Inclination of the sacral chord at zero pelvic tilt: ``pelvic_tilt = chord − offset``. Calibrated
-        on the neutral standing mannequin seen through MediaPipe (``scripts/outline_errors.py
-        --calibrate``); a surface-to-bone offset that differs between people.
+        on the neutral standing mannequin seen through MediaPipe (``python -m
+        scripts.accuracy.outline_errors --calibrate``); a surface-to-bone offset that differs between people.
     outline_lordosis_offset_deg
         Subtracted from the angle between the two chords (same calibration).
     outline_smoothing
@@ -261,7 +261,7 @@ class KinematicsConfig:
 
 
 def _check_outline(config: "KinematicsConfig") -> None:
-    """Validate the outline-method settings (docs/outline-method.md)."""
+    """Validate the outline-method settings (docs/outline.md)."""
     for name in ("outline_sacral_levels", "outline_thoracolumbar_levels", "outline_arm_radius",
                  "outline_arm_cover_limits", "outline_elbow_behind_limits", "outline_roughness_limits",
                  "outline_sensitivity_limits_deg"):
