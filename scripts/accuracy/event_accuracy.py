@@ -195,8 +195,8 @@ def evaluate_rendered(cases: list[tuple[str, Path, dict]]) -> pd.DataFrame:
 def evaluate_demo(video: Path) -> pd.DataFrame:
     """Initial contacts of the real walk against the reading by eye, per contact and method, in frames."""
     from movelab.events import detect_gait_events
-    from movelab.kinematics import compute_motion
     from movelab.extraction import extract
+    from movelab.kinematics import compute_motion
 
     reading = json.loads((ROOT / "tests" / "data" / "demo_walk_contacts.json").read_text())
     ds = extract(video)
