@@ -50,6 +50,9 @@ def _add_extract_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--num-poses", type=int, default=_EXTRACT.num_poses,
                         help=f"people the model looks for (default {_EXTRACT.num_poses})")
     parser.add_argument("--no-outline", action="store_true", help="skip the person-mask outline features")
+    parser.add_argument("--markers", metavar="COLOUR",
+                        help="ASIS/PSIS skin stickers: 'auto', a colour (green, magenta, yellow, blue, orange, "
+                             "red) or hsv:H,S,V:H,S,V; pelvic tilt is then measured from them (side view)")
     parser.add_argument("--max-frames", type=int, help="stop after this many frames")
     parser.add_argument("--no-cache", action="store_true", help="always run the model, ignore the cache")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or closing message")
@@ -69,6 +72,9 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_extract_options(analyse)
     analyse.add_argument("--movement", default=movements[0], choices=movements,
                          help="the movement filmed (default: recognise it)")
+    analyse.add_argument("--client-baseline", metavar="DIR", type=Path,
+                         help="output folder of this client's session analysed with --markers: corrects the "
+                              "outline pelvic tilt by the client's own offset")
     analyse.add_argument("--overlay", action="store_true", help="also write overlay.mp4 (faces blurred)")
     analyse.add_argument("--no-blur", action="store_true", help="do not blur faces in overlay.mp4")
     rec = sub.add_parser("record", help="record a webcam with a live preview, then analyse the recording")
@@ -97,6 +103,7 @@ def _extract_config(args: argparse.Namespace) -> ExtractConfig:
         person=args.person,
         outline=not args.no_outline,
         max_frames=args.max_frames,
+        markers=args.markers,
     )
 
 
@@ -134,6 +141,13 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     from movelab.report import write_outputs
 
     config = Config(extract=_extract_config(args))
+    if args.client_baseline is not None:
+        import dataclasses
+
+        from movelab.report.write import load_client_baseline
+
+        config = dataclasses.replace(config, kinematics=dataclasses.replace(
+            config.kinematics, client_calibration=load_client_baseline(args.client_baseline)))
     analysis = analyse(_source(args.video), movement=args.movement, config=config,
                        use_cache=not args.no_cache, progress=_progress_wanted(args))
     files = write_outputs(analysis, args.out, overlay=args.overlay, blur_faces=not args.no_blur,

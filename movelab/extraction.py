@@ -23,10 +23,11 @@ from movelab.errors import LandmarkFileError, NoPersonError
 from movelab.landmarks import summarise
 from movelab.io.video import VideoReader, open_video
 from movelab.pose.landmarker import Candidate, PoseModel
+from movelab.pose.markers import Dots, find_dots, parse_marker_spec
 from movelab.pose.mask_features import outline_from_mask
 from movelab.pose.tracking import ClientTracker, Detection, TrackedFrame
 
-__all__ = ["extract", "summarise"]
+__all__ = ["extract", "summarise", "add_markers"]
 
 PERSON_RULE = (
     "client = the person with the largest sum of box area x landmark presence x centrality, times "
@@ -110,6 +111,7 @@ def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progre
         info.width_px, info.height_px, person=config.person, max_jump=config.max_track_jump
     )
     rows = _Rows(n_outline=config.outline_points if config.outline else 0)
+    spec = parse_marker_spec(config.markers) if config.markers else None
     with PoseModel(
         model_path,
         num_poses=config.num_poses,
@@ -122,6 +124,9 @@ def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progre
             for frame in _progress(reader, progress):
                 candidates = model.detect(frame.image, frame.time_s)
                 detections = [_detection(c, info.width_px, info.height_px) for c in candidates]
+                if spec is not None:
+                    for det in detections:
+                        det.payload.dots = _dots(frame.image, det.payload.candidate, spec)
                 rows.extend(tracker.update(frame.index, frame.time_s, detections), config)
                 for held in tracker.held_detections():
                     held.payload.reduce(config)  # frames held in the look-ahead window keep no mask
@@ -147,6 +152,7 @@ class _Payload:
 
     candidate: Candidate
     outline: np.ndarray | None = None
+    dots: dict[str, Dots] | None = None
 
     def reduce(self, config: ExtractConfig) -> None:
         if self.outline is None and config.outline:
@@ -162,6 +168,13 @@ class _Payload:
             self.candidate.norm, self.candidate.world_m, self.candidate.visibility,
             self.candidate.presence, None,
         )
+
+
+def _dots(image: np.ndarray, candidate: Candidate, spec) -> dict[str, Dots]:
+    """The sticker dots near this candidate's hips (see :mod:`movelab.pose.markers`)."""
+    h, w = image.shape[:2]
+    px = candidate.pixels(w, h)
+    return find_dots(image, hip_px=px[[23, 24]].mean(axis=0), shoulder_px=px[[11, 12]].mean(axis=0), spec=spec)
 
 
 def _detection(candidate: Candidate, width_px: int, height_px: int) -> Detection:
@@ -216,6 +229,8 @@ def _dataset(rows: _Rows, reader: VideoReader, model_path: Path, config: Extract
         extra["outline_px"] = xr.DataArray(
             outline, dims=("time", "outline_point", "space_2d"), attrs={"units": "px"}
         )
+    if config.markers:
+        extra.update(_marker_arrays(rows.clients, config.markers))
     attrs = {
         "movelab_version": __version__,
         "source_path": str(info.path) if info.path else "webcam",
@@ -233,3 +248,52 @@ def _dataset(rows: _Rows, reader: VideoReader, model_path: Path, config: Extract
         time_s=np.asarray(rows.time_s), frame=np.asarray(rows.frame), **arrays,
         width_px=info.width_px, height_px=info.height_px, attrs=attrs, extra=extra,
     )
+
+
+def _marker_arrays(clients: list, spec_text: str) -> dict[str, xr.DataArray]:
+    """Per-frame sticker dots of the client, for each colour searched: ``marker_px`` (time, marker_colour,
+    marker, space_2d) with the two dots sorted by image x (``marker`` = ``image_left``, ``image_right``; NaN
+    unless that colour gave exactly two), ``marker_area_px`` and ``marker_count`` (dots of that colour found:
+    2 a pair, 0/1 missing or hidden, >2 ambiguous)."""
+    names = [name for name, _ in parse_marker_spec(spec_text).colours]
+    n, k = len(clients), len(names)
+    centres = np.full((n, k, 2, 2), np.nan)
+    areas = np.full((n, k, 2), np.nan)
+    counts = np.zeros((n, k), dtype=np.int64)
+    for i, payload in enumerate(clients):
+        dots = payload.dots if payload is not None else None
+        for j, name in enumerate(names):
+            if dots is not None and name in dots:
+                centres[i, j], areas[i, j], counts[i, j] = dots[name].centres_px, dots[name].areas_px, dots[name].count
+    coords = {"marker_colour": names, "marker": ["image_left", "image_right"]}
+    return {
+        "marker_px": xr.DataArray(centres, dims=("time", "marker_colour", "marker", "space_2d"), coords=coords,
+                                  attrs={"units": "px", "markers": spec_text}),
+        "marker_area_px": xr.DataArray(areas, dims=("time", "marker_colour", "marker"), coords=coords,
+                                       attrs={"units": "px^2"}),
+        "marker_count": xr.DataArray(counts, dims=("time", "marker_colour"),
+                                     coords={"marker_colour": names}, attrs={"units": "1"}),
+    }
+
+
+def add_markers(ds: xr.Dataset, source: str | os.PathLike, markers: str) -> xr.Dataset:
+    """``ds`` with the sticker dots of ``markers`` found again in the video ``source`` (decoded, no pose
+    model), near the client's hip landmarks already in ``ds``: for landmarks kept without markers or with
+    another colour setting. The video must be the one ``ds`` was extracted from."""
+    spec = parse_marker_spec(markers)
+    px = ds["position_px"].values
+    index = {int(f): i for i, f in enumerate(ds["frame"].values)}
+    clients: list = [None] * len(index)
+    with open_video(source) as reader:
+        for frame in reader:
+            i = index.get(frame.index)
+            if i is None or not bool(ds["detected"].values[i]):
+                continue
+            dots = find_dots(frame.image, hip_px=px[i, [23, 24]].mean(axis=0),
+                             shoulder_px=px[i, [11, 12]].mean(axis=0), spec=spec)
+            clients[i] = _Payload(None, dots=dots)  # type: ignore[arg-type]
+    out = ds.drop_vars([v for v in ("marker_px", "marker_area_px", "marker_count") if v in ds])
+    out = out.drop_dims([d for d in ("marker_colour", "marker") if d in out.dims])
+    return out.assign(_marker_arrays(clients, markers))
+
+

@@ -7,6 +7,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from movelab.errors import ConfigError
+from movelab.pose.marker_spec import parse_marker_spec
+
 __all__ = ["ExtractConfig", "PersonChoice"]
 
 #: How the user picks the client: ``None`` (automatic rule), an index into the automatic ranking
@@ -39,6 +42,10 @@ class ExtractConfig:
     max_track_jump
         Largest move of the client's hip centre between consecutive detections, as a fraction of the
         client's own torso height per 1/30 s, beyond which a candidate is not the same person.
+    markers
+        ASIS/PSIS skin stickers to find near the hip in each frame: ``None`` (off), ``"auto"``, a colour
+        name of :data:`movelab.pose.marker_spec.MARKER_COLOURS` or ``"hsv:H,S,V:H,S,V"`` (see
+        :func:`movelab.pose.marker_spec.parse_marker_spec`).
     """
 
     model: str | None = None
@@ -51,11 +58,22 @@ class ExtractConfig:
     outline_points: int = 512
     max_frames: int | None = None
     max_track_jump: float = 0.6
+    markers: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.markers is not None:
+            try:
+                parse_marker_spec(self.markers)
+            except ValueError as exc:
+                raise ConfigError(str(exc)) from None
 
     def cache_key_fields(self) -> dict[str, Any]:
-        """The settings that change the extracted landmarks (everything but ``model``, keyed apart)."""
+        """The settings that change the extracted landmarks (everything but ``model``, keyed apart;
+        ``markers`` only when set, so landmarks cached before it existed keep their key)."""
         data = dataclasses.asdict(self)
         data.pop("model")
+        if data["markers"] is None:
+            data.pop("markers")
         return data
 
     def to_json(self) -> str:
