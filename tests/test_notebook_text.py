@@ -29,6 +29,7 @@ HEADINGS = {
         (2, "Overlaid timelines"),
     ],
     "03_gait_cycles": [(1, "Gait cycles"), (2, "Cycle-normalised curves"), (2, "Cycle by cycle")],
+    "04_pelvic_tilt_markers": [(1, "Pelvic tilt from ASIS/PSIS stickers, and a client's own outline calibration")],
 }
 
 #: a cell whose text starts with a cell-type tag stuck to the content (``md# Title``, ``md`movelab ...```)
