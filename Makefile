@@ -1,7 +1,11 @@
 # Two entry points do all the set-up on a fresh machine:
-#   make demo   creates .venv, installs movelab, runs the main job on a shipped sample video
-#   make serve  creates .venv, installs movelab with the clinic app, runs it on http://127.0.0.1:8000
-#   make test   creates .venv, installs movelab with its test tools, runs the test suite
+#   make demo        creates .venv, installs movelab, runs the main job on a shipped sample video
+#   make serve       creates .venv, installs movelab with the clinic app, runs it on http://127.0.0.1:8000
+#   make test        creates .venv, installs movelab with its test tools, runs the whole test suite
+# and, for everyday work:
+#   make test-fast   the tests that need no pose model, no browser and no download (under 2 minutes)
+#   make lint        ruff check + ruff format --check
+#   make notebooks   executes notebooks/*.ipynb and writes the rendered copies (with plots) to docs/notebooks/
 # Downloads (the pose model's source wheel, the real demo video) are cached under $(MOVELAB_CACHE_DIR).
 
 PYTHON ?= python3
@@ -11,8 +15,10 @@ export MOVELAB_CACHE_DIR
 BIN := $(VENV)/bin
 DEMO_VIDEO ?= sample_videos/squat_side.mp4
 DEMO_OUT ?= results/squat_side
+#: what make test-fast leaves out (markers declared in pyproject.toml)
+FAST_MARKERS := not slow and not browser and not network
 
-.PHONY: demo test install bench clean serve
+.PHONY: demo test test-fast lint notebooks install bench clean serve
 
 $(BIN)/.movelab-installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +39,16 @@ serve: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/python -m pytest -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+notebooks: install
+	$(BIN)/python -m scripts.assets.render_notebooks
 
 BENCH_DIR ?= $(MOVELAB_CACHE_DIR)/bench
 

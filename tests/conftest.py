@@ -1,4 +1,5 @@
-"""Shared fixtures: the cache folder, and real video fetched once from the package registry."""
+"""Shared fixtures: the cache folder, and real video fetched once from the package registry. Test tiers: a test
+that downloads is marked ``network`` here, and one not marked ``slow`` fails if it starts the pose model."""
 
 from __future__ import annotations
 
@@ -13,6 +14,46 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SPORTS2D_VERSION = "0.8.34"  # its wheel carries Sports2D/Demo/demo.mp4 (see shared note on the pose model)
 POSE2SIM_VERSION = "0.10.49"  # its wheel carries Pose2Sim/Demo_SinglePerson/videos/cam01-04.mp4
+
+
+#: fixtures that fetch from the package registry (once, then cached): a test using one is marked ``network``
+NETWORK_FIXTURES = frozenset({"demo_video", "demo_clip", "pose2sim_demo", "real_wheel"})
+
+#: where the pose-model guard lives (``pose_guard.py``; ``sitecustomize.py`` carries it into subprocesses)
+GUARD_DIR = ROOT / "tests" / "_tiers"
+sys.path.insert(0, str(GUARD_DIR))
+from pose_guard import ENV, install, message  # noqa: E402  (tests/_tiers, just put on the path)
+
+#: the test running now, when it is not marked ``slow`` (the pose model must not start in it)
+_fast_test: list[str] = []
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``network`` every test that uses a download fixture (directly or through another fixture)."""
+    for item in items:
+        if NETWORK_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.network)
+
+
+@pytest.fixture(autouse=True)
+def _pose_model_only_in_slow_tests(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """While a test not marked ``slow`` runs, starting MediaPipe's pose landmarker fails it, in this process
+    or in a Python subprocess it starts: the fast tier (``make test-fast``) must never run the pose model."""
+    if request.node.get_closest_marker("slow") is not None:
+        yield
+        return
+    monkeypatch.setenv(ENV, request.node.nodeid)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(GUARD_DIR), os.environ.get("PYTHONPATH")])))
+    _fast_test.append(request.node.nodeid)
+    yield
+    _fast_test.pop()
+
+
+def _refuse(nodeid: str) -> None:
+    pytest.fail(message(nodeid), pytrace=False)
+
+
+install(lambda: _fast_test[-1] if _fast_test else None, _refuse)
 
 
 def cache_root() -> Path:

@@ -65,7 +65,7 @@ def bad_inputs(tmp: Path, small: Path) -> dict[str, tuple[Path, int, str]]:
 
 
 CASES = ["missing", "directory", "empty", "text named mp4", "audio only", "truncated before any frame",
-         "unreadable frames", "no person"]
+         "unreadable frames", pytest.param("no person", marks=pytest.mark.slow)]  # runs the pose model
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -78,6 +78,7 @@ def test_bad_input_is_one_line_and_leaves_nothing(case, small_video, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]  # no staging left behind
 
 
+@pytest.mark.slow  # the pose model finds nobody in the small video
 def test_existing_out_folder_keeps_its_files_on_failure(small_video, tmp_path):
     out = tmp_path / "out"
     out.mkdir()

@@ -573,7 +573,7 @@ def test_lunge_lead_leg_right(view):
 @pytest.mark.parametrize("lead", ["left", "right"])
 def test_lunge_lead_leg_from_behind_by_the_raised_rear_heel(lead):
     """From behind MediaPipe may show the ankles at one height and the knees level at the bottom of a quick
-    lunge (scripts/lunge_timing_accuracy.py, h_fwd_back_L_quick): the rear foot's raised heel, above its toes
+    lunge (scripts/accuracy/lunge_timing_accuracy.py, h_fwd_back_L_quick): the rear foot's raised heel, above its toes
     in the picture, still tells the lead leg; with both feet flat nothing does, and none is reported."""
     from movelab.events import EventsConfig
     from movelab.events._signals import build_signals

@@ -2,7 +2,7 @@
 pose extraction and :func:`movelab.events.segment` with ``movement="auto"``.
 
 Each clip is quick (640x480, 30 fps, 2 reps, ~3-4 s) and rendered once per session. Tolerances are the
-errors achieved on these clips plus about half a frame (``scripts/lunge_timing_accuracy.py`` measures more
+errors achieved on these clips plus about half a frame (``scripts/accuracy/lunge_timing_accuracy.py`` measures more
 views, depths and tempos; docs/events.md).
 """
 
@@ -37,7 +37,7 @@ CLIPS = {
     "split_front": (dict(kind="split", lead_side="left", reps=2, depth_deg=85, descent_s=0.8, ascent_s=0.8,
                          pause_bottom_s=0.1, pause_top_s=0.5, lead_in_s=0.5), "front", 2.0, "pelvis_height_fit"),
 }
-#: clips of ``scripts/lunge_timing_accuracy.py`` for single tests: name: (Lunge keyword arguments, view, x264 crf)
+#: clips of ``scripts/accuracy/lunge_timing_accuracy.py`` for single tests: name: (Lunge keyword arguments, view, x264 crf)
 MORE = {
     # h2_fwd_back_L_slow
     "fwd_back_slow": (dict(kind="forward", lead_side="left", reps=2, depth_deg=70, descent_s=1.3, ascent_s=1.1),
@@ -104,7 +104,7 @@ def test_slow_forward_lunge_from_behind_timed_by_the_foot_that_set_off_before_th
 
 
 def test_quick_forward_lunge_from_behind_is_not_a_slow_treadmill_walk(lunge_clip):
-    """``h2_fwd_back_R_quick`` of ``scripts/lunge_timing_accuracy.py`` encoded at crf 20: the feet's jitter
+    """``h2_fwd_back_R_quick`` of ``scripts/accuracy/lunge_timing_accuracy.py`` encoded at crf 20: the feet's jitter
     and the step made the median of the slower foot's velocity −0.056 leg lengths per second, read as a
     treadmill under a client walking at 0.053 (over ``walk_min_speed_picture``), and the steps gave five
     contacts in a walking rhythm: recognised as gait. A belt must now carry a foot steadily (in 0.35 of the

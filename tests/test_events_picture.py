@@ -138,7 +138,7 @@ def test_real_leg_lift_filmed_obliquely_is_not_walking(pose2sim_demo, camera):
 
 
 def test_walk_towards_the_camera_is_gait_in_another_encoding(walked):
-    """``towards_110`` of ``scripts/picture_gait_accuracy.py`` encoded at crf 30: the median velocity of the
+    """``towards_110`` of ``scripts/accuracy/picture_gait_accuracy.py`` encoded at crf 30: the median velocity of the
     feet's midpoint along the walk read 0.050 leg lengths per second (0.086-0.089 at crf 20 and 26), on the
     bar, and the walker's progress measured that way alone made it posture; the straight-line trend of the
     same track is 0.21 in all three encodings (docs/events.md, *Recognition*)."""

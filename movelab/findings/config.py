@@ -76,7 +76,7 @@ _LANDMARK_ERROR = (
     "walking: hip 4.0 deg, knee 5.6 deg (Stenum et al., PLoS Comput Biol 2021)"
 )
 _OUTLINE_ERROR = (
-    "docs/outline-method.md, measured on rendered clips: pooled MAE 3.0 deg (tilt) and 2.6 deg (lordosis), "
+    "docs/outline-accuracy.md, measured on rendered clips: pooled MAE 3.0 deg (tilt) and 2.6 deg (lordosis), "
     "1.9 / 1.7 deg for the change from standing, up to 5.1 / 6.8 deg on a figure with prominent buttocks; "
     "5 deg is used (for comparison OpenCap's pelvis errs 4.1 deg, Falisse et al., IEEE TBME 2025)"
 )
@@ -113,12 +113,14 @@ class MethodError:
     pelvic_tilt: Threshold = Threshold(5.0, _OUTLINE_ERROR)
     lumbar_lordosis: Threshold = Threshold(5.0, _OUTLINE_ERROR)
     pelvic_tilt_outline_absolute: Threshold = Threshold(
-        7.3, "movelab, measured on 6 held-out rendered bodies never used for tuning (scripts/outline_population.py, "
-             "docs/outline-method.md): absolute tilt MAE 1.8-7.3 deg per body from the outline; the worst body is "
+        7.3, "movelab, measured on 6 held-out rendered bodies never used for tuning "
+             "(scripts/accuracy/outline_population.py, "
+             "docs/outline-accuracy.md): absolute tilt MAE 1.8-7.3 deg per body from the outline; the worst body is "
              "used"
     )
     lumbar_lordosis_outline_absolute: Threshold = Threshold(
-        18.5, "movelab, measured on 6 held-out rendered bodies (scripts/outline_population.py): absolute lordosis "
+        18.5, "movelab, measured on 6 held-out rendered bodies (scripts/accuracy/outline_population.py): "
+              "absolute lordosis "
               "MAE 3.7-18.5 deg per body from the outline (the lumbar curve's shape differs between bodies); the "
               "worst body is used. The change from the client's own standing erred 1.0-4.7 deg"
     )
@@ -129,12 +131,13 @@ class MethodError:
     )
     pelvic_tilt_client_calibrated: Threshold = Threshold(
         2.0, "movelab, measured: outline tilt MAE 0.8-1.1 deg on 4 held-out rendered bodies after a client "
-             "calibration from a marker session of the same body (docs/outline-method.md); 2 deg is used"
+             "calibration from a marker session of the same body (docs/outline.md); 2 deg is used"
     )
     event_timing_s: Threshold = Threshold(
         0.05, "movelab, measured: initial contacts found by movelab.events on three rendered side-view walks "
               "were 0.05 s from the true ones on average (up to 0.13 s, mostly the far foot, which biases one "
-              "side); Stenum et al. 2021 report 0.02 s for their 2D method. Replace with docs/events.md's table",
+              "side); Stenum et al. 2021 report 0.02 s for their 2D method. "
+              "Replace with docs/events-accuracy.md's table",
         "s",
     )
 

@@ -132,7 +132,7 @@ def _standing_quantity(ctx: Context, name: str) -> tuple[float, float | None, fl
 def _walking_note(ctx: Context, code: str, what: str) -> list[Finding]:
     return ctx.note(code, f"{what} is not assessed while walking: the outline method is not validated during "
                           "walking (the swinging arms cover the back) and a walk has no standing baseline "
-                          "(docs/outline-method.md). Film the client standing still, side on.")
+                          "(docs/outline.md). Film the client standing still, side on.")
 
 
 def _tilt_source(ctx: Context):

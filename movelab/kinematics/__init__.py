@@ -87,7 +87,7 @@ __all__ = [
     "torso_length",
     "sagittal_angles",
     "frontal_angles",
-    # outline estimates (pelvic tilt, lumbar lordosis; docs/outline-method.md)
+    # outline estimates (pelvic tilt, lumbar lordosis; docs/outline.md)
     "outline_angles",
     "outline_estimates",
     "outline_baseline",

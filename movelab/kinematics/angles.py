@@ -60,7 +60,7 @@ def compute_angles(
         degrees. Sagittal angles are NaN outside side views, frontal angles outside front and back views,
         and any angle is NaN where a landmark it needs is missing after cleaning. ``pelvic_tilt``,
         ``lumbar_lordosis`` and ``hip_flexion_pelvic_*`` come from the outline estimate
-        (:func:`movelab.kinematics.outline_angles`, docs/outline-method.md): NaN where the outline is
+        (:func:`movelab.kinematics.outline_angles`, docs/outline.md): NaN where the outline is
         missing or below the quality gate. Their change from standing and their quality are in
         :func:`movelab.kinematics.outline_estimates`.
 

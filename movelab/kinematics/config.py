@@ -25,7 +25,7 @@ class ClientCalibration:
     """A client's own outline offset, from one session filmed with ASIS/PSIS stickers.
 
     The outline estimate differs from the marker-measured tilt by a body-specific offset (soft tissue,
-    buttocks, where the model puts the hip: docs/outline-method.md). In a marker session both are measured
+    buttocks, where the model puts the hip: docs/outline.md). In a marker session both are measured
     in the same frames; later sessions without stickers subtract the client's median difference.
 
     Attributes
@@ -151,7 +151,7 @@ class KinematicsConfig:
         In side views, ``hip_mid`` and ``shoulder_mid`` fall back to the one visible side when the far
         one is gated out: the two project within a few pixels of each other in profile.
     outline_sacral_levels
-        Outline method (``docs/outline-method.md``): heights of the two ends of the sacral chord above the
+        Outline method (``docs/outline.md``): heights of the two ends of the sacral chord above the
         hip joint centre, along the pelvis's up axis, in torso lengths (MediaPipe's hip-to-shoulder
         distance). On the mannequin (``movelab.synth``) they fall on the lower sacrum, between the buttock's
         apex and S2, and on L4/L5. Chosen on development clips (not those of the error table) among chords
@@ -163,8 +163,8 @@ class KinematicsConfig:
         junction, where a trunk sway bends the outline (the sway must not read as lordosis).
     outline_tilt_offset_deg
         Inclination of the sacral chord at zero pelvic tilt: ``pelvic_tilt = chord − offset``. Calibrated
-        on the neutral standing mannequin seen through MediaPipe (``scripts/outline_errors.py
-        --calibrate``); a surface-to-bone offset that differs between people.
+        on the neutral standing mannequin seen through MediaPipe (``python -m
+        scripts.accuracy.outline_errors --calibrate``); a surface-to-bone offset that differs between people.
     outline_lordosis_offset_deg
         Subtracted from the angle between the two chords (same calibration).
     outline_smoothing
@@ -211,8 +211,8 @@ class KinematicsConfig:
     outline_tilt_body_sd_deg, outline_lordosis_body_sd_deg
         Spread (SD) across bodies of the outline method's absolute error, the body part of the per-frame
         uncertainty ``*_sd`` of :func:`movelab.kinematics.outline_estimates`: the SD of the median error of
-        the tilt sweeps of the 9 design bodies, 2.8 and 9.3 deg (``scripts/outline_population.py --design
-        --reuse``; the held-out bodies are not used).
+        the tilt sweeps of the 9 design bodies, 2.8 and 9.3 deg (``python -m
+        scripts.accuracy.outline_population --design --reuse``; the held-out bodies are not used).
     outline_hip_drift_per_deg, outline_hip_drift_max_deg
         The pose model's hip landmark drifts down the body by this many torso lengths per degree of forward
         trunk lean (0.0012-0.0032 in the sways of four design bodies, MediaPipe full model). 0.002 gave the
@@ -312,7 +312,7 @@ class KinematicsConfig:
 
 
 def _check_outline(config: "KinematicsConfig") -> None:
-    """Validate the outline-method settings (docs/outline-method.md)."""
+    """Validate the outline-method settings (docs/outline.md)."""
     for name in ("outline_sacral_levels", "outline_thoracolumbar_levels", "outline_arm_radius",
                  "outline_arm_cover_limits", "outline_elbow_behind_limits", "outline_roughness_limits",
                  "outline_sensitivity_limits_deg"):

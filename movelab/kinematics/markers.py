@@ -183,7 +183,7 @@ def pelvic_tilt_with_source(ds: xr.Dataset, views, outline_tilt: np.ndarray, *,
             "client_calibration": None if made is None else dataclasses.asdict(made)}
     if calibration is None:
         note = ("pelvic tilt estimated from the body outline; its absolute value carries a body-specific "
-                "offset (docs/outline-method.md)")
+                "offset (docs/outline.md)")
         return outline_tilt, np.where(np.isfinite(outline_tilt), "outline", "").astype(object), {
             "mode": "outline", "note": note, "calibration": None}
     tilt = outline_tilt - calibration.pelvic_tilt_offset_deg

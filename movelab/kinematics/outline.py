@@ -4,7 +4,7 @@ MediaPipe has no ASIS, PSIS or spine landmark, so ``pelvic_tilt`` and ``lumbar_l
 the back contour of the outline that extraction keeps beside the landmarks (``outline_px``,
 :mod:`movelab.pose.mask_features`), located between the hip and shoulder landmarks. The per-frame geometry
 is in :mod:`movelab.kinematics.outline_method`; the method, its validity conditions (side view, fitted
-clothing, arms off the back), its calibration and its measured error are in ``docs/outline-method.md``.
+clothing, arms off the back), its calibration and its measured error are in ``docs/outline.md``.
 
 Two entry points:
 
@@ -97,7 +97,7 @@ def outline_estimates(
     position
         Cleaned keypoint positions (:func:`movelab.kinematics.clean_positions`); computed when None.
     config
-        Settings; the ``outline_*`` fields drive this method (docs/outline-method.md).
+        Settings; the ``outline_*`` fields drive this method (docs/outline.md).
     warn_missing
         Warn when ``ds`` has no outline features.
 
@@ -116,7 +116,7 @@ def outline_estimates(
           gate (0 outside side views). The lordosis quality includes the tilt's.
         * ``standing``: the frame counted as quiet upright standing (and so entered the baseline).
 
-        The baseline itself: :func:`outline_baseline` of this table. Method: docs/outline-method.md.
+        The baseline itself: :func:`outline_baseline` of this table. Method: docs/outline.md.
 
     Notes
     -----

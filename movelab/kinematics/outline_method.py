@@ -2,7 +2,7 @@
 
 Pure NumPy on one frame's arrays; :mod:`movelab.kinematics.outline` runs it over a landmark Dataset, gates it
 on quality, filters it in time and adds the standing baseline. The method, its assumptions, its calibration
-and its measured error are in ``docs/outline-method.md``; the angles are defined in ``docs/conventions.md``.
+and its measured error are in ``docs/outline.md``; the angles are defined in ``docs/conventions.md``.
 
 Everything here works in the **normalised sagittal frame** of one frame: origin at the hip joint centre
 (``hip_mid``), ``X`` forward (the facing direction), ``Y`` up, lengths in torso lengths (the clip's median

@@ -7,7 +7,7 @@ a given tilt, as pelvic incidence does), the height of S1 above the hip joints, 
 proportions, height and girth, and how the arms are held (hanging, folded across the chest, held forward).
 
 The split is fixed by body: :data:`DESIGN_BODIES` may be used to design and calibrate a method;
-:data:`HELD_OUT_BODIES` only to measure its error (``scripts/outline_population.py``). The held-out bodies are
+:data:`HELD_OUT_BODIES` only to measure its error (``scripts/accuracy/outline_population.py``). The held-out bodies are
 drawn from wider ranges. Both lists are drawn by :func:`draw_bodies` from fixed seeds at import (numpy's
 ``default_rng``, deterministic, no I/O) and are printed by ``python -m movelab.synth.population``.
 """

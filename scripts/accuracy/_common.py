@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from scripts import ROOT
 
 #: x264 quality of the rendered clips of the rep and picture-gait scripts (``SynthClip.write``'s default)
 CRF = 26

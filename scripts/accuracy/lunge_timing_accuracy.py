@@ -2,9 +2,9 @@
 
 Usage::
 
-    python scripts/lunge_timing_accuracy.py                  # render, extract, evaluate (several minutes)
-    python scripts/lunge_timing_accuracy.py --reuse          # evaluate again the landmarks kept from the last run
-    python scripts/lunge_timing_accuracy.py --only fwd_front_R split_front_L
+    python -m scripts.accuracy.lunge_timing_accuracy                  # render, extract, evaluate (several minutes)
+    python -m scripts.accuracy.lunge_timing_accuracy --reuse          # evaluate the landmarks kept from the last run
+    python -m scripts.accuracy.lunge_timing_accuracy --only fwd_front_R split_front_L
 
 Renders mannequin lunges (:class:`movelab.synth.Lunge`; 640x480, 30 fps): forward lunges (step out, down, up,
 step back) and split squats (the feet stay apart) filmed from the side, front and back with different depths,
@@ -13,7 +13,7 @@ tempos, lead sides and pelvic drops, runs the real pose extraction
 ``movement="auto"``, and prints per clip the movement recognised, the reps found, the lead legs, the largest
 error and the signed error of each true start (s), bottom (b) and end (e) against the nearest detection of its
 kind (detected minus true, negative is early; none within 1 s is a miss). The ``h_`` clips were rendered only
-after the method was chosen (held out). The table goes into docs/events.md (*Reps*).
+after the method was chosen (held out). The tables go into docs/events-accuracy.md (*Lunges and split squats*).
 """
 
 from __future__ import annotations
@@ -21,7 +21,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from _accuracy import CRF, ROOT, arguments, keep_clip, kept_landmarks, nearest_error_frames, rep_errors_cells, segmented
+from scripts.accuracy._common import (
+    CRF,
+    ROOT,
+    arguments,
+    keep_clip,
+    kept_landmarks,
+    nearest_error_frames,
+    rep_errors_cells,
+    segmented,
+)
 
 FPS = 30.0
 #: a true event with no detection of its kind within this many frames is missed

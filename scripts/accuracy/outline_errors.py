@@ -9,9 +9,9 @@ and of the change from the standing baseline. Then the confound table.
 
 Usage::
 
-    python scripts/outline_errors.py                 # the tables of docs/outline-method.md (~1 min)
-    python scripts/outline_errors.py --only sway tilt_pelvis
-    python scripts/outline_errors.py --calibrate     # the two offsets of KinematicsConfig, neutral mannequin
+    python -m scripts.accuracy.outline_errors                 # the tables of docs/outline-accuracy.md (~1 min)
+    python -m scripts.accuracy.outline_errors --only sway tilt_pelvis
+    python -m scripts.accuracy.outline_errors --calibrate     # the two offsets of KinematicsConfig, neutral mannequin
 
 The calibration renders the neutral standing mannequin (tilt 11 deg, lordosis 25 deg, default body, camera
 and clothes, both side views) and finds the ``outline_tilt_offset_deg`` and ``outline_lordosis_offset_deg``
@@ -33,11 +33,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from movelab.kinematics import KinematicsConfig, outline_estimates  # noqa: E402
-from movelab.synth import Appearance, BodyProportions, Posture, Squat, render_clip  # noqa: E402
+from movelab.kinematics import KinematicsConfig, outline_estimates
+from movelab.synth import Appearance, BodyProportions, Posture, Squat, render_clip
 
 FPS = 15.0
 

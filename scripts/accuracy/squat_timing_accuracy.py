@@ -2,10 +2,10 @@
 
 Usage::
 
-    python scripts/squat_timing_accuracy.py                  # render, extract, evaluate (several minutes)
-    python scripts/squat_timing_accuracy.py --reuse          # evaluate again the landmarks kept from the last run
-    python scripts/squat_timing_accuracy.py --reuse --before # the same with the head timing switched off
-    python scripts/squat_timing_accuracy.py --only front60_d06 back80_d09
+    python -m scripts.accuracy.squat_timing_accuracy                  # render, extract, evaluate (several minutes)
+    python -m scripts.accuracy.squat_timing_accuracy --reuse          # evaluate the landmarks kept from the last run
+    python -m scripts.accuracy.squat_timing_accuracy --reuse --before # the same with the head timing switched off
+    python -m scripts.accuracy.squat_timing_accuracy --only front60_d06 back80_d09
 
 Renders mannequin squats (:mod:`movelab.synth`; 640x480, 30 fps) filmed from the front or back (one from the
 side, for comparison) with different depths, tempos, pauses and cameras, plus ``sample_videos/squat_front.mp4``
@@ -15,7 +15,8 @@ signed error of each true start (s), bottom (b) and end (e) against the nearest 
 (detected minus true, negative is early; none within 1 s is a miss, e.g. a rep too shallow to be counted).
 ``--before`` evaluates with ``EventsConfig(rep_front_head_min_drop=1e6)``, which switches off the timing of
 front and back views by the head's drop: the previous timing by the pelvis drop. The ``v_`` clips were
-rendered after the method was chosen (held out). The table goes into docs/events.md (*Reps*, known limit).
+rendered after the method was chosen (held out). The tables go into docs/events-accuracy.md
+(*Squats from the front or back*, *Squats from the side*).
 """
 
 from __future__ import annotations
@@ -23,7 +24,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from _accuracy import CRF, arguments, keep_clip, kept_landmarks, nearest_error_frames, rep_errors_cells, segmented
+from scripts.accuracy._common import (
+    CRF,
+    arguments,
+    keep_clip,
+    kept_landmarks,
+    nearest_error_frames,
+    rep_errors_cells,
+    segmented,
+)
 
 FPS = 30.0
 #: a true event with no detection of its kind within this many frames is missed

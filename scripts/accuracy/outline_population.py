@@ -16,8 +16,8 @@ MAE after a client calibration taken from the same body's sway filmed with stick
 
 Usage::
 
-    nice python scripts/outline_population.py            # renders and extracts (~10 min on 2 busy cores)
-    python scripts/outline_population.py --reuse         # the table from the kept landmarks (~20 s)
+    nice python -m scripts.accuracy.outline_population   # renders and extracts (~10 min on 2 busy cores)
+    python -m scripts.accuracy.outline_population --reuse  # the table from the kept landmarks (~20 s)
 """
 
 from __future__ import annotations
@@ -32,13 +32,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from movelab.kinematics import KinematicsConfig, detect_views, outline_estimates  # noqa: E402
-from movelab.kinematics.markers import client_calibration, marker_pelvic_tilt  # noqa: E402
-from movelab.synth import Appearance, Posture, Squat, render_clip  # noqa: E402
-from movelab.synth.population import DESIGN_BODIES, HELD_OUT_BODIES, PopulationBody  # noqa: E402
+from movelab.kinematics import KinematicsConfig, detect_views, outline_estimates
+from movelab.kinematics.markers import client_calibration, marker_pelvic_tilt
+from movelab.synth import Appearance, Posture, Squat, render_clip
+from movelab.synth.population import DESIGN_BODIES, HELD_OUT_BODIES, PopulationBody
+from scripts import ROOT
 
 FPS = 30.0
 _COLOURS = ((40, 200, 60), (220, 40, 200), (240, 220, 30), (30, 80, 230), (250, 130, 20), (40, 200, 60))

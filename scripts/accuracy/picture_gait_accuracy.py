@@ -2,9 +2,9 @@
 
 Usage::
 
-    python scripts/picture_gait_accuracy.py          # render, extract, evaluate (about 2-3 min on 2 cores)
-    python scripts/picture_gait_accuracy.py --reuse  # evaluate again the landmarks kept from the last run
-    python scripts/picture_gait_accuracy.py --reuse --only away_100 towards_110
+    python -m scripts.accuracy.picture_gait_accuracy          # render, extract, evaluate (about 2-3 min on 2 cores)
+    python -m scripts.accuracy.picture_gait_accuracy --reuse  # evaluate again the landmarks kept from the last run
+    python -m scripts.accuracy.picture_gait_accuracy --reuse --only away_100 towards_110
 
 Renders mannequin walks (:mod:`movelab.synth`; portrait 480x640, 30 fps, 4 s) filmed by a camera at 1.2 m
 height, 6 m from the middle of the walk (the walker covers 4-5 m, so their size in the picture changes about
@@ -13,7 +13,7 @@ two-fold, as a phone filming a corridor), runs the real pose extraction
 clip the recognised movement, the view, the cadence and the event errors against the mannequin's own events
 (detected minus true, negative is early). Scored are the true events from 0.2 s after the walker is first
 found to 0.2 s before they are last found; a true event with no detection of its kind and side within 8
-frames is a miss. The table goes into docs/events.md (*Gait away from side view*).
+frames is a miss. The table goes into docs/events-accuracy.md (*Gait events away from side view*).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ import json
 from pathlib import Path
 
 import numpy as np
-from _accuracy import CRF, arguments, keep_clip, kept_landmarks, nearest_error_frames, segmented
+
+from scripts.accuracy._common import CRF, arguments, keep_clip, kept_landmarks, nearest_error_frames, segmented
 
 FPS = 30.0
 #: name: (cadence steps/min, view, camera azimuth or None)

@@ -2,8 +2,8 @@
 
 Usage::
 
-    python scripts/make_samples.py            # all clips
-    python scripts/make_samples.py squat_side # some of them
+    python -m scripts.assets.make_samples            # all clips
+    python -m scripts.assets.make_samples squat_side # some of them
 
 Rendering is deterministic: the same code and libraries give the same files.
 """
@@ -15,10 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from movelab.synth import Gait, Lunge, Posture, Squat, render_clip  # noqa: E402
+from movelab.synth import Gait, Lunge, Posture, Squat, render_clip
+from scripts import ROOT
 
 #: name -> (motion, render options). Each clip is 4-9 s at 30 fps.
 SAMPLES = {

@@ -2,7 +2,7 @@
 
 Usage::
 
-    python scripts/fetch_demo.py
+    python -m scripts.assets.fetch_demo
 
 Runs ``pip download sports2d --no-deps`` into a cache folder, takes ``Sports2D/Demo/demo.mp4`` out of the
 wheel and writes ``sample_videos/demo_walk_sports2d.mp4`` (1768x994, 30 fps, 230 frames; no ground truth).
@@ -17,7 +17,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from scripts import ROOT
+
 MEMBER = "Sports2D/Demo/demo.mp4"
 
 

@@ -2,9 +2,9 @@
 
 Usage::
 
-    python scripts/event_accuracy.py            # render, extract, evaluate (about 3 min on 2 cores)
-    python scripts/event_accuracy.py --reuse    # evaluate again the landmarks kept from the last run
-    python scripts/event_accuracy.py --cases check   # the 8 held-out walks (other cadences, steps, asymmetry)
+    python -m scripts.accuracy.event_accuracy            # render, extract, evaluate (about 3 min on 2 cores)
+    python -m scripts.accuracy.event_accuracy --reuse    # evaluate again the landmarks kept from the last run
+    python -m scripts.accuracy.event_accuracy --cases check   # the 8 held-out walks (other cadences, steps, asymmetry)
 
 Renders mannequin walks (:mod:`movelab.synth`, 640x480, 30 fps) at 90, 105 and 120 steps/min, overground
 across the picture (a camera that sees about 3 m, so the figure enters and leaves; walking to the right and
@@ -17,9 +17,9 @@ Scored are the true events while the whole figure is in the picture from 0.2 s b
 (a swing must be seen to start and to end). A true event with no detection of the same kind and side within
 a quarter stride is a miss; a detection with no true event there, while the figure is in view, a false alarm.
 
-With ``--demo`` (default: the Sports2D demo if ``scripts/fetch_demo.py`` or the tests have fetched it), the
-initial contacts of that real walk are also compared with the frame-by-frame reading by eye in
-``tests/data/demo_walk_contacts.json``. The tables go into docs/events.md.
+With ``--demo`` (default: the Sports2D demo if ``python -m scripts.assets.fetch_demo`` or the tests have
+fetched it), the initial contacts of that real walk are also compared with the frame-by-frame reading by eye in
+``tests/data/demo_walk_contacts.json``. The tables go into docs/events-accuracy.md.
 """
 
 from __future__ import annotations
@@ -36,10 +36,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from _accuracy import kept_folder  # noqa: E402  (beside this script)
+from scripts import ROOT
+from scripts.accuracy._common import kept_folder
 
 #: x264 quality of the rendered walks (the rep scripts' is ``_accuracy.CRF``)
 CRF = 20
@@ -197,8 +195,8 @@ def evaluate_rendered(cases: list[tuple[str, Path, dict]]) -> pd.DataFrame:
 def evaluate_demo(video: Path) -> pd.DataFrame:
     """Initial contacts of the real walk against the reading by eye, per contact and method, in frames."""
     from movelab.events import detect_gait_events
-    from movelab.kinematics import compute_motion
     from movelab.extraction import extract
+    from movelab.kinematics import compute_motion
 
     reading = json.loads((ROOT / "tests" / "data" / "demo_walk_contacts.json").read_text())
     ds = extract(video)
@@ -255,9 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true",
                         help="evaluate the landmarks kept from a previous run instead of rendering again")
     parser.add_argument("--demo", type=Path, default=next((p for p in DEMO_CANDIDATES if p.is_file()), None),
-                        help="the Sports2D demo video (python scripts/fetch_demo.py); skipped when absent")
+                        help="the Sports2D demo video (python -m scripts.assets.fetch_demo); skipped when absent")
     parser.add_argument("--cases", default="main",
-                        help="which walks: 'main' (the 7 of docs/events.md), 'check' (8 held-out walks), "
+                        help="which walks: 'main' (the 7 of docs/events-accuracy.md), 'check' (8 held-out walks), "
                              "'check2' (6 more), 'all', or clip names separated by commas")
     args = parser.parse_args(argv)
     if args.cases in CASE_SETS:
@@ -292,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\nReal walk (Sports2D demo): initial contacts, frames from the reading by eye\n")
         print(format_demo(evaluate_demo(args.demo)))
     else:
-        print("\n(no demo video: python scripts/fetch_demo.py to add the real walk)")
+        print("\n(no demo video: python -m scripts.assets.fetch_demo to add the real walk)")
     return 0
 
 

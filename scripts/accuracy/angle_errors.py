@@ -15,9 +15,9 @@ the front-view clip.
 
 Usage::
 
-    python scripts/angle_errors.py                    # the tables of docs/kinematics.md (~70-110 s, 2 cores)
-    python scripts/angle_errors.py --only gait_right squat_front
-    python scripts/angle_errors.py --known-view       # give the true view instead of detecting it
+    python -m scripts.accuracy.angle_errors                    # the tables of docs/kinematics-accuracy.md (~70-110 s)
+    python -m scripts.accuracy.angle_errors --only gait_right squat_front
+    python -m scripts.accuracy.angle_errors --known-view       # give the true view instead of detecting it
 
 Everything is deterministic: rendering is, and MediaPipe runs on the CPU in VIDEO mode.
 """
@@ -36,11 +36,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from movelab.kinematics import compute_angles  # noqa: E402
-from movelab.synth import SKIN_TONES, Appearance, BodyProportions, Gait, Lunge, Squat, render_clip  # noqa: E402
+from movelab.kinematics import compute_angles
+from movelab.synth import SKIN_TONES, Appearance, BodyProportions, Gait, Lunge, Squat, render_clip
 
 FPS = 30.0
 LEG_ANGLES = ("knee_flexion", "hip_flexion", "thigh_angle", "ankle_dorsiflexion")

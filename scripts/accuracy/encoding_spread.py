@@ -2,9 +2,9 @@
 
 Usage::
 
-    python scripts/encoding_spread.py squat_timing_accuracy --crf 20 26 30           # renders what is missing
-    python scripts/encoding_spread.py lunge_timing_accuracy --crf 20 26 30 --reuse   # evaluates the kept landmarks
-    python scripts/encoding_spread.py squat_timing_accuracy --crf 20 26 30 --reuse --only front60_d06
+    python -m scripts.accuracy.encoding_spread squat_timing_accuracy --crf 20 26 30          # renders what is missing
+    python -m scripts.accuracy.encoding_spread lunge_timing_accuracy --crf 20 26 30 --reuse  # the kept landmarks
+    python -m scripts.accuracy.encoding_spread squat_timing_accuracy --crf 20 26 30 --reuse --only front60_d06
 
 The renders are deterministic (docs/synth.md), so the clips of one script differ between encodings only by
 the x264 quality ``crf``. Each encoding's clips, landmarks and truth are kept in ``.cache/<script>`` for crf
@@ -24,7 +24,7 @@ import math
 
 import numpy as np
 
-from _accuracy import CRF, kept_folder, kept_landmarks
+from scripts.accuracy._common import CRF, kept_folder, kept_landmarks
 
 SCRIPTS = ("squat_timing_accuracy", "lunge_timing_accuracy")
 
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true", help="evaluate the landmarks kept from the last runs")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="these clips only")
     args = parser.parse_args(argv)
-    module = importlib.import_module(args.script)
+    module = importlib.import_module(f"scripts.accuracy.{args.script}")
     names = args.only or list(module.CASES)
     unknown = sorted(set(names) - set(module.CASES))
     if unknown:

@@ -1,0 +1,1 @@
+"""Asset scripts: the shipped sample videos and the real demo walk."""
