@@ -127,7 +127,8 @@ def test_an_upload_for_an_unknown_client_or_movement_is_refused(server, tmp_path
 
 
 @pytest.mark.parametrize("path", ["/analyses/..%2F..%2Fmovelab.sqlite3", "/static/..%2Fmovelab.sqlite3",
-                                  "/static/../../movelab.sqlite3", "/analyses/" + "0" * 32 + "/files/..%2F..%2Fmovelab.sqlite3",
+                                  "/static/../../movelab.sqlite3",
+                                  "/analyses/" + "0" * 32 + "/files/..%2F..%2Fmovelab.sqlite3",
                                   "/analyses/" + "0" * 32 + "/files/movelab.sqlite3"])
 def test_nothing_outside_the_data_and_static_folders_is_served(server, path):
     response = server.http.get(path)
@@ -245,9 +246,10 @@ def test_client_page_shows_trends_and_compares_two_sessions(server):
     """Three finished squat sessions with known values (written as a worker would), then the pages."""
     import json
 
+    from test_trends import SESSIONS
+
     from movelab.app import db as appdb
     from movelab.app.storage import DataDir, new_id
-    from test_trends import SESSIONS
 
     client = server.http.post("/api/clients", json={"name": "Trend"}).json()["id"]
     data = DataDir(server.data_dir)

@@ -9,9 +9,9 @@ videos (MP4/MOV, Matroska/WebM, AVI) and PyAV must decode a first video frame.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import AsyncIterator
 
 from python_multipart.multipart import MultipartParser, parse_options_header
 

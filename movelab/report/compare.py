@@ -10,9 +10,10 @@ import json
 import math
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -88,7 +89,8 @@ def compare_sessions(report_a: dict, report_b: dict, *, labels: Sequence[str] = 
     -----
     Only metrics the findings trust are compared (:func:`trusted_metric_values`): in a side view the far
     leg's values are fragments of a hidden limb and frontal-plane angles are not measurable; from the
-    front, sagittal angles are not. Metrics are medians over the reps or gait cycles of each session's per-rep / per-cycle table (per side
+    front, sagittal angles are not. Metrics are medians over the reps or gait cycles of each session's
+    per-rep / per-cycle table (per side
     for gait), the gait parameters, and the number of reps or cycles. A change smaller than the method error
     of that angle (:class:`movelab.findings.MethodError`) is reported but marked ``beyond_error: false``:
     it cannot be told from measurement noise.
