@@ -1,0 +1,261 @@
+"""Frontal findings on rendered bodies: knee FPPA error by stance and valgus, pelvic drop on level pelvises,
+and side-view squats with the feet cut off.
+
+Renders front- and back-view squats and lunges of design bodies and held-out bodies with other proportions
+(known projected FPPA, level pelvis or a set drop), and side-view squats whose picture is cut off at the
+bottom; extracts their landmarks with the pose model and keeps them (``--reuse`` reads the kept landmarks and
+regenerates every table). Findings use each clip's true reps, so these tables test the findings, not the
+segmentation.
+
+    nice .venv/bin/python scripts/frontal_findings_accuracy.py            # render, extract, tables
+    .venv/bin/python scripts/frontal_findings_accuracy.py --reuse         # tables from the kept landmarks
+
+Tables (markdown) go to stdout; docs/findings.md quotes them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _accuracy  # noqa: E402
+
+SCRIPT = "frontal_findings_accuracy"
+
+#: Bodies the FPPA correction may be tuned on, and held-out bodies with other proportions it is checked on.
+DESIGN_BODIES = {"A": {}, "B": dict(height_m=1.62, hip_width_frac=0.11, girth=1.1)}
+HELD_OUT_BODIES = {"C": dict(height_m=1.88, leg_length_frac=0.51, hip_width_frac=0.09, girth=0.9),
+                   "D": dict(height_m=1.58, leg_length_frac=0.47, hip_width_frac=0.12, girth=1.25, buttocks=1.2)}
+STANCES_M = {"narrow": 0.22, "hip": 0.34, "wide": 0.50}
+VALGUS_DEG = (0.0, 8.0, 16.0, 25.0)
+SQUAT = dict(reps=1, depth_deg=100.0, trunk_lean_deg=30.0, lead_in_s=1.0, descent_s=0.9, pause_bottom_s=0.3,
+             ascent_s=0.8, pause_top_s=0.6)
+LUNGE = dict(reps=1, lead_in_s=1.0, step_s=0.5, descent_s=0.7, pause_bottom_s=0.3, ascent_s=0.7, pause_top_s=0.6)
+SIDE_SQUAT = dict(reps=2, depth_deg=130.0, trunk_lean_deg=40.0, lead_in_s=0.8, descent_s=1.0, pause_bottom_s=0.2,
+                  ascent_s=0.8, pause_top_s=0.4)
+CUTS = (0.0, 0.1, 0.2, 0.3)  # fraction of the picture's height cut off at the bottom
+
+
+@dataclass(frozen=True)
+class Case:
+    motion: object
+    view: str
+    movement: str
+    body: dict
+    group: str                  # "design", "held_out", "lunge", "cut"
+    lead_leg: str | None = None
+    cut: float = 0.0
+    width_px: int = 640
+    height_px: int = 480
+
+
+def _cases() -> dict[str, Case]:
+    from movelab.synth import Lunge, Squat
+
+    cases: dict[str, Case] = {}
+    for group, bodies in (("design", DESIGN_BODIES), ("held_out", HELD_OUT_BODIES)):
+        for body_name, body in bodies.items():
+            for stance, width in STANCES_M.items():
+                for valgus in VALGUS_DEG:
+                    motion = Squat(stance_width_m=width, knee_valgus_deg=valgus, **SQUAT)
+                    cases[f"squat_front_{body_name}_{stance}_v{valgus:g}"] = Case(motion, "front", "squat", body, group)
+    for stance, width in STANCES_M.items():
+        for valgus in (0.0, 16.0):
+            motion = Squat(stance_width_m=width, knee_valgus_deg=valgus, **SQUAT)
+            cases[f"squat_back_A_{stance}_v{valgus:g}"] = Case(motion, "back", "squat", {}, "design")
+            cases[f"squat_back_C_{stance}_v{valgus:g}"] = Case(motion, "back", "squat", HELD_OUT_BODIES["C"],
+                                                               "held_out")
+    cases["squat_front_portrait_wide"] = Case(Squat(stance_width_m=0.5, **{**SQUAT, "reps": 3}), "front", "squat",
+                                              {}, "design", width_px=720, height_px=960)
+    for view in ("front", "back"):
+        for lead in ("left", "right"):
+            for drop in (0.0, 10.0):
+                cases[f"lunge_{view}_{lead}_drop{drop:g}"] = Case(
+                    Lunge(lead_side=lead, pelvic_drop_deg=drop, **LUNGE), view, "lunge", {}, "lunge", lead_leg=lead)
+    for view in ("side_right", "side_left"):
+        for cut in CUTS:
+            cases[f"squat_{view}_cut{int(cut * 100)}"] = Case(Squat(**SIDE_SQUAT), view, "squat", {}, "cut", cut=cut)
+    return cases
+
+
+CASES = _cases()
+
+
+def _clip(case: Case):
+    from movelab.synth import BodyProportions, render_clip
+
+    return render_clip(case.motion, view=case.view, body=BodyProportions(**case.body), width_px=case.width_px,
+                       height_px=case.height_px)
+
+
+def render(name: str, out: Path, *, crf: int = _accuracy.CRF) -> None:
+    """Render ``name`` (its bottom ``cut`` of the picture removed), extract and keep its landmarks, events and
+    truth."""
+    from movelab import landmarks
+    from movelab.extraction import extract
+    from movelab.synth import write_mp4
+
+    case = CASES[name]
+    clip = _clip(case)
+    keep = case.height_px - 2 * int(round(case.cut * case.height_px / 2))
+    frames = (np.ascontiguousarray(f[:keep]) for f in clip.iter_frames())
+    video = out / f"{name}.mp4"
+    write_mp4(frames, video, fps=clip.fps, crf=crf)
+    landmarks.save(extract(video, use_cache=False), out / f"{name}.nc")
+    (out / f"{name}.events.json").write_text(json.dumps(clip.events()))
+    clip.truth.to_csv(out / f"{name}.truth.csv", index=False)
+
+
+# ----------------------------------------------------------------------------- evaluation
+
+
+def _segmentation(case: Case, events: list[dict]):
+    from movelab.events import Segmentation
+
+    ev = pd.DataFrame(events, columns=["event", "side", "time_s", "frame"])
+    starts, bottoms, ends = (ev[ev["event"] == e]["time_s"].to_numpy() for e in ("rep_start", "rep_bottom",
+                                                                                  "rep_end"))
+    reps = pd.DataFrame({"index": np.arange(len(bottoms)), "start_s": starts, "bottom_s": bottoms, "end_s": ends})
+    if case.lead_leg is not None:
+        reps["lead_leg"] = case.lead_leg
+    return Segmentation(movement=case.movement, events=ev, reps=reps, cycles=pd.DataFrame())
+
+
+def projected_truth(truth: pd.DataFrame, view: str) -> pd.DataFrame:
+    """Frontal angles from the figure's projected joints (the truth a camera at this place can see)."""
+    import xarray as xr
+
+    from movelab.kinematics.angles import frontal_angles
+    from movelab.landmarks import KEYPOINTS
+
+    pos = np.full((len(truth), len(KEYPOINTS), 2), np.nan)
+    for i, name in enumerate(KEYPOINTS):
+        if f"{name}_x_px" in truth.columns:
+            pos[:, i, 0], pos[:, i, 1] = truth[f"{name}_x_px"], truth[f"{name}_y_px"]
+    da = xr.DataArray(pos, dims=("time", "keypoint", "space_2d"), coords={"keypoint": list(KEYPOINTS)})
+    return frontal_angles(da, side=np.full(len(truth), 1.0 if view == "front" else -1.0))
+
+
+def evaluate(name: str, out: Path, *, kinematics_config=None) -> dict:
+    """Angles, findings and per-rep values of one kept clip."""
+    from movelab import landmarks
+    from movelab.findings import detect_findings
+    from movelab.kinematics import KinematicsConfig, compute_angles, detect_views
+
+    case = CASES[name]
+    ds = landmarks.load(out / f"{name}.nc")
+    events = json.loads((out / f"{name}.events.json").read_text())
+    truth = pd.read_csv(out / f"{name}.truth.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        views = detect_views(ds)
+        angles = compute_angles(ds, views=views, config=kinematics_config or KinematicsConfig())
+    segmentation = _segmentation(case, events)
+    findings = detect_findings(angles, segmentation, views=views, landmarks=ds)
+    return dict(case=case, ds=ds, truth=truth, angles=angles, views=views, segmentation=segmentation,
+                findings=findings)
+
+
+def _at(time: np.ndarray, values: np.ndarray, t_s: float, window_s: float = 0.1) -> float:
+    inside = np.abs(time - t_s) <= window_s + 1e-9
+    win = values[inside]
+    return float(np.nanmedian(win)) if np.isfinite(win).mean() >= 0.5 else np.nan
+
+
+def fppa_rows(result: dict) -> list[dict]:
+    """Per rep and leg: the projected true FPPA at depth and what movelab read."""
+    case, truth, angles = result["case"], result["truth"], result["angles"]
+    proj = projected_truth(truth, "front" if case.view == "front" else "back")
+    time = angles["time_s"].to_numpy()
+    rows = []
+    for _, rep in result["segmentation"].reps.iterrows():
+        for side in ("left", "right"):
+            rows.append(dict(
+                true=_at(truth["time_s"].to_numpy(), proj[f"knee_fppa_{side}"].to_numpy(), rep["bottom_s"]),
+                read=_at(time, angles[f"knee_fppa_{side}"].to_numpy(), rep["bottom_s"]), side=side))
+    return rows
+
+
+def _raised(findings) -> set:
+    return {(f.code, f.side, round(f.value, 1)) for f in findings if f.severity != "info"}
+
+
+def fppa_table(results: dict[str, dict]) -> pd.DataFrame:
+    rows = []
+    for name, result in results.items():
+        case = result["case"]
+        if case.movement != "squat" or case.view not in ("front", "back") or "portrait" in name:
+            continue
+        stance = name.split("_")[3]
+        valgus = float(name.split("_v")[-1])
+        for row in fppa_rows(result):
+            rows.append(dict(group=case.group, view=case.view, stance=stance, valgus_deg=valgus, **row))
+    table = pd.DataFrame(rows)
+    table["error"] = table["read"] - table["true"]
+    return table
+
+
+def print_fppa(table: pd.DataFrame) -> None:
+    print("### FPPA at depth: read minus projected truth (deg), per stance and set valgus\n")
+    print("| bodies | stance | set valgus | true FPPA (mean) | mean error | largest abs error | legs |")
+    print("|---|---|---|---|---|---|---|")
+    for (group, stance, valgus), g in table.groupby(["group", "stance", "valgus_deg"], sort=True):
+        print(f"| {group} | {stance} | {valgus:g} | {g['true'].mean():.1f} | {g['error'].mean():+.1f} | "
+              f"{g['error'].abs().max():.1f} | {len(g)} |")
+    for group, g in table.groupby("group"):
+        print(f"\n{group}: mean error {g['error'].mean():+.2f} deg, MAE {g['error'].abs().mean():.2f}, "
+              f"largest {g['error'].abs().max():.1f} over {len(g)} legs")
+
+
+def print_findings(results: dict[str, dict], codes=("pelvic_drop", "knee_valgus")) -> None:
+    print("\n### Frontal findings per clip (true reps)\n")
+    print("| clip | raised | pelvic obliquity range (deg) | reference |")
+    print("|---|---|---|---|")
+    for name, result in results.items():
+        if result["case"].view not in ("front", "back"):
+            continue
+        raised = sorted(f"{c} {s or ''} {v:g}" for c, s, v in _raised(result["findings"]) if c in codes)
+        obl = result["angles"]["pelvic_obliquity"].to_numpy(dtype=float)
+        span = f"{np.nanmin(obl):.1f} … {np.nanmax(obl):.1f}" if np.isfinite(obl).any() else "NaN"
+        ref = next((f.reference.split("reference: ")[-1][:70] for f in result["findings"]
+                    if f.code == "pelvic_drop" and f.severity != "info"), "")
+        print(f"| {name} | {', '.join(raised) or '—'} | {span} | {ref} |")
+
+
+def print_cut(results: dict[str, dict]) -> None:
+    print("\n### Side-view squats with the bottom of the picture cut off\n")
+    print("| clip | raised | notes naming the feet |")
+    print("|---|---|---|")
+    for name, result in results.items():
+        if result["case"].group != "cut":
+            continue
+        raised = sorted(f"{c} {v:g}" for c, s, v in _raised(result["findings"]))
+        feet = sorted(f.code for f in result["findings"] if f.severity == "info" and "feet" in f.message)
+        print(f"| {name} | {', '.join(raised) or '—'} | {', '.join(feet) or '—'} |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _accuracy.arguments(__doc__, SCRIPT, CASES, argv)
+    names = args.only or list(CASES)
+    results = {}
+    for name in names:
+        _accuracy.kept_landmarks(name, args.out, args.reuse, render, crf=args.crf)
+        results[name] = evaluate(name, args.out)
+    table = fppa_table(results)
+    if not table.empty:
+        print_fppa(table)
+        table.to_csv(args.out / "fppa_errors.csv", index=False)
+    print_findings(results)
+    print_cut(results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
