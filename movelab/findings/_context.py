@@ -17,6 +17,7 @@ import pandas as pd
 from movelab.errors import ConfigError
 from movelab.findings.config import FindingsConfig, Threshold
 from movelab.findings.finding import Finding
+from movelab.findings.standing import PARTS, StandingReference, outside_picture, quiet_standing
 
 MOVEMENTS = ("squat", "lunge", "gait", "posture", "unknown")
 SIDES = ("left", "right")
@@ -37,6 +38,8 @@ class Context:
     landmarks: Any                # xarray.Dataset or None
     views: Any
     config: FindingsConfig
+    standing: StandingReference | None = None   # quiet standing (squat, lunge)
+    outside: dict[str, np.ndarray] | None = None  # per body part, frames with it out of the picture
 
     # ------------------------------------------------------------------ reading values
     def column(self, name: str) -> np.ndarray:
@@ -101,15 +104,38 @@ class Context:
 
     # ------------------------------------------------------------------ standing frames
     def standing_mask(self) -> np.ndarray:
-        """Frames of quiet standing: the whole clip for posture, frames outside every rep for squat/lunge."""
+        """Frames of quiet standing: the whole clip for posture; for squat/lunge the frames of
+        :attr:`standing` (outside every rep, settled, upright, still: :func:`quiet_standing`)."""
         if self.movement == "posture":
             return np.ones(self.time.shape, bool)
-        if self.movement not in ("squat", "lunge") or self.reps.empty:
+        if self.standing is None:
             return np.zeros(self.time.shape, bool)
-        inside = np.zeros(self.time.shape, bool)
-        for start, end in zip(self.reps["start_s"], self.reps["end_s"]):
-            inside |= self.mask(start, end)
-        return ~inside
+        return self.standing.mask
+
+    def reference_text(self) -> str:
+        """How the standing reference was taken, for a finding's ``reference`` (frames, seconds, spans)."""
+        return self.standing.describe() if self.standing is not None else "no standing reference"
+
+    # ------------------------------------------------------------------ the picture
+    def missing(self, parts: tuple[str, ...], start_s: float, end_s: float) -> str | None:
+        """The first of ``parts`` (keys of :data:`PARTS`) out of the picture in any frame of the span, or None."""
+        if self.outside is None:
+            return None
+        inside = self.mask(start_s, end_s)
+        return next((p for p in parts if self.outside[p][inside].any()), None)
+
+    def cannot_assess(self, code: str, what: str, *, views: tuple[str, ...], needs: str,
+                      missing: str | None = None) -> list[Finding]:
+        """The note for a pattern with no usable value, naming what actually was missing: body parts out of
+        the picture, else the view when the video is another, else the landmarks themselves."""
+        if missing is not None:
+            return self.note(code, f"{what} could not be assessed: the {missing} {_ARE[missing]} out of the "
+                                   "picture. Film with the whole body in the picture, feet included.")
+        label = _main_view(self.views)
+        if label is None or label not in views:
+            return self.not_assessed(code, what, needs)
+        return self.note(code, f"{what} could not be assessed: the landmarks it needs were not measured "
+                               "reliably enough (hidden, or below the confidence gate) at the moments it is read.")
 
     def standing_value(self, values: np.ndarray) -> tuple[float, float | None, float | None]:
         """Median over the standing frames (NaN when standing is shorter than ``min_baseline_s``), and the
@@ -144,6 +170,9 @@ class Context:
         return self.not_assessed(code, what, "a side view with the lower back's outline clearly visible")
 
 
+_ARE = {p: "were" for p in PARTS}
+
+
 def severity(excess: float, step: float) -> str:
     """``"mild"`` when the value passed its threshold by less than one method error, ``"moderate"`` by less
     than two, ``"marked"`` beyond (a display convention, docs/findings.md)."""
@@ -174,7 +203,27 @@ def build_context(angles, segmentation, *, views, landmarks, config) -> Context:
         events=_table(segmentation, "events", ["event", "side", "time_s"]),
         gait=getattr(segmentation, "gait", None), view_text=_view_text(views),
         landmarks=landmarks, views=views, config=config,
+        standing=_standing(angles, time, movement, reps, landmarks, views, config),
+        outside=outside_picture(landmarks, time.size),
     )
+
+
+def _standing(angles, time, movement, reps, landmarks, views, config) -> StandingReference | None:
+    """Quiet standing outside every rep (squat, lunge); None for other movements."""
+    if movement not in ("squat", "lunge") or reps.empty:
+        return None
+    outside = np.ones(time.shape, bool)
+    for start, end in zip(reps["start_s"], reps["end_s"]):
+        outside &= ~((time >= start - 1e-9) & (time <= end + 1e-9))
+    positions = detected = None
+    if landmarks is not None and landmarks.sizes.get("time") == time.size:
+        from movelab.kinematics import clean_positions, views_per_frame
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            positions = clean_positions(landmarks, views=views_per_frame(landmarks, views))
+        detected = landmarks["detected"].values
+    return quiet_standing(time, outside, angles=angles, positions=positions, detected=detected, config=config)
 
 
 def _table(segmentation, name: str, needed: list[str]) -> pd.DataFrame:
@@ -233,6 +282,15 @@ def _view_text(views) -> str | None:
         return None
     text = names.get(label)
     return None if text is None else (text if text.startswith(("seen", "filmed")) else f"{text}")
+
+
+def _main_view(views) -> str | None:
+    """The view covering most of the clip (a name or a stretches table), or None."""
+    if isinstance(views, str):
+        return views
+    if isinstance(views, pd.DataFrame) and not views.empty and {"view", "start_s", "end_s"} <= set(views.columns):
+        return str((views["end_s"] - views["start_s"]).groupby(views["view"]).sum().idxmax())
+    return None
 
 
 def _view_labels(views, time: np.ndarray) -> np.ndarray | None:

@@ -172,6 +172,11 @@ class KinematicsConfig:
     outline_baseline_max_lean_deg, outline_baseline_max_knee_deg, outline_baseline_max_thigh_deg
         A frame counts as upright standing when ``|trunk_lean|``, ``knee_flexion`` and ``|thigh_angle|``
         (each side where measured) stay within these.
+    frontal_swap_margin
+        Front and back views: a left/right pair of leg keypoints on the wrong side of each other by more than
+        this many torso lengths is a label swap and is exchanged back (:func:`movelab.kinematics.swaps.
+        fix_frontal_swaps`, issue 18). 0.05 = MediaPipe's frame-to-frame jitter scale, well under the
+        0.2-0.3 torso lengths between the hips.
     outline_baseline_max_speed
         ... and ``hip_mid`` and both ankles move slower than this (torso lengths per second): quiet.
     outline_baseline_min_s
@@ -206,6 +211,7 @@ class KinematicsConfig:
     swap_partial_max_s: float = 0.25
     swap_accel_cap: float = 0.3
     swap_length_weight: float = 1.0
+    frontal_swap_margin: float = 0.05
     side_view_midpoint_fallback: bool = True
     outline_sacral_levels: tuple[float, float] = (0.08, 0.30)
     outline_thoracolumbar_levels: tuple[float, float] = (0.40, 0.55)
@@ -231,7 +237,7 @@ class KinematicsConfig:
         _check_range("min_confidence", self.min_confidence, 0.0, 1.0)
         for name in ("max_gap_s", "hampel_min_deviation", "view_smoothing_s", "min_view_s",
                      "swap_max_gap_s", "swap_min_jump", "swap_partial_penalty", "swap_partial_max_s",
-                     "swap_length_weight"):
+                     "swap_length_weight", "frontal_swap_margin"):
             _check_range(name, getattr(self, name), 0.0, math.inf)
         for name in ("hampel_half_window_s", "hampel_n_sigma", "cutoff_hz", "frontal_shoulder_width",
                      "swap_depth_margin_m", "swap_visibility_margin", "swap_accel_cap"):
