@@ -124,8 +124,13 @@ class Context:
         inside = self.mask(start_s, end_s)
         return next((p for p in parts if self.outside[p][inside].any()), None)
 
+    def in_other_view(self, views: tuple[str, ...]) -> bool:
+        """True when the clip's main view is known and is none of ``views``."""
+        label = _main_view(self.views)
+        return label is not None and label not in views
+
     def cannot_assess(self, code: str, what: str, *, views: tuple[str, ...], needs: str,
-                      missing: str | None = None) -> list[Finding]:
+                      missing: str | None = None, otherwise: str | None = None) -> list[Finding]:
         """The note for a pattern with no usable value, naming what actually was missing: body parts out of
         the picture, else the view when the video is another, else the landmarks themselves."""
         if missing is not None:
@@ -134,8 +139,9 @@ class Context:
         label = _main_view(self.views)
         if label is None or label not in views:
             return self.not_assessed(code, what, needs)
-        return self.note(code, f"{what} could not be assessed: the landmarks it needs were not measured "
-                               "reliably enough (hidden, or below the confidence gate) at the moments it is read.")
+        return self.note(code, f"{what} could not be assessed: " + (
+            otherwise or "the landmarks it needs were not measured reliably enough (hidden, or below the "
+                         "confidence gate) at the moments it is read."))
 
     def standing_value(self, values: np.ndarray) -> tuple[float, float | None, float | None]:
         """Median over the standing frames (NaN when standing is shorter than ``min_baseline_s``), and the

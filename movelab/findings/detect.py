@@ -279,6 +279,8 @@ def heel_lift(ctx: Context) -> list[Finding]:
     code = "heel_lift"
     what = "Heel lift"
     cfg, mdd = ctx.config, ctx.mdd("heel_rise")
+    if ctx.in_other_view(_SIDE_VIEWS):  # the heel's rise is a height in a side view
+        return ctx.not_assessed(code, what, "a side view with the feet visible")
     if ctx.landmarks is not None:
         standing = ctx.standing_mask()
         rise = heel_rise_deg(ctx.landmarks, standing, views=ctx.views)
@@ -365,11 +367,12 @@ def pelvic_drop_reps(ctx: Context) -> list[Finding]:
     obliquity = ctx.column("pelvic_obliquity")
     baseline, _, _ = ctx.standing_value(obliquity)
     if not np.isfinite(baseline):
-        return ctx.cannot_assess(code, "Pelvic drop", views=_FRONTAL_VIEWS,
-                                 needs="a front or back view with the client standing still (at least "
-                                       f"{ctx.config.min_baseline_s:g} s) before, between or after the "
-                                       "repetitions",
-                                 missing=ctx.missing(("hips",), *_span_of(ctx, ctx.standing_mask())))
+        still = (f"the client standing still (at least {ctx.config.min_baseline_s:g} s, not counting the "
+                 f"first {ctx.config.standing_settle_s:g} s) before, between or after the repetitions")
+        return ctx.cannot_assess(code, "Pelvic drop", views=_FRONTAL_VIEWS, needs=f"a front or back view with {still}",
+                                 missing=ctx.missing(("hips",), *_span_of(ctx, ctx.standing_mask())),
+                                 otherwise=f"it needs {still} as the reference; quiet standing here: "
+                                           f"{ctx.reference_text()}.")
     rows = _per_rep(ctx, lambda rep: ctx.at(obliquity, rep["bottom_s"]) - baseline, needs=("hips",))
     if rows.empty:
         return ctx.cannot_assess(code, "Pelvic drop", views=_FRONTAL_VIEWS, needs="a front or back view",
