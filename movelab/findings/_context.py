@@ -133,11 +133,13 @@ class Context:
                       missing: str | None = None, otherwise: str | None = None) -> list[Finding]:
         """The note for a pattern with no usable value, naming what actually was missing: body parts out of
         the picture, else the view when the video is another, else the landmarks themselves."""
+        label = _main_view(self.views)
+        if label is not None and label not in views:
+            return self.not_assessed(code, what, needs)
         if missing is not None:
             return self.note(code, f"{what} could not be assessed: the {missing} {_ARE[missing]} out of the "
                                    "picture. Film with the whole body in the picture, feet included.")
-        label = _main_view(self.views)
-        if label is None or label not in views:
+        if label is None:
             return self.not_assessed(code, what, needs)
         return self.note(code, f"{what} could not be assessed: " + (
             otherwise or "the landmarks it needs were not measured reliably enough (hidden, or below the "

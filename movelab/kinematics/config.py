@@ -177,6 +177,14 @@ class KinematicsConfig:
         this many torso lengths is a label swap and is exchanged back (:func:`movelab.kinematics.swaps.
         fix_frontal_swaps`, issue 18). 0.05 = MediaPipe's frame-to-frame jitter scale, well under the
         0.2-0.3 torso lengths between the hips.
+    fppa_joint_centres
+        ``"outline"``: the knee FPPA is measured on hips lowered by ``fppa_hip_drop`` and on knees and ankles
+        moved halfway to the middle of the leg's outline (:mod:`movelab.kinematics.frontal_legs`);
+        ``"landmarks"``: on the landmarks as they are (the pose model read FPPA at depth up to 12° low on
+        rendered squats, issue 18).
+    fppa_hip_drop
+        ``(a, b)``: hips lowered by ``L₀ (a + b (1 − L/L₀))`` px, ``L`` the torso length, ``L₀`` its upright
+        value; fitted on rendered design bodies (``scripts/frontal_findings_accuracy.py``, docs/findings.md).
     outline_baseline_max_speed
         ... and ``hip_mid`` and both ankles move slower than this (torso lengths per second): quiet.
     outline_baseline_min_s
@@ -212,6 +220,8 @@ class KinematicsConfig:
     swap_accel_cap: float = 0.3
     swap_length_weight: float = 1.0
     frontal_swap_margin: float = 0.05
+    fppa_joint_centres: Literal["landmarks", "outline"] = "outline"
+    fppa_hip_drop: tuple[float, float] = (0.042, 0.532)
     side_view_midpoint_fallback: bool = True
     outline_sacral_levels: tuple[float, float] = (0.08, 0.30)
     outline_thoracolumbar_levels: tuple[float, float] = (0.40, 0.55)
@@ -243,6 +253,8 @@ class KinematicsConfig:
                      "swap_depth_margin_m", "swap_visibility_margin", "swap_accel_cap"):
             _check_positive(name, getattr(self, name))
         _check_range("time_jitter_tolerance", self.time_jitter_tolerance, 0.0, 1.0)
+        if self.fppa_joint_centres not in ("landmarks", "outline"):
+            raise ConfigError(f"fppa_joint_centres must be 'landmarks' or 'outline', got {self.fppa_joint_centres!r}")
         _check_range("swap_cost_ratio", self.swap_cost_ratio, 0.0, 1.0)
         _check_range("swap_min_evidence", self.swap_min_evidence, 0.0, 1.0)
         if not (isinstance(self.filter_order, int) and self.filter_order >= 2 and self.filter_order % 2 == 0):
