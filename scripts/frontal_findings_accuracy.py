@@ -199,8 +199,10 @@ def fppa_table(results: dict[str, dict]) -> pd.DataFrame:
             continue
         stance = name.split("_")[3]
         valgus = float(name.split("_v")[-1])
+        flagged = {f.side for f in result["findings"] if f.code == "knee_valgus" and f.severity != "info"}
         for row in fppa_rows(result):
-            rows.append(dict(group=case.group, view=case.view, stance=stance, valgus_deg=valgus, **row))
+            rows.append(dict(group=case.group, view=case.view, stance=stance, valgus_deg=valgus,
+                             raised=row["side"] in flagged, **row))
     table = pd.DataFrame(rows)
     table["error"] = table["read"] - table["true"]
     table["landmark_error"] = table["landmarks"] - table["true"]
@@ -226,19 +228,47 @@ def print_fppa(table: pd.DataFrame) -> None:
                   f"{int((e.abs() <= 4).sum())} of {len(e)} legs, largest {e.abs().max():.1f}°")
 
 
+def print_valgus_decisions(table: pd.DataFrame) -> None:
+    """Was ``knee_valgus`` raised on every leg whose true FPPA passes the threshold by more than the method
+    error, and on none below the threshold?"""
+    from movelab.findings import FindingsConfig
+
+    config = FindingsConfig()
+    threshold = max(config.fppa_upper().value, config.method_error.knee_fppa.value)
+    error = config.method_error.knee_fppa.value
+    print(f"\n### knee_valgus decisions (threshold {threshold:g}°, method error {error:g}°)\n")
+    print("| true FPPA at depth | legs | raised |")
+    print("|---|---|---|")
+    for label, rows in ((f"> {threshold + error:g}° (must be raised)", table[table["true"] > threshold + error]),
+                        (f"{threshold:g}-{threshold + error:g}° (either)",
+                         table[(table["true"] >= threshold) & (table["true"] <= threshold + error)]),
+                        (f"< {threshold:g}° (must not be raised)", table[table["true"] < threshold])):
+        print(f"| {label} | {len(rows)} | {int(rows['raised'].sum())} |")
+
+
 def print_findings(results: dict[str, dict], codes=("pelvic_drop", "knee_valgus")) -> None:
     print("\n### Frontal findings per clip (true reps)\n")
-    print("| clip | raised | pelvic obliquity range (deg) | reference |")
-    print("|---|---|---|---|")
+    print("| clip | true pelvic drop (deg) | raised | pelvic obliquity read (deg) | standing reference |")
+    print("|---|---|---|---|---|")
     for name, result in results.items():
         if result["case"].view not in ("front", "back"):
             continue
         raised = sorted(f"{c} {s or ''} {v:g}" for c, s, v in _raised(result["findings"]) if c in codes)
         obl = result["angles"]["pelvic_obliquity"].to_numpy(dtype=float)
         span = f"{np.nanmin(obl):.1f} … {np.nanmax(obl):.1f}" if np.isfinite(obl).any() else "NaN"
-        ref = next((f.reference.split("reference: ")[-1][:70] for f in result["findings"]
-                    if f.code == "pelvic_drop" and f.severity != "info"), "")
-        print(f"| {name} | {', '.join(raised) or '—'} | {span} | {ref} |")
+        truth = result["truth"]["pelvic_obliquity"].to_numpy(dtype=float)
+        true_drop = float(np.max(np.abs(truth - truth[0])))
+        print(f"| {name} | {true_drop:.1f} | {', '.join(raised) or '—'} | {span} | {_standing_text(result)} |")
+
+
+def _standing_text(result: dict) -> str:
+    from movelab.findings._context import build_context
+    from movelab.findings.config import FindingsConfig
+
+    ctx = build_context(result["angles"], result["segmentation"], views=result["views"], landmarks=result["ds"],
+                        config=FindingsConfig())
+    s = ctx.standing
+    return "—" if s is None else f"{s.frames} frames, {s.seconds:.2f} s"
 
 
 def print_cut(results: dict[str, dict]) -> None:
@@ -263,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     table = fppa_table(results)
     if not table.empty:
         print_fppa(table)
+        print_valgus_decisions(table)
         table.to_csv(args.out / "fppa_errors.csv", index=False)
     print_findings(results)
     print_cut(results)

@@ -200,7 +200,8 @@ def _clip_specs():
     from movelab.synth import Gait, Lunge, Posture, Squat
 
     squat = dict(reps=1, descent_s=1.0, pause_bottom_s=0.2, ascent_s=0.8, pause_top_s=0.3, lead_in_s=0.6)
-    lunge = dict(reps=1, step_s=0.5, descent_s=0.7, pause_bottom_s=0.2, ascent_s=0.7, pause_top_s=0.2, lead_in_s=0.5)
+    # the lunge stands 0.9 s first: the findings' standing reference skips the pose model's first 0.5 s
+    lunge = dict(reps=1, step_s=0.5, descent_s=0.7, pause_bottom_s=0.2, ascent_s=0.7, pause_top_s=0.2, lead_in_s=0.9)
     return {
         # name: (motion, movement, view, lunge lead leg)
         "squat_side_neutral": (Squat(depth_deg=130, trunk_lean_deg=40, **squat), "squat", "side_right", None),

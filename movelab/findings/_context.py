@@ -152,7 +152,7 @@ class Context:
         if not mask.any():
             return math.nan, None, None
         step = float(np.median(np.diff(self.time))) if self.time.size > 1 else 0.0
-        if mask.sum() * step < self.config.min_baseline_s:
+        if mask.sum() * step < self.config.min_baseline_s - 1e-6:  # 9 frames at 30 fps are 0.3 s
             return math.nan, None, None
         win = values[mask]
         value = float(np.nanmedian(win)) if self.usable(win) else math.nan

@@ -286,8 +286,11 @@ def heel_lift(ctx: Context) -> list[Finding]:
         rise = heel_rise_deg(ctx.landmarks, standing, views=ctx.views)
         lost = ctx.missing(("feet",), *_span_of(ctx, ctx.standing_mask()))
         if lost or not np.isfinite(ctx.standing_value(rise)[0]):
-            return ctx.cannot_assess(code, what, views=_SIDE_VIEWS, missing=lost,
-                                     needs="a side view with the client standing still before the squat")
+            still = (f"the client standing still (at least {cfg.min_baseline_s:g} s, not counting the first "
+                     f"{cfg.standing_settle_s:g} s) before, between or after the squats")
+            return ctx.cannot_assess(code, what, views=_SIDE_VIEWS, missing=lost, needs=f"a side view with {still}",
+                                     otherwise=f"it needs {still} as the reference; quiet standing here: "
+                                               f"{ctx.reference_text()}.")
         rows = _per_rep(ctx, lambda rep: ctx.at(rise, rep["bottom_s"]), needs=("feet",))
     elif "heel_lift_deg" in ctx.reps.columns:
         rows = ctx.reps.assign(value=ctx.reps["heel_lift_deg"].astype(float))[["index", "start_s", "end_s", "value"]]
