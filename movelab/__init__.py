@@ -14,7 +14,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from movelab.config import Config, ExtractConfig
+from typing import TYPE_CHECKING
+
 from movelab.errors import (
     ConfigError,
     InputError,
@@ -26,10 +27,41 @@ from movelab.errors import (
     UnreadableVideoError,
     VideoNotFoundError,
 )
-from movelab.extraction import extract, summarise
-from movelab.landmarks import KEYPOINTS
-from movelab.landmarks import load as load_landmarks
-from movelab.landmarks import save as save_landmarks
+
+if TYPE_CHECKING:  # the names the package root offers lazily (PEP 562), for type checkers
+    from movelab.config import Config, ExtractConfig
+    from movelab.extraction import extract, summarise
+    from movelab.landmarks import KEYPOINTS
+    from movelab.landmarks import load as load_landmarks
+    from movelab.landmarks import save as save_landmarks
+
+#: name -> (module, attribute): imported on first use, so that ``import movelab.kinematics`` (or
+#: ``movelab.events``, ``movelab.findings``) loads neither OpenCV, PyAV nor MediaPipe.
+_LAZY: dict[str, tuple[str, str]] = {
+    "extract": ("movelab.extraction", "extract"),
+    "summarise": ("movelab.extraction", "summarise"),
+    "load_landmarks": ("movelab.landmarks", "load"),
+    "save_landmarks": ("movelab.landmarks", "save"),
+    "KEYPOINTS": ("movelab.landmarks", "KEYPOINTS"),
+    "Config": ("movelab.config", "Config"),
+    "ExtractConfig": ("movelab.config", "ExtractConfig"),
+}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'movelab' has no attribute {name!r}")
+    import importlib
+
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "__version__",

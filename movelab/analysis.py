@@ -16,9 +16,9 @@ import xarray as xr
 
 from movelab.config import Config
 from movelab.events import Segmentation, segment
-from movelab.extraction import extract, summarise
 from movelab.findings import Finding, detect_findings
 from movelab.kinematics import compute_kinematics, detect_views
+from movelab.landmarks import summarise
 
 __all__ = ["Analysis", "analyse", "analyse_landmarks", "Movement"]
 
@@ -45,7 +45,7 @@ class Analysis:
     findings
         The detector's findings, each with its evidence (:class:`movelab.findings.Finding`).
     summary
-        Video and pose facts (:func:`movelab.extraction.summarise`).
+        Video and pose facts (:func:`movelab.landmarks.summarise`).
     """
 
     landmarks: xr.Dataset
@@ -87,6 +87,8 @@ def analyse(
     progress
         Show a progress bar on stderr while the pose model runs.
     """
+    from movelab.extraction import extract  # OpenCV, PyAV and MediaPipe load here, not on import
+
     ds = extract(source, config=config.extract, use_cache=use_cache, progress=progress)
     return analyse_landmarks(ds, movement=movement, config=config)
 

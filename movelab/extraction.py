@@ -19,8 +19,9 @@ import xarray as xr
 
 from movelab import landmarks as lm
 from movelab.cache import file_sha256, landmark_cache_path
-from movelab.config import ExtractConfig
+from movelab.pose.config import ExtractConfig
 from movelab.errors import LandmarkFileError, NoPersonError
+from movelab.landmarks import summarise
 from movelab.io.video import VideoReader, open_video
 from movelab.pose.landmarker import Candidate, PoseModel
 from movelab.pose.mask_features import outline_from_mask
@@ -233,43 +234,3 @@ def _dataset(rows: _Rows, reader: VideoReader, model_path: Path, config: Extract
         time_s=np.asarray(rows.time_s), frame=np.asarray(rows.frame), **arrays,
         width_px=info.width_px, height_px=info.height_px, attrs=attrs, extra=extra,
     )
-
-
-def summarise(ds: xr.Dataset) -> dict[str, Any]:
-    """The ``summary.json`` content: video facts and pose detection facts of a landmark Dataset."""
-    time = ds["time"].values
-    n = int(time.size)
-    step = float(np.median(np.diff(time))) if n > 1 else 0.0
-    duration_s = float(time[-1] - time[0] + step) if n else 0.0
-    detected = ds["detected"].values
-    xy = ds["position_norm"].values[detected][..., :2]
-    if xy.size:
-        boxes = np.concatenate([np.nanmin(xy, axis=1), np.nanmax(xy, axis=1)], axis=1)
-        bbox = [round(float(v), 4) for v in np.nanmedian(boxes, axis=0)]
-    else:
-        bbox = None
-    video_info = ds.attrs.get("video_info", {})
-    return {
-        "video": {
-            "path": ds.attrs.get("source_path"),
-            "fps": round(n / duration_s, 3) if duration_s > 0 else None,
-            "fps_nominal": ds.attrs.get("fps_nominal"),
-            "variable_frame_rate": bool(n > 2 and np.ptp(np.diff(time)) > 0.25 * step),
-            "frames": n,
-            "duration_s": round(duration_s, 4),
-            "width": int(ds.attrs["width_px"]),
-            "height": int(ds.attrs["height_px"]),
-            "rotation_deg": int(ds.attrs.get("rotation_deg", 0)),
-            "codec": video_info.get("codec"),
-            "truncated": bool(ds.attrs.get("truncated", False)),
-            "truncation": ds.attrs.get("truncation") or None,
-        },
-        "pose": {
-            "model": ds.attrs.get("model_name"),
-            "detected_frames": int(detected.sum()),
-            "detection_rate": round(float(detected.mean()) if n else 0.0, 4),
-            "subject_bbox_norm": bbox,
-            "max_people_in_view": int(ds["n_people"].max()) if "n_people" in ds and n else None,
-            "person_rule": ds.attrs.get("person_rule"),
-        },
-    }

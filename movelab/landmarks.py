@@ -24,6 +24,7 @@ from movelab.errors import LandmarkFileError
 __all__ = [
     "KEYPOINTS",
     "SCHEMA_VERSION",
+    "summarise",
     "empty_landmarks",
     "from_arrays",
     "validate",
@@ -276,3 +277,43 @@ def load(path: str | os.PathLike) -> xr.Dataset:
     for name in ("keypoint", "space_2d", "space_3d"):
         ds[name] = ds[name].astype(str)
     return validate(ds)
+
+
+def summarise(ds: xr.Dataset) -> dict[str, Any]:
+    """The ``summary.json`` content: video facts and pose detection facts of a landmark Dataset."""
+    time = ds["time"].values
+    n = int(time.size)
+    step = float(np.median(np.diff(time))) if n > 1 else 0.0
+    duration_s = float(time[-1] - time[0] + step) if n else 0.0
+    detected = ds["detected"].values
+    xy = ds["position_norm"].values[detected][..., :2]
+    if xy.size:
+        boxes = np.concatenate([np.nanmin(xy, axis=1), np.nanmax(xy, axis=1)], axis=1)
+        bbox = [round(float(v), 4) for v in np.nanmedian(boxes, axis=0)]
+    else:
+        bbox = None
+    video_info = ds.attrs.get("video_info", {})
+    return {
+        "video": {
+            "path": ds.attrs.get("source_path"),
+            "fps": round(n / duration_s, 3) if duration_s > 0 else None,
+            "fps_nominal": ds.attrs.get("fps_nominal"),
+            "variable_frame_rate": bool(n > 2 and np.ptp(np.diff(time)) > 0.25 * step),
+            "frames": n,
+            "duration_s": round(duration_s, 4),
+            "width": int(ds.attrs["width_px"]),
+            "height": int(ds.attrs["height_px"]),
+            "rotation_deg": int(ds.attrs.get("rotation_deg", 0)),
+            "codec": video_info.get("codec"),
+            "truncated": bool(ds.attrs.get("truncated", False)),
+            "truncation": ds.attrs.get("truncation") or None,
+        },
+        "pose": {
+            "model": ds.attrs.get("model_name"),
+            "detected_frames": int(detected.sum()),
+            "detection_rate": round(float(detected.mean()) if n else 0.0, 4),
+            "subject_bbox_norm": bbox,
+            "max_people_in_view": int(ds["n_people"].max()) if "n_people" in ds and n else None,
+            "person_rule": ds.attrs.get("person_rule"),
+        },
+    }

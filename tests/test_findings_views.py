@@ -11,7 +11,7 @@ import pytest
 
 from movelab.findings import FindingsConfig, detect_findings
 from movelab.kinematics import compute_angles
-from movelab.kinematics.angles import obliquity_deg
+from movelab.kinematics.joint_angles import obliquity_deg
 from movelab.kinematics.stickfigure import stick_figure
 from movelab.kinematics.swaps import detect_frontal_swaps
 from movelab.landmarks import KEYPOINTS

@@ -13,7 +13,8 @@ import xarray as xr
 
 from movelab.errors import ConfigError, InputError
 from movelab.events.config import EventsConfig
-from movelab.kinematics._points import check_landmarks, midpoint, point
+from movelab.kinematics.geometry import midpoint, point
+from movelab.kinematics.inputs import check_landmarks
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.views import facing_sign, views_per_frame
 

@@ -38,7 +38,7 @@ from movelab.events._signals import (
 )
 from movelab.errors import ConfigError
 from movelab.events.config import EventsConfig, GaitMethod
-from movelab.kinematics._points import midpoint, point
+from movelab.kinematics.geometry import midpoint, point
 from movelab.kinematics.filtering import hampel, lowpass
 
 __all__ = ["EVENT_COLUMNS", "detect_gait_events", "gait_events", "picture_direction", "walk_tracks", "walk_view"]

@@ -133,7 +133,7 @@ def _upright(angles, config) -> np.ndarray:
 
 
 def _slow(time: np.ndarray, positions, max_speed: float) -> np.ndarray:
-    from movelab.kinematics._points import median_torso_length, midpoint, point
+    from movelab.kinematics.geometry import median_torso_length, midpoint, point
 
     torso = median_torso_length(positions)
     if not (np.isfinite(torso) and torso > 0) or time.size < 3:

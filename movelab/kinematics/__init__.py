@@ -11,17 +11,12 @@ its defaults are in ``docs/kinematics.md``. Typical use::
     angles = compute_angles(ds, views=views)  # time_s, frame, *ANGLE_NAMES (degrees)
 """
 
-from movelab.kinematics.angles import (
-    compute_kinematics,
-    compute_angles,
-    frontal_angles,
-    sagittal_angles,
-    signed_angle_deg,
-    unsigned_angle_deg,
-)
+from movelab.kinematics.angles import compute_angles, compute_kinematics
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.conventions import ANGLE_NAMES, ANGLES, FRONTAL, SAGITTAL, VIEWS, AngleSpec, View
+from movelab.kinematics.geometry import midpoint, point, signed_angle_deg, torso_length, unsigned_angle_deg
+from movelab.kinematics.joint_angles import frontal_angles, sagittal_angles
 from movelab.kinematics.filtering import (
     confidence_score,
     gate_confidence,
@@ -74,6 +69,9 @@ __all__ = [
     # geometry
     "signed_angle_deg",
     "unsigned_angle_deg",
+    "point",
+    "midpoint",
+    "torso_length",
     "sagittal_angles",
     "frontal_angles",
     # outline estimates (pelvic tilt, lumbar lordosis; docs/outline-method.md)

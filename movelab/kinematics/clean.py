@@ -7,7 +7,8 @@ import warnings
 import xarray as xr
 
 from movelab.kinematics import filtering
-from movelab.kinematics._points import check_config, check_landmarks, median_torso_length
+from movelab.kinematics.geometry import median_torso_length
+from movelab.kinematics.inputs import check_config, check_landmarks
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.swaps import fix_frontal_swaps, fix_leg_swaps
 from movelab.kinematics.views import views_per_frame

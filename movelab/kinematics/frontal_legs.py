@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from movelab.kinematics._points import torso_length
+from movelab.kinematics.geometry import torso_length
 
 __all__ = ["frontal_leg_centres"]
 

@@ -23,9 +23,13 @@ import pandas as pd
 import xarray as xr
 
 from movelab.kinematics import filtering
-from movelab.kinematics._points import check_config, check_landmarks, midpoint, point, torso_length
+from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
+from movelab.kinematics.geometry import midpoint, point, torso_length
+from movelab.kinematics.inputs import check_config, check_landmarks
+from movelab.kinematics.joint_angles import sagittal_angles
 from movelab.kinematics.outline_method import OutlineParams, estimate_frame
+from movelab.kinematics.views import facing_sign, views_per_frame
 
 __all__ = [
     "OUTLINE_ANGLE_NAMES",
@@ -153,10 +157,6 @@ def outline_angles(
 
 
 def _estimates(ds, *, views, position, config, warn_missing: bool) -> pd.DataFrame:
-    from movelab.kinematics.angles import sagittal_angles
-    from movelab.kinematics.clean import clean_positions
-    from movelab.kinematics.views import facing_sign, views_per_frame
-
     check_landmarks(ds)
     check_config(config)
     frame_views = views_per_frame(ds, views, config=config)

@@ -17,14 +17,9 @@ import numpy as np
 import xarray as xr
 
 from movelab.errors import ConfigError
-from movelab.kinematics._points import (
-    LEG_PARTS,
-    check_config,
-    check_landmarks,
-    median_torso_length,
-    scene_positions,
-)
 from movelab.kinematics.config import KinematicsConfig
+from movelab.kinematics.geometry import LEG_PARTS, median_torso_length
+from movelab.kinematics.inputs import check_config, check_landmarks, scene_positions
 from movelab.kinematics.views import views_per_frame
 from movelab.landmarks import KEYPOINTS
 

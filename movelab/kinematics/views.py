@@ -16,14 +16,9 @@ import pandas as pd
 import xarray as xr
 
 from movelab.errors import ConfigError
-from movelab.kinematics._points import (
-    check_config,
-    check_landmarks,
-    midpoint,
-    point,
-    scene_positions,
-)
 from movelab.kinematics.config import KinematicsConfig
+from movelab.kinematics.geometry import midpoint, point
+from movelab.kinematics.inputs import check_config, check_landmarks, scene_positions
 from movelab.kinematics.conventions import VIEWS
 
 __all__ = [

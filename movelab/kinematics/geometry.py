@@ -1,0 +1,118 @@
+"""Geometry on keypoint positions, shared by the angles, the outline estimates and the events: one keypoint's
+track, left/right midpoints, the torso length, signed and unsigned 2-D angles, and the image-to-body-plane
+change of axes. Pure numpy on labelled positions ``(time, keypoint, space_2d)``."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import xarray as xr
+
+__all__ = [
+    "LEG_PARTS",
+    "point",
+    "midpoint",
+    "torso_length",
+    "median_torso_length",
+    "signed_angle_deg",
+    "unsigned_angle_deg",
+    "to_plane",
+    "UP",
+    "DOWN",
+]
+
+LEG_PARTS: tuple[str, ...] = ("hip", "knee", "ankle", "heel", "foot_index")
+
+#: Unit vectors of a body plane ``(forward or lateral, up)``.
+UP = np.array([0.0, 1.0])
+DOWN = np.array([0.0, -1.0])
+
+
+def point(position: xr.DataArray, name: str) -> np.ndarray:
+    """``(time, 2)`` or ``(time, 3)`` float array of one keypoint."""
+    if position.dims[:2] == ("time", "keypoint"):
+        index = position.get_index("keypoint").get_loc(name)
+        return np.array(position.values[:, index], dtype=np.float64)
+    return np.asarray(position.sel(keypoint=name).transpose("time", ...).values, dtype=np.float64)
+
+
+def midpoint(position: xr.DataArray, stem: str, *, fallback: np.ndarray | bool = False) -> np.ndarray:
+    """Midpoint of ``left_<stem>`` and ``right_<stem>``.
+
+    Where ``fallback`` is true (a bool or a per-frame mask) and only one side is finite, that side is used.
+    """
+    left, right = point(position, f"left_{stem}"), point(position, f"right_{stem}")
+    mid = (left + right) / 2.0
+    fallback = np.broadcast_to(np.asarray(fallback, dtype=bool), mid.shape[:1])
+    if fallback.any():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            one = np.nanmean(np.stack([left, right]), axis=0)
+        use = fallback & ~np.isfinite(mid).all(axis=1)
+        mid[use] = one[use]
+    return mid
+
+
+def torso_length(position: xr.DataArray) -> np.ndarray:
+    """Per-frame distance from ``hip_mid`` to ``shoulder_mid`` (one side used when the other is missing)."""
+    trunk = midpoint(position, "shoulder", fallback=True) - midpoint(position, "hip", fallback=True)
+    return np.hypot(trunk[:, 0], trunk[:, 1])
+
+
+def median_torso_length(position: xr.DataArray) -> float:
+    """Median torso length over the frames where it is measurable; NaN if it never is."""
+    length = torso_length(position)
+    length = length[np.isfinite(length) & (length > 0)]
+    return float(np.median(length)) if length.size else float("nan")
+
+
+def signed_angle_deg(u, v) -> np.ndarray:
+    """Signed angle from 2-D vector ``u`` to ``v``, degrees.
+
+    Parameters
+    ----------
+    u, v
+        Arrays of shape ``(..., 2)`` (broadcastable), components ``(x, y)`` of a frame whose
+        counter-clockwise direction is positive.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(...)``, in (−180, 180]; NaN where either vector is zero or not finite.
+
+    Notes
+    -----
+    ``θ = atan2(u × v, u · v)`` with ``u × v = u_x v_y − u_y v_x``: positive when ``v`` is
+    counter-clockwise of ``u``. ``atan2``'s −180 (from a negative zero) is returned as +180.
+    """
+    u, v = np.asarray(u, dtype=np.float64), np.asarray(v, dtype=np.float64)
+    cross = u[..., 0] * v[..., 1] - u[..., 1] * v[..., 0]
+    dot = u[..., 0] * v[..., 0] + u[..., 1] * v[..., 1]
+    angle = np.degrees(np.arctan2(cross, dot))
+    angle = np.where(angle <= -180.0, 180.0, angle)
+    return np.where(_nonzero(u) & _nonzero(v), angle, np.nan)
+
+
+def unsigned_angle_deg(u, v) -> np.ndarray:
+    """Angle between 2-D vectors ``u`` and ``v``, degrees, in [0, 180]; NaN for a zero vector.
+
+    Notes
+    -----
+    ``θ = atan2(|u × v|, u · v)``, which stays accurate near 0° and 180° where ``acos`` does not.
+    """
+    u, v = np.asarray(u, dtype=np.float64), np.asarray(v, dtype=np.float64)
+    cross = u[..., 0] * v[..., 1] - u[..., 1] * v[..., 0]
+    dot = u[..., 0] * v[..., 0] + u[..., 1] * v[..., 1]
+    return np.where(_nonzero(u) & _nonzero(v), np.degrees(np.arctan2(np.abs(cross), dot)), np.nan)
+
+
+def to_plane(xy: np.ndarray, sign: np.ndarray) -> np.ndarray:
+    """Image ``(x, y)`` → ``(sign · x, −y)``: forward/up (side view) or anatomical-left/up (frontal)."""
+    return np.column_stack([sign * xy[:, 0], -xy[:, 1]])
+
+
+
+def _nonzero(v: np.ndarray) -> np.ndarray:
+    norm = np.hypot(v[..., 0], v[..., 1])
+    return np.isfinite(norm) & (norm > 0)
