@@ -211,3 +211,19 @@ def test_bad_standing_settings_are_refused(name, value, match):
 
     with pytest.raises(ConfigError, match=match):
         dataclasses.replace(FindingsConfig(), **{name: value})
+
+
+def test_a_squats_standing_posture_finding_says_which_frames_were_standing():
+    """Synthetic side squat (tests/test_findings.py): reps 0.5-2.5 s and 3.0-5.0 s of a 5.47 s table; tilt 27°
+    outside them. Standing: 2.53-2.97 s and 5.03-5.47 s (0-0.5 s is the pose model settling) = 28 frames."""
+    from test_findings import SQUAT, flagged, side_squat
+    from test_findings_helpers import REPS as SYNTHETIC_REPS
+
+    table = side_squat()
+    standing = ~np.any([(table["time_s"] >= a) & (table["time_s"] <= c) for a, _, c in SYNTHETIC_REPS], axis=0)
+    table.loc[standing, "pelvic_tilt"] = 27.0
+    (f,) = flagged(detect_findings(table, SQUAT), "anterior_pelvic_tilt")
+    baseline = f.to_dict()["baseline"]
+    expected = int((standing & (table["time_s"] >= 0.5 - 1e-9)).sum())
+    assert baseline["frames"] == expected == 28
+    assert baseline["spans_s"][0][0] > 2.5 and f"{expected} frames" in f.quantity

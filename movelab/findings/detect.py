@@ -141,10 +141,17 @@ def _span_of(ctx: Context, mask: np.ndarray) -> tuple[float, float]:
 
 
 def _standing_quantity(ctx: Context, name: str) -> tuple[float, float | None, float | None, str]:
-    """The client's standing value of an outline angle (posture: the whole clip; squat, lunge: outside reps)."""
+    """The client's standing value of an outline angle (posture: the whole clip; squat, lunge: quiet standing
+    outside the reps, described)."""
     values = ctx.column(name)
     value, start, end = ctx.standing_value(values)
-    return value, start, end, "median while standing"
+    if ctx.movement == "posture" or ctx.standing is None:
+        return value, start, end, "median while standing"
+    return value, start, end, f"median over {ctx.reference_text()}"
+
+
+def _standing_baseline(ctx: Context) -> dict | None:
+    return None if ctx.movement == "posture" or ctx.standing is None else ctx.standing.to_dict()
 
 
 def _walking_note(ctx: Context, code: str, what: str) -> list[Finding]:
@@ -169,7 +176,7 @@ def anterior_pelvic_tilt(ctx: Context) -> list[Finding]:
                "hip flexors at the front of the hip and weak buttock (glute) and tummy muscles.")
     reference = f"mean + {n_sd:g} SD of {norm.text()}; method error {mdd.value:g}° ({mdd.source})"
     return [Finding(code, severity(value - threshold, mdd.value), None, start, end, value, threshold, reference,
-                    message, quantity=f"anterior pelvic tilt, {how}")]
+                    message, quantity=f"anterior pelvic tilt, {how}", baseline=_standing_baseline(ctx))]
 
 
 def excessive_lumbar_lordosis(ctx: Context) -> list[Finding]:
@@ -188,7 +195,7 @@ def excessive_lumbar_lordosis(ctx: Context) -> list[Finding]:
                "weak tummy and buttock (glute) muscles.")
     return [Finding(code, severity(value - upper, mdd.value), None, start, end, value, upper,
                     f"{source}; method error {mdd.value:g}° ({mdd.source})", message,
-                    quantity=f"lumbar lordosis (back-surface angle), {how}")]
+                    quantity=f"lumbar lordosis (back-surface angle), {how}", baseline=_standing_baseline(ctx))]
 
 
 # ----------------------------------------------------------------------------- squat at depth
