@@ -201,8 +201,8 @@ def fppa_table(results: dict[str, dict]) -> pd.DataFrame:
         valgus = float(name.split("_v")[-1])
         flagged = {f.side for f in result["findings"] if f.code == "knee_valgus" and f.severity != "info"}
         for row in fppa_rows(result):
-            rows.append(dict(group=case.group, view=case.view, stance=stance, valgus_deg=valgus,
-                             raised=row["side"] in flagged, **row))
+            rows.append(dict(group=case.group, body=name.split("_")[2], view=case.view, stance=stance,
+                             valgus_deg=valgus, raised=row["side"] in flagged, **row))
     table = pd.DataFrame(rows)
     table["error"] = table["read"] - table["true"]
     table["landmark_error"] = table["landmarks"] - table["true"]
@@ -226,6 +226,101 @@ def print_fppa(table: pd.DataFrame) -> None:
             e = g[column]
             print(f"- {group}, {label}: mean {e.mean():+.2f}°, MAE {e.abs().mean():.2f}°, within 4°: "
                   f"{int((e.abs() <= 4).sum())} of {len(e)} legs, largest {e.abs().max():.1f}°")
+    for body, g in table.groupby("body"):
+        e = g["error"]
+        print(f"- body {body} ({g['group'].iloc[0]}), corrected: MAE {e.abs().mean():.2f}°, within 4°: "
+              f"{int((e.abs() <= 4).sum())} of {len(e)} legs, largest {e.abs().max():.1f}°")
+
+
+def attribution_rows(result: dict) -> list[dict]:
+    """Per leg at the rep's bottom (median over ± 0.1 s): the FPPA of the projected joints with one of them
+    replaced by the pose model's raw landmark, minus the projected FPPA; and the hip landmark's height above
+    the joint centre in upright torso lengths, standing (0.5-0.9 s) and at depth."""
+    from movelab.kinematics.geometry import signed_angle_deg
+
+    case, ds, truth = result["case"], result["ds"], result["truth"]
+    t = ds["time"].values
+    kp = list(ds["keypoint"].values)
+    px = ds["position_px"].transpose("time", "keypoint", ...).values
+    sign = 1.0 if case.view == "front" else -1.0
+    bottom = float(result["segmentation"].reps["bottom_s"].iloc[0])
+    depth, standing = np.abs(t - bottom) <= 0.1, (t > 0.5) & (t < 0.9)
+
+    def true(name, frames):
+        return np.array([truth[f"{name}_x_px"].to_numpy()[frames].mean(), truth[f"{name}_y_px"].to_numpy()[frames].mean()])
+
+    def read(name, frames):
+        return np.nanmedian(px[frames, kp.index(name)], axis=0)
+
+    def torso(frames):
+        mid = lambda stem: (read(f"left_{stem}", frames) + read(f"right_{stem}", frames)) / 2  # noqa: E731
+        return float(np.linalg.norm(mid("shoulder") - mid("hip")))
+
+    upright = torso(standing)
+    rows = []
+    for side, medial in (("left", 1.0), ("right", -1.0)):
+        def fppa(hip, knee, ankle):
+            plane = lambda v: np.array([sign * v[0], -v[1]])  # noqa: E731
+            return medial * float(signed_angle_deg(plane(knee - hip), plane(ankle - knee)))
+
+        joints = {p: (true(f"{side}_{p}", depth), read(f"{side}_{p}", depth)) for p in ("hip", "knee", "ankle")}
+        base = fppa(*(joints[p][0] for p in ("hip", "knee", "ankle")))
+        row = {"side": side}
+        for part in joints:
+            points = [joints[p][1] if p == part else joints[p][0] for p in ("hip", "knee", "ankle")]
+            row[f"{part}_deg"] = fppa(*points) - base
+        for label, frames in (("standing", standing), ("depth", depth)):
+            row[f"hip_high_{label}"] = (true(f"{side}_hip", frames)[1] - read(f"{side}_hip", frames)[1]) / upright
+        rows.append(row)
+    return rows
+
+
+def print_attribution(results: dict[str, dict]) -> None:
+    rows = [r for name, result in results.items() if name.startswith("squat_front_") and
+            result["case"].group == "design" and "portrait" not in name for r in attribution_rows(result)]
+    if not rows:
+        return
+    table = pd.DataFrame(rows)
+    print("\n### Where the FPPA error comes from (design bodies, front view, at depth)\n")
+    print("| one landmark from the pose model, the others projected truth | FPPA change: mean | min … max |")
+    print("|---|---|---|")
+    for part in ("hip", "knee", "ankle"):
+        c = table[f"{part}_deg"]
+        print(f"| {part} | {c.mean():+.1f}° | {c.min():+.1f} … {c.max():+.1f}° |")
+    for label in ("standing", "depth"):
+        c = table[f"hip_high_{label}"]
+        print(f"\nhip landmark above the hip joint centre, {label}: {c.min():.2f}-{c.max():.2f} upright torso lengths "
+              f"(mean {c.mean():.2f}), {len(c)} legs")
+
+
+def print_hip_drop_fit(results: dict[str, dict]) -> None:
+    """The least-squares fit behind ``KinematicsConfig.fppa_hip_drop``: the hip landmark's height above the
+    joint centre over ``L₀`` against ``1 − L/L₀`` (``L`` the frame's torso length, ``L₀`` its 95th percentile),
+    every frame of the front and back squats, per group of bodies."""
+    xs: dict[str, list] = {}
+    ys: dict[str, list] = {}
+    for name, result in results.items():
+        case = result["case"]
+        if case.movement != "squat" or case.view not in ("front", "back") or "portrait" in name:
+            continue
+        ds, truth = result["ds"], result["truth"]
+        kp = list(ds["keypoint"].values)
+        px = ds["position_px"].transpose("time", "keypoint", ...).values
+        mid = lambda stem: (px[:, kp.index(f"left_{stem}")] + px[:, kp.index(f"right_{stem}")]) / 2  # noqa: E731
+        torso = np.linalg.norm(mid("shoulder") - mid("hip"), axis=1)
+        upright = np.nanpercentile(torso, 95)
+        high = np.mean([truth[f"{s}_hip_y_px"].to_numpy() - px[:, kp.index(f"{s}_hip"), 1] for s in ("left", "right")],
+                       axis=0)
+        xs.setdefault(case.group, []).append(1 - torso / upright)
+        ys.setdefault(case.group, []).append(high / upright)
+    print("\n### Hip landmark height above the joint centre, fitted (`fppa_hip_drop`)\n")
+    for group in xs:
+        x, y = np.concatenate(xs[group]), np.concatenate(ys[group])
+        ok = np.isfinite(x) & np.isfinite(y)
+        design = np.column_stack([np.ones(ok.sum()), x[ok]])
+        coef = np.linalg.lstsq(design, y[ok], rcond=None)[0]
+        print(f"- {group}: offset / L0 = {coef[0]:.3f} + {coef[1]:.3f} (1 - L/L0), residual SD "
+              f"{np.std(y[ok] - design @ coef):.3f} L0, {int(ok.sum())} frames")
 
 
 def print_valgus_decisions(table: pd.DataFrame) -> None:
@@ -292,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
         results[name] = evaluate(name, args.out)
     table = fppa_table(results)
     if not table.empty:
+        print_attribution(results)
+        print_hip_drop_fit(results)
         print_fppa(table)
         print_valgus_decisions(table)
         table.to_csv(args.out / "fppa_errors.csv", index=False)

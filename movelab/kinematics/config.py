@@ -221,7 +221,7 @@ class KinematicsConfig:
     swap_length_weight: float = 1.0
     frontal_swap_margin: float = 0.05
     fppa_joint_centres: Literal["landmarks", "outline"] = "outline"
-    fppa_hip_drop: tuple[float, float] = (0.042, 0.532)
+    fppa_hip_drop: tuple[float, float] = (0.020, 0.559)
     side_view_midpoint_fallback: bool = True
     outline_sacral_levels: tuple[float, float] = (0.08, 0.30)
     outline_thoracolumbar_levels: tuple[float, float] = (0.40, 0.55)
