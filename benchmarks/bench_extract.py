@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from movelab.config import ExtractConfig  # noqa: E402
 from movelab.extraction import extract  # noqa: E402
-from movelab.models import resolve_model  # noqa: E402
+from movelab.pose.bundle import resolve_model  # noqa: E402
 from movelab.pose.landmarker import PoseModel  # noqa: E402
 
 

@@ -6,10 +6,9 @@ The CLI (``movelab analyse``), the notebooks and any other front end are thin la
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 import xarray as xr
@@ -17,12 +16,11 @@ import xarray as xr
 from movelab.config import Config
 from movelab.events import Segmentation, segment
 from movelab.findings import Finding, detect_findings
-from movelab.kinematics import compute_kinematics, detect_views
+from movelab.events.config import MovementChoice
+from movelab.kinematics import Motion, compute_motion
 from movelab.landmarks import summarise
 
-__all__ = ["Analysis", "analyse", "analyse_landmarks", "Movement"]
-
-Movement = Literal["auto", "squat", "lunge", "gait", "posture"]
+__all__ = ["Analysis", "analyse", "analyse_landmarks", "MovementChoice"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +42,11 @@ class Analysis:
         Movement, events, reps or gait cycles (:class:`movelab.events.Segmentation`).
     findings
         The detector's findings, each with its evidence (:class:`movelab.findings.Finding`).
+    config
+        The settings it was made with.
+    motion
+        The analysis data every stage read (:class:`movelab.kinematics.Motion`); ``angles``, ``views`` and
+        ``outline`` above are its tables.
     summary
         Video and pose facts (:func:`movelab.landmarks.summarise`).
     """
@@ -56,6 +59,7 @@ class Analysis:
     findings: tuple[Finding, ...]
     summary: dict[str, Any] = field(default_factory=dict)
     config: Config = field(default_factory=Config)
+    motion: Motion | None = None
 
     def to_report(self) -> dict[str, Any]:
         """The content of ``report.json`` (plain JSON types, no NaN)."""
@@ -67,7 +71,7 @@ class Analysis:
 def analyse(
     source: str | os.PathLike | int,
     *,
-    movement: Movement = "auto",
+    movement: MovementChoice = "auto",
     config: Config = Config(),
     use_cache: bool = True,
     progress: bool = False,
@@ -93,14 +97,15 @@ def analyse(
     return analyse_landmarks(ds, movement=movement, config=config)
 
 
-def analyse_landmarks(ds: xr.Dataset, *, movement: Movement = "auto", config: Config = Config()) -> Analysis:
-    """:func:`analyse` from landmarks already extracted (e.g. loaded with :func:`movelab.load_landmarks`)."""
-    views = detect_views(ds, config=config.kinematics)
-    angles, outline = compute_kinematics(ds, config=config.kinematics, views=views)
-    # One kinematics setting for the whole analysis: the events clean positions with the same chain.
-    events_config = dataclasses.replace(config.events, kinematics=config.kinematics)
-    segmentation = segment(angles, ds, movement=movement, views=views, config=events_config)
-    findings = detect_findings(angles, segmentation, views=views, landmarks=ds,
-                               config=config.findings)
-    return Analysis(landmarks=ds, angles=angles, views=views, outline=outline, segmentation=segmentation,
-                    findings=findings, summary=summarise(ds), config=config)
+def analyse_landmarks(ds: xr.Dataset, *, movement: MovementChoice = "auto", config: Config = Config()) -> Analysis:
+    """:func:`analyse` from landmarks already extracted (e.g. loaded with :func:`movelab.load_landmarks`).
+
+    The analysis data (:class:`movelab.kinematics.Motion`: views, cleaned positions, angles, outline) is built
+    once with ``config.kinematics`` and handed to the events and the findings, which clean nothing again.
+    """
+    motion = compute_motion(ds, config=config.kinematics)
+    segmentation = segment(motion, movement=movement, config=config.events)
+    findings = detect_findings(motion, segmentation, config=config.findings)
+    return Analysis(landmarks=ds, angles=motion.angles, views=motion.views, outline=motion.outline,
+                    segmentation=segmentation, findings=findings, summary=summarise(ds), config=config,
+                    motion=motion)

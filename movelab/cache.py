@@ -14,8 +14,9 @@ from pathlib import Path
 __all__ = ["cache_dir", "file_sha256", "landmark_cache_path", "extraction_code_sha256"]
 
 #: The modules whose code decides what extraction produces; a change to any of them invalidates the cache.
-_EXTRACTION_MODULES = ("extraction.py", "landmarks.py", "io/video.py", "pose/landmarker.py",
-                       "pose/tracking.py", "pose/mask_features.py")
+_EXTRACTION_MODULES = ("extraction.py", "landmarks.py", "io/video.py", "io/frames.py", "io/video_file.py",
+                       "io/webcam.py", "io/timestamps.py", "pose/landmarker.py", "pose/tracking.py",
+                       "pose/mask_features.py", "pose/config.py")
 
 
 def cache_dir() -> Path:

@@ -10,11 +10,23 @@ import argparse
 import sys
 import warnings
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, get_args
 
 from movelab.errors import ConfigError, MovelabError
+from movelab.pose.config import ExtractConfig
 
 __all__ = ["main"]
+
+#: Every default of the extraction options comes from :class:`ExtractConfig`.
+_EXTRACT = ExtractConfig()
+
+
+def _movement_choices() -> tuple[str, ...]:
+    """``--movement`` choices, from the library's own type (``"auto"`` first); imported when a parser is
+    built, so that ``movelab models ...`` does not load the analysis stages."""
+    from movelab.events.config import MovementChoice
+
+    return get_args(MovementChoice)
 
 
 def _person(text: str) -> int | tuple[float, float]:
@@ -35,7 +47,8 @@ def _add_extract_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, type=Path, help="output folder")
     parser.add_argument("--model", help="a pose .task bundle (lite, full or heavy); default: the full model")
     parser.add_argument("--person", type=_person, help="which person is the client: index or x,y point")
-    parser.add_argument("--num-poses", type=int, default=2, help="people the model looks for (default 2)")
+    parser.add_argument("--num-poses", type=int, default=_EXTRACT.num_poses,
+                        help=f"people the model looks for (default {_EXTRACT.num_poses})")
     parser.add_argument("--no-outline", action="store_true", help="skip the person-mask outline features")
     parser.add_argument("--max-frames", type=int, help="stop after this many frames")
     parser.add_argument("--no-cache", action="store_true", help="always run the model, ignore the cache")
@@ -45,6 +58,7 @@ def _add_extract_options(parser: argparse.ArgumentParser) -> None:
 def _build_parser() -> argparse.ArgumentParser:
     from movelab import __version__
 
+    movements = _movement_choices()
     parser = argparse.ArgumentParser(prog="movelab", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"movelab {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -53,7 +67,7 @@ def _build_parser() -> argparse.ArgumentParser:
     analyse = sub.add_parser("analyse", aliases=["analyze"],
                              help="video -> angles, reps or gait, findings, report.html")
     _add_extract_options(analyse)
-    analyse.add_argument("--movement", default="auto", choices=["auto", "squat", "lunge", "gait", "posture"],
+    analyse.add_argument("--movement", default=movements[0], choices=movements,
                          help="the movement filmed (default: recognise it)")
     analyse.add_argument("--overlay", action="store_true", help="also write overlay.mp4 (faces blurred)")
     analyse.add_argument("--no-blur", action="store_true", help="do not blur faces in overlay.mp4")
@@ -62,7 +76,8 @@ def _build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--out", required=True, type=Path, help="output folder (recording.mp4 + the report)")
     rec.add_argument("--seconds", type=float, help="stop after this long (default: q in the window or Ctrl-C)")
     rec.add_argument("--no-preview", action="store_true", help="no live window (e.g. without a display)")
-    rec.add_argument("--movement", default="auto", choices=["auto", "squat", "lunge", "gait", "posture"])
+    rec.add_argument("--movement", default=movements[0], choices=movements,
+                     help="the movement filmed (default: recognise it)")
     rec.add_argument("--model", help="a pose .task bundle")
     rec.add_argument("--quiet", action="store_true", help="no closing message")
     from movelab.report.compare import add_compare_parser
@@ -73,9 +88,7 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _extract_config(args: argparse.Namespace):
-    from movelab.config import ExtractConfig
-
+def _extract_config(args: argparse.Namespace) -> ExtractConfig:
     if args.num_poses < 1:
         raise ConfigError(f"--num-poses must be at least 1, got {args.num_poses}")
     return ExtractConfig(
@@ -134,8 +147,8 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 
 def cmd_record(args: argparse.Namespace) -> int:
     from movelab.analysis import analyse
-    from movelab.config import Config, ExtractConfig
-    from movelab.record import opencv_window, record
+    from movelab.config import Config
+    from movelab.app.record import opencv_window, record
     from movelab.report import write_outputs
 
     args.out.mkdir(parents=True, exist_ok=True)
@@ -158,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.showwarning = _show_warning
     try:
         if argv and argv[0] == "models":
-            from movelab.models import cli_models
+            from movelab.pose.bundle import cli_models
 
             return cli_models(argv[1:])
         if argv and argv[0] == "synth":

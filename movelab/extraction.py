@@ -12,7 +12,6 @@ import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -69,7 +68,7 @@ def extract(
     movelab.errors.NoPersonError
         Nobody was found in any frame.
     """
-    from movelab.models import resolve_model
+    from movelab.pose.bundle import resolve_model
 
     with open_video(source, max_frames=config.max_frames) as reader:  # bad input fails before anything
         model_path = resolve_model(config.model)  # builds the default model on first use, saying so
@@ -192,7 +191,7 @@ class _Rows:
 
 def _dataset(rows: _Rows, reader: VideoReader, model_path: Path, config: ExtractConfig) -> xr.Dataset:
     from movelab import __version__
-    from movelab.models import model_name
+    from movelab.pose.bundle import model_name
 
     info = reader.info
     n = len(rows.time_s)

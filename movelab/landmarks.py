@@ -25,6 +25,7 @@ __all__ = [
     "KEYPOINTS",
     "SCHEMA_VERSION",
     "summarise",
+    "SKELETON",
     "empty_landmarks",
     "from_arrays",
     "validate",
@@ -32,6 +33,18 @@ __all__ = [
     "load",
     "keypoint",
 ]
+
+#: Landmark pairs drawn as bones (MediaPipe names).
+SKELETON: tuple[tuple[str, str], ...] = (
+    ("left_shoulder", "right_shoulder"), ("left_hip", "right_hip"),
+    ("left_shoulder", "left_hip"), ("right_shoulder", "right_hip"),
+    ("left_shoulder", "left_elbow"), ("left_elbow", "left_wrist"),
+    ("right_shoulder", "right_elbow"), ("right_elbow", "right_wrist"),
+    ("left_hip", "left_knee"), ("left_knee", "left_ankle"), ("left_ankle", "left_heel"),
+    ("left_heel", "left_foot_index"), ("left_ankle", "left_foot_index"),
+    ("right_hip", "right_knee"), ("right_knee", "right_ankle"), ("right_ankle", "right_heel"),
+    ("right_heel", "right_foot_index"), ("right_ankle", "right_foot_index"),
+)
 
 SCHEMA_VERSION = 1
 

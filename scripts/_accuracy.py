@@ -71,18 +71,18 @@ def keep_clip(name: str, out: Path, source, *, crf: int = CRF) -> None:
 
 
 def segmented(path: Path, **segment_kwargs):
-    """The landmarks kept at ``path`` through views, angles (their warnings silenced) and
-    :func:`movelab.events.segment`: ``(landmarks, angles, views, segmentation)``."""
+    """The landmarks kept at ``path`` through views, the analysis data (:func:`movelab.kinematics.compute_motion`,
+    its warnings silenced) and :func:`movelab.events.segment`: ``(landmarks, angles, views, segmentation)``."""
     from movelab import landmarks
     from movelab.events import segment
-    from movelab.kinematics import compute_angles, detect_views
+    from movelab.kinematics import compute_motion, detect_views
 
     ds = landmarks.load(path)
     views = detect_views(ds)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        angles = compute_angles(ds, views=views)
-        return ds, angles, views, segment(angles, ds, views=views, **segment_kwargs)
+        motion = compute_motion(ds, views=views)
+        return ds, motion.angles, views, segment(motion, **segment_kwargs)
 
 
 def nearest_error_frames(found_s: np.ndarray, true_s: float, fps: float, *, within: float) -> float:

@@ -172,15 +172,17 @@ def evaluate_rendered(cases: list[tuple[str, Path, dict]]) -> pd.DataFrame:
     """Per clip, method and event, then pooled over clips per method and event."""
     from movelab import landmarks
     from movelab.events import detect_gait_events
+    from movelab.kinematics import compute_motion
 
     rows, pooled = [], {}
     for name, lm_path, truth in cases:
         ds = landmarks.load(lm_path)
         inside = in_view(lm_path.with_suffix(".truth.csv"), truth["width_px"])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            motion = compute_motion(ds)
         for method in METHODS:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)
-                found = detect_gait_events(ds, method=method)
+            found = detect_gait_events(motion, method=method)
             scored = score(found, truth, inside, truth["fps"])
             for event in EVENTS:
                 part = scored[scored["event"] == event]
@@ -195,15 +197,17 @@ def evaluate_rendered(cases: list[tuple[str, Path, dict]]) -> pd.DataFrame:
 def evaluate_demo(video: Path) -> pd.DataFrame:
     """Initial contacts of the real walk against the reading by eye, per contact and method, in frames."""
     from movelab.events import detect_gait_events
+    from movelab.kinematics import compute_motion
     from movelab.extraction import extract
 
     reading = json.loads((ROOT / "tests" / "data" / "demo_walk_contacts.json").read_text())
     ds = extract(video)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        motion = compute_motion(ds)
     rows = []
     for method in METHODS:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            found = detect_gait_events(ds, method=method)
+        found = detect_gait_events(motion, method=method)
         contacts = found[found["event"] == "initial_contact"]
         for read in reading["initial_contacts"]:
             same = contacts[contacts["side"] == read["side"]]

@@ -147,7 +147,7 @@ def evaluate(name: str, out: Path, *, kinematics_config=None) -> dict:
     """Angles, findings and per-rep values of one kept clip."""
     from movelab import landmarks
     from movelab.findings import detect_findings
-    from movelab.kinematics import KinematicsConfig, compute_angles, detect_views
+    from movelab.kinematics import KinematicsConfig, compute_angles, compute_motion, detect_views
 
     case = CASES[name]
     ds = landmarks.load(out / f"{name}.nc")
@@ -156,13 +156,14 @@ def evaluate(name: str, out: Path, *, kinematics_config=None) -> dict:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         views = detect_views(ds)
-        angles = compute_angles(ds, views=views, config=kinematics_config or KinematicsConfig())
+        motion = compute_motion(ds, views=views, config=kinematics_config or KinematicsConfig())
+        angles = motion.angles
         plain = (compute_angles(ds, views=views, config=KinematicsConfig(fppa_joint_centres="landmarks"))
                  if case.view in ("front", "back") else angles)
     segmentation = _segmentation(case, events)
-    findings = detect_findings(angles, segmentation, views=views, landmarks=ds)
+    findings = detect_findings(motion, segmentation)
     return dict(case=case, ds=ds, truth=truth, angles=angles, landmark_angles=plain, views=views,
-                segmentation=segmentation, findings=findings)
+                segmentation=segmentation, findings=findings, motion=motion)
 
 
 def _at(time: np.ndarray, values: np.ndarray, t_s: float, window_s: float = 0.1) -> float:
@@ -360,8 +361,8 @@ def _standing_text(result: dict) -> str:
     from movelab.findings._context import build_context
     from movelab.findings.config import FindingsConfig
 
-    ctx = build_context(result["angles"], result["segmentation"], views=result["views"], landmarks=result["ds"],
-                        config=FindingsConfig())
+    ctx = build_context(result["angles"], result["segmentation"], views=result["views"],
+                        positions=result["motion"].positions.cleaned, landmarks=result["ds"], config=FindingsConfig())
     s = ctx.standing
     return "—" if s is None else f"{s.frames} frames, {s.seconds:.2f} s"
 

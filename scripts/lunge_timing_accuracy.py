@@ -99,9 +99,10 @@ def evaluate(name: str, path: Path) -> dict:
     """Movement recognised, reps found and true, lead legs, and the signed error in frames of each true rep
     event (``s``/``b``/``e``) of the landmarks kept at ``path``."""
     from movelab.events import segment
+    from movelab.kinematics import compute_motion
 
     ds, angles, views, seg = segmented(path)
-    timed = seg if seg.movement == "lunge" else segment(angles, ds, views=views, movement="lunge")  # as a lunge
+    timed = seg if seg.movement == "lunge" else segment(compute_motion(ds, views=views), movement="lunge")  # as a lunge
     truth = [e for e in json.loads(path.with_suffix(".events.json").read_text()) if e["event"].startswith("rep_")]
     errors = [(e["event"][4], nearest_error_frames(timed.events.loc[timed.events["event"] == e["event"], "time_s"],
                                                    e["time_s"], FPS, within=MISS_FRAMES)) for e in truth]

@@ -8,6 +8,7 @@ Each fixture's docstring says what moves and when.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -27,7 +28,7 @@ from movelab.events import (
     segment,
     time_normalise,
 )
-from movelab.kinematics import compute_angles
+from movelab.kinematics import compute_motion
 
 FPS = 30.0
 THIGH, SHANK, TORSO = 0.45, 0.43, 0.50  # metres
@@ -223,8 +224,8 @@ def frames_off(found: float, truth: float) -> float:
 
 
 def analyse(ds: xr.Dataset, view: str, **kwargs) -> tuple[pd.DataFrame, Segmentation]:
-    angles = compute_angles(ds, views=view)
-    return angles, segment(angles, ds, views=view, **kwargs)
+    motion = compute_motion(ds, views=view)
+    return motion.angles, segment(motion, **kwargs)
 
 
 def gait_dataset(*, view="side_right", treadmill=False, px_per_m=150.0, origin_m=None, **walk):
@@ -459,10 +460,10 @@ def test_pelvic_tilt_change_during_descent(squat_side):
         x = (time[descent] - start) / (bottom - start)
         tilt[descent] = 12.0 + 10.0 * np.minimum(x / 0.7, 1.0) - 8.0 * np.clip((x - 0.8) / 0.2, 0.0, 1.0)
         tilt[(time > bottom) & (time < bottom + 0.2)] = 14.0
-    tilted = angles.assign(pelvic_tilt=tilt)
-    found = segment(tilted, ds, views="side_right", movement="squat").reps
+    motion = compute_motion(ds, views="side_right")
+    found = segment(dataclasses.replace(motion, angles=angles.assign(pelvic_tilt=tilt)), movement="squat").reps
     assert found["pelvic_tilt_change_descent_deg"].tolist() == pytest.approx([-8.0, -8.0], abs=0.5)
-    unmeasured = segment(angles.assign(pelvic_tilt=np.nan), ds, views="side_right", movement="squat").reps
+    unmeasured = segment(dataclasses.replace(motion, angles=angles.assign(pelvic_tilt=np.nan)), movement="squat").reps
     assert unmeasured["pelvic_tilt_change_descent_deg"].isna().all()  # never invented
 
 
@@ -475,7 +476,7 @@ def test_heel_lift(squat_side):
         near = np.abs(time - bottom) < 0.2
         for side in ("left", "right"):
             lifted["position_px"].loc[dict(keypoint=f"{side}_heel", space_2d="y")][near] -= 12.0
-    reps = segment(angles, lifted, views="side_right", movement="squat").reps
+    reps = segment(compute_motion(lifted, views="side_right"), movement="squat").reps
     assert reps["heel_lift_px"].tolist() == pytest.approx([12.0, 12.0], abs=1.0)
     foot_px = 0.24 * 300.0  # heel to toe, standing
     assert reps["heel_lift_deg"].tolist() == pytest.approx([math.degrees(math.asin(12.0 / foot_px))] * 2, abs=0.5)
@@ -530,7 +531,7 @@ def test_split_squat_with_the_stance_lost_is_timed_by_the_pelvis():
         lost["left"][middle] = lost["right"][middle]
     for feet, kept in ((ankles, True), (lost, False)):
         ds = figure(t, hip=hip, ankles=feet, view="side_right")
-        signals = build_signals(ds, views="side_right")
+        signals = build_signals(compute_motion(ds, views="side_right"))
         found = find_reps(signals.time_s, pelvis_height(signals), EventsConfig())
         middles = [0, *((a.bottom + b.bottom) // 2 for a, b in zip(found, found[1:])), t.size - 1]
         assert _stance_kept(signals, found, middles) is kept
@@ -585,7 +586,7 @@ def test_lunge_lead_leg_from_behind_by_the_raised_rear_heel(lead):
         position = ds["position_px"].values  # the knees level, as MediaPipe shows them from behind
         knees = [landmarks.KEYPOINTS.index(f"{side}_knee") for side in ("left", "right")]
         position[:, knees, 1] = position[:, knees, 1].mean(axis=1, keepdims=True)
-        signals = build_signals(ds, views="back")
+        signals = build_signals(compute_motion(ds, views="back"))
         (rep,) = find_reps(signals.time_s, pelvis_height(signals), EventsConfig())
         assert abs(frames_off(rep.bottom_s, truth[0][1])) <= 1.0
         assert lead_leg(signals, rep) == expected
@@ -612,7 +613,7 @@ def test_gait_events_within_two_frames(cadence, treadmill, view):
 
 def test_zeni_baseline_on_the_same_walk(walk_side):
     ds, _, _, truth = walk_side
-    found = detect_gait_events(ds, method="zeni", views="side_right")
+    found = detect_gait_events(compute_motion(ds, views="side_right"), method="zeni")
     truth = [e for e in truth if 0.4 < e[2] < ds["time"].values[-1] - 0.4]
     errors = match_events(found[found["time_s"].between(0.4, ds["time"].values[-1] - 0.4)], truth,
                           within_frames=2.5)
@@ -643,7 +644,7 @@ def test_leg_label_swaps_do_not_change_events(walk_side):
     for start in (40, 75, 110):
         rows = slice(start, start + 4)
         position[rows, left + right] = position[rows, right + left]
-    found = detect_gait_events(swapped, views="side_right")
+    found = detect_gait_events(compute_motion(swapped, views="side_right"))
     pd.testing.assert_frame_equal(found[["event", "side", "frame"]], seg.events[["event", "side", "frame"]])
     np.testing.assert_allclose(found["time_s"], seg.events["time_s"], atol=0.5 / FPS)
 
@@ -659,7 +660,7 @@ def test_foot_glitches_do_not_move_events(glitch, treadmill):
     ds, truth = gait_dataset(treadmill=treadmill)
     end = ds["time"].values[-1]
     truth = [e for e in truth if 0.6 < e[2] < end - 0.6]
-    clean = detect_gait_events(ds, views="side_right")
+    clean = detect_gait_events(compute_motion(ds, views="side_right"))
     leg_px = (THIGH + SHANK) * 150.0
     glitched = ds.copy(deep=True)
     position = glitched["position_px"].values
@@ -681,7 +682,7 @@ def test_foot_glitches_do_not_move_events(glitch, treadmill):
         for side in ("left", "right"):
             for part in ("ankle", "heel", "foot_index"):
                 position[frame - 2:frame + 2, k(side, part)] = np.nan
-    found = detect_gait_events(glitched, views="side_right")
+    found = detect_gait_events(compute_motion(glitched, views="side_right"))
     inside = found["time_s"].between(0.6, end - 0.6)
     errors = match_events(found[inside], truth, within_frames=2.0)
     assert max(abs(e) for e in errors) <= 2.0
@@ -777,7 +778,7 @@ def test_gait_cycles_and_summary(walk_side):
 
 def test_gait_needs_a_side_view():
     ds, _ = gait_dataset(view="front")
-    found = detect_gait_events(ds, views="front")
+    found = detect_gait_events(compute_motion(ds, views="front"))
     assert found.empty and list(found.columns) == EVENT_COLUMNS
 
 
@@ -787,22 +788,22 @@ def test_gait_needs_a_side_view():
 def test_recognition(squat_side, squat_front, lunge_side, walk_side):
     for ds, angles, _, _ in (squat_side, lunge_side, walk_side):
         view = "side_left" if ds is lunge_side[0] else "side_right"
-        assert recognise_movement(angles, ds, views=view) == {id(squat_side[0]): "squat",
+        assert recognise_movement(compute_motion(ds, views=view)) == {id(squat_side[0]): "squat",
                                                                id(lunge_side[0]): "lunge",
                                                                id(walk_side[0]): "gait"}[id(ds)]
-    assert recognise_movement(squat_front[1], squat_front[0], views="front") == "squat"
+    assert recognise_movement(compute_motion(squat_front[0], views="front")) == "squat"
 
 
 def test_recognition_treadmill_and_posture():
     ds, _ = gait_dataset(treadmill=True, view="side_left")
-    assert recognise_movement(compute_angles(ds, views="side_left"), ds, views="side_left") == "gait"
+    assert recognise_movement(compute_motion(ds, views="side_left")) == "gait"
     t = np.arange(150) / FPS
     hip = np.column_stack([np.zeros_like(t), np.full_like(t, ANKLE_UP + THIGH + SHANK - 0.005)])
     feet = {s: np.column_stack([np.zeros_like(t), np.full_like(t, ANKLE_UP)]) for s in ("left", "right")}
     standing = figure(t, hip=hip, ankles=feet, lean_deg=6 * np.sin(2 * np.pi * t / 3))
-    angles = compute_angles(standing, views="side_right")
-    assert recognise_movement(angles, standing, views="side_right") == "posture"
-    seg = segment(angles, standing, views="side_right")
+    motion = compute_motion(standing, views="side_right")
+    assert recognise_movement(motion) == "posture"
+    seg = segment(motion)
     assert seg.movement == "posture" and seg.events.empty and seg.reps.empty
     assert seg.to_report() == {"movement": "posture"}
 
@@ -816,7 +817,7 @@ def test_belt_told_from_jitter():
     from movelab.events.gait import steady_belt_fraction, walk_tracks
 
     def measured(ds, view):
-        signals = build_signals(ds, views=view)
+        signals = build_signals(compute_motion(ds, views=view))
         walk = walk_tracks(signals, signals.position)
         return walk.ground_px_s / signals.leg_px, steady_belt_fraction(walk, signals.time_s)
 
@@ -832,19 +833,19 @@ def test_belt_told_from_jitter():
     still["position_px"] = still.position_px + jitter
     ground, steady = measured(still, "side_right")
     assert ground < 0 and steady < EventsConfig().belt_min_steady
-    assert recognise_movement(compute_angles(still, views="side_right"), still, views="side_right") == "posture"
+    assert recognise_movement(compute_motion(still, views="side_right")) == "posture"
 
 
 def test_named_movement_is_used(walk_side):
-    ds, angles, _, _ = walk_side
-    seg = segment(angles, ds, views="side_right", movement="squat")
+    ds, _, _, _ = walk_side
+    seg = segment(compute_motion(ds, views="side_right"), movement="squat")
     assert seg.movement == "squat" and seg.reps.empty and seg.gait is None
 
 
 def test_nobody_seen_is_unknown():
     t = np.arange(30) / FPS
     ds = landmarks.from_arrays(time_s=t, position_px=np.full((30, 33, 2), np.nan), width_px=640, height_px=480)
-    seg = segment(compute_angles(ds, views="side_right"), ds, views="side_right")
+    seg = segment(compute_motion(ds, views="side_right"))
     assert seg.movement == "unknown" and seg.events.empty
 
 
@@ -902,19 +903,22 @@ def test_cycles_time_normalise(walk_side):
 
 
 def test_angles_of_another_video_are_refused(squat_side, walk_side):
-    with pytest.raises(InputError, match="angle table has .* rows but the landmark Dataset"):
-        segment(walk_side[1], squat_side[0], views="side_right")
-    with pytest.raises(InputError, match="compute_angles"):
-        segment({"time_s": [0.0]}, squat_side[0], views="side_right")
+    motion = compute_motion(squat_side[0], views="side_right")
+    with pytest.raises(InputError, match="Motion.angles has .* rows but the landmark Dataset"):
+        dataclasses.replace(motion, angles=walk_side[1])
+    with pytest.raises(InputError, match="Motion.angles must be a table"):
+        dataclasses.replace(motion, angles={"time_s": [0.0]})
+    with pytest.raises(InputError, match="compute_motion"):
+        segment(squat_side[1])
     with pytest.raises(InputError, match="landmark xarray.Dataset"):
-        segment(squat_side[1], "landmarks.nc")
+        compute_motion("landmarks.nc")
 
 
 def test_unknown_movement_is_refused(squat_side):
     with pytest.raises(ConfigError, match="movement must be 'auto' or one of"):
-        segment(squat_side[1], squat_side[0], movement="jump")
+        segment(compute_motion(squat_side[0], views="side_right"), movement="jump")
     with pytest.raises(ConfigError, match="method must be 'velocity' or 'zeni'"):
-        detect_gait_events(squat_side[0], method="heel")
+        detect_gait_events(compute_motion(squat_side[0], views="side_right"), method="heel")
 
 
 @pytest.mark.parametrize("field, value, message", [
@@ -927,7 +931,6 @@ def test_unknown_movement_is_refused(squat_side):
     ("rep_flexion_onset_fit", (0.05, 1.5), "rep_flexion_onset_fit must be two fractions"),
     ("stride_range_s", (2.0, 1.0), "stride_range_s must be"),
     ("gait_min_swings", 0, "gait_min_swings must be a positive integer"),
-    ("kinematics", None, "kinematics must be a KinematicsConfig"),
 ])
 def test_bad_settings_are_refused(field, value, message):
     with pytest.raises(ConfigError, match=message):

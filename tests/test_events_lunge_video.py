@@ -16,7 +16,7 @@ import pytest
 
 from movelab.events import segment
 from movelab.extraction import extract
-from movelab.kinematics import compute_angles, detect_views
+from movelab.kinematics import compute_motion, detect_views
 
 pytestmark = pytest.mark.slow
 
@@ -64,8 +64,8 @@ def lunge_clip(tmp_path_factory):
             views = detect_views(ds)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)
-                angles = compute_angles(ds, views=views)
-            done[name] = (segment(angles, ds, views=views), json.loads(json.dumps(clip.events())))
+                motion_data = compute_motion(ds, views=views)
+            done[name] = (segment(motion_data), json.loads(json.dumps(clip.events())))
         return done[name]
 
     return get

@@ -17,7 +17,7 @@ import pytest
 
 from movelab.events import segment
 from movelab.extraction import extract
-from movelab.kinematics import compute_angles, detect_views
+from movelab.kinematics import compute_motion, detect_views
 
 pytestmark = pytest.mark.slow
 
@@ -61,9 +61,9 @@ def walked(tmp_path_factory):
             views = detect_views(ds)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)
-                angles = compute_angles(ds, views=views)
+                motion_data = compute_motion(ds, views=views)
             seen = ds["time"].values[ds["detected"].values]
-            done[name] = (segment(angles, ds, views=views), clip.events(), motion, (seen.min(), seen.max()))
+            done[name] = (segment(motion_data), clip.events(), motion, (seen.min(), seen.max()))
         return done[name]
 
     return get
@@ -132,8 +132,8 @@ def test_real_leg_lift_filmed_obliquely_is_not_walking(pose2sim_demo, camera):
     views = detect_views(ds)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        angles = compute_angles(ds, views=views)
-    seg = segment(angles, ds, views=views)
+        motion_data = compute_motion(ds, views=views)
+    seg = segment(motion_data)
     assert seg.movement == "posture"
 
 

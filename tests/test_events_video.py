@@ -18,7 +18,7 @@ import pytest
 
 from movelab.events import segment
 from movelab.extraction import extract
-from movelab.kinematics import compute_angles, detect_views
+from movelab.kinematics import compute_motion, detect_views
 
 pytestmark = pytest.mark.slow
 
@@ -66,11 +66,11 @@ def rendered(tmp_path_factory):
             views = detect_views(ds)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)
-                angles = compute_angles(ds, views=views)
+                motion_data = compute_motion(ds, views=views)
             truth = clip.truth
             xs = truth[[c for c in truth.columns if c.endswith("_x_px")]].to_numpy()
             inside = ((xs >= 0) & (xs <= clip.camera.width_px - 1)).all(axis=1)
-            done[name] = (segment(angles, ds, views=views), clip.events(), inside)
+            done[name] = (segment(motion_data), clip.events(), inside)
         return done[name]
 
     return get
@@ -162,7 +162,7 @@ def test_gait_events_of_the_shipped_sample_walk():
     views = detect_views(ds)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        seg = segment(compute_angles(ds, views=views), ds, views=views)
+        seg = segment(compute_motion(ds, views=views))
     table = pd.read_csv(video.with_suffix(".truth.csv"))
     xs = table[[c for c in table.columns if c.endswith("_x_px")]].to_numpy()
     seen = _in_view(truth["events"], ((xs >= 0) & (xs <= truth["width_px"] - 1)).all(axis=1))
@@ -187,8 +187,8 @@ def demo_segmentation(demo_video):
     views = detect_views(ds)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        angles = compute_angles(ds, views=views)
-    return segment(angles, ds, views=views)
+        motion_data = compute_motion(ds, views=views)
+    return segment(motion_data)
 
 
 def test_demo_walk_initial_contacts_match_a_reading_by_eye(demo_segmentation):

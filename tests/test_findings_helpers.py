@@ -121,14 +121,13 @@ def analysis_of(video, segmentation, *, config=None):
 
     from movelab.extraction import extract, summarise
     from movelab.findings import FindingsConfig, detect_findings
-    from movelab.kinematics import compute_angles, detect_views, outline_angles
+    from movelab.kinematics import compute_motion, outline_angles
 
     ds = extract(video)
-    views = detect_views(ds)
-    angles = compute_angles(ds, views=views)
+    motion = compute_motion(ds)
+    angles, views = motion.angles, motion.views
     outline = outline_angles(ds, views=views)
-    findings = detect_findings(angles, segmentation, views=views, landmarks=ds,
-                               config=config or FindingsConfig())
+    findings = detect_findings(motion, segmentation, config=config or FindingsConfig())
     fields = dict(landmarks=ds, angles=angles, views=views, outline=outline, segmentation=segmentation,
                   findings=findings, summary=summarise(ds))
     if _RealAnalysis is not None:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from movelab.findings import FindingsConfig, detect_findings
-from movelab.kinematics import compute_angles
+from movelab.kinematics import compute_angles, compute_motion
 from movelab.kinematics.joint_angles import obliquity_deg
 from movelab.kinematics.stickfigure import stick_figure
 from movelab.kinematics.swaps import detect_frontal_swaps
@@ -65,9 +65,8 @@ def swap_hips(ds, frames):
 
 
 def findings_of(ds, *, config=FindingsConfig(), view="front"):
-    angles = compute_angles(ds, views=view)
-    return angles, detect_findings(angles, make_segmentation("squat", reps=REPS), views=view, landmarks=ds,
-                                   config=config)
+    motion = compute_motion(ds, views=view)
+    return motion.angles, detect_findings(motion, make_segmentation("squat", reps=REPS), config=config)
 
 
 def raised(findings) -> set:
@@ -182,11 +181,11 @@ def cut_at_the_shins(ds):
 
 def test_feet_out_of_the_picture_raise_no_finding_and_the_note_names_the_feet():
     full = side_squat_landmarks()
-    angles = compute_angles(full, views="side_right")
+    motion = compute_motion(full, views="side_right")
     segmentation = make_segmentation("squat", reps=REPS)
-    whole = detect_findings(angles, segmentation, views="side_right", landmarks=full)
+    whole = detect_findings(motion, segmentation)
     assert ("excessive_trunk_lean", None) in raised(whole)
-    cut = detect_findings(angles, segmentation, views="side_right", landmarks=cut_at_the_shins(full))
+    cut = detect_findings(dataclasses.replace(motion, landmarks=cut_at_the_shins(full)), segmentation)
     assert raised(cut) <= raised(whole)
     assert ("excessive_trunk_lean", None) not in raised(cut)
     notes = {f.code: f.message for f in cut if f.severity == "info"}

@@ -1,4 +1,4 @@
-"""Tests of :mod:`movelab.models`: building, installing and resolving the pose bundle.
+"""Tests of :mod:`movelab.pose.bundle`: building, installing and resolving the pose bundle.
 
 One real build from the mediapipe 0.10.21 wheel per session (plus one forced rebuild); the wheel
 is downloaded once into ``$MOVELAB_CACHE_DIR`` (default ``<repo>/.cache/``) so CI can cache it.
@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from movelab import models
+from movelab.pose import bundle as models
 from movelab.errors import ModelUnavailableError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -465,7 +465,7 @@ def test_module_runs_as_a_script(tmp_path: Path) -> None:
     env = {**os.environ, "MOVELAB_MODELS_DIR": str(tmp_path), "PYTHONPATH": str(REPO)}
     env.pop("MOVELAB_MODEL", None)
     done = subprocess.run(
-        [sys.executable, "-m", "movelab.models", "path"], env=env, capture_output=True, text=True
+        [sys.executable, "-m", "movelab.pose.bundle", "path"], env=env, capture_output=True, text=True
     )
     assert done.returncode == 1
     assert "not installed" in done.stderr

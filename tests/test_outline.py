@@ -19,6 +19,7 @@ import xarray as xr
 
 from movelab.errors import ConfigError
 from movelab.kinematics import (
+    outline_baseline,
     ANGLE_NAMES,
     OUTLINE_ESTIMATE_COLUMNS,
     KinematicsConfig,
@@ -290,10 +291,10 @@ def test_change_from_the_standing_baseline():
     ds = posture_dataset(tilts)
     table = outline_estimates(ds, views="side_right", config=EXACT_CONFIG)
     assert table["standing"].all()  # still landmarks, upright: every frame is quiet standing
-    baseline = table.attrs["baseline"]
-    assert baseline["pelvic_tilt_deg"] == pytest.approx(np.median(tilts), abs=0.05)
-    assert baseline["frames"] == 90
-    expected = table["pelvic_tilt"] - baseline["pelvic_tilt_deg"]
+    baseline = outline_baseline(table, config=EXACT_CONFIG)
+    assert baseline.pelvic_tilt_deg == pytest.approx(np.median(tilts), abs=0.05)
+    assert baseline.frames == 90
+    expected = table["pelvic_tilt"] - baseline.pelvic_tilt_deg
     np.testing.assert_allclose(table["pelvic_tilt_change"], expected, atol=1e-9)
     np.testing.assert_allclose(table["lumbar_lordosis_change"], 0.0, atol=0.05)
 
@@ -303,7 +304,7 @@ def test_no_standing_means_no_change():
     table = outline_estimates(ds, views="side_right", config=EXACT_CONFIG)
     assert not table["standing"].any()
     assert table[["pelvic_tilt_change", "lumbar_lordosis_change"]].isna().all().all()
-    assert math.isnan(table.attrs["baseline"]["pelvic_tilt_deg"])
+    assert math.isnan(outline_baseline(table, config=EXACT_CONFIG).pelvic_tilt_deg)
     np.testing.assert_allclose(table["pelvic_tilt"], 12.0, atol=0.05)  # the absolute value is still there
 
 

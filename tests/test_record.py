@@ -11,7 +11,7 @@ import pytest
 
 from movelab.cli import main
 from movelab.io.video import read_frame_times
-from movelab.record import draw_preview, record
+from movelab.app.record import draw_preview, record
 
 sys.path.insert(0, str(Path(__file__).parent))
 from videos import FakeCamera  # noqa: E402
@@ -27,7 +27,7 @@ def walker_frames(demo_clip) -> list[np.ndarray]:
 
 
 def use_camera(monkeypatch, camera: FakeCamera) -> None:
-    monkeypatch.setattr("movelab.io.video.cv2.VideoCapture", lambda index: camera)
+    monkeypatch.setattr("movelab.io.webcam.cv2.VideoCapture", lambda index: camera)
 
 
 def test_ctrl_c_ends_the_recording_and_keeps_it(walker_frames, monkeypatch, tmp_path):

@@ -1,7 +1,7 @@
 """The pose model on the shipped mannequin clips: found in >= 99 % of frames, left and right not crossed.
 
 Runs MediaPipe's PoseLandmarker (full model, VIDEO mode) directly, so it does not depend on movelab's own
-extraction pipeline. Skipped when the model bundle is missing (``python -m movelab.models install``).
+extraction pipeline. Skipped when the model bundle is missing (``python -m movelab.pose.bundle install``).
 To keep the suite quick it runs on every second frame (VIDEO mode with the real, still increasing timestamps);
 ``MOVELAB_DETECT_STRIDE=1`` checks every frame.
 """
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from movelab.models import resolve_model
+from movelab.pose.bundle import resolve_model
 
 ROOT = Path(__file__).resolve().parents[1]
 STRIDE = int(os.environ.get("MOVELAB_DETECT_STRIDE", "2"))

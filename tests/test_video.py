@@ -35,7 +35,7 @@ from movelab.errors import (
     VideoNotFoundError,
 )
 from movelab.io import Frame, VideoInfo, open_video, probe_video, read_frame_times
-from movelab.io.video import _Clock
+from movelab.io.timestamps import Clock as _Clock
 
 SIZE = (64, 48)
 """(width, height) of the small test videos."""
@@ -396,7 +396,7 @@ class FakeCapture:
 
 
 def test_webcam_frames_are_rgb_with_monotonic_times(monkeypatch: pytest.MonkeyPatch) -> None:
-    import movelab.io.video as video_module
+    import movelab.io.webcam as video_module
 
     monkeypatch.setattr(video_module.cv2, "VideoCapture", FakeCapture)
     with open_video("0", max_frames=4) as video:

@@ -142,3 +142,152 @@ def test_the_package_root_still_offers_extract_lazily():
             "print(f.__module__, 'cv2' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["movelab.extraction", "True"]
+
+
+# ----------------------------------------------------------------------------- work once, settings everywhere
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+@pytest.fixture(scope="module")
+def two_squats():
+    """Two squats to 100° knee flexion with the trunk leaning 35°, filmed from the client's right (the
+    synthetic figure of tests/test_events.py): a squat with reps, heels and findings to compute."""
+    from test_events import figure, squat_motion
+
+    t, hip, ankles, lean, _ = squat_motion()
+    return figure(t, hip=hip, ankles=ankles, lean_deg=lean)
+
+
+@pytest.fixture
+def cleaning_calls(monkeypatch):
+    """Every call of ``clean_positions`` during the test, as the config it was given: the function is
+    replaced by a recording spy in every loaded movelab module that holds it, under any name."""
+    import importlib
+
+    from movelab.kinematics import clean
+
+    importlib.import_module("movelab.analysis")
+    real = clean.clean_positions
+    calls = []
+
+    def spy(ds, *, config, views=None):
+        calls.append(config)
+        return real(ds, config=config, views=views)
+
+    for module in [m for name, m in sys.modules.items() if name.startswith("movelab") and m is not None]:
+        for attribute, value in list(vars(module).items()):
+            if value is real:
+                monkeypatch.setattr(module, attribute, spy)
+    return calls
+
+
+def _variant_fields(config) -> tuple:
+    return (config.lowpass, config.swap_partial, config.fix_leg_swaps, config.reject_outliers)
+
+
+def test_one_analysis_cleans_each_position_variant_once(two_squats, cleaning_calls):
+    from movelab.analysis import analyse_landmarks
+
+    analysis = analyse_landmarks(two_squats)
+    assert analysis.segmentation.movement == "squat" and len(analysis.segmentation.reps) == 2
+    variants = [_variant_fields(c) for c in cleaning_calls]
+    assert len(variants) == 3 and len(set(variants)) == 3, variants
+
+
+@pytest.mark.parametrize("movement", ["posture", "gait", "lunge"])
+def test_every_movement_cleans_each_variant_once(two_squats, cleaning_calls, movement):
+    from movelab.analysis import analyse_landmarks
+
+    analyse_landmarks(two_squats, movement=movement)
+    assert len(cleaning_calls) == 3 and len({_variant_fields(c) for c in cleaning_calls}) == 3
+
+
+def test_a_kinematics_setting_reaches_every_stage_that_cleans_positions(two_squats, cleaning_calls):
+    from movelab.analysis import analyse_landmarks
+    from movelab.config import Config
+    from movelab.kinematics import KinematicsConfig
+
+    mine = KinematicsConfig(cutoff_hz=4.0, min_confidence=0.4, hampel_n_sigma=4.0, max_gap_s=0.3)
+    analysis = analyse_landmarks(two_squats, config=Config(kinematics=mine))
+    assert len(cleaning_calls) == 3
+    for config in cleaning_calls:
+        variant = {f.name: getattr(config, f.name) for f in dataclasses.fields(config)
+                   if f.name not in ("lowpass", "swap_partial", "fix_leg_swaps", "reject_outliers")}
+        assert variant == {name: getattr(mine, name) for name in variant}
+    assert analysis.motion.config is mine
+
+
+def test_the_later_stages_read_the_positions_of_the_analysis_data(two_squats, monkeypatch):
+    """The events and the findings read the Motion's cleaned positions (the same objects), not positions of
+    their own."""
+    from movelab.analysis import analyse_landmarks
+    from movelab.events import _signals
+    from movelab.findings import detect
+
+    seen = {}
+    real_signals, real_heel = _signals.build_signals, detect.heel_rise_deg
+
+    def signals_spy(motion, *, config):
+        seen["signals"] = real_signals(motion, config=config)
+        return seen["signals"]
+
+    def heel_spy(position, standing):
+        seen["heel"] = position
+        return real_heel(position, standing)
+
+    monkeypatch.setattr("movelab.events.segmentation.build_signals", signals_spy)
+    monkeypatch.setattr(detect, "heel_rise_deg", heel_spy)
+    analysis = analyse_landmarks(two_squats)
+    positions = analysis.motion.positions
+    assert seen["signals"].position is positions.cleaned
+    assert seen["signals"].unfiltered is positions.unfiltered and seen["signals"].label_free is positions.label_free
+    assert seen["heel"] is positions.cleaned
+
+
+def test_a_stricter_confidence_gate_changes_what_the_events_and_findings_see(two_squats):
+    """A client seen with confidence 0.8 everywhere: the default gate (0.3) keeps every keypoint and the
+    squats are found; a kinematics gate of 0.9 removes every keypoint, and the events and findings, which
+    read no positions cleaned with other settings, have nothing to measure."""
+    from movelab.analysis import analyse_landmarks
+    from movelab.config import Config
+    from movelab.kinematics import KinematicsConfig
+
+    unsure = two_squats.copy(deep=True)
+    for name in ("visibility", "presence"):
+        unsure[name] = unsure[name].where(False, 0.8)
+    assert analyse_landmarks(unsure).segmentation.movement == "squat"
+    gated = analyse_landmarks(unsure, config=Config(kinematics=KinematicsConfig(min_confidence=0.9)))
+    assert gated.segmentation.movement == "unknown" and gated.findings == ()
+    assert np.isnan(gated.motion.positions.label_free.values).all()
+
+
+# ----------------------------------------------------------------------------- one source for choices and defaults
+
+
+def test_cli_choices_and_defaults_come_from_the_library_types():
+    from typing import get_args
+
+    from movelab.cli import _build_parser
+    from movelab.events.config import MOVEMENTS, MovementChoice
+    from movelab.pose.config import ExtractConfig
+
+    subparsers = next(a for a in _build_parser()._actions if a.dest == "command").choices
+    for command in ("analyse", "record"):
+        movement = next(a for a in subparsers[command]._actions if a.dest == "movement")
+        assert tuple(movement.choices) == get_args(MovementChoice) == ("auto", *MOVEMENTS)
+        assert movement.default == "auto"
+    for command in ("extract", "analyse"):
+        poses = next(a for a in subparsers[command]._actions if a.dest == "num_poses")
+        assert poses.default == ExtractConfig().num_poses
+
+
+def test_events_settings_hold_no_kinematics_settings():
+    """The kinematics settings reach the events through the Motion only, so a caller of segment() cannot
+    pass a second, different copy."""
+    from movelab.events import EventsConfig
+    from movelab.kinematics import KinematicsConfig
+
+    assert not any(isinstance(getattr(EventsConfig(), f.name), KinematicsConfig)
+                   for f in dataclasses.fields(EventsConfig))
+    assert "kinematics" not in {f.name for f in dataclasses.fields(EventsConfig)}

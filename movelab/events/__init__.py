@@ -5,19 +5,19 @@ Methods, settings and measured accuracy are in ``docs/events.md``; the contract 
 ``docs/architecture.md``. Typical use::
 
     from movelab import landmarks
-    from movelab.kinematics import compute_angles, detect_views
+    from movelab.kinematics import compute_motion
     from movelab.events import segment, time_normalise
 
     ds = landmarks.load("landmarks.nc")
-    views = detect_views(ds)
-    angles = compute_angles(ds, views=views)
-    seg = segment(angles, ds, views=views)          # movement="auto" recognises it
+    motion = compute_motion(ds)                     # views, cleaned positions, angles, outline: once
+    angles = motion.angles
+    seg = segment(motion)                           # movement="auto" recognises it
     seg.movement, seg.events, seg.reps, seg.cycles, seg.gait
     curves = time_normalise(angles, seg.cycles, columns=["knee_flexion_left"])   # (span, percent, angle)
     report = seg.to_report()                        # JSON-ready
 """
 
-from movelab.events.config import MOVEMENTS, EventsConfig, GaitMethod
+from movelab.events.config import MOVEMENTS, EventsConfig, GaitMethod, Movement, MovementChoice
 from movelab.events.cycles import CYCLE_COLUMNS, gait_cycles, gait_summary
 from movelab.events.gait import EVENT_COLUMNS, detect_gait_events
 from movelab.events.normalise import time_normalise
@@ -36,6 +36,8 @@ __all__ = [
     "EventsConfig",
     "GaitMethod",
     "MOVEMENTS",
+    "Movement",
+    "MovementChoice",
     "EVENT_NAMES",
     "EVENT_COLUMNS",
     "REP_COLUMNS",

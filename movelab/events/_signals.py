@@ -1,29 +1,29 @@
-"""Shared inputs of the events stage: cleaned positions with their times, the client's size, the walking
-direction, and small signal helpers (velocity on real timestamps, threshold crossings, runs)."""
+"""Shared inputs of the events stage, read from the analysis data (:class:`movelab.kinematics.Motion`): cleaned
+positions with their times, the client's size, the walking direction, and small signal helpers (velocity on
+real timestamps, threshold crossings, runs)."""
 
 from __future__ import annotations
 
-import dataclasses
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 
 from movelab.errors import ConfigError, InputError
 from movelab.events.config import EventsConfig
+from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.geometry import midpoint, point
-from movelab.kinematics.inputs import check_landmarks
-from movelab.kinematics.clean import clean_positions
-from movelab.kinematics.views import facing_sign, views_per_frame
+from movelab.kinematics.motion import Motion
+from movelab.kinematics.views import facing_sign
 
 SIDES: tuple[str, str] = ("left", "right")
 
 
 @dataclass(frozen=True)
 class Signals:
-    """Everything the detectors read, computed once per video.
+    """Everything the detectors read, taken from the video's :class:`movelab.kinematics.Motion` (its arrays
+    under the names the detectors use) plus the two quantities of the events stage, ``forward`` and
+    ``leg_px``.
 
     Attributes
     ----------
@@ -49,6 +49,9 @@ class Signals:
         the pose model exchanged the legs for a few frames, the outlier rejection half-undid the exchange
         and put the front heel 30 px behind where it landed, and a contact came 3 frames late
         (``sample_videos/gait_side.mp4``, docs/events.md).
+    kinematics
+        The kinematics settings the positions were cleaned with (the foot tracks of gait are low-passed
+        with the same filter order and longest gap).
     """
 
     time_s: np.ndarray
@@ -59,6 +62,7 @@ class Signals:
     leg_px: float
     unfiltered: xr.DataArray
     label_free: xr.DataArray
+    kinematics: KinematicsConfig
 
     def point(self, name: str) -> np.ndarray:
         """``(time, 2)`` pixel positions of one keypoint (NaN where missing)."""
@@ -81,56 +85,25 @@ class Signals:
         return bool(np.isfinite(self.leg_px))
 
 
-def build_signals(ds: xr.Dataset, *, views=None, position: xr.DataArray | None = None,
-                  config: EventsConfig = EventsConfig()) -> Signals:
-    """Clean the positions (unless given) and derive the per-video quantities of :class:`Signals`."""
-    check_landmarks(ds)
+def build_signals(motion: Motion, *, config: EventsConfig = EventsConfig()) -> Signals:
+    """The events stage's per-video quantities, read from ``motion`` (nothing is cleaned again)."""
+    if not isinstance(motion, Motion):
+        raise InputError("expected the analysis data of movelab.kinematics.compute_motion (a Motion), got "
+                         f"{type(motion).__name__}")
     if not isinstance(config, EventsConfig):
         raise ConfigError(f"config must be an EventsConfig, got {type(config).__name__}")
-    frame_views = views_per_frame(ds, views, config=config.kinematics)
-    if position is None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # compute_angles has warned already
-            position = clean_positions(ds, config=config.kinematics, views=frame_views)
-    elif position.sizes.get("time") != ds.sizes["time"]:
-        raise InputError(f"position must have the {ds.sizes['time']} frames of the landmark Dataset, "
-                         f"got {position.sizes.get('time')}")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        # the partial leg-swap fix, which can splice one foot's points into the other's track, made the
-        # gait methods miss or shift contacts (docs/events.md)
-        unfiltered = clean_positions(ds, config=dataclasses.replace(config.kinematics, lowpass=False,
-                                                                    swap_partial=False),
-                                     views=frame_views)
-        label_free = clean_positions(ds, config=dataclasses.replace(
-            config.kinematics, lowpass=False, swap_partial=False, fix_leg_swaps=False, reject_outliers=False),
-            views=frame_views)
-    leg = leg_length_px(position)
+    leg = leg_length_px(motion.positions.cleaned)
     return Signals(
-        time_s=ds["time"].values.astype(np.float64),
-        frame=ds["frame"].values.astype(np.int64),
-        position=position,
-        views=frame_views,
-        forward=_carry_nearest(facing_sign(frame_views)),
+        time_s=motion.time_s,
+        frame=motion.frame,
+        position=motion.positions.cleaned,
+        views=motion.frame_views,
+        forward=_carry_nearest(facing_sign(motion.frame_views)),
         leg_px=leg if np.isfinite(leg) and leg >= config.min_leg_px else float("nan"),
-        unfiltered=unfiltered,
-        label_free=label_free,
+        unfiltered=motion.positions.unfiltered,
+        label_free=motion.positions.label_free,
+        kinematics=motion.config,
     )
-
-
-def check_angles(angles, signals: Signals) -> pd.DataFrame:
-    """Raise unless ``angles`` is the angle table of the same video (one row per frame)."""
-    if not isinstance(angles, pd.DataFrame) or "time_s" not in angles or "frame" not in angles:
-        raise InputError(
-            "angles must be the angle table of movelab.kinematics.compute_angles (a DataFrame with time_s, "
-            f"frame and angle columns), got {type(angles).__name__}"
-        )
-    if len(angles) != len(signals.frame) or not np.array_equal(angles["frame"].to_numpy(), signals.frame):
-        raise InputError(
-            f"the angle table has {len(angles)} rows but the landmark Dataset {len(signals.frame)} frames (or "
-            "their frame numbers differ): compute the angles from the same Dataset"
-        )
-    return angles
 
 
 def leg_length_px(position: xr.DataArray) -> float:

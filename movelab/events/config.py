@@ -8,16 +8,18 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
+from typing import Literal, get_args
 
 from movelab.errors import ConfigError
-from movelab.kinematics.config import KinematicsConfig
 
-__all__ = ["EventsConfig", "GaitMethod", "MOVEMENTS"]
+__all__ = ["EventsConfig", "GaitMethod", "Movement", "MovementChoice", "MOVEMENTS"]
 
 #: The movements :func:`movelab.events.recognise_movement` tells apart.
-MOVEMENTS: tuple[str, ...] = ("squat", "lunge", "gait", "posture")
+Movement = Literal["squat", "lunge", "gait", "posture"]
+#: What a user may ask for: one of the movements, or ``"auto"`` to recognise it.
+MovementChoice = Literal["auto", Movement]
+MOVEMENTS: tuple[str, ...] = get_args(Movement)
 
 #: Gait event methods: ``"velocity"`` (movelab's, the default) or ``"zeni"`` (Zeni et al. 2008, baseline).
 GaitMethod = Literal["velocity", "zeni"]
@@ -33,8 +35,6 @@ class EventsConfig:
 
     Attributes
     ----------
-    kinematics
-        Settings used to clean the keypoint positions (the same chain as the angles, docs/kinematics.md).
     rep_min_depth
         A dip of the pelvis counts as a rep when it is at least this deep (fraction of leg length; 0.1 is
         about 9 cm on an adult, a quarter of a parallel squat's drop). movelab heuristic.
@@ -188,7 +188,6 @@ class EventsConfig:
         Below this leg length in pixels the client is too small for events (nothing is detected).
     """
 
-    kinematics: KinematicsConfig = field(default_factory=KinematicsConfig)
     rep_min_depth: float = 0.10
     rep_front_min_depth: float = 0.06
     rep_full_prominence: float = 0.7
@@ -231,8 +230,6 @@ class EventsConfig:
     min_leg_px: float = 20.0
 
     def __post_init__(self) -> None:
-        if not isinstance(self.kinematics, KinematicsConfig):
-            raise ConfigError(f"kinematics must be a KinematicsConfig, got {type(self.kinematics).__name__}")
         if self.gait_method not in ("velocity", "zeni"):
             raise ConfigError(f"gait_method must be 'velocity' or 'zeni', got {self.gait_method!r}")
         for name in ("rep_min_depth", "rep_min_separation_s", "rep_standing_window_s", "rep_min_flexion_deg",

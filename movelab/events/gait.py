@@ -39,6 +39,7 @@ from movelab.events._signals import (
 from movelab.errors import ConfigError
 from movelab.events.config import EventsConfig, GaitMethod
 from movelab.kinematics.geometry import midpoint, point
+from movelab.kinematics.motion import Motion
 from movelab.kinematics.filtering import hampel, lowpass
 
 __all__ = ["EVENT_COLUMNS", "detect_gait_events", "gait_events", "picture_direction", "walk_tracks", "walk_view"]
@@ -72,26 +73,19 @@ class _Walk:
 
 
 def detect_gait_events(
-    ds: xr.Dataset,
+    motion: Motion,
     *,
     method: GaitMethod | None = None,
-    views=None,
-    position: xr.DataArray | None = None,
     config: EventsConfig = EventsConfig(),
 ) -> pd.DataFrame:
     """Initial contacts and toe-offs of both feet in a side-view walk.
 
     Parameters
     ----------
-    ds
-        Landmark Dataset (``movelab.landmarks``).
+    motion
+        The video's analysis data (:func:`movelab.kinematics.compute_motion`): its views and cleaned positions.
     method
         ``"velocity"`` or ``"zeni"``; default ``config.gait_method``.
-    views
-        As accepted by :func:`movelab.kinematics.views_per_frame`; detected when None.
-    position
-        Cleaned positions (:func:`movelab.kinematics.clean_positions`); computed when None. The velocity
-        method reads the feet before the low-pass in any case (see docs/events.md).
     config
         Settings, see :class:`EventsConfig`.
 
@@ -102,7 +96,7 @@ def detect_gait_events(
         (interpolated between frames) and ``frame`` (the nearest frame), in time order. Empty when the
         video has no side view, or nobody walks.
     """
-    signals = build_signals(ds, views=views, position=position, config=config)
+    signals = build_signals(motion, config=config)
     return gait_events(signals, method=method or config.gait_method, config=config)
 
 
@@ -323,8 +317,10 @@ def _velocity_events(signals: Signals, walk: _Walk, config: EventsConfig) -> lis
     t = signals.time_s
     v_front, v_rear, v_heel, v_toe, left_front = _front_rear_velocities(signals, walk, config)
     height = config.swing_min_speed * walk.speed_px_s
-    contacts = _swing_ends(t, v_front, v_heel, +1, height, config.contact_speed_fraction, config)
-    toe_offs = _swing_ends(t, v_rear, v_toe, -1, height, config.toe_off_speed_fraction, config)
+    contacts = _swing_ends(t, v_front, v_heel, step=+1, height=height, fraction=config.contact_speed_fraction,
+                           config=config)
+    toe_offs = _swing_ends(t, v_rear, v_toe, step=-1, height=height, fraction=config.toe_off_speed_fraction,
+                           config=config)
     return _assign_sides(t, contacts, toe_offs, left_front, config)
 
 
@@ -347,7 +343,7 @@ def _front_rear_velocities(signals: Signals, walk: _Walk, config: EventsConfig) 
         raw = sorted_track(track, front)
         bad = glitch[front] if track is walk.foot else glitch[front] | _glitches(raw, t, walk, signals.leg_px,
                                                                                 config)
-        return _smooth(_bridge(np.where(bad, np.nan, raw), t, walk.ground_px_s, config.foot_max_gap_s), t, config)
+        return _smooth(_bridge(np.where(bad, np.nan, raw), t, walk.ground_px_s, config.foot_max_gap_s), signals, config)
 
     def rel_velocity(track: np.ndarray) -> np.ndarray:
         return (velocity(track, t) - walk.ground_px_s) / walk.scale
@@ -369,7 +365,7 @@ def _picture_events(signals: Signals, walk: _Walk, config: EventsConfig) -> list
 
     def speed(name: str) -> np.ndarray:
         xy = point(signals.unfiltered, name)
-        xy = np.stack([_smooth(xy[:, k], t, config) for k in range(2)], axis=1)
+        xy = np.stack([_smooth(xy[:, k], signals, config) for k in range(2)], axis=1)
         v = np.stack([velocity(xy[:, k], t) for k in range(2)], axis=1) - ground
         return np.hypot(v[:, 0], v[:, 1]) / walk.scale
 
@@ -380,8 +376,10 @@ def _picture_events(signals: Signals, walk: _Walk, config: EventsConfig) -> list
     for side in SIDES:
         heel, toe = speed(f"{side}_heel"), speed(f"{side}_foot_index")
         foot = nanmean_rows(heel, toe)
-        contacts = _swing_ends(t, foot, heel, +1, height, config.picture_contact_speed_fraction, config)
-        toe_offs = _swing_ends(t, foot, toe, -1, height, config.toe_off_speed_fraction, config)
+        contacts = _swing_ends(t, foot, heel, step=+1, height=height,
+                               fraction=config.picture_contact_speed_fraction, config=config)
+        toe_offs = _swing_ends(t, foot, toe, step=-1, height=height, fraction=config.toe_off_speed_fraction,
+                               config=config)
         out += [("initial_contact", side, when) for when in _one_per_swing(contacts, gap, keep="last")]
         if not from_behind:
             out += [("toe_off", side, when) for when in _one_per_swing(toe_offs, gap, keep="first")]
@@ -433,7 +431,7 @@ def _one_per_swing(times: list[float], gap_s: float, *, keep: str) -> list[float
     return kept
 
 
-def _swing_ends(t: np.ndarray, v_track: np.ndarray, v_point: np.ndarray, step: int, height: float,
+def _swing_ends(t: np.ndarray, v_track: np.ndarray, v_point: np.ndarray, *, step: int, height: float,
                 fraction: float, config: EventsConfig) -> list[float]:
     """Times where a swing of the track ends (``step`` +1: the point stops after the peak) or starts
     (``step`` −1: the point starts before it). Peaks under half the median swing peak (a landmark glitch)
@@ -448,7 +446,8 @@ def _swing_ends(t: np.ndarray, v_track: np.ndarray, v_point: np.ndarray, step: i
     ends = []
     for p in peaks:
         level = fraction * v_track[p]
-        found = _scan(t, v_point, v_track, p, step, level, config.swing_max_s, config.foot_settle_s)
+        found = _scan(t, v_point, v_track, start=p, step=step, level=level, max_s=config.swing_max_s,
+                      settle_s=config.foot_settle_s)
         if found is not None:
             ends.append((found, float(v_track[p])))
     if len(ends) >= 3:
@@ -539,18 +538,19 @@ def _other(side: str) -> str:
     return "right" if side == "left" else "left"
 
 
-def _smooth(track: np.ndarray, t: np.ndarray, config: EventsConfig) -> np.ndarray:
-    """Zero-lag low-pass of one track at ``foot_cutoff_hz`` (per finite run; unchanged when the video's
-    frame rate is too low)."""
+def _smooth(track: np.ndarray, signals: Signals, config: EventsConfig) -> np.ndarray:
+    """Zero-lag low-pass of one track at ``foot_cutoff_hz`` with the kinematics' filter order and longest
+    bridged gap (per finite run; unchanged when the video's frame rate is too low)."""
+    t, kinematics = signals.time_s, signals.kinematics
     rate = 1.0 / float(np.median(np.diff(t)))
     if config.foot_cutoff_hz >= rate / 2:
         return track
     da = xr.DataArray(track, dims=("time",), coords={"time": t})
-    return lowpass(da, cutoff_hz=config.foot_cutoff_hz, order=config.kinematics.filter_order,
-                   max_step_s=max(config.kinematics.max_gap_s, 1.5 / rate)).values
+    return lowpass(da, cutoff_hz=config.foot_cutoff_hz, order=kinematics.filter_order,
+                   max_step_s=max(kinematics.max_gap_s, 1.5 / rate)).values
 
 
-def _scan(t: np.ndarray, primary: np.ndarray, fallback: np.ndarray, start: int, step: int, level: float,
+def _scan(t: np.ndarray, primary: np.ndarray, fallback: np.ndarray, *, start: int, step: int, level: float,
           max_s: float, settle_s: float = 0.0) -> float | None:
     """Walk from sample ``start`` in direction ``step`` until the velocity (``primary`` where finite, else
     ``fallback``) is at or below ``level`` and stays at or below twice that for ``settle_s`` further on (a

@@ -23,36 +23,23 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import xarray as xr
 
-from movelab.events._signals import SIDES, Signals, build_signals, check_angles
+from movelab.events._signals import SIDES, Signals, build_signals
 from movelab.events.config import EventsConfig
 from movelab.events.gait import steady_belt_fraction, walk_events
-from movelab.events.reps import (FRONTAL_VIEWS, ankle_gap_px, find_reps, head_height, knee_gap_at_bottom,
-                                 moved_from, pelvis_height)
+from movelab.events.rep_timing import moved_from
+from movelab.events.reps import FRONTAL_VIEWS, ankle_gap_px, find_reps, head_height, knee_gap_at_bottom, pelvis_height
+from movelab.kinematics.motion import Motion
 
 __all__ = ["recognise_movement"]
 
-def recognise_movement(
-    angles: pd.DataFrame,
-    ds: xr.Dataset,
-    *,
-    views=None,
-    position: xr.DataArray | None = None,
-    config: EventsConfig = EventsConfig(),
-) -> str:
+def recognise_movement(motion: Motion, *, config: EventsConfig = EventsConfig()) -> str:
     """The movement the video shows: ``"squat"``, ``"lunge"``, ``"gait"`` or ``"posture"``.
 
     Parameters
     ----------
-    angles
-        The angle table of the video (:func:`movelab.kinematics.compute_angles`).
-    ds
-        Its landmark Dataset.
-    views
-        As accepted by :func:`movelab.kinematics.views_per_frame`; detected when None.
-    position
-        Cleaned positions (:func:`movelab.kinematics.clean_positions`); computed when None.
+    motion
+        The video's analysis data (:func:`movelab.kinematics.compute_motion`).
     config
         Thresholds, see :class:`EventsConfig`.
 
@@ -61,8 +48,7 @@ def recognise_movement(
     str
         One of :data:`movelab.events.MOVEMENTS`, or ``"unknown"`` when the client was never measurable.
     """
-    signals = build_signals(ds, views=views, position=position, config=config)
-    check_angles(angles, signals)
+    signals = build_signals(motion, config=config)
     return recognise(signals, config)
 
 

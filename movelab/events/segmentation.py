@@ -1,31 +1,27 @@
-"""The events stage's one entry point: :func:`segment` a video's angles and landmarks into reps or gait
-cycles, and the :class:`Segmentation` it returns (``docs/architecture.md``, *Contracts*)."""
+"""The events stage's one entry point: :func:`segment` a video's analysis data (:class:`movelab.kinematics.Motion`)
+into reps or gait cycles, and the :class:`Segmentation` it returns (``docs/architecture.md``, *Contracts*)."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
-import xarray as xr
 
 from movelab.errors import ConfigError
-from movelab.events._signals import Signals, build_signals, check_angles
-from movelab.events.config import MOVEMENTS, EventsConfig
+from movelab.events._signals import Signals, build_signals
+from movelab.events.config import MOVEMENTS, EventsConfig, MovementChoice
 from movelab.events.cycles import CYCLE_COLUMNS, gait_cycles, gait_summary
 from movelab.events.gait import EVENT_COLUMNS, walk_events, walk_ground, walk_view
 from movelab.events.recognise import recognise
 from movelab.events.reps import REP_COLUMNS, detect_reps
+from movelab.kinematics.motion import Motion
 
 __all__ = ["Segmentation", "segment", "EVENT_NAMES"]
 
 #: Event names of the events table.
 EVENT_NAMES: tuple[str, ...] = ("rep_start", "rep_bottom", "rep_end", "initial_contact", "toe_off")
-
-Movement = Literal["auto", "squat", "lunge", "gait", "posture"]
-
 
 @dataclass(frozen=True, eq=False)
 class Segmentation:
@@ -76,29 +72,20 @@ class Segmentation:
 
 
 def segment(
-    angles: pd.DataFrame,
-    ds: xr.Dataset,
+    motion: Motion,
     *,
-    movement: Movement = "auto",
-    views=None,
-    position: xr.DataArray | None = None,
+    movement: MovementChoice = "auto",
     config: EventsConfig = EventsConfig(),
 ) -> Segmentation:
     """Find the movement's reps or gait events, and what each measured.
 
     Parameters
     ----------
-    angles
-        The angle table (:func:`movelab.kinematics.compute_angles`) of the video.
-    ds
-        Its landmark Dataset (``movelab.landmarks``).
+    motion
+        The video's analysis data (:func:`movelab.kinematics.compute_motion`): its angle table, views and
+        cleaned positions, all from one kinematics setting (so they cannot disagree).
     movement
         ``"auto"`` (default) recognises it (:func:`movelab.events.recognise_movement`); or name it.
-    views
-        As accepted by :func:`movelab.kinematics.views_per_frame` (the table of
-        :func:`movelab.kinematics.detect_views`, one view name, per-frame labels); detected when None.
-    position
-        Cleaned keypoint positions (:func:`movelab.kinematics.clean_positions`) when already computed.
     config
         All settings, see :class:`EventsConfig`.
 
@@ -111,12 +98,12 @@ def segment(
     movelab.errors.ConfigError
         ``movement`` is not one of the names above.
     movelab.errors.InputError
-        ``ds`` is not a landmark Dataset, or ``angles`` is not the angle table of the same video.
+        ``motion`` is not a :class:`movelab.kinematics.Motion`.
     """
     if movement != "auto" and movement not in MOVEMENTS:
         raise ConfigError(f"movement must be 'auto' or one of {list(MOVEMENTS)}, got {movement!r}")
-    signals = build_signals(ds, views=views, position=position, config=config)
-    check_angles(angles, signals)
+    signals = build_signals(motion, config=config)
+    angles = motion.angles
     if movement == "auto":
         movement = recognise(signals, config)
     if movement in ("squat", "lunge"):

@@ -5,7 +5,7 @@ is in ``docs/findings.md``. Typical use::
 
     from movelab.findings import FindingsConfig, detect_findings
 
-    findings = detect_findings(angles, segmentation, views=views, landmarks=ds)
+    findings = detect_findings(motion, segmentation)   # motion: movelab.kinematics.compute_motion(ds)
     for f in findings:
         print(f.code, f.severity, f.side, f.value, f.threshold, f.message)
 """

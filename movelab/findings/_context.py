@@ -35,7 +35,7 @@ class Context:
     events: pd.DataFrame
     gait: dict[str, Any] | None
     view_text: str | None         # e.g. "seen from the front", for notes
-    landmarks: Any                # xarray.Dataset or None
+    positions: Any                # cleaned keypoint positions (xarray.DataArray) or None
     views: Any
     config: FindingsConfig
     standing: StandingReference | None = None   # quiet standing (squat, lunge)
@@ -191,7 +191,7 @@ def severity(excess: float, step: float) -> str:
     return "marked"
 
 
-def build_context(angles, segmentation, *, views, landmarks, config) -> Context:
+def build_context(angles, segmentation, *, views, positions, config, landmarks=None) -> Context:
     """Check the inputs and gather them into a :class:`Context`."""
     if not isinstance(config, FindingsConfig):
         raise ConfigError(f"config must be a FindingsConfig, got {type(config).__name__}")
@@ -210,26 +210,24 @@ def build_context(angles, segmentation, *, views, landmarks, config) -> Context:
         cycles=_table(segmentation, "cycles", ["side", "start_s", "end_s"]),
         events=_table(segmentation, "events", ["event", "side", "time_s"]),
         gait=getattr(segmentation, "gait", None), view_text=_view_text(views),
-        landmarks=landmarks, views=views, config=config,
-        standing=_standing(angles, time, movement, reps, landmarks, views, config),
+        positions=positions, views=views, config=config,
+        standing=_standing(angles, time, movement, reps, positions, landmarks, config),
         outside=outside_picture(landmarks, time.size),
     )
 
 
-def _standing(angles, time, movement, reps, landmarks, views, config) -> StandingReference | None:
-    """Quiet standing outside every rep (squat, lunge); None for other movements."""
+def _standing(angles, time, movement, reps, positions, landmarks, config) -> StandingReference | None:
+    """Quiet standing outside every rep (squat, lunge); None for other movements. ``positions`` (cleaned)
+    give the speeds, ``landmarks`` when the client was found (settling)."""
     if movement not in ("squat", "lunge") or reps.empty:
         return None
     outside = np.ones(time.shape, bool)
     for start, end in zip(reps["start_s"], reps["end_s"]):
         outside &= ~((time >= start - 1e-9) & (time <= end + 1e-9))
-    positions = detected = None
+    if positions is not None and positions.sizes.get("time") != time.size:
+        positions = None
+    detected = None
     if landmarks is not None and landmarks.sizes.get("time") == time.size:
-        from movelab.kinematics import clean_positions, views_per_frame
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            positions = clean_positions(landmarks, views=views_per_frame(landmarks, views))
         detected = landmarks["detected"].values
     return quiet_standing(time, outside, angles=angles, positions=positions, detected=detected, config=config)
 

@@ -13,10 +13,12 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from movelab.errors import ConfigError
 from movelab.findings._context import SIDES, Context, build_context, severity
 from movelab.findings.config import FindingsConfig
 from movelab.findings.finding import CODES, Finding
 from movelab.findings.foot import heel_rise_deg
+from movelab.kinematics.motion import Motion
 
 __all__ = ["detect_findings"]
 
@@ -25,28 +27,28 @@ _MEDIAN_OF = {"reps": "median of the repetitions", "cycles": "median of the cycl
 
 
 def detect_findings(
-    angles: pd.DataFrame,
+    motion,
     segmentation,
     *,
     views=None,
-    landmarks=None,
     config: FindingsConfig = FindingsConfig(),
 ) -> tuple[Finding, ...]:
     """Movement patterns seen in one video.
 
     Parameters
     ----------
-    angles
-        The angle table (:func:`movelab.kinematics.compute_angles`): ``time_s``, ``frame`` and angles in
-        degrees (docs/conventions.md).
+    motion
+        The video's analysis data (:class:`movelab.kinematics.Motion`: its angle table, views and cleaned
+        positions); or an angle table alone (``time_s``, ``frame`` and angles in degrees,
+        docs/conventions.md), e.g. one made for a test, without positions: ``heel_lift`` then reads the
+        segmentation's ``heel_lift_deg``.
     segmentation
         A :class:`movelab.events.Segmentation` (or any object with ``movement``, ``reps``, ``cycles``,
         ``events`` and ``gait`` as its contract in docs/architecture.md), or None (movement unknown: no
         findings).
     views
-        The views table (:func:`movelab.kinematics.detect_views`) or one view name; used only to word notes.
-    landmarks
-        The landmark Dataset; needed for ``heel_lift`` (the foot line is not an angle of the table).
+        With an angle table: the views table (:func:`movelab.kinematics.detect_views`) or one view name; used
+        only to word notes. With a Motion: its own views (passing others is an error).
     config
         Thresholds, norms and their sources (:class:`FindingsConfig`).
 
@@ -63,7 +65,15 @@ def detect_findings(
     finding lists every rep or cycle that passed it in ``occurrences``. No difference smaller than the
     method's own error (``config.method_error``) is ever flagged.
     """
-    ctx = build_context(angles, segmentation, views=views, landmarks=landmarks, config=config)
+    if isinstance(motion, Motion):
+        if views is not None:
+            raise ConfigError("views come with the Motion (compute_motion(ds, views=...)); do not pass them again")
+        angles, views, positions = motion.angles, motion.views, motion.positions.cleaned
+        landmarks = motion.landmarks
+    else:
+        angles, positions, landmarks = motion, None, None
+    ctx = build_context(angles, segmentation, views=views, positions=positions, landmarks=landmarks,
+                        config=config)
     found: list[Finding] = []
     for detector in _DETECTORS.get(ctx.movement, ()):
         found.extend(detector(ctx))
@@ -293,9 +303,9 @@ def heel_lift(ctx: Context) -> list[Finding]:
     cfg, mdd = ctx.config, ctx.mdd("heel_rise")
     if ctx.in_other_view(_SIDE_VIEWS):  # the heel's rise is a height in a side view
         return ctx.not_assessed(code, what, "a side view with the feet visible")
-    if ctx.landmarks is not None:
+    if ctx.positions is not None:
         standing = ctx.standing_mask()
-        rise = heel_rise_deg(ctx.landmarks, standing, views=ctx.views)
+        rise = heel_rise_deg(ctx.positions, standing)
         lost = ctx.missing(("feet",), *_span_of(ctx, ctx.standing_mask()))
         if lost or not np.isfinite(ctx.standing_value(rise)[0]):
             still = (f"the client standing still (at least {cfg.min_baseline_s:g} s, not counting the first "
@@ -320,7 +330,7 @@ def heel_lift(ctx: Context) -> list[Finding]:
                 "This is most often a sign of limited ankle bend (tight calves, limited dorsiflexion)."
                 + _seen_in(rows, threshold, True, "repetitions"))
 
-    standing = ctx.standing if ctx.landmarks is not None else None
+    standing = ctx.standing if ctx.positions is not None else None
     return _flag(ctx, code, rows, threshold=threshold, above=True, step=mdd.value,
                  reference=f"{cfg.heel_lift.source}; reference: the heels' height in "
                            f"{ctx.reference_text() if standing else 'standing'}; method error "

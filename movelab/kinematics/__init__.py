@@ -9,9 +9,11 @@ its defaults are in ``docs/kinematics.md``. Typical use::
     ds = landmarks.load("landmarks.nc")
     views = detect_views(ds)                 # start_s, end_s, view, start_frame, end_frame
     angles = compute_angles(ds, views=views)  # time_s, frame, *ANGLE_NAMES (degrees)
+    motion = compute_motion(ds)              # the analysis data every later stage reads (Motion)
 """
 
 from movelab.kinematics.angles import compute_angles, compute_kinematics
+from movelab.kinematics.motion import Motion, Positions, clean_variants, compute_motion
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.conventions import ANGLE_NAMES, ANGLES, FRONTAL, SAGITTAL, VIEWS, AngleSpec, View
@@ -24,7 +26,13 @@ from movelab.kinematics.filtering import (
     interpolate_gaps,
     lowpass,
 )
-from movelab.kinematics.outline import OUTLINE_ESTIMATE_COLUMNS, outline_angles, outline_estimates
+from movelab.kinematics.outline import (
+    OUTLINE_ESTIMATE_COLUMNS,
+    OutlineBaseline,
+    outline_angles,
+    outline_baseline,
+    outline_estimates,
+)
 from movelab.kinematics.swaps import detect_leg_swaps, fix_leg_swaps, swap_legs
 from movelab.kinematics.views import (
     UNKNOWN,
@@ -37,6 +45,11 @@ from movelab.kinematics.views import (
 )
 
 __all__ = [
+    # the analysis data model (docs/architecture.md)
+    "Motion",
+    "Positions",
+    "compute_motion",
+    "clean_variants",
     # the angle table
     "compute_angles",
     "compute_kinematics",
@@ -77,5 +90,7 @@ __all__ = [
     # outline estimates (pelvic tilt, lumbar lordosis; docs/outline-method.md)
     "outline_angles",
     "outline_estimates",
+    "outline_baseline",
+    "OutlineBaseline",
     "OUTLINE_ESTIMATE_COLUMNS",
 ]

@@ -29,6 +29,7 @@ __all__ = [
     "frontal_angles",
     "compute_angles",
     "compute_kinematics",
+    "angle_tables",
 ]
 
 _SIDES = ("left", "right")
@@ -86,6 +87,13 @@ def compute_kinematics(
         warnings.warn("the client was not detected in any frame; every angle is NaN", UserWarning, stacklevel=3)
     frame_views = views_per_frame(ds, views, config=config)
     position = clean_positions(ds, config=config, views=frame_views)
+    return angle_tables(ds, position=position, frame_views=frame_views, config=config)
+
+
+def angle_tables(ds: xr.Dataset, *, position: xr.DataArray, frame_views: xr.DataArray,
+                 config: KinematicsConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The angle table and the outline table from positions already cleaned (``position``, by
+    :func:`movelab.kinematics.clean_positions` with ``config``) and per-frame view labels."""
     columns: dict[str, np.ndarray] = {}
     sagittal = sagittal_angles(position, facing=facing_sign(frame_views),
                                midpoint_fallback=config.side_view_midpoint_fallback)
@@ -108,6 +116,4 @@ def compute_kinematics(
                           "frame": ds["frame"].values.astype(np.int64)})
     for name in ANGLE_NAMES:
         table[name] = np.asarray(columns[name], dtype=np.float64)
-    table.attrs["units"] = "deg"
-    table.attrs["conventions"] = "docs/conventions.md"
     return table, outline

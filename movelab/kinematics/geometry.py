@@ -18,6 +18,7 @@ __all__ = [
     "signed_angle_deg",
     "unsigned_angle_deg",
     "to_plane",
+    "heel_rise_pitch_deg",
     "UP",
     "DOWN",
 ]
@@ -116,3 +117,29 @@ def to_plane(xy: np.ndarray, sign: np.ndarray) -> np.ndarray:
 def _nonzero(v: np.ndarray) -> np.ndarray:
     norm = np.hypot(v[..., 0], v[..., 1])
     return np.isfinite(norm) & (norm > 0)
+
+
+def heel_rise_pitch_deg(standing_heel_y_px, heel_y_px, foot_length_px) -> np.ndarray:
+    """The foot pitch a heel rise implies, degrees: ``asin(clip((y₀ − y) / L₀, −1, 1))``.
+
+    Parameters
+    ----------
+    standing_heel_y_px
+        ``y₀``, the heel's image height while standing (pixels, image ``y`` down).
+    heel_y_px
+        ``y``, the heel's image height now (scalar or per frame).
+    foot_length_px
+        ``L₀``, the standing heel-to-toe distance.
+
+    Returns
+    -------
+    numpy.ndarray
+        The pitch of a foot of length ``L₀`` rolling on its toes that lifts the heel by ``y₀ − y``: positive
+        when the heel rose; NaN where any input is NaN or ``L₀`` is not a positive length.
+    """
+    length = np.asarray(foot_length_px, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(np.isfinite(length) & (length > 0),
+                         (np.asarray(standing_heel_y_px, dtype=np.float64)
+                          - np.asarray(heel_y_px, dtype=np.float64)) / length, np.nan)
+    return np.degrees(np.arcsin(np.clip(ratio, -1.0, 1.0)))

@@ -17,6 +17,7 @@ Two entry points:
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,8 @@ __all__ = [
     "OUTLINE_ESTIMATE_COLUMNS",
     "outline_angles",
     "outline_estimates",
+    "outline_baseline",
+    "OutlineBaseline",
     "outline_params",
 ]
 
@@ -112,8 +115,7 @@ def outline_estimates(
           gate (0 outside side views). The lordosis quality includes the tilt's.
         * ``standing``: the frame counted as quiet upright standing (and so entered the baseline).
 
-        ``attrs["baseline"]`` holds ``pelvic_tilt_deg``, ``lumbar_lordosis_deg`` (NaN without a
-        baseline), ``standing_s`` and ``frames``; ``attrs["method"]`` names docs/outline-method.md.
+        The baseline itself: :func:`outline_baseline` of this table. Method: docs/outline-method.md.
 
     Notes
     -----
@@ -151,8 +153,6 @@ def outline_angles(
     """
     estimates = _estimates(ds, views=views, position=position, config=config, warn_missing=False)
     table = estimates[["time_s", "frame", *OUTLINE_ANGLE_NAMES]].copy()
-    table.attrs["baseline"] = estimates.attrs["baseline"]
-    table.attrs["outline_available"] = "outline_px" in ds
     return table
 
 
@@ -173,6 +173,7 @@ def _estimates(ds, *, views, position, config, warn_missing: bool) -> pd.DataFra
     sagittal = sagittal_angles(position, facing=facing, midpoint_fallback=config.side_view_midpoint_fallback)
     standing = _standing(position, sagittal, facing, np.isfinite(tilt), config)
     baseline = _baseline(table["time_s"].to_numpy(), standing, tilt, lordosis, config)
+    baseline = {"pelvic_tilt_deg": baseline.pelvic_tilt_deg, "lumbar_lordosis_deg": baseline.lumbar_lordosis_deg}
     table["pelvic_tilt"] = tilt
     table["lumbar_lordosis"] = lordosis
     table["pelvic_tilt_change"] = tilt - baseline["pelvic_tilt_deg"]
@@ -180,10 +181,32 @@ def _estimates(ds, *, views, position, config, warn_missing: bool) -> pd.DataFra
     table["pelvic_tilt_quality"] = raw["tilt_quality"]
     table["lumbar_lordosis_quality"] = raw["lordosis_quality"]
     table["standing"] = standing
-    table.attrs["units"] = "deg"
-    table.attrs["method"] = "docs/outline-method.md"
-    table.attrs["baseline"] = baseline
     return table
+
+
+@dataclass(frozen=True)
+class OutlineBaseline:
+    """The client's standing outline estimates, which the ``*_change`` columns are taken from.
+
+    Attributes
+    ----------
+    pelvic_tilt_deg, lumbar_lordosis_deg
+        Medians over the standing frames (NaN when they add up to less than ``outline_baseline_min_s``).
+    standing_s, frames
+        How long, and in how many frames, the client stood quietly upright.
+    """
+
+    pelvic_tilt_deg: float
+    lumbar_lordosis_deg: float
+    standing_s: float
+    frames: int
+
+
+def outline_baseline(table: pd.DataFrame, *, config: KinematicsConfig = KinematicsConfig()) -> OutlineBaseline:
+    """The standing baseline of an outline table (:func:`outline_estimates`, computed with ``config``)."""
+    return _baseline(table["time_s"].to_numpy(dtype=np.float64), table["standing"].to_numpy(dtype=bool),
+                     table["pelvic_tilt"].to_numpy(dtype=np.float64),
+                     table["lumbar_lordosis"].to_numpy(dtype=np.float64), config)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -284,16 +307,15 @@ def _quiet(position: xr.DataArray, config: KinematicsConfig) -> np.ndarray:
 
 
 def _baseline(time: np.ndarray, standing: np.ndarray, tilt: np.ndarray, lordosis: np.ndarray,
-              config: KinematicsConfig) -> dict:
+              config: KinematicsConfig) -> OutlineBaseline:
     """The median of each estimate over the standing frames, if they add up to ``outline_baseline_min_s``."""
     step = float(np.median(np.diff(time))) if time.size > 1 else 0.0
     standing_s = float(standing.sum()) * step
     out = {"pelvic_tilt_deg": float("nan"), "lumbar_lordosis_deg": float("nan"), "standing_s": standing_s,
            "frames": int(standing.sum())}
-    if standing_s < config.outline_baseline_min_s or not standing.any():
-        return out
-    for key, values in (("pelvic_tilt_deg", tilt), ("lumbar_lordosis_deg", lordosis)):
-        chosen = values[standing & np.isfinite(values)]
-        if chosen.size * step >= config.outline_baseline_min_s:
-            out[key] = float(np.median(chosen))
-    return out
+    if standing_s >= config.outline_baseline_min_s and standing.any():
+        for key, values in (("pelvic_tilt_deg", tilt), ("lumbar_lordosis_deg", lordosis)):
+            chosen = values[standing & np.isfinite(values)]
+            if chosen.size * step >= config.outline_baseline_min_s:
+                out[key] = float(np.median(chosen))
+    return OutlineBaseline(**out)

@@ -55,7 +55,7 @@ class PoseModel:
     Parameters
     ----------
     model_path
-        A ``.task`` bundle (see :mod:`movelab.models`).
+        A ``.task`` bundle (see :mod:`movelab.pose.bundle`).
     num_poses
         Most people returned per frame.
     output_masks

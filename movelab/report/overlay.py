@@ -16,20 +16,10 @@ import numpy as np
 import pandas as pd
 
 from movelab.errors import InputError
+from movelab.landmarks import SKELETON
 
 __all__ = ["write_overlay", "face_box", "SKELETON"]
 
-#: Landmark pairs drawn as bones (MediaPipe names).
-SKELETON: tuple[tuple[str, str], ...] = (
-    ("left_shoulder", "right_shoulder"), ("left_hip", "right_hip"),
-    ("left_shoulder", "left_hip"), ("right_shoulder", "right_hip"),
-    ("left_shoulder", "left_elbow"), ("left_elbow", "left_wrist"),
-    ("right_shoulder", "right_elbow"), ("right_elbow", "right_wrist"),
-    ("left_hip", "left_knee"), ("left_knee", "left_ankle"), ("left_ankle", "left_heel"),
-    ("left_heel", "left_foot_index"), ("left_ankle", "left_foot_index"),
-    ("right_hip", "right_knee"), ("right_knee", "right_ankle"), ("right_ankle", "right_heel"),
-    ("right_heel", "right_foot_index"), ("right_ankle", "right_foot_index"),
-)
 _FACE = ("nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye", "right_eye_outer",
          "left_ear", "right_ear", "mouth_left", "mouth_right")  # landmarks 0-10
 _COLOURS = {"left": (60, 130, 230), "right": (235, 110, 50), "mid": (240, 240, 240)}  # RGB

@@ -17,7 +17,7 @@ Where the bundle lives (:func:`models_dir`):
 disk or the network at import time.
 
 Command line: ``movelab models install [--force] [--quiet]`` and ``movelab models path``
-(also ``python -m movelab.models ...``).
+(also ``python -m movelab.pose.bundle ...``).
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ def default_bundle_path() -> Path:
 
 def _source_checkout() -> Path | None:
     """Return the source checkout movelab runs from, or None when installed elsewhere."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]  # movelab/pose/bundle.py -> the checkout
     pyproject = root / "pyproject.toml"
     if not (pyproject.is_file() and (root / "models").is_dir()):
         return None

@@ -21,16 +21,21 @@ from typing import Callable
 import numpy as np
 
 from movelab.io.video import open_video
+from movelab.kinematics.geometry import unsigned_angle_deg
+from movelab.landmarks import KEYPOINTS, SKELETON
 
 __all__ = ["record", "draw_preview", "Preview"]
 
 #: Called with each upright RGB frame (already drawn on); returns False to stop recording.
 Preview = Callable[[np.ndarray], bool]
 
-_BONES = ((11, 12), (23, 24), (11, 23), (12, 24), (11, 13), (13, 15), (12, 14), (14, 16),
-          (23, 25), (25, 27), (24, 26), (26, 28), (27, 29), (29, 31), (28, 30), (30, 32))
+#: The overlay's bones (:data:`movelab.landmarks.SKELETON`) as index pairs into the model's 33 landmarks.
+_BONES = tuple((KEYPOINTS.index(a), KEYPOINTS.index(b)) for a, b in SKELETON)
+_SIDE = tuple(name.split("_")[0] if name.startswith(("left_", "right_")) else "mid" for name in KEYPOINTS)
 _MS = Fraction(1, 1000)  # frame times are kept to the millisecond
-_LEFT_RGB, _RIGHT_RGB, _MID_RGB = (60, 130, 230), (235, 110, 50), (240, 240, 240)
+_COLOURS = {"left": (60, 130, 230), "right": (235, 110, 50), "mid": (240, 240, 240)}  # RGB, as the overlay
+_KNEES = tuple((label, tuple(KEYPOINTS.index(f"{side}_{part}") for part in ("hip", "knee", "ankle")))
+               for label, side in (("L", "left"), ("R", "right")))
 
 
 def record(
@@ -115,7 +120,7 @@ def _show(preview: Preview, pose, frame) -> bool:
 
 
 def _preview_model(model: str | None):
-    from movelab.models import resolve_model
+    from movelab.pose.bundle import resolve_model
     from movelab.pose.landmarker import PoseModel
 
     return PoseModel(resolve_model(model), num_poses=1, output_masks=False)
@@ -135,9 +140,9 @@ def draw_preview(image: np.ndarray, xy_px: np.ndarray) -> np.ndarray:
     thick = max(2, image.shape[0] // 240)
     for a, b in _BONES:
         if np.isfinite(xy_px[[a, b]]).all():
-            colour = _MID_RGB if (a % 2) != (b % 2) else (_LEFT_RGB if a % 2 else _RIGHT_RGB)
+            colour = _COLOURS[_SIDE[a] if _SIDE[a] == _SIDE[b] else "mid"]
             cv2.line(image, _pt(xy_px[a]), _pt(xy_px[b]), colour, thick, cv2.LINE_AA)
-    for i, (side, (hip, knee, ankle)) in enumerate((("L", (23, 25, 27)), ("R", (24, 26, 28)))):
+    for i, (side, (hip, knee, ankle)) in enumerate(_KNEES):
         angle = _knee_2d(xy_px[hip], xy_px[knee], xy_px[ankle])
         text = f"knee {side} {angle:5.1f}" if math.isfinite(angle) else f"knee {side}   --"
         cv2.putText(image, text, (10, 24 + 22 * i), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (255, 255, 255), 2,
@@ -146,12 +151,8 @@ def draw_preview(image: np.ndarray, xy_px: np.ndarray) -> np.ndarray:
 
 
 def _knee_2d(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray) -> float:
-    u, v = hip - knee, ankle - knee
-    norm = float(np.linalg.norm(u) * np.linalg.norm(v))
-    if not np.isfinite(norm) or norm == 0:
-        return math.nan
-    cos = float(np.clip(np.dot(u, v) / norm, -1.0, 1.0))
-    return 180.0 - math.degrees(math.acos(cos))
+    """180° minus the hip–knee–ankle angle in the picture (NaN when a point is missing)."""
+    return 180.0 - float(unsigned_angle_deg(hip - knee, ankle - knee))
 
 
 def _pt(p: np.ndarray) -> tuple[int, int]:

@@ -1,0 +1,193 @@
+"""What each rep measured: its timing columns, the angles over it (peaks, values at depth, the pelvic tilt's
+change), the heel lift, the lead leg of a lunge (docs/events.md, *Reps*)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from movelab.events._signals import SIDES, Signals, nanmean_rows
+from movelab.events.config import EventsConfig
+from movelab.events.rep_timing import Rep
+from movelab.kinematics.geometry import heel_rise_pitch_deg
+
+__all__ = ["timing_row", "squat_metrics", "lunge_metrics", "lead_leg", "knee_gap_at_bottom"]
+
+
+def timing_row(signals: Signals, rep: Rep, index: int, deepest: float, config: EventsConfig) -> dict:
+    return {
+        "index": index,
+        "start_s": rep.start_s, "bottom_s": rep.bottom_s, "end_s": rep.end_s,
+        "start_frame": signals.nearest_frame(rep.start_s), "bottom_frame": signals.nearest_frame(rep.bottom_s),
+        "end_frame": signals.nearest_frame(rep.end_s), "timed_by": _timed_by_label(rep.timed_by),
+        "descent_s": rep.bottom_s - rep.start_s, "ascent_s": rep.end_s - rep.bottom_s,
+        "duration_s": rep.end_s - rep.start_s, "time_at_bottom_s": rep.time_at_bottom_s,
+        "pelvis_drop_pct_leg": 100.0 * rep.depth,
+        "partial": bool(rep.depth < config.rep_full_prominence * deepest),
+    }
+
+
+def _timed_by_label(timed_by: tuple[str, str]) -> str:
+    """The ``timed_by`` column: one name, or ``"<start's>/<end's>"`` when two signals timed the rep."""
+    return timed_by[0] if timed_by[0] == timed_by[1] else "/".join(timed_by)
+
+
+def squat_metrics(signals: Signals, angles: pd.DataFrame, rep: Rep) -> dict:
+    col = _Columns(angles, rep)
+    heel_px = _heel_lift_px(signals, rep)
+    return {
+        "peak_knee_flexion_deg": col.peak_of_mean("knee_flexion"),
+        "peak_hip_flexion_deg": col.peak_of_mean("hip_flexion"),
+        "trunk_lean_at_depth_deg": col.at_bottom("trunk_lean"),
+        "pelvic_tilt_change_descent_deg": col.tilt_change(),
+        "heel_lift_px": heel_px,
+        "heel_lift_pct_leg": 100.0 * heel_px / signals.leg_px,
+        "heel_lift_deg": _heel_lift_deg(signals, rep),
+        "knee_fppa_left_at_depth_deg": col.at_bottom("knee_fppa_left"),
+        "knee_fppa_right_at_depth_deg": col.at_bottom("knee_fppa_right"),
+        "pelvic_obliquity_at_depth_deg": col.at_bottom("pelvic_obliquity"),
+    }
+
+
+def lunge_metrics(signals: Signals, angles: pd.DataFrame, rep: Rep) -> dict:
+    col = _Columns(angles, rep)
+    lead = lead_leg(signals, rep)
+    rear = None if lead is None else ("right" if lead == "left" else "left")
+    return {
+        "lead_leg": lead,
+        "peak_knee_flexion_deg": col.peak(f"knee_flexion_{lead}") if lead else math.nan,
+        "peak_rear_knee_flexion_deg": col.peak(f"knee_flexion_{rear}") if rear else math.nan,
+        "peak_hip_flexion_deg": col.peak(f"hip_flexion_{lead}") if lead else math.nan,
+        "trunk_lean_at_depth_deg": col.at_bottom("trunk_lean"),
+        "pelvic_tilt_change_descent_deg": col.tilt_change(),
+        "pelvic_obliquity_at_depth_deg": col.at_bottom("pelvic_obliquity"),
+        "knee_fppa_lead_at_depth_deg": col.at_bottom(f"knee_fppa_{lead}") if lead else math.nan,
+    }
+
+
+def lead_leg(signals: Signals, rep: Rep) -> str | None:
+    """The front leg of a lunge at the bottom of ``rep``: in side view the foot further forward; from behind
+    the ankle higher in the picture (farther from the camera; MediaPipe hardly shows the rear knee sinking
+    from behind) when they are 0.03 leg lengths apart, else the foot whose heel stands lower against its
+    toes (the rear heel is raised, so its heel shows above its toes; the front foot is flat and its toes,
+    farther away, show above its heel) when that differs by 0.03 leg lengths; otherwise (or when a foot is
+    missing) the knee held higher (the rear knee sinks towards the floor)."""
+    near = (signals.time_s >= rep.bottom_s - 0.15) & (signals.time_s <= rep.bottom_s + 0.15)
+    forward = signals.forward[near]
+    if np.isin(signals.views.values[near], ("side_left", "side_right")).mean() > 0.5:
+        ahead = [_median(forward * signals.point(f"{s}_ankle")[near, 0]) for s in SIDES]
+        if np.isfinite(ahead).all() and ahead[0] != ahead[1]:
+            return SIDES[int(np.argmax(ahead))]
+    if (signals.views.values[near] == "back").mean() > 0.5:  # from behind the front foot is farther: higher
+        up = [_median(-signals.point(f"{s}_ankle")[near, 1]) for s in SIDES]
+        if np.isfinite(up).all() and abs(up[0] - up[1]) > 0.03 * signals.leg_px:
+            return SIDES[int(np.argmax(up))]
+        flat = [_median(signals.point(f"{s}_heel")[near, 1] - signals.point(f"{s}_foot_index")[near, 1])
+                for s in SIDES]  # heel below its toes in the picture: the foot flat on the floor
+        if np.isfinite(flat).all() and abs(flat[0] - flat[1]) > 0.03 * signals.leg_px:
+            return SIDES[int(np.argmax(flat))]
+    knee_up = [_median(-signals.point(f"{s}_knee")[near, 1]) for s in SIDES]
+    if np.isfinite(knee_up).all() and abs(knee_up[0] - knee_up[1]) > 0.05 * signals.leg_px:
+        return SIDES[int(np.argmax(knee_up))]
+    return None
+
+
+def _median(values: np.ndarray) -> float:
+    """Median of the finite ``values``; NaN (without numpy's warning) when there are none."""
+    finite = values[np.isfinite(values)]
+    return float(np.median(finite)) if finite.size else math.nan
+
+
+def knee_gap_at_bottom(signals: Signals, rep: Rep) -> float:
+    """Vertical distance between the knees at the bottom of ``rep``, in leg lengths (NaN if a knee is
+    missing): large in a lunge (the rear knee nears the floor), small in a squat."""
+    near = (signals.time_s >= rep.bottom_s - 0.15) & (signals.time_s <= rep.bottom_s + 0.15)
+    gap = np.abs(signals.point("left_knee")[near, 1] - signals.point("right_knee")[near, 1])
+    gap = gap[np.isfinite(gap)]
+    return float(np.median(gap)) / signals.leg_px if gap.size else math.nan
+
+
+def _heel_lift_px(signals: Signals, rep: Rep) -> float:
+    """Largest rise of either heel during the rep above its median height while standing before it."""
+    during = (signals.time_s >= rep.start_s) & (signals.time_s <= rep.end_s)
+    rises = []
+    for side in SIDES:
+        height = -signals.point(f"{side}_heel")[:, 1]
+        standing = height[rep.stand_before]
+        standing = standing[np.isfinite(standing)]
+        moving = height[during]
+        moving = moving[np.isfinite(moving)]
+        if standing.size and moving.size:
+            rises.append(float(moving.max() - np.median(standing)))
+    return max(0.0, max(rises)) if rises else math.nan
+
+
+def _heel_lift_deg(signals: Signals, rep: Rep) -> float:
+    """Heel rise at the bottom of ``rep`` as the foot pitch it implies (side views only): per foot
+    :func:`movelab.kinematics.geometry.heel_rise_pitch_deg` ``(y₀, y, L₀)`` with ``y₀`` the heel's standing
+    height and ``L₀`` its standing heel-to-toe distance (as :func:`movelab.findings.foot.heel_rise_deg`), the
+    smaller of the two feet (heels rise together; one landmark drifting up alone is not a lift), or the one
+    seen."""
+    near = np.abs(signals.time_s - rep.bottom_s) <= 0.1
+    if not np.isin(signals.views.values[near], ("side_left", "side_right")).mean() > 0.5:
+        return math.nan
+    rises = []
+    for side in SIDES:
+        heel, toe = signals.point(f"{side}_heel"), signals.point(f"{side}_foot_index")
+        stood = heel[rep.stand_before, 1]
+        standing_y = np.nanmedian(stood) if np.isfinite(stood).any() else np.nan
+        length = np.hypot(*(toe[rep.stand_before] - heel[rep.stand_before]).T)
+        length = np.nanmedian(length) if np.isfinite(length).any() else np.nan
+        at_bottom = heel[near, 1][np.isfinite(heel[near, 1])]
+        if np.isfinite(standing_y) and length > 0 and at_bottom.size:
+            rises.append(float(heel_rise_pitch_deg(standing_y, np.median(at_bottom), length)))
+    return min(rises) if rises else math.nan
+
+
+class _Columns:
+    """Angle columns read over one rep."""
+
+    def __init__(self, angles: pd.DataFrame, rep: Rep) -> None:
+        self.angles, self.rep = angles, rep
+        self.time = angles["time_s"].to_numpy(dtype=np.float64)
+        self.during = (self.time >= rep.start_s) & (self.time <= rep.end_s)
+
+    def values(self, name: str) -> np.ndarray:
+        if name not in self.angles:
+            return np.full(self.time.size, np.nan)
+        return self.angles[name].to_numpy(dtype=np.float64)
+
+    def peak(self, name: str) -> float:
+        return _nanmax(self.values(name)[self.during])
+
+    def peak_of_mean(self, stem: str) -> float:
+        """Peak over the rep of the mean of the left and right angle (the one seen, when one is missing)."""
+        both = nanmean_rows(self.values(f"{stem}_left"), self.values(f"{stem}_right"))
+        return _nanmax(both[self.during])
+
+    def at_bottom(self, name: str) -> float:
+        """The angle at the frame nearest the bottom, or the nearest finite value within 0.1 s."""
+        values = self.values(name)
+        near = np.flatnonzero((np.abs(self.time - self.rep.bottom_s) <= 0.1) & np.isfinite(values))
+        if near.size == 0:
+            return math.nan
+        return float(values[near[np.argmin(np.abs(self.time[near] - self.rep.bottom_s))]])
+
+    def tilt_change(self) -> float:
+        """Pelvic tilt at depth minus its largest (most anterior) value during the descent: negative when
+        the pelvis tucks under at the bottom ("butt wink"; Appl Sci 15:12526, 2025). NaN unless the tilt was
+        measured at the bottom and in at least half of the descent's frames."""
+        tilt = self.values("pelvic_tilt")
+        descent = (self.time >= self.rep.start_s) & (self.time <= self.rep.bottom_s)
+        bottom = self.at_bottom("pelvic_tilt")
+        seen = tilt[descent]
+        if not np.isfinite(bottom) or seen.size == 0 or np.isfinite(seen).mean() < 0.5:
+            return math.nan
+        return float(bottom - np.nanmax(seen))
+
+
+def _nanmax(values: np.ndarray) -> float:
+    values = values[np.isfinite(values)]
+    return float(values.max()) if values.size else math.nan
