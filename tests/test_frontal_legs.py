@@ -34,7 +34,8 @@ LEGS = polygon((90, 0), (210, 0), (210, 400), (160, 400), (160, 100), (140, 100)
                                                 (100.0, 120.0, 100.0), (130.0, 110.0, 130.0)])
 def test_leg_middle_is_the_middle_of_the_interval_holding_the_landmark(x, other, expected):
     """At y = 200 the outline's interior is [90, 140] and [160, 210]; [90, 140] shared with the other leg's
-    landmark is split at the two landmarks' midpoint (110 or 120 here: halves [90, 110], [120, 140])."""
+    landmark is split at the two landmarks' midpoint (110 for 100 and 120: [90, 110] -> 100; 120 for 130 and
+    110: [120, 140] -> 130)."""
     assert _leg_middle(LEGS, 200.0, x, other) == pytest.approx(expected)
 
 
