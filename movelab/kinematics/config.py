@@ -175,8 +175,8 @@ class KinematicsConfig:
     frontal_swap_margin
         Front and back views: a left/right pair of leg keypoints on the wrong side of each other by more than
         this many torso lengths is a label swap and is exchanged back (:func:`movelab.kinematics.swaps.
-        fix_frontal_swaps`, issue 18). 0.05 = MediaPipe's frame-to-frame jitter scale, well under the
-        0.2-0.3 torso lengths between the hips.
+        fix_frontal_swaps`, issue 18). 0.05: a movelab heuristic, well under the 0.2-0.3 torso lengths
+        between the hips and above landmark jitter (tested with 3 px of jitter on a 150 px torso).
     fppa_joint_centres
         ``"outline"``: the knee FPPA is measured on hips lowered by ``fppa_hip_drop`` and on knees and ankles
         moved halfway to the middle of the leg's outline (:mod:`movelab.kinematics.frontal_legs`);
