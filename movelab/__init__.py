@@ -12,7 +12,7 @@ Errors are in :mod:`movelab.errors`; settings in :mod:`movelab.config`.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from movelab.version import __version__
 
 from typing import TYPE_CHECKING
 

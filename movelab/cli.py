@@ -56,7 +56,7 @@ def _add_extract_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    from movelab import __version__
+    from movelab.version import __version__
 
     movements = _movement_choices()
     parser = argparse.ArgumentParser(prog="movelab", description=__doc__.splitlines()[0])

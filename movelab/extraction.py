@@ -190,7 +190,7 @@ class _Rows:
 
 
 def _dataset(rows: _Rows, reader: VideoReader, model_path: Path, config: ExtractConfig) -> xr.Dataset:
-    from movelab import __version__
+    from movelab.version import __version__
     from movelab.pose.bundle import model_name
 
     info = reader.info

@@ -32,35 +32,36 @@ def _modules() -> dict[str, Path]:
     return {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
-def _top_level_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
-    """Imports run when the module is imported: module level, inside ``if``/``try`` blocks there, but not
-    inside functions or classes, nor under ``if TYPE_CHECKING:``."""
+def _imports(tree: ast.Module, *, deferred: bool) -> list[ast.Import | ast.ImportFrom]:
+    """The import statements of a module: those run when it is imported (module level, inside ``if``/``try``
+    blocks there), and with ``deferred`` also those inside functions and classes (an import moved into a
+    function to dodge a cycle is still a dependency the wrong way). Never those under ``if TYPE_CHECKING:``."""
     found: list[ast.Import | ast.ImportFrom] = []
 
-    def visit(body: list[ast.stmt]) -> None:
-        for node in body:
+    def visit(nodes: list[ast.AST]) -> None:
+        for node in nodes:
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 found.append(node)
-            elif isinstance(node, ast.If):
-                if "TYPE_CHECKING" not in ast.unparse(node.test):
-                    visit(node.body)
+            elif isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
                 visit(node.orelse)
-            elif isinstance(node, ast.Try):
-                for block in (node.body, node.orelse, node.finalbody, *(h.body for h in node.handlers)):
-                    visit(block)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                if deferred:
+                    visit(list(ast.iter_child_nodes(node)))
+            else:
+                visit(list(ast.iter_child_nodes(node)))
 
     visit(tree.body)
     return found
 
 
-def _import_graph() -> dict[str, set[str]]:
-    """``module -> modules of movelab it imports when it is imported`` (``from a import b`` is an edge to
-    ``a.b`` when that is a module, else to ``a``)."""
+def _import_graph(*, deferred: bool = True) -> dict[str, set[str]]:
+    """``module -> modules of movelab it imports`` (:func:`_imports`; ``from a import b`` is an edge to ``a.b``
+    when that is a module, else to ``a``)."""
     modules = _modules()
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in _top_level_imports(ast.parse(path.read_text(), filename=str(path))):
+        for node in _imports(ast.parse(path.read_text(), filename=str(path)), deferred=deferred):
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
             else:
@@ -108,7 +109,17 @@ def test_the_import_graph_covers_every_module_and_sees_real_edges():
 
 
 def test_no_import_cycle_between_movelab_modules():
-    assert _cycle(_import_graph()) is None
+    """Not even through an import deferred into a function (``outline`` importing ``angles`` back, the
+    extraction importing the package root for its version)."""
+    assert _cycle(_import_graph(deferred=False)) is None
+    assert _cycle(_import_graph(deferred=True)) is None
+
+
+def test_the_graph_sees_deferred_imports():
+    """The import walk finds an import inside a function and skips one under ``if TYPE_CHECKING:``."""
+    tree = ast.parse("import a\nif TYPE_CHECKING:\n    import b\ndef f():\n    import c\n")
+    assert [n.names[0].name for n in _imports(tree, deferred=False)] == ["a"]
+    assert [n.names[0].name for n in _imports(tree, deferred=True)] == ["a", "c"]
 
 
 def test_no_module_imports_a_private_name_from_another_package():
@@ -121,7 +132,7 @@ def test_no_module_imports_a_private_name_from_another_package():
                 source_package = node.module if node.module in modules and \
                     modules[node.module].name == "__init__.py" else node.module.rpartition(".")[0]
                 private = node.module.rpartition(".")[2].startswith("_") and not node.module.endswith("__")
-                private |= any(a.name.startswith("_") and a.name != "__version__" for a in node.names)
+                private |= any(a.name.startswith("_") for a in node.names)
                 inside = package == source_package or package.startswith(source_package + ".")
                 if private and not inside:  # a package's private parts serve it and its subpackages only
                     offenders.append(f"{name}: from {node.module} import {[a.name for a in node.names]}")
@@ -291,3 +302,19 @@ def test_events_settings_hold_no_kinematics_settings():
     assert not any(isinstance(getattr(EventsConfig(), f.name), KinematicsConfig)
                    for f in dataclasses.fields(EventsConfig))
     assert "kinematics" not in {f.name for f in dataclasses.fields(EventsConfig)}
+
+
+def test_heel_rise_pitch_is_one_formula_used_by_events_and_findings():
+    """Rep metrics (events) and the heel-lift finding call the one formula in kinematics.geometry; a heel
+    12 px up on a 72 px foot is asin(1/6), a heel below its standing height a negative pitch, no foot NaN."""
+    import math
+
+    from movelab.events import rep_metrics
+    from movelab.findings import foot
+    from movelab.kinematics.geometry import heel_rise_pitch_deg
+
+    assert rep_metrics.heel_rise_pitch_deg is heel_rise_pitch_deg and foot.heel_rise_pitch_deg is heel_rise_pitch_deg
+    assert float(heel_rise_pitch_deg(400.0, 388.0, 72.0)) == pytest.approx(math.degrees(math.asin(1 / 6)))
+    assert float(heel_rise_pitch_deg(400.0, 406.0, 72.0)) < 0
+    assert float(heel_rise_pitch_deg(400.0, 300.0, 72.0)) == pytest.approx(90.0)  # clipped, never NaN
+    assert np.isnan(heel_rise_pitch_deg(400.0, 388.0, 0.0)) and np.isnan(heel_rise_pitch_deg(400.0, 388.0, np.nan))

@@ -1,7 +1,9 @@
-"""Joint and segment angles from landmarks, in degrees, as defined once in docs/conventions.md.
+"""The angle table: every joint and segment angle of docs/conventions.md per frame, in degrees.
 
-Pure geometry (:func:`signed_angle_deg`, :func:`unsigned_angle_deg`), the two planar angle sets
-(:func:`sagittal_angles`, :func:`frontal_angles`) and the whole chain, :func:`compute_angles`.
+:func:`compute_angles` runs the whole chain (views, cleaning, planar angles, outline estimates);
+:func:`angle_tables` builds the table from positions already cleaned (as :func:`movelab.kinematics.compute_motion`
+does). The geometry lives in :mod:`movelab.kinematics.geometry`, the planar angle sets in
+:mod:`movelab.kinematics.joint_angles` (``signed_angle_deg``, ``sagittal_angles`` ... are re-exported here).
 """
 
 from __future__ import annotations

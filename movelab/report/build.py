@@ -39,7 +39,7 @@ def build_report(analysis) -> dict[str, Any]:
         (per angle: frames measured, min, max, mean, median), ``findings`` (including ``"info"`` notes),
         ``thresholds`` (every threshold with its source). See docs/report.md.
     """
-    from movelab import __version__
+    from movelab.version import __version__
 
     summary = dict(getattr(analysis, "summary", None) or {})
     segmentation = analysis.segmentation
