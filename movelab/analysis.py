@@ -75,6 +75,7 @@ def analyse(
     config: Config = Config(),
     use_cache: bool = True,
     progress: bool = False,
+    jobs: int = 1,
 ) -> Analysis:
     """Analyse one video file (or webcam) from start to finish.
 
@@ -90,10 +91,12 @@ def analyse(
         Reuse landmarks extracted before from the same video, model and settings.
     progress
         Show a progress bar on stderr while the pose model runs.
+    jobs
+        Processes extracting a video file in time chunks (:mod:`movelab.parallel`); 1: one process.
     """
     from movelab.extraction import extract  # OpenCV, PyAV and MediaPipe load here, not on import
 
-    ds = extract(source, config=config.extract, use_cache=use_cache, progress=progress)
+    ds = extract(source, config=config.extract, use_cache=use_cache, progress=progress, jobs=jobs)
     return analyse_landmarks(ds, movement=movement, config=config)
 
 

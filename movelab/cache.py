@@ -16,7 +16,8 @@ __all__ = ["cache_dir", "file_sha256", "landmark_cache_path", "extraction_code_s
 #: The modules whose code decides what extraction produces; a change to any of them invalidates the cache.
 _EXTRACTION_MODULES = ("extraction.py", "landmarks.py", "io/video.py", "io/frames.py", "io/video_file.py",
                        "io/webcam.py", "io/timestamps.py", "pose/landmarker.py", "pose/tracking.py",
-                       "pose/mask_features.py", "pose/config.py")
+                       "pose/mask_features.py", "pose/config.py", "pose/schedule.py", "io/prefetch.py",
+                       "io/seek.py", "parallel.py", "extraction_rows.py", "pose/markers.py")
 
 
 def cache_dir() -> Path:

@@ -50,9 +50,18 @@ def _add_extract_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--num-poses", type=int, default=_EXTRACT.num_poses,
                         help=f"people the model looks for (default {_EXTRACT.num_poses})")
     parser.add_argument("--no-outline", action="store_true", help="skip the person-mask outline features")
+    parser.add_argument("--markers", metavar="COLOUR",
+                        help="ASIS/PSIS skin stickers: 'auto', a colour (green, magenta, yellow, blue, orange, "
+                             "red) or hsv:H,S,V:H,S,V; pelvic tilt is then measured from them (side view)")
     parser.add_argument("--max-frames", type=int, help="stop after this many frames")
     parser.add_argument("--no-cache", action="store_true", help="always run the model, ignore the cache")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or closing message")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="processes extracting the video in time chunks (default 1)")
+    parser.add_argument("--search-every", type=float, metavar="S",
+                        help="look for other people every S seconds instead of every frame (faster; docs/pose.md)")
+    parser.add_argument("--max-side", type=int, metavar="PX",
+                        help="decode frames scaled down to at most PX on the longer side (faster; docs/pose.md)")
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -69,6 +78,9 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_extract_options(analyse)
     analyse.add_argument("--movement", default=movements[0], choices=movements,
                          help="the movement filmed (default: recognise it)")
+    analyse.add_argument("--client-baseline", metavar="DIR", type=Path,
+                         help="output folder of this client's session analysed with --markers: corrects the "
+                              "outline pelvic tilt by the client's own offset")
     analyse.add_argument("--overlay", action="store_true", help="also write overlay.mp4 (faces blurred)")
     analyse.add_argument("--no-blur", action="store_true", help="do not blur faces in overlay.mp4")
     rec = sub.add_parser("record", help="record a webcam with a live preview, then analyse the recording")
@@ -80,6 +92,7 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="the movement filmed (default: recognise it)")
     rec.add_argument("--model", help="a pose .task bundle")
     rec.add_argument("--quiet", action="store_true", help="no closing message")
+    _add_batch_parser(sub)
     from movelab.report.compare import add_compare_parser
 
     add_compare_parser(sub)
@@ -88,16 +101,44 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_batch_parser(sub) -> None:
+    batch = sub.add_parser("batch", help="analyse every video in a folder -> one folder each + summary.csv")
+    batch.add_argument("folder", type=Path, help="folder searched recursively (videos recognised by content)")
+    batch.add_argument("--out", required=True, type=Path, help="output folder (summary.csv + one folder per video)")
+    batch.add_argument("--jobs", type=int, help="parallel worker processes (default: the number of CPUs)")
+    batch.add_argument("--engine", default="local", choices=["local", "dask"],
+                       help="local process pool (default) or a Dask cluster (pip install 'movelab[dask]')")
+    batch.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: a local cluster)")
+    batch.add_argument("--retry-failed", action="store_true", help="run again the videos that failed last time")
+    movements = _movement_choices()
+    batch.add_argument("--movement", default=movements[0], choices=movements)
+    batch.add_argument("--model", help="a pose .task bundle; default: the full model")
+    batch.add_argument("--num-poses", type=int, default=_EXTRACT.num_poses,
+                       help=f"people the model looks for (default {_EXTRACT.num_poses})")
+    batch.add_argument("--no-outline", action="store_true", help="skip the person-mask outline features")
+    batch.add_argument("--max-frames", type=int, help="stop each video after this many frames")
+    batch.add_argument("--quiet", action="store_true", help="no progress bar or closing message")
+
+
 def _extract_config(args: argparse.Namespace) -> ExtractConfig:
     if args.num_poses < 1:
         raise ConfigError(f"--num-poses must be at least 1, got {args.num_poses}")
     return ExtractConfig(
         model=args.model,
         num_poses=args.num_poses,
-        person=args.person,
+        person=getattr(args, "person", None),
         outline=not args.no_outline,
         max_frames=args.max_frames,
+        search_every_s=getattr(args, "search_every", None),
+        max_image_side_px=getattr(args, "max_side", None),
+        markers=getattr(args, "markers", None),
     )
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    if args.jobs < 1:
+        raise ConfigError(f"--jobs must be at least 1, got {args.jobs}")
+    return args.jobs
 
 
 def _source(text: str) -> str | int:
@@ -115,7 +156,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from movelab.io.outputs import write_json, write_outputs
 
     ds = extract(_source(args.video), config=_extract_config(args), use_cache=not args.no_cache,
-                 progress=_progress_wanted(args))
+                 progress=_progress_wanted(args), jobs=_jobs(args))
     summary = summarise(ds)
     files = write_outputs(args.out, {
         "landmarks.nc": lambda p: landmarks.save(ds, p),
@@ -134,8 +175,15 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     from movelab.report import write_outputs
 
     config = Config(extract=_extract_config(args))
+    if args.client_baseline is not None:
+        import dataclasses
+
+        from movelab.report.write import load_client_baseline
+
+        config = dataclasses.replace(config, kinematics=dataclasses.replace(
+            config.kinematics, client_calibration=load_client_baseline(args.client_baseline)))
     analysis = analyse(_source(args.video), movement=args.movement, config=config,
-                       use_cache=not args.no_cache, progress=_progress_wanted(args))
+                       use_cache=not args.no_cache, progress=_progress_wanted(args), jobs=_jobs(args))
     files = write_outputs(analysis, args.out, overlay=args.overlay, blur_faces=not args.no_blur,
                           progress=_progress_wanted(args))
     if not args.quiet:
@@ -143,6 +191,21 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         print(f"movelab: {analysis.segmentation.movement}, {n} finding(s); report: "
               f"{Path(args.out) / 'report.html'} ({len(files)} files in {args.out})", file=sys.stderr)
     return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from movelab.batch import run_batch
+    from movelab.config import Config
+
+    if args.scheduler and args.engine != "dask":
+        raise ConfigError("--scheduler needs --engine dask")
+    result = run_batch(args.folder, args.out, config=Config(extract=_extract_config(args)), movement=args.movement,
+                       jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
+                       retry_failed=args.retry_failed, progress=_progress_wanted(args))
+    if not args.quiet:
+        print(f"movelab: {len(result.rows)} video(s): {len(result.ran)} analysed, {len(result.skipped)} already "
+              f"done, {result.n_failed} failed; summary: {result.summary_csv}", file=sys.stderr)
+    return 1 if result.n_failed else 0
 
 
 def cmd_record(args: argparse.Namespace) -> int:
@@ -182,7 +245,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from movelab.report.compare import cmd_compare
 
         commands = {"extract": cmd_extract, "analyse": cmd_analyse, "analyze": cmd_analyse,
-                    "compare": cmd_compare, "record": cmd_record}
+                    "compare": cmd_compare, "record": cmd_record, "batch": cmd_batch}
         return commands[args.command](args)
     except MovelabError as err:
         print(f"movelab: error: {err}", file=sys.stderr)

@@ -22,17 +22,19 @@ from movelab.pose.config import ExtractConfig
 from movelab.errors import LandmarkFileError, NoPersonError
 from movelab.landmarks import summarise
 from movelab.io.video import VideoReader, open_video
-from movelab.pose.landmarker import Candidate, PoseModel
-from movelab.pose.mask_features import outline_from_mask
-from movelab.pose.tracking import ClientTracker, Detection, TrackedFrame
+from movelab.io.prefetch import prefetched
+from movelab.pose.landmarker import Candidate
+from movelab.pose.markers import Dots, find_dots, parse_marker_spec
+from movelab.pose.schedule import SparseSearchModel
+from movelab.pose.tracking import ClientTracker
+from movelab.extraction_rows import Payload as _Payload
+from movelab.extraction_rows import Rows as _Rows
+from movelab.extraction_rows import build_dataset as _dataset
+from movelab.extraction_rows import detection as _detection
+from movelab.extraction_rows import marker_arrays as _marker_arrays
 
-__all__ = ["extract", "summarise"]
+__all__ = ["extract", "summarise", "add_markers"]
 
-PERSON_RULE = (
-    "client = the person with the largest sum of box area x landmark presence x centrality, times "
-    "1 + their travel in torso heights (capped at 3), over the first 5 s in which anyone is seen; "
-    "then followed by hip-centre tracking; see docs/pose.md"
-)
 
 
 def extract(
@@ -41,6 +43,7 @@ def extract(
     config: ExtractConfig = ExtractConfig(),
     use_cache: bool = True,
     progress: bool = False,
+    jobs: int = 1,
 ) -> xr.Dataset:
     """Landmarks of the client in a video file or webcam stream.
 
@@ -54,6 +57,9 @@ def extract(
         Reuse (and store) the result for the same video content, model and settings.
     progress
         Show a progress bar on stderr.
+    jobs
+        Worker processes for a video file: more than 1 splits it into time chunks extracted in parallel
+        (:mod:`movelab.parallel`; landmarks equal within the model's frame-to-frame noise; no markers).
 
     Returns
     -------
@@ -84,7 +90,16 @@ def extract(
             cached = _load_cached(cache_path, reader.info.path)
             if cached is not None:
                 return cached
-        ds = _run(reader, model_path, config, progress=progress)
+        if jobs > 1 and reader.info.source == "file":
+            if config.markers:
+                from movelab.errors import ConfigError
+
+                raise ConfigError("sticker markers are found in one process only; drop --jobs or --markers")
+            from movelab.parallel import run_chunks
+
+            ds = run_chunks(reader, model_path, config, jobs=jobs, progress=progress)
+        else:
+            ds = _run(reader, model_path, config, progress=progress)
         ds.attrs["source_sha256"] = video_sha256
     if cache_path is not None:
         cache_path.parent.mkdir(parents=True, exist_ok=True)
@@ -110,18 +125,25 @@ def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progre
         info.width_px, info.height_px, person=config.person, max_jump=config.max_track_jump
     )
     rows = _Rows(n_outline=config.outline_points if config.outline else 0)
-    with PoseModel(
+    spec = parse_marker_spec(config.markers) if config.markers else None
+    reader.shrink_to(config.max_image_side_px)
+    frames = prefetched(reader) if info.source == "file" else reader
+    with SparseSearchModel(
         model_path,
         num_poses=config.num_poses,
         output_masks=config.outline,
+        search_every_s=config.search_every_s,
         min_pose_detection_confidence=config.min_pose_detection_confidence,
         min_pose_presence_confidence=config.min_pose_presence_confidence,
         min_tracking_confidence=config.min_tracking_confidence,
     ) as model:
         try:
-            for frame in _progress(reader, progress):
+            for frame in _progress(frames, reader, progress):
                 candidates = model.detect(frame.image, frame.time_s)
                 detections = [_detection(c, info.width_px, info.height_px) for c in candidates]
+                if spec is not None:
+                    for det in detections:
+                        det.payload.dots = _dots(frame.image, det.payload.candidate, spec)
                 rows.extend(tracker.update(frame.index, frame.time_s, detections), config)
                 for held in tracker.held_detections():
                     held.payload.reduce(config)  # frames held in the look-ahead window keep no mask
@@ -133,103 +155,39 @@ def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progre
     return _dataset(rows, reader, model_path, config)
 
 
-def _progress(reader: VideoReader, enabled: bool):
+def _progress(frames, reader: VideoReader, enabled: bool):
     if not enabled:
-        return reader
+        return frames
     from tqdm import tqdm
 
-    return tqdm(reader, total=reader.info.n_frames_declared, unit="frame", desc="pose", leave=False)
+    return tqdm(frames, total=reader.info.n_frames_declared, unit="frame", desc="pose", leave=False)
 
 
-@dataclass
-class _Payload:
-    """A candidate waiting for the tracker's decision; its mask becomes outline points once reduced."""
-
-    candidate: Candidate
-    outline: np.ndarray | None = None
-
-    def reduce(self, config: ExtractConfig) -> None:
-        if self.outline is None and config.outline:
-            mask = self.candidate.mask
-            anchor = None
-            if mask is not None:
-                h, w = mask.shape
-                anchor = self.candidate.pixels(w, h)[[23, 24]].mean(axis=0)
-                self.outline = outline_from_mask(mask, n_points=config.outline_points, anchor_px=anchor)
-            else:
-                self.outline = np.full((config.outline_points, 2), np.nan, dtype=np.float32)
-        self.candidate = Candidate(
-            self.candidate.norm, self.candidate.world_m, self.candidate.visibility,
-            self.candidate.presence, None,
-        )
+def _dots(image: np.ndarray, candidate: Candidate, spec) -> dict[str, Dots]:
+    """The sticker dots near this candidate's hips (see :mod:`movelab.pose.markers`)."""
+    h, w = image.shape[:2]
+    px = candidate.pixels(w, h)
+    return find_dots(image, hip_px=px[[23, 24]].mean(axis=0), shoulder_px=px[[11, 12]].mean(axis=0), spec=spec)
 
 
-def _detection(candidate: Candidate, width_px: int, height_px: int) -> Detection:
-    return Detection(candidate.pixels(width_px, height_px), candidate.presence, _Payload(candidate))
+def add_markers(ds: xr.Dataset, source: str | os.PathLike, markers: str) -> xr.Dataset:
+    """``ds`` with the sticker dots of ``markers`` found again in the video ``source`` (decoded, no pose
+    model), near the client's hip landmarks already in ``ds``: for landmarks kept without markers or with
+    another colour setting. The video must be the one ``ds`` was extracted from."""
+    spec = parse_marker_spec(markers)
+    px = ds["position_px"].values
+    index = {int(f): i for i, f in enumerate(ds["frame"].values)}
+    clients: list = [None] * len(index)
+    with open_video(source) as reader:
+        for frame in reader:
+            i = index.get(frame.index)
+            if i is None or not bool(ds["detected"].values[i]):
+                continue
+            dots = find_dots(frame.image, hip_px=px[i, [23, 24]].mean(axis=0),
+                             shoulder_px=px[i, [11, 12]].mean(axis=0), spec=spec)
+            clients[i] = _Payload(None, dots=dots)  # type: ignore[arg-type]
+    out = ds.drop_vars([v for v in ("marker_px", "marker_area_px", "marker_count") if v in ds])
+    out = out.drop_dims([d for d in ("marker_colour", "marker") if d in out.dims])
+    return out.assign(_marker_arrays(clients, markers))
 
 
-@dataclass
-class _Rows:
-    """Per-frame results accumulated in order (small arrays only)."""
-
-    n_outline: int
-    time_s: list = field(default_factory=list)
-    frame: list = field(default_factory=list)
-    n_people: list = field(default_factory=list)
-    clients: list = field(default_factory=list)
-
-    def extend(self, decided, config: ExtractConfig) -> None:
-        for tracked in decided:
-            payload = tracked.client.payload if tracked.client is not None else None
-            if payload is not None:
-                payload.reduce(config)
-            self.time_s.append(tracked.time_s)
-            self.frame.append(tracked.index)
-            self.n_people.append(tracked.n_people)
-            self.clients.append(payload)
-
-
-def _dataset(rows: _Rows, reader: VideoReader, model_path: Path, config: ExtractConfig) -> xr.Dataset:
-    from movelab.version import __version__
-    from movelab.pose.bundle import model_name
-
-    info = reader.info
-    n = len(rows.time_s)
-    if not any(p is not None for p in rows.clients):
-        raise NoPersonError(f"{info.path or 'webcam'}: no person was found in any of the {n} frames")
-    arrays = lm.empty_landmarks(n, width_px=info.width_px, height_px=info.height_px)
-    outline = np.full((n, rows.n_outline, 2), np.nan, dtype=np.float32)
-    for i, payload in enumerate(rows.clients):
-        if payload is None:
-            continue
-        c = payload.candidate
-        arrays["position_px"][i] = c.pixels(info.width_px, info.height_px)
-        arrays["position_norm"][i] = c.norm
-        arrays["position_world_m"][i] = c.world_m
-        arrays["visibility"][i] = c.visibility
-        arrays["presence"][i] = c.presence
-        arrays["detected"][i] = True
-        if rows.n_outline:
-            outline[i] = payload.outline
-    extra = {"n_people": xr.DataArray(np.asarray(rows.n_people, dtype=np.int64), dims=("time",))}
-    if rows.n_outline:
-        extra["outline_px"] = xr.DataArray(
-            outline, dims=("time", "outline_point", "space_2d"), attrs={"units": "px"}
-        )
-    attrs = {
-        "movelab_version": __version__,
-        "source_path": str(info.path) if info.path else "webcam",
-        "video_info": info.to_dict(),
-        "fps_nominal": float(info.fps_nominal or 0.0),
-        "rotation_deg": int(info.rotation_deg),
-        "model_name": model_name(model_path),
-        "model_sha256": file_sha256(model_path),
-        "settings_json": json.loads(config.to_json()),
-        "person_rule": PERSON_RULE,
-        "truncated": reader.truncation is not None,
-        "truncation": reader.truncation or "",
-    }
-    return lm.from_arrays(
-        time_s=np.asarray(rows.time_s), frame=np.asarray(rows.frame), **arrays,
-        width_px=info.width_px, height_px=info.height_px, attrs=attrs, extra=extra,
-    )

@@ -35,7 +35,8 @@ TORSO_PX = 150.0  # the stick figure's hip-to-shoulder distance (0.5 m at 300 px
 EXACT = OutlineParams(tilt_offset_deg=0.0, lordosis_offset_deg=0.0, smoothing=0.005,
                       thoracolumbar_levels=(0.50, 0.65))
 EXACT_CONFIG = KinematicsConfig(outline_tilt_offset_deg=0.0, outline_lordosis_offset_deg=0.0,
-                                outline_smoothing=0.005, outline_thoracolumbar_levels=(0.50, 0.65))
+                                outline_smoothing=0.005, outline_thoracolumbar_levels=(0.50, 0.65),
+                                outline_hip_drift_per_deg=0.0)  # drawn hips do not drift as MediaPipe's do
 TOL = 1e-3
 
 
@@ -416,3 +417,35 @@ def test_rendered_mannequin_tilt_and_lordosis_within_5_deg(tmp_path, monkeypatch
     assert np.isfinite(err_t).sum() >= 12 and np.isfinite(err_l).sum() >= 12
     assert np.nanmean(np.abs(err_t)) < 5.0
     assert np.nanmean(np.abs(err_l)) < 5.0
+
+
+def test_uncertainty_combines_the_body_spread_and_the_frames_sensitivity():
+    """Drawn straight backs: the sacral chord does not depend on where its levels fall (sensitivity 0), so the
+    per-frame SD is the body spread alone; NaN where there is no estimate."""
+    ds = posture_dataset(np.full(30, 10.0))
+    config = dataclasses.replace(EXACT_CONFIG, outline_tilt_body_sd_deg=2.5, outline_lordosis_body_sd_deg=4.0)
+    table = outline_estimates(ds, views="side_right", config=config)
+    np.testing.assert_allclose(table["pelvic_tilt_sd"], 2.5, atol=0.05)
+    np.testing.assert_allclose(table["lumbar_lordosis_sd"], 4.0, atol=0.05)
+    front = outline_estimates(ds, views="front", config=config)
+    assert front["pelvic_tilt_sd"].isna().all()
+
+
+@pytest.mark.parametrize("lean_deg, facing", [(8.0, 1.0), (-6.0, 1.0), (8.0, -1.0)])
+def test_the_hip_drift_of_a_leaning_trunk_is_undone(lean_deg, facing):
+    """A hip landmark slid down the body by ``outline_hip_drift_per_deg`` per degree of lean (the pose
+    model's drift) is put back where the pelvis is; a 25 deg lean (a squat) is left alone."""
+    from movelab.kinematics.outline import _undrifted_hip
+
+    config = KinematicsConfig()
+    torso = 150.0
+    true_hip = np.array([[320.0, 300.0]])
+    t = math.radians(lean_deg)
+    shoulder = true_hip + torso * np.array([[facing * math.sin(t), -math.cos(t)]])
+    drifted = true_hip + [[0.0, config.outline_hip_drift_per_deg * lean_deg * torso]]
+    back = _undrifted_hip(drifted, shoulder, np.array([facing]), torso, config)
+    np.testing.assert_allclose(back, true_hip, atol=0.05)  # the lean read from the drifted hip differs by <0.1 deg
+    t = math.radians(25.0)
+    squat_shoulder = true_hip + torso * np.array([[facing * math.sin(t), -math.cos(t)]])
+    np.testing.assert_array_equal(_undrifted_hip(true_hip, squat_shoulder, np.array([facing]), torso, config),
+                                  true_hip)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -38,6 +38,7 @@ class Context:
     positions: Any                # cleaned keypoint positions (xarray.DataArray) or None
     views: Any
     config: FindingsConfig
+    tilt_source: dict = field(default_factory=dict)  # Motion.pelvic_tilt_source; {}: an outline estimate
     standing: StandingReference | None = None   # quiet standing (squat, lunge)
     outside: dict[str, np.ndarray] | None = None  # per body part, frames with it out of the picture
 
@@ -191,7 +192,7 @@ def severity(excess: float, step: float) -> str:
     return "marked"
 
 
-def build_context(angles, segmentation, *, views, positions, config, landmarks=None) -> Context:
+def build_context(angles, segmentation, *, views, positions, config, tilt_source=None, landmarks=None) -> Context:
     """Check the inputs and gather them into a :class:`Context`."""
     if not isinstance(config, FindingsConfig):
         raise ConfigError(f"config must be a FindingsConfig, got {type(config).__name__}")
@@ -210,7 +211,7 @@ def build_context(angles, segmentation, *, views, positions, config, landmarks=N
         cycles=_table(segmentation, "cycles", ["side", "start_s", "end_s"]),
         events=_table(segmentation, "events", ["event", "side", "time_s"]),
         gait=getattr(segmentation, "gait", None), view_text=_view_text(views),
-        positions=positions, views=views, config=config,
+        positions=positions, views=views, config=config, tilt_source=dict(tilt_source or {}),
         standing=_standing(angles, time, movement, reps, positions, landmarks, config),
         outside=outside_picture(landmarks, time.size),
     )

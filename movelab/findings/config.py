@@ -117,6 +117,25 @@ class MethodError:
     )
     pelvic_tilt: Threshold = Threshold(5.0, _OUTLINE_ERROR)
     lumbar_lordosis: Threshold = Threshold(5.0, _OUTLINE_ERROR)
+    pelvic_tilt_outline_absolute: Threshold = Threshold(
+        7.3, "movelab, measured on 6 held-out rendered bodies never used for tuning (scripts/outline_population.py, "
+             "docs/outline-method.md): absolute tilt MAE 1.8-7.3 deg per body from the outline; the worst body is "
+             "used"
+    )
+    lumbar_lordosis_outline_absolute: Threshold = Threshold(
+        18.5, "movelab, measured on 6 held-out rendered bodies (scripts/outline_population.py): absolute lordosis "
+              "MAE 3.7-18.5 deg per body from the outline (the lumbar curve's shape differs between bodies); the "
+              "worst body is used. The change from the client's own standing erred 1.0-4.7 deg"
+    )
+    pelvic_tilt_markers: Threshold = Threshold(
+        2.0, "movelab, measured: ASIS/PSIS sticker tilt MAE 0.3-1.9 deg per clip on 6 held-out rendered bodies "
+             "(posture, sway, squat; crf 20-30; 3.2 deg with the camera 0.7 m high at 5.5 m: parallax of the "
+             "stickers' different depths); 2 deg is used"
+    )
+    pelvic_tilt_client_calibrated: Threshold = Threshold(
+        2.0, "movelab, measured: outline tilt MAE 0.8-1.1 deg on 4 held-out rendered bodies after a client "
+             "calibration from a marker session of the same body (docs/outline-method.md); 2 deg is used"
+    )
     event_timing_s: Threshold = Threshold(
         0.05, "movelab, measured: initial contacts found by movelab.events on three rendered side-view walks "
               "were 0.05 s from the true ones on average (up to 0.13 s, mostly the far foot, which biases one "

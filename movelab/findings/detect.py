@@ -69,11 +69,12 @@ def detect_findings(
         if views is not None:
             raise ConfigError("views come with the Motion (compute_motion(ds, views=...)); do not pass them again")
         angles, views, positions = motion.angles, motion.views, motion.positions.cleaned
+        tilt_source = motion.pelvic_tilt_source
         landmarks = motion.landmarks
     else:
-        angles, positions, landmarks = motion, None, None
-    ctx = build_context(angles, segmentation, views=views, positions=positions, landmarks=landmarks,
-                        config=config)
+        angles, positions, tilt_source, landmarks = motion, None, None, None
+    ctx = build_context(angles, segmentation, views=views, positions=positions, config=config,
+                        tilt_source=tilt_source, landmarks=landmarks)
     found: list[Finding] = []
     for detector in _DETECTORS.get(ctx.movement, ()):
         found.extend(detector(ctx))
@@ -170,6 +171,22 @@ def _walking_note(ctx: Context, code: str, what: str) -> list[Finding]:
                           "(docs/outline-method.md). Film the client standing still, side on.")
 
 
+def _tilt_source(ctx: Context):
+    """Where the angle table's pelvic tilt came from (:attr:`movelab.kinematics.Motion.pelvic_tilt_source`;
+    an angle table alone is taken as an outline estimate): ``(source, method error, a sentence for the
+    client)``."""
+    info = ctx.tilt_source
+    if info.get("mode") == "markers":
+        return "ASIS/PSIS skin markers", ctx.mdd("pelvic_tilt_markers"), "Measured from the skin markers"
+    if info.get("calibration"):
+        return ("outline, calibrated to the client's marker session", ctx.mdd("pelvic_tilt_client_calibrated"),
+                "Estimated from the body outline, calibrated to your own marker session")
+    sd = info.get("median_sd_deg")
+    per_frame = f", per-frame uncertainty ±{sd:.1f}° (1 SD, median of this clip)" if sd else ""
+    return (f"outline (population calibration{per_frame})", ctx.mdd("pelvic_tilt_outline_absolute"),
+            "Estimated from the body outline without markers")
+
+
 def anterior_pelvic_tilt(ctx: Context) -> list[Finding]:
     code, what = "anterior_pelvic_tilt", "Pelvic tilt"
     if ctx.movement == "gait":
@@ -177,14 +194,16 @@ def anterior_pelvic_tilt(ctx: Context) -> list[Finding]:
     value, start, end, how = _standing_quantity(ctx, "pelvic_tilt")
     if not np.isfinite(value):
         return ctx.outline_note(code, what)
-    norm, n_sd, mdd = ctx.config.pelvic_tilt_norm, ctx.config.n_sd, ctx.mdd("pelvic_tilt")
+    norm, n_sd = ctx.config.pelvic_tilt_norm, ctx.config.n_sd
+    source, mdd, how_measured = _tilt_source(ctx)
     threshold = max(norm.upper(n_sd), norm.mean + mdd.value)
     if value <= threshold:
         return []
     message = (f"Your pelvis tips forward more than usual when you stand (about {value:.0f}°; most people stand "
                f"between {norm.lower(n_sd):.0f}° and {norm.upper(n_sd):.0f}°). This is often linked with tight "
-               "hip flexors at the front of the hip and weak buttock (glute) and tummy muscles.")
-    reference = f"mean + {n_sd:g} SD of {norm.text()}; method error {mdd.value:g}° ({mdd.source})"
+               f"hip flexors at the front of the hip and weak buttock (glute) and tummy muscles. {how_measured} "
+               f"(error about {mdd.value:g}°).")
+    reference = f"mean + {n_sd:g} SD of {norm.text()}; source: {source}; method error {mdd.value:g}° ({mdd.source})"
     return [Finding(code, severity(value - threshold, mdd.value), None, start, end, value, threshold, reference,
                     message, quantity=f"anterior pelvic tilt, {how}", baseline=_standing_baseline(ctx))]
 
@@ -197,14 +216,16 @@ def excessive_lumbar_lordosis(ctx: Context) -> list[Finding]:
     if not np.isfinite(value):
         return ctx.outline_note(code, what)
     upper, source = ctx.config.lordosis_upper()
-    mdd = ctx.mdd("lumbar_lordosis")
+    mdd = ctx.mdd("lumbar_lordosis_outline_absolute")
     if value <= upper:
         return []
     message = (f"The curve in your lower back is deeper than usual (about {value:.0f}°; the usual range reaches "
                f"up to about {upper:.0f}°). This often goes with the pelvis tipping forward, tight hip flexors and "
-               "weak tummy and buttock (glute) muscles.")
+               "weak tummy and buttock (glute) muscles. Estimated from the body outline, whose absolute value "
+               f"erred by up to {mdd.value:g}° on bodies it was not tuned on: confirm by hand, and follow the "
+               "change from the client's own standing rather than this number.")
     return [Finding(code, severity(value - upper, mdd.value), None, start, end, value, upper,
-                    f"{source}; method error {mdd.value:g}° ({mdd.source})", message,
+                    f"{source}; source: outline; method error {mdd.value:g}° ({mdd.source})", message,
                     quantity=f"lumbar lordosis (back-surface angle), {how}", baseline=_standing_baseline(ctx))]
 
 

@@ -12,7 +12,7 @@ import numpy as np
 from movelab.errors import ConfigError
 from movelab.io.timestamps import Intervals
 
-__all__ = ["VideoInfo", "Frame", "VideoReader", "check_max_frames"]
+__all__ = ["VideoInfo", "Frame", "VideoReader", "check_max_frames", "shrunk_size"]
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,7 @@ class VideoReader:
         self._info = info
         self._max_frames = max_frames
         self._started = False
+        self._max_side_px: int | None = None
         #: Why the video ended before its declared end (``None`` when it did not).
         self.truncation: str | None = None
 
@@ -122,6 +123,22 @@ class VideoReader:
         """Release the file or the camera. Safe to call more than once."""
         raise NotImplementedError
 
+    def shrink_to(self, max_side_px: int | None) -> None:
+        """Deliver file frames scaled down (aspect kept, never enlarged) so their longer side is at most
+        ``max_side_px``; the scaling is done by the decoder's colour conversion, in the same pass.
+
+        ``info`` keeps the video's own size; :attr:`image_size` is the size of the delivered images. Call
+        before iterating. None delivers the full size. Webcam frames are not scaled.
+        """
+        if max_side_px is not None and max_side_px < 16:
+            raise ConfigError(f"max_side_px must be at least 16 pixels, got {max_side_px}")
+        self._max_side_px = max_side_px
+
+    @property
+    def image_size(self) -> tuple[int, int]:
+        """``(width, height)`` in pixels of the upright images this reader delivers."""
+        return shrunk_size(self._info.width_px, self._info.height_px, self._max_side_px)
+
     def _frames(self) -> Iterator[Frame]:
         raise NotImplementedError
 
@@ -141,3 +158,11 @@ def check_max_frames(max_frames: int | None) -> None:
         return
     if isinstance(max_frames, bool) or not isinstance(max_frames, int) or max_frames < 1:
         raise ConfigError(f"max_frames must be a positive integer or None, got {max_frames!r}")
+
+
+def shrunk_size(width: int, height: int, max_side_px: int | None) -> tuple[int, int]:
+    """``(width, height)`` scaled so the longer side is at most ``max_side_px`` (even sizes, never enlarged)."""
+    if max_side_px is None or max(width, height) <= max_side_px:
+        return width, height
+    scale = max_side_px / max(width, height)
+    return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from movelab.errors import InputError, NotAVideoError, TruncatedVideoWarning, UnreadableVideoError, VideoNotFoundError
-from movelab.io.frames import Frame, VideoInfo, VideoReader
+from movelab.io.frames import Frame, VideoInfo, VideoReader, shrunk_size
 from movelab.io.timestamps import Clock, Intervals
 
 __all__ = ["FileReader", "open_file", "probe_video", "read_frame_times"]
@@ -88,7 +88,11 @@ class FileReader(VideoReader):
         return next(self._decoder, None)
 
     def _upright_rgb(self, av_frame: av.VideoFrame) -> np.ndarray:
-        rgb: np.ndarray = av_frame.to_ndarray(format="rgb24")
+        if self._max_side_px is None:
+            rgb: np.ndarray = av_frame.to_ndarray(format="rgb24")
+        else:  # scaled by the decoder's conversion (swscale), in the stored orientation
+            width, height = shrunk_size(av_frame.width, av_frame.height, self._max_side_px)
+            rgb = av_frame.to_ndarray(format="rgb24", width=width, height=height)
         code = _CW_ROTATE_CODES.get(self._info.rotation_deg)
         if code is not None:
             return cv2.rotate(rgb, code)  # a new C-contiguous array

@@ -40,6 +40,10 @@ class WebcamReader(VideoReader):
         self._first = None
         self._capture.release()
 
+    @property
+    def image_size(self) -> tuple[int, int]:
+        return self._info.width_px, self._info.height_px  # webcam frames are not scaled
+
     def _frames(self) -> Iterator[Frame]:
         clock = Clock(self._info.fps_nominal)
         n_read = 0

@@ -21,6 +21,7 @@ from movelab.kinematics.frontal_legs import frontal_leg_centres
 from movelab.kinematics.geometry import signed_angle_deg, unsigned_angle_deg
 from movelab.kinematics.inputs import check_config, check_landmarks
 from movelab.kinematics.joint_angles import frontal_angles, sagittal_angles
+from movelab.kinematics.markers import pelvic_tilt_with_source
 from movelab.kinematics.outline import outline_estimates
 from movelab.kinematics.views import facing_sign, frontal_sign, views_per_frame
 
@@ -112,6 +113,12 @@ def angle_tables(ds: xr.Dataset, *, position: xr.DataArray, frame_views: xr.Data
         columns.update({name: table[name].to_numpy() for name in table.columns})
     for name in ("pelvic_tilt", "lumbar_lordosis"):
         columns[name] = np.where(in_side, outline[name].to_numpy(dtype=np.float64), np.nan)
+    tilt, source, tilt_info = pelvic_tilt_with_source(ds, frame_views, columns["pelvic_tilt"],
+                                                      calibration=config.client_calibration, with_info=False)
+    columns["pelvic_tilt"] = np.where(in_side, tilt, np.nan)
+    outline = outline.assign(pelvic_tilt_source=np.where(np.isfinite(columns["pelvic_tilt"]), source, ""))
+    if tilt_info["calibration"] is not None:  # the outline table reports the calibrated tilt as well
+        outline["pelvic_tilt"] = outline["pelvic_tilt"] - config.client_calibration.pelvic_tilt_offset_deg
     for s in _SIDES:
         columns[f"hip_flexion_pelvic_{s}"] = columns[f"thigh_angle_{s}"] + columns["pelvic_tilt"]
     table = pd.DataFrame({"time_s": ds["time"].values.astype(np.float64),

@@ -21,6 +21,38 @@ _SCORES = ("visibility*presence", "visibility", "presence")
 
 
 @dataclass(frozen=True)
+class ClientCalibration:
+    """A client's own outline offset, from one session filmed with ASIS/PSIS stickers.
+
+    The outline estimate differs from the marker-measured tilt by a body-specific offset (soft tissue,
+    buttocks, where the model puts the hip: docs/outline-method.md). In a marker session both are measured
+    in the same frames; later sessions without stickers subtract the client's median difference.
+
+    Attributes
+    ----------
+    pelvic_tilt_offset_deg
+        Median of (outline estimate - marker tilt) over the session's frames with both.
+    frames
+        How many frames that median is over.
+    source
+        Where it came from (the marker session's folder or video), for the report.
+    """
+
+    pelvic_tilt_offset_deg: float
+    frames: int
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.pelvic_tilt_offset_deg) and abs(self.pelvic_tilt_offset_deg) <= 45.0):
+            raise ConfigError(f"a client's pelvic tilt offset must be a finite angle within 45 deg, got "
+                             f"{self.pelvic_tilt_offset_deg!r}")
+        if self.frames < 1:
+            raise ConfigError(f"a client calibration needs at least one frame with markers and outline, got "
+                             f"{self.frames}")
+
+
+
+@dataclass(frozen=True)
 class KinematicsConfig:
     """All settings of the kinematics stage. Frozen: make a changed copy with :func:`dataclasses.replace`.
 
@@ -189,6 +221,20 @@ class KinematicsConfig:
         ... and ``hip_mid`` and both ankles move slower than this (torso lengths per second): quiet.
     outline_baseline_min_s
         The standing baseline needs at least this much standing time; otherwise ``*_change`` is NaN.
+    outline_tilt_body_sd_deg, outline_lordosis_body_sd_deg
+        Spread (SD) across bodies of the outline method's absolute error, the body part of the per-frame
+        uncertainty ``*_sd`` of :func:`movelab.kinematics.outline_estimates`: the SD of the median error of
+        the tilt sweeps of the 9 design bodies, 2.8 and 9.3 deg (``scripts/outline_population.py --design
+        --reuse``; the held-out bodies are not used).
+    outline_hip_drift_per_deg, outline_hip_drift_max_deg
+        The pose model's hip landmark drifts down the body by this many torso lengths per degree of forward
+        trunk lean (0.0012-0.0032 in the sways of four design bodies, MediaPipe full model). 0.002 gave the
+        smallest largest |sway slope| over the 9 design bodies and the default mannequin (0.43 at 0; 0.26,
+        0.25 and 0.29 at 0.0015, 0.002 and 0.0025), with the tilt sweeps unchanged, in full up to the second value and fading to none at twice it; the outline method undoes
+        it before measuring.
+    client_calibration
+        The client's own outline offset from a session with ASIS/PSIS stickers (:class:`ClientCalibration`,
+        ``movelab analyse --client-baseline DIR``); None: the population calibration only.
     """
 
     confidence: ConfidenceScore = "visibility*presence"
@@ -240,6 +286,11 @@ class KinematicsConfig:
     outline_baseline_max_thigh_deg: float = 10.0
     outline_baseline_max_speed: float = 0.25
     outline_baseline_min_s: float = 0.5
+    outline_tilt_body_sd_deg: float = 2.8
+    outline_lordosis_body_sd_deg: float = 9.3
+    outline_hip_drift_per_deg: float = 0.002
+    outline_hip_drift_max_deg: float = 10.0
+    client_calibration: ClientCalibration | None = None
 
     def __post_init__(self) -> None:
         if self.confidence not in _SCORES:

@@ -19,6 +19,7 @@ import xarray as xr
 
 from movelab.errors import InputError
 from movelab.kinematics.angles import angle_tables
+from movelab.kinematics.markers import pelvic_tilt_info
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.inputs import check_config, check_landmarks
@@ -129,6 +130,15 @@ class Motion:
     def outline_baseline(self) -> OutlineBaseline:
         """The client's standing outline estimates (:func:`movelab.kinematics.outline_baseline`)."""
         return outline_baseline(self.outline, config=self.config)
+
+    @property
+    def pelvic_tilt_source(self) -> dict:
+        """Where the angle table's pelvic tilt came from and what to say about it: ``mode`` (``markers`` or
+        ``outline``), ``note``, ``calibration`` (the client's own offset applied, or None), in marker mode
+        ``client_calibration`` (what this session yields for later ones), in outline mode ``median_sd_deg``
+        (:func:`movelab.kinematics.markers.pelvic_tilt_info`)."""
+        return pelvic_tilt_info(self.landmarks, self.frame_views, self.outline,
+                                calibration=self.config.client_calibration)
 
     @property
     def time_s(self) -> np.ndarray:

@@ -51,6 +51,7 @@ OUTLINE_ESTIMATE_COLUMNS: tuple[str, ...] = (
     "pelvic_tilt", "lumbar_lordosis",
     "pelvic_tilt_change", "lumbar_lordosis_change",
     "pelvic_tilt_quality", "lumbar_lordosis_quality",
+    "pelvic_tilt_sd", "lumbar_lordosis_sd",
     "standing",
 )
 
@@ -180,6 +181,9 @@ def _estimates(ds, *, views, position, config, warn_missing: bool) -> pd.DataFra
     table["lumbar_lordosis_change"] = lordosis - baseline["lumbar_lordosis_deg"]
     table["pelvic_tilt_quality"] = raw["tilt_quality"]
     table["lumbar_lordosis_quality"] = raw["lordosis_quality"]
+    tilt_sd, lordosis_sd = _uncertainty(raw["sensitivity_deg"], config)
+    table["pelvic_tilt_sd"] = np.where(np.isfinite(tilt), tilt_sd, np.nan)
+    table["lumbar_lordosis_sd"] = np.where(np.isfinite(lordosis), lordosis_sd, np.nan)
     table["standing"] = standing
     return table
 
@@ -218,6 +222,7 @@ def _per_frame(ds: xr.Dataset, position: xr.DataArray, facing: np.ndarray, confi
     n = ds.sizes["time"]
     out = {k: np.full(n, np.nan) for k in ("pelvic_tilt", "lumbar_lordosis")}
     out.update({k: np.zeros(n) for k in ("tilt_quality", "lordosis_quality")})
+    out["sensitivity_deg"] = np.full(n, np.nan)
     if "outline_px" not in ds:
         if warn_missing:
             warnings.warn("the landmark Dataset has no outline_px (outline features were off at extraction); "
@@ -233,6 +238,8 @@ def _per_frame(ds: xr.Dataset, position: xr.DataArray, facing: np.ndarray, confi
     if lengths.size == 0:
         return out
     torso_px = float(np.median(lengths))
+    if config.outline_hip_drift_per_deg:
+        hip = _undrifted_hip(hip, shoulder, facing, torso_px, config)
     arms = _arm_points(ds, config)
     outline = np.asarray(ds["outline_px"].transpose("time", "outline_point", "space_2d").values, np.float64)
     params = outline_params(config)
@@ -241,7 +248,42 @@ def _per_frame(ds: xr.Dataset, position: xr.DataArray, facing: np.ndarray, confi
                            torso_px=torso_px, arms_px=arms[i], params=params)
         out["pelvic_tilt"][i], out["lumbar_lordosis"][i] = e.pelvic_tilt, e.lumbar_lordosis
         out["tilt_quality"][i], out["lordosis_quality"][i] = e.tilt_quality, e.lordosis_quality
+        out["sensitivity_deg"][i] = e.sensitivity_deg
     return out
+
+
+def _undrifted_hip(hip: np.ndarray, shoulder: np.ndarray, facing: np.ndarray, torso_px: float,
+                   config: KinematicsConfig) -> np.ndarray:
+    """``hip_mid`` moved back up by the drift the pose model adds with the trunk's lean.
+
+    MediaPipe's hip landmark slides down the body as the trunk leans forward (and up as it leans back) with
+    the pelvis still: ``outline_hip_drift_per_deg`` torso lengths per degree of ``trunk_lean``, measured on the
+    design bodies' sways; the sacral chord's levels are heights above the hip, so the drift read as tilt.
+    The correction applies in full up to ``outline_hip_drift_max_deg`` of lean and fades to none at twice
+    that: the fit holds near upright (in a squat the hip landmark errs otherwise).
+    """
+    v = shoulder - hip
+    lean = np.degrees(np.arctan2(facing * v[:, 0], -v[:, 1]))
+    lean = np.nan_to_num(lean)
+    full = config.outline_hip_drift_max_deg
+    lean = lean * np.clip(2.0 - np.abs(lean) / full, 0.0, 1.0)  # full up to the limit, none beyond twice it
+    out = hip.copy()
+    out[:, 1] = hip[:, 1] - config.outline_hip_drift_per_deg * lean * torso_px
+    return out
+
+
+def _uncertainty(sensitivity_deg: np.ndarray, config: KinematicsConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Per-frame standard uncertainty of the absolute estimates, degrees.
+
+    ``sqrt(body_sd² + (sensitivity / 2)²)``: the spread of the method's offset across bodies
+    (``outline_tilt_body_sd_deg``, ``outline_lordosis_body_sd_deg``, measured on the design population) and
+    half the change of the sacral chord when its levels move by ± ``outline_level_shift`` (how much this
+    frame's estimate depends on where the hip landmark fell).
+    """
+    local = np.where(np.isfinite(sensitivity_deg), 0.5 * sensitivity_deg, np.nan)
+    tilt = np.hypot(config.outline_tilt_body_sd_deg, local)
+    lordosis = np.hypot(config.outline_lordosis_body_sd_deg, local)
+    return tilt, lordosis
 
 
 def _arm_points(ds: xr.Dataset, config: KinematicsConfig) -> np.ndarray:

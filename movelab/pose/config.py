@@ -7,6 +7,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from movelab.errors import ConfigError
+from movelab.pose.marker_spec import parse_marker_spec
+
 __all__ = ["ExtractConfig", "PersonChoice"]
 
 #: How the user picks the client: ``None`` (automatic rule), an index into the automatic ranking
@@ -36,9 +39,24 @@ class ExtractConfig:
         Points the outline is resampled to (by arc length), about 3 px apart on a 480-px-tall person.
     max_frames
         Stop after this many frames (``None``: whole video).
+    search_every_s
+        ``None`` (default): look for other people on every frame (MediaPipe with ``num_poses``). A number:
+        the sparse schedule of :mod:`movelab.pose.schedule` (one pose per frame, a look for others every
+        that many seconds and on motion outside the person), about 2x faster with one person in view but
+        not the default: on the real two-person demo it found the entering walker up to 1.3 s later, and on
+        the mannequin its (smoothed) arm landmarks gate more lordosis frames out (docs/pose.md, Speed).
+    max_image_side_px
+        ``None`` (default): frames at full size. A number: frames larger than this (longer side, pixels)
+        are scaled down by the decoder in the same pass (cheaper conversion and masks). Not the default:
+        at 1280 the real two-person demo (1768x994) kept the walker as the client in 70.6 % of her frames
+        instead of 100 % (tests/test_extract.py, ``95_percent``).
     max_track_jump
         Largest move of the client's hip centre between consecutive detections, as a fraction of the
         client's own torso height per 1/30 s, beyond which a candidate is not the same person.
+    markers
+        ASIS/PSIS skin stickers to find near the hip in each frame: ``None`` (off), ``"auto"``, a colour
+        name of :data:`movelab.pose.marker_spec.MARKER_COLOURS` or ``"hsv:H,S,V:H,S,V"`` (see
+        :func:`movelab.pose.marker_spec.parse_marker_spec`).
     """
 
     model: str | None = None
@@ -51,11 +69,24 @@ class ExtractConfig:
     outline_points: int = 512
     max_frames: int | None = None
     max_track_jump: float = 0.6
+    search_every_s: float | None = None
+    max_image_side_px: int | None = None
+    markers: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.markers is not None:
+            try:
+                parse_marker_spec(self.markers)
+            except ValueError as exc:
+                raise ConfigError(str(exc)) from None
 
     def cache_key_fields(self) -> dict[str, Any]:
-        """The settings that change the extracted landmarks (everything but ``model``, keyed apart)."""
+        """The settings that change the extracted landmarks (everything but ``model``, keyed apart;
+        ``markers`` only when set, so landmarks cached before it existed keep their key)."""
         data = dataclasses.asdict(self)
         data.pop("model")
+        if data["markers"] is None:
+            data.pop("markers")
         return data
 
     def to_json(self) -> str:

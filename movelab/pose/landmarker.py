@@ -62,6 +62,9 @@ class PoseModel:
         Also return each person's segmentation mask.
     min_pose_detection_confidence, min_pose_presence_confidence, min_tracking_confidence
         MediaPipe's thresholds.
+    video
+        VIDEO mode (tracking from frame to frame, the default); False: IMAGE mode, every frame on its own
+        (person detector and landmarks each time, no state; ``time_s`` is then ignored).
 
     Notes
     -----
@@ -79,6 +82,7 @@ class PoseModel:
         min_pose_detection_confidence: float = 0.5,
         min_pose_presence_confidence: float = 0.5,
         min_tracking_confidence: float = 0.5,
+        video: bool = True,
     ) -> None:
         os.environ.setdefault("GLOG_minloglevel", "2")
         from mediapipe.tasks.python.core.base_options import BaseOptions
@@ -89,7 +93,7 @@ class PoseModel:
 
         options = PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(model_path)),
-            running_mode=VisionTaskRunningMode.VIDEO,
+            running_mode=VisionTaskRunningMode.VIDEO if video else VisionTaskRunningMode.IMAGE,
             num_poses=num_poses,
             min_pose_detection_confidence=min_pose_detection_confidence,
             min_pose_presence_confidence=min_pose_presence_confidence,
@@ -99,6 +103,7 @@ class PoseModel:
         with native_stderr_silenced():
             self._landmarker = PoseLandmarker.create_from_options(options)
         self._last_ms = -1
+        self._video = video
 
     def __enter__(self) -> "PoseModel":
         return self
@@ -123,7 +128,7 @@ class PoseModel:
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image_rgb))
         stamp = self.timestamp_ms(time_s)
         with native_stderr_silenced():  # the runtime logs set-up notes on the first frames it meets
-            result = self._landmarker.detect_for_video(image, stamp)
+            result = self._landmarker.detect_for_video(image, stamp) if self._video else self._landmarker.detect(image)
         masks = result.segmentation_masks or []
         candidates = []
         for i, landmarks in enumerate(result.pose_landmarks):

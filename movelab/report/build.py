@@ -60,12 +60,27 @@ def build_report(analysis) -> dict[str, Any]:
         report["cycles"] = _records(getattr(segmentation, "cycles", None))
     report["per_span"] = _records(span_table(analysis.angles, segmentation))
     report["metrics"] = angle_summaries(analysis.angles)
+    report["pelvic_tilt_source"] = pelvic_tilt_source_summary(analysis)
     report["findings"] = [f.to_dict() for f in analysis.findings]
     report["thresholds"] = describe_thresholds(_findings_config(analysis))
     extra = {k: v for k, v in summary.items() if k not in ("video", "pose")}
     if extra:
         report["summary"] = extra
     return json_ready(report)
+
+
+def pelvic_tilt_source_summary(analysis) -> dict[str, Any]:
+    """Where the pelvic tilt came from (:attr:`movelab.kinematics.Motion.pelvic_tilt_source`: ``mode``,
+    ``note``, ``calibration``, ``client_calibration`` or ``median_sd_deg``) and ``frames`` per source
+    (``markers``, ``outline``, ``none``); an analysis without a Motion gives ``mode: outline``."""
+    motion, outline = getattr(analysis, "motion", None), getattr(analysis, "outline", None)
+    out: dict[str, Any] = (dict(motion.pelvic_tilt_source) if motion is not None
+                           else {"mode": "outline", "note": "", "calibration": None})
+    if isinstance(outline, pd.DataFrame) and "pelvic_tilt_source" in outline.columns:
+        source = outline["pelvic_tilt_source"].astype(str)
+        out["frames"] = {"markers": int((source == "markers").sum()), "outline": int((source == "outline").sum()),
+                         "none": int((source == "").sum())}
+    return out
 
 
 def json_ready(value: Any) -> Any:

@@ -201,7 +201,12 @@ def _method_section(report: Mapping[str, Any]) -> str:
         rows.append({"setting": t.get("name"), "value": value, "unit": t.get("unit"), "source": t.get("source")})
     if not rows:
         return ""
-    return ("<h2>Method</h2><details><summary>Thresholds, norms and their sources</summary>"
+    tilt = report.get("pelvic_tilt_source") or {}
+    source = (f'<p class="meta" id="pelvic-tilt-source">Pelvic tilt: {escape(str(tilt.get("note") or ""))}. '
+              "Error of the outline estimate on bodies it was not tuned on, and of the skin markers: see "
+              "method_error.pelvic_tilt_* and lumbar_lordosis_outline_absolute below (docs/outline-method.md)."
+              "</p>") if tilt else ""
+    return ("<h2>Method</h2>" + source + "<details><summary>Thresholds, norms and their sources</summary>"
             + table_html(rows, columns=["setting", "value", "unit", "source"], element_id="thresholds")
             + "</details>")
 

@@ -49,10 +49,15 @@ def write_outputs(analysis, out_dir: str | os.PathLike, *, overlay: bool = False
         images["curves"] = curves
     writers = {
         "report.json": lambda p: write_json(report, p),
-        "angles.csv": lambda p: write_angles_csv(analysis.angles, p),
+        "angles.csv": lambda p: write_angles_csv(analysis.angles, p,
+                                                 pelvic_tilt_source=_tilt_source(analysis)),
         "timeline.png": lambda p: Path(p).write_bytes(timeline),
         "report.html": lambda p: Path(p).write_text(render_html(report, images), encoding="utf-8"),
     }
+    made = (report.get("pelvic_tilt_source") or {}).get("client_calibration")
+    if made is not None:
+        made = dict(made, source=str(Path(out_dir).resolve()))
+        writers[CLIENT_BASELINE] = lambda p: write_json(made, p)
     if overlay:
         from movelab.report.overlay import write_overlay
 
@@ -60,9 +65,48 @@ def write_outputs(analysis, out_dir: str | os.PathLike, *, overlay: bool = False
     return _write_atomically(out_dir, writers)
 
 
-def write_angles_csv(angles: pd.DataFrame, path: str | os.PathLike) -> None:
-    """The angle table as CSV: header ``time_s,frame,<angles>``, 4 decimals, empty cells where NaN."""
+#: Written by a marker session (``--markers``): the client's own outline offset, read by ``--client-baseline``.
+CLIENT_BASELINE = "client_baseline.json"
+
+
+def load_client_baseline(folder: str | os.PathLike):
+    """The :class:`movelab.kinematics.config.ClientCalibration` a marker session wrote into ``folder``.
+
+    Raises
+    ------
+    movelab.errors.InputError
+        No readable ``client_baseline.json`` in ``folder``.
+    """
+    import json
+
+    from movelab.errors import ConfigError, InputError
+    from movelab.kinematics.config import ClientCalibration
+
+    path = Path(folder) / CLIENT_BASELINE
+    if not path.is_file():
+        raise InputError(f"--client-baseline expects the output folder of a session analysed with --markers "
+                         f"(it holds {CLIENT_BASELINE}); {path} does not exist")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return ClientCalibration(float(data["pelvic_tilt_offset_deg"]), int(data["frames"]),
+                                 str(data.get("source", folder)))
+    except (ValueError, KeyError, TypeError, ConfigError) as exc:
+        raise InputError(f"{path} is not a client baseline written by movelab ({exc})") from None
+
+
+def write_angles_csv(angles: pd.DataFrame, path: str | os.PathLike, *, pelvic_tilt_source=None) -> None:
+    """The angle table as CSV: header ``time_s,frame,<angles>``, 4 decimals, empty cells where NaN; with
+    ``pelvic_tilt_source`` (per frame ``markers``, ``outline`` or empty) a last column of that name."""
+    if pelvic_tilt_source is not None:
+        angles = angles.assign(pelvic_tilt_source=list(pelvic_tilt_source))
     angles.to_csv(path, index=False, float_format="%.4f", na_rep="")
+
+
+def _tilt_source(analysis):
+    outline = getattr(analysis, "outline", None)
+    if isinstance(outline, pd.DataFrame) and "pelvic_tilt_source" in outline.columns:
+        return outline["pelvic_tilt_source"].to_numpy()
+    return None
 
 
 def _report(analysis) -> dict:

@@ -825,6 +825,9 @@ class Posture:
         Period of the tilt oscillation; the sway uses 1.3 times it.
     duration_s : float
     heading_deg : float
+    arms : {"hanging", "folded", "forward"}
+        Arms hanging at the sides, folded across the chest (hands on the other side's upper arm), or held
+        forward at shoulder height; folded and forward arms follow the thorax.
     """
 
     pelvic_tilt_deg: float = NEUTRAL_TILT_DEG
@@ -836,6 +839,7 @@ class Posture:
     period_s: float = 4.0
     duration_s: float = 4.0
     heading_deg: float = 0.0
+    arms: Literal["hanging", "folded", "forward"] = "hanging"
     name: str = field(default="posture", init=False)
 
     def __post_init__(self) -> None:
@@ -845,6 +849,8 @@ class Posture:
         _check("sway_amplitude_deg", self.sway_amplitude_deg, 0.0, 30.0)
         _check("period_s", self.period_s, 0.5, 60.0)
         _check("duration_s", self.duration_s, 0.2, 120.0)
+        if self.arms not in ("hanging", "folded", "forward"):
+            raise ConfigError(f"arms must be 'hanging', 'folded' or 'forward', got {self.arms!r}")
 
     def sample(self, t_s: float, body: BodyProportions) -> MotionSample:
         w = math.sin(2 * math.pi * t_s / self.period_s)
@@ -852,7 +858,8 @@ class Posture:
         lordosis = self.lordosis_deg + self.lordosis_per_tilt * (tilt - self.pelvic_tilt_deg)
         lean = self.trunk_lean_deg + self.sway_amplitude_deg * math.sin(2 * math.pi * t_s / (1.3 * self.period_s))
         pose = _standing(body, self.heading_deg, tilt, lordosis)
-        return MotionSample(_solve_trunk_by_thorax(pose, body, lean, 0.0), True, True)
+        pose = _solve_trunk_by_thorax(pose, body, lean, 0.0)
+        return MotionSample(_placed_arms(pose, body, self.arms), True, True)
 
     def events(self, body: BodyProportions) -> list[Event]:
         return []
@@ -860,6 +867,26 @@ class Posture:
     def scene(self, body: BodyProportions) -> Scene:
         h = body.height_m
         return Scene(tuple(_world(self.heading_deg, 0.0, 0.0, 0.5 * h)), 0.9 * h, 1.2 * h)
+
+
+def _placed_arms(pose: Pose, body: BodyProportions, arms: str) -> Pose:
+    """``pose`` with its arms hanging (unchanged), folded across the chest or held forward, in the thorax's frame."""
+    if arms == "hanging":
+        return pose
+    fig = forward_kinematics(pose, body)
+    r_up = fig.frames["thorax_upper"][0]
+    placed = {}
+    for side, other in (("left", "right"), ("right", "left")):
+        sh, sh_other = fig.points[f"{side}_shoulder"], fig.points[f"{other}_shoulder"]
+        if arms == "folded":  # the hand rests on the other arm, in front of the chest
+            wrist = sh_other + r_up @ np.array([0.16, -0.20, 0.0]) * body.u
+            pole = r_up @ np.array([0.4, -1.0, 0.0])
+        else:  # forward: straight ahead at shoulder height, elbows slightly bent
+            wrist = sh + r_up @ np.array([0.98, 0.0, 0.0]) * (body.upper_arm_m + body.forearm_m) * 0.97
+            pole = r_up @ np.array([0.0, -1.0, 0.0])
+        placed[f"{side}_arm"] = ArmPose(wrist_m=tuple(float(v) for v in wrist),
+                                        elbow_pole=tuple(float(v) for v in pole))
+    return replace(pose, **placed)
 
 
 def _standing(body: BodyProportions, heading_deg: float, tilt_deg: float, lordosis_deg: float,

@@ -21,7 +21,7 @@ from movelab.errors import ConfigError
 from movelab.synth.camera import Camera
 from movelab.synth.skeleton import SIDES, Figure
 
-__all__ = ["Appearance", "Prop", "SKIN_TONES", "render_figure"]
+__all__ = ["Appearance", "Prop", "SKIN_TONES", "marker_points_m", "render_figure"]
 
 RGB = tuple[int, int, int]
 
@@ -39,6 +39,10 @@ _SHIFT = 4  # fixed-point bits for sub-pixel polygon vertices
 class Appearance:
     """Colours (RGB 0-255) and lighting of the scene.
 
+    ``marker_rgb`` (None: none) paints round skin stickers of radius ``marker_radius_m`` over the ASIS and
+    the PSIS on both sides of the pelvis, at the ASIS-PSIS line's height (:func:`marker_points_m`), shaded
+    by the light like the rest of the figure; a sticker is drawn only where its side faces the camera.
+
     ``light_from`` names the image side the light comes from; a side light makes the figure's left and right
     limbs shade differently in front and back views, as on a person lit from a window.
     """
@@ -53,8 +57,15 @@ class Appearance:
     sleeve: Literal["short", "long"] = "short"
     light_from: Literal["left", "right"] = "left"
     ambient: float = 0.35
+    marker_rgb: RGB | None = None
+    marker_radius_m: float = 0.012
 
     def __post_init__(self) -> None:
+        if self.marker_rgb is not None and (len(self.marker_rgb) != 3
+                                            or not all(0 <= int(c) <= 255 for c in self.marker_rgb)):
+            raise ConfigError(f"Appearance.marker_rgb must be None or three integers 0-255, got {self.marker_rgb!r}")
+        if not 0.002 <= self.marker_radius_m <= 0.05:
+            raise ConfigError(f"Appearance.marker_radius_m must be in [0.002, 0.05] m, got {self.marker_radius_m!r}")
         for name in ("background_rgb", "floor_rgb", "skin_rgb", "hair_rgb", "shirt_rgb", "trousers_rgb",
                      "shoes_rgb"):
             value = getattr(self, name)
@@ -221,13 +232,68 @@ def _trunk_rings(fig: Figure) -> list[tuple[np.ndarray, str]]:
         rings.append((_ring(fig.frames[f"ring_{joint}"], (0, 0, 0), f * g * bl, d, w * g), garment))
     low = fig.frames["thorax_lower"]
     rings.append((_ring(low, (0.0, 0.03 * u, 0.0), 0.15 * g, d, 0.152 * g), "shirt"))
-    rings.append((_ring(fig.frames["thorax_mid"], (0.0, 0.06 * u, 0.0), 0.16 * g, d + 0.01 * g, 0.158 * g),
+    tl = b.thorax_length
+    rings.append((_ring(fig.frames["thorax_mid"], (0.0, 0.06 * u * tl, 0.0), 0.16 * g, d + 0.01 * g, 0.158 * g),
                   "shirt"))
     up = fig.frames["thorax_upper"]
     for y, f, bk, w in ((0.0, 0.155, 0.085, 0.165), (0.06, 0.14, 0.085, 0.172), (0.10, 0.11, 0.075, 0.17),
                         (0.135, 0.06, 0.05, 0.085)):
-        rings.append((_ring(up, (0.02 * u, y * u, 0.0), f * g, bk * g, w * g), "shirt"))
+        rings.append((_ring(up, (0.02 * u, y * u * tl, 0.0), f * g, bk * g, w * g), "shirt"))
     return rings
+
+
+def marker_points_m(fig: Figure) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Centre and outward normal (world) of each ASIS / PSIS sticker, ``{"left_asis": (c, n), ...}``.
+
+    The stickers sit on the pelvis's side surface at the height of the ASIS-PSIS line (pelvis frame
+    ``y = 0.085`` height/1.75), the ASIS one over the ASIS and the PSIS one 60 % of the soft-tissue depth in
+    front of the sacrum's back surface (so a side camera sees it). Both lie on a line parallel to the
+    ASIS-PSIS line: in a side view the line between them makes the figure's ``pelvic_tilt`` with horizontal.
+    """
+    b = fig.body
+    u, g = b.u, b.girth * b.u
+    rp, origin = fig.frames["pelvis"]
+    half_w = 0.168 * g
+    x_a = 0.055 * u
+    x_p = -0.043 * u - 0.6 * b.back_depth_m
+    out = {}
+    for side, sign in (("left", -1.0), ("right", 1.0)):
+        for name, x, reach in (("asis", x_a, 0.125 * g * b.belly), ("psis", x_p, 0.043 * u + b.back_depth_m)):
+            z = half_w * np.sqrt(max(1.0 - (x / reach) ** 2, 0.09))
+            normal = rp @ _unit_vec(np.array([x / reach ** 2, 0.0, sign * z / half_w ** 2]))
+            out[f"{side}_{name}"] = (origin + rp @ np.array([x, 0.085 * u, sign * z]), normal)
+    return out
+
+
+def _unit_vec(v: np.ndarray) -> np.ndarray:
+    return v / np.linalg.norm(v)
+
+
+def _marker_parts(fig: Figure, cam: _Cam, app: Appearance, light: np.ndarray) -> list[_Part]:
+    """One flat disc per sticker facing the camera, drawn in one shade set by its normal and the light."""
+    if app.marker_rgb is None:
+        return []
+    parts = []
+    r = app.marker_radius_m
+    for centre, normal in marker_points_m(fig).values():
+        if float(np.dot(normal, cam.pos - centre)) <= 0:
+            continue
+        a = np.cross(normal, [0.0, 1.0, 0.0])
+        a = _unit_vec(a) if np.linalg.norm(a) > 1e-6 else np.array([1.0, 0.0, 0.0])
+        bvec = np.cross(normal, a)
+        axes = np.column_stack([a * r, bvec * r, normal * 0.1 * r])
+        lit = app.ambient + (1 - app.ambient) * (0.55 + 0.45 * max(float(np.dot(normal, light)), 0.0))
+        colour = tuple(float(min(255.0, c * lit / 0.85)) for c in app.marker_rgb)
+        parts.append(_Part([_Ellipsoid(centre + normal * 0.002, axes, colour)],
+                           cam.depth(centre) - 0.02, banded=False))
+    return parts
+
+
+def _draw_marker(img: np.ndarray, part: _Part, cam: _Cam) -> None:
+    piece = part.pieces[0]
+    poly = cam.ellipsoid(piece.centre, piece.axes)
+    if poly is not None:
+        _fill(img, poly, piece.colour)
 
 
 def _colours(app: Appearance) -> dict[str, RGB]:
@@ -465,6 +531,10 @@ def render_figure(
     _draw_shadow(img, cam, fig, app, floor_y_m)
     col = _colours(app)
     parts = _trunk_parts(fig, cam, col) + [_head_part(fig, cam, col)] + _limb_parts(fig, cam, col, app)
-    for part in sorted(parts, key=lambda prt: -prt.depth):
-        _draw_part(img, part, cam, light, app.ambient)
+    markers = _marker_parts(fig, cam, app, light)
+    for part in sorted(parts + markers, key=lambda prt: -prt.depth):
+        if any(part is m for m in markers):
+            _draw_marker(img, part, cam)
+        else:
+            _draw_part(img, part, cam, light, app.ambient)
     return cv2.GaussianBlur(img, (3, 3), 0.6)  # soften the shading bands, as a lens would

@@ -37,6 +37,7 @@ __all__ = [
     "BACK_LEVELS",
     "forward_kinematics",
     "lumbar_for_lordosis",
+    "lumbar_share_for",
     "place_foot",
     "leg_reach_m",
     "hip_joint_m",
@@ -53,8 +54,6 @@ LUMBAR_JOINTS: tuple[str, ...] = ("L5S1", "L4L5", "L3L4", "L2L3", "L1L2", "T12L1
 #: Points of the back surface, from the sacrum up (``back_<level>`` in :attr:`Figure.points`).
 BACK_LEVELS: tuple[str, ...] = ("S2",) + LUMBAR_JOINTS + ("T11T12",)
 #: How the lumbar extension is shared between the joints for a given lordosis (lower joints move more).
-_LUMBAR_SHARE = np.array([0.30, 0.25, 0.20, 0.15, 0.10, 0.0])
-_SACRUM_FORWARD_DEG = 4.0  # sacrum surface against the pelvis vertical (tilt 0): 15 deg forward when standing at 11 deg tilt
 _KYPHOSIS_DEG = 30.0  # fixed forward bend between lower and upper thorax
 
 
@@ -109,6 +108,21 @@ class BodyProportions:
         Scale of every limb and trunk radius (1 = slim adult).
     belly, buttocks : float
         Scale of the abdomen's and the buttocks' depth.
+    lumbar_share : tuple of 6 float
+        How a lordosis is shared out over the lumbar joints (L5/S1 first, T12/L1 last; normalised). The
+        default bends the lower joints most; :func:`lumbar_share_for` builds others (even from S1,
+        concentrated at L4-S1, or higher).
+    sacrum_forward_deg : float
+        The sacrum's back surface against the pelvis' vertical at zero tilt, forward positive: with
+        pelvic incidence, it sets the sacral slope at a given tilt (4 deg: 15 deg forward at 11 deg tilt).
+    s1_height : float
+        Scale of the height of S1 above the hip joints (1 = 0.102 height/1.75).
+    soft_tissue : float
+        Scale of the soft tissue between the spine and the skin of the back.
+    lumbar_length, thorax_length : float
+        Scale of the lumbar segments' and the thorax's lengths (torso proportions).
+
+    The last six default to the one figure every accuracy table before the body population used.
     """
 
     height_m: float = 1.75
@@ -120,10 +134,23 @@ class BodyProportions:
     girth: float = 1.0
     belly: float = 1.0
     buttocks: float = 1.0
+    lumbar_share: tuple[float, ...] = (0.30, 0.25, 0.20, 0.15, 0.10, 0.0)
+    sacrum_forward_deg: float = 4.0
+    s1_height: float = 1.0
+    soft_tissue: float = 1.0
+    lumbar_length: float = 1.0
+    thorax_length: float = 1.0
 
     def __post_init__(self) -> None:
+        if len(self.lumbar_share) != 6 or min(self.lumbar_share) < 0 or sum(self.lumbar_share) <= 0:
+            raise ConfigError(f"BodyProportions.lumbar_share must be 6 non-negative weights, not all 0, "
+                              f"got {self.lumbar_share!r}")
+        if not -20.0 <= self.sacrum_forward_deg <= 25.0:
+            raise ConfigError(f"BodyProportions.sacrum_forward_deg must be in [-20, 25], got "
+                              f"{self.sacrum_forward_deg!r}")
         for name in ("height_m", "leg_length_frac", "hip_width_frac", "shoulder_width_frac",
-                     "arm_length_frac", "girth", "belly", "buttocks"):
+                     "arm_length_frac", "girth", "belly", "buttocks", "s1_height", "soft_tissue",
+                     "lumbar_length", "thorax_length"):
             if not getattr(self, name) > 0:
                 raise ConfigError(f"BodyProportions.{name} must be > 0, got {getattr(self, name)!r}")
         if not 0.3 <= self.thigh_share <= 0.7:
@@ -167,12 +194,12 @@ class BodyProportions:
 
     @property
     def lumbar_segment_m(self) -> float:
-        return 0.0205 * self.height_m
+        return 0.0205 * self.height_m * self.lumbar_length
 
     @property
     def back_depth_m(self) -> float:
         """Distance from the spine line to the skin of the back."""
-        return 0.06 * self.u * self.girth
+        return 0.06 * self.u * self.girth * self.soft_tissue
 
 
 @dataclass(frozen=True)
@@ -306,7 +333,7 @@ def _pelvis_local(body: BodyProportions) -> dict[str, np.ndarray]:
         "right_asis": np.array([0.055 * u, 0.085 * u, 0.115 * u]),
         "left_psis": np.array([-0.105 * u, 0.085 * u, -0.04 * u]),
         "right_psis": np.array([-0.105 * u, 0.085 * u, 0.04 * u]),
-        "S1": np.array([-0.043 * u, 0.102 * u, 0.0]),
+        "S1": np.array([-0.043 * u, 0.102 * u * body.s1_height, 0.0]),
         "buttock": np.array([-0.135 * u * body.girth * body.buttocks, -0.04 * u, 0.0]),
     }
 
@@ -440,7 +467,7 @@ def _spine(body: BodyProportions, pose: Pose, rp: np.ndarray, origin: np.ndarray
     """Sacrum, five lumbar segments, lower and upper thorax; returns the upper thorax rotation."""
     u = body.u
     local = _pelvis_local(body)
-    r = rp @ rot_z(-_SACRUM_FORWARD_DEG)
+    r = rp @ rot_z(-body.sacrum_forward_deg)
     frames["sacrum"] = (r, origin + rp @ local["S1"])
     p = origin + rp @ local["S1"]
     d = body.back_depth_m
@@ -464,15 +491,16 @@ def _spine(body: BodyProportions, pose: Pose, rp: np.ndarray, origin: np.ndarray
     r_mid = r @ rot_z(pose.thoracic_extension_deg) @ rot_x(-pose.thoracic_lateral_deg) @ rot_y(
         pose.thoracic_rotation_deg)
     frames["thorax_mid"] = (r_mid, p_t11)
-    p_mid = p_t11 + r_mid @ np.array([0.0, 0.09 * u, 0.0])
+    tl = body.thorax_length
+    p_mid = p_t11 + r_mid @ np.array([0.0, 0.09 * u * tl, 0.0])
     r_up = r_mid @ rot_z(-_KYPHOSIS_DEG)
     frames["thorax_upper"] = (r_up, p_mid)
-    c7 = p_mid + r_up @ np.array([0.0, 0.135 * u, 0.0])
+    c7 = p_mid + r_up @ np.array([0.0, 0.135 * u * tl, 0.0])
     pts["spine_T7"], pts["c7"] = p_mid, c7
     pts["back_T7"] = p_mid + r_up @ np.array([0.02 * u - 0.085 * u * body.girth, 0.0, 0.0])
     sw = 0.5 * body.shoulder_width_frac * body.height_m
     for side, sign in (("left", -1.0), ("right", 1.0)):
-        pts[f"{side}_shoulder"] = p_mid + r_up @ np.array([shoulder_fwd_m, 0.09 * u, sign * sw])
+        pts[f"{side}_shoulder"] = p_mid + r_up @ np.array([shoulder_fwd_m, 0.09 * u * tl, sign * sw])
     return r_up
 
 
@@ -606,12 +634,22 @@ def lumbar_for_lordosis(body: BodyProportions, lordosis_deg: float) -> tuple[flo
     measures it (:func:`movelab.synth.truth.lumbar_lordosis_deg`); the relation is linear, so two evaluations
     solve it exactly.
     """
+    share = np.asarray(body.lumbar_share, float)  # its scale is solved for: no need to normalise
     base = _lordosis_of(body, np.zeros(6))
-    slope = _lordosis_of(body, _LUMBAR_SHARE * 10.0) - base
+    slope = _lordosis_of(body, share * 10.0) - base
     scale = (lordosis_deg - base) / slope * 10.0
     for _ in range(8):  # polish: the relation is nearly linear
-        err = lordosis_deg - _lordosis_of(body, _LUMBAR_SHARE * scale)
+        err = lordosis_deg - _lordosis_of(body, share * scale)
         if abs(err) < 1e-9:
             break
         scale += err / slope * 10.0
-    return tuple(float(v) for v in _LUMBAR_SHARE * scale)
+    return tuple(float(v) for v in share * scale)
+
+
+def lumbar_share_for(*, apex: float, spread: float) -> tuple[float, ...]:
+    """Lumbar share weights peaking at joint index ``apex`` (0 = L5/S1 ... 5 = T12/L1) with a Gaussian
+    ``spread`` in joints: apex 0 / spread 0.8 bends L4-S1 almost alone, apex 0 / spread 6 bends nearly
+    evenly from S1 up, apex 2.5 bends higher."""
+    j = np.arange(6.0)
+    w = np.exp(-0.5 * ((j - apex) / spread) ** 2)
+    return tuple(float(v) for v in np.round(w / w.sum(), 4))

@@ -1,0 +1,198 @@
+"""Benchmark: movelab's extraction and whole analysis against bare decode + pose-model loops, as ratios.
+
+Usage::
+
+    python benchmarks/bench_speed.py videos VIDEO... [--repeats 2]   # ratios to the bare loops
+    python benchmarks/bench_speed.py parallel VIDEO [--jobs 2]       # --jobs N chunks vs one process
+    python benchmarks/bench_speed.py cached [--minutes 10 --fps 60]  # analysis of cached landmarks
+    python benchmarks/bench_speed.py memory VIDEO_1MIN VIDEO_LONG    # peak RSS of extract vs length
+
+Every timing is a fresh subprocess (imports, model loading and writing included, for movelab and the bare
+loops alike), interleaved and best of ``--repeats``. The bare loops are MediaPipe's cheapest use: full
+model, VIDEO mode, one pose, no masks, decoding with OpenCV (``bare_cv``) or PyAV (``bare_av``). A ratio
+is ``bare seconds / movelab seconds`` (1.0: as fast as the bare loop; higher is faster). The machine is
+shared with other jobs, so absolute times are noisy; the ratios, measured in the same run, are what count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+
+BARE = r"""
+import os, sys, time
+os.environ.setdefault("GLOG_minloglevel", "2")
+decoder, video, model = sys.argv[1:4]
+from movelab.pose.landmarker import PoseModel
+n = 0
+with PoseModel(model, num_poses=1, output_masks=False) as pose:
+    if decoder == "cv":
+        import cv2
+        cap = cv2.VideoCapture(video)
+        while True:
+            ok, bgr = cap.read()
+            if not ok:
+                break
+            t = cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+            pose.detect(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), t)
+            n += 1
+    else:
+        import av
+        with av.open(video) as box:
+            s = box.streams.video[0]
+            s.thread_type = "AUTO"
+            for f in box.decode(s):
+                pose.detect(f.to_ndarray(format="rgb24"), float(f.pts * s.time_base))
+                n += 1
+print(n)
+"""
+
+
+def _run(args: list[str], env: dict | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+                   env={**os.environ, **(env or {})})
+    return time.perf_counter() - start
+
+
+def _model() -> str:
+    from movelab.pose.bundle import resolve_model
+
+    return str(resolve_model(None))
+
+
+def bench_videos(videos: list[Path], repeats: int, extra: list[str]) -> None:
+    model = _model()
+    print("| video | frames | bare_cv s | bare_av s | extract s | analyse s | extract / cheapest bare | "
+          "analyse / cheapest bare |")
+    print("|---|---|---|---|---|---|---|---|")
+    for video in videos:
+        frames = _frames(video)
+        out = tempfile.mkdtemp(prefix="bench_")
+        runs = {
+            "bare_cv": [PY, "-c", BARE, "cv", str(video), model],
+            "bare_av": [PY, "-c", BARE, "av", str(video), model],
+            "extract": [PY, "-m", "movelab", "extract", str(video), "--out", out, "--no-cache", "--quiet", *extra],
+            "analyse": [PY, "-m", "movelab", "analyse", str(video), "--out", out, "--no-cache", "--quiet", *extra],
+        }
+        best = {k: float("inf") for k in runs}
+        for _ in range(repeats):
+            for name, args in runs.items():
+                best[name] = min(best[name], _run(args))
+        bare = min(best["bare_cv"], best["bare_av"])
+        print(f"| {video.name} | {frames} | {best['bare_cv']:.1f} | {best['bare_av']:.1f} | {best['extract']:.1f} | "
+              f"{best['analyse']:.1f} | {bare / best['extract']:.2f} | {bare / best['analyse']:.2f} |", flush=True)
+
+
+def _frames(video: Path) -> int:
+    from movelab.io.video import read_frame_times
+
+    return len(read_frame_times(video))
+
+
+def bench_parallel(video: Path, jobs: int, repeats: int) -> None:
+    out = tempfile.mkdtemp(prefix="bench_")
+    base = [PY, "-m", "movelab", "extract", str(video), "--out", out, "--no-cache", "--quiet"]
+    best = {1: float("inf"), jobs: float("inf")}
+    for _ in range(repeats):
+        for n in best:
+            best[n] = min(best[n], _run(base + ["--jobs", str(n)]))
+    print(f"| {video.name} | {_frames(video)} | {best[1]:.1f} | {best[jobs]:.1f} | {jobs} | {best[1] / best[jobs]:.2f} |")
+
+
+def bench_cached(minutes: float, fps: float, source: Path) -> None:
+    """Analyse landmarks of ``minutes`` at ``fps``: the sample's landmarks repeated, times at ``fps``."""
+    import numpy as np
+    import xarray as xr
+
+    from movelab import landmarks as lm
+    from movelab.extraction import extract
+
+    ds = extract(source)
+    n = int(minutes * 60 * fps)
+    reps = -(-n // ds.sizes["time"])
+    long = xr.concat([ds] * reps, dim="time").isel(time=slice(0, n))
+    long = long.assign_coords(time=np.arange(n) / fps)
+    if "frame" in long:
+        long["frame"] = ("time", np.arange(n))
+    path = Path(tempfile.mkdtemp(prefix="bench_")) / "long.nc"
+    lm.save(long, path)
+    code = ("import sys, time; t=time.perf_counter(); from movelab import load_landmarks; "
+            "from movelab.analysis import analyse_landmarks; from movelab.report import write_outputs; "
+            "a = analyse_landmarks(load_landmarks(sys.argv[1])); write_outputs(a, sys.argv[2]); "
+            "print(time.perf_counter()-t)")
+    seconds = _run([PY, "-c", code, str(path), str(path.parent / "out")])
+    print(f"| {minutes:g} min at {fps:g} fps | {n} | {seconds:.1f} |")
+
+
+def bench_memory(videos: list[Path]) -> None:
+    print("| video | frames | peak RSS of `movelab extract` (MB) |")
+    print("|---|---|---|")
+    for video in videos:
+        out = tempfile.mkdtemp(prefix="bench_")
+        code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
+                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+        result = subprocess.run([PY, "-c", code, PY, "-m", "movelab", "extract", str(video), "--out", out,
+                                 "--no-cache", "--quiet"], check=True, capture_output=True, text=True, cwd=ROOT)
+        print(f"| {video.name} | {_frames(video)} | {int(result.stdout.split()[-1]) / 1024:.0f} |", flush=True)
+
+
+def make_long(video: Path, minutes: float, out: Path) -> None:
+    """``video`` repeated (stream copy, ffmpeg's concat demuxer) to at least ``minutes``."""
+    import imageio_ffmpeg
+
+    n = -(-int(minutes * 60 * 30) // _frames(video))
+    listing = out.with_suffix(".txt")
+    listing.write_text("".join(f"file '{video.resolve()}'\n" for _ in range(n)))
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "concat", "-safe", "0",
+                    "-i", str(listing), "-c", "copy", str(out)], check=True)
+    listing.unlink()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="what", required=True)
+    v = sub.add_parser("videos")
+    v.add_argument("videos", nargs="+", type=Path)
+    v.add_argument("--repeats", type=int, default=2)
+    v.add_argument("--movelab-args", default="", help="extra options for extract/analyse, e.g. '--search-every 1'")
+    p = sub.add_parser("parallel")
+    p.add_argument("video", type=Path)
+    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--repeats", type=int, default=1)
+    c = sub.add_parser("cached")
+    c.add_argument("--minutes", type=float, default=10.0)
+    c.add_argument("--fps", type=float, default=60.0)
+    c.add_argument("--source", type=Path, default=ROOT / "sample_videos" / "squat_side.mp4")
+    m = sub.add_parser("memory")
+    m.add_argument("videos", nargs="+", type=Path)
+    g = sub.add_parser("long", help="write VIDEO repeated to MINUTES (for parallel and memory)")
+    g.add_argument("video", type=Path)
+    g.add_argument("--minutes", type=float, default=2.0)
+    g.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    if args.what == "videos":
+        bench_videos(args.videos, args.repeats, args.movelab_args.split())
+    elif args.what == "parallel":
+        print("| video | frames | 1 process s | N processes s | N | speed-up |\n|---|---|---|---|---|---|")
+        bench_parallel(args.video, args.jobs, args.repeats)
+    elif args.what == "cached":
+        print("| landmarks | frames | load + analyse + write report, s |\n|---|---|---|")
+        bench_cached(args.minutes, args.fps, args.source)
+    elif args.what == "long":
+        make_long(args.video, args.minutes, args.out)
+    else:
+        bench_memory(args.videos)
+
+
+if __name__ == "__main__":
+    main()

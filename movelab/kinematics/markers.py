@@ -1,0 +1,225 @@
+"""Pelvic tilt measured from ASIS and PSIS skin stickers (marker mode).
+
+Extraction with ``ExtractConfig(markers=...)`` (``movelab analyse --markers``) stores, per frame, the two
+sticker dots found near the hip for each colour searched (``marker_px``: image-left and image-right dot,
+``marker_area_px``, ``marker_count``; :mod:`movelab.pose.markers`); the clip's colour is the one that gave a
+pair in most frames (:func:`marker_colour`). In a side view the dot ahead of the other in the facing
+direction is the ASIS, the other the PSIS, and
+
+    pelvic_tilt = atan2(-(ASIS - PSIS)_up, (ASIS - PSIS)_forward)
+
+in the sagittal frame of docs/conventions.md (forward = facing sign times image x, up = -image y): the
+PSIS->ASIS line below horizontal, anterior tilt positive, range (-180, 180]. It is a measurement of the
+skin markers, not an estimate: its error is the sticker placement on the client and the dot location.
+
+A frame gets NaN, with its reason in ``status``, when it is not a side view (``not_side_view``), one or both
+dots are missing or hidden (``missing``), more than two candidate dots were found (``ambiguous``), a dot is
+smaller than ``min_area_fraction`` of its clip median (``partly_hidden``: its centre would be biased), or
+the dots' distance differs from the clip median by more than ``max_distance_change`` (``implausible``: a
+wrong dot). Nothing is interpolated.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from movelab.kinematics.config import ClientCalibration
+from movelab.kinematics.views import facing_sign, views_per_frame
+
+__all__ = ["MarkerConfig", "MARKER_STATUSES", "has_markers", "marker_pelvic_tilt", "marker_note", "marker_colour",
+           "pelvic_tilt_with_source", "pelvic_tilt_info", "ClientCalibration", "client_calibration",
+           "MIN_CALIBRATION_FRAMES"]
+
+MARKER_STATUSES = ("measured", "not_side_view", "missing", "ambiguous", "partly_hidden", "implausible")
+
+
+@dataclass(frozen=True)
+class MarkerConfig:
+    """Plausibility limits of marker frames (movelab heuristics, set on rendered stickers).
+
+    Attributes
+    ----------
+    min_area_fraction
+        A dot smaller than this fraction of its clip median area is partly hidden.
+    max_distance_change
+        Largest relative change of the ASIS-PSIS dot distance from its clip median (a pelvis tilting by
+        30 deg in a side view shortens it by nothing; a turn of 20 deg out of profile by 6 %).
+    """
+
+    min_area_fraction: float = 0.6
+    max_distance_change: float = 0.2
+
+
+def has_markers(ds: xr.Dataset) -> bool:
+    """Whether the landmark Dataset carries sticker dots (extracted with ``markers`` set)."""
+    return "marker_px" in ds
+
+
+def marker_pelvic_tilt(ds: xr.Dataset, views=None, *, config: MarkerConfig = MarkerConfig()) -> pd.DataFrame:
+    """Pelvic tilt per frame from the ASIS and PSIS dots.
+
+    Parameters
+    ----------
+    ds
+        Landmark Dataset with ``marker_px`` (see :func:`has_markers`).
+    views
+        As for :func:`movelab.kinematics.views_per_frame` (``None`` detects them).
+    config
+        Plausibility limits.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``time_s``, ``frame``, ``pelvic_tilt`` (degrees, NaN unless measured) and ``status`` (one of
+        :data:`MARKER_STATUSES`); ``attrs["note"]`` says how many frames were measured and why the others
+        were not.
+
+    Raises
+    ------
+    ValueError
+        ``ds`` has no marker dots.
+    """
+    if not has_markers(ds):
+        raise ValueError("marker_pelvic_tilt needs landmarks extracted with markers (--markers); "
+                         "this Dataset has no 'marker_px'")
+    facing = facing_sign(views_per_frame(ds, views))
+    colour = marker_colour(ds)
+    dots = ds["marker_px"].sel(marker_colour=colour).values.astype(np.float64)
+    areas = ds["marker_area_px"].sel(marker_colour=colour).values.astype(np.float64)
+    count = ds["marker_count"].sel(marker_colour=colour).values
+    status = np.full(count.shape, "measured", dtype=object)
+    status[count < 2] = "missing"
+    status[count > 2] = "ambiguous"
+    two = status == "measured"
+    if two.any():
+        median_area = np.nanmedian(areas[two], axis=0)
+        status[two & (areas < config.min_area_fraction * median_area).any(axis=1)] = "partly_hidden"
+    distance = np.hypot(*(dots[:, 1] - dots[:, 0]).T)
+    ok = status == "measured"
+    if ok.any():
+        change = np.abs(distance / np.nanmedian(distance[ok]) - 1.0)
+        status[ok & (change > config.max_distance_change)] = "implausible"
+    status[~np.isfinite(facing)] = "not_side_view"
+    tilt = _tilt_deg(dots, facing)
+    tilt[status != "measured"] = np.nan
+    table = pd.DataFrame({"time_s": ds["time"].values.astype(np.float64),
+                          "frame": ds["frame"].values.astype(np.int64), "pelvic_tilt": tilt, "status": status})
+    table.attrs["note"] = marker_note(table["status"], colour)
+    table.attrs["colour"] = colour
+    return table
+
+
+def _tilt_deg(dots: np.ndarray, facing: np.ndarray) -> np.ndarray:
+    """PSIS->ASIS line below horizontal; the ASIS is the image-right dot facing right, the image-left one
+    facing left."""
+    right_facing = facing > 0
+    asis = np.where(right_facing[:, None], dots[:, 1], dots[:, 0])
+    psis = np.where(right_facing[:, None], dots[:, 0], dots[:, 1])
+    forward = facing * (asis[:, 0] - psis[:, 0])
+    up = -(asis[:, 1] - psis[:, 1])
+    with np.errstate(invalid="ignore"):
+        return np.degrees(np.arctan2(-up, forward))
+
+
+def marker_note(status: pd.Series, colour: str = "") -> str:
+    """One sentence: frames measured from the stickers, and the reasons the others are NaN."""
+    counts = status.value_counts()
+    side = int(len(status) - counts.get("not_side_view", 0))
+    measured = int(counts.get("measured", 0))
+    if side == 0:
+        return "pelvic tilt from markers: no side-view frame; markers measure the pelvis only in side view"
+    reasons = [f"{int(counts[s])} {s.replace('_', ' ')}" for s in MARKER_STATUSES[2:] if counts.get(s, 0)]
+    named = f"{colour} " if colour else ""
+    text = f"pelvic tilt from {named}ASIS/PSIS markers in {measured} of {side} side-view frames"
+    if reasons:
+        text += "; NaN where the dots were " + ", ".join(reasons) + " (no value is guessed)"
+    return text
+
+
+def marker_colour(ds: xr.Dataset) -> str:
+    """The sticker colour of the clip: of the colours searched, the one that gave a pair of dots in most
+    frames (the first one searched when none did)."""
+    counts = ds["marker_count"]
+    pairs = (counts == 2).sum("time").values
+    return str(counts["marker_colour"].values[int(np.argmax(pairs))])
+
+
+def pelvic_tilt_with_source(ds: xr.Dataset, views, outline_tilt: np.ndarray, *,
+                            calibration: "ClientCalibration | None" = None, with_info: bool = True,
+                            config: MarkerConfig = MarkerConfig()) -> tuple[np.ndarray, np.ndarray, dict]:
+    """The pelvic tilt the angle table reports, where it came from per frame, and what to say about it.
+
+    With marker dots in ``ds`` (marker mode) the tilt is the markers' in every frame, NaN where they were not
+    measured (never the outline's in their place: the two differ by a body-specific offset). Without, the
+    outline estimate ``outline_tilt``, minus the client's own offset when ``calibration`` is given.
+
+    Returns
+    -------
+    tilt : ndarray
+        Degrees per frame.
+    source : ndarray of str
+        ``"markers"``, ``"outline"`` or ``""`` (no value) per frame.
+    info : dict
+        ``mode`` (``markers`` or ``outline``), ``note`` (a sentence for the report), ``calibration`` (the
+        :class:`ClientCalibration` applied, as a dict, or None) and, in marker mode, ``client_calibration``:
+        the calibration this session yields for later sessions (None with too few frames).
+    """
+    outline_tilt = np.asarray(outline_tilt, dtype=np.float64)
+    if has_markers(ds):
+        table = marker_pelvic_tilt(ds, views, config=config)
+        tilt = table["pelvic_tilt"].to_numpy(dtype=np.float64)
+        made = client_calibration(tilt, outline_tilt, source=str(ds.attrs.get("source_path", ""))) \
+            if with_info else None
+        note = table.attrs["note"]
+        if calibration is not None:
+            note += "; the client calibration given was not used (markers measure the tilt directly)"
+        return tilt, np.where(np.isfinite(tilt), "markers", "").astype(object), {
+            "mode": "markers", "note": note, "calibration": None,
+            "client_calibration": None if made is None else dataclasses.asdict(made)}
+    if calibration is None:
+        note = ("pelvic tilt estimated from the body outline; its absolute value carries a body-specific "
+                "offset (docs/outline-method.md)")
+        return outline_tilt, np.where(np.isfinite(outline_tilt), "outline", "").astype(object), {
+            "mode": "outline", "note": note, "calibration": None}
+    tilt = outline_tilt - calibration.pelvic_tilt_offset_deg
+    note = (f"pelvic tilt estimated from the body outline, calibrated to the client's own marker session "
+            f"{calibration.source or ''} (offset {calibration.pelvic_tilt_offset_deg:+.1f} deg over "
+            f"{calibration.frames} frames)").replace("  ", " ")
+    return tilt, np.where(np.isfinite(tilt), "outline", "").astype(object), {
+        "mode": "outline", "note": note, "calibration": dataclasses.asdict(calibration)}
+
+
+def pelvic_tilt_info(ds: xr.Dataset, frame_views, outline: pd.DataFrame, *,
+                     calibration: "ClientCalibration | None" = None) -> dict:
+    """What to say about the angle table's pelvic tilt (:func:`pelvic_tilt_with_source`'s ``info``) for a
+    Motion's outline table (whose ``pelvic_tilt`` is the outline estimate in marker mode), with, in outline
+    mode without a client calibration, ``median_sd_deg``: the clip's median per-frame uncertainty
+    ``pelvic_tilt_sd``."""
+    if has_markers(ds):
+        return pelvic_tilt_with_source(ds, frame_views, outline["pelvic_tilt"].to_numpy(dtype=np.float64),
+                                       calibration=calibration)[2]
+    info = pelvic_tilt_with_source(ds, frame_views, np.full(len(outline), np.nan), calibration=calibration)[2]
+    if calibration is None:  # the body part of the uncertainty is what a client calibration removes
+        sd = outline["pelvic_tilt_sd"].to_numpy(dtype=np.float64) if "pelvic_tilt_sd" in outline else np.array([])
+        info["median_sd_deg"] = float(np.nanmedian(sd)) if np.isfinite(sd).any() else None
+    return info
+
+
+#: Fewest frames with both a marker and an outline tilt that make a client calibration (1 s at 30 fps).
+MIN_CALIBRATION_FRAMES = 30
+
+
+def client_calibration(marker_tilt: np.ndarray, outline_tilt: np.ndarray, *, source: str = ""
+                       ) -> ClientCalibration | None:
+    """The client's outline offset from one marker session (None with fewer than
+    :data:`MIN_CALIBRATION_FRAMES` frames that have both values)."""
+    both = np.isfinite(marker_tilt) & np.isfinite(outline_tilt)
+    if both.sum() < MIN_CALIBRATION_FRAMES:
+        return None
+    offset = float(np.median(np.asarray(outline_tilt)[both] - np.asarray(marker_tilt)[both]))
+    return ClientCalibration(round(offset, 2), int(both.sum()), source)

@@ -1,0 +1,120 @@
+"""Extract one long video in parallel: time chunks in worker processes, one tracker over the whole video.
+
+Each worker decodes one stretch of the video and runs the pose model on it, starting ``overlap_s`` before
+its stretch so that MediaPipe's own tracking has settled by the seam (those warm-up frames are dropped);
+it reduces every person's mask to outline points at once and returns plain arrays. The parent then runs
+the one :class:`movelab.pose.tracking.ClientTracker` over all the chunks' people in time order, exactly as
+single-process extraction does, so the client is chosen once and kept across the seams by construction.
+Landmarks agree with a single-process run within the model's own frame-to-frame noise (MediaPipe's
+tracking state differs for the first frames after a seam's warm-up; tests/test_parallel.py measures it).
+"""
+
+from __future__ import annotations
+
+import math
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from movelab.pose.config import ExtractConfig
+from movelab.io.frames import VideoReader
+from movelab.io.video_file import read_frame_times
+
+__all__ = ["run_chunks", "chunk_bounds"]
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """One worker's stretch: frames with ``start_s <= time < end_s``, the model started at ``warm_s``."""
+
+    path: str
+    warm_s: float
+    start_s: float
+    end_s: float
+
+
+def chunk_bounds(times_s: np.ndarray, n_chunks: int, *, overlap_s: float) -> list[tuple[float, float, float]]:
+    """``(warm_s, start_s, end_s)`` of ``n_chunks`` stretches with equal frame counts.
+
+    ``start_s``/``end_s`` are frame times (the last ``end_s`` is infinite); ``warm_s`` is ``overlap_s``
+    before ``start_s`` (the first chunk has no warm-up).
+    """
+    n = len(times_s)
+    cuts = [int(round(i * n / n_chunks)) for i in range(n_chunks + 1)]
+    bounds = []
+    for k in range(n_chunks):
+        start = -math.inf if k == 0 else float(times_s[cuts[k]])
+        end = math.inf if k == n_chunks - 1 else float(times_s[cuts[k + 1]])
+        bounds.append((start if k == 0 else start - overlap_s, start, end))
+    return bounds
+
+
+def run_chunks(reader: VideoReader, model_path: Path, config: ExtractConfig, *, jobs: int,
+               overlap_s: float = 2.0, progress: bool = False) -> xr.Dataset:
+    """The landmark Dataset of a video file, extracted by ``jobs`` processes (see the module docstring)."""
+    from movelab.extraction_rows import Rows, build_dataset, detection
+    from movelab.pose.tracking import ClientTracker
+
+    info = reader.info
+    all_times = read_frame_times(info.path)
+    times = all_times if config.max_frames is None else all_times[: config.max_frames]
+    n_chunks = max(1, min(jobs, len(times) // 30))  # at least a second of frames per chunk
+    bounds = chunk_bounds(times, n_chunks, overlap_s=overlap_s)
+    if len(all_times) > len(times):  # the last chunk stops at max_frames
+        bounds[-1] = (*bounds[-1][:2], float(all_times[len(times)]))
+    chunks = [_Chunk(str(info.path), *b) for b in bounds]
+    tracker = ClientTracker(info.width_px, info.height_px, person=config.person, max_jump=config.max_track_jump)
+    rows = Rows(n_outline=config.outline_points if config.outline else 0)
+    index = 0
+    with ProcessPoolExecutor(max_workers=n_chunks, mp_context=get_context("spawn")) as pool:
+        results = pool.map(_run_chunk, chunks, [model_path] * n_chunks, [config] * n_chunks,
+                           [(info.width_px, info.height_px)] * n_chunks)
+        for records in _progress(results, n_chunks, progress):
+            for time_s, payloads in records:
+                if config.max_frames is not None and index >= config.max_frames:
+                    break
+                detections = [detection(p.candidate, info.width_px, info.height_px, payload=p) for p in payloads]
+                rows.extend(tracker.update(index, time_s, detections), config)
+                index += 1
+    rows.extend(tracker.finish(), config)
+    return build_dataset(rows, reader, model_path, config)
+
+
+def _progress(results, total: int, enabled: bool):
+    if not enabled:
+        return results
+    from tqdm import tqdm
+
+    return tqdm(results, total=total, unit="chunk", desc="pose", leave=False)
+
+
+def _run_chunk(chunk: _Chunk, model_path: Path, config: ExtractConfig,
+               picture_px: tuple[int, int]) -> list[tuple[float, list]]:
+    """In a worker: every frame of the chunk as ``(time_s, payloads)``, each person's mask already an outline."""
+    from movelab.extraction_rows import Payload
+    from movelab.io.prefetch import prefetched
+    from movelab.io.seek import stretch_frames
+    from movelab.pose.schedule import SparseSearchModel
+
+    records = []
+    with SparseSearchModel(
+        model_path, num_poses=config.num_poses, output_masks=config.outline, search_every_s=config.search_every_s,
+        min_pose_detection_confidence=config.min_pose_detection_confidence,
+        min_pose_presence_confidence=config.min_pose_presence_confidence,
+        min_tracking_confidence=config.min_tracking_confidence,
+    ) as model:
+        frames = stretch_frames(chunk.path, from_s=chunk.warm_s, until_s=chunk.end_s,
+                                max_side_px=config.max_image_side_px)
+        for time_s, image in prefetched(frames):
+            candidates = model.detect(image, time_s)
+            if time_s < chunk.start_s:
+                continue  # warm-up: lets the model's tracking settle before the seam
+            payloads = [Payload(c, picture_px) for c in candidates]
+            for payload in payloads:
+                payload.reduce(config)
+            records.append((time_s, payloads))
+    return records

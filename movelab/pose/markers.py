@@ -1,0 +1,158 @@
+"""Skin stickers on the ASIS and the PSIS: two small coloured dots found near the hip landmark.
+
+Clinicians who film posture in 2D put coloured skin markers on the anterior and posterior superior iliac
+spines. In a side view their line is the pelvis's ASIS-PSIS line, so the pelvic tilt is measured, not
+estimated. This module finds the dots in one RGB frame; :mod:`movelab.extraction` stores them per frame in the
+landmark Dataset (``marker_px``, ``marker_area_px``, ``marker_count``) and
+:func:`movelab.kinematics.markers.marker_pelvic_tilt` turns them into the angle.
+
+A dot is a connected region of the marker's colour (HSV ranges, OpenCV scale: hue 0-179) inside a window
+around the hip landmark, of a sticker's size relative to the torso (hip-to-shoulder distance in pixels) and
+compact (it fills at least ``min_fill`` of its bounding box) and not cut by the window's edge. A colour has a
+pair in a frame only when exactly two such dots are found; one dot (the other hidden), none, or more than two
+(ambiguous) leave it empty, and the count says which. With ``auto`` every named colour is searched and the
+clip's colour is chosen later, over all frames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from movelab.pose.marker_spec import MARKER_COLOURS, HsvRange, MarkerSpec, parse_marker_spec
+
+__all__ = ["MARKER_COLOURS", "MarkerSpec", "DotSearch", "Dots", "parse_marker_spec", "find_dots"]
+
+
+@dataclass(frozen=True)
+class DotSearch:
+    """Where and what a dot may be, in torso lengths (hip-to-shoulder distance in pixels).
+
+    The window spans ``forward_back`` either side of the hip landmark and from ``above`` above it to
+    ``below`` below it (the stickers sit about 0.17 torso above the hip joint centre, the ASIS ahead of it
+    and the PSIS behind). A dot's equivalent radius lies within ``radius``; ``min_fill`` is its area over
+    its bounding box's (a disc fills 0.785, one seen at 60 deg about the same).
+    """
+
+    forward_back: float = 0.45
+    above: float = 0.45
+    below: float = 0.2
+    radius: tuple[float, float] = (0.016, 0.07)
+    min_fill: float = 0.45
+
+
+@dataclass(frozen=True)
+class Dots:
+    """The dots of one colour in one frame: ``centres_px`` (2, 2) sorted by image x and their ``areas_px``
+    (NaN unless exactly two were found) and ``count``, the dots of that colour found."""
+
+    centres_px: np.ndarray
+    areas_px: np.ndarray
+    count: int
+
+    @staticmethod
+    def empty(count: int = 0) -> "Dots":
+        return Dots(np.full((2, 2), np.nan), np.full(2, np.nan), count)
+
+
+_KERNEL = np.ones((3, 3), np.uint8)
+
+
+def _blobs(hsv: np.ndarray, ranges: tuple[HsvRange, ...], torso_px: float,
+           search: DotSearch) -> list[tuple[float, float, float]]:
+    mask = np.zeros(hsv.shape[:2], np.uint8)
+    for lo, hi in ranges:
+        mask |= cv2.inRange(hsv, np.array(lo, np.uint8), np.array(hi, np.uint8))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, _KERNEL)  # join a dot split by chroma bleeding
+    n, _, stats, centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    r_lo, r_hi = (r * torso_px for r in search.radius)
+    out = []
+    for i in range(1, n):
+        x, y, w, h, area = stats[i]
+        radius = np.sqrt(area / np.pi)
+        if not r_lo <= radius <= r_hi or area < 3:
+            continue
+        if x == 0 or y == 0 or x + w == mask.shape[1] or y + h == mask.shape[0]:
+            continue  # cut by the window: a piece of something larger
+        if area / float(w * h) < search.min_fill or max(w, h) > 3 * min(w, h):
+            continue
+        cx, cy = _weighted_centre(hsv, ranges, (x, y, w, h))
+        out.append((cx, cy, float(area)))
+    return out
+
+
+def _weighted_centre(hsv: np.ndarray, ranges: tuple[HsvRange, ...], box: tuple[int, ...]) -> tuple[float, float]:
+    """Sub-pixel centre of a dot: the centroid of its colour evidence over its box grown by 2 px.
+
+    Evidence per pixel = saturation x value x hue match (1 inside a range, falling to 0 over 8 hue units
+    outside it), minus the median evidence on the grown box's border (the surround), clipped at 0; edge
+    pixels that the dot covers in part (anti-aliasing, chroma subsampling) count in part, so the centre is
+    not pulled by which side of the threshold an edge pixel fell. (Weighting by brightness contrast instead
+    was tried: the surround's seam between shirt and trousers pulled it by 1-2 px.)
+    """
+    x, y, w, h = box
+    y0, x0 = max(0, y - 2), max(0, x - 2)
+    patch = hsv[y0:y + h + 2, x0:x + w + 2].astype(np.float64)
+    hue = patch[..., 0]
+    match = np.zeros_like(hue)
+    for (h_lo, _, _), (h_hi, _, _) in ranges:
+        below = np.minimum(np.abs(hue - h_lo), 180 - np.abs(hue - h_lo))
+        above = np.minimum(np.abs(hue - h_hi), 180 - np.abs(hue - h_hi))
+        inside = (hue >= h_lo) & (hue <= h_hi)
+        match = np.maximum(match, np.where(inside, 1.0, np.clip(1 - np.minimum(below, above) / 8.0, 0, 1)))
+    evidence = patch[..., 1] / 255 * patch[..., 2] / 255 * match
+    border = np.concatenate([evidence[0], evidence[-1], evidence[:, 0], evidence[:, -1]])
+    weight = np.clip(evidence - np.median(border), 0, None)
+    total = weight.sum()
+    if total <= 0:
+        return x + 0.5 * (w - 1), y + 0.5 * (h - 1)
+    rows, cols = np.indices(weight.shape)
+    return float((weight * cols).sum() / total + x0), float((weight * rows).sum() / total + y0)
+
+
+def find_dots(image_rgb: np.ndarray, *, hip_px: np.ndarray, shoulder_px: np.ndarray, spec: MarkerSpec,
+              search: DotSearch = DotSearch()) -> dict[str, Dots]:
+    """The sticker dots of each colour of ``spec`` near the hip of one person in one frame.
+
+    Parameters
+    ----------
+    image_rgb
+        ``(H, W, 3)`` uint8 frame.
+    hip_px, shoulder_px
+        The person's hip and shoulder midpoints in pixels (the window and the size scale).
+    spec
+        From :func:`parse_marker_spec`.
+    search
+        Window and dot shape limits.
+
+    Returns
+    -------
+    dict
+        Colour name -> :class:`Dots`, in the order of ``spec.colours``. Which colour the client wears is
+        decided over the whole clip (:func:`movelab.kinematics.markers.marker_pelvic_tilt`), not per frame.
+    """
+    empty = {name: Dots.empty() for name, _ in spec.colours}
+    hip, sh = np.asarray(hip_px, float), np.asarray(shoulder_px, float)
+    if not (np.isfinite(hip).all() and np.isfinite(sh).all()):
+        return empty
+    torso = float(np.linalg.norm(sh - hip))
+    if torso < 10:
+        return empty
+    h_img, w_img = image_rgb.shape[:2]
+    x0 = int(max(0, hip[0] - search.forward_back * torso))
+    x1 = int(min(w_img, hip[0] + search.forward_back * torso + 1))
+    y0 = int(max(0, hip[1] - search.above * torso))
+    y1 = int(min(h_img, hip[1] + search.below * torso + 1))
+    if x1 - x0 < 3 or y1 - y0 < 3:
+        return empty
+    hsv = cv2.cvtColor(np.ascontiguousarray(image_rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2HSV)
+    out = {}
+    for name, ranges in spec.colours:
+        blobs = sorted(_blobs(hsv, ranges, torso, search))
+        if len(blobs) != 2:
+            out[name] = Dots.empty(len(blobs))
+        else:
+            out[name] = Dots(np.array([[b[0] + x0, b[1] + y0] for b in blobs]), np.array([b[2] for b in blobs]), 2)
+    return out

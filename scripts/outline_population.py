@@ -1,0 +1,263 @@
+"""Error table of pelvic tilt and lumbar lordosis over the held-out bodies (outline method and ASIS/PSIS markers).
+
+For every body of :data:`movelab.synth.population.HELD_OUT_BODIES` (never used for tuning) renders a posture
+tilt sweep (pelvis 0..20 deg, trunk upright, lordosis following at 0.6 deg/deg), a trunk sway with the pelvis
+still (trunk -10..10 deg) and, on every other body, a squat; both facing directions, camera distances
+3.5/4.5/5.5 m and heights 0.7/1.0/1.3 m, x264 crf 20/26/30, ASIS/PSIS stickers of several colours, sizes and
+lights, each body holding its arms as listed (hanging, folded, forward). Runs the real extraction (MediaPipe,
+``markers="auto"``) and keeps ``<out>/<clip>.nc`` and ``<out>/<clip>.truth.csv``; ``--reuse`` evaluates the
+kept landmarks without rendering or running the model.
+
+Per body it prints: the slope of the estimated tilt against the trunk lean in the sway (target |s| <= 0.15),
+the tilt slope against the truth in the sweep (0.8-1.2), change-from-standing MAE and absolute MAE of the tilt
+(sweep), lordosis change MAE (sweep), the lordosis slope against the trunk lean in the sway beside the truth's,
+the frames measured, the squat's tilt MAE, the marker-mode tilt MAE in each clip, and the sweep's absolute tilt
+MAE after a client calibration taken from the same body's sway filmed with stickers (``--client-baseline``).
+
+Usage::
+
+    nice python scripts/outline_population.py            # renders and extracts (~10 min on 2 busy cores)
+    python scripts/outline_population.py --reuse         # the table from the kept landmarks (~20 s)
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from movelab.kinematics import KinematicsConfig, detect_views, outline_estimates  # noqa: E402
+from movelab.kinematics.markers import client_calibration, marker_pelvic_tilt  # noqa: E402
+from movelab.synth import Appearance, Posture, Squat, render_clip  # noqa: E402
+from movelab.synth.population import DESIGN_BODIES, HELD_OUT_BODIES, PopulationBody  # noqa: E402
+
+FPS = 30.0
+_COLOURS = ((40, 200, 60), (220, 40, 200), (240, 220, 30), (30, 80, 230), (250, 130, 20), (40, 200, 60))
+_SHIRTS = ((52, 100, 170), (170, 40, 40), (230, 230, 225), (90, 90, 90), (40, 110, 60), (200, 160, 40))
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One rendered clip of a held-out body."""
+
+    name: str
+    kind: str  # tilt | sway | squat
+    motion: object
+    view: str
+    distance_m: float
+    camera_height_m: float
+    crf: int
+    appearance: Appearance
+    body: PopulationBody
+
+
+def clips_of(i: int, pb: PopulationBody) -> list[Clip]:
+    """The clips of held-out body number ``i``."""
+    app = Appearance(marker_rgb=_COLOURS[i % 6], marker_radius_m=(0.010, 0.012, 0.015)[i % 3],
+                     shirt_rgb=_SHIRTS[i % 6], light_from=("left", "right")[i % 2])
+    cam = dict(distance_m=(3.5, 4.5, 5.5)[i % 3], camera_height_m=(0.7, 1.0, 1.3)[(i + 1) % 3])
+    views = ("side_right", "side_left") if i % 2 == 0 else ("side_left", "side_right")
+    out = [
+        Clip(f"{pb.name}_tilt", "tilt", Posture(pelvic_tilt_deg=10.0, tilt_amplitude_deg=10.0, lordosis_per_tilt=0.6,
+                                                period_s=3.0, duration_s=3.0, arms=pb.arms),
+             views[0], crf=(20, 26, 30)[i % 3], appearance=app, body=pb, **cam),
+        Clip(f"{pb.name}_sway", "sway", Posture(sway_amplitude_deg=10.0, period_s=3.0 / 1.3, duration_s=3.0,
+                                                arms=pb.arms),
+             views[1], crf=(30, 20, 26)[i % 3], appearance=app, body=pb, **cam),
+    ]
+    if i % 2 == 0:
+        out.append(Clip(f"{pb.name}_squat", "squat", Squat(depth_deg=95.0, trunk_lean_deg=28.0, lumbar_flexion_deg=8.0,
+                                                           reps=1, lead_in_s=0.6, pause_top_s=0.4),
+                        views[1], crf=26, appearance=app, body=pb, **cam))
+    return out
+
+
+CLIPS: tuple[Clip, ...] = tuple(c for i, pb in enumerate(HELD_OUT_BODIES) for c in clips_of(i, pb))
+#: The same protocol on the design bodies (``--design``): for designing and calibrating, never for the table.
+DESIGN_CLIPS: tuple[Clip, ...] = tuple(c for i, pb in enumerate(DESIGN_BODIES) for c in clips_of(i, pb))
+
+
+def keep(clip: Clip, out: Path) -> None:
+    """Render, encode and extract one clip; keep its landmarks and truth."""
+    from movelab import landmarks
+    from movelab.config import ExtractConfig
+    from movelab.extraction import extract
+
+    synth = render_clip(clip.motion, view=clip.view, fps=FPS, distance_m=clip.distance_m,
+                        camera_height_m=clip.camera_height_m, body=clip.body.body, appearance=clip.appearance)
+    video = synth.write(out / f"{clip.name}.mp4", crf=clip.crf)["video"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = extract(video, config=ExtractConfig(markers="auto"), use_cache=False)
+    landmarks.save(ds, out / f"{clip.name}.nc")
+    synth.truth.to_csv(out / f"{clip.name}.truth.csv", index=False)
+
+
+def redetect(clip: Clip, out: Path) -> None:
+    """Find the sticker dots again in a kept clip with the current detector; keep the landmarks."""
+    from movelab import landmarks
+    from movelab.extraction import add_markers
+
+    path = out / f"{clip.name}.nc"
+    ds = add_markers(landmarks.load(path), out / f"{clip.name}.mp4", "auto")
+    landmarks.save(ds, path)
+
+
+def compare(clip: Clip, out: Path, config: KinematicsConfig) -> pd.DataFrame:
+    """Per frame: outline estimates, marker tilt and truth (change from the frames the method called standing)."""
+    from movelab import landmarks
+
+    ds = landmarks.load(out / f"{clip.name}.nc")
+    truth = pd.read_csv(out / f"{clip.name}.truth.csv").set_index("frame")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        views = detect_views(ds, config=config)
+        est = outline_estimates(ds, views=views, config=config)
+        marker = marker_pelvic_tilt(ds, views=views)
+    true = truth.loc[est["frame"].to_numpy()]
+    t = pd.DataFrame({"frame": est["frame"].to_numpy(), "standing": est["standing"].to_numpy(),
+                      "trunk_lean_true": true["trunk_lean"].to_numpy(),
+                      "marker_tilt": marker["pelvic_tilt"].to_numpy()})
+    for name in ("pelvic_tilt", "lumbar_lordosis"):
+        t[name] = est[name].to_numpy()
+        t[f"{name}_true"] = true[name].to_numpy()
+        t[f"{name}_change"] = est[f"{name}_change"].to_numpy()
+        base = np.nanmedian(t[f"{name}_true"][t["standing"]]) if t["standing"].any() else np.nan
+        t[f"{name}_change_true"] = t[f"{name}_true"] - base
+        if f"{name}_sd" in est:
+            t[f"{name}_sd"] = est[f"{name}_sd"].to_numpy()
+    return t
+
+
+def _mae(a: np.ndarray, b: np.ndarray) -> float:
+    d = np.asarray(a, float) - np.asarray(b, float)
+    d = d[np.isfinite(d)]
+    return float(np.mean(np.abs(d))) if d.size else np.nan
+
+
+def _slope(x: np.ndarray, y: np.ndarray) -> float:
+    ok = np.isfinite(x) & np.isfinite(y)
+    if ok.sum() < 5 or np.ptp(x[ok]) < 2:
+        return np.nan
+    return float(np.polyfit(x[ok], y[ok], 1)[0])
+
+
+def body_row(pb: PopulationBody, tables: dict[str, pd.DataFrame]) -> dict:
+    """One row of the held-out table."""
+    tilt, sway = tables.get("tilt"), tables.get("sway")
+    row = {"body": pb.name, "arms": pb.arms}
+    if sway is not None:
+        lean = sway["trunk_lean_true"].to_numpy()
+        row["sway slope"] = _slope(lean, sway["pelvic_tilt"].to_numpy())
+        row["lord sway slope"] = _slope(lean, sway["lumbar_lordosis"].to_numpy())
+        row["lord sway slope true"] = _slope(lean, sway["lumbar_lordosis_true"].to_numpy())
+        row["sway measured %"] = 100 * float(np.isfinite(sway["pelvic_tilt"]).mean())
+        row["marker sway MAE"] = _mae(sway["marker_tilt"], sway["pelvic_tilt_true"])
+    if tilt is not None:
+        row["tilt slope"] = _slope(tilt["pelvic_tilt_true"].to_numpy(), tilt["pelvic_tilt"].to_numpy())
+        row["tilt change MAE"] = _mae(tilt["pelvic_tilt_change"], tilt["pelvic_tilt_change_true"])
+        row["tilt MAE"] = _mae(tilt["pelvic_tilt"], tilt["pelvic_tilt_true"])
+        row["lord change MAE"] = _mae(tilt["lumbar_lordosis_change"], tilt["lumbar_lordosis_change_true"])
+        row["lord MAE"] = _mae(tilt["lumbar_lordosis"], tilt["lumbar_lordosis_true"])
+        row["tilt bias"] = float(np.nanmedian(tilt["pelvic_tilt"] - tilt["pelvic_tilt_true"]))
+        row["lord bias"] = float(np.nanmedian(tilt["lumbar_lordosis"] - tilt["lumbar_lordosis_true"]))
+        if "pelvic_tilt_sd" in tilt:
+            err = np.abs(tilt["pelvic_tilt"] - tilt["pelvic_tilt_true"])
+            ok = np.isfinite(err) & np.isfinite(tilt["pelvic_tilt_sd"])
+            within = err[ok] <= 2 * tilt["pelvic_tilt_sd"][ok]
+            row["tilt within 2 sd %"] = 100 * float(within.mean()) if ok.any() else np.nan
+        row["tilt measured %"] = 100 * float(np.isfinite(tilt["pelvic_tilt"]).mean())
+        row["marker tilt MAE"] = _mae(tilt["marker_tilt"], tilt["pelvic_tilt_true"])
+        row["marker measured %"] = 100 * float(np.isfinite(tilt["marker_tilt"]).mean())
+    if tilt is not None and sway is not None:  # the sway filmed with stickers calibrates the tilt session
+        cal = client_calibration(sway["marker_tilt"].to_numpy(), sway["pelvic_tilt"].to_numpy())
+        if cal is not None:
+            row["tilt MAE client-calibrated"] = _mae(tilt["pelvic_tilt"] - cal.pelvic_tilt_offset_deg,
+                                                     tilt["pelvic_tilt_true"])
+    squat = tables.get("squat")
+    if squat is not None:
+        row["squat tilt MAE"] = _mae(squat["pelvic_tilt"], squat["pelvic_tilt_true"])
+        row["squat change MAE"] = _mae(squat["pelvic_tilt_change"], squat["pelvic_tilt_change_true"])
+        row["marker squat MAE"] = _mae(squat["marker_tilt"], squat["pelvic_tilt_true"])
+    return row
+
+
+COLUMNS = ("body", "arms", "sway slope", "tilt slope", "tilt change MAE", "tilt MAE", "tilt MAE client-calibrated",
+           "lord change MAE", "lord MAE",
+           "lord sway slope", "lord sway slope true", "tilt measured %", "sway measured %", "squat tilt MAE",
+           "squat change MAE", "marker tilt MAE", "marker sway MAE", "marker squat MAE", "marker measured %",
+           "tilt within 2 sd %")
+
+
+def markdown(rows: list[dict]) -> str:
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    for row in rows:
+        cells = []
+        for c in COLUMNS:
+            v = row.get(c, np.nan)
+            if isinstance(v, float):
+                cells.append("–" if not np.isfinite(v) else (f"{v:.0f}" if "%" in c else f"{v:.2f}" if "slope" in c
+                                                             else f"{v:.1f}"))
+            else:
+                cells.append(str(v))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, help="where clips and landmarks are kept (default .cache/outline_population"
+                                                 "[_design])")
+    parser.add_argument("--design", action="store_true",
+                        help="the design bodies instead of the held-out ones (for designing methods, not reporting)")
+    parser.add_argument("--reuse", action="store_true", help="evaluate the landmarks kept from the last run")
+    parser.add_argument("--only", nargs="+", metavar="BODY", help="these held-out bodies only")
+    parser.add_argument("--redetect-markers", action="store_true",
+                        help="find the sticker dots again in the kept videos (no pose model) before evaluating")
+    parser.add_argument("--sacral-levels", nargs=2, type=float, metavar=("LOW", "HIGH"),
+                        help="try other outline_sacral_levels (design work)")
+    parser.add_argument("--tilt-offset", type=float, help="try another outline_tilt_offset_deg (design work)")
+    parser.add_argument("--hip-drift", type=float, help="try another outline_hip_drift_per_deg (design work)")
+    args = parser.parse_args(argv)
+    args.out = args.out or ROOT / ".cache" / ("outline_population_design" if args.design else "outline_population")
+    args.out.mkdir(parents=True, exist_ok=True)
+    bodies, clips = (DESIGN_BODIES, DESIGN_CLIPS) if args.design else (HELD_OUT_BODIES, CLIPS)
+    config = KinematicsConfig()
+    if args.sacral_levels:
+        config = dataclasses.replace(config, outline_sacral_levels=tuple(args.sacral_levels))
+    if args.hip_drift is not None:
+        config = dataclasses.replace(config, outline_hip_drift_per_deg=args.hip_drift)
+    if args.tilt_offset is not None:
+        config = dataclasses.replace(config, outline_tilt_offset_deg=args.tilt_offset)
+    rows = []
+    for pb in bodies:
+        if args.only and pb.name not in args.only:
+            continue
+        tables = {}
+        for clip in (c for c in clips if c.body is pb):
+            if not (args.reuse and (args.out / f"{clip.name}.nc").is_file()):
+                print(f"  rendering and extracting {clip.name}", file=sys.stderr)
+                keep(clip, args.out)
+            elif args.redetect_markers:
+                redetect(clip, args.out)
+            tables[clip.kind] = compare(clip, args.out, config)
+        rows.append(body_row(pb, tables))
+    print(markdown(rows))
+    if args.design:  # the spread of the body offsets: KinematicsConfig.outline_*_body_sd_deg
+        for key in ("tilt bias", "lord bias"):
+            v = np.array([r.get(key, np.nan) for r in rows], float)
+            print(f"{key}: per body {np.round(v, 1).tolist()}, mean {np.nanmean(v):.2f}, sd {np.nanstd(v, ddof=1):.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
