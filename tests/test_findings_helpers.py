@@ -199,7 +199,8 @@ def _clip_specs():
     from movelab.synth import Gait, Lunge, Posture, Squat
 
     squat = dict(reps=1, descent_s=1.0, pause_bottom_s=0.2, ascent_s=0.8, pause_top_s=0.3, lead_in_s=0.6)
-    lunge = dict(reps=1, step_s=0.5, descent_s=0.7, pause_bottom_s=0.2, ascent_s=0.7, pause_top_s=0.2, lead_in_s=0.5)
+    # the lunge stands 0.9 s first: the findings' standing reference skips the pose model's first 0.5 s
+    lunge = dict(reps=1, step_s=0.5, descent_s=0.7, pause_bottom_s=0.2, ascent_s=0.7, pause_top_s=0.2, lead_in_s=0.9)
     return {
         # name: (motion, movement, view, lunge lead leg)
         "squat_side_neutral": (Squat(depth_deg=130, trunk_lean_deg=40, **squat), "squat", "side_right", None),
@@ -216,7 +217,13 @@ def _clip_specs():
         "posture_side_neutral": (Posture(duration_s=2.5), "posture", "side_right", None),
         "posture_side_tilt": (Posture(pelvic_tilt_deg=28, lordosis_deg=35, duration_s=2.5), "posture", "side_right",
                               None),
+        # squat_side_neutral with the bottom 20 % of the picture cut off (CUT_FRACTION): the feet out of frame
+        "squat_side_cut": (Squat(depth_deg=130, trunk_lean_deg=40, **squat), "squat", "side_right", None),
     }
+
+
+#: Clips whose picture is cut off at the bottom by this fraction of its height.
+CUT_FRACTION = {"squat_side_cut": 0.2}
 
 
 CLIP_NAMES = tuple(_clip_specs())
@@ -231,14 +238,18 @@ def clip_video(name: str) -> tuple[Path, list[dict], str, str | None]:
     from movelab.synth import render_clip, write_mp4
 
     motion, movement, view, lead = _clip_specs()[name]
-    key = hashlib.sha256(repr((motion, view)).encode()).hexdigest()[:12]
+    cut = CUT_FRACTION.get(name, 0.0)
+    key = hashlib.sha256(repr((motion, view) + ((cut,) if cut else ())).encode()).hexdigest()[:12]
     folder = Path(os.environ.get("MOVELAB_CACHE_DIR") or ROOT / ".cache") / "videos" / "findings"
     path = folder / f"{name}-{key}.mp4"
     clip = render_clip(motion, view=view)
     if not path.is_file():
         folder.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"partial-{path.name}")
-        write_mp4(clip.iter_frames(), partial, fps=clip.fps, crf=20)
+        keep = clip.camera.height_px
+        keep -= 2 * int(round(cut * keep / 2))
+        frames = (np.ascontiguousarray(f[:keep]) for f in clip.iter_frames())
+        write_mp4(frames, partial, fps=clip.fps, crf=20)
         partial.replace(path)
     return path, clip.events(), movement, lead
 

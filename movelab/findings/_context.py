@@ -17,6 +17,7 @@ import pandas as pd
 from movelab.errors import ConfigError
 from movelab.findings.config import FindingsConfig, Threshold
 from movelab.findings.finding import Finding
+from movelab.findings.standing import PARTS, StandingReference, outside_picture, quiet_standing
 
 MOVEMENTS = ("squat", "lunge", "gait", "posture", "unknown")
 SIDES = ("left", "right")
@@ -38,6 +39,8 @@ class Context:
     views: Any
     config: FindingsConfig
     tilt_source: dict = field(default_factory=dict)  # Motion.pelvic_tilt_source; {}: an outline estimate
+    standing: StandingReference | None = None   # quiet standing (squat, lunge)
+    outside: dict[str, np.ndarray] | None = None  # per body part, frames with it out of the picture
 
     # ------------------------------------------------------------------ reading values
     def column(self, name: str) -> np.ndarray:
@@ -102,15 +105,46 @@ class Context:
 
     # ------------------------------------------------------------------ standing frames
     def standing_mask(self) -> np.ndarray:
-        """Frames of quiet standing: the whole clip for posture, frames outside every rep for squat/lunge."""
+        """Frames of quiet standing: the whole clip for posture; for squat/lunge the frames of
+        :attr:`standing` (outside every rep, settled, upright, still: :func:`quiet_standing`)."""
         if self.movement == "posture":
             return np.ones(self.time.shape, bool)
-        if self.movement not in ("squat", "lunge") or self.reps.empty:
+        if self.standing is None:
             return np.zeros(self.time.shape, bool)
-        inside = np.zeros(self.time.shape, bool)
-        for start, end in zip(self.reps["start_s"], self.reps["end_s"]):
-            inside |= self.mask(start, end)
-        return ~inside
+        return self.standing.mask
+
+    def reference_text(self) -> str:
+        """How the standing reference was taken, for a finding's ``reference`` (frames, seconds, spans)."""
+        return self.standing.describe() if self.standing is not None else "no standing reference"
+
+    # ------------------------------------------------------------------ the picture
+    def missing(self, parts: tuple[str, ...], start_s: float, end_s: float) -> str | None:
+        """The first of ``parts`` (keys of :data:`PARTS`) out of the picture in any frame of the span, or None."""
+        if self.outside is None:
+            return None
+        inside = self.mask(start_s, end_s)
+        return next((p for p in parts if self.outside[p][inside].any()), None)
+
+    def in_other_view(self, views: tuple[str, ...]) -> bool:
+        """True when the clip's main view is known and is none of ``views``."""
+        label = _main_view(self.views)
+        return label is not None and label not in views
+
+    def cannot_assess(self, code: str, what: str, *, views: tuple[str, ...], needs: str,
+                      missing: str | None = None, otherwise: str | None = None) -> list[Finding]:
+        """The note for a pattern with no usable value, naming what actually was missing: body parts out of
+        the picture, else the view when the video is another, else the landmarks themselves."""
+        label = _main_view(self.views)
+        if label is not None and label not in views:
+            return self.not_assessed(code, what, needs)
+        if missing is not None:
+            return self.note(code, f"{what} could not be assessed: the {missing} {_ARE[missing]} out of the "
+                                   "picture. Film with the whole body in the picture, feet included.")
+        if label is None:
+            return self.not_assessed(code, what, needs)
+        return self.note(code, f"{what} could not be assessed: " + (
+            otherwise or "the landmarks it needs were not measured reliably enough (hidden, or below the "
+                         "confidence gate) at the moments it is read."))
 
     def standing_value(self, values: np.ndarray) -> tuple[float, float | None, float | None]:
         """Median over the standing frames (NaN when standing is shorter than ``min_baseline_s``), and the
@@ -119,7 +153,7 @@ class Context:
         if not mask.any():
             return math.nan, None, None
         step = float(np.median(np.diff(self.time))) if self.time.size > 1 else 0.0
-        if mask.sum() * step < self.config.min_baseline_s:
+        if mask.sum() * step < self.config.min_baseline_s - 1e-6:  # 9 frames at 30 fps are 0.3 s
             return math.nan, None, None
         win = values[mask]
         value = float(np.nanmedian(win)) if self.usable(win) else math.nan
@@ -145,6 +179,9 @@ class Context:
         return self.not_assessed(code, what, "a side view with the lower back's outline clearly visible")
 
 
+_ARE = {p: "were" for p in PARTS}
+
+
 def severity(excess: float, step: float) -> str:
     """``"mild"`` when the value passed its threshold by less than one method error, ``"moderate"`` by less
     than two, ``"marked"`` beyond (a display convention, docs/findings.md)."""
@@ -155,7 +192,7 @@ def severity(excess: float, step: float) -> str:
     return "marked"
 
 
-def build_context(angles, segmentation, *, views, positions, config, tilt_source=None) -> Context:
+def build_context(angles, segmentation, *, views, positions, config, tilt_source=None, landmarks=None) -> Context:
     """Check the inputs and gather them into a :class:`Context`."""
     if not isinstance(config, FindingsConfig):
         raise ConfigError(f"config must be a FindingsConfig, got {type(config).__name__}")
@@ -175,7 +212,25 @@ def build_context(angles, segmentation, *, views, positions, config, tilt_source
         events=_table(segmentation, "events", ["event", "side", "time_s"]),
         gait=getattr(segmentation, "gait", None), view_text=_view_text(views),
         positions=positions, views=views, config=config, tilt_source=dict(tilt_source or {}),
+        standing=_standing(angles, time, movement, reps, positions, landmarks, config),
+        outside=outside_picture(landmarks, time.size),
     )
+
+
+def _standing(angles, time, movement, reps, positions, landmarks, config) -> StandingReference | None:
+    """Quiet standing outside every rep (squat, lunge); None for other movements. ``positions`` (cleaned)
+    give the speeds, ``landmarks`` when the client was found (settling)."""
+    if movement not in ("squat", "lunge") or reps.empty:
+        return None
+    outside = np.ones(time.shape, bool)
+    for start, end in zip(reps["start_s"], reps["end_s"]):
+        outside &= ~((time >= start - 1e-9) & (time <= end + 1e-9))
+    if positions is not None and positions.sizes.get("time") != time.size:
+        positions = None
+    detected = None
+    if landmarks is not None and landmarks.sizes.get("time") == time.size:
+        detected = landmarks["detected"].values
+    return quiet_standing(time, outside, angles=angles, positions=positions, detected=detected, config=config)
 
 
 def _table(segmentation, name: str, needed: list[str]) -> pd.DataFrame:
@@ -234,6 +289,15 @@ def _view_text(views) -> str | None:
         return None
     text = names.get(label)
     return None if text is None else (text if text.startswith(("seen", "filmed")) else f"{text}")
+
+
+def _main_view(views) -> str | None:
+    """The view covering most of the clip (a name or a stretches table), or None."""
+    if isinstance(views, str):
+        return views
+    if isinstance(views, pd.DataFrame) and not views.empty and {"view", "start_s", "end_s"} <= set(views.columns):
+        return str((views["end_s"] - views["start_s"]).groupby(views["view"]).sum().idxmax())
+    return None
 
 
 def _view_labels(views, time: np.ndarray) -> np.ndarray | None:

@@ -70,10 +70,11 @@ def detect_findings(
             raise ConfigError("views come with the Motion (compute_motion(ds, views=...)); do not pass them again")
         angles, views, positions = motion.angles, motion.views, motion.positions.cleaned
         tilt_source = motion.pelvic_tilt_source
+        landmarks = motion.landmarks
     else:
-        angles, positions, tilt_source = motion, None, None
+        angles, positions, tilt_source, landmarks = motion, None, None, None
     ctx = build_context(angles, segmentation, views=views, positions=positions, config=config,
-                        tilt_source=tilt_source)
+                        tilt_source=tilt_source, landmarks=landmarks)
     found: list[Finding] = []
     for detector in _DETECTORS.get(ctx.movement, ()):
         found.extend(detector(ctx))
@@ -84,11 +85,33 @@ def detect_findings(
 # ----------------------------------------------------------------------------- shared helpers
 
 
-def _per_rep(ctx: Context, measure: Callable[[pd.Series], float]) -> pd.DataFrame:
-    """``index, start_s, end_s, value`` for each rep with a finite value."""
-    rows = [(int(r["index"]), float(r["start_s"]), float(r["end_s"]), measure(r)) for _, r in ctx.reps.iterrows()]
+def _per_rep(ctx: Context, measure: Callable[[pd.Series], float], *, needs: tuple[str, ...] = (),
+             span: str = "bottom", reps: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``index, start_s, end_s, value`` for each rep with a finite value and every body part of ``needs``
+    inside the picture while the value is read (``span``: ``"bottom"`` ± ``depth_window_s``, or the whole
+    ``"rep"``). ``attrs["missing"]`` names a part that was out of the picture in a rep, if any."""
+    reps = ctx.reps if reps is None else reps
+    rows, missing = [], None
+    for _, r in reps.iterrows():
+        lost = ctx.missing(needs, *_read_span(ctx, r, span)) if needs else None
+        missing = missing or lost
+        value = math.nan if lost else measure(r)
+        rows.append((int(r["index"]), float(r["start_s"]), float(r["end_s"]), value))
     table = pd.DataFrame(rows, columns=["index", "start_s", "end_s", "value"])
-    return table[np.isfinite(table["value"].to_numpy(dtype=float))]
+    table = table[np.isfinite(table["value"].to_numpy(dtype=float))]
+    table.attrs["missing"] = missing
+    return table
+
+
+def _read_span(ctx: Context, rep: pd.Series, span: str) -> tuple[float, float]:
+    if span == "rep":
+        return float(rep["start_s"]), float(rep["end_s"])
+    w = ctx.config.depth_window_s
+    return float(rep["bottom_s"]) - w, float(rep["bottom_s"]) + w
+
+
+_SIDE_VIEWS = ("side_left", "side_right")
+_FRONTAL_VIEWS = ("front", "back")
 
 
 def _per_cycle(ctx: Context, cycles: pd.DataFrame, measure: Callable[[pd.Series], float]) -> pd.DataFrame:
@@ -100,7 +123,7 @@ def _per_cycle(ctx: Context, cycles: pd.DataFrame, measure: Callable[[pd.Series]
 
 def _flag(ctx: Context, code: str, rows: pd.DataFrame, *, threshold: float, above: bool, step: float,
           reference: str, message: Callable[[float], str], quantity: str, side=None, unit: str = "deg",
-          over: str = "reps") -> list[Finding]:
+          over: str = "reps", baseline: dict | None = None) -> list[Finding]:
     """A finding when the median of ``rows.value`` passes ``threshold`` (above or below it), else nothing."""
     value = float(np.median(rows["value"]))
     excess = value - threshold if above else threshold - value
@@ -110,7 +133,7 @@ def _flag(ctx: Context, code: str, rows: pd.DataFrame, *, threshold: float, abov
     return [Finding(
         code, severity(excess, step), side, float(rows["start_s"].min()), float(rows["end_s"].max()),
         value, threshold, reference, message(value), unit=unit, quantity=f"{quantity}, {_MEDIAN_OF[over]}",
-        occurrences=tuple(int(i) for i in rows.loc[passed, "index"]), n_assessed=len(rows),
+        occurrences=tuple(int(i) for i in rows.loc[passed, "index"]), n_assessed=len(rows), baseline=baseline,
     )]
 
 
@@ -119,14 +142,27 @@ def _seen_in(rows: pd.DataFrame, threshold: float, above: bool, what: str) -> st
     return f" Seen in {n} of {len(rows)} {what}."
 
 
+def _span_of(ctx: Context, mask: np.ndarray) -> tuple[float, float]:
+    """First and last time of ``mask`` (an empty span when it has no frame)."""
+    times = ctx.time[mask]
+    return (float(times[0]), float(times[-1])) if times.size else (math.inf, -math.inf)
+
+
 # ----------------------------------------------------------------------------- standing posture
 
 
 def _standing_quantity(ctx: Context, name: str) -> tuple[float, float | None, float | None, str]:
-    """The client's standing value of an outline angle (posture: the whole clip; squat, lunge: outside reps)."""
+    """The client's standing value of an outline angle (posture: the whole clip; squat, lunge: quiet standing
+    outside the reps, described)."""
     values = ctx.column(name)
     value, start, end = ctx.standing_value(values)
-    return value, start, end, "median while standing"
+    if ctx.movement == "posture" or ctx.standing is None:
+        return value, start, end, "median while standing"
+    return value, start, end, f"median over {ctx.reference_text()}"
+
+
+def _standing_baseline(ctx: Context) -> dict | None:
+    return None if ctx.movement == "posture" or ctx.standing is None else ctx.standing.to_dict()
 
 
 def _walking_note(ctx: Context, code: str, what: str) -> list[Finding]:
@@ -169,7 +205,7 @@ def anterior_pelvic_tilt(ctx: Context) -> list[Finding]:
                f"(error about {mdd.value:g}°).")
     reference = f"mean + {n_sd:g} SD of {norm.text()}; source: {source}; method error {mdd.value:g}° ({mdd.source})"
     return [Finding(code, severity(value - threshold, mdd.value), None, start, end, value, threshold, reference,
-                    message, quantity=f"anterior pelvic tilt, {how}")]
+                    message, quantity=f"anterior pelvic tilt, {how}", baseline=_standing_baseline(ctx))]
 
 
 def excessive_lumbar_lordosis(ctx: Context) -> list[Finding]:
@@ -190,7 +226,7 @@ def excessive_lumbar_lordosis(ctx: Context) -> list[Finding]:
                "change from the client's own standing rather than this number.")
     return [Finding(code, severity(value - upper, mdd.value), None, start, end, value, upper,
                     f"{source}; source: outline; method error {mdd.value:g}° ({mdd.source})", message,
-                    quantity=f"lumbar lordosis (back-surface angle), {how}")]
+                    quantity=f"lumbar lordosis (back-surface angle), {how}", baseline=_standing_baseline(ctx))]
 
 
 # ----------------------------------------------------------------------------- squat at depth
@@ -208,10 +244,15 @@ def lumbar_flexion_at_depth(ctx: Context) -> list[Finding]:
         def loss(rep, values=values) -> float:
             return ctx.extreme(values, rep["start_s"], rep["bottom_s"], "max") - ctx.at(values, rep["bottom_s"])
 
-        rows = _per_rep(ctx, loss)
-        if not rows.empty:
+        # the outline method is validated on the whole body in the picture: with the feet cut off the person
+        # mask changes and a squat read 6.6-8.2 deg of rounding that the full picture did not (docs/findings.md)
+        rows = _per_rep(ctx, loss, needs=("feet",), span="rep")
+        if not rows.empty or rows.attrs["missing"]:
             break
-    else:
+    if rows.empty:
+        if rows.attrs["missing"]:
+            return ctx.cannot_assess(code, "Lower-back rounding at the bottom of the squat", views=_SIDE_VIEWS,
+                                     needs="a side view", missing=rows.attrs["missing"])
         return ctx.outline_note(code, "Lower-back rounding at the bottom of the squat")
     mdd = ctx.mdd(name)
     threshold = cfg.lumbar_flexion.value + mdd.value
@@ -236,9 +277,10 @@ def excessive_trunk_lean(ctx: Context) -> list[Finding]:
         tibia = ctx.near_or_both("knee_flexion", *span) - ctx.near_or_both("thigh_angle", *span)  # shin's incline
         return ctx.at(lean, rep["bottom_s"]) - ctx.at(tibia, rep["bottom_s"])
 
-    rows = _per_rep(ctx, beyond)
+    rows = _per_rep(ctx, beyond, needs=("feet", "knees", "hips", "shoulders"), span="rep")
     if rows.empty:
-        return ctx.not_assessed(code, "Trunk lean at the bottom of the squat", "a side view")
+        return ctx.cannot_assess(code, "Trunk lean at the bottom of the squat", views=_SIDE_VIEWS,
+                                 needs="a side view", missing=rows.attrs["missing"])
     cfg, mdd = ctx.config, ctx.mdd("trunk_vs_tibia")
     threshold = cfg.trunk_beyond_tibia.value + mdd.value
 
@@ -259,9 +301,10 @@ def limited_squat_depth(ctx: Context) -> list[Finding]:
         thigh = ctx.near_or_both("thigh_angle", rep["start_s"], rep["end_s"])
         return ctx.extreme(thigh, rep["start_s"], rep["end_s"], "max")
 
-    rows = _per_rep(ctx, deepest)
+    rows = _per_rep(ctx, deepest, needs=("knees", "hips"), span="rep")
     if rows.empty:
-        return ctx.not_assessed(code, "Squat depth", "a side view")
+        return ctx.cannot_assess(code, "Squat depth", views=_SIDE_VIEWS, needs="a side view",
+                                 missing=rows.attrs["missing"])
     cfg, mdd = ctx.config, ctx.mdd("thigh_angle")
     threshold = cfg.squat_thigh_angle.value - mdd.value
 
@@ -279,19 +322,27 @@ def heel_lift(ctx: Context) -> list[Finding]:
     code = "heel_lift"
     what = "Heel lift"
     cfg, mdd = ctx.config, ctx.mdd("heel_rise")
+    if ctx.in_other_view(_SIDE_VIEWS):  # the heel's rise is a height in a side view
+        return ctx.not_assessed(code, what, "a side view with the feet visible")
     if ctx.positions is not None:
         standing = ctx.standing_mask()
         rise = heel_rise_deg(ctx.positions, standing)
-        if not np.isfinite(ctx.standing_value(rise)[0]):
-            return ctx.not_assessed(code, what, "a side view with the client standing still before the squat")
-        rows = _per_rep(ctx, lambda rep: ctx.at(rise, rep["bottom_s"]))
+        lost = ctx.missing(("feet",), *_span_of(ctx, ctx.standing_mask()))
+        if lost or not np.isfinite(ctx.standing_value(rise)[0]):
+            still = (f"the client standing still (at least {cfg.min_baseline_s:g} s, not counting the first "
+                     f"{cfg.standing_settle_s:g} s) before, between or after the squats")
+            return ctx.cannot_assess(code, what, views=_SIDE_VIEWS, missing=lost, needs=f"a side view with {still}",
+                                     otherwise=f"it needs {still} as the reference; quiet standing here: "
+                                               f"{ctx.reference_text()}.")
+        rows = _per_rep(ctx, lambda rep: ctx.at(rise, rep["bottom_s"]), needs=("feet",))
     elif "heel_lift_deg" in ctx.reps.columns:
         rows = ctx.reps.assign(value=ctx.reps["heel_lift_deg"].astype(float))[["index", "start_s", "end_s", "value"]]
         rows = rows[np.isfinite(rows["value"].to_numpy(dtype=float))]
     else:
         return ctx.note(code, f"{what} could not be assessed: it needs the landmarks of the feet.")
     if rows.empty:
-        return ctx.not_assessed(code, what, "a side view with the feet visible")
+        return ctx.cannot_assess(code, what, views=_SIDE_VIEWS, needs="a side view with the feet visible",
+                                 missing=rows.attrs.get("missing"))
     threshold = cfg.heel_lift.value + mdd.value
 
     def message(value: float) -> str:
@@ -300,8 +351,12 @@ def heel_lift(ctx: Context) -> list[Finding]:
                 "This is most often a sign of limited ankle bend (tight calves, limited dorsiflexion)."
                 + _seen_in(rows, threshold, True, "repetitions"))
 
+    standing = ctx.standing if ctx.positions is not None else None
     return _flag(ctx, code, rows, threshold=threshold, above=True, step=mdd.value,
-                 reference=f"{cfg.heel_lift.source}; method error {mdd.value:g}° ({mdd.source})",
+                 reference=f"{cfg.heel_lift.source}; reference: the heels' height in "
+                           f"{ctx.reference_text() if standing else 'standing'}; method error "
+                           f"{mdd.value:g}° ({mdd.source})",
+                 baseline=standing.to_dict() if standing is not None else None,
                  message=message, quantity="heel rise at depth above standing, as the foot pitch it implies")
 
 
@@ -320,10 +375,7 @@ def _fppa_rows(ctx: Context, side: str) -> pd.DataFrame:
     reps = ctx.reps
     if ctx.movement == "lunge":
         reps = reps[reps["lead_leg"] == side]
-    rows = [(int(r["index"]), float(r["start_s"]), float(r["end_s"]), ctx.at(fppa, r["bottom_s"]))
-            for _, r in reps.iterrows()]
-    table = pd.DataFrame(rows, columns=["index", "start_s", "end_s", "value"])
-    return table[np.isfinite(table["value"].to_numpy(dtype=float))]
+    return _per_rep(ctx, lambda r: ctx.at(fppa, r["bottom_s"]), needs=("feet", "knees", "hips"), reps=reps)
 
 
 def knee_valgus(ctx: Context) -> list[Finding]:
@@ -334,10 +386,11 @@ def knee_valgus(ctx: Context) -> list[Finding]:
     cfg = ctx.config
     norm, mdd = cfg.fppa_upper(), ctx.mdd("knee_fppa")
     threshold = max(norm.value, mdd.value)
-    found, assessed = [], False
+    found, assessed, missing = [], False, None
     for side in sides:
         rows = _fppa_rows(ctx, side)
         if rows.empty:
+            missing = missing or rows.attrs["missing"]
             continue
         assessed = True
 
@@ -351,7 +404,8 @@ def knee_valgus(ctx: Context) -> list[Finding]:
                        reference=f"{norm.source} (the higher limit when sex is not given); method error "
                                  f"{mdd.value:g}° ({mdd.source})",
                        message=message, quantity="knee frontal plane projection angle at depth (valgus positive)")
-    return found if assessed else ctx.not_assessed(code, "Knee valgus", "a front or back view")
+    return found if assessed else ctx.cannot_assess(code, "Knee valgus", views=_FRONTAL_VIEWS,
+                                                    needs="a front or back view", missing=missing)
 
 
 def pelvic_drop_reps(ctx: Context) -> list[Finding]:
@@ -359,11 +413,16 @@ def pelvic_drop_reps(ctx: Context) -> list[Finding]:
     obliquity = ctx.column("pelvic_obliquity")
     baseline, _, _ = ctx.standing_value(obliquity)
     if not np.isfinite(baseline):
-        return ctx.not_assessed(code, "Pelvic drop", "a front or back view with the client standing still "
-                                                     "before the first repetition")
-    rows = _per_rep(ctx, lambda rep: ctx.at(obliquity, rep["bottom_s"]) - baseline)
+        still = (f"the client standing still (at least {ctx.config.min_baseline_s:g} s, not counting the "
+                 f"first {ctx.config.standing_settle_s:g} s) before, between or after the repetitions")
+        return ctx.cannot_assess(code, "Pelvic drop", views=_FRONTAL_VIEWS, needs=f"a front or back view with {still}",
+                                 missing=ctx.missing(("hips",), *_span_of(ctx, ctx.standing_mask())),
+                                 otherwise=f"it needs {still} as the reference; quiet standing here: "
+                                           f"{ctx.reference_text()}.")
+    rows = _per_rep(ctx, lambda rep: ctx.at(obliquity, rep["bottom_s"]) - baseline, needs=("hips",))
     if rows.empty:
-        return ctx.not_assessed(code, "Pelvic drop", "a front or back view")
+        return ctx.cannot_assess(code, "Pelvic drop", views=_FRONTAL_VIEWS, needs="a front or back view",
+                                 missing=rows.attrs["missing"])
     cfg, mdd = ctx.config, ctx.mdd("pelvic_obliquity")
     signed = float(np.median(rows["value"]))
     side = "right" if signed > 0 else "left"  # obliquity > 0: the left hip is higher, the right has dropped
@@ -377,8 +436,10 @@ def pelvic_drop_reps(ctx: Context) -> list[Finding]:
                 "(gluteus medius) that keep the pelvis level." + _seen_in(rows, threshold, True, "repetitions"))
 
     return _flag(ctx, code, rows, threshold=threshold, above=True, step=mdd.value, side=side,
-                 reference=f"{cfg.pelvic_level.source}; reference: the client's standing obliquity; method error "
+                 reference=f"{cfg.pelvic_level.source}; reference: the client's standing obliquity "
+                           f"({baseline:.1f}°), median over {ctx.reference_text()}; method error "
                            f"{mdd.value:g}° ({mdd.source})",
+                 baseline=ctx.standing.to_dict() if ctx.standing is not None else None,
                  message=message, quantity="pelvic obliquity at depth minus standing, towards the dropped side")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from movelab.errors import ConfigError
@@ -62,6 +62,9 @@ class Finding:
         threshold, out of ``n_assessed``.
     n_assessed
         Reps or cycles with a usable value.
+    baseline
+        For a value against the client's own standing: how that reference was taken (``frames``,
+        ``seconds``, ``spans_s``, ``rule``); None otherwise.
     """
 
     code: str
@@ -77,6 +80,7 @@ class Finding:
     quantity: str = ""
     occurrences: tuple[int, ...] = ()
     n_assessed: int = 0
+    baseline: dict | None = field(default=None, hash=False)
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
@@ -111,6 +115,7 @@ class Finding:
             "message": self.message,
             "occurrences": [int(i) for i in self.occurrences],
             "n_assessed": int(self.n_assessed),
+            **({"baseline": self.baseline} if self.baseline is not None else {}),
         }
 
     @classmethod
@@ -118,7 +123,7 @@ class Finding:
         """Inverse of :meth:`to_dict` (for reading a saved report.json)."""
         known = {k: data[k] for k in (
             "code", "severity", "side", "start_s", "end_s", "value", "threshold", "reference", "message",
-            "unit", "quantity", "n_assessed") if k in data}
+            "unit", "quantity", "n_assessed", "baseline") if k in data}
         known["occurrences"] = tuple(data.get("occurrences", ()))
         return cls(**known)
 

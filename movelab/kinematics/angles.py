@@ -17,6 +17,7 @@ import xarray as xr
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.conventions import ANGLE_NAMES
+from movelab.kinematics.frontal_legs import frontal_leg_centres
 from movelab.kinematics.geometry import signed_angle_deg, unsigned_angle_deg
 from movelab.kinematics.inputs import check_config, check_landmarks
 from movelab.kinematics.joint_angles import frontal_angles, sagittal_angles
@@ -68,7 +69,9 @@ def compute_angles(
     -----
     Chain: views → :func:`movelab.kinematics.clean_positions` (leg-swap fix, confidence gate, Hampel,
     short-gap fill, zero-lag low-pass) → :func:`sagittal_angles` with the facing sign of side views and
-    :func:`frontal_angles` with the front/back sign → ``hip_flexion_pelvic = thigh_angle + pelvic_tilt``.
+    :func:`frontal_angles` with the front/back sign (``knee_fppa_*`` from the joint centres of
+    :func:`movelab.kinematics.frontal_legs.frontal_leg_centres` when ``fppa_joint_centres="outline"``) →
+    ``hip_flexion_pelvic = thigh_angle + pelvic_tilt``.
     """
     return compute_kinematics(ds, config=config, views=views)[0]
 
@@ -98,6 +101,12 @@ def angle_tables(ds: xr.Dataset, *, position: xr.DataArray, frame_views: xr.Data
     sagittal = sagittal_angles(position, facing=facing_sign(frame_views),
                                midpoint_fallback=config.side_view_midpoint_fallback)
     frontal = frontal_angles(position, side=frontal_sign(frame_views))
+    if config.fppa_joint_centres == "outline":
+        centres = frontal_leg_centres(position, ds["outline_px"].values if "outline_px" in ds else None,
+                                      np.isfinite(frontal_sign(frame_views)), hip_drop=config.fppa_hip_drop)
+        legs = frontal_angles(centres, side=frontal_sign(frame_views))
+        for s in _SIDES:
+            frontal[f"knee_fppa_{s}"] = legs[f"knee_fppa_{s}"]
     outline = outline_estimates(ds, views=frame_views, position=position, config=config, warn_missing=False)
     in_side = np.isfinite(facing_sign(frame_views))
     for table in (sagittal, frontal):

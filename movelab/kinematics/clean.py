@@ -10,7 +10,7 @@ from movelab.kinematics import filtering
 from movelab.kinematics.geometry import median_torso_length
 from movelab.kinematics.inputs import check_config, check_landmarks
 from movelab.kinematics.config import KinematicsConfig
-from movelab.kinematics.swaps import fix_leg_swaps
+from movelab.kinematics.swaps import fix_frontal_swaps, fix_leg_swaps
 from movelab.kinematics.views import views_per_frame
 
 __all__ = ["clean_positions"]
@@ -42,7 +42,8 @@ def clean_positions(
     -----
     Steps, in order (docs/kinematics.md):
 
-    1. leg-swap fix in side views (:func:`movelab.kinematics.fix_leg_swaps`), if ``fix_leg_swaps``;
+    1. leg-swap fix in side views (:func:`movelab.kinematics.fix_leg_swaps`) and in front and back views
+       (:func:`movelab.kinematics.swaps.fix_frontal_swaps`), if ``fix_leg_swaps``;
     2. confidence gate (:func:`filtering.gate_confidence`) on ``confidence`` ≥ ``min_confidence``, and
        NaN in frames where the client was not detected;
     3. Hampel outlier rejection (:func:`filtering.hampel`), a keypoint dropped whole, with
@@ -56,6 +57,7 @@ def clean_positions(
     if config.fix_leg_swaps:
         frame_views = views_per_frame(ds, views, config=config)
         ds = fix_leg_swaps(ds, views=frame_views, config=config)
+        ds = fix_frontal_swaps(ds, views=frame_views, config=config)
     score = filtering.confidence_score(ds, method=config.confidence)
     position = filtering.gate_confidence(ds["position_px"], score, min_confidence=config.min_confidence)
     if ds.sizes["time"] < 2:

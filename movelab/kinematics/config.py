@@ -204,6 +204,19 @@ class KinematicsConfig:
     outline_baseline_max_lean_deg, outline_baseline_max_knee_deg, outline_baseline_max_thigh_deg
         A frame counts as upright standing when ``|trunk_lean|``, ``knee_flexion`` and ``|thigh_angle|``
         (each side where measured) stay within these.
+    frontal_swap_margin
+        Front and back views: a left/right pair of leg keypoints on the wrong side of each other by more than
+        this many torso lengths is a label swap and is exchanged back (:func:`movelab.kinematics.swaps.
+        fix_frontal_swaps`, issue 18). 0.05: a movelab heuristic, well under the 0.2-0.3 torso lengths
+        between the hips and above landmark jitter (tested with 3 px of jitter on a 150 px torso).
+    fppa_joint_centres
+        ``"outline"``: the knee FPPA is measured on hips lowered by ``fppa_hip_drop`` and on knees and ankles
+        moved halfway to the middle of the leg's outline (:mod:`movelab.kinematics.frontal_legs`);
+        ``"landmarks"``: on the landmarks as they are (the pose model read FPPA at depth up to 12° low on
+        rendered squats, issue 18).
+    fppa_hip_drop
+        ``(a, b)``: hips lowered by ``L₀ (a + b (1 − L/L₀))`` px, ``L`` the torso length, ``L₀`` its upright
+        value; fitted on rendered design bodies (``scripts/accuracy/frontal_findings_accuracy.py``, docs/findings-accuracy.md).
     outline_baseline_max_speed
         ... and ``hip_mid`` and both ankles move slower than this (torso lengths per second): quiet.
     outline_baseline_min_s
@@ -252,6 +265,9 @@ class KinematicsConfig:
     swap_partial_max_s: float = 0.25
     swap_accel_cap: float = 0.3
     swap_length_weight: float = 1.0
+    frontal_swap_margin: float = 0.05
+    fppa_joint_centres: Literal["landmarks", "outline"] = "outline"
+    fppa_hip_drop: tuple[float, float] = (0.020, 0.559)
     side_view_midpoint_fallback: bool = True
     outline_sacral_levels: tuple[float, float] = (0.08, 0.30)
     outline_thoracolumbar_levels: tuple[float, float] = (0.40, 0.55)
@@ -282,12 +298,14 @@ class KinematicsConfig:
         _check_range("min_confidence", self.min_confidence, 0.0, 1.0)
         for name in ("max_gap_s", "hampel_min_deviation", "view_smoothing_s", "min_view_s",
                      "swap_max_gap_s", "swap_min_jump", "swap_partial_penalty", "swap_partial_max_s",
-                     "swap_length_weight"):
+                     "swap_length_weight", "frontal_swap_margin"):
             _check_range(name, getattr(self, name), 0.0, math.inf)
         for name in ("hampel_half_window_s", "hampel_n_sigma", "cutoff_hz", "frontal_shoulder_width",
                      "swap_depth_margin_m", "swap_visibility_margin", "swap_accel_cap"):
             _check_positive(name, getattr(self, name))
         _check_range("time_jitter_tolerance", self.time_jitter_tolerance, 0.0, 1.0)
+        if self.fppa_joint_centres not in ("landmarks", "outline"):
+            raise ConfigError(f"fppa_joint_centres must be 'landmarks' or 'outline', got {self.fppa_joint_centres!r}")
         _check_range("swap_cost_ratio", self.swap_cost_ratio, 0.0, 1.0)
         _check_range("swap_min_evidence", self.swap_min_evidence, 0.0, 1.0)
         if not (isinstance(self.filter_order, int) and self.filter_order >= 2 and self.filter_order % 2 == 0):

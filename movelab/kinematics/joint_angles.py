@@ -10,7 +10,7 @@ import xarray as xr
 from movelab.kinematics.conventions import FRONTAL, SAGITTAL
 from movelab.kinematics.geometry import DOWN, UP, midpoint, point, signed_angle_deg, to_plane, unsigned_angle_deg
 
-__all__ = ["sagittal_angles", "frontal_angles"]
+__all__ = ["sagittal_angles", "frontal_angles", "obliquity_deg"]
 
 _SIDES = ("left", "right")
 
@@ -89,7 +89,8 @@ def frontal_angles(position: xr.DataArray, *, side) -> pd.DataFrame:
     Points are taken to the frame ``(lateral, up) = (side · x, −y)`` whose first axis points to the
     client's anatomical left in both views; with ``∠`` the signed angle of :func:`signed_angle_deg`:
 
-    * ``pelvic_obliquity = ∠(left, right_hip→left_hip)`` (left hip higher positive)
+    * ``pelvic_obliquity = ∠(left, right_hip→left_hip)`` (left hip higher positive), in (−90, 90]; NaN
+      where the left hip is not to the client's left of the right one (:func:`obliquity_deg`)
     * ``knee_fppa_left = ∠(hip→knee, knee→ankle)``, ``knee_fppa_right = −∠(hip→knee, knee→ankle)``.
       ``|∠|`` is 180° minus the hip–knee–ankle angle, and ``∠(hip→knee, knee→ankle)`` has the sign of
       ``(knee − hip) × (ankle − hip)``, i.e. of the knee's side of the hip–ankle line: positive when the
@@ -102,10 +103,26 @@ def frontal_angles(position: xr.DataArray, *, side) -> pd.DataFrame:
         return to_plane(point(position, name), side)
 
     out: dict[str, np.ndarray] = {}
-    out["pelvic_obliquity"] = signed_angle_deg(np.array([1.0, 0.0]), p("left_hip") - p("right_hip"))
+    out["pelvic_obliquity"] = obliquity_deg(p("left_hip") - p("right_hip"))
     for s, medial in (("left", 1.0), ("right", -1.0)):
         hip, knee, ankle = p(f"{s}_hip"), p(f"{s}_knee"), p(f"{s}_ankle")
         out[f"knee_fppa_{s}"] = medial * signed_angle_deg(knee - hip, ankle - knee)
     trunk = to_plane(midpoint(position, "shoulder") - midpoint(position, "hip"), side)
     out["trunk_lateral_lean"] = signed_angle_deg(trunk, UP)
     return pd.DataFrame({n: out[n] for n in FRONTAL})
+
+
+def obliquity_deg(right_to_left) -> np.ndarray:
+    """Obliquity of a right→left line in the frontal ``(lateral, up)`` frame, degrees in (−90, 90].
+
+    Notes
+    -----
+    ``θ = ∠((1, 0), v)`` (:func:`movelab.kinematics.geometry.signed_angle_deg`). A left point that lies to
+    the client's *right* of the right point (``v_x < 0``, ``|θ| > 90°``) is no tilt a body can take in a
+    front or back view: only a left/right label swap explains it, so it is NaN rather than a value near
+    ±180°. ``v_x = 0`` gives ±90°, reported as +90° (the half-open range).
+    """
+    v = np.asarray(right_to_left, dtype=np.float64)
+    angle = signed_angle_deg(np.array([1.0, 0.0]), v)
+    angle = np.where(angle <= -90.0, angle + 180.0, angle)
+    return np.where(v[..., 0] >= 0.0, angle, np.nan)

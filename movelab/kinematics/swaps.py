@@ -23,7 +23,8 @@ from movelab.kinematics.inputs import check_config, check_landmarks, scene_posit
 from movelab.kinematics.views import views_per_frame
 from movelab.landmarks import KEYPOINTS
 
-__all__ = ["detect_leg_swaps", "detect_partial_leg_swaps", "fix_leg_swaps", "swap_legs"]
+__all__ = ["detect_leg_swaps", "detect_partial_leg_swaps", "fix_leg_swaps", "swap_legs", "detect_frontal_swaps",
+           "fix_frontal_swaps"]
 
 _LEFT = [KEYPOINTS.index(f"left_{p}") for p in LEG_PARTS]
 _RIGHT = [KEYPOINTS.index(f"right_{p}") for p in LEG_PARTS]
@@ -402,3 +403,56 @@ def _decide(relative, chain, evidence, min_evidence) -> np.ndarray:
         for k, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):
             swapped[frames[a:b]] = decided.get(k, bool(rel[a]) != parity)
     return swapped
+
+
+def detect_frontal_swaps(
+    ds: xr.Dataset, *, views=None, config: KinematicsConfig = KinematicsConfig()
+) -> xr.DataArray:
+    """Front and back views: per frame and leg keypoint, are the left and right labels exchanged?
+
+    Seen square from the front (back), the client's left hip, knee, ankle, heel and foot lie on image right
+    (left) of the right ones whatever the leg does in a squat, lunge or walk; a pair found on the wrong side
+    by more than ``frontal_swap_margin`` torso lengths can only be a label swap (the pose model settling or
+    losing track briefly; it gave an obliquity of 172° on a rendered squat, issue 18).
+
+    Parameters
+    ----------
+    ds, views
+        As for :func:`detect_leg_swaps`.
+    config
+        Uses ``frontal_swap_margin``, ``min_confidence`` and the view settings.
+
+    Returns
+    -------
+    xarray.DataArray
+        ``leg_frontal_swap (time, part)`` bool over :data:`LEG_PARTS`; False outside front and back views.
+
+    Notes
+    -----
+    With ``s`` = +1 in front view and −1 in back view, the pair is exchanged when
+    ``s · (x_left − x_right) < −frontal_swap_margin · torso`` (image ``x`` in pixels, the clip's median torso
+    length). Pairs closer than the margin stay as labelled (a knee can come close to the other in valgus).
+    """
+    check_landmarks(ds)
+    check_config(config)
+    view = views_per_frame(ds, views, config=config).values
+    sign = np.select([view == "front", view == "back"], [1.0, -1.0], default=np.nan)
+    px = scene_positions(ds, "position_px", config)
+    scale = median_torso_length(px)
+    with np.errstate(invalid="ignore"):
+        lateral = sign[:, None] * (px.values[:, _LEFT, 0] - px.values[:, _RIGHT, 0])
+        swapped = lateral < -config.frontal_swap_margin * scale if np.isfinite(scale) else np.zeros_like(lateral, bool)
+    return xr.DataArray(
+        swapped, dims=("time", "part"), coords={"time": ds["time"], "frame": ds["frame"], "part": list(LEG_PARTS)},
+        name="leg_frontal_swap", attrs={"description": "left/right labels exchanged in a front or back view"},
+    )
+
+
+def fix_frontal_swaps(ds: xr.Dataset, *, views=None, config: KinematicsConfig = KinematicsConfig()) -> xr.Dataset:
+    """``ds`` with the left/right leg labels :func:`detect_frontal_swaps` finds exchanged back, pair by pair.
+    ``attrs["frontal_labels_exchanged"]`` counts the pairs changed."""
+    found = detect_frontal_swaps(ds, views=views, config=config).values
+    out = ds
+    for k, part in enumerate(LEG_PARTS):
+        out = _exchange(out, found[:, k], [part], "frontal_labels_exchanged")
+    return out

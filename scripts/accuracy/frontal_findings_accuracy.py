@@ -1,0 +1,400 @@
+"""Frontal findings on rendered bodies: knee FPPA error by stance and valgus, pelvic drop on level pelvises,
+and side-view squats with the feet cut off.
+
+Renders front- and back-view squats and lunges of design bodies and held-out bodies with other proportions
+(known projected FPPA, level pelvis or a set drop), and side-view squats whose picture is cut off at the
+bottom; extracts their landmarks with the pose model and keeps them (``--reuse`` reads the kept landmarks and
+regenerates every table). Findings use each clip's true reps, so these tables test the findings, not the
+segmentation.
+
+    nice .venv/bin/python -m scripts.accuracy.frontal_findings_accuracy          # render, extract, tables
+    .venv/bin/python -m scripts.accuracy.frontal_findings_accuracy --reuse  # tables from the kept landmarks
+
+Tables (markdown) go to stdout; docs/findings-accuracy.md quotes them.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from scripts.accuracy import _common as _accuracy
+
+SCRIPT = "frontal_findings_accuracy"
+
+#: Bodies the FPPA correction may be tuned on, and held-out bodies with other proportions it is checked on.
+DESIGN_BODIES = {"A": {}, "B": dict(height_m=1.62, hip_width_frac=0.11, girth=1.1)}
+HELD_OUT_BODIES = {"C": dict(height_m=1.88, leg_length_frac=0.51, hip_width_frac=0.09, girth=0.9),
+                   "D": dict(height_m=1.58, leg_length_frac=0.47, hip_width_frac=0.12, girth=1.25, buttocks=1.2)}
+STANCES_M = {"narrow": 0.22, "hip": 0.34, "wide": 0.50}
+VALGUS_DEG = (0.0, 8.0, 16.0, 25.0)
+SQUAT = dict(reps=1, depth_deg=100.0, trunk_lean_deg=30.0, lead_in_s=1.0, descent_s=0.9, pause_bottom_s=0.3,
+             ascent_s=0.8, pause_top_s=0.6)
+LUNGE = dict(reps=1, lead_in_s=1.0, step_s=0.5, descent_s=0.7, pause_bottom_s=0.3, ascent_s=0.7, pause_top_s=0.6)
+SIDE_SQUAT = dict(reps=2, depth_deg=130.0, trunk_lean_deg=40.0, lead_in_s=0.8, descent_s=1.0, pause_bottom_s=0.2,
+                  ascent_s=0.8, pause_top_s=0.4)
+CUTS = (0.0, 0.1, 0.2, 0.3)  # fraction of the picture's height cut off at the bottom
+
+
+@dataclass(frozen=True)
+class Case:
+    motion: object
+    view: str
+    movement: str
+    body: dict
+    group: str                  # "design", "held_out", "lunge", "cut"
+    lead_leg: str | None = None
+    cut: float = 0.0
+    width_px: int = 640
+    height_px: int = 480
+
+
+def _cases() -> dict[str, Case]:
+    from movelab.synth import Lunge, Squat
+
+    cases: dict[str, Case] = {}
+    for group, bodies in (("design", DESIGN_BODIES), ("held_out", HELD_OUT_BODIES)):
+        for body_name, body in bodies.items():
+            for stance, width in STANCES_M.items():
+                for valgus in VALGUS_DEG:
+                    motion = Squat(stance_width_m=width, knee_valgus_deg=valgus, **SQUAT)
+                    cases[f"squat_front_{body_name}_{stance}_v{valgus:g}"] = Case(motion, "front", "squat", body, group)
+    for stance, width in STANCES_M.items():
+        for valgus in (0.0, 16.0):
+            motion = Squat(stance_width_m=width, knee_valgus_deg=valgus, **SQUAT)
+            cases[f"squat_back_A_{stance}_v{valgus:g}"] = Case(motion, "back", "squat", {}, "design")
+            cases[f"squat_back_C_{stance}_v{valgus:g}"] = Case(motion, "back", "squat", HELD_OUT_BODIES["C"],
+                                                               "held_out")
+    cases["squat_front_portrait_wide"] = Case(Squat(stance_width_m=0.5, **{**SQUAT, "reps": 3}), "front", "squat",
+                                              {}, "design", width_px=720, height_px=960)
+    for view in ("front", "back"):
+        for lead in ("left", "right"):
+            for drop in (0.0, 10.0):
+                cases[f"lunge_{view}_{lead}_drop{drop:g}"] = Case(
+                    Lunge(lead_side=lead, pelvic_drop_deg=drop, **LUNGE), view, "lunge", {}, "lunge", lead_leg=lead)
+    for view in ("side_right", "side_left"):
+        for cut in CUTS:
+            cases[f"squat_{view}_cut{int(cut * 100)}"] = Case(Squat(**SIDE_SQUAT), view, "squat", {}, "cut", cut=cut)
+    return cases
+
+
+CASES = _cases()
+
+
+def _clip(case: Case):
+    from movelab.synth import BodyProportions, render_clip
+
+    return render_clip(case.motion, view=case.view, body=BodyProportions(**case.body), width_px=case.width_px,
+                       height_px=case.height_px)
+
+
+def render(name: str, out: Path, *, crf: int = _accuracy.CRF) -> None:
+    """Render ``name`` (its bottom ``cut`` of the picture removed), extract and keep its landmarks, events and
+    truth."""
+    from movelab import landmarks
+    from movelab.extraction import extract
+    from movelab.synth import write_mp4
+
+    case = CASES[name]
+    clip = _clip(case)
+    keep = case.height_px - 2 * int(round(case.cut * case.height_px / 2))
+    frames = (np.ascontiguousarray(f[:keep]) for f in clip.iter_frames())
+    video = out / f"{name}.mp4"
+    write_mp4(frames, video, fps=clip.fps, crf=crf)
+    landmarks.save(extract(video, use_cache=False), out / f"{name}.nc")
+    (out / f"{name}.events.json").write_text(json.dumps(clip.events()))
+    clip.truth.to_csv(out / f"{name}.truth.csv", index=False)
+
+
+# ----------------------------------------------------------------------------- evaluation
+
+
+def _segmentation(case: Case, events: list[dict]):
+    from movelab.events import Segmentation
+
+    ev = pd.DataFrame(events, columns=["event", "side", "time_s", "frame"])
+    starts, bottoms, ends = (ev[ev["event"] == e]["time_s"].to_numpy() for e in ("rep_start", "rep_bottom",
+                                                                                  "rep_end"))
+    reps = pd.DataFrame({"index": np.arange(len(bottoms)), "start_s": starts, "bottom_s": bottoms, "end_s": ends})
+    if case.lead_leg is not None:
+        reps["lead_leg"] = case.lead_leg
+    return Segmentation(movement=case.movement, events=ev, reps=reps, cycles=pd.DataFrame())
+
+
+def projected_truth(truth: pd.DataFrame, view: str) -> pd.DataFrame:
+    """Frontal angles from the figure's projected joints (the truth a camera at this place can see)."""
+    import xarray as xr
+
+    from movelab.kinematics.angles import frontal_angles
+    from movelab.landmarks import KEYPOINTS
+
+    pos = np.full((len(truth), len(KEYPOINTS), 2), np.nan)
+    for i, name in enumerate(KEYPOINTS):
+        if f"{name}_x_px" in truth.columns:
+            pos[:, i, 0], pos[:, i, 1] = truth[f"{name}_x_px"], truth[f"{name}_y_px"]
+    da = xr.DataArray(pos, dims=("time", "keypoint", "space_2d"), coords={"keypoint": list(KEYPOINTS)})
+    return frontal_angles(da, side=np.full(len(truth), 1.0 if view == "front" else -1.0))
+
+
+def evaluate(name: str, out: Path, *, kinematics_config=None) -> dict:
+    """Angles, findings and per-rep values of one kept clip."""
+    from movelab import landmarks
+    from movelab.findings import detect_findings
+    from movelab.kinematics import KinematicsConfig, compute_angles, compute_motion, detect_views
+
+    case = CASES[name]
+    ds = landmarks.load(out / f"{name}.nc")
+    events = json.loads((out / f"{name}.events.json").read_text())
+    truth = pd.read_csv(out / f"{name}.truth.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        views = detect_views(ds)
+        motion = compute_motion(ds, views=views, config=kinematics_config or KinematicsConfig())
+        angles = motion.angles
+        plain = (compute_angles(ds, views=views, config=KinematicsConfig(fppa_joint_centres="landmarks"))
+                 if case.view in ("front", "back") else angles)
+    segmentation = _segmentation(case, events)
+    findings = detect_findings(motion, segmentation)
+    return dict(case=case, ds=ds, truth=truth, angles=angles, landmark_angles=plain, views=views,
+                segmentation=segmentation, findings=findings, motion=motion)
+
+
+def _at(time: np.ndarray, values: np.ndarray, t_s: float, window_s: float = 0.1) -> float:
+    inside = np.abs(time - t_s) <= window_s + 1e-9
+    win = values[inside]
+    return float(np.nanmedian(win)) if np.isfinite(win).mean() >= 0.5 else np.nan
+
+
+def fppa_rows(result: dict) -> list[dict]:
+    """Per rep and leg: the projected true FPPA at depth and what movelab read."""
+    case, truth, angles = result["case"], result["truth"], result["angles"]
+    proj = projected_truth(truth, "front" if case.view == "front" else "back")
+    time = angles["time_s"].to_numpy()
+    rows = []
+    for _, rep in result["segmentation"].reps.iterrows():
+        for side in ("left", "right"):
+            rows.append(dict(
+                true=_at(truth["time_s"].to_numpy(), proj[f"knee_fppa_{side}"].to_numpy(), rep["bottom_s"]),
+                read=_at(time, angles[f"knee_fppa_{side}"].to_numpy(), rep["bottom_s"]),
+                landmarks=_at(time, result["landmark_angles"][f"knee_fppa_{side}"].to_numpy(), rep["bottom_s"]),
+                side=side))
+    return rows
+
+
+def _raised(findings) -> set:
+    return {(f.code, f.side, round(f.value, 1)) for f in findings if f.severity != "info"}
+
+
+def fppa_table(results: dict[str, dict]) -> pd.DataFrame:
+    rows = []
+    for name, result in results.items():
+        case = result["case"]
+        if case.movement != "squat" or case.view not in ("front", "back") or "portrait" in name:
+            continue
+        stance = name.split("_")[3]
+        valgus = float(name.split("_v")[-1])
+        flagged = {f.side for f in result["findings"] if f.code == "knee_valgus" and f.severity != "info"}
+        for row in fppa_rows(result):
+            rows.append(dict(group=case.group, body=name.split("_")[2], view=case.view, stance=stance,
+                             valgus_deg=valgus, raised=row["side"] in flagged, **row))
+    table = pd.DataFrame(rows)
+    table["error"] = table["read"] - table["true"]
+    table["landmark_error"] = table["landmarks"] - table["true"]
+    return table
+
+
+def print_fppa(table: pd.DataFrame) -> None:
+    print("### FPPA at depth: read minus projected truth (deg), per stance and set valgus\n")
+    print("Front and back views, both legs. *landmarks*: the pose model's hip, knee, ankle as they are; "
+          "*corrected*: the default (`fppa_joint_centres=\"outline\"`).\n")
+    print("| bodies | stance | set valgus | true FPPA (mean) | landmarks: mean / largest error | "
+          "corrected: mean / largest error | legs |")
+    print("|---|---|---|---|---|---|---|")
+    for (group, stance, valgus), g in table.groupby(["group", "stance", "valgus_deg"], sort=True):
+        print(f"| {group} | {stance} | {valgus:g} | {g['true'].mean():.1f} | "
+              f"{g['landmark_error'].mean():+.1f} / {g['landmark_error'].abs().max():.1f} | "
+              f"{g['error'].mean():+.1f} / {g['error'].abs().max():.1f} | {len(g)} |")
+    print()
+    for group, g in table.groupby("group"):
+        for label, column in (("landmarks", "landmark_error"), ("corrected", "error")):
+            e = g[column]
+            print(f"- {group}, {label}: mean {e.mean():+.2f}°, MAE {e.abs().mean():.2f}°, within 4°: "
+                  f"{int((e.abs() <= 4).sum())} of {len(e)} legs, largest {e.abs().max():.1f}°")
+    for body, g in table.groupby("body"):
+        e = g["error"]
+        print(f"- body {body} ({g['group'].iloc[0]}), corrected: MAE {e.abs().mean():.2f}°, within 4°: "
+              f"{int((e.abs() <= 4).sum())} of {len(e)} legs, largest {e.abs().max():.1f}°")
+
+
+def attribution_rows(result: dict) -> list[dict]:
+    """Per leg at the rep's bottom (median over ± 0.1 s): the FPPA of the projected joints with one of them
+    replaced by the pose model's raw landmark, minus the projected FPPA; and the hip landmark's height above
+    the joint centre in upright torso lengths, standing (0.5-0.9 s) and at depth."""
+    from movelab.kinematics.geometry import signed_angle_deg
+
+    case, ds, truth = result["case"], result["ds"], result["truth"]
+    t = ds["time"].values
+    kp = list(ds["keypoint"].values)
+    px = ds["position_px"].transpose("time", "keypoint", ...).values
+    sign = 1.0 if case.view == "front" else -1.0
+    bottom = float(result["segmentation"].reps["bottom_s"].iloc[0])
+    depth, standing = np.abs(t - bottom) <= 0.1, (t > 0.5) & (t < 0.9)
+
+    def true(name, frames):
+        return np.array([truth[f"{name}_x_px"].to_numpy()[frames].mean(), truth[f"{name}_y_px"].to_numpy()[frames].mean()])
+
+    def read(name, frames):
+        return np.nanmedian(px[frames, kp.index(name)], axis=0)
+
+    def torso(frames):
+        mid = lambda stem: (read(f"left_{stem}", frames) + read(f"right_{stem}", frames)) / 2  # noqa: E731
+        return float(np.linalg.norm(mid("shoulder") - mid("hip")))
+
+    upright = torso(standing)
+    rows = []
+    for side, medial in (("left", 1.0), ("right", -1.0)):
+        def fppa(hip, knee, ankle):
+            plane = lambda v: np.array([sign * v[0], -v[1]])  # noqa: E731
+            return medial * float(signed_angle_deg(plane(knee - hip), plane(ankle - knee)))
+
+        joints = {p: (true(f"{side}_{p}", depth), read(f"{side}_{p}", depth)) for p in ("hip", "knee", "ankle")}
+        base = fppa(*(joints[p][0] for p in ("hip", "knee", "ankle")))
+        row = {"side": side}
+        for part in joints:
+            points = [joints[p][1] if p == part else joints[p][0] for p in ("hip", "knee", "ankle")]
+            row[f"{part}_deg"] = fppa(*points) - base
+        for label, frames in (("standing", standing), ("depth", depth)):
+            row[f"hip_high_{label}"] = (true(f"{side}_hip", frames)[1] - read(f"{side}_hip", frames)[1]) / upright
+        rows.append(row)
+    return rows
+
+
+def print_attribution(results: dict[str, dict]) -> None:
+    rows = [r for name, result in results.items() if name.startswith("squat_front_") and
+            result["case"].group == "design" and "portrait" not in name for r in attribution_rows(result)]
+    if not rows:
+        return
+    table = pd.DataFrame(rows)
+    print("\n### Where the FPPA error comes from (design bodies, front view, at depth)\n")
+    print("| one landmark from the pose model, the others projected truth | FPPA change: mean | min … max |")
+    print("|---|---|---|")
+    for part in ("hip", "knee", "ankle"):
+        c = table[f"{part}_deg"]
+        print(f"| {part} | {c.mean():+.1f}° | {c.min():+.1f} … {c.max():+.1f}° |")
+    for label in ("standing", "depth"):
+        c = table[f"hip_high_{label}"]
+        print(f"\nhip landmark above the hip joint centre, {label}: {c.min():.2f}-{c.max():.2f} upright torso lengths "
+              f"(mean {c.mean():.2f}), {len(c)} legs")
+
+
+def print_hip_drop_fit(results: dict[str, dict]) -> None:
+    """The least-squares fit behind ``KinematicsConfig.fppa_hip_drop``: the hip landmark's height above the
+    joint centre over ``L₀`` against ``1 − L/L₀`` (``L`` the frame's torso length, ``L₀`` its 95th percentile),
+    every frame of the front and back squats, per group of bodies."""
+    xs: dict[str, list] = {}
+    ys: dict[str, list] = {}
+    for name, result in results.items():
+        case = result["case"]
+        if case.movement != "squat" or case.view not in ("front", "back") or "portrait" in name:
+            continue
+        ds, truth = result["ds"], result["truth"]
+        kp = list(ds["keypoint"].values)
+        px = ds["position_px"].transpose("time", "keypoint", ...).values
+        mid = lambda stem: (px[:, kp.index(f"left_{stem}")] + px[:, kp.index(f"right_{stem}")]) / 2  # noqa: E731
+        torso = np.linalg.norm(mid("shoulder") - mid("hip"), axis=1)
+        upright = np.nanpercentile(torso, 95)
+        high = np.mean([truth[f"{s}_hip_y_px"].to_numpy() - px[:, kp.index(f"{s}_hip"), 1] for s in ("left", "right")],
+                       axis=0)
+        xs.setdefault(case.group, []).append(1 - torso / upright)
+        ys.setdefault(case.group, []).append(high / upright)
+    print("\n### Hip landmark height above the joint centre, fitted (`fppa_hip_drop`)\n")
+    for group in xs:
+        x, y = np.concatenate(xs[group]), np.concatenate(ys[group])
+        ok = np.isfinite(x) & np.isfinite(y)
+        design = np.column_stack([np.ones(ok.sum()), x[ok]])
+        coef = np.linalg.lstsq(design, y[ok], rcond=None)[0]
+        print(f"- {group}: offset / L0 = {coef[0]:.3f} + {coef[1]:.3f} (1 - L/L0), residual SD "
+              f"{np.std(y[ok] - design @ coef):.3f} L0, {int(ok.sum())} frames")
+
+
+def print_valgus_decisions(table: pd.DataFrame) -> None:
+    """Was ``knee_valgus`` raised on every leg whose true FPPA passes the threshold by more than the method
+    error, and on none below the threshold?"""
+    from movelab.findings import FindingsConfig
+
+    config = FindingsConfig()
+    threshold = max(config.fppa_upper().value, config.method_error.knee_fppa.value)
+    error = config.method_error.knee_fppa.value
+    print(f"\n### knee_valgus decisions (threshold {threshold:g}°, method error {error:g}°)\n")
+    print("| true FPPA at depth | legs | raised |")
+    print("|---|---|---|")
+    for label, rows in ((f"> {threshold + error:g}° (must be raised)", table[table["true"] > threshold + error]),
+                        (f"{threshold:g}-{threshold + error:g}° (either)",
+                         table[(table["true"] >= threshold) & (table["true"] <= threshold + error)]),
+                        (f"< {threshold:g}° (must not be raised)", table[table["true"] < threshold])):
+        print(f"| {label} | {len(rows)} | {int(rows['raised'].sum())} |")
+
+
+def print_findings(results: dict[str, dict], codes=("pelvic_drop", "knee_valgus")) -> None:
+    print("\n### Frontal findings per clip (true reps)\n")
+    print("| clip | true pelvic drop (deg) | raised | pelvic obliquity read (deg) | standing reference |")
+    print("|---|---|---|---|---|")
+    for name, result in results.items():
+        if result["case"].view not in ("front", "back"):
+            continue
+        raised = sorted(f"{c} {s or ''} {v:g}" for c, s, v in _raised(result["findings"]) if c in codes)
+        obl = result["angles"]["pelvic_obliquity"].to_numpy(dtype=float)
+        span = f"{np.nanmin(obl):.1f} … {np.nanmax(obl):.1f}" if np.isfinite(obl).any() else "NaN"
+        truth = result["truth"]["pelvic_obliquity"].to_numpy(dtype=float)
+        true_drop = float(np.max(np.abs(truth - truth[0])))
+        print(f"| {name} | {true_drop:.1f} | {', '.join(raised) or '—'} | {span} | {_standing_text(result)} |")
+
+
+def _standing_text(result: dict) -> str:
+    from movelab.findings._context import build_context
+    from movelab.findings.config import FindingsConfig
+
+    ctx = build_context(result["angles"], result["segmentation"], views=result["views"],
+                        positions=result["motion"].positions.cleaned, landmarks=result["ds"], config=FindingsConfig())
+    s = ctx.standing
+    return "—" if s is None else f"{s.frames} frames, {s.seconds:.2f} s"
+
+
+def print_cut(results: dict[str, dict]) -> None:
+    print("\n### Side-view squats with the bottom of the picture cut off\n")
+    print("| clip | raised | notes naming the feet |")
+    print("|---|---|---|")
+    for name, result in results.items():
+        if result["case"].group != "cut":
+            continue
+        raised = sorted(f"{c} {v:g}" for c, s, v in _raised(result["findings"]))
+        feet = sorted(f.code for f in result["findings"] if f.severity == "info" and "feet" in f.message)
+        print(f"| {name} | {', '.join(raised) or '—'} | {', '.join(feet) or '—'} |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _accuracy.arguments(__doc__, SCRIPT, CASES, argv)
+    names = args.only or list(CASES)
+    results = {}
+    for name in names:
+        _accuracy.kept_landmarks(name, args.out, args.reuse, render, crf=args.crf)
+        results[name] = evaluate(name, args.out)
+    table = fppa_table(results)
+    if not table.empty:
+        print_attribution(results)
+        print_hip_drop_fit(results)
+        print_fppa(table)
+        print_valgus_decisions(table)
+        table.to_csv(args.out / "fppa_errors.csv", index=False)
+    print_findings(results)
+    print_cut(results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
