@@ -68,22 +68,29 @@ def bench(video: Path, repeats: int) -> dict[str, float]:
         for name, fn in runs.items():
             seconds, frames = timed(fn)
             best[name] = min(best[name], seconds)
-    return {"frames": frames, **{f"{k}_fps": frames / v for k, v in best.items()},
-            "ratio_same": best["movelab"] / best["bare_same"], "ratio_min": best["movelab"] / best["bare_min"]}
+    return {
+        "frames": frames,
+        **{f"{k}_fps": frames / v for k, v in best.items()},
+        "ratio_same": best["movelab"] / best["bare_same"],
+        "ratio_min": best["movelab"] / best["bare_min"],
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("videos", nargs="*", type=Path,
-                        default=sorted((ROOT / "sample_videos").glob("*.mp4")))
+    parser.add_argument("videos", nargs="*", type=Path, default=sorted((ROOT / "sample_videos").glob("*.mp4")))
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    print(f"{'video':32s} {'frames':>6s} {'bare_min':>9s} {'bare_same':>9s} {'movelab':>9s} "
-          f"{'ml/same':>8s} {'ml/min':>7s}   (frames/s; ratios of wall time)")
+    print(
+        f"{'video':32s} {'frames':>6s} {'bare_min':>9s} {'bare_same':>9s} {'movelab':>9s} "
+        f"{'ml/same':>8s} {'ml/min':>7s}   (frames/s; ratios of wall time)"
+    )
     for video in args.videos:
         r = bench(video, args.repeats)
-        print(f"{video.name:32s} {r['frames']:6d} {r['bare_min_fps']:9.1f} {r['bare_same_fps']:9.1f} "
-              f"{r['movelab_fps']:9.1f} {r['ratio_same']:8.3f} {r['ratio_min']:7.3f}")
+        print(
+            f"{video.name:32s} {r['frames']:6d} {r['bare_min_fps']:9.1f} {r['bare_same_fps']:9.1f} "
+            f"{r['movelab_fps']:9.1f} {r['ratio_same']:8.3f} {r['ratio_min']:7.3f}"
+        )
 
 
 if __name__ == "__main__":

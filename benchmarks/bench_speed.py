@@ -58,8 +58,14 @@ print(n)
 
 def _run(args: list[str], env: dict | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
-                   env={**os.environ, **(env or {})})
+    subprocess.run(
+        args,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+    )
     return time.perf_counter() - start
 
 
@@ -71,8 +77,10 @@ def _model() -> str:
 
 def bench_videos(videos: list[Path], repeats: int, extra: list[str]) -> None:
     model = _model()
-    print("| video | frames | bare_cv s | bare_av s | extract s | analyse s | extract / cheapest bare | "
-          "analyse / cheapest bare |")
+    print(
+        "| video | frames | bare_cv s | bare_av s | extract s | analyse s | extract / cheapest bare | "
+        "analyse / cheapest bare |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for video in videos:
         frames = _frames(video)
@@ -88,8 +96,11 @@ def bench_videos(videos: list[Path], repeats: int, extra: list[str]) -> None:
             for name, args in runs.items():
                 best[name] = min(best[name], _run(args))
         bare = min(best["bare_cv"], best["bare_av"])
-        print(f"| {video.name} | {frames} | {best['bare_cv']:.1f} | {best['bare_av']:.1f} | {best['extract']:.1f} | "
-              f"{best['analyse']:.1f} | {bare / best['extract']:.2f} | {bare / best['analyse']:.2f} |", flush=True)
+        print(
+            f"| {video.name} | {frames} | {best['bare_cv']:.1f} | {best['bare_av']:.1f} | {best['extract']:.1f} | "
+            f"{best['analyse']:.1f} | {bare / best['extract']:.2f} | {bare / best['analyse']:.2f} |",
+            flush=True,
+        )
 
 
 def _frames(video: Path) -> int:
@@ -105,7 +116,9 @@ def bench_parallel(video: Path, jobs: int, repeats: int) -> None:
     for _ in range(repeats):
         for n in best:
             best[n] = min(best[n], _run(base + ["--jobs", str(n)]))
-    print(f"| {video.name} | {_frames(video)} | {best[1]:.1f} | {best[jobs]:.1f} | {jobs} | {best[1] / best[jobs]:.2f} |")
+    print(
+        f"| {video.name} | {_frames(video)} | {best[1]:.1f} | {best[jobs]:.1f} | {jobs} | {best[1] / best[jobs]:.2f} |"
+    )
 
 
 def bench_cached(minutes: float, fps: float, source: Path) -> None:
@@ -125,10 +138,12 @@ def bench_cached(minutes: float, fps: float, source: Path) -> None:
         long["frame"] = ("time", np.arange(n))
     path = Path(tempfile.mkdtemp(prefix="bench_")) / "long.nc"
     lm.save(long, path)
-    code = ("import sys, time; t=time.perf_counter(); from movelab import load_landmarks; "
-            "from movelab.analysis import analyse_landmarks; from movelab.report import write_outputs; "
-            "a = analyse_landmarks(load_landmarks(sys.argv[1])); write_outputs(a, sys.argv[2]); "
-            "print(time.perf_counter()-t)")
+    code = (
+        "import sys, time; t=time.perf_counter(); from movelab import load_landmarks; "
+        "from movelab.analysis import analyse_landmarks; from movelab.report import write_outputs; "
+        "a = analyse_landmarks(load_landmarks(sys.argv[1])); write_outputs(a, sys.argv[2]); "
+        "print(time.perf_counter()-t)"
+    )
     seconds = _run([PY, "-c", code, str(path), str(path.parent / "out")])
     print(f"| {minutes:g} min at {fps:g} fps | {n} | {seconds:.1f} |")
 
@@ -138,10 +153,17 @@ def bench_memory(videos: list[Path]) -> None:
     print("|---|---|---|")
     for video in videos:
         out = tempfile.mkdtemp(prefix="bench_")
-        code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
-                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-        result = subprocess.run([PY, "-c", code, PY, "-m", "movelab", "extract", str(video), "--out", out,
-                                 "--no-cache", "--quiet"], check=True, capture_output=True, text=True, cwd=ROOT)
+        code = (
+            "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        )
+        result = subprocess.run(
+            [PY, "-c", code, PY, "-m", "movelab", "extract", str(video), "--out", out, "--no-cache", "--quiet"],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
         print(f"| {video.name} | {_frames(video)} | {int(result.stdout.split()[-1]) / 1024:.0f} |", flush=True)
 
 
@@ -152,8 +174,24 @@ def make_long(video: Path, minutes: float, out: Path) -> None:
     n = -(-int(minutes * 60 * 30) // _frames(video))
     listing = out.with_suffix(".txt")
     listing.write_text("".join(f"file '{video.resolve()}'\n" for _ in range(n)))
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", "-f", "concat", "-safe", "0",
-                    "-i", str(listing), "-c", "copy", str(out)], check=True)
+    subprocess.run(
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-y",
+            "-loglevel",
+            "error",
+            "-f",
+            "concat",
+            "-safe",
+            "0",
+            "-i",
+            str(listing),
+            "-c",
+            "copy",
+            str(out),
+        ],
+        check=True,
+    )
     listing.unlink()
 
 

@@ -33,8 +33,10 @@ def main() -> None:
         full = render_clip(Squat(reps=1), width_px=width, height_px=height, fps=30.0)
         full.write(Path(tmp) / "squat.mp4")
         total_fps = full.n_frames / (time.perf_counter() - start)
-    print(f"{clip.n_frames} frames at {width}x{height}: images {images_fps:.1f} frames/s, "
-          f"complete clip (solve + truth + H.264) {total_fps:.1f} frames/s")
+    print(
+        f"{clip.n_frames} frames at {width}x{height}: images {images_fps:.1f} frames/s, "
+        f"complete clip (solve + truth + H.264) {total_fps:.1f} frames/s"
+    )
 
 
 if __name__ == "__main__":

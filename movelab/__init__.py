@@ -12,8 +12,6 @@ Errors are in :mod:`movelab.errors`; settings in :mod:`movelab.config`.
 
 from __future__ import annotations
 
-from movelab.version import __version__
-
 from typing import TYPE_CHECKING
 
 from movelab.errors import (
@@ -27,6 +25,7 @@ from movelab.errors import (
     UnreadableVideoError,
     VideoNotFoundError,
 )
+from movelab.version import __version__
 
 if TYPE_CHECKING:  # the names the package root offers lazily (PEP 562), for type checkers
     from movelab.config import Config, ExtractConfig

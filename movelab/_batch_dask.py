@@ -18,8 +18,9 @@ from movelab.errors import ConfigError
 __all__ = ["run_on_dask"]
 
 
-def run_on_dask(tasks: list, config: Config, movement: str, *, scheduler: str | None,
-                jobs: int | None) -> Iterator[dict[str, Any]]:
+def run_on_dask(
+    tasks: list, config: Config, movement: str, *, scheduler: str | None, jobs: int | None
+) -> Iterator[dict[str, Any]]:
     """Rows of ``tasks`` as they finish on the cluster at ``scheduler`` (None: a local cluster of ``jobs``)."""
     try:
         from distributed import Client, LocalCluster, as_completed
@@ -29,8 +30,13 @@ def run_on_dask(tasks: list, config: Config, movement: str, *, scheduler: str | 
 
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(n_workers=jobs or 2, threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
+        cluster = LocalCluster(
+            n_workers=jobs or 2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
     try:
         client = Client(cluster if cluster is not None else scheduler, timeout="30s")
     except (OSError, TimeoutError) as err:
@@ -38,8 +44,7 @@ def run_on_dask(tasks: list, config: Config, movement: str, *, scheduler: str | 
             cluster.close()
         raise ConfigError(f"cannot reach the Dask scheduler at {scheduler!r}: {' '.join(str(err).split())}") from None
     try:
-        futures = {client.submit(analyse_one, t, config, movement, pure=False): t
-                   for t in tasks}
+        futures = {client.submit(analyse_one, t, config, movement, pure=False): t for t in tasks}
         for future in as_completed(futures):
             if future.status == "finished":
                 yield future.result()

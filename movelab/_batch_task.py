@@ -24,10 +24,23 @@ __all__ = ["Task", "analyse_one", "lost_row", "SUMMARY_COLUMNS", "MARKER_FILE", 
 
 #: Columns of ``summary.csv``, in order. Angles in degrees; NaN/None are empty cells.
 SUMMARY_COLUMNS: tuple[str, ...] = (
-    "file", "movement", "view", "reps", "cadence_spm", "stride_time_s",
-    "knee_flexion_max_deg", "hip_flexion_max_deg", "trunk_lean_max_deg",
-    "pelvic_tilt_median_deg", "lumbar_lordosis_median_deg", "detection_rate",
-    "findings", "status", "error", "warnings", "seconds",
+    "file",
+    "movement",
+    "view",
+    "reps",
+    "cadence_spm",
+    "stride_time_s",
+    "knee_flexion_max_deg",
+    "hip_flexion_max_deg",
+    "trunk_lean_max_deg",
+    "pelvic_tilt_median_deg",
+    "lumbar_lordosis_median_deg",
+    "detection_rate",
+    "findings",
+    "status",
+    "error",
+    "warnings",
+    "seconds",
 )
 
 #: The file in each video's result folder that records its row and fingerprint (written last).

@@ -15,8 +15,8 @@ import xarray as xr
 
 from movelab.config import Config
 from movelab.events import Segmentation, segment
-from movelab.findings import Finding, detect_findings
 from movelab.events.config import MovementChoice
+from movelab.findings import Finding, detect_findings
 from movelab.kinematics import Motion, compute_motion
 from movelab.landmarks import summarise
 
@@ -113,6 +113,14 @@ def analyse_landmarks(ds: xr.Dataset, *, movement: MovementChoice = "auto", conf
     motion = compute_motion(ds, config=config.kinematics)
     segmentation = segment(motion, movement=movement, config=config.events)
     findings = detect_findings(motion, segmentation, config=config.findings)
-    return Analysis(landmarks=ds, angles=motion.angles, views=motion.views, outline=motion.outline,
-                    segmentation=segmentation, findings=findings, summary=summarise(ds), config=config,
-                    motion=motion)
+    return Analysis(
+        landmarks=ds,
+        angles=motion.angles,
+        views=motion.views,
+        outline=motion.outline,
+        segmentation=segmentation,
+        findings=findings,
+        summary=summarise(ds),
+        config=config,
+        motion=motion,
+    )

@@ -36,8 +36,7 @@ from movelab._batch_task import MARKER_FILE, SUMMARY_COLUMNS, Task, analyse_one,
 from movelab.config import Config
 from movelab.errors import InputError
 
-__all__ = ["run_batch", "find_videos", "sniff_video", "analyse_one", "BatchResult", "SUMMARY_COLUMNS",
-           "MARKER_FILE"]
+__all__ = ["run_batch", "find_videos", "sniff_video", "analyse_one", "BatchResult", "SUMMARY_COLUMNS", "MARKER_FILE"]
 
 Engine = Literal["local", "dask"]
 
@@ -194,8 +193,12 @@ def run_batch(
         bar.close()
     _write_summary(summary_csv, rows.values())
     ordered = tuple(rows[t.rel] for t in tasks if t.rel in rows)
-    return BatchResult(rows=ordered, ran=tuple(t.rel for t in todo),
-                       skipped=tuple(t.rel for t in tasks if t not in todo), summary_csv=summary_csv)
+    return BatchResult(
+        rows=ordered,
+        ran=tuple(t.rel for t in todo),
+        skipped=tuple(t.rel for t in tasks if t not in todo),
+        summary_csv=summary_csv,
+    )
 
 
 def _check_options(*, engine: str, scheduler: str | None, jobs: int | None) -> None:
@@ -256,8 +259,9 @@ def _write_summary(path: Path, rows: Iterable[dict[str, Any]]) -> None:
 # ----------------------------------------------------------------------------- engines
 
 
-def _execute(tasks: list[Task], config: Config, movement: str, *, engine: str, scheduler: str | None,
-             jobs: int | None) -> Iterator[dict[str, Any]]:
+def _execute(
+    tasks: list[Task], config: Config, movement: str, *, engine: str, scheduler: str | None, jobs: int | None
+) -> Iterator[dict[str, Any]]:
     """Rows of ``tasks`` as they finish, on the chosen engine."""
     if not tasks:
         return iter(())

@@ -14,10 +14,25 @@ from pathlib import Path
 __all__ = ["cache_dir", "file_sha256", "landmark_cache_path", "extraction_code_sha256"]
 
 #: The modules whose code decides what extraction produces; a change to any of them invalidates the cache.
-_EXTRACTION_MODULES = ("extraction.py", "landmarks.py", "io/video.py", "io/frames.py", "io/video_file.py",
-                       "io/webcam.py", "io/timestamps.py", "pose/landmarker.py", "pose/tracking.py",
-                       "pose/mask_features.py", "pose/config.py", "pose/schedule.py", "io/prefetch.py",
-                       "io/seek.py", "parallel.py", "extraction_rows.py", "pose/markers.py")
+_EXTRACTION_MODULES = (
+    "extraction.py",
+    "landmarks.py",
+    "io/video.py",
+    "io/frames.py",
+    "io/video_file.py",
+    "io/webcam.py",
+    "io/timestamps.py",
+    "pose/landmarker.py",
+    "pose/tracking.py",
+    "pose/mask_features.py",
+    "pose/config.py",
+    "pose/schedule.py",
+    "io/prefetch.py",
+    "io/seek.py",
+    "parallel.py",
+    "extraction_rows.py",
+    "pose/markers.py",
+)
 
 
 def cache_dir() -> Path:
@@ -50,8 +65,13 @@ def extraction_code_sha256() -> str:
 def landmark_cache_path(*, video_sha256: str, model_sha256: str, settings: dict, schema_version: int) -> Path:
     """The cache file for one video analysed with one model, one set of settings and this extraction code."""
     key_text = json.dumps(
-        {"video": video_sha256, "model": model_sha256, "settings": settings, "schema": schema_version,
-         "code": extraction_code_sha256()},
+        {
+            "video": video_sha256,
+            "model": model_sha256,
+            "settings": settings,
+            "schema": schema_version,
+            "code": extraction_code_sha256(),
+        },
         sort_keys=True,
     )
     key = hashlib.sha256(key_text.encode()).hexdigest()[:32]

@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence, get_args
+from typing import get_args
 
 from movelab.errors import ConfigError, MovelabError
 from movelab.pose.config import ExtractConfig
@@ -37,9 +38,7 @@ def _person(text: str) -> int | tuple[float, float]:
             return (x, y)
         return int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected an index like 1 or a point like 320,240, got {text!r}"
-        ) from None
+        raise argparse.ArgumentTypeError(f"expected an index like 1 or a point like 320,240, got {text!r}") from None
 
 
 def _add_extract_options(parser: argparse.ArgumentParser) -> None:
@@ -47,21 +46,35 @@ def _add_extract_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, type=Path, help="output folder")
     parser.add_argument("--model", help="a pose .task bundle (lite, full or heavy); default: the full model")
     parser.add_argument("--person", type=_person, help="which person is the client: index or x,y point")
-    parser.add_argument("--num-poses", type=int, default=_EXTRACT.num_poses,
-                        help=f"people the model looks for (default {_EXTRACT.num_poses})")
+    parser.add_argument(
+        "--num-poses",
+        type=int,
+        default=_EXTRACT.num_poses,
+        help=f"people the model looks for (default {_EXTRACT.num_poses})",
+    )
     parser.add_argument("--no-outline", action="store_true", help="skip the person-mask outline features")
-    parser.add_argument("--markers", metavar="COLOUR",
-                        help="ASIS/PSIS skin stickers: 'auto', a colour (green, magenta, yellow, blue, orange, "
-                             "red) or hsv:H,S,V:H,S,V; pelvic tilt is then measured from them (side view)")
+    parser.add_argument(
+        "--markers",
+        metavar="COLOUR",
+        help="ASIS/PSIS skin stickers: 'auto', a colour (green, magenta, yellow, blue, orange, "
+        "red) or hsv:H,S,V:H,S,V; pelvic tilt is then measured from them (side view)",
+    )
     parser.add_argument("--max-frames", type=int, help="stop after this many frames")
     parser.add_argument("--no-cache", action="store_true", help="always run the model, ignore the cache")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or closing message")
-    parser.add_argument("--jobs", type=int, default=1,
-                        help="processes extracting the video in time chunks (default 1)")
-    parser.add_argument("--search-every", type=float, metavar="S",
-                        help="look for other people every S seconds instead of every frame (faster; docs/pose.md)")
-    parser.add_argument("--max-side", type=int, metavar="PX",
-                        help="decode frames scaled down to at most PX on the longer side (faster; docs/pose.md)")
+    parser.add_argument("--jobs", type=int, default=1, help="processes extracting the video in time chunks (default 1)")
+    parser.add_argument(
+        "--search-every",
+        type=float,
+        metavar="S",
+        help="look for other people every S seconds instead of every frame (faster; docs/pose.md)",
+    )
+    parser.add_argument(
+        "--max-side",
+        type=int,
+        metavar="PX",
+        help="decode frames scaled down to at most PX on the longer side (faster; docs/pose.md)",
+    )
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -73,14 +86,20 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     extract = sub.add_parser("extract", help="video -> landmarks file and summary.json")
     _add_extract_options(extract)
-    analyse = sub.add_parser("analyse", aliases=["analyze"],
-                             help="video -> angles, reps or gait, findings, report.html")
+    analyse = sub.add_parser(
+        "analyse", aliases=["analyze"], help="video -> angles, reps or gait, findings, report.html"
+    )
     _add_extract_options(analyse)
-    analyse.add_argument("--movement", default=movements[0], choices=movements,
-                         help="the movement filmed (default: recognise it)")
-    analyse.add_argument("--client-baseline", metavar="DIR", type=Path,
-                         help="output folder of this client's session analysed with --markers: corrects the "
-                              "outline pelvic tilt by the client's own offset")
+    analyse.add_argument(
+        "--movement", default=movements[0], choices=movements, help="the movement filmed (default: recognise it)"
+    )
+    analyse.add_argument(
+        "--client-baseline",
+        metavar="DIR",
+        type=Path,
+        help="output folder of this client's session analysed with --markers: corrects the "
+        "outline pelvic tilt by the client's own offset",
+    )
     analyse.add_argument("--overlay", action="store_true", help="also write overlay.mp4 (faces blurred)")
     analyse.add_argument("--no-blur", action="store_true", help="do not blur faces in overlay.mp4")
     rec = sub.add_parser("record", help="record a webcam with a live preview, then analyse the recording")
@@ -88,8 +107,9 @@ def _build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--out", required=True, type=Path, help="output folder (recording.mp4 + the report)")
     rec.add_argument("--seconds", type=float, help="stop after this long (default: q in the window or Ctrl-C)")
     rec.add_argument("--no-preview", action="store_true", help="no live window (e.g. without a display)")
-    rec.add_argument("--movement", default=movements[0], choices=movements,
-                     help="the movement filmed (default: recognise it)")
+    rec.add_argument(
+        "--movement", default=movements[0], choices=movements, help="the movement filmed (default: recognise it)"
+    )
     rec.add_argument("--model", help="a pose .task bundle")
     rec.add_argument("--quiet", action="store_true", help="no closing message")
     _add_batch_parser(sub)
@@ -107,15 +127,23 @@ def _add_batch_parser(sub) -> None:
     batch.add_argument("folder", type=Path, help="folder searched recursively (videos recognised by content)")
     batch.add_argument("--out", required=True, type=Path, help="output folder (summary.csv + one folder per video)")
     batch.add_argument("--jobs", type=int, help="parallel worker processes (default: the number of CPUs)")
-    batch.add_argument("--engine", default="local", choices=["local", "dask"],
-                       help="local process pool (default) or a Dask cluster (pip install 'movelab[dask]')")
+    batch.add_argument(
+        "--engine",
+        default="local",
+        choices=["local", "dask"],
+        help="local process pool (default) or a Dask cluster (pip install 'movelab[dask]')",
+    )
     batch.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: a local cluster)")
     batch.add_argument("--retry-failed", action="store_true", help="run again the videos that failed last time")
     movements = _movement_choices()
     batch.add_argument("--movement", default=movements[0], choices=movements)
     batch.add_argument("--model", help="a pose .task bundle; default: the full model")
-    batch.add_argument("--num-poses", type=int, default=_EXTRACT.num_poses,
-                       help=f"people the model looks for (default {_EXTRACT.num_poses})")
+    batch.add_argument(
+        "--num-poses",
+        type=int,
+        default=_EXTRACT.num_poses,
+        help=f"people the model looks for (default {_EXTRACT.num_poses})",
+    )
     batch.add_argument("--no-outline", action="store_true", help="skip the person-mask outline features")
     batch.add_argument("--max-frames", type=int, help="stop each video after this many frames")
     batch.add_argument("--quiet", action="store_true", help="no progress bar or closing message")
@@ -156,17 +184,28 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from movelab.extraction import extract, summarise
     from movelab.io.outputs import write_json, write_outputs
 
-    ds = extract(_source(args.video), config=_extract_config(args), use_cache=not args.no_cache,
-                 progress=_progress_wanted(args), jobs=_jobs(args))
+    ds = extract(
+        _source(args.video),
+        config=_extract_config(args),
+        use_cache=not args.no_cache,
+        progress=_progress_wanted(args),
+        jobs=_jobs(args),
+    )
     summary = summarise(ds)
-    files = write_outputs(args.out, {
-        "landmarks.nc": lambda p: landmarks.save(ds, p),
-        "summary.json": lambda p: write_json(summary, p),
-    })
+    files = write_outputs(
+        args.out,
+        {
+            "landmarks.nc": lambda p: landmarks.save(ds, p),
+            "summary.json": lambda p: write_json(summary, p),
+        },
+    )
     if not args.quiet:
         rate = summary["pose"]["detection_rate"]
-        print(f"movelab: client found in {rate:.1%} of {summary['video']['frames']} frames; "
-              f"wrote {', '.join(str(f) for f in files)}", file=sys.stderr)
+        print(
+            f"movelab: client found in {rate:.1%} of {summary['video']['frames']} frames; "
+            f"wrote {', '.join(str(f) for f in files)}",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -181,16 +220,30 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 
         from movelab.report.write import load_client_baseline
 
-        config = dataclasses.replace(config, kinematics=dataclasses.replace(
-            config.kinematics, client_calibration=load_client_baseline(args.client_baseline)))
-    analysis = analyse(_source(args.video), movement=args.movement, config=config,
-                       use_cache=not args.no_cache, progress=_progress_wanted(args), jobs=_jobs(args))
-    files = write_outputs(analysis, args.out, overlay=args.overlay, blur_faces=not args.no_blur,
-                          progress=_progress_wanted(args))
+        config = dataclasses.replace(
+            config,
+            kinematics=dataclasses.replace(
+                config.kinematics, client_calibration=load_client_baseline(args.client_baseline)
+            ),
+        )
+    analysis = analyse(
+        _source(args.video),
+        movement=args.movement,
+        config=config,
+        use_cache=not args.no_cache,
+        progress=_progress_wanted(args),
+        jobs=_jobs(args),
+    )
+    files = write_outputs(
+        analysis, args.out, overlay=args.overlay, blur_faces=not args.no_blur, progress=_progress_wanted(args)
+    )
     if not args.quiet:
         n = len([f for f in analysis.findings if f.severity != "info"])
-        print(f"movelab: {analysis.segmentation.movement}, {n} finding(s); report: "
-              f"{Path(args.out) / 'report.html'} ({len(files)} files in {args.out})", file=sys.stderr)
+        print(
+            f"movelab: {analysis.segmentation.movement}, {n} finding(s); report: "
+            f"{Path(args.out) / 'report.html'} ({len(files)} files in {args.out})",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -200,24 +253,40 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     if args.scheduler and args.engine != "dask":
         raise ConfigError("--scheduler needs --engine dask")
-    result = run_batch(args.folder, args.out, config=Config(extract=_extract_config(args)), movement=args.movement,
-                       jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
-                       retry_failed=args.retry_failed, progress=_progress_wanted(args))
+    result = run_batch(
+        args.folder,
+        args.out,
+        config=Config(extract=_extract_config(args)),
+        movement=args.movement,
+        jobs=args.jobs,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        retry_failed=args.retry_failed,
+        progress=_progress_wanted(args),
+    )
     if not args.quiet:
-        print(f"movelab: {len(result.rows)} video(s): {len(result.ran)} analysed, {len(result.skipped)} already "
-              f"done, {result.n_failed} failed; summary: {result.summary_csv}", file=sys.stderr)
+        print(
+            f"movelab: {len(result.rows)} video(s): {len(result.ran)} analysed, {len(result.skipped)} already "
+            f"done, {result.n_failed} failed; summary: {result.summary_csv}",
+            file=sys.stderr,
+        )
     return 1 if result.n_failed else 0
 
 
 def cmd_record(args: argparse.Namespace) -> int:
     from movelab.analysis import analyse
-    from movelab.config import Config
     from movelab.app.record import opencv_window, record
+    from movelab.config import Config
     from movelab.report import write_outputs
 
     args.out.mkdir(parents=True, exist_ok=True)
-    video = record(args.camera, args.out / "recording.mp4", max_seconds=args.seconds,
-                   preview=None if args.no_preview else opencv_window(), model=args.model)
+    video = record(
+        args.camera,
+        args.out / "recording.mp4",
+        max_seconds=args.seconds,
+        preview=None if args.no_preview else opencv_window(),
+        model=args.model,
+    )
     analysis = analyse(video, movement=args.movement, config=Config(extract=ExtractConfig(model=args.model)))
     write_outputs(analysis, args.out)
     if not args.quiet:
@@ -230,8 +299,9 @@ def _serve(argv: list[str]) -> int:
     try:
         from movelab.app.serve import add_serve_parser, cmd_serve
     except ImportError as err:
-        raise ConfigError(f"movelab serve needs the app's packages ({err.name} is missing): "
-                          "pip install 'movelab[app]'") from None
+        raise ConfigError(
+            f"movelab serve needs the app's packages ({err.name} is missing): pip install 'movelab[app]'"
+        ) from None
     parser = argparse.ArgumentParser(prog="movelab")
     add_serve_parser(parser.add_subparsers(dest="command", required=True))
     return cmd_serve(parser.parse_args(["serve", *argv]))
@@ -259,8 +329,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _build_parser().parse_args(argv)
         from movelab.report.compare import cmd_compare
 
-        commands = {"extract": cmd_extract, "analyse": cmd_analyse, "analyze": cmd_analyse,
-                    "compare": cmd_compare, "record": cmd_record, "batch": cmd_batch}
+        commands = {
+            "extract": cmd_extract,
+            "analyse": cmd_analyse,
+            "analyze": cmd_analyse,
+            "compare": cmd_compare,
+            "record": cmd_record,
+            "batch": cmd_batch,
+        }
         return commands[args.command](args)
     except MovelabError as err:
         print(f"movelab: error: {err}", file=sys.stderr)

@@ -1,7 +1,8 @@
 """All tunable settings of movelab, with their defaults in one place.
 
 Each stage keeps its frozen dataclass beside its code (``pose/config.py``, ``kinematics/config.py``,
-``events/config.py``, ``findings/config.py``); :class:`Config` composes them and is handed down once. Defaults carry their source.
+``events/config.py``, ``findings/config.py``); :class:`Config` composes them and is handed down once.
+Defaults carry their source.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from movelab.kinematics.config import KinematicsConfig
 from movelab.pose.config import ExtractConfig, PersonChoice
 
 __all__ = ["ExtractConfig", "PersonChoice", "Config", "KinematicsConfig", "EventsConfig", "FindingsConfig"]
+
 
 @dataclass(frozen=True)
 class Config:

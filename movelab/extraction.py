@@ -7,39 +7,36 @@ kept by :mod:`movelab.pose.tracking`; each frame's person mask is reduced at onc
 
 from __future__ import annotations
 
-import json
 import os
-import warnings
-from typing import Callable, Union
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
+from typing import Union
 
 import numpy as np
 import xarray as xr
 
 from movelab import landmarks as lm
 from movelab.cache import file_sha256, landmark_cache_path
-from movelab.pose.config import ExtractConfig
-from movelab.errors import LandmarkFileError, NoPersonError
-from movelab.landmarks import summarise
-from movelab.io.video import VideoReader, open_video
-from movelab.io.prefetch import prefetched
-from movelab.pose.landmarker import Candidate
-from movelab.pose.markers import Dots, find_dots, parse_marker_spec
-from movelab.pose.schedule import SparseSearchModel
-from movelab.pose.tracking import ClientTracker
+from movelab.errors import LandmarkFileError
 from movelab.extraction_rows import Payload as _Payload
 from movelab.extraction_rows import Rows as _Rows
 from movelab.extraction_rows import build_dataset as _dataset
 from movelab.extraction_rows import detection as _detection
 from movelab.extraction_rows import marker_arrays as _marker_arrays
+from movelab.io.prefetch import prefetched
+from movelab.io.video import VideoReader, open_video
+from movelab.landmarks import summarise
+from movelab.pose.config import ExtractConfig
+from movelab.pose.landmarker import Candidate
+from movelab.pose.markers import Dots, find_dots, parse_marker_spec
+from movelab.pose.schedule import SparseSearchModel
+from movelab.pose.tracking import ClientTracker
 
 __all__ = ["extract", "summarise", "add_markers", "Progress"]
 
 #: ``True`` for a progress bar on stderr, or a callable told ``(frames_done, frames_declared)`` after each
 #: frame the pose model has seen (``frames_declared`` is the container's count, ``None`` when unknown).
-Progress = Union[bool, Callable[[int, Union[int, None]], None]]
-
+Progress = Union[bool, Callable[[int, int | None], None]]  # noqa: UP007 (a runtime alias on Python 3.10)
 
 
 def extract(
@@ -127,9 +124,7 @@ def _load_cached(path: Path, source_path: str) -> xr.Dataset | None:
 
 def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progress: Progress) -> xr.Dataset:
     info = reader.info
-    tracker = ClientTracker(
-        info.width_px, info.height_px, person=config.person, max_jump=config.max_track_jump
-    )
+    tracker = ClientTracker(info.width_px, info.height_px, person=config.person, max_jump=config.max_track_jump)
     rows = _Rows(n_outline=config.outline_points if config.outline else 0)
     spec = parse_marker_spec(config.markers) if config.markers else None
     reader.shrink_to(config.max_image_side_px)
@@ -197,11 +192,10 @@ def add_markers(ds: xr.Dataset, source: str | os.PathLike, markers: str) -> xr.D
             i = index.get(frame.index)
             if i is None or not bool(ds["detected"].values[i]):
                 continue
-            dots = find_dots(frame.image, hip_px=px[i, [23, 24]].mean(axis=0),
-                             shoulder_px=px[i, [11, 12]].mean(axis=0), spec=spec)
+            dots = find_dots(
+                frame.image, hip_px=px[i, [23, 24]].mean(axis=0), shoulder_px=px[i, [11, 12]].mean(axis=0), spec=spec
+            )
             clients[i] = _Payload(None, dots=dots)  # type: ignore[arg-type]
     out = ds.drop_vars([v for v in ("marker_px", "marker_area_px", "marker_count") if v in ds])
     out = out.drop_dims([d for d in ("marker_colour", "marker") if d in out.dims])
     return out.assign(_marker_arrays(clients, markers))
-
-

@@ -53,14 +53,18 @@ class Payload:
             else:
                 self.outline = np.full((config.outline_points, 2), np.nan, dtype=np.float32)
         self.candidate = Candidate(
-            self.candidate.norm, self.candidate.world_m, self.candidate.visibility,
-            self.candidate.presence, None,
+            self.candidate.norm,
+            self.candidate.world_m,
+            self.candidate.visibility,
+            self.candidate.presence,
+            None,
         )
 
 
 def detection(candidate: Candidate, width_px: int, height_px: int, *, payload: Payload | None = None) -> Detection:
-    return Detection(candidate.pixels(width_px, height_px), candidate.presence,
-                     payload or Payload(candidate, (width_px, height_px)))
+    return Detection(
+        candidate.pixels(width_px, height_px), candidate.presence, payload or Payload(candidate, (width_px, height_px))
+    )
 
 
 @dataclass
@@ -83,8 +87,9 @@ class Rows:
             self.frame.append(tracked.index)
             self.n_people.append(tracked.n_people)
             self.clients.append(payload)
-            self.others_face.append(np.asarray([d.xy_px[:_N_FACE] for d in tracked.others], dtype=np.float32)
-                                    .reshape(-1, _N_FACE, 2))
+            self.others_face.append(
+                np.asarray([d.xy_px[:_N_FACE] for d in tracked.others], dtype=np.float32).reshape(-1, _N_FACE, 2)
+            )
 
 
 _N_FACE = 11  # MediaPipe pose landmarks 0-10 are the face (nose, eyes, ears, mouth)
@@ -96,14 +101,19 @@ def _others_face(per_frame: list[np.ndarray]) -> xr.DataArray:
     faces = np.full((len(per_frame), n_other, _N_FACE, 2), np.nan, dtype=np.float32)
     for i, f in enumerate(per_frame):
         faces[i, : len(f)] = f
-    return xr.DataArray(faces, dims=("time", "other", "face_point", "space_2d"),
-                        attrs={"units": "px", "description": "face landmarks 0-10 of the other people seen "
-                                                             "in each frame (for blurring their faces)"})
+    return xr.DataArray(
+        faces,
+        dims=("time", "other", "face_point", "space_2d"),
+        attrs={
+            "units": "px",
+            "description": "face landmarks 0-10 of the other people seen in each frame (for blurring their faces)",
+        },
+    )
 
 
 def build_dataset(rows: Rows, reader: VideoReader, model_path: Path, config: ExtractConfig) -> xr.Dataset:
-    from movelab.version import __version__
     from movelab.pose.bundle import model_name
+    from movelab.version import __version__
 
     info = reader.info
     n = len(rows.time_s)
@@ -123,12 +133,12 @@ def build_dataset(rows: Rows, reader: VideoReader, model_path: Path, config: Ext
         arrays["detected"][i] = True
         if rows.n_outline:
             outline[i] = payload.outline
-    extra = {"n_people": xr.DataArray(np.asarray(rows.n_people, dtype=np.int64), dims=("time",)),
-             "others_face_px": _others_face(rows.others_face)}
+    extra = {
+        "n_people": xr.DataArray(np.asarray(rows.n_people, dtype=np.int64), dims=("time",)),
+        "others_face_px": _others_face(rows.others_face),
+    }
     if rows.n_outline:
-        extra["outline_px"] = xr.DataArray(
-            outline, dims=("time", "outline_point", "space_2d"), attrs={"units": "px"}
-        )
+        extra["outline_px"] = xr.DataArray(outline, dims=("time", "outline_point", "space_2d"), attrs={"units": "px"})
     if config.markers:
         extra.update(marker_arrays(rows.clients, config.markers))
     attrs = {
@@ -145,8 +155,13 @@ def build_dataset(rows: Rows, reader: VideoReader, model_path: Path, config: Ext
         "truncation": reader.truncation or "",
     }
     return lm.from_arrays(
-        time_s=np.asarray(rows.time_s), frame=np.asarray(rows.frame), **arrays,
-        width_px=info.width_px, height_px=info.height_px, attrs=attrs, extra=extra,
+        time_s=np.asarray(rows.time_s),
+        frame=np.asarray(rows.frame),
+        **arrays,
+        width_px=info.width_px,
+        height_px=info.height_px,
+        attrs=attrs,
+        extra=extra,
     )
 
 
@@ -167,10 +182,16 @@ def marker_arrays(clients: list, spec_text: str) -> dict[str, xr.DataArray]:
                 centres[i, j], areas[i, j], counts[i, j] = dots[name].centres_px, dots[name].areas_px, dots[name].count
     coords = {"marker_colour": names, "marker": ["image_left", "image_right"]}
     return {
-        "marker_px": xr.DataArray(centres, dims=("time", "marker_colour", "marker", "space_2d"), coords=coords,
-                                  attrs={"units": "px", "markers": spec_text}),
-        "marker_area_px": xr.DataArray(areas, dims=("time", "marker_colour", "marker"), coords=coords,
-                                       attrs={"units": "px^2"}),
-        "marker_count": xr.DataArray(counts, dims=("time", "marker_colour"),
-                                     coords={"marker_colour": names}, attrs={"units": "1"}),
+        "marker_px": xr.DataArray(
+            centres,
+            dims=("time", "marker_colour", "marker", "space_2d"),
+            coords=coords,
+            attrs={"units": "px", "markers": spec_text},
+        ),
+        "marker_area_px": xr.DataArray(
+            areas, dims=("time", "marker_colour", "marker"), coords=coords, attrs={"units": "px^2"}
+        ),
+        "marker_count": xr.DataArray(
+            counts, dims=("time", "marker_colour"), coords={"marker_colour": names}, attrs={"units": "1"}
+        ),
     }

@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from movelab.pose.config import ExtractConfig
 from movelab.io.frames import VideoReader
 from movelab.io.video_file import read_frame_times
+from movelab.pose.config import ExtractConfig
 
 __all__ = ["run_chunks", "chunk_bounds"]
 
@@ -53,8 +53,15 @@ def chunk_bounds(times_s: np.ndarray, n_chunks: int, *, overlap_s: float) -> lis
     return bounds
 
 
-def run_chunks(reader: VideoReader, model_path: Path, config: ExtractConfig, *, jobs: int,
-               overlap_s: float = 2.0, progress: bool = False) -> xr.Dataset:
+def run_chunks(
+    reader: VideoReader,
+    model_path: Path,
+    config: ExtractConfig,
+    *,
+    jobs: int,
+    overlap_s: float = 2.0,
+    progress: bool = False,
+) -> xr.Dataset:
     """The landmark Dataset of a video file, extracted by ``jobs`` processes (see the module docstring)."""
     from movelab.extraction_rows import Rows, build_dataset, detection
     from movelab.pose.tracking import ClientTracker
@@ -71,8 +78,13 @@ def run_chunks(reader: VideoReader, model_path: Path, config: ExtractConfig, *, 
     rows = Rows(n_outline=config.outline_points if config.outline else 0)
     index = 0
     with ProcessPoolExecutor(max_workers=n_chunks, mp_context=get_context("spawn")) as pool:
-        results = pool.map(_run_chunk, chunks, [model_path] * n_chunks, [config] * n_chunks,
-                           [(info.width_px, info.height_px)] * n_chunks)
+        results = pool.map(
+            _run_chunk,
+            chunks,
+            [model_path] * n_chunks,
+            [config] * n_chunks,
+            [(info.width_px, info.height_px)] * n_chunks,
+        )
         for records in _progress(results, n_chunks, progress):
             for time_s, payloads in records:
                 if config.max_frames is not None and index >= config.max_frames:
@@ -92,8 +104,9 @@ def _progress(results, total: int, enabled: bool):
     return tqdm(results, total=total, unit="chunk", desc="pose", leave=False)
 
 
-def _run_chunk(chunk: _Chunk, model_path: Path, config: ExtractConfig,
-               picture_px: tuple[int, int]) -> list[tuple[float, list]]:
+def _run_chunk(
+    chunk: _Chunk, model_path: Path, config: ExtractConfig, picture_px: tuple[int, int]
+) -> list[tuple[float, list]]:
     """In a worker: every frame of the chunk as ``(time_s, payloads)``, each person's mask already an outline."""
     from movelab.extraction_rows import Payload
     from movelab.io.prefetch import prefetched
@@ -102,13 +115,17 @@ def _run_chunk(chunk: _Chunk, model_path: Path, config: ExtractConfig,
 
     records = []
     with SparseSearchModel(
-        model_path, num_poses=config.num_poses, output_masks=config.outline, search_every_s=config.search_every_s,
+        model_path,
+        num_poses=config.num_poses,
+        output_masks=config.outline,
+        search_every_s=config.search_every_s,
         min_pose_detection_confidence=config.min_pose_detection_confidence,
         min_pose_presence_confidence=config.min_pose_presence_confidence,
         min_tracking_confidence=config.min_tracking_confidence,
     ) as model:
-        frames = stretch_frames(chunk.path, from_s=chunk.warm_s, until_s=chunk.end_s,
-                                max_side_px=config.max_image_side_px)
+        frames = stretch_frames(
+            chunk.path, from_s=chunk.warm_s, until_s=chunk.end_s, max_side_px=config.max_image_side_px
+        )
         for time_s, image in prefetched(frames):
             candidates = model.detect(image, time_s)
             if time_s < chunk.start_s:

@@ -29,9 +29,25 @@ class Server:
         self.log = self.data_dir.parent / f"{self.data_dir.name}-server.log"
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "movelab", "serve", "--host", host, "--port", "0", "--data-dir",
-             str(self.data_dir), *args],
-            stdout=subprocess.PIPE, stderr=open(self.log, "ab"), text=True, env=env, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "movelab",
+                "serve",
+                "--host",
+                host,
+                "--port",
+                "0",
+                "--data-dir",
+                str(self.data_dir),
+                *args,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=open(self.log, "ab"),
+            text=True,
+            env=env,
+            start_new_session=True,
+        )
         self.lines = []
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -63,8 +79,11 @@ class Server:
 
     def upload(self, path: Path, *, name: str | None = None, **fields) -> httpx.Response:
         with open(path, "rb") as handle:
-            return self.http.post("/api/analyses", files={"video": (name or path.name, handle, "video/mp4")},
-                                  data={k: str(v) for k, v in fields.items()})
+            return self.http.post(
+                "/api/analyses",
+                files={"video": (name or path.name, handle, "video/mp4")},
+                data={k: str(v) for k, v in fields.items()},
+            )
 
     def wait_done(self, analysis_id: str, *, timeout_s: float = 180) -> dict:
         return wait_for(lambda: self._finished(analysis_id), timeout_s=timeout_s)

@@ -66,8 +66,9 @@ def demo_video() -> Path:
     """The real Sports2D demo: 1768x994 VP9, 30 fps, 230 frames; a woman walks right to left across
     the picture (frames ~59-201) while a second person stands on a box in the background, then
     jumps down and walks off to the right."""
-    return wheel_member("sports2d", SPORTS2D_VERSION, "Sports2D/Demo/demo.mp4",
-                        cache_root() / "videos" / "demo_walk_sports2d.mp4")
+    return wheel_member(
+        "sports2d", SPORTS2D_VERSION, "Sports2D/Demo/demo.mp4", cache_root() / "videos" / "demo_walk_sports2d.mp4"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -80,9 +81,15 @@ def pose2sim_demo():
     some views. Found while looking for a second real walk; it showed that the gait detector for walks
     without a side view took this leg lift for steps, which the rhythm rule of
     ``movelab.events.recognise`` was added for (so it is not a held-out check of that rule)."""
+
     def get(camera: str) -> Path:
-        return wheel_member("pose2sim", POSE2SIM_VERSION, f"Pose2Sim/Demo_SinglePerson/videos/{camera}.mp4",
-                            cache_root() / "videos" / f"pose2sim_demo_{camera}.mp4")
+        return wheel_member(
+            "pose2sim",
+            POSE2SIM_VERSION,
+            f"Pose2Sim/Demo_SinglePerson/videos/{camera}.mp4",
+            cache_root() / "videos" / f"pose2sim_demo_{camera}.mp4",
+        )
+
     return get
 
 
@@ -96,9 +103,21 @@ def wheel_member(package: str, version: str, member: str, target: Path) -> Path:
     wheel = next(wheels.glob(f"{package}-{version}-*.whl"), None)
     if wheel is None:
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", f"{package}=={version}", "--no-deps",
-             "--only-binary=:all:", "-d", str(wheels), "-q"],
-            check=True, capture_output=True, timeout=900,
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                f"{package}=={version}",
+                "--no-deps",
+                "--only-binary=:all:",
+                "-d",
+                str(wheels),
+                "-q",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=900,
         )
         wheel = next(wheels.glob(f"{package}-{version}-*.whl"))
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -127,8 +146,7 @@ def demo_clip(demo_video: Path) -> Path:
     with av.open(str(demo_video)) as box:
         for i, frame in enumerate(box.decode(video=0)):
             if 40 <= i < 160:
-                pictures.append(cv2.resize(frame.to_ndarray(format="rgb24"), (884, 498),
-                                           interpolation=cv2.INTER_AREA))
+                pictures.append(cv2.resize(frame.to_ndarray(format="rgb24"), (884, 498), interpolation=cv2.INTER_AREA))
     partial = target.with_name("partial_" + target.name)
     write_video(partial, pictures, fps=30, options={"crf": "20"})
     partial.replace(target)

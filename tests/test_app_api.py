@@ -28,8 +28,11 @@ def server(tmp_path_factory):
 
 def _stored(server: Server) -> list[str]:
     root = server.data_dir
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()
-                  and not p.name.startswith(("movelab.sqlite3", "server.lock")))
+    return sorted(
+        str(p.relative_to(root))
+        for p in root.rglob("*")
+        if p.is_file() and not p.name.startswith(("movelab.sqlite3", "server.lock"))
+    )
 
 
 def _rows(server: Server) -> int:
@@ -73,8 +76,10 @@ def test_an_oversize_upload_without_length_is_cut_off_while_streaming(server):
     sent = {"bytes": 0}
 
     def body():
-        yield (f"--{boundary}\r\nContent-Disposition: form-data; name=\"video\"; filename=\"x.mp4\"\r\n"
-               "Content-Type: video/mp4\r\n\r\n").encode()
+        yield (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="video"; filename="x.mp4"\r\n'
+            "Content-Type: video/mp4\r\n\r\n"
+        ).encode()
         for _ in range(300):  # 300 x 16 kB = 4.9 MB, far beyond the limit
             sent["bytes"] += 16384
             yield b"\0" * 16384
@@ -82,8 +87,9 @@ def test_an_oversize_upload_without_length_is_cut_off_while_streaming(server):
 
     before = (_stored(server), _rows(server))
     try:
-        response = server.http.post("/api/analyses", content=body(),
-                                    headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        response = server.http.post(
+            "/api/analyses", content=body(), headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        )
         assert response.status_code == 413
     except Exception as err:  # the server may close the connection before the client finished sending
         assert "httpx" in type(err).__module__, err
@@ -112,8 +118,11 @@ def test_clients_are_created_listed_and_checked(server):
     client = created.json()
     assert client == {"id": client["id"], "name": "J.D.", "sex": "male", "age_years": 47}
     assert client in server.http.get("/api/clients").json()
-    for bad, message in (({"name": ""}, "name"), ({"name": "A", "sex": "x"}, "sex"),
-                         ({"name": "A", "age_years": 400}, "age")):
+    for bad, message in (
+        ({"name": ""}, "name"),
+        ({"name": "A", "sex": "x"}, "sex"),
+        ({"name": "A", "age_years": 400}, "age"),
+    ):
         response = server.http.post("/api/clients", json=bad)
         assert response.status_code == 400 and message in response.json()["error"]
 
@@ -126,22 +135,33 @@ def test_an_upload_for_an_unknown_client_or_movement_is_refused(server, tmp_path
     assert (_stored(server), _rows(server)) == before
 
 
-@pytest.mark.parametrize("path", ["/analyses/..%2F..%2Fmovelab.sqlite3", "/static/..%2Fmovelab.sqlite3",
-                                  "/static/../../movelab.sqlite3",
-                                  "/analyses/" + "0" * 32 + "/files/..%2F..%2Fmovelab.sqlite3",
-                                  "/analyses/" + "0" * 32 + "/files/movelab.sqlite3"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/analyses/..%2F..%2Fmovelab.sqlite3",
+        "/static/..%2Fmovelab.sqlite3",
+        "/static/../../movelab.sqlite3",
+        "/analyses/" + "0" * 32 + "/files/..%2F..%2Fmovelab.sqlite3",
+        "/analyses/" + "0" * 32 + "/files/movelab.sqlite3",
+    ],
+)
 def test_nothing_outside_the_data_and_static_folders_is_served(server, path):
     response = server.http.get(path)
     assert response.status_code == 404 and b"SQLite" not in response.content
 
 
 def test_cross_site_writes_are_refused(server):
-    for headers in ({"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"}, {"Origin": "null"},
-                    {"Sec-Fetch-Site": "same-site", "Origin": "http://127.0.0.1:1"}):
+    for headers in (
+        {"Origin": "http://evil.example"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://127.0.0.1:1"},
+    ):
         response = server.http.post("/api/clients", json={"name": "X"}, headers=headers)
         assert response.status_code == 403, headers
-    same = server.http.post("/api/clients", json={"name": "Y"},
-                            headers={"Origin": server.url, "Sec-Fetch-Site": "same-origin"})
+    same = server.http.post(
+        "/api/clients", json={"name": "Y"}, headers={"Origin": server.url, "Sec-Fetch-Site": "same-origin"}
+    )
     assert same.status_code == 201
 
 
@@ -257,8 +277,14 @@ def test_client_page_shows_trends_and_compares_two_sessions(server):
     ids = []
     for i, (_, report) in enumerate(SESSIONS):
         analysis_id = new_id()
-        appdb.add_analysis(database, analysis_id=analysis_id, client_id=client, source="upload",
-                           movement="squat", video_file=f"{analysis_id}.mp4")
+        appdb.add_analysis(
+            database,
+            analysis_id=analysis_id,
+            client_id=client,
+            source="upload",
+            movement="squat",
+            video_file=f"{analysis_id}.mp4",
+        )
         database.execute("UPDATE analyses SET created_at = ? WHERE id = ?", (1.77e9 + i * 86400 * 28, analysis_id))
         appdb.finish(database, analysis_id, movement="squat", reps=2)
         out = data.session(analysis_id)
@@ -330,8 +356,9 @@ def test_the_queue_gives_each_job_once_and_fails_one_interrupted_too_often(tmp_p
 
     database = appdb.connect(tmp_path / "q.sqlite3")
     for name in ("a" * 32, "b" * 32):
-        appdb.add_analysis(database, analysis_id=name, client_id=None, source="upload", movement="auto",
-                           video_file=f"{name}.mp4")
+        appdb.add_analysis(
+            database, analysis_id=name, client_id=None, source="upload", movement="auto", video_file=f"{name}.mp4"
+        )
     first, second = appdb.claim_next(database, worker_pid=1), appdb.claim_next(database, worker_pid=2)
     assert {first.id, second.id} == {"a" * 32, "b" * 32} and appdb.claim_next(database, worker_pid=3) is None
     appdb.finish(database, second.id, movement="squat", reps=2)
@@ -350,7 +377,6 @@ def test_an_upload_that_is_not_a_form_or_has_no_video_is_refused(server):
     assert not_form.status_code == 400 and "multipart/form-data" in not_form.json()["error"]
     no_video = server.http.post("/api/analyses", files={"other": ("a.mp4", b"123", "video/mp4")})
     assert no_video.status_code == 400 and "'video'" in no_video.json()["error"]
-    fields_only = server.http.post("/api/analyses", data={"movement": "squat"},
-                                   files={"note": (None, b"hello")})
+    fields_only = server.http.post("/api/analyses", data={"movement": "squat"}, files={"note": (None, b"hello")})
     assert fields_only.status_code == 400 and "no video" in fields_only.json()["error"]
     assert (_stored(server), _rows(server)) == before

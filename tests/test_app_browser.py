@@ -30,19 +30,31 @@ def chromium(tmp_path, *extra_flags: str):
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--window-size=1200,1600", "--autoplay-policy=no-user-gesture-required",
-                 f"--user-data-dir={tmp_path / 'profile'}", *extra_flags):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1200,1600",
+        "--autoplay-policy=no-user-gesture-required",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        *extra_flags,
+    ):
         options.add_argument(flag)
     (tmp_path / "downloads").mkdir(exist_ok=True)
-    options.add_experimental_option("prefs", {"download.default_directory": str(tmp_path / "downloads"),
-                                              "download.prompt_for_download": False})
+    options.add_experimental_option(
+        "prefs", {"download.default_directory": str(tmp_path / "downloads"), "download.prompt_for_download": False}
+    )
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
-    driver.execute_cdp_cmd("Browser.setDownloadBehavior",
-                           {"behavior": "allow", "downloadPath": str(tmp_path / "downloads")})
+    driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path / "downloads")}
+    )
     return driver
 
 
@@ -62,8 +74,9 @@ def test_a_clinician_creates_a_client_uploads_a_squat_and_gets_the_session(tmp_p
         assert driver.find_element("id", "client-title").text == "A.B."
         driver.find_element("id", "video-input").send_keys(str(SQUAT_SIDE))
         # the first frame shows in the page; a click on the client becomes the upload's 'person'
-        wait_for(lambda: driver.execute_script("return document.getElementById('first-frame').readyState >= 2"),
-                 timeout_s=20)
+        wait_for(
+            lambda: driver.execute_script("return document.getElementById('first-frame').readyState >= 2"), timeout_s=20
+        )
         from selenium.webdriver.common.action_chains import ActionChains
 
         ActionChains(driver).move_to_element(driver.find_element("id", "pick-mark")).click().perform()
@@ -71,9 +84,13 @@ def test_a_clinician_creates_a_client_uploads_a_squat_and_gets_the_session(tmp_p
         x, y = (float(v) for v in person.split(","))
         assert 280 < x < 360 and 200 < y < 280  # the middle of the 640x480 picture
         driver.find_element("id", "upload-button").click()
-        wait_for(lambda: driver.execute_script(
-            "const li = document.querySelector('#jobs li'); return li && li.dataset.status === 'done'"),
-            timeout_s=240, every_s=1)
+        wait_for(
+            lambda: driver.execute_script(
+                "const li = document.querySelector('#jobs li'); return li && li.dataset.status === 'done'"
+            ),
+            timeout_s=240,
+            every_s=1,
+        )
         driver.find_element("css selector", "#jobs li a").click()
         analysis_id = driver.current_url.rstrip("/").rsplit("/", 1)[1]
         assert srv.http.get(f"/api/analyses/{analysis_id}").json()["person"] == person
@@ -83,8 +100,12 @@ def test_a_clinician_creates_a_client_uploads_a_squat_and_gets_the_session(tmp_p
         assert driver.find_elements("css selector", "#findings li")
         # the overlay plays in the page: the browser decodes it and its clock advances
         driver.execute_script("const v = document.getElementById('overlay'); v.muted = true; v.play();")
-        wait_for(lambda: driver.execute_script("const v = document.getElementById('overlay');"
-                                               "return v.currentTime > 0.5 && v.videoWidth > 0;"), timeout_s=30)
+        wait_for(
+            lambda: driver.execute_script(
+                "const v = document.getElementById('overlay');return v.currentTime > 0.5 && v.videoWidth > 0;"
+            ),
+            timeout_s=30,
+        )
         assert driver.execute_script("return document.getElementById('overlay').error") is None
         # the full report is shown in the page
         driver.switch_to.frame("report")
@@ -92,8 +113,7 @@ def test_a_clinician_creates_a_client_uploads_a_squat_and_gets_the_session(tmp_p
         driver.switch_to.default_content()
 
         driver.find_element("id", "download").click()
-        archive = wait_for(lambda: next((p for p in (tmp_path / "downloads").glob("*.zip")), None),
-                           timeout_s=30)
+        archive = wait_for(lambda: next((p for p in (tmp_path / "downloads").glob("*.zip")), None), timeout_s=30)
         time.sleep(0.5)
         names = set(zipfile.ZipFile(archive).namelist())
         assert {"report.json", "report.html", "angles.csv", "timeline.png", "overlay.mp4"} <= names
@@ -122,14 +142,26 @@ def _squat_y4m(tmp_path) -> tuple:
     from movelab.synth.clip import render_clip
     from movelab.synth.video import write_mp4
 
-    motion = motions.Squat(reps=2, descent_s=0.8, pause_bottom_s=0.2, ascent_s=0.7, pause_top_s=0.8,
-                           lead_in_s=2.0)
+    motion = motions.Squat(reps=2, descent_s=0.8, pause_bottom_s=0.2, ascent_s=0.7, pause_top_s=0.8, lead_in_s=2.0)
     clip = render_clip(motion, view="side_right", width_px=480, height_px=360, fps=15.0)
     mp4 = tmp_path / "squat.mp4"
     write_mp4(clip.iter_frames(), mp4, fps=15.0, crf=18)
     y4m = tmp_path / "squat.y4m"
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-nostdin", "-v", "error", "-y", "-i", str(mp4),
-                    "-pix_fmt", "yuv420p", str(y4m)], check=True)
+    subprocess.run(
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-nostdin",
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            str(mp4),
+            "-pix_fmt",
+            "yuv420p",
+            str(y4m),
+        ],
+        check=True,
+    )
     return y4m, motion.reps
 
 
@@ -137,21 +169,27 @@ def _squat_y4m(tmp_path) -> tuple:
 def test_webcam_recording_counts_the_rendered_reps_live_and_in_the_analysis(tmp_path):
     y4m, reps = _squat_y4m(tmp_path)
     srv = Server(tmp_path / "data")
-    driver = chromium(tmp_path, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                      f"--use-file-for-fake-video-capture={y4m}")
+    driver = chromium(
+        tmp_path,
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={y4m}",
+    )
     try:
         client = srv.http.post("/api/clients", json={"name": "Cam"}).json()["id"]
         driver.get(f"{srv.url}/clients/{client}/record")
-        wait_for(lambda: driver.execute_script(
-            "return !document.getElementById('start').disabled && window.movelabLive.frames > 0"),
-            timeout_s=60, every_s=0.1)
+        wait_for(
+            lambda: driver.execute_script(
+                "return !document.getElementById('start').disabled && window.movelabLive.frames > 0"
+            ),
+            timeout_s=60,
+            every_s=0.1,
+        )
         # the preview counts the clip's reps before recording; once it has seen both, the clip stands (end,
         # then loop start): record from there, so the recording holds the whole of the next loop's reps
-        wait_for(lambda: driver.execute_script("return window.movelabLive.counted") >= reps, timeout_s=30,
-                 every_s=0.05)
+        wait_for(lambda: driver.execute_script("return window.movelabLive.counted") >= reps, timeout_s=30, every_s=0.05)
         driver.find_element("id", "start").click()
-        wait_for(lambda: driver.execute_script("return window.movelabLive.reps") >= reps, timeout_s=30,
-                 every_s=0.1)
+        wait_for(lambda: driver.execute_script("return window.movelabLive.reps") >= reps, timeout_s=30, every_s=0.1)
         time.sleep(1.0)  # the last rise and the standing after it are in the recording
         live = driver.execute_script("return window.movelabLive")
         assert live["reps"] == reps and driver.find_element("id", "live-reps").text == str(reps)

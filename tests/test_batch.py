@@ -85,12 +85,15 @@ def test_a_changed_file_or_changed_settings_runs_again(broken_folder, tmp_path):
     assert run_batch(broken_folder, out, config=other, jobs=1).ran == ("cut.mp4", "sub/take2.bin")
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["batch", "{missing}", "--out", "{out}"], "is not a folder"),
-    (["batch", "{empty}", "--out", "{out}"], "no video found"),
-    (["batch", "{empty}", "--out", "{out}", "--scheduler", "tcp://x:1"], "--scheduler needs --engine dask"),
-    (["batch", "{empty}", "--out", "{out}", "--jobs", "0"], "jobs must be at least 1"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["batch", "{missing}", "--out", "{out}"], "is not a folder"),
+        (["batch", "{empty}", "--out", "{out}"], "no video found"),
+        (["batch", "{empty}", "--out", "{out}", "--scheduler", "tcp://x:1"], "--scheduler needs --engine dask"),
+        (["batch", "{empty}", "--out", "{out}", "--jobs", "0"], "jobs must be at least 1"),
+    ],
+)
 def test_bad_batch_input_is_one_line(args, needle, tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "readme.txt").write_text("no videos here")
@@ -151,5 +154,6 @@ def test_dask_engine_on_a_two_worker_cluster_gives_the_same_summary(local_run, t
         assert len(result.ran) == 3
         again = run_batch(folder, tmp_path / "out", config=SHORT, engine="dask", scheduler=cluster.scheduler_address)
         assert again.ran == () and len(again.skipped) == 3
-    assert without_timing(read_summary(tmp_path / "out" / "summary.csv")) == \
-        without_timing(read_summary(out / "summary.csv"))
+    assert without_timing(read_summary(tmp_path / "out" / "summary.csv")) == without_timing(
+        read_summary(out / "summary.csv")
+    )

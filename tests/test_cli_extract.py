@@ -17,8 +17,13 @@ from videos import make_audio_only, make_text_file, make_truncated, make_undecod
 
 
 def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "movelab", *args], capture_output=True, text=True,
-                          timeout=300, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "movelab", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess, *, code: int, needle: str) -> None:
@@ -64,8 +69,16 @@ def bad_inputs(tmp: Path, small: Path) -> dict[str, tuple[Path, int, str]]:
     }
 
 
-CASES = ["missing", "directory", "empty", "text named mp4", "audio only", "truncated before any frame",
-         "unreadable frames", pytest.param("no person", marks=pytest.mark.slow)]  # runs the pose model
+CASES = [
+    "missing",
+    "directory",
+    "empty",
+    "text named mp4",
+    "audio only",
+    "truncated before any frame",
+    "unreadable frames",
+    pytest.param("no person", marks=pytest.mark.slow),
+]  # runs the pose model
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -106,10 +119,13 @@ def test_unavailable_webcam_is_a_clear_error(tmp_path):
     assert_one_line_error(result, code=2, needle="webcam 7")
 
 
-@pytest.mark.parametrize("args, needle", [
-    (["--person", "a,b"], "--person"),
-    (["--num-poses", "0"], "--num-poses"),
-])
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["--person", "a,b"], "--person"),
+        (["--num-poses", "0"], "--num-poses"),
+    ],
+)
 def test_bad_options_are_one_line(small_video, tmp_path, args, needle):
     result = run_cli("extract", str(small_video), "--out", str(tmp_path / "o"), *args)
     assert result.returncode == 2 and needle in result.stderr and "Traceback" not in result.stderr

@@ -11,6 +11,14 @@ import matplotlib
 matplotlib.use("Agg")
 
 import pytest  # noqa: E402
+from test_findings_helpers import (  # noqa: E402
+    StandInAnalysis,
+    angle_table,
+    make_segmentation,
+    squat_columns,
+    squat_reps,
+)
+from test_report import synthetic_analysis  # noqa: E402
 
 from movelab.errors import InputError  # noqa: E402
 from movelab.findings import detect_findings  # noqa: E402
@@ -22,28 +30,29 @@ from movelab.report import (  # noqa: E402
     write_compare,
     write_outputs,
 )
-from test_findings_helpers import (  # noqa: E402
-    StandInAnalysis,
-    angle_table,
-    make_segmentation,
-    squat_columns,
-    squat_reps,
-)
-from test_report import synthetic_analysis  # noqa: E402
 
 
 def session(lean: float, *, view: str = "side_right") -> StandInAnalysis:
     """Two squats with ``lean``° of trunk lean at depth (the shin at 25°)."""
     base = synthetic_analysis()
-    standing = {"knee_flexion_left": 0.0, "knee_flexion_right": 0.0, "thigh_angle_left": 0.0,
-                "thigh_angle_right": 0.0, "trunk_lean": 0.0}
-    bottom = {"knee_flexion_left": 120.0, "knee_flexion_right": 120.0, "thigh_angle_left": 95.0,
-              "thigh_angle_right": 95.0, "trunk_lean": lean}
+    standing = {
+        "knee_flexion_left": 0.0,
+        "knee_flexion_right": 0.0,
+        "thigh_angle_left": 0.0,
+        "thigh_angle_right": 0.0,
+        "trunk_lean": 0.0,
+    }
+    bottom = {
+        "knee_flexion_left": 120.0,
+        "knee_flexion_right": 120.0,
+        "thigh_angle_left": 95.0,
+        "thigh_angle_right": 95.0,
+        "trunk_lean": lean,
+    }
     angles = angle_table(5.5, squat_columns(standing, bottom))
     seg = make_segmentation("squat", reps=squat_reps())
     views = base.views.assign(view=view)
-    return StandInAnalysis(base.landmarks, angles, views, seg, detect_findings(angles, seg, views=views),
-                           base.summary)
+    return StandInAnalysis(base.landmarks, angles, views, seg, detect_findings(angles, seg, views=views), base.summary)
 
 
 def test_before_and_after_treatment():
@@ -86,8 +95,18 @@ def test_the_command(tmp_path, capsys):
     write_outputs(session(28.0), tmp_path / "b")
     parser = argparse.ArgumentParser(prog="movelab")
     add_compare_parser(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "c"),
-                              "--labels", "before", "after"])
+    args = parser.parse_args(
+        [
+            "compare",
+            str(tmp_path / "a"),
+            str(tmp_path / "b"),
+            "--out",
+            str(tmp_path / "c"),
+            "--labels",
+            "before",
+            "after",
+        ]
+    )
     assert cmd_compare(args) == 0
     assert json.loads((tmp_path / "c" / "compare.json").read_text())["sessions"][1]["label"] == "after"
     assert "compare.html" in capsys.readouterr().err
@@ -118,7 +137,11 @@ def test_a_side_view_compares_only_the_near_leg():
 def test_trust_follows_the_view():
     from movelab.report.compare import is_trusted
 
-    assert is_trusted("max_knee_flexion_left_deg", "side_left") and not is_trusted("max_knee_flexion_left_deg", "side_right")
-    assert not is_trusted("knee_fppa_right_at_depth_deg", "side_right") and is_trusted("knee_fppa_right_at_depth_deg", "front")
+    assert is_trusted("max_knee_flexion_left_deg", "side_left") and not is_trusted(
+        "max_knee_flexion_left_deg", "side_right"
+    )
+    assert not is_trusted("knee_fppa_right_at_depth_deg", "side_right") and is_trusted(
+        "knee_fppa_right_at_depth_deg", "front"
+    )
     assert not is_trusted("max_pelvic_tilt_deg", "front") and is_trusted("max_pelvic_tilt_deg", "side_left")
     assert is_trusted("reps_or_cycles", None) and is_trusted("duration_s", "front")

@@ -33,8 +33,17 @@ from movelab.kinematics import compute_motion
 FPS = 30.0
 THIGH, SHANK, TORSO = 0.45, 0.43, 0.50  # metres
 ANKLE_UP = 0.08  # ankle joint above the floor
-LATERAL = {"hip": 0.10, "knee": 0.10, "ankle": 0.11, "heel": 0.11, "foot_index": 0.13, "shoulder": 0.19,
-           "ear": 0.075, "elbow": 0.21, "wrist": 0.22}
+LATERAL = {
+    "hip": 0.10,
+    "knee": 0.10,
+    "ankle": 0.11,
+    "heel": 0.11,
+    "foot_index": 0.13,
+    "shoulder": 0.19,
+    "ear": 0.075,
+    "elbow": 0.21,
+    "wrist": 0.22,
+}
 VIEW_AXES = {"side_right": (1.0, 0.0), "side_left": (-1.0, 0.0), "front": (0.0, 1.0), "back": (0.0, -1.0)}
 
 
@@ -63,8 +72,19 @@ def knee_by_ik(hip: np.ndarray, ankle: np.ndarray) -> np.ndarray:
     return hip + THIGH * (np.cos(a)[:, None] * u + np.sin(a)[:, None] * n)
 
 
-def figure(time_s, *, hip, ankles, view="side_right", lean_deg=0.0, foot_pitch_deg=None, px_per_m=300.0,
-           origin_m=0.0, width_px=1280, height_px=720) -> xr.Dataset:
+def figure(
+    time_s,
+    *,
+    hip,
+    ankles,
+    view="side_right",
+    lean_deg=0.0,
+    foot_pitch_deg=None,
+    px_per_m=300.0,
+    origin_m=0.0,
+    width_px=1280,
+    height_px=720,
+) -> xr.Dataset:
     """A landmark Dataset of a figure given its hip-midpoint and ankle positions (forward, up) in metres.
 
     Knees come from two-link inverse kinematics, the trunk leans ``lean_deg`` forward, each foot is a rigid
@@ -85,10 +105,19 @@ def figure(time_s, *, hip, ankles, view="side_right", lean_deg=0.0, foot_pitch_d
         along = np.stack([np.cos(pitch), -np.sin(pitch)], axis=1)
         below = np.stack([-np.sin(pitch), -np.cos(pitch)], axis=1)
         heel = ankle - 0.05 * along + 0.06 * below
-        pts.update({f"{side}_hip": hip, f"{side}_knee": knee_by_ik(hip, ankle), f"{side}_ankle": ankle,
-                    f"{side}_heel": heel, f"{side}_foot_index": heel + 0.24 * along,
-                    f"{side}_shoulder": shoulder, f"{side}_ear": head,
-                    f"{side}_elbow": shoulder + [0.02, -0.28], f"{side}_wrist": shoulder + [0.06, -0.53]})
+        pts.update(
+            {
+                f"{side}_hip": hip,
+                f"{side}_knee": knee_by_ik(hip, ankle),
+                f"{side}_ankle": ankle,
+                f"{side}_heel": heel,
+                f"{side}_foot_index": heel + 0.24 * along,
+                f"{side}_shoulder": shoulder,
+                f"{side}_ear": head,
+                f"{side}_elbow": shoulder + [0.02, -0.28],
+                f"{side}_wrist": shoulder + [0.06, -0.53],
+            }
+        )
     pts["nose"] = head + [0.10, 0.0]
     fwd_axis, lat_axis = VIEW_AXES[view]
     position = np.full((n, len(landmarks.KEYPOINTS), 2), np.nan)
@@ -103,16 +132,33 @@ def figure(time_s, *, hip, ankles, view="side_right", lean_deg=0.0, foot_pitch_d
             position[:, landmarks.KEYPOINTS.index(name)] = np.nan
     outside = (position[..., 0] < 0) | (position[..., 0] > width_px - 1)
     position[outside.any(axis=1)] = np.nan  # a figure partly out of the picture is not detected
-    return landmarks.from_arrays(time_s=t, position_px=position, width_px=width_px, height_px=height_px,
-                                 attrs={"source_path": "test_events.figure", "fps": FPS})
+    return landmarks.from_arrays(
+        time_s=t,
+        position_px=position,
+        width_px=width_px,
+        height_px=height_px,
+        attrs={"source_path": "test_events.figure", "fps": FPS},
+    )
 
 
 def standing_hip(ankle_forward=0.0):
     return np.array([ankle_forward, ANKLE_UP + THIGH + SHANK - 0.005])
 
 
-def squat_motion(*, reps=2, depth_deg=100.0, lean_deg=35.0, lead_in_s=0.6, descent_s=1.0, pause_s=0.3,
-                 ascent_s=0.9, top_s=0.6, tail_s=0.6, depths=None, start_at_bottom=False):
+def squat_motion(
+    *,
+    reps=2,
+    depth_deg=100.0,
+    lean_deg=35.0,
+    lead_in_s=0.6,
+    descent_s=1.0,
+    pause_s=0.3,
+    ascent_s=0.9,
+    top_s=0.6,
+    tail_s=0.6,
+    depths=None,
+    start_at_bottom=False,
+):
     """Squats with the mannequin's timing: knee flexion eases from 1° to ``depth_deg`` (shank leaning a
     third of it), holds ``pause_s``, eases back; the trunk leans in proportion. Returns ``(time, hip,
     ankles, lean, truth)`` with truth ``[(start, bottom, end)]`` per rep."""
@@ -158,7 +204,7 @@ def walk_motion(*, cadence_spm=105.0, step_m=0.62, stance=0.61, duration_s=5.0, 
         contacts = offset + stride * np.arange(-2, int(duration_s / stride) + 3)
         x = np.zeros_like(t)
         lift = np.zeros_like(t)
-        for k, ic in enumerate(contacts):
+        for ic in contacts:
             land = speed * ic + 0.25  # where this contact lands (ahead of the pelvis)
             to = ic + stance * stride
             nxt = ic + stride
@@ -180,8 +226,21 @@ def walk_motion(*, cadence_spm=105.0, step_m=0.62, stance=0.61, duration_s=5.0, 
     return t, hip, ankles, sorted(truth, key=lambda e: e[2])
 
 
-def lunge_motion(*, lead="left", depth_m=0.30, step_m=0.85, lead_in_s=0.5, step_s=0.6, descent_s=0.9,
-                 pause_s=0.3, ascent_s=0.9, top_s=0.5, reps=1, tail_s=0.5, split=False):
+def lunge_motion(
+    *,
+    lead="left",
+    depth_m=0.30,
+    step_m=0.85,
+    lead_in_s=0.5,
+    step_s=0.6,
+    descent_s=0.9,
+    pause_s=0.3,
+    ascent_s=0.9,
+    top_s=0.5,
+    reps=1,
+    tail_s=0.5,
+    split=False,
+):
     """Forward lunges: the lead foot eases one step forward (lifting 6 cm), the pelvis eases down
     ``depth_m`` between the feet, holds, rises, and the foot steps back. With ``split`` (split squats) the
     feet stay apart and a rep is the descent, hold and rise. Returns ``(time, hip, ankles, truth)`` with truth
@@ -199,20 +258,36 @@ def lunge_motion(*, lead="left", depth_m=0.30, step_m=0.85, lead_in_s=0.5, step_
         x = t - t0
         phases = np.cumsum([0, step_s, descent_s, pause_s, ascent_s, step_s])
         inside = (x >= 0) & (x < phases[-1] + top_s)
-        out = np.where(inside, np.select([x < phases[1], x < phases[4], x < phases[5]],
-                                         [ease(x / step_s), 1.0, 1 - ease((x - phases[4]) / step_s)], 0.0), out)
-        down = np.where(inside, np.select([x < phases[1], x < phases[2], x < phases[3], x < phases[4]],
-                                          [0.0, ease((x - phases[1]) / descent_s), 1.0,
-                                           1 - ease((x - phases[3]) / ascent_s)], 0.0), down)
+        out = np.where(
+            inside,
+            np.select(
+                [x < phases[1], x < phases[4], x < phases[5]],
+                [ease(x / step_s), 1.0, 1 - ease((x - phases[4]) / step_s)],
+                0.0,
+            ),
+            out,
+        )
+        down = np.where(
+            inside,
+            np.select(
+                [x < phases[1], x < phases[2], x < phases[3], x < phases[4]],
+                [0.0, ease((x - phases[1]) / descent_s), 1.0, 1 - ease((x - phases[3]) / ascent_s)],
+                0.0,
+            ),
+            down,
+        )
         if split:
             out = np.ones_like(t)
         stepping = inside & ((x < phases[1]) | ((x >= phases[4]) & (x < phases[5]))) & (not split)
-        lift = np.where(stepping, 0.06 * np.sin(np.pi * np.where(x < phases[1], x / step_s,
-                                                                  (x - phases[4]) / step_s)), lift)
+        lift = np.where(
+            stepping, 0.06 * np.sin(np.pi * np.where(x < phases[1], x / step_s, (x - phases[4]) / step_s)), lift
+        )
         truth.append((t0, t0 + phases[2] + pause_s / 2, t0 + phases[5]))
     rear = "right" if lead == "left" else "left"
-    ankles = {rear: np.column_stack([np.zeros_like(t), np.full_like(t, ANKLE_UP)]),
-              lead: np.column_stack([step_m * out, ANKLE_UP + lift])}
+    ankles = {
+        rear: np.column_stack([np.zeros_like(t), np.full_like(t, ANKLE_UP)]),
+        lead: np.column_stack([step_m * out, ANKLE_UP + lift]),
+    }
     stand = ANKLE_UP + THIGH + SHANK - 0.005
     split = ANKLE_UP + math.sqrt((THIGH + SHANK - 0.01) ** 2 - (step_m / 2) ** 2)
     hip = np.column_stack([0.5 * step_m * out, stand + (split - stand) * out - depth_m * down])
@@ -320,8 +395,9 @@ def test_slow_side_squat_starts_from_the_knees_own_standing_level(depth_deg, des
     start of the 3-s descent was 7.5 frames late). On these exact angles the fit over
     ``rep_flexion_onset_fit`` comes up to 0.025 of the descent early (2 frames at 3 s; on MediaPipe's
     lagging knee angle it is about on time, docs/events.md)."""
-    t, hip, ankles, lean, truth = squat_motion(depth_deg=depth_deg, lean_deg=depth_deg / 3, descent_s=descent_s,
-                                               ascent_s=ascent_s, pause_s=0.2)
+    t, hip, ankles, lean, truth = squat_motion(
+        depth_deg=depth_deg, lean_deg=depth_deg / 3, descent_s=descent_s, ascent_s=ascent_s, pause_s=0.2
+    )
     _, seg = analyse(figure(t, hip=hip, ankles=ankles, lean_deg=lean), "side_right")
     assert len(seg.reps) == 2
     for (_, rep), (start, _, end) in zip(seg.reps.iterrows(), truth):
@@ -384,8 +460,13 @@ def test_shallow_squat_seen_face_on_counted_by_the_head(case):
     seen (back view), in side view (no such bias there), when the head does not drop, or with the rule
     off (rep_front_min_depth = rep_min_depth)."""
     t, hip, ankles, lean, truth = squat_motion(depth_deg=60.0, lean_deg=25.0)
-    view = {"front": "front", "back_face_hidden": "back", "side": "side_right", "head_still": "front",
-            "rule_off": "front"}[case]
+    view = {
+        "front": "front",
+        "back_face_hidden": "back",
+        "side": "side_right",
+        "head_still": "front",
+        "rule_off": "front",
+    }[case]
     ds = _hips_under_read(figure(t, hip=hip, ankles=ankles, lean_deg=lean, view=view), 0.62)
     if case == "head_still":
         for name in ("left_ear", "right_ear"):
@@ -520,9 +601,9 @@ def test_split_squat_with_the_stance_lost_is_timed_by_the_pelvis():
     lead knee's, so where the ankles come closer than half their distance at the bottom the reps are timed
     by the pelvis height (docs/events.md). Three split squats with the lead ankle put on the rear one for
     0.2 s in each top pause: still within 2 frames; with the stance kept the knee times them."""
-    from movelab.events.reps import _stance_kept, find_reps, pelvis_height
-    from movelab.events._signals import build_signals
     from movelab.events import EventsConfig
+    from movelab.events._signals import build_signals
+    from movelab.events.reps import _stance_kept, find_reps, pelvis_height
 
     t, hip, ankles, truth = lunge_motion(split=True, reps=3, top_s=0.6)
     lost = {side: a.copy() for side, a in ankles.items()}
@@ -604,8 +685,9 @@ def test_gait_events_within_two_frames(cadence, treadmill, view):
     assert seg.movement == "gait"
     # the first contact (0.2 s) follows a swing that began before the video: it cannot be timed
     truth = [e for e in truth if e[2] > 0.4 and e[2] < ds["time"].values[-1] - 0.4]
-    errors = match_events(seg.events[seg.events["time_s"].between(0.4, ds["time"].values[-1] - 0.4)], truth,
-                          within_frames=2.0)
+    errors = match_events(
+        seg.events[seg.events["time_s"].between(0.4, ds["time"].values[-1] - 0.4)], truth, within_frames=2.0
+    )
     assert max(abs(e) for e in errors) <= 2.0
     assert seg.gait["cadence_spm"] == pytest.approx(cadence, rel=0.01)
     assert seg.gait["ground"] == ("treadmill" if treadmill else "overground")
@@ -615,8 +697,7 @@ def test_zeni_baseline_on_the_same_walk(walk_side):
     ds, _, _, truth = walk_side
     found = detect_gait_events(compute_motion(ds, views="side_right"), method="zeni")
     truth = [e for e in truth if 0.4 < e[2] < ds["time"].values[-1] - 0.4]
-    errors = match_events(found[found["time_s"].between(0.4, ds["time"].values[-1] - 0.4)], truth,
-                          within_frames=2.5)
+    errors = match_events(found[found["time_s"].between(0.4, ds["time"].values[-1] - 0.4)], truth, within_frames=2.5)
     contacts = [e for e, (name, _, _) in zip(errors, truth) if name == "initial_contact"]
     assert np.mean(contacts) < -1.0  # Zeni's contacts come early on a landing that slows down smoothly
 
@@ -681,7 +762,7 @@ def test_foot_glitches_do_not_move_events(glitch, treadmill):
         frame = int(round(toe_off[2] * FPS))
         for side in ("left", "right"):
             for part in ("ankle", "heel", "foot_index"):
-                position[frame - 2:frame + 2, k(side, part)] = np.nan
+                position[frame - 2 : frame + 2, k(side, part)] = np.nan
     found = detect_gait_events(compute_motion(glitched, views="side_right"))
     inside = found["time_s"].between(0.6, end - 0.6)
     errors = match_events(found[inside], truth, within_frames=2.0)
@@ -690,8 +771,11 @@ def test_foot_glitches_do_not_move_events(glitch, treadmill):
     found = found[inside].reset_index(drop=True)
     pd.testing.assert_frame_equal(found[["event", "side"]], reference[["event", "side"]])
     moved = (found["time_s"] - reference["time_s"]).abs() * FPS
-    lost = (found["event"] == "toe_off") & ((found["time_s"] - toe_off[2]).abs() < 0.1) if glitch == "feet_lost" \
+    lost = (
+        (found["event"] == "toe_off") & ((found["time_s"] - toe_off[2]).abs() < 0.1)
+        if glitch == "feet_lost"
         else np.zeros(len(found), dtype=bool)
+    )
     assert moved[~lost].max() <= 0.5, moved.round(2).tolist()
 
 
@@ -739,8 +823,10 @@ def test_variable_frame_rate(walk_side):
     _, _, _, _ = jittered, hip, ankles, truth
     # re-pose the walk at the jittered instants: positions follow the real times
     t2, hip2, ankles2, truth2 = walk_motion()
-    move = {side: np.column_stack([np.interp(jittered, t2, a[:, 0]), np.interp(jittered, t2, a[:, 1])])
-            for side, a in ankles2.items()}
+    move = {
+        side: np.column_stack([np.interp(jittered, t2, a[:, 0]), np.interp(jittered, t2, a[:, 1])])
+        for side, a in ankles2.items()
+    }
     hip_j = np.column_stack([np.interp(jittered, t2, hip2[:, 0]), np.interp(jittered, t2, hip2[:, 1])])
     ds = figure(jittered, hip=hip_j, ankles=move, px_per_m=150.0, origin_m=hip2[-1, 0] / 2)
     _, seg_j = analyse(ds, "side_right")
@@ -764,10 +850,16 @@ def test_gait_cycles_and_summary(walk_side):
     assert first["stance_pct"] == pytest.approx(100 * (first["toe_off_s"] - first["start_s"]) / first["stride_time_s"])
     events = seg.events
     other = "right" if first["side"] == "left" else "left"
-    o_to = events[(events["event"] == "toe_off") & (events["side"] == other)
-                  & events["time_s"].between(first["start_s"], first["end_s"])]["time_s"].iloc[0]
-    o_ic = events[(events["event"] == "initial_contact") & (events["side"] == other)
-                  & events["time_s"].between(first["start_s"], first["end_s"])]["time_s"].iloc[0]
+    o_to = events[
+        (events["event"] == "toe_off")
+        & (events["side"] == other)
+        & events["time_s"].between(first["start_s"], first["end_s"])
+    ]["time_s"].iloc[0]
+    o_ic = events[
+        (events["event"] == "initial_contact")
+        & (events["side"] == other)
+        & events["time_s"].between(first["start_s"], first["end_s"])
+    ]["time_s"].iloc[0]
     both_down = (o_to - first["start_s"]) + (first["toe_off_s"] - o_ic)
     assert first["double_support_pct"] == pytest.approx(100 * both_down / first["stride_time_s"])
     assert gait["step_time_asymmetry_pct"] == pytest.approx(0.0, abs=3.0)
@@ -786,11 +878,12 @@ def test_gait_needs_a_side_view():
 
 
 def test_recognition(squat_side, squat_front, lunge_side, walk_side):
-    for ds, angles, _, _ in (squat_side, lunge_side, walk_side):
+    for ds, _angles, _, _ in (squat_side, lunge_side, walk_side):
         view = "side_left" if ds is lunge_side[0] else "side_right"
-        assert recognise_movement(compute_motion(ds, views=view)) == {id(squat_side[0]): "squat",
-                                                               id(lunge_side[0]): "lunge",
-                                                               id(walk_side[0]): "gait"}[id(ds)]
+        assert (
+            recognise_movement(compute_motion(ds, views=view))
+            == {id(squat_side[0]): "squat", id(lunge_side[0]): "lunge", id(walk_side[0]): "gait"}[id(ds)]
+        )
     assert recognise_movement(compute_motion(squat_front[0], views="front")) == "squat"
 
 
@@ -826,8 +919,10 @@ def test_belt_told_from_jitter():
     assert measured(gait_dataset(view="side_left")[0], "side_left")[1] == 0.0  # overground: no belt
     t = np.arange(150) / FPS
     hip = np.column_stack([np.zeros_like(t), np.full_like(t, ANKLE_UP + THIGH + SHANK - 0.005)])
-    feet = {s: np.column_stack([np.full_like(t, x), np.full_like(t, ANKLE_UP)])
-            for s, x in (("left", -0.05), ("right", 0.05))}
+    feet = {
+        s: np.column_stack([np.full_like(t, x), np.full_like(t, ANKLE_UP)])
+        for s, x in (("left", -0.05), ("right", 0.05))
+    }
     still = figure(t, hip=hip, ankles=feet)
     jitter = np.random.default_rng(0).normal(0.0, 1.5, still.position_px.shape)
     still["position_px"] = still.position_px + jitter
@@ -867,8 +962,14 @@ def test_to_report_is_json_ready(squat_side, lunge_side, walk_side):
 
 
 def test_time_normalise_is_exact_on_a_ramp():
-    angles = pd.DataFrame({"time_s": np.arange(31) / 30.0, "frame": np.arange(31),
-                           "knee_flexion_left": np.arange(31) * 2.0, "trunk_lean": np.full(31, 5.0)})
+    angles = pd.DataFrame(
+        {
+            "time_s": np.arange(31) / 30.0,
+            "frame": np.arange(31),
+            "knee_flexion_left": np.arange(31) * 2.0,
+            "trunk_lean": np.full(31, 5.0),
+        }
+    )
     spans = pd.DataFrame({"start_s": [0.1, 0.5], "end_s": [0.3, 1.0], "side": ["left", "right"]})
     curves = time_normalise(angles, spans)
     assert curves.dims == ("span", "percent", "angle") and curves.sizes["percent"] == 101
@@ -921,17 +1022,20 @@ def test_unknown_movement_is_refused(squat_side):
         detect_gait_events(compute_motion(squat_side[0], views="side_right"), method="heel")
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("gait_method", "heel", "gait_method must be"),
-    ("rep_min_depth", 0.0, "rep_min_depth must be a positive number"),
-    ("contact_speed_fraction", 1.5, r"contact_speed_fraction must be a number in \(0, 1\)"),
-    ("foot_spike_min_jump", 0.0, "foot_spike_min_jump must be a positive number"),
-    ("foot_max_gap_s", -0.1, "foot_max_gap_s must be a positive number"),
-    ("rep_onset_fit", (0.3, 0.1), "rep_onset_fit must be two fractions"),
-    ("rep_flexion_onset_fit", (0.05, 1.5), "rep_flexion_onset_fit must be two fractions"),
-    ("stride_range_s", (2.0, 1.0), "stride_range_s must be"),
-    ("gait_min_swings", 0, "gait_min_swings must be a positive integer"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("gait_method", "heel", "gait_method must be"),
+        ("rep_min_depth", 0.0, "rep_min_depth must be a positive number"),
+        ("contact_speed_fraction", 1.5, r"contact_speed_fraction must be a number in \(0, 1\)"),
+        ("foot_spike_min_jump", 0.0, "foot_spike_min_jump must be a positive number"),
+        ("foot_max_gap_s", -0.1, "foot_max_gap_s must be a positive number"),
+        ("rep_onset_fit", (0.3, 0.1), "rep_onset_fit must be two fractions"),
+        ("rep_flexion_onset_fit", (0.05, 1.5), "rep_flexion_onset_fit must be two fractions"),
+        ("stride_range_s", (2.0, 1.0), "stride_range_s must be"),
+        ("gait_min_swings", 0, "gait_min_swings must be a positive integer"),
+    ],
+)
 def test_bad_settings_are_refused(field, value, message):
     with pytest.raises(ConfigError, match=message):
         EventsConfig(**{field: value})
@@ -961,5 +1065,6 @@ def test_events_modules_import_no_video_pose_or_plotting_library():
         names += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
         for name in names:
             assert name.split(".")[0] not in {"cv2", "mediapipe", "matplotlib"}, f"{path.name} imports {name}"
-            assert not name.startswith(("movelab.pose", "movelab.io", "movelab.extract", "movelab.synth")), \
+            assert not name.startswith(("movelab.pose", "movelab.io", "movelab.extract", "movelab.synth")), (
                 f"{path.name} imports {name}"
+            )

@@ -28,23 +28,67 @@ CLIPS = {
     # forward lunge from the front: timed by the head's drop (the stepping foot's lift and perspective cancel)
     "fwd_front": (dict(kind="forward", lead_side="left", reps=2, **QUICK), "front", 2.0, "head_drop"),
     # forward lunge from behind: the stepping foot; recognised by the foot's travel
-    "fwd_back": (dict(kind="forward", lead_side="right", reps=2, depth_deg=80, **QUICK), "back", 1.5,
-                 "stepping_foot"),
+    "fwd_back": (dict(kind="forward", lead_side="right", reps=2, depth_deg=80, **QUICK), "back", 1.5, "stepping_foot"),
     # split squat from the side: the lead knee's flexion
-    "split_side": (dict(kind="split", lead_side="right", reps=2, depth_deg=95, descent_s=0.7, ascent_s=0.7,
-                        pause_bottom_s=0.1, pause_top_s=0.5, lead_in_s=0.5), "side_right", 1.5, "lead_knee_flexion"),
+    "split_side": (
+        dict(
+            kind="split",
+            lead_side="right",
+            reps=2,
+            depth_deg=95,
+            descent_s=0.7,
+            ascent_s=0.7,
+            pause_bottom_s=0.1,
+            pause_top_s=0.5,
+            lead_in_s=0.5,
+        ),
+        "side_right",
+        1.5,
+        "lead_knee_flexion",
+    ),
     # split squat from the front: the pelvis height's rise-then-drop fit
-    "split_front": (dict(kind="split", lead_side="left", reps=2, depth_deg=85, descent_s=0.8, ascent_s=0.8,
-                         pause_bottom_s=0.1, pause_top_s=0.5, lead_in_s=0.5), "front", 2.0, "pelvis_height_fit"),
+    "split_front": (
+        dict(
+            kind="split",
+            lead_side="left",
+            reps=2,
+            depth_deg=85,
+            descent_s=0.8,
+            ascent_s=0.8,
+            pause_bottom_s=0.1,
+            pause_top_s=0.5,
+            lead_in_s=0.5,
+        ),
+        "front",
+        2.0,
+        "pelvis_height_fit",
+    ),
 }
-#: clips of ``scripts/accuracy/lunge_timing_accuracy.py`` for single tests: name: (Lunge keyword arguments, view, x264 crf)
+#: clips of ``scripts/accuracy/lunge_timing_accuracy.py`` for single tests:
+#: name: (Lunge keyword arguments, view, x264 crf)
 MORE = {
     # h2_fwd_back_L_slow
-    "fwd_back_slow": (dict(kind="forward", lead_side="left", reps=2, depth_deg=70, descent_s=1.3, ascent_s=1.1),
-                      "back", 26),
+    "fwd_back_slow": (
+        dict(kind="forward", lead_side="left", reps=2, depth_deg=70, descent_s=1.3, ascent_s=1.1),
+        "back",
+        26,
+    ),
     # h2_fwd_back_R_quick, encoded at crf 20
-    "fwd_back_quick_crf20": (dict(kind="forward", lead_side="right", reps=2, depth_deg=85, step_s=0.5,
-                                  descent_s=0.6, ascent_s=0.6, pause_bottom_s=0.1, pause_top_s=0.3), "back", 20),
+    "fwd_back_quick_crf20": (
+        dict(
+            kind="forward",
+            lead_side="right",
+            reps=2,
+            depth_deg=85,
+            step_s=0.5,
+            descent_s=0.6,
+            ascent_s=0.6,
+            pause_bottom_s=0.1,
+            pause_top_s=0.3,
+        ),
+        "back",
+        20,
+    ),
 }
 
 
@@ -79,8 +123,11 @@ def test_lunge_on_video(lunge_clip, name):
     assert len(seg.reps) == kwargs["reps"]
     assert seg.reps["lead_leg"].tolist() == [kwargs["lead_side"]] * kwargs["reps"]
     assert seg.reps["timed_by"].tolist() == [timed_by] * kwargs["reps"]
-    for event, column, limit in (("rep_start", "start_s", tolerance), ("rep_bottom", "bottom_s", 1.0),
-                                 ("rep_end", "end_s", tolerance)):
+    for event, column, limit in (
+        ("rep_start", "start_s", tolerance),
+        ("rep_bottom", "bottom_s", 1.0),
+        ("rep_end", "end_s", tolerance),
+    ):
         true = np.array([e["time_s"] for e in truth if e["event"] == event])
         found = seg.reps[column].to_numpy()
         errors = (found - true) * FPS

@@ -31,8 +31,12 @@ def _clips() -> dict:
         # name: (motion, view, azimuth[, changes to the encoding (crf) or camera (distance_m, fit_*_m)])
         "towards": (Gait(cadence_spm=100, duration_s=4.0), "front", None),
         "towards_110_crf30": (Gait(cadence_spm=110, duration_s=4.0), "front", None, dict(crf=30)),
-        "treadmill_front": (Gait(cadence_spm=100, duration_s=4.0, treadmill=True), "front", None,
-                            dict(distance_m=3.5, fit_width_m=1.5, fit_height_m=2.4)),
+        "treadmill_front": (
+            Gait(cadence_spm=100, duration_s=4.0, treadmill=True),
+            "front",
+            None,
+            dict(distance_m=3.5, fit_width_m=1.5, fit_height_m=2.4),
+        ),
         "away": (Gait(cadence_spm=105, duration_s=4.0), "back", None),
         "away_oblique": (Gait(cadence_spm=115, duration_s=4.0), "back", 215.0),
         "standing_front": (Posture(duration_s=3.0, sway_amplitude_deg=5, period_s=2.0), "front", None),
@@ -49,13 +53,25 @@ def walked(tmp_path_factory):
     def get(name: str):
         if name not in done:
             motion, view, azimuth, *changes = _clips()[name]
-            options = {"crf": 26, "distance_m": 6.0, "fit_width_m": 2.0, "fit_height_m": 3.2,
-                       **(changes[0] if changes else {})}
+            options = {
+                "crf": 26,
+                "distance_m": 6.0,
+                "fit_width_m": 2.0,
+                "fit_height_m": 3.2,
+                **(changes[0] if changes else {}),
+            }
             clip = render_clip(motion, view=view, azimuth_deg=azimuth, width_px=480, height_px=640, fps=FPS)
-            camera = camera_for_view(view, azimuth_deg=azimuth, distance_m=options["distance_m"],
-                                     camera_height_m=1.2, look_at_m=motion.scene(clip.body).look_at_m,
-                                     width_px=480, height_px=640, fit_width_m=options["fit_width_m"],
-                                     fit_height_m=options["fit_height_m"])
+            camera = camera_for_view(
+                view,
+                azimuth_deg=azimuth,
+                distance_m=options["distance_m"],
+                camera_height_m=1.2,
+                look_at_m=motion.scene(clip.body).look_at_m,
+                width_px=480,
+                height_px=640,
+                fit_width_m=options["fit_width_m"],
+                fit_height_m=options["fit_height_m"],
+            )
             clip = dataclasses.replace(clip, camera=camera)
             ds = extract(clip.write(folder / f"{name}.mp4", crf=options["crf"])["video"], use_cache=False)
             views = detect_views(ds)

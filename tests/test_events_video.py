@@ -34,8 +34,21 @@ def _motions() -> dict:
         # name: (motion, view, camera sees the whole motion?)
         "squat_side": (Squat(depth_deg=100, trunk_lean_deg=35, reps=2, **QUICK), "side_right", True),
         "squat_front": (Squat(depth_deg=80, trunk_lean_deg=30, reps=2, **QUICK), "front", True),
-        "lunge_side": (Lunge(kind="forward", lead_side="right", reps=1, step_s=0.5, descent_s=0.6,
-                             pause_bottom_s=0.1, ascent_s=0.6, pause_top_s=0.3, lead_in_s=0.3), "side_left", True),
+        "lunge_side": (
+            Lunge(
+                kind="forward",
+                lead_side="right",
+                reps=1,
+                step_s=0.5,
+                descent_s=0.6,
+                pause_bottom_s=0.1,
+                ascent_s=0.6,
+                pause_top_s=0.3,
+                lead_in_s=0.3,
+            ),
+            "side_left",
+            True,
+        ),
         "gait_overground": (Gait(cadence_spm=110, duration_s=3.5), "side_right", False),
         "gait_treadmill": (Gait(cadence_spm=95, treadmill=True, duration_s=3.0), "side_left", True),
         "posture_side": (Posture(duration_s=2.0, sway_amplitude_deg=5, period_s=2.0), "side_right", True),
@@ -57,9 +70,16 @@ def rendered(tmp_path_factory):
             clip = render_clip(motion, view=view)
             if not whole:  # a camera that sees 2.6 m of the walk: the walker enters and leaves
                 scene = motion.scene(clip.body)
-                camera = camera_for_view(view, distance_m=7.0, camera_height_m=scene.look_at_m[1],
-                                         look_at_m=scene.look_at_m, width_px=640, height_px=480,
-                                         fit_width_m=2.6, fit_height_m=1.25 * clip.body.height_m)
+                camera = camera_for_view(
+                    view,
+                    distance_m=7.0,
+                    camera_height_m=scene.look_at_m[1],
+                    look_at_m=scene.look_at_m,
+                    width_px=640,
+                    height_px=480,
+                    fit_width_m=2.6,
+                    fit_height_m=1.25 * clip.body.height_m,
+                )
                 clip = dataclasses.replace(clip, camera=camera)
             path = clip.write(folder / f"{name}.mp4")["video"]
             ds = extract(path, use_cache=False)
@@ -80,23 +100,34 @@ def _in_view(events: list[dict], inside: np.ndarray, margin_s: float = 0.2) -> l
     """True events whose whole figure is in the picture from ``margin_s`` before to after them (a swing
     must be seen to start or end)."""
     m = int(round(margin_s * FPS))
-    return [e for e in events if m <= e["frame"] < inside.size - m and inside[e["frame"] - m:e["frame"] + m + 1].all()]
+    return [
+        e for e in events if m <= e["frame"] < inside.size - m and inside[e["frame"] - m : e["frame"] + m + 1].all()
+    ]
 
 
 def _errors(found: pd.DataFrame, truth: list[dict]) -> list[float]:
     errors = []
     for e in truth:
-        same = found[(found["event"] == e["event"]) & (found["side"].isna() if e["side"] is None
-                                                       else found["side"] == e["side"])]
+        same = found[
+            (found["event"] == e["event"]) & (found["side"].isna() if e["side"] is None else found["side"] == e["side"])
+        ]
         gap = (same["time_s"] - e["time_s"]) * FPS
         assert len(gap), f"no {e['event']} {e['side']} found (true at frame {e['frame']})"
         errors.append(float(gap.iloc[int(np.argmin(gap.abs().to_numpy()))]))
     return errors
 
 
-@pytest.mark.parametrize("name, movement", [("squat_side", "squat"), ("squat_front", "squat"),
-                                            ("lunge_side", "lunge"), ("gait_overground", "gait"),
-                                            ("gait_treadmill", "gait"), ("posture_side", "posture")])
+@pytest.mark.parametrize(
+    "name, movement",
+    [
+        ("squat_side", "squat"),
+        ("squat_front", "squat"),
+        ("lunge_side", "lunge"),
+        ("gait_overground", "gait"),
+        ("gait_treadmill", "gait"),
+        ("posture_side", "posture"),
+    ],
+)
 def test_recognition_on_rendered_video(rendered, name, movement):
     assert rendered(name)[0].movement == movement
 
@@ -203,8 +234,11 @@ def test_demo_walk_initial_contacts_match_a_reading_by_eye(demo_segmentation):
         # the issue's criterion: 3 frames; the velocity method is +0.7 to +2.0 frames late here (docs/events.md)
         assert off.min() <= 3.0, f"contact read at frame {read['frame']} ({read['side']}): {same}"
     # every contact found between the first and last read ones was read
-    inner = contacts[contacts["time_s"].between((reading["initial_contacts"][0]["frame"] - 3) / FPS,
-                                                (reading["initial_contacts"][-1]["frame"] + 3) / FPS)]
+    inner = contacts[
+        contacts["time_s"].between(
+            (reading["initial_contacts"][0]["frame"] - 3) / FPS, (reading["initial_contacts"][-1]["frame"] + 3) / FPS
+        )
+    ]
     assert len(inner) == len(reading["initial_contacts"])
 
 

@@ -13,7 +13,6 @@ import pytest
 import xarray as xr
 
 import movelab
-from movelab import landmarks as lm
 from movelab.config import ExtractConfig
 from movelab.extraction import extract, summarise
 

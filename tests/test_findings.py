@@ -10,17 +10,31 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from test_findings_helpers import REPS, angle_table, make_segmentation, squat_columns, squat_reps
 
 from movelab.errors import ConfigError
 from movelab.findings import CODES, Finding, FindingsConfig, Norm, Threshold, detect_findings
 from movelab.report import describe_thresholds
-from test_findings_helpers import REPS, angle_table, make_segmentation, squat_columns, squat_reps
 
-STAND = {"knee_flexion_left": 0.0, "knee_flexion_right": 0.0, "thigh_angle_left": 0.0, "thigh_angle_right": 0.0,
-         "trunk_lean": 0.0, "lumbar_lordosis": 25.0, "pelvic_tilt": 12.0}
+STAND = {
+    "knee_flexion_left": 0.0,
+    "knee_flexion_right": 0.0,
+    "thigh_angle_left": 0.0,
+    "thigh_angle_right": 0.0,
+    "trunk_lean": 0.0,
+    "lumbar_lordosis": 25.0,
+    "pelvic_tilt": 12.0,
+}
 #: A good deep squat: thigh below horizontal, trunk parallel to the shin (lean 30 = knee 120 - thigh 90).
-GOOD = {"knee_flexion_left": 120.0, "knee_flexion_right": 120.0, "thigh_angle_left": 95.0,
-        "thigh_angle_right": 95.0, "trunk_lean": 25.0, "lumbar_lordosis": 25.0, "pelvic_tilt": 30.0}
+GOOD = {
+    "knee_flexion_left": 120.0,
+    "knee_flexion_right": 120.0,
+    "thigh_angle_left": 95.0,
+    "thigh_angle_right": 95.0,
+    "trunk_lean": 25.0,
+    "lumbar_lordosis": 25.0,
+    "pelvic_tilt": 30.0,
+}
 
 
 def flagged(findings, code=None):
@@ -69,15 +83,25 @@ def test_trunk_lean_threshold_is_the_method_error(lean, expected):
 
 
 def test_limited_depth():
-    (f,) = flagged(detect_findings(side_squat(thigh_angle_left=70.0, thigh_angle_right=70.0, knee_flexion_left=95.0,
-                                              knee_flexion_right=95.0, trunk_lean=25.0), SQUAT), "limited_squat_depth")
+    (f,) = flagged(
+        detect_findings(
+            side_squat(
+                thigh_angle_left=70.0,
+                thigh_angle_right=70.0,
+                knee_flexion_left=95.0,
+                knee_flexion_right=95.0,
+                trunk_lean=25.0,
+            ),
+            SQUAT,
+        ),
+        "limited_squat_depth",
+    )
     assert f.value == pytest.approx(70.0, abs=0.05) and f.threshold == pytest.approx(85.0)
     assert "thigh" in f.message.lower()
 
 
 def test_depth_just_above_horizontal_is_within_the_method_error():
-    table = side_squat(thigh_angle_left=86.0, thigh_angle_right=86.0, knee_flexion_left=111.0,
-                       knee_flexion_right=111.0)
+    table = side_squat(thigh_angle_left=86.0, thigh_angle_right=86.0, knee_flexion_left=111.0, knee_flexion_right=111.0)
     assert flagged(detect_findings(table, SQUAT), "limited_squat_depth") == []
 
 
@@ -92,7 +116,7 @@ def test_lumbar_flexion_falls_back_to_the_pelvis_when_lordosis_is_not_measured()
     table["lumbar_lordosis"] = np.nan
     # the pelvis tilts forward to 30 in the descent; make it lose 12 of that right at the bottom
     time = table["time_s"].to_numpy()
-    for a, b, c in REPS:
+    for _, b, _ in REPS:
         near = np.abs(time - b) <= 0.15
         table.loc[near, "pelvic_tilt"] = 18.0
     (f,) = flagged(detect_findings(table, SQUAT), "lumbar_flexion_at_depth")
@@ -120,12 +144,15 @@ def test_knee_valgus_per_side():
     assert asym.threshold == pytest.approx(8.9)
 
 
-@pytest.mark.parametrize(("sex", "fppa", "raised"), [(None, 10.5, False), ("male", 10.5, True),
-                                                     ("female", 10.5, False), ("female", 12.5, True)])
+@pytest.mark.parametrize(
+    ("sex", "fppa", "raised"),
+    [(None, 10.5, False), ("male", 10.5, True), ("female", 10.5, False), ("female", 12.5, True)],
+)
 def test_knee_valgus_norm_follows_sex(sex, fppa, raised):
     config = FindingsConfig(sex=sex)
-    found = flagged(detect_findings(front_squat(knee_fppa_left=fppa, knee_fppa_right=fppa), SQUAT, config=config),
-                    "knee_valgus")
+    found = flagged(
+        detect_findings(front_squat(knee_fppa_left=fppa, knee_fppa_right=fppa), SQUAT, config=config), "knee_valgus"
+    )
     assert bool(found) is raised
 
 
@@ -168,8 +195,9 @@ def test_lunge_valgus_only_for_the_front_leg():
 
 @pytest.mark.parametrize(("tilt", "raised"), [(20.0, False), (23.0, False), (28.0, True)])
 def test_anterior_pelvic_tilt_against_the_norm(tilt, raised):
-    found = detect_findings(angle_table(4.0, {"pelvic_tilt": tilt, "lumbar_lordosis": 25.0}),
-                            make_segmentation("posture"))
+    found = detect_findings(
+        angle_table(4.0, {"pelvic_tilt": tilt, "lumbar_lordosis": 25.0}), make_segmentation("posture")
+    )
     hits = flagged(found, "anterior_pelvic_tilt")
     assert bool(hits) is raised
     if raised:
@@ -177,11 +205,16 @@ def test_anterior_pelvic_tilt_against_the_norm(tilt, raised):
         assert "Preece" in hits[0].reference and "hip flexors" in hits[0].message
 
 
-@pytest.mark.parametrize(("sex", "lordosis", "raised"), [(None, 50.0, False), (None, 55.0, True),
-                                                         ("male", 40.0, True), ("female", 40.0, False)])
+@pytest.mark.parametrize(
+    ("sex", "lordosis", "raised"),
+    [(None, 50.0, False), (None, 55.0, True), ("male", 40.0, True), ("female", 40.0, False)],
+)
 def test_lordosis_norm(sex, lordosis, raised):
-    found = detect_findings(angle_table(4.0, {"pelvic_tilt": 12.0, "lumbar_lordosis": lordosis}),
-                            make_segmentation("posture"), config=FindingsConfig(sex=sex))
+    found = detect_findings(
+        angle_table(4.0, {"pelvic_tilt": 12.0, "lumbar_lordosis": lordosis}),
+        make_segmentation("posture"),
+        config=FindingsConfig(sex=sex),
+    )
     assert bool(flagged(found, "excessive_lumbar_lordosis")) is raised
 
 
@@ -214,12 +247,20 @@ def gait_table(extension: float = 20.0, drop: float = 0.0, duration: float = 4.5
     """A walk with left initial contacts at 0, 1, 2, 3 s and right ones at 0.5, 1.5...: each thigh swings
     between 25° (flexed, at its initial contact) and -``extension`` half a stride later; the pelvis' right side
     drops by ``drop`` in left stance and the left side in right stance."""
+
     def thigh(offset):
         c, r = (25.0 - extension) / 2, (25.0 + extension) / 2
         return lambda t: c + r * np.cos(2 * np.pi * (t - offset) / T)
 
-    return angle_table(duration, {"thigh_angle_left": thigh(0.0), "thigh_angle_right": thigh(0.5),
-                                  "trunk_lean": 3.0, "pelvic_obliquity": lambda t: drop * np.sin(2 * np.pi * t / T)})
+    return angle_table(
+        duration,
+        {
+            "thigh_angle_left": thigh(0.0),
+            "thigh_angle_right": thigh(0.5),
+            "trunk_lean": 3.0,
+            "pelvic_obliquity": lambda t: drop * np.sin(2 * np.pi * t / T),
+        },
+    )
 
 
 def gait_segmentation(right_offset: float = 0.5):
@@ -227,8 +268,10 @@ def gait_segmentation(right_offset: float = 0.5):
     for side, offset in (("left", 0.0), ("right", right_offset)):
         contacts = [offset + k * T for k in range(4)]
         events += [{"event": "initial_contact", "side": side, "time_s": t, "frame": round(t * 30)} for t in contacts]
-        cycles += [{"side": side, "start_s": a, "end_s": b, "toe_off_s": a + 0.6 * T}
-                   for a, b in zip(contacts[:-1], contacts[1:])]
+        cycles += [
+            {"side": side, "start_s": a, "end_s": b, "toe_off_s": a + 0.6 * T}
+            for a, b in zip(contacts[:-1], contacts[1:])
+        ]
     cycles = pd.DataFrame(cycles).sort_values("start_s").reset_index(drop=True)
     events = pd.DataFrame(events).sort_values("time_s").reset_index(drop=True)
     return make_segmentation("gait", events=events, cycles=cycles, gait={})
@@ -314,12 +357,15 @@ def test_unknown_movement_or_none_gives_nothing():
     assert detect_findings(side_squat(), make_segmentation("unknown")) == ()
 
 
-@pytest.mark.parametrize(("angles", "segmentation", "match"), [
-    ("not a table", SQUAT, "angle table"),
-    (pd.DataFrame({"knee": [1.0]}), SQUAT, "time_s"),
-    (angle_table(1.0, {}), make_segmentation("dance"), "movement must be one of"),
-    (angle_table(1.0, {}), make_segmentation("squat", reps=[{"start_s": 0.1}]), "missing"),
-])
+@pytest.mark.parametrize(
+    ("angles", "segmentation", "match"),
+    [
+        ("not a table", SQUAT, "angle table"),
+        (pd.DataFrame({"knee": [1.0]}), SQUAT, "time_s"),
+        (angle_table(1.0, {}), make_segmentation("dance"), "movement must be one of"),
+        (angle_table(1.0, {}), make_segmentation("squat", reps=[{"start_s": 0.1}]), "missing"),
+    ],
+)
 def test_bad_inputs_say_what_was_expected(angles, segmentation, match):
     with pytest.raises(ConfigError, match=match):
         detect_findings(angles, segmentation)
@@ -330,13 +376,16 @@ def test_config_must_be_a_findings_config():
         detect_findings(side_squat(), SQUAT, config={"n_sd": 2})
 
 
-@pytest.mark.parametrize(("make", "match"), [
-    (lambda: Threshold(5.0, ""), "source"),
-    (lambda: Threshold(math.nan, "x"), "finite"),
-    (lambda: Norm(10.0, -1.0, "x"), "positive SD"),
-    (lambda: FindingsConfig(sex="other"), "sex"),
-    (lambda: FindingsConfig(min_valid_fraction=0.0), "min_valid_fraction"),
-])
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (lambda: Threshold(5.0, ""), "source"),
+        (lambda: Threshold(math.nan, "x"), "finite"),
+        (lambda: Norm(10.0, -1.0, "x"), "positive SD"),
+        (lambda: FindingsConfig(sex="other"), "sex"),
+        (lambda: FindingsConfig(min_valid_fraction=0.0), "min_valid_fraction"),
+    ],
+)
 def test_bad_settings_are_refused(make, match):
     with pytest.raises(ConfigError, match=match):
         make()
@@ -362,13 +411,27 @@ def test_finding_record_round_trips_through_json():
     assert back.code == f.code and back.value == pytest.approx(f.value, abs=0.05) and back.occurrences == f.occurrences
 
 
-@pytest.mark.parametrize(("field", "value", "match"), [
-    ("code", "bad_back", "unknown finding code"), ("severity", "severe", "severity"),
-    ("side", "both", "side"), ("value", math.nan, "finite"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "match"),
+    [
+        ("code", "bad_back", "unknown finding code"),
+        ("severity", "severe", "severity"),
+        ("side", "both", "side"),
+        ("value", math.nan, "finite"),
+    ],
+)
 def test_finding_refuses_bad_fields(field, value, match):
-    fields = dict(code="knee_valgus", severity="mild", side="left", start_s=0.0, end_s=1.0, value=14.0,
-                  threshold=12.0, reference="r", message="m")
+    fields = dict(
+        code="knee_valgus",
+        severity="mild",
+        side="left",
+        start_s=0.0,
+        end_s=1.0,
+        value=14.0,
+        threshold=12.0,
+        reference="r",
+        message="m",
+    )
     fields[field] = value
     with pytest.raises(ConfigError, match=match):
         Finding(**fields)

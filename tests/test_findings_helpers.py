@@ -57,13 +57,20 @@ def segmentation_from_events(movement: str, events: list[dict], *, lead_leg: str
     side's next one, with its ``toe_off``) from a clip's true events."""
     ev = pd.DataFrame(events, columns=["event", "side", "time_s", "frame"])
     if movement in ("squat", "lunge"):
-        starts, bottoms, ends = (ev[ev["event"] == e].reset_index(drop=True)
-                                 for e in ("rep_start", "rep_bottom", "rep_end"))
+        starts, bottoms, ends = (
+            ev[ev["event"] == e].reset_index(drop=True) for e in ("rep_start", "rep_bottom", "rep_end")
+        )
         rows = []
         for i in range(min(len(starts), len(bottoms), len(ends))):
-            row = {"index": i, "start_s": starts["time_s"][i], "bottom_s": bottoms["time_s"][i],
-                   "end_s": ends["time_s"][i], "start_frame": int(starts["frame"][i]),
-                   "bottom_frame": int(bottoms["frame"][i]), "end_frame": int(ends["frame"][i])}
+            row = {
+                "index": i,
+                "start_s": starts["time_s"][i],
+                "bottom_s": bottoms["time_s"][i],
+                "end_s": ends["time_s"][i],
+                "start_frame": int(starts["frame"][i]),
+                "bottom_frame": int(bottoms["frame"][i]),
+                "end_frame": int(ends["frame"][i]),
+            }
             if lead_leg is not None:
                 row["lead_leg"] = lead_leg
             rows.append(row)
@@ -75,9 +82,15 @@ def segmentation_from_events(movement: str, events: list[dict], *, lead_leg: str
             toe_offs = ev[(ev["event"] == "toe_off") & (ev["side"] == side)]["time_s"].to_numpy()
             for a, b in zip(contacts[:-1], contacts[1:]):
                 inside = toe_offs[(toe_offs > a) & (toe_offs < b)]
-                rows.append({"side": side, "start_s": a, "end_s": b,
-                             "toe_off_s": float(inside[0]) if inside.size else np.nan,
-                             "stride_time_s": b - a})
+                rows.append(
+                    {
+                        "side": side,
+                        "start_s": a,
+                        "end_s": b,
+                        "toe_off_s": float(inside[0]) if inside.size else np.nan,
+                        "stride_time_s": b - a,
+                    }
+                )
         cycles = pd.DataFrame(rows).sort_values("start_s").reset_index(drop=True)
         return make_segmentation("gait", events=ev, cycles=cycles, gait={})
     return make_segmentation(movement, events=ev)
@@ -128,8 +141,15 @@ def analysis_of(video, segmentation, *, config=None):
     angles, views = motion.angles, motion.views
     outline = outline_angles(ds, views=views)
     findings = detect_findings(motion, segmentation, config=config or FindingsConfig())
-    fields = dict(landmarks=ds, angles=angles, views=views, outline=outline, segmentation=segmentation,
-                  findings=findings, summary=summarise(ds))
+    fields = dict(
+        landmarks=ds,
+        angles=angles,
+        views=views,
+        outline=outline,
+        segmentation=segmentation,
+        findings=findings,
+        summary=summarise(ds),
+    )
     if _RealAnalysis is not None:
         try:
             names = {f.name for f in dc.fields(_RealAnalysis)}
@@ -145,8 +165,9 @@ def analysis_of(video, segmentation, *, config=None):
 FPS = 30.0
 
 
-def bump(time: np.ndarray, start: float, bottom: float, end: float, low: float, high: float,
-         pause_s: float = 0.15) -> np.ndarray:
+def bump(
+    time: np.ndarray, start: float, bottom: float, end: float, low: float, high: float, pause_s: float = 0.15
+) -> np.ndarray:
     """``low`` outside ``[start, end]``, rising as a half cosine to exactly ``high``, held for ``pause_s`` either
     side of ``bottom`` (a pause at the bottom, as the mannequin's squats have), and back."""
     out = np.full(time.shape, float(low))
@@ -182,6 +203,7 @@ def squat_reps() -> list[dict]:
 
 def squat_columns(standing: dict[str, float], bottom: dict[str, float]) -> dict:
     """Columns that are ``standing`` values outside the reps and reach ``bottom`` values at each rep's bottom."""
+
     def column(name):
         def f(time):
             out = np.full(time.shape, standing[name], float)
@@ -189,11 +211,14 @@ def squat_columns(standing: dict[str, float], bottom: dict[str, float]) -> dict:
                 inside = (time >= a) & (time <= c)
                 out[inside] = bump(time, a, b, c, standing[name], bottom[name])[inside]
             return out
+
         return f
+
     return {name: column(name) for name in bottom}
 
 
 # ----------------------------------------------------------------------------- rendered clips (slow tests)
+
 
 def _clip_specs():
     from movelab.synth import Gait, Lunge, Posture, Squat
@@ -204,19 +229,35 @@ def _clip_specs():
     return {
         # name: (motion, movement, view, lunge lead leg)
         "squat_side_neutral": (Squat(depth_deg=130, trunk_lean_deg=40, **squat), "squat", "side_right", None),
-        "squat_side_pattern": (Squat(depth_deg=130, trunk_lean_deg=65, heel_lift_deg=20, **squat), "squat",
-                               "side_left", None),
-        "squat_side_lumbar": (Squat(depth_deg=130, trunk_lean_deg=40, lumbar_flexion_deg=25, **squat), "squat",
-                              "side_right", None),
+        "squat_side_pattern": (
+            Squat(depth_deg=130, trunk_lean_deg=65, heel_lift_deg=20, **squat),
+            "squat",
+            "side_left",
+            None,
+        ),
+        "squat_side_lumbar": (
+            Squat(depth_deg=130, trunk_lean_deg=40, lumbar_flexion_deg=25, **squat),
+            "squat",
+            "side_right",
+            None,
+        ),
         "squat_front_neutral": (Squat(depth_deg=110, trunk_lean_deg=35, **squat), "squat", "front", None),
-        "squat_front_valgus": (Squat(depth_deg=110, trunk_lean_deg=35, knee_valgus_deg=25, **squat), "squat",
-                               "front", None),
+        "squat_front_valgus": (
+            Squat(depth_deg=110, trunk_lean_deg=35, knee_valgus_deg=25, **squat),
+            "squat",
+            "front",
+            None,
+        ),
         "lunge_front_drop": (Lunge(pelvic_drop_deg=10, **lunge), "lunge", "front", "left"),
         "gait_side_neutral": (Gait(duration_s=3.0, hip_extension_deg=20), "gait", "side_right", None),
         "gait_side_reduced": (Gait(duration_s=3.0, hip_extension_deg=5), "gait", "side_right", None),
         "posture_side_neutral": (Posture(duration_s=2.5), "posture", "side_right", None),
-        "posture_side_tilt": (Posture(pelvic_tilt_deg=28, lordosis_deg=35, duration_s=2.5), "posture", "side_right",
-                              None),
+        "posture_side_tilt": (
+            Posture(pelvic_tilt_deg=28, lordosis_deg=35, duration_s=2.5),
+            "posture",
+            "side_right",
+            None,
+        ),
         # squat_side_neutral with the bottom 20 % of the picture cut off (CUT_FRACTION): the feet out of frame
         "squat_side_cut": (Squat(depth_deg=130, trunk_lean_deg=40, **squat), "squat", "side_right", None),
     }

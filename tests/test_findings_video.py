@@ -6,14 +6,22 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from test_findings_helpers import clip_analysis
 
 pytestmark = pytest.mark.slow
 
-PATTERN_CODES = {"excessive_trunk_lean", "knee_valgus", "pelvic_drop", "lumbar_flexion_at_depth",
-                 "anterior_pelvic_tilt", "reduced_hip_extension", "heel_lift", "limited_squat_depth",
-                 "excessive_lumbar_lordosis", "left_right_asymmetry"}
+PATTERN_CODES = {
+    "excessive_trunk_lean",
+    "knee_valgus",
+    "pelvic_drop",
+    "lumbar_flexion_at_depth",
+    "anterior_pelvic_tilt",
+    "reduced_hip_extension",
+    "heel_lift",
+    "limited_squat_depth",
+    "excessive_lumbar_lordosis",
+    "left_right_asymmetry",
+}
 
 
 def raised(name: str) -> dict[str, list]:
@@ -69,8 +77,11 @@ def test_reduced_hip_extension_in_gait():
 
 
 def test_far_leg_gets_a_note_in_gait():
-    notes = [f for f in clip_analysis("gait_side_reduced").findings
-             if f.code == "reduced_hip_extension" and f.severity == "info"]
+    notes = [
+        f
+        for f in clip_analysis("gait_side_reduced").findings
+        if f.code == "reduced_hip_extension" and f.severity == "info"
+    ]
     assert [n.side for n in notes] == ["left"]
 
 
@@ -92,7 +103,9 @@ def test_notes_never_carry_a_number():
 
 
 WHOLE_PIPELINE = {
-    "squat_side_neutral": set(), "squat_front_neutral": set(), "gait_side_neutral": set(),
+    "squat_side_neutral": set(),
+    "squat_front_neutral": set(),
+    "gait_side_neutral": set(),
     "squat_side_pattern": {("excessive_trunk_lean", None), ("heel_lift", None)},
     "squat_front_valgus": {("knee_valgus", "left"), ("knee_valgus", "right")},
     "lunge_front_drop": {("pelvic_drop", "right")},

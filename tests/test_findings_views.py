@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import pytest
+from test_findings_helpers import make_segmentation
 
 from movelab.findings import FindingsConfig, detect_findings
 from movelab.kinematics import compute_angles, compute_motion
@@ -15,14 +16,15 @@ from movelab.kinematics.joint_angles import obliquity_deg
 from movelab.kinematics.stickfigure import stick_figure
 from movelab.kinematics.swaps import detect_frontal_swaps
 from movelab.landmarks import KEYPOINTS
-from test_findings_helpers import make_segmentation
 
 FPS = 30.0
 DURATION_S = 4.0
 # two squats back to back; the client stands 0.6 s before and 0.4 s after (frames 0-17 and 109-119): the
 # first 0.5 s are most of the frames outside the reps
-REPS = [{"index": 0, "start_s": 0.6, "bottom_s": 1.35, "end_s": 2.1},
-        {"index": 1, "start_s": 2.1, "bottom_s": 2.85, "end_s": 3.6}]
+REPS = [
+    {"index": 0, "start_s": 0.6, "bottom_s": 1.35, "end_s": 2.1},
+    {"index": 1, "start_s": 2.1, "bottom_s": 2.85, "end_s": 3.6},
+]
 SETTLING_S = 0.5
 
 
@@ -76,8 +78,18 @@ def raised(findings) -> set:
 # ----------------------------------------------------------------------------- obliquity range
 
 
-@pytest.mark.parametrize("vector, expected", [((1, 0), 0.0), ((1, 1), 45.0), ((1, -1), -45.0), ((0, 1), 90.0),
-                                              ((0, -1), 90.0), ((-1, 0.1), np.nan), ((-1, -1), np.nan)])
+@pytest.mark.parametrize(
+    "vector, expected",
+    [
+        ((1, 0), 0.0),
+        ((1, 1), 45.0),
+        ((1, -1), -45.0),
+        ((0, 1), 90.0),
+        ((0, -1), 90.0),
+        ((-1, 0.1), np.nan),
+        ((-1, -1), np.nan),
+    ],
+)
 def test_obliquity_is_a_line_angle_in_minus_90_to_90_and_a_reversed_pair_is_nan(vector, expected):
     np.testing.assert_allclose(obliquity_deg(np.array([vector], float)), [expected], atol=1e-9)
 
@@ -199,12 +211,15 @@ def test_a_note_names_the_view_only_when_the_video_has_another():
     ds = front_squat_landmarks()
     _, found = findings_of(ds)
     notes = {f.code: f.message for f in found if f.severity == "info"}
-    assert "needs a side view" in notes["excessive_trunk_lean"] and "seen from the front" in notes[
-        "excessive_trunk_lean"]
+    assert (
+        "needs a side view" in notes["excessive_trunk_lean"] and "seen from the front" in notes["excessive_trunk_lean"]
+    )
 
 
-@pytest.mark.parametrize("name, value, match", [("standing_settle_s", -1.0, "standing_settle_s"),
-                                                ("standing_max_speed", float("nan"), "standing_max_speed")])
+@pytest.mark.parametrize(
+    "name, value, match",
+    [("standing_settle_s", -1.0, "standing_settle_s"), ("standing_max_speed", float("nan"), "standing_max_speed")],
+)
 def test_bad_standing_settings_are_refused(name, value, match):
     from movelab.errors import ConfigError
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from test_findings_helpers import clip_analysis, clip_video
+from test_findings_helpers import clip_analysis
 
 pytestmark = pytest.mark.slow
 
@@ -16,11 +15,11 @@ def projected_fppa_at_depth(name: str) -> dict[str, float]:
     """The FPPA of the figure's projected hip, knee and ankle (what a camera there can see), median over the
     rep's bottom ± 0.1 s."""
     import xarray as xr
+    from test_findings_helpers import _clip_specs
 
     from movelab.kinematics.angles import frontal_angles
     from movelab.landmarks import KEYPOINTS
     from movelab.synth import render_clip
-    from test_findings_helpers import _clip_specs
 
     motion, _, view, _ = _clip_specs()[name]
     clip = render_clip(motion, view=view)

@@ -23,7 +23,6 @@ from movelab.kinematics import (
     SAGITTAL,
     KinematicsConfig,
     compute_angles,
-    outline_angles,
     signed_angle_deg,
     swap_legs,
     unsigned_angle_deg,
@@ -61,8 +60,12 @@ def frontal_pose(t: np.ndarray) -> dict[str, np.ndarray]:
     """Single-leg-squat-like sway over 3 s: pelvis drops ±6°, trunk leans ±8°, left knee valgus up to
     12°, right knee from 6° varus to 6° valgus (no sagittal motion)."""
     s = np.sin(2 * np.pi * t / 3.0)
-    return {"pelvic_obliquity": -6 * s, "trunk_lateral_lean": 8 * s,
-            "knee_fppa_left": 12 * s**2, "knee_fppa_right": -6 * s}
+    return {
+        "pelvic_obliquity": -6 * s,
+        "trunk_lateral_lean": 8 * s,
+        "knee_fppa_left": 12 * s**2,
+        "knee_fppa_right": -6 * s,
+    }
 
 
 def expected_sagittal(pose: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -115,6 +118,7 @@ def gait_side() -> tuple[xr.Dataset, dict]:
 
 
 # --- the table -----------------------------------------------------------------------------------------
+
 
 def test_columns_are_time_frame_and_every_angle_in_order(squat_side, squat_table):
     ds, _ = squat_side
@@ -184,6 +188,7 @@ def test_oblique_view_gives_no_angle(time_3s, view):
 
 # --- invariance ----------------------------------------------------------------------------------------
 
+
 def test_mirrored_walk_right_to_left_gives_the_same_angles(gait_side):
     """The same walk towards image left (the picture mirrored): same signs and values."""
     ds, pose = gait_side
@@ -207,8 +212,9 @@ def test_mirroring_the_pixels_gives_the_same_angles(squat_side):
 def test_scaled_picture_and_person_give_the_same_angles(time_3s, px_per_m, width, height):
     pose = squat_pose(time_3s)
     reference = compute_angles(stick_figure(time_3s, view="side_right", pose=pose))
-    scaled = compute_angles(stick_figure(time_3s, view="side_right", pose=pose, px_per_m=px_per_m,
-                                         width_px=width, height_px=height))
+    scaled = compute_angles(
+        stick_figure(time_3s, view="side_right", pose=pose, px_per_m=px_per_m, width_px=width, height_px=height)
+    )
     np.testing.assert_allclose(scaled[list(ANGLE_NAMES)], reference[list(ANGLE_NAMES)], atol=1e-6)
 
 
@@ -235,6 +241,7 @@ def test_explicit_views_override_detection(squat_side):
 
 
 # --- missing data --------------------------------------------------------------------------------------
+
 
 def _undetect(ds: xr.Dataset, frames: slice) -> xr.Dataset:
     out = ds.copy(deep=True)
@@ -274,8 +281,9 @@ def test_far_side_hip_and_shoulder_hidden_in_profile_still_give_trunk_angles(squ
     hidden = ds.copy(deep=True)
     hidden["visibility"].loc[{"keypoint": ["left_hip", "left_shoulder"]}] = 0.1
     table = compute_angles(hidden)
-    assert_angles(table, {"trunk_lean": pose["trunk_lean"],
-                          "hip_flexion_right": pose["thigh_angle_right"] + pose["trunk_lean"]})
+    assert_angles(
+        table, {"trunk_lean": pose["trunk_lean"], "hip_flexion_right": pose["thigh_angle_right"] + pose["trunk_lean"]}
+    )
     assert table["hip_flexion_left"].isna().all()  # needs the left hip itself
     strict = compute_angles(hidden, config=KinematicsConfig(side_view_midpoint_fallback=False))
     assert strict["trunk_lean"].isna().all()
@@ -325,6 +333,7 @@ def test_variable_frame_rate_is_handled():
 
 # --- outline hook --------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "u, v, expected",
     [
@@ -355,6 +364,7 @@ def test_unsigned_angle():
 
 
 # --- bad input -----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "bad, error, match",

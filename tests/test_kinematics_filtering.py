@@ -29,6 +29,7 @@ def sine_1hz() -> xr.DataArray:
 
 # --- gate ----------------------------------------------------------------------------------------------
 
+
 def test_gate_removes_keypoints_below_threshold_and_undetected_frames():
     """A still figure; the nose scores 0.25 in frame 3; frame 5 has no detection."""
     ds = stick_figure(np.arange(8) / FPS, view="front", pose={})
@@ -47,6 +48,7 @@ def test_gate_removes_keypoints_below_threshold_and_undetected_frames():
 
 
 # --- gaps ----------------------------------------------------------------------------------------------
+
 
 def test_short_gap_filled_linearly_long_gap_and_ends_left_nan():
     """A ramp 0, 1, 2, ... with a 2-frame gap (filled), a 3-frame gap (0.133 s: kept) and NaN ends."""
@@ -72,14 +74,18 @@ def test_interpolation_keeps_other_dims_and_order():
     values = np.arange(40, dtype=float).reshape(5, 2, 2, 2)[..., 0]  # (time=5, keypoint=2, space=2)
     values = values.copy()
     values[2, 1, 0] = np.nan
-    da = xr.DataArray(values, dims=("time", "keypoint", "space_2d"),
-                      coords={"time": np.arange(5) / FPS, "keypoint": ["a", "b"], "space_2d": ["x", "y"]})
+    da = xr.DataArray(
+        values,
+        dims=("time", "keypoint", "space_2d"),
+        coords={"time": np.arange(5) / FPS, "keypoint": ["a", "b"], "space_2d": ["x", "y"]},
+    )
     out = interpolate_gaps(da, max_gap_s=0.1)
     assert out.dims == da.dims
     assert out.values[2, 1, 0] == pytest.approx((values[1, 1, 0] + values[3, 1, 0]) / 2)
 
 
 # --- Hampel --------------------------------------------------------------------------------------------
+
 
 def test_hampel_removes_a_spike_and_nothing_else(sine_1hz):
     """The sine (moving up to 10 px per frame) with a 150 px spike at frame 40."""
@@ -117,6 +123,7 @@ def test_hampel_joint_dim_drops_the_whole_keypoint():
 
 
 # --- low-pass ------------------------------------------------------------------------------------------
+
 
 def test_lowpass_has_zero_lag_on_a_sine(sine_1hz):
     """Filtering the 1 Hz sine at 6 Hz: the phase of the output (from its projections on sin and cos over
@@ -172,6 +179,7 @@ def test_lowpass_on_irregular_times_matches_the_uniform_result():
 
 # --- bad input -----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "call, error, match",
     [
@@ -183,8 +191,11 @@ def test_lowpass_on_irregular_times_matches_the_uniform_result():
         (lambda s: hampel(s, half_window_s=0.1, joint_dim="space"), InputError, "joint_dim 'space' is not"),
         (lambda s: lowpass(s.values, cutoff_hz=6.0), InputError, "expected an xarray.DataArray .* got ndarray"),
         (lambda s: lowpass(s.rename(time="t"), cutoff_hz=6.0), InputError, "expected a 'time' dimension"),
-        (lambda s: lowpass(s.assign_coords(time=s["time"].values[::-1]), cutoff_hz=6.0), InputError,
-         "strictly increasing"),
+        (
+            lambda s: lowpass(s.assign_coords(time=s["time"].values[::-1]), cutoff_hz=6.0),
+            InputError,
+            "strictly increasing",
+        ),
         (lambda s: gate_confidence(s, s, min_confidence=2), ConfigError, "min_confidence must be a number in"),
     ],
 )

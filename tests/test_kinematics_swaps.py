@@ -8,8 +8,8 @@ import xarray as xr
 
 from movelab.errors import ConfigError
 from movelab.kinematics import KinematicsConfig, detect_leg_swaps, fix_leg_swaps, swap_legs
-from movelab.kinematics.swaps import detect_partial_leg_swaps
 from movelab.kinematics.stickfigure import stick_figure
+from movelab.kinematics.swaps import detect_partial_leg_swaps
 
 FPS = 30.0
 N = 120
@@ -49,8 +49,7 @@ def test_correct_labels_are_left_untouched(view, world):
 
 
 @pytest.mark.parametrize("world", [True, False], ids=["depth+continuity", "continuity-only"])
-@pytest.mark.parametrize("swapped", [[(30, 50)], [(0, 20)], [(100, 120)], [(52, 56)], [(10, 25), (70, 95)]],
-                         ids=str)
+@pytest.mark.parametrize("swapped", [[(30, 50)], [(0, 20)], [(100, 120)], [(52, 56)], [(10, 25), (70, 95)]], ids=str)
 def test_swapped_stretches_are_found_and_undone(world, swapped):
     ds = walk(world=world)
     where = frames(*swapped)
@@ -102,10 +101,12 @@ def test_swap_legs_exchanges_every_keypoint_variable_and_is_its_own_inverse():
     once = swap_legs(ds, where)
     assert float(once["visibility"].sel(keypoint="right_knee")[3]) == pytest.approx(0.4)
     assert float(once["visibility"].sel(keypoint="right_knee")[5]) == pytest.approx(1.0)
-    np.testing.assert_array_equal(once["position_world_m"].sel(keypoint="left_heel")[4],
-                                  ds["position_world_m"].sel(keypoint="right_heel")[4])
-    np.testing.assert_array_equal(once["position_px"].sel(keypoint="left_shoulder"),
-                                  ds["position_px"].sel(keypoint="left_shoulder"))
+    np.testing.assert_array_equal(
+        once["position_world_m"].sel(keypoint="left_heel")[4], ds["position_world_m"].sel(keypoint="right_heel")[4]
+    )
+    np.testing.assert_array_equal(
+        once["position_px"].sel(keypoint="left_shoulder"), ds["position_px"].sel(keypoint="left_shoulder")
+    )
     assert once.attrs["leg_labels_exchanged"] == 2
     xr.testing.assert_equal(swap_legs(once, where)["position_px"], ds["position_px"])
 
@@ -148,8 +149,9 @@ def test_brief_partial_flips_are_found_and_undone(flipped, parts, noise_px):
     fixed = fix_leg_swaps(faulty)
     # Where both legs' points coincide (the hips in profile, the knees as they cross) either label is right.
     tolerance = 12.0 if noise_px else 1e-6
-    np.testing.assert_allclose(fixed["position_px"].sel(keypoint=LOWER).values,
-                               ds["position_px"].sel(keypoint=LOWER).values, atol=tolerance)
+    np.testing.assert_allclose(
+        fixed["position_px"].sel(keypoint=LOWER).values, ds["position_px"].sel(keypoint=LOWER).values, atol=tolerance
+    )
     assert fixed.attrs["leg_parts_exchanged"] == where.sum()
 
 
@@ -168,8 +170,7 @@ def test_partial_flip_longer_than_the_limit_is_left_alone():
     faulty = swap_parts(walk(world=False), frames((40, 50)), FOOT)
     assert not detect_partial_leg_swaps(faulty).any()
     config = KinematicsConfig(swap_partial_max_s=0.4)
-    np.testing.assert_array_equal(detect_partial_leg_swaps(faulty, config=config).values != 0,
-                                  frames((40, 50)))
+    np.testing.assert_array_equal(detect_partial_leg_swaps(faulty, config=config).values != 0, frames((40, 50)))
 
 
 def test_partial_fix_can_be_switched_off_and_front_view_is_not_examined():

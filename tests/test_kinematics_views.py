@@ -54,8 +54,13 @@ def test_world_yaw_estimate(yaw):
     assert np.all(np.abs((est - yaw + 180) % 360 - 180) < 10)
 
 
-@pytest.mark.parametrize("hidden, cue", [(("nose", "left_ear", "right_ear"), "feet"),
-                                         (("left_heel", "right_heel", "left_foot_index", "right_foot_index"), "head")])
+@pytest.mark.parametrize(
+    "hidden, cue",
+    [
+        (("nose", "left_ear", "right_ear"), "feet"),
+        (("left_heel", "right_heel", "left_foot_index", "right_foot_index"), "head"),
+    ],
+)
 @pytest.mark.parametrize("view", ["side_right", "side_left"])
 def test_facing_from_either_cue_alone(view, hidden, cue):
     """Profile without world landmarks, with the head or the feet out of the picture."""

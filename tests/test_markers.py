@@ -19,21 +19,23 @@ from movelab.errors import ConfigError
 from movelab.extraction import _marker_arrays, _Payload
 from movelab.kinematics.markers import marker_pelvic_tilt
 from movelab.pose.markers import Dots, find_dots, parse_marker_spec
-from movelab.synth import Appearance, Posture, Squat, render_clip
+from movelab.synth import Appearance, Posture, render_clip
 
 GREEN = (40, 200, 60)
 RED = (215, 30, 35)
 
 
-def _frame_and_truth(*, view="side_right", marker=GREEN, shirt=(52, 100, 170), motion=None, t_index=0,
-                     radius_m=0.012, light="left"):
+def _frame_and_truth(
+    *, view="side_right", marker=GREEN, shirt=(52, 100, 170), motion=None, t_index=0, radius_m=0.012, light="left"
+):
     motion = motion or Posture(pelvic_tilt_deg=16.0, duration_s=0.2)
     app = Appearance(marker_rgb=marker, shirt_rgb=shirt, marker_radius_m=radius_m, light_from=light)
     clip = render_clip(motion, view=view, fps=10, duration_s=0.1, appearance=app)
     row = clip.truth.iloc[t_index]
     hip = np.array([(row.left_hip_x_px + row.right_hip_x_px) / 2, (row.left_hip_y_px + row.right_hip_y_px) / 2])
-    sh = np.array([(row.left_shoulder_x_px + row.right_shoulder_x_px) / 2,
-                   (row.left_shoulder_y_px + row.right_shoulder_y_px) / 2])
+    sh = np.array(
+        [(row.left_shoulder_x_px + row.right_shoulder_x_px) / 2, (row.left_shoulder_y_px + row.right_shoulder_y_px) / 2]
+    )
     return clip.frame(t_index), hip, sh, float(row.pelvic_tilt)
 
 
@@ -71,7 +73,7 @@ def test_a_hidden_dot_leaves_one_and_the_frame_is_not_measured():
     dots = find_dots(image, hip_px=hip, shoulder_px=sh, spec=parse_marker_spec("green"))["green"]
     hidden = image.copy()
     x, y = np.round(dots.centres_px[0]).astype(int)
-    hidden[y - 6:y + 7, x - 6:x + 7] = image[y + 14, x]  # the trousers below cover the PSIS sticker
+    hidden[y - 6 : y + 7, x - 6 : x + 7] = image[y + 14, x]  # the trousers below cover the PSIS sticker
     one = find_dots(hidden, hip_px=hip, shoulder_px=sh, spec=parse_marker_spec("green"))["green"]
     assert one.count == 1 and np.isnan(one.centres_px).all()
     ds = _dataset([dots, one, dots], "green")
@@ -90,8 +92,9 @@ def test_a_dot_hidden_by_the_hanging_arm_in_a_sway_is_not_guessed():
     row = clip.truth.iloc[3]
     assert row.trunk_lean > 11
     hip = np.array([(row.left_hip_x_px + row.right_hip_x_px) / 2, (row.left_hip_y_px + row.right_hip_y_px) / 2])
-    sh = np.array([(row.left_shoulder_x_px + row.right_shoulder_x_px) / 2,
-                   (row.left_shoulder_y_px + row.right_shoulder_y_px) / 2])
+    sh = np.array(
+        [(row.left_shoulder_x_px + row.right_shoulder_x_px) / 2, (row.left_shoulder_y_px + row.right_shoulder_y_px) / 2]
+    )
     assert find_dots(clip.frame(3), hip_px=hip, shoulder_px=sh, spec=parse_marker_spec("green"))["green"].count == 1
 
 
@@ -101,17 +104,21 @@ def _dots(a, b, area=(30.0, 30.0)) -> Dots:
 
 def _dataset(frames: list[Dots], colour: str):
     n = len(frames)
-    ds = lm.from_arrays(time_s=np.arange(n) / 30.0, position_px=np.full((n, 33, 2), np.nan), width_px=640,
-                        height_px=480)
+    ds = lm.from_arrays(
+        time_s=np.arange(n) / 30.0, position_px=np.full((n, 33, 2), np.nan), width_px=640, height_px=480
+    )
     clients = [_Payload(None, dots={colour: d}) for d in frames]  # type: ignore[arg-type]
     return ds.assign(_marker_arrays(clients, colour))
 
 
-@pytest.mark.parametrize("view, left, right, expected", [
-    ("side_right", (100.0, 100.0), (130.0, 100.0 + 30 * math.tan(math.radians(12))), 12.0),  # ASIS right, lower
-    ("side_right", (100.0, 100.0), (130.0, 100.0 - 30 * math.tan(math.radians(5))), -5.0),  # posterior tilt
-    ("side_left", (100.0, 100.0 + 30 * math.tan(math.radians(12))), (130.0, 100.0), 12.0),  # ASIS left, lower
-])
+@pytest.mark.parametrize(
+    "view, left, right, expected",
+    [
+        ("side_right", (100.0, 100.0), (130.0, 100.0 + 30 * math.tan(math.radians(12))), 12.0),  # ASIS right, lower
+        ("side_right", (100.0, 100.0), (130.0, 100.0 - 30 * math.tan(math.radians(5))), -5.0),  # posterior tilt
+        ("side_left", (100.0, 100.0 + 30 * math.tan(math.radians(12))), (130.0, 100.0), 12.0),  # ASIS left, lower
+    ],
+)
 def test_tilt_is_the_psis_to_asis_line_below_horizontal(view, left, right, expected):
     table = marker_pelvic_tilt(_dataset([_dots(left, right)], "green"), view)
     assert table["pelvic_tilt"][0] == pytest.approx(expected, abs=1e-9)
@@ -128,11 +135,14 @@ def test_front_view_smaller_dot_and_jumped_dot_are_nan_with_their_reason():
 
 def test_the_clips_colour_is_the_one_with_most_pairs():
     n = 4
-    ds = lm.from_arrays(time_s=np.arange(n) / 30.0, position_px=np.full((n, 33, 2), np.nan), width_px=640,
-                        height_px=480)
+    ds = lm.from_arrays(
+        time_s=np.arange(n) / 30.0, position_px=np.full((n, 33, 2), np.nan), width_px=640, height_px=480
+    )
     pair = _dots((100.0, 100.0), (130.0, 105.0))
-    clients = [_Payload(None, dots={"green": pair if i else Dots.empty(1), "yellow": pair if i == 0 else Dots.empty()})
-               for i in range(n)]  # type: ignore[arg-type]
+    clients = [
+        _Payload(None, dots={"green": pair if i else Dots.empty(1), "yellow": pair if i == 0 else Dots.empty()})
+        for i in range(n)
+    ]  # type: ignore[arg-type]
     table = marker_pelvic_tilt(ds.assign(_marker_arrays(clients, "auto")), "side_right")
     assert table.attrs["colour"] == "green"
     assert list(table["status"]) == ["missing", "measured", "measured", "measured"]
@@ -159,12 +169,30 @@ def test_marker_mode_end_to_end_through_crf_30(tmp_path):
 
     from movelab.cli import main
 
-    clip = render_clip(Posture(pelvic_tilt_deg=12.0, tilt_amplitude_deg=8.0, period_s=2.5, duration_s=2.5,
-                               arms="folded"), view="side_left", fps=30,
-                       appearance=Appearance(marker_rgb=(220, 40, 200)))
+    clip = render_clip(
+        Posture(pelvic_tilt_deg=12.0, tilt_amplitude_deg=8.0, period_s=2.5, duration_s=2.5, arms="folded"),
+        view="side_left",
+        fps=30,
+        appearance=Appearance(marker_rgb=(220, 40, 200)),
+    )
     video = clip.write(tmp_path / "posture.mp4", crf=30)["video"]
-    assert main(["analyse", str(video), "--out", str(tmp_path / "out"), "--markers", "auto", "--movement",
-                 "posture", "--quiet", "--no-cache"]) == 0
+    assert (
+        main(
+            [
+                "analyse",
+                str(video),
+                "--out",
+                str(tmp_path / "out"),
+                "--markers",
+                "auto",
+                "--movement",
+                "posture",
+                "--quiet",
+                "--no-cache",
+            ]
+        )
+        == 0
+    )
     angles = pd.read_csv(tmp_path / "out" / "angles.csv")
     measured = angles["pelvic_tilt_source"] == "markers"
     assert measured.mean() >= 0.9

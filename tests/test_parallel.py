@@ -10,8 +10,8 @@ import pytest
 from movelab.config import ExtractConfig
 from movelab.extraction import extract
 from movelab.io.video import open_video
-from movelab.pose.bundle import resolve_model
 from movelab.parallel import chunk_bounds, run_chunks
+from movelab.pose.bundle import resolve_model
 
 
 def test_chunks_cover_every_frame_once_with_a_warm_up_before_each_seam():
@@ -40,7 +40,7 @@ def test_two_person_clip_in_chunks_keeps_the_walker_across_the_seams(demo_clip):
     assert np.all(hips_y.values[det_c] > 0.55)  # only ever the walker (the other person's hips are at ~0.25)
     assert det_c[19:].mean() >= 0.9 and not det_c[:17].any()
     for seam in (40, 80):  # both runs see the walker on each side of the seam
-        assert det_c[seam - 2:seam + 3].all() and det_s[seam - 2:seam + 3].all()
+        assert det_c[seam - 2 : seam + 3].all() and det_s[seam - 2 : seam + 3].all()
     # After the second seam (the first one's warm-up reaches back to frame 10), where both found her, the
     # chunked landmarks differ from the single run by less than the model's own frame-to-frame noise
     # (median |second difference| of the single run's positions: walking is smooth, jitter is not).

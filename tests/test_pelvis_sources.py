@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 import pytest
+from test_findings_helpers import angle_table, make_segmentation
 
 from movelab import landmarks as lm
 from movelab.errors import ConfigError, InputError
@@ -15,7 +16,6 @@ from movelab.kinematics.config import ClientCalibration
 from movelab.kinematics.markers import MIN_CALIBRATION_FRAMES, client_calibration, pelvic_tilt_with_source
 from movelab.pose.markers import Dots
 from movelab.report.write import CLIENT_BASELINE, load_client_baseline
-from test_findings_helpers import angle_table, make_segmentation
 
 
 def _findings(source: dict | None, code: str):
@@ -26,19 +26,23 @@ def _findings(source: dict | None, code: str):
     from movelab.findings.detect import anterior_pelvic_tilt, excessive_lumbar_lordosis
 
     table = angle_table(4.0, {"pelvic_tilt": 28.0, "lumbar_lordosis": 62.0})
-    ctx = build_context(table, make_segmentation("posture"), views=None, positions=None, config=FindingsConfig(),
-                        tilt_source=source)
+    ctx = build_context(
+        table, make_segmentation("posture"), views=None, positions=None, config=FindingsConfig(), tilt_source=source
+    )
     detector = {"anterior_pelvic_tilt": anterior_pelvic_tilt, "excessive_lumbar_lordosis": excessive_lumbar_lordosis}
     (f,) = detector[code](ctx)
     return f
 
 
-@pytest.mark.parametrize("source, says, error", [
-    ({"mode": "markers", "calibration": None}, "ASIS/PSIS skin markers", 2.0),
-    ({"mode": "outline", "calibration": {"pelvic_tilt_offset_deg": 3.0, "frames": 60}}, "calibrated", 2.0),
-    ({"mode": "outline", "calibration": None}, "population calibration", 7.3),
-    (None, "population calibration", 7.3),
-])
+@pytest.mark.parametrize(
+    "source, says, error",
+    [
+        ({"mode": "markers", "calibration": None}, "ASIS/PSIS skin markers", 2.0),
+        ({"mode": "outline", "calibration": {"pelvic_tilt_offset_deg": 3.0, "frames": 60}}, "calibrated", 2.0),
+        ({"mode": "outline", "calibration": None}, "population calibration", 7.3),
+        (None, "population calibration", 7.3),
+    ],
+)
 def test_anterior_pelvic_tilt_names_its_source_and_error(source, says, error):
     f = _findings(source, "anterior_pelvic_tilt")
     assert says in f.reference and f"method error {error:g}°" in f.reference
@@ -56,8 +60,9 @@ def test_lordosis_finding_states_the_held_out_outline_error():
 
 
 def _marker_dataset(n: int, tilt_deg: float):
-    ds = lm.from_arrays(time_s=np.arange(n) / 30.0, position_px=np.full((n, 33, 2), np.nan), width_px=640,
-                        height_px=480)
+    ds = lm.from_arrays(
+        time_s=np.arange(n) / 30.0, position_px=np.full((n, 33, 2), np.nan), width_px=640, height_px=480
+    )
     dy = 30 * np.tan(np.radians(tilt_deg))
     pair = Dots(np.array([[100.0, 100.0], [130.0, 100.0 + dy]]), np.array([30.0, 30.0]), 2)
     return ds.assign(_marker_arrays([_Payload(None, dots={"green": pair})] * n, "green"))  # type: ignore[arg-type]
@@ -89,8 +94,9 @@ def test_a_motion_in_marker_mode_measures_the_tilt_and_flags_it_as_measured():
 
 def test_the_client_offset_corrects_a_later_outline_session():
     n = 10
-    ds = lm.from_arrays(time_s=np.arange(n) / 30.0, position_px=np.full((n, 33, 2), np.nan), width_px=640,
-                        height_px=480)
+    ds = lm.from_arrays(
+        time_s=np.arange(n) / 30.0, position_px=np.full((n, 33, 2), np.nan), width_px=640, height_px=480
+    )
     outline = np.r_[np.full(n - 1, 17.0), np.nan]
     cal = ClientCalibration(5.0, 60, "session-1")
     tilt, source, info = pelvic_tilt_with_source(ds, "side_right", outline, calibration=cal)

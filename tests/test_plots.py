@@ -11,11 +11,11 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 import xarray as xr  # noqa: E402
+from test_findings_helpers import angle_table, bump  # noqa: E402
 
 from movelab import plots  # noqa: E402
 from movelab.errors import ConfigError  # noqa: E402
 from movelab.findings import Finding  # noqa: E402
-from test_findings_helpers import angle_table, bump  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -27,8 +27,14 @@ def _close_figures():
 @pytest.fixture
 def table() -> pd.DataFrame:
     """3 s at 30 fps: knee flexion bumps to 100° (left) and 90° (right) between 0.5 and 2.5 s; trunk 20°."""
-    return angle_table(3.0, {"knee_flexion_left": lambda t: bump(t, 0.5, 1.5, 2.5, 0, 100),
-                             "knee_flexion_right": lambda t: bump(t, 0.5, 1.5, 2.5, 0, 90), "trunk_lean": 20.0})
+    return angle_table(
+        3.0,
+        {
+            "knee_flexion_left": lambda t: bump(t, 0.5, 1.5, 2.5, 0, 100),
+            "knee_flexion_right": lambda t: bump(t, 0.5, 1.5, 2.5, 0, 90),
+            "trunk_lean": 20.0,
+        },
+    )
 
 
 def normalised(n_spans: int = 4, sides: bool = True) -> xr.DataArray:
@@ -104,22 +110,32 @@ def test_rep_comparison_one_line_per_span():
 def test_compare_timelines_aligns_on_the_first_span(table):
     later = table.assign(time_s=table["time_s"] + 2.0)
     spans = pd.DataFrame({"start_s": [0.5], "end_s": [2.5]})
-    _, ax = plots.compare_timelines(table, later, column="knee_flexion_left", labels=("before", "after"),
-                                    spans_a=spans, spans_b=spans.assign(start_s=2.5), align="first_span")
+    _, ax = plots.compare_timelines(
+        table,
+        later,
+        column="knee_flexion_left",
+        labels=("before", "after"),
+        spans_a=spans,
+        spans_b=spans.assign(start_s=2.5),
+        align="first_span",
+    )
     a, b = ax.lines
     assert a.get_xdata()[np.argmax(a.get_ydata())] == pytest.approx(b.get_xdata()[np.argmax(b.get_ydata())])
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["before", "after"]
 
 
-@pytest.mark.parametrize(("call", "match"), [
-    (lambda t: plots.timeline(t, columns=["nope"]), "no such angle"),
-    (lambda t: plots.timeline(t.drop(columns="time_s")), "time_s"),
-    (lambda t: plots.timeline(t, spans=pd.DataFrame({"a": [1]})), "start_s"),
-    (lambda t: plots.cycle_curves(xr.DataArray(np.zeros((2, 3)), dims=("x", "y"))), "span, percent, angle"),
-    (lambda t: plots.cycle_curves(normalised(2), angle="knee"), "no angle"),
-    (lambda t: plots.cycle_curves(normalised(2)), "choose an angle"),
-    (lambda t: plots.compare_timelines(t, t, column="trunk_lean", align="middle"), "align"),
-])
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda t: plots.timeline(t, columns=["nope"]), "no such angle"),
+        (lambda t: plots.timeline(t.drop(columns="time_s")), "time_s"),
+        (lambda t: plots.timeline(t, spans=pd.DataFrame({"a": [1]})), "start_s"),
+        (lambda t: plots.cycle_curves(xr.DataArray(np.zeros((2, 3)), dims=("x", "y"))), "span, percent, angle"),
+        (lambda t: plots.cycle_curves(normalised(2), angle="knee"), "no angle"),
+        (lambda t: plots.cycle_curves(normalised(2)), "choose an angle"),
+        (lambda t: plots.compare_timelines(t, t, column="trunk_lean", align="middle"), "align"),
+    ],
+)
 def test_bad_inputs_say_what_was_expected(table, call, match):
     with pytest.raises(ConfigError, match=match):
         call(table)

@@ -78,8 +78,16 @@ def test_default_body_keeps_the_old_lumbar_share():
     assert np.allclose(ext / ext.sum(), [0.30, 0.25, 0.20, 0.15, 0.10, 0.0])
 
 
-@pytest.mark.parametrize("kwargs", [{"lumbar_share": (1.0, 0.0)}, {"lumbar_share": (0.0,) * 6},
-                                    {"sacrum_forward_deg": 40.0}, {"soft_tissue": 0.0}, {"thorax_length": -1.0}])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"lumbar_share": (1.0, 0.0)},
+        {"lumbar_share": (0.0,) * 6},
+        {"sacrum_forward_deg": 40.0},
+        {"soft_tissue": 0.0},
+        {"thorax_length": -1.0},
+    ],
+)
 def test_bad_body_shapes_are_refused(kwargs):
     with pytest.raises(ConfigError):
         BodyProportions(**kwargs)
@@ -108,8 +116,11 @@ def test_held_out_body_sway_is_not_tilt_and_tilt_is(tmp_path, index):
     slopes = {}
     for kind, motion, view in (
         ("sway", Posture(sway_amplitude_deg=10.0, period_s=2.0 / 1.3, duration_s=2.0, arms=pb.arms), "side_left"),
-        ("tilt", Posture(pelvic_tilt_deg=10.0, tilt_amplitude_deg=10.0, period_s=2.0, duration_s=2.0,
-                         arms=pb.arms), "side_right"),
+        (
+            "tilt",
+            Posture(pelvic_tilt_deg=10.0, tilt_amplitude_deg=10.0, period_s=2.0, duration_s=2.0, arms=pb.arms),
+            "side_right",
+        ),
     ):
         clip = render_clip(motion, view=view, fps=15, body=pb.body)
         video = clip.write(tmp_path / f"{kind}.mp4", crf=26)["video"]

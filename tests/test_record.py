@@ -9,9 +9,9 @@ import av
 import numpy as np
 import pytest
 
+from movelab.app.record import draw_preview, record
 from movelab.cli import main
 from movelab.io.video import read_frame_times
-from movelab.app.record import draw_preview, record
 
 sys.path.insert(0, str(Path(__file__).parent))
 from videos import FakeCamera  # noqa: E402

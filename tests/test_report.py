@@ -13,9 +13,6 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 import xarray as xr  # noqa: E402
-
-from movelab.findings import Finding, detect_findings  # noqa: E402
-from movelab.report import OUTPUT_FILES, build_report, render_html, write_outputs  # noqa: E402
 from test_findings_helpers import (  # noqa: E402
     StandInAnalysis,
     angle_table,
@@ -26,24 +23,42 @@ from test_findings_helpers import (  # noqa: E402
     squat_reps,
 )
 
+from movelab.findings import Finding, detect_findings  # noqa: E402
+from movelab.report import OUTPUT_FILES, build_report, render_html, write_outputs  # noqa: E402
+
 EVIL = '<script>alert("x")</script> & <img src=http://example.com/x.png>'
 
 
 def synthetic_analysis(extra_findings=()) -> StandInAnalysis:
     """Two side-view squats with too much trunk lean (see test_findings), no pelvic tilt measured."""
-    standing = {"knee_flexion_left": 0.0, "knee_flexion_right": 0.0, "thigh_angle_left": 0.0,
-                "thigh_angle_right": 0.0, "trunk_lean": 0.0}
-    bottom = {"knee_flexion_left": 120.0, "knee_flexion_right": 120.0, "thigh_angle_left": 95.0,
-              "thigh_angle_right": 95.0, "trunk_lean": 50.0}
+    standing = {
+        "knee_flexion_left": 0.0,
+        "knee_flexion_right": 0.0,
+        "thigh_angle_left": 0.0,
+        "thigh_angle_right": 0.0,
+        "trunk_lean": 0.0,
+    }
+    bottom = {
+        "knee_flexion_left": 120.0,
+        "knee_flexion_right": 120.0,
+        "thigh_angle_left": 95.0,
+        "thigh_angle_right": 95.0,
+        "trunk_lean": 50.0,
+    }
     angles = angle_table(5.5, squat_columns(standing, bottom))
     segmentation = make_segmentation("squat", reps=squat_reps())
     findings = detect_findings(angles, segmentation, views="side_right") + tuple(extra_findings)
-    ds = xr.Dataset(coords={"time": angles["time_s"].to_numpy()},
-                    attrs={"source_path": "/videos/client 1 squat.mp4", "width_px": 640, "height_px": 480})
-    views = pd.DataFrame({"start_s": [0.0], "end_s": [5.5], "view": ["side_right"], "start_frame": [0],
-                          "end_frame": [164]})
-    summary = {"video": {"path": "/videos/client 1 squat.mp4", "frames": len(angles), "duration_s": 5.5},
-               "pose": {"detection_rate": 0.98}}
+    ds = xr.Dataset(
+        coords={"time": angles["time_s"].to_numpy()},
+        attrs={"source_path": "/videos/client 1 squat.mp4", "width_px": 640, "height_px": 480},
+    )
+    views = pd.DataFrame(
+        {"start_s": [0.0], "end_s": [5.5], "view": ["side_right"], "start_frame": [0], "end_frame": [164]}
+    )
+    summary = {
+        "video": {"path": "/videos/client 1 squat.mp4", "frames": len(angles), "duration_s": 5.5},
+        "pose": {"detection_rate": 0.98},
+    }
     return StandInAnalysis(ds, angles, views, segmentation, findings, summary)
 
 
@@ -95,9 +110,35 @@ def test_html_is_self_contained_and_escapes_text(tmp_path):
     html = (tmp_path / "out" / "report.html").read_text()
     assert "<script" not in html.lower()
     tags = _tags(html)
-    assert {t for t, _ in tags} <= {"html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "h3", "p",
-                                    "div", "span", "b", "ul", "li", "figure", "img", "figcaption", "table", "thead",
-                                    "tbody", "tr", "th", "td", "details", "summary"}
+    assert {t for t, _ in tags} <= {
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "main",
+        "h1",
+        "h2",
+        "h3",
+        "p",
+        "div",
+        "span",
+        "b",
+        "ul",
+        "li",
+        "figure",
+        "img",
+        "figcaption",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "details",
+        "summary",
+    }
     links = [v for _, attrs in tags for k, v in attrs if k in ("src", "href")]
     assert links and all(v.startswith("data:image/png;base64,") for v in links)  # nothing external
     assert "&lt;script&gt;" in html and "&amp;" in html
@@ -126,7 +167,6 @@ def test_html_without_findings_says_so():
 
 
 # ----------------------------------------------------------------------------- rendered video (slow)
-
 
 
 @pytest.mark.parametrize("blur", [True, False])

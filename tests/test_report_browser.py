@@ -16,9 +16,9 @@ import matplotlib
 matplotlib.use("Agg")
 
 import pytest  # noqa: E402
+from test_report import synthetic_analysis  # noqa: E402
 
 from movelab.report import write_compare, write_outputs  # noqa: E402
-from test_report import synthetic_analysis  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -49,10 +49,18 @@ def browser(tmp_path_factory):
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--window-size=1200,1600",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1200,1600",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -70,7 +78,8 @@ def _open(driver, path: Path) -> list[dict]:
 def _images(driver) -> list[dict]:
     return driver.execute_script(
         "return Array.from(document.images).map(i => ({id: i.id, complete: i.complete, w: i.naturalWidth,"
-        " h: i.naturalHeight, shown: i.getBoundingClientRect().width}))")
+        " h: i.naturalHeight, shown: i.getBoundingClientRect().width}))"
+    )
 
 
 def test_report_html_in_a_browser(browser, tmp_path):
@@ -82,7 +91,8 @@ def test_report_html_in_a_browser(browser, tmp_path):
     assert [i["id"] for i in images][:1] == ["img-timeline"]  # + img-curves when time_normalise exists
     assert all(i["complete"] and i["w"] > 0 and i["h"] > 0 and i["shown"] > 100 for i in images)
     cards = browser.execute_script(
-        "return Array.from(document.querySelectorAll('#findings .finding')).map(e => e.dataset.code)")
+        "return Array.from(document.querySelectorAll('#findings .finding')).map(e => e.dataset.code)"
+    )
     assert cards == ["excessive_trunk_lean"]
     text = browser.find_element("id", "findings").text
     assert "leaned further forward than your shins" in text

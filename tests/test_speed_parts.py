@@ -100,7 +100,7 @@ def test_warnings_from_the_decoding_thread_are_shown_by_the_consumer():
 
     def items():
         yield 1
-        warnings.warn("late news", UserWarning)
+        warnings.warn("late news", UserWarning, stacklevel=2)
         yield 2
 
     seen = []

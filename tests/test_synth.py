@@ -7,8 +7,6 @@ Every fixture is a rendered motion with exactly known kinematics; nothing here n
 from __future__ import annotations
 
 import json
-import math
-import time
 
 import av
 import numpy as np
@@ -37,8 +35,18 @@ BODY = BodyProportions()
 FPS = 10.0  # coarse sampling keeps the geometry tests fast
 
 MOTIONS = {
-    "squat": Squat(reps=1, depth_deg=110, trunk_lean_deg=40, heel_lift_deg=10, lumbar_flexion_deg=15,
-                   knee_valgus_deg=8, descent_s=0.8, ascent_s=0.8, pause_bottom_s=0.2, pause_top_s=0.2),
+    "squat": Squat(
+        reps=1,
+        depth_deg=110,
+        trunk_lean_deg=40,
+        heel_lift_deg=10,
+        lumbar_flexion_deg=15,
+        knee_valgus_deg=8,
+        descent_s=0.8,
+        ascent_s=0.8,
+        pause_bottom_s=0.2,
+        pause_top_s=0.2,
+    ),
     "lunge": Lunge(reps=1, lead_side="right", pelvic_drop_deg=5, step_s=0.5, descent_s=0.6, ascent_s=0.6),
     "split_squat": Lunge(kind="split", reps=1, descent_s=0.6, ascent_s=0.6),
     "gait": Gait(duration_s=2.3, pelvic_drop_deg=6, asymmetry_pct=10),
@@ -58,11 +66,24 @@ def _dist(fig, a: str, b: str) -> float:
     return float(np.linalg.norm(fig.points[a] - fig.points[b]))
 
 
-SEGMENTS = [(f"{s}_{a}", f"{s}_{b}") for s in ("left", "right")
-            for a, b in (("hip", "knee"), ("knee", "ankle"), ("shoulder", "elbow"), ("elbow", "wrist"),
-                         ("heel_ball", "toe_ball"), ("ankle", "heel"))]
-SEGMENTS += [("left_hip", "right_hip"), ("left_asis", "left_psis"), ("left_shoulder", "right_shoulder"),
-             ("c7", "neck_top")]
+SEGMENTS = [
+    (f"{s}_{a}", f"{s}_{b}")
+    for s in ("left", "right")
+    for a, b in (
+        ("hip", "knee"),
+        ("knee", "ankle"),
+        ("shoulder", "elbow"),
+        ("elbow", "wrist"),
+        ("heel_ball", "toe_ball"),
+        ("ankle", "heel"),
+    )
+]
+SEGMENTS += [
+    ("left_hip", "right_hip"),
+    ("left_asis", "left_psis"),
+    ("left_shoulder", "right_shoulder"),
+    ("c7", "neck_top"),
+]
 SEGMENTS += [(f"spine_{a}", f"spine_{b}") for a, b in zip(LUMBAR_JOINTS[:-1], LUMBAR_JOINTS[1:])]
 
 
@@ -86,8 +107,10 @@ def test_stance_foot_is_on_the_floor_and_no_foot_below_it(clip):
 
 def test_planted_feet_do_not_slide():
     """Squat: both toe balls stay put; split squat: the rear toe ball stays put."""
-    for motion, names in ((MOTIONS["squat"], ("left_toe_ball", "right_toe_ball")),
-                          (MOTIONS["split_squat"], ("right_toe_ball",))):
+    for motion, names in (
+        (MOTIONS["squat"], ("left_toe_ball", "right_toe_ball")),
+        (MOTIONS["split_squat"], ("right_toe_ball",)),
+    ):
         figs = render_clip(motion, fps=FPS).figures
         for name in names:
             xz = np.array([fig.points[name][[0, 2]] for fig in figs])
@@ -172,14 +195,16 @@ def test_targets_are_met():
     g = Gait(duration_s=2.3, hip_extension_deg=18.0)
     thigh = render_clip(g, fps=60.0).truth["thigh_angle_left"]
     assert -thigh.min() == pytest.approx(18.0, abs=0.5)
-    post = render_clip(Posture(pelvic_tilt_deg=20.0, lordosis_deg=35.0, trunk_lean_deg=5.0, duration_s=0.2),
-                       fps=FPS).truth.iloc[0]
+    post = render_clip(
+        Posture(pelvic_tilt_deg=20.0, lordosis_deg=35.0, trunk_lean_deg=5.0, duration_s=0.2), fps=FPS
+    ).truth.iloc[0]
     assert (post["pelvic_tilt"], post["lumbar_lordosis"]) == pytest.approx((20.0, 35.0), abs=1e-3)
     assert post["trunk_lean"] == pytest.approx(5.0, abs=0.01)
 
 
 def test_pelvic_tilt_moves_the_outline_and_trunk_sway_does_not_move_the_pelvis():
     """Tilt with the trunk upright changes the buttock/abdomen outline; the tilt is in the truth, lean is not."""
+
     def render(motion, t):
         c = render_clip(motion, fps=FPS, duration_s=t + 0.1)
         i = int(round(t * FPS))
@@ -267,8 +292,8 @@ def test_rendering_is_deterministic(tmp_path):
 def test_video_bytes_are_the_same_in_a_fresh_process(tmp_path):
     """A 4-s walk filmed from behind (the one of tests/test_events_picture.py) written twice by a fresh
     interpreter. With x264's macroblock-tree rate control on, the first encode of a process gave other
-    bytes than the second for this clip (in two of three runs), and encodes of frames rendered while encoding varied from
-    process to process: the landmarks and events downstream varied with them (the ground of that walk
+    bytes than the second for this clip (in two of three runs), and encodes of frames rendered while encoding
+    varied from process to process: the landmarks and events downstream varied with them (the ground of that walk
     read as a treadmill in some runs)."""
     import subprocess
     import sys
@@ -309,8 +334,25 @@ def test_written_files(tmp_path):
 
 def test_cli_writes_files(tmp_path, capsys):
     out = tmp_path / "cli" / "lunge.mp4"
-    code = cli_synth(["lunge", "--out", str(out), "--view", "side", "--fps", "5", "--reps", "1",
-                      "--lead-side", "right", "--width-px", "320", "--height-px", "240"])
+    code = cli_synth(
+        [
+            "lunge",
+            "--out",
+            str(out),
+            "--view",
+            "side",
+            "--fps",
+            "5",
+            "--reps",
+            "1",
+            "--lead-side",
+            "right",
+            "--width-px",
+            "320",
+            "--height-px",
+            "240",
+        ]
+    )
     assert code == 0
     assert out.exists() and out.with_suffix("").with_suffix(".truth.csv").exists()
     meta = json.loads((tmp_path / "cli" / "lunge.truth.json").read_text())

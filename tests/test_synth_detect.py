@@ -21,8 +21,7 @@ from movelab.pose.bundle import resolve_model
 ROOT = Path(__file__).resolve().parents[1]
 STRIDE = int(os.environ.get("MOVELAB_DETECT_STRIDE", "2"))
 CLIPS = ["squat_side", "squat_front", "lunge_side", "gait_side", "posture_side"]
-LANDMARKS = {"left_hip": 23, "right_hip": 24, "left_knee": 25, "right_knee": 26, "left_ankle": 27,
-             "right_ankle": 28}
+LANDMARKS = {"left_hip": 23, "right_hip": 24, "left_knee": 25, "right_knee": 26, "left_ankle": 27, "right_ankle": 28}
 
 pytestmark = [
     pytest.mark.slow,
@@ -34,8 +33,11 @@ def _detect(video: Path) -> list[dict[str, np.ndarray] | None]:
     import mediapipe as mp
     from mediapipe.tasks.python import BaseOptions, vision
 
-    options = vision.PoseLandmarkerOptions(base_options=BaseOptions(model_asset_path=str(resolve_model())),
-                                           running_mode=vision.RunningMode.VIDEO, num_poses=1)
+    options = vision.PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(resolve_model())),
+        running_mode=vision.RunningMode.VIDEO,
+        num_poses=1,
+    )
     out = []
     with vision.PoseLandmarker.create_from_options(options) as landmarker, av.open(str(video)) as container:
         last_ms = -1
@@ -59,8 +61,13 @@ def _detect(video: Path) -> list[dict[str, np.ndarray] | None]:
 @pytest.fixture(scope="module")
 def detections() -> dict[str, tuple[list, pd.DataFrame]]:
     """The model's landmarks and the truth table of each shipped clip."""
-    return {name: (_detect(ROOT / "sample_videos" / f"{name}.mp4"),
-                   pd.read_csv(ROOT / "sample_videos" / f"{name}.truth.csv").iloc[::STRIDE]) for name in CLIPS}
+    return {
+        name: (
+            _detect(ROOT / "sample_videos" / f"{name}.mp4"),
+            pd.read_csv(ROOT / "sample_videos" / f"{name}.truth.csv").iloc[::STRIDE],
+        )
+        for name in CLIPS
+    }
 
 
 @pytest.mark.parametrize("name", CLIPS)

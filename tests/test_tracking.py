@@ -38,8 +38,7 @@ def run(tracker: ClientTracker, frames: list[list[Detection]], fps: float = 30.0
 
 def test_largest_central_person_is_the_client_and_is_kept():
     """A big walker crosses the picture while a small person stands in the background."""
-    frames = [[person(200 + 8 * i, 500, ident="walker"), person(900, 200, ident="back")]
-              for i in range(120)]
+    frames = [[person(200 + 8 * i, 500, ident="walker"), person(900, 200, ident="back")] for i in range(120)]
     assert run(ClientTracker(W, H), frames) == ["walker"] * 120
 
 
@@ -74,14 +73,16 @@ def test_client_leaves_and_returns_other_never_adopted():
 
 def test_only_other_person_left_is_not_taken():
     """The client leaves for good; the background person must not become the client."""
-    frames = [[person(1000, 220, ident="back")] + ([person(400, 480, ident="walker")] if i < 50 else [])
-              for i in range(150)]
+    frames = [
+        [person(1000, 220, ident="back")] + ([person(400, 480, ident="walker")] if i < 50 else []) for i in range(150)
+    ]
     out = run(ClientTracker(W, H), frames)
     assert out[:50] == ["walker"] * 50 and set(out[50:]) == {None}
 
 
-@pytest.mark.parametrize("choice, expected", [(0, "big"), (1, "small"), ((900.0, 420.0), "small"),
-                                              ((300.0, 400.0), "big")])
+@pytest.mark.parametrize(
+    "choice, expected", [(0, "big"), (1, "small"), ((900.0, 420.0), "small"), ((300.0, 400.0), "big")]
+)
 def test_user_choice_by_index_or_point(choice, expected):
     frames = [[person(300, 500, ident="big"), person(900, 250, ident="small")] for _ in range(90)]
     assert set(run(ClientTracker(W, H, person=choice), frames)) == {expected}

@@ -16,14 +16,21 @@ from movelab.report.trends import trend_png, trend_table  # noqa: E402
 def squat_report(depth_right: float, lean: float, *, far_left: float, view: str = "side_right") -> dict:
     """A report.json of a two-rep side-view squat: thigh angle (depth) of the near (right) leg, trunk lean,
     and the far (left) leg's fragment that must not be trended."""
-    row = {"max_thigh_angle_right_deg": depth_right, "max_thigh_angle_left_deg": far_left,
-           "max_trunk_lean_deg": lean, "knee_fppa_right_at_depth_deg": 30.0, "duration_s": 2.0}
+    row = {
+        "max_thigh_angle_right_deg": depth_right,
+        "max_thigh_angle_left_deg": far_left,
+        "max_trunk_lean_deg": lean,
+        "knee_fppa_right_at_depth_deg": 30.0,
+        "duration_s": 2.0,
+    }
     return {"movement": "squat", "view": view, "per_span": [dict(row), dict(row)]}
 
 
-SESSIONS = [("2026-01-05", squat_report(60.0, 45.0, far_left=126.8)),
-            ("2026-02-02", squat_report(72.0, 41.0, far_left=4.2)),
-            ("2026-03-02", squat_report(85.0, 30.0, far_left=90.0))]
+SESSIONS = [
+    ("2026-01-05", squat_report(60.0, 45.0, far_left=126.8)),
+    ("2026-02-02", squat_report(72.0, 41.0, far_left=4.2)),
+    ("2026-03-02", squat_report(85.0, 30.0, far_left=90.0)),
+]
 
 
 def test_trend_table_holds_the_known_values_of_three_sessions():
@@ -61,8 +68,12 @@ def test_other_movements_and_an_empty_history_are_handled():
 
 
 def test_posture_trends_the_standing_medians_from_the_side():
-    report = {"movement": "posture", "view": "side_left", "per_span": [],
-              "metrics": {"pelvic_tilt": {"median": 14.0}, "knee_fppa_left": {"median": 3.0}}}
+    report = {
+        "movement": "posture",
+        "view": "side_left",
+        "per_span": [],
+        "metrics": {"pelvic_tilt": {"median": 14.0}, "knee_fppa_left": {"median": 3.0}},
+    }
     table = trend_table([("2026-01-01", report)], movement="posture")
     assert table["measure"].tolist() == ["pelvic_tilt_median_deg"] and table["value"].tolist() == [14.0]
     assert np.isfinite(table["method_error"]).all()

@@ -84,7 +84,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
         stack.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt not in state and (found := visit(nxt)):
                 return found
         stack.pop()
@@ -129,8 +129,11 @@ def test_no_module_imports_a_private_name_from_another_package():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("movelab"):
-                source_package = node.module if node.module in modules and \
-                    modules[node.module].name == "__init__.py" else node.module.rpartition(".")[0]
+                source_package = (
+                    node.module
+                    if node.module in modules and modules[node.module].name == "__init__.py"
+                    else node.module.rpartition(".")[0]
+                )
                 private = node.module.rpartition(".")[2].startswith("_") and not node.module.endswith("__")
                 private |= any(a.name.startswith("_") for a in node.names)
                 inside = package == source_package or package.startswith(source_package + ".")
@@ -139,18 +142,21 @@ def test_no_module_imports_a_private_name_from_another_package():
     assert offenders == []
 
 
-@pytest.mark.parametrize("module", ["movelab", "movelab.kinematics", "movelab.events", "movelab.findings",
-                                    "movelab.analysis", "movelab.config"])
+@pytest.mark.parametrize(
+    "module",
+    ["movelab", "movelab.kinematics", "movelab.events", "movelab.findings", "movelab.analysis", "movelab.config"],
+)
 def test_importing_a_light_stage_loads_no_video_pose_or_plotting_library(module):
-    code = (f"import sys, json, {module}; "
-            f"print(json.dumps([m for m in {list(HEAVY)!r} if m in sys.modules]))")
+    code = f"import sys, json, {module}; print(json.dumps([m for m in {list(HEAVY)!r} if m in sys.modules]))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
 
 
 def test_the_package_root_still_offers_extract_lazily():
-    code = ("import sys, movelab; assert 'cv2' not in sys.modules; f = movelab.extract; "
-            "print(f.__module__, 'cv2' in sys.modules)")
+    code = (
+        "import sys, movelab; assert 'cv2' not in sys.modules; f = movelab.extract; "
+        "print(f.__module__, 'cv2' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["movelab.extraction", "True"]
 
@@ -223,8 +229,11 @@ def test_a_kinematics_setting_reaches_every_stage_that_cleans_positions(two_squa
     analysis = analyse_landmarks(two_squats, config=Config(kinematics=mine))
     assert len(cleaning_calls) == 3
     for config in cleaning_calls:
-        variant = {f.name: getattr(config, f.name) for f in dataclasses.fields(config)
-                   if f.name not in ("lowpass", "swap_partial", "fix_leg_swaps", "reject_outliers")}
+        variant = {
+            f.name: getattr(config, f.name)
+            for f in dataclasses.fields(config)
+            if f.name not in ("lowpass", "swap_partial", "fix_leg_swaps", "reject_outliers")
+        }
         assert variant == {name: getattr(mine, name) for name in variant}
     assert analysis.motion.config is mine
 
@@ -299,8 +308,9 @@ def test_events_settings_hold_no_kinematics_settings():
     from movelab.events import EventsConfig
     from movelab.kinematics import KinematicsConfig
 
-    assert not any(isinstance(getattr(EventsConfig(), f.name), KinematicsConfig)
-                   for f in dataclasses.fields(EventsConfig))
+    assert not any(
+        isinstance(getattr(EventsConfig(), f.name), KinematicsConfig) for f in dataclasses.fields(EventsConfig)
+    )
     assert "kinematics" not in {f.name for f in dataclasses.fields(EventsConfig)}
 
 

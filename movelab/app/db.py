@@ -71,8 +71,9 @@ def migrate(db: sqlite3.Connection) -> int:
     """Apply the migrations this database lacks; returns its version afterwards."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
-        raise RuntimeError(f"the database has schema version {version}, newer than this movelab "
-                           f"({SCHEMA_VERSION}); upgrade movelab")
+        raise RuntimeError(
+            f"the database has schema version {version}, newer than this movelab ({SCHEMA_VERSION}); upgrade movelab"
+        )
     for target in range(version + 1, SCHEMA_VERSION + 1):
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -118,17 +119,27 @@ class Analysis:
 
     def public(self) -> dict[str, Any]:
         """The API's view of a job: status, progress (0-100 %) and the one-line error."""
-        return {"id": self.id, "status": self.status, "progress": round(self.progress, 1), "error": self.error,
-                "client": self.client_id, "created_at": self.created_at, "movement": self.movement,
-                "reps": self.reps, "person": self.person}
+        return {
+            "id": self.id,
+            "status": self.status,
+            "progress": round(self.progress, 1),
+            "error": self.error,
+            "client": self.client_id,
+            "created_at": self.created_at,
+            "movement": self.movement,
+            "reps": self.reps,
+            "person": self.person,
+        }
 
 
 # ----------------------------------------------------------------------------- clients
 
 
 def add_client(db: sqlite3.Connection, *, name: str, sex: str | None = None, age_years: int | None = None) -> Client:
-    cur = db.execute("INSERT INTO clients (name, sex, age_years, created_at) VALUES (?, ?, ?, ?)",
-                     (name, sex, age_years, time.time()))
+    cur = db.execute(
+        "INSERT INTO clients (name, sex, age_years, created_at) VALUES (?, ?, ?, ?)",
+        (name, sex, age_years, time.time()),
+    )
     return get_client(db, cur.lastrowid)
 
 
@@ -148,11 +159,21 @@ def delete_client(db: sqlite3.Connection, client_id: int) -> None:
 # ----------------------------------------------------------------------------- analyses (the job queue)
 
 
-def add_analysis(db: sqlite3.Connection, *, analysis_id: str, client_id: int | None, source: str,
-                 movement: str, video_file: str, person: str | None = None) -> Analysis:
-    db.execute("INSERT INTO analyses (id, client_id, created_at, source, movement_requested, video_file, status, "
-               "person) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)",
-               (analysis_id, client_id, time.time(), source, movement, video_file, person))
+def add_analysis(
+    db: sqlite3.Connection,
+    *,
+    analysis_id: str,
+    client_id: int | None,
+    source: str,
+    movement: str,
+    video_file: str,
+    person: str | None = None,
+) -> Analysis:
+    db.execute(
+        "INSERT INTO analyses (id, client_id, created_at, source, movement_requested, video_file, status, "
+        "person) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)",
+        (analysis_id, client_id, time.time(), source, movement, video_file, person),
+    )
     return get_analysis(db, analysis_id)
 
 
@@ -179,8 +200,11 @@ def claim_next(db: sqlite3.Connection, *, worker_pid: int) -> Analysis | None:
     try:
         row = db.execute("SELECT id FROM analyses WHERE status = 'queued' ORDER BY created_at LIMIT 1").fetchone()
         if row is not None:
-            db.execute("UPDATE analyses SET status = 'running', progress = 0, error = NULL, worker_pid = ?, "
-                       "started_at = ?, attempts = attempts + 1 WHERE id = ?", (worker_pid, time.time(), row["id"]))
+            db.execute(
+                "UPDATE analyses SET status = 'running', progress = 0, error = NULL, worker_pid = ?, "
+                "started_at = ?, attempts = attempts + 1 WHERE id = ?",
+                (worker_pid, time.time(), row["id"]),
+            )
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
@@ -193,21 +217,28 @@ def set_progress(db: sqlite3.Connection, analysis_id: str, percent: float) -> No
 
 
 def finish(db: sqlite3.Connection, analysis_id: str, *, movement: str | None, reps: int | None) -> None:
-    db.execute("UPDATE analyses SET status = 'done', progress = 100, finished_at = ?, movement = ?, reps = ?, "
-               "worker_pid = NULL WHERE id = ?", (time.time(), movement, reps, analysis_id))
+    db.execute(
+        "UPDATE analyses SET status = 'done', progress = 100, finished_at = ?, movement = ?, reps = ?, "
+        "worker_pid = NULL WHERE id = ?",
+        (time.time(), movement, reps, analysis_id),
+    )
 
 
 def fail(db: sqlite3.Connection, analysis_id: str, reason: str) -> None:
-    db.execute("UPDATE analyses SET status = 'failed', error = ?, finished_at = ?, worker_pid = NULL "
-               "WHERE id = ?", (reason, time.time(), analysis_id))
+    db.execute(
+        "UPDATE analyses SET status = 'failed', error = ?, finished_at = ?, worker_pid = NULL WHERE id = ?",
+        (reason, time.time(), analysis_id),
+    )
 
 
 def requeue_interrupted(db: sqlite3.Connection, *, max_attempts: int) -> int:
     """At start: jobs left 'running' by a stopped server go back to the queue (or fail after
     ``max_attempts`` tries, so a video that kills its worker cannot loop forever). Returns how many."""
-    db.execute("UPDATE analyses SET status = 'failed', worker_pid = NULL, error = 'the analysis was interrupted "
-               f"{max_attempts} times; the video may be too large for this machine' "
-               "WHERE status = 'running' AND attempts >= ?", (max_attempts,))
-    cur = db.execute("UPDATE analyses SET status = 'queued', progress = 0, worker_pid = NULL "
-                     "WHERE status = 'running'")
+    db.execute(
+        "UPDATE analyses SET status = 'failed', worker_pid = NULL, error = 'the analysis was interrupted "
+        f"{max_attempts} times; the video may be too large for this machine' "
+        "WHERE status = 'running' AND attempts >= ?",
+        (max_attempts,),
+    )
+    cur = db.execute("UPDATE analyses SET status = 'queued', progress = 0, worker_pid = NULL WHERE status = 'running'")
     return cur.rowcount

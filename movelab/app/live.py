@@ -101,5 +101,10 @@ class LivePose:
         flexion = knee_flexion_2d(person.pixels(w, h), np.nan_to_num(person.visibility))
         reps = self.counter.update(flexion)
         points = [[round(float(x), 4), round(float(y), 4)] for x, y in person.norm[:, :2]]
-        return {"t": sent_ms, "points": points, "reps": reps, "knee_deg": None if not math.isfinite(flexion)
-                else round(flexion, 1), "model_ms": round(model_ms, 1)}
+        return {
+            "t": sent_ms,
+            "points": points,
+            "reps": reps,
+            "knee_deg": None if not math.isfinite(flexion) else round(flexion, 1),
+            "model_ms": round(model_ms, 1),
+        }

@@ -14,9 +14,9 @@ from __future__ import annotations
 import math
 import os
 import tempfile
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -34,8 +34,10 @@ _BONES = tuple((KEYPOINTS.index(a), KEYPOINTS.index(b)) for a, b in SKELETON)
 _SIDE = tuple(name.split("_")[0] if name.startswith(("left_", "right_")) else "mid" for name in KEYPOINTS)
 _MS = Fraction(1, 1000)  # frame times are kept to the millisecond
 _COLOURS = {"left": (60, 130, 230), "right": (235, 110, 50), "mid": (240, 240, 240)}  # RGB, as the overlay
-_KNEES = tuple((label, tuple(KEYPOINTS.index(f"{side}_{part}") for part in ("hip", "knee", "ankle")))
-               for label, side in (("L", "left"), ("R", "right")))
+_KNEES = tuple(
+    (label, tuple(KEYPOINTS.index(f"{side}_{part}") for part in ("hip", "knee", "ankle")))
+    for label, side in (("L", "left"), ("R", "right"))
+)
 
 
 def record(
@@ -145,8 +147,7 @@ def draw_preview(image: np.ndarray, xy_px: np.ndarray) -> np.ndarray:
     for i, (side, (hip, knee, ankle)) in enumerate(_KNEES):
         angle = _knee_2d(xy_px[hip], xy_px[knee], xy_px[ankle])
         text = f"knee {side} {angle:5.1f}" if math.isfinite(angle) else f"knee {side}   --"
-        cv2.putText(image, text, (10, 24 + 22 * i), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (255, 255, 255), 2,
-                    cv2.LINE_AA)
+        cv2.putText(image, text, (10, 24 + 22 * i), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (255, 255, 255), 2, cv2.LINE_AA)
     return image
 
 

@@ -29,24 +29,46 @@ MAX_ATTEMPTS = 3
 
 def add_serve_parser(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("serve", help="the clinic web app on this machine (http://127.0.0.1:8000)")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to bind (default 127.0.0.1: this machine only; others need the token)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1: this machine only; others need the token)",
+    )
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
-    parser.add_argument("--data-dir", type=Path, default=Path("movelab-data"),
-                        help="folder for the database, videos and reports (default ./movelab-data)")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="analyses run at once (default 1; 0 only receives, analyses wait for a later start)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path("movelab-data"),
+        help="folder for the database, videos and reports (default ./movelab-data)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="analyses run at once (default 1; 0 only receives, analyses wait for a later start)",
+    )
     parser.add_argument("--max-upload-mb", type=float, default=500.0, help="largest upload (default 500 MB)")
     return parser
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    return serve(host=args.host, port=args.port, data_dir=args.data_dir, workers=args.workers,
-                 max_upload_bytes=int(args.max_upload_mb * 1e6))
+    return serve(
+        host=args.host,
+        port=args.port,
+        data_dir=args.data_dir,
+        workers=args.workers,
+        max_upload_bytes=int(args.max_upload_mb * 1e6),
+    )
 
 
-def serve(*, host: str = "127.0.0.1", port: int = 8000, data_dir: str | os.PathLike = "movelab-data",
-          workers: int = 1, max_upload_bytes: int = 500_000_000) -> int:
+def serve(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    data_dir: str | os.PathLike = "movelab-data",
+    workers: int = 1,
+    max_upload_bytes: int = 500_000_000,
+) -> int:
     """Run the app until Ctrl-C / SIGTERM; returns the exit code."""
     import uvicorn
 
@@ -77,10 +99,14 @@ def serve(*, host: str = "127.0.0.1", port: int = 8000, data_dir: str | os.PathL
     url = f"http://{shown}:{bound_port}/"
     print(f"movelab: serving {url} (data in {data.root}; {workers} worker(s); Ctrl-C stops)", flush=True)
     if token:
-        print(f"movelab: bound to {host}, reachable from other machines: open {url}?token={token} "
-              "(the access token is required)", flush=True)
-    config = uvicorn.Config(create_app(settings), log_level="warning", access_log=False, lifespan="off",
-                            timeout_graceful_shutdown=3)
+        print(
+            f"movelab: bound to {host}, reachable from other machines: open {url}?token={token} "
+            "(the access token is required)",
+            flush=True,
+        )
+    config = uvicorn.Config(
+        create_app(settings), log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=3
+    )
     try:
         uvicorn.Server(config).run(sockets=[sock])
     finally:
@@ -129,8 +155,13 @@ class _WorkerPool:
     def _spawn(self):
         from movelab.app.worker import run_worker
 
-        process = self.context.Process(target=run_worker, args=(str(self.data.root),),
-                                       kwargs={"parent_pid": os.getpid()}, daemon=True, name="movelab-worker")
+        process = self.context.Process(
+            target=run_worker,
+            args=(str(self.data.root),),
+            kwargs={"parent_pid": os.getpid()},
+            daemon=True,
+            name="movelab-worker",
+        )
         process.start()
         return process
 
@@ -138,8 +169,11 @@ class _WorkerPool:
         while not self.stopping.wait(1.0):
             for i, process in enumerate(self.processes):
                 if not process.is_alive() and not self.stopping.is_set():
-                    self.database.execute("UPDATE analyses SET status = 'queued', worker_pid = NULL "
-                                          "WHERE status = 'running' AND worker_pid = ?", (process.pid,))
+                    self.database.execute(
+                        "UPDATE analyses SET status = 'queued', worker_pid = NULL "
+                        "WHERE status = 'running' AND worker_pid = ?",
+                        (process.pid,),
+                    )
                     log.info("worker %s stopped (exit %s); starting another", process.pid, process.exitcode)
                     self.processes[i] = self._spawn()
 
@@ -152,6 +186,7 @@ class _WorkerPool:
             if process.is_alive():
                 process.kill()
         # stopped on purpose: not counted as a failed attempt
-        self.database.execute("UPDATE analyses SET status = 'queued', worker_pid = NULL, attempts = attempts - 1 "
-                              "WHERE status = 'running'")
+        self.database.execute(
+            "UPDATE analyses SET status = 'queued', worker_pid = NULL, attempts = attempts - 1 WHERE status = 'running'"
+        )
         sys.stdout.flush()

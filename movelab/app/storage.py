@@ -105,8 +105,9 @@ class DataDir:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.close()
-            raise ConfigError(f"another movelab serve already uses {self.root}; stop it or pick another "
-                              "--data-dir") from None
+            raise ConfigError(
+                f"another movelab serve already uses {self.root}; stop it or pick another --data-dir"
+            ) from None
         return handle
 
 

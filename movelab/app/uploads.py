@@ -98,8 +98,11 @@ def check_video(path: Path) -> str:
         raise UploadError(400, "the uploaded file is empty (0 bytes); choose a video file")
     extension = _container_extension(path)
     if extension is None:
-        raise UploadError(415, "the uploaded file is not a video (expected MP4, MOV, WebM/Matroska or AVI "
-                               "content; the file name does not count)")
+        raise UploadError(
+            415,
+            "the uploaded file is not a video (expected MP4, MOV, WebM/Matroska or AVI "
+            "content; the file name does not count)",
+        )
     try:
         with open_video(path, max_frames=1) as reader:
             next(iter(reader), None)
@@ -122,8 +125,10 @@ def _container_extension(path: Path) -> str | None:
 
 
 def _too_large(max_bytes: int) -> str:
-    return (f"the upload is larger than this server's limit of {max_bytes / 1e6:.0f} MB; trim the video or "
-            "start the server with a larger --max-upload-mb")
+    return (
+        f"the upload is larger than this server's limit of {max_bytes / 1e6:.0f} MB; trim the video or "
+        "start the server with a larger --max-upload-mb"
+    )
 
 
 class _Sink:
@@ -142,9 +147,15 @@ class _Sink:
         self._is_file = False
 
     def callbacks(self) -> dict:
-        return {"on_part_begin": self._begin, "on_header_field": self._field, "on_header_value": self._hvalue,
-                "on_header_end": self._header_end, "on_headers_finished": self._headers_done,
-                "on_part_data": self._data, "on_part_end": self._end}
+        return {
+            "on_part_begin": self._begin,
+            "on_header_field": self._field,
+            "on_header_value": self._hvalue,
+            "on_header_end": self._header_end,
+            "on_headers_finished": self._headers_done,
+            "on_part_data": self._data,
+            "on_part_end": self._end,
+        }
 
     def _begin(self) -> None:
         self._headers, self._value, self._hf, self._hv = {}, bytearray(), b"", b""

@@ -38,9 +38,12 @@ _LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 #: Sent with every answer: only this server's own scripts, styles, media and sockets; no framing by others.
 _HEADERS = [
-    (b"content-security-policy", b"default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
-                                 b"style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
-                                 b"frame-ancestors 'self'; form-action 'self'; base-uri 'none'"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+        b"style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
+        b"frame-ancestors 'self'; form-action 'self'; base-uri 'none'",
+    ),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),  # not no-referrer: with it Chromium sends "Origin: null" on form posts
 ]
@@ -155,8 +158,10 @@ class _Guard:
         if self.settings.local_only and host not in _LOCAL_HOSTS:
             return PlainTextResponse("this server answers only to 127.0.0.1 / localhost", status_code=421)
         if self.settings.token and not self._has_token(request):
-            return PlainTextResponse("this server needs its access token: open the address `movelab serve` "
-                                     "printed (…?token=...)", status_code=401)
+            return PlainTextResponse(
+                "this server needs its access token: open the address `movelab serve` printed (…?token=...)",
+                status_code=401,
+            )
         if request.scope.get("method") in _UNSAFE and _cross_site(request):
             return PlainTextResponse("cross-site request refused", status_code=403)
         return None
@@ -206,8 +211,9 @@ class _Pages:
     # ---- clients
 
     async def home(self, request: Request) -> Response:
-        return self._render(request, "home.html", clients=appdb.list_clients(self.db),
-                            analyses=appdb.list_analyses(self.db)[:20])
+        return self._render(
+            request, "home.html", clients=appdb.list_clients(self.db), analyses=appdb.list_analyses(self.db)[:20]
+        )
 
     async def create_client(self, request: Request) -> Response:
         form = await request.form(max_files=0, max_fields=5)
@@ -242,8 +248,9 @@ class _Pages:
         analyses = appdb.list_analyses(self.db, client_id=client.id)
         done = [a for a in analyses if a.status == "done"]
         movements = sorted({a.movement for a in done if a.movement})
-        return self._render(request, "client.html", client=client, analyses=analyses, done=done,
-                            trend_movements=movements)
+        return self._render(
+            request, "client.html", client=client, analyses=analyses, done=done, trend_movements=movements
+        )
 
     async def delete_client(self, request: Request) -> Response:
         client = appdb.get_client(self.db, request.path_params["client_id"])
@@ -251,10 +258,15 @@ class _Pages:
             return self._not_found(request, "client")
         analyses = appdb.list_analyses(self.db, client_id=client.id)
         if request.method == "GET":
-            return self._render(request, "confirm.html", title=f"Delete client {client.name}?",
-                                message=f"This deletes the client and their {len(analyses)} session(s): "
-                                        "videos, reports and overlays. It cannot be undone.",
-                                action=f"/clients/{client.id}/delete", back=f"/clients/{client.id}")
+            return self._render(
+                request,
+                "confirm.html",
+                title=f"Delete client {client.name}?",
+                message=f"This deletes the client and their {len(analyses)} session(s): "
+                "videos, reports and overlays. It cannot be undone.",
+                action=f"/clients/{client.id}/delete",
+                back=f"/clients/{client.id}",
+            )
         for a in analyses:
             self._delete(a)
         appdb.delete_client(self.db, client.id)
@@ -329,9 +341,15 @@ class _Pages:
             report = json.loads(path.read_text(encoding="utf-8")) if path else None
         from movelab.report.html import title_of
 
-        return self._render(request, "session.html", analysis=analysis, client=client, report=report,
-                            title_of=title_of,
-                            has_overlay=self.data.session_file(analysis.id, "overlay.mp4") is not None)
+        return self._render(
+            request,
+            "session.html",
+            analysis=analysis,
+            client=client,
+            report=report,
+            title_of=title_of,
+            has_overlay=self.data.session_file(analysis.id, "overlay.mp4") is not None,
+        )
 
     async def delete_session(self, request: Request) -> Response:
         analysis = self._analysis(request)
@@ -339,13 +357,22 @@ class _Pages:
             return self._not_found(request, "session")
         back = f"/clients/{analysis.client_id}" if analysis.client_id else "/"
         if analysis.status == "running":
-            return self._render(request, "message.html", 409, title="Still running",
-                                message="This session is being analysed; delete it when it has finished.")
+            return self._render(
+                request,
+                "message.html",
+                409,
+                title="Still running",
+                message="This session is being analysed; delete it when it has finished.",
+            )
         if request.method == "GET":
-            return self._render(request, "confirm.html", title="Delete this session?",
-                                message="This deletes the session's video, report and overlay. "
-                                        "It cannot be undone.",
-                                action=f"/analyses/{analysis.id}/delete", back=f"/analyses/{analysis.id}")
+            return self._render(
+                request,
+                "confirm.html",
+                title="Delete this session?",
+                message="This deletes the session's video, report and overlay. It cannot be undone.",
+                action=f"/analyses/{analysis.id}/delete",
+                back=f"/analyses/{analysis.id}",
+            )
         self._delete(analysis)
         return RedirectResponse(back, status_code=303)
 
@@ -368,8 +395,9 @@ class _Pages:
             return PlainTextResponse("no finished session with this id", status_code=404)
         data = await run_in_threadpool(self._zip, analysis.id)
         name = f"movelab-{_when(analysis.created_at, '%Y-%m-%d')}-{analysis.id[:8]}.zip"
-        return Response(data, media_type="application/zip",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(
+            data, media_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        )
 
     def _zip(self, analysis_id: str) -> bytes:
         buffer = io.BytesIO()
@@ -387,8 +415,9 @@ class _Pages:
         part = self.data.incoming()
         stream = request.stream()
         try:
-            received = await receive_upload(request.headers, stream, part_path=part,
-                                            max_bytes=self.settings.max_upload_bytes)
+            received = await receive_upload(
+                request.headers, stream, part_path=part, max_bytes=self.settings.max_upload_bytes
+            )
             movement, client_id = self._upload_options(received.fields)
             person = _person(received.fields.get("person"))
             if received.video is None:
@@ -398,17 +427,24 @@ class _Pages:
             part.unlink(missing_ok=True)
             log.info("upload refused (%d)", err.status)
             whole = await _discard(stream, max_bytes=_DRAIN_BYTES) if err.status == 413 else True
-            return JSONResponse({"error": err.message}, status_code=err.status,
-                                headers=None if whole else {"Connection": "close"})
+            return JSONResponse(
+                {"error": err.message}, status_code=err.status, headers=None if whole else {"Connection": "close"}
+            )
         analysis_id = new_id()
         video = self.data.video(analysis_id, extension)
         part.replace(video)
         source = "webcam" if received.fields.get("source") == "webcam" else "upload"
-        appdb.add_analysis(self.db, analysis_id=analysis_id, client_id=client_id, source=source,
-                           movement=movement, video_file=video.name, person=person)
+        appdb.add_analysis(
+            self.db,
+            analysis_id=analysis_id,
+            client_id=client_id,
+            source=source,
+            movement=movement,
+            video_file=video.name,
+            person=person,
+        )
         log.info("analysis %s queued (%d bytes)", analysis_id, received.video_bytes)
-        return JSONResponse({"id": analysis_id, "status": "queued", "url": f"/analyses/{analysis_id}"},
-                            status_code=202)
+        return JSONResponse({"id": analysis_id, "status": "queued", "url": f"/analyses/{analysis_id}"}, status_code=202)
 
     def _upload_options(self, fields: dict[str, str]) -> tuple[str, int | None]:
         movement = fields.get("movement") or "auto"
@@ -444,8 +480,7 @@ class _Pages:
         if analysis is None:
             return JSONResponse({"error": "no analysis with this id"}, status_code=404)
         if analysis.status == "running":
-            return JSONResponse({"error": "the analysis is running; delete it when it has finished"},
-                                status_code=409)
+            return JSONResponse({"error": "the analysis is running; delete it when it has finished"}, status_code=409)
         self._delete(analysis)
         return Response(status_code=204)
 
@@ -455,9 +490,9 @@ class _Pages:
         try:
             body = await request.json()
         except (ValueError, UnicodeDecodeError):
-            return JSONResponse({"error": "expected a JSON object like {\"name\": \"A.B.\"}"}, status_code=400)
+            return JSONResponse({"error": 'expected a JSON object like {"name": "A.B."}'}, status_code=400)
         if not isinstance(body, dict):
-            return JSONResponse({"error": "expected a JSON object like {\"name\": \"A.B.\"}"}, status_code=400)
+            return JSONResponse({"error": 'expected a JSON object like {"name": "A.B."}'}, status_code=400)
         try:
             client = self._add_client(body.get("name"), body.get("sex"), body.get("age_years"))
         except UploadError as err:

@@ -75,8 +75,7 @@ def run_job(database, data: DataDir, job: appdb.Analysis, *, parent_pid: int | N
         return
     report = analysis.to_report()
     reps = report.get("reps")
-    appdb.finish(database, job.id, movement=report.get("movement"),
-                 reps=len(reps) if isinstance(reps, list) else None)
+    appdb.finish(database, job.id, movement=report.get("movement"), reps=len(reps) if isinstance(reps, list) else None)
     log.info("analysis %s done", job.id)
 
 
@@ -87,13 +86,19 @@ def _analyse(database, data: DataDir, job: appdb.Analysis, reporter):
     client = appdb.get_client(database, job.client_id) if job.client_id is not None else None
     config = Config()
     if job.person:
-        config = dataclasses.replace(config, extract=dataclasses.replace(config.extract,
-                                                                         person=parse_person(job.person)))
+        config = dataclasses.replace(
+            config, extract=dataclasses.replace(config.extract, person=parse_person(job.person))
+        )
     if client is not None and client.sex:
         config = dataclasses.replace(config, findings=dataclasses.replace(config.findings, sex=client.sex))
     # use_cache=False: the landmark cache lives outside the data folder; a client's data stays inside it
-    return analyse(data.root / "videos" / job.video_file, movement=job.movement_requested, config=config,
-                   use_cache=False, progress=reporter)
+    return analyse(
+        data.root / "videos" / job.video_file,
+        movement=job.movement_requested,
+        config=config,
+        use_cache=False,
+        progress=reporter,
+    )
 
 
 def _write(data: DataDir, analysis_id: str, analysis) -> None:

@@ -88,8 +88,9 @@ class Signals:
 def build_signals(motion: Motion, *, config: EventsConfig = EventsConfig()) -> Signals:
     """The events stage's per-video quantities, read from ``motion`` (nothing is cleaned again)."""
     if not isinstance(motion, Motion):
-        raise InputError("expected the analysis data of movelab.kinematics.compute_motion (a Motion), got "
-                         f"{type(motion).__name__}")
+        raise InputError(
+            f"expected the analysis data of movelab.kinematics.compute_motion (a Motion), got {type(motion).__name__}"
+        )
     if not isinstance(config, EventsConfig):
         raise ConfigError(f"config must be an EventsConfig, got {type(config).__name__}")
     leg = leg_length_px(motion.positions.cleaned)

@@ -232,16 +232,42 @@ class EventsConfig:
     def __post_init__(self) -> None:
         if self.gait_method not in ("velocity", "zeni"):
             raise ConfigError(f"gait_method must be 'velocity' or 'zeni', got {self.gait_method!r}")
-        for name in ("rep_min_depth", "rep_min_separation_s", "rep_standing_window_s", "rep_min_flexion_deg",
-                     "rep_min_step", "foot_cutoff_hz", "foot_settle_s", "side_vote_s", "foot_max_speed",
-                     "teleport_max_s", "foot_hampel_half_window_s", "foot_hampel_min_deviation",
-                     "foot_spike_min_jump", "foot_max_gap_s",
-                     "walk_min_speed", "walk_min_speed_picture", "swing_min_picture_speed", "swing_min_speed",
-                     "swing_max_s", "zeni_min_prominence",
-                     "lunge_min_knee_gap", "lunge_min_feet_apart", "lunge_split_min_stance", "min_leg_px"):
+        for name in (
+            "rep_min_depth",
+            "rep_min_separation_s",
+            "rep_standing_window_s",
+            "rep_min_flexion_deg",
+            "rep_min_step",
+            "foot_cutoff_hz",
+            "foot_settle_s",
+            "side_vote_s",
+            "foot_max_speed",
+            "teleport_max_s",
+            "foot_hampel_half_window_s",
+            "foot_hampel_min_deviation",
+            "foot_spike_min_jump",
+            "foot_max_gap_s",
+            "walk_min_speed",
+            "walk_min_speed_picture",
+            "swing_min_picture_speed",
+            "swing_min_speed",
+            "swing_max_s",
+            "zeni_min_prominence",
+            "lunge_min_knee_gap",
+            "lunge_min_feet_apart",
+            "lunge_split_min_stance",
+            "min_leg_px",
+        ):
             _check_positive(name, getattr(self, name))
-        for name in ("rep_full_prominence", "rep_standing_level", "rep_bottom_band", "contact_speed_fraction",
-                     "picture_contact_speed_fraction", "toe_off_speed_fraction", "belt_min_steady"):
+        for name in (
+            "rep_full_prominence",
+            "rep_standing_level",
+            "rep_bottom_band",
+            "contact_speed_fraction",
+            "picture_contact_speed_fraction",
+            "toe_off_speed_fraction",
+            "belt_min_steady",
+        ):
             value = getattr(self, name)
             if not _is_number(value) or not 0 < value < 1:
                 raise ConfigError(f"{name} must be a number in (0, 1), got {value!r}")
@@ -250,22 +276,26 @@ class EventsConfig:
             raise ConfigError(f"rep_onset_fit must be two fractions 0 < low < high < 1, got {self.rep_onset_fit!r}")
         low, high = _pair("rep_flexion_onset_fit", self.rep_flexion_onset_fit)
         if not 0 < low < high < 1:
-            raise ConfigError(f"rep_flexion_onset_fit must be two fractions 0 < low < high < 1, "
-                              f"got {self.rep_flexion_onset_fit!r}")
+            raise ConfigError(
+                f"rep_flexion_onset_fit must be two fractions 0 < low < high < 1, got {self.rep_flexion_onset_fit!r}"
+            )
         _check_positive("rep_front_head_min_drop", self.rep_front_head_min_drop)
         _check_positive("rep_front_min_depth", self.rep_front_min_depth)
         low, high = _pair("rep_front_onset_fit", self.rep_front_onset_fit)
         if not 0 < low < high < 1:
-            raise ConfigError(f"rep_front_onset_fit must be two fractions 0 < low < high < 1, "
-                              f"got {self.rep_front_onset_fit!r}")
+            raise ConfigError(
+                f"rep_front_onset_fit must be two fractions 0 < low < high < 1, got {self.rep_front_onset_fit!r}"
+            )
         frac, window = _pair("lunge_split_fit", self.lunge_split_fit)
         if not 0 < frac < 1 or not window > 0:
-            raise ConfigError(f"lunge_split_fit must be (fraction in (0, 1), window > 0 s), "
-                              f"got {self.lunge_split_fit!r}")
+            raise ConfigError(
+                f"lunge_split_fit must be (fraction in (0, 1), window > 0 s), got {self.lunge_split_fit!r}"
+            )
         low, high = _pair("stride_range_s", self.stride_range_s)
         if not 0 < low < high:
-            raise ConfigError(f"stride_range_s must be (shortest, longest) with 0 < shortest < longest, "
-                              f"got {self.stride_range_s!r}")
+            raise ConfigError(
+                f"stride_range_s must be (shortest, longest) with 0 < shortest < longest, got {self.stride_range_s!r}"
+            )
         if not isinstance(self.gait_min_swings, int) or self.gait_min_swings < 1:
             raise ConfigError(f"gait_min_swings must be a positive integer, got {self.gait_min_swings!r}")
 

@@ -18,8 +18,18 @@ __all__ = ["CYCLE_COLUMNS", "gait_cycles", "gait_summary"]
 
 #: Columns of the gait cycles table (one row per cycle, initial contact to the next of the same side).
 CYCLE_COLUMNS: list[str] = [
-    "side", "start_s", "end_s", "toe_off_s", "start_frame", "end_frame", "stride_time_s", "step_time_s",
-    "stance_pct", "double_support_pct", "peak_hip_extension_deg", "peak_thigh_extension_deg",
+    "side",
+    "start_s",
+    "end_s",
+    "toe_off_s",
+    "start_frame",
+    "end_frame",
+    "stride_time_s",
+    "step_time_s",
+    "stance_pct",
+    "double_support_pct",
+    "peak_hip_extension_deg",
+    "peak_thigh_extension_deg",
 ]
 
 
@@ -59,8 +69,9 @@ def gait_cycles(events: pd.DataFrame, angles: pd.DataFrame, *, config: EventsCon
     return table.sort_values("start_s", kind="stable").reset_index(drop=True) if len(table) else table
 
 
-def _cycle(events: pd.DataFrame, angles: pd.DataFrame, side: str, start: float, end: float,
-           config: EventsConfig) -> dict:
+def _cycle(
+    events: pd.DataFrame, angles: pd.DataFrame, side: str, start: float, end: float, config: EventsConfig
+) -> dict:
     """One row of the cycles table: ``side``'s cycle from the contact at ``start`` to the one at ``end``."""
     other = "right" if side == "left" else "left"
     stride = end - start
@@ -73,18 +84,30 @@ def _cycle(events: pd.DataFrame, angles: pd.DataFrame, side: str, start: float, 
     time = angles["time_s"].to_numpy(dtype=np.float64)
     frames = angles["frame"].to_numpy()
     return {
-        "side": side, "start_s": start, "end_s": end, "toe_off_s": to,
-        "start_frame": _frame_at(time, frames, start), "end_frame": _frame_at(time, frames, end),
+        "side": side,
+        "start_s": start,
+        "end_s": end,
+        "toe_off_s": to,
+        "start_frame": _frame_at(time, frames, start),
+        "end_frame": _frame_at(time, frames, end),
         "stride_time_s": stride,
         "step_time_s": _step_before(events, start, config),
-        "stance_pct": 100 * (to - start) / stride, "double_support_pct": both_down,
+        "stance_pct": 100 * (to - start) / stride,
+        "double_support_pct": both_down,
         "peak_hip_extension_deg": _neg_min(angles, f"hip_flexion_{side}", start, to),
         "peak_thigh_extension_deg": _neg_min(angles, f"thigh_angle_{side}", start, to),
     }
 
 
-def gait_summary(events: pd.DataFrame, cycles: pd.DataFrame, *, method: str, ground: str | None = None,
-                 view: str | None = None, config: EventsConfig = EventsConfig()) -> dict:
+def gait_summary(
+    events: pd.DataFrame,
+    cycles: pd.DataFrame,
+    *,
+    method: str,
+    ground: str | None = None,
+    view: str | None = None,
+    config: EventsConfig = EventsConfig(),
+) -> dict:
     """Spatiotemporal parameters of the walk (means over cycles and steps; NaN when not measurable).
 
     Returns

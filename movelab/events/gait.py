@@ -27,6 +27,7 @@ import pandas as pd
 import xarray as xr
 from scipy.signal import find_peaks
 
+from movelab.errors import ConfigError
 from movelab.events._signals import (
     SIDES,
     Signals,
@@ -36,11 +37,10 @@ from movelab.events._signals import (
     runs,
     velocity,
 )
-from movelab.errors import ConfigError
 from movelab.events.config import EventsConfig, GaitMethod
+from movelab.kinematics.filtering import hampel, lowpass
 from movelab.kinematics.geometry import midpoint, point
 from movelab.kinematics.motion import Motion
-from movelab.kinematics.filtering import hampel, lowpass
 
 __all__ = ["EVENT_COLUMNS", "detect_gait_events", "gait_events", "picture_direction", "walk_tracks", "walk_view"]
 
@@ -105,8 +105,7 @@ def gait_events(signals: Signals, *, method: GaitMethod, config: EventsConfig) -
     return walk_events(signals, method=method, config=config)[0]
 
 
-def walk_events(signals: Signals, *, method: GaitMethod,
-                config: EventsConfig) -> tuple[pd.DataFrame, _Walk | None]:
+def walk_events(signals: Signals, *, method: GaitMethod, config: EventsConfig) -> tuple[pd.DataFrame, _Walk | None]:
     """:func:`gait_events` and the walk they were read from (:func:`walk_tracks` of the cleaned positions;
     None when there is none to measure)."""
     if method not in ("velocity", "zeni"):
@@ -119,8 +118,9 @@ def walk_events(signals: Signals, *, method: GaitMethod,
         return _table(_zeni_events(signals, walk, config) if walk.side_view else [], signals), walk
     # the velocity method reads the feet before the low-pass, and filters its own front/rear tracks
     if not walk.side_view:  # labelled feet
-        return _table(_picture_events(signals, walk_tracks(signals, signals.unfiltered, reuse=walk), config),
-                      signals), walk
+        return _table(
+            _picture_events(signals, walk_tracks(signals, signals.unfiltered, reuse=walk), config), signals
+        ), walk
     sortable = walk_tracks(signals, signals.label_free, reuse=walk)  # sorted into front and rear by position
     return _table(_velocity_events(signals, sortable, config), signals), walk
 
@@ -246,10 +246,16 @@ def _glitches(track: np.ndarray, t: np.ndarray, walk: _Walk, leg_px: float, conf
     foot is still there, overground and on a treadmill alike, so a landmark wandering off it stands out."""
     relative = _on_ground(track, t, walk.ground_px_s)
     da = xr.DataArray(relative, dims=("time",), coords={"time": t})
-    outliers = np.isnan(hampel(da, half_window_s=config.foot_hampel_half_window_s,
-                               min_deviation=config.foot_hampel_min_deviation * leg_px).values)
-    return ((outliers & np.isfinite(track)) | _teleports(track, t, walk, config)
-            | _spikes(track, t, walk.ground_px_s, config.foot_spike_min_jump * leg_px))
+    outliers = np.isnan(
+        hampel(
+            da, half_window_s=config.foot_hampel_half_window_s, min_deviation=config.foot_hampel_min_deviation * leg_px
+        ).values
+    )
+    return (
+        (outliers & np.isfinite(track))
+        | _teleports(track, t, walk, config)
+        | _spikes(track, t, walk.ground_px_s, config.foot_spike_min_jump * leg_px)
+    )
 
 
 def _spikes(track: np.ndarray, t: np.ndarray, ground_px_s: float, min_jump_px: float) -> np.ndarray:
@@ -285,7 +291,7 @@ def _bridge(track: np.ndarray, t: np.ndarray, ground_px_s: float, max_gap_s: flo
     out = relative.copy()
     for a, b in zip(idx[:-1], idx[1:]):
         if b - a > 1 and t[b] - t[a] <= max_gap_s:
-            out[a + 1:b] = np.interp(t[a + 1:b], t[[a, b]], relative[[a, b]])
+            out[a + 1 : b] = np.interp(t[a + 1 : b], t[[a, b]], relative[[a, b]])
     return out + ground_px_s * (t - t[0])
 
 
@@ -307,7 +313,7 @@ def _teleports(track: np.ndarray, t: np.ndarray, walk: _Walk, config: EventsConf
         back = jumps[(jumps > i) & (t[jumps + 1] - t[i + 1] <= config.teleport_max_s)]
         back = back[np.sign(step[back]) == -np.sign(step[i])]
         if back.size:
-            blank[i + 1:back[0] + 1] = True
+            blank[i + 1 : back[0] + 1] = True
     return blank
 
 
@@ -317,10 +323,12 @@ def _velocity_events(signals: Signals, walk: _Walk, config: EventsConfig) -> lis
     t = signals.time_s
     v_front, v_rear, v_heel, v_toe, left_front = _front_rear_velocities(signals, walk, config)
     height = config.swing_min_speed * walk.speed_px_s
-    contacts = _swing_ends(t, v_front, v_heel, step=+1, height=height, fraction=config.contact_speed_fraction,
-                           config=config)
-    toe_offs = _swing_ends(t, v_rear, v_toe, step=-1, height=height, fraction=config.toe_off_speed_fraction,
-                           config=config)
+    contacts = _swing_ends(
+        t, v_front, v_heel, step=+1, height=height, fraction=config.contact_speed_fraction, config=config
+    )
+    toe_offs = _swing_ends(
+        t, v_rear, v_toe, step=-1, height=height, fraction=config.toe_off_speed_fraction, config=config
+    )
     return _assign_sides(t, contacts, toe_offs, left_front, config)
 
 
@@ -335,14 +343,14 @@ def _front_rear_velocities(signals: Signals, walk: _Walk, config: EventsConfig) 
     def sorted_track(track: dict[str, np.ndarray], front: bool) -> np.ndarray:
         return np.where(known, np.where(front_is_left == front, track["left"], track["right"]), np.nan)
 
-    glitch = {front: _glitches(sorted_track(walk.foot, front), t, walk, signals.leg_px, config)
-              for front in (True, False)}
+    glitch = {
+        front: _glitches(sorted_track(walk.foot, front), t, walk, signals.leg_px, config) for front in (True, False)
+    }
 
     def pick(track: dict[str, np.ndarray], front: bool) -> np.ndarray:
         # a glitch of the foot (heel and toe's mean) or of the point itself removes a sample of the point
         raw = sorted_track(track, front)
-        bad = glitch[front] if track is walk.foot else glitch[front] | _glitches(raw, t, walk, signals.leg_px,
-                                                                                config)
+        bad = glitch[front] if track is walk.foot else glitch[front] | _glitches(raw, t, walk, signals.leg_px, config)
         return _smooth(_bridge(np.where(bad, np.nan, raw), t, walk.ground_px_s, config.foot_max_gap_s), signals, config)
 
     def rel_velocity(track: np.ndarray) -> np.ndarray:
@@ -376,10 +384,12 @@ def _picture_events(signals: Signals, walk: _Walk, config: EventsConfig) -> list
     for side in SIDES:
         heel, toe = speed(f"{side}_heel"), speed(f"{side}_foot_index")
         foot = nanmean_rows(heel, toe)
-        contacts = _swing_ends(t, foot, heel, step=+1, height=height,
-                               fraction=config.picture_contact_speed_fraction, config=config)
-        toe_offs = _swing_ends(t, foot, toe, step=-1, height=height, fraction=config.toe_off_speed_fraction,
-                               config=config)
+        contacts = _swing_ends(
+            t, foot, heel, step=+1, height=height, fraction=config.picture_contact_speed_fraction, config=config
+        )
+        toe_offs = _swing_ends(
+            t, foot, toe, step=-1, height=height, fraction=config.toe_off_speed_fraction, config=config
+        )
         out += [("initial_contact", side, when) for when in _one_per_swing(contacts, gap, keep="last")]
         if not from_behind:
             out += [("toe_off", side, when) for when in _one_per_swing(toe_offs, gap, keep="first")]
@@ -431,8 +441,16 @@ def _one_per_swing(times: list[float], gap_s: float, *, keep: str) -> list[float
     return kept
 
 
-def _swing_ends(t: np.ndarray, v_track: np.ndarray, v_point: np.ndarray, *, step: int, height: float,
-                fraction: float, config: EventsConfig) -> list[float]:
+def _swing_ends(
+    t: np.ndarray,
+    v_track: np.ndarray,
+    v_point: np.ndarray,
+    *,
+    step: int,
+    height: float,
+    fraction: float,
+    config: EventsConfig,
+) -> list[float]:
     """Times where a swing of the track ends (``step`` +1: the point stops after the peak) or starts
     (``step`` −1: the point starts before it). Peaks under half the median swing peak (a landmark glitch)
     are ignored; of two ends closer than half the median interval, the one of the higher peak is kept."""
@@ -446,8 +464,16 @@ def _swing_ends(t: np.ndarray, v_track: np.ndarray, v_point: np.ndarray, *, step
     ends = []
     for p in peaks:
         level = fraction * v_track[p]
-        found = _scan(t, v_point, v_track, start=p, step=step, level=level, max_s=config.swing_max_s,
-                      settle_s=config.foot_settle_s)
+        found = _scan(
+            t,
+            v_point,
+            v_track,
+            start=p,
+            step=step,
+            level=level,
+            max_s=config.swing_max_s,
+            settle_s=config.foot_settle_s,
+        )
         if found is not None:
             ends.append((found, float(v_track[p])))
     if len(ends) >= 3:
@@ -480,8 +506,9 @@ def _with_cut_swing(peaks: np.ndarray, v_track: np.ndarray, step: int, height: f
     return peaks
 
 
-def _assign_sides(t: np.ndarray, contacts: list[float], toe_offs: list[float], left_front: np.ndarray,
-                  config: EventsConfig) -> list[tuple]:
+def _assign_sides(
+    t: np.ndarray, contacts: list[float], toe_offs: list[float], left_front: np.ndarray, config: EventsConfig
+) -> list[tuple]:
     """Sides of label-free events.
 
     Contacts alternate between the feet: within a chain of contacts (broken where one is missing, a gap
@@ -546,12 +573,25 @@ def _smooth(track: np.ndarray, signals: Signals, config: EventsConfig) -> np.nda
     if config.foot_cutoff_hz >= rate / 2:
         return track
     da = xr.DataArray(track, dims=("time",), coords={"time": t})
-    return lowpass(da, cutoff_hz=config.foot_cutoff_hz, order=kinematics.filter_order,
-                   max_step_s=max(kinematics.max_gap_s, 1.5 / rate)).values
+    return lowpass(
+        da,
+        cutoff_hz=config.foot_cutoff_hz,
+        order=kinematics.filter_order,
+        max_step_s=max(kinematics.max_gap_s, 1.5 / rate),
+    ).values
 
 
-def _scan(t: np.ndarray, primary: np.ndarray, fallback: np.ndarray, *, start: int, step: int, level: float,
-          max_s: float, settle_s: float = 0.0) -> float | None:
+def _scan(
+    t: np.ndarray,
+    primary: np.ndarray,
+    fallback: np.ndarray,
+    *,
+    start: int,
+    step: int,
+    level: float,
+    max_s: float,
+    settle_s: float = 0.0,
+) -> float | None:
     """Walk from sample ``start`` in direction ``step`` until the velocity (``primary`` where finite, else
     ``fallback``) is at or below ``level`` and stays at or below twice that for ``settle_s`` further on (a
     foot that has landed stays still; a momentary dip is a landmark glitch); the interpolated crossing

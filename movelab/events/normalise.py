@@ -47,14 +47,21 @@ def time_normalise(
     if not isinstance(angles, pd.DataFrame) or "time_s" not in angles:
         raise InputError(f"angles must be a DataFrame with a time_s column, got {type(angles).__name__}")
     if not isinstance(spans, pd.DataFrame) or not {"start_s", "end_s"} <= set(spans.columns):
-        raise InputError("spans must be a DataFrame with start_s and end_s columns (Segmentation.reps or "
-                         f".cycles), got {type(spans).__name__}"
-                         + (f" with columns {list(spans.columns)}" if isinstance(spans, pd.DataFrame) else ""))
+        raise InputError(
+            "spans must be a DataFrame with start_s and end_s columns (Segmentation.reps or "
+            f".cycles), got {type(spans).__name__}"
+            + (f" with columns {list(spans.columns)}" if isinstance(spans, pd.DataFrame) else "")
+        )
     if not isinstance(n_points, (int, np.integer)) or isinstance(n_points, bool) or n_points < 2:
         raise ConfigError(f"n_points must be an integer of at least 2, got {n_points!r}")
     if columns is None:
-        columns = [c for c in angles.columns if c not in ("time_s", "frame")
-                   and pd.api.types.is_numeric_dtype(angles[c]) and not pd.api.types.is_bool_dtype(angles[c])]
+        columns = [
+            c
+            for c in angles.columns
+            if c not in ("time_s", "frame")
+            and pd.api.types.is_numeric_dtype(angles[c])
+            and not pd.api.types.is_bool_dtype(angles[c])
+        ]
     missing = [c for c in columns if c not in angles]
     if missing:
         raise InputError(f"columns {missing} are not in the angle table; it has {list(angles.columns)}")
@@ -65,14 +72,22 @@ def time_normalise(
     for k, (start, end) in enumerate(zip(spans["start_s"].to_numpy(float), spans["end_s"].to_numpy(float))):
         if np.isfinite(start) and np.isfinite(end) and end > start:
             out[k] = _interpolate(time, values, start + percent / 100.0 * (end - start))
-    coords = {"percent": percent, "angle": list(columns),
-              "start_s": ("span", spans["start_s"].to_numpy(float)),
-              "end_s": ("span", spans["end_s"].to_numpy(float))}
+    coords = {
+        "percent": percent,
+        "angle": list(columns),
+        "start_s": ("span", spans["start_s"].to_numpy(float)),
+        "end_s": ("span", spans["end_s"].to_numpy(float)),
+    }
     for extra in ("side", "index"):
         if extra in spans:
             coords[extra] = ("span", spans[extra].to_numpy())
-    return xr.DataArray(out, dims=("span", "percent", "angle"), coords=coords, name="angle_deg",
-                        attrs={"units": "deg", "description": "angles over 0-100 % of each span"})
+    return xr.DataArray(
+        out,
+        dims=("span", "percent", "angle"),
+        coords=coords,
+        name="angle_deg",
+        attrs={"units": "deg", "description": "angles over 0-100 % of each span"},
+    )
 
 
 def _interpolate(time: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.ndarray:

@@ -33,6 +33,7 @@ from movelab.kinematics.motion import Motion
 
 __all__ = ["recognise_movement"]
 
+
 def recognise_movement(motion: Motion, *, config: EventsConfig = EventsConfig()) -> str:
     """The movement the video shows: ``"squat"``, ``"lunge"``, ``"gait"`` or ``"posture"``.
 
@@ -58,8 +59,13 @@ def recognise(signals: Signals, config: EventsConfig) -> str:
         return "unknown"
     if _walks(signals, config):
         return "gait"
-    reps = find_reps(signals.time_s, pelvis_height(signals), config, head=head_height(signals),
-                     frontal=np.isin(signals.views.values, FRONTAL_VIEWS))  # counted as segment counts them
+    reps = find_reps(
+        signals.time_s,
+        pelvis_height(signals),
+        config,
+        head=head_height(signals),
+        frontal=np.isin(signals.views.values, FRONTAL_VIEWS),
+    )  # counted as segment counts them
     if not reps:
         return "posture"
     gaps = [knee_gap_at_bottom(signals, rep) for rep in reps]
@@ -68,8 +74,9 @@ def recognise(signals: Signals, config: EventsConfig) -> str:
     knee_gap = np.nanmedian(gaps) if np.isfinite(gaps).any() else 0.0
     feet_gap = np.nanmedian(apart) if np.isfinite(apart).any() else 0.0
     step = np.nanmedian(steps) if np.isfinite(steps).any() else 0.0
-    lunge = (knee_gap >= config.lunge_min_knee_gap or feet_gap >= config.lunge_min_feet_apart
-             or step >= config.rep_min_step)
+    lunge = (
+        knee_gap >= config.lunge_min_knee_gap or feet_gap >= config.lunge_min_feet_apart or step >= config.rep_min_step
+    )
     return "lunge" if lunge else "squat"
 
 
@@ -98,8 +105,7 @@ def _progresses(signals: Signals, walk, config: EventsConfig) -> bool:
     seen = np.isfinite(along)
     trend = float(np.polyfit(t[seen], along[seen], 1)[0]) if seen.sum() >= 2 else -np.inf
     median = walk.speed_px_s + walk.ground_px_s
-    return bool(max(median, trend) >= bar
-                or steady_belt_fraction(walk, signals.time_s) >= config.belt_min_steady)
+    return bool(max(median, trend) >= bar or steady_belt_fraction(walk, signals.time_s) >= config.belt_min_steady)
 
 
 def _regular_steps(contacts: pd.DataFrame, config: EventsConfig) -> bool:

@@ -19,11 +19,17 @@ __all__ = ["timing_row", "squat_metrics", "lunge_metrics", "lead_leg", "knee_gap
 def timing_row(signals: Signals, rep: Rep, index: int, deepest: float, config: EventsConfig) -> dict:
     return {
         "index": index,
-        "start_s": rep.start_s, "bottom_s": rep.bottom_s, "end_s": rep.end_s,
-        "start_frame": signals.nearest_frame(rep.start_s), "bottom_frame": signals.nearest_frame(rep.bottom_s),
-        "end_frame": signals.nearest_frame(rep.end_s), "timed_by": _timed_by_label(rep.timed_by),
-        "descent_s": rep.bottom_s - rep.start_s, "ascent_s": rep.end_s - rep.bottom_s,
-        "duration_s": rep.end_s - rep.start_s, "time_at_bottom_s": rep.time_at_bottom_s,
+        "start_s": rep.start_s,
+        "bottom_s": rep.bottom_s,
+        "end_s": rep.end_s,
+        "start_frame": signals.nearest_frame(rep.start_s),
+        "bottom_frame": signals.nearest_frame(rep.bottom_s),
+        "end_frame": signals.nearest_frame(rep.end_s),
+        "timed_by": _timed_by_label(rep.timed_by),
+        "descent_s": rep.bottom_s - rep.start_s,
+        "ascent_s": rep.end_s - rep.bottom_s,
+        "duration_s": rep.end_s - rep.start_s,
+        "time_at_bottom_s": rep.time_at_bottom_s,
         "pelvis_drop_pct_leg": 100.0 * rep.depth,
         "partial": bool(rep.depth < config.rep_full_prominence * deepest),
     }
@@ -84,8 +90,9 @@ def lead_leg(signals: Signals, rep: Rep) -> str | None:
         up = [_median(-signals.point(f"{s}_ankle")[near, 1]) for s in SIDES]
         if np.isfinite(up).all() and abs(up[0] - up[1]) > 0.03 * signals.leg_px:
             return SIDES[int(np.argmax(up))]
-        flat = [_median(signals.point(f"{s}_heel")[near, 1] - signals.point(f"{s}_foot_index")[near, 1])
-                for s in SIDES]  # heel below its toes in the picture: the foot flat on the floor
+        flat = [
+            _median(signals.point(f"{s}_heel")[near, 1] - signals.point(f"{s}_foot_index")[near, 1]) for s in SIDES
+        ]  # heel below its toes in the picture: the foot flat on the floor
         if np.isfinite(flat).all() and abs(flat[0] - flat[1]) > 0.03 * signals.leg_px:
             return SIDES[int(np.argmax(flat))]
     knee_up = [_median(-signals.point(f"{s}_knee")[near, 1]) for s in SIDES]

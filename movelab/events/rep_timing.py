@@ -21,8 +21,20 @@ import numpy as np
 from movelab.events._signals import crossing_time
 from movelab.events.config import EventsConfig
 
-__all__ = ["Rep", "TimingSignals", "TIMED_BY", "first_timing", "pelvis_onset", "with_onsets", "split_onset",
-           "split_flexion_onset", "fitted_onset", "standing_stretch", "bottom_of", "moved_from"]
+__all__ = [
+    "Rep",
+    "TimingSignals",
+    "TIMED_BY",
+    "first_timing",
+    "pelvis_onset",
+    "with_onsets",
+    "split_onset",
+    "split_flexion_onset",
+    "fitted_onset",
+    "standing_stretch",
+    "bottom_of",
+    "moved_from",
+]
 
 #: What timed a rep's start and end (the ``timed_by`` column; docs/events.md gives each one's measured error).
 TIMED_BY: dict[str, str] = {
@@ -55,11 +67,11 @@ class Rep:
 class TimingSignals(NamedTuple):
     """The per-frame signals that can time a rep (NaN where not measured; see :func:`first_timing`)."""
 
-    flexion: np.ndarray   #: (time,) knee flexion, degrees
-    feet: np.ndarray      #: (time, 2, 2) ankle positions, leg lengths
-    pelvis: np.ndarray    #: (time, 2) pelvis position, leg lengths
-    head: np.ndarray      #: (time,) head height, leg lengths
-    frontal: np.ndarray   #: (time,) bool, seen face on
+    flexion: np.ndarray  #: (time,) knee flexion, degrees
+    feet: np.ndarray  #: (time, 2, 2) ankle positions, leg lengths
+    pelvis: np.ndarray  #: (time, 2) pelvis position, leg lengths
+    head: np.ndarray  #: (time,) head height, leg lengths
+    frontal: np.ndarray  #: (time,) bool, seen face on
 
 
 def moved_from(points: np.ndarray, rest) -> np.ndarray | None:
@@ -72,8 +84,18 @@ def moved_from(points: np.ndarray, rest) -> np.ndarray | None:
     return np.hypot(*(points - np.median(stood, axis=0)).T)
 
 
-def pelvis_onset(t: np.ndarray, h: np.ndarray, *, p: int, step: int, level: float, depth: float, limit: int,
-                 edge: int, config: EventsConfig) -> tuple[float, str]:
+def pelvis_onset(
+    t: np.ndarray,
+    h: np.ndarray,
+    *,
+    p: int,
+    step: int,
+    level: float,
+    depth: float,
+    limit: int,
+    edge: int,
+    config: EventsConfig,
+) -> tuple[float, str]:
     """Start (``step`` −1) or end (+1) of the dip at ``p`` from the pelvis height ``h`` itself, with what
     timed it: the square-root fit of its drop from the standing ``level``, else its crossing of
     ``rep_standing_level`` between sample ``edge`` and its neighbour towards the bottom."""
@@ -84,9 +106,17 @@ def pelvis_onset(t: np.ndarray, h: np.ndarray, *, p: int, step: int, level: floa
     return crossing_time(t, h, *pair, h[p] + config.rep_standing_level * depth), "pelvis_95pct"
 
 
-def first_timing(t: np.ndarray, timing: TimingSignals, *, p: int, stand_b: slice, stand_a: slice,
-                 bounds: tuple[int, int], depth: float, config: EventsConfig,
-                 ) -> tuple[float, float, tuple[str, str]] | tuple[None, None, None]:
+def first_timing(
+    t: np.ndarray,
+    timing: TimingSignals,
+    *,
+    p: int,
+    stand_b: slice,
+    stand_a: slice,
+    bounds: tuple[int, int],
+    depth: float,
+    config: EventsConfig,
+) -> tuple[float, float, tuple[str, str]] | tuple[None, None, None]:
     """Start, end and (twice) the name of the first timing signal seen through the rep (see
     :func:`find_reps`; :data:`TIMED_BY`), or Nones; ``bounds`` are the neighbouring reps' bottoms (or the run's ends),
     ``depth`` the pelvis drop (leg lengths)."""
@@ -94,12 +124,18 @@ def first_timing(t: np.ndarray, timing: TimingSignals, *, p: int, stand_b: slice
     tries: list[tuple[str, Callable[[], tuple[float | None, float | None]]]] = [
         ("knee_flexion", lambda: _flexion_onsets(t, flexion, p, stand_b, stand_a, config=config, bounds=bounds)),
         ("stepping_foot", lambda: _step_onsets(t, feet, p, stand_b, stand_a, config=config, bounds=bounds)),
-        ("pelvis_motion", lambda: (_moved_onset(t, pelvis, p, -1, stand_b, config=config),
-                                   _moved_onset(t, pelvis, p, +1, stand_a, config=config))),
+        (
+            "pelvis_motion",
+            lambda: (
+                _moved_onset(t, pelvis, p, -1, stand_b, config=config),
+                _moved_onset(t, pelvis, p, +1, stand_a, config=config),
+            ),
+        ),
     ]
     if frontal[stand_b].mean() > 0.5 and frontal[stand_a].mean() > 0.5:
-        tries.append(("head_drop", lambda: _head_onsets(t, head, p, stand_b, stand_a, config=config, bounds=bounds,
-                                                        depth=depth)))
+        tries.append(
+            ("head_drop", lambda: _head_onsets(t, head, p, stand_b, stand_a, config=config, bounds=bounds, depth=depth))
+        )
     for name, timed in tries:
         start, end = timed()
         if start is not None and end is not None:
@@ -107,8 +143,16 @@ def first_timing(t: np.ndarray, timing: TimingSignals, *, p: int, stand_b: slice
     return None, None, None
 
 
-def _flexion_onsets(t: np.ndarray, flexion: np.ndarray, p: int, stand_b: slice, stand_a: slice,
-                    *, config: EventsConfig, bounds: tuple[int, int]) -> tuple[float | None, float | None]:
+def _flexion_onsets(
+    t: np.ndarray,
+    flexion: np.ndarray,
+    p: int,
+    stand_b: slice,
+    stand_a: slice,
+    *,
+    config: EventsConfig,
+    bounds: tuple[int, int],
+) -> tuple[float | None, float | None]:
     """Start and end of the rep at ``p`` from the knee flexion, when it is measured through the rep and
     bends by at least ``rep_min_flexion_deg``, fitted over ``rep_flexion_onset_fit`` (:func:`fitted_onset`).
 
@@ -131,15 +175,24 @@ def _flexion_onsets(t: np.ndarray, flexion: np.ndarray, p: int, stand_b: slice, 
 
         def estimate(rest: np.ndarray, step: int = step, limit: int = limit) -> float | None:
             level = float(np.nanpercentile(flexion[rest], 20))
-            return fitted_onset(t, flexion - level, p, step, peak - level, config=config, limit=limit,
-                          fit=config.rep_flexion_onset_fit)
+            return fitted_onset(
+                t, flexion - level, p, step, peak - level, config=config, limit=limit, fit=config.rep_flexion_onset_fit
+            )
 
         out.append(_settled_onset(t, np.isfinite(flexion), standing, step, estimate, passes=5, keep_last=True))
     return out[0], out[1]
 
 
-def _step_onsets(t: np.ndarray, feet: np.ndarray, p: int, stand_b: slice, stand_a: slice,
-                 *, config: EventsConfig, bounds: tuple[int, int]) -> tuple[float | None, float | None]:
+def _step_onsets(
+    t: np.ndarray,
+    feet: np.ndarray,
+    p: int,
+    stand_b: slice,
+    stand_a: slice,
+    *,
+    config: EventsConfig,
+    bounds: tuple[int, int],
+) -> tuple[float | None, float | None]:
     """Start and end of the rep at ``p`` from the foot that moves farthest from where it stood, when it
     moves at least ``rep_min_step`` leg lengths (a forward lunge's step out and back) and is seen in 90 %
     of the rep (``stand_b`` to ``stand_a``). When the stepping foot is not (MediaPipe lost the far foot in
@@ -159,7 +212,7 @@ def _step_onsets(t: np.ndarray, feet: np.ndarray, p: int, stand_b: slice, stand_
     away = {k: moved_from(feet[:, k], at_bottom) for k in np.flatnonzero(seen > 0)}  # from its place at the bottom
     for step, limit in ((-1, bounds[0]), (+1, bounds[1])):
         between = np.zeros(t.size, dtype=bool)
-        between[min(limit, p):max(limit, p) + 1] = True
+        between[min(limit, p) : max(limit, p) + 1] = True
         travel = np.full(feet.shape[1], -np.inf)
         moved = np.full(feet.shape[:2], np.nan)
         for k, off in away.items():
@@ -176,8 +229,9 @@ def _step_onsets(t: np.ndarray, feet: np.ndarray, p: int, stand_b: slice, stand_
     return out[0], out[1]
 
 
-def _moved_onset(t: np.ndarray, points: np.ndarray, p: int, step: int, standing: slice,
-                 *, config: EventsConfig) -> float | None:
+def _moved_onset(
+    t: np.ndarray, points: np.ndarray, p: int, step: int, standing: slice, *, config: EventsConfig
+) -> float | None:
     """Start (``step`` −1) or end (+1) of the rep at ``p`` from the distance of ``points`` from where they
     were while standing. The standing position is the median over the standing stretch, then re-taken
     from the 0.3 s beyond the first estimate (the pelvis may still be at its standing height while it
@@ -195,8 +249,17 @@ def _moved_onset(t: np.ndarray, points: np.ndarray, p: int, step: int, standing:
     return _settled_onset(t, np.isfinite(points).all(axis=1), standing, step, estimate, passes=2)
 
 
-def _head_onsets(t: np.ndarray, head: np.ndarray, p: int, stand_b: slice, stand_a: slice, *,
-                 config: EventsConfig, bounds: tuple[int, int], depth: float) -> tuple[float | None, float | None]:
+def _head_onsets(
+    t: np.ndarray,
+    head: np.ndarray,
+    p: int,
+    stand_b: slice,
+    stand_a: slice,
+    *,
+    config: EventsConfig,
+    bounds: tuple[int, int],
+    depth: float,
+) -> tuple[float | None, float | None]:
     """Start and end of the rep at ``p`` from the drop of the head, for a squat seen face on.
 
     From the front or back every picture signal is second order in the knee angle (the knees travel
@@ -226,8 +289,17 @@ def _head_onsets(t: np.ndarray, head: np.ndarray, p: int, stand_b: slice, stand_
             largest = float(np.nanmax(drop[span]))
             if not largest >= config.rep_front_head_min_drop * depth:
                 return None
-            return fitted_onset(t, drop, p, step, largest, config=config, limit=before if step < 0 else after,
-                          fit=config.rep_front_onset_fit, root=4.0)
+            return fitted_onset(
+                t,
+                drop,
+                p,
+                step,
+                largest,
+                config=config,
+                limit=before if step < 0 else after,
+                fit=config.rep_front_onset_fit,
+                root=4.0,
+            )
 
         onset = _settled_onset(t, np.isfinite(head), standing, step, estimate, passes=2)
         edge = float(t[standing.stop - 1] if step < 0 else t[standing.start])  # the pelvis's 95 % crossing
@@ -237,9 +309,16 @@ def _head_onsets(t: np.ndarray, head: np.ndarray, p: int, stand_b: slice, stand_
     return out[0], out[1]
 
 
-def _settled_onset(t: np.ndarray, seen: np.ndarray, standing: slice, step: int,
-                   estimate: Callable[[np.ndarray], float | None], *, passes: int,
-                   keep_last: bool = False) -> float | None:
+def _settled_onset(
+    t: np.ndarray,
+    seen: np.ndarray,
+    standing: slice,
+    step: int,
+    estimate: Callable[[np.ndarray], float | None],
+    *,
+    passes: int,
+    keep_last: bool = False,
+) -> float | None:
     """An onset whose standing level is re-taken from where the client really stood: ``estimate(rest)``
     gives the onset from the standing samples ``rest`` (first the ``standing`` stretch, then the 0.3 s
     beyond the last estimate, on the standing side of it, where ``seen``), up to ``passes`` times. A signal
@@ -259,8 +338,9 @@ def _settled_onset(t: np.ndarray, seen: np.ndarray, standing: slice, step: int,
     return onset
 
 
-def standing_stretch(t: np.ndarray, h: np.ndarray, above: np.ndarray, edge: int, step: int,
-              *, config: EventsConfig) -> slice | None:
+def standing_stretch(
+    t: np.ndarray, h: np.ndarray, above: np.ndarray, edge: int, step: int, *, config: EventsConfig
+) -> slice | None:
     """Samples of the standing stretch next to a rep: the run of ``above`` samples that ends (``step``
     −1) or begins (+1) at ``edge``, limited to ``rep_standing_window_s``; None if it is a single sample at
     the end of the data (the client was not seen standing)."""
@@ -275,8 +355,18 @@ def standing_stretch(t: np.ndarray, h: np.ndarray, above: np.ndarray, edge: int,
     return slice(lo, hi + 1)
 
 
-def fitted_onset(t: np.ndarray, drop: np.ndarray, bottom: int, step: int, depth: float, *, config: EventsConfig,
-                 limit: int, fit: tuple[float, float] | None = None, root: float = 2.0) -> float | None:
+def fitted_onset(
+    t: np.ndarray,
+    drop: np.ndarray,
+    bottom: int,
+    step: int,
+    depth: float,
+    *,
+    config: EventsConfig,
+    limit: int,
+    fit: tuple[float, float] | None = None,
+    root: float = 2.0,
+) -> float | None:
     """Where ``drop`` (a change from standing: knee flexion, a foot's or the pelvis's displacement, the pelvis
     drop) begins (``step`` −1: walking from
     the bottom back in time) or ends (``step`` +1: walking forward), not beyond sample ``limit``.
@@ -340,8 +430,9 @@ def with_onsets(rep: Rep, start: float | None, end: float | None, name: str) -> 
     return dataclasses.replace(rep, start_s=start, end_s=end, timed_by=(by_start, by_end))
 
 
-def split_flexion_onset(t: np.ndarray, flexion: np.ndarray, p: int, step: int, far: int,
-                         *, config: EventsConfig) -> float | None:
+def split_flexion_onset(
+    t: np.ndarray, flexion: np.ndarray, p: int, step: int, far: int, *, config: EventsConfig
+) -> float | None:
     """Start (``step`` −1) or end (+1) of the split squat's rep with its bottom at sample ``p`` from the lead
     knee's flexion (side view), with the square-root fit of :func:`fitted_onset`, searched up to sample ``far``
     (half way to the neighbouring rep). The standing flexion is the 10th percentile between ``far`` and
@@ -360,8 +451,9 @@ def split_flexion_onset(t: np.ndarray, flexion: np.ndarray, p: int, step: int, f
     return fitted_onset(t, flexion - standing, p, step, peak - standing, config=config, limit=far)
 
 
-def split_onset(t: np.ndarray, h: np.ndarray, rep: Rep, step: int, neighbour: int,
-                 *, config: EventsConfig) -> float | None:
+def split_onset(
+    t: np.ndarray, h: np.ndarray, rep: Rep, step: int, neighbour: int, *, config: EventsConfig
+) -> float | None:
     """Start (``step`` −1) or end (+1) of a split squat's rep from the pelvis height ``h`` seen from the
     front or back.
 
@@ -389,7 +481,7 @@ def split_onset(t: np.ndarray, h: np.ndarray, rep: Rep, step: int, neighbour: in
     best, onset = math.inf, None
     for t0 in grid:
         tau = np.clip((t0 - tt) * step, 0.0, None)
-        design = np.column_stack([np.ones_like(tt), tau ** 2, tau ** 4])
+        design = np.column_stack([np.ones_like(tt), tau**2, tau**4])
         coef = np.linalg.lstsq(design, hh, rcond=None)[0]
         residual = float(np.sum((design @ coef - hh) ** 2))
         if residual < best:

@@ -35,8 +35,20 @@ from movelab.events.rep_timing import (
     with_onsets,
 )
 
-__all__ = ["REP_COLUMNS", "LUNGE_COLUMNS", "TIMED_BY", "detect_reps", "find_reps", "pelvis_height", "head_height",
-           "knee_flexion", "ankle_gap_px", "lead_leg", "knee_gap_at_bottom", "FRONTAL_VIEWS"]
+__all__ = [
+    "REP_COLUMNS",
+    "LUNGE_COLUMNS",
+    "TIMED_BY",
+    "detect_reps",
+    "find_reps",
+    "pelvis_height",
+    "head_height",
+    "knee_flexion",
+    "ankle_gap_px",
+    "lead_leg",
+    "knee_gap_at_bottom",
+    "FRONTAL_VIEWS",
+]
 
 #: Views in which a squat is seen face on (front or back): every picture signal is second order in the
 #: knee angle there, so reps are timed by the head's drop with a fourth-root fit (docs/events.md).
@@ -44,18 +56,54 @@ FRONTAL_VIEWS: tuple[str, str] = ("front", "back")
 
 #: Columns of the reps table of a squat.
 REP_COLUMNS: list[str] = [
-    "index", "start_s", "bottom_s", "end_s", "start_frame", "bottom_frame", "end_frame", "timed_by",
-    "descent_s", "ascent_s", "duration_s", "time_at_bottom_s", "pelvis_drop_pct_leg", "partial",
-    "peak_knee_flexion_deg", "peak_hip_flexion_deg", "trunk_lean_at_depth_deg",
-    "pelvic_tilt_change_descent_deg", "heel_lift_px", "heel_lift_pct_leg", "heel_lift_deg",
-    "knee_fppa_left_at_depth_deg", "knee_fppa_right_at_depth_deg", "pelvic_obliquity_at_depth_deg",
+    "index",
+    "start_s",
+    "bottom_s",
+    "end_s",
+    "start_frame",
+    "bottom_frame",
+    "end_frame",
+    "timed_by",
+    "descent_s",
+    "ascent_s",
+    "duration_s",
+    "time_at_bottom_s",
+    "pelvis_drop_pct_leg",
+    "partial",
+    "peak_knee_flexion_deg",
+    "peak_hip_flexion_deg",
+    "trunk_lean_at_depth_deg",
+    "pelvic_tilt_change_descent_deg",
+    "heel_lift_px",
+    "heel_lift_pct_leg",
+    "heel_lift_deg",
+    "knee_fppa_left_at_depth_deg",
+    "knee_fppa_right_at_depth_deg",
+    "pelvic_obliquity_at_depth_deg",
 ]
 #: Columns of the reps table of a lunge or split squat.
 LUNGE_COLUMNS: list[str] = [
-    "index", "start_s", "bottom_s", "end_s", "start_frame", "bottom_frame", "end_frame", "timed_by",
-    "descent_s", "ascent_s", "duration_s", "time_at_bottom_s", "pelvis_drop_pct_leg", "partial",
-    "lead_leg", "peak_knee_flexion_deg", "peak_rear_knee_flexion_deg", "peak_hip_flexion_deg",
-    "trunk_lean_at_depth_deg", "pelvic_tilt_change_descent_deg", "pelvic_obliquity_at_depth_deg",
+    "index",
+    "start_s",
+    "bottom_s",
+    "end_s",
+    "start_frame",
+    "bottom_frame",
+    "end_frame",
+    "timed_by",
+    "descent_s",
+    "ascent_s",
+    "duration_s",
+    "time_at_bottom_s",
+    "pelvis_drop_pct_leg",
+    "partial",
+    "lead_leg",
+    "peak_knee_flexion_deg",
+    "peak_rear_knee_flexion_deg",
+    "peak_hip_flexion_deg",
+    "trunk_lean_at_depth_deg",
+    "pelvic_tilt_change_descent_deg",
+    "pelvic_obliquity_at_depth_deg",
     "knee_fppa_lead_at_depth_deg",
 ]
 
@@ -76,8 +124,9 @@ def ankle_gap_px(signals: Signals, axis: int) -> np.ndarray:
     return np.abs(signals.point("left_ankle")[:, axis] - signals.point("right_ankle")[:, axis])
 
 
-def detect_reps(signals: Signals, angles: pd.DataFrame, *, movement: str = "squat",
-                config: EventsConfig = EventsConfig()) -> pd.DataFrame:
+def detect_reps(
+    signals: Signals, angles: pd.DataFrame, *, movement: str = "squat", config: EventsConfig = EventsConfig()
+) -> pd.DataFrame:
     """One row per complete rep of a squat, or of a lunge / split squat (``movement="lunge"``).
 
     A rep is complete when the client is seen standing before and after it; reps cut by the start or the
@@ -91,28 +140,40 @@ def detect_reps(signals: Signals, angles: pd.DataFrame, *, movement: str = "squa
     if movement == "lunge":  # see _lunge_reps
         found = _lunge_reps(signals, angles, config)
     else:  # timed by the knees bending; from the front or back by the head's drop
-        found = find_reps(signals.time_s, pelvis_height(signals), config, flexion=knee_flexion(angles),
-                          head=head_height(signals), frontal=np.isin(signals.views.values, FRONTAL_VIEWS))
+        found = find_reps(
+            signals.time_s,
+            pelvis_height(signals),
+            config,
+            flexion=knee_flexion(angles),
+            head=head_height(signals),
+            frontal=np.isin(signals.views.values, FRONTAL_VIEWS),
+        )
     deepest = max((r.depth for r in found), default=math.nan)
     rows = []
     for index, rep in enumerate(found):
         row = timing_row(signals, rep, index, deepest, config)
-        row.update(lunge_metrics(signals, angles, rep) if movement == "lunge" else
-                   squat_metrics(signals, angles, rep))
+        row.update(lunge_metrics(signals, angles, rep) if movement == "lunge" else squat_metrics(signals, angles, rep))
         rows.append(row)
     return pd.DataFrame(rows, columns=columns)
 
 
 def knee_flexion(angles: pd.DataFrame) -> np.ndarray:
     """Mean of the left and right knee flexion per frame (the one measured when the other is not), degrees."""
-    columns = [angles[c].to_numpy(dtype=np.float64) for c in ("knee_flexion_left", "knee_flexion_right")
-               if c in angles]
+    columns = [angles[c].to_numpy(dtype=np.float64) for c in ("knee_flexion_left", "knee_flexion_right") if c in angles]
     return nanmean_rows(*columns) if columns else np.full(len(angles), np.nan)
 
 
-def find_reps(t: np.ndarray, h: np.ndarray, config: EventsConfig, *, flexion: np.ndarray | None = None,
-              feet: np.ndarray | None = None, pelvis: np.ndarray | None = None,
-              head: np.ndarray | None = None, frontal: np.ndarray | None = None) -> list[Rep]:
+def find_reps(
+    t: np.ndarray,
+    h: np.ndarray,
+    config: EventsConfig,
+    *,
+    flexion: np.ndarray | None = None,
+    feet: np.ndarray | None = None,
+    pelvis: np.ndarray | None = None,
+    head: np.ndarray | None = None,
+    frontal: np.ndarray | None = None,
+) -> list[Rep]:
     """Dips of the height ``h`` (leg lengths) that start and end standing (see the module notes).
 
     A dip counts when ``h`` drops at least ``rep_min_depth``; seen face on (``frontal`` through the dip),
@@ -145,8 +206,9 @@ def find_reps(t: np.ndarray, h: np.ndarray, config: EventsConfig, *, flexion: np
         shallowest = config.rep_min_depth
         if timing.frontal.any():  # seen face on somewhere in the run
             shallowest = min(config.rep_min_depth, config.rep_front_min_depth)
-        peaks, props = find_peaks(-hh, prominence=shallowest,
-                                  distance=max(1, int(round(config.rep_min_separation_s * rate))))
+        peaks, props = find_peaks(
+            -hh, prominence=shallowest, distance=max(1, int(round(config.rep_min_separation_s * rate)))
+        )
         kept, needs = [], []
         for p, prominence, lb, rb in zip(peaks, props["prominences"], props["left_bases"], props["right_bases"]):
             face_on = _head_dip(timing.head, timing.frontal, int(p), int(lb), int(rb)) >= config.rep_min_depth
@@ -155,11 +217,15 @@ def find_reps(t: np.ndarray, h: np.ndarray, config: EventsConfig, *, flexion: np
                 kept.append(int(p)), needs.append(need)
         bounds = [0, *kept, hh.size - 1]
         for k, (p, need) in enumerate(zip(kept, needs)):
-            rep = _one_rep(tt, hh, timing, before=bounds[k], p=p, after=bounds[k + 2], min_depth=need,
-                           config=config)
+            rep = _one_rep(tt, hh, timing, before=bounds[k], p=p, after=bounds[k + 2], min_depth=need, config=config)
             if rep is not None:  # indices back to the whole video
-                out.append(dataclasses.replace(rep, bottom=rep.bottom + start, stand_before=slice(
-                    rep.stand_before.start + start, rep.stand_before.stop + start)))
+                out.append(
+                    dataclasses.replace(
+                        rep,
+                        bottom=rep.bottom + start,
+                        stand_before=slice(rep.stand_before.start + start, rep.stand_before.stop + start),
+                    )
+                )
     return out
 
 
@@ -170,19 +236,28 @@ def _head_dip(head: np.ndarray, frontal: np.ndarray, p: int, left: int, right: i
     span = slice(left, right + 1)
     if not frontal[span].mean() > 0.5 or not np.isfinite(head[span]).mean() >= 0.9:
         return math.nan
-    return float(min(np.nanmax(head[left:p + 1]), np.nanmax(head[p:right + 1])) - np.nanmin(head[span]))
+    return float(min(np.nanmax(head[left : p + 1]), np.nanmax(head[p : right + 1])) - np.nanmin(head[span]))
 
 
-def _one_rep(t: np.ndarray, h: np.ndarray, timing: TimingSignals, *, before: int, p: int, after: int,
-             min_depth: float, config: EventsConfig) -> Rep | None:
+def _one_rep(
+    t: np.ndarray,
+    h: np.ndarray,
+    timing: TimingSignals,
+    *,
+    before: int,
+    p: int,
+    after: int,
+    min_depth: float,
+    config: EventsConfig,
+) -> Rep | None:
     """Start, bottom and end of the dip at ``p`` between the neighbouring dips (or the run's ends), when
     the pelvis drops at least ``min_depth`` (leg lengths) from both standing levels."""
     low = h[p]
-    top_before, top_after = np.max(h[before:p + 1]), np.max(h[p:after + 1])
+    top_before, top_after = np.max(h[before : p + 1]), np.max(h[p : after + 1])
     level = config.rep_standing_level
     # coarse start/end: the last (first) sample at the standing-level fraction before (after) the bottom
     above_b = np.flatnonzero(h[before:p] >= low + level * (top_before - low)) + before
-    above_a = np.flatnonzero(h[p:after + 1] >= low + level * (top_after - low)) + p
+    above_a = np.flatnonzero(h[p : after + 1] >= low + level * (top_after - low)) + p
     if above_b.size == 0 or above_a.size == 0:
         return None
     s, e = int(above_b[-1]), int(above_a[0])
@@ -194,13 +269,23 @@ def _one_rep(t: np.ndarray, h: np.ndarray, timing: TimingSignals, *, before: int
     depth_b, depth_a = level_b - low, level_a - low
     if min(depth_b, depth_a) < min_depth:
         return None
-    start, end, timed_by = first_timing(t, timing, p=p, stand_b=stand_b, stand_a=stand_a, bounds=(before, after),
-                                        depth=min(depth_b, depth_a), config=config)
+    start, end, timed_by = first_timing(
+        t,
+        timing,
+        p=p,
+        stand_b=stand_b,
+        stand_a=stand_a,
+        bounds=(before, after),
+        depth=min(depth_b, depth_a),
+        config=config,
+    )
     if timed_by is None:
-        start, by_start = pelvis_onset(t, h, p=p, step=-1, level=level_b, depth=depth_b, limit=stand_b.start,
-                                       edge=s, config=config)
-        end, by_end = pelvis_onset(t, h, p=p, step=+1, level=level_a, depth=depth_a, limit=stand_a.stop - 1,
-                                   edge=e, config=config)
+        start, by_start = pelvis_onset(
+            t, h, p=p, step=-1, level=level_b, depth=depth_b, limit=stand_b.start, edge=s, config=config
+        )
+        end, by_end = pelvis_onset(
+            t, h, p=p, step=+1, level=level_a, depth=depth_a, limit=stand_a.stop - 1, edge=e, config=config
+        )
         timed_by = (by_start, by_end)
     bottom, at_bottom = bottom_of(t, h, p, min(depth_b, depth_a) * config.rep_bottom_band)
     if not start < bottom < end:
@@ -281,7 +366,7 @@ def _stance_kept(signals: Signals, found: list[Rep], middles: list[int]) -> bool
         at_bottom = gap[np.abs(signals.time_s - signals.time_s[rep.bottom]) <= 0.15]
         if not np.isfinite(at_bottom).any():
             return False
-        span = gap[middles[k]:middles[k + 1] + 1]
+        span = gap[middles[k] : middles[k + 1] + 1]
         if np.any(span[np.isfinite(span)] < 0.5 * np.nanmedian(at_bottom)):
             return False
     return True

@@ -23,6 +23,7 @@ __all__ = ["Segmentation", "segment", "EVENT_NAMES"]
 #: Event names of the events table.
 EVENT_NAMES: tuple[str, ...] = ("rep_start", "rep_bottom", "rep_end", "initial_contact", "toe_off")
 
+
 @dataclass(frozen=True, eq=False)
 class Segmentation:
     """What :func:`segment` found in one video.
@@ -111,15 +112,22 @@ def segment(
         return Segmentation(movement, _rep_events(reps), reps, pd.DataFrame(columns=CYCLE_COLUMNS))
     if movement == "gait":
         return _segment_gait(signals, angles, config)
-    return Segmentation(movement, _empty_events(), pd.DataFrame(columns=REP_COLUMNS),
-                        pd.DataFrame(columns=CYCLE_COLUMNS))
+    return Segmentation(
+        movement, _empty_events(), pd.DataFrame(columns=REP_COLUMNS), pd.DataFrame(columns=CYCLE_COLUMNS)
+    )
 
 
 def _segment_gait(signals: Signals, angles: pd.DataFrame, config: EventsConfig) -> Segmentation:
     events, walk = walk_events(signals, method=config.gait_method, config=config)
     cycles = gait_cycles(events, angles, config=config)
-    summary = gait_summary(events, cycles, method=config.gait_method, ground=walk_ground(walk),
-                           view=walk_view(signals, walk), config=config)
+    summary = gait_summary(
+        events,
+        cycles,
+        method=config.gait_method,
+        ground=walk_ground(walk),
+        view=walk_view(signals, walk),
+        config=config,
+    )
     return Segmentation("gait", events, pd.DataFrame(columns=REP_COLUMNS), cycles, summary)
 
 
@@ -135,8 +143,14 @@ def _rep_events(reps: pd.DataFrame) -> pd.DataFrame:
 
 
 def _empty_events() -> pd.DataFrame:
-    return pd.DataFrame({"event": pd.Series(dtype=object), "side": pd.Series(dtype=object),
-                         "time_s": pd.Series(dtype=float), "frame": pd.Series(dtype=np.int64)})
+    return pd.DataFrame(
+        {
+            "event": pd.Series(dtype=object),
+            "side": pd.Series(dtype=object),
+            "time_s": pd.Series(dtype=float),
+            "frame": pd.Series(dtype=np.int64),
+        }
+    )
 
 
 def _records(table: pd.DataFrame) -> list[dict]:

@@ -30,16 +30,16 @@ class Context:
     angles: pd.DataFrame
     time: np.ndarray
     movement: str
-    reps: pd.DataFrame            # index, start_s, bottom_s, end_s (+ whatever segmentation added)
-    cycles: pd.DataFrame          # side, start_s, end_s (+ toe_off_s ...)
+    reps: pd.DataFrame  # index, start_s, bottom_s, end_s (+ whatever segmentation added)
+    cycles: pd.DataFrame  # side, start_s, end_s (+ toe_off_s ...)
     events: pd.DataFrame
     gait: dict[str, Any] | None
-    view_text: str | None         # e.g. "seen from the front", for notes
-    positions: Any                # cleaned keypoint positions (xarray.DataArray) or None
+    view_text: str | None  # e.g. "seen from the front", for notes
+    positions: Any  # cleaned keypoint positions (xarray.DataArray) or None
     views: Any
     config: FindingsConfig
     tilt_source: dict = field(default_factory=dict)  # Motion.pelvic_tilt_source; {}: an outline estimate
-    standing: StandingReference | None = None   # quiet standing (squat, lunge)
+    standing: StandingReference | None = None  # quiet standing (squat, lunge)
     outside: dict[str, np.ndarray] | None = None  # per body part, frames with it out of the picture
 
     # ------------------------------------------------------------------ reading values
@@ -130,21 +130,38 @@ class Context:
         label = _main_view(self.views)
         return label is not None and label not in views
 
-    def cannot_assess(self, code: str, what: str, *, views: tuple[str, ...], needs: str,
-                      missing: str | None = None, otherwise: str | None = None) -> list[Finding]:
+    def cannot_assess(
+        self,
+        code: str,
+        what: str,
+        *,
+        views: tuple[str, ...],
+        needs: str,
+        missing: str | None = None,
+        otherwise: str | None = None,
+    ) -> list[Finding]:
         """The note for a pattern with no usable value, naming what actually was missing: body parts out of
         the picture, else the view when the video is another, else the landmarks themselves."""
         label = _main_view(self.views)
         if label is not None and label not in views:
             return self.not_assessed(code, what, needs)
         if missing is not None:
-            return self.note(code, f"{what} could not be assessed: the {missing} {_ARE[missing]} out of the "
-                                   "picture. Film with the whole body in the picture, feet included.")
+            return self.note(
+                code,
+                f"{what} could not be assessed: the {missing} {_ARE[missing]} out of the "
+                "picture. Film with the whole body in the picture, feet included.",
+            )
         if label is None:
             return self.not_assessed(code, what, needs)
-        return self.note(code, f"{what} could not be assessed: " + (
-            otherwise or "the landmarks it needs were not measured reliably enough (hidden, or below the "
-                         "confidence gate) at the moments it is read."))
+        return self.note(
+            code,
+            f"{what} could not be assessed: "
+            + (
+                otherwise
+                or "the landmarks it needs were not measured reliably enough (hidden, or below the "
+                "confidence gate) at the moments it is read."
+            ),
+        )
 
     def standing_value(self, values: np.ndarray) -> tuple[float, float | None, float | None]:
         """Median over the standing frames (NaN when standing is shorter than ``min_baseline_s``), and the
@@ -207,11 +224,18 @@ def build_context(angles, segmentation, *, views, positions, config, tilt_source
     if not reps.empty:
         reps = _with_bottoms(reps, angles)
     return Context(
-        angles=angles, time=time, movement=movement, reps=reps,
+        angles=angles,
+        time=time,
+        movement=movement,
+        reps=reps,
         cycles=_table(segmentation, "cycles", ["side", "start_s", "end_s"]),
         events=_table(segmentation, "events", ["event", "side", "time_s"]),
-        gait=getattr(segmentation, "gait", None), view_text=_view_text(views),
-        positions=positions, views=views, config=config, tilt_source=dict(tilt_source or {}),
+        gait=getattr(segmentation, "gait", None),
+        view_text=_view_text(views),
+        positions=positions,
+        views=views,
+        config=config,
+        tilt_source=dict(tilt_source or {}),
         standing=_standing(angles, time, movement, reps, positions, landmarks, config),
         outside=outside_picture(landmarks, time.size),
     )
@@ -264,7 +288,7 @@ def _with_bottoms(reps: pd.DataFrame, angles: pd.DataFrame) -> pd.DataFrame:
                 depth = np.nanmean(angles[cols].to_numpy(dtype=np.float64), axis=1)
             break
     bottoms = []
-    for i, rep in reps.iterrows():
+    for _, rep in reps.iterrows():
         given = rep.get("bottom_s", math.nan)
         if given is not None and np.isfinite(given):
             bottoms.append(float(given))
@@ -278,8 +302,13 @@ def _with_bottoms(reps: pd.DataFrame, angles: pd.DataFrame) -> pd.DataFrame:
 
 
 def _view_text(views) -> str | None:
-    names = {"side_left": "a side view", "side_right": "a side view", "front": "seen from the front",
-             "back": "seen from behind", "oblique": "filmed at an angle (oblique)"}
+    names = {
+        "side_left": "a side view",
+        "side_right": "a side view",
+        "front": "seen from the front",
+        "back": "seen from behind",
+        "oblique": "filmed at an angle (oblique)",
+    }
     if isinstance(views, str):
         label = views
     elif isinstance(views, pd.DataFrame) and not views.empty and {"view", "start_s", "end_s"} <= set(views.columns):
@@ -310,5 +339,3 @@ def _view_labels(views, time: np.ndarray) -> np.ndarray | None:
             labels[(time >= start - 1e-9) & (time <= end + 1e-9)] = view
         return labels
     return None
-
-

@@ -93,56 +93,67 @@ class MethodError:
     trunk_lean: Threshold = Threshold(5.0, _LANDMARK_ERROR)
     thigh_angle: Threshold = Threshold(5.0, _LANDMARK_ERROR)
     trunk_vs_tibia: Threshold = Threshold(
-        7.1, "the difference of two landmark angles (trunk lean and shin inclination), each with the 5 deg "
-             "landmark-angle error: sqrt(2) x 5 deg"
+        7.1,
+        "the difference of two landmark angles (trunk lean and shin inclination), each with the 5 deg "
+        "landmark-angle error: sqrt(2) x 5 deg",
     )
     knee_flexion: Threshold = Threshold(5.6, "Stenum et al. 2021: knee 5.6 deg mean absolute error (2D side view)")
     heel_rise: Threshold = Threshold(
-        5.0, "movelab, measured: on a rendered deep squat with flat feet the heel-rise angle read at most 2.5 deg "
-             "(docs/findings.md); the landmark-angle error (5 deg) is kept as the floor"
+        5.0,
+        "movelab, measured: on a rendered deep squat with flat feet the heel-rise angle read at most 2.5 deg "
+        "(docs/findings.md); the landmark-angle error (5 deg) is kept as the floor",
     )
     knee_fppa: Threshold = Threshold(
-        7.5, "Munro et al. 2012: frontal plane projection angle, SEM 2-4 deg, smallest detectable difference "
-             "7.5-8.9 deg (the lower end is used for one leg against a norm)"
+        7.5,
+        "Munro et al. 2012: frontal plane projection angle, SEM 2-4 deg, smallest detectable difference "
+        "7.5-8.9 deg (the lower end is used for one leg against a norm)",
     )
     knee_fppa_between_legs: Threshold = Threshold(
-        8.9, "Munro et al. 2012: smallest detectable difference of the FPPA 7.5-8.9 deg (the upper end is "
-             "used for a difference of two legs, each measured with its own error)"
+        8.9,
+        "Munro et al. 2012: smallest detectable difference of the FPPA 7.5-8.9 deg (the upper end is "
+        "used for a difference of two legs, each measured with its own error)",
     )
     pelvic_obliquity: Threshold = Threshold(
-        6.0, "movelab, measured: a level pelvis read up to 5.4 deg of obliquity at the bottom of a rendered "
-             "front-view lunge (the front leg's hip landmark sits higher above its joint than the rear one's; "
-             "scripts/accuracy/frontal_findings_accuracy.py, docs/findings-accuracy.md); above the 5 deg landmark-angle error "
-             "(" + _LANDMARK_ERROR + ")"
+        6.0,
+        "movelab, measured: a level pelvis read up to 5.4 deg of obliquity at the bottom of a rendered "
+        "front-view lunge (the front leg's hip landmark sits higher above its joint than the rear one's; "
+        "scripts/accuracy/frontal_findings_accuracy.py, docs/findings-accuracy.md); "
+        "above the 5 deg landmark-angle error "
+        "(" + _LANDMARK_ERROR + ")",
     )
     pelvic_tilt: Threshold = Threshold(5.0, _OUTLINE_ERROR)
     lumbar_lordosis: Threshold = Threshold(5.0, _OUTLINE_ERROR)
     pelvic_tilt_outline_absolute: Threshold = Threshold(
-        7.3, "movelab, measured on 6 held-out rendered bodies never used for tuning "
-             "(scripts/accuracy/outline_population.py, "
-             "docs/outline-accuracy.md): absolute tilt MAE 1.8-7.3 deg per body from the outline; the worst body is "
-             "used"
+        7.3,
+        "movelab, measured on 6 held-out rendered bodies never used for tuning "
+        "(scripts/accuracy/outline_population.py, "
+        "docs/outline-accuracy.md): absolute tilt MAE 1.8-7.3 deg per body from the outline; the worst body is "
+        "used",
     )
     lumbar_lordosis_outline_absolute: Threshold = Threshold(
-        18.5, "movelab, measured on 6 held-out rendered bodies (scripts/accuracy/outline_population.py): "
-              "absolute lordosis "
-              "MAE 3.7-18.5 deg per body from the outline (the lumbar curve's shape differs between bodies); the "
-              "worst body is used. The change from the client's own standing erred 1.0-4.7 deg"
+        18.5,
+        "movelab, measured on 6 held-out rendered bodies (scripts/accuracy/outline_population.py): "
+        "absolute lordosis "
+        "MAE 3.7-18.5 deg per body from the outline (the lumbar curve's shape differs between bodies); the "
+        "worst body is used. The change from the client's own standing erred 1.0-4.7 deg",
     )
     pelvic_tilt_markers: Threshold = Threshold(
-        2.0, "movelab, measured: ASIS/PSIS sticker tilt MAE 0.3-1.9 deg per clip on 6 held-out rendered bodies "
-             "(posture, sway, squat; crf 20-30; 3.2 deg with the camera 0.7 m high at 5.5 m: parallax of the "
-             "stickers' different depths); 2 deg is used"
+        2.0,
+        "movelab, measured: ASIS/PSIS sticker tilt MAE 0.3-1.9 deg per clip on 6 held-out rendered bodies "
+        "(posture, sway, squat; crf 20-30; 3.2 deg with the camera 0.7 m high at 5.5 m: parallax of the "
+        "stickers' different depths); 2 deg is used",
     )
     pelvic_tilt_client_calibrated: Threshold = Threshold(
-        2.0, "movelab, measured: outline tilt MAE 0.8-1.1 deg on 4 held-out rendered bodies after a client "
-             "calibration from a marker session of the same body (docs/outline.md); 2 deg is used"
+        2.0,
+        "movelab, measured: outline tilt MAE 0.8-1.1 deg on 4 held-out rendered bodies after a client "
+        "calibration from a marker session of the same body (docs/outline.md); 2 deg is used",
     )
     event_timing_s: Threshold = Threshold(
-        0.05, "movelab, measured: initial contacts found by movelab.events on three rendered side-view walks "
-              "were 0.05 s from the true ones on average (up to 0.13 s, mostly the far foot, which biases one "
-              "side); Stenum et al. 2021 report 0.02 s for their 2D method. "
-              "Replace with docs/events-accuracy.md's table",
+        0.05,
+        "movelab, measured: initial contacts found by movelab.events on three rendered side-view walks "
+        "were 0.05 s from the true ones on average (up to 0.13 s, mostly the far foot, which biases one "
+        "side); Stenum et al. 2021 report 0.02 s for their 2D method. "
+        "Replace with docs/events-accuracy.md's table",
         "s",
     )
 
@@ -208,38 +219,48 @@ class FindingsConfig:
     n_sd: float = 2.0
     method_error: MethodError = field(default_factory=MethodError)
     pelvic_tilt_norm: Norm = Norm(
-        13.0, 5.0, "Preece et al. 2008: standing anterior pelvic tilt 13 ± 5 deg (cadaver-validated palpation); "
-                   "no validated threshold for 'excessive' exists"
+        13.0,
+        5.0,
+        "Preece et al. 2008: standing anterior pelvic tilt 13 ± 5 deg (cadaver-validated palpation); "
+        "no validated threshold for 'excessive' exists",
     )
-    lordosis_norm_female: Norm = Norm(29.6, 11.3,
-                                      "Lang-Tapia et al., J Appl Biomech 27:143, 2011 (Spinal Mouse, women)")
-    lordosis_norm_male: Norm = Norm(17.3, 9.3,
-                                    "Lang-Tapia et al., J Appl Biomech 27:143, 2011 (Spinal Mouse, men)")
-    fppa_upper_female: Threshold = Threshold(12.0, "Herrington & Munro 2010: normal FPPA in step landing, women 5-12 deg")
+    lordosis_norm_female: Norm = Norm(
+        29.6, 11.3, "Lang-Tapia et al., J Appl Biomech 27:143, 2011 (Spinal Mouse, women)"
+    )
+    lordosis_norm_male: Norm = Norm(17.3, 9.3, "Lang-Tapia et al., J Appl Biomech 27:143, 2011 (Spinal Mouse, men)")
+    fppa_upper_female: Threshold = Threshold(
+        12.0, "Herrington & Munro 2010: normal FPPA in step landing, women 5-12 deg"
+    )
     fppa_upper_male: Threshold = Threshold(9.0, "Herrington & Munro 2010: normal FPPA in step landing, men 1-9 deg")
     hip_extension_norm: Norm = Norm(
-        20.4, 4.0, "Kerrigan et al. 2001, Arch Phys Med Rehabil 82:26: peak hip extension in walking, young "
-                   "adults 20.4 ± 4.0 deg (older adults 14.3 ± 4.4); absolute values depend on the definition"
+        20.4,
+        4.0,
+        "Kerrigan et al. 2001, Arch Phys Med Rehabil 82:26: peak hip extension in walking, young "
+        "adults 20.4 ± 4.0 deg (older adults 14.3 ± 4.4); absolute values depend on the definition",
     )
     trunk_beyond_tibia: Threshold = Threshold(
-        0.0, "Functional Movement Screen, deep squat: full score needs the torso parallel to the tibia or "
-             "more upright (Cook et al.)"
+        0.0,
+        "Functional Movement Screen, deep squat: full score needs the torso parallel to the tibia or "
+        "more upright (Cook et al.)",
     )
     squat_thigh_angle: Threshold = Threshold(
         90.0, "Functional Movement Screen, deep squat: full score needs the thigh below horizontal (Cook et al.)"
     )
     heel_lift: Threshold = Threshold(
-        0.0, "Functional Movement Screen, deep squat: heels raised lowers the score from 3 to 2 (Cook et al.); "
-             "no angle is published, so any lift beyond the method's error counts"
+        0.0,
+        "Functional Movement Screen, deep squat: heels raised lowers the score from 3 to 2 (Cook et al.); "
+        "no angle is published, so any lift beyond the method's error counts",
     )
     lumbar_flexion: Threshold = Threshold(
-        0.0, "'Butt wink': pelvis angle at maximum depth minus the maximum anterior tilt during descent "
-             "(Appl Sci 15:12526, 2025); no validated cut-off, so any loss beyond the method's error counts"
+        0.0,
+        "'Butt wink': pelvis angle at maximum depth minus the maximum anterior tilt during descent "
+        "(Appl Sci 15:12526, 2025); no validated cut-off, so any loss beyond the method's error counts",
     )
     pelvic_level: Threshold = Threshold(
-        0.0, "The pelvis stays level; each extra degree of contralateral pelvic drop raised injury odds by 80 % "
-             "in runners (Bramah et al. 2018); no validated cut-off for walking or squatting, so any drop "
-             "beyond the method's error, against the client's own reference, counts"
+        0.0,
+        "The pelvis stays level; each extra degree of contralateral pelvic drop raised injury odds by 80 % "
+        "in runners (Bramah et al. 2018); no validated cut-off for walking or squatting, so any drop "
+        "beyond the method's error, against the client's own reference, counts",
     )
     depth_window_s: float = 0.1
     min_baseline_s: float = 0.3
@@ -253,8 +274,15 @@ class FindingsConfig:
     def __post_init__(self) -> None:
         if self.sex not in (None, "female", "male"):
             raise ConfigError(f"sex must be 'female', 'male' or None, got {self.sex!r}")
-        for name in ("n_sd", "depth_window_s", "min_baseline_s", "standing_settle_s", "standing_max_lean_deg",
-                     "standing_max_knee_deg", "standing_max_speed"):
+        for name in (
+            "n_sd",
+            "depth_window_s",
+            "min_baseline_s",
+            "standing_settle_s",
+            "standing_max_lean_deg",
+            "standing_max_knee_deg",
+            "standing_max_speed",
+        ):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
                 raise ConfigError(f"{name} must be a finite number >= 0, got {value!r}")

@@ -73,8 +73,15 @@ def detect_findings(
         landmarks = motion.landmarks
     else:
         angles, positions, tilt_source, landmarks = motion, None, None, None
-    ctx = build_context(angles, segmentation, views=views, positions=positions, config=config,
-                        tilt_source=tilt_source, landmarks=landmarks)
+    ctx = build_context(
+        angles,
+        segmentation,
+        views=views,
+        positions=positions,
+        config=config,
+        tilt_source=tilt_source,
+        landmarks=landmarks,
+    )
     found: list[Finding] = []
     for detector in _DETECTORS.get(ctx.movement, ()):
         found.extend(detector(ctx))
@@ -85,8 +92,14 @@ def detect_findings(
 # ----------------------------------------------------------------------------- shared helpers
 
 
-def _per_rep(ctx: Context, measure: Callable[[pd.Series], float], *, needs: tuple[str, ...] = (),
-             span: str = "bottom", reps: pd.DataFrame | None = None) -> pd.DataFrame:
+def _per_rep(
+    ctx: Context,
+    measure: Callable[[pd.Series], float],
+    *,
+    needs: tuple[str, ...] = (),
+    span: str = "bottom",
+    reps: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """``index, start_s, end_s, value`` for each rep with a finite value and every body part of ``needs``
     inside the picture while the value is read (``span``: ``"bottom"`` ± ``depth_window_s``, or the whole
     ``"rep"``). ``attrs["missing"]`` names a part that was out of the picture in a rep, if any."""
@@ -121,20 +134,46 @@ def _per_cycle(ctx: Context, cycles: pd.DataFrame, measure: Callable[[pd.Series]
     return table[np.isfinite(table["value"].to_numpy(dtype=float))]
 
 
-def _flag(ctx: Context, code: str, rows: pd.DataFrame, *, threshold: float, above: bool, step: float,
-          reference: str, message: Callable[[float], str], quantity: str, side=None, unit: str = "deg",
-          over: str = "reps", baseline: dict | None = None) -> list[Finding]:
+def _flag(
+    ctx: Context,
+    code: str,
+    rows: pd.DataFrame,
+    *,
+    threshold: float,
+    above: bool,
+    step: float,
+    reference: str,
+    message: Callable[[float], str],
+    quantity: str,
+    side=None,
+    unit: str = "deg",
+    over: str = "reps",
+    baseline: dict | None = None,
+) -> list[Finding]:
     """A finding when the median of ``rows.value`` passes ``threshold`` (above or below it), else nothing."""
     value = float(np.median(rows["value"]))
     excess = value - threshold if above else threshold - value
     if not excess > 0:
         return []
     passed = rows["value"] > threshold if above else rows["value"] < threshold
-    return [Finding(
-        code, severity(excess, step), side, float(rows["start_s"].min()), float(rows["end_s"].max()),
-        value, threshold, reference, message(value), unit=unit, quantity=f"{quantity}, {_MEDIAN_OF[over]}",
-        occurrences=tuple(int(i) for i in rows.loc[passed, "index"]), n_assessed=len(rows), baseline=baseline,
-    )]
+    return [
+        Finding(
+            code,
+            severity(excess, step),
+            side,
+            float(rows["start_s"].min()),
+            float(rows["end_s"].max()),
+            value,
+            threshold,
+            reference,
+            message(value),
+            unit=unit,
+            quantity=f"{quantity}, {_MEDIAN_OF[over]}",
+            occurrences=tuple(int(i) for i in rows.loc[passed, "index"]),
+            n_assessed=len(rows),
+            baseline=baseline,
+        )
+    ]
 
 
 def _seen_in(rows: pd.DataFrame, threshold: float, above: bool, what: str) -> str:
@@ -166,9 +205,12 @@ def _standing_baseline(ctx: Context) -> dict | None:
 
 
 def _walking_note(ctx: Context, code: str, what: str) -> list[Finding]:
-    return ctx.note(code, f"{what} is not assessed while walking: the outline method is not validated during "
-                          "walking (the swinging arms cover the back) and a walk has no standing baseline "
-                          "(docs/outline.md). Film the client standing still, side on.")
+    return ctx.note(
+        code,
+        f"{what} is not assessed while walking: the outline method is not validated during "
+        "walking (the swinging arms cover the back) and a walk has no standing baseline "
+        "(docs/outline.md). Film the client standing still, side on.",
+    )
 
 
 def _tilt_source(ctx: Context):
@@ -179,12 +221,18 @@ def _tilt_source(ctx: Context):
     if info.get("mode") == "markers":
         return "ASIS/PSIS skin markers", ctx.mdd("pelvic_tilt_markers"), "Measured from the skin markers"
     if info.get("calibration"):
-        return ("outline, calibrated to the client's marker session", ctx.mdd("pelvic_tilt_client_calibrated"),
-                "Estimated from the body outline, calibrated to your own marker session")
+        return (
+            "outline, calibrated to the client's marker session",
+            ctx.mdd("pelvic_tilt_client_calibrated"),
+            "Estimated from the body outline, calibrated to your own marker session",
+        )
     sd = info.get("median_sd_deg")
     per_frame = f", per-frame uncertainty ±{sd:.1f}° (1 SD, median of this clip)" if sd else ""
-    return (f"outline (population calibration{per_frame})", ctx.mdd("pelvic_tilt_outline_absolute"),
-            "Estimated from the body outline without markers")
+    return (
+        f"outline (population calibration{per_frame})",
+        ctx.mdd("pelvic_tilt_outline_absolute"),
+        "Estimated from the body outline without markers",
+    )
 
 
 def anterior_pelvic_tilt(ctx: Context) -> list[Finding]:
@@ -199,13 +247,28 @@ def anterior_pelvic_tilt(ctx: Context) -> list[Finding]:
     threshold = max(norm.upper(n_sd), norm.mean + mdd.value)
     if value <= threshold:
         return []
-    message = (f"Your pelvis tips forward more than usual when you stand (about {value:.0f}°; most people stand "
-               f"between {norm.lower(n_sd):.0f}° and {norm.upper(n_sd):.0f}°). This is often linked with tight "
-               f"hip flexors at the front of the hip and weak buttock (glute) and tummy muscles. {how_measured} "
-               f"(error about {mdd.value:g}°).")
+    message = (
+        f"Your pelvis tips forward more than usual when you stand (about {value:.0f}°; most people stand "
+        f"between {norm.lower(n_sd):.0f}° and {norm.upper(n_sd):.0f}°). This is often linked with tight "
+        f"hip flexors at the front of the hip and weak buttock (glute) and tummy muscles. {how_measured} "
+        f"(error about {mdd.value:g}°)."
+    )
     reference = f"mean + {n_sd:g} SD of {norm.text()}; source: {source}; method error {mdd.value:g}° ({mdd.source})"
-    return [Finding(code, severity(value - threshold, mdd.value), None, start, end, value, threshold, reference,
-                    message, quantity=f"anterior pelvic tilt, {how}", baseline=_standing_baseline(ctx))]
+    return [
+        Finding(
+            code,
+            severity(value - threshold, mdd.value),
+            None,
+            start,
+            end,
+            value,
+            threshold,
+            reference,
+            message,
+            quantity=f"anterior pelvic tilt, {how}",
+            baseline=_standing_baseline(ctx),
+        )
+    ]
 
 
 def excessive_lumbar_lordosis(ctx: Context) -> list[Finding]:
@@ -219,14 +282,28 @@ def excessive_lumbar_lordosis(ctx: Context) -> list[Finding]:
     mdd = ctx.mdd("lumbar_lordosis_outline_absolute")
     if value <= upper:
         return []
-    message = (f"The curve in your lower back is deeper than usual (about {value:.0f}°; the usual range reaches "
-               f"up to about {upper:.0f}°). This often goes with the pelvis tipping forward, tight hip flexors and "
-               "weak tummy and buttock (glute) muscles. Estimated from the body outline, whose absolute value "
-               f"erred by up to {mdd.value:g}° on bodies it was not tuned on: confirm by hand, and follow the "
-               "change from the client's own standing rather than this number.")
-    return [Finding(code, severity(value - upper, mdd.value), None, start, end, value, upper,
-                    f"{source}; source: outline; method error {mdd.value:g}° ({mdd.source})", message,
-                    quantity=f"lumbar lordosis (back-surface angle), {how}", baseline=_standing_baseline(ctx))]
+    message = (
+        f"The curve in your lower back is deeper than usual (about {value:.0f}°; the usual range reaches "
+        f"up to about {upper:.0f}°). This often goes with the pelvis tipping forward, tight hip flexors and "
+        "weak tummy and buttock (glute) muscles. Estimated from the body outline, whose absolute value "
+        f"erred by up to {mdd.value:g}° on bodies it was not tuned on: confirm by hand, and follow the "
+        "change from the client's own standing rather than this number."
+    )
+    return [
+        Finding(
+            code,
+            severity(value - upper, mdd.value),
+            None,
+            start,
+            end,
+            value,
+            upper,
+            f"{source}; source: outline; method error {mdd.value:g}° ({mdd.source})",
+            message,
+            quantity=f"lumbar lordosis (back-surface angle), {how}",
+            baseline=_standing_baseline(ctx),
+        )
+    ]
 
 
 # ----------------------------------------------------------------------------- squat at depth
@@ -235,10 +312,13 @@ def excessive_lumbar_lordosis(ctx: Context) -> list[Finding]:
 def lumbar_flexion_at_depth(ctx: Context) -> list[Finding]:
     code = "lumbar_flexion_at_depth"
     cfg = ctx.config
-    for name, quantity in (("lumbar_lordosis", "loss of lumbar lordosis from its largest value in the "
-                                               "descent to the bottom"),
-                           ("pelvic_tilt", "loss of anterior pelvic tilt from its largest value in the descent "
-                                           "to the bottom ('butt wink')")):
+    for name, quantity in (  # noqa: B007 (the one chosen is used after the loop)
+        ("lumbar_lordosis", "loss of lumbar lordosis from its largest value in the descent to the bottom"),
+        (
+            "pelvic_tilt",
+            "loss of anterior pelvic tilt from its largest value in the descent to the bottom ('butt wink')",
+        ),
+    ):
         values = ctx.column(name)
 
         def loss(rep, values=values) -> float:
@@ -251,21 +331,36 @@ def lumbar_flexion_at_depth(ctx: Context) -> list[Finding]:
             break
     if rows.empty:
         if rows.attrs["missing"]:
-            return ctx.cannot_assess(code, "Lower-back rounding at the bottom of the squat", views=_SIDE_VIEWS,
-                                     needs="a side view", missing=rows.attrs["missing"])
+            return ctx.cannot_assess(
+                code,
+                "Lower-back rounding at the bottom of the squat",
+                views=_SIDE_VIEWS,
+                needs="a side view",
+                missing=rows.attrs["missing"],
+            )
         return ctx.outline_note(code, "Lower-back rounding at the bottom of the squat")
     mdd = ctx.mdd(name)
     threshold = cfg.lumbar_flexion.value + mdd.value
 
     def message(value: float) -> str:
-        return (f"At the bottom of the squat your lower back rounded (it lost about {value:.0f}° of its curve), "
-                "sometimes called a 'butt wink'. This is often linked with tight hamstrings or hips, limited "
-                "ankle bend (dorsiflexion), or going deeper than the hips comfortably allow."
-                + _seen_in(rows, threshold, True, "repetitions"))
+        return (
+            f"At the bottom of the squat your lower back rounded (it lost about {value:.0f}° of its curve), "
+            "sometimes called a 'butt wink'. This is often linked with tight hamstrings or hips, limited "
+            "ankle bend (dorsiflexion), or going deeper than the hips comfortably allow."
+            + _seen_in(rows, threshold, True, "repetitions")
+        )
 
-    return _flag(ctx, code, rows, threshold=threshold, above=True, step=mdd.value,
-                 reference=f"{cfg.lumbar_flexion.source}; method error {mdd.value:g}° ({mdd.source})",
-                 message=message, quantity=quantity)
+    return _flag(
+        ctx,
+        code,
+        rows,
+        threshold=threshold,
+        above=True,
+        step=mdd.value,
+        reference=f"{cfg.lumbar_flexion.source}; method error {mdd.value:g}° ({mdd.source})",
+        message=message,
+        quantity=quantity,
+    )
 
 
 def excessive_trunk_lean(ctx: Context) -> list[Finding]:
@@ -279,43 +374,70 @@ def excessive_trunk_lean(ctx: Context) -> list[Finding]:
 
     rows = _per_rep(ctx, beyond, needs=("feet", "knees", "hips", "shoulders"), span="rep")
     if rows.empty:
-        return ctx.cannot_assess(code, "Trunk lean at the bottom of the squat", views=_SIDE_VIEWS,
-                                 needs="a side view", missing=rows.attrs["missing"])
+        return ctx.cannot_assess(
+            code,
+            "Trunk lean at the bottom of the squat",
+            views=_SIDE_VIEWS,
+            needs="a side view",
+            missing=rows.attrs["missing"],
+        )
     cfg, mdd = ctx.config, ctx.mdd("trunk_vs_tibia")
     threshold = cfg.trunk_beyond_tibia.value + mdd.value
 
     def message(value: float) -> str:
-        return (f"At the bottom of the squat your upper body leaned further forward than your shins (about "
-                f"{value:.0f}° more); a good squat keeps the back about parallel to the shins. This often comes "
-                "with limited ankle bend (dorsiflexion), weak buttock (glute) or thigh muscles, or stiff hips."
-                + _seen_in(rows, threshold, True, "repetitions"))
+        return (
+            f"At the bottom of the squat your upper body leaned further forward than your shins (about "
+            f"{value:.0f}° more); a good squat keeps the back about parallel to the shins. This often comes "
+            "with limited ankle bend (dorsiflexion), weak buttock (glute) or thigh muscles, or stiff hips."
+            + _seen_in(rows, threshold, True, "repetitions")
+        )
 
-    return _flag(ctx, code, rows, threshold=threshold, above=True, step=mdd.value,
-                 reference=f"{cfg.trunk_beyond_tibia.source}; method error {mdd.value:g}° ({mdd.source})",
-                 message=message, quantity="trunk lean minus the shin's forward inclination at depth")
+    return _flag(
+        ctx,
+        code,
+        rows,
+        threshold=threshold,
+        above=True,
+        step=mdd.value,
+        reference=f"{cfg.trunk_beyond_tibia.source}; method error {mdd.value:g}° ({mdd.source})",
+        message=message,
+        quantity="trunk lean minus the shin's forward inclination at depth",
+    )
 
 
 def limited_squat_depth(ctx: Context) -> list[Finding]:
     code = "limited_squat_depth"
+
     def deepest(rep) -> float:
         thigh = ctx.near_or_both("thigh_angle", rep["start_s"], rep["end_s"])
         return ctx.extreme(thigh, rep["start_s"], rep["end_s"], "max")
 
     rows = _per_rep(ctx, deepest, needs=("knees", "hips"), span="rep")
     if rows.empty:
-        return ctx.cannot_assess(code, "Squat depth", views=_SIDE_VIEWS, needs="a side view",
-                                 missing=rows.attrs["missing"])
+        return ctx.cannot_assess(
+            code, "Squat depth", views=_SIDE_VIEWS, needs="a side view", missing=rows.attrs["missing"]
+        )
     cfg, mdd = ctx.config, ctx.mdd("thigh_angle")
     threshold = cfg.squat_thigh_angle.value - mdd.value
 
     def message(value: float) -> str:
-        return (f"Your squat stopped with the thighs above horizontal (thigh at about {value:.0f}° from vertical; "
-                "a full squat reaches 90°). Limited ankle bend (dorsiflexion), stiff hips or weak legs commonly "
-                "limit depth." + _seen_in(rows, threshold, False, "repetitions"))
+        return (
+            f"Your squat stopped with the thighs above horizontal (thigh at about {value:.0f}° from vertical; "
+            "a full squat reaches 90°). Limited ankle bend (dorsiflexion), stiff hips or weak legs commonly "
+            "limit depth." + _seen_in(rows, threshold, False, "repetitions")
+        )
 
-    return _flag(ctx, code, rows, threshold=threshold, above=False, step=mdd.value,
-                 reference=f"{cfg.squat_thigh_angle.source}; method error {mdd.value:g}° ({mdd.source})",
-                 message=message, quantity="deepest thigh angle (thigh against vertical)")
+    return _flag(
+        ctx,
+        code,
+        rows,
+        threshold=threshold,
+        above=False,
+        step=mdd.value,
+        reference=f"{cfg.squat_thigh_angle.source}; method error {mdd.value:g}° ({mdd.source})",
+        message=message,
+        quantity="deepest thigh angle (thigh against vertical)",
+    )
 
 
 def heel_lift(ctx: Context) -> list[Finding]:
@@ -329,11 +451,18 @@ def heel_lift(ctx: Context) -> list[Finding]:
         rise = heel_rise_deg(ctx.positions, standing)
         lost = ctx.missing(("feet",), *_span_of(ctx, ctx.standing_mask()))
         if lost or not np.isfinite(ctx.standing_value(rise)[0]):
-            still = (f"the client standing still (at least {cfg.min_baseline_s:g} s, not counting the first "
-                     f"{cfg.standing_settle_s:g} s) before, between or after the squats")
-            return ctx.cannot_assess(code, what, views=_SIDE_VIEWS, missing=lost, needs=f"a side view with {still}",
-                                     otherwise=f"it needs {still} as the reference; quiet standing here: "
-                                               f"{ctx.reference_text()}.")
+            still = (
+                f"the client standing still (at least {cfg.min_baseline_s:g} s, not counting the first "
+                f"{cfg.standing_settle_s:g} s) before, between or after the squats"
+            )
+            return ctx.cannot_assess(
+                code,
+                what,
+                views=_SIDE_VIEWS,
+                missing=lost,
+                needs=f"a side view with {still}",
+                otherwise=f"it needs {still} as the reference; quiet standing here: {ctx.reference_text()}.",
+            )
         rows = _per_rep(ctx, lambda rep: ctx.at(rise, rep["bottom_s"]), needs=("feet",))
     elif "heel_lift_deg" in ctx.reps.columns:
         rows = ctx.reps.assign(value=ctx.reps["heel_lift_deg"].astype(float))[["index", "start_s", "end_s", "value"]]
@@ -341,23 +470,34 @@ def heel_lift(ctx: Context) -> list[Finding]:
     else:
         return ctx.note(code, f"{what} could not be assessed: it needs the landmarks of the feet.")
     if rows.empty:
-        return ctx.cannot_assess(code, what, views=_SIDE_VIEWS, needs="a side view with the feet visible",
-                                 missing=rows.attrs.get("missing"))
+        return ctx.cannot_assess(
+            code, what, views=_SIDE_VIEWS, needs="a side view with the feet visible", missing=rows.attrs.get("missing")
+        )
     threshold = cfg.heel_lift.value + mdd.value
 
     def message(value: float) -> str:
-        return (f"Your heels came up from the floor at the bottom of the squat (the foot tipped up about "
-                f"{value:.0f}°). "
-                "This is most often a sign of limited ankle bend (tight calves, limited dorsiflexion)."
-                + _seen_in(rows, threshold, True, "repetitions"))
+        return (
+            f"Your heels came up from the floor at the bottom of the squat (the foot tipped up about "
+            f"{value:.0f}°). "
+            "This is most often a sign of limited ankle bend (tight calves, limited dorsiflexion)."
+            + _seen_in(rows, threshold, True, "repetitions")
+        )
 
     standing = ctx.standing if ctx.positions is not None else None
-    return _flag(ctx, code, rows, threshold=threshold, above=True, step=mdd.value,
-                 reference=f"{cfg.heel_lift.source}; reference: the heels' height in "
-                           f"{ctx.reference_text() if standing else 'standing'}; method error "
-                           f"{mdd.value:g}° ({mdd.source})",
-                 baseline=standing.to_dict() if standing is not None else None,
-                 message=message, quantity="heel rise at depth above standing, as the foot pitch it implies")
+    return _flag(
+        ctx,
+        code,
+        rows,
+        threshold=threshold,
+        above=True,
+        step=mdd.value,
+        reference=f"{cfg.heel_lift.source}; reference: the heels' height in "
+        f"{ctx.reference_text() if standing else 'standing'}; method error "
+        f"{mdd.value:g}° ({mdd.source})",
+        baseline=standing.to_dict() if standing is not None else None,
+        message=message,
+        quantity="heel rise at depth above standing, as the foot pitch it implies",
+    )
 
 
 # ----------------------------------------------------------------------------- frontal plane, reps
@@ -395,17 +535,31 @@ def knee_valgus(ctx: Context) -> list[Finding]:
         assessed = True
 
         def message(value: float, side=side, rows=rows) -> str:
-            return (f"Your {side} knee moved inward as you went down (about {value:.0f}°; the usual range goes up "
-                    f"to about {threshold:.0f}°). This is often linked with weak hip muscles (glutes) that hold "
-                    "the thigh out, or with limited ankle bend (dorsiflexion)."
-                    + _seen_in(rows, threshold, True, "repetitions"))
+            return (
+                f"Your {side} knee moved inward as you went down (about {value:.0f}°; the usual range goes up "
+                f"to about {threshold:.0f}°). This is often linked with weak hip muscles (glutes) that hold "
+                "the thigh out, or with limited ankle bend (dorsiflexion)."
+                + _seen_in(rows, threshold, True, "repetitions")
+            )
 
-        found += _flag(ctx, code, rows, threshold=threshold, above=True, step=mdd.value, side=side,
-                       reference=f"{norm.source} (the higher limit when sex is not given); method error "
-                                 f"{mdd.value:g}° ({mdd.source})",
-                       message=message, quantity="knee frontal plane projection angle at depth (valgus positive)")
-    return found if assessed else ctx.cannot_assess(code, "Knee valgus", views=_FRONTAL_VIEWS,
-                                                    needs="a front or back view", missing=missing)
+        found += _flag(
+            ctx,
+            code,
+            rows,
+            threshold=threshold,
+            above=True,
+            step=mdd.value,
+            side=side,
+            reference=f"{norm.source} (the higher limit when sex is not given); method error "
+            f"{mdd.value:g}° ({mdd.source})",
+            message=message,
+            quantity="knee frontal plane projection angle at depth (valgus positive)",
+        )
+    return (
+        found
+        if assessed
+        else ctx.cannot_assess(code, "Knee valgus", views=_FRONTAL_VIEWS, needs="a front or back view", missing=missing)
+    )
 
 
 def pelvic_drop_reps(ctx: Context) -> list[Finding]:
@@ -413,16 +567,23 @@ def pelvic_drop_reps(ctx: Context) -> list[Finding]:
     obliquity = ctx.column("pelvic_obliquity")
     baseline, _, _ = ctx.standing_value(obliquity)
     if not np.isfinite(baseline):
-        still = (f"the client standing still (at least {ctx.config.min_baseline_s:g} s, not counting the "
-                 f"first {ctx.config.standing_settle_s:g} s) before, between or after the repetitions")
-        return ctx.cannot_assess(code, "Pelvic drop", views=_FRONTAL_VIEWS, needs=f"a front or back view with {still}",
-                                 missing=ctx.missing(("hips",), *_span_of(ctx, ctx.standing_mask())),
-                                 otherwise=f"it needs {still} as the reference; quiet standing here: "
-                                           f"{ctx.reference_text()}.")
+        still = (
+            f"the client standing still (at least {ctx.config.min_baseline_s:g} s, not counting the "
+            f"first {ctx.config.standing_settle_s:g} s) before, between or after the repetitions"
+        )
+        return ctx.cannot_assess(
+            code,
+            "Pelvic drop",
+            views=_FRONTAL_VIEWS,
+            needs=f"a front or back view with {still}",
+            missing=ctx.missing(("hips",), *_span_of(ctx, ctx.standing_mask())),
+            otherwise=f"it needs {still} as the reference; quiet standing here: {ctx.reference_text()}.",
+        )
     rows = _per_rep(ctx, lambda rep: ctx.at(obliquity, rep["bottom_s"]) - baseline, needs=("hips",))
     if rows.empty:
-        return ctx.cannot_assess(code, "Pelvic drop", views=_FRONTAL_VIEWS, needs="a front or back view",
-                                 missing=rows.attrs["missing"])
+        return ctx.cannot_assess(
+            code, "Pelvic drop", views=_FRONTAL_VIEWS, needs="a front or back view", missing=rows.attrs["missing"]
+        )
     cfg, mdd = ctx.config, ctx.mdd("pelvic_obliquity")
     signed = float(np.median(rows["value"]))
     side = "right" if signed > 0 else "left"  # obliquity > 0: the left hip is higher, the right has dropped
@@ -431,16 +592,27 @@ def pelvic_drop_reps(ctx: Context) -> list[Finding]:
     threshold = cfg.pelvic_level.value + mdd.value
 
     def message(value: float) -> str:
-        return (f"At the bottom of the movement the {side} side of your pelvis was lower than when you stood "
-                f"(by about {value:.0f}°). This is often linked with weak muscles at the side of the hip "
-                "(gluteus medius) that keep the pelvis level." + _seen_in(rows, threshold, True, "repetitions"))
+        return (
+            f"At the bottom of the movement the {side} side of your pelvis was lower than when you stood "
+            f"(by about {value:.0f}°). This is often linked with weak muscles at the side of the hip "
+            "(gluteus medius) that keep the pelvis level." + _seen_in(rows, threshold, True, "repetitions")
+        )
 
-    return _flag(ctx, code, rows, threshold=threshold, above=True, step=mdd.value, side=side,
-                 reference=f"{cfg.pelvic_level.source}; reference: the client's standing obliquity "
-                           f"({baseline:.1f}°), median over {ctx.reference_text()}; method error "
-                           f"{mdd.value:g}° ({mdd.source})",
-                 baseline=ctx.standing.to_dict() if ctx.standing is not None else None,
-                 message=message, quantity="pelvic obliquity at depth minus standing, towards the dropped side")
+    return _flag(
+        ctx,
+        code,
+        rows,
+        threshold=threshold,
+        above=True,
+        step=mdd.value,
+        side=side,
+        reference=f"{cfg.pelvic_level.source}; reference: the client's standing obliquity "
+        f"({baseline:.1f}°), median over {ctx.reference_text()}; method error "
+        f"{mdd.value:g}° ({mdd.source})",
+        baseline=ctx.standing.to_dict() if ctx.standing is not None else None,
+        message=message,
+        quantity="pelvic obliquity at depth minus standing, towards the dropped side",
+    )
 
 
 def fppa_asymmetry(ctx: Context) -> list[Finding]:
@@ -458,13 +630,24 @@ def fppa_asymmetry(ctx: Context) -> list[Finding]:
     mdd = ctx.mdd("knee_fppa_between_legs")
 
     def message(value: float) -> str:
-        return (f"Your {side} knee moved inward about {value:.0f}° more than the {_OTHER[side]} one at the bottom "
-                "of the squat. One-sided differences are often linked with weakness of the hip muscles (glutes) "
-                "or less ankle bend on that side, or with an old injury.")
+        return (
+            f"Your {side} knee moved inward about {value:.0f}° more than the {_OTHER[side]} one at the bottom "
+            "of the squat. One-sided differences are often linked with weakness of the hip muscles (glutes) "
+            "or less ankle bend on that side, or with an old injury."
+        )
 
-    return _flag(ctx, "left_right_asymmetry", merged, threshold=mdd.value, above=True, step=mdd.value, side=side,
-                 reference=f"difference beyond the smallest detectable difference: {mdd.source}",
-                 message=message, quantity=f"knee FPPA at depth, {side} minus {_OTHER[side]}")
+    return _flag(
+        ctx,
+        "left_right_asymmetry",
+        merged,
+        threshold=mdd.value,
+        above=True,
+        step=mdd.value,
+        side=side,
+        reference=f"difference beyond the smallest detectable difference: {mdd.source}",
+        message=message,
+        quantity=f"knee FPPA at depth, {side} minus {_OTHER[side]}",
+    )
 
 
 # ----------------------------------------------------------------------------- gait
@@ -510,18 +693,34 @@ def reduced_hip_extension(ctx: Context) -> list[Finding]:
         medians[side] = (float(np.median(rows["value"])), rows)
 
         def message(value: float, side=side, rows=rows) -> str:
-            return (f"When walking, your {side} thigh did not swing far behind you (about {value:.0f}° behind "
-                    f"vertical; young adults reach about {norm.mean:.0f}°). This is often linked with tight hip "
-                    "flexors at the front of the hip, which can also pull on the lower back."
-                    + _seen_in(rows, threshold, False, "steps"))
+            return (
+                f"When walking, your {side} thigh did not swing far behind you (about {value:.0f}° behind "
+                f"vertical; young adults reach about {norm.mean:.0f}°). This is often linked with tight hip "
+                "flexors at the front of the hip, which can also pull on the lower back."
+                + _seen_in(rows, threshold, False, "steps")
+            )
 
-        found += _flag(ctx, code, rows, threshold=threshold, above=False, step=mdd.value, side=side, over="cycles",
-                       reference=f"mean - {cfg.n_sd:g} SD of {norm.text()}; here the thigh against vertical "
-                                 f"(Stenum et al. 2021); method error {mdd.value:g}° ({mdd.source})",
-                       message=message, quantity="peak thigh extension behind vertical at terminal stance")
+        found += _flag(
+            ctx,
+            code,
+            rows,
+            threshold=threshold,
+            above=False,
+            step=mdd.value,
+            side=side,
+            over="cycles",
+            reference=f"mean - {cfg.n_sd:g} SD of {norm.text()}; here the thigh against vertical "
+            f"(Stenum et al. 2021); method error {mdd.value:g}° ({mdd.source})",
+            message=message,
+            quantity="peak thigh extension behind vertical at terminal stance",
+        )
     for side in far_only:
-        found += ctx.note(code, f"The {side} hip's extension was not assessed: that leg was on the far side of the "
-                                "camera. Film the walk in the other direction too.", side=side)
+        found += ctx.note(
+            code,
+            f"The {side} hip's extension was not assessed: that leg was on the far side of the "
+            "camera. Film the walk in the other direction too.",
+            side=side,
+        )
     if not medians and not far_only:
         return ctx.not_assessed(code, "Hip extension in walking", "a side view")
     return found + _hip_extension_asymmetry(ctx, medians)
@@ -538,14 +737,26 @@ def _hip_extension_asymmetry(ctx: Context, medians: dict) -> list[Finding]:
         return []
     side = "left" if left < right else "right"
     rows = pd.concat([rows_l, rows_r])
-    message = (f"Your {side} hip extended about {difference:.0f}° less than the {_OTHER[side]} one when walking. "
-               "A one-sided difference is often linked with a tighter hip flexor on that side, or with pain or "
-               "an old injury.")
-    return [Finding("left_right_asymmetry", severity(difference - error, mdd.value), side,
-                    float(rows["start_s"].min()), float(rows["end_s"].max()), difference, error,
-                    f"difference beyond sqrt(2) x the method error {mdd.value:g}° ({mdd.source})", message,
-                    quantity="peak thigh extension, difference between sides (medians of cycles)",
-                    n_assessed=len(rows))]
+    message = (
+        f"Your {side} hip extended about {difference:.0f}° less than the {_OTHER[side]} one when walking. "
+        "A one-sided difference is often linked with a tighter hip flexor on that side, or with pain or "
+        "an old injury."
+    )
+    return [
+        Finding(
+            "left_right_asymmetry",
+            severity(difference - error, mdd.value),
+            side,
+            float(rows["start_s"].min()),
+            float(rows["end_s"].max()),
+            difference,
+            error,
+            f"difference beyond sqrt(2) x the method error {mdd.value:g}° ({mdd.source})",
+            message,
+            quantity="peak thigh extension, difference between sides (medians of cycles)",
+            n_assessed=len(rows),
+        )
+    ]
 
 
 def pelvic_drop_gait(ctx: Context) -> list[Finding]:
@@ -573,16 +784,27 @@ def pelvic_drop_gait(ctx: Context) -> list[Finding]:
         dropped = _OTHER[stance]
 
         def message(value: float, stance=stance, dropped=dropped, rows=rows) -> str:
-            return (f"When standing on your {stance} leg, the {dropped} side of your pelvis dropped (about "
-                    f"{value:.0f}° below its usual level). This is often linked with weak muscles at the side of "
-                    f"the {stance} hip (gluteus medius) that keep the pelvis level."
-                    + _seen_in(rows, threshold, True, "steps"))
+            return (
+                f"When standing on your {stance} leg, the {dropped} side of your pelvis dropped (about "
+                f"{value:.0f}° below its usual level). This is often linked with weak muscles at the side of "
+                f"the {stance} hip (gluteus medius) that keep the pelvis level."
+                + _seen_in(rows, threshold, True, "steps")
+            )
 
-        found += _flag(ctx, code, rows, threshold=threshold, above=True, step=mdd.value, side=dropped,
-                       over="cycles", message=message,
-                       reference=f"{cfg.pelvic_level.source}; reference: the client's mean obliquity over the "
-                                 f"cycles; method error {mdd.value:g}° ({mdd.source})",
-                       quantity=f"largest drop of the {dropped} side below the mean level during {stance} stance")
+        found += _flag(
+            ctx,
+            code,
+            rows,
+            threshold=threshold,
+            above=True,
+            step=mdd.value,
+            side=dropped,
+            over="cycles",
+            message=message,
+            reference=f"{cfg.pelvic_level.source}; reference: the client's mean obliquity over the "
+            f"cycles; method error {mdd.value:g}° ({mdd.source})",
+            quantity=f"largest drop of the {dropped} side below the mean level during {stance} stance",
+        )
     return found
 
 
@@ -594,9 +816,12 @@ def step_time_asymmetry(ctx: Context) -> list[Finding]:
     if ctx.near_side(start, end) is not None:
         # one side view throughout: the far foot's events are found late or early (up to 0.13 s on the rendered
         # walks), which makes a symmetric walk look uneven
-        return ctx.note(code, "Step timing (left against right) was not assessed: in a side view the far foot's "
-                              "steps are timed less well than the near foot's. Film from the front or behind, or "
-                              "walk both ways past the camera.")
+        return ctx.note(
+            code,
+            "Step timing (left against right) was not assessed: in a side view the far foot's "
+            "steps are timed less well than the near foot's. Film from the front or behind, or "
+            "walk both ways past the camera.",
+        )
     left, right = _step_times(ctx)
     if not (np.isfinite(left) and np.isfinite(right)):
         return []
@@ -608,13 +833,28 @@ def step_time_asymmetry(ctx: Context) -> list[Finding]:
     if not abs(index) > threshold:
         return []
     side = "left" if index > 0 else "right"
-    message = (f"Your steps were uneven in time: the step onto your {side} foot took about {abs(index):.0f}% longer "
-               f"than the step onto your {_OTHER[side]} foot. Uneven steps are often linked with pain, stiffness or "
-               "weakness on one side, and are worth checking together.")
-    return [Finding(code, severity(abs(index) - threshold, threshold), side, start, end, abs(index), threshold,
-                    f"step-time asymmetry index 2(L-R)/(L+R)x100 (biomechanics notes) beyond what an event timing "
-                    f"error of {error.value:g} s could make ({error.source})", message, unit="%",
-                    quantity=f"step-time asymmetry index, the {side} step longer", n_assessed=len(ctx.cycles))]
+    message = (
+        f"Your steps were uneven in time: the step onto your {side} foot took about {abs(index):.0f}% longer "
+        f"than the step onto your {_OTHER[side]} foot. Uneven steps are often linked with pain, stiffness or "
+        "weakness on one side, and are worth checking together."
+    )
+    return [
+        Finding(
+            code,
+            severity(abs(index) - threshold, threshold),
+            side,
+            start,
+            end,
+            abs(index),
+            threshold,
+            f"step-time asymmetry index 2(L-R)/(L+R)x100 (biomechanics notes) beyond what an event timing "
+            f"error of {error.value:g} s could make ({error.source})",
+            message,
+            unit="%",
+            quantity=f"step-time asymmetry index, the {side} step longer",
+            n_assessed=len(ctx.cycles),
+        )
+    ]
 
 
 def _step_times(ctx: Context) -> tuple[float, float]:
@@ -634,9 +874,23 @@ def _step_times(ctx: Context) -> tuple[float, float]:
 
 _DETECTORS: dict[str, tuple[Callable[[Context], list[Finding]], ...]] = {
     "posture": (anterior_pelvic_tilt, excessive_lumbar_lordosis),
-    "squat": (anterior_pelvic_tilt, excessive_lumbar_lordosis, lumbar_flexion_at_depth, excessive_trunk_lean,
-              limited_squat_depth, heel_lift, knee_valgus, pelvic_drop_reps, fppa_asymmetry),
+    "squat": (
+        anterior_pelvic_tilt,
+        excessive_lumbar_lordosis,
+        lumbar_flexion_at_depth,
+        excessive_trunk_lean,
+        limited_squat_depth,
+        heel_lift,
+        knee_valgus,
+        pelvic_drop_reps,
+        fppa_asymmetry,
+    ),
     "lunge": (anterior_pelvic_tilt, excessive_lumbar_lordosis, knee_valgus, pelvic_drop_reps),
-    "gait": (anterior_pelvic_tilt, excessive_lumbar_lordosis, reduced_hip_extension, pelvic_drop_gait,
-             step_time_asymmetry),
+    "gait": (
+        anterior_pelvic_tilt,
+        excessive_lumbar_lordosis,
+        reduced_hip_extension,
+        pelvic_drop_gait,
+        step_time_asymmetry,
+    ),
 }

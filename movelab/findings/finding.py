@@ -121,9 +121,25 @@ class Finding:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
         """Inverse of :meth:`to_dict` (for reading a saved report.json)."""
-        known = {k: data[k] for k in (
-            "code", "severity", "side", "start_s", "end_s", "value", "threshold", "reference", "message",
-            "unit", "quantity", "n_assessed", "baseline") if k in data}
+        known = {
+            k: data[k]
+            for k in (
+                "code",
+                "severity",
+                "side",
+                "start_s",
+                "end_s",
+                "value",
+                "threshold",
+                "reference",
+                "message",
+                "unit",
+                "quantity",
+                "n_assessed",
+                "baseline",
+            )
+            if k in data
+        }
         known["occurrences"] = tuple(data.get("occurrences", ()))
         return cls(**known)
 

@@ -58,12 +58,17 @@ class StandingReference:
         return f"quiet standing, {self.frames} frames ({self.seconds:.2f} s) at {spans}"
 
     def to_dict(self) -> dict:
-        return {"frames": self.frames, "seconds": round(self.seconds, 3),
-                "spans_s": [[round(a, 3), round(b, 3)] for a, b in self.spans], "rule": self.rule}
+        return {
+            "frames": self.frames,
+            "seconds": round(self.seconds, 3),
+            "spans_s": [[round(a, 3), round(b, 3)] for a, b in self.spans],
+            "rule": self.rule,
+        }
 
 
-def quiet_standing(time: np.ndarray, candidates: np.ndarray, *, angles, positions=None, detected=None,
-                   config) -> StandingReference:
+def quiet_standing(
+    time: np.ndarray, candidates: np.ndarray, *, angles, positions=None, detected=None, config
+) -> StandingReference:
     """The frames of ``candidates`` (e.g. outside every rep) that are quiet upright standing.
 
     Parameters
@@ -98,10 +103,16 @@ def quiet_standing(time: np.ndarray, candidates: np.ndarray, *, angles, position
     if positions is not None:
         keep &= _slow(time, positions, config.standing_max_speed)
     step = float(np.median(np.diff(time))) if time.size > 1 else 0.0
-    rule = (f"outside every rep, from {config.standing_settle_s:g} s after the client was found, trunk within "
-            f"{config.standing_max_lean_deg:g} deg of upright, knees within {config.standing_max_knee_deg:g} deg "
-            f"of straight" + (f", hips and ankles slower than {config.standing_max_speed:g} torso lengths/s"
-                              if positions is not None else ""))
+    rule = (
+        f"outside every rep, from {config.standing_settle_s:g} s after the client was found, trunk within "
+        f"{config.standing_max_lean_deg:g} deg of upright, knees within {config.standing_max_knee_deg:g} deg "
+        f"of straight"
+        + (
+            f", hips and ankles slower than {config.standing_max_speed:g} torso lengths/s"
+            if positions is not None
+            else ""
+        )
+    )
     return StandingReference(keep, float(keep.sum()) * step, _spans(time, keep), rule)
 
 
@@ -122,10 +133,12 @@ def _settled(time: np.ndarray, detected, settle_s: float) -> np.ndarray:
 def _upright(angles, config) -> np.ndarray:
     n = len(angles)
     ok = np.ones(n, bool)
-    for name, limit in (("trunk_lean", config.standing_max_lean_deg),
-                        ("trunk_lateral_lean", config.standing_max_lean_deg),
-                        ("knee_flexion_left", config.standing_max_knee_deg),
-                        ("knee_flexion_right", config.standing_max_knee_deg)):
+    for name, limit in (
+        ("trunk_lean", config.standing_max_lean_deg),
+        ("trunk_lateral_lean", config.standing_max_lean_deg),
+        ("knee_flexion_left", config.standing_max_knee_deg),
+        ("knee_flexion_right", config.standing_max_knee_deg),
+    ):
         if name in angles.columns:
             values = np.abs(angles[name].to_numpy(dtype=np.float64))
             ok &= ~(values > limit)  # NaN (not measured in this view) does not disqualify

@@ -16,8 +16,9 @@ from movelab.io.video_file import _CW_ROTATE_CODES, _clockwise_rotation_deg
 __all__ = ["stretch_frames"]
 
 
-def stretch_frames(path: str | os.PathLike, *, from_s: float, until_s: float,
-                   max_side_px: int | None = None) -> Iterator[tuple[float, np.ndarray]]:
+def stretch_frames(
+    path: str | os.PathLike, *, from_s: float, until_s: float, max_side_px: int | None = None
+) -> Iterator[tuple[float, np.ndarray]]:
     """``(time_s, image)`` of the frames with ``from_s <= time_s < until_s``, upright RGB.
 
     Seeks to the key frame at or before ``from_s`` and decodes from there (threaded), dropping the frames

@@ -13,12 +13,9 @@ its defaults are in ``docs/kinematics.md``. Typical use::
 """
 
 from movelab.kinematics.angles import compute_angles, compute_kinematics
-from movelab.kinematics.motion import Motion, Positions, clean_variants, compute_motion
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.conventions import ANGLE_NAMES, ANGLES, FRONTAL, SAGITTAL, VIEWS, AngleSpec, View
-from movelab.kinematics.geometry import midpoint, point, signed_angle_deg, torso_length, unsigned_angle_deg
-from movelab.kinematics.joint_angles import frontal_angles, sagittal_angles
 from movelab.kinematics.filtering import (
     confidence_score,
     gate_confidence,
@@ -26,6 +23,9 @@ from movelab.kinematics.filtering import (
     interpolate_gaps,
     lowpass,
 )
+from movelab.kinematics.geometry import midpoint, point, signed_angle_deg, torso_length, unsigned_angle_deg
+from movelab.kinematics.joint_angles import frontal_angles, sagittal_angles
+from movelab.kinematics.motion import Motion, Positions, clean_variants, compute_motion
 from movelab.kinematics.outline import (
     OUTLINE_ESTIMATE_COLUMNS,
     OutlineBaseline,

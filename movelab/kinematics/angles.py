@@ -38,9 +38,7 @@ __all__ = [
 _SIDES = ("left", "right")
 
 
-def compute_angles(
-    ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfig(), views=None
-) -> pd.DataFrame:
+def compute_angles(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfig(), views=None) -> pd.DataFrame:
     """Every reported angle, per frame: the labelled angle table.
 
     Parameters
@@ -93,17 +91,23 @@ def compute_kinematics(
     return angle_tables(ds, position=position, frame_views=frame_views, config=config)
 
 
-def angle_tables(ds: xr.Dataset, *, position: xr.DataArray, frame_views: xr.DataArray,
-                 config: KinematicsConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+def angle_tables(
+    ds: xr.Dataset, *, position: xr.DataArray, frame_views: xr.DataArray, config: KinematicsConfig
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The angle table and the outline table from positions already cleaned (``position``, by
     :func:`movelab.kinematics.clean_positions` with ``config``) and per-frame view labels."""
     columns: dict[str, np.ndarray] = {}
-    sagittal = sagittal_angles(position, facing=facing_sign(frame_views),
-                               midpoint_fallback=config.side_view_midpoint_fallback)
+    sagittal = sagittal_angles(
+        position, facing=facing_sign(frame_views), midpoint_fallback=config.side_view_midpoint_fallback
+    )
     frontal = frontal_angles(position, side=frontal_sign(frame_views))
     if config.fppa_joint_centres == "outline":
-        centres = frontal_leg_centres(position, ds["outline_px"].values if "outline_px" in ds else None,
-                                      np.isfinite(frontal_sign(frame_views)), hip_drop=config.fppa_hip_drop)
+        centres = frontal_leg_centres(
+            position,
+            ds["outline_px"].values if "outline_px" in ds else None,
+            np.isfinite(frontal_sign(frame_views)),
+            hip_drop=config.fppa_hip_drop,
+        )
         legs = frontal_angles(centres, side=frontal_sign(frame_views))
         for s in _SIDES:
             frontal[f"knee_fppa_{s}"] = legs[f"knee_fppa_{s}"]
@@ -113,16 +117,16 @@ def angle_tables(ds: xr.Dataset, *, position: xr.DataArray, frame_views: xr.Data
         columns.update({name: table[name].to_numpy() for name in table.columns})
     for name in ("pelvic_tilt", "lumbar_lordosis"):
         columns[name] = np.where(in_side, outline[name].to_numpy(dtype=np.float64), np.nan)
-    tilt, source, tilt_info = pelvic_tilt_with_source(ds, frame_views, columns["pelvic_tilt"],
-                                                      calibration=config.client_calibration, with_info=False)
+    tilt, source, tilt_info = pelvic_tilt_with_source(
+        ds, frame_views, columns["pelvic_tilt"], calibration=config.client_calibration, with_info=False
+    )
     columns["pelvic_tilt"] = np.where(in_side, tilt, np.nan)
     outline = outline.assign(pelvic_tilt_source=np.where(np.isfinite(columns["pelvic_tilt"]), source, ""))
     if tilt_info["calibration"] is not None:  # the outline table reports the calibrated tilt as well
         outline["pelvic_tilt"] = outline["pelvic_tilt"] - config.client_calibration.pelvic_tilt_offset_deg
     for s in _SIDES:
         columns[f"hip_flexion_pelvic_{s}"] = columns[f"thigh_angle_{s}"] + columns["pelvic_tilt"]
-    table = pd.DataFrame({"time_s": ds["time"].values.astype(np.float64),
-                          "frame": ds["frame"].values.astype(np.int64)})
+    table = pd.DataFrame({"time_s": ds["time"].values.astype(np.float64), "frame": ds["frame"].values.astype(np.int64)})
     for name in ANGLE_NAMES:
         table[name] = np.asarray(columns[name], dtype=np.float64)
     return table, outline

@@ -7,18 +7,16 @@ import warnings
 import xarray as xr
 
 from movelab.kinematics import filtering
+from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.geometry import median_torso_length
 from movelab.kinematics.inputs import check_config, check_landmarks
-from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.swaps import fix_frontal_swaps, fix_leg_swaps
 from movelab.kinematics.views import views_per_frame
 
 __all__ = ["clean_positions"]
 
 
-def clean_positions(
-    ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfig(), views=None
-) -> xr.DataArray:
+def clean_positions(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfig(), views=None) -> xr.DataArray:
     """Cleaned pixel positions of every keypoint, ready for angles (and for events).
 
     Parameters

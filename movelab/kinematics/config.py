@@ -44,12 +44,14 @@ class ClientCalibration:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.pelvic_tilt_offset_deg) and abs(self.pelvic_tilt_offset_deg) <= 45.0):
-            raise ConfigError(f"a client's pelvic tilt offset must be a finite angle within 45 deg, got "
-                             f"{self.pelvic_tilt_offset_deg!r}")
+            raise ConfigError(
+                f"a client's pelvic tilt offset must be a finite angle within 45 deg, got "
+                f"{self.pelvic_tilt_offset_deg!r}"
+            )
         if self.frames < 1:
-            raise ConfigError(f"a client calibration needs at least one frame with markers and outline, got "
-                             f"{self.frames}")
-
+            raise ConfigError(
+                f"a client calibration needs at least one frame with markers and outline, got {self.frames}"
+            )
 
 
 @dataclass(frozen=True)
@@ -216,7 +218,8 @@ class KinematicsConfig:
         rendered squats, issue 18).
     fppa_hip_drop
         ``(a, b)``: hips lowered by ``L₀ (a + b (1 − L/L₀))`` px, ``L`` the torso length, ``L₀`` its upright
-        value; fitted on rendered design bodies (``scripts/accuracy/frontal_findings_accuracy.py``, docs/findings-accuracy.md).
+        value; fitted on rendered design bodies (``scripts/accuracy/frontal_findings_accuracy.py``,
+        docs/findings-accuracy.md).
     outline_baseline_max_speed
         ... and ``hip_mid`` and both ankles move slower than this (torso lengths per second): quiet.
     outline_baseline_min_s
@@ -230,8 +233,8 @@ class KinematicsConfig:
         The pose model's hip landmark drifts down the body by this many torso lengths per degree of forward
         trunk lean (0.0012-0.0032 in the sways of four design bodies, MediaPipe full model). 0.002 gave the
         smallest largest |sway slope| over the 9 design bodies and the default mannequin (0.43 at 0; 0.26,
-        0.25 and 0.29 at 0.0015, 0.002 and 0.0025), with the tilt sweeps unchanged, in full up to the second value and fading to none at twice it; the outline method undoes
-        it before measuring.
+        0.25 and 0.29 at 0.0015, 0.002 and 0.0025), with the tilt sweeps unchanged, in full up to the second
+        value and fading to none at twice it; the outline method undoes it before measuring.
     client_calibration
         The client's own outline offset from a session with ASIS/PSIS stickers (:class:`ClientCalibration`,
         ``movelab analyse --client-baseline DIR``); None: the population calibration only.
@@ -296,12 +299,28 @@ class KinematicsConfig:
         if self.confidence not in _SCORES:
             raise ConfigError(f"confidence must be one of {_SCORES}, got {self.confidence!r}")
         _check_range("min_confidence", self.min_confidence, 0.0, 1.0)
-        for name in ("max_gap_s", "hampel_min_deviation", "view_smoothing_s", "min_view_s",
-                     "swap_max_gap_s", "swap_min_jump", "swap_partial_penalty", "swap_partial_max_s",
-                     "swap_length_weight", "frontal_swap_margin"):
+        for name in (
+            "max_gap_s",
+            "hampel_min_deviation",
+            "view_smoothing_s",
+            "min_view_s",
+            "swap_max_gap_s",
+            "swap_min_jump",
+            "swap_partial_penalty",
+            "swap_partial_max_s",
+            "swap_length_weight",
+            "frontal_swap_margin",
+        ):
             _check_range(name, getattr(self, name), 0.0, math.inf)
-        for name in ("hampel_half_window_s", "hampel_n_sigma", "cutoff_hz", "frontal_shoulder_width",
-                     "swap_depth_margin_m", "swap_visibility_margin", "swap_accel_cap"):
+        for name in (
+            "hampel_half_window_s",
+            "hampel_n_sigma",
+            "cutoff_hz",
+            "frontal_shoulder_width",
+            "swap_depth_margin_m",
+            "swap_visibility_margin",
+            "swap_accel_cap",
+        ):
             _check_positive(name, getattr(self, name))
         _check_range("time_jitter_tolerance", self.time_jitter_tolerance, 0.0, 1.0)
         if self.fppa_joint_centres not in ("landmarks", "outline"):
@@ -329,16 +348,28 @@ class KinematicsConfig:
         return json.dumps(dataclasses.asdict(self), sort_keys=True)
 
 
-def _check_outline(config: "KinematicsConfig") -> None:
+def _check_outline(config: KinematicsConfig) -> None:
     """Validate the outline-method settings (docs/outline.md)."""
-    for name in ("outline_sacral_levels", "outline_thoracolumbar_levels", "outline_arm_radius",
-                 "outline_arm_cover_limits", "outline_elbow_behind_limits", "outline_roughness_limits",
-                 "outline_sensitivity_limits_deg"):
+    for name in (
+        "outline_sacral_levels",
+        "outline_thoracolumbar_levels",
+        "outline_arm_radius",
+        "outline_arm_cover_limits",
+        "outline_elbow_behind_limits",
+        "outline_roughness_limits",
+        "outline_sensitivity_limits_deg",
+    ):
         value = getattr(config, name)
         if not (isinstance(value, (tuple, list)) and len(value) == 2 and all(_is_number(v) for v in value)):
             raise ConfigError(f"{name} must be a pair of numbers, got {value!r}")
-    for name in ("outline_sacral_levels", "outline_thoracolumbar_levels", "outline_arm_cover_limits",
-                 "outline_elbow_behind_limits", "outline_roughness_limits", "outline_sensitivity_limits_deg"):
+    for name in (
+        "outline_sacral_levels",
+        "outline_thoracolumbar_levels",
+        "outline_arm_cover_limits",
+        "outline_elbow_behind_limits",
+        "outline_roughness_limits",
+        "outline_sensitivity_limits_deg",
+    ):
         low, high = getattr(config, name)
         if not 0 <= low < high:
             raise ConfigError(f"{name} must be (low, high) with 0 <= low < high, got {getattr(config, name)!r}")
@@ -348,8 +379,12 @@ def _check_outline(config: "KinematicsConfig") -> None:
         _check_range(name, getattr(config, name), -90.0, 90.0)
     for name in ("outline_smoothing", "outline_level_shift", "outline_baseline_max_speed"):
         _check_positive(name, getattr(config, name))
-    for name in ("outline_baseline_max_lean_deg", "outline_baseline_max_knee_deg",
-                 "outline_baseline_max_thigh_deg", "outline_baseline_min_s"):
+    for name in (
+        "outline_baseline_max_lean_deg",
+        "outline_baseline_max_knee_deg",
+        "outline_baseline_max_thigh_deg",
+        "outline_baseline_min_s",
+    ):
         _check_range(name, getattr(config, name), 0.0, math.inf)
     _check_range("outline_min_quality", config.outline_min_quality, 0.0, 1.0)
 

@@ -40,7 +40,10 @@ ANGLES: tuple[AngleSpec, ...] = tuple(
         AngleSpec("lumbar_lordosis", "sagittal", "straight lumbar back", "more lordosis", "outline"),
     ]
     + _bilateral(
-        "hip_flexion_pelvic", "sagittal", "thigh perpendicular to ASIS-PSIS line", "flexion",
+        "hip_flexion_pelvic",
+        "sagittal",
+        "thigh perpendicular to ASIS-PSIS line",
+        "flexion",
         "landmarks+outline",
     )
     + [AngleSpec("pelvic_obliquity", "frontal", "hips level", "left hip higher", "landmarks")]

@@ -11,7 +11,7 @@ in ``docs/kinematics.md``.
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import xarray as xr
@@ -54,9 +54,7 @@ def confidence_score(ds: xr.Dataset, *, method: ConfidenceScore = "visibility*pr
     return score
 
 
-def gate_confidence(
-    position: xr.DataArray, confidence: xr.DataArray, *, min_confidence: float
-) -> xr.DataArray:
+def gate_confidence(position: xr.DataArray, confidence: xr.DataArray, *, min_confidence: float) -> xr.DataArray:
     """Set positions whose keypoint confidence is below ``min_confidence`` to NaN.
 
     Parameters
@@ -180,8 +178,9 @@ def hampel(
     if joint_dim is not None:
         flags = flags.any(joint_dim).broadcast_like(da)
     out = da.where(~flags)
-    return _finish(out, da, f"hampel(half_window_s={half_window_s}, n_sigma={n_sigma}, "
-                            f"min_deviation={min_deviation:g})")
+    return _finish(
+        out, da, f"hampel(half_window_s={half_window_s}, n_sigma={n_sigma}, min_deviation={min_deviation:g})"
+    )
 
 
 def lowpass(

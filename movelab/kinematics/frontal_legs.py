@@ -1,6 +1,7 @@
 """Leg joint centres for the knee FPPA in front and back views, from the landmarks and the person's outline.
 
-Measured on rendered squats (``scripts/accuracy/frontal_findings_accuracy.py``, docs/findings-accuracy.md): the pose model's
+Measured on rendered squats (``scripts/accuracy/frontal_findings_accuracy.py``, docs/findings-accuracy.md):
+the pose model's
 FPPA at depth ran up to 12° (design bodies; 20° on a held-out one) off the projected truth, mostly under it,
 from these sources.
 
@@ -28,8 +29,9 @@ __all__ = ["frontal_leg_centres"]
 _SIDES = ("left", "right")
 
 
-def frontal_leg_centres(position: xr.DataArray, outline_px, frontal: np.ndarray, *,
-                        hip_drop: tuple[float, float]) -> xr.DataArray:
+def frontal_leg_centres(
+    position: xr.DataArray, outline_px, frontal: np.ndarray, *, hip_drop: tuple[float, float]
+) -> xr.DataArray:
     """``position`` with the hips, knees and ankles moved to the joint centres the FPPA needs, in the frames
     of ``frontal`` (other frames and keypoints unchanged).
 

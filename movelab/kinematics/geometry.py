@@ -113,7 +113,6 @@ def to_plane(xy: np.ndarray, sign: np.ndarray) -> np.ndarray:
     return np.column_stack([sign * xy[:, 0], -xy[:, 1]])
 
 
-
 def _nonzero(v: np.ndarray) -> np.ndarray:
     norm = np.hypot(v[..., 0], v[..., 1])
     return np.isfinite(norm) & (norm > 0)
@@ -139,7 +138,9 @@ def heel_rise_pitch_deg(standing_heel_y_px, heel_y_px, foot_length_px) -> np.nda
     """
     length = np.asarray(foot_length_px, dtype=np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = np.where(np.isfinite(length) & (length > 0),
-                         (np.asarray(standing_heel_y_px, dtype=np.float64)
-                          - np.asarray(heel_y_px, dtype=np.float64)) / length, np.nan)
+        ratio = np.where(
+            np.isfinite(length) & (length > 0),
+            (np.asarray(standing_heel_y_px, dtype=np.float64) - np.asarray(heel_y_px, dtype=np.float64)) / length,
+            np.nan,
+        )
     return np.degrees(np.arcsin(np.clip(ratio, -1.0, 1.0)))

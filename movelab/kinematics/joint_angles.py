@@ -15,9 +15,7 @@ __all__ = ["sagittal_angles", "frontal_angles", "obliquity_deg"]
 _SIDES = ("left", "right")
 
 
-def sagittal_angles(
-    position: xr.DataArray, *, facing, midpoint_fallback: bool = True
-) -> pd.DataFrame:
+def sagittal_angles(position: xr.DataArray, *, facing, midpoint_fallback: bool = True) -> pd.DataFrame:
     """Landmark-based sagittal angles (docs/conventions.md) for frames with a known facing direction.
 
     Parameters

@@ -31,9 +31,19 @@ import xarray as xr
 from movelab.kinematics.config import ClientCalibration
 from movelab.kinematics.views import facing_sign, views_per_frame
 
-__all__ = ["MarkerConfig", "MARKER_STATUSES", "has_markers", "marker_pelvic_tilt", "marker_note", "marker_colour",
-           "pelvic_tilt_with_source", "pelvic_tilt_info", "ClientCalibration", "client_calibration",
-           "MIN_CALIBRATION_FRAMES"]
+__all__ = [
+    "MarkerConfig",
+    "MARKER_STATUSES",
+    "has_markers",
+    "marker_pelvic_tilt",
+    "marker_note",
+    "marker_colour",
+    "pelvic_tilt_with_source",
+    "pelvic_tilt_info",
+    "ClientCalibration",
+    "client_calibration",
+    "MIN_CALIBRATION_FRAMES",
+]
 
 MARKER_STATUSES = ("measured", "not_side_view", "missing", "ambiguous", "partly_hidden", "implausible")
 
@@ -85,8 +95,9 @@ def marker_pelvic_tilt(ds: xr.Dataset, views=None, *, config: MarkerConfig = Mar
         ``ds`` has no marker dots.
     """
     if not has_markers(ds):
-        raise ValueError("marker_pelvic_tilt needs landmarks extracted with markers (--markers); "
-                         "this Dataset has no 'marker_px'")
+        raise ValueError(
+            "marker_pelvic_tilt needs landmarks extracted with markers (--markers); this Dataset has no 'marker_px'"
+        )
     facing = facing_sign(views_per_frame(ds, views))
     colour = marker_colour(ds)
     dots = ds["marker_px"].sel(marker_colour=colour).values.astype(np.float64)
@@ -107,8 +118,14 @@ def marker_pelvic_tilt(ds: xr.Dataset, views=None, *, config: MarkerConfig = Mar
     status[~np.isfinite(facing)] = "not_side_view"
     tilt = _tilt_deg(dots, facing)
     tilt[status != "measured"] = np.nan
-    table = pd.DataFrame({"time_s": ds["time"].values.astype(np.float64),
-                          "frame": ds["frame"].values.astype(np.int64), "pelvic_tilt": tilt, "status": status})
+    table = pd.DataFrame(
+        {
+            "time_s": ds["time"].values.astype(np.float64),
+            "frame": ds["frame"].values.astype(np.int64),
+            "pelvic_tilt": tilt,
+            "status": status,
+        }
+    )
     table.attrs["note"] = marker_note(table["status"], colour)
     table.attrs["colour"] = colour
     return table
@@ -149,9 +166,15 @@ def marker_colour(ds: xr.Dataset) -> str:
     return str(counts["marker_colour"].values[int(np.argmax(pairs))])
 
 
-def pelvic_tilt_with_source(ds: xr.Dataset, views, outline_tilt: np.ndarray, *,
-                            calibration: "ClientCalibration | None" = None, with_info: bool = True,
-                            config: MarkerConfig = MarkerConfig()) -> tuple[np.ndarray, np.ndarray, dict]:
+def pelvic_tilt_with_source(
+    ds: xr.Dataset,
+    views,
+    outline_tilt: np.ndarray,
+    *,
+    calibration: ClientCalibration | None = None,
+    with_info: bool = True,
+    config: MarkerConfig = MarkerConfig(),
+) -> tuple[np.ndarray, np.ndarray, dict]:
     """The pelvic tilt the angle table reports, where it came from per frame, and what to say about it.
 
     With marker dots in ``ds`` (marker mode) the tilt is the markers' in every frame, NaN where they were not
@@ -173,36 +196,56 @@ def pelvic_tilt_with_source(ds: xr.Dataset, views, outline_tilt: np.ndarray, *,
     if has_markers(ds):
         table = marker_pelvic_tilt(ds, views, config=config)
         tilt = table["pelvic_tilt"].to_numpy(dtype=np.float64)
-        made = client_calibration(tilt, outline_tilt, source=str(ds.attrs.get("source_path", ""))) \
-            if with_info else None
+        made = (
+            client_calibration(tilt, outline_tilt, source=str(ds.attrs.get("source_path", ""))) if with_info else None
+        )
         note = table.attrs["note"]
         if calibration is not None:
             note += "; the client calibration given was not used (markers measure the tilt directly)"
-        return tilt, np.where(np.isfinite(tilt), "markers", "").astype(object), {
-            "mode": "markers", "note": note, "calibration": None,
-            "client_calibration": None if made is None else dataclasses.asdict(made)}
+        return (
+            tilt,
+            np.where(np.isfinite(tilt), "markers", "").astype(object),
+            {
+                "mode": "markers",
+                "note": note,
+                "calibration": None,
+                "client_calibration": None if made is None else dataclasses.asdict(made),
+            },
+        )
     if calibration is None:
-        note = ("pelvic tilt estimated from the body outline; its absolute value carries a body-specific "
-                "offset (docs/outline.md)")
-        return outline_tilt, np.where(np.isfinite(outline_tilt), "outline", "").astype(object), {
-            "mode": "outline", "note": note, "calibration": None}
+        note = (
+            "pelvic tilt estimated from the body outline; its absolute value carries a body-specific "
+            "offset (docs/outline.md)"
+        )
+        return (
+            outline_tilt,
+            np.where(np.isfinite(outline_tilt), "outline", "").astype(object),
+            {"mode": "outline", "note": note, "calibration": None},
+        )
     tilt = outline_tilt - calibration.pelvic_tilt_offset_deg
-    note = (f"pelvic tilt estimated from the body outline, calibrated to the client's own marker session "
-            f"{calibration.source or ''} (offset {calibration.pelvic_tilt_offset_deg:+.1f} deg over "
-            f"{calibration.frames} frames)").replace("  ", " ")
-    return tilt, np.where(np.isfinite(tilt), "outline", "").astype(object), {
-        "mode": "outline", "note": note, "calibration": dataclasses.asdict(calibration)}
+    note = (
+        f"pelvic tilt estimated from the body outline, calibrated to the client's own marker session "
+        f"{calibration.source or ''} (offset {calibration.pelvic_tilt_offset_deg:+.1f} deg over "
+        f"{calibration.frames} frames)"
+    ).replace("  ", " ")
+    return (
+        tilt,
+        np.where(np.isfinite(tilt), "outline", "").astype(object),
+        {"mode": "outline", "note": note, "calibration": dataclasses.asdict(calibration)},
+    )
 
 
-def pelvic_tilt_info(ds: xr.Dataset, frame_views, outline: pd.DataFrame, *,
-                     calibration: "ClientCalibration | None" = None) -> dict:
+def pelvic_tilt_info(
+    ds: xr.Dataset, frame_views, outline: pd.DataFrame, *, calibration: ClientCalibration | None = None
+) -> dict:
     """What to say about the angle table's pelvic tilt (:func:`pelvic_tilt_with_source`'s ``info``) for a
     Motion's outline table (whose ``pelvic_tilt`` is the outline estimate in marker mode), with, in outline
     mode without a client calibration, ``median_sd_deg``: the clip's median per-frame uncertainty
     ``pelvic_tilt_sd``."""
     if has_markers(ds):
-        return pelvic_tilt_with_source(ds, frame_views, outline["pelvic_tilt"].to_numpy(dtype=np.float64),
-                                       calibration=calibration)[2]
+        return pelvic_tilt_with_source(
+            ds, frame_views, outline["pelvic_tilt"].to_numpy(dtype=np.float64), calibration=calibration
+        )[2]
     info = pelvic_tilt_with_source(ds, frame_views, np.full(len(outline), np.nan), calibration=calibration)[2]
     if calibration is None:  # the body part of the uncertainty is what a client calibration removes
         sd = outline["pelvic_tilt_sd"].to_numpy(dtype=np.float64) if "pelvic_tilt_sd" in outline else np.array([])
@@ -214,8 +257,9 @@ def pelvic_tilt_info(ds: xr.Dataset, frame_views, outline: pd.DataFrame, *,
 MIN_CALIBRATION_FRAMES = 30
 
 
-def client_calibration(marker_tilt: np.ndarray, outline_tilt: np.ndarray, *, source: str = ""
-                       ) -> ClientCalibration | None:
+def client_calibration(
+    marker_tilt: np.ndarray, outline_tilt: np.ndarray, *, source: str = ""
+) -> ClientCalibration | None:
     """The client's outline offset from one marker session (None with fewer than
     :data:`MIN_CALIBRATION_FRAMES` frames that have both values)."""
     both = np.isfinite(marker_tilt) & np.isfinite(outline_tilt)

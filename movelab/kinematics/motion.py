@@ -19,10 +19,10 @@ import xarray as xr
 
 from movelab.errors import InputError
 from movelab.kinematics.angles import angle_tables
-from movelab.kinematics.markers import pelvic_tilt_info
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.inputs import check_config, check_landmarks
+from movelab.kinematics.markers import pelvic_tilt_info
 from movelab.kinematics.outline import OutlineBaseline, outline_baseline
 from movelab.kinematics.views import detect_views, views_per_frame
 
@@ -64,10 +64,15 @@ def clean_variants(ds: xr.Dataset, *, config: KinematicsConfig, frame_views: xr.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         unfiltered = clean_positions(
-            ds, config=dataclasses.replace(config, lowpass=False, swap_partial=False), views=frame_views)
-        label_free = clean_positions(ds, config=dataclasses.replace(
-            config, lowpass=False, swap_partial=False, fix_leg_swaps=False, reject_outliers=False),
-            views=frame_views)
+            ds, config=dataclasses.replace(config, lowpass=False, swap_partial=False), views=frame_views
+        )
+        label_free = clean_positions(
+            ds,
+            config=dataclasses.replace(
+                config, lowpass=False, swap_partial=False, fix_leg_swaps=False, reject_outliers=False
+            ),
+            views=frame_views,
+        )
     return Positions(cleaned=cleaned, unfiltered=unfiltered, label_free=label_free)
 
 
@@ -116,15 +121,21 @@ class Motion:
         for name in ("angles", "outline"):
             table = getattr(self, name)
             if not isinstance(table, pd.DataFrame) or "frame" not in table.columns:
-                raise InputError(f"Motion.{name} must be a table with a frame column (one row per frame of the "
-                                 f"landmark Dataset), got {type(table).__name__}")
+                raise InputError(
+                    f"Motion.{name} must be a table with a frame column (one row per frame of the "
+                    f"landmark Dataset), got {type(table).__name__}"
+                )
             if len(table) != frames.size or not np.array_equal(table["frame"].to_numpy(), frames):
-                raise InputError(f"Motion.{name} has {len(table)} rows but the landmark Dataset {frames.size} "
-                                 "frames (or their frame numbers differ): compute it from the same Dataset")
+                raise InputError(
+                    f"Motion.{name} has {len(table)} rows but the landmark Dataset {frames.size} "
+                    "frames (or their frame numbers differ): compute it from the same Dataset"
+                )
         for name in ("cleaned", "unfiltered", "label_free"):
             if getattr(self.positions, name).sizes.get("time") != frames.size:
-                raise InputError(f"Motion.positions.{name} must have the {frames.size} frames of the landmark "
-                                 f"Dataset, got {getattr(self.positions, name).sizes.get('time')}")
+                raise InputError(
+                    f"Motion.positions.{name} must have the {frames.size} frames of the landmark "
+                    f"Dataset, got {getattr(self.positions, name).sizes.get('time')}"
+                )
 
     @property
     def outline_baseline(self) -> OutlineBaseline:
@@ -137,8 +148,9 @@ class Motion:
         ``outline``), ``note``, ``calibration`` (the client's own offset applied, or None), in marker mode
         ``client_calibration`` (what this session yields for later ones), in outline mode ``median_sd_deg``
         (:func:`movelab.kinematics.markers.pelvic_tilt_info`)."""
-        return pelvic_tilt_info(self.landmarks, self.frame_views, self.outline,
-                                calibration=self.config.client_calibration)
+        return pelvic_tilt_info(
+            self.landmarks, self.frame_views, self.outline, calibration=self.config.client_calibration
+        )
 
     @property
     def time_s(self) -> np.ndarray:
@@ -178,5 +190,12 @@ def compute_motion(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfi
     frame_views = views_per_frame(ds, views, config=config)
     positions = clean_variants(ds, config=config, frame_views=frame_views)
     angles, outline = angle_tables(ds, position=positions.cleaned, frame_views=frame_views, config=config)
-    return Motion(landmarks=ds, config=config, views=views, frame_views=frame_views, positions=positions,
-                  angles=angles, outline=outline)
+    return Motion(
+        landmarks=ds,
+        config=config,
+        views=views,
+        frame_views=frame_views,
+        positions=positions,
+        angles=angles,
+        outline=outline,
+    )

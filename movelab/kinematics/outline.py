@@ -47,11 +47,16 @@ OUTLINE_ANGLE_NAMES: tuple[str, ...] = ("pelvic_tilt", "lumbar_lordosis")
 
 #: Columns of :func:`outline_estimates`, in order.
 OUTLINE_ESTIMATE_COLUMNS: tuple[str, ...] = (
-    "time_s", "frame",
-    "pelvic_tilt", "lumbar_lordosis",
-    "pelvic_tilt_change", "lumbar_lordosis_change",
-    "pelvic_tilt_quality", "lumbar_lordosis_quality",
-    "pelvic_tilt_sd", "lumbar_lordosis_sd",
+    "time_s",
+    "frame",
+    "pelvic_tilt",
+    "lumbar_lordosis",
+    "pelvic_tilt_change",
+    "lumbar_lordosis_change",
+    "pelvic_tilt_quality",
+    "lumbar_lordosis_quality",
+    "pelvic_tilt_sd",
+    "lumbar_lordosis_sd",
     "standing",
 )
 
@@ -164,8 +169,7 @@ def _estimates(ds, *, views, position, config, warn_missing: bool) -> pd.DataFra
     facing = facing_sign(frame_views)
     if position is None:
         position = clean_positions(ds, config=config, views=frame_views)
-    table = pd.DataFrame({"time_s": ds["time"].values.astype(np.float64),
-                          "frame": ds["frame"].values.astype(np.int64)})
+    table = pd.DataFrame({"time_s": ds["time"].values.astype(np.float64), "frame": ds["frame"].values.astype(np.int64)})
     raw = _per_frame(ds, position, facing, config, warn_missing=warn_missing)
     gate = config.outline_min_quality
     tilt = np.where(raw["tilt_quality"] >= gate, raw["pelvic_tilt"], np.nan)
@@ -208,16 +212,21 @@ class OutlineBaseline:
 
 def outline_baseline(table: pd.DataFrame, *, config: KinematicsConfig = KinematicsConfig()) -> OutlineBaseline:
     """The standing baseline of an outline table (:func:`outline_estimates`, computed with ``config``)."""
-    return _baseline(table["time_s"].to_numpy(dtype=np.float64), table["standing"].to_numpy(dtype=bool),
-                     table["pelvic_tilt"].to_numpy(dtype=np.float64),
-                     table["lumbar_lordosis"].to_numpy(dtype=np.float64), config)
+    return _baseline(
+        table["time_s"].to_numpy(dtype=np.float64),
+        table["standing"].to_numpy(dtype=bool),
+        table["pelvic_tilt"].to_numpy(dtype=np.float64),
+        table["lumbar_lordosis"].to_numpy(dtype=np.float64),
+        config,
+    )
 
 
 # ----------------------------------------------------------------------------- helpers
 
 
-def _per_frame(ds: xr.Dataset, position: xr.DataArray, facing: np.ndarray, config: KinematicsConfig, *,
-               warn_missing: bool) -> dict[str, np.ndarray]:
+def _per_frame(
+    ds: xr.Dataset, position: xr.DataArray, facing: np.ndarray, config: KinematicsConfig, *, warn_missing: bool
+) -> dict[str, np.ndarray]:
     """Raw per-frame estimates and qualities (before the gate and the time filter)."""
     n = ds.sizes["time"]
     out = {k: np.full(n, np.nan) for k in ("pelvic_tilt", "lumbar_lordosis")}
@@ -225,8 +234,12 @@ def _per_frame(ds: xr.Dataset, position: xr.DataArray, facing: np.ndarray, confi
     out["sensitivity_deg"] = np.full(n, np.nan)
     if "outline_px" not in ds:
         if warn_missing:
-            warnings.warn("the landmark Dataset has no outline_px (outline features were off at extraction); "
-                          "pelvic_tilt and lumbar_lordosis are NaN", UserWarning, stacklevel=4)
+            warnings.warn(
+                "the landmark Dataset has no outline_px (outline features were off at extraction); "
+                "pelvic_tilt and lumbar_lordosis are NaN",
+                UserWarning,
+                stacklevel=4,
+            )
         return out
     side = np.isfinite(facing)
     if not side.any():
@@ -244,16 +257,24 @@ def _per_frame(ds: xr.Dataset, position: xr.DataArray, facing: np.ndarray, confi
     outline = np.asarray(ds["outline_px"].transpose("time", "outline_point", "space_2d").values, np.float64)
     params = outline_params(config)
     for i in np.flatnonzero(side):
-        e = estimate_frame(outline[i], hip_px=hip[i], shoulder_px=shoulder[i], facing=float(facing[i]),
-                           torso_px=torso_px, arms_px=arms[i], params=params)
+        e = estimate_frame(
+            outline[i],
+            hip_px=hip[i],
+            shoulder_px=shoulder[i],
+            facing=float(facing[i]),
+            torso_px=torso_px,
+            arms_px=arms[i],
+            params=params,
+        )
         out["pelvic_tilt"][i], out["lumbar_lordosis"][i] = e.pelvic_tilt, e.lumbar_lordosis
         out["tilt_quality"][i], out["lordosis_quality"][i] = e.tilt_quality, e.lordosis_quality
         out["sensitivity_deg"][i] = e.sensitivity_deg
     return out
 
 
-def _undrifted_hip(hip: np.ndarray, shoulder: np.ndarray, facing: np.ndarray, torso_px: float,
-                   config: KinematicsConfig) -> np.ndarray:
+def _undrifted_hip(
+    hip: np.ndarray, shoulder: np.ndarray, facing: np.ndarray, torso_px: float, config: KinematicsConfig
+) -> np.ndarray:
     """``hip_mid`` moved back up by the drift the pose model adds with the trunk's lean.
 
     MediaPipe's hip landmark slides down the body as the trunk leans forward (and up as it leans back) with
@@ -303,19 +324,25 @@ def _smooth(ds: xr.Dataset, values: np.ndarray, config: KinematicsConfig) -> np.
         return values
     da = xr.DataArray(values[:, None], dims=("time", "angle"), coords={"time": ds["time"].values})
     if config.reject_outliers:
-        da = filtering.hampel(da, half_window_s=config.hampel_half_window_s, n_sigma=config.hampel_n_sigma,
-                              min_deviation=1.0)
+        da = filtering.hampel(
+            da, half_window_s=config.hampel_half_window_s, n_sigma=config.hampel_n_sigma, min_deviation=1.0
+        )
     if config.lowpass:
         fs = filtering.sampling_rate_hz(da)
         if config.cutoff_hz < fs / 2:
-            da = filtering.lowpass(da, cutoff_hz=config.cutoff_hz, order=config.filter_order,
-                                   time_jitter_tolerance=config.time_jitter_tolerance,
-                                   max_step_s=max(config.max_gap_s, 1.5 / fs))
+            da = filtering.lowpass(
+                da,
+                cutoff_hz=config.cutoff_hz,
+                order=config.filter_order,
+                time_jitter_tolerance=config.time_jitter_tolerance,
+                max_step_s=max(config.max_gap_s, 1.5 / fs),
+            )
     return da.values[:, 0]
 
 
-def _standing(position: xr.DataArray, sagittal: pd.DataFrame, facing: np.ndarray, measured: np.ndarray,
-              config: KinematicsConfig) -> np.ndarray:
+def _standing(
+    position: xr.DataArray, sagittal: pd.DataFrame, facing: np.ndarray, measured: np.ndarray, config: KinematicsConfig
+) -> np.ndarray:
     """Frames of quiet upright standing in side view with a tilt estimate."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -323,8 +350,11 @@ def _standing(position: xr.DataArray, sagittal: pd.DataFrame, facing: np.ndarray
         thigh = np.nanmax(np.abs(sagittal[[f"thigh_angle_{s}" for s in _SIDES]].to_numpy()), axis=1)
     lean = np.abs(sagittal["trunk_lean"].to_numpy())
     with np.errstate(invalid="ignore"):
-        upright = ((lean <= config.outline_baseline_max_lean_deg) & (knee <= config.outline_baseline_max_knee_deg)
-                   & (thigh <= config.outline_baseline_max_thigh_deg))
+        upright = (
+            (lean <= config.outline_baseline_max_lean_deg)
+            & (knee <= config.outline_baseline_max_knee_deg)
+            & (thigh <= config.outline_baseline_max_thigh_deg)
+        )
     quiet = _quiet(position, config)
     return np.isfinite(facing) & measured & upright & quiet
 
@@ -337,8 +367,7 @@ def _quiet(position: xr.DataArray, config: KinematicsConfig) -> np.ndarray:
         return np.ones(n, dtype=bool)
     scale = float(np.nanmedian(torso_length(position))) if np.isfinite(torso_length(position)).any() else np.nan
     speeds = []
-    for xy in (midpoint(position, "hip", fallback=True), point(position, "left_ankle"),
-               point(position, "right_ankle")):
+    for xy in (midpoint(position, "hip", fallback=True), point(position, "left_ankle"), point(position, "right_ankle")):
         v = np.gradient(xy, time, axis=0)
         speeds.append(np.hypot(v[:, 0], v[:, 1]) / scale)
     with warnings.catch_warnings():
@@ -348,13 +377,18 @@ def _quiet(position: xr.DataArray, config: KinematicsConfig) -> np.ndarray:
         return fastest <= config.outline_baseline_max_speed
 
 
-def _baseline(time: np.ndarray, standing: np.ndarray, tilt: np.ndarray, lordosis: np.ndarray,
-              config: KinematicsConfig) -> OutlineBaseline:
+def _baseline(
+    time: np.ndarray, standing: np.ndarray, tilt: np.ndarray, lordosis: np.ndarray, config: KinematicsConfig
+) -> OutlineBaseline:
     """The median of each estimate over the standing frames, if they add up to ``outline_baseline_min_s``."""
     step = float(np.median(np.diff(time))) if time.size > 1 else 0.0
     standing_s = float(standing.sum()) * step
-    out = {"pelvic_tilt_deg": float("nan"), "lumbar_lordosis_deg": float("nan"), "standing_s": standing_s,
-           "frames": int(standing.sum())}
+    out = {
+        "pelvic_tilt_deg": float("nan"),
+        "lumbar_lordosis_deg": float("nan"),
+        "standing_s": standing_s,
+        "frames": int(standing.sum()),
+    }
     if standing_s >= config.outline_baseline_min_s and standing.any():
         for key, values in (("pelvic_tilt_deg", tilt), ("lumbar_lordosis_deg", lordosis)):
             chosen = values[standing & np.isfinite(values)]

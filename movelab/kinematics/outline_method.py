@@ -161,8 +161,9 @@ def _pelvis_height(points: np.ndarray, tilt_deg: float) -> np.ndarray:
     return math.sin(t) * points[:, 0] + math.cos(t) * points[:, 1]
 
 
-def back_arc(contour: np.ndarray, tilt_deg: float, *, seed_level: float, up: float = 1.0,
-             down: float = 0.45) -> tuple[np.ndarray, int] | None:
+def back_arc(
+    contour: np.ndarray, tilt_deg: float, *, seed_level: float, up: float = 1.0, down: float = 0.45
+) -> tuple[np.ndarray, int] | None:
     """The back part of a (smoothed, resampled, clockwise) sagittal contour.
 
     The seed is the crossing of the line ``pelvis height = seed_level`` (pelvis tilted by ``tilt_deg``)
@@ -207,12 +208,12 @@ def _crossing(arc: np.ndarray, coord: np.ndarray, level: float, seed: int) -> np
     """
     c = coord - level
     if c[seed] <= 0:
-        rise = np.flatnonzero((c[seed:-1] <= 0) & (c[seed + 1:] > 0))
+        rise = np.flatnonzero((c[seed:-1] <= 0) & (c[seed + 1 :] > 0))
         if rise.size == 0:
             return None
         j = seed + int(rise[0])
     else:
-        fall = np.flatnonzero((c[:seed] <= 0) & (c[1:seed + 1] > 0))
+        fall = np.flatnonzero((c[:seed] <= 0) & (c[1 : seed + 1] > 0))
         if fall.size == 0:
             return None
         j = int(fall[-1])
@@ -258,6 +259,7 @@ def solve_pelvic_tilt(contour: np.ndarray, levels: tuple[float, float], offset_d
     Of several fixed points the one nearest neutral standing (11°) is taken. A plain fixed-point iteration
     is not used: with prominent buttocks ``|g'|`` exceeds 2 and it diverges.
     """
+
     def g(theta: float) -> float:
         return sacral_chord_deg(contour, theta, levels)[0] - offset_deg - theta
 
@@ -332,7 +334,7 @@ def _between(arc: np.ndarray, p: np.ndarray, q: np.ndarray, pad: float) -> np.nd
     j = int(np.argmin(np.hypot(*(arc - q).T)))
     i, j = min(i, j), max(i, j)
     k = int(pad / _STEP)
-    return arc[max(i - k, 0): min(j + k + 1, arc.shape[0])]
+    return arc[max(i - k, 0) : min(j + k + 1, arc.shape[0])]
 
 
 def _roughness(raw: np.ndarray, region: np.ndarray) -> float:
@@ -418,8 +420,12 @@ def estimate_frame(
     (``arm_cover_limits``, ``elbow_behind_limits``, ``roughness_limits``, ``sensitivity_limits_deg``).
     """
     inputs = (outline_px, hip_px, shoulder_px)
-    if not (all(np.isfinite(np.asarray(a, dtype=np.float64)).all() for a in inputs)
-            and np.isfinite(facing) and np.isfinite(torso_px) and torso_px > 0):
+    if not (
+        all(np.isfinite(np.asarray(a, dtype=np.float64)).all() for a in inputs)
+        and np.isfinite(facing)
+        and np.isfinite(torso_px)
+        and torso_px > 0
+    ):
         return FrameEstimate()
     sag = sagittal_outline(outline_px, hip_px=hip_px, facing=facing, torso_px=torso_px)
     contour = _prepare(sag, params.smoothing)
@@ -430,8 +436,10 @@ def estimate_frame(
     if p1 is None:
         return FrameEstimate()
     low, high = params.sacral_levels
-    shifted = [sacral_chord_deg(contour.smooth, theta, (low + d, high + d))[0]
-               for d in (-params.level_shift, params.level_shift)]
+    shifted = [
+        sacral_chord_deg(contour.smooth, theta, (low + d, high + d))[0]
+        for d in (-params.level_shift, params.level_shift)
+    ]
     sensitivity = abs(shifted[0] - shifted[1])
     # Arms: the cover of the back from the buttock to the top of the sacral chord (tilt) or of the
     # thoraco-lumbar chord (lordosis), and an elbow hanging behind the trunk (both).
@@ -442,28 +450,38 @@ def estimate_frame(
     cover = _arm_cover(arc[(height >= low - 0.25) & lumbar_top], arms, params.arm_radius)
     q_elbow = _ramp_down(_elbow_behind(arms), params.elbow_behind_limits)
     rough_lo = _roughness(contour.raw, _between(arc, p1, p2, _PAD))
-    q_tilt = (_ramp_down(cover_lo, params.arm_cover_limits) * q_elbow
-              * _ramp_down(rough_lo, params.roughness_limits)
-              * _ramp_down(sensitivity, params.sensitivity_limits_deg))
+    q_tilt = (
+        _ramp_down(cover_lo, params.arm_cover_limits)
+        * q_elbow
+        * _ramp_down(rough_lo, params.roughness_limits)
+        * _ramp_down(sensitivity, params.sensitivity_limits_deg)
+    )
     lordosis, q_lord, rough = _NAN, 0.0, rough_lo
-    upper, (p3, p4) = _thoracolumbar_chord_deg(arc, seed, _to_sagittal(shoulder_px, hip_px, facing, torso_px),
-                                               params.thoracolumbar_levels)
+    upper, (p3, p4) = _thoracolumbar_chord_deg(
+        arc, seed, _to_sagittal(shoulder_px, hip_px, facing, torso_px), params.thoracolumbar_levels
+    )
     if p3 is not None:
         lordosis = sacral - upper - params.lordosis_offset_deg
         rough_up = _roughness(contour.raw, _between(arc, p3, p4, _PAD))
         rough = float(np.nanmax([rough_lo, rough_up]))
-        q_lord = (q_tilt * _ramp_down(cover, params.arm_cover_limits)
-                  * _ramp_down(rough_up, params.roughness_limits))
+        q_lord = q_tilt * _ramp_down(cover, params.arm_cover_limits) * _ramp_down(rough_up, params.roughness_limits)
     return FrameEstimate(
-        pelvic_tilt=float(theta), lumbar_lordosis=float(lordosis), tilt_quality=float(q_tilt),
-        lordosis_quality=float(q_lord), sacral_chord_deg=float(sacral), thoracolumbar_chord_deg=float(upper),
-        arm_cover=float(cover), elbow_behind=float(_elbow_behind(arms)), roughness=float(rough),
+        pelvic_tilt=float(theta),
+        lumbar_lordosis=float(lordosis),
+        tilt_quality=float(q_tilt),
+        lordosis_quality=float(q_lord),
+        sacral_chord_deg=float(sacral),
+        thoracolumbar_chord_deg=float(upper),
+        arm_cover=float(cover),
+        elbow_behind=float(_elbow_behind(arms)),
+        roughness=float(rough),
         sensitivity_deg=float(sensitivity),
     )
 
 
-def _thoracolumbar_chord_deg(arc: np.ndarray, seed: int, shoulder: np.ndarray,
-                             levels: tuple[float, float]) -> tuple[float, tuple]:
+def _thoracolumbar_chord_deg(
+    arc: np.ndarray, seed: int, shoulder: np.ndarray, levels: tuple[float, float]
+) -> tuple[float, tuple]:
     """Inclination of the chord between the back-arc points at ``levels`` along the trunk axis.
 
     ``shoulder`` is ``shoulder_mid`` in the normalised sagittal frame (the trunk axis runs from the hip to

@@ -13,7 +13,7 @@ sagittal ones are zero. The implied ``hip_flexion`` is ``thigh_angle + trunk_lea
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import xarray as xr
@@ -26,20 +26,36 @@ __all__ = ["POSE_PARAMETERS", "VIEW_YAW_DEG", "stick_figure"]
 
 #: Pose parameters (degrees) the figure accepts; all default to 0 (standing upright, feet flat).
 POSE_PARAMETERS: tuple[str, ...] = (
-    "thigh_angle_left", "thigh_angle_right", "knee_flexion_left", "knee_flexion_right",
-    "ankle_dorsiflexion_left", "ankle_dorsiflexion_right", "trunk_lean",
-    "pelvic_obliquity", "knee_fppa_left", "knee_fppa_right", "trunk_lateral_lean",
+    "thigh_angle_left",
+    "thigh_angle_right",
+    "knee_flexion_left",
+    "knee_flexion_right",
+    "ankle_dorsiflexion_left",
+    "ankle_dorsiflexion_right",
+    "trunk_lean",
+    "pelvic_obliquity",
+    "knee_fppa_left",
+    "knee_fppa_right",
+    "trunk_lateral_lean",
 )
 
 #: Camera yaw of each named view: 0 the client faces the camera, +90 faces image right.
-VIEW_YAW_DEG: dict[str, float] = {"front": 0.0, "side_right": 90.0, "back": 180.0, "side_left": -90.0,
-                                  "oblique": 45.0}
+VIEW_YAW_DEG: dict[str, float] = {"front": 0.0, "side_right": 90.0, "back": 180.0, "side_left": -90.0, "oblique": 45.0}
 
 # Segment lengths and offsets in metres (an adult of about 1.75 m).
 _HIP_HEIGHT, _TORSO, _THIGH, _SHANK = 0.92, 0.50, 0.45, 0.43
 _HIP_WIDTH, _SHOULDER_WIDTH = 0.20, 0.38
-_FACE = ("nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye",
-         "right_eye_outer", "mouth_left", "mouth_right")
+_FACE = (
+    "nose",
+    "left_eye_inner",
+    "left_eye",
+    "left_eye_outer",
+    "right_eye_inner",
+    "right_eye",
+    "right_eye_outer",
+    "mouth_left",
+    "mouth_right",
+)
 
 
 def stick_figure(
@@ -92,8 +108,10 @@ def stick_figure(
         yaw = np.full(n, VIEW_YAW_DEG[view])
     else:
         yaw = np.broadcast_to(np.asarray(view, dtype=np.float64), (n,))
-    angle = {name: np.radians(np.broadcast_to(np.asarray(pose.get(name, 0.0), dtype=np.float64), (n,)))
-             for name in POSE_PARAMETERS}
+    angle = {
+        name: np.radians(np.broadcast_to(np.asarray(pose.get(name, 0.0), dtype=np.float64), (n,)))
+        for name in POSE_PARAMETERS
+    }
     body = _pose_body(angle, np.broadcast_to(np.asarray(forward_m, dtype=np.float64), (n,)))
     psi = np.radians(yaw)
     # Camera axes in body coordinates (F, L, U), per frame: image x, image y (down), depth z (away).
@@ -107,14 +125,19 @@ def stick_figure(
     world_m = np.full((n, len(KEYPOINTS), 3), np.nan)
     if world:
         hip_mid = (body[:, [KEYPOINTS.index("left_hip")]] + body[:, [KEYPOINTS.index("right_hip")]]) / 2
-        world_m = np.stack([np.einsum("nkc,nc->nk", body - hip_mid, axis) for axis in (x_axis, y_axis, z_axis)],
-                           axis=-1)
+        world_m = np.stack(
+            [np.einsum("nkc,nc->nk", body - hip_mid, axis) for axis in (x_axis, y_axis, z_axis)], axis=-1
+        )
     visibility = np.ones((n, len(KEYPOINTS)))
     back = np.cos(psi) < -0.5
     visibility[np.ix_(back, [KEYPOINTS.index(k) for k in _FACE])] = 0.1
     return landmarks.from_arrays(
-        time_s=time_s, position_px=px, position_world_m=world_m, visibility=visibility,
-        width_px=width_px, height_px=height_px,
+        time_s=time_s,
+        position_px=px,
+        position_world_m=world_m,
+        visibility=visibility,
+        width_px=width_px,
+        height_px=height_px,
         attrs={"source_path": "stick_figure", "fps": float(1 / np.median(np.diff(time_s))) if n > 1 else 0.0},
     )
 
@@ -128,8 +151,8 @@ def _pose_body(a: Mapping[str, np.ndarray], forward_m: np.ndarray) -> np.ndarray
     def put(name: str, value: np.ndarray) -> None:
         out[:, KEYPOINTS.index(name)] = value
 
-    def vec(f, l, u) -> np.ndarray:
-        return np.outer(f, F) + np.outer(l, L) + np.outer(u, U)
+    def vec(f, left, u) -> np.ndarray:
+        return np.outer(f, F) + np.outer(left, L) + np.outer(u, U)
 
     ones = np.ones(n)
     hip_mid = vec(forward_m, 0 * ones, _HIP_HEIGHT * ones)

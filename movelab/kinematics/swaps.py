@@ -23,8 +23,14 @@ from movelab.kinematics.inputs import check_config, check_landmarks, scene_posit
 from movelab.kinematics.views import views_per_frame
 from movelab.landmarks import KEYPOINTS
 
-__all__ = ["detect_leg_swaps", "detect_partial_leg_swaps", "fix_leg_swaps", "swap_legs", "detect_frontal_swaps",
-           "fix_frontal_swaps"]
+__all__ = [
+    "detect_leg_swaps",
+    "detect_partial_leg_swaps",
+    "fix_leg_swaps",
+    "swap_legs",
+    "detect_frontal_swaps",
+    "fix_frontal_swaps",
+]
 
 _LEFT = [KEYPOINTS.index(f"left_{p}") for p in LEG_PARTS]
 _RIGHT = [KEYPOINTS.index(f"right_{p}") for p in LEG_PARTS]
@@ -33,9 +39,7 @@ _RIGHT = [KEYPOINTS.index(f"right_{p}") for p in LEG_PARTS]
 _STATE_PARTS = {1: (2, 3, 4), 2: (1, 2, 3, 4), 3: (0, 1, 2, 3, 4)}
 
 
-def detect_leg_swaps(
-    ds: xr.Dataset, *, views=None, config: KinematicsConfig = KinematicsConfig()
-) -> xr.DataArray:
+def detect_leg_swaps(ds: xr.Dataset, *, views=None, config: KinematicsConfig = KinematicsConfig()) -> xr.DataArray:
     """Frames whose left and right leg labels (hip, knee, ankle, heel, foot_index) are exchanged.
 
     Parameters
@@ -79,7 +83,10 @@ def detect_leg_swaps(
         evidence = _evidence(ds, view, config)
         result = _decide(relative, chain, evidence, config.swap_min_evidence)
     return xr.DataArray(
-        result, dims=("time",), coords={"time": ds["time"], "frame": ds["frame"]}, name="leg_swap",
+        result,
+        dims=("time",),
+        coords={"time": ds["time"], "frame": ds["frame"]},
+        name="leg_swap",
         attrs={"description": "left/right leg labels exchanged by the pose model"},
     )
 
@@ -148,7 +155,10 @@ def detect_partial_leg_swaps(
         for frames in _chains(time, legs, side, config.swap_max_gap_s):
             result[frames] = _partial_states(time[frames], legs[frames] / scale, config)
     return xr.DataArray(
-        result, dims=("time",), coords={"time": ds["time"], "frame": ds["frame"]}, name="leg_partial_swap",
+        result,
+        dims=("time",),
+        coords={"time": ds["time"], "frame": ds["frame"]},
+        name="leg_partial_swap",
         attrs={"description": "0 labels kept, 1 ankle/heel/foot_index, 2 knee down, 3 whole leg exchanged"},
     )
 
@@ -229,7 +239,7 @@ def _partial_states(time, legs, config) -> np.ndarray:
     d2 = dt[1:][:, None, None, None]
     acc = 2.0 * ((p2 - p1) / d2 - (p1 - p0) / d1) / (d1 + d2)
     # Truncated quadratic: one keypoint the model misplaces wildly cannot outweigh the others.
-    squared = np.minimum(np.nan_to_num((acc ** 2).sum(axis=-1)), config.swap_accel_cap ** 2)
+    squared = np.minimum(np.nan_to_num((acc**2).sum(axis=-1)), config.swap_accel_cap**2)
     accel = squared.sum(axis=(-1, -2))  # (a, b, c, time - 2)
     # Dynamic programming over pairs of consecutive states.
     cost = unary[:, 0][:, None] + unary[:, 1][None, :]  # (a, b) at frame 1
@@ -370,10 +380,12 @@ def _evidence(ds, view, config) -> np.ndarray:
         warnings.simplefilter("ignore", RuntimeWarning)
         depth = np.nanmean(world[:, _LEFT], axis=1) - np.nanmean(world[:, _RIGHT], axis=1)
         seen = np.nanmean(visibility[:, _RIGHT], axis=1) - np.nanmean(visibility[:, _LEFT], axis=1)
-        cues = np.stack([
-            np.clip(near_right * depth / config.swap_depth_margin_m, -1, 1),
-            np.clip(near_right * seen / config.swap_visibility_margin, -1, 1),
-        ])
+        cues = np.stack(
+            [
+                np.clip(near_right * depth / config.swap_depth_margin_m, -1, 1),
+                np.clip(near_right * seen / config.swap_visibility_margin, -1, 1),
+            ]
+        )
         return np.nanmean(cues, axis=0)
 
 
@@ -405,9 +417,7 @@ def _decide(relative, chain, evidence, min_evidence) -> np.ndarray:
     return swapped
 
 
-def detect_frontal_swaps(
-    ds: xr.Dataset, *, views=None, config: KinematicsConfig = KinematicsConfig()
-) -> xr.DataArray:
+def detect_frontal_swaps(ds: xr.Dataset, *, views=None, config: KinematicsConfig = KinematicsConfig()) -> xr.DataArray:
     """Front and back views: per frame and leg keypoint, are the left and right labels exchanged?
 
     Seen square from the front (back), the client's left hip, knee, ankle, heel and foot lie on image right
@@ -443,8 +453,11 @@ def detect_frontal_swaps(
         lateral = sign[:, None] * (px.values[:, _LEFT, 0] - px.values[:, _RIGHT, 0])
         swapped = lateral < -config.frontal_swap_margin * scale if np.isfinite(scale) else np.zeros_like(lateral, bool)
     return xr.DataArray(
-        swapped, dims=("time", "part"), coords={"time": ds["time"], "frame": ds["frame"], "part": list(LEG_PARTS)},
-        name="leg_frontal_swap", attrs={"description": "left/right labels exchanged in a front or back view"},
+        swapped,
+        dims=("time", "part"),
+        coords={"time": ds["time"], "frame": ds["frame"], "part": list(LEG_PARTS)},
+        name="leg_frontal_swap",
+        attrs={"description": "left/right labels exchanged in a front or back view"},
     )
 
 

@@ -17,9 +17,9 @@ import xarray as xr
 
 from movelab.errors import ConfigError
 from movelab.kinematics.config import KinematicsConfig
+from movelab.kinematics.conventions import VIEWS
 from movelab.kinematics.geometry import midpoint, point
 from movelab.kinematics.inputs import check_config, check_landmarks, scene_positions
-from movelab.kinematics.conventions import VIEWS
 
 __all__ = [
     "UNKNOWN",
@@ -78,7 +78,10 @@ def estimate_yaw(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfig(
     any_cue = np.any([np.isfinite(y) for y in yaws], axis=0)
     yaw = np.where(any_cue, np.degrees(np.arctan2(total[1], total[0])), np.nan)
     return xr.DataArray(
-        yaw, dims=("time",), coords={"time": ds["time"], "frame": ds["frame"]}, name="yaw_deg",
+        yaw,
+        dims=("time",),
+        coords={"time": ds["time"], "frame": ds["frame"]},
+        name="yaw_deg",
         attrs={"units": "deg", "description": "0 facing the camera, +90 facing image right"},
     )
 
@@ -124,10 +127,7 @@ def detect_views(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfig(
     time = ds["time"].values
     frames = ds["frame"].values
     runs = _merge_short_runs(_runs(labels.values), time, config.min_view_s)
-    rows = [
-        (time[a], time[b - 1], view, int(frames[a]), int(frames[b - 1]))
-        for view, a, b in runs if view != UNKNOWN
-    ]
+    rows = [(time[a], time[b - 1], view, int(frames[a]), int(frames[b - 1])) for view, a, b in runs if view != UNKNOWN]
     table = pd.DataFrame(rows, columns=_STRETCH_COLUMNS)
     return table.astype({"start_s": float, "end_s": float, "view": object, "start_frame": int, "end_frame": int})
 
@@ -161,9 +161,7 @@ def views_per_frame(ds: xr.Dataset, views=None, *, config: KinematicsConfig = Ki
     elif isinstance(views, pd.DataFrame):
         missing = {"start_s", "end_s", "view"} - set(views.columns)
         if missing:
-            raise ConfigError(
-                f"a views table needs the columns start_s, end_s and view; missing {sorted(missing)}"
-            )
+            raise ConfigError(f"a views table needs the columns start_s, end_s and view; missing {sorted(missing)}")
         _check_view_names(views["view"])
         labels = np.full(time.shape, UNKNOWN, dtype=object)
         for start, end, view in zip(views["start_s"], views["end_s"], views["view"]):
@@ -218,10 +216,12 @@ def _picture_yaw(px: xr.DataArray, config: KinematicsConfig) -> np.ndarray:
         width = _dot(point(px, "left_shoulder") - point(px, "right_shoulder"), normal) / torso
         cosine = np.clip(width / config.frontal_shoulder_width, -1.0, 1.0)
         head = _dot(point(px, "nose") - midpoint(px, "ear", fallback=True), normal) / (0.1 * torso)
-        feet = np.stack([
-            _dot(point(px, f"{s}_foot_index") - point(px, f"{s}_heel"), normal) / (0.3 * torso)
-            for s in ("left", "right")
-        ])
+        feet = np.stack(
+            [
+                _dot(point(px, f"{s}_foot_index") - point(px, f"{s}_heel"), normal) / (0.3 * torso)
+                for s in ("left", "right")
+            ]
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         facing = np.nanmean(np.stack([np.clip(head, -1, 1), np.nanmean(np.clip(feet, -1, 1), axis=0)]), axis=0)

@@ -60,8 +60,14 @@ def compare_timelines(
             raise ConfigError(f"session {label!r} has no column {column!r}")
         time = table["time_s"].to_numpy(dtype=float)
         origin = _origin(time, spans, align)
-        ax.plot(time - origin, table[column].to_numpy(dtype=float), color=colour, linestyle=style, linewidth=1.6,
-                label=str(label))
+        ax.plot(
+            time - origin,
+            table[column].to_numpy(dtype=float),
+            color=colour,
+            linestyle=style,
+            linewidth=1.6,
+            label=str(label),
+        )
     ax.set_xlabel("time from the first repetition or cycle (s)" if align == "first_span" else "time (s)")
     ax.set_ylabel(f"{label_of(column)} (°)")
     ax.grid(True, alpha=0.3)

@@ -64,8 +64,9 @@ def cycle_curves(normalised, *, angle: str | None = None, by_side: bool = True, 
     return fig, ax
 
 
-def rep_comparison(normalised, *, angle: str | None = None, labels: Sequence[str] | None = None, ax=None,
-                   title: str | None = None):
+def rep_comparison(
+    normalised, *, angle: str | None = None, labels: Sequence[str] | None = None, ax=None, title: str | None = None
+):
     """Each rep (or cycle) as its own time-normalised curve, to compare them one by one.
 
     Parameters

@@ -67,8 +67,14 @@ def timeline(
     for i, column in enumerate(columns):
         side = side_of(column)
         colour = SIDE_COLOURS[side] if side else f"C{2 + i}"
-        ax.plot(time, angles[column].to_numpy(dtype=float), color=colour,
-                linestyle=styles[0] if side else styles[i % len(styles)], linewidth=1.4, label=label_of(column))
+        ax.plot(
+            time,
+            angles[column].to_numpy(dtype=float),
+            color=colour,
+            linestyle=styles[0] if side else styles[i % len(styles)],
+            linewidth=1.4,
+            label=label_of(column),
+        )
     _mark_findings(ax, findings, columns)
     ax.set_xlabel("time (s)")
     ax.set_ylabel("angle (°)")
@@ -111,8 +117,10 @@ def timeline_panels(
         No axes when no angle has a value (the figure then says so).
     """
     findings = list(findings or [])
-    shown = [(t, [c for c in cols if c in angles.columns and np.isfinite(angles[c].to_numpy(dtype=float)).any()])
-             for t, cols in panels]
+    shown = [
+        (t, [c for c in cols if c in angles.columns and np.isfinite(angles[c].to_numpy(dtype=float)).any()])
+        for t, cols in panels
+    ]
     shown = [(t, cols) for t, cols in shown if cols]
     height = panel_height_in * max(len(shown), 1) + 0.4
     if fig is None:
@@ -138,8 +146,11 @@ def _columns(angles: pd.DataFrame, columns: Sequence[str] | None) -> list[str]:
     if not isinstance(angles, pd.DataFrame) or "time_s" not in angles.columns:
         raise ConfigError("angles must be the angle table (a DataFrame with a time_s column)")
     if columns is None:
-        return [c for c in angles.columns if c not in ("time_s", "frame")
-                and np.isfinite(angles[c].to_numpy(dtype=float)).any()]
+        return [
+            c
+            for c in angles.columns
+            if c not in ("time_s", "frame") and np.isfinite(angles[c].to_numpy(dtype=float)).any()
+        ]
     columns = [columns] if isinstance(columns, str) else list(columns)
     missing = [c for c in columns if c not in angles.columns]
     if missing:
@@ -156,15 +167,24 @@ def _shade_spans(ax, spans: pd.DataFrame | None) -> None:
         for _, span in spans.iterrows():  # and a dotted line at each cycle's start (initial contact)
             low = 0.02 if span["side"] == "left" else 0.06
             colour = SIDE_COLOURS.get(span["side"], "#999999")
-            ax.axvspan(span["start_s"], span["end_s"], ymin=low, ymax=low + 0.035, color=colour, alpha=0.55,
-                       linewidth=0)
+            ax.axvspan(
+                span["start_s"], span["end_s"], ymin=low, ymax=low + 0.035, color=colour, alpha=0.55, linewidth=0
+            )
             ax.axvline(span["start_s"], color=colour, linestyle=":", linewidth=0.9, alpha=0.7)
         return
     for i, (_, span) in enumerate(spans.iterrows()):
         ax.axvspan(span["start_s"], span["end_s"], color=SPAN_COLOURS[i % 2], alpha=0.9, linewidth=0, zorder=0)
         label = int(span["index"]) + 1 if "index" in spans.columns else i + 1
-        ax.text((span["start_s"] + span["end_s"]) / 2, 0.02, f"rep {label}", transform=ax.get_xaxis_transform(),
-                ha="center", va="bottom", fontsize=7, color="#555555")
+        ax.text(
+            (span["start_s"] + span["end_s"]) / 2,
+            0.02,
+            f"rep {label}",
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            color="#555555",
+        )
 
 
 def _mark_findings(ax, findings: Iterable[Any] | None, columns: Sequence[str]) -> None:
@@ -180,5 +200,14 @@ def _mark_findings(ax, findings: Iterable[Any] | None, columns: Sequence[str]) -
         colour = SEVERITY_COLOURS.get(f.severity, "#b8222d")
         ax.axvspan(f.start_s, f.end_s, ymin=top - 0.035, ymax=top, color=colour, alpha=0.9, linewidth=0)
         side = f" ({f.side})" if f.side else ""
-        ax.text(f.start_s, top - 0.04, f"{f.code.replace('_', ' ')}{side}", transform=ax.get_xaxis_transform(),
-                ha="left", va="top", fontsize=7, color=colour, fontweight="bold")
+        ax.text(
+            f.start_s,
+            top - 0.04,
+            f"{f.code.replace('_', ' ')}{side}",
+            transform=ax.get_xaxis_transform(),
+            ha="left",
+            va="top",
+            fontsize=7,
+            color=colour,
+            fontweight="bold",
+        )

@@ -36,10 +36,19 @@ def trend(table: pd.DataFrame, *, ax=None, colour: str = "#1b6ca8"):
     value = table["value"].to_numpy(dtype=float)
     error = pd.to_numeric(table["method_error"], errors="coerce").to_numpy(dtype=float)
     if np.isfinite(error).any():
-        ax.fill_between(when, value - error, value + error, color=colour, alpha=0.18, linewidth=0,
-                        label="method error", gid="method-error-band")
-        ax.errorbar(when, value, yerr=np.where(np.isfinite(error), error, 0.0), fmt="none", ecolor=colour,
-                    alpha=0.5, capsize=4)  # visible for a single session too, where a band has no width
+        ax.fill_between(
+            when,
+            value - error,
+            value + error,
+            color=colour,
+            alpha=0.18,
+            linewidth=0,
+            label="method error",
+            gid="method-error-band",
+        )
+        ax.errorbar(
+            when, value, yerr=np.where(np.isfinite(error), error, 0.0), fmt="none", ecolor=colour, alpha=0.5, capsize=4
+        )  # visible for a single session too, where a band has no width
     ax.plot(when, value, "o-", color=colour, gid="values")
     if len(when) == 1:
         day = np.timedelta64(1, "D")

@@ -332,17 +332,13 @@ def _metadata_bytes(part: _Part, n_outputs: int) -> bytes:
     from mediapipe.tasks.metadata import metadata_schema_py_generated as meta
 
     if n_outputs != len(part.output_names):
-        raise ModelUnavailableError(
-            f"{part.wheel_member} has {n_outputs} outputs, expected {len(part.output_names)}"
-        )
+        raise ModelUnavailableError(f"{part.wheel_member} has {n_outputs} outputs, expected {len(part.output_names)}")
     subgraph = meta.SubGraphMetadataT()
     subgraph.inputTensorMetadata = [_input_tensor_metadata(part)]
     subgraph.outputTensorMetadata = [_output_tensor_metadata(n) for n in part.output_names]
     model_meta = meta.ModelMetadataT()
     model_meta.name = part.title
-    model_meta.description = (
-        f"{part.wheel_member} from the mediapipe {MEDIAPIPE_WHEEL_VERSION} wheel"
-    )
+    model_meta.description = f"{part.wheel_member} from the mediapipe {MEDIAPIPE_WHEEL_VERSION} wheel"
     model_meta.version = MEDIAPIPE_WHEEL_VERSION
     model_meta.minParserVersion = "1.0.0"
     model_meta.subgraphMetadata = [subgraph]
@@ -499,9 +495,7 @@ def build_bundle(wheel_path: str | Path, out_path: str | Path) -> Path:
     (input in [-1, 1]); landmarks mean 0, std 255 (input in [0, 1]). Outputs carry names only.
     """
     wheel_path, out_path = Path(wheel_path), Path(out_path)
-    members = {
-        part.bundle_member: _with_metadata(data, part) for part, data in _wheel_parts(wheel_path)
-    }
+    members = {part.bundle_member: _with_metadata(data, part) for part, data in _wheel_parts(wheel_path)}
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(f".{out_path.stem}.{os.getpid()}.tmp{out_path.suffix}")
     try:
@@ -522,8 +516,7 @@ def _wheel_parts(wheel_path: Path) -> list[tuple[_Part, bytes]]:
         raise ModelUnavailableError(f"mediapipe wheel {wheel_path} does not exist") from None
     except zipfile.BadZipFile:
         raise ModelUnavailableError(
-            f"{wheel_path} is not a wheel (not a zip file); delete it and run "
-            "`movelab models install` again"
+            f"{wheel_path} is not a wheel (not a zip file); delete it and run `movelab models install` again"
         ) from None
 
 
@@ -663,9 +656,7 @@ def validate_bundle(path: str | Path) -> Path:
     return path
 
 
-def resolve_model(
-    model: str | Path | None = None, *, auto_install: bool = True, quiet: bool = False
-) -> Path:
+def resolve_model(model: str | Path | None = None, *, auto_install: bool = True, quiet: bool = False) -> Path:
     """Return the pose bundle to use.
 
     Parameters
@@ -697,8 +688,7 @@ def resolve_model(
     bundle = default_bundle_path()
     if not bundle.is_file():
         raise ModelUnavailableError(
-            f"the pose model is not installed at {bundle}; run `movelab models install`, or "
-            f"{_manual_instructions()}"
+            f"the pose model is not installed at {bundle}; run `movelab models install`, or {_manual_instructions()}"
         )
     return validate_bundle(bundle)
 

@@ -105,7 +105,7 @@ class PoseModel:
         self._last_ms = -1
         self._video = video
 
-    def __enter__(self) -> "PoseModel":
+    def __enter__(self) -> PoseModel:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -49,5 +49,7 @@ def parse_marker_spec(text: str) -> MarkerSpec:
         lo, hi = tuple(v[:3]), tuple(v[3:])
         if lo[0] <= hi[0] <= 179 and all(a <= b <= 255 for a, b in zip(lo[1:], hi[1:])):
             return MarkerSpec(key, ((key, ((lo, hi),)),))
-    raise ValueError(f"--markers expects 'auto', one of {', '.join(MARKER_COLOURS)}, or 'hsv:H,S,V:H,S,V' "
-                     f"(low:high, hue 0-179, saturation and value 0-255), got {text!r}")
+    raise ValueError(
+        f"--markers expects 'auto', one of {', '.join(MARKER_COLOURS)}, or 'hsv:H,S,V:H,S,V' "
+        f"(low:high, hue 0-179, saturation and value 0-255), got {text!r}"
+    )

@@ -53,15 +53,16 @@ class Dots:
     count: int
 
     @staticmethod
-    def empty(count: int = 0) -> "Dots":
+    def empty(count: int = 0) -> Dots:
         return Dots(np.full((2, 2), np.nan), np.full(2, np.nan), count)
 
 
 _KERNEL = np.ones((3, 3), np.uint8)
 
 
-def _blobs(hsv: np.ndarray, ranges: tuple[HsvRange, ...], torso_px: float,
-           search: DotSearch) -> list[tuple[float, float, float]]:
+def _blobs(
+    hsv: np.ndarray, ranges: tuple[HsvRange, ...], torso_px: float, search: DotSearch
+) -> list[tuple[float, float, float]]:
     mask = np.zeros(hsv.shape[:2], np.uint8)
     for lo, hi in ranges:
         mask |= cv2.inRange(hsv, np.array(lo, np.uint8), np.array(hi, np.uint8))
@@ -94,7 +95,7 @@ def _weighted_centre(hsv: np.ndarray, ranges: tuple[HsvRange, ...], box: tuple[i
     """
     x, y, w, h = box
     y0, x0 = max(0, y - 2), max(0, x - 2)
-    patch = hsv[y0:y + h + 2, x0:x + w + 2].astype(np.float64)
+    patch = hsv[y0 : y + h + 2, x0 : x + w + 2].astype(np.float64)
     hue = patch[..., 0]
     match = np.zeros_like(hue)
     for (h_lo, _, _), (h_hi, _, _) in ranges:
@@ -112,8 +113,14 @@ def _weighted_centre(hsv: np.ndarray, ranges: tuple[HsvRange, ...], box: tuple[i
     return float((weight * cols).sum() / total + x0), float((weight * rows).sum() / total + y0)
 
 
-def find_dots(image_rgb: np.ndarray, *, hip_px: np.ndarray, shoulder_px: np.ndarray, spec: MarkerSpec,
-              search: DotSearch = DotSearch()) -> dict[str, Dots]:
+def find_dots(
+    image_rgb: np.ndarray,
+    *,
+    hip_px: np.ndarray,
+    shoulder_px: np.ndarray,
+    spec: MarkerSpec,
+    search: DotSearch = DotSearch(),
+) -> dict[str, Dots]:
     """The sticker dots of each colour of ``spec`` near the hip of one person in one frame.
 
     Parameters

@@ -17,9 +17,7 @@ __all__ = ["outline_from_mask", "MASK_THRESHOLD"]
 MASK_THRESHOLD = 0.5
 
 
-def outline_from_mask(
-    mask: np.ndarray, *, n_points: int = 512, anchor_px: np.ndarray | None = None
-) -> np.ndarray:
+def outline_from_mask(mask: np.ndarray, *, n_points: int = 512, anchor_px: np.ndarray | None = None) -> np.ndarray:
     """The client's outer contour, resampled to ``n_points`` by arc length.
 
     Parameters

@@ -63,17 +63,30 @@ class SparseSearchModel:
         (searches included), and searches.
     """
 
-    def __init__(self, model_path: str | Path, *, num_poses: int = 2, output_masks: bool = True,
-                 search_every_s: float | None = 1.0, quiet_s: float = 1.0, motion_every_frames: int = 5,
-                 **thresholds: float) -> None:
+    def __init__(
+        self,
+        model_path: str | Path,
+        *,
+        num_poses: int = 2,
+        output_masks: bool = True,
+        search_every_s: float | None = 1.0,
+        quiet_s: float = 1.0,
+        motion_every_frames: int = 5,
+        **thresholds: float,
+    ) -> None:
         sparse = num_poses > 1 and search_every_s is not None
-        self._single = PoseModel(model_path, num_poses=1, output_masks=output_masks, **thresholds) \
-            if sparse or num_poses == 1 else None
-        self._make_multi = lambda: PoseModel(model_path, num_poses=num_poses, output_masks=output_masks,
-                                             **thresholds)
+        self._single = (
+            PoseModel(model_path, num_poses=1, output_masks=output_masks, **thresholds)
+            if sparse or num_poses == 1
+            else None
+        )
+        self._make_multi = lambda: PoseModel(model_path, num_poses=num_poses, output_masks=output_masks, **thresholds)
         self._multi = self._make_multi() if num_poses > 1 and not sparse else None
-        self._search_model = PoseModel(model_path, num_poses=num_poses, output_masks=False, video=False,
-                                       **thresholds) if sparse else None
+        self._search_model = (
+            PoseModel(model_path, num_poses=num_poses, output_masks=False, video=False, **thresholds)
+            if sparse
+            else None
+        )
         self._search_every_s = search_every_s
         self._quiet_s = quiet_s
         self._crowded_until_s = -math.inf
@@ -84,7 +97,7 @@ class SparseSearchModel:
         self._since_search = 0
         self.frames_single = self.frames_multi = self.searches = 0
 
-    def __enter__(self) -> "SparseSearchModel":
+    def __enter__(self) -> SparseSearchModel:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -115,8 +128,11 @@ class SparseSearchModel:
         self._since_search += 1
         # Search on schedule, when the one-pose landmarker gains or loses its person, and when something
         # moves outside the person found.
-        if (time_s >= self._next_search_s or len(found) != self._last_count
-                or (moved and self._since_search >= self._motion_every)):
+        if (
+            time_s >= self._next_search_s
+            or len(found) != self._last_count
+            or (moved and self._since_search >= self._motion_every)
+        ):
             found = found + self._search(image_rgb, time_s, found)
         self._last_count = len(found)
         return found
@@ -136,8 +152,9 @@ class SparseSearchModel:
         self._since_search = 0
         self._next_search_s = time_s + self._search_every_s
         shape = image_rgb.shape
-        others = [c for c in self._search_model.detect(image_rgb, time_s)
-                  if not any(_same_person(c, f, shape) for f in found)]
+        others = [
+            c for c in self._search_model.detect(image_rgb, time_s) if not any(_same_person(c, f, shape) for f in found)
+        ]
         if others:
             self._crowded_until_s = time_s + self._quiet_s
         return others
@@ -159,8 +176,9 @@ class _MotionOutside:
     def outside(self, image_rgb: np.ndarray, found: list[Candidate]) -> bool:
         h, w = image_rgb.shape[:2]
         small_h = max(1, round(h * self._width / w))
-        grey = cv2.cvtColor(cv2.resize(image_rgb, (self._width, small_h), interpolation=cv2.INTER_AREA),
-                            cv2.COLOR_RGB2GRAY)
+        grey = cv2.cvtColor(
+            cv2.resize(image_rgb, (self._width, small_h), interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2GRAY
+        )
         previous, self._previous = self._previous, grey
         if previous is None or previous.shape != grey.shape:
             return False

@@ -23,8 +23,9 @@ The rule (documented in docs/pose.md):
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -85,7 +86,8 @@ class _Track:
     def distance(self, det: Detection, time_s: float) -> float:
         """Hip-centre distance in torso heights, divided by the allowance for the time elapsed.
 
-        Infinite when the torso height changed by more than ``_SIZE_STEP`` allows. A value ≤ 1 is within reach: ``max_jump`` torso heights for the next frame (at 30 frames/s),
+        Infinite when the torso height changed by more than ``_SIZE_STEP`` allows. A value ≤ 1 is within reach:
+        ``max_jump`` torso heights for the next frame (at 30 frames/s),
         plus a third of that per further frame missed, up to ``_MAX_REACH`` torso heights.
         """
         ratio = det.torso_px / self.scale_px
@@ -196,8 +198,7 @@ class ClientTracker:
         if client is None or self.client_id in assigned:
             return
         # Leftover detections, and those just taken by a young track (likely a duplicate of the client).
-        young = {tid: det for tid, det in assigned.items()
-                 if time_s - self._tracks[tid].first_time_s < self.max_lost_s}
+        young = {tid: det for tid, det in assigned.items() if time_s - self._tracks[tid].first_time_s < self.max_lost_s}
         options = [(None, c, detections[c]) for c in unmatched] + [(tid, None, d) for tid, d in young.items()]
         if not options:
             return
@@ -236,8 +237,11 @@ class ClientTracker:
 
     # -- choosing the client --------------------------------------------------------------------
     def _choose_client(self) -> None:
-        candidates = {tid: t for tid, t in {**self._others_last, **self._tracks}.items()
-                      if t.first_time_s <= self._window_start_s + self.window_s}
+        candidates = {
+            tid: t
+            for tid, t in {**self._others_last, **self._tracks}.items()
+            if t.first_time_s <= self._window_start_s + self.window_s
+        }
         self.ranking = sorted(candidates, key=lambda tid: -self._choice_score(candidates[tid]))
         if not self.ranking:
             return
@@ -279,9 +283,12 @@ class ClientTracker:
         client = self._tracks.get(self.client_id) or self._client_last
         if client is None or time_s - client.last_time_s < self.max_lost_s:
             return
-        options = [self._tracks[tid] for tid in assigned
-                   if self._tracks[tid].first_time_s > client.last_time_s
-                   and self._looks_like_client(self._tracks[tid], client)]
+        options = [
+            self._tracks[tid]
+            for tid in assigned
+            if self._tracks[tid].first_time_s > client.last_time_s
+            and self._looks_like_client(self._tracks[tid], client)
+        ]
         if options:
             self.client_id = max(options, key=lambda t: t.score).track_id
 
@@ -297,8 +304,7 @@ class ClientTracker:
     def _enters_at_edge(self, det: Detection) -> bool:
         x0, y0, x1, y1 = det.box()
         margin_x, margin_y = self.edge_fraction * self.width_px, self.edge_fraction * self.height_px
-        return bool(x0 < margin_x or x1 > self.width_px - margin_x or y0 < margin_y
-                    or y1 > self.height_px - margin_y)
+        return bool(x0 < margin_x or x1 > self.width_px - margin_x or y0 < margin_y or y1 > self.height_px - margin_y)
 
     # -- output ---------------------------------------------------------------------------------
     def _flush(self) -> Iterator[TrackedFrame]:

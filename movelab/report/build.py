@@ -74,12 +74,16 @@ def pelvic_tilt_source_summary(analysis) -> dict[str, Any]:
     ``note``, ``calibration``, ``client_calibration`` or ``median_sd_deg``) and ``frames`` per source
     (``markers``, ``outline``, ``none``); an analysis without a Motion gives ``mode: outline``."""
     motion, outline = getattr(analysis, "motion", None), getattr(analysis, "outline", None)
-    out: dict[str, Any] = (dict(motion.pelvic_tilt_source) if motion is not None
-                           else {"mode": "outline", "note": "", "calibration": None})
+    out: dict[str, Any] = (
+        dict(motion.pelvic_tilt_source) if motion is not None else {"mode": "outline", "note": "", "calibration": None}
+    )
     if isinstance(outline, pd.DataFrame) and "pelvic_tilt_source" in outline.columns:
         source = outline["pelvic_tilt_source"].astype(str)
-        out["frames"] = {"markers": int((source == "markers").sum()), "outline": int((source == "outline").sum()),
-                         "none": int((source == "").sum())}
+        out["frames"] = {
+            "markers": int((source == "markers").sum()),
+            "outline": int((source == "outline").sum()),
+            "none": int((source == "").sum()),
+        }
     return out
 
 
@@ -127,8 +131,12 @@ def angle_summaries(angles: pd.DataFrame) -> dict[str, dict[str, Any]]:
         finite = values[np.isfinite(values)]
         entry: dict[str, Any] = {"frames": int(finite.size), "fraction": round(finite.size / n, 3) if n else 0.0}
         if finite.size:
-            entry.update({k: round(float(f(finite)), 1) for k, f in
-                          (("min", np.min), ("max", np.max), ("mean", np.mean), ("median", np.median))})
+            entry.update(
+                {
+                    k: round(float(f(finite)), 1)
+                    for k, f in (("min", np.min), ("max", np.max), ("mean", np.mean), ("median", np.median))
+                }
+            )
         out[name] = entry
     return out
 
@@ -158,9 +166,19 @@ def span_table(angles: pd.DataFrame, segmentation) -> pd.DataFrame:
     return table
 
 
-_REP_PEAKS = ("knee_flexion_left", "knee_flexion_right", "hip_flexion_left", "hip_flexion_right",
-              "thigh_angle_left", "thigh_angle_right", "trunk_lean", "knee_fppa_left", "knee_fppa_right",
-              "pelvic_tilt", "lumbar_lordosis")
+_REP_PEAKS = (
+    "knee_flexion_left",
+    "knee_flexion_right",
+    "hip_flexion_left",
+    "hip_flexion_right",
+    "thigh_angle_left",
+    "thigh_angle_right",
+    "trunk_lean",
+    "knee_fppa_left",
+    "knee_fppa_right",
+    "pelvic_tilt",
+    "lumbar_lordosis",
+)
 
 
 def _span_peaks(angles: pd.DataFrame, inside: np.ndarray, movement: str, side) -> dict[str, float]:
@@ -176,8 +194,10 @@ def _span_peaks(angles: pd.DataFrame, inside: np.ndarray, movement: str, side) -
 
     if movement == "gait" and side in ("left", "right"):
         extension = peak(f"thigh_angle_{side}", "min")
-        return {"peak_extension_deg": -extension if np.isfinite(extension) else math.nan,
-                "max_knee_flexion_deg": peak(f"knee_flexion_{side}", "max")}
+        return {
+            "peak_extension_deg": -extension if np.isfinite(extension) else math.nan,
+            "max_knee_flexion_deg": peak(f"knee_flexion_{side}", "max"),
+        }
     return {f"max_{c}_deg": peak(c, "max") for c in _REP_PEAKS}
 
 
@@ -198,10 +218,22 @@ def describe_thresholds(config: FindingsConfig) -> list[dict[str, Any]]:
                 add(f"method_error.{g.name}", getattr(item, g.name))
         else:
             add(f.name, item)
-    out.append({"name": "n_sd", "value": config.n_sd, "unit": "SD",
-                "source": "statistical convention: mean ± 2 SD holds about 95 % of a normal sample"})
-    out.append({"name": "sex", "value": config.sex, "unit": "",
-                "source": "sex-specific norms; None uses the higher upper limit"})
+    out.append(
+        {
+            "name": "n_sd",
+            "value": config.n_sd,
+            "unit": "SD",
+            "source": "statistical convention: mean ± 2 SD holds about 95 % of a normal sample",
+        }
+    )
+    out.append(
+        {
+            "name": "sex",
+            "value": config.sex,
+            "unit": "",
+            "source": "sex-specific norms; None uses the higher upper limit",
+        }
+    )
     return out
 
 
@@ -237,4 +269,3 @@ def _records(table) -> list[dict[str, Any]]:
     if table is None or not isinstance(table, pd.DataFrame) or table.empty:
         return []
     return [json_ready(row) for row in table.to_dict("records")]
-

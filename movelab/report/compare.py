@@ -25,17 +25,44 @@ from movelab.io.outputs import write_outputs as _write_atomically
 from movelab.report.build import json_ready
 from movelab.report.html import escape, img_tag, page, table_html, title_of
 
-__all__ = ["Session", "load_session", "compare_sessions", "write_compare", "cmd_compare", "add_compare_parser",
-           "COMPARE_SCHEMA", "trusted_metric_values", "is_trusted", "method_error_of"]
+__all__ = [
+    "Session",
+    "load_session",
+    "compare_sessions",
+    "write_compare",
+    "cmd_compare",
+    "add_compare_parser",
+    "COMPARE_SCHEMA",
+    "trusted_metric_values",
+    "is_trusted",
+    "method_error_of",
+]
 
 COMPARE_SCHEMA = "movelab.compare/1"
 #: Angles of the sagittal plane: measured from a side view only.
-_SAGITTAL = ("knee_flexion", "hip_flexion", "thigh_angle", "trunk_lean", "pelvic_tilt", "lumbar_lordosis",
-             "ankle_dorsiflexion", "heel_lift", "hip_extension", "peak_extension")
+_SAGITTAL = (
+    "knee_flexion",
+    "hip_flexion",
+    "thigh_angle",
+    "trunk_lean",
+    "pelvic_tilt",
+    "lumbar_lordosis",
+    "ankle_dorsiflexion",
+    "heel_lift",
+    "hip_extension",
+    "peak_extension",
+)
 #: Angles of the frontal plane: measured from the front or from behind only.
 _FRONTAL = ("knee_fppa", "pelvic_obliquity", "trunk_lateral_lean", "pelvic_drop")
-_COMPARE_COLUMNS = ("knee_flexion", "thigh_angle", "trunk_lean", "pelvic_tilt", "lumbar_lordosis", "knee_fppa",
-                    "pelvic_obliquity")
+_COMPARE_COLUMNS = (
+    "knee_flexion",
+    "thigh_angle",
+    "trunk_lean",
+    "pelvic_tilt",
+    "lumbar_lordosis",
+    "knee_fppa",
+    "pelvic_obliquity",
+)
 
 
 @dataclass(frozen=True)
@@ -60,8 +87,10 @@ def load_session(source: str | os.PathLike, *, label: str | None = None, progres
     if path.is_dir():
         missing = [n for n in ("report.json", "angles.csv") if not (path / n).is_file()]
         if missing:
-            raise InputError(f"{path} is not a movelab analyse folder: {', '.join(missing)} missing. "
-                             "Run `movelab analyse VIDEO --out FOLDER` first, or give the video.")
+            raise InputError(
+                f"{path} is not a movelab analyse folder: {', '.join(missing)} missing. "
+                "Run `movelab analyse VIDEO --out FOLDER` first, or give the video."
+            )
         report = json.loads((path / "report.json").read_text(encoding="utf-8"))
         return Session(report, pd.read_csv(path / "angles.csv"), label)
     if path.is_file():
@@ -72,8 +101,9 @@ def load_session(source: str | os.PathLike, *, label: str | None = None, progres
     raise InputError(f"expected an analyse output folder or a video file, got {str(path)!r} (not found)")
 
 
-def compare_sessions(report_a: dict, report_b: dict, *, labels: Sequence[str] = ("A", "B"),
-                     config: FindingsConfig = FindingsConfig()) -> dict[str, Any]:
+def compare_sessions(
+    report_a: dict, report_b: dict, *, labels: Sequence[str] = ("A", "B"), config: FindingsConfig = FindingsConfig()
+) -> dict[str, Any]:
     """Compare two report.json dictionaries of one client.
 
     Returns
@@ -99,8 +129,10 @@ def compare_sessions(report_a: dict, report_b: dict, *, labels: Sequence[str] = 
     warnings_ = []
     for key, what in (("movement", "movements"), ("view", "camera views")):
         if report_a.get(key) != report_b.get(key):
-            warnings_.append(f"The two sessions have different {what} ({report_a.get(key)} vs {report_b.get(key)}); "
-                             "compare them with care.")
+            warnings_.append(
+                f"The two sessions have different {what} ({report_a.get(key)} vs {report_b.get(key)}); "
+                "compare them with care."
+            )
     a, b = trusted_metric_values(report_a), trusted_metric_values(report_b)
     metrics = []
     for name in [n for n in a if n in b] + [n for n in b if n not in a]:
@@ -108,19 +140,36 @@ def compare_sessions(report_a: dict, report_b: dict, *, labels: Sequence[str] = 
         change = vb - va if va is not None and vb is not None else None
         error = _method_error(name, config)
         beyond = None if change is None or error is None else abs(change) > error
-        metrics.append({"name": name, "unit": _unit(name), "a": va, "b": vb, "change": change,
-                        "method_error": error, "beyond_error": beyond})
-    return json_ready({
-        "schema": COMPARE_SCHEMA,
-        "sessions": [_session_facts(r, lab) for r, lab in zip((report_a, report_b), labels)],
-        "warnings": warnings_,
-        "metrics": metrics,
-        "findings": _compare_findings(report_a.get("findings") or [], report_b.get("findings") or []),
-    })
+        metrics.append(
+            {
+                "name": name,
+                "unit": _unit(name),
+                "a": va,
+                "b": vb,
+                "change": change,
+                "method_error": error,
+                "beyond_error": beyond,
+            }
+        )
+    return json_ready(
+        {
+            "schema": COMPARE_SCHEMA,
+            "sessions": [_session_facts(r, lab) for r, lab in zip((report_a, report_b), labels)],
+            "warnings": warnings_,
+            "metrics": metrics,
+            "findings": _compare_findings(report_a.get("findings") or [], report_b.get("findings") or []),
+        }
+    )
 
 
-def write_compare(a: str | os.PathLike | Session, b: str | os.PathLike | Session, out_dir: str | os.PathLike, *,
-                  labels: Sequence[str] = ("A", "B"), progress: bool = False) -> list[Path]:
+def write_compare(
+    a: str | os.PathLike | Session,
+    b: str | os.PathLike | Session,
+    out_dir: str | os.PathLike,
+    *,
+    labels: Sequence[str] = ("A", "B"),
+    progress: bool = False,
+) -> list[Path]:
     """Write compare.json, compare.png (overlaid timelines) and compare.html (self-contained) into ``out_dir``.
 
     ``a`` and ``b`` are analyse output folders, videos, or :class:`Session` objects.
@@ -129,11 +178,14 @@ def write_compare(a: str | os.PathLike | Session, b: str | os.PathLike | Session
     sb = b if isinstance(b, Session) else load_session(b, label=labels[1], progress=progress)
     result = compare_sessions(sa.report, sb.report, labels=(sa.label, sb.label))
     png = compare_png(sa, sb)
-    return _write_atomically(out_dir, {
-        "compare.json": lambda p: write_json(result, p),
-        "compare.png": lambda p: Path(p).write_bytes(png),
-        "compare.html": lambda p: Path(p).write_text(render_compare_html(result, png), encoding="utf-8"),
-    })
+    return _write_atomically(
+        out_dir,
+        {
+            "compare.json": lambda p: write_json(result, p),
+            "compare.png": lambda p: Path(p).write_bytes(png),
+            "compare.html": lambda p: Path(p).write_text(render_compare_html(result, png), encoding="utf-8"),
+        },
+    )
 
 
 def compare_png(sa: Session, sb: Session) -> bytes:
@@ -153,32 +205,75 @@ def compare_png(sa: Session, sb: Session) -> bytes:
     axes = fig.subplots(len(columns), 1, squeeze=False)[:, 0]
     spans = [_spans(s.report) for s in (sa, sb)]
     for ax, column in zip(axes, columns):
-        plots.compare_timelines(sa.angles, sb.angles, column=column, labels=(sa.label, sb.label),
-                                spans_a=spans[0], spans_b=spans[1], align="first_span", ax=ax)
+        plots.compare_timelines(
+            sa.angles,
+            sb.angles,
+            column=column,
+            labels=(sa.label, sb.label),
+            spans_a=spans[0],
+            spans_b=spans[1],
+            align="first_span",
+            ax=ax,
+        )
     return figure_png(fig)
 
 
 def render_compare_html(result: dict[str, Any], png: bytes) -> str:
     """The comparison page: sessions, warnings, findings then and now, metrics, overlaid timelines."""
     s = result["sessions"]
-    parts = [f"<h1>Session comparison: {escape(s[0]['label'])} → {escape(s[1]['label'])}</h1>",
-             table_html([{"session": x["label"], "video": x.get("video"), "movement": x.get("movement"),
-                          "view": x.get("view"), "duration_s": x.get("duration_s")} for x in s], element_id="sessions")]
+    parts = [
+        f"<h1>Session comparison: {escape(s[0]['label'])} → {escape(s[1]['label'])}</h1>",
+        table_html(
+            [
+                {
+                    "session": x["label"],
+                    "video": x.get("video"),
+                    "movement": x.get("movement"),
+                    "view": x.get("view"),
+                    "duration_s": x.get("duration_s"),
+                }
+                for x in s
+            ],
+            element_id="sessions",
+        ),
+    ]
     parts += [f'<p class="disclaimer">{escape(w)}</p>' for w in result["warnings"]]
-    rows = [{"finding": title_of(f["code"]) + (f" ({f['side']})" if f.get("side") else ""), "status": f["status"],
-             s[0]["label"]: _finding_text(f.get("a")), s[1]["label"]: _finding_text(f.get("b"))}
-            for f in result["findings"]]
-    parts.append('<h2>Findings</h2><div id="findings">'
-                 + (table_html(rows) if rows else '<p class="none">Neither session raised a finding.</p>') + "</div>")
-    mrows = [{"metric": m["name"], "unit": m["unit"], s[0]["label"]: m["a"], s[1]["label"]: m["b"],
-              "change": m["change"], "beyond method error": {True: "yes", False: "no"}.get(m["beyond_error"], "")}
-             for m in result["metrics"]]
-    parts.append("<h2>Metrics</h2>" + (table_html(mrows, element_id="metrics") if mrows else "<p>No metric.</p>")
-                 + '<p class="meta">Medians over repetitions or gait cycles. A change within the method error '
-                   "cannot be told from measurement noise.</p>")
-    parts.append(f'<h2>Timelines</h2><figure>{img_tag(png, "overlaid angle timelines", element_id="img-compare")}'
-                 "<figcaption>Each angle of both sessions, aligned on the first repetition or cycle.</figcaption>"
-                 "</figure>")
+    rows = [
+        {
+            "finding": title_of(f["code"]) + (f" ({f['side']})" if f.get("side") else ""),
+            "status": f["status"],
+            s[0]["label"]: _finding_text(f.get("a")),
+            s[1]["label"]: _finding_text(f.get("b")),
+        }
+        for f in result["findings"]
+    ]
+    parts.append(
+        '<h2>Findings</h2><div id="findings">'
+        + (table_html(rows) if rows else '<p class="none">Neither session raised a finding.</p>')
+        + "</div>"
+    )
+    mrows = [
+        {
+            "metric": m["name"],
+            "unit": m["unit"],
+            s[0]["label"]: m["a"],
+            s[1]["label"]: m["b"],
+            "change": m["change"],
+            "beyond method error": {True: "yes", False: "no"}.get(m["beyond_error"], ""),
+        }
+        for m in result["metrics"]
+    ]
+    parts.append(
+        "<h2>Metrics</h2>"
+        + (table_html(mrows, element_id="metrics") if mrows else "<p>No metric.</p>")
+        + '<p class="meta">Medians over repetitions or gait cycles. A change within the method error '
+        "cannot be told from measurement noise.</p>"
+    )
+    parts.append(
+        f"<h2>Timelines</h2><figure>{img_tag(png, 'overlaid angle timelines', element_id='img-compare')}"
+        "<figcaption>Each angle of both sessions, aligned on the first repetition or cycle.</figcaption>"
+        "</figure>"
+    )
     return page(f"movelab comparison: {s[0]['label']} vs {s[1]['label']}", "".join(parts))
 
 
@@ -191,8 +286,13 @@ def add_compare_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("a", help="first session: a `movelab analyse` output folder or a video (e.g. before)")
     parser.add_argument("b", help="second session: folder or video (e.g. after treatment)")
     parser.add_argument("--out", required=True, type=Path, help="output folder")
-    parser.add_argument("--labels", nargs=2, metavar=("LABEL_A", "LABEL_B"), default=None,
-                        help="names of the sessions (default: the folder or file names)")
+    parser.add_argument(
+        "--labels",
+        nargs=2,
+        metavar=("LABEL_A", "LABEL_B"),
+        default=None,
+        help="names of the sessions (default: the folder or file names)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     return parser
 
@@ -213,8 +313,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def _session_facts(report: dict, label: str) -> dict[str, Any]:
     video = report.get("video") or {}
-    return {"label": label, "video": video.get("name") or video.get("path"), "movement": report.get("movement"),
-            "view": report.get("view"), "duration_s": video.get("duration_s")}
+    return {
+        "label": label,
+        "video": video.get("name") or video.get("path"),
+        "movement": report.get("movement"),
+        "view": report.get("view"),
+        "duration_s": video.get("duration_s"),
+    }
 
 
 def trusted_metric_values(report: dict) -> dict[str, float | None]:
@@ -291,9 +396,14 @@ def _method_error(name: str, config: FindingsConfig) -> float | None:
     if not name.endswith("_deg"):
         return None
     me = config.method_error
-    for key, threshold in (("knee_fppa", me.knee_fppa), ("pelvic_tilt", me.pelvic_tilt),
-                           ("lumbar_lordosis", me.lumbar_lordosis), ("knee_flexion", me.knee_flexion),
-                           ("pelvic_obliquity", me.pelvic_obliquity), ("trunk_lean", me.trunk_lean)):
+    for key, threshold in (
+        ("knee_fppa", me.knee_fppa),
+        ("pelvic_tilt", me.pelvic_tilt),
+        ("lumbar_lordosis", me.lumbar_lordosis),
+        ("knee_flexion", me.knee_flexion),
+        ("pelvic_obliquity", me.pelvic_obliquity),
+        ("trunk_lean", me.trunk_lean),
+    ):
         if key in name:
             return threshold.value
     return me.thigh_angle.value
@@ -308,8 +418,7 @@ def _compare_findings(fa: list[dict], fb: list[dict]) -> list[dict[str, Any]]:
     for key in list(ia) + [k for k in ib if k not in ia]:
         a, b = ia.get(key), ib.get(key)
         status = "persisting" if a and b else "resolved" if a else "new"
-        out.append({"code": key[0], "side": key[1], "status": status,
-                    "a": _finding_brief(a), "b": _finding_brief(b)})
+        out.append({"code": key[0], "side": key[1], "status": status, "a": _finding_brief(a), "b": _finding_brief(b)})
     return out
 
 

@@ -73,8 +73,9 @@ def _columns(angles: pd.DataFrame, stem: str) -> list[str]:
 
 
 def _curve_angles(angles: pd.DataFrame, gait: bool) -> list[str]:
-    wanted = ("thigh_angle", "knee_flexion", "pelvic_obliquity") if gait else (
-        "knee_flexion", "trunk_lean", "knee_fppa")
+    wanted = (
+        ("thigh_angle", "knee_flexion", "pelvic_obliquity") if gait else ("knee_flexion", "trunk_lean", "knee_fppa")
+    )
     out = []
     for stem in wanted:
         cols = _columns(angles, stem)

@@ -6,8 +6,9 @@ Every text that comes from data is escaped with :func:`html.escape`.
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from html import escape
-from typing import Any, Mapping
+from typing import Any
 
 __all__ = ["render_html", "page", "img_tag", "table_html", "CSS"]
 
@@ -84,10 +85,12 @@ def table_html(rows: list[dict[str, Any]], *, columns: list[str] | None = None, 
 
 def page(title: str, body: str) -> str:
     """A whole HTML document around ``body`` (already escaped HTML)."""
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(title)}</title><style>{CSS}</style></head>"
-            f"<body><main>{body}</main></body></html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{CSS}</style></head>"
+        f"<body><main>{body}</main></body></html>\n"
+    )
 
 
 def render_html(report: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
@@ -102,43 +105,66 @@ def render_html(report: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
     """
     video = report.get("video") or {}
     name = video.get("name") or "video"
-    meta = " · ".join(escape(str(x)) for x in (f"movelab {report.get('movelab_version', '')}",
-                                                 report.get("movement", "unknown"), report.get("view") or "view unknown"))
-    parts = [f"<h1>Movement report: {escape(str(name))}</h1>", f'<p class="meta">{meta}</p>',
-             _facts(report), _findings_section(report.get("findings") or []), _figures(images),
-             _spans_section(report), _metrics_section(report.get("metrics") or {}), _method_section(report)]
+    meta = " · ".join(
+        escape(str(x))
+        for x in (
+            f"movelab {report.get('movelab_version', '')}",
+            report.get("movement", "unknown"),
+            report.get("view") or "view unknown",
+        )
+    )
+    parts = [
+        f"<h1>Movement report: {escape(str(name))}</h1>",
+        f'<p class="meta">{meta}</p>',
+        _facts(report),
+        _findings_section(report.get("findings") or []),
+        _figures(images),
+        _spans_section(report),
+        _metrics_section(report.get("metrics") or {}),
+        _method_section(report),
+    ]
     return page(f"movelab report: {name}", "".join(parts))
 
 
 def _facts(report: Mapping[str, Any]) -> str:
     video, pose = report.get("video") or {}, report.get("pose") or {}
-    facts = [("Movement", report.get("movement")), ("View", report.get("view")),
-             ("Duration", _num(video.get("duration_s"), " s")), ("Frames", video.get("frames")),
-             ("Client found", _pct(pose.get("detection_rate")))]
+    facts = [
+        ("Movement", report.get("movement")),
+        ("View", report.get("view")),
+        ("Duration", _num(video.get("duration_s"), " s")),
+        ("Frames", video.get("frames")),
+        ("Client found", _pct(pose.get("detection_rate"))),
+    ]
     if report.get("reps") is not None and report.get("movement") in ("squat", "lunge"):
         facts.append(("Repetitions", len(report.get("reps") or [])))
     gait = report.get("gait") or {}
     if report.get("movement") == "gait":
         facts += [("Cycles", len(report.get("cycles") or [])), ("Cadence", _num(gait.get("cadence_spm"), " steps/min"))]
-    cells = "".join(f'<div class="fact">{escape(k)}<b>{escape(str(v if v is not None else "–"))}</b></div>'
-                    for k, v in facts)
+    cells = "".join(
+        f'<div class="fact">{escape(k)}<b>{escape(str(v if v is not None else "–"))}</b></div>' for k, v in facts
+    )
     return f'<div class="facts" id="summary">{cells}</div>'
 
 
 def _findings_section(findings: list[Mapping[str, Any]]) -> str:
     flagged = [f for f in findings if f.get("severity") != "info"]
     notes = [f for f in findings if f.get("severity") == "info"]
-    out = ['<h2>Findings</h2><p class="disclaimer">These are movement patterns measured from ordinary video, each '
-           "compared with a published threshold or with the client's own baseline. They are not a diagnosis; "
-           "they are starting points for the clinician's own assessment.</p>", '<div id="findings">']
+    out = [
+        '<h2>Findings</h2><p class="disclaimer">These are movement patterns measured from ordinary video, each '
+        "compared with a published threshold or with the client's own baseline. They are not a diagnosis; "
+        "they are starting points for the clinician's own assessment.</p>",
+        '<div id="findings">',
+    ]
     if not flagged:
         out.append('<p class="none">No pattern passed its threshold in this video.</p>')
     for f in flagged:
         out.append(_finding_card(f))
     out.append("</div>")
     if notes:
-        items = "".join(f'<li class="note">{escape(title_of(str(n.get("code"))))}: '
-                        f'{escape(str(n.get("message", "")))}</li>' for n in notes)
+        items = "".join(
+            f'<li class="note">{escape(title_of(str(n.get("code"))))}: {escape(str(n.get("message", "")))}</li>'
+            for n in notes
+        )
         out.append(f'<h3>Not assessed</h3><ul class="notes" id="notes">{items}</ul>')
     return "".join(out)
 
@@ -148,28 +174,34 @@ def _finding_card(f: Mapping[str, Any]) -> str:
     side = f" – {escape(str(f['side']))}" if f.get("side") else ""
     unit = str(f.get("unit") or "")
     unit_text = "°" if unit == "deg" else f" {unit}"
-    numbers = (f"Measured {escape(_num(f.get('value'), unit_text))} "
-               f"(threshold {escape(_num(f.get('threshold'), unit_text))}); {escape(str(f.get('quantity', '')))}")
+    numbers = (
+        f"Measured {escape(_num(f.get('value'), unit_text))} "
+        f"(threshold {escape(_num(f.get('threshold'), unit_text))}); {escape(str(f.get('quantity', '')))}"
+    )
     when = ""
     if f.get("start_s") is not None:
         when = f"; {escape(_num(f.get('start_s'), ''))}–{escape(_num(f.get('end_s'), ''))} s"
-    return (f'<div class="finding {severity}" data-code="{escape(str(f.get("code")))}">'
-            f"<h3>{escape(title_of(str(f.get('code'))))}{side}<span class=\"badge {severity}\">{severity}</span></h3>"
-            f"<div>{escape(str(f.get('message', '')))}</div>"
-            f'<div class="numbers">{numbers}{when}</div>'
-            f'<div class="ref">Source: {escape(str(f.get("reference", "")))}</div></div>')
+    return (
+        f'<div class="finding {severity}" data-code="{escape(str(f.get("code")))}">'
+        f'<h3>{escape(title_of(str(f.get("code"))))}{side}<span class="badge {severity}">{severity}</span></h3>'
+        f"<div>{escape(str(f.get('message', '')))}</div>"
+        f'<div class="numbers">{numbers}{when}</div>'
+        f'<div class="ref">Source: {escape(str(f.get("reference", "")))}</div></div>'
+    )
 
 
 def _figures(images: Mapping[str, bytes]) -> str:
     captions = {
         "timeline": "Angles over time. Shaded: repetitions (or coloured bands: gait cycles, blue left, orange "
-                    "right). Bars along the top of a panel: findings about that angle.",
+        "right). Bars along the top of a panel: findings about that angle.",
         "curves": "Each repetition (or the mean ± SD of the gait cycles per side), time-normalised to 0–100 %.",
     }
     out = ["<h2>Plots</h2>"] if images else []
     for key, png in images.items():
-        out.append(f'<figure>{img_tag(png, captions.get(key, key), element_id=f"img-{key}")}'
-                   f"<figcaption>{escape(captions.get(key, key))}</figcaption></figure>")
+        out.append(
+            f"<figure>{img_tag(png, captions.get(key, key), element_id=f'img-{key}')}"
+            f"<figcaption>{escape(captions.get(key, key))}</figcaption></figure>"
+        )
     return "".join(out)
 
 
@@ -187,11 +219,14 @@ def _metrics_section(metrics: Mapping[str, Mapping[str, Any]]) -> str:
     rows = [{"angle": name, **values} for name, values in metrics.items() if values.get("frames")]
     if not rows:
         return "<h2>Angles</h2><p>No angle could be measured.</p>"
-    return ("<h2>Angles over the whole video (degrees)</h2>"
-            + table_html(rows, columns=["angle", "frames", "fraction", "min", "max", "mean", "median"],
-                         element_id="metrics")
-            + '<p class="meta">Definitions: docs/conventions.md. Angles that need another camera view are not '
-              "listed.</p>")
+    return (
+        "<h2>Angles over the whole video (degrees)</h2>"
+        + table_html(
+            rows, columns=["angle", "frames", "fraction", "min", "max", "mean", "median"], element_id="metrics"
+        )
+        + '<p class="meta">Definitions: docs/conventions.md. Angles that need another camera view are not '
+        "listed.</p>"
+    )
 
 
 def _method_section(report: Mapping[str, Any]) -> str:
@@ -202,13 +237,23 @@ def _method_section(report: Mapping[str, Any]) -> str:
     if not rows:
         return ""
     tilt = report.get("pelvic_tilt_source") or {}
-    source = (f'<p class="meta" id="pelvic-tilt-source">Pelvic tilt: {escape(str(tilt.get("note") or ""))}. '
-              "Error of the outline estimate on bodies it was not tuned on, and of the skin markers: see "
-              "method_error.pelvic_tilt_* and lumbar_lordosis_outline_absolute below (docs/outline.md)."
-              "</p>") if tilt else ""
-    return ("<h2>Method</h2>" + source + "<details><summary>Thresholds, norms and their sources</summary>"
-            + table_html(rows, columns=["setting", "value", "unit", "source"], element_id="thresholds")
-            + "</details>")
+    source = (
+        (
+            f'<p class="meta" id="pelvic-tilt-source">Pelvic tilt: {escape(str(tilt.get("note") or ""))}. '
+            "Error of the outline estimate on bodies it was not tuned on, and of the skin markers: see "
+            "method_error.pelvic_tilt_* and lumbar_lordosis_outline_absolute below (docs/outline.md)."
+            "</p>"
+        )
+        if tilt
+        else ""
+    )
+    return (
+        "<h2>Method</h2>"
+        + source
+        + "<details><summary>Thresholds, norms and their sources</summary>"
+        + table_html(rows, columns=["setting", "value", "unit", "source"], element_id="thresholds")
+        + "</details>"
+    )
 
 
 def _cell(value: Any) -> str:

@@ -20,13 +20,41 @@ from movelab.landmarks import SKELETON
 
 __all__ = ["write_overlay", "face_box", "blur_box", "FaceDetector", "SKELETON"]
 
-_FACE = ("nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye", "right_eye_outer",
-         "left_ear", "right_ear", "mouth_left", "mouth_right")  # landmarks 0-10
+_FACE = (
+    "nose",
+    "left_eye_inner",
+    "left_eye",
+    "left_eye_outer",
+    "right_eye_inner",
+    "right_eye",
+    "right_eye_outer",
+    "left_ear",
+    "right_ear",
+    "mouth_left",
+    "mouth_right",
+)  # landmarks 0-10
 _COLOURS = {"left": (60, 130, 230), "right": (235, 110, 50), "mid": (240, 240, 240)}  # RGB
-_LIVE = ("knee_flexion_left", "knee_flexion_right", "hip_flexion_left", "hip_flexion_right", "trunk_lean",
-         "pelvic_tilt", "lumbar_lordosis", "knee_fppa_left", "knee_fppa_right", "pelvic_obliquity")
-_SHORT = {"knee_flexion": "knee", "hip_flexion": "hip", "trunk_lean": "trunk", "pelvic_tilt": "pelvic tilt",
-          "lumbar_lordosis": "lordosis", "knee_fppa": "knee FPPA", "pelvic_obliquity": "pelvis obliq."}
+_LIVE = (
+    "knee_flexion_left",
+    "knee_flexion_right",
+    "hip_flexion_left",
+    "hip_flexion_right",
+    "trunk_lean",
+    "pelvic_tilt",
+    "lumbar_lordosis",
+    "knee_fppa_left",
+    "knee_fppa_right",
+    "pelvic_obliquity",
+)
+_SHORT = {
+    "knee_flexion": "knee",
+    "hip_flexion": "hip",
+    "trunk_lean": "trunk",
+    "pelvic_tilt": "pelvic tilt",
+    "lumbar_lordosis": "lordosis",
+    "knee_fppa": "knee FPPA",
+    "pelvic_obliquity": "pelvis obliq.",
+}
 #: A face box found in an earlier frame is kept this long when the face landmarks go missing.
 FACE_HOLD_S = 0.5
 #: Another person's face box is kept this long between sightings (the pose model may look for other people
@@ -37,8 +65,14 @@ OTHER_FACE_HOLD_S = 2.5
 FACE_DETECT_EVERY_S = 2.0
 
 
-def write_overlay(analysis, path: str | os.PathLike, *, blur_faces: bool = True, progress: bool = False,
-                  source: str | os.PathLike | None = None) -> int:
+def write_overlay(
+    analysis,
+    path: str | os.PathLike,
+    *,
+    blur_faces: bool = True,
+    progress: bool = False,
+    source: str | os.PathLike | None = None,
+) -> int:
     """Write the overlay video of an analysis.
 
     Parameters
@@ -79,13 +113,17 @@ def write_overlay(analysis, path: str | os.PathLike, *, blur_faces: bool = True,
     ds = analysis.landmarks
     source = source or ds.attrs.get("source_path")
     if not source or not Path(source).is_file():
-        raise InputError(f"the overlay needs the original video; {source!r} is not a file. "
-                         "Pass the video path, or run without --overlay.")
+        raise InputError(
+            f"the overlay needs the original video; {source!r} is not a file. "
+            "Pass the video path, or run without --overlay."
+        )
     frames_index = {int(f): i for i, f in enumerate(ds["frame"].values)}
     drawer = _Drawer(analysis)
     n = 0
-    with open_video(source) as reader, av.open(str(path), mode="w", format="mp4",
-                                                     options={"movflags": "+faststart"}) as container:
+    with (
+        open_video(source) as reader,
+        av.open(str(path), mode="w", format="mp4", options={"movflags": "+faststart"}) as container,
+    ):
         stream = None
         first_time = None
         last_pts = -1
@@ -120,8 +158,12 @@ def face_box(points: np.ndarray, width: int, height: int) -> tuple[int, int, int
     (x0, y0), (x1, y1) = finite.min(axis=0), finite.max(axis=0)
     size = max(x1 - x0, y1 - y0, 12.0)
     grow = 0.6 * size
-    box = (int(math.floor(x0 - grow)), int(math.floor(y0 - 1.2 * grow)),
-           int(math.ceil(x1 + grow)), int(math.ceil(y1 + grow)))
+    box = (
+        int(math.floor(x0 - grow)),
+        int(math.floor(y0 - 1.2 * grow)),
+        int(math.ceil(x1 + grow)),
+        int(math.ceil(y1 + grow)),
+    )
     x0, y0, x1, y1 = max(box[0], 0), max(box[1], 0), min(box[2], width), min(box[3], height)
     return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
 
@@ -246,8 +288,9 @@ def blur_box(image: np.ndarray, box: tuple[int, int, int, int]) -> None:
     if region.size == 0:
         return
     cells = max(2, min(region.shape[:2]) // 8)
-    small = cv2.resize(region, (max(1, region.shape[1] // cells), max(1, region.shape[0] // cells)),
-                       interpolation=cv2.INTER_AREA)
+    small = cv2.resize(
+        region, (max(1, region.shape[1] // cells), max(1, region.shape[0] // cells)), interpolation=cv2.INTER_AREA
+    )
     mosaic = cv2.resize(small, (region.shape[1], region.shape[0]), interpolation=cv2.INTER_NEAREST)
     k = max(3, (min(region.shape[:2]) // 4) | 1)
     image[y0:y1, x0:x1] = cv2.GaussianBlur(mosaic, (k, k), 0)
@@ -268,8 +311,10 @@ class FaceDetector:
         import cv2
 
         root = Path(cv2.data.haarcascades)
-        self.cascades = [cv2.CascadeClassifier(str(root / name)) for name in
-                         ("haarcascade_frontalface_default.xml", "haarcascade_profileface.xml")]
+        self.cascades = [
+            cv2.CascadeClassifier(str(root / name))
+            for name in ("haarcascade_frontalface_default.xml", "haarcascade_profileface.xml")
+        ]
         self.cascades = [c for c in self.cascades if not c.empty()]
 
     def find(self, image: np.ndarray) -> list[tuple[int, int, int, int]]:
@@ -277,21 +322,24 @@ class FaceDetector:
 
         h, w = image.shape[:2]
         scale = min(1.0, self.width_px / w)
-        grey = cv2.cvtColor(cv2.resize(image, (int(w * scale), int(h * scale))) if scale < 1 else image,
-                            cv2.COLOR_RGB2GRAY)
+        grey = cv2.cvtColor(
+            cv2.resize(image, (int(w * scale), int(h * scale))) if scale < 1 else image, cv2.COLOR_RGB2GRAY
+        )
         grey = cv2.equalizeHist(grey)
         min_px = max(12, int(0.04 * grey.shape[0]))
         boxes = []
         for i, cascade in enumerate(self.cascades):
-            for flipped in ((False, True) if i == 1 else (False,)):
+            for flipped in (False, True) if i == 1 else (False,):
                 picture = cv2.flip(grey, 1) if flipped else grey
-                for x, y, bw, bh in cascade.detectMultiScale(picture, scaleFactor=1.2, minNeighbors=5,
-                                                             minSize=(min_px, min_px)):
+                for x, y, bw, bh in cascade.detectMultiScale(
+                    picture, scaleFactor=1.2, minNeighbors=5, minSize=(min_px, min_px)
+                ):
                     x = grey.shape[1] - x - bw if flipped else x
                     grow = 0.25 * bw
                     box = ((x - grow) / scale, (y - grow) / scale, (x + bw + grow) / scale, (y + bh + grow) / scale)
-                    boxes.append((max(int(box[0]), 0), max(int(box[1]), 0), min(int(box[2]) + 1, w),
-                                  min(int(box[3]) + 1, h)))
+                    boxes.append(
+                        (max(int(box[0]), 0), max(int(box[1]), 0), min(int(box[2]) + 1, w), min(int(box[3]) + 1, h))
+                    )
         return boxes
 
 

@@ -28,8 +28,9 @@ KEY_MEASURES: dict[str, tuple[str, ...]] = {
 }
 
 
-def trend_table(sessions: Sequence[tuple[Any, dict]], *, movement: str,
-                config: FindingsConfig = FindingsConfig()) -> pd.DataFrame:
+def trend_table(
+    sessions: Sequence[tuple[Any, dict]], *, movement: str, config: FindingsConfig = FindingsConfig()
+) -> pd.DataFrame:
     """One row per session and key measure.
 
     Parameters
@@ -52,10 +53,17 @@ def trend_table(sessions: Sequence[tuple[Any, dict]], *, movement: str,
         if report.get("movement") != movement:
             continue
         for name, value in _values(report).items():
-            if value is not None and any(name.startswith(s) or f"_{s}" in name or name.startswith(f"gait.{s}")
-                                         for s in stems):
-                rows.append({"when": pd.Timestamp(when), "measure": name, "value": float(value),
-                             "method_error": method_error_of(name, config)})
+            if value is not None and any(
+                name.startswith(s) or f"_{s}" in name or name.startswith(f"gait.{s}") for s in stems
+            ):
+                rows.append(
+                    {
+                        "when": pd.Timestamp(when),
+                        "measure": name,
+                        "value": float(value),
+                        "method_error": method_error_of(name, config),
+                    }
+                )
     table = pd.DataFrame(rows, columns=["when", "measure", "value", "method_error"])
     return table.sort_values(["measure", "when"], kind="stable").reset_index(drop=True)
 

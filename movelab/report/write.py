@@ -19,8 +19,9 @@ __all__ = ["write_outputs", "write_angles_csv", "OUTPUT_FILES"]
 OUTPUT_FILES = ("report.json", "angles.csv", "timeline.png", "report.html", "overlay.mp4")
 
 
-def write_outputs(analysis, out_dir: str | os.PathLike, *, overlay: bool = False, blur_faces: bool = True,
-                  progress: bool = False) -> list[Path]:
+def write_outputs(
+    analysis, out_dir: str | os.PathLike, *, overlay: bool = False, blur_faces: bool = True, progress: bool = False
+) -> list[Path]:
     """Write an analysis's files into ``out_dir``, all together or none (:func:`movelab.io.outputs.write_outputs`).
 
     Parameters
@@ -49,8 +50,7 @@ def write_outputs(analysis, out_dir: str | os.PathLike, *, overlay: bool = False
         images["curves"] = curves
     writers = {
         "report.json": lambda p: write_json(report, p),
-        "angles.csv": lambda p: write_angles_csv(analysis.angles, p,
-                                                 pelvic_tilt_source=_tilt_source(analysis)),
+        "angles.csv": lambda p: write_angles_csv(analysis.angles, p, pelvic_tilt_source=_tilt_source(analysis)),
         "timeline.png": lambda p: Path(p).write_bytes(timeline),
         "report.html": lambda p: Path(p).write_text(render_html(report, images), encoding="utf-8"),
     }
@@ -84,12 +84,15 @@ def load_client_baseline(folder: str | os.PathLike):
 
     path = Path(folder) / CLIENT_BASELINE
     if not path.is_file():
-        raise InputError(f"--client-baseline expects the output folder of a session analysed with --markers "
-                         f"(it holds {CLIENT_BASELINE}); {path} does not exist")
+        raise InputError(
+            f"--client-baseline expects the output folder of a session analysed with --markers "
+            f"(it holds {CLIENT_BASELINE}); {path} does not exist"
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return ClientCalibration(float(data["pelvic_tilt_offset_deg"]), int(data["frames"]),
-                                 str(data.get("source", folder)))
+        return ClientCalibration(
+            float(data["pelvic_tilt_offset_deg"]), int(data["frames"]), str(data.get("source", folder))
+        )
     except (ValueError, KeyError, TypeError, ConfigError) as exc:
         raise InputError(f"{path} is not a client baseline written by movelab ({exc})") from None
 

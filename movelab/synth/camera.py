@@ -19,7 +19,11 @@ __all__ = ["Camera", "ViewName", "VIEW_AZIMUTH_DEG", "camera_for_view", "view_si
 ViewName = Literal["side_left", "side_right", "front", "back", "oblique"]
 #: Camera direction seen from the figure, from its facing direction towards its right (degrees).
 VIEW_AZIMUTH_DEG: dict[str, float] = {
-    "front": 0.0, "side_right": 90.0, "back": 180.0, "side_left": 270.0, "oblique": 45.0,
+    "front": 0.0,
+    "side_right": 90.0,
+    "back": 180.0,
+    "side_left": 270.0,
+    "oblique": 45.0,
 }
 
 
@@ -36,8 +40,7 @@ class Camera:
     def __post_init__(self) -> None:
         if self.width_px < 16 or self.height_px < 16 or self.width_px % 2 or self.height_px % 2:
             raise ConfigError(
-                f"image size must be even and at least 16x16 (H.264 with yuv420p), "
-                f"got {self.width_px}x{self.height_px}"
+                f"image size must be even and at least 16x16 (H.264 with yuv420p), got {self.width_px}x{self.height_px}"
             )
         if not self.focal_px > 0:
             raise ConfigError(f"focal length must be > 0 pixels, got {self.focal_px!r}")
@@ -71,8 +74,9 @@ class Camera:
         """Pixel positions ``(..., 2)`` of world points ``(..., 3)``."""
         pc = self.to_camera(points_m)
         k = self.intrinsics
-        return np.stack([k[0, 0] * pc[..., 0] / pc[..., 2] + k[0, 2],
-                         k[1, 1] * pc[..., 1] / pc[..., 2] + k[1, 2]], axis=-1)
+        return np.stack(
+            [k[0, 0] * pc[..., 0] / pc[..., 2] + k[0, 2], k[1, 1] * pc[..., 1] / pc[..., 2] + k[1, 2]], axis=-1
+        )
 
 
 def view_sides(azimuth_deg: float) -> tuple[str, str]:
@@ -134,5 +138,6 @@ def camera_for_view(
     pos[1] = camera_height_m
     dist = float(np.linalg.norm(target - pos))
     focal = min(width_px * dist / fit_width_m, height_px * dist / fit_height_m)
-    return Camera(tuple(float(v) for v in pos), tuple(float(v) for v in target), int(width_px),
-                  int(height_px), float(focal))
+    return Camera(
+        tuple(float(v) for v in pos), tuple(float(v) for v in target), int(width_px), int(height_px), float(focal)
+    )

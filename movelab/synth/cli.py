@@ -43,8 +43,9 @@ def _add_field(parser: argparse.ArgumentParser, field: dataclasses.Field, hints:
         parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=field.default)
         return
     if origin is typing.Literal:
-        parser.add_argument(flag, choices=list(typing.get_args(hint)), default=field.default,
-                            help=f"default {field.default}")
+        parser.add_argument(
+            flag, choices=list(typing.get_args(hint)), default=field.default, help=f"default {field.default}"
+        )
         return
     if origin in (typing.Union, types.UnionType):
         hint = next(a for a in typing.get_args(hint) if a is not type(None))
@@ -55,8 +56,9 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="movelab synth", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="motion", required=True, metavar="MOTION")
     for name, cls in MOTIONS.items():
-        p = sub.add_parser(name, help=(cls.__doc__ or "").splitlines()[0],
-                           formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+        p = sub.add_parser(
+            name, help=(cls.__doc__ or "").splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
+        )
         p.add_argument("--out", required=True, type=Path, help="the .mp4 to write (truth files go beside it)")
         p.add_argument("--view", choices=_VIEWS, default="side_right", help="'side' means side_right")
         p.add_argument("--azimuth-deg", type=float, help="camera direction from the figure's facing, overrides --view")
@@ -104,15 +106,24 @@ def cli_synth(argv: list[str]) -> int:
     view = "side_right" if args.view == "side" else args.view
     t0 = time.perf_counter()
     clip = render_clip(
-        motion, view=view, azimuth_deg=args.azimuth_deg, width_px=args.width_px, height_px=args.height_px,
-        fps=args.fps, distance_m=args.distance_m, camera_height_m=args.camera_height_m,
-        body=BodyProportions(height_m=args.body_height_m, girth=args.girth), appearance=_appearance(args),
+        motion,
+        view=view,
+        azimuth_deg=args.azimuth_deg,
+        width_px=args.width_px,
+        height_px=args.height_px,
+        fps=args.fps,
+        distance_m=args.distance_m,
+        camera_height_m=args.camera_height_m,
+        body=BodyProportions(height_m=args.body_height_m, girth=args.girth),
+        appearance=_appearance(args),
         duration_s=args.clip_duration_s,
     )
     paths = clip.write(args.out, crf=args.crf)
     seconds = time.perf_counter() - t0
-    print(f"wrote {paths['video']} ({clip.n_frames} frames, {clip.n_frames / seconds:.1f} frames/s), "
-          f"{paths['truth_csv'].name}, {paths['truth_json'].name}")
+    print(
+        f"wrote {paths['video']} ({clip.n_frames} frames, {clip.n_frames / seconds:.1f} frames/s), "
+        f"{paths['truth_csv'].name}, {paths['truth_json'].name}"
+    )
     return 0
 
 
@@ -127,4 +138,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-

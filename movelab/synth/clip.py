@@ -19,9 +19,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -40,9 +40,23 @@ __all__ = ["SynthClip", "render_clip", "TRUTH_LANDMARKS", "TRUTH_FORMAT_VERSION"
 TRUTH_FORMAT_VERSION = 1
 #: MediaPipe landmark names whose image positions the truth file carries.
 TRUTH_LANDMARKS: tuple[str, ...] = (
-    "nose", "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
-    "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle",
-    "left_heel", "right_heel", "left_foot_index", "right_foot_index",
+    "nose",
+    "left_shoulder",
+    "right_shoulder",
+    "left_elbow",
+    "right_elbow",
+    "left_wrist",
+    "right_wrist",
+    "left_hip",
+    "right_hip",
+    "left_knee",
+    "right_knee",
+    "left_ankle",
+    "right_ankle",
+    "left_heel",
+    "right_heel",
+    "left_foot_index",
+    "right_foot_index",
 )
 #: Motions whose frontal-plane angles are undefined (a supine figure's legs project edge-on).
 _NO_FRONTAL = ("thomas",)
@@ -88,8 +102,13 @@ class SynthClip:
     def frame(self, index: int) -> np.ndarray:
         """Render frame ``index`` as RGB ``uint8`` ``(height_px, width_px, 3)``."""
         scene = self.motion.scene(self.body)
-        return render_figure(self.figures[index], self.camera, self.appearance, props=scene.props,
-                             floor_y_m=self.samples[index].floor_y_m)
+        return render_figure(
+            self.figures[index],
+            self.camera,
+            self.appearance,
+            props=scene.props,
+            floor_y_m=self.samples[index].floor_y_m,
+        )
 
     def iter_frames(self) -> Iterator[np.ndarray]:
         for i in range(self.n_frames):
@@ -138,13 +157,15 @@ class SynthClip:
             "duration_s": self.n_frames / self.fps,
             "width_px": cam.width_px,
             "height_px": cam.height_px,
-            "camera": {"position_m": list(cam.position_m), "target_m": list(cam.target_m),
-                       "focal_px": cam.focal_px},
+            "camera": {"position_m": list(cam.position_m), "target_m": list(cam.target_m), "focal_px": cam.focal_px},
             "body": dataclasses.asdict(self.body),
             "appearance": dataclasses.asdict(self.appearance),
-            "angles": {"sagittal": list(SAGITTAL), "frontal": list(FRONTAL),
-                       "defined_frontal": self.motion.name not in _NO_FRONTAL,
-                       "definitions": "docs/conventions.md; sagittal = (heading, up), frontal = (left, up)"},
+            "angles": {
+                "sagittal": list(SAGITTAL),
+                "frontal": list(FRONTAL),
+                "defined_frontal": self.motion.name not in _NO_FRONTAL,
+                "definitions": "docs/conventions.md; sagittal = (heading, up), frontal = (left, up)",
+            },
             "events": self.events(),
         }
 
@@ -227,10 +248,16 @@ def render_clip(
         distance_m = 7.0 if getattr(motion, "name", "") == "gait" and not getattr(motion, "treadmill", True) else 4.5
     heading = float(getattr(motion, "heading_deg", 0.0))
     camera = camera_for_view(
-        view, azimuth_deg=azimuth_deg, heading_deg=heading, distance_m=distance_m,
+        view,
+        azimuth_deg=azimuth_deg,
+        heading_deg=heading,
+        distance_m=distance_m,
         camera_height_m=scene.look_at_m[1] if camera_height_m is None else camera_height_m,
-        look_at_m=scene.look_at_m, width_px=width_px, height_px=height_px,
-        fit_width_m=scene.fit_width_m, fit_height_m=scene.fit_height_m,
+        look_at_m=scene.look_at_m,
+        width_px=width_px,
+        height_px=height_px,
+        fit_width_m=scene.fit_width_m,
+        fit_height_m=scene.fit_height_m,
     )
     duration = motion.duration_s if duration_s is None else float(duration_s)
     if not duration > 0:

@@ -161,8 +161,11 @@ def _solve_trunk_by_thorax(pose: Pose, body: BodyProportions, lean_deg: float, l
     """Bend the upper thorax until ``trunk_lean`` and ``trunk_lateral_lean`` meet their targets (Newton, with
     the slopes measured once by finite differences; the two planes barely interact)."""
     a = _truth(pose, body)
-    probe = replace(pose, thoracic_extension_deg=pose.thoracic_extension_deg + 1.0,
-                    thoracic_lateral_deg=pose.thoracic_lateral_deg + 1.0)
+    probe = replace(
+        pose,
+        thoracic_extension_deg=pose.thoracic_extension_deg + 1.0,
+        thoracic_lateral_deg=pose.thoracic_lateral_deg + 1.0,
+    )
     b = _truth(probe, body)
     slope_sag = b["trunk_lean"] - a["trunk_lean"]
     slope_lat = b["trunk_lateral_lean"] - a["trunk_lateral_lean"]
@@ -170,8 +173,11 @@ def _solve_trunk_by_thorax(pose: Pose, body: BodyProportions, lean_deg: float, l
         e1, e2 = lean_deg - a["trunk_lean"], lateral_deg - a["trunk_lateral_lean"]
         if abs(e1) < 1e-3 and abs(e2) < 1e-3:
             break
-        pose = replace(pose, thoracic_extension_deg=pose.thoracic_extension_deg + e1 / slope_sag,
-                       thoracic_lateral_deg=pose.thoracic_lateral_deg + e2 / slope_lat)
+        pose = replace(
+            pose,
+            thoracic_extension_deg=pose.thoracic_extension_deg + e1 / slope_sag,
+            thoracic_lateral_deg=pose.thoracic_lateral_deg + e2 / slope_lat,
+        )
         a = _truth(pose, body)
     return pose
 
@@ -295,9 +301,11 @@ class Squat:
         out = []
         for rep in range(self.reps):
             t0 = self.lead_in_s + rep * sum(self._phases)
-            out += [Event("rep_start", None, t0),
-                    Event("rep_bottom", None, t0 + self.descent_s + 0.5 * self.pause_bottom_s),
-                    Event("rep_end", None, t0 + self.descent_s + self.pause_bottom_s + self.ascent_s)]
+            out += [
+                Event("rep_start", None, t0),
+                Event("rep_bottom", None, t0 + self.descent_s + 0.5 * self.pause_bottom_s),
+                Event("rep_end", None, t0 + self.descent_s + self.pause_bottom_s + self.ascent_s),
+            ]
         return out
 
     def scene(self, body: BodyProportions) -> Scene:
@@ -313,17 +321,27 @@ def _squat_pose(sq: Squat, p: float, body: BodyProportions) -> Pose:
         flat = place_foot(body, side=side, contact_xz_m=(0.0, 0.0), pitch_deg=0.0, yaw_deg=sq.toe_out_deg)
         toe_flat = np.array(flat) + rot_y(sign * sq.toe_out_deg) @ _shoe_balls(body)[1]
         toe_w = _world(sq.heading_deg, toe_flat[0], sign * 0.5 * sq.stance_width_m + toe_flat[2])
-        ankle = place_foot(body, side=side, contact_xz_m=(toe_w[0], toe_w[2]), pitch_deg=p * sq.heel_lift_deg,
-                           yaw_deg=sq.toe_out_deg, heading_deg=sq.heading_deg, pivot="toe")
+        ankle = place_foot(
+            body,
+            side=side,
+            contact_xz_m=(toe_w[0], toe_w[2]),
+            pitch_deg=p * sq.heel_lift_deg,
+            yaw_deg=sq.toe_out_deg,
+            heading_deg=sq.heading_deg,
+            pivot="toe",
+        )
         legs[side] = LegPose(ankle_m=ankle, foot_pitch_deg=p * sq.heel_lift_deg, foot_yaw_deg=sq.toe_out_deg)
     a, k = math.radians(shank_lean), math.radians(knee)
     dx = body.shank_m * math.sin(a) - body.thigh_m * math.sin(k - a)
     fwd_ankle = float(np.dot(np.asarray(legs["left"].ankle_m), _heading_vectors(sq.heading_deg)[0]))
     centre = _world(sq.heading_deg, fwd_ankle + dx, 0.0)
-    lordosis = NEUTRAL_LORDOSIS_DEG - p ** 3 * sq.lumbar_flexion_deg
+    lordosis = NEUTRAL_LORDOSIS_DEG - p**3 * sq.lumbar_flexion_deg
     pose = Pose(
-        pelvis_m=(float(centre[0]), 0.0, float(centre[2])), left_leg=legs["left"], right_leg=legs["right"],
-        heading_deg=sq.heading_deg, pelvic_tilt_deg=NEUTRAL_TILT_DEG + p * sq.trunk_lean_deg,
+        pelvis_m=(float(centre[0]), 0.0, float(centre[2])),
+        left_leg=legs["left"],
+        right_leg=legs["right"],
+        heading_deg=sq.heading_deg,
+        pelvic_tilt_deg=NEUTRAL_TILT_DEG + p * sq.trunk_lean_deg,
         lumbar_extension_deg=lumbar_for_lordosis(body, round(lordosis, 6)),
         neck_flexion_deg=-0.6 * p * sq.trunk_lean_deg,
         left_arm=ArmPose(shoulder_flexion_deg=p * sq.arm_reach_deg, shoulder_abduction_deg=8.0),
@@ -428,15 +446,16 @@ class Lunge:
         ph = self._phases
         for rep in range(self.reps):
             t0 = self.lead_in_s + rep * sum(ph)
-            out += [Event("rep_start", None, t0),
-                    Event("rep_bottom", None, t0 + ph[0] + ph[1] + 0.5 * ph[2]),
-                    Event("rep_end", None, t0 + sum(ph[:5]))]
+            out += [
+                Event("rep_start", None, t0),
+                Event("rep_bottom", None, t0 + ph[0] + ph[1] + 0.5 * ph[2]),
+                Event("rep_end", None, t0 + sum(ph[:5])),
+            ]
         return out
 
     def scene(self, body: BodyProportions) -> Scene:
         h = body.height_m
-        return Scene(tuple(_world(self.heading_deg, 0.5 * self.step_length(body), 0.0, 0.5 * h)),
-                     1.5 * h, 1.2 * h)
+        return Scene(tuple(_world(self.heading_deg, 0.5 * self.step_length(body), 0.0, 0.5 * h)), 1.5 * h, 1.2 * h)
 
 
 def _lunge_feet(lg: Lunge, step: float, body: BodyProportions) -> dict[str, tuple]:
@@ -447,8 +466,9 @@ def _lunge_feet(lg: Lunge, step: float, body: BodyProportions) -> dict[str, tupl
     return {lg.lead_side: (lead_x, sign[lg.lead_side] * hw), lg.rear_side: (0.0, sign[lg.rear_side] * hw)}
 
 
-def _rear_leg(lg: Lunge, pose: Pose, body: BodyProportions, contact: tuple, knee_deg: float,
-              min_pitch_deg: float) -> LegPose:
+def _rear_leg(
+    lg: Lunge, pose: Pose, body: BodyProportions, contact: tuple, knee_deg: float, min_pitch_deg: float
+) -> LegPose:
     """Rear foot rolled onto its toes by ``min_pitch_deg``, or more if needed for the rear knee to flex at least
     ``knee_deg`` (bisection)."""
     side = lg.rear_side
@@ -461,8 +481,15 @@ def _rear_leg(lg: Lunge, pose: Pose, body: BodyProportions, contact: tuple, knee
     lo, hi = 0.0, 80.0
 
     def leg(pitch: float) -> LegPose:
-        ankle = place_foot(body, side=side, contact_xz_m=(toe_w[0], toe_w[2]), pitch_deg=pitch, yaw_deg=5.0,
-                           heading_deg=lg.heading_deg, pivot="toe")
+        ankle = place_foot(
+            body,
+            side=side,
+            contact_xz_m=(toe_w[0], toe_w[2]),
+            pitch_deg=pitch,
+            yaw_deg=5.0,
+            heading_deg=lg.heading_deg,
+            pivot="toe",
+        )
         return LegPose(ankle_m=ankle, foot_pitch_deg=pitch, foot_yaw_deg=5.0)
 
     if np.linalg.norm(np.asarray(leg(min_pitch_deg).ankle_m) - hip) <= want:
@@ -482,8 +509,11 @@ def _lunge_pose(lg: Lunge, step: float, p: float, airborne: bool, body: BodyProp
     lead, rear = lg.lead_side, lg.rear_side
     fx, fz = feet[lead]
     lead_w = _world(lg.heading_deg, fx, fz)
-    lead_ankle = np.array(place_foot(body, side=lead, contact_xz_m=(lead_w[0], lead_w[2]), pitch_deg=0.0,
-                                     yaw_deg=5.0, heading_deg=lg.heading_deg))
+    lead_ankle = np.array(
+        place_foot(
+            body, side=lead, contact_xz_m=(lead_w[0], lead_w[2]), pitch_deg=0.0, yaw_deg=5.0, heading_deg=lg.heading_deg
+        )
+    )
     if airborne:
         lead_ankle[1] += 0.08 * body.u * math.sin(math.pi * step)
     lead_leg = LegPose(ankle_m=tuple(float(v) for v in lead_ankle), foot_yaw_deg=5.0)
@@ -492,23 +522,33 @@ def _lunge_pose(lg: Lunge, step: float, p: float, airborne: bool, body: BodyProp
     a, k = math.radians(p * shank_lean), math.radians(knee)
     dx_bottom = body.shank_m * math.sin(a) - body.thigh_m * math.sin(k - a)
     x_top = 0.5 * fx
-    fwd_lead = fx + float(lead_ankle @ _heading_vectors(lg.heading_deg)[0]) - float(
-        lead_w @ _heading_vectors(lg.heading_deg)[0])
+    fwd_lead = (
+        fx
+        + float(lead_ankle @ _heading_vectors(lg.heading_deg)[0])
+        - float(lead_w @ _heading_vectors(lg.heading_deg)[0])
+    )
     x = _lerp(x_top, fwd_lead + dx_bottom, p)
     centre = _world(lg.heading_deg, x, 0.0)
     drop_sign = 1.0 if rear == "right" else -1.0
     rear_w = _world(lg.heading_deg, *feet[rear])
-    rear_flat = LegPose(ankle_m=place_foot(body, side=rear, contact_xz_m=(rear_w[0], rear_w[2]), pitch_deg=0.0,
-                                           yaw_deg=5.0, heading_deg=lg.heading_deg), foot_yaw_deg=5.0)
+    rear_flat = LegPose(
+        ankle_m=place_foot(
+            body, side=rear, contact_xz_m=(rear_w[0], rear_w[2]), pitch_deg=0.0, yaw_deg=5.0, heading_deg=lg.heading_deg
+        ),
+        foot_yaw_deg=5.0,
+    )
     legs = {lead: lead_leg, rear: rear_flat}
     pose = Pose(
-        pelvis_m=(float(centre[0]), 0.0, float(centre[2])), heading_deg=lg.heading_deg,
-        left_leg=legs["left"], right_leg=legs["right"],
+        pelvis_m=(float(centre[0]), 0.0, float(centre[2])),
+        heading_deg=lg.heading_deg,
+        left_leg=legs["left"],
+        right_leg=legs["right"],
         pelvic_tilt_deg=NEUTRAL_TILT_DEG + p * lg.trunk_lean_deg,
         pelvic_obliquity_deg=drop_sign * p * lg.pelvic_drop_deg,
         lumbar_extension_deg=lumbar_for_lordosis(body, NEUTRAL_LORDOSIS_DEG),
         lumbar_lateral_deg=drop_sign * p * lg.pelvic_drop_deg,
-        left_arm=ArmPose(shoulder_flexion_deg=5.0), right_arm=ArmPose(shoulder_flexion_deg=5.0),
+        left_arm=ArmPose(shoulder_flexion_deg=5.0),
+        right_arm=ArmPose(shoulder_flexion_deg=5.0),
     )
     if step > 0.999:
         y = _pelvis_y_for_leg(pose, body, lead, knee)
@@ -692,15 +732,22 @@ def _foot_state(g: Gait, side: Side, t_s: float, body: BodyProportions, ahead_m:
             pitch = to_pitch * _ease((ph - heel_off) / (s - heel_off)) ** 1.3
             fwd, lat, pivot = fwd + float(toe_offset[0]), lat + float(toe_offset[2]), "toe"
         w = _world(g.heading_deg, fwd, lat)
-        ankle = place_foot(body, side=side, contact_xz_m=(w[0], w[2]), pitch_deg=pitch, yaw_deg=yaw,
-                           heading_deg=g.heading_deg, pivot=pivot)
+        ankle = place_foot(
+            body,
+            side=side,
+            contact_xz_m=(w[0], w[2]),
+            pitch_deg=pitch,
+            yaw_deg=yaw,
+            heading_deg=g.heading_deg,
+            pivot=pivot,
+        )
         return LegPose(ankle_m=ankle, foot_pitch_deg=pitch, foot_yaw_deg=yaw)
 
     if phi < s:
         return stance_leg(k, phi), True
     start, end = stance_leg(k, s), stance_leg(k + 1, 0.0)
     w = (phi - s) / (1.0 - s)
-    m = 10 * w ** 3 - 15 * w ** 4 + 6 * w ** 5  # minimum jerk
+    m = 10 * w**3 - 15 * w**4 + 6 * w**5  # minimum jerk
     a0, a1 = np.asarray(start.ankle_m), np.asarray(end.ankle_m)
     ankle = a0 + (a1 - a0) * m
     ankle[1] += 0.085 * body.u * math.sin(math.pi * min(w / 0.8, 1.0)) ** 2 * (1 - 0.3 * w)
@@ -716,9 +763,15 @@ def _gait_pose(g: Gait, t_s: float, body: BodyProportions, ahead_m: float) -> tu
     ang = _gait_pelvis(g, t_s)
     T = g.stride_s
     centre = _world(g.heading_deg, g.pelvis_fwd(t_s), 0.012 * math.sin(2 * math.pi * (t_s / T)))
-    pose = Pose(pelvis_m=(float(centre[0]), 0.0, float(centre[2])), left_leg=legs["left"], right_leg=legs["right"],
-                heading_deg=g.heading_deg, pelvic_tilt_deg=ang["tilt"], pelvic_obliquity_deg=ang["obliquity"],
-                pelvic_rotation_deg=ang["rotation"])
+    pose = Pose(
+        pelvis_m=(float(centre[0]), 0.0, float(centre[2])),
+        left_leg=legs["left"],
+        right_leg=legs["right"],
+        heading_deg=g.heading_deg,
+        pelvic_tilt_deg=ang["tilt"],
+        pelvic_obliquity_deg=ang["obliquity"],
+        pelvic_rotation_deg=ang["rotation"],
+    )
     nominal = _gait_top_height(g, body)
     phase2 = math.cos(4 * math.pi * ((t_s - g._ic_offset("left")) / T - 0.3))
     y = nominal - 0.02 * body.u * (0.5 - 0.5 * phase2)
@@ -743,9 +796,12 @@ def _shift_fwd(pose: Pose, g: Gait, d_m: float) -> Pose:
     def moved(p: tuple) -> tuple:
         return tuple(float(v) for v in np.asarray(p) + shift)
 
-    return replace(pose, pelvis_m=moved(pose.pelvis_m),
-                   left_leg=replace(pose.left_leg, ankle_m=moved(pose.left_leg.ankle_m)),
-                   right_leg=replace(pose.right_leg, ankle_m=moved(pose.right_leg.ankle_m)))
+    return replace(
+        pose,
+        pelvis_m=moved(pose.pelvis_m),
+        left_leg=replace(pose.left_leg, ankle_m=moved(pose.left_leg.ankle_m)),
+        right_leg=replace(pose.right_leg, ankle_m=moved(pose.right_leg.ankle_m)),
+    )
 
 
 def _gait_upper_body(g: Gait, t_s: float, pose: Pose, body: BodyProportions) -> Pose:
@@ -758,10 +814,12 @@ def _gait_upper_body(g: Gait, t_s: float, pose: Pose, body: BodyProportions) -> 
         lumbar_extension_deg=lumbar_for_lordosis(body, round(lordosis, 4)),
         lumbar_lateral_deg=pose.pelvic_obliquity_deg,
         thoracic_rotation_deg=-1.6 * pose.pelvic_rotation_deg,
-        left_arm=ArmPose(shoulder_flexion_deg=-swing, shoulder_abduction_deg=8.0,
-                         elbow_flexion_deg=18.0 + max(-swing, 0.0) * 0.8),
-        right_arm=ArmPose(shoulder_flexion_deg=swing, shoulder_abduction_deg=8.0,
-                          elbow_flexion_deg=18.0 + max(swing, 0.0) * 0.8),
+        left_arm=ArmPose(
+            shoulder_flexion_deg=-swing, shoulder_abduction_deg=8.0, elbow_flexion_deg=18.0 + max(-swing, 0.0) * 0.8
+        ),
+        right_arm=ArmPose(
+            shoulder_flexion_deg=swing, shoulder_abduction_deg=8.0, elbow_flexion_deg=18.0 + max(swing, 0.0) * 0.8
+        ),
     )
     return _solve_trunk_by_thorax(pose, body, g.trunk_lean_deg, 0.0)
 
@@ -884,23 +942,39 @@ def _placed_arms(pose: Pose, body: BodyProportions, arms: str) -> Pose:
         else:  # forward: straight ahead at shoulder height, elbows slightly bent
             wrist = sh + r_up @ np.array([0.98, 0.0, 0.0]) * (body.upper_arm_m + body.forearm_m) * 0.97
             pole = r_up @ np.array([0.0, -1.0, 0.0])
-        placed[f"{side}_arm"] = ArmPose(wrist_m=tuple(float(v) for v in wrist),
-                                        elbow_pole=tuple(float(v) for v in pole))
+        placed[f"{side}_arm"] = ArmPose(
+            wrist_m=tuple(float(v) for v in wrist), elbow_pole=tuple(float(v) for v in pole)
+        )
     return replace(pose, **placed)
 
 
-def _standing(body: BodyProportions, heading_deg: float, tilt_deg: float, lordosis_deg: float,
-              stance_width_m: float = 0.22, knee_deg: float = 1.0) -> Pose:
+def _standing(
+    body: BodyProportions,
+    heading_deg: float,
+    tilt_deg: float,
+    lordosis_deg: float,
+    stance_width_m: float = 0.22,
+    knee_deg: float = 1.0,
+) -> Pose:
     legs = {}
     for side, sign in (("left", -1.0), ("right", 1.0)):
         w = _world(heading_deg, 0.0, sign * 0.5 * stance_width_m)
-        legs[side] = LegPose(ankle_m=place_foot(body, side=side, contact_xz_m=(w[0], w[2]), pitch_deg=0.0,
-                                                yaw_deg=8.0, heading_deg=heading_deg), foot_yaw_deg=8.0)
+        legs[side] = LegPose(
+            ankle_m=place_foot(
+                body, side=side, contact_xz_m=(w[0], w[2]), pitch_deg=0.0, yaw_deg=8.0, heading_deg=heading_deg
+            ),
+            foot_yaw_deg=8.0,
+        )
     heel_to_ankle = -_shoe_balls(body)[0][0]
     centre = _world(heading_deg, heel_to_ankle, 0.0)
-    pose = Pose(pelvis_m=(float(centre[0]), 0.0, float(centre[2])), left_leg=legs["left"], right_leg=legs["right"],
-                heading_deg=heading_deg, pelvic_tilt_deg=tilt_deg,
-                lumbar_extension_deg=lumbar_for_lordosis(body, round(lordosis_deg, 6)))
+    pose = Pose(
+        pelvis_m=(float(centre[0]), 0.0, float(centre[2])),
+        left_leg=legs["left"],
+        right_leg=legs["right"],
+        heading_deg=heading_deg,
+        pelvic_tilt_deg=tilt_deg,
+        lumbar_extension_deg=lumbar_for_lordosis(body, round(lordosis_deg, 6)),
+    )
     return _with_pelvis_y(pose, _pelvis_y_for_leg(pose, body, "left", knee_deg))
 
 
@@ -963,16 +1037,25 @@ class ThomasTest:
 
     def scene(self, body: BodyProportions) -> Scene:
         h = body.height_m
-        table = Prop(tuple(_world(self.heading_deg, -0.85, 0.0, 0.5 * self.plinth_height_m)),
-                     (1.9, self.plinth_height_m, 0.65), (120, 88, 70))
+        table = Prop(
+            tuple(_world(self.heading_deg, -0.85, 0.0, 0.5 * self.plinth_height_m)),
+            (1.9, self.plinth_height_m, 0.65),
+            (120, 88, 70),
+        )
         if abs(self.heading_deg) > 1e-9:
             raise ConfigError("ThomasTest supports heading_deg = 0 only (the plinth is axis-aligned)")
-        return Scene(tuple(_world(self.heading_deg, -0.35, 0.0, self.plinth_height_m + 0.25)), 1.25 * h, 0.8 * h,
-                     (table,), self.plinth_height_m)
+        return Scene(
+            tuple(_world(self.heading_deg, -0.35, 0.0, self.plinth_height_m + 0.25)),
+            1.25 * h,
+            0.8 * h,
+            (table,),
+            self.plinth_height_m,
+        )
 
 
-def _sagittal_leg(hip: np.ndarray, heading_deg: float, thigh_deg: float, knee_deg: float,
-                  body: BodyProportions) -> tuple[np.ndarray, np.ndarray]:
+def _sagittal_leg(
+    hip: np.ndarray, heading_deg: float, thigh_deg: float, knee_deg: float, body: BodyProportions
+) -> tuple[np.ndarray, np.ndarray]:
     """Knee and ankle of a leg whose thigh points ``thigh_deg`` above the heading, knee flexed ``knee_deg``."""
     fwd, _ = _heading_vectors(heading_deg)
     up = np.array([0.0, 1.0, 0.0])
@@ -986,20 +1069,34 @@ def _sagittal_leg(hip: np.ndarray, heading_deg: float, thigh_deg: float, knee_de
 
 def _thomas_pose(th: ThomasTest, w: float, body: BodyProportions) -> Pose:
     test, hug = th.test_side, ("right" if th.test_side == "left" else "left")
-    pose = Pose(pelvis_m=(0.0, 1.0, 0.0), heading_deg=th.heading_deg,
-                left_leg=LegPose(ankle_m=(0.5, 1.0, 0.0)), right_leg=LegPose(ankle_m=(0.5, 1.0, 0.0)),
-                pelvic_tilt_deg=NEUTRAL_TILT_DEG - 90.0,
-                lumbar_extension_deg=lumbar_for_lordosis(body, th.lordosis_deg), neck_flexion_deg=15.0)
+    pose = Pose(
+        pelvis_m=(0.0, 1.0, 0.0),
+        heading_deg=th.heading_deg,
+        left_leg=LegPose(ankle_m=(0.5, 1.0, 0.0)),
+        right_leg=LegPose(ankle_m=(0.5, 1.0, 0.0)),
+        pelvic_tilt_deg=NEUTRAL_TILT_DEG - 90.0,
+        lumbar_extension_deg=lumbar_for_lordosis(body, th.lordosis_deg),
+        neck_flexion_deg=15.0,
+    )
     pose = _solve_lean_by_pelvis(pose, body, -90.0)
     # trunk horizontal: hip flexion of the hugged leg is measured from the trunk-down line, i.e. the heading
     legs = {}
-    for side, thigh, knee in ((hug, th.hug_hip_flexion_deg, th.hug_knee_flexion_deg),
-                              (test, _lerp(th.hug_hip_flexion_deg, th.thigh_above_horizontal_deg, w),
-                               _lerp(th.hug_knee_flexion_deg, th.knee_flexion_deg, w))):
+    for side, thigh, knee in (
+        (hug, th.hug_hip_flexion_deg, th.hug_knee_flexion_deg),
+        (
+            test,
+            _lerp(th.hug_hip_flexion_deg, th.thigh_above_horizontal_deg, w),
+            _lerp(th.hug_knee_flexion_deg, th.knee_flexion_deg, w),
+        ),
+    ):
         hip = hip_joint_m(pose, body, side)
         k, a = _sagittal_leg(hip, th.heading_deg, thigh, knee, body)
-        legs[side] = LegPose(ankle_m=tuple(float(v) for v in a), foot_pitch_deg=None,
-                             ankle_plantarflexion_deg=20.0, knee_pole=tuple(float(v) for v in (k - hip)))
+        legs[side] = LegPose(
+            ankle_m=tuple(float(v) for v in a),
+            foot_pitch_deg=None,
+            ankle_plantarflexion_deg=20.0,
+            knee_pole=tuple(float(v) for v in (k - hip)),
+        )
     pose = replace(pose, left_leg=legs["left"], right_leg=legs["right"])
     fig = forward_kinematics(pose, body)
     knee = fig.points[f"{hug}_knee"]
@@ -1007,8 +1104,10 @@ def _thomas_pose(th: ThomasTest, w: float, body: BodyProportions) -> Pose:
     arms = {}
     for side, sign in (("left", -1.0), ("right", 1.0)):
         grip = knee + 0.25 * shin + _world(th.heading_deg, 0.0, sign * 0.06, 0.03)
-        arms[side] = ArmPose(wrist_m=tuple(float(v) for v in grip),
-                             elbow_pole=tuple(float(v) for v in _world(th.heading_deg, 0.0, sign, 0.6)))
+        arms[side] = ArmPose(
+            wrist_m=tuple(float(v) for v in grip),
+            elbow_pole=tuple(float(v) for v in _world(th.heading_deg, 0.0, sign, 0.6)),
+        )
     pose = replace(pose, left_arm=arms["left"], right_arm=arms["right"])
     return _rest_on(pose, body, th.plinth_height_m)
 
@@ -1026,8 +1125,9 @@ def _rest_on(pose: Pose, body: BodyProportions, surface_y_m: float) -> Pose:
         pose = replace(pose, **{f"{side}_leg": replace(leg, ankle_m=moved)})
         arm = pose.arm(side)
         if arm.wrist_m is not None:
-            pose = replace(pose, **{f"{side}_arm": replace(arm, wrist_m=(arm.wrist_m[0], arm.wrist_m[1] + dy,
-                                                                          arm.wrist_m[2]))})
+            pose = replace(
+                pose, **{f"{side}_arm": replace(arm, wrist_m=(arm.wrist_m[0], arm.wrist_m[1] + dy, arm.wrist_m[2]))}
+            )
     return pose
 
 

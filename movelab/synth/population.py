@@ -21,8 +21,16 @@ import numpy as np
 
 from movelab.synth.skeleton import BodyProportions, lumbar_share_for
 
-__all__ = ["PopulationBody", "Ranges", "DESIGN_RANGES", "HELD_OUT_RANGES", "LUMBAR_KINDS", "draw_bodies",
-           "DESIGN_BODIES", "HELD_OUT_BODIES"]
+__all__ = [
+    "PopulationBody",
+    "Ranges",
+    "DESIGN_RANGES",
+    "HELD_OUT_RANGES",
+    "LUMBAR_KINDS",
+    "draw_bodies",
+    "DESIGN_BODIES",
+    "HELD_OUT_BODIES",
+]
 
 Arms = Literal["hanging", "folded", "forward"]
 
@@ -57,13 +65,31 @@ class Ranges:
 
 
 #: Ranges of the design bodies (around the default figure).
-DESIGN_RANGES = Ranges(height_m=(1.62, 1.88), girth=(0.95, 1.1), buttocks=(0.9, 1.15), soft_tissue=(0.9, 1.15),
-                       sacrum_forward_deg=(0.0, 8.0), s1_height=(0.9, 1.1), lumbar_length=(0.92, 1.08),
-                       thorax_length=(0.92, 1.08), lumbar_apex=(0.2, 0.8), lumbar_spread=(0.2, 0.8))
+DESIGN_RANGES = Ranges(
+    height_m=(1.62, 1.88),
+    girth=(0.95, 1.1),
+    buttocks=(0.9, 1.15),
+    soft_tissue=(0.9, 1.15),
+    sacrum_forward_deg=(0.0, 8.0),
+    s1_height=(0.9, 1.1),
+    lumbar_length=(0.92, 1.08),
+    thorax_length=(0.92, 1.08),
+    lumbar_apex=(0.2, 0.8),
+    lumbar_spread=(0.2, 0.8),
+)
 #: Wider ranges of the held-out bodies.
-HELD_OUT_RANGES = Ranges(height_m=(1.52, 1.98), girth=(0.9, 1.2), buttocks=(0.8, 1.3), soft_tissue=(0.8, 1.3),
-                         sacrum_forward_deg=(-4.0, 12.0), s1_height=(0.8, 1.2), lumbar_length=(0.85, 1.15),
-                         thorax_length=(0.85, 1.15), lumbar_apex=(0.0, 1.0), lumbar_spread=(0.0, 1.0))
+HELD_OUT_RANGES = Ranges(
+    height_m=(1.52, 1.98),
+    girth=(0.9, 1.2),
+    buttocks=(0.8, 1.3),
+    soft_tissue=(0.8, 1.3),
+    sacrum_forward_deg=(-4.0, 12.0),
+    s1_height=(0.8, 1.2),
+    lumbar_length=(0.85, 1.15),
+    thorax_length=(0.85, 1.15),
+    lumbar_apex=(0.0, 1.0),
+    lumbar_spread=(0.0, 1.0),
+)
 
 _ARMS: tuple[Arms, ...] = ("hanging", "folded", "forward")
 #: Kinds of lumbar bend: ranges of the apex joint and of the spread (joints) of :func:`lumbar_share_for`.
@@ -83,9 +109,21 @@ def draw_bodies(prefix: str, n: int, ranges: Ranges, *, seed: int) -> tuple[Popu
     kinds = tuple(LUMBAR_KINDS)
     out = []
     for i in range(n):
-        v = {name: float(np.round(rng.uniform(*getattr(ranges, name)), 3))
-             for name in ("height_m", "girth", "buttocks", "soft_tissue", "sacrum_forward_deg", "s1_height",
-                          "lumbar_length", "thorax_length", "lumbar_apex", "lumbar_spread")}
+        v = {
+            name: float(np.round(rng.uniform(*getattr(ranges, name)), 3))
+            for name in (
+                "height_m",
+                "girth",
+                "buttocks",
+                "soft_tissue",
+                "sacrum_forward_deg",
+                "s1_height",
+                "lumbar_length",
+                "thorax_length",
+                "lumbar_apex",
+                "lumbar_spread",
+            )
+        }
         (a0, a1), (s0, s1) = LUMBAR_KINDS[kinds[(i + i // 3) % 3]]
         apex = round(a0 + (a1 - a0) * v.pop("lumbar_apex"), 2)
         spread = round(s0 + (s1 - s0) * v.pop("lumbar_spread"), 2)
@@ -102,10 +140,12 @@ HELD_OUT_BODIES: tuple[PopulationBody, ...] = draw_bodies("heldout", 6, HELD_OUT
 
 def _describe(pb: PopulationBody) -> str:
     b = pb.body
-    return (f"{pb.name:10s} arms {pb.arms:8s} height {b.height_m:.2f} girth {b.girth:.2f} buttocks {b.buttocks:.2f} "
-            f"soft {b.soft_tissue:.2f} sacrum_fwd {b.sacrum_forward_deg:+.1f} s1 {b.s1_height:.2f} "
-            f"lumbar {b.lumbar_length:.2f} thorax {b.thorax_length:.2f} apex {pb.lumbar_apex:.1f} "
-            f"spread {pb.lumbar_spread:.1f}")
+    return (
+        f"{pb.name:10s} arms {pb.arms:8s} height {b.height_m:.2f} girth {b.girth:.2f} buttocks {b.buttocks:.2f} "
+        f"soft {b.soft_tissue:.2f} sacrum_fwd {b.sacrum_forward_deg:+.1f} s1 {b.s1_height:.2f} "
+        f"lumbar {b.lumbar_length:.2f} thorax {b.thorax_length:.2f} apex {pb.lumbar_apex:.1f} "
+        f"spread {pb.lumbar_spread:.1f}"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover - a listing for the docs

@@ -11,8 +11,9 @@ algorithm); edges are anti-aliased.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 import cv2
 import numpy as np
@@ -27,7 +28,10 @@ RGB = tuple[int, int, int]
 
 #: A few skin tones (RGB), light to dark.
 SKIN_TONES: dict[str, RGB] = {
-    "light": (236, 200, 170), "medium": (205, 155, 115), "tan": (170, 120, 85), "dark": (110, 72, 50),
+    "light": (236, 200, 170),
+    "medium": (205, 155, 115),
+    "tan": (170, 120, 85),
+    "dark": (110, 72, 50),
 }
 
 _BAND_SCALE = (1.0, 0.86, 0.70, 0.52, 0.32)
@@ -61,13 +65,13 @@ class Appearance:
     marker_radius_m: float = 0.012
 
     def __post_init__(self) -> None:
-        if self.marker_rgb is not None and (len(self.marker_rgb) != 3
-                                            or not all(0 <= int(c) <= 255 for c in self.marker_rgb)):
+        if self.marker_rgb is not None and (
+            len(self.marker_rgb) != 3 or not all(0 <= int(c) <= 255 for c in self.marker_rgb)
+        ):
             raise ConfigError(f"Appearance.marker_rgb must be None or three integers 0-255, got {self.marker_rgb!r}")
         if not 0.002 <= self.marker_radius_m <= 0.05:
             raise ConfigError(f"Appearance.marker_radius_m must be in [0.002, 0.05] m, got {self.marker_radius_m!r}")
-        for name in ("background_rgb", "floor_rgb", "skin_rgb", "hair_rgb", "shirt_rgb", "trousers_rgb",
-                     "shoes_rgb"):
+        for name in ("background_rgb", "floor_rgb", "skin_rgb", "hair_rgb", "shirt_rgb", "trousers_rgb", "shoes_rgb"):
             value = getattr(self, name)
             if len(value) != 3 or not all(0 <= int(c) <= 255 for c in value):
                 raise ConfigError(f"Appearance.{name} must be three integers 0-255, got {value!r}")
@@ -94,7 +98,7 @@ class _Ellipsoid:
     def extent(self, direction: np.ndarray) -> float:
         return float(np.linalg.norm(self.axes.T @ direction))
 
-    def depth(self, cam: "_Cam") -> float:
+    def depth(self, cam: _Cam) -> float:
         return cam.depth(self.centre)
 
 
@@ -106,14 +110,14 @@ class _Capsule:
     rb: float
     colour: RGB
 
-    def polygon(self, cam: "_Cam", s: float, light: np.ndarray) -> np.ndarray | None:
+    def polygon(self, cam: _Cam, s: float, light: np.ndarray) -> np.ndarray | None:
         pa = cam.ellipsoid(self.a + (1 - s) * self.ra * light, np.eye(3) * self.ra * s)
         pb = cam.ellipsoid(self.b + (1 - s) * self.rb * light, np.eye(3) * self.rb * s)
         if pa is None or pb is None:
             return None
         return cv2.convexHull(np.vstack([pa, pb]).astype(np.float32)).reshape(-1, 2)
 
-    def depth(self, cam: "_Cam") -> float:
+    def depth(self, cam: _Cam) -> float:
         return 0.5 * (cam.depth(self.a) + cam.depth(self.b))
 
 
@@ -126,7 +130,7 @@ class _Slice:
     size: float
     colour: RGB
 
-    def polygon(self, cam: "_Cam", s: float, light: np.ndarray) -> np.ndarray | None:
+    def polygon(self, cam: _Cam, s: float, light: np.ndarray) -> np.ndarray | None:
         pts = []
         for ring in (self.ring_a, self.ring_b):
             c = ring.mean(axis=0)
@@ -136,11 +140,11 @@ class _Slice:
             return None
         return cv2.convexHull(p.astype(np.float32)).reshape(-1, 2)
 
-    def depth(self, cam: "_Cam") -> float:
+    def depth(self, cam: _Cam) -> float:
         return cam.depth(0.5 * (self.ring_a.mean(axis=0) + self.ring_b.mean(axis=0)))
 
 
-def _ellipsoid_band(piece: _Ellipsoid, cam: "_Cam", s: float, light: np.ndarray) -> np.ndarray | None:
+def _ellipsoid_band(piece: _Ellipsoid, cam: _Cam, s: float, light: np.ndarray) -> np.ndarray | None:
     return cam.ellipsoid(piece.centre + (1 - s) * piece.extent(light) * light, piece.axes * s)
 
 
@@ -199,8 +203,14 @@ class _Part:
     banded: bool = True
 
 
-def _ring(frame: tuple[np.ndarray, np.ndarray], local_centre: Iterable[float], front: float, back: float,
-          half_width: float, n: int = 24) -> np.ndarray:
+def _ring(
+    frame: tuple[np.ndarray, np.ndarray],
+    local_centre: Iterable[float],
+    front: float,
+    back: float,
+    half_width: float,
+    n: int = 24,
+) -> np.ndarray:
     """A trunk cross-section: half-ellipses of depth ``front`` and ``back`` and half-width ``half_width``."""
     r, o = frame
     t = np.linspace(0.0, 2 * np.pi, n, endpoint=False)
@@ -233,11 +243,16 @@ def _trunk_rings(fig: Figure) -> list[tuple[np.ndarray, str]]:
     low = fig.frames["thorax_lower"]
     rings.append((_ring(low, (0.0, 0.03 * u, 0.0), 0.15 * g, d, 0.152 * g), "shirt"))
     tl = b.thorax_length
-    rings.append((_ring(fig.frames["thorax_mid"], (0.0, 0.06 * u * tl, 0.0), 0.16 * g, d + 0.01 * g, 0.158 * g),
-                  "shirt"))
+    rings.append(
+        (_ring(fig.frames["thorax_mid"], (0.0, 0.06 * u * tl, 0.0), 0.16 * g, d + 0.01 * g, 0.158 * g), "shirt")
+    )
     up = fig.frames["thorax_upper"]
-    for y, f, bk, w in ((0.0, 0.155, 0.085, 0.165), (0.06, 0.14, 0.085, 0.172), (0.10, 0.11, 0.075, 0.17),
-                        (0.135, 0.06, 0.05, 0.085)):
+    for y, f, bk, w in (
+        (0.0, 0.155, 0.085, 0.165),
+        (0.06, 0.14, 0.085, 0.172),
+        (0.10, 0.11, 0.075, 0.17),
+        (0.135, 0.06, 0.05, 0.085),
+    ):
         rings.append((_ring(up, (0.02 * u, y * u * tl, 0.0), f * g, bk * g, w * g), "shirt"))
     return rings
 
@@ -260,7 +275,7 @@ def marker_points_m(fig: Figure) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     for side, sign in (("left", -1.0), ("right", 1.0)):
         for name, x, reach in (("asis", x_a, 0.125 * g * b.belly), ("psis", x_p, 0.043 * u + b.back_depth_m)):
             z = half_w * np.sqrt(max(1.0 - (x / reach) ** 2, 0.09))
-            normal = rp @ _unit_vec(np.array([x / reach ** 2, 0.0, sign * z / half_w ** 2]))
+            normal = rp @ _unit_vec(np.array([x / reach**2, 0.0, sign * z / half_w**2]))
             out[f"{side}_{name}"] = (origin + rp @ np.array([x, 0.085 * u, sign * z]), normal)
     return out
 
@@ -284,8 +299,7 @@ def _marker_parts(fig: Figure, cam: _Cam, app: Appearance, light: np.ndarray) ->
         axes = np.column_stack([a * r, bvec * r, normal * 0.1 * r])
         lit = app.ambient + (1 - app.ambient) * (0.55 + 0.45 * max(float(np.dot(normal, light)), 0.0))
         colour = tuple(float(min(255.0, c * lit / 0.85)) for c in app.marker_rgb)
-        parts.append(_Part([_Ellipsoid(centre + normal * 0.002, axes, colour)],
-                           cam.depth(centre) - 0.02, banded=False))
+        parts.append(_Part([_Ellipsoid(centre + normal * 0.002, axes, colour)], cam.depth(centre) - 0.02, banded=False))
     return parts
 
 
@@ -297,8 +311,13 @@ def _draw_marker(img: np.ndarray, part: _Part, cam: _Cam) -> None:
 
 
 def _colours(app: Appearance) -> dict[str, RGB]:
-    return {"trousers": app.trousers_rgb, "shirt": app.shirt_rgb, "skin": app.skin_rgb,
-            "shoes": app.shoes_rgb, "hair": app.hair_rgb}
+    return {
+        "trousers": app.trousers_rgb,
+        "shirt": app.shirt_rgb,
+        "skin": app.skin_rgb,
+        "shoes": app.shoes_rgb,
+        "hair": app.hair_rgb,
+    }
 
 
 def _trunk_parts(fig: Figure, cam: _Cam, col: dict) -> list[_Part]:
@@ -325,13 +344,15 @@ def _limb_parts(fig: Figure, cam: _Cam, col: dict, app: Appearance) -> list[_Par
         thigh = _Capsule(p[f"{side}_hip"], 0.085 * g, p[f"{side}_knee"], 0.056 * g, col["trousers"])
         shank = _Capsule(p[f"{side}_knee"], 0.054 * g, p[f"{side}_ankle"], 0.036 * g, col["trousers"])
         calf_c = p[f"{side}_knee"] * 0.68 + p[f"{side}_ankle"] * 0.32
-        calf = _Capsule(p[f"{side}_knee"] * 0.9 + p[f"{side}_ankle"] * 0.1, 0.05 * g, calf_c, 0.05 * g,
-                        col["trousers"])
+        calf = _Capsule(p[f"{side}_knee"] * 0.9 + p[f"{side}_ankle"] * 0.1, 0.05 * g, calf_c, 0.05 * g, col["trousers"])
         rot, ankle = fig.frames[f"{side}_foot"]
         r = fig.body.shoe_radius_m
         shoe = _Capsule(p[f"{side}_heel_ball"], r, p[f"{side}_toe_ball"], r * 0.92, col["shoes"])
-        instep = _Ellipsoid(ankle + rot @ np.array([0.045 * u, -0.012 * u, 0.0]),
-                            rot @ np.diag([0.085 * u, 0.042 * u, 0.045 * u]), col["shoes"])
+        instep = _Ellipsoid(
+            ankle + rot @ np.array([0.045 * u, -0.012 * u, 0.0]),
+            rot @ np.diag([0.085 * u, 0.042 * u, 0.045 * u]),
+            col["shoes"],
+        )
         mid = 0.5 * (p[f"{side}_shoulder"] + p[f"{side}_elbow"])
         upper_sleeve = _Capsule(p[f"{side}_shoulder"], 0.058 * g, mid, 0.046 * g, col["shirt"])
         upper = _Capsule(mid, 0.043 * g, p[f"{side}_elbow"], 0.037 * g, sleeve)
@@ -359,8 +380,11 @@ def _head_part(fig: Figure, cam: _Cam, col: dict) -> _Part:
     rot, centre = fig.frames["head"]
     u = fig.body.u
     head = _Ellipsoid(centre, rot @ np.diag([0.098 * u, 0.115 * u, 0.078 * u]), col["skin"])
-    hair = _Ellipsoid(centre + rot @ np.array([-0.014 * u, 0.016 * u, 0.0]),
-                      rot @ np.diag([0.10 * u, 0.112 * u, 0.083 * u]), col["hair"])
+    hair = _Ellipsoid(
+        centre + rot @ np.array([-0.014 * u, 0.016 * u, 0.0]),
+        rot @ np.diag([0.10 * u, 0.112 * u, 0.083 * u]),
+        col["hair"],
+    )
     to_cam = (cam.pos - centre) / np.linalg.norm(cam.pos - centre)
     hair_first = float(np.dot(rot[:, 0], to_cam)) > -0.5  # hair over the skin only when seen from behind
     pieces = [hair, head] if hair_first else [head, hair]
@@ -385,24 +409,46 @@ def _face_features(fig: Figure, col: dict) -> list[tuple[str, np.ndarray, np.nda
     feats = []
     for side, s in (("left", -1.0), ("right", 1.0)):
         ear = c + rot @ np.array([-0.005 * u, 0.0, s * 0.076 * u])
-        feats.append(("ear", ear, rot @ np.diag([0.022 * u, 0.032 * u, 0.012 * u]),
-                      tuple(int(v) for v in skin * 0.85), 0.0))
+        feats.append(
+            ("ear", ear, rot @ np.diag([0.022 * u, 0.032 * u, 0.012 * u]), tuple(int(v) for v in skin * 0.85), 0.0)
+        )
         eye = fig.points[f"{side}_eye"]
         feats.append(("eye", eye, rot @ np.diag([0.006 * u, 0.0085 * u, 0.013 * u]), (245, 245, 245), 0.15))
-        feats.append(("iris", eye + rot @ np.array([0.005 * u, 0.0, 0.0]), rot @ np.diag([0.004, 0.0065, 0.0065]) * u,
-                      (40, 30, 25), 0.15))
+        feats.append(
+            (
+                "iris",
+                eye + rot @ np.array([0.005 * u, 0.0, 0.0]),
+                rot @ np.diag([0.004, 0.0065, 0.0065]) * u,
+                (40, 30, 25),
+                0.15,
+            )
+        )
         brow = eye + rot @ np.array([0.004 * u, 0.02 * u, 0.0])
         feats.append(("brow", brow, rot @ np.diag([0.005 * u, 0.0035 * u, 0.016 * u]), col["hair"], 0.1))
-    feats.append(("mouth", c + rot @ np.array([0.078 * u, -0.066 * u, 0.0]),
-                  rot @ np.diag([0.008 * u, 0.0055 * u, 0.022 * u]), (150, 60, 60), 0.15))
-    feats.append(("nose", c + rot @ np.array([0.094 * u, -0.028 * u, 0.0]),
-                  rot @ np.diag([0.024 * u, 0.028 * u, 0.014 * u]), tuple(int(v) for v in skin * 0.93), -0.45))
+    feats.append(
+        (
+            "mouth",
+            c + rot @ np.array([0.078 * u, -0.066 * u, 0.0]),
+            rot @ np.diag([0.008 * u, 0.0055 * u, 0.022 * u]),
+            (150, 60, 60),
+            0.15,
+        )
+    )
+    feats.append(
+        (
+            "nose",
+            c + rot @ np.array([0.094 * u, -0.028 * u, 0.0]),
+            rot @ np.diag([0.024 * u, 0.028 * u, 0.014 * u]),
+            tuple(int(v) for v in skin * 0.93),
+            -0.45,
+        )
+    )
     return feats
 
 
 def _draw_face(img: np.ndarray, cam: _Cam, fig: Figure, col: dict) -> None:
     centre = fig.frames["head"][1]
-    for name, p, axes, colour, threshold in _face_features(fig, col):
+    for _name, p, axes, colour, threshold in _face_features(fig, col):
         if not _facing(cam, centre, p, threshold):
             continue
         poly = cam.ellipsoid(p, axes)
@@ -434,6 +480,7 @@ def _band_polygon(piece, cam: _Cam, s: float, light: np.ndarray) -> np.ndarray |
 
 def _draw_part(img: np.ndarray, part: _Part, cam: _Cam, light: np.ndarray, ambient: float) -> None:
     """Fill a part's pieces band by band (banded: all pieces per band, so they merge into one body)."""
+
     def fill(piece, s: float, shade: float) -> None:
         poly = _band_polygon(piece, cam, s, light)
         if poly is not None:
@@ -481,8 +528,12 @@ def _draw_prop(img: np.ndarray, cam: _Cam, prop: Prop, light: np.ndarray) -> Non
     c, s = np.asarray(prop.centre_m, float), 0.5 * np.asarray(prop.size_m, float)
     corners = np.array([c + s * np.array([i, j, k]) for i in (-1, 1) for j in (-1, 1) for k in (-1, 1)])
     faces = {  # outward normal: corner indices
-        (1, 0, 0): (4, 5, 7, 6), (-1, 0, 0): (0, 1, 3, 2), (0, 1, 0): (2, 3, 7, 6),
-        (0, -1, 0): (0, 1, 5, 4), (0, 0, 1): (1, 3, 7, 5), (0, 0, -1): (0, 2, 6, 4),
+        (1, 0, 0): (4, 5, 7, 6),
+        (-1, 0, 0): (0, 1, 3, 2),
+        (0, 1, 0): (2, 3, 7, 6),
+        (0, -1, 0): (0, 1, 5, 4),
+        (0, 0, 1): (1, 3, 7, 5),
+        (0, 0, -1): (0, 2, 6, 4),
     }
     for normal, idx in faces.items():
         n = np.array(normal, float)

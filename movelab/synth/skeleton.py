@@ -143,14 +143,27 @@ class BodyProportions:
 
     def __post_init__(self) -> None:
         if len(self.lumbar_share) != 6 or min(self.lumbar_share) < 0 or sum(self.lumbar_share) <= 0:
-            raise ConfigError(f"BodyProportions.lumbar_share must be 6 non-negative weights, not all 0, "
-                              f"got {self.lumbar_share!r}")
+            raise ConfigError(
+                f"BodyProportions.lumbar_share must be 6 non-negative weights, not all 0, got {self.lumbar_share!r}"
+            )
         if not -20.0 <= self.sacrum_forward_deg <= 25.0:
-            raise ConfigError(f"BodyProportions.sacrum_forward_deg must be in [-20, 25], got "
-                              f"{self.sacrum_forward_deg!r}")
-        for name in ("height_m", "leg_length_frac", "hip_width_frac", "shoulder_width_frac",
-                     "arm_length_frac", "girth", "belly", "buttocks", "s1_height", "soft_tissue",
-                     "lumbar_length", "thorax_length"):
+            raise ConfigError(
+                f"BodyProportions.sacrum_forward_deg must be in [-20, 25], got {self.sacrum_forward_deg!r}"
+            )
+        for name in (
+            "height_m",
+            "leg_length_frac",
+            "hip_width_frac",
+            "shoulder_width_frac",
+            "arm_length_frac",
+            "girth",
+            "belly",
+            "buttocks",
+            "s1_height",
+            "soft_tissue",
+            "lumbar_length",
+            "thorax_length",
+        ):
             if not getattr(self, name) > 0:
                 raise ConfigError(f"BodyProportions.{name} must be > 0, got {getattr(self, name)!r}")
         if not 0.3 <= self.thigh_share <= 0.7:
@@ -236,7 +249,8 @@ class ArmPose:
     """One arm, by joint angles, or by a wrist target when ``wrist_m`` is given.
 
     Angles are in the figure's heading frame: flexion raises the arm forward from hanging vertically, abduction
-    sideways, elbow flexion bends the forearm forward-up. With ``wrist_m`` (world) the elbow points along ``elbow_pole``.
+    sideways, elbow flexion bends the forearm forward-up. With ``wrist_m`` (world) the elbow points along
+    ``elbow_pole``.
     """
 
     shoulder_flexion_deg: float = 0.0
@@ -378,8 +392,7 @@ def place_foot(
     heel_w, toe_w = rot @ heel, rot @ toe
     piv = heel_w if pivot == "heel" else toe_w
     lowest = min(heel_w[1], toe_w[1])
-    ankle = np.array([contact_xz_m[0] - piv[0], floor_y_m + body.shoe_radius_m - lowest,
-                      contact_xz_m[1] - piv[2]])
+    ankle = np.array([contact_xz_m[0] - piv[0], floor_y_m + body.shoe_radius_m - lowest, contact_xz_m[1] - piv[2]])
     return (float(ankle[0]), float(ankle[1]), float(ankle[2]))
 
 
@@ -392,8 +405,9 @@ def leg_reach_m(body: BodyProportions, knee_flexion_deg: float) -> float:
 # ----------------------------------------------------------------------------- two-link IK
 
 
-def _two_link(root: np.ndarray, target: np.ndarray, l1: float, l2: float,
-              pole: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _two_link(
+    root: np.ndarray, target: np.ndarray, l1: float, l2: float, pole: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Middle joint and reached end of a two-link chain from ``root`` towards ``target``.
 
     The middle joint lies on the side of ``pole``. A target out of reach is approached along the same line
@@ -412,8 +426,9 @@ def _two_link(root: np.ndarray, target: np.ndarray, l1: float, l2: float,
     return root + along * x + perp * h, end
 
 
-def _knee(body: BodyProportions, heading: np.ndarray, side: Side, hip: np.ndarray,
-          leg: LegPose) -> tuple[np.ndarray, np.ndarray]:
+def _knee(
+    body: BodyProportions, heading: np.ndarray, side: Side, hip: np.ndarray, leg: LegPose
+) -> tuple[np.ndarray, np.ndarray]:
     """Knee and reached ankle of one leg (two-link IK with the knee's pole and swivel)."""
     sign = 1.0 if side == "left" else -1.0
     foot_fwd = heading @ rot_y(sign * leg.foot_yaw_deg) @ np.array([1.0, 0.0, 0.0])
@@ -433,8 +448,9 @@ def leg_joints_m(pose: Pose, body: BodyProportions, side: Side) -> tuple[np.ndar
     return hip, knee, ankle
 
 
-def _leg(body: BodyProportions, heading: np.ndarray, side: Side, hip: np.ndarray,
-         leg: LegPose, pts: dict, frames: dict) -> None:
+def _leg(
+    body: BodyProportions, heading: np.ndarray, side: Side, hip: np.ndarray, leg: LegPose, pts: dict, frames: dict
+) -> None:
     """Place one leg: knee by IK, foot frame, and the foot's landmarks."""
     sign = 1.0 if side == "left" else -1.0
     foot_fwd = heading @ rot_y(sign * leg.foot_yaw_deg) @ np.array([1.0, 0.0, 0.0])
@@ -448,22 +464,31 @@ def _leg(body: BodyProportions, heading: np.ndarray, side: Side, hip: np.ndarray
         rot = rot @ rot_z(-leg.ankle_plantarflexion_deg)
     heel_c, toe_c = _shoe_balls(body)
     r = body.shoe_radius_m
-    pts.update({
-        f"{side}_knee": knee,
-        f"{side}_ankle": ankle,
-        f"{side}_heel_ball": ankle + rot @ heel_c,
-        f"{side}_toe_ball": ankle + rot @ toe_c,
-        f"{side}_heel": ankle + rot @ (heel_c + np.array([-0.7 * r, 0.0, 0.0])),
-        f"{side}_foot_index": ankle + rot @ (toe_c + np.array([0.7 * r, 0.0, 0.0])),
-    })
+    pts.update(
+        {
+            f"{side}_knee": knee,
+            f"{side}_ankle": ankle,
+            f"{side}_heel_ball": ankle + rot @ heel_c,
+            f"{side}_toe_ball": ankle + rot @ toe_c,
+            f"{side}_heel": ankle + rot @ (heel_c + np.array([-0.7 * r, 0.0, 0.0])),
+            f"{side}_foot_index": ankle + rot @ (toe_c + np.array([0.7 * r, 0.0, 0.0])),
+        }
+    )
     frames[f"{side}_foot"] = (rot, ankle)
 
 
 # ----------------------------------------------------------------------------- spine
 
 
-def _spine(body: BodyProportions, pose: Pose, rp: np.ndarray, origin: np.ndarray,
-           pts: dict, frames: dict, shoulder_fwd_m: float) -> np.ndarray:
+def _spine(
+    body: BodyProportions,
+    pose: Pose,
+    rp: np.ndarray,
+    origin: np.ndarray,
+    pts: dict,
+    frames: dict,
+    shoulder_fwd_m: float,
+) -> np.ndarray:
     """Sacrum, five lumbar segments, lower and upper thorax; returns the upper thorax rotation."""
     u = body.u
     local = _pelvis_local(body)
@@ -488,8 +513,9 @@ def _spine(body: BodyProportions, pose: Pose, rp: np.ndarray, origin: np.ndarray
             p = p + r @ np.array([0.0, seg, 0.0])
     pts["back_T11T12"] = p + r @ np.array([0.0, 0.03 * u, 0.0]) - d * r[:, 0]
     p_t11 = p + r @ np.array([0.0, 0.04 * u, 0.0])
-    r_mid = r @ rot_z(pose.thoracic_extension_deg) @ rot_x(-pose.thoracic_lateral_deg) @ rot_y(
-        pose.thoracic_rotation_deg)
+    r_mid = (
+        r @ rot_z(pose.thoracic_extension_deg) @ rot_x(-pose.thoracic_lateral_deg) @ rot_y(pose.thoracic_rotation_deg)
+    )
     frames["thorax_mid"] = (r_mid, p_t11)
     tl = body.thorax_length
     p_mid = p_t11 + r_mid @ np.array([0.0, 0.09 * u * tl, 0.0])
@@ -504,8 +530,7 @@ def _spine(body: BodyProportions, pose: Pose, rp: np.ndarray, origin: np.ndarray
     return r_up
 
 
-def _head(body: BodyProportions, pose: Pose, r_up: np.ndarray, head_offset_deg: float,
-          pts: dict, frames: dict) -> None:
+def _head(body: BodyProportions, pose: Pose, r_up: np.ndarray, head_offset_deg: float, pts: dict, frames: dict) -> None:
     """Neck and head on the upper thorax; at ``neck_flexion_deg = 0`` of a neutral figure the gaze is level."""
     u = body.u
     r_head = r_up @ rot_z(head_offset_deg - pose.neck_flexion_deg)
@@ -524,8 +549,7 @@ def _head(body: BodyProportions, pose: Pose, r_up: np.ndarray, head_offset_deg: 
 # ----------------------------------------------------------------------------- arms
 
 
-def _arm(body: BodyProportions, side: Side, r_up: np.ndarray, heading: np.ndarray, arm: ArmPose,
-         pts: dict) -> None:
+def _arm(body: BodyProportions, side: Side, r_up: np.ndarray, heading: np.ndarray, arm: ArmPose, pts: dict) -> None:
     sign = -1.0 if side == "left" else 1.0
     sh = pts[f"{side}_shoulder"]
     l1, l2 = body.upper_arm_m, body.forearm_m
@@ -551,8 +575,12 @@ def hip_joint_m(pose: Pose, body: BodyProportions, side: Side) -> np.ndarray:
 
 
 def _pelvis_rotation(pose: Pose) -> np.ndarray:
-    return (rot_y(pose.heading_deg) @ rot_y(pose.pelvic_rotation_deg)
-            @ rot_x(pose.pelvic_obliquity_deg) @ rot_z(-pose.pelvic_tilt_deg))
+    return (
+        rot_y(pose.heading_deg)
+        @ rot_y(pose.pelvic_rotation_deg)
+        @ rot_x(pose.pelvic_obliquity_deg)
+        @ rot_z(-pose.pelvic_tilt_deg)
+    )
 
 
 def _fk(pose: Pose, body: BodyProportions, shoulder_fwd_m: float, head_offset_deg: float) -> Figure:

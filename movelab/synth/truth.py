@@ -18,7 +18,7 @@ of ``docs/conventions.md``; the two outline quantities are defined on the figure
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -118,8 +118,13 @@ def _frontal_angles(p: Mapping[str, np.ndarray]) -> dict[str, float]:
     return out
 
 
-def angles_2d(sagittal: Mapping[str, np.ndarray] | None, frontal: Mapping[str, np.ndarray] | None,
-              *, pelvic_tilt: float = np.nan, lumbar_lordosis: float = np.nan) -> dict[str, float]:
+def angles_2d(
+    sagittal: Mapping[str, np.ndarray] | None,
+    frontal: Mapping[str, np.ndarray] | None,
+    *,
+    pelvic_tilt: float = np.nan,
+    lumbar_lordosis: float = np.nan,
+) -> dict[str, float]:
     """Every angle of ``ANGLE_NAMES`` from 2D points in a sagittal and a frontal frame.
 
     Parameters

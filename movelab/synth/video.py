@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
-from typing import Iterable
 
 import av
 import numpy as np
@@ -14,8 +14,9 @@ from movelab.errors import ConfigError
 __all__ = ["write_mp4"]
 
 
-def write_mp4(frames: Iterable[np.ndarray], path: str | Path, *, fps: float, crf: int = 26,
-              preset: str = "medium") -> int:
+def write_mp4(
+    frames: Iterable[np.ndarray], path: str | Path, *, fps: float, crf: int = 26, preset: str = "medium"
+) -> int:
     """Encode ``frames`` (each ``(height, width, 3)`` RGB ``uint8``) as H.264 in an MP4 file.
 
     Parameters

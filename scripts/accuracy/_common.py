@@ -18,8 +18,14 @@ from scripts import ROOT
 CRF = 26
 
 
-def arguments(doc: str, script: str, cases: Iterable[str], argv: list[str] | None, *,
-              extra: Callable[[argparse.ArgumentParser], object] | None = None) -> argparse.Namespace:
+def arguments(
+    doc: str,
+    script: str,
+    cases: Iterable[str],
+    argv: list[str] | None,
+    *,
+    extra: Callable[[argparse.ArgumentParser], object] | None = None,
+) -> argparse.Namespace:
     """``--out`` (default :func:`kept_folder`, created), ``--reuse``, ``--only NAME ...`` (a subset of
     ``cases``), ``--crf`` and what ``extra(parser)`` adds; the first line of ``doc`` describes the script."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])

@@ -41,9 +41,16 @@ from movelab.synth import SKIN_TONES, Appearance, BodyProportions, Gait, Lunge, 
 
 FPS = 30.0
 LEG_ANGLES = ("knee_flexion", "hip_flexion", "thigh_angle", "ankle_dorsiflexion")
-SHORT = {"knee_flexion": "knee", "hip_flexion": "hip", "thigh_angle": "thigh",
-         "ankle_dorsiflexion": "ankle", "trunk_lean": "trunk", "knee_fppa": "knee FPPA",
-         "pelvic_obliquity": "pelvic obliquity", "trunk_lateral_lean": "trunk lateral"}
+SHORT = {
+    "knee_flexion": "knee",
+    "hip_flexion": "hip",
+    "thigh_angle": "thigh",
+    "ankle_dorsiflexion": "ankle",
+    "trunk_lean": "trunk",
+    "knee_fppa": "knee FPPA",
+    "pelvic_obliquity": "pelvic obliquity",
+    "trunk_lateral_lean": "trunk lateral",
+}
 
 TALL = BodyProportions(height_m=1.92, girth=0.95)
 SHORT_BODY = BodyProportions(height_m=1.58, girth=0.9)
@@ -58,8 +65,7 @@ def _squat(**kw) -> Squat:
 
 def _lunge(**kw) -> Lunge:
     """A one-repetition lunge of about 2.8 s (forward) or 1.8 s (split)."""
-    base = dict(reps=1, lead_in_s=0.2, step_s=0.5, descent_s=0.6, pause_bottom_s=0.2, ascent_s=0.6,
-                pause_top_s=0.2)
+    base = dict(reps=1, lead_in_s=0.2, step_s=0.5, descent_s=0.6, pause_bottom_s=0.2, ascent_s=0.6, pause_top_s=0.2)
     return Lunge(**{**base, **kw})
 
 
@@ -88,60 +94,114 @@ class Case:
 
 
 CASES: tuple[Case, ...] = (
-    Case("squat_right_tall", _squat(depth_deg=115, trunk_lean_deg=42, lumbar_flexion_deg=10),
-         distance_m=3.8, camera_height_m=1.3, body=TALL,
-         appearance=Appearance(shirt_rgb=(230, 230, 225), trousers_rgb=(25, 25, 25), skin_rgb=SKIN_TONES["light"]),
-         note="squat to 115 deg, trunk 42; 1.92 m; facing right, 3.8 m, camera 1.3 m high; white shirt, light skin"),
-    Case("squat_left_short", _squat(depth_deg=90, trunk_lean_deg=25, heel_lift_deg=8),
-         view="side_left", distance_m=5.5, body=SHORT_BODY,
-         appearance=Appearance(shirt_rgb=(170, 40, 40), trousers_rgb=(40, 60, 110), skin_rgb=SKIN_TONES["dark"]),
-         note="squat to 90 deg, trunk 25, heels lift 8 deg; 1.58 m; facing left, 5.5 m; red shirt, jeans, dark skin"),
-    Case("squat_oblique70", _squat(depth_deg=100, trunk_lean_deg=35),
-         azimuth_deg=70.0, body=STOUT,
-         appearance=Appearance(shirt_rgb=(40, 110, 60), trousers_rgb=(110, 90, 60), skin_rgb=SKIN_TONES["tan"]),
-         note="squat to 100 deg, trunk 35; stout (girth 1.2, belly 1.25); camera at 70 deg azimuth "
-              "(20 deg off the right profile, front-right), 4.5 m; green shirt, tan skin"),
-    Case("squat_right_small", _squat(depth_deg=80, trunk_lean_deg=20),
-         distance_m=6.5, camera_height_m=0.6, size_px=(480, 360),
-         appearance=Appearance(shirt_rgb=(200, 160, 40), trousers_rgb=(30, 30, 30), light_from="right"),
-         note="squat to 80 deg, trunk 20; default body; facing right, 6.5 m, camera 0.6 m high, 480x360; "
-              "yellow shirt, light from the right"),
-    Case("lunge_left_stout", _lunge(kind="forward", lead_side="right", depth_deg=90, trunk_lean_deg=10),
-         view="side_left", camera_height_m=0.7, body=STOUT,
-         appearance=Appearance(shirt_rgb=(90, 90, 90), trousers_rgb=(20, 20, 20), skin_rgb=SKIN_TONES["medium"]),
-         note="forward lunge, right lead, front knee 90 deg; stout; facing left, 4.5 m, camera 0.7 m high; "
-              "grey shirt"),
-    Case("lunge_right_tall", _lunge(kind="split", lead_side="left", depth_deg=100, trunk_lean_deg=5),
-         distance_m=6.0, body=TALL,
-         appearance=Appearance(shirt_rgb=(60, 60, 140), trousers_rgb=(90, 30, 30), sleeve="long",
-                               skin_rgb=SKIN_TONES["light"]),
-         note="split squat, left lead, front knee 100 deg; 1.92 m; facing right, 6 m; navy long sleeves, "
-              "red trousers"),
-    Case("gait_right_short", Gait(duration_s=2.5, cadence_spm=112, step_length_m=0.55, hip_extension_deg=12),
-         distance_m=6.0, body=SHORT_BODY,
-         appearance=Appearance(shirt_rgb=(120, 50, 130), trousers_rgb=(50, 50, 60), skin_rgb=SKIN_TONES["medium"]),
-         note="overground walk 2.5 s, 112 steps/min; 1.58 m; facing right, 6 m; purple shirt"),
-    Case("gait_left_tall", Gait(duration_s=2.5, cadence_spm=100, step_length_m=0.75, hip_extension_deg=18),
-         view="side_left", camera_height_m=1.4, body=TALL,
-         appearance=Appearance(shirt_rgb=(220, 120, 40), trousers_rgb=(40, 40, 90), skin_rgb=SKIN_TONES["dark"]),
-         note="overground walk 2.5 s, 100 steps/min; 1.92 m; facing left, 7 m, camera 1.4 m high; orange shirt, "
-              "dark skin"),
-    Case("gait_treadmill_stout", Gait(duration_s=2.5, treadmill=True, cadence_spm=104, step_length_m=0.6),
-         distance_m=3.5, body=STOUT,
-         appearance=Appearance(shirt_rgb=(30, 30, 30), trousers_rgb=(70, 80, 100), skin_rgb=SKIN_TONES["tan"]),
-         note="treadmill walk 2.5 s, 104 steps/min; stout; facing right, 3.5 m; black shirt, tan skin"),
-    Case("squat_front", _squat(depth_deg=95, trunk_lean_deg=30, knee_valgus_deg=8),
-         view="front", distance_m=4.0, body=TALL,
-         appearance=Appearance(shirt_rgb=(200, 60, 90), trousers_rgb=(30, 30, 30), skin_rgb=SKIN_TONES["tan"]),
-         note="squat to 95 deg with 8 deg valgus at the bottom; 1.92 m; front, 4 m; pink shirt, tan skin"),
+    Case(
+        "squat_right_tall",
+        _squat(depth_deg=115, trunk_lean_deg=42, lumbar_flexion_deg=10),
+        distance_m=3.8,
+        camera_height_m=1.3,
+        body=TALL,
+        appearance=Appearance(shirt_rgb=(230, 230, 225), trousers_rgb=(25, 25, 25), skin_rgb=SKIN_TONES["light"]),
+        note="squat to 115 deg, trunk 42; 1.92 m; facing right, 3.8 m, camera 1.3 m high; white shirt, light skin",
+    ),
+    Case(
+        "squat_left_short",
+        _squat(depth_deg=90, trunk_lean_deg=25, heel_lift_deg=8),
+        view="side_left",
+        distance_m=5.5,
+        body=SHORT_BODY,
+        appearance=Appearance(shirt_rgb=(170, 40, 40), trousers_rgb=(40, 60, 110), skin_rgb=SKIN_TONES["dark"]),
+        note="squat to 90 deg, trunk 25, heels lift 8 deg; 1.58 m; facing left, 5.5 m; red shirt, jeans, dark skin",
+    ),
+    Case(
+        "squat_oblique70",
+        _squat(depth_deg=100, trunk_lean_deg=35),
+        azimuth_deg=70.0,
+        body=STOUT,
+        appearance=Appearance(shirt_rgb=(40, 110, 60), trousers_rgb=(110, 90, 60), skin_rgb=SKIN_TONES["tan"]),
+        note="squat to 100 deg, trunk 35; stout (girth 1.2, belly 1.25); camera at 70 deg azimuth "
+        "(20 deg off the right profile, front-right), 4.5 m; green shirt, tan skin",
+    ),
+    Case(
+        "squat_right_small",
+        _squat(depth_deg=80, trunk_lean_deg=20),
+        distance_m=6.5,
+        camera_height_m=0.6,
+        size_px=(480, 360),
+        appearance=Appearance(shirt_rgb=(200, 160, 40), trousers_rgb=(30, 30, 30), light_from="right"),
+        note="squat to 80 deg, trunk 20; default body; facing right, 6.5 m, camera 0.6 m high, 480x360; "
+        "yellow shirt, light from the right",
+    ),
+    Case(
+        "lunge_left_stout",
+        _lunge(kind="forward", lead_side="right", depth_deg=90, trunk_lean_deg=10),
+        view="side_left",
+        camera_height_m=0.7,
+        body=STOUT,
+        appearance=Appearance(shirt_rgb=(90, 90, 90), trousers_rgb=(20, 20, 20), skin_rgb=SKIN_TONES["medium"]),
+        note="forward lunge, right lead, front knee 90 deg; stout; facing left, 4.5 m, camera 0.7 m high; grey shirt",
+    ),
+    Case(
+        "lunge_right_tall",
+        _lunge(kind="split", lead_side="left", depth_deg=100, trunk_lean_deg=5),
+        distance_m=6.0,
+        body=TALL,
+        appearance=Appearance(
+            shirt_rgb=(60, 60, 140), trousers_rgb=(90, 30, 30), sleeve="long", skin_rgb=SKIN_TONES["light"]
+        ),
+        note="split squat, left lead, front knee 100 deg; 1.92 m; facing right, 6 m; navy long sleeves, red trousers",
+    ),
+    Case(
+        "gait_right_short",
+        Gait(duration_s=2.5, cadence_spm=112, step_length_m=0.55, hip_extension_deg=12),
+        distance_m=6.0,
+        body=SHORT_BODY,
+        appearance=Appearance(shirt_rgb=(120, 50, 130), trousers_rgb=(50, 50, 60), skin_rgb=SKIN_TONES["medium"]),
+        note="overground walk 2.5 s, 112 steps/min; 1.58 m; facing right, 6 m; purple shirt",
+    ),
+    Case(
+        "gait_left_tall",
+        Gait(duration_s=2.5, cadence_spm=100, step_length_m=0.75, hip_extension_deg=18),
+        view="side_left",
+        camera_height_m=1.4,
+        body=TALL,
+        appearance=Appearance(shirt_rgb=(220, 120, 40), trousers_rgb=(40, 40, 90), skin_rgb=SKIN_TONES["dark"]),
+        note="overground walk 2.5 s, 100 steps/min; 1.92 m; facing left, 7 m, camera 1.4 m high; orange shirt, "
+        "dark skin",
+    ),
+    Case(
+        "gait_treadmill_stout",
+        Gait(duration_s=2.5, treadmill=True, cadence_spm=104, step_length_m=0.6),
+        distance_m=3.5,
+        body=STOUT,
+        appearance=Appearance(shirt_rgb=(30, 30, 30), trousers_rgb=(70, 80, 100), skin_rgb=SKIN_TONES["tan"]),
+        note="treadmill walk 2.5 s, 104 steps/min; stout; facing right, 3.5 m; black shirt, tan skin",
+    ),
+    Case(
+        "squat_front",
+        _squat(depth_deg=95, trunk_lean_deg=30, knee_valgus_deg=8),
+        view="front",
+        distance_m=4.0,
+        body=TALL,
+        appearance=Appearance(shirt_rgb=(200, 60, 90), trousers_rgb=(30, 30, 30), skin_rgb=SKIN_TONES["tan"]),
+        note="squat to 95 deg with 8 deg valgus at the bottom; 1.92 m; front, 4 m; pink shirt, tan skin",
+    ),
 )
 
 
 def _render(case: Case, folder: Path) -> tuple[Path, pd.DataFrame, dict]:
     w, h = case.size_px
-    clip = render_clip(case.motion, view=case.view, azimuth_deg=case.azimuth_deg, fps=FPS, width_px=w,
-                       height_px=h, distance_m=case.distance_m, camera_height_m=case.camera_height_m,
-                       body=case.body, appearance=case.appearance)
+    clip = render_clip(
+        case.motion,
+        view=case.view,
+        azimuth_deg=case.azimuth_deg,
+        fps=FPS,
+        width_px=w,
+        height_px=h,
+        distance_m=case.distance_m,
+        camera_height_m=case.camera_height_m,
+        body=case.body,
+        appearance=case.appearance,
+    )
     path = folder / f"{case.name}.mp4"
     clip.write(path, crf=18)
     return path, clip.truth, clip.meta()
@@ -213,8 +273,7 @@ def _robust_cell(err: np.ndarray | None) -> str:
 
 
 def _table(rows: list[tuple[str, int, dict[str, np.ndarray]]], columns: list[str], cell=_cell) -> str:
-    lines = ["| clip | frames | " + " | ".join(_header(c) for c in columns) + " |",
-             "|---|---|" + "---|" * len(columns)]
+    lines = ["| clip | frames | " + " | ".join(_header(c) for c in columns) + " |", "|---|---|" + "---|" * len(columns)]
     for name, frames, errs in rows:
         lines.append(f"| {name} | {frames} | " + " | ".join(cell(errs.get(c)) for c in columns) + " |")
     return "\n".join(lines)
@@ -231,8 +290,9 @@ def _pool(rows: list[tuple[str, int, dict[str, np.ndarray]]], label: str) -> tup
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", choices=[c.name for c in CASES], help="clips to run")
-    parser.add_argument("--known-view", action="store_true",
-                        help="give compute_angles the true view instead of detecting the views")
+    parser.add_argument(
+        "--known-view", action="store_true", help="give compute_angles the true view instead of detecting the views"
+    )
     parser.add_argument("--work", type=Path, help="folder for the rendered clips (default: a temporary one)")
     args = parser.parse_args(argv)
     cases = [c for c in CASES if not args.only or c.name in args.only]
@@ -254,14 +314,22 @@ def main(argv: list[str] | None = None) -> int:
             errs = _errors(angles, truth, meta["near_side"])
             side = case.true_view.startswith("side")
             (side_rows if side else front_rows).append(
-                (case.name, len(angles), {k: v for k, v in errs.items()
-                                          if k in (SIDE_COLUMNS if side else FRONT_COLUMNS)}))
-            print(f"  {case.name}: {len(angles)} frames, render {t1 - t0:.0f} s, extract {t2 - t1:.0f} s",
-                  file=sys.stderr)
+                (
+                    case.name,
+                    len(angles),
+                    {k: v for k, v in errs.items() if k in (SIDE_COLUMNS if side else FRONT_COLUMNS)},
+                )
+            )
+            print(
+                f"  {case.name}: {len(angles)} frames, render {t1 - t0:.0f} s, extract {t2 - t1:.0f} s", file=sys.stderr
+            )
     if side_rows:
         print("Side views: MAE / bias (frames with a value), degrees; near = the leg on the camera's side\n")
-        groups = [_pool(members, f"**{motion}**") for motion in ("squat", "lunge", "gait")
-                  if (members := [r for r in side_rows if r[0].startswith(motion)])]
+        groups = [
+            _pool(members, f"**{motion}**")
+            for motion in ("squat", "lunge", "gait")
+            if (members := [r for r in side_rows if r[0].startswith(motion)])
+        ]
         groups.append(_pool(side_rows, "**all side clips**"))
         print(_table(side_rows + groups, SIDE_COLUMNS))
         print("\nSide views pooled by motion: median |error| / 90th percentile of |error|, degrees\n")

@@ -65,8 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     for crf in args.crf:
         out = kept_folder(args.script, crf)
         out.mkdir(parents=True, exist_ok=True)
-        rows[crf] = {name: module.evaluate(name, kept_landmarks(name, out, args.reuse, module.render, crf=crf))
-                     for name in names}
+        rows[crf] = {
+            name: module.evaluate(name, kept_landmarks(name, out, args.reuse, module.render, crf=crf)) for name in names
+        }
     print("| clip | " + " | ".join(f"crf {crf}: reps, worst" for crf in args.crf) + " | worst | range |")
     print("|---|" + "---|" * (len(args.crf) + 2))
     exact = within = 0
@@ -78,11 +79,16 @@ def main(argv: list[str] | None = None) -> int:
         exact += counted
         within += counted and max(worst) <= 2.0
         spread = max(worst) - min(worst)
-        print(f"| {name} | " + " | ".join(cell(r) for r in found)
-              + f" | {'miss' if math.isinf(max(worst)) else f'{max(worst):.1f}'} | "
-              f"{'–' if not math.isfinite(spread) else f'{spread:.1f}'} |")
-    print(f"\n{len(names)} clips, {len(args.crf)} encodings: rep count (and movement) right in every encoding "
-          f"{exact}; that and every start/bottom/end within 2 frames in every encoding {within}")
+        print(
+            f"| {name} | "
+            + " | ".join(cell(r) for r in found)
+            + f" | {'miss' if math.isinf(max(worst)) else f'{max(worst):.1f}'} | "
+            f"{'–' if not math.isfinite(spread) else f'{spread:.1f}'} |"
+        )
+    print(
+        f"\n{len(names)} clips, {len(args.crf)} encodings: rep count (and movement) right in every encoding "
+        f"{exact}; that and every start/bottom/end within 2 frames in every encoding {within}"
+    )
     return 0
 
 

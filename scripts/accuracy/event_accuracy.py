@@ -75,30 +75,53 @@ CHECK2_CASES: tuple[Walk, ...] = (
     ("tread_125_left_s070", 125.0, 0.70, True, "side_left", 4.0, 0.0),
     ("over_110_left_asym15", 110.0, 0.62, False, "side_left", 5.0, 15.0),
 )
-CASE_SETS = {"main": CASES, "check": CHECK_CASES, "check2": CHECK2_CASES,
-             "all": CASES + CHECK_CASES + CHECK2_CASES}
+CASE_SETS = {"main": CASES, "check": CHECK_CASES, "check2": CHECK2_CASES, "all": CASES + CHECK_CASES + CHECK2_CASES}
 METHODS = ("velocity", "zeni")
 EVENTS = ("initial_contact", "toe_off")
 #: the shipped sample walk, scored in every run
 SAMPLE = ROOT / "sample_videos" / "gait_side.mp4"
-DEMO_CANDIDATES = (ROOT / ".cache" / "videos" / "demo_walk_sports2d.mp4",
-                   ROOT / "sample_videos" / "demo_walk_sports2d.mp4")
+DEMO_CANDIDATES = (
+    ROOT / ".cache" / "videos" / "demo_walk_sports2d.mp4",
+    ROOT / "sample_videos" / "demo_walk_sports2d.mp4",
+)
 
 
-def render_case(name: str, cadence: float, step_m: float, treadmill: bool, view: str, duration_s: float,
-                out: Path, asymmetry_pct: float = 0.0, *, crf: int = CRF) -> tuple[Path, dict]:
+def render_case(
+    name: str,
+    cadence: float,
+    step_m: float,
+    treadmill: bool,
+    view: str,
+    duration_s: float,
+    out: Path,
+    asymmetry_pct: float = 0.0,
+    *,
+    crf: int = CRF,
+) -> tuple[Path, dict]:
     """Render one walk; overground, the camera sees about 3 m so the figure enters and leaves. Returns the
     video path and the truth file's content."""
     from movelab.synth import Gait, camera_for_view, render_clip
 
-    motion = Gait(cadence_spm=cadence, step_length_m=step_m, treadmill=treadmill, duration_s=duration_s,
-                  asymmetry_pct=asymmetry_pct)
+    motion = Gait(
+        cadence_spm=cadence,
+        step_length_m=step_m,
+        treadmill=treadmill,
+        duration_s=duration_s,
+        asymmetry_pct=asymmetry_pct,
+    )
     clip = render_clip(motion, view=view, width_px=640, height_px=480, fps=30.0)
     if not treadmill:
         scene = motion.scene(clip.body)
-        camera = camera_for_view(view, distance_m=7.0, camera_height_m=scene.look_at_m[1],
-                                 look_at_m=scene.look_at_m, width_px=640, height_px=480,
-                                 fit_width_m=3.0, fit_height_m=1.25 * clip.body.height_m)
+        camera = camera_for_view(
+            view,
+            distance_m=7.0,
+            camera_height_m=scene.look_at_m[1],
+            look_at_m=scene.look_at_m,
+            width_px=640,
+            height_px=480,
+            fit_width_m=3.0,
+            fit_height_m=1.25 * clip.body.height_m,
+        )
         clip = dataclasses.replace(clip, camera=camera)
     video = out / f"{name}.mp4"
     clip.write(video, crf=crf)
@@ -144,8 +167,13 @@ def score(detected: pd.DataFrame, truth: dict, inside: np.ndarray, fps: float) -
             rows.append({"event": ev["event"], "error_frames": np.nan, "false_alarm": False})
             continue
         used.add(gap.idxmin())
-        rows.append({"event": ev["event"], "error_frames": (same.loc[gap.idxmin(), "time_s"] - ev["time_s"]) * fps,
-                     "false_alarm": False})
+        rows.append(
+            {
+                "event": ev["event"],
+                "error_frames": (same.loc[gap.idxmin(), "time_s"] - ev["time_s"]) * fps,
+                "false_alarm": False,
+            }
+        )
     for index, row in detected.iterrows():
         frame = int(round(row["time_s"] * fps))
         if index in used or not 0 <= frame < inside.size or not inside[frame]:
@@ -161,8 +189,13 @@ def summarise_errors(scored: pd.DataFrame) -> dict:
     err = true_rows["error_frames"].dropna()
     out = {"events": len(true_rows), "found": len(err), "false": int(scored["false_alarm"].sum())}
     if len(err):
-        out.update(bias=err.mean(), mae=err.abs().mean(), max=err.abs().max(),
-                   within1=(err.abs() <= 1.0).mean() * 100, within2=(err.abs() <= 2.0).mean() * 100)
+        out.update(
+            bias=err.mean(),
+            mae=err.abs().mean(),
+            max=err.abs().max(),
+            within1=(err.abs() <= 1.0).mean() * 100,
+            within2=(err.abs() <= 2.0).mean() * 100,
+        )
     return out
 
 
@@ -186,9 +219,16 @@ def evaluate_rendered(cases: list[tuple[str, Path, dict]]) -> pd.DataFrame:
                 part = scored[scored["event"] == event]
                 pooled.setdefault((method, event), []).append(part)
                 rows.append({"clip": name, "method": method, "event": event, **summarise_errors(part)})
-    rows += [{"clip": "**all**", "method": method, "event": event,
-              **summarise_errors(pd.concat(pooled[(method, event)], ignore_index=True))}
-             for method in METHODS for event in EVENTS]
+    rows += [
+        {
+            "clip": "**all**",
+            "method": method,
+            "event": event,
+            **summarise_errors(pd.concat(pooled[(method, event)], ignore_index=True)),
+        }
+        for method in METHODS
+        for event in EVENTS
+    ]
     return pd.DataFrame(rows)
 
 
@@ -211,8 +251,14 @@ def evaluate_demo(video: Path) -> pd.DataFrame:
             same = contacts[contacts["side"] == read["side"]]
             off = same["time_s"] * reading["fps"] - read["frame"]
             best = off.iloc[int(np.argmin(off.abs().to_numpy()))] if len(off) else np.nan
-            rows.append({"method": method, "side": read["side"], "frame_by_eye": read["frame"],
-                         "error_frames": best if abs(best) <= 5 else np.nan})
+            rows.append(
+                {
+                    "method": method,
+                    "side": read["side"],
+                    "frame_by_eye": read["frame"],
+                    "error_frames": best if abs(best) <= 5 else np.nan,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -221,42 +267,63 @@ def _num(value, spec=".2f", suffix="") -> str:
 
 
 def format_rendered(table: pd.DataFrame) -> str:
-    lines = ["| clip | method | event | events | found | false | bias | mean abs | max abs | ≤ 1 frame "
-             "| ≤ 2 frames |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| clip | method | event | events | found | false | bias | mean abs | max abs | ≤ 1 frame | ≤ 2 frames |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for _, r in table.iterrows():
-        lines.append(f"| {r['clip']} | {r['method']} | {r['event']} | {r['events']} | {r['found']} | {r['false']} | "
-                     f"{_num(r.get('bias'), '+.2f')} | {_num(r.get('mae'))} | {_num(r.get('max'), '.1f')} | "
-                     f"{_num(r.get('within1'), '.0f', ' %')} | {_num(r.get('within2'), '.0f', ' %')} |")
+        lines.append(
+            f"| {r['clip']} | {r['method']} | {r['event']} | {r['events']} | {r['found']} | {r['false']} | "
+            f"{_num(r.get('bias'), '+.2f')} | {_num(r.get('mae'))} | {_num(r.get('max'), '.1f')} | "
+            f"{_num(r.get('within1'), '.0f', ' %')} | {_num(r.get('within2'), '.0f', ' %')} |"
+        )
     return "\n".join(lines)
 
 
 def format_demo(table: pd.DataFrame) -> str:
     frames = table[table["method"] == METHODS[0]]
-    header = "| method | " + " | ".join(f"{r.frame_by_eye} {r.side[0].upper()}" for r in frames.itertuples()) + \
-        " | bias | mean abs | max abs |"
+    header = (
+        "| method | "
+        + " | ".join(f"{r.frame_by_eye} {r.side[0].upper()}" for r in frames.itertuples())
+        + " | bias | mean abs | max abs |"
+    )
     lines = [header, "|---" * (frames.shape[0] + 4) + "|"]
     for method in METHODS:
         err = table[table["method"] == method]["error_frames"]
         cells = " | ".join(_num(v, "+.1f") for v in err)
-        lines.append(f"| {method} | {cells} | {_num(err.mean(), '+.2f')} | {_num(err.abs().mean())} | "
-                     f"{_num(err.abs().max(), '.1f')} |")
+        lines.append(
+            f"| {method} | {cells} | {_num(err.mean(), '+.2f')} | {_num(err.abs().mean())} | "
+            f"{_num(err.abs().max(), '.1f')} |"
+        )
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path,
-                        help="where the clips, truth files and landmarks are kept (default .cache/event_accuracy, "
-                             "or .cache/event_accuracy_crf<N> with another --crf)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="where the clips, truth files and landmarks are kept (default .cache/event_accuracy, "
+        "or .cache/event_accuracy_crf<N> with another --crf)",
+    )
     parser.add_argument("--crf", type=int, default=CRF, help=f"x264 quality of the rendered walks ({CRF})")
-    parser.add_argument("--reuse", action="store_true",
-                        help="evaluate the landmarks kept from a previous run instead of rendering again")
-    parser.add_argument("--demo", type=Path, default=next((p for p in DEMO_CANDIDATES if p.is_file()), None),
-                        help="the Sports2D demo video (python -m scripts.assets.fetch_demo); skipped when absent")
-    parser.add_argument("--cases", default="main",
-                        help="which walks: 'main' (the 7 of docs/events-accuracy.md), 'check' (8 held-out walks), "
-                             "'check2' (6 more), 'all', or clip names separated by commas")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="evaluate the landmarks kept from a previous run instead of rendering again",
+    )
+    parser.add_argument(
+        "--demo",
+        type=Path,
+        default=next((p for p in DEMO_CANDIDATES if p.is_file()), None),
+        help="the Sports2D demo video (python -m scripts.assets.fetch_demo); skipped when absent",
+    )
+    parser.add_argument(
+        "--cases",
+        default="main",
+        help="which walks: 'main' (the 7 of docs/events-accuracy.md), 'check' (8 held-out walks), "
+        "'check2' (6 more), 'all', or clip names separated by commas",
+    )
     args = parser.parse_args(argv)
     if args.cases in CASE_SETS:
         selected = CASE_SETS[args.cases]
@@ -276,12 +343,12 @@ def main(argv: list[str] | None = None) -> int:
         lm_path, truth_path = args.out / f"{name}.nc", args.out / f"{name}.truth.json"
         if not (args.reuse and lm_path.is_file() and truth_path.is_file()):
             t0 = time.perf_counter()
-            video, _ = render_case(name, cadence, step_m, treadmill, view, duration, args.out, asymmetry,
-                                   crf=args.crf)
+            video, _ = render_case(name, cadence, step_m, treadmill, view, duration, args.out, asymmetry, crf=args.crf)
             t1 = time.perf_counter()
             landmarks.save(extract(video, use_cache=False), lm_path)
-            print(f"{name}: rendered in {t1 - t0:.0f} s, extracted in {time.perf_counter() - t1:.0f} s",
-                  file=sys.stderr)
+            print(
+                f"{name}: rendered in {t1 - t0:.0f} s, extracted in {time.perf_counter() - t1:.0f} s", file=sys.stderr
+            )
         cases.append((name, lm_path, json.loads(truth_path.read_text())))
     cases.append(keep_sample(SAMPLE, args.out, args.reuse))
     print("Rendered walks: errors in frames at 30 fps (detected − true)\n")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,15 +29,33 @@ SCRIPT = "frontal_findings_accuracy"
 
 #: Bodies the FPPA correction may be tuned on, and held-out bodies with other proportions it is checked on.
 DESIGN_BODIES = {"A": {}, "B": dict(height_m=1.62, hip_width_frac=0.11, girth=1.1)}
-HELD_OUT_BODIES = {"C": dict(height_m=1.88, leg_length_frac=0.51, hip_width_frac=0.09, girth=0.9),
-                   "D": dict(height_m=1.58, leg_length_frac=0.47, hip_width_frac=0.12, girth=1.25, buttocks=1.2)}
+HELD_OUT_BODIES = {
+    "C": dict(height_m=1.88, leg_length_frac=0.51, hip_width_frac=0.09, girth=0.9),
+    "D": dict(height_m=1.58, leg_length_frac=0.47, hip_width_frac=0.12, girth=1.25, buttocks=1.2),
+}
 STANCES_M = {"narrow": 0.22, "hip": 0.34, "wide": 0.50}
 VALGUS_DEG = (0.0, 8.0, 16.0, 25.0)
-SQUAT = dict(reps=1, depth_deg=100.0, trunk_lean_deg=30.0, lead_in_s=1.0, descent_s=0.9, pause_bottom_s=0.3,
-             ascent_s=0.8, pause_top_s=0.6)
+SQUAT = dict(
+    reps=1,
+    depth_deg=100.0,
+    trunk_lean_deg=30.0,
+    lead_in_s=1.0,
+    descent_s=0.9,
+    pause_bottom_s=0.3,
+    ascent_s=0.8,
+    pause_top_s=0.6,
+)
 LUNGE = dict(reps=1, lead_in_s=1.0, step_s=0.5, descent_s=0.7, pause_bottom_s=0.3, ascent_s=0.7, pause_top_s=0.6)
-SIDE_SQUAT = dict(reps=2, depth_deg=130.0, trunk_lean_deg=40.0, lead_in_s=0.8, descent_s=1.0, pause_bottom_s=0.2,
-                  ascent_s=0.8, pause_top_s=0.4)
+SIDE_SQUAT = dict(
+    reps=2,
+    depth_deg=130.0,
+    trunk_lean_deg=40.0,
+    lead_in_s=0.8,
+    descent_s=1.0,
+    pause_bottom_s=0.2,
+    ascent_s=0.8,
+    pause_top_s=0.4,
+)
 CUTS = (0.0, 0.1, 0.2, 0.3)  # fraction of the picture's height cut off at the bottom
 
 
@@ -47,7 +65,7 @@ class Case:
     view: str
     movement: str
     body: dict
-    group: str                  # "design", "held_out", "lunge", "cut"
+    group: str  # "design", "held_out", "lunge", "cut"
     lead_leg: str | None = None
     cut: float = 0.0
     width_px: int = 640
@@ -68,15 +86,18 @@ def _cases() -> dict[str, Case]:
         for valgus in (0.0, 16.0):
             motion = Squat(stance_width_m=width, knee_valgus_deg=valgus, **SQUAT)
             cases[f"squat_back_A_{stance}_v{valgus:g}"] = Case(motion, "back", "squat", {}, "design")
-            cases[f"squat_back_C_{stance}_v{valgus:g}"] = Case(motion, "back", "squat", HELD_OUT_BODIES["C"],
-                                                               "held_out")
-    cases["squat_front_portrait_wide"] = Case(Squat(stance_width_m=0.5, **{**SQUAT, "reps": 3}), "front", "squat",
-                                              {}, "design", width_px=720, height_px=960)
+            cases[f"squat_back_C_{stance}_v{valgus:g}"] = Case(
+                motion, "back", "squat", HELD_OUT_BODIES["C"], "held_out"
+            )
+    cases["squat_front_portrait_wide"] = Case(
+        Squat(stance_width_m=0.5, **{**SQUAT, "reps": 3}), "front", "squat", {}, "design", width_px=720, height_px=960
+    )
     for view in ("front", "back"):
         for lead in ("left", "right"):
             for drop in (0.0, 10.0):
                 cases[f"lunge_{view}_{lead}_drop{drop:g}"] = Case(
-                    Lunge(lead_side=lead, pelvic_drop_deg=drop, **LUNGE), view, "lunge", {}, "lunge", lead_leg=lead)
+                    Lunge(lead_side=lead, pelvic_drop_deg=drop, **LUNGE), view, "lunge", {}, "lunge", lead_leg=lead
+                )
     for view in ("side_right", "side_left"):
         for cut in CUTS:
             cases[f"squat_{view}_cut{int(cut * 100)}"] = Case(Squat(**SIDE_SQUAT), view, "squat", {}, "cut", cut=cut)
@@ -89,8 +110,9 @@ CASES = _cases()
 def _clip(case: Case):
     from movelab.synth import BodyProportions, render_clip
 
-    return render_clip(case.motion, view=case.view, body=BodyProportions(**case.body), width_px=case.width_px,
-                       height_px=case.height_px)
+    return render_clip(
+        case.motion, view=case.view, body=BodyProportions(**case.body), width_px=case.width_px, height_px=case.height_px
+    )
 
 
 def render(name: str, out: Path, *, crf: int = _accuracy.CRF) -> None:
@@ -118,8 +140,7 @@ def _segmentation(case: Case, events: list[dict]):
     from movelab.events import Segmentation
 
     ev = pd.DataFrame(events, columns=["event", "side", "time_s", "frame"])
-    starts, bottoms, ends = (ev[ev["event"] == e]["time_s"].to_numpy() for e in ("rep_start", "rep_bottom",
-                                                                                  "rep_end"))
+    starts, bottoms, ends = (ev[ev["event"] == e]["time_s"].to_numpy() for e in ("rep_start", "rep_bottom", "rep_end"))
     reps = pd.DataFrame({"index": np.arange(len(bottoms)), "start_s": starts, "bottom_s": bottoms, "end_s": ends})
     if case.lead_leg is not None:
         reps["lead_leg"] = case.lead_leg
@@ -156,12 +177,24 @@ def evaluate(name: str, out: Path, *, kinematics_config=None) -> dict:
         views = detect_views(ds)
         motion = compute_motion(ds, views=views, config=kinematics_config or KinematicsConfig())
         angles = motion.angles
-        plain = (compute_angles(ds, views=views, config=KinematicsConfig(fppa_joint_centres="landmarks"))
-                 if case.view in ("front", "back") else angles)
+        plain = (
+            compute_angles(ds, views=views, config=KinematicsConfig(fppa_joint_centres="landmarks"))
+            if case.view in ("front", "back")
+            else angles
+        )
     segmentation = _segmentation(case, events)
     findings = detect_findings(motion, segmentation)
-    return dict(case=case, ds=ds, truth=truth, angles=angles, landmark_angles=plain, views=views,
-                segmentation=segmentation, findings=findings, motion=motion)
+    return dict(
+        case=case,
+        ds=ds,
+        truth=truth,
+        angles=angles,
+        landmark_angles=plain,
+        views=views,
+        segmentation=segmentation,
+        findings=findings,
+        motion=motion,
+    )
 
 
 def _at(time: np.ndarray, values: np.ndarray, t_s: float, window_s: float = 0.1) -> float:
@@ -178,11 +211,14 @@ def fppa_rows(result: dict) -> list[dict]:
     rows = []
     for _, rep in result["segmentation"].reps.iterrows():
         for side in ("left", "right"):
-            rows.append(dict(
-                true=_at(truth["time_s"].to_numpy(), proj[f"knee_fppa_{side}"].to_numpy(), rep["bottom_s"]),
-                read=_at(time, angles[f"knee_fppa_{side}"].to_numpy(), rep["bottom_s"]),
-                landmarks=_at(time, result["landmark_angles"][f"knee_fppa_{side}"].to_numpy(), rep["bottom_s"]),
-                side=side))
+            rows.append(
+                dict(
+                    true=_at(truth["time_s"].to_numpy(), proj[f"knee_fppa_{side}"].to_numpy(), rep["bottom_s"]),
+                    read=_at(time, angles[f"knee_fppa_{side}"].to_numpy(), rep["bottom_s"]),
+                    landmarks=_at(time, result["landmark_angles"][f"knee_fppa_{side}"].to_numpy(), rep["bottom_s"]),
+                    side=side,
+                )
+            )
     return rows
 
 
@@ -200,8 +236,17 @@ def fppa_table(results: dict[str, dict]) -> pd.DataFrame:
         valgus = float(name.split("_v")[-1])
         flagged = {f.side for f in result["findings"] if f.code == "knee_valgus" and f.severity != "info"}
         for row in fppa_rows(result):
-            rows.append(dict(group=case.group, body=name.split("_")[2], view=case.view, stance=stance,
-                             valgus_deg=valgus, raised=row["side"] in flagged, **row))
+            rows.append(
+                dict(
+                    group=case.group,
+                    body=name.split("_")[2],
+                    view=case.view,
+                    stance=stance,
+                    valgus_deg=valgus,
+                    raised=row["side"] in flagged,
+                    **row,
+                )
+            )
     table = pd.DataFrame(rows)
     table["error"] = table["read"] - table["true"]
     table["landmark_error"] = table["landmarks"] - table["true"]
@@ -210,25 +255,35 @@ def fppa_table(results: dict[str, dict]) -> pd.DataFrame:
 
 def print_fppa(table: pd.DataFrame) -> None:
     print("### FPPA at depth: read minus projected truth (deg), per stance and set valgus\n")
-    print("Front and back views, both legs. *landmarks*: the pose model's hip, knee, ankle as they are; "
-          "*corrected*: the default (`fppa_joint_centres=\"outline\"`).\n")
-    print("| bodies | stance | set valgus | true FPPA (mean) | landmarks: mean / largest error | "
-          "corrected: mean / largest error | legs |")
+    print(
+        "Front and back views, both legs. *landmarks*: the pose model's hip, knee, ankle as they are; "
+        '*corrected*: the default (`fppa_joint_centres="outline"`).\n'
+    )
+    print(
+        "| bodies | stance | set valgus | true FPPA (mean) | landmarks: mean / largest error | "
+        "corrected: mean / largest error | legs |"
+    )
     print("|---|---|---|---|---|---|---|")
     for (group, stance, valgus), g in table.groupby(["group", "stance", "valgus_deg"], sort=True):
-        print(f"| {group} | {stance} | {valgus:g} | {g['true'].mean():.1f} | "
-              f"{g['landmark_error'].mean():+.1f} / {g['landmark_error'].abs().max():.1f} | "
-              f"{g['error'].mean():+.1f} / {g['error'].abs().max():.1f} | {len(g)} |")
+        print(
+            f"| {group} | {stance} | {valgus:g} | {g['true'].mean():.1f} | "
+            f"{g['landmark_error'].mean():+.1f} / {g['landmark_error'].abs().max():.1f} | "
+            f"{g['error'].mean():+.1f} / {g['error'].abs().max():.1f} | {len(g)} |"
+        )
     print()
     for group, g in table.groupby("group"):
         for label, column in (("landmarks", "landmark_error"), ("corrected", "error")):
             e = g[column]
-            print(f"- {group}, {label}: mean {e.mean():+.2f}°, MAE {e.abs().mean():.2f}°, within 4°: "
-                  f"{int((e.abs() <= 4).sum())} of {len(e)} legs, largest {e.abs().max():.1f}°")
+            print(
+                f"- {group}, {label}: mean {e.mean():+.2f}°, MAE {e.abs().mean():.2f}°, within 4°: "
+                f"{int((e.abs() <= 4).sum())} of {len(e)} legs, largest {e.abs().max():.1f}°"
+            )
     for body, g in table.groupby("body"):
         e = g["error"]
-        print(f"- body {body} ({g['group'].iloc[0]}), corrected: MAE {e.abs().mean():.2f}°, within 4°: "
-              f"{int((e.abs() <= 4).sum())} of {len(e)} legs, largest {e.abs().max():.1f}°")
+        print(
+            f"- body {body} ({g['group'].iloc[0]}), corrected: MAE {e.abs().mean():.2f}°, within 4°: "
+            f"{int((e.abs() <= 4).sum())} of {len(e)} legs, largest {e.abs().max():.1f}°"
+        )
 
 
 def attribution_rows(result: dict) -> list[dict]:
@@ -246,7 +301,9 @@ def attribution_rows(result: dict) -> list[dict]:
     depth, standing = np.abs(t - bottom) <= 0.1, (t > 0.5) & (t < 0.9)
 
     def true(name, frames):
-        return np.array([truth[f"{name}_x_px"].to_numpy()[frames].mean(), truth[f"{name}_y_px"].to_numpy()[frames].mean()])
+        return np.array(
+            [truth[f"{name}_x_px"].to_numpy()[frames].mean(), truth[f"{name}_y_px"].to_numpy()[frames].mean()]
+        )
 
     def read(name, frames):
         return np.nanmedian(px[frames, kp.index(name)], axis=0)
@@ -258,9 +315,11 @@ def attribution_rows(result: dict) -> list[dict]:
     upright = torso(standing)
     rows = []
     for side, medial in (("left", 1.0), ("right", -1.0)):
+
         def fppa(hip, knee, ankle):
             plane = lambda v: np.array([sign * v[0], -v[1]])  # noqa: E731
-            return medial * float(signed_angle_deg(plane(knee - hip), plane(ankle - knee)))
+            # called within this iteration only
+            return medial * float(signed_angle_deg(plane(knee - hip), plane(ankle - knee)))  # noqa: B023
 
         joints = {p: (true(f"{side}_{p}", depth), read(f"{side}_{p}", depth)) for p in ("hip", "knee", "ankle")}
         base = fppa(*(joints[p][0] for p in ("hip", "knee", "ankle")))
@@ -275,8 +334,12 @@ def attribution_rows(result: dict) -> list[dict]:
 
 
 def print_attribution(results: dict[str, dict]) -> None:
-    rows = [r for name, result in results.items() if name.startswith("squat_front_") and
-            result["case"].group == "design" and "portrait" not in name for r in attribution_rows(result)]
+    rows = [
+        r
+        for name, result in results.items()
+        if name.startswith("squat_front_") and result["case"].group == "design" and "portrait" not in name
+        for r in attribution_rows(result)
+    ]
     if not rows:
         return
     table = pd.DataFrame(rows)
@@ -288,8 +351,10 @@ def print_attribution(results: dict[str, dict]) -> None:
         print(f"| {part} | {c.mean():+.1f}° | {c.min():+.1f} … {c.max():+.1f}° |")
     for label in ("standing", "depth"):
         c = table[f"hip_high_{label}"]
-        print(f"\nhip landmark above the hip joint centre, {label}: {c.min():.2f}-{c.max():.2f} upright torso lengths "
-              f"(mean {c.mean():.2f}), {len(c)} legs")
+        print(
+            f"\nhip landmark above the hip joint centre, {label}: {c.min():.2f}-{c.max():.2f} upright torso lengths "
+            f"(mean {c.mean():.2f}), {len(c)} legs"
+        )
 
 
 def print_hip_drop_fit(results: dict[str, dict]) -> None:
@@ -305,11 +370,12 @@ def print_hip_drop_fit(results: dict[str, dict]) -> None:
         ds, truth = result["ds"], result["truth"]
         kp = list(ds["keypoint"].values)
         px = ds["position_px"].transpose("time", "keypoint", ...).values
-        mid = lambda stem: (px[:, kp.index(f"left_{stem}")] + px[:, kp.index(f"right_{stem}")]) / 2  # noqa: E731
+        mid = lambda stem: (px[:, kp.index(f"left_{stem}")] + px[:, kp.index(f"right_{stem}")]) / 2  # noqa: E731, B023
         torso = np.linalg.norm(mid("shoulder") - mid("hip"), axis=1)
         upright = np.nanpercentile(torso, 95)
-        high = np.mean([truth[f"{s}_hip_y_px"].to_numpy() - px[:, kp.index(f"{s}_hip"), 1] for s in ("left", "right")],
-                       axis=0)
+        high = np.mean(
+            [truth[f"{s}_hip_y_px"].to_numpy() - px[:, kp.index(f"{s}_hip"), 1] for s in ("left", "right")], axis=0
+        )
         xs.setdefault(case.group, []).append(1 - torso / upright)
         ys.setdefault(case.group, []).append(high / upright)
     print("\n### Hip landmark height above the joint centre, fitted (`fppa_hip_drop`)\n")
@@ -318,8 +384,10 @@ def print_hip_drop_fit(results: dict[str, dict]) -> None:
         ok = np.isfinite(x) & np.isfinite(y)
         design = np.column_stack([np.ones(ok.sum()), x[ok]])
         coef = np.linalg.lstsq(design, y[ok], rcond=None)[0]
-        print(f"- {group}: offset / L0 = {coef[0]:.3f} + {coef[1]:.3f} (1 - L/L0), residual SD "
-              f"{np.std(y[ok] - design @ coef):.3f} L0, {int(ok.sum())} frames")
+        print(
+            f"- {group}: offset / L0 = {coef[0]:.3f} + {coef[1]:.3f} (1 - L/L0), residual SD "
+            f"{np.std(y[ok] - design @ coef):.3f} L0, {int(ok.sum())} frames"
+        )
 
 
 def print_valgus_decisions(table: pd.DataFrame) -> None:
@@ -333,10 +401,14 @@ def print_valgus_decisions(table: pd.DataFrame) -> None:
     print(f"\n### knee_valgus decisions (threshold {threshold:g}°, method error {error:g}°)\n")
     print("| true FPPA at depth | legs | raised |")
     print("|---|---|---|")
-    for label, rows in ((f"> {threshold + error:g}° (must be raised)", table[table["true"] > threshold + error]),
-                        (f"{threshold:g}-{threshold + error:g}° (either)",
-                         table[(table["true"] >= threshold) & (table["true"] <= threshold + error)]),
-                        (f"< {threshold:g}° (must not be raised)", table[table["true"] < threshold])):
+    for label, rows in (
+        (f"> {threshold + error:g}° (must be raised)", table[table["true"] > threshold + error]),
+        (
+            f"{threshold:g}-{threshold + error:g}° (either)",
+            table[(table["true"] >= threshold) & (table["true"] <= threshold + error)],
+        ),
+        (f"< {threshold:g}° (must not be raised)", table[table["true"] < threshold]),
+    ):
         print(f"| {label} | {len(rows)} | {int(rows['raised'].sum())} |")
 
 
@@ -359,8 +431,14 @@ def _standing_text(result: dict) -> str:
     from movelab.findings._context import build_context
     from movelab.findings.config import FindingsConfig
 
-    ctx = build_context(result["angles"], result["segmentation"], views=result["views"],
-                        positions=result["motion"].positions.cleaned, landmarks=result["ds"], config=FindingsConfig())
+    ctx = build_context(
+        result["angles"],
+        result["segmentation"],
+        views=result["views"],
+        positions=result["motion"].positions.cleaned,
+        landmarks=result["ds"],
+        config=FindingsConfig(),
+    )
     s = ctx.standing
     return "—" if s is None else f"{s.frames} frames, {s.seconds:.2f} s"
 

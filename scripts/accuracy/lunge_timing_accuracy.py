@@ -46,50 +46,144 @@ CASES: dict[str, tuple[str, dict, dict] | str] = {
     "split_front_L": ("front", dict(kind="split", lead_side="left", reps=2), {}),
     "split_side_R": ("side_right", dict(kind="split", lead_side="right", reps=2, depth_deg=95), {}),
     "fwd_back_R": ("back", dict(kind="forward", lead_side="right", reps=2, depth_deg=75), {}),
-    "fwd_side_L_deep": ("side_left", dict(kind="forward", lead_side="left", reps=2, depth_deg=100, descent_s=0.8),
-                        {}),
+    "fwd_side_L_deep": ("side_left", dict(kind="forward", lead_side="left", reps=2, depth_deg=100, descent_s=0.8), {}),
     # quick split squats from the side (3 reps, short pauses), rendered while diagnosing h_split_side_L_quick
-    "split_side_R_quick": ("side_right", dict(kind="split", lead_side="right", reps=3, depth_deg=90, descent_s=0.5,
-                                              ascent_s=0.6, pause_bottom_s=0.1, pause_top_s=0.3), {}),
-    "split_side_L_quick": ("side_left", dict(kind="split", lead_side="left", reps=3, depth_deg=75, descent_s=0.7,
-                                             ascent_s=0.5, pause_bottom_s=0.0, pause_top_s=0.5), {}),
+    "split_side_R_quick": (
+        "side_right",
+        dict(
+            kind="split",
+            lead_side="right",
+            reps=3,
+            depth_deg=90,
+            descent_s=0.5,
+            ascent_s=0.6,
+            pause_bottom_s=0.1,
+            pause_top_s=0.3,
+        ),
+        {},
+    ),
+    "split_side_L_quick": (
+        "side_left",
+        dict(
+            kind="split",
+            lead_side="left",
+            reps=3,
+            depth_deg=75,
+            descent_s=0.7,
+            ascent_s=0.5,
+            pause_bottom_s=0.0,
+            pause_top_s=0.5,
+        ),
+        {},
+    ),
     # held out: rendered only after the method was chosen
-    "h_fwd_front_L_deep": ("front", dict(kind="forward", lead_side="left", reps=2, depth_deg=100, descent_s=1.3,
-                                         ascent_s=1.1), {}),
+    "h_fwd_front_L_deep": (
+        "front",
+        dict(kind="forward", lead_side="left", reps=2, depth_deg=100, descent_s=1.3, ascent_s=1.1),
+        {},
+    ),
     "h_fwd_back_L_quick": ("back", dict(kind="forward", lead_side="left", reps=2, depth_deg=90, **QUICK), {}),
-    "h_fwd_side_R_shallow": ("side_right", dict(kind="forward", lead_side="right", reps=2, depth_deg=65,
-                                                step_s=0.9), {}),
-    "h_split_front_R_drop": ("front", dict(kind="split", lead_side="right", reps=2, depth_deg=95,
-                                           pelvic_drop_deg=6, descent_s=1.3, ascent_s=1.2), {}),
-    "h_split_back_L": ("back", dict(kind="split", lead_side="left", reps=2, depth_deg=80, descent_s=0.8,
-                                    ascent_s=0.8), {}),
-    "h_split_side_L_quick": ("side_left", dict(kind="split", lead_side="left", reps=3, depth_deg=80,
-                                               descent_s=0.6, ascent_s=0.6, pause_bottom_s=0.1,
-                                               pause_top_s=0.4), {}),
-    "h_split_side_R_slow": ("side_right", dict(kind="split", lead_side="right", reps=2, depth_deg=105,
-                                               descent_s=1.6, ascent_s=1.4, pelvic_drop_deg=5), {}),
+    "h_fwd_side_R_shallow": (
+        "side_right",
+        dict(kind="forward", lead_side="right", reps=2, depth_deg=65, step_s=0.9),
+        {},
+    ),
+    "h_split_front_R_drop": (
+        "front",
+        dict(kind="split", lead_side="right", reps=2, depth_deg=95, pelvic_drop_deg=6, descent_s=1.3, ascent_s=1.2),
+        {},
+    ),
+    "h_split_back_L": (
+        "back",
+        dict(kind="split", lead_side="left", reps=2, depth_deg=80, descent_s=0.8, ascent_s=0.8),
+        {},
+    ),
+    "h_split_side_L_quick": (
+        "side_left",
+        dict(
+            kind="split",
+            lead_side="left",
+            reps=3,
+            depth_deg=80,
+            descent_s=0.6,
+            ascent_s=0.6,
+            pause_bottom_s=0.1,
+            pause_top_s=0.4,
+        ),
+        {},
+    ),
+    "h_split_side_R_slow": (
+        "side_right",
+        dict(kind="split", lead_side="right", reps=2, depth_deg=105, descent_s=1.6, ascent_s=1.4, pelvic_drop_deg=5),
+        {},
+    ),
     "h_split_front_L_az15": ("front", dict(kind="split", lead_side="left", reps=2, depth_deg=85), dict(azimuth_deg=15)),
     # held out for the lead leg from behind by the raised rear heel (lead_leg): rendered after it was chosen
     "h2_fwd_back_R_quick": ("back", dict(kind="forward", lead_side="right", reps=2, depth_deg=85, **QUICK), {}),
-    "h2_fwd_back_L_slow": ("back", dict(kind="forward", lead_side="left", reps=2, depth_deg=70, descent_s=1.3,
-                                        ascent_s=1.1), {}),
-    "h2_fwd_back_R_deep": ("back", dict(kind="forward", lead_side="right", reps=2, depth_deg=100, step_s=0.6,
-                                        trunk_lean_deg=15), {}),
-    "h2_fwd_back_L_quick_long": ("back", dict(kind="forward", lead_side="left", reps=2, depth_deg=90,
-                                              step_length_m=0.95, **QUICK), {}),
+    "h2_fwd_back_L_slow": (
+        "back",
+        dict(kind="forward", lead_side="left", reps=2, depth_deg=70, descent_s=1.3, ascent_s=1.1),
+        {},
+    ),
+    "h2_fwd_back_R_deep": (
+        "back",
+        dict(kind="forward", lead_side="right", reps=2, depth_deg=100, step_s=0.6, trunk_lean_deg=15),
+        {},
+    ),
+    "h2_fwd_back_L_quick_long": (
+        "back",
+        dict(kind="forward", lead_side="left", reps=2, depth_deg=90, step_length_m=0.95, **QUICK),
+        {},
+    ),
     "h2_split_back_R": ("back", dict(kind="split", lead_side="right", reps=2, depth_deg=90), {}),
     # held out for the split stance check (_stance_kept): rendered after it was chosen
-    "h_split_side_L_quick_Rlead": ("side_left", dict(kind="split", lead_side="right", reps=3, depth_deg=95,
-                                                     descent_s=0.5, ascent_s=0.5, pause_bottom_s=0.1,
-                                                     pause_top_s=0.3), {}),
-    "h_split_side_R_quick_Llead": ("side_right", dict(kind="split", lead_side="left", reps=3, depth_deg=70,
-                                                      descent_s=0.6, ascent_s=0.7, pause_bottom_s=0.0,
-                                                      pause_top_s=0.35), {}),
-    "h_split_side_L_quick_deep": ("side_left", dict(kind="split", lead_side="left", reps=3, depth_deg=95,
-                                                    descent_s=0.5, ascent_s=0.6, pause_bottom_s=0.1,
-                                                    pause_top_s=0.3), {}),
-    "h_fwd_front_R_az_m15": ("front", dict(kind="forward", lead_side="right", reps=2, depth_deg=80, descent_s=0.8),
-                             dict(azimuth_deg=-15)),
+    "h_split_side_L_quick_Rlead": (
+        "side_left",
+        dict(
+            kind="split",
+            lead_side="right",
+            reps=3,
+            depth_deg=95,
+            descent_s=0.5,
+            ascent_s=0.5,
+            pause_bottom_s=0.1,
+            pause_top_s=0.3,
+        ),
+        {},
+    ),
+    "h_split_side_R_quick_Llead": (
+        "side_right",
+        dict(
+            kind="split",
+            lead_side="left",
+            reps=3,
+            depth_deg=70,
+            descent_s=0.6,
+            ascent_s=0.7,
+            pause_bottom_s=0.0,
+            pause_top_s=0.35,
+        ),
+        {},
+    ),
+    "h_split_side_L_quick_deep": (
+        "side_left",
+        dict(
+            kind="split",
+            lead_side="left",
+            reps=3,
+            depth_deg=95,
+            descent_s=0.5,
+            ascent_s=0.6,
+            pause_bottom_s=0.1,
+            pause_top_s=0.3,
+        ),
+        {},
+    ),
+    "h_fwd_front_R_az_m15": (
+        "front",
+        dict(kind="forward", lead_side="right", reps=2, depth_deg=80, descent_s=0.8),
+        dict(azimuth_deg=-15),
+    ),
 }
 
 
@@ -113,27 +207,48 @@ def evaluate(name: str, path: Path) -> dict:
     ds, angles, views, seg = segmented(path)
     timed = seg if seg.movement == "lunge" else segment(compute_motion(ds, views=views), movement="lunge")  # as a lunge
     truth = [e for e in json.loads(path.with_suffix(".events.json").read_text()) if e["event"].startswith("rep_")]
-    errors = [(e["event"][4], nearest_error_frames(timed.events.loc[timed.events["event"] == e["event"], "time_s"],
-                                                   e["time_s"], FPS, within=MISS_FRAMES)) for e in truth]
+    errors = [
+        (
+            e["event"][4],
+            nearest_error_frames(
+                timed.events.loc[timed.events["event"] == e["event"], "time_s"], e["time_s"], FPS, within=MISS_FRAMES
+            ),
+        )
+        for e in truth
+    ]
     spec = CASES[name]
-    lead = (json.loads((ROOT / spec).with_suffix(".truth.json").read_text())["parameters"]["lead_side"]
-            if isinstance(spec, str) else spec[1]["lead_side"])
+    lead = (
+        json.loads((ROOT / spec).with_suffix(".truth.json").read_text())["parameters"]["lead_side"]
+        if isinstance(spec, str)
+        else spec[1]["lead_side"]
+    )
     leads = list(timed.reps["lead_leg"]) if "lead_leg" in timed.reps else []
-    return {"clip": name, "movement": seg.movement, "reps": len(timed.reps),
-            "reps_true": sum(e["event"] == "rep_start" for e in truth), "lead_true": lead,
-            "lead_ok": sum(v == lead for v in leads), "errors": errors}
+    return {
+        "clip": name,
+        "movement": seg.movement,
+        "reps": len(timed.reps),
+        "reps_true": sum(e["event"] == "rep_start" for e in truth),
+        "lead_true": lead,
+        "lead_ok": sum(v == lead for v in leads),
+        "errors": errors,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     args = arguments(__doc__, "lunge_timing_accuracy", CASES, argv)
-    rows = [evaluate(name, kept_landmarks(name, args.out, args.reuse, render, crf=args.crf))
-            for name in args.only or CASES]
-    print("| clip | recognised | reps found / true | lead leg right | max abs | signed errors (s start, b bottom, "
-          "e end) |")
+    rows = [
+        evaluate(name, kept_landmarks(name, args.out, args.reuse, render, crf=args.crf)) for name in args.only or CASES
+    ]
+    print(
+        "| clip | recognised | reps found / true | lead leg right | max abs | signed errors (s start, b bottom, "
+        "e end) |"
+    )
     print("|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['clip']} | {r['movement']} | {r['reps']} / {r['reps_true']} | "
-              f"{r['lead_ok']} / {r['reps']} ({r['lead_true']}) | {' | '.join(rep_errors_cells(r['errors']))} |")
+        print(
+            f"| {r['clip']} | {r['movement']} | {r['reps']} / {r['reps_true']} | "
+            f"{r['lead_ok']} / {r['reps']} ({r['lead_true']}) | {' | '.join(rep_errors_cells(r['errors']))} |"
+        )
     return 0
 
 

@@ -55,47 +55,108 @@ class Case:
 
 #: Evaluation clips. None is the calibration figure (default body, clothes and camera, neutral tilt).
 CASES: tuple[Case, ...] = (
-    Case("tilt_pelvis", Posture(pelvic_tilt_deg=10.0, tilt_amplitude_deg=12.0, lordosis_per_tilt=0.0,
-                                period_s=3.0, duration_s=3.0),
-         note="confound 1: pelvis tilts -2..22, trunk upright, lordosis 25; right, 4.5 m"),
-    Case("sway", Posture(sway_amplitude_deg=12.0, period_s=3.0 / 1.3, duration_s=3.0),
-         view="side_left", note="confound 2: trunk sways -12..12, pelvis still at 11; left, 4.5 m"),
-    Case("tilt_lordosis", Posture(pelvic_tilt_deg=12.0, lordosis_deg=28.0, tilt_amplitude_deg=12.0,
-                                  lordosis_per_tilt=1.2, period_s=3.0, duration_s=3.0),
-         view="side_left", distance_m=6.0, camera_height_m=1.2,
-         appearance=Appearance(shirt_rgb=(170, 40, 40), trousers_rgb=(40, 60, 110)),
-         note="tilt 0..24 with lordosis 14..42; left, 6 m, camera 1.2 m high; red shirt, jeans"),
-    Case("hollow", Posture(pelvic_tilt_deg=20.0, lordosis_deg=40.0, tilt_amplitude_deg=5.0,
-                           lordosis_per_tilt=1.0, period_s=3.0, duration_s=3.0),
-         body=BodyProportions(height_m=1.9, girth=1.1),
-         appearance=Appearance(shirt_rgb=(230, 230, 225), trousers_rgb=(20, 20, 20), sleeve="long"),
-         note="tilt 15..25, lordosis 35..45; 1.90 m, girth 1.1; right; white long sleeves"),
-    Case("flat", Posture(pelvic_tilt_deg=-2.0, lordosis_deg=12.0, tilt_amplitude_deg=3.0,
-                         lordosis_per_tilt=0.7, period_s=3.0, duration_s=3.0),
-         view="side_left", camera_height_m=0.6,
-         body=BodyProportions(height_m=1.6, girth=0.9),
-         appearance=Appearance(shirt_rgb=(40, 110, 60), trousers_rgb=(110, 90, 60), skin_rgb=(110, 72, 50)),
-         note="tilt -5..1, lordosis 10..14; 1.60 m, girth 0.9; left, camera 0.6 m high; dark skin"),
-    Case("stout", Posture(pelvic_tilt_deg=14.0, lordosis_deg=32.0, tilt_amplitude_deg=6.0,
-                          lordosis_per_tilt=0.8, period_s=3.0, duration_s=3.0),
-         distance_m=3.5, camera_height_m=1.1,
-         body=BodyProportions(height_m=1.7, girth=1.2, belly=1.2),
-         appearance=Appearance(shirt_rgb=(90, 90, 90), light_from="right"),
-         note="tilt 8..20, lordosis 27..37; 1.70 m, girth 1.2, belly 1.2; right, 3.5 m; light from the right"),
-    Case("buttocks", Posture(pelvic_tilt_deg=16.0, lordosis_deg=35.0, tilt_amplitude_deg=6.0,
-                             lordosis_per_tilt=0.8, period_s=3.0, duration_s=3.0),
-         view="side_left", body=BodyProportions(girth=1.2, buttocks=1.3),
-         appearance=Appearance(shirt_rgb=(60, 60, 140), trousers_rgb=(90, 30, 30)),
-         note="tilt 10..22, lordosis 30..40; girth 1.2, buttocks 1.3 (a prominent gluteal shelf); left"),
-    Case("squat_right", Squat(depth_deg=100.0, trunk_lean_deg=30.0, lumbar_flexion_deg=12.0, reps=1,
-                              lead_in_s=0.8, pause_top_s=0.5),
-         note="squat to 100 deg knee, trunk 30, loses 12 lordosis; right, 4.5 m"),
-    Case("squat_left", Squat(depth_deg=80.0, trunk_lean_deg=20.0, lumbar_flexion_deg=6.0, reps=1,
-                             lead_in_s=0.8, pause_top_s=0.5),
-         view="side_left", distance_m=5.5,
-         body=BodyProportions(height_m=1.8, girth=1.1),
-         appearance=Appearance(shirt_rgb=(200, 160, 40), trousers_rgb=(30, 30, 30)),
-         note="squat to 80 deg, trunk 20; 1.80 m, girth 1.1; left, 5.5 m; yellow shirt"),
+    Case(
+        "tilt_pelvis",
+        Posture(pelvic_tilt_deg=10.0, tilt_amplitude_deg=12.0, lordosis_per_tilt=0.0, period_s=3.0, duration_s=3.0),
+        note="confound 1: pelvis tilts -2..22, trunk upright, lordosis 25; right, 4.5 m",
+    ),
+    Case(
+        "sway",
+        Posture(sway_amplitude_deg=12.0, period_s=3.0 / 1.3, duration_s=3.0),
+        view="side_left",
+        note="confound 2: trunk sways -12..12, pelvis still at 11; left, 4.5 m",
+    ),
+    Case(
+        "tilt_lordosis",
+        Posture(
+            pelvic_tilt_deg=12.0,
+            lordosis_deg=28.0,
+            tilt_amplitude_deg=12.0,
+            lordosis_per_tilt=1.2,
+            period_s=3.0,
+            duration_s=3.0,
+        ),
+        view="side_left",
+        distance_m=6.0,
+        camera_height_m=1.2,
+        appearance=Appearance(shirt_rgb=(170, 40, 40), trousers_rgb=(40, 60, 110)),
+        note="tilt 0..24 with lordosis 14..42; left, 6 m, camera 1.2 m high; red shirt, jeans",
+    ),
+    Case(
+        "hollow",
+        Posture(
+            pelvic_tilt_deg=20.0,
+            lordosis_deg=40.0,
+            tilt_amplitude_deg=5.0,
+            lordosis_per_tilt=1.0,
+            period_s=3.0,
+            duration_s=3.0,
+        ),
+        body=BodyProportions(height_m=1.9, girth=1.1),
+        appearance=Appearance(shirt_rgb=(230, 230, 225), trousers_rgb=(20, 20, 20), sleeve="long"),
+        note="tilt 15..25, lordosis 35..45; 1.90 m, girth 1.1; right; white long sleeves",
+    ),
+    Case(
+        "flat",
+        Posture(
+            pelvic_tilt_deg=-2.0,
+            lordosis_deg=12.0,
+            tilt_amplitude_deg=3.0,
+            lordosis_per_tilt=0.7,
+            period_s=3.0,
+            duration_s=3.0,
+        ),
+        view="side_left",
+        camera_height_m=0.6,
+        body=BodyProportions(height_m=1.6, girth=0.9),
+        appearance=Appearance(shirt_rgb=(40, 110, 60), trousers_rgb=(110, 90, 60), skin_rgb=(110, 72, 50)),
+        note="tilt -5..1, lordosis 10..14; 1.60 m, girth 0.9; left, camera 0.6 m high; dark skin",
+    ),
+    Case(
+        "stout",
+        Posture(
+            pelvic_tilt_deg=14.0,
+            lordosis_deg=32.0,
+            tilt_amplitude_deg=6.0,
+            lordosis_per_tilt=0.8,
+            period_s=3.0,
+            duration_s=3.0,
+        ),
+        distance_m=3.5,
+        camera_height_m=1.1,
+        body=BodyProportions(height_m=1.7, girth=1.2, belly=1.2),
+        appearance=Appearance(shirt_rgb=(90, 90, 90), light_from="right"),
+        note="tilt 8..20, lordosis 27..37; 1.70 m, girth 1.2, belly 1.2; right, 3.5 m; light from the right",
+    ),
+    Case(
+        "buttocks",
+        Posture(
+            pelvic_tilt_deg=16.0,
+            lordosis_deg=35.0,
+            tilt_amplitude_deg=6.0,
+            lordosis_per_tilt=0.8,
+            period_s=3.0,
+            duration_s=3.0,
+        ),
+        view="side_left",
+        body=BodyProportions(girth=1.2, buttocks=1.3),
+        appearance=Appearance(shirt_rgb=(60, 60, 140), trousers_rgb=(90, 30, 30)),
+        note="tilt 10..22, lordosis 30..40; girth 1.2, buttocks 1.3 (a prominent gluteal shelf); left",
+    ),
+    Case(
+        "squat_right",
+        Squat(depth_deg=100.0, trunk_lean_deg=30.0, lumbar_flexion_deg=12.0, reps=1, lead_in_s=0.8, pause_top_s=0.5),
+        note="squat to 100 deg knee, trunk 30, loses 12 lordosis; right, 4.5 m",
+    ),
+    Case(
+        "squat_left",
+        Squat(depth_deg=80.0, trunk_lean_deg=20.0, lumbar_flexion_deg=6.0, reps=1, lead_in_s=0.8, pause_top_s=0.5),
+        view="side_left",
+        distance_m=5.5,
+        body=BodyProportions(height_m=1.8, girth=1.1),
+        appearance=Appearance(shirt_rgb=(200, 160, 40), trousers_rgb=(30, 30, 30)),
+        note="squat to 80 deg, trunk 20; 1.80 m, girth 1.1; left, 5.5 m; yellow shirt",
+    ),
 )
 
 
@@ -108,8 +169,15 @@ def _extract(path: Path):
 
 
 def _render(case: Case, folder: Path) -> tuple[Path, pd.DataFrame]:
-    clip = render_clip(case.motion, view=case.view, fps=FPS, distance_m=case.distance_m,
-                       camera_height_m=case.camera_height_m, body=case.body, appearance=case.appearance)
+    clip = render_clip(
+        case.motion,
+        view=case.view,
+        fps=FPS,
+        distance_m=case.distance_m,
+        camera_height_m=case.camera_height_m,
+        body=case.body,
+        appearance=case.appearance,
+    )
     path = folder / f"{case.name}.mp4"
     clip.write(path, crf=18)
     return path, clip.truth
@@ -152,24 +220,39 @@ def _row(name: str, table: pd.DataFrame) -> dict:
 
 
 def _markdown(rows: list[dict]) -> str:
-    columns = ["condition", "frames", "tilt n", "tilt MAE", "tilt bias", "tilt change MAE",
-               "lordosis n", "lordosis MAE", "lordosis bias", "lordosis change MAE"]
+    columns = [
+        "condition",
+        "frames",
+        "tilt n",
+        "tilt MAE",
+        "tilt bias",
+        "tilt change MAE",
+        "lordosis n",
+        "lordosis MAE",
+        "lordosis bias",
+        "lordosis change MAE",
+    ]
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
         cells = []
         for c in columns:
             v = row[c]
-            cells.append(f"{v:.1f}" if isinstance(v, float) and np.isfinite(v) else ("–" if isinstance(v, float)
-                                                                                    else str(v)))
+            cells.append(
+                f"{v:.1f}" if isinstance(v, float) and np.isfinite(v) else ("–" if isinstance(v, float) else str(v))
+            )
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def _confounds(results: dict[str, pd.DataFrame]) -> str:
-    lines = ["| clip | what moves | estimated tilt: range (deg) | slope vs true tilt | slope vs trunk lean |",
-             "|---|---|---|---|---|"]
-    for name, what in (("tilt_pelvis", "pelvis, -2..22 deg; trunk upright"),
-                       ("sway", "trunk, -12..12 deg; pelvis still")):
+    lines = [
+        "| clip | what moves | estimated tilt: range (deg) | slope vs true tilt | slope vs trunk lean |",
+        "|---|---|---|---|---|",
+    ]
+    for name, what in (
+        ("tilt_pelvis", "pelvis, -2..22 deg; trunk upright"),
+        ("sway", "trunk, -12..12 deg; pelvis still"),
+    ):
         if name not in results:
             continue
         t = results[name]
@@ -178,14 +261,17 @@ def _confounds(results: dict[str, pd.DataFrame]) -> str:
         span = f"{np.min(est):.1f} .. {np.max(est):.1f} ({ok.sum()} frames)" if ok.any() else "–"
         slope_t = np.polyfit(true, est, 1)[0] if ok.sum() > 2 and np.ptp(true) > 1 else np.nan
         slope_l = np.polyfit(lean, est, 1)[0] if ok.sum() > 2 and np.ptp(lean) > 1 else np.nan
-        lines.append(f"| {name} | {what} | {span} | "
-                     f"{'–' if not np.isfinite(slope_t) else f'{slope_t:.2f}'} | "
-                     f"{'–' if not np.isfinite(slope_l) else f'{slope_l:.2f}'} |")
+        lines.append(
+            f"| {name} | {what} | {span} | "
+            f"{'–' if not np.isfinite(slope_t) else f'{slope_t:.2f}'} | "
+            f"{'–' if not np.isfinite(slope_l) else f'{slope_l:.2f}'} |"
+        )
     return "\n".join(lines)
 
 
-def evaluate(cases, folder: Path, config: KinematicsConfig, *, known_view: bool = False
-             ) -> tuple[list[dict], dict[str, pd.DataFrame]]:
+def evaluate(
+    cases, folder: Path, config: KinematicsConfig, *, known_view: bool = False
+) -> tuple[list[dict], dict[str, pd.DataFrame]]:
     rows, results = [], {}
     for case in cases:
         t0 = time.perf_counter()
@@ -214,12 +300,18 @@ def calibrate(folder: Path, config: KinematicsConfig) -> KinematicsConfig:
             err_t.append(t["pelvic_tilt"] - t["pelvic_tilt_true"])
             err_l.append(t["lumbar_lordosis"] - t["lumbar_lordosis_true"])
         dt, dl = float(np.nanmedian(pd.concat(err_t))), float(np.nanmedian(pd.concat(err_l)))
-        print(f"  offsets {config.outline_tilt_offset_deg:.2f}, {config.outline_lordosis_offset_deg:.2f}: "
-              f"median errors {dt:+.2f}, {dl:+.2f}", file=sys.stderr)
+        print(
+            f"  offsets {config.outline_tilt_offset_deg:.2f}, {config.outline_lordosis_offset_deg:.2f}: "
+            f"median errors {dt:+.2f}, {dl:+.2f}",
+            file=sys.stderr,
+        )
         if abs(dt) < 0.05 and abs(dl) < 0.05:
             break
-        config = dataclasses.replace(config, outline_tilt_offset_deg=round(config.outline_tilt_offset_deg + dt, 2),
-                                     outline_lordosis_offset_deg=round(config.outline_lordosis_offset_deg + dl, 2))
+        config = dataclasses.replace(
+            config,
+            outline_tilt_offset_deg=round(config.outline_tilt_offset_deg + dt, 2),
+            outline_lordosis_offset_deg=round(config.outline_lordosis_offset_deg + dl, 2),
+        )
     return config
 
 
@@ -227,11 +319,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", choices=[c.name for c in CASES], help="conditions to run")
     parser.add_argument("--calibrate", action="store_true", help="print the calibrated offsets and stop")
-    parser.add_argument("--known-view", action="store_true",
-                        help="give the method the true side view instead of detecting the views")
+    parser.add_argument(
+        "--known-view", action="store_true", help="give the method the true side view instead of detecting the views"
+    )
     parser.add_argument("--work", type=Path, help="folder for the rendered clips (default: a temporary one)")
-    parser.add_argument("--cache", type=Path,
-                        help="landmark cache folder to reuse between runs (default: a fresh temporary one)")
+    parser.add_argument(
+        "--cache", type=Path, help="landmark cache folder to reuse between runs (default: a fresh temporary one)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="movelab-outline-") as tmp:
         folder = args.work or Path(tmp)

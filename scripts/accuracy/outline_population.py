@@ -60,22 +60,58 @@ class Clip:
 
 def clips_of(i: int, pb: PopulationBody) -> list[Clip]:
     """The clips of held-out body number ``i``."""
-    app = Appearance(marker_rgb=_COLOURS[i % 6], marker_radius_m=(0.010, 0.012, 0.015)[i % 3],
-                     shirt_rgb=_SHIRTS[i % 6], light_from=("left", "right")[i % 2])
+    app = Appearance(
+        marker_rgb=_COLOURS[i % 6],
+        marker_radius_m=(0.010, 0.012, 0.015)[i % 3],
+        shirt_rgb=_SHIRTS[i % 6],
+        light_from=("left", "right")[i % 2],
+    )
     cam = dict(distance_m=(3.5, 4.5, 5.5)[i % 3], camera_height_m=(0.7, 1.0, 1.3)[(i + 1) % 3])
     views = ("side_right", "side_left") if i % 2 == 0 else ("side_left", "side_right")
     out = [
-        Clip(f"{pb.name}_tilt", "tilt", Posture(pelvic_tilt_deg=10.0, tilt_amplitude_deg=10.0, lordosis_per_tilt=0.6,
-                                                period_s=3.0, duration_s=3.0, arms=pb.arms),
-             views[0], crf=(20, 26, 30)[i % 3], appearance=app, body=pb, **cam),
-        Clip(f"{pb.name}_sway", "sway", Posture(sway_amplitude_deg=10.0, period_s=3.0 / 1.3, duration_s=3.0,
-                                                arms=pb.arms),
-             views[1], crf=(30, 20, 26)[i % 3], appearance=app, body=pb, **cam),
+        Clip(
+            f"{pb.name}_tilt",
+            "tilt",
+            Posture(
+                pelvic_tilt_deg=10.0,
+                tilt_amplitude_deg=10.0,
+                lordosis_per_tilt=0.6,
+                period_s=3.0,
+                duration_s=3.0,
+                arms=pb.arms,
+            ),
+            views[0],
+            crf=(20, 26, 30)[i % 3],
+            appearance=app,
+            body=pb,
+            **cam,
+        ),
+        Clip(
+            f"{pb.name}_sway",
+            "sway",
+            Posture(sway_amplitude_deg=10.0, period_s=3.0 / 1.3, duration_s=3.0, arms=pb.arms),
+            views[1],
+            crf=(30, 20, 26)[i % 3],
+            appearance=app,
+            body=pb,
+            **cam,
+        ),
     ]
     if i % 2 == 0:
-        out.append(Clip(f"{pb.name}_squat", "squat", Squat(depth_deg=95.0, trunk_lean_deg=28.0, lumbar_flexion_deg=8.0,
-                                                           reps=1, lead_in_s=0.6, pause_top_s=0.4),
-                        views[1], crf=26, appearance=app, body=pb, **cam))
+        out.append(
+            Clip(
+                f"{pb.name}_squat",
+                "squat",
+                Squat(
+                    depth_deg=95.0, trunk_lean_deg=28.0, lumbar_flexion_deg=8.0, reps=1, lead_in_s=0.6, pause_top_s=0.4
+                ),
+                views[1],
+                crf=26,
+                appearance=app,
+                body=pb,
+                **cam,
+            )
+        )
     return out
 
 
@@ -90,8 +126,15 @@ def keep(clip: Clip, out: Path) -> None:
     from movelab.config import ExtractConfig
     from movelab.extraction import extract
 
-    synth = render_clip(clip.motion, view=clip.view, fps=FPS, distance_m=clip.distance_m,
-                        camera_height_m=clip.camera_height_m, body=clip.body.body, appearance=clip.appearance)
+    synth = render_clip(
+        clip.motion,
+        view=clip.view,
+        fps=FPS,
+        distance_m=clip.distance_m,
+        camera_height_m=clip.camera_height_m,
+        body=clip.body.body,
+        appearance=clip.appearance,
+    )
     video = synth.write(out / f"{clip.name}.mp4", crf=clip.crf)["video"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -122,9 +165,14 @@ def compare(clip: Clip, out: Path, config: KinematicsConfig) -> pd.DataFrame:
         est = outline_estimates(ds, views=views, config=config)
         marker = marker_pelvic_tilt(ds, views=views)
     true = truth.loc[est["frame"].to_numpy()]
-    t = pd.DataFrame({"frame": est["frame"].to_numpy(), "standing": est["standing"].to_numpy(),
-                      "trunk_lean_true": true["trunk_lean"].to_numpy(),
-                      "marker_tilt": marker["pelvic_tilt"].to_numpy()})
+    t = pd.DataFrame(
+        {
+            "frame": est["frame"].to_numpy(),
+            "standing": est["standing"].to_numpy(),
+            "trunk_lean_true": true["trunk_lean"].to_numpy(),
+            "marker_tilt": marker["pelvic_tilt"].to_numpy(),
+        }
+    )
     for name in ("pelvic_tilt", "lumbar_lordosis"):
         t[name] = est[name].to_numpy()
         t[f"{name}_true"] = true[name].to_numpy()
@@ -179,8 +227,9 @@ def body_row(pb: PopulationBody, tables: dict[str, pd.DataFrame]) -> dict:
     if tilt is not None and sway is not None:  # the sway filmed with stickers calibrates the tilt session
         cal = client_calibration(sway["marker_tilt"].to_numpy(), sway["pelvic_tilt"].to_numpy())
         if cal is not None:
-            row["tilt MAE client-calibrated"] = _mae(tilt["pelvic_tilt"] - cal.pelvic_tilt_offset_deg,
-                                                     tilt["pelvic_tilt_true"])
+            row["tilt MAE client-calibrated"] = _mae(
+                tilt["pelvic_tilt"] - cal.pelvic_tilt_offset_deg, tilt["pelvic_tilt_true"]
+            )
     squat = tables.get("squat")
     if squat is not None:
         row["squat tilt MAE"] = _mae(squat["pelvic_tilt"], squat["pelvic_tilt_true"])
@@ -189,11 +238,28 @@ def body_row(pb: PopulationBody, tables: dict[str, pd.DataFrame]) -> dict:
     return row
 
 
-COLUMNS = ("body", "arms", "sway slope", "tilt slope", "tilt change MAE", "tilt MAE", "tilt MAE client-calibrated",
-           "lord change MAE", "lord MAE",
-           "lord sway slope", "lord sway slope true", "tilt measured %", "sway measured %", "squat tilt MAE",
-           "squat change MAE", "marker tilt MAE", "marker sway MAE", "marker squat MAE", "marker measured %",
-           "tilt within 2 sd %")
+COLUMNS = (
+    "body",
+    "arms",
+    "sway slope",
+    "tilt slope",
+    "tilt change MAE",
+    "tilt MAE",
+    "tilt MAE client-calibrated",
+    "lord change MAE",
+    "lord MAE",
+    "lord sway slope",
+    "lord sway slope true",
+    "tilt measured %",
+    "sway measured %",
+    "squat tilt MAE",
+    "squat change MAE",
+    "marker tilt MAE",
+    "marker sway MAE",
+    "marker squat MAE",
+    "marker measured %",
+    "tilt within 2 sd %",
+)
 
 
 def markdown(rows: list[dict]) -> str:
@@ -203,8 +269,11 @@ def markdown(rows: list[dict]) -> str:
         for c in COLUMNS:
             v = row.get(c, np.nan)
             if isinstance(v, float):
-                cells.append("–" if not np.isfinite(v) else (f"{v:.0f}" if "%" in c else f"{v:.2f}" if "slope" in c
-                                                             else f"{v:.1f}"))
+                cells.append(
+                    "–"
+                    if not np.isfinite(v)
+                    else (f"{v:.0f}" if "%" in c else f"{v:.2f}" if "slope" in c else f"{v:.1f}")
+                )
             else:
                 cells.append(str(v))
         lines.append("| " + " | ".join(cells) + " |")
@@ -213,16 +282,28 @@ def markdown(rows: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, help="where clips and landmarks are kept (default .cache/outline_population"
-                                                 "[_design])")
-    parser.add_argument("--design", action="store_true",
-                        help="the design bodies instead of the held-out ones (for designing methods, not reporting)")
+    parser.add_argument(
+        "--out", type=Path, help="where clips and landmarks are kept (default .cache/outline_population[_design])"
+    )
+    parser.add_argument(
+        "--design",
+        action="store_true",
+        help="the design bodies instead of the held-out ones (for designing methods, not reporting)",
+    )
     parser.add_argument("--reuse", action="store_true", help="evaluate the landmarks kept from the last run")
     parser.add_argument("--only", nargs="+", metavar="BODY", help="these held-out bodies only")
-    parser.add_argument("--redetect-markers", action="store_true",
-                        help="find the sticker dots again in the kept videos (no pose model) before evaluating")
-    parser.add_argument("--sacral-levels", nargs=2, type=float, metavar=("LOW", "HIGH"),
-                        help="try other outline_sacral_levels (design work)")
+    parser.add_argument(
+        "--redetect-markers",
+        action="store_true",
+        help="find the sticker dots again in the kept videos (no pose model) before evaluating",
+    )
+    parser.add_argument(
+        "--sacral-levels",
+        nargs=2,
+        type=float,
+        metavar=("LOW", "HIGH"),
+        help="try other outline_sacral_levels (design work)",
+    )
     parser.add_argument("--tilt-offset", type=float, help="try another outline_tilt_offset_deg (design work)")
     parser.add_argument("--hip-drift", type=float, help="try another outline_hip_drift_per_deg (design work)")
     args = parser.parse_args(argv)

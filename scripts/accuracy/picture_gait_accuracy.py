@@ -46,9 +46,17 @@ def render(name: str, out: Path, *, crf: int = CRF) -> None:
     cadence, view, azimuth = CASES[name]
     motion = Gait(cadence_spm=cadence, duration_s=4.0)
     clip = render_clip(motion, view=view, azimuth_deg=azimuth, width_px=480, height_px=640, fps=FPS)
-    camera = camera_for_view(view, azimuth_deg=azimuth, distance_m=6.0, camera_height_m=1.2,
-                             look_at_m=motion.scene(clip.body).look_at_m, width_px=480, height_px=640,
-                             fit_width_m=2.0, fit_height_m=3.2)
+    camera = camera_for_view(
+        view,
+        azimuth_deg=azimuth,
+        distance_m=6.0,
+        camera_height_m=1.2,
+        look_at_m=motion.scene(clip.body).look_at_m,
+        width_px=480,
+        height_px=640,
+        fit_width_m=2.0,
+        fit_height_m=3.2,
+    )
     keep_clip(name, out, dataclasses.replace(clip, camera=camera), crf=crf)
 
 
@@ -56,35 +64,48 @@ def evaluate(name: str, path: Path) -> dict:
     ds, _, _, seg = segmented(path)
     truth = json.loads(path.with_suffix(".events.json").read_text())
     seen = ds["time"].values[ds["detected"].values]
-    row = {"clip": name, "movement": seg.movement, "view": (seg.gait or {}).get("view"),
-           "cadence_true": CASES[name][0], "cadence": (seg.gait or {}).get("cadence_spm", np.nan)}
+    row = {
+        "clip": name,
+        "movement": seg.movement,
+        "view": (seg.gait or {}).get("view"),
+        "cadence_true": CASES[name][0],
+        "cadence": (seg.gait or {}).get("cadence_spm", np.nan),
+    }
     for event in ("initial_contact", "toe_off"):
         found = seg.events[seg.events["event"] == event]
         errors = []
         for e in truth:
             if e["event"] != event or not seen.min() + 0.2 <= e["time_s"] <= seen.max() - 0.2:
                 continue
-            errors.append(nearest_error_frames(found.loc[found["side"] == e["side"], "time_s"], e["time_s"], FPS,
-                                               within=8))
+            errors.append(
+                nearest_error_frames(found.loc[found["side"] == e["side"], "time_s"], e["time_s"], FPS, within=8)
+            )
         errors = np.array(errors, dtype=float)
         hit = errors[np.isfinite(errors)]
-        row[event] = (errors.size, hit.size, float(np.mean(np.abs(hit))) if hit.size else np.nan,
-                      float(np.max(np.abs(hit))) if hit.size else np.nan,
-                      float(np.mean(np.abs(hit) <= 2)) if hit.size else np.nan)
+        row[event] = (
+            errors.size,
+            hit.size,
+            float(np.mean(np.abs(hit))) if hit.size else np.nan,
+            float(np.max(np.abs(hit))) if hit.size else np.nan,
+            float(np.mean(np.abs(hit) <= 2)) if hit.size else np.nan,
+        )
     return row
 
 
 def main(argv: list[str] | None = None) -> int:
     args = arguments(__doc__, "picture_gait_accuracy", CASES, argv)
-    rows = [evaluate(name, kept_landmarks(name, args.out, args.reuse, render, crf=args.crf))
-            for name in args.only or CASES]
+    rows = [
+        evaluate(name, kept_landmarks(name, args.out, args.reuse, render, crf=args.crf)) for name in args.only or CASES
+    ]
     print("| clip | movement | view | cadence true / found | event | true | found | mean abs | max abs | <= 2 frames |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         for event in ("initial_contact", "toe_off"):
             n, hit, mean, worst, within = r[event]
-            print(f"| {r['clip']} | {r['movement']} | {r['view']} | {r['cadence_true']:.0f} / {r['cadence']:.1f} "
-                  f"| {event} | {n} | {hit} | {mean:.2f} | {worst:.1f} | {within:.0%} |")
+            print(
+                f"| {r['clip']} | {r['movement']} | {r['view']} | {r['cadence_true']:.0f} / {r['cadence']:.1f} "
+                f"| {event} | {n} | {hit} | {mean:.2f} | {worst:.1f} | {within:.0%} |"
+            )
     return 0
 
 

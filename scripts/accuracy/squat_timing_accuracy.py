@@ -41,11 +41,27 @@ MISS_FRAMES = 30.0
 QUICK = dict(descent_s=0.55, pause_bottom_s=0.1, ascent_s=0.55, pause_top_s=0.25, lead_in_s=0.35)
 
 
-def _squat(depth: float, lean: float, descent: float, ascent: float, pause_bottom: float, pause_top: float = 0.5,
-           lead_in: float = 0.5, **extra) -> dict:
+def _squat(
+    depth: float,
+    lean: float,
+    descent: float,
+    ascent: float,
+    pause_bottom: float,
+    pause_top: float = 0.5,
+    lead_in: float = 0.5,
+    **extra,
+) -> dict:
     """Keyword arguments of :class:`movelab.synth.Squat`: two reps unless ``reps`` is given."""
-    return dict(depth_deg=depth, trunk_lean_deg=lean, descent_s=descent, ascent_s=ascent,
-                pause_bottom_s=pause_bottom, pause_top_s=pause_top, lead_in_s=lead_in, **{"reps": 2, **extra})
+    return dict(
+        depth_deg=depth,
+        trunk_lean_deg=lean,
+        descent_s=descent,
+        ascent_s=ascent,
+        pause_bottom_s=pause_bottom,
+        pause_top_s=pause_top,
+        lead_in_s=lead_in,
+        **{"reps": 2, **extra},
+    )
 
 
 #: name: (view, Squat keyword arguments, render_clip keyword arguments), a sample video (truth beside it), or
@@ -64,14 +80,20 @@ CASES: dict[str, tuple[str, dict | str, dict] | str] = {
     "front80_d12_az20": ("front", _squat(80, 25, 1.2, 1.0, 0.2), dict(azimuth_deg=20)),
     "v_front70_d12": ("front", _squat(70, 30, 1.2, 1.1, 0.0, arm_reach_deg=60), {}),
     "v_front110_d09p": ("front", _squat(110, 40, 0.9, 0.8, 0.5, 0.4, knee_valgus_deg=8), {}),
-    "v_front100_d14_az10": ("front", _squat(100, 35, 1.4, 1.2, 0.3, toe_out_deg=20, stance_width_m=0.45),
-                            dict(azimuth_deg=-10)),
+    "v_front100_d14_az10": (
+        "front",
+        _squat(100, 35, 1.4, 1.2, 0.3, toe_out_deg=20, stance_width_m=0.45),
+        dict(azimuth_deg=-10),
+    ),
     "back80_d09": ("back", _squat(80, 30, 0.9, 0.8, 0.1, 0.4), {}),
     "back100_d13p": ("back", _squat(100, 35, 1.3, 1.1, 0.3), {}),
     "back60_d15": ("back", _squat(60, 25, 1.5, 1.3, 0.3), {}),
     "v_back90_d18": ("back", _squat(90, 30, 1.8, 1.5, 0.2, 0.6, 0.6), {}),
-    "front80_d20_cam12": ("front", _squat(80, 30, 2.0, 1.6, 0.2, 0.6, 0.6, arm_reach_deg=30),
-                          dict(camera_height_m=1.2)),
+    "front80_d20_cam12": (
+        "front",
+        _squat(80, 30, 2.0, 1.6, 0.2, 0.6, 0.6, arm_reach_deg=30),
+        dict(camera_height_m=1.2),
+    ),
     "front100_d10_cam06_arms0": ("front", _squat(100, 35, 1.0, 1.0, 0.0, arm_reach_deg=0), dict(camera_height_m=0.6)),
     "front100_d10_cam06_arms75": ("front", _squat(100, 35, 1.0, 1.0, 0.0), dict(camera_height_m=0.6)),
     "v_front90_d06_cam06": ("front", _squat(90, 35, 0.6, 0.6, 0.0, 0.3, 0.4, reps=3), dict(camera_height_m=0.6)),
@@ -100,8 +122,7 @@ CASES: dict[str, tuple[str, dict | str, dict] | str] = {
     "s_side85_d18": ("side_right", _squat(85, 30, 1.8, 1.4, 0.0, 0.6, 0.7), {}),
     "s_side105_d12p": ("side_left", _squat(105, 35, 1.2, 1.0, 0.4, arm_reach_deg=40), {}),
     "s_side75_d09": ("side_right", _squat(75, 25, 0.9, 1.2, 0.2, 0.5, 0.4, reps=3), {}),
-    "h_front_sway": ("front", "posture", dict(trunk_lean_deg=10, sway_amplitude_deg=20, period_s=2.0,
-                                              duration_s=6.0)),
+    "h_front_sway": ("front", "posture", dict(trunk_lean_deg=10, sway_amplitude_deg=20, period_s=2.0, duration_s=6.0)),
     "h_back_sway": ("back", "posture", dict(sway_amplitude_deg=8, period_s=2.5, duration_s=5.0)),
 }
 
@@ -131,20 +152,41 @@ def evaluate(name: str, path: Path, *, before: bool = False) -> dict:
     config = EventsConfig(rep_front_head_min_drop=1e6) if before else EventsConfig()
     _, _, _, seg = segmented(path, movement="squat", config=config)
     truth = [e for e in json.loads(path.with_suffix(".events.json").read_text()) if e["event"].startswith("rep_")]
-    errors = [(e["event"][4], nearest_error_frames(seg.events.loc[seg.events["event"] == e["event"], "time_s"],
-                                                   e["time_s"], FPS, within=MISS_FRAMES)) for e in truth]
+    errors = [
+        (
+            e["event"][4],
+            nearest_error_frames(
+                seg.events.loc[seg.events["event"] == e["event"], "time_s"], e["time_s"], FPS, within=MISS_FRAMES
+            ),
+        )
+        for e in truth
+    ]
     reps_true = sum(e["event"] == "rep_start" for e in truth)
-    return {"clip": name, "reps": len(seg.reps), "reps_true": reps_true,
-            "reps_expected": 0 if name in UNCOUNTED else reps_true,
-            "errors": errors}
+    return {
+        "clip": name,
+        "reps": len(seg.reps),
+        "reps_true": reps_true,
+        "reps_expected": 0 if name in UNCOUNTED else reps_true,
+        "errors": errors,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = arguments(__doc__, "squat_timing_accuracy", CASES, argv, extra=lambda parser: parser.add_argument(
-        "--before", action="store_true",
-        help="the previous timing: head timing off (EventsConfig(rep_front_head_min_drop=1e6))"))
-    rows = [evaluate(name, kept_landmarks(name, args.out, args.reuse, render, crf=args.crf), before=args.before)
-            for name in args.only or CASES]
+    args = arguments(
+        __doc__,
+        "squat_timing_accuracy",
+        CASES,
+        argv,
+        extra=lambda parser: parser.add_argument(
+            "--before",
+            action="store_true",
+            help="the previous timing: head timing off (EventsConfig(rep_front_head_min_drop=1e6))",
+        ),
+    )
+    rows = [
+        evaluate(name, kept_landmarks(name, args.out, args.reuse, render, crf=args.crf), before=args.before)
+        for name in args.only or CASES
+    ]
     print("| clip | reps found / true | max abs | signed errors (s start, b bottom, e end) |")
     print("|---|---|---|---|")
     for r in rows:

@@ -25,8 +25,17 @@ MEMBER = "Sports2D/Demo/demo.mp4"
 def _wheel(cache: Path) -> Path:
     wheels = sorted(cache.glob("sports2d-*.whl"))
     if not wheels:
-        cmd = [sys.executable, "-m", "pip", "download", "sports2d", "--no-deps", "--only-binary=:all:",
-               "-d", str(cache)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "sports2d",
+            "--no-deps",
+            "--only-binary=:all:",
+            "-d",
+            str(cache),
+        ]
         subprocess.run(cmd, check=True)
         wheels = sorted(cache.glob("sports2d-*.whl"))
     if not wheels:
