@@ -4,7 +4,6 @@ real ``movelab serve``: a clinician's first session from start to finish.
 
 from __future__ import annotations
 
-import os
 import time
 import zipfile
 
@@ -12,50 +11,20 @@ import pytest
 
 pytest.importorskip("starlette")
 
+import browser  # noqa: E402
 from appserver import SQUAT_SIDE, Server, wait_for  # noqa: E402
-from test_report_browser import CHROMEDRIVER, CHROMIUM, _missing  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
 
 def chromium(tmp_path, *extra_flags: str):
     """A headless Chromium whose downloads go to ``tmp_path / "downloads"``."""
-    missing = _missing()
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the browser test must run in CI: {missing}")
-        pytest.skip(missing)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1200,1600",
+    return browser.chromium(
+        tmp_path / "profile",
         "--autoplay-policy=no-user-gesture-required",
-        f"--user-data-dir={tmp_path / 'profile'}",
         *extra_flags,
-    ):
-        options.add_argument(flag)
-    (tmp_path / "downloads").mkdir(exist_ok=True)
-    options.add_experimental_option(
-        "prefs", {"download.default_directory": str(tmp_path / "downloads"), "download.prompt_for_download": False}
+        downloads=tmp_path / "downloads",
     )
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    driver.execute_cdp_cmd(
-        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path / "downloads")}
-    )
-    return driver
 
 
 def severe_errors(driver) -> list[dict]:

@@ -54,8 +54,8 @@ __all__ = [
 #: knee angle there, so reps are timed by the head's drop with a fourth-root fit (docs/events.md).
 FRONTAL_VIEWS: tuple[str, str] = ("front", "back")
 
-#: Columns of the reps table of a squat.
-REP_COLUMNS: list[str] = [
+#: Columns every reps table starts with: timing, and whether the rep is partial.
+_TIMING_COLUMNS: list[str] = [
     "index",
     "start_s",
     "bottom_s",
@@ -70,6 +70,10 @@ REP_COLUMNS: list[str] = [
     "time_at_bottom_s",
     "pelvis_drop_pct_leg",
     "partial",
+]
+#: Columns of the reps table of a squat.
+REP_COLUMNS: list[str] = [
+    *_TIMING_COLUMNS,
     "peak_knee_flexion_deg",
     "peak_hip_flexion_deg",
     "trunk_lean_at_depth_deg",
@@ -83,20 +87,7 @@ REP_COLUMNS: list[str] = [
 ]
 #: Columns of the reps table of a lunge or split squat.
 LUNGE_COLUMNS: list[str] = [
-    "index",
-    "start_s",
-    "bottom_s",
-    "end_s",
-    "start_frame",
-    "bottom_frame",
-    "end_frame",
-    "timed_by",
-    "descent_s",
-    "ascent_s",
-    "duration_s",
-    "time_at_bottom_s",
-    "pelvis_drop_pct_leg",
-    "partial",
+    *_TIMING_COLUMNS,
     "lead_leg",
     "peak_knee_flexion_deg",
     "peak_rear_knee_flexion_deg",

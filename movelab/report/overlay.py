@@ -16,23 +16,11 @@ import numpy as np
 import pandas as pd
 
 from movelab.errors import InputError
-from movelab.landmarks import SKELETON
+from movelab.landmarks import KEYPOINTS, SKELETON
 
 __all__ = ["write_overlay", "face_box", "blur_box", "FaceDetector", "SKELETON"]
 
-_FACE = (
-    "nose",
-    "left_eye_inner",
-    "left_eye",
-    "left_eye_outer",
-    "right_eye_inner",
-    "right_eye",
-    "right_eye_outer",
-    "left_ear",
-    "right_ear",
-    "mouth_left",
-    "mouth_right",
-)  # landmarks 0-10
+_FACE = KEYPOINTS[:11]  # nose, eyes, ears, mouth: landmarks 0-10
 _COLOURS = {"left": (60, 130, 230), "right": (235, 110, 50), "mid": (240, 240, 240)}  # RGB
 _LIVE = (
     "knee_flexion_left",
