@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import warnings
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -16,6 +17,34 @@ from scripts import ROOT
 
 #: x264 quality of the rendered clips of the rep and picture-gait scripts (``SynthClip.write``'s default)
 CRF = 26
+
+
+#: what ``--realistic`` says above its tables
+REALISTIC_NOTE = (
+    "Realistic renders (`--realistic`: `movelab.synth.Realism.phone()`, seeded by the clip's name: 1/50 s "
+    "exposure, 20 ms rolling shutter, handheld shake, uneven light, clutter, loose clothes, noise, H.264 at "
+    "2.5 Mbit/s re-encoded at 1 Mbit/s)"
+)
+
+
+def add_realistic(parser: argparse.ArgumentParser) -> None:
+    """The ``--realistic`` switch: render the same clips with :meth:`movelab.synth.Realism.phone`."""
+    parser.add_argument(
+        "--realistic",
+        action="store_true",
+        help="render the same clips as a handheld phone would film them (movelab.synth.Realism.phone(), "
+        "seeded by the clip's name); --crf is then unused",
+    )
+
+
+def realism_for(name: str, realistic: bool):
+    """:meth:`movelab.synth.Realism.phone` seeded by ``name`` (a clip's own shake, noise and clutter), or None
+    when not ``realistic``."""
+    if not realistic:
+        return None
+    from movelab.synth import Realism
+
+    return Realism.phone(seed=zlib.crc32(name.encode()) % 2**31)
 
 
 def arguments(

@@ -5,6 +5,7 @@ Usage::
     python -m scripts.accuracy.event_accuracy            # render, extract, evaluate (about 3 min on 2 cores)
     python -m scripts.accuracy.event_accuracy --reuse    # evaluate again the landmarks kept from the last run
     python -m scripts.accuracy.event_accuracy --cases check   # the 8 held-out walks (other cadences, steps, asymmetry)
+    python -m scripts.accuracy.event_accuracy --realistic     # the same walks filmed as by a handheld phone
 
 Renders mannequin walks (:mod:`movelab.synth`, 640x480, 30 fps) at 90, 105 and 120 steps/min, overground
 across the picture (a camera that sees about 3 m, so the figure enters and leaves; walking to the right and
@@ -37,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from scripts import ROOT
-from scripts.accuracy._common import kept_folder
+from scripts.accuracy._common import REALISTIC_NOTE, add_realistic, kept_folder, realism_for
 
 #: x264 quality of the rendered walks (the rep scripts' is ``_accuracy.CRF``)
 CRF = 20
@@ -97,9 +98,11 @@ def render_case(
     asymmetry_pct: float = 0.0,
     *,
     crf: int = CRF,
+    realistic: bool = False,
 ) -> tuple[Path, dict]:
     """Render one walk; overground, the camera sees about 3 m so the figure enters and leaves. Returns the
-    video path and the truth file's content."""
+    video path and the truth file's content. ``realistic``: as a handheld phone films it
+    (:func:`scripts.accuracy._common.realism_for`)."""
     from movelab.synth import Gait, camera_for_view, render_clip
 
     motion = Gait(
@@ -109,7 +112,7 @@ def render_case(
         duration_s=duration_s,
         asymmetry_pct=asymmetry_pct,
     )
-    clip = render_clip(motion, view=view, width_px=640, height_px=480, fps=30.0)
+    clip = render_clip(motion, view=view, width_px=640, height_px=480, fps=30.0, realism=realism_for(name, realistic))
     if not treadmill:
         scene = motion.scene(clip.body)
         camera = camera_for_view(
@@ -324,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         help="which walks: 'main' (the 7 of docs/events-accuracy.md), 'check' (8 held-out walks), "
         "'check2' (6 more), 'all', or clip names separated by commas",
     )
+    add_realistic(parser)
     args = parser.parse_args(argv)
     if args.cases in CASE_SETS:
         selected = CASE_SETS[args.cases]
@@ -333,7 +337,8 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"unknown clips {unknown}; known: {sorted(by_name)}")
         selected = tuple(by_name[n] for n in args.cases.split(","))
-    args.out = args.out or kept_folder("event_accuracy", args.crf, default=CRF)
+    script = "event_accuracy_realistic" if args.realistic else "event_accuracy"
+    args.out = args.out or kept_folder(script, args.crf, default=CRF)
     args.out.mkdir(parents=True, exist_ok=True)
     from movelab import landmarks
     from movelab.extraction import extract
@@ -343,14 +348,28 @@ def main(argv: list[str] | None = None) -> int:
         lm_path, truth_path = args.out / f"{name}.nc", args.out / f"{name}.truth.json"
         if not (args.reuse and lm_path.is_file() and truth_path.is_file()):
             t0 = time.perf_counter()
-            video, _ = render_case(name, cadence, step_m, treadmill, view, duration, args.out, asymmetry, crf=args.crf)
+            video, _ = render_case(
+                name,
+                cadence,
+                step_m,
+                treadmill,
+                view,
+                duration,
+                args.out,
+                asymmetry,
+                crf=args.crf,
+                realistic=args.realistic,
+            )
             t1 = time.perf_counter()
             landmarks.save(extract(video, use_cache=False), lm_path)
             print(
                 f"{name}: rendered in {t1 - t0:.0f} s, extracted in {time.perf_counter() - t1:.0f} s", file=sys.stderr
             )
         cases.append((name, lm_path, json.loads(truth_path.read_text())))
-    cases.append(keep_sample(SAMPLE, args.out, args.reuse))
+    if not args.realistic:  # the shipped sample is a clean render
+        cases.append(keep_sample(SAMPLE, args.out, args.reuse))
+    else:
+        print(REALISTIC_NOTE + "\n")
     print("Rendered walks: errors in frames at 30 fps (detected − true)\n")
     print(format_rendered(evaluate_rendered(cases)))
     if args.demo is not None and args.demo.is_file():
