@@ -234,3 +234,17 @@ def test_phone_preset_and_cli(tmp_path, capsys):
 def test_bad_realism_options_say_what_was_expected(options, match):
     with pytest.raises(ConfigError, match=match):
         Realism(**options)
+
+
+def test_accuracy_scripts_realistic_switch_seeds_by_clip_and_leaves_out_shipped_videos(tmp_path):
+    from scripts.accuracy._common import arguments, realism_for, selected
+
+    cases = {"rendered": ("front", {}, {}), "shipped": "sample_videos/squat_front.mp4"}
+    args = arguments("doc", "realism_test", cases, ["--realistic", "--out", str(tmp_path)])
+    assert args.realistic and selected(args, cases) == ["rendered"]
+    plain = arguments("doc", "realism_test", cases, ["--out", str(tmp_path)])
+    assert selected(plain, cases) == ["rendered", "shipped"]
+    assert realism_for("rendered", False) is None
+    assert realism_for("rendered", True) == realism_for("rendered", True)
+    assert realism_for("rendered", True).seed != realism_for("shipped", True).seed
+    assert dataclasses.replace(realism_for("rendered", True), seed=0) == Realism.phone()
