@@ -27,24 +27,54 @@ REALISTIC_NOTE = (
 )
 
 
-def add_realistic(parser: argparse.ArgumentParser) -> None:
-    """The ``--realistic`` switch: render the same clips with :meth:`movelab.synth.Realism.phone`."""
+def realistic_note(without: tuple[str, ...] = ()) -> str:
+    """What ``--realistic`` (and ``--without``) says above its tables."""
+    return REALISTIC_NOTE + (f"; without: {', '.join(without)}" if without else "")
+
+
+#: groups of :class:`movelab.synth.Realism` options that ``--without`` can turn off, to tell which one costs
+REALISM_GROUPS: dict[str, tuple[str, ...]] = {
+    "blur": ("exposure_s", "rolling_shutter_s"),
+    "shake": ("shake_deg", "shake_roll_deg"),
+    "light": ("light_gradient", "vignette"),
+    "clutter": ("clutter",),
+    "clothing": ("clothing",),
+    "noise": ("noise_sigma",),
+    "encoding": ("bitrate_kbps", "reencode_kbps"),
+}
+
+
+def add_realistic(parser: argparse.ArgumentParser, *, without: bool = False) -> None:
+    """The ``--realistic`` switch: render the same clips with :meth:`movelab.synth.Realism.phone`; with
+    ``without``, also ``--without GROUP ...`` (:data:`REALISM_GROUPS` turned off)."""
     parser.add_argument(
         "--realistic",
         action="store_true",
         help="render the same clips as a handheld phone would film them (movelab.synth.Realism.phone(), "
         "seeded by the clip's name); --crf is then unused",
     )
+    if without:
+        parser.add_argument(
+            "--without",
+            nargs="+",
+            default=(),
+            choices=list(REALISM_GROUPS),
+            help="with --realistic: these groups of options off (to tell which one costs)",
+        )
 
 
-def realism_for(name: str, realistic: bool):
-    """:meth:`movelab.synth.Realism.phone` seeded by ``name`` (a clip's own shake, noise and clutter), or None
-    when not ``realistic``."""
+def realism_for(name: str, realistic: bool, *, without: tuple[str, ...] = ()):
+    """:meth:`movelab.synth.Realism.phone` seeded by ``name`` (a clip's own shake, noise and clutter), the
+    option groups named in ``without`` off, or None when not ``realistic``."""
     if not realistic:
         return None
+    import dataclasses
+
     from movelab.synth import Realism
 
-    return Realism.phone(seed=zlib.crc32(name.encode()) % 2**31)
+    phone = Realism.phone(seed=zlib.crc32(name.encode()) % 2**31)
+    off = {f: getattr(Realism(), f) for group in without for f in REALISM_GROUPS[group]}
+    return dataclasses.replace(phone, **off)
 
 
 def arguments(
