@@ -79,7 +79,7 @@ def test_a_hidden_dot_leaves_one_and_the_frame_is_not_measured():
     ds = _dataset([dots, one, dots], "green")
     table = marker_pelvic_tilt(ds, "side_right")
     assert list(table["status"]) == ["measured", "missing", "measured"]
-    assert np.isnan(table["pelvic_tilt"][1]) and np.isfinite(table["pelvic_tilt"][[0, 2]]).all()
+    assert np.isnan(table["pelvic_tilt"].iloc[1]) and np.isfinite(table["pelvic_tilt"].iloc[[0, 2]]).all()
     assert "1 missing" in table.attrs["note"]
 
 

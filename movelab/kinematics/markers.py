@@ -29,6 +29,7 @@ import pandas as pd
 import xarray as xr
 
 from movelab.kinematics.config import ClientCalibration
+from movelab.kinematics.tables import frame_table
 from movelab.kinematics.views import facing_sign, views_per_frame
 
 __all__ = [
@@ -118,14 +119,7 @@ def marker_pelvic_tilt(ds: xr.Dataset, views=None, *, config: MarkerConfig = Mar
     status[~np.isfinite(facing)] = "not_side_view"
     tilt = _tilt_deg(dots, facing)
     tilt[status != "measured"] = np.nan
-    table = pd.DataFrame(
-        {
-            "time_s": ds["time"].values.astype(np.float64),
-            "frame": ds["frame"].values.astype(np.int64),
-            "pelvic_tilt": tilt,
-            "status": status,
-        }
-    )
+    table = frame_table(ds).assign(pelvic_tilt=tilt, status=status)
     table.attrs["note"] = marker_note(table["status"], colour)
     table.attrs["colour"] = colour
     return table
