@@ -65,13 +65,13 @@ def gait_cycles(events: pd.DataFrame, angles: pd.DataFrame, *, config: EventsCon
             other = _times(events, "initial_contact", "right" if side == "left" else "left")
             one_step_each = np.sum((other > start) & (other < end)) == 1  # no contact missed
             if one_step_each and config.stride_range_s[0] <= end - start <= config.stride_range_s[1]:
-                rows.append(_cycle(events, angles, side, start, end, config))
+                rows.append(_cycle(events, angles, side=side, start=start, end=end, config=config))
     table = pd.DataFrame(rows, columns=CYCLE_COLUMNS)
     return table.sort_values("start_s", kind="stable").reset_index(drop=True) if len(table) else table
 
 
 def _cycle(
-    events: pd.DataFrame, angles: pd.DataFrame, side: str, start: float, end: float, config: EventsConfig
+    events: pd.DataFrame, angles: pd.DataFrame, *, side: str, start: float, end: float, config: EventsConfig
 ) -> dict:
     """One row of the cycles table: ``side``'s cycle from the contact at ``start`` to the one at ``end``."""
     other = "right" if side == "left" else "left"

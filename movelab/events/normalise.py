@@ -58,9 +58,7 @@ def time_normalise(
         columns = [
             c
             for c in angles.columns
-            if c != "frame"
-            and pd.api.types.is_numeric_dtype(angles[c])
-            and not pd.api.types.is_bool_dtype(angles[c])
+            if c != "frame" and pd.api.types.is_numeric_dtype(angles[c]) and not pd.api.types.is_bool_dtype(angles[c])
         ]
     missing = [c for c in columns if c not in angles]
     if missing:

@@ -238,12 +238,14 @@ def build_context(angles, segmentation, *, views, positions, config, tilt_source
         views=views,
         config=config,
         tilt_source=dict(tilt_source or {}),
-        standing=_standing(angles, time, movement, reps, positions, landmarks, config),
+        standing=_standing(
+            angles, time, movement=movement, reps=reps, positions=positions, landmarks=landmarks, config=config
+        ),
         outside=outside_picture(landmarks, time.size),
     )
 
 
-def _standing(angles, time, movement, reps, positions, landmarks, config) -> StandingReference | None:
+def _standing(angles, time, *, movement, reps, positions, landmarks, config) -> StandingReference | None:
     """Quiet standing outside every rep (squat, lunge); None for other movements. ``positions`` (cleaned)
     give the speeds, ``landmarks`` when the client was found (settling)."""
     if movement not in ("squat", "lunge") or reps.empty:
