@@ -26,7 +26,7 @@ import xarray as xr
 from movelab.kinematics import filtering
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
-from movelab.kinematics.geometry import midpoint, point, torso_length
+from movelab.kinematics.geometry import midpoint, point, support_speeds, torso_length
 from movelab.kinematics.inputs import check_config, check_landmarks
 from movelab.kinematics.joint_angles import sagittal_angles
 from movelab.kinematics.outline_method import OutlineParams, estimate_frame
@@ -361,20 +361,15 @@ def _standing(
 
 def _quiet(position: xr.DataArray, config: KinematicsConfig) -> np.ndarray:
     """Hip centre and both ankles slower than ``outline_baseline_max_speed`` torso lengths per second."""
-    time = position["time"].values
-    n = time.size
-    if n < 2:
-        return np.ones(n, dtype=bool)
-    scale = float(np.nanmedian(torso_length(position))) if np.isfinite(torso_length(position)).any() else np.nan
-    speeds = []
-    for xy in (midpoint(position, "hip", fallback=True), point(position, "left_ankle"), point(position, "right_ankle")):
-        v = np.gradient(xy, time, axis=0)
-        speeds.append(np.hypot(v[:, 0], v[:, 1]) / scale)
+    time = position["time"].values.astype(np.float64)
+    if time.size < 2:
+        return np.ones(time.size, dtype=bool)
+    speeds = support_speeds(position, time_s=time, hip_fallback=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        fastest = np.nanmax(np.stack(speeds), axis=0)
+        fastest = np.nanmax(speeds, axis=0)
     with np.errstate(invalid="ignore"):
-        return fastest <= config.outline_baseline_max_speed
+        return fastest <= config.outline_baseline_max_speed  # a frame with no point measured is not quiet
 
 
 def _baseline(
