@@ -122,7 +122,7 @@ def gait_summary(
         ``peak_hip_extension_right_deg``, ``peak_thigh_extension_left_deg``, ``peak_thigh_extension_right_deg``,
         ``n_cycles``, ``n_steps``, ``method``, ``ground`` (``"overground"`` or ``"treadmill"``) and ``view``
         (how the walk was filmed, :func:`movelab.events.gait.walk_view`: ``"side"``, ``"front"``,
-        ``"back"`` or ``"oblique"``; the events' accuracy depends on it, docs/events.md).
+        ``"back"`` or ``"oblique"``; the events' accuracy depends on it, docs/events-accuracy.md).
     """
     steps = _steps(events, config)
     all_steps = np.concatenate([steps["left"], steps["right"]])
