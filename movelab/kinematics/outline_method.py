@@ -43,6 +43,7 @@ __all__ = [
     "back_arc",
     "sacral_chord_deg",
     "solve_pelvic_tilt",
+    "sacral_chords_deg",
 ]
 
 _NAN = float("nan")
@@ -249,21 +250,114 @@ def sacral_chord_deg(contour: np.ndarray, tilt_deg: float, levels: tuple[float, 
     return _inclination_deg(p1, p2), (p1, p2, arc, seed)
 
 
+def sacral_chords_deg(contour: np.ndarray, tilts_deg, levels: tuple[float, float]) -> np.ndarray:
+    """:func:`sacral_chord_deg`'s inclination for many tilts (degrees; NaN where it is NaN), bit-identical.
+
+    The tilt solve evaluates the chord at 25 grid tilts and a few more in every side-view frame, on a contour
+    of about 2000 points. This does the same floating-point operations as :func:`sacral_chord_deg` on the
+    points that decide the result, and no others: the pelvis heights of all tilts in one array operation, the
+    seed crossing found by comparing heights with the level (``h - level <= 0`` is ``h <= level`` in IEEE
+    arithmetic, so no subtraction over the contour), and the two chord ends by scanning outwards from the seed
+    in short stretches instead of cutting out the whole back arc. ``tests/test_outline_speed.py`` checks the
+    identity on stored frames.
+    """
+    tilts = [float(t) for t in np.atleast_1d(tilts_deg)]
+    x, y = contour[:, 0], contour[:, 1]
+    sin = np.array([math.sin(math.radians(t)) for t in tilts])[:, None]
+    cos = np.array([math.cos(math.radians(t)) for t in tilts])[:, None]
+    heights = sin * x + cos * y  # as _pelvis_height, one row per tilt
+    return np.array([_chord_from_heights(contour, h, levels) for h in heights])
+
+
+#: Points examined at a time when scanning the back from the seed (most chord ends lie within the first).
+_SCAN = 96
+
+
+def _chord_from_heights(
+    contour: np.ndarray, h: np.ndarray, levels: tuple[float, float], *, up: float = 1.0, down: float = 0.45
+) -> float:
+    """The sacral chord's inclination given the contour's pelvis heights ``h`` (one tilt), as
+    :func:`sacral_chord_deg` computes it (``up`` and ``down`` are :func:`back_arc`'s)."""
+    n = h.size
+    above = h > levels[0]
+    idx = np.flatnonzero(~above[:-1] & above[1:])
+    if above[0] and not above[-1]:
+        idx = np.append(idx, n - 1)
+    if idx.size == 0:
+        return _NAN
+    nxt = (idx + 1) % n
+    c, c_next = h[idx] - levels[0], h[nxt] - levels[0]
+    x = contour[idx, 0] + (-c / (c_next - c)) * (contour[nxt, 0] - contour[idx, 0])
+    behind = x < 0
+    if not behind.any():
+        return _NAN
+    # The back arc's window: position w is contour index (base + w) % n; the seed is at w = half.
+    half = n // 2 - 1
+    base = int(idx[behind][np.argmax(x[behind])]) + 1 - half
+    ends = [_arc_crossing(contour, h, base, half, level, up, down) for level in levels]
+    if ends[0] is None or ends[1] is None:
+        return _NAN
+    return _inclination_deg(ends[0], ends[1])
+
+
+def _arc_crossing(contour, h, base: int, half: int, level: float, up: float, down: float) -> np.ndarray | None:
+    """:func:`_crossing` on the back arc of :func:`back_arc` (window ``base``, seed at ``half``) without
+    cutting the arc out: the rising crossing of ``level`` nearest the seed on its side, if it lies inside the
+    arc (before the first point above ``up`` going up, after the last below ``-down`` going down)."""
+    n = h.size
+    if not h[(base + half) % n] > level:  # upwards: first rising pair (j, j+1) with half <= j, j+1 < stop
+        lo = half
+        while lo < 2 * half - 1:
+            hi = min(lo + _SCAN, 2 * half - 1)  # pairs (j, j+1) for j in [lo, hi)
+            seg = np.take(h, np.arange(base + lo, base + hi + 1), mode="wrap")
+            rise = np.flatnonzero((seg[:-1] <= level) & (seg[1:] > level))
+            top = np.flatnonzero(seg[:-1] > up)  # the arc stops just after the first point above up
+            if top.size and (not rise.size or top[0] < rise[0]):
+                return None
+            if rise.size:
+                return _pair_point(contour, h, base + lo + int(rise[0]), level)
+            lo = hi
+        return None
+    hi = half  # downwards: last rising pair (j, j+1) with start <= j < half
+    while hi > 0:
+        lo = max(hi - _SCAN, 0)  # pairs (j, j+1) for j in [lo, hi)
+        seg = np.take(h, np.arange(base + lo, base + hi + 1), mode="wrap")
+        rise = np.flatnonzero((seg[:-1] <= level) & (seg[1:] > level))
+        bottom = np.flatnonzero(seg[:-1] < -down)  # the arc starts at the last point below -down
+        if bottom.size and (not rise.size or bottom[-1] > rise[-1]):
+            return None
+        if rise.size:
+            return _pair_point(contour, h, base + lo + int(rise[-1]), level)
+        hi = lo
+    return None
+
+
+def _pair_point(contour: np.ndarray, h: np.ndarray, j: int, level: float) -> np.ndarray:
+    """The point between contour indices ``j`` and ``j + 1`` (modulo its length) where ``h`` crosses ``level``,
+    interpolated as :func:`_crossing` does."""
+    n = h.size
+    a, b = j % n, (j + 1) % n
+    c0, c1 = h[a] - level, h[b] - level
+    t = -c0 / (c1 - c0)
+    return contour[a] + t * (contour[b] - contour[a])
+
+
 def solve_pelvic_tilt(contour: np.ndarray, levels: tuple[float, float], offset_deg: float) -> float:
     """The tilt ``θ`` with ``sacral_chord(θ) − offset = θ`` (degrees), or NaN.
 
     Notes
     -----
-    ``g(θ) = sacral_chord(θ) − offset − θ`` is evaluated on a 5° grid over [−40°, 80°]; each sign change
-    from + to − brackets a fixed point, refined by regula falsi (20 steps at most, to ``|g| < 0.001°``).
-    Of several fixed points the one nearest neutral standing (11°) is taken. A plain fixed-point iteration
-    is not used: with prominent buttocks ``|g'|`` exceeds 2 and it diverges.
+    ``g(θ) = sacral_chord(θ) − offset − θ`` is evaluated on a 5° grid over [−40°, 80°] (in one pass,
+    :func:`sacral_chords_deg`); each sign change from + to − brackets a fixed point, refined by regula falsi
+    (20 steps at most, to ``|g| < 0.001°``). Of several fixed points the one nearest neutral standing (11°)
+    is taken. A plain fixed-point iteration is not used: with prominent buttocks ``|g'|`` exceeds 2 and it
+    diverges.
     """
 
     def g(theta: float) -> float:
-        return sacral_chord_deg(contour, theta, levels)[0] - offset_deg - theta
+        return sacral_chords_deg(contour, theta, levels)[0] - offset_deg - theta
 
-    values = np.array([g(t) for t in _TILT_GRID])
+    values = sacral_chords_deg(contour, _TILT_GRID, levels) - offset_deg - _TILT_GRID
     roots = []
     for k in range(_TILT_GRID.size - 1):
         ga, gb = values[k], values[k + 1]
@@ -437,7 +531,7 @@ def estimate_frame(
         return FrameEstimate()
     low, high = params.sacral_levels
     shifted = [
-        sacral_chord_deg(contour.smooth, theta, (low + d, high + d))[0]
+        sacral_chords_deg(contour.smooth, theta, (low + d, high + d))[0]
         for d in (-params.level_shift, params.level_shift)
     ]
     sensitivity = abs(shifted[0] - shifted[1])
