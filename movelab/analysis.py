@@ -91,7 +91,8 @@ def analyse(
     config
         All settings (:class:`movelab.config.Config`).
     use_cache
-        Reuse landmarks extracted before from the same video, model and settings.
+        Reuse landmarks extracted before from the same video, model and settings, and the kinematics
+        computed before from the same landmarks and settings (:mod:`movelab.motion_cache`).
     progress
         Show a progress bar on stderr while the pose model runs, or a callable told
         ``(frames_done, frames_declared)`` after each frame (:data:`movelab.extraction.Progress`).
@@ -101,16 +102,25 @@ def analyse(
     from movelab.extraction import extract  # OpenCV, PyAV and MediaPipe load here, not on import
 
     ds = extract(source, config=config.extract, use_cache=use_cache, progress=progress, jobs=jobs)
-    return analyse_landmarks(ds, movement=movement, config=config)
+    return analyse_landmarks(ds, movement=movement, config=config, use_cache=use_cache)
 
 
-def analyse_landmarks(ds: xr.Dataset, *, movement: MovementChoice = "auto", config: Config = Config()) -> Analysis:
+def analyse_landmarks(
+    ds: xr.Dataset, *, movement: MovementChoice = "auto", config: Config = Config(), use_cache: bool = False
+) -> Analysis:
     """:func:`analyse` from landmarks already extracted (e.g. loaded with :func:`movelab.load_landmarks`).
 
     The analysis data (:class:`movelab.kinematics.Motion`: views, cleaned positions, angles, outline) is built
     once with ``config.kinematics`` and handed to the events and the findings, which clean nothing again.
+    With ``use_cache`` it is read from the cache when these landmarks were analysed before with the same
+    kinematics settings and code, and kept there otherwise (:mod:`movelab.motion_cache`).
     """
-    motion = compute_motion(ds, config=config.kinematics)
+    if use_cache:
+        from movelab.motion_cache import cached_motion
+
+        motion = cached_motion(ds, config=config.kinematics)
+    else:
+        motion = compute_motion(ds, config=config.kinematics)
     segmentation = segment(motion, movement=movement, config=config.events)
     findings = detect_findings(motion, segmentation, config=config.findings)
     return Analysis(
