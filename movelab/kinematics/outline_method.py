@@ -266,7 +266,75 @@ def sacral_chords_deg(contour: np.ndarray, tilts_deg, levels: tuple[float, float
     sin = np.array([math.sin(math.radians(t)) for t in tilts])[:, None]
     cos = np.array([math.cos(math.radians(t)) for t in tilts])[:, None]
     heights = sin * x + cos * y  # as _pelvis_height, one row per tilt
-    return np.array([_chord_from_heights(contour, h, levels) for h in heights])
+    if len(tilts) < 4 or contour.shape[0] // 2 - 1 <= _SCAN:
+        return np.array([_chord_from_heights(contour, h, levels) for h in heights])
+    return _chords_of_rows(contour, heights, levels)
+
+
+def _chords_of_rows(
+    contour: np.ndarray, heights: np.ndarray, levels: tuple[float, float], *, up: float = 1.0, down: float = 0.45
+) -> np.ndarray:
+    """:func:`_chord_from_heights` of every row of ``heights`` with array operations over all rows: the seed
+    crossings at once, and the chord ends within ``_SCAN`` points of the seed; a row whose end lies farther
+    (rare) is done by :func:`_chord_from_heights`."""
+    k, n = heights.shape
+    half = n // 2 - 1
+    above = heights > levels[0]
+    rows, idx = np.nonzero(~above & np.roll(above, -1, axis=1))  # row by row, ascending index
+    nxt = (idx + 1) % n
+    c, c_next = heights[rows, idx] - levels[0], heights[rows, nxt] - levels[0]
+    x = contour[idx, 0] + (-c / (c_next - c)) * (contour[nxt, 0] - contour[idx, 0])
+    behind = x < 0
+    rows, idx, x = rows[behind], idx[behind], x[behind]
+    order = np.lexsort((idx, -x, rows))  # per row: the hindmost crossing first (the first of equals)
+    seeded, first = np.unique(rows[order], return_index=True)
+    base = np.full(k, -1)
+    base[seeded] = idx[order][first] + 1 - half
+    out = np.full(k, _NAN)
+    if seeded.size == 0:
+        return out
+    offsets = np.arange(half - _SCAN, half + _SCAN + 1)  # window positions around the seed (at half)
+    take = (base[seeded][:, None] + offsets[None, :]) % n
+    window = heights[seeded[:, None], take]
+    ends = [_window_ends_at(window, level, up, down) for level in levels]
+    for r, row in enumerate(seeded):
+        points = []
+        for level, (j, state) in zip(levels, ends):
+            if state[r] == 0:  # not decided within the window
+                point = _arc_crossing(contour, heights[row], int(base[row]), half, level, up, down)
+            elif state[r] < 0:
+                point = None
+            else:
+                point = _pair_point(contour, heights[row], int(base[row]) + half - _SCAN + int(j[r]), level)
+            points.append(point)
+        if points[0] is not None and points[1] is not None:
+            out[row] = _inclination_deg(points[0], points[1])
+    return out
+
+
+def _window_ends_at(window: np.ndarray, level: float, up: float, down: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of a window of heights (seed at the middle, ``_SCAN`` either side), :func:`_arc_crossing`'s
+    pair: its window index ``j`` and a state, 1 found, -1 none (the arc ends first), 0 not decided here."""
+    mid = _SCAN
+    pairs = (window[:, :-1] <= level) & (window[:, 1:] > level)  # pair (j, j + 1) at column j
+    upwards = ~(window[:, mid] > level)
+    # upwards: the first rising pair at j >= mid, unless a point above `up` comes first
+    rise_up = pairs[:, mid:]
+    top = window[:, mid:-1] > up
+    j_up = np.argmax(rise_up, axis=1)
+    t_up = np.argmax(top, axis=1)
+    has_up, has_top = rise_up.any(axis=1), top.any(axis=1)
+    state_up = np.where(has_top & (~has_up | (t_up < j_up)), -1, np.where(has_up, 1, 0))
+    # downwards: the last rising pair at j < mid, unless a point below -down comes after it
+    rise_dn = pairs[:, :mid]
+    bottom = window[:, :mid] < -down
+    j_dn = mid - 1 - np.argmax(rise_dn[:, ::-1], axis=1)
+    b_dn = mid - 1 - np.argmax(bottom[:, ::-1], axis=1)
+    has_dn, has_bottom = rise_dn.any(axis=1), bottom.any(axis=1)
+    state_dn = np.where(has_bottom & (~has_dn | (b_dn > j_dn)), -1, np.where(has_dn, 1, 0))
+    j = np.where(upwards, mid + j_up, j_dn)
+    state = np.where(upwards, state_up, state_dn)
+    return j, state
 
 
 #: Points examined at a time when scanning the back from the seed (most chord ends lie within the first).
