@@ -110,15 +110,30 @@ def _frames(video: Path) -> int:
 
 
 def bench_parallel(video: Path, jobs: int, repeats: int) -> None:
+    """``extract --jobs N`` against one process: best wall seconds, and the CPU seconds (user + system, all
+    processes) of the best run: their ratio is how many cores the run kept busy, and the CPU of N processes
+    over that of one is what the chunks' warm-up and the extra start-ups cost."""
     out = tempfile.mkdtemp(prefix="bench_")
     base = [PY, "-m", "movelab", "extract", str(video), "--out", out, "--no-cache", "--quiet"]
-    best = {1: float("inf"), jobs: float("inf")}
+    best = {1: (float("inf"), 0.0), jobs: (float("inf"), 0.0)}
     for _ in range(repeats):
         for n in best:
-            best[n] = min(best[n], _run(base + ["--jobs", str(n)]))
+            best[n] = min(best[n], _run_cpu(base + ["--jobs", str(n)]))
+    (wall_1, cpu_1), (wall_n, cpu_n) = best[1], best[jobs]
     print(
-        f"| {video.name} | {_frames(video)} | {best[1]:.1f} | {best[jobs]:.1f} | {jobs} | {best[1] / best[jobs]:.2f} |"
+        f"| {video.name} | {_frames(video)} | {wall_1:.1f} | {wall_n:.1f} | {jobs} | {wall_1 / wall_n:.2f} | "
+        f"{cpu_1:.1f} | {cpu_n:.1f} | {cpu_1 / wall_1:.2f} | {cpu_n / wall_n:.2f} |"
     )
+
+
+def _run_cpu(args: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system of the process and its children) of one run."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = _run(args)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 #: A fresh process: load landmarks, analyse (kinematics cache on), write the report; prints the phases' seconds.
@@ -257,7 +272,10 @@ def main() -> None:
     if args.what == "videos":
         bench_videos(args.videos, args.repeats, args.movelab_args.split())
     elif args.what == "parallel":
-        print("| video | frames | 1 process s | N processes s | N | speed-up |\n|---|---|---|---|---|---|")
+        print(
+            "| video | frames | 1 process s | N processes s | N | speed-up | CPU s, 1 | CPU s, N | cores busy, 1 | "
+            "cores busy, N |\n|---|---|---|---|---|---|---|---|---|---|"
+        )
         bench_parallel(args.video, args.jobs, args.repeats)
     elif args.what == "cached":
         print(
