@@ -197,3 +197,27 @@ def test_a_squat_without_quiet_standing_gives_no_client_cue():
 def test_camera_roll_setting_is_checked(bad):
     with pytest.raises(ConfigError, match="camera_roll"):
         KinematicsConfig(camera_roll=bad)
+
+
+# ----------------------------------------------------------------------------- reported
+
+
+def test_report_json_and_html_carry_the_camera_roll():
+    from movelab.analysis import analyse_landmarks
+    from movelab.report.html import render_html
+
+    analysis = analyse_landmarks(_rolled(_squat_figure(), 4.0, scene=True), movement="squat")
+    report = analysis.to_report()
+    roll = report["camera_roll"]
+    assert roll["source"] in ("scene", "scene + client") and roll["applied_deg"] == pytest.approx(4.0, abs=0.1)
+    assert roll["warning"] is None and roll["scene_sd_deg"] == pytest.approx(0.2)
+    page = render_html(report, {})
+    assert 'id="camera-roll"' in page and "taken out of every angle" in page
+
+
+def test_analyse_rejects_an_impossible_roll_in_one_line(capsys):
+    from movelab.cli import main
+
+    code = main(["analyse", "no_such_video.mp4", "--out", "unused", "--camera-roll-deg", "90"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code != 0 and len(err) == 1 and "camera_roll" in err[0] and "Traceback" not in err[0]
