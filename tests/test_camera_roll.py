@@ -221,3 +221,37 @@ def test_analyse_rejects_an_impossible_roll_in_one_line(capsys):
     code = main(["analyse", "no_such_video.mp4", "--out", "unused", "--camera-roll-deg", "90"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code != 0 and len(err) == 1 and "camera_roll" in err[0] and "Traceback" not in err[0]
+
+
+# ----------------------------------------------------------------------------- end to end (pose model)
+
+
+@pytest.mark.slow
+def test_rendered_roll_is_estimated_and_taken_out_of_trunk_lean_and_pelvic_tilt():
+    """A 2 s standing clip (15 fps, side view, trunk lean 10 deg) rendered level and rolled by -4 deg."""
+    from conftest import cache_root
+
+    from movelab.extraction import extract
+    from movelab.synth import render_clip
+    from movelab.synth.motions import Posture
+
+    folder = cache_root() / "test_camera_roll"
+    medians = {}
+    for roll in (0.0, -4.0):
+        video = folder / f"posture_roll{roll:+.0f}.mp4"
+        clip = render_clip(Posture(duration_s=2.0, trunk_lean_deg=10.0), fps=15.0, camera_roll_deg=roll)
+        if not video.is_file():
+            clip.write(video)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            motion = compute_motion(extract(video))
+        if roll:
+            assert motion.camera_roll.estimate_deg == pytest.approx(roll, abs=1.0)
+            assert motion.camera_roll.applied_deg == pytest.approx(roll, abs=1.0)
+        truth = clip.truth.set_index("frame").loc[motion.frame]
+        medians[roll] = {
+            n: float(np.nanmedian(np.abs(motion.angles[n].to_numpy() - truth[n].to_numpy())))
+            for n in ("trunk_lean", "pelvic_tilt")
+        }
+    for name in ("trunk_lean", "pelvic_tilt"):
+        assert medians[-4.0][name] == pytest.approx(medians[0.0][name], abs=1.0), (name, medians)
