@@ -66,7 +66,8 @@ def compute_angles(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfi
 
     Notes
     -----
-    Chain: the camera's roll taken out (:mod:`movelab.kinematics.camera_roll`) → views → :func:`movelab.kinematics.clean_positions` (leg-swap fix, confidence gate, Hampel,
+    Chain: the camera's roll taken out (:mod:`movelab.kinematics.camera_roll`) → views →
+    :func:`movelab.kinematics.clean_positions` (leg-swap fix, confidence gate, Hampel,
     short-gap fill, zero-lag low-pass) → :func:`sagittal_angles` with the facing sign of side views and
     :func:`frontal_angles` with the front/back sign (``knee_fppa_*`` from the joint centres of
     :func:`movelab.kinematics.frontal_legs.frontal_leg_centres` when ``fppa_joint_centres="outline"``) →

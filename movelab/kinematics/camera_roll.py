@@ -149,7 +149,8 @@ def body_axis_roll(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfi
     readings = np.degrees(np.arctan2(axis[keep, 0], -axis[keep, 1]))
     median = float(np.median(readings))
     spread = 1.4826 * float(np.median(np.abs(readings - median)))
-    se = spread / math.sqrt(max(keep.sum() * step * config.cutoff_hz, 1.0))  # about one independent sample per cutoff period
+    independent = max(keep.sum() * step * config.cutoff_hz, 1.0)  # about one independent reading per cut-off period
+    se = spread / math.sqrt(independent)
     return median, math.hypot(se, config.camera_roll_body_sd_deg), int(keep.sum())
 
 

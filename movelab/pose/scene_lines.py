@@ -8,12 +8,12 @@ video is decoded, to the long straight edges outside the people in view; the kin
 with the client's own long axis (:mod:`movelab.kinematics.camera_roll`).
 
 Method, per sampled frame: Canny edges of the grey picture with every person's landmark box (grown to cover
-head, hair and clothes) blanked; probabilistic Hough segments (on the edges thickened by one pixel) at least 1/8 of the picture's width long; each
-segment refitted (total least squares) to the edge pixels within 1.5 px of it, each moved across the line to
-the peak of the gradient magnitude (sub-pixel); only
-segments within :data:`MAX_LINE_DEG` of horizontal or vertical are kept. Over the video, the length-weighted
-median of their roll readings, then the length-weighted mean and SD of the readings within
-:data:`INLIER_DEG` of it.
+head, hair and clothes) blanked; probabilistic Hough segments (on the edges thickened by one pixel) at least
+1/8 of the picture's longer side; each refitted by total least squares to the edge pixels within 1.5 px of it,
+moved across the line to the peak of the gradient magnitude (sub-pixel), twice; a segment on the line of a
+longer one kept already is dropped; only segments within :data:`MAX_LINE_DEG` of horizontal (level lines) or
+vertical (plumb lines) are kept. Over the video, the length-weighted median of their roll readings, then the
+length-weighted mean and SD of the readings within :data:`INLIER_DEG` of it.
 """
 
 from __future__ import annotations
@@ -73,9 +73,9 @@ def _subpixel(pts: np.ndarray, grad: np.ndarray, horizontal: bool) -> np.ndarray
 
 
 def _refit(edges_xy: np.ndarray, seg: np.ndarray, grad: np.ndarray) -> tuple | None:
-    """``(angle_deg, length_px, centre, direction)`` of the total-least-squares line through the edge pixels near ``seg``, at
-    sub-pixel positions (twice: the second pass selects the pixels near the first fit, undoing the Hough
-    segment's own error)."""
+    """``(angle_deg, length_px, centre, direction)`` of the total-least-squares line through the edge pixels
+    near ``seg``, at sub-pixel positions (twice: the second pass selects the pixels near the first fit, undoing
+    the Hough segment's own error)."""
     p0 = seg[:2].astype(float)
     d = seg[2:].astype(float) - p0
     length = float(np.hypot(*d))

@@ -67,9 +67,7 @@ def _build_parser() -> argparse.ArgumentParser:
         p.add_argument("--fps", type=float, default=30.0)
         p.add_argument("--distance-m", type=float, help="camera distance (default 4.5 m, 7 m for overground gait)")
         p.add_argument("--camera-height-m", type=float, help="default: level with the figure's middle")
-        p.add_argument(
-            "--camera-roll-deg", type=float, default=0.0, help="hand-held roll, + turns the scene clockwise"
-        )
+        p.add_argument("--camera-roll-deg", type=float, default=0.0, help="hand-held roll, + turns the scene clockwise")
         p.add_argument("--camera-pitch-deg", type=float, default=0.0, help="extra pitch, + looks further up")
         p.add_argument("--clip-duration-s", type=float, help="default: the motion's own duration")
         p.add_argument("--crf", type=int, default=23, help="x264 quality, lower = larger file")

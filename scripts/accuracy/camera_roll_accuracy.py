@@ -9,7 +9,8 @@ and with the correction off (``camera_roll="off"``).
 
 Prints markdown tables: per clip, the estimated roll, its error, its source, and the mean absolute error of
 ``trunk_lean`` and ``pelvic_tilt`` against the figure's truth for the level clip, the rolled clip corrected
-and the rolled clip uncorrected (over the frames measured in both the level and the rolled clip); a summary
+and the rolled clip uncorrected (over the frames measured in both the level and the corrected rolled clip; the
+uncorrected column over those of them its outline quality gate passed); a summary
 per body set (design / held-out) with the largest roll error and the largest change of each angle's error
 that the roll leaves after correction; and the client cue (standing long axis) on the level clips.
 
@@ -79,7 +80,8 @@ _MIDDLE_ROLLS = (2.5, -2.5, 3.5)
 
 def _clips() -> tuple[Clip, ...]:
     out = []
-    for held_out, bodies, cameras in ((False, DESIGN_BODIES, _DESIGN_CAMERAS), (True, HELD_OUT_BODIES, _HELD_OUT_CAMERAS)):
+    sets = ((False, DESIGN_BODIES, _DESIGN_CAMERAS), (True, HELD_OUT_BODIES, _HELD_OUT_CAMERAS))
+    for held_out, bodies, cameras in sets:
         for i, (pb, cam) in enumerate(zip(bodies[:3], cameras)):
             for roll in (0.0, -5.0, 5.0, _MIDDLE_ROLLS[i] * (-1 if held_out else 1)):
                 out.append(Clip(pb, held_out, cam, roll))
@@ -151,8 +153,8 @@ def measure(clip: Clip, out: Path) -> dict:
         frames = both[ok]
         row[f"{name}_n"] = int(ok.sum())
         for label, table in (("level", level), ("fixed", fixed), ("raw", raw)):
-            values = table.loc[frames, name].to_numpy()
-            row[f"{name}_{label}"] = float(np.mean(np.abs(values))) if values.size else np.nan
+            values = np.abs(table.loc[frames, name].to_numpy())  # uncorrected: NaN where its gate failed
+            row[f"{name}_{label}"] = float(np.nanmean(values)) if np.isfinite(values).any() else np.nan
     return row
 
 
@@ -165,9 +167,7 @@ def tables(rows: list[dict], level_rolls: list[dict]) -> str:
            + " | ".join(f"{n} MAE level / corrected / uncorrected (frames)" for n in ANGLES) + " |",
            "|---|---|---|---|---|---|---|" + "---|" * len(ANGLES)]  # fmt: skip
     for r in rows:
-        cells = [
-            f"{r[f'{n}_level']:.2f} / {r[f'{n}_fixed']:.2f} / {r[f'{n}_raw']:.2f} ({r[f'{n}_n']})" for n in ANGLES
-        ]
+        cells = [f"{r[f'{n}_level']:.2f} / {r[f'{n}_fixed']:.2f} / {r[f'{n}_raw']:.2f} ({r[f'{n}_n']})" for n in ANGLES]
         out.append(
             f"| {r['clip']} | {r['set']} | {r['camera']} | {r['roll']:+.1f} | {_f(r['estimate'])} | "
             f"{_f(r['error'])} | {r['source']} | " + " | ".join(cells) + " |"
