@@ -8,7 +8,7 @@ video is decoded, to the long straight edges outside the people in view; the kin
 with the client's own long axis (:mod:`movelab.kinematics.camera_roll`).
 
 Method, per sampled frame: Canny edges of the grey picture with every person's landmark box (grown to cover
-head, hair and clothes) blanked; probabilistic Hough segments (on the edges thickened by one pixel) at least
+head, hair and clothes) and a 3 px frame along the picture's border blanked; probabilistic Hough segments (on the edges thickened by one pixel) at least
 1/8 of the picture's longer side; each refitted by total least squares to the edge pixels within 1.5 px of it,
 moved across the line to the peak of the gradient magnitude (sub-pixel), twice; a segment on the line of a
 longer one kept already is dropped; only segments within :data:`MAX_LINE_DEG` of horizontal (level lines) or
@@ -32,6 +32,7 @@ MAX_LINE_DEG = 15.0
 #: Readings within this of the weighted median are the level/plumb cluster; the rest are slanted objects.
 INLIER_DEG = 2.0
 _CANNY = (50, 150)
+_BORDER_PX = 3  # edges this close to the picture's border are the border (padding, a dark first column)
 _GROW = (0.15, 0.25)  # the landmark box grown by this fraction of its height: sides and bottom, top
 
 
@@ -137,6 +138,7 @@ def frame_lines(image: np.ndarray, people_px: list[np.ndarray]) -> np.ndarray:
     grey = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
     h, w = grey.shape
     edges = cv2.Canny(grey, *_CANNY) * _person_boxes_mask((h, w), people_px)
+    edges[:_BORDER_PX], edges[-_BORDER_PX:], edges[:, :_BORDER_PX], edges[:, -_BORDER_PX:] = 0, 0, 0, 0
     min_len = max(w, h) / 8.0
     thick = cv2.dilate(edges, np.ones((3, 3), np.uint8))  # Canny breaks shallow staircases; the refit uses ``edges``
     segs = cv2.HoughLinesP(thick, 1, np.pi / 720, threshold=int(min_len / 2), minLineLength=min_len, maxLineGap=10)
@@ -184,6 +186,12 @@ class SceneLines:
         self.frames += 1
         self.width_px = int(image.shape[1])
         self.readings.append(frame_lines(image, people_px))
+
+    def merge(self, other: SceneLines) -> None:
+        """Add the readings of another part of the same video (a chunk of parallel extraction)."""
+        self.readings.extend(other.readings)
+        self.frames += other.frames
+        self.width_px = other.width_px or self.width_px
 
     def attrs(self) -> dict[str, float | int | str]:
         """The Dataset attributes :mod:`movelab.kinematics.camera_roll` reads (:func:`roll_from_lines`)."""
