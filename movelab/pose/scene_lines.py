@@ -8,12 +8,13 @@ video is decoded, to the long straight edges outside the people in view; the kin
 with the client's own long axis (:mod:`movelab.kinematics.camera_roll`).
 
 Method, per sampled frame: Canny edges of the grey picture with every person's landmark box (grown to cover
-head, hair and clothes) and a 3 px frame along the picture's border blanked; probabilistic Hough segments (on the edges thickened by one pixel) at least
-1/8 of the picture's longer side; each refitted by total least squares to the edge pixels within 1.5 px of it,
-moved across the line to the peak of the gradient magnitude (sub-pixel), twice; a segment on the line of a
-longer one kept already is dropped; only segments within :data:`MAX_LINE_DEG` of horizontal (level lines) or
-vertical (plumb lines) are kept. Over the video, the length-weighted median of their roll readings, then the
-length-weighted mean and SD of the readings within :data:`INLIER_DEG` of it.
+head, hair and clothes) and a 3 px frame along the picture's border blanked; probabilistic Hough segments (on
+the edges thickened by one pixel) at least 1/8 of the picture's longer side; each refitted by total least
+squares to the edge pixels within 1.5 px of it, moved across the line to the peak of the gradient magnitude
+(sub-pixel), twice; a segment on the line of a longer one kept already is dropped; only segments within
+:data:`MAX_LINE_DEG` of horizontal (level lines) or vertical (plumb lines) are kept. Over the video, the
+length-weighted median of their roll readings, then the length-weighted mean and SD of the readings within
+:data:`INLIER_DEG` of it.
 """
 
 from __future__ import annotations
