@@ -31,7 +31,7 @@ import numpy as np
 import xarray as xr
 
 from movelab.kinematics.config import KinematicsConfig
-from movelab.kinematics.geometry import midpoint, point
+from movelab.kinematics.geometry import midpoint, support_speeds
 from movelab.kinematics.inputs import scene_positions
 
 __all__ = ["CameraRoll", "estimate_camera_roll", "body_axis_roll", "level_landmarks", "levelled", "rotate_px"]
@@ -128,7 +128,8 @@ def body_axis_roll(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfi
     Per frame the axis runs from the ankle centre to the shoulder centre; its reading is
     ``atan2(dx, -dy)`` (0 upright, positive when the top is to the right: how a camera roll of that sign
     shows an upright body). Frames count when the axis is at least 93 % of its 95th-percentile length
-    (upright: not squatting or bending) and the hip centre and each ankle are quiet (``outline_baseline_max_speed``);
+    (upright: not squatting or bending) and the hip centre and each ankle are quiet
+    (:func:`movelab.kinematics.geometry.support_speeds` below ``outline_baseline_max_speed``);
     at least ``outline_baseline_min_s`` of them are needed. The result is their median; its SD adds
     ``camera_roll_body_sd_deg`` (the client's own lean) to the readings' standard error. NaN without enough
     frames.
@@ -141,7 +142,7 @@ def body_axis_roll(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfi
         return math.nan, math.nan, 0
     with np.errstate(invalid="ignore"):
         upright = length >= 0.93 * np.nanpercentile(length, 95)
-    quiet = _quiet(px, time, length, config)
+    quiet = _quiet(px, time, config)
     keep = upright & quiet & np.isfinite(length)
     step = float(np.median(np.diff(time)))
     if keep.sum() * step < config.outline_baseline_min_s:
@@ -154,15 +155,11 @@ def body_axis_roll(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfi
     return median, math.hypot(se, config.camera_roll_body_sd_deg), int(keep.sum())
 
 
-def _quiet(px: xr.DataArray, time: np.ndarray, length: np.ndarray, config: KinematicsConfig) -> np.ndarray:
-    scale = float(np.nanmedian(length))
-    speeds = []
-    for xy in (midpoint(px, "hip", fallback=True), point(px, "left_ankle"), point(px, "right_ankle")):
-        v = np.gradient(xy, time, axis=0)
-        speeds.append(np.hypot(v[:, 0], v[:, 1]) / scale)
+def _quiet(px: xr.DataArray, time: np.ndarray, config: KinematicsConfig) -> np.ndarray:
+    """Hip centre and each ankle slower than ``outline_baseline_max_speed`` torso lengths per second."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        fastest = np.nanmax(np.stack(speeds), axis=0)
+        fastest = np.nanmax(support_speeds(px, time_s=time, hip_fallback=True), axis=0)
     with np.errstate(invalid="ignore"):
         return fastest <= config.outline_baseline_max_speed
 
