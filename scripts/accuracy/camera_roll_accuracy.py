@@ -21,6 +21,7 @@ Usage::
     python -m scripts.accuracy.camera_roll_accuracy            # render, extract, tables (~30 min, busy 2 cores)
     python -m scripts.accuracy.camera_roll_accuracy --reuse    # the tables from the kept landmarks
     python -m scripts.accuracy.camera_roll_accuracy --only heldout1_+5.0
+    python -m scripts.accuracy.camera_roll_accuracy --real VIDEO ...   # real videos: the scene cue only, no truth
 
 Clips are kept under ``$MOVELAB_CACHE_DIR/scripts/camera_roll_accuracy`` (or ``.cache/camera_roll_accuracy``).
 Everything is deterministic: rendering is, and MediaPipe runs on the CPU in VIDEO mode.
@@ -228,10 +229,35 @@ def tables(rows: list[dict], level_rolls: list[dict]) -> str:
     return "\n".join(out)
 
 
+def real_table(videos: list[Path]) -> str:
+    """The roll cues of real videos (no truth): extracted afresh (the landmark cache may predate the scene cue)."""
+    from movelab.extraction import extract
+    from movelab.kinematics import compute_motion
+
+    out = [
+        "| video | scene roll ± SD (deg) | frames sampled | lines | client's axis (deg) | note |",
+        "|---|---|---|---|---|---|",
+    ]
+    for video in videos:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ds = extract(video, use_cache=False)
+            roll = compute_motion(ds).camera_roll
+        out.append(
+            f"| {video.name} | {_f(roll.scene_deg)} ± {_f(roll.scene_sd_deg, '.2f')} | "
+            f"{ds.attrs['scene_roll_frames']} | {ds.attrs['scene_roll_lines']} | {_f(roll.client_deg)} | {roll.note} |"
+        )
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     cache = os.environ.get("MOVELAB_CACHE_DIR")
     names = [c.name for c in CLIPS]
-    args = _common.arguments(__doc__, "camera_roll_accuracy", names, argv)
+    extra = lambda p: p.add_argument("--real", nargs="+", type=Path, metavar="VIDEO", help="real videos instead")  # noqa: E731
+    args = _common.arguments(__doc__, "camera_roll_accuracy", names, argv, extra=extra)
+    if args.real:
+        print(real_table(args.real))
+        return 0
     if cache and "--out" not in (argv if argv is not None else sys.argv):
         args.out = Path(cache) / "scripts" / "camera_roll_accuracy"
         args.out.mkdir(parents=True, exist_ok=True)
