@@ -97,6 +97,20 @@ def test_people_are_left_out_of_the_scene_lines():
     assert kept.shape[0] >= 1 and np.all(np.abs(kept[:, 0]) < 0.1)  # ... unless left out
 
 
+def test_scene_lines_sample_every_half_second_and_pool_across_chunks():
+    from movelab.pose.scene_lines import SceneLines
+
+    first, second = SceneLines(), SceneLines()
+    for t in np.arange(0.0, 2.0, 1 / 30):
+        if first.wants(t):
+            first.add(_room(3.0)[0], t, _room(3.0)[1])
+    second.add(_room(3.0)[0], 2.0, _room(3.0)[1])
+    assert first.frames == 4  # 0, 0.5, 1.0, 1.5 s
+    first.merge(second)
+    out = first.attrs()
+    assert out["scene_roll_frames"] == 5 and out["scene_roll_deg"] == pytest.approx(3.0, abs=0.1)
+
+
 def test_a_scene_without_straight_edges_gives_no_roll():
     img = np.full((480, 640, 3), 128, np.uint8)
     cv2.circle(img, (320, 240), 150, (20, 20, 20), -1)
