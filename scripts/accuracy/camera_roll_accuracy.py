@@ -18,7 +18,7 @@ that the roll leaves after correction; and the client cue (standing long axis) o
 
 Usage::
 
-    python -m scripts.accuracy.camera_roll_accuracy            # render, extract, tables (~30 min, busy 2 cores)
+    python -m scripts.accuracy.camera_roll_accuracy            # render, extract, tables (~17 min, busy 2 cores)
     python -m scripts.accuracy.camera_roll_accuracy --reuse    # the tables from the kept landmarks
     python -m scripts.accuracy.camera_roll_accuracy --only heldout1_+5.0
     python -m scripts.accuracy.camera_roll_accuracy --real VIDEO ...   # real videos: the scene cue only, no truth
