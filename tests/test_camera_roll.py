@@ -269,3 +269,20 @@ def test_rendered_roll_is_estimated_and_taken_out_of_trunk_lean_and_pelvic_tilt(
         }
     for name in ("trunk_lean", "pelvic_tilt"):
         assert medians[-4.0][name] == pytest.approx(medians[0.0][name], abs=1.0), (name, medians)
+
+
+def test_overlay_draws_the_pelvis_line_turned_by_the_roll_taken_out():
+    import dataclasses
+
+    from movelab.analysis import analyse_landmarks
+    from movelab.report.overlay import _Drawer
+
+    analysis = analyse_landmarks(_rolled(_squat_figure(), 4.0, scene=True), movement="squat")
+    angles = analysis.angles.copy()
+    angles["pelvic_tilt"] = 0.0  # level pelvis: the drawn line must run at the camera's roll in the picture
+    drawer = _Drawer(dataclasses.replace(analysis, angles=angles))
+    image = np.zeros((720, 1280, 3), np.uint8)
+    drawer._pelvis_line(image, 5, 3.0)
+    ys, xs = np.nonzero(image[..., 0])
+    slope = np.degrees(np.arctan(np.polyfit(xs, ys, 1)[0]))
+    assert slope == pytest.approx(analysis.motion.camera_roll.applied_deg, abs=1.0)
