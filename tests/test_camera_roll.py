@@ -196,6 +196,15 @@ def test_a_small_client_axis_does_not_warn():
     assert roll.source == "client" and roll.warning is None
 
 
+def test_a_scene_that_disagrees_with_the_standing_client_is_taken_out_with_a_warning():
+    ds = _squat_figure()  # level camera, upright client
+    ds.attrs.update(scene_roll_deg=8.0, scene_roll_sd_deg=0.3)  # e.g. a slanted shelf read as level
+    with pytest.warns(UserWarning, match="disagree|not level"):
+        roll = compute_motion(ds).camera_roll
+    assert roll.source == "scene" and roll.applied_deg == pytest.approx(8.0)
+    assert roll.client_deg == pytest.approx(0.0, abs=0.1) and "long axis reads" in roll.note
+
+
 def test_switched_off_the_roll_is_reported_but_not_taken_out():
     ds = _rolled(_squat_figure(), 4.0, scene=True)
     roll = estimate_camera_roll(ds, config=KinematicsConfig(camera_roll="off"))

@@ -15,10 +15,10 @@ Two cues:
   reported, and warns when it exceeds ``camera_roll_tolerance_deg`` by more than two of its SDs.
 
 With both, they are averaged with inverse-variance weights (``1 / sd²``), unless they disagree by more than
-three combined SDs (then the scene alone: a slanted object in the room or a leaning client). The estimate is
-applied when it differs from 0 by more than its SD (:func:`level_landmarks`: every pixel position of the
-Dataset turned by ``-r`` about the picture's centre), before views, cleaning, angles and outline, so every
-stage reads the levelled landmarks.
+three combined SDs (then the scene alone, with a warning: a slanted object in the room or a leaning client).
+The estimate is applied when it differs from 0 by more than its SD (:func:`level_landmarks`: every pixel
+position of the Dataset turned by ``-r`` about the picture's centre), before views, cleaning, angles and
+outline, so every stage reads the levelled landmarks.
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ class CameraRoll:
         One sentence for the report: what was done, or why not.
     warning
         Set when the roll could not be measured from the scene and the client's axis exceeds the
-        tolerance; also issued as a ``UserWarning`` by :func:`movelab.kinematics.compute_motion`.
+        tolerance, or when the scene and the client's axis disagree; also issued as a ``UserWarning`` by
+        :func:`movelab.kinematics.compute_motion`.
     """
 
     applied_deg: float
@@ -220,7 +221,16 @@ def estimate_camera_roll(ds: xr.Dataset, *, config: KinematicsConfig = Kinematic
     applied = estimate if abs(estimate) > sd else 0.0
     done = "taken out of every angle" if applied else "within its uncertainty of level: nothing taken out"
     note = f"camera roll {estimate:+.1f} ± {sd:.1f} deg from the {source}; {done}"
-    return CameraRoll(applied, estimate, sd, source, **cues, note=note)
+    warning = None
+    if source == "scene" and math.isfinite(client_deg):  # both measured, and they disagree (see _combine)
+        note += f"; the standing client's long axis reads {client_deg:+.1f} deg"
+        warning = (
+            f"the room's straight edges give the camera a roll of {scene[0]:+.1f} deg but the standing client's "
+            f"long axis reads {client_deg:+.1f} deg: either the edges are not level (a slanted object, a floor "
+            "line seen obliquely) or the client leans; the scene's roll was taken out. Check the picture, or "
+            "give the roll (camera_roll / --camera-roll-deg)."
+        )
+    return CameraRoll(applied, estimate, sd, source, **cues, note=note, warning=warning)
 
 
 def levelled(ds: xr.Dataset, *, config: KinematicsConfig, stacklevel: int = 3) -> tuple[xr.Dataset, CameraRoll]:
