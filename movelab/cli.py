@@ -93,6 +93,16 @@ def _build_parser() -> argparse.ArgumentParser:
     analyse.add_argument(
         "--movement", default=movements[0], choices=movements, help="the movement filmed (default: recognise it)"
     )
+    roll = analyse.add_mutually_exclusive_group()
+    roll.add_argument(
+        "--camera-roll-deg",
+        type=float,
+        metavar="DEG",
+        help="the camera's roll, taken out of every angle (+: the scene turned clockwise); default: estimated",
+    )
+    roll.add_argument(
+        "--no-roll-correction", action="store_true", help="estimate and report the camera's roll, take nothing out"
+    )
     analyse.add_argument(
         "--client-baseline",
         metavar="DIR",
@@ -215,6 +225,11 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     from movelab.report import write_outputs
 
     config = Config(extract=_extract_config(args))
+    if args.camera_roll_deg is not None or args.no_roll_correction:
+        import dataclasses
+
+        roll = "off" if args.no_roll_correction else args.camera_roll_deg
+        config = dataclasses.replace(config, kinematics=dataclasses.replace(config.kinematics, camera_roll=roll))
     if args.client_baseline is not None:
         import dataclasses
 

@@ -247,6 +247,13 @@ def _method_section(report: Mapping[str, Any]) -> str:
         if tilt
         else ""
     )
+    roll = report.get("camera_roll") or {}
+    if roll.get("note"):
+        warning = f" {roll['warning']}" if roll.get("warning") else ""
+        source += (
+            f'<p class="meta" id="camera-roll">Camera: {escape(str(roll["note"]))}.{escape(warning)} '
+            "Method and error: docs/kinematics.md (Camera roll).</p>"
+        )
     return (
         "<h2>Method</h2>"
         + source

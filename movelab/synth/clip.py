@@ -157,7 +157,12 @@ class SynthClip:
             "duration_s": self.n_frames / self.fps,
             "width_px": cam.width_px,
             "height_px": cam.height_px,
-            "camera": {"position_m": list(cam.position_m), "target_m": list(cam.target_m), "focal_px": cam.focal_px},
+            "camera": {
+                "position_m": list(cam.position_m),
+                "target_m": list(cam.target_m),
+                "focal_px": cam.focal_px,
+                **({"roll_deg": cam.roll_deg, "pitch_deg": cam.pitch_deg} if cam.roll_deg or cam.pitch_deg else {}),
+            },
             "body": dataclasses.asdict(self.body),
             "appearance": dataclasses.asdict(self.appearance),
             "angles": {
@@ -211,6 +216,8 @@ def render_clip(
     body: BodyProportions | None = None,
     appearance: Appearance | None = None,
     duration_s: float | None = None,
+    camera_roll_deg: float = 0.0,
+    camera_pitch_deg: float = 0.0,
 ) -> SynthClip:
     """Sample ``motion`` at ``i / fps`` and set up a camera; frames render lazily.
 
@@ -232,6 +239,10 @@ def render_clip(
     appearance : Appearance, optional
     duration_s : float, optional
         Default: the motion's own duration.
+    camera_roll_deg, camera_pitch_deg : float
+        A hand-held camera's roll about its line of sight and extra pitch (:class:`movelab.synth.camera.Camera`;
+        positive roll turns the scene clockwise on screen). 0: level, as every earlier table. The truth
+        angles stay in the figure's own planes (world); the truth landmark pixels follow the camera.
 
     Returns
     -------
@@ -258,6 +269,8 @@ def render_clip(
         height_px=height_px,
         fit_width_m=scene.fit_width_m,
         fit_height_m=scene.fit_height_m,
+        roll_deg=camera_roll_deg,
+        pitch_deg=camera_pitch_deg,
     )
     duration = motion.duration_s if duration_s is None else float(duration_s)
     if not duration > 0:
