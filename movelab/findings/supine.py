@@ -1,0 +1,330 @@
+"""The supine tests' results and findings: modified Thomas test and active straight-leg raise (FMS ASLR).
+
+Reads the per-frame table of :func:`movelab.kinematics.supine.supine_angles`. Per side it finds the hold (the
+Thomas test: the hanging thigh at its lowest; the ASLR: the raised thigh at its highest), reads the measures
+there, and flags what passes a sourced threshold (:class:`SupineConfig`, docs/assessments.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+
+from movelab.findings._context import severity as severity_step
+from movelab.findings.finding import Finding
+from movelab.kinematics.supine import SUPINE_SIDES
+
+__all__ = [
+    "SupineConfig",
+    "ThomasSide",
+    "AslrSide",
+    "thomas_sides",
+    "aslr_sides",
+    "fms_aslr_score",
+    "supine_findings",
+]
+
+_OTHER = {"left": "right", "right": "left"}
+
+_THOMAS_SOURCE = (
+    "modified Thomas test reference values as tabulated in the EXECP protocol (BMC Sports Sci Med Rehabil "
+    "2021;13:22, doi 10.1186/s13102-021-00242-y, Table 4, citing Harvey 1998 Br J Sports Med 32:68-70 and "
+    "others); Kendall, Muscles: Testing and Function"
+)
+_FMS_SOURCE = (
+    "FMS active straight-leg raise scoring (Cook, Burton et al.; Functional Movement Systems manual): 3 = the "
+    "malleolus passes the mid-thigh (between ASIS and knee joint line), 2 = between mid-thigh and knee joint "
+    "line, 1 = below the knee joint line"
+)
+
+
+@dataclass(frozen=True)
+class SupineConfig:
+    """Thresholds and method errors of the supine tests; each default's source in its line.
+
+    Attributes
+    ----------
+    hold_band_deg
+        Frames whose test-thigh angle is within this of its extreme (5th percentile of the hanging thigh,
+        95th of the raised one) make the hold; movelab heuristic, larger than the pose model's frame-to-frame
+        jitter on the rendered set (docs/assessments-decisions.md).
+    min_hold_frames
+        A side needs at least this many hold frames to be reported.
+    test_leg_margin_deg
+        A frame belongs to a side's test when that leg's thigh is this much below (Thomas) or above (ASLR)
+        the other thigh; movelab heuristic.
+    thomas_hip_max_deg
+        Hanging thigh above the table line beyond this = short one-joint hip flexors (0 deg: EXECP table,
+        Harvey 1998, Kendall: the thigh should reach the table).
+    thomas_knee_min_deg
+        Hanging knee flexed less than this = short two-joint hip flexors, rectus femoris (67 deg: EXECP table;
+        Kendall describes about 80 deg as normal).
+    aslr_knee_max_deg, aslr_rest_max_deg
+        The raised knee counts as straight and the other thigh as down while within these (movelab
+        heuristics: the FMS names no angle).
+    hip_error_deg, knee_error_deg, fraction_error
+        The method's own error on rendered tests (docs/assessments-accuracy.md: the largest design-set error,
+        rounded up): severity steps, and a left/right difference is flagged only beyond twice it.
+    """
+
+    hold_band_deg: float = 3.0
+    min_hold_frames: int = 3
+    test_leg_margin_deg: float = 25.0
+    thomas_hip_max_deg: float = 0.0
+    thomas_knee_min_deg: float = 67.0
+    aslr_knee_max_deg: float = 10.0
+    aslr_rest_max_deg: float = 10.0
+    hip_error_deg: float = 3.0
+    knee_error_deg: float = 4.0
+    fraction_error: float = 0.1
+
+
+@dataclass(frozen=True)
+class ThomasSide:
+    """One side's modified Thomas test, read over the hold (medians), degrees.
+
+    ``hip_deg``: hanging thigh against the table line, positive above it; ``knee_deg``: hanging knee flexion;
+    ``held_hip_flexion_deg``: the held leg's hip flexion against the trunk line; ``back_gap``: the back's
+    largest gap above the table line (fraction of trunk length; the lumbar arch in the silhouette);
+    ``lumbar_flat``: None: whether the lumbar spine lay flat is not measurable from landmarks and mask
+    (docs/assessments.md).
+    """
+
+    side: str
+    hip_deg: float
+    knee_deg: float
+    held_hip_flexion_deg: float
+    back_gap: float
+    start_s: float
+    end_s: float
+    n_frames: int
+    lumbar_flat: bool | None = None
+
+    def to_dict(self) -> dict:
+        return {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class AslrSide:
+    """One side's active straight-leg raise, at the top of the raise (medians), degrees.
+
+    ``raise_deg``: raised thigh against the table line; ``knee_deg``: its knee flexion; ``rest_deg``: the
+    other thigh against the table line; ``ankle_fraction``: the raised ankle along the other thigh (0 hip, 1
+    knee); ``fms_score``: 3, 2 or 1 (:func:`fms_aslr_score`); ``knee_straight``, ``rest_down``: the FMS
+    conditions, by :class:`SupineConfig`'s limits.
+    """
+
+    side: str
+    raise_deg: float
+    knee_deg: float
+    rest_deg: float
+    ankle_fraction: float
+    fms_score: int
+    knee_straight: bool
+    rest_down: bool
+    start_s: float
+    end_s: float
+    n_frames: int
+
+    def to_dict(self) -> dict:
+        return {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in asdict(self).items()}
+
+
+def fms_aslr_score(ankle_fraction: float) -> int:
+    """FMS ASLR score from the raised malleolus's place along the other thigh (0 = ASIS, 1 = knee joint
+    line): 3 when it passes mid-thigh (< 0.5), 2 when it passes the knee joint line (< 1), else 1; 0 (pain)
+    cannot be seen on video."""
+    if not np.isfinite(ankle_fraction):
+        return 0
+    return 3 if ankle_fraction < 0.5 else (2 if ankle_fraction < 1.0 else 1)
+
+
+def _hold(values: np.ndarray, in_test: np.ndarray, *, highest: bool, config: SupineConfig) -> np.ndarray:
+    """Frames of the hold: in the test and within ``hold_band_deg`` of the extreme."""
+    ok = in_test & np.isfinite(values)
+    if ok.sum() < config.min_hold_frames:
+        return np.zeros_like(ok)
+    level = np.percentile(values[ok], 95 if highest else 5)
+    return ok & (np.abs(values - level) <= config.hold_band_deg)
+
+
+def thomas_sides(angles: pd.DataFrame, *, config: SupineConfig = SupineConfig()) -> list[ThomasSide]:
+    """Each side tested in the video: the hanging leg's hip and knee over its hold."""
+    time = angles.index.to_numpy(dtype=np.float64)
+    out = []
+    for side in SUPINE_SIDES:
+        other = _OTHER[side]
+        thigh = angles[f"thigh_to_table_{side}"].to_numpy(dtype=np.float64)
+        held = angles[f"hip_flexion_trunk_{other}"].to_numpy(dtype=np.float64)
+        in_test = thigh < angles[f"thigh_to_table_{other}"].to_numpy(dtype=np.float64) - config.test_leg_margin_deg
+        hold = _hold(thigh, in_test, highest=False, config=config)
+        if hold.sum() < config.min_hold_frames:
+            continue
+        out.append(
+            ThomasSide(
+                side=side,
+                hip_deg=float(np.median(thigh[hold])),
+                knee_deg=_median(angles[f"knee_flexion_{side}"], hold),
+                held_hip_flexion_deg=float(np.median(held[hold])),
+                back_gap=_median(angles["back_gap"], hold),
+                start_s=float(time[hold][0]),
+                end_s=float(time[hold][-1]),
+                n_frames=int(hold.sum()),
+            )
+        )
+    return out
+
+
+def aslr_sides(angles: pd.DataFrame, *, config: SupineConfig = SupineConfig()) -> list[AslrSide]:
+    """Each side raised in the video: the raised leg at the top of its raise."""
+    time = angles.index.to_numpy(dtype=np.float64)
+    out = []
+    for side in SUPINE_SIDES:
+        other = _OTHER[side]
+        thigh = angles[f"thigh_to_table_{side}"].to_numpy(dtype=np.float64)
+        rest = angles[f"thigh_to_table_{other}"].to_numpy(dtype=np.float64)
+        top = _hold(thigh, thigh > rest + config.test_leg_margin_deg, highest=True, config=config)
+        if top.sum() < config.min_hold_frames:
+            continue
+        fraction = _median(angles[f"ankle_over_thigh_{side}"], top)
+        knee, rest_deg = _median(angles[f"knee_flexion_{side}"], top), float(np.median(rest[top]))
+        out.append(
+            AslrSide(
+                side=side,
+                raise_deg=float(np.median(thigh[top])),
+                knee_deg=knee,
+                rest_deg=rest_deg,
+                ankle_fraction=fraction,
+                fms_score=fms_aslr_score(fraction),
+                knee_straight=bool(knee <= config.aslr_knee_max_deg),
+                rest_down=bool(abs(rest_deg) <= config.aslr_rest_max_deg),
+                start_s=float(time[top][0]),
+                end_s=float(time[top][-1]),
+                n_frames=int(top.sum()),
+            )
+        )
+    return out
+
+
+def _median(column: pd.Series, mask: np.ndarray) -> float:
+    values = column.to_numpy(dtype=np.float64)[mask]
+    values = values[np.isfinite(values)]
+    return float(np.median(values)) if values.size else float("nan")
+
+
+def supine_findings(
+    movement: str, angles: pd.DataFrame, *, config: SupineConfig = SupineConfig()
+) -> tuple[Finding, ...]:
+    """Findings of a ``"thomas"`` or ``"aslr"`` video from its supine angle table."""
+    if movement == "thomas":
+        return _thomas_findings(thomas_sides(angles, config=config), config)
+    if movement == "aslr":
+        return _aslr_findings(aslr_sides(angles, config=config), config)
+    return ()
+
+
+def _thomas_findings(sides: list[ThomasSide], config: SupineConfig) -> tuple[Finding, ...]:
+    found = []
+    for s in sides:
+        if np.isfinite(s.hip_deg) and s.hip_deg > config.thomas_hip_max_deg:
+            found.append(
+                _finding(
+                    "short_one_joint_hip_flexors",
+                    s,
+                    s.hip_deg,
+                    config.thomas_hip_max_deg,
+                    s.hip_deg - config.thomas_hip_max_deg,
+                    config.hip_error_deg,
+                    quantity="hanging thigh above the table line, median of the hold",
+                    message=f"The {s.side} thigh stays {s.hip_deg:.0f}° above the table: the {s.side} one-joint "
+                    "hip flexors (iliopsoas) test short.",
+                    reference=_THOMAS_SOURCE,
+                )
+            )
+        if np.isfinite(s.knee_deg) and s.knee_deg < config.thomas_knee_min_deg:
+            found.append(
+                _finding(
+                    "short_two_joint_hip_flexors",
+                    s,
+                    s.knee_deg,
+                    config.thomas_knee_min_deg,
+                    config.thomas_knee_min_deg - s.knee_deg,
+                    config.knee_error_deg,
+                    quantity="hanging knee flexion, median of the hold",
+                    message=f"The {s.side} knee bends only {s.knee_deg:.0f}° over the table's end: the {s.side} "
+                    "rectus femoris (two-joint hip flexors) tests short.",
+                    reference=_THOMAS_SOURCE,
+                )
+            )
+    by_side = {s.side: s for s in sides}
+    if len(by_side) == 2:
+        for name, limit, unit in (("hip_deg", config.hip_error_deg, "hip"), ("knee_deg", config.knee_error_deg, "knee")):
+            diff = getattr(by_side["left"], name) - getattr(by_side["right"], name)
+            if np.isfinite(diff) and abs(diff) > 2.0 * limit:
+                found.append(_asymmetry(sides, diff, 2.0 * limit, f"Thomas test {unit} angle, left minus right"))
+    return tuple(found)
+
+
+def _aslr_findings(sides: list[AslrSide], config: SupineConfig) -> tuple[Finding, ...]:
+    found = []
+    for s in sides:
+        if s.fms_score < 3:
+            found.append(
+                _finding(
+                    "limited_straight_leg_raise",
+                    s,
+                    s.ankle_fraction,
+                    0.5,
+                    s.ankle_fraction - 0.5,
+                    config.fraction_error,
+                    quantity="raised ankle along the other thigh (0 = hip, 1 = knee), at the top of the raise",
+                    message=f"FMS ASLR {s.side}: score {s.fms_score} (raised {s.raise_deg:.0f}°; the ankle "
+                    f"reaches {s.ankle_fraction:.2f} of the way from the other hip to its knee).",
+                    reference=_FMS_SOURCE,
+                    unit="thigh lengths",
+                )
+            )
+    by_side = {s.side: s for s in sides}
+    if len(by_side) == 2 and by_side["left"].fms_score != by_side["right"].fms_score:
+        diff = by_side["left"].raise_deg - by_side["right"].raise_deg
+        found.append(_asymmetry(sides, diff, 2.0 * config.hip_error_deg, "ASLR raise, left minus right"))
+    return tuple(found)
+
+
+def _finding(code, s, value, threshold, excess, step, *, quantity, message, reference, unit="deg") -> Finding:
+    return Finding(
+        code=code,
+        severity=severity_step(excess, step),
+        side=s.side,
+        start_s=s.start_s,
+        end_s=s.end_s,
+        value=float(value),
+        threshold=float(threshold),
+        reference=reference,
+        message=message,
+        unit=unit,
+        quantity=quantity,
+        occurrences=(0,),
+        n_assessed=1,
+    )
+
+
+def _asymmetry(sides, diff: float, threshold: float, quantity: str) -> Finding:
+    worse = "left" if diff > 0 else "right"
+    return Finding(
+        code="left_right_asymmetry",
+        severity=severity_step(abs(diff) - threshold, threshold / 2.0),
+        side=None,
+        start_s=min(s.start_s for s in sides),
+        end_s=max(s.end_s for s in sides),
+        value=float(diff),
+        threshold=float(threshold),
+        reference="twice the method's own error on rendered tests (docs/assessments-accuracy.md); movelab rule",
+        message=f"Left and right differ by {abs(diff):.0f}°, beyond the method's error ({quantity}; "
+        f"the {worse} side reads higher).",
+        quantity=quantity,
+        occurrences=(0, 1),
+        n_assessed=2,
+    )
