@@ -19,7 +19,7 @@ from movelab.findings.config import FindingsConfig, Threshold
 from movelab.findings.finding import Finding
 from movelab.findings.standing import PARTS, StandingReference, outside_picture, quiet_standing
 
-MOVEMENTS = ("squat", "lunge", "gait", "posture", "unknown")
+MOVEMENTS = ("squat", "lunge", "gait", "posture", "thomas", "aslr", "unknown")
 SIDES = ("left", "right")
 
 

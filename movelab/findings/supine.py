@@ -14,6 +14,7 @@ import pandas as pd
 
 from movelab.findings._context import severity as severity_step
 from movelab.findings.finding import Finding
+from movelab.findings.supine_config import SupineConfig
 from movelab.kinematics.supine import SUPINE_SIDES
 
 __all__ = [
@@ -24,9 +25,12 @@ __all__ = [
     "aslr_sides",
     "fms_aslr_score",
     "supine_findings",
+    "SUPINE_TESTS",
 ]
 
 _OTHER = {"left": "right", "right": "left"}
+#: The movements whose findings come from this module.
+SUPINE_TESTS = ("thomas", "aslr")
 
 _THOMAS_SOURCE = (
     "modified Thomas test reference values as tabulated in the EXECP protocol (BMC Sports Sci Med Rehabil "
@@ -38,47 +42,6 @@ _FMS_SOURCE = (
     "malleolus passes the mid-thigh (between ASIS and knee joint line), 2 = between mid-thigh and knee joint "
     "line, 1 = below the knee joint line"
 )
-
-
-@dataclass(frozen=True)
-class SupineConfig:
-    """Thresholds and method errors of the supine tests; each default's source in its line.
-
-    Attributes
-    ----------
-    hold_band_deg
-        Frames whose test-thigh angle is within this of its extreme (5th percentile of the hanging thigh,
-        95th of the raised one) make the hold; movelab heuristic, larger than the pose model's frame-to-frame
-        jitter on the rendered set (docs/assessments-decisions.md).
-    min_hold_frames
-        A side needs at least this many hold frames to be reported.
-    test_leg_margin_deg
-        A frame belongs to a side's test when that leg's thigh is this much below (Thomas) or above (ASLR)
-        the other thigh; movelab heuristic.
-    thomas_hip_max_deg
-        Hanging thigh above the table line beyond this = short one-joint hip flexors (0 deg: EXECP table,
-        Harvey 1998, Kendall: the thigh should reach the table).
-    thomas_knee_min_deg
-        Hanging knee flexed less than this = short two-joint hip flexors, rectus femoris (67 deg: EXECP table;
-        Kendall describes about 80 deg as normal).
-    aslr_knee_max_deg, aslr_rest_max_deg
-        The raised knee counts as straight and the other thigh as down while within these (movelab
-        heuristics: the FMS names no angle).
-    hip_error_deg, knee_error_deg, fraction_error
-        The method's own error on rendered tests (docs/assessments-accuracy.md: the largest design-set error,
-        rounded up): severity steps, and a left/right difference is flagged only beyond twice it.
-    """
-
-    hold_band_deg: float = 3.0
-    min_hold_frames: int = 3
-    test_leg_margin_deg: float = 25.0
-    thomas_hip_max_deg: float = 0.0
-    thomas_knee_min_deg: float = 67.0
-    aslr_knee_max_deg: float = 10.0
-    aslr_rest_max_deg: float = 10.0
-    hip_error_deg: float = 3.0
-    knee_error_deg: float = 4.0
-    fraction_error: float = 0.1
 
 
 @dataclass(frozen=True)
