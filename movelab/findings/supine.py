@@ -113,25 +113,45 @@ def _hold(values: np.ndarray, in_test: np.ndarray, *, highest: bool, config: Sup
     return ok & (np.abs(values - level) <= config.hold_band_deg)
 
 
+def _test_side(angles: pd.DataFrame, frames: np.ndarray, leg_label: np.ndarray) -> np.ndarray:
+    """Per frame, the tested side: the side facing the camera (``near_side``, from the view; the protocol
+    films each side from its own side) where known, else the pose model's label of the test leg (which the
+    model swaps in some supine poses: docs/assessments-decisions.md)."""
+    near = angles["near_side"].to_numpy(dtype=object) if "near_side" in angles else np.full(len(angles), None)
+    return np.where(np.isin(near, SUPINE_SIDES), near, leg_label)
+
+
+def _pair(angles: pd.DataFrame, stem: str) -> tuple[np.ndarray, np.ndarray]:
+    return tuple(angles[f"{stem}_{s}"].to_numpy(dtype=np.float64) for s in SUPINE_SIDES)
+
+
 def thomas_sides(angles: pd.DataFrame, *, config: SupineConfig = SupineConfig()) -> list[ThomasSide]:
-    """Each side tested in the video: the hanging leg's hip and knee over its hold."""
+    """Each side tested in the video: the hanging leg's hip and knee over its hold.
+
+    The hanging leg is, per frame, the leg whose thigh is lower by ``test_leg_margin_deg`` (whatever the pose
+    model called it); its side is :func:`_test_side`'s."""
     time = angles.index.to_numpy(dtype=np.float64)
+    (thigh_l, thigh_r), (knee_l, knee_r) = _pair(angles, "thigh_to_table"), _pair(angles, "knee_flexion")
+    held_l, held_r = _pair(angles, "hip_flexion_trunk")
+    left_hangs = thigh_l < thigh_r
+    hanging = np.where(left_hangs, thigh_l, thigh_r)
+    knee = np.where(left_hangs, knee_l, knee_r)
+    held = np.where(left_hangs, held_r, held_l)
+    in_test = np.abs(thigh_l - thigh_r) > config.test_leg_margin_deg
+    sides = _test_side(angles, in_test, np.where(left_hangs, "left", "right"))
+    gap = angles["back_gap"].to_numpy(dtype=np.float64)
     out = []
     for side in SUPINE_SIDES:
-        other = _OTHER[side]
-        thigh = angles[f"thigh_to_table_{side}"].to_numpy(dtype=np.float64)
-        held = angles[f"hip_flexion_trunk_{other}"].to_numpy(dtype=np.float64)
-        in_test = thigh < angles[f"thigh_to_table_{other}"].to_numpy(dtype=np.float64) - config.test_leg_margin_deg
-        hold = _hold(thigh, in_test, highest=False, config=config)
+        hold = _hold(hanging, in_test & (sides == side), highest=False, config=config)
         if hold.sum() < config.min_hold_frames:
             continue
         out.append(
             ThomasSide(
                 side=side,
-                hip_deg=float(np.median(thigh[hold])),
-                knee_deg=_median(angles[f"knee_flexion_{side}"], hold),
-                held_hip_flexion_deg=float(np.median(held[hold])),
-                back_gap=_median(angles["back_gap"], hold),
+                hip_deg=float(np.median(hanging[hold])),
+                knee_deg=_nanmedian(knee[hold]),
+                held_hip_flexion_deg=_nanmedian(held[hold]),
+                back_gap=_nanmedian(gap[hold]),
                 start_s=float(time[hold][0]),
                 end_s=float(time[hold][-1]),
                 n_frames=int(hold.sum()),
@@ -140,27 +160,50 @@ def thomas_sides(angles: pd.DataFrame, *, config: SupineConfig = SupineConfig())
     return out
 
 
+def _nanmedian(values: np.ndarray) -> float:
+    values = values[np.isfinite(values)]
+    return float(np.median(values)) if values.size else float("nan")
+
+
 def aslr_sides(angles: pd.DataFrame, *, config: SupineConfig = SupineConfig()) -> list[AslrSide]:
-    """Each side raised in the video: the raised leg at the top of its raise."""
+    """Each raise in the video (a stretch where a leg rises ``aslr_min_raise_deg`` above the table), read at
+    its top; the raised side is :func:`_test_side`'s, the raised leg the one the landmarks put higher in
+    most of the top's frames (its length and knee are read under that label). The raise is
+    the silhouette's leg line (``raised_leg_outline``) where seen, else the landmarks' thigh. The ankle's
+    place along the other thigh, from the hip, is the raised leg's length times the cosine of the raise over
+    the other thigh's length (both from the landmarks, longest over the video: no ankle landmark needed) while
+    the knee is straight, else the ankle landmark's (``ankle_over_thigh``); it is then measured from the ASIS
+    instead of the hip (``SupineConfig.asis_offset_thigh``): FMS's mid-thigh is between ASIS and knee."""
     time = angles.index.to_numpy(dtype=np.float64)
+    left, right = (angles[f"thigh_to_table_{s}"].to_numpy(dtype=np.float64) for s in SUPINE_SIDES)
+    outline = angles["raised_leg_outline"].to_numpy(dtype=np.float64)
+    raised = np.where(np.isfinite(outline), outline, np.fmax(left, right))
     out = []
-    for side in SUPINE_SIDES:
-        other = _OTHER[side]
-        thigh = angles[f"thigh_to_table_{side}"].to_numpy(dtype=np.float64)
-        rest = angles[f"thigh_to_table_{other}"].to_numpy(dtype=np.float64)
-        top = _hold(thigh, thigh > rest + config.test_leg_margin_deg, highest=True, config=config)
+    for stretch in _stretches(raised > config.aslr_min_raise_deg):
+        top = np.zeros(time.size, dtype=bool)
+        top[stretch] = True
+        top &= raised >= np.percentile(raised[stretch], 95) - config.hold_band_deg
         if top.sum() < config.min_hold_frames:
             continue
-        fraction = _median(angles[f"ankle_over_thigh_{side}"], top)
-        knee, rest_deg = _median(angles[f"knee_flexion_{side}"], top), float(np.median(rest[top]))
+        label = "left" if np.sum(left[top] > right[top]) * 2 > top.sum() else "right"  # the model's leg
+        other = _OTHER[label]
+        side = _majority(_test_side(angles, top, np.full(time.size, label))[top])
+        raise_deg = float(np.median(raised[top]))
+        knee = _median(angles[f"knee_flexion_{label}"], top)
+        if knee <= config.aslr_knee_max_deg:  # a straight leg: its length and the raise place the ankle
+            along = _length(angles, label) * np.cos(np.radians(raise_deg)) / _length(angles, other, thigh_only=True)
+        else:  # a bent knee: the ankle landmark itself
+            along = _median(angles[f"ankle_over_thigh_{label}"], top)
+        fraction = (along + config.asis_offset_thigh) / (1.0 + config.asis_offset_thigh)
+        rest_deg = _median(angles[f"thigh_to_table_{other}"], top)
         out.append(
             AslrSide(
                 side=side,
-                raise_deg=float(np.median(thigh[top])),
+                raise_deg=raise_deg,
                 knee_deg=knee,
                 rest_deg=rest_deg,
-                ankle_fraction=fraction,
-                fms_score=fms_aslr_score(fraction),
+                ankle_fraction=float(fraction),
+                fms_score=fms_aslr_score(float(fraction)),
                 knee_straight=bool(knee <= config.aslr_knee_max_deg),
                 rest_down=bool(abs(rest_deg) <= config.aslr_rest_max_deg),
                 start_s=float(time[top][0]),
@@ -169,6 +212,25 @@ def aslr_sides(angles: pd.DataFrame, *, config: SupineConfig = SupineConfig()) -
             )
         )
     return out
+
+
+def _majority(labels: np.ndarray) -> str:
+    values, counts = np.unique(labels.astype(str), return_counts=True)
+    return str(values[np.argmax(counts)])
+
+
+def _stretches(mask: np.ndarray) -> list[slice]:
+    """Runs of True in ``mask``, as slices."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return [slice(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
+
+
+def _length(angles: pd.DataFrame, side: str, *, thigh_only: bool = False) -> float:
+    """A leg's (or its thigh's) length in pixels, the 90th percentile over the video."""
+    name = f"thigh_px_{side}" if thigh_only else f"leg_px_{side}"
+    values = angles[name].to_numpy(dtype=np.float64)
+    values = values[np.isfinite(values)]
+    return float(np.percentile(values, 90)) if values.size else float("nan")
 
 
 def _median(column: pd.Series, mask: np.ndarray) -> float:

@@ -31,9 +31,17 @@ class SupineConfig:
     thomas_knee_min_deg
         Hanging knee flexed less than this = short two-joint hip flexors, rectus femoris (67 deg: EXECP table;
         Kendall describes about 80 deg as normal).
+    aslr_min_raise_deg
+        A leg counts as raised above this angle to the table (a rest leg lies at about -5 deg); movelab
+        heuristic.
     aslr_knee_max_deg, aslr_rest_max_deg
         The raised knee counts as straight and the other thigh as down while within these (movelab
         heuristics: the FMS names no angle).
+    asis_offset_thigh
+        How far the ASIS lies headwards of the hip joint centre along the body, in thigh lengths, for the FMS
+        ASLR's mid-thigh (ASIS to knee joint line): 0.17, from Bell et al. 1990 (J Biomech 23:617; the hip
+        joint centre lies 30 % of the inter-ASIS width distal to the ASIS) with an inter-ASIS width of about
+        0.24 m and a thigh of 0.42 m; the design renders agree (docs/assessments-decisions.md).
     hip_error_deg, knee_error_deg, fraction_error
         The method's own error on rendered tests (docs/assessments-accuracy.md: the largest design-set error,
         rounded up): severity steps, and a left/right difference is flagged only beyond twice it.
@@ -44,8 +52,10 @@ class SupineConfig:
     test_leg_margin_deg: float = 25.0
     thomas_hip_max_deg: float = 0.0
     thomas_knee_min_deg: float = 67.0
+    aslr_min_raise_deg: float = 20.0
     aslr_knee_max_deg: float = 10.0
     aslr_rest_max_deg: float = 10.0
+    asis_offset_thigh: float = 0.17
     hip_error_deg: float = 3.0
     knee_error_deg: float = 4.0
     fraction_error: float = 0.1

@@ -18,6 +18,9 @@ Conventions (image pixels, y down; all angles in degrees):
 * ``ankle_over_thigh_<side>``: where that side's ankle lies along the other thigh, measured along the table
   line: 0 at the other hip, 1 at the other knee (the FMS active straight-leg raise reads the raised malleolus
   against the down leg's mid-thigh and knee joint line; the hip landmark stands in for the ASIS).
+* ``thigh_px_<side>``, ``leg_px_<side>``: hip→knee, and hip→knee plus knee→ankle, in pixels.
+* ``raised_leg_outline``: the angle to the table line of a leg raised above the body, read from the
+  silhouette alone (:func:`_raised_leg_deg`); NaN when no leg rises above the body.
 * ``back_gap``: the largest distance of the back's outline above the table line between the two points where
   the back touches it, as a fraction of the trunk length (shoulder midpoint to hip midpoint): the lumbar arch
   seen in the silhouette; NaN without an outline.
@@ -145,7 +148,12 @@ def _edge_over(chain: list[tuple[float, float]], at_u: float):
 
 
 def supine_angles(
-    position_px: xr.DataArray, outline_px: xr.DataArray | None, *, time_s: np.ndarray, frame: np.ndarray
+    position_px: xr.DataArray,
+    outline_px: xr.DataArray | None,
+    *,
+    time_s: np.ndarray,
+    frame: np.ndarray,
+    views: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """Per-frame supine angles against the table line (module docstring for every column).
 
@@ -158,6 +166,9 @@ def supine_angles(
         trunk line, and ``table`` says so).
     time_s, frame
         Per frame: seconds and frame index.
+    views
+        Per-frame view labels (:attr:`movelab.kinematics.Motion.frame_views`), or None: give ``near_side``,
+        the side facing the camera in a side view (None elsewhere).
 
     Returns
     -------
@@ -174,11 +185,11 @@ def supine_angles(
     shoulder = 0.5 * (pt["left_shoulder"] + pt["right_shoulder"])
     hip = 0.5 * (pt["left_hip"] + pt["right_hip"])
     n = shoulder.shape[0]
-    tilt, gap = np.full(n, np.nan), np.full(n, np.nan)
-    if outline_px is not None:
-        contour = outline_px.values
+    tilt, gap, where = np.full(n, np.nan), np.full(n, np.nan), np.full((n, 2), np.nan)
+    contour = outline_px.values if outline_px is not None else None
+    if contour is not None:
         for i in range(n):
-            direction, _, gap[i] = table_line(contour[i], shoulder[i], hip[i], pt["nose"][i])
+            direction, where[i], gap[i] = table_line(contour[i], shoulder[i], hip[i], pt["nose"][i])
             tilt[i] = np.degrees(np.arctan2(-direction[1], direction[0]))
     d, source = _clip_direction(tilt, hip - shoulder)
     e = np.stack([-d[..., 1], d[..., 0]], axis=-1)
@@ -192,11 +203,16 @@ def supine_angles(
         out[f"knee_flexion_{side}"] = knee_flexion_deg(pt[f"{side}_hip"], pt[f"{side}_knee"], pt[f"{side}_ankle"])
         t_unit = trunk / np.linalg.norm(trunk, axis=-1, keepdims=True)
         out[f"hip_flexion_trunk_{side}"] = signed_angle_deg(thigh, t_unit, e)
+        out[f"thigh_px_{side}"] = np.linalg.norm(thigh, axis=-1)
+        out[f"leg_px_{side}"] = out[f"thigh_px_{side}"] + np.linalg.norm(pt[f"{side}_ankle"] - pt[f"{side}_knee"], axis=-1)
         other = "right" if side == "left" else "left"
         along = np.sum((pt[f"{side}_ankle"] - pt[f"{other}_hip"]) * d, axis=-1)
         out[f"ankle_over_thigh_{side}"] = along / np.sum((pt[f"{other}_knee"] - pt[f"{other}_hip"]) * d, axis=-1)
     out["back_gap"] = gap
+    out["raised_leg_outline"] = _raised_leg_deg(contour, d, e, where, hip, _leg_length_px(pt))
     out["table_tilt_deg"] = tilt
+    near = {"side_left": "left", "side_right": "right"}
+    out["near_side"] = [near.get(str(v)) for v in views] if views is not None else [None] * n
     angles = pd.DataFrame(out, index=pd.Index(np.asarray(time_s, dtype=np.float64), name="time_s"))
     seen = np.isfinite(tilt)
     table = {
@@ -220,6 +236,76 @@ _NEEDED = (
 )
 
 
+#: The raised leg's silhouette is read between these heights above the table line, in leg lengths: above the
+#: silhouette of the lying trunk and arms (up to about 0.33 leg lengths from a camera at floor height) and below
+#: the ankle of a leg raised 40 deg (0.64). Set on the design renders (docs/assessments-decisions.md).
+RAISED_LEG_BAND = (0.4, 0.52)
+#: At least this many outline points must fall in the band.
+_MIN_BAND_POINTS = 12
+
+
+def _leg_length_px(pt: dict) -> float:
+    """Hip→knee plus knee→ankle, the 90th percentile over frames and sides (pixels; a foreshortened or
+    misplaced leg only shortens it)."""
+    lengths = [
+        np.linalg.norm(pt[f"{s}_knee"] - pt[f"{s}_hip"], axis=1) + np.linalg.norm(pt[f"{s}_ankle"] - pt[f"{s}_knee"], axis=1)
+        for s in SUPINE_SIDES
+    ]
+    values = np.concatenate(lengths)
+    values = values[np.isfinite(values)]
+    return float(np.percentile(values, 90)) if values.size else float("nan")
+
+
+def _raised_leg_deg(
+    contour: np.ndarray | None, d: np.ndarray, e: np.ndarray, where: np.ndarray, hip: np.ndarray, leg_px: float
+) -> np.ndarray:
+    """Per frame, the angle to the table line of the silhouette strip that rises between the heights of
+    :data:`RAISED_LEG_BAND` from 0.3 leg lengths headwards of the hips to 0.8 leg lengths feetwards (a raised
+    leg crosses the band within 0.7 leg lengths of the hips even at 40 deg; the other foot, lifted a little,
+    lies beyond): only a raised leg reaches there. The strip's direction is the principal axis of its outline points (both edges
+    of a limb are sampled alike by arc length, so the axis is the limb's); NaN without enough points.
+    Measures the whole leg's line, the thigh's only while the knee is straight."""
+    n = d.shape[0]
+    out = np.full(n, np.nan)
+    if contour is None or not np.isfinite(leg_px):
+        return out
+    base = np.nanmedian(where, axis=0) if np.isfinite(where).any() else None
+    for i in range(n):
+        if base is None or not np.isfinite(hip[i]).all():
+            continue
+        rel = contour[i] - base
+        along, up = rel @ d[i], rel @ e[i]
+        hip_along = float((hip[i] - base) @ d[i])
+        keep = (up >= RAISED_LEG_BAND[0] * leg_px) & (up <= RAISED_LEG_BAND[1] * leg_px)
+        keep &= (along >= hip_along - 0.3 * leg_px) & (along <= hip_along + 0.8 * leg_px)  # not the other foot
+        edges = _runs(keep)
+        if len(edges) < 2 or min(r.size for r in edges[:2]) < _MIN_BAND_POINTS // 2:
+            continue
+        out[i] = float(np.mean([_edge_angle_deg(along[r], up[r]) for r in edges[:2]]))
+    return out
+
+
+def _runs(keep: np.ndarray) -> list[np.ndarray]:
+    """Index runs of consecutive True in a closed contour's mask (wrapping round), longest first."""
+    idx = np.flatnonzero(keep)
+    if idx.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(idx) > 1)
+    runs = np.split(idx, breaks + 1)
+    if len(runs) > 1 and runs[0][0] == 0 and runs[-1][-1] == keep.size - 1:
+        runs = [np.concatenate([runs[-1], runs[0]]), *runs[1:-1]]
+    return sorted(runs, key=lambda r: -r.size)
+
+
+def _edge_angle_deg(along: np.ndarray, up: np.ndarray) -> float:
+    """Angle to the table of one silhouette edge: the principal axis of its points, pointing up."""
+    xy = np.stack([along, up], axis=1)
+    axis = np.linalg.svd(xy - xy.mean(axis=0), full_matrices=False)[2][0]
+    if axis[1] < 0:
+        axis = -axis
+    return float(np.degrees(np.arctan2(axis[1], axis[0])))
+
+
 def _clip_direction(tilt_deg: np.ndarray, trunk: np.ndarray) -> tuple[np.ndarray, str]:
     """``(n, 2)`` per-frame table directions: the median of the per-frame table tilts (as a direction
     towards the feet), or each frame's trunk line when no frame has a table line."""
@@ -238,4 +324,10 @@ def motion_supine_angles(motion) -> tuple[pd.DataFrame, dict]:
     Dataset's mask outline (``outline_px``, when extracted with one)."""
     ds = motion.landmarks
     outline = ds["outline_px"] if "outline_px" in ds else None
-    return supine_angles(motion.positions.cleaned, outline, time_s=motion.time_s, frame=motion.frame)
+    return supine_angles(
+        motion.positions.cleaned,
+        outline,
+        time_s=motion.time_s,
+        frame=motion.frame,
+        views=np.asarray(motion.frame_views.values),
+    )
