@@ -21,8 +21,17 @@ from movelab.synth import StraightLegRaise, ThomasTest, render_clip
 from movelab.synth.motions import _back_support
 from movelab.synth.population import DESIGN_BODIES, HELD_OUT_BODIES
 
-KEYPOINTS = ("nose", "left_shoulder", "right_shoulder", "left_hip", "right_hip", "left_knee", "right_knee",
-             "left_ankle", "right_ankle")
+KEYPOINTS = (
+    "nose",
+    "left_shoulder",
+    "right_shoulder",
+    "left_hip",
+    "right_hip",
+    "left_knee",
+    "right_knee",
+    "left_ankle",
+    "right_ankle",
+)
 
 
 def _rot(deg: float) -> np.ndarray:
@@ -37,8 +46,13 @@ def _lying(*, thigh_deg: dict, knee_deg: dict, roll_deg: float = 0.0, mirror: bo
     optionally mirrored (filmed from the other side). Returns ``(points, outline)`` in pixels: the outline is
     the back resting on the table at the thorax (x = -0.45) and buttocks (x = 0.05) with a lumbar arch of
     height ``arch`` between, and the front of the body 0.2 m above it."""
-    p = {"left_shoulder": (-0.5, 0.12), "right_shoulder": (-0.5, 0.12), "left_hip": (0.0, 0.12),
-         "right_hip": (0.0, 0.12), "nose": (-0.72, 0.2)}
+    p = {
+        "left_shoulder": (-0.5, 0.12),
+        "right_shoulder": (-0.5, 0.12),
+        "left_hip": (0.0, 0.12),
+        "right_hip": (0.0, 0.12),
+        "nose": (-0.72, 0.2),
+    }
     for side in ("left", "right"):
         t = math.radians(thigh_deg[side])
         knee = np.array(p[f"{side}_hip"]) + 0.42 * np.array([math.cos(t), math.sin(t)])
@@ -61,8 +75,9 @@ def _lying(*, thigh_deg: dict, knee_deg: dict, roll_deg: float = 0.0, mirror: bo
 
 def _frames(points: list[dict], outlines: list[np.ndarray]):
     pos = np.stack([np.stack([fr[k] for k in KEYPOINTS]) for fr in points])
-    position = xr.DataArray(pos, dims=("time", "keypoint", "space_2d"),
-                            coords={"keypoint": list(KEYPOINTS), "space_2d": ["x", "y"]})
+    position = xr.DataArray(
+        pos, dims=("time", "keypoint", "space_2d"), coords={"keypoint": list(KEYPOINTS), "space_2d": ["x", "y"]}
+    )
     outline = xr.DataArray(np.stack(outlines), dims=("time", "outline_point", "space_2d"))
     n = len(points)
     return position, outline, np.arange(n) / 10.0, np.arange(n)
@@ -74,28 +89,38 @@ def _frames(points: list[dict], outlines: list[np.ndarray]):
 @pytest.mark.parametrize("roll_deg", [0.0, 7.0, -12.0])
 @pytest.mark.parametrize("mirror", [False, True])
 def test_table_line_follows_a_tilted_table_not_the_picture(roll_deg, mirror):
-    pts, outline = _lying(thigh_deg={"left": -10, "right": 90}, knee_deg={"left": 80, "right": 120},
-                          roll_deg=roll_deg, mirror=mirror, arch=0.03)
+    pts, outline = _lying(
+        thigh_deg={"left": -10, "right": 90},
+        knee_deg={"left": 80, "right": 120},
+        roll_deg=roll_deg,
+        mirror=mirror,
+        arch=0.03,
+    )
     shoulder = 0.5 * (pts["left_shoulder"] + pts["right_shoulder"])
     hip = 0.5 * (pts["left_hip"] + pts["right_hip"])
     direction, _, gap = table_line(outline, shoulder, hip, pts["nose"])
-    expected = (np.array([-1.0 if mirror else 1.0, 0.0]) @ _rot(roll_deg).T)
+    expected = np.array([-1.0 if mirror else 1.0, 0.0]) @ _rot(roll_deg).T
     assert np.degrees(np.arccos(np.clip(direction @ expected, -1, 1))) < 0.2
     assert gap == pytest.approx(0.03 / 0.5, abs=0.004)  # the arch, in trunk lengths
 
 
 def test_table_line_is_nan_without_an_outline():
     pts, outline = _lying(thigh_deg={"left": 0, "right": 0}, knee_deg={"left": 0, "right": 0})
-    direction, point, gap = table_line(np.full_like(outline, np.nan), pts["left_shoulder"], pts["left_hip"],
-                                       pts["nose"])
+    direction, point, gap = table_line(
+        np.full_like(outline, np.nan), pts["left_shoulder"], pts["left_hip"], pts["nose"]
+    )
     assert np.isnan(direction).all() and np.isnan(point).all() and np.isnan(gap)
 
 
 @pytest.mark.parametrize("roll_deg", [0.0, 10.0])
 @pytest.mark.parametrize("mirror", [False, True])
 def test_thigh_and_knee_angles_are_taken_against_the_table(roll_deg, mirror):
-    pts, outline = _lying(thigh_deg={"left": 12.0, "right": 95.0}, knee_deg={"left": 55.0, "right": 125.0},
-                          roll_deg=roll_deg, mirror=mirror)
+    pts, outline = _lying(
+        thigh_deg={"left": 12.0, "right": 95.0},
+        knee_deg={"left": 55.0, "right": 125.0},
+        roll_deg=roll_deg,
+        mirror=mirror,
+    )
     angles, table = supine_angles(*_frames([pts], [outline])[:2], time_s=np.zeros(1), frame=np.zeros(1))
     row = angles.iloc[0]
     assert table["source"] == "outline"
@@ -129,8 +154,10 @@ def _thomas_video(hip_deg: float, knee_deg: float, side: str = "left") -> pd.Dat
     t = np.arange(0, 2.0, 0.1)
     w = np.clip(t / 1.0, 0, 1)
     pts = [
-        _lying(thigh_deg={side: 100 + (hip_deg - 100) * x, other: 100.0},
-               knee_deg={side: 120 + (knee_deg - 120) * x, other: 120.0})
+        _lying(
+            thigh_deg={side: 100 + (hip_deg - 100) * x, other: 100.0},
+            knee_deg={side: 120 + (knee_deg - 120) * x, other: 120.0},
+        )
         for x in w
     ]
     position, outline, time_s, frame = _frames([p for p, _ in pts], [o for _, o in pts])
@@ -180,8 +207,10 @@ def test_fms_aslr_score_boundaries(fraction, score):
 def _aslr_video(raise_deg: float, *, knee: float = 0.0, rest: float = 0.0) -> pd.DataFrame:
     t = np.arange(0, 1.5, 0.1)
     w = np.clip(t / 0.8, 0, 1)
-    pts = [_lying(thigh_deg={"left": raise_deg * x, "right": rest * x}, knee_deg={"left": knee * x, "right": 0.0})
-           for x in w]
+    pts = [
+        _lying(thigh_deg={"left": raise_deg * x, "right": rest * x}, knee_deg={"left": knee * x, "right": 0.0})
+        for x in w
+    ]
     position, outline, time_s, frame = _frames([p for p, _ in pts], [o for _, o in pts])
     return supine_angles(position, outline, time_s=time_s, frame=frame)[0]
 
@@ -214,8 +243,7 @@ def test_supine_config_rejects_bad_values():
 
 def _signals(points: list[dict]):
     arr = {k: np.stack([p[k] for p in points]) for k in KEYPOINTS}
-    return SimpleNamespace(point=lambda name: arr[name],
-                           hip_mid=lambda: 0.5 * (arr["left_hip"] + arr["right_hip"]))
+    return SimpleNamespace(point=lambda name: arr[name], hip_mid=lambda: 0.5 * (arr["left_hip"] + arr["right_hip"]))
 
 
 def test_lying_and_which_supine_test():

@@ -31,8 +31,8 @@ from movelab.events._signals import SIDES, Signals, build_signals
 from movelab.events.config import EventsConfig
 from movelab.events.gait import steady_belt_fraction, walk_events
 from movelab.events.rep_timing import moved_from
-from movelab.events.supine import lies, supine_test
 from movelab.events.reps import FRONTAL_VIEWS, ankle_gap_px, find_reps, head_height, knee_gap_at_bottom, pelvis_height
+from movelab.events.supine import lies, supine_test
 from movelab.kinematics.motion import Motion
 
 __all__ = ["recognise_movement"]

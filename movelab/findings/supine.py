@@ -285,7 +285,10 @@ def _thomas_findings(sides: list[ThomasSide], config: SupineConfig) -> tuple[Fin
             )
     by_side = {s.side: s for s in sides}
     if len(by_side) == 2:
-        for name, limit, unit in (("hip_deg", config.hip_error_deg, "hip"), ("knee_deg", config.knee_error_deg, "knee")):
+        for name, limit, unit in (
+            ("hip_deg", config.hip_error_deg, "hip"),
+            ("knee_deg", config.knee_error_deg, "knee"),
+        ):
             diff = getattr(by_side["left"], name) - getattr(by_side["right"], name)
             if np.isfinite(diff) and abs(diff) > 2.0 * limit:
                 found.append(_asymmetry(sides, diff, 2.0 * limit, f"Thomas test {unit} angle, left minus right"))

@@ -174,7 +174,8 @@ def supine_angles(
     -------
     angles, table
         The table indexed by ``time_s`` (``frame`` beside it) with ``thigh_to_table_<side>``,
-        ``knee_flexion_<side>``, ``hip_flexion_trunk_<side>``, ``ankle_over_thigh_<side>``, ``back_gap`` and ``table_tilt_deg`` (the
+        ``knee_flexion_<side>``, ``hip_flexion_trunk_<side>``, ``ankle_over_thigh_<side>``, ``thigh_px_<side>``,
+        ``leg_px_<side>``, ``raised_leg_outline``, ``back_gap``, ``near_side`` and ``table_tilt_deg`` (the
         table line's angle in the picture, counter-clockwise from the image x axis, per frame); and
         ``table``: ``{"source": "outline" | "trunk line", "tilt_deg": median tilt, "frames": frames with a
         line}``. The angles use the clip's median table direction (a table does not move).
@@ -204,7 +205,9 @@ def supine_angles(
         t_unit = trunk / np.linalg.norm(trunk, axis=-1, keepdims=True)
         out[f"hip_flexion_trunk_{side}"] = signed_angle_deg(thigh, t_unit, e)
         out[f"thigh_px_{side}"] = np.linalg.norm(thigh, axis=-1)
-        out[f"leg_px_{side}"] = out[f"thigh_px_{side}"] + np.linalg.norm(pt[f"{side}_ankle"] - pt[f"{side}_knee"], axis=-1)
+        out[f"leg_px_{side}"] = out[f"thigh_px_{side}"] + np.linalg.norm(
+            pt[f"{side}_ankle"] - pt[f"{side}_knee"], axis=-1
+        )
         other = "right" if side == "left" else "left"
         along = np.sum((pt[f"{side}_ankle"] - pt[f"{other}_hip"]) * d, axis=-1)
         out[f"ankle_over_thigh_{side}"] = along / np.sum((pt[f"{other}_knee"] - pt[f"{other}_hip"]) * d, axis=-1)
@@ -248,7 +251,8 @@ def _leg_length_px(pt: dict) -> float:
     """Hip→knee plus knee→ankle, the 90th percentile over frames and sides (pixels; a foreshortened or
     misplaced leg only shortens it)."""
     lengths = [
-        np.linalg.norm(pt[f"{s}_knee"] - pt[f"{s}_hip"], axis=1) + np.linalg.norm(pt[f"{s}_ankle"] - pt[f"{s}_knee"], axis=1)
+        np.linalg.norm(pt[f"{s}_knee"] - pt[f"{s}_hip"], axis=1)
+        + np.linalg.norm(pt[f"{s}_ankle"] - pt[f"{s}_knee"], axis=1)
         for s in SUPINE_SIDES
     ]
     values = np.concatenate(lengths)
@@ -262,8 +266,9 @@ def _raised_leg_deg(
     """Per frame, the angle to the table line of the silhouette strip that rises between the heights of
     :data:`RAISED_LEG_BAND` from 0.3 leg lengths headwards of the hips to 0.8 leg lengths feetwards (a raised
     leg crosses the band within 0.7 leg lengths of the hips even at 40 deg; the other foot, lifted a little,
-    lies beyond): only a raised leg reaches there. The strip's direction is the principal axis of its outline points (both edges
-    of a limb are sampled alike by arc length, so the axis is the limb's); NaN without enough points.
+    lies beyond): only a raised leg reaches there. The strip's direction is the mean of its two edges'
+    directions (each edge a contiguous run of the contour, fitted by its principal axis; the mean of a
+    tapered limb's two edges is its axis); NaN without two edges of enough points.
     Measures the whole leg's line, the thigh's only while the knee is straight."""
     n = d.shape[0]
     out = np.full(n, np.nan)

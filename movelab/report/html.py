@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
+from movelab.report.supine import supine_section
+
 __all__ = ["render_html", "page", "img_tag", "table_html", "CSS"]
 
 CSS = """
@@ -101,7 +103,8 @@ def render_html(report: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
     report
         As :func:`movelab.report.build_report` returns.
     images
-        ``{"timeline": png_bytes, "curves": png_bytes}``; missing ones are left out.
+        ``{"timeline": png_bytes, "curves": png_bytes, "supine": png_bytes}``; missing ones are left out
+        (``supine`` goes in the supine test's own section).
     """
     video = report.get("video") or {}
     name = video.get("name") or "video"
@@ -118,7 +121,8 @@ def render_html(report: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
         f'<p class="meta">{meta}</p>',
         _facts(report),
         _findings_section(report.get("findings") or []),
-        _figures(images),
+        supine_section(report.get("supine"), images.get("supine")),
+        _figures({k: v for k, v in images.items() if k != "supine"}),
         _spans_section(report),
         _metrics_section(report.get("metrics") or {}),
         _method_section(report),

@@ -18,8 +18,8 @@ from movelab.synth.camera import VIEW_AZIMUTH_DEG, Camera, camera_for_view, view
 from movelab.synth.clip import TRUTH_LANDMARKS, SynthClip, render_clip
 from movelab.synth.motions import MOTIONS, Event, Gait, Lunge, Motion, MotionSample, Posture, Scene, Squat, ThomasTest
 from movelab.synth.render import SKIN_TONES, Appearance, Prop, render_figure
-from movelab.synth.supine import SUPINE_MOTIONS, StraightLegRaise
 from movelab.synth.skeleton import ArmPose, BodyProportions, Figure, LegPose, Pose, forward_kinematics
+from movelab.synth.supine import SUPINE_MOTIONS, StraightLegRaise
 from movelab.synth.truth import angles_from_points
 from movelab.synth.video import write_mp4
 

@@ -1121,13 +1121,18 @@ def _back_support(pose: Pose, body: BodyProportions) -> tuple[float, float]:
     pts = np.vstack([ring for ring, _ in _trunk_rings(fig)])
     fwd, _ = _heading_vectors(pose.heading_deg)
     x, y = pts @ fwd, pts[:, 1]
-    mid = float(0.5 * (fig.points["hip_mid"] + 0.5 * (fig.points["left_shoulder"] + fig.points["right_shoulder"])) @ fwd)
+    mid = float(
+        0.5 * (fig.points["hip_mid"] + 0.5 * (fig.points["left_shoulder"] + fig.points["right_shoulder"])) @ fwd
+    )
     order = np.argsort(x)
     chain: list[tuple[float, float]] = []
     for p in zip(x[order].tolist(), y[order].tolist()):
-        while len(chain) >= 2 and (chain[-1][0] - chain[-2][0]) * (p[1] - chain[-2][1]) - (
-            chain[-1][1] - chain[-2][1]
-        ) * (p[0] - chain[-2][0]) <= 0:
+        while (
+            len(chain) >= 2
+            and (chain[-1][0] - chain[-2][0]) * (p[1] - chain[-2][1])
+            - (chain[-1][1] - chain[-2][1]) * (p[0] - chain[-2][0])
+            <= 0
+        ):
             chain.pop()
         chain.append(p)
     for a, b in zip(chain[:-1], chain[1:]):

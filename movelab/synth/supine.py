@@ -28,8 +28,15 @@ from movelab.synth.motions import (
     _solve_lean_by_pelvis,
     _world,
 )
-from movelab.synth.skeleton import ArmPose, BodyProportions, LegPose, Pose, forward_kinematics, hip_joint_m
-from movelab.synth.skeleton import lumbar_for_lordosis
+from movelab.synth.skeleton import (
+    ArmPose,
+    BodyProportions,
+    LegPose,
+    Pose,
+    forward_kinematics,
+    hip_joint_m,
+    lumbar_for_lordosis,
+)
 
 __all__ = ["StraightLegRaise", "SUPINE_MOTIONS"]
 

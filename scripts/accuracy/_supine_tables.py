@@ -26,21 +26,39 @@ def evaluate(case, out: Path, config: SupineConfig = SupineConfig()) -> dict:
         motion = compute_motion(ds)
         recognised = recognise_movement(motion)
     angles, table = motion_supine_angles(motion)
-    row = {"case": case.name, "set": case.set, "test": case.test, "side": case.side, "body": case.body,
-           "camera_height_m": case.camera_height_m, "recognised": recognised, "table_tilt_deg": table["tilt_deg"]}
+    row = {
+        "case": case.name,
+        "set": case.set,
+        "test": case.test,
+        "side": case.side,
+        "body": case.body,
+        "camera_height_m": case.camera_height_m,
+        "recognised": recognised,
+        "table_tilt_deg": table["tilt_deg"],
+    }
     row.update({f"true_{k}": v for k, v in truth.items() if k not in ("test", "side")})
     if case.test == "thomas":
         found = {s.side: s for s in thomas_sides(angles, config=config)}
         s = found.get(case.side)
-        row.update(hip_deg=s.hip_deg if s else np.nan, knee_deg=s.knee_deg if s else np.nan,
-                   sides_found=",".join(found), back_gap=s.back_gap if s else np.nan)
+        row.update(
+            hip_deg=s.hip_deg if s else np.nan,
+            knee_deg=s.knee_deg if s else np.nan,
+            sides_found=",".join(found),
+            back_gap=s.back_gap if s else np.nan,
+        )
     else:
         found = {s.side: s for s in aslr_sides(angles, config=config)}
         s = found.get(case.side)
-        row.update(hip_deg=s.raise_deg if s else np.nan, knee_deg=s.knee_deg if s else np.nan,
-                   rest_deg=s.rest_deg if s else np.nan, ankle_fraction=s.ankle_fraction if s else np.nan,
-                   fms_score=s.fms_score if s else 0, knee_straight=s.knee_straight if s else None,
-                   rest_down=s.rest_down if s else None, sides_found=",".join(found))
+        row.update(
+            hip_deg=s.raise_deg if s else np.nan,
+            knee_deg=s.knee_deg if s else np.nan,
+            rest_deg=s.rest_deg if s else np.nan,
+            ankle_fraction=s.ankle_fraction if s else np.nan,
+            fms_score=s.fms_score if s else 0,
+            knee_straight=s.knee_straight if s else None,
+            rest_down=s.rest_down if s else None,
+            sides_found=",".join(found),
+        )
     return row
 
 
@@ -67,13 +85,27 @@ def print_tables(cases, out: Path) -> pd.DataFrame:
     print("### Angle errors (degrees): MAE, bias, largest, clips measured\n")
     lines = []
     for (set_name, test), g in rows.groupby(["set", "test"], sort=False):
-        for label, cam in [("all heights", None), *[(f"camera {h:.2f} m", h) for h in sorted(g.camera_height_m.unique())]]:
+        for label, cam in [
+            ("all heights", None),
+            *[(f"camera {h:.2f} m", h) for h in sorted(g.camera_height_m.unique())],
+        ]:
             sub = g if cam is None else g[g.camera_height_m == cam]
             hip = _errors(sub, "hip_deg", "true_hip_deg")
             knee = _errors(sub, "knee_deg", "true_knee_deg")
-            lines.append({"set": set_name, "test": test, "clips": label, "hip MAE": hip[0], "hip bias": hip[1],
-                          "hip max": hip[2], "knee MAE": knee[0], "knee bias": knee[1], "knee max": knee[2],
-                          "measured": hip[3]})
+            lines.append(
+                {
+                    "set": set_name,
+                    "test": test,
+                    "clips": label,
+                    "hip MAE": hip[0],
+                    "hip bias": hip[1],
+                    "hip max": hip[2],
+                    "knee MAE": knee[0],
+                    "knee bias": knee[1],
+                    "knee max": knee[2],
+                    "measured": hip[3],
+                }
+            )
     print(_md(pd.DataFrame(lines)))
     th = rows[rows.test == "thomas"]
     print("\n### Thomas findings against the truth's\n")
@@ -81,16 +113,30 @@ def print_tables(cases, out: Path) -> pd.DataFrame:
     for set_name, g in th.groupby("set", sort=False):
         hip_ok = ((g.hip_deg > config.thomas_hip_max_deg) == (g.true_hip_deg > config.thomas_hip_max_deg)).sum()
         knee_ok = ((g.knee_deg < config.thomas_knee_min_deg) == (g.true_knee_deg < config.thomas_knee_min_deg)).sum()
-        lines.append({"set": set_name, "clips": len(g), "short one-joint flexors right": f"{hip_ok}/{len(g)}",
-                      "short rectus femoris right": f"{knee_ok}/{len(g)}"})
+        lines.append(
+            {
+                "set": set_name,
+                "clips": len(g),
+                "short one-joint flexors right": f"{hip_ok}/{len(g)}",
+                "short rectus femoris right": f"{knee_ok}/{len(g)}",
+            }
+        )
     print(_md(pd.DataFrame(lines)))
     sl = rows[rows.test == "aslr"]
     print("\n### FMS ASLR score against the truth's\n")
     lines = []
     for set_name, g in sl.groupby("set", sort=False):
         fr = _errors(g, "ankle_fraction", "true_ankle_fraction")
-        lines.append({"set": set_name, "clips": len(g), "score equal": f"{(g.fms_score == g.true_fms_score).sum()}/{len(g)}",
-                      "ankle fraction MAE": fr[0], "bias": fr[1], "largest": fr[2]})
+        lines.append(
+            {
+                "set": set_name,
+                "clips": len(g),
+                "score equal": f"{(g.fms_score == g.true_fms_score).sum()}/{len(g)}",
+                "ankle fraction MAE": fr[0],
+                "bias": fr[1],
+                "largest": fr[2],
+            }
+        )
     print(_md(pd.DataFrame(lines)))
     print("\n### Recognised movement\n")
     rec = rows.groupby(["set", "test"])["recognised"].value_counts().rename("clips").reset_index()
@@ -105,3 +151,22 @@ def print_tables(cases, out: Path) -> pd.DataFrame:
             shown[c] = shown[c].round(1)
     print(_md(shown))
     return rows
+
+
+def print_others(globs: list[str]) -> None:
+    """The movements recognised in kept landmark files of other movements (squats, lunges, walks, posture)."""
+    import glob
+    from collections import Counter
+
+    from movelab import landmarks
+    from movelab.events import recognise_movement
+    from movelab.kinematics import compute_motion
+
+    files = sorted({f for pattern in globs for f in glob.glob(pattern)})
+    counts: Counter = Counter()
+    for path in files:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            counts[recognise_movement(compute_motion(landmarks.load(path)))] += 1
+    print(f"\n### Other movements' kept landmarks ({len(files)} files)\n")
+    print(_md(pd.DataFrame([{"recognised": k, "files": v} for k, v in sorted(counts.items())])))

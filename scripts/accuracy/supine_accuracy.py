@@ -15,6 +15,7 @@ Usage::
 
     nice python -m scripts.accuracy.supine_accuracy           # renders and extracts (~5-8 min on 2 busy cores)
     python -m scripts.accuracy.supine_accuracy --reuse        # the tables from the kept landmarks (~30 s)
+    python -m scripts.accuracy.supine_accuracy --reuse --others '.cache/*/*.nc'  # + other movements' recognition
 
 Clips are kept under ``$MOVELAB_CACHE_DIR/accuracy/supine_accuracy`` (``--out`` to change).
 """
@@ -30,7 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 FPS = 10.0
 SIZE_PX = (480, 360)
@@ -146,6 +146,13 @@ def _arguments(argv):
     parser.add_argument("--out", type=Path, default=default / "supine_accuracy", help="where clips are kept")
     parser.add_argument("--reuse", action="store_true", help="evaluate the kept landmarks, render only missing")
     parser.add_argument("--render-only", action="store_true", help="render and extract, print nothing")
+    parser.add_argument(
+        "--others",
+        nargs="*",
+        default=[],
+        metavar="GLOB",
+        help="kept landmark files (.nc) of other movements: count how many are taken for a supine test",
+    )
     return parser.parse_args(argv)
 
 
@@ -162,6 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     from scripts.accuracy._supine_tables import print_tables
 
     print_tables(all_cases, args.out)
+    if args.others:
+        from scripts.accuracy._supine_tables import print_others
+
+        print_others(args.others)
     return 0
 
 
