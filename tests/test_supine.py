@@ -14,7 +14,7 @@ import xarray as xr
 from movelab.errors import ConfigError
 from movelab.events.config import EventsConfig
 from movelab.events.supine import lies, supine_test
-from movelab.findings.supine import aslr_sides, fms_aslr_score, supine_findings, thomas_sides
+from movelab.findings.supine import SUPINE_CODES, aslr_sides, fms_aslr_score, supine_findings, thomas_sides
 from movelab.findings.supine_config import SupineConfig
 from movelab.kinematics.supine import supine_angles, table_line
 from movelab.synth import StraightLegRaise, ThomasTest, render_clip
@@ -229,6 +229,12 @@ def test_aslr_notes_a_bent_knee_and_a_lifted_rest_leg():
     angles = _aslr_video(80.0, knee=25.0, rest=18.0)
     (s,) = aslr_sides(angles)
     assert not s.knee_straight and not s.rest_down
+
+
+def test_every_supine_code_is_raised():
+    raised = {f.code for f in supine_findings("thomas", _thomas_video(8.0, 50.0))}
+    raised |= {f.code for f in supine_findings("aslr", _aslr_video(50.0))}
+    assert raised == set(SUPINE_CODES)
 
 
 def test_supine_config_rejects_bad_values():

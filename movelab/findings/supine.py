@@ -26,11 +26,14 @@ __all__ = [
     "fms_aslr_score",
     "supine_findings",
     "SUPINE_TESTS",
+    "SUPINE_CODES",
 ]
 
 _OTHER = {"left": "right", "right": "left"}
 #: The movements whose findings come from this module.
 SUPINE_TESTS = ("thomas", "aslr")
+#: The finding codes only this module raises (besides ``left_right_asymmetry``).
+SUPINE_CODES = ("short_one_joint_hip_flexors", "short_two_joint_hip_flexors", "limited_straight_leg_raise")
 
 _THOMAS_SOURCE = (
     "modified Thomas test reference values as tabulated in the EXECP protocol (BMC Sports Sci Med Rehabil "
