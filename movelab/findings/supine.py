@@ -37,8 +37,8 @@ SUPINE_CODES = ("short_one_joint_hip_flexors", "short_two_joint_hip_flexors", "l
 
 _THOMAS_SOURCE = (
     "modified Thomas test reference values as tabulated in the EXECP protocol (BMC Sports Sci Med Rehabil "
-    "2021;13:22, doi 10.1186/s13102-021-00242-y, Table 4, citing Harvey 1998 Br J Sports Med 32:68-70 and "
-    "others); Kendall, Muscles: Testing and Function"
+    "2021, doi 10.1186/s13102-021-00242-y, Table 4, citing Harvey 1998 Br J Sports Med 32:68-70 and "
+    "others); Kendall et al., Muscles: Testing and Function"
 )
 _FMS_SOURCE = (
     "FMS active straight-leg raise scoring (Cook, Burton et al.; Functional Movement Systems manual): 3 = the "

@@ -26,11 +26,12 @@ class SupineConfig:
         A frame belongs to a side's test when that leg's thigh is this much below (Thomas) or above (ASLR)
         the other thigh; movelab heuristic.
     thomas_hip_max_deg
-        Hanging thigh above the table line beyond this = short one-joint hip flexors (0 deg: EXECP table,
-        Harvey 1998, Kendall: the thigh should reach the table).
+        Hanging thigh above the table line beyond this = short one-joint hip flexors (0 deg: the EXECP table,
+        BMC Sports Sci Med Rehabil 2021, citing Harvey 1998 and others: the thigh should reach the table).
     thomas_knee_min_deg
-        Hanging knee flexed less than this = short two-joint hip flexors, rectus femoris (67 deg: EXECP table;
-        Kendall describes about 80 deg as normal).
+        Hanging knee flexed less than this = short two-joint hip flexors, rectus femoris (67 deg: the EXECP
+        table; Kendall's Muscles: Testing and Function is the usual source for about 80 deg in a normal-length
+        test, not checked against the book here: docs/assessments.md).
     aslr_min_raise_deg
         A leg counts as raised above this angle to the table (a rest leg lies at about -5 deg); movelab
         heuristic.
@@ -39,9 +40,10 @@ class SupineConfig:
         heuristics: the FMS names no angle).
     asis_offset_thigh
         How far the ASIS lies headwards of the hip joint centre along the body, in thigh lengths, for the FMS
-        ASLR's mid-thigh (ASIS to knee joint line): 0.17, from Bell et al. 1990 (J Biomech 23:617; the hip
-        joint centre lies 30 % of the inter-ASIS width distal to the ASIS) with an inter-ASIS width of about
-        0.24 m and a thigh of 0.42 m; the design renders agree (docs/assessments-decisions.md).
+        ASLR's mid-thigh (ASIS to knee joint line): 0.17, from Bell, Brand & Pedersen 1989 (Hum Mov Sci 8:3-16:
+        in adults the hip joint centre lies 30 % of the inter-ASIS distance distal to the ASIS) with an
+        inter-ASIS distance of about 0.24 m and a thigh of 0.42 m; the design renders agree
+        (docs/assessments-decisions.md).
     hip_error_deg, knee_error_deg, fraction_error
         The method's own error on rendered tests (docs/assessments-accuracy.md: the largest design-set error,
         rounded up): severity steps, and a left/right difference is flagged only beyond twice it.
