@@ -276,7 +276,8 @@ def test_rendered_supine_figures_rest_their_back_flat(pb):
 @pytest.mark.parametrize("side", ["left", "right"])
 def test_straight_leg_raise_truth_meets_its_parameters(side):
     other = "right" if side == "left" else "left"
-    clip = render_clip(StraightLegRaise(test_side=side, raise_deg=75.0), view=f"side_{side}", fps=10.0)
+    motion = StraightLegRaise(test_side=side, raise_deg=75.0, rest_s=0.0, raise_s=0.2, duration_s=0.3)
+    clip = render_clip(motion, view=f"side_{side}", fps=10.0)
     last = clip.truth.iloc[-1]
     assert last[f"thigh_angle_{side}"] - 90.0 == pytest.approx(75.0, abs=1e-6)
     assert last[f"knee_flexion_{side}"] == pytest.approx(0.0, abs=1e-4)

@@ -11,6 +11,9 @@ import pandas as pd
 
 from movelab.findings.supine import SupineConfig, aslr_sides, thomas_sides
 
+#: The supine angle tables of the evaluated clips, by name (for the left/right pairs).
+_ANGLES: dict[str, pd.DataFrame] = {}
+
 
 def evaluate(case, out: Path, config: SupineConfig = SupineConfig()) -> dict:
     """One row: the truth, the measured values and the recognised movement of ``case``."""
@@ -26,6 +29,7 @@ def evaluate(case, out: Path, config: SupineConfig = SupineConfig()) -> dict:
         motion = compute_motion(ds)
         recognised = recognise_movement(motion)
     angles, table = motion_supine_angles(motion)
+    _ANGLES[case.name] = angles
     row = {
         "case": case.name,
         "set": case.set,
@@ -69,13 +73,14 @@ def _md(table: pd.DataFrame) -> str:
     return "\n".join([head, rule, *rows])
 
 
-def _errors(rows: pd.DataFrame, measured: str, true: str) -> str:
+def _errors(rows: pd.DataFrame, measured: str, true: str, *, digits: int = 1) -> tuple[str, str, str, str]:
     e = (rows[measured] - rows[true]).to_numpy(dtype=float)
     ok = np.isfinite(e)
     if not ok.any():
         return "n/a", "n/a", "n/a", f"0/{e.size}"
     e = e[ok]
-    return f"{np.mean(np.abs(e)):.1f}", f"{np.mean(e):+.1f}", f"{np.max(np.abs(e)):.1f}", f"{ok.sum()}/{ok.size}"
+    f = f".{digits}f"
+    return f"{np.mean(np.abs(e)):{f}}", f"{np.mean(e):+{f}}", f"{np.max(np.abs(e)):{f}}", f"{ok.sum()}/{ok.size}"
 
 
 def print_tables(cases, out: Path) -> pd.DataFrame:
@@ -122,19 +127,39 @@ def print_tables(cases, out: Path) -> pd.DataFrame:
             }
         )
     print(_md(pd.DataFrame(lines)))
+    _print_pairs(th, config)
     sl = rows[rows.test == "aslr"]
     print("\n### FMS ASLR score against the truth's\n")
     lines = []
     for set_name, g in sl.groupby("set", sort=False):
-        fr = _errors(g, "ankle_fraction", "true_ankle_fraction")
+        straight = (g.true_knee_deg < 1.0) & (g.true_other_hip_deg.abs() < 10.0)
+        for label, sub in (("raise 40-100°, knee straight", g[straight]), ("bent knee or lifted leg", g[~straight])):
+            if sub.empty:
+                continue
+            fr = _errors(sub, "ankle_fraction", "true_ankle_fraction", digits=2)
+            equal = f"{(sub.fms_score == sub.true_fms_score).sum()}/{len(sub)}"
+            lines.append(
+                {
+                    "set": set_name,
+                    "clips": label,
+                    "score equal": equal,
+                    "ankle fraction MAE": fr[0],
+                    "bias": fr[1],
+                    "largest": fr[2],
+                }
+            )
+    print(_md(pd.DataFrame(lines)))
+    print("\n### ASLR conditions against the truth's (knee within 10° of straight, other thigh within 10°)\n")
+    lines = []
+    for set_name, g in sl.groupby("set", sort=False):
+        knee_ok = (g.knee_straight.astype(bool) == (g.true_knee_deg <= 10.0)).sum()
+        rest_ok = (g.rest_down.astype(bool) == (g.true_other_hip_deg.abs() <= 10.0)).sum()
         lines.append(
             {
                 "set": set_name,
                 "clips": len(g),
-                "score equal": f"{(g.fms_score == g.true_fms_score).sum()}/{len(g)}",
-                "ankle fraction MAE": fr[0],
-                "bias": fr[1],
-                "largest": fr[2],
+                "knee straight right": f"{knee_ok}/{len(g)}",
+                "other leg down right": f"{rest_ok}/{len(g)}",
             }
         )
     print(_md(pd.DataFrame(lines)))
@@ -151,6 +176,43 @@ def print_tables(cases, out: Path) -> pd.DataFrame:
             shown[c] = shown[c].round(1)
     print(_md(shown))
     return rows
+
+
+def _print_pairs(th: pd.DataFrame, config: SupineConfig) -> None:
+    """Left/right difference findings on every pair of a left and a right clip of one body and camera height
+    (the two clips' tables one after the other, as one video): flagged when the true difference passes twice
+    the method error, by hip or knee."""
+    from movelab.findings.supine import supine_findings
+
+    print("\n### Thomas left/right difference against the truth's (pairs of a left and a right clip)\n")
+    lines = []
+    for set_name, g in th.groupby("set", sort=False):
+        right = agree = near = 0
+        for (_, _), pair in g.groupby(["body", "camera_height_m"]):
+            lefts, rights = pair[pair.side == "left"], pair[pair.side == "right"]
+            for _, a in lefts.iterrows():
+                for _, b in rights.iterrows():
+                    both = pd.concat([_ANGLES[a.case], _ANGLES[b.case]])
+                    both.index = pd.Index(np.arange(len(both)) * 0.1, name="time_s")
+                    flagged = any(f.code == "left_right_asymmetry" for f in supine_findings("thomas", both))
+                    hip, knee = a.true_hip_deg - b.true_hip_deg, a.true_knee_deg - b.true_knee_deg
+                    truth = abs(hip) > 2 * config.hip_error_deg or abs(knee) > 2 * config.knee_error_deg
+                    right += 1
+                    agree += flagged == truth
+                    near += (
+                        flagged != truth
+                        and min(abs(abs(hip) - 2 * config.hip_error_deg), abs(abs(knee) - 2 * config.knee_error_deg))
+                        <= 4.0
+                    )
+        lines.append(
+            {
+                "set": set_name,
+                "pairs": right,
+                "finding equal to the truth's": f"{agree}/{right}",
+                "of the others, within 4° of a threshold": near,
+            }
+        )
+    print(_md(pd.DataFrame(lines)))
 
 
 def print_others(globs: list[str]) -> None:
