@@ -87,7 +87,7 @@ class AslrSide:
     knee_deg: float
     rest_deg: float
     ankle_fraction: float
-    fms_score: int
+    fms_score: int | None
     knee_straight: bool
     rest_down: bool
     start_s: float
@@ -98,12 +98,12 @@ class AslrSide:
         return {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in asdict(self).items()}
 
 
-def fms_aslr_score(ankle_fraction: float) -> int:
+def fms_aslr_score(ankle_fraction: float) -> int | None:
     """FMS ASLR score from the raised malleolus's place along the other thigh (0 = ASIS, 1 = knee joint
-    line): 3 when it passes mid-thigh (< 0.5), 2 when it passes the knee joint line (< 1), else 1; 0 (pain)
-    cannot be seen on video."""
+    line): 3 when it passes mid-thigh (< 0.5), 2 when it passes the knee joint line (< 1), else 1; None when
+    not measured. 0 (pain) cannot be seen on video."""
     if not np.isfinite(ankle_fraction):
-        return 0
+        return None
     return 3 if ankle_fraction < 0.5 else (2 if ankle_fraction < 1.0 else 1)
 
 
@@ -301,7 +301,7 @@ def _thomas_findings(sides: list[ThomasSide], config: SupineConfig) -> tuple[Fin
 def _aslr_findings(sides: list[AslrSide], config: SupineConfig) -> tuple[Finding, ...]:
     found = []
     for s in sides:
-        if s.fms_score < 3:
+        if s.fms_score is not None and s.fms_score < 3:
             found.append(
                 _finding(
                     "limited_straight_leg_raise",

@@ -123,7 +123,8 @@ def supine_truth(clip, case: Case) -> dict:
 
     def knee(s: str) -> float:
         a, b = p[f"{s}_hip"] - p[f"{s}_knee"], p[f"{s}_ankle"] - p[f"{s}_knee"]
-        return 180.0 - float(np.degrees(np.arccos(np.dot(a, b) / np.linalg.norm(a) / np.linalg.norm(b))))
+        cos = np.dot(a, b) / np.linalg.norm(a) / np.linalg.norm(b)
+        return 180.0 - float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
 
     truth = {
         "test": case.test,
