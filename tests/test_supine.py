@@ -333,3 +333,16 @@ def test_rendered_straight_leg_raise_is_recognised_and_scored(tmp_path):
     assert side["side"] == "left" and side["fms_score"] == 3
     assert side["raise_deg"] == pytest.approx(clip.truth.iloc[-1]["thigh_angle_left"] - 90.0, abs=3.0)
     assert not [f for f in analysis.findings if f.code == "limited_straight_leg_raise"]
+
+
+def test_aslr_sides_with_different_scores_are_an_asymmetry_in_points():
+    left = _aslr_video(85.0)
+    right = _aslr_video(65.0).rename(
+        columns=lambda c: c.replace("left", "@").replace("right", "left").replace("@", "right")
+    )
+    both = pd.concat([left, right])
+    both.index = pd.Index(np.arange(len(both)) / 10.0, name="time_s")
+    sides = aslr_sides(both)
+    assert [(s.side, s.fms_score) for s in sides] == [("left", 3), ("right", 2)]
+    (asym,) = [f for f in supine_findings("aslr", both) if f.code == "left_right_asymmetry"]
+    assert asym.unit == "points" and asym.value == 1.0 and asym.severity == "mild"

@@ -261,10 +261,10 @@ def _thomas_findings(sides: list[ThomasSide], config: SupineConfig) -> tuple[Fin
                 _finding(
                     "short_one_joint_hip_flexors",
                     s,
-                    s.hip_deg,
-                    config.thomas_hip_max_deg,
-                    s.hip_deg - config.thomas_hip_max_deg,
-                    config.hip_error_deg,
+                    value=s.hip_deg,
+                    threshold=config.thomas_hip_max_deg,
+                    excess=s.hip_deg - config.thomas_hip_max_deg,
+                    step=config.hip_error_deg,
                     quantity="hanging thigh above the table line, median of the hold",
                     message=f"The {s.side} thigh stays {s.hip_deg:.0f}° above the table: the {s.side} one-joint "
                     "hip flexors (iliopsoas) test short.",
@@ -276,10 +276,10 @@ def _thomas_findings(sides: list[ThomasSide], config: SupineConfig) -> tuple[Fin
                 _finding(
                     "short_two_joint_hip_flexors",
                     s,
-                    s.knee_deg,
-                    config.thomas_knee_min_deg,
-                    config.thomas_knee_min_deg - s.knee_deg,
-                    config.knee_error_deg,
+                    value=s.knee_deg,
+                    threshold=config.thomas_knee_min_deg,
+                    excess=config.thomas_knee_min_deg - s.knee_deg,
+                    step=config.knee_error_deg,
                     quantity="hanging knee flexion, median of the hold",
                     message=f"The {s.side} knee bends only {s.knee_deg:.0f}° over the table's end: the {s.side} "
                     "rectus femoris (two-joint hip flexors) tests short.",
@@ -306,25 +306,38 @@ def _aslr_findings(sides: list[AslrSide], config: SupineConfig) -> tuple[Finding
                 _finding(
                     "limited_straight_leg_raise",
                     s,
-                    s.ankle_fraction,
-                    0.5,
-                    s.ankle_fraction - 0.5,
-                    config.fraction_error,
-                    quantity="raised ankle along the other thigh (0 = hip, 1 = knee), at the top of the raise",
+                    value=s.ankle_fraction,
+                    threshold=0.5,
+                    excess=s.ankle_fraction - 0.5,
+                    step=config.fraction_error,
+                    quantity="raised ankle along the other thigh (0 = ASIS, 1 = knee joint line), top of the raise",
                     message=f"FMS ASLR {s.side}: score {s.fms_score} (raised {s.raise_deg:.0f}°; the ankle "
-                    f"reaches {s.ankle_fraction:.2f} of the way from the other hip to its knee).",
+                    f"reaches {s.ankle_fraction:.2f} of the way from the other side's ASIS to its knee).",
                     reference=_FMS_SOURCE,
                     unit="thigh lengths",
                 )
             )
     by_side = {s.side: s for s in sides}
-    if len(by_side) == 2 and by_side["left"].fms_score != by_side["right"].fms_score:
-        diff = by_side["left"].raise_deg - by_side["right"].raise_deg
-        found.append(_asymmetry(sides, diff, 2.0 * config.hip_error_deg, "ASLR raise, left minus right"))
+    scores = [by_side[k].fms_score for k in ("left", "right")] if len(by_side) == 2 else [None]
+    if None not in scores and scores[0] != scores[1]:  # FMS counts any difference of the scores
+        found.append(_asymmetry(sides, float(scores[0] - scores[1]), 0.0, "FMS ASLR score, left minus right", "points"))
     return tuple(found)
 
 
-def _finding(code, s, value, threshold, excess, step, *, quantity, message, reference, unit="deg") -> Finding:
+def _finding(
+    code: str,
+    s: ThomasSide | AslrSide,
+    *,
+    value: float,
+    threshold: float,
+    excess: float,
+    step: float,
+    quantity: str,
+    message: str,
+    reference: str,
+    unit: str = "deg",
+) -> Finding:
+    """A finding about one side: severity by ``excess`` over the threshold in steps of the method error."""
     return Finding(
         code=code,
         severity=severity_step(excess, step),
@@ -342,19 +355,30 @@ def _finding(code, s, value, threshold, excess, step, *, quantity, message, refe
     )
 
 
-def _asymmetry(sides, diff: float, threshold: float, quantity: str) -> Finding:
+def _asymmetry(sides, diff: float, threshold: float, quantity: str, unit: str = "deg") -> Finding:
+    """Left minus right beyond ``threshold``: in degrees, twice the method error (severity in steps of the
+    error); in FMS points, any difference (severity in points)."""
     worse = "left" if diff > 0 else "right"
+    degrees = unit == "deg"
     return Finding(
         code="left_right_asymmetry",
-        severity=severity_step(abs(diff) - threshold, threshold / 2.0),
+        # degrees: steps of the method error; points: one point mild, two moderate
+        severity=severity_step(abs(diff) - threshold, threshold / 2.0)
+        if degrees
+        else severity_step(abs(diff) - 0.5, 1.0),
         side=None,
         start_s=min(s.start_s for s in sides),
         end_s=max(s.end_s for s in sides),
         value=float(diff),
         threshold=float(threshold),
-        reference="twice the method's own error on rendered tests (docs/assessments-accuracy.md); movelab rule",
-        message=f"Left and right differ by {abs(diff):.0f}°, beyond the method's error ({quantity}; "
+        reference=(
+            "twice the method's own error on rendered tests (docs/assessments-accuracy.md); movelab rule"
+            if degrees
+            else "FMS scoring: a score that differs between the sides is an asymmetry (Cook et al.)"
+        ),
+        message=f"Left and right differ by {abs(diff):.0f}{'°' if degrees else ' point(s)'} ({quantity}; "
         f"the {worse} side reads higher).",
+        unit=unit,
         quantity=quantity,
         occurrences=(0, 1),
         n_assessed=2,
