@@ -3,13 +3,15 @@
 Renders the tests with known angles (:class:`movelab.synth.ThomasTest`, :class:`movelab.synth.StraightLegRaise`)
 on two **design** bodies (``design1``, ``design4`` of :mod:`movelab.synth.population`) at two camera heights,
 and on two **held-out** bodies (``heldout2``, ``heldout4``) at a third camera height that were never looked at
-while tuning; both sides, each filmed from the test leg's side. Runs the real pose model and the pipeline
-(``movelab.analyse_landmarks`` with the movement named, and once recognised) and prints the markdown tables of
-docs/assessments-accuracy.md: per set, the MAE / bias / largest error of the hip (thigh to table) and knee angles,
-the findings against the truth's, the FMS ASLR scores against the truth's, and the recognised movements.
+while tuning; both sides, each filmed from the test leg's side. Runs the real pose model, then the supine
+angles and sides of ``movelab.findings.supine`` and ``recognise_movement``, and prints the markdown tables of
+docs/assessments-accuracy.md: per set, the MAE / bias / largest error of the hip (thigh to table) and knee
+angles, the findings against the truth's, the FMS ASLR scores against the truth's, and the recognised movements.
 
-Thomas cases: hip -20..+20 deg (threshold 0), knee 30..100 deg (threshold 67), in pairs that put each value on
-both sides of its threshold. ASLR cases: raised thigh 40..100 deg, a bent-knee and a rest-leg-lifting case.
+A third set films the first design body at table height with the picture turned 8 deg (a phone held askew):
+the table line must follow the table, not the picture. Thomas cases: hip -20..+20 deg (threshold 0), knee
+30..100 deg (threshold 67), in pairs that put each value on both sides of its threshold. ASLR cases: raised
+thigh 40..100 deg, a bent-knee and a rest-leg-lifting case.
 
 Usage::
 
@@ -57,6 +59,7 @@ class Case:
     body: str
     camera_height_m: float
     params: dict
+    roll_deg: float = 0.0  # the picture turned counter-clockwise by this much (a phone held askew)
 
 
 def cases() -> list[Case]:
@@ -69,6 +72,8 @@ def cases() -> list[Case]:
                         name = f"thomas_{body}_{side}_h{h:.2f}_hip{hip:+.0f}_knee{knee:.0f}"
                         params = dict(thigh_above_horizontal_deg=hip, knee_flexion_deg=knee)
                         out.append(Case(name, set_name, "thomas", side, body, h, params))
+                        if set_name == "design" and body == bodies[0] and h == th_heights[0]:
+                            out.append(Case(f"{name}_roll8", "rolled 8°", "thomas", side, body, h, params, 8.0))
                 for h in sl_heights:
                     faults = ASLR_FAULTS if set_name == "design" else ()
                     for up, knee, lift in ASLR_CASES + faults:
@@ -103,10 +108,28 @@ def render_case(case: Case, out: Path) -> None:
         camera_height_m=case.camera_height_m,
         body=_body(case.body),
     )
-    paths = clip.write(out / f"{case.name}.mp4")
+    if case.roll_deg:
+        paths = _write_rolled(clip, out / f"{case.name}.mp4", case.roll_deg)
+    else:
+        paths = clip.write(out / f"{case.name}.mp4")
     landmarks.save(extract(paths["video"], use_cache=False), out / f"{case.name}.nc")
     (out / f"{case.name}.supine.json").write_text(json.dumps(supine_truth(clip, case)) + "\n")
     paths["video"].unlink()
+
+
+def _write_rolled(clip, path: Path, roll_deg: float) -> dict:
+    """Write ``clip`` with every frame turned ``roll_deg`` counter-clockwise about its centre (edges
+    replicated) and its truth table beside it (angles unchanged; the landmark pixels are the unturned ones)."""
+    import cv2
+
+    from movelab.synth import write_mp4
+
+    h, w = clip.camera.height_px, clip.camera.width_px
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), roll_deg, 1.0)
+    frames = (cv2.warpAffine(f, turn, (w, h), borderMode=cv2.BORDER_REPLICATE) for f in clip.iter_frames())
+    write_mp4(frames, path, fps=clip.fps, crf=26)
+    clip.truth.to_csv(path.with_suffix(".truth.csv"), index=False, float_format="%.4f")
+    return {"video": path}
 
 
 def supine_truth(clip, case: Case) -> dict:
