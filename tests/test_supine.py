@@ -346,3 +346,16 @@ def test_aslr_sides_with_different_scores_are_an_asymmetry_in_points():
     assert [(s.side, s.fms_score) for s in sides] == [("left", 3), ("right", 2)]
     (asym,) = [f for f in supine_findings("aslr", both) if f.code == "left_right_asymmetry"]
     assert asym.unit == "points" and asym.value == 1.0 and asym.severity == "mild"
+
+
+def test_supine_values_make_a_trend_with_their_own_method_error():
+    from movelab.report.trends import trend_table
+
+    def report(hip: float) -> dict:
+        side = {"side": "left", "hip_deg": hip, "knee_deg": 60.0, "start_s": 0.0, "end_s": 1.0}
+        return {"movement": "thomas", "supine": {"test": "thomas", "sides": [side]}}
+
+    table = trend_table([("2026-01-01", report(8.0)), ("2026-02-01", report(2.0))], movement="thomas")
+    hips = table[table["measure"] == "thomas_hip_deg_left"]
+    assert hips["value"].tolist() == [8.0, 2.0] and set(hips["method_error"]) == {SupineConfig().hip_error_deg}
+    assert set(table["measure"]) == {"thomas_hip_deg_left", "thomas_knee_deg_left"}
