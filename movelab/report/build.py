@@ -15,6 +15,7 @@ import pandas as pd
 from movelab.findings import FindingsConfig
 from movelab.kinematics.conventions import ANGLE_NAMES
 from movelab.kinematics.tables import time_s_of
+from movelab.report.supine import supine_results
 
 __all__ = ["build_report", "json_ready", "REPORT_SCHEMA", "span_table", "angle_summaries", "dominant_view"]
 
@@ -39,7 +40,8 @@ def build_report(analysis) -> dict[str, Any]:
         lunge) or ``gait`` and ``cycles`` (gait), ``per_span`` (one row per rep or cycle), ``metrics``
         (per angle: frames measured, min, max, mean, median), ``camera_roll`` (the camera's roll, its source and
         what was taken out), ``findings`` (including ``"info"`` notes),
-        ``thresholds`` (every threshold with its source). See docs/report.md.
+        ``thresholds`` (every threshold with its source); ``supine`` for a Thomas test or ASLR
+        (:func:`movelab.report.supine.supine_results`). See docs/report.md.
     """
     from movelab.version import __version__
 
@@ -64,6 +66,9 @@ def build_report(analysis) -> dict[str, Any]:
     report["metrics"] = angle_summaries(analysis.angles)
     report["pelvic_tilt_source"] = pelvic_tilt_source_summary(analysis)
     report["camera_roll"] = camera_roll_summary(analysis)
+    supine = supine_results(analysis)
+    if supine is not None:
+        report["supine"] = supine
     report["findings"] = [f.to_dict() for f in analysis.findings]
     report["thresholds"] = describe_thresholds(_findings_config(analysis))
     extra = {k: v for k, v in summary.items() if k not in ("video", "pose")}

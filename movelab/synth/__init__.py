@@ -19,6 +19,7 @@ from movelab.synth.clip import TRUTH_LANDMARKS, SynthClip, render_clip
 from movelab.synth.motions import MOTIONS, Event, Gait, Lunge, Motion, MotionSample, Posture, Scene, Squat, ThomasTest
 from movelab.synth.render import SKIN_TONES, Appearance, Prop, render_figure
 from movelab.synth.skeleton import ArmPose, BodyProportions, Figure, LegPose, Pose, forward_kinematics
+from movelab.synth.supine import SUPINE_MOTIONS, StraightLegRaise
 from movelab.synth.truth import angles_from_points
 from movelab.synth.video import write_mp4
 
@@ -31,6 +32,7 @@ __all__ = [
     "Gait",
     "Posture",
     "ThomasTest",
+    "StraightLegRaise",
     "MOTIONS",
     "Motion",
     "MotionSample",
@@ -53,3 +55,5 @@ __all__ = [
     "VIEW_AZIMUTH_DEG",
     "write_mp4",
 ]
+
+MOTIONS.update(SUPINE_MOTIONS)

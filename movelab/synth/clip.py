@@ -59,7 +59,7 @@ TRUTH_LANDMARKS: tuple[str, ...] = (
     "right_foot_index",
 )
 #: Motions whose frontal-plane angles are undefined (a supine figure's legs project edge-on).
-_NO_FRONTAL = ("thomas",)
+_NO_FRONTAL = ("thomas", "aslr")
 
 
 @dataclass

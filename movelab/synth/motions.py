@@ -1044,9 +1044,9 @@ class ThomasTest:
         )
         if abs(self.heading_deg) > 1e-9:
             raise ConfigError("ThomasTest supports heading_deg = 0 only (the plinth is axis-aligned)")
-        return Scene(
-            tuple(_world(self.heading_deg, -0.35, 0.0, self.plinth_height_m + 0.25)),
-            1.25 * h,
+        return Scene(  # the figure spans about -0.5 h (head) to +0.5 h (hanging foot) around the plinth's end
+            tuple(_world(self.heading_deg, -0.02 * h, 0.0, self.plinth_height_m + 0.1 * h)),
+            1.2 * h,
             0.8 * h,
             (table,),
             self.plinth_height_m,
@@ -1078,7 +1078,7 @@ def _thomas_pose(th: ThomasTest, w: float, body: BodyProportions) -> Pose:
         lumbar_extension_deg=lumbar_for_lordosis(body, th.lordosis_deg),
         neck_flexion_deg=15.0,
     )
-    pose = _solve_lean_by_pelvis(pose, body, -90.0)
+    pose = _level_back(_solve_lean_by_pelvis(pose, body, -90.0), body)
     # trunk horizontal: hip flexion of the hugged leg is measured from the trunk-down line, i.e. the heading
     legs = {}
     for side, thigh, knee in (
@@ -1112,12 +1112,51 @@ def _thomas_pose(th: ThomasTest, w: float, body: BodyProportions) -> Pose:
     return _rest_on(pose, body, th.plinth_height_m)
 
 
+def _back_support(pose: Pose, body: BodyProportions) -> tuple[float, float]:
+    """The line a rigid lying trunk would rest on: the lower hull edge of its drawn cross-sections under the
+    trunk's middle, as ``(tilt_deg, lowest_y_m)``; tilt positive when the line rises towards the head."""
+    from movelab.synth.render import _trunk_rings
+
+    fig = forward_kinematics(pose, body)
+    pts = np.vstack([ring for ring, _ in _trunk_rings(fig)])
+    fwd, _ = _heading_vectors(pose.heading_deg)
+    x, y = pts @ fwd, pts[:, 1]
+    mid = float(
+        0.5 * (fig.points["hip_mid"] + 0.5 * (fig.points["left_shoulder"] + fig.points["right_shoulder"])) @ fwd
+    )
+    order = np.argsort(x)
+    chain: list[tuple[float, float]] = []
+    for p in zip(x[order].tolist(), y[order].tolist()):
+        while (
+            len(chain) >= 2
+            and (chain[-1][0] - chain[-2][0]) * (p[1] - chain[-2][1])
+            - (chain[-1][1] - chain[-2][1]) * (p[0] - chain[-2][0])
+            <= 0
+        ):
+            chain.pop()
+        chain.append(p)
+    for a, b in zip(chain[:-1], chain[1:]):
+        if a[0] <= mid <= b[0] and b[0] > a[0]:
+            return float(np.degrees(np.arctan2(a[1] - b[1], b[0] - a[0]))), float(y.min())
+    return 0.0, float(y.min())
+
+
+def _level_back(pose: Pose, body: BodyProportions) -> Pose:
+    """Turn the trunk (and what hangs on it) about the hips until its drawn back would rest flat on a level
+    surface: a body lying on a table touches it at the thorax and at the buttocks."""
+    lean = _truth(pose, body)["trunk_lean"]
+    tilt, _ = _back_support(pose, body)
+    for _ in range(3):
+        if abs(tilt) < 0.05:
+            break
+        pose = _solve_lean_by_pelvis(pose, body, lean - tilt)
+        lean, tilt = lean - tilt, _back_support(pose, body)[0]
+    return pose
+
+
 def _rest_on(pose: Pose, body: BodyProportions, surface_y_m: float) -> Pose:
     """Lower or raise the whole figure until its back rests on a surface at ``surface_y_m``."""
-    fig = forward_kinematics(pose, body)
-    names = ["buttock", "back_S2", "back_L3L4", "back_T11T12", "back_T7"]
-    lowest = min(float(fig.points[n][1]) for n in names)
-    dy = surface_y_m - lowest
+    dy = surface_y_m - _back_support(pose, body)[1]
     pose = replace(pose, pelvis_m=(pose.pelvis_m[0], pose.pelvis_m[1] + dy, pose.pelvis_m[2]))
     for side in ("left", "right"):
         leg = pose.leg(side)
