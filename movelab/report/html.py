@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
+from movelab.report.assessments import fms_section, posture_chain_section
+
 __all__ = ["render_html", "page", "img_tag", "table_html", "CSS"]
 
 CSS = """
@@ -118,6 +120,8 @@ def render_html(report: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
         f'<p class="meta">{meta}</p>',
         _facts(report),
         _findings_section(report.get("findings") or []),
+        fms_section(report),
+        posture_chain_section(report),
         _figures(images),
         _spans_section(report),
         _metrics_section(report.get("metrics") or {}),
