@@ -295,8 +295,9 @@ def test_the_order_of_the_two_clips_does_not_matter(squat_sets):
     assert judged(deep_squat_score(front, side)) == judged(deep_squat_score(side, front))
 
 
-@pytest.mark.parametrize(("variant", "expected"), [("good", "at most 3"), ("knees", "at most 3"), ("heels", "at most 2"),
-                                                   ("depth", "1")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("variant", "expected"), [("good", "at most 3"), ("knees", "at most 3"), ("heels", "at most 2"), ("depth", "1")]
+)
 def test_side_view_alone_does_not_judge_the_knees(squat_sets, variant, expected):
     score = deep_squat_score(squat_sets[variant][0])
     assert score.text == expected
@@ -359,9 +360,6 @@ def test_cli_two_clips_other_than_a_squat_is_a_one_line_error(tmp_path, capsys):
     assert code != 0 and "one squat set" in err and "Traceback" not in err
 
 
-
-
-
 def test_analyse_squat_set_gives_both_analyses_the_full_score_and_the_report_its_table():
     from movelab.analysis import analyse_landmarks, analyse_squat_set
 
@@ -393,3 +391,11 @@ def test_a_posture_analysis_reports_the_chain_with_a_finding_only_where_a_thresh
     assert "no_threshold" in measures["forward_head"] and "finding" not in measures["forward_head"]
     assert measures["shoulder_obliquity"]["median"] is None  # a side view cannot measure it
     assert analysis.fms is None
+
+
+def test_forward_head_is_not_measured_with_the_arms_held_forward():
+    clip = render_clip(Posture(forward_head_deg=20.0, duration_s=1.0, arms="forward"), view="side_right", fps=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        chain = chain_table(compute_motion(projected_landmarks(clip)))
+    assert chain["forward_head"].isna().all()

@@ -399,4 +399,3 @@ def deep_squat_score(
 def with_thresholds(config: FmsConfig, **values: float) -> FmsConfig:
     """``config`` with some thresholds' values replaced (sources kept), e.g. ``knee_inside_foot=0.2``."""
     return replace(config, **{k: replace(getattr(config, k), value=float(v)) for k, v in values.items()})
-

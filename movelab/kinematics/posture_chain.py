@@ -116,9 +116,7 @@ def lateral_shift(shoulder_mid: np.ndarray, hip_mid: np.ndarray, torso: np.ndarr
         return 100.0 * d / np.asarray(torso, np.float64)
 
 
-def knee_inside_foot(
-    knee: np.ndarray, foot_centre: np.ndarray, other_foot_centre: np.ndarray, side: str
-) -> np.ndarray:
+def knee_inside_foot(knee: np.ndarray, foot_centre: np.ndarray, other_foot_centre: np.ndarray, side: str) -> np.ndarray:
     """How far a knee lies inside (medial of) its foot's centre, frontal ``(left, up)`` points.
 
     Returns
@@ -229,6 +227,21 @@ def kyphosis_frame(
 # ----------------------------------------------------------------------------- the table
 
 
+#: The upper arms must hang within this of vertical for the forward head: a raised arm drags the pose model's
+#: shoulder landmark with it (arms held forward read 25 deg of forward head as none on a rendered body).
+ARMS_DOWN_MAX_DEG = 45.0
+
+
+def _arms_down(position) -> np.ndarray:
+    """Per frame: every measured upper arm (shoulder → elbow) within :data:`ARMS_DOWN_MAX_DEG` of hanging."""
+    ok = np.ones(position.sizes["time"], bool)
+    for side in _SIDES:
+        arm = point(position, f"{side}_elbow") - point(position, f"{side}_shoulder")
+        angle = np.degrees(np.arctan2(np.abs(arm[:, 0]), arm[:, 1]))  # image y grows downwards: hanging = 0
+        ok &= ~(np.isfinite(angle) & (angle > ARMS_DOWN_MAX_DEG))
+    return ok
+
+
 def _plane(position, stem: str, sign: np.ndarray, *, fallback: bool) -> np.ndarray:
     return to_plane(midpoint(position, stem, fallback=fallback), sign)
 
@@ -293,7 +306,8 @@ def chain_table(
     Returns
     -------
     pandas.DataFrame
-        ``time_s``, ``frame`` and :data:`CHAIN_COLUMNS`: ``forward_head``, ``thoracic_kyphosis`` (and its
+        ``time_s``, ``frame`` and :data:`CHAIN_COLUMNS`: ``forward_head`` (NaN while an upper arm is raised
+        more than :data:`ARMS_DOWN_MAX_DEG`), ``thoracic_kyphosis`` (and its
         quality, and its change from the frames the outline table marks ``standing``), ``tibia_lean_*``,
         ``hands_over_foot_*`` (wrist midpoint along each foot: 0 heel, 1 toe tip) in side views;
         ``knee_hyperextension_*`` (``−knee_flexion`` where the knee is straighter than straight, else 0) in
@@ -305,12 +319,13 @@ def chain_table(
     position = motion.positions.cleaned
     facing, lateral = facing_sign(motion.frame_views), frontal_sign(motion.frame_views)
     table = pd.DataFrame({"time_s": motion.time_s, "frame": motion.frame})
-    table["forward_head"] = (
+    head = (
         forward_head_deg(
             _plane(position, "shoulder", facing, fallback=True), _plane(position, "ear", facing, fallback=True)
         )
         - forward_head_offset_deg
     )
+    table["forward_head"] = np.where(_arms_down(position), head, np.nan)
     value, quality = _kyphosis(motion, facing, kyphosis)
     gate = motion.config.outline_min_quality if min_quality is None else min_quality
     value = np.where(quality >= gate, value, np.nan)

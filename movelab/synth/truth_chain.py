@@ -19,10 +19,12 @@ import pandas as pd
 from movelab.kinematics.posture_chain import (
     along_foot,
     knee_inside_foot,
-    forward_head_deg as _forward_head,
     lateral_shift,
     obliquity_deg,
     tibia_lean_deg,
+)
+from movelab.kinematics.posture_chain import (
+    forward_head_deg as _forward_head,
 )
 from movelab.synth.truth import angles_from_points, frontal_2d, sagittal_2d, signed_angle_deg
 
@@ -66,11 +68,15 @@ def chain_truth(points: Mapping[str, np.ndarray], heading: np.ndarray) -> dict[s
         out[f"thigh_angle_{side}"] = angles[f"thigh_angle_{side}"]
         out[f"knee_fppa_{side}"] = angles[f"knee_fppa_{side}"]
         out[f"tibia_lean_{side}"] = float(tibia_lean_deg(sag[f"{side}_knee"], sag[f"{side}_ankle"]))
-        out[f"hands_over_foot_{side}"] = float(along_foot(wrist_x, sag[f"{side}_heel"][0], sag[f"{side}_foot_index"][0]))
+        out[f"hands_over_foot_{side}"] = float(
+            along_foot(wrist_x, sag[f"{side}_heel"][0], sag[f"{side}_foot_index"][0])
+        )
         out[f"heel_height_m_{side}"] = float(points[f"{side}_heel"][1])
     centre = {s: 0.5 * (fro[f"{s}_ankle"] + fro[f"{s}_foot_index"]) for s in ("left", "right")}
     for side, other in (("left", "right"), ("right", "left")):
-        out[f"knee_inside_foot_{side}"] = float(knee_inside_foot(fro[f"{side}_knee"], centre[side], centre[other], side))
+        out[f"knee_inside_foot_{side}"] = float(
+            knee_inside_foot(fro[f"{side}_knee"], centre[side], centre[other], side)
+        )
     return out
 
 

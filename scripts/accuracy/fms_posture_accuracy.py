@@ -8,6 +8,10 @@ their truth (``--reuse`` reads the kept landmarks and regenerates every table).
 
     nice .venv/bin/python -m scripts.accuracy.fms_posture_accuracy          # render, extract, tables
     .venv/bin/python -m scripts.accuracy.fms_posture_accuracy --reuse  # tables from the kept landmarks
+    .venv/bin/python -m scripts.accuracy.fms_posture_accuracy --pictures docs/images  # protocol pictures
+
+The clips are kept under ``$MOVELAB_CACHE_DIR/fms_posture_accuracy`` when that variable is set, else under
+``.cache/fms_posture_accuracy`` (``--out`` chooses another folder).
 
 Tables (markdown) go to stdout; docs/fms-posture-accuracy.md quotes them.
 """
@@ -112,7 +116,9 @@ def _clip(name: str):
     if case[0] == "squat":
         return render_clip(_motion(case), view=case[3], body=subject.body, **subject.camera)
     # standing posture is filmed in portrait, as on a phone: the upper back spans twice the pixels
-    return render_clip(_motion(case), view="side_right", body=subject.body, width_px=540, height_px=960, **subject.camera)
+    return render_clip(
+        _motion(case), view="side_right", body=subject.body, width_px=540, height_px=960, **subject.camera
+    )
 
 
 def render(name: str, out: Path, *, crf: int = _accuracy.CRF) -> None:
@@ -322,8 +328,46 @@ def posture_summary(rows: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def pictures(folder: Path) -> list[Path]:
+    """The protocol pictures of docs/fms-posture.md: one frame of each test as a clinician films it."""
+    import cv2
+
+    from movelab.synth import Posture, Squat, render_clip
+
+    folder.mkdir(parents=True, exist_ok=True)
+    squat = Squat(**GOOD)
+    bottom = [e.time_s for e in squat.events(SUBJECTS["A"].body) if e.event == "rep_bottom"][0]
+    shots = {
+        "fms-squat-side.png": (render_clip(squat, view="side_right", width_px=480, height_px=360), bottom),
+        "fms-squat-front.png": (render_clip(squat, view="front", width_px=480, height_px=360), bottom),
+        "posture-side.png": (
+            render_clip(Posture(duration_s=1.0, forward_head_deg=20.0, thoracic_bend_deg=40.0, arms="folded"),
+                        view="side_right", width_px=270, height_px=480), 0.0),
+    }  # fmt: skip
+    written = []
+    for name, (clip, t_s) in shots.items():
+        frame = clip.frame(int(round(t_s * clip.fps)))
+        cv2.imwrite(str(folder / name), cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+        written.append(folder / name)
+    return written
+
+
+def _extra(parser) -> None:
+    parser.add_argument("--pictures", type=Path, help="write the protocol pictures into this folder and stop")
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _accuracy.arguments(__doc__, SCRIPT, CASES, argv)
+    import os
+
+    args = _accuracy.arguments(__doc__, SCRIPT, CASES, argv, extra=_extra)
+    cache = os.environ.get("MOVELAB_CACHE_DIR")
+    if cache and "--out" not in (argv or __import__("sys").argv):
+        args.out = Path(cache) / SCRIPT  # rendered sets kept with the pose model's cache
+        args.out.mkdir(parents=True, exist_ok=True)
+    if args.pictures is not None:
+        for path in pictures(args.pictures):
+            print(path)
+        return 0
     names = args.only or list(CASES)
     for name in names:
         _accuracy.kept_landmarks(name, args.out, args.reuse, render, crf=args.crf)
