@@ -399,3 +399,26 @@ def test_forward_head_is_not_measured_with_the_arms_held_forward():
         warnings.simplefilter("ignore")
         chain = chain_table(compute_motion(projected_landmarks(clip)))
     assert chain["forward_head"].isna().all()
+
+
+def test_knees_are_not_judged_where_the_pose_model_lost_the_feet():
+    """Both feet's landmarks pulled to the midline around the bottom (as the pose model did with the knees
+    pressed together) leave the knees unjudged instead of reading them far outside the feet."""
+    from movelab.landmarks import KEYPOINTS
+
+    sq = Squat(**{**GOOD, "knee_swivel_deg": 20.0})
+    clip = render_clip(sq, view="front", fps=15)
+    ds = projected_landmarks(clip)
+    bottom = [e.time_s for e in sq.events(BodyProportions()) if e.event == "rep_bottom"][0]
+    rows = np.abs(ds["time"].values - bottom) <= 0.3
+    pos = ds["position_px"].values.copy()
+    mid = 0.5 * (pos[:, KEYPOINTS.index("left_hip"), 0] + pos[:, KEYPOINTS.index("right_hip"), 0])
+    for name in ("left_ankle", "right_ankle", "left_foot_index", "right_foot_index", "left_heel", "right_heel"):
+        pos[rows, KEYPOINTS.index(name), 0] = mid[rows]
+    ds["position_px"].values[:] = pos
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = compute_motion(ds)
+        score = deep_squat_score((m, segment(m, movement="squat")))
+    assert score.criterion("knees_over_feet").met is None
+    assert score.text == "at most 3"

@@ -227,6 +227,11 @@ def kyphosis_frame(
 # ----------------------------------------------------------------------------- the table
 
 
+#: In a front view the feet's centres must stay at least this fraction of their median spacing apart for the
+#: knees to be judged over them: with the knees pressed together the pose model lost the feet (both ankles at
+#: the body's midline) on a rendered squat, which read as knees far outside the feet.
+FEET_SPACING_MIN = 0.6
+
 #: The upper arms must hang within this of vertical for the forward head: a raised arm drags the pose model's
 #: shoulder landmark with it (arms held forward read 25 deg of forward head as none on a rendered body).
 ARMS_DOWN_MAX_DEG = 45.0
@@ -354,7 +359,11 @@ def chain_table(
     centre = {
         s: 0.5 * sum(to_plane(point(position, f"{s}_{p}"), lateral) for p in ("ankle", "foot_index")) for s in _SIDES
     }
+    spacing = centre["left"][:, 0] - centre["right"][:, 0]
+    usual = np.nanmedian(spacing) if np.isfinite(spacing).any() else np.nan
+    planted = spacing >= FEET_SPACING_MIN * usual  # the feet stay put in a squat: else their landmarks failed
     for side, other in (("left", "right"), ("right", "left")):
         knee = to_plane(point(position, f"{side}_knee"), lateral)
-        table[f"knee_inside_foot_{side}"] = knee_inside_foot(knee, centre[side], centre[other], side)
+        inside = knee_inside_foot(knee, centre[side], centre[other], side)
+        table[f"knee_inside_foot_{side}"] = np.where(planted, inside, np.nan)
     return table

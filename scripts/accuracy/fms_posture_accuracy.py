@@ -50,7 +50,8 @@ VARIANTS: dict[str, dict] = {
     "good": {},
     "torso": dict(trunk_lean_deg=45.0, shank_lean_deg=30.0),
     "depth": dict(depth_deg=110.0, shank_lean_deg=35.0),
-    "knees": dict(knee_swivel_deg=20.0),
+    "knees": dict(knee_swivel_deg=20.0),  # knees pressed together at the bottom
+    "knees_in": dict(knee_swivel_deg=12.0),  # knees inside the feet, apart
     "dowel": dict(overhead_tilt_deg=35.0),
     "heels": dict(heel_lift_deg=15.0),
 }
@@ -255,6 +256,10 @@ def posture_rows(out: Path) -> pd.DataFrame:
     if table.empty:
         return table
     neutral = table[table["head"].isna() & (table["bend"] == 30.0)].set_index("subject")
+    table["forward_head_change"] = table["forward_head"] - table["subject"].map(neutral["forward_head"])
+    table["forward_head_change_truth"] = table["forward_head_truth"] - table["subject"].map(
+        neutral["forward_head_truth"]
+    )
     table["kyphosis_change"] = table["kyphosis"] - table["subject"].map(neutral["kyphosis"])
     table["kyphosis_change_truth"] = table["kyphosis_truth"] - table["subject"].map(neutral["kyphosis_truth"])
     return table
@@ -315,14 +320,16 @@ def posture_table(rows: pd.DataFrame) -> str:
 
 
 def posture_summary(rows: pd.DataFrame) -> str:
-    lines = ["| group | clips | forward head MAE ° | max ° | kyphosis change MAE ° | max ° | clips with kyphosis |",
-             "|---|---|---|---|---|---|---|"]  # fmt: skip
+    lines = ["| group | clips | forward head MAE ° | max ° | forward head change MAE ° | max ° | "
+             "kyphosis change MAE ° | max ° | clips with kyphosis |", "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for group, g in rows.groupby("group", sort=False):
         fh = (g["forward_head"] - g["forward_head_truth"]).abs()
         moved = g[~(g["head"].isna() & (g["bend"] == 30.0))]
         ky = (moved["kyphosis_change"] - moved["kyphosis_change_truth"]).abs()
+        fc = (moved["forward_head_change"] - moved["forward_head_change_truth"]).abs()
         lines.append(
-            f"| {group} | {len(g)} | {_fmt(fh.mean())} | {_fmt(fh.max())} | {_fmt(ky.mean())} | {_fmt(ky.max())} | "
+            f"| {group} | {len(g)} | {_fmt(fh.mean())} | {_fmt(fh.max())} | {_fmt(fc.mean())} | {_fmt(fc.max())} | "
+            f"{_fmt(ky.mean())} | {_fmt(ky.max())} | "
             f"{int(np.isfinite(g['kyphosis']).sum())}/{len(g)} |"
         )
     return "\n".join(lines)
