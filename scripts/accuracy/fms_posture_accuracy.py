@@ -320,8 +320,11 @@ def posture_table(rows: pd.DataFrame) -> str:
 
 
 def posture_summary(rows: pd.DataFrame) -> str:
-    lines = ["| group | clips | forward head MAE ° | max ° | forward head change MAE ° | max ° | "
-             "kyphosis change MAE ° | max ° | clips with kyphosis |", "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    lines = [
+        "| group | clips | forward head MAE ° | max ° | forward head change MAE ° | max ° | "
+        "kyphosis change MAE ° | max ° | clips with kyphosis |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for group, g in rows.groupby("group", sort=False):
         fh = (g["forward_head"] - g["forward_head_truth"]).abs()
         moved = g[~(g["head"].isna() & (g["bend"] == 30.0))]
