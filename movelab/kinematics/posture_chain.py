@@ -18,6 +18,7 @@ import pandas as pd
 
 from movelab.kinematics.geometry import midpoint, point, to_plane, torso_length
 from movelab.kinematics.outline_method import _arm_cover, _prepare, _ramp_down, _roughness, _to_sagittal
+from movelab.kinematics.tables import frame_table
 
 __all__ = [
     "CHAIN_COLUMNS",
@@ -311,8 +312,8 @@ def chain_table(
     Returns
     -------
     pandas.DataFrame
-        ``time_s``, ``frame`` and :data:`CHAIN_COLUMNS`: ``forward_head`` (NaN while an upper arm is raised
-        more than :data:`ARMS_DOWN_MAX_DEG`), ``thoracic_kyphosis`` (and its
+        Indexed by ``time_s`` (docs/architecture.md); ``frame`` and :data:`CHAIN_COLUMNS`: ``forward_head``
+        (NaN while an upper arm is raised more than :data:`ARMS_DOWN_MAX_DEG`), ``thoracic_kyphosis`` (and its
         quality, and its change from the frames the outline table marks ``standing``), ``tibia_lean_*``,
         ``hands_over_foot_*`` (wrist midpoint along each foot: 0 heel, 1 toe tip) in side views;
         ``knee_hyperextension_*`` (``−knee_flexion`` where the knee is straighter than straight, else 0) in
@@ -323,7 +324,7 @@ def chain_table(
 
     position = motion.positions.cleaned
     facing, lateral = facing_sign(motion.frame_views), frontal_sign(motion.frame_views)
-    table = pd.DataFrame({"time_s": motion.time_s, "frame": motion.frame})
+    table = frame_table(motion.landmarks)
     head = (
         forward_head_deg(
             _plane(position, "shoulder", facing, fallback=True), _plane(position, "ear", facing, fallback=True)
