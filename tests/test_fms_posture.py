@@ -422,3 +422,19 @@ def test_knees_are_not_judged_where_the_pose_model_lost_the_feet():
         score = deep_squat_score((m, segment(m, movement="squat")))
     assert score.criterion("knees_over_feet").met is None
     assert score.text == "at most 3"
+
+
+@pytest.mark.parametrize(
+    ("motion", "view", "movement"),
+    [
+        (Squat(**GOOD), "side_right", "squat"),
+        (Squat(**GOOD), "front", "squat"),
+        (Posture(forward_head_deg=20.0, thoracic_bend_deg=45.0, duration_s=3.0), "side_left", "posture"),
+    ],
+    ids=["overhead_squat_side", "overhead_squat_front", "forward_head_posture"],
+)
+def test_the_new_renders_are_recognised_as_their_movement(motion, view, movement):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = compute_motion(projected_landmarks(render_clip(motion, view=view, fps=15)))
+        assert segment(m).movement == movement
