@@ -438,3 +438,21 @@ def test_the_new_renders_are_recognised_as_their_movement(motion, view, movement
         warnings.simplefilter("ignore")
         m = compute_motion(projected_landmarks(render_clip(motion, view=view, fps=15)))
         assert segment(m).movement == movement
+
+
+def test_frontal_posture_measures_on_projected_joints_match_the_truth():
+    """Pelvis 5° oblique and the trunk leaning 4° to the right, seen from the back: the shoulder obliquity,
+    pelvic obliquity and lateral shift equal the figure's own (exact joints)."""
+    posture = Posture(pelvic_obliquity_deg=5.0, lateral_lean_deg=-4.0, duration_s=1.0)
+    clip = render_clip(posture, view="back", fps=10)
+    fig = clip.figures[0]
+    truth = chain_truth(fig.points, fig.heading)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        motion = compute_motion(projected_landmarks(clip))
+        chain = chain_table(motion)
+    assert truth["pelvic_obliquity"] == pytest.approx(5.0, abs=0.01)
+    assert np.nanmedian(motion.angles["pelvic_obliquity"]) == pytest.approx(5.0, abs=0.5)
+    for col in ("shoulder_obliquity", "lateral_trunk_shift"):
+        assert np.nanmedian(chain[col]) == pytest.approx(truth[col], abs=0.5), col
+    assert np.nanmedian(chain["lateral_trunk_shift"]) < 0  # shoulders towards the client's right

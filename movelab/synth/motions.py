@@ -931,6 +931,11 @@ class Posture:
         Forward head: the shoulder→ear line's angle forward of vertical (``forward_head`` of
         :mod:`movelab.synth.truth_chain`), met by turning the neck forward with the gaze kept; None: the
         neutral neck.
+    pelvic_obliquity_deg : float
+        The pelvis' frontal tilt, left hip higher positive; the leg under the higher hip stays straight and the
+        other bends its knee to keep both feet down.
+    lateral_lean_deg : float
+        ``trunk_lateral_lean`` (towards the left positive), kept by the thorax over the pelvis.
     """
 
     pelvic_tilt_deg: float = NEUTRAL_TILT_DEG
@@ -945,6 +950,8 @@ class Posture:
     arms: Literal["hanging", "folded", "forward"] = "hanging"
     thoracic_bend_deg: float = 30.0
     forward_head_deg: float | None = None
+    pelvic_obliquity_deg: float = 0.0
+    lateral_lean_deg: float = 0.0
     name: str = field(default="posture", init=False)
 
     def __post_init__(self) -> None:
@@ -957,6 +964,8 @@ class Posture:
         if self.arms not in ("hanging", "folded", "forward"):
             raise ConfigError(f"arms must be 'hanging', 'folded' or 'forward', got {self.arms!r}")
         _check("thoracic_bend_deg", self.thoracic_bend_deg, 0.0, 80.0)
+        _check("pelvic_obliquity_deg", self.pelvic_obliquity_deg, -15.0, 15.0)
+        _check("lateral_lean_deg", self.lateral_lean_deg, -20.0, 20.0)
         if self.forward_head_deg is not None:
             _check("forward_head_deg", self.forward_head_deg, -10.0, 60.0)
 
@@ -968,7 +977,11 @@ class Posture:
         pose = _standing(body, self.heading_deg, tilt, lordosis)
         if self.thoracic_bend_deg != 30.0:
             pose = replace(pose, thoracic_bend_deg=self.thoracic_bend_deg)
-        pose = _solve_trunk_by_thorax(pose, body, lean, 0.0)
+        if self.pelvic_obliquity_deg:
+            high = "left" if self.pelvic_obliquity_deg > 0 else "right"
+            pose = replace(pose, pelvic_obliquity_deg=self.pelvic_obliquity_deg)
+            pose = _with_pelvis_y(pose, _pelvis_y_for_leg(pose, body, high, 1.0))
+        pose = _solve_trunk_by_thorax(pose, body, lean, self.lateral_lean_deg)
         if self.forward_head_deg is not None:
             pose = _solve_forward_head(pose, body, self.forward_head_deg)
         return MotionSample(_placed_arms(pose, body, self.arms), True, True)

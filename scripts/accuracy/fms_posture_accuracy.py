@@ -58,6 +58,9 @@ VARIANTS: dict[str, dict] = {
 #: Standing postures: (forward head target or None for the neutral neck, thoracic bend).
 POSTURES_DESIGN = ((None, 30.0), (10.0, 30.0), (20.0, 30.0), (30.0, 30.0), (None, 20.0), (None, 40.0), (None, 50.0))
 POSTURES_HELD_OUT = ((None, 30.0), (15.0, 30.0), (25.0, 30.0), (None, 20.0), (None, 45.0))
+#: Standing from the front: (pelvic obliquity, trunk lateral lean), degrees.
+FRONTAL_DESIGN = ((0.0, 0.0), (5.0, 0.0), (0.0, 6.0), (-4.0, -4.0))
+FRONTAL_HELD_OUT = ((0.0, 0.0), (5.0, 0.0), (0.0, 6.0))
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ def _cases() -> dict[str, tuple]:
         postures = POSTURES_DESIGN if subject.group == "design" else POSTURES_HELD_OUT
         for head, bend in postures:
             cases[f"posture_{sub}_fh{'n' if head is None else f'{head:g}'}_k{bend:g}"] = ("posture", sub, head, bend)
+        for obl, lean in FRONTAL_DESIGN if subject.group == "design" else FRONTAL_HELD_OUT:
+            cases[f"front_{sub}_o{obl:g}_l{lean:g}"] = ("front", sub, obl, lean)
     return cases
 
 
@@ -106,6 +111,8 @@ def _motion(case: tuple):
     kind, sub, a, b = case
     if kind == "squat":
         return Squat(**{**GOOD, **VARIANTS[a]})
+    if kind == "front":
+        return Posture(duration_s=2.0, pelvic_obliquity_deg=a, lateral_lean_deg=b, arms=SUBJECTS[sub].arms)
     return Posture(duration_s=2.0, forward_head_deg=a, thoracic_bend_deg=b, arms=SUBJECTS[sub].arms)
 
 
@@ -116,6 +123,8 @@ def _clip(name: str):
     subject = SUBJECTS[case[1]]
     if case[0] == "squat":
         return render_clip(_motion(case), view=case[3], body=subject.body, **subject.camera)
+    if case[0] == "front":
+        return render_clip(_motion(case), view="front", body=subject.body, **subject.camera)
     # standing posture is filmed in portrait, as on a phone: the upper back spans twice the pixels
     return render_clip(
         _motion(case), view="side_right", body=subject.body, width_px=540, height_px=960, **subject.camera
@@ -265,6 +274,27 @@ def posture_rows(out: Path) -> pd.DataFrame:
     return table
 
 
+def frontal_rows(out: Path) -> pd.DataFrame:
+    from movelab.kinematics.posture_chain import chain_table
+
+    rows = []
+    for name, case in CASES.items():
+        if case[0] != "front" or not (out / f"{name}.nc").is_file():
+            continue
+        motion, _ = _analysed(out / f"{name}.nc", "posture")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            chain = chain_table(motion)
+        chain["pelvic_obliquity"] = motion.angles["pelvic_obliquity"].to_numpy(dtype=np.float64)
+        truth = pd.read_csv(out / f"{name}.chain.csv")
+        row = {"name": name, "group": SUBJECTS[case[1]].group}
+        for col in ("shoulder_obliquity", "pelvic_obliquity", "lateral_trunk_shift"):
+            row[col] = float(np.nanmedian(chain[col])) if np.isfinite(chain[col]).any() else math.nan
+            row[f"{col}_truth"] = float(truth[col].median())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 # ----------------------------------------------------------------------------- tables
 
 
@@ -366,6 +396,30 @@ def _extra(parser) -> None:
     parser.add_argument("--pictures", type=Path, help="write the protocol pictures into this folder and stop")
 
 
+_FRONTAL = ("shoulder_obliquity", "pelvic_obliquity", "lateral_trunk_shift")
+
+
+def frontal_table(rows: pd.DataFrame) -> str:
+    lines = ["| clip | group | shoulder obliquity ° (truth) | pelvic obliquity ° (truth) | lateral shift % (truth) |",
+             "|---|---|---|---|---|"]  # fmt: skip
+    for _, r in rows.iterrows():
+        cells = " | ".join(f"{_fmt(r[c])} ({_fmt(r[f'{c}_truth'])})" for c in _FRONTAL)
+        lines.append(f"| {r['name']} | {r['group']} | {cells} |")
+    return "\n".join(lines)
+
+
+def frontal_summary(rows: pd.DataFrame) -> str:
+    lines = ["| group | clips | shoulder obliquity MAE ° (max) | pelvic obliquity MAE ° (max) | lateral shift MAE % "
+             "(max) |", "|---|---|---|---|---|"]  # fmt: skip
+    for group, g in rows.groupby("group", sort=False):
+        cells = []
+        for c in _FRONTAL:
+            err = (g[c] - g[f"{c}_truth"]).abs()
+            cells.append(f"{_fmt(err.mean())} ({_fmt(err.max())})")
+        lines.append(f"| {group} | {len(g)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     import os
 
@@ -389,7 +443,11 @@ def main(argv: list[str] | None = None) -> int:
     print(fms_table(fms) + "\n")
     print(f"### Forward head and thoracic kyphosis, side view (`{cmd}`)\n")
     print(posture_summary(posture) + "\n")
-    print(posture_table(posture))
+    print(posture_table(posture) + "\n")
+    frontal = frontal_rows(args.out)
+    print(f"### Shoulder and pelvic obliquity, lateral trunk shift, front view (`{cmd}`)\n")
+    print(frontal_summary(frontal) + "\n")
+    print(frontal_table(frontal))
     return 0
 
 
