@@ -249,17 +249,15 @@ def _frames(clip: _Clip, start_s: float, end_s: float) -> tuple[int, ...]:
 
 
 def _judge(code: str, value: float, limit: Threshold, *, above: bool, clip: _Clip, rep, frames) -> Criterion:
+    """``code`` met when ``value`` is at or beyond ``limit`` (``above``) or at or within it; not judged when
+    the value could not be measured."""
+    where = dict(view=clip.kind, clip=clip.index, rep=int(rep["index"]), frames=frames)
+    evidence = dict(threshold=limit.value, unit=limit.unit, source=limit.source)
     if not math.isfinite(value):
-        return Criterion(
-            code, None, view=clip.kind, clip=clip.index, rep=int(rep["index"]), frames=frames,
-            reason="the landmarks it needs were not measured reliably at the bottom of the squat",
-            source=limit.source, threshold=limit.value, unit=limit.unit,
-        )  # fmt: skip
+        reason = "the landmarks it needs were not measured reliably at the bottom of the squat"
+        return Criterion(code, None, reason=reason, **where, **evidence)
     met = value >= limit.value if above else value <= limit.value
-    return Criterion(
-        code, bool(met), value, limit.value, limit.unit, clip.kind, clip.index, int(rep["index"]), frames,
-        source=limit.source,
-    )  # fmt: skip
+    return Criterion(code, bool(met), value=value, **where, **evidence)
 
 
 def _side_criteria(clip: _Clip, rep, cfg: FmsConfig) -> dict[str, Criterion]:
