@@ -456,3 +456,22 @@ def test_frontal_posture_measures_on_projected_joints_match_the_truth():
     for col in ("shoulder_obliquity", "lateral_trunk_shift"):
         assert np.nanmedian(chain[col]) == pytest.approx(truth[col], abs=0.5), col
     assert np.nanmedian(chain["lateral_trunk_shift"]) < 0  # shoulders towards the client's right
+
+
+#: Points of default motions computed with the code before the new options existed (commit 6c106cb).
+_BEFORE = {
+    "squat": {"left_knee": (0.197993, 0.469007, -0.105124), "nose": (0.248079, 1.403271, 0.0),
+              "left_wrist": (0.544516, 0.887587, -0.255082), "right_ear": (0.134857, 1.45624, 0.077),
+              "back_T7": (-0.052268, 1.233823, 0.0)},
+    "posture": {"left_knee": (0.048713, 0.497633, -0.102418), "nose": (0.161858, 1.5966, 0.0),
+                "left_wrist": (0.14239, 1.175468, 0.175), "right_ear": (0.041858, 1.6316, 0.077),
+                "back_T7": (-0.086216, 1.35724, 0.0)},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("motion", "t_s"), [(Squat(), 1.2), (Posture(arms="folded"), 0.5)], ids=["squat", "posture"])
+def test_default_motions_are_posed_exactly_as_before_the_new_options(motion, t_s):
+    body = BodyProportions()
+    fig = forward_kinematics(motion.sample(t_s, body).pose, body)
+    for name, before in _BEFORE[motion.name].items():
+        assert fig.points[name] == pytest.approx(np.array(before), abs=2e-6), name
