@@ -475,3 +475,18 @@ def test_default_motions_are_posed_exactly_as_before_the_new_options(motion, t_s
     fig = forward_kinematics(motion.sample(t_s, body).pose, body)
     for name, before in _BEFORE[motion.name].items():
         assert fig.points[name] == pytest.approx(np.array(before), abs=2e-6), name
+
+
+@pytest.mark.parametrize("hyper", [8.0, 20.0])
+def test_posture_knee_hyperextension_is_reported_and_flagged_beyond_the_beighton_limit(hyper):
+    """Knees bent backwards, exact joints: the chain reads the hyperextension, and the finding flags 20° (beyond
+    10° + the 5.6° method error) but not 8°."""
+    from movelab.report.assessments import posture_chain_summary
+
+    clip = render_clip(Posture(knee_hyperextension_deg=hyper, duration_s=1.0), view="side_right", fps=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        summary = posture_chain_summary(compute_motion(projected_landmarks(clip)))
+    entry = summary["measures"]["knee_hyperextension_right"]
+    assert entry["median"] == pytest.approx(hyper, abs=0.5)
+    assert entry["finding"]["status"] == ("flagged" if hyper > 15.6 else "within")

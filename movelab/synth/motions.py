@@ -936,6 +936,8 @@ class Posture:
         other bends its knee to keep both feet down.
     lateral_lean_deg : float
         ``trunk_lateral_lean`` (towards the left positive), kept by the thorax over the pelvis.
+    knee_hyperextension_deg : float
+        Both knees bent backwards by this much (genu recurvatum); 0: the neutral 1° of flexion.
     """
 
     pelvic_tilt_deg: float = NEUTRAL_TILT_DEG
@@ -952,6 +954,7 @@ class Posture:
     forward_head_deg: float | None = None
     pelvic_obliquity_deg: float = 0.0
     lateral_lean_deg: float = 0.0
+    knee_hyperextension_deg: float = 0.0
     name: str = field(default="posture", init=False)
 
     def __post_init__(self) -> None:
@@ -966,6 +969,7 @@ class Posture:
         _check("thoracic_bend_deg", self.thoracic_bend_deg, 0.0, 80.0)
         _check("pelvic_obliquity_deg", self.pelvic_obliquity_deg, -15.0, 15.0)
         _check("lateral_lean_deg", self.lateral_lean_deg, -20.0, 20.0)
+        _check("knee_hyperextension_deg", self.knee_hyperextension_deg, 0.0, 30.0)
         if self.forward_head_deg is not None:
             _check("forward_head_deg", self.forward_head_deg, -10.0, 60.0)
 
@@ -977,6 +981,8 @@ class Posture:
         pose = _standing(body, self.heading_deg, tilt, lordosis)
         if self.thoracic_bend_deg != 30.0:
             pose = replace(pose, thoracic_bend_deg=self.thoracic_bend_deg)
+        if self.knee_hyperextension_deg:
+            pose = _hyperextended(pose, body, self.knee_hyperextension_deg)
         if self.pelvic_obliquity_deg:
             high = "left" if self.pelvic_obliquity_deg > 0 else "right"
             pose = replace(pose, pelvic_obliquity_deg=self.pelvic_obliquity_deg)
@@ -992,6 +998,18 @@ class Posture:
     def scene(self, body: BodyProportions) -> Scene:
         h = body.height_m
         return Scene(tuple(_world(self.heading_deg, 0.0, 0.0, 0.5 * h)), 0.9 * h, 1.2 * h)
+
+
+def _hyperextended(pose: Pose, body: BodyProportions, hyperextension_deg: float) -> Pose:
+    """Both knees bent backwards by ``hyperextension_deg`` (knee pole behind the leg, pelvis lowered to the
+    reach of a leg bent that much)."""
+    back = tuple(float(v) for v in -_heading_vectors(pose.heading_deg)[0])
+    pose = replace(
+        pose,
+        left_leg=replace(pose.left_leg, knee_pole=back),
+        right_leg=replace(pose.right_leg, knee_pole=back),
+    )
+    return _with_pelvis_y(pose, _pelvis_y_for_leg(pose, body, "left", hyperextension_deg))
 
 
 def _solve_forward_head(pose: Pose, body: BodyProportions, target_deg: float) -> Pose:

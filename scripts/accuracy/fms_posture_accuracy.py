@@ -61,6 +61,9 @@ POSTURES_HELD_OUT = ((None, 30.0), (15.0, 30.0), (25.0, 30.0), (None, 20.0), (No
 #: Standing from the front: (pelvic obliquity, trunk lateral lean), degrees.
 FRONTAL_DESIGN = ((0.0, 0.0), (5.0, 0.0), (0.0, 6.0), (-4.0, -4.0))
 FRONTAL_HELD_OUT = ((0.0, 0.0), (5.0, 0.0), (0.0, 6.0))
+#: Standing with the knees bent backwards (side view), degrees.
+KNEES_DESIGN = (8.0, 15.0, 20.0)
+KNEES_HELD_OUT = (8.0, 20.0)
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ def _cases() -> dict[str, tuple]:
             cases[f"posture_{sub}_fh{'n' if head is None else f'{head:g}'}_k{bend:g}"] = ("posture", sub, head, bend)
         for obl, lean in FRONTAL_DESIGN if subject.group == "design" else FRONTAL_HELD_OUT:
             cases[f"front_{sub}_o{obl:g}_l{lean:g}"] = ("front", sub, obl, lean)
+        for hyper in KNEES_DESIGN if subject.group == "design" else KNEES_HELD_OUT:
+            cases[f"knee_{sub}_h{hyper:g}"] = ("knee", sub, hyper, None)
     return cases
 
 
@@ -113,6 +118,8 @@ def _motion(case: tuple):
         return Squat(**{**GOOD, **VARIANTS[a]})
     if kind == "front":
         return Posture(duration_s=2.0, pelvic_obliquity_deg=a, lateral_lean_deg=b, arms=SUBJECTS[sub].arms)
+    if kind == "knee":
+        return Posture(duration_s=2.0, knee_hyperextension_deg=a, arms=SUBJECTS[sub].arms)
     return Posture(duration_s=2.0, forward_head_deg=a, thoracic_bend_deg=b, arms=SUBJECTS[sub].arms)
 
 
@@ -272,6 +279,46 @@ def posture_rows(out: Path) -> pd.DataFrame:
     table["kyphosis_change"] = table["kyphosis"] - table["subject"].map(neutral["kyphosis"])
     table["kyphosis_change_truth"] = table["kyphosis_truth"] - table["subject"].map(neutral["kyphosis_truth"])
     return table
+
+
+def knee_rows(out: Path) -> pd.DataFrame:
+    """Knee hyperextension of the near (right) knee in the side-view standing clips, and its finding."""
+    from movelab.report.assessments import posture_chain_summary
+
+    rows = []
+    for name, case in CASES.items():
+        wanted = case[0] == "knee" or (case[0] == "posture" and case[2] is None and case[3] == 30.0)
+        if not wanted or not (out / f"{name}.nc").is_file():
+            continue
+        motion, _ = _analysed(out / f"{name}.nc", "posture")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            entry = posture_chain_summary(motion)["measures"]["knee_hyperextension_right"]
+        truth = -float(pd.read_csv(out / f"{name}.chain.csv")["knee_flexion_right"].median())
+        rows.append(
+            {
+                "name": name,
+                "group": SUBJECTS[case[1]].group,
+                "value": math.nan if entry["median"] is None else entry["median"],
+                "truth": max(truth, 0.0),
+                "finding": entry["finding"]["status"],
+                "limit": entry["finding"]["threshold"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def knee_table(rows: pd.DataFrame) -> str:
+    lines = [
+        "| clip | group | near knee hyperextension ° (truth) | error ° | finding (limit °) |",
+        "|---|---|---|---|---|",
+    ]
+    for _, r in rows.iterrows():
+        lines.append(
+            f"| {r['name']} | {r['group']} | {_fmt(r['value'])} ({_fmt(r['truth'])}) | "
+            f"{_fmt(r['value'] - r['truth'])} | {r['finding']} ({_fmt(r['limit'])}) |"
+        )
+    return "\n".join(lines)
 
 
 def frontal_rows(out: Path) -> pd.DataFrame:
@@ -444,6 +491,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"### Forward head and thoracic kyphosis, side view (`{cmd}`)\n")
     print(posture_summary(posture) + "\n")
     print(posture_table(posture) + "\n")
+    print(f"### Knee hyperextension, side view (`{cmd}`)\n")
+    print(knee_table(knee_rows(args.out)) + "\n")
     frontal = frontal_rows(args.out)
     print(f"### Shoulder and pelvic obliquity, lateral trunk shift, front view (`{cmd}`)\n")
     print(frontal_summary(frontal) + "\n")
