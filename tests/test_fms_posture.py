@@ -490,3 +490,21 @@ def test_posture_knee_hyperextension_is_reported_and_flagged_beyond_the_beighton
     entry = summary["measures"]["knee_hyperextension_right"]
     assert entry["median"] == pytest.approx(hyper, abs=0.5)
     assert entry["finding"]["status"] == ("flagged" if hyper > 15.6 else "within")
+
+
+def test_posture_chain_medians_enter_the_clients_trends():
+    from movelab.report.trends import trend_table
+
+    def report(head: float, kyphosis: float) -> dict:
+        measures = {
+            "forward_head": {"median": head, "unit": "deg"},
+            "thoracic_kyphosis": {"median": kyphosis, "unit": "deg"},
+            "lateral_trunk_shift": {"median": None, "unit": "% torso"},
+        }
+        return {"movement": "posture", "view": "side_right", "posture_chain": {"measures": measures}}
+
+    table = trend_table([("2026-01-05", report(14.0, 36.0)), ("2026-02-05", report(9.0, 33.5))], movement="posture")
+    head = table[table["measure"] == "forward_head_median_deg"]["value"].tolist()
+    assert head == [14.0, 9.0]
+    assert table[table["measure"] == "thoracic_kyphosis_median_deg"]["value"].tolist() == [36.0, 33.5]
+    assert "lateral_trunk_shift_median_pct" not in set(table["measure"])  # not measured from the side
