@@ -71,6 +71,10 @@ def build_report(analysis) -> dict[str, Any]:
         report["supine"] = supine
     report["findings"] = [f.to_dict() for f in analysis.findings]
     report["thresholds"] = describe_thresholds(_findings_config(analysis))
+    if getattr(analysis, "fms", None) is not None:
+        report["fms"] = analysis.fms.to_dict()
+    if getattr(analysis, "posture_chain", None) is not None:
+        report["posture_chain"] = analysis.posture_chain
     extra = {k: v for k, v in summary.items() if k not in ("video", "pose")}
     if extra:
         report["summary"] = extra

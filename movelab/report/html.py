@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
+from movelab.report.assessments import fms_section, posture_chain_section
 from movelab.report.supine import SUPINE_TITLES
 
 __all__ = ["render_html", "page", "img_tag", "table_html", "CSS"]
@@ -122,6 +123,8 @@ def render_html(report: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
         _facts(report),
         _findings_section(report.get("findings") or []),
         supine_section(report.get("supine"), images.get("supine")),
+        fms_section(report),
+        posture_chain_section(report),
         _figures({k: v for k, v in images.items() if k != "supine"}),
         _spans_section(report),
         _metrics_section(report.get("metrics") or {}),

@@ -24,7 +24,15 @@ KEY_MEASURES: dict[str, tuple[str, ...]] = {
     "squat": ("max_thigh_angle", "max_trunk_lean", "max_pelvic_tilt", "max_lumbar_lordosis", "knee_fppa"),
     "lunge": ("max_thigh_angle", "max_trunk_lean", "max_pelvic_tilt", "knee_fppa"),
     "gait": ("peak_extension", "pelvic_obliquity", "cadence", "stride_time"),
-    "posture": ("pelvic_tilt_median", "lumbar_lordosis_median", "trunk_lean_median"),
+    "posture": (
+        "pelvic_tilt_median",
+        "lumbar_lordosis_median",
+        "trunk_lean_median",
+        "forward_head_median",
+        "thoracic_kyphosis_median",
+        "shoulder_obliquity_median",
+        "lateral_trunk_shift_median",
+    ),
     "thomas": ("thomas_hip", "thomas_knee"),
     "aslr": ("aslr_raise", "aslr_fms_score"),
 }
@@ -126,4 +134,7 @@ def _values(report: dict) -> dict[str, float | None]:
             name = f"{angle}_median_deg"
             if isinstance(summary, dict) and is_trusted(name, view):
                 values[name] = summary.get("median")
+        for measure, entry in ((report.get("posture_chain") or {}).get("measures") or {}).items():
+            if isinstance(entry, dict) and entry.get("median") is not None:
+                values[f"{measure}_median_{'pct' if entry.get('unit') == '% torso' else 'deg'}"] = entry["median"]
     return values
