@@ -203,8 +203,10 @@ class EventsConfig:
     rep_bottom_band: float = 0.05
     gait_method: GaitMethod = "velocity"
     contact_speed_fraction: float = 0.10
+    contact_walking_speed_fraction: float | None = None
     picture_contact_speed_fraction: float = 0.15
     toe_off_speed_fraction: float = 0.1
+    toe_off_walking_speed_fraction: float | None = None
     foot_cutoff_hz: float = 6.0
     foot_settle_s: float = 0.1
     side_vote_s: float = 0.2

@@ -323,11 +323,27 @@ def _velocity_events(signals: Signals, walk: _Walk, config: EventsConfig) -> lis
     t = signals.time_s
     v_front, v_rear, v_heel, v_toe, left_front = _front_rear_velocities(signals, walk, config)
     height = config.swing_min_speed * walk.speed_px_s
+    walking = config.contact_walking_speed_fraction
     contacts = _swing_ends(
-        t, v_front, v_heel, step=+1, height=height, fraction=config.contact_speed_fraction, config=config
+        t,
+        v_front,
+        v_heel,
+        step=+1,
+        height=height,
+        fraction=config.contact_speed_fraction,
+        level_px_s=None if walking is None else walking * walk.speed_px_s,
+        config=config,
     )
+    toe_walking = config.toe_off_walking_speed_fraction
     toe_offs = _swing_ends(
-        t, v_rear, v_toe, step=-1, height=height, fraction=config.toe_off_speed_fraction, config=config
+        t,
+        v_rear,
+        v_toe,
+        step=-1,
+        height=height,
+        fraction=config.toe_off_speed_fraction,
+        level_px_s=None if toe_walking is None else toe_walking * walk.speed_px_s,
+        config=config,
     )
     return _assign_sides(t, contacts, toe_offs, left_front, config)
 
@@ -450,6 +466,7 @@ def _swing_ends(
     height: float,
     fraction: float,
     config: EventsConfig,
+    level_px_s: float | None = None,
 ) -> list[float]:
     """Times where a swing of the track ends (``step`` +1: the point stops after the peak) or starts
     (``step`` −1: the point starts before it). Peaks under half the median swing peak (a landmark glitch)
@@ -463,7 +480,7 @@ def _swing_ends(
     peaks = peaks[v_track[peaks] >= 0.5 * np.median(v_track[peaks])]
     ends = []
     for p in peaks:
-        level = fraction * v_track[p]
+        level = fraction * v_track[p] if level_px_s is None else level_px_s
         found = _scan(
             t,
             v_point,

@@ -75,6 +75,12 @@ CHECK2_CASES: tuple[Walk, ...] = (
     ("tread_125_left_s070", 125.0, 0.70, True, "side_left", 4.0, 0.0),
     ("over_110_left_asym15", 110.0, 0.62, False, "side_left", 5.0, 15.0),
 )
+#: Heel-rocker landings (``--heel-rocker``), ``(strike speed / walking speed, slide m)``, taken by the walks in
+#: turn so the contact method is judged on slow and fast strikes, short and long slides, not one setting: from a
+#: firm floor's slip of 1.5 cm to the grass of the real demo walk (its heel moved 15-27 px, 6-10 cm, after
+#: contact, landing at about the walking speed: the per-frame motion read by eye in
+#: tests/data/demo_walk_contacts.json at 245 px/m).
+HEEL_ROCKERS: tuple[tuple[float, float], ...] = ((0.8, 0.04), (0.4, 0.015), (1.1, 0.07))
 CASE_SETS = {"main": CASES, "check": CHECK_CASES, "check2": CHECK2_CASES, "all": CASES + CHECK_CASES + CHECK2_CASES}
 METHODS = ("velocity", "zeni")
 EVENTS = ("initial_contact", "toe_off")
@@ -97,17 +103,23 @@ def render_case(
     asymmetry_pct: float = 0.0,
     *,
     crf: int = CRF,
+    heel_rocker: tuple[float, float] | None = None,
 ) -> tuple[Path, dict]:
     """Render one walk; overground, the camera sees about 3 m so the figure enters and leaves. Returns the
-    video path and the truth file's content."""
+    video path and the truth file's content. ``heel_rocker``: ``(strike speed / walking speed, slide m)`` of
+    a heel-rocker contact (:class:`movelab.synth.Gait`), None for the planted foot."""
     from movelab.synth import Gait, camera_for_view, render_clip
 
+    rocker = {} if heel_rocker is None else {"heel_rocker": True, "heel_strike_speed_frac": heel_rocker[0]}
+    if heel_rocker is not None:
+        rocker["heel_slide_m"] = heel_rocker[1]
     motion = Gait(
         cadence_spm=cadence,
         step_length_m=step_m,
         treadmill=treadmill,
         duration_s=duration_s,
         asymmetry_pct=asymmetry_pct,
+        **rocker,
     )
     clip = render_clip(motion, view=view, width_px=640, height_px=480, fps=30.0)
     if not treadmill:
@@ -324,6 +336,12 @@ def main(argv: list[str] | None = None) -> int:
         help="which walks: 'main' (the 7 of docs/events-accuracy.md), 'check' (8 held-out walks), "
         "'check2' (6 more), 'all', or clip names separated by commas",
     )
+    parser.add_argument(
+        "--heel-rocker",
+        action="store_true",
+        help="render the walks with heel-rocker contacts (the heel lands moving and slides; HEEL_ROCKERS), "
+        "kept in .cache/event_accuracy_heel_rocker",
+    )
     args = parser.parse_args(argv)
     if args.cases in CASE_SETS:
         selected = CASE_SETS[args.cases]
@@ -333,7 +351,9 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"unknown clips {unknown}; known: {sorted(by_name)}")
         selected = tuple(by_name[n] for n in args.cases.split(","))
-    args.out = args.out or kept_folder("event_accuracy", args.crf, default=CRF)
+    script = "event_accuracy_heel_rocker" if args.heel_rocker else "event_accuracy"
+    args.out = args.out or kept_folder(script, args.crf, default=CRF)
+    order = [c[0] for c in CASE_SETS["all"]]
     args.out.mkdir(parents=True, exist_ok=True)
     from movelab import landmarks
     from movelab.extraction import extract
@@ -343,7 +363,10 @@ def main(argv: list[str] | None = None) -> int:
         lm_path, truth_path = args.out / f"{name}.nc", args.out / f"{name}.truth.json"
         if not (args.reuse and lm_path.is_file() and truth_path.is_file()):
             t0 = time.perf_counter()
-            video, _ = render_case(name, cadence, step_m, treadmill, view, duration, args.out, asymmetry, crf=args.crf)
+            rocker = HEEL_ROCKERS[order.index(name) % len(HEEL_ROCKERS)] if args.heel_rocker else None
+            video, _ = render_case(
+                name, cadence, step_m, treadmill, view, duration, args.out, asymmetry, crf=args.crf, heel_rocker=rocker
+            )
             t1 = time.perf_counter()
             landmarks.save(extract(video, use_cache=False), lm_path)
             print(
