@@ -17,6 +17,7 @@ from __future__ import annotations
 from movelab.synth.camera import VIEW_AZIMUTH_DEG, Camera, camera_for_view, view_sides
 from movelab.synth.clip import TRUTH_LANDMARKS, SynthClip, render_clip
 from movelab.synth.motions import MOTIONS, Event, Gait, Lunge, Motion, MotionSample, Posture, Scene, Squat, ThomasTest
+from movelab.synth.realism import Realism
 from movelab.synth.render import SKIN_TONES, Appearance, Prop, render_figure
 from movelab.synth.skeleton import ArmPose, BodyProportions, Figure, LegPose, Pose, forward_kinematics
 from movelab.synth.truth import angles_from_points
@@ -47,6 +48,7 @@ __all__ = [
     "SKIN_TONES",
     "Prop",
     "render_figure",
+    "Realism",
     "Camera",
     "camera_for_view",
     "view_sides",

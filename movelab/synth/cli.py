@@ -18,6 +18,7 @@ from movelab.errors import MovelabError
 from movelab.synth.camera import VIEW_AZIMUTH_DEG
 from movelab.synth.clip import render_clip
 from movelab.synth.motions import MOTIONS
+from movelab.synth.realism import PRESETS
 from movelab.synth.render import SKIN_TONES, Appearance
 from movelab.synth.skeleton import BodyProportions
 
@@ -75,6 +76,15 @@ def _build_parser() -> argparse.ArgumentParser:
         p.add_argument("--shirt-rgb", type=_rgb, help="e.g. 52,100,170")
         p.add_argument("--trousers-rgb", type=_rgb)
         p.add_argument("--background-rgb", type=_rgb)
+        p.add_argument(
+            "--realism",
+            choices=sorted(PRESETS),
+            default="none",
+            help="phone-camera effects: 'phone' adds motion blur, rolling shutter, handheld shake, uneven light, "
+            "clutter, loose clothes, noise and a phone's H.264 shared once (movelab.synth.realism.Realism.phone); "
+            "--crf is then unused",
+        )
+        p.add_argument("--realism-seed", type=int, default=0, help="seed of the shake, noise and clutter")
         hints = typing.get_type_hints(cls)
         group = p.add_argument_group(f"{name} parameters")
         for field in dataclasses.fields(cls):
@@ -117,6 +127,7 @@ def cli_synth(argv: list[str]) -> int:
         body=BodyProportions(height_m=args.body_height_m, girth=args.girth),
         appearance=_appearance(args),
         duration_s=args.clip_duration_s,
+        realism=dataclasses.replace(PRESETS[args.realism], seed=args.realism_seed),
     )
     paths = clip.write(args.out, crf=args.crf)
     seconds = time.perf_counter() - t0

@@ -23,17 +23,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pandas as pd
 
 from movelab.errors import ConfigError
 from movelab.kinematics.conventions import ANGLE_NAMES, FRONTAL, SAGITTAL
+from movelab.synth import realism as _realism
 from movelab.synth.camera import VIEW_AZIMUTH_DEG, Camera, ViewName, camera_for_view, view_sides
 from movelab.synth.motions import Motion, MotionSample
-from movelab.synth.render import Appearance, render_figure
+from movelab.synth.realism import Realism
+from movelab.synth.render import Appearance, Prop, render_figure
 from movelab.synth.skeleton import BodyProportions, Figure, forward_kinematics
 from movelab.synth.truth import angles_from_points
-from movelab.synth.video import write_mp4
+from movelab.synth.video import reencode_mp4, write_mp4
 
 __all__ = ["SynthClip", "render_clip", "TRUTH_LANDMARKS", "TRUTH_FORMAT_VERSION"]
 
@@ -79,6 +82,8 @@ class SynthClip:
         The pose and foot contacts at each frame time ``i / fps``.
     figures : list of Figure
         Forward kinematics of each sample (world points).
+    realism : Realism or None
+        Phone-camera effects (:mod:`movelab.synth.realism`); None or ``Realism()`` renders the clean clip.
     """
 
     motion: Motion
@@ -90,6 +95,12 @@ class SynthClip:
     appearance: Appearance
     samples: list[MotionSample]
     figures: list[Figure]
+    realism: Realism | None = None
+
+    @property
+    def _real(self) -> Realism | None:
+        """The realism options, None when they are all off."""
+        return None if self.realism is None or self.realism.is_default else self.realism
 
     @property
     def n_frames(self) -> int:
@@ -102,13 +113,61 @@ class SynthClip:
     def frame(self, index: int) -> np.ndarray:
         """Render frame ``index`` as RGB ``uint8`` ``(height_px, width_px, 3)``."""
         scene = self.motion.scene(self.body)
-        return render_figure(
-            self.figures[index],
-            self.camera,
-            self.appearance,
-            props=scene.props,
-            floor_y_m=self.samples[index].floor_y_m,
+        if self._real is None:
+            return render_figure(
+                self.figures[index],
+                self.camera,
+                self.appearance,
+                props=scene.props,
+                floor_y_m=self.samples[index].floor_y_m,
+            )
+        return self._realistic_frame(index, scene.props + self._clutter())
+
+    def _clutter(self) -> tuple[Prop, ...]:
+        scene = self.motion.scene(self.body)
+        boxes = _realism.clutter_boxes(
+            self._real,
+            camera_position_m=self.camera.position_m,
+            look_at_m=self.camera.target_m,
+            fit_width_m=scene.fit_width_m,
         )
+        return tuple(Prop(c, s, rgb) for c, s, rgb in boxes)
+
+    def _render_at(self, t_s: float, index: int, props: tuple[Prop, ...]) -> np.ndarray:
+        """The scene at ``t_s`` (the frame's own figure at its own time), shaken, as float32."""
+        real = self._real
+        if abs(t_s - index / self.fps) < 1e-9:
+            fig, floor = self.figures[index], self.samples[index].floor_y_m
+        else:
+            sample = self.motion.sample(max(t_s, 0.0), self.body)
+            fig, floor = forward_kinematics(sample.pose, self.body), sample.floor_y_m
+        img = render_figure(fig, self.camera, self.appearance, props=props, floor_y_m=floor, clothing=real.clothing)
+        if real.shake_deg > 0 or real.shake_roll_deg > 0:
+            cam = self.camera
+            warp = _realism.shake_affine(
+                real, t_s, focal_px=cam.focal_px, width_px=cam.width_px, height_px=cam.height_px
+            )
+            img = cv2.warpAffine(
+                img, warp, (cam.width_px, cam.height_px), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT
+            )
+        return img.astype(np.float32)
+
+    def _realistic_frame(self, index: int, props: tuple[Prop, ...]) -> np.ndarray:
+        """Sub-frame renders weighted per row (exposure, rolling shutter), then light, then noise."""
+        real, cam = self._real, self.camera
+        t = index / self.fps
+        times = _realism.subframe_times(real, t)
+        weights = _realism.row_weights(real, times, t, cam.height_px).astype(np.float32)
+        img = np.zeros((cam.height_px, cam.width_px, 3), np.float32)
+        for k, t_k in enumerate(times):
+            img += weights[k][:, None, None] * self._render_at(float(t_k), index, props)
+        if real.light_gradient > 0 or real.vignette > 0:
+            gain = _realism.light_gain(real, cam.width_px, cam.height_px, light_from=self.appearance.light_from)
+            img *= gain[:, :, None].astype(np.float32)
+        out = np.clip(np.rint(img), 0, 255).astype(np.uint8)
+        if real.noise_sigma > 0:
+            out = _realism.add_noise(out, real.noise_sigma, np.random.default_rng([real.seed, 31, index]))
+        return out
 
     def iter_frames(self) -> Iterator[np.ndarray]:
         for i in range(self.n_frames):
@@ -124,12 +183,23 @@ class SynthClip:
             if self.motion.name in _NO_FRONTAL:
                 angles.update({name: math.nan for name in FRONTAL})
             row.update({name: angles[name] for name in ANGLE_NAMES})
-            px = self.camera.project(np.array([fig.points[name] for name in TRUTH_LANDMARKS]))
+            px = self._shaken(self.camera.project(np.array([fig.points[name] for name in TRUTH_LANDMARKS])), i)
             for name, (x, y) in zip(TRUTH_LANDMARKS, px):
                 row[f"{name}_x_px"], row[f"{name}_y_px"] = float(x), float(y)
             row["contact_left"], row["contact_right"] = int(sample.contact_left), int(sample.contact_right)
             rows.append(row)
         return pd.DataFrame(rows)
+
+    def _shaken(self, px: np.ndarray, index: int) -> np.ndarray:
+        """Pixel positions moved by the shake at frame ``index``'s time (unchanged without shake)."""
+        real = self._real
+        if real is None or (real.shake_deg == 0 and real.shake_roll_deg == 0):
+            return px
+        cam = self.camera
+        warp = _realism.shake_affine(
+            real, index / self.fps, focal_px=cam.focal_px, width_px=cam.width_px, height_px=cam.height_px
+        )
+        return px @ warp[:, :2].T + warp[:, 2]
 
     def events(self) -> list[dict]:
         """The motion's events with their nearest frame: ``{"event", "side", "time_s", "frame"}``."""
@@ -167,7 +237,7 @@ class SynthClip:
                 "definitions": "docs/conventions.md; sagittal = (heading, up), frontal = (left, up)",
             },
             "events": self.events(),
-        }
+        } | ({"realism": self._real.as_dict()} if self._real is not None else {})
 
     def write(self, path: str | Path, *, crf: int = 26) -> dict[str, Path]:
         """Write the video and its truth files beside it.
@@ -177,7 +247,7 @@ class SynthClip:
         path : str or Path
             The ``.mp4`` to write; ``<stem>.truth.csv`` and ``<stem>.truth.json`` go next to it.
         crf : int
-            x264 quality (lower = larger).
+            x264 quality (lower = larger); unused when the clip's realism sets a phone bitrate.
 
         Returns
         -------
@@ -190,7 +260,13 @@ class SynthClip:
         path.parent.mkdir(parents=True, exist_ok=True)
         stem = path.with_suffix("")
         paths = {"video": path, "truth_csv": Path(f"{stem}.truth.csv"), "truth_json": Path(f"{stem}.truth.json")}
-        write_mp4(self.iter_frames(), path, fps=self.fps, crf=crf)
+        real = self._real
+        if real is None or real.bitrate_kbps is None:
+            write_mp4(self.iter_frames(), path, fps=self.fps, crf=crf)
+        else:
+            write_mp4(self.iter_frames(), path, fps=self.fps, bitrate_kbps=real.bitrate_kbps)
+            if real.reencode_kbps is not None:
+                reencode_mp4(path, fps=self.fps, bitrate_kbps=real.reencode_kbps)
         self.truth.to_csv(paths["truth_csv"], index=False, float_format="%.4f")
         meta = self.meta()
         meta["files"] = {"video": path.name, "truth_csv": paths["truth_csv"].name}
@@ -211,6 +287,7 @@ def render_clip(
     body: BodyProportions | None = None,
     appearance: Appearance | None = None,
     duration_s: float | None = None,
+    realism: Realism | None = None,
 ) -> SynthClip:
     """Sample ``motion`` at ``i / fps`` and set up a camera; frames render lazily.
 
@@ -232,6 +309,8 @@ def render_clip(
     appearance : Appearance, optional
     duration_s : float, optional
         Default: the motion's own duration.
+    realism : Realism, optional
+        Phone-camera effects (:mod:`movelab.synth.realism`); default none: the clean mannequin clip.
 
     Returns
     -------
@@ -266,4 +345,4 @@ def render_clip(
     samples = [motion.sample(i / fps, body) for i in range(n)]
     figures = [forward_kinematics(s.pose, body) for s in samples]
     az = VIEW_AZIMUTH_DEG[view] if azimuth_deg is None else float(azimuth_deg)
-    return SynthClip(motion, camera, view, az, float(fps), body, appearance, samples, figures)
+    return SynthClip(motion, camera, view, az, float(fps), body, appearance, samples, figures, realism)

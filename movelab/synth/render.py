@@ -320,9 +320,23 @@ def _colours(app: Appearance) -> dict[str, RGB]:
     }
 
 
-def _trunk_parts(fig: Figure, cam: _Cam, col: dict) -> list[_Part]:
+def _loose_rings(rings: list[tuple[np.ndarray, str]]) -> list[tuple[np.ndarray, str]]:
+    """A loose, untucked shirt: it hangs over the waist and the top of the pelvis (the four rings below the
+    lumbar ones become shirt) and stands 10 % off the body; the trouser rings keep their size."""
+    out = []
+    for k, (ring, garment) in enumerate(rings):
+        if k >= 3:
+            c = ring.mean(axis=0)
+            ring, garment = c + (ring - c) * 1.10, "shirt"
+        out.append((ring, garment))
+    return out
+
+
+def _trunk_parts(fig: Figure, cam: _Cam, col: dict, clothing: str = "fitted") -> list[_Part]:
     """The trunk as two parts, trousers then shirt (drawn over the trousers' waist), each banded as one body."""
     rings = _trunk_rings(fig)
+    if clothing == "loose":
+        rings = _loose_rings(rings)
     depth = cam.depth(fig.points["hip_mid"] * 0.5 + fig.points["c7"] * 0.5)
     parts = []
     for k, garment in enumerate(("trousers", "shirt")):
@@ -335,16 +349,58 @@ def _trunk_parts(fig: Figure, cam: _Cam, col: dict) -> list[_Part]:
     return parts
 
 
-def _limb_parts(fig: Figure, cam: _Cam, col: dict, app: Appearance) -> list[_Part]:
+def _leg_pieces(fig: Figure, side: str, col: dict, clothing: str) -> tuple[list, list, list[_Capsule]]:
+    """Thigh pieces, shank pieces and the capsules that carry fold lines, for the clothing named."""
+    p, g = fig.points, fig.body.girth * fig.body.u
+    hip, knee, ankle = p[f"{side}_hip"], p[f"{side}_knee"], p[f"{side}_ankle"]
+    calf_c = knee * 0.68 + ankle * 0.32
+    leg = col["trousers"] if clothing != "shorts" else col["skin"]
+    if clothing == "loose":  # wide legs that hang straight from the hip to a wide hem
+        thigh = _Capsule(hip, 0.10 * g, knee, 0.082 * g, col["trousers"])
+        shank = _Capsule(knee, 0.08 * g, ankle, 0.074 * g, col["trousers"])
+        return [thigh], [shank], [thigh, shank]
+    thigh = _Capsule(hip, 0.085 * g, knee, 0.056 * g, leg)
+    shank = _Capsule(knee, 0.054 * g, ankle, 0.036 * g, leg)
+    calf = _Capsule(knee * 0.9 + ankle * 0.1, 0.05 * g, calf_c, 0.05 * g, leg)
+    if clothing == "shorts":  # loose shorts to mid-thigh over a bare thigh
+        short_leg = _Capsule(hip, 0.098 * g, hip * 0.45 + knee * 0.55, 0.09 * g, col["trousers"])
+        return [thigh, short_leg], [shank, calf], [short_leg]
+    return [thigh], [shank, calf], []
+
+
+def _fold_lines(capsules: list[_Capsule], colour_scale: float = 0.62):
+    """A part's extra drawing: darker curved creases across each capsule at fixed places along it."""
+
+    def draw(img: np.ndarray, cam: _Cam) -> None:
+        for cap in capsules:
+            ends = cam.points(np.vstack([cap.a, cap.b]))
+            if ends is None:
+                continue
+            axis = ends[1] - ends[0]
+            length = float(np.linalg.norm(axis))
+            if length < 4:
+                continue
+            along = axis / length
+            across = np.array([-along[1], along[0]])
+            colour = np.array(cap.colour, float) * colour_scale
+            for k, frac in enumerate((0.22, 0.48, 0.74, 0.9)):
+                r_px = cam.camera.focal_px * (cap.ra + (cap.rb - cap.ra) * frac) / max(cam.depth(cap.a), 0.1)
+                mid = ends[0] + axis * frac
+                sag = along * r_px * (0.35 if k % 2 else -0.25)
+                pts = np.array([mid - across * r_px * 0.8, mid + sag, mid + across * r_px * 0.7])
+                pts = np.round(pts * (1 << _SHIFT)).astype(np.int32)
+                cv2.polylines(img, [pts], False, tuple(int(v) for v in colour), 1, cv2.LINE_AA, _SHIFT)
+
+    return draw
+
+
+def _limb_parts(fig: Figure, cam: _Cam, col: dict, app: Appearance, clothing: str = "fitted") -> list[_Part]:
     p, g = fig.points, fig.body.girth * fig.body.u
     u = fig.body.u
     parts = []
     sleeve = col["shirt"] if app.sleeve == "long" else col["skin"]
     for side in SIDES:
-        thigh = _Capsule(p[f"{side}_hip"], 0.085 * g, p[f"{side}_knee"], 0.056 * g, col["trousers"])
-        shank = _Capsule(p[f"{side}_knee"], 0.054 * g, p[f"{side}_ankle"], 0.036 * g, col["trousers"])
-        calf_c = p[f"{side}_knee"] * 0.68 + p[f"{side}_ankle"] * 0.32
-        calf = _Capsule(p[f"{side}_knee"] * 0.9 + p[f"{side}_ankle"] * 0.1, 0.05 * g, calf_c, 0.05 * g, col["trousers"])
+        thigh_pieces, shank_pieces, folded = _leg_pieces(fig, side, col, clothing)
         rot, ankle = fig.frames[f"{side}_foot"]
         r = fig.body.shoe_radius_m
         shoe = _Capsule(p[f"{side}_heel_ball"], r, p[f"{side}_toe_ball"], r * 0.92, col["shoes"])
@@ -359,9 +415,10 @@ def _limb_parts(fig: Figure, cam: _Cam, col: dict, app: Appearance) -> list[_Par
         fore = _Capsule(p[f"{side}_elbow"], 0.036 * g, p[f"{side}_wrist"], 0.026 * g, col["skin"])
         hand_dir = p[f"{side}_hand"] - p[f"{side}_wrist"]
         hand = _Ellipsoid(p[f"{side}_hand"], _hand_axes(fig, side, hand_dir, u), col["skin"])
-        for pieces in ([thigh], [shank, calf], [shoe, instep], [upper_sleeve, upper], [fore], [hand]):
+        for pieces in (thigh_pieces, shank_pieces, [shoe, instep], [upper_sleeve, upper], [fore], [hand]):
             depth = float(np.mean([pc.depth(cam) for pc in pieces]))
-            parts.append(_Part(pieces, depth))
+            creased = [c for c in folded if any(c is pc for pc in pieces)]
+            parts.append(_Part(pieces, depth, draw_extra=_fold_lines(creased) if creased else None))
     neck = _Capsule(p["c7"], 0.05 * g, p["neck_top"], 0.047 * g, col["skin"])
     parts.append(_Part([neck], cam.depth(fig.frames["head"][1]) + 1e-6))  # always just before the head
     return parts
@@ -554,6 +611,7 @@ def render_figure(
     props: tuple[Prop, ...] = (),
     floor_y_m: float = 0.0,
     draw_floor: bool = True,
+    clothing: Literal["fitted", "loose", "shorts"] = "fitted",
 ) -> np.ndarray:
     """Render one figure to an RGB image ``(height_px, width_px, 3)`` of ``uint8``.
 
@@ -569,7 +627,12 @@ def render_figure(
         Height of the floor the figure stands on (its shadow falls there).
     draw_floor : bool
         Draw the floor plane at ``y = 0`` (else only the background colour).
+    clothing : {"fitted", "loose", "shorts"}
+        The mannequin's tight clothes, or loose trousers and an untucked shirt with creases, or loose shorts
+        to mid-thigh over bare legs (:class:`movelab.synth.realism.Realism`).
     """
+    if clothing not in ("fitted", "loose", "shorts"):
+        raise ConfigError(f"clothing must be 'fitted', 'loose' or 'shorts', got {clothing!r}")
     app = appearance or Appearance()
     cam = _Cam(camera)
     img = np.empty((camera.height_px, camera.width_px, 3), np.uint8)
@@ -581,7 +644,8 @@ def render_figure(
         _draw_prop(img, cam, prop, light)
     _draw_shadow(img, cam, fig, app, floor_y_m)
     col = _colours(app)
-    parts = _trunk_parts(fig, cam, col) + [_head_part(fig, cam, col)] + _limb_parts(fig, cam, col, app)
+    parts = _trunk_parts(fig, cam, col, clothing) + [_head_part(fig, cam, col)]
+    parts += _limb_parts(fig, cam, col, app, clothing)
     markers = _marker_parts(fig, cam, app, light)
     for part in sorted(parts + markers, key=lambda prt: -prt.depth):
         if any(part is m for m in markers):

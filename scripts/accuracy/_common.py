@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import warnings
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -18,6 +19,34 @@ from scripts import ROOT
 CRF = 26
 
 
+#: what ``--realistic`` says above its tables
+REALISTIC_NOTE = (
+    "Realistic renders (`--realistic`: `movelab.synth.Realism.phone()`, seeded by the clip's name: 1/50 s "
+    "exposure, 20 ms rolling shutter, handheld shake, uneven light, clutter, loose clothes, noise, H.264 at "
+    "2.5 Mbit/s re-encoded at 1 Mbit/s)"
+)
+
+
+def add_realistic(parser: argparse.ArgumentParser) -> None:
+    """The ``--realistic`` switch: render the same clips with :meth:`movelab.synth.Realism.phone`."""
+    parser.add_argument(
+        "--realistic",
+        action="store_true",
+        help="render the same clips as a handheld phone would film them (movelab.synth.Realism.phone(), "
+        "seeded by the clip's name); --crf is then unused",
+    )
+
+
+def realism_for(name: str, realistic: bool):
+    """:meth:`movelab.synth.Realism.phone` seeded by ``name`` (a clip's own shake, noise and clutter), or None
+    when not ``realistic``."""
+    if not realistic:
+        return None
+    from movelab.synth import Realism
+
+    return Realism.phone(seed=zlib.crc32(name.encode()) % 2**31)
+
+
 def arguments(
     doc: str,
     script: str,
@@ -26,8 +55,9 @@ def arguments(
     *,
     extra: Callable[[argparse.ArgumentParser], object] | None = None,
 ) -> argparse.Namespace:
-    """``--out`` (default :func:`kept_folder`, created), ``--reuse``, ``--only NAME ...`` (a subset of
-    ``cases``), ``--crf`` and what ``extra(parser)`` adds; the first line of ``doc`` describes the script."""
+    """``--out`` (default :func:`kept_folder`, created; ``<script>_realistic`` with ``--realistic``),
+    ``--reuse``, ``--only NAME ...`` (a subset of ``cases``), ``--crf``, ``--realistic`` and what
+    ``extra(parser)`` adds; the first line of ``doc`` describes the script."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     if extra is not None:
         extra(parser)
@@ -35,8 +65,9 @@ def arguments(
     parser.add_argument("--reuse", action="store_true", help="evaluate the landmarks kept from the last run")
     parser.add_argument("--only", nargs="+", choices=list(cases), metavar="NAME", help="these clips only")
     parser.add_argument("--crf", type=int, default=CRF, help=f"x264 quality of the rendered clips ({CRF})")
+    add_realistic(parser)
     args = parser.parse_args(argv)
-    args.out = args.out or kept_folder(script, args.crf)
+    args.out = args.out or kept_folder(script + ("_realistic" if args.realistic else ""), args.crf)
     args.out.mkdir(parents=True, exist_ok=True)
     return args
 
@@ -47,23 +78,40 @@ def kept_folder(script: str, crf: int = CRF, *, default: int = CRF) -> Path:
     return ROOT / ".cache" / (script if crf == default else f"{script}_crf{crf}")
 
 
-def kept_landmarks(name: str, out: Path, reuse: bool, render: Callable[..., None], *, crf: int = CRF) -> Path:
-    """``out/<name>.nc``, rendered and extracted by ``render(name, out, crf=crf)`` unless ``reuse`` finds it
-    kept."""
+def selected(args: argparse.Namespace, cases) -> list[str]:
+    """The clip names to run: ``--only`` or every case; with ``--realistic`` without the shipped sample videos
+    (cases given as a path), which cannot be filmed again."""
+    names = list(args.only or cases)
+    if getattr(args, "realistic", False):
+        names = [n for n in names if not isinstance(cases[n], str)]
+    return names
+
+
+def kept_landmarks(
+    name: str, out: Path, reuse: bool, render: Callable[..., None], *, crf: int = CRF, realistic: bool = False
+) -> Path:
+    """``out/<name>.nc``, rendered and extracted by ``render(name, out, crf=crf)`` (and ``realistic=True`` when
+    asked) unless ``reuse`` finds it kept."""
     path = out / f"{name}.nc"
     if not (reuse and path.is_file()):
-        render(name, out, crf=crf)
+        render(name, out, crf=crf, **({"realistic": True} if realistic else {}))
     return path
 
 
-def keep_clip(name: str, out: Path, source, *, crf: int = CRF) -> None:
+def keep_clip(name: str, out: Path, source, *, crf: int = CRF, realistic: bool = False) -> None:
     """Extract the landmarks of ``source`` (a rendered :class:`movelab.synth.SynthClip`, written to
     ``out/<name>.mp4`` with x264 quality ``crf``, or a shipped sample video's path relative to the project,
     its truth file beside it, taken as it is) and keep them as ``out/<name>.nc`` with the true events as
-    ``out/<name>.events.json``."""
+    ``out/<name>.events.json``. ``realistic``: a rendered clip is filmed as by a phone (:func:`realism_for`)."""
+    import dataclasses
+
     from movelab import landmarks
     from movelab.extraction import extract
 
+    if realistic and isinstance(source, str):
+        raise ValueError(f"{name}: a shipped sample video cannot be rendered realistically")
+    if realistic:
+        source = dataclasses.replace(source, realism=realism_for(name, True))
     if isinstance(source, str):
         video = ROOT / source
         events = json.loads(video.with_suffix(".truth.json").read_text())["events"]

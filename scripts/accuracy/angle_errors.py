@@ -18,6 +18,7 @@ Usage::
     python -m scripts.accuracy.angle_errors                    # the tables of docs/kinematics-accuracy.md (~70-110 s)
     python -m scripts.accuracy.angle_errors --only gait_right squat_front
     python -m scripts.accuracy.angle_errors --known-view       # give the true view instead of detecting it
+    python -m scripts.accuracy.angle_errors --realistic        # the same clips filmed as by a handheld phone
 
 Everything is deterministic: rendering is, and MediaPipe runs on the CPU in VIDEO mode.
 """
@@ -38,6 +39,7 @@ import pandas as pd
 
 from movelab.kinematics import compute_angles
 from movelab.synth import SKIN_TONES, Appearance, BodyProportions, Gait, Lunge, Squat, render_clip
+from scripts.accuracy._common import REALISTIC_NOTE, add_realistic, realism_for
 
 FPS = 30.0
 LEG_ANGLES = ("knee_flexion", "hip_flexion", "thigh_angle", "ankle_dorsiflexion")
@@ -188,7 +190,7 @@ CASES: tuple[Case, ...] = (
 )
 
 
-def _render(case: Case, folder: Path) -> tuple[Path, pd.DataFrame, dict]:
+def _render(case: Case, folder: Path, *, realistic: bool = False) -> tuple[Path, pd.DataFrame, dict]:
     w, h = case.size_px
     clip = render_clip(
         case.motion,
@@ -201,6 +203,7 @@ def _render(case: Case, folder: Path) -> tuple[Path, pd.DataFrame, dict]:
         camera_height_m=case.camera_height_m,
         body=case.body,
         appearance=case.appearance,
+        realism=realism_for(case.name, realistic),
     )
     path = folder / f"{case.name}.mp4"
     clip.write(path, crf=18)
@@ -294,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         "--known-view", action="store_true", help="give compute_angles the true view instead of detecting the views"
     )
     parser.add_argument("--work", type=Path, help="folder for the rendered clips (default: a temporary one)")
+    add_realistic(parser)
     args = parser.parse_args(argv)
     cases = [c for c in CASES if not args.only or c.name in args.only]
     t_start = time.perf_counter()
@@ -304,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["MOVELAB_CACHE_DIR"] = str(Path(tmp) / "cache")
         for case in cases:
             t0 = time.perf_counter()
-            path, truth, meta = _render(case, folder)
+            path, truth, meta = _render(case, folder, realistic=args.realistic)
             t1 = time.perf_counter()
             ds = _extract(path)
             t2 = time.perf_counter()
@@ -323,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"  {case.name}: {len(angles)} frames, render {t1 - t0:.0f} s, extract {t2 - t1:.0f} s", file=sys.stderr
             )
+    if args.realistic:
+        print(REALISTIC_NOTE + "\n")
     if side_rows:
         print("Side views: MAE / bias (frames with a value), degrees; near = the leg on the camera's side\n")
         groups = [

@@ -5,6 +5,7 @@ Usage::
     python -m scripts.accuracy.event_accuracy            # render, extract, evaluate (about 3 min on 2 cores)
     python -m scripts.accuracy.event_accuracy --reuse    # evaluate again the landmarks kept from the last run
     python -m scripts.accuracy.event_accuracy --cases check   # the 8 held-out walks (other cadences, steps, asymmetry)
+    python -m scripts.accuracy.event_accuracy --realistic     # the same walks filmed as by a handheld phone
 
 Renders mannequin walks (:mod:`movelab.synth`, 640x480, 30 fps) at 90, 105 and 120 steps/min, overground
 across the picture (a camera that sees about 3 m, so the figure enters and leaves; walking to the right and
@@ -37,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from scripts import ROOT
-from scripts.accuracy._common import kept_folder
+from scripts.accuracy._common import REALISTIC_NOTE, add_realistic, kept_folder, realism_for
 
 #: x264 quality of the rendered walks (the rep scripts' is ``_accuracy.CRF``)
 CRF = 20
@@ -104,10 +105,12 @@ def render_case(
     *,
     crf: int = CRF,
     heel_rocker: tuple[float, float] | None = None,
+    realistic: bool = False,
 ) -> tuple[Path, dict]:
     """Render one walk; overground, the camera sees about 3 m so the figure enters and leaves. Returns the
     video path and the truth file's content. ``heel_rocker``: ``(strike speed / walking speed, slide m)`` of
-    a heel-rocker contact (:class:`movelab.synth.Gait`), None for the planted foot."""
+    a heel-rocker contact (:class:`movelab.synth.Gait`), None for the planted foot. ``realistic``: as a
+    handheld phone films it (:func:`scripts.accuracy._common.realism_for`)."""
     from movelab.synth import Gait, camera_for_view, render_clip
 
     rocker = {} if heel_rocker is None else {"heel_rocker": True, "heel_strike_speed_frac": heel_rocker[0]}
@@ -121,7 +124,7 @@ def render_case(
         asymmetry_pct=asymmetry_pct,
         **rocker,
     )
-    clip = render_clip(motion, view=view, width_px=640, height_px=480, fps=30.0)
+    clip = render_clip(motion, view=view, width_px=640, height_px=480, fps=30.0, realism=realism_for(name, realistic))
     if not treadmill:
         scene = motion.scene(clip.body)
         camera = camera_for_view(
@@ -340,8 +343,9 @@ def main(argv: list[str] | None = None) -> int:
         "--heel-rocker",
         action="store_true",
         help="render the walks with heel-rocker contacts (the heel lands moving and slides; HEEL_ROCKERS), "
-        "kept in .cache/event_accuracy_heel_rocker",
+        "kept in .cache/event_accuracy_heel_rocker; --realistic implies it",
     )
+    add_realistic(parser)
     args = parser.parse_args(argv)
     if args.cases in CASE_SETS:
         selected = CASE_SETS[args.cases]
@@ -351,7 +355,8 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"unknown clips {unknown}; known: {sorted(by_name)}")
         selected = tuple(by_name[n] for n in args.cases.split(","))
-    script = "event_accuracy_heel_rocker" if args.heel_rocker else "event_accuracy"
+    args.heel_rocker = args.heel_rocker or args.realistic  # a realistic walk lands on its heel
+    script = "event_accuracy" + ("_realistic" if args.realistic else "_heel_rocker" if args.heel_rocker else "")
     args.out = args.out or kept_folder(script, args.crf, default=CRF)
     order = [c[0] for c in CASE_SETS["all"]]
     args.out.mkdir(parents=True, exist_ok=True)
@@ -365,7 +370,17 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             rocker = HEEL_ROCKERS[order.index(name) % len(HEEL_ROCKERS)] if args.heel_rocker else None
             video, _ = render_case(
-                name, cadence, step_m, treadmill, view, duration, args.out, asymmetry, crf=args.crf, heel_rocker=rocker
+                name,
+                cadence,
+                step_m,
+                treadmill,
+                view,
+                duration,
+                args.out,
+                asymmetry,
+                crf=args.crf,
+                heel_rocker=rocker,
+                realistic=args.realistic,
             )
             t1 = time.perf_counter()
             landmarks.save(extract(video, use_cache=False), lm_path)
@@ -373,7 +388,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"{name}: rendered in {t1 - t0:.0f} s, extracted in {time.perf_counter() - t1:.0f} s", file=sys.stderr
             )
         cases.append((name, lm_path, json.loads(truth_path.read_text())))
-    cases.append(keep_sample(SAMPLE, args.out, args.reuse))
+    if not args.heel_rocker:  # the shipped sample is a clean render with planted feet
+        cases.append(keep_sample(SAMPLE, args.out, args.reuse))
+    if args.realistic:
+        print(REALISTIC_NOTE + ", heel-rocker contacts (HEEL_ROCKERS)\n")
+    elif args.heel_rocker:
+        print("Heel-rocker contacts (`--heel-rocker`: HEEL_ROCKERS, clean pictures)\n")
     print("Rendered walks: errors in frames at 30 fps (detected − true)\n")
     print(format_rendered(evaluate_rendered(cases)))
     if args.demo is not None and args.demo.is_file():

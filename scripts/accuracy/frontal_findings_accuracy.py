@@ -15,6 +15,7 @@ Tables (markdown) go to stdout; docs/findings-accuracy.md quotes them.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import warnings
 from dataclasses import dataclass
@@ -115,19 +116,24 @@ def _clip(case: Case):
     )
 
 
-def render(name: str, out: Path, *, crf: int = _accuracy.CRF) -> None:
+def render(name: str, out: Path, *, crf: int = _accuracy.CRF, realistic: bool = False) -> None:
     """Render ``name`` (its bottom ``cut`` of the picture removed), extract and keep its landmarks, events and
     truth."""
     from movelab import landmarks
     from movelab.extraction import extract
     from movelab.synth import write_mp4
+    from movelab.synth.video import reencode_mp4
 
     case = CASES[name]
-    clip = _clip(case)
+    clip = dataclasses.replace(_clip(case), realism=_accuracy.realism_for(name, realistic))
     keep = case.height_px - 2 * int(round(case.cut * case.height_px / 2))
     frames = (np.ascontiguousarray(f[:keep]) for f in clip.iter_frames())
     video = out / f"{name}.mp4"
-    write_mp4(frames, video, fps=clip.fps, crf=crf)
+    if realistic:  # as a phone encodes it, then shared
+        write_mp4(frames, video, fps=clip.fps, bitrate_kbps=clip.realism.bitrate_kbps)
+        reencode_mp4(video, fps=clip.fps, bitrate_kbps=clip.realism.reencode_kbps)
+    else:
+        write_mp4(frames, video, fps=clip.fps, crf=crf)
     landmarks.save(extract(video, use_cache=False), out / f"{name}.nc")
     (out / f"{name}.events.json").write_text(json.dumps(clip.events()))
     clip.truth.to_csv(out / f"{name}.truth.csv", index=False)
@@ -457,10 +463,10 @@ def print_cut(results: dict[str, dict]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _accuracy.arguments(__doc__, SCRIPT, CASES, argv)
-    names = args.only or list(CASES)
+    names = _accuracy.selected(args, CASES)
     results = {}
     for name in names:
-        _accuracy.kept_landmarks(name, args.out, args.reuse, render, crf=args.crf)
+        _accuracy.kept_landmarks(name, args.out, args.reuse, render, crf=args.crf, realistic=args.realistic)
         results[name] = evaluate(name, args.out)
     table = fppa_table(results)
     if not table.empty:

@@ -30,6 +30,7 @@ from scripts.accuracy._common import (
     nearest_error_frames,
     rep_errors_cells,
     segmented,
+    selected,
 )
 
 FPS = 30.0
@@ -187,7 +188,7 @@ CASES: dict[str, tuple[str, dict, dict] | str] = {
 }
 
 
-def render(name: str, out: Path, *, crf: int = CRF) -> None:
+def render(name: str, out: Path, *, crf: int = CRF, realistic: bool = False) -> None:
     """Render the clip (or take the sample video), extract its landmarks and keep them with the true events."""
     from movelab.synth import Lunge, render_clip
 
@@ -195,7 +196,7 @@ def render(name: str, out: Path, *, crf: int = CRF) -> None:
     if not isinstance(spec, str):
         view, lunge, camera = spec
         spec = render_clip(Lunge(**lunge), view=view, fps=FPS, **camera)
-    keep_clip(name, out, spec, crf=crf)
+    keep_clip(name, out, spec, crf=crf, realistic=realistic)
 
 
 def evaluate(name: str, path: Path) -> dict:
@@ -234,11 +235,13 @@ def evaluate(name: str, path: Path) -> dict:
     }
 
 
+def _kept(name: str, args) -> Path:
+    return kept_landmarks(name, args.out, args.reuse, render, crf=args.crf, realistic=args.realistic)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = arguments(__doc__, "lunge_timing_accuracy", CASES, argv)
-    rows = [
-        evaluate(name, kept_landmarks(name, args.out, args.reuse, render, crf=args.crf)) for name in args.only or CASES
-    ]
+    rows = [evaluate(name, _kept(name, args)) for name in selected(args, CASES)]
     print(
         "| clip | recognised | reps found / true | lead leg right | max abs | signed errors (s start, b bottom, "
         "e end) |"

@@ -12,6 +12,7 @@ Usage::
     python -m scripts.accuracy.outline_errors                 # the tables of docs/outline-accuracy.md (~1 min)
     python -m scripts.accuracy.outline_errors --only sway tilt_pelvis
     python -m scripts.accuracy.outline_errors --calibrate     # the two offsets of KinematicsConfig, neutral mannequin
+    python -m scripts.accuracy.outline_errors --realistic     # the same clips filmed as by a handheld phone
 
 The calibration renders the neutral standing mannequin (tilt 11 deg, lordosis 25 deg, default body, camera
 and clothes, both side views) and finds the ``outline_tilt_offset_deg`` and ``outline_lordosis_offset_deg``
@@ -35,6 +36,7 @@ import pandas as pd
 
 from movelab.kinematics import KinematicsConfig, outline_estimates
 from movelab.synth import Appearance, BodyProportions, Posture, Squat, render_clip
+from scripts.accuracy._common import REALISTIC_NOTE, add_realistic, realism_for
 
 FPS = 15.0
 
@@ -168,7 +170,7 @@ def _extract(path: Path):
         return extract(path, use_cache=True)
 
 
-def _render(case: Case, folder: Path) -> tuple[Path, pd.DataFrame]:
+def _render(case: Case, folder: Path, *, realistic: bool = False) -> tuple[Path, pd.DataFrame]:
     clip = render_clip(
         case.motion,
         view=case.view,
@@ -177,6 +179,7 @@ def _render(case: Case, folder: Path) -> tuple[Path, pd.DataFrame]:
         camera_height_m=case.camera_height_m,
         body=case.body,
         appearance=case.appearance,
+        realism=realism_for(case.name, realistic),
     )
     path = folder / f"{case.name}.mp4"
     clip.write(path, crf=18)
@@ -270,12 +273,12 @@ def _confounds(results: dict[str, pd.DataFrame]) -> str:
 
 
 def evaluate(
-    cases, folder: Path, config: KinematicsConfig, *, known_view: bool = False
+    cases, folder: Path, config: KinematicsConfig, *, known_view: bool = False, realistic: bool = False
 ) -> tuple[list[dict], dict[str, pd.DataFrame]]:
     rows, results = [], {}
     for case in cases:
         t0 = time.perf_counter()
-        path, truth = _render(case, folder)
+        path, truth = _render(case, folder, realistic=realistic)
         ds = _extract(path)
         table = _compare(ds, truth, config, case.view if known_view else None)
         results[case.name] = table
@@ -326,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cache", type=Path, help="landmark cache folder to reuse between runs (default: a fresh temporary one)"
     )
+    add_realistic(parser)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="movelab-outline-") as tmp:
         folder = args.work or Path(tmp)
@@ -338,7 +342,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"outline_lordosis_offset_deg = {config.outline_lordosis_offset_deg}")
             return 0
         cases = [c for c in CASES if not args.only or c.name in args.only]
-        rows, results = evaluate(cases, folder, config, known_view=args.known_view)
+        rows, results = evaluate(cases, folder, config, known_view=args.known_view, realistic=args.realistic)
+    if args.realistic:
+        print(REALISTIC_NOTE + "\n")
     print(_markdown(rows))
     print()
     print(_confounds(results))

@@ -24,7 +24,15 @@ from pathlib import Path
 
 import numpy as np
 
-from scripts.accuracy._common import CRF, arguments, keep_clip, kept_landmarks, nearest_error_frames, segmented
+from scripts.accuracy._common import (
+    CRF,
+    arguments,
+    keep_clip,
+    kept_landmarks,
+    nearest_error_frames,
+    segmented,
+    selected,
+)
 
 FPS = 30.0
 #: name: (cadence steps/min, view, camera azimuth or None)
@@ -40,7 +48,7 @@ CASES: dict[str, tuple[float, str, float | None]] = {
 }
 
 
-def render(name: str, out: Path, *, crf: int = CRF) -> None:
+def render(name: str, out: Path, *, crf: int = CRF, realistic: bool = False) -> None:
     from movelab.synth import Gait, camera_for_view, render_clip
 
     cadence, view, azimuth = CASES[name]
@@ -57,7 +65,7 @@ def render(name: str, out: Path, *, crf: int = CRF) -> None:
         fit_width_m=2.0,
         fit_height_m=3.2,
     )
-    keep_clip(name, out, dataclasses.replace(clip, camera=camera), crf=crf)
+    keep_clip(name, out, dataclasses.replace(clip, camera=camera), crf=crf, realistic=realistic)
 
 
 def evaluate(name: str, path: Path) -> dict:
@@ -92,11 +100,13 @@ def evaluate(name: str, path: Path) -> dict:
     return row
 
 
+def _kept(name: str, args) -> Path:
+    return kept_landmarks(name, args.out, args.reuse, render, crf=args.crf, realistic=args.realistic)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = arguments(__doc__, "picture_gait_accuracy", CASES, argv)
-    rows = [
-        evaluate(name, kept_landmarks(name, args.out, args.reuse, render, crf=args.crf)) for name in args.only or CASES
-    ]
+    rows = [evaluate(name, _kept(name, args)) for name in selected(args, CASES)]
     print("| clip | movement | view | cadence true / found | event | true | found | mean abs | max abs | <= 2 frames |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:

@@ -32,6 +32,7 @@ from scripts.accuracy._common import (
     nearest_error_frames,
     rep_errors_cells,
     segmented,
+    selected,
 )
 
 FPS = 30.0
@@ -132,7 +133,7 @@ CASES: dict[str, tuple[str, dict | str, dict] | str] = {
 UNCOUNTED = ("h_front45_d10", "h_side45_d10")
 
 
-def render(name: str, out: Path, *, crf: int = CRF) -> None:
+def render(name: str, out: Path, *, crf: int = CRF, realistic: bool = False) -> None:
     """Render (or take the sample video), extract its landmarks and keep them with the true events."""
     from movelab.synth import Posture, Squat, render_clip
 
@@ -141,7 +142,7 @@ def render(name: str, out: Path, *, crf: int = CRF) -> None:
         view, squat, camera = spec
         motion = Posture(**camera) if squat == "posture" else Squat(**squat)
         spec = render_clip(motion, view=view, fps=FPS, **({} if squat == "posture" else camera))
-    keep_clip(name, out, spec, crf=crf)
+    keep_clip(name, out, spec, crf=crf, realistic=realistic)
 
 
 def evaluate(name: str, path: Path, *, before: bool = False) -> dict:
@@ -171,6 +172,10 @@ def evaluate(name: str, path: Path, *, before: bool = False) -> dict:
     }
 
 
+def _kept(name: str, args) -> Path:
+    return kept_landmarks(name, args.out, args.reuse, render, crf=args.crf, realistic=args.realistic)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = arguments(
         __doc__,
@@ -183,10 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             help="the previous timing: head timing off (EventsConfig(rep_front_head_min_drop=1e6))",
         ),
     )
-    rows = [
-        evaluate(name, kept_landmarks(name, args.out, args.reuse, render, crf=args.crf), before=args.before)
-        for name in args.only or CASES
-    ]
+    rows = [evaluate(name, _kept(name, args), before=args.before) for name in selected(args, CASES)]
     print("| clip | reps found / true | max abs | signed errors (s start, b bottom, e end) |")
     print("|---|---|---|---|")
     for r in rows:
