@@ -1,5 +1,6 @@
 """Events end to end on video: rendered mannequin clips (known events) and the real Sports2D walk (initial
-contacts read frame by frame by eye, ``tests/data/demo_walk_contacts.json``).
+contacts and toe-offs read frame by frame by eye, ``tests/data/demo_walk_contacts.json`` and
+``demo_walk_toe_offs.json``).
 
 Each clip is rendered once (640x480, 30 fps, 2-3.5 s), run through the real pose extraction and shared by
 the tests of this module.
@@ -231,8 +232,9 @@ def test_demo_walk_initial_contacts_match_a_reading_by_eye(demo_segmentation):
         same = contacts[contacts["side"] == read["side"]]
         off = (same["time_s"] * FPS - read["frame"]).abs()
         print(read, f"found {same['time_s'].iloc[int(np.argmin(off.to_numpy()))] * FPS:.2f}")
-        # the issue's criterion: 3 frames; the velocity method is +0.7 to +2.0 frames late here (docs/events.md)
-        assert off.min() <= 3.0, f"contact read at frame {read['frame']} ({read['side']}): {same}"
+        # issue 16's criterion: 2 frames on every contact (+0.1 to +1.2 measured, docs/events-accuracy.md); the
+        # levels used before (10 % of the swing's peak) were +0.8 to +2.0 late
+        assert off.min() <= 2.0, f"contact read at frame {read['frame']} ({read['side']}): {same}"
     # every contact found between the first and last read ones was read
     inner = contacts[
         contacts["time_s"].between(
@@ -240,6 +242,19 @@ def test_demo_walk_initial_contacts_match_a_reading_by_eye(demo_segmentation):
         )
     ]
     assert len(inner) == len(reading["initial_contacts"])
+
+
+def test_demo_walk_toe_offs_match_a_reading_by_eye(demo_segmentation):
+    """Toe-offs within 3 frames of the reading (the toe leaves between the last frame on the ground and the
+    next; measured −0.5 to −2.8: the real toe starts forward before it lifts), none missed or added."""
+    reading = json.loads((DATA / "demo_walk_toe_offs.json").read_text())
+    toe_offs = demo_segmentation.events[demo_segmentation.events["event"] == "toe_off"]
+    for read in reading["toe_offs"]:
+        same = toe_offs[toe_offs["side"] == read["side"]]
+        off = (same["time_s"] * FPS - (read["last_on_ground"] + 0.5)).abs()
+        assert off.min() <= 3.0, f"toe-off read after frame {read['last_on_ground']} ({read['side']}): {same}"
+    first, last = reading["toe_offs"][0]["last_on_ground"] - 3, reading["toe_offs"][-1]["last_on_ground"] + 3
+    assert toe_offs["time_s"].between(first / FPS, last / FPS).sum() == len(reading["toe_offs"])
 
 
 def test_demo_walk_cadence_within_five_percent(demo_segmentation):

@@ -83,7 +83,20 @@ CHECK2_CASES: tuple[Walk, ...] = (
 #: tests/data/demo_walk_contacts.json at 245 px/m).
 HEEL_ROCKERS: tuple[tuple[float, float], ...] = ((0.8, 0.04), (0.4, 0.015), (1.1, 0.07))
 CASE_SETS = {"main": CASES, "check": CHECK_CASES, "check2": CHECK2_CASES, "all": CASES + CHECK_CASES + CHECK2_CASES}
-METHODS = ("velocity", "zeni")
+#: The methods compared, by the name their rows carry: the velocity method (its contacts and toe-offs where
+#: the foot's speed crosses 0.75 walking speeds, the default since issue 16), the same with the levels used
+#: until then (10 % of the swing's peak speed), and Zeni's.
+METHODS = ("velocity", "velocity_peak10", "zeni")
+
+
+def method_settings(label: str) -> tuple[str, object]:
+    """``(gait_method, EventsConfig)`` of a :data:`METHODS` row."""
+    from movelab.events import EventsConfig
+
+    if label == "velocity_peak10":
+        config = EventsConfig(contact_walking_speed_fraction=None, toe_off_walking_speed_fraction=None)
+        return "velocity", config
+    return label, EventsConfig()
 EVENTS = ("initial_contact", "toe_off")
 #: the shipped sample walk, scored in every run
 SAMPLE = ROOT / "sample_videos" / "gait_side.mp4"
@@ -228,7 +241,8 @@ def evaluate_rendered(cases: list[tuple[str, Path, dict]]) -> pd.DataFrame:
             warnings.simplefilter("ignore", UserWarning)
             motion = compute_motion(ds)
         for method in METHODS:
-            found = detect_gait_events(motion, method=method)
+            gait_method, config = method_settings(method)
+            found = detect_gait_events(motion, method=gait_method, config=config)
             scored = score(found, truth, inside, truth["fps"])
             for event in EVENTS:
                 part = scored[scored["event"] == event]
@@ -247,33 +261,50 @@ def evaluate_rendered(cases: list[tuple[str, Path, dict]]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: The real walk's readings by eye: contacts (first frame on the ground) and toe-offs (compared with the last
+#: frame on the ground + 0.5: the toe leaves between it and the next).
+READINGS = (
+    ("initial_contact", "demo_walk_contacts.json", "initial_contacts", "frame", 0.0),
+    ("toe_off", "demo_walk_toe_offs.json", "toe_offs", "last_on_ground", 0.5),
+)
+
+
 def evaluate_demo(video: Path) -> pd.DataFrame:
-    """Initial contacts of the real walk against the reading by eye, per contact and method, in frames."""
-    from movelab.events import detect_gait_events
+    """Contacts and toe-offs of the real walk against the readings by eye, per event and method, in frames
+    (its landmarks from the extraction cache when kept there)."""
     from movelab.extraction import extract
+
+    return score_demo(extract(video))
+
+
+def score_demo(ds) -> pd.DataFrame:
+    """:func:`evaluate_demo` on the demo's landmark Dataset."""
+    from movelab.events import detect_gait_events
     from movelab.kinematics import compute_motion
 
-    reading = json.loads((ROOT / "tests" / "data" / "demo_walk_contacts.json").read_text())
-    ds = extract(video)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         motion = compute_motion(ds)
     rows = []
     for method in METHODS:
-        found = detect_gait_events(motion, method=method)
-        contacts = found[found["event"] == "initial_contact"]
-        for read in reading["initial_contacts"]:
-            same = contacts[contacts["side"] == read["side"]]
-            off = same["time_s"] * reading["fps"] - read["frame"]
-            best = off.iloc[int(np.argmin(off.abs().to_numpy()))] if len(off) else np.nan
-            rows.append(
-                {
-                    "method": method,
-                    "side": read["side"],
-                    "frame_by_eye": read["frame"],
-                    "error_frames": best if abs(best) <= 5 else np.nan,
-                }
-            )
+        gait_method, config = method_settings(method)
+        found = detect_gait_events(motion, method=gait_method, config=config)
+        for event, file, key, frame_key, offset in READINGS:
+            reading = json.loads((ROOT / "tests" / "data" / file).read_text())
+            events = found[found["event"] == event]
+            for read in reading[key]:
+                same = events[events["side"] == read["side"]]
+                off = same["time_s"] * reading["fps"] - (read[frame_key] + offset)
+                best = off.iloc[int(np.argmin(off.abs().to_numpy()))] if len(off) else np.nan
+                rows.append(
+                    {
+                        "method": method,
+                        "event": event,
+                        "side": read["side"],
+                        "frame_by_eye": read[frame_key],
+                        "error_frames": best if abs(best) <= 5 else np.nan,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -296,20 +327,74 @@ def format_rendered(table: pd.DataFrame) -> str:
 
 
 def format_demo(table: pd.DataFrame) -> str:
-    frames = table[table["method"] == METHODS[0]]
-    header = (
-        "| method | "
-        + " | ".join(f"{r.frame_by_eye} {r.side[0].upper()}" for r in frames.itertuples())
-        + " | bias | mean abs | max abs |"
-    )
-    lines = [header, "|---" * (frames.shape[0] + 4) + "|"]
-    for method in METHODS:
-        err = table[table["method"] == method]["error_frames"]
-        cells = " | ".join(_num(v, "+.1f") for v in err)
-        lines.append(
-            f"| {method} | {cells} | {_num(err.mean(), '+.2f')} | {_num(err.abs().mean())} | "
-            f"{_num(err.abs().max(), '.1f')} |"
+    """One table per event: each reading's error per method, then bias, mean and max abs."""
+    out = []
+    for event in table["event"].unique():
+        part = table[table["event"] == event]
+        frames = part[part["method"] == METHODS[0]]
+        header = (
+            f"| {event} | "
+            + " | ".join(f"{r.frame_by_eye} {r.side[0].upper()}" for r in frames.itertuples())
+            + " | bias | mean abs | max abs |"
         )
+        lines = [header, "|---" * (frames.shape[0] + 4) + "|"]
+        for method in METHODS:
+            err = part[part["method"] == method]["error_frames"]
+            cells = " | ".join(_num(v, "+.1f") for v in err)
+            lines.append(
+                f"| {method} | {cells} | {_num(err.mean(), '+.2f')} | {_num(err.abs().mean())} | "
+                f"{_num(err.abs().max(), '.1f')} |"
+            )
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
+
+
+#: The renders of the side-by-side table (``--side-by-side``): kept folder, column title.
+RENDER_SETS = (
+    ("event_accuracy", "planted feet"),
+    ("event_accuracy_heel_rocker", "heel rocker"),
+    ("event_accuracy_realistic", "realistic (phone + heel rocker)"),
+)
+
+
+def kept_cases(folder: Path) -> list[tuple[str, Path, dict]]:
+    """The walks of :data:`CASE_SETS` ``"all"`` kept in ``folder`` (landmarks and truth), as cases."""
+    out = []
+    for name, *_ in CASE_SETS["all"]:
+        lm_path = folder / f"{name}.nc"
+        if lm_path.is_file() and lm_path.with_suffix(".truth.json").is_file():
+            out.append((name, lm_path, json.loads(lm_path.with_suffix(".truth.json").read_text())))
+    return out
+
+
+def side_by_side(demo: Path | None) -> str:
+    """Per method and event: the pooled errors on each kept render set beside the real walk's."""
+    columns, pooled = [], {}
+    for script, title in RENDER_SETS:
+        cases = kept_cases(kept_folder(script, CRF, default=CRF))
+        if not cases:
+            continue
+        table = evaluate_rendered(cases)
+        columns.append(f"{title}, {len(cases)} walks")
+        for r in table[table["clip"] == "**all**"].itertuples():
+            pooled[(r.method, r.event, columns[-1])] = (
+                f"{_num(r.bias, '+.2f')} / {_num(r.max, '.1f')} / {_num(r.within2, '.0f', ' %')} "
+                f"({r.found}/{r.events}, {r.false} false)"
+            )
+    real = evaluate_demo(demo) if demo is not None and demo.is_file() else None
+    head = "| method | event | " + " | ".join(columns) + (" | real walk |" if real is not None else " |")
+    lines = [head, "|---" * (head.count("|") - 1) + "|"]
+    for method in METHODS:
+        for event in EVENTS:
+            cells = [pooled.get((method, event, c), "–") for c in columns]
+            if real is not None:
+                err = real[(real["method"] == method) & (real["event"] == event)]["error_frames"]
+                within = (err.abs() <= (2.0 if event == "initial_contact" else 3.0)).sum()
+                limit = 2 if event == "initial_contact" else 3
+                cells.append(
+                    f"{_num(err.mean(), '+.2f')} / {_num(err.abs().max(), '.1f')} / {within} of {len(err)} ≤ {limit}"
+                )
+            lines.append(f"| {method} | {event} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -346,7 +431,17 @@ def main(argv: list[str] | None = None) -> int:
         "kept in .cache/event_accuracy_heel_rocker; --realistic implies it",
     )
     add_realistic(parser)
+    parser.add_argument(
+        "--side-by-side",
+        action="store_true",
+        help="only the summary: every method on each kept render set (planted, heel rocker, realistic; "
+        "run those first) beside the real walk",
+    )
     args = parser.parse_args(argv)
+    if args.side_by_side:
+        print("Bias / max abs / within 2 frames (found/true, false alarms) on renders; real walk: bias / max abs\n")
+        print(side_by_side(args.demo))
+        return 0
     if args.cases in CASE_SETS:
         selected = CASE_SETS[args.cases]
     else:
@@ -397,7 +492,7 @@ def main(argv: list[str] | None = None) -> int:
     print("Rendered walks: errors in frames at 30 fps (detected − true)\n")
     print(format_rendered(evaluate_rendered(cases)))
     if args.demo is not None and args.demo.is_file():
-        print("\nReal walk (Sports2D demo): initial contacts, frames from the reading by eye\n")
+        print("\nReal walk (Sports2D demo): frames from the readings by eye (toe-offs: last frame on the ground + 0.5)\n")
         print(format_demo(evaluate_demo(args.demo)))
     else:
         print("\n(no demo video: python -m scripts.assets.fetch_demo to add the real walk)")
