@@ -717,7 +717,13 @@ def test_gait_events_within_two_frames(cadence, treadmill, view):
 def contact_errors(seg_events: pd.DataFrame, truth: list[tuple], event: str = "initial_contact") -> np.ndarray:
     """Detected minus true, frames, of every true ``event`` from 0.5 s to 4.5 s, against the nearest detection."""
     found = seg_events[seg_events["event"] == event]["time_s"].to_numpy()
-    return np.array([(found[np.argmin(np.abs(found - when))] - when) * FPS for e, _, when in truth if e == event and 0.5 < when < 4.5])
+    return np.array(
+        [
+            (found[np.argmin(np.abs(found - when))] - when) * FPS
+            for e, _, when in truth
+            if e == event and 0.5 < when < 4.5
+        ]
+    )
 
 
 @pytest.mark.parametrize("treadmill", [False, True], ids=["overground", "treadmill"])

@@ -10,10 +10,10 @@ the right) and both valid overground and on a treadmill:
   matter). A swing is a peak of that velocity: the contact is where the front heel's velocity then falls
   below ``contact_walking_speed_fraction`` of the walking speed and stays low, the toe-off where the rear
   toe's velocity last rose above ``toe_off_walking_speed_fraction`` of it (a foot is in stance while it
-  moves slower than 0.75 walking speeds; a real heel lands still moving). The ground's velocity in the picture is the median over
-  frames of the slower foot's (one foot is always down in walking): about zero overground with a still
-  camera, minus the belt speed on a treadmill. Sides come from the contacts' alternation, phased by the
-  landmark labels' majority.
+  moves slower than 0.75 walking speeds; a real heel lands still moving). The ground's velocity in the
+  picture is the median over frames of the slower foot's (one foot is always down in walking): about zero
+  overground with a still camera, minus the belt speed on a treadmill. Sides come from the contacts'
+  alternation, phased by the landmark labels' majority.
 
 The maths and the measured accuracy of both are in ``docs/events.md``; cycles and the spatiotemporal
 summary in :mod:`movelab.events.cycles`.

@@ -97,6 +97,8 @@ def method_settings(label: str) -> tuple[str, object]:
         config = EventsConfig(contact_walking_speed_fraction=None, toe_off_walking_speed_fraction=None)
         return "velocity", config
     return label, EventsConfig()
+
+
 EVENTS = ("initial_contact", "toe_off")
 #: the shipped sample walk, scored in every run
 SAMPLE = ROOT / "sample_videos" / "gait_side.mp4"
@@ -492,7 +494,9 @@ def main(argv: list[str] | None = None) -> int:
     print("Rendered walks: errors in frames at 30 fps (detected − true)\n")
     print(format_rendered(evaluate_rendered(cases)))
     if args.demo is not None and args.demo.is_file():
-        print("\nReal walk (Sports2D demo): frames from the readings by eye (toe-offs: last frame on the ground + 0.5)\n")
+        print(
+            "\nReal walk (Sports2D demo): frames from the readings by eye (toe-offs: last frame on the ground + 0.5)\n"
+        )
         print(format_demo(evaluate_demo(args.demo)))
     else:
         print("\n(no demo video: python -m scripts.assets.fetch_demo to add the real walk)")
