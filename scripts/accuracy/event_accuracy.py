@@ -89,13 +89,27 @@ CASE_SETS = {"main": CASES, "check": CHECK_CASES, "check2": CHECK2_CASES, "all":
 METHODS = ("velocity", "velocity_peak10", "zeni")
 
 
+#: The stance levels compared in docs/events-decisions.md (*One stance level*; ``--levels``): a fraction of the
+#: swing's peak speed (``peak<%>``) or of the walking speed (``walk<x>``), for contacts and toe-offs alike.
+LEVELS = ("peak10", "peak15", "peak20", "peak25", "peak30", "walk0.5", "walk0.6", "walk0.75", "walk1.0", "zeni")
+
+
 def method_settings(label: str) -> tuple[str, object]:
-    """``(gait_method, EventsConfig)`` of a :data:`METHODS` row."""
+    """``(gait_method, EventsConfig)`` of a :data:`METHODS` or :data:`LEVELS` row."""
     from movelab.events import EventsConfig
 
     if label == "velocity_peak10":
-        config = EventsConfig(contact_walking_speed_fraction=None, toe_off_walking_speed_fraction=None)
+        label = "peak10"
+    if label.startswith("peak"):
+        config = EventsConfig(
+            contact_walking_speed_fraction=None,
+            toe_off_walking_speed_fraction=None,
+            contact_speed_fraction=float(label[4:]) / 100,
+        )
         return "velocity", config
+    if label.startswith("walk"):
+        level = float(label[4:])
+        return "velocity", EventsConfig(contact_walking_speed_fraction=level, toe_off_walking_speed_fraction=level)
     return label, EventsConfig()
 
 
@@ -229,8 +243,9 @@ def summarise_errors(scored: pd.DataFrame) -> dict:
     return out
 
 
-def evaluate_rendered(cases: list[tuple[str, Path, dict]]) -> pd.DataFrame:
-    """Per clip, method and event, then pooled over clips per method and event."""
+def evaluate_rendered(cases: list[tuple[str, Path, dict]], methods: tuple[str, ...] = METHODS) -> pd.DataFrame:
+    """Per clip, method (:data:`METHODS` or :data:`LEVELS`) and event, then pooled over clips per method and
+    event."""
     from movelab import landmarks
     from movelab.events import detect_gait_events
     from movelab.kinematics import compute_motion
@@ -242,7 +257,7 @@ def evaluate_rendered(cases: list[tuple[str, Path, dict]]) -> pd.DataFrame:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             motion = compute_motion(ds)
-        for method in METHODS:
+        for method in methods:
             gait_method, config = method_settings(method)
             found = detect_gait_events(motion, method=gait_method, config=config)
             scored = score(found, truth, inside, truth["fps"])
@@ -257,7 +272,7 @@ def evaluate_rendered(cases: list[tuple[str, Path, dict]]) -> pd.DataFrame:
             "event": event,
             **summarise_errors(pd.concat(pooled[(method, event)], ignore_index=True)),
         }
-        for method in METHODS
+        for method in methods
         for event in EVENTS
     ]
     return pd.DataFrame(rows)
@@ -271,15 +286,15 @@ READINGS = (
 )
 
 
-def evaluate_demo(video: Path) -> pd.DataFrame:
+def evaluate_demo(video: Path, methods: tuple[str, ...] = METHODS) -> pd.DataFrame:
     """Contacts and toe-offs of the real walk against the readings by eye, per event and method, in frames
     (its landmarks from the extraction cache when kept there)."""
     from movelab.extraction import extract
 
-    return score_demo(extract(video))
+    return score_demo(extract(video), methods)
 
 
-def score_demo(ds) -> pd.DataFrame:
+def score_demo(ds, methods: tuple[str, ...] = METHODS) -> pd.DataFrame:
     """:func:`evaluate_demo` on the demo's landmark Dataset."""
     from movelab.events import detect_gait_events
     from movelab.kinematics import compute_motion
@@ -288,7 +303,7 @@ def score_demo(ds) -> pd.DataFrame:
         warnings.simplefilter("ignore", UserWarning)
         motion = compute_motion(ds)
     rows = []
-    for method in METHODS:
+    for method in methods:
         gait_method, config = method_settings(method)
         found = detect_gait_events(motion, method=gait_method, config=config)
         for event, file, key, frame_key, offset in READINGS:
@@ -400,6 +415,37 @@ def side_by_side(demo: Path | None) -> str:
     return "\n".join(lines)
 
 
+def level_sweep(demo: Path | None) -> str:
+    """Contacts of every :data:`LEVELS` row pooled over the kept heel-rocker and planted walks (bias / max abs /
+    within 2 frames, missed and false contacts), the sample left out; and the real walk's contact and toe-off
+    errors (range, frames) when ``demo`` is there."""
+    columns = {}
+    for script, title in RENDER_SETS[:2][::-1]:
+        cases = kept_cases(kept_folder(script, CRF, default=CRF))
+        if cases:
+            table = evaluate_rendered(cases, LEVELS)
+            columns[f"{title}, {len(cases)} walks"] = table[
+                (table["clip"] == "**all**") & (table["event"] == "initial_contact")
+            ].set_index("method")
+    real = evaluate_demo(demo, LEVELS) if demo is not None and demo.is_file() else None
+    titles = list(columns) + ([] if real is None else ["real walk: contacts", "real walk: toe-offs"])
+    lines = ["| contact level | " + " | ".join(titles) + " |", "|---" * (len(titles) + 1) + "|"]
+    for level in LEVELS:
+        cells = []
+        for table in columns.values():
+            r = table.loc[level]
+            cells.append(
+                f"{_num(r['bias'], '+.2f')} / {_num(r['max'], '.2f')} / {_num(r['within2'], '.0f', ' %')} "
+                f"({r['events'] - r['found']} missed, {r['false']} false)"
+            )
+        if real is not None:
+            for event in EVENTS:
+                err = real[(real["method"] == level) & (real["event"] == event)]["error_frames"]
+                cells.append(f"{_num(err.min(), '+.1f')} to {_num(err.max(), '+.1f')}")
+        lines.append(f"| {level} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -439,7 +485,17 @@ def main(argv: list[str] | None = None) -> int:
         help="only the summary: every method on each kept render set (planted, heel rocker, realistic; "
         "run those first) beside the real walk",
     )
+    parser.add_argument(
+        "--levels",
+        action="store_true",
+        help="only the contact levels of docs/events-decisions.md (LEVELS) on the kept heel-rocker and planted "
+        "walks, and on the real walk",
+    )
     args = parser.parse_args(argv)
+    if args.levels:
+        print("Contacts: bias / max abs / within 2 frames (missed, false) per stance level\n")
+        print(level_sweep(args.demo))
+        return 0
     if args.side_by_side:
         print("Bias / max abs / within 2 frames (found/true, false alarms) on renders; real walk: bias / max abs\n")
         print(side_by_side(args.demo))
