@@ -556,7 +556,7 @@ def test_reps_do_not_depend_on_direction_or_scale(squat_side, view, px_per_m):
 def test_pelvic_tilt_change_during_descent(squat_side):
     """The pelvis tilts 10° anteriorly during the descent, then 8° posteriorly just before the bottom."""
     ds, angles, seg, _ = squat_side
-    time = angles["time_s"].to_numpy()
+    time = angles.index.to_numpy()
     tilt = np.full(time.size, 12.0)
     for start, bottom in zip(seg.reps["start_s"], seg.reps["bottom_s"]):
         descent = (time >= start) & (time <= bottom)

@@ -101,7 +101,7 @@ def truth_angles(clip) -> pd.DataFrame:
     from movelab.kinematics import ANGLE_NAMES
 
     truth = clip.truth
-    return truth[["time_s", "frame", *ANGLE_NAMES]].copy()
+    return truth[["time_s", "frame", *ANGLE_NAMES]].set_index("time_s")
 
 
 try:  # the real contract once analysis.py lands
@@ -187,7 +187,7 @@ def angle_table(duration_s: float, columns: dict[str, np.ndarray | float]) -> pd
 
     n = int(round(duration_s * FPS))
     time = np.arange(n) / FPS
-    table = pd.DataFrame({"time_s": time, "frame": np.arange(n)})
+    table = pd.DataFrame({"frame": np.arange(n)}, index=pd.Index(time, name="time_s"))
     for name in ANGLE_NAMES:
         value = columns.get(name, np.nan)
         table[name] = np.broadcast_to(np.asarray(value(time) if callable(value) else value, float), (n,)).copy()

@@ -234,10 +234,10 @@ def test_a_squats_standing_posture_finding_says_which_frames_were_standing():
     from test_findings_helpers import REPS as SYNTHETIC_REPS
 
     table = side_squat()
-    standing = ~np.any([(table["time_s"] >= a) & (table["time_s"] <= c) for a, _, c in SYNTHETIC_REPS], axis=0)
+    standing = ~np.any([(table.index >= a) & (table.index <= c) for a, _, c in SYNTHETIC_REPS], axis=0)
     table.loc[standing, "pelvic_tilt"] = 27.0
     (f,) = flagged(detect_findings(table, SQUAT), "anterior_pelvic_tilt")
     baseline = f.to_dict()["baseline"]
-    expected = int((standing & (table["time_s"] >= 0.5 - 1e-9)).sum())
+    expected = int((standing & (table.index >= 0.5 - 1e-9)).sum())
     assert baseline["frames"] == expected == 28
     assert baseline["spans_s"][0][0] > 2.5 and f"{expected} frames" in f.quantity

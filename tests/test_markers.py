@@ -77,10 +77,11 @@ def test_a_hidden_dot_leaves_one_and_the_frame_is_not_measured():
     one = find_dots(hidden, hip_px=hip, shoulder_px=sh, spec=parse_marker_spec("green"))["green"]
     assert one.count == 1 and np.isnan(one.centres_px).all()
     ds = _dataset([dots, one, dots], "green")
-    table = marker_pelvic_tilt(ds, "side_right")
+    markers = marker_pelvic_tilt(ds, "side_right")
+    table = markers.table
     assert list(table["status"]) == ["measured", "missing", "measured"]
-    assert np.isnan(table["pelvic_tilt"][1]) and np.isfinite(table["pelvic_tilt"][[0, 2]]).all()
-    assert "1 missing" in table.attrs["note"]
+    assert np.isnan(table["pelvic_tilt"].iloc[1]) and np.isfinite(table["pelvic_tilt"].iloc[[0, 2]]).all()
+    assert "1 missing" in markers.note
 
 
 def test_a_dot_hidden_by_the_hanging_arm_in_a_sway_is_not_guessed():
@@ -120,17 +121,17 @@ def _dataset(frames: list[Dots], colour: str):
     ],
 )
 def test_tilt_is_the_psis_to_asis_line_below_horizontal(view, left, right, expected):
-    table = marker_pelvic_tilt(_dataset([_dots(left, right)], "green"), view)
-    assert table["pelvic_tilt"][0] == pytest.approx(expected, abs=1e-9)
+    table = marker_pelvic_tilt(_dataset([_dots(left, right)], "green"), view).table
+    assert table["pelvic_tilt"].iloc[0] == pytest.approx(expected, abs=1e-9)
 
 
 def test_front_view_smaller_dot_and_jumped_dot_are_nan_with_their_reason():
     ok = _dots((100.0, 100.0), (130.0, 105.0))
     small = _dots((100.0, 100.0), (130.0, 105.0), area=(30.0, 12.0))
     far = _dots((100.0, 100.0), (160.0, 105.0))
-    table = marker_pelvic_tilt(_dataset([ok, ok, small, far, ok], "green"), "side_right")
+    table = marker_pelvic_tilt(_dataset([ok, ok, small, far, ok], "green"), "side_right").table
     assert list(table["status"]) == ["measured", "measured", "partly_hidden", "implausible", "measured"]
-    assert marker_pelvic_tilt(_dataset([ok], "green"), "front")["status"][0] == "not_side_view"
+    assert marker_pelvic_tilt(_dataset([ok], "green"), "front").table["status"].iloc[0] == "not_side_view"
 
 
 def test_the_clips_colour_is_the_one_with_most_pairs():
@@ -143,8 +144,9 @@ def test_the_clips_colour_is_the_one_with_most_pairs():
         _Payload(None, dots={"green": pair if i else Dots.empty(1), "yellow": pair if i == 0 else Dots.empty()})
         for i in range(n)
     ]  # type: ignore[arg-type]
-    table = marker_pelvic_tilt(ds.assign(_marker_arrays(clients, "auto")), "side_right")
-    assert table.attrs["colour"] == "green"
+    markers = marker_pelvic_tilt(ds.assign(_marker_arrays(clients, "auto")), "side_right")
+    table = markers.table
+    assert markers.colour == "green"
     assert list(table["status"]) == ["missing", "measured", "measured", "measured"]
 
 

@@ -422,7 +422,8 @@ def test_an_arm_on_the_back_turns_its_frames_nan():
 def test_compute_angles_fills_tilt_lordosis_and_pelvic_hip_flexion():
     ds = posture_dataset(np.full(40, 13.0))
     angles = compute_angles(ds, views="side_right", config=EXACT_CONFIG)
-    assert list(angles.columns) == ["time_s", "frame", *ANGLE_NAMES]
+    assert angles.index.name == "time_s"
+    assert list(angles.columns) == ["frame", *ANGLE_NAMES]
     np.testing.assert_allclose(angles["pelvic_tilt"], 13.0, atol=0.05)
     np.testing.assert_allclose(angles["lumbar_lordosis"], 25.0, atol=0.05)
     for s in ("left", "right"):
@@ -432,7 +433,8 @@ def test_compute_angles_fills_tilt_lordosis_and_pelvic_hip_flexion():
 def test_outline_angles_is_the_absolute_part_of_the_estimates():
     ds = posture_dataset(np.full(20, 9.0))
     table = outline_angles(ds, views="side_right", config=EXACT_CONFIG)
-    assert list(table.columns) == ["time_s", "frame", "pelvic_tilt", "lumbar_lordosis"]
+    assert table.index.name == "time_s"
+    assert list(table.columns) == ["frame", "pelvic_tilt", "lumbar_lordosis"]
     np.testing.assert_allclose(table["pelvic_tilt"], 9.0, atol=0.05)
 
 

@@ -49,7 +49,7 @@ def synthetic_analysis(extra_findings=()) -> StandInAnalysis:
     segmentation = make_segmentation("squat", reps=squat_reps())
     findings = detect_findings(angles, segmentation, views="side_right") + tuple(extra_findings)
     ds = xr.Dataset(
-        coords={"time": angles["time_s"].to_numpy()},
+        coords={"time": angles.index.to_numpy()},
         attrs={"source_path": "/videos/client 1 squat.mp4", "width_px": 640, "height_px": 480},
     )
     views = pd.DataFrame(
@@ -84,8 +84,9 @@ def test_write_outputs_writes_the_four_files(tmp_path):
     assert [f.name for f in files] == list(OUTPUT_FILES[:4])
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     assert report == json.loads(json.dumps(build_report(analysis)))
-    csv = pd.read_csv(tmp_path / "out" / "angles.csv")
+    csv = pd.read_csv(tmp_path / "out" / "angles.csv", index_col="time_s")
     assert list(csv.columns) == list(analysis.angles.columns)
+    np.testing.assert_allclose(csv.index, analysis.angles.index, atol=1e-4)
     np.testing.assert_allclose(csv["trunk_lean"], analysis.angles["trunk_lean"], atol=1e-4)
     assert csv["pelvic_tilt"].isna().all()
     assert (tmp_path / "out" / "timeline.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

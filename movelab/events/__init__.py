@@ -1,8 +1,8 @@
 """Events: squat and lunge reps, gait events and cycles, movement recognition (no OpenCV, no MediaPipe, no
 matplotlib).
 
-Methods, settings and measured accuracy are in ``docs/events.md``; the contract with the later stages in
-``docs/architecture.md``. Typical use::
+Methods and settings are in ``docs/events.md``, measured accuracy in ``docs/events-accuracy.md``, what was
+tried in ``docs/events-decisions.md``; the contract with the later stages in ``docs/architecture.md``. Typical use::
 
     from movelab import landmarks
     from movelab.kinematics import compute_motion

@@ -48,7 +48,7 @@ class Signals:
         velocity method, which sorts the feet into front and rear itself. Those steps work per label: where
         the pose model exchanged the legs for a few frames, the outlier rejection half-undid the exchange
         and put the front heel 30 px behind where it landed, and a contact came 3 frames late
-        (``sample_videos/gait_side.mp4``, docs/events.md).
+        (``sample_videos/gait_side.mp4``, docs/events-decisions.md).
     kinematics
         The kinematics settings the positions were cleaned with (the foot tracks of gait are low-passed
         with the same filter order and longest gap).

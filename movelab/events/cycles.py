@@ -13,6 +13,7 @@ import pandas as pd
 
 from movelab.events._signals import SIDES
 from movelab.events.config import EventsConfig
+from movelab.kinematics.tables import time_s_of
 
 __all__ = ["CYCLE_COLUMNS", "gait_cycles", "gait_summary"]
 
@@ -64,13 +65,13 @@ def gait_cycles(events: pd.DataFrame, angles: pd.DataFrame, *, config: EventsCon
             other = _times(events, "initial_contact", "right" if side == "left" else "left")
             one_step_each = np.sum((other > start) & (other < end)) == 1  # no contact missed
             if one_step_each and config.stride_range_s[0] <= end - start <= config.stride_range_s[1]:
-                rows.append(_cycle(events, angles, side, start, end, config))
+                rows.append(_cycle(events, angles, side=side, start=start, end=end, config=config))
     table = pd.DataFrame(rows, columns=CYCLE_COLUMNS)
     return table.sort_values("start_s", kind="stable").reset_index(drop=True) if len(table) else table
 
 
 def _cycle(
-    events: pd.DataFrame, angles: pd.DataFrame, side: str, start: float, end: float, config: EventsConfig
+    events: pd.DataFrame, angles: pd.DataFrame, *, side: str, start: float, end: float, config: EventsConfig
 ) -> dict:
     """One row of the cycles table: ``side``'s cycle from the contact at ``start`` to the one at ``end``."""
     other = "right" if side == "left" else "left"
@@ -81,7 +82,7 @@ def _cycle(
     both_down = math.nan
     if np.isfinite([to, o_to, o_ic]).all() and start < o_to < o_ic < to:
         both_down = 100 * ((o_to - start) + (to - o_ic)) / stride
-    time = angles["time_s"].to_numpy(dtype=np.float64)
+    time = time_s_of(angles)
     frames = angles["frame"].to_numpy()
     return {
         "side": side,
@@ -121,7 +122,7 @@ def gait_summary(
         ``peak_hip_extension_right_deg``, ``peak_thigh_extension_left_deg``, ``peak_thigh_extension_right_deg``,
         ``n_cycles``, ``n_steps``, ``method``, ``ground`` (``"overground"`` or ``"treadmill"``) and ``view``
         (how the walk was filmed, :func:`movelab.events.gait.walk_view`: ``"side"``, ``"front"``,
-        ``"back"`` or ``"oblique"``; the events' accuracy depends on it, docs/events.md).
+        ``"back"`` or ``"oblique"``; the events' accuracy depends on it, docs/events-accuracy.md).
     """
     steps = _steps(events, config)
     all_steps = np.concatenate([steps["left"], steps["right"]])
@@ -214,7 +215,7 @@ def _only(times: np.ndarray, start: float, end: float) -> float:
 def _neg_min(angles: pd.DataFrame, column: str, start: float, end: float) -> float:
     if column not in angles or not np.isfinite(end):
         return math.nan
-    time = angles["time_s"].to_numpy()
+    time = time_s_of(angles)
     values = angles[column].to_numpy(dtype=np.float64)[(time >= start) & (time <= end)]
     values = values[np.isfinite(values)]
     return float(-values.min()) if values.size else math.nan

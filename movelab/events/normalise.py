@@ -7,6 +7,7 @@ import pandas as pd
 import xarray as xr
 
 from movelab.errors import ConfigError, InputError
+from movelab.kinematics.tables import time_indexed
 
 __all__ = ["time_normalise"]
 
@@ -23,12 +24,12 @@ def time_normalise(
     Parameters
     ----------
     angles
-        A table with ``time_s`` and angle columns (:func:`movelab.kinematics.compute_angles`).
+        A per-frame table indexed by ``time_s`` with angle columns (:func:`movelab.kinematics.compute_angles`).
     spans
         A table with ``start_s`` and ``end_s``: ``Segmentation.reps`` or ``Segmentation.cycles`` (cycles also
         carry ``side``). Other columns travel along as coordinates of the ``span`` dimension.
     columns
-        The columns to normalise; default every numeric column but ``time_s`` and ``frame``.
+        The columns to normalise; default every numeric column but ``frame``.
     n_points
         Samples per span: 101 gives 0, 1, ..., 100 % (the gait convention).
 
@@ -44,8 +45,7 @@ def time_normalise(
     interpolation between the two frames around that instant, on the real timestamps. It is NaN when
     either frame's value is NaN or the instant is outside the video: a gap is never bridged.
     """
-    if not isinstance(angles, pd.DataFrame) or "time_s" not in angles:
-        raise InputError(f"angles must be a DataFrame with a time_s column, got {type(angles).__name__}")
+    angles = time_indexed(angles)
     if not isinstance(spans, pd.DataFrame) or not {"start_s", "end_s"} <= set(spans.columns):
         raise InputError(
             "spans must be a DataFrame with start_s and end_s columns (Segmentation.reps or "
@@ -58,14 +58,12 @@ def time_normalise(
         columns = [
             c
             for c in angles.columns
-            if c not in ("time_s", "frame")
-            and pd.api.types.is_numeric_dtype(angles[c])
-            and not pd.api.types.is_bool_dtype(angles[c])
+            if c != "frame" and pd.api.types.is_numeric_dtype(angles[c]) and not pd.api.types.is_bool_dtype(angles[c])
         ]
     missing = [c for c in columns if c not in angles]
     if missing:
         raise InputError(f"columns {missing} are not in the angle table; it has {list(angles.columns)}")
-    time = angles["time_s"].to_numpy(dtype=np.float64)
+    time = angles.index.to_numpy(dtype=np.float64)
     values = angles[list(columns)].to_numpy(dtype=np.float64)
     percent = np.linspace(0.0, 100.0, n_points)
     out = np.full((len(spans), n_points, len(columns)), np.nan)

@@ -12,6 +12,7 @@ from movelab.events._signals import SIDES, Signals, nanmean_rows
 from movelab.events.config import EventsConfig
 from movelab.events.rep_timing import Rep
 from movelab.kinematics.geometry import heel_rise_pitch_deg
+from movelab.kinematics.tables import time_s_of
 
 __all__ = ["timing_row", "squat_metrics", "lunge_metrics", "lead_leg", "knee_gap_at_bottom"]
 
@@ -158,7 +159,7 @@ class _Columns:
 
     def __init__(self, angles: pd.DataFrame, rep: Rep) -> None:
         self.angles, self.rep = angles, rep
-        self.time = angles["time_s"].to_numpy(dtype=np.float64)
+        self.time = time_s_of(angles)
         self.during = (self.time >= rep.start_s) & (self.time <= rep.end_s)
 
     def values(self, name: str) -> np.ndarray:

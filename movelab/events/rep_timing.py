@@ -36,7 +36,7 @@ __all__ = [
     "moved_from",
 ]
 
-#: What timed a rep's start and end (the ``timed_by`` column; docs/events.md gives each one's measured error).
+#: What timed a rep's start and end (the ``timed_by`` column; docs/events-accuracy.md gives each one's measured error).
 TIMED_BY: dict[str, str] = {
     "knee_flexion": "the knees' flexion leaving and regaining its standing level (squat, side view)",
     "stepping_foot": "the stepping foot's distance from where it stood (forward lunge, side or back view)",
@@ -162,7 +162,7 @@ def _flexion_onsets(
     the pelvis drop grows with the square of the knee angle, so on a slow descent the pelvis is still
     at 95 % of its standing height while the knees have bent 5-15°. Taken from that stretch the level was
     too high and the search too short, and the start came up to 6 frames late (30 fps) even from the true
-    knee angle of rendered side-view squats (docs/events.md)."""
+    knee angle of rendered side-view squats (docs/events-decisions.md)."""
     span = slice(stand_b.start, stand_a.stop)
     if np.isfinite(flexion[span]).mean() < 0.8:
         return None, None
@@ -198,13 +198,13 @@ def _step_onsets(
     of the rep (``stand_b`` to ``stand_a``). When the stepping foot is not (MediaPipe lost the far foot in
     the first frames of a side view) the other foot does not stand in for it: its heel lifts and its ankle
     moves, but not with the step (a side-view lunge was timed 5 frames early and 7 late by it;
-    docs/events.md).
+    docs/events-decisions.md).
 
     Where a foot stood is taken from the foot itself: between the rep's bottom and the neighbouring rep's
     bottom (``bounds``), the samples where it is at least 90 % as far from its place at this bottom (median
     over 0.1 s either side) as it ever is there. The pelvis's standing stretch does not serve: it can lie
     after the foot has set off (the pelvis drops late), and a foot that moved within it gave no start and
-    the rep fell back on the pelvis (5 frames late: docs/events.md)."""
+    the rep fell back on the pelvis (5 frames late: docs/events-decisions.md)."""
     out: list[float | None] = []
     span = slice(stand_b.start, stand_a.stop)
     seen = np.isfinite(feet[span]).all(axis=2).mean(axis=0)
@@ -268,7 +268,7 @@ def _head_onsets(
     root, is a straight line in time (fitted over ``rep_front_onset_fit`` of the head's largest drop). The
     head rather than the pelvis: it drops further (the trunk leans as well) and MediaPipe's hip landmarks,
     guessed inside the trunk from the front, wobble up and jump as the thighs begin to bend (measured on
-    rendered clips, docs/events.md). The standing level is re-taken from the 0.3 s beyond the first
+    rendered clips, docs/events-decisions.md). The standing level is re-taken from the 0.3 s beyond the first
     estimate, as in :func:`_moved_onset`.
 
     Used when the head is seen (finite) through the rep and drops at least ``rep_front_head_min_drop`` of

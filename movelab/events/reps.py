@@ -7,7 +7,8 @@ at the lowest point; the start and end are where the movement leaves and regains
 knee flexion (squats) or the stepping foot (lunges), which change from the first instant, rather than by
 the pelvis drop, which grows with the square of the knee angle and comes late. A squat seen from the front
 or back, where no picture signal changes from the first instant, is timed by the head's drop with a fit
-that allows for it growing with the square of the knee angle. Details and sources in ``docs/events.md``.
+that allows for it growing with the square of the knee angle. The method and its sources in ``docs/events.md``,
+the measured error in ``docs/events-accuracy.md``.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ __all__ = [
 ]
 
 #: Views in which a squat is seen face on (front or back): every picture signal is second order in the
-#: knee angle there, so reps are timed by the head's drop with a fourth-root fit (docs/events.md).
+#: knee angle there, so reps are timed by the head's drop with a fourth-root fit (docs/events-decisions.md).
 FRONTAL_VIEWS: tuple[str, str] = ("front", "back")
 
 #: Columns every reps table starts with: timing, and whether the rep is partial.
@@ -170,7 +171,7 @@ def find_reps(
     A dip counts when ``h`` drops at least ``rep_min_depth``; seen face on (``frontal`` through the dip),
     also a dip of at least ``rep_front_min_depth`` in which the ``head`` drops ``rep_min_depth``: from the
     front MediaPipe's hips show only two thirds to nine tenths of the pelvis's drop, the head all of its
-    own, which is at least the pelvis's in a squat (docs/events.md).
+    own, which is at least the pelvis's in a squat (docs/events-decisions.md).
 
     Each rep's start and end are timed by the first of these that is seen through it: ``flexion``
     (degrees, :func:`knee_flexion`); ``feet`` (``(time, 2, 2)`` ankle positions, leg lengths) when one foot
@@ -337,7 +338,7 @@ def _stance_gap(signals: Signals, standing: slice, side_view: bool) -> float:
     in side view, else along its vertical (perspective puts the front foot of a split stance lower in the
     picture from a camera above the feet). NaN unless both ankles are seen in half of those samples: seen
     only in the last ones, a forward lunge's stepping foot is already on its way and reads as a split
-    stance (docs/events.md)."""
+    stance (docs/events-decisions.md)."""
     gap = ankle_gap_px(signals, 0 if side_view else 1)[standing]
     if not np.isfinite(gap).mean() >= 0.5:
         return math.nan
@@ -351,7 +352,7 @@ def _stance_kept(signals: Signals, found: list[Rep], middles: list[int]) -> bool
     apart along the picture as at the rep's bottom (their median over 0.15 s either side). A split squat's
     feet do not move, so ankles seen closer are the pose model losing the legs (read together while
     standing, or their labels exchanged and the low-pass blending the two): the knee flexion read near
-    standing, where the start and end are found, is then not the lead knee's (docs/events.md)."""
+    standing, where the start and end are found, is then not the lead knee's (docs/events-decisions.md)."""
     gap = ankle_gap_px(signals, 0)
     for k, rep in enumerate(found):
         at_bottom = gap[np.abs(signals.time_s - signals.time_s[rep.bottom]) <= 0.15]

@@ -18,6 +18,7 @@ from movelab.errors import ConfigError
 from movelab.findings.config import FindingsConfig, Threshold
 from movelab.findings.finding import Finding
 from movelab.findings.standing import PARTS, StandingReference, outside_picture, quiet_standing
+from movelab.kinematics.tables import TIME_INDEX, time_indexed
 
 MOVEMENTS = ("squat", "lunge", "gait", "posture", "unknown")
 SIDES = ("left", "right")
@@ -213,13 +214,14 @@ def build_context(angles, segmentation, *, views, positions, config, tilt_source
     """Check the inputs and gather them into a :class:`Context`."""
     if not isinstance(config, FindingsConfig):
         raise ConfigError(f"config must be a FindingsConfig, got {type(config).__name__}")
-    if not isinstance(angles, pd.DataFrame) or "time_s" not in angles.columns:
+    if not isinstance(angles, pd.DataFrame) or TIME_INDEX not in (angles.index.name, *angles.columns):
         got = list(angles.columns)[:6] if isinstance(angles, pd.DataFrame) else type(angles).__name__
-        raise ConfigError(f"angles must be the angle table (a DataFrame with time_s and angle columns), got {got}")
+        raise ConfigError(f"angles must be the angle table (a DataFrame indexed by time_s), got {got}")
+    angles = time_indexed(angles)
     movement = getattr(segmentation, "movement", None) if segmentation is not None else "unknown"
     if movement not in MOVEMENTS:
         raise ConfigError(f"segmentation.movement must be one of {list(MOVEMENTS)}, got {movement!r}")
-    time = angles["time_s"].to_numpy(dtype=np.float64)
+    time = angles.index.to_numpy(dtype=np.float64)
     reps = _table(segmentation, "reps", ["index", "start_s", "bottom_s", "end_s"])
     if not reps.empty:
         reps = _with_bottoms(reps, angles)
@@ -236,12 +238,14 @@ def build_context(angles, segmentation, *, views, positions, config, tilt_source
         views=views,
         config=config,
         tilt_source=dict(tilt_source or {}),
-        standing=_standing(angles, time, movement, reps, positions, landmarks, config),
+        standing=_standing(
+            angles, time, movement=movement, reps=reps, positions=positions, landmarks=landmarks, config=config
+        ),
         outside=outside_picture(landmarks, time.size),
     )
 
 
-def _standing(angles, time, movement, reps, positions, landmarks, config) -> StandingReference | None:
+def _standing(angles, time, *, movement, reps, positions, landmarks, config) -> StandingReference | None:
     """Quiet standing outside every rep (squat, lunge); None for other movements. ``positions`` (cleaned)
     give the speeds, ``landmarks`` when the client was found (settling)."""
     if movement not in ("squat", "lunge") or reps.empty:
@@ -278,7 +282,7 @@ def _with_bottoms(reps: pd.DataFrame, angles: pd.DataFrame) -> pd.DataFrame:
     else the rep's middle."""
     if "bottom_s" in reps.columns and reps["bottom_s"].notna().all():
         return reps
-    time = angles["time_s"].to_numpy(dtype=np.float64)
+    time = angles.index.to_numpy(dtype=np.float64)
     depth = None
     for stem in ("knee_flexion", "thigh_angle"):
         cols = [f"{stem}_{s}" for s in SIDES if f"{stem}_{s}" in angles.columns]

@@ -99,10 +99,10 @@ def _per_rep(
     needs: tuple[str, ...] = (),
     span: str = "bottom",
     reps: pd.DataFrame | None = None,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, str | None]:
     """``index, start_s, end_s, value`` for each rep with a finite value and every body part of ``needs``
     inside the picture while the value is read (``span``: ``"bottom"`` ± ``depth_window_s``, or the whole
-    ``"rep"``). ``attrs["missing"]`` names a part that was out of the picture in a rep, if any."""
+    ``"rep"``), and the name of a part that was out of the picture in a rep (None if none was)."""
     reps = ctx.reps if reps is None else reps
     rows, missing = [], None
     for _, r in reps.iterrows():
@@ -111,9 +111,7 @@ def _per_rep(
         value = math.nan if lost else measure(r)
         rows.append((int(r["index"]), float(r["start_s"]), float(r["end_s"]), value))
     table = pd.DataFrame(rows, columns=["index", "start_s", "end_s", "value"])
-    table = table[np.isfinite(table["value"].to_numpy(dtype=float))]
-    table.attrs["missing"] = missing
-    return table
+    return table[np.isfinite(table["value"].to_numpy(dtype=float))], missing
 
 
 def _read_span(ctx: Context, rep: pd.Series, span: str) -> tuple[float, float]:
@@ -326,17 +324,17 @@ def lumbar_flexion_at_depth(ctx: Context) -> list[Finding]:
 
         # the outline method is validated on the whole body in the picture: with the feet cut off the person
         # mask changes and a squat read 6.6-8.2 deg of rounding that the full picture did not (docs/findings.md)
-        rows = _per_rep(ctx, loss, needs=("feet",), span="rep")
-        if not rows.empty or rows.attrs["missing"]:
+        rows, missing = _per_rep(ctx, loss, needs=("feet",), span="rep")
+        if not rows.empty or missing:
             break
     if rows.empty:
-        if rows.attrs["missing"]:
+        if missing:
             return ctx.cannot_assess(
                 code,
                 "Lower-back rounding at the bottom of the squat",
                 views=_SIDE_VIEWS,
                 needs="a side view",
-                missing=rows.attrs["missing"],
+                missing=missing,
             )
         return ctx.outline_note(code, "Lower-back rounding at the bottom of the squat")
     mdd = ctx.mdd(name)
@@ -372,14 +370,14 @@ def excessive_trunk_lean(ctx: Context) -> list[Finding]:
         tibia = ctx.near_or_both("knee_flexion", *span) - ctx.near_or_both("thigh_angle", *span)  # shin's incline
         return ctx.at(lean, rep["bottom_s"]) - ctx.at(tibia, rep["bottom_s"])
 
-    rows = _per_rep(ctx, beyond, needs=("feet", "knees", "hips", "shoulders"), span="rep")
+    rows, missing = _per_rep(ctx, beyond, needs=("feet", "knees", "hips", "shoulders"), span="rep")
     if rows.empty:
         return ctx.cannot_assess(
             code,
             "Trunk lean at the bottom of the squat",
             views=_SIDE_VIEWS,
             needs="a side view",
-            missing=rows.attrs["missing"],
+            missing=missing,
         )
     cfg, mdd = ctx.config, ctx.mdd("trunk_vs_tibia")
     threshold = cfg.trunk_beyond_tibia.value + mdd.value
@@ -412,11 +410,9 @@ def limited_squat_depth(ctx: Context) -> list[Finding]:
         thigh = ctx.near_or_both("thigh_angle", rep["start_s"], rep["end_s"])
         return ctx.extreme(thigh, rep["start_s"], rep["end_s"], "max")
 
-    rows = _per_rep(ctx, deepest, needs=("knees", "hips"), span="rep")
+    rows, missing = _per_rep(ctx, deepest, needs=("knees", "hips"), span="rep")
     if rows.empty:
-        return ctx.cannot_assess(
-            code, "Squat depth", views=_SIDE_VIEWS, needs="a side view", missing=rows.attrs["missing"]
-        )
+        return ctx.cannot_assess(code, "Squat depth", views=_SIDE_VIEWS, needs="a side view", missing=missing)
     cfg, mdd = ctx.config, ctx.mdd("thigh_angle")
     threshold = cfg.squat_thigh_angle.value - mdd.value
 
@@ -463,15 +459,16 @@ def heel_lift(ctx: Context) -> list[Finding]:
                 needs=f"a side view with {still}",
                 otherwise=f"it needs {still} as the reference; quiet standing here: {ctx.reference_text()}.",
             )
-        rows = _per_rep(ctx, lambda rep: ctx.at(rise, rep["bottom_s"]), needs=("feet",))
+        rows, missing = _per_rep(ctx, lambda rep: ctx.at(rise, rep["bottom_s"]), needs=("feet",))
     elif "heel_lift_deg" in ctx.reps.columns:
+        missing = None
         rows = ctx.reps.assign(value=ctx.reps["heel_lift_deg"].astype(float))[["index", "start_s", "end_s", "value"]]
         rows = rows[np.isfinite(rows["value"].to_numpy(dtype=float))]
     else:
         return ctx.note(code, f"{what} could not be assessed: it needs the landmarks of the feet.")
     if rows.empty:
         return ctx.cannot_assess(
-            code, what, views=_SIDE_VIEWS, needs="a side view with the feet visible", missing=rows.attrs.get("missing")
+            code, what, views=_SIDE_VIEWS, needs="a side view with the feet visible", missing=missing
         )
     threshold = cfg.heel_lift.value + mdd.value
 
@@ -510,7 +507,7 @@ def _valgus_sides(ctx: Context) -> tuple[str, ...]:
     return SIDES
 
 
-def _fppa_rows(ctx: Context, side: str) -> pd.DataFrame:
+def _fppa_rows(ctx: Context, side: str) -> tuple[pd.DataFrame, str | None]:
     fppa = ctx.column(f"knee_fppa_{side}")
     reps = ctx.reps
     if ctx.movement == "lunge":
@@ -528,9 +525,9 @@ def knee_valgus(ctx: Context) -> list[Finding]:
     threshold = max(norm.value, mdd.value)
     found, assessed, missing = [], False, None
     for side in sides:
-        rows = _fppa_rows(ctx, side)
+        rows, lost = _fppa_rows(ctx, side)
         if rows.empty:
-            missing = missing or rows.attrs["missing"]
+            missing = missing or lost
             continue
         assessed = True
 
@@ -579,10 +576,10 @@ def pelvic_drop_reps(ctx: Context) -> list[Finding]:
             missing=ctx.missing(("hips",), *_span_of(ctx, ctx.standing_mask())),
             otherwise=f"it needs {still} as the reference; quiet standing here: {ctx.reference_text()}.",
         )
-    rows = _per_rep(ctx, lambda rep: ctx.at(obliquity, rep["bottom_s"]) - baseline, needs=("hips",))
+    rows, missing = _per_rep(ctx, lambda rep: ctx.at(obliquity, rep["bottom_s"]) - baseline, needs=("hips",))
     if rows.empty:
         return ctx.cannot_assess(
-            code, "Pelvic drop", views=_FRONTAL_VIEWS, needs="a front or back view", missing=rows.attrs["missing"]
+            code, "Pelvic drop", views=_FRONTAL_VIEWS, needs="a front or back view", missing=missing
         )
     cfg, mdd = ctx.config, ctx.mdd("pelvic_obliquity")
     signed = float(np.median(rows["value"]))
@@ -618,7 +615,7 @@ def pelvic_drop_reps(ctx: Context) -> list[Finding]:
 def fppa_asymmetry(ctx: Context) -> list[Finding]:
     if ctx.movement != "squat":
         return []
-    rows = {s: _fppa_rows(ctx, s) for s in SIDES}
+    rows = {s: _fppa_rows(ctx, s)[0] for s in SIDES}
     if any(r.empty for r in rows.values()):
         return []
     merged = rows["left"].merge(rows["right"], on=["index", "start_s", "end_s"], suffixes=("_l", "_r"))

@@ -11,10 +11,11 @@ the first rep are not enough: on a rendered front-view squat the model's first 0
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
+
+from movelab.kinematics.geometry import support_speeds
 
 __all__ = ["StandingReference", "quiet_standing", "PARTS", "outside_picture"]
 
@@ -146,19 +147,12 @@ def _upright(angles, config) -> np.ndarray:
 
 
 def _slow(time: np.ndarray, positions, max_speed: float) -> np.ndarray:
-    from movelab.kinematics.geometry import median_torso_length, midpoint, point
-
-    torso = median_torso_length(positions)
-    if not (np.isfinite(torso) and torso > 0) or time.size < 3:
+    """No measured support point faster than ``max_speed`` (a point not measured does not count against)."""
+    if time.size < 3:
         return np.ones(time.shape, bool)
-    ok = np.ones(time.shape, bool)
-    for xy in (midpoint(positions, "hip"), point(positions, "left_ankle"), point(positions, "right_ankle")):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            velocity = np.gradient(xy, time, axis=0)
-        speed = np.hypot(velocity[:, 0], velocity[:, 1]) / torso
-        ok &= ~(speed > max_speed)
-    return ok
+    speeds = support_speeds(positions, time_s=np.asarray(time, dtype=np.float64), hip_fallback=False)
+    with np.errstate(invalid="ignore"):
+        return ~(speeds > max_speed).any(axis=0)
 
 
 def _spans(time: np.ndarray, mask: np.ndarray) -> tuple[tuple[float, float], ...]:

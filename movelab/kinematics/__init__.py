@@ -34,6 +34,7 @@ from movelab.kinematics.outline import (
     outline_estimates,
 )
 from movelab.kinematics.swaps import detect_leg_swaps, fix_leg_swaps, swap_legs
+from movelab.kinematics.tables import TIME_INDEX, frame_table, time_indexed, time_s_of
 from movelab.kinematics.views import (
     UNKNOWN,
     classify_views,
@@ -45,6 +46,10 @@ from movelab.kinematics.views import (
 )
 
 __all__ = [
+    "TIME_INDEX",
+    "frame_table",
+    "time_indexed",
+    "time_s_of",
     # the analysis data model (docs/architecture.md)
     "Motion",
     "Positions",

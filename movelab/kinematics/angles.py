@@ -23,6 +23,7 @@ from movelab.kinematics.inputs import check_config, check_landmarks
 from movelab.kinematics.joint_angles import frontal_angles, sagittal_angles
 from movelab.kinematics.markers import pelvic_tilt_with_source
 from movelab.kinematics.outline import outline_estimates
+from movelab.kinematics.tables import frame_table
 from movelab.kinematics.views import facing_sign, frontal_sign, views_per_frame
 
 __all__ = [
@@ -126,7 +127,7 @@ def angle_tables(
         outline["pelvic_tilt"] = outline["pelvic_tilt"] - config.client_calibration.pelvic_tilt_offset_deg
     for s in _SIDES:
         columns[f"hip_flexion_pelvic_{s}"] = columns[f"thigh_angle_{s}"] + columns["pelvic_tilt"]
-    table = pd.DataFrame({"time_s": ds["time"].values.astype(np.float64), "frame": ds["frame"].values.astype(np.int64)})
+    table = frame_table(ds)
     for name in ANGLE_NAMES:
         table[name] = np.asarray(columns[name], dtype=np.float64)
     return table, outline

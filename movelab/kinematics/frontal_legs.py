@@ -83,12 +83,12 @@ def frontal_leg_centres(
                     if np.isfinite(centre):
                         values[f, i, 0] = 0.5 * (x + centre)
         for side, other in (("left", "right"), ("right", "left")):
-            _align_ankles_with_shank(values, position.values, outline, frontal, kp, side, other)
+            _align_ankles_with_shank(values, position.values, outline, frontal=frontal, kp=kp, side=side, other=other)
     out.attrs["processing"] = f"{position.attrs.get('processing', '')}; frontal leg centres (FPPA)".lstrip("; ")
     return out
 
 
-def _align_ankles_with_shank(values, raw, outline, frontal, kp, side: str, other: str) -> None:
+def _align_ankles_with_shank(values, raw, outline, *, frontal, kp, side: str, other: str) -> None:
     """Move ``side``'s ankle sideways (its height kept) so that knee→ankle runs along the shank's outline
     midline: the line fitted through the middles of the shank's cross-sections at 25-80 % of the way from the
     knee landmark's height to the ankle's (at least 3). Where the model places the knee too high (on the

@@ -10,6 +10,7 @@ import numpy as np
 import xarray as xr
 
 __all__ = [
+    "support_speeds",
     "LEG_PARTS",
     "point",
     "midpoint",
@@ -144,3 +145,38 @@ def heel_rise_pitch_deg(standing_heel_y_px, heel_y_px, foot_length_px) -> np.nda
             np.nan,
         )
     return np.degrees(np.arcsin(np.clip(ratio, -1.0, 1.0)))
+
+
+def support_speeds(position: xr.DataArray, *, time_s: np.ndarray, hip_fallback: bool) -> np.ndarray:
+    """Speeds of the hip centre and both ankles, in torso lengths per second (central differences).
+
+    Parameters
+    ----------
+    position
+        ``(time, keypoint, space_2d)`` pixels.
+    time_s
+        Seconds per frame (the differences' spacing).
+    hip_fallback
+        Take one hip where the other is missing (``midpoint(..., fallback=True)``).
+
+    Returns
+    -------
+    ndarray
+        Shape ``(3, time)``: hip centre, left ankle, right ankle; NaN where a point is missing or the torso
+        length (:func:`median_torso_length`) is never measurable. Each caller decides what a NaN means.
+    """
+    torso = median_torso_length(position)
+    points = (
+        midpoint(position, "hip", fallback=hip_fallback),
+        point(position, "left_ankle"),
+        point(position, "right_ankle"),
+    )
+    speeds = np.full((3, time_s.size), np.nan)
+    if not (np.isfinite(torso) and torso > 0) or time_s.size < 2:
+        return speeds
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for k, xy in enumerate(points):
+            velocity = np.gradient(xy, time_s, axis=0)
+            speeds[k] = np.hypot(velocity[:, 0], velocity[:, 1]) / torso
+    return speeds

@@ -29,6 +29,7 @@ import pandas as pd
 import xarray as xr
 
 from movelab.kinematics.config import ClientCalibration
+from movelab.kinematics.tables import frame_table
 from movelab.kinematics.views import facing_sign, views_per_frame
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "MARKER_STATUSES",
     "has_markers",
     "marker_pelvic_tilt",
+    "MarkerTilt",
     "marker_note",
     "marker_colour",
     "pelvic_tilt_with_source",
@@ -65,12 +67,32 @@ class MarkerConfig:
     max_distance_change: float = 0.2
 
 
+@dataclass(frozen=True, eq=False)
+class MarkerTilt:
+    """The sticker pelvic tilt of one clip (:func:`marker_pelvic_tilt`).
+
+    Attributes
+    ----------
+    table
+        Per-frame table (index ``time_s``): ``frame``, ``pelvic_tilt`` (degrees, NaN unless measured) and
+        ``status`` (one of :data:`MARKER_STATUSES`).
+    note
+        How many frames were measured and why the others were not (a sentence for the report).
+    colour
+        The sticker colour the clip was read with.
+    """
+
+    table: pd.DataFrame
+    note: str
+    colour: str
+
+
 def has_markers(ds: xr.Dataset) -> bool:
     """Whether the landmark Dataset carries sticker dots (extracted with ``markers`` set)."""
     return "marker_px" in ds
 
 
-def marker_pelvic_tilt(ds: xr.Dataset, views=None, *, config: MarkerConfig = MarkerConfig()) -> pd.DataFrame:
+def marker_pelvic_tilt(ds: xr.Dataset, views=None, *, config: MarkerConfig = MarkerConfig()) -> MarkerTilt:
     """Pelvic tilt per frame from the ASIS and PSIS dots.
 
     Parameters
@@ -84,10 +106,8 @@ def marker_pelvic_tilt(ds: xr.Dataset, views=None, *, config: MarkerConfig = Mar
 
     Returns
     -------
-    pandas.DataFrame
-        ``time_s``, ``frame``, ``pelvic_tilt`` (degrees, NaN unless measured) and ``status`` (one of
-        :data:`MARKER_STATUSES`); ``attrs["note"]`` says how many frames were measured and why the others
-        were not.
+    MarkerTilt
+        The per-frame table, the note and the colour.
 
     Raises
     ------
@@ -118,17 +138,8 @@ def marker_pelvic_tilt(ds: xr.Dataset, views=None, *, config: MarkerConfig = Mar
     status[~np.isfinite(facing)] = "not_side_view"
     tilt = _tilt_deg(dots, facing)
     tilt[status != "measured"] = np.nan
-    table = pd.DataFrame(
-        {
-            "time_s": ds["time"].values.astype(np.float64),
-            "frame": ds["frame"].values.astype(np.int64),
-            "pelvic_tilt": tilt,
-            "status": status,
-        }
-    )
-    table.attrs["note"] = marker_note(table["status"], colour)
-    table.attrs["colour"] = colour
-    return table
+    table = frame_table(ds).assign(pelvic_tilt=tilt, status=status)
+    return MarkerTilt(table=table, note=marker_note(table["status"], colour), colour=colour)
 
 
 def _tilt_deg(dots: np.ndarray, facing: np.ndarray) -> np.ndarray:
@@ -194,12 +205,12 @@ def pelvic_tilt_with_source(
     """
     outline_tilt = np.asarray(outline_tilt, dtype=np.float64)
     if has_markers(ds):
-        table = marker_pelvic_tilt(ds, views, config=config)
-        tilt = table["pelvic_tilt"].to_numpy(dtype=np.float64)
+        markers = marker_pelvic_tilt(ds, views, config=config)
+        tilt = markers.table["pelvic_tilt"].to_numpy(dtype=np.float64)
         made = (
             client_calibration(tilt, outline_tilt, source=str(ds.attrs.get("source_path", ""))) if with_info else None
         )
-        note = table.attrs["note"]
+        note = markers.note
         if calibration is not None:
             note += "; the client calibration given was not used (markers measure the tilt directly)"
         return (

@@ -26,10 +26,11 @@ import xarray as xr
 from movelab.kinematics import filtering
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
-from movelab.kinematics.geometry import midpoint, point, torso_length
+from movelab.kinematics.geometry import midpoint, point, support_speeds, torso_length
 from movelab.kinematics.inputs import check_config, check_landmarks
 from movelab.kinematics.joint_angles import sagittal_angles
 from movelab.kinematics.outline_method import OutlineParams, estimate_frame
+from movelab.kinematics.tables import frame_table, time_s_of
 from movelab.kinematics.views import facing_sign, views_per_frame
 
 __all__ = [
@@ -45,9 +46,8 @@ __all__ = [
 #: Angles this module provides (docs/conventions.md).
 OUTLINE_ANGLE_NAMES: tuple[str, ...] = ("pelvic_tilt", "lumbar_lordosis")
 
-#: Columns of :func:`outline_estimates`, in order.
+#: Columns of :func:`outline_estimates`, in order (the index is ``time_s``: movelab.kinematics.tables).
 OUTLINE_ESTIMATE_COLUMNS: tuple[str, ...] = (
-    "time_s",
     "frame",
     "pelvic_tilt",
     "lumbar_lordosis",
@@ -158,7 +158,7 @@ def outline_angles(
         and the quality, use :func:`outline_estimates`.
     """
     estimates = _estimates(ds, views=views, position=position, config=config, warn_missing=False)
-    table = estimates[["time_s", "frame", *OUTLINE_ANGLE_NAMES]].copy()
+    table = estimates[["frame", *OUTLINE_ANGLE_NAMES]].copy()
     return table
 
 
@@ -169,7 +169,7 @@ def _estimates(ds, *, views, position, config, warn_missing: bool) -> pd.DataFra
     facing = facing_sign(frame_views)
     if position is None:
         position = clean_positions(ds, config=config, views=frame_views)
-    table = pd.DataFrame({"time_s": ds["time"].values.astype(np.float64), "frame": ds["frame"].values.astype(np.int64)})
+    table = frame_table(ds)
     raw = _per_frame(ds, position, facing, config, warn_missing=warn_missing)
     gate = config.outline_min_quality
     tilt = np.where(raw["tilt_quality"] >= gate, raw["pelvic_tilt"], np.nan)
@@ -177,7 +177,7 @@ def _estimates(ds, *, views, position, config, warn_missing: bool) -> pd.DataFra
     tilt, lordosis = (_smooth(ds, values, config) for values in (tilt, lordosis))
     sagittal = sagittal_angles(position, facing=facing, midpoint_fallback=config.side_view_midpoint_fallback)
     standing = _standing(position, sagittal, facing, np.isfinite(tilt), config)
-    baseline = _baseline(table["time_s"].to_numpy(), standing, tilt, lordosis, config)
+    baseline = _baseline(table.index.to_numpy(dtype=np.float64), standing, tilt, lordosis, config)
     baseline = {"pelvic_tilt_deg": baseline.pelvic_tilt_deg, "lumbar_lordosis_deg": baseline.lumbar_lordosis_deg}
     table["pelvic_tilt"] = tilt
     table["lumbar_lordosis"] = lordosis
@@ -213,7 +213,7 @@ class OutlineBaseline:
 def outline_baseline(table: pd.DataFrame, *, config: KinematicsConfig = KinematicsConfig()) -> OutlineBaseline:
     """The standing baseline of an outline table (:func:`outline_estimates`, computed with ``config``)."""
     return _baseline(
-        table["time_s"].to_numpy(dtype=np.float64),
+        time_s_of(table),
         table["standing"].to_numpy(dtype=bool),
         table["pelvic_tilt"].to_numpy(dtype=np.float64),
         table["lumbar_lordosis"].to_numpy(dtype=np.float64),
@@ -361,20 +361,15 @@ def _standing(
 
 def _quiet(position: xr.DataArray, config: KinematicsConfig) -> np.ndarray:
     """Hip centre and both ankles slower than ``outline_baseline_max_speed`` torso lengths per second."""
-    time = position["time"].values
-    n = time.size
-    if n < 2:
-        return np.ones(n, dtype=bool)
-    scale = float(np.nanmedian(torso_length(position))) if np.isfinite(torso_length(position)).any() else np.nan
-    speeds = []
-    for xy in (midpoint(position, "hip", fallback=True), point(position, "left_ankle"), point(position, "right_ankle")):
-        v = np.gradient(xy, time, axis=0)
-        speeds.append(np.hypot(v[:, 0], v[:, 1]) / scale)
+    time = position["time"].values.astype(np.float64)
+    if time.size < 2:
+        return np.ones(time.size, dtype=bool)
+    speeds = support_speeds(position, time_s=time, hip_fallback=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        fastest = np.nanmax(np.stack(speeds), axis=0)
+        fastest = np.nanmax(speeds, axis=0)
     with np.errstate(invalid="ignore"):
-        return fastest <= config.outline_baseline_max_speed
+        return fastest <= config.outline_baseline_max_speed  # a frame with no point measured is not quiet
 
 
 def _baseline(

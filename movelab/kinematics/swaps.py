@@ -335,7 +335,7 @@ def _follow(time, legs, side, scale, config):
             p1[:], p2[:], t1[:], t2[:] = np.nan, np.nan, np.nan, np.nan
         if flip:
             current = current[::-1]
-        predicted = _predict(p1, p2, t1, t2, time[i], config.swap_max_gap_s)
+        predicted = _predict(p1, p2, t1, t2, t=time[i], max_gap_s=config.swap_max_gap_s)
         if _switches(current, predicted, scale, config):
             flip = not flip
             current = current[::-1]
@@ -346,7 +346,7 @@ def _follow(time, legs, side, scale, config):
     return relative, chain
 
 
-def _predict(p1, p2, t1, t2, t, max_gap_s):
+def _predict(p1, p2, t1, t2, *, t, max_gap_s):
     """Constant-velocity prediction at ``t`` from each keypoint's last two positions (NaN if too old)."""
     dt = t1 - t2
     moving = (dt > 0) & ((t - t2) <= 2 * max_gap_s)  # False where NaN

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from movelab.errors import ConfigError
+from movelab.kinematics.tables import time_s_of
 from movelab.plots.style import label_of, new_axes
 
 __all__ = ["compare_timelines"]
@@ -58,7 +59,7 @@ def compare_timelines(
     for table, spans, label, colour, style in zip((a, b), (spans_a, spans_b), labels, SESSION_COLOURS, ("--", "-")):
         if column not in table.columns:
             raise ConfigError(f"session {label!r} has no column {column!r}")
-        time = table["time_s"].to_numpy(dtype=float)
+        time = time_s_of(table)
         origin = _origin(time, spans, align)
         ax.plot(
             time - origin,

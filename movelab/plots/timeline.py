@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from movelab.errors import ConfigError
+from movelab.kinematics.tables import TIME_INDEX, time_s_of
 from movelab.plots.style import (
     FINDING_COLUMNS,
     PANELS,
@@ -38,7 +39,7 @@ def timeline(
     Parameters
     ----------
     angles
-        The angle table (``time_s`` and angle columns, degrees).
+        The angle table (indexed by ``time_s``; angle columns in degrees).
     columns
         Angle columns to draw; default every angle with a finite value. Left side blue, right side orange.
     spans
@@ -61,7 +62,7 @@ def timeline(
     """
     columns = _columns(angles, columns)
     fig, ax = new_axes(ax)
-    time = angles["time_s"].to_numpy(dtype=float)
+    time = time_s_of(angles)
     _shade_spans(ax, spans)
     styles = ("-", "--", ":", "-.")
     for i, column in enumerate(columns):
@@ -143,13 +144,13 @@ def timeline_panels(
 
 
 def _columns(angles: pd.DataFrame, columns: Sequence[str] | None) -> list[str]:
-    if not isinstance(angles, pd.DataFrame) or "time_s" not in angles.columns:
-        raise ConfigError("angles must be the angle table (a DataFrame with a time_s column)")
+    if not isinstance(angles, pd.DataFrame) or TIME_INDEX not in (angles.index.name, *angles.columns):
+        raise ConfigError("angles must be the angle table (a DataFrame indexed by time_s)")
     if columns is None:
         return [
             c
             for c in angles.columns
-            if c not in ("time_s", "frame") and np.isfinite(angles[c].to_numpy(dtype=float)).any()
+            if c not in (TIME_INDEX, "frame") and np.isfinite(angles[c].to_numpy(dtype=float)).any()
         ]
     columns = [columns] if isinstance(columns, str) else list(columns)
     missing = [c for c in columns if c not in angles.columns]

@@ -14,6 +14,7 @@ import pandas as pd
 
 from movelab.findings import FindingsConfig
 from movelab.kinematics.conventions import ANGLE_NAMES
+from movelab.kinematics.tables import time_s_of
 
 __all__ = ["build_report", "json_ready", "REPORT_SCHEMA", "span_table", "angle_summaries", "dominant_view"]
 
@@ -153,7 +154,7 @@ def span_table(angles: pd.DataFrame, segmentation) -> pd.DataFrame:
     if table is None or len(table) == 0:
         return pd.DataFrame()
     table = table.reset_index(drop=True).copy()
-    time = angles["time_s"].to_numpy(dtype=float)
+    time = time_s_of(angles)
     extra: dict[str, list] = {"duration_s": []}
     for _, span in table.iterrows():
         inside = (time >= span["start_s"] - 1e-9) & (time <= span["end_s"] + 1e-9)

@@ -22,6 +22,7 @@ from movelab.errors import InputError
 from movelab.findings import FindingsConfig
 from movelab.io.outputs import write_json
 from movelab.io.outputs import write_outputs as _write_atomically
+from movelab.kinematics.tables import time_indexed
 from movelab.report.build import json_ready
 from movelab.report.html import escape, img_tag, page, table_html, title_of
 
@@ -92,7 +93,7 @@ def load_session(source: str | os.PathLike, *, label: str | None = None, progres
                 "Run `movelab analyse VIDEO --out FOLDER` first, or give the video."
             )
         report = json.loads((path / "report.json").read_text(encoding="utf-8"))
-        return Session(report, pd.read_csv(path / "angles.csv"), label)
+        return Session(report, time_indexed(pd.read_csv(path / "angles.csv")), label)
     if path.is_file():
         from movelab.analysis import analyse  # the whole pipeline (imported only when a video is given)
 

@@ -9,6 +9,7 @@ import pandas as pd
 
 from movelab.io.outputs import write_json
 from movelab.io.outputs import write_outputs as _write_atomically
+from movelab.kinematics.tables import time_indexed
 from movelab.report.build import build_report
 from movelab.report.figures import curves_png, timeline_png
 from movelab.report.html import render_html
@@ -102,7 +103,7 @@ def write_angles_csv(angles: pd.DataFrame, path: str | os.PathLike, *, pelvic_ti
     ``pelvic_tilt_source`` (per frame ``markers``, ``outline`` or empty) a last column of that name."""
     if pelvic_tilt_source is not None:
         angles = angles.assign(pelvic_tilt_source=list(pelvic_tilt_source))
-    angles.to_csv(path, index=False, float_format="%.4f", na_rep="")
+    time_indexed(angles).to_csv(path, index=True, float_format="%.4f", na_rep="")
 
 
 def _tilt_source(analysis):

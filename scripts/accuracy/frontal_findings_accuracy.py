@@ -213,7 +213,7 @@ def fppa_rows(result: dict) -> list[dict]:
     """Per rep and leg: the projected true FPPA at depth and what movelab read."""
     case, truth, angles = result["case"], result["truth"], result["angles"]
     proj = projected_truth(truth, "front" if case.view == "front" else "back")
-    time = angles["time_s"].to_numpy()
+    time = angles.index.to_numpy()
     rows = []
     for _, rep in result["segmentation"].reps.iterrows():
         for side in ("left", "right"):

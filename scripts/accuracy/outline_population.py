@@ -163,7 +163,7 @@ def compare(clip: Clip, out: Path, config: KinematicsConfig) -> pd.DataFrame:
         warnings.simplefilter("ignore")
         views = detect_views(ds, config=config)
         est = outline_estimates(ds, views=views, config=config)
-        marker = marker_pelvic_tilt(ds, views=views)
+        marker = marker_pelvic_tilt(ds, views=views).table
     true = truth.loc[est["frame"].to_numpy()]
     t = pd.DataFrame(
         {
