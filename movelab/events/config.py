@@ -92,19 +92,19 @@ class EventsConfig:
         the pelvis (Zeni et al. 2008).
     contact_walking_speed_fraction
         Velocity method, side view: the heel has landed when the front heel's forward speed relative to the
-        ground falls to this fraction of the **walking speed** (and stays under twice that, ``foot_settle_s``).
-        0.75, chosen on rendered walks whose heels land moving and slide (``Gait(heel_rocker=True)``, three
-        landings from a firm floor to grass: contacts within 1.75 frames, 100 % within 2) and then checked on
-        the real demo walk (held out: +0.1 to +1.2 frames); docs/events-decisions.md, *One stance level*.
-        None: ``contact_speed_fraction`` of the swing's peak instead (the method until issue 16).
+        ground falls to this fraction of the **walking speed** (and stays under twice that, ``foot_settle_s``):
+        a real heel lands still moving and slides, so the level sits near its landing speed, not at "stopped".
+        Chosen on rendered walks whose heels land moving (``movelab.synth.Gait(heel_rocker=True)``) and checked
+        on the real demo walk (docs/events-decisions.md, *One stance level*; errors in docs/events-accuracy.md).
+        None: ``contact_speed_fraction`` of the swing's peak instead (the levels used until issue 16).
     toe_off_walking_speed_fraction
         The toe has left when the rear toe's speed relative to the ground last rose above this fraction of
-        the walking speed: 0.75, the contacts' level (a foot is in stance while it moves slower than that).
-        None: ``toe_off_speed_fraction`` of the swing's peak instead.
+        the walking speed: the contacts' level (a foot is in stance while it moves slower than that). None:
+        ``toe_off_speed_fraction`` of the swing's peak instead.
     contact_speed_fraction
         Used when ``contact_walking_speed_fraction`` is None: the heel has landed when its speed falls to this
-        fraction of the swing's peak speed. 0.10 was the default until issue 16 (rendered planted feet within
-        1.6 frames, the real walk +0.8 to +2.0 late; docs/events-decisions.md, *The contact threshold*).
+        fraction of the swing's peak speed (the default until issue 16: docs/events-decisions.md, *The
+        contact threshold until issue 16*).
     picture_contact_speed_fraction
         The same for walks without a side view (the foot's speed in the picture, both directions): 0.15;
         0.10 made front and back views' contacts up to 7 frames off (docs/events.md).
