@@ -4,7 +4,7 @@ Usage::
 
     python benchmarks/bench_speed.py videos VIDEO... [--repeats 2]   # ratios to the bare loops
     python benchmarks/bench_speed.py parallel VIDEO [--jobs 2]       # --jobs N chunks vs one process
-    python benchmarks/bench_speed.py cached [--minutes 10 --fps 60]  # analysis of cached landmarks
+    python benchmarks/bench_speed.py cached [--minutes 10 --fps 60]  # cached landmarks: cold and warm kinematics
     python benchmarks/bench_speed.py memory VIDEO_1MIN VIDEO_LONG    # peak RSS of extract vs length
 
 Every timing is a fresh subprocess (imports, model loading and writing included, for movelab and the bare
@@ -110,19 +110,58 @@ def _frames(video: Path) -> int:
 
 
 def bench_parallel(video: Path, jobs: int, repeats: int) -> None:
+    """``extract --jobs N`` against one process: best wall seconds, and the CPU seconds (user + system, all
+    processes) of the best run: their ratio is how many cores the run kept busy, and the CPU of N processes
+    over that of one is what the chunks' warm-up and the extra start-ups cost."""
     out = tempfile.mkdtemp(prefix="bench_")
     base = [PY, "-m", "movelab", "extract", str(video), "--out", out, "--no-cache", "--quiet"]
-    best = {1: float("inf"), jobs: float("inf")}
+    best = {1: (float("inf"), 0.0), jobs: (float("inf"), 0.0)}
     for _ in range(repeats):
         for n in best:
-            best[n] = min(best[n], _run(base + ["--jobs", str(n)]))
+            best[n] = min(best[n], _run_cpu(base + ["--jobs", str(n)]))
+    (wall_1, cpu_1), (wall_n, cpu_n) = best[1], best[jobs]
     print(
-        f"| {video.name} | {_frames(video)} | {best[1]:.1f} | {best[jobs]:.1f} | {jobs} | {best[1] / best[jobs]:.2f} |"
+        f"| {video.name} | {_frames(video)} | {wall_1:.1f} | {wall_n:.1f} | {jobs} | {wall_1 / wall_n:.2f} | "
+        f"{cpu_1:.1f} | {cpu_n:.1f} | {cpu_1 / wall_1:.2f} | {cpu_n / wall_n:.2f} |"
     )
 
 
+def _run_cpu(args: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system of the process and its children) of one run."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = _run(args)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+#: A fresh process: load landmarks, analyse (kinematics cache on), write the report; prints the phases' seconds.
+CACHED = r"""
+import json, sys, time
+t0 = time.perf_counter()
+from movelab import load_landmarks
+from movelab.analysis import analyse_landmarks
+from movelab.report import write_outputs
+t1 = time.perf_counter()
+ds = load_landmarks(sys.argv[1])
+t2 = time.perf_counter()
+a = analyse_landmarks(ds, use_cache=True)
+t3 = time.perf_counter()
+write_outputs(a, sys.argv[2])
+t4 = time.perf_counter()
+phases = {"import": t1 - t0, "load": t2 - t1, "analyse": t3 - t2, "write": t4 - t3}
+print(json.dumps({**phases, "cpu": time.process_time()}))
+"""
+
+
 def bench_cached(minutes: float, fps: float, source: Path) -> None:
-    """Analyse landmarks of ``minutes`` at ``fps``: the sample's landmarks repeated, times at ``fps``."""
+    """Analyse landmarks of ``minutes`` at ``fps`` (the sample's landmarks repeated, times at ``fps``) twice in
+    fresh processes with an empty kinematics cache: the first computes the kinematics and keeps them
+    (``cold``), the second reads them (``warm``). Wall-clock seconds of the whole process and of each phase,
+    and the process's CPU seconds (less sensitive to other jobs on a shared machine)."""
+    import json
+
     import numpy as np
     import xarray as xr
 
@@ -136,16 +175,28 @@ def bench_cached(minutes: float, fps: float, source: Path) -> None:
     long = long.assign_coords(time=np.arange(n) / fps)
     if "frame" in long:
         long["frame"] = ("time", np.arange(n))
-    path = Path(tempfile.mkdtemp(prefix="bench_")) / "long.nc"
+    folder = Path(tempfile.mkdtemp(prefix="bench_"))
+    path = folder / "long.nc"
     lm.save(long, path)
-    code = (
-        "import sys, time; t=time.perf_counter(); from movelab import load_landmarks; "
-        "from movelab.analysis import analyse_landmarks; from movelab.report import write_outputs; "
-        "a = analyse_landmarks(load_landmarks(sys.argv[1])); write_outputs(a, sys.argv[2]); "
-        "print(time.perf_counter()-t)"
-    )
-    seconds = _run([PY, "-c", code, str(path), str(path.parent / "out")])
-    print(f"| {minutes:g} min at {fps:g} fps | {n} | {seconds:.1f} |")
+    env = {**os.environ, "MOVELAB_CACHE_DIR": str(folder / "cache")}
+    for run in ("cold", "warm"):
+        start = time.perf_counter()
+        result = subprocess.run(
+            [PY, "-c", CACHED, str(path), str(folder / "out")],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+        )
+        seconds = time.perf_counter() - start
+        phases = json.loads(result.stdout.strip().splitlines()[-1])
+        print(
+            f"| {minutes:g} min at {fps:g} fps, {run} | {n} | {seconds:.1f} | "
+            + " | ".join(f"{phases[k]:.1f}" for k in ("cpu", "import", "load", "analyse", "write"))
+            + " |",
+            flush=True,
+        )
 
 
 def bench_memory(videos: list[Path]) -> None:
@@ -221,10 +272,16 @@ def main() -> None:
     if args.what == "videos":
         bench_videos(args.videos, args.repeats, args.movelab_args.split())
     elif args.what == "parallel":
-        print("| video | frames | 1 process s | N processes s | N | speed-up |\n|---|---|---|---|---|---|")
+        print(
+            "| video | frames | 1 process s | N processes s | N | speed-up | CPU s, 1 | CPU s, N | cores busy, 1 | "
+            "cores busy, N |\n|---|---|---|---|---|---|---|---|---|---|"
+        )
         bench_parallel(args.video, args.jobs, args.repeats)
     elif args.what == "cached":
-        print("| landmarks | frames | load + analyse + write report, s |\n|---|---|---|")
+        print(
+            "| landmarks, kinematics cache | frames | whole process s | its CPU s | import s | load s | analyse s | "
+            "write s |\n|---|---|---|---|---|---|---|---|"
+        )
         bench_cached(args.minutes, args.fps, args.source)
     elif args.what == "long":
         make_long(args.video, args.minutes, args.out)

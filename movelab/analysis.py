@@ -23,7 +23,7 @@ from movelab.landmarks import summarise
 if TYPE_CHECKING:
     from movelab.extraction import Progress
 
-__all__ = ["Analysis", "analyse", "analyse_landmarks", "MovementChoice"]
+__all__ = ["Analysis", "analyse", "analyse_landmarks", "analyse_squat_set", "MovementChoice"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,12 @@ class Analysis:
         ``outline`` above are its tables.
     summary
         Video and pose facts (:func:`movelab.landmarks.summarise`).
+    fms
+        The FMS deep squat score (:class:`movelab.findings.fms.DeepSquatScore`) of a squat, from this clip or,
+        by :func:`analyse_squat_set`, from this clip and the other view's; None for other movements.
+    posture_chain
+        Standing posture along the chain (:func:`movelab.report.assessments.posture_chain_summary`) of a
+        posture clip; None for other movements.
     """
 
     landmarks: xr.Dataset
@@ -63,6 +69,8 @@ class Analysis:
     summary: dict[str, Any] = field(default_factory=dict)
     config: Config = field(default_factory=Config)
     motion: Motion | None = None
+    fms: Any = None
+    posture_chain: dict[str, Any] | None = None
 
     def to_report(self) -> dict[str, Any]:
         """The content of ``report.json`` (plain JSON types, no NaN)."""
@@ -91,7 +99,8 @@ def analyse(
     config
         All settings (:class:`movelab.config.Config`).
     use_cache
-        Reuse landmarks extracted before from the same video, model and settings.
+        Reuse landmarks extracted before from the same video, model and settings, and the kinematics
+        computed before from the same landmarks and settings (:mod:`movelab.motion_cache`).
     progress
         Show a progress bar on stderr while the pose model runs, or a callable told
         ``(frames_done, frames_declared)`` after each frame (:data:`movelab.extraction.Progress`).
@@ -101,18 +110,28 @@ def analyse(
     from movelab.extraction import extract  # OpenCV, PyAV and MediaPipe load here, not on import
 
     ds = extract(source, config=config.extract, use_cache=use_cache, progress=progress, jobs=jobs)
-    return analyse_landmarks(ds, movement=movement, config=config)
+    return analyse_landmarks(ds, movement=movement, config=config, use_cache=use_cache)
 
 
-def analyse_landmarks(ds: xr.Dataset, *, movement: MovementChoice = "auto", config: Config = Config()) -> Analysis:
+def analyse_landmarks(
+    ds: xr.Dataset, *, movement: MovementChoice = "auto", config: Config = Config(), use_cache: bool = False
+) -> Analysis:
     """:func:`analyse` from landmarks already extracted (e.g. loaded with :func:`movelab.load_landmarks`).
 
     The analysis data (:class:`movelab.kinematics.Motion`: views, cleaned positions, angles, outline) is built
     once with ``config.kinematics`` and handed to the events and the findings, which clean nothing again.
+    With ``use_cache`` it is read from the cache when these landmarks were analysed before with the same
+    kinematics settings and code, and kept there otherwise (:mod:`movelab.motion_cache`).
     """
-    motion = compute_motion(ds, config=config.kinematics)
+    if use_cache:
+        from movelab.motion_cache import cached_motion
+
+        motion = cached_motion(ds, config=config.kinematics)
+    else:
+        motion = compute_motion(ds, config=config.kinematics)
     segmentation = segment(motion, movement=movement, config=config.events)
     findings = detect_findings(motion, segmentation, config=config.findings)
+    fms, chain = _assessments(motion, segmentation, config)
     return Analysis(
         landmarks=ds,
         angles=motion.angles,
@@ -123,4 +142,48 @@ def analyse_landmarks(ds: xr.Dataset, *, movement: MovementChoice = "auto", conf
         summary=summarise(ds),
         config=config,
         motion=motion,
+        fms=fms,
+        posture_chain=chain,
     )
+
+
+def _assessments(motion: Motion, segmentation: Segmentation, config: Config) -> tuple[Any, dict | None]:
+    """The FMS deep squat score of a squat, the posture-chain summary of a standing posture."""
+    if segmentation.movement == "squat":
+        from movelab.findings.fms import deep_squat_score
+
+        return deep_squat_score((motion, segmentation), findings_config=config.findings), None
+    if segmentation.movement == "posture":
+        from movelab.report.assessments import posture_chain_summary
+
+        return None, posture_chain_summary(motion, config=config.findings)
+    return None, None
+
+
+def analyse_squat_set(
+    side: str | os.PathLike | xr.Dataset,
+    front: str | os.PathLike | xr.Dataset,
+    *,
+    config: Config = Config(),
+    use_cache: bool = True,
+    progress: Progress = False,
+) -> tuple[Analysis, Analysis]:
+    """Two clips of the same squat set (a side view and a front or back view) analysed together.
+
+    Each clip is analysed as a squat (:func:`analyse`, or :func:`analyse_landmarks` for a landmark Dataset);
+    the FMS deep squat score then takes each criterion from the view that shows it, so both analyses carry
+    the full score (:func:`movelab.findings.fms.deep_squat_score`). The order of the two clips does not
+    matter: each clip's view is read from its picture.
+    """
+    from dataclasses import replace
+
+    from movelab.findings.fms import deep_squat_score
+
+    def one(source) -> Analysis:
+        if isinstance(source, xr.Dataset):
+            return analyse_landmarks(source, movement="squat", config=config)
+        return analyse(source, movement="squat", config=config, use_cache=use_cache, progress=progress)
+
+    a, b = one(side), one(front)
+    score = deep_squat_score((a.motion, a.segmentation), (b.motion, b.segmentation), findings_config=config.findings)
+    return replace(a, fms=score), replace(b, fms=score)

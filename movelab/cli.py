@@ -91,7 +91,23 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     _add_extract_options(analyse)
     analyse.add_argument(
+        "other",
+        nargs="?",
+        help="a second clip of the same squat set from the other view (side + front): the FMS deep squat "
+        "score takes each criterion from the view that shows it (squats only; its report goes to OUT/<name>)",
+    )
+    analyse.add_argument(
         "--movement", default=movements[0], choices=movements, help="the movement filmed (default: recognise it)"
+    )
+    roll = analyse.add_mutually_exclusive_group()
+    roll.add_argument(
+        "--camera-roll-deg",
+        type=float,
+        metavar="DEG",
+        help="the camera's roll, taken out of every angle (+: the scene turned clockwise); default: estimated",
+    )
+    roll.add_argument(
+        "--no-roll-correction", action="store_true", help="estimate and report the camera's roll, take nothing out"
     )
     analyse.add_argument(
         "--client-baseline",
@@ -215,6 +231,11 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     from movelab.report import write_outputs
 
     config = Config(extract=_extract_config(args))
+    if args.camera_roll_deg is not None or args.no_roll_correction:
+        import dataclasses
+
+        roll = "off" if args.no_roll_correction else args.camera_roll_deg
+        config = dataclasses.replace(config, kinematics=dataclasses.replace(config.kinematics, camera_roll=roll))
     if args.client_baseline is not None:
         import dataclasses
 
@@ -226,6 +247,8 @@ def cmd_analyse(args: argparse.Namespace) -> int:
                 config.kinematics, client_calibration=load_client_baseline(args.client_baseline)
             ),
         )
+    if args.other is not None:
+        return _analyse_squat_set(args, config)
     analysis = analyse(
         _source(args.video),
         movement=args.movement,
@@ -242,6 +265,33 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         print(
             f"movelab: {analysis.segmentation.movement}, {n} finding(s); report: "
             f"{Path(args.out) / 'report.html'} ({len(files)} files in {args.out})",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _analyse_squat_set(args: argparse.Namespace, config) -> int:
+    """``movelab analyse SIDE FRONT --movement squat``: both clips, one FMS score; the first clip's report in
+    OUT, the second's in OUT/<its name>."""
+    from movelab.analysis import analyse_squat_set
+    from movelab.errors import ConfigError
+    from movelab.report import write_outputs
+
+    if args.movement not in ("squat", "auto"):
+        raise ConfigError(
+            f"two clips are analysed together only as one squat set (--movement squat), got --movement {args.movement}"
+        )
+    first, second = analyse_squat_set(
+        _source(args.video), _source(args.other), config=config, use_cache=not args.no_cache,
+        progress=_progress_wanted(args),
+    )  # fmt: skip
+    second_out = Path(args.out) / Path(str(args.other)).stem
+    files = write_outputs(first, args.out, overlay=args.overlay, blur_faces=not args.no_blur)
+    files += write_outputs(second, second_out, overlay=args.overlay, blur_faces=not args.no_blur)
+    if not args.quiet:
+        print(
+            f"movelab: squat set, FMS deep squat {first.fms.text if first.fms else 'not scored'}; reports: "
+            f"{Path(args.out) / 'report.html'} and {second_out / 'report.html'} ({len(files)} files)",
             file=sys.stderr,
         )
     return 0

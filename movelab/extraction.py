@@ -29,6 +29,7 @@ from movelab.landmarks import summarise
 from movelab.pose.config import ExtractConfig
 from movelab.pose.landmarker import Candidate
 from movelab.pose.markers import Dots, find_dots, parse_marker_spec
+from movelab.pose.scene_lines import SceneLines
 from movelab.pose.schedule import SparseSearchModel
 from movelab.pose.tracking import ClientTracker
 
@@ -127,6 +128,7 @@ def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progre
     tracker = ClientTracker(info.width_px, info.height_px, person=config.person, max_jump=config.max_track_jump)
     rows = _Rows(n_outline=config.outline_points if config.outline else 0)
     spec = parse_marker_spec(config.markers) if config.markers else None
+    scene = SceneLines()  # the camera's roll from the room's straight edges (movelab.pose.scene_lines)
     reader.shrink_to(config.max_image_side_px)
     frames = prefetched(reader) if info.source == "file" else reader
     with SparseSearchModel(
@@ -142,6 +144,9 @@ def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progre
             for frame in _progress(frames, reader, progress):
                 candidates = model.detect(frame.image, frame.time_s)
                 detections = [_detection(c, info.width_px, info.height_px) for c in candidates]
+                if scene.wants(frame.time_s):
+                    scale = frame.image.shape[1] / info.width_px  # a shrunk picture: boxes in its pixels
+                    scene.add(frame.image, frame.time_s, [d.xy_px * scale for d in detections])
                 if spec is not None:
                     for det in detections:
                         det.payload.dots = _dots(frame.image, det.payload.candidate, spec)
@@ -153,7 +158,9 @@ def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progre
                 raise
             # Ctrl-C is how a webcam recording ends: keep every frame recorded so far.
         rows.extend(tracker.finish(), config)
-    return _dataset(rows, reader, model_path, config)
+    ds = _dataset(rows, reader, model_path, config)
+    ds.attrs.update(scene.attrs())
+    return ds
 
 
 def _progress(frames, reader: VideoReader, progress: Progress):

@@ -64,6 +64,7 @@ def run_chunks(
 ) -> xr.Dataset:
     """The landmark Dataset of a video file, extracted by ``jobs`` processes (see the module docstring)."""
     from movelab.extraction_rows import Rows, build_dataset, detection
+    from movelab.pose.scene_lines import SceneLines
     from movelab.pose.tracking import ClientTracker
 
     info = reader.info
@@ -76,6 +77,7 @@ def run_chunks(
     chunks = [_Chunk(str(info.path), *b) for b in bounds]
     tracker = ClientTracker(info.width_px, info.height_px, person=config.person, max_jump=config.max_track_jump)
     rows = Rows(n_outline=config.outline_points if config.outline else 0)
+    scene = SceneLines()  # the chunks' line readings, pooled (movelab.pose.scene_lines)
     index = 0
     with ProcessPoolExecutor(max_workers=n_chunks, mp_context=get_context("spawn")) as pool:
         results = pool.map(
@@ -85,7 +87,8 @@ def run_chunks(
             [config] * n_chunks,
             [(info.width_px, info.height_px)] * n_chunks,
         )
-        for records in _progress(results, n_chunks, progress):
+        for records, chunk_scene in _progress(results, n_chunks, progress):
+            scene.merge(chunk_scene)
             for time_s, payloads in records:
                 if config.max_frames is not None and index >= config.max_frames:
                     break
@@ -93,7 +96,9 @@ def run_chunks(
                 rows.extend(tracker.update(index, time_s, detections), config)
                 index += 1
     rows.extend(tracker.finish(), config)
-    return build_dataset(rows, reader, model_path, config)
+    ds = build_dataset(rows, reader, model_path, config)
+    ds.attrs.update(scene.attrs())
+    return ds
 
 
 def _progress(results, total: int, enabled: bool):
@@ -106,14 +111,17 @@ def _progress(results, total: int, enabled: bool):
 
 def _run_chunk(
     chunk: _Chunk, model_path: Path, config: ExtractConfig, picture_px: tuple[int, int]
-) -> list[tuple[float, list]]:
-    """In a worker: every frame of the chunk as ``(time_s, payloads)``, each person's mask already an outline."""
+) -> tuple[list[tuple[float, list]], object]:
+    """In a worker: every frame of the chunk as ``(time_s, payloads)``, each person's mask already an outline,
+    and the scene's line readings of the chunk's own frames (:class:`movelab.pose.scene_lines.SceneLines`)."""
     from movelab.extraction_rows import Payload
     from movelab.io.prefetch import prefetched
     from movelab.io.seek import stretch_frames
+    from movelab.pose.scene_lines import SceneLines
     from movelab.pose.schedule import SparseSearchModel
 
     records = []
+    scene = SceneLines()
     with SparseSearchModel(
         model_path,
         num_poses=config.num_poses,
@@ -131,7 +139,10 @@ def _run_chunk(
             if time_s < chunk.start_s:
                 continue  # warm-up: lets the model's tracking settle before the seam
             payloads = [Payload(c, picture_px) for c in candidates]
+            if scene.wants(time_s):
+                h, w = image.shape[:2]
+                scene.add(image, time_s, [c.pixels(w, h) for c in candidates])
             for payload in payloads:
                 payload.reduce(config)
             records.append((time_s, payloads))
-    return records
+    return records, scene

@@ -139,3 +139,29 @@ def test_compare_timelines_aligns_on_the_first_span(table):
 def test_bad_inputs_say_what_was_expected(table, call, match):
     with pytest.raises(ConfigError, match=match):
         call(table)
+
+
+def test_many_reps_are_one_collection_with_thinned_labels(table):
+    """A long recording's hundreds of reps: bands in one collection, at most MAX_SPAN_LABELS numbered (rep 1
+    among them), and the rep-by-rep curves one collection whose legend names the first and the last."""
+    from movelab.plots.timeline import MAX_SPAN_LABELS
+
+    n = 200
+    start = np.linspace(0.0, 2.9, n, endpoint=False)
+    reps = pd.DataFrame({"index": np.arange(n), "start_s": start, "end_s": start + 0.01})
+    _, ax = plots.timeline(table, columns=["trunk_lean"], spans=reps)
+    labels = [t.get_text() for t in ax.texts]
+    assert "rep 1" in labels and 0 < len(labels) <= MAX_SPAN_LABELS
+    assert len(ax.collections) == 1 and len(ax.collections[0].get_paths()) == n and not ax.patches
+    _, ax = plots.rep_comparison(normalised(40, sides=False), angle="thigh_angle_left")
+    assert len(ax.collections[0].get_segments()) == 40
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["rep 1", "rep 40"]
+    np.testing.assert_allclose(ax.collections[0].get_segments()[39][:, 1], 39 + np.sin(np.linspace(0, 2 * np.pi, 101)))
+
+
+def test_gait_cycles_are_bands_and_start_lines(table):
+    cycles = pd.DataFrame({"start_s": [0.2, 0.7, 1.2], "end_s": [1.2, 1.7, 2.2], "side": ["left", "right", "left"]})
+    _, ax = plots.timeline(table, columns=["trunk_lean"], spans=cycles)
+    bands, starts = ax.collections
+    assert len(bands.get_paths()) == 3 and len(starts.get_segments()) == 3
+    assert ax.get_ylim()[1] > 10  # the start lines (axes fraction in y) leave the angle's y range alone

@@ -33,7 +33,7 @@ __all__ = ["AppSettings", "create_app", "MOVEMENTS"]
 
 log = logging.getLogger("movelab.app")
 HERE = Path(__file__).resolve().parent
-MOVEMENTS = ("auto", "squat", "lunge", "gait", "posture")
+MOVEMENTS = ("auto", "squat", "lunge", "gait", "posture", "thomas", "aslr")
 _LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 #: Sent with every answer: only this server's own scripts, styles, media and sockets; no framing by others.

@@ -16,7 +16,7 @@ from movelab.errors import ConfigError
 __all__ = ["EventsConfig", "GaitMethod", "Movement", "MovementChoice", "MOVEMENTS"]
 
 #: The movements :func:`movelab.events.recognise_movement` tells apart.
-Movement = Literal["squat", "lunge", "gait", "posture"]
+Movement = Literal["squat", "lunge", "gait", "posture", "thomas", "aslr"]
 #: What a user may ask for: one of the movements, or ``"auto"`` to recognise it.
 MovementChoice = Literal["auto", Movement]
 MOVEMENTS: tuple[str, ...] = get_args(Movement)
@@ -195,6 +195,15 @@ class EventsConfig:
         to standing on descents up to about 1.5 s (0.7 s cut the fit short on 1.3 s descents).
     min_leg_px
         Below this leg length in pixels the client is too small for events (nothing is detected).
+    lying_max_trunk_deg, lying_min_fraction
+        The client lies (a supine test) when the trunk line (shoulder midpoint to hip midpoint) is within
+        ``lying_max_trunk_deg`` of the picture's horizontal in at least ``lying_min_fraction`` of the frames
+        where it is seen. Upright movements keep it within 45 deg of vertical (a deep squat's trunk leans at
+        most about 50 deg from vertical, so 30 deg from horizontal leaves room); movelab heuristic.
+    thomas_min_knee_deg
+        A lying client is doing the modified Thomas test when, in the median frame, the more flexed knee bends
+        more than this (the hugged knee bends about 120 deg, the hanging one 30-100 deg); otherwise an active
+        straight-leg raise (both knees straight). movelab heuristic, docs/assessments-decisions.md.
     """
 
     rep_min_depth: float = 0.10
@@ -239,6 +248,9 @@ class EventsConfig:
     lunge_split_min_stance: float = 0.08
     lunge_split_fit: tuple[float, float] = (0.3, 1.2)
     min_leg_px: float = 20.0
+    lying_max_trunk_deg: float = 30.0
+    lying_min_fraction: float = 0.6
+    thomas_min_knee_deg: float = 60.0
 
     def __post_init__(self) -> None:
         if self.gait_method not in ("velocity", "zeni"):
@@ -268,6 +280,9 @@ class EventsConfig:
             "lunge_min_feet_apart",
             "lunge_split_min_stance",
             "min_leg_px",
+            "lying_max_trunk_deg",
+            "lying_min_fraction",
+            "thomas_min_knee_deg",
         ):
             _check_positive(name, getattr(self, name))
         for name in (

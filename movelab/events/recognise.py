@@ -1,7 +1,10 @@
-"""Which movement a video shows: squat, lunge (or split squat), gait, or standing posture.
+"""Which movement a video shows: squat, lunge (or split squat), gait, standing posture, or a supine test.
 
 Rules, in order (thresholds in :class:`movelab.events.EventsConfig`, discussed in docs/events.md):
 
+0. **thomas** or **aslr**: the client lies on their back (:func:`movelab.events.supine.lies`): the
+   modified Thomas test when a knee stays well bent, else the active straight-leg raise
+   (:func:`movelab.events.supine.supine_test`; docs/assessments.md);
 1. **gait**: the client walks (overground, or on a treadmill where a belt steadily carries the feet:
    ``belt_min_steady``) at least ``walk_min_speed`` leg lengths per second, and the foot-velocity method
    finds at least
@@ -29,6 +32,7 @@ from movelab.events.config import EventsConfig
 from movelab.events.gait import steady_belt_fraction, walk_events
 from movelab.events.rep_timing import moved_from
 from movelab.events.reps import FRONTAL_VIEWS, ankle_gap_px, find_reps, head_height, knee_gap_at_bottom, pelvis_height
+from movelab.events.supine import lies, supine_test
 from movelab.kinematics.motion import Motion
 
 __all__ = ["recognise_movement"]
@@ -57,6 +61,8 @@ def recognise(signals: Signals, config: EventsConfig) -> str:
     """:func:`recognise_movement` on prepared :class:`Signals`."""
     if not signals.usable:
         return "unknown"
+    if lies(signals, config):
+        return supine_test(signals, config)
     if _walks(signals, config):
         return "gait"
     reps = find_reps(

@@ -20,7 +20,7 @@ from movelab.findings.finding import Finding
 from movelab.findings.standing import PARTS, StandingReference, outside_picture, quiet_standing
 from movelab.kinematics.tables import TIME_INDEX, time_indexed
 
-MOVEMENTS = ("squat", "lunge", "gait", "posture", "unknown")
+MOVEMENTS = ("squat", "lunge", "gait", "posture", "thomas", "aslr", "unknown")
 SIDES = ("left", "right")
 
 

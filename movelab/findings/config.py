@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 from typing import Literal
 
 from movelab.errors import ConfigError
+from movelab.findings.supine_config import SupineConfig
 
 __all__ = ["Threshold", "Norm", "MethodError", "FindingsConfig"]
 
@@ -213,6 +214,9 @@ class FindingsConfig:
         Least fraction of finite samples a window needs before its value counts.
     include_info
         Add ``"info"`` findings for patterns that apply to the movement but could not be assessed.
+    supine
+        Thresholds and method errors of the modified Thomas test and the active straight-leg raise
+        (:class:`movelab.findings.supine_config.SupineConfig`).
     """
 
     sex: Sex | None = None
@@ -270,6 +274,7 @@ class FindingsConfig:
     standing_max_speed: float = 0.25
     min_valid_fraction: float = 0.5
     include_info: bool = True
+    supine: SupineConfig = field(default_factory=SupineConfig)
 
     def __post_init__(self) -> None:
         if self.sex not in (None, "female", "male"):

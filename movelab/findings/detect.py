@@ -18,7 +18,9 @@ from movelab.findings._context import SIDES, Context, build_context, severity
 from movelab.findings.config import FindingsConfig
 from movelab.findings.finding import CODES, Finding
 from movelab.findings.foot import heel_rise_deg
+from movelab.findings.supine import SUPINE_TESTS, supine_findings
 from movelab.kinematics.motion import Motion
+from movelab.kinematics.supine import motion_supine_angles
 
 __all__ = ["detect_findings"]
 
@@ -65,6 +67,8 @@ def detect_findings(
     finding lists every rep or cycle that passed it in ``occurrences``. No difference smaller than the
     method's own error (``config.method_error``) is ever flagged.
     """
+    if getattr(segmentation, "movement", None) in SUPINE_TESTS:
+        return _supine(motion, segmentation.movement, config)
     if isinstance(motion, Motion):
         if views is not None:
             raise ConfigError("views come with the Motion (compute_motion(ds, views=...)); do not pass them again")
@@ -87,6 +91,14 @@ def detect_findings(
         found.extend(detector(ctx))
     order = {code: i for i, code in enumerate(CODES)}
     return tuple(sorted(found, key=lambda f: (order[f.code], f.severity == "info", f.side or "")))
+
+
+def _supine(motion, movement: str, config: FindingsConfig) -> tuple[Finding, ...]:
+    """Findings of a supine test (:mod:`movelab.findings.supine`), which needs the Motion's positions."""
+    if not isinstance(motion, Motion):
+        raise ConfigError(f"the {movement} test needs the Motion (positions and mask outline), not an angle table")
+    angles, _ = motion_supine_angles(motion)
+    return supine_findings(movement, angles, config=config.supine)
 
 
 # ----------------------------------------------------------------------------- shared helpers

@@ -24,6 +24,9 @@ CODES: tuple[str, ...] = (
     "knee_valgus",
     "pelvic_drop",
     "reduced_hip_extension",
+    "short_one_joint_hip_flexors",
+    "short_two_joint_hip_flexors",
+    "limited_straight_leg_raise",
     "left_right_asymmetry",
 )
 SEVERITIES: tuple[str, ...] = ("info", "mild", "moderate", "marked")

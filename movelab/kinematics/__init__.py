@@ -13,6 +13,7 @@ its defaults are in ``docs/kinematics.md``. Typical use::
 """
 
 from movelab.kinematics.angles import compute_angles, compute_kinematics
+from movelab.kinematics.camera_roll import CameraRoll, estimate_camera_roll, level_landmarks
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.conventions import ANGLE_NAMES, ANGLES, FRONTAL, SAGITTAL, VIEWS, AngleSpec, View
@@ -55,6 +56,10 @@ __all__ = [
     "Positions",
     "compute_motion",
     "clean_variants",
+    # the camera's roll (docs/kinematics.md)
+    "CameraRoll",
+    "estimate_camera_roll",
+    "level_landmarks",
     # the angle table
     "compute_angles",
     "compute_kinematics",

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from movelab.kinematics.camera_roll import levelled
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.conventions import ANGLE_NAMES
@@ -66,7 +67,8 @@ def compute_angles(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfi
 
     Notes
     -----
-    Chain: views → :func:`movelab.kinematics.clean_positions` (leg-swap fix, confidence gate, Hampel,
+    Chain: the camera's roll taken out (:mod:`movelab.kinematics.camera_roll`) → views →
+    :func:`movelab.kinematics.clean_positions` (leg-swap fix, confidence gate, Hampel,
     short-gap fill, zero-lag low-pass) → :func:`sagittal_angles` with the facing sign of side views and
     :func:`frontal_angles` with the front/back sign (``knee_fppa_*`` from the joint centres of
     :func:`movelab.kinematics.frontal_legs.frontal_leg_centres` when ``fppa_joint_centres="outline"``) →
@@ -87,6 +89,7 @@ def compute_kinematics(
     check_config(config)
     if not bool(ds["detected"].any()):
         warnings.warn("the client was not detected in any frame; every angle is NaN", UserWarning, stacklevel=3)
+    ds, _ = levelled(ds, config=config, stacklevel=4)  # the camera's roll out of every position, once
     frame_views = views_per_frame(ds, views, config=config)
     position = clean_positions(ds, config=config, views=frame_views)
     return angle_tables(ds, position=position, frame_views=frame_views, config=config)

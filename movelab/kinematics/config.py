@@ -238,6 +238,18 @@ class KinematicsConfig:
     client_calibration
         The client's own outline offset from a session with ASIS/PSIS stickers (:class:`ClientCalibration`,
         ``movelab analyse --client-baseline DIR``); None: the population calibration only.
+    camera_roll
+        ``"auto"``: estimate the camera's roll (:mod:`movelab.kinematics.camera_roll`) and take it out of the
+        landmarks when the scene gives it; ``"off"``: estimate and report it, take nothing out; a number: the
+        roll in degrees (positive: the scene turned clockwise on screen), taken out as given.
+    camera_roll_tolerance_deg
+        A roll the scene cannot confirm is warned about above this. 2.0: a movelab choice, under the outline
+        pelvic tilt's body SD (2.8 deg, above) so that an unmeasured roll is not the largest error of the tilt.
+    camera_roll_body_sd_deg
+        SD of a standing client's long axis (ankle centre to shoulder centre) from vertical with a level
+        camera: the client cue's own error. 2.0: a movelab assumption (quiet standing sways about 1 deg and
+        posture leans the axis a few degrees forward); compared with the mannequin's standing clips by
+        ``python -m scripts.accuracy.camera_roll_accuracy`` (docs/kinematics-accuracy.md).
     """
 
     confidence: ConfidenceScore = "visibility*presence"
@@ -294,6 +306,9 @@ class KinematicsConfig:
     outline_hip_drift_per_deg: float = 0.002
     outline_hip_drift_max_deg: float = 10.0
     client_calibration: ClientCalibration | None = None
+    camera_roll: float | Literal["auto", "off"] = "auto"
+    camera_roll_tolerance_deg: float = 2.0
+    camera_roll_body_sd_deg: float = 2.0
 
     def __post_init__(self) -> None:
         if self.confidence not in _SCORES:
@@ -337,6 +352,7 @@ class KinematicsConfig:
                 f"{self.front_tolerance_deg!r} and {self.side_tolerance_deg!r}"
             )
         _check_outline(self)
+        _check_camera_roll(self)
         if self.front_tolerance_deg + self.side_tolerance_deg > 90:
             raise ConfigError(
                 "front_tolerance_deg + side_tolerance_deg must not exceed 90 (the bands would overlap), got "
@@ -387,6 +403,17 @@ def _check_outline(config: KinematicsConfig) -> None:
     ):
         _check_range(name, getattr(config, name), 0.0, math.inf)
     _check_range("outline_min_quality", config.outline_min_quality, 0.0, 1.0)
+
+
+def _check_camera_roll(config: KinematicsConfig) -> None:
+    roll = config.camera_roll
+    if isinstance(roll, str):
+        if roll not in ("auto", "off"):
+            raise ConfigError(f"camera_roll must be 'auto', 'off' or a number of degrees, got {roll!r}")
+    else:
+        _check_range("camera_roll", roll, -45.0, 45.0)
+    _check_positive("camera_roll_tolerance_deg", config.camera_roll_tolerance_deg)
+    _check_positive("camera_roll_body_sd_deg", config.camera_roll_body_sd_deg)
 
 
 def _is_number(value) -> bool:

@@ -19,6 +19,7 @@ import xarray as xr
 
 from movelab.errors import InputError
 from movelab.kinematics.angles import angle_tables
+from movelab.kinematics.camera_roll import CameraRoll, levelled
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.inputs import check_config, check_landmarks
@@ -83,7 +84,8 @@ class Motion:
     Attributes
     ----------
     landmarks
-        The landmark Dataset (``movelab.landmarks``).
+        The landmark Dataset (``movelab.landmarks``), levelled for the camera's roll when one was taken out
+        (attribute ``camera_roll_applied_deg``; :func:`movelab.kinematics.camera_roll.level_landmarks`).
     config
         The kinematics settings the rest was computed with.
     views
@@ -99,6 +101,9 @@ class Motion:
     outline
         The outline table (:func:`movelab.kinematics.outline_estimates`): estimates, their change from
         standing and their qualities, one row per frame.
+    camera_roll
+        The camera's roll: estimate, source, what was taken out (:class:`movelab.kinematics.CameraRoll`;
+        None for a Motion built without :func:`compute_motion`).
 
     Notes
     -----
@@ -113,6 +118,7 @@ class Motion:
     positions: Positions
     angles: pd.DataFrame
     outline: pd.DataFrame
+    camera_roll: CameraRoll | None = None
 
     def __post_init__(self) -> None:
         check_landmarks(self.landmarks)
@@ -185,6 +191,7 @@ def compute_motion(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfi
     check_config(config)
     if not bool(ds["detected"].any()):
         warnings.warn("the client was not detected in any frame; every angle is NaN", UserWarning, stacklevel=2)
+    ds, roll = levelled(ds, config=config)
     if views is None:
         views = detect_views(ds, config=config)
     frame_views = views_per_frame(ds, views, config=config)
@@ -198,4 +205,5 @@ def compute_motion(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfi
         positions=positions,
         angles=angles,
         outline=outline,
+        camera_roll=roll,
     )

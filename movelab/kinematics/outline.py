@@ -254,11 +254,13 @@ def _per_frame(
     if config.outline_hip_drift_per_deg:
         hip = _undrifted_hip(hip, shoulder, facing, torso_px, config)
     arms = _arm_points(ds, config)
-    outline = np.asarray(ds["outline_px"].transpose("time", "outline_point", "space_2d").values, np.float64)
+    # float32 as stored, made float64 one frame at a time (exactly): not the whole recording at once (300 MB
+    # for 10 minutes at 60 fps)
+    outline = ds["outline_px"].transpose("time", "outline_point", "space_2d").values
     params = outline_params(config)
     for i in np.flatnonzero(side):
         e = estimate_frame(
-            outline[i],
+            np.asarray(outline[i], dtype=np.float64),
             hip_px=hip[i],
             shoulder_px=shoulder[i],
             facing=float(facing[i]),

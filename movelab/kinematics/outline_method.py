@@ -43,6 +43,7 @@ __all__ = [
     "back_arc",
     "sacral_chord_deg",
     "solve_pelvic_tilt",
+    "sacral_chords_deg",
 ]
 
 _NAN = float("nan")
@@ -249,21 +250,182 @@ def sacral_chord_deg(contour: np.ndarray, tilt_deg: float, levels: tuple[float, 
     return _inclination_deg(p1, p2), (p1, p2, arc, seed)
 
 
+def sacral_chords_deg(contour: np.ndarray, tilts_deg, levels: tuple[float, float]) -> np.ndarray:
+    """:func:`sacral_chord_deg`'s inclination for many tilts (degrees; NaN where it is NaN), bit-identical.
+
+    The tilt solve evaluates the chord at 25 grid tilts and a few more in every side-view frame, on a contour
+    of about 2000 points. This does the same floating-point operations as :func:`sacral_chord_deg` on the
+    points that decide the result, and no others: the pelvis heights of all tilts in one array operation, the
+    seed crossing found by comparing heights with the level (``h - level <= 0`` is ``h <= level`` in IEEE
+    arithmetic, so no subtraction over the contour), and the two chord ends by scanning outwards from the seed
+    in short stretches instead of cutting out the whole back arc. ``tests/test_outline_speed.py`` checks the
+    identity on stored frames.
+    """
+    tilts = [float(t) for t in np.atleast_1d(tilts_deg)]
+    x, y = contour[:, 0], contour[:, 1]
+    sin = np.array([math.sin(math.radians(t)) for t in tilts])[:, None]
+    cos = np.array([math.cos(math.radians(t)) for t in tilts])[:, None]
+    heights = sin * x + cos * y  # as _pelvis_height, one row per tilt
+    if len(tilts) < 4 or contour.shape[0] // 2 - 1 <= _SCAN:
+        return np.array([_chord_from_heights(contour, h, levels) for h in heights])
+    return _chords_of_rows(contour, heights, levels)
+
+
+def _chords_of_rows(
+    contour: np.ndarray, heights: np.ndarray, levels: tuple[float, float], *, up: float = 1.0, down: float = 0.45
+) -> np.ndarray:
+    """:func:`_chord_from_heights` of every row of ``heights`` with array operations over all rows: the seed
+    crossings at once, and the chord ends within ``_SCAN`` points of the seed; a row whose end lies farther
+    (rare) is done by :func:`_chord_from_heights`."""
+    k, n = heights.shape
+    half = n // 2 - 1
+    above = heights > levels[0]
+    rows, idx = np.nonzero(~above & np.roll(above, -1, axis=1))  # row by row, ascending index
+    nxt = (idx + 1) % n
+    c, c_next = heights[rows, idx] - levels[0], heights[rows, nxt] - levels[0]
+    x = contour[idx, 0] + (-c / (c_next - c)) * (contour[nxt, 0] - contour[idx, 0])
+    behind = x < 0
+    rows, idx, x = rows[behind], idx[behind], x[behind]
+    order = np.lexsort((idx, -x, rows))  # per row: the hindmost crossing first (the first of equals)
+    seeded, first = np.unique(rows[order], return_index=True)
+    base = np.full(k, -1)
+    base[seeded] = idx[order][first] + 1 - half
+    out = np.full(k, _NAN)
+    if seeded.size == 0:
+        return out
+    offsets = np.arange(half - _SCAN, half + _SCAN + 1)  # window positions around the seed (at half)
+    take = (base[seeded][:, None] + offsets[None, :]) % n
+    window = heights[seeded[:, None], take]
+    ends = [_window_ends_at(window, level, up, down) for level in levels]
+    for r, row in enumerate(seeded):
+        points = []
+        for level, (j, state) in zip(levels, ends):
+            if state[r] == 0:  # not decided within the window
+                point = _arc_crossing(contour, heights[row], int(base[row]), half, level, up, down)
+            elif state[r] < 0:
+                point = None
+            else:
+                point = _pair_point(contour, heights[row], int(base[row]) + half - _SCAN + int(j[r]), level)
+            points.append(point)
+        if points[0] is not None and points[1] is not None:
+            out[row] = _inclination_deg(points[0], points[1])
+    return out
+
+
+def _window_ends_at(window: np.ndarray, level: float, up: float, down: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of a window of heights (seed at the middle, ``_SCAN`` either side), :func:`_arc_crossing`'s
+    pair: its window index ``j`` and a state, 1 found, -1 none (the arc ends first), 0 not decided here."""
+    mid = _SCAN
+    pairs = (window[:, :-1] <= level) & (window[:, 1:] > level)  # pair (j, j + 1) at column j
+    upwards = ~(window[:, mid] > level)
+    # upwards: the first rising pair at j >= mid, unless a point above `up` comes first
+    rise_up = pairs[:, mid:]
+    top = window[:, mid:-1] > up
+    j_up = np.argmax(rise_up, axis=1)
+    t_up = np.argmax(top, axis=1)
+    has_up, has_top = rise_up.any(axis=1), top.any(axis=1)
+    state_up = np.where(has_top & (~has_up | (t_up < j_up)), -1, np.where(has_up, 1, 0))
+    # downwards: the last rising pair at j < mid, unless a point below -down comes after it
+    rise_dn = pairs[:, :mid]
+    bottom = window[:, :mid] < -down
+    j_dn = mid - 1 - np.argmax(rise_dn[:, ::-1], axis=1)
+    b_dn = mid - 1 - np.argmax(bottom[:, ::-1], axis=1)
+    has_dn, has_bottom = rise_dn.any(axis=1), bottom.any(axis=1)
+    state_dn = np.where(has_bottom & (~has_dn | (b_dn > j_dn)), -1, np.where(has_dn, 1, 0))
+    j = np.where(upwards, mid + j_up, j_dn)
+    state = np.where(upwards, state_up, state_dn)
+    return j, state
+
+
+#: Points examined at a time when scanning the back from the seed (most chord ends lie within the first).
+_SCAN = 96
+
+
+def _chord_from_heights(
+    contour: np.ndarray, h: np.ndarray, levels: tuple[float, float], *, up: float = 1.0, down: float = 0.45
+) -> float:
+    """The sacral chord's inclination given the contour's pelvis heights ``h`` (one tilt), as
+    :func:`sacral_chord_deg` computes it (``up`` and ``down`` are :func:`back_arc`'s)."""
+    n = h.size
+    above = h > levels[0]
+    idx = np.flatnonzero(~above[:-1] & above[1:])
+    if above[0] and not above[-1]:
+        idx = np.append(idx, n - 1)
+    if idx.size == 0:
+        return _NAN
+    nxt = (idx + 1) % n
+    c, c_next = h[idx] - levels[0], h[nxt] - levels[0]
+    x = contour[idx, 0] + (-c / (c_next - c)) * (contour[nxt, 0] - contour[idx, 0])
+    behind = x < 0
+    if not behind.any():
+        return _NAN
+    # The back arc's window: position w is contour index (base + w) % n; the seed is at w = half.
+    half = n // 2 - 1
+    base = int(idx[behind][np.argmax(x[behind])]) + 1 - half
+    ends = [_arc_crossing(contour, h, base, half, level, up, down) for level in levels]
+    if ends[0] is None or ends[1] is None:
+        return _NAN
+    return _inclination_deg(ends[0], ends[1])
+
+
+def _arc_crossing(contour, h, base: int, half: int, level: float, up: float, down: float) -> np.ndarray | None:
+    """:func:`_crossing` on the back arc of :func:`back_arc` (window ``base``, seed at ``half``) without
+    cutting the arc out: the rising crossing of ``level`` nearest the seed on its side, if it lies inside the
+    arc (before the first point above ``up`` going up, after the last below ``-down`` going down)."""
+    n = h.size
+    if not h[(base + half) % n] > level:  # upwards: first rising pair (j, j+1) with half <= j, j+1 < stop
+        lo = half
+        while lo < 2 * half - 1:
+            hi = min(lo + _SCAN, 2 * half - 1)  # pairs (j, j+1) for j in [lo, hi)
+            seg = np.take(h, np.arange(base + lo, base + hi + 1), mode="wrap")
+            rise = np.flatnonzero((seg[:-1] <= level) & (seg[1:] > level))
+            top = np.flatnonzero(seg[:-1] > up)  # the arc stops just after the first point above up
+            if top.size and (not rise.size or top[0] < rise[0]):
+                return None
+            if rise.size:
+                return _pair_point(contour, h, base + lo + int(rise[0]), level)
+            lo = hi
+        return None
+    hi = half  # downwards: last rising pair (j, j+1) with start <= j < half
+    while hi > 0:
+        lo = max(hi - _SCAN, 0)  # pairs (j, j+1) for j in [lo, hi)
+        seg = np.take(h, np.arange(base + lo, base + hi + 1), mode="wrap")
+        rise = np.flatnonzero((seg[:-1] <= level) & (seg[1:] > level))
+        bottom = np.flatnonzero(seg[:-1] < -down)  # the arc starts at the last point below -down
+        if bottom.size and (not rise.size or bottom[-1] > rise[-1]):
+            return None
+        if rise.size:
+            return _pair_point(contour, h, base + lo + int(rise[-1]), level)
+        hi = lo
+    return None
+
+
+def _pair_point(contour: np.ndarray, h: np.ndarray, j: int, level: float) -> np.ndarray:
+    """The point between contour indices ``j`` and ``j + 1`` (modulo its length) where ``h`` crosses ``level``,
+    interpolated as :func:`_crossing` does."""
+    n = h.size
+    a, b = j % n, (j + 1) % n
+    c0, c1 = h[a] - level, h[b] - level
+    t = -c0 / (c1 - c0)
+    return contour[a] + t * (contour[b] - contour[a])
+
+
 def solve_pelvic_tilt(contour: np.ndarray, levels: tuple[float, float], offset_deg: float) -> float:
     """The tilt ``θ`` with ``sacral_chord(θ) − offset = θ`` (degrees), or NaN.
 
     Notes
     -----
-    ``g(θ) = sacral_chord(θ) − offset − θ`` is evaluated on a 5° grid over [−40°, 80°]; each sign change
-    from + to − brackets a fixed point, refined by regula falsi (20 steps at most, to ``|g| < 0.001°``).
-    Of several fixed points the one nearest neutral standing (11°) is taken. A plain fixed-point iteration
-    is not used: with prominent buttocks ``|g'|`` exceeds 2 and it diverges.
+    ``g(θ) = sacral_chord(θ) − offset − θ`` is evaluated on a 5° grid over [−40°, 80°] (in one pass,
+    :func:`sacral_chords_deg`); each sign change from + to − brackets a fixed point, refined by regula falsi
+    (20 steps at most, to ``|g| < 0.001°``). Of several fixed points the one nearest neutral standing (11°)
+    is taken. A plain fixed-point iteration is not used: with prominent buttocks ``|g'|`` exceeds 2 and it
+    diverges.
     """
 
     def g(theta: float) -> float:
-        return sacral_chord_deg(contour, theta, levels)[0] - offset_deg - theta
+        return sacral_chords_deg(contour, theta, levels)[0] - offset_deg - theta
 
-    values = np.array([g(t) for t in _TILT_GRID])
+    values = sacral_chords_deg(contour, _TILT_GRID, levels) - offset_deg - _TILT_GRID
     roots = []
     for k in range(_TILT_GRID.size - 1):
         ga, gb = values[k], values[k + 1]
@@ -437,7 +599,7 @@ def estimate_frame(
         return FrameEstimate()
     low, high = params.sacral_levels
     shifted = [
-        sacral_chord_deg(contour.smooth, theta, (low + d, high + d))[0]
+        sacral_chords_deg(contour.smooth, theta, (low + d, high + d))[0]
         for d in (-params.level_shift, params.level_shift)
     ]
     sensitivity = abs(shifted[0] - shifted[1])

@@ -13,6 +13,7 @@ Every function takes ``ax=None`` (a new figure) or an existing ``matplotlib.axes
 from movelab.plots.compare import compare_timelines
 from movelab.plots.curves import cycle_curves, rep_comparison
 from movelab.plots.style import FINDING_COLUMNS, PANELS, label_of
+from movelab.plots.supine import supine_test
 from movelab.plots.timeline import timeline, timeline_panels
 from movelab.plots.trends import trend
 
@@ -23,6 +24,7 @@ __all__ = [
     "rep_comparison",
     "compare_timelines",
     "trend",
+    "supine_test",
     "PANELS",
     "FINDING_COLUMNS",
     "label_of",

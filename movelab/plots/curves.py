@@ -9,7 +9,12 @@ import numpy as np
 from movelab.errors import ConfigError
 from movelab.plots.style import SIDE_COLOURS, label_of, new_axes
 
-__all__ = ["cycle_curves", "rep_comparison"]
+__all__ = ["cycle_curves", "rep_comparison", "MAX_LEGEND_SPANS"]
+
+#: :func:`rep_comparison` draws up to this many spans as separate, labelled lines; more are drawn as one
+#: collection whose legend names the first and the last (a legend of hundreds of reps is unreadable and
+#: was most of the time of a long recording's report).
+MAX_LEGEND_SPANS = 12
 
 
 def cycle_curves(normalised, *, angle: str | None = None, by_side: bool = True, ax=None, title: str | None = None):
@@ -76,7 +81,8 @@ def rep_comparison(
     angle
         The angle column to draw (may be omitted when there is only one).
     labels
-        One legend label per span; default ``rep 1``, ``rep 2``... (or ``left cycle 1``... with sides).
+        One legend label per span; default ``rep 1``, ``rep 2``... (or ``left cycle 1``... with sides). With
+        more than :data:`MAX_LEGEND_SPANS` spans the legend shows only the first and the last.
     ax
         Axes to draw in; default a new figure.
 
@@ -91,12 +97,24 @@ def rep_comparison(
     fig, ax = new_axes(ax)
     percent = normalised["percent"].values
     sides = normalised["side"].values if "side" in normalised.coords else [None] * n
+    sides = [side if side in ("left", "right") else None for side in sides]
     cmap = _colours(n)
-    for i in range(n):
-        side = sides[i] if sides[i] in ("left", "right") else None
-        column = _column(normalised, angle, side)
-        label = labels[i] if labels is not None else (f"{side} cycle {i + 1}" if side else f"rep {i + 1}")
-        ax.plot(percent, normalised.isel(span=i).sel(angle=column).values, color=cmap[i], linewidth=1.5, label=label)
+    curves = {side: normalised.sel(angle=_column(normalised, angle, side)).values for side in set(sides)}
+    names = [
+        labels[i] if labels is not None else (f"{s} cycle {i + 1}" if s else f"rep {i + 1}")
+        for i, s in enumerate(sides)
+    ]
+    if n <= MAX_LEGEND_SPANS:
+        for i, side in enumerate(sides):
+            ax.plot(percent, curves[side][i], color=cmap[i], linewidth=1.5, label=names[i])
+    else:  # one collection; the legend names the first and the last span (the colours run between them)
+        from matplotlib.collections import LineCollection
+
+        lines = [np.column_stack([percent, curves[side][i]]) for i, side in enumerate(sides)]
+        ax.add_collection(LineCollection(lines, colors=cmap, linewidths=1.0))
+        ax.autoscale_view()
+        for i in (0, n - 1):
+            ax.plot([], [], color=cmap[i], linewidth=1.5, label=names[i])
     stem = angle or str(normalised["angle"].values[0])
     ax.set_xlabel("% of cycle" if "side" in normalised.coords else "% of repetition")
     ax.set_ylabel(f"{label_of(stem)} (°)")

@@ -159,33 +159,61 @@ def _columns(angles: pd.DataFrame, columns: Sequence[str] | None) -> list[str]:
     return columns
 
 
+#: At most this many reps are numbered in a panel; with more, every k-th is (a long recording's labels would
+#: overlap into a smear, and drawing hundreds of them was most of the time of its report).
+MAX_SPAN_LABELS = 30
+
+
 def _shade_spans(ax, spans: pd.DataFrame | None) -> None:
+    """Reps as alternating tinted bands (numbered), gait cycles as thin side-coloured bands at the bottom with a
+    dotted line at each start; each kind is one collection, however many spans there are."""
     if spans is None or len(spans) == 0:
         return
     if not {"start_s", "end_s"} <= set(spans.columns):
         raise ConfigError(f"spans need start_s and end_s columns, got {list(spans.columns)}")
-    if "side" in spans.columns:  # gait cycles: a thin band per cycle at the bottom, in the side's colour,
-        for _, span in spans.iterrows():  # and a dotted line at each cycle's start (initial contact)
-            low = 0.02 if span["side"] == "left" else 0.06
-            colour = SIDE_COLOURS.get(span["side"], "#999999")
-            ax.axvspan(
-                span["start_s"], span["end_s"], ymin=low, ymax=low + 0.035, color=colour, alpha=0.55, linewidth=0
-            )
-            ax.axvline(span["start_s"], color=colour, linestyle=":", linewidth=0.9, alpha=0.7)
+    start = spans["start_s"].to_numpy(dtype=float)
+    end = spans["end_s"].to_numpy(dtype=float)
+    if "side" in spans.columns:
+        sides = spans["side"].to_numpy(dtype=object)
+        low = np.where(sides == "left", 0.02, 0.06)
+        colours = [SIDE_COLOURS.get(side, "#999999") for side in sides]
+        _bands(ax, start, end, low, low + 0.035, colours, alpha=0.55, zorder=1)
+        ax.vlines(
+            start, 0, 1, transform=ax.get_xaxis_transform(), colors=colours, linestyles=":", linewidth=0.9, alpha=0.7
+        )
         return
-    for i, (_, span) in enumerate(spans.iterrows()):
-        ax.axvspan(span["start_s"], span["end_s"], color=SPAN_COLOURS[i % 2], alpha=0.9, linewidth=0, zorder=0)
-        label = int(span["index"]) + 1 if "index" in spans.columns else i + 1
+    n = len(spans)
+    _bands(ax, start, end, np.zeros(n), np.ones(n), [SPAN_COLOURS[i % 2] for i in range(n)], alpha=0.9, zorder=0)
+    labels = spans["index"].to_numpy(dtype=int) + 1 if "index" in spans.columns else np.arange(1, n + 1)
+    every = -(-n // MAX_SPAN_LABELS)
+    for i in range(0, n, every):
         ax.text(
-            (span["start_s"] + span["end_s"]) / 2,
+            (start[i] + end[i]) / 2,
             0.02,
-            f"rep {label}",
+            f"rep {labels[i]}",
             transform=ax.get_xaxis_transform(),
             ha="center",
             va="bottom",
             fontsize=7,
             color="#555555",
         )
+
+
+def _bands(ax, start, end, low, high, colours, *, alpha: float, zorder: float) -> None:
+    """Vertical bands from ``start`` to ``end`` (data) and ``low`` to ``high`` (axes fraction), one collection."""
+    from matplotlib.collections import PolyCollection
+
+    verts = [[(a, lo), (a, hi), (b, hi), (b, lo)] for a, b, lo, hi in zip(start, end, low, high)]
+    bands = PolyCollection(
+        verts,
+        facecolors=colours,
+        edgecolors="none",
+        linewidths=0,
+        alpha=alpha,
+        zorder=zorder,
+        transform=ax.get_xaxis_transform(),
+    )
+    ax.add_collection(bands, autolim=False)
 
 
 def _mark_findings(ax, findings: Iterable[Any] | None, columns: Sequence[str]) -> None:

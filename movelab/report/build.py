@@ -15,6 +15,7 @@ import pandas as pd
 from movelab.findings import FindingsConfig
 from movelab.kinematics.conventions import ANGLE_NAMES
 from movelab.kinematics.tables import time_s_of
+from movelab.report.supine import supine_results
 
 __all__ = ["build_report", "json_ready", "REPORT_SCHEMA", "span_table", "angle_summaries", "dominant_view"]
 
@@ -37,8 +38,10 @@ def build_report(analysis) -> dict[str, Any]:
         JSON-ready (plain Python types; NaN and infinities become None). Keys: ``schema``,
         ``movelab_version``, ``video``, ``pose``, ``view``, ``views``, ``movement``, ``reps`` (squat,
         lunge) or ``gait`` and ``cycles`` (gait), ``per_span`` (one row per rep or cycle), ``metrics``
-        (per angle: frames measured, min, max, mean, median), ``findings`` (including ``"info"`` notes),
-        ``thresholds`` (every threshold with its source). See docs/report.md.
+        (per angle: frames measured, min, max, mean, median), ``camera_roll`` (the camera's roll, its source and
+        what was taken out), ``findings`` (including ``"info"`` notes),
+        ``thresholds`` (every threshold with its source); ``supine`` for a Thomas test or ASLR
+        (:func:`movelab.report.supine.supine_results`). See docs/report.md.
     """
     from movelab.version import __version__
 
@@ -62,8 +65,16 @@ def build_report(analysis) -> dict[str, Any]:
     report["per_span"] = _records(span_table(analysis.angles, segmentation))
     report["metrics"] = angle_summaries(analysis.angles)
     report["pelvic_tilt_source"] = pelvic_tilt_source_summary(analysis)
+    report["camera_roll"] = camera_roll_summary(analysis)
+    supine = supine_results(analysis)
+    if supine is not None:
+        report["supine"] = supine
     report["findings"] = [f.to_dict() for f in analysis.findings]
     report["thresholds"] = describe_thresholds(_findings_config(analysis))
+    if getattr(analysis, "fms", None) is not None:
+        report["fms"] = analysis.fms.to_dict()
+    if getattr(analysis, "posture_chain", None) is not None:
+        report["posture_chain"] = analysis.posture_chain
     extra = {k: v for k, v in summary.items() if k not in ("video", "pose")}
     if extra:
         report["summary"] = extra
@@ -86,6 +97,14 @@ def pelvic_tilt_source_summary(analysis) -> dict[str, Any]:
             "none": int((source == "").sum()),
         }
     return out
+
+
+def camera_roll_summary(analysis) -> dict[str, Any] | None:
+    """The camera's roll (:class:`movelab.kinematics.CameraRoll`: ``applied_deg``, ``estimate_deg``,
+    ``sd_deg``, ``source``, each cue, ``note``, ``warning``); None for an analysis without a Motion."""
+    motion = getattr(analysis, "motion", None)
+    roll = getattr(motion, "camera_roll", None)
+    return roll.to_dict() if roll is not None else None
 
 
 def json_ready(value: Any) -> Any:

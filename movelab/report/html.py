@@ -10,6 +10,9 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
+from movelab.report.assessments import fms_section, posture_chain_section
+from movelab.report.supine import SUPINE_TITLES
+
 __all__ = ["render_html", "page", "img_tag", "table_html", "CSS"]
 
 CSS = """
@@ -101,7 +104,8 @@ def render_html(report: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
     report
         As :func:`movelab.report.build_report` returns.
     images
-        ``{"timeline": png_bytes, "curves": png_bytes}``; missing ones are left out.
+        ``{"timeline": png_bytes, "curves": png_bytes, "supine": png_bytes}``; missing ones are left out
+        (``supine`` goes in the supine test's own section).
     """
     video = report.get("video") or {}
     name = video.get("name") or "video"
@@ -118,7 +122,10 @@ def render_html(report: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
         f'<p class="meta">{meta}</p>',
         _facts(report),
         _findings_section(report.get("findings") or []),
-        _figures(images),
+        supine_section(report.get("supine"), images.get("supine")),
+        fms_section(report),
+        posture_chain_section(report),
+        _figures({k: v for k, v in images.items() if k != "supine"}),
         _spans_section(report),
         _metrics_section(report.get("metrics") or {}),
         _method_section(report),
@@ -247,6 +254,13 @@ def _method_section(report: Mapping[str, Any]) -> str:
         if tilt
         else ""
     )
+    roll = report.get("camera_roll") or {}
+    if roll.get("note"):
+        warning = f" {roll['warning']}" if roll.get("warning") else ""
+        source += (
+            f'<p class="meta" id="camera-roll">Camera: {escape(str(roll["note"]))}.{escape(warning)} '
+            "Method and error: docs/kinematics.md (Camera roll).</p>"
+        )
     return (
         "<h2>Method</h2>"
         + source
@@ -275,3 +289,44 @@ def _num(value: Any, unit: str) -> str:
 
 def _pct(value: Any) -> str:
     return "–" if value is None else f"{100 * float(value):.0f} %"
+
+
+def supine_section(results: dict[str, Any] | None, png: bytes | None) -> str:
+    """The HTML section: title, the per-side table, the plot and what was not measurable."""
+    if not results:
+        return ""
+    test = results["test"]
+    if test == "thomas":
+        columns = ["side", "hip_deg", "knee_deg", "held_hip_flexion_deg", "back_gap", "lumbar_flat", "n_frames"]
+        note = (
+            "hip_deg: the hanging thigh against the table line (positive = above it: short one-joint hip flexors "
+            f"beyond {results['norms']['hip_deg_max']:g}°); knee_deg: the hanging knee's flexion (short rectus "
+            f"femoris below {results['norms']['knee_deg_min']:g}°); whether the lumbar spine lay flat is not "
+            "measurable from the video (lumbar_flat empty), back_gap is the back's arch above the table line in "
+            "trunk lengths. Table line from the person mask "
+            f"({escape(str(results['table'].get('source')))}). Norms and sources: docs/assessments.md."
+        )
+    else:
+        columns = [
+            "side",
+            "fms_score",
+            "raise_deg",
+            "ankle_fraction",
+            "knee_deg",
+            "knee_straight",
+            "rest_deg",
+            "rest_down",
+            "n_frames",
+        ]
+        note = (
+            "fms_score: 3 when the raised ankle passes the other leg's mid-thigh (ankle_fraction below 0.5, "
+            "0 = ASIS, 1 = knee joint line), 2 when it passes the knee joint line, 1 otherwise; pain (0) cannot "
+            "be seen on video. raise_deg: the raised leg against the table line. Sources: docs/assessments.md."
+        )
+    rows = results["sides"] or []
+    body = table_html(rows, columns=columns, element_id=f"supine-{test}") if rows else "<p>No side was tested.</p>"
+    figure = ""
+    if png:
+        caption = "The test leg over time; shaded: each side's hold (or top of the raise); dashed: thresholds."
+        figure = f"<figure>{img_tag(png, caption, element_id='img-supine')}<figcaption>{caption}</figcaption></figure>"
+    return f'<h2>{SUPINE_TITLES[test]}</h2>{body}<p class="meta">{note}</p>{figure}'

@@ -89,7 +89,8 @@ def write_overlay(
     Notes
     -----
     Drawn per frame: the skeleton (client's left blue, right orange), the pelvis line through the hip
-    centre at the measured ``pelvic_tilt`` (only where it was measured; docs/conventions.md sign), the
+    centre at the measured ``pelvic_tilt`` (only where it was measured; docs/conventions.md sign; turned by the
+    camera roll taken out, so it lies on the pelvis in the picture), the
     person's outline when extraction kept it, the live angles in a box, and the findings whose time span
     covers the frame. Frame ``i`` of the video is matched to row ``i`` of the landmarks by decode index.
     """
@@ -169,6 +170,8 @@ class _Drawer:
         self.face_idx = [self.names.index(n) for n in _FACE if n in self.names]
         self.others = np.asarray(ds["others_face_px"].values, dtype=np.float64) if "others_face_px" in ds else None
         self.facing = _facing(analysis, ds)
+        roll = getattr(getattr(analysis, "motion", None), "camera_roll", None)
+        self.roll_deg = float(roll.applied_deg) if roll is not None else 0.0  # angles are level; the video is not
         self.last_face: tuple[tuple[int, int, int, int], float] | None = None
         self.other_faces = _HeldBoxes(OTHER_FACE_HOLD_S)
         self.detector = FaceDetector()
@@ -242,6 +245,9 @@ class _Drawer:
         length = 60.0 * scale
         # forward/up frame: PSIS -> ASIS points forward and down by the tilt; image y is down
         d = np.array([facing * math.cos(math.radians(tilt)), math.sin(math.radians(tilt))]) * length / 2
+        if self.roll_deg:  # the tilt is against the level; the picture is turned by the camera's roll
+            c, s = math.cos(math.radians(self.roll_deg)), math.sin(math.radians(self.roll_deg))
+            d = np.array([c * d[0] - s * d[1], s * d[0] + c * d[1]])
         cv2.line(image, _pt(centre - d), _pt(centre + d), (255, 220, 0), max(2, int(3 * scale)), cv2.LINE_AA)
 
     def _text(self, image: np.ndarray, row: int, time_s: float, scale: float) -> None:

@@ -24,8 +24,20 @@ KEY_MEASURES: dict[str, tuple[str, ...]] = {
     "squat": ("max_thigh_angle", "max_trunk_lean", "max_pelvic_tilt", "max_lumbar_lordosis", "knee_fppa"),
     "lunge": ("max_thigh_angle", "max_trunk_lean", "max_pelvic_tilt", "knee_fppa"),
     "gait": ("peak_extension", "pelvic_obliquity", "cadence", "stride_time"),
-    "posture": ("pelvic_tilt_median", "lumbar_lordosis_median", "trunk_lean_median"),
+    "posture": (
+        "pelvic_tilt_median",
+        "lumbar_lordosis_median",
+        "trunk_lean_median",
+        "forward_head_median",
+        "thoracic_kyphosis_median",
+        "shoulder_obliquity_median",
+        "lateral_trunk_shift_median",
+    ),
+    "thomas": ("thomas_hip", "thomas_knee"),
+    "aslr": ("aslr_raise", "aslr_fms_score"),
 }
+#: The supine tests' per-side values taken into the trend (report.json ``supine.sides``), by test.
+_SUPINE_KEYS = {"thomas": ("hip_deg", "knee_deg"), "aslr": ("raise_deg", "fms_score")}
 
 
 def trend_table(
@@ -39,7 +51,7 @@ def trend_table(
         ``(when, report)`` pairs: ``when`` is the session's date (anything pandas reads as a time), the
         report a report.json dictionary. Sessions of other movements are skipped.
     movement
-        ``"squat"``, ``"lunge"``, ``"gait"`` or ``"posture"``.
+        ``"squat"``, ``"lunge"``, ``"gait"``, ``"posture"``, ``"thomas"`` or ``"aslr"``.
 
     Returns
     -------
@@ -61,7 +73,7 @@ def trend_table(
                         "when": pd.Timestamp(when),
                         "measure": name,
                         "value": float(value),
-                        "method_error": method_error_of(name, config),
+                        "method_error": _supine_error(name, config) or method_error_of(name, config),
                     }
                 )
     table = pd.DataFrame(rows, columns=["when", "measure", "value", "method_error"])
@@ -90,13 +102,39 @@ def trend_png(table: pd.DataFrame, *, title: str = "") -> bytes:
     return figure_png(fig)
 
 
+def _supine_error(name: str, config: FindingsConfig) -> float | None:
+    """The supine tests' own method error (:class:`movelab.findings.supine_config.SupineConfig`)."""
+    if name.startswith(("thomas_hip", "aslr_raise")):
+        return config.supine.hip_error_deg
+    if name.startswith("thomas_knee"):
+        return config.supine.knee_error_deg
+    return None
+
+
+def _supine_values(report: dict) -> dict[str, float | None]:
+    """``<test>_<value>_<side>`` for each side of a supine test (e.g. ``thomas_hip_deg_left``)."""
+    supine = report.get("supine") or {}
+    test = supine.get("test")
+    values = {}
+    for side in supine.get("sides") or []:
+        for key in _SUPINE_KEYS.get(test, ()):
+            value = side.get(key)
+            values[f"{test}_{key}_{side.get('side')}"] = None if value is None else float(value)
+    return values
+
+
 def _values(report: dict) -> dict[str, float | None]:
-    """The trusted metrics, plus the standing medians of each angle for a posture session."""
+    """The trusted metrics, plus the standing medians of each angle for a posture session and the per-side
+    values of a supine test."""
     values = trusted_metric_values(report)
+    values.update(_supine_values(report))
     if report.get("movement") == "posture":
         view = report.get("view")
         for angle, summary in (report.get("metrics") or {}).items():
             name = f"{angle}_median_deg"
             if isinstance(summary, dict) and is_trusted(name, view):
                 values[name] = summary.get("median")
+        for measure, entry in ((report.get("posture_chain") or {}).get("measures") or {}).items():
+            if isinstance(entry, dict) and entry.get("median") is not None:
+                values[f"{measure}_median_{'pct' if entry.get('unit') == '% torso' else 'deg'}"] = entry["median"]
     return values

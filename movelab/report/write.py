@@ -13,6 +13,7 @@ from movelab.kinematics.tables import time_indexed
 from movelab.report.build import build_report
 from movelab.report.figures import curves_png, timeline_png
 from movelab.report.html import render_html
+from movelab.report.supine import supine_png
 
 __all__ = ["write_outputs", "write_angles_csv", "OUTPUT_FILES"]
 
@@ -49,6 +50,9 @@ def write_outputs(
     curves = curves_png(analysis.angles, analysis.segmentation)
     if curves is not None:
         images["curves"] = curves
+    supine = supine_png(analysis, report.get("supine"))
+    if supine is not None:
+        images["supine"] = supine
     writers = {
         "report.json": lambda p: write_json(report, p),
         "angles.csv": lambda p: write_angles_csv(analysis.angles, p, pelvic_tilt_source=_tilt_source(analysis)),

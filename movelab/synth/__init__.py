@@ -20,6 +20,7 @@ from movelab.synth.motions import MOTIONS, Event, Gait, Lunge, Motion, MotionSam
 from movelab.synth.realism import Realism
 from movelab.synth.render import SKIN_TONES, Appearance, Prop, render_figure
 from movelab.synth.skeleton import ArmPose, BodyProportions, Figure, LegPose, Pose, forward_kinematics
+from movelab.synth.supine import SUPINE_MOTIONS, StraightLegRaise
 from movelab.synth.truth import angles_from_points
 from movelab.synth.video import write_mp4
 
@@ -32,6 +33,7 @@ __all__ = [
     "Gait",
     "Posture",
     "ThomasTest",
+    "StraightLegRaise",
     "MOTIONS",
     "Motion",
     "MotionSample",
@@ -55,3 +57,5 @@ __all__ = [
     "VIEW_AZIMUTH_DEG",
     "write_mp4",
 ]
+
+MOTIONS.update(SUPINE_MOTIONS)

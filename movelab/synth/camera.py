@@ -29,13 +29,22 @@ VIEW_AZIMUTH_DEG: dict[str, float] = {
 
 @dataclass(frozen=True)
 class Camera:
-    """A pinhole camera looking from ``position_m`` at ``target_m`` (world), square pixels, no distortion."""
+    """A pinhole camera looking from ``position_m`` at ``target_m`` (world), square pixels, no distortion.
+
+    ``pitch_deg`` tilts the camera about its level right axis after aiming (positive: looking further up, the
+    scene moves down the picture); ``roll_deg`` then turns it about its line of sight, as a hand-held phone
+    is turned (positive: the scene appears turned clockwise on screen, so a level line through the picture
+    runs down to the right at ``roll_deg``; a line's image angle is ``atan2(dy, dx)`` with ``y`` down). Both
+    default to 0, the level camera of every earlier table.
+    """
 
     position_m: tuple[float, float, float]
     target_m: tuple[float, float, float]
     width_px: int
     height_px: int
     focal_px: float
+    roll_deg: float = 0.0
+    pitch_deg: float = 0.0
 
     def __post_init__(self) -> None:
         if self.width_px < 16 or self.height_px < 16 or self.width_px % 2 or self.height_px % 2:
@@ -44,6 +53,10 @@ class Camera:
             )
         if not self.focal_px > 0:
             raise ConfigError(f"focal length must be > 0 pixels, got {self.focal_px!r}")
+        for name in ("roll_deg", "pitch_deg"):
+            value = getattr(self, name)
+            if not (isinstance(value, (int, float)) and -45.0 <= value <= 45.0):
+                raise ConfigError(f"camera {name} must be a number in [-45, 45] degrees, got {value!r}")
 
     @property
     def rotation(self) -> np.ndarray:
@@ -52,7 +65,15 @@ class Camera:
         fwd /= np.linalg.norm(fwd)
         right = np.cross(fwd, [0.0, 1.0, 0.0])
         right /= np.linalg.norm(right)
-        return np.vstack([right, np.cross(fwd, right), fwd])
+        down = np.cross(fwd, right)
+        if self.pitch_deg:
+            p = np.radians(self.pitch_deg)
+            fwd, down = np.cos(p) * fwd - np.sin(p) * down, np.cos(p) * down + np.sin(p) * fwd
+        level = np.vstack([right, down, fwd])
+        if not self.roll_deg:
+            return level
+        c, s = np.cos(np.radians(self.roll_deg)), np.sin(np.radians(self.roll_deg))
+        return np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]]) @ level
 
     @property
     def intrinsics(self) -> np.ndarray:
@@ -105,6 +126,8 @@ def camera_for_view(
     height_px: int = 480,
     fit_width_m: float = 1.6,
     fit_height_m: float = 2.1,
+    roll_deg: float = 0.0,
+    pitch_deg: float = 0.0,
 ) -> Camera:
     """A camera around a figure that faces ``heading_deg``.
 
@@ -123,6 +146,8 @@ def camera_for_view(
     fit_width_m, fit_height_m : float
         A region of this size around ``look_at_m``, at its distance, fills the picture (the focal length is
         chosen so that both fit).
+    roll_deg, pitch_deg : float
+        A hand-held camera's roll about its line of sight and extra pitch (:class:`Camera`); 0: level.
     """
     if view not in VIEW_AZIMUTH_DEG:
         raise ConfigError(f"view must be one of {sorted(VIEW_AZIMUTH_DEG)}, got {view!r}")
@@ -139,5 +164,11 @@ def camera_for_view(
     dist = float(np.linalg.norm(target - pos))
     focal = min(width_px * dist / fit_width_m, height_px * dist / fit_height_m)
     return Camera(
-        tuple(float(v) for v in pos), tuple(float(v) for v in target), int(width_px), int(height_px), float(focal)
+        tuple(float(v) for v in pos),
+        tuple(float(v) for v in target),
+        int(width_px),
+        int(height_px),
+        float(focal),
+        roll_deg=float(roll_deg),
+        pitch_deg=float(pitch_deg),
     )

@@ -68,6 +68,8 @@ def _build_parser() -> argparse.ArgumentParser:
         p.add_argument("--fps", type=float, default=30.0)
         p.add_argument("--distance-m", type=float, help="camera distance (default 4.5 m, 7 m for overground gait)")
         p.add_argument("--camera-height-m", type=float, help="default: level with the figure's middle")
+        p.add_argument("--camera-roll-deg", type=float, default=0.0, help="hand-held roll, + turns the scene clockwise")
+        p.add_argument("--camera-pitch-deg", type=float, default=0.0, help="extra pitch, + looks further up")
         p.add_argument("--clip-duration-s", type=float, help="default: the motion's own duration")
         p.add_argument("--crf", type=int, default=23, help="x264 quality, lower = larger file")
         p.add_argument("--body-height-m", type=float, default=1.75)
@@ -128,6 +130,8 @@ def cli_synth(argv: list[str]) -> int:
         appearance=_appearance(args),
         duration_s=args.clip_duration_s,
         realism=dataclasses.replace(PRESETS[args.realism], seed=args.realism_seed),
+        camera_roll_deg=args.camera_roll_deg,
+        camera_pitch_deg=args.camera_pitch_deg,
     )
     paths = clip.write(args.out, crf=args.crf)
     seconds = time.perf_counter() - t0

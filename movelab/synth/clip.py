@@ -62,7 +62,7 @@ TRUTH_LANDMARKS: tuple[str, ...] = (
     "right_foot_index",
 )
 #: Motions whose frontal-plane angles are undefined (a supine figure's legs project edge-on).
-_NO_FRONTAL = ("thomas",)
+_NO_FRONTAL = ("thomas", "aslr")
 
 
 @dataclass
@@ -227,7 +227,12 @@ class SynthClip:
             "duration_s": self.n_frames / self.fps,
             "width_px": cam.width_px,
             "height_px": cam.height_px,
-            "camera": {"position_m": list(cam.position_m), "target_m": list(cam.target_m), "focal_px": cam.focal_px},
+            "camera": {
+                "position_m": list(cam.position_m),
+                "target_m": list(cam.target_m),
+                "focal_px": cam.focal_px,
+                **({"roll_deg": cam.roll_deg, "pitch_deg": cam.pitch_deg} if cam.roll_deg or cam.pitch_deg else {}),
+            },
             "body": dataclasses.asdict(self.body),
             "appearance": dataclasses.asdict(self.appearance),
             "angles": {
@@ -288,6 +293,8 @@ def render_clip(
     appearance: Appearance | None = None,
     duration_s: float | None = None,
     realism: Realism | None = None,
+    camera_roll_deg: float = 0.0,
+    camera_pitch_deg: float = 0.0,
 ) -> SynthClip:
     """Sample ``motion`` at ``i / fps`` and set up a camera; frames render lazily.
 
@@ -311,6 +318,10 @@ def render_clip(
         Default: the motion's own duration.
     realism : Realism, optional
         Phone-camera effects (:mod:`movelab.synth.realism`); default none: the clean mannequin clip.
+    camera_roll_deg, camera_pitch_deg : float
+        A hand-held camera's roll about its line of sight and extra pitch (:class:`movelab.synth.camera.Camera`;
+        positive roll turns the scene clockwise on screen). 0: level, as every earlier table. The truth
+        angles stay in the figure's own planes (world); the truth landmark pixels follow the camera.
 
     Returns
     -------
@@ -337,6 +348,8 @@ def render_clip(
         height_px=height_px,
         fit_width_m=scene.fit_width_m,
         fit_height_m=scene.fit_height_m,
+        roll_deg=camera_roll_deg,
+        pitch_deg=camera_pitch_deg,
     )
     duration = motion.duration_s if duration_s is None else float(duration_s)
     if not duration > 0:

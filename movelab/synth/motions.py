@@ -246,8 +246,21 @@ class Squat:
         Distance between the ankle joints.
     toe_out_deg : float
     arm_reach_deg : float
-        Shoulder flexion at the bottom (arms forward for balance).
+        Shoulder flexion at the bottom (arms forward for balance); not used with ``arms="overhead"``.
     heading_deg : float
+    arms : {"reach", "overhead"}
+        Arms reaching forward as the client descends (``arm_reach_deg``), or held straight overhead
+        throughout, as in the FMS deep squat.
+    overhead_tilt_deg : float
+        With overhead arms: the arms' tilt forward of vertical (world) at the bottom, growing with depth;
+        0 keeps them vertical (the FMS "dowel over the feet").
+    dowel : bool
+        A dowel held in both hands (the FMS deep squat's).
+    shank_lean_deg : float or None
+        Forward lean of the shank at the bottom; None: a third of the knee flexion (the default squat).
+    knee_swivel_deg : float or None
+        Turn of both knees about the hip-ankle line at the bottom, medial positive, growing with depth; used
+        instead of ``knee_valgus_deg`` (whose frontal angle is undefined once the thigh passes horizontal).
     """
 
     depth_deg: float = 100.0
@@ -265,10 +278,22 @@ class Squat:
     toe_out_deg: float = 8.0
     arm_reach_deg: float = 75.0
     heading_deg: float = 0.0
+    arms: Literal["reach", "overhead"] = "reach"
+    overhead_tilt_deg: float = 0.0
+    dowel: bool = False
+    shank_lean_deg: float | None = None
+    knee_swivel_deg: float | None = None
     name: str = field(default="squat", init=False)
 
     def __post_init__(self) -> None:
         _check("depth_deg", self.depth_deg, 5.0, 140.0)
+        if self.arms not in ("reach", "overhead"):
+            raise ConfigError(f"arms must be 'reach' or 'overhead', got {self.arms!r}")
+        _check("overhead_tilt_deg", self.overhead_tilt_deg, -30.0, 90.0)
+        if self.shank_lean_deg is not None:
+            _check("shank_lean_deg", self.shank_lean_deg, 0.0, 0.6 * self.depth_deg)
+        if self.knee_swivel_deg is not None:
+            _check("knee_swivel_deg", self.knee_swivel_deg, -60.0, 60.0)
         _check("trunk_lean_deg", self.trunk_lean_deg, -10.0, 80.0)
         _check("heel_lift_deg", self.heel_lift_deg, 0.0, 40.0)
         _check("lumbar_flexion_deg", self.lumbar_flexion_deg, -10.0, 50.0)
@@ -313,9 +338,18 @@ class Squat:
         return Scene(tuple(_world(self.heading_deg, 0.1 * h, 0.0, 0.5 * h)), 1.4 * h, 1.2 * h)
 
 
+def _squat_arms(sq: Squat, p: float) -> ArmPose:
+    """One arm of the squat: reaching forward with depth, or straight overhead tilted forward with depth."""
+    if sq.arms == "overhead":
+        return ArmPose(
+            shoulder_flexion_deg=180.0 - p * sq.overhead_tilt_deg, shoulder_abduction_deg=14.0, elbow_flexion_deg=0.0
+        )
+    return ArmPose(shoulder_flexion_deg=p * sq.arm_reach_deg, shoulder_abduction_deg=8.0)
+
+
 def _squat_pose(sq: Squat, p: float, body: BodyProportions) -> Pose:
     knee = _lerp(1.0, sq.depth_deg, p)
-    shank_lean = 0.33 * knee
+    shank_lean = 0.33 * knee if sq.shank_lean_deg is None else _lerp(0.33, sq.shank_lean_deg, p)
     legs = {}
     for side, sign in (("left", -1.0), ("right", 1.0)):
         flat = place_foot(body, side=side, contact_xz_m=(0.0, 0.0), pitch_deg=0.0, yaw_deg=sq.toe_out_deg)
@@ -344,12 +378,16 @@ def _squat_pose(sq: Squat, p: float, body: BodyProportions) -> Pose:
         pelvic_tilt_deg=NEUTRAL_TILT_DEG + p * sq.trunk_lean_deg,
         lumbar_extension_deg=lumbar_for_lordosis(body, round(lordosis, 6)),
         neck_flexion_deg=-0.6 * p * sq.trunk_lean_deg,
-        left_arm=ArmPose(shoulder_flexion_deg=p * sq.arm_reach_deg, shoulder_abduction_deg=8.0),
-        right_arm=ArmPose(shoulder_flexion_deg=p * sq.arm_reach_deg, shoulder_abduction_deg=8.0),
+        left_arm=_squat_arms(sq, p),
+        right_arm=_squat_arms(sq, p),
+        dowel=sq.dowel,
     )
     pose = _with_pelvis_y(pose, _pelvis_y_for_leg(pose, body, "left", knee))
     pose = _solve_lean_by_pelvis(pose, body, p * sq.trunk_lean_deg)
-    if p > 1e-6:  # standing, the knees are straight and the angle is 0 anyway
+    if sq.knee_swivel_deg is not None:
+        for side in ("left", "right"):
+            pose = replace(pose, **{f"{side}_leg": replace(pose.leg(side), knee_swivel_deg=p * sq.knee_swivel_deg)})
+    elif p > 1e-6:  # standing, the knees are straight and the angle is 0 anyway
         for side in ("left", "right"):
             swivel = _knee_swivel_for_fppa(pose, body, side, p * sq.knee_valgus_deg)
             pose = replace(pose, **{f"{side}_leg": replace(pose.leg(side), knee_swivel_deg=swivel)})
@@ -929,6 +967,20 @@ class Posture:
     arms : {"hanging", "folded", "forward"}
         Arms hanging at the sides, folded across the chest (hands on the other side's upper arm), or held
         forward at shoulder height; folded and forward arms follow the thorax.
+    thoracic_bend_deg : float
+        The figure's thoracic kyphosis joint (forward bend of the upper thorax on the mid thorax); 30 is the
+        neutral figure. The trunk is kept at ``trunk_lean_deg`` by the thorax below it.
+    forward_head_deg : float or None
+        Forward head: the shoulder→ear line's angle forward of vertical (``forward_head`` of
+        :mod:`movelab.synth.truth_chain`), met by turning the neck forward with the gaze kept; None: the
+        neutral neck.
+    pelvic_obliquity_deg : float
+        The pelvis' frontal tilt, left hip higher positive; the leg under the higher hip stays straight and the
+        other bends its knee to keep both feet down.
+    lateral_lean_deg : float
+        ``trunk_lateral_lean`` (towards the left positive), kept by the thorax over the pelvis.
+    knee_hyperextension_deg : float
+        Both knees bent backwards by this much (genu recurvatum); 0: the neutral 1° of flexion.
     """
 
     pelvic_tilt_deg: float = NEUTRAL_TILT_DEG
@@ -941,6 +993,11 @@ class Posture:
     duration_s: float = 4.0
     heading_deg: float = 0.0
     arms: Literal["hanging", "folded", "forward"] = "hanging"
+    thoracic_bend_deg: float = 30.0
+    forward_head_deg: float | None = None
+    pelvic_obliquity_deg: float = 0.0
+    lateral_lean_deg: float = 0.0
+    knee_hyperextension_deg: float = 0.0
     name: str = field(default="posture", init=False)
 
     def __post_init__(self) -> None:
@@ -952,6 +1009,12 @@ class Posture:
         _check("duration_s", self.duration_s, 0.2, 120.0)
         if self.arms not in ("hanging", "folded", "forward"):
             raise ConfigError(f"arms must be 'hanging', 'folded' or 'forward', got {self.arms!r}")
+        _check("thoracic_bend_deg", self.thoracic_bend_deg, 0.0, 80.0)
+        _check("pelvic_obliquity_deg", self.pelvic_obliquity_deg, -15.0, 15.0)
+        _check("lateral_lean_deg", self.lateral_lean_deg, -20.0, 20.0)
+        _check("knee_hyperextension_deg", self.knee_hyperextension_deg, 0.0, 30.0)
+        if self.forward_head_deg is not None:
+            _check("forward_head_deg", self.forward_head_deg, -10.0, 60.0)
 
     def sample(self, t_s: float, body: BodyProportions) -> MotionSample:
         w = math.sin(2 * math.pi * t_s / self.period_s)
@@ -959,7 +1022,17 @@ class Posture:
         lordosis = self.lordosis_deg + self.lordosis_per_tilt * (tilt - self.pelvic_tilt_deg)
         lean = self.trunk_lean_deg + self.sway_amplitude_deg * math.sin(2 * math.pi * t_s / (1.3 * self.period_s))
         pose = _standing(body, self.heading_deg, tilt, lordosis)
-        pose = _solve_trunk_by_thorax(pose, body, lean, 0.0)
+        if self.thoracic_bend_deg != 30.0:
+            pose = replace(pose, thoracic_bend_deg=self.thoracic_bend_deg)
+        if self.knee_hyperextension_deg:
+            pose = _hyperextended(pose, body, self.knee_hyperextension_deg)
+        if self.pelvic_obliquity_deg:
+            high = "left" if self.pelvic_obliquity_deg > 0 else "right"
+            pose = replace(pose, pelvic_obliquity_deg=self.pelvic_obliquity_deg)
+            pose = _with_pelvis_y(pose, _pelvis_y_for_leg(pose, body, high, 1.0))
+        pose = _solve_trunk_by_thorax(pose, body, lean, self.lateral_lean_deg)
+        if self.forward_head_deg is not None:
+            pose = _solve_forward_head(pose, body, self.forward_head_deg)
         return MotionSample(_placed_arms(pose, body, self.arms), True, True)
 
     def events(self, body: BodyProportions) -> list[Event]:
@@ -968,6 +1041,37 @@ class Posture:
     def scene(self, body: BodyProportions) -> Scene:
         h = body.height_m
         return Scene(tuple(_world(self.heading_deg, 0.0, 0.0, 0.5 * h)), 0.9 * h, 1.2 * h)
+
+
+def _hyperextended(pose: Pose, body: BodyProportions, hyperextension_deg: float) -> Pose:
+    """Both knees bent backwards by ``hyperextension_deg`` (knee pole behind the leg, pelvis lowered to the
+    reach of a leg bent that much)."""
+    back = tuple(float(v) for v in -_heading_vectors(pose.heading_deg)[0])
+    pose = replace(
+        pose,
+        left_leg=replace(pose.left_leg, knee_pole=back),
+        right_leg=replace(pose.right_leg, knee_pole=back),
+    )
+    return _with_pelvis_y(pose, _pelvis_y_for_leg(pose, body, "left", hyperextension_deg))
+
+
+def _solve_forward_head(pose: Pose, body: BodyProportions, target_deg: float) -> Pose:
+    """Turn the neck forward (``neck_forward_deg``) until the shoulder→ear line leans ``target_deg`` (secant)."""
+    from movelab.synth.truth_chain import forward_head_deg
+
+    def angle(p: Pose) -> float:
+        fig = forward_kinematics(p, body)
+        return forward_head_deg(fig.points, fig.heading)
+
+    a0, x0 = angle(pose), pose.neck_forward_deg
+    x1 = x0 + 5.0
+    a1 = angle(replace(pose, neck_forward_deg=x1))
+    for _ in range(8):
+        if abs(a1 - target_deg) < 1e-3 or a1 == a0:
+            break
+        x0, x1 = x1, x1 + (target_deg - a1) * (x1 - x0) / (a1 - a0)
+        a0, a1 = a1, angle(replace(pose, neck_forward_deg=x1))
+    return replace(pose, neck_forward_deg=x1)
 
 
 def _placed_arms(pose: Pose, body: BodyProportions, arms: str) -> Pose:
@@ -1087,9 +1191,9 @@ class ThomasTest:
         )
         if abs(self.heading_deg) > 1e-9:
             raise ConfigError("ThomasTest supports heading_deg = 0 only (the plinth is axis-aligned)")
-        return Scene(
-            tuple(_world(self.heading_deg, -0.35, 0.0, self.plinth_height_m + 0.25)),
-            1.25 * h,
+        return Scene(  # the figure spans about -0.5 h (head) to +0.5 h (hanging foot) around the plinth's end
+            tuple(_world(self.heading_deg, -0.02 * h, 0.0, self.plinth_height_m + 0.1 * h)),
+            1.2 * h,
             0.8 * h,
             (table,),
             self.plinth_height_m,
@@ -1121,7 +1225,7 @@ def _thomas_pose(th: ThomasTest, w: float, body: BodyProportions) -> Pose:
         lumbar_extension_deg=lumbar_for_lordosis(body, th.lordosis_deg),
         neck_flexion_deg=15.0,
     )
-    pose = _solve_lean_by_pelvis(pose, body, -90.0)
+    pose = _level_back(_solve_lean_by_pelvis(pose, body, -90.0), body)
     # trunk horizontal: hip flexion of the hugged leg is measured from the trunk-down line, i.e. the heading
     legs = {}
     for side, thigh, knee in (
@@ -1155,12 +1259,51 @@ def _thomas_pose(th: ThomasTest, w: float, body: BodyProportions) -> Pose:
     return _rest_on(pose, body, th.plinth_height_m)
 
 
+def _back_support(pose: Pose, body: BodyProportions) -> tuple[float, float]:
+    """The line a rigid lying trunk would rest on: the lower hull edge of its drawn cross-sections under the
+    trunk's middle, as ``(tilt_deg, lowest_y_m)``; tilt positive when the line rises towards the head."""
+    from movelab.synth.render import _trunk_rings
+
+    fig = forward_kinematics(pose, body)
+    pts = np.vstack([ring for ring, _ in _trunk_rings(fig)])
+    fwd, _ = _heading_vectors(pose.heading_deg)
+    x, y = pts @ fwd, pts[:, 1]
+    mid = float(
+        0.5 * (fig.points["hip_mid"] + 0.5 * (fig.points["left_shoulder"] + fig.points["right_shoulder"])) @ fwd
+    )
+    order = np.argsort(x)
+    chain: list[tuple[float, float]] = []
+    for p in zip(x[order].tolist(), y[order].tolist()):
+        while (
+            len(chain) >= 2
+            and (chain[-1][0] - chain[-2][0]) * (p[1] - chain[-2][1])
+            - (chain[-1][1] - chain[-2][1]) * (p[0] - chain[-2][0])
+            <= 0
+        ):
+            chain.pop()
+        chain.append(p)
+    for a, b in zip(chain[:-1], chain[1:]):
+        if a[0] <= mid <= b[0] and b[0] > a[0]:
+            return float(np.degrees(np.arctan2(a[1] - b[1], b[0] - a[0]))), float(y.min())
+    return 0.0, float(y.min())
+
+
+def _level_back(pose: Pose, body: BodyProportions) -> Pose:
+    """Turn the trunk (and what hangs on it) about the hips until its drawn back would rest flat on a level
+    surface: a body lying on a table touches it at the thorax and at the buttocks."""
+    lean = _truth(pose, body)["trunk_lean"]
+    tilt, _ = _back_support(pose, body)
+    for _ in range(3):
+        if abs(tilt) < 0.05:
+            break
+        pose = _solve_lean_by_pelvis(pose, body, lean - tilt)
+        lean, tilt = lean - tilt, _back_support(pose, body)[0]
+    return pose
+
+
 def _rest_on(pose: Pose, body: BodyProportions, surface_y_m: float) -> Pose:
     """Lower or raise the whole figure until its back rests on a surface at ``surface_y_m``."""
-    fig = forward_kinematics(pose, body)
-    names = ["buttock", "back_S2", "back_L3L4", "back_T11T12", "back_T7"]
-    lowest = min(float(fig.points[n][1]) for n in names)
-    dy = surface_y_m - lowest
+    dy = surface_y_m - _back_support(pose, body)[1]
     pose = replace(pose, pelvis_m=(pose.pelvis_m[0], pose.pelvis_m[1] + dy, pose.pelvis_m[2]))
     for side in ("left", "right"):
         leg = pose.leg(side)

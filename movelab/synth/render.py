@@ -37,6 +37,7 @@ SKIN_TONES: dict[str, RGB] = {
 _BAND_SCALE = (1.0, 0.86, 0.70, 0.52, 0.32)
 _BAND_SHADE = (0.60, 0.72, 0.83, 0.93, 1.0)
 _SHIFT = 4  # fixed-point bits for sub-pixel polygon vertices
+_DOWEL_RGB: RGB = (178, 132, 84)  # a wooden dowel
 
 
 @dataclass(frozen=True)
@@ -421,6 +422,9 @@ def _limb_parts(fig: Figure, cam: _Cam, col: dict, app: Appearance, clothing: st
             parts.append(_Part(pieces, depth, draw_extra=_fold_lines(creased) if creased else None))
     neck = _Capsule(p["c7"], 0.05 * g, p["neck_top"], 0.047 * g, col["skin"])
     parts.append(_Part([neck], cam.depth(fig.frames["head"][1]) + 1e-6))  # always just before the head
+    if "dowel_left" in p:  # a held dowel: a thin wooden rod
+        dowel = _Capsule(p["dowel_left"], 0.014 * u, p["dowel_right"], 0.014 * u, _DOWEL_RGB)
+        parts.append(_Part([dowel], dowel.depth(cam)))
     return parts
 
 

@@ -54,7 +54,7 @@ LUMBAR_JOINTS: tuple[str, ...] = ("L5S1", "L4L5", "L3L4", "L2L3", "L1L2", "T12L1
 #: Points of the back surface, from the sacrum up (``back_<level>`` in :attr:`Figure.points`).
 BACK_LEVELS: tuple[str, ...] = ("S2",) + LUMBAR_JOINTS + ("T11T12",)
 #: How the lumbar extension is shared between the joints for a given lordosis (lower joints move more).
-_KYPHOSIS_DEG = 30.0  # fixed forward bend between lower and upper thorax
+_KYPHOSIS_DEG = 30.0  # default forward bend between the mid and the upper thorax (Pose.thoracic_bend_deg)
 
 
 def rot_x(deg: float) -> np.ndarray:
@@ -286,6 +286,14 @@ class Pose:
         extension, bend to the left, turn to the left.
     neck_flexion_deg : float
         Head and neck against their level-gaze position on the upper thorax, flexion (chin down) positive.
+    neck_forward_deg : float
+        Forward head: the neck (C7 -> head) turned forward by this much while the head keeps its orientation
+        (lower-neck flexion with upper-neck extension, the gaze unchanged). 0: the neutral neck.
+    thoracic_bend_deg : float
+        Forward bend between the mid and the upper thorax (the figure's thoracic kyphosis joint); 30 is the
+        neutral figure every table before the posture chain used.
+    dowel : bool
+        A dowel held in both hands (``dowel_left`` / ``dowel_right`` end points; drawn as a wooden rod).
     left_leg, right_leg : LegPose
     left_arm, right_arm : ArmPose
     """
@@ -303,6 +311,9 @@ class Pose:
     thoracic_lateral_deg: float = 0.0
     thoracic_rotation_deg: float = 0.0
     neck_flexion_deg: float = 0.0
+    neck_forward_deg: float = 0.0
+    thoracic_bend_deg: float = _KYPHOSIS_DEG
+    dowel: bool = False
     left_arm: ArmPose = field(default_factory=ArmPose)
     right_arm: ArmPose = field(default_factory=ArmPose)
 
@@ -519,11 +530,12 @@ def _spine(
     frames["thorax_mid"] = (r_mid, p_t11)
     tl = body.thorax_length
     p_mid = p_t11 + r_mid @ np.array([0.0, 0.09 * u * tl, 0.0])
-    r_up = r_mid @ rot_z(-_KYPHOSIS_DEG)
+    r_up = r_mid @ rot_z(-pose.thoracic_bend_deg)
     frames["thorax_upper"] = (r_up, p_mid)
     c7 = p_mid + r_up @ np.array([0.0, 0.135 * u * tl, 0.0])
     pts["spine_T7"], pts["c7"] = p_mid, c7
     pts["back_T7"] = p_mid + r_up @ np.array([0.02 * u - 0.085 * u * body.girth, 0.0, 0.0])
+    pts["back_T3"] = p_mid + r_up @ np.array([0.02 * u - 0.075 * u * body.girth, 0.10 * u * tl, 0.0])
     sw = 0.5 * body.shoulder_width_frac * body.height_m
     for side, sign in (("left", -1.0), ("right", 1.0)):
         pts[f"{side}_shoulder"] = p_mid + r_up @ np.array([shoulder_fwd_m, 0.09 * u * tl, sign * sw])
@@ -534,7 +546,8 @@ def _head(body: BodyProportions, pose: Pose, r_up: np.ndarray, head_offset_deg: 
     """Neck and head on the upper thorax; at ``neck_flexion_deg = 0`` of a neutral figure the gaze is level."""
     u = body.u
     r_head = r_up @ rot_z(head_offset_deg - pose.neck_flexion_deg)
-    neck_top = pts["c7"] + r_head @ (rot_z(-12.0) @ np.array([0.0, 0.085 * u, 0.0]))
+    r_neck = r_head @ rot_z(-pose.neck_forward_deg)
+    neck_top = pts["c7"] + r_neck @ (rot_z(-12.0) @ np.array([0.0, 0.085 * u, 0.0]))
     centre = neck_top + r_head @ np.array([0.015 * u, 0.075 * u, 0.0])
     frames["head"] = (r_head, centre)
     pts["neck_top"] = neck_top
@@ -564,6 +577,14 @@ def _arm(body: BodyProportions, side: Side, r_up: np.ndarray, heading: np.ndarra
     pts[f"{side}_elbow"] = elbow
     pts[f"{side}_wrist"] = wrist
     pts[f"{side}_hand"] = wrist + hand_dir * 0.05 * body.u
+
+
+def _dowel(body: BodyProportions, pts: dict) -> None:
+    """End points of a dowel gripped by both hands, reaching 0.25 m (x height/1.75) beyond each."""
+    left, right = pts["left_hand"], pts["right_hand"]
+    along = _unit(left - right)
+    pts["dowel_left"] = left + along * 0.25 * body.u
+    pts["dowel_right"] = right - along * 0.25 * body.u
 
 
 # ----------------------------------------------------------------------------- the whole figure
@@ -598,6 +619,8 @@ def _fk(pose: Pose, body: BodyProportions, shoulder_fwd_m: float, head_offset_de
     for side in SIDES:
         _leg(body, heading, side, pts[f"{side}_hip"], pose.leg(side), pts, frames)
         _arm(body, side, r_up, heading, pose.arm(side), pts)
+    if pose.dowel:
+        _dowel(body, pts)
     return Figure(points=pts, frames=frames, heading=heading, body=body)
 
 

@@ -1,0 +1,370 @@
+"""Measures along the kinetic chain: forward head, thoracic kyphosis (outline), knee hyperextension, shoulder
+and pelvic obliquity, lateral trunk shift, and the FMS deep squat's geometry (tibia lean, hands over the feet).
+
+The formulas are pure functions of 2D points in a body plane (``(forward, up)`` in side view,
+``(left, up)`` in front or back view; docs/conventions.md), so the mannequin's ground truth
+(:mod:`movelab.synth.truth_chain`) uses the very same ones. :func:`chain_table` applies them to a
+:class:`movelab.kinematics.Motion`, frame by frame, NaN outside the view a measure needs. Definitions, validity
+conditions and measured errors: docs/posture-chain.md.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from movelab.kinematics.geometry import midpoint, point, to_plane, torso_length
+from movelab.kinematics.outline_method import _arm_cover, _prepare, _ramp_down, _roughness, _to_sagittal
+from movelab.kinematics.tables import frame_table
+
+__all__ = [
+    "CHAIN_COLUMNS",
+    "FORWARD_HEAD_OFFSET_DEG",
+    "KyphosisParams",
+    "chain_table",
+    "forward_head_deg",
+    "tibia_lean_deg",
+    "along_foot",
+    "obliquity_deg",
+    "lateral_shift",
+    "knee_inside_foot",
+    "kyphosis_frame",
+]
+
+_SIDES = ("left", "right")
+#: What the pose model's ear and shoulder landmarks add to the shoulder→ear angle of the rendered mannequin
+#: (the median error on the design body's rendered postures; docs/fms-posture-decisions.md). Subtracted.
+FORWARD_HEAD_OFFSET_DEG = 16.5
+
+#: Columns of :func:`chain_table`, in order (after ``time_s`` and ``frame``).
+CHAIN_COLUMNS: tuple[str, ...] = (
+    "forward_head",
+    "thoracic_kyphosis",
+    "thoracic_kyphosis_quality",
+    "thoracic_kyphosis_change",
+    "knee_hyperextension_left",
+    "knee_hyperextension_right",
+    "shoulder_obliquity",
+    "lateral_trunk_shift",
+    "tibia_lean_left",
+    "tibia_lean_right",
+    "hands_over_foot_left",
+    "hands_over_foot_right",
+    "knee_inside_foot_left",
+    "knee_inside_foot_right",
+)
+
+
+# ----------------------------------------------------------------------------- formulas on 2D points
+
+
+def _lean_deg(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Inclination of ``lower → upper`` against the vertical, positive leaning forward (``atan2(dx, dy)``)."""
+    d = np.asarray(upper, np.float64) - np.asarray(lower, np.float64)
+    return np.degrees(np.arctan2(d[..., 0], d[..., 1]))
+
+
+def forward_head_deg(shoulder: np.ndarray, ear: np.ndarray) -> np.ndarray:
+    """Forward head: the shoulder → ear line against the vertical, sagittal ``(forward, up)`` points.
+
+    Returns
+    -------
+    numpy.ndarray
+        Degrees, positive with the ear ahead of the shoulder, in (−180, 180].
+
+    Notes
+    -----
+    ``atan2(ear_x − shoulder_x, ear_y − shoulder_y)``. The clinical craniovertebral angle is measured from
+    C7 (a landmark the pose model has not) against the *horizontal*: ``CVA = 90° − angle`` only if C7 and
+    the shoulder coincided, which they do not; so the craniovertebral norms do not apply to this value.
+    """
+    return _lean_deg(shoulder, ear)
+
+
+def tibia_lean_deg(knee: np.ndarray, ankle: np.ndarray) -> np.ndarray:
+    """The shank (ankle → knee) against the vertical, sagittal points; positive: the knee ahead of the ankle."""
+    return _lean_deg(ankle, knee)
+
+
+def along_foot(x: np.ndarray, heel_x: np.ndarray, toe_x: np.ndarray) -> np.ndarray:
+    """Where the forward coordinate ``x`` lies along the foot: 0 over the heel, 1 over the toe tip.
+
+    NaN where the foot's length along the forward axis is under a millionth of a unit (a foot seen end on).
+    """
+    length = np.asarray(toe_x, np.float64) - np.asarray(heel_x, np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(np.abs(length) > 1e-6, (np.asarray(x, np.float64) - heel_x) / length, np.nan)
+
+
+def obliquity_deg(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """The right → left line against horizontal in a frontal ``(left, up)`` frame; positive: the left higher.
+
+    The same definition as ``pelvic_obliquity`` (docs/conventions.md), here for any pair (e.g. shoulders).
+    NaN when the left point is not to the client's left of the right one.
+    """
+    v = np.asarray(left, np.float64) - np.asarray(right, np.float64)
+    angle = np.degrees(np.arctan2(v[..., 1], v[..., 0]))
+    return np.where(v[..., 0] > 0, angle, np.nan)
+
+
+def lateral_shift(shoulder_mid: np.ndarray, hip_mid: np.ndarray, torso: np.ndarray) -> np.ndarray:
+    """Lateral trunk shift: ``shoulder_mid`` beside ``hip_mid``, % of the torso length, positive to the left."""
+    d = np.asarray(shoulder_mid, np.float64)[..., 0] - np.asarray(hip_mid, np.float64)[..., 0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return 100.0 * d / np.asarray(torso, np.float64)
+
+
+def knee_inside_foot(knee: np.ndarray, foot_centre: np.ndarray, other_foot_centre: np.ndarray, side: str) -> np.ndarray:
+    """How far a knee lies inside (medial of) its foot's centre, frontal ``(left, up)`` points.
+
+    Returns
+    -------
+    numpy.ndarray
+        The knee's medial offset from its foot centre (midpoint of ankle and toe tip) as a fraction of the
+        distance between the two foot centres: 0 with the knee straight over the foot, positive medial
+        (towards the other foot), negative lateral. NaN when the feet are not on their own sides.
+    """
+    sign = 1.0 if side == "left" else -1.0
+    sep = sign * (np.asarray(foot_centre, np.float64)[..., 0] - np.asarray(other_foot_centre, np.float64)[..., 0])
+    off = sign * (np.asarray(foot_centre, np.float64)[..., 0] - np.asarray(knee, np.float64)[..., 0])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(sep > 0, off / sep, np.nan)
+
+
+# ----------------------------------------------------------------------------- kyphosis from the outline
+
+
+@dataclass(frozen=True)
+class KyphosisParams:
+    """Settings of the thoracic kyphosis estimate (lengths in torso lengths along the trunk axis).
+
+    ``lower_levels`` span the thoraco-lumbar back (T12/L1 and just above it: the lumbar estimate's own
+    chord, at 0.40-0.55, lies below the junction the thorax bends at), ``upper_levels`` the upper thoracic
+    back up to just above the shoulder line (T7 → T3 of the mannequin lie at about 0.88 and 1.05).
+    Both pairs and ``offset_deg`` (the mean chord difference minus the surface kyphosis of the design body
+    standing neutral) were chosen on the design body's rendered postures only (docs/fms-posture-decisions.md).
+    The quality ramps are the lumbar estimate's.
+    """
+
+    lower_levels: tuple[float, float] = (0.55, 0.70)
+    upper_levels: tuple[float, float] = (0.90, 1.05)
+    offset_deg: float = -7.7
+    smoothing: float = 0.02
+    arm_radius: tuple[float, float] = (0.13, 0.10)
+    arm_cover_limits: tuple[float, float] = (0.2, 0.3)
+    roughness_limits: tuple[float, float] = (0.008, 0.02)
+
+
+def _back_point(contour: np.ndarray, axis: np.ndarray, level: float) -> np.ndarray | None:
+    """The hindmost crossing of the contour with the line ``contour · axis = level`` (behind the trunk axis)."""
+    along = contour @ axis
+    across = contour @ np.array([axis[1], -axis[0]])  # forward of the trunk axis positive
+    c = along - level
+    nxt = np.roll(c, -1)
+    idx = np.flatnonzero((c <= 0) != (nxt <= 0))
+    if idx.size == 0:
+        return None
+    t = -c[idx] / (nxt[idx] - c[idx])
+    pts = contour[idx] + t[:, None] * (np.roll(contour, -1, axis=0)[idx] - contour[idx])
+    acr = across[idx] + t * (np.roll(across, -1)[idx] - across[idx])
+    if not (acr < 0).any():
+        return None
+    return pts[int(np.argmin(acr))]
+
+
+def kyphosis_frame(
+    outline_px: np.ndarray,
+    *,
+    hip_px: np.ndarray,
+    shoulder_px: np.ndarray,
+    facing: float,
+    torso_px: float,
+    arms_px: np.ndarray | None = None,
+    params: KyphosisParams = KyphosisParams(),
+) -> tuple[float, float]:
+    """Thoracic kyphosis (degrees) and its quality in [0, 1] from one side-view outline.
+
+    Notes
+    -----
+    In the normalised sagittal frame (origin ``hip_mid``, torso lengths; as the lumbar estimate), the back
+    points at the two ``lower_levels`` and the two ``upper_levels`` along the trunk axis (hip → shoulders)
+    give two chords; ``kyphosis = incl(upper) − incl(lower) − offset``, each inclination against the
+    vertical, forward positive: the upper back leaning forward of the thoraco-lumbar back is kyphosis.
+    ``quality = q_cover · q_rough`` over the back from the lower chord to the upper one, with the lumbar
+    estimate's ramps: an arm lying over the upper back in the picture, or a rough contour, lowers it.
+    """
+    inputs = (outline_px, hip_px, shoulder_px)
+    if not (all(np.isfinite(np.asarray(a, np.float64)).all() for a in inputs) and np.isfinite(facing)):
+        return math.nan, 0.0
+    if not (np.isfinite(torso_px) and torso_px > 0):
+        return math.nan, 0.0
+    sag = _to_sagittal(outline_px, hip_px, facing, torso_px)
+    contour = _prepare(sag, params.smoothing)
+    shoulder = _to_sagittal(shoulder_px, hip_px, facing, torso_px)
+    norm = float(np.hypot(*shoulder))
+    if not norm > 0:
+        return math.nan, 0.0
+    axis = shoulder / norm
+    pts = [_back_point(contour.smooth, axis, lv) for lv in (*params.lower_levels, *params.upper_levels)]
+    if any(p is None for p in pts):
+        return math.nan, 0.0
+    lower = float(_lean_deg(pts[0], pts[1]))
+    upper = float(_lean_deg(pts[2], pts[3]))
+    region = np.array(pts)
+    arms = None if arms_px is None else _to_sagittal(arms_px, hip_px, facing, torso_px)
+    back = contour.smooth
+    along = back @ axis
+    behind = (back @ np.array([axis[1], -axis[0]])) < 0
+    span = behind & (along >= params.lower_levels[0]) & (along <= params.upper_levels[1])
+    cover = _arm_cover(back[span], arms, params.arm_radius)
+    rough = max(_roughness(contour.raw, region[:2]), _roughness(contour.raw, region[2:]))
+    quality = _ramp_down(cover, params.arm_cover_limits) * _ramp_down(rough, params.roughness_limits)
+    return upper - lower - params.offset_deg, float(quality)
+
+
+# ----------------------------------------------------------------------------- the table
+
+
+#: In a front view the feet's centres must stay at least this fraction of their median spacing apart for the
+#: knees to be judged over them: with the knees pressed together the pose model lost the feet (both ankles at
+#: the body's midline) on a rendered squat, which read as knees far outside the feet.
+FEET_SPACING_MIN = 0.6
+
+#: The upper arms must hang within this of vertical for the forward head: a raised arm drags the pose model's
+#: shoulder landmark with it (arms held forward read 25 deg of forward head as none on a rendered body).
+ARMS_DOWN_MAX_DEG = 45.0
+
+
+def _arms_down(position) -> np.ndarray:
+    """Per frame: every measured upper arm (shoulder → elbow) within :data:`ARMS_DOWN_MAX_DEG` of hanging."""
+    ok = np.ones(position.sizes["time"], bool)
+    for side in _SIDES:
+        arm = point(position, f"{side}_elbow") - point(position, f"{side}_shoulder")
+        angle = np.degrees(np.arctan2(np.abs(arm[:, 0]), arm[:, 1]))  # image y grows downwards: hanging = 0
+        ok &= ~(np.isfinite(angle) & (angle > ARMS_DOWN_MAX_DEG))
+    return ok
+
+
+def _plane(position, stem: str, sign: np.ndarray, *, fallback: bool) -> np.ndarray:
+    return to_plane(midpoint(position, stem, fallback=fallback), sign)
+
+
+def _arms(position) -> np.ndarray:
+    parts = np.stack(
+        [np.stack([point(position, f"{s}_{p}") for p in ("shoulder", "elbow", "wrist")], axis=1) for s in _SIDES],
+        axis=1,
+    )
+    return parts  # (time, 2 arms, 3 points, 2)
+
+
+def _kyphosis(motion, facing: np.ndarray, params: KyphosisParams) -> tuple[np.ndarray, np.ndarray]:
+    ds, position = motion.landmarks, motion.positions.cleaned
+    n = ds.sizes["time"]
+    value, quality = np.full(n, np.nan), np.zeros(n)
+    side = np.isfinite(facing)
+    if "outline_px" not in ds or not side.any():
+        return value, quality
+    hip = midpoint(position, "hip", fallback=True)
+    shoulder = midpoint(position, "shoulder", fallback=True)
+    lengths = torso_length(position)[side]
+    lengths = lengths[np.isfinite(lengths) & (lengths > 0)]
+    if lengths.size == 0:
+        return value, quality
+    torso_px = float(np.median(lengths))
+    outline = np.asarray(ds["outline_px"].transpose("time", "outline_point", "space_2d").values, np.float64)
+    arms = _arms(position)
+    for i in np.flatnonzero(side):
+        value[i], quality[i] = kyphosis_frame(
+            outline[i],
+            hip_px=hip[i],
+            shoulder_px=shoulder[i],
+            facing=float(facing[i]),
+            torso_px=torso_px,
+            arms_px=arms[i],
+            params=params,
+        )
+    return value, quality
+
+
+def chain_table(
+    motion,
+    *,
+    kyphosis: KyphosisParams = KyphosisParams(),
+    min_quality: float | None = None,
+    forward_head_offset_deg: float = FORWARD_HEAD_OFFSET_DEG,
+) -> pd.DataFrame:
+    """The chain measures of one :class:`movelab.kinematics.Motion`, one row per frame.
+
+    Parameters
+    ----------
+    motion
+        The analysis data (its cleaned positions, frame views, angles, outline table's ``standing`` frames).
+    kyphosis
+        Settings of the kyphosis estimate.
+    min_quality
+        Kyphosis frames below this quality are NaN; default: the lumbar estimate's ``outline_min_quality``.
+    forward_head_offset_deg
+        Subtracted from the landmarks' shoulder→ear angle (:data:`FORWARD_HEAD_OFFSET_DEG`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``time_s`` (docs/architecture.md); ``frame`` and :data:`CHAIN_COLUMNS`: ``forward_head``
+        (NaN while an upper arm is raised more than :data:`ARMS_DOWN_MAX_DEG`), ``thoracic_kyphosis`` (and its
+        quality, and its change from the frames the outline table marks ``standing``), ``tibia_lean_*``,
+        ``hands_over_foot_*`` (wrist midpoint along each foot: 0 heel, 1 toe tip) in side views;
+        ``knee_hyperextension_*`` (``−knee_flexion`` where the knee is straighter than straight, else 0) in
+        side views; ``shoulder_obliquity``, ``lateral_trunk_shift`` (% torso length) and
+        ``knee_inside_foot_*`` (:func:`knee_inside_foot`) in front or back views. Degrees unless stated; NaN elsewhere.
+    """
+    from movelab.kinematics.views import facing_sign, frontal_sign
+
+    position = motion.positions.cleaned
+    facing, lateral = facing_sign(motion.frame_views), frontal_sign(motion.frame_views)
+    table = frame_table(motion.landmarks)
+    head = (
+        forward_head_deg(
+            _plane(position, "shoulder", facing, fallback=True), _plane(position, "ear", facing, fallback=True)
+        )
+        - forward_head_offset_deg
+    )
+    table["forward_head"] = np.where(_arms_down(position), head, np.nan)
+    value, quality = _kyphosis(motion, facing, kyphosis)
+    gate = motion.config.outline_min_quality if min_quality is None else min_quality
+    value = np.where(quality >= gate, value, np.nan)
+    table["thoracic_kyphosis"] = value
+    table["thoracic_kyphosis_quality"] = quality
+    standing = motion.outline["standing"].to_numpy(dtype=bool) & np.isfinite(value)
+    base = float(np.median(value[standing])) if standing.sum() >= 3 else math.nan
+    table["thoracic_kyphosis_change"] = value - base
+    for side in _SIDES:
+        knee = motion.angles[f"knee_flexion_{side}"].to_numpy(dtype=np.float64)
+        table[f"knee_hyperextension_{side}"] = np.where(np.isfinite(knee), np.maximum(-knee, 0.0), np.nan)
+    table["shoulder_obliquity"] = obliquity_deg(
+        to_plane(point(position, "left_shoulder"), lateral), to_plane(point(position, "right_shoulder"), lateral)
+    )
+    table["lateral_trunk_shift"] = lateral_shift(
+        _plane(position, "shoulder", lateral, fallback=False),
+        _plane(position, "hip", lateral, fallback=False),
+        torso_length(position),
+    )
+    wrists = _plane(position, "wrist", facing, fallback=True)
+    for side in _SIDES:
+        knee, ankle = (to_plane(point(position, f"{side}_{p}"), facing) for p in ("knee", "ankle"))
+        heel, toe = (to_plane(point(position, f"{side}_{p}"), facing) for p in ("heel", "foot_index"))
+        table[f"tibia_lean_{side}"] = tibia_lean_deg(knee, ankle)
+        table[f"hands_over_foot_{side}"] = along_foot(wrists[:, 0], heel[:, 0], toe[:, 0])
+    centre = {
+        s: 0.5 * sum(to_plane(point(position, f"{s}_{p}"), lateral) for p in ("ankle", "foot_index")) for s in _SIDES
+    }
+    spacing = centre["left"][:, 0] - centre["right"][:, 0]
+    usual = np.nanmedian(spacing) if np.isfinite(spacing).any() else np.nan
+    planted = spacing >= FEET_SPACING_MIN * usual  # the feet stay put in a squat: else their landmarks failed
+    for side, other in (("left", "right"), ("right", "left")):
+        knee = to_plane(point(position, f"{side}_knee"), lateral)
+        inside = knee_inside_foot(knee, centre[side], centre[other], side)
+        table[f"knee_inside_foot_{side}"] = np.where(planted, inside, np.nan)
+    return table

@@ -1,0 +1,148 @@
+"""The kinematics results of a landmark Dataset kept in the cache beside the landmarks, so a second analysis of the
+same landmarks with the same settings reads them instead of computing them again.
+
+What is kept is everything :func:`movelab.kinematics.compute_motion` computes (views, per-frame views, the three
+cleaned position variants, the angle table, the outline table); the Dataset and the settings are the caller's.
+The key (:func:`motion_cache_path`) is the SHA-256 of the Dataset's contents (:func:`dataset_sha256`), the
+kinematics settings, the source of the kinematics code (:data:`_KINEMATICS_CODE`) and the versions of the
+libraries whose objects are stored, so any change to one of them misses. The entry is a pickle written by this
+module into the user's own cache folder (``$MOVELAB_CACHE_DIR/motion``), written atomically; an entry that cannot
+be read back (truncated, from another version, not what this module writes) is a miss: it is removed, computed
+again and written anew. Cost and gain: ``docs/pose-accuracy.md`` (Speed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import scipy
+import xarray as xr
+
+from movelab.cache import cache_dir
+from movelab.kinematics import KinematicsConfig, Motion, compute_motion
+from movelab.kinematics.motion import Positions
+
+__all__ = ["cached_motion", "dataset_sha256", "motion_cache_path"]
+
+#: Layout of an entry; raise it when what is stored changes shape.
+_FORMAT = 1
+#: Files whose code decides what compute_motion returns (the kinematics package, the Dataset's rules, this file).
+_KINEMATICS_CODE = ("kinematics", "landmarks.py", "motion_cache.py")
+#: Dataset attributes that say how the Dataset was obtained, not what it holds.
+_VOLATILE_ATTRS = frozenset({"from_cache"})
+#: What an entry holds besides the format number.
+_FIELDS = ("views", "frame_views", "cleaned", "unfiltered", "label_free", "angles", "outline")
+
+
+def dataset_sha256(ds: xr.Dataset) -> str:
+    """SHA-256 over a Dataset's variables and coordinates (name, dtype, shape, bytes) and its attributes
+    (except :data:`_VOLATILE_ATTRS`), in a fixed order."""
+    digest = hashlib.sha256()
+    for name in sorted(map(str, ds.variables)):
+        values = np.ascontiguousarray(ds.variables[name].values)
+        digest.update(f"{name}|{values.dtype.str}|{values.shape}|{ds.variables[name].dims}".encode())
+        if values.dtype.kind in "OU":
+            digest.update(json.dumps(values.tolist(), default=str).encode())
+        else:
+            digest.update(memoryview(values).cast("B"))
+    attrs = {k: v for k, v in ds.attrs.items() if k not in _VOLATILE_ATTRS}
+    digest.update(json.dumps(attrs, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def _code_sha256() -> str:
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in _KINEMATICS_CODE:
+        path = package / name
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(str(file.relative_to(package)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def motion_cache_path(ds: xr.Dataset, config: KinematicsConfig) -> Path:
+    """The cache entry for the kinematics of ``ds`` computed with ``config`` by this code."""
+    key_text = json.dumps(
+        {
+            "format": _FORMAT,
+            "landmarks": dataset_sha256(ds),
+            "settings": repr(config),
+            "code": _code_sha256(),
+            "libraries": [np.__version__, pd.__version__, xr.__version__, scipy.__version__],
+        },
+        sort_keys=True,
+    )
+    return cache_dir() / "motion" / f"{hashlib.sha256(key_text.encode()).hexdigest()[:32]}.pkl"
+
+
+def cached_motion(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfig()) -> Motion:
+    """:func:`movelab.kinematics.compute_motion` of ``ds`` (views detected), read from the cache when this
+    Dataset was analysed before with these settings and this code, else computed and kept.
+
+    Returns
+    -------
+    Motion
+        The same tables as ``compute_motion(ds, config=config)``; ``landmarks`` is ``ds`` itself.
+    """
+    path = motion_cache_path(ds, config)
+    motion = _read(path, ds, config)
+    if motion is None:
+        motion = compute_motion(ds, config=config)
+        _write(path, motion)
+    return motion
+
+
+def _read(path: Path, ds: xr.Dataset, config: KinematicsConfig) -> Motion | None:
+    """The Motion kept at ``path``, or None (nothing there, or an entry that cannot be used: it is removed)."""
+    if not path.is_file():
+        return None
+    try:
+        with open(path, "rb") as handle:
+            entry = pickle.load(handle)
+        if not (isinstance(entry, dict) and entry.get("format") == _FORMAT and set(_FIELDS) <= entry.keys()):
+            raise ValueError(f"not a movelab motion cache entry of format {_FORMAT}")
+        positions = Positions(cleaned=entry["cleaned"], unfiltered=entry["unfiltered"], label_free=entry["label_free"])
+        return Motion(
+            landmarks=ds,
+            config=config,
+            views=entry["views"],
+            frame_views=entry["frame_views"],
+            positions=positions,
+            angles=entry["angles"],
+            outline=entry["outline"],
+        )
+    except Exception:  # a broken entry must not stop an analysis: compute again (and overwrite it)
+        path.unlink(missing_ok=True)
+        return None
+
+
+def _write(path: Path, motion: Motion) -> None:
+    """Keep ``motion``'s computed parts at ``path`` (atomically; a failure to write only loses the cache)."""
+    entry = {
+        "format": _FORMAT,
+        "views": motion.views,
+        "frame_views": motion.frame_views,
+        "cleaned": motion.positions.cleaned,
+        "unfiltered": motion.positions.unfiltered,
+        "label_free": motion.positions.label_free,
+        "angles": motion.angles,
+        "outline": motion.outline,
+    }
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.stem, suffix=".tmp", delete=False) as handle:
+            tmp = Path(handle.name)
+            pickle.dump(entry, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)

@@ -1,0 +1,504 @@
+"""FMS deep squat criteria and score, forward head and thoracic kyphosis on rendered bodies.
+
+Renders overhead squats with a dowel that vary one FMS criterion at a time (side and front view of the same
+squat), and standing postures with set forward-head and thoracic-bend values (side view), for a design body
+and held-out bodies of the population (``movelab.synth.population.HELD_OUT_BODIES``, one of them filmed by
+another camera) that nothing was tuned on; extracts their landmarks with the pose model and keeps them with
+their truth (``--reuse`` reads the kept landmarks and regenerates every table).
+
+    nice .venv/bin/python -m scripts.accuracy.fms_posture_accuracy          # render, extract, tables
+    .venv/bin/python -m scripts.accuracy.fms_posture_accuracy --reuse  # tables from the kept landmarks
+    .venv/bin/python -m scripts.accuracy.fms_posture_accuracy --pictures docs/images  # protocol pictures
+
+The clips are kept under ``$MOVELAB_CACHE_DIR/fms_posture_accuracy`` when that variable is set, else under
+``.cache/fms_posture_accuracy`` (``--out`` chooses another folder).
+
+Tables (markdown) go to stdout; docs/fms-posture-accuracy.md quotes them.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from scripts.accuracy import _common as _accuracy
+
+SCRIPT = "fms_posture_accuracy"
+
+#: The FMS-3 overhead squat every variant starts from (one rep; arms vertical overhead with a dowel).
+GOOD = dict(
+    arms="overhead",
+    dowel=True,
+    depth_deg=140.0,
+    shank_lean_deg=38.0,
+    trunk_lean_deg=30.0,
+    knee_swivel_deg=-8.0,
+    reps=1,
+    lead_in_s=1.0,
+    descent_s=1.0,
+    pause_bottom_s=0.4,
+    ascent_s=0.9,
+    pause_top_s=0.6,
+)
+#: One criterion changed at a time.
+VARIANTS: dict[str, dict] = {
+    "good": {},
+    "torso": dict(trunk_lean_deg=45.0, shank_lean_deg=30.0),
+    "depth": dict(depth_deg=110.0, shank_lean_deg=35.0),
+    "knees": dict(knee_swivel_deg=20.0),  # knees pressed together at the bottom
+    "knees_in": dict(knee_swivel_deg=12.0),  # knees inside the feet, apart
+    "dowel": dict(overhead_tilt_deg=35.0),
+    "heels": dict(heel_lift_deg=15.0),
+}
+#: Standing postures: (forward head target or None for the neutral neck, thoracic bend).
+POSTURES_DESIGN = ((None, 30.0), (10.0, 30.0), (20.0, 30.0), (30.0, 30.0), (None, 20.0), (None, 40.0), (None, 50.0))
+POSTURES_HELD_OUT = ((None, 30.0), (15.0, 30.0), (25.0, 30.0), (None, 20.0), (None, 45.0))
+#: Standing from the front: (pelvic obliquity, trunk lateral lean), degrees.
+FRONTAL_DESIGN = ((0.0, 0.0), (5.0, 0.0), (0.0, 6.0), (-4.0, -4.0))
+FRONTAL_HELD_OUT = ((0.0, 0.0), (5.0, 0.0), (0.0, 6.0))
+#: Standing with the knees bent backwards (side view), degrees.
+KNEES_DESIGN = (8.0, 15.0, 20.0)
+KNEES_HELD_OUT = (8.0, 20.0)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A body and a camera: ``group`` "design" (tuned on) or "held_out" (never)."""
+
+    body: object
+    group: str
+    arms: str = "hanging"
+    camera: dict = field(default_factory=dict)
+
+
+def _subjects() -> dict[str, Subject]:
+    from movelab.synth import BodyProportions
+    from movelab.synth.population import HELD_OUT_BODIES
+
+    h1, h2 = HELD_OUT_BODIES[0], HELD_OUT_BODIES[1]
+    return {
+        "A": Subject(BodyProportions(), "design"),
+        h1.name: Subject(h1.body, "held_out", h1.arms),
+        f"{h2.name}cam": Subject(h2.body, "held_out", h2.arms, dict(distance_m=3.8, camera_height_m=1.2)),
+    }
+
+
+SUBJECTS = _subjects()
+
+
+def _cases() -> dict[str, tuple]:
+    cases: dict[str, tuple] = {}
+    for sub, subject in SUBJECTS.items():
+        for variant in VARIANTS:
+            for view in ("side_right", "front"):
+                cases[f"squat_{sub}_{variant}_{view}"] = ("squat", sub, variant, view)
+        postures = POSTURES_DESIGN if subject.group == "design" else POSTURES_HELD_OUT
+        for head, bend in postures:
+            cases[f"posture_{sub}_fh{'n' if head is None else f'{head:g}'}_k{bend:g}"] = ("posture", sub, head, bend)
+        for obl, lean in FRONTAL_DESIGN if subject.group == "design" else FRONTAL_HELD_OUT:
+            cases[f"front_{sub}_o{obl:g}_l{lean:g}"] = ("front", sub, obl, lean)
+        for hyper in KNEES_DESIGN if subject.group == "design" else KNEES_HELD_OUT:
+            cases[f"knee_{sub}_h{hyper:g}"] = ("knee", sub, hyper, None)
+    return cases
+
+
+CASES = _cases()
+
+
+def _motion(case: tuple):
+    from movelab.synth import Posture, Squat
+
+    kind, sub, a, b = case
+    if kind == "squat":
+        return Squat(**{**GOOD, **VARIANTS[a]})
+    if kind == "front":
+        return Posture(duration_s=2.0, pelvic_obliquity_deg=a, lateral_lean_deg=b, arms=SUBJECTS[sub].arms)
+    if kind == "knee":
+        return Posture(duration_s=2.0, knee_hyperextension_deg=a, arms=SUBJECTS[sub].arms)
+    return Posture(duration_s=2.0, forward_head_deg=a, thoracic_bend_deg=b, arms=SUBJECTS[sub].arms)
+
+
+def _clip(name: str):
+    from movelab.synth import render_clip
+
+    case = CASES[name]
+    subject = SUBJECTS[case[1]]
+    if case[0] == "squat":
+        return render_clip(_motion(case), view=case[3], body=subject.body, **subject.camera)
+    if case[0] == "front":
+        return render_clip(_motion(case), view="front", body=subject.body, **subject.camera)
+    # standing posture is filmed in portrait, as on a phone: the upper back spans twice the pixels
+    return render_clip(
+        _motion(case), view="side_right", body=subject.body, width_px=540, height_px=960, **subject.camera
+    )
+
+
+def render(name: str, out: Path, *, crf: int = _accuracy.CRF) -> None:
+    """Render ``name``, extract and keep its landmarks, its truth and its chain truth."""
+    from movelab import landmarks
+    from movelab.extraction import extract
+    from movelab.synth.truth_chain import chain_truth_table
+
+    clip = _clip(name)
+    video = clip.write(out / f"{name}.mp4", crf=crf)["video"]
+    landmarks.save(extract(video, use_cache=False), out / f"{name}.nc")
+    chain_truth_table(clip).to_csv(out / f"{name}.chain.csv", index=False, float_format="%.4f")
+
+
+# ----------------------------------------------------------------------------- evaluation
+
+
+def _analysed(path: Path, movement: str):
+    from movelab import landmarks
+    from movelab.events import segment
+    from movelab.kinematics import compute_motion
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        motion = compute_motion(landmarks.load(path))
+        return motion, segment(motion, movement=movement)
+
+
+def truth_score(chain: pd.DataFrame, events_bottom_s: float) -> dict:
+    """The FMS criteria of the truth at the rep's bottom, judged with the default thresholds."""
+    from movelab.findings.fms import FmsConfig
+
+    cfg = FmsConfig()
+    t = chain["time_s"].to_numpy()
+    i = int(np.argmin(np.abs(t - events_bottom_s)))
+    row = chain.iloc[i]
+    stand = chain.iloc[0]
+    rise = float(row["heel_height_m_right"] - stand["heel_height_m_right"])
+    values = {
+        "torso_parallel_tibia": float(row["trunk_lean"] - row["tibia_lean_right"]),
+        "thigh_below_horizontal": float(chain["thigh_angle_right"].max()),
+        "knees_over_feet": float(max(row["knee_inside_foot_left"], row["knee_inside_foot_right"])),
+        "dowel_over_feet": float(row["hands_over_foot_right"]),
+        "heel_rise_m": rise,
+    }
+    met = {
+        "torso_parallel_tibia": values["torso_parallel_tibia"] <= 0.0,
+        "thigh_below_horizontal": values["thigh_below_horizontal"] >= 90.0,
+        "knees_over_feet": values["knees_over_feet"] <= cfg.knee_inside_foot.value,
+        "dowel_over_feet": values["dowel_over_feet"] <= 1.0,
+    }
+    raised = rise > 0.01  # the heels more than a centimetre off the floor
+    score = 1 if not all(met.values()) else (2 if raised else 3)
+    return {"values": values, "met": met, "raised": raised, "score": score}
+
+
+def _ceiling(truth: dict, judged: tuple[str, ...]) -> str:
+    """The score text the truth gives when only ``judged`` criteria can be seen (heels with the side view)."""
+    if any(not truth["met"][c] for c in judged):
+        return "1"
+    side = "torso_parallel_tibia" in judged
+    top = 2 if (side and truth["raised"]) else 3
+    return str(top) if len(judged) == 4 else f"at most {top}"
+
+
+def fms_rows(out: Path, subjects: list[str]) -> pd.DataFrame:
+    from movelab.findings.fms import CRITERIA, deep_squat_score
+
+    rows = []
+    side_only = ("torso_parallel_tibia", "thigh_below_horizontal", "dowel_over_feet")
+    for sub in subjects:
+        for variant in VARIANTS:
+            names = {v: f"squat_{sub}_{variant}_{v}" for v in ("side_right", "front")}
+            if not all((out / f"{n}.nc").is_file() for n in names.values()):
+                continue
+            motion = _motion(CASES[names["side_right"]])
+            bottom = [e for e in _events(motion) if e["event"] == "rep_bottom"][0]["time_s"]
+            truth = truth_score(pd.read_csv(out / f"{names['side_right']}.chain.csv"), bottom)
+            side = _analysed(out / f"{names['side_right']}.nc", "squat")
+            front = _analysed(out / f"{names['front']}.nc", "squat")
+            pair = deep_squat_score(side, front)
+            only_side, only_front = deep_squat_score(side), deep_squat_score(front)
+            row = {"subject": sub, "group": SUBJECTS[sub].group, "variant": variant}
+            for code in CRITERIA:
+                c = pair.criterion(code) if pair.criteria else None
+                row[f"{code}_value"] = c.value if c else math.nan
+                row[f"{code}_truth"] = truth["values"][code]
+                row[f"{code}_ok"] = c is not None and c.met == truth["met"][code]
+            row["heels_ok"] = pair.heels_raised == truth["raised"]
+            row["score"], row["score_truth"] = pair.text, str(truth["score"])
+            row["side_only"], row["side_only_truth"] = only_side.text, _ceiling(truth, side_only)
+            row["front_only"], row["front_only_truth"] = only_front.text, _ceiling(truth, ("knees_over_feet",))
+            row["side_not_judged"] = [c.code for c in only_side.criteria if c.met is None]
+            row["front_not_judged"] = [c.code for c in only_front.criteria if c.met is None]
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _events(motion) -> list[dict]:
+    from movelab.synth import BodyProportions
+
+    return [{"event": e.event, "time_s": e.time_s} for e in motion.events(BodyProportions())]
+
+
+def posture_rows(out: Path) -> pd.DataFrame:
+    from movelab.kinematics.posture_chain import chain_table
+
+    rows = []
+    for name, case in CASES.items():
+        if case[0] != "posture" or not (out / f"{name}.nc").is_file():
+            continue
+        motion, _ = _analysed(out / f"{name}.nc", "posture")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            chain = chain_table(motion)
+        truth = pd.read_csv(out / f"{name}.chain.csv")
+        rows.append(
+            {
+                "name": name,
+                "subject": case[1],
+                "group": SUBJECTS[case[1]].group,
+                "head": case[2],
+                "bend": case[3],
+                "forward_head": float(np.nanmedian(chain["forward_head"])),
+                "forward_head_truth": float(truth["forward_head"].median()),
+                "kyphosis": float(np.nanmedian(chain["thoracic_kyphosis"]))
+                if np.isfinite(chain["thoracic_kyphosis"]).any()
+                else math.nan,
+                "kyphosis_quality": float(np.median(chain["thoracic_kyphosis_quality"])),
+                "kyphosis_truth": float(truth["thoracic_kyphosis"].median()),
+            }
+        )
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    neutral = table[table["head"].isna() & (table["bend"] == 30.0)].set_index("subject")
+    table["forward_head_change"] = table["forward_head"] - table["subject"].map(neutral["forward_head"])
+    table["forward_head_change_truth"] = table["forward_head_truth"] - table["subject"].map(
+        neutral["forward_head_truth"]
+    )
+    table["kyphosis_change"] = table["kyphosis"] - table["subject"].map(neutral["kyphosis"])
+    table["kyphosis_change_truth"] = table["kyphosis_truth"] - table["subject"].map(neutral["kyphosis_truth"])
+    return table
+
+
+def knee_rows(out: Path) -> pd.DataFrame:
+    """Knee hyperextension of the near (right) knee in the side-view standing clips, and its finding."""
+    from movelab.report.assessments import posture_chain_summary
+
+    rows = []
+    for name, case in CASES.items():
+        wanted = case[0] == "knee" or (case[0] == "posture" and case[2] is None and case[3] == 30.0)
+        if not wanted or not (out / f"{name}.nc").is_file():
+            continue
+        motion, _ = _analysed(out / f"{name}.nc", "posture")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            entry = posture_chain_summary(motion)["measures"]["knee_hyperextension_right"]
+        truth = -float(pd.read_csv(out / f"{name}.chain.csv")["knee_flexion_right"].median())
+        rows.append(
+            {
+                "name": name,
+                "group": SUBJECTS[case[1]].group,
+                "value": math.nan if entry["median"] is None else entry["median"],
+                "truth": max(truth, 0.0),
+                "finding": entry["finding"]["status"],
+                "limit": entry["finding"]["threshold"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def knee_table(rows: pd.DataFrame) -> str:
+    lines = [
+        "| clip | group | near knee hyperextension ° (truth) | error ° | finding (limit °) |",
+        "|---|---|---|---|---|",
+    ]
+    for _, r in rows.iterrows():
+        lines.append(
+            f"| {r['name']} | {r['group']} | {_fmt(r['value'])} ({_fmt(r['truth'])}) | "
+            f"{_fmt(r['value'] - r['truth'])} | {r['finding']} ({_fmt(r['limit'])}) |"
+        )
+    return "\n".join(lines)
+
+
+def frontal_rows(out: Path) -> pd.DataFrame:
+    from movelab.kinematics.posture_chain import chain_table
+
+    rows = []
+    for name, case in CASES.items():
+        if case[0] != "front" or not (out / f"{name}.nc").is_file():
+            continue
+        motion, _ = _analysed(out / f"{name}.nc", "posture")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            chain = chain_table(motion)
+        chain["pelvic_obliquity"] = motion.angles["pelvic_obliquity"].to_numpy(dtype=np.float64)
+        truth = pd.read_csv(out / f"{name}.chain.csv")
+        row = {"name": name, "group": SUBJECTS[case[1]].group}
+        for col in ("shoulder_obliquity", "pelvic_obliquity", "lateral_trunk_shift"):
+            row[col] = float(np.nanmedian(chain[col])) if np.isfinite(chain[col]).any() else math.nan
+            row[f"{col}_truth"] = float(truth[col].median())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+def _fmt(v, digits: int = 1) -> str:
+    return "–" if not isinstance(v, (int, float)) or not math.isfinite(v) else f"{v:.{digits}f}"
+
+
+def fms_table(rows: pd.DataFrame) -> str:
+    from movelab.findings.fms import CRITERIA
+
+    short = {"torso_parallel_tibia": "torso−tibia °", "thigh_below_horizontal": "thigh °",
+             "knees_over_feet": "knee inside", "dowel_over_feet": "hands along foot"}  # fmt: skip
+    head = "| subject | group | variant | " + " | ".join(f"{short[c]} (truth)" for c in CRITERIA)
+    head += " | criteria = truth | score (truth) | side only (truth) | front only (truth) |"
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for _, r in rows.iterrows():
+        cells = [f"{_fmt(r[f'{c}_value'], 2)} ({_fmt(r[f'{c}_truth'], 2)})" for c in CRITERIA]
+        ok = all(r[f"{c}_ok"] for c in CRITERIA) and r["heels_ok"]
+        lines.append(
+            f"| {r['subject']} | {r['group']} | {r['variant']} | " + " | ".join(cells)
+            + f" | {'yes' if ok else 'NO'} | {r['score']} ({r['score_truth']}) | {r['side_only']} "
+            f"({r['side_only_truth']}) | {r['front_only']} ({r['front_only_truth']}) |"
+        )  # fmt: skip
+    return "\n".join(lines)
+
+
+def fms_summary(rows: pd.DataFrame) -> str:
+    from movelab.findings.fms import CRITERIA
+
+    lines = ["| group | pairs | every criterion = truth | score = truth | side-only = truth | front-only = truth |",
+             "|---|---|---|---|---|---|"]  # fmt: skip
+    for group, g in rows.groupby("group", sort=False):
+        crit = sum(all(r[f"{c}_ok"] for c in CRITERIA) and r["heels_ok"] for _, r in g.iterrows())
+        lines.append(
+            f"| {group} | {len(g)} | {crit}/{len(g)} | {(g['score'] == g['score_truth']).sum()}/{len(g)} | "
+            f"{(g['side_only'] == g['side_only_truth']).sum()}/{len(g)} | "
+            f"{(g['front_only'] == g['front_only_truth']).sum()}/{len(g)} |"
+        )
+    return "\n".join(lines)
+
+
+def posture_table(rows: pd.DataFrame) -> str:
+    lines = ["| clip | group | forward head ° (truth) | error ° | kyphosis ° (truth) | quality | "
+             "kyphosis change ° (truth) | change error ° |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for _, r in rows.iterrows():
+        lines.append(
+            f"| {r['name']} | {r['group']} | {_fmt(r['forward_head'])} ({_fmt(r['forward_head_truth'])}) | "
+            f"{_fmt(r['forward_head'] - r['forward_head_truth'])} | {_fmt(r['kyphosis'])} "
+            f"({_fmt(r['kyphosis_truth'])}) | {_fmt(r['kyphosis_quality'], 2)} | {_fmt(r['kyphosis_change'])} "
+            f"({_fmt(r['kyphosis_change_truth'])}) | {_fmt(r['kyphosis_change'] - r['kyphosis_change_truth'])} |"
+        )
+    return "\n".join(lines)
+
+
+def posture_summary(rows: pd.DataFrame) -> str:
+    lines = [
+        "| group | clips | forward head MAE ° | max ° | forward head change MAE ° | max ° | "
+        "kyphosis change MAE ° | max ° | clips with kyphosis |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for group, g in rows.groupby("group", sort=False):
+        fh = (g["forward_head"] - g["forward_head_truth"]).abs()
+        moved = g[~(g["head"].isna() & (g["bend"] == 30.0))]
+        ky = (moved["kyphosis_change"] - moved["kyphosis_change_truth"]).abs()
+        fc = (moved["forward_head_change"] - moved["forward_head_change_truth"]).abs()
+        lines.append(
+            f"| {group} | {len(g)} | {_fmt(fh.mean())} | {_fmt(fh.max())} | {_fmt(fc.mean())} | {_fmt(fc.max())} | "
+            f"{_fmt(ky.mean())} | {_fmt(ky.max())} | "
+            f"{int(np.isfinite(g['kyphosis']).sum())}/{len(g)} |"
+        )
+    return "\n".join(lines)
+
+
+def pictures(folder: Path) -> list[Path]:
+    """The protocol pictures of docs/fms-posture.md: one frame of each test as a clinician films it."""
+    import cv2
+
+    from movelab.synth import Posture, Squat, render_clip
+
+    folder.mkdir(parents=True, exist_ok=True)
+    squat = Squat(**GOOD)
+    bottom = [e.time_s for e in squat.events(SUBJECTS["A"].body) if e.event == "rep_bottom"][0]
+    shots = {
+        "fms-squat-side.png": (render_clip(squat, view="side_right", width_px=480, height_px=360), bottom),
+        "fms-squat-front.png": (render_clip(squat, view="front", width_px=480, height_px=360), bottom),
+        "posture-side.png": (
+            render_clip(Posture(duration_s=1.0, forward_head_deg=20.0, thoracic_bend_deg=40.0, arms="folded"),
+                        view="side_right", width_px=270, height_px=480), 0.0),
+    }  # fmt: skip
+    written = []
+    for name, (clip, t_s) in shots.items():
+        frame = clip.frame(int(round(t_s * clip.fps)))
+        cv2.imwrite(str(folder / name), cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+        written.append(folder / name)
+    return written
+
+
+def _extra(parser) -> None:
+    parser.add_argument("--pictures", type=Path, help="write the protocol pictures into this folder and stop")
+
+
+_FRONTAL = ("shoulder_obliquity", "pelvic_obliquity", "lateral_trunk_shift")
+
+
+def frontal_table(rows: pd.DataFrame) -> str:
+    lines = ["| clip | group | shoulder obliquity ° (truth) | pelvic obliquity ° (truth) | lateral shift % (truth) |",
+             "|---|---|---|---|---|"]  # fmt: skip
+    for _, r in rows.iterrows():
+        cells = " | ".join(f"{_fmt(r[c])} ({_fmt(r[f'{c}_truth'])})" for c in _FRONTAL)
+        lines.append(f"| {r['name']} | {r['group']} | {cells} |")
+    return "\n".join(lines)
+
+
+def frontal_summary(rows: pd.DataFrame) -> str:
+    lines = ["| group | clips | shoulder obliquity MAE ° (max) | pelvic obliquity MAE ° (max) | lateral shift MAE % "
+             "(max) |", "|---|---|---|---|---|"]  # fmt: skip
+    for group, g in rows.groupby("group", sort=False):
+        cells = []
+        for c in _FRONTAL:
+            err = (g[c] - g[f"{c}_truth"]).abs()
+            cells.append(f"{_fmt(err.mean())} ({_fmt(err.max())})")
+        lines.append(f"| {group} | {len(g)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import os
+
+    args = _accuracy.arguments(__doc__, SCRIPT, CASES, argv, extra=_extra)
+    cache = os.environ.get("MOVELAB_CACHE_DIR")
+    if cache and "--out" not in (argv or __import__("sys").argv):
+        args.out = Path(cache) / SCRIPT  # rendered sets kept with the pose model's cache
+        args.out.mkdir(parents=True, exist_ok=True)
+    if args.pictures is not None:
+        for path in pictures(args.pictures):
+            print(path)
+        return 0
+    names = args.only or list(CASES)
+    for name in names:
+        _accuracy.kept_landmarks(name, args.out, args.reuse, render, crf=args.crf)
+    fms = fms_rows(args.out, list(SUBJECTS))
+    posture = posture_rows(args.out)
+    cmd = f"python -m scripts.accuracy.{SCRIPT} --reuse"
+    print(f"### FMS deep squat, side + front pairs (`{cmd}`)\n")
+    print(fms_summary(fms) + "\n")
+    print(fms_table(fms) + "\n")
+    print(f"### Forward head and thoracic kyphosis, side view (`{cmd}`)\n")
+    print(posture_summary(posture) + "\n")
+    print(posture_table(posture) + "\n")
+    print(f"### Knee hyperextension, side view (`{cmd}`)\n")
+    print(knee_table(knee_rows(args.out)) + "\n")
+    frontal = frontal_rows(args.out)
+    print(f"### Shoulder and pelvic obliquity, lateral trunk shift, front view (`{cmd}`)\n")
+    print(frontal_summary(frontal) + "\n")
+    print(frontal_table(frontal))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

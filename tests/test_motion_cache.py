@@ -1,0 +1,114 @@
+"""The kinematics cache (movelab.motion_cache): a second analysis of the same landmarks with the same settings
+reads the kept kinematics; a changed setting, changed landmarks or a broken entry computes them again."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from movelab import motion_cache
+from movelab.analysis import analyse_landmarks
+from movelab.config import Config
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+@pytest.fixture(scope="module")
+def squats():
+    """Two synthetic squats (the stick figure of tests/test_events.py)."""
+    from test_events import figure, squat_motion
+
+    t, hip, ankles, lean, _ = squat_motion()
+    return figure(t, hip=hip, ankles=ankles, lean_deg=lean)
+
+
+@pytest.fixture
+def computed(monkeypatch, tmp_path):
+    """The cache in ``tmp_path``; the list of calls that computed the kinematics (instead of reading them)."""
+    monkeypatch.setenv("MOVELAB_CACHE_DIR", str(tmp_path))
+    calls = []
+    real = motion_cache.compute_motion
+
+    def spy(ds, *, config):
+        calls.append(config)
+        return real(ds, config=config)
+
+    monkeypatch.setattr(motion_cache, "compute_motion", spy)
+    return calls
+
+
+def _entries(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "motion").glob("*.pkl"))
+
+
+def test_a_second_analysis_reads_the_kept_kinematics(squats, computed, tmp_path):
+    first = analyse_landmarks(squats, use_cache=True)
+    assert len(computed) == 1 and len(_entries(tmp_path)) == 1
+    second = analyse_landmarks(squats, use_cache=True)
+    assert len(computed) == 1  # read, not computed
+    assert second.motion.landmarks is squats
+    pd.testing.assert_frame_equal(second.angles, first.angles)
+    pd.testing.assert_frame_equal(second.outline, first.outline)
+    for name in ("cleaned", "unfiltered", "label_free"):
+        assert getattr(second.motion.positions, name).equals(getattr(first.motion.positions, name))
+    assert second.motion.frame_views.equals(first.motion.frame_views)
+    assert len(second.segmentation.reps) == len(first.segmentation.reps) == 2
+    assert [f.code for f in second.findings] == [f.code for f in first.findings]
+    assert second.to_report() == first.to_report()
+
+
+def test_a_changed_setting_or_changed_landmarks_compute_again(squats, computed, tmp_path):
+    analyse_landmarks(squats, use_cache=True)
+    other = Config(kinematics=dataclasses.replace(Config().kinematics, cutoff_hz=4.0))
+    analyse_landmarks(squats, config=other, use_cache=True)
+    assert len(computed) == 2 and computed[1].cutoff_hz == 4.0
+    moved = squats.copy(deep=True)
+    moved["position_px"][10, 0, 0] += 1.0  # one coordinate of one frame
+    analyse_landmarks(moved, use_cache=True)
+    assert len(computed) == 3 and len(_entries(tmp_path)) == 3
+    analyse_landmarks(squats, config=other, use_cache=True)
+    assert len(computed) == 3  # each of the three is kept
+
+
+def test_how_the_landmarks_were_obtained_is_not_part_of_the_key(squats):
+    again = squats.copy()
+    again.attrs["from_cache"] = not squats.attrs.get("from_cache", False)
+    assert motion_cache.dataset_sha256(again) == motion_cache.dataset_sha256(squats)
+    again.attrs["width_px"] = int(squats.attrs.get("width_px", 0)) + 2
+    assert motion_cache.dataset_sha256(again) != motion_cache.dataset_sha256(squats)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"not a pickle", pickle.dumps({"format": 1, "angles": None}), pickle.dumps([1, 2, 3])],
+    ids=["empty", "garbage", "incomplete", "wrong-type"],
+)
+def test_a_broken_entry_is_computed_again_and_replaced(squats, computed, tmp_path, content):
+    first = analyse_landmarks(squats, use_cache=True)
+    (entry,) = _entries(tmp_path)
+    entry.write_bytes(content)
+    again = analyse_landmarks(squats, use_cache=True)
+    assert len(computed) == 2
+    pd.testing.assert_frame_equal(again.angles, first.angles)
+    with open(entry, "rb") as handle:
+        assert pickle.load(handle)["format"] == 1  # written anew
+    analyse_landmarks(squats, use_cache=True)
+    assert len(computed) == 2
+
+
+def test_without_use_cache_nothing_is_read_or_written(squats, computed, tmp_path):
+    analyse_landmarks(squats)
+    analyse_landmarks(squats, use_cache=False)
+    assert not (tmp_path / "motion").exists() and computed == []
+
+
+def test_a_cache_that_cannot_be_written_only_loses_the_cache(squats, computed, tmp_path, monkeypatch):
+    (tmp_path / "motion").write_text("a file where the folder should be")
+    analysis = analyse_landmarks(squats, use_cache=True)
+    assert len(computed) == 1 and np.isfinite(analysis.angles.select_dtypes("number").to_numpy()).any()

@@ -1,0 +1,79 @@
+"""The outline method's fast tilt solve gives bit-identical results to the one-tilt-at-a-time code it replaced.
+
+``tests/data/outline_frames.npz`` holds 24 side-view frames of the four side-view sample videos (outline,
+hip, shoulder, arms, facing, torso length) and what :func:`estimate_frame` returned for each *before* the
+solve was rewritten (commit 6c106cb, written by a capture of ``compute_motion`` on the samples). The
+accuracy tables of docs/outline-accuracy.md rest on those numbers, so the comparison is exact, not approximate.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from movelab.kinematics.outline_method import (
+    _TILT_GRID,
+    OutlineParams,
+    _prepare,
+    estimate_frame,
+    sacral_chord_deg,
+    sacral_chords_deg,
+    sagittal_outline,
+)
+
+FRAMES = Path(__file__).parent / "data" / "outline_frames.npz"
+
+
+@pytest.fixture(scope="module")
+def frames() -> dict[str, np.ndarray]:
+    with np.load(FRAMES) as data:
+        return {k: data[k] for k in data.files}
+
+
+def _contour(frames: dict, i: int) -> np.ndarray:
+    sag = sagittal_outline(
+        frames["outline_px"][i].astype(np.float64),
+        hip_px=frames["hip_px"][i],
+        facing=float(frames["facing"][i]),
+        torso_px=float(frames["torso_px"][i]),
+    )
+    return _prepare(sag, OutlineParams().smoothing).smooth
+
+
+def test_estimate_frame_reproduces_the_stored_results_exactly(frames):
+    for i in range(frames["facing"].size):
+        e = estimate_frame(
+            frames["outline_px"][i].astype(np.float64),
+            hip_px=frames["hip_px"][i],
+            shoulder_px=frames["shoulder_px"][i],
+            facing=float(frames["facing"][i]),
+            torso_px=float(frames["torso_px"][i]),
+            arms_px=frames["arms_px"][i],
+        )
+        got = np.array(dataclasses.astuple(e))
+        assert np.array_equal(got, frames["expected"][i], equal_nan=True), (i, got, frames["expected"][i])
+    assert np.isfinite(frames["expected"][:, 0]).all()  # every stored frame has a tilt: the solve ran
+
+
+#: Chord levels: the default, shifted as the sensitivity check shifts them, near and beyond the arc's top
+#: (``up`` = 1.0) and bottom (``-down`` = -0.45), and reversed.
+LEVELS = [(0.08, 0.30), (0.05, 0.27), (0.11, 0.33), (0.6, 0.95), (0.9, 1.3), (-0.5, -0.2), (0.3, 0.08)]
+
+
+def test_many_tilts_at_once_equal_one_tilt_at_a_time(frames):
+    """Over tilts far outside the solve's grid and levels near the arc's ends (where the chord is NaN), the
+    batched chord equals the one-tilt chord bit for bit, NaN where it is NaN."""
+    tilts = np.concatenate([_TILT_GRID, np.arange(-90.0, 90.0, 1.7)])
+    finite = nan = 0
+    for levels in LEVELS:
+        for i in range(0, frames["facing"].size, 3):
+            contour = _contour(frames, i)
+            batched = sacral_chords_deg(contour, tilts, levels)
+            single = np.array([sacral_chord_deg(contour, t, levels)[0] for t in tilts])
+            assert np.array_equal(batched, single, equal_nan=True), (i, levels)
+            finite += int(np.isfinite(single).sum())
+            nan += int(np.isnan(single).sum())
+    assert finite > 1000 and nan > 1000  # both paths were compared, many times
