@@ -18,6 +18,7 @@ import json
 import os
 import pickle
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -27,18 +28,19 @@ import xarray as xr
 
 from movelab.cache import cache_dir
 from movelab.kinematics import KinematicsConfig, Motion, compute_motion
+from movelab.kinematics.camera_roll import level_landmarks
 from movelab.kinematics.motion import Positions
 
 __all__ = ["cached_motion", "dataset_sha256", "motion_cache_path"]
 
 #: Layout of an entry; raise it when what is stored changes shape.
-_FORMAT = 1
+_FORMAT = 2
 #: Files whose code decides what compute_motion returns (the kinematics package, the Dataset's rules, this file).
 _KINEMATICS_CODE = ("kinematics", "landmarks.py", "motion_cache.py")
 #: Dataset attributes that say how the Dataset was obtained, not what it holds.
 _VOLATILE_ATTRS = frozenset({"from_cache"})
 #: What an entry holds besides the format number.
-_FIELDS = ("views", "frame_views", "cleaned", "unfiltered", "label_free", "angles", "outline")
+_FIELDS = ("views", "frame_views", "cleaned", "unfiltered", "label_free", "angles", "outline", "camera_roll")
 
 
 def dataset_sha256(ds: xr.Dataset) -> str:
@@ -110,18 +112,23 @@ def _read(path: Path, ds: xr.Dataset, config: KinematicsConfig) -> Motion | None
         if not (isinstance(entry, dict) and entry.get("format") == _FORMAT and set(_FIELDS) <= entry.keys()):
             raise ValueError(f"not a movelab motion cache entry of format {_FORMAT}")
         positions = Positions(cleaned=entry["cleaned"], unfiltered=entry["unfiltered"], label_free=entry["label_free"])
-        return Motion(
-            landmarks=ds,
+        roll = entry["camera_roll"]
+        motion = Motion(
+            landmarks=ds if roll is None else level_landmarks(ds, roll.applied_deg),
             config=config,
             views=entry["views"],
             frame_views=entry["frame_views"],
             positions=positions,
             angles=entry["angles"],
             outline=entry["outline"],
+            camera_roll=roll,
         )
     except Exception:  # a broken entry must not stop an analysis: compute again (and overwrite it)
         path.unlink(missing_ok=True)
         return None
+    if roll is not None and roll.warning:  # the same warning as when it was computed
+        warnings.warn(roll.warning, UserWarning, stacklevel=3)
+    return motion
 
 
 def _write(path: Path, motion: Motion) -> None:
@@ -135,6 +142,7 @@ def _write(path: Path, motion: Motion) -> None:
         "label_free": motion.positions.label_free,
         "angles": motion.angles,
         "outline": motion.outline,
+        "camera_roll": motion.camera_roll,
     }
     tmp = None
     try:

@@ -63,6 +63,19 @@ def test_a_second_analysis_reads_the_kept_kinematics(squats, computed, tmp_path)
     assert second.to_report() == first.to_report()
 
 
+def test_a_kept_analysis_keeps_the_camera_roll_it_took_out(squats, computed, tmp_path):
+    """A roll taken out when computed is taken out of the landmarks read back too, and reported the same."""
+    given = Config(kinematics=dataclasses.replace(Config().kinematics, camera_roll=3.0))
+    first = analyse_landmarks(squats, config=given, use_cache=True)
+    second = analyse_landmarks(squats, config=given, use_cache=True)
+    assert len(computed) == 1
+    assert second.motion.camera_roll.to_dict() == first.motion.camera_roll.to_dict()
+    assert second.motion.camera_roll.applied_deg == 3.0
+    np.testing.assert_array_equal(second.motion.landmarks["position_px"], first.motion.landmarks["position_px"])
+    assert not np.allclose(second.motion.landmarks["position_px"], squats["position_px"], equal_nan=True)
+    assert second.to_report() == first.to_report()
+
+
 def test_a_changed_setting_or_changed_landmarks_compute_again(squats, computed, tmp_path):
     analyse_landmarks(squats, use_cache=True)
     other = Config(kinematics=dataclasses.replace(Config().kinematics, cutoff_hz=4.0))
@@ -97,7 +110,7 @@ def test_a_broken_entry_is_computed_again_and_replaced(squats, computed, tmp_pat
     assert len(computed) == 2
     pd.testing.assert_frame_equal(again.angles, first.angles)
     with open(entry, "rb") as handle:
-        assert pickle.load(handle)["format"] == 1  # written anew
+        assert pickle.load(handle)["format"] == motion_cache._FORMAT  # written anew
     analyse_landmarks(squats, use_cache=True)
     assert len(computed) == 2
 
