@@ -322,11 +322,12 @@ def _colours(app: Appearance) -> dict[str, RGB]:
 
 
 def _loose_rings(rings: list[tuple[np.ndarray, str]]) -> list[tuple[np.ndarray, str]]:
-    """A loose, untucked shirt: it hangs over the waist and the top of the pelvis (the four rings below the
-    lumbar ones become shirt) and stands 10 % off the body; the trouser rings keep their size."""
+    """A loose, untucked shirt: it hangs over the waist and the top of the pelvis (the ring at S1 and the one
+    at L5/S1 become shirt) and stands 10 % off the body up to the chest; the trouser rings and the shoulder
+    and collar rings (the last two) keep their size."""
     out = []
     for k, (ring, garment) in enumerate(rings):
-        if k >= 3:
+        if 3 <= k < len(rings) - 2:
             c = ring.mean(axis=0)
             ring, garment = c + (ring - c) * 1.10, "shirt"
         out.append((ring, garment))

@@ -27,24 +27,54 @@ REALISTIC_NOTE = (
 )
 
 
-def add_realistic(parser: argparse.ArgumentParser) -> None:
-    """The ``--realistic`` switch: render the same clips with :meth:`movelab.synth.Realism.phone`."""
+def realistic_note(without: tuple[str, ...] = ()) -> str:
+    """What ``--realistic`` (and ``--without``) says above its tables."""
+    return REALISTIC_NOTE + (f"; without: {', '.join(without)}" if without else "")
+
+
+#: groups of :class:`movelab.synth.Realism` options that ``--without`` can turn off, to tell which one costs
+REALISM_GROUPS: dict[str, tuple[str, ...]] = {
+    "blur": ("exposure_s", "rolling_shutter_s"),
+    "shake": ("shake_deg", "shake_roll_deg"),
+    "light": ("light_gradient", "vignette"),
+    "clutter": ("clutter",),
+    "clothing": ("clothing",),
+    "noise": ("noise_sigma",),
+    "encoding": ("bitrate_kbps", "reencode_kbps"),
+}
+
+
+def add_realistic(parser: argparse.ArgumentParser, *, without: bool = False) -> None:
+    """The ``--realistic`` switch: render the same clips with :meth:`movelab.synth.Realism.phone`; with
+    ``without``, also ``--without GROUP ...`` (:data:`REALISM_GROUPS` turned off)."""
     parser.add_argument(
         "--realistic",
         action="store_true",
         help="render the same clips as a handheld phone would film them (movelab.synth.Realism.phone(), "
         "seeded by the clip's name); --crf is then unused",
     )
+    if without:
+        parser.add_argument(
+            "--without",
+            nargs="+",
+            default=(),
+            choices=list(REALISM_GROUPS),
+            help="with --realistic: these groups of options off (to tell which one costs)",
+        )
 
 
-def realism_for(name: str, realistic: bool):
-    """:meth:`movelab.synth.Realism.phone` seeded by ``name`` (a clip's own shake, noise and clutter), or None
-    when not ``realistic``."""
+def realism_for(name: str, realistic: bool, *, without: tuple[str, ...] = ()):
+    """:meth:`movelab.synth.Realism.phone` seeded by ``name`` (a clip's own shake, noise and clutter), the
+    option groups named in ``without`` off, or None when not ``realistic``."""
     if not realistic:
         return None
+    import dataclasses
+
     from movelab.synth import Realism
 
-    return Realism.phone(seed=zlib.crc32(name.encode()) % 2**31)
+    phone = Realism.phone(seed=zlib.crc32(name.encode()) % 2**31)
+    off = {f: getattr(Realism(), f) for group in without for f in REALISM_GROUPS[group]}
+    return dataclasses.replace(phone, **off)
 
 
 def arguments(
@@ -65,9 +95,10 @@ def arguments(
     parser.add_argument("--reuse", action="store_true", help="evaluate the landmarks kept from the last run")
     parser.add_argument("--only", nargs="+", choices=list(cases), metavar="NAME", help="these clips only")
     parser.add_argument("--crf", type=int, default=CRF, help=f"x264 quality of the rendered clips ({CRF})")
-    add_realistic(parser)
+    add_realistic(parser, without=True)
     args = parser.parse_args(argv)
-    args.out = args.out or kept_folder(script + ("_realistic" if args.realistic else ""), args.crf)
+    suffix = ("_realistic" + "".join(f"_no{g}" for g in args.without)) if args.realistic else ""
+    args.out = args.out or kept_folder(script + suffix, args.crf)
     args.out.mkdir(parents=True, exist_ok=True)
     return args
 
@@ -88,17 +119,26 @@ def selected(args: argparse.Namespace, cases) -> list[str]:
 
 
 def kept_landmarks(
-    name: str, out: Path, reuse: bool, render: Callable[..., None], *, crf: int = CRF, realistic: bool = False
+    name: str,
+    out: Path,
+    reuse: bool,
+    render: Callable[..., None],
+    *,
+    crf: int = CRF,
+    realistic: bool = False,
+    without: tuple[str, ...] = (),
 ) -> Path:
-    """``out/<name>.nc``, rendered and extracted by ``render(name, out, crf=crf)`` (and ``realistic=True`` when
-    asked) unless ``reuse`` finds it kept."""
+    """``out/<name>.nc``, rendered and extracted by ``render(name, out, crf=crf)`` (and ``realistic=True,
+    without=without`` when asked) unless ``reuse`` finds it kept."""
     path = out / f"{name}.nc"
     if not (reuse and path.is_file()):
-        render(name, out, crf=crf, **({"realistic": True} if realistic else {}))
+        render(name, out, crf=crf, **({"realistic": True, "without": tuple(without)} if realistic else {}))
     return path
 
 
-def keep_clip(name: str, out: Path, source, *, crf: int = CRF, realistic: bool = False) -> None:
+def keep_clip(
+    name: str, out: Path, source, *, crf: int = CRF, realistic: bool = False, without: tuple[str, ...] = ()
+) -> None:
     """Extract the landmarks of ``source`` (a rendered :class:`movelab.synth.SynthClip`, written to
     ``out/<name>.mp4`` with x264 quality ``crf``, or a shipped sample video's path relative to the project,
     its truth file beside it, taken as it is) and keep them as ``out/<name>.nc`` with the true events as
@@ -111,7 +151,7 @@ def keep_clip(name: str, out: Path, source, *, crf: int = CRF, realistic: bool =
     if realistic and isinstance(source, str):
         raise ValueError(f"{name}: a shipped sample video cannot be rendered realistically")
     if realistic:
-        source = dataclasses.replace(source, realism=realism_for(name, True))
+        source = dataclasses.replace(source, realism=realism_for(name, True, without=without))
     if isinstance(source, str):
         video = ROOT / source
         events = json.loads(video.with_suffix(".truth.json").read_text())["events"]

@@ -39,7 +39,7 @@ import pandas as pd
 
 from movelab.kinematics import compute_angles
 from movelab.synth import SKIN_TONES, Appearance, BodyProportions, Gait, Lunge, Squat, render_clip
-from scripts.accuracy._common import REALISTIC_NOTE, add_realistic, realism_for
+from scripts.accuracy._common import add_realistic, realism_for, realistic_note
 
 FPS = 30.0
 LEG_ANGLES = ("knee_flexion", "hip_flexion", "thigh_angle", "ankle_dorsiflexion")
@@ -190,7 +190,9 @@ CASES: tuple[Case, ...] = (
 )
 
 
-def _render(case: Case, folder: Path, *, realistic: bool = False) -> tuple[Path, pd.DataFrame, dict]:
+def _render(
+    case: Case, folder: Path, *, realistic: bool = False, without: tuple[str, ...] = ()
+) -> tuple[Path, pd.DataFrame, dict]:
     w, h = case.size_px
     clip = render_clip(
         case.motion,
@@ -203,7 +205,7 @@ def _render(case: Case, folder: Path, *, realistic: bool = False) -> tuple[Path,
         camera_height_m=case.camera_height_m,
         body=case.body,
         appearance=case.appearance,
-        realism=realism_for(case.name, realistic),
+        realism=realism_for(case.name, realistic, without=tuple(without)),
     )
     path = folder / f"{case.name}.mp4"
     clip.write(path, crf=18)
@@ -297,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         "--known-view", action="store_true", help="give compute_angles the true view instead of detecting the views"
     )
     parser.add_argument("--work", type=Path, help="folder for the rendered clips (default: a temporary one)")
-    add_realistic(parser)
+    add_realistic(parser, without=True)
     args = parser.parse_args(argv)
     cases = [c for c in CASES if not args.only or c.name in args.only]
     t_start = time.perf_counter()
@@ -308,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["MOVELAB_CACHE_DIR"] = str(Path(tmp) / "cache")
         for case in cases:
             t0 = time.perf_counter()
-            path, truth, meta = _render(case, folder, realistic=args.realistic)
+            path, truth, meta = _render(case, folder, realistic=args.realistic, without=args.without)
             t1 = time.perf_counter()
             ds = _extract(path)
             t2 = time.perf_counter()
@@ -328,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"  {case.name}: {len(angles)} frames, render {t1 - t0:.0f} s, extract {t2 - t1:.0f} s", file=sys.stderr
             )
     if args.realistic:
-        print(REALISTIC_NOTE + "\n")
+        print(realistic_note(tuple(args.without)) + "\n")
     if side_rows:
         print("Side views: MAE / bias (frames with a value), degrees; near = the leg on the camera's side\n")
         groups = [

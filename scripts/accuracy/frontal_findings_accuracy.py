@@ -116,7 +116,9 @@ def _clip(case: Case):
     )
 
 
-def render(name: str, out: Path, *, crf: int = _accuracy.CRF, realistic: bool = False) -> None:
+def render(
+    name: str, out: Path, *, crf: int = _accuracy.CRF, realistic: bool = False, without: tuple[str, ...] = ()
+) -> None:
     """Render ``name`` (its bottom ``cut`` of the picture removed), extract and keep its landmarks, events and
     truth."""
     from movelab import landmarks
@@ -125,7 +127,7 @@ def render(name: str, out: Path, *, crf: int = _accuracy.CRF, realistic: bool = 
     from movelab.synth.video import reencode_mp4
 
     case = CASES[name]
-    clip = dataclasses.replace(_clip(case), realism=_accuracy.realism_for(name, realistic))
+    clip = dataclasses.replace(_clip(case), realism=_accuracy.realism_for(name, realistic, without=without))
     keep = case.height_px - 2 * int(round(case.cut * case.height_px / 2))
     frames = (np.ascontiguousarray(f[:keep]) for f in clip.iter_frames())
     video = out / f"{name}.mp4"
@@ -466,7 +468,9 @@ def main(argv: list[str] | None = None) -> int:
     names = _accuracy.selected(args, CASES)
     results = {}
     for name in names:
-        _accuracy.kept_landmarks(name, args.out, args.reuse, render, crf=args.crf, realistic=args.realistic)
+        _accuracy.kept_landmarks(
+            name, args.out, args.reuse, render, crf=args.crf, realistic=args.realistic, without=args.without
+        )
         results[name] = evaluate(name, args.out)
     table = fppa_table(results)
     if not table.empty:

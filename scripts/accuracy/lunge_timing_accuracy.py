@@ -188,7 +188,7 @@ CASES: dict[str, tuple[str, dict, dict] | str] = {
 }
 
 
-def render(name: str, out: Path, *, crf: int = CRF, realistic: bool = False) -> None:
+def render(name: str, out: Path, *, crf: int = CRF, realistic: bool = False, without: tuple[str, ...] = ()) -> None:
     """Render the clip (or take the sample video), extract its landmarks and keep them with the true events."""
     from movelab.synth import Lunge, render_clip
 
@@ -196,7 +196,7 @@ def render(name: str, out: Path, *, crf: int = CRF, realistic: bool = False) -> 
     if not isinstance(spec, str):
         view, lunge, camera = spec
         spec = render_clip(Lunge(**lunge), view=view, fps=FPS, **camera)
-    keep_clip(name, out, spec, crf=crf, realistic=realistic)
+    keep_clip(name, out, spec, crf=crf, realistic=realistic, without=without)
 
 
 def evaluate(name: str, path: Path) -> dict:
@@ -236,7 +236,9 @@ def evaluate(name: str, path: Path) -> dict:
 
 
 def _kept(name: str, args) -> Path:
-    return kept_landmarks(name, args.out, args.reuse, render, crf=args.crf, realistic=args.realistic)
+    return kept_landmarks(
+        name, args.out, args.reuse, render, crf=args.crf, realistic=args.realistic, without=args.without
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

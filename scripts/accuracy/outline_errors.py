@@ -36,7 +36,7 @@ import pandas as pd
 
 from movelab.kinematics import KinematicsConfig, outline_estimates
 from movelab.synth import Appearance, BodyProportions, Posture, Squat, render_clip
-from scripts.accuracy._common import REALISTIC_NOTE, add_realistic, realism_for
+from scripts.accuracy._common import add_realistic, realism_for, realistic_note
 
 FPS = 15.0
 
@@ -170,7 +170,9 @@ def _extract(path: Path):
         return extract(path, use_cache=True)
 
 
-def _render(case: Case, folder: Path, *, realistic: bool = False) -> tuple[Path, pd.DataFrame]:
+def _render(
+    case: Case, folder: Path, *, realistic: bool = False, without: tuple[str, ...] = ()
+) -> tuple[Path, pd.DataFrame]:
     clip = render_clip(
         case.motion,
         view=case.view,
@@ -179,7 +181,7 @@ def _render(case: Case, folder: Path, *, realistic: bool = False) -> tuple[Path,
         camera_height_m=case.camera_height_m,
         body=case.body,
         appearance=case.appearance,
-        realism=realism_for(case.name, realistic),
+        realism=realism_for(case.name, realistic, without=without),
     )
     path = folder / f"{case.name}.mp4"
     clip.write(path, crf=18)
@@ -273,12 +275,18 @@ def _confounds(results: dict[str, pd.DataFrame]) -> str:
 
 
 def evaluate(
-    cases, folder: Path, config: KinematicsConfig, *, known_view: bool = False, realistic: bool = False
+    cases,
+    folder: Path,
+    config: KinematicsConfig,
+    *,
+    known_view: bool = False,
+    realistic: bool = False,
+    without: tuple[str, ...] = (),
 ) -> tuple[list[dict], dict[str, pd.DataFrame]]:
     rows, results = [], {}
     for case in cases:
         t0 = time.perf_counter()
-        path, truth = _render(case, folder, realistic=realistic)
+        path, truth = _render(case, folder, realistic=realistic, without=without)
         ds = _extract(path)
         table = _compare(ds, truth, config, case.view if known_view else None)
         results[case.name] = table
@@ -329,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cache", type=Path, help="landmark cache folder to reuse between runs (default: a fresh temporary one)"
     )
-    add_realistic(parser)
+    add_realistic(parser, without=True)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="movelab-outline-") as tmp:
         folder = args.work or Path(tmp)
@@ -342,9 +350,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"outline_lordosis_offset_deg = {config.outline_lordosis_offset_deg}")
             return 0
         cases = [c for c in CASES if not args.only or c.name in args.only]
-        rows, results = evaluate(cases, folder, config, known_view=args.known_view, realistic=args.realistic)
+        rows, results = evaluate(
+            cases, folder, config, known_view=args.known_view, realistic=args.realistic, without=tuple(args.without)
+        )
     if args.realistic:
-        print(REALISTIC_NOTE + "\n")
+        print(realistic_note(tuple(args.without)) + "\n")
     print(_markdown(rows))
     print()
     print(_confounds(results))

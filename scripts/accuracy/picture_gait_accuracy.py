@@ -48,7 +48,7 @@ CASES: dict[str, tuple[float, str, float | None]] = {
 }
 
 
-def render(name: str, out: Path, *, crf: int = CRF, realistic: bool = False) -> None:
+def render(name: str, out: Path, *, crf: int = CRF, realistic: bool = False, without: tuple[str, ...] = ()) -> None:
     from movelab.synth import Gait, camera_for_view, render_clip
 
     cadence, view, azimuth = CASES[name]
@@ -65,7 +65,7 @@ def render(name: str, out: Path, *, crf: int = CRF, realistic: bool = False) -> 
         fit_width_m=2.0,
         fit_height_m=3.2,
     )
-    keep_clip(name, out, dataclasses.replace(clip, camera=camera), crf=crf, realistic=realistic)
+    keep_clip(name, out, dataclasses.replace(clip, camera=camera), crf=crf, realistic=realistic, without=without)
 
 
 def evaluate(name: str, path: Path) -> dict:
@@ -101,7 +101,9 @@ def evaluate(name: str, path: Path) -> dict:
 
 
 def _kept(name: str, args) -> Path:
-    return kept_landmarks(name, args.out, args.reuse, render, crf=args.crf, realistic=args.realistic)
+    return kept_landmarks(
+        name, args.out, args.reuse, render, crf=args.crf, realistic=args.realistic, without=args.without
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

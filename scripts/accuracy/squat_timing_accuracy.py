@@ -133,7 +133,7 @@ CASES: dict[str, tuple[str, dict | str, dict] | str] = {
 UNCOUNTED = ("h_front45_d10", "h_side45_d10")
 
 
-def render(name: str, out: Path, *, crf: int = CRF, realistic: bool = False) -> None:
+def render(name: str, out: Path, *, crf: int = CRF, realistic: bool = False, without: tuple[str, ...] = ()) -> None:
     """Render (or take the sample video), extract its landmarks and keep them with the true events."""
     from movelab.synth import Posture, Squat, render_clip
 
@@ -142,7 +142,7 @@ def render(name: str, out: Path, *, crf: int = CRF, realistic: bool = False) -> 
         view, squat, camera = spec
         motion = Posture(**camera) if squat == "posture" else Squat(**squat)
         spec = render_clip(motion, view=view, fps=FPS, **({} if squat == "posture" else camera))
-    keep_clip(name, out, spec, crf=crf, realistic=realistic)
+    keep_clip(name, out, spec, crf=crf, realistic=realistic, without=without)
 
 
 def evaluate(name: str, path: Path, *, before: bool = False) -> dict:
@@ -173,7 +173,9 @@ def evaluate(name: str, path: Path, *, before: bool = False) -> dict:
 
 
 def _kept(name: str, args) -> Path:
-    return kept_landmarks(name, args.out, args.reuse, render, crf=args.crf, realistic=args.realistic)
+    return kept_landmarks(
+        name, args.out, args.reuse, render, crf=args.crf, realistic=args.realistic, without=args.without
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
