@@ -1,5 +1,6 @@
 """Events end to end on video: rendered mannequin clips (known events) and the real Sports2D walk (initial
-contacts read frame by frame by eye, ``tests/data/demo_walk_contacts.json``).
+contacts and toe-offs read frame by frame by eye, ``tests/data/demo_walk_contacts.json`` and
+``demo_walk_toe_offs.json``).
 
 Each clip is rendered once (640x480, 30 fps, 2-3.5 s), run through the real pose extraction and shared by
 the tests of this module.
@@ -186,7 +187,9 @@ def test_gait_events_of_the_shipped_sample_walk():
     """``sample_videos/gait_side.mp4`` (108 steps/min, the whole walk in view): MediaPipe exchanges the legs
     for a few frames at a right contact; the per-label outlier rejection used to half-undo that, the front
     heel read 30 px behind where it landed, the contact came 3.1 frames late and a toe-off was lost. The
-    velocity method now sorts feet cleaned without per-label steps (docs/events.md)."""
+    velocity method now sorts feet cleaned without per-label steps (docs/events.md). This render's feet are
+    planted (they stop at once), which the stance level of issue 16 catches before they stop: contacts are
+    −2.5 to +1.1 frames here (−1.2 on average), toe-offs within 1.1 (docs/events-accuracy.md)."""
     video = Path(__file__).parents[1] / "sample_videos" / "gait_side.mp4"
     truth = json.loads(video.with_suffix(".truth.json").read_text())
     ds = extract(video, use_cache=False)
@@ -199,7 +202,9 @@ def test_gait_events_of_the_shipped_sample_walk():
     seen = _in_view(truth["events"], ((xs >= 0) & (xs <= truth["width_px"] - 1)).all(axis=1))
     assert seg.movement == "gait" and len(seen) >= 10
     errors = _errors(seg.events, seen)
-    assert max(abs(e) for e in errors) <= 2.0, np.round(errors, 1).tolist()
+    contact = [e["event"] == "initial_contact" for e in seen]
+    assert max(abs(e) for e, c in zip(errors, contact) if c) <= 2.5, np.round(errors, 1).tolist()
+    assert max(abs(e) for e, c in zip(errors, contact) if not c) <= 2.0, np.round(errors, 1).tolist()
     first, last = seen[0]["time_s"] - 0.1, seen[-1]["time_s"] + 0.1
     assert seg.events["time_s"].between(first, last).sum() == len(seen)
 
@@ -231,8 +236,9 @@ def test_demo_walk_initial_contacts_match_a_reading_by_eye(demo_segmentation):
         same = contacts[contacts["side"] == read["side"]]
         off = (same["time_s"] * FPS - read["frame"]).abs()
         print(read, f"found {same['time_s'].iloc[int(np.argmin(off.to_numpy()))] * FPS:.2f}")
-        # the issue's criterion: 3 frames; the velocity method is +0.7 to +2.0 frames late here (docs/events.md)
-        assert off.min() <= 3.0, f"contact read at frame {read['frame']} ({read['side']}): {same}"
+        # issue 16's criterion: 2 frames on every contact (+0.1 to +1.2 measured, docs/events-accuracy.md); the
+        # levels used before (10 % of the swing's peak) were +0.8 to +2.0 late
+        assert off.min() <= 2.0, f"contact read at frame {read['frame']} ({read['side']}): {same}"
     # every contact found between the first and last read ones was read
     inner = contacts[
         contacts["time_s"].between(
@@ -240,6 +246,19 @@ def test_demo_walk_initial_contacts_match_a_reading_by_eye(demo_segmentation):
         )
     ]
     assert len(inner) == len(reading["initial_contacts"])
+
+
+def test_demo_walk_toe_offs_match_a_reading_by_eye(demo_segmentation):
+    """Toe-offs within 3 frames of the reading (the toe leaves between the last frame on the ground and the
+    next; measured −0.5 to −2.8: the real toe starts forward before it lifts), none missed or added."""
+    reading = json.loads((DATA / "demo_walk_toe_offs.json").read_text())
+    toe_offs = demo_segmentation.events[demo_segmentation.events["event"] == "toe_off"]
+    for read in reading["toe_offs"]:
+        same = toe_offs[toe_offs["side"] == read["side"]]
+        off = (same["time_s"] * FPS - (read["last_on_ground"] + 0.5)).abs()
+        assert off.min() <= 3.0, f"toe-off read after frame {read['last_on_ground']} ({read['side']}): {same}"
+    first, last = reading["toe_offs"][0]["last_on_ground"] - 3, reading["toe_offs"][-1]["last_on_ground"] + 3
+    assert toe_offs["time_s"].between(first / FPS, last / FPS).sum() == len(reading["toe_offs"])
 
 
 def test_demo_walk_cadence_within_five_percent(demo_segmentation):

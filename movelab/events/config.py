@@ -90,18 +90,27 @@ class EventsConfig:
     gait_method
         ``"velocity"``: the feet's velocity relative to the ground (movelab); ``"zeni"``: the foot relative to
         the pelvis (Zeni et al. 2008).
-    contact_speed_fraction
+    contact_walking_speed_fraction
         Velocity method, side view: the heel has landed when the front heel's forward speed relative to the
-        ground falls to this fraction of the swing's peak speed (and stays low, ``foot_settle_s``). Chosen
-        on rendered and real walks (docs/events.md, *The contact threshold*): a lower value fits the
-        mannequin's soft landing, a higher one the real heel strike, which lands still moving; 0.10 puts
-        the 67 rendered contacts within 1.6 frames and the real walk's within 2.0.
+        ground falls to this fraction of the **walking speed** (and stays under twice that, ``foot_settle_s``):
+        a real heel lands still moving and slides, so the level sits near its landing speed, not at "stopped".
+        Chosen on rendered walks whose heels land moving (``movelab.synth.Gait(heel_rocker=True)``) and checked
+        on the real demo walk (docs/events-decisions.md, *One stance level*; errors in docs/events-accuracy.md).
+        None: ``contact_speed_fraction`` of the swing's peak instead (the levels used until issue 16).
+    toe_off_walking_speed_fraction
+        The toe has left when the rear toe's speed relative to the ground last rose above this fraction of
+        the walking speed: the contacts' level (a foot is in stance while it moves slower than that). None:
+        ``toe_off_speed_fraction`` of the swing's peak instead.
+    contact_speed_fraction
+        Used when ``contact_walking_speed_fraction`` is None: the heel has landed when its speed falls to this
+        fraction of the swing's peak speed (the default until issue 16: docs/events-decisions.md, *The
+        contact threshold until issue 16*).
     picture_contact_speed_fraction
         The same for walks without a side view (the foot's speed in the picture, both directions): 0.15;
         0.10 made front and back views' contacts up to 7 frames off (docs/events.md).
     toe_off_speed_fraction
-        Velocity method: the toe has left when the rear toe's speed last rose above this fraction of the
-        swing's peak speed.
+        Used when ``toe_off_walking_speed_fraction`` is None, and by walks without a side view: the toe has
+        left when the rear toe's speed last rose above this fraction of the swing's peak speed.
     foot_cutoff_hz
         The front and rear foot tracks are low-passed (zero-lag Butterworth) at this cut-off after sorting;
         6 Hz as the kinematics (Sports2D).
@@ -211,6 +220,8 @@ class EventsConfig:
     rep_min_step: float = 0.15
     rep_bottom_band: float = 0.05
     gait_method: GaitMethod = "velocity"
+    contact_walking_speed_fraction: float | None = 0.75
+    toe_off_walking_speed_fraction: float | None = 0.75
     contact_speed_fraction: float = 0.10
     picture_contact_speed_fraction: float = 0.15
     toe_off_speed_fraction: float = 0.1
@@ -286,6 +297,10 @@ class EventsConfig:
             value = getattr(self, name)
             if not _is_number(value) or not 0 < value < 1:
                 raise ConfigError(f"{name} must be a number in (0, 1), got {value!r}")
+        for name in ("contact_walking_speed_fraction", "toe_off_walking_speed_fraction"):
+            value = getattr(self, name)
+            if value is not None and (not _is_number(value) or not 0 < value <= 2):
+                raise ConfigError(f"{name} must be None or a number in (0, 2], got {value!r}")
         low, high = _pair("rep_onset_fit", self.rep_onset_fit)
         if not 0 < low < high < 1:
             raise ConfigError(f"rep_onset_fit must be two fractions 0 < low < high < 1, got {self.rep_onset_fit!r}")

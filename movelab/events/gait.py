@@ -8,11 +8,12 @@ the right) and both valid overground and on a treadmill:
 * ``"velocity"`` (movelab, the default): the feet's forward velocity **relative to the ground**, on the
   *front* and *rear* foot (sorted by position, so the model swapping the left and right labels does not
   matter). A swing is a peak of that velocity: the contact is where the front heel's velocity then falls
-  below ``contact_speed_fraction`` of the peak and stays low, the toe-off where the rear toe's velocity
-  last rose above ``toe_off_speed_fraction`` of it. The ground's velocity in the picture is the median over
-  frames of the slower foot's (one foot is always down in walking): about zero overground with a still
-  camera, minus the belt speed on a treadmill. Sides come from the contacts' alternation, phased by the
-  landmark labels' majority.
+  below ``contact_walking_speed_fraction`` of the walking speed and stays low, the toe-off where the rear
+  toe's velocity last rose above ``toe_off_walking_speed_fraction`` of it (a foot is in stance while it
+  moves slower than 0.75 walking speeds; a real heel lands still moving). The ground's velocity in the
+  picture is the median over frames of the slower foot's (one foot is always down in walking): about zero
+  overground with a still camera, minus the belt speed on a treadmill. Sides come from the contacts'
+  alternation, phased by the landmark labels' majority.
 
 The maths and the measured accuracy of both are in ``docs/events.md``; cycles and the spatiotemporal
 summary in :mod:`movelab.events.cycles`.
@@ -323,11 +324,29 @@ def _velocity_events(signals: Signals, walk: _Walk, config: EventsConfig) -> lis
     t = signals.time_s
     v_front, v_rear, v_heel, v_toe, left_front = _front_rear_velocities(signals, walk, config)
     height = config.swing_min_speed * walk.speed_px_s
+
+    def stance_level(walking_fraction: float | None) -> float | None:
+        return None if walking_fraction is None else walking_fraction * walk.speed_px_s
+
     contacts = _swing_ends(
-        t, v_front, v_heel, step=+1, height=height, fraction=config.contact_speed_fraction, config=config
+        t,
+        v_front,
+        v_heel,
+        step=+1,
+        height=height,
+        fraction=config.contact_speed_fraction,
+        level_px_s=stance_level(config.contact_walking_speed_fraction),
+        config=config,
     )
     toe_offs = _swing_ends(
-        t, v_rear, v_toe, step=-1, height=height, fraction=config.toe_off_speed_fraction, config=config
+        t,
+        v_rear,
+        v_toe,
+        step=-1,
+        height=height,
+        fraction=config.toe_off_speed_fraction,
+        level_px_s=stance_level(config.toe_off_walking_speed_fraction),
+        config=config,
     )
     return _assign_sides(t, contacts, toe_offs, left_front, config)
 
@@ -450,10 +469,13 @@ def _swing_ends(
     height: float,
     fraction: float,
     config: EventsConfig,
+    level_px_s: float | None = None,
 ) -> list[float]:
     """Times where a swing of the track ends (``step`` +1: the point stops after the peak) or starts
-    (``step`` −1: the point starts before it). Peaks under half the median swing peak (a landmark glitch)
-    are ignored; of two ends closer than half the median interval, the one of the higher peak is kept."""
+    (``step`` −1: the point starts before it): where the point's velocity crosses ``level_px_s``, or
+    ``fraction`` of the swing's peak when that is None. Peaks under half the median swing peak (a landmark
+    glitch) are ignored; of two ends closer than half the median interval, the one of the higher peak is
+    kept."""
     rate = 1.0 / float(np.median(np.diff(t)))
     distance = max(1, int(0.25 * config.stride_range_s[0] * rate))
     peaks, _ = find_peaks(np.where(np.isfinite(v_track), v_track, -np.inf), height=height, distance=distance)
@@ -463,7 +485,7 @@ def _swing_ends(
     peaks = peaks[v_track[peaks] >= 0.5 * np.median(v_track[peaks])]
     ends = []
     for p in peaks:
-        level = fraction * v_track[p]
+        level = fraction * v_track[p] if level_px_s is None else level_px_s
         found = _scan(
             t,
             v_point,

@@ -607,6 +607,15 @@ def _split_top_y(lg: Lunge, body: BodyProportions) -> float:
 # ----------------------------------------------------------------------------- gait
 
 
+#: Heel-rocker defaults (:class:`Gait`): the heel lands at 0.8 of the walking speed and slides 4 cm on soft
+#: ground, between a firm floor's slip of 1-2 cm and the real demo walk on grass (heel read by eye moving
+#: 6-10 cm after contact, landing at about the walking speed: tests/data/demo_walk_contacts.json), and the
+#: foot is flat 0.1 s after contact (the loading response's heel rocker).
+HEEL_STRIKE_SPEED_FRAC = 0.8
+HEEL_SLIDE_M = 0.04
+FOOT_FLAT_S = 0.1
+
+
 @dataclass(frozen=True)
 class Gait:
     """Walking overground across the picture, or on a treadmill.
@@ -643,6 +652,15 @@ class Gait:
     heading_deg : float
     start_m : float
         Where the pelvis starts along the heading (overground); default: so the walk is centred on 0.
+    heel_rocker : bool
+        Heel-rocker foot contact, as real heels land (off by default, so tables rendered before it stay
+        reproducible): the heel lands still moving forward at ``heel_strike_speed_frac`` of the walking speed,
+        slides ``heel_slide_m`` while the ground stops it (soft ground; the speed falls linearly to zero) and
+        the foot flattens over ``foot_flat_s``. Off, the swing ends with the heel at rest on the spot where
+        the foot stays and the foot flattens over 12 % of the cycle. Initial contact (the truth) is the
+        instant the heel touches the floor in both.
+    heel_strike_speed_frac, heel_slide_m, foot_flat_s : float
+        The heel rocker's landing speed (fraction of the walking speed), slide (m) and flattening time (s).
     """
 
     cadence_spm: float = 108.0
@@ -661,10 +679,17 @@ class Gait:
     duration_s: float = 3.0
     heading_deg: float = 0.0
     start_m: float | None = None
+    heel_rocker: bool = False
+    heel_strike_speed_frac: float = HEEL_STRIKE_SPEED_FRAC
+    heel_slide_m: float = HEEL_SLIDE_M
+    foot_flat_s: float = FOOT_FLAT_S
     name: str = field(default="gait", init=False)
 
     def __post_init__(self) -> None:
         _check("cadence_spm", self.cadence_spm, 40.0, 160.0)
+        _check("heel_strike_speed_frac", self.heel_strike_speed_frac, 0.0, 1.5)
+        _check("heel_slide_m", self.heel_slide_m, 0.0, 0.1)
+        _check("foot_flat_s", self.foot_flat_s, 0.02, 0.3)
         _check("step_length_m", self.step_length_m, 0.2, 1.0)
         _check("stance_fraction", self.stance_fraction, 0.5, 0.75)
         _check("hip_extension_deg", self.hip_extension_deg, 0.0, 30.0)
@@ -762,8 +787,11 @@ def _foot_state(g: Gait, side: Side, t_s: float, body: BodyProportions, ahead_m:
     def stance_leg(i: int, ph: float) -> LegPose:
         ic_pitch, heel_off, to_pitch = -16.0, 0.38, 50.0
         fwd, lat, pivot = g.pelvis_fwd(ics[i]) + ahead_m, lateral, "heel"
-        if ph < 0.12:
-            pitch = ic_pitch * (1 - _ease(ph / 0.12))
+        flat = g.foot_flat_s / T if g.heel_rocker else 0.12
+        if g.heel_rocker:
+            fwd += _heel_slid_m(g, ph * T) - g.heel_slide_m
+        if ph < flat:
+            pitch = ic_pitch * (1 - _ease(ph / flat))
         elif ph < heel_off:
             pitch = 0.0
         else:
@@ -788,9 +816,24 @@ def _foot_state(g: Gait, side: Side, t_s: float, body: BodyProportions, ahead_m:
     m = 10 * w**3 - 15 * w**4 + 6 * w**5  # minimum jerk
     a0, a1 = np.asarray(start.ankle_m), np.asarray(end.ankle_m)
     ankle = a0 + (a1 - a0) * m
-    ankle[1] += 0.085 * body.u * math.sin(math.pi * min(w / 0.8, 1.0)) ** 2 * (1 - 0.3 * w)
+    if g.heel_rocker:  # lands moving: quintic Hermite term, zero at both ends, end velocity = the strike speed
+        strike = _world(g.heading_deg, g.heel_strike_speed_frac * g.speed_m_s, 0.0)
+        ankle += strike * (1.0 - s) * T * (-4 * w**3 + 7 * w**4 - 3 * w**5)
+    reach = 1.0 if g.heel_rocker else 0.8  # the heel rocker's heel comes down to the floor at contact
+    ankle[1] += 0.085 * body.u * math.sin(math.pi * min(w / reach, 1.0)) ** 2 * (1 - 0.3 * w)
     pitch = _lerp(start.foot_pitch_deg, end.foot_pitch_deg, _ease(min(w / 0.75, 1.0)))
     return LegPose(ankle_m=tuple(float(v) for v in ankle), foot_pitch_deg=pitch, foot_yaw_deg=yaw), False
+
+
+def _heel_slid_m(g: Gait, t_s: float) -> float:
+    """How far a heel-rocker heel has slid ``t_s`` after contact: it lands at the strike speed ``v``, which
+    falls linearly to zero over ``2 heel_slide_m / v`` (then it has slid ``heel_slide_m``)."""
+    v = g.heel_strike_speed_frac * g.speed_m_s
+    if v <= 0.0 or g.heel_slide_m <= 0.0:
+        return g.heel_slide_m
+    stop_s = 2.0 * g.heel_slide_m / v
+    t = min(max(t_s, 0.0), stop_s)
+    return v * t - 0.5 * v * t * t / stop_s
 
 
 def _gait_pose(g: Gait, t_s: float, body: BodyProportions, ahead_m: float) -> tuple[Pose, dict[str, bool]]:

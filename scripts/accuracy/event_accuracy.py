@@ -76,8 +76,43 @@ CHECK2_CASES: tuple[Walk, ...] = (
     ("tread_125_left_s070", 125.0, 0.70, True, "side_left", 4.0, 0.0),
     ("over_110_left_asym15", 110.0, 0.62, False, "side_left", 5.0, 15.0),
 )
+#: Heel-rocker landings (``--heel-rocker``), ``(strike speed / walking speed, slide m)``, taken by the walks in
+#: turn so the contact method is judged on slow and fast strikes, short and long slides, not one setting: from a
+#: firm floor's slip of 1.5 cm to the grass of the real demo walk (its heel moved 15-27 px, 6-10 cm, after
+#: contact, landing at about the walking speed: the per-frame motion read by eye in
+#: tests/data/demo_walk_contacts.json at 245 px/m).
+HEEL_ROCKERS: tuple[tuple[float, float], ...] = ((0.8, 0.04), (0.4, 0.015), (1.1, 0.07))
 CASE_SETS = {"main": CASES, "check": CHECK_CASES, "check2": CHECK2_CASES, "all": CASES + CHECK_CASES + CHECK2_CASES}
-METHODS = ("velocity", "zeni")
+#: The methods compared, by the name their rows carry: the velocity method (its contacts and toe-offs where
+#: the foot's speed crosses 0.75 walking speeds, the default since issue 16), the same with the levels used
+#: until then (10 % of the swing's peak speed), and Zeni's.
+METHODS = ("velocity", "velocity_peak10", "zeni")
+
+
+#: The stance levels compared in docs/events-decisions.md (*One stance level*; ``--levels``): a fraction of the
+#: swing's peak speed (``peak<%>``) or of the walking speed (``walk<x>``), for contacts and toe-offs alike.
+LEVELS = ("peak10", "peak15", "peak20", "peak25", "peak30", "walk0.5", "walk0.6", "walk0.75", "walk1.0", "zeni")
+
+
+def method_settings(label: str) -> tuple[str, object]:
+    """``(gait_method, EventsConfig)`` of a :data:`METHODS` or :data:`LEVELS` row."""
+    from movelab.events import EventsConfig
+
+    if label == "velocity_peak10":
+        label = "peak10"
+    if label.startswith("peak"):
+        config = EventsConfig(
+            contact_walking_speed_fraction=None,
+            toe_off_walking_speed_fraction=None,
+            contact_speed_fraction=float(label[4:]) / 100,
+        )
+        return "velocity", config
+    if label.startswith("walk"):
+        level = float(label[4:])
+        return "velocity", EventsConfig(contact_walking_speed_fraction=level, toe_off_walking_speed_fraction=level)
+    return label, EventsConfig()
+
+
 EVENTS = ("initial_contact", "toe_off")
 #: the shipped sample walk, scored in every run
 SAMPLE = ROOT / "sample_videos" / "gait_side.mp4"
@@ -98,19 +133,25 @@ def render_case(
     asymmetry_pct: float = 0.0,
     *,
     crf: int = CRF,
+    heel_rocker: tuple[float, float] | None = None,
     realistic: bool = False,
 ) -> tuple[Path, dict]:
     """Render one walk; overground, the camera sees about 3 m so the figure enters and leaves. Returns the
-    video path and the truth file's content. ``realistic``: as a handheld phone films it
-    (:func:`scripts.accuracy._common.realism_for`)."""
+    video path and the truth file's content. ``heel_rocker``: ``(strike speed / walking speed, slide m)`` of
+    a heel-rocker contact (:class:`movelab.synth.Gait`), None for the planted foot. ``realistic``: as a
+    handheld phone films it (:func:`scripts.accuracy._common.realism_for`)."""
     from movelab.synth import Gait, camera_for_view, render_clip
 
+    rocker = {} if heel_rocker is None else {"heel_rocker": True, "heel_strike_speed_frac": heel_rocker[0]}
+    if heel_rocker is not None:
+        rocker["heel_slide_m"] = heel_rocker[1]
     motion = Gait(
         cadence_spm=cadence,
         step_length_m=step_m,
         treadmill=treadmill,
         duration_s=duration_s,
         asymmetry_pct=asymmetry_pct,
+        **rocker,
     )
     clip = render_clip(motion, view=view, width_px=640, height_px=480, fps=30.0, realism=realism_for(name, realistic))
     if not treadmill:
@@ -202,8 +243,9 @@ def summarise_errors(scored: pd.DataFrame) -> dict:
     return out
 
 
-def evaluate_rendered(cases: list[tuple[str, Path, dict]]) -> pd.DataFrame:
-    """Per clip, method and event, then pooled over clips per method and event."""
+def evaluate_rendered(cases: list[tuple[str, Path, dict]], methods: tuple[str, ...] = METHODS) -> pd.DataFrame:
+    """Per clip, method (:data:`METHODS` or :data:`LEVELS`) and event, then pooled over clips per method and
+    event."""
     from movelab import landmarks
     from movelab.events import detect_gait_events
     from movelab.kinematics import compute_motion
@@ -215,8 +257,9 @@ def evaluate_rendered(cases: list[tuple[str, Path, dict]]) -> pd.DataFrame:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             motion = compute_motion(ds)
-        for method in METHODS:
-            found = detect_gait_events(motion, method=method)
+        for method in methods:
+            gait_method, config = method_settings(method)
+            found = detect_gait_events(motion, method=gait_method, config=config)
             scored = score(found, truth, inside, truth["fps"])
             for event in EVENTS:
                 part = scored[scored["event"] == event]
@@ -229,39 +272,56 @@ def evaluate_rendered(cases: list[tuple[str, Path, dict]]) -> pd.DataFrame:
             "event": event,
             **summarise_errors(pd.concat(pooled[(method, event)], ignore_index=True)),
         }
-        for method in METHODS
+        for method in methods
         for event in EVENTS
     ]
     return pd.DataFrame(rows)
 
 
-def evaluate_demo(video: Path) -> pd.DataFrame:
-    """Initial contacts of the real walk against the reading by eye, per contact and method, in frames."""
-    from movelab.events import detect_gait_events
+#: The real walk's readings by eye: contacts (first frame on the ground) and toe-offs (compared with the last
+#: frame on the ground + 0.5: the toe leaves between it and the next).
+READINGS = (
+    ("initial_contact", "demo_walk_contacts.json", "initial_contacts", "frame", 0.0),
+    ("toe_off", "demo_walk_toe_offs.json", "toe_offs", "last_on_ground", 0.5),
+)
+
+
+def evaluate_demo(video: Path, methods: tuple[str, ...] = METHODS) -> pd.DataFrame:
+    """Contacts and toe-offs of the real walk against the readings by eye, per event and method, in frames
+    (its landmarks from the extraction cache when kept there)."""
     from movelab.extraction import extract
+
+    return score_demo(extract(video), methods)
+
+
+def score_demo(ds, methods: tuple[str, ...] = METHODS) -> pd.DataFrame:
+    """:func:`evaluate_demo` on the demo's landmark Dataset."""
+    from movelab.events import detect_gait_events
     from movelab.kinematics import compute_motion
 
-    reading = json.loads((ROOT / "tests" / "data" / "demo_walk_contacts.json").read_text())
-    ds = extract(video)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         motion = compute_motion(ds)
     rows = []
-    for method in METHODS:
-        found = detect_gait_events(motion, method=method)
-        contacts = found[found["event"] == "initial_contact"]
-        for read in reading["initial_contacts"]:
-            same = contacts[contacts["side"] == read["side"]]
-            off = same["time_s"] * reading["fps"] - read["frame"]
-            best = off.iloc[int(np.argmin(off.abs().to_numpy()))] if len(off) else np.nan
-            rows.append(
-                {
-                    "method": method,
-                    "side": read["side"],
-                    "frame_by_eye": read["frame"],
-                    "error_frames": best if abs(best) <= 5 else np.nan,
-                }
-            )
+    for method in methods:
+        gait_method, config = method_settings(method)
+        found = detect_gait_events(motion, method=gait_method, config=config)
+        for event, file, key, frame_key, offset in READINGS:
+            reading = json.loads((ROOT / "tests" / "data" / file).read_text())
+            events = found[found["event"] == event]
+            for read in reading[key]:
+                same = events[events["side"] == read["side"]]
+                off = same["time_s"] * reading["fps"] - (read[frame_key] + offset)
+                best = off.iloc[int(np.argmin(off.abs().to_numpy()))] if len(off) else np.nan
+                rows.append(
+                    {
+                        "method": method,
+                        "event": event,
+                        "side": read["side"],
+                        "frame_by_eye": read[frame_key],
+                        "error_frames": best if abs(best) <= 5 else np.nan,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -284,20 +344,105 @@ def format_rendered(table: pd.DataFrame) -> str:
 
 
 def format_demo(table: pd.DataFrame) -> str:
-    frames = table[table["method"] == METHODS[0]]
-    header = (
-        "| method | "
-        + " | ".join(f"{r.frame_by_eye} {r.side[0].upper()}" for r in frames.itertuples())
-        + " | bias | mean abs | max abs |"
-    )
-    lines = [header, "|---" * (frames.shape[0] + 4) + "|"]
-    for method in METHODS:
-        err = table[table["method"] == method]["error_frames"]
-        cells = " | ".join(_num(v, "+.1f") for v in err)
-        lines.append(
-            f"| {method} | {cells} | {_num(err.mean(), '+.2f')} | {_num(err.abs().mean())} | "
-            f"{_num(err.abs().max(), '.1f')} |"
+    """One table per event: each reading's error per method, then bias, mean and max abs."""
+    out = []
+    for event in table["event"].unique():
+        part = table[table["event"] == event]
+        frames = part[part["method"] == METHODS[0]]
+        header = (
+            f"| {event} | "
+            + " | ".join(f"{r.frame_by_eye} {r.side[0].upper()}" for r in frames.itertuples())
+            + " | bias | mean abs | max abs |"
         )
+        lines = [header, "|---" * (frames.shape[0] + 4) + "|"]
+        for method in METHODS:
+            err = part[part["method"] == method]["error_frames"]
+            cells = " | ".join(_num(v, "+.1f") for v in err)
+            lines.append(
+                f"| {method} | {cells} | {_num(err.mean(), '+.2f')} | {_num(err.abs().mean())} | "
+                f"{_num(err.abs().max(), '.1f')} |"
+            )
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
+
+
+#: The renders of the side-by-side table (``--side-by-side``): kept folder, column title.
+RENDER_SETS = (
+    ("event_accuracy", "planted feet"),
+    ("event_accuracy_heel_rocker", "heel rocker"),
+    ("event_accuracy_realistic", "realistic (phone + heel rocker)"),
+)
+
+
+def kept_cases(folder: Path) -> list[tuple[str, Path, dict]]:
+    """The walks of :data:`CASE_SETS` ``"all"`` kept in ``folder`` (landmarks and truth), as cases."""
+    out = []
+    for name, *_ in CASE_SETS["all"]:
+        lm_path = folder / f"{name}.nc"
+        if lm_path.is_file() and lm_path.with_suffix(".truth.json").is_file():
+            out.append((name, lm_path, json.loads(lm_path.with_suffix(".truth.json").read_text())))
+    return out
+
+
+def side_by_side(demo: Path | None) -> str:
+    """Per method and event: the pooled errors on each kept render set beside the real walk's."""
+    columns, pooled = [], {}
+    for script, title in RENDER_SETS:
+        cases = kept_cases(kept_folder(script, CRF, default=CRF))
+        if not cases:
+            continue
+        table = evaluate_rendered(cases)
+        columns.append(f"{title}, {len(cases)} walks")
+        for r in table[table["clip"] == "**all**"].itertuples():
+            pooled[(r.method, r.event, columns[-1])] = (
+                f"{_num(r.bias, '+.2f')} / {_num(r.max, '.1f')} / {_num(r.within2, '.0f', ' %')} "
+                f"({r.found}/{r.events}, {r.false} false)"
+            )
+    real = evaluate_demo(demo) if demo is not None and demo.is_file() else None
+    head = "| method | event | " + " | ".join(columns) + (" | real walk |" if real is not None else " |")
+    lines = [head, "|---" * (head.count("|") - 1) + "|"]
+    for method in METHODS:
+        for event in EVENTS:
+            cells = [pooled.get((method, event, c), "–") for c in columns]
+            if real is not None:
+                err = real[(real["method"] == method) & (real["event"] == event)]["error_frames"]
+                within = (err.abs() <= (2.0 if event == "initial_contact" else 3.0)).sum()
+                limit = 2 if event == "initial_contact" else 3
+                cells.append(
+                    f"{_num(err.mean(), '+.2f')} / {_num(err.abs().max(), '.1f')} / {within} of {len(err)} ≤ {limit}"
+                )
+            lines.append(f"| {method} | {event} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def level_sweep(demo: Path | None) -> str:
+    """Contacts of every :data:`LEVELS` row pooled over the kept heel-rocker and planted walks (bias / max abs /
+    within 2 frames, missed and false contacts), the sample left out; and the real walk's contact and toe-off
+    errors (range, frames) when ``demo`` is there."""
+    columns = {}
+    for script, title in RENDER_SETS[:2][::-1]:
+        cases = kept_cases(kept_folder(script, CRF, default=CRF))
+        if cases:
+            table = evaluate_rendered(cases, LEVELS)
+            columns[f"{title}, {len(cases)} walks"] = table[
+                (table["clip"] == "**all**") & (table["event"] == "initial_contact")
+            ].set_index("method")
+    real = evaluate_demo(demo, LEVELS) if demo is not None and demo.is_file() else None
+    titles = list(columns) + ([] if real is None else ["real walk: contacts", "real walk: toe-offs"])
+    lines = ["| contact level | " + " | ".join(titles) + " |", "|---" * (len(titles) + 1) + "|"]
+    for level in LEVELS:
+        cells = []
+        for table in columns.values():
+            r = table.loc[level]
+            cells.append(
+                f"{_num(r['bias'], '+.2f')} / {_num(r['max'], '.2f')} / {_num(r['within2'], '.0f', ' %')} "
+                f"({r['events'] - r['found']} missed, {r['false']} false)"
+            )
+        if real is not None:
+            for event in EVENTS:
+                err = real[(real["method"] == level) & (real["event"] == event)]["error_frames"]
+                cells.append(f"{_num(err.min(), '+.1f')} to {_num(err.max(), '+.1f')}")
+        lines.append(f"| {level} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -327,8 +472,34 @@ def main(argv: list[str] | None = None) -> int:
         help="which walks: 'main' (the 7 of docs/events-accuracy.md), 'check' (8 held-out walks), "
         "'check2' (6 more), 'all', or clip names separated by commas",
     )
+    parser.add_argument(
+        "--heel-rocker",
+        action="store_true",
+        help="render the walks with heel-rocker contacts (the heel lands moving and slides; HEEL_ROCKERS), "
+        "kept in .cache/event_accuracy_heel_rocker; --realistic implies it",
+    )
     add_realistic(parser)
+    parser.add_argument(
+        "--side-by-side",
+        action="store_true",
+        help="only the summary: every method on each kept render set (planted, heel rocker, realistic; "
+        "run those first) beside the real walk",
+    )
+    parser.add_argument(
+        "--levels",
+        action="store_true",
+        help="only the contact levels of docs/events-decisions.md (LEVELS) on the kept heel-rocker and planted "
+        "walks, and on the real walk",
+    )
     args = parser.parse_args(argv)
+    if args.levels:
+        print("Contacts: bias / max abs / within 2 frames (missed, false) per stance level\n")
+        print(level_sweep(args.demo))
+        return 0
+    if args.side_by_side:
+        print("Bias / max abs / within 2 frames (found/true, false alarms) on renders; real walk: bias / max abs\n")
+        print(side_by_side(args.demo))
+        return 0
     if args.cases in CASE_SETS:
         selected = CASE_SETS[args.cases]
     else:
@@ -337,8 +508,10 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"unknown clips {unknown}; known: {sorted(by_name)}")
         selected = tuple(by_name[n] for n in args.cases.split(","))
-    script = "event_accuracy_realistic" if args.realistic else "event_accuracy"
+    args.heel_rocker = args.heel_rocker or args.realistic  # a realistic walk lands on its heel
+    script = "event_accuracy" + ("_realistic" if args.realistic else "_heel_rocker" if args.heel_rocker else "")
     args.out = args.out or kept_folder(script, args.crf, default=CRF)
+    order = [c[0] for c in CASE_SETS["all"]]
     args.out.mkdir(parents=True, exist_ok=True)
     from movelab import landmarks
     from movelab.extraction import extract
@@ -348,6 +521,7 @@ def main(argv: list[str] | None = None) -> int:
         lm_path, truth_path = args.out / f"{name}.nc", args.out / f"{name}.truth.json"
         if not (args.reuse and lm_path.is_file() and truth_path.is_file()):
             t0 = time.perf_counter()
+            rocker = HEEL_ROCKERS[order.index(name) % len(HEEL_ROCKERS)] if args.heel_rocker else None
             video, _ = render_case(
                 name,
                 cadence,
@@ -358,6 +532,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.out,
                 asymmetry,
                 crf=args.crf,
+                heel_rocker=rocker,
                 realistic=args.realistic,
             )
             t1 = time.perf_counter()
@@ -366,14 +541,18 @@ def main(argv: list[str] | None = None) -> int:
                 f"{name}: rendered in {t1 - t0:.0f} s, extracted in {time.perf_counter() - t1:.0f} s", file=sys.stderr
             )
         cases.append((name, lm_path, json.loads(truth_path.read_text())))
-    if not args.realistic:  # the shipped sample is a clean render
+    if not args.heel_rocker:  # the shipped sample is a clean render with planted feet
         cases.append(keep_sample(SAMPLE, args.out, args.reuse))
-    else:
-        print(REALISTIC_NOTE + "\n")
+    if args.realistic:
+        print(REALISTIC_NOTE + ", heel-rocker contacts (HEEL_ROCKERS)\n")
+    elif args.heel_rocker:
+        print("Heel-rocker contacts (`--heel-rocker`: HEEL_ROCKERS, clean pictures)\n")
     print("Rendered walks: errors in frames at 30 fps (detected − true)\n")
     print(format_rendered(evaluate_rendered(cases)))
     if args.demo is not None and args.demo.is_file():
-        print("\nReal walk (Sports2D demo): initial contacts, frames from the reading by eye\n")
+        print(
+            "\nReal walk (Sports2D demo): frames from the readings by eye (toe-offs: last frame on the ground + 0.5)\n"
+        )
         print(format_demo(evaluate_demo(args.demo)))
     else:
         print("\n(no demo video: python -m scripts.assets.fetch_demo to add the real walk)")
