@@ -142,6 +142,27 @@ def test_no_module_imports_a_private_name_from_another_package():
     assert offenders == []
 
 
+#: Signatures fixed by someone else: ``warnings.showwarning``'s six positional parameters.
+_PROTOCOL_SIGNATURES = {"movelab.cli._show_warning"}
+
+
+def _long_positional_signatures(max_positional: int) -> list[str]:
+    found = []
+    for name, path in _modules().items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                args = [a.arg for a in node.args.posonlyargs + node.args.args if a.arg not in ("self", "cls")]
+                if len(args) > max_positional and f"{name}.{node.name}" not in _PROTOCOL_SIGNATURES:
+                    found.append(f"{name}.{node.name}({', '.join(args)})")
+    return found
+
+
+def test_no_function_takes_more_than_five_positional_values():
+    """Issue 12: keyword-only arguments (or a small dataclass) where a function takes more than ~5 values."""
+    assert _long_positional_signatures(5) == []
+    assert _long_positional_signatures(2), "the check sees positional parameters"
+
+
 @pytest.mark.parametrize(
     "module",
     ["movelab", "movelab.kinematics", "movelab.events", "movelab.findings", "movelab.analysis", "movelab.config"],

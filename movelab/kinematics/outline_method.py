@@ -301,7 +301,7 @@ def _chords_of_rows(
         points = []
         for level, (j, state) in zip(levels, ends):
             if state[r] == 0:  # not decided within the window
-                point = _arc_crossing(contour, heights[row], int(base[row]), half, level, up, down)
+                point = _arc_crossing(contour, heights[row], int(base[row]), half=half, level=level, up=up, down=down)
             elif state[r] < 0:
                 point = None
             else:
@@ -362,13 +362,13 @@ def _chord_from_heights(
     # The back arc's window: position w is contour index (base + w) % n; the seed is at w = half.
     half = n // 2 - 1
     base = int(idx[behind][np.argmax(x[behind])]) + 1 - half
-    ends = [_arc_crossing(contour, h, base, half, level, up, down) for level in levels]
+    ends = [_arc_crossing(contour, h, base, half=half, level=level, up=up, down=down) for level in levels]
     if ends[0] is None or ends[1] is None:
         return _NAN
     return _inclination_deg(ends[0], ends[1])
 
 
-def _arc_crossing(contour, h, base: int, half: int, level: float, up: float, down: float) -> np.ndarray | None:
+def _arc_crossing(contour, h, base: int, *, half: int, level: float, up: float, down: float) -> np.ndarray | None:
     """:func:`_crossing` on the back arc of :func:`back_arc` (window ``base``, seed at ``half``) without
     cutting the arc out: the rising crossing of ``level`` nearest the seed on its side, if it lies inside the
     arc (before the first point above ``up`` going up, after the last below ``-down`` going down)."""

@@ -212,7 +212,7 @@ def supine_angles(
         along = np.sum((pt[f"{side}_ankle"] - pt[f"{other}_hip"]) * d, axis=-1)
         out[f"ankle_over_thigh_{side}"] = along / np.sum((pt[f"{other}_knee"] - pt[f"{other}_hip"]) * d, axis=-1)
     out["back_gap"] = gap
-    out["raised_leg_outline"] = _raised_leg_deg(contour, d, e, where, hip, _leg_length_px(pt))
+    out["raised_leg_outline"] = _raised_leg_deg(contour, d, e, where=where, hip=hip, leg_px=_leg_length_px(pt))
     out["table_tilt_deg"] = tilt
     near = {"side_left": "left", "side_right": "right"}
     out["near_side"] = [near.get(str(v)) for v in views] if views is not None else [None] * n
@@ -261,7 +261,7 @@ def _leg_length_px(pt: dict) -> float:
 
 
 def _raised_leg_deg(
-    contour: np.ndarray | None, d: np.ndarray, e: np.ndarray, where: np.ndarray, hip: np.ndarray, leg_px: float
+    contour: np.ndarray | None, d: np.ndarray, e: np.ndarray, *, where: np.ndarray, hip: np.ndarray, leg_px: float
 ) -> np.ndarray:
     """Per frame, the angle to the table line of the silhouette strip that rises between the heights of
     :data:`RAISED_LEG_BAND` from 0.3 leg lengths headwards of the hips to 0.8 leg lengths feetwards (a raised

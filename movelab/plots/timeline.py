@@ -177,13 +177,22 @@ def _shade_spans(ax, spans: pd.DataFrame | None) -> None:
         sides = spans["side"].to_numpy(dtype=object)
         low = np.where(sides == "left", 0.02, 0.06)
         colours = [SIDE_COLOURS.get(side, "#999999") for side in sides]
-        _bands(ax, start, end, low, low + 0.035, colours, alpha=0.55, zorder=1)
+        _bands(ax, start, end, low=low, high=low + 0.035, colours=colours, alpha=0.55, zorder=1)
         ax.vlines(
             start, 0, 1, transform=ax.get_xaxis_transform(), colors=colours, linestyles=":", linewidth=0.9, alpha=0.7
         )
         return
     n = len(spans)
-    _bands(ax, start, end, np.zeros(n), np.ones(n), [SPAN_COLOURS[i % 2] for i in range(n)], alpha=0.9, zorder=0)
+    _bands(
+        ax,
+        start,
+        end,
+        low=np.zeros(n),
+        high=np.ones(n),
+        colours=[SPAN_COLOURS[i % 2] for i in range(n)],
+        alpha=0.9,
+        zorder=0,
+    )
     labels = spans["index"].to_numpy(dtype=int) + 1 if "index" in spans.columns else np.arange(1, n + 1)
     every = -(-n // MAX_SPAN_LABELS)
     for i in range(0, n, every):
@@ -199,7 +208,7 @@ def _shade_spans(ax, spans: pd.DataFrame | None) -> None:
         )
 
 
-def _bands(ax, start, end, low, high, colours, *, alpha: float, zorder: float) -> None:
+def _bands(ax, start, end, *, low, high, colours, alpha: float, zorder: float) -> None:
     """Vertical bands from ``start`` to ``end`` (data) and ``low`` to ``high`` (axes fraction), one collection."""
     from matplotlib.collections import PolyCollection
 

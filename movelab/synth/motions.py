@@ -505,7 +505,7 @@ def _lunge_feet(lg: Lunge, step: float, body: BodyProportions) -> dict[str, tupl
 
 
 def _rear_leg(
-    lg: Lunge, pose: Pose, body: BodyProportions, contact: tuple, knee_deg: float, min_pitch_deg: float
+    lg: Lunge, pose: Pose, body: BodyProportions, *, contact: tuple, knee_deg: float, min_pitch_deg: float
 ) -> LegPose:
     """Rear foot rolled onto its toes by ``min_pitch_deg``, or more if needed for the rear knee to flex at least
     ``knee_deg`` (bisection)."""
@@ -595,7 +595,9 @@ def _lunge_pose(lg: Lunge, step: float, p: float, airborne: bool, body: BodyProp
         y = _lerp(stand, _split_top_y(lg, body), _ease(step))
     pose = _with_pelvis_y(pose, y)
     rear_pitch = _lerp(0.0, 25.0, step) + p * 30.0 if lg.kind == "forward" else 25.0 + p * 30.0
-    pose = replace(pose, **{f"{rear}_leg": _rear_leg(lg, pose, body, feet[rear], 5.0, rear_pitch)})
+    pose = replace(
+        pose, **{f"{rear}_leg": _rear_leg(lg, pose, body, contact=feet[rear], knee_deg=5.0, min_pitch_deg=rear_pitch)}
+    )
     return _solve_lean_by_pelvis(pose, body, p * lg.trunk_lean_deg)
 
 
@@ -1100,6 +1102,7 @@ def _standing(
     heading_deg: float,
     tilt_deg: float,
     lordosis_deg: float,
+    *,
     stance_width_m: float = 0.22,
     knee_deg: float = 1.0,
 ) -> Pose:

@@ -207,6 +207,7 @@ class _Part:
 def _ring(
     frame: tuple[np.ndarray, np.ndarray],
     local_centre: Iterable[float],
+    *,
     front: float,
     back: float,
     half_width: float,
@@ -229,23 +230,37 @@ def _trunk_rings(fig: Figure) -> list[tuple[np.ndarray, str]]:
     bt, bl, d = b.buttocks, b.belly, b.back_depth_m
     pelvis = fig.frames["pelvis"]
     rings = [
-        (_ring(pelvis, (0.0, -0.10 * u, 0.0), 0.085 * g, 0.10 * g * bt, 0.15 * g), "trousers"),
-        (_ring(pelvis, (0.0, -0.04 * u, 0.0), 0.10 * g, 0.135 * g * bt, 0.175 * g), "trousers"),
-        (_ring(pelvis, (0.0, 0.015 * u, 0.0), 0.11 * g * bl, 0.125 * g * bt, 0.17 * g), "trousers"),
+        (_ring(pelvis, (0.0, -0.10 * u, 0.0), front=0.085 * g, back=0.10 * g * bt, half_width=0.15 * g), "trousers"),
+        (_ring(pelvis, (0.0, -0.04 * u, 0.0), front=0.10 * g, back=0.135 * g * bt, half_width=0.175 * g), "trousers"),
+        (
+            _ring(pelvis, (0.0, 0.015 * u, 0.0), front=0.11 * g * bl, back=0.125 * g * bt, half_width=0.17 * g),
+            "trousers",
+        ),
     ]
     sac_r, s1 = fig.frames["sacrum"]
     s2 = (sac_r, s1 - sac_r @ np.array([0.0, 0.04 * u, 0.0]))
-    rings.append((_ring(s2, (0, 0, 0), 0.15 * g * bl, d, 0.165 * g), "trousers"))
+    rings.append((_ring(s2, (0, 0, 0), front=0.15 * g * bl, back=d, half_width=0.165 * g), "trousers"))
     widths = (0.16, 0.15, 0.145, 0.145, 0.15, 0.15)
     fronts = (0.15, 0.148, 0.145, 0.14, 0.14, 0.145)
     for joint, w, f in zip(("L5S1", "L4L5", "L3L4", "L2L3", "L1L2", "T12L1"), widths, fronts):
         garment = "trousers" if joint == "L5S1" else "shirt"
-        rings.append((_ring(fig.frames[f"ring_{joint}"], (0, 0, 0), f * g * bl, d, w * g), garment))
+        rings.append(
+            (_ring(fig.frames[f"ring_{joint}"], (0, 0, 0), front=f * g * bl, back=d, half_width=w * g), garment)
+        )
     low = fig.frames["thorax_lower"]
-    rings.append((_ring(low, (0.0, 0.03 * u, 0.0), 0.15 * g, d, 0.152 * g), "shirt"))
+    rings.append((_ring(low, (0.0, 0.03 * u, 0.0), front=0.15 * g, back=d, half_width=0.152 * g), "shirt"))
     tl = b.thorax_length
     rings.append(
-        (_ring(fig.frames["thorax_mid"], (0.0, 0.06 * u * tl, 0.0), 0.16 * g, d + 0.01 * g, 0.158 * g), "shirt")
+        (
+            _ring(
+                fig.frames["thorax_mid"],
+                (0.0, 0.06 * u * tl, 0.0),
+                front=0.16 * g,
+                back=d + 0.01 * g,
+                half_width=0.158 * g,
+            ),
+            "shirt",
+        )
     )
     up = fig.frames["thorax_upper"]
     for y, f, bk, w in (
@@ -254,7 +269,7 @@ def _trunk_rings(fig: Figure) -> list[tuple[np.ndarray, str]]:
         (0.10, 0.11, 0.075, 0.17),
         (0.135, 0.06, 0.05, 0.085),
     ):
-        rings.append((_ring(up, (0.02 * u, y * u * tl, 0.0), f * g, bk * g, w * g), "shirt"))
+        rings.append((_ring(up, (0.02 * u, y * u * tl, 0.0), front=f * g, back=bk * g, half_width=w * g), "shirt"))
     return rings
 
 

@@ -460,7 +460,7 @@ def leg_joints_m(pose: Pose, body: BodyProportions, side: Side) -> tuple[np.ndar
 
 
 def _leg(
-    body: BodyProportions, heading: np.ndarray, side: Side, hip: np.ndarray, leg: LegPose, pts: dict, frames: dict
+    body: BodyProportions, heading: np.ndarray, side: Side, *, hip: np.ndarray, leg: LegPose, pts: dict, frames: dict
 ) -> None:
     """Place one leg: knee by IK, foot frame, and the foot's landmarks."""
     sign = 1.0 if side == "left" else -1.0
@@ -495,6 +495,7 @@ def _spine(
     body: BodyProportions,
     pose: Pose,
     rp: np.ndarray,
+    *,
     origin: np.ndarray,
     pts: dict,
     frames: dict,
@@ -542,7 +543,9 @@ def _spine(
     return r_up
 
 
-def _head(body: BodyProportions, pose: Pose, r_up: np.ndarray, head_offset_deg: float, pts: dict, frames: dict) -> None:
+def _head(
+    body: BodyProportions, pose: Pose, r_up: np.ndarray, *, head_offset_deg: float, pts: dict, frames: dict
+) -> None:
     """Neck and head on the upper thorax; at ``neck_flexion_deg = 0`` of a neutral figure the gaze is level."""
     u = body.u
     r_head = r_up @ rot_z(head_offset_deg - pose.neck_flexion_deg)
@@ -562,7 +565,7 @@ def _head(body: BodyProportions, pose: Pose, r_up: np.ndarray, head_offset_deg: 
 # ----------------------------------------------------------------------------- arms
 
 
-def _arm(body: BodyProportions, side: Side, r_up: np.ndarray, heading: np.ndarray, arm: ArmPose, pts: dict) -> None:
+def _arm(body: BodyProportions, side: Side, r_up: np.ndarray, *, heading: np.ndarray, arm: ArmPose, pts: dict) -> None:
     sign = -1.0 if side == "left" else 1.0
     sh = pts[f"{side}_shoulder"]
     l1, l2 = body.upper_arm_m, body.forearm_m
@@ -614,11 +617,11 @@ def _fk(pose: Pose, body: BodyProportions, shoulder_fwd_m: float, head_offset_de
         if name != "S1":
             pts[name] = origin + rp @ p
     pts["hip_mid"] = origin.copy()
-    r_up = _spine(body, pose, rp, origin, pts, frames, shoulder_fwd_m)
-    _head(body, pose, r_up, head_offset_deg, pts, frames)
+    r_up = _spine(body, pose, rp, origin=origin, pts=pts, frames=frames, shoulder_fwd_m=shoulder_fwd_m)
+    _head(body, pose, r_up, head_offset_deg=head_offset_deg, pts=pts, frames=frames)
     for side in SIDES:
-        _leg(body, heading, side, pts[f"{side}_hip"], pose.leg(side), pts, frames)
-        _arm(body, side, r_up, heading, pose.arm(side), pts)
+        _leg(body, heading, side, hip=pts[f"{side}_hip"], leg=pose.leg(side), pts=pts, frames=frames)
+        _arm(body, side, r_up, heading=heading, arm=pose.arm(side), pts=pts)
     if pose.dowel:
         _dowel(body, pts)
     return Figure(points=pts, frames=frames, heading=heading, body=body)
