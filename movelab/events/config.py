@@ -45,7 +45,7 @@ class EventsConfig:
         (66-75 % on 60° squats, 104 % in side view; the leg length is not biased), so a squat the side view
         counts can read under ``rep_min_depth`` from the front; the head is seen without that bias and drops
         at least as far as the pelvis in a squat (the trunk leans forward as well). 0.06 is 0.6 ×
-        ``rep_min_depth``, under the smallest ratio measured (docs/events.md).
+        ``rep_min_depth``, under the smallest ratio measured (docs/events-decisions.md).
     rep_full_prominence
         A rep shallower than this fraction of the deepest rep is flagged ``partial``. 0.7 is OpenCap's
         prominence rule for counting squat reps (Uhlrich et al. 2023); movelab keeps partial reps and flags
@@ -61,7 +61,7 @@ class EventsConfig:
         A rep's start (end) is the zero of a straight line fitted to ``sqrt(displacement)`` over the samples
         where the displacement from standing is between these two fractions of its largest value (near
         its start a smooth movement's displacement grows as the square of time). movelab; the 95 %
-        crossing alone fires about 5 frames late at 30 fps (docs/events.md).
+        crossing alone fires about 5 frames late at 30 fps (docs/events-decisions.md).
     rep_flexion_onset_fit
         A squat seen from the side is timed by the knee flexion, its start (end) the zero of a straight
         line fitted to ``sqrt(flexion change)`` over the samples where the change from standing is
@@ -69,12 +69,12 @@ class EventsConfig:
         MediaPipe's knee angle lags the truth by 2-5 frames (30 fps) through its first ~10° (it sticks,
         then catches up), and the longer stretch averages that out; on an exact half-cosine knee angle it
         comes up to 0.025 of the descent early (1.8 frames for a 2-s descent). Chosen on rendered
-        side-view squats (docs/events.md).
+        side-view squats (docs/events-decisions.md).
     rep_front_onset_fit
         A squat seen from the front or back is timed by the drop of the head (ears), which near its start
         grows as the fourth power of time (second order in the knee angle): the start (end) is the zero
         of a straight line fitted to ``drop ** (1/4)`` over the samples where the drop is between these
-        two fractions of its largest value. Chosen on rendered front and back squats (docs/events.md).
+        two fractions of its largest value. Chosen on rendered front and back squats (docs/events-decisions.md).
     rep_front_head_min_drop
         ... when the head is seen through the rep and drops at least this fraction of the pelvis's drop
         (it drops further: the trunk leans as well); else the pelvis drop times the rep.
@@ -107,7 +107,7 @@ class EventsConfig:
         contact threshold until issue 16*).
     picture_contact_speed_fraction
         The same for walks without a side view (the foot's speed in the picture, both directions): 0.15;
-        0.10 made front and back views' contacts up to 7 frames off (docs/events.md).
+        0.10 made front and back views' contacts up to 7 frames off (docs/events-decisions.md).
     toe_off_speed_fraction
         Used when ``toe_off_walking_speed_fraction`` is None, and by walks without a side view: the toe has
         left when the rear toe's speed last rose above this fraction of the swing's peak speed.
@@ -191,7 +191,7 @@ class EventsConfig:
     lunge_split_fit
         Split squat seen from the front or back: the pelvis height is fitted as ``c + a·τ² + b·τ⁴``
         (``τ`` the time since the start) over the ``window`` seconds (second value) before the drop first
-        reaches this fraction (first value) of the rep's depth; see docs/events.md. The window reaches back
+        reaches this fraction (first value) of the rep's depth; see docs/events-decisions.md. The window reaches back
         to standing on descents up to about 1.5 s (0.7 s cut the fit short on 1.3 s descents).
     min_leg_px
         Below this leg length in pixels the client is too small for events (nothing is detected).

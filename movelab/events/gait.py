@@ -15,8 +15,8 @@ the right) and both valid overground and on a treadmill:
   overground with a still camera, minus the belt speed on a treadmill. Sides come from the contacts'
   alternation, phased by the landmark labels' majority.
 
-The maths and the measured accuracy of both are in ``docs/events.md``; cycles and the spatiotemporal
-summary in :mod:`movelab.events.cycles`.
+The maths of both is in ``docs/events.md``, their measured accuracy in ``docs/events-accuracy.md``; cycles and
+the spatiotemporal summary in :mod:`movelab.events.cycles`.
 """
 
 from __future__ import annotations

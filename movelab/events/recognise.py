@@ -1,6 +1,6 @@
 """Which movement a video shows: squat, lunge (or split squat), gait, standing posture, or a supine test.
 
-Rules, in order (thresholds in :class:`movelab.events.EventsConfig`, discussed in docs/events.md):
+Rules, in order (thresholds in :class:`movelab.events.EventsConfig`, discussed in docs/events-decisions.md):
 
 0. **thomas** or **aslr**: the client lies on their back (:func:`movelab.events.supine.lies`): the
    modified Thomas test when a knee stays well bent, else the active straight-leg raise
@@ -101,11 +101,11 @@ def _progresses(signals: Signals, walk, config: EventsConfig) -> bool:
     speed bar, or a belt steadily carries the feet
     (:func:`movelab.events.gait.steady_belt_fraction`): a negative ground speed alone may be the landmark
     jitter or the left/right exchanges of a client who stays in place (a lunge read as a slow treadmill
-    walk; docs/events.md). The client's own speed is the larger of the median velocity of ``walk.pelvis``
+    walk; docs/events-decisions.md). The client's own speed is the larger of the median velocity of ``walk.pelvis``
     and its straight-line trend over the video: the median alone varied from 0.05 to 0.09 leg lengths per
     second over three encodings of one walk towards the camera (trend 0.21), and a trend assumes one
     straight walk (it is not what a client walking back and forth shows), so either suffices; a client who
-    stays in place reads at most 0.005 both ways (docs/events.md)."""
+    stays in place reads at most 0.005 both ways (docs/events-decisions.md)."""
     bar = (config.walk_min_speed if walk.side_view else config.walk_min_speed_picture) * signals.leg_px
     t, along = signals.time_s, walk.pelvis
     seen = np.isfinite(along)
@@ -118,7 +118,7 @@ def _regular_steps(contacts: pd.DataFrame, config: EventsConfig) -> bool:
     """Away from side view (where the walker's progress along the picture is foreshortened), walking also
     needs a rhythm: the gaps between consecutive contacts are whole numbers of a typical step (their
     median; a missed contact makes a gap of two) within 0.35 steps for at least two thirds of the gaps
-    (events away from side view are a few frames off, docs/events.md), the typical step within half
+    (events away from side view are a few frames off, docs/events-accuracy.md), the typical step within half
     ``stride_range_s``, and at least ``gait_min_swings − 1`` single steps between alternate feet. A client
     stepping about on the spot, or lifting a leg to balance, has contacts but no such rhythm."""
     times = contacts["time_s"].to_numpy(dtype=np.float64)
