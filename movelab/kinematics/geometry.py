@@ -62,9 +62,12 @@ def torso_length(position: xr.DataArray) -> np.ndarray:
     return np.hypot(trunk[:, 0], trunk[:, 1])
 
 
-def median_torso_length(position: xr.DataArray) -> float:
-    """Median torso length over the frames where it is measurable; NaN if it never is."""
+def median_torso_length(position: xr.DataArray, *, where: np.ndarray | None = None) -> float:
+    """Median torso length over the frames where it is measurable (and ``where`` is True, if given); NaN if it
+    never is."""
     length = torso_length(position)
+    if where is not None:
+        length = length[np.asarray(where, dtype=bool)]
     length = length[np.isfinite(length) & (length > 0)]
     return float(np.median(length)) if length.size else float("nan")
 

@@ -26,7 +26,7 @@ import xarray as xr
 from movelab.kinematics import filtering
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
-from movelab.kinematics.geometry import midpoint, point, support_speeds, torso_length
+from movelab.kinematics.geometry import median_torso_length, midpoint, point, support_speeds
 from movelab.kinematics.inputs import check_config, check_landmarks
 from movelab.kinematics.joint_angles import sagittal_angles
 from movelab.kinematics.outline_method import OutlineParams, estimate_frame
@@ -246,11 +246,9 @@ def _per_frame(
         return out
     hip = midpoint(position, "hip", fallback=config.side_view_midpoint_fallback)
     shoulder = midpoint(position, "shoulder", fallback=config.side_view_midpoint_fallback)
-    lengths = torso_length(position)[side]
-    lengths = lengths[np.isfinite(lengths) & (lengths > 0)]
-    if lengths.size == 0:
+    torso_px = median_torso_length(position, where=side)
+    if not np.isfinite(torso_px):
         return out
-    torso_px = float(np.median(lengths))
     if config.outline_hip_drift_per_deg:
         hip = _undrifted_hip(hip, shoulder, facing, torso_px, config)
     arms = _arm_points(ds, config)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from movelab.kinematics.geometry import midpoint, point, to_plane, torso_length
+from movelab.kinematics.geometry import median_torso_length, midpoint, point, to_plane, torso_length
 from movelab.kinematics.outline_method import _arm_cover, _prepare, _ramp_down, _roughness, _to_sagittal
 from movelab.kinematics.tables import frame_table
 
@@ -269,16 +269,15 @@ def _kyphosis(motion, facing: np.ndarray, params: KyphosisParams) -> tuple[np.nd
         return value, quality
     hip = midpoint(position, "hip", fallback=True)
     shoulder = midpoint(position, "shoulder", fallback=True)
-    lengths = torso_length(position)[side]
-    lengths = lengths[np.isfinite(lengths) & (lengths > 0)]
-    if lengths.size == 0:
+    torso_px = median_torso_length(position, where=side)
+    if not np.isfinite(torso_px):
         return value, quality
-    torso_px = float(np.median(lengths))
-    outline = np.asarray(ds["outline_px"].transpose("time", "outline_point", "space_2d").values, np.float64)
+    # float32 as stored, made float64 one frame at a time (exactly), as the outline estimates do
+    outline = ds["outline_px"].transpose("time", "outline_point", "space_2d").values
     arms = _arms(position)
     for i in np.flatnonzero(side):
         value[i], quality[i] = kyphosis_frame(
-            outline[i],
+            np.asarray(outline[i], dtype=np.float64),
             hip_px=hip[i],
             shoulder_px=shoulder[i],
             facing=float(facing[i]),
