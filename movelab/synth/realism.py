@@ -266,8 +266,10 @@ def light_gain(realism: Realism, width_px: int, height_px: int, *, light_from: s
 
 def add_noise(img: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
     """``img`` (uint8) plus Gaussian noise of ``sigma`` levels, rounded and clipped to 0-255."""
-    noisy = img.astype(np.float32) + rng.normal(0.0, sigma, img.shape).astype(np.float32)
-    return np.clip(np.rint(noisy), 0, 255).astype(np.uint8)
+    noisy = rng.normal(0.0, sigma, img.shape).astype(np.float32)
+    noisy += img  # the same sum as img + noise (addition commutes), in place
+    np.rint(noisy, out=noisy)
+    return np.clip(noisy, 0, 255, out=noisy).astype(np.uint8)
 
 
 # ----------------------------------------------------------------------------- clutter

@@ -22,7 +22,7 @@ from movelab.errors import ConfigError
 from movelab.synth.camera import Camera
 from movelab.synth.skeleton import SIDES, Figure
 
-__all__ = ["Appearance", "Prop", "SKIN_TONES", "marker_points_m", "render_figure"]
+__all__ = ["Appearance", "Prop", "SKIN_TONES", "marker_points_m", "render_background", "render_figure"]
 
 RGB = tuple[int, int, int]
 
@@ -37,6 +37,8 @@ SKIN_TONES: dict[str, RGB] = {
 _BAND_SCALE = (1.0, 0.86, 0.70, 0.52, 0.32)
 _BAND_SHADE = (0.60, 0.72, 0.83, 0.93, 1.0)
 _SHIFT = 4  # fixed-point bits for sub-pixel polygon vertices
+_EYE3 = np.eye(3)
+_EYE3.flags.writeable = False
 _DOWEL_RGB: RGB = (178, 132, 84)  # a wooden dowel
 
 
@@ -112,8 +114,8 @@ class _Capsule:
     colour: RGB
 
     def polygon(self, cam: _Cam, s: float, light: np.ndarray) -> np.ndarray | None:
-        pa = cam.ellipsoid(self.a + (1 - s) * self.ra * light, np.eye(3) * self.ra * s)
-        pb = cam.ellipsoid(self.b + (1 - s) * self.rb * light, np.eye(3) * self.rb * s)
+        pa = cam.ellipsoid(self.a + (1 - s) * self.ra * light, _EYE3 * self.ra * s)
+        pb = cam.ellipsoid(self.b + (1 - s) * self.rb * light, _EYE3 * self.rb * s)
         if pa is None or pb is None:
             return None
         return cv2.convexHull(np.vstack([pa, pb]).astype(np.float32)).reshape(-1, 2)
@@ -178,7 +180,7 @@ class _Cam:
         """
         h = self.P3 @ centre + self.p4
         m_ = self.P3 @ axes
-        c = m_ @ m_.T - np.outer(h, h)
+        c = m_ @ m_.T - h[:, None] * h  # h h^T, as np.outer computes it
         if c[2, 2] >= 0:  # the camera is inside or beside the ellipsoid
             return None
         c = c / -c[2, 2]
@@ -189,8 +191,11 @@ class _Cam:
         l11 = np.sqrt(a)
         l21 = b / l11
         l22 = np.sqrt(max(d - l21 * l21, 0.0))
-        circ = self._circle
-        return np.stack([m[0] + l11 * circ[0], m[1] + l21 * circ[0] + l22 * circ[1]], axis=1)
+        cos_t, sin_t = self._circle
+        out = np.empty((cos_t.size, 2))
+        out[:, 0] = m[0] + l11 * cos_t
+        out[:, 1] = m[1] + l21 * cos_t + l22 * sin_t
+        return out
 
 
 # ----------------------------------------------------------------------------- the figure's parts
@@ -623,6 +628,23 @@ def _draw_prop(img: np.ndarray, cam: _Cam, prop: Prop, light: np.ndarray) -> Non
             _fill(img, poly, np.array(prop.colour_rgb) * shade)
 
 
+def render_background(
+    camera: Camera, appearance: Appearance | None = None, *, props: tuple[Prop, ...] = (), draw_floor: bool = True
+) -> np.ndarray:
+    """What :func:`render_figure` draws before the figure: the background colour, the floor plane at ``y = 0``
+    and the props, RGB ``uint8`` ``(height_px, width_px, 3)`` (the same for every frame of a fixed camera)."""
+    app = appearance or Appearance()
+    cam = _Cam(camera)
+    img = np.empty((camera.height_px, camera.width_px, 3), np.uint8)
+    img[:] = app.background_rgb
+    light = _light_vector(cam, app)
+    if draw_floor:
+        _draw_floor(img, cam, app, 0.0)
+    for prop in props:
+        _draw_prop(img, cam, prop, light)
+    return img
+
+
 def render_figure(
     fig: Figure,
     camera: Camera,
@@ -632,6 +654,7 @@ def render_figure(
     floor_y_m: float = 0.0,
     draw_floor: bool = True,
     clothing: Literal["fitted", "loose", "shorts"] = "fitted",
+    background: np.ndarray | None = None,
 ) -> np.ndarray:
     """Render one figure to an RGB image ``(height_px, width_px, 3)`` of ``uint8``.
 
@@ -650,18 +673,19 @@ def render_figure(
     clothing : {"fitted", "loose", "shorts"}
         The mannequin's tight clothes, or loose trousers and an untucked shirt with creases, or loose shorts
         to mid-thigh over bare legs (:class:`movelab.synth.realism.Realism`).
+    background : ndarray, optional
+        :func:`render_background` of the same camera, appearance, props and ``draw_floor`` (drawn once for a
+        clip's many renders; the result is the same image as without it).
     """
     if clothing not in ("fitted", "loose", "shorts"):
         raise ConfigError(f"clothing must be 'fitted', 'loose' or 'shorts', got {clothing!r}")
     app = appearance or Appearance()
     cam = _Cam(camera)
-    img = np.empty((camera.height_px, camera.width_px, 3), np.uint8)
-    img[:] = app.background_rgb
     light = _light_vector(cam, app)
-    if draw_floor:
-        _draw_floor(img, cam, app, 0.0)
-    for prop in props:
-        _draw_prop(img, cam, prop, light)
+    if background is None:
+        img = render_background(camera, app, props=props, draw_floor=draw_floor)
+    else:
+        img = background.copy()
     _draw_shadow(img, cam, fig, app, floor_y_m)
     col = _colours(app)
     parts = _trunk_parts(fig, cam, col, clothing) + [_head_part(fig, cam, col)]

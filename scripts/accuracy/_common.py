@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import sys
+import time
 import warnings
 import zlib
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import numpy as np
@@ -95,8 +99,13 @@ def arguments(
     parser.add_argument("--reuse", action="store_true", help="evaluate the landmarks kept from the last run")
     parser.add_argument("--only", nargs="+", choices=list(cases), metavar="NAME", help="these clips only")
     parser.add_argument("--crf", type=int, default=CRF, help=f"x264 quality of the rendered clips ({CRF})")
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="render and extract this many clips at once (processes; default 1)"
+    )
     add_realistic(parser, without=True)
     args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error(f"--jobs must be at least 1, got {args.jobs}")
     suffix = ("_realistic" + "".join(f"_no{g}" for g in args.without)) if args.realistic else ""
     args.out = args.out or kept_folder(script + suffix, args.crf)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -136,6 +145,40 @@ def kept_landmarks(
     return path
 
 
+def _keep_one(render: Callable[..., None], name: str, out: Path, kwargs: dict) -> float:
+    start = time.perf_counter()
+    render(name, out, **kwargs)
+    return time.perf_counter() - start
+
+
+def keep_all(names: list[str], args: argparse.Namespace, render: Callable[..., None]) -> None:
+    """Render and extract every clip of ``names`` whose landmarks are not kept in ``args.out`` (every clip
+    without ``--reuse``), ``args.jobs`` processes at a time, one progress line per clip on stderr.
+
+    A clip counts as kept once ``<name>.nc`` exists: the renders write it last and atomically, so a run that
+    was stopped resumes with ``--reuse`` (the clips already kept are not rendered again).
+    """
+    todo = [n for n in names if not (args.reuse and (args.out / f"{n}.nc").is_file())]
+    kwargs = {"crf": args.crf, **({"realistic": True, "without": tuple(args.without)} if args.realistic else {})}
+    if not todo:
+        return
+    print(f"keeping {len(todo)} of {len(names)} clips in {args.out} ({args.jobs} at a time)", file=sys.stderr)
+    failed = []
+    with ProcessPoolExecutor(max_workers=args.jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = {pool.submit(_keep_one, render, name, args.out, kwargs): name for name in todo}
+        for done, future in enumerate(as_completed(futures), 1):
+            name = futures[future]
+            try:
+                seconds = future.result()
+            except Exception as err:  # noqa: BLE001 - one clip's failure must not lose the others
+                failed.append(name)
+                print(f"[{done}/{len(todo)}] {name}: failed: {err}", file=sys.stderr, flush=True)
+                continue
+            print(f"[{done}/{len(todo)}] {name}: kept in {seconds:.0f} s", file=sys.stderr, flush=True)
+    if failed:
+        raise RuntimeError(f"{len(failed)} clips could not be kept: {', '.join(failed)}")
+
+
 def keep_clip(
     name: str, out: Path, source, *, crf: int = CRF, realistic: bool = False, without: tuple[str, ...] = ()
 ) -> None:
@@ -157,8 +200,9 @@ def keep_clip(
         events = json.loads(video.with_suffix(".truth.json").read_text())["events"]
     else:
         video, events = source.write(out / f"{name}.mp4", crf=crf)["video"], source.events()
-    landmarks.save(extract(video, use_cache=False), out / f"{name}.nc")
+    ds = extract(video, use_cache=False)
     (out / f"{name}.events.json").write_text(json.dumps(events))
+    landmarks.save(ds, out / f"{name}.nc")  # last and atomic: the clip counts as kept once this exists
 
 
 def segmented(path: Path, **segment_kwargs):

@@ -136,9 +136,10 @@ def render(
         reencode_mp4(video, fps=clip.fps, bitrate_kbps=clip.realism.reencode_kbps)
     else:
         write_mp4(frames, video, fps=clip.fps, crf=crf)
-    landmarks.save(extract(video, use_cache=False), out / f"{name}.nc")
+    ds = extract(video, use_cache=False)
     (out / f"{name}.events.json").write_text(json.dumps(clip.events()))
     clip.truth.to_csv(out / f"{name}.truth.csv", index=False)
+    landmarks.save(ds, out / f"{name}.nc")  # last and atomic: the clip counts as kept once this exists
 
 
 # ----------------------------------------------------------------------------- evaluation
@@ -466,12 +467,8 @@ def print_cut(results: dict[str, dict]) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _accuracy.arguments(__doc__, SCRIPT, CASES, argv)
     names = _accuracy.selected(args, CASES)
-    results = {}
-    for name in names:
-        _accuracy.kept_landmarks(
-            name, args.out, args.reuse, render, crf=args.crf, realistic=args.realistic, without=args.without
-        )
-        results[name] = evaluate(name, args.out)
+    _accuracy.keep_all(names, args, render)
+    results = {name: evaluate(name, args.out) for name in names}
     table = fppa_table(results)
     if not table.empty:
         print_attribution(results)

@@ -25,8 +25,8 @@ from scripts.accuracy._common import (
     CRF,
     ROOT,
     arguments,
+    keep_all,
     keep_clip,
-    kept_landmarks,
     nearest_error_frames,
     rep_errors_cells,
     segmented,
@@ -235,15 +235,10 @@ def evaluate(name: str, path: Path) -> dict:
     }
 
 
-def _kept(name: str, args) -> Path:
-    return kept_landmarks(
-        name, args.out, args.reuse, render, crf=args.crf, realistic=args.realistic, without=args.without
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     args = arguments(__doc__, "lunge_timing_accuracy", CASES, argv)
-    rows = [evaluate(name, _kept(name, args)) for name in selected(args, CASES)]
+    keep_all(selected(args, CASES), args, render)
+    rows = [evaluate(name, args.out / f"{name}.nc") for name in selected(args, CASES)]
     print(
         "| clip | recognised | reps found / true | lead leg right | max abs | signed errors (s start, b bottom, "
         "e end) |"

@@ -27,8 +27,8 @@ from pathlib import Path
 from scripts.accuracy._common import (
     CRF,
     arguments,
+    keep_all,
     keep_clip,
-    kept_landmarks,
     nearest_error_frames,
     rep_errors_cells,
     segmented,
@@ -172,12 +172,6 @@ def evaluate(name: str, path: Path, *, before: bool = False) -> dict:
     }
 
 
-def _kept(name: str, args) -> Path:
-    return kept_landmarks(
-        name, args.out, args.reuse, render, crf=args.crf, realistic=args.realistic, without=args.without
-    )
-
-
 def main(argv: list[str] | None = None) -> int:
     args = arguments(
         __doc__,
@@ -190,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
             help="the previous timing: head timing off (EventsConfig(rep_front_head_min_drop=1e6))",
         ),
     )
-    rows = [evaluate(name, _kept(name, args), before=args.before) for name in selected(args, CASES)]
+    keep_all(selected(args, CASES), args, render)
+    rows = [evaluate(name, args.out / f"{name}.nc", before=args.before) for name in selected(args, CASES)]
     print("| clip | reps found / true | max abs | signed errors (s start, b bottom, e end) |")
     print("|---|---|---|---|")
     for r in rows:
