@@ -257,6 +257,8 @@ def fppa_table(results: dict[str, dict]) -> pd.DataFrame:
                 )
             )
     table = pd.DataFrame(rows)
+    if table.empty:  # --only without front- or back-view squats
+        return table
     table["error"] = table["read"] - table["true"]
     table["landmark_error"] = table["landmarks"] - table["true"]
     return table
