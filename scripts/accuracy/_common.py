@@ -237,3 +237,28 @@ def rep_errors_cells(errors: list[tuple[str, float]]) -> tuple[str, str]:
     worst = np.nanmax(np.abs(values)) if np.isfinite(values).any() else np.nan
     signed = " ".join(f"{k}{v:+.1f}" if np.isfinite(v) else f"{k} miss" for k, v in errors)
     return f"{worst:.1f}", signed
+
+
+def print_rep_summary(rows: list[dict]) -> None:
+    """A summary of the per-clip rep tables, side views (``side`` in the clip's name) apart from front and
+    back ones: the true rep events (start, bottom, end), how many have no detection of their kind within the
+    miss window, how many are within 2 frames, the median and largest absolute error of the found ones, and the
+    clips that count more reps than are true."""
+    print()
+    print(
+        "| views | clips | true rep events | missed | within 2 frames | median abs | largest abs "
+        "| clips over-counting |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for label, side in (("front and back", False), ("side", True)):
+        group = [r for r in rows if ("side" in r["clip"]) == side]
+        if not group:
+            continue
+        values = np.array([v for r in group for _, v in r["errors"]], dtype=np.float64)
+        found = np.abs(values[np.isfinite(values)])
+        median, largest = (f"{np.median(found):.1f}", f"{found.max():.1f}") if found.size else ("—", "—")
+        over = sum(r["reps"] > r["reps_true"] for r in group)
+        print(
+            f"| {label} | {len(group)} | {values.size} | {int(np.isnan(values).sum())} | "
+            f"{int(np.sum(found <= 2.0))} | {median} | {largest} | {over} |"
+        )

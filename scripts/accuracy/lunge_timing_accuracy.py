@@ -28,6 +28,7 @@ from scripts.accuracy._common import (
     keep_all,
     keep_clip,
     nearest_error_frames,
+    print_rep_summary,
     rep_errors_cells,
     segmented,
     selected,
@@ -249,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
             f"| {r['clip']} | {r['movement']} | {r['reps']} / {r['reps_true']} | "
             f"{r['lead_ok']} / {r['reps']} ({r['lead_true']}) | {' | '.join(rep_errors_cells(r['errors']))} |"
         )
+    print_rep_summary(rows)
     return 0
 
 

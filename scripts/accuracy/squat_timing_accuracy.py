@@ -30,6 +30,7 @@ from scripts.accuracy._common import (
     keep_all,
     keep_clip,
     nearest_error_frames,
+    print_rep_summary,
     rep_errors_cells,
     segmented,
     selected,
@@ -190,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|")
     for r in rows:
         print(f"| {r['clip']} | {r['reps']} / {r['reps_true']} | {' | '.join(rep_errors_cells(r['errors']))} |")
+    print_rep_summary(rows)
     return 0
 
 
