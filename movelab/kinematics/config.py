@@ -229,7 +229,7 @@ class KinematicsConfig:
         uncertainty ``*_sd`` of :func:`movelab.kinematics.outline_estimates`: the root mean square about zero
         of the median errors of the 9 design bodies' tilt sweeps (the offsets are calibrated on the default
         mannequin, so the population's mean offset counts), widened by Student's t (9 degrees of freedom) over
-        1.96 so that twice it is a 95 % prediction interval for a new body: 3.9 and 8.9 deg (``python -m
+        1.96 so that twice it is a 95 % prediction interval for a new body: 3.9 and 9.0 deg (``python -m
         scripts.accuracy.outline_population --design --reuse``, ``body sd for a new body``; the held-out
         bodies are not used). Before issue 13's second round: the SD about the mean, 2.8 and 9.3 deg.
     outline_hip_drift_per_deg, outline_hip_drift_max_deg
@@ -302,7 +302,7 @@ class KinematicsConfig:
     outline_sacral_levels: tuple[float, float] = (0.08, 0.30)
     outline_thoracolumbar_levels: tuple[float, float] = (0.40, 0.55)
     outline_tilt_offset_deg: float = 5.0
-    outline_lordosis_offset_deg: float = 3.3
+    outline_lordosis_offset_deg: float = 3.8
     outline_smoothing: float = 0.02
     outline_arm_radius: tuple[float, float] = (0.13, 0.10)
     outline_arm_cover_limits: tuple[float, float] = (0.2, 0.3)
@@ -317,7 +317,7 @@ class KinematicsConfig:
     outline_baseline_max_speed: float = 0.25
     outline_baseline_min_s: float = 0.5
     outline_tilt_body_sd_deg: float = 3.9
-    outline_lordosis_body_sd_deg: float = 8.9
+    outline_lordosis_body_sd_deg: float = 9.0
     outline_hip_drift_per_deg: float = 0.002
     outline_hip_drift_max_deg: float = 10.0
     outline_hanging_wrist_max: float = 0.15
