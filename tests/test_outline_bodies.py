@@ -137,7 +137,9 @@ def test_the_bisector_axis_makes_a_curved_lumbar_back_less_sway_sensitive(name):
     sways = (-20.0, 20.0)
 
     def sway_slope(weight: float) -> float:
-        p = OutlineParams(tilt_offset_deg=0.0, lordosis_offset_deg=0.0, smoothing=0.005, thoracolumbar_pelvis_weight=weight)
+        p = OutlineParams(
+            tilt_offset_deg=0.0, lordosis_offset_deg=0.0, smoothing=0.005, thoracolumbar_pelvis_weight=weight
+        )
         lordosis = [estimate(body, params=p, sway_deg=s).lumbar_lordosis for s in sways]
         return (lordosis[1] - lordosis[0]) / (sways[1] - sways[0])
 

@@ -628,7 +628,10 @@ def estimate_frame(
     )
     lordosis, q_lord, rough = _NAN, 0.0, rough_lo
     upper, (p3, p4) = _thoracolumbar_chord_deg(
-        arc, seed, _lumbar_axis(_to_sagittal(shoulder_px, hip_px, facing, torso_px), theta, params.thoracolumbar_pelvis_weight), params.thoracolumbar_levels
+        arc,
+        seed,
+        _lumbar_axis(_to_sagittal(shoulder_px, hip_px, facing, torso_px), theta, params.thoracolumbar_pelvis_weight),
+        params.thoracolumbar_levels,
     )
     if p3 is not None:
         lordosis = sacral - upper - params.lordosis_offset_deg
