@@ -18,6 +18,8 @@ Usage::
 
     nice python -m scripts.accuracy.outline_population   # renders and extracts (~10 min on 2 busy cores)
     python -m scripts.accuracy.outline_population --reuse  # the table from the kept landmarks (~20 s)
+    python -m scripts.accuracy.outline_population --design --reuse  # the design bodies, for method work; also
+        # prints their median errors and the body spread of KinematicsConfig.outline_*_body_sd_deg
 """
 
 from __future__ import annotations
