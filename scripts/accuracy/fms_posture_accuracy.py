@@ -58,6 +58,10 @@ VARIANTS: dict[str, dict] = {
 #: Standing postures: (forward head target or None for the neutral neck, thoracic bend).
 POSTURES_DESIGN = ((None, 30.0), (10.0, 30.0), (20.0, 30.0), (30.0, 30.0), (None, 20.0), (None, 40.0), (None, 50.0))
 POSTURES_HELD_OUT = ((None, 30.0), (15.0, 30.0), (25.0, 30.0), (None, 20.0), (None, 45.0))
+#: Standing postures of the population bodies (forward head only): the design population's fit the forward-head
+#: calibration, the further held-out bodies only measure it.
+POSTURES_POPULATION = ((None, 30.0), (20.0, 30.0))
+POSTURES_POPULATION_HELD_OUT = ((None, 30.0), (20.0, 30.0), (None, 45.0))
 #: Standing from the front: (pelvic obliquity, trunk lateral lean), degrees.
 FRONTAL_DESIGN = ((0.0, 0.0), (5.0, 0.0), (0.0, 6.0), (-4.0, -4.0))
 FRONTAL_HELD_OUT = ((0.0, 0.0), (5.0, 0.0), (0.0, 6.0))
@@ -68,24 +72,33 @@ KNEES_HELD_OUT = (8.0, 20.0)
 
 @dataclass(frozen=True)
 class Subject:
-    """A body and a camera: ``group`` "design" (tuned on) or "held_out" (never)."""
+    """A body and a camera: ``group`` "design" (tuned on) or "held_out" (never); ``population``: standing
+    side-view postures only (the forward head's calibration bodies and further held-out bodies)."""
 
     body: object
     group: str
     arms: str = "hanging"
     camera: dict = field(default_factory=dict)
+    population: bool = False
 
 
 def _subjects() -> dict[str, Subject]:
     from movelab.synth import BodyProportions
     from movelab.synth.population import HELD_OUT_BODIES
 
+    from movelab.synth.population import DESIGN_BODIES
+
     h1, h2 = HELD_OUT_BODIES[0], HELD_OUT_BODIES[1]
-    return {
+    subjects = {
         "A": Subject(BodyProportions(), "design"),
         h1.name: Subject(h1.body, "held_out", h1.arms),
         f"{h2.name}cam": Subject(h2.body, "held_out", h2.arms, dict(distance_m=3.8, camera_height_m=1.2)),
     }
+    # arms held forward hide nothing of the head but drag the shoulder landmark (not measured): folded instead
+    for pb, group in [(b, "design") for b in DESIGN_BODIES] + [(b, "held_out") for b in HELD_OUT_BODIES[2:]]:
+        arms = "folded" if pb.arms == "forward" else pb.arms
+        subjects[pb.name] = Subject(pb.body, group, arms, population=True)
+    return subjects
 
 
 SUBJECTS = _subjects()
@@ -94,6 +107,11 @@ SUBJECTS = _subjects()
 def _cases() -> dict[str, tuple]:
     cases: dict[str, tuple] = {}
     for sub, subject in SUBJECTS.items():
+        if subject.population:
+            postures = POSTURES_POPULATION if subject.group == "design" else POSTURES_POPULATION_HELD_OUT
+            for head, bend in postures:
+                cases[f"posture_{sub}_fh{'n' if head is None else f'{head:g}'}_k{bend:g}"] = ("posture", sub, head, bend)
+            continue
         for variant in VARIANTS:
             for view in ("side_right", "front"):
                 cases[f"squat_{sub}_{variant}_{view}"] = ("squat", sub, variant, view)
