@@ -84,9 +84,7 @@ class Subject:
 
 def _subjects() -> dict[str, Subject]:
     from movelab.synth import BodyProportions
-    from movelab.synth.population import HELD_OUT_BODIES
-
-    from movelab.synth.population import DESIGN_BODIES
+    from movelab.synth.population import DESIGN_BODIES, HELD_OUT_BODIES
 
     h1, h2 = HELD_OUT_BODIES[0], HELD_OUT_BODIES[1]
     subjects = {
@@ -104,20 +102,22 @@ def _subjects() -> dict[str, Subject]:
 SUBJECTS = _subjects()
 
 
+def _posture_name(sub: str, head: float | None, bend: float) -> str:
+    return f"posture_{sub}_fh{'n' if head is None else f'{head:g}'}_k{bend:g}"
+
+
 def _cases() -> dict[str, tuple]:
     cases: dict[str, tuple] = {}
     for sub, subject in SUBJECTS.items():
         if subject.population:
             postures = POSTURES_POPULATION if subject.group == "design" else POSTURES_POPULATION_HELD_OUT
-            for head, bend in postures:
-                cases[f"posture_{sub}_fh{'n' if head is None else f'{head:g}'}_k{bend:g}"] = ("posture", sub, head, bend)
+            cases.update({_posture_name(sub, head, bend): ("posture", sub, head, bend) for head, bend in postures})
             continue
         for variant in VARIANTS:
             for view in ("side_right", "front"):
                 cases[f"squat_{sub}_{variant}_{view}"] = ("squat", sub, variant, view)
         postures = POSTURES_DESIGN if subject.group == "design" else POSTURES_HELD_OUT
-        for head, bend in postures:
-            cases[f"posture_{sub}_fh{'n' if head is None else f'{head:g}'}_k{bend:g}"] = ("posture", sub, head, bend)
+        cases.update({_posture_name(sub, head, bend): ("posture", sub, head, bend) for head, bend in postures})
         for obl, lean in FRONTAL_DESIGN if subject.group == "design" else FRONTAL_HELD_OUT:
             cases[f"front_{sub}_o{obl:g}_l{lean:g}"] = ("front", sub, obl, lean)
         for hyper in KNEES_DESIGN if subject.group == "design" else KNEES_HELD_OUT:
