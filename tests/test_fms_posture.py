@@ -327,7 +327,9 @@ def test_posture_chain_on_projected_joints_matches_the_truth():
     clip = render_clip(posture, view="side_left", fps=10)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        side = chain_table(compute_motion(projected_landmarks(clip)), forward_head_offset_deg=0.0)
+        side = chain_table(
+            compute_motion(projected_landmarks(clip)), forward_head_offset_deg=0.0, forward_head_gain=1.0
+        )
     assert np.nanmedian(side["forward_head"]) == pytest.approx(18.0, abs=0.5)
     assert side["shoulder_obliquity"].isna().all()
     clip = render_clip(posture, view="front", fps=10, body=body)
@@ -391,6 +393,19 @@ def test_a_posture_analysis_reports_the_chain_with_a_finding_only_where_a_thresh
     assert "no_threshold" in measures["forward_head"] and "finding" not in measures["forward_head"]
     assert measures["shoulder_obliquity"]["median"] is None  # a side view cannot measure it
     assert analysis.fms is None
+
+
+def test_forward_head_is_the_landmark_angle_less_the_offset_over_the_gain():
+    from movelab.kinematics.posture_chain import FORWARD_HEAD_GAIN, FORWARD_HEAD_OFFSET_DEG
+
+    clip = render_clip(Posture(forward_head_deg=18.0, duration_s=0.5), view="side_right", fps=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        motion = compute_motion(projected_landmarks(clip))
+        raw = chain_table(motion, forward_head_offset_deg=0.0, forward_head_gain=1.0)["forward_head"]
+        calibrated = chain_table(motion)["forward_head"]
+    np.testing.assert_allclose(calibrated, (raw - FORWARD_HEAD_OFFSET_DEG) / FORWARD_HEAD_GAIN)
+    assert FORWARD_HEAD_GAIN > 1.0  # the landmarks over-read a change of the head's position
 
 
 def test_forward_head_is_not_measured_with_the_arms_held_forward():

@@ -23,6 +23,7 @@ from movelab.kinematics.tables import frame_table
 __all__ = [
     "CHAIN_COLUMNS",
     "FORWARD_HEAD_OFFSET_DEG",
+    "FORWARD_HEAD_GAIN",
     "KyphosisParams",
     "chain_table",
     "forward_head_deg",
@@ -35,9 +36,16 @@ __all__ = [
 ]
 
 _SIDES = ("left", "right")
-#: What the pose model's ear and shoulder landmarks add to the shoulder→ear angle of the rendered mannequin
-#: (the median error on the design body's rendered postures; docs/fms-posture-decisions.md). Subtracted.
-FORWARD_HEAD_OFFSET_DEG = 16.5
+#: The forward head is ``(landmark angle − offset) / gain``. The gain: how much the pose model's shoulder→ear
+#: angle changes per degree of true change within one body (it over-reads: the ear nears the shoulder as the
+#: head goes forward, and the landmarks' fixed pixel errors weigh more), fitted through zero on the design
+#: population's changes from neutral standing (the design body and the nine design bodies of
+#: :mod:`movelab.synth.population`, 15 changed postures). The offset: the mean of ``landmark − gain × truth``
+#: over the same 25 clips. Both from ``.cache/`` diagnostics of scripts/accuracy/fms_posture_accuracy.py's kept
+#: landmarks; docs/fms-posture-decisions.md. The error left is body-specific (SD about 5 deg between bodies
+#: standing neutral): read the change, not the absolute value.
+FORWARD_HEAD_GAIN = 1.11
+FORWARD_HEAD_OFFSET_DEG = 15.1
 
 #: Columns of :func:`chain_table`, in order (after ``time_s`` and ``frame``).
 CHAIN_COLUMNS: tuple[str, ...] = (
@@ -300,6 +308,7 @@ def chain_table(
     kyphosis: KyphosisParams = KyphosisParams(),
     min_quality: float | None = None,
     forward_head_offset_deg: float = FORWARD_HEAD_OFFSET_DEG,
+    forward_head_gain: float = FORWARD_HEAD_GAIN,
 ) -> pd.DataFrame:
     """The chain measures of one :class:`movelab.kinematics.Motion`, one row per frame.
 
@@ -311,8 +320,9 @@ def chain_table(
         Settings of the kyphosis estimate.
     min_quality
         Kyphosis frames below this quality are NaN; default: the lumbar estimate's ``outline_min_quality``.
-    forward_head_offset_deg
-        Subtracted from the landmarks' shoulder→ear angle (:data:`FORWARD_HEAD_OFFSET_DEG`).
+    forward_head_offset_deg, forward_head_gain
+        The landmarks' shoulder→ear angle minus the offset, divided by the gain (:data:`FORWARD_HEAD_OFFSET_DEG`,
+        :data:`FORWARD_HEAD_GAIN`).
 
     Returns
     -------
@@ -335,7 +345,7 @@ def chain_table(
             _plane(position, "shoulder", facing, fallback=True), _plane(position, "ear", facing, fallback=True)
         )
         - forward_head_offset_deg
-    )
+    ) / forward_head_gain
     table["forward_head"] = np.where(_arms_down(position), head, np.nan)
     value, quality = _kyphosis(motion, facing, kyphosis)
     gate = motion.config.outline_min_quality if min_quality is None else min_quality

@@ -414,21 +414,58 @@ def posture_table(rows: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def _split(rows: pd.DataFrame) -> pd.Series:
+    """Which part of the design/held-out split each row's body is in: the design body ``A`` (every level and
+    the kyphosis offset tuned on it), the design population (the forward head's offset fitted on it), or
+    held-out (never tuned on)."""
+    pop = rows["subject"].map(lambda s: SUBJECTS[s].population)
+    return np.where(rows["group"] == "held_out", "held-out", np.where(pop, "design population", "design body A"))
+
+
+_SPLITS = ("design body A", "design population", "held-out")
+
+
 def posture_summary(rows: pd.DataFrame) -> str:
     lines = [
-        "| group | clips | forward head MAE ° | max ° | forward head change MAE ° | max ° | "
+        "| split | bodies | clips | forward head MAE ° | max ° | forward head change MAE ° | max ° | "
         "kyphosis change MAE ° | max ° | clips with kyphosis |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for group, g in rows.groupby("group", sort=False):
+    rows = rows.assign(split=_split(rows))
+    for split in _SPLITS:
+        g = rows[rows["split"] == split]
+        if g.empty:
+            continue
         fh = (g["forward_head"] - g["forward_head_truth"]).abs()
         moved = g[~(g["head"].isna() & (g["bend"] == 30.0))]
         ky = (moved["kyphosis_change"] - moved["kyphosis_change_truth"]).abs()
         fc = (moved["forward_head_change"] - moved["forward_head_change_truth"]).abs()
         lines.append(
-            f"| {group} | {len(g)} | {_fmt(fh.mean())} | {_fmt(fh.max())} | {_fmt(fc.mean())} | {_fmt(fc.max())} | "
-            f"{_fmt(ky.mean())} | {_fmt(ky.max())} | "
+            f"| {split} | {g['subject'].nunique()} | {len(g)} | {_fmt(fh.mean())} | {_fmt(fh.max())} | "
+            f"{_fmt(fc.mean())} | {_fmt(fc.max())} | {_fmt(ky.mean())} | {_fmt(ky.max())} | "
             f"{int(np.isfinite(g['kyphosis']).sum())}/{len(g)} |"
+        )
+    return "\n".join(lines)
+
+
+def forward_head_offsets(rows: pd.DataFrame) -> str:
+    """Per body, the forward head's error standing neutral (the body-specific offset left after the
+    calibration), and its spread per split."""
+    neutral = rows[rows["head"].isna() & (rows["bend"] == 30.0)].assign(split=lambda t: _split(t))
+    neutral = neutral.assign(offset=neutral["forward_head"] - neutral["forward_head_truth"])
+    lines = [
+        "| split | bodies | neutral error mean ° | SD ° | min ° | max ° | per body ° |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for split in _SPLITS:
+        g = neutral[neutral["split"] == split]
+        if g.empty:
+            continue
+        per = ", ".join(f"{r['subject']} {r['offset']:+.1f}" for _, r in g.iterrows())
+        sd = g["offset"].std() if len(g) > 1 else math.nan
+        lines.append(
+            f"| {split} | {len(g)} | {_fmt(g['offset'].mean())} | {_fmt(sd)} | {_fmt(g['offset'].min())} | "
+            f"{_fmt(g['offset'].max())} | {per} |"
         )
     return "\n".join(lines)
 
@@ -500,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
     names = args.only or list(CASES)
     for name in names:
         _accuracy.kept_landmarks(name, args.out, args.reuse, render, crf=args.crf)
-    fms = fms_rows(args.out, list(SUBJECTS))
+    fms = fms_rows(args.out, [s for s, v in SUBJECTS.items() if not v.population])
     posture = posture_rows(args.out)
     cmd = f"python -m scripts.accuracy.{SCRIPT} --reuse"
     print(f"### FMS deep squat, side + front pairs (`{cmd}`)\n")
@@ -508,6 +545,8 @@ def main(argv: list[str] | None = None) -> int:
     print(fms_table(fms) + "\n")
     print(f"### Forward head and thoracic kyphosis, side view (`{cmd}`)\n")
     print(posture_summary(posture) + "\n")
+    print(f"### Forward head standing neutral: the body-specific offset (`{cmd}`)\n")
+    print(forward_head_offsets(posture) + "\n")
     print(posture_table(posture) + "\n")
     print(f"### Knee hyperextension, side view (`{cmd}`)\n")
     print(knee_table(knee_rows(args.out)) + "\n")
