@@ -74,7 +74,7 @@ def posture_chain_values(measures: Mapping[str, Mapping], *, ax=None):
     -------
     (matplotlib.figure.Figure, matplotlib.axes.Axes)
         One bar per measure, top to bottom in the given order; a measure not measured from this view is
-        written as such instead of a bar; a limit is a red tick on its bar's row.
+        written as not measured instead of a bar; a limit is a red tick on its bar's row.
     """
     fig, ax = new_axes(ax, figsize=(7.5, 0.45 * max(len(measures), 1) + 1.0))
     names = list(measures)
@@ -84,7 +84,7 @@ def posture_chain_values(measures: Mapping[str, Mapping], *, ax=None):
         value = entry.get("median")
         finding = entry.get("finding") or {}
         if value is None:
-            ax.text(0.0, row, "  not measurable from this view", va="center", fontsize=7, color="#777777")
+            ax.text(0.0, row, "  not measured in this clip (view or outline)", va="center", fontsize=7, color="#777")
             continue
         flagged = finding.get("status") == "flagged"
         ax.barh(row, value, color=_LIMIT if flagged else "#1f6fb4", alpha=0.75, height=0.6)
@@ -92,6 +92,7 @@ def posture_chain_values(measures: Mapping[str, Mapping], *, ax=None):
         if finding.get("threshold") is not None:
             ax.plot([finding["threshold"]] * 2, [row - 0.4, row + 0.4], color=_LIMIT, linewidth=1.6)
     ax.axvline(0.0, color="#333333", linewidth=0.8)
+    ax.set_ylim(-0.7, len(names) - 0.3)
     ax.set_yticks(y, [f"{measures[n]['label']} ({measures[n].get('unit', '')})" for n in names], fontsize=7)
     ax.set_xlabel("median over the clip (red tick: limit where one is sourced)")
     ax.grid(True, axis="x", alpha=0.3)

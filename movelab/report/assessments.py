@@ -266,7 +266,13 @@ def fms_series(motion, fms) -> tuple[Any, dict[str, float], list[tuple[float, fl
                 half = 0.5 * float(np.median(np.diff(time))) if time.size > 1 else 0.0
                 scored.append((float(time[hit[0]]) - half, float(time[hit[-1]]) + half))
     series = pd.DataFrame(data, index=pd.Index(time, name="time_s"))
-    return series, limits, sorted(set(scored))
+    merged: list[tuple[float, float]] = []
+    for start, end in sorted(scored):  # overlapping windows (one rep's criteria) drawn once
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return series, limits, merged
 
 
 def fms_png(analysis, report: Mapping[str, Any]) -> bytes | None:
