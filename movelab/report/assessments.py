@@ -119,11 +119,15 @@ def _num(value: Any, digits: int = 1) -> str:
 
 
 def _figure(png: bytes | None, caption: str, element_id: str) -> str:
+    """A ``<figure>`` with the PNG inlined as a data URL (as ``movelab.report.html.img_tag``, which imports this
+    module) and its caption."""
     if not png:
         return ""
-    from movelab.report.html import img_tag
+    import base64
 
-    return f"<figure>{img_tag(png, caption, element_id=element_id)}<figcaption>{escape(caption)}</figcaption></figure>"
+    data = base64.b64encode(png).decode("ascii")
+    img = f'<img id="{escape(element_id)}" alt="{escape(caption)}" src="data:image/png;base64,{data}">'
+    return f"<figure>{img}<figcaption>{escape(caption)}</figcaption></figure>"
 
 
 FMS_CAPTION = (
