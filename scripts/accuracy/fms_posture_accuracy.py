@@ -8,7 +8,7 @@ their truth (``--reuse`` reads the kept landmarks and regenerates every table).
 
     nice .venv/bin/python -m scripts.accuracy.fms_posture_accuracy          # render, extract, tables
     .venv/bin/python -m scripts.accuracy.fms_posture_accuracy --reuse  # tables from the kept landmarks
-    .venv/bin/python -m scripts.accuracy.fms_posture_accuracy --pictures docs/images  # protocol pictures
+    .venv/bin/python -m scripts.accuracy.fms_posture_accuracy --pictures docs/images  # protocol pictures, plots
 
 The clips are kept under ``$MOVELAB_CACHE_DIR/fms_posture_accuracy`` when that variable is set, else under
 ``.cache/fms_posture_accuracy`` (``--out`` chooses another folder).
@@ -494,6 +494,35 @@ def pictures(folder: Path) -> list[Path]:
     return written
 
 
+def report_plots(folder: Path, out: Path) -> list[Path]:
+    """The report's FMS and posture-chain plots of kept clips (real pose model landmarks), for docs/fms-posture.md:
+    the design body's knees-together squat (side and front, scored as a pair) and its standing posture with 20°
+    of forward head."""
+    from movelab import landmarks
+    from movelab.analysis import analyse_landmarks, analyse_squat_set
+    from movelab.report.assessments import fms_png, posture_chain_png
+
+    folder.mkdir(parents=True, exist_ok=True)
+    names = ("squat_A_knees_side_right", "squat_A_knees_front", "posture_A_fh20_k30")
+    if not all((out / f"{n}.nc").is_file() for n in names):
+        return []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        side, front = analyse_squat_set(*(landmarks.load(out / f"{n}.nc") for n in names[:2]))
+        posture = analyse_landmarks(landmarks.load(out / f"{names[2]}.nc"), movement="posture")
+        pngs = {
+            "fms-plot-side.png": fms_png(side, side.to_report()),
+            "fms-plot-front.png": fms_png(front, front.to_report()),
+            "posture-chain-plot.png": posture_chain_png(posture.to_report()),
+        }
+    written = []
+    for name, png in pngs.items():
+        if png is not None:
+            (folder / name).write_bytes(png)
+            written.append(folder / name)
+    return written
+
+
 def _extra(parser) -> None:
     parser.add_argument("--pictures", type=Path, help="write the protocol pictures into this folder and stop")
 
@@ -531,7 +560,7 @@ def main(argv: list[str] | None = None) -> int:
         args.out = Path(cache) / SCRIPT  # rendered sets kept with the pose model's cache
         args.out.mkdir(parents=True, exist_ok=True)
     if args.pictures is not None:
-        for path in pictures(args.pictures):
+        for path in [*pictures(args.pictures), *report_plots(args.pictures, args.out)]:
             print(path)
         return 0
     names = args.only or list(CASES)
