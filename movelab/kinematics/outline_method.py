@@ -20,11 +20,12 @@ Outline of the method (per frame):
    minus a calibrated offset, is the pelvic tilt: ``tilt = chord(tilt) - tilt_offset`` is solved for
    ``tilt`` (a fixed point, found by bracketing and regula falsi).
 3. The **thoraco-lumbar chord** joins the back-arc points at the two ``thoracolumbar_levels`` measured
-   along the trunk axis (``hip_mid`` → ``shoulder_mid``). The lordosis is the sacral chord's inclination
+   along the bisector of the trunk axis (``hip_mid`` → ``shoulder_mid``) and the pelvis's up axis
+   (``thoracolumbar_pelvis_weight``). The lordosis is the sacral chord's inclination
    minus this chord's, minus a calibrated offset (the Spinal Mouse convention: the angle between the
    back-surface tangents at the lumbo-sacral and at the thoraco-lumbar junction).
-4. Quality in [0, 1] from the arms' cover of the back, the contour's roughness and the sacral chord's
-   sensitivity to its levels.
+4. Quality in [0, 1] from the arms' cover of the back, a hanging arm's elbow behind the hip, the contour's
+   roughness and the sacral chord's sensitivity to its levels.
 """
 
 from __future__ import annotations
