@@ -236,9 +236,10 @@ class KinematicsConfig:
     fppa_knee_outline_share
         ``"outline"``, front views: the knee moves this share of the way from the shank's midline to the middle
         of the outline at the knee landmark's height. The midline alone reads valgus high where the landmark
-        sits above the joint (design body B, 8-16 px: +4-5°), the outline's middle alone low where it sits
-        below. On the design bodies 0, 0.25, 0.5, 0.75, 1 put 53, 56, 54, 54, 52 of 60 legs within 4° (largest
-        error 5.2, 5.1, 8.3, 11.9, 15.6°; docs/findings-decisions.md).
+        sits above the joint (design body B, 8-16 px: +4-5°; a squat to 110° of body A: +7°), the outline's
+        middle alone low where it sits below or where the interval is not the thigh's. Design-body legs within
+        4° for 0, 0.25, 0.5, 0.75, 1: 53, 56, 54, 54, 52 of 60 (largest 5.2, 5.1, 8.3, 11.9, 15.6°) and 0, 0,
+        2, 2, 2 of 2 on the 110° squat (docs/findings-decisions.md).
     outline_baseline_max_speed
         ... and ``hip_mid`` and both ankles move slower than this (torso lengths per second): quiet.
     outline_baseline_min_s
@@ -306,7 +307,7 @@ class KinematicsConfig:
     fppa_hip_drop_back: tuple[float, float] = (-0.059, 0.543)
     fppa_hip_width_share: float = 0.50
     fppa_knee_raise_back: float = 0.108
-    fppa_knee_outline_share: float = 0.25
+    fppa_knee_outline_share: float = 0.5
     side_view_midpoint_fallback: bool = True
     outline_sacral_levels: tuple[float, float] = (0.08, 0.30)
     outline_thoracolumbar_levels: tuple[float, float] = (0.40, 0.55)

@@ -15,8 +15,10 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   depth; regression hip-centre methods likewise place them from the pelvis width), about its middle.
 * **The knee landmark sits off the joint vertically** (body-dependent from the front, up to 25 px above the
   joint on a thick-legged figure; about 0.11 L₀ below it from behind) and **shifts sideways with the light**.
-  The shank's outline midline carries neither error: knee and ankle are put on it, the knee at its landmark's
-  height (raised by 0.108 L₀ in back views).
+  The shank's outline midline carries neither sideways error: knee and ankle are put on it, the knee at its
+  landmark's height (raised by 0.108 L₀ in back views). On the midline a knee placed too high reads more
+  valgus; the middle of the outline at the landmark's height (the thigh's, when the landmark sits on it)
+  does not, but reads less where the landmark sits below the joint; front views take the mean of the two.
 
 ``method="outline_halfway"`` keeps the first correction of issue 18 (hips lowered by one fit for both views,
 knees and ankles halfway to the middle of the leg's outline, the ankle turned onto the shank's line) for
