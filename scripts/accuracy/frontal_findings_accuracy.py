@@ -268,6 +268,8 @@ def fppa_table(results: dict[str, dict]) -> pd.DataFrame:
                 )
             )
     table = pd.DataFrame(rows)
+    if table.empty:
+        return table
     table["error"] = table["read"] - table["true"]
     table["landmark_error"] = table["landmarks"] - table["true"]
     table["before_error"] = table["before"] - table["true"]
@@ -529,6 +531,41 @@ def _standing_text(result: dict) -> str:
     return "—" if s is None else f"{s.frames} frames, {s.seconds:.2f} s"
 
 
+def print_lunge_hips(results: dict[str, dict]) -> None:
+    """At the bottom of each lunge (median over ± 0.1 s): the true and read obliquity, how far each hip
+    landmark sits above its projected joint centre (px), and the landmarks' distance over the joints'."""
+    rows = []
+    for name, result in results.items():
+        case = result["case"]
+        if case.movement != "lunge":
+            continue
+        truth, motion = result["truth"], result["motion"]
+        bottom = float(result["segmentation"].reps["bottom_s"].iloc[0])
+        depth = np.abs(motion.time_s - bottom) <= 0.1 + 1e-9
+        kp = list(motion.positions.cleaned["keypoint"].values)
+        px = motion.positions.cleaned.transpose("time", "keypoint", ...).values
+        true = {
+            s: np.array([truth[f"{s}_hip_{a}_px"].to_numpy()[depth].mean() for a in ("x", "y")])
+            for s in ("left", "right")
+        }
+        read = {s: np.nanmedian(px[depth, kp.index(f"{s}_hip")], axis=0) for s in ("left", "right")}
+        rear = "right" if case.lead_leg == "left" else "left"
+        rows.append(
+            f"| {name} | {truth['pelvic_obliquity'].to_numpy()[depth].mean():+.1f} | "
+            f"{_at(motion.time_s, result['angles']['pelvic_obliquity'].to_numpy(), bottom):+.1f} | "
+            f"{true[case.lead_leg][1] - read[case.lead_leg][1]:.1f} | {true[rear][1] - read[rear][1]:.1f} | "
+            f"{abs(read['left'][0] - read['right'][0]) / abs(true['left'][0] - true['right'][0]):.2f} |"
+        )
+    if rows:
+        print("\n### Lunges at depth: the hip landmarks against the projected hip joint centres\n")
+        print(
+            "| clip | true obliquity (deg) | read | front leg's hip landmark above its joint (px) | rear leg's (px) "
+            "| landmarks' distance / joints' |"
+        )
+        print("|---|---|---|---|---|---|")
+        print("\n".join(rows))
+
+
 def print_cut(results: dict[str, dict]) -> None:
     print("\n### Side-view squats with the bottom of the picture cut off\n")
     print("| clip | raised | notes naming the feet |")
@@ -558,6 +595,7 @@ def main(argv: list[str] | None = None) -> int:
         print_valgus_decisions(table)
         table.to_csv(args.out / "fppa_errors.csv", index=False)
     print_findings(results)
+    print_lunge_hips(results)
     print_cut(results)
     return 0
 
