@@ -418,9 +418,9 @@ def print_attribution(results: dict[str, dict]) -> None:
         "mean of its size over the legs (signed mean in brackets).\n"
     )
     methods = ("landmarks", BEFORE, "outline")
-    print("| bodies | view | legs | " + " | ".join(f"{m}: hip / knee / ankle" for m in methods) + " |")
-    print("|---|---|---|" + "---|" * len(methods))
-    for (group, view), g in table.groupby(["group", "view"]):
+    print("| bodies | view | leg | legs | " + " | ".join(f"{m}: hip / knee / ankle" for m in methods) + " |")
+    print("|---|---|---|---|" + "---|" * len(methods))
+    for (group, view, side), g in table.groupby(["group", "view", "side"]):
         cells = " | ".join(
             " / ".join(
                 f"{g[f'{m}_{p}_deg'].abs().mean():.1f} ({g[f'{m}_{p}_deg'].mean():+.1f})"
@@ -428,7 +428,7 @@ def print_attribution(results: dict[str, dict]) -> None:
             )
             for m in methods
         )
-        print(f"| {group} | {view} | {len(g)} | {cells} |")
+        print(f"| {group} | {view} | {side} | {len(g)} | {cells} |")
     for (group, view), g in table.groupby(["group", "view"]):
         parts = []
         for label in ("standing", "depth"):
