@@ -129,3 +129,17 @@ def test_jobs_below_one_is_a_one_line_usage_error(tmp_path, capsys):
         arguments("doc", "speed_test", {"a": ("front", {}, {})}, ["--jobs", "0", "--out", str(tmp_path)])
     assert exit_info.value.code == 2
     assert "--jobs must be at least 1, got 0" in capsys.readouterr().err
+
+
+def test_rep_summary_counts_missed_close_and_over_counting_per_view(capsys):
+    from scripts.accuracy._common import print_rep_summary
+
+    rows = [
+        {"clip": "front80", "reps": 3, "reps_true": 2, "errors": [("s", 0.5), ("b", -2.5), ("e", np.nan)]},
+        {"clip": "back60", "reps": 2, "reps_true": 2, "errors": [("s", 1.0), ("b", 2.0), ("e", -7.0)]},
+        {"clip": "s_side50", "reps": 1, "reps_true": 2, "errors": [("s", np.nan), ("b", np.nan), ("e", np.nan)]},
+    ]
+    print_rep_summary(rows)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[-2] == "| front and back | 2 | 6 | 1 | 3 | 2.0 | 7.0 | 1 |"
+    assert lines[-1] == "| side | 1 | 3 | 3 | 0 | — | — | 0 |"
