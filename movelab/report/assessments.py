@@ -57,7 +57,7 @@ def posture_chain_summary(motion, *, config: FindingsConfig = FindingsConfig()) 
         plus the method error, and the source) or ``no_threshold`` (why there is none). ``method``: where the
         definitions and measured errors are.
     """
-    from movelab.kinematics.posture_chain import chain_table
+    from movelab.motion_cache import chain_table  # kept with the kinematics when they are cached
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
