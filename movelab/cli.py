@@ -129,7 +129,7 @@ def _build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--model", help="a pose .task bundle")
     rec.add_argument("--quiet", action="store_true", help="no closing message")
     _add_batch_parser(sub)
-    from movelab.report.compare import add_compare_parser
+    from movelab.report.compare_cli import add_compare_parser
 
     add_compare_parser(sub)
     sub.add_parser("serve", help="the clinic web app on this machine (http://127.0.0.1:8000)", add_help=False)
