@@ -327,7 +327,9 @@ def test_posture_chain_on_projected_joints_matches_the_truth():
     clip = render_clip(posture, view="side_left", fps=10)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        side = chain_table(compute_motion(projected_landmarks(clip)), forward_head_offset_deg=0.0)
+        side = chain_table(
+            compute_motion(projected_landmarks(clip)), forward_head_offset_deg=0.0, forward_head_gain=1.0
+        )
     assert np.nanmedian(side["forward_head"]) == pytest.approx(18.0, abs=0.5)
     assert side["shoulder_obliquity"].isna().all()
     clip = render_clip(posture, view="front", fps=10, body=body)
@@ -393,6 +395,19 @@ def test_a_posture_analysis_reports_the_chain_with_a_finding_only_where_a_thresh
     assert analysis.fms is None
 
 
+def test_forward_head_is_the_landmark_angle_less_the_offset_over_the_gain():
+    from movelab.kinematics.posture_chain import FORWARD_HEAD_GAIN, FORWARD_HEAD_OFFSET_DEG
+
+    clip = render_clip(Posture(forward_head_deg=18.0, duration_s=0.5), view="side_right", fps=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        motion = compute_motion(projected_landmarks(clip))
+        raw = chain_table(motion, forward_head_offset_deg=0.0, forward_head_gain=1.0)["forward_head"]
+        calibrated = chain_table(motion)["forward_head"]
+    np.testing.assert_allclose(calibrated, (raw - FORWARD_HEAD_OFFSET_DEG) / FORWARD_HEAD_GAIN)
+    assert FORWARD_HEAD_GAIN > 1.0  # the landmarks over-read a change of the head's position
+
+
 def test_forward_head_is_not_measured_with_the_arms_held_forward():
     clip = render_clip(Posture(forward_head_deg=20.0, duration_s=1.0, arms="forward"), view="side_right", fps=10)
     with warnings.catch_warnings():
@@ -401,16 +416,16 @@ def test_forward_head_is_not_measured_with_the_arms_held_forward():
     assert chain["forward_head"].isna().all()
 
 
-def test_knees_are_not_judged_where_the_pose_model_lost_the_feet():
-    """Both feet's landmarks pulled to the midline around the bottom (as the pose model did with the knees
-    pressed together) leave the knees unjudged instead of reading them far outside the feet."""
+def _feet_lost_score(lost_s: float):
+    """The front-view score of the knees-pressed-together squat with both feet's landmarks pulled to the
+    midline within ``lost_s`` of the bottom (as the pose model did on rendered squats)."""
     from movelab.landmarks import KEYPOINTS
 
     sq = Squat(**{**GOOD, "knee_swivel_deg": 20.0})
     clip = render_clip(sq, view="front", fps=15)
     ds = projected_landmarks(clip)
     bottom = [e.time_s for e in sq.events(BodyProportions()) if e.event == "rep_bottom"][0]
-    rows = np.abs(ds["time"].values - bottom) <= 0.3
+    rows = np.abs(ds["time"].values - bottom) <= lost_s
     pos = ds["position_px"].values.copy()
     mid = 0.5 * (pos[:, KEYPOINTS.index("left_hip"), 0] + pos[:, KEYPOINTS.index("right_hip"), 0])
     for name in ("left_ankle", "right_ankle", "left_foot_index", "right_foot_index", "left_heel", "right_heel"):
@@ -419,9 +434,43 @@ def test_knees_are_not_judged_where_the_pose_model_lost_the_feet():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         m = compute_motion(ds)
-        score = deep_squat_score((m, segment(m, movement="squat")))
+        return deep_squat_score((m, segment(m, movement="squat")))
+
+
+def test_feet_lost_around_the_bottom_are_bridged_and_the_pressed_knees_fail():
+    """The feet stay planted: frames where their landmarks collapsed to the midline take the feet from the
+    tracked frames either side, so the knees pressed together are judged inside the feet (score 1), not read
+    far outside them."""
+    score = _feet_lost_score(0.3)
+    knees = score.criterion("knees_over_feet")
+    assert knees.met is False
+    assert knees.value > 0.3
+    assert score.text == "1"
+
+
+def test_knees_are_not_judged_where_the_feet_were_lost_longer_than_a_rep_may_bridge():
+    from movelab.kinematics.posture_chain import FEET_GAP_MAX_S
+
+    score = _feet_lost_score(0.5 * FEET_GAP_MAX_S + 0.15)
     assert score.criterion("knees_over_feet").met is None
     assert score.text == "at most 3"
+
+
+def test_planted_feet_interpolates_lost_frames_between_tracked_ones():
+    from movelab.kinematics.posture_chain import _planted_feet
+
+    t = np.arange(10) / 10.0
+    left = np.column_stack([np.linspace(100, 109, 10), np.zeros(10)])
+    right = np.column_stack([np.full(10, 50.0), np.zeros(10)])
+    left[4:6, 0] = 75.0  # lost: the spacing halves
+    right[4:6, 0] = 74.0
+    out = _planted_feet({"left": left, "right": right}, t)
+    np.testing.assert_allclose(out["left"][:, 0], np.linspace(100, 109, 10))
+    np.testing.assert_allclose(out["right"][:, 0], 50.0)
+    left[0:2, 0] = 75.0  # lost before the first tracked frame: nothing to bridge from
+    right[0:2, 0] = 74.0
+    out = _planted_feet({"left": left, "right": right}, t)
+    assert np.isnan(out["left"][:2]).all() and np.isfinite(out["left"][2:]).all()
 
 
 @pytest.mark.parametrize(

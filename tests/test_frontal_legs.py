@@ -86,3 +86,118 @@ def test_frames_outside_front_and_back_views_are_unchanged():
     )
     out = frontal_leg_centres(pos, LEGS[None], np.array([False]), hip_drop=(0.1, 0.5))
     xr.testing.assert_equal(out, pos)
+
+
+# ----------------------------------------------------------------------------- method="outline" (the default)
+
+STANDING = {"left_shoulder": (130, -300), "right_shoulder": (170, -300)}  # torso 300 px while the hips sit at 0
+
+
+def centres(points, *, back=False, **options):
+    pos = positions({**STANDING, **points})
+    options = {"hip_drop": (0.0, 0.0), "method": "outline", **options}
+    out = frontal_leg_centres(pos, LEGS[None], np.array([True]), back=np.array([back]), **options)
+    return lambda name: out.sel(keypoint=name).values[0]
+
+
+def test_hips_are_centred_on_the_pelvis_outline_half_its_width_apart():
+    """At the hips' height (y = 0... 50) the outline is [90, 210]: the hip landmarks, both shifted 7 px to one
+    side and 60 px apart, become 150 ∓ 30 (half the 120 px width apart, about its middle)."""
+    get = centres({"left_hip": (118, 0), "right_hip": (178, 0)}, hip_width_share=0.5)
+    np.testing.assert_allclose(get("left_hip"), [120.0, 0.0])
+    np.testing.assert_allclose(get("right_hip"), [180.0, 0.0])
+    get = centres({"left_hip": (118, 0), "right_hip": (178, 0)}, hip_width_share=0.4)
+    np.testing.assert_allclose(get("left_hip")[0], 150.0 - 24.0)
+
+
+def test_hips_are_kept_where_the_outline_is_implausibly_wide_for_a_pelvis():
+    """Hips 40 px apart in a 120 px interval (3 times their distance: arms against the hips) are kept."""
+    get = centres({"left_hip": (130, 0), "right_hip": (170, 0)})
+    np.testing.assert_allclose(get("left_hip"), [130.0, 0.0])
+    np.testing.assert_allclose(get("right_hip"), [170.0, 0.0])
+
+
+def test_knee_and_ankle_move_onto_the_shank_midline():
+    """The left shank's outline is [90, 140] (midline x = 115) from y = 100 down; the model's knee sits 10 px
+    off it and the ankle 6 px the other way: both move onto x = 115, their heights kept."""
+    get = centres({"left_knee": (125, 200), "left_ankle": (109, 380), "right_knee": (185, 200)}, knee_outline_share=0.0)
+    np.testing.assert_allclose(get("left_knee"), [115.0, 200.0])
+    np.testing.assert_allclose(get("left_ankle"), [115.0, 380.0])
+    np.testing.assert_allclose(get("right_knee"), [185.0, 200.0])
+
+
+def test_front_view_knee_moves_its_share_towards_the_outline_middle_at_its_height():
+    """Knee landmarks at y = 60, above the legs' split, where the outline [90, 210] holds both knees: it is split
+    at its middle (150), so the left knee's interval is [90, 150], middle 120; the shank midline is 115. With
+    ``knee_outline_share`` 0.5 the knee goes to 117.5; the ankle stays on the midline."""
+    points = {"left_knee": (128, 60), "right_knee": (185, 60), "left_ankle": (109, 380), "right_ankle": (185, 380)}
+    get = centres(points, knee_outline_share=0.5)
+    np.testing.assert_allclose(get("left_knee"), [117.5, 60.0])
+    np.testing.assert_allclose(get("left_ankle"), [115.0, 380.0])
+    np.testing.assert_allclose(centres(points, knee_outline_share=0.0)("left_knee"), [115.0, 60.0])
+
+
+def test_back_view_uses_its_hip_fit_raises_the_knees_and_keeps_them_on_the_shank_midline():
+    """Back view, torso 300 px throughout: the hips move by the back fit's ``a`` (-0.05 x 300 = 15 px up),
+    the knees 0.1 x 300 = 30 px up along the (vertical) shank midline; the front-view outline share is not
+    used from behind."""
+    points = {"left_hip": (118, 0), "right_hip": (178, 0), "left_knee": (128, 200), "left_ankle": (109, 380)}
+    get = centres(
+        points, back=True, hip_drop=(0.1, 0.5), hip_drop_back=(-0.05, 0.5), knee_raise_back=0.1, knee_outline_share=1
+    )
+    assert get("left_hip")[1] == pytest.approx(-15.0, abs=0.01)
+    np.testing.assert_allclose(get("left_knee"), [115.0, 170.0], atol=0.01)
+    front = centres(points, back=False, hip_drop=(0.1, 0.5), hip_drop_back=(-0.05, 0.5), knee_raise_back=0.1)
+    assert front("left_hip")[1] == pytest.approx(30.0, abs=0.01)
+    np.testing.assert_allclose(front("left_knee")[1], 200.0)
+
+
+def test_the_corrected_fppa_of_a_valgus_leg_drawn_in_an_outline():
+    """A left leg drawn as a thigh and a shank strip whose midlines meet at the knee (150, 200) with 20° of
+    valgus between them; the model's knee sits 8 px off sideways, the ankle 5 px: the corrected joint centres
+    give the drawn FPPA within 0.5°, the landmarks do not. A knee landmark 12 px below the joint (on the
+    shank) is not corrected in front views: about 1° less valgus."""
+    from movelab.kinematics.joint_angles import frontal_angles
+
+    hip, knee = np.array([120.0, 0.0]), np.array([150.0, 200.0])
+    thigh = (knee - hip) / np.linalg.norm(knee - hip)
+    turn = np.radians(-20.0)  # the shank turns towards image left (lateral for the client's left leg, front view)
+    shank = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]]) @ thigh
+    ankle = knee + shank * 200 / shank[1]
+    normal = np.array([shank[1], -shank[0]])
+    leg = polygon(knee + 20 * normal, ankle + 20 * normal, ankle - 20 * normal, knee - 20 * normal)
+    offset = np.array([8.0, 0.0])
+    points = {**STANDING, "left_hip": tuple(hip), "right_hip": (240, 0), "left_knee": tuple(knee + offset)}
+    points["left_ankle"] = tuple(ankle + np.array([5.0, 0.0]))
+    pos = positions(points)
+    out = frontal_leg_centres(pos, leg[None], np.array([True]), hip_drop=(0.0, 0.0), method="outline")
+    side = np.array([1.0])
+    exact = positions({**points, "left_knee": tuple(knee), "left_ankle": tuple(ankle)})
+    drawn = frontal_angles(exact, side=side)["knee_fppa_left"].iloc[0]
+    assert abs(drawn) == pytest.approx(20.0)
+    read = frontal_angles(out, side=side)["knee_fppa_left"].iloc[0]
+    raw = frontal_angles(pos, side=side)["knee_fppa_left"].iloc[0]
+    assert read == pytest.approx(drawn, abs=0.5)
+    assert abs(raw - drawn) > 2.0
+    pos.loc[dict(keypoint="left_knee", space_2d="y")] += 12.0
+    low = frontal_leg_centres(pos, leg[None], np.array([True]), hip_drop=(0.0, 0.0), method="outline")
+    assert drawn - 2.0 < frontal_angles(low, side=side)["knee_fppa_left"].iloc[0] < drawn - 0.5
+
+
+@pytest.mark.parametrize(
+    "options",
+    [dict(fppa_joint_centres="outline_mid"), dict(fppa_knee_outline_share=1.5), dict(fppa_hip_width_share=-0.1)],
+)
+def test_fppa_settings_out_of_range_are_refused(options):
+    from movelab.errors import ConfigError
+    from movelab.kinematics import KinematicsConfig
+
+    with pytest.raises(ConfigError):
+        KinematicsConfig(**options)
+
+
+def test_split_at_the_interval_middle_ignores_the_landmarks_shared_shift():
+    """Both knee landmarks 8 px to the right in an interval [90, 210] shared by both: split at the landmarks'
+    midpoint (158) the left leg's middle is 124; split at the interval's middle (150) it is 120."""
+    assert _leg_middle(LEGS, 50.0, 128.0, 188.0) == pytest.approx(124.0)
+    assert _leg_middle(LEGS, 50.0, 128.0, 188.0, split="middle") == pytest.approx(120.0)

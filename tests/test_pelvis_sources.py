@@ -12,6 +12,7 @@ from test_findings_helpers import angle_table, make_segmentation
 from movelab import landmarks as lm
 from movelab.errors import ConfigError, InputError
 from movelab.extraction import _marker_arrays, _Payload
+from movelab.findings.config import MethodError
 from movelab.kinematics.config import ClientCalibration
 from movelab.kinematics.markers import MIN_CALIBRATION_FRAMES, client_calibration, pelvic_tilt_with_source
 from movelab.pose.markers import Dots
@@ -56,7 +57,8 @@ def test_the_clips_per_frame_uncertainty_reaches_the_tilt_finding():
 
 def test_lordosis_finding_states_the_held_out_outline_error():
     f = _findings(None, "excessive_lumbar_lordosis")
-    assert "source: outline" in f.reference and "18.5" in f.reference and "not tuned on" in f.message
+    held_out_deg = MethodError().lumbar_lordosis_outline_absolute.value
+    assert "source: outline" in f.reference and f"{held_out_deg:g}" in f.reference and "not tuned on" in f.message
 
 
 def _marker_dataset(n: int, tilt_deg: float):

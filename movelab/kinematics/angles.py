@@ -71,7 +71,7 @@ def compute_angles(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfi
     :func:`movelab.kinematics.clean_positions` (leg-swap fix, confidence gate, Hampel,
     short-gap fill, zero-lag low-pass) → :func:`sagittal_angles` with the facing sign of side views and
     :func:`frontal_angles` with the front/back sign (``knee_fppa_*`` from the joint centres of
-    :func:`movelab.kinematics.frontal_legs.frontal_leg_centres` when ``fppa_joint_centres="outline"``) →
+    :func:`movelab.kinematics.frontal_legs.frontal_leg_centres` unless ``fppa_joint_centres="landmarks"``) →
     ``hip_flexion_pelvic = thigh_angle + pelvic_tilt``.
     """
     return compute_kinematics(ds, config=config, views=views)[0]
@@ -95,6 +95,21 @@ def compute_kinematics(
     return angle_tables(ds, position=position, frame_views=frame_views, config=config)
 
 
+def fppa_centre_options(config: KinematicsConfig, *, back: np.ndarray) -> dict:
+    """Keyword options of :func:`frontal_leg_centres` for ``config.fppa_joint_centres`` (not "landmarks")."""
+    if config.fppa_joint_centres == "outline_halfway":
+        return dict(method="outline_halfway", hip_drop=config.fppa_hip_drop)
+    return dict(
+        method="outline",
+        back=back,
+        hip_drop=config.fppa_hip_drop_front,
+        hip_drop_back=config.fppa_hip_drop_back,
+        hip_width_share=config.fppa_hip_width_share,
+        knee_raise_back=config.fppa_knee_raise_back,
+        knee_outline_share=config.fppa_knee_outline_share,
+    )
+
+
 def angle_tables(
     ds: xr.Dataset, *, position: xr.DataArray, frame_views: xr.DataArray, config: KinematicsConfig
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -105,12 +120,12 @@ def angle_tables(
         position, facing=facing_sign(frame_views), midpoint_fallback=config.side_view_midpoint_fallback
     )
     frontal = frontal_angles(position, side=frontal_sign(frame_views))
-    if config.fppa_joint_centres == "outline":
+    if config.fppa_joint_centres != "landmarks":
         centres = frontal_leg_centres(
             position,
             ds["outline_px"].values if "outline_px" in ds else None,
             np.isfinite(frontal_sign(frame_views)),
-            hip_drop=config.fppa_hip_drop,
+            **fppa_centre_options(config, back=frontal_sign(frame_views) < 0),
         )
         legs = frontal_angles(centres, side=frontal_sign(frame_views))
         for s in _SIDES:

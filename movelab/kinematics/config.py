@@ -212,29 +212,64 @@ class KinematicsConfig:
         fix_frontal_swaps`, issue 18). 0.05: a movelab heuristic, well under the 0.2-0.3 torso lengths
         between the hips and above landmark jitter (tested with 3 px of jitter on a 150 px torso).
     fppa_joint_centres
-        ``"outline"``: the knee FPPA is measured on hips lowered by ``fppa_hip_drop`` and on knees and ankles
-        moved halfway to the middle of the leg's outline (:mod:`movelab.kinematics.frontal_legs`);
-        ``"landmarks"``: on the landmarks as they are (the pose model read FPPA at depth up to 12° low on
-        rendered squats, issue 18).
+        ``"outline"``: the knee FPPA is measured on hips lowered by the view's fit (``fppa_hip_drop_front``,
+        ``fppa_hip_drop_back``) and set from the pelvis outline (``fppa_hip_width_share``), and on knees and
+        ankles on the shank's outline midline (back-view knees raised by ``fppa_knee_raise_back``;
+        :mod:`movelab.kinematics.frontal_legs`). ``"outline_halfway"``: the first correction (hips lowered by
+        ``fppa_hip_drop``, knees and ankles halfway to the middle of the leg's outline). ``"landmarks"``: on
+        the landmarks as they are (the pose model read FPPA at depth up to 12° low on rendered squats,
+        issue 18). Errors of each on rendered bodies: docs/findings-accuracy.md.
     fppa_hip_drop
-        ``(a, b)``: hips lowered by ``L₀ (a + b (1 − L/L₀))`` px, ``L`` the torso length, ``L₀`` its upright
-        value; fitted on rendered design bodies (``scripts/accuracy/frontal_findings_accuracy.py``,
-        docs/findings-accuracy.md).
+        ``"outline_halfway"``: ``(a, b)``: hips lowered by ``L₀ (a + b (1 − L/L₀))`` px, ``L`` the torso
+        length, ``L₀`` its upright value; one fit for front and back views on rendered design bodies.
+    fppa_hip_drop_front, fppa_hip_drop_back
+        ``"outline"``: the same fit per view on the design bodies (``scripts/accuracy/
+        frontal_findings_accuracy.py``, docs/findings-accuracy.md): from behind the hip landmark sits about
+        0.1 L₀ lower.
+    fppa_hip_width_share
+        ``"outline"``: the hip joint centres sit this share of the outline's width at their height apart:
+        0.50-0.51 measured at depth on both design bodies, front and back (the same script); adult hip joint
+        centres (about 17-19 cm apart) against the hip breadth (about 33-38 cm) give about 0.5 as well.
+    fppa_knee_raise_back
+        ``"outline"``: back-view knees are raised by this many upright torso lengths: the knee landmark sat
+        0.108 L₀ below the projected joint centre at depth from behind (design body A, the same script).
+    fppa_knee_outline_share
+        ``"outline"``, front views: the knee moves this share of the way from the shank's midline to the middle
+        of the outline at the knee landmark's height. The midline alone reads valgus high where the landmark
+        sits above the joint (design body B, 8-16 px: +4-5°; a squat to 110° of body A: +7°), the outline's
+        middle alone low where it sits below or where the interval is not the thigh's. Design-body legs within
+        4° for 0, 0.25, 0.5, 0.75, 1: 53, 56, 54, 54, 52 of 60 (largest 5.2, 5.1, 8.3, 11.9, 15.6°) and 0, 0,
+        2, 2, 2 of 2 on the 110° squat (docs/findings-decisions.md).
     outline_baseline_max_speed
         ... and ``hip_mid`` and both ankles move slower than this (torso lengths per second): quiet.
     outline_baseline_min_s
         The standing baseline needs at least this much standing time; otherwise ``*_change`` is NaN.
     outline_tilt_body_sd_deg, outline_lordosis_body_sd_deg
-        Spread (SD) across bodies of the outline method's absolute error, the body part of the per-frame
-        uncertainty ``*_sd`` of :func:`movelab.kinematics.outline_estimates`: the SD of the median error of
-        the tilt sweeps of the 9 design bodies, 2.8 and 9.3 deg (``python -m
-        scripts.accuracy.outline_population --design --reuse``; the held-out bodies are not used).
+        Spread across bodies of the outline method's absolute error, the body part of the per-frame
+        uncertainty ``*_sd`` of :func:`movelab.kinematics.outline_estimates`: the root mean square about zero
+        of the median errors of the 9 design bodies' tilt sweeps (the offsets are calibrated on the default
+        mannequin, so the population's mean offset counts), widened by Student's t (9 degrees of freedom) over
+        1.96 so that twice it is a 95 % prediction interval for a new body: 3.9 and 9.0 deg (``python -m
+        scripts.accuracy.outline_population --design --reuse``, ``body sd for a new body``; the held-out
+        bodies are not used). Before issue 13's second round: the SD about the mean, 2.8 and 9.3 deg.
     outline_hip_drift_per_deg, outline_hip_drift_max_deg
         The pose model's hip landmark drifts down the body by this many torso lengths per degree of forward
         trunk lean (0.0012-0.0032 in the sways of four design bodies, MediaPipe full model). 0.002 gave the
         smallest largest |sway slope| over the 9 design bodies and the default mannequin (0.43 at 0; 0.26,
         0.25 and 0.29 at 0.0015, 0.002 and 0.0025), with the tilt sweeps unchanged, in full up to the second
         value and fading to none at twice it; the outline method undoes it before measuring.
+    outline_hanging_wrist_max
+        The elbow check (``outline_elbow_behind_limits``) looks only at hanging arms: an arm whose wrist lies
+        more than this many torso lengths above the hip joint is folded or held forward, and MediaPipe's
+        elbow behind the hip then does not mean the arm covers the back (issue 13: on the design bodies
+        MediaPipe put folded arms' elbows 0.10-0.14 behind the hip, wrists 0.26-0.46 above it; hanging
+        arms swayed back, wrists 0.0-0.06 above it). ``inf`` checks every arm (the method before).
+    outline_thoracolumbar_pelvis_weight
+        The thoraco-lumbar levels are measured along an axis turned from the trunk's (hip to shoulder, 0)
+        to the pelvis's up axis (1) by this fraction of the angle between them. 0.5 gave the smallest largest
+        |lordosis slope against the trunk lean| of the 9 design bodies' sways (0.36, 0.31, 0.27, 0.24, 0.28,
+        0.39 at 0, 0.25, 0.4, 0.5, 0.6, 0.75) and a tilt-sweep lordosis change error of at most 3.3° (5.1°
+        at 0). ``docs/outline-decisions.md``.
     client_calibration
         The client's own outline offset from a session with ASIS/PSIS stickers (:class:`ClientCalibration`,
         ``movelab analyse --client-baseline DIR``); None: the population calibration only.
@@ -281,13 +316,18 @@ class KinematicsConfig:
     swap_accel_cap: float = 0.3
     swap_length_weight: float = 1.0
     frontal_swap_margin: float = 0.05
-    fppa_joint_centres: Literal["landmarks", "outline"] = "outline"
+    fppa_joint_centres: Literal["landmarks", "outline_halfway", "outline"] = "outline"
     fppa_hip_drop: tuple[float, float] = (0.020, 0.559)
+    fppa_hip_drop_front: tuple[float, float] = (0.042, 0.532)
+    fppa_hip_drop_back: tuple[float, float] = (-0.059, 0.543)
+    fppa_hip_width_share: float = 0.50
+    fppa_knee_raise_back: float = 0.108
+    fppa_knee_outline_share: float = 0.5
     side_view_midpoint_fallback: bool = True
     outline_sacral_levels: tuple[float, float] = (0.08, 0.30)
     outline_thoracolumbar_levels: tuple[float, float] = (0.40, 0.55)
     outline_tilt_offset_deg: float = 5.0
-    outline_lordosis_offset_deg: float = 3.3
+    outline_lordosis_offset_deg: float = 3.8
     outline_smoothing: float = 0.02
     outline_arm_radius: tuple[float, float] = (0.13, 0.10)
     outline_arm_cover_limits: tuple[float, float] = (0.2, 0.3)
@@ -301,10 +341,12 @@ class KinematicsConfig:
     outline_baseline_max_thigh_deg: float = 10.0
     outline_baseline_max_speed: float = 0.25
     outline_baseline_min_s: float = 0.5
-    outline_tilt_body_sd_deg: float = 2.8
-    outline_lordosis_body_sd_deg: float = 9.3
+    outline_tilt_body_sd_deg: float = 3.9
+    outline_lordosis_body_sd_deg: float = 9.0
     outline_hip_drift_per_deg: float = 0.002
     outline_hip_drift_max_deg: float = 10.0
+    outline_hanging_wrist_max: float = 0.15
+    outline_thoracolumbar_pelvis_weight: float = 0.5
     client_calibration: ClientCalibration | None = None
     camera_roll: float | Literal["auto", "off"] = "auto"
     camera_roll_tolerance_deg: float = 2.0
@@ -338,8 +380,14 @@ class KinematicsConfig:
         ):
             _check_positive(name, getattr(self, name))
         _check_range("time_jitter_tolerance", self.time_jitter_tolerance, 0.0, 1.0)
-        if self.fppa_joint_centres not in ("landmarks", "outline"):
-            raise ConfigError(f"fppa_joint_centres must be 'landmarks' or 'outline', got {self.fppa_joint_centres!r}")
+        if self.fppa_joint_centres not in ("landmarks", "outline_halfway", "outline"):
+            raise ConfigError(
+                "fppa_joint_centres must be 'landmarks', 'outline_halfway' or 'outline', "
+                f"got {self.fppa_joint_centres!r}"
+            )
+        _check_range("fppa_hip_width_share", self.fppa_hip_width_share, 0.0, 1.0)
+        _check_range("fppa_knee_raise_back", self.fppa_knee_raise_back, 0.0, 0.5)
+        _check_range("fppa_knee_outline_share", self.fppa_knee_outline_share, 0.0, 1.0)
         _check_range("swap_cost_ratio", self.swap_cost_ratio, 0.0, 1.0)
         _check_range("swap_min_evidence", self.swap_min_evidence, 0.0, 1.0)
         if not (isinstance(self.filter_order, int) and self.filter_order >= 2 and self.filter_order % 2 == 0):
@@ -403,6 +451,9 @@ def _check_outline(config: KinematicsConfig) -> None:
     ):
         _check_range(name, getattr(config, name), 0.0, math.inf)
     _check_range("outline_min_quality", config.outline_min_quality, 0.0, 1.0)
+    _check_range("outline_thoracolumbar_pelvis_weight", config.outline_thoracolumbar_pelvis_weight, 0.0, 1.0)
+    if not (_is_number(config.outline_hanging_wrist_max) or config.outline_hanging_wrist_max == math.inf):
+        raise ConfigError(f"outline_hanging_wrist_max must be a number, got {config.outline_hanging_wrist_max!r}")
 
 
 def _check_camera_roll(config: KinematicsConfig) -> None:

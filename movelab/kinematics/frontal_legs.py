@@ -1,20 +1,28 @@
 """Leg joint centres for the knee FPPA in front and back views, from the landmarks and the person's outline.
 
-Measured on rendered squats (``scripts/accuracy/frontal_findings_accuracy.py``, docs/findings-accuracy.md):
-the pose model's
-FPPA at depth ran up to 12° (design bodies; 20° on a held-out one) off the projected truth, mostly under it,
-from these sources.
+Measured on rendered squats (``scripts/accuracy/frontal_findings_accuracy.py``, docs/findings-accuracy.md,
+*Where the FPPA error comes from*): the pose model's FPPA at depth ran up to 12° (design bodies; 20° on a
+held-out one) off the projected truth, mostly under it. Split per joint (one joint from the pose model, the
+other two the projected truth), the knee's placement dominates, then the hip's; the ankle's is small.
 
-* **The hip landmark sits high at depth.** Standing it is within 0.01-0.08 upright torso lengths of the hip
-  joint centre; at the bottom of a squat, with the trunk leaning towards (or away from) the camera, it sits
-  0.13-0.17 upright torso lengths above it. The thigh, foreshortened at depth, then looks more vertical and the FPPA
-  smaller. The offset follows the trunk's foreshortening: on the design bodies
-  ``offset / L₀ = 0.020 + 0.559 · (1 − L / L₀)`` (residual SD 0.043 L₀), with ``L`` the torso length in the
-  frame and ``L₀`` its 95th percentile over the clip (upright).
-* **The knee (and ankle) landmarks shift sideways with the lighting**, both knees the same way, so one knee
-  reads less valgus and the other more. The outline (the pose model's person mask) has no shading: the middle
-  of the leg's cross-section at the landmark's height is the joint's lateral place. The mask is itself a
-  model output and errs where the legs touch, so the two are averaged.
+* **The hip landmark's height depends on the view.** From the front it sits above the hip joint centre by an
+  amount that follows the trunk's foreshortening; from behind it sits about 0.1 upright torso lengths lower
+  than from the front. Design bodies: front ``offset / L₀ = 0.042 + 0.532 · (1 − L / L₀)``, back
+  ``−0.059 + 0.543 · (1 − L / L₀)`` (``L`` the torso length in the frame, ``L₀`` its 95th percentile).
+* **The hip landmarks shift sideways with the light** (both the same way, 2-3 px at depth) and from behind sit
+  closer together than the joint centres. The pelvis outline has no shading: at the hips' height the hip
+  joint centres sit half the outline's width apart (0.50-0.51 on both design bodies, front and back, at
+  depth; regression hip-centre methods likewise place them from the pelvis width), about its middle.
+* **The knee landmark sits off the joint vertically** (body-dependent from the front, up to 25 px above the
+  joint on a thick-legged figure; about 0.11 L₀ below it from behind) and **shifts sideways with the light**.
+  The shank's outline midline carries neither sideways error: knee and ankle are put on it, the knee at its
+  landmark's height (raised by 0.108 L₀ in back views). On the midline a knee placed too high reads more
+  valgus; the middle of the outline at the landmark's height (the thigh's, when the landmark sits on it)
+  does not, but reads less where the landmark sits below the joint; front views take the mean of the two.
+
+``method="outline_halfway"`` keeps the first correction of issue 18 (hips lowered by one fit for both views,
+knees and ankles halfway to the middle of the leg's outline, the ankle turned onto the shank's line) for
+comparison.
 """
 
 from __future__ import annotations
@@ -30,7 +38,17 @@ _SIDES = ("left", "right")
 
 
 def frontal_leg_centres(
-    position: xr.DataArray, outline_px, frontal: np.ndarray, *, hip_drop: tuple[float, float]
+    position: xr.DataArray,
+    outline_px,
+    frontal: np.ndarray,
+    *,
+    hip_drop: tuple[float, float],
+    method: str = "outline_halfway",
+    back: np.ndarray | None = None,
+    hip_drop_back: tuple[float, float] | None = None,
+    hip_width_share: float = 0.5,
+    knee_raise_back: float = 0.0,
+    knee_outline_share: float = 0.0,
 ) -> xr.DataArray:
     """``position`` with the hips, knees and ankles moved to the joint centres the FPPA needs, in the frames
     of ``frontal`` (other frames and keypoints unchanged).
@@ -45,6 +63,19 @@ def frontal_leg_centres(
         Bool per frame: front or back view.
     hip_drop
         ``(a, b)``: each hip is lowered by ``L₀ · (a + b · (1 − L / L₀))`` pixels (module notes).
+    method
+        ``"outline"`` (the shank-midline method below) or ``"outline_halfway"`` (the first correction).
+    back
+        Bool per frame: back view (``"outline"`` only; None: no back-view frames).
+    hip_drop_back
+        ``hip_drop`` for back-view frames (None: ``hip_drop``).
+    hip_width_share
+        ``"outline"``: the hip joint centres sit this share of the outline's width at their height apart.
+    knee_raise_back
+        ``"outline"``: back-view knees are raised by this many upright torso lengths ``L₀``.
+    knee_outline_share
+        ``"outline"``, front views: the knee's ``x`` is this share of the way from the shank's midline to the
+        middle of the outline at the knee landmark's height.
 
     Returns
     -------
@@ -53,64 +84,150 @@ def frontal_leg_centres(
 
     Notes
     -----
-    Knee and ankle ``x`` become the mean of the landmark's ``x`` and the middle of the outline's interior
-    interval at the landmark's ``y`` that holds the landmark (within 2 px). When that interval also holds the
-    other leg's landmark (the knees touch), it is split at the midpoint of the two landmarks. Without an
-    outline interval the landmark is kept. Then the ankle moves sideways so that knee→ankle is parallel to the
-    shank's outline midline (:func:`_align_ankles_with_shank`); only the FPPA uses these points.
+    ``"outline"``: the hips are lowered by the view's ``hip_drop``, then centred on the middle of the
+    outline's interval at their height and set ``hip_width_share`` of its width apart (where that interval is
+    1.5-2.6 times the landmarks' distance; else kept). Each knee and ankle is moved sideways onto its shank's
+    outline midline (:func:`_shank_midline`), at the landmark's height (a back view's knee raised by
+    ``knee_raise_back · L₀``); in front views the knee then moves ``knee_outline_share`` of the way to the
+    middle of the outline at its landmark's height. Where the knees touch, a shared interval is split at its
+    middle. Without a midline the landmark is kept.
+
+    ``"outline_halfway"``: knee and ankle ``x`` become the mean of the landmark's ``x`` and the middle of the
+    outline's interior interval at the landmark's ``y`` that holds the landmark (within 2 px). When that
+    interval also holds the other leg's landmark (the knees touch), it is split at the midpoint of the two
+    landmarks. Without an outline interval the landmark is kept. Then the ankle moves sideways so that
+    knee→ankle is parallel to the shank's outline midline (:func:`_align_ankles_with_shank`).
+
+    Only the FPPA uses these points.
     """
     out = position.copy(deep=True)
     frontal = np.asarray(frontal, dtype=bool)
     if not frontal.any():
         return out
+    if method not in ("outline", "outline_halfway"):
+        raise ValueError(f"method must be 'outline' or 'outline_halfway', got {method!r}")
+    back = np.zeros_like(frontal) if back is None or method != "outline" else np.asarray(back, dtype=bool) & frontal
     kp = position.get_index("keypoint")
     values = out.values
     torso = torso_length(position)
     upright = np.nanpercentile(torso[frontal], 95) if np.isfinite(torso[frontal]).any() else np.nan
     if np.isfinite(upright) and upright > 0:
-        drop = upright * (hip_drop[0] + hip_drop[1] * (1.0 - torso / upright))
+        drop = _hip_drop(torso, upright, hip_drop)
+        if hip_drop_back is not None:
+            drop = np.where(back, _hip_drop(torso, upright, hip_drop_back), drop)
         drop = np.where(np.isfinite(drop) & frontal, drop, 0.0)
         for side in _SIDES:
             values[:, kp.get_loc(f"{side}_hip"), 1] += drop
     if outline_px is not None:
         outline = np.asarray(outline_px, dtype=np.float64)
-        for part in ("knee", "ankle"):
+        if method == "outline":
+            _hips_from_pelvis_outline(values, outline, frontal=frontal, kp=kp, width_share=hip_width_share)
+            if np.isfinite(upright) and knee_raise_back:
+                for side in _SIDES:
+                    values[back, kp.get_loc(f"{side}_knee"), 1] -= knee_raise_back * upright
             for side, other in (("left", "right"), ("right", "left")):
-                i, j = kp.get_loc(f"{side}_{part}"), kp.get_loc(f"{other}_{part}")
-                for f in np.flatnonzero(frontal):
-                    x, y = position.values[f, i]
-                    centre = _leg_middle(outline[f], y, x, position.values[f, j, 0])
-                    if np.isfinite(centre):
-                        values[f, i, 0] = 0.5 * (x + centre)
-        for side, other in (("left", "right"), ("right", "left")):
-            _align_ankles_with_shank(values, position.values, outline, frontal=frontal, kp=kp, side=side, other=other)
+                _onto_shank_midline(
+                    values,
+                    position.values,
+                    outline,
+                    frontal=frontal,
+                    kp=kp,
+                    side=side,
+                    other=other,
+                    outline_share=np.where(back, 0.0, knee_outline_share),
+                )
+        else:
+            _halfway_to_outline(values, position.values, outline, frontal=frontal, kp=kp)
     out.attrs["processing"] = f"{position.attrs.get('processing', '')}; frontal leg centres (FPPA)".lstrip("; ")
     return out
 
 
-def _align_ankles_with_shank(values, raw, outline, *, frontal, kp, side: str, other: str) -> None:
-    """Move ``side``'s ankle sideways (its height kept) so that knee→ankle runs along the shank's outline
-    midline: the line fitted through the middles of the shank's cross-sections at 25-80 % of the way from the
-    knee landmark's height to the ankle's (at least 3). Where the model places the knee too high (on the
-    foreshortened thigh of a thick-legged figure by up to 25 px), the knee→ankle line of the landmarks leans
-    off the shank; the midline does not."""
+def _hip_drop(torso: np.ndarray, upright: float, fit: tuple[float, float]) -> np.ndarray:
+    """Pixels the hip landmark sits above the joint centre: ``L₀ (a + b (1 − L / L₀))``."""
+    return upright * (fit[0] + fit[1] * (1.0 - torso / upright))
+
+
+def _hips_from_pelvis_outline(values, outline, *, frontal, kp, width_share: float) -> None:
+    """Centre the hips on the middle of the outline's interval at their mean height and set them
+    ``width_share`` of its width apart, where that interval holds both and is 1.5-2.6 times their distance
+    (an arm or hand against the hips widens it beyond that)."""
+    li, ri = kp.get_loc("left_hip"), kp.get_loc("right_hip")
+    for f in np.flatnonzero(frontal):
+        (lx, ly), (rx, ry) = values[f, li], values[f, ri]
+        if not np.isfinite([lx, ly, rx, ry]).all():
+            continue
+        xs = _crossings(outline[f], 0.5 * (ly + ry))
+        for lo, hi in zip(xs[0::2], xs[1::2]):
+            if lo <= min(lx, rx) and max(lx, rx) <= hi:
+                if 1.5 * abs(lx - rx) <= hi - lo <= 2.6 * abs(lx - rx):
+                    half = 0.5 * width_share * (hi - lo) * np.sign(lx - rx)
+                    values[f, li, 0], values[f, ri, 0] = 0.5 * (lo + hi) + half, 0.5 * (lo + hi) - half
+                break
+
+
+def _shank_midline(outline: np.ndarray, knee, ankle, other_knee_x: float, other_ankle_x: float, *, split: str):
+    """``(slope, intercept)`` of ``x = slope · y + intercept`` fitted through the middles of the shank's
+    cross-sections at 25-80 % of the way from the knee landmark's height to the ankle's (at least 3), or
+    None. ``split``: where an interval holding both legs is divided (:func:`_leg_middle`)."""
+    (kx, ky), (ax, ay) = knee, ankle
+    if not np.isfinite([kx, ky, ax, ay]).all() or ay - ky < 4:
+        return None
+    ys, xs = [], []
+    for share in np.linspace(0.25, 0.8, 7):
+        y = ky + share * (ay - ky)
+        other = other_knee_x + share * (other_ankle_x - other_knee_x)
+        middle = _leg_middle(outline, y, kx + share * (ax - kx), other, split=split)
+        if np.isfinite(middle):
+            ys.append(y)
+            xs.append(middle)
+    return tuple(np.polyfit(ys, xs, 1)) if len(xs) >= 3 else None
+
+
+def _onto_shank_midline(values, raw, outline, *, frontal, kp, side: str, other: str, outline_share) -> None:
+    """Move ``side``'s ankle sideways onto the shank's outline midline (from the ``raw`` landmarks' heights)
+    and its knee there too, or ``outline_share[frame]`` of the way from there to the middle of the outline at
+    the knee landmark's height, each at its height in ``values``."""
     knee, ankle = kp.get_loc(f"{side}_knee"), kp.get_loc(f"{side}_ankle")
     other_knee, other_ankle = kp.get_loc(f"{other}_knee"), kp.get_loc(f"{other}_ankle")
     for f in np.flatnonzero(frontal):
-        (kx, ky), (ax, ay) = raw[f, knee], raw[f, ankle]
-        okx, oax = raw[f, other_knee, 0], raw[f, other_ankle, 0]
-        if not np.isfinite([kx, ky, ax, ay]).all() or ay - ky < 4:
+        line = _shank_midline(
+            outline[f], raw[f, knee], raw[f, ankle], raw[f, other_knee, 0], raw[f, other_ankle, 0], split="middle"
+        )
+        if line is None:
             continue
-        ys, xs = [], []
-        for share in np.linspace(0.25, 0.8, 7):
-            y = ky + share * (ay - ky)
-            middle = _leg_middle(outline[f], y, kx + share * (ax - kx), okx + share * (oax - okx))
-            if np.isfinite(middle):
-                ys.append(y)
-                xs.append(middle)
-        if len(xs) >= 3:
-            slope = np.polyfit(ys, xs, 1)[0]
-            values[f, ankle, 0] = values[f, knee, 0] + slope * (values[f, ankle, 1] - values[f, knee, 1])
+        on_line = line[0] * values[f, knee, 1] + line[1]
+        middle = _leg_middle(outline[f], raw[f, knee, 1], raw[f, knee, 0], raw[f, other_knee, 0], split="middle")
+        share = outline_share[f] if np.isfinite(middle) else 0.0
+        values[f, knee, 0] = on_line + share * (middle - on_line) if share else on_line
+        values[f, ankle, 0] = line[0] * values[f, ankle, 1] + line[1]
+
+
+def _halfway_to_outline(values, raw, outline, *, frontal, kp) -> None:
+    """``"outline_halfway"``: knees and ankles halfway to the middle of the leg's outline at their height,
+    then each ankle turned onto its shank's line (:func:`_align_ankles_with_shank`)."""
+    for part in ("knee", "ankle"):
+        for side, other in (("left", "right"), ("right", "left")):
+            i, j = kp.get_loc(f"{side}_{part}"), kp.get_loc(f"{other}_{part}")
+            for f in np.flatnonzero(frontal):
+                x, y = raw[f, i]
+                centre = _leg_middle(outline[f], y, x, raw[f, j, 0])
+                if np.isfinite(centre):
+                    values[f, i, 0] = 0.5 * (x + centre)
+    for side, other in (("left", "right"), ("right", "left")):
+        _align_ankles_with_shank(values, raw, outline, frontal=frontal, kp=kp, side=side, other=other)
+
+
+def _align_ankles_with_shank(values, raw, outline, *, frontal, kp, side: str, other: str) -> None:
+    """Move ``side``'s ankle sideways (its height kept) so that knee→ankle runs parallel to the shank's outline
+    midline (:func:`_shank_midline`, the shared interval split at the landmarks' midpoint)."""
+    knee, ankle = kp.get_loc(f"{side}_knee"), kp.get_loc(f"{side}_ankle")
+    other_knee, other_ankle = kp.get_loc(f"{other}_knee"), kp.get_loc(f"{other}_ankle")
+    for f in np.flatnonzero(frontal):
+        line = _shank_midline(
+            outline[f], raw[f, knee], raw[f, ankle], raw[f, other_knee, 0], raw[f, other_ankle, 0], split="landmarks"
+        )
+        if line is not None:
+            values[f, ankle, 0] = values[f, knee, 0] + line[0] * (values[f, ankle, 1] - values[f, knee, 1])
 
 
 def _crossings(polygon: np.ndarray, y: float) -> np.ndarray:
@@ -124,15 +241,17 @@ def _crossings(polygon: np.ndarray, y: float) -> np.ndarray:
     return np.sort(a[crossing, 0] + t * (b[crossing, 0] - a[crossing, 0]))
 
 
-def _leg_middle(polygon: np.ndarray, y: float, x: float, other_x: float) -> float:
-    """Middle of the outline's interior interval at ``y`` holding ``x`` (split with ``other_x`` when shared)."""
+def _leg_middle(polygon: np.ndarray, y: float, x: float, other_x: float, *, split: str = "landmarks") -> float:
+    """Middle of the outline's interior interval at ``y`` holding ``x``. When it also holds ``other_x`` (the
+    legs touch), it is split at the two landmarks' midpoint (``split="landmarks"``) or at its own middle
+    (``"middle"``: the landmarks shift sideways together with the light, the interval does not)."""
     xs = _crossings(polygon, y)
     if xs.size < 2 or not np.isfinite(x):
         return np.nan
     for lo, hi in zip(xs[0::2], xs[1::2]):
         if lo - 2.0 <= x <= hi + 2.0:
             if np.isfinite(other_x) and lo <= other_x <= hi:
-                mid = 0.5 * (x + other_x)
+                mid = 0.5 * (x + other_x) if split == "landmarks" else 0.5 * (lo + hi)
                 return 0.5 * (lo + mid) if x < mid else 0.5 * (mid + hi)
             return 0.5 * (lo + hi)
     return np.nan

@@ -78,6 +78,8 @@ def outline_params(config: KinematicsConfig) -> OutlineParams:
         roughness_limits=tuple(config.outline_roughness_limits),
         sensitivity_limits_deg=tuple(config.outline_sensitivity_limits_deg),
         level_shift=config.outline_level_shift,
+        hanging_wrist_max=config.outline_hanging_wrist_max,
+        thoracolumbar_pelvis_weight=config.outline_thoracolumbar_pelvis_weight,
     )
 
 

@@ -20,11 +20,12 @@ Outline of the method (per frame):
    minus a calibrated offset, is the pelvic tilt: ``tilt = chord(tilt) - tilt_offset`` is solved for
    ``tilt`` (a fixed point, found by bracketing and regula falsi).
 3. The **thoraco-lumbar chord** joins the back-arc points at the two ``thoracolumbar_levels`` measured
-   along the trunk axis (``hip_mid`` → ``shoulder_mid``). The lordosis is the sacral chord's inclination
+   along the bisector of the trunk axis (``hip_mid`` → ``shoulder_mid``) and the pelvis's up axis
+   (``thoracolumbar_pelvis_weight``). The lordosis is the sacral chord's inclination
    minus this chord's, minus a calibrated offset (the Spinal Mouse convention: the angle between the
    back-surface tangents at the lumbo-sacral and at the thoraco-lumbar junction).
-4. Quality in [0, 1] from the arms' cover of the back, the contour's roughness and the sacral chord's
-   sensitivity to its levels.
+4. Quality in [0, 1] from the arms' cover of the back, a hanging arm's elbow behind the hip, the contour's
+   roughness and the sacral chord's sensitivity to its levels.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class OutlineParams:
     sacral_levels: tuple[float, float] = (0.08, 0.30)
     thoracolumbar_levels: tuple[float, float] = (0.40, 0.55)
     tilt_offset_deg: float = 5.0
-    lordosis_offset_deg: float = 3.3
+    lordosis_offset_deg: float = 3.8
     smoothing: float = 0.02
     arm_radius: tuple[float, float] = (0.13, 0.10)
     arm_cover_limits: tuple[float, float] = (0.2, 0.3)
@@ -75,6 +76,8 @@ class OutlineParams:
     roughness_limits: tuple[float, float] = (0.008, 0.02)
     sensitivity_limits_deg: tuple[float, float] = (20.0, 45.0)
     level_shift: float = 0.03
+    hanging_wrist_max: float = 0.15
+    thoracolumbar_pelvis_weight: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -477,15 +480,20 @@ def _arm_cover(points: np.ndarray, arms: np.ndarray | None, radius: tuple[float,
     return float(inside.mean())
 
 
-def _elbow_behind(arms: np.ndarray | None) -> float:
-    """How far the hindmost elbow hangs behind the hip joint's vertical, torso lengths (-inf: no elbow).
+def _elbow_behind(arms: np.ndarray | None, hanging_wrist_max: float = math.inf) -> float:
+    """How far the hindmost elbow of a hanging arm lies behind the hip joint's vertical, torso lengths
+    (-inf: no such elbow).
 
-    An arm hanging behind the trunk (trunk swayed back, an arm swung back in gait) lies over the lumbar
-    hollow in side view, even where the keypoints put it just short of the outline.
+    An arm hanging behind the trunk (trunk swayed back, an arm swung back in gait) lies over the buttock and
+    the lumbar hollow in side view, even where the keypoints put it just short of the outline. An arm counts
+    as hanging unless its wrist is known to be higher than ``hanging_wrist_max`` above the hip joint: a
+    forearm raised across the chest or held forward lies at the side of the trunk or ahead of it, wherever
+    the pose model puts its elbow (MediaPipe puts a folded arm's elbow at the back of the trunk).
     """
     if arms is None:
         return -math.inf
-    x = arms[:, 1, 0]
+    raised = arms[:, 2, 1] > hanging_wrist_max  # NaN wrist: not known to be raised
+    x = arms[~raised, 1, 0]
     x = x[np.isfinite(x)]
     return float(-x.min()) if x.size else -math.inf
 
@@ -610,7 +618,8 @@ def estimate_frame(
     lumbar_top = height <= max(params.thoracolumbar_levels[1], high) + 0.05
     cover_lo = _arm_cover(arc[(height >= low - 0.25) & (height <= high + 0.05)], arms, params.arm_radius)
     cover = _arm_cover(arc[(height >= low - 0.25) & lumbar_top], arms, params.arm_radius)
-    q_elbow = _ramp_down(_elbow_behind(arms), params.elbow_behind_limits)
+    elbow_behind = _elbow_behind(arms, params.hanging_wrist_max)
+    q_elbow = _ramp_down(elbow_behind, params.elbow_behind_limits)
     rough_lo = _roughness(contour.raw, _between(arc, p1, p2, _PAD))
     q_tilt = (
         _ramp_down(cover_lo, params.arm_cover_limits)
@@ -620,7 +629,10 @@ def estimate_frame(
     )
     lordosis, q_lord, rough = _NAN, 0.0, rough_lo
     upper, (p3, p4) = _thoracolumbar_chord_deg(
-        arc, seed, _to_sagittal(shoulder_px, hip_px, facing, torso_px), params.thoracolumbar_levels
+        arc,
+        seed,
+        _lumbar_axis(_to_sagittal(shoulder_px, hip_px, facing, torso_px), theta, params.thoracolumbar_pelvis_weight),
+        params.thoracolumbar_levels,
     )
     if p3 is not None:
         lordosis = sacral - upper - params.lordosis_offset_deg
@@ -635,10 +647,22 @@ def estimate_frame(
         sacral_chord_deg=float(sacral),
         thoracolumbar_chord_deg=float(upper),
         arm_cover=float(cover),
-        elbow_behind=float(_elbow_behind(arms)),
+        elbow_behind=float(elbow_behind),
         roughness=float(rough),
         sensitivity_deg=float(sensitivity),
     )
+
+
+def _lumbar_axis(shoulder: np.ndarray, theta: float, pelvis_weight: float) -> np.ndarray:
+    """The axis along which the thoraco-lumbar levels are measured (a direction; unit length unless it is the
+    trunk's): turned from the trunk's (hip to
+    shoulder) towards the pelvis's up axis (the vertical turned forward by the tilt ``theta``) by
+    ``pelvis_weight`` of the angle between them (0: the trunk axis, 1: the pelvis axis)."""
+    if pelvis_weight == 0.0:  # the trunk axis as before the weight existed (bit for bit; normalised later)
+        return shoulder
+    trunk_deg = math.degrees(math.atan2(shoulder[0], shoulder[1]))
+    angle = math.radians((1.0 - pelvis_weight) * trunk_deg + pelvis_weight * theta)
+    return np.array([math.sin(angle), math.cos(angle)])
 
 
 def _thoracolumbar_chord_deg(

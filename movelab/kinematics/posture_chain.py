@@ -23,6 +23,7 @@ from movelab.kinematics.tables import frame_table
 __all__ = [
     "CHAIN_COLUMNS",
     "FORWARD_HEAD_OFFSET_DEG",
+    "FORWARD_HEAD_GAIN",
     "KyphosisParams",
     "chain_table",
     "forward_head_deg",
@@ -35,9 +36,16 @@ __all__ = [
 ]
 
 _SIDES = ("left", "right")
-#: What the pose model's ear and shoulder landmarks add to the shoulder→ear angle of the rendered mannequin
-#: (the median error on the design body's rendered postures; docs/fms-posture-decisions.md). Subtracted.
-FORWARD_HEAD_OFFSET_DEG = 16.5
+#: The forward head is ``(landmark angle − offset) / gain``. The gain: how much the pose model's shoulder→ear
+#: angle changes per degree of true change within one body (it over-reads: the ear nears the shoulder as the
+#: head goes forward, and the landmarks' fixed pixel errors weigh more), fitted through zero on the design
+#: population's changes from neutral standing (the design body and the nine design bodies of
+#: :mod:`movelab.synth.population`, 15 changed postures). The offset: the mean of ``landmark − gain × truth``
+#: over the same 25 clips. Both from ``.cache/`` diagnostics of scripts/accuracy/fms_posture_accuracy.py's kept
+#: landmarks; docs/fms-posture-decisions.md. The error left is body-specific (SD about 5 deg between bodies
+#: standing neutral): read the change, not the absolute value.
+FORWARD_HEAD_GAIN = 1.11
+FORWARD_HEAD_OFFSET_DEG = 15.1
 
 #: Columns of :func:`chain_table`, in order (after ``time_s`` and ``frame``).
 CHAIN_COLUMNS: tuple[str, ...] = (
@@ -228,10 +236,16 @@ def kyphosis_frame(
 # ----------------------------------------------------------------------------- the table
 
 
-#: In a front view the feet's centres must stay at least this fraction of their median spacing apart for the
-#: knees to be judged over them: with the knees pressed together the pose model lost the feet (both ankles at
-#: the body's midline) on a rendered squat, which read as knees far outside the feet.
-FEET_SPACING_MIN = 0.6
+#: In a front view the feet count as tracked in a frame while their centres' spacing stays within this fraction
+#: of its usual value (the feet stay planted in a squat): with the knees pressed together the pose model lost the
+#: feet (both ankles drawn to the body's midline) at the bottom of rendered squats, which read as knees far
+#: outside the feet.
+FEET_SPACING_TOLERANCE = 0.25
+
+#: Frames where the feet were lost take the feet's centres interpolated between the nearest tracked frames
+#: before and after, when those lie at most this far apart (the feet stay planted through a rep; a longer gap
+#: leaves the knees unjudged).
+FEET_GAP_MAX_S = 1.5
 
 #: The upper arms must hang within this of vertical for the forward head: a raised arm drags the pose model's
 #: shoulder landmark with it (arms held forward read 25 deg of forward head as none on a rendered body).
@@ -294,6 +308,7 @@ def chain_table(
     kyphosis: KyphosisParams = KyphosisParams(),
     min_quality: float | None = None,
     forward_head_offset_deg: float = FORWARD_HEAD_OFFSET_DEG,
+    forward_head_gain: float = FORWARD_HEAD_GAIN,
 ) -> pd.DataFrame:
     """The chain measures of one :class:`movelab.kinematics.Motion`, one row per frame.
 
@@ -305,8 +320,9 @@ def chain_table(
         Settings of the kyphosis estimate.
     min_quality
         Kyphosis frames below this quality are NaN; default: the lumbar estimate's ``outline_min_quality``.
-    forward_head_offset_deg
-        Subtracted from the landmarks' shoulder→ear angle (:data:`FORWARD_HEAD_OFFSET_DEG`).
+    forward_head_offset_deg, forward_head_gain
+        The landmarks' shoulder→ear angle minus the offset, divided by the gain (:data:`FORWARD_HEAD_OFFSET_DEG`,
+        :data:`FORWARD_HEAD_GAIN`).
 
     Returns
     -------
@@ -329,7 +345,7 @@ def chain_table(
             _plane(position, "shoulder", facing, fallback=True), _plane(position, "ear", facing, fallback=True)
         )
         - forward_head_offset_deg
-    )
+    ) / forward_head_gain
     table["forward_head"] = np.where(_arms_down(position), head, np.nan)
     value, quality = _kyphosis(motion, facing, kyphosis)
     gate = motion.config.outline_min_quality if min_quality is None else min_quality
@@ -356,14 +372,42 @@ def chain_table(
         heel, toe = (to_plane(point(position, f"{side}_{p}"), facing) for p in ("heel", "foot_index"))
         table[f"tibia_lean_{side}"] = tibia_lean_deg(knee, ankle)
         table[f"hands_over_foot_{side}"] = along_foot(wrists[:, 0], heel[:, 0], toe[:, 0])
-    centre = {
-        s: 0.5 * sum(to_plane(point(position, f"{s}_{p}"), lateral) for p in ("ankle", "foot_index")) for s in _SIDES
-    }
-    spacing = centre["left"][:, 0] - centre["right"][:, 0]
-    usual = np.nanmedian(spacing) if np.isfinite(spacing).any() else np.nan
-    planted = spacing >= FEET_SPACING_MIN * usual  # the feet stay put in a squat: else their landmarks failed
+    centre = _planted_feet(
+        {s: 0.5 * sum(to_plane(point(position, f"{s}_{p}"), lateral) for p in ("ankle", "foot_index")) for s in _SIDES},
+        np.asarray(motion.time_s, dtype=np.float64),
+    )
     for side, other in (("left", "right"), ("right", "left")):
         knee = to_plane(point(position, f"{side}_knee"), lateral)
-        inside = knee_inside_foot(knee, centre[side], centre[other], side)
-        table[f"knee_inside_foot_{side}"] = np.where(planted, inside, np.nan)
+        table[f"knee_inside_foot_{side}"] = knee_inside_foot(knee, centre[side], centre[other], side)
     return table
+
+
+def _planted_feet(centre: dict[str, np.ndarray], time_s: np.ndarray) -> dict[str, np.ndarray]:
+    """The feet's centres with the frames where the pose model lost them bridged (the feet stay planted).
+
+    A frame's feet are tracked while their spacing stays within :data:`FEET_SPACING_TOLERANCE` of its usual
+    value (the 75th percentile: lost feet collapse the spacing, so the median fails once they are lost in half
+    the frames);
+    other frames take the centres interpolated in time between the nearest tracked frames before and after,
+    when those are at most :data:`FEET_GAP_MAX_S` apart, else NaN.
+    """
+    spacing = centre["left"][:, 0] - centre["right"][:, 0]
+    if not np.isfinite(spacing).any():
+        return centre
+    usual = float(np.nanpercentile(spacing, 75))
+    with np.errstate(invalid="ignore"):
+        tracked = np.abs(spacing / usual - 1.0) <= FEET_SPACING_TOLERANCE
+    good = np.flatnonzero(tracked & np.isfinite(centre["left"]).all(1) & np.isfinite(centre["right"]).all(1))
+    out = {s: np.full_like(c, np.nan) for s, c in centre.items()}
+    if good.size == 0:
+        return out
+    idx = np.arange(time_s.size)
+    before = np.searchsorted(good, idx, side="right") - 1  # last tracked frame at or before each frame
+    after = np.minimum(before + 1, good.size - 1)
+    t_before = np.where(before >= 0, time_s[good[np.maximum(before, 0)]], -np.inf)
+    t_after = np.where(good[after] >= idx, time_s[good[after]], np.inf)
+    bridged = tracked | (t_after - t_before <= FEET_GAP_MAX_S)
+    for s, c in centre.items():
+        for k in range(c.shape[1]):
+            out[s][:, k] = np.where(bridged, np.interp(time_s, time_s[good], c[good, k]), np.nan)
+    return out

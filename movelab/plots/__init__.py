@@ -10,6 +10,7 @@ Every function takes ``ax=None`` (a new figure) or an existing ``matplotlib.axes
     fig, ax = plots.cycle_curves(time_normalise(angles, segmentation.cycles), angle="thigh_angle_right")
 """
 
+from movelab.plots.assessments import fms_criteria, posture_chain_values
 from movelab.plots.compare import compare_timelines
 from movelab.plots.curves import cycle_curves, rep_comparison
 from movelab.plots.style import FINDING_COLUMNS, PANELS, label_of
@@ -25,6 +26,8 @@ __all__ = [
     "compare_timelines",
     "trend",
     "supine_test",
+    "fms_criteria",
+    "posture_chain_values",
     "PANELS",
     "FINDING_COLUMNS",
     "label_of",

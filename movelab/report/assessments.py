@@ -18,7 +18,17 @@ import numpy as np
 
 from movelab.findings.config import FindingsConfig, Threshold
 
-__all__ = ["posture_chain_summary", "fms_section", "posture_chain_section", "CHAIN_MEASURES", "KNEE_HYPEREXTENSION"]
+__all__ = [
+    "posture_chain_summary",
+    "fms_section",
+    "posture_chain_section",
+    "fms_series",
+    "fms_png",
+    "posture_chain_png",
+    "CHAIN_MEASURES",
+    "KNEE_HYPEREXTENSION",
+    "FORWARD_HEAD_NOTE",
+]
 
 #: Knee hyperextension beyond this counts as hypermobile (one of the Beighton score's criteria).
 KNEE_HYPEREXTENSION = Threshold(
@@ -44,6 +54,16 @@ CHAIN_MEASURES: tuple[tuple[str, str, str, str, Threshold | None, str], ...] = (
     ("lateral_trunk_shift", "Lateral trunk shift (shoulders to the left positive)", "% torso", "front", None,
      "no published cut-off"),
 )  # fmt: skip
+
+
+#: Shown with a side-view posture: how far the forward head's absolute value can be trusted (numbers from
+#: ``python -m scripts.accuracy.fms_posture_accuracy --reuse``, docs/fms-posture-accuracy.md).
+FORWARD_HEAD_NOTE = (
+    "Forward head: the pose model's ear and shoulder sit at a body-specific offset from the true ones. On "
+    "rendered held-out bodies the absolute value erred by 5.9 deg on average (up to 14.9; standing neutral the "
+    "error differed between bodies with an SD of 5.2 deg), its change from the same body's neutral standing by "
+    "2.6 deg (up to 5.1). Read its change in the client's own history, not the value."
+)
 
 
 def posture_chain_summary(motion, *, config: FindingsConfig = FindingsConfig()) -> dict[str, Any]:
@@ -83,7 +103,10 @@ def posture_chain_summary(motion, *, config: FindingsConfig = FindingsConfig()) 
         else:
             entry["no_threshold"] = why
         measures[column] = entry
-    return {"measures": measures, "method": "docs/fms-posture.md"}
+    out: dict[str, Any] = {"measures": measures, "method": "docs/fms-posture.md"}
+    if measures["forward_head"]["median"] is not None:
+        out["note"] = FORWARD_HEAD_NOTE
+    return out
 
 
 # ----------------------------------------------------------------------------- HTML
@@ -95,8 +118,30 @@ def _num(value: Any, digits: int = 1) -> str:
     return f"{value:.{digits}f}"
 
 
-def fms_section(report: Mapping[str, Any]) -> str:
-    """The FMS deep squat score and its criteria table (empty when the report has no FMS score)."""
+def _figure(png: bytes | None, caption: str, element_id: str) -> str:
+    """A ``<figure>`` with the PNG inlined as a data URL (as ``movelab.report.html.img_tag``, which imports this
+    module) and its caption."""
+    if not png:
+        return ""
+    import base64
+
+    data = base64.b64encode(png).decode("ascii")
+    img = f'<img id="{escape(element_id)}" alt="{escape(caption)}" src="data:image/png;base64,{data}">'
+    return f"<figure>{img}<figcaption>{escape(caption)}</figcaption></figure>"
+
+
+FMS_CAPTION = (
+    "The FMS criteria this clip's view shows, over the squat: each measured value with its limit (dashed, same "
+    "colour); the windows the score was read in shaded"
+)
+POSTURE_CAPTION = (
+    "Standing posture along the chain: each measure's median over the clip; a red tick where a sourced limit "
+    "exists (the others are read against the client's own history)"
+)
+
+
+def fms_section(report: Mapping[str, Any], png: bytes | None = None) -> str:
+    """The FMS deep squat score, its criteria table and its plot (empty when the report has no FMS score)."""
     fms = report.get("fms")
     if not fms:
         return ""
@@ -125,12 +170,14 @@ def fms_section(report: Mapping[str, Any]) -> str:
         + (f'<table id="fms-criteria">{body}</table>' if rows else "")
         + f"<p>Heels: {escape(heels.get(fms.get('heels_raised'), 'not judged'))}"
         + (f" (rise {_num(heel.get('value'))}°)" if heel.get("value") is not None else "")
-        + f". {escape(fms.get('pain') or '')}. Method and sources: docs/fms-posture.md.</p></section>"
+        + f". {escape(fms.get('pain') or '')}. Method and sources: docs/fms-posture.md.</p>"
+        + _figure(png, FMS_CAPTION, "img-fms")
+        + "</section>"
     )
 
 
-def posture_chain_section(report: Mapping[str, Any]) -> str:
-    """The posture-chain values table (empty when the report has none)."""
+def posture_chain_section(report: Mapping[str, Any], png: bytes | None = None) -> str:
+    """The posture-chain values table and its plot (empty when the report has none)."""
     chain = report.get("posture_chain")
     if not chain:
         return ""
@@ -151,5 +198,114 @@ def posture_chain_section(report: Mapping[str, Any]) -> str:
         '<section id="posture-chain"><h2>Standing posture along the chain</h2><table id="posture-chain-table">'
         "<thead><tr><th>measure</th><th>median</th><th>unit</th><th>view</th><th>finding</th></tr></thead>"
         "<tbody>" + "".join(rows) + "</tbody></table>"
-        "<p>Values without a published threshold are followed in the client's own history (trends).</p></section>"
+        "<p>Values without a published threshold are followed in the client's own history (trends).</p>"
+        + (f"<p>{escape(chain['note'])}</p>" if chain.get("note") else "")
+        + _figure(png, POSTURE_CAPTION, "img-posture-chain")
+        + "</section>"
     )
+
+
+# ----------------------------------------------------------------------------- plots
+
+
+def fms_series(motion, fms) -> tuple[Any, dict[str, float], list[tuple[float, float]]]:
+    """The criteria values of one clip of an FMS deep squat over time, for :func:`movelab.plots.fms_criteria`.
+
+    Parameters
+    ----------
+    motion
+        The clip's :class:`movelab.kinematics.Motion`.
+    fms
+        The score's ``to_dict()`` (report.json's ``fms``).
+
+    Returns
+    -------
+    (pandas.DataFrame, dict, list)
+        Columns by view: from a side view ``torso − tibia (°)`` (trunk lean minus the near shank's lean, both
+        shanks averaged when the near one is not known) and ``thigh (°)`` (near thigh against vertical); from a
+        front or back view each knee's offset inside its foot (% of the feet's spacing). The limits of the
+        criteria judged in this clip's view (the knee fractions as %), and the windows (start, end in s)
+        around the frames the score was read in (a single frame spans its own frame interval).
+    """
+    import pandas as pd
+
+    from movelab.kinematics.posture_chain import chain_table
+    from movelab.kinematics.views import facing_sign, frontal_sign
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        chain = chain_table(motion)
+    angles = motion.angles
+    time = np.asarray(motion.time_s, dtype=np.float64)
+    side = np.isfinite(facing_sign(motion.frame_views)).mean() >= np.isfinite(frontal_sign(motion.frame_views)).mean()
+    labels = [str(v) for v in np.asarray(motion.frame_views.values, dtype=object)]
+    near = {"side_right": "right", "side_left": "left"}.get(max(set(labels), key=labels.count)) if labels else None
+    sides = (near,) if near else ("left", "right")
+    crits = {c["code"]: c for c in fms.get("criteria") or []}
+    data: dict[str, np.ndarray] = {}
+    limits: dict[str, float] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if side:
+            tibia = np.nanmean(np.stack([chain[f"tibia_lean_{s}"].to_numpy(np.float64) for s in sides]), axis=0)
+            thigh = np.nanmean(np.stack([angles[f"thigh_angle_{s}"].to_numpy(np.float64) for s in sides]), axis=0)
+            data["torso − tibia (°)"] = angles["trunk_lean"].to_numpy(np.float64) - tibia
+            data["thigh (°)"] = thigh
+            wanted = {"torso − tibia (°)": "torso_parallel_tibia", "thigh (°)": "thigh_below_horizontal"}
+        else:
+            for s in ("left", "right"):
+                data[f"{s} knee inside foot (%)"] = 100.0 * chain[f"knee_inside_foot_{s}"].to_numpy(np.float64)
+            wanted = {f"{s} knee inside foot (%)": "knees_over_feet" for s in ("left", "right")}
+    for column, code in wanted.items():
+        c = crits.get(code) or {}
+        if c.get("threshold") is not None and c.get("status") != "not judged":
+            limits[column] = float(c["threshold"]) * (100.0 if code == "knees_over_feet" else 1.0)
+    frames = np.asarray(motion.frame)
+    scored = []
+    for c in crits.values():
+        f = c.get("frames") or []
+        if f and c.get("status") != "not judged" and c["code"] in wanted.values():
+            hit = np.flatnonzero((frames >= min(f)) & (frames <= max(f)))
+            if hit.size:  # a single frame (the deepest) as the frame's own width
+                half = 0.5 * float(np.median(np.diff(time))) if time.size > 1 else 0.0
+                scored.append((float(time[hit[0]]) - half, float(time[hit[-1]]) + half))
+    series = pd.DataFrame(data, index=pd.Index(time, name="time_s"))
+    merged: list[tuple[float, float]] = []
+    for start, end in sorted(scored):  # overlapping windows (one rep's criteria) drawn once
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return series, limits, merged
+
+
+def fms_png(analysis, report: Mapping[str, Any]) -> bytes | None:
+    """The FMS section's plot (:func:`movelab.plots.fms_criteria`) as PNG, or None without an FMS score or
+    a Motion."""
+    fms, motion = report.get("fms"), getattr(analysis, "motion", None)
+    if not fms or not fms.get("criteria") or motion is None:
+        return None
+    from matplotlib.figure import Figure
+
+    from movelab import plots
+    from movelab.report.figures import figure_png
+
+    series, limits, scored = fms_series(motion, fms)
+    fig = Figure(figsize=(7.5, 3.0), layout="constrained")
+    plots.fms_criteria(series, limits=limits, scored=scored, ax=fig.subplots())
+    return figure_png(fig)
+
+
+def posture_chain_png(report: Mapping[str, Any]) -> bytes | None:
+    """The posture-chain section's plot (:func:`movelab.plots.posture_chain_values`) as PNG, or None."""
+    chain = report.get("posture_chain")
+    if not chain or not chain.get("measures"):
+        return None
+    from matplotlib.figure import Figure
+
+    from movelab import plots
+    from movelab.report.figures import figure_png
+
+    fig = Figure(figsize=(7.5, 0.45 * len(chain["measures"]) + 1.0), layout="constrained")
+    plots.posture_chain_values(chain["measures"], ax=fig.subplots())
+    return figure_png(fig)

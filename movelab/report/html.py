@@ -96,6 +96,10 @@ def page(title: str, body: str) -> str:
     )
 
 
+#: Images drawn inside their own section rather than with the figures.
+_SECTION_IMAGES = ("supine", "fms", "posture_chain")
+
+
 def render_html(report: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
     """The report page for a report.json dictionary and its PNG images.
 
@@ -104,8 +108,8 @@ def render_html(report: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
     report
         As :func:`movelab.report.build_report` returns.
     images
-        ``{"timeline": png_bytes, "curves": png_bytes, "supine": png_bytes}``; missing ones are left out
-        (``supine`` goes in the supine test's own section).
+        ``{"timeline": png_bytes, "curves": png_bytes, "supine": png_bytes, "fms": ..., "posture_chain": ...}``;
+        missing ones are left out (``supine``, ``fms`` and ``posture_chain`` go in their own sections).
     """
     video = report.get("video") or {}
     name = video.get("name") or "video"
@@ -123,9 +127,9 @@ def render_html(report: Mapping[str, Any], images: Mapping[str, bytes]) -> str:
         _facts(report),
         _findings_section(report.get("findings") or []),
         supine_section(report.get("supine"), images.get("supine")),
-        fms_section(report),
-        posture_chain_section(report),
-        _figures({k: v for k, v in images.items() if k != "supine"}),
+        fms_section(report, images.get("fms")),
+        posture_chain_section(report, images.get("posture_chain")),
+        _figures({k: v for k, v in images.items() if k not in _SECTION_IMAGES}),
         _spans_section(report),
         _metrics_section(report.get("metrics") or {}),
         _method_section(report),

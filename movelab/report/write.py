@@ -53,6 +53,11 @@ def write_outputs(
     supine = supine_png(analysis, report.get("supine"))
     if supine is not None:
         images["supine"] = supine
+    from movelab.report.assessments import fms_png, posture_chain_png
+
+    for key, png in (("fms", fms_png(analysis, report)), ("posture_chain", posture_chain_png(report))):
+        if png is not None:
+            images[key] = png
     writers = {
         "report.json": lambda p: write_json(report, p),
         "angles.csv": lambda p: write_angles_csv(analysis.angles, p, pelvic_tilt_source=_tilt_source(analysis)),

@@ -8,7 +8,7 @@ their truth (``--reuse`` reads the kept landmarks and regenerates every table).
 
     nice .venv/bin/python -m scripts.accuracy.fms_posture_accuracy          # render, extract, tables
     .venv/bin/python -m scripts.accuracy.fms_posture_accuracy --reuse  # tables from the kept landmarks
-    .venv/bin/python -m scripts.accuracy.fms_posture_accuracy --pictures docs/images  # protocol pictures
+    .venv/bin/python -m scripts.accuracy.fms_posture_accuracy --pictures docs/images  # protocol pictures, plots
 
 The clips are kept under ``$MOVELAB_CACHE_DIR/fms_posture_accuracy`` when that variable is set, else under
 ``.cache/fms_posture_accuracy`` (``--out`` chooses another folder).
@@ -58,6 +58,10 @@ VARIANTS: dict[str, dict] = {
 #: Standing postures: (forward head target or None for the neutral neck, thoracic bend).
 POSTURES_DESIGN = ((None, 30.0), (10.0, 30.0), (20.0, 30.0), (30.0, 30.0), (None, 20.0), (None, 40.0), (None, 50.0))
 POSTURES_HELD_OUT = ((None, 30.0), (15.0, 30.0), (25.0, 30.0), (None, 20.0), (None, 45.0))
+#: Standing postures of the population bodies (forward head only): the design population's fit the forward-head
+#: calibration, the further held-out bodies only measure it.
+POSTURES_POPULATION = ((None, 30.0), (20.0, 30.0))
+POSTURES_POPULATION_HELD_OUT = ((None, 30.0), (20.0, 30.0), (None, 45.0))
 #: Standing from the front: (pelvic obliquity, trunk lateral lean), degrees.
 FRONTAL_DESIGN = ((0.0, 0.0), (5.0, 0.0), (0.0, 6.0), (-4.0, -4.0))
 FRONTAL_HELD_OUT = ((0.0, 0.0), (5.0, 0.0), (0.0, 6.0))
@@ -68,38 +72,52 @@ KNEES_HELD_OUT = (8.0, 20.0)
 
 @dataclass(frozen=True)
 class Subject:
-    """A body and a camera: ``group`` "design" (tuned on) or "held_out" (never)."""
+    """A body and a camera: ``group`` "design" (tuned on) or "held_out" (never); ``population``: standing
+    side-view postures only (the forward head's calibration bodies and further held-out bodies)."""
 
     body: object
     group: str
     arms: str = "hanging"
     camera: dict = field(default_factory=dict)
+    population: bool = False
 
 
 def _subjects() -> dict[str, Subject]:
     from movelab.synth import BodyProportions
-    from movelab.synth.population import HELD_OUT_BODIES
+    from movelab.synth.population import DESIGN_BODIES, HELD_OUT_BODIES
 
     h1, h2 = HELD_OUT_BODIES[0], HELD_OUT_BODIES[1]
-    return {
+    subjects = {
         "A": Subject(BodyProportions(), "design"),
         h1.name: Subject(h1.body, "held_out", h1.arms),
         f"{h2.name}cam": Subject(h2.body, "held_out", h2.arms, dict(distance_m=3.8, camera_height_m=1.2)),
     }
+    # arms held forward hide nothing of the head but drag the shoulder landmark (not measured): folded instead
+    for pb, group in [(b, "design") for b in DESIGN_BODIES] + [(b, "held_out") for b in HELD_OUT_BODIES[2:]]:
+        arms = "folded" if pb.arms == "forward" else pb.arms
+        subjects[pb.name] = Subject(pb.body, group, arms, population=True)
+    return subjects
 
 
 SUBJECTS = _subjects()
 
 
+def _posture_name(sub: str, head: float | None, bend: float) -> str:
+    return f"posture_{sub}_fh{'n' if head is None else f'{head:g}'}_k{bend:g}"
+
+
 def _cases() -> dict[str, tuple]:
     cases: dict[str, tuple] = {}
     for sub, subject in SUBJECTS.items():
+        if subject.population:
+            postures = POSTURES_POPULATION if subject.group == "design" else POSTURES_POPULATION_HELD_OUT
+            cases.update({_posture_name(sub, head, bend): ("posture", sub, head, bend) for head, bend in postures})
+            continue
         for variant in VARIANTS:
             for view in ("side_right", "front"):
                 cases[f"squat_{sub}_{variant}_{view}"] = ("squat", sub, variant, view)
         postures = POSTURES_DESIGN if subject.group == "design" else POSTURES_HELD_OUT
-        for head, bend in postures:
-            cases[f"posture_{sub}_fh{'n' if head is None else f'{head:g}'}_k{bend:g}"] = ("posture", sub, head, bend)
+        cases.update({_posture_name(sub, head, bend): ("posture", sub, head, bend) for head, bend in postures})
         for obl, lean in FRONTAL_DESIGN if subject.group == "design" else FRONTAL_HELD_OUT:
             cases[f"front_{sub}_o{obl:g}_l{lean:g}"] = ("front", sub, obl, lean)
         for hyper in KNEES_DESIGN if subject.group == "design" else KNEES_HELD_OUT:
@@ -396,21 +414,58 @@ def posture_table(rows: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def _split(rows: pd.DataFrame) -> pd.Series:
+    """Which part of the design/held-out split each row's body is in: the design body ``A`` (every level and
+    the kyphosis offset tuned on it), the design population (the forward head's offset fitted on it), or
+    held-out (never tuned on)."""
+    pop = rows["subject"].map(lambda s: SUBJECTS[s].population)
+    return np.where(rows["group"] == "held_out", "held-out", np.where(pop, "design population", "design body A"))
+
+
+_SPLITS = ("design body A", "design population", "held-out")
+
+
 def posture_summary(rows: pd.DataFrame) -> str:
     lines = [
-        "| group | clips | forward head MAE ° | max ° | forward head change MAE ° | max ° | "
+        "| split | bodies | clips | forward head MAE ° | max ° | forward head change MAE ° | max ° | "
         "kyphosis change MAE ° | max ° | clips with kyphosis |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for group, g in rows.groupby("group", sort=False):
+    rows = rows.assign(split=_split(rows))
+    for split in _SPLITS:
+        g = rows[rows["split"] == split]
+        if g.empty:
+            continue
         fh = (g["forward_head"] - g["forward_head_truth"]).abs()
         moved = g[~(g["head"].isna() & (g["bend"] == 30.0))]
         ky = (moved["kyphosis_change"] - moved["kyphosis_change_truth"]).abs()
         fc = (moved["forward_head_change"] - moved["forward_head_change_truth"]).abs()
         lines.append(
-            f"| {group} | {len(g)} | {_fmt(fh.mean())} | {_fmt(fh.max())} | {_fmt(fc.mean())} | {_fmt(fc.max())} | "
-            f"{_fmt(ky.mean())} | {_fmt(ky.max())} | "
+            f"| {split} | {g['subject'].nunique()} | {len(g)} | {_fmt(fh.mean())} | {_fmt(fh.max())} | "
+            f"{_fmt(fc.mean())} | {_fmt(fc.max())} | {_fmt(ky.mean())} | {_fmt(ky.max())} | "
             f"{int(np.isfinite(g['kyphosis']).sum())}/{len(g)} |"
+        )
+    return "\n".join(lines)
+
+
+def forward_head_offsets(rows: pd.DataFrame) -> str:
+    """Per body, the forward head's error standing neutral (the body-specific offset left after the
+    calibration), and its spread per split."""
+    neutral = rows[rows["head"].isna() & (rows["bend"] == 30.0)].assign(split=lambda t: _split(t))
+    neutral = neutral.assign(offset=neutral["forward_head"] - neutral["forward_head_truth"])
+    lines = [
+        "| split | bodies | neutral error mean ° | SD ° | min ° | max ° | per body ° |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for split in _SPLITS:
+        g = neutral[neutral["split"] == split]
+        if g.empty:
+            continue
+        per = ", ".join(f"{r['subject']} {r['offset']:+.1f}" for _, r in g.iterrows())
+        sd = g["offset"].std() if len(g) > 1 else math.nan
+        lines.append(
+            f"| {split} | {len(g)} | {_fmt(g['offset'].mean())} | {_fmt(sd)} | {_fmt(g['offset'].min())} | "
+            f"{_fmt(g['offset'].max())} | {per} |"
         )
     return "\n".join(lines)
 
@@ -436,6 +491,35 @@ def pictures(folder: Path) -> list[Path]:
         frame = clip.frame(int(round(t_s * clip.fps)))
         cv2.imwrite(str(folder / name), cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
         written.append(folder / name)
+    return written
+
+
+def report_plots(folder: Path, out: Path) -> list[Path]:
+    """The report's FMS and posture-chain plots of kept clips (real pose model landmarks), for docs/fms-posture.md:
+    the design body's knees-together squat (side and front, scored as a pair) and its standing posture with 20°
+    of forward head."""
+    from movelab import landmarks
+    from movelab.analysis import analyse_landmarks, analyse_squat_set
+    from movelab.report.assessments import fms_png, posture_chain_png
+
+    folder.mkdir(parents=True, exist_ok=True)
+    names = ("squat_A_knees_side_right", "squat_A_knees_front", "posture_A_fh20_k30")
+    if not all((out / f"{n}.nc").is_file() for n in names):
+        return []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        side, front = analyse_squat_set(*(landmarks.load(out / f"{n}.nc") for n in names[:2]))
+        posture = analyse_landmarks(landmarks.load(out / f"{names[2]}.nc"), movement="posture")
+        pngs = {
+            "fms-plot-side.png": fms_png(side, side.to_report()),
+            "fms-plot-front.png": fms_png(front, front.to_report()),
+            "posture-chain-plot.png": posture_chain_png(posture.to_report()),
+        }
+    written = []
+    for name, png in pngs.items():
+        if png is not None:
+            (folder / name).write_bytes(png)
+            written.append(folder / name)
     return written
 
 
@@ -476,13 +560,13 @@ def main(argv: list[str] | None = None) -> int:
         args.out = Path(cache) / SCRIPT  # rendered sets kept with the pose model's cache
         args.out.mkdir(parents=True, exist_ok=True)
     if args.pictures is not None:
-        for path in pictures(args.pictures):
+        for path in [*pictures(args.pictures), *report_plots(args.pictures, args.out)]:
             print(path)
         return 0
     names = args.only or list(CASES)
     for name in names:
         _accuracy.kept_landmarks(name, args.out, args.reuse, render, crf=args.crf)
-    fms = fms_rows(args.out, list(SUBJECTS))
+    fms = fms_rows(args.out, [s for s, v in SUBJECTS.items() if not v.population])
     posture = posture_rows(args.out)
     cmd = f"python -m scripts.accuracy.{SCRIPT} --reuse"
     print(f"### FMS deep squat, side + front pairs (`{cmd}`)\n")
@@ -490,6 +574,8 @@ def main(argv: list[str] | None = None) -> int:
     print(fms_table(fms) + "\n")
     print(f"### Forward head and thoracic kyphosis, side view (`{cmd}`)\n")
     print(posture_summary(posture) + "\n")
+    print(f"### Forward head standing neutral: the body-specific offset (`{cmd}`)\n")
+    print(forward_head_offsets(posture) + "\n")
     print(posture_table(posture) + "\n")
     print(f"### Knee hyperextension, side view (`{cmd}`)\n")
     print(knee_table(knee_rows(args.out)) + "\n")

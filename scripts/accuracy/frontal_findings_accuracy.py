@@ -58,6 +58,8 @@ SIDE_SQUAT = dict(
     pause_top_s=0.4,
 )
 CUTS = (0.0, 0.1, 0.2, 0.3)  # fraction of the picture's height cut off at the bottom
+#: The FPPA joint centres the "before" columns use (the default is "after").
+BEFORE = "outline_halfway"
 
 
 @dataclass(frozen=True)
@@ -185,19 +187,26 @@ def evaluate(name: str, out: Path, *, kinematics_config=None) -> dict:
         views = detect_views(ds)
         motion = compute_motion(ds, views=views, config=kinematics_config or KinematicsConfig())
         angles = motion.angles
+        frontal = case.view in ("front", "back")
         plain = (
             compute_angles(ds, views=views, config=KinematicsConfig(fppa_joint_centres="landmarks"))
-            if case.view in ("front", "back")
+            if frontal
             else angles
+        )
+        before = (
+            compute_motion(ds, views=views, config=KinematicsConfig(fppa_joint_centres=BEFORE)) if frontal else motion
         )
     segmentation = _segmentation(case, events)
     findings = detect_findings(motion, segmentation)
+    findings_before = detect_findings(before, segmentation) if frontal else findings
     return dict(
         case=case,
         ds=ds,
         truth=truth,
         angles=angles,
         landmark_angles=plain,
+        before_angles=before.angles,
+        findings_before=findings_before,
         views=views,
         segmentation=segmentation,
         findings=findings,
@@ -224,6 +233,7 @@ def fppa_rows(result: dict) -> list[dict]:
                     true=_at(truth["time_s"].to_numpy(), proj[f"knee_fppa_{side}"].to_numpy(), rep["bottom_s"]),
                     read=_at(time, angles[f"knee_fppa_{side}"].to_numpy(), rep["bottom_s"]),
                     landmarks=_at(time, result["landmark_angles"][f"knee_fppa_{side}"].to_numpy(), rep["bottom_s"]),
+                    before=_at(time, result["before_angles"][f"knee_fppa_{side}"].to_numpy(), rep["bottom_s"]),
                     side=side,
                 )
             )
@@ -243,6 +253,7 @@ def fppa_table(results: dict[str, dict]) -> pd.DataFrame:
         stance = name.split("_")[3]
         valgus = float(name.split("_v")[-1])
         flagged = {f.side for f in result["findings"] if f.code == "knee_valgus" and f.severity != "info"}
+        flagged_before = {f.side for f in result["findings_before"] if f.code == "knee_valgus" and f.severity != "info"}
         for row in fppa_rows(result):
             rows.append(
                 dict(
@@ -252,75 +263,122 @@ def fppa_table(results: dict[str, dict]) -> pd.DataFrame:
                     stance=stance,
                     valgus_deg=valgus,
                     raised=row["side"] in flagged,
+                    raised_before=row["side"] in flagged_before,
                     **row,
                 )
             )
     table = pd.DataFrame(rows)
+    if table.empty:
+        return table
     table["error"] = table["read"] - table["true"]
     table["landmark_error"] = table["landmarks"] - table["true"]
+    table["before_error"] = table["before"] - table["true"]
     return table
+
+
+_METHODS = (("landmarks", "landmark_error"), (BEFORE, "before_error"), ("outline", "error"))
 
 
 def print_fppa(table: pd.DataFrame) -> None:
     print("### FPPA at depth: read minus projected truth (deg), per stance and set valgus\n")
     print(
         "Front and back views, both legs. *landmarks*: the pose model's hip, knee, ankle as they are; "
-        '*corrected*: the default (`fppa_joint_centres="outline"`).\n'
+        f'*{BEFORE}*: the first correction (`fppa_joint_centres="{BEFORE}"`); *outline*: the default '
+        '(`fppa_joint_centres="outline"`).\n'
     )
     print(
-        "| bodies | stance | set valgus | true FPPA (mean) | landmarks: mean / largest error | "
-        "corrected: mean / largest error | legs |"
+        "| bodies | view | stance | set valgus | true FPPA (mean) | "
+        + " | ".join(f"{label}: mean / largest error" for label, _ in _METHODS)
+        + " | legs |"
     )
-    print("|---|---|---|---|---|---|---|")
-    for (group, stance, valgus), g in table.groupby(["group", "stance", "valgus_deg"], sort=True):
-        print(
-            f"| {group} | {stance} | {valgus:g} | {g['true'].mean():.1f} | "
-            f"{g['landmark_error'].mean():+.1f} / {g['landmark_error'].abs().max():.1f} | "
-            f"{g['error'].mean():+.1f} / {g['error'].abs().max():.1f} | {len(g)} |"
-        )
+    print("|---|---|---|---|---|" + "---|" * len(_METHODS) + "---|")
+    for (group, view, stance, valgus), g in table.groupby(["group", "view", "stance", "valgus_deg"], sort=True):
+        cells = " | ".join(f"{g[c].mean():+.1f} / {g[c].abs().max():.1f}" for _, c in _METHODS)
+        print(f"| {group} | {view} | {stance} | {valgus:g} | {g['true'].mean():.1f} | {cells} | {len(g)} |")
     print()
     for group, g in table.groupby("group"):
-        for label, column in (("landmarks", "landmark_error"), ("corrected", "error")):
+        for label, column in _METHODS:
             e = g[column]
             print(
                 f"- {group}, {label}: mean {e.mean():+.2f}°, MAE {e.abs().mean():.2f}°, within 4°: "
-                f"{int((e.abs() <= 4).sum())} of {len(e)} legs, largest {e.abs().max():.1f}°"
+                f"{int((e.abs() <= 4).sum())} of {len(e)} legs, largest {e.abs().max():.1f}°, "
+                f"95th percentile {np.percentile(e.abs(), 95):.1f}°"
             )
-    for body, g in table.groupby("body"):
-        e = g["error"]
-        print(
-            f"- body {body} ({g['group'].iloc[0]}), corrected: MAE {e.abs().mean():.2f}°, within 4°: "
-            f"{int((e.abs() <= 4).sum())} of {len(e)} legs, largest {e.abs().max():.1f}°"
+    for (body, view), g in table.groupby(["body", "view"]):
+        cells = "; ".join(
+            f"{label} MAE {g[c].abs().mean():.2f}°, {int((g[c].abs() <= 4).sum())} of {len(g)} within 4°"
+            for label, c in _METHODS[1:]
         )
+        print(f"- body {body} ({g['group'].iloc[0]}), {view}: {cells}")
+
+
+def _centres(result: dict, method: str):
+    """Joint centres ``(time, keypoint, space_2d)`` the FPPA of ``method`` uses, in the levelled picture."""
+    import dataclasses as dc
+
+    from movelab.kinematics import KinematicsConfig
+    from movelab.kinematics.angles import fppa_centre_options
+    from movelab.kinematics.frontal_legs import frontal_leg_centres
+    from movelab.kinematics.views import frontal_sign
+
+    motion = result["motion"]
+    position = motion.positions.cleaned
+    if method == "landmarks":
+        return position.transpose("time", "keypoint", ...).values
+    sign = frontal_sign(motion.frame_views)
+    ds = motion.landmarks
+    config = dc.replace(KinematicsConfig(), fppa_joint_centres=method)
+    centres = frontal_leg_centres(
+        position,
+        ds["outline_px"].values if "outline_px" in ds else None,
+        np.isfinite(sign),
+        **fppa_centre_options(config, back=sign < 0),
+    )
+    return centres.transpose("time", "keypoint", ...).values
 
 
 def attribution_rows(result: dict) -> list[dict]:
-    """Per leg at the rep's bottom (median over ± 0.1 s): the FPPA of the projected joints with one of them
-    replaced by the pose model's raw landmark, minus the projected FPPA; and the hip landmark's height above
-    the joint centre in upright torso lengths, standing (0.5-0.9 s) and at depth."""
+    """Per leg at the rep's bottom (median over ± 0.1 s) and per method: the FPPA of the projected joints with
+    one of them replaced by the method's joint centre, minus the projected FPPA; the hip landmark's height
+    above the joint centre in upright torso lengths, standing (0.5-0.9 s) and at depth; at depth, the
+    projected hip joint centres' distance over the outline's width at their height and the knee landmark's
+    height below the projected joint centre in upright torso lengths."""
+    from movelab.kinematics.frontal_legs import _crossings
     from movelab.kinematics.geometry import signed_angle_deg
 
-    case, ds, truth = result["case"], result["ds"], result["truth"]
-    t = ds["time"].values
-    kp = list(ds["keypoint"].values)
-    px = ds["position_px"].transpose("time", "keypoint", ...).values
+    case, truth, motion = result["case"], result["truth"], result["motion"]
+    t = motion.time_s
+    kp = list(motion.positions.cleaned["keypoint"].values)
     sign = 1.0 if case.view == "front" else -1.0
     bottom = float(result["segmentation"].reps["bottom_s"].iloc[0])
-    depth, standing = np.abs(t - bottom) <= 0.1, (t > 0.5) & (t < 0.9)
+    depth, standing = np.abs(t - bottom) <= 0.1 + 1e-9, (t > 0.5) & (t < 0.9)
+    methods = {m: _centres(result, m) for m in ("landmarks", BEFORE, "outline")}
+    raw = methods["landmarks"]
 
     def true(name, frames):
         return np.array(
             [truth[f"{name}_x_px"].to_numpy()[frames].mean(), truth[f"{name}_y_px"].to_numpy()[frames].mean()]
         )
 
-    def read(name, frames):
+    def read(px, name, frames):
         return np.nanmedian(px[frames, kp.index(name)], axis=0)
 
     def torso(frames):
-        mid = lambda stem: (read(f"left_{stem}", frames) + read(f"right_{stem}", frames)) / 2  # noqa: E731
+        mid = lambda stem: (read(raw, f"left_{stem}", frames) + read(raw, f"right_{stem}", frames)) / 2  # noqa: E731
         return float(np.linalg.norm(mid("shoulder") - mid("hip")))
 
     upright = torso(standing)
+    hips_true = [true(f"{s}_hip", depth) for s in ("left", "right")]
+    outline = motion.landmarks["outline_px"].values if "outline_px" in motion.landmarks else None
+    share = np.nan
+    if outline is not None:
+        shares = []
+        for f in np.flatnonzero(depth):
+            xs = _crossings(outline[f], 0.5 * (hips_true[0][1] + hips_true[1][1]))
+            for lo, hi in zip(xs[0::2], xs[1::2]):
+                if lo <= min(hips_true[0][0], hips_true[1][0]) and max(hips_true[0][0], hips_true[1][0]) <= hi:
+                    shares.append(abs(hips_true[0][0] - hips_true[1][0]) / (hi - lo))
+        share = float(np.median(shares)) if shares else np.nan
     rows = []
     for side, medial in (("left", 1.0), ("right", -1.0)):
 
@@ -329,14 +387,17 @@ def attribution_rows(result: dict) -> list[dict]:
             # called within this iteration only
             return medial * float(signed_angle_deg(plane(knee - hip), plane(ankle - knee)))  # noqa: B023
 
-        joints = {p: (true(f"{side}_{p}", depth), read(f"{side}_{p}", depth)) for p in ("hip", "knee", "ankle")}
-        base = fppa(*(joints[p][0] for p in ("hip", "knee", "ankle")))
-        row = {"side": side}
-        for part in joints:
-            points = [joints[p][1] if p == part else joints[p][0] for p in ("hip", "knee", "ankle")]
-            row[f"{part}_deg"] = fppa(*points) - base
+        parts = ("hip", "knee", "ankle")
+        truths = {p: true(f"{side}_{p}", depth) for p in parts}
+        base = fppa(*(truths[p] for p in parts))
+        row = {"side": side, "group": case.group, "view": case.view, "true": base, "hip_width_share": share}
+        for method, px in methods.items():
+            for part in parts:
+                points = [read(px, f"{side}_{p}", depth) if p == part else truths[p] for p in parts]
+                row[f"{method}_{part}_deg"] = fppa(*points) - base
         for label, frames in (("standing", standing), ("depth", depth)):
-            row[f"hip_high_{label}"] = (true(f"{side}_hip", frames)[1] - read(f"{side}_hip", frames)[1]) / upright
+            row[f"hip_high_{label}"] = (true(f"{side}_hip", frames)[1] - read(raw, f"{side}_hip", frames)[1]) / upright
+        row["knee_low_depth"] = (read(raw, f"{side}_knee", depth)[1] - truths["knee"][1]) / upright
         rows.append(row)
     return rows
 
@@ -345,30 +406,49 @@ def print_attribution(results: dict[str, dict]) -> None:
     rows = [
         r
         for name, result in results.items()
-        if name.startswith("squat_front_") and result["case"].group == "design" and "portrait" not in name
+        if result["case"].movement == "squat" and result["case"].view in ("front", "back") and "portrait" not in name
         for r in attribution_rows(result)
     ]
     if not rows:
         return
     table = pd.DataFrame(rows)
-    print("\n### Where the FPPA error comes from (design bodies, front view, at depth)\n")
-    print("| one landmark from the pose model, the others projected truth | FPPA change: mean | min … max |")
-    print("|---|---|---|")
-    for part in ("hip", "knee", "ankle"):
-        c = table[f"{part}_deg"]
-        print(f"| {part} | {c.mean():+.1f}° | {c.min():+.1f} … {c.max():+.1f}° |")
-    for label in ("standing", "depth"):
-        c = table[f"hip_high_{label}"]
-        print(
-            f"\nhip landmark above the hip joint centre, {label}: {c.min():.2f}-{c.max():.2f} upright torso lengths "
-            f"(mean {c.mean():.2f}), {len(c)} legs"
+    print("\n### Where the FPPA error comes from (at depth, per joint)\n")
+    print(
+        "One joint centre from the method, the other two the figure's projected joints: the FPPA's change, "
+        "mean of its size over the legs (signed mean in brackets).\n"
+    )
+    methods = ("landmarks", BEFORE, "outline")
+    print("| bodies | view | leg | legs | " + " | ".join(f"{m}: hip / knee / ankle" for m in methods) + " |")
+    print("|---|---|---|---|" + "---|" * len(methods))
+    for (group, view, side), g in table.groupby(["group", "view", "side"]):
+        cells = " | ".join(
+            " / ".join(
+                f"{g[f'{m}_{p}_deg'].abs().mean():.1f} ({g[f'{m}_{p}_deg'].mean():+.1f})"
+                for p in ("hip", "knee", "ankle")
+            )
+            for m in methods
         )
+        print(f"| {group} | {view} | {side} | {len(g)} | {cells} |")
+    for (group, view), g in table.groupby(["group", "view"]):
+        parts = []
+        for label in ("standing", "depth"):
+            c = g[f"hip_high_{label}"]
+            parts.append(
+                f"hip landmark above the joint centre, {label}: {c.min():.2f}-{c.max():.2f} (mean {c.mean():.2f})"
+            )
+        c = g["knee_low_depth"]
+        parts.append(
+            f"knee landmark below the joint centre at depth: {c.min():+.2f} … {c.max():+.2f} (mean {c.mean():+.2f})"
+        )
+        c = g["hip_width_share"]
+        parts.append(f"hip joint centres' distance / outline width at depth: {c.min():.3f}-{c.max():.3f}")
+        print(f"\n- {group}, {view} (upright torso lengths): " + "; ".join(parts))
 
 
 def print_hip_drop_fit(results: dict[str, dict]) -> None:
     """The least-squares fit behind ``KinematicsConfig.fppa_hip_drop``: the hip landmark's height above the
     joint centre over ``L₀`` against ``1 − L/L₀`` (``L`` the frame's torso length, ``L₀`` its 95th percentile),
-    every frame of the front and back squats, per group of bodies."""
+    every frame of the front and back squats, per group of bodies and view."""
     xs: dict[str, list] = {}
     ys: dict[str, list] = {}
     for name, result in results.items():
@@ -384,16 +464,16 @@ def print_hip_drop_fit(results: dict[str, dict]) -> None:
         high = np.mean(
             [truth[f"{s}_hip_y_px"].to_numpy() - px[:, kp.index(f"{s}_hip"), 1] for s in ("left", "right")], axis=0
         )
-        xs.setdefault(case.group, []).append(1 - torso / upright)
-        ys.setdefault(case.group, []).append(high / upright)
-    print("\n### Hip landmark height above the joint centre, fitted (`fppa_hip_drop`)\n")
-    for group in xs:
+        xs.setdefault((case.group, case.view), []).append(1 - torso / upright)
+        ys.setdefault((case.group, case.view), []).append(high / upright)
+    print("\n### Hip landmark height above the joint centre, fitted (`fppa_hip_drop_front`, `_back`)\n")
+    for group in sorted(xs):
         x, y = np.concatenate(xs[group]), np.concatenate(ys[group])
         ok = np.isfinite(x) & np.isfinite(y)
         design = np.column_stack([np.ones(ok.sum()), x[ok]])
         coef = np.linalg.lstsq(design, y[ok], rcond=None)[0]
         print(
-            f"- {group}: offset / L0 = {coef[0]:.3f} + {coef[1]:.3f} (1 - L/L0), residual SD "
+            f"- {group[0]}, {group[1]}: offset / L0 = {coef[0]:.3f} + {coef[1]:.3f} (1 - L/L0), residual SD "
             f"{np.std(y[ok] - design @ coef):.3f} L0, {int(ok.sum())} frames"
         )
 
@@ -407,8 +487,8 @@ def print_valgus_decisions(table: pd.DataFrame) -> None:
     threshold = max(config.fppa_upper().value, config.method_error.knee_fppa.value)
     error = config.method_error.knee_fppa.value
     print(f"\n### knee_valgus decisions (threshold {threshold:g}°, method error {error:g}°)\n")
-    print("| true FPPA at depth | legs | raised |")
-    print("|---|---|---|")
+    print(f"| true FPPA at depth | legs | raised ({BEFORE}) | raised (outline) |")
+    print("|---|---|---|---|")
     for label, rows in (
         (f"> {threshold + error:g}° (must be raised)", table[table["true"] > threshold + error]),
         (
@@ -417,7 +497,7 @@ def print_valgus_decisions(table: pd.DataFrame) -> None:
         ),
         (f"< {threshold:g}° (must not be raised)", table[table["true"] < threshold]),
     ):
-        print(f"| {label} | {len(rows)} | {int(rows['raised'].sum())} |")
+        print(f"| {label} | {len(rows)} | {int(rows['raised_before'].sum())} | {int(rows['raised'].sum())} |")
 
 
 def print_findings(results: dict[str, dict], codes=("pelvic_drop", "knee_valgus")) -> None:
@@ -451,6 +531,41 @@ def _standing_text(result: dict) -> str:
     return "—" if s is None else f"{s.frames} frames, {s.seconds:.2f} s"
 
 
+def print_lunge_hips(results: dict[str, dict]) -> None:
+    """At the bottom of each lunge (median over ± 0.1 s): the true and read obliquity, how far each hip
+    landmark sits above its projected joint centre (px), and the landmarks' distance over the joints'."""
+    rows = []
+    for name, result in results.items():
+        case = result["case"]
+        if case.movement != "lunge":
+            continue
+        truth, motion = result["truth"], result["motion"]
+        bottom = float(result["segmentation"].reps["bottom_s"].iloc[0])
+        depth = np.abs(motion.time_s - bottom) <= 0.1 + 1e-9
+        kp = list(motion.positions.cleaned["keypoint"].values)
+        px = motion.positions.cleaned.transpose("time", "keypoint", ...).values
+        true = {
+            s: np.array([truth[f"{s}_hip_{a}_px"].to_numpy()[depth].mean() for a in ("x", "y")])
+            for s in ("left", "right")
+        }
+        read = {s: np.nanmedian(px[depth, kp.index(f"{s}_hip")], axis=0) for s in ("left", "right")}
+        rear = "right" if case.lead_leg == "left" else "left"
+        rows.append(
+            f"| {name} | {truth['pelvic_obliquity'].to_numpy()[depth].mean():+.1f} | "
+            f"{_at(motion.time_s, result['angles']['pelvic_obliquity'].to_numpy(), bottom):+.1f} | "
+            f"{true[case.lead_leg][1] - read[case.lead_leg][1]:.1f} | {true[rear][1] - read[rear][1]:.1f} | "
+            f"{abs(read['left'][0] - read['right'][0]) / abs(true['left'][0] - true['right'][0]):.2f} |"
+        )
+    if rows:
+        print("\n### Lunges at depth: the hip landmarks against the projected hip joint centres\n")
+        print(
+            "| clip | true obliquity (deg) | read | front leg's hip landmark above its joint (px) | rear leg's (px) "
+            "| landmarks' distance / joints' |"
+        )
+        print("|---|---|---|---|---|---|")
+        print("\n".join(rows))
+
+
 def print_cut(results: dict[str, dict]) -> None:
     print("\n### Side-view squats with the bottom of the picture cut off\n")
     print("| clip | raised | notes naming the feet |")
@@ -480,6 +595,7 @@ def main(argv: list[str] | None = None) -> int:
         print_valgus_decisions(table)
         table.to_csv(args.out / "fppa_errors.csv", index=False)
     print_findings(results)
+    print_lunge_hips(results)
     print_cut(results)
     return 0
 

@@ -18,6 +18,8 @@ Usage::
 
     nice python -m scripts.accuracy.outline_population   # renders and extracts (~10 min on 2 busy cores)
     python -m scripts.accuracy.outline_population --reuse  # the table from the kept landmarks (~20 s)
+    python -m scripts.accuracy.outline_population --design --reuse  # the design bodies, for method work; also
+        # prints their median errors and the body spread of KinematicsConfig.outline_*_body_sd_deg
 """
 
 from __future__ import annotations
@@ -334,8 +336,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.design:  # the spread of the body offsets: KinematicsConfig.outline_*_body_sd_deg
         for key in ("tilt bias", "lord bias"):
             v = np.array([r.get(key, np.nan) for r in rows], float)
-            print(f"{key}: per body {np.round(v, 1).tolist()}, mean {np.nanmean(v):.2f}, sd {np.nanstd(v, ddof=1):.2f}")
+            print(
+                f"{key}: per body {np.round(v, 1).tolist()}, mean {np.nanmean(v):.2f}, sd {np.nanstd(v, ddof=1):.2f}, "
+                f"body sd for a new body {body_sd_deg(v):.2f}"
+            )
     return 0
+
+
+def body_sd_deg(biases: np.ndarray) -> float:
+    """The standard uncertainty of a new body's offset from the design bodies' median errors ``biases``.
+
+    The offsets are calibrated on the default mannequin, not centred on the population, so the spread is taken
+    about zero (root mean square, which counts the population's mean offset too), and widened so that twice it
+    is the two-sided 95 % prediction interval for one more body drawn like the design bodies: Student's t with
+    ``n`` degrees of freedom (no mean is estimated) over the normal's 1.96.
+    """
+    from scipy.stats import t
+
+    b = biases[np.isfinite(biases)]
+    return float(np.sqrt(np.mean(b**2)) * t.ppf(0.975, b.size) / 1.96)
 
 
 if __name__ == "__main__":
