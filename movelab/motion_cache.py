@@ -113,9 +113,23 @@ def chain_table(motion: Motion) -> pd.DataFrame:
     beside the motion's cache entry (``<entry>.chain``) when ``motion`` came from :func:`cached_motion`, so a
     second analysis reads it instead of running the per-frame kyphosis estimate again (its key is the
     motion's: the landmarks, the kinematics settings, the kinematics code, which holds the chain's defaults).
-    For any other Motion it is simply computed."""
+    For any other Motion it is computed. Either way a second call for the same Motion in this process returns a
+    copy of the first table."""
     from movelab.kinematics.posture_chain import chain_table as compute
 
+    held = _TABLES.get(id(motion))
+    if held is not None and held[0]() is motion:
+        return held[1].copy()  # a copy: callers add columns
+    table = _kept_or_computed(motion, compute)
+    _TABLES[id(motion)] = (weakref.ref(motion, lambda _, key=id(motion): _TABLES.pop(key, None)), table.copy())
+    return table
+
+
+#: Chain tables this process already has, per Motion (the FMS score and the report's plots both ask).
+_TABLES: dict[int, tuple[weakref.ref, pd.DataFrame]] = {}
+
+
+def _kept_or_computed(motion: Motion, compute) -> pd.DataFrame:
     known = _ENTRIES.get(id(motion))
     path = known[1].with_suffix(".chain") if known is not None and known[0]() is motion else None
     if path is not None and path.is_file():

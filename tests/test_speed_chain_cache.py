@@ -1,6 +1,6 @@
 """The posture chain table (the per-frame kyphosis estimate: most of a second analysis of cached landmarks)
 is kept beside the kinematics cache entry: a second analysis of the same landmarks reads it, with the same
-report; a Motion that did not come through the cache computes it every time."""
+report; a Motion that did not come through the cache computes it once (the FMS score and the report both ask)."""
 
 from __future__ import annotations
 
@@ -51,11 +51,15 @@ def test_a_second_analysis_reads_the_kept_chain_table_and_reports_the_same(squat
     pd.testing.assert_frame_equal(motion_cache.chain_table(second.motion), posture_chain.chain_table(first.motion))
 
 
-def test_a_motion_not_from_the_cache_computes_its_chain_table(squats, computed, tmp_path):
+def test_a_motion_not_from_the_cache_computes_its_chain_table_once(squats, computed, tmp_path):
     motion = compute_motion(squats)
-    motion_cache.chain_table(motion)
-    motion_cache.chain_table(motion)
-    assert len(computed) == 2 and not (tmp_path / "motion").exists()
+    first = motion_cache.chain_table(motion)
+    first["added by a caller"] = 1.0
+    second = motion_cache.chain_table(motion)
+    assert len(computed) == 1 and not (tmp_path / "motion").exists()
+    assert "added by a caller" not in second  # each caller gets its own copy
+    motion_cache.chain_table(compute_motion(squats))  # another Motion: computed
+    assert len(computed) == 2
 
 
 def test_a_broken_chain_entry_is_computed_again(squats, computed, tmp_path):
