@@ -93,7 +93,8 @@ def extract(
             if cache_path is not None:
                 lm.save(ds, _cache_folder(cache_path))
             return ds
-        rows, attrs = _run(reader, model_path, config, progress=progress)
+        scratch = _cache_folder(cache_path).parent if cache_path is not None else None
+        rows, attrs = _run(reader, model_path, config, progress=progress, scratch_dir=scratch)
         try:
             attrs["source_sha256"] = video_sha256
             ds = _dataset(rows, reader, model_path, config)
@@ -127,7 +128,7 @@ def extract_to_file(
             ds.attrs["source_sha256"] = video_sha256
             lm.save(ds, path)
         else:
-            rows, attrs = _run(reader, model_path, config, progress=progress)
+            rows, attrs = _run(reader, model_path, config, progress=progress, scratch_dir=path.parent)
             try:
                 attrs["source_sha256"] = video_sha256
                 _write_rows(rows, reader, model_path, config, path, attrs=attrs)
@@ -207,7 +208,14 @@ def _load_cached(path: Path, source_path: str) -> xr.Dataset | None:
     return ds
 
 
-def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progress: Progress) -> tuple[_Rows, dict]:
+def _run(
+    reader: VideoReader,
+    model_path: Path,
+    config: ExtractConfig,
+    *,
+    progress: Progress,
+    scratch_dir: Path | None = None,
+) -> tuple[_Rows, dict]:
     """The client's per-frame results (streamed to temporary files) and the scene's attributes."""
     info = reader.info
     tracker = ClientTracker(info.width_px, info.height_px, person=config.person, max_jump=config.max_track_jump)
@@ -216,6 +224,7 @@ def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progre
         width_px=info.width_px,
         height_px=info.height_px,
         keep_dots=bool(config.markers),
+        scratch_dir=scratch_dir,
     )
     spec = parse_marker_spec(config.markers) if config.markers else None
     scene = SceneLines()  # the camera's roll from the room's straight edges (movelab.pose.scene_lines)

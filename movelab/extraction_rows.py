@@ -4,6 +4,7 @@ chunked extraction, :mod:`movelab.extraction` and :mod:`movelab.parallel`)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import weakref
@@ -87,7 +88,15 @@ class Rows:
     files into an in-memory Dataset; :func:`write_dataset` copies them into a landmark file chunk by chunk.
     """
 
-    def __init__(self, *, n_outline: int, width_px: int, height_px: int, keep_dots: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        n_outline: int,
+        width_px: int,
+        height_px: int,
+        keep_dots: bool = False,
+        scratch_dir: str | os.PathLike | None = None,
+    ) -> None:
         self.n_outline = n_outline
         self.width_px, self.height_px = width_px, height_px
         self.time_s = array("d")
@@ -96,7 +105,8 @@ class Rows:
         self.detected = array("b")
         self.others_face: dict[int, np.ndarray] = {}  # frame row -> (n_others, 11, 2) face landmarks, px
         self.dots: list | None = [] if keep_dots else None  # per frame: a Payload holding the sticker dots, or None
-        self._folder = Path(tempfile.mkdtemp(prefix="movelab-rows-"))
+        # beside the output when given (a tmpfs /tmp would hold the "files" in memory after all)
+        self._folder = Path(tempfile.mkdtemp(prefix=".movelab-rows-", dir=scratch_dir))
         self._cleanup = weakref.finalize(self, shutil.rmtree, self._folder, True)
         self._buffer = self._empty_chunk()
         self._used = 0
