@@ -56,12 +56,13 @@ bench: install
 	mkdir -p $(BENCH_DIR)
 	test -f $(BENCH_DIR)/squat_1080x1920_60.mp4 || $(BIN)/movelab synth squat --out $(BENCH_DIR)/squat_1080x1920_60.mp4 \
 	    --view side_right --width-px 1080 --height-px 1920 --fps 60 --clip-duration-s 3 --distance-m 3.5
-	for m in 1 2; do test -f $(BENCH_DIR)/squat_$${m}min.mp4 || $(BIN)/python benchmarks/bench_speed.py long \
+	for m in 1 2 10; do test -f $(BENCH_DIR)/squat_$${m}min.mp4 || $(BIN)/python benchmarks/bench_speed.py long \
 	    sample_videos/squat_side.mp4 --minutes $$m --out $(BENCH_DIR)/squat_$${m}min.mp4; done
 	$(BIN)/python benchmarks/bench_speed.py videos sample_videos/squat_side.mp4 $(BENCH_DIR)/squat_1080x1920_60.mp4
 	$(BIN)/python benchmarks/bench_speed.py parallel $(BENCH_DIR)/squat_2min.mp4 --jobs 2
 	$(BIN)/python benchmarks/bench_speed.py cached --minutes 10 --fps 60
-	$(BIN)/python benchmarks/bench_speed.py memory $(BENCH_DIR)/squat_1min.mp4 $(BENCH_DIR)/squat_2min.mp4
+	$(BIN)/python benchmarks/bench_speed.py memory $(BENCH_DIR)/squat_1min.mp4 $(BENCH_DIR)/squat_2min.mp4 \
+	    $(BENCH_DIR)/squat_10min.mp4
 
 clean:
 	rm -rf $(VENV) results .pytest_cache

@@ -129,7 +129,7 @@ def _build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--model", help="a pose .task bundle")
     rec.add_argument("--quiet", action="store_true", help="no closing message")
     _add_batch_parser(sub)
-    from movelab.report.compare import add_compare_parser
+    from movelab.report.compare_cli import add_compare_parser
 
     add_compare_parser(sub)
     sub.add_parser("serve", help="the clinic web app on this machine (http://127.0.0.1:8000)", add_help=False)
@@ -196,25 +196,25 @@ def _progress_wanted(args: argparse.Namespace) -> bool:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from movelab import landmarks
-    from movelab.extraction import extract, summarise
+    from movelab.extraction import extract_to_file
     from movelab.io.outputs import write_json, write_outputs
 
-    ds = extract(
-        _source(args.video),
-        config=_extract_config(args),
-        use_cache=not args.no_cache,
-        progress=_progress_wanted(args),
-        jobs=_jobs(args),
-    )
-    summary = summarise(ds)
-    files = write_outputs(
-        args.out,
-        {
-            "landmarks.nc": lambda p: landmarks.save(ds, p),
-            "summary.json": lambda p: write_json(summary, p),
-        },
-    )
+    config, source, jobs = _extract_config(args), _source(args.video), _jobs(args)
+    summary: dict = {}
+
+    def landmarks_file(path: Path) -> None:  # streamed to the file: memory stays flat however long the video
+        summary.update(
+            extract_to_file(
+                source,
+                path,
+                config=config,
+                use_cache=not args.no_cache,
+                progress=_progress_wanted(args),
+                jobs=jobs,
+            )
+        )
+
+    files = write_outputs(args.out, {"landmarks.nc": landmarks_file, "summary.json": lambda p: write_json(summary, p)})
     if not args.quiet:
         rate = summary["pose"]["detection_rate"]
         print(

@@ -8,6 +8,8 @@ kept by :mod:`movelab.pose.tracking`; each frame's person mask is reduced at onc
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Union
@@ -23,6 +25,7 @@ from movelab.extraction_rows import Rows as _Rows
 from movelab.extraction_rows import build_dataset as _dataset
 from movelab.extraction_rows import detection as _detection
 from movelab.extraction_rows import marker_arrays as _marker_arrays
+from movelab.extraction_rows import write_dataset as _write_rows
 from movelab.io.prefetch import prefetched
 from movelab.io.video import VideoReader, open_video
 from movelab.landmarks import summarise
@@ -33,7 +36,7 @@ from movelab.pose.scene_lines import SceneLines
 from movelab.pose.schedule import SparseSearchModel
 from movelab.pose.tracking import ClientTracker
 
-__all__ = ["extract", "summarise", "add_markers", "Progress"]
+__all__ = ["extract", "extract_to_file", "summarise", "add_markers", "Progress"]
 
 #: ``True`` for a progress bar on stderr, or a callable told ``(frames_done, frames_declared)`` after each
 #: frame the pose model has seen (``frames_declared`` is the container's count, ``None`` when unknown).
@@ -78,37 +81,119 @@ def extract(
     movelab.errors.NoPersonError
         Nobody was found in any frame.
     """
-    from movelab.pose.bundle import resolve_model
-
     with open_video(source, max_frames=config.max_frames) as reader:  # bad input fails before anything
-        model_path = resolve_model(config.model)  # builds the default model on first use, saying so
-        video_sha256 = file_sha256(reader.info.path) if reader.info.source == "file" else ""
-        cache_path = None
-        if video_sha256 and use_cache:
-            cache_path = landmark_cache_path(
-                video_sha256=video_sha256,
-                model_sha256=file_sha256(model_path),
-                settings=config.cache_key_fields(),
-                schema_version=lm.SCHEMA_VERSION,
-            )
+        model_path, video_sha256, cache_path = _cache_entry(reader, config, use_cache=use_cache)
+        if cache_path is not None:
             cached = _load_cached(cache_path, reader.info.path)
             if cached is not None:
                 return cached
         if jobs > 1 and reader.info.source == "file":
-            if config.markers:
-                from movelab.errors import ConfigError
-
-                raise ConfigError("sticker markers are found in one process only; drop --jobs or --markers")
-            from movelab.parallel import run_chunks
-
-            ds = run_chunks(reader, model_path, config, jobs=jobs, progress=progress is True)
-        else:
-            ds = _run(reader, model_path, config, progress=progress)
-        ds.attrs["source_sha256"] = video_sha256
-    if cache_path is not None:
-        cache_path.parent.mkdir(parents=True, exist_ok=True)
-        lm.save(ds, cache_path)
+            ds = _run_parallel(reader, model_path, config, jobs=jobs, progress=progress)
+            ds.attrs["source_sha256"] = video_sha256
+            if cache_path is not None:
+                lm.save(ds, _cache_folder(cache_path))
+            return ds
+        scratch = _cache_folder(cache_path).parent if cache_path is not None else None
+        rows, attrs = _run(reader, model_path, config, progress=progress, scratch_dir=scratch)
+        try:
+            attrs["source_sha256"] = video_sha256
+            ds = _dataset(rows, reader, model_path, config)
+            ds.attrs.update(attrs)
+            if cache_path is not None:
+                _write_rows(rows, reader, model_path, config, _cache_folder(cache_path), attrs=attrs)
+        finally:
+            rows.close()
     return ds
+
+
+def extract_to_file(
+    source: str | os.PathLike | int,
+    path: str | os.PathLike,
+    *,
+    config: ExtractConfig = ExtractConfig(),
+    use_cache: bool = True,
+    progress: Progress = False,
+    jobs: int = 1,
+) -> dict:
+    """Like :func:`extract`, but the landmarks go straight to the landmark file ``path`` (written a chunk of
+    frames at a time, so memory stays flat however long the video) and the summary
+    (:func:`movelab.landmarks.summarise`) is returned. Loading ``path`` gives what :func:`extract` returns."""
+    path = Path(path)
+    with open_video(source, max_frames=config.max_frames) as reader:  # bad input fails before anything
+        model_path, video_sha256, cache_path = _cache_entry(reader, config, use_cache=use_cache)
+        if cache_path is not None and _copy_cached(cache_path, path, reader.info.path):
+            return lm.summarise_file(path)
+        if jobs > 1 and reader.info.source == "file":
+            ds = _run_parallel(reader, model_path, config, jobs=jobs, progress=progress)
+            ds.attrs["source_sha256"] = video_sha256
+            lm.save(ds, path)
+        else:
+            rows, attrs = _run(reader, model_path, config, progress=progress, scratch_dir=path.parent)
+            try:
+                attrs["source_sha256"] = video_sha256
+                _write_rows(rows, reader, model_path, config, path, attrs=attrs)
+            finally:
+                rows.close()
+    if cache_path is not None:
+        _cache_folder(cache_path)
+        _copy_atomically(path, cache_path)
+    return lm.summarise_file(path)
+
+
+def _cache_entry(reader: VideoReader, config: ExtractConfig, *, use_cache: bool) -> tuple[Path, str, Path | None]:
+    """The model file, the video's SHA-256 (empty for a webcam) and the cache file (``None``: no cache)."""
+    from movelab.pose.bundle import resolve_model
+
+    model_path = resolve_model(config.model)  # builds the default model on first use, saying so
+    video_sha256 = file_sha256(reader.info.path) if reader.info.source == "file" else ""
+    cache_path = None
+    if video_sha256 and use_cache:
+        cache_path = landmark_cache_path(
+            video_sha256=video_sha256,
+            model_sha256=file_sha256(model_path),
+            settings=config.cache_key_fields(),
+            schema_version=lm.SCHEMA_VERSION,
+        )
+    return model_path, video_sha256, cache_path
+
+
+def _cache_folder(cache_path: Path) -> Path:
+    cache_path.parent.mkdir(parents=True, exist_ok=True)
+    return cache_path
+
+
+def _run_parallel(reader: VideoReader, model_path: Path, config: ExtractConfig, *, jobs: int, progress: Progress):
+    if config.markers:
+        from movelab.errors import ConfigError
+
+        raise ConfigError("sticker markers are found in one process only; drop --jobs or --markers")
+    from movelab.parallel import run_chunks
+
+    return run_chunks(reader, model_path, config, jobs=jobs, progress=progress is True)
+
+
+def _copy_cached(cache_path: Path, path: Path, source_path: str) -> bool:
+    """Copy a usable cache entry to ``path`` (marked as read from the cache, like :func:`_load_cached`)."""
+    if not cache_path.is_file():
+        return False
+    try:
+        lm.check_file(cache_path)
+    except LandmarkFileError:
+        return False  # a damaged cache entry is recomputed
+    _copy_atomically(cache_path, path)
+    lm.set_file_attrs(path, {"source_path": str(source_path), "from_cache": True})
+    return True
+
+
+def _copy_atomically(src: Path, dst: Path) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
+    os.close(fd)
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _load_cached(path: Path, source_path: str) -> xr.Dataset | None:
@@ -123,10 +208,24 @@ def _load_cached(path: Path, source_path: str) -> xr.Dataset | None:
     return ds
 
 
-def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progress: Progress) -> xr.Dataset:
+def _run(
+    reader: VideoReader,
+    model_path: Path,
+    config: ExtractConfig,
+    *,
+    progress: Progress,
+    scratch_dir: Path | None = None,
+) -> tuple[_Rows, dict]:
+    """The client's per-frame results (streamed to temporary files) and the scene's attributes."""
     info = reader.info
     tracker = ClientTracker(info.width_px, info.height_px, person=config.person, max_jump=config.max_track_jump)
-    rows = _Rows(n_outline=config.outline_points if config.outline else 0)
+    rows = _Rows(
+        n_outline=config.outline_points if config.outline else 0,
+        width_px=info.width_px,
+        height_px=info.height_px,
+        keep_dots=bool(config.markers),
+        scratch_dir=scratch_dir,
+    )
     spec = parse_marker_spec(config.markers) if config.markers else None
     scene = SceneLines()  # the camera's roll from the room's straight edges (movelab.pose.scene_lines)
     reader.shrink_to(config.max_image_side_px)
@@ -158,9 +257,7 @@ def _run(reader: VideoReader, model_path: Path, config: ExtractConfig, *, progre
                 raise
             # Ctrl-C is how a webcam recording ends: keep every frame recorded so far.
         rows.extend(tracker.finish(), config)
-    ds = _dataset(rows, reader, model_path, config)
-    ds.attrs.update(scene.attrs())
-    return ds
+    return rows, dict(scene.attrs())
 
 
 def _progress(frames, reader: VideoReader, progress: Progress):

@@ -4,7 +4,12 @@ chunked extraction, :mod:`movelab.extraction` and :mod:`movelab.parallel`)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+import os
+import shutil
+import tempfile
+import weakref
+from array import array
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +25,7 @@ from movelab.pose.markers import parse_marker_spec
 from movelab.pose.mask_features import outline_from_mask
 from movelab.pose.tracking import Detection
 
-__all__ = ["PERSON_RULE", "Payload", "Rows", "detection", "build_dataset", "marker_arrays"]
+__all__ = ["PERSON_RULE", "Payload", "Rows", "detection", "build_dataset", "write_dataset", "marker_arrays"]
 
 PERSON_RULE = (
     "client = the person with the largest sum of box area x landmark presence x centrality, times "
@@ -67,39 +72,119 @@ def detection(candidate: Candidate, width_px: int, height_px: int, *, payload: P
     )
 
 
-@dataclass
-class Rows:
-    """Per-frame results accumulated in order (small arrays only)."""
+_N_FACE = 11  # MediaPipe pose landmarks 0-10 are the face (nose, eyes, ears, mouth)
 
-    n_outline: int
-    time_s: list = field(default_factory=list)
-    frame: list = field(default_factory=list)
-    n_people: list = field(default_factory=list)
-    clients: list = field(default_factory=list)
-    others_face: list = field(default_factory=list)  # per frame: (n_others, 11, 2) face landmarks, px
+#: Frames held in memory before they are appended to the rows' files (a few MB at most).
+CHUNK_FRAMES = 512
+
+
+class Rows:
+    """Per-frame results in frame order, streamed to temporary files so memory does not grow with the video.
+
+    The client's landmarks and outline of ``CHUNK_FRAMES`` frames are kept in preallocated arrays (the
+    same arrays, dtypes and fill values as :func:`movelab.landmarks.empty_landmarks`), then appended to one
+    raw file per variable in a temporary folder; per frame only a few numbers stay in memory (time, frame,
+    people, detected) and the faces of other people where there are any. :func:`build_dataset` reads the
+    files into an in-memory Dataset; :func:`write_dataset` copies them into a landmark file chunk by chunk.
+    """
+
+    def __init__(
+        self,
+        *,
+        n_outline: int,
+        width_px: int,
+        height_px: int,
+        keep_dots: bool = False,
+        scratch_dir: str | os.PathLike | None = None,
+    ) -> None:
+        self.n_outline = n_outline
+        self.width_px, self.height_px = width_px, height_px
+        self.time_s = array("d")
+        self.frame = array("q")
+        self.n_people = array("q")
+        self.detected = array("b")
+        self.others_face: dict[int, np.ndarray] = {}  # frame row -> (n_others, 11, 2) face landmarks, px
+        self.dots: list | None = [] if keep_dots else None  # per frame: a Payload holding the sticker dots, or None
+        # beside the output when given (a tmpfs /tmp would hold the "files" in memory after all)
+        self._folder = Path(tempfile.mkdtemp(prefix=".movelab-rows-", dir=scratch_dir))
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self._folder, True)
+        self._buffer = self._empty_chunk()
+        self._used = 0
+
+    def __len__(self) -> int:
+        return len(self.time_s)
 
     def extend(self, decided, config: ExtractConfig) -> None:
         for tracked in decided:
             payload = tracked.client.payload if tracked.client is not None else None
             if payload is not None:
                 payload.reduce(config)
+                self._put(payload)
+            self.detected.append(payload is not None)
+            if self.dots is not None:
+                self.dots.append(Payload(None, dots=payload.dots) if payload is not None else None)  # type: ignore[arg-type]
+            if tracked.others:
+                faces = np.asarray([d.xy_px[:_N_FACE] for d in tracked.others], dtype=np.float32)
+                self.others_face[len(self.time_s)] = faces.reshape(-1, _N_FACE, 2)
             self.time_s.append(tracked.time_s)
             self.frame.append(tracked.index)
             self.n_people.append(tracked.n_people)
-            self.clients.append(payload)
-            self.others_face.append(
-                np.asarray([d.xy_px[:_N_FACE] for d in tracked.others], dtype=np.float32).reshape(-1, _N_FACE, 2)
-            )
+            self._used += 1
+            if self._used == CHUNK_FRAMES:
+                self._flush()
+
+    def _put(self, payload: Payload) -> None:
+        i, c, buf = self._used, payload.candidate, self._buffer
+        buf["position_px"][i] = c.pixels(self.width_px, self.height_px)
+        buf["position_norm"][i] = c.norm
+        buf["position_world_m"][i] = c.world_m
+        buf["visibility"][i] = c.visibility
+        buf["presence"][i] = c.presence
+        if self.n_outline:
+            buf["outline_px"][i] = payload.outline
+
+    def _empty_chunk(self) -> dict[str, np.ndarray]:
+        arrays = lm.empty_landmarks(CHUNK_FRAMES, width_px=self.width_px, height_px=self.height_px)
+        del arrays["detected"]
+        if self.n_outline:
+            arrays["outline_px"] = np.full((CHUNK_FRAMES, self.n_outline, 2), np.nan, dtype=np.float32)
+        return arrays
+
+    def _flush(self) -> None:
+        for name, values in self._buffer.items():
+            with open(self._folder / name, "ab") as handle:
+                handle.write(np.ascontiguousarray(values[: self._used]).tobytes())
+        self._buffer = self._empty_chunk()
+        self._used = 0
+
+    def column_names(self) -> list[str]:
+        """The streamed variables (landmark arrays, then ``outline_px`` when outlines are kept)."""
+        return list(self._buffer)
+
+    def column(self, name: str, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """Frames ``start:stop`` of one streamed variable, read from its file (all frames are flushed first)."""
+        if self._used:
+            self._flush()
+        template = self._buffer[name]
+        stop = len(self) if stop is None else min(stop, len(self))
+        count = max(stop - start, 0)
+        row_items = int(np.prod(template.shape[1:]))
+        path = self._folder / name
+        if not count or not path.exists():
+            return np.empty((count, *template.shape[1:]), dtype=template.dtype)
+        values = np.fromfile(path, dtype=template.dtype, count=count * row_items, offset=start * template.strides[0])
+        return values.reshape(count, *template.shape[1:])
+
+    def close(self) -> None:
+        """Remove the temporary files (also done when the object is collected)."""
+        self._cleanup()
 
 
-_N_FACE = 11  # MediaPipe pose landmarks 0-10 are the face (nose, eyes, ears, mouth)
-
-
-def _others_face(per_frame: list[np.ndarray]) -> xr.DataArray:
+def _others_face(per_frame: dict[int, np.ndarray], n_frames: int) -> xr.DataArray:
     """Face landmarks (0-10: nose, eyes, ears, mouth) of everyone but the client, NaN-padded per frame."""
-    n_other = max([len(f) for f in per_frame] + [1])  # at least 1: netCDF keeps no empty dimension
-    faces = np.full((len(per_frame), n_other, _N_FACE, 2), np.nan, dtype=np.float32)
-    for i, f in enumerate(per_frame):
+    n_other = max([len(f) for f in per_frame.values()] + [1])  # at least 1: netCDF keeps no empty dimension
+    faces = np.full((n_frames, n_other, _N_FACE, 2), np.nan, dtype=np.float32)
+    for i, f in per_frame.items():
         faces[i, : len(f)] = f
     return xr.DataArray(
         faces,
@@ -112,35 +197,47 @@ def _others_face(per_frame: list[np.ndarray]) -> xr.DataArray:
 
 
 def build_dataset(rows: Rows, reader: VideoReader, model_path: Path, config: ExtractConfig) -> xr.Dataset:
+    """The landmark Dataset of ``rows``, in memory."""
+    return _dataset(rows, reader, model_path, config, columns={name: rows.column(name) for name in rows.column_names()})
+
+
+def write_dataset(
+    rows: Rows, reader: VideoReader, model_path: Path, config: ExtractConfig, path: Path, *, attrs: dict | None = None
+) -> Path:
+    """Write the landmark Dataset of ``rows`` (with ``attrs`` added) to the landmark file ``path``, its
+    per-frame arrays copied from the rows' files a chunk of frames at a time: memory does not grow with the
+    video. Loading the file gives what :func:`build_dataset` + :func:`movelab.landmarks.save` would."""
+    n = len(rows)
+    views = {}  # zero-copy stand-ins with the right shape and dtype; the values come from the files
+    for name in rows.column_names():
+        empty = rows.column(name, 0, 0)
+        views[name] = np.broadcast_to(np.zeros((), dtype=empty.dtype), (n, *empty.shape[1:]))
+    template = _dataset(rows, reader, model_path, config, columns=views)
+    template.attrs.update(attrs or {})
+    return lm.save_streamed(template, path, streamed=list(views), read=rows.column, chunk_frames=4 * CHUNK_FRAMES)
+
+
+def _dataset(
+    rows: Rows, reader: VideoReader, model_path: Path, config: ExtractConfig, *, columns: dict[str, np.ndarray]
+) -> xr.Dataset:
     from movelab.pose.bundle import model_name
     from movelab.version import __version__
 
     info = reader.info
-    n = len(rows.time_s)
-    if not any(p is not None for p in rows.clients):
+    n = len(rows)
+    detected = np.asarray(rows.detected, dtype=bool)
+    if not detected.any():
         raise NoPersonError(f"{info.path or 'webcam'}: no person was found in any of the {n} frames")
-    arrays = lm.empty_landmarks(n, width_px=info.width_px, height_px=info.height_px)
-    outline = np.full((n, rows.n_outline, 2), np.nan, dtype=np.float32)
-    for i, payload in enumerate(rows.clients):
-        if payload is None:
-            continue
-        c = payload.candidate
-        arrays["position_px"][i] = c.pixels(info.width_px, info.height_px)
-        arrays["position_norm"][i] = c.norm
-        arrays["position_world_m"][i] = c.world_m
-        arrays["visibility"][i] = c.visibility
-        arrays["presence"][i] = c.presence
-        arrays["detected"][i] = True
-        if rows.n_outline:
-            outline[i] = payload.outline
     extra = {
         "n_people": xr.DataArray(np.asarray(rows.n_people, dtype=np.int64), dims=("time",)),
-        "others_face_px": _others_face(rows.others_face),
+        "others_face_px": _others_face(rows.others_face, n),
     }
     if rows.n_outline:
-        extra["outline_px"] = xr.DataArray(outline, dims=("time", "outline_point", "space_2d"), attrs={"units": "px"})
+        extra["outline_px"] = xr.DataArray(
+            columns["outline_px"], dims=("time", "outline_point", "space_2d"), attrs={"units": "px"}
+        )
     if config.markers:
-        extra.update(marker_arrays(rows.clients, config.markers))
+        extra.update(marker_arrays(rows.dots or [], config.markers))
     attrs = {
         "movelab_version": __version__,
         "source_path": str(info.path) if info.path else "webcam",
@@ -155,9 +252,14 @@ def build_dataset(rows: Rows, reader: VideoReader, model_path: Path, config: Ext
         "truncation": reader.truncation or "",
     }
     return lm.from_arrays(
-        time_s=np.asarray(rows.time_s),
-        frame=np.asarray(rows.frame),
-        **arrays,
+        time_s=np.asarray(rows.time_s, dtype=np.float64),
+        frame=np.asarray(rows.frame, dtype=np.int64),
+        position_px=columns["position_px"],
+        position_norm=columns["position_norm"],
+        position_world_m=columns["position_world_m"],
+        visibility=columns["visibility"],
+        presence=columns["presence"],
+        detected=detected,
         width_px=info.width_px,
         height_px=info.height_px,
         attrs=attrs,

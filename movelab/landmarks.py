@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,10 @@ __all__ = [
     "from_arrays",
     "validate",
     "save",
+    "save_streamed",
+    "summarise_file",
+    "set_file_attrs",
+    "check_file",
     "load",
     "keypoint",
 ]
@@ -291,22 +295,105 @@ def _decoded_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
 def save(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     """Write ``ds`` to a netCDF4 file atomically (temp file + rename) and return the path."""
     validate(ds)
-    path = Path(path)
+    encoded = _encoded(ds)
+    return _write_atomically(Path(path), lambda tmp: encoded.to_netcdf(tmp, engine="h5netcdf"))
+
+
+def save_streamed(
+    ds: xr.Dataset,
+    path: str | os.PathLike,
+    *,
+    streamed: Sequence[str],
+    read: Callable[[str, int, int], np.ndarray],
+    chunk_frames: int = 2048,
+) -> Path:
+    """Like :func:`save`, but the per-frame variables named in ``streamed`` are written ``chunk_frames``
+    frames at a time from ``read(name, start, stop)``, so a long recording is never held in memory whole.
+
+    In ``ds`` those variables are templates (their dims, dtype and attributes count, not their values: a
+    zero-copy ``numpy.broadcast_to`` view will do). Loading the file gives what :func:`save` of ``ds`` with
+    the values filled in would give.
+    """
+    validate(ds)
+    encoded = _encoded(ds)
+
+    def write(tmp: str) -> None:
+        import h5netcdf
+
+        encoded.drop_vars(list(streamed)).to_netcdf(tmp, engine="h5netcdf")
+        with h5netcdf.File(tmp, "a") as handle:
+            for name in streamed:
+                _write_frames(
+                    handle,
+                    encoded[name],
+                    read=lambda start, stop, name=name: read(name, start, stop),
+                    chunk_frames=chunk_frames,
+                )
+
+    return _write_atomically(Path(path), write)
+
+
+def _write_frames(handle, template: xr.DataArray, *, read: Callable[[int, int], np.ndarray], chunk_frames: int) -> None:
+    for dim, size in template.sizes.items():
+        if dim not in handle.dimensions:
+            handle.dimensions[dim] = size
+    floating = np.issubdtype(template.dtype, np.floating)
+    variable = handle.create_variable(
+        template.name, template.dims, template.dtype, fillvalue=template.dtype.type(np.nan) if floating else None
+    )
+    variable.attrs.update(template.attrs)
+    n = template.sizes["time"]
+    for start in range(0, n, chunk_frames):
+        stop = min(start + chunk_frames, n)
+        variable[start:stop] = read(start, stop)
+
+
+def _encoded(ds: xr.Dataset) -> xr.Dataset:
     encoded = ds.copy()
     encoded.attrs = _encodable_attrs(ds.attrs)
     encoded["detected"] = ds["detected"].astype("int8")
     encoded["detected"].attrs["flag"] = "bool"
     for name in encoded.data_vars:
         encoded[name].attrs = _encodable_attrs(encoded[name].attrs)
+    return encoded
+
+
+def _write_atomically(path: Path, write: Callable[[str], Any]) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
-        encoded.to_netcdf(tmp, engine="h5netcdf")
+        write(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def set_file_attrs(path: str | os.PathLike, attrs: Mapping[str, Any]) -> None:
+    """Change global attributes of a landmark file in place (encoded as :func:`save` encodes them)."""
+    import h5netcdf
+
+    with h5netcdf.File(path, "a") as handle:
+        for key, value in _encodable_attrs(attrs).items():
+            handle.attrs[key] = value
+
+
+def check_file(path: str | os.PathLike) -> None:
+    """Raise :class:`LandmarkFileError` unless ``path`` opens as a landmark file (without reading its arrays)."""
+    try:
+        with xr.open_dataset(path, engine="h5netcdf") as stored:
+            stored.attrs = _decoded_attrs(stored.attrs)
+            validate(stored)
+    except (OSError, ValueError) as err:
+        raise LandmarkFileError(f"{path}: not a movelab landmark file ({err})") from None
+
+
+def summarise_file(path: str | os.PathLike) -> dict[str, Any]:
+    """:func:`summarise` of a landmark file, reading its arrays a chunk of frames at a time."""
+    with xr.open_dataset(path, engine="h5netcdf") as stored:
+        stored.attrs = _decoded_attrs(stored.attrs)
+        return summarise(stored)
 
 
 def load(path: str | os.PathLike) -> xr.Dataset:
@@ -327,7 +414,12 @@ def load(path: str | os.PathLike) -> xr.Dataset:
         ds["detected"].attrs = {}
     for name in ("keypoint", "space_2d", "space_3d"):
         ds[name] = ds[name].astype(str)
+    # The schema's variables first, whatever order the file holds them in (save_streamed writes them last).
+    ds = ds[[*(v for v in _VARIABLES if v in ds), *(v for v in ds.data_vars if v not in _VARIABLES)]]
     return validate(ds)
+
+
+_SUMMARY_CHUNK_FRAMES = 4096
 
 
 def summarise(ds: xr.Dataset) -> dict[str, Any]:
@@ -336,13 +428,14 @@ def summarise(ds: xr.Dataset) -> dict[str, Any]:
     n = int(time.size)
     step = float(np.median(np.diff(time))) if n > 1 else 0.0
     duration_s = float(time[-1] - time[0] + step) if n else 0.0
-    detected = ds["detected"].values
-    xy = ds["position_norm"].values[detected][..., :2]
-    if xy.size:
-        boxes = np.concatenate([np.nanmin(xy, axis=1), np.nanmax(xy, axis=1)], axis=1)
-        bbox = [round(float(v), 4) for v in np.nanmedian(boxes, axis=0)]
-    else:
-        bbox = None
+    detected = ds["detected"].values.astype(bool)
+    boxes = []  # per detected frame: min x, min y, max x, max y; a chunk of frames at a time (a file stays on disk)
+    for start in range(0, n, _SUMMARY_CHUNK_FRAMES):
+        part = slice(start, start + _SUMMARY_CHUNK_FRAMES)
+        xy = ds["position_norm"][part].values[detected[part]][..., :2]
+        if xy.size:
+            boxes.append(np.concatenate([np.nanmin(xy, axis=1), np.nanmax(xy, axis=1)], axis=1))
+    bbox = [round(float(v), 4) for v in np.nanmedian(np.concatenate(boxes), axis=0)] if boxes else None
     video_info = ds.attrs.get("video_info", {})
     return {
         "video": {

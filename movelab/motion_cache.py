@@ -19,6 +19,7 @@ import os
 import pickle
 import tempfile
 import warnings
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,7 @@ from movelab.kinematics import KinematicsConfig, Motion, compute_motion
 from movelab.kinematics.camera_roll import level_landmarks
 from movelab.kinematics.motion import Positions
 
-__all__ = ["cached_motion", "dataset_sha256", "motion_cache_path"]
+__all__ = ["cached_motion", "chain_table", "dataset_sha256", "motion_cache_path"]
 
 #: Layout of an entry; raise it when what is stored changes shape.
 _FORMAT = 2
@@ -98,8 +99,53 @@ def cached_motion(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfig
     motion = _read(path, ds, config)
     if motion is None:
         motion = compute_motion(ds, config=config)
-        _write(path, motion)
+        _write(path, _entry(motion))
+    _ENTRIES[id(motion)] = (weakref.ref(motion, lambda _, key=id(motion): _ENTRIES.pop(key, None)), path)
     return motion
+
+
+#: The Motions this process computed or read through the cache: ``id`` -> (weak reference, entry path).
+_ENTRIES: dict[int, tuple[weakref.ref, Path]] = {}
+
+
+def chain_table(motion: Motion) -> pd.DataFrame:
+    """:func:`movelab.kinematics.posture_chain.chain_table` of ``motion`` with its default settings, kept
+    beside the motion's cache entry (``<entry>.chain``) when ``motion`` came from :func:`cached_motion`, so a
+    second analysis reads it instead of running the per-frame kyphosis estimate again (its key is the
+    motion's: the landmarks, the kinematics settings, the kinematics code, which holds the chain's defaults).
+    For any other Motion it is computed. Either way a second call for the same Motion in this process returns a
+    copy of the first table."""
+    from movelab.kinematics.posture_chain import chain_table as compute
+
+    held = _TABLES.get(id(motion))
+    if held is not None and held[0]() is motion:
+        return held[1].copy()  # a copy: callers add columns
+    table = _kept_or_computed(motion, compute)
+    _TABLES[id(motion)] = (weakref.ref(motion, lambda _, key=id(motion): _TABLES.pop(key, None)), table.copy())
+    return table
+
+
+#: Chain tables this process already has, per Motion (the FMS score and the report's plots both ask).
+_TABLES: dict[int, tuple[weakref.ref, pd.DataFrame]] = {}
+
+
+def _kept_or_computed(motion: Motion, compute) -> pd.DataFrame:
+    known = _ENTRIES.get(id(motion))
+    path = known[1].with_suffix(".chain") if known is not None and known[0]() is motion else None
+    if path is not None and path.is_file():
+        try:
+            with open(path, "rb") as handle:
+                entry = pickle.load(handle)
+            table = entry["chain"]
+            if entry.get("format") != _FORMAT or not np.array_equal(table["frame"].to_numpy(), motion.frame):
+                raise ValueError("not the chain table of these frames")
+            return table
+        except Exception:  # a broken entry must not stop an analysis: compute again (and overwrite it)
+            path.unlink(missing_ok=True)
+    table = compute(motion)
+    if path is not None:
+        _write(path, {"format": _FORMAT, "chain": table})
+    return table
 
 
 def _read(path: Path, ds: xr.Dataset, config: KinematicsConfig) -> Motion | None:
@@ -131,9 +177,8 @@ def _read(path: Path, ds: xr.Dataset, config: KinematicsConfig) -> Motion | None
     return motion
 
 
-def _write(path: Path, motion: Motion) -> None:
-    """Keep ``motion``'s computed parts at ``path`` (atomically; a failure to write only loses the cache)."""
-    entry = {
+def _entry(motion: Motion) -> dict:
+    return {
         "format": _FORMAT,
         "views": motion.views,
         "frame_views": motion.frame_views,
@@ -144,6 +189,10 @@ def _write(path: Path, motion: Motion) -> None:
         "outline": motion.outline,
         "camera_roll": motion.camera_roll,
     }
+
+
+def _write(path: Path, entry: dict) -> None:
+    """Keep ``entry`` at ``path`` (atomically; a failure to write only loses the cache)."""
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -76,7 +76,9 @@ def run_chunks(
         bounds[-1] = (*bounds[-1][:2], float(all_times[len(times)]))
     chunks = [_Chunk(str(info.path), *b) for b in bounds]
     tracker = ClientTracker(info.width_px, info.height_px, person=config.person, max_jump=config.max_track_jump)
-    rows = Rows(n_outline=config.outline_points if config.outline else 0)
+    rows = Rows(
+        n_outline=config.outline_points if config.outline else 0, width_px=info.width_px, height_px=info.height_px
+    )
     scene = SceneLines()  # the chunks' line readings, pooled (movelab.pose.scene_lines)
     index = 0
     with ProcessPoolExecutor(max_workers=n_chunks, mp_context=get_context("spawn")) as pool:
@@ -96,7 +98,10 @@ def run_chunks(
                 rows.extend(tracker.update(index, time_s, detections), config)
                 index += 1
     rows.extend(tracker.finish(), config)
-    ds = build_dataset(rows, reader, model_path, config)
+    try:
+        ds = build_dataset(rows, reader, model_path, config)
+    finally:
+        rows.close()
     ds.attrs.update(scene.attrs())
     return ds
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from fractions import Fraction
 from pathlib import Path
+from types import SimpleNamespace
 
 import av
 import numpy as np
@@ -162,6 +163,7 @@ def test_webcam_recording_keeps_frames_until_ctrl_c(demo_clip, monkeypatch):
         frames = [f.to_ndarray(format="bgr24") for i, f in zip(range(75), box.decode(video=0))]
     camera = FakeCamera(frames[35:], stop_after=35)  # the walker is fully in view from frame ~30
     monkeypatch.setattr("movelab.io.webcam.cv2.VideoCapture", lambda index: camera)
+    monkeypatch.setattr("movelab.io.webcam.time", SimpleNamespace(monotonic=camera.clock_s))
     ds = extract(0, use_cache=False)
     assert ds.sizes["time"] == 35
     assert ds.attrs["source_path"] == "webcam"

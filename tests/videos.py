@@ -279,8 +279,15 @@ class FakeCamera:
         self.served += 1
         return True, frame.copy()
 
+    fps = 30.0
+
     def get(self, prop) -> float:
-        return 30.0
+        return self.fps
+
+    def clock_s(self) -> float:
+        """A camera's clock: the frames served so far at its 30 frames/s (the wall clock of a busy test machine
+        would put seconds between frames that are 1/30 s apart in the picture)."""
+        return self.served / self.fps
 
     def release(self) -> None:
         pass

@@ -17,13 +17,45 @@ tried in ``docs/events-decisions.md``; the contract with the later stages in ``d
     report = seg.to_report()                        # JSON-ready
 """
 
+from typing import TYPE_CHECKING
+
 from movelab.events.config import MOVEMENTS, EventsConfig, GaitMethod, Movement, MovementChoice
-from movelab.events.cycles import CYCLE_COLUMNS, gait_cycles, gait_summary
-from movelab.events.gait import EVENT_COLUMNS, detect_gait_events
-from movelab.events.normalise import time_normalise
-from movelab.events.recognise import recognise_movement
-from movelab.events.reps import LUNGE_COLUMNS, REP_COLUMNS
-from movelab.events.segmentation import EVENT_NAMES, Segmentation, segment
+
+if TYPE_CHECKING:
+    from movelab.events.cycles import CYCLE_COLUMNS, gait_cycles, gait_summary
+    from movelab.events.gait import EVENT_COLUMNS, detect_gait_events
+    from movelab.events.normalise import time_normalise
+    from movelab.events.recognise import recognise_movement
+    from movelab.events.reps import LUNGE_COLUMNS, REP_COLUMNS
+    from movelab.events.segmentation import EVENT_NAMES, Segmentation, segment
+
+#: name -> module, imported on first use (PEP 562): reading the settings (``movelab.events.config``, e.g. the
+#: command line's ``--movement`` choices) loads neither the kinematics nor SciPy (about 1 s of CPU).
+_LAZY: dict[str, str] = {
+    "CYCLE_COLUMNS": "movelab.events.cycles",
+    "gait_cycles": "movelab.events.cycles",
+    "gait_summary": "movelab.events.cycles",
+    "EVENT_COLUMNS": "movelab.events.gait",
+    "detect_gait_events": "movelab.events.gait",
+    "time_normalise": "movelab.events.normalise",
+    "recognise_movement": "movelab.events.recognise",
+    "LUNGE_COLUMNS": "movelab.events.reps",
+    "REP_COLUMNS": "movelab.events.reps",
+    "EVENT_NAMES": "movelab.events.segmentation",
+    "Segmentation": "movelab.events.segmentation",
+    "segment": "movelab.events.segmentation",
+}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'movelab.events' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "segment",

@@ -4,7 +4,7 @@ real timestamps, threshold crossings, runs)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import xarray as xr
@@ -64,9 +64,17 @@ class Signals:
     label_free: xr.DataArray
     kinematics: KinematicsConfig
 
+    _points: dict = field(default_factory=dict, repr=False, compare=False)  # keypoint -> read-only track
+
     def point(self, name: str) -> np.ndarray:
-        """``(time, 2)`` pixel positions of one keypoint (NaN where missing)."""
-        return point(self.position, name)
+        """``(time, 2)`` pixel positions of one keypoint (NaN where missing), read-only: read from the positions
+        once per keypoint (each rep's metrics ask again; a long recording's track is a large copy)."""
+        track = self._points.get(name)
+        if track is None:
+            track = point(self.position, name)
+            track.flags.writeable = False
+            self._points[name] = track
+        return track
 
     def hip_mid(self) -> np.ndarray:
         return midpoint(self.position, "hip", fallback=True)

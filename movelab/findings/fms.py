@@ -201,8 +201,8 @@ class _Clip:
 
 
 def _clip(index: int, motion, segmentation, findings_config: FindingsConfig, findings_margin: float) -> _Clip | None:
-    from movelab.kinematics.posture_chain import chain_table
     from movelab.kinematics.views import frontal_sign
+    from movelab.motion_cache import chain_table  # kept with the kinematics when they are cached
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)

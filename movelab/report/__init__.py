@@ -10,26 +10,57 @@ Typical use (``analysis`` from :func:`movelab.analysis.analyse`)::
 Layouts of the files are in ``docs/report.md``.
 """
 
-from movelab.report.build import (
-    REPORT_SCHEMA,
-    angle_summaries,
-    build_report,
-    describe_thresholds,
-    json_ready,
-    span_table,
-)
-from movelab.report.compare import (
-    COMPARE_SCHEMA,
-    Session,
-    add_compare_parser,
-    cmd_compare,
-    compare_sessions,
-    load_session,
-    write_compare,
-)
-from movelab.report.html import render_html
-from movelab.report.overlay import write_overlay
-from movelab.report.write import OUTPUT_FILES, write_angles_csv, write_outputs
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from movelab.report.build import (
+        REPORT_SCHEMA,
+        angle_summaries,
+        build_report,
+        describe_thresholds,
+        json_ready,
+        span_table,
+    )
+    from movelab.report.compare import (
+        COMPARE_SCHEMA,
+        Session,
+        cmd_compare,
+        compare_sessions,
+        load_session,
+        write_compare,
+    )
+    from movelab.report.compare_cli import add_compare_parser
+    from movelab.report.html import render_html
+    from movelab.report.overlay import write_overlay
+    from movelab.report.write import OUTPUT_FILES, write_angles_csv, write_outputs
+
+#: name -> module, imported on first use (PEP 562): the command line builds its parser (``compare``'s options,
+#: :mod:`movelab.report.compare_cli`) without loading the findings, the kinematics and SciPy (about 1 s of CPU).
+_LAZY: dict[str, str] = {
+    **dict.fromkeys(
+        ("REPORT_SCHEMA", "angle_summaries", "build_report", "describe_thresholds", "json_ready", "span_table"),
+        "movelab.report.build",
+    ),
+    **dict.fromkeys(
+        ("COMPARE_SCHEMA", "Session", "cmd_compare", "compare_sessions", "load_session", "write_compare"),
+        "movelab.report.compare",
+    ),
+    "add_compare_parser": "movelab.report.compare_cli",
+    "render_html": "movelab.report.html",
+    "write_overlay": "movelab.report.overlay",
+    **dict.fromkeys(("OUTPUT_FILES", "write_angles_csv", "write_outputs"), "movelab.report.write"),
+}
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'movelab.report' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "write_outputs",

@@ -77,7 +77,7 @@ def posture_chain_summary(motion, *, config: FindingsConfig = FindingsConfig()) 
         plus the method error, and the source) or ``no_threshold`` (why there is none). ``method``: where the
         definitions and measured errors are.
     """
-    from movelab.kinematics.posture_chain import chain_table
+    from movelab.motion_cache import chain_table  # kept with the kinematics when they are cached
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -229,8 +229,8 @@ def fms_series(motion, fms) -> tuple[Any, dict[str, float], list[tuple[float, fl
     """
     import pandas as pd
 
-    from movelab.kinematics.posture_chain import chain_table
     from movelab.kinematics.views import facing_sign, frontal_sign
+    from movelab.motion_cache import chain_table  # kept with the kinematics when they are cached
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)

@@ -24,6 +24,7 @@ from movelab.io.outputs import write_json
 from movelab.io.outputs import write_outputs as _write_atomically
 from movelab.kinematics.tables import time_indexed
 from movelab.report.build import json_ready
+from movelab.report.compare_cli import add_compare_parser  # noqa: F401 (its home before; the parser needs no report code)
 from movelab.report.html import escape, img_tag, page, table_html, title_of
 
 __all__ = [
@@ -279,23 +280,6 @@ def render_compare_html(result: dict[str, Any], png: bytes) -> str:
 
 
 # ----------------------------------------------------------------------------- the command
-
-
-def add_compare_parser(subparsers) -> argparse.ArgumentParser:
-    """Add ``compare`` to the ``movelab`` subcommands (``sub = parser.add_subparsers(...)``)."""
-    parser = subparsers.add_parser("compare", help="two sessions of one client side by side")
-    parser.add_argument("a", help="first session: a `movelab analyse` output folder or a video (e.g. before)")
-    parser.add_argument("b", help="second session: folder or video (e.g. after treatment)")
-    parser.add_argument("--out", required=True, type=Path, help="output folder")
-    parser.add_argument(
-        "--labels",
-        nargs=2,
-        metavar=("LABEL_A", "LABEL_B"),
-        default=None,
-        help="names of the sessions (default: the folder or file names)",
-    )
-    parser.add_argument("--quiet", action="store_true", help="no progress output")
-    return parser
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
