@@ -14,6 +14,7 @@ from test_findings_helpers import REPS, angle_table, make_segmentation, squat_co
 
 from movelab.errors import ConfigError
 from movelab.findings import CODES, Finding, FindingsConfig, Norm, Threshold, detect_findings
+from movelab.findings.config import MethodError
 from movelab.findings.supine import SUPINE_CODES
 from movelab.report import describe_thresholds
 
@@ -108,8 +109,15 @@ def test_depth_just_above_horizontal_is_within_the_method_error():
 
 def test_lumbar_flexion_at_depth_from_the_lordosis():
     (f,) = flagged(detect_findings(side_squat(lumbar_lordosis=10.0), SQUAT), "lumbar_flexion_at_depth")
-    assert f.value == pytest.approx(15.0, abs=0.05) and f.threshold == pytest.approx(5.0)
+    squat_error_deg = MethodError().lumbar_loss_squat.value  # larger than the lordosis's standing error
+    assert squat_error_deg > MethodError().lumbar_lordosis.value
+    assert f.value == pytest.approx(15.0, abs=0.05) and f.threshold == pytest.approx(squat_error_deg)
     assert "butt wink" in f.message
+
+
+def test_lumbar_loss_within_the_squats_method_error_is_not_flagged():
+    table = side_squat(lumbar_lordosis=25.0 - MethodError().lumbar_loss_squat.value + 0.5)
+    assert flagged(detect_findings(table, SQUAT), "lumbar_flexion_at_depth") == []
 
 
 def test_lumbar_flexion_falls_back_to_the_pelvis_when_lordosis_is_not_measured():

@@ -144,6 +144,13 @@ class MethodError:
         "(posture, sway, squat; crf 20-30; 3.2 deg with the camera 0.7 m high at 5.5 m: parallax of the "
         "stickers' different depths); 2 deg is used",
     )
+    lumbar_loss_squat: Threshold = Threshold(
+        6.6,
+        "movelab, measured: lordosis lost from the descent to the bottom of a rendered side-view squat, read "
+        "from the outline, erred -4.7..+6.6 deg per rep on the 9 design bodies with true losses of 0, 8 and "
+        "16 deg (a squat with no true loss read up to 5.5); the largest is used "
+        "(scripts/accuracy/lumbar_flexion_accuracy.py, docs/findings-accuracy.md)",
+    )
     pelvic_tilt_client_calibrated: Threshold = Threshold(
         2.0,
         "movelab, measured: outline tilt MAE 0.8-1.1 deg on 4 held-out rendered bodies after a client "

@@ -349,7 +349,8 @@ def lumbar_flexion_at_depth(ctx: Context) -> list[Finding]:
                 missing=missing,
             )
         return ctx.outline_note(code, "Lower-back rounding at the bottom of the squat")
-    mdd = ctx.mdd(name)
+    # a squat's depth moves the lordosis read from the outline more than standing does (docs/findings-accuracy.md)
+    mdd = ctx.mdd("lumbar_loss_squat" if name == "lumbar_lordosis" else name)
     threshold = cfg.lumbar_flexion.value + mdd.value
 
     def message(value: float) -> str:
