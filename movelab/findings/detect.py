@@ -69,28 +69,30 @@ def detect_findings(
     """
     if getattr(segmentation, "movement", None) in SUPINE_TESTS:
         return _supine(motion, segmentation.movement, config)
-    if isinstance(motion, Motion):
-        if views is not None:
-            raise ConfigError("views come with the Motion (compute_motion(ds, views=...)); do not pass them again")
-        angles, views, positions = motion.angles, motion.views, motion.positions.cleaned
-        tilt_source = motion.pelvic_tilt_source
-        landmarks = motion.landmarks
-    else:
-        angles, positions, tilt_source, landmarks = motion, None, None, None
-    ctx = build_context(
-        angles,
-        segmentation,
-        views=views,
-        positions=positions,
-        config=config,
-        tilt_source=tilt_source,
-        landmarks=landmarks,
-    )
+    ctx = context_of(motion, segmentation, views=views, config=config)
     found: list[Finding] = []
     for detector in _DETECTORS.get(ctx.movement, ()):
         found.extend(detector(ctx))
     order = {code: i for i, code in enumerate(CODES)}
     return tuple(sorted(found, key=lambda f: (order[f.code], f.severity == "info", f.side or "")))
+
+
+def context_of(motion, segmentation, *, views=None, config: FindingsConfig = FindingsConfig()) -> Context:
+    """What the detectors read (:class:`Context`) from a Motion or an angle table, as :func:`detect_findings`
+    takes them."""
+    if isinstance(motion, Motion):
+        if views is not None:
+            raise ConfigError("views come with the Motion (compute_motion(ds, views=...)); do not pass them again")
+        return build_context(
+            motion.angles,
+            segmentation,
+            views=motion.views,
+            positions=motion.positions.cleaned,
+            config=config,
+            tilt_source=motion.pelvic_tilt_source,
+            landmarks=motion.landmarks,
+        )
+    return build_context(motion, segmentation, views=views, positions=None, config=config)
 
 
 def _supine(motion, movement: str, config: FindingsConfig) -> tuple[Finding, ...]:
@@ -319,6 +321,12 @@ def excessive_lumbar_lordosis(ctx: Context) -> list[Finding]:
 # ----------------------------------------------------------------------------- squat at depth
 
 
+def descent_loss(ctx: Context, values: np.ndarray, rep) -> float:
+    """How much of its largest value in a rep's descent ``values`` lost by the bottom (the value there is the
+    median over ``± depth_window_s``)."""
+    return ctx.extreme(values, rep["start_s"], rep["bottom_s"], "max") - ctx.at(values, rep["bottom_s"])
+
+
 def lumbar_flexion_at_depth(ctx: Context) -> list[Finding]:
     code = "lumbar_flexion_at_depth"
     cfg = ctx.config
@@ -332,7 +340,7 @@ def lumbar_flexion_at_depth(ctx: Context) -> list[Finding]:
         values = ctx.column(name)
 
         def loss(rep, values=values) -> float:
-            return ctx.extreme(values, rep["start_s"], rep["bottom_s"], "max") - ctx.at(values, rep["bottom_s"])
+            return descent_loss(ctx, values, rep)
 
         # the outline method is validated on the whole body in the picture: with the feet cut off the person
         # mask changes and a squat read 6.6-8.2 deg of rounding that the full picture did not (docs/findings.md)

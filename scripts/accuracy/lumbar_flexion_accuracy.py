@@ -4,8 +4,9 @@ Squats of the body population (``movelab.synth.population``) whose lumbar curve 
 or 16° at the bottom, side view, one rep each (95° deep, 28° trunk lean). The design bodies set the squat's
 method error of ``lumbar_flexion_at_depth`` (``MethodError.lumbar_loss_squat``); the held-out bodies and the
 kept squats of ``squat_timing_accuracy`` (constant lordosis but ``squat_side``) and ``frontal_findings_accuracy``
-(the two full-picture side squats) check it. Per rep: the largest lordosis from the rep's start to its bottom
-minus the value at the bottom, read and true, and whether the finding is raised.
+(the two full-picture side squats) check it. Per rep: the lordosis lost from the descent to the bottom, read and
+true, computed as the finding computes it (``movelab.findings.detect.descent_loss``), and whether the finding
+is raised.
 
     nice python -m scripts.accuracy.lumbar_flexion_accuracy [--reuse]
 """
@@ -62,40 +63,39 @@ def clips(bodies, group: str) -> list[tuple[str, pop.Clip]]:
     return out
 
 
-def _loss(time_s: np.ndarray, values: np.ndarray, start_s: float, bottom_s: float) -> float:
-    inside = (time_s >= start_s) & (time_s <= bottom_s)
-    if not np.isfinite(values[inside]).any():
-        return float("nan")
-    return float(np.nanmax(values[inside]) - values[np.argmin(np.abs(time_s - bottom_s))])
-
-
 def evaluate(nc: Path, group: str, *, before: bool = False) -> list[dict]:
-    """Per rep of one kept clip: read and true loss, and whether ``lumbar_flexion_at_depth`` is raised."""
+    """Per rep of one kept clip: read and true loss, as ``lumbar_flexion_at_depth`` computes them, and
+    whether the finding is raised."""
     from movelab import landmarks
     from movelab.events import segment
     from movelab.findings import FindingsConfig, detect_findings
     from movelab.findings.config import MethodError
+    from movelab.findings.detect import context_of, descent_loss
     from movelab.kinematics import compute_motion
 
     motion = compute_motion(landmarks.load(nc))
     seg = segment(motion)
-    truth = pd.read_csv(nc.with_suffix(".truth.csv"))
-    t_true, l_true = truth["time_s"].to_numpy(), truth["lumbar_lordosis"].to_numpy()
-    t, lordosis = np.asarray(motion.time_s), motion.angles["lumbar_lordosis"].to_numpy()
     errors = MethodError()
     if before:  # the lordosis's standing error, used for squats before this script
         errors = dataclasses.replace(errors, lumbar_loss_squat=errors.lumbar_lordosis)
-    found = detect_findings(motion, seg, config=FindingsConfig(method_error=errors))
-    raised = any(f.code == "lumbar_flexion_at_depth" and f.severity != "info" for f in found)
+    config = FindingsConfig(method_error=errors)
+    raised = any(
+        f.code == "lumbar_flexion_at_depth" and f.severity != "info"
+        for f in detect_findings(motion, seg, config=config)
+    )
+    ctx = context_of(motion, seg, config=config)
+    truth = pd.read_csv(nc.with_suffix(".truth.csv"))
+    true = np.interp(ctx.time, truth["time_s"].to_numpy(), truth["lumbar_lordosis"].to_numpy())
+    read = ctx.column("lumbar_lordosis")
     return [
         {
             "group": group,
             "clip": nc.stem,
-            "read": _loss(t, lordosis, r.start_s, r.bottom_s),
-            "true": _loss(t_true, l_true, r.start_s, r.bottom_s),
+            "read": descent_loss(ctx, read, rep),
+            "true": descent_loss(ctx, true, rep),
             "raised": raised,
         }
-        for r in seg.reps.itertuples()
+        for _, rep in ctx.reps.iterrows()
     ]
 
 
