@@ -19,6 +19,7 @@ tried in ``docs/events-decisions.md``; the contract with the later stages in ``d
 
 from typing import TYPE_CHECKING
 
+from movelab._lazy import lazy_getattr
 from movelab.events.config import MOVEMENTS, EventsConfig, GaitMethod, Movement, MovementChoice
 
 if TYPE_CHECKING:
@@ -47,14 +48,7 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module 'movelab.events' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())
 
 
 __all__ = [

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from movelab._lazy import lazy_getattr
+
 if TYPE_CHECKING:
     from movelab.io.video import Frame, VideoInfo, VideoReader, open_video, probe_video, read_frame_times
 
@@ -22,11 +24,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    if name not in __all__:
-        raise AttributeError(f"module 'movelab.io' has no attribute {name!r}")
-    from movelab.io import video
-
-    value = getattr(video, name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, dict.fromkeys(__all__, "movelab.io.video"), globals())

@@ -12,6 +12,8 @@ Layouts of the files are in ``docs/report.md``.
 
 from typing import TYPE_CHECKING
 
+from movelab._lazy import lazy_getattr
+
 if TYPE_CHECKING:
     from movelab.report.build import (
         REPORT_SCHEMA,
@@ -52,14 +54,7 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module 'movelab.report' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(_LAZY[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())
 
 
 __all__ = [
