@@ -151,3 +151,13 @@ def demo_clip(demo_video: Path) -> Path:
     write_video(partial, pictures, fps=30, options={"crf": "20"})
     partial.replace(target)
     return target
+
+
+@pytest.fixture(scope="module")
+def squats():
+    """Two synthetic squats as landmarks (the stick figure of tests/test_events.py), for the caches' tests."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_events import figure, squat_motion
+
+    t, hip, ankles, lean, _ = squat_motion()
+    return figure(t, hip=hip, ankles=ankles, lean_deg=lean)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,17 +14,6 @@ import pytest
 from movelab import motion_cache
 from movelab.analysis import analyse_landmarks
 from movelab.config import Config
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-
-@pytest.fixture(scope="module")
-def squats():
-    """Two synthetic squats (the stick figure of tests/test_events.py)."""
-    from test_events import figure, squat_motion
-
-    t, hip, ankles, lean, _ = squat_motion()
-    return figure(t, hip=hip, ankles=ankles, lean_deg=lean)
 
 
 @pytest.fixture

@@ -4,26 +4,12 @@ report; a Motion that did not come through the cache computes it once (the FMS s
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from movelab import motion_cache
 from movelab.analysis import analyse_landmarks
 from movelab.kinematics import compute_motion, posture_chain
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-
-@pytest.fixture(scope="module")
-def squats():
-    """Two synthetic squats (the stick figure of tests/test_events.py)."""
-    from test_events import figure, squat_motion
-
-    t, hip, ankles, lean, _ = squat_motion()
-    return figure(t, hip=hip, ankles=ankles, lean_deg=lean)
 
 
 @pytest.fixture
