@@ -13,6 +13,7 @@ __all__ = [
     "support_speeds",
     "LEG_PARTS",
     "point",
+    "arm_points",
     "midpoint",
     "torso_length",
     "median_torso_length",
@@ -37,6 +38,17 @@ def point(position: xr.DataArray, name: str) -> np.ndarray:
         index = position.get_index("keypoint").get_loc(name)
         return np.array(position.values[:, index], dtype=np.float64)
     return np.asarray(position.sel(keypoint=name).transpose("time", ...).values, dtype=np.float64)
+
+
+def arm_points(position: xr.DataArray) -> np.ndarray:
+    """``(time, 2 arms, 3 points, 2)``: shoulder, elbow and wrist of the left then the right arm."""
+    return np.stack(
+        [
+            np.stack([point(position, f"{s}_{p}") for p in ("shoulder", "elbow", "wrist")], axis=1)
+            for s in ("left", "right")
+        ],
+        axis=1,
+    )
 
 
 def midpoint(position: xr.DataArray, stem: str, *, fallback: np.ndarray | bool = False) -> np.ndarray:

@@ -26,7 +26,7 @@ import xarray as xr
 from movelab.kinematics import filtering
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
-from movelab.kinematics.geometry import median_torso_length, midpoint, point, support_speeds
+from movelab.kinematics.geometry import arm_points, median_torso_length, midpoint, support_speeds
 from movelab.kinematics.inputs import check_config, check_landmarks
 from movelab.kinematics.joint_angles import sagittal_angles
 from movelab.kinematics.outline_method import OutlineParams, estimate_frame
@@ -61,7 +61,6 @@ OUTLINE_ESTIMATE_COLUMNS: tuple[str, ...] = (
 )
 
 _SIDES = ("left", "right")
-_ARM_PARTS = ("shoulder", "elbow", "wrist")
 
 
 def outline_params(config: KinematicsConfig) -> OutlineParams:
@@ -317,7 +316,7 @@ def _arm_points(ds: xr.Dataset, config: KinematicsConfig) -> np.ndarray:
     """
     keep = (ds["presence"] >= config.min_confidence) & ds["detected"]
     px = ds["position_px"].where(keep)
-    return np.stack([np.stack([point(px, f"{s}_{p}") for p in _ARM_PARTS], axis=1) for s in _SIDES], axis=1)
+    return arm_points(px)
 
 
 def _smooth(ds: xr.Dataset, values: np.ndarray, config: KinematicsConfig) -> np.ndarray:

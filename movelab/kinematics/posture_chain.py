@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from movelab.kinematics.geometry import median_torso_length, midpoint, point, to_plane, torso_length
+from movelab.kinematics.geometry import arm_points, median_torso_length, midpoint, point, to_plane, torso_length
 from movelab.kinematics.outline_method import _arm_cover, _prepare, _ramp_down, _roughness, _to_sagittal
 from movelab.kinematics.tables import frame_table
 
@@ -266,14 +266,6 @@ def _plane(position, stem: str, sign: np.ndarray, *, fallback: bool) -> np.ndarr
     return to_plane(midpoint(position, stem, fallback=fallback), sign)
 
 
-def _arms(position) -> np.ndarray:
-    parts = np.stack(
-        [np.stack([point(position, f"{s}_{p}") for p in ("shoulder", "elbow", "wrist")], axis=1) for s in _SIDES],
-        axis=1,
-    )
-    return parts  # (time, 2 arms, 3 points, 2)
-
-
 def _kyphosis(motion, facing: np.ndarray, params: KyphosisParams) -> tuple[np.ndarray, np.ndarray]:
     ds, position = motion.landmarks, motion.positions.cleaned
     n = ds.sizes["time"]
@@ -288,7 +280,7 @@ def _kyphosis(motion, facing: np.ndarray, params: KyphosisParams) -> tuple[np.nd
         return value, quality
     # float32 as stored, made float64 one frame at a time (exactly), as the outline estimates do
     outline = ds["outline_px"].transpose("time", "outline_point", "space_2d").values
-    arms = _arms(position)
+    arms = arm_points(position)
     for i in np.flatnonzero(side):
         value[i], quality[i] = kyphosis_frame(
             np.asarray(outline[i], dtype=np.float64),
