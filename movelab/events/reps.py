@@ -18,8 +18,8 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.signal import find_peaks
 
+from movelab.events._peaks import find_peaks
 from movelab.events._signals import SIDES, Signals, nanmean_rows, runs
 from movelab.events.config import EventsConfig
 from movelab.events.rep_metrics import (
