@@ -144,8 +144,9 @@ def _px_per_m(px: xr.DataArray, world: xr.DataArray) -> float:
 def line_of_sight(
     ds: xr.Dataset, *, calibration: ElevationCalibration = ElevationCalibration()
 ) -> LineOfSight | None:
-    """The line of sight's elevation over the picture rows of a side-view clip, or None when fewer than three
-    pairs (spanning at least a fifth of the picture's height) are measured.
+    """The line of sight's elevation over the picture rows of a side-view clip, or None when the Dataset has
+    no world landmarks or fewer than three pairs (spanning at least a fifth of the picture's height) are
+    measured.
 
     Notes
     -----
@@ -153,6 +154,8 @@ def line_of_sight(
     gives ``tan(e) = (row - horizon_row) / f`` exactly; the pose model's far-side landmarks do not, which
     the calibration accounts for (module docstring).
     """
+    if "position_world_m" not in ds:
+        return None
     rows, tans, px_per_m = pair_elevations(ds, min_depth_m=calibration.min_depth_m)
     height = float(ds.attrs.get("height_px", 0) or 0) or (float(np.ptp(rows)) if rows.size else 0.0)
     if rows.size < 3 or not np.isfinite(px_per_m) or np.ptp(rows) < 0.2 * height:
