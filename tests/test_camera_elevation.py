@@ -107,3 +107,15 @@ def test_the_tilt_sd_grows_with_the_elevations_uncertainty_and_the_camera_height
     assert all(v > 0 for v in sd.values())
     assert sd[("low", IDENTITY)] < sd[("low", ElevationCalibration(1.0, 0.0, 0.05))]
     assert sd[("level", IDENTITY)] < sd[("low", IDENTITY)]  # the sticker depth's spread counts more when low
+
+
+def test_the_motion_carries_the_markers_sd_per_frame_and_the_report_its_median():
+    from movelab.kinematics import compute_motion
+
+    ds, _ = _dataset(0.5)
+    motion = compute_motion(ds, views="side_right")
+    sd = motion.outline["pelvic_tilt_marker_sd"].to_numpy()
+    assert np.isfinite(sd).all() and (sd > 0).all()
+    info = motion.pelvic_tilt_source
+    assert info["mode"] == "markers" and info["median_sd_deg"] == pytest.approx(float(np.median(sd)))
+    assert info["elevation_deg"] < 0 and "sd_deg" not in info  # looking up at the pelvis; JSON-ready

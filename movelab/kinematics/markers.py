@@ -296,7 +296,9 @@ def pelvic_tilt_with_source(
     info : dict
         ``mode`` (``markers`` or ``outline``), ``note`` (a sentence for the report), ``calibration`` (the
         :class:`ClientCalibration` applied, as a dict, or None) and, in marker mode, ``client_calibration``:
-        the calibration this session yields for later sessions (None with too few frames).
+        the calibration this session yields for later sessions (None with too few frames),
+        ``median_sd_deg`` and ``sd_deg`` (the markers' per-frame ``pelvic_tilt_sd``, an array) and
+        ``elevation_deg`` (the camera's line of sight at the stickers, None when not read).
     """
     outline_tilt = np.asarray(outline_tilt, dtype=np.float64)
     if has_markers(ds):
@@ -308,6 +310,7 @@ def pelvic_tilt_with_source(
         note = markers.note
         if calibration is not None:
             note += "; the client calibration given was not used (markers measure the tilt directly)"
+        sd = markers.table["pelvic_tilt_sd"].to_numpy(dtype=np.float64)
         return (
             tilt,
             np.where(np.isfinite(tilt), "markers", "").astype(object),
@@ -316,6 +319,11 @@ def pelvic_tilt_with_source(
                 "note": note,
                 "calibration": None,
                 "client_calibration": None if made is None else dataclasses.asdict(made),
+                "median_sd_deg": float(np.nanmedian(sd)) if np.isfinite(sd).any() else None,
+                "elevation_deg": (
+                    float(np.degrees(np.arctan(markers.elevation_tan))) if np.isfinite(markers.elevation_tan) else None
+                ),
+                "sd_deg": sd,
             },
         )
     if calibration is None:
@@ -349,9 +357,11 @@ def pelvic_tilt_info(
     mode without a client calibration, ``median_sd_deg``: the clip's median per-frame uncertainty
     ``pelvic_tilt_sd``."""
     if has_markers(ds):
-        return pelvic_tilt_with_source(
+        info = pelvic_tilt_with_source(
             ds, frame_views, outline["pelvic_tilt"].to_numpy(dtype=np.float64), calibration=calibration
         )[2]
+        info.pop("sd_deg")  # per frame: the outline table's pelvic_tilt_marker_sd
+        return info
     info = pelvic_tilt_with_source(ds, frame_views, np.full(len(outline), np.nan), calibration=calibration)[2]
     if calibration is None:  # the body part of the uncertainty is what a client calibration removes
         sd = outline["pelvic_tilt_sd"].to_numpy(dtype=np.float64) if "pelvic_tilt_sd" in outline else np.array([])
