@@ -141,9 +141,7 @@ def _px_per_m(px: xr.DataArray, world: xr.DataArray) -> float:
     return float(np.median(ratio)) if ratio.size else float("nan")
 
 
-def line_of_sight(
-    ds: xr.Dataset, *, calibration: ElevationCalibration = ElevationCalibration()
-) -> LineOfSight | None:
+def line_of_sight(ds: xr.Dataset, *, calibration: ElevationCalibration = ElevationCalibration()) -> LineOfSight | None:
     """The line of sight's elevation over the picture rows of a side-view clip, or None when the Dataset has
     no world landmarks or fewer than three pairs (spanning at least a fifth of the picture's height) are
     measured.

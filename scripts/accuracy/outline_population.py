@@ -392,8 +392,6 @@ def body_sd_deg(biases: np.ndarray) -> float:
     return float(np.sqrt(np.mean(b**2)) * t.ppf(0.975, b.size) / 1.96)
 
 
-
-
 # ----------------------------------------------------------------------------- marker mode: camera elevation
 
 
