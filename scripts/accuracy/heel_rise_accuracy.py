@@ -3,8 +3,8 @@
 Reads the landmarks other accuracy scripts keep (no rendering, no pose model): the population squats of
 ``lumbar_flexion_accuracy`` and ``outline_population`` (flat feet; cameras 0.7/1.0/1.3 m high at 5.5/3.5/4.5 m),
 the side clips of ``fms_posture_accuracy`` (three subjects, cameras 0.88 m and, for ``heldout2cam``, 1.2 m;
-the ``heels`` variant lifts the heels 15°) and the side squats of ``squat_timing_accuracy`` and
-``frontal_findings_accuracy`` (clean and ``_realistic``: hand-held shake, loose clothes; flat feet). Per rep
+the ``heels`` variant lifts the heels 15°) and the side squats of ``squat_timing_accuracy`` (clean and
+``_realistic``: hand-held shake, loose clothes; flat feet). Per rep
 it computes the heel rise as ``heel_lift`` and the FMS deep squat do (``movelab.findings.heel_rise_deg`` at
 the rep's bottom, standing reference from ``movelab.findings.detect.context_of``), and, with
 ``--heel-only``, as before the ankle check (the heel's rise alone). Prints, per camera (still, or hand-held
@@ -34,8 +34,6 @@ FOLDERS = (
     "fms_posture_accuracy",
     "squat_timing_accuracy",
     "squat_timing_accuracy_realistic",
-    "frontal_findings_accuracy",
-    "frontal_findings_accuracy_realistic",
 )
 
 
