@@ -20,6 +20,11 @@ Usage::
     python -m scripts.accuracy.outline_population --reuse  # the table from the kept landmarks (~20 s)
     python -m scripts.accuracy.outline_population --design --reuse  # the design bodies, for method work; also
         # prints their median errors and the body spread of KinematicsConfig.outline_*_body_sd_deg
+    python -m scripts.accuracy.outline_population --design --reuse --fit-elevation  # marker mode: the
+        # camera-elevation calibration (movelab.kinematics.camera_elevation.ElevationCalibration)
+
+After the main table a marker table gives each clip's sticker tilt MAE before and after the parallax
+correction and the frames within twice the markers' per-frame ``pelvic_tilt_sd``.
 """
 
 from __future__ import annotations
