@@ -345,6 +345,12 @@ class KinematicsConfig:
     outline_lordosis_body_sd_deg: float = 9.0
     outline_hip_drift_per_deg: float = 0.002
     outline_hip_drift_max_deg: float = 10.0
+    outline_hip_registration: bool = True
+    outline_registration_reference_deg: float = 3.0
+    outline_registration_min_frames: int = 5
+    outline_registration_max_rms: float = 0.0025
+    outline_registration_prior_deg2: float = 500.0
+    outline_elbow_swing_limits: tuple[float, float] | None = (0.04, 0.06)
     outline_hanging_wrist_max: float = 0.15
     outline_thoracolumbar_pelvis_weight: float = 0.5
     client_calibration: ClientCalibration | None = None

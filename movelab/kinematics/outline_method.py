@@ -45,6 +45,8 @@ __all__ = [
     "sacral_chord_deg",
     "solve_pelvic_tilt",
     "sacral_chords_deg",
+    "back_profile",
+    "register_profile",
 ]
 
 _NAN = float("nan")
@@ -681,3 +683,82 @@ def _thoracolumbar_chord_deg(
     if p3 is None or p4 is None:
         return _NAN, (None, None)
     return _inclination_deg(p3, p4), (p3, p4)
+
+
+# ----------------------------------------------------------------------------- the pelvis's outline, registered
+
+
+def back_profile(
+    outline_px: np.ndarray,
+    *,
+    hip_px: np.ndarray,
+    facing: float,
+    torso_px: float,
+    heights: np.ndarray,
+    smoothing: float = 0.02,
+    seed_level: float = 0.08,
+) -> np.ndarray:
+    """How far behind ``hip_px`` the back lies at each of ``heights`` (upright sagittal frame, torso lengths).
+
+    The back arc (:func:`back_arc`, seeded at ``seed_level`` with the frame upright) is followed from the seed
+    down over the buttock while its height falls and up the back while it rises; ``x`` at ``heights`` is
+    interpolated along that run. NaN outside it, and everywhere when the outline or a landmark is missing.
+    """
+    out = np.full(np.shape(heights), _NAN)
+    if not (np.isfinite(outline_px).all() and np.isfinite(hip_px).all() and np.isfinite(torso_px)):
+        return out
+    sag = sagittal_outline(outline_px, hip_px=hip_px, facing=facing, torso_px=torso_px)
+    found = back_arc(_prepare(sag, smoothing).smooth, 0.0, seed_level=seed_level)
+    if found is None:
+        return out
+    arc, seed = found
+    h = arc[:, 1]
+    rising = np.diff(h) > 0
+    lo = seed
+    while lo > 0 and rising[lo - 1]:
+        lo -= 1
+    hi = seed
+    while hi < rising.size and rising[hi]:
+        hi += 1
+    run = arc[lo : hi + 1]
+    if run.shape[0] < 3:
+        return out
+    inside = (heights >= run[0, 1]) & (heights <= run[-1, 1])
+    out[inside] = np.interp(np.asarray(heights)[inside], run[:, 1], run[:, 0])
+    return out
+
+
+def register_profile(
+    x: np.ndarray, heights: np.ndarray, ref_x: np.ndarray, ref_heights: np.ndarray
+) -> tuple[float, float, float, float]:
+    """The rigid motion that lays one frame's back profile onto a reference profile.
+
+    ``(x, heights)`` are points of the frame's back (torso lengths, upright sagittal frame); ``ref_x`` the
+    reference's back at ``ref_heights`` (ascending, a longer stretch). Finds the rotation ``phi`` about the
+    origin (degrees, forward positive) and the shift ``(tx, ty)`` that minimise the horizontal distances of the
+    moved points from the reference, by least squares.
+
+    Returns
+    -------
+    (phi_deg, tx, ty, rms)
+        ``rms`` the root mean square residual (torso lengths); NaNs when fewer than 10 points are finite.
+    """
+    from scipy.optimize import least_squares
+
+    ok = np.isfinite(x) & np.isfinite(heights)
+    ref_ok = np.isfinite(ref_x)
+    if ok.sum() < 10 or ref_ok.sum() < 10:
+        return _NAN, _NAN, _NAN, _NAN
+    px, ph = x[ok], heights[ok]
+    rh, rx = ref_heights[ref_ok], ref_x[ref_ok]
+
+    def residual(v: np.ndarray) -> np.ndarray:
+        c, s = math.cos(math.radians(v[0])), math.sin(math.radians(v[0]))
+        # a forward rotation of the pelvis (anterior tilt) turns the back's upward direction forward
+        mx = c * px + s * ph + v[1]
+        mh = -s * px + c * ph + v[2]
+        return mx - np.interp(mh, rh, rx)
+
+    fit = least_squares(residual, np.zeros(3), bounds=([-30.0, -0.15, -0.15], [30.0, 0.15, 0.15]), x_scale=[5.0, 0.02, 0.02])
+    phi, tx, ty = (float(v) for v in fit.x)
+    return phi, tx, ty, float(np.sqrt(np.mean(fit.fun**2)))

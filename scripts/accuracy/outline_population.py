@@ -308,6 +308,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--tilt-offset", type=float, help="try another outline_tilt_offset_deg (design work)")
     parser.add_argument("--hip-drift", type=float, help="try another outline_hip_drift_per_deg (design work)")
+    parser.add_argument(
+        "--no-registration",
+        action="store_true",
+        help="the hip drift corrected by outline_hip_drift_per_deg alone, not by registering the pelvis's outline",
+    )
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        default=(),
+        metavar="FIELD=VALUE",
+        help="try other KinematicsConfig outline_* values (design work), e.g. outline_elbow_behind_limits=0.05,0.07",
+    )
     args = parser.parse_args(argv)
     args.out = args.out or ROOT / ".cache" / ("outline_population_design" if args.design else "outline_population")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -317,6 +329,10 @@ def main(argv: list[str] | None = None) -> int:
         config = dataclasses.replace(config, outline_sacral_levels=tuple(args.sacral_levels))
     if args.hip_drift is not None:
         config = dataclasses.replace(config, outline_hip_drift_per_deg=args.hip_drift)
+    for item in args.set:
+        config = dataclasses.replace(config, **dict([_setting(item)]))
+    if args.no_registration:
+        config = dataclasses.replace(config, outline_hip_registration=False)
     if args.tilt_offset is not None:
         config = dataclasses.replace(config, outline_tilt_offset_deg=args.tilt_offset)
     rows = []
@@ -341,6 +357,15 @@ def main(argv: list[str] | None = None) -> int:
                 f"body sd for a new body {body_sd_deg(v):.2f}"
             )
     return 0
+
+
+def _setting(item: str) -> tuple[str, object]:
+    """``FIELD=VALUE`` of ``--set``: a number, or numbers separated by commas (a tuple)."""
+    field, _, value = item.partition("=")
+    if not field.startswith("outline_") or not value:
+        raise SystemExit(f"--set expects outline_FIELD=VALUE, got {item!r}")
+    numbers = tuple(float(v) for v in value.split(","))
+    return field, numbers if len(numbers) > 1 else numbers[0]
 
 
 def body_sd_deg(biases: np.ndarray) -> float:
