@@ -35,6 +35,7 @@ TORSO_PX = 150.0  # the stick figure's hip-to-shoulder distance (0.5 m at 300 px
 EXACT = OutlineParams(tilt_offset_deg=0.0, lordosis_offset_deg=0.0, smoothing=0.005, thoracolumbar_levels=(0.50, 0.65))
 EXACT_CONFIG = KinematicsConfig(
     outline_tilt_offset_deg=0.0,
+    outline_tilt_population_shift_deg=0.0,
     outline_lordosis_offset_deg=0.0,
     outline_smoothing=0.005,
     outline_thoracolumbar_levels=(0.50, 0.65),

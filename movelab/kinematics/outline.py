@@ -68,7 +68,7 @@ def outline_params(config: KinematicsConfig) -> OutlineParams:
     return OutlineParams(
         sacral_levels=tuple(config.outline_sacral_levels),
         thoracolumbar_levels=tuple(config.outline_thoracolumbar_levels),
-        tilt_offset_deg=config.outline_tilt_offset_deg,
+        tilt_offset_deg=config.outline_tilt_offset_deg + config.outline_tilt_population_shift_deg,
         lordosis_offset_deg=config.outline_lordosis_offset_deg,
         smoothing=config.outline_smoothing,
         arm_radius=tuple(config.outline_arm_radius),

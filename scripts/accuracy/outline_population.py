@@ -10,7 +10,8 @@ kept landmarks without rendering or running the model.
 
 Per body it prints: the slope of the estimated tilt against the trunk lean in the sway (target |s| <= 0.15),
 the tilt slope against the truth in the sweep (0.8-1.2), change-from-standing MAE and absolute MAE of the tilt
-(sweep), lordosis change MAE (sweep), the lordosis slope against the trunk lean in the sway beside the truth's,
+(sweep), lordosis change MAE (sweep), the lordosis slope against the trunk lean in the sway beside the truth's
+(which is 0: the sway leaves the lordosis unchanged), the lordosis slope against the true lordosis in the sweep,
 the frames measured, the squat's tilt MAE, the marker-mode tilt MAE in each clip, and the sweep's absolute tilt
 MAE after a client calibration taken from the same body's sway filmed with stickers (``--client-baseline``).
 
@@ -216,6 +217,7 @@ def body_row(pb: PopulationBody, tables: dict[str, pd.DataFrame]) -> dict:
         row["tilt MAE"] = _mae(tilt["pelvic_tilt"], tilt["pelvic_tilt_true"])
         row["lord change MAE"] = _mae(tilt["lumbar_lordosis_change"], tilt["lumbar_lordosis_change_true"])
         row["lord MAE"] = _mae(tilt["lumbar_lordosis"], tilt["lumbar_lordosis_true"])
+        row["lord slope"] = _slope(tilt["lumbar_lordosis_true"].to_numpy(), tilt["lumbar_lordosis"].to_numpy())
         row["tilt bias"] = float(np.nanmedian(tilt["pelvic_tilt"] - tilt["pelvic_tilt_true"]))
         row["lord bias"] = float(np.nanmedian(tilt["lumbar_lordosis"] - tilt["lumbar_lordosis_true"]))
         if "pelvic_tilt_sd" in tilt:
@@ -252,6 +254,7 @@ COLUMNS = (
     "lord MAE",
     "lord sway slope",
     "lord sway slope true",
+    "lord slope",
     "tilt measured %",
     "sway measured %",
     "squat tilt MAE",
