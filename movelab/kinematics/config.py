@@ -168,10 +168,11 @@ class KinematicsConfig:
         on the neutral standing mannequin seen through MediaPipe (``python -m
         scripts.accuracy.outline_errors --calibrate``); a surface-to-bone offset that differs between people.
     outline_tilt_population_shift_deg
-        Added to ``outline_tilt_offset_deg`` so that the offset is centred on the body population rather than
-        on the one default mannequin: the 9 design bodies' median tilt errors averaged +2.06 deg with the
-        mannequin's offset alone and 0.00 with 2.5 added (``python -m scripts.accuracy.outline_population
-        --design --reuse``, ``tilt bias``; issue 13, third round; the held-out bodies were not used).
+        Added to ``outline_tilt_offset_deg`` to centre the offset on a body population rather than on the one
+        default mannequin. 0: the mannequin's calibration alone. The 9 design bodies' median tilt errors
+        average +2.06 deg at 0 and 0.00 at 2.5 (``python -m scripts.accuracy.outline_population --design
+        --reuse``, ``tilt bias``), but on the held-out bodies 2.5 raised the absolute tilt MAE on 4 of 6 and
+        the worst from 7.3 to 9.3 deg (docs/outline-decisions.md, issue 13's third round), so it is not used.
         ``--calibrate`` finds the mannequin's part with this at 0.
     outline_lordosis_offset_deg
         Subtracted from the angle between the two chords (same calibration).
@@ -357,7 +358,7 @@ class KinematicsConfig:
     outline_sacral_levels: tuple[float, float] = (0.08, 0.30)
     outline_thoracolumbar_levels: tuple[float, float] = (0.40, 0.55)
     outline_tilt_offset_deg: float = 5.0
-    outline_tilt_population_shift_deg: float = 2.5
+    outline_tilt_population_shift_deg: float = 0.0
     outline_lordosis_offset_deg: float = 3.8
     outline_smoothing: float = 0.02
     outline_arm_radius: tuple[float, float] = (0.13, 0.10)
@@ -372,8 +373,8 @@ class KinematicsConfig:
     outline_baseline_max_thigh_deg: float = 10.0
     outline_baseline_max_speed: float = 0.25
     outline_baseline_min_s: float = 0.5
-    outline_tilt_body_sd_deg: float = 3.3
-    outline_lordosis_body_sd_deg: float = 9.4
+    outline_tilt_body_sd_deg: float = 3.9
+    outline_lordosis_body_sd_deg: float = 9.0
     outline_hip_drift_per_deg: float = 0.002
     outline_hip_drift_max_deg: float = 10.0
     outline_hip_registration: bool = True
