@@ -71,7 +71,11 @@ def test_registration_recovers_the_hip_landmark_shift_and_the_pelvis_turn(drop, 
     """The hip landmark placed ``drop`` torso lengths below the joint, the pelvis turned by ``turn_deg``: the
     fit lays the frame on the reference with the turn undone and the landmark's error as the shift."""
     ref = back_profile(
-        to_image(silhouette(), facing=facing), hip_px=HIP_PX, facing=facing, torso_px=TORSO_PX, heights=_REFERENCE_HEIGHTS
+        to_image(silhouette(), facing=facing),
+        hip_px=HIP_PX,
+        facing=facing,
+        torso_px=TORSO_PX,
+        heights=_REFERENCE_HEIGHTS,
     )
     landmark = HIP_PX + [0.0, drop * TORSO_PX]
     x = back_profile(
@@ -105,12 +109,16 @@ def sway_dataset(leans: np.ndarray, rate_per_deg: float, *, view: str = "side_ri
     names = list(ds["keypoint"].values)
     hips = [names.index("left_hip"), names.index("right_hip")]
     true_hip = pos[:, hips].mean(axis=1)
-    outlines = np.stack([to_image(silhouette(sway_deg=lean), hip_px=true_hip[i], facing=facing, n=512) for i, lean in enumerate(leans)])
+    outlines = np.stack(
+        [to_image(silhouette(sway_deg=lean), hip_px=true_hip[i], facing=facing, n=512) for i, lean in enumerate(leans)]
+    )
     pos[:, hips, 1] += (rate_per_deg * leans * TORSO_PX)[:, None]
     # the stick figure's arms hang straight down and would be gated behind a backward sway: not the subject here
     pos[:, [names.index(f"{s}_{p}") for s in ("left", "right") for p in ("elbow", "wrist")]] = np.nan
     ds = ds.assign(position_px=(ds["position_px"].transpose("time", "keypoint", ...).dims, pos))
-    outline_px = xr.DataArray(outlines.astype(np.float32), dims=("time", "outline_point", "space_2d"), attrs={"units": "px"})
+    outline_px = xr.DataArray(
+        outlines.astype(np.float32), dims=("time", "outline_point", "space_2d"), attrs={"units": "px"}
+    )
     return ds.assign(outline_px=outline_px)
 
 

@@ -493,13 +493,15 @@ def _check_outline(config: KinematicsConfig) -> None:
     for name in ("outline_registration_reference_deg", "outline_registration_prior_deg2"):
         _check_range(name, getattr(config, name), 0.0, math.inf)
     _check_positive("outline_registration_max_rms", config.outline_registration_max_rms)
-    if not (isinstance(config.outline_registration_min_frames, int) and config.outline_registration_min_frames >= 1):
-        raise ConfigError(
-            f"outline_registration_min_frames must be a whole number >= 1, got {config.outline_registration_min_frames!r}"
-        )
+    min_frames = config.outline_registration_min_frames
+    if not (isinstance(min_frames, int) and min_frames >= 1):
+        raise ConfigError(f"outline_registration_min_frames must be a whole number >= 1, got {min_frames!r}")
     swing = config.outline_elbow_swing_limits
     if swing is not None and not (
-        isinstance(swing, (tuple, list)) and len(swing) == 2 and all(_is_number(v) for v in swing) and swing[0] < swing[1]
+        isinstance(swing, (tuple, list))
+        and len(swing) == 2
+        and all(_is_number(v) for v in swing)
+        and swing[0] < swing[1]
     ):
         raise ConfigError(f"outline_elbow_swing_limits must be None or (low, high) with low < high, got {swing!r}")
     if not (_is_number(config.outline_hanging_wrist_max) or config.outline_hanging_wrist_max == math.inf):

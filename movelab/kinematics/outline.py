@@ -130,7 +130,9 @@ def outline_estimates(
     ``θ = chord_S(θ) − tilt_offset`` and ``lordosis = chord_S(θ) − chord_TL − lordosis_offset``, where
     ``chord_S`` is the inclination against vertical of the back contour between the two
     ``outline_sacral_levels`` (measured from the hip along the pelvis's up axis, which is turned by ``θ``)
-    and ``chord_TL`` that between the two ``outline_thoracolumbar_levels`` along the trunk axis.
+    and ``chord_TL`` that between the two ``outline_thoracolumbar_levels`` along the trunk axis. Before the
+    frames, the hip landmark's drift with the trunk's lean is measured for the clip by registering the
+    pelvis's back outline (``outline_hip_registration``) and undone.
     """
     return _estimates(ds, views=views, position=position, config=config, warn_missing=warn_missing)
 
@@ -255,7 +257,7 @@ def _per_frame(
     outline = ds["outline_px"].transpose("time", "outline_point", "space_2d").values
     registered = None
     if config.outline_hip_registration:
-        registered = _registered_hip(outline, hip, shoulder, facing, torso_px, config)
+        registered = _registered_hip(outline, hip, shoulder, facing, torso_px, config=config)
     if registered is not None:
         hip = registered
     elif config.outline_hip_drift_per_deg:
@@ -335,7 +337,13 @@ def _trunk_lean_deg(hip: np.ndarray, shoulder: np.ndarray, facing: np.ndarray) -
 
 
 def _registered_hip(
-    outline: np.ndarray, hip: np.ndarray, shoulder: np.ndarray, facing: np.ndarray, torso_px: float, config
+    outline: np.ndarray,
+    hip: np.ndarray,
+    shoulder: np.ndarray,
+    facing: np.ndarray,
+    torso_px: float,
+    *,
+    config: KinematicsConfig,
 ) -> np.ndarray | None:
     """``hip_mid`` moved, frame by frame, to where the pelvis's own outline says it is; None without a reference.
 

@@ -26,6 +26,9 @@ Outline of the method (per frame):
    back-surface tangents at the lumbo-sacral and at the thoraco-lumbar junction).
 4. Quality in [0, 1] from the arms' cover of the back, a hanging arm's elbow behind the hip, the contour's
    roughness and the sacral chord's sensitivity to its levels.
+
+Across frames, :func:`back_profile` and :func:`register_profile` locate the hip joint from the pelvis's own
+back outline (:mod:`movelab.kinematics.outline` measures the hip landmark's drift with the trunk's lean by them).
 """
 
 from __future__ import annotations
@@ -734,9 +737,10 @@ def register_profile(
     """The rigid motion that lays one frame's back profile onto a reference profile.
 
     ``(x, heights)`` are points of the frame's back (torso lengths, upright sagittal frame); ``ref_x`` the
-    reference's back at ``ref_heights`` (ascending, a longer stretch). Finds the rotation ``phi`` about the
-    origin (degrees, forward positive) and the shift ``(tx, ty)`` that minimise the horizontal distances of the
-    moved points from the reference, by least squares.
+    reference's back at ``ref_heights`` (ascending, a longer stretch). Finds the turn ``phi`` about the origin
+    (degrees, top forward positive, as a pelvic tilt) followed by the shift ``(tx, ty)`` that lays the frame's
+    points on the reference (least squares over their horizontal distances from it): a pelvis tilted by ``d``
+    more than in the reference gives ``phi = -d``; a hip landmark ``e`` too low gives ``ty = -e``.
 
     Returns
     -------
@@ -759,6 +763,8 @@ def register_profile(
         mh = -s * px + c * ph + v[2]
         return mx - np.interp(mh, rh, rx)
 
-    fit = least_squares(residual, np.zeros(3), bounds=([-30.0, -0.15, -0.15], [30.0, 0.15, 0.15]), x_scale=[5.0, 0.02, 0.02])
+    fit = least_squares(
+        residual, np.zeros(3), bounds=([-30.0, -0.15, -0.15], [30.0, 0.15, 0.15]), x_scale=[5.0, 0.02, 0.02]
+    )
     phi, tx, ty = (float(v) for v in fit.x)
     return phi, tx, ty, float(np.sqrt(np.mean(fit.fun**2)))
