@@ -147,8 +147,8 @@ class MethodError:
     lumbar_loss_squat: Threshold = Threshold(
         6.6,
         "movelab, measured: lordosis lost from the descent to the bottom of a rendered side-view squat, read "
-        "from the outline, erred -4.7..+6.4 deg per rep on the 9 design bodies with true losses of 0, 8 and "
-        "16 deg (a squat with no true loss read up to 5.3); 6.6 deg, the largest error of a first, "
+        "from the outline, erred -4.6..+6.4 deg per rep on the 9 design bodies with true losses of 0, 8 and "
+        "16 deg (a squat with no true loss read up to 5.2); 6.6 deg, the largest error of a first, "
         "single-frame reading of the bottom, is used (the same flags at either value; "
         "scripts/accuracy/lumbar_flexion_accuracy.py, docs/findings-accuracy.md)",
     )
