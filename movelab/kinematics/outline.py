@@ -327,8 +327,11 @@ def _undrifted_hip(
 
 
 #: Heights of the pelvis's back profile registered frame by frame, and of the longer reference (torso lengths).
-_PROFILE_HEIGHTS = np.arange(-0.30, 0.1001, 0.01)
 _REFERENCE_HEIGHTS = np.arange(-0.45, 0.2501, 0.005)
+_PROFILE_SLICE = slice(30, 111, 2)  # -0.30 to 0.10 every 0.01
+#: Near-upright frames the reference profile is the median of, at most.
+_REFERENCE_FRAMES = 200
+_PROFILE_HEIGHTS = _REFERENCE_HEIGHTS[_PROFILE_SLICE]
 
 
 def _trunk_lean_deg(hip: np.ndarray, shoulder: np.ndarray, facing: np.ndarray) -> np.ndarray:
@@ -365,26 +368,27 @@ def _registered_hip(
         reference = side & (np.abs(lean) <= config.outline_registration_reference_deg)
     if reference.sum() < config.outline_registration_min_frames:
         return None
-    smoothing = config.outline_smoothing
+    full = config.outline_hip_drift_max_deg
+    weight = np.clip(2.0 - np.abs(np.nan_to_num(lean, nan=np.inf)) / full, 0.0, 1.0)
 
-    def profile(i: int, heights: np.ndarray) -> np.ndarray:
+    def profile(i: int) -> np.ndarray:
         return back_profile(
             np.asarray(outline[i], dtype=np.float64),
             hip_px=hip[i],
             facing=float(facing[i]),
             torso_px=torso_px,
-            heights=heights,
-            smoothing=smoothing,
+            heights=_REFERENCE_HEIGHTS,
+            smoothing=config.outline_smoothing,
         )
 
+    chosen = np.flatnonzero(reference)  # at most _REFERENCE_FRAMES of them, evenly spread (bounded memory)
+    chosen = chosen[np.linspace(0, chosen.size - 1, min(chosen.size, _REFERENCE_FRAMES)).round().astype(int)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        ref = np.nanmedian(np.array([profile(i, _REFERENCE_HEIGHTS) for i in np.flatnonzero(reference)]), axis=0)
-    full = config.outline_hip_drift_max_deg
-    weight = np.clip(2.0 - np.abs(np.nan_to_num(lean, nan=np.inf)) / full, 0.0, 1.0)
+        ref = np.nanmedian(np.array([profile(i) for i in chosen]), axis=0)
     shift = np.full((lean.size, 2), np.nan)
     for i in np.flatnonzero(side & (weight > 0)):
-        _, tx, ty, rms = register_profile(profile(i, _PROFILE_HEIGHTS), _PROFILE_HEIGHTS, ref, _REFERENCE_HEIGHTS)
+        _, tx, ty, rms = register_profile(profile(i)[_PROFILE_SLICE], _PROFILE_HEIGHTS, ref, _REFERENCE_HEIGHTS)
         if np.isfinite(rms) and rms <= config.outline_registration_max_rms:
             shift[i] = tx, ty
     # the frame's points p + (tx, ty) lie on the reference: the reference's hip is at -(tx, ty) here, so the

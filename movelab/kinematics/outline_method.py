@@ -61,6 +61,8 @@ _TILT_GRID = np.arange(-40.0, 80.0 + 1e-9, 5.0)
 _NEUTRAL_TILT_DEG = 11.0
 #: Arc length added beyond each chord end for the arm and roughness checks, torso lengths.
 _PAD = 0.02
+#: Gauss-Newton steps of :func:`register_profile` at most.
+_REGISTER_STEPS = 20
 
 
 @dataclass(frozen=True)
@@ -746,25 +748,32 @@ def register_profile(
     -------
     (phi_deg, tx, ty, rms)
         ``rms`` the root mean square residual (torso lengths); NaNs when fewer than 10 points are finite.
-    """
-    from scipy.optimize import least_squares
 
+    Notes
+    -----
+    Gauss-Newton from no motion, at most ``_REGISTER_STEPS`` steps, each the least-squares (minimum-norm)
+    solution of the linearised residuals, within ±30° and ±0.15 torso lengths.
+    """
     ok = np.isfinite(x) & np.isfinite(heights)
     ref_ok = np.isfinite(ref_x)
     if ok.sum() < 10 or ref_ok.sum() < 10:
         return _NAN, _NAN, _NAN, _NAN
     px, ph = x[ok], heights[ok]
     rh, rx = ref_heights[ref_ok], ref_x[ref_ok]
-
-    def residual(v: np.ndarray) -> np.ndarray:
+    slope = np.gradient(rx, rh)
+    v = np.zeros(3)
+    residual = np.zeros(px.size)
+    for _ in range(_REGISTER_STEPS):
         c, s = math.cos(math.radians(v[0])), math.sin(math.radians(v[0]))
-        # a forward rotation of the pelvis (anterior tilt) turns the back's upward direction forward
-        mx = c * px + s * ph + v[1]
         mh = -s * px + c * ph + v[2]
-        return mx - np.interp(mh, rh, rx)
-
-    fit = least_squares(
-        residual, np.zeros(3), bounds=([-30.0, -0.15, -0.15], [30.0, 0.15, 0.15]), x_scale=[5.0, 0.02, 0.02]
-    )
-    phi, tx, ty = (float(v) for v in fit.x)
-    return phi, tx, ty, float(np.sqrt(np.mean(fit.fun**2)))
+        residual = c * px + s * ph + v[1] - np.interp(mh, rh, rx)
+        g = np.interp(mh, rh, slope)
+        d_phi = ((-s * px + c * ph) - g * (-c * px - s * ph)) * (math.pi / 180.0)
+        jac = np.column_stack([d_phi, np.ones(px.size), -g])
+        step = np.linalg.lstsq(jac, -residual, rcond=None)[0]
+        v = np.clip(v + step, [-30.0, -0.15, -0.15], [30.0, 0.15, 0.15])
+        if abs(step[0]) < 1e-4 and max(abs(step[1]), abs(step[2])) < 1e-6:
+            break
+    c, s = math.cos(math.radians(v[0])), math.sin(math.radians(v[0]))
+    residual = c * px + s * ph + v[1] - np.interp(-s * px + c * ph + v[2], rh, rx)
+    return float(v[0]), float(v[1]), float(v[2]), float(np.sqrt(np.mean(residual**2)))
