@@ -21,6 +21,8 @@ Usage::
     python -m scripts.accuracy.outline_population --reuse  # the table from the kept landmarks (~20 s)
     python -m scripts.accuracy.outline_population --design --reuse  # the design bodies, for method work; also
         # prints their median errors and the body spread of KinematicsConfig.outline_*_body_sd_deg
+    python -m scripts.accuracy.outline_population --design --reuse --set outline_elbow_swing_limits=0.05,0.07
+        # design work: other outline_* settings (--no-registration: the fixed drift rate alone)
 """
 
 from __future__ import annotations
