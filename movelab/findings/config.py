@@ -153,9 +153,10 @@ class MethodError:
         "scripts/accuracy/lumbar_flexion_accuracy.py, docs/findings-accuracy.md)",
     )
     pelvic_tilt_client_calibrated: Threshold = Threshold(
-        2.0,
-        "movelab, measured: outline tilt MAE 0.8-1.1 deg on 4 held-out rendered bodies after a client "
-        "calibration from a marker session of the same body (docs/outline.md); 2 deg is used",
+        2.2,
+        "movelab, measured: outline tilt MAE 0.7-2.2 deg on 4 held-out rendered bodies after a client "
+        "calibration from a marker session of the same body (scripts/accuracy/outline_population.py, "
+        "docs/outline-accuracy.md); the worst body is used",
     )
     event_timing_s: Threshold = Threshold(
         0.05,
