@@ -62,7 +62,7 @@ def test_posture_chain_values_draws_a_bar_per_measured_value_a_limit_tick_and_sa
     assert any("12.0 deg" in t for t in texts)
     top_down = sorted(zip(ax.get_yticks(), (t.get_text() for t in ax.get_yticklabels())), reverse=True)
     assert [label for _, label in top_down] == [
-        "Forward head (deg)",
+        "Thoracic kyphosis (deg)",
         "Right knee hyperextension (deg)",
         "Shoulder obliquity (deg)",
     ]
