@@ -1,5 +1,6 @@
-"""Measures along the kinetic chain: craniovertebral angle (forward head; C7 from the outline), thoracic kyphosis (outline), knee hyperextension, shoulder
-and pelvic obliquity, lateral trunk shift, and the FMS deep squat's geometry (tibia lean, hands over the feet).
+"""Measures along the kinetic chain: craniovertebral angle (forward head; C7 from the outline), thoracic kyphosis
+(outline), knee hyperextension, shoulder and pelvic obliquity, lateral trunk shift, and the FMS deep squat's
+geometry (tibia lean, hands over the feet).
 
 The formulas are pure functions of 2D points in a body plane (``(forward, up)`` in side view,
 ``(left, up)`` in front or back view; docs/conventions.md), so the mannequin's ground truth
@@ -245,8 +246,8 @@ class CraniovertebralParams:
     (the design body and nine design bodies, 25 standing clips: the level with the smallest design MAE of a
     straight-line fit over 0.95-1.25; ``python -m scripts.accuracy.forward_head_diagnosis``,
     docs/fms-posture-decisions.md). They absorb two biases measured there: the pose model's ear landmark sits
-    about 0.06 torso lengths ahead of the ear, and the outline at C7's height lies behind the skin over C7 (the
-    upper back's bulge), so a raw angle from C7's own height would under-read a change by half.
+    about 0.06 torso lengths ahead of the ear, and the outline at C7's height lies 0.05-0.11 behind the skin over
+    C7 (the upper back's bulge); a raw angle from the shoulder landmarks' level under-reads a change.
     ``smoothing`` is the outline estimates' contour smoothing (torso lengths).
     """
 

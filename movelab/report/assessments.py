@@ -49,7 +49,7 @@ FORWARD_HEAD_POSTURE = Threshold(
 
 #: The chain measures of a posture clip: (column, label, unit, view needed, threshold or None, why none).
 CHAIN_MEASURES: tuple[tuple[str, str, str, str, Threshold | None, str], ...] = (
-    ("craniovertebral_angle", "Craniovertebral angle (C7→ear against horizontal; smaller = head forward)", "deg",
+    ("craniovertebral_angle", "Craniovertebral angle (C7→ear, smaller = head forward)", "deg",
      "side", FORWARD_HEAD_POSTURE, ""),
     ("thoracic_kyphosis", "Thoracic kyphosis (upper back outline)", "deg", "side", None,
      "radiographic norms (Cobb angle > 40 deg) do not apply to a surface outline estimate; compare with the "
@@ -87,8 +87,8 @@ def posture_chain_summary(motion, *, config: FindingsConfig = FindingsConfig()) 
     dict
         ``measures``: per measure its median over the frames it was measured in, the frame count, the first
         and last of those frames, unit, view, and ``finding`` (``"flagged"`` / ``"within"``, the threshold
-        moved by the method error in the client's favour, ``flags`` "above" or "below" it, and the source) or ``no_threshold`` (why there is none). ``method``: where the
-        definitions and measured errors are.
+        moved by the method error in the client's favour, ``flags`` "above" or "below" it, and the source) or
+        ``no_threshold`` (why there is none). ``method``: where the definitions and measured errors are.
     """
     from movelab.motion_cache import chain_table  # kept with the kinematics when they are cached
 
@@ -108,7 +108,8 @@ def posture_chain_summary(motion, *, config: FindingsConfig = FindingsConfig()) 
             mdd = config.method_error.for_quantity(_METHOD_ERROR.get(column, "knee_flexion")).value
             below = column in _BELOW
             limit = threshold.value - mdd if below else threshold.value + mdd
-            flagged = entry["median"] is not None and (entry["median"] < limit if below else entry["median"] > limit)
+            value = entry["median"]
+            flagged = value is not None and (value < limit if below else value > limit)
             entry["finding"] = {
                 "status": "flagged" if flagged else ("within" if entry["median"] is not None else "not measured"),
                 "threshold": round(limit, 2),
@@ -151,7 +152,8 @@ FMS_CAPTION = (
 )
 POSTURE_CAPTION = (
     "Standing posture along the chain: each measure's median over the clip; a red tick where a sourced limit "
-    "exists (the others are read against the client's own history)"
+    "exists (the craniovertebral angle is flagged below its tick, the others above; measures without one are "
+    "read against the client's own history)"
 )
 
 

@@ -33,7 +33,13 @@ from movelab.kinematics.posture_chain import (
 )
 from movelab.synth.truth import angles_from_points, frontal_2d, sagittal_2d, signed_angle_deg
 
-__all__ = ["forward_head_deg", "craniovertebral_angle_from_points", "thoracic_kyphosis_deg", "chain_truth", "chain_truth_table"]
+__all__ = [
+    "forward_head_deg",
+    "craniovertebral_angle_from_points",
+    "thoracic_kyphosis_deg",
+    "chain_truth",
+    "chain_truth_table",
+]
 
 
 def _mid(p: Mapping[str, np.ndarray], stem: str) -> np.ndarray:

@@ -1,4 +1,6 @@
-"""The craniovertebral angle's C7 level and calibration, chosen on the design population (docs/fms-posture-decisions.md).
+"""The craniovertebral angle's C7 level and calibration, chosen on the design population.
+
+Decisions and numbers: docs/fms-posture-decisions.md.
 
 Reads the standing side-view clips kept by ``scripts.accuracy.fms_posture_accuracy`` (run that first). Per clip:
 the truth (``craniovertebral_angle`` of :mod:`movelab.synth.truth_chain`: the skin over C7 → ear midpoint against
@@ -119,9 +121,10 @@ def main() -> int:
     out = Path(os.environ.get("MOVELAB_CACHE_DIR", ".cache")) / F.SCRIPT
     df = clips(out)
     err = df.shoulder_raw - df.shoulder_truth
+    ahead = df.shoulder_ahead_of_c7_cm
     print(f"clips {len(df)}; the old shoulder→ear landmark angle − its shoulder-joint truth vs the shoulder joint "
-          f"ahead of C7: r = {np.corrcoef(err, df.shoulder_ahead_of_c7_cm)[0, 1]:.2f} (joint "
-          f"{df.shoulder_ahead_of_c7_cm.min():.1f} to {df.shoulder_ahead_of_c7_cm.max():.1f} cm ahead of C7)\n")  # fmt: skip
+          f"ahead of C7: r = {np.corrcoef(err, ahead)[0, 1]:.2f} (joint {ahead.min():.1f} to {ahead.max():.1f} cm "
+          "ahead of C7)\n")  # fmt: skip
     design = df[df.group == "design"]
     fits = level_fits(design)
     print("C7 level on the outline, straight line fitted on the design population (design clips only):\n")
