@@ -15,6 +15,10 @@ The choice uses the design population only (design body ``A`` and ``design1-9``)
 held-out bodies are then measured once, at the chosen level (also by ``fms_posture_accuracy --reuse``, with
 every frame).
 
+The same choice is then made again with the mannequin's own ears (its ear midpoint projected by the camera) in
+place of the pose model's: on the renders the pose model's ear landmark sits ahead of the drawn ear, which the
+chosen calibration absorbs; on people the ear landmark may sit on the tragus (docs/fms-posture-decisions.md).
+
     .venv/bin/python -m scripts.accuracy.forward_head_diagnosis
 """
 
@@ -58,7 +62,7 @@ def _truth(name: str) -> dict:
     }
 
 
-def _measured(path: Path) -> dict:
+def _measured(path: Path, clip) -> dict:
     from movelab import landmarks
     from movelab.kinematics import compute_motion
     from movelab.kinematics.geometry import median_torso_length, midpoint
@@ -83,12 +87,15 @@ def _measured(path: Path) -> dict:
     for i in np.flatnonzero(side & _arms_down(pos))[::3]:
         f = float(facing[i])
         ear = _to_sagittal(earm[i], hip[i], f, torso)
+        points = clip.figures[i].points
+        own_ear = _to_sagittal(clip.camera.project(0.5 * (points["left_ear"] + points["right_ear"])), hip[i], f, torso)
         r = {"shoulder_raw": _lean(_to_sagittal(shm[i], hip[i], f, torso), ear)}
         for lv in LEVELS:
             params = replace(CraniovertebralParams(), c7_level=lv)
             c7 = c7_frame(np.asarray(outline[i], np.float64), hip_px=hip[i], shoulder_px=shm[i], facing=f,
                           torso_px=torso, params=params)  # fmt: skip
             r[lv] = float(craniovertebral_angle_deg(c7, ear))
+            r[f"own_ear_{lv}"] = float(craniovertebral_angle_deg(c7, own_ear))
         rows.append(r)
     return pd.DataFrame(rows).median().to_dict()
 
@@ -99,19 +106,18 @@ def clips(out: Path) -> pd.DataFrame:
         if case[0] != "posture" or not (out / f"{name}.nc").is_file():
             continue
         sub = F.SUBJECTS[case[1]]
-        rows.append(
-            {"name": name, "body": case[1], "group": sub.group, **_truth(name), **_measured(out / f"{name}.nc")}
-        )
+        truth, measured = _truth(name), _measured(out / f"{name}.nc", F._clip(name))
+        rows.append({"name": name, "body": case[1], "group": sub.group, **truth, **measured})
     return pd.DataFrame(rows)
 
 
-def level_fits(design: pd.DataFrame) -> pd.DataFrame:
+def level_fits(design: pd.DataFrame, *, prefix: str = "") -> pd.DataFrame:
     """Per C7 level: the straight line fitted on the design clips, its design MAE and max, and the
     :class:`CraniovertebralParams` form of the line (``gain = 1 / a``, ``offset = −b / a``)."""
     out = []
     for lv in LEVELS:
-        a, b = np.polyfit(design[lv], design.truth, 1)
-        err = (a * design[lv] + b - design.truth).abs()
+        a, b = np.polyfit(design[f"{prefix}{lv}" if prefix else lv], design.truth, 1)
+        err = (a * design[f"{prefix}{lv}" if prefix else lv] + b - design.truth).abs()
         out.append({"c7_level": lv, "gain": 1 / a, "offset_deg": -b / a, "design MAE": err.mean(),
                     "design max": err.max()})  # fmt: skip
     return pd.DataFrame(out)
@@ -137,6 +143,19 @@ def main() -> int:
     print(df[["name", "group", "truth", "estimate", "error"]].round(1).to_string(index=False))
     for group, g in (("design", df[df.group == "design"]), ("held-out (measured once)", df[df.group == "held_out"])):
         print(f"{group}: {len(g)} clips, MAE {g.error.abs().mean():.2f} deg, max {g.error.abs().max():.1f} deg")
+    own = level_fits(design, prefix="own_ear_")
+    print("\nThe same with the mannequin's own ears in place of the pose model's (design clips only):\n")
+    print(own.round(3).to_string(index=False))
+    pick = own.loc[own["design MAE"].idxmin()]
+    lv2 = pick["c7_level"]
+    own_est = (df[f"own_ear_{lv2}"] - pick["offset_deg"]) / pick["gain"]
+    with_model = (df[lv2] - pick["offset_deg"]) / pick["gain"]
+    held = df.group == "held_out"
+    mine = (df[f"own_ear_{lv}"] - round(offset, 1)) / round(gain, 3)
+    print(f"\nown ears: c7_level {lv2:g}, offset {pick['offset_deg']:.1f}, gain {pick['gain']:.3f}; held-out MAE "
+          f"{(own_est - df.truth)[held].abs().mean():.2f} deg (max {(own_est - df.truth)[held].abs().max():.1f}); "
+          f"this calibration on the pose model's ears: mean error {(with_model - df.truth).mean():+.1f} deg; "
+          f"the chosen calibration on the own ears: mean error {(mine - df.truth).mean():+.1f} deg")  # fmt: skip
     return 0
 
 
