@@ -6,6 +6,7 @@ Usage::
     python benchmarks/bench_speed.py parallel VIDEO [--jobs 2]       # --jobs N chunks vs one process
     python benchmarks/bench_speed.py cached [--minutes 10 --fps 60]  # cached landmarks: cold and warm kinematics
     python benchmarks/bench_speed.py memory VIDEO_1MIN VIDEO_LONG    # peak RSS of extract vs length
+    python benchmarks/bench_speed.py split VIDEO... [--repeats 2]    # where extraction's time goes, part by part
 
 Every timing is a fresh subprocess (imports, model loading and writing included, for movelab and the bare
 loops alike), interleaved and best of ``--repeats``. The bare loops are MediaPipe's cheapest use: full
@@ -107,6 +108,82 @@ def _frames(video: Path) -> int:
     from movelab.io.video import read_frame_times
 
     return len(read_frame_times(video))
+
+
+#: A fresh process timing one part of extraction's per-frame loop (after imports and set-up): decoding alone,
+#: MediaPipe alone with 1 or 2 poses, with or without masks, and movelab's whole loop (tracker, outlines,
+#: scene lines; default settings). Prints the loop's wall and CPU seconds (all threads) and the set-up's.
+SPLIT = r"""
+import json, os, sys, time
+os.environ.setdefault("GLOG_minloglevel", "2")
+part, video, model = sys.argv[1:4]
+from pathlib import Path
+from movelab.io.video import open_video
+from movelab.pose.landmarker import PoseModel
+shapes = {"decode": None, "p1": (1, False), "p2": (2, False), "p1_mask": (1, True), "p2_mask": (2, True)}
+w0 = time.perf_counter()
+if part == "movelab":
+    from movelab.extraction import _run
+    from movelab.pose.config import ExtractConfig
+    with open_video(video) as reader:
+        w0, c0 = time.perf_counter(), time.process_time()
+        rows, _ = _run(reader, Path(model), ExtractConfig(), progress=False)
+        wall, cpu, n, setup = time.perf_counter() - w0, time.process_time() - c0, len(rows), 0.0
+else:
+    shape = shapes[part]
+    pose = PoseModel(model, num_poses=shape[0], output_masks=shape[1]) if shape else None
+    setup = time.perf_counter() - w0
+    n = 0
+    with open_video(video) as reader:
+        w0, c0 = time.perf_counter(), time.process_time()
+        for frame in reader:
+            if pose is not None:
+                pose.detect(frame.image, frame.time_s)
+            n += 1
+        wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    if pose is not None:
+        pose.close()
+print(json.dumps({"frames": n, "wall": wall, "cpu": cpu, "setup": setup}))
+"""
+
+SPLIT_PARTS = ("decode", "p1", "p2", "p1_mask", "p2_mask", "movelab")
+
+
+def bench_split(videos: list[Path], repeats: int, *, pin: bool = False) -> None:
+    """Each part of extraction's loop alone in a fresh process (interleaved, best of ``repeats`` by CPU), as
+    CPU seconds and as a ratio to the cheapest pose loop (``p1``: one pose, no masks). ``p2`` adds the
+    person detector MediaPipe runs on every frame while it tracks fewer than two people; ``_mask`` adds the
+    masks; ``movelab`` is extraction's whole loop (decoding ahead, 2 poses, masks, tracker, outlines, scene
+    lines). With ``pin`` the ``p1`` loop is also run on one core (``taskset -c 0``): equal CPU and a wall
+    time near it tell that the bare loop keeps about one core busy."""
+    model = _model()
+    print("| video | part | frames | loop wall s | loop CPU s | CPU / p1 CPU | cores busy |")
+    print("|---|---|---|---|---|---|---|")
+    for video in videos:
+        parts = list(SPLIT_PARTS) + (["p1 on one core"] if pin else [])
+        best: dict[str, dict] = {}
+        for _ in range(repeats):
+            for part in parts:
+                args = [PY, "-c", SPLIT, part.split()[0], str(video), model]
+                if part == "p1 on one core":
+                    args = ["taskset", "-c", "0", *args]
+                result = _json_run(args)
+                if part not in best or result["cpu"] < best[part]["cpu"]:
+                    best[part] = result
+        for part in parts:
+            r = best[part]
+            print(
+                f"| {video.name} | {part} | {r['frames']} | {r['wall']:.2f} | {r['cpu']:.2f} | "
+                f"{r['cpu'] / best['p1']['cpu']:.2f} | {r['cpu'] / r['wall']:.2f} |",
+                flush=True,
+            )
+
+
+def _json_run(args: list[str]) -> dict:
+    import json
+
+    result = subprocess.run(args, check=True, capture_output=True, text=True, cwd=ROOT)
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def bench_parallel(video: Path, jobs: int, repeats: int) -> None:
@@ -268,6 +345,10 @@ def main() -> None:
     c.add_argument("--source", type=Path, default=ROOT / "sample_videos" / "squat_side.mp4")
     m = sub.add_parser("memory")
     m.add_argument("videos", nargs="+", type=Path)
+    sp = sub.add_parser("split", help="where extraction's time goes: each part of the loop alone")
+    sp.add_argument("videos", nargs="+", type=Path)
+    sp.add_argument("--repeats", type=int, default=2)
+    sp.add_argument("--pin", action="store_true", help="also the one-pose loop on one core (taskset -c 0)")
     g = sub.add_parser("long", help="write VIDEO repeated to MINUTES (for parallel and memory)")
     g.add_argument("video", type=Path)
     g.add_argument("--minutes", type=float, default=2.0)
@@ -288,6 +369,8 @@ def main() -> None:
             "write s |\n|---|---|---|---|---|---|---|---|"
         )
         bench_cached(args.minutes, args.fps, args.source)
+    elif args.what == "split":
+        bench_split(args.videos, args.repeats, pin=args.pin)
     elif args.what == "long":
         make_long(args.video, args.minutes, args.out)
     else:

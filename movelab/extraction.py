@@ -235,6 +235,7 @@ def _run(
         num_poses=config.num_poses,
         output_masks=config.outline,
         search_every_s=config.search_every_s,
+        dense_first_s=tracker.window_s,  # a sparse schedule starts dense: the client is chosen as without it
         min_pose_detection_confidence=config.min_pose_detection_confidence,
         min_pose_presence_confidence=config.min_pose_presence_confidence,
         min_tracking_confidence=config.min_tracking_confidence,
