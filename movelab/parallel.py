@@ -26,7 +26,13 @@ from movelab.io.frames import VideoReader
 from movelab.io.video_file import read_frame_times
 from movelab.pose.config import ExtractConfig
 
-__all__ = ["run_chunks", "chunk_bounds"]
+__all__ = ["run_chunks", "chunk_rows", "chunk_bounds", "WORKER_START_S"]
+
+#: A worker process's start (spawn, imports, the pose model's set-up) in seconds of video it could have
+#: extracted meanwhile: 2-3 s of wall time measured on 2 cores, where one second of 30-fps 640x480 video takes
+#: about one second (tests/test_parallel.py; docs/pose-accuracy.md, Speed). The first chunk, run by the calling
+#: process, is longer by this and by the others' warm-up.
+WORKER_START_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,31 @@ def run_chunks(
     progress: bool = False,
 ) -> xr.Dataset:
     """The landmark Dataset of a video file, extracted by ``jobs`` processes (see the module docstring)."""
-    from movelab.extraction_rows import Rows, build_dataset, detection
+    from movelab.extraction_rows import build_dataset
+
+    rows, attrs = chunk_rows(reader, model_path, config, jobs=jobs, overlap_s=overlap_s, progress=progress)
+    try:
+        ds = build_dataset(rows, reader, model_path, config)
+    finally:
+        rows.close()
+    ds.attrs.update(attrs)
+    return ds
+
+
+def chunk_rows(
+    reader: VideoReader,
+    model_path: Path,
+    config: ExtractConfig,
+    *,
+    jobs: int,
+    overlap_s: float = 2.0,
+    progress: bool = False,
+    scratch_dir: Path | None = None,
+):
+    """:func:`run_chunks`'s per-frame results as :class:`movelab.extraction_rows.Rows` (streamed to temporary
+    files in ``scratch_dir``; the caller closes them) and the scene's attributes, for
+    :func:`movelab.extraction_rows.write_dataset` to write chunk by chunk."""
+    from movelab.extraction_rows import Rows, detection
     from movelab.pose.scene_lines import SceneLines
     from movelab.pose.tracking import ClientTracker
 
@@ -82,33 +112,35 @@ def run_chunks(
     times = all_times if config.max_frames is None else all_times[: config.max_frames]
     n_chunks = max(1, min(jobs, len(times) // 30))  # at least a second of frames per chunk
     # This process runs the first chunk at once while the workers start and warm up: it gets more frames.
-    bounds = chunk_bounds(times, n_chunks, overlap_s=overlap_s, first_extra_s=overlap_s)
+    bounds = chunk_bounds(times, n_chunks, overlap_s=overlap_s, first_extra_s=overlap_s + WORKER_START_S)
     if len(all_times) > len(times):  # the last chunk stops at max_frames
         bounds[-1] = (*bounds[-1][:2], float(all_times[len(times)]))
     chunks = [_Chunk(str(info.path), *b) for b in bounds]
     tracker = ClientTracker(info.width_px, info.height_px, person=config.person, max_jump=config.max_track_jump)
     rows = Rows(
-        n_outline=config.outline_points if config.outline else 0, width_px=info.width_px, height_px=info.height_px
+        n_outline=config.outline_points if config.outline else 0,
+        width_px=info.width_px,
+        height_px=info.height_px,
+        scratch_dir=scratch_dir,
     )
     scene = SceneLines()  # the chunks' line readings, pooled (movelab.pose.scene_lines)
     index = 0
-    with ProcessPoolExecutor(max_workers=max(n_chunks - 1, 1), mp_context=get_context("spawn")) as pool:
-        results = _chunk_results(pool, chunks, model_path, config, picture_px=(info.width_px, info.height_px))
-        for records, chunk_scene in _progress(results, n_chunks, progress):
-            scene.merge(chunk_scene)
-            for time_s, payloads in records:
-                if config.max_frames is not None and index >= config.max_frames:
-                    break
-                detections = [detection(p.candidate, info.width_px, info.height_px, payload=p) for p in payloads]
-                rows.extend(tracker.update(index, time_s, detections), config)
-                index += 1
-    rows.extend(tracker.finish(), config)
     try:
-        ds = build_dataset(rows, reader, model_path, config)
-    finally:
+        with ProcessPoolExecutor(max_workers=max(n_chunks - 1, 1), mp_context=get_context("spawn")) as pool:
+            results = _chunk_results(pool, chunks, model_path, config, picture_px=(info.width_px, info.height_px))
+            for records, chunk_scene in _progress(results, n_chunks, progress):
+                scene.merge(chunk_scene)
+                for time_s, payloads in records:
+                    if config.max_frames is not None and index >= config.max_frames:
+                        break
+                    detections = [detection(p.candidate, info.width_px, info.height_px, payload=p) for p in payloads]
+                    rows.extend(tracker.update(index, time_s, detections), config)
+                    index += 1
+        rows.extend(tracker.finish(), config)
+    except BaseException:
         rows.close()
-    ds.attrs.update(scene.attrs())
-    return ds
+        raise
+    return rows, dict(scene.attrs())
 
 
 def _chunk_results(
