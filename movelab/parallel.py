@@ -49,7 +49,7 @@ def chunk_bounds(
     times_s: np.ndarray, n_chunks: int, *, overlap_s: float, first_extra_s: float = 0.0
 ) -> list[tuple[float, float, float]]:
     """``(warm_s, start_s, end_s)`` of ``n_chunks`` stretches with equal frame counts, the first one longer
-    by ``first_extra_s`` of frames (it has no warm-up; at most twice the others' length).
+    by ``first_extra_s`` of frames (it has no warm-up) unless that is more than a quarter of a chunk.
 
     ``start_s``/``end_s`` are frame times (the last ``end_s`` is infinite); ``warm_s`` is ``overlap_s``
     before ``start_s`` (the first chunk has no warm-up).
@@ -58,7 +58,9 @@ def chunk_bounds(
     extra = 0
     if first_extra_s > 0 and n > 1 and n_chunks > 1:
         frame_s = float(np.median(np.diff(times_s)))
-        extra = min(int(round(first_extra_s / frame_s)) if frame_s > 0 else 0, n // (n_chunks + 1))
+        extra = int(round(first_extra_s / frame_s)) if frame_s > 0 else 0
+        if extra > n / n_chunks / 4:  # a short video: equal chunks (a seam placed as before)
+            extra = 0
     step = (n - extra) / n_chunks
     cuts = [0] + [int(round(extra + i * step)) for i in range(1, n_chunks)] + [n]
     bounds = []
