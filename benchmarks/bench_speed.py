@@ -148,6 +148,25 @@ print(json.dumps({"frames": n, "wall": wall, "cpu": cpu, "setup": setup}))
 
 SPLIT_PARTS = ("decode", "p1", "p2", "p1_mask", "p2_mask", "movelab")
 
+#: A fresh process doing what ``movelab analyse --no-cache`` does, timing its phases (wall seconds).
+PHASES = r"""
+import json, sys, tempfile, time
+t0 = time.perf_counter()
+from movelab.analysis import analyse_landmarks
+from movelab.extraction import extract
+from movelab.report import write_outputs
+import mediapipe.tasks.python.vision
+t1 = time.perf_counter()
+ds = extract(sys.argv[1], use_cache=False)
+t2 = time.perf_counter()
+analysis = analyse_landmarks(ds)
+t3 = time.perf_counter()
+write_outputs(analysis, tempfile.mkdtemp(prefix="bench_"))
+t4 = time.perf_counter()
+phases = {"import": t1 - t0, "extract": t2 - t1, "analyse": t3 - t2, "write": t4 - t3}
+print(json.dumps({**phases, "cpu": time.process_time()}))
+"""
+
 
 def bench_split(videos: list[Path], repeats: int, *, pin: bool = False) -> None:
     """Each part of extraction's loop alone in a fresh process (interleaved, best of ``repeats`` by CPU), as
@@ -177,6 +196,13 @@ def bench_split(videos: list[Path], repeats: int, *, pin: bool = False) -> None:
                 f"{r['cpu'] / best['p1']['cpu']:.2f} | {r['cpu'] / r['wall']:.2f} |",
                 flush=True,
             )
+        phases = min((_json_run([PY, "-c", PHASES, str(video)]) for _ in range(repeats)), key=lambda p: p["cpu"])
+        print(
+            f"| {video.name} | `analyse` in one process: imports {phases['import']:.1f} s, extract "
+            f"{phases['extract']:.1f} s, analysis {phases['analyse']:.1f} s, report {phases['write']:.1f} s | | | "
+            f"{phases['cpu']:.2f} | | |",
+            flush=True,
+        )
 
 
 def _json_run(args: list[str]) -> dict:
