@@ -20,6 +20,11 @@ Usage::
     python -m scripts.accuracy.outline_population --reuse  # the table from the kept landmarks (~20 s)
     python -m scripts.accuracy.outline_population --design --reuse  # the design bodies, for method work; also
         # prints their median errors and the body spread of KinematicsConfig.outline_*_body_sd_deg
+    python -m scripts.accuracy.outline_population --design --reuse --fit-elevation  # marker mode: the
+        # camera-elevation calibration (movelab.kinematics.camera_elevation.ElevationCalibration)
+
+After the main table a marker table gives each clip's sticker tilt MAE before and after the parallax
+correction and the frames within twice the markers' per-frame ``pelvic_tilt_sd``.
 """
 
 from __future__ import annotations
@@ -173,6 +178,8 @@ def compare(clip: Clip, out: Path, config: KinematicsConfig) -> pd.DataFrame:
             "standing": est["standing"].to_numpy(),
             "trunk_lean_true": true["trunk_lean"].to_numpy(),
             "marker_tilt": marker["pelvic_tilt"].to_numpy(),
+            "marker_tilt_raw": marker["pelvic_tilt_raw"].to_numpy(),
+            "marker_tilt_sd": marker["pelvic_tilt_sd"].to_numpy(),
         }
     )
     for name in ("pelvic_tilt", "lumbar_lordosis"):
@@ -232,6 +239,12 @@ def body_row(pb: PopulationBody, tables: dict[str, pd.DataFrame]) -> dict:
             row["tilt MAE client-calibrated"] = _mae(
                 tilt["pelvic_tilt"] - cal.pelvic_tilt_offset_deg, tilt["pelvic_tilt_true"]
             )
+    for kind, table in tables.items():  # marker mode before/after the parallax correction, and its sd
+        row[f"marker {kind} raw"] = _mae(table["marker_tilt_raw"], table["pelvic_tilt_true"])
+        row[f"marker {kind}"] = _mae(table["marker_tilt"], table["pelvic_tilt_true"])
+        err = np.abs(table["marker_tilt"] - table["pelvic_tilt_true"]).to_numpy()
+        ok = np.isfinite(err) & np.isfinite(table["marker_tilt_sd"].to_numpy())
+        row[f"marker {kind} in 2 sd"] = err[ok] <= 2 * table["marker_tilt_sd"].to_numpy()[ok]
     squat = tables.get("squat")
     if squat is not None:
         row["squat tilt MAE"] = _mae(squat["pelvic_tilt"], squat["pelvic_tilt_true"])
@@ -262,6 +275,23 @@ COLUMNS = (
     "marker measured %",
     "tilt within 2 sd %",
 )
+
+
+def marker_markdown(rows: list[dict]) -> str:
+    """Marker mode per body: tilt MAE in each clip before -> after the parallax correction, and the share of
+    frames whose error lies within twice the per-frame ``pelvic_tilt_sd``."""
+    head = "| body | posture tilt MAE raw -> corrected | sway | squat | frames within 2 sd % |"
+    lines = [head, "|---|---|---|---|---|"]
+    for row in rows:
+        cells = [row["body"]]
+        for kind in ("tilt", "sway", "squat"):
+            raw, new = row.get(f"marker {kind} raw", np.nan), row.get(f"marker {kind}", np.nan)
+            cells.append("–" if not np.isfinite(new) else f"{raw:.1f} -> {new:.1f}")
+        within = [row[k] for k in row if k.endswith("in 2 sd")]
+        within = np.concatenate(within) if within else np.array([])
+        cells.append(f"{100 * within.mean():.0f}" if within.size else "–")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def markdown(rows: list[dict]) -> str:
@@ -308,6 +338,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--tilt-offset", type=float, help="try another outline_tilt_offset_deg (design work)")
     parser.add_argument("--hip-drift", type=float, help="try another outline_hip_drift_per_deg (design work)")
+    parser.add_argument(
+        "--fit-elevation",
+        action="store_true",
+        help="marker mode: fit the camera-elevation calibration (ElevationCalibration) to the kept clips and stop",
+    )
     args = parser.parse_args(argv)
     args.out = args.out or ROOT / ".cache" / ("outline_population_design" if args.design else "outline_population")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -319,6 +354,9 @@ def main(argv: list[str] | None = None) -> int:
         config = dataclasses.replace(config, outline_hip_drift_per_deg=args.hip_drift)
     if args.tilt_offset is not None:
         config = dataclasses.replace(config, outline_tilt_offset_deg=args.tilt_offset)
+    if args.fit_elevation:
+        print(fit_elevation(elevation_rows(clips, args.out)))
+        return 0
     rows = []
     for pb in bodies:
         if args.only and pb.name not in args.only:
@@ -333,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
             tables[clip.kind] = compare(clip, args.out, config)
         rows.append(body_row(pb, tables))
     print(markdown(rows))
+    print()
+    print(marker_markdown(rows))
     if args.design:  # the spread of the body offsets: KinematicsConfig.outline_*_body_sd_deg
         for key in ("tilt bias", "lord bias"):
             v = np.array([r.get(key, np.nan) for r in rows], float)
@@ -355,6 +395,59 @@ def body_sd_deg(biases: np.ndarray) -> float:
 
     b = biases[np.isfinite(biases)]
     return float(np.sqrt(np.mean(b**2)) * t.ppf(0.975, b.size) / 1.96)
+
+
+# ----------------------------------------------------------------------------- marker mode: camera elevation
+
+
+def true_elevation_tan(clip: Clip) -> float:
+    """The rendered camera's line-of-sight elevation at the near ASIS sticker (tan, positive looking down)."""
+    from movelab.synth.render import marker_points_m
+
+    synth = render_clip(
+        clip.motion,
+        view=clip.view,
+        fps=FPS,
+        distance_m=clip.distance_m,
+        camera_height_m=clip.camera_height_m,
+        body=clip.body.body,
+    )
+    near = "right" if clip.view == "side_right" else "left"
+    asis = marker_points_m(synth.figures[0])[f"{near}_asis"][0]
+    cam = np.asarray(synth.camera.position_m, float)
+    return float((cam[1] - asis[1]) / np.hypot(*(cam - asis)[[0, 2]]))
+
+
+def elevation_rows(clips: tuple[Clip, ...], out: Path) -> pd.DataFrame:
+    """Per clip: the pairs' raw elevation at the sticker row, and the truth (for the calibration fit)."""
+    from movelab import landmarks
+    from movelab.kinematics.camera_elevation import line_of_sight
+    from movelab.kinematics.markers import marker_colour
+
+    rows = []
+    for clip in clips:
+        path = out / f"{clip.name}.nc"
+        if not path.is_file():
+            continue
+        ds = landmarks.load(path)
+        sight = line_of_sight(ds)
+        dots = ds["marker_px"].sel(marker_colour=marker_colour(ds)).values
+        row_px = float(np.nanmedian(dots[..., 1]))
+        raw = float(sight.raw_tan(row_px)) if sight is not None else np.nan
+        rows.append({"clip": clip.name, "raw_tan": raw, "true_tan": true_elevation_tan(clip)})
+    return pd.DataFrame(rows)
+
+
+def fit_elevation(rows: pd.DataFrame) -> str:
+    """The calibration ``true = scale · raw + offset`` and its leave-one-clip-out residual sd, as text."""
+    ok = rows.dropna()
+    x, y = ok["raw_tan"].to_numpy(), ok["true_tan"].to_numpy()
+    scale, offset = np.polyfit(x, y, 1)
+    loo = [y[i] - np.polyval(np.polyfit(np.delete(x, i), np.delete(y, i), 1), x[i]) for i in range(x.size)]
+    return (
+        f"ElevationCalibration fit over {x.size} clips: scale {scale:.3f}, offset_tan {offset:+.4f}, "
+        f"leave-one-out residual sd {np.std(loo, ddof=1):.4f} (uncorrected: rms {np.sqrt(np.mean(y**2)):.4f})"
+    )
 
 
 if __name__ == "__main__":
