@@ -3,8 +3,8 @@
 Each worker decodes one stretch of the video and runs the pose model on it, starting ``overlap_s`` before
 its stretch so that MediaPipe's own tracking has settled by the seam (those warm-up frames are dropped);
 it reduces every person's mask to outline points at once and returns plain arrays. The calling process
-runs the first stretch itself (no warm-up, no process start-up, so it is given ``overlap_s`` more frames)
-while ``jobs - 1`` workers start on the others. The parent then runs
+runs the first stretch itself (no warm-up, no process start-up, so on a long video it is given the
+warm-up's and :data:`WORKER_START_S`'s frames more) while ``jobs - 1`` workers start on the others. The parent then runs
 the one :class:`movelab.pose.tracking.ClientTracker` over all the chunks' people in time order, exactly as
 single-process extraction does, so the client is chosen once and kept across the seams by construction.
 Landmarks agree with a single-process run within the model's own frame-to-frame noise (MediaPipe's
@@ -28,10 +28,9 @@ from movelab.pose.config import ExtractConfig
 
 __all__ = ["run_chunks", "chunk_rows", "chunk_bounds", "WORKER_START_S"]
 
-#: A worker process's start (spawn, imports, the pose model's set-up) in seconds of video it could have
-#: extracted meanwhile: 2-3 s of wall time measured on 2 cores, where one second of 30-fps 640x480 video takes
-#: about one second (tests/test_parallel.py; docs/pose-accuracy.md, Speed). The first chunk, run by the calling
-#: process, is longer by this and by the others' warm-up.
+#: A worker process's start (spawn, imports, the pose model's set-up) in seconds of video this process extracts
+#: meanwhile. Measured on ``squat_30s`` with ``--jobs 2`` (load 7-8): with only the warm-up added to the first
+#: chunk the worker finished 6 s after this process, with 2 s more 0.6 s apart (docs/pose-accuracy.md, Speed).
 WORKER_START_S = 2.0
 
 
