@@ -103,8 +103,8 @@ def frontal_leg_centres(
     1.5-2.6 times the landmarks' distance; else kept). Each knee and ankle is moved sideways onto its shank's
     outline midline (:func:`_shank_midline`), at the landmark's height (a back view's knee raised by
     ``knee_raise_back · L₀``; in front views first set to the outline's bend, ``knee_height``); in front views
-    the knee then moves ``knee_outline_share`` of the way to the middle of the outline at its height. Where the knees touch, a shared interval is split at its
-    middle. Without a midline the landmark is kept.
+    the knee then moves ``knee_outline_share`` of the way to the middle of the outline at its height. Where
+    the knees touch, a shared interval is split at its middle. Without a midline the landmark is kept.
 
     ``"outline_halfway"``: knee and ankle ``x`` become the mean of the landmark's ``x`` and the middle of the
     outline's interior interval at the landmark's ``y`` that holds the landmark (within 2 px). When that
