@@ -32,6 +32,8 @@ comparison.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import xarray as xr
 
@@ -231,25 +233,26 @@ def _onto_shank_midline(values, raw, outline, *, frontal, kp, side: str, other: 
 
 def _outer_half_width(outline: np.ndarray, ys: np.ndarray, line, outward: float) -> np.ndarray:
     """Per height ``ys``: the distance from the shank's midline ``line`` (``x = slope · y + intercept``) to the
-    outline's edge on the ``outward`` side (+1: larger ``x``), within the interval holding the midline; NaN
-    where no interval holds it."""
+    outline's edge on the ``outward`` side (+1: larger ``x``) of the interval holding the midline; NaN where
+    the midline lies outside the outline."""
     p = outline[np.isfinite(outline).all(axis=1)]
-    widths = np.full(len(ys), np.nan)
     if len(p) < 3:
-        return widths
+        return np.full(len(ys), np.nan)
     a, b = p, np.roll(p, -1, axis=0)
     y = ys[:, None]
     crossing = ((a[:, 1] <= y) & (b[:, 1] > y)) | ((b[:, 1] <= y) & (a[:, 1] > y))
     with np.errstate(divide="ignore", invalid="ignore"):
-        x = a[:, 0] + (y - a[:, 1]) / (b[:, 1] - a[:, 1]) * (b[:, 0] - a[:, 0])
-    mids = line[0] * ys + line[1]
-    for i in range(len(ys)):
-        xs = np.sort(x[i, crossing[i]])
-        for lo, hi in zip(xs[0::2], xs[1::2]):
-            if lo - 2.0 <= mids[i] <= hi + 2.0:
-                widths[i] = hi - mids[i] if outward > 0 else mids[i] - lo
-                break
-    return widths
+        x = np.where(crossing, a[:, 0] + (y - a[:, 1]) / (b[:, 1] - a[:, 1]) * (b[:, 0] - a[:, 0]), np.nan)
+    mid = (line[0] * ys + line[1])[:, None]
+    inside = np.sum(x < mid, axis=1) % 2 == 1  # an odd number of edges on one side: within the outline
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # rows without a crossing on that side
+        edge = (
+            np.nanmin(np.where(x > mid, x, np.nan), axis=1)
+            if outward > 0
+            else np.nanmax(np.where(x < mid, x, np.nan), axis=1)
+        )
+    return np.where(inside, np.abs(edge - mid[:, 0]), np.nan)
 
 
 def _bend(ys: np.ndarray, widths: np.ndarray, min_ratio: float) -> float:
@@ -260,15 +263,23 @@ def _bend(ys: np.ndarray, widths: np.ndarray, min_ratio: float) -> float:
     y, w = ys[ok], widths[ok]
     if len(y) < 12:
         return np.nan
-    best, best_cost = np.nan, np.inf
-    for b in y[4:-4]:
-        design = np.column_stack([np.ones_like(y), y - b, np.minimum(y - b, 0.0)])
-        coef, *_ = np.linalg.lstsq(design, w, rcond=None)
-        cost = float(np.sum((design @ coef - w) ** 2))
-        below, above = coef[1], coef[1] + coef[2]  # slopes of width against y (y grows downwards)
-        if cost < best_cost and -above > 0.1 and -above >= min_ratio * max(-below, 0.0):
-            best, best_cost = float(b), cost
-    return best
+    breaks = y[4:-4]
+    hinge = np.minimum(y[None, :] - breaks[:, None], 0.0)  # (break, sample): the extra slope above the break
+    yc = y - y.mean()
+
+    def residual(v):  # v minus its least-squares line in y (last axis)
+        v = v - v.mean(axis=-1, keepdims=True)
+        return v - np.outer(v @ yc / (yc @ yc), yc).reshape(v.shape) if v.ndim > 1 else v - (v @ yc) / (yc @ yc) * yc
+
+    rw, rh = residual(w), residual(hinge)
+    hh = np.einsum("ij,ij->i", rh, rh)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        extra = (rh @ rw) / hh  # the hinge's coefficient per break
+        cost = rw @ rw - extra**2 * hh
+        below = ((w - extra[:, None] * hinge) @ yc) / (yc @ yc)  # slope of width against y below the break
+    above = below + extra
+    good = np.isfinite(cost) & (-above > 0.1) & (-above >= min_ratio * np.maximum(-below, 0.0))
+    return float(breaks[good][np.argmin(cost[good])]) if good.any() else np.nan
 
 
 def _knee_from_outline_bend(values, raw, outline, *, frontal, kp, side: str, other: str, window, min_ratio) -> None:
