@@ -36,6 +36,8 @@ DESIGN_BODIES = {
     "E": dict(height_m=1.66, leg_length_frac=0.48, hip_width_frac=0.115, girth=1.3, buttocks=1.1),
     "F": dict(height_m=1.76, leg_length_frac=0.50, hip_width_frac=0.10, girth=1.2, belly=1.2),
 }
+#: Bodies rendered without ``--realistic`` only (``--realistic`` leaves them out unless named with ``--only``).
+CLEAN_ONLY_BODIES = ("E", "F")
 HELD_OUT_BODIES = {
     "C": dict(height_m=1.88, leg_length_frac=0.51, hip_width_frac=0.09, girth=0.9),
     "D": dict(height_m=1.58, leg_length_frac=0.47, hip_width_frac=0.12, girth=1.25, buttocks=1.2),
@@ -596,6 +598,8 @@ def print_cut(results: dict[str, dict]) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _accuracy.arguments(__doc__, SCRIPT, CASES, argv)
     names = _accuracy.selected(args, CASES)
+    if args.realistic and not args.only:  # the bodies added later were not filmed realistically
+        names = [n for n in names if CASES[n].body not in [DESIGN_BODIES[b] for b in CLEAN_ONLY_BODIES]]
     _accuracy.keep_all(names, args, render)
     results = {name: evaluate(name, args.out) for name in names}
     table = fppa_table(results)
