@@ -6,6 +6,13 @@ is measured here from the analysis data's cleaned heel and toe positions.
 Why not the heel→toe line's pitch: on the rendered squats the model's toe point slides down as the knee
 comes forward over the foot, so the foot line of a flat foot tipped 11° (near foot) to 18° (far foot) at
 depth. The heel's own height moved by 2-5 px, i.e. 3-7° of foot pitch: the heel height is the usable signal.
+
+Why the ankle too: a heel that lifts rolls the foot on its toes, so the ankle rises with it (on the rendered
+15° heel lifts the ankle landmark rose 4-10 px with the heel's 8-12 px). On one held-out body filmed from
+1.2 m with the knees swivelled the heel landmarks rose 5-7 px at depth while the rendered heels and the ankle
+landmarks stayed put (8.3° and 5.7° read, a false lift); the toe landmarks did not rise (they fell 0.4-2.4 px),
+so a heel-against-toe measure would read more, not less. Each foot's pitch is therefore the smaller of the
+pitch its heel's rise implies and the pitch its ankle's rise implies.
 """
 
 from __future__ import annotations
@@ -41,10 +48,13 @@ def heel_rise_deg(position: xr.DataArray, standing: np.ndarray) -> np.ndarray:
     Notes
     -----
     For each foot, with ``y`` the heel's image height, ``y₀`` its median over the standing frames and ``L₀``
-    the median standing heel-to-toe distance, the rise is
-    :func:`movelab.kinematics.geometry.heel_rise_pitch_deg` ``(y₀, y, L₀)``. The two feet are combined by
-    their **minimum** (in a squat the heels rise together, so one heel's landmark drifting up alone is not
-    taken as a lift); where only one foot is measurable it is used alone.
+    the median standing heel-to-toe distance, the heel's pitch is
+    :func:`movelab.kinematics.geometry.heel_rise_pitch_deg` ``(y₀, y, L₀)``; the ankle's is the same formula
+    with the ankle's height and its standing horizontal distance to the toe (the lever of a foot rolling on
+    its toes). The foot's pitch is the **smaller** of the two (a heel landmark rising without the ankle is
+    not a lift; where the ankle is not measured the heel's alone). The two feet are combined by their
+    **minimum** (in a squat the heels rise together, so one heel's landmark drifting up alone is not taken as
+    a lift); where only one foot is measurable it is used alone.
     """
     standing = np.asarray(standing, dtype=bool)
     if standing.shape != (position.sizes["time"],):
@@ -54,10 +64,13 @@ def heel_rise_deg(position: xr.DataArray, standing: np.ndarray) -> np.ndarray:
         warnings.simplefilter("ignore", RuntimeWarning)
         for side in ("left", "right"):
             heel, toe = point(position, f"{side}_heel"), point(position, f"{side}_foot_index")
+            ankle = point(position, f"{side}_ankle")
             if not standing.any():
                 rises.append(np.full(heel.shape[0], np.nan))
                 continue
-            y0 = np.nanmedian(heel[standing, 1])
             length = np.nanmedian(np.hypot(*(toe[standing] - heel[standing]).T))
-            rises.append(heel_rise_pitch_deg(y0, heel[:, 1], length))
+            by_heel = heel_rise_pitch_deg(np.nanmedian(heel[standing, 1]), heel[:, 1], length)
+            lever = np.nanmedian(np.abs(toe[standing, 0] - ankle[standing, 0]))
+            by_ankle = heel_rise_pitch_deg(np.nanmedian(ankle[standing, 1]), ankle[:, 1], lever)
+            rises.append(np.fmin(by_heel, by_ankle))
         return np.nanmin(np.stack(rises), axis=0)

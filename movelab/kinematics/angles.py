@@ -142,6 +142,8 @@ def angle_tables(
     )
     columns["pelvic_tilt"] = np.where(in_side, tilt, np.nan)
     outline = outline.assign(pelvic_tilt_source=np.where(np.isfinite(columns["pelvic_tilt"]), source, ""))
+    if "sd_deg" in tilt_info:  # marker mode: the stickers' per-frame uncertainty (parallax, dots)
+        outline = outline.assign(pelvic_tilt_marker_sd=np.where(in_side, tilt_info["sd_deg"], np.nan))
     if tilt_info["calibration"] is not None:  # the outline table reports the calibrated tilt as well
         outline["pelvic_tilt"] = outline["pelvic_tilt"] - config.client_calibration.pelvic_tilt_offset_deg
     for s in _SIDES:

@@ -10,7 +10,18 @@ direction is the ASIS, the other the PSIS, and
 
 in the sagittal frame of docs/conventions.md (forward = facing sign times image x, up = -image y): the
 PSIS->ASIS line below horizontal, anterior tilt positive, range (-180, 180]. It is a measurement of the
-skin markers, not an estimate: its error is the sticker placement on the client and the dot location.
+skin markers, not an estimate: its error is the sticker placement on the client, the dot location and the
+camera's parallax.
+
+**Parallax.** The ASIS sticker sits further out from the body's midline than the PSIS sticker, so in a side
+view it is nearer the camera by ``d`` (``MarkerConfig.sticker_depth_m``). A camera above or below the pelvis
+sees that depth as height: the ASIS dot moves down the picture by ``s · tan(e) · d`` pixels (``s`` pixels per
+metre, ``e`` the line of sight's elevation at the stickers, positive looking down), which tilts the dots'
+line by about ``tan(e) · d / L`` radians (``L`` the stickers' distance): 1.8 deg for a camera 0.4 m below
+the pelvis at 5.5 m on a wide rendered body. The ASIS dot's row is corrected by that amount, with ``e`` from
+the picture (:func:`movelab.kinematics.camera_elevation.line_of_sight`); what remains uncertain (the
+elevation's calibration residual, the sticker depth's spread, the dot location) is the per-frame
+``pelvic_tilt_sd``.
 
 A frame gets NaN, with its reason in ``status``, when it is not a side view (``not_side_view``), one or both
 dots are missing or hidden (``missing``), more than two candidate dots were found (``ambiguous``), a dot is
@@ -28,6 +39,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from movelab.kinematics.camera_elevation import ElevationCalibration, LineOfSight, line_of_sight
 from movelab.kinematics.config import ClientCalibration
 from movelab.kinematics.tables import frame_table
 from movelab.kinematics.views import facing_sign, views_per_frame
@@ -61,10 +73,35 @@ class MarkerConfig:
     max_distance_change
         Largest relative change of the ASIS-PSIS dot distance from its clip median (a pelvis tilting by
         30 deg in a side view shortens it by nothing; a turn of 20 deg out of profile by 6 %).
+    sticker_depth_m
+        How much nearer the camera the ASIS sticker is than the PSIS sticker in a side view (metres), and
+        ``sticker_depth_sd_m`` its spread: the rendered stickers of the nine design bodies of
+        ``scripts/accuracy/outline_population.py`` (0.037-0.044 m, mean 0.0405, sd 0.0028; measured from
+        ``movelab.synth.render.marker_points_m`` along the line of sight). Stickers on the bony landmarks
+        of a real client differ by more (the ASIS lies about 13.5 cm from the midline, an inter-ASIS
+        distance of 270 mm in 92 young women measured with a posture analyser; the PSIS dimple about 4 cm,
+        Kenhub): set the client's own when known.
+    correct_parallax
+        Correct the ASIS dot's row for the camera's elevation (module docstring); False: the raw dots.
+    elevation
+        The camera-elevation calibration (:class:`movelab.kinematics.camera_elevation.ElevationCalibration`).
+    uncorrected_sd_tan
+        Standard uncertainty of ``tan(e)`` when the picture gives no elevation (no correction made): the root
+        mean square elevation at the stickers over the design clips (0.049).
+    dot_sd_px
+        Standard uncertainty of one dot's centre in pixels: the measured dots against the rendered stickers'
+        projected centres on the design clips (the residual tilt after the parallax, about 0.4 deg at 30-40 px
+        spacing).
     """
 
     min_area_fraction: float = 0.6
     max_distance_change: float = 0.2
+    sticker_depth_m: float = 0.0405
+    sticker_depth_sd_m: float = 0.0028
+    correct_parallax: bool = True
+    elevation: ElevationCalibration = ElevationCalibration()
+    uncorrected_sd_tan: float = 0.049
+    dot_sd_px: float = 0.2
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,17 +111,22 @@ class MarkerTilt:
     Attributes
     ----------
     table
-        Per-frame table (index ``time_s``): ``frame``, ``pelvic_tilt`` (degrees, NaN unless measured) and
-        ``status`` (one of :data:`MARKER_STATUSES`).
+        Per-frame table (index ``time_s``): ``frame``, ``pelvic_tilt`` (degrees, NaN unless measured, corrected
+        for the parallax), ``pelvic_tilt_sd`` (its standard uncertainty, degrees), ``pelvic_tilt_raw`` (the
+        dots' line as seen) and ``status`` (one of :data:`MARKER_STATUSES`).
     note
         How many frames were measured and why the others were not (a sentence for the report).
     colour
         The sticker colour the clip was read with.
+    elevation_tan
+        The line of sight's calibrated ``tan(e)`` at the stickers (median over the clip; positive: the camera
+        looks down on the pelvis); NaN when the picture gave none (no correction made).
     """
 
     table: pd.DataFrame
     note: str
     colour: str
+    elevation_tan: float = float("nan")
 
 
 def has_markers(ds: xr.Dataset) -> bool:
@@ -136,22 +178,75 @@ def marker_pelvic_tilt(ds: xr.Dataset, views=None, *, config: MarkerConfig = Mar
         change = np.abs(distance / np.nanmedian(distance[ok]) - 1.0)
         status[ok & (change > config.max_distance_change)] = "implausible"
     status[~np.isfinite(facing)] = "not_side_view"
-    tilt = _tilt_deg(dots, facing)
-    tilt[status != "measured"] = np.nan
-    table = frame_table(ds).assign(pelvic_tilt=tilt, status=status)
-    return MarkerTilt(table=table, note=marker_note(table["status"], colour), colour=colour)
+    measured = status == "measured"
+    sight = line_of_sight(ds, calibration=config.elevation) if config.correct_parallax and measured.any() else None
+    raw = _tilt_deg(dots, facing)
+    tilt, sd, tan_e = _parallax_corrected(dots, facing, sight, config)
+    for column in (raw, tilt, sd):
+        column[~measured] = np.nan
+    table = frame_table(ds).assign(pelvic_tilt=tilt, pelvic_tilt_sd=sd, pelvic_tilt_raw=raw, status=status)
+    note = marker_note(table["status"], colour)
+    if sight is not None and np.isfinite(tan_e[measured]).any():
+        elevation = float(np.nanmedian(tan_e[measured]))
+        note += f"; corrected for the camera's parallax (line of sight {np.degrees(np.arctan(elevation)):+.1f} deg)"
+    else:
+        elevation = float("nan")
+    return MarkerTilt(table=table, note=note, colour=colour, elevation_tan=elevation)
 
 
-def _tilt_deg(dots: np.ndarray, facing: np.ndarray) -> np.ndarray:
-    """PSIS->ASIS line below horizontal; the ASIS is the image-right dot facing right, the image-left one
-    facing left."""
+def _asis_psis(dots: np.ndarray, facing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ASIS is the image-right dot facing right, the image-left one facing left."""
     right_facing = facing > 0
     asis = np.where(right_facing[:, None], dots[:, 1], dots[:, 0])
     psis = np.where(right_facing[:, None], dots[:, 0], dots[:, 1])
+    return asis, psis
+
+
+def _tilt_deg(dots: np.ndarray, facing: np.ndarray, asis_drop_px: np.ndarray | float = 0.0) -> np.ndarray:
+    """PSIS->ASIS line below horizontal, the ASIS dot first raised by ``asis_drop_px`` (the parallax)."""
+    asis, psis = _asis_psis(dots, facing)
     forward = facing * (asis[:, 0] - psis[:, 0])
-    up = -(asis[:, 1] - psis[:, 1])
+    up = -(asis[:, 1] - asis_drop_px - psis[:, 1])
     with np.errstate(invalid="ignore"):
         return np.degrees(np.arctan2(-up, forward))
+
+
+def _parallax_corrected(
+    dots: np.ndarray, facing: np.ndarray, sight: LineOfSight | None, config: MarkerConfig
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tilt corrected for the parallax, its standard uncertainty (degrees) and ``tan(e)`` per frame.
+
+    The ASIS dot, ``d`` nearer the camera, shows ``s · tan(e) · d`` pixels lower than it would beside the
+    PSIS (``s`` pixels per metre); its row is raised by that. The uncertainty adds, over the dots' distance
+    ``D`` in pixels, ``s · d · sd(tan e)``, ``s · tan(e) · sd(d)`` and both dots' centres (``dot_sd_px`` each)
+    in quadrature. Without an elevation from the picture nothing is corrected and ``sd(tan e)`` is
+    ``uncorrected_sd_tan``.
+    """
+    n = dots.shape[0]
+    distance_px = np.hypot(*(dots[:, 1] - dots[:, 0]).T)
+    if sight is None:
+        tan_e, sd_tan = np.zeros(n), config.uncorrected_sd_tan
+        px_per_m = _px_per_m_from_dots(distance_px)
+    else:
+        row_px = 0.5 * (dots[:, 0, 1] + dots[:, 1, 1])
+        tan_e, sd_tan, px_per_m = sight.tan_elevation(row_px), config.elevation.sd_tan, sight.px_per_m
+    drop_px = px_per_m * tan_e * config.sticker_depth_m
+    tilt = _tilt_deg(dots, facing, drop_px)
+    spread_px = np.sqrt(
+        (px_per_m * config.sticker_depth_m * sd_tan) ** 2
+        + (px_per_m * tan_e * config.sticker_depth_sd_m) ** 2
+        + 2 * config.dot_sd_px**2
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.degrees(spread_px / distance_px)
+    return tilt, sd, tan_e
+
+
+def _px_per_m_from_dots(distance_px: np.ndarray) -> float:
+    """Pixels per metre from the dots' distance when the landmarks give none (stickers about 0.15 m apart,
+    the rendered design bodies' ASIS-PSIS sticker distance)."""
+    with np.errstate(invalid="ignore"):
+        return float(np.nanmedian(distance_px)) / 0.15 if np.isfinite(distance_px).any() else float("nan")
 
 
 def marker_note(status: pd.Series, colour: str = "") -> str:
@@ -201,7 +296,9 @@ def pelvic_tilt_with_source(
     info : dict
         ``mode`` (``markers`` or ``outline``), ``note`` (a sentence for the report), ``calibration`` (the
         :class:`ClientCalibration` applied, as a dict, or None) and, in marker mode, ``client_calibration``:
-        the calibration this session yields for later sessions (None with too few frames).
+        the calibration this session yields for later sessions (None with too few frames),
+        ``median_sd_deg`` and ``sd_deg`` (the markers' per-frame ``pelvic_tilt_sd``, an array) and
+        ``elevation_deg`` (the camera's line of sight at the stickers, None when not read).
     """
     outline_tilt = np.asarray(outline_tilt, dtype=np.float64)
     if has_markers(ds):
@@ -213,6 +310,7 @@ def pelvic_tilt_with_source(
         note = markers.note
         if calibration is not None:
             note += "; the client calibration given was not used (markers measure the tilt directly)"
+        sd = markers.table["pelvic_tilt_sd"].to_numpy(dtype=np.float64)
         return (
             tilt,
             np.where(np.isfinite(tilt), "markers", "").astype(object),
@@ -221,6 +319,11 @@ def pelvic_tilt_with_source(
                 "note": note,
                 "calibration": None,
                 "client_calibration": None if made is None else dataclasses.asdict(made),
+                "median_sd_deg": float(np.nanmedian(sd)) if np.isfinite(sd).any() else None,
+                "elevation_deg": (
+                    float(np.degrees(np.arctan(markers.elevation_tan))) if np.isfinite(markers.elevation_tan) else None
+                ),
+                "sd_deg": sd,
             },
         )
     if calibration is None:
@@ -254,9 +357,11 @@ def pelvic_tilt_info(
     mode without a client calibration, ``median_sd_deg``: the clip's median per-frame uncertainty
     ``pelvic_tilt_sd``."""
     if has_markers(ds):
-        return pelvic_tilt_with_source(
+        info = pelvic_tilt_with_source(
             ds, frame_views, outline["pelvic_tilt"].to_numpy(dtype=np.float64), calibration=calibration
         )[2]
+        info.pop("sd_deg")  # per frame: the outline table's pelvic_tilt_marker_sd
+        return info
     info = pelvic_tilt_with_source(ds, frame_views, np.full(len(outline), np.nan), calibration=calibration)[2]
     if calibration is None:  # the body part of the uncertainty is what a client calibration removes
         sd = outline["pelvic_tilt_sd"].to_numpy(dtype=np.float64) if "pelvic_tilt_sd" in outline else np.array([])

@@ -10,7 +10,8 @@ kept landmarks without rendering or running the model.
 
 Per body it prints: the slope of the estimated tilt against the trunk lean in the sway (target |s| <= 0.15),
 the tilt slope against the truth in the sweep (0.8-1.2), change-from-standing MAE and absolute MAE of the tilt
-(sweep), lordosis change MAE (sweep), the lordosis slope against the trunk lean in the sway beside the truth's,
+(sweep), lordosis change MAE (sweep), the lordosis slope against the trunk lean in the sway beside the truth's
+(which is 0: the sway leaves the lordosis unchanged), the lordosis slope against the true lordosis in the sweep,
 the frames measured, the squat's tilt MAE, the marker-mode tilt MAE in each clip, and the sweep's absolute tilt
 MAE after a client calibration taken from the same body's sway filmed with stickers (``--client-baseline``).
 
@@ -20,6 +21,13 @@ Usage::
     python -m scripts.accuracy.outline_population --reuse  # the table from the kept landmarks (~20 s)
     python -m scripts.accuracy.outline_population --design --reuse  # the design bodies, for method work; also
         # prints their median errors and the body spread of KinematicsConfig.outline_*_body_sd_deg
+    python -m scripts.accuracy.outline_population --design --reuse --set outline_elbow_swing_limits=0.05,0.07
+        # design work: other outline_* settings (--no-registration: the fixed drift rate alone)
+    python -m scripts.accuracy.outline_population --design --reuse --fit-elevation  # marker mode: the
+        # camera-elevation calibration (movelab.kinematics.camera_elevation.ElevationCalibration)
+
+After the main table a marker table gives each clip's sticker tilt MAE before and after the parallax
+correction and the frames within twice the markers' per-frame ``pelvic_tilt_sd``.
 """
 
 from __future__ import annotations
@@ -173,6 +181,8 @@ def compare(clip: Clip, out: Path, config: KinematicsConfig) -> pd.DataFrame:
             "standing": est["standing"].to_numpy(),
             "trunk_lean_true": true["trunk_lean"].to_numpy(),
             "marker_tilt": marker["pelvic_tilt"].to_numpy(),
+            "marker_tilt_raw": marker["pelvic_tilt_raw"].to_numpy(),
+            "marker_tilt_sd": marker["pelvic_tilt_sd"].to_numpy(),
         }
     )
     for name in ("pelvic_tilt", "lumbar_lordosis"):
@@ -216,6 +226,7 @@ def body_row(pb: PopulationBody, tables: dict[str, pd.DataFrame]) -> dict:
         row["tilt MAE"] = _mae(tilt["pelvic_tilt"], tilt["pelvic_tilt_true"])
         row["lord change MAE"] = _mae(tilt["lumbar_lordosis_change"], tilt["lumbar_lordosis_change_true"])
         row["lord MAE"] = _mae(tilt["lumbar_lordosis"], tilt["lumbar_lordosis_true"])
+        row["lord slope"] = _slope(tilt["lumbar_lordosis_true"].to_numpy(), tilt["lumbar_lordosis"].to_numpy())
         row["tilt bias"] = float(np.nanmedian(tilt["pelvic_tilt"] - tilt["pelvic_tilt_true"]))
         row["lord bias"] = float(np.nanmedian(tilt["lumbar_lordosis"] - tilt["lumbar_lordosis_true"]))
         if "pelvic_tilt_sd" in tilt:
@@ -232,6 +243,12 @@ def body_row(pb: PopulationBody, tables: dict[str, pd.DataFrame]) -> dict:
             row["tilt MAE client-calibrated"] = _mae(
                 tilt["pelvic_tilt"] - cal.pelvic_tilt_offset_deg, tilt["pelvic_tilt_true"]
             )
+    for kind, table in tables.items():  # marker mode before/after the parallax correction, and its sd
+        row[f"marker {kind} raw"] = _mae(table["marker_tilt_raw"], table["pelvic_tilt_true"])
+        row[f"marker {kind}"] = _mae(table["marker_tilt"], table["pelvic_tilt_true"])
+        err = np.abs(table["marker_tilt"] - table["pelvic_tilt_true"]).to_numpy()
+        ok = np.isfinite(err) & np.isfinite(table["marker_tilt_sd"].to_numpy())
+        row[f"marker {kind} in 2 sd"] = err[ok] <= 2 * table["marker_tilt_sd"].to_numpy()[ok]
     squat = tables.get("squat")
     if squat is not None:
         row["squat tilt MAE"] = _mae(squat["pelvic_tilt"], squat["pelvic_tilt_true"])
@@ -252,6 +269,7 @@ COLUMNS = (
     "lord MAE",
     "lord sway slope",
     "lord sway slope true",
+    "lord slope",
     "tilt measured %",
     "sway measured %",
     "squat tilt MAE",
@@ -262,6 +280,23 @@ COLUMNS = (
     "marker measured %",
     "tilt within 2 sd %",
 )
+
+
+def marker_markdown(rows: list[dict]) -> str:
+    """Marker mode per body: tilt MAE in each clip before -> after the parallax correction, and the share of
+    frames whose error lies within twice the per-frame ``pelvic_tilt_sd``."""
+    head = "| body | posture tilt MAE raw -> corrected | sway | squat | frames within 2 sd % |"
+    lines = [head, "|---|---|---|---|---|"]
+    for row in rows:
+        cells = [row["body"]]
+        for kind in ("tilt", "sway", "squat"):
+            raw, new = row.get(f"marker {kind} raw", np.nan), row.get(f"marker {kind}", np.nan)
+            cells.append("–" if not np.isfinite(new) else f"{raw:.1f} -> {new:.1f}")
+        within = [row[k] for k in row if k.endswith("in 2 sd")]
+        within = np.concatenate(within) if within else np.array([])
+        cells.append(f"{100 * within.mean():.0f}" if within.size else "–")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def markdown(rows: list[dict]) -> str:
@@ -308,6 +343,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--tilt-offset", type=float, help="try another outline_tilt_offset_deg (design work)")
     parser.add_argument("--hip-drift", type=float, help="try another outline_hip_drift_per_deg (design work)")
+    parser.add_argument(
+        "--no-registration",
+        action="store_true",
+        help="the hip drift corrected by outline_hip_drift_per_deg alone, not by registering the pelvis's outline",
+    )
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        default=(),
+        metavar="FIELD=VALUE",
+        help="try other KinematicsConfig outline_* values (design work), e.g. outline_elbow_behind_limits=0.05,0.07",
+    )
+    parser.add_argument(
+        "--fit-elevation",
+        action="store_true",
+        help="marker mode: fit the camera-elevation calibration (ElevationCalibration) to the kept clips and stop",
+    )
     args = parser.parse_args(argv)
     args.out = args.out or ROOT / ".cache" / ("outline_population_design" if args.design else "outline_population")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -317,8 +369,15 @@ def main(argv: list[str] | None = None) -> int:
         config = dataclasses.replace(config, outline_sacral_levels=tuple(args.sacral_levels))
     if args.hip_drift is not None:
         config = dataclasses.replace(config, outline_hip_drift_per_deg=args.hip_drift)
+    for item in args.set:
+        config = dataclasses.replace(config, **dict([_setting(item)]))
+    if args.no_registration:
+        config = dataclasses.replace(config, outline_hip_registration=False)
     if args.tilt_offset is not None:
         config = dataclasses.replace(config, outline_tilt_offset_deg=args.tilt_offset)
+    if args.fit_elevation:
+        print(fit_elevation(elevation_rows(clips, args.out)))
+        return 0
     rows = []
     for pb in bodies:
         if args.only and pb.name not in args.only:
@@ -333,6 +392,8 @@ def main(argv: list[str] | None = None) -> int:
             tables[clip.kind] = compare(clip, args.out, config)
         rows.append(body_row(pb, tables))
     print(markdown(rows))
+    print()
+    print(marker_markdown(rows))
     if args.design:  # the spread of the body offsets: KinematicsConfig.outline_*_body_sd_deg
         for key in ("tilt bias", "lord bias"):
             v = np.array([r.get(key, np.nan) for r in rows], float)
@@ -341,6 +402,15 @@ def main(argv: list[str] | None = None) -> int:
                 f"body sd for a new body {body_sd_deg(v):.2f}"
             )
     return 0
+
+
+def _setting(item: str) -> tuple[str, object]:
+    """``FIELD=VALUE`` of ``--set``: a number, or numbers separated by commas (a tuple)."""
+    field, _, value = item.partition("=")
+    if not field.startswith("outline_") or not value:
+        raise SystemExit(f"--set expects outline_FIELD=VALUE, got {item!r}")
+    numbers = tuple(float(v) for v in value.split(","))
+    return field, numbers if len(numbers) > 1 else numbers[0]
 
 
 def body_sd_deg(biases: np.ndarray) -> float:
@@ -355,6 +425,59 @@ def body_sd_deg(biases: np.ndarray) -> float:
 
     b = biases[np.isfinite(biases)]
     return float(np.sqrt(np.mean(b**2)) * t.ppf(0.975, b.size) / 1.96)
+
+
+# ----------------------------------------------------------------------------- marker mode: camera elevation
+
+
+def true_elevation_tan(clip: Clip) -> float:
+    """The rendered camera's line-of-sight elevation at the near ASIS sticker (tan, positive looking down)."""
+    from movelab.synth.render import marker_points_m
+
+    synth = render_clip(
+        clip.motion,
+        view=clip.view,
+        fps=FPS,
+        distance_m=clip.distance_m,
+        camera_height_m=clip.camera_height_m,
+        body=clip.body.body,
+    )
+    near = "right" if clip.view == "side_right" else "left"
+    asis = marker_points_m(synth.figures[0])[f"{near}_asis"][0]
+    cam = np.asarray(synth.camera.position_m, float)
+    return float((cam[1] - asis[1]) / np.hypot(*(cam - asis)[[0, 2]]))
+
+
+def elevation_rows(clips: tuple[Clip, ...], out: Path) -> pd.DataFrame:
+    """Per clip: the pairs' raw elevation at the sticker row, and the truth (for the calibration fit)."""
+    from movelab import landmarks
+    from movelab.kinematics.camera_elevation import line_of_sight
+    from movelab.kinematics.markers import marker_colour
+
+    rows = []
+    for clip in clips:
+        path = out / f"{clip.name}.nc"
+        if not path.is_file():
+            continue
+        ds = landmarks.load(path)
+        sight = line_of_sight(ds)
+        dots = ds["marker_px"].sel(marker_colour=marker_colour(ds)).values
+        row_px = float(np.nanmedian(dots[..., 1]))
+        raw = float(sight.raw_tan(row_px)) if sight is not None else np.nan
+        rows.append({"clip": clip.name, "raw_tan": raw, "true_tan": true_elevation_tan(clip)})
+    return pd.DataFrame(rows)
+
+
+def fit_elevation(rows: pd.DataFrame) -> str:
+    """The calibration ``true = scale · raw + offset`` and its leave-one-clip-out residual sd, as text."""
+    ok = rows.dropna()
+    x, y = ok["raw_tan"].to_numpy(), ok["true_tan"].to_numpy()
+    scale, offset = np.polyfit(x, y, 1)
+    loo = [y[i] - np.polyval(np.polyfit(np.delete(x, i), np.delete(y, i), 1), x[i]) for i in range(x.size)]
+    return (
+        f"ElevationCalibration fit over {x.size} clips: scale {scale:.3f}, offset_tan {offset:+.4f}, "
+        f"leave-one-out residual sd {np.std(loo, ddof=1):.4f} (uncorrected: rms {np.sqrt(np.mean(y**2)):.4f})"
+    )
 
 
 if __name__ == "__main__":
