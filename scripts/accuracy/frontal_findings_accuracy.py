@@ -583,6 +583,30 @@ def print_lunge_hips(results: dict[str, dict]) -> None:
         print("\n".join(rows))
 
 
+def print_lunge_fppa(results: dict[str, dict]) -> None:
+    """The front leg's FPPA at the bottom of each lunge (median over ± 0.1 s) against its projection from the
+    rendered joints, and whether ``knee_valgus`` was raised: the evidence behind not judging valgus in lunges."""
+    rows = []
+    for name, result in results.items():
+        case = result["case"]
+        if case.movement != "lunge" or case.view not in ("front", "back"):
+            continue
+        truth, angles = result["truth"], result["angles"]
+        proj = projected_truth(truth, case.view)
+        column = f"knee_fppa_{case.lead_leg}"
+        raised = any(f.code == "knee_valgus" and f.severity != "info" for f in result["findings"])
+        for _, rep in result["segmentation"].reps.iterrows():
+            true = _at(truth["time_s"].to_numpy(), proj[column].to_numpy(), rep["bottom_s"])
+            read = _at(angles.index.to_numpy(), angles[column].to_numpy(), rep["bottom_s"])
+            cells = (f"{v:+.1f}" if np.isfinite(v) else "not measured" for v in (true, read, read - true))
+            rows.append(f"| {name} | {case.lead_leg} | {' | '.join(cells)} | {'yes' if raised else 'no'} |")
+    if rows:
+        print("\n### Lunges at depth: the front leg's FPPA read against its projected truth\n")
+        print("| clip | front leg | projected truth (deg) | read (deg) | error (deg) | knee_valgus raised |")
+        print("|---|---|---|---|---|---|")
+        print("\n".join(rows))
+
+
 def print_cut(results: dict[str, dict]) -> None:
     print("\n### Side-view squats with the bottom of the picture cut off\n")
     print("| clip | raised | notes naming the feet |")
@@ -611,6 +635,7 @@ def main(argv: list[str] | None = None) -> int:
         table.to_csv(args.out / "fppa_errors.csv", index=False)
     print_findings(results)
     print_lunge_hips(results)
+    print_lunge_fppa(results)
     print_cut(results)
     return 0
 
