@@ -14,9 +14,12 @@ from movelab.events import segment
 from movelab.findings.fms import CRITERIA, Criterion, DeepSquatScore, _score, deep_squat_score
 from movelab.kinematics import compute_motion
 from movelab.kinematics.posture_chain import (
+    CraniovertebralParams,
     KyphosisParams,
     along_foot,
+    c7_frame,
     chain_table,
+    craniovertebral_angle_deg,
     forward_head_deg,
     knee_inside_foot,
     kyphosis_frame,
@@ -53,6 +56,22 @@ def projected_landmarks(clip) -> xr.Dataset:
     return from_arrays(time_s=clip.times_s, width_px=cam.width_px, height_px=cam.height_px, **arrays)
 
 
+def with_outline(clip) -> xr.Dataset:
+    """:func:`projected_landmarks` with the outline of the rendered figure (its pixels that differ from the wall
+    and the floor, by :func:`movelab.pose.mask_features.outline_from_mask`), as extraction keeps it."""
+    from movelab.pose.mask_features import outline_from_mask
+
+    outlines = []
+    for i in range(clip.n_frames):
+        img = clip.frame(i).astype(int)
+        wall, floor = img[0, 0], img[-1, 0]
+        mask = (np.abs(img - wall).max(axis=2) > 12) & (np.abs(img - floor).max(axis=2) > 12)
+        hip = clip.camera.project(clip.figures[i].points["hip_mid"])
+        outlines.append(outline_from_mask(mask.astype(np.float32), n_points=512, anchor_px=hip))
+    outline = xr.DataArray(np.array(outlines, np.float32), dims=("time", "outline_point", "space_2d"))
+    return projected_landmarks(clip).assign(outline_px=outline)
+
+
 def analysed(motion, view: str, movement: str, *, fps: float = 15.0, body=None):
     clip = render_clip(motion, view=view, fps=fps, body=body)
     with warnings.catch_warnings():
@@ -75,6 +94,13 @@ def test_forward_head_is_the_shoulder_to_ear_line_against_vertical():
     assert forward_head_deg(shoulder, np.array([0.0, 1.0])) == pytest.approx(0.0)
     assert forward_head_deg(shoulder, np.array([1.0, 1.0])) == pytest.approx(45.0)
     assert forward_head_deg(shoulder, np.array([-1.0, math.sqrt(3)])) == pytest.approx(-30.0)
+
+
+def test_craniovertebral_angle_is_the_c7_to_tragus_line_against_horizontal():
+    c7 = np.array([0.0, 0.0])
+    assert craniovertebral_angle_deg(c7, np.array([0.0, 1.0])) == pytest.approx(90.0)
+    assert craniovertebral_angle_deg(c7, np.array([1.0, 1.0])) == pytest.approx(45.0)
+    assert craniovertebral_angle_deg(c7, np.array([math.sqrt(3), 1.0])) == pytest.approx(30.0)  # head further forward
 
 
 def test_tibia_lean_is_positive_with_the_knee_ahead_of_the_ankle():
@@ -159,6 +185,28 @@ def test_kyphosis_with_an_arm_over_the_upper_back_has_no_quality():
     assert quality == 0.0
 
 
+@pytest.mark.parametrize("lean", [0.0, 20.0])
+def test_c7_is_the_backs_hindmost_point_at_its_level_along_the_trunk_axis(lean):
+    """The synthetic back is vertical at −0.25 torso lengths up to 0.8, then leans forward by ``lean``."""
+    px, hip, shoulder = _outline_with_back(lean)
+    params = CraniovertebralParams(c7_level=1.1)
+    c7 = c7_frame(px, hip_px=hip, shoulder_px=shoulder, facing=1.0, torso_px=200.0, params=params)
+    expected = np.array([-0.25 + 0.3 * math.tan(math.radians(lean)), 1.1])
+    np.testing.assert_allclose(c7, expected, atol=0.01)  # the contour's smoothing rounds the bend a little
+    mirror = px.copy()
+    mirror[:, 0] = 1000 - px[:, 0]
+    flipped = c7_frame(mirror, hip_px=np.array([700.0, 500.0]), shoulder_px=np.array([700.0, 300.0]), facing=-1.0,
+                       torso_px=200.0, params=params)  # fmt: skip
+    np.testing.assert_allclose(flipped, c7, atol=1e-6)
+
+
+def test_c7_without_an_outline_or_above_it_is_nan():
+    px, hip, shoulder = _outline_with_back(0.0)
+    kw = dict(hip_px=hip, shoulder_px=shoulder, facing=1.0, torso_px=200.0)
+    assert np.isnan(c7_frame(np.full((10, 2), np.nan), **kw)).all()
+    assert np.isnan(c7_frame(px, params=CraniovertebralParams(c7_level=1.5), **kw)).all()  # outline ends at 1.2
+
+
 def test_kyphosis_without_an_outline_is_nan():
     value, quality = kyphosis_frame(
         np.full((10, 2), np.nan), hip_px=np.zeros(2), shoulder_px=np.ones(2), facing=1.0, torso_px=100.0
@@ -216,6 +264,19 @@ def test_overhead_squat_with_a_dowel_puts_the_hands_above_the_head_and_the_dowel
     for end in ("dowel_left", "dowel_right"):
         assert end in fig.points
     assert "dowel_left" not in forward_kinematics(Squat().sample(1.0, body).pose, body).points
+
+
+def test_the_craniovertebral_truth_runs_from_the_skin_over_c7_and_falls_as_the_head_goes_forward():
+    body = BodyProportions()
+    values = []
+    for head in (None, 15.0, 30.0):
+        fig = forward_kinematics(Posture(forward_head_deg=head).sample(0.0, body).pose, body)
+        behind = fig.points["c7"] - fig.points["back_C7"]
+        assert behind @ fig.heading[:, 0] == pytest.approx(0.05 * body.u * body.girth)  # the neck's radius
+        assert behind[1] == pytest.approx(0.0)  # at the C7 joint's height
+        values.append(chain_truth(fig.points, fig.heading)["craniovertebral_angle"])
+    assert 55.0 < values[0] < 75.0  # the ear well above and a little ahead of C7
+    assert values[0] > values[1] + 10.0 > values[2] + 20.0
 
 
 @pytest.mark.parametrize("target", [0.0, 12.0, 25.0])
@@ -320,23 +381,21 @@ def test_a_squat_without_the_arms_overhead_is_not_scored():
 
 
 def test_posture_chain_on_projected_joints_matches_the_truth():
-    """Forward head from the exact joints equals the truth once the pose model's offset is not subtracted; the
-    front view gives the shoulder obliquity and no forward head."""
+    """Without an outline there is no C7, so no craniovertebral angle (not a made-up one); the side view gives
+    no shoulder obliquity, the front view gives it and no craniovertebral angle."""
     body = BodyProportions()
     posture = Posture(forward_head_deg=18.0, duration_s=1.0)
     clip = render_clip(posture, view="side_left", fps=10)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        side = chain_table(
-            compute_motion(projected_landmarks(clip)), forward_head_offset_deg=0.0, forward_head_gain=1.0
-        )
-    assert np.nanmedian(side["forward_head"]) == pytest.approx(18.0, abs=0.5)
+        side = chain_table(compute_motion(projected_landmarks(clip)))
+    assert side["craniovertebral_angle"].isna().all()
     assert side["shoulder_obliquity"].isna().all()
     clip = render_clip(posture, view="front", fps=10, body=body)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         front = chain_table(compute_motion(projected_landmarks(clip)))
-    assert front["forward_head"].isna().all()
+    assert front["craniovertebral_angle"].isna().all()
     assert np.nanmedian(front["shoulder_obliquity"]) == pytest.approx(0.0, abs=0.5)
     assert np.nanmedian(front["lateral_trunk_shift"]) == pytest.approx(0.0, abs=0.5)
 
@@ -347,8 +406,8 @@ def test_report_carries_the_fms_table_and_the_posture_chain(squat_sets):
     score = deep_squat_score(squat_sets["knees"][0])
     html = fms_section({"fms": score.to_dict()})
     assert "at most 3" in html and "not judged" in html and 'id="fms-criteria"' in html
-    chain = {"measures": {"forward_head": {"label": "Forward head", "unit": "deg", "view": "side", "median": 12.0,
-                                            "no_threshold": "no norm"}}}  # fmt: skip
+    chain = {"measures": {"thoracic_kyphosis": {"label": "Kyphosis", "unit": "deg", "view": "side", "median": 12.0,
+                                                 "no_threshold": "no norm"}}}  # fmt: skip
     assert "12.0" in posture_chain_section({"posture_chain": chain})
     assert fms_section({}) == "" and posture_chain_section({}) == ""
 
@@ -390,30 +449,65 @@ def test_a_posture_analysis_reports_the_chain_with_a_finding_only_where_a_thresh
     measures = report["posture_chain"]["measures"]
     assert measures["knee_hyperextension_right"]["finding"]["status"] == "within"
     assert "Beighton" in measures["knee_hyperextension_right"]["finding"]["source"]
-    assert "no_threshold" in measures["forward_head"] and "finding" not in measures["forward_head"]
+    assert "no_threshold" in measures["thoracic_kyphosis"] and "finding" not in measures["thoracic_kyphosis"]
+    cva = measures["craniovertebral_angle"]  # no outline in these landmarks: no C7
+    assert cva["median"] is None and cva["finding"]["status"] == "not measured" and "Oakley" in cva["finding"]["source"]
     assert measures["shoulder_obliquity"]["median"] is None  # a side view cannot measure it
     assert analysis.fms is None
 
 
-def test_forward_head_is_the_landmark_angle_less_the_offset_over_the_gain():
-    from movelab.kinematics.posture_chain import FORWARD_HEAD_GAIN, FORWARD_HEAD_OFFSET_DEG
+def test_craniovertebral_angle_of_a_rendered_silhouette_is_the_calibrated_c7_to_ear_angle_and_follows_the_head():
+    """The figure's own outline (rendered pixels) and exact ears: the chain's value is the raw C7 → ear angle less
+    the offset over the gain, and a 25° forward head lowers it by the truth's change within 3.5° (measured 2.7°).
+    The absolute value reads high here (about 15°): the calibration takes out the pose model's ear landmark, which
+    sits ahead of the mannequin's ear (docs/fms-posture-decisions.md), and the exact ear does not."""
+    from movelab.synth.truth_chain import chain_truth_table
 
-    clip = render_clip(Posture(forward_head_deg=18.0, duration_s=0.5), view="side_right", fps=10)
+    raw_params = CraniovertebralParams(offset_deg=0.0, gain=1.0)
+    values, truths = [], []
+    for head in (None, 25.0):
+        clip = render_clip(Posture(forward_head_deg=head, duration_s=0.2), view="side_right", fps=10, width_px=540,
+                           height_px=960)  # fmt: skip
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            motion = compute_motion(with_outline(clip))
+            raw = chain_table(motion, craniovertebral=raw_params)["craniovertebral_angle"]
+            calibrated = chain_table(motion)["craniovertebral_angle"]
+        p = CraniovertebralParams()
+        np.testing.assert_allclose(calibrated, (raw - p.offset_deg) / p.gain)
+        assert np.isfinite(calibrated).all()
+        values.append(float(np.median(calibrated)))
+        truths.append(float(chain_truth_table(clip)["craniovertebral_angle"].median()))
+    assert values[1] - values[0] == pytest.approx(truths[1] - truths[0], abs=3.5)
+
+
+def test_craniovertebral_angle_is_not_measured_with_the_arms_held_forward():
+    clip = render_clip(Posture(forward_head_deg=20.0, duration_s=0.2, arms="forward"), view="side_right", fps=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        motion = compute_motion(with_outline(clip))
+        chain = chain_table(motion)
+    assert motion.landmarks["outline_px"].notnull().all()  # the outline is there: the raised arms rule it out
+    assert chain["craniovertebral_angle"].isna().all()
+
+
+@pytest.mark.parametrize(("cva", "status"), [(40.0, "flagged"), (46.0, "flagged"), (48.0, "within"), (60.0, "within")])
+def test_forward_head_posture_is_flagged_below_50_deg_less_the_method_error(monkeypatch, cva, status):
+    """The craniovertebral angle flags *below* its limit: 50° (Oakley et al. 2024; Lau et al. 2009) less the
+    measured method error (3.2°), in the client's favour."""
+    import movelab.motion_cache
+    from movelab.report.assessments import posture_chain_summary
+
+    clip = render_clip(Posture(duration_s=0.2), view="side_right", fps=10)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         motion = compute_motion(projected_landmarks(clip))
-        raw = chain_table(motion, forward_head_offset_deg=0.0, forward_head_gain=1.0)["forward_head"]
-        calibrated = chain_table(motion)["forward_head"]
-    np.testing.assert_allclose(calibrated, (raw - FORWARD_HEAD_OFFSET_DEG) / FORWARD_HEAD_GAIN)
-    assert FORWARD_HEAD_GAIN > 1.0  # the landmarks over-read a change of the head's position
-
-
-def test_forward_head_is_not_measured_with_the_arms_held_forward():
-    clip = render_clip(Posture(forward_head_deg=20.0, duration_s=1.0, arms="forward"), view="side_right", fps=10)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        chain = chain_table(compute_motion(projected_landmarks(clip)))
-    assert chain["forward_head"].isna().all()
+    table = chain_table(motion)
+    table["craniovertebral_angle"] = cva
+    monkeypatch.setattr(movelab.motion_cache, "chain_table", lambda m: table.copy())
+    finding = posture_chain_summary(motion)["measures"]["craniovertebral_angle"]["finding"]
+    assert finding["status"] == status
+    assert finding["threshold"] == pytest.approx(46.8) and finding["flags"] == "below"
 
 
 def _feet_lost_score(lost_s: float):
@@ -546,14 +640,14 @@ def test_posture_chain_medians_enter_the_clients_trends():
 
     def report(head: float, kyphosis: float) -> dict:
         measures = {
-            "forward_head": {"median": head, "unit": "deg"},
+            "craniovertebral_angle": {"median": head, "unit": "deg"},
             "thoracic_kyphosis": {"median": kyphosis, "unit": "deg"},
             "lateral_trunk_shift": {"median": None, "unit": "% torso"},
         }
         return {"movement": "posture", "view": "side_right", "posture_chain": {"measures": measures}}
 
-    table = trend_table([("2026-01-05", report(14.0, 36.0)), ("2026-02-05", report(9.0, 33.5))], movement="posture")
-    head = table[table["measure"] == "forward_head_median_deg"]["value"].tolist()
-    assert head == [14.0, 9.0]
+    table = trend_table([("2026-01-05", report(54.0, 36.0)), ("2026-02-05", report(49.0, 33.5))], movement="posture")
+    head = table[table["measure"] == "craniovertebral_angle_median_deg"]["value"].tolist()
+    assert head == [54.0, 49.0]
     assert table[table["measure"] == "thoracic_kyphosis_median_deg"]["value"].tolist() == [36.0, 33.5]
     assert "lateral_trunk_shift_median_pct" not in set(table["measure"])  # not measured from the side

@@ -13,13 +13,13 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from test_fms_posture import GOOD, projected_landmarks  # noqa: E402
+from test_fms_posture import GOOD, projected_landmarks, with_outline  # noqa: E402
 
 from movelab import plots  # noqa: E402
 from movelab.synth import Posture, Squat, render_clip  # noqa: E402
 
 _MEASURES = {
-    "forward_head": {"label": "Forward head", "unit": "deg", "median": 12.0, "no_threshold": "no norm"},
+    "thoracic_kyphosis": {"label": "Thoracic kyphosis", "unit": "deg", "median": 12.0, "no_threshold": "no norm"},
     "knee_hyperextension_right": {
         "label": "Right knee hyperextension",
         "unit": "deg",
@@ -62,7 +62,7 @@ def test_posture_chain_values_draws_a_bar_per_measured_value_a_limit_tick_and_sa
     assert any("12.0 deg" in t for t in texts)
     top_down = sorted(zip(ax.get_yticks(), (t.get_text() for t in ax.get_yticklabels())), reverse=True)
     assert [label for _, label in top_down] == [
-        "Forward head (deg)",
+        "Thoracic kyphosis (deg)",
         "Right knee hyperextension (deg)",
         "Shoulder obliquity (deg)",
     ]
@@ -115,7 +115,7 @@ def test_written_posture_report_has_the_chain_section_with_its_plot(tmp_path):
     from movelab.analysis import analyse_landmarks
     from movelab.report.write import write_outputs
 
-    ds = projected_landmarks(render_clip(Posture(forward_head_deg=20.0, duration_s=1.5), view="side_right", fps=10))
+    ds = with_outline(render_clip(Posture(forward_head_deg=20.0, duration_s=1.5), view="side_right", fps=10))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         analysis = analyse_landmarks(ds, movement="posture")
@@ -124,5 +124,5 @@ def test_written_posture_report_has_the_chain_section_with_its_plot(tmp_path):
     section = html[html.index('<section id="posture-chain">') :]
     section = section[: section.index("</section>")]
     assert 'id="img-posture-chain"' in section and 'id="posture-chain-table"' in section
-    assert "change" in section  # the forward head's note: read its change, not its value
+    assert "C7 is taken from the outline" in section  # the craniovertebral angle's note, beside its value
     assert 'id="img-fms"' not in html

@@ -35,6 +35,7 @@ TORSO_PX = 150.0  # the stick figure's hip-to-shoulder distance (0.5 m at 300 px
 EXACT = OutlineParams(tilt_offset_deg=0.0, lordosis_offset_deg=0.0, smoothing=0.005, thoracolumbar_levels=(0.50, 0.65))
 EXACT_CONFIG = KinematicsConfig(
     outline_tilt_offset_deg=0.0,
+    outline_tilt_population_shift_deg=0.0,
     outline_lordosis_offset_deg=0.0,
     outline_smoothing=0.005,
     outline_thoracolumbar_levels=(0.50, 0.65),
@@ -459,6 +460,11 @@ def test_without_outline_everything_is_nan_and_estimates_warn():
         ({"outline_arm_radius": (-0.1, 0.1)}, "outline_arm_radius"),
         ({"outline_tilt_offset_deg": float("nan")}, "outline_tilt_offset_deg"),
         ({"outline_baseline_min_s": -1.0}, "outline_baseline_min_s"),
+        ({"outline_tilt_population_shift_deg": float("inf")}, "outline_tilt_population_shift_deg"),
+        ({"outline_registration_max_rms": 0.0}, "outline_registration_max_rms"),
+        ({"outline_registration_min_frames": 0}, "outline_registration_min_frames"),
+        ({"outline_registration_reference_deg": -1.0}, "outline_registration_reference_deg"),
+        ({"outline_elbow_swing_limits": (0.06, 0.04)}, "outline_elbow_swing_limits"),
     ],
 )
 def test_invalid_outline_settings_are_rejected(changes, match):

@@ -167,6 +167,13 @@ class KinematicsConfig:
         Inclination of the sacral chord at zero pelvic tilt: ``pelvic_tilt = chord − offset``. Calibrated
         on the neutral standing mannequin seen through MediaPipe (``python -m
         scripts.accuracy.outline_errors --calibrate``); a surface-to-bone offset that differs between people.
+    outline_tilt_population_shift_deg
+        Added to ``outline_tilt_offset_deg`` to centre the offset on a body population rather than on the one
+        default mannequin. 0: the mannequin's calibration alone. The 9 design bodies' median tilt errors
+        average +2.06 deg at 0 and 0.00 at 2.5 (``python -m scripts.accuracy.outline_population --design
+        --reuse``, ``tilt bias``), but on the held-out bodies 2.5 raised the absolute tilt MAE on 4 of 6 and
+        the worst from 7.3 to 9.3 deg (docs/outline-decisions.md, issue 13's third round), so it is not used.
+        ``--calibrate`` finds the mannequin's part with this at 0.
     outline_lordosis_offset_deg
         Subtracted from the angle between the two chords (same calibration).
     outline_smoothing
@@ -235,11 +242,15 @@ class KinematicsConfig:
         0.108 L₀ below the projected joint centre at depth from behind (design body A, the same script).
     fppa_knee_outline_share
         ``"outline"``, front views: the knee moves this share of the way from the shank's midline to the middle
-        of the outline at the knee landmark's height. The midline alone reads valgus high where the landmark
-        sits above the joint (design body B, 8-16 px: +4-5°; a squat to 110° of body A: +7°), the outline's
-        middle alone low where it sits below or where the interval is not the thigh's. Design-body legs within
-        4° for 0, 0.25, 0.5, 0.75, 1: 53, 56, 54, 54, 52 of 60 (largest 5.2, 5.1, 8.3, 11.9, 15.6°) and 0, 0,
-        2, 2, 2 of 2 on the 110° squat (docs/findings-decisions.md).
+        of the outline at the knee's height. 0.5 compensated a knee landmark above the joint while the knee's
+        height came from the landmark; with ``fppa_knee_height="outline_bend"`` 0 errs least on the design
+        bodies (docs/findings-decisions.md).
+    fppa_knee_height
+        ``"outline_bend"``: front views take the knee's height from where the leg's outer outline bends
+        (the foreshortened thigh widens fast above the knee, the shank slowly below it), the landmark's where it
+        does not bend; ``"landmark"``: the knee landmark's height (it sat up to 0.41 upright torso lengths
+        above the joint on thick-legged rendered bodies). Design bodies A, B, E, F, 108 legs within 4°: 84
+        (landmark height: 66), docs/findings-accuracy.md.
     outline_baseline_max_speed
         ... and ``hip_mid`` and both ankles move slower than this (torso lengths per second): quiet.
     outline_baseline_min_s
@@ -257,7 +268,31 @@ class KinematicsConfig:
         trunk lean (0.0012-0.0032 in the sways of four design bodies, MediaPipe full model). 0.002 gave the
         smallest largest |sway slope| over the 9 design bodies and the default mannequin (0.43 at 0; 0.26,
         0.25 and 0.29 at 0.0015, 0.002 and 0.0025), with the tilt sweeps unchanged, in full up to the second
-        value and fading to none at twice it; the outline method undoes it before measuring.
+        value and fading to none at twice it; the outline method undoes it before measuring. With
+        ``outline_hip_registration`` the rate is measured per clip and this is its prior (and the rate used
+        where the clip gives none).
+    outline_hip_registration, outline_registration_reference_deg, outline_registration_min_frames
+        Measure the hip landmark's drift rate per clip (issue 13, third round): the back of the pelvis
+        (buttock and sacrum, 0.30 below to 0.10 above the hip) moves with the hip joint, so each side-view
+        frame's back profile is laid onto the clip's reference (the median profile of the frames with
+        ``|trunk_lean|`` at most 3 deg, at least 5 of them) by a turn and a shift; the shifts against the lean
+        give the clip's rate. On the design bodies' sways the per-frame shift followed the landmark's true
+        drift with a correlation of 0.94-1.00; the rates differ between bodies (0.1-3.2 thousandths per
+        degree), which one fixed rate cannot follow (design sway slopes -0.16-0.21 with it). False: the fixed
+        rate alone (the method before).
+    outline_registration_max_rms
+        Frames whose profile fits the reference worse than this RMS (torso lengths) do not enter the rate:
+        an arm over the buttock or a flexed hip changes the profile (clean design frames 0.0006-0.0022,
+        backward sways with a hanging arm 0.0024-0.004). 0.0025: squats' tilt as with the fixed rate.
+    outline_registration_prior_deg2
+        Weight of the prior rate, in degrees² of lean variation: where the clip's lean hardly varies (a tilt
+        sweep, standing) the rate stays near ``outline_hip_drift_per_deg``; a ±10 deg sway (about 4500 deg²
+        over 90 frames) measures its own. Design sway slopes changed by at most 0.03 between 100 and 2000.
+    outline_elbow_swing_limits
+        A hanging arm's elbow swung back from where it hangs when the client stands (its median over the
+        near-upright frames), torso lengths: the quality falls from 1 to 0 between these. The absolute elbow
+        check (``outline_elbow_behind_limits``) let through a slim body's arm bulging the back at 0.3-0.4 torso
+        above the hip in a backward sway (design7: tilt 6.5 deg for a true 11). None: no such check.
     outline_hanging_wrist_max
         The elbow check (``outline_elbow_behind_limits``) looks only at hanging arms: an arm whose wrist lies
         more than this many torso lengths above the hip joint is folded or held forward, and MediaPipe's
@@ -322,11 +357,13 @@ class KinematicsConfig:
     fppa_hip_drop_back: tuple[float, float] = (-0.059, 0.543)
     fppa_hip_width_share: float = 0.50
     fppa_knee_raise_back: float = 0.108
-    fppa_knee_outline_share: float = 0.5
+    fppa_knee_outline_share: float = 0.0
+    fppa_knee_height: Literal["landmark", "outline_bend"] = "outline_bend"
     side_view_midpoint_fallback: bool = True
     outline_sacral_levels: tuple[float, float] = (0.08, 0.30)
     outline_thoracolumbar_levels: tuple[float, float] = (0.40, 0.55)
     outline_tilt_offset_deg: float = 5.0
+    outline_tilt_population_shift_deg: float = 0.0
     outline_lordosis_offset_deg: float = 3.8
     outline_smoothing: float = 0.02
     outline_arm_radius: tuple[float, float] = (0.13, 0.10)
@@ -345,6 +382,12 @@ class KinematicsConfig:
     outline_lordosis_body_sd_deg: float = 9.0
     outline_hip_drift_per_deg: float = 0.002
     outline_hip_drift_max_deg: float = 10.0
+    outline_hip_registration: bool = True
+    outline_registration_reference_deg: float = 3.0
+    outline_registration_min_frames: int = 5
+    outline_registration_max_rms: float = 0.0025
+    outline_registration_prior_deg2: float = 500.0
+    outline_elbow_swing_limits: tuple[float, float] | None = (0.04, 0.06)
     outline_hanging_wrist_max: float = 0.15
     outline_thoracolumbar_pelvis_weight: float = 0.5
     client_calibration: ClientCalibration | None = None
@@ -388,6 +431,8 @@ class KinematicsConfig:
         _check_range("fppa_hip_width_share", self.fppa_hip_width_share, 0.0, 1.0)
         _check_range("fppa_knee_raise_back", self.fppa_knee_raise_back, 0.0, 0.5)
         _check_range("fppa_knee_outline_share", self.fppa_knee_outline_share, 0.0, 1.0)
+        if self.fppa_knee_height not in ("landmark", "outline_bend"):
+            raise ConfigError(f"fppa_knee_height must be 'landmark' or 'outline_bend', got {self.fppa_knee_height!r}")
         _check_range("swap_cost_ratio", self.swap_cost_ratio, 0.0, 1.0)
         _check_range("swap_min_evidence", self.swap_min_evidence, 0.0, 1.0)
         if not (isinstance(self.filter_order, int) and self.filter_order >= 2 and self.filter_order % 2 == 0):
@@ -439,7 +484,7 @@ def _check_outline(config: KinematicsConfig) -> None:
             raise ConfigError(f"{name} must be (low, high) with 0 <= low < high, got {getattr(config, name)!r}")
     if not all(r >= 0 for r in config.outline_arm_radius):
         raise ConfigError(f"outline_arm_radius must not be negative, got {config.outline_arm_radius!r}")
-    for name in ("outline_tilt_offset_deg", "outline_lordosis_offset_deg"):
+    for name in ("outline_tilt_offset_deg", "outline_tilt_population_shift_deg", "outline_lordosis_offset_deg"):
         _check_range(name, getattr(config, name), -90.0, 90.0)
     for name in ("outline_smoothing", "outline_level_shift", "outline_baseline_max_speed"):
         _check_positive(name, getattr(config, name))
@@ -452,6 +497,20 @@ def _check_outline(config: KinematicsConfig) -> None:
         _check_range(name, getattr(config, name), 0.0, math.inf)
     _check_range("outline_min_quality", config.outline_min_quality, 0.0, 1.0)
     _check_range("outline_thoracolumbar_pelvis_weight", config.outline_thoracolumbar_pelvis_weight, 0.0, 1.0)
+    for name in ("outline_registration_reference_deg", "outline_registration_prior_deg2"):
+        _check_range(name, getattr(config, name), 0.0, math.inf)
+    _check_positive("outline_registration_max_rms", config.outline_registration_max_rms)
+    min_frames = config.outline_registration_min_frames
+    if not (isinstance(min_frames, int) and min_frames >= 1):
+        raise ConfigError(f"outline_registration_min_frames must be a whole number >= 1, got {min_frames!r}")
+    swing = config.outline_elbow_swing_limits
+    if swing is not None and not (
+        isinstance(swing, (tuple, list))
+        and len(swing) == 2
+        and all(_is_number(v) for v in swing)
+        and swing[0] < swing[1]
+    ):
+        raise ConfigError(f"outline_elbow_swing_limits must be None or (low, high) with low < high, got {swing!r}")
     if not (_is_number(config.outline_hanging_wrist_max) or config.outline_hanging_wrist_max == math.inf):
         raise ConfigError(f"outline_hanging_wrist_max must be a number, got {config.outline_hanging_wrist_max!r}")
 

@@ -29,7 +29,7 @@ from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.geometry import arm_points, median_torso_length, midpoint, support_speeds
 from movelab.kinematics.inputs import check_config, check_landmarks
 from movelab.kinematics.joint_angles import sagittal_angles
-from movelab.kinematics.outline_method import OutlineParams, estimate_frame
+from movelab.kinematics.outline_method import OutlineParams, back_profile, estimate_frame, register_profile
 from movelab.kinematics.tables import frame_table, time_s_of
 from movelab.kinematics.views import facing_sign, views_per_frame
 
@@ -68,7 +68,7 @@ def outline_params(config: KinematicsConfig) -> OutlineParams:
     return OutlineParams(
         sacral_levels=tuple(config.outline_sacral_levels),
         thoracolumbar_levels=tuple(config.outline_thoracolumbar_levels),
-        tilt_offset_deg=config.outline_tilt_offset_deg,
+        tilt_offset_deg=config.outline_tilt_offset_deg + config.outline_tilt_population_shift_deg,
         lordosis_offset_deg=config.outline_lordosis_offset_deg,
         smoothing=config.outline_smoothing,
         arm_radius=tuple(config.outline_arm_radius),
@@ -130,7 +130,9 @@ def outline_estimates(
     ``θ = chord_S(θ) − tilt_offset`` and ``lordosis = chord_S(θ) − chord_TL − lordosis_offset``, where
     ``chord_S`` is the inclination against vertical of the back contour between the two
     ``outline_sacral_levels`` (measured from the hip along the pelvis's up axis, which is turned by ``θ``)
-    and ``chord_TL`` that between the two ``outline_thoracolumbar_levels`` along the trunk axis.
+    and ``chord_TL`` that between the two ``outline_thoracolumbar_levels`` along the trunk axis. Before the
+    frames, the hip landmark's drift with the trunk's lean is measured for the clip by registering the
+    pelvis's back outline (``outline_hip_registration``) and undone.
     """
     return _estimates(ds, views=views, position=position, config=config, warn_missing=warn_missing)
 
@@ -250,13 +252,19 @@ def _per_frame(
     torso_px = median_torso_length(position, where=side)
     if not np.isfinite(torso_px):
         return out
-    if config.outline_hip_drift_per_deg:
-        hip = _undrifted_hip(hip, shoulder, facing, torso_px, config)
-    arms = _arm_points(ds, config)
     # float32 as stored, made float64 one frame at a time (exactly): not the whole recording at once (300 MB
     # for 10 minutes at 60 fps)
     outline = ds["outline_px"].transpose("time", "outline_point", "space_2d").values
+    registered = None
+    if config.outline_hip_registration:
+        registered = _registered_hip(outline, hip, shoulder, facing, torso_px, config=config)
+    if registered is not None:
+        hip = registered
+    elif config.outline_hip_drift_per_deg:
+        hip = _undrifted_hip(hip, shoulder, facing, torso_px, config)
+    arms = _arm_points(ds, config)
     params = outline_params(config)
+    elbow = np.full(facing.size, np.nan)
     for i in np.flatnonzero(side):
         e = estimate_frame(
             np.asarray(outline[i], dtype=np.float64),
@@ -270,7 +278,31 @@ def _per_frame(
         out["pelvic_tilt"][i], out["lumbar_lordosis"][i] = e.pelvic_tilt, e.lumbar_lordosis
         out["tilt_quality"][i], out["lordosis_quality"][i] = e.tilt_quality, e.lordosis_quality
         out["sensitivity_deg"][i] = e.sensitivity_deg
+        elbow[i] = e.elbow_behind
+    swing = _elbow_swing(elbow, _trunk_lean_deg(hip, shoulder, facing), config)
+    for key in ("tilt_quality", "lordosis_quality"):
+        out[key] = out[key] * swing
     return out
+
+
+def _elbow_swing(elbow_behind: np.ndarray, lean: np.ndarray, config: KinematicsConfig) -> np.ndarray:
+    """Per frame, the quality factor of a hanging arm swung back from where it hangs when the client stands.
+
+    ``elbow_behind`` (torso lengths; -inf: no hanging arm) is compared with its median over the clip's
+    near-upright frames (``|lean|`` at most ``outline_registration_reference_deg``); the excess falls from 1
+    to 0 across ``outline_elbow_swing_limits``. 1 everywhere without such frames.
+    """
+    ones = np.ones(elbow_behind.size)
+    if config.outline_elbow_swing_limits is None:
+        return ones
+    with np.errstate(invalid="ignore"):
+        upright = np.isfinite(elbow_behind) & (np.abs(lean) <= config.outline_registration_reference_deg)
+    if upright.sum() < config.outline_registration_min_frames:
+        return ones
+    excess = elbow_behind - float(np.median(elbow_behind[upright]))
+    lo, hi = config.outline_elbow_swing_limits
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(excess), np.clip((hi - excess) / (hi - lo), 0.0, 1.0), 1.0)
 
 
 def _undrifted_hip(
@@ -292,6 +324,96 @@ def _undrifted_hip(
     out = hip.copy()
     out[:, 1] = hip[:, 1] - config.outline_hip_drift_per_deg * lean * torso_px
     return out
+
+
+#: Heights of the pelvis's back profile registered frame by frame, and of the longer reference (torso lengths).
+_REFERENCE_HEIGHTS = np.arange(-0.45, 0.2501, 0.005)
+_PROFILE_SLICE = slice(30, 111, 2)  # -0.30 to 0.10 every 0.01
+#: Near-upright frames the reference profile is the median of, at most.
+_REFERENCE_FRAMES = 200
+_PROFILE_HEIGHTS = _REFERENCE_HEIGHTS[_PROFILE_SLICE]
+
+
+def _trunk_lean_deg(hip: np.ndarray, shoulder: np.ndarray, facing: np.ndarray) -> np.ndarray:
+    v = shoulder - hip
+    return np.degrees(np.arctan2(facing * v[:, 0], -v[:, 1]))
+
+
+def _registered_hip(
+    outline: np.ndarray,
+    hip: np.ndarray,
+    shoulder: np.ndarray,
+    facing: np.ndarray,
+    torso_px: float,
+    *,
+    config: KinematicsConfig,
+) -> np.ndarray | None:
+    """``hip_mid`` moved, frame by frame, to where the pelvis's own outline says it is; None without a reference.
+
+    MediaPipe's hip landmark slides along the body as the trunk leans with the pelvis still, by a rate that
+    differs between bodies (0.1-3.2 thousandths of a torso length per degree on the design bodies), and the
+    sacral chord's levels are heights above it. The back of the pelvis (buttock and sacrum, 0.30 below to
+    0.10 above the hip) moves rigidly with the hip joint, so it locates the joint: the clip's reference is the
+    median back profile of its near-upright side-view frames (``|trunk_lean|`` at most
+    ``outline_registration_reference_deg``, where the drift is small and cancels in the median); each frame's
+    profile is laid onto it by a rotation and a shift (:func:`~movelab.kinematics.outline_method.register_profile`),
+    and the hip moves by that shift. In full up to ``outline_hip_drift_max_deg`` of lean, fading to none at
+    twice it (in a squat the buttock's outline changes with the hip's flexion), and not where the fit's
+    residual exceeds ``outline_registration_max_rms``. None when fewer than
+    ``outline_registration_min_frames`` frames qualify as reference.
+    """
+    lean = _trunk_lean_deg(hip, shoulder, facing)
+    side = np.isfinite(facing) & np.isfinite(lean)
+    with np.errstate(invalid="ignore"):
+        reference = side & (np.abs(lean) <= config.outline_registration_reference_deg)
+    if reference.sum() < config.outline_registration_min_frames:
+        return None
+    full = config.outline_hip_drift_max_deg
+    weight = np.clip(2.0 - np.abs(np.nan_to_num(lean, nan=np.inf)) / full, 0.0, 1.0)
+
+    def profile(i: int) -> np.ndarray:
+        return back_profile(
+            np.asarray(outline[i], dtype=np.float64),
+            hip_px=hip[i],
+            facing=float(facing[i]),
+            torso_px=torso_px,
+            heights=_REFERENCE_HEIGHTS,
+            smoothing=config.outline_smoothing,
+        )
+
+    chosen = np.flatnonzero(reference)  # at most _REFERENCE_FRAMES of them, evenly spread (bounded memory)
+    chosen = chosen[np.linspace(0, chosen.size - 1, min(chosen.size, _REFERENCE_FRAMES)).round().astype(int)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ref = np.nanmedian(np.array([profile(i) for i in chosen]), axis=0)
+    shift = np.full((lean.size, 2), np.nan)
+    for i in np.flatnonzero(side & (weight > 0)):
+        _, tx, ty, rms = register_profile(profile(i)[_PROFILE_SLICE], _PROFILE_HEIGHTS, ref, _REFERENCE_HEIGHTS)
+        if np.isfinite(rms) and rms <= config.outline_registration_max_rms:
+            shift[i] = tx, ty
+    # the frame's points p + (tx, ty) lie on the reference: the reference's hip is at -(tx, ty) here, so the
+    # landmark sits ty too low; the drift per degree of lean: a line through the registered frames, shrunk
+    # towards the population's rate where the clip's lean hardly varies
+    rate_y = _drift_rate(lean, -shift[:, 1], config.outline_hip_drift_per_deg, config)
+    rate_x = _drift_rate(lean, shift[:, 0], 0.0, config)
+    if not (np.isfinite(rate_x) and np.isfinite(rate_y)):
+        return None
+    lean0 = np.nan_to_num(lean) * weight
+    out = hip.copy()
+    out[:, 0] = hip[:, 0] - facing * rate_x * lean0 * torso_px
+    out[:, 1] = hip[:, 1] - rate_y * lean0 * torso_px
+    return np.where(np.isfinite(out), out, hip)
+
+
+def _drift_rate(lean: np.ndarray, shift: np.ndarray, prior: float, config: KinematicsConfig) -> float:
+    """Slope of ``shift`` (torso lengths) against ``lean`` (degrees) by least squares with an intercept, with
+    ``outline_registration_prior_deg2`` degrees² of lean variation's worth of weight on ``prior``."""
+    ok = np.isfinite(lean) & np.isfinite(shift)
+    if ok.sum() < 3:
+        return prior
+    x, y = lean[ok] - lean[ok].mean(), shift[ok] - shift[ok].mean()
+    lam = config.outline_registration_prior_deg2
+    return float((np.sum(x * y) + lam * prior) / (np.sum(x * x) + lam))
 
 
 def _uncertainty(sensitivity_deg: np.ndarray, config: KinematicsConfig) -> tuple[np.ndarray, np.ndarray]:

@@ -26,6 +26,9 @@ Outline of the method (per frame):
    back-surface tangents at the lumbo-sacral and at the thoraco-lumbar junction).
 4. Quality in [0, 1] from the arms' cover of the back, a hanging arm's elbow behind the hip, the contour's
    roughness and the sacral chord's sensitivity to its levels.
+
+Across frames, :func:`back_profile` and :func:`register_profile` locate the hip joint from the pelvis's own
+back outline (:mod:`movelab.kinematics.outline` measures the hip landmark's drift with the trunk's lean by them).
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ __all__ = [
     "sacral_chord_deg",
     "solve_pelvic_tilt",
     "sacral_chords_deg",
+    "back_profile",
+    "register_profile",
 ]
 
 _NAN = float("nan")
@@ -56,6 +61,8 @@ _TILT_GRID = np.arange(-40.0, 80.0 + 1e-9, 5.0)
 _NEUTRAL_TILT_DEG = 11.0
 #: Arc length added beyond each chord end for the arm and roughness checks, torso lengths.
 _PAD = 0.02
+#: Gauss-Newton steps of :func:`register_profile` at most.
+_REGISTER_STEPS = 20
 
 
 @dataclass(frozen=True)
@@ -681,3 +688,92 @@ def _thoracolumbar_chord_deg(
     if p3 is None or p4 is None:
         return _NAN, (None, None)
     return _inclination_deg(p3, p4), (p3, p4)
+
+
+# ----------------------------------------------------------------------------- the pelvis's outline, registered
+
+
+def back_profile(
+    outline_px: np.ndarray,
+    *,
+    hip_px: np.ndarray,
+    facing: float,
+    torso_px: float,
+    heights: np.ndarray,
+    smoothing: float = 0.02,
+    seed_level: float = 0.08,
+) -> np.ndarray:
+    """How far behind ``hip_px`` the back lies at each of ``heights`` (upright sagittal frame, torso lengths).
+
+    The back arc (:func:`back_arc`, seeded at ``seed_level`` with the frame upright) is followed from the seed
+    down over the buttock while its height falls and up the back while it rises; ``x`` at ``heights`` is
+    interpolated along that run. NaN outside it, and everywhere when the outline or a landmark is missing.
+    """
+    out = np.full(np.shape(heights), _NAN)
+    if not (np.isfinite(outline_px).all() and np.isfinite(hip_px).all() and np.isfinite(torso_px)):
+        return out
+    sag = sagittal_outline(outline_px, hip_px=hip_px, facing=facing, torso_px=torso_px)
+    found = back_arc(_prepare(sag, smoothing).smooth, 0.0, seed_level=seed_level)
+    if found is None:
+        return out
+    arc, seed = found
+    h = arc[:, 1]
+    rising = np.diff(h) > 0
+    lo = seed
+    while lo > 0 and rising[lo - 1]:
+        lo -= 1
+    hi = seed
+    while hi < rising.size and rising[hi]:
+        hi += 1
+    run = arc[lo : hi + 1]
+    if run.shape[0] < 3:
+        return out
+    inside = (heights >= run[0, 1]) & (heights <= run[-1, 1])
+    out[inside] = np.interp(np.asarray(heights)[inside], run[:, 1], run[:, 0])
+    return out
+
+
+def register_profile(
+    x: np.ndarray, heights: np.ndarray, ref_x: np.ndarray, ref_heights: np.ndarray
+) -> tuple[float, float, float, float]:
+    """The rigid motion that lays one frame's back profile onto a reference profile.
+
+    ``(x, heights)`` are points of the frame's back (torso lengths, upright sagittal frame); ``ref_x`` the
+    reference's back at ``ref_heights`` (ascending, a longer stretch). Finds the turn ``phi`` about the origin
+    (degrees, top forward positive, as a pelvic tilt) followed by the shift ``(tx, ty)`` that lays the frame's
+    points on the reference (least squares over their horizontal distances from it): a pelvis tilted by ``d``
+    more than in the reference gives ``phi = -d``; a hip landmark ``e`` too low gives ``ty = -e``.
+
+    Returns
+    -------
+    (phi_deg, tx, ty, rms)
+        ``rms`` the root mean square residual (torso lengths); NaNs when fewer than 10 points are finite.
+
+    Notes
+    -----
+    Gauss-Newton from no motion, at most ``_REGISTER_STEPS`` steps, each the least-squares (minimum-norm)
+    solution of the linearised residuals, within ±30° and ±0.15 torso lengths.
+    """
+    ok = np.isfinite(x) & np.isfinite(heights)
+    ref_ok = np.isfinite(ref_x)
+    if ok.sum() < 10 or ref_ok.sum() < 10:
+        return _NAN, _NAN, _NAN, _NAN
+    px, ph = x[ok], heights[ok]
+    rh, rx = ref_heights[ref_ok], ref_x[ref_ok]
+    slope = np.gradient(rx, rh)
+    v = np.zeros(3)
+    residual = np.zeros(px.size)
+    for _ in range(_REGISTER_STEPS):
+        c, s = math.cos(math.radians(v[0])), math.sin(math.radians(v[0]))
+        mh = -s * px + c * ph + v[2]
+        residual = c * px + s * ph + v[1] - np.interp(mh, rh, rx)
+        g = np.interp(mh, rh, slope)
+        d_phi = ((-s * px + c * ph) - g * (-c * px - s * ph)) * (math.pi / 180.0)
+        jac = np.column_stack([d_phi, np.ones(px.size), -g])
+        step = np.linalg.lstsq(jac, -residual, rcond=None)[0]
+        v = np.clip(v + step, [-30.0, -0.15, -0.15], [30.0, 0.15, 0.15])
+        if abs(step[0]) < 1e-4 and max(abs(step[1]), abs(step[2])) < 1e-6:
+            break
+    c, s = math.cos(math.radians(v[0])), math.sin(math.radians(v[0]))
+    residual = c * px + s * ph + v[1] - np.interp(-s * px + c * ph + v[2], rh, rx)
+    return float(v[0]), float(v[1]), float(v[2]), float(np.sqrt(np.mean(residual**2)))

@@ -1,5 +1,6 @@
-"""Measures along the kinetic chain: forward head, thoracic kyphosis (outline), knee hyperextension, shoulder
-and pelvic obliquity, lateral trunk shift, and the FMS deep squat's geometry (tibia lean, hands over the feet).
+"""Measures along the kinetic chain: craniovertebral angle (forward head; C7 from the outline), thoracic kyphosis
+(outline), knee hyperextension, shoulder and pelvic obliquity, lateral trunk shift, and the FMS deep squat's
+geometry (tibia lean, hands over the feet).
 
 The formulas are pure functions of 2D points in a body plane (``(forward, up)`` in side view,
 ``(left, up)`` in front or back view; docs/conventions.md), so the mannequin's ground truth
@@ -22,10 +23,11 @@ from movelab.kinematics.tables import frame_table
 
 __all__ = [
     "CHAIN_COLUMNS",
-    "FORWARD_HEAD_OFFSET_DEG",
-    "FORWARD_HEAD_GAIN",
+    "CraniovertebralParams",
     "KyphosisParams",
+    "c7_frame",
     "chain_table",
+    "craniovertebral_angle_deg",
     "forward_head_deg",
     "tibia_lean_deg",
     "along_foot",
@@ -36,20 +38,9 @@ __all__ = [
 ]
 
 _SIDES = ("left", "right")
-#: The forward head is ``(landmark angle − offset) / gain``. The gain: how much the pose model's shoulder→ear
-#: angle changes per degree of true change within one body (it over-reads: the ear nears the shoulder as the
-#: head goes forward, and the landmarks' fixed pixel errors weigh more), fitted through zero on the design
-#: population's changes from neutral standing (the design body and the nine design bodies of
-#: :mod:`movelab.synth.population`, 15 changed postures). The offset: the mean of ``landmark − gain × truth``
-#: over the same 25 clips. Both from ``.cache/`` diagnostics of scripts/accuracy/fms_posture_accuracy.py's kept
-#: landmarks; docs/fms-posture-decisions.md. The error left is body-specific (SD about 5 deg between bodies
-#: standing neutral): read the change, not the absolute value.
-FORWARD_HEAD_GAIN = 1.11
-FORWARD_HEAD_OFFSET_DEG = 15.1
-
 #: Columns of :func:`chain_table`, in order (after ``time_s`` and ``frame``).
 CHAIN_COLUMNS: tuple[str, ...] = (
-    "forward_head",
+    "craniovertebral_angle",
     "thoracic_kyphosis",
     "thoracic_kyphosis_quality",
     "thoracic_kyphosis_change",
@@ -76,20 +67,28 @@ def _lean_deg(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
 
 
 def forward_head_deg(shoulder: np.ndarray, ear: np.ndarray) -> np.ndarray:
-    """Forward head: the shoulder → ear line against the vertical, sagittal ``(forward, up)`` points.
+    """The shoulder → ear line against the vertical, sagittal ``(forward, up)`` points (the rendered mannequin's
+    forward-head setting, :mod:`movelab.synth`; the measure movelab reports is :func:`craniovertebral_angle_deg`).
 
     Returns
     -------
     numpy.ndarray
         Degrees, positive with the ear ahead of the shoulder, in (−180, 180].
-
-    Notes
-    -----
-    ``atan2(ear_x − shoulder_x, ear_y − shoulder_y)``. The clinical craniovertebral angle is measured from
-    C7 (a landmark the pose model has not) against the *horizontal*: ``CVA = 90° − angle`` only if C7 and
-    the shoulder coincided, which they do not; so the craniovertebral norms do not apply to this value.
     """
     return _lean_deg(shoulder, ear)
+
+
+def craniovertebral_angle_deg(c7: np.ndarray, tragus: np.ndarray) -> np.ndarray:
+    """The craniovertebral angle: the C7 → tragus line against the horizontal, sagittal ``(forward, up)`` points.
+
+    Returns
+    -------
+    numpy.ndarray
+        Degrees, ``atan2(tragus_y − c7_y, tragus_x − c7_x)``: 90 with the tragus straight above C7, smaller
+        the further the head sits ahead of C7 (forward head posture), in (−180, 180].
+    """
+    d = np.asarray(tragus, np.float64) - np.asarray(c7, np.float64)
+    return np.degrees(np.arctan2(d[..., 1], d[..., 0]))
 
 
 def tibia_lean_deg(knee: np.ndarray, ankle: np.ndarray) -> np.ndarray:
@@ -233,6 +232,91 @@ def kyphosis_frame(
     return upper - lower - params.offset_deg, float(quality)
 
 
+# ----------------------------------------------------------------------------- craniovertebral angle
+
+
+@dataclass(frozen=True)
+class CraniovertebralParams:
+    """Settings of the craniovertebral angle (C7 from the outline, the tragus from the ear landmarks).
+
+    ``c7_level``: where C7 is taken on the back's outline, in torso lengths along the trunk axis (hip →
+    shoulder landmarks; 1.0 = the shoulder landmarks' level): the back's hindmost point there. The angle read
+    from it to the ear landmarks' midpoint is mapped to the craniovertebral angle as ``(raw − offset_deg) /
+    gain``. The level, the offset and the gain were chosen on the design population of rendered bodies only
+    (the design body and nine design bodies, 25 standing clips: the level with the smallest design MAE of a
+    straight-line fit over 0.95-1.25; ``python -m scripts.accuracy.forward_head_diagnosis``,
+    docs/fms-posture-decisions.md). They absorb two biases measured there: the pose model's ear landmark sits
+    about 0.06 torso lengths ahead of the ear, and the outline at C7's height lies 0.05-0.11 behind the skin over
+    C7 (the upper back's bulge); a raw angle from the shoulder landmarks' level under-reads a change.
+    ``smoothing`` is the outline estimates' contour smoothing (torso lengths).
+    """
+
+    c7_level: float = 1.175
+    offset_deg: float = -23.2
+    gain: float = 0.911
+    smoothing: float = 0.02
+
+
+def c7_frame(
+    outline_px: np.ndarray,
+    *,
+    hip_px: np.ndarray,
+    shoulder_px: np.ndarray,
+    facing: float,
+    torso_px: float,
+    params: CraniovertebralParams = CraniovertebralParams(),
+) -> np.ndarray:
+    """C7 on one side-view outline: the back's hindmost point at ``params.c7_level`` along the trunk axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(forward, up)`` in the normalised sagittal frame of the outline estimates (origin the hip midpoint,
+        torso lengths); NaN when an input is missing or the outline has no back at that level.
+    """
+    nan = np.full(2, np.nan)
+    inputs = (outline_px, hip_px, shoulder_px)
+    if not (all(np.isfinite(np.asarray(a, np.float64)).all() for a in inputs) and np.isfinite(facing)):
+        return nan
+    if not (np.isfinite(torso_px) and torso_px > 0):
+        return nan
+    contour = _prepare(_to_sagittal(outline_px, hip_px, facing, torso_px), params.smoothing).smooth
+    shoulder = _to_sagittal(shoulder_px, hip_px, facing, torso_px)
+    norm = float(np.hypot(*shoulder))
+    if not norm > 0:
+        return nan
+    c7 = _back_point(contour, shoulder / norm, params.c7_level)
+    return nan if c7 is None else c7
+
+
+def _craniovertebral(motion, facing: np.ndarray, params: CraniovertebralParams) -> np.ndarray:
+    """Per frame: the craniovertebral angle, NaN outside side views, without an outline or with an arm raised."""
+    ds, position = motion.landmarks, motion.positions.cleaned
+    value = np.full(ds.sizes["time"], np.nan)
+    side = np.isfinite(facing) & _arms_down(position)
+    if "outline_px" not in ds or not side.any():
+        return value
+    torso_px = median_torso_length(position, where=np.isfinite(facing))
+    if not np.isfinite(torso_px):
+        return value
+    hip = midpoint(position, "hip", fallback=True)
+    shoulder = midpoint(position, "shoulder", fallback=True)
+    ear = midpoint(position, "ear", fallback=True)
+    outline = ds["outline_px"].transpose("time", "outline_point", "space_2d").values
+    for i in np.flatnonzero(side):
+        c7 = c7_frame(
+            np.asarray(outline[i], dtype=np.float64),
+            hip_px=hip[i],
+            shoulder_px=shoulder[i],
+            facing=float(facing[i]),
+            torso_px=torso_px,
+            params=params,
+        )
+        tragus = _to_sagittal(ear[i], hip[i], float(facing[i]), torso_px)
+        value[i] = (float(craniovertebral_angle_deg(c7, tragus)) - params.offset_deg) / params.gain
+    return value
+
+
 # ----------------------------------------------------------------------------- the table
 
 
@@ -299,8 +383,7 @@ def chain_table(
     *,
     kyphosis: KyphosisParams = KyphosisParams(),
     min_quality: float | None = None,
-    forward_head_offset_deg: float = FORWARD_HEAD_OFFSET_DEG,
-    forward_head_gain: float = FORWARD_HEAD_GAIN,
+    craniovertebral: CraniovertebralParams = CraniovertebralParams(),
 ) -> pd.DataFrame:
     """The chain measures of one :class:`movelab.kinematics.Motion`, one row per frame.
 
@@ -312,15 +395,15 @@ def chain_table(
         Settings of the kyphosis estimate.
     min_quality
         Kyphosis frames below this quality are NaN; default: the lumbar estimate's ``outline_min_quality``.
-    forward_head_offset_deg, forward_head_gain
-        The landmarks' shoulder→ear angle minus the offset, divided by the gain (:data:`FORWARD_HEAD_OFFSET_DEG`,
-        :data:`FORWARD_HEAD_GAIN`).
+    craniovertebral
+        Settings of the craniovertebral angle (C7's level on the outline, offset and gain).
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``time_s`` (docs/architecture.md); ``frame`` and :data:`CHAIN_COLUMNS`: ``forward_head``
-        (NaN while an upper arm is raised more than :data:`ARMS_DOWN_MAX_DEG`), ``thoracic_kyphosis`` (and its
+        Indexed by ``time_s`` (docs/architecture.md); ``frame`` and :data:`CHAIN_COLUMNS`: ``craniovertebral_angle``
+        (C7 from the outline; NaN without an outline or while an upper arm is raised more than
+        :data:`ARMS_DOWN_MAX_DEG`), ``thoracic_kyphosis`` (and its
         quality, and its change from the frames the outline table marks ``standing``), ``tibia_lean_*``,
         ``hands_over_foot_*`` (wrist midpoint along each foot: 0 heel, 1 toe tip) in side views;
         ``knee_hyperextension_*`` (``−knee_flexion`` where the knee is straighter than straight, else 0) in
@@ -332,13 +415,7 @@ def chain_table(
     position = motion.positions.cleaned
     facing, lateral = facing_sign(motion.frame_views), frontal_sign(motion.frame_views)
     table = frame_table(motion.landmarks)
-    head = (
-        forward_head_deg(
-            _plane(position, "shoulder", facing, fallback=True), _plane(position, "ear", facing, fallback=True)
-        )
-        - forward_head_offset_deg
-    ) / forward_head_gain
-    table["forward_head"] = np.where(_arms_down(position), head, np.nan)
+    table["craniovertebral_angle"] = _craniovertebral(motion, facing, craniovertebral)
     value, quality = _kyphosis(motion, facing, kyphosis)
     gate = motion.config.outline_min_quality if min_quality is None else min_quality
     value = np.where(quality >= gate, value, np.nan)

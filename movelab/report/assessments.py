@@ -27,7 +27,8 @@ __all__ = [
     "posture_chain_png",
     "CHAIN_MEASURES",
     "KNEE_HYPEREXTENSION",
-    "FORWARD_HEAD_NOTE",
+    "FORWARD_HEAD_POSTURE",
+    "CRANIOVERTEBRAL_NOTE",
 ]
 
 #: Knee hyperextension beyond this counts as hypermobile (one of the Beighton score's criteria).
@@ -37,11 +38,19 @@ KNEE_HYPEREXTENSION = Threshold(
     "Beighton point; measured there passively with a goniometer, here in relaxed standing",
 )
 
+#: A craniovertebral angle below this counts as forward head posture.
+FORWARD_HEAD_POSTURE = Threshold(
+    50.0,
+    "craniovertebral angle (C7 -> tragus against the horizontal; Wilmart et al. 2002): 50 deg matched a 20 mm "
+    "C2-C7 sagittal offset on radiographs (Oakley et al. 2024, J Clin Med 13:2149); adults without neck pain "
+    "averaged 50.6 deg (SD 2.1), with chronic neck pain 43.9 deg (SD 3.6) (Lau, Chiu & Lam 2009, Man Ther "
+    "14:363); cut-offs of 48-50 deg are used in the literature",
+)
+
 #: The chain measures of a posture clip: (column, label, unit, view needed, threshold or None, why none).
 CHAIN_MEASURES: tuple[tuple[str, str, str, str, Threshold | None, str], ...] = (
-    ("forward_head", "Forward head (shoulder→ear line against vertical)", "deg", "side", None,
-     "no published norm for the shoulder→ear angle (the craniovertebral angle's norms, e.g. < 48-50 deg, "
-     "are taken from C7, which the pose model does not give)"),
+    ("craniovertebral_angle", "Craniovertebral angle (C7→ear, smaller = head forward)", "deg",
+     "side", FORWARD_HEAD_POSTURE, ""),
     ("thoracic_kyphosis", "Thoracic kyphosis (upper back outline)", "deg", "side", None,
      "radiographic norms (Cobb angle > 40 deg) do not apply to a surface outline estimate; compare with the "
      "client's own earlier sessions"),
@@ -56,13 +65,18 @@ CHAIN_MEASURES: tuple[tuple[str, str, str, str, Threshold | None, str], ...] = (
 )  # fmt: skip
 
 
-#: Shown with a side-view posture: how far the forward head's absolute value can be trusted (numbers from
-#: ``python -m scripts.accuracy.fms_posture_accuracy --reuse``, docs/fms-posture-accuracy.md).
-FORWARD_HEAD_NOTE = (
-    "Forward head: the pose model's ear and shoulder sit at a body-specific offset from the true ones. On "
-    "rendered held-out bodies the absolute value erred by 5.9 deg on average (up to 14.9; standing neutral the "
-    "error differed between bodies with an SD of 5.2 deg), its change from the same body's neutral standing by "
-    "2.6 deg (up to 5.1). Read its change in the client's own history, not the value."
+#: Measures whose finding flags a value *below* the limit (the limit then lies below the threshold by the
+#: method error); the others flag above it. Per measure, the method error's quantity (:class:`MethodError`).
+_BELOW = frozenset({"craniovertebral_angle"})
+_METHOD_ERROR = {"craniovertebral_angle": "craniovertebral_angle"}
+
+#: Shown with a side-view posture: how the craniovertebral angle is taken and how far it can be trusted
+#: (numbers from ``python -m scripts.accuracy.fms_posture_accuracy --reuse``, docs/fms-posture-accuracy.md).
+CRANIOVERTEBRAL_NOTE = (
+    "Craniovertebral angle: C7 is taken from the outline of the back (the hair must not cover the neck), the "
+    "tragus from the pose model's ear; calibrated on rendered bodies. On rendered held-out bodies it erred by "
+    "2.3 deg on average (up to 5.6). Not yet checked on people: where the ear landmark sits on the tragus it may "
+    "read about 7 deg high. Values within the method error of the 50 deg limit are not flagged."
 )
 
 
@@ -74,8 +88,8 @@ def posture_chain_summary(motion, *, config: FindingsConfig = FindingsConfig()) 
     dict
         ``measures``: per measure its median over the frames it was measured in, the frame count, the first
         and last of those frames, unit, view, and ``finding`` (``"flagged"`` / ``"within"``, the threshold
-        plus the method error, and the source) or ``no_threshold`` (why there is none). ``method``: where the
-        definitions and measured errors are.
+        moved by the method error in the client's favour, ``flags`` "above" or "below" it, and the source) or
+        ``no_threshold`` (why there is none). ``method``: where the definitions and measured errors are.
     """
     from movelab.motion_cache import chain_table  # kept with the kinematics when they are cached
 
@@ -85,7 +99,6 @@ def posture_chain_summary(motion, *, config: FindingsConfig = FindingsConfig()) 
     chain["pelvic_obliquity"] = motion.angles["pelvic_obliquity"].to_numpy(dtype=np.float64)
     frames = motion.frame
     measures = {}
-    mdd = config.method_error.for_quantity("knee_flexion").value
     for column, label, unit, view, threshold, why in CHAIN_MEASURES:
         values = chain[column].to_numpy(dtype=np.float64)
         ok = np.isfinite(values)
@@ -93,19 +106,23 @@ def posture_chain_summary(motion, *, config: FindingsConfig = FindingsConfig()) 
         entry["median"] = round(float(np.median(values[ok])), 2) if ok.any() else None
         entry["frame_range"] = [int(frames[ok][0]), int(frames[ok][-1])] if ok.any() else None
         if threshold is not None:
-            limit = threshold.value + mdd
-            flagged = entry["median"] is not None and entry["median"] > limit
+            mdd = config.method_error.for_quantity(_METHOD_ERROR.get(column, "knee_flexion")).value
+            below = column in _BELOW
+            limit = threshold.value - mdd if below else threshold.value + mdd
+            value = entry["median"]
+            flagged = value is not None and (value < limit if below else value > limit)
             entry["finding"] = {
                 "status": "flagged" if flagged else ("within" if entry["median"] is not None else "not measured"),
                 "threshold": round(limit, 2),
+                "flags": "below" if below else "above",
                 "source": f"{threshold.source}; method error {mdd:g} deg",
             }
         else:
             entry["no_threshold"] = why
         measures[column] = entry
     out: dict[str, Any] = {"measures": measures, "method": "docs/fms-posture.md"}
-    if measures["forward_head"]["median"] is not None:
-        out["note"] = FORWARD_HEAD_NOTE
+    if measures["craniovertebral_angle"]["median"] is not None:
+        out["note"] = CRANIOVERTEBRAL_NOTE
     return out
 
 
@@ -136,7 +153,8 @@ FMS_CAPTION = (
 )
 POSTURE_CAPTION = (
     "Standing posture along the chain: each measure's median over the clip; a red tick where a sourced limit "
-    "exists (the others are read against the client's own history)"
+    "exists (the craniovertebral angle is flagged below its tick, the others above; measures without one are "
+    "read against the client's own history)"
 )
 
 
@@ -185,7 +203,8 @@ def posture_chain_section(report: Mapping[str, Any], png: bytes | None = None) -
     for entry in (chain.get("measures") or {}).values():
         finding = entry.get("finding")
         judged = (
-            f"{finding['status']} (limit {_num(finding['threshold'])}; {finding['source']})"
+            f"{finding['status']} (flagged {finding.get('flags', 'above')} {_num(finding['threshold'])}; "
+            f"{finding['source']})"
             if finding
             else f"value only: {entry.get('no_threshold', '')}"
         )

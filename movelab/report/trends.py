@@ -28,7 +28,7 @@ KEY_MEASURES: dict[str, tuple[str, ...]] = {
         "pelvic_tilt_median",
         "lumbar_lordosis_median",
         "trunk_lean_median",
-        "forward_head_median",
+        "craniovertebral_angle_median",
         "thoracic_kyphosis_median",
         "shoulder_obliquity_median",
         "lateral_trunk_shift_median",

@@ -618,6 +618,10 @@ def _fk(pose: Pose, body: BodyProportions, shoulder_fwd_m: float, head_offset_de
             pts[name] = origin + rp @ p
     pts["hip_mid"] = origin.copy()
     r_up = _spine(body, pose, rp, origin=origin, pts=pts, frames=frames, shoulder_fwd_m=shoulder_fwd_m)
+    # the skin over C7's spinous process: the neck's hindmost point at the C7 joint's height, the rendered neck's
+    # radius (0.05 girth units, movelab.synth.render._limb_parts) straight behind the joint; the craniovertebral
+    # angle's truth is taken from it (movelab.synth.truth_chain)
+    pts["back_C7"] = pts["c7"] - 0.05 * body.u * body.girth * heading[:, 0]
     _head(body, pose, r_up, head_offset_deg=head_offset_deg, pts=pts, frames=frames)
     for side in SIDES:
         _leg(body, heading, side, hip=pts[f"{side}_hip"], leg=pose.leg(side), pts=pts, frames=frames)

@@ -6,7 +6,11 @@ applied to the figure's own points in its sagittal ``(forward, up)`` and frontal
 
 * ``thoracic_kyphosis``: the signed angle from the back-surface tangent at T7-T3 (``back_T7 -> back_T3``) to
   the tangent at T12/L1 (``back_L1L2 -> back_T11T12``, the lumbar lordosis' upper tangent), kyphosis positive.
-* ``forward_head``: the shoulder midpoint -> ear midpoint line against the vertical, forward positive.
+* ``forward_head``: the shoulder midpoint -> ear midpoint line against the vertical, forward positive (what
+  ``Posture(forward_head_deg=...)`` sets; the pose model's measure is the craniovertebral angle below).
+* ``craniovertebral_angle``: the line from the skin over C7 (``back_C7``: the neck's hindmost point at the C7
+  joint's height) to the ear midpoint (the tragus) against the horizontal, the ear ahead; smaller = head further
+  forward.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import pandas as pd
 
 from movelab.kinematics.posture_chain import (
     along_foot,
+    craniovertebral_angle_deg,
     knee_inside_foot,
     lateral_shift,
     obliquity_deg,
@@ -28,7 +33,13 @@ from movelab.kinematics.posture_chain import (
 )
 from movelab.synth.truth import angles_from_points, frontal_2d, sagittal_2d, signed_angle_deg
 
-__all__ = ["forward_head_deg", "thoracic_kyphosis_deg", "chain_truth", "chain_truth_table"]
+__all__ = [
+    "forward_head_deg",
+    "craniovertebral_angle_from_points",
+    "thoracic_kyphosis_deg",
+    "chain_truth",
+    "chain_truth_table",
+]
 
 
 def _mid(p: Mapping[str, np.ndarray], stem: str) -> np.ndarray:
@@ -39,6 +50,12 @@ def forward_head_deg(points: Mapping[str, np.ndarray], heading: np.ndarray) -> f
     """The shoulder -> ear line against the vertical in the sagittal plane, degrees, ear ahead positive."""
     p = sagittal_2d({k: points[k] for k in ("left_shoulder", "right_shoulder", "left_ear", "right_ear")}, heading)
     return float(_forward_head(_mid(p, "shoulder"), _mid(p, "ear")))
+
+
+def craniovertebral_angle_from_points(points: Mapping[str, np.ndarray], heading: np.ndarray) -> float:
+    """The C7 skin point (``back_C7``) -> ear midpoint line against the horizontal (sagittal), degrees."""
+    p = sagittal_2d({k: points[k] for k in ("back_C7", "left_ear", "right_ear")}, heading)
+    return float(craniovertebral_angle_deg(p["back_C7"], _mid(p, "ear")))
 
 
 def thoracic_kyphosis_deg(points: Mapping[str, np.ndarray], heading: np.ndarray) -> float:
@@ -55,6 +72,7 @@ def chain_truth(points: Mapping[str, np.ndarray], heading: np.ndarray) -> dict[s
     angles = angles_from_points(points, heading)
     out = {
         "forward_head": forward_head_deg(points, heading),
+        "craniovertebral_angle": craniovertebral_angle_from_points(points, heading),
         "thoracic_kyphosis": thoracic_kyphosis_deg(points, heading),
         "shoulder_obliquity": float(obliquity_deg(fro["left_shoulder"], fro["right_shoulder"])),
         "pelvic_obliquity": angles["pelvic_obliquity"],

@@ -269,7 +269,7 @@ def posture_rows(out: Path) -> pd.DataFrame:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             chain = chain_table(motion)
-        truth = pd.read_csv(out / f"{name}.chain.csv")
+        truth = _chain_truth(out, name)
         rows.append(
             {
                 "name": name,
@@ -277,8 +277,8 @@ def posture_rows(out: Path) -> pd.DataFrame:
                 "group": SUBJECTS[case[1]].group,
                 "head": case[2],
                 "bend": case[3],
-                "forward_head": float(np.nanmedian(chain["forward_head"])),
-                "forward_head_truth": float(truth["forward_head"].median()),
+                "cva": float(np.nanmedian(chain["craniovertebral_angle"])),
+                "cva_truth": float(truth["craniovertebral_angle"].median()),
                 "kyphosis": float(np.nanmedian(chain["thoracic_kyphosis"]))
                 if np.isfinite(chain["thoracic_kyphosis"]).any()
                 else math.nan,
@@ -290,13 +290,45 @@ def posture_rows(out: Path) -> pd.DataFrame:
     if table.empty:
         return table
     neutral = table[table["head"].isna() & (table["bend"] == 30.0)].set_index("subject")
-    table["forward_head_change"] = table["forward_head"] - table["subject"].map(neutral["forward_head"])
-    table["forward_head_change_truth"] = table["forward_head_truth"] - table["subject"].map(
-        neutral["forward_head_truth"]
-    )
+    table["cva_change"] = table["cva"] - table["subject"].map(neutral["cva"])
+    table["cva_change_truth"] = table["cva_truth"] - table["subject"].map(neutral["cva_truth"])
     table["kyphosis_change"] = table["kyphosis"] - table["subject"].map(neutral["kyphosis"])
     table["kyphosis_change_truth"] = table["kyphosis_truth"] - table["subject"].map(neutral["kyphosis_truth"])
     return table
+
+
+def _chain_truth(out: Path, name: str) -> pd.DataFrame:
+    """The kept chain truth of ``name``; clips kept before the craniovertebral angle's truth existed get it from
+    the clip's figures (no rendering needed)."""
+    from movelab.synth.truth_chain import chain_truth_table
+
+    truth = pd.read_csv(out / f"{name}.chain.csv")
+    if "craniovertebral_angle" not in truth:
+        truth["craniovertebral_angle"] = chain_truth_table(_clip(name))["craniovertebral_angle"].to_numpy()
+    return truth
+
+
+def cva_findings(rows: pd.DataFrame) -> str:
+    """The forward-head-posture finding on each clip's CVA against the truth's side of the sourced limit."""
+    from movelab.findings.config import FindingsConfig
+    from movelab.report.assessments import FORWARD_HEAD_POSTURE
+
+    mdd = FindingsConfig().method_error.craniovertebral_angle.value
+    limit = FORWARD_HEAD_POSTURE.value - mdd
+    lines = [f"Flagged below {limit:g}° (the {FORWARD_HEAD_POSTURE.value:g}° limit minus the {mdd:g}° method "
+             "error, in the client's favour). Each clip's truth judged against the limit itself:\n",
+             f"| group | clips | truth below {FORWARD_HEAD_POSTURE.value - mdd:g}°: flagged | truth at or above "
+             f"{FORWARD_HEAD_POSTURE.value + mdd:g}°: within | truth within {mdd:g}° of the limit: flagged / within |",
+             "|---|---|---|---|---|"]  # fmt: skip
+    for group, g in rows.groupby("group", sort=False):
+        flagged = g["cva"] < limit
+        below = g["cva_truth"] < FORWARD_HEAD_POSTURE.value - mdd
+        above = g["cva_truth"] >= FORWARD_HEAD_POSTURE.value + mdd
+        near = ~below & ~above
+        lines.append(f"| {group} | {len(g)} | {int((flagged & below).sum())}/{int(below.sum())} | "
+                     f"{int((~flagged & above).sum())}/{int(above.sum())} | "
+                     f"{int((flagged & near).sum())} / {int((~flagged & near).sum())} |")  # fmt: skip
+    return "\n".join(lines)
 
 
 def knee_rows(out: Path) -> pd.DataFrame:
@@ -402,12 +434,12 @@ def fms_summary(rows: pd.DataFrame) -> str:
 
 
 def posture_table(rows: pd.DataFrame) -> str:
-    lines = ["| clip | group | forward head ° (truth) | error ° | kyphosis ° (truth) | quality | "
+    lines = ["| clip | group | CVA ° (truth) | error ° | kyphosis ° (truth) | quality | "
              "kyphosis change ° (truth) | change error ° |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for _, r in rows.iterrows():
         lines.append(
-            f"| {r['name']} | {r['group']} | {_fmt(r['forward_head'])} ({_fmt(r['forward_head_truth'])}) | "
-            f"{_fmt(r['forward_head'] - r['forward_head_truth'])} | {_fmt(r['kyphosis'])} "
+            f"| {r['name']} | {r['group']} | {_fmt(r['cva'])} ({_fmt(r['cva_truth'])}) | "
+            f"{_fmt(r['cva'] - r['cva_truth'])} | {_fmt(r['kyphosis'])} "
             f"({_fmt(r['kyphosis_truth'])}) | {_fmt(r['kyphosis_quality'], 2)} | {_fmt(r['kyphosis_change'])} "
             f"({_fmt(r['kyphosis_change_truth'])}) | {_fmt(r['kyphosis_change'] - r['kyphosis_change_truth'])} |"
         )
@@ -427,7 +459,7 @@ _SPLITS = ("design body A", "design population", "held-out")
 
 def posture_summary(rows: pd.DataFrame) -> str:
     lines = [
-        "| split | bodies | clips | forward head MAE ° | max ° | forward head change MAE ° | max ° | "
+        "| split | bodies | clips | CVA MAE ° | max ° | CVA change MAE ° | max ° | "
         "kyphosis change MAE ° | max ° | clips with kyphosis |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
@@ -436,10 +468,10 @@ def posture_summary(rows: pd.DataFrame) -> str:
         g = rows[rows["split"] == split]
         if g.empty:
             continue
-        fh = (g["forward_head"] - g["forward_head_truth"]).abs()
+        fh = (g["cva"] - g["cva_truth"]).abs()
         moved = g[~(g["head"].isna() & (g["bend"] == 30.0))]
         ky = (moved["kyphosis_change"] - moved["kyphosis_change_truth"]).abs()
-        fc = (moved["forward_head_change"] - moved["forward_head_change_truth"]).abs()
+        fc = (moved["cva_change"] - moved["cva_change_truth"]).abs()
         lines.append(
             f"| {split} | {g['subject'].nunique()} | {len(g)} | {_fmt(fh.mean())} | {_fmt(fh.max())} | "
             f"{_fmt(fc.mean())} | {_fmt(fc.max())} | {_fmt(ky.mean())} | {_fmt(ky.max())} | "
@@ -448,11 +480,11 @@ def posture_summary(rows: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def forward_head_offsets(rows: pd.DataFrame) -> str:
-    """Per body, the forward head's error standing neutral (the body-specific offset left after the
+def cva_offsets(rows: pd.DataFrame) -> str:
+    """Per body, the craniovertebral angle's error standing neutral (the body-specific offset left after the
     calibration), and its spread per split."""
     neutral = rows[rows["head"].isna() & (rows["bend"] == 30.0)].assign(split=lambda t: _split(t))
-    neutral = neutral.assign(offset=neutral["forward_head"] - neutral["forward_head_truth"])
+    neutral = neutral.assign(offset=neutral["cva"] - neutral["cva_truth"])
     lines = [
         "| split | bodies | neutral error mean ° | SD ° | min ° | max ° | per body ° |",
         "|---|---|---|---|---|---|---|",
@@ -572,10 +604,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"### FMS deep squat, side + front pairs (`{cmd}`)\n")
     print(fms_summary(fms) + "\n")
     print(fms_table(fms) + "\n")
-    print(f"### Forward head and thoracic kyphosis, side view (`{cmd}`)\n")
+    print(f"### Craniovertebral angle (CVA) and thoracic kyphosis, side view (`{cmd}`)\n")
     print(posture_summary(posture) + "\n")
-    print(f"### Forward head standing neutral: the body-specific offset (`{cmd}`)\n")
-    print(forward_head_offsets(posture) + "\n")
+    print(f"### CVA standing neutral: the body-specific offset (`{cmd}`)\n")
+    print(cva_offsets(posture) + "\n")
+    print(f"### Forward head posture finding on the CVA (`{cmd}`)\n")
+    print(cva_findings(posture) + "\n")
     print(posture_table(posture) + "\n")
     print(f"### Knee hyperextension, side view (`{cmd}`)\n")
     print(knee_table(knee_rows(args.out)) + "\n")

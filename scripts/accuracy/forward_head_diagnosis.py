@@ -1,23 +1,33 @@
-"""Why the forward head's offset is body-specific, and the calibrations tried (docs/fms-posture-decisions.md).
+"""The craniovertebral angle's C7 level and calibration, chosen on the design population.
 
-Reads the standing side-view clips kept by ``scripts.accuracy.fms_posture_accuracy`` (run that first), and per
-clip: the truth (the mannequin's shoulder-joint midpoint → ear midpoint), the truth's C7 → ear angle and how far
-the shoulder joint sits ahead of C7, and from the pose model's landmarks (median over every third frame): the
-shoulder→ear angle (``raw``; ``raw_near`` with the near side's points only), the trunk lean of the landmarks,
-and from the outline the back's point at levels 0.95-1.2 torso lengths along the trunk axis (a C7 stand-in):
-the angle from it to the ear and the shoulder landmark's depth ahead of it. Then linear calibrations of the
-truth from one to three of these, fitted on the design population (design body ``A`` and ``design1-9``) and
-measured on the held-out bodies, and the within-body change's gain.
+Decisions and numbers: docs/fms-posture-decisions.md.
+
+Reads the standing side-view clips kept by ``scripts.accuracy.fms_posture_accuracy`` (run that first). Per clip:
+the truth (``craniovertebral_angle`` of :mod:`movelab.synth.truth_chain`: the skin over C7 → ear midpoint against
+the horizontal), and why the old shoulder→ear measure failed (its error against the mannequin's shoulder-joint
+truth, and how far that joint sits ahead of C7); from the pose model's landmarks and outline (median over every
+third side-view frame) the raw angle from the outline's C7 (the back's hindmost point at a level along the trunk
+axis, :func:`movelab.kinematics.posture_chain.c7_frame`) to the ear landmarks' midpoint, for each level in
+``LEVELS``.
+
+The choice uses the design population only (design body ``A`` and ``design1-9``): per level a straight line
+``truth = a × raw + b`` fitted on the design clips, and the level with the smallest design MAE wins. The
+held-out bodies are then measured once, at the chosen level (also by ``fms_posture_accuracy --reuse``, with
+every frame).
+
+The same choice is then made again with the mannequin's own ears (its ear midpoint projected by the camera) in
+place of the pose model's: on the renders the pose model's ear landmark sits ahead of the drawn ear, which the
+chosen calibration absorbs; on people the ear landmark may sit on the tragus (docs/fms-posture-decisions.md).
 
     .venv/bin/python -m scripts.accuracy.forward_head_diagnosis
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import os
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +35,7 @@ import pandas as pd
 
 from scripts.accuracy import fms_posture_accuracy as F
 
-_LEVELS = (0.95, 1.0, 1.1, 1.2)
+LEVELS = tuple(round(0.95 + 0.025 * k, 3) for k in range(13))  # 0.95 ... 1.25 torso lengths
 
 
 def _lean(a, b) -> float:
@@ -34,23 +44,35 @@ def _lean(a, b) -> float:
 
 
 def _truth(name: str) -> dict:
-    fig = F._clip(name).figures[0]
+    from movelab.synth.truth_chain import chain_truth_table
+
+    clip = F._clip(name)
+    fig = clip.figures[0]
     fwd, p = fig.heading[:, 0], fig.points
 
     def s2(v):
         return np.array([v @ fwd, v[1]])
 
-    sh = s2(0.5 * (p["left_shoulder"] + p["right_shoulder"]))
-    ear, c7 = s2(0.5 * (p["left_ear"] + p["right_ear"])), s2(p["c7"])
-    return {"truth": _lean(sh, ear), "c7_ear": _lean(c7, ear), "shoulder_ahead_of_c7_cm": 100 * (sh[0] - c7[0])}
+    sh, c7 = s2(0.5 * (p["left_shoulder"] + p["right_shoulder"])), s2(p["c7"])
+    chain = chain_truth_table(clip)
+    return {
+        "truth": float(chain["craniovertebral_angle"].median()),
+        "shoulder_truth": float(chain["forward_head"].median()),
+        "shoulder_ahead_of_c7_cm": 100 * (sh[0] - c7[0]),
+    }
 
 
-def _measured(path: Path) -> dict:
+def _measured(path: Path, clip) -> dict:
     from movelab import landmarks
     from movelab.kinematics import compute_motion
-    from movelab.kinematics.geometry import median_torso_length, midpoint, point
-    from movelab.kinematics.outline_method import _prepare, _to_sagittal
-    from movelab.kinematics.posture_chain import _back_point
+    from movelab.kinematics.geometry import median_torso_length, midpoint
+    from movelab.kinematics.outline_method import _to_sagittal
+    from movelab.kinematics.posture_chain import (
+        CraniovertebralParams,
+        _arms_down,
+        c7_frame,
+        craniovertebral_angle_deg,
+    )
     from movelab.kinematics.views import facing_sign
 
     with warnings.catch_warnings():
@@ -62,21 +84,18 @@ def _measured(path: Path) -> dict:
     hip, shm, earm = (midpoint(pos, k, fallback=True) for k in ("hip", "shoulder", "ear"))
     outline = m.landmarks["outline_px"].transpose("time", "outline_point", "space_2d").values
     rows = []
-    for i in np.flatnonzero(side)[::3]:
+    for i in np.flatnonzero(side & _arms_down(pos))[::3]:
         f = float(facing[i])
-
-        def sag(v, i=i, f=f):
-            return _to_sagittal(v, hip[i], f, torso)
-
-        s, e = sag(shm[i]), sag(earm[i])
-        sn, en = sag(point(pos, "right_shoulder")[i]), sag(point(pos, "right_ear")[i])
-        contour = _prepare(sag(np.asarray(outline[i], np.float64)), 0.02).smooth
-        axis = s / np.hypot(*s)
-        r = {"raw": _lean(s, e), "raw_near": _lean(sn, en), "trunk": _lean(np.zeros(2), s)}
-        for lv in _LEVELS:
-            b = _back_point(contour, axis, lv)
-            r[f"back{lv}_ear"] = _lean(b, e) if b is not None else math.nan
-            r[f"shoulder_depth{lv}"] = (s - b)[0] if b is not None else math.nan
+        ear = _to_sagittal(earm[i], hip[i], f, torso)
+        points = clip.figures[i].points
+        own_ear = _to_sagittal(clip.camera.project(0.5 * (points["left_ear"] + points["right_ear"])), hip[i], f, torso)
+        r = {"shoulder_raw": _lean(_to_sagittal(shm[i], hip[i], f, torso), ear)}
+        for lv in LEVELS:
+            params = replace(CraniovertebralParams(), c7_level=lv)
+            c7 = c7_frame(np.asarray(outline[i], np.float64), hip_px=hip[i], shoulder_px=shm[i], facing=f,
+                          torso_px=torso, params=params)  # fmt: skip
+            r[lv] = float(craniovertebral_angle_deg(c7, ear))
+            r[f"own_ear_{lv}"] = float(craniovertebral_angle_deg(c7, own_ear))
         rows.append(r)
     return pd.DataFrame(rows).median().to_dict()
 
@@ -87,66 +106,56 @@ def clips(out: Path) -> pd.DataFrame:
         if case[0] != "posture" or not (out / f"{name}.nc").is_file():
             continue
         sub = F.SUBJECTS[case[1]]
-        rows.append(
-            {"name": name, "body": case[1], "group": sub.group, **_truth(name), **_measured(out / f"{name}.nc")}
-        )
+        truth, measured = _truth(name), _measured(out / f"{name}.nc", F._clip(name))
+        rows.append({"name": name, "body": case[1], "group": sub.group, **truth, **measured})
     return pd.DataFrame(rows)
 
 
-def fits(df: pd.DataFrame, *, k_max: int = 3) -> pd.DataFrame:
-    d, h = df[df.group == "design"], df[df.group == "held_out"]
-    cands = (
-        ["raw", "raw_near", "trunk"] + [f"back{lv}_ear" for lv in _LEVELS] + [f"shoulder_depth{lv}" for lv in _LEVELS]
-    )
+def level_fits(design: pd.DataFrame, *, prefix: str = "") -> pd.DataFrame:
+    """Per C7 level: the straight line fitted on the design clips, its design MAE and max, and the
+    :class:`CraniovertebralParams` form of the line (``gain = 1 / a``, ``offset = −b / a``)."""
     out = []
-    for k in range(1, k_max + 1):
-        for cols in itertools.combinations(cands, k):
-            x = np.column_stack([d[c] for c in cols] + [np.ones(len(d))])
-            w, *_ = np.linalg.lstsq(x, d.truth.to_numpy(), rcond=None)
-
-            def pred(t, w=w, cols=cols):
-                return np.column_stack([t[c] for c in cols] + [np.ones(len(t))]) @ w
-
-            eh = np.abs(pred(h) - h.truth)
-            out.append({"features": " + ".join(cols), "design MAE": np.abs(pred(d) - d.truth).mean(),
-                        "held-out MAE": eh.mean(), "held-out max": eh.max()})  # fmt: skip
+    for lv in LEVELS:
+        a, b = np.polyfit(design[f"{prefix}{lv}" if prefix else lv], design.truth, 1)
+        err = (a * design[f"{prefix}{lv}" if prefix else lv] + b - design.truth).abs()
+        out.append({"c7_level": lv, "gain": 1 / a, "offset_deg": -b / a, "design MAE": err.mean(),
+                    "design max": err.max()})  # fmt: skip
     return pd.DataFrame(out)
-
-
-def change_gain(df: pd.DataFrame) -> str:
-    neutral = df[df.name.str.endswith("fhn_k30")].set_index("body")
-    df = df.assign(rc=df.raw - df.body.map(neutral.raw), tc=df.truth - df.body.map(neutral.truth))
-    moved = df[~df.name.str.endswith("fhn_k30")]
-    d, h = moved[moved.group == "design"], moved[moved.group == "held_out"]
-    gain = float((d.rc * d.tc).sum() / (d.tc**2).sum())
-    lines = ["| gain | design change MAE ° (max) | held-out change MAE ° (max) |", "|---|---|---|"]
-    for g in (1.0, gain):
-        cells = [f"{(t.rc / g - t.tc).abs().mean():.2f} ({(t.rc / g - t.tc).abs().max():.1f})" for t in (d, h)]
-        lines.append(f"| {g:.3f} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
 
 
 def main() -> int:
     out = Path(os.environ.get("MOVELAB_CACHE_DIR", ".cache")) / F.SCRIPT
     df = clips(out)
-    err = df.raw - df.truth
-    print(f"clips {len(df)}; landmark angle − truth vs shoulder joint ahead of C7: r = "
-          f"{np.corrcoef(err, df.shoulder_ahead_of_c7_cm)[0, 1]:.2f}; shoulder ahead of C7 "
-          f"{df.shoulder_ahead_of_c7_cm.min():.1f} to {df.shoulder_ahead_of_c7_cm.max():.1f} cm; "
-          f"C7→ear standing neutral: {sorted(set(df[df.name.str.endswith('fhn_k30')].c7_ear.round(1)))}\n")  # fmt: skip
-    print(
-        df[["name", "truth", "c7_ear", "shoulder_ahead_of_c7_cm", "raw", "raw_near", "trunk"]]
-        .round(1)
-        .to_string(index=False)
-    )
-    table = fits(df).sort_values("held-out MAE")
-    print("\nCalibrations fitted on the design population, measured on held-out bodies (best 12 by held-out MAE, then"
-          " the best 6 without the landmarks' trunk lean):\n")  # fmt: skip
-    print(table.head(12).round(2).to_string(index=False))
-    print()
-    print(table[~table.features.str.contains("trunk")].head(6).round(2).to_string(index=False))
-    print("\nWithin-body change from neutral standing, divided by a gain fitted through zero on the design changes:\n")
-    print(change_gain(df))
+    err = df.shoulder_raw - df.shoulder_truth
+    ahead = df.shoulder_ahead_of_c7_cm
+    print(f"clips {len(df)}; the old shoulder→ear landmark angle − its shoulder-joint truth vs the shoulder joint "
+          f"ahead of C7: r = {np.corrcoef(err, ahead)[0, 1]:.2f} (joint {ahead.min():.1f} to {ahead.max():.1f} cm "
+          "ahead of C7)\n")  # fmt: skip
+    design = df[df.group == "design"]
+    fits = level_fits(design)
+    print("C7 level on the outline, straight line fitted on the design population (design clips only):\n")
+    print(fits.round(3).to_string(index=False))
+    best = fits.loc[fits["design MAE"].idxmin()]
+    lv, gain, offset = best["c7_level"], best["gain"], best["offset_deg"]
+    print(f"\nchosen: c7_level {lv:g}, offset {offset:.1f} deg, gain {gain:.3f}\n")
+    df = df.assign(estimate=(df[lv] - round(offset, 1)) / round(gain, 3))
+    df["error"] = df.estimate - df.truth
+    print(df[["name", "group", "truth", "estimate", "error"]].round(1).to_string(index=False))
+    for group, g in (("design", df[df.group == "design"]), ("held-out (measured once)", df[df.group == "held_out"])):
+        print(f"{group}: {len(g)} clips, MAE {g.error.abs().mean():.2f} deg, max {g.error.abs().max():.1f} deg")
+    own = level_fits(design, prefix="own_ear_")
+    print("\nThe same with the mannequin's own ears in place of the pose model's (design clips only):\n")
+    print(own.round(3).to_string(index=False))
+    pick = own.loc[own["design MAE"].idxmin()]
+    lv2 = pick["c7_level"]
+    own_est = (df[f"own_ear_{lv2}"] - pick["offset_deg"]) / pick["gain"]
+    with_model = (df[lv2] - pick["offset_deg"]) / pick["gain"]
+    held = df.group == "held_out"
+    mine = (df[f"own_ear_{lv}"] - round(offset, 1)) / round(gain, 3)
+    print(f"\nown ears: c7_level {lv2:g}, offset {pick['offset_deg']:.1f}, gain {pick['gain']:.3f}; held-out MAE "
+          f"{(own_est - df.truth)[held].abs().mean():.2f} deg (max {(own_est - df.truth)[held].abs().max():.1f}); "
+          f"this calibration on the pose model's ears: mean error {(with_model - df.truth).mean():+.1f} deg; "
+          f"the chosen calibration on the own ears: mean error {(mine - df.truth).mean():+.1f} deg")  # fmt: skip
     return 0
 
 

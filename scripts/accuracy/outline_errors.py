@@ -16,7 +16,9 @@ Usage::
 
 The calibration renders the neutral standing mannequin (tilt 11 deg, lordosis 25 deg, default body, camera
 and clothes, both side views) and finds the ``outline_tilt_offset_deg`` and ``outline_lordosis_offset_deg``
-that make the estimates equal the truth there; the evaluation clips do not include that figure.
+that make the estimates equal the truth there (``outline_tilt_population_shift_deg`` at 0: the tilt's shift that
+centres the offset on the design bodies is added on top, docs/outline.md); the evaluation clips do not include
+that figure.
 """
 
 from __future__ import annotations
@@ -344,8 +346,8 @@ def main(argv: list[str] | None = None) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         os.environ["MOVELAB_CACHE_DIR"] = str(args.cache or Path(tmp) / "cache")
         config = KinematicsConfig()
-        if args.calibrate:
-            config = calibrate(folder, config)
+        if args.calibrate:  # the mannequin's own offsets, without the population's shift
+            config = calibrate(folder, dataclasses.replace(config, outline_tilt_population_shift_deg=0.0))
             print(f"outline_tilt_offset_deg = {config.outline_tilt_offset_deg}")
             print(f"outline_lordosis_offset_deg = {config.outline_lordosis_offset_deg}")
             return 0

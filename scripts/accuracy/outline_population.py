@@ -10,7 +10,8 @@ kept landmarks without rendering or running the model.
 
 Per body it prints: the slope of the estimated tilt against the trunk lean in the sway (target |s| <= 0.15),
 the tilt slope against the truth in the sweep (0.8-1.2), change-from-standing MAE and absolute MAE of the tilt
-(sweep), lordosis change MAE (sweep), the lordosis slope against the trunk lean in the sway beside the truth's,
+(sweep), lordosis change MAE (sweep), the lordosis slope against the trunk lean in the sway beside the truth's
+(which is 0: the sway leaves the lordosis unchanged), the lordosis slope against the true lordosis in the sweep,
 the frames measured, the squat's tilt MAE, the marker-mode tilt MAE in each clip, and the sweep's absolute tilt
 MAE after a client calibration taken from the same body's sway filmed with stickers (``--client-baseline``).
 
@@ -20,6 +21,8 @@ Usage::
     python -m scripts.accuracy.outline_population --reuse  # the table from the kept landmarks (~20 s)
     python -m scripts.accuracy.outline_population --design --reuse  # the design bodies, for method work; also
         # prints their median errors and the body spread of KinematicsConfig.outline_*_body_sd_deg
+    python -m scripts.accuracy.outline_population --design --reuse --set outline_elbow_swing_limits=0.05,0.07
+        # design work: other outline_* settings (--no-registration: the fixed drift rate alone)
     python -m scripts.accuracy.outline_population --design --reuse --fit-elevation  # marker mode: the
         # camera-elevation calibration (movelab.kinematics.camera_elevation.ElevationCalibration)
 
@@ -223,6 +226,7 @@ def body_row(pb: PopulationBody, tables: dict[str, pd.DataFrame]) -> dict:
         row["tilt MAE"] = _mae(tilt["pelvic_tilt"], tilt["pelvic_tilt_true"])
         row["lord change MAE"] = _mae(tilt["lumbar_lordosis_change"], tilt["lumbar_lordosis_change_true"])
         row["lord MAE"] = _mae(tilt["lumbar_lordosis"], tilt["lumbar_lordosis_true"])
+        row["lord slope"] = _slope(tilt["lumbar_lordosis_true"].to_numpy(), tilt["lumbar_lordosis"].to_numpy())
         row["tilt bias"] = float(np.nanmedian(tilt["pelvic_tilt"] - tilt["pelvic_tilt_true"]))
         row["lord bias"] = float(np.nanmedian(tilt["lumbar_lordosis"] - tilt["lumbar_lordosis_true"]))
         if "pelvic_tilt_sd" in tilt:
@@ -265,6 +269,7 @@ COLUMNS = (
     "lord MAE",
     "lord sway slope",
     "lord sway slope true",
+    "lord slope",
     "tilt measured %",
     "sway measured %",
     "squat tilt MAE",
@@ -339,6 +344,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tilt-offset", type=float, help="try another outline_tilt_offset_deg (design work)")
     parser.add_argument("--hip-drift", type=float, help="try another outline_hip_drift_per_deg (design work)")
     parser.add_argument(
+        "--no-registration",
+        action="store_true",
+        help="the hip drift corrected by outline_hip_drift_per_deg alone, not by registering the pelvis's outline",
+    )
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        default=(),
+        metavar="FIELD=VALUE",
+        help="try other KinematicsConfig outline_* values (design work), e.g. outline_elbow_behind_limits=0.05,0.07",
+    )
+    parser.add_argument(
         "--fit-elevation",
         action="store_true",
         help="marker mode: fit the camera-elevation calibration (ElevationCalibration) to the kept clips and stop",
@@ -352,6 +369,10 @@ def main(argv: list[str] | None = None) -> int:
         config = dataclasses.replace(config, outline_sacral_levels=tuple(args.sacral_levels))
     if args.hip_drift is not None:
         config = dataclasses.replace(config, outline_hip_drift_per_deg=args.hip_drift)
+    for item in args.set:
+        config = dataclasses.replace(config, **dict([_setting(item)]))
+    if args.no_registration:
+        config = dataclasses.replace(config, outline_hip_registration=False)
     if args.tilt_offset is not None:
         config = dataclasses.replace(config, outline_tilt_offset_deg=args.tilt_offset)
     if args.fit_elevation:
@@ -381,6 +402,15 @@ def main(argv: list[str] | None = None) -> int:
                 f"body sd for a new body {body_sd_deg(v):.2f}"
             )
     return 0
+
+
+def _setting(item: str) -> tuple[str, object]:
+    """``FIELD=VALUE`` of ``--set``: a number, or numbers separated by commas (a tuple)."""
+    field, _, value = item.partition("=")
+    if not field.startswith("outline_") or not value:
+        raise SystemExit(f"--set expects outline_FIELD=VALUE, got {item!r}")
+    numbers = tuple(float(v) for v in value.split(","))
+    return field, numbers if len(numbers) > 1 else numbers[0]
 
 
 def body_sd_deg(biases: np.ndarray) -> float:
