@@ -87,14 +87,11 @@ def extract(
             cached = _load_cached(cache_path, reader.info.path)
             if cached is not None:
                 return cached
-        if jobs > 1 and reader.info.source == "file":
-            ds = _run_parallel(reader, model_path, config, jobs=jobs, progress=progress)
-            ds.attrs["source_sha256"] = video_sha256
-            if cache_path is not None:
-                lm.save(ds, _cache_folder(cache_path))
-            return ds
         scratch = _cache_folder(cache_path).parent if cache_path is not None else None
-        rows, attrs = _run(reader, model_path, config, progress=progress, scratch_dir=scratch)
+        if jobs > 1 and reader.info.source == "file":
+            rows, attrs = _run_parallel(reader, model_path, config, jobs=jobs, progress=progress, scratch=scratch)
+        else:
+            rows, attrs = _run(reader, model_path, config, progress=progress, scratch_dir=scratch)
         try:
             attrs["source_sha256"] = video_sha256
             ds = _dataset(rows, reader, model_path, config)
@@ -123,17 +120,15 @@ def extract_to_file(
         model_path, video_sha256, cache_path = _cache_entry(reader, config, use_cache=use_cache)
         if cache_path is not None and _copy_cached(cache_path, path, reader.info.path):
             return lm.summarise_file(path)
-        if jobs > 1 and reader.info.source == "file":
-            ds = _run_parallel(reader, model_path, config, jobs=jobs, progress=progress)
-            ds.attrs["source_sha256"] = video_sha256
-            lm.save(ds, path)
+        if jobs > 1 and reader.info.source == "file":  # the chunks' rows, written chunk by chunk as below
+            rows, attrs = _run_parallel(reader, model_path, config, jobs=jobs, progress=progress, scratch=path.parent)
         else:
             rows, attrs = _run(reader, model_path, config, progress=progress, scratch_dir=path.parent)
-            try:
-                attrs["source_sha256"] = video_sha256
-                _write_rows(rows, reader, model_path, config, path, attrs=attrs)
-            finally:
-                rows.close()
+        try:
+            attrs["source_sha256"] = video_sha256
+            _write_rows(rows, reader, model_path, config, path, attrs=attrs)
+        finally:
+            rows.close()
     if cache_path is not None:
         _cache_folder(cache_path)
         _copy_atomically(path, cache_path)
@@ -162,14 +157,16 @@ def _cache_folder(cache_path: Path) -> Path:
     return cache_path
 
 
-def _run_parallel(reader: VideoReader, model_path: Path, config: ExtractConfig, *, jobs: int, progress: Progress):
+def _run_parallel(
+    reader: VideoReader, model_path: Path, config: ExtractConfig, *, jobs: int, progress: Progress, scratch: Path | None
+) -> tuple[_Rows, dict]:
     if config.markers:
         from movelab.errors import ConfigError
 
         raise ConfigError("sticker markers are found in one process only; drop --jobs or --markers")
-    from movelab.parallel import run_chunks
+    from movelab.parallel import chunk_rows
 
-    return run_chunks(reader, model_path, config, jobs=jobs, progress=progress is True)
+    return chunk_rows(reader, model_path, config, jobs=jobs, progress=progress is True, scratch_dir=scratch)
 
 
 def _copy_cached(cache_path: Path, path: Path, source_path: str) -> bool:
@@ -235,6 +232,7 @@ def _run(
         num_poses=config.num_poses,
         output_masks=config.outline,
         search_every_s=config.search_every_s,
+        dense_first_s=tracker.window_s,  # a sparse schedule starts dense: the client is chosen as without it
         min_pose_detection_confidence=config.min_pose_detection_confidence,
         min_pose_presence_confidence=config.min_pose_presence_confidence,
         min_tracking_confidence=config.min_tracking_confidence,

@@ -44,6 +44,8 @@ class Payload:
     dots: dict | None = None
 
     def reduce(self, config: ExtractConfig) -> None:
+        if self.candidate.mask is None and (self.outline is not None or not config.outline):
+            return  # reduced already (frames held in the look-ahead window are offered again each frame)
         if self.outline is None and config.outline:
             mask = self.candidate.mask
             anchor = None

@@ -192,11 +192,15 @@ def test_front_view_notes_what_needs_a_side_view():
     assert all(n.value is None and n.threshold is None for n in notes.values())
 
 
-def test_lunge_valgus_only_for_the_front_leg():
+def test_lunge_valgus_is_not_judged_but_noted():
+    # the front knee's FPPA in rendered lunges read up to 38 deg off its projection (findings-accuracy.md)
     reps = pd.DataFrame(squat_reps()).assign(lead_leg="right")
-    table = front_squat(knee_fppa_left=25.0, knee_fppa_right=14.0)
-    found = flagged(detect_findings(table, make_segmentation("lunge", reps=reps)), "knee_valgus")
-    assert [f.side for f in found] == ["right"]
+    found = detect_findings(
+        front_squat(knee_fppa_left=25.0, knee_fppa_right=25.0), make_segmentation("lunge", reps=reps)
+    )
+    assert not flagged(found, "knee_valgus")
+    notes = [f for f in found if f.code == "knee_valgus"]
+    assert len(notes) == 1 and notes[0].severity == "info" and "not judged in lunges" in notes[0].message
 
 
 # ----------------------------------------------------------------------------- standing posture

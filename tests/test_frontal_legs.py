@@ -186,7 +186,12 @@ def test_the_corrected_fppa_of_a_valgus_leg_drawn_in_an_outline():
 
 @pytest.mark.parametrize(
     "options",
-    [dict(fppa_joint_centres="outline_mid"), dict(fppa_knee_outline_share=1.5), dict(fppa_hip_width_share=-0.1)],
+    [
+        dict(fppa_joint_centres="outline_mid"),
+        dict(fppa_knee_outline_share=1.5),
+        dict(fppa_hip_width_share=-0.1),
+        dict(fppa_knee_height="thigh"),
+    ],
 )
 def test_fppa_settings_out_of_range_are_refused(options):
     from movelab.errors import ConfigError
@@ -201,3 +206,45 @@ def test_split_at_the_interval_middle_ignores_the_landmarks_shared_shift():
     midpoint (158) the left leg's middle is 124; split at the interval's middle (150) it is 120."""
     assert _leg_middle(LEGS, 50.0, 128.0, 188.0) == pytest.approx(124.0)
     assert _leg_middle(LEGS, 50.0, 128.0, 188.0, split="middle") == pytest.approx(120.0)
+
+
+# a left leg seen from the front at the bottom of a squat, midline x = 150: the shank's half-width grows
+# slowly from 12 px at the ankle (y = 380) to 20 px at the knee (y = 200), the foreshortened thigh's fast,
+# to 50 px at y = 140; the right ankle is far to image right, so the left leg's outer edge is its left one
+SQUAT_LEG = polygon((100, 140), (130, 200), (138, 380), (162, 380), (170, 200), (200, 140))
+# the same leg with the thigh widening as slowly as the shank (no bend at the knee)
+STRAIGHT_LEG = polygon((127.3, 140), (130, 200), (138, 380), (162, 380), (170, 200), (172.7, 140))
+
+
+def _squat_leg(outline: np.ndarray, **options):
+    points = {"left_hip": (150, 130), "left_knee": (150, 170), "left_ankle": (150, 380), "right_ankle": (300, 380)}
+    out = frontal_leg_centres(
+        positions(points), outline[None], np.array([True]), hip_drop=(0.0, 0.0), method="outline", **options
+    )
+    return out.sel(keypoint="left_knee").values[0]
+
+
+def test_front_view_knee_height_comes_from_the_bend_of_the_leg_outline():
+    """The knee landmark sits 30 px above the joint (as on thick-legged rendered bodies): with
+    ``knee_height="outline_bend"`` the knee goes to where the outer outline's widening changes from the
+    shank's to the thigh's, y = 200 (within a pixel); with ``"landmark"`` it stays at 170."""
+    knee = _squat_leg(SQUAT_LEG, knee_height="outline_bend")
+    assert knee[1] == pytest.approx(200.0, abs=1.0)
+    assert knee[0] == pytest.approx(150.0, abs=0.5)
+    np.testing.assert_allclose(_squat_leg(SQUAT_LEG, knee_height="landmark"), [150.0, 170.0])
+
+
+def test_knee_landmark_height_is_kept_where_the_leg_outline_does_not_bend():
+    """A thigh that widens no faster than the shank (upright, not foreshortened) gives no bend: the knee keeps
+    its landmark's height."""
+    np.testing.assert_allclose(_squat_leg(STRAIGHT_LEG, knee_height="outline_bend"), [150.0, 170.0], atol=1e-6)
+
+
+def test_bend_of_a_two_piece_width_profile():
+    """Widths growing 0.05 px per px below y = 60 and 0.5 above bend at 60; a straight profile has no bend."""
+    from movelab.kinematics.frontal_legs import _bend
+
+    ys = np.arange(0.0, 100.0)
+    widths = 20 + 0.05 * (100 - ys) + 0.45 * np.clip(60 - ys, 0, None)
+    assert _bend(ys, widths, 2.0) == pytest.approx(60.0)
+    assert np.isnan(_bend(ys, 20 + 0.05 * (100 - ys), 2.0))

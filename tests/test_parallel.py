@@ -25,6 +25,19 @@ def test_chunks_cover_every_frame_once_with_a_warm_up_before_each_seam():
     assert [sum(s <= t < e for t in times) for _, s, e in bounds] == [33, 34, 33]
 
 
+def test_the_first_chunk_takes_the_others_warm_up_on_top():
+    """The calling process runs the first chunk (no warm-up): it gets the warm-up's frames more."""
+    times = np.arange(3618) / 30.0
+    bounds = chunk_bounds(times, 2, overlap_s=2.0, first_extra_s=2.0)
+    counts = [sum(s <= t < e for t in times) for _, s, e in bounds]
+    warm_up = sum(bounds[1][0] <= t < bounds[1][1] for t in times)
+    assert sum(counts) == 3618 and warm_up == 60
+    assert counts[0] == counts[1] + warm_up  # equal work: 1839 frames each
+    short = np.arange(120) / 30.0  # 4 s: the extra would be more than a quarter of a chunk
+    few = [sum(s <= t < e for t in short) for _, s, e in chunk_bounds(short, 2, overlap_s=2.0, first_extra_s=2.0)]
+    assert few == [60, 60]  # equal chunks, the seam where it was without the extra
+
+
 @pytest.mark.slow
 def test_two_person_clip_in_chunks_keeps_the_walker_across_the_seams(demo_clip):
     """Three chunks (seams at frames 40 and 80, each warmed up 1 s before): the walker stays the client."""

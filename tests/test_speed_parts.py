@@ -79,20 +79,63 @@ def test_shrinking_never_enlarges_and_rejects_silly_sizes():
 
 
 @pytest.mark.slow
-def test_sparse_search_keeps_the_walker_and_looks_for_others_rarely(demo_clip):
-    """With one look for others per second (plus looks on motion), the client is still only ever the walker.
-
-    It finds her in fewer frames than looking on every frame (measured: 52 of her 101 frames, from frame 58,
-    against 101 from frame 19): the IMAGE-mode look misses her while she is half in the picture. That is
-    why the schedule is opt-in (docs/pose.md, Speed)."""
+def test_sparse_search_chooses_the_client_as_without_it(demo_clip):
+    """The schedule is dense while the client is chosen (the tracker's 5-s window), so on the two-person
+    demo the walker is found from frame 19 and kept in all her frames, as without it (with sparse looks from
+    the start it was frame 58 and 52 of her 101 frames: a person half in the picture is found by the
+    detector in one frame only, frame 19, and then kept by VIDEO-mode tracking)."""
     from movelab.config import ExtractConfig
     from movelab.extraction import extract
 
     ds = extract(demo_clip, config=ExtractConfig(search_every_s=1.0), use_cache=False)
     detected = ds["detected"].values
     hips_y = ds["position_norm"].sel(keypoint=["left_hip", "right_hip"], space_3d="y").mean("keypoint").values
-    assert detected.sum() >= 45 and np.all(hips_y[detected] > 0.55)
+    assert detected[19:].mean() >= 0.95 and np.all(hips_y[detected] > 0.55)
     assert not detected[:17].any()
+
+
+class _FakePose:
+    """Stands in for :class:`movelab.pose.landmarker.PoseModel`: one person from ``from_s`` on, and a second
+    one (for the ``num_poses`` landmarkers) from ``second_s`` on; records which landmarker saw which frame."""
+
+    log: list = []
+
+    def __init__(self, model_path, *, num_poses=2, video=True, **_):
+        self.kind = "single" if num_poses == 1 else ("multi" if video else "search")
+
+    def detect(self, image, time_s):
+        from movelab.pose.landmarker import Candidate
+
+        _FakePose.log.append((round(time_s, 2), self.kind))
+        people = []
+        for x, since in ((0.3, 1.0), (0.8, 8.0)):
+            if time_s >= since and (len(people) == 0 or self.kind != "single"):
+                norm = np.zeros((33, 3))
+                norm[:, 0], norm[:, 1] = x + np.linspace(-0.05, 0.05, 33), np.linspace(0.1, 0.9, 33)
+                people.append(Candidate(norm, norm, np.ones(33), np.ones(33)))
+        return people
+
+    def close(self):
+        pass
+
+
+def test_sparse_schedule_is_dense_for_the_window_then_looks_on_schedule(monkeypatch):
+    from movelab.pose import schedule
+
+    monkeypatch.setattr(schedule, "PoseModel", _FakePose)
+    _FakePose.log = []
+    image = np.zeros((48, 64, 3), np.uint8)  # a still picture: no motion outside the people
+    with schedule.SparseSearchModel("x.task", search_every_s=2.0, dense_first_s=5.0) as model:
+        for i in range(300):  # 10 s at 30 fps; someone from 1 s, a second person from 8 s
+            model.detect(image, i / 30.0)
+    seen: dict[float, set] = {}
+    for t, kind in _FakePose.log:
+        seen.setdefault(t, set()).add(kind)
+    assert all(seen[round(i / 30.0, 2)] == {"multi"} for i in range(0, 180))  # nobody, then the 5-s window
+    assert "single" in seen[round(181 / 30.0, 2)]  # one person after the window: one pose
+    searches = sorted(t for t, k in _FakePose.log if k == "search")
+    assert searches and all(b - a >= 1.9 for a, b in zip(searches, searches[1:]) if b < 8.0)  # every 2 s
+    assert seen[round(9.5, 2)] == {"multi"}  # a search found the second person: every frame again
 
 
 def test_warnings_from_the_decoding_thread_are_shown_by_the_consumer():

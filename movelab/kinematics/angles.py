@@ -107,6 +107,7 @@ def fppa_centre_options(config: KinematicsConfig, *, back: np.ndarray) -> dict:
         hip_width_share=config.fppa_hip_width_share,
         knee_raise_back=config.fppa_knee_raise_back,
         knee_outline_share=config.fppa_knee_outline_share,
+        knee_height=config.fppa_knee_height,
     )
 
 

@@ -242,11 +242,15 @@ class KinematicsConfig:
         0.108 L₀ below the projected joint centre at depth from behind (design body A, the same script).
     fppa_knee_outline_share
         ``"outline"``, front views: the knee moves this share of the way from the shank's midline to the middle
-        of the outline at the knee landmark's height. The midline alone reads valgus high where the landmark
-        sits above the joint (design body B, 8-16 px: +4-5°; a squat to 110° of body A: +7°), the outline's
-        middle alone low where it sits below or where the interval is not the thigh's. Design-body legs within
-        4° for 0, 0.25, 0.5, 0.75, 1: 53, 56, 54, 54, 52 of 60 (largest 5.2, 5.1, 8.3, 11.9, 15.6°) and 0, 0,
-        2, 2, 2 of 2 on the 110° squat (docs/findings-decisions.md).
+        of the outline at the knee's height. 0.5 compensated a knee landmark above the joint while the knee's
+        height came from the landmark; with ``fppa_knee_height="outline_bend"`` 0 errs least on the design
+        bodies (docs/findings-decisions.md).
+    fppa_knee_height
+        ``"outline_bend"``: front views take the knee's height from where the leg's outer outline bends
+        (the foreshortened thigh widens fast above the knee, the shank slowly below it), the landmark's where it
+        does not bend; ``"landmark"``: the knee landmark's height (it sat up to 0.41 upright torso lengths
+        above the joint on thick-legged rendered bodies). Design bodies A, B, E, F, 108 legs within 4°: 84
+        (landmark height: 66), docs/findings-accuracy.md.
     outline_baseline_max_speed
         ... and ``hip_mid`` and both ankles move slower than this (torso lengths per second): quiet.
     outline_baseline_min_s
@@ -353,7 +357,8 @@ class KinematicsConfig:
     fppa_hip_drop_back: tuple[float, float] = (-0.059, 0.543)
     fppa_hip_width_share: float = 0.50
     fppa_knee_raise_back: float = 0.108
-    fppa_knee_outline_share: float = 0.5
+    fppa_knee_outline_share: float = 0.0
+    fppa_knee_height: Literal["landmark", "outline_bend"] = "outline_bend"
     side_view_midpoint_fallback: bool = True
     outline_sacral_levels: tuple[float, float] = (0.08, 0.30)
     outline_thoracolumbar_levels: tuple[float, float] = (0.40, 0.55)
@@ -426,6 +431,8 @@ class KinematicsConfig:
         _check_range("fppa_hip_width_share", self.fppa_hip_width_share, 0.0, 1.0)
         _check_range("fppa_knee_raise_back", self.fppa_knee_raise_back, 0.0, 0.5)
         _check_range("fppa_knee_outline_share", self.fppa_knee_outline_share, 0.0, 1.0)
+        if self.fppa_knee_height not in ("landmark", "outline_bend"):
+            raise ConfigError(f"fppa_knee_height must be 'landmark' or 'outline_bend', got {self.fppa_knee_height!r}")
         _check_range("swap_cost_ratio", self.swap_cost_ratio, 0.0, 1.0)
         _check_range("swap_min_evidence", self.swap_min_evidence, 0.0, 1.0)
         if not (isinstance(self.filter_order, int) and self.filter_order >= 2 and self.filter_order % 2 == 0):

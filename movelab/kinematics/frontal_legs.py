@@ -17,8 +17,13 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   joint on a thick-legged figure; about 0.11 L₀ below it from behind) and **shifts sideways with the light**.
   The shank's outline midline carries neither sideways error: knee and ankle are put on it, the knee at its
   landmark's height (raised by 0.108 L₀ in back views). On the midline a knee placed too high reads more
-  valgus; the middle of the outline at the landmark's height (the thigh's, when the landmark sits on it)
-  does not, but reads less where the landmark sits below the joint; front views take the mean of the two.
+  valgus.
+* **The knee's height from the outline's bend** (front views, ``knee_height="outline_bend"``). At the bottom
+  of a squat the thigh points at the camera: above the knee the leg's outline widens fast (the thigh's
+  cross-section towards the hip), below it slowly (the shank). The knee goes where the outer edge's distance
+  from the shank midline bends from one rate to the other; where it does not bend (an upright thigh, which
+  is not foreshortened) the landmark's height is kept. On the thick-legged design bodies E and F the knee
+  landmark sat up to 0.41 L₀ above the joint.
 
 ``method="outline_halfway"`` keeps the first correction of issue 18 (hips lowered by one fit for both views,
 knees and ankles halfway to the middle of the leg's outline, the ankle turned onto the shank's line) for
@@ -26,6 +31,8 @@ comparison.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 import xarray as xr
@@ -49,6 +56,9 @@ def frontal_leg_centres(
     hip_width_share: float = 0.5,
     knee_raise_back: float = 0.0,
     knee_outline_share: float = 0.0,
+    knee_height: str = "landmark",
+    knee_bend_window: tuple[float, float] = (0.2, 0.85),
+    knee_bend_min_ratio: float = 2.0,
 ) -> xr.DataArray:
     """``position`` with the hips, knees and ankles moved to the joint centres the FPPA needs, in the frames
     of ``frontal`` (other frames and keypoints unchanged).
@@ -75,7 +85,13 @@ def frontal_leg_centres(
         ``"outline"``: back-view knees are raised by this many upright torso lengths ``L₀``.
     knee_outline_share
         ``"outline"``, front views: the knee's ``x`` is this share of the way from the shank's midline to the
-        middle of the outline at the knee landmark's height.
+        middle of the outline at the knee's height.
+    knee_height
+        ``"outline"``, front views: ``"outline_bend"`` (:func:`_knee_from_outline_bend`) or ``"landmark"``.
+    knee_bend_window
+        Where the bend is searched: shares of the way from the (lowered) hip down to the ankle landmark.
+    knee_bend_min_ratio
+        The outline must widen at least this many times as fast above the bend as below it.
 
     Returns
     -------
@@ -88,9 +104,9 @@ def frontal_leg_centres(
     outline's interval at their height and set ``hip_width_share`` of its width apart (where that interval is
     1.5-2.6 times the landmarks' distance; else kept). Each knee and ankle is moved sideways onto its shank's
     outline midline (:func:`_shank_midline`), at the landmark's height (a back view's knee raised by
-    ``knee_raise_back · L₀``); in front views the knee then moves ``knee_outline_share`` of the way to the
-    middle of the outline at its landmark's height. Where the knees touch, a shared interval is split at its
-    middle. Without a midline the landmark is kept.
+    ``knee_raise_back · L₀``; in front views first set to the outline's bend, ``knee_height``); in front views
+    the knee then moves ``knee_outline_share`` of the way to the middle of the outline at its height. Where
+    the knees touch, a shared interval is split at its middle. Without a midline the landmark is kept.
 
     ``"outline_halfway"``: knee and ankle ``x`` become the mean of the landmark's ``x`` and the middle of the
     outline's interior interval at the landmark's ``y`` that holds the landmark (within 2 px). When that
@@ -125,6 +141,19 @@ def frontal_leg_centres(
             if np.isfinite(upright) and knee_raise_back:
                 for side in _SIDES:
                     values[back, kp.get_loc(f"{side}_knee"), 1] -= knee_raise_back * upright
+            if knee_height == "outline_bend":
+                for side, other in (("left", "right"), ("right", "left")):
+                    _knee_from_outline_bend(
+                        values,
+                        position.values,
+                        outline,
+                        frontal=frontal & ~back,
+                        kp=kp,
+                        side=side,
+                        other=other,
+                        window=knee_bend_window,
+                        min_ratio=knee_bend_min_ratio,
+                    )
             for side, other in (("left", "right"), ("right", "left")):
                 _onto_shank_midline(
                     values,
@@ -196,10 +225,85 @@ def _onto_shank_midline(values, raw, outline, *, frontal, kp, side: str, other: 
         if line is None:
             continue
         on_line = line[0] * values[f, knee, 1] + line[1]
-        middle = _leg_middle(outline[f], raw[f, knee, 1], raw[f, knee, 0], raw[f, other_knee, 0], split="middle")
+        middle = _leg_middle(outline[f], values[f, knee, 1], raw[f, knee, 0], raw[f, other_knee, 0], split="middle")
         share = outline_share[f] if np.isfinite(middle) else 0.0
         values[f, knee, 0] = on_line + share * (middle - on_line) if share else on_line
         values[f, ankle, 0] = line[0] * values[f, ankle, 1] + line[1]
+
+
+def _outer_half_width(outline: np.ndarray, ys: np.ndarray, line, outward: float) -> np.ndarray:
+    """Per height ``ys``: the distance from the shank's midline ``line`` (``x = slope · y + intercept``) to the
+    outline's edge on the ``outward`` side (+1: larger ``x``) of the interval holding the midline; NaN where
+    the midline lies outside the outline."""
+    p = outline[np.isfinite(outline).all(axis=1)]
+    if len(p) < 3:
+        return np.full(len(ys), np.nan)
+    a, b = p, np.roll(p, -1, axis=0)
+    y = ys[:, None]
+    crossing = ((a[:, 1] <= y) & (b[:, 1] > y)) | ((b[:, 1] <= y) & (a[:, 1] > y))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = np.where(crossing, a[:, 0] + (y - a[:, 1]) / (b[:, 1] - a[:, 1]) * (b[:, 0] - a[:, 0]), np.nan)
+    mid = (line[0] * ys + line[1])[:, None]
+    inside = np.sum(x < mid, axis=1) % 2 == 1  # an odd number of edges on one side: within the outline
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # rows without a crossing on that side
+        edge = (
+            np.nanmin(np.where(x > mid, x, np.nan), axis=1)
+            if outward > 0
+            else np.nanmax(np.where(x < mid, x, np.nan), axis=1)
+        )
+    return np.where(inside, np.abs(edge - mid[:, 0]), np.nan)
+
+
+def _bend(ys: np.ndarray, widths: np.ndarray, min_ratio: float) -> float:
+    """The height where a continuous two-piece line through ``(ys, widths)`` bends (least squares over the
+    candidate heights between the ends), when the piece above widens at least ``min_ratio`` times as fast per
+    pixel as the piece below and faster than 0.1 px/px; else NaN."""
+    ok = np.isfinite(widths)
+    y, w = ys[ok], widths[ok]
+    if len(y) < 12:
+        return np.nan
+    breaks = y[4:-4]
+    hinge = np.minimum(y[None, :] - breaks[:, None], 0.0)  # (break, sample): the extra slope above the break
+    yc = y - y.mean()
+
+    def residual(v):  # v minus its least-squares line in y (last axis)
+        v = v - v.mean(axis=-1, keepdims=True)
+        return v - np.outer(v @ yc / (yc @ yc), yc).reshape(v.shape) if v.ndim > 1 else v - (v @ yc) / (yc @ yc) * yc
+
+    rw, rh = residual(w), residual(hinge)
+    hh = np.einsum("ij,ij->i", rh, rh)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        extra = (rh @ rw) / hh  # the hinge's coefficient per break
+        cost = rw @ rw - extra**2 * hh
+        below = ((w - extra[:, None] * hinge) @ yc) / (yc @ yc)  # slope of width against y below the break
+    above = below + extra
+    good = np.isfinite(cost) & (-above > 0.1) & (-above >= min_ratio * np.maximum(-below, 0.0))
+    return float(breaks[good][np.argmin(cost[good])]) if good.any() else np.nan
+
+
+def _knee_from_outline_bend(values, raw, outline, *, frontal, kp, side: str, other: str, window, min_ratio) -> None:
+    """Set ``side``'s knee height where its leg's outer outline bends: below the knee the shank widens slowly
+    upwards, above it the thigh, foreshortened when it points at the camera, widens fast. The distance from
+    the shank's midline to the outer edge is searched for its bend (:func:`_bend`) over ``window`` (shares of
+    the way from the hip, as lowered, to the ankle landmark). The landmark's height is kept where the outline
+    does not bend so (a thigh not pointing at the camera)."""
+    knee, ankle, hip = (kp.get_loc(f"{side}_{p}") for p in ("knee", "ankle", "hip"))
+    other_knee, other_ankle = kp.get_loc(f"{other}_knee"), kp.get_loc(f"{other}_ankle")
+    for f in np.flatnonzero(frontal):
+        hip_y, ankle_y = values[f, hip, 1], raw[f, ankle, 1]
+        if not np.isfinite([hip_y, ankle_y, raw[f, other_ankle, 0]]).all() or ankle_y - hip_y < 20:
+            continue
+        line = _shank_midline(
+            outline[f], raw[f, knee], raw[f, ankle], raw[f, other_knee, 0], raw[f, other_ankle, 0], split="middle"
+        )
+        if line is None:
+            continue
+        outward = np.sign(raw[f, ankle, 0] - raw[f, other_ankle, 0])
+        ys = np.arange(hip_y + window[0] * (ankle_y - hip_y), hip_y + window[1] * (ankle_y - hip_y))
+        bend = _bend(ys, _outer_half_width(outline[f], ys, line, outward), min_ratio)
+        if np.isfinite(bend):
+            values[f, knee, 1] = bend
 
 
 def _halfway_to_outline(values, raw, outline, *, frontal, kp) -> None:

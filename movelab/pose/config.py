@@ -41,10 +41,12 @@ class ExtractConfig:
         Stop after this many frames (``None``: whole video).
     search_every_s
         ``None`` (default): look for other people on every frame (MediaPipe with ``num_poses``). A number:
-        the sparse schedule of :mod:`movelab.pose.schedule` (one pose per frame, a look for others every
-        that many seconds and on motion outside the person), about 2x faster with one person in view but
-        not the default: on the real two-person demo it found the entering walker up to 1.3 s later, and on
-        the mannequin its (smoothed) arm landmarks gate more lordosis frames out (docs/pose.md, Speed).
+        the sparse schedule of :mod:`movelab.pose.schedule`: every frame with ``num_poses`` while the client
+        is chosen (the first 5 s with anyone in view), then one pose per frame and a look for others every
+        that many seconds and on motion outside the person; with one person in view its pose loop costs
+        about the one-pose loop's CPU instead of 1.7x. Not the default: after the window MediaPipe's
+        one-pose landmarker smooths the landmarks (several poses it does not), and on the mannequin its
+        arm landmarks gated more lordosis frames out (docs/pose-accuracy.md, Speed).
     max_image_side_px
         ``None`` (default): frames at full size. A number: frames larger than this (longer side, pixels)
         are scaled down by the decoder in the same pass (cheaper conversion and masks). Not the default:

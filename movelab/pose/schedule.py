@@ -14,6 +14,10 @@ people, not to re-detect them on every frame.
 * a **newcomer** is noticed at once by a cheap motion check: where a 64-pixel-wide grey copy of the frame
   changed since the previous frame outside the boxes of the people already found (someone walking in), the
   frame is searched at once (at most every ``motion_every_frames`` frames);
+* **while the client is being chosen** (``dense_first_s``, the tracker's look-ahead window, from the first
+  frame with anyone in it): the ``num_poses`` VIDEO-mode landmarker on every frame, exactly as without the
+  schedule, so the client is chosen from the same people (a person half in the picture is often found by
+  the detector in one frame only and then kept by VIDEO-mode tracking; a sparse look misses that frame);
 * **several people in view** (a search found someone else): a fresh ``num_poses`` VIDEO-mode landmarker on
   every frame, as without the schedule, until nobody else has been seen for ``quiet_s``; then back to one
   pose. It is created anew at each such change (0.2-0.4 s): one fed only now and then keeps stale regions
@@ -53,6 +57,9 @@ class SparseSearchModel:
         After the last frame with several people, seconds with one person before going back to one pose.
     motion_every_frames
         Fewest frames between two searches started by motion outside the people found.
+    dense_first_s
+        Seconds from the first frame with anyone in it during which every frame goes to the ``num_poses``
+        landmarker (the client tracker's look-ahead window, :class:`movelab.pose.tracking.ClientTracker`).
     **thresholds
         MediaPipe's confidence thresholds, passed to both landmarkers.
 
@@ -72,6 +79,7 @@ class SparseSearchModel:
         search_every_s: float | None = 1.0,
         quiet_s: float = 1.0,
         motion_every_frames: int = 5,
+        dense_first_s: float = 0.0,
         **thresholds: float,
     ) -> None:
         sparse = num_poses > 1 and search_every_s is not None
@@ -95,6 +103,8 @@ class SparseSearchModel:
         self._motion = _MotionOutside()
         self._motion_every = motion_every_frames
         self._since_search = 0
+        self._dense_first_s = dense_first_s
+        self._dense_until_s: float | None = None if dense_first_s > 0 else -math.inf
         self.frames_single = self.frames_multi = self.searches = 0
 
     def __enter__(self) -> SparseSearchModel:
@@ -115,7 +125,7 @@ class SparseSearchModel:
         if self._search_model is None:
             self.frames_single += 1
             return self._single.detect(image_rgb, time_s)
-        if time_s < self._crowded_until_s:
+        if self._dense_until_s is None or time_s < self._dense_until_s or time_s < self._crowded_until_s:
             if self._multi is None:
                 self._multi = self._make_multi()
             return self._multi_frame(image_rgb, time_s)
@@ -140,6 +150,8 @@ class SparseSearchModel:
     def _multi_frame(self, image_rgb: np.ndarray, time_s: float) -> list[Candidate]:
         self.frames_multi += 1
         found = self._multi.detect(image_rgb, time_s)
+        if self._dense_until_s is None and found:  # the first frame with anyone: the window starts
+            self._dense_until_s = time_s + self._dense_first_s
         if len(_distinct(found, image_rgb.shape)) > 1:
             self._crowded_until_s = time_s + self._quiet_s
         self._last_count = len(found)
