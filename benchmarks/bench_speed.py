@@ -252,9 +252,13 @@ def bench_parallel(video: Path, jobs: int, repeats: int) -> None:
 
 
 #: A fresh process: load landmarks, analyse (kinematics cache on), write the report; prints the phases' seconds.
+#: Memory as the ``movelab`` command sets it (NumPy's huge-page advice off: movelab/_memory.py) unless the
+#: environment names NUMPY_MADVISE_HUGEPAGE (``cached --numpy-huge-pages`` runs with NumPy's default).
 CACHED = r"""
 import json, sys, time
 t0 = time.perf_counter()
+from movelab._memory import no_huge_page_advice
+no_huge_page_advice()
 from movelab import load_landmarks
 from movelab.analysis import analyse_landmarks
 from movelab.report import write_outputs
@@ -270,7 +274,7 @@ print(json.dumps({**phases, "cpu": time.process_time()}))
 """
 
 
-def bench_cached(minutes: float, fps: float, source: Path) -> None:
+def bench_cached(minutes: float, fps: float, source: Path, *, huge_pages: bool = False) -> None:
     """Analyse landmarks of ``minutes`` at ``fps`` (the sample's landmarks repeated, times at ``fps``) twice in
     fresh processes with an empty kinematics cache: the first computes the kinematics and keeps them
     (``cold``), the second reads them (``warm``). Wall-clock seconds of the whole process and of each phase,
@@ -294,6 +298,8 @@ def bench_cached(minutes: float, fps: float, source: Path) -> None:
     path = folder / "long.nc"
     lm.save(long, path)
     env = {**os.environ, "MOVELAB_CACHE_DIR": str(folder / "cache")}
+    if huge_pages:  # NumPy's default: huge pages advised (the cost the command line avoids)
+        env["NUMPY_MADVISE_HUGEPAGE"] = "1"
     for run in ("cold", "warm"):
         start = time.perf_counter()
         result = subprocess.run(
@@ -381,6 +387,7 @@ def main() -> None:
     c.add_argument("--minutes", type=float, default=10.0)
     c.add_argument("--fps", type=float, default=60.0)
     c.add_argument("--source", type=Path, default=ROOT / "sample_videos" / "squat_side.mp4")
+    c.add_argument("--numpy-huge-pages", action="store_true", help="keep NumPy's huge-page advice (library default)")
     m = sub.add_parser("memory")
     m.add_argument("videos", nargs="+", type=Path)
     sp = sub.add_parser("split", help="where extraction's time goes: each part of the loop alone")
@@ -407,7 +414,7 @@ def main() -> None:
             "| landmarks, kinematics cache | frames | whole process s | its CPU s | import s | load s | analyse s | "
             "write s |\n|---|---|---|---|---|---|---|---|"
         )
-        bench_cached(args.minutes, args.fps, args.source)
+        bench_cached(args.minutes, args.fps, args.source, huge_pages=args.numpy_huge_pages)
     elif args.what == "split":
         bench_split(args.videos, args.repeats, pin=args.pin)
     elif args.what == "long":

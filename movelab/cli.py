@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import get_args
 
+from movelab._memory import no_huge_page_advice
 from movelab.errors import ConfigError, MovelabError
 from movelab.pose.config import ExtractConfig
 
@@ -365,6 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``movelab`` console script; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     warnings.showwarning = _show_warning
+    no_huge_page_advice()  # the kernel's on-the-spot compaction cost more than huge pages save (movelab/_memory.py)
     try:
         if argv and argv[0] == "models":
             from movelab.pose.bundle import cli_models

@@ -76,6 +76,24 @@ class Signals:
             self._points[name] = track
         return track
 
+    def part(self, lo: int, hi: int) -> Signals:
+        """These signals over the frames ``lo:hi`` only (same client size and settings; the tracks already read
+        are sliced, not read again): what one rep's measures read, so that each costs its own length rather
+        than the recording's (element-wise, and reduced over the same samples, the values are the same)."""
+        window = slice(lo, hi)
+        return Signals(
+            time_s=self.time_s[window],
+            frame=self.frame[window],
+            position=self.position.isel(time=window),
+            views=self.views.isel(time=window),
+            forward=self.forward[window],
+            leg_px=self.leg_px,
+            unfiltered=self.unfiltered.isel(time=window),
+            label_free=self.label_free.isel(time=window),
+            kinematics=self.kinematics,
+            _points={name: track[window] for name, track in self._points.items()},
+        )
+
     def hip_mid(self) -> np.ndarray:
         return midpoint(self.position, "hip", fallback=True)
 

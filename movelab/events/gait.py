@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import xarray as xr
-from scipy.signal import find_peaks
 
 from movelab.errors import ConfigError
+from movelab.events._peaks import find_peaks
 from movelab.events._signals import (
     SIDES,
     Signals,

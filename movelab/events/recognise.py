@@ -30,6 +30,7 @@ import pandas as pd
 from movelab.events._signals import SIDES, Signals, build_signals
 from movelab.events.config import EventsConfig
 from movelab.events.gait import steady_belt_fraction, walk_events
+from movelab.events.rep_metrics import rep_part
 from movelab.events.rep_timing import moved_from
 from movelab.events.reps import FRONTAL_VIEWS, ankle_gap_px, find_reps, head_height, knee_gap_at_bottom, pelvis_height
 from movelab.events.supine import lies, supine_test
@@ -74,9 +75,10 @@ def recognise(signals: Signals, config: EventsConfig) -> str:
     )  # counted as segment counts them
     if not reps:
         return "posture"
-    gaps = [knee_gap_at_bottom(signals, rep) for rep in reps]
-    apart = [_feet_apart(signals, rep.bottom_s) for rep in reps]
-    steps = [_foot_travel(signals, rep) for rep in reps]
+    parts = [rep_part(signals, rep)[:2] for rep in reps]  # each rep's own frames: the same values, at its cost
+    gaps = [knee_gap_at_bottom(part, rep) for part, rep in parts]
+    apart = [_feet_apart(part, rep.bottom_s) for part, rep in parts]
+    steps = [_foot_travel(part, rep) for part, rep in parts]
     knee_gap = np.nanmedian(gaps) if np.isfinite(gaps).any() else 0.0
     feet_gap = np.nanmedian(apart) if np.isfinite(apart).any() else 0.0
     step = np.nanmedian(steps) if np.isfinite(steps).any() else 0.0

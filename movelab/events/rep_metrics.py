@@ -3,6 +3,7 @@ change), the heel lift, the lead leg of a lunge (docs/events.md, *Reps*)."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -14,7 +15,7 @@ from movelab.events.rep_timing import Rep
 from movelab.kinematics.geometry import heel_rise_pitch_deg
 from movelab.kinematics.tables import time_s_of
 
-__all__ = ["timing_row", "squat_metrics", "lunge_metrics", "lead_leg", "knee_gap_at_bottom"]
+__all__ = ["timing_row", "squat_metrics", "lunge_metrics", "lead_leg", "knee_gap_at_bottom", "rep_part", "rep_window"]
 
 
 def timing_row(signals: Signals, rep: Rep, index: int, deepest: float, config: EventsConfig) -> dict:
@@ -34,6 +35,30 @@ def timing_row(signals: Signals, rep: Rep, index: int, deepest: float, config: E
         "pelvis_drop_pct_leg": 100.0 * rep.depth,
         "partial": bool(rep.depth < config.rep_full_prominence * deepest),
     }
+
+
+#: Seconds of signal kept beyond a rep's start and end for its measures (:func:`rep_window`); they read at most
+#: 0.15 s beyond its bottom, which lies between them.
+_MEASURE_PAD_S = 0.5
+
+
+def rep_window(time_s: np.ndarray, rep: Rep) -> tuple[int, int]:
+    """The frames ``lo, hi`` that the measures of ``rep`` read: its standing stretch before it, its start to
+    its end, and :data:`_MEASURE_PAD_S` beyond."""
+    lo = int(np.searchsorted(time_s, rep.start_s - _MEASURE_PAD_S, side="left"))
+    hi = int(np.searchsorted(time_s, rep.end_s + _MEASURE_PAD_S, side="right"))
+    return min(lo, rep.stand_before.start, rep.bottom), max(hi, rep.stand_before.stop, rep.bottom + 1)
+
+
+def rep_part(signals: Signals, rep: Rep) -> tuple[Signals, Rep, slice]:
+    """``signals`` over :func:`rep_window` of ``rep`` (:meth:`Signals.part`), ``rep`` with its frame indices
+    counted from that window's start, and the window (for the angle table's rows): each rep's measures then
+    cost its own length, not the recording's."""
+    lo, hi = rep_window(signals.time_s, rep)
+    local = dataclasses.replace(
+        rep, bottom=rep.bottom - lo, stand_before=slice(rep.stand_before.start - lo, rep.stand_before.stop - lo)
+    )
+    return signals.part(lo, hi), local, slice(lo, hi)
 
 
 def _timed_by_label(timed_by: tuple[str, str]) -> str:

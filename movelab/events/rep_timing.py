@@ -379,11 +379,8 @@ def fitted_onset(
     """
     low, high = config.rep_onset_fit if fit is None else fit
     chosen = []
-    i = bottom
-    while (limit - i) * step > 0:
-        i += step
-        frac = drop[i] / depth
-        if not np.isfinite(frac) or (frac < low and chosen):
+    for i, frac in _walk(drop, depth, bottom, step, limit):
+        if not math.isfinite(frac) or (frac < low and chosen):
             break
         if low <= frac < high:
             chosen.append(i)
@@ -402,6 +399,19 @@ def fitted_onset(
     nearest = float(x[-1])
     lo, hi = sorted((nearest, nearest + step * 0.5))
     return float(np.clip(onset, lo, hi))
+
+
+def _walk(drop: np.ndarray, depth: float, bottom: int, step: int, limit: int):
+    """``(i, drop[i] / depth)`` for the samples ``i`` from the one after ``bottom`` (``step`` ±1) to ``limit``, the
+    fractions divided as one array (the same values as sample by sample) and handed out as plain floats."""
+    if (limit - bottom) * step <= 0:
+        return zip((), ())
+    first = bottom + step
+    lo, hi = min(first, limit), max(first, limit)
+    fracs = (drop[lo : hi + 1] / np.float64(depth)).tolist()
+    if step < 0:
+        fracs.reverse()
+    return zip(range(first, limit + step, step), fracs)
 
 
 def bottom_of(t: np.ndarray, h: np.ndarray, p: int, band: float) -> tuple[float, float]:

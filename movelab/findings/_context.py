@@ -6,10 +6,11 @@ gives, so a detector does not depend on which per-rep metric columns the segment
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -51,10 +52,30 @@ class Context:
         return np.full(self.time.shape, np.nan)
 
     def mask(self, start_s: float, end_s: float) -> np.ndarray:
-        return (self.time >= start_s - 1e-9) & (self.time <= end_s + 1e-9)
+        """Frames with ``start_s <= time <= end_s`` (1 ns either side)."""
+        span = self._span(start_s, end_s)
+        if span is None:
+            return (self.time >= start_s - 1e-9) & (self.time <= end_s + 1e-9)
+        inside = np.zeros(self.time.shape, bool)
+        inside[span] = True
+        return inside
 
     def window(self, values: np.ndarray, start_s: float, end_s: float) -> np.ndarray:
-        return values[self.mask(start_s, end_s)]
+        span = self._span(start_s, end_s)
+        return values[self.mask(start_s, end_s) if span is None else span]
+
+    def _span(self, start_s: float, end_s: float) -> slice | None:
+        """:meth:`mask` as a slice, found by bisection in the times (a detector reads each of hundreds of reps of
+        a long recording: a comparison over every frame each time was most of their cost); None when the times
+        are not in order (the mask is then computed)."""
+        if not self._time_sorted:
+            return None
+        lo = int(np.searchsorted(self.time, start_s - 1e-9, side="left"))
+        return slice(lo, max(lo, int(np.searchsorted(self.time, end_s + 1e-9, side="right"))))
+
+    @functools.cached_property
+    def _time_sorted(self) -> bool:
+        return bool(self.time.ndim == 1 and not np.isnan(self.time).any() and (np.diff(self.time) >= 0).all())
 
     def usable(self, window: np.ndarray) -> bool:
         """Enough finite samples in ``window`` for a value to count."""
@@ -97,12 +118,23 @@ class Context:
     def near_side(self, start_s: float, end_s: float) -> str | None:
         """The client's side nearer the camera over a span of a side view (``side_right``: the client faces
         image right, their right side towards the camera), or None when the views are not known or mixed."""
-        labels = _view_labels(self.views, self.time[self.mask(start_s, end_s)])
+        labels = _view_labels(self._view_stretches, self.window(self.time, start_s, end_s))
         if labels is None or labels.size == 0:
             return None
         near = {"side_right": "right", "side_left": "left"}
         found = {near.get(v) for v in labels}
         return found.pop() if len(found) == 1 else None
+
+    @functools.cached_property
+    def _view_stretches(self):
+        """:attr:`views` as :func:`_view_labels` reads it (a stretches table's columns as arrays, read once)."""
+        if isinstance(self.views, pd.DataFrame) and {"view", "start_s", "end_s"} <= set(self.views.columns):
+            return _Stretches(
+                self.views["start_s"].to_numpy(dtype=np.float64),
+                self.views["end_s"].to_numpy(dtype=np.float64),
+                self.views["view"].to_numpy(dtype=object),
+            )
+        return self.views
 
     # ------------------------------------------------------------------ standing frames
     def standing_mask(self) -> np.ndarray:
@@ -333,13 +365,32 @@ def _main_view(views) -> str | None:
     return None
 
 
+class _Stretches(NamedTuple):
+    """A views stretches table's columns."""
+
+    start_s: np.ndarray
+    end_s: np.ndarray
+    view: np.ndarray
+
+
 def _view_labels(views, time: np.ndarray) -> np.ndarray | None:
-    """The view label at each of ``time`` from a view name or a stretches table; None if unknown."""
+    """The view label at each of ``time`` from a view name or a stretches table (or its :class:`_Stretches`);
+    None if unknown."""
     if isinstance(views, str):
         return np.full(time.shape, views, dtype=object)
     if isinstance(views, pd.DataFrame) and {"view", "start_s", "end_s"} <= set(views.columns):
-        labels = np.full(time.shape, "unknown", dtype=object)
-        for start, end, view in zip(views["start_s"], views["end_s"], views["view"]):
-            labels[(time >= start - 1e-9) & (time <= end + 1e-9)] = view
+        views = _Stretches(
+            views["start_s"].to_numpy(dtype=np.float64),
+            views["end_s"].to_numpy(dtype=np.float64),
+            views["view"].to_numpy(dtype=object),
+        )
+    if not isinstance(views, _Stretches):
+        return None
+    labels = np.full(time.shape, "unknown", dtype=object)
+    if time.size == 0:
         return labels
-    return None
+    lo, hi = np.nanmin(time), np.nanmax(time)
+    # only the stretches that reach these times (the others label none of them), in the table's order
+    for i in np.flatnonzero(~((views.end_s + 1e-9 < lo) | (views.start_s - 1e-9 > hi))):
+        labels[(time >= views.start_s[i] - 1e-9) & (time <= views.end_s[i] + 1e-9)] = views.view[i]
+    return labels

@@ -119,7 +119,7 @@ def _per_rep(
     ``"rep"``), and the name of a part that was out of the picture in a rep (None if none was)."""
     reps = ctx.reps if reps is None else reps
     rows, missing = [], None
-    for _, r in reps.iterrows():
+    for r in reps.to_dict("records"):  # plain rows: a Series per rep (iterrows) cost more than the measures
         lost = ctx.missing(needs, *_read_span(ctx, r, span)) if needs else None
         missing = missing or lost
         value = math.nan if lost else measure(r)

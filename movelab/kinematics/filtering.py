@@ -15,8 +15,6 @@ from collections.abc import Callable
 
 import numpy as np
 import xarray as xr
-from scipy import signal
-from scipy.interpolate import CubicSpline
 
 from movelab.errors import ConfigError, InputError
 from movelab.kinematics.config import ConfidenceScore
@@ -234,6 +232,9 @@ def lowpass(
             f"cutoff_hz must be below the Nyquist frequency ({fs / 2:.3g} Hz at {fs:.3g} samples/s), "
             f"got {cutoff_hz}; lower the cut-off or record at a higher frame rate"
         )
+    from scipy import signal  # here, not on import: analysing cached kinematics never filters (0.5-0.9 s CPU)
+    from scipy.interpolate import CubicSpline
+
     sos = signal.butter(order // 2, cutoff_hz, btype="lowpass", fs=fs, output="sos")
     padlen = 3 * (2 * len(sos) + 1)
     steps = np.diff(time)

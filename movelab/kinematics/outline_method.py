@@ -37,7 +37,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.ndimage import gaussian_filter1d
 
 __all__ = [
     "OutlineParams",
@@ -160,6 +159,8 @@ class _Contour:
 
 
 def _prepare(sag: np.ndarray, smoothing: float) -> _Contour:
+    from scipy.ndimage import gaussian_filter1d  # here: analysing cached kinematics needs no scipy.ndimage
+
     raw = _resample(sag, _STEP)
     sigma = smoothing / _STEP
     smooth = np.column_stack([gaussian_filter1d(raw[:, i], sigma, mode="wrap") for i in range(2)])

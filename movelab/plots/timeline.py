@@ -205,6 +205,7 @@ def _shade_spans(ax, spans: pd.DataFrame | None) -> None:
             va="bottom",
             fontsize=7,
             color="#555555",
+            in_layout=False,  # inside the axes: the layout need not measure it (hundreds of texts a long report)
         )
 
 
@@ -248,4 +249,5 @@ def _mark_findings(ax, findings: Iterable[Any] | None, columns: Sequence[str]) -
             fontsize=7,
             color=colour,
             fontweight="bold",
+            in_layout=False,  # inside the axes, as the rep labels
         )
