@@ -130,21 +130,26 @@ CLIPS: tuple[Clip, ...] = tuple(c for i, pb in enumerate(HELD_OUT_BODIES) for c 
 DESIGN_CLIPS: tuple[Clip, ...] = tuple(c for i, pb in enumerate(DESIGN_BODIES) for c in clips_of(i, pb))
 
 
-def keep(clip: Clip, out: Path) -> None:
-    """Render, encode and extract one clip; keep its landmarks and truth."""
-    from movelab import landmarks
-    from movelab.config import ExtractConfig
-    from movelab.extraction import extract
-
-    synth = render_clip(
+def _render(clip: Clip, **options):
+    """The clip rendered at its camera place (``options`` go to ``render_clip``, e.g. the appearance)."""
+    return render_clip(
         clip.motion,
         view=clip.view,
         fps=FPS,
         distance_m=clip.distance_m,
         camera_height_m=clip.camera_height_m,
         body=clip.body.body,
-        appearance=clip.appearance,
+        **options,
     )
+
+
+def keep(clip: Clip, out: Path) -> None:
+    """Render, encode and extract one clip; keep its landmarks and truth."""
+    from movelab import landmarks
+    from movelab.config import ExtractConfig
+    from movelab.extraction import extract
+
+    synth = _render(clip, appearance=clip.appearance)
     video = synth.write(out / f"{clip.name}.mp4", crf=clip.crf)["video"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -434,14 +439,7 @@ def true_elevation_tan(clip: Clip) -> float:
     """The rendered camera's line-of-sight elevation at the near ASIS sticker (tan, positive looking down)."""
     from movelab.synth.render import marker_points_m
 
-    synth = render_clip(
-        clip.motion,
-        view=clip.view,
-        fps=FPS,
-        distance_m=clip.distance_m,
-        camera_height_m=clip.camera_height_m,
-        body=clip.body.body,
-    )
+    synth = _render(clip)
     near = "right" if clip.view == "side_right" else "left"
     asis = marker_points_m(synth.figures[0])[f"{near}_asis"][0]
     cam = np.asarray(synth.camera.position_m, float)
