@@ -16,6 +16,7 @@ import warnings
 import numpy as np
 import pytest
 import xarray as xr
+from drawing import turn
 
 from movelab.errors import ConfigError
 from movelab.kinematics import (
@@ -44,16 +45,6 @@ EXACT_CONFIG = KinematicsConfig(
 TOL = 1e-3
 
 
-def _turn(points, deg: float, about=(0.0, 0.0)) -> np.ndarray:
-    """Turn ``(forward, up)`` points clockwise (top forward) by ``deg`` about ``about``."""
-    p = np.asarray(points, dtype=np.float64) - about
-    t = math.radians(deg)
-    return (
-        np.column_stack([p[:, 0] * math.cos(t) + p[:, 1] * math.sin(t), -p[:, 0] * math.sin(t) + p[:, 1] * math.cos(t)])
-        + about
-    )
-
-
 def silhouette(*, tilt_deg: float = 10.0, lumbar_deg: float = -15.0, sway_deg: float = 0.0):
     """A side-view outline in ``(forward, up)`` torso lengths, hip joint at the origin, and its shoulder.
 
@@ -69,7 +60,7 @@ def silhouette(*, tilt_deg: float = 10.0, lumbar_deg: float = -15.0, sway_deg: f
     (outline, shoulder)
         ``(n, 2)`` closed polygon, clockwise in ``(forward, up)`` from the top of the head, and shoulder_mid.
     """
-    glute, top = _turn([(-0.25, -0.30), (-0.25, 0.33)], tilt_deg)
+    glute, top = turn([(-0.25, -0.30), (-0.25, 0.33)], tilt_deg)
     lam = math.radians(lumbar_deg)
     t_point = top + 0.48 * np.array([math.sin(lam), math.cos(lam)])
     # head top, face, chin, chest, lower chest | upper back, neck, back of head; and the shoulder (last)
@@ -86,7 +77,7 @@ def silhouette(*, tilt_deg: float = 10.0, lumbar_deg: float = -15.0, sway_deg: f
             (0.32, 0.32),
         ]
     )
-    thorax = _turn(thorax, sway_deg, about=t_point)
+    thorax = turn(thorax, sway_deg, about=t_point)
     front = [
         (0.22, 0.35),
         (0.21, 0.0),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from drawing import turn
 
 from movelab.kinematics.outline_method import OutlineParams, estimate_frame
 
@@ -52,17 +53,9 @@ BODIES = {
 }
 
 
-def _turn(points, deg: float, about=(0.0, 0.0)) -> np.ndarray:
-    p = np.asarray(points, dtype=np.float64) - about
-    t = math.radians(deg)
-    x = p[:, 0] * math.cos(t) + p[:, 1] * math.sin(t)
-    y = -p[:, 0] * math.sin(t) + p[:, 1] * math.cos(t)
-    return np.column_stack([x, y]) + about
-
-
 def draw(body: DrawnBody, *, tilt_deg: float = 10.0, lordosis_deg: float = 25.0, sway_deg: float = 0.0):
     """The outline (image pixels, 1024 points) and the shoulder (pixels) of ``body``."""
-    glute, top = _turn([(-body.buttock, -0.30), (-body.buttock, body.s1)], tilt_deg)
+    glute, top = turn([(-body.buttock, -0.30), (-body.buttock, body.s1)], tilt_deg)
     back = [glute, top]
     inclination = tilt_deg  # the pelvis's back line leans forward by the tilt
     shares = body.shares()
@@ -76,7 +69,7 @@ def draw(body: DrawnBody, *, tilt_deg: float = 10.0, lordosis_deg: float = 25.0,
         [(0.32, 0.77), (0.45, 0.64), (0.42, 0.46), (0.50, 0.27), (0.52, 0.07), (-0.06, 0.25), (0.20, 0.44),
          (0.22, 0.62), (0.32, 0.32)]
     )  # fmt: skip
-    thorax = _turn(thorax, sway_deg, about=t_point)
+    thorax = turn(thorax, sway_deg, about=t_point)
     front = [(0.22, 0.35), (0.21, 0.0), (0.13, -0.35), (0.10, -1.80), (0.30, -1.90), (-0.05, -1.90), (-0.08, -1.80),
              (-0.10, -0.40)]  # fmt: skip
     polygon = np.vstack([thorax[:5], front, back, thorax[5:8]])
