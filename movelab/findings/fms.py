@@ -30,8 +30,9 @@ from typing import Any
 import numpy as np
 
 from movelab.errors import ConfigError
-from movelab.findings._context import Context, build_context
+from movelab.findings._context import Context
 from movelab.findings.config import FindingsConfig, Threshold
+from movelab.findings.detect import context_of
 from movelab.findings.foot import heel_rise_deg
 
 __all__ = ["FmsConfig", "Criterion", "DeepSquatScore", "deep_squat_score", "CRITERIA"]
@@ -207,14 +208,7 @@ def _clip(index: int, motion, segmentation, findings_config: FindingsConfig, fin
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         chain = chain_table(motion)
-    ctx = build_context(
-        motion.angles,
-        segmentation,
-        views=motion.views,
-        positions=motion.positions.cleaned,
-        config=findings_config,
-        landmarks=motion.landmarks,
-    )
+    ctx = context_of(motion, segmentation, config=findings_config)
     if ctx.reps.empty:
         return None
     labels = np.asarray(motion.frame_views.values, dtype=object)

@@ -533,17 +533,9 @@ def print_findings(results: dict[str, dict], codes=("pelvic_drop", "knee_valgus"
 
 
 def _standing_text(result: dict) -> str:
-    from movelab.findings._context import build_context
-    from movelab.findings.config import FindingsConfig
+    from movelab.findings.detect import context_of
 
-    ctx = build_context(
-        result["angles"],
-        result["segmentation"],
-        views=result["views"],
-        positions=result["motion"].positions.cleaned,
-        landmarks=result["ds"],
-        config=FindingsConfig(),
-    )
+    ctx = context_of(result["motion"], result["segmentation"])
     s = ctx.standing
     return "—" if s is None else f"{s.frames} frames, {s.seconds:.2f} s"
 
