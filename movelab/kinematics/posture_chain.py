@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from movelab.kinematics.geometry import arm_points, median_torso_length, midpoint, point, to_plane, torso_length
-from movelab.kinematics.outline_method import _arm_cover, _prepare, _ramp_down, _roughness, _to_sagittal
+from movelab.kinematics.outline_method import _arm_cover, _Contour, _prepare, _ramp_down, _roughness, _to_sagittal
 from movelab.kinematics.tables import frame_table
 
 __all__ = [
@@ -182,6 +182,29 @@ def _back_point(contour: np.ndarray, axis: np.ndarray, level: float) -> np.ndarr
     return pts[int(np.argmin(acr))]
 
 
+def _back_frame(
+    outline_px: np.ndarray,
+    *,
+    hip_px: np.ndarray,
+    shoulder_px: np.ndarray,
+    facing: float,
+    torso_px: float,
+    smoothing: float,
+) -> tuple[_Contour, np.ndarray] | None:
+    """One side-view outline in the normalised sagittal frame (the outline estimates'), prepared with
+    ``smoothing``, and the unit trunk axis (hip → shoulders); None when an input is missing."""
+    inputs = (outline_px, hip_px, shoulder_px)
+    if not (all(np.isfinite(np.asarray(a, np.float64)).all() for a in inputs) and np.isfinite(facing)):
+        return None
+    if not (np.isfinite(torso_px) and torso_px > 0):
+        return None
+    shoulder = _to_sagittal(shoulder_px, hip_px, facing, torso_px)
+    norm = float(np.hypot(*shoulder))
+    if not norm > 0:
+        return None
+    return _prepare(_to_sagittal(outline_px, hip_px, facing, torso_px), smoothing), shoulder / norm
+
+
 def kyphosis_frame(
     outline_px: np.ndarray,
     *,
@@ -203,25 +226,25 @@ def kyphosis_frame(
     ``quality = q_cover · q_rough`` over the back from the lower chord to the upper one, with the lumbar
     estimate's ramps: an arm lying over the upper back in the picture, or a rough contour, lowers it.
     """
-    inputs = (outline_px, hip_px, shoulder_px)
-    if not (all(np.isfinite(np.asarray(a, np.float64)).all() for a in inputs) and np.isfinite(facing)):
+    frame = _back_frame(
+        outline_px, hip_px=hip_px, shoulder_px=shoulder_px, facing=facing, torso_px=torso_px, smoothing=params.smoothing
+    )
+    if frame is None:
         return math.nan, 0.0
-    if not (np.isfinite(torso_px) and torso_px > 0):
-        return math.nan, 0.0
-    sag = _to_sagittal(outline_px, hip_px, facing, torso_px)
-    contour = _prepare(sag, params.smoothing)
-    shoulder = _to_sagittal(shoulder_px, hip_px, facing, torso_px)
-    norm = float(np.hypot(*shoulder))
-    if not norm > 0:
-        return math.nan, 0.0
-    axis = shoulder / norm
+    arms = None if arms_px is None else _to_sagittal(arms_px, hip_px, facing, torso_px)
+    return _kyphosis_of(*frame, arms, params)
+
+
+def _kyphosis_of(
+    contour: _Contour, axis: np.ndarray, arms: np.ndarray | None, params: KyphosisParams
+) -> tuple[float, float]:
+    """:func:`kyphosis_frame` on a prepared frame (:func:`_back_frame`; ``arms`` in the same sagittal frame)."""
     pts = [_back_point(contour.smooth, axis, lv) for lv in (*params.lower_levels, *params.upper_levels)]
     if any(p is None for p in pts):
         return math.nan, 0.0
     lower = float(_lean_deg(pts[0], pts[1]))
     upper = float(_lean_deg(pts[2], pts[3]))
     region = np.array(pts)
-    arms = None if arms_px is None else _to_sagittal(arms_px, hip_px, facing, torso_px)
     back = contour.smooth
     along = back @ axis
     behind = (back @ np.array([axis[1], -axis[0]])) < 0
@@ -274,47 +297,16 @@ def c7_frame(
         ``(forward, up)`` in the normalised sagittal frame of the outline estimates (origin the hip midpoint,
         torso lengths); NaN when an input is missing or the outline has no back at that level.
     """
-    nan = np.full(2, np.nan)
-    inputs = (outline_px, hip_px, shoulder_px)
-    if not (all(np.isfinite(np.asarray(a, np.float64)).all() for a in inputs) and np.isfinite(facing)):
-        return nan
-    if not (np.isfinite(torso_px) and torso_px > 0):
-        return nan
-    contour = _prepare(_to_sagittal(outline_px, hip_px, facing, torso_px), params.smoothing).smooth
-    shoulder = _to_sagittal(shoulder_px, hip_px, facing, torso_px)
-    norm = float(np.hypot(*shoulder))
-    if not norm > 0:
-        return nan
-    c7 = _back_point(contour, shoulder / norm, params.c7_level)
-    return nan if c7 is None else c7
+    frame = _back_frame(
+        outline_px, hip_px=hip_px, shoulder_px=shoulder_px, facing=facing, torso_px=torso_px, smoothing=params.smoothing
+    )
+    return np.full(2, np.nan) if frame is None else _c7_of(*frame, params)
 
 
-def _craniovertebral(motion, facing: np.ndarray, params: CraniovertebralParams) -> np.ndarray:
-    """Per frame: the craniovertebral angle, NaN outside side views, without an outline or with an arm raised."""
-    ds, position = motion.landmarks, motion.positions.cleaned
-    value = np.full(ds.sizes["time"], np.nan)
-    side = np.isfinite(facing) & _arms_down(position)
-    if "outline_px" not in ds or not side.any():
-        return value
-    torso_px = median_torso_length(position, where=np.isfinite(facing))
-    if not np.isfinite(torso_px):
-        return value
-    hip = midpoint(position, "hip", fallback=True)
-    shoulder = midpoint(position, "shoulder", fallback=True)
-    ear = midpoint(position, "ear", fallback=True)
-    outline = ds["outline_px"].transpose("time", "outline_point", "space_2d").values
-    for i in np.flatnonzero(side):
-        c7 = c7_frame(
-            np.asarray(outline[i], dtype=np.float64),
-            hip_px=hip[i],
-            shoulder_px=shoulder[i],
-            facing=float(facing[i]),
-            torso_px=torso_px,
-            params=params,
-        )
-        tragus = _to_sagittal(ear[i], hip[i], float(facing[i]), torso_px)
-        value[i] = (float(craniovertebral_angle_deg(c7, tragus)) - params.offset_deg) / params.gain
-    return value
+def _c7_of(contour: _Contour, axis: np.ndarray, params: CraniovertebralParams) -> np.ndarray:
+    """:func:`c7_frame` on a prepared frame (:func:`_back_frame`)."""
+    c7 = _back_point(contour.smooth, axis, params.c7_level)
+    return np.full(2, np.nan) if c7 is None else c7
 
 
 # ----------------------------------------------------------------------------- the table
@@ -350,32 +342,41 @@ def _plane(position, stem: str, sign: np.ndarray, *, fallback: bool) -> np.ndarr
     return to_plane(midpoint(position, stem, fallback=fallback), sign)
 
 
-def _kyphosis(motion, facing: np.ndarray, params: KyphosisParams) -> tuple[np.ndarray, np.ndarray]:
+def _outline_measures(
+    motion, facing: np.ndarray, kyphosis: KyphosisParams, craniovertebral: CraniovertebralParams
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per frame, from one pass over the side-view outlines (each prepared once when both settings smooth
+    alike): thoracic kyphosis and its quality, and the craniovertebral angle (NaN also while an upper arm is
+    raised more than :data:`ARMS_DOWN_MAX_DEG`)."""
     ds, position = motion.landmarks, motion.positions.cleaned
     n = ds.sizes["time"]
-    value, quality = np.full(n, np.nan), np.zeros(n)
+    kyph, quality, cva = np.full(n, np.nan), np.zeros(n), np.full(n, np.nan)
     side = np.isfinite(facing)
     if "outline_px" not in ds or not side.any():
-        return value, quality
-    hip = midpoint(position, "hip", fallback=True)
-    shoulder = midpoint(position, "shoulder", fallback=True)
+        return kyph, quality, cva
     torso_px = median_torso_length(position, where=side)
     if not np.isfinite(torso_px):
-        return value, quality
+        return kyph, quality, cva
+    hip = midpoint(position, "hip", fallback=True)
+    shoulder = midpoint(position, "shoulder", fallback=True)
+    ear = midpoint(position, "ear", fallback=True)
+    arms, arms_down = arm_points(position), _arms_down(position)
     # float32 as stored, made float64 one frame at a time (exactly), as the outline estimates do
     outline = ds["outline_px"].transpose("time", "outline_point", "space_2d").values
-    arms = arm_points(position)
     for i in np.flatnonzero(side):
-        value[i], quality[i] = kyphosis_frame(
-            np.asarray(outline[i], dtype=np.float64),
-            hip_px=hip[i],
-            shoulder_px=shoulder[i],
-            facing=float(facing[i]),
-            torso_px=torso_px,
-            arms_px=arms[i],
-            params=params,
-        )
-    return value, quality
+        at = dict(hip_px=hip[i], shoulder_px=shoulder[i], facing=float(facing[i]), torso_px=torso_px)
+        px = np.asarray(outline[i], dtype=np.float64)
+        frame = _back_frame(px, **at, smoothing=kyphosis.smoothing)
+        if frame is not None:
+            kyph[i], quality[i] = _kyphosis_of(*frame, _to_sagittal(arms[i], hip[i], at["facing"], torso_px), kyphosis)
+        if not arms_down[i]:
+            continue
+        if craniovertebral.smoothing != kyphosis.smoothing:
+            frame = _back_frame(px, **at, smoothing=craniovertebral.smoothing)
+        c7 = np.full(2, np.nan) if frame is None else _c7_of(*frame, craniovertebral)
+        tragus = _to_sagittal(ear[i], hip[i], at["facing"], torso_px)
+        cva[i] = (float(craniovertebral_angle_deg(c7, tragus)) - craniovertebral.offset_deg) / craniovertebral.gain
+    return kyph, quality, cva
 
 
 def chain_table(
@@ -415,8 +416,7 @@ def chain_table(
     position = motion.positions.cleaned
     facing, lateral = facing_sign(motion.frame_views), frontal_sign(motion.frame_views)
     table = frame_table(motion.landmarks)
-    table["craniovertebral_angle"] = _craniovertebral(motion, facing, craniovertebral)
-    value, quality = _kyphosis(motion, facing, kyphosis)
+    value, quality, table["craniovertebral_angle"] = _outline_measures(motion, facing, kyphosis, craniovertebral)
     gate = motion.config.outline_min_quality if min_quality is None else min_quality
     value = np.where(quality >= gate, value, np.nan)
     table["thoracic_kyphosis"] = value
