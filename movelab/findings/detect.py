@@ -112,14 +112,12 @@ def _per_rep(
     *,
     needs: tuple[str, ...] = (),
     span: str = "bottom",
-    reps: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, str | None]:
     """``index, start_s, end_s, value`` for each rep with a finite value and every body part of ``needs``
     inside the picture while the value is read (``span``: ``"bottom"`` ± ``depth_window_s``, or the whole
     ``"rep"``), and the name of a part that was out of the picture in a rep (None if none was)."""
-    reps = ctx.reps if reps is None else reps
     rows, missing = [], None
-    for r in reps.to_dict("records"):  # plain rows: a Series per rep (iterrows) cost more than the measures
+    for r in ctx.reps.to_dict("records"):  # plain rows: a Series per rep (iterrows) cost more than the measures
         lost = ctx.missing(needs, *_read_span(ctx, r, span)) if needs else None
         missing = missing or lost
         value = math.nan if lost else measure(r)
