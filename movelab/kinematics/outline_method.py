@@ -163,7 +163,7 @@ def _prepare(sag: np.ndarray, smoothing: float) -> _Contour:
 
     raw = _resample(sag, _STEP)
     sigma = smoothing / _STEP
-    smooth = np.column_stack([gaussian_filter1d(raw[:, i], sigma, mode="wrap") for i in range(2)])
+    smooth = gaussian_filter1d(raw, sigma, axis=0, mode="wrap")  # each column alone, as one call (same numbers)
     return _Contour(raw, smooth)
 
 
@@ -308,19 +308,35 @@ def _chords_of_rows(
     take = (base[seeded][:, None] + offsets[None, :]) % n
     window = heights[seeded[:, None], take]
     ends = [_window_ends_at(window, level, up, down) for level in levels]
-    for r, row in enumerate(seeded):
+    # the chord ends found in the window, all rows at once (_pair_point's operations, element by element)
+    found = [
+        _pair_points(contour, heights, seeded, base[seeded] + half - _SCAN + j, level) for level, (j, _) in zip(levels, ends)
+    ]
+    d = found[1] - found[0]
+    states = np.stack([state for _, state in ends], axis=1)
+    for r in np.flatnonzero((states > 0).all(axis=1)):
+        out[seeded[r]] = math.degrees(math.atan2(d[r, 0], d[r, 1]))
+    for r in np.flatnonzero((states == 0).any(axis=1) & ~(states < 0).any(axis=1)):  # rare: not decided in the window
+        row = seeded[r]
         points = []
-        for level, (j, state) in zip(levels, ends):
-            if state[r] == 0:  # not decided within the window
+        for k, (level, (j, state)) in enumerate(zip(levels, ends)):
+            if state[r] == 0:
                 point = _arc_crossing(contour, heights[row], int(base[row]), half=half, level=level, up=up, down=down)
-            elif state[r] < 0:
-                point = None
             else:
-                point = _pair_point(contour, heights[row], int(base[row]) + half - _SCAN + int(j[r]), level)
+                point = found[k][r]
             points.append(point)
         if points[0] is not None and points[1] is not None:
             out[row] = _inclination_deg(points[0], points[1])
     return out
+
+
+def _pair_points(contour: np.ndarray, heights: np.ndarray, rows: np.ndarray, j: np.ndarray, level: float) -> np.ndarray:
+    """:func:`_pair_point` of each ``(rows[r], j[r])``: the same floating-point operations on arrays."""
+    n = heights.shape[1]
+    a, b = j % n, (j + 1) % n
+    c0, c1 = heights[rows, a] - level, heights[rows, b] - level
+    t = -c0 / (c1 - c0)
+    return contour[a] + t[:, None] * (contour[b] - contour[a])
 
 
 def _window_ends_at(window: np.ndarray, level: float, up: float, down: float) -> tuple[np.ndarray, np.ndarray]:
@@ -478,6 +494,11 @@ def _arm_cover(points: np.ndarray, arms: np.ndarray | None, radius: tuple[float,
     """
     if arms is None or points.shape[0] == 0:
         return 0.0
+    return float(_arm_inside(points, arms, radius).mean())
+
+
+def _arm_inside(points: np.ndarray, arms: np.ndarray, radius: tuple[float, float]) -> np.ndarray:
+    """Per point of ``points``, whether it lies within an arm (:func:`_arm_cover`'s test; ``arms`` not None)."""
     inside = np.zeros(points.shape[0], dtype=bool)
     for shoulder, elbow, wrist in arms:
         if np.isfinite(shoulder).all() and np.isfinite(elbow).all():
@@ -485,7 +506,22 @@ def _arm_cover(points: np.ndarray, arms: np.ndarray | None, radius: tuple[float,
         if np.isfinite(elbow).all() and np.isfinite(wrist).all():
             hand = wrist + 0.35 * (wrist - elbow)
             inside |= _segment_distance(points, elbow, hand) <= radius[1]
-    return float(inside.mean())
+    return inside
+
+
+def _arm_covers(
+    arc: np.ndarray, height: np.ndarray, arms: np.ndarray | None, params: OutlineParams
+) -> tuple[float, float]:
+    """:func:`_arm_cover` of the back from the buttock to the top of the sacral chord (``cover_lo``, the tilt's)
+    and to the top of the thoraco-lumbar chord (``cover``, the lordosis'), one distance test for both: the
+    first stretch is a part of the second (``high + 0.05 <= max(top, high) + 0.05``)."""
+    low, high = params.sacral_levels
+    span = (height >= low - 0.25) & (height <= max(params.thoracolumbar_levels[1], high) + 0.05)
+    if arms is None or not span.any():
+        return 0.0, 0.0
+    inside = _arm_inside(arc[span], arms, params.arm_radius)
+    lower = inside[height[span] <= high + 0.05]
+    return (float(lower.mean()) if lower.size else 0.0), float(inside.mean())
 
 
 def _elbow_behind(arms: np.ndarray | None, hanging_wrist_max: float = math.inf) -> float:
@@ -526,14 +562,30 @@ def _roughness(raw: np.ndarray, region: np.ndarray) -> float:
         return _NAN
     lo = region.min(axis=0) - 0.02
     hi = region.max(axis=0) + 0.02
-    pts = raw[np.all((raw >= lo) & (raw <= hi), axis=1)]
+    x, y = raw[:, 0], raw[:, 1]
+    pts = raw[(x >= lo[0]) & (x <= hi[0]) & (y >= lo[1]) & (y <= hi[1])]
     if pts.shape[0] < 5:
         return _NAN
     centred = pts - pts.mean(axis=0)
     _, _, vt = np.linalg.svd(centred, full_matrices=False)
     along, across = centred @ vt[0], centred @ vt[1]
-    residual = across - np.polyval(np.polyfit(along, across, 2), along)
+    residual = across - _quadratic_fit(along, across)
     return float(np.sqrt(np.mean(residual**2)))
+
+
+def _quadratic_fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``np.polyval(np.polyfit(x, y, 2), x)`` for float arrays, with the same operations and without their
+    argument checks (a third of the roughness's time): Vandermonde columns scaled to unit norm, LAPACK's
+    least squares, the scale undone, Horner's rule."""
+    lhs = np.vander(x, 3)
+    scale = np.sqrt((lhs * lhs).sum(axis=0))
+    lhs /= scale
+    c = np.linalg.lstsq(lhs, y, x.size * np.finfo(np.float64).eps)[0]
+    c = (c.T / scale).T
+    out = np.zeros_like(x)
+    for pv in c:
+        out = out * x + pv
+    return out
 
 
 def _ramp_down(value: float, limits: tuple[float, float]) -> float:
@@ -622,10 +674,7 @@ def estimate_frame(
     # Arms: the cover of the back from the buttock to the top of the sacral chord (tilt) or of the
     # thoraco-lumbar chord (lordosis), and an elbow hanging behind the trunk (both).
     arms = None if arms_px is None else _to_sagittal(arms_px, hip_px, facing, torso_px)
-    height = _pelvis_height(arc, theta)
-    lumbar_top = height <= max(params.thoracolumbar_levels[1], high) + 0.05
-    cover_lo = _arm_cover(arc[(height >= low - 0.25) & (height <= high + 0.05)], arms, params.arm_radius)
-    cover = _arm_cover(arc[(height >= low - 0.25) & lumbar_top], arms, params.arm_radius)
+    cover_lo, cover = _arm_covers(arc, _pelvis_height(arc, theta), arms, params)
     elbow_behind = _elbow_behind(arms, params.hanging_wrist_max)
     q_elbow = _ramp_down(elbow_behind, params.elbow_behind_limits)
     rough_lo = _roughness(contour.raw, _between(arc, p1, p2, _PAD))
@@ -720,12 +769,10 @@ def back_profile(
     arc, seed = found
     h = arc[:, 1]
     rising = np.diff(h) > 0
-    lo = seed
-    while lo > 0 and rising[lo - 1]:
-        lo -= 1
-    hi = seed
-    while hi < rising.size and rising[hi]:
-        hi += 1
+    falls = np.flatnonzero(~rising[:seed])  # the run of rising steps through the seed, from lo to hi
+    lo = int(falls[-1]) + 1 if falls.size else 0
+    falls = np.flatnonzero(~rising[seed:])
+    hi = seed + int(falls[0]) if falls.size else rising.size
     run = arc[lo : hi + 1]
     if run.shape[0] < 3:
         return out
