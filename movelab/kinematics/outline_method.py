@@ -309,9 +309,8 @@ def _chords_of_rows(
     window = heights[seeded[:, None], take]
     ends = [_window_ends_at(window, level, up, down) for level in levels]
     # the chord ends found in the window, all rows at once (_pair_point's operations, element by element)
-    found = [
-        _pair_points(contour, heights, seeded, base[seeded] + half - _SCAN + j, level) for level, (j, _) in zip(levels, ends)
-    ]
+    start = base[seeded] + half - _SCAN
+    found = [_pair_points(contour, heights, seeded, start + j, level) for level, (j, _) in zip(levels, ends)]
     d = found[1] - found[0]
     states = np.stack([state for _, state in ends], axis=1)
     for r in np.flatnonzero((states > 0).all(axis=1)):
@@ -319,7 +318,7 @@ def _chords_of_rows(
     for r in np.flatnonzero((states == 0).any(axis=1) & ~(states < 0).any(axis=1)):  # rare: not decided in the window
         row = seeded[r]
         points = []
-        for k, (level, (j, state)) in enumerate(zip(levels, ends)):
+        for k, (level, (_, state)) in enumerate(zip(levels, ends)):
             if state[r] == 0:
                 point = _arc_crossing(contour, heights[row], int(base[row]), half=half, level=level, up=up, down=down)
             else:
