@@ -22,10 +22,12 @@ from movelab.kinematics.outline_method import (
     _TILT_GRID,
     OutlineParams,
     _prepare,
+    _solve_on_whole_grid,
     estimate_frame,
     sacral_chord_deg,
     sacral_chords_deg,
     sagittal_outline,
+    solve_pelvic_tilt,
 )
 
 FRAMES = Path(__file__).parent / "data" / "outline_frames.npz"
@@ -85,3 +87,18 @@ def test_many_tilts_at_once_equal_one_tilt_at_a_time(frames):
             finite += int(np.isfinite(single).sum())
             nan += int(np.isnan(single).sum())
     assert finite > 1000 and nan > 1000  # both paths were compared, many times
+
+
+def test_outward_tilt_search_equals_the_whole_grid(frames):
+    """The solve evaluates the grid outwards from neutral and stops where no nearer fixed point can be; over
+    offsets that put the fixed point anywhere from far below to far above neutral (several brackets, several
+    roots, none) it returns what evaluating the whole grid first returns, bit for bit."""
+    roots = set()
+    for i in range(frames["facing"].size):
+        contour = _contour(frames, i)
+        for offset in (-30.0, -12.0, -3.0, 0.0, 5.0, 9.5, 15.0, 30.0, 60.0):
+            for levels in ((0.08, 0.30), (0.05, 0.27), (0.3, 0.08)):
+                fast = solve_pelvic_tilt(contour, levels, offset)
+                assert np.array_equal(fast, _solve_on_whole_grid(contour, levels, offset), equal_nan=True)
+                roots.add(round(float(fast), 0) if np.isfinite(fast) else None)
+    assert None in roots and len(roots) > 20  # no fixed point in some cases; many different ones in others
