@@ -136,8 +136,13 @@ def sagittal_outline(outline_px: np.ndarray, *, hip_px: np.ndarray, facing: floa
     xy = np.asarray(outline_px, dtype=np.float64) - np.asarray(hip_px, dtype=np.float64)
     sag = np.column_stack([facing * xy[:, 0], -xy[:, 1]]) / torso_px
     x, y = sag[:, 0], sag[:, 1]
-    signed_area = 0.5 * np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y)
+    signed_area = 0.5 * np.sum(x * _following(y) - _following(x) * y)
     return sag[::-1].copy() if signed_area > 0 else sag
+
+
+def _following(a: np.ndarray) -> np.ndarray:
+    """Each element's successor along a closed curve: ``np.roll(a, -1)`` of a 1-D array, without its overhead."""
+    return np.concatenate((a[1:], a[:1]))
 
 
 def _resample(points: np.ndarray, step: float) -> np.ndarray:
@@ -191,13 +196,13 @@ def back_arc(
     """
     h = _pelvis_height(contour, tilt_deg)
     c = h - seed_level
-    c_next = np.roll(c, -1)
+    c_next = _following(c)
     crosses = (c <= 0) & (c_next > 0)  # clockwise: the back rises through the line
     if not crosses.any():
         return None
-    idx = np.flatnonzero(crosses)
+    idx = crosses.nonzero()[0]
     t = -c[idx] / (c_next[idx] - c[idx])
-    x = contour[idx, 0] + t * (np.roll(contour, -1, axis=0)[idx, 0] - contour[idx, 0])
+    x = contour[idx, 0] + t * (contour[(idx + 1) % contour.shape[0], 0] - contour[idx, 0])
     behind = x < 0
     if not behind.any():
         return None
@@ -206,8 +211,8 @@ def back_arc(
     half = n // 2 - 1
     take = np.arange(i - half, i + half) % n
     height = h[take]
-    above = np.flatnonzero(height[half:] > up)
-    below = np.flatnonzero(height[:half] < -down)
+    above = (height[half:] > up).nonzero()[0]
+    below = (height[:half] < -down).nonzero()[0]
     stop = half + (int(above[0]) + 1 if above.size else half)
     start = int(below[-1]) if below.size else 0
     return contour[take[start:stop]], half - start
@@ -220,12 +225,12 @@ def _crossing(arc: np.ndarray, coord: np.ndarray, level: float, seed: int) -> np
     """
     c = coord - level
     if c[seed] <= 0:
-        rise = np.flatnonzero((c[seed:-1] <= 0) & (c[seed + 1 :] > 0))
+        rise = ((c[seed:-1] <= 0) & (c[seed + 1 :] > 0)).nonzero()[0]
         if rise.size == 0:
             return None
         j = seed + int(rise[0])
     else:
-        fall = np.flatnonzero((c[:seed] <= 0) & (c[1 : seed + 1] > 0))
+        fall = ((c[:seed] <= 0) & (c[1 : seed + 1] > 0)).nonzero()[0]
         if fall.size == 0:
             return None
         j = int(fall[-1])
@@ -291,7 +296,7 @@ def _chords_of_rows(
     k, n = heights.shape
     half = n // 2 - 1
     above = heights > levels[0]
-    rows, idx = np.nonzero(~above & np.roll(above, -1, axis=1))  # row by row, ascending index
+    rows, idx = np.nonzero(~above & np.concatenate((above[:, 1:], above[:, :1]), axis=1))  # row by row, ascending index
     nxt = (idx + 1) % n
     c, c_next = heights[rows, idx] - levels[0], heights[rows, nxt] - levels[0]
     x = contour[idx, 0] + (-c / (c_next - c)) * (contour[nxt, 0] - contour[idx, 0])
@@ -313,9 +318,9 @@ def _chords_of_rows(
     found = [_pair_points(contour, heights, seeded, start + j, level) for level, (j, _) in zip(levels, ends)]
     d = found[1] - found[0]
     states = np.stack([state for _, state in ends], axis=1)
-    for r in np.flatnonzero((states > 0).all(axis=1)):
+    for r in ((states > 0).all(axis=1)).nonzero()[0]:
         out[seeded[r]] = math.degrees(math.atan2(d[r, 0], d[r, 1]))
-    for r in np.flatnonzero((states == 0).any(axis=1) & ~(states < 0).any(axis=1)):  # rare: not decided in the window
+    for r in ((states == 0).any(axis=1) & ~(states < 0).any(axis=1)).nonzero()[0]:  # rare: not decided in the window
         row = seeded[r]
         points = []
         for k, (level, (_, state)) in enumerate(zip(levels, ends)):
@@ -374,7 +379,7 @@ def _chord_from_heights(
     :func:`sacral_chord_deg` computes it (``up`` and ``down`` are :func:`back_arc`'s)."""
     n = h.size
     above = h > levels[0]
-    idx = np.flatnonzero(~above[:-1] & above[1:])
+    idx = (~above[:-1] & above[1:]).nonzero()[0]
     if above[0] and not above[-1]:
         idx = np.append(idx, n - 1)
     if idx.size == 0:
@@ -404,8 +409,8 @@ def _arc_crossing(contour, h, base: int, *, half: int, level: float, up: float, 
         while lo < 2 * half - 1:
             hi = min(lo + _SCAN, 2 * half - 1)  # pairs (j, j+1) for j in [lo, hi)
             seg = np.take(h, np.arange(base + lo, base + hi + 1), mode="wrap")
-            rise = np.flatnonzero((seg[:-1] <= level) & (seg[1:] > level))
-            top = np.flatnonzero(seg[:-1] > up)  # the arc stops just after the first point above up
+            rise = ((seg[:-1] <= level) & (seg[1:] > level)).nonzero()[0]
+            top = (seg[:-1] > up).nonzero()[0]  # the arc stops just after the first point above up
             if top.size and (not rise.size or top[0] < rise[0]):
                 return None
             if rise.size:
@@ -416,8 +421,8 @@ def _arc_crossing(contour, h, base: int, *, half: int, level: float, up: float, 
     while hi > 0:
         lo = max(hi - _SCAN, 0)  # pairs (j, j+1) for j in [lo, hi)
         seg = np.take(h, np.arange(base + lo, base + hi + 1), mode="wrap")
-        rise = np.flatnonzero((seg[:-1] <= level) & (seg[1:] > level))
-        bottom = np.flatnonzero(seg[:-1] < -down)  # the arc starts at the last point below -down
+        rise = ((seg[:-1] <= level) & (seg[1:] > level)).nonzero()[0]
+        bottom = (seg[:-1] < -down).nonzero()[0]  # the arc starts at the last point below -down
         if bottom.size and (not rise.size or bottom[-1] > rise[-1]):
             return None
         if rise.size:
@@ -827,9 +832,9 @@ def back_profile(
     arc, seed = found
     h = arc[:, 1]
     rising = np.diff(h) > 0
-    falls = np.flatnonzero(~rising[:seed])  # the run of rising steps through the seed, from lo to hi
+    falls = (~rising[:seed]).nonzero()[0]  # the run of rising steps through the seed, from lo to hi
     lo = int(falls[-1]) + 1 if falls.size else 0
-    falls = np.flatnonzero(~rising[seed:])
+    falls = (~rising[seed:]).nonzero()[0]
     hi = seed + int(falls[0]) if falls.size else rising.size
     run = arc[lo : hi + 1]
     if run.shape[0] < 3:

@@ -184,7 +184,7 @@ class _BackLines:
         so the crossings are found without subtracting over the contour; the interpolation subtracts as
         :func:`_back_point` did, at the crossings only."""
         below = self.along <= level
-        idx = np.flatnonzero(below != np.roll(below, -1))
+        idx = (below != np.concatenate((below[1:], below[:1]))).nonzero()[0]
         if idx.size == 0:
             return None
         nxt = (idx + 1) % self.along.size
