@@ -190,6 +190,12 @@ def marker_pelvic_tilt(ds: xr.Dataset, views=None, *, config: MarkerConfig = Mar
         column[~measured] = np.nan
     table = frame_table(ds).assign(pelvic_tilt=tilt, pelvic_tilt_sd=sd, pelvic_tilt_raw=raw, status=status)
     note = marker_note(table["status"], colour)
+    cut = int((measured & (cut_sd > 0).any(axis=1)).sum())
+    if cut:
+        note += (
+            f"; in {cut} measured frames a sticker was partly covered from above (a shirt's hem?): its centre was "
+            "taken from its lower edge and its uncertainty widened"
+        )
     if sight is not None and np.isfinite(tan_e[measured]).any():
         elevation = float(np.nanmedian(tan_e[measured]))
         note += f"; corrected for the camera's parallax (line of sight {np.degrees(np.arctan(elevation)):+.1f} deg)"

@@ -37,11 +37,14 @@ class DotSearch:
     its bounding box's (a disc fills 0.785, one seen at 60 deg about the same).
 
     A dot cut by an edge (a shirt's hem) is told by its height (:func:`_pair`): ``cut_tolerance`` is the share
-    of its height it may lack against the other dot's and still count as whole (the spread of two whole
-    5-7 px dots through H.264 at crf 20-30 on the design clips of ``scripts/accuracy/marker_dots.py``: 90 %
-    of frames within 0.24, most within 0.2); more than ``max_hidden`` missing and its centre is NaN. Between,
-    it keeps its centroid, with the centroid's possible shift as its standard uncertainty:
-    ``cut_shift_per_share`` times the hidden share times its full height (a disc cut by a chord: 0.32-0.42
+    of its height it may lack against the other dot's and still count as whole (two whole 5-7 px dots through
+    H.264 at crf 20-30 differ by up to 0.24 in 90 % of the design clips' frames, ``scripts/accuracy/
+    marker_dots.py``; 0.2 and 0.25 were compared there, 0.25 changed no whole clip's tilt by more than
+    0.08 deg). More than ``max_hidden`` missing and its centre is NaN (0.35 was tried: it took frames and
+    gained nothing). With ``cut_from_above`` a cut dot's centre row is half the other dot's height above its
+    lower edge (the cover is taken to come from above: a shirt's hem, a hand on the hip); without, it keeps
+    its centroid. Either way its centre's standard uncertainty is the centroid's possible shift,
+    ``cut_shift_per_share`` times the hidden share times the full height (a disc cut by a chord: 0.32-0.42
     for 20-50 % of its height hidden).
     """
 
@@ -50,9 +53,10 @@ class DotSearch:
     below: float = 0.2
     radius: tuple[float, float] = (0.016, 0.07)
     min_fill: float = 0.45
-    cut_tolerance: float = 0.2
+    cut_tolerance: float = 0.25
     max_hidden: float = 0.5
     cut_shift_per_share: float = 0.4
+    cut_from_above: bool = True
 
 
 @dataclass(frozen=True)
@@ -161,15 +165,16 @@ def _rows(profile: np.ndarray) -> tuple[float, float]:
 
 
 def _pair(blobs: list[_Blob], offset: tuple[int, int], search: DotSearch) -> Dots:
-    """Two dots as :class:`Dots`, a dot cut by an edge told by its height.
+    """Two dots as :class:`Dots`, a dot cut by an edge told by its height and centred from its lower edge.
 
     The two stickers are the same size and their discs turn alike with the pelvis, so they show about the
     same height in the picture (half-maximum rows of the colour evidence; the ASIS one a few per cent more,
-    being nearer). A dot more than ``cut_tolerance`` of the other's height short is cut by an edge (a shirt's
-    hem, a waistband, a hand): its centroid sits off the sticker's centre, away from the cut, by up to
-    ``cut_shift_per_share`` x hidden share x full height, which becomes its centre's uncertainty (which side
-    is cut a 5-7 px dot does not show: see docs/outline-decisions.md); more than ``max_hidden`` hidden, its
-    centre is NaN. Both dots cut alike are not told (each looks whole against the other).
+    being nearer). A dot more than ``cut_tolerance`` of the other's height short is cut by an edge: its
+    centroid sits off the sticker's centre, away from the cut. Which side is cut a 5-7 px dot through H.264
+    does not show (its profile's skew and peak were tried on the design clips: the 2x2 chroma blocks hide
+    them), so the cover is taken to come from above (``cut_from_above``; a waistband over a sticker from below
+    would be corrected the wrong way, the uncertainty ``cut_sd_px`` then covers half the error). More than
+    ``max_hidden`` hidden, its centre is NaN. Both dots cut alike are not told (each looks whole).
     """
     x0, y0 = offset
     heights = np.array([b.bottom - b.top for b in blobs])
@@ -178,6 +183,9 @@ def _pair(blobs: list[_Blob], offset: tuple[int, int], search: DotSearch) -> Dot
     centres = np.array([[b.x + x0, b.y + y0] for b in blobs])
     cut = hidden > search.cut_tolerance
     sd = np.where(cut, search.cut_shift_per_share * hidden * full, 0.0)
+    if search.cut_from_above:  # the centre row half the other dot's height above the lower edge
+        for k in np.flatnonzero(cut):
+            centres[k, 1] = y0 + blobs[k].bottom - 0.5 * full
     gone = hidden > search.max_hidden
     centres[gone], sd[gone] = np.nan, np.nan
     return Dots(centres, np.array([b.area for b in blobs]), 2, hidden, sd)

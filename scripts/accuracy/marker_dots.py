@@ -234,7 +234,14 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [c for c in clips if (not args.clips or c.name in args.clips) and (out / f"{c.name}.nc").is_file()]
     if not chosen:
         raise SystemExit(f"no kept clips in {out} (run scripts.accuracy.outline_population first)")
-    search = DotSearch(**{k: type(getattr(DotSearch(), k))(float(v)) for k, v in (a.split("=") for a in args.search)})
+    search = DotSearch(
+        **{
+            k: type(getattr(DotSearch(), k))(float(v))
+            if not isinstance(getattr(DotSearch(), k), bool)
+            else v in ("1", "true")
+            for k, v in (a.split("=") for a in args.search)
+        }
+    )
     rows = []
     for clip in chosen:
         if args.crf or args.hem:
