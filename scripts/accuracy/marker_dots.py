@@ -11,14 +11,18 @@ the line of the drawn centres), so the dot location is separated from the camera
 ``--crf 20 30`` renders the chosen clips again, encodes them at each crf (``movelab.synth.video.write_mp4``,
 H.264 through PyAV) into ``<out>/variants/`` and repeats the comparison on those videos; ``--hem 0.004 0``
 renders them with the shirt's hem over the stickers' top (``Appearance.marker_hem_m``, metres above the
-stickers' line). The kept landmarks give the search window (no pose model runs).
+stickers' line). The kept landmarks give the search window (no pose model runs). ``--markdown`` prints one
+row per clip, the detector before cut stickers were told (every dot's centroid, :data:`CENTROID`) against
+the current one.
 
 Usage::
 
     nice python -m scripts.accuracy.marker_dots                      # design clips, kept videos
     nice python -m scripts.accuracy.marker_dots --clips design6_sway --frames  # per-frame rows
     nice python -m scripts.accuracy.marker_dots --crf 20 30 --clips design1_tilt design6_sway
-    nice python -m scripts.accuracy.marker_dots --hem 0.006 0.003 --clips design6_sway design8_tilt
+    nice python -m scripts.accuracy.marker_dots --hem 0.008 0.004 0 --markdown --clips design2_tilt design3_tilt \
+        design3_sway design5_sway design5_squat design6_tilt design6_sway design8_tilt design8_sway
+        # the table of docs/outline-accuracy.md, *Marker mode: stickers under a shirt's hem*
 """
 
 from __future__ import annotations
@@ -211,6 +215,50 @@ def variant(clip: Clip, out: Path, *, crf: int | None = None, hem_m: float | Non
     return path
 
 
+#: The detector before cut stickers were told (issue 13's third round): every dot's centroid, none NaN.
+CENTROID = DotSearch(cut_from_above=False, max_hidden=1.0)
+
+
+def _run(chosen: list[Clip], out: Path, args, search: DotSearch) -> pd.DataFrame:
+    rows = []
+    for clip in chosen:
+        if args.crf or args.hem:
+            for crf in args.crf or [None]:
+                for hem in args.hem or [None]:
+                    path = variant(clip, out, crf=crf, hem_m=hem)
+                    r = frame_rows(clip, out, path, search)
+                    r["clip"] = path.stem
+                    rows.append(r)
+        else:
+            rows.append(frame_rows(clip, out, search=search))
+    return pd.concat(rows, ignore_index=True)
+
+
+def markdown(before: pd.DataFrame, after: pd.DataFrame) -> str:
+    """Per clip: the dots' hidden shares, and the detection's tilt bias and the marker tilt MAE (after the
+    parallax correction) with the centroid -> with the current detector, its frames measured and within 2 sd."""
+    b, a = summary(before), summary(after)
+    lines = [
+        "| clip | hidden PSIS / ASIS (median) | dots' tilt bias deg | marker tilt MAE deg | measured % "
+        "| within 2 sd % |",
+        "|---|---|---|---|---|---|",
+    ]
+    for clip in dict.fromkeys(a["clip"]):
+        ra, rb = a[a["clip"] == clip], b[b["clip"] == clip]
+        if not np.isfinite(ra["marker tilt MAE"]).any():
+            lines.append(f"| {clip} | – | – | – | 0 | – |")
+            continue
+        hid = ra.set_index("sticker")["hidden median"]
+        first_a, first_b = ra.iloc[0], rb.iloc[0]
+        lines.append(
+            f"| {clip} | {hid.get('psis', np.nan):.2f} / {hid.get('asis', np.nan):.2f} "
+            f"| {first_b['tilt detect bias']:+.2f} -> {first_a['tilt detect bias']:+.2f} "
+            f"| {first_b['marker tilt MAE']:.2f} -> {first_a['marker tilt MAE']:.2f} "
+            f"| {first_a['measured %']} | {first_a['within 2 sd %']} |"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--heldout", action="store_true", help="the held-out clips (report only, never for tuning)")
@@ -220,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
         "--search", nargs="+", default=(), metavar="FIELD=VALUE", help="other DotSearch values, e.g. correct_cut=0"
     )
     parser.add_argument("--csv", type=Path, help="write the per-frame rows here")
+    parser.add_argument(
+        "--markdown", action="store_true", help="a markdown table per clip: centroid -> current detector"
+    )
     parser.add_argument("--frames", action="store_true", help="print the per-frame rows too")
     parser.add_argument("--crf", nargs="+", type=int, help="render the clips again, encoded at these crf values")
     parser.add_argument(
@@ -242,17 +293,10 @@ def main(argv: list[str] | None = None) -> int:
             for k, v in (a.split("=") for a in args.search)
         }
     )
-    rows = []
-    for clip in chosen:
-        if args.crf or args.hem:
-            for crf in args.crf or [None]:
-                for hem in args.hem or [None]:
-                    r = frame_rows(clip, out, variant(clip, out, crf=crf, hem_m=hem), search)
-                    r["clip"] = variant(clip, out, crf=crf, hem_m=hem).stem
-                    rows.append(r)
-        else:
-            rows.append(frame_rows(clip, out, search=search))
-    table = pd.concat(rows, ignore_index=True)
+    table = _run(chosen, out, args, search)
+    if args.markdown:
+        print(markdown(_run(chosen, out, args, CENTROID), table))
+        return 0
     if args.csv:
         table.to_csv(args.csv, index=False)
     with pd.option_context("display.width", 200, "display.max_rows", 2000):
