@@ -13,13 +13,13 @@ H.264 through PyAV) into ``<out>/variants/`` and repeats the comparison on those
 renders them with the shirt's hem over the stickers' top (``Appearance.marker_hem_m``, metres above the
 stickers' line). The kept landmarks give the search window (no pose model runs). ``--markdown`` prints one
 row per clip, the detector before cut stickers were told (every dot's centroid, :data:`CENTROID`) against
-the current one.
+the current one; with ``--crf`` alone, the marker tilt MAE at each crf.
 
 Usage::
 
     nice python -m scripts.accuracy.marker_dots                      # design clips, kept videos
     nice python -m scripts.accuracy.marker_dots --clips design6_sway --frames  # per-frame rows
-    nice python -m scripts.accuracy.marker_dots --crf 20 30 --clips design1_tilt design6_sway
+    nice python -m scripts.accuracy.marker_dots --crf 20 30 --markdown --clips design1_tilt design6_sway
     nice python -m scripts.accuracy.marker_dots --hem 0.008 0.004 0 --markdown --clips design2_tilt design3_tilt \
         design3_sway design5_sway design5_squat design6_tilt design6_sway design8_tilt design8_sway
         # the table of docs/outline-accuracy.md, *Marker mode: stickers under a shirt's hem*
@@ -259,6 +259,15 @@ def markdown(before: pd.DataFrame, after: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def crf_markdown(rows: pd.DataFrame, crfs: list[int]) -> str:
+    """Per clip: the marker tilt MAE (after the parallax correction) at each crf, as a markdown table."""
+    mae = summary(rows).groupby("clip", sort=False)["marker tilt MAE"].first()
+    lines = ["| clip | " + " | ".join(f"crf {c}" for c in crfs) + " |", "|---" * (len(crfs) + 1) + "|"]
+    for name in dict.fromkeys(c.rsplit("_crf", 1)[0] for c in mae.index):
+        lines.append(f"| {name} | " + " | ".join(f"{mae.get(f'{name}_crf{c}', np.nan):.2f}" for c in crfs) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--heldout", action="store_true", help="the held-out clips (report only, never for tuning)")
@@ -294,6 +303,9 @@ def main(argv: list[str] | None = None) -> int:
         }
     )
     table = _run(chosen, out, args, search)
+    if args.markdown and args.crf and not args.hem:
+        print(crf_markdown(table, args.crf))
+        return 0
     if args.markdown:
         print(markdown(_run(chosen, out, args, CENTROID), table))
         return 0
