@@ -175,7 +175,7 @@ def test_a_dot_partly_under_the_shirts_hem_is_told_and_centred_from_its_lower_ed
     assert table["pelvic_tilt_sd"].iloc[1] > 1.5 * table["pelvic_tilt_sd"].iloc[0]
     assert table["pelvic_tilt"].iloc[1] == pytest.approx(table["pelvic_tilt"].iloc[0], abs=1.0)
     assert (
-        "in 1 measured frames a sticker was partly covered"
+        "in 1 of the measured frames a sticker was partly covered"
         in marker_pelvic_tilt(_dataset([whole, cut], "green"), "side_right").note
     )
 

@@ -193,8 +193,8 @@ def marker_pelvic_tilt(ds: xr.Dataset, views=None, *, config: MarkerConfig = Mar
     cut = int((measured & (cut_sd > 0).any(axis=1)).sum())
     if cut:
         note += (
-            f"; in {cut} measured frames a sticker was partly covered from above (a shirt's hem?): its centre was "
-            "taken from its lower edge and its uncertainty widened"
+            f"; in {cut} of the measured frames a sticker was partly covered from above (a shirt's hem?): "
+            "its centre was taken from its lower edge and its uncertainty widened"
         )
     if sight is not None and np.isfinite(tan_e[measured]).any():
         elevation = float(np.nanmedian(tan_e[measured]))
