@@ -1,4 +1,5 @@
-"""Writing result files atomically: all of a run's files appear together, or none do."""
+"""Writing result files atomically: all of a run's files appear together, or none do; and making one file's bytes
+in a forked process while this one makes the others."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["write_outputs", "write_json"]
+__all__ = ["write_outputs", "write_json", "BytesApart", "can_work_apart"]
 
 
 def write_json(data: Any, path: str | os.PathLike) -> None:
@@ -54,3 +55,75 @@ def write_outputs(out_dir: str | os.PathLike, writers: Mapping[str, Callable[[Pa
         return moved
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def can_work_apart() -> bool:
+    """True where :class:`BytesApart` can help: the system forks and this process may run on more than one CPU."""
+    if not hasattr(os, "fork"):
+        return False
+    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
+    return len(cpus) > 1
+
+
+class BytesApart:
+    """``make()``'s bytes, made in a forked child process (``apart=True``, where the system forks) while this
+    process goes on, or here when :meth:`result` is first asked for.
+
+    The child is a copy of this process (nothing is pickled or imported again): it runs ``make``, sends the bytes
+    through a pipe and ends without running exit handlers or flushing this process's buffers. When it fails in
+    any way (an exception, a signal, bytes cut short), :meth:`result` calls ``make()`` here instead, so the
+    result and any error are exactly those of calling it in this process; the child reports nothing itself.
+    Use it as a context manager, so that the child is waited for however the block ends. Meant for the
+    ``movelab`` command, not for notebooks or servers, whose other threads may hold locks the child would need.
+    """
+
+    def __init__(self, make: Callable[[], bytes], *, apart: bool = True) -> None:
+        self._make = make
+        self._result: bytes | None = None
+        self._pid: int | None = None
+        self._pipe: int | None = None
+        if apart and hasattr(os, "fork"):
+            self._start()
+
+    def _start(self) -> None:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: make the bytes, send them after their length, leave at once
+            os.close(read_end)
+            try:
+                data = self._make()
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(len(data).to_bytes(8, "little") + data)
+            except BaseException:  # the parent makes the bytes again, and raises what this raised
+                os._exit(1)
+            os._exit(0)
+        os.close(write_end)
+        self._pid, self._pipe = pid, read_end
+
+    def result(self) -> bytes:
+        """The bytes (waiting for the child, or making them here)."""
+        if self._result is None:
+            data = self._collect()
+            self._result = data if data is not None else self._make()
+        return self._result
+
+    def close(self) -> None:
+        """Wait for the child, if one was started and not yet waited for."""
+        self._collect()
+
+    def _collect(self) -> bytes | None:
+        """The child's bytes (None when it failed or none was started); the child is waited for."""
+        if self._pid is None:
+            return None
+        pid, self._pid = self._pid, None
+        with os.fdopen(self._pipe, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        whole = len(data) >= 8 and int.from_bytes(data[:8], "little") == len(data) - 8
+        return data[8:] if os.waitstatus_to_exitcode(status) == 0 and whole else None
+
+    def __enter__(self) -> BytesApart:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
