@@ -173,3 +173,10 @@ def test_extract_loads_neither_compare_nor_dask(tmp_path):
     )
     result = _run(code)
     assert result["code"] != 0 and result["loaded"] == [] and result["dask"] is True
+
+
+def test_the_extraction_module_loads_no_scipy_optimize():
+    """A cached ``movelab analyse VIDEO`` imports the extraction to find its landmarks in the cache; the client
+    tracker's assignment solver (scipy.optimize, 0.3 s of CPU) loads only when the tracker runs."""
+    code = "import json, sys\nimport movelab.extraction\nprint(json.dumps('scipy.optimize' in sys.modules))"
+    assert _run(code) is False
