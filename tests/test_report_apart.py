@@ -102,9 +102,14 @@ def test_nothing_is_written_when_the_timeline_fails_apart(tmp_path, forks, monke
 def test_bytes_made_apart_arrive_whole():
     parent = os.getpid()
     data = bytes(range(256)) * 4096  # 1 MB: many times a pipe's buffer
+    import gc
+
+    frozen = gc.get_freeze_count()
     made = BytesApart(lambda: data if os.getpid() != parent else b"made here")
+    assert gc.get_freeze_count() > frozen  # this moment's objects out of collection while the child runs
     assert made.result() == data
     assert made.result() == data  # asked again: the same bytes, no second child
+    assert gc.get_freeze_count() == frozen
 
 
 def test_a_child_killed_leaves_the_work_to_this_process():
@@ -180,3 +185,29 @@ def test_the_extraction_module_loads_no_scipy_optimize():
     tracker's assignment solver (scipy.optimize, 0.3 s of CPU) loads only when the tracker runs."""
     code = "import json, sys\nimport movelab.extraction\nprint(json.dumps('scipy.optimize' in sys.modules))"
     assert _run(code) is False
+
+
+def test_a_fork_refused_leaves_the_work_to_this_process(monkeypatch):
+    def refused():
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    import gc
+
+    frozen = gc.get_freeze_count()
+    made = BytesApart(lambda: b"made here")
+    assert made.result() == b"made here"
+    assert gc.get_freeze_count() == frozen
+
+
+def test_work_goes_apart_only_with_a_cpu_to_spare(monkeypatch):
+    import movelab.io.outputs as outputs
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.3, 0.3, 0.3))
+    assert outputs.can_work_apart()
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.5, 1.0, 1.0))
+    assert not outputs.can_work_apart()  # two CPUs, one and a half busy: no gain, only the extra CPU
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    assert not outputs.can_work_apart()

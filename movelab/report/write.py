@@ -50,8 +50,8 @@ def write_outputs(
     timeline_apart
         Draw timeline.png in a forked process (:class:`movelab.io.outputs.BytesApart`) while this one builds
         the report, the other figures and angles.csv: the same files, sooner on a machine with a free core
-        (the timeline is the costliest figure). For the ``movelab`` command; ignored where the system cannot
-        fork or this process has one CPU.
+        (the timeline is the costliest figure), for about 10 % more CPU. For the ``movelab`` command; ignored
+        where the system cannot fork or no second CPU is free (:func:`movelab.io.outputs.can_work_apart`).
 
     Returns
     -------
