@@ -255,7 +255,9 @@ def bench_parallel(video: Path, jobs: int, repeats: int) -> None:
 
 #: A fresh process: load landmarks, analyse (kinematics cache on), write the report; prints the phases' seconds.
 #: Memory as the ``movelab`` command sets it (NumPy's huge-page advice off: movelab/_memory.py) unless the
-#: environment names NUMPY_MADVISE_HUGEPAGE (``cached --numpy-huge-pages`` runs with NumPy's default).
+#: environment names NUMPY_MADVISE_HUGEPAGE (``cached --numpy-huge-pages`` runs with NumPy's default); dask kept out
+#: and the timeline drawn apart as the command does (movelab/_lazy.py, movelab/io/outputs.py; older code without
+#: them runs without). CPU: the process's and its children's (a timeline drawn apart is counted).
 CACHED = r"""
 import json, resource, sys, time
 t0 = time.perf_counter()
