@@ -59,6 +59,7 @@ def frontal_leg_centres(
     knee_height: str = "landmark",
     knee_bend_window: tuple[float, float] = (0.2, 0.85),
     knee_bend_min_ratio: float = 2.0,
+    knee_touching: str = "split",
 ) -> xr.DataArray:
     """``position`` with the hips, knees and ankles moved to the joint centres the FPPA needs, in the frames
     of ``frontal`` (other frames and keypoints unchanged).
@@ -92,6 +93,10 @@ def frontal_leg_centres(
         Where the bend is searched: shares of the way from the (lowered) hip down to the ankle landmark.
     knee_bend_min_ratio
         The outline must widen at least this many times as fast above the bend as below it.
+    knee_touching
+        ``"outline"``: where the knees touch (their outlines merged), ``"outer_edge"`` puts each knee half its
+        width inside the merged outline's outer edge (:func:`_touching_knees_from_outer_edges`); ``"split"``
+        keeps it on the shank midline fitted with the merged interval split at its middle.
 
     Returns
     -------
@@ -106,7 +111,10 @@ def frontal_leg_centres(
     outline midline (:func:`_shank_midline`), at the landmark's height (a back view's knee raised by
     ``knee_raise_back · L₀``; in front views first set to the outline's bend, ``knee_height``); in front views
     the knee then moves ``knee_outline_share`` of the way to the middle of the outline at its height. Where
-    the knees touch, a shared interval is split at its middle. Without a midline the landmark is kept.
+    the legs touch, a shared interval is split at its middle for the midline; with
+    ``knee_touching="outer_edge"`` touching knees are then put half a knee's width (measured in the clip's
+    frames where the knees are apart) inside the merged outline's outer edge, and are NaN where no frame
+    shows them apart. Without a midline the landmark is kept.
 
     ``"outline_halfway"``: knee and ankle ``x`` become the mean of the landmark's ``x`` and the middle of the
     outline's interior interval at the landmark's ``y`` that holds the landmark (within 2 px). When that
@@ -165,6 +173,8 @@ def frontal_leg_centres(
                     other=other,
                     outline_share=np.where(back, 0.0, knee_outline_share),
                 )
+            if knee_touching == "outer_edge":
+                _touching_knees_from_outer_edges(values, position.values, outline, frontal=frontal, kp=kp)
         else:
             _halfway_to_outline(values, position.values, outline, frontal=frontal, kp=kp)
     out.attrs["processing"] = f"{position.attrs.get('processing', '')}; frontal leg centres (FPPA)".lstrip("; ")
@@ -304,6 +314,56 @@ def _knee_from_outline_bend(values, raw, outline, *, frontal, kp, side: str, oth
         bend = _bend(ys, _outer_half_width(outline[f], ys, line, outward), min_ratio)
         if np.isfinite(bend):
             values[f, knee, 1] = bend
+
+
+def _merged_knees(outline, values, raw, *, f: int, li: int, ri: int):
+    """``(lo, hi)`` of the outline's interval at the knees' mean height (in ``values``) that holds both knee
+    landmarks (``raw``), or None."""
+    y = 0.5 * (values[f, li, 1] + values[f, ri, 1])
+    lx, rx = raw[f, li, 0], raw[f, ri, 0]
+    xs = _crossings(outline[f], y)
+    for lo, hi in zip(xs[0::2], xs[1::2]):
+        if lo - 2.0 <= min(lx, rx) and max(lx, rx) <= hi + 2.0:
+            return lo, hi
+    return None
+
+
+def _knee_half_width(raw, outline, *, frames, knee: int, other_knee: int) -> float:
+    """Median over ``frames``: half the width of the outline's interval holding the knee landmark at its
+    height, where that interval does not also hold the other knee (NaN without such a frame)."""
+    widths = []
+    for f in np.flatnonzero(frames):
+        (x, y), ox = raw[f, knee], raw[f, other_knee, 0]
+        xs = _crossings(outline[f], y)
+        for lo, hi in zip(xs[0::2], xs[1::2]):
+            if lo - 2.0 <= x <= hi + 2.0:
+                if not (np.isfinite(ox) and lo <= ox <= hi):
+                    widths.append(0.5 * (hi - lo))
+                break
+    return float(np.median(widths)) if widths else np.nan
+
+
+def _touching_knees_from_outer_edges(values, raw, outline, *, frontal, kp) -> None:
+    """Where the knees touch (one outline interval holds both at their height, no wider than the two knees
+    side by side), put each knee half its width (:func:`_knee_half_width`, over the frames where the knees
+    are apart) inside the merged interval's outer edge; where no frame shows the knees apart, the knees are
+    NaN (their FPPA is not measured)."""
+    li, ri = kp.get_loc("left_knee"), kp.get_loc("right_knee")
+    merged = {f: _merged_knees(outline, values, raw, f=f, li=li, ri=ri) for f in np.flatnonzero(frontal)}
+    apart = np.zeros(len(values), dtype=bool)
+    apart[[f for f, m in merged.items() if m is None]] = True
+    half = {k: _knee_half_width(raw, outline, frames=apart, knee=k, other_knee=o) for k, o in ((li, ri), (ri, li))}
+    for f in np.flatnonzero(frontal):
+        if merged.get(f) is None:
+            continue
+        lo, hi = merged[f]
+        if np.isfinite(half[li] + half[ri]) and hi - lo > 2.0 * (half[li] + half[ri]):
+            continue  # wider than two knees: thighs or the pelvis, not touching knees
+        for knee, other in ((li, ri), (ri, li)):
+            outer_right = raw[f, knee, 0] > raw[f, other, 0]
+            values[f, knee, 0] = hi - half[knee] if outer_right else lo + half[knee]
+            if not np.isfinite(half[knee]):
+                values[f, knee, 1] = np.nan
 
 
 def _halfway_to_outline(values, raw, outline, *, frontal, kp) -> None:
