@@ -297,12 +297,14 @@ def test_touching_knees_without_a_frame_showing_them_apart_are_not_measured():
     rather than a guess."""
     from movelab.kinematics.joint_angles import frontal_angles
 
-    knees = _two_frames(TOUCHING, TOUCHING, knee_touching="outer_edge")
+    with pytest.warns(UserWarning, match="the knees touch there and no frame of the video shows them apart"):
+        knees = _two_frames(TOUCHING, TOUCHING, knee_touching="outer_edge")
     assert np.isnan(knees).all()
     points = {"left_hip": (120, 0), "right_hip": (180, 0), "left_knee": (138, 200), "right_knee": (162, 200)}
     pos = positions({**STANDING, **points, "left_ankle": (120, 380), "right_ankle": (180, 380)})
     options = dict(hip_drop=(0.0, 0.0), method="outline", knee_touching="outer_edge")
-    out = frontal_leg_centres(pos, TOUCHING[None], np.array([True]), **options)
+    with pytest.warns(UserWarning, match="knee FPPA not measured in 2 knee-frames"):
+        out = frontal_leg_centres(pos, TOUCHING[None], np.array([True]), **options)
     angles = frontal_angles(out, side=np.array([1.0]))
     assert angles[["knee_fppa_left", "knee_fppa_right"]].isna().all(axis=None)
 
