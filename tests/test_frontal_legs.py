@@ -266,18 +266,21 @@ WIDE_MERGE = polygon(
 )  # fmt: skip
 
 
-def _two_frames(first: np.ndarray, second: np.ndarray, **options):
-    """Knee landmarks 6 px inside the true knees in the touching frame (as the pose model reads pressed knees)."""
+def _two_frames(first: np.ndarray, second: np.ndarray, *, n_first: int = 10, **options):
+    """``n_first`` frames of the ``first`` outline (knee landmarks on the legs' middles), then one of the
+    ``second`` with the knee landmarks 6 px inside the true knees (as the pose model reads pressed knees);
+    returns the knees of the first and the last frame."""
     pos = positions(
         {**STANDING, "left_hip": (120, 0), "right_hip": (180, 0), "left_ankle": (120, 380), "right_ankle": (180, 380)},
-        n=2,
+        n=n_first + 1,
     )
-    knees = np.array([[[120, 200], [180, 200]], [[138, 200], [162, 200]]], dtype=float)
+    knees = np.array([[[120, 200], [180, 200]]] * n_first + [[[138, 200], [162, 200]]], dtype=float)
     for i, name in enumerate(("left_knee", "right_knee")):
         pos.loc[dict(keypoint=name)] = knees[:, i]
+    outlines = np.stack([first] * n_first + [second])
     options = {"hip_drop": (0.0, 0.0), "method": "outline", **options}
-    out = frontal_leg_centres(pos, np.stack([first, second]), np.array([True, True]), **options)
-    return out.sel(keypoint=["left_knee", "right_knee"]).values  # (frame, knee, xy)
+    out = frontal_leg_centres(pos, outlines, np.ones(n_first + 1, dtype=bool), **options)
+    return out.sel(keypoint=["left_knee", "right_knee"]).values[[0, -1]]  # (first/last frame, knee, xy)
 
 
 def test_touching_knees_go_half_a_knee_width_inside_the_merged_outlines_outer_edges():
@@ -293,13 +296,16 @@ def test_touching_knees_go_half_a_knee_width_inside_the_merged_outlines_outer_ed
 
 
 def test_touching_knees_without_a_frame_showing_them_apart_are_not_measured():
-    """The knees touch in every frame: their width cannot be measured, so the knees (and their FPPA) are NaN
-    rather than a guess."""
+    """The knees touch in every frame (or are apart in fewer than 10): their width cannot be measured, so the
+    touching knees (and their FPPA) are NaN rather than a guess."""
     from movelab.kinematics.joint_angles import frontal_angles
 
-    with pytest.warns(UserWarning, match="the knees touch there and no frame of the video shows them apart"):
+    with pytest.warns(UserWarning, match="too few frames show them apart"):
         knees = _two_frames(TOUCHING, TOUCHING, knee_touching="outer_edge")
     assert np.isnan(knees).all()
+    with pytest.warns(UserWarning, match="knee FPPA not measured in 2 knee-frames"):  # 9 frames apart: too few
+        knees = _two_frames(LEGS, TOUCHING, n_first=9, knee_touching="outer_edge")
+    assert np.isnan(knees[1]).all() and np.isfinite(knees[0]).all()
     points = {"left_hip": (120, 0), "right_hip": (180, 0), "left_knee": (138, 200), "right_knee": (162, 200)}
     pos = positions({**STANDING, **points, "left_ankle": (120, 380), "right_ankle": (180, 380)})
     options = dict(hip_drop=(0.0, 0.0), method="outline", knee_touching="outer_edge")
@@ -315,3 +321,15 @@ def test_a_merged_interval_wider_than_two_knees_is_not_taken_for_touching_knees(
     np.testing.assert_allclose(
         _two_frames(LEGS, WIDE_MERGE, knee_touching="outer_edge"), _two_frames(LEGS, WIDE_MERGE, knee_touching="split")
     )
+
+
+def test_a_merged_interval_narrower_than_one_knee_per_side_gives_no_fppa():
+    """Merged knees only 40 px wide where each knee measured 50 px apart: neither fits its half, so the
+    placement is refused (NaN) rather than a knee put across the middle."""
+    narrow = polygon(
+        (90, 0), (210, 0), (210, 100), (170, 150), (170, 260), (195, 400), (165, 400), (150, 270),
+        (135, 400), (105, 400), (130, 260), (130, 150), (90, 100),
+    )  # fmt: skip
+    with pytest.warns(UserWarning, match="knee FPPA not measured"):
+        knees = _two_frames(LEGS, narrow, knee_touching="outer_edge")
+    assert np.isnan(knees[1]).all()

@@ -28,8 +28,9 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   interval, narrower than the two knees side by side (they overlap in the picture). Split at its middle,
   each knee sat 1-5 px too far out (3-11° too little valgus at 25° in the narrow stance, design bodies). The
   outer edges stay visible: each knee goes half its width inside its outer edge, the width being the median
-  of the knee's interval in the clip's frames where the knees are apart (standing, or the descent). No such
-  frame: the knees are NaN and a warning says why. A merged interval wider than the two knees side by side
+  of the knee's interval in the clip's frames where the knees are apart (standing, or the descent). Fewer than
+  ``_MIN_APART_FRAMES`` such frames (trousers that join the legs in a realistic render): the knees are NaN
+  and a warning says why. A merged interval wider than the two knees side by side
   is thighs or pelvis (thick legs, a knee landmark high on the thigh) and is left alone.
 
 ``method="outline_halfway"`` keeps the first correction of issue 18 (hips lowered by one fit for both views,
@@ -120,8 +121,8 @@ def frontal_leg_centres(
     the knee then moves ``knee_outline_share`` of the way to the middle of the outline at its height. Where
     the legs touch, a shared interval is split at its middle for the midline; with
     ``knee_touching="outer_edge"`` touching knees are then put half a knee's width (measured in the clip's
-    frames where the knees are apart) inside the merged outline's outer edge, and are NaN where no frame
-    shows them apart. Without a midline the landmark is kept.
+    frames where the knees are apart) inside the merged outline's outer edge, and are NaN where too few
+    frames show them apart. Without a midline the landmark is kept.
 
     ``"outline_halfway"``: knee and ankle ``x`` become the mean of the landmark's ``x`` and the middle of the
     outline's interior interval at the landmark's ``y`` that holds the landmark (within 2 px). When that
@@ -335,9 +336,14 @@ def _merged_knees(outline, values, raw, *, f: int, li: int, ri: int):
     return None
 
 
+#: Touching knees are placed from a knee width seen in at least this many frames with the knees apart (one
+#: frame apart was the pose model settling in a realistic render whose legs merge in every other frame).
+_MIN_APART_FRAMES = 10
+
+
 def _knee_half_width(raw, outline, *, frames, knee: int, other_knee: int) -> float:
     """Median over ``frames``: half the width of the outline's interval holding the knee landmark at its
-    height, where that interval does not also hold the other knee (NaN without such a frame)."""
+    height, where that interval does not also hold the other knee (NaN in fewer than ``_MIN_APART_FRAMES``)."""
     widths = []
     for f in np.flatnonzero(frames):
         (x, y), ox = raw[f, knee], raw[f, other_knee, 0]
@@ -347,18 +353,19 @@ def _knee_half_width(raw, outline, *, frames, knee: int, other_knee: int) -> flo
                 if not (np.isfinite(ox) and lo <= ox <= hi):
                     widths.append(0.5 * (hi - lo))
                 break
-    return float(np.median(widths)) if widths else np.nan
+    return float(np.median(widths)) if len(widths) >= _MIN_APART_FRAMES else np.nan
 
 
 def _touching_knees_from_outer_edges(values, raw, outline, *, frontal, kp) -> None:
     """Where the knees touch (one outline interval holds both at their height, no wider than the two knees
     side by side), put each knee half its width (:func:`_knee_half_width`, over the frames where the knees
-    are apart) inside the merged interval's outer edge; where no frame shows the knees apart, the knees are
-    NaN (their FPPA is not measured)."""
+    are apart) inside the merged interval's outer edge. Where too few frames show the knees apart, or a knee
+    would cross the interval's middle, the knees are NaN (their FPPA is not measured) and a warning says
+    why."""
     li, ri = kp.get_loc("left_knee"), kp.get_loc("right_knee")
     merged = {f: _merged_knees(outline, values, raw, f=f, li=li, ri=ri) for f in np.flatnonzero(frontal)}
-    apart = np.zeros(len(values), dtype=bool)
-    apart[[f for f, m in merged.items() if m is None]] = True
+    apart = np.zeros(len(values), dtype=bool)  # at the landmarks' heights, where the widths are measured
+    apart[[f for f in np.flatnonzero(frontal) if _merged_knees(outline, raw, raw, f=f, li=li, ri=ri) is None]] = True
     half = {k: _knee_half_width(raw, outline, frames=apart, knee=k, other_knee=o) for k, o in ((li, ri), (ri, li))}
     unmeasured = 0
     for f in np.flatnonzero(frontal):
@@ -370,13 +377,14 @@ def _touching_knees_from_outer_edges(values, raw, outline, *, frontal, kp) -> No
         for knee, other in ((li, ri), (ri, li)):
             outer_right = raw[f, knee, 0] > raw[f, other, 0]
             values[f, knee, 0] = hi - half[knee] if outer_right else lo + half[knee]
-            if not np.isfinite(half[knee]):
-                values[f, knee, 1] = np.nan
+            if not half[knee] <= 0.5 * (hi - lo):  # unknown, or the knee would cross the middle: not two knees
+                values[f, knee] = np.nan
                 unmeasured += 1
     if unmeasured:
         warnings.warn(
-            f"knee FPPA not measured in {unmeasured} knee-frames: the knees touch there and no frame of the "
-            "video shows them apart, so each knee's width (which places it within the merged outline) is unknown",
+            f"knee FPPA not measured in {unmeasured} knee-frames: the knees' outlines merge there (knees together "
+            "or loose clothing) and too few frames show them apart to measure each knee's width, which places it "
+            "within the merged outline",
             UserWarning,
             stacklevel=2,
         )
