@@ -325,7 +325,7 @@ def print_fppa(table: pd.DataFrame) -> None:
             print(
                 f"- {group}, {label}: mean {e.mean():+.2f}°, MAE {e.abs().mean():.2f}°, within 4°: "
                 f"{int((e.abs() <= 4).sum())} of {len(e)} legs, largest {e.abs().max():.1f}°, "
-                f"95th percentile {np.percentile(e.abs(), 95):.1f}°"
+                f"95th percentile {np.nanpercentile(e.abs(), 95):.1f}°, not measured {int(e.isna().sum())}"
             )
     for (body, view), g in table.groupby(["body", "view"]):
         cells = "; ".join(
