@@ -254,8 +254,9 @@ class KinematicsConfig:
     fppa_knee_touching
         ``"outer_edge"``: where the knees touch (one outline interval holds both, no wider than two knees),
         each knee goes half its width inside the merged outline's outer edge, its width measured in the
-        clip's frames where the knees are apart (NaN where none is); ``"split"``: on the shank midline with
-        the merged interval split at its middle (read 3-11° too little valgus at 25° in the narrow stance).
+        clip's frames where the knees are apart (NaN where fewer than 10 are); ``"split"``: on the shank
+        midline with the merged interval split at its middle (read 3-11° too little valgus at 25° in the
+        narrow stance).
         Design bodies, front views, 96 legs within 4°: 79 (split: 73), docs/findings-decisions.md.
     outline_baseline_max_speed
         ... and ``hip_mid`` and both ankles move slower than this (torso lengths per second): quiet.
