@@ -108,6 +108,7 @@ def fppa_centre_options(config: KinematicsConfig, *, back: np.ndarray) -> dict:
         knee_raise_back=config.fppa_knee_raise_back,
         knee_outline_share=config.fppa_knee_outline_share,
         knee_height=config.fppa_knee_height,
+        knee_touching=config.fppa_knee_touching,
     )
 
 

@@ -251,6 +251,13 @@ class KinematicsConfig:
         does not bend; ``"landmark"``: the knee landmark's height (it sat up to 0.41 upright torso lengths
         above the joint on thick-legged rendered bodies). Design bodies A, B, E, F, 108 legs within 4°: 84
         (landmark height: 66), docs/findings-accuracy.md.
+    fppa_knee_touching
+        ``"outer_edge"``: where the knees touch (one outline interval holds both, no wider than two knees),
+        each knee goes half its width inside the merged outline's outer edge, its width measured in the
+        clip's frames where the knees are apart (NaN where fewer than 10 are); ``"split"``: on the shank
+        midline with the merged interval split at its middle (read 3-11° too little valgus at 25° in the
+        narrow stance).
+        Design bodies, front views, 96 legs within 4°: 79 (split: 73), docs/findings-decisions.md.
     outline_baseline_max_speed
         ... and ``hip_mid`` and both ankles move slower than this (torso lengths per second): quiet.
     outline_baseline_min_s
@@ -359,6 +366,7 @@ class KinematicsConfig:
     fppa_knee_raise_back: float = 0.108
     fppa_knee_outline_share: float = 0.0
     fppa_knee_height: Literal["landmark", "outline_bend"] = "outline_bend"
+    fppa_knee_touching: Literal["split", "outer_edge"] = "outer_edge"
     side_view_midpoint_fallback: bool = True
     outline_sacral_levels: tuple[float, float] = (0.08, 0.30)
     outline_thoracolumbar_levels: tuple[float, float] = (0.40, 0.55)
@@ -433,6 +441,8 @@ class KinematicsConfig:
         _check_range("fppa_knee_outline_share", self.fppa_knee_outline_share, 0.0, 1.0)
         if self.fppa_knee_height not in ("landmark", "outline_bend"):
             raise ConfigError(f"fppa_knee_height must be 'landmark' or 'outline_bend', got {self.fppa_knee_height!r}")
+        if self.fppa_knee_touching not in ("split", "outer_edge"):
+            raise ConfigError(f"fppa_knee_touching must be 'split' or 'outer_edge', got {self.fppa_knee_touching!r}")
         _check_range("swap_cost_ratio", self.swap_cost_ratio, 0.0, 1.0)
         _check_range("swap_min_evidence", self.swap_min_evidence, 0.0, 1.0)
         if not (isinstance(self.filter_order, int) and self.filter_order >= 2 and self.filter_order % 2 == 0):

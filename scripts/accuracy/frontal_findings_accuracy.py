@@ -67,12 +67,17 @@ SIDE_SQUAT = dict(
 )
 CUTS = (0.0, 0.1, 0.2, 0.3)  # fraction of the picture's height cut off at the bottom
 #: The FPPA joint centres the "before" columns use (the default is "after"): the outline centres with the
-#: knee at its landmark's height, half way to the outline's middle (the default until the knee's height came
-#: from the outline's bend).
+#: knee at its landmark's height, half way to the outline's middle, touching knees split at the merged
+#: interval's middle (the default until the knee's height came from the outline's bend).
 BEFORE = "knee_landmark"
 METHOD_CONFIG = {
     "landmarks": dict(fppa_joint_centres="landmarks"),
-    BEFORE: dict(fppa_joint_centres="outline", fppa_knee_height="landmark", fppa_knee_outline_share=0.5),
+    BEFORE: dict(
+        fppa_joint_centres="outline",
+        fppa_knee_height="landmark",
+        fppa_knee_outline_share=0.5,
+        fppa_knee_touching="split",
+    ),
     "outline": {},
 }
 
@@ -300,8 +305,9 @@ def print_fppa(table: pd.DataFrame) -> None:
     print(
         "Front and back views, both legs. *landmarks*: the pose model's hip, knee, ankle as they are; "
         f"*{BEFORE}*: the outline joint centres with the knee at its landmark's height (`fppa_knee_height="
-        '"landmark", fppa_knee_outline_share=0.5`, the default before); *outline*: the default (the knee\'s '
-        'height from the outline\'s bend, `fppa_knee_height="outline_bend"`).\n'
+        '"landmark", fppa_knee_outline_share=0.5, fppa_knee_touching="split"`, the default before); *outline*: '
+        "the default (the knee's height from the outline's bend, `fppa_knee_height=\"outline_bend\"`, touching "
+        'knees from the merged outline\'s outer edges, `fppa_knee_touching="outer_edge"`).\n'
     )
     print(
         "| bodies | view | stance | set valgus | true FPPA (mean) | "
@@ -319,7 +325,7 @@ def print_fppa(table: pd.DataFrame) -> None:
             print(
                 f"- {group}, {label}: mean {e.mean():+.2f}°, MAE {e.abs().mean():.2f}°, within 4°: "
                 f"{int((e.abs() <= 4).sum())} of {len(e)} legs, largest {e.abs().max():.1f}°, "
-                f"95th percentile {np.percentile(e.abs(), 95):.1f}°"
+                f"95th percentile {np.nanpercentile(e.abs(), 95):.1f}°, not measured {int(e.isna().sum())}"
             )
     for (body, view), g in table.groupby(["body", "view"]):
         cells = "; ".join(
@@ -504,17 +510,21 @@ def print_valgus_decisions(table: pd.DataFrame) -> None:
     threshold = max(config.fppa_upper().value, config.method_error.knee_fppa.value)
     error = config.method_error.knee_fppa.value
     print(f"\n### knee_valgus decisions (threshold {threshold:g}°, method error {error:g}°)\n")
-    print(f"| true FPPA at depth | legs | raised ({BEFORE}) | raised (outline) |")
-    print("|---|---|---|---|")
-    for label, rows in (
-        (f"> {threshold + error:g}° (must be raised)", table[table["true"] > threshold + error]),
-        (
-            f"{threshold:g}-{threshold + error:g}° (either)",
-            table[(table["true"] >= threshold) & (table["true"] <= threshold + error)],
-        ),
-        (f"< {threshold:g}° (must not be raised)", table[table["true"] < threshold]),
-    ):
-        print(f"| {label} | {len(rows)} | {int(rows['raised_before'].sum())} | {int(rows['raised'].sum())} |")
+    print(f"| bodies | true FPPA at depth | legs | raised ({BEFORE}) | raised (outline) | not measured (outline) |")
+    print("|---|---|---|---|---|---|")
+    for group, g in table.groupby("group"):
+        for label, rows in (
+            (f"> {threshold + error:g}° (must be raised)", g[g["true"] > threshold + error]),
+            (
+                f"{threshold:g}-{threshold + error:g}° (either)",
+                g[(g["true"] >= threshold) & (g["true"] <= threshold + error)],
+            ),
+            (f"< {threshold:g}° (must not be raised)", g[g["true"] < threshold]),
+        ):
+            print(
+                f"| {group} | {label} | {len(rows)} | {int(rows['raised_before'].sum())} | "
+                f"{int(rows['raised'].sum())} | {int(rows['read'].isna().sum())} |"
+            )
 
 
 def print_findings(results: dict[str, dict], codes=("pelvic_drop", "knee_valgus")) -> None:
