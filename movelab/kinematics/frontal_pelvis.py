@@ -130,7 +130,9 @@ def hands_on_hips(position: xr.DataArray, *, config: KinematicsConfig = Kinemati
     Each arm must be bent (the shoulder-elbow-wrist angle at most ``hands_on_hips_max_elbow_deg``), its
     elbow further from the body's midline than its wrist (the elbow out to the side), and its wrist within
     ``hands_on_hips_height_torso`` torso lengths (shoulder midpoint to hip midpoint) of the hips' height.
-    Hanging arms fail the first test (elbow nearly straight), arms folded or held forward the last.
+    Hanging arms fail the first test (elbow nearly straight), arms folded or held forward the last. A pose held
+    for less than ``hands_on_hips_min_s`` does not count: arms reaching forward in a squat, seen from behind,
+    pass the three tests for a frame or two as they swing up.
     """
     hip_mid = midpoint(position, "hip")
     torso = torso_length(position)
@@ -142,4 +144,14 @@ def hands_on_hips(position: xr.DataArray, *, config: KinematicsConfig = Kinemati
             out = np.abs(elbow[:, 0] - hip_mid[:, 0]) > np.abs(wrist[:, 0] - hip_mid[:, 0])
             level = np.abs(wrist[:, 1] - hip_mid[:, 1]) <= config.hands_on_hips_height_torso * torso
         ok &= bent & out & level
-    return ok
+    return _held(ok, np.asarray(position["time"].values, dtype=np.float64), config.hands_on_hips_min_s)
+
+
+def _held(flags: np.ndarray, time_s: np.ndarray, min_s: float) -> np.ndarray:
+    """``flags`` without the runs of True shorter than ``min_s`` (first to last frame of the run)."""
+    out = flags.copy()
+    edges = np.diff(np.concatenate([[0], flags.astype(int), [0]]))
+    for start, stop in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
+        if time_s[stop - 1] - time_s[start] < min_s - 1e-9:
+            out[start:stop] = False
+    return out

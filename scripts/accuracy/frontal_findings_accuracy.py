@@ -624,7 +624,9 @@ def pelvic_drop_rows(results: dict[str, dict]) -> pd.DataFrame:
         t = motion.time_s
 
         def change(values, t=t, standing=standing, bottom=bottom):
-            return _at(t, values, bottom) - (float(np.nanmedian(values[standing])) if standing.any() else np.nan)
+            reference = values[standing]
+            reference = reference[np.isfinite(reference)]
+            return _at(t, values, bottom) - (float(np.median(reference)) if reference.size else np.nan)
 
         source = motion.pelvic_obliquity_source
         hips_raw = frontal_angles(position, side=sign)["pelvic_obliquity"].to_numpy()
