@@ -89,6 +89,19 @@ def test_hands_on_hips_accepts_bent_arms_at_the_hips_and_not_hanging_arms(view):
     assert not hands_on_hips(on_hips, config=KinematicsConfig(hands_on_hips_max_elbow_deg=80.0)).any()
 
 
+def test_arms_passing_through_a_hands_on_hips_pose_for_a_moment_do_not_count():
+    """Arms reaching forward in a squat, seen from behind, pass the tests for a frame or two: only a pose held
+    for ``hands_on_hips_min_s`` (0.5 s) counts."""
+    hanging, on_hips = figure("back"), put_hands_on_hips(figure("back"))
+    blip = hanging.copy(deep=True)
+    frames = np.arange(60, 66)  # 0.17 s
+    for name in ("left_elbow", "right_elbow", "left_wrist", "right_wrist"):
+        k = KEYPOINTS.index(name)
+        blip["position_px"].values[frames, k] = on_hips["position_px"].values[frames, k]
+    assert hands_on_hips(blip["position_px"], config=KinematicsConfig(hands_on_hips_min_s=0.0))[frames].all()
+    assert not hands_on_hips(blip["position_px"]).any()
+
+
 @pytest.mark.parametrize("view, sign", [("front", 1.0), ("back", -1.0)])
 @pytest.mark.parametrize("drop_deg", [-10.0, 0.0, 7.0])
 def test_the_wrists_line_gives_the_obliquity_when_the_hands_are_on_the_hips(view, sign, drop_deg):
