@@ -563,6 +563,11 @@ def _standing_text(result: dict) -> str:
     return "—" if s is None else f"{s.frames} frames, {s.seconds:.2f} s"
 
 
+def _signed(value: float) -> str:
+    """``+1.2``, or ``—`` for NaN (not measured)."""
+    return f"{value:+.1f}" if np.isfinite(value) else "—"
+
+
 def _first_lunge(name: str, case: Case) -> bool:
     """The 8 lunges of the default body with hanging arms (the tables of the earlier rounds keep to them; the
     pelvic drop lunges of the design bodies and with the hands on the hips are in :func:`print_pelvic_drop`)."""
@@ -590,7 +595,7 @@ def print_lunge_hips(results: dict[str, dict]) -> None:
         rear = "right" if case.lead_leg == "left" else "left"
         rows.append(
             f"| {name} | {truth['pelvic_obliquity'].to_numpy()[depth].mean():+.1f} | "
-            f"{_at(motion.time_s, result['angles']['pelvic_obliquity'].to_numpy(), bottom):+.1f} | "
+            f"{_signed(_at(motion.time_s, result['angles']['pelvic_obliquity'].to_numpy(), bottom))} | "
             f"{true[case.lead_leg][1] - read[case.lead_leg][1]:.1f} | {true[rear][1] - read[rear][1]:.1f} | "
             f"{abs(read['left'][0] - read['right'][0]) / abs(true['left'][0] - true['right'][0]):.2f} |"
         )
@@ -668,11 +673,10 @@ def print_pelvic_drop(results: dict[str, dict]) -> None:
     )
     print("| clip | group | arms | true (deg) | hips, raw | hips | hands | hands on hips | finding |")
     print("|---|---|---|---|---|---|---|---|---|")
-    fmt = lambda v: f"{v:+.1f}" if np.isfinite(v) else "—"  # noqa: E731
     for _, r in table.iterrows():
         print(
-            f"| {r['clip']} | {r['group']} | {r['arms']} | {r['true']:+.1f} | {fmt(r['hips_raw'])} | "
-            f"{fmt(r['hips'])} | {fmt(r['hands'])} | {r['hands_share']:.2f} | {r['raised']} |"
+            f"| {r['clip']} | {r['group']} | {r['arms']} | {r['true']:+.1f} | {_signed(r['hips_raw'])} | "
+            f"{_signed(r['hips'])} | {_signed(r['hands'])} | {r['hands_share']:.2f} | {r['raised']} |"
         )
     print()
     for (group, arms), g in table.groupby(["group", "arms"]):
