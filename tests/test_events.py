@@ -570,20 +570,37 @@ def test_pelvic_tilt_change_during_descent(squat_side):
     assert unmeasured["pelvic_tilt_change_descent_deg"].isna().all()  # never invented
 
 
-def test_heel_lift(squat_side):
-    """Both heels rise 12 px around the bottom of each rep."""
-    ds, angles, seg, _ = squat_side
-    lifted = ds.copy(deep=True)
+def _raised(ds, bottoms_s, parts, px):
+    raised = ds.copy(deep=True)
     time = ds["time"].values
-    for bottom in seg.reps["bottom_s"]:
+    for bottom in bottoms_s:
         near = np.abs(time - bottom) < 0.2
         for side in ("left", "right"):
-            lifted["position_px"].loc[dict(keypoint=f"{side}_heel", space_2d="y")][near] -= 12.0
+            for part in parts:
+                raised["position_px"].loc[dict(keypoint=f"{side}_{part}", space_2d="y")][near] -= px
+    return raised
+
+
+def test_heel_lift(squat_side):
+    """Both feet roll on their toes around the bottom of each rep: heels and ankles rise 12 px. The pitch
+    is the heel's (the ankle's shorter lever implies more), as the heel-lift finding measures it."""
+    ds, angles, seg, _ = squat_side
+    lifted = _raised(ds, seg.reps["bottom_s"], ("heel", "ankle"), 12.0)
     reps = segment(compute_motion(lifted, views="side_right"), movement="squat").reps
     assert reps["heel_lift_px"].tolist() == pytest.approx([12.0, 12.0], abs=1.0)
     foot_px = 0.24 * 300.0  # heel to toe, standing
     assert reps["heel_lift_deg"].tolist() == pytest.approx([math.degrees(math.asin(12.0 / foot_px))] * 2, abs=0.5)
     assert (seg.reps["heel_lift_px"] < 1.0).all() and (seg.reps["heel_lift_deg"].abs() < 0.5).all()
+
+
+def test_heel_landmark_rising_alone_is_not_a_lift(squat_side):
+    """The heel landmarks rise 12 px while the ankles stay: the rep reads no foot pitch (its pixel rise is
+    still reported), as the heel-lift finding reads it (movelab.findings.foot)."""
+    ds, _, seg, _ = squat_side
+    drifted = _raised(ds, seg.reps["bottom_s"], ("heel",), 12.0)
+    reps = segment(compute_motion(drifted, views="side_right"), movement="squat").reps
+    assert reps["heel_lift_px"].tolist() == pytest.approx([12.0, 12.0], abs=1.0)
+    assert (reps["heel_lift_deg"].abs() < 0.5).all()
 
 
 # ----------------------------------------------------------------------------- lunges

@@ -12,7 +12,7 @@ import pandas as pd
 from movelab.events._signals import SIDES, Signals, nanmean_rows
 from movelab.events.config import EventsConfig
 from movelab.events.rep_timing import Rep
-from movelab.kinematics.geometry import heel_rise_pitch_deg
+from movelab.kinematics.geometry import foot_pitch_deg
 from movelab.kinematics.tables import time_s_of
 
 __all__ = ["timing_row", "squat_metrics", "lunge_metrics", "lead_leg", "knee_gap_at_bottom", "rep_part", "rep_window"]
@@ -158,24 +158,24 @@ def _heel_lift_px(signals: Signals, rep: Rep) -> float:
 
 
 def _heel_lift_deg(signals: Signals, rep: Rep) -> float:
-    """Heel rise at the bottom of ``rep`` as the foot pitch it implies (side views only): per foot
-    :func:`movelab.kinematics.geometry.heel_rise_pitch_deg` ``(y₀, y, L₀)`` with ``y₀`` the heel's standing
-    height and ``L₀`` its standing heel-to-toe distance (as :func:`movelab.findings.foot.heel_rise_deg`), the
-    smaller of the two feet (heels rise together; one landmark drifting up alone is not a lift), or the one
-    seen."""
+    """Heel rise at the bottom of ``rep`` as the foot pitch it implies (side views only), measured as the
+    heel-lift finding measures it: per foot :func:`movelab.kinematics.geometry.foot_pitch_deg` against the
+    standing before the rep, its median over the frames within 0.1 s of the bottom, and the smaller of the two
+    feet (heels rise together; one landmark drifting up alone is not a lift), or the one seen."""
     near = np.abs(signals.time_s - rep.bottom_s) <= 0.1
     if not np.isin(signals.views.values[near], ("side_left", "side_right")).mean() > 0.5:
         return math.nan
     rises = []
     for side in SIDES:
-        heel, toe = signals.point(f"{side}_heel"), signals.point(f"{side}_foot_index")
-        stood = heel[rep.stand_before, 1]
-        standing_y = np.nanmedian(stood) if np.isfinite(stood).any() else np.nan
-        length = np.hypot(*(toe[rep.stand_before] - heel[rep.stand_before]).T)
-        length = np.nanmedian(length) if np.isfinite(length).any() else np.nan
-        at_bottom = heel[near, 1][np.isfinite(heel[near, 1])]
-        if np.isfinite(standing_y) and length > 0 and at_bottom.size:
-            rises.append(float(heel_rise_pitch_deg(standing_y, np.median(at_bottom), length)))
+        pitch = foot_pitch_deg(
+            signals.point(f"{side}_heel"),
+            signals.point(f"{side}_ankle"),
+            signals.point(f"{side}_foot_index"),
+            rep.stand_before,
+        )[near]
+        pitch = pitch[np.isfinite(pitch)]
+        if pitch.size:
+            rises.append(float(np.median(pitch)))
     return min(rises) if rises else math.nan
 
 

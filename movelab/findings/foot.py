@@ -22,7 +22,7 @@ import warnings
 import numpy as np
 import xarray as xr
 
-from movelab.kinematics.geometry import heel_rise_pitch_deg, point
+from movelab.kinematics.geometry import foot_pitch_deg, point
 
 __all__ = ["heel_rise_deg"]
 
@@ -47,12 +47,8 @@ def heel_rise_deg(position: xr.DataArray, standing: np.ndarray) -> np.ndarray:
 
     Notes
     -----
-    For each foot, with ``y`` the heel's image height, ``y₀`` its median over the standing frames and ``L₀``
-    the median standing heel-to-toe distance, the heel's pitch is
-    :func:`movelab.kinematics.geometry.heel_rise_pitch_deg` ``(y₀, y, L₀)``; the ankle's is the same formula
-    with the ankle's height and its standing horizontal distance to the toe (the lever of a foot rolling on
-    its toes). The foot's pitch is the **smaller** of the two (a heel landmark rising without the ankle is
-    not a lift; where the ankle is not measured the heel's alone). The two feet are combined by their
+    Each foot's pitch is :func:`movelab.kinematics.geometry.foot_pitch_deg`: the smaller of the pitches its
+    heel's and its ankle's rise above standing imply. The two feet are combined by their
     **minimum** (in a squat the heels rise together, so one heel's landmark drifting up alone is not taken as
     a lift); where only one foot is measurable it is used alone.
     """
@@ -60,17 +56,12 @@ def heel_rise_deg(position: xr.DataArray, standing: np.ndarray) -> np.ndarray:
     if standing.shape != (position.sizes["time"],):
         raise ValueError(f"standing must have one value per frame ({position.sizes['time']}), got {standing.shape}")
     rises = []
+    for side in ("left", "right"):
+        heel, toe = point(position, f"{side}_heel"), point(position, f"{side}_foot_index")
+        if not standing.any():
+            rises.append(np.full(heel.shape[0], np.nan))
+            continue
+        rises.append(foot_pitch_deg(heel, point(position, f"{side}_ankle"), toe, standing))
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        for side in ("left", "right"):
-            heel, toe = point(position, f"{side}_heel"), point(position, f"{side}_foot_index")
-            ankle = point(position, f"{side}_ankle")
-            if not standing.any():
-                rises.append(np.full(heel.shape[0], np.nan))
-                continue
-            length = np.nanmedian(np.hypot(*(toe[standing] - heel[standing]).T))
-            by_heel = heel_rise_pitch_deg(np.nanmedian(heel[standing, 1]), heel[:, 1], length)
-            lever = np.nanmedian(np.abs(toe[standing, 0] - ankle[standing, 0]))
-            by_ankle = heel_rise_pitch_deg(np.nanmedian(ankle[standing, 1]), ankle[:, 1], lever)
-            rises.append(np.fmin(by_heel, by_ankle))
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames where neither foot is measured stay NaN
         return np.nanmin(np.stack(rises), axis=0)

@@ -21,6 +21,7 @@ __all__ = [
     "unsigned_angle_deg",
     "to_plane",
     "heel_rise_pitch_deg",
+    "foot_pitch_deg",
     "UP",
     "DOWN",
 ]
@@ -160,6 +161,34 @@ def heel_rise_pitch_deg(standing_heel_y_px, heel_y_px, foot_length_px) -> np.nda
             np.nan,
         )
     return np.degrees(np.arcsin(np.clip(ratio, -1.0, 1.0)))
+
+
+def foot_pitch_deg(heel_px: np.ndarray, ankle_px: np.ndarray, toe_px: np.ndarray, standing) -> np.ndarray:
+    """One foot's pitch per frame from how far its heel and its ankle rose above standing, degrees.
+
+    Parameters
+    ----------
+    heel_px, ankle_px, toe_px
+        ``(time, 2)`` image positions of the foot's heel, ankle and toe (``foot_index``) landmarks.
+    standing
+        Boolean mask or slice of the frames of quiet standing that give the reference heights and levers.
+
+    Returns
+    -------
+    numpy.ndarray
+        The **smaller** of the heel's pitch, :func:`heel_rise_pitch_deg` ``(y₀, y, L₀)`` with ``L₀`` the
+        standing heel-to-toe distance, and the ankle's, the same with the ankle's height and its standing
+        horizontal distance to the toe (the lever of a foot rolling on its toes): a heel landmark rising
+        without the ankle is not a lift. Where the ankle is not measured, the heel's alone; NaN where neither.
+        Why both: the notes of :mod:`movelab.findings.foot`.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN standing frames give NaN, as documented
+        length = np.nanmedian(np.hypot(*(toe_px[standing] - heel_px[standing]).T))
+        by_heel = heel_rise_pitch_deg(np.nanmedian(heel_px[standing, 1]), heel_px[:, 1], length)
+        lever = np.nanmedian(np.abs(toe_px[standing, 0] - ankle_px[standing, 0]))
+        by_ankle = heel_rise_pitch_deg(np.nanmedian(ankle_px[standing, 1]), ankle_px[:, 1], lever)
+    return np.fmin(by_heel, by_ankle)
 
 
 def support_speeds(position: xr.DataArray, *, time_s: np.ndarray, hip_fallback: bool) -> np.ndarray:
