@@ -2,10 +2,11 @@
 on the hips.
 
 MediaPipe has no pelvis landmarks. Its hip keypoints follow a dropping pelvis only in part: on rendered
-lunges whose rear side drops by 10° they moved 1.5-5° (docs/findings-accuracy.md). When the client stands
-with the hands on the hips (as clinicians ask in single-leg tests), each hand rests on the iliac crest and
-moves with it, and the wrists' line shows the drop at about its true size. Two measures, each with its
-validity condition:
+lunges with hanging arms a 10° drop of the rear side read −0.5° to 8.8° and a level pelvis up to 5.4°
+(docs/findings-accuracy.md, *Pelvic drop lunges*). When the client stands with the hands on the hips (as
+clinicians ask in single-leg tests), each hand rests on the iliac crest and moves with it, and the wrists'
+line shows the drop at about its true size (10° read 6.3-11.3°, a level pelvis within 2.5°). Two measures,
+each with its validity condition:
 
 * **hips**: ``∠(lateral, right_hip→left_hip)`` (:func:`movelab.kinematics.joint_angles.obliquity_deg`), NaN
   where the hips' horizontal distance is under ``obliquity_min_hip_width_share`` of the clip's median
