@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import matplotlib
 
@@ -122,6 +123,22 @@ def test_a_child_killed_leaves_the_work_to_this_process():
 
     with BytesApart(make) as made:
         assert made.result() == b"made here"
+
+
+def test_a_child_stuck_is_killed_and_the_work_done_here():
+    """A child that never finishes (as one stuck on a lock another thread held at the fork would) is killed
+    after the timeout and the bytes are made in this process."""
+    parent = os.getpid()
+
+    def make() -> bytes:
+        if os.getpid() != parent:
+            time.sleep(60)
+        return b"made here"
+
+    started = time.monotonic()
+    with BytesApart(make, timeout_s=0.5) as made:
+        assert made.result() == b"made here"
+    assert time.monotonic() - started < 30
 
 
 def test_a_child_that_raises_leaves_the_error_to_this_process():

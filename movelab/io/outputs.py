@@ -6,7 +6,9 @@ from __future__ import annotations
 import gc
 import json
 import os
+import select
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -58,6 +60,21 @@ def write_outputs(out_dir: str | os.PathLike, writers: Mapping[str, Callable[[Pa
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _read_until_closed(fd: int, *, timeout_s: float) -> bytes | None:
+    """Everything written to pipe ``fd`` until its writer closes it (the fd is closed after); None when no byte
+    arrives for ``timeout_s``."""
+    chunks = []
+    with os.fdopen(fd, "rb", buffering=0) as pipe:
+        while True:
+            ready, _, _ = select.select([pipe], [], [], timeout_s)
+            if not ready:
+                return None
+            chunk = pipe.read(1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+
+
 def can_work_apart() -> bool:
     """True where :class:`BytesApart` can gain time: the system forks, this process may run on more than one CPU
     and one of them is free (the 1-minute load average is below the CPUs less one). Working apart costs about
@@ -77,11 +94,14 @@ class BytesApart:
     any way (an exception, a signal, bytes cut short), :meth:`result` calls ``make()`` here instead, so the
     result and any error are exactly those of calling it in this process; the child reports nothing itself.
     Use it as a context manager, so that the child is waited for however the block ends. Meant for the
-    ``movelab`` command, not for notebooks or servers, whose other threads may hold locks the child would need.
+    ``movelab`` command, not for notebooks or servers, whose other threads may hold locks the child would need;
+    a child that has not finished ``timeout_s`` after it is asked for (stuck on such a lock) is killed and the
+    bytes are made here.
     """
 
-    def __init__(self, make: Callable[[], bytes], *, apart: bool = True) -> None:
+    def __init__(self, make: Callable[[], bytes], *, apart: bool = True, timeout_s: float = 60.0) -> None:
         self._make = make
+        self._timeout_s = timeout_s
         self._result: bytes | None = None
         self._pid: int | None = None
         self._pipe: int | None = None
@@ -132,12 +152,13 @@ class BytesApart:
         if self._pid is None:
             return None
         pid, self._pid = self._pid, None
-        with os.fdopen(self._pipe, "rb") as pipe:
-            data = pipe.read()
+        data = _read_until_closed(self._pipe, timeout_s=self._timeout_s)
+        if data is None:  # stuck: the parent makes the bytes
+            os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
         if self._unfreeze:
             gc.unfreeze()
-        whole = len(data) >= 8 and int.from_bytes(data[:8], "little") == len(data) - 8
+        whole = data is not None and len(data) >= 8 and int.from_bytes(data[:8], "little") == len(data) - 8
         return data[8:] if os.waitstatus_to_exitcode(status) == 0 and whole else None
 
     def __enter__(self) -> BytesApart:
