@@ -7,6 +7,8 @@ Usage::
     python benchmarks/bench_speed.py cached [--minutes 10 --fps 60]  # cached landmarks: cold and warm kinematics
     python benchmarks/bench_speed.py kinematics --code OLD --code .   # kinematics + posture chain CPU, code A/B
     python benchmarks/bench_speed.py memory VIDEO_1MIN VIDEO_LONG    # peak RSS of extract vs length
+    python benchmarks/bench_speed.py warm --before DIR [--minutes 10]  # warm cached analysis: this code vs DIR's
+    python benchmarks/bench_speed.py post VIDEO... --before DIR      # what follows the model: this code vs DIR's
     python benchmarks/bench_speed.py split VIDEO... [--repeats 2]    # where extraction's time goes, part by part
 
 Every timing is a fresh subprocess (imports, model loading and writing included, for movelab and the bare
@@ -254,12 +256,20 @@ def bench_parallel(video: Path, jobs: int, repeats: int) -> None:
 
 #: A fresh process: load landmarks, analyse (kinematics cache on), write the report; prints the phases' seconds.
 #: Memory as the ``movelab`` command sets it (NumPy's huge-page advice off: movelab/_memory.py) unless the
-#: environment names NUMPY_MADVISE_HUGEPAGE (``cached --numpy-huge-pages`` runs with NumPy's default).
+#: environment names NUMPY_MADVISE_HUGEPAGE (``cached --numpy-huge-pages`` runs with NumPy's default); dask kept out
+#: and the timeline drawn apart as the command does (movelab/_lazy.py, movelab/io/outputs.py; older code without
+#: them runs without). CPU: the process's and its children's (a timeline drawn apart is counted).
 CACHED = r"""
-import json, sys, time
+import json, resource, sys, time
 t0 = time.perf_counter()
 from movelab._memory import no_huge_page_advice
 no_huge_page_advice()
+try:  # as the command does (code from before it did: neither)
+    from movelab._lazy import keep_dask_out
+    keep_dask_out()
+    apart = {"timeline_apart": True}
+except ImportError:
+    apart = {}
 from movelab import load_landmarks
 from movelab.analysis import analyse_landmarks
 from movelab.report import write_outputs
@@ -268,15 +278,16 @@ ds = load_landmarks(sys.argv[1])
 t2 = time.perf_counter()
 a = analyse_landmarks(ds, use_cache=True)
 t3 = time.perf_counter()
-write_outputs(a, sys.argv[2])
+write_outputs(a, sys.argv[2], **apart)
 t4 = time.perf_counter()
 phases = {"import": t1 - t0, "load": t2 - t1, "analyse": t3 - t2, "write": t4 - t3}
-print(json.dumps({**phases, "cpu": time.process_time()}))
+child = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({**phases, "cpu": time.process_time() + child.ru_utime + child.ru_stime}))
 """
 
 
-def _long_landmarks(minutes: float, fps: float, source: Path) -> tuple[Path, int]:
-    """Landmarks of ``minutes`` at ``fps``: ``source``'s landmarks repeated, times at ``fps``, in a new folder."""
+def _long_landmarks(minutes: float, fps: float, source: Path) -> Path:
+    """A landmark file of ``minutes`` at ``fps``: the sample's landmarks repeated, times at ``fps``."""
     import numpy as np
     import xarray as xr
 
@@ -290,10 +301,95 @@ def _long_landmarks(minutes: float, fps: float, source: Path) -> tuple[Path, int
     long = long.assign_coords(time=np.arange(n) / fps)
     if "frame" in long:
         long["frame"] = ("time", np.arange(n))
-    folder = Path(tempfile.mkdtemp(prefix="bench_"))
-    path = folder / "long.nc"
+    path = Path(tempfile.mkdtemp(prefix="bench_")) / "long.nc"
     lm.save(long, path)
-    return path, n
+    return path
+
+
+def bench_warm(
+    minutes: float, fps: float, source: Path, *, before: Path, repeats: int, landmarks: Path | None = None
+) -> None:
+    """The warm cached analysis (landmarks and kinematics cached: load, analyse, write the report, as
+    ``movelab analyse`` on a second run) with this code and with the code in ``before`` (e.g. ``git archive
+    main movelab | tar -x -C BEFORE``), interleaved in fresh processes, best of ``repeats`` by wall and by CPU
+    (the processes' own and their children's). The kinematics are computed once per code (cold, not timed):
+    both codes share the entry when their kinematics code is the same. ``landmarks``: a long.nc made before
+    (its kinematics cache beside it, in ``cache/``), instead of making one."""
+    import json
+
+    path = landmarks.resolve() if landmarks is not None else _long_landmarks(minutes, fps, source)
+    env = {**os.environ, "MOVELAB_CACHE_DIR": str(path.parent / "cache")}
+    codes = {"before": before.resolve(), "this code": ROOT}
+    best: dict[str, dict] = {}
+    for run in range(repeats + 1):
+        for name, code in codes.items():
+            start = time.perf_counter()
+            result = subprocess.run(
+                [PY, "-c", CACHED, str(path), str(path.parent / f"out_{run}_{name.split()[0]}")],
+                check=True, capture_output=True, text=True, cwd=code, env={**env, "PYTHONPATH": str(code)},
+            )  # fmt: skip
+            phases = {**json.loads(result.stdout.strip().splitlines()[-1]), "wall": time.perf_counter() - start}
+            if run == 0:
+                continue  # the first computes (or reads) the kinematics: not the warm path
+            entry = best.setdefault(name, {"wall": phases, "cpu": phases, "runs": []})
+            entry["runs"].append(phases)
+            if phases["wall"] < entry["wall"]["wall"]:
+                entry["wall"] = phases
+            if phases["cpu"] < entry["cpu"]["cpu"]:
+                entry["cpu"] = phases
+    print(
+        "| code | frames | best wall s | its CPU s | best CPU s | median wall s | median CPU s | import s | load s | "
+        "analyse s | write s |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    n = _landmark_frames(path)
+    for name, entry in best.items():
+        w = entry["wall"]
+        medians = [sorted(r[k] for r in entry["runs"])[len(entry["runs"]) // 2] for k in ("wall", "cpu")]
+        print(
+            f"| {name} | {n} | {w['wall']:.2f} | {w['cpu']:.2f} | {entry['cpu']['cpu']:.2f} | {medians[0]:.2f} | "
+            f"{medians[1]:.2f} | " + " | ".join(f"{w[k]:.2f}" for k in ("import", "load", "analyse", "write")) + " |",
+            flush=True,
+        )
+
+
+def _landmark_frames(path: Path) -> int:
+    from movelab import load_landmarks
+
+    return int(load_landmarks(path).sizes["time"])
+
+
+def bench_post(videos: list[Path], *, before: Path, repeats: int) -> None:
+    """What follows the pose model: ``movelab analyse VIDEO`` with the landmarks (and kinematics) cached, with
+    this code and with the code in ``before``, interleaved in fresh processes; best wall and best CPU (user +
+    system of the process and its children) of ``repeats``. A first run of each fills the caches."""
+    codes = {"before": before.resolve(), "this code": ROOT}
+    print("| video | code | best wall s | best CPU s |")
+    print("|---|---|---|---|")
+    for video in videos:
+        best: dict[str, list[float]] = {}
+        for run in range(repeats + 1):
+            for name, code in codes.items():
+                out = tempfile.mkdtemp(prefix="bench_")
+                args = [PY, "-m", "movelab", "analyse", str(video.resolve()), "--out", out, "--quiet"]
+                before_cpu = _children_cpu()
+                start = time.perf_counter()
+                subprocess.run(
+                    args, check=True, capture_output=True, cwd=code, env={**os.environ, "PYTHONPATH": str(code)}
+                )
+                wall, cpu = time.perf_counter() - start, _children_cpu() - before_cpu
+                if run:
+                    entry = best.setdefault(name, [wall, cpu])
+                    best[name] = [min(entry[0], wall), min(entry[1], cpu)]
+        for name, (wall, cpu) in best.items():
+            print(f"| {video.name} | {name} | {wall:.2f} | {cpu:.2f} |", flush=True)
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 #: The cold analysis's computing part alone: the kinematics and the posture chain (the outline's per-frame work),
@@ -320,7 +416,8 @@ def bench_kinematics(minutes: float, fps: float, source: Path, codes: list[Path]
     tree), each in a fresh process, interleaved ``repeats`` times (an A/B of the code in one run)."""
     import json
 
-    path, n = _long_landmarks(minutes, fps, source)
+    path = _long_landmarks(minutes, fps, source)
+    n = int(minutes * 60 * fps)
     for _ in range(repeats):
         for code in codes:
             env = {**os.environ, "PYTHONPATH": str(code.resolve())}
@@ -343,8 +440,9 @@ def bench_cached(minutes: float, fps: float, source: Path, *, huge_pages: bool =
     and the process's CPU seconds (less sensitive to other jobs on a shared machine)."""
     import json
 
-    path, n = _long_landmarks(minutes, fps, source)
+    path = _long_landmarks(minutes, fps, source)
     folder = path.parent
+    n = int(minutes * 60 * fps)
     env = {**os.environ, "MOVELAB_CACHE_DIR": str(folder / "cache")}
     if huge_pages:  # NumPy's default: huge pages advised (the cost the command line avoids)
         env["NUMPY_MADVISE_HUGEPAGE"] = "1"
@@ -436,6 +534,17 @@ def main() -> None:
     c.add_argument("--fps", type=float, default=60.0)
     c.add_argument("--source", type=Path, default=ROOT / "sample_videos" / "squat_side.mp4")
     c.add_argument("--numpy-huge-pages", action="store_true", help="keep NumPy's huge-page advice (library default)")
+    w = sub.add_parser("warm", help="the warm cached analysis, this code against older code (A/B in one run)")
+    w.add_argument("--before", type=Path, required=True, help="a folder holding the older code's movelab/")
+    w.add_argument("--minutes", type=float, default=10.0)
+    w.add_argument("--fps", type=float, default=60.0)
+    w.add_argument("--source", type=Path, default=ROOT / "sample_videos" / "squat_side.mp4")
+    w.add_argument("--repeats", type=int, default=3)
+    w.add_argument("--landmarks", type=Path, help="a long.nc made by a run before (kinematics cache beside it)")
+    pp = sub.add_parser("post", help="what follows the pose model (cached landmarks), this code against older code")
+    pp.add_argument("videos", nargs="+", type=Path)
+    pp.add_argument("--before", type=Path, required=True, help="a folder holding the older code's movelab/")
+    pp.add_argument("--repeats", type=int, default=3)
     k = sub.add_parser("kinematics", help="CPU of the kinematics and the posture chain, code against code")
     k.add_argument("--minutes", type=float, default=10.0)
     k.add_argument("--fps", type=float, default=60.0)
@@ -469,6 +578,12 @@ def main() -> None:
             "write s |\n|---|---|---|---|---|---|---|---|"
         )
         bench_cached(args.minutes, args.fps, args.source, huge_pages=args.numpy_huge_pages)
+    elif args.what == "warm":
+        bench_warm(
+            args.minutes, args.fps, args.source, before=args.before, repeats=args.repeats, landmarks=args.landmarks
+        )
+    elif args.what == "post":
+        bench_post(args.videos, before=args.before, repeats=args.repeats)
     elif args.what == "kinematics":
         print("| code | frames | kinematics CPU s | posture chain CPU s | both | load |\n|---|---|---|---|---|---|")
         bench_kinematics(args.minutes, args.fps, args.source, args.code or [ROOT], args.repeats)

@@ -21,3 +21,27 @@ def lazy_getattr(package: str, where: Mapping[str, str | tuple[str, str]], names
         return value
 
     return __getattr__
+
+
+def keep_dask_out() -> bool:
+    """Make this process see dask as not installed, unless it is imported already.
+
+    xarray recognises dask arrays by importing ``dask.array`` on its first operation whenever dask is
+    installed (the ``dask`` extra, e.g. for ``movelab batch --engine dask``): 0.3 s of CPU in every process,
+    as much as loading a 10-minute landmark file. The ``movelab`` commands that never hand xarray a dask array
+    (``extract``, ``analyse``, ``record``) call this first, so that they run as in an install without the extra;
+    a program that imports movelab keeps dask. It marks the package as absent the way Python documents
+    (``sys.modules["dask"] = None``: ``import dask`` raises ImportError, ``importlib.util.find_spec`` finds
+    nothing), so xarray and pandas take their paths for a missing dask.
+
+    Returns
+    -------
+    bool
+        True when dask is kept out now; False when it was imported before (then it stays).
+    """
+    import sys
+
+    if sys.modules.get("dask", None) is not None:
+        return False
+    sys.modules["dask"] = None
+    return True

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import get_args
 
+from movelab._lazy import keep_dask_out
 from movelab._memory import no_huge_page_advice
 from movelab.errors import ConfigError, MovelabError
 from movelab.pose.config import ExtractConfig
@@ -259,7 +260,12 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         jobs=_jobs(args),
     )
     files = write_outputs(
-        analysis, args.out, overlay=args.overlay, blur_faces=not args.no_blur, progress=_progress_wanted(args)
+        analysis,
+        args.out,
+        overlay=args.overlay,
+        blur_faces=not args.no_blur,
+        progress=_progress_wanted(args),
+        timeline_apart=True,
     )
     if not args.quiet:
         n = len([f for f in analysis.findings if f.severity != "info"])
@@ -287,8 +293,8 @@ def _analyse_squat_set(args: argparse.Namespace, config) -> int:
         progress=_progress_wanted(args),
     )  # fmt: skip
     second_out = Path(args.out) / Path(str(args.other)).stem
-    files = write_outputs(first, args.out, overlay=args.overlay, blur_faces=not args.no_blur)
-    files += write_outputs(second, second_out, overlay=args.overlay, blur_faces=not args.no_blur)
+    files = write_outputs(first, args.out, overlay=args.overlay, blur_faces=not args.no_blur, timeline_apart=True)
+    files += write_outputs(second, second_out, overlay=args.overlay, blur_faces=not args.no_blur, timeline_apart=True)
     if not args.quiet:
         print(
             f"movelab: squat set, FMS deep squat {first.fms.text if first.fms else 'not scored'}; reports: "
@@ -339,10 +345,23 @@ def cmd_record(args: argparse.Namespace) -> int:
         model=args.model,
     )
     analysis = analyse(video, movement=args.movement, config=Config(extract=ExtractConfig(model=args.model)))
-    write_outputs(analysis, args.out)
+    write_outputs(analysis, args.out, timeline_apart=True)
     if not args.quiet:
         print(f"movelab: recorded {video}; report: {args.out / 'report.html'}", file=sys.stderr)
     return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    """``movelab compare``: its module (findings, kinematics tables) loads only for this command, not for
+    ``movelab extract`` (0.1 s of CPU)."""
+    from movelab.report.compare import cmd_compare
+
+    return cmd_compare(args)
+
+
+#: Commands that never use dask, whose process keeps it out (:func:`movelab._lazy.keep_dask_out`); ``batch``
+#: may run on a Dask cluster, ``compare`` and ``serve`` are left as they are.
+_WITHOUT_DASK = frozenset({"extract", "analyse", "analyze", "record"})
 
 
 def _serve(argv: list[str]) -> int:
@@ -379,13 +398,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return cli_synth(argv[1:])
         args = _build_parser().parse_args(argv)
-        from movelab.report.compare import cmd_compare
-
+        if args.command in _WITHOUT_DASK:
+            keep_dask_out()  # xarray would import dask.array to recognise dask arrays (movelab/_lazy.py)
         commands = {
             "extract": cmd_extract,
             "analyse": cmd_analyse,
             "analyze": cmd_analyse,
-            "compare": cmd_compare,
+            "compare": _cmd_compare,
             "record": cmd_record,
             "batch": cmd_batch,
         }

@@ -20,6 +20,7 @@ import xarray as xr
 from movelab import landmarks as lm
 from movelab.cache import file_sha256, landmark_cache_path
 from movelab.errors import LandmarkFileError
+from movelab.extraction_rows import MARKER_VARIABLES
 from movelab.extraction_rows import Payload as _Payload
 from movelab.extraction_rows import Rows as _Rows
 from movelab.extraction_rows import build_dataset as _dataset
@@ -298,6 +299,6 @@ def add_markers(ds: xr.Dataset, source: str | os.PathLike, markers: str) -> xr.D
                 frame.image, hip_px=px[i, [23, 24]].mean(axis=0), shoulder_px=px[i, [11, 12]].mean(axis=0), spec=spec
             )
             clients[i] = _Payload(None, dots=dots)  # type: ignore[arg-type]
-    out = ds.drop_vars([v for v in ("marker_px", "marker_area_px", "marker_count") if v in ds])
+    out = ds.drop_vars([v for v in MARKER_VARIABLES if v in ds])
     out = out.drop_dims([d for d in ("marker_colour", "marker") if d in out.dims])
     return out.assign(_marker_arrays(clients, markers))

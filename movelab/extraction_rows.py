@@ -269,21 +269,30 @@ def _dataset(
     )
 
 
+#: The landmark Dataset's sticker-dot variables (:func:`marker_arrays`).
+MARKER_VARIABLES = ("marker_px", "marker_area_px", "marker_hidden", "marker_cut_sd_px", "marker_count")
+
+
 def marker_arrays(clients: list, spec_text: str) -> dict[str, xr.DataArray]:
     """Per-frame sticker dots of the client, for each colour searched: ``marker_px`` (time, marker_colour,
     marker, space_2d) with the two dots sorted by image x (``marker`` = ``image_left``, ``image_right``; NaN
-    unless that colour gave exactly two), ``marker_area_px`` and ``marker_count`` (dots of that colour found:
-    2 a pair, 0/1 missing or hidden, >2 ambiguous)."""
+    unless that colour gave exactly two), ``marker_area_px``, ``marker_hidden`` and ``marker_cut_sd_px`` (a dot cut by
+    an edge: the share of its height hidden and its centre's added uncertainty, :class:`movelab.pose.markers.Dots`)
+    and ``marker_count`` (dots of that colour
+    found: 2 a pair, 0/1 missing or hidden, >2 ambiguous)."""
     names = [name for name, _ in parse_marker_spec(spec_text).colours]
     n, k = len(clients), len(names)
     centres = np.full((n, k, 2, 2), np.nan)
     areas = np.full((n, k, 2), np.nan)
+    hidden = np.full((n, k, 2), np.nan)
+    cut_sd = np.full((n, k, 2), np.nan)
     counts = np.zeros((n, k), dtype=np.int64)
     for i, payload in enumerate(clients):
         dots = payload.dots if payload is not None else None
         for j, name in enumerate(names):
             if dots is not None and name in dots:
                 centres[i, j], areas[i, j], counts[i, j] = dots[name].centres_px, dots[name].areas_px, dots[name].count
+                hidden[i, j], cut_sd[i, j] = dots[name].hidden, dots[name].cut_sd_px
     coords = {"marker_colour": names, "marker": ["image_left", "image_right"]}
     return {
         "marker_px": xr.DataArray(
@@ -294,6 +303,12 @@ def marker_arrays(clients: list, spec_text: str) -> dict[str, xr.DataArray]:
         ),
         "marker_area_px": xr.DataArray(
             areas, dims=("time", "marker_colour", "marker"), coords=coords, attrs={"units": "px^2"}
+        ),
+        "marker_hidden": xr.DataArray(
+            hidden, dims=("time", "marker_colour", "marker"), coords=coords, attrs={"units": "1"}
+        ),
+        "marker_cut_sd_px": xr.DataArray(
+            cut_sd, dims=("time", "marker_colour", "marker"), coords=coords, attrs={"units": "px"}
         ),
         "marker_count": xr.DataArray(
             counts, dims=("time", "marker_colour"), coords={"marker_colour": names}, attrs={"units": "1"}

@@ -191,6 +191,7 @@ def test_the_corrected_fppa_of_a_valgus_leg_drawn_in_an_outline():
         dict(fppa_knee_outline_share=1.5),
         dict(fppa_hip_width_share=-0.1),
         dict(fppa_knee_height="thigh"),
+        dict(fppa_knee_touching="middle"),
     ],
 )
 def test_fppa_settings_out_of_range_are_refused(options):
@@ -248,3 +249,87 @@ def test_bend_of_a_two_piece_width_profile():
     widths = 20 + 0.05 * (100 - ys) + 0.45 * np.clip(60 - ys, 0, None)
     assert _bend(ys, widths, 2.0) == pytest.approx(60.0)
     assert np.isnan(_bend(ys, 20 + 0.05 * (100 - ys), 2.0))
+
+
+# ----------------------------------------------------------------------------- knees touching (merged outlines)
+
+# frame 0: the legs apart (LEGS: knees 50 px wide); frame 1: the knees pressed together, their outlines merged
+# into one interval [112, 188] from y = 150 to 260 (narrower than the two 50 px knees side by side: they
+# overlap), the shanks apart again below y = 270
+TOUCHING = polygon(
+    (90, 0), (210, 0), (210, 100), (188, 150), (188, 260), (195, 400), (165, 400), (150, 270),
+    (135, 400), (105, 400), (112, 260), (112, 150), (90, 100),
+)  # fmt: skip
+# the same with the merged interval as wide as the pelvis block (thick thighs or the pelvis, not two knees)
+WIDE_MERGE = polygon(
+    (90, 0), (210, 0), (210, 260), (195, 400), (165, 400), (150, 270), (135, 400), (105, 400), (90, 260),
+)  # fmt: skip
+
+
+def _two_frames(first: np.ndarray, second: np.ndarray, *, n_first: int = 10, **options):
+    """``n_first`` frames of the ``first`` outline (knee landmarks on the legs' middles), then one of the
+    ``second`` with the knee landmarks 6 px inside the true knees (as the pose model reads pressed knees);
+    returns the knees of the first and the last frame."""
+    pos = positions(
+        {**STANDING, "left_hip": (120, 0), "right_hip": (180, 0), "left_ankle": (120, 380), "right_ankle": (180, 380)},
+        n=n_first + 1,
+    )
+    knees = np.array([[[120, 200], [180, 200]]] * n_first + [[[138, 200], [162, 200]]], dtype=float)
+    for i, name in enumerate(("left_knee", "right_knee")):
+        pos.loc[dict(keypoint=name)] = knees[:, i]
+    outlines = np.stack([first] * n_first + [second])
+    options = {"hip_drop": (0.0, 0.0), "method": "outline", **options}
+    out = frontal_leg_centres(pos, outlines, np.ones(n_first + 1, dtype=bool), **options)
+    return out.sel(keypoint=["left_knee", "right_knee"]).values[[0, -1]]  # (first/last frame, knee, xy)
+
+
+def test_touching_knees_go_half_a_knee_width_inside_the_merged_outlines_outer_edges():
+    """In frame 0 the knees are 50 px wide; in frame 1 their outlines merge into [112, 188]: each knee goes
+    25 px inside its outer edge (137 and 163), where the shank midlines fitted with the merged interval split
+    at its middle put them further apart."""
+    knees = _two_frames(LEGS, TOUCHING, knee_touching="outer_edge")
+    np.testing.assert_allclose(knees[1, :, 0], [137.0, 163.0])
+    np.testing.assert_allclose(knees[1, :, 1], [200.0, 200.0])
+    np.testing.assert_allclose(knees[0, :, 0], [115.0, 185.0], atol=1e-9)  # apart: on the shank midlines
+    split = _two_frames(LEGS, TOUCHING, knee_touching="split")
+    assert split[1, 0, 0] < 136.0 and split[1, 1, 0] > 164.0
+
+
+def test_touching_knees_without_a_frame_showing_them_apart_are_not_measured():
+    """The knees touch in every frame (or are apart in fewer than 10): their width cannot be measured, so the
+    touching knees (and their FPPA) are NaN rather than a guess."""
+    from movelab.kinematics.joint_angles import frontal_angles
+
+    with pytest.warns(UserWarning, match="too few frames show them apart"):
+        knees = _two_frames(TOUCHING, TOUCHING, knee_touching="outer_edge")
+    assert np.isnan(knees).all()
+    with pytest.warns(UserWarning, match="knee FPPA not measured in 2 knee-frames"):  # 9 frames apart: too few
+        knees = _two_frames(LEGS, TOUCHING, n_first=9, knee_touching="outer_edge")
+    assert np.isnan(knees[1]).all() and np.isfinite(knees[0]).all()
+    points = {"left_hip": (120, 0), "right_hip": (180, 0), "left_knee": (138, 200), "right_knee": (162, 200)}
+    pos = positions({**STANDING, **points, "left_ankle": (120, 380), "right_ankle": (180, 380)})
+    options = dict(hip_drop=(0.0, 0.0), method="outline", knee_touching="outer_edge")
+    with pytest.warns(UserWarning, match="knee FPPA not measured in 2 knee-frames"):
+        out = frontal_leg_centres(pos, TOUCHING[None], np.array([True]), **options)
+    angles = frontal_angles(out, side=np.array([1.0]))
+    assert angles[["knee_fppa_left", "knee_fppa_right"]].isna().all(axis=None)
+
+
+def test_a_merged_interval_wider_than_two_knees_is_not_taken_for_touching_knees():
+    """Thick thighs merged with the pelvis at the knees' height ([90, 210], 120 px against two 50 px knees):
+    the knees stay where the shank midlines put them."""
+    np.testing.assert_allclose(
+        _two_frames(LEGS, WIDE_MERGE, knee_touching="outer_edge"), _two_frames(LEGS, WIDE_MERGE, knee_touching="split")
+    )
+
+
+def test_a_merged_interval_narrower_than_one_knee_per_side_gives_no_fppa():
+    """Merged knees only 40 px wide where each knee measured 50 px apart: neither fits its half, so the
+    placement is refused (NaN) rather than a knee put across the middle."""
+    narrow = polygon(
+        (90, 0), (210, 0), (210, 100), (170, 150), (170, 260), (195, 400), (165, 400), (150, 270),
+        (135, 400), (105, 400), (130, 260), (130, 150), (90, 100),
+    )  # fmt: skip
+    with pytest.warns(UserWarning, match="knee FPPA not measured"):
+        knees = _two_frames(LEGS, narrow, knee_touching="outer_edge")
+    assert np.isnan(knees[1]).all()

@@ -18,8 +18,9 @@ from movelab.config import ExtractConfig
 from movelab.errors import ConfigError
 from movelab.extraction import _marker_arrays, _Payload
 from movelab.kinematics.markers import marker_pelvic_tilt
-from movelab.pose.markers import Dots, find_dots, parse_marker_spec
+from movelab.pose.markers import Dots, DotSearch, find_dots, parse_marker_spec
 from movelab.synth import Appearance, Posture, render_clip
+from movelab.synth.render import marker_points_m
 
 GREEN = (40, 200, 60)
 RED = (215, 30, 35)
@@ -99,8 +100,8 @@ def test_a_dot_hidden_by_the_hanging_arm_in_a_sway_is_not_guessed():
     assert find_dots(clip.frame(3), hip_px=hip, shoulder_px=sh, spec=parse_marker_spec("green"))["green"].count == 1
 
 
-def _dots(a, b, area=(30.0, 30.0)) -> Dots:
-    return Dots(np.array([a, b], float), np.array(area, float), 2)
+def _dots(a, b, area=(30.0, 30.0), hidden=(0.0, 0.0), cut_sd=(0.0, 0.0)) -> Dots:
+    return Dots(np.array([a, b], float), np.array(area, float), 2, np.array(hidden), np.array(cut_sd))
 
 
 def _dataset(frames: list[Dots], colour: str):
@@ -132,6 +133,76 @@ def test_front_view_smaller_dot_and_jumped_dot_are_nan_with_their_reason():
     table = marker_pelvic_tilt(_dataset([ok, ok, small, far, ok], "green"), "side_right").table
     assert list(table["status"]) == ["measured", "measured", "partly_hidden", "implausible", "measured"]
     assert marker_pelvic_tilt(_dataset([ok], "green"), "front").table["status"].iloc[0] == "not_side_view"
+
+
+def _hem_frame(*, hem_m, radius_m, t_index=0):
+    """A side-right frame whose shirt hem hangs ``hem_m`` above the stickers' line, the drawn sticker centres
+    (PSIS, ASIS; the renderer's camera projection) and the hip and shoulder pixels."""
+    app = Appearance(marker_rgb=GREEN, marker_radius_m=radius_m, marker_hem_m=hem_m)
+    motion = Posture(pelvic_tilt_deg=16.0, duration_s=0.2, arms="folded")
+    clip = render_clip(motion, view="side_right", fps=10, duration_s=0.1, appearance=app)
+    row = clip.truth.iloc[t_index]
+    hip = np.array([(row.left_hip_x_px + row.right_hip_x_px) / 2, (row.left_hip_y_px + row.right_hip_y_px) / 2])
+    sh = np.array(
+        [(row.left_shoulder_x_px + row.right_shoulder_x_px) / 2, (row.left_shoulder_y_px + row.right_shoulder_y_px) / 2]
+    )
+    points = marker_points_m(clip.figures[t_index])
+    drawn = clip.camera.project(np.array([c + n * 0.002 for c, n in (points["right_psis"], points["right_asis"])]))
+    return clip.frame(t_index), drawn, hip, sh
+
+
+def test_a_dot_partly_under_the_shirts_hem_is_told_and_centred_from_its_lower_edge():
+    """The hem hides the top third of the PSIS sticker: its centroid drops by over a pixel; the detector says
+    how much is hidden, takes the centre from the dot's lower edge (within 0.5 px of the drawn centre) and
+    widens its uncertainty; the ASIS dot is whole and exact."""
+    image, drawn, hip, sh = _hem_frame(hem_m=None, radius_m=0.012)
+    whole = find_dots(image, hip_px=hip, shoulder_px=sh, spec=parse_marker_spec("green"))["green"]
+    assert whole.count == 2 and (whole.hidden < 0.25).all() and (whole.cut_sd_px == 0).all()
+    assert np.abs(whole.centres_px - drawn).max() < 0.3
+    image, drawn, hip, sh = _hem_frame(hem_m=0.01, radius_m=0.012)
+    centroid = find_dots(
+        image, hip_px=hip, shoulder_px=sh, spec=parse_marker_spec("green"), search=DotSearch(cut_from_above=False)
+    )["green"]
+    assert centroid.centres_px[0, 1] - drawn[0, 1] > 1.0  # the centroid of the visible part drops
+    cut = find_dots(image, hip_px=hip, shoulder_px=sh, spec=parse_marker_spec("green"))["green"]
+    assert cut.count == 2
+    assert 0.25 < cut.hidden[0] < 0.5 and cut.hidden[1] == 0.0  # the PSIS (image-left) dot is cut
+    error = np.linalg.norm(cut.centres_px - drawn, axis=1)
+    assert error[0] < 0.5 and error[0] <= 2 * cut.cut_sd_px[0]
+    assert error[1] < 0.3 and cut.cut_sd_px[1] == 0.0
+    table = marker_pelvic_tilt(_dataset([whole, cut], "green"), "side_right").table
+    assert list(table["status"]) == ["measured", "measured"]
+    assert table["pelvic_tilt_sd"].iloc[1] > 1.5 * table["pelvic_tilt_sd"].iloc[0]
+    assert table["pelvic_tilt"].iloc[1] == pytest.approx(table["pelvic_tilt"].iloc[0], abs=1.0)
+    assert (
+        "in 1 of the measured frames a sticker was partly covered"
+        in marker_pelvic_tilt(_dataset([whole, cut], "green"), "side_right").note
+    )
+
+
+def test_the_hem_is_validated():
+    with pytest.raises(ConfigError, match="marker_hem_m"):
+        Appearance(marker_rgb=GREEN, marker_hem_m=0.2)
+
+
+def test_a_dot_mostly_under_the_hem_is_nan_with_a_note():
+    image, drawn, hip, sh = _hem_frame(hem_m=0.0, radius_m=0.02)
+    dots = find_dots(image, hip_px=hip, shoulder_px=sh, spec=parse_marker_spec("green"))["green"]
+    assert dots.count == 2 and dots.hidden[0] > 0.5
+    assert np.isnan(dots.centres_px[0]).all() and np.isfinite(dots.centres_px[1]).all()
+    whole = _dots((100.0, 100.0), (130.0, 105.0))
+    markers = marker_pelvic_tilt(_dataset([whole, dots, whole], "green"), "side_right")
+    assert list(markers.table["status"]) == ["measured", "partly_hidden", "measured"]
+    assert np.isnan(markers.table["pelvic_tilt"].iloc[1])
+    assert "1 partly hidden" in markers.note and "no value is guessed" in markers.note
+
+
+def test_a_cut_dots_uncertainty_widens_the_tilts():
+    whole = _dots((100.0, 100.0), (130.0, 105.0))
+    cut = _dots((100.0, 100.0), (130.0, 105.0), hidden=(0.3, 0.0), cut_sd=(0.8, 0.0))
+    sd = marker_pelvic_tilt(_dataset([whole, cut], "green"), "side_right").table["pelvic_tilt_sd"].to_numpy()
+    spread = np.tan(np.radians(sd)) * np.hypot(30.0, 5.0)  # back to pixels across the dots' distance
+    assert spread[1] ** 2 - spread[0] ** 2 == pytest.approx(0.8**2, rel=0.02)
 
 
 def test_the_clips_colour_is_the_one_with_most_pairs():

@@ -43,6 +43,9 @@ class Context:
     tilt_source: dict = field(default_factory=dict)  # Motion.pelvic_tilt_source; {}: an outline estimate
     standing: StandingReference | None = None  # quiet standing (squat, lunge)
     outside: dict[str, np.ndarray] | None = None  # per body part, frames with it out of the picture
+    # per frame, where pelvic_obliquity came from ("hands", "hips", ""; Motion.pelvic_obliquity_source), None:
+    # not known (an angle table without its Motion)
+    obliquity_source: np.ndarray | None = None
 
     # ------------------------------------------------------------------ reading values
     def column(self, name: str) -> np.ndarray:
@@ -242,7 +245,9 @@ def severity(excess: float, step: float) -> str:
     return "marked"
 
 
-def build_context(angles, segmentation, *, views, positions, config, tilt_source=None, landmarks=None) -> Context:
+def build_context(
+    angles, segmentation, *, views, positions, config, tilt_source=None, landmarks=None, obliquity_source=None
+) -> Context:
     """Check the inputs and gather them into a :class:`Context`."""
     if not isinstance(config, FindingsConfig):
         raise ConfigError(f"config must be a FindingsConfig, got {type(config).__name__}")
@@ -274,6 +279,7 @@ def build_context(angles, segmentation, *, views, positions, config, tilt_source
             angles, time, movement=movement, reps=reps, positions=positions, landmarks=landmarks, config=config
         ),
         outside=outside_picture(landmarks, time.size),
+        obliquity_source=None if obliquity_source is None else np.asarray(obliquity_source, dtype=str),
     )
 
 

@@ -91,6 +91,7 @@ def context_of(motion, segmentation, *, views=None, config: FindingsConfig = Fin
             config=config,
             tilt_source=motion.pelvic_tilt_source,
             landmarks=motion.landmarks,
+            obliquity_source=motion.pelvic_obliquity_source,
         )
     return build_context(motion, segmentation, views=views, positions=None, config=config)
 
@@ -576,9 +577,38 @@ def knee_valgus(ctx: Context) -> list[Finding]:
     )
 
 
+def _obliquity_measure(ctx: Context) -> tuple[np.ndarray, str | None]:
+    """``pelvic_obliquity`` where it came from the same measure as in the standing reference (the hands' or
+    the hips' line, :mod:`movelab.kinematics.frontal_pelvis`), NaN elsewhere, and that measure (None when the
+    angle table came without its Motion, or there is no standing reference)."""
+    obliquity = ctx.column("pelvic_obliquity")
+    source = ctx.obliquity_source
+    if source is None:
+        return obliquity, None
+    standing = source[ctx.standing_mask()]
+    standing = standing[standing != ""]
+    if not standing.size:
+        return obliquity, None
+    names, counts = np.unique(standing, return_counts=True)
+    measure = str(names[np.argmax(counts)])
+    return np.where(source == measure, obliquity, np.nan), measure
+
+
+#: What the pelvic obliquity was read from, for a finding's reference.
+_MEASURES = {"hands": "the line between the wrists (hands on the hips)", "hips": "the hip landmarks"}
+
+
 def pelvic_drop_reps(ctx: Context) -> list[Finding]:
     code = "pelvic_drop"
-    obliquity = ctx.column("pelvic_obliquity")
+    obliquity, measure = _obliquity_measure(ctx)
+    if ctx.movement == "lunge" and measure == "hips":
+        return ctx.note(
+            code,
+            "Pelvic drop could not be assessed in this lunge: with the arms hanging, the hip points the pose "
+            "model finds follow only a third to a half of a dropping pelvis in a lunge, so a drop would be "
+            "missed. Ask the client to put the hands on the hips (filmed from the front or back): the hands "
+            "then show the pelvis's level.",
+        )
     baseline, _, _ = ctx.standing_value(obliquity)
     if not np.isfinite(baseline):
         still = (
@@ -621,8 +651,8 @@ def pelvic_drop_reps(ctx: Context) -> list[Finding]:
         step=mdd.value,
         side=side,
         reference=f"{cfg.pelvic_level.source}; reference: the client's standing obliquity "
-        f"({baseline:.1f}°), median over {ctx.reference_text()}; method error "
-        f"{mdd.value:g}° ({mdd.source})",
+        f"({baseline:.1f}°), median over {ctx.reference_text()}; measured on {_MEASURES.get(measure, 'the hips')}; "
+        f"method error {mdd.value:g}° ({mdd.source})",
         baseline=ctx.standing.to_dict() if ctx.standing is not None else None,
         message=message,
         quantity="pelvic obliquity at depth minus standing, towards the dropped side",

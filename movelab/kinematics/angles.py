@@ -19,6 +19,7 @@ from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.conventions import ANGLE_NAMES
 from movelab.kinematics.frontal_legs import frontal_leg_centres
+from movelab.kinematics.frontal_pelvis import arm_positions, pelvic_obliquity
 from movelab.kinematics.geometry import signed_angle_deg, unsigned_angle_deg
 from movelab.kinematics.inputs import check_config, check_landmarks
 from movelab.kinematics.joint_angles import frontal_angles, sagittal_angles
@@ -108,7 +109,16 @@ def fppa_centre_options(config: KinematicsConfig, *, back: np.ndarray) -> dict:
         knee_raise_back=config.fppa_knee_raise_back,
         knee_outline_share=config.fppa_knee_outline_share,
         knee_height=config.fppa_knee_height,
+        knee_touching=config.fppa_knee_touching,
     )
+
+
+def _pelvic_obliquity(ds: xr.Dataset, position: xr.DataArray, frame_views: xr.DataArray, config: KinematicsConfig):
+    """:func:`movelab.kinematics.frontal_pelvis.pelvic_obliquity`, the arms read from positions gated on
+    presence (:func:`movelab.kinematics.frontal_pelvis.arm_positions`) when there is a front or back view."""
+    side = frontal_sign(frame_views)
+    arms = arm_positions(ds, config=config, views=frame_views) if np.isfinite(side).any() else None
+    return pelvic_obliquity(position, side, arms=arms, config=config)
 
 
 def angle_tables(
@@ -121,6 +131,8 @@ def angle_tables(
         position, facing=facing_sign(frame_views), midpoint_fallback=config.side_view_midpoint_fallback
     )
     frontal = frontal_angles(position, side=frontal_sign(frame_views))
+    obliquity = _pelvic_obliquity(ds, position, frame_views, config)
+    frontal["pelvic_obliquity"] = obliquity.value_deg
     if config.fppa_joint_centres != "landmarks":
         centres = frontal_leg_centres(
             position,
@@ -142,6 +154,7 @@ def angle_tables(
     )
     columns["pelvic_tilt"] = np.where(in_side, tilt, np.nan)
     outline = outline.assign(pelvic_tilt_source=np.where(np.isfinite(columns["pelvic_tilt"]), source, ""))
+    outline = outline.assign(pelvic_obliquity_source=obliquity.source)
     if "sd_deg" in tilt_info:  # marker mode: the stickers' per-frame uncertainty (parallax, dots)
         outline = outline.assign(pelvic_tilt_marker_sd=np.where(in_side, tilt_info["sd_deg"], np.nan))
     if tilt_info["calibration"] is not None:  # the outline table reports the calibrated tilt as well

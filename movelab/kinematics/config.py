@@ -251,6 +251,28 @@ class KinematicsConfig:
         does not bend; ``"landmark"``: the knee landmark's height (it sat up to 0.41 upright torso lengths
         above the joint on thick-legged rendered bodies). Design bodies A, B, E, F, 108 legs within 4°: 84
         (landmark height: 66), docs/findings-accuracy.md.
+    fppa_knee_touching
+        ``"outer_edge"``: where the knees touch (one outline interval holds both, no wider than two knees),
+        each knee goes half its width inside the merged outline's outer edge, its width measured in the
+        clip's frames where the knees are apart (NaN where fewer than 10 are); ``"split"``: on the shank
+        midline with the merged interval split at its middle (read 3-11° too little valgus at 25° in the
+        narrow stance).
+        Design bodies, front views, 96 legs within 4°: 79 (split: 73), docs/findings-decisions.md.
+    obliquity_min_hip_width_share
+        Front and back views: the hip landmarks' ``pelvic_obliquity`` is NaN in frames where the hips'
+        horizontal distance is under this share of the clip's median (the pose model drawing the hips
+        together; :mod:`movelab.kinematics.frontal_pelvis`). 0.75, chosen on the design clips of
+        ``scripts/accuracy/frontal_findings_accuracy.py`` (cleaned positions): the design squats' hips never
+        came closer than 0.82 of their median, the design lunges' 0.83 except where the pose model drew them
+        together (0.51 and 0.60, two back-view lunges of body design4); docs/findings-decisions.md.
+    hands_on_hips_max_elbow_deg, hands_on_hips_height_torso, hands_on_hips_min_s
+        :func:`movelab.kinematics.frontal_pelvis.hands_on_hips`: both elbows bent to at most this
+        shoulder-elbow-wrist angle, each elbow outside its wrist, each wrist within this many torso lengths
+        of the hips' height, for at least this long; the pelvic obliquity is then read from the wrists' line.
+        On the rendered design lunges (5th-95th percentiles): hands on hips 78-102° with the wrists 0.13-0.32
+        torso lengths above the hips; hanging arms 176-180°. Arms reaching forward in a design back-view squat
+        (realistic render) passed for single frames with the wrists 0.36-0.50 above the hips
+        (docs/findings-decisions.md). 130°, 0.4 and 0.5 s: movelab's margins between.
     outline_baseline_max_speed
         ... and ``hip_mid`` and both ankles move slower than this (torso lengths per second): quiet.
     outline_baseline_min_s
@@ -359,6 +381,11 @@ class KinematicsConfig:
     fppa_knee_raise_back: float = 0.108
     fppa_knee_outline_share: float = 0.0
     fppa_knee_height: Literal["landmark", "outline_bend"] = "outline_bend"
+    fppa_knee_touching: Literal["split", "outer_edge"] = "outer_edge"
+    obliquity_min_hip_width_share: float = 0.75
+    hands_on_hips_max_elbow_deg: float = 130.0
+    hands_on_hips_height_torso: float = 0.4
+    hands_on_hips_min_s: float = 0.5
     side_view_midpoint_fallback: bool = True
     outline_sacral_levels: tuple[float, float] = (0.08, 0.30)
     outline_thoracolumbar_levels: tuple[float, float] = (0.40, 0.55)
@@ -431,8 +458,14 @@ class KinematicsConfig:
         _check_range("fppa_hip_width_share", self.fppa_hip_width_share, 0.0, 1.0)
         _check_range("fppa_knee_raise_back", self.fppa_knee_raise_back, 0.0, 0.5)
         _check_range("fppa_knee_outline_share", self.fppa_knee_outline_share, 0.0, 1.0)
+        _check_range("obliquity_min_hip_width_share", self.obliquity_min_hip_width_share, 0.0, 1.0)
+        _check_range("hands_on_hips_max_elbow_deg", self.hands_on_hips_max_elbow_deg, 0.0, 180.0)
+        _check_range("hands_on_hips_height_torso", self.hands_on_hips_height_torso, 0.0, math.inf)
+        _check_range("hands_on_hips_min_s", self.hands_on_hips_min_s, 0.0, math.inf)
         if self.fppa_knee_height not in ("landmark", "outline_bend"):
             raise ConfigError(f"fppa_knee_height must be 'landmark' or 'outline_bend', got {self.fppa_knee_height!r}")
+        if self.fppa_knee_touching not in ("split", "outer_edge"):
+            raise ConfigError(f"fppa_knee_touching must be 'split' or 'outer_edge', got {self.fppa_knee_touching!r}")
         _check_range("swap_cost_ratio", self.swap_cost_ratio, 0.0, 1.0)
         _check_range("swap_min_evidence", self.swap_min_evidence, 0.0, 1.0)
         if not (isinstance(self.filter_order, int) and self.filter_order >= 2 and self.filter_order % 2 == 0):

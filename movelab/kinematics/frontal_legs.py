@@ -24,6 +24,14 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   from the shank midline bends from one rate to the other; where it does not bend (an upright thigh, which
   is not foreshortened) the landmark's height is kept. On the thick-legged design bodies E and F the knee
   landmark sat up to 0.41 L₀ above the joint.
+* **Touching knees** (``knee_touching="outer_edge"``). Knees pressed together merge into one outline
+  interval, narrower than the two knees side by side (they overlap in the picture). Split at its middle,
+  each knee sat 1-5 px too far out (3-11° too little valgus at 25° in the narrow stance, design bodies). The
+  outer edges stay visible: each knee goes half its width inside its outer edge, the width being the median
+  of the knee's interval in the clip's frames where the knees are apart (standing, or the descent). Fewer than
+  ``_MIN_APART_FRAMES`` such frames (trousers that join the legs in a realistic render): the knees are NaN
+  and a warning says why. A merged interval wider than the two knees side by side
+  is thighs or pelvis (thick legs, a knee landmark high on the thigh) and is left alone.
 
 ``method="outline_halfway"`` keeps the first correction of issue 18 (hips lowered by one fit for both views,
 knees and ankles halfway to the middle of the leg's outline, the ankle turned onto the shank's line) for
@@ -59,6 +67,7 @@ def frontal_leg_centres(
     knee_height: str = "landmark",
     knee_bend_window: tuple[float, float] = (0.2, 0.85),
     knee_bend_min_ratio: float = 2.0,
+    knee_touching: str = "split",
 ) -> xr.DataArray:
     """``position`` with the hips, knees and ankles moved to the joint centres the FPPA needs, in the frames
     of ``frontal`` (other frames and keypoints unchanged).
@@ -92,6 +101,10 @@ def frontal_leg_centres(
         Where the bend is searched: shares of the way from the (lowered) hip down to the ankle landmark.
     knee_bend_min_ratio
         The outline must widen at least this many times as fast above the bend as below it.
+    knee_touching
+        ``"outline"``: where the knees touch (their outlines merged), ``"outer_edge"`` puts each knee half its
+        width inside the merged outline's outer edge (:func:`_touching_knees_from_outer_edges`); ``"split"``
+        keeps it on the shank midline fitted with the merged interval split at its middle.
 
     Returns
     -------
@@ -106,7 +119,10 @@ def frontal_leg_centres(
     outline midline (:func:`_shank_midline`), at the landmark's height (a back view's knee raised by
     ``knee_raise_back · L₀``; in front views first set to the outline's bend, ``knee_height``); in front views
     the knee then moves ``knee_outline_share`` of the way to the middle of the outline at its height. Where
-    the knees touch, a shared interval is split at its middle. Without a midline the landmark is kept.
+    the legs touch, a shared interval is split at its middle for the midline; with
+    ``knee_touching="outer_edge"`` touching knees are then put half a knee's width (measured in the clip's
+    frames where the knees are apart) inside the merged outline's outer edge, and are NaN where too few
+    frames show them apart. Without a midline the landmark is kept.
 
     ``"outline_halfway"``: knee and ankle ``x`` become the mean of the landmark's ``x`` and the middle of the
     outline's interior interval at the landmark's ``y`` that holds the landmark (within 2 px). When that
@@ -165,6 +181,8 @@ def frontal_leg_centres(
                     other=other,
                     outline_share=np.where(back, 0.0, knee_outline_share),
                 )
+            if knee_touching == "outer_edge":
+                _touching_knees_from_outer_edges(values, position.values, outline, frontal=frontal, kp=kp)
         else:
             _halfway_to_outline(values, position.values, outline, frontal=frontal, kp=kp)
     out.attrs["processing"] = f"{position.attrs.get('processing', '')}; frontal leg centres (FPPA)".lstrip("; ")
@@ -304,6 +322,72 @@ def _knee_from_outline_bend(values, raw, outline, *, frontal, kp, side: str, oth
         bend = _bend(ys, _outer_half_width(outline[f], ys, line, outward), min_ratio)
         if np.isfinite(bend):
             values[f, knee, 1] = bend
+
+
+def _merged_knees(outline, values, raw, *, f: int, li: int, ri: int):
+    """``(lo, hi)`` of the outline's interval at the knees' mean height (in ``values``) that holds both knee
+    landmarks (``raw``), or None."""
+    y = 0.5 * (values[f, li, 1] + values[f, ri, 1])
+    lx, rx = raw[f, li, 0], raw[f, ri, 0]
+    xs = _crossings(outline[f], y)
+    for lo, hi in zip(xs[0::2], xs[1::2]):
+        if lo - 2.0 <= min(lx, rx) and max(lx, rx) <= hi + 2.0:
+            return lo, hi
+    return None
+
+
+#: Touching knees are placed from a knee width seen in at least this many frames with the knees apart (one
+#: frame apart was the pose model settling in a realistic render whose legs merge in every other frame).
+_MIN_APART_FRAMES = 10
+
+
+def _knee_half_width(raw, outline, *, frames, knee: int, other_knee: int) -> float:
+    """Median over ``frames``: half the width of the outline's interval holding the knee landmark at its
+    height, where that interval does not also hold the other knee (NaN in fewer than ``_MIN_APART_FRAMES``)."""
+    widths = []
+    for f in np.flatnonzero(frames):
+        (x, y), ox = raw[f, knee], raw[f, other_knee, 0]
+        xs = _crossings(outline[f], y)
+        for lo, hi in zip(xs[0::2], xs[1::2]):
+            if lo - 2.0 <= x <= hi + 2.0:
+                if not (np.isfinite(ox) and lo <= ox <= hi):
+                    widths.append(0.5 * (hi - lo))
+                break
+    return float(np.median(widths)) if len(widths) >= _MIN_APART_FRAMES else np.nan
+
+
+def _touching_knees_from_outer_edges(values, raw, outline, *, frontal, kp) -> None:
+    """Where the knees touch (one outline interval holds both at their height, no wider than the two knees
+    side by side), put each knee half its width (:func:`_knee_half_width`, over the frames where the knees
+    are apart) inside the merged interval's outer edge. Where too few frames show the knees apart, or a knee
+    would cross the interval's middle, the knees are NaN (their FPPA is not measured) and a warning says
+    why."""
+    li, ri = kp.get_loc("left_knee"), kp.get_loc("right_knee")
+    merged = {f: _merged_knees(outline, values, raw, f=f, li=li, ri=ri) for f in np.flatnonzero(frontal)}
+    apart = np.zeros(len(values), dtype=bool)  # at the landmarks' heights, where the widths are measured
+    apart[[f for f in np.flatnonzero(frontal) if _merged_knees(outline, raw, raw, f=f, li=li, ri=ri) is None]] = True
+    half = {k: _knee_half_width(raw, outline, frames=apart, knee=k, other_knee=o) for k, o in ((li, ri), (ri, li))}
+    unmeasured = 0
+    for f in np.flatnonzero(frontal):
+        if merged.get(f) is None:
+            continue
+        lo, hi = merged[f]
+        if np.isfinite(half[li] + half[ri]) and hi - lo > 2.0 * (half[li] + half[ri]):
+            continue  # wider than two knees: thighs or the pelvis, not touching knees
+        for knee, other in ((li, ri), (ri, li)):
+            outer_right = raw[f, knee, 0] > raw[f, other, 0]
+            values[f, knee, 0] = hi - half[knee] if outer_right else lo + half[knee]
+            if not half[knee] <= 0.5 * (hi - lo):  # unknown, or the knee would cross the middle: not two knees
+                values[f, knee] = np.nan
+                unmeasured += 1
+    if unmeasured:
+        warnings.warn(
+            f"knee FPPA not measured in {unmeasured} knee-frames: the knees' outlines merge there (knees together "
+            "or loose clothing) and too few frames show them apart to measure each knee's width, which places it "
+            "within the merged outline",
+            UserWarning,
+            stacklevel=2,
+        )
 
 
 def _halfway_to_outline(values, raw, outline, *, frontal, kp) -> None:

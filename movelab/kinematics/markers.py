@@ -25,7 +25,9 @@ elevation's calibration residual, the sticker depth's spread, the dot location) 
 
 A frame gets NaN, with its reason in ``status``, when it is not a side view (``not_side_view``), one or both
 dots are missing or hidden (``missing``), more than two candidate dots were found (``ambiguous``), a dot is
-smaller than ``min_area_fraction`` of its clip median (``partly_hidden``: its centre would be biased), or
+smaller than ``min_area_fraction`` of its clip median or more than half its height is hidden by an edge
+against the other dot's (``partly_hidden``: its centre would be biased; a smaller cut widens
+``pelvic_tilt_sd`` by the shift it may cause, :class:`movelab.pose.markers.DotSearch`), or
 the dots' distance differs from the clip median by more than ``max_distance_change`` (``implausible``: a
 wrong dot). Nothing is interpolated.
 """
@@ -165,9 +167,11 @@ def marker_pelvic_tilt(ds: xr.Dataset, views=None, *, config: MarkerConfig = Mar
     dots = ds["marker_px"].sel(marker_colour=colour).values.astype(np.float64)
     areas = ds["marker_area_px"].sel(marker_colour=colour).values.astype(np.float64)
     count = ds["marker_count"].sel(marker_colour=colour).values
+    cut_sd = _cut_sd_px(ds, colour)
     status = np.full(count.shape, "measured", dtype=object)
     status[count < 2] = "missing"
     status[count > 2] = "ambiguous"
+    status[(count == 2) & ~np.isfinite(dots).all(axis=(1, 2))] = "partly_hidden"  # a dot mostly hidden
     two = status == "measured"
     if two.any():
         median_area = np.nanmedian(areas[two], axis=0)
@@ -181,11 +185,17 @@ def marker_pelvic_tilt(ds: xr.Dataset, views=None, *, config: MarkerConfig = Mar
     measured = status == "measured"
     sight = line_of_sight(ds, calibration=config.elevation) if config.correct_parallax and measured.any() else None
     raw = _tilt_deg(dots, facing)
-    tilt, sd, tan_e = _parallax_corrected(dots, facing, sight, config)
+    tilt, sd, tan_e = _parallax_corrected(dots, facing, sight, config, cut_sd_px=cut_sd)
     for column in (raw, tilt, sd):
         column[~measured] = np.nan
     table = frame_table(ds).assign(pelvic_tilt=tilt, pelvic_tilt_sd=sd, pelvic_tilt_raw=raw, status=status)
     note = marker_note(table["status"], colour)
+    cut = int((measured & (cut_sd > 0).any(axis=1)).sum())
+    if cut:
+        note += (
+            f"; in {cut} of the measured frames a sticker was partly covered from above (a shirt's hem?): "
+            "its centre was taken from its lower edge and its uncertainty widened"
+        )
     if sight is not None and np.isfinite(tan_e[measured]).any():
         elevation = float(np.nanmedian(tan_e[measured]))
         note += f"; corrected for the camera's parallax (line of sight {np.degrees(np.arctan(elevation)):+.1f} deg)"
@@ -211,16 +221,30 @@ def _tilt_deg(dots: np.ndarray, facing: np.ndarray, asis_drop_px: np.ndarray | f
         return np.degrees(np.arctan2(-up, forward))
 
 
+def _cut_sd_px(ds: xr.Dataset, colour: str) -> np.ndarray:
+    """Each dot's added centre uncertainty from a cut edge, ``(n, 2)`` pixels (zeros for landmarks found
+    before the detector measured cuts)."""
+    if "marker_cut_sd_px" not in ds:
+        return np.zeros((ds.sizes["time"], 2))
+    return np.nan_to_num(ds["marker_cut_sd_px"].sel(marker_colour=colour).values.astype(np.float64))
+
+
 def _parallax_corrected(
-    dots: np.ndarray, facing: np.ndarray, sight: LineOfSight | None, config: MarkerConfig
+    dots: np.ndarray,
+    facing: np.ndarray,
+    sight: LineOfSight | None,
+    config: MarkerConfig,
+    *,
+    cut_sd_px: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Tilt corrected for the parallax, its standard uncertainty (degrees) and ``tan(e)`` per frame.
 
     The ASIS dot, ``d`` nearer the camera, shows ``s · tan(e) · d`` pixels lower than it would beside the
     PSIS (``s`` pixels per metre); its row is raised by that. The uncertainty adds, over the dots' distance
     ``D`` in pixels, ``s · d · sd(tan e)``, ``s · tan(e) · sd(d)`` and both dots' centres (``dot_sd_px`` each)
-    in quadrature. Without an elevation from the picture nothing is corrected and ``sd(tan e)`` is
-    ``uncorrected_sd_tan``.
+    in quadrature, and the centre uncertainty a cut edge adds to each dot (``cut_sd_px``, ``(n, 2)``;
+    :class:`movelab.pose.markers.Dots`). Without an elevation from the picture nothing is corrected and
+    ``sd(tan e)`` is ``uncorrected_sd_tan``.
     """
     n = dots.shape[0]
     distance_px = np.hypot(*(dots[:, 1] - dots[:, 0]).T)
@@ -236,6 +260,7 @@ def _parallax_corrected(
         (px_per_m * config.sticker_depth_m * sd_tan) ** 2
         + (px_per_m * tan_e * config.sticker_depth_sd_m) ** 2
         + 2 * config.dot_sd_px**2
+        + (0.0 if cut_sd_px is None else (cut_sd_px**2).sum(axis=1))
     )
     with np.errstate(invalid="ignore", divide="ignore"):
         sd = np.degrees(spread_px / distance_px)

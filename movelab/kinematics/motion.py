@@ -159,6 +159,15 @@ class Motion:
         )
 
     @property
+    def pelvic_obliquity_source(self) -> np.ndarray:
+        """Per frame, where the angle table's ``pelvic_obliquity`` came from: ``"hands"`` (the wrists' line,
+        the hands resting on the hips), ``"hips"`` (the hip landmarks' line) or ``""``
+        (:func:`movelab.kinematics.frontal_pelvis.pelvic_obliquity`)."""
+        if "pelvic_obliquity_source" in self.outline.columns:
+            return self.outline["pelvic_obliquity_source"].to_numpy(dtype=str)
+        return np.where(np.isfinite(self.angles["pelvic_obliquity"].to_numpy(dtype=np.float64)), "hips", "")
+
+    @property
     def time_s(self) -> np.ndarray:
         """Per frame, seconds from the video's timestamps."""
         return self.landmarks["time"].values.astype(np.float64)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from movelab.errors import ConfigError
-from movelab.pose.marker_spec import parse_marker_spec
+from movelab.pose.marker_spec import MARKER_DETECTOR_VERSION, parse_marker_spec
 
 __all__ = ["ExtractConfig", "PersonChoice"]
 
@@ -84,11 +84,14 @@ class ExtractConfig:
 
     def cache_key_fields(self) -> dict[str, Any]:
         """The settings that change the extracted landmarks (everything but ``model``, keyed apart;
-        ``markers`` only when set, so landmarks cached before it existed keep their key)."""
+        ``markers`` only when set, so landmarks cached before it existed keep their key, and then with the
+        sticker detector's version)."""
         data = dataclasses.asdict(self)
         data.pop("model")
         if data["markers"] is None:
             data.pop("markers")
+        else:  # dots found by an older detector are found again
+            data["marker_detector"] = MARKER_DETECTOR_VERSION
         return data
 
     def to_json(self) -> str:

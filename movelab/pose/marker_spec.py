@@ -6,7 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["MARKER_COLOURS", "MarkerSpec", "HsvRange", "parse_marker_spec"]
+__all__ = ["MARKER_COLOURS", "MARKER_DETECTOR_VERSION", "MarkerSpec", "HsvRange", "parse_marker_spec"]
+
+#: Version of the sticker detector's output (part of the landmark cache key in marker mode): 2 added each
+#: dot's hidden share and cut uncertainty (``marker_hidden``, ``marker_cut_sd_px``).
+MARKER_DETECTOR_VERSION = 2
 
 HsvRange = tuple[tuple[int, int, int], tuple[int, int, int]]
 

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 __all__ = ["Detection", "TrackedFrame", "ClientTracker"]
 
@@ -174,6 +173,8 @@ class ClientTracker:
             feasible = cost <= self.max_jump
             cost *= np.array([[_CLIENT_PREFERENCE if t.track_id == self.client_id else 1.0] for t in tracks])
             # Pairs beyond the gate get one large cost so they cannot bend the other assignments.
+            from scipy.optimize import linear_sum_assignment  # here: a cached analysis never loads scipy.optimize
+
             rows, cols = linear_sum_assignment(np.where(feasible, cost, _INFEASIBLE))
             for r, c in zip(rows, cols):
                 if feasible[r, c]:

@@ -418,6 +418,10 @@ class Lunge:
     reps : int
     lead_in_s : float
     heading_deg : float
+    arms : {"hanging", "hips"}
+        Arms hanging at the sides, or hands on the hips (each wrist resting on the side of the pelvis at the
+        iliac crests' height, elbows out and back, following the pelvis), as clinicians often ask in
+        single-leg tests.
     """
 
     kind: Literal["forward", "split"] = "forward"
@@ -434,9 +438,12 @@ class Lunge:
     reps: int = 2
     lead_in_s: float = 0.4
     heading_deg: float = 0.0
+    arms: Literal["hanging", "hips"] = "hanging"
     name: str = field(default="lunge", init=False)
 
     def __post_init__(self) -> None:
+        if self.arms not in ("hanging", "hips"):
+            raise ConfigError(f"Lunge.arms must be 'hanging' or 'hips', got {self.arms!r}")
         if self.kind not in ("forward", "split"):
             raise ConfigError(f"Lunge.kind must be 'forward' or 'split', got {self.kind!r}")
         if self.lead_side not in ("left", "right"):
@@ -598,7 +605,25 @@ def _lunge_pose(lg: Lunge, step: float, p: float, airborne: bool, body: BodyProp
     pose = replace(
         pose, **{f"{rear}_leg": _rear_leg(lg, pose, body, contact=feet[rear], knee_deg=5.0, min_pitch_deg=rear_pitch)}
     )
-    return _solve_lean_by_pelvis(pose, body, p * lg.trunk_lean_deg)
+    pose = _solve_lean_by_pelvis(pose, body, p * lg.trunk_lean_deg)
+    return _hands_on_hips(pose, body) if lg.arms == "hips" else pose
+
+
+def _hands_on_hips(pose: Pose, body: BodyProportions) -> Pose:
+    """``pose`` with each wrist on the side of the pelvis at the iliac crests' height (pelvis frame
+    ``y = 0.14`` height/1.75, just outside the rendered pelvis's half width ``0.17`` girth units), the elbow
+    pointing out and back; the hands follow the pelvis's drop and tilt."""
+    fig = forward_kinematics(pose, body)
+    rp, origin = fig.frames["pelvis"]
+    u, g = body.u, body.girth * body.u
+    placed = {}
+    for side, sign in (("left", -1.0), ("right", 1.0)):
+        wrist = origin + rp @ np.array([0.0, 0.14 * u, sign * (0.17 * g + 0.035 * u)])
+        pole = fig.heading @ np.array([-0.6, 0.0, sign * 1.0])
+        placed[f"{side}_arm"] = ArmPose(
+            wrist_m=tuple(float(v) for v in wrist), elbow_pole=tuple(float(v) for v in pole)
+        )
+    return replace(pose, **placed)
 
 
 def _split_top_y(lg: Lunge, body: BodyProportions) -> float:

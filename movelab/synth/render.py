@@ -49,6 +49,9 @@ class Appearance:
     ``marker_rgb`` (None: none) paints round skin stickers of radius ``marker_radius_m`` over the ASIS and
     the PSIS on both sides of the pelvis, at the ASIS-PSIS line's height (:func:`marker_points_m`), shaded
     by the light like the rest of the figure; a sticker is drawn only where its side faces the camera.
+    ``marker_hem_m`` (None: no hem over them) lets the shirt's hem cover the stickers' top: the hem hangs that
+    far above the stickers' line (metres; negative: below it, hiding more than half) and turns with the
+    shirt's lowest ring (the L4/L5 level), so a trunk sway moves it over the stickers.
 
     ``light_from`` names the image side the light comes from; a side light makes the figure's left and right
     limbs shade differently in front and back views, as on a person lit from a window.
@@ -66,6 +69,7 @@ class Appearance:
     ambient: float = 0.35
     marker_rgb: RGB | None = None
     marker_radius_m: float = 0.012
+    marker_hem_m: float | None = None
 
     def __post_init__(self) -> None:
         if self.marker_rgb is not None and (
@@ -74,6 +78,8 @@ class Appearance:
             raise ConfigError(f"Appearance.marker_rgb must be None or three integers 0-255, got {self.marker_rgb!r}")
         if not 0.002 <= self.marker_radius_m <= 0.05:
             raise ConfigError(f"Appearance.marker_radius_m must be in [0.002, 0.05] m, got {self.marker_radius_m!r}")
+        if self.marker_hem_m is not None and not -0.05 <= self.marker_hem_m <= 0.05:
+            raise ConfigError(f"Appearance.marker_hem_m must be None or in [-0.05, 0.05] m, got {self.marker_hem_m!r}")
         for name in ("background_rgb", "floor_rgb", "skin_rgb", "hair_rgb", "shirt_rgb", "trousers_rgb", "shoes_rgb"):
             value = getattr(self, name)
             if len(value) != 3 or not all(0 <= int(c) <= 255 for c in value):
@@ -306,7 +312,8 @@ def _unit_vec(v: np.ndarray) -> np.ndarray:
 
 
 def _marker_parts(fig: Figure, cam: _Cam, app: Appearance, light: np.ndarray) -> list[_Part]:
-    """One flat disc per sticker facing the camera, drawn in one shade set by its normal and the light."""
+    """One flat disc per sticker facing the camera, drawn in one shade set by its normal and the light (and cut
+    by the shirt's hem when ``app.marker_hem_m`` is set: :func:`_hem_cut`)."""
     if app.marker_rgb is None:
         return []
     parts = []
@@ -320,14 +327,61 @@ def _marker_parts(fig: Figure, cam: _Cam, app: Appearance, light: np.ndarray) ->
         axes = np.column_stack([a * r, bvec * r, normal * 0.1 * r])
         lit = app.ambient + (1 - app.ambient) * (0.55 + 0.45 * max(float(np.dot(normal, light)), 0.0))
         colour = tuple(float(min(255.0, c * lit / 0.85)) for c in app.marker_rgb)
-        parts.append(_Part([_Ellipsoid(centre + normal * 0.002, axes, colour)], cam.depth(centre) - 0.02, banded=False))
+        cut = None if app.marker_hem_m is None else _hem_cut(fig, cam, centre, (a * r, bvec * r), app.marker_hem_m)
+        parts.append(
+            _Part(
+                [_Ellipsoid(centre + normal * 0.002, axes, colour)],
+                cam.depth(centre) - 0.02,
+                draw_extra=cut,
+                banded=False,
+            )
+        )
     return parts
+
+
+def _hem_cut(fig: Figure, cam: _Cam, centre: np.ndarray, disc_axes, hem_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """The shirt's hem on a sticker's image: a point and a normal of the image line, the normal pointing to the
+    covered side. The hem is the plane through the stickers' line raised ``hem_m`` along the L4/L5 ring's up
+    axis and perpendicular to it."""
+    rot, _ = fig.frames["ring_L4L5"]
+    up = rot[:, 1]
+    pts = marker_points_m(fig)
+    near = [float(np.linalg.norm(pts[f"{s}_asis"][0] - cam.pos)) for s in ("left", "right")]
+    side = ("left", "right")[int(np.argmin(near))]
+    on_hem = 0.5 * (pts[f"{side}_asis"][0] + pts[f"{side}_psis"][0]) + hem_m * up
+    a, b = disc_axes
+    # points c + s a + t b of the sticker's plane on the hem plane, for s = -1 and s = 1
+    ends = [centre + s * a + (np.dot(on_hem - centre, up) - s * np.dot(a, up)) / np.dot(b, up) * b for s in (-1.0, 1.0)]
+    p0, p1 = cam.camera.project(np.array(ends))
+    normal = np.array([-(p1 - p0)[1], (p1 - p0)[0]])
+    above = cam.camera.project((0.5 * (ends[0] + ends[1]) + 0.01 * up)[None])[0]
+    if np.dot(above - p0, normal) < 0:
+        normal = -normal
+    return p0, normal
+
+
+def _clip_half_plane(poly: np.ndarray, point: np.ndarray, normal: np.ndarray) -> np.ndarray:
+    """The part of a convex polygon on the side of the line (``point``, ``normal``) that ``normal`` points away
+    from (Sutherland-Hodgman, one edge)."""
+    inside = (poly - point) @ normal <= 0
+    out = []
+    for k in range(len(poly)):
+        p, q = poly[k], poly[(k + 1) % len(poly)]
+        ip, iq = inside[k], inside[(k + 1) % len(poly)]
+        if ip:
+            out.append(p)
+        if ip != iq:
+            dp, dq = float((p - point) @ normal), float((q - point) @ normal)
+            out.append(p + (q - p) * dp / (dp - dq))
+    return np.array(out)
 
 
 def _draw_marker(img: np.ndarray, part: _Part, cam: _Cam) -> None:
     piece = part.pieces[0]
     poly = cam.ellipsoid(piece.centre, piece.axes)
-    if poly is not None:
+    if poly is not None and part.draw_extra is not None:
+        poly = _clip_half_plane(poly, *part.draw_extra)
+    if poly is not None and len(poly) >= 3:
         _fill(img, poly, piece.colour)
 
 

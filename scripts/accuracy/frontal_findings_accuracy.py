@@ -55,6 +55,12 @@ SQUAT = dict(
     pause_top_s=0.6,
 )
 LUNGE = dict(reps=1, lead_in_s=1.0, step_s=0.5, descent_s=0.7, pause_bottom_s=0.3, ascent_s=0.7, pause_top_s=0.6)
+#: Pelvic drop lunges: the bodies the pelvic obliquity method was chosen on (two design bodies of
+#: :mod:`movelab.synth.population`), and the arm poses (hanging, the default; hands on hips). The lunges of the
+#: default body (``lunge_<view>_<lead>_drop<deg>``, hanging arms, and their ``_hips`` twins) are the check.
+LUNGE_DESIGN_BODIES = ("design1", "design4")
+LUNGE_ARMS = ("hanging", "hips")
+LUNGE_DROPS_DEG = (0.0, 10.0)
 SIDE_SQUAT = dict(
     reps=2,
     depth_deg=130.0,
@@ -67,12 +73,17 @@ SIDE_SQUAT = dict(
 )
 CUTS = (0.0, 0.1, 0.2, 0.3)  # fraction of the picture's height cut off at the bottom
 #: The FPPA joint centres the "before" columns use (the default is "after"): the outline centres with the
-#: knee at its landmark's height, half way to the outline's middle (the default until the knee's height came
-#: from the outline's bend).
+#: knee at its landmark's height, half way to the outline's middle, touching knees split at the merged
+#: interval's middle (the default until the knee's height came from the outline's bend).
 BEFORE = "knee_landmark"
 METHOD_CONFIG = {
     "landmarks": dict(fppa_joint_centres="landmarks"),
-    BEFORE: dict(fppa_joint_centres="outline", fppa_knee_height="landmark", fppa_knee_outline_share=0.5),
+    BEFORE: dict(
+        fppa_joint_centres="outline",
+        fppa_knee_height="landmark",
+        fppa_knee_outline_share=0.5,
+        fppa_knee_touching="split",
+    ),
     "outline": {},
 }
 
@@ -83,7 +94,7 @@ class Case:
     view: str
     movement: str
     body: dict
-    group: str  # "design", "held_out", "lunge", "cut"
+    group: str  # "design", "held_out", "lunge" (the pelvic drop check), "lunge_design", "cut"
     lead_leg: str | None = None
     cut: float = 0.0
     width_px: int = 640
@@ -91,7 +102,7 @@ class Case:
 
 
 def _cases() -> dict[str, Case]:
-    from movelab.synth import Lunge, Squat
+    from movelab.synth import Squat
 
     cases: dict[str, Case] = {}
     for group, bodies in (("design", DESIGN_BODIES), ("held_out", HELD_OUT_BODIES)):
@@ -110,15 +121,32 @@ def _cases() -> dict[str, Case]:
     cases["squat_front_portrait_wide"] = Case(
         Squat(stance_width_m=0.5, **{**SQUAT, "reps": 3}), "front", "squat", {}, "design", width_px=720, height_px=960
     )
-    for view in ("front", "back"):
-        for lead in ("left", "right"):
-            for drop in (0.0, 10.0):
-                cases[f"lunge_{view}_{lead}_drop{drop:g}"] = Case(
-                    Lunge(lead_side=lead, pelvic_drop_deg=drop, **LUNGE), view, "lunge", {}, "lunge", lead_leg=lead
-                )
+    cases.update(_lunge_cases())
     for view in ("side_right", "side_left"):
         for cut in CUTS:
             cases[f"squat_{view}_cut{int(cut * 100)}"] = Case(Squat(**SIDE_SQUAT), view, "squat", {}, "cut", cut=cut)
+    return cases
+
+
+def _lunge_cases() -> dict[str, Case]:
+    """Pelvic drop lunges: the check (default body) and the design bodies, both arm poses, both facings."""
+    from movelab.synth import Lunge
+    from movelab.synth.population import DESIGN_BODIES as POPULATION
+
+    bodies = {"": ({}, "lunge")} | {
+        f"_{b.name}": (dataclasses.asdict(b.body), "lunge_design") for b in POPULATION if b.name in LUNGE_DESIGN_BODIES
+    }
+    cases = {}
+    for suffix, (body, group) in bodies.items():
+        for arms in LUNGE_ARMS:
+            tag = suffix + ("" if arms == "hanging" else "_hips")
+            for view in ("front", "back"):
+                for lead in ("left", "right"):
+                    for drop in LUNGE_DROPS_DEG:
+                        motion = Lunge(lead_side=lead, pelvic_drop_deg=drop, arms=arms, **LUNGE)
+                        cases[f"lunge_{view}_{lead}_drop{drop:g}{tag}"] = Case(
+                            motion, view, "lunge", body, group, lead_leg=lead
+                        )
     return cases
 
 
@@ -300,8 +328,9 @@ def print_fppa(table: pd.DataFrame) -> None:
     print(
         "Front and back views, both legs. *landmarks*: the pose model's hip, knee, ankle as they are; "
         f"*{BEFORE}*: the outline joint centres with the knee at its landmark's height (`fppa_knee_height="
-        '"landmark", fppa_knee_outline_share=0.5`, the default before); *outline*: the default (the knee\'s '
-        'height from the outline\'s bend, `fppa_knee_height="outline_bend"`).\n'
+        '"landmark", fppa_knee_outline_share=0.5, fppa_knee_touching="split"`, the default before); *outline*: '
+        "the default (the knee's height from the outline's bend, `fppa_knee_height=\"outline_bend\"`, touching "
+        'knees from the merged outline\'s outer edges, `fppa_knee_touching="outer_edge"`).\n'
     )
     print(
         "| bodies | view | stance | set valgus | true FPPA (mean) | "
@@ -319,7 +348,7 @@ def print_fppa(table: pd.DataFrame) -> None:
             print(
                 f"- {group}, {label}: mean {e.mean():+.2f}°, MAE {e.abs().mean():.2f}°, within 4°: "
                 f"{int((e.abs() <= 4).sum())} of {len(e)} legs, largest {e.abs().max():.1f}°, "
-                f"95th percentile {np.percentile(e.abs(), 95):.1f}°"
+                f"95th percentile {np.nanpercentile(e.abs(), 95):.1f}°, not measured {int(e.isna().sum())}"
             )
     for (body, view), g in table.groupby(["body", "view"]):
         cells = "; ".join(
@@ -504,17 +533,21 @@ def print_valgus_decisions(table: pd.DataFrame) -> None:
     threshold = max(config.fppa_upper().value, config.method_error.knee_fppa.value)
     error = config.method_error.knee_fppa.value
     print(f"\n### knee_valgus decisions (threshold {threshold:g}°, method error {error:g}°)\n")
-    print(f"| true FPPA at depth | legs | raised ({BEFORE}) | raised (outline) |")
-    print("|---|---|---|---|")
-    for label, rows in (
-        (f"> {threshold + error:g}° (must be raised)", table[table["true"] > threshold + error]),
-        (
-            f"{threshold:g}-{threshold + error:g}° (either)",
-            table[(table["true"] >= threshold) & (table["true"] <= threshold + error)],
-        ),
-        (f"< {threshold:g}° (must not be raised)", table[table["true"] < threshold]),
-    ):
-        print(f"| {label} | {len(rows)} | {int(rows['raised_before'].sum())} | {int(rows['raised'].sum())} |")
+    print(f"| bodies | true FPPA at depth | legs | raised ({BEFORE}) | raised (outline) | not measured (outline) |")
+    print("|---|---|---|---|---|---|")
+    for group, g in table.groupby("group"):
+        for label, rows in (
+            (f"> {threshold + error:g}° (must be raised)", g[g["true"] > threshold + error]),
+            (
+                f"{threshold:g}-{threshold + error:g}° (either)",
+                g[(g["true"] >= threshold) & (g["true"] <= threshold + error)],
+            ),
+            (f"< {threshold:g}° (must not be raised)", g[g["true"] < threshold]),
+        ):
+            print(
+                f"| {group} | {label} | {len(rows)} | {int(rows['raised_before'].sum())} | "
+                f"{int(rows['raised'].sum())} | {int(rows['read'].isna().sum())} |"
+            )
 
 
 def print_findings(results: dict[str, dict], codes=("pelvic_drop", "knee_valgus")) -> None:
@@ -540,13 +573,24 @@ def _standing_text(result: dict) -> str:
     return "—" if s is None else f"{s.frames} frames, {s.seconds:.2f} s"
 
 
+def _signed(value: float) -> str:
+    """``+1.2``, or ``—`` for NaN (not measured)."""
+    return f"{value:+.1f}" if np.isfinite(value) else "—"
+
+
+def _first_lunge(name: str, case: Case) -> bool:
+    """The 8 lunges of the default body with hanging arms (the tables of the earlier rounds keep to them; the
+    pelvic drop lunges of the design bodies and with the hands on the hips are in :func:`print_pelvic_drop`)."""
+    return case.movement == "lunge" and case.group == "lunge" and not name.endswith("_hips")
+
+
 def print_lunge_hips(results: dict[str, dict]) -> None:
     """At the bottom of each lunge (median over ± 0.1 s): the true and read obliquity, how far each hip
     landmark sits above its projected joint centre (px), and the landmarks' distance over the joints'."""
     rows = []
     for name, result in results.items():
         case = result["case"]
-        if case.movement != "lunge":
+        if not _first_lunge(name, case):
             continue
         truth, motion = result["truth"], result["motion"]
         bottom = float(result["segmentation"].reps["bottom_s"].iloc[0])
@@ -561,7 +605,7 @@ def print_lunge_hips(results: dict[str, dict]) -> None:
         rear = "right" if case.lead_leg == "left" else "left"
         rows.append(
             f"| {name} | {truth['pelvic_obliquity'].to_numpy()[depth].mean():+.1f} | "
-            f"{_at(motion.time_s, result['angles']['pelvic_obliquity'].to_numpy(), bottom):+.1f} | "
+            f"{_signed(_at(motion.time_s, result['angles']['pelvic_obliquity'].to_numpy(), bottom))} | "
             f"{true[case.lead_leg][1] - read[case.lead_leg][1]:.1f} | {true[rear][1] - read[rear][1]:.1f} | "
             f"{abs(read['left'][0] - read['right'][0]) / abs(true['left'][0] - true['right'][0]):.2f} |"
         )
@@ -575,13 +619,101 @@ def print_lunge_hips(results: dict[str, dict]) -> None:
         print("\n".join(rows))
 
 
+def pelvic_drop_rows(results: dict[str, dict]) -> pd.DataFrame:
+    """Per lunge: the true obliquity change at the bottom (median over ± 0.1 s, against the standing frames
+    the findings used) and each measure's reading, the hands-on-hips share of the frames, and the finding."""
+    from movelab.findings.detect import context_of
+    from movelab.kinematics.frontal_pelvis import hip_obliquity_deg
+    from movelab.kinematics.joint_angles import frontal_angles
+    from movelab.kinematics.views import frontal_sign
+
+    rows = []
+    for name, result in results.items():
+        case = result["case"]
+        if case.movement != "lunge" or case.view not in ("front", "back"):
+            continue
+        motion, truth = result["motion"], result["truth"]
+        position, sign = motion.positions.cleaned, frontal_sign(motion.frame_views)
+        standing = context_of(motion, result["segmentation"]).standing_mask()
+        bottom = float(result["segmentation"].reps["bottom_s"].iloc[0])
+        t = motion.time_s
+
+        def change(values, t=t, standing=standing, bottom=bottom):
+            reference = values[standing]
+            reference = reference[np.isfinite(reference)]
+            return _at(t, values, bottom) - (float(np.median(reference)) if reference.size else np.nan)
+
+        source = motion.pelvic_obliquity_source
+        hips_raw = frontal_angles(position, side=sign)["pelvic_obliquity"].to_numpy()
+        hips = hip_obliquity_deg(position, sign, min_width_share=motion.config.obliquity_min_hip_width_share)
+        wrists = np.where(source == "hands", motion.angles["pelvic_obliquity"].to_numpy(dtype=float), np.nan)
+        frontal = np.isfinite(sign)
+        true = truth["pelvic_obliquity"].to_numpy(dtype=float)
+        found = [f for f in result["findings"] if f.code == "pelvic_drop"]
+        raised = [f for f in found if f.severity != "info"]
+        rows.append(
+            dict(
+                clip=name,
+                group=case.group,
+                arms="hips" if name.endswith("_hips") else "hanging",
+                view=case.view,
+                true=_at(truth["time_s"].to_numpy(), true, bottom) - true[0],
+                hips_raw=change(hips_raw),
+                hips=change(hips),
+                hands=change(wrists),
+                hands_share=float((source[frontal] == "hands").mean()) if frontal.any() else 0.0,
+                raised=f"{raised[0].side} {raised[0].value:.1f}" if raised else ("note" if found else "—"),
+            )
+        )
+    return pd.DataFrame(rows)
+
+
+def print_pelvic_drop(results: dict[str, dict]) -> None:
+    """Pelvic drop lunges per clip, then per group, arm pose and measure: the largest reading on a level pelvis
+    and the error on a dropped one."""
+    table = pelvic_drop_rows(results)
+    if table.empty:
+        return
+    print("\n### Pelvic drop lunges: the change from standing at the bottom, per measure\n")
+    print(
+        "*hips, raw*: the hip landmarks' line as they are; *hips*: the same with the hip-distance gate "
+        "(`obliquity_min_hip_width_share`); *hands*: the wrists' line in the frames with the hands on the hips; "
+        "*hands on hips*: the share of front/back frames :func:`hands_on_hips` accepts; *finding*: "
+        "`pelvic_drop` raised (side, value) or the note.\n"
+    )
+    print("| clip | group | arms | true (deg) | hips, raw | hips | hands | hands on hips | finding |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for _, r in table.iterrows():
+        print(
+            f"| {r['clip']} | {r['group']} | {r['arms']} | {r['true']:+.1f} | {_signed(r['hips_raw'])} | "
+            f"{_signed(r['hips'])} | {_signed(r['hands'])} | {r['hands_share']:.2f} | {r['raised']} |"
+        )
+    print()
+    for (group, arms), g in table.groupby(["group", "arms"]):
+        level, dropped = g[g["true"].abs() < 0.5], g[g["true"].abs() >= 0.5]
+        parts = []
+        for label, column in (("hips", "hips"), ("hands", "hands")):
+            lv, err = level[column].abs(), (dropped[column] - dropped["true"])
+            if lv.notna().any() or err.notna().any():
+                parts.append(
+                    f"{label}: level pelvis up to {lv.max():.1f}°, a drop read {err.mean():+.1f}° on average "
+                    f"(largest error {err.abs().max():.1f}°)"
+                )
+        raised_level = int(level["raised"].str.match(r"(left|right) ").sum())
+        raised_drop = int(dropped["raised"].str.match(r"(left|right) ").sum())
+        parts.append(
+            f"pelvic_drop raised on {raised_level} of {len(level)} level and {raised_drop} of {len(dropped)} dropped"
+        )
+        print(f"- {group}, arms {arms}: " + "; ".join(parts))
+
+
 def print_lunge_fppa(results: dict[str, dict]) -> None:
     """The front leg's FPPA at the bottom of each lunge (median over ± 0.1 s) against its projection from the
     rendered joints, and whether ``knee_valgus`` was raised: the evidence behind not judging valgus in lunges."""
     rows = []
     for name, result in results.items():
         case = result["case"]
-        if case.movement != "lunge" or case.view not in ("front", "back"):
+        if not _first_lunge(name, case) or case.view not in ("front", "back"):
             continue
         truth, angles = result["truth"], result["angles"]
         proj = projected_truth(truth, case.view)
@@ -616,6 +748,7 @@ def main(argv: list[str] | None = None) -> int:
     names = _accuracy.selected(args, CASES)
     if args.realistic and not args.only:  # the bodies added later were not filmed realistically
         names = [n for n in names if CASES[n].body not in [DESIGN_BODIES[b] for b in CLEAN_ONLY_BODIES]]
+        names = [n for n in names if CASES[n].group != "lunge_design"]
     _accuracy.keep_all(names, args, render)
     results = {name: evaluate(name, args.out) for name in names}
     table = fppa_table(results)
@@ -627,6 +760,7 @@ def main(argv: list[str] | None = None) -> int:
         table.to_csv(args.out / "fppa_errors.csv", index=False)
     print_findings(results)
     print_lunge_hips(results)
+    print_pelvic_drop(results)
     print_lunge_fppa(results)
     print_cut(results)
     return 0

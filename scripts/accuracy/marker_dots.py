@@ -1,0 +1,322 @@
+"""Where the sticker dots are found against where the renderer drew them (marker mode, design work).
+
+For the kept clips of ``scripts/accuracy/outline_population.py`` (design bodies by default) decodes each video,
+finds the dots near the kept hip and shoulder landmarks with the current detector
+(:func:`movelab.pose.markers.find_dots`) and compares each dot's centre with the centre of the ellipse the
+renderer filled for that sticker (the near-side ASIS and PSIS stickers, projected by the clip's own camera). Per
+clip and sticker it prints the mean and rms centre error in pixels (x right, y down), the frames found, the
+dots' visible area over the drawn ellipse's, and the tilt error the detection alone adds (the dots' line against
+the line of the drawn centres), so the dot location is separated from the camera's parallax.
+
+``--crf 20 30`` renders the chosen clips again, encodes them at each crf (``movelab.synth.video.write_mp4``,
+H.264 through PyAV) into ``<out>/variants/`` and repeats the comparison on those videos; ``--hem 0.004 0``
+renders them with the shirt's hem over the stickers' top (``Appearance.marker_hem_m``, metres above the
+stickers' line). The kept landmarks give the search window (no pose model runs). ``--markdown`` prints one
+row per clip, the detector before cut stickers were told (every dot's centroid, :data:`CENTROID`) against
+the current one; with ``--crf`` alone, the marker tilt MAE at each crf.
+
+Usage::
+
+    nice python -m scripts.accuracy.marker_dots                      # design clips, kept videos
+    nice python -m scripts.accuracy.marker_dots --clips design6_sway --frames  # per-frame rows
+    nice python -m scripts.accuracy.marker_dots --crf 20 30 --markdown --clips design1_tilt design6_sway
+    nice python -m scripts.accuracy.marker_dots --hem 0.008 0.004 0 --markdown --clips design2_tilt design3_tilt \
+        design3_sway design5_sway design5_squat design6_tilt design6_sway design8_tilt design8_sway
+        # the table of docs/outline-accuracy.md, *Marker mode: stickers under a shirt's hem*
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from movelab import landmarks
+from movelab.io.video import open_video
+from movelab.kinematics.markers import marker_colour, marker_pelvic_tilt
+from movelab.pose.markers import DotSearch, find_dots, parse_marker_spec
+from scripts import ROOT
+from scripts.accuracy.outline_population import CLIPS, DESIGN_CLIPS, Clip, _render
+
+
+def drawn_stickers(clip: Clip) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per frame the drawn ellipse centres ``(n, 2, 2)`` (PSIS, ASIS of the near side), their areas ``(n, 2)``
+    in pixels and the true pelvic tilt ``(n,)``."""
+    from movelab.synth.render import _Cam, marker_points_m
+
+    synth = _render(clip)
+    cam = _Cam(synth.camera)
+    near = "right" if clip.view == "side_right" else "left"
+    r = clip.appearance.marker_radius_m
+    centres, areas = [], []
+    for fig in synth.figures:
+        pts = marker_points_m(fig)
+        row_c, row_a = [], []
+        for name in ("psis", "asis"):
+            centre, normal = pts[f"{near}_{name}"]
+            a = np.cross(normal, [0.0, 1.0, 0.0])
+            a = a / np.linalg.norm(a)
+            b = np.cross(normal, a)
+            poly = cam.ellipsoid(centre + normal * 0.002, np.column_stack([a * r, b * r, normal * 0.1 * r]))
+            if poly is None:
+                row_c.append((np.nan, np.nan))
+                row_a.append(np.nan)
+                continue
+            row_c.append(tuple(poly.mean(axis=0)))
+            x, y = poly[:, 0], poly[:, 1]
+            row_a.append(0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))))
+        centres.append(row_c)
+        areas.append(row_a)
+    tilt = synth.truth["pelvic_tilt"].to_numpy()
+    return np.array(centres), np.array(areas), tilt
+
+
+def detected(ds, video: Path, colour: str, search: DotSearch) -> list:
+    """The detector's :class:`Dots` of ``colour`` per frame of ``ds`` (None where no pose was found)."""
+    spec = parse_marker_spec(colour)
+    px = ds["position_px"].values
+    index = {int(f): i for i, f in enumerate(ds["frame"].values)}
+    out: list = [None] * len(index)
+    with open_video(video) as reader:
+        for frame in reader:
+            i = index.get(frame.index)
+            if i is None or not bool(ds["detected"].values[i]):
+                continue
+            dots = find_dots(
+                frame.image,
+                hip_px=px[i, [23, 24]].mean(axis=0),
+                shoulder_px=px[i, [11, 12]].mean(axis=0),
+                spec=spec,
+                search=search,
+            )[colour]
+            out[i] = dots
+    return out
+
+
+def _arrays(dots: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Centres ``(n, 2, 2)``, areas and hidden shares ``(n, 2)`` of per-frame :class:`Dots`."""
+    n = len(dots)
+    centres, areas, hidden = np.full((n, 2, 2), np.nan), np.full((n, 2), np.nan), np.full((n, 2), np.nan)
+    for i, d in enumerate(dots):
+        if d is not None:
+            centres[i], areas[i], hidden[i] = d.centres_px, d.areas_px, d.hidden
+    return centres, areas, hidden
+
+
+def marker_tilt(ds, dots: list, colour: str) -> pd.DataFrame:
+    """The marker-mode tilt table of ``ds`` with its dots replaced by ``dots`` (of ``colour``)."""
+    from movelab.extraction_rows import MARKER_VARIABLES, Payload, marker_arrays
+    from movelab.kinematics import KinematicsConfig, detect_views
+
+    clients = [None if d is None else Payload(None, dots={colour: d}) for d in dots]
+    out = ds.drop_vars([v for v in MARKER_VARIABLES if v in ds]).drop_dims(
+        [d for d in ("marker_colour", "marker") if d in ds.dims]
+    )
+    out = out.assign(marker_arrays(clients, colour))
+    views = detect_views(out, config=KinematicsConfig())
+    return marker_pelvic_tilt(out, views=views).table
+
+
+def frame_rows(clip: Clip, out: Path, video: Path | None = None, search: DotSearch = DotSearch()) -> pd.DataFrame:
+    """One row per frame and sticker: drawn and found centre, error, area ratio, and the tilt errors."""
+    ds = landmarks.load(out / f"{clip.name}.nc")
+    colour = marker_colour(ds)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dots = detected(ds, video or out / f"{clip.name}.mp4", colour, search)
+        found, found_area, hidden = _arrays(dots)
+        tilt = marker_tilt(ds, dots, colour)
+    drawn, drawn_area, tilt_true = drawn_stickers(clip)
+    frames = ds["frame"].values.astype(int)
+    drawn, drawn_area, tilt_true = drawn[frames], drawn_area[frames], tilt_true[frames]
+    facing = 1.0 if clip.view == "side_right" else -1.0
+    # detected dots are sorted by image x: PSIS is image-left when facing right
+    found_pa = found if facing > 0 else found[:, ::-1]
+    area_pa = found_area if facing > 0 else found_area[:, ::-1]
+    hidden_pa = hidden if facing > 0 else hidden[:, ::-1]
+    rows = []
+    tilt_drawn = _tilt(drawn, facing)
+    tilt_found = _tilt(found_pa, facing)
+    for k, name in enumerate(("psis", "asis")):
+        err = found_pa[:, k] - drawn[:, k]
+        rows.append(
+            pd.DataFrame(
+                {
+                    "clip": clip.name,
+                    "frame": frames,
+                    "sticker": name,
+                    "dx_px": err[:, 0],
+                    "dy_px": err[:, 1],
+                    "area_ratio": area_pa[:, k] / drawn_area[:, k],
+                    "hidden": hidden_pa[:, k],
+                    "tilt_detect_err_deg": tilt_found - tilt_drawn,
+                    "tilt_parallax_err_deg": tilt_drawn - tilt_true,
+                    "marker_tilt_err_deg": tilt["pelvic_tilt"].to_numpy() - tilt_true,
+                    "marker_tilt_sd_deg": tilt["pelvic_tilt_sd"].to_numpy(),
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+def _tilt(psis_asis: np.ndarray, facing: float) -> np.ndarray:
+    d = psis_asis[:, 1] - psis_asis[:, 0]
+    with np.errstate(invalid="ignore"):
+        return np.degrees(np.arctan2(d[:, 1], facing * d[:, 0]))
+
+
+def summary(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per clip and sticker: frames found, mean and rms centre error, median area ratio, tilt errors."""
+    out = []
+    for (clip, sticker), g in rows.groupby(["clip", "sticker"], sort=False):
+        ok = np.isfinite(g["dx_px"])
+        out.append(
+            {
+                "clip": clip,
+                "sticker": sticker,
+                "found %": round(100 * ok.mean()),
+                "dx mean": g["dx_px"].mean(),
+                "dy mean": g["dy_px"].mean(),
+                "rms px": float(np.sqrt(np.nanmean(g["dx_px"] ** 2 + g["dy_px"] ** 2))),
+                "area ratio": g["area_ratio"].median(),
+                "hidden median": g["hidden"].median(),
+                "tilt detect MAE": g["tilt_detect_err_deg"].abs().mean(),
+                "tilt detect bias": g["tilt_detect_err_deg"].mean(),
+                "parallax bias": g["tilt_parallax_err_deg"].mean(),
+                "marker tilt MAE": g["marker_tilt_err_deg"].abs().mean(),
+                "measured %": round(100 * float(np.isfinite(g["marker_tilt_err_deg"]).mean())),
+                "within 2 sd %": round(
+                    100
+                    * float((g["marker_tilt_err_deg"].abs() <= 2 * g["marker_tilt_sd_deg"]).sum())
+                    / max(1, int(np.isfinite(g["marker_tilt_err_deg"]).sum()))
+                ),
+            }
+        )
+    return pd.DataFrame(out).round(2)
+
+
+def variant(clip: Clip, out: Path, *, crf: int | None = None, hem_m: float | None = None) -> Path:
+    """The clip rendered again (with the shirt's hem ``hem_m`` over the stickers, ``Appearance.marker_hem_m``)
+    and encoded at ``crf`` (default the clip's own), kept under ``<out>/variants``."""
+    from movelab.synth.video import write_mp4
+
+    crf = clip.crf if crf is None else crf
+    hem = "" if hem_m is None else f"_hem{hem_m * 1000:+.0f}mm"
+    path = out / "variants" / f"{clip.name}_crf{crf}{hem}.mp4"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        synth = _render(clip, appearance=dataclasses.replace(clip.appearance, marker_hem_m=hem_m))
+        write_mp4(synth.iter_frames(), path, fps=synth.fps, crf=crf)
+    return path
+
+
+#: The detector before cut stickers were told (issue 13's third round): every dot's centroid, none NaN.
+CENTROID = DotSearch(cut_from_above=False, max_hidden=1.0)
+
+
+def _run(chosen: list[Clip], out: Path, args, search: DotSearch) -> pd.DataFrame:
+    rows = []
+    for clip in chosen:
+        if args.crf or args.hem:
+            for crf in args.crf or [None]:
+                for hem in args.hem or [None]:
+                    path = variant(clip, out, crf=crf, hem_m=hem)
+                    r = frame_rows(clip, out, path, search)
+                    r["clip"] = path.stem
+                    rows.append(r)
+        else:
+            rows.append(frame_rows(clip, out, search=search))
+    return pd.concat(rows, ignore_index=True)
+
+
+def markdown(before: pd.DataFrame, after: pd.DataFrame) -> str:
+    """Per clip: the dots' hidden shares, and the detection's tilt bias and the marker tilt MAE (after the
+    parallax correction) with the centroid -> with the current detector, its frames measured and within 2 sd."""
+    b, a = summary(before), summary(after)
+    lines = [
+        "| clip | hidden PSIS / ASIS (median) | dots' tilt bias deg | marker tilt MAE deg | measured % "
+        "| within 2 sd % |",
+        "|---|---|---|---|---|---|",
+    ]
+    for clip in dict.fromkeys(a["clip"]):
+        ra, rb = a[a["clip"] == clip], b[b["clip"] == clip]
+        if not np.isfinite(ra["marker tilt MAE"]).any():
+            lines.append(f"| {clip} | – | – | – | 0 | – |")
+            continue
+        hid = ra.set_index("sticker")["hidden median"]
+        first_a, first_b = ra.iloc[0], rb.iloc[0]
+        lines.append(
+            f"| {clip} | {hid.get('psis', np.nan):.2f} / {hid.get('asis', np.nan):.2f} "
+            f"| {first_b['tilt detect bias']:+.2f} -> {first_a['tilt detect bias']:+.2f} "
+            f"| {first_b['marker tilt MAE']:.2f} -> {first_a['marker tilt MAE']:.2f} "
+            f"| {first_a['measured %']} | {first_a['within 2 sd %']} |"
+        )
+    return "\n".join(lines)
+
+
+def crf_markdown(rows: pd.DataFrame, crfs: list[int]) -> str:
+    """Per clip: the marker tilt MAE (after the parallax correction) at each crf, as a markdown table."""
+    mae = summary(rows).groupby("clip", sort=False)["marker tilt MAE"].first()
+    lines = ["| clip | " + " | ".join(f"crf {c}" for c in crfs) + " |", "|---" * (len(crfs) + 1) + "|"]
+    for name in dict.fromkeys(c.rsplit("_crf", 1)[0] for c in mae.index):
+        lines.append(f"| {name} | " + " | ".join(f"{mae.get(f'{name}_crf{c}', np.nan):.2f}" for c in crfs) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--heldout", action="store_true", help="the held-out clips (report only, never for tuning)")
+    parser.add_argument("--out", type=Path, help="the kept clips (default .cache/outline_population[_design])")
+    parser.add_argument("--clips", nargs="+", help="these clips only")
+    parser.add_argument(
+        "--search", nargs="+", default=(), metavar="FIELD=VALUE", help="other DotSearch values, e.g. correct_cut=0"
+    )
+    parser.add_argument("--csv", type=Path, help="write the per-frame rows here")
+    parser.add_argument(
+        "--markdown", action="store_true", help="a markdown table per clip: centroid -> current detector"
+    )
+    parser.add_argument("--frames", action="store_true", help="print the per-frame rows too")
+    parser.add_argument("--crf", nargs="+", type=int, help="render the clips again, encoded at these crf values")
+    parser.add_argument(
+        "--hem",
+        nargs="+",
+        type=float,
+        help="render the clips again with the shirt's hem this far above the stickers (m)",
+    )
+    args = parser.parse_args(argv)
+    clips = CLIPS if args.heldout else DESIGN_CLIPS
+    out = args.out or ROOT / ".cache" / ("outline_population" if args.heldout else "outline_population_design")
+    chosen = [c for c in clips if (not args.clips or c.name in args.clips) and (out / f"{c.name}.nc").is_file()]
+    if not chosen:
+        raise SystemExit(f"no kept clips in {out} (run scripts.accuracy.outline_population first)")
+    search = DotSearch(
+        **{
+            k: type(getattr(DotSearch(), k))(float(v))
+            if not isinstance(getattr(DotSearch(), k), bool)
+            else v in ("1", "true")
+            for k, v in (a.split("=") for a in args.search)
+        }
+    )
+    table = _run(chosen, out, args, search)
+    if args.markdown and args.crf and not args.hem:
+        print(crf_markdown(table, args.crf))
+        return 0
+    if args.markdown:
+        print(markdown(_run(chosen, out, args, CENTROID), table))
+        return 0
+    if args.csv:
+        table.to_csv(args.csv, index=False)
+    with pd.option_context("display.width", 200, "display.max_rows", 2000):
+        if args.frames:
+            print(table.round(2).to_string(index=False))
+        print(summary(table).to_string(index=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
