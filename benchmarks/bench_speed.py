@@ -5,6 +5,7 @@ Usage::
     python benchmarks/bench_speed.py videos VIDEO... [--repeats 2]   # ratios to the bare loops
     python benchmarks/bench_speed.py parallel VIDEO [--jobs 2]       # --jobs N chunks vs one process
     python benchmarks/bench_speed.py cached [--minutes 10 --fps 60]  # cached landmarks: cold and warm kinematics
+    python benchmarks/bench_speed.py kinematics --code OLD --code .   # kinematics + posture chain CPU, code A/B
     python benchmarks/bench_speed.py memory VIDEO_1MIN VIDEO_LONG    # peak RSS of extract vs length
     python benchmarks/bench_speed.py warm --before DIR [--minutes 10]  # warm cached analysis: this code vs DIR's
     python benchmarks/bench_speed.py post VIDEO... --before DIR      # what follows the model: this code vs DIR's
@@ -391,6 +392,47 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+#: The cold analysis's computing part alone: the kinematics and the posture chain (the outline's per-frame work),
+#: CPU seconds after the landmarks are loaded and SciPy's modules imported.
+KINEMATICS = r"""
+import json, sys, time
+from movelab import load_landmarks
+from movelab.kinematics import compute_motion
+from movelab.kinematics.posture_chain import chain_table
+import scipy.ndimage, scipy.signal
+ds = load_landmarks(sys.argv[1])
+c0 = time.process_time()
+motion = compute_motion(ds)
+c1 = time.process_time()
+chain_table(motion)
+c2 = time.process_time()
+print(json.dumps({"kinematics": c1 - c0, "chain": c2 - c1}))
+"""
+
+
+def bench_kinematics(minutes: float, fps: float, source: Path, codes: list[Path], repeats: int) -> None:
+    """CPU seconds of ``compute_motion`` and ``chain_table`` on ``minutes`` of cached landmarks, for each folder of
+    ``codes`` holding a ``movelab`` package (e.g. ``git archive main movelab | tar -x -C DIR``; ``.`` is this
+    tree), each in a fresh process, interleaved ``repeats`` times (an A/B of the code in one run)."""
+    import json
+
+    path = _long_landmarks(minutes, fps, source)
+    n = int(minutes * 60 * fps)
+    for _ in range(repeats):
+        for code in codes:
+            env = {**os.environ, "PYTHONPATH": str(code.resolve())}
+            result = subprocess.run(
+                [PY, "-c", KINEMATICS, str(path)], check=True, capture_output=True, text=True, cwd=ROOT, env=env
+            )
+            t = json.loads(result.stdout.strip().splitlines()[-1])
+            load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
+            print(
+                f"| {code} | {n} | {t['kinematics']:.1f} | {t['chain']:.1f} | {t['kinematics'] + t['chain']:.1f} "
+                f"| {load} |",
+                flush=True,
+            )
+
+
 def bench_cached(minutes: float, fps: float, source: Path, *, huge_pages: bool = False) -> None:
     """Analyse landmarks of ``minutes`` at ``fps`` (the sample's landmarks repeated, times at ``fps``) twice in
     fresh processes with an empty kinematics cache: the first computes the kinematics and keeps them
@@ -503,6 +545,12 @@ def main() -> None:
     pp.add_argument("videos", nargs="+", type=Path)
     pp.add_argument("--before", type=Path, required=True, help="a folder holding the older code's movelab/")
     pp.add_argument("--repeats", type=int, default=3)
+    k = sub.add_parser("kinematics", help="CPU of the kinematics and the posture chain, code against code")
+    k.add_argument("--minutes", type=float, default=10.0)
+    k.add_argument("--fps", type=float, default=60.0)
+    k.add_argument("--source", type=Path, default=ROOT / "sample_videos" / "squat_side.mp4")
+    k.add_argument("--code", type=Path, action="append", help="a folder holding a movelab package (repeatable)")
+    k.add_argument("--repeats", type=int, default=2)
     m = sub.add_parser("memory")
     m.add_argument("videos", nargs="+", type=Path)
     sp = sub.add_parser("split", help="where extraction's time goes: each part of the loop alone")
@@ -536,6 +584,9 @@ def main() -> None:
         )
     elif args.what == "post":
         bench_post(args.videos, before=args.before, repeats=args.repeats)
+    elif args.what == "kinematics":
+        print("| code | frames | kinematics CPU s | posture chain CPU s | both | load |\n|---|---|---|---|---|---|")
+        bench_kinematics(args.minutes, args.fps, args.source, args.code or [ROOT], args.repeats)
     elif args.what == "split":
         bench_split(args.videos, args.repeats, pin=args.pin)
     elif args.what == "long":

@@ -22,10 +22,12 @@ from movelab.kinematics.outline_method import (
     _TILT_GRID,
     OutlineParams,
     _prepare,
+    _solve_on_whole_grid,
     estimate_frame,
     sacral_chord_deg,
     sacral_chords_deg,
     sagittal_outline,
+    solve_pelvic_tilt,
 )
 
 FRAMES = Path(__file__).parent / "data" / "outline_frames.npz"
@@ -85,3 +87,79 @@ def test_many_tilts_at_once_equal_one_tilt_at_a_time(frames):
             finite += int(np.isfinite(single).sum())
             nan += int(np.isnan(single).sum())
     assert finite > 1000 and nan > 1000  # both paths were compared, many times
+
+
+def test_outward_tilt_search_equals_the_whole_grid(frames):
+    """The solve evaluates the grid outwards from neutral and stops where no nearer fixed point can be; over
+    offsets that put the fixed point anywhere from far below to far above neutral (several brackets, several
+    roots, none) it returns what evaluating the whole grid first returns, bit for bit."""
+    roots = set()
+    for i in range(frames["facing"].size):
+        contour = _contour(frames, i)
+        for offset in (-30.0, -12.0, -3.0, 0.0, 5.0, 9.5, 15.0, 30.0, 60.0):
+            for levels in ((0.08, 0.30), (0.05, 0.27), (0.3, 0.08)):
+                fast = solve_pelvic_tilt(contour, levels, offset)
+                assert np.array_equal(fast, _solve_on_whole_grid(contour, levels, offset), equal_nan=True)
+                roots.add(round(float(fast), 0) if np.isfinite(fast) else None)
+    assert None in roots and len(roots) > 20  # no fixed point in some cases; many different ones in others
+
+
+def _back_point_reference(contour: np.ndarray, axis: np.ndarray, level: float):
+    """The posture chain's back crossing as first written (one projection and three rolls per level)."""
+    along = contour @ axis
+    across = contour @ np.array([axis[1], -axis[0]])
+    c = along - level
+    nxt = np.roll(c, -1)
+    idx = np.flatnonzero((c <= 0) != (nxt <= 0))
+    if idx.size == 0:
+        return None
+    t = -c[idx] / (nxt[idx] - c[idx])
+    pts = contour[idx] + t[:, None] * (np.roll(contour, -1, axis=0)[idx] - contour[idx])
+    acr = across[idx] + t * (np.roll(across, -1)[idx] - across[idx])
+    if not (acr < 0).any():
+        return None
+    return pts[int(np.argmin(acr))]
+
+
+def test_shared_per_frame_work_equals_the_per_call_reference(frames):
+    """The per-frame shortcuts give the straightforward code's numbers bit for bit on the stored frames: the
+    back crossings from one projection (levels from below the hip to above the head, so some miss), both arm
+    covers from one distance test, the quadratic fit without ``np.polyfit``."""
+    from movelab.kinematics.outline_method import (
+        _arm_cover,
+        _arm_covers,
+        _between,
+        _pelvis_height,
+        _quadratic_fit,
+        _to_sagittal,
+    )
+    from movelab.kinematics.posture_chain import _back_lines
+
+    params = OutlineParams()
+    missed = covered = 0
+    for i in range(frames["facing"].size):
+        contour = _contour(frames, i)
+        hip, facing, torso = frames["hip_px"][i], float(frames["facing"][i]), float(frames["torso_px"][i])
+        shoulder = _to_sagittal(frames["shoulder_px"][i], hip, facing, torso)
+        axis = shoulder / np.hypot(*shoulder)
+        lines = _back_lines(contour, axis)
+        for level in np.linspace(-0.6, 1.6, 23):
+            got, want = lines.point(float(level)), _back_point_reference(contour, axis, float(level))
+            assert (got is None) == (want is None) and (got is None or np.array_equal(got, want)), (i, level)
+            missed += got is None
+        theta = solve_pelvic_tilt(contour, params.sacral_levels, params.tilt_offset_deg)
+        _, (p1, p2, arc, _) = sacral_chord_deg(contour, theta, params.sacral_levels)
+        height = _pelvis_height(arc, theta)
+        arms = _to_sagittal(frames["arms_px"][i], hip, facing, torso)
+        low, high = params.sacral_levels
+        top = height <= max(params.thoracolumbar_levels[1], high) + 0.05
+        want = (
+            _arm_cover(arc[(height >= low - 0.25) & (height <= high + 0.05)], arms, params.arm_radius),
+            _arm_cover(arc[(height >= low - 0.25) & top], arms, params.arm_radius),
+        )
+        assert _arm_covers(arc, height, arms, params) == want, i
+        covered += want[1] > 0
+        region = _between(arc, p1, p2, 0.02)
+        along, across = region[:, 0] - region[:, 0].mean(), region[:, 1]
+        assert np.array_equal(_quadratic_fit(along, across), np.polyval(np.polyfit(along, across, 2), along))
+    assert missed > 0 and covered > 0  # levels off the back and arms over it were among the cases

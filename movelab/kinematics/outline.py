@@ -383,12 +383,15 @@ def _registered_hip(
 
     chosen = np.flatnonzero(reference)  # at most _REFERENCE_FRAMES of them, evenly spread (bounded memory)
     chosen = chosen[np.linspace(0, chosen.size - 1, min(chosen.size, _REFERENCE_FRAMES)).round().astype(int)]
+    profiles = [profile(i) for i in chosen]
+    kept = dict(zip(chosen.tolist(), profiles))  # the reference frames' profiles serve again below
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        ref = np.nanmedian(np.array([profile(i) for i in chosen]), axis=0)
+        ref = np.nanmedian(np.array(profiles), axis=0)
     shift = np.full((lean.size, 2), np.nan)
     for i in np.flatnonzero(side & (weight > 0)):
-        _, tx, ty, rms = register_profile(profile(i)[_PROFILE_SLICE], _PROFILE_HEIGHTS, ref, _REFERENCE_HEIGHTS)
+        own = kept.pop(int(i)) if int(i) in kept else profile(i)
+        _, tx, ty, rms = register_profile(own[_PROFILE_SLICE], _PROFILE_HEIGHTS, ref, _REFERENCE_HEIGHTS)
         if np.isfinite(rms) and rms <= config.outline_registration_max_rms:
             shift[i] = tx, ty
     # the frame's points p + (tx, ty) lie on the reference: the reference's hip is at -(tx, ty) here, so the

@@ -136,8 +136,13 @@ def sagittal_outline(outline_px: np.ndarray, *, hip_px: np.ndarray, facing: floa
     xy = np.asarray(outline_px, dtype=np.float64) - np.asarray(hip_px, dtype=np.float64)
     sag = np.column_stack([facing * xy[:, 0], -xy[:, 1]]) / torso_px
     x, y = sag[:, 0], sag[:, 1]
-    signed_area = 0.5 * np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y)
+    signed_area = 0.5 * np.sum(x * _following(y) - _following(x) * y)
     return sag[::-1].copy() if signed_area > 0 else sag
+
+
+def _following(a: np.ndarray) -> np.ndarray:
+    """Each element's successor along a closed curve: ``np.roll(a, -1)`` of a 1-D array, without its overhead."""
+    return np.concatenate((a[1:], a[:1]))
 
 
 def _resample(points: np.ndarray, step: float) -> np.ndarray:
@@ -163,7 +168,7 @@ def _prepare(sag: np.ndarray, smoothing: float) -> _Contour:
 
     raw = _resample(sag, _STEP)
     sigma = smoothing / _STEP
-    smooth = np.column_stack([gaussian_filter1d(raw[:, i], sigma, mode="wrap") for i in range(2)])
+    smooth = gaussian_filter1d(raw, sigma, axis=0, mode="wrap")  # each column alone, as one call (same numbers)
     return _Contour(raw, smooth)
 
 
@@ -191,13 +196,13 @@ def back_arc(
     """
     h = _pelvis_height(contour, tilt_deg)
     c = h - seed_level
-    c_next = np.roll(c, -1)
+    c_next = _following(c)
     crosses = (c <= 0) & (c_next > 0)  # clockwise: the back rises through the line
     if not crosses.any():
         return None
-    idx = np.flatnonzero(crosses)
+    idx = crosses.nonzero()[0]
     t = -c[idx] / (c_next[idx] - c[idx])
-    x = contour[idx, 0] + t * (np.roll(contour, -1, axis=0)[idx, 0] - contour[idx, 0])
+    x = contour[idx, 0] + t * (contour[(idx + 1) % contour.shape[0], 0] - contour[idx, 0])
     behind = x < 0
     if not behind.any():
         return None
@@ -206,8 +211,8 @@ def back_arc(
     half = n // 2 - 1
     take = np.arange(i - half, i + half) % n
     height = h[take]
-    above = np.flatnonzero(height[half:] > up)
-    below = np.flatnonzero(height[:half] < -down)
+    above = (height[half:] > up).nonzero()[0]
+    below = (height[:half] < -down).nonzero()[0]
     stop = half + (int(above[0]) + 1 if above.size else half)
     start = int(below[-1]) if below.size else 0
     return contour[take[start:stop]], half - start
@@ -220,12 +225,12 @@ def _crossing(arc: np.ndarray, coord: np.ndarray, level: float, seed: int) -> np
     """
     c = coord - level
     if c[seed] <= 0:
-        rise = np.flatnonzero((c[seed:-1] <= 0) & (c[seed + 1 :] > 0))
+        rise = ((c[seed:-1] <= 0) & (c[seed + 1 :] > 0)).nonzero()[0]
         if rise.size == 0:
             return None
         j = seed + int(rise[0])
     else:
-        fall = np.flatnonzero((c[:seed] <= 0) & (c[1 : seed + 1] > 0))
+        fall = ((c[:seed] <= 0) & (c[1 : seed + 1] > 0)).nonzero()[0]
         if fall.size == 0:
             return None
         j = int(fall[-1])
@@ -291,7 +296,7 @@ def _chords_of_rows(
     k, n = heights.shape
     half = n // 2 - 1
     above = heights > levels[0]
-    rows, idx = np.nonzero(~above & np.roll(above, -1, axis=1))  # row by row, ascending index
+    rows, idx = np.nonzero(~above & np.concatenate((above[:, 1:], above[:, :1]), axis=1))  # row by row, ascending index
     nxt = (idx + 1) % n
     c, c_next = heights[rows, idx] - levels[0], heights[rows, nxt] - levels[0]
     x = contour[idx, 0] + (-c / (c_next - c)) * (contour[nxt, 0] - contour[idx, 0])
@@ -308,19 +313,34 @@ def _chords_of_rows(
     take = (base[seeded][:, None] + offsets[None, :]) % n
     window = heights[seeded[:, None], take]
     ends = [_window_ends_at(window, level, up, down) for level in levels]
-    for r, row in enumerate(seeded):
+    # the chord ends found in the window, all rows at once (_pair_point's operations, element by element)
+    start = base[seeded] + half - _SCAN
+    found = [_pair_points(contour, heights, seeded, start + j, level) for level, (j, _) in zip(levels, ends)]
+    d = found[1] - found[0]
+    states = np.stack([state for _, state in ends], axis=1)
+    for r in ((states > 0).all(axis=1)).nonzero()[0]:
+        out[seeded[r]] = math.degrees(math.atan2(d[r, 0], d[r, 1]))
+    for r in ((states == 0).any(axis=1) & ~(states < 0).any(axis=1)).nonzero()[0]:  # rare: not decided in the window
+        row = seeded[r]
         points = []
-        for level, (j, state) in zip(levels, ends):
-            if state[r] == 0:  # not decided within the window
+        for k, (level, (_, state)) in enumerate(zip(levels, ends)):
+            if state[r] == 0:
                 point = _arc_crossing(contour, heights[row], int(base[row]), half=half, level=level, up=up, down=down)
-            elif state[r] < 0:
-                point = None
             else:
-                point = _pair_point(contour, heights[row], int(base[row]) + half - _SCAN + int(j[r]), level)
+                point = found[k][r]
             points.append(point)
         if points[0] is not None and points[1] is not None:
             out[row] = _inclination_deg(points[0], points[1])
     return out
+
+
+def _pair_points(contour: np.ndarray, heights: np.ndarray, rows: np.ndarray, j: np.ndarray, level: float) -> np.ndarray:
+    """:func:`_pair_point` of each ``(rows[r], j[r])``: the same floating-point operations on arrays."""
+    n = heights.shape[1]
+    a, b = j % n, (j + 1) % n
+    c0, c1 = heights[rows, a] - level, heights[rows, b] - level
+    t = -c0 / (c1 - c0)
+    return contour[a] + t[:, None] * (contour[b] - contour[a])
 
 
 def _window_ends_at(window: np.ndarray, level: float, up: float, down: float) -> tuple[np.ndarray, np.ndarray]:
@@ -359,7 +379,7 @@ def _chord_from_heights(
     :func:`sacral_chord_deg` computes it (``up`` and ``down`` are :func:`back_arc`'s)."""
     n = h.size
     above = h > levels[0]
-    idx = np.flatnonzero(~above[:-1] & above[1:])
+    idx = (~above[:-1] & above[1:]).nonzero()[0]
     if above[0] and not above[-1]:
         idx = np.append(idx, n - 1)
     if idx.size == 0:
@@ -389,8 +409,8 @@ def _arc_crossing(contour, h, base: int, *, half: int, level: float, up: float, 
         while lo < 2 * half - 1:
             hi = min(lo + _SCAN, 2 * half - 1)  # pairs (j, j+1) for j in [lo, hi)
             seg = np.take(h, np.arange(base + lo, base + hi + 1), mode="wrap")
-            rise = np.flatnonzero((seg[:-1] <= level) & (seg[1:] > level))
-            top = np.flatnonzero(seg[:-1] > up)  # the arc stops just after the first point above up
+            rise = ((seg[:-1] <= level) & (seg[1:] > level)).nonzero()[0]
+            top = (seg[:-1] > up).nonzero()[0]  # the arc stops just after the first point above up
             if top.size and (not rise.size or top[0] < rise[0]):
                 return None
             if rise.size:
@@ -401,8 +421,8 @@ def _arc_crossing(contour, h, base: int, *, half: int, level: float, up: float, 
     while hi > 0:
         lo = max(hi - _SCAN, 0)  # pairs (j, j+1) for j in [lo, hi)
         seg = np.take(h, np.arange(base + lo, base + hi + 1), mode="wrap")
-        rise = np.flatnonzero((seg[:-1] <= level) & (seg[1:] > level))
-        bottom = np.flatnonzero(seg[:-1] < -down)  # the arc starts at the last point below -down
+        rise = ((seg[:-1] <= level) & (seg[1:] > level)).nonzero()[0]
+        bottom = (seg[:-1] < -down).nonzero()[0]  # the arc starts at the last point below -down
         if bottom.size and (not rise.size or bottom[-1] > rise[-1]):
             return None
         if rise.size:
@@ -431,31 +451,90 @@ def solve_pelvic_tilt(contour: np.ndarray, levels: tuple[float, float], offset_d
     (20 steps at most, to ``|g| < 0.001°``). Of several fixed points the one nearest neutral standing (11°)
     is taken. A plain fixed-point iteration is not used: with prominent buttocks ``|g'|`` exceeds 2 and it
     diverges.
+
+    The grid is evaluated outwards from 11° (:data:`_BRACKET_ORDER`), and brackets that lie wholly farther
+    from 11° than a fixed point already found are not evaluated: a fixed point in them could not be the one
+    taken (each lies within its bracket). The result is that of the whole grid, bit for bit
+    (``tests/test_outline_speed.py`` compares it with :func:`_solve_on_whole_grid`), in a third of the time in
+    standing frames.
     """
 
     def g(theta: float) -> float:
         return sacral_chords_deg(contour, theta, levels)[0] - offset_deg - theta
 
+    values = np.full(_TILT_GRID.size, _NAN)
+    known = np.zeros(_TILT_GRID.size, dtype=bool)
+    roots: dict[int, float] = {}
+    best = math.inf
+    pos = 0
+    while pos < _BRACKET_ORDER.size and _BRACKET_DISTANCE[_BRACKET_ORDER[pos]] <= best + _ROOT_MARGIN_DEG:
+        if pos == 0:
+            stop = _FIRST_BRACKETS
+        else:  # with a root found: the brackets that could still hold a nearer one; without: all the rest
+            stop = pos if math.isfinite(best) else _BRACKET_ORDER.size
+        while (
+            math.isfinite(best)
+            and stop < _BRACKET_ORDER.size
+            and _BRACKET_DISTANCE[_BRACKET_ORDER[stop]] <= best + _ROOT_MARGIN_DEG
+        ):
+            stop += 1
+        batch = np.sort(_BRACKET_ORDER[pos:stop])
+        pos = stop
+        ends = np.union1d(batch, batch + 1)
+        ends = ends[~known[ends]]
+        if ends.size:
+            values[ends] = sacral_chords_deg(contour, _TILT_GRID[ends], levels) - offset_deg - _TILT_GRID[ends]
+            known[ends] = True
+        for k in batch:
+            root = _falsi_root(g, values, int(k))
+            if root is not None:
+                roots[int(k)] = root
+                best = min(best, abs(root - _NEUTRAL_TILT_DEG))
+    if not roots:
+        return _NAN
+    return float(min((roots[k] for k in sorted(roots)), key=lambda r: abs(r - _NEUTRAL_TILT_DEG)))
+
+
+#: Brackets ``[grid[k], grid[k + 1]]`` of the tilt grid: each one's distance from 11° (0 when it holds it), and
+#: their order by it (nearest first; ties in grid order).
+_BRACKET_DISTANCE = np.maximum(np.maximum(_TILT_GRID[:-1] - _NEUTRAL_TILT_DEG, _NEUTRAL_TILT_DEG - _TILT_GRID[1:]), 0.0)
+_BRACKET_ORDER = np.argsort(_BRACKET_DISTANCE, kind="stable")
+#: Brackets evaluated first (one batch: the grid's tilts from 0 to 20 degrees), and the margin kept for a root's
+#: rounding, degrees.
+_FIRST_BRACKETS = 4
+_ROOT_MARGIN_DEG = 1e-6
+
+
+def _falsi_root(g, values: np.ndarray, k: int) -> float | None:
+    """The fixed point in bracket ``k`` by regula falsi, or None when ``g`` falls from + to - nowhere in it."""
+    ga, gb = values[k], values[k + 1]
+    if not (np.isfinite(ga) and np.isfinite(gb) and ga > 0 >= gb):
+        return None
+    a, b = float(_TILT_GRID[k]), float(_TILT_GRID[k + 1])
+    for _ in range(20):
+        m = a - ga * (b - a) / (gb - ga)
+        gm = g(m)
+        if not np.isfinite(gm):
+            break
+        if abs(gm) < 1e-3:
+            a = b = m
+            break
+        if gm > 0:
+            a, ga = m, gm
+        else:
+            b, gb = m, gm
+    return 0.5 * (a + b)
+
+
+def _solve_on_whole_grid(contour: np.ndarray, levels: tuple[float, float], offset_deg: float) -> float:
+    """:func:`solve_pelvic_tilt` evaluating the whole grid first (the reference the outward search is tested
+    against)."""
+
+    def g(theta: float) -> float:
+        return sacral_chords_deg(contour, theta, levels)[0] - offset_deg - theta
+
     values = sacral_chords_deg(contour, _TILT_GRID, levels) - offset_deg - _TILT_GRID
-    roots = []
-    for k in range(_TILT_GRID.size - 1):
-        ga, gb = values[k], values[k + 1]
-        if not (np.isfinite(ga) and np.isfinite(gb) and ga > 0 >= gb):
-            continue
-        a, b = float(_TILT_GRID[k]), float(_TILT_GRID[k + 1])
-        for _ in range(20):
-            m = a - ga * (b - a) / (gb - ga)
-            gm = g(m)
-            if not np.isfinite(gm):
-                break
-            if abs(gm) < 1e-3:
-                a = b = m
-                break
-            if gm > 0:
-                a, ga = m, gm
-            else:
-                b, gb = m, gm
-        roots.append(0.5 * (a + b))
+    roots = [r for r in (_falsi_root(g, values, k) for k in range(_TILT_GRID.size - 1)) if r is not None]
     if not roots:
         return _NAN
     return float(min(roots, key=lambda r: abs(r - _NEUTRAL_TILT_DEG)))
@@ -478,6 +557,11 @@ def _arm_cover(points: np.ndarray, arms: np.ndarray | None, radius: tuple[float,
     """
     if arms is None or points.shape[0] == 0:
         return 0.0
+    return float(_arm_inside(points, arms, radius).mean())
+
+
+def _arm_inside(points: np.ndarray, arms: np.ndarray, radius: tuple[float, float]) -> np.ndarray:
+    """Per point of ``points``, whether it lies within an arm (:func:`_arm_cover`'s test; ``arms`` not None)."""
     inside = np.zeros(points.shape[0], dtype=bool)
     for shoulder, elbow, wrist in arms:
         if np.isfinite(shoulder).all() and np.isfinite(elbow).all():
@@ -485,7 +569,22 @@ def _arm_cover(points: np.ndarray, arms: np.ndarray | None, radius: tuple[float,
         if np.isfinite(elbow).all() and np.isfinite(wrist).all():
             hand = wrist + 0.35 * (wrist - elbow)
             inside |= _segment_distance(points, elbow, hand) <= radius[1]
-    return float(inside.mean())
+    return inside
+
+
+def _arm_covers(
+    arc: np.ndarray, height: np.ndarray, arms: np.ndarray | None, params: OutlineParams
+) -> tuple[float, float]:
+    """:func:`_arm_cover` of the back from the buttock to the top of the sacral chord (``cover_lo``, the tilt's)
+    and to the top of the thoraco-lumbar chord (``cover``, the lordosis'), one distance test for both: the
+    first stretch is a part of the second (``high + 0.05 <= max(top, high) + 0.05``)."""
+    low, high = params.sacral_levels
+    span = (height >= low - 0.25) & (height <= max(params.thoracolumbar_levels[1], high) + 0.05)
+    if arms is None or not span.any():
+        return 0.0, 0.0
+    inside = _arm_inside(arc[span], arms, params.arm_radius)
+    lower = inside[height[span] <= high + 0.05]
+    return (float(lower.mean()) if lower.size else 0.0), float(inside.mean())
 
 
 def _elbow_behind(arms: np.ndarray | None, hanging_wrist_max: float = math.inf) -> float:
@@ -526,14 +625,30 @@ def _roughness(raw: np.ndarray, region: np.ndarray) -> float:
         return _NAN
     lo = region.min(axis=0) - 0.02
     hi = region.max(axis=0) + 0.02
-    pts = raw[np.all((raw >= lo) & (raw <= hi), axis=1)]
+    x, y = raw[:, 0], raw[:, 1]
+    pts = raw[(x >= lo[0]) & (x <= hi[0]) & (y >= lo[1]) & (y <= hi[1])]
     if pts.shape[0] < 5:
         return _NAN
     centred = pts - pts.mean(axis=0)
     _, _, vt = np.linalg.svd(centred, full_matrices=False)
     along, across = centred @ vt[0], centred @ vt[1]
-    residual = across - np.polyval(np.polyfit(along, across, 2), along)
+    residual = across - _quadratic_fit(along, across)
     return float(np.sqrt(np.mean(residual**2)))
+
+
+def _quadratic_fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``np.polyval(np.polyfit(x, y, 2), x)`` for float arrays, with the same operations and without their
+    argument checks (a third of the roughness's time): Vandermonde columns scaled to unit norm, LAPACK's
+    least squares, the scale undone, Horner's rule."""
+    lhs = np.vander(x, 3)
+    scale = np.sqrt((lhs * lhs).sum(axis=0))
+    lhs /= scale
+    c = np.linalg.lstsq(lhs, y, x.size * np.finfo(np.float64).eps)[0]
+    c = (c.T / scale).T
+    out = np.zeros_like(x)
+    for pv in c:
+        out = out * x + pv
+    return out
 
 
 def _ramp_down(value: float, limits: tuple[float, float]) -> float:
@@ -622,10 +737,7 @@ def estimate_frame(
     # Arms: the cover of the back from the buttock to the top of the sacral chord (tilt) or of the
     # thoraco-lumbar chord (lordosis), and an elbow hanging behind the trunk (both).
     arms = None if arms_px is None else _to_sagittal(arms_px, hip_px, facing, torso_px)
-    height = _pelvis_height(arc, theta)
-    lumbar_top = height <= max(params.thoracolumbar_levels[1], high) + 0.05
-    cover_lo = _arm_cover(arc[(height >= low - 0.25) & (height <= high + 0.05)], arms, params.arm_radius)
-    cover = _arm_cover(arc[(height >= low - 0.25) & lumbar_top], arms, params.arm_radius)
+    cover_lo, cover = _arm_covers(arc, _pelvis_height(arc, theta), arms, params)
     elbow_behind = _elbow_behind(arms, params.hanging_wrist_max)
     q_elbow = _ramp_down(elbow_behind, params.elbow_behind_limits)
     rough_lo = _roughness(contour.raw, _between(arc, p1, p2, _PAD))
@@ -720,12 +832,10 @@ def back_profile(
     arc, seed = found
     h = arc[:, 1]
     rising = np.diff(h) > 0
-    lo = seed
-    while lo > 0 and rising[lo - 1]:
-        lo -= 1
-    hi = seed
-    while hi < rising.size and rising[hi]:
-        hi += 1
+    falls = (~rising[:seed]).nonzero()[0]  # the run of rising steps through the seed, from lo to hi
+    lo = int(falls[-1]) + 1 if falls.size else 0
+    falls = (~rising[seed:]).nonzero()[0]
+    hi = seed + int(falls[0]) if falls.size else rising.size
     run = arc[lo : hi + 1]
     if run.shape[0] < 3:
         return out

@@ -167,19 +167,40 @@ class KyphosisParams:
 
 def _back_point(contour: np.ndarray, axis: np.ndarray, level: float) -> np.ndarray | None:
     """The hindmost crossing of the contour with the line ``contour · axis = level`` (behind the trunk axis)."""
+    return _back_lines(contour, axis).point(level)
+
+
+@dataclass(frozen=True)
+class _BackLines:
+    """A contour's coordinates along and across a trunk axis, and each point's successor's, computed once for
+    all the levels :func:`_back_point` is asked about (the same operations as it, in the same order)."""
+
+    contour: np.ndarray
+    along: np.ndarray
+    across: np.ndarray
+
+    def point(self, level: float) -> np.ndarray | None:
+        """:func:`_back_point` at ``level``. ``along - level <= 0`` is ``along <= level`` in IEEE arithmetic,
+        so the crossings are found without subtracting over the contour; the interpolation subtracts as
+        :func:`_back_point` did, at the crossings only."""
+        below = self.along <= level
+        idx = (below != np.concatenate((below[1:], below[:1]))).nonzero()[0]
+        if idx.size == 0:
+            return None
+        nxt = (idx + 1) % self.along.size
+        c, c_next = self.along[idx] - level, self.along[nxt] - level
+        t = -c / (c_next - c)
+        pts = self.contour[idx] + t[:, None] * (self.contour[nxt] - self.contour[idx])
+        acr = self.across[idx] + t * (self.across[nxt] - self.across[idx])
+        if not (acr < 0).any():
+            return None
+        return pts[int(np.argmin(acr))]
+
+
+def _back_lines(contour: np.ndarray, axis: np.ndarray) -> _BackLines:
     along = contour @ axis
     across = contour @ np.array([axis[1], -axis[0]])  # forward of the trunk axis positive
-    c = along - level
-    nxt = np.roll(c, -1)
-    idx = np.flatnonzero((c <= 0) != (nxt <= 0))
-    if idx.size == 0:
-        return None
-    t = -c[idx] / (nxt[idx] - c[idx])
-    pts = contour[idx] + t[:, None] * (np.roll(contour, -1, axis=0)[idx] - contour[idx])
-    acr = across[idx] + t * (np.roll(across, -1)[idx] - across[idx])
-    if not (acr < 0).any():
-        return None
-    return pts[int(np.argmin(acr))]
+    return _BackLines(contour, along, across)
 
 
 def _back_frame(
@@ -236,20 +257,26 @@ def kyphosis_frame(
 
 
 def _kyphosis_of(
-    contour: _Contour, axis: np.ndarray, arms: np.ndarray | None, params: KyphosisParams
+    contour: _Contour,
+    axis: np.ndarray,
+    arms: np.ndarray | None,
+    params: KyphosisParams,
+    *,
+    lines: _BackLines | None = None,
 ) -> tuple[float, float]:
-    """:func:`kyphosis_frame` on a prepared frame (:func:`_back_frame`; ``arms`` in the same sagittal frame)."""
-    pts = [_back_point(contour.smooth, axis, lv) for lv in (*params.lower_levels, *params.upper_levels)]
+    """:func:`kyphosis_frame` on a prepared frame (:func:`_back_frame`; ``arms`` in the same sagittal frame;
+    ``lines``: :func:`_back_lines` of ``contour.smooth`` and ``axis`` when already computed)."""
+    lines = _back_lines(contour.smooth, axis) if lines is None else lines
+    pts = [lines.point(lv) for lv in (*params.lower_levels, *params.upper_levels)]
     if any(p is None for p in pts):
         return math.nan, 0.0
     lower = float(_lean_deg(pts[0], pts[1]))
     upper = float(_lean_deg(pts[2], pts[3]))
     region = np.array(pts)
-    back = contour.smooth
-    along = back @ axis
-    behind = (back @ np.array([axis[1], -axis[0]])) < 0
+    along = lines.along
+    behind = lines.across < 0
     span = behind & (along >= params.lower_levels[0]) & (along <= params.upper_levels[1])
-    cover = _arm_cover(back[span], arms, params.arm_radius)
+    cover = _arm_cover(contour.smooth[span], arms, params.arm_radius)
     rough = max(_roughness(contour.raw, region[:2]), _roughness(contour.raw, region[2:]))
     quality = _ramp_down(cover, params.arm_cover_limits) * _ramp_down(rough, params.roughness_limits)
     return upper - lower - params.offset_deg, float(quality)
@@ -303,9 +330,12 @@ def c7_frame(
     return np.full(2, np.nan) if frame is None else _c7_of(*frame, params)
 
 
-def _c7_of(contour: _Contour, axis: np.ndarray, params: CraniovertebralParams) -> np.ndarray:
-    """:func:`c7_frame` on a prepared frame (:func:`_back_frame`)."""
-    c7 = _back_point(contour.smooth, axis, params.c7_level)
+def _c7_of(
+    contour: _Contour, axis: np.ndarray, params: CraniovertebralParams, *, lines: _BackLines | None = None
+) -> np.ndarray:
+    """:func:`c7_frame` on a prepared frame (:func:`_back_frame`; ``lines`` as for :func:`_kyphosis_of`)."""
+    lines = _back_lines(contour.smooth, axis) if lines is None else lines
+    c7 = lines.point(params.c7_level)
     return np.full(2, np.nan) if c7 is None else c7
 
 
@@ -367,13 +397,16 @@ def _outline_measures(
         at = dict(hip_px=hip[i], shoulder_px=shoulder[i], facing=float(facing[i]), torso_px=torso_px)
         px = np.asarray(outline[i], dtype=np.float64)
         frame = _back_frame(px, **at, smoothing=kyphosis.smoothing)
+        lines = None if frame is None else _back_lines(frame[0].smooth, frame[1])
         if frame is not None:
-            kyph[i], quality[i] = _kyphosis_of(*frame, _to_sagittal(arms[i], hip[i], at["facing"], torso_px), kyphosis)
+            sag_arms = _to_sagittal(arms[i], hip[i], at["facing"], torso_px)
+            kyph[i], quality[i] = _kyphosis_of(*frame, sag_arms, kyphosis, lines=lines)
         if not arms_down[i]:
             continue
         if craniovertebral.smoothing != kyphosis.smoothing:
             frame = _back_frame(px, **at, smoothing=craniovertebral.smoothing)
-        c7 = np.full(2, np.nan) if frame is None else _c7_of(*frame, craniovertebral)
+            lines = None
+        c7 = np.full(2, np.nan) if frame is None else _c7_of(*frame, craniovertebral, lines=lines)
         tragus = _to_sagittal(ear[i], hip[i], at["facing"], torso_px)
         cva[i] = (float(craniovertebral_angle_deg(c7, tragus)) - craniovertebral.offset_deg) / craniovertebral.gain
     return kyph, quality, cva
