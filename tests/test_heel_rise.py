@@ -53,3 +53,14 @@ def test_a_heel_landmark_rising_without_the_ankle_is_not_a_lift():
 def test_without_an_ankle_landmark_the_heel_alone_counts():
     rise = heel_rise_deg(_feet(8.0, ankle_seen=False), STANDING)
     assert rise[~STANDING] == pytest.approx(8.0, abs=1e-6)
+
+
+def test_an_ankle_landmark_sinking_under_a_flat_foot_does_not_tip_it_down():
+    """At a deep squat's bottom the ankle landmark sinks a few pixels as the shin tips forward; on its 50 px
+    lever 5 px would read −5.7°. The foot stays flat: 0, not negative."""
+    position = _feet(0.0).copy()
+    ankle = [lm.KEYPOINTS.index(f"{side}_ankle") for side in ("left", "right")]
+    sunk = position.values.copy()
+    sunk[np.ix_(~STANDING, ankle, [1])] += 5.0
+    rise = heel_rise_deg(position.copy(data=sunk), STANDING)
+    assert rise[~STANDING] == pytest.approx(0.0, abs=1e-9)

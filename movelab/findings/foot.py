@@ -12,7 +12,9 @@ Why the ankle too: a heel that lifts rolls the foot on its toes, so the ankle ri
 1.2 m with the knees swivelled the heel landmarks rose 5-7 px at depth while the rendered heels and the ankle
 landmarks stayed put (8.3° and 5.7° read, a false lift); the toe landmarks did not rise (they fell 0.4-2.4 px),
 so a heel-against-toe measure would read more, not less. Each foot's pitch is therefore the smaller of the
-pitch its heel's rise implies and the pitch its ankle's rise implies.
+pitch its heel's rise implies and the pitch its ankle's rise implies, the ankle's floored at 0 (at the bottom of
+a deep squat the ankle landmark sinks a few pixels as the shin tips forward, which its short lever turned into
+−15° on a flat foot).
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def heel_rise_deg(position: xr.DataArray, standing: np.ndarray) -> np.ndarray:
     Notes
     -----
     Each foot's pitch is :func:`movelab.kinematics.geometry.foot_pitch_deg`: the smaller of the pitches its
-    heel's and its ankle's rise above standing imply. The two feet are combined by their
+    heel's and its ankle's rise above standing imply, the ankle's floored at 0. The two feet are combined by their
     **minimum** (in a squat the heels rise together, so one heel's landmark drifting up alone is not taken as
     a lift); where only one foot is measurable it is used alone.
     """

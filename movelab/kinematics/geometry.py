@@ -176,10 +176,12 @@ def foot_pitch_deg(heel_px: np.ndarray, ankle_px: np.ndarray, toe_px: np.ndarray
     Returns
     -------
     numpy.ndarray
-        The **smaller** of the heel's pitch, :func:`heel_rise_pitch_deg` ``(y₀, y, L₀)`` with ``L₀`` the
-        standing heel-to-toe distance, and the ankle's, the same with the ankle's height and its standing
-        horizontal distance to the toe (the lever of a foot rolling on its toes): a heel landmark rising
-        without the ankle is not a lift. Where the ankle is not measured, the heel's alone; NaN where neither.
+        The heel's pitch, :func:`heel_rise_pitch_deg` ``(y₀, y, L₀)`` with ``L₀`` the standing heel-to-toe
+        distance, capped by the ankle's, the same with the ankle's height and its standing horizontal distance
+        to the toe (the lever of a foot rolling on its toes), floored at 0: a heel landmark rising without the
+        ankle is not a lift, and an ankle landmark sinking as the shin tips forward (its short lever turns a
+        few pixels into −15°) does not make a flat foot read as tipped down. Where the ankle is not measured,
+        the heel's alone; NaN where the heel is not.
         Why both: the notes of :mod:`movelab.findings.foot`.
     """
     with warnings.catch_warnings():
@@ -188,7 +190,7 @@ def foot_pitch_deg(heel_px: np.ndarray, ankle_px: np.ndarray, toe_px: np.ndarray
         by_heel = heel_rise_pitch_deg(np.nanmedian(heel_px[standing, 1]), heel_px[:, 1], length)
         lever = np.nanmedian(np.abs(toe_px[standing, 0] - ankle_px[standing, 0]))
         by_ankle = heel_rise_pitch_deg(np.nanmedian(ankle_px[standing, 1]), ankle_px[:, 1], lever)
-    return np.fmin(by_heel, by_ankle)
+    return np.fmin(by_heel, np.maximum(by_ankle, 0.0))  # maximum keeps a missing ankle NaN: the heel's alone
 
 
 def support_speeds(position: xr.DataArray, *, time_s: np.ndarray, hip_fallback: bool) -> np.ndarray:
