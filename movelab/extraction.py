@@ -32,12 +32,12 @@ from movelab.io.video import VideoReader, open_video
 from movelab.landmarks import summarise
 from movelab.pose.config import ExtractConfig
 from movelab.pose.landmarker import Candidate
-from movelab.pose.markers import Dots, find_dots, parse_marker_spec
+from movelab.pose.markers import Dots, DotSearch, MarkerSpec, find_dots, parse_marker_spec
 from movelab.pose.scene_lines import SceneLines
 from movelab.pose.schedule import SparseSearchModel
 from movelab.pose.tracking import ClientTracker
 
-__all__ = ["extract", "extract_to_file", "summarise", "add_markers", "Progress"]
+__all__ = ["extract", "extract_to_file", "summarise", "add_markers", "find_dots_again", "Progress"]
 
 #: ``True`` for a progress bar on stderr, or a callable told ``(frames_done, frames_declared)`` after each
 #: frame the pose model has seen (``frames_declared`` is the container's count, ``None`` when unknown).
@@ -286,19 +286,32 @@ def add_markers(ds: xr.Dataset, source: str | os.PathLike, markers: str) -> xr.D
     """``ds`` with the sticker dots of ``markers`` found again in the video ``source`` (decoded, no pose
     model), near the client's hip landmarks already in ``ds``: for landmarks kept without markers or with
     another colour setting. The video must be the one ``ds`` was extracted from."""
-    spec = parse_marker_spec(markers)
-    px = ds["position_px"].values
-    index = {int(f): i for i, f in enumerate(ds["frame"].values)}
-    clients: list = [None] * len(index)
-    with open_video(source) as reader:
-        for frame in reader:
-            i = index.get(frame.index)
-            if i is None or not bool(ds["detected"].values[i]):
-                continue
-            dots = find_dots(
-                frame.image, hip_px=px[i, [23, 24]].mean(axis=0), shoulder_px=px[i, [11, 12]].mean(axis=0), spec=spec
-            )
-            clients[i] = _Payload(None, dots=dots)  # type: ignore[arg-type]
+    found = find_dots_again(ds, source, parse_marker_spec(markers))
+    clients = [None if dots is None else _Payload(None, dots=dots) for dots in found]  # type: ignore[arg-type]
     out = ds.drop_vars([v for v in MARKER_VARIABLES if v in ds])
     out = out.drop_dims([d for d in ("marker_colour", "marker") if d in out.dims])
     return out.assign(_marker_arrays(clients, markers))
+
+
+def find_dots_again(
+    ds: xr.Dataset, source: str | os.PathLike, spec: MarkerSpec, *, search: DotSearch = DotSearch()
+) -> list[dict[str, Dots] | None]:
+    """:func:`movelab.pose.markers.find_dots` on each frame of ``source`` in which ``ds`` found the client,
+    near the client's hip and shoulder landmarks in ``ds``; None for the other frames (``ds``'s order)."""
+    px = ds["position_px"].values
+    detected = ds["detected"].values
+    index = {int(f): i for i, f in enumerate(ds["frame"].values)}
+    found: list[dict[str, Dots] | None] = [None] * len(index)
+    with open_video(source) as reader:
+        for frame in reader:
+            i = index.get(frame.index)
+            if i is None or not bool(detected[i]):
+                continue
+            found[i] = find_dots(
+                frame.image,
+                hip_px=px[i, [23, 24]].mean(axis=0),
+                shoulder_px=px[i, [11, 12]].mean(axis=0),
+                spec=spec,
+                search=search,
+            )
+    return found

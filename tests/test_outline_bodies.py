@@ -14,12 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from drawing import turn
+from drawing import HIP_PX, TORSO_PX, densify, to_image, turn
 
 from movelab.kinematics.outline_method import OutlineParams, estimate_frame
 
-TORSO_PX = 150.0
-HIP_PX = np.array([640.0, 420.0])
 #: Exact geometry: no offsets, light smoothing.
 EXACT = OutlineParams(tilt_offset_deg=0.0, lordosis_offset_deg=0.0, smoothing=0.005)
 
@@ -73,24 +71,12 @@ def draw(body: DrawnBody, *, tilt_deg: float = 10.0, lordosis_deg: float = 25.0,
     front = [(0.22, 0.35), (0.21, 0.0), (0.13, -0.35), (0.10, -1.80), (0.30, -1.90), (-0.05, -1.90), (-0.08, -1.80),
              (-0.10, -0.40)]  # fmt: skip
     polygon = np.vstack([thorax[:5], front, back, thorax[5:8]])
-    return _densify(_px(polygon), 1024), _px(thorax[8:9])[0]
-
-
-def _px(points) -> np.ndarray:
-    p = np.asarray(points, dtype=np.float64)
-    return np.column_stack([HIP_PX[0] + p[:, 0] * TORSO_PX, HIP_PX[1] - p[:, 1] * TORSO_PX])
-
-
-def _densify(polygon: np.ndarray, n: int) -> np.ndarray:
-    closed = np.vstack([polygon, polygon[:1]])
-    arc = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(closed, axis=0).T))])
-    s = np.linspace(0.0, arc[-1], n, endpoint=False)
-    return np.column_stack([np.interp(s, arc, closed[:, 0]), np.interp(s, arc, closed[:, 1])])
+    return densify(to_image(polygon), 1024), to_image(thorax[8:9])[0]
 
 
 def estimate(body: DrawnBody, *, params: OutlineParams = EXACT, arms=None, **pose):
     outline, shoulder = draw(body, **pose)
-    arms_px = None if arms is None else _px(np.asarray(arms, dtype=np.float64).reshape(-1, 2)).reshape(-1, 3, 2)
+    arms_px = None if arms is None else to_image(np.asarray(arms, dtype=np.float64).reshape(-1, 2)).reshape(-1, 3, 2)
     return estimate_frame(
         outline, hip_px=HIP_PX, shoulder_px=shoulder, facing=1.0, torso_px=TORSO_PX, arms_px=arms_px, params=params
     )

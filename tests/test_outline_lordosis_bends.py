@@ -21,14 +21,12 @@ import math
 
 import numpy as np
 import pytest
-from drawing import turn
+from drawing import HIP_PX, TORSO_PX, densify, to_image, turn
 
 from movelab.kinematics.outline_method import OutlineParams, estimate_frame
 from movelab.synth.population import LUMBAR_KINDS
 from movelab.synth.skeleton import lumbar_share_for
 
-TORSO_PX = 150.0
-HIP_PX = np.array([640.0, 420.0])
 #: The method's settings without offsets and with light smoothing (the drawn outline is exact).
 EXACT = OutlineParams(tilt_offset_deg=0.0, lordosis_offset_deg=0.0, smoothing=0.005)
 S1_HEIGHT, SEGMENT, BUTTOCK = 0.20, 0.055, 0.25
@@ -76,19 +74,7 @@ def draw(shares, *, joints_deg: float, tilt_deg: float = 10.0, sway_deg: float =
              (-0.10, -0.40)]  # fmt: skip
     polygon = np.vstack([thorax[:5], front, back, thorax[5:8]])
     truth = _inclination(marks["S2"], marks[1]) - _inclination(marks[4], marks["T11T12"])
-    return _densify(_px(polygon), 1024), _px(thorax[8:9])[0], truth
-
-
-def _px(points) -> np.ndarray:
-    p = np.asarray(points, dtype=np.float64)
-    return np.column_stack([HIP_PX[0] + p[:, 0] * TORSO_PX, HIP_PX[1] - p[:, 1] * TORSO_PX])
-
-
-def _densify(polygon: np.ndarray, n: int) -> np.ndarray:
-    closed = np.vstack([polygon, polygon[:1]])
-    arc = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(closed, axis=0).T))])
-    s = np.linspace(0.0, arc[-1], n, endpoint=False)
-    return np.column_stack([np.interp(s, arc, closed[:, 0]), np.interp(s, arc, closed[:, 1])])
+    return densify(to_image(polygon), 1024), to_image(thorax[8:9])[0], truth
 
 
 def estimate(kind: str, **pose):

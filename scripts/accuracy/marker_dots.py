@@ -37,9 +37,9 @@ import numpy as np
 import pandas as pd
 
 from movelab import landmarks
-from movelab.io.video import open_video
+from movelab.extraction import find_dots_again
 from movelab.kinematics.markers import marker_colour, marker_pelvic_tilt
-from movelab.pose.markers import DotSearch, find_dots, parse_marker_spec
+from movelab.pose.markers import DotSearch, parse_marker_spec
 from scripts import ROOT
 from scripts.accuracy.outline_population import CLIPS, DESIGN_CLIPS, Clip, _render
 
@@ -78,24 +78,8 @@ def drawn_stickers(clip: Clip) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def detected(ds, video: Path, colour: str, search: DotSearch) -> list:
     """The detector's :class:`Dots` of ``colour`` per frame of ``ds`` (None where no pose was found)."""
-    spec = parse_marker_spec(colour)
-    px = ds["position_px"].values
-    index = {int(f): i for i, f in enumerate(ds["frame"].values)}
-    out: list = [None] * len(index)
-    with open_video(video) as reader:
-        for frame in reader:
-            i = index.get(frame.index)
-            if i is None or not bool(ds["detected"].values[i]):
-                continue
-            dots = find_dots(
-                frame.image,
-                hip_px=px[i, [23, 24]].mean(axis=0),
-                shoulder_px=px[i, [11, 12]].mean(axis=0),
-                spec=spec,
-                search=search,
-            )[colour]
-            out[i] = dots
-    return out
+    found = find_dots_again(ds, video, parse_marker_spec(colour), search=search)
+    return [None if dots is None else dots[colour] for dots in found]
 
 
 def _arrays(dots: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
