@@ -262,3 +262,17 @@ def print_rep_summary(rows: list[dict]) -> None:
             f"| {label} | {len(group)} | {values.size} | {int(np.isnan(values).sum())} | "
             f"{int(np.sum(found <= 2.0))} | {median} | {largest} | {over} |"
         )
+
+
+def markdown_table(rows: Iterable[dict], columns, *, number: Callable[[str, float], str]) -> str:
+    """A markdown table of ``rows`` (dicts) over ``columns``: float cells as ``number(column, value)``, NaN
+    and absent cells as "–", anything else as ``str``."""
+    columns = tuple(columns)
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for row in rows:
+        cells = []
+        for c in columns:
+            v = row.get(c, np.nan)
+            cells.append((number(c, v) if np.isfinite(v) else "–") if isinstance(v, float) else str(v))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -49,6 +49,7 @@ from movelab.kinematics import outline as outline_module
 from movelab.kinematics import outline_method as om
 from movelab.synth import render as render_module
 from scripts import ROOT
+from scripts.accuracy._common import markdown_table
 from scripts.accuracy.outline_population import CLIPS, DESIGN_CLIPS, Clip, _render, keep
 
 _ARM_POINTS = ("shoulder", "elbow", "wrist")
@@ -222,17 +223,7 @@ COLUMNS = ("lord slope", "lord sway slope", "change MAE", "upper slope", "true u
 
 def markdown(rows: list[dict]) -> str:
     head = ("body", "lumbar bend", "source", *COLUMNS, "bridge")
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for row in rows:
-        cells = []
-        for c in head:
-            v = row.get(c, np.nan)
-            if isinstance(v, float):
-                cells.append("–" if not np.isfinite(v) else f"{v:.1f}" if c == "change MAE" else f"{v:.2f}")
-            else:
-                cells.append(str(v))
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    return markdown_table(rows, head, number=lambda c, v: f"{v:.1f}" if c == "change MAE" else f"{v:.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,7 +38,7 @@ import pandas as pd
 
 from movelab.kinematics import KinematicsConfig, outline_estimates
 from movelab.synth import Appearance, BodyProportions, Posture, Squat, render_clip
-from scripts.accuracy._common import add_realistic, realism_for, realistic_note
+from scripts.accuracy._common import add_realistic, markdown_table, realism_for, realistic_note
 
 FPS = 15.0
 
@@ -239,16 +239,7 @@ def _markdown(rows: list[dict]) -> str:
         "lordosis bias",
         "lordosis change MAE",
     ]
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    for row in rows:
-        cells = []
-        for c in columns:
-            v = row[c]
-            cells.append(
-                f"{v:.1f}" if isinstance(v, float) and np.isfinite(v) else ("–" if isinstance(v, float) else str(v))
-            )
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    return markdown_table(rows, columns, number=lambda _, v: f"{v:.1f}")
 
 
 def _confounds(results: dict[str, pd.DataFrame]) -> str:

@@ -47,6 +47,7 @@ from movelab.kinematics.markers import client_calibration, marker_pelvic_tilt
 from movelab.synth import Appearance, Posture, Squat, render_clip
 from movelab.synth.population import DESIGN_BODIES, HELD_OUT_BODIES, PopulationBody
 from scripts import ROOT
+from scripts.accuracy._common import markdown_table
 
 FPS = 30.0
 _COLOURS = ((40, 200, 60), (220, 40, 200), (240, 220, 30), (30, 80, 230), (250, 130, 20), (40, 200, 60))
@@ -305,21 +306,11 @@ def marker_markdown(rows: list[dict]) -> str:
 
 
 def markdown(rows: list[dict]) -> str:
-    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
-    for row in rows:
-        cells = []
-        for c in COLUMNS:
-            v = row.get(c, np.nan)
-            if isinstance(v, float):
-                cells.append(
-                    "–"
-                    if not np.isfinite(v)
-                    else (f"{v:.0f}" if "%" in c else f"{v:.2f}" if "slope" in c else f"{v:.1f}")
-                )
-            else:
-                cells.append(str(v))
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    return markdown_table(rows, COLUMNS, number=_number)
+
+
+def _number(column: str, value: float) -> str:
+    return f"{value:.0f}" if "%" in column else f"{value:.2f}" if "slope" in column else f"{value:.1f}"
 
 
 def main(argv: list[str] | None = None) -> int:
