@@ -203,6 +203,28 @@ def test_lunge_valgus_is_not_judged_but_noted():
     assert len(notes) == 1 and notes[0].severity == "info" and "not judged in lunges" in notes[0].message
 
 
+@pytest.mark.parametrize("merged", [True, False])
+def test_knee_valgus_note_names_merged_knees(merged):
+    """No FPPA at depth on either side: where kinematics marked the knees' outlines merged (Motion.knees_merged),
+    the note says so instead of the generic "not measured reliably"."""
+    from movelab.findings import detect
+    from movelab.findings._context import build_context
+
+    angles = front_squat(knee_fppa_left=math.nan, knee_fppa_right=math.nan)
+    angles[["knee_fppa_left", "knee_fppa_right"]] = math.nan
+    time = angles.index.to_numpy()
+    at_depth = np.zeros(time.size, bool)
+    for bottom in SQUAT.reps["bottom_s"]:
+        at_depth |= np.abs(time - bottom) <= 0.2
+    ctx = build_context(
+        angles, SQUAT, views="front", positions=None, config=FindingsConfig(), knees_merged=at_depth & merged
+    )
+    (note,) = detect.knee_valgus(ctx)
+    assert note.severity == "info"
+    assert ("outlines merged" in note.message) is merged
+    assert ("not measured reliably" in note.message) is not merged
+
+
 # ----------------------------------------------------------------------------- standing posture
 
 

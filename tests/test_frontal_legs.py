@@ -313,6 +313,16 @@ def test_touching_knees_without_a_frame_showing_them_apart_are_not_measured():
         out = frontal_leg_centres(pos, TOUCHING[None], np.array([True]), **options)
     angles = frontal_angles(out, side=np.array([1.0]))
     assert angles[["knee_fppa_left", "knee_fppa_right"]].isna().all(axis=None)
+    assert out.coords["knees_merged"].values.tolist() == [True]  # the reason travels with the centres
+
+
+def test_knees_merged_is_false_where_the_knees_were_placed():
+    """Knees apart in a front view: no frame is marked."""
+    options = dict(hip_drop=(0.0, 0.0), method="outline", knee_touching="outer_edge")
+    points = {"left_hip": (120, 0), "right_hip": (180, 0), "left_knee": (138, 200), "right_knee": (162, 200)}
+    pos = positions({**STANDING, **points, "left_ankle": (120, 380), "right_ankle": (180, 380)})
+    out = frontal_leg_centres(pos, LEGS[None], np.array([True]), **options)
+    assert out.coords["knees_merged"].values.tolist() == [False]
 
 
 def test_a_merged_interval_wider_than_two_knees_is_not_taken_for_touching_knees():

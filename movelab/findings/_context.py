@@ -46,6 +46,8 @@ class Context:
     # per frame, where pelvic_obliquity came from ("hands", "hips", ""; Motion.pelvic_obliquity_source), None:
     # not known (an angle table without its Motion)
     obliquity_source: np.ndarray | None = None
+    # per frame, True where the knee FPPA is NaN because the knees' outlines merged (Motion.knees_merged)
+    knees_merged: np.ndarray | None = None
 
     # ------------------------------------------------------------------ reading values
     def column(self, name: str) -> np.ndarray:
@@ -246,7 +248,16 @@ def severity(excess: float, step: float) -> str:
 
 
 def build_context(
-    angles, segmentation, *, views, positions, config, tilt_source=None, landmarks=None, obliquity_source=None
+    angles,
+    segmentation,
+    *,
+    views,
+    positions,
+    config,
+    tilt_source=None,
+    landmarks=None,
+    obliquity_source=None,
+    knees_merged=None,
 ) -> Context:
     """Check the inputs and gather them into a :class:`Context`."""
     if not isinstance(config, FindingsConfig):
@@ -280,6 +291,7 @@ def build_context(
         ),
         outside=outside_picture(landmarks, time.size),
         obliquity_source=None if obliquity_source is None else np.asarray(obliquity_source, dtype=str),
+        knees_merged=None if knees_merged is None else np.asarray(knees_merged, dtype=bool),
     )
 
 

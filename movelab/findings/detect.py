@@ -92,6 +92,7 @@ def context_of(motion, segmentation, *, views=None, config: FindingsConfig = Fin
             tilt_source=motion.pelvic_tilt_source,
             landmarks=motion.landmarks,
             obliquity_source=motion.pelvic_obliquity_source,
+            knees_merged=motion.knees_merged,
         )
     return build_context(motion, segmentation, views=views, positions=None, config=config)
 
@@ -570,11 +571,27 @@ def knee_valgus(ctx: Context) -> list[Finding]:
             message=message,
             quantity="knee frontal plane projection angle at depth (valgus positive)",
         )
-    return (
-        found
-        if assessed
-        else ctx.cannot_assess(code, "Knee valgus", views=_FRONTAL_VIEWS, needs="a front or back view", missing=missing)
-    )
+    if assessed:
+        return found
+    if missing is None and _knees_merged_at_depth(ctx):
+        return ctx.cannot_assess(
+            code, "Knee valgus", views=_FRONTAL_VIEWS, needs="a front or back view", otherwise=_KNEES_MERGED
+        )
+    return ctx.cannot_assess(code, "Knee valgus", views=_FRONTAL_VIEWS, needs="a front or back view", missing=missing)
+
+
+_KNEES_MERGED = (
+    "at the bottom of the squat the knees' outlines merged in the picture (knees together, or loose trousers) "
+    "and too few frames showed them apart to place each knee. Film in closer-fitting clothes, with the knees "
+    "apart while standing."
+)
+
+
+def _knees_merged_at_depth(ctx: Context) -> bool:
+    """True when, at some rep's bottom, the knee FPPA was left unmeasured because the knees' outlines merged."""
+    if ctx.knees_merged is None or ctx.reps.empty:
+        return False
+    return any(ctx.knees_merged[ctx.mask(*_read_span(ctx, r, "bottom"))].any() for r in ctx.reps.to_dict("records"))
 
 
 def _obliquity_measure(ctx: Context) -> tuple[np.ndarray, str | None]:

@@ -143,6 +143,8 @@ def angle_tables(
         legs = frontal_angles(centres, side=frontal_sign(frame_views))
         for s in _SIDES:
             frontal[f"knee_fppa_{s}"] = legs[f"knee_fppa_{s}"]
+    merged = centres.coords.get("knees_merged") if config.fppa_joint_centres != "landmarks" else None
+    knees_merged = np.zeros(position.sizes["time"], dtype=bool) if merged is None else merged.values
     outline = outline_estimates(ds, views=frame_views, position=position, config=config, warn_missing=False)
     in_side = np.isfinite(facing_sign(frame_views))
     for table in (sagittal, frontal):
@@ -154,7 +156,7 @@ def angle_tables(
     )
     columns["pelvic_tilt"] = np.where(in_side, tilt, np.nan)
     outline = outline.assign(pelvic_tilt_source=np.where(np.isfinite(columns["pelvic_tilt"]), source, ""))
-    outline = outline.assign(pelvic_obliquity_source=obliquity.source)
+    outline = outline.assign(pelvic_obliquity_source=obliquity.source, knees_merged=knees_merged)
     if "sd_deg" in tilt_info:  # marker mode: the stickers' per-frame uncertainty (parallax, dots)
         outline = outline.assign(pelvic_tilt_marker_sd=np.where(in_side, tilt_info["sd_deg"], np.nan))
     if tilt_info["calibration"] is not None:  # the outline table reports the calibrated tilt as well

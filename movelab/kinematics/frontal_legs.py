@@ -130,10 +130,13 @@ def frontal_leg_centres(
     landmarks. Without an outline interval the landmark is kept. Then the ankle moves sideways so that
     knee→ankle is parallel to the shank's outline midline (:func:`_align_ankles_with_shank`).
 
-    Only the FPPA uses these points.
+    Only the FPPA uses these points. With any ``frontal`` frame, the result's ``knees_merged`` coordinate (per
+    frame) marks the frames whose knees were left NaN because their outlines merged and could not be told
+    apart (``"outer_edge"``).
     """
     out = position.copy(deep=True)
     frontal = np.asarray(frontal, dtype=bool)
+    merged = np.zeros(position.sizes["time"], dtype=bool)
     if not frontal.any():
         return out
     if method not in ("outline", "outline_halfway"):
@@ -182,11 +185,11 @@ def frontal_leg_centres(
                     outline_share=np.where(back, 0.0, knee_outline_share),
                 )
             if knee_touching == "outer_edge":
-                _touching_knees_from_outer_edges(values, position.values, outline, frontal=frontal, kp=kp)
+                merged = _touching_knees_from_outer_edges(values, position.values, outline, frontal=frontal, kp=kp)
         else:
             _halfway_to_outline(values, position.values, outline, frontal=frontal, kp=kp)
     out.attrs["processing"] = f"{position.attrs.get('processing', '')}; frontal leg centres (FPPA)".lstrip("; ")
-    return out
+    return out.assign_coords(knees_merged=("time", merged))
 
 
 def _hip_drop(torso: np.ndarray, upright: float, fit: tuple[float, float]) -> np.ndarray:
@@ -356,18 +359,19 @@ def _knee_half_width(raw, outline, *, frames, knee: int, other_knee: int) -> flo
     return float(np.median(widths)) if len(widths) >= _MIN_APART_FRAMES else np.nan
 
 
-def _touching_knees_from_outer_edges(values, raw, outline, *, frontal, kp) -> None:
+def _touching_knees_from_outer_edges(values, raw, outline, *, frontal, kp) -> np.ndarray:
     """Where the knees touch (one outline interval holds both at their height, no wider than the two knees
     side by side), put each knee half its width (:func:`_knee_half_width`, over the frames where the knees
     are apart) inside the merged interval's outer edge. Where too few frames show the knees apart, or a knee
     would cross the interval's middle, the knees are NaN (their FPPA is not measured) and a warning says
-    why."""
+    why; those frames are returned (a boolean per frame)."""
     li, ri = kp.get_loc("left_knee"), kp.get_loc("right_knee")
     merged = {f: _merged_knees(outline, values, raw, f=f, li=li, ri=ri) for f in np.flatnonzero(frontal)}
     apart = np.zeros(len(values), dtype=bool)  # at the landmarks' heights, where the widths are measured
     apart[[f for f in np.flatnonzero(frontal) if _merged_knees(outline, raw, raw, f=f, li=li, ri=ri) is None]] = True
     half = {k: _knee_half_width(raw, outline, frames=apart, knee=k, other_knee=o) for k, o in ((li, ri), (ri, li))}
     unmeasured = 0
+    unplaced = np.zeros(len(values), dtype=bool)
     for f in np.flatnonzero(frontal):
         if merged.get(f) is None:
             continue
@@ -380,6 +384,7 @@ def _touching_knees_from_outer_edges(values, raw, outline, *, frontal, kp) -> No
             if not half[knee] <= 0.5 * (hi - lo):  # unknown, or the knee would cross the middle: not two knees
                 values[f, knee] = np.nan
                 unmeasured += 1
+                unplaced[f] = True
     if unmeasured:
         warnings.warn(
             f"knee FPPA not measured in {unmeasured} knee-frames: the knees' outlines merge there (knees together "
@@ -388,6 +393,7 @@ def _touching_knees_from_outer_edges(values, raw, outline, *, frontal, kp) -> No
             UserWarning,
             stacklevel=2,
         )
+    return unplaced
 
 
 def _halfway_to_outline(values, raw, outline, *, frontal, kp) -> None:

@@ -168,6 +168,14 @@ class Motion:
         return np.where(np.isfinite(self.angles["pelvic_obliquity"].to_numpy(dtype=np.float64)), "hips", "")
 
     @property
+    def knees_merged(self) -> np.ndarray:
+        """Per frame, True where the knee FPPA is NaN because the knees' outlines merged (knees together or
+        loose clothing) and could not be told apart (:mod:`movelab.kinematics.frontal_legs`)."""
+        if "knees_merged" in self.outline.columns:
+            return self.outline["knees_merged"].to_numpy(dtype=bool)
+        return np.zeros(self.time_s.size, dtype=bool)
+
+    @property
     def time_s(self) -> np.ndarray:
         """Per frame, seconds from the video's timestamps."""
         return self.landmarks["time"].values.astype(np.float64)
