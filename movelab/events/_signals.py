@@ -14,6 +14,7 @@ from movelab.events.config import EventsConfig
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.geometry import midpoint, point
 from movelab.kinematics.motion import Motion
+from movelab.kinematics.runs import runs
 from movelab.kinematics.views import facing_sign
 
 SIDES: tuple[str, str] = ("left", "right")
@@ -160,13 +161,6 @@ def velocity(values: np.ndarray, time_s: np.ndarray) -> np.ndarray:
         if stop - start >= 2:
             out[start:stop] = np.gradient(values[start:stop], time_s[start:stop], axis=0)
     return out
-
-
-def runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """``[start, stop)`` index pairs of the runs of True in a boolean array."""
-    mask = np.asarray(mask, dtype=bool)
-    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
 
 
 def crossing_time(time_s: np.ndarray, values: np.ndarray, i: int, j: int, level: float) -> float:

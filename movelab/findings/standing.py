@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from movelab.kinematics.geometry import support_speeds
+from movelab.kinematics.runs import runs
 
 __all__ = ["StandingReference", "quiet_standing", "PARTS", "outside_picture"]
 
@@ -156,9 +157,7 @@ def _slow(time: np.ndarray, positions, max_speed: float) -> np.ndarray:
 
 
 def _spans(time: np.ndarray, mask: np.ndarray) -> tuple[tuple[float, float], ...]:
-    edges = np.diff(np.concatenate([[0], mask.astype(int), [0]]))
-    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    return tuple((float(time[a]), float(time[b - 1])) for a, b in zip(starts, stops))
+    return tuple((float(time[a]), float(time[b - 1])) for a, b in runs(mask))
 
 
 def outside_picture(landmarks, n_frames: int) -> dict[str, np.ndarray] | None:

@@ -15,6 +15,7 @@ import pandas as pd
 from movelab.findings._context import severity as severity_step
 from movelab.findings.finding import Finding
 from movelab.findings.supine_config import SupineConfig
+from movelab.kinematics.runs import runs
 from movelab.kinematics.supine import SUPINE_SIDES
 
 __all__ = [
@@ -224,8 +225,7 @@ def _majority(labels: np.ndarray) -> str:
 
 def _stretches(mask: np.ndarray) -> list[slice]:
     """Runs of True in ``mask``, as slices."""
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
-    return [slice(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
+    return [slice(a, b) for a, b in runs(mask)]
 
 
 def _length(angles: pd.DataFrame, side: str, *, thigh_only: bool = False) -> float:

@@ -133,6 +133,7 @@ def angle_tables(
     frontal = frontal_angles(position, side=frontal_sign(frame_views))
     obliquity = _pelvic_obliquity(ds, position, frame_views, config)
     frontal["pelvic_obliquity"] = obliquity.value_deg
+    knees_merged = np.zeros(position.sizes["time"], dtype=bool)
     if config.fppa_joint_centres != "landmarks":
         centres = frontal_leg_centres(
             position,
@@ -143,8 +144,8 @@ def angle_tables(
         legs = frontal_angles(centres, side=frontal_sign(frame_views))
         for s in _SIDES:
             frontal[f"knee_fppa_{s}"] = legs[f"knee_fppa_{s}"]
-    merged = centres.coords.get("knees_merged") if config.fppa_joint_centres != "landmarks" else None
-    knees_merged = np.zeros(position.sizes["time"], dtype=bool) if merged is None else merged.values
+        if "knees_merged" in centres.coords:  # absent without a front or back frame
+            knees_merged = centres.coords["knees_merged"].values
     outline = outline_estimates(ds, views=frame_views, position=position, config=config, warn_missing=False)
     in_side = np.isfinite(facing_sign(frame_views))
     for table in (sagittal, frontal):

@@ -18,6 +18,7 @@ import xarray as xr
 
 from movelab.errors import ConfigError, InputError
 from movelab.kinematics.config import ConfidenceScore
+from movelab.kinematics.runs import runs
 
 __all__ = ["confidence_score", "gate_confidence", "interpolate_gaps", "hampel", "lowpass", "sampling_rate_hz"]
 
@@ -289,15 +290,12 @@ def _nanmedian_last(windows: np.ndarray) -> np.ndarray:
 
 def _finite_runs(finite: np.ndarray, breaks: np.ndarray) -> list[tuple[int, int]]:
     """``[start, stop)`` index ranges of consecutive finite samples, also split at ``breaks``."""
-    mask = finite.astype(np.int8)
-    edges = np.diff(np.concatenate([[0], mask, [0]]))
-    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    runs = []
-    for start, stop in zip(starts, stops):
+    pieces = []
+    for start, stop in runs(finite):
         cuts = breaks[(breaks > start) & (breaks < stop)]
         bounds = [start, *cuts.tolist(), stop]
-        runs.extend(zip(bounds[:-1], bounds[1:]))
-    return runs
+        pieces.extend(zip(bounds[:-1], bounds[1:]))
+    return pieces
 
 
 def _apply_columns(da: xr.DataArray, func: Callable[[np.ndarray], np.ndarray]) -> xr.DataArray:

@@ -102,7 +102,7 @@ def frontal_leg_centres(
     knee_bend_min_ratio
         The outline must widen at least this many times as fast above the bend as below it.
     knee_touching
-        ``"outline"``: where the knees touch (their outlines merged), ``"outer_edge"`` puts each knee half its
+        Where the knees touch (their outlines merged), ``"outer_edge"`` puts each knee half its
         width inside the merged outline's outer edge (:func:`_touching_knees_from_outer_edges`); ``"split"``
         keeps it on the shank midline fitted with the merged interval split at its middle.
 

@@ -32,6 +32,7 @@ from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.geometry import midpoint, point, to_plane, torso_length, unsigned_angle_deg
 from movelab.kinematics.joint_angles import obliquity_deg
+from movelab.kinematics.runs import runs
 
 __all__ = ["PelvicObliquity", "pelvic_obliquity", "arm_positions", "hip_obliquity_deg", "hands_on_hips", "SOURCES"]
 
@@ -86,9 +87,8 @@ def pelvic_obliquity(
     hips = hip_obliquity_deg(position, side, min_width_share=config.obliquity_min_hip_width_share)
     on_hips = hands_on_hips(arms, config=config) & np.isfinite(side)
     wrists = obliquity_deg(to_plane(point(arms, "left_wrist") - point(arms, "right_wrist"), side))
-    hands = np.where(on_hips, wrists, np.nan)
-    value = np.where(on_hips, hands, hips)
-    source = np.where(on_hips & np.isfinite(hands), "hands", np.where(~on_hips & np.isfinite(hips), "hips", ""))
+    value = np.where(on_hips, wrists, hips)
+    source = np.where(on_hips & np.isfinite(wrists), "hands", np.where(~on_hips & np.isfinite(hips), "hips", ""))
     return PelvicObliquity(value_deg=np.where(source == "", np.nan, value), source=source, hands_on_hips=on_hips)
 
 
@@ -151,8 +151,7 @@ def hands_on_hips(position: xr.DataArray, *, config: KinematicsConfig = Kinemati
 def _held(flags: np.ndarray, time_s: np.ndarray, min_s: float) -> np.ndarray:
     """``flags`` without the runs of True shorter than ``min_s`` (first to last frame of the run)."""
     out = flags.copy()
-    edges = np.diff(np.concatenate([[0], flags.astype(int), [0]]))
-    for start, stop in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)):
+    for start, stop in runs(flags):
         if time_s[stop - 1] - time_s[start] < min_s - 1e-9:
             out[start:stop] = False
     return out
