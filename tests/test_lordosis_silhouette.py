@@ -1,6 +1,6 @@
 """The diagnostic behind issue 13's fourth round (``scripts/accuracy/lordosis_silhouette.py``): the renderer's
-shading bands bridge the lumbar hollow of a tilted pelvis, and clipping them to their piece removes the bridge
-without moving the rest of the outline. Fast: renders two frames of one design body, no pose model."""
+shading bands once bridged the lumbar hollow of a tilted pelvis; they now stay inside their piece, so clipping
+them changes nothing. Fast: renders two frames of one design body, no pose model."""
 
 from __future__ import annotations
 
@@ -22,10 +22,11 @@ def _back(synth, index: int) -> np.ndarray:
     return om.back_profile(outline, hip_px=hip, facing=1.0, torso_px=torso, heights=_BRIDGE_HEIGHTS)
 
 
-def test_clipped_bands_remove_the_bridge_across_the_hollow_and_nothing_else():
-    """``design3``'s sweep (filmed facing right), at its largest anterior tilt: the rendered back lies 0.05 torso
-    lengths or more behind the clipped one somewhere across the hollow; above it (0.55-0.60) both agree within
-    0.01; and leaving the block restores the renderer."""
+def test_rendered_back_has_no_bridge_across_the_hollow():
+    """``design3``'s sweep (filmed facing right), at its largest anterior tilt, where the bands once bridged the
+    hollow by 0.05 torso lengths: the rendered back and the one with every band clipped to its piece agree within
+    0.01 torso lengths at every height (the bands now stay inside their piece); leaving the block restores the
+    renderer."""
     clip = next(c for c in DESIGN_CLIPS if c.name == "design3_tilt")
     synth = _render(clip)
     original = render_module._Slice.polygon
@@ -35,9 +36,8 @@ def test_clipped_bands_remove_the_bridge_across_the_hollow_and_nothing_else():
         assert render_module._Slice.polygon is not original
         clipped = _back(synth, i)
     assert render_module._Slice.polygon is original
-    assert bridge(rendered[None], clipped[None]) >= 0.05
-    top = _BRIDGE_HEIGHTS >= 0.55
-    assert np.nanmax(np.abs(clipped[top] - rendered[top])) <= 0.01
+    assert np.isfinite(rendered).sum() >= 0.8 * rendered.size
+    assert np.nanmax(np.abs(clipped - rendered)) <= 0.01
 
 
 def test_summary_reads_the_slopes_it_names():

@@ -3,8 +3,9 @@
 Every body part is a convex piece: an ellipsoid (head, hands, joints), a tapered capsule (limbs: the hull of
 two spheres) or a loft slice (the trunk: the hull of two consecutive cross-section rings). Rings of the trunk
 hang on the pelvis, on each lumbar junction and on the thorax, so the outline of the back follows the lumbar
-segments and the buttocks and abdomen follow the pelvis. Shading: each piece is filled in bands, shrunk and
-shifted towards the light (a camera-fixed light from above and the image left), darker at the rim; the pieces of
+segments and the buttocks and abdomen follow the pelvis. Shading: each piece is filled in bands, each shrunk
+about the piece's point nearest the light (a camera-fixed light from above and the image left), so it stays inside
+the piece, darker at the rim; the pieces of
 one part are banded together so the trunk reads as one smooth body. Parts are sorted by depth (painter's
 algorithm); edges are anti-aliased.
 """
@@ -132,18 +133,22 @@ class _Capsule:
 
 @dataclass
 class _Slice:
-    """Hull of two trunk rings, each ``(n, 3)`` world points with its centre and a size for shading."""
+    """Hull of two trunk rings, each ``(n, 3)`` world points.
+
+    A shading band shrinks each ring by ``s`` about its point furthest towards the light, so every band lies
+    inside the slice's own outline (a band shrunk about the ring's centre and shifted by a fixed size left the
+    outline where the ring is shallower than that size, and bridged the lumbar hollow in side views).
+    """
 
     ring_a: np.ndarray
     ring_b: np.ndarray
-    size: float
     colour: RGB
 
     def polygon(self, cam: _Cam, s: float, light: np.ndarray) -> np.ndarray | None:
         pts = []
         for ring in (self.ring_a, self.ring_b):
-            c = ring.mean(axis=0)
-            pts.append(c + (ring - c) * s + (1 - s) * self.size * light)
+            lit = ring[int(np.argmax(ring @ light))]
+            pts.append(lit + (ring - lit) * s)
         p = cam.points(np.vstack(pts))
         if p is None:
             return None
@@ -419,8 +424,7 @@ def _trunk_parts(fig: Figure, cam: _Cam, col: dict, clothing: str = "fitted") ->
         pieces = []
         for (ra, ga), (rb, gb) in zip(rings[:-1], rings[1:]):
             if gb == garment or (garment == "trousers" and ga == garment):
-                size = 0.5 * float(np.ptp(ra, axis=0).max())
-                pieces.append(_Slice(ra, rb, size, col[garment]))
+                pieces.append(_Slice(ra, rb, col[garment]))
         parts.append(_Part(pieces, depth - 1e-6 * k))
     return parts
 
