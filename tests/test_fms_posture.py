@@ -458,9 +458,11 @@ def test_a_posture_analysis_reports_the_chain_with_a_finding_only_where_a_thresh
 
 def test_craniovertebral_angle_of_a_rendered_silhouette_is_the_calibrated_c7_to_ear_angle_and_follows_the_head():
     """The figure's own outline (rendered pixels) and exact ears: the chain's value is the raw C7 → ear angle less
-    the offset over the gain, and a 25° forward head lowers it by the truth's change within 3.5° (measured 2.7°).
-    The absolute value reads high here (about 15°): the calibration takes out the pose model's ear landmark, which
-    sits ahead of the mannequin's ear (docs/fms-posture-decisions.md), and the exact ear does not."""
+    the offset over the gain, and a 25° forward head lowers it by the truth's change within 3.5° (measured 2.0°
+    with the calibration refitted on clips rendered after the shading fix; the old calibration read 8.5° too much
+    change on the fixed renderer). The absolute value reads high here (about 10°): the calibration takes out the
+    pose model's ear landmark, which sits ahead of the mannequin's ear (docs/fms-posture-decisions.md), and the
+    exact ear does not."""
     from movelab.synth.truth_chain import chain_truth_table
 
     raw_params = CraniovertebralParams(offset_deg=0.0, gain=1.0)

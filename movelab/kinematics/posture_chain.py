@@ -295,15 +295,18 @@ class CraniovertebralParams:
     gain``. The level, the offset and the gain were chosen on the design population of rendered bodies only
     (the design body and nine design bodies, 25 standing clips: the level with the smallest design MAE of a
     straight-line fit over 0.95-1.25; ``python -m scripts.accuracy.forward_head_diagnosis``,
-    docs/fms-posture-decisions.md). They absorb two biases measured there: the pose model's ear landmark sits
-    about 0.06 torso lengths ahead of the ear, and the outline at C7's height lies 0.05-0.11 behind the skin over
-    C7 (the upper back's bulge); a raw angle from the shoulder landmarks' level under-reads a change.
-    ``smoothing`` is the outline estimates' contour smoothing (torso lengths).
+    docs/fms-posture-decisions.md), on clips rendered after the renderer's shading fix (before it, a shading
+    band bulged the rendered back 0.05-0.10 torso lengths behind the skin over C7 and the level chosen then,
+    1.175, read the neck once the bulge was gone). On those clips the skin over C7 lies 1.06-1.12 along the
+    axis and the outline there within 0.03 of it; the chosen level, a little below, reads the upper back at the
+    base of the neck, whose angle to the ear under-reads a change (gain 0.72). The offset also absorbs the pose
+    model's ear landmark sitting ahead of the mannequin's ear. ``smoothing`` is the outline estimates' contour
+    smoothing (torso lengths).
     """
 
-    c7_level: float = 1.175
-    offset_deg: float = -23.2
-    gain: float = 0.911
+    c7_level: float = 1.025
+    offset_deg: float = 8.1
+    gain: float = 0.720
     smoothing: float = 0.02
 
 
