@@ -153,11 +153,11 @@ class MethodError:
         "scripts/accuracy/lumbar_flexion_accuracy.py, docs/findings-accuracy.md)",
     )
     craniovertebral_angle: Threshold = Threshold(
-        3.2,
+        4.2,
         "movelab, measured: the craniovertebral angle (C7 from the outline, the tragus from the ear landmarks) "
-        "erred by at most 3.2 deg on the 25 standing clips of the design population it was calibrated on; "
-        "held-out bodies MAE 2.3 deg, up to 5.6 (scripts/accuracy/fms_posture_accuracy.py, "
-        "docs/fms-posture-accuracy.md)",
+        "erred by at most 4.2 deg on the 25 standing clips of the design population it was calibrated on "
+        "(rendered after the renderer's shading fix); held-out bodies MAE 3.6 deg, up to 13.3 on one body "
+        "(scripts/accuracy/fms_posture_accuracy.py, docs/fms-posture-accuracy.md)",
     )
     pelvic_tilt_client_calibrated: Threshold = Threshold(
         2.2,
