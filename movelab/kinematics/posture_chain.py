@@ -153,13 +153,14 @@ class KyphosisParams:
     back up to just above the shoulder line (T7 → T3 of the mannequin lie at about 0.88 and 1.05).
     Both pairs and ``offset_deg`` (the mean chord difference minus the surface kyphosis of the design body
     standing neutral) were chosen on the design body's rendered postures only (docs/fms-posture-decisions.md);
-    the offset refitted (−7.7 → 5.6) on clips rendered after the renderer's shading fix, the levels not.
+    levels and offset chosen again on body A's clips rendered after the renderer's shading fix (before it:
+    (0.55, 0.70), (0.90, 1.05), −7.7).
     The quality ramps are the lumbar estimate's.
     """
 
-    lower_levels: tuple[float, float] = (0.55, 0.70)
-    upper_levels: tuple[float, float] = (0.90, 1.05)
-    offset_deg: float = 5.6
+    lower_levels: tuple[float, float] = (0.60, 0.75)
+    upper_levels: tuple[float, float] = (0.92, 1.0)
+    offset_deg: float = 1.7
     smoothing: float = 0.02
     arm_radius: tuple[float, float] = (0.13, 0.10)
     arm_cover_limits: tuple[float, float] = (0.2, 0.3)
