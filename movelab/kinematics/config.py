@@ -389,9 +389,9 @@ class KinematicsConfig:
     side_view_midpoint_fallback: bool = True
     outline_sacral_levels: tuple[float, float] = (0.08, 0.30)
     outline_thoracolumbar_levels: tuple[float, float] = (0.40, 0.55)
-    outline_tilt_offset_deg: float = 5.0
+    outline_tilt_offset_deg: float = 7.16
     outline_tilt_population_shift_deg: float = 0.0
-    outline_lordosis_offset_deg: float = 3.8
+    outline_lordosis_offset_deg: float = 6.5
     outline_smoothing: float = 0.02
     outline_arm_radius: tuple[float, float] = (0.13, 0.10)
     outline_arm_cover_limits: tuple[float, float] = (0.2, 0.3)
@@ -405,8 +405,8 @@ class KinematicsConfig:
     outline_baseline_max_thigh_deg: float = 10.0
     outline_baseline_max_speed: float = 0.25
     outline_baseline_min_s: float = 0.5
-    outline_tilt_body_sd_deg: float = 3.9
-    outline_lordosis_body_sd_deg: float = 9.0
+    outline_tilt_body_sd_deg: float = 2.9
+    outline_lordosis_body_sd_deg: float = 6.1
     outline_hip_drift_per_deg: float = 0.002
     outline_hip_drift_max_deg: float = 10.0
     outline_hip_registration: bool = True
