@@ -77,8 +77,8 @@ _LANDMARK_ERROR = (
     "walking: hip 4.0 deg, knee 5.6 deg (Stenum et al., PLoS Comput Biol 2021)"
 )
 _OUTLINE_ERROR = (
-    "docs/outline-accuracy.md, measured on rendered clips: pooled MAE 3.0 deg (tilt) and 2.6 deg (lordosis), "
-    "1.9 / 1.7 deg for the change from standing, up to 5.1 / 6.8 deg on a figure with prominent buttocks; "
+    "docs/outline-accuracy.md, measured on rendered clips: pooled MAE 3.1 deg (tilt) and 2.9 deg (lordosis), "
+    "1.9 / 2.2 deg for the change from standing, up to 8.9 / 8.3 deg on a figure with prominent buttocks; "
     "5 deg is used (for comparison OpenCap's pelvis errs 4.1 deg, Falisse et al., IEEE TBME 2025)"
 )
 
