@@ -184,9 +184,10 @@ def summary(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out).round(2)
 
 
-def variant(clip: Clip, out: Path, *, crf: int | None = None, hem_m: float | None = None) -> Path:
+def variant(clip: Clip, out: Path, *, crf: int | None = None, hem_m: float | None = None, crfs=()) -> Path:
     """The clip rendered again (with the shirt's hem ``hem_m`` over the stickers, ``Appearance.marker_hem_m``)
-    and encoded at ``crf`` (default the clip's own), kept under ``<out>/variants``."""
+    and encoded at ``crf`` (default the clip's own), kept under ``<out>/variants``. The other ``crfs`` not kept
+    yet are encoded from the same render."""
     from movelab.synth.video import write_mp4
 
     crf = clip.crf if crf is None else crf
@@ -195,7 +196,13 @@ def variant(clip: Clip, out: Path, *, crf: int | None = None, hem_m: float | Non
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         synth = _render(clip, appearance=dataclasses.replace(clip.appearance, marker_hem_m=hem_m))
-        write_mp4(synth.iter_frames(), path, fps=synth.fps, crf=crf)
+        frames = list(synth.iter_frames())
+        for c in dict.fromkeys([crf, *crfs]):
+            other = path.with_name(f"{clip.name}_crf{c}{hem}.mp4")
+            if c == crf or not other.is_file():
+                tmp = other.with_suffix(".tmp.mp4")
+                write_mp4(frames, tmp, fps=synth.fps, crf=c)
+                tmp.replace(other)
     return path
 
 
@@ -209,7 +216,7 @@ def _run(chosen: list[Clip], out: Path, args, search: DotSearch) -> pd.DataFrame
         if args.crf or args.hem:
             for crf in args.crf or [None]:
                 for hem in args.hem or [None]:
-                    path = variant(clip, out, crf=crf, hem_m=hem)
+                    path = variant(clip, out, crf=crf, hem_m=hem, crfs=args.crf or ())
                     r = frame_rows(clip, out, path, search)
                     r["clip"] = path.stem
                     rows.append(r)
@@ -287,14 +294,14 @@ def main(argv: list[str] | None = None) -> int:
         }
     )
     table = _run(chosen, out, args, search)
+    if args.csv:
+        table.to_csv(args.csv, index=False)
     if args.markdown and args.crf and not args.hem:
         print(crf_markdown(table, args.crf))
         return 0
     if args.markdown:
         print(markdown(_run(chosen, out, args, CENTROID), table))
         return 0
-    if args.csv:
-        table.to_csv(args.csv, index=False)
     with pd.option_context("display.width", 200, "display.max_rows", 2000):
         if args.frames:
             print(table.round(2).to_string(index=False))
