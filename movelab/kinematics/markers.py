@@ -29,7 +29,9 @@ smaller than ``min_area_fraction`` of its clip median or more than half its heig
 against the other dot's (``partly_hidden``: its centre would be biased; a smaller cut widens
 ``pelvic_tilt_sd`` by the shift it may cause, :class:`movelab.pose.markers.DotSearch`), or
 the dots' distance differs from the clip median by more than ``max_distance_change`` (``implausible``: a
-wrong dot). Nothing is interpolated.
+wrong dot). Nothing is interpolated. The measured tilt is then averaged over ``MarkerConfig.smooth_s``
+(centred) within each run of measured frames (:func:`smooth_runs`): never across or into a NaN frame;
+``pelvic_tilt_raw`` stays per frame.
 """
 
 from __future__ import annotations
@@ -100,9 +102,11 @@ class MarkerConfig:
         Width of the centred moving mean over the measured tilt (:func:`smooth_runs`; 0: none). Each
         frame's dots carry their own encoding noise (0.2-1.0 deg of tilt sd in a moving clip); the pelvis
         tilts by at most about 1 deg per frame at 30 fps in these clips, and a centred mean leaves a steady
-        change unbiased. 0.15 s (5 frames at 30 fps): design clips at crf 20-30, the dots' tilt error per clip
-        0.44 -> 0.37 deg on average with the centroid detector (3 frames 0.39, 7 frames 0.36, 9 frames 0.38;
-        docs/outline-decisions.md). It does not touch a constant error (a pelvis held still shows the same
+        change unbiased. 0.15 s (5 frames at 30 fps), chosen on the design clips at crf 20, 26 and 30
+        (``scripts/accuracy/marker_dots.py``; docs/outline-decisions.md): the dots' tilt error per clip with
+        the centroid detector 0.44 deg unsmoothed, 0.39 / 0.37 / 0.36 / 0.38 deg over 3 / 5 / 7 / 9 frames
+        (scored on the frames with the whole window; 5 is the shortest within 0.01 deg of the best); the marker tilt MAE per clip 0.61 -> 0.57 deg on average with
+        the unmixed centres. It does not touch a constant error (a pelvis held still shows the same
         dots in every frame).
     """
 

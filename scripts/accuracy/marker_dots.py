@@ -38,7 +38,7 @@ import pandas as pd
 
 from movelab import landmarks
 from movelab.extraction import find_dots_again
-from movelab.kinematics.markers import marker_colour, marker_pelvic_tilt
+from movelab.kinematics.markers import MarkerConfig, marker_colour, marker_pelvic_tilt
 from movelab.pose.markers import DotSearch, parse_marker_spec
 from scripts import ROOT
 from scripts.accuracy.outline_population import CLIPS, DESIGN_CLIPS, Clip, _render
@@ -92,7 +92,7 @@ def _arrays(dots: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return centres, areas, hidden
 
 
-def marker_tilt(ds, dots: list, colour: str) -> pd.DataFrame:
+def marker_tilt(ds, dots: list, colour: str, config: MarkerConfig = MarkerConfig()) -> pd.DataFrame:
     """The marker-mode tilt table of ``ds`` with its dots replaced by ``dots`` (of ``colour``)."""
     from movelab.extraction_rows import MARKER_VARIABLES, Payload, marker_arrays
     from movelab.kinematics import KinematicsConfig, detect_views
@@ -103,10 +103,17 @@ def marker_tilt(ds, dots: list, colour: str) -> pd.DataFrame:
     )
     out = out.assign(marker_arrays(clients, colour))
     views = detect_views(out, config=KinematicsConfig())
-    return marker_pelvic_tilt(out, views=views).table
+    return marker_pelvic_tilt(out, views=views, config=config).table
 
 
-def frame_rows(clip: Clip, out: Path, video: Path | None = None, search: DotSearch = DotSearch()) -> pd.DataFrame:
+def frame_rows(
+    clip: Clip,
+    out: Path,
+    video: Path | None = None,
+    search: DotSearch = DotSearch(),
+    *,
+    config: MarkerConfig = MarkerConfig(),
+) -> pd.DataFrame:
     """One row per frame and sticker: drawn and found centre, error, area ratio, and the tilt errors."""
     ds = landmarks.load(out / f"{clip.name}.nc")
     colour = marker_colour(ds)
@@ -114,7 +121,7 @@ def frame_rows(clip: Clip, out: Path, video: Path | None = None, search: DotSear
         warnings.simplefilter("ignore")
         dots = detected(ds, video or out / f"{clip.name}.mp4", colour, search)
         found, found_area, hidden = _arrays(dots)
-        tilt = marker_tilt(ds, dots, colour)
+        tilt = marker_tilt(ds, dots, colour, config)
     drawn, drawn_area, tilt_true = drawn_stickers(clip)
     frames = ds["frame"].values.astype(int)
     drawn, drawn_area, tilt_true = drawn[frames], drawn_area[frames], tilt_true[frames]
@@ -211,17 +218,18 @@ CENTROID = DotSearch(cut_from_above=False, max_hidden=1.0)
 
 
 def _run(chosen: list[Clip], out: Path, args, search: DotSearch) -> pd.DataFrame:
+    config = MarkerConfig() if args.smooth_s is None else MarkerConfig(smooth_s=args.smooth_s)
     rows = []
     for clip in chosen:
         if args.crf or args.hem:
             for crf in args.crf or [None]:
                 for hem in args.hem or [None]:
                     path = variant(clip, out, crf=crf, hem_m=hem, crfs=args.crf or ())
-                    r = frame_rows(clip, out, path, search)
+                    r = frame_rows(clip, out, path, search, config=config)
                     r["clip"] = path.stem
                     rows.append(r)
         else:
-            rows.append(frame_rows(clip, out, search=search))
+            rows.append(frame_rows(clip, out, search=search, config=config))
     return pd.concat(rows, ignore_index=True)
 
 
@@ -266,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clips", nargs="+", help="these clips only")
     parser.add_argument(
         "--search", nargs="+", default=(), metavar="FIELD=VALUE", help="other DotSearch values, e.g. correct_cut=0"
+    )
+    parser.add_argument(
+        "--smooth-s", type=float, help="the marker tilt's smoothing window (MarkerConfig.smooth_s; 0: none)"
     )
     parser.add_argument("--csv", type=Path, help="write the per-frame rows here")
     parser.add_argument(
