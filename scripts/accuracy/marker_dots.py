@@ -8,18 +8,23 @@ clip and sticker it prints the mean and rms centre error in pixels (x right, y d
 dots' visible area over the drawn ellipse's, and the tilt error the detection alone adds (the dots' line against
 the line of the drawn centres), so the dot location is separated from the camera's parallax.
 
-``--crf 20 30`` renders the chosen clips again, encodes them at each crf (``movelab.synth.video.write_mp4``,
-H.264 through PyAV) into ``<out>/variants/`` and repeats the comparison on those videos; ``--hem 0.004 0``
-renders them with the shirt's hem over the stickers' top (``Appearance.marker_hem_m``, metres above the
-stickers' line). The kept landmarks give the search window (no pose model runs). ``--markdown`` prints one
-row per clip, the detector before cut stickers were told (every dot's centroid, :data:`CENTROID`) against
-the current one; with ``--crf`` alone, the marker tilt MAE at each crf.
+``--crf 20 26 30`` renders the chosen clips again (once per clip), encodes them at each crf
+(``movelab.synth.video.write_mp4``, H.264 through PyAV) into ``<out>/variants/`` and repeats the
+comparison on those videos; ``--hem 0.004 0`` renders them with the shirt's hem over the stickers' top
+(``Appearance.marker_hem_m``, metres above the stickers' line). The kept landmarks give the search window
+(no pose model runs). ``--markdown`` prints one row per clip, the detector before cut stickers were told
+(every dot's evidence centroid, :data:`CENTROID`) against the current one; with ``--crf`` alone, the
+marker tilt MAE at each crf. ``--search FIELD=VALUE`` and ``--smooth-s`` change the detector and the
+smoothing (e.g. the detector before the unmixed centres: ``--search unmix_centre=0 --smooth-s 0``).
 
 Usage::
 
     nice python -m scripts.accuracy.marker_dots                      # design clips, kept videos
     nice python -m scripts.accuracy.marker_dots --clips design6_sway --frames  # per-frame rows
-    nice python -m scripts.accuracy.marker_dots --crf 20 30 --markdown --clips design1_tilt design6_sway
+    nice python -m scripts.accuracy.marker_dots --crf 20 26 30 --markdown   # docs/outline-accuracy.md,
+    nice python -m scripts.accuracy.marker_dots --heldout --crf 20 26 30 --markdown  # *Through the encoder*
+    nice python -m scripts.accuracy.marker_dots --crf 20 26 30 --markdown --search unmix_centre=0 --smooth-s 0
+        # the same with the evidence centroid and no smoothing (the detector before issue 13's crf round)
     nice python -m scripts.accuracy.marker_dots --hem 0.008 0.004 0 --markdown --clips design2_tilt design3_tilt \
         design3_sway design5_sway design5_squat design6_tilt design6_sway design8_tilt design8_sway
         # the table of docs/outline-accuracy.md, *Marker mode: stickers under a shirt's hem*
@@ -213,8 +218,8 @@ def variant(clip: Clip, out: Path, *, crf: int | None = None, hem_m: float | Non
     return path
 
 
-#: The detector before cut stickers were told (issue 13's third round): every dot's centroid, none NaN.
-CENTROID = DotSearch(cut_from_above=False, max_hidden=1.0)
+#: The detector before cut stickers were told (issue 13's third round): every dot's evidence centroid, none NaN.
+CENTROID = DotSearch(cut_from_above=False, max_hidden=1.0, unmix_centre=False)
 
 
 def _run(chosen: list[Clip], out: Path, args, search: DotSearch) -> pd.DataFrame:
