@@ -33,7 +33,12 @@ CLIPS = {
     # forward lunge from the front: timed by the head's drop (the stepping foot's lift and perspective cancel)
     "fwd_front": (dict(kind="forward", lead_side="left", reps=2, **QUICK), "front", 2.0, {"head_drop"}),
     # forward lunge from behind: the stepping foot; recognised by the foot's travel
-    "fwd_back": (dict(kind="forward", lead_side="right", reps=2, depth_deg=80, **QUICK), "back", 1.5, {"stepping_foot"}),
+    "fwd_back": (
+        dict(kind="forward", lead_side="right", reps=2, depth_deg=80, **QUICK),
+        "back",
+        1.5,
+        {"stepping_foot"},
+    ),
     # split squat from the side: the lead knee's flexion when the pose model keeps the stance apart throughout,
     # else the pelvis height's fit (reps._stance_kept). Which one is a property of the render, not of the method:
     # rendered after the trunk-shading fix, MediaPipe reads the ankles together for the first 0.27 s (standing),
