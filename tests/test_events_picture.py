@@ -112,9 +112,11 @@ def test_walk_without_side_view_is_gait(walked, name, view):
 #: Largest contact error (frames) of walks towards the camera and oblique, from
 #: ``python -m scripts.accuracy.picture_gait_accuracy --crf 20`` / ``26`` / ``30`` (docs/events-accuracy.md,
 #: *Gait events away from side view*: straight towards the camera 1.7-5.0 frames over the three encodings,
-#: obliquely 1.3-2.4). Straight towards the camera the heel's speed in the picture, scaled to the walker's,
-#: sits near the contact level (0.15 of the swing's peak) for a few frames after landing, so the crossing
-#: moves by frames with the pose model's noise; a single render is one draw of it.
+#: obliquely 1.3-2.4; on three of those walks rendered after the renderer's trunk-shading fix 2.4-4.3 and
+#: 1.8-2.0, *Rep timing and picture gait after the renderer's trunk-shading fix*). Straight towards the
+#: camera the heel's speed in the picture, scaled to the walker's, sits near the contact level (0.15 of the
+#: swing's peak) for a few frames after landing, so the crossing moves by frames with the pose model's noise;
+#: a single render is one draw of it.
 CONTACT_LIMIT_FRAMES = {"towards": 5.0, "away_oblique": 2.4}
 
 
