@@ -229,8 +229,9 @@ class FindingsConfig:
         docs/outline-method.md), the speed now of the body's shape (:mod:`movelab.kinematics.shape_speeds`).
     standing_speed_window_s
         The shape speeds compare frames this far apart (half before, half after). 0.2 s: chosen on the
-        realistic renders' design clips (docs/findings-decisions.md; 1/30 s kept 13-32 of their 32 standing
-        frames, 0.2 s 20-32, 0.3 s about the same) and keeps every frame the image speeds kept on the clean ones.
+        realistic renders' design clips (docs/findings-decisions.md, *Quiet standing under a hand-held
+        camera*: 15-32 of their 32 candidate frames kept, mean 31.0; 0.3 s 18-32 but it also dropped the
+        clean lunges' frames next to a rep).
     min_valid_fraction
         Least fraction of finite samples a window needs before its value counts.
     include_info
