@@ -486,8 +486,8 @@ def heel_lift(ctx: Context) -> list[Finding]:
                 code,
                 f"{what} could not be assessed: while the client stood still the heels' landmarks moved by up to "
                 f"{spread:.0f}° of foot pitch, more than the method's {mdd.value:g}° error (a hand-held or moving "
-                "camera, or feet poorly seen). The heel's rise is read against the picture: film with the "
-                "camera on a stand.",
+                "camera, or heel landmarks that wander). The heel's rise is read against the picture: film with "
+                "the camera on a stand.",
                 ctx.reference_text(),
             )
         rows, missing = _per_rep(ctx, lambda rep: ctx.at(rise, rep["bottom_s"]), needs=("feet",))

@@ -107,17 +107,19 @@ def readings(path: Path, *, heel_only: bool) -> list[dict]:
 def table(rows: pd.DataFrame) -> str:
     head = (
         "| camera | height m | flat-foot reps | largest on flat feet ° | lifted reps: true → read ° "
-        f"| standing spread °, largest | reps not read (spread > {SPREAD_LIMIT_DEG:g}°) |"
+        f"| standing spread °, largest | reps not read (spread > {SPREAD_LIMIT_DEG:g}°) "
+        "| largest on flat feet, read ° |"
     )
-    lines = [head, "|---|---|---|---|---|---|---|"]
+    lines = [head, "|---|---|---|---|---|---|---|---|"]
     for (camera, height), g in rows.groupby(["camera", "camera_height_m"]):
         flat, lifted = g[g["true_lift_deg"] == 0], g[g["true_lift_deg"] > 0]
         lifts = ", ".join(f"{t:g} → {r:.1f}" for t, r in zip(lifted["true_lift_deg"], lifted["read_deg"])) or "–"
         largest = f"{flat['read_deg'].max():.1f}" if len(flat) else "–"
         spread = g["standing_spread_deg"]
+        read = flat[~(flat["standing_spread_deg"] > SPREAD_LIMIT_DEG)]["read_deg"]
         lines.append(
             f"| {camera} | {height:g} | {len(flat)} | {largest} | {lifts} | {spread.max():.1f} "
-            f"| {int((spread > SPREAD_LIMIT_DEG).sum())} of {len(g)} |"
+            f"| {int((spread > SPREAD_LIMIT_DEG).sum())} of {len(g)} | {f'{read.max():.1f}' if len(read) else '–'} |"
         )
     return "\n".join(lines)
 
