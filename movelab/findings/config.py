@@ -224,8 +224,14 @@ class FindingsConfig:
         settling (on a rendered front-view squat its first 0.6 s read the pelvis 16° to 11° oblique, issue 18).
     standing_max_lean_deg, standing_max_knee_deg, standing_max_speed
         Quiet upright standing: trunk within this of upright (sagittal and frontal), knees within this of
-        straight, ``hip_mid`` and ankles slower than this many torso lengths per second; the outline
-        baseline's values (``KinematicsConfig.outline_baseline_*``, docs/outline-method.md).
+        straight, hip centre, shoulder centre and ankles moving slower than this many torso lengths per second
+        relative to each other; the outline baseline's values (``KinematicsConfig.outline_baseline_*``,
+        docs/outline-method.md), the speed now of the body's shape (:mod:`movelab.kinematics.shape_speeds`).
+    standing_speed_window_s
+        The shape speeds compare frames this far apart (half before, half after). 0.2 s: chosen on the
+        realistic renders' design clips (docs/findings-decisions.md, *Quiet standing under a hand-held
+        camera*: 15-32 of their 32 candidate frames kept, mean 31.0; 0.3 s 18-32 but it also dropped the
+        clean lunges' frames next to a rep).
     min_valid_fraction
         Least fraction of finite samples a window needs before its value counts.
     include_info
@@ -288,6 +294,7 @@ class FindingsConfig:
     standing_max_lean_deg: float = 10.0
     standing_max_knee_deg: float = 15.0
     standing_max_speed: float = 0.25
+    standing_speed_window_s: float = 0.2
     min_valid_fraction: float = 0.5
     include_info: bool = True
     supine: SupineConfig = field(default_factory=SupineConfig)
@@ -303,6 +310,7 @@ class FindingsConfig:
             "standing_max_lean_deg",
             "standing_max_knee_deg",
             "standing_max_speed",
+            "standing_speed_window_s",
         ):
             value = getattr(self, name)
             if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
