@@ -62,6 +62,7 @@ def frontal_leg_centres(
     back: np.ndarray | None = None,
     hip_drop_back: tuple[float, float] | None = None,
     hip_width_share: float = 0.5,
+    hip_spacing: str = "outline_share",
     knee_raise_back: float = 0.0,
     knee_outline_share: float = 0.0,
     knee_height: str = "landmark",
@@ -89,7 +90,12 @@ def frontal_leg_centres(
     hip_drop_back
         ``hip_drop`` for back-view frames (None: ``hip_drop``).
     hip_width_share
-        ``"outline"``: the hip joint centres sit this share of the outline's width at their height apart.
+        ``"outline"``: the hip joint centres sit this share of the outline's width at their height apart
+        (with ``hip_spacing="standing_thighs"``: where the standing thighs are not measured).
+    hip_spacing
+        ``"outline"``: ``"standing_thighs"`` sets the hip joint centres as far apart as the standing thighs'
+        outline midlines are at the hips' height (:func:`_standing_hip_distance`); ``"outline_share"``
+        ``hip_width_share`` of the outline's width apart.
     knee_raise_back
         ``"outline"``: back-view knees are raised by this many upright torso lengths ``L₀``.
     knee_outline_share
@@ -141,6 +147,8 @@ def frontal_leg_centres(
         return out
     if method not in ("outline", "outline_halfway"):
         raise ValueError(f"method must be 'outline' or 'outline_halfway', got {method!r}")
+    if hip_spacing not in ("outline_share", "standing_thighs"):
+        raise ValueError(f"hip_spacing must be 'outline_share' or 'standing_thighs', got {hip_spacing!r}")
     back = np.zeros_like(frontal) if back is None or method != "outline" else np.asarray(back, dtype=bool) & frontal
     kp = position.get_index("keypoint")
     values = out.values
@@ -156,7 +164,14 @@ def frontal_leg_centres(
     if outline_px is not None:
         outline = np.asarray(outline_px, dtype=np.float64)
         if method == "outline":
-            _hips_from_pelvis_outline(values, outline, frontal=frontal, kp=kp, width_share=hip_width_share)
+            distance = (
+                _standing_hip_distance(values, position.values, outline, frontal=frontal, kp=kp)
+                if hip_spacing == "standing_thighs"
+                else np.nan
+            )
+            _hips_from_pelvis_outline(
+                values, outline, frontal=frontal, kp=kp, width_share=hip_width_share, distance_px=distance
+            )
             if np.isfinite(upright) and knee_raise_back:
                 for side in _SIDES:
                     values[back, kp.get_loc(f"{side}_knee"), 1] -= knee_raise_back * upright
@@ -197,10 +212,10 @@ def _hip_drop(torso: np.ndarray, upright: float, fit: tuple[float, float]) -> np
     return upright * (fit[0] + fit[1] * (1.0 - torso / upright))
 
 
-def _hips_from_pelvis_outline(values, outline, *, frontal, kp, width_share: float) -> None:
+def _hips_from_pelvis_outline(values, outline, *, frontal, kp, width_share: float, distance_px: float) -> None:
     """Centre the hips on the middle of the outline's interval at their mean height and set them
-    ``width_share`` of its width apart, where that interval holds both and is 1.5-2.6 times their distance
-    (an arm or hand against the hips widens it beyond that)."""
+    ``distance_px`` apart (NaN: ``width_share`` of the interval's width), where that interval holds both and is
+    1.5-2.6 times their distance (an arm or hand against the hips widens it beyond that)."""
     li, ri = kp.get_loc("left_hip"), kp.get_loc("right_hip")
     for f in np.flatnonzero(frontal):
         (lx, ly), (rx, ry) = values[f, li], values[f, ri]
@@ -210,9 +225,79 @@ def _hips_from_pelvis_outline(values, outline, *, frontal, kp, width_share: floa
         for lo, hi in zip(xs[0::2], xs[1::2]):
             if lo <= min(lx, rx) and max(lx, rx) <= hi:
                 if 1.5 * abs(lx - rx) <= hi - lo <= 2.6 * abs(lx - rx):
-                    half = 0.5 * width_share * (hi - lo) * np.sign(lx - rx)
+                    distance = distance_px if np.isfinite(distance_px) else width_share * (hi - lo)
+                    half = 0.5 * distance * np.sign(lx - rx)
                     values[f, li, 0], values[f, ri, 0] = 0.5 * (lo + hi) + half, 0.5 * (lo + hi) - half
                 break
+
+
+#: The hips' distance is taken from the standing thighs when at least this many frames show them (else the
+#: outline share).
+_MIN_STANDING_FRAMES = 10
+#: Standing: the torso at least this share of its upright length and each thigh's landmark length at least
+#: this share of its longest (95th percentile), so that the thighs are upright and not foreshortened.
+_STANDING_MIN_SHARE = 0.95
+#: Where along the thigh (shares of the way from the hip landmark to the knee landmark) its outline midline is
+#: fitted: below the hands hanging beside the thighs and the crotch where thick thighs touch.
+_THIGH_SHARES = np.linspace(0.55, 0.95, 9)
+
+
+def _standing_frames(raw, *, frontal, kp) -> np.ndarray:
+    """Front or back frames with the torso and both thighs at least ``_STANDING_MIN_SHARE`` of their upright
+    (95th percentile) landmark lengths."""
+
+    def length(a: str, b: str) -> np.ndarray:
+        return np.linalg.norm(raw[:, kp.get_loc(a)] - raw[:, kp.get_loc(b)], axis=-1)
+
+    mid = lambda stem: 0.5 * (raw[:, kp.get_loc(f"left_{stem}")] + raw[:, kp.get_loc(f"right_{stem}")])  # noqa: E731
+    lengths = [np.linalg.norm(mid("shoulder") - mid("hip"), axis=-1)]
+    lengths += [length(f"{side}_hip", f"{side}_knee") for side in _SIDES]
+    standing = frontal.copy()
+    for length_px in lengths:
+        ok = frontal & np.isfinite(length_px)
+        if not ok.any():
+            return np.zeros_like(frontal)
+        standing &= np.nan_to_num(length_px) >= _STANDING_MIN_SHARE * np.percentile(length_px[ok], 95)
+    return standing
+
+
+def _thigh_midline(outline: np.ndarray, hip, knee, other_hip_x: float, other_knee_x: float):
+    """``(slope, intercept)`` of ``x = slope · y + intercept`` through the middles of the thigh's outline
+    intervals (:func:`_leg_middle`; where the thighs touch, the shared interval split at its middle) at
+    ``_THIGH_SHARES`` of the way from the hip landmark to the knee landmark (at least 3), or None."""
+    (hx, hy), (kx, ky) = hip, knee
+    if not np.isfinite([hx, hy, kx, ky]).all() or ky - hy < 4:
+        return None
+    ys = hy + _THIGH_SHARES * (ky - hy)
+    xs = np.array(
+        [
+            _leg_middle(outline, y, hx + s * (kx - hx), other_hip_x + s * (other_knee_x - other_hip_x), split="middle")
+            for y, s in zip(ys, _THIGH_SHARES)
+        ]
+    )
+    ok = np.isfinite(xs)
+    return tuple(np.polyfit(ys[ok], xs[ok], 1)) if ok.sum() >= 3 else None
+
+
+def _standing_hip_distance(values, raw, outline, *, frontal, kp) -> float:
+    """The hip joint centres' distance in pixels: the median over the standing frames (:func:`_standing_frames`)
+    of the distance between the two thighs' outline midlines (:func:`_thigh_midline`) at the hips' mean height
+    in ``values``; NaN in fewer than ``_MIN_STANDING_FRAMES`` frames."""
+    hips = [kp.get_loc(f"{side}_hip") for side in _SIDES]
+    knees = [kp.get_loc(f"{side}_knee") for side in _SIDES]
+    distances = []
+    for f in np.flatnonzero(_standing_frames(raw, frontal=frontal, kp=kp)):
+        lines = [
+            _thigh_midline(
+                outline[f], raw[f, hips[i]], raw[f, knees[i]], raw[f, hips[1 - i], 0], raw[f, knees[1 - i], 0]
+            )
+            for i in (0, 1)
+        ]
+        if lines[0] is None or lines[1] is None:
+            continue
+        y = 0.5 * (values[f, hips[0], 1] + values[f, hips[1], 1])
+        distances.append(abs((lines[0][0] - lines[1][0]) * y + lines[0][1] - lines[1][1]))
+    return float(np.median(distances)) if len(distances) >= _MIN_STANDING_FRAMES else np.nan
 
 
 def _shank_midline(outline: np.ndarray, knee, ankle, other_knee_x: float, other_ankle_x: float, *, split: str):

@@ -72,18 +72,13 @@ SIDE_SQUAT = dict(
     pause_top_s=0.4,
 )
 CUTS = (0.0, 0.1, 0.2, 0.3)  # fraction of the picture's height cut off at the bottom
-#: The FPPA joint centres the "before" columns use (the default is "after"): the outline centres with the
-#: knee at its landmark's height, half way to the outline's middle, touching knees split at the merged
-#: interval's middle (the default until the knee's height came from the outline's bend).
-BEFORE = "knee_landmark"
+#: The FPPA joint centres the "before" columns use (the default is "outline"): the outline centres with the
+#: hips half the pelvis outline's width apart (the default until the hips' distance came from the standing
+#: thighs).
+BEFORE = "outline_share"
 METHOD_CONFIG = {
     "landmarks": dict(fppa_joint_centres="landmarks"),
-    BEFORE: dict(
-        fppa_joint_centres="outline",
-        fppa_knee_height="landmark",
-        fppa_knee_outline_share=0.5,
-        fppa_knee_touching="split",
-    ),
+    BEFORE: dict(fppa_joint_centres="outline", fppa_hip_spacing="outline_share"),
     "outline": {},
 }
 
@@ -327,10 +322,10 @@ def print_fppa(table: pd.DataFrame) -> None:
     print("### FPPA at depth: read minus projected truth (deg), per stance and set valgus\n")
     print(
         "Front and back views, both legs. *landmarks*: the pose model's hip, knee, ankle as they are; "
-        f"*{BEFORE}*: the outline joint centres with the knee at its landmark's height (`fppa_knee_height="
-        '"landmark", fppa_knee_outline_share=0.5, fppa_knee_touching="split"`, the default before); *outline*: '
-        "the default (the knee's height from the outline's bend, `fppa_knee_height=\"outline_bend\"`, touching "
-        'knees from the merged outline\'s outer edges, `fppa_knee_touching="outer_edge"`).\n'
+        f"*{BEFORE}*: the outline joint centres with the hips half the pelvis outline's width apart "
+        '(`fppa_hip_spacing="outline_share"`, the default before); *outline*: the default (the hips as far apart '
+        "as the standing thighs' outline midlines, `fppa_hip_spacing=\"standing_thighs\"`; the knee's height from "
+        "the outline's bend, touching knees from the merged outline's outer edges).\n"
     )
     print(
         "| bodies | view | stance | set valgus | true FPPA (mean) | "
