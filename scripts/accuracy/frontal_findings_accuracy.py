@@ -382,8 +382,9 @@ def attribution_rows(result: dict) -> list[dict]:
     """Per leg at the rep's bottom (median over ± 0.1 s) and per method: the FPPA of the projected joints with
     one of them replaced by the method's joint centre, minus the projected FPPA; the hip landmark's height
     above the joint centre in upright torso lengths, standing (0.5-0.9 s) and at depth; at depth, the
-    projected hip joint centres' distance over the outline's width at their height and the knee landmark's
-    height below the projected joint centre in upright torso lengths."""
+    projected hip joint centres' distance over the outline's width at their height, the ``"outline"`` hip
+    centres' distance over the projected one, and the knee landmark's height below the projected joint centre
+    in upright torso lengths."""
     from movelab.kinematics.frontal_legs import _crossings
     from movelab.kinematics.geometry import signed_angle_deg
 
@@ -420,6 +421,8 @@ def attribution_rows(result: dict) -> list[dict]:
                 if lo <= min(hips_true[0][0], hips_true[1][0]) and max(hips_true[0][0], hips_true[1][0]) <= hi:
                     shares.append(abs(hips_true[0][0] - hips_true[1][0]) / (hi - lo))
         share = float(np.median(shares)) if shares else np.nan
+    hips_read = [read(methods["outline"], f"{s}_hip", depth) for s in ("left", "right")]
+    distance_ratio = abs(hips_read[0][0] - hips_read[1][0]) / abs(hips_true[0][0] - hips_true[1][0])
     rows = []
     for side, medial in (("left", 1.0), ("right", -1.0)):
 
@@ -432,6 +435,7 @@ def attribution_rows(result: dict) -> list[dict]:
         truths = {p: true(f"{side}_{p}", depth) for p in parts}
         base = fppa(*(truths[p] for p in parts))
         row = {"side": side, "group": case.group, "view": case.view, "true": base, "hip_width_share": share}
+        row["hip_distance_ratio"] = distance_ratio
         for method, px in methods.items():
             for part in parts:
                 points = [read(px, f"{side}_{p}", depth) if p == part else truths[p] for p in parts]
@@ -483,6 +487,8 @@ def print_attribution(results: dict[str, dict]) -> None:
         )
         c = g["hip_width_share"]
         parts.append(f"hip joint centres' distance / outline width at depth: {c.min():.3f}-{c.max():.3f}")
+        c = g["hip_distance_ratio"]
+        parts.append(f"outline hip centres' distance / the joint centres' at depth: {c.min():.3f}-{c.max():.3f}")
         print(f"\n- {group}, {view} (upright torso lengths): " + "; ".join(parts))
 
 
