@@ -388,6 +388,13 @@ def test_hips_sit_as_far_apart_as_the_standing_thighs_midlines():
     np.testing.assert_allclose(share[:, 0], [112.5, 187.5])
 
 
+def test_hips_take_the_outline_share_where_it_is_narrower_than_the_standing_thighs():
+    """Soft tissue only widens both estimates, so the narrower wins: 0.3 of the 150 px outline (45 px) is
+    less than the thighs' 60 px."""
+    hips = _thick_squat(THICK_STANDING, hip_spacing="standing_thighs", hip_width_share=0.3)
+    np.testing.assert_allclose(hips[:, 0], [127.5, 172.5])
+
+
 def test_touching_standing_thighs_are_split_at_their_shared_intervals_middle():
     """Thighs merged down past the knees: their shared interval is split at its middle, the fitted midlines
     x = 122.5 and 177.5 are 55 px apart."""

@@ -235,14 +235,15 @@ class KinematicsConfig:
         0.1 L₀ lower.
     fppa_hip_spacing
         ``"standing_thighs"``: the hip joint centres sit as far apart as the thighs' outline midlines at the
-        hips' height in the clip's standing frames (:mod:`movelab.kinematics.frontal_legs`; the outline share
-        below where fewer than 10 standing frames show them); ``"outline_share"``: ``fppa_hip_width_share`` of
-        the pelvis outline's width apart. The outline's width follows the soft tissue, the joints the skeleton:
-        on the thick-legged design bodies E and F the joint centres sat 0.45 and 0.42 of it apart, not 0.50.
-        Design bodies, 108 legs within 4°: 105 (outline share: 90), docs/findings-decisions.md.
+        hips' height in the clip's standing frames (:mod:`movelab.kinematics.frontal_legs`; at least 10
+        frames) where that is less than ``fppa_hip_width_share`` of the pelvis outline's width;
+        ``"outline_share"``: that share of the width. The outline's width follows the soft tissue, the joints
+        the skeleton: on the thick-legged design bodies E and F the joint centres sat 0.45 and 0.42 of it
+        apart, not 0.50. Design bodies, 108 legs within 4°: 105 (outline share: 90),
+        docs/findings-decisions.md.
     fppa_hip_width_share
         ``"outline"``: the hip joint centres sit this share of the outline's width at their height apart
-        (``fppa_hip_spacing="outline_share"``, or no standing thighs): 0.50-0.51 measured at depth on design
+        (at most, with ``fppa_hip_spacing="standing_thighs"``): 0.50-0.51 measured at depth on design
         bodies A and B, front and back (the same script); adult hip joint centres (about 17-19 cm apart)
         against the hip breadth (about 33-38 cm) give about 0.5 as well.
     fppa_knee_raise_back

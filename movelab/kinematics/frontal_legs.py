@@ -10,9 +10,16 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   than from the front. Design bodies: front ``offset / L₀ = 0.042 + 0.532 · (1 − L / L₀)``, back
   ``−0.059 + 0.543 · (1 − L / L₀)`` (``L`` the torso length in the frame, ``L₀`` its 95th percentile).
 * **The hip landmarks shift sideways with the light** (both the same way, 2-3 px at depth) and from behind sit
-  closer together than the joint centres. The pelvis outline has no shading: at the hips' height the hip
-  joint centres sit half the outline's width apart (0.50-0.51 on both design bodies, front and back, at
-  depth; regression hip-centre methods likewise place them from the pelvis width), about its middle.
+  closer together than the joint centres. The pelvis outline has no shading: the hip joint centres sit about
+  its middle. **How far apart** follows the skeleton, the outline's width the soft tissue too: half the
+  outline's width on design bodies A and B (0.50-0.51, front and back, at depth), 0.45 and 0.42 of it on the
+  thick-legged E and F (their hips were placed 2-4 px too far out, 3-5° too much valgus). The thighs carry
+  the joints' spacing: standing, each thigh's outline midline (below the hanging hands; touching thighs'
+  shared interval split at its middle) met the hips' height within 1-3 px of the joints' distance. Both
+  err wide only (soft tissue outside the joints widens the pelvis outline and, near the hips, the thighs'),
+  so the hips go the narrower of the two apart (``hip_spacing="standing_thighs"``). Between standing and
+  depth the pelvis moves along the camera's axis (away from a front camera: the joints' distance at depth
+  was 0.97 of the standing one on the design renders), which this leaves uncorrected.
 * **The knee landmark sits off the joint vertically** (body-dependent from the front, up to 25 px above the
   joint on a thick-legged figure; about 0.11 L₀ below it from behind) and **shifts sideways with the light**.
   The shank's outline midline carries neither sideways error: knee and ankle are put on it, the knee at its
@@ -91,11 +98,11 @@ def frontal_leg_centres(
         ``hip_drop`` for back-view frames (None: ``hip_drop``).
     hip_width_share
         ``"outline"``: the hip joint centres sit this share of the outline's width at their height apart
-        (with ``hip_spacing="standing_thighs"``: where the standing thighs are not measured).
+        (with ``hip_spacing="standing_thighs"``: at most).
     hip_spacing
         ``"outline"``: ``"standing_thighs"`` sets the hip joint centres as far apart as the standing thighs'
-        outline midlines are at the hips' height (:func:`_standing_hip_distance`); ``"outline_share"``
-        ``hip_width_share`` of the outline's width apart.
+        outline midlines are at the hips' height (:func:`_standing_hip_distance`) where that is less than
+        ``hip_width_share`` of the outline's width; ``"outline_share"``: that share of the width.
     knee_raise_back
         ``"outline"``: back-view knees are raised by this many upright torso lengths ``L₀``.
     knee_outline_share
@@ -120,9 +127,10 @@ def frontal_leg_centres(
     Notes
     -----
     ``"outline"``: the hips are lowered by the view's ``hip_drop``, then centred on the middle of the
-    outline's interval at their height and set ``hip_width_share`` of its width apart (where that interval is
-    1.5-2.6 times the landmarks' distance; else kept). Each knee and ankle is moved sideways onto its shank's
-    outline midline (:func:`_shank_midline`), at the landmark's height (a back view's knee raised by
+    outline's interval at their height and set ``hip_width_share`` of its width apart, or the standing
+    thighs' distance (:func:`_standing_hip_distance`) where that is less (``hip_spacing="standing_thighs"``),
+    where that interval is 1.5-2.6 times the landmarks' distance (else kept). Each knee and ankle is moved sideways
+    onto its shank's outline midline (:func:`_shank_midline`), at the landmark's height (a back view's knee raised by
     ``knee_raise_back · L₀``; in front views first set to the outline's bend, ``knee_height``); in front views
     the knee then moves ``knee_outline_share`` of the way to the middle of the outline at its height. Where
     the legs touch, a shared interval is split at its middle for the midline; with
@@ -213,9 +221,9 @@ def _hip_drop(torso: np.ndarray, upright: float, fit: tuple[float, float]) -> np
 
 
 def _hips_from_pelvis_outline(values, outline, *, frontal, kp, width_share: float, distance_px: float) -> None:
-    """Centre the hips on the middle of the outline's interval at their mean height and set them
-    ``distance_px`` apart (NaN: ``width_share`` of the interval's width), where that interval holds both and is
-    1.5-2.6 times their distance (an arm or hand against the hips widens it beyond that)."""
+    """Centre the hips on the middle of the outline's interval at their mean height and set them the lesser
+    of ``distance_px`` (NaN: none) and ``width_share`` of the interval's width apart, where that interval
+    holds both and is 1.5-2.6 times their distance (an arm or hand against the hips widens it beyond that)."""
     li, ri = kp.get_loc("left_hip"), kp.get_loc("right_hip")
     for f in np.flatnonzero(frontal):
         (lx, ly), (rx, ry) = values[f, li], values[f, ri]
@@ -225,14 +233,13 @@ def _hips_from_pelvis_outline(values, outline, *, frontal, kp, width_share: floa
         for lo, hi in zip(xs[0::2], xs[1::2]):
             if lo <= min(lx, rx) and max(lx, rx) <= hi:
                 if 1.5 * abs(lx - rx) <= hi - lo <= 2.6 * abs(lx - rx):
-                    distance = distance_px if np.isfinite(distance_px) else width_share * (hi - lo)
+                    distance = np.fmin(distance_px, width_share * (hi - lo))
                     half = 0.5 * distance * np.sign(lx - rx)
                     values[f, li, 0], values[f, ri, 0] = 0.5 * (lo + hi) + half, 0.5 * (lo + hi) - half
                 break
 
 
-#: The hips' distance is taken from the standing thighs when at least this many frames show them (else the
-#: outline share).
+#: The hips' distance is taken from the standing thighs when at least this many frames show them.
 _MIN_STANDING_FRAMES = 10
 #: Standing: the torso at least this share of its upright length and each thigh's landmark length at least
 #: this share of its longest (95th percentile), so that the thighs are upright and not foreshortened.
