@@ -18,8 +18,8 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   shared interval split at its middle) met the hips' height within 1-3 px of the joints' distance. Both
   err wide only (soft tissue outside the joints widens the pelvis outline and, near the hips, the thighs'),
   so the hips go the narrower of the two apart (``hip_spacing="standing_thighs"``). Known errors: thighs
-  that touch when standing overlap in the picture, so their shared interval, split at its middle, puts the
-  hips too close (held-out body D's narrow stance: FPPA down to 9.5° low); and between standing and depth
+  that touch when standing likely overlap in the picture, so their shared interval, split at its middle,
+  puts the hips too close (held-out body D's narrow stance: FPPA down to 9.5° low); and between standing and depth
   the pelvis moves along the camera's axis (away from a front camera: the joints' distance at depth was 0.97
   of the standing one on the design renders), which this leaves uncorrected.
 * **The knee landmark sits off the joint vertically** (body-dependent from the front, up to 25 px above the
