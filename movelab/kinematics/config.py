@@ -223,7 +223,7 @@ class KinematicsConfig:
         between the hips and above landmark jitter (tested with 3 px of jitter on a 150 px torso).
     fppa_joint_centres
         ``"outline"``: the knee FPPA is measured on hips lowered by the view's fit (``fppa_hip_drop_front``,
-        ``fppa_hip_drop_back``) and set from the pelvis outline (``fppa_hip_width_share``), and on knees and
+        ``fppa_hip_drop_back``), centred on the pelvis outline and set apart by ``fppa_hip_spacing``, and on knees and
         ankles on the shank's outline midline (back-view knees raised by ``fppa_knee_raise_back``;
         :mod:`movelab.kinematics.frontal_legs`). ``"outline_halfway"``: the first correction (hips lowered by
         ``fppa_hip_drop``, knees and ankles halfway to the middle of the leg's outline). ``"landmarks"``: on
@@ -236,10 +236,19 @@ class KinematicsConfig:
         ``"outline"``: the same fit per view on the design bodies (``scripts/accuracy/
         frontal_findings_accuracy.py``, docs/findings-accuracy.md): from behind the hip landmark sits about
         0.1 L₀ lower.
+    fppa_hip_spacing
+        ``"standing_thighs"``: the hip joint centres sit as far apart as the thighs' outline midlines at the
+        hips' height in the clip's standing frames (:mod:`movelab.kinematics.frontal_legs`; at least 10
+        frames) where that is less than ``fppa_hip_width_share`` of the pelvis outline's width;
+        ``"outline_share"``: that share of the width. The outline's width follows the soft tissue, the joints
+        the skeleton: on the thick-legged design bodies E and F the joint centres sat 0.45 and 0.42 of it
+        apart, not 0.50. Design bodies, 108 legs within 4°: 105 (outline share: 90),
+        docs/findings-decisions.md.
     fppa_hip_width_share
-        ``"outline"``: the hip joint centres sit this share of the outline's width at their height apart:
-        0.50-0.51 measured at depth on both design bodies, front and back (the same script); adult hip joint
-        centres (about 17-19 cm apart) against the hip breadth (about 33-38 cm) give about 0.5 as well.
+        ``"outline"``: the hip joint centres sit this share of the outline's width at their height apart
+        (at most, with ``fppa_hip_spacing="standing_thighs"``): 0.50-0.51 measured at depth on design
+        bodies A and B, front and back (the same script); adult hip joint centres (about 17-19 cm apart)
+        against the hip breadth (about 33-38 cm) give about 0.5 as well.
     fppa_knee_raise_back
         ``"outline"``: back-view knees are raised by this many upright torso lengths: the knee landmark sat
         0.108 L₀ below the projected joint centre at depth from behind (design body A, the same script).
@@ -381,6 +390,7 @@ class KinematicsConfig:
     fppa_hip_drop: tuple[float, float] = (0.020, 0.559)
     fppa_hip_drop_front: tuple[float, float] = (0.042, 0.532)
     fppa_hip_drop_back: tuple[float, float] = (-0.059, 0.543)
+    fppa_hip_spacing: Literal["outline_share", "standing_thighs"] = "standing_thighs"
     fppa_hip_width_share: float = 0.50
     fppa_knee_raise_back: float = 0.108
     fppa_knee_outline_share: float = 0.0
@@ -468,6 +478,10 @@ class KinematicsConfig:
         _check_range("hands_on_hips_min_s", self.hands_on_hips_min_s, 0.0, math.inf)
         if self.fppa_knee_height not in ("landmark", "outline_bend"):
             raise ConfigError(f"fppa_knee_height must be 'landmark' or 'outline_bend', got {self.fppa_knee_height!r}")
+        if self.fppa_hip_spacing not in ("outline_share", "standing_thighs"):
+            raise ConfigError(
+                f"fppa_hip_spacing must be 'outline_share' or 'standing_thighs', got {self.fppa_hip_spacing!r}"
+            )
         if self.fppa_knee_touching not in ("split", "outer_edge"):
             raise ConfigError(f"fppa_knee_touching must be 'split' or 'outer_edge', got {self.fppa_knee_touching!r}")
         _check_range("swap_cost_ratio", self.swap_cost_ratio, 0.0, 1.0)
