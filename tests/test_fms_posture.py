@@ -458,9 +458,11 @@ def test_a_posture_analysis_reports_the_chain_with_a_finding_only_where_a_thresh
 
 def test_craniovertebral_angle_of_a_rendered_silhouette_is_the_calibrated_c7_to_ear_angle_and_follows_the_head():
     """The figure's own outline (rendered pixels) and exact ears: the chain's value is the raw C7 → ear angle less
-    the offset over the gain, and a 25° forward head lowers it by the truth's change within 3.5° (measured 2.7°).
-    The absolute value reads high here (about 15°): the calibration takes out the pose model's ear landmark, which
-    sits ahead of the mannequin's ear (docs/fms-posture-decisions.md), and the exact ear does not."""
+    the offset over the gain, and a 25° forward head lowers it by the truth's change within 3.5° (measured 2.0°
+    with the calibration refitted on clips rendered after the shading fix; the old calibration read 8.5° too much
+    change on the fixed renderer). The absolute value reads high here (about 10°): the calibration takes out the
+    pose model's ear landmark, which sits ahead of the mannequin's ear (docs/fms-posture-decisions.md), and the
+    exact ear does not."""
     from movelab.synth.truth_chain import chain_truth_table
 
     raw_params = CraniovertebralParams(offset_deg=0.0, gain=1.0)
@@ -491,10 +493,10 @@ def test_craniovertebral_angle_is_not_measured_with_the_arms_held_forward():
     assert chain["craniovertebral_angle"].isna().all()
 
 
-@pytest.mark.parametrize(("cva", "status"), [(40.0, "flagged"), (46.0, "flagged"), (48.0, "within"), (60.0, "within")])
+@pytest.mark.parametrize(("cva", "status"), [(40.0, "flagged"), (45.0, "flagged"), (46.5, "within"), (60.0, "within")])
 def test_forward_head_posture_is_flagged_below_50_deg_less_the_method_error(monkeypatch, cva, status):
     """The craniovertebral angle flags *below* its limit: 50° (Oakley et al. 2024; Lau et al. 2009) less the
-    measured method error (3.2°), in the client's favour."""
+    measured method error (4.2°), in the client's favour."""
     import movelab.motion_cache
     from movelab.report.assessments import posture_chain_summary
 
@@ -507,7 +509,7 @@ def test_forward_head_posture_is_flagged_below_50_deg_less_the_method_error(monk
     monkeypatch.setattr(movelab.motion_cache, "chain_table", lambda m: table.copy())
     finding = posture_chain_summary(motion)["measures"]["craniovertebral_angle"]["finding"]
     assert finding["status"] == status
-    assert finding["threshold"] == pytest.approx(46.8) and finding["flags"] == "below"
+    assert finding["threshold"] == pytest.approx(45.8) and finding["flags"] == "below"
 
 
 def _feet_lost_score(lost_s: float):

@@ -152,13 +152,15 @@ class KyphosisParams:
     chord, at 0.40-0.55, lies below the junction the thorax bends at), ``upper_levels`` the upper thoracic
     back up to just above the shoulder line (T7 → T3 of the mannequin lie at about 0.88 and 1.05).
     Both pairs and ``offset_deg`` (the mean chord difference minus the surface kyphosis of the design body
-    standing neutral) were chosen on the design body's rendered postures only (docs/fms-posture-decisions.md).
+    standing neutral) were chosen on the design body's rendered postures only (docs/fms-posture-decisions.md);
+    levels and offset chosen again on body A's clips rendered after the renderer's shading fix (before it:
+    (0.55, 0.70), (0.90, 1.05), −7.7).
     The quality ramps are the lumbar estimate's.
     """
 
-    lower_levels: tuple[float, float] = (0.55, 0.70)
-    upper_levels: tuple[float, float] = (0.90, 1.05)
-    offset_deg: float = -7.7
+    lower_levels: tuple[float, float] = (0.60, 0.75)
+    upper_levels: tuple[float, float] = (0.92, 1.0)
+    offset_deg: float = 1.7
     smoothing: float = 0.02
     arm_radius: tuple[float, float] = (0.13, 0.10)
     arm_cover_limits: tuple[float, float] = (0.2, 0.3)
@@ -295,15 +297,18 @@ class CraniovertebralParams:
     gain``. The level, the offset and the gain were chosen on the design population of rendered bodies only
     (the design body and nine design bodies, 25 standing clips: the level with the smallest design MAE of a
     straight-line fit over 0.95-1.25; ``python -m scripts.accuracy.forward_head_diagnosis``,
-    docs/fms-posture-decisions.md). They absorb two biases measured there: the pose model's ear landmark sits
-    about 0.06 torso lengths ahead of the ear, and the outline at C7's height lies 0.05-0.11 behind the skin over
-    C7 (the upper back's bulge); a raw angle from the shoulder landmarks' level under-reads a change.
-    ``smoothing`` is the outline estimates' contour smoothing (torso lengths).
+    docs/fms-posture-decisions.md), on clips rendered after the renderer's shading fix (before it, a shading
+    band bulged the rendered back 0.05-0.10 torso lengths behind the skin over C7 and the level chosen then,
+    1.175, read the neck once the bulge was gone). On those clips the skin over C7 lies 1.06-1.12 along the
+    axis and the outline there within 0.03 of it; the chosen level, a little below, reads the upper back at the
+    base of the neck, whose angle to the ear under-reads a change (gain 0.72). The offset also absorbs the pose
+    model's ear landmark sitting ahead of the mannequin's ear. ``smoothing`` is the outline estimates' contour
+    smoothing (torso lengths).
     """
 
-    c7_level: float = 1.175
-    offset_deg: float = -23.2
-    gain: float = 0.911
+    c7_level: float = 1.025
+    offset_deg: float = 8.1
+    gain: float = 0.720
     smoothing: float = 0.02
 
 

@@ -19,11 +19,15 @@ The same choice is then made again with the mannequin's own ears (its ear midpoi
 place of the pose model's: on the renders the pose model's ear landmark sits ahead of the drawn ear, which the
 chosen calibration absorbs; on people the ear landmark may sit on the tragus (docs/fms-posture-decisions.md).
 
-    .venv/bin/python -m scripts.accuracy.forward_head_diagnosis
+    .venv/bin/python -m scripts.accuracy.forward_head_diagnosis [--out FOLDER] [--design-only]
+
+``--design-only`` prints the design clips only (the choice), leaving the held-out bodies unseen until the
+choice is made.
 """
 
 from __future__ import annotations
 
+import argparse
 import math
 import os
 import warnings
@@ -90,6 +94,7 @@ def _measured(path: Path, clip) -> dict:
         points = clip.figures[i].points
         own_ear = _to_sagittal(clip.camera.project(0.5 * (points["left_ear"] + points["right_ear"])), hip[i], f, torso)
         r = {"shoulder_raw": _lean(_to_sagittal(shm[i], hip[i], f, torso), ear)}
+        r.update(_outline_at_c7(outline[i], clip.camera.project(points["back_C7"]), hip[i], shm[i], f, torso))
         for lv in LEVELS:
             params = replace(CraniovertebralParams(), c7_level=lv)
             c7 = c7_frame(np.asarray(outline[i], np.float64), hip_px=hip[i], shoulder_px=shm[i], facing=f,
@@ -98,6 +103,25 @@ def _measured(path: Path, clip) -> dict:
             r[f"own_ear_{lv}"] = float(craniovertebral_angle_deg(c7, own_ear))
         rows.append(r)
     return pd.DataFrame(rows).median().to_dict()
+
+
+def _outline_at_c7(outline_px, c7_px, hip_px, shoulder_px, facing: float, torso_px: float) -> dict:
+    """Where the skin over C7 lies along the trunk axis (torso lengths, 1 = the shoulder landmarks' level), and
+    how far the outline's back at that level lies behind it (torso lengths, positive behind)."""
+    from movelab.kinematics.outline_method import _to_sagittal
+    from movelab.kinematics.posture_chain import _back_frame, _back_lines
+
+    frame = _back_frame(np.asarray(outline_px, np.float64), hip_px=hip_px, shoulder_px=shoulder_px, facing=facing,
+                        torso_px=torso_px, smoothing=0.02)  # fmt: skip
+    if frame is None:
+        return {"c7_level_true": math.nan, "outline_behind_c7": math.nan}
+    contour, axis = frame
+    c7 = _to_sagittal(c7_px, hip_px, facing, torso_px)
+    across = np.array([axis[1], -axis[0]])
+    level = float(c7 @ axis)
+    p = _back_lines(contour.smooth, axis).point(level)
+    behind = math.nan if p is None else float((c7 - p) @ across)
+    return {"c7_level_true": level, "outline_behind_c7": behind}
 
 
 def clips(out: Path) -> pd.DataFrame:
@@ -123,15 +147,25 @@ def level_fits(design: pd.DataFrame, *, prefix: str = "") -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def main() -> int:
-    out = Path(os.environ.get("MOVELAB_CACHE_DIR", ".cache")) / F.SCRIPT
-    df = clips(out)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default = Path(os.environ.get("MOVELAB_CACHE_DIR", ".cache")) / F.SCRIPT
+    parser.add_argument("--out", type=Path, default=default, help=f"the kept clips ({default})")
+    parser.add_argument("--design-only", action="store_true", help="the design clips only (the choice)")
+    args = parser.parse_args(argv)
+    df = clips(args.out)
+    if args.design_only:
+        df = df[df.group == "design"].reset_index(drop=True)
     err = df.shoulder_raw - df.shoulder_truth
     ahead = df.shoulder_ahead_of_c7_cm
     print(f"clips {len(df)}; the old shoulder→ear landmark angle − its shoulder-joint truth vs the shoulder joint "
           f"ahead of C7: r = {np.corrcoef(err, ahead)[0, 1]:.2f} (joint {ahead.min():.1f} to {ahead.max():.1f} cm "
           "ahead of C7)\n")  # fmt: skip
     design = df[df.group == "design"]
+    print(f"design clips: the skin over C7 at {design.c7_level_true.min():.3f}-{design.c7_level_true.max():.3f} "
+          f"torso lengths along the trunk axis; the outline's back there "
+          f"{design.outline_behind_c7.min():+.3f} to {design.outline_behind_c7.max():+.3f} behind it "
+          "(torso lengths)\n")  # fmt: skip
     fits = level_fits(design)
     print("C7 level on the outline, straight line fitted on the design population (design clips only):\n")
     print(fits.round(3).to_string(index=False))

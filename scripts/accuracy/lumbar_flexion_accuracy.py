@@ -8,7 +8,9 @@ kept squats of ``squat_timing_accuracy`` (constant lordosis but ``squat_side``) 
 true, computed as the finding computes it (``movelab.findings.detect.descent_loss``), and whether the finding
 is raised.
 
-    nice python -m scripts.accuracy.lumbar_flexion_accuracy [--reuse]
+    nice python -m scripts.accuracy.lumbar_flexion_accuracy [--reuse] [--out FOLDER]
+
+The clips are kept under ``.cache/lumbar_flexion_accuracy`` (``--out`` chooses another folder).
 """
 
 from __future__ import annotations
@@ -107,9 +109,9 @@ def markdown(table: pd.DataFrame) -> str:
     return "\n".join(f"| {r} |" for r in rows)
 
 
-def _keep(clip: pop.Clip) -> None:
-    if not (OUT / f"{clip.name}.nc").is_file():
-        pop.keep(clip, OUT)
+def _keep(clip: pop.Clip, out: Path = OUT) -> None:
+    if not (out / f"{clip.name}.nc").is_file():
+        pop.keep(clip, out)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -117,16 +119,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reuse", action="store_true", help="evaluate the kept landmarks only")
     parser.add_argument("--jobs", type=int, default=2, help="clips rendered and extracted at once")
     parser.add_argument("--before", action="store_true", help="the squat's method error as before (5 deg)")
+    parser.add_argument("--out", type=Path, default=OUT, help=f"where the clips are kept ({OUT})")
+    parser.add_argument("--design-only", action="store_true", help="the design bodies only (choosing the error)")
     args = parser.parse_args(argv)
-    OUT.mkdir(parents=True, exist_ok=True)
-    rendered = clips(DESIGN_BODIES, "design") + clips(HELD_OUT_BODIES, "held_out")
+    args.out.mkdir(parents=True, exist_ok=True)
+    rendered = clips(DESIGN_BODIES, "design") + ([] if args.design_only else clips(HELD_OUT_BODIES, "held_out"))
     if not args.reuse:
         with ProcessPoolExecutor(args.jobs) as pool:
-            list(pool.map(_keep, [c for _, c in rendered]))
+            list(pool.map(_keep, [c for _, c in rendered], [args.out] * len(rendered)))
     rows = []
     for group, clip in rendered:
-        rows += evaluate(OUT / f"{clip.name}.nc", group, before=args.before)
-    for nc in KEPT:
+        rows += evaluate(args.out / f"{clip.name}.nc", group, before=args.before)
+    for nc in [] if args.design_only else KEPT:
         rows += evaluate(nc, "kept squats", before=args.before)
     table = pd.DataFrame(rows)
     table["error"] = table["read"] - table["true"]
