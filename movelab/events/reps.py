@@ -48,6 +48,8 @@ __all__ = [
     "LUNGE_COLUMNS",
     "TIMED_BY",
     "detect_reps",
+    "squat_reps",
+    "reps_table",
     "find_reps",
     "pelvis_height",
     "head_height",
@@ -133,20 +135,34 @@ def detect_reps(
     names; degrees as docs/conventions.md; NaN where an angle was not measurable, e.g. pelvic tilt before
     the outline method exists or frontal angles in a side view).
     """
-    columns = LUNGE_COLUMNS if movement == "lunge" else REP_COLUMNS
     if not signals.usable:
-        return pd.DataFrame(columns=columns)
-    if movement == "lunge":  # see _lunge_reps
-        found = _lunge_reps(signals, angles, config)
-    else:  # timed by the knees bending; from the front or back by the head's drop
-        found = find_reps(
-            signals.time_s,
-            pelvis_height(signals),
-            config,
-            flexion=knee_flexion(angles),
-            head=head_height(signals),
-            frontal=np.isin(signals.views.values, FRONTAL_VIEWS),
-        )
+        return reps_table(signals, angles, [], movement=movement, config=config)
+    found = _lunge_reps(signals, angles, config) if movement == "lunge" else squat_reps(signals, angles, config)
+    return reps_table(signals, angles, found, movement=movement, config=config)
+
+
+def squat_reps(signals: Signals, angles: pd.DataFrame, config: EventsConfig) -> list[Rep]:
+    """The reps of a squat (:func:`find_reps`): timed by the knees bending; from the front or back by the head's
+    drop. The movement's recognition counts these same reps (:func:`movelab.events.recognise.recognise`), and
+    :func:`movelab.events.segment` hands them on to :func:`reps_table`: they are found once per analysis."""
+    if not signals.usable:
+        return []
+    return find_reps(
+        signals.time_s,
+        pelvis_height(signals),
+        config,
+        flexion=knee_flexion(angles),
+        head=head_height(signals),
+        frontal=np.isin(signals.views.values, FRONTAL_VIEWS),
+    )
+
+
+def reps_table(
+    signals: Signals, angles: pd.DataFrame, found: list[Rep], *, movement: str = "squat", config: EventsConfig
+) -> pd.DataFrame:
+    """The reps table of :func:`detect_reps` from the reps ``found`` (:func:`squat_reps`, or a lunge's), one row
+    each: its timing columns and what it measured on its own frames."""
+    columns = LUNGE_COLUMNS if movement == "lunge" else REP_COLUMNS
     deepest = max((r.depth for r in found), default=math.nan)
     rows = []
     for index, rep in enumerate(found):
