@@ -31,8 +31,7 @@ from movelab.events._signals import SIDES, Signals, build_signals
 from movelab.events.config import EventsConfig
 from movelab.events.gait import steady_belt_fraction, walk_events
 from movelab.events.rep_metrics import rep_part
-from movelab.events.rep_timing import moved_from
-from movelab.events.rep_timing import Rep
+from movelab.events.rep_timing import Rep, moved_from
 from movelab.events.reps import ankle_gap_px, knee_gap_at_bottom, squat_reps
 from movelab.events.supine import lies, supine_test
 from movelab.kinematics.motion import Motion
