@@ -2,12 +2,12 @@
 
 Usage::
 
-    python benchmarks/same_outputs.py --before DIR [--landmarks LONG.nc] [VIDEO ...] [--out OUT]
+    python benchmarks/same_outputs.py --before DIR [--landmarks FILE.nc ...] [VIDEO ...] [--out OUT]
 
 ``DIR`` holds the older code's ``movelab/`` (e.g. ``git archive main movelab | tar -x -C DIR``). For each
 ``VIDEO`` both codes run ``movelab analyse VIDEO --out ...`` (landmarks and kinematics from the cache when kept
-there); for ``--landmarks`` (a long.nc, its kinematics cache beside it in ``cache/``, as ``bench_speed.py warm``
-uses) both load the file, analyse it with the kinematics cache and write the outputs as the bench's cached script
+there); for each ``--landmarks`` file (e.g. the 10-minute long.nc; the kinematics cache beside it in ``cache/``, as
+``bench_speed.py warm`` uses) both load the file, analyse it with the kinematics cache and write the outputs as the bench's cached script
 does. Every file of each pair of output folders (``report.json``, ``angles.csv``, ``timeline.png``,
 ``report.html``, ...) is compared byte for byte; prints one line per folder and exits non-zero on any difference.
 """
@@ -56,13 +56,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("videos", nargs="*", type=Path)
     parser.add_argument("--before", type=Path, required=True, help="a folder holding the older code's movelab/")
-    parser.add_argument("--landmarks", type=Path, help="a long.nc with its kinematics cache beside it in cache/")
+    parser.add_argument(
+        "--landmarks", type=Path, action="append", default=[], help="a landmark file (repeatable); cache/ beside it"
+    )
     parser.add_argument("--out", type=Path, help="keep the output folders here (default: a temporary folder)")
     args = parser.parse_args()
-    out = args.out or Path(tempfile.mkdtemp(prefix="same_outputs_"))
+    out = (args.out or Path(tempfile.mkdtemp(prefix="same_outputs_"))).resolve()
     cases = [(v.stem, v.resolve(), None) for v in args.videos]
-    if args.landmarks is not None:
-        cases.append((args.landmarks.stem, None, args.landmarks.resolve()))
+    cases += [(f"{p.parent.name}_{p.stem}", None, p.resolve()) for p in args.landmarks]
     failed = 0
     for name, video, landmarks in cases:
         folders = []
