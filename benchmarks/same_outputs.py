@@ -6,10 +6,11 @@ Usage::
 
 ``DIR`` holds the older code's ``movelab/`` (e.g. ``git archive main movelab | tar -x -C DIR``). For each
 ``VIDEO`` both codes run ``movelab analyse VIDEO --out ...`` (landmarks and kinematics from the cache when kept
-there); for each ``--landmarks`` file (e.g. the 10-minute long.nc; the kinematics cache beside it in ``cache/``, as
-``bench_speed.py warm`` uses) both load the file, analyse it with the kinematics cache and write the outputs as the bench's cached script
-does. Every file of each pair of output folders (``report.json``, ``angles.csv``, ``timeline.png``,
-``report.html``, ...) is compared byte for byte; prints one line per folder and exits non-zero on any difference.
+there); for each ``--landmarks`` file (e.g. the 10-minute long.nc; the kinematics cache beside it in
+``cache/``, as ``bench_speed.py warm`` uses) both load the file, analyse it with the kinematics cache and write
+the outputs as the bench's cached script does. Every file of each pair of output folders (``report.json``,
+``angles.csv``, ``timeline.png``, ``report.html``, ...) is compared byte for byte; prints one line per case and
+exits non-zero on any difference.
 """
 
 from __future__ import annotations
