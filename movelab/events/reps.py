@@ -23,6 +23,7 @@ from movelab.events._peaks import find_peaks
 from movelab.events._signals import SIDES, Signals, nanmean_rows, runs
 from movelab.events.config import EventsConfig
 from movelab.events.rep_metrics import (
+    AngleArrays,
     knee_gap_at_bottom,
     lead_leg,
     lunge_metrics,
@@ -164,12 +165,13 @@ def reps_table(
     each: its timing columns and what it measured on its own frames."""
     columns = LUNGE_COLUMNS if movement == "lunge" else REP_COLUMNS
     deepest = max((r.depth for r in found), default=math.nan)
+    table = AngleArrays(angles)  # each column converted once for all the reps
+    measures = lunge_metrics if movement == "lunge" else squat_metrics
     rows = []
     for index, rep in enumerate(found):
         row = timing_row(signals, rep, index, deepest, config)
         part, local, window = rep_part(signals, rep)  # the rep's own frames: the same values, at its own cost
-        measures = lunge_metrics if movement == "lunge" else squat_metrics
-        row.update(measures(part, angles.iloc[window], local))
+        row.update(measures(part, table.part(window), local))
         rows.append(row)
     return pd.DataFrame(rows, columns=columns)
 
