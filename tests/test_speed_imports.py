@@ -52,9 +52,7 @@ def test_analysing_cached_landmarks_loads_scipy_signal_never_and_matplotlib_only
     assert drawn == ["matplotlib"]
 
 
-def test_a_cached_video_is_analysed_without_loading_the_video_libraries(
-    squats, tmp_path, monkeypatch
-):
+def test_a_cached_video_is_analysed_without_loading_the_video_libraries(squats, tmp_path, monkeypatch):
     """``analyse(VIDEO)`` looks in the landmark cache before the extraction (and PyAV and OpenCV with it) is
     imported: a second analysis of a video loads no decoder (0.17 s of CPU); ``extract`` reads the same entry."""
     from movelab.landmark_cache import cache_entry
