@@ -30,9 +30,8 @@ import pandas as pd
 from movelab.events._signals import SIDES, Signals, build_signals
 from movelab.events.config import EventsConfig
 from movelab.events.gait import steady_belt_fraction, walk_events
-from movelab.events.rep_metrics import rep_part
-from movelab.events.rep_timing import Rep, moved_from
-from movelab.events.reps import ankle_gap_px, knee_gap_at_bottom, squat_reps
+from movelab.events.rep_timing import moved_from
+from movelab.events.reps import FoundReps, ankle_gap_px, found_reps, knee_gap_at_bottom
 from movelab.events.supine import lies, supine_test
 from movelab.kinematics.motion import Motion
 
@@ -58,20 +57,21 @@ def recognise_movement(motion: Motion, *, config: EventsConfig = EventsConfig())
     return recognise(signals, motion.angles, config)[0]
 
 
-def recognise(signals: Signals, angles: pd.DataFrame, config: EventsConfig) -> tuple[str, list[Rep] | None]:
-    """:func:`recognise_movement` on prepared :class:`Signals` and the angle table, with the squat's reps
-    (:func:`movelab.events.reps.squat_reps`) it counted, or None when it did not look for reps (supine tests,
-    gait, a client never measurable): a squat's segmentation takes them on rather than finding them again."""
+def recognise(signals: Signals, angles: pd.DataFrame, config: EventsConfig) -> tuple[str, FoundReps | None]:
+    """:func:`recognise_movement` on prepared :class:`Signals` and the angle table, with the squat's reps and
+    their frames (:func:`movelab.events.reps.found_reps`) it read, or None when it did not look for reps (supine
+    tests, gait, a client never measurable): a squat's segmentation takes them on rather than finding them
+    again."""
     if not signals.usable:
         return "unknown", None
     if lies(signals, config):
         return supine_test(signals, config), None
     if _walks(signals, config):
         return "gait", None
-    reps = squat_reps(signals, angles, config)  # the reps segment counts, found once
-    if not reps:
-        return "posture", reps
-    parts = [rep_part(signals, rep)[:2] for rep in reps]  # each rep's own frames: the same values, at its cost
+    found = found_reps(signals, angles, config)  # the reps segment counts, found once
+    if not found.reps:
+        return "posture", found
+    parts = [(part, local) for part, local, _ in found.parts]
     gaps = [knee_gap_at_bottom(part, rep) for part, rep in parts]
     apart = [_feet_apart(part, rep.bottom_s) for part, rep in parts]
     steps = [_foot_travel(part, rep) for part, rep in parts]
@@ -81,7 +81,7 @@ def recognise(signals: Signals, angles: pd.DataFrame, config: EventsConfig) -> t
     lunge = (
         knee_gap >= config.lunge_min_knee_gap or feet_gap >= config.lunge_min_feet_apart or step >= config.rep_min_step
     )
-    return ("lunge" if lunge else "squat"), reps
+    return ("lunge" if lunge else "squat"), found
 
 
 def _walks(signals: Signals, config: EventsConfig) -> bool:

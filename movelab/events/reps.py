@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -50,6 +51,8 @@ __all__ = [
     "TIMED_BY",
     "detect_reps",
     "squat_reps",
+    "found_reps",
+    "FoundReps",
     "reps_table",
     "find_reps",
     "pelvis_height",
@@ -158,19 +161,41 @@ def squat_reps(signals: Signals, angles: pd.DataFrame, config: EventsConfig) -> 
     )
 
 
+class FoundReps(NamedTuple):
+    """A squat's reps (:func:`squat_reps`) and each one's own frames (:func:`rep_part`), taken once for the
+    movement's recognition and the reps table (:func:`movelab.events.segment`)."""
+
+    reps: list[Rep]
+    parts: list[tuple[Signals, Rep, slice]]
+
+
+def found_reps(signals: Signals, angles: pd.DataFrame, config: EventsConfig) -> FoundReps:
+    """:func:`squat_reps` with each rep's :func:`rep_part`."""
+    found = squat_reps(signals, angles, config)
+    return FoundReps(found, [rep_part(signals, rep) for rep in found])
+
+
 def reps_table(
-    signals: Signals, angles: pd.DataFrame, found: list[Rep], *, movement: str = "squat", config: EventsConfig
+    signals: Signals,
+    angles: pd.DataFrame,
+    found: list[Rep],
+    *,
+    movement: str = "squat",
+    config: EventsConfig,
+    parts: list[tuple[Signals, Rep, slice]] | None = None,
 ) -> pd.DataFrame:
     """The reps table of :func:`detect_reps` from the reps ``found`` (:func:`squat_reps`, or a lunge's), one row
-    each: its timing columns and what it measured on its own frames."""
+    each: its timing columns and what it measured on its own frames (``parts``: their :func:`rep_part`, when
+    taken before)."""
     columns = LUNGE_COLUMNS if movement == "lunge" else REP_COLUMNS
     deepest = max((r.depth for r in found), default=math.nan)
     table = AngleArrays(angles)  # each column converted once for all the reps
     measures = lunge_metrics if movement == "lunge" else squat_metrics
+    # each rep's own frames: the same values, at its own cost
+    parts = [rep_part(signals, rep) for rep in found] if parts is None else parts
     rows = []
-    for index, rep in enumerate(found):
+    for index, (rep, (part, local, window)) in enumerate(zip(found, parts, strict=True)):
         row = timing_row(signals, rep, index, deepest, config)
-        part, local, window = rep_part(signals, rep)  # the rep's own frames: the same values, at its own cost
         row.update(measures(part, table.part(window), local))
         rows.append(row)
     return pd.DataFrame(rows, columns=columns)

@@ -15,7 +15,7 @@ from movelab.events.config import MOVEMENTS, EventsConfig, MovementChoice
 from movelab.events.cycles import CYCLE_COLUMNS, gait_cycles, gait_summary
 from movelab.events.gait import EVENT_COLUMNS, walk_events, walk_ground, walk_view
 from movelab.events.recognise import recognise
-from movelab.events.reps import REP_COLUMNS, detect_reps, reps_table, squat_reps
+from movelab.events.reps import REP_COLUMNS, detect_reps, found_reps, reps_table
 from movelab.kinematics.motion import Motion
 
 __all__ = ["Segmentation", "segment", "EVENT_NAMES"]
@@ -105,13 +105,13 @@ def segment(
         raise ConfigError(f"movement must be 'auto' or one of {list(MOVEMENTS)}, got {movement!r}")
     signals = build_signals(motion, config=config)
     angles = motion.angles
-    found = None  # a squat's reps, once found (the recognition counts them)
+    found = None  # a squat's reps and their frames, once found (the recognition counts them)
     if movement == "auto":
         movement, found = recognise(signals, angles, config)
     if movement in ("squat", "lunge"):
         if movement == "squat":
-            found = squat_reps(signals, angles, config) if found is None else found
-            reps = reps_table(signals, angles, found, movement=movement, config=config)
+            found = found_reps(signals, angles, config) if found is None else found
+            reps = reps_table(signals, angles, found.reps, movement=movement, config=config, parts=found.parts)
         else:  # a lunge's reps are timed by other signals (the stepping foot, the split stance)
             reps = detect_reps(signals, angles, movement=movement, config=config)
         return Segmentation(movement, _rep_events(reps), reps, pd.DataFrame(columns=CYCLE_COLUMNS))
