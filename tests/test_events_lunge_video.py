@@ -1,9 +1,14 @@
 """Lunges and split squats end to end on video: rendered mannequin clips (known events) run through the real
 pose extraction and :func:`movelab.events.segment` with ``movement="auto"``.
 
-Each clip is quick (640x480, 30 fps, 2 reps, ~3-4 s) and rendered once per session. Tolerances are the
-errors achieved on these clips plus about half a frame (``scripts/accuracy/lunge_timing_accuracy.py`` measures more
-views, depths and tempos; docs/events.md).
+Each clip is quick (640x480, 30 fps, 2 reps, ~3-4 s) and rendered once per session. Start/end tolerances are
+the method's measured accuracy for that view and movement where one clip's errors were a draw of the pose model's
+noise: the split squat from the front takes the worst of ``split_front_L`` over three encodings rendered after
+the renderer's trunk-shading fix (3.6 frames; 2.7-3.2 on the renders before it: docs/events-accuracy.md,
+*Rep timing after the renderer's trunk-shading fix*). Its earlier 2.0, the errors on one render plus half a
+frame, failed on this clip rendered after the fix (2.4 and 2.5 frames). The others are the errors achieved on
+these clips plus about half a frame, within the table's for their view
+(``scripts/accuracy/lunge_timing_accuracy.py`` measures more views, depths and tempos; docs/events.md).
 """
 
 from __future__ import annotations
@@ -23,13 +28,21 @@ pytestmark = pytest.mark.slow
 FPS = 30.0
 QUICK = dict(step_s=0.5, descent_s=0.6, ascent_s=0.6, pause_bottom_s=0.1, pause_top_s=0.3, lead_in_s=0.35)
 
-#: name: (Lunge keyword arguments, view, largest start/end error in frames, the signal that times the reps)
+#: name: (Lunge keyword arguments, view, largest start/end error in frames, the signals that may time the reps)
 CLIPS = {
     # forward lunge from the front: timed by the head's drop (the stepping foot's lift and perspective cancel)
-    "fwd_front": (dict(kind="forward", lead_side="left", reps=2, **QUICK), "front", 2.0, "head_drop"),
+    "fwd_front": (dict(kind="forward", lead_side="left", reps=2, **QUICK), "front", 2.0, {"head_drop"}),
     # forward lunge from behind: the stepping foot; recognised by the foot's travel
-    "fwd_back": (dict(kind="forward", lead_side="right", reps=2, depth_deg=80, **QUICK), "back", 1.5, "stepping_foot"),
-    # split squat from the side: the lead knee's flexion
+    "fwd_back": (
+        dict(kind="forward", lead_side="right", reps=2, depth_deg=80, **QUICK),
+        "back",
+        1.5,
+        {"stepping_foot"},
+    ),
+    # split squat from the side: the lead knee's flexion when the pose model keeps the stance apart throughout,
+    # else the pelvis height's fit (reps._stance_kept). Which one is a property of the render, not of the method:
+    # rendered after the trunk-shading fix, MediaPipe reads the ankles together for the first 0.27 s (standing),
+    # the check sends both reps to the pelvis fit (max 0.9 frames; the knee flexion would give 3.7)
     "split_side": (
         dict(
             kind="split",
@@ -44,7 +57,7 @@ CLIPS = {
         ),
         "side_right",
         1.5,
-        "lead_knee_flexion",
+        {"lead_knee_flexion", "pelvis_height_fit"},
     ),
     # split squat from the front: the pelvis height's rise-then-drop fit
     "split_front": (
@@ -60,8 +73,8 @@ CLIPS = {
             lead_in_s=0.5,
         ),
         "front",
-        2.0,
-        "pelvis_height_fit",
+        3.6,  # split_front_L after the renderer fix, worst over crf 20/26/30 (docs/events-accuracy.md)
+        {"pelvis_height_fit"},
     ),
 }
 #: clips of ``scripts/accuracy/lunge_timing_accuracy.py`` for single tests:
@@ -122,7 +135,8 @@ def test_lunge_on_video(lunge_clip, name):
     assert seg.movement == "lunge"
     assert len(seg.reps) == kwargs["reps"]
     assert seg.reps["lead_leg"].tolist() == [kwargs["lead_side"]] * kwargs["reps"]
-    assert seg.reps["timed_by"].tolist() == [timed_by] * kwargs["reps"]
+    assert set(seg.reps["timed_by"]) <= timed_by, seg.reps["timed_by"].tolist()
+    assert seg.reps["timed_by"].nunique() == 1  # one signal for all reps of a clip
     for event, column, limit in (
         ("rep_start", "start_s", tolerance),
         ("rep_bottom", "bottom_s", 1.0),

@@ -109,15 +109,31 @@ def test_walk_without_side_view_is_gait(walked, name, view):
     assert seg.gait["cadence_spm"] == pytest.approx(motion.cadence_spm, rel=0.05)
 
 
+#: Largest contact error (frames) of walks towards the camera and oblique, from
+#: ``python -m scripts.accuracy.picture_gait_accuracy --crf 20`` / ``26`` / ``30`` (docs/events-accuracy.md,
+#: *Gait events away from side view*: straight towards the camera 1.7-5.0 frames over the three encodings,
+#: obliquely 1.3-2.4; on three of those walks rendered after the renderer's trunk-shading fix 2.4-4.3 and
+#: 1.8-2.0, *Rep timing and picture gait after the renderer's trunk-shading fix*). Straight towards the
+#: camera the heel's speed in the picture, scaled to the walker's, sits near the contact level (0.15 of the
+#: swing's peak) for a few frames after landing, so the crossing moves by frames with the pose model's noise;
+#: a single render is one draw of it.
+CONTACT_LIMIT_FRAMES = {"towards": 5.0, "away_oblique": 2.4}
+
+
 @pytest.mark.parametrize("name", ["towards", "away_oblique"])
-def test_contacts_within_two_frames_and_toe_offs_within_six(walked, name):
-    """Contacts: every one found, within 2 frames. Toe-offs are the weaker event away from side view (from
-    the front the rear foot lifts its heel towards the camera): at least 80 % found, all within 5.5 frames
-    (measured 5.2 on the walk towards the camera, encoded deterministically since 2026-11-29; 4.1-4.8 on
-    earlier encodes of the same frames, which varied from run to run: docs/synth.md)."""
+def test_contacts_within_measured_accuracy_and_toe_offs_within_six(walked, name):
+    """Contacts: every one found, within the method's measured accuracy for the view
+    (:data:`CONTACT_LIMIT_FRAMES`; 2 frames for both, the errors of one render, failed on the walk towards the
+    camera rendered after the renderer's trunk-shading fix: one contact 2.9 frames late, the heel's speed
+    crossing the level after a 4-frame plateau just above it, where the earlier render crossed it by 2 %).
+    Toe-offs are the weaker event away from side view (from the front the rear foot lifts its heel towards
+    the camera): at least 80 % found, all within 5.5 frames (measured 5.2 on the walk towards the camera,
+    encoded deterministically since 2026-11-29; 4.1-4.8 on earlier encodes of the same frames, which varied
+    from run to run: docs/synth.md)."""
     seg, truth, _, seen = walked(name)
     contacts = _errors_frames(seg, truth, "initial_contact", seen)
-    assert np.isfinite(contacts).all() and np.max(np.abs(contacts)) <= 2.0, np.round(contacts, 1)
+    limit = CONTACT_LIMIT_FRAMES[name]
+    assert np.isfinite(contacts).all() and np.max(np.abs(contacts)) <= limit, np.round(contacts, 1)
     toe_offs = _errors_frames(seg, truth, "toe_off", seen)
     found = np.isfinite(toe_offs)
     assert found.mean() >= 0.8 and np.max(np.abs(toe_offs[found])) <= 5.5, np.round(toe_offs, 1)

@@ -192,6 +192,7 @@ def test_the_corrected_fppa_of_a_valgus_leg_drawn_in_an_outline():
         dict(fppa_hip_width_share=-0.1),
         dict(fppa_knee_height="thigh"),
         dict(fppa_knee_touching="middle"),
+        dict(fppa_hip_spacing="pelvis"),
     ],
 )
 def test_fppa_settings_out_of_range_are_refused(options):
@@ -343,3 +344,70 @@ def test_a_merged_interval_narrower_than_one_knee_per_side_gives_no_fppa():
     with pytest.warns(UserWarning, match="knee FPPA not measured"):
         knees = _two_frames(LEGS, narrow, knee_touching="outer_edge")
     assert np.isnan(knees[1]).all()
+
+
+# ------------------------------------------------------------------ hip spacing from the standing thighs
+
+# a thick body standing: soft tissue makes the pelvis outline 150 px wide ([75, 225]) at the hips' height, the
+# thighs below it hang as strips whose midlines (the joints' line) are 120 and 180, 60 px apart
+THICK_STANDING = polygon(
+    (75, -50), (225, -50), (225, 100), (200, 100), (200, 400), (160, 400), (160, 100),
+    (140, 100), (140, 400), (100, 400), (100, 100), (75, 100),
+)  # fmt: skip
+# the same body's thighs touching from the crotch down to y = 300, below the knee landmarks ([95, 205]
+# split at 150: midlines 122.5 and 177.5, 55 px apart), the shanks apart below
+THICK_TOUCHING = polygon(
+    (75, -50), (225, -50), (225, 100), (205, 100), (205, 400), (155, 400), (155, 300), (145, 300),
+    (145, 400), (95, 400), (95, 100), (75, 100),
+)  # fmt: skip
+
+
+def _thick_squat(standing: np.ndarray, *, n_standing: int = 10, **options):
+    """``n_standing`` frames standing in ``standing`` (knee landmarks 250 px below the hips), then one at the
+    bottom of a squat (thighs towards the camera: knee landmarks 100 px below the hips) in the same pelvis
+    outline, the hip landmarks 60 px apart and both shifted 3 px to the right; the hips of the last frame."""
+    n = n_standing + 1
+    pos = positions(
+        {**STANDING, "left_hip": (123, 0), "right_hip": (183, 0), "left_ankle": (120, 380), "right_ankle": (180, 380)},
+        n=n,
+    )
+    for name, x in (("left_knee", 120.0), ("right_knee", 180.0)):
+        pos.loc[dict(keypoint=name)] = np.array([[x, 250.0]] * n_standing + [[x, 100.0]])
+    options = {"hip_drop": (0.0, 0.0), "method": "outline", **options}
+    out = frontal_leg_centres(pos, np.stack([standing] * n), np.ones(n, dtype=bool), **options)
+    return out.sel(keypoint=["left_hip", "right_hip"]).values[-1]
+
+
+def test_hips_sit_as_far_apart_as_the_standing_thighs_midlines():
+    """The pelvis outline is 150 px wide, the standing thighs' midlines 60 px apart: at the bottom the hips go
+    30 px either side of the outline's middle (half the outline's width apart would be 75 px, too wide)."""
+    hips = _thick_squat(THICK_STANDING, hip_spacing="standing_thighs")
+    np.testing.assert_allclose(hips[:, 0], [120.0, 180.0])
+    np.testing.assert_allclose(hips[:, 1], [0.0, 0.0])
+    share = _thick_squat(THICK_STANDING, hip_spacing="outline_share", hip_width_share=0.5)
+    np.testing.assert_allclose(share[:, 0], [112.5, 187.5])
+
+
+def test_hips_take_the_outline_share_where_it_is_narrower_than_the_standing_thighs():
+    """Soft tissue only widens both estimates, so the narrower wins: 0.3 of the 150 px outline (45 px) is
+    less than the thighs' 60 px."""
+    hips = _thick_squat(THICK_STANDING, hip_spacing="standing_thighs", hip_width_share=0.3)
+    np.testing.assert_allclose(hips[:, 0], [127.5, 172.5])
+
+
+def test_touching_standing_thighs_are_split_at_their_shared_intervals_middle():
+    """Thighs merged down past the knees: their shared interval is split at its middle, the fitted midlines
+    x = 122.5 and 177.5 are 55 px apart."""
+    hips = _thick_squat(THICK_TOUCHING, hip_spacing="standing_thighs")
+    np.testing.assert_allclose(hips[:, 0], [122.5, 177.5])
+
+
+def test_too_few_standing_frames_fall_back_to_the_outline_share():
+    """Nine standing frames (under ten) do not set the hips' distance: half the outline's width it is."""
+    hips = _thick_squat(THICK_STANDING, n_standing=9, hip_spacing="standing_thighs", hip_width_share=0.5)
+    np.testing.assert_allclose(hips[:, 0], [112.5, 187.5])
+
+
+def test_hip_spacing_must_be_a_known_method():
+    with pytest.raises(ValueError, match="hip_spacing must be"):
+        _thick_squat(THICK_STANDING, hip_spacing="pelvis")

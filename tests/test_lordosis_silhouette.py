@@ -9,7 +9,7 @@ import pandas as pd
 
 from movelab.kinematics import outline_method as om
 from movelab.synth import render as render_module
-from scripts.accuracy.lordosis_silhouette import _BRIDGE_HEIGHTS, bands_clipped, bridge, silhouette_px, summary
+from scripts.accuracy.lordosis_silhouette import _BRIDGE_HEIGHTS, bands_clipped, silhouette_px, summary
 from scripts.accuracy.outline_population import DESIGN_CLIPS, _render
 
 

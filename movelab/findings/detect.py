@@ -17,7 +17,7 @@ from movelab.errors import ConfigError
 from movelab.findings._context import SIDES, Context, build_context, severity
 from movelab.findings.config import FindingsConfig
 from movelab.findings.finding import CODES, Finding
-from movelab.findings.foot import heel_rise_deg
+from movelab.findings.foot import heel_rise_deg, standing_spread_deg
 from movelab.findings.supine import SUPINE_TESTS, supine_findings
 from movelab.kinematics.motion import Motion
 from movelab.kinematics.supine import motion_supine_angles
@@ -479,6 +479,16 @@ def heel_lift(ctx: Context) -> list[Finding]:
                 missing=lost,
                 needs=f"a side view with {still}",
                 otherwise=f"it needs {still} as the reference; quiet standing here: {ctx.reference_text()}.",
+            )
+        spread = standing_spread_deg(rise, standing)
+        if spread > mdd.value:  # the picture (or the feet's landmarks) moved while the client stood still
+            return ctx.note(
+                code,
+                f"{what} could not be assessed: while the client stood still the heels' landmarks moved by up to "
+                f"{spread:.0f}° of foot pitch, more than the method's {mdd.value:g}° error (a hand-held or moving "
+                "camera, or heel landmarks that wander). The heel's rise is read against the picture: film with "
+                "the camera on a stand.",
+                ctx.reference_text(),
             )
         rows, missing = _per_rep(ctx, lambda rep: ctx.at(rise, rep["bottom_s"]), needs=("feet",))
     elif "heel_lift_deg" in ctx.reps.columns:

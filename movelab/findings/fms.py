@@ -33,7 +33,7 @@ from movelab.errors import ConfigError
 from movelab.findings._context import Context
 from movelab.findings.config import FindingsConfig, Threshold
 from movelab.findings.detect import context_of
-from movelab.findings.foot import heel_rise_deg
+from movelab.findings.foot import heel_rise_deg, standing_spread_deg
 
 __all__ = ["FmsConfig", "Criterion", "DeepSquatScore", "deep_squat_score", "CRITERIA"]
 
@@ -291,6 +291,8 @@ def _side_criteria(clip: _Clip, rep, cfg: FmsConfig) -> dict[str, Criterion]:
     }
     standing = ctx.standing_mask()
     rise = heel_rise_deg(ctx.positions, standing) if standing.any() else np.full(ctx.time.shape, np.nan)
+    if standing_spread_deg(rise, standing) > cfg.heel_rise.value:  # the picture moved: not measurable (foot.py)
+        rise = np.full(ctx.time.shape, np.nan)
     out["heel"] = _judge("heels_flat", ctx.at(rise, bottom), cfg.heel_rise, above=False, clip=clip, rep=rep, frames=win)
     return out
 

@@ -6,6 +6,11 @@ the way the outline baseline is (docs/outline-method.md): outside every rep, upr
 still, and not while the pose model is still settling after it first finds the client. Frames merely before
 the first rep are not enough: on a rendered front-view squat the model's first 0.6 s read the pelvis 16° to
 11° oblique and became a "standing" reference that flagged a level pelvis as dropped (issue 18).
+
+"Still" means the body keeps its shape (:func:`movelab.kinematics.shape_speeds.shape_speeds`: hips, shoulders
+and ankles relative to each other, the picture's common shift and turn removed), not that its landmarks keep
+their place in the picture: a handheld camera's shake moves every landmark, and the image speeds it gives had
+shrunk the realistic renders' standing reference from 28-66 frames to 2-27 (docs/findings-accuracy.md).
 """
 
 from __future__ import annotations
@@ -15,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from movelab.kinematics.geometry import support_speeds
 from movelab.kinematics.runs import runs
+from movelab.kinematics.shape_speeds import shape_speeds
 
 __all__ = ["StandingReference", "quiet_standing", "PARTS", "outside_picture"]
 
@@ -82,7 +87,7 @@ def quiet_standing(
     angles
         The angle table (upright: ``trunk_lean``, ``trunk_lateral_lean``, ``knee_flexion_*`` where measured).
     positions
-        Cleaned pixel positions ``(time, keypoint, space_2d)`` (speeds), or None (speed not checked).
+        Cleaned pixel positions ``(time, keypoint, space_2d)`` (shape speeds), or None (stillness not checked).
     detected
         Per frame whether the client was found (settling is timed from the start of each run of detection),
         or None (from the first frame).
@@ -96,21 +101,25 @@ def quiet_standing(
     * it is at least ``standing_settle_s`` after the start of its run of detected frames;
     * ``|trunk_lean|`` and ``|trunk_lateral_lean|`` ≤ ``standing_max_lean_deg`` and both ``knee_flexion`` ≤
       ``standing_max_knee_deg`` where these are measured (a front view has no sagittal angles);
-    * ``hip_mid`` and both ankles move slower than ``standing_max_speed`` torso lengths per second (speeds by
-      central differences of the cleaned positions), where measured.
+    * the hip centre, the shoulder centre and both ankles move slower than ``standing_max_speed`` torso lengths
+      per second *relative to each other*, where measured: :func:`~movelab.kinematics.shape_speeds.shape_speeds`
+      over ``standing_speed_window_s``, which takes out the common translation and rotation of the picture (a
+      handheld camera's shake) and keeps a change of the body's shape (a squat, a step).
     """
     keep = np.asarray(candidates, dtype=bool).copy()
     keep &= _settled(time, detected, config.standing_settle_s)
     keep &= _upright(angles, config)
     if positions is not None:
-        keep &= _slow(time, positions, config.standing_max_speed)
+        keep &= _still(time, positions, config)
     step = float(np.median(np.diff(time))) if time.size > 1 else 0.0
     rule = (
         f"outside every rep, from {config.standing_settle_s:g} s after the client was found, trunk within "
         f"{config.standing_max_lean_deg:g} deg of upright, knees within {config.standing_max_knee_deg:g} deg "
         f"of straight"
         + (
-            f", hips and ankles slower than {config.standing_max_speed:g} torso lengths/s"
+            f", hips, shoulders and ankles moving slower than {config.standing_max_speed:g} torso lengths/s "
+            f"relative to each other (over {config.standing_speed_window_s:g} s, the picture's common shift and "
+            "turn removed)"
             if positions is not None
             else ""
         )
@@ -147,13 +156,14 @@ def _upright(angles, config) -> np.ndarray:
     return ok
 
 
-def _slow(time: np.ndarray, positions, max_speed: float) -> np.ndarray:
-    """No measured support point faster than ``max_speed`` (a point not measured does not count against)."""
+def _still(time: np.ndarray, positions, config) -> np.ndarray:
+    """No measured support point changing the body's shape faster than ``standing_max_speed`` (a point not
+    measured does not count against)."""
     if time.size < 3:
         return np.ones(time.shape, bool)
-    speeds = support_speeds(positions, time_s=np.asarray(time, dtype=np.float64), hip_fallback=False)
+    speeds = shape_speeds(positions, time_s=np.asarray(time, dtype=np.float64), window_s=config.standing_speed_window_s)
     with np.errstate(invalid="ignore"):
-        return ~(speeds > max_speed).any(axis=0)
+        return ~(speeds > config.standing_max_speed).any(axis=0)
 
 
 def _spans(time: np.ndarray, mask: np.ndarray) -> tuple[tuple[float, float], ...]:

@@ -10,9 +10,18 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   than from the front. Design bodies: front ``offset / L₀ = 0.042 + 0.532 · (1 − L / L₀)``, back
   ``−0.059 + 0.543 · (1 − L / L₀)`` (``L`` the torso length in the frame, ``L₀`` its 95th percentile).
 * **The hip landmarks shift sideways with the light** (both the same way, 2-3 px at depth) and from behind sit
-  closer together than the joint centres. The pelvis outline has no shading: at the hips' height the hip
-  joint centres sit half the outline's width apart (0.50-0.51 on both design bodies, front and back, at
-  depth; regression hip-centre methods likewise place them from the pelvis width), about its middle.
+  closer together than the joint centres. The pelvis outline has no shading: the hip joint centres sit about
+  its middle. **How far apart** follows the skeleton, the outline's width the soft tissue too: half the
+  outline's width on design bodies A and B (0.50-0.51, front and back, at depth), 0.45 and 0.42 of it on the
+  thick-legged E and F (their hips were placed 2-4 px too far out, 3-5° too much valgus). The thighs carry
+  the joints' spacing: standing, each thigh's outline midline (below the hanging hands; touching thighs'
+  shared interval split at its middle) met the hips' height within 1-3 px of the joints' distance. Both
+  err wide only (soft tissue outside the joints widens the pelvis outline and, near the hips, the thighs'),
+  so the hips go the narrower of the two apart (``hip_spacing="standing_thighs"``). Known errors: thighs
+  that touch when standing likely overlap in the picture, so their shared interval, split at its middle,
+  puts the hips too close (held-out body D's narrow stance: FPPA down to 9.5° low); and between standing and depth
+  the pelvis moves along the camera's axis (away from a front camera: the joints' distance at depth was 0.97
+  of the standing one on the design renders), which this leaves uncorrected.
 * **The knee landmark sits off the joint vertically** (body-dependent from the front, up to 25 px above the
   joint on a thick-legged figure; about 0.11 L₀ below it from behind) and **shifts sideways with the light**.
   The shank's outline midline carries neither sideways error: knee and ankle are put on it, the knee at its
@@ -62,6 +71,7 @@ def frontal_leg_centres(
     back: np.ndarray | None = None,
     hip_drop_back: tuple[float, float] | None = None,
     hip_width_share: float = 0.5,
+    hip_spacing: str = "outline_share",
     knee_raise_back: float = 0.0,
     knee_outline_share: float = 0.0,
     knee_height: str = "landmark",
@@ -89,7 +99,12 @@ def frontal_leg_centres(
     hip_drop_back
         ``hip_drop`` for back-view frames (None: ``hip_drop``).
     hip_width_share
-        ``"outline"``: the hip joint centres sit this share of the outline's width at their height apart.
+        ``"outline"``: the hip joint centres sit this share of the outline's width at their height apart
+        (with ``hip_spacing="standing_thighs"``: at most).
+    hip_spacing
+        ``"outline"``: ``"standing_thighs"`` sets the hip joint centres as far apart as the standing thighs'
+        outline midlines are at the hips' height (:func:`_standing_hip_distance`) where that is less than
+        ``hip_width_share`` of the outline's width; ``"outline_share"``: that share of the width.
     knee_raise_back
         ``"outline"``: back-view knees are raised by this many upright torso lengths ``L₀``.
     knee_outline_share
@@ -114,9 +129,10 @@ def frontal_leg_centres(
     Notes
     -----
     ``"outline"``: the hips are lowered by the view's ``hip_drop``, then centred on the middle of the
-    outline's interval at their height and set ``hip_width_share`` of its width apart (where that interval is
-    1.5-2.6 times the landmarks' distance; else kept). Each knee and ankle is moved sideways onto its shank's
-    outline midline (:func:`_shank_midline`), at the landmark's height (a back view's knee raised by
+    outline's interval at their height and set ``hip_width_share`` of its width apart, or the standing
+    thighs' distance (:func:`_standing_hip_distance`) where that is less (``hip_spacing="standing_thighs"``),
+    where that interval is 1.5-2.6 times the landmarks' distance (else kept). Each knee and ankle is moved sideways
+    onto its shank's outline midline (:func:`_shank_midline`), at the landmark's height (a back view's knee raised by
     ``knee_raise_back · L₀``; in front views first set to the outline's bend, ``knee_height``); in front views
     the knee then moves ``knee_outline_share`` of the way to the middle of the outline at its height. Where
     the legs touch, a shared interval is split at its middle for the midline; with
@@ -141,6 +157,8 @@ def frontal_leg_centres(
         return out
     if method not in ("outline", "outline_halfway"):
         raise ValueError(f"method must be 'outline' or 'outline_halfway', got {method!r}")
+    if hip_spacing not in ("outline_share", "standing_thighs"):
+        raise ValueError(f"hip_spacing must be 'outline_share' or 'standing_thighs', got {hip_spacing!r}")
     back = np.zeros_like(frontal) if back is None or method != "outline" else np.asarray(back, dtype=bool) & frontal
     kp = position.get_index("keypoint")
     values = out.values
@@ -156,7 +174,14 @@ def frontal_leg_centres(
     if outline_px is not None:
         outline = np.asarray(outline_px, dtype=np.float64)
         if method == "outline":
-            _hips_from_pelvis_outline(values, outline, frontal=frontal, kp=kp, width_share=hip_width_share)
+            distance = (
+                _standing_hip_distance(values, position.values, outline, frontal=frontal, kp=kp)
+                if hip_spacing == "standing_thighs"
+                else np.nan
+            )
+            _hips_from_pelvis_outline(
+                values, outline, frontal=frontal, kp=kp, width_share=hip_width_share, distance_px=distance
+            )
             if np.isfinite(upright) and knee_raise_back:
                 for side in _SIDES:
                     values[back, kp.get_loc(f"{side}_knee"), 1] -= knee_raise_back * upright
@@ -197,10 +222,10 @@ def _hip_drop(torso: np.ndarray, upright: float, fit: tuple[float, float]) -> np
     return upright * (fit[0] + fit[1] * (1.0 - torso / upright))
 
 
-def _hips_from_pelvis_outline(values, outline, *, frontal, kp, width_share: float) -> None:
-    """Centre the hips on the middle of the outline's interval at their mean height and set them
-    ``width_share`` of its width apart, where that interval holds both and is 1.5-2.6 times their distance
-    (an arm or hand against the hips widens it beyond that)."""
+def _hips_from_pelvis_outline(values, outline, *, frontal, kp, width_share: float, distance_px: float) -> None:
+    """Centre the hips on the middle of the outline's interval at their mean height and set them the lesser
+    of ``distance_px`` (NaN: none) and ``width_share`` of the interval's width apart, where that interval
+    holds both and is 1.5-2.6 times their distance (an arm or hand against the hips widens it beyond that)."""
     li, ri = kp.get_loc("left_hip"), kp.get_loc("right_hip")
     for f in np.flatnonzero(frontal):
         (lx, ly), (rx, ry) = values[f, li], values[f, ri]
@@ -210,9 +235,78 @@ def _hips_from_pelvis_outline(values, outline, *, frontal, kp, width_share: floa
         for lo, hi in zip(xs[0::2], xs[1::2]):
             if lo <= min(lx, rx) and max(lx, rx) <= hi:
                 if 1.5 * abs(lx - rx) <= hi - lo <= 2.6 * abs(lx - rx):
-                    half = 0.5 * width_share * (hi - lo) * np.sign(lx - rx)
+                    distance = np.fmin(distance_px, width_share * (hi - lo))
+                    half = 0.5 * distance * np.sign(lx - rx)
                     values[f, li, 0], values[f, ri, 0] = 0.5 * (lo + hi) + half, 0.5 * (lo + hi) - half
                 break
+
+
+#: The hips' distance is taken from the standing thighs when at least this many frames show them.
+_MIN_STANDING_FRAMES = 10
+#: Standing: the torso at least this share of its upright length and each thigh's landmark length at least
+#: this share of its longest (95th percentile), so that the thighs are upright and not foreshortened.
+_STANDING_MIN_SHARE = 0.95
+#: Where along the thigh (shares of the way from the hip landmark to the knee landmark) its outline midline is
+#: fitted: below the hands hanging beside the thighs and the crotch where thick thighs touch.
+_THIGH_SHARES = np.linspace(0.55, 0.95, 9)
+
+
+def _standing_frames(raw, *, frontal, kp) -> np.ndarray:
+    """Front or back frames with the torso and both thighs at least ``_STANDING_MIN_SHARE`` of their upright
+    (95th percentile) landmark lengths."""
+
+    def length(a: str, b: str) -> np.ndarray:
+        return np.linalg.norm(raw[:, kp.get_loc(a)] - raw[:, kp.get_loc(b)], axis=-1)
+
+    mid = lambda stem: 0.5 * (raw[:, kp.get_loc(f"left_{stem}")] + raw[:, kp.get_loc(f"right_{stem}")])  # noqa: E731
+    lengths = [np.linalg.norm(mid("shoulder") - mid("hip"), axis=-1)]
+    lengths += [length(f"{side}_hip", f"{side}_knee") for side in _SIDES]
+    standing = frontal.copy()
+    for length_px in lengths:
+        ok = frontal & np.isfinite(length_px)
+        if not ok.any():
+            return np.zeros_like(frontal)
+        standing &= np.nan_to_num(length_px) >= _STANDING_MIN_SHARE * np.percentile(length_px[ok], 95)
+    return standing
+
+
+def _thigh_midline(outline: np.ndarray, hip, knee, other_hip_x: float, other_knee_x: float):
+    """``(slope, intercept)`` of ``x = slope · y + intercept`` through the middles of the thigh's outline
+    intervals (:func:`_leg_middle`; where the thighs touch, the shared interval split at its middle) at
+    ``_THIGH_SHARES`` of the way from the hip landmark to the knee landmark (at least 3), or None."""
+    (hx, hy), (kx, ky) = hip, knee
+    if not np.isfinite([hx, hy, kx, ky]).all() or ky - hy < 4:
+        return None
+    ys = hy + _THIGH_SHARES * (ky - hy)
+    xs = np.array(
+        [
+            _leg_middle(outline, y, hx + s * (kx - hx), other_hip_x + s * (other_knee_x - other_hip_x), split="middle")
+            for y, s in zip(ys, _THIGH_SHARES)
+        ]
+    )
+    ok = np.isfinite(xs)
+    return tuple(np.polyfit(ys[ok], xs[ok], 1)) if ok.sum() >= 3 else None
+
+
+def _standing_hip_distance(values, raw, outline, *, frontal, kp) -> float:
+    """The hip joint centres' distance in pixels: the median over the standing frames (:func:`_standing_frames`)
+    of the distance between the two thighs' outline midlines (:func:`_thigh_midline`) at the hips' mean height
+    in ``values``; NaN in fewer than ``_MIN_STANDING_FRAMES`` frames."""
+    hips = [kp.get_loc(f"{side}_hip") for side in _SIDES]
+    knees = [kp.get_loc(f"{side}_knee") for side in _SIDES]
+    distances = []
+    for f in np.flatnonzero(_standing_frames(raw, frontal=frontal, kp=kp)):
+        lines = [
+            _thigh_midline(
+                outline[f], raw[f, hips[i]], raw[f, knees[i]], raw[f, hips[1 - i], 0], raw[f, knees[1 - i], 0]
+            )
+            for i in (0, 1)
+        ]
+        if lines[0] is None or lines[1] is None:
+            continue
+        y = 0.5 * (values[f, hips[0], 1] + values[f, hips[1], 1])
+        distances.append(abs((lines[0][0] - lines[1][0]) * y + lines[0][1] - lines[1][1]))
+    return float(np.median(distances)) if len(distances) >= _MIN_STANDING_FRAMES else np.nan
 
 
 def _shank_midline(outline: np.ndarray, knee, ankle, other_knee_x: float, other_ankle_x: float, *, split: str):

@@ -46,6 +46,18 @@ class DotSearch:
     its centroid. Either way its centre's standard uncertainty is the centroid's possible shift,
     ``cut_shift_per_share`` times the hidden share times the full height (a disc cut by a chord: 0.32-0.42
     for 20-50 % of its height hidden).
+
+    With ``unmix_centre`` a dot's centre (a cut dot's row then as above) is the centroid of its sticker share per pixel
+    (:func:`_unmixed_centre`): each pixel unmixed between the sticker's colour and the background in its own
+    direction (the median of ``background_sectors`` sectors of a ring ``background_ring_px`` beyond the dot's
+    radius), in YCbCr with luma weighted by ``luma_weight`` against the chroma, summed within
+    ``centre_margin_px`` beyond the radius. Chosen on the 23 design clips at crf 20, 26 and 30 against the
+    drawn stickers (``scripts/accuracy/marker_dots.py``; docs/outline-decisions.md): the dots' tilt error per
+    clip (detected dots' line against the drawn stickers') 0.44 -> 0.39 deg on average over the 69 encodings,
+    the worst 0.99 -> 0.88 deg; luma weights 0-0.3, margins 0.5-1.3 px and rings from 1.0-2.5 px out to 2.5-6 px beyond
+    the radius gave 0.37-0.40 deg on a sample of the clips' dots (chosen: 1-3 px; a ring close to the dot also
+    keeps a hem or the back's edge beyond the ring rather than between ring and dot); the full luma weight
+    (1.0) 2.3 deg, as the body's shading and its edge then count as the sticker.
     """
 
     forward_back: float = 0.45
@@ -57,6 +69,11 @@ class DotSearch:
     max_hidden: float = 0.5
     cut_shift_per_share: float = 0.4
     cut_from_above: bool = True
+    unmix_centre: bool = True
+    luma_weight: float = 0.2
+    centre_margin_px: float = 1.0
+    background_ring_px: tuple[float, float] = (1.0, 3.0)
+    background_sectors: int = 16
 
 
 @dataclass(frozen=True)
@@ -92,7 +109,9 @@ class _Blob:
     bottom: float
 
 
-def _blobs(hsv: np.ndarray, ranges: tuple[HsvRange, ...], torso_px: float, search: DotSearch) -> list[_Blob]:
+def _blobs(
+    hsv: np.ndarray, ranges: tuple[HsvRange, ...], torso_px: float, search: DotSearch, rgb: np.ndarray | None = None
+) -> list[_Blob]:
     mask = np.zeros(hsv.shape[:2], np.uint8)
     for lo, hi in ranges:
         mask |= cv2.inRange(hsv, np.array(lo, np.uint8), np.array(hi, np.uint8))
@@ -118,6 +137,10 @@ def _blobs(hsv: np.ndarray, ranges: tuple[HsvRange, ...], torso_px: float, searc
             rows, cols = np.indices(weight.shape)
             cx, cy = float((weight * cols).sum() / total + x0), float((weight * rows).sum() / total + y0)
             top, bottom = (v + y0 for v in _rows(weight.sum(axis=1)))
+        if search.unmix_centre and rgb is not None:
+            centre = _unmixed_centre(rgb, (cx, cy), float(radius), search)
+            if centre is not None:
+                cx, cy = centre
         out.append(_Blob(cx, cy, float(area), top, bottom))
     return out
 
@@ -146,6 +169,53 @@ def _evidence(
     evidence = patch[..., 1] / 255 * patch[..., 2] / 255 * match
     border = np.concatenate([evidence[0], evidence[-1], evidence[:, 0], evidence[:, -1]])
     return np.clip(evidence - np.median(border), 0, None), (x0, y0)
+
+
+_YCBCR = np.array([[0.299, 0.587, 0.114], [-0.168736, -0.331264, 0.5], [0.5, -0.418688, -0.081312]])
+
+
+def _unmixed_centre(
+    rgb: np.ndarray, centre: tuple[float, float], radius_px: float, search: DotSearch
+) -> tuple[float, float] | None:
+    """A dot's centre from its sticker share per pixel, or None when no pixel shows the sticker.
+
+    Around the first ``centre`` (the evidence centroid), each pixel's colour ``p`` (YCbCr, luma weighted by
+    ``search.luma_weight``) is taken as a mix ``B + a (S - B)`` of the background ``B`` in its direction (the
+    median of its sector of a ring ``background_ring_px`` beyond ``radius_px``: a sticker on the shirt's hem
+    has shirt above and trousers below, each its own background) and the sticker's colour ``S`` (the pixel
+    farthest from its background, within the ring's inner edge); ``a`` is the least-squares share. A mix is
+    linear, and so are the blur of the encoder's 4:2:0 chroma and its upsampling, so the centroid of ``a``
+    within ``centre_margin_px`` beyond the radius stays the sticker's centre where the saturation x value x
+    hue weights of :func:`_evidence` (not linear in the mix) weigh a mixed edge pixel by which colour lies
+    beyond it.
+    """
+    cx, cy = centre
+    inner, outer = radius_px + search.background_ring_px[0], radius_px + search.background_ring_px[1]
+    x0, y0 = max(0, int(np.floor(cx - outer)) - 1), max(0, int(np.floor(cy - outer)) - 1)
+    x1, y1 = min(rgb.shape[1], int(np.ceil(cx + outer)) + 2), min(rgb.shape[0], int(np.ceil(cy + outer)) + 2)
+    weights = np.array([search.luma_weight, 1.0, 1.0])
+    colour = rgb[y0:y1, x0:x1].astype(np.float64) @ (_YCBCR.T * weights)
+    rows, cols = np.indices(colour.shape[:2])
+    dx, dy = cols + x0 - cx, rows + y0 - cy
+    dist = np.hypot(dx, dy)
+    n = search.background_sectors
+    sector = ((np.arctan2(dy, dx) + np.pi) / (2 * np.pi) * n).astype(int) % n
+    ring = (dist >= inner) & (dist <= outer)
+    if not ring.any():
+        return None
+    fallback = np.median(colour[ring], axis=0)
+    medians = [colour[ring & (sector == k)] for k in range(n)]
+    background = np.array([np.median(m, axis=0) if len(m) else fallback for m in medians])[sector]
+    diff = colour - background
+    inside = dist < inner
+    k = np.unravel_index(np.argmax(np.where(inside, np.linalg.norm(diff, axis=-1), -1.0)), dist.shape)
+    towards = colour[k] - background
+    share = (diff * towards).sum(axis=-1) / np.maximum((towards * towards).sum(axis=-1), 1e-9)
+    share = np.where(dist < radius_px + search.centre_margin_px, share, 0.0)
+    total = share.sum()
+    if total <= 0:
+        return None
+    return float((share * cols).sum() / total + x0), float((share * rows).sum() / total + y0)
 
 
 def _rows(profile: np.ndarray) -> tuple[float, float]:
@@ -232,9 +302,10 @@ def find_dots(
     y1 = int(min(h_img, hip[1] + search.below * torso + 1))
     if x1 - x0 < 3 or y1 - y0 < 3:
         return empty
-    hsv = cv2.cvtColor(np.ascontiguousarray(image_rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2HSV)
+    window = np.ascontiguousarray(image_rgb[y0:y1, x0:x1])
+    hsv = cv2.cvtColor(window, cv2.COLOR_RGB2HSV)
     out = {}
     for name, ranges in spec.colours:
-        blobs = sorted(_blobs(hsv, ranges, torso, search), key=lambda b: (b.x, b.y))
+        blobs = sorted(_blobs(hsv, ranges, torso, search, window), key=lambda b: (b.x, b.y))
         out[name] = Dots.empty(len(blobs)) if len(blobs) != 2 else _pair(blobs, (x0, y0), search)
     return out

@@ -37,10 +37,13 @@ DESIGN_BODIES = {
     "F": dict(height_m=1.76, leg_length_frac=0.50, hip_width_frac=0.10, girth=1.2, belly=1.2),
 }
 #: Bodies rendered without ``--realistic`` only (``--realistic`` leaves them out unless named with ``--only``).
-CLEAN_ONLY_BODIES = ("E", "F")
+CLEAN_ONLY_BODIES = ("E", "F", "G")
 HELD_OUT_BODIES = {
     "C": dict(height_m=1.88, leg_length_frac=0.51, hip_width_frac=0.09, girth=0.9),
     "D": dict(height_m=1.58, leg_length_frac=0.47, hip_width_frac=0.12, girth=1.25, buttocks=1.2),
+    # thick-legged, added with the hips' spacing from the standing thighs (issue 18, fifth round), after D had
+    # been looked at: a body no FPPA choice has seen
+    "G": dict(height_m=1.70, leg_length_frac=0.49, hip_width_frac=0.105, girth=1.35, buttocks=1.15, belly=1.1),
 }
 STANCES_M = {"narrow": 0.22, "hip": 0.34, "wide": 0.50}
 VALGUS_DEG = (0.0, 8.0, 16.0, 25.0)
@@ -72,18 +75,13 @@ SIDE_SQUAT = dict(
     pause_top_s=0.4,
 )
 CUTS = (0.0, 0.1, 0.2, 0.3)  # fraction of the picture's height cut off at the bottom
-#: The FPPA joint centres the "before" columns use (the default is "after"): the outline centres with the
-#: knee at its landmark's height, half way to the outline's middle, touching knees split at the merged
-#: interval's middle (the default until the knee's height came from the outline's bend).
-BEFORE = "knee_landmark"
+#: The FPPA joint centres the "before" columns use (the default is "outline"): the outline centres with the
+#: hips half the pelvis outline's width apart (the default until the hips' distance came from the standing
+#: thighs).
+BEFORE = "outline_share"
 METHOD_CONFIG = {
     "landmarks": dict(fppa_joint_centres="landmarks"),
-    BEFORE: dict(
-        fppa_joint_centres="outline",
-        fppa_knee_height="landmark",
-        fppa_knee_outline_share=0.5,
-        fppa_knee_touching="split",
-    ),
+    BEFORE: dict(fppa_joint_centres="outline", fppa_hip_spacing="outline_share"),
     "outline": {},
 }
 
@@ -327,10 +325,10 @@ def print_fppa(table: pd.DataFrame) -> None:
     print("### FPPA at depth: read minus projected truth (deg), per stance and set valgus\n")
     print(
         "Front and back views, both legs. *landmarks*: the pose model's hip, knee, ankle as they are; "
-        f"*{BEFORE}*: the outline joint centres with the knee at its landmark's height (`fppa_knee_height="
-        '"landmark", fppa_knee_outline_share=0.5, fppa_knee_touching="split"`, the default before); *outline*: '
-        "the default (the knee's height from the outline's bend, `fppa_knee_height=\"outline_bend\"`, touching "
-        'knees from the merged outline\'s outer edges, `fppa_knee_touching="outer_edge"`).\n'
+        f"*{BEFORE}*: the outline joint centres with the hips half the pelvis outline's width apart "
+        '(`fppa_hip_spacing="outline_share"`, the default before); *outline*: the default (the hips as far apart '
+        "as the standing thighs' outline midlines, `fppa_hip_spacing=\"standing_thighs\"`; the knee's height from "
+        "the outline's bend, touching knees from the merged outline's outer edges).\n"
     )
     print(
         "| bodies | view | stance | set valgus | true FPPA (mean) | "
@@ -387,8 +385,9 @@ def attribution_rows(result: dict) -> list[dict]:
     """Per leg at the rep's bottom (median over ± 0.1 s) and per method: the FPPA of the projected joints with
     one of them replaced by the method's joint centre, minus the projected FPPA; the hip landmark's height
     above the joint centre in upright torso lengths, standing (0.5-0.9 s) and at depth; at depth, the
-    projected hip joint centres' distance over the outline's width at their height and the knee landmark's
-    height below the projected joint centre in upright torso lengths."""
+    projected hip joint centres' distance over the outline's width at their height, the ``"outline"`` hip
+    centres' distance over the projected one, and the knee landmark's height below the projected joint centre
+    in upright torso lengths."""
     from movelab.kinematics.frontal_legs import _crossings
     from movelab.kinematics.geometry import signed_angle_deg
 
@@ -425,6 +424,8 @@ def attribution_rows(result: dict) -> list[dict]:
                 if lo <= min(hips_true[0][0], hips_true[1][0]) and max(hips_true[0][0], hips_true[1][0]) <= hi:
                     shares.append(abs(hips_true[0][0] - hips_true[1][0]) / (hi - lo))
         share = float(np.median(shares)) if shares else np.nan
+    hips_read = [read(methods["outline"], f"{s}_hip", depth) for s in ("left", "right")]
+    distance_ratio = abs(hips_read[0][0] - hips_read[1][0]) / abs(hips_true[0][0] - hips_true[1][0])
     rows = []
     for side, medial in (("left", 1.0), ("right", -1.0)):
 
@@ -437,6 +438,7 @@ def attribution_rows(result: dict) -> list[dict]:
         truths = {p: true(f"{side}_{p}", depth) for p in parts}
         base = fppa(*(truths[p] for p in parts))
         row = {"side": side, "group": case.group, "view": case.view, "true": base, "hip_width_share": share}
+        row["hip_distance_ratio"] = distance_ratio
         for method, px in methods.items():
             for part in parts:
                 points = [read(px, f"{side}_{p}", depth) if p == part else truths[p] for p in parts]
@@ -488,6 +490,8 @@ def print_attribution(results: dict[str, dict]) -> None:
         )
         c = g["hip_width_share"]
         parts.append(f"hip joint centres' distance / outline width at depth: {c.min():.3f}-{c.max():.3f}")
+        c = g["hip_distance_ratio"]
+        parts.append(f"outline hip centres' distance / the joint centres' at depth: {c.min():.3f}-{c.max():.3f}")
         print(f"\n- {group}, {view} (upright torso lengths): " + "; ".join(parts))
 
 
@@ -747,7 +751,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _accuracy.arguments(__doc__, SCRIPT, CASES, argv)
     names = _accuracy.selected(args, CASES)
     if args.realistic and not args.only:  # the bodies added later were not filmed realistically
-        names = [n for n in names if CASES[n].body not in [DESIGN_BODIES[b] for b in CLEAN_ONLY_BODIES]]
+        bodies = {**DESIGN_BODIES, **HELD_OUT_BODIES}
+        names = [n for n in names if CASES[n].body not in [bodies[b] for b in CLEAN_ONLY_BODIES]]
         names = [n for n in names if CASES[n].group != "lunge_design"]
     _accuracy.keep_all(names, args, render)
     results = {name: evaluate(name, args.out) for name in names}

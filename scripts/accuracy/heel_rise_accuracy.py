@@ -9,7 +9,9 @@ it computes the heel rise as ``heel_lift`` and the FMS deep squat do (``movelab.
 the rep's bottom, standing reference from ``movelab.findings.detect.context_of``), and, with
 ``--heel-only``, as before the ankle check (the heel's rise alone). Prints, per camera (still, or hand-held
 with the realistic renders' shake, which the heel rise does not allow for: it needs a camera that does not
-move) and camera height, the largest reading on flat feet and every reading of lifted heels.
+move) and camera height, the largest reading on flat feet and every reading of lifted heels, and the
+readings' spread while the client stood still (``movelab.findings.foot.standing_spread_deg``: ``heel_lift``
+and the FMS deep squat do not read the rise where it exceeds the 5° method error).
 
     nice python -m scripts.accuracy.heel_rise_accuracy [--heel-only]   # about 2 min
 """
@@ -25,7 +27,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from movelab.findings import FindingsConfig
 from scripts import ROOT
+
+#: The heel rise's method error: beyond it the standing spread stops a reading (``heel_lift``, FMS).
+SPREAD_LIMIT_DEG = FindingsConfig().method_error.heel_rise.value
 
 FOLDERS = (
     "lumbar_flexion_accuracy",
@@ -71,6 +77,7 @@ def readings(path: Path, *, heel_only: bool) -> list[dict]:
     from movelab.events import segment
     from movelab.findings import heel_rise_deg
     from movelab.findings.detect import context_of
+    from movelab.findings.foot import standing_spread_deg
     from movelab.kinematics import compute_motion
 
     meta = json.loads(path.with_suffix(".truth.json").read_text())
@@ -82,6 +89,7 @@ def readings(path: Path, *, heel_only: bool) -> list[dict]:
         if not standing.any():
             return []
         rise = (_heel_only if heel_only else heel_rise_deg)(ctx.positions, standing)
+        spread = standing_spread_deg(rise, standing)
     lift = float(meta["parameters"].get("heel_lift_deg") or 0.0)
     return [
         {
@@ -90,19 +98,29 @@ def readings(path: Path, *, heel_only: bool) -> list[dict]:
             "camera_height_m": round(float(meta["camera"]["position_m"][1]), 2),
             "true_lift_deg": lift,
             "read_deg": float(ctx.at(rise, rep["bottom_s"])),
+            "standing_spread_deg": spread,
         }
         for _, rep in ctx.reps.iterrows()
     ]
 
 
 def table(rows: pd.DataFrame) -> str:
-    head = "| camera | height m | flat-foot reps | largest on flat feet ° | lifted reps: true → read ° |"
-    lines = [head, "|---|---|---|---|---|"]
+    head = (
+        "| camera | height m | flat-foot reps | largest on flat feet ° | lifted reps: true → read ° "
+        f"| standing spread °, largest | reps not read (spread > {SPREAD_LIMIT_DEG:g}°) "
+        "| largest on flat feet, read ° |"
+    )
+    lines = [head, "|---|---|---|---|---|---|---|---|"]
     for (camera, height), g in rows.groupby(["camera", "camera_height_m"]):
         flat, lifted = g[g["true_lift_deg"] == 0], g[g["true_lift_deg"] > 0]
         lifts = ", ".join(f"{t:g} → {r:.1f}" for t, r in zip(lifted["true_lift_deg"], lifted["read_deg"])) or "–"
         largest = f"{flat['read_deg'].max():.1f}" if len(flat) else "–"
-        lines.append(f"| {camera} | {height:g} | {len(flat)} | {largest} | {lifts} |")
+        spread = g["standing_spread_deg"]
+        read = flat[~(flat["standing_spread_deg"] > SPREAD_LIMIT_DEG)]["read_deg"]
+        lines.append(
+            f"| {camera} | {height:g} | {len(flat)} | {largest} | {lifts} | {spread.max():.1f} "
+            f"| {int((spread > SPREAD_LIMIT_DEG).sum())} of {len(g)} | {f'{read.max():.1f}' if len(read) else '–'} |"
+        )
     return "\n".join(lines)
 
 

@@ -3,33 +3,27 @@
 For each body of the population (design bodies by default) takes the posture tilt sweep and the trunk sway of
 ``scripts.accuracy.outline_population`` and runs the outline method's per-frame geometry
 (:func:`movelab.kinematics.outline_method.estimate_frame`, quality-gated at ``outline_min_quality``, no time
-filter) on three outlines of the same frames:
+filter) on two outlines of the same frames:
 
 * ``rendered``: the renderer's own silhouette (the frame rendered again without the floor, everything unlike
   the background), with the true hip, shoulder and arm points: what the clip shows, with no pose model;
-* ``clipped``: the same with each shading band of the trunk clipped to its piece's outline. The renderer
-  (:mod:`movelab.synth.render`) shades a piece by filling it again in bands, each shrunk and shifted towards
-  the light by up to 0.68 of the piece's half-size; on a tilted ring (the pelvis and sacrum rings in an
-  anterior tilt) the shift exceeds the shrink, and the bands paint outside the body across the lumbar hollow.
-  ``clipped`` is the silhouette without that artefact (the hull of the trunk's rings);
 * ``kept``: the pose model's person mask and landmarks kept by ``outline_population`` (the hip registered as
   :func:`movelab.kinematics.outline_estimates` does), as in the error table but per frame.
-
-With ``--kept-clipped DIR`` a fourth source reads clips rendered with clipped bands and run through the pose
-model (``--render-clipped DIR`` renders and extracts them: about 5 min for the design bodies' 18 clips).
 
 Per body and source it prints the sweep's lordosis slope against the true lordosis (``lord slope``, target
 0.7-1.3), the sway's lordosis slope against the trunk lean (true 0), the sweep's change MAE (each frame's error
 less the clip's median error) and, to tell the two chords apart, the slopes of the method's thoraco-lumbar
-chord and of the truth's upper chord (back L1/L2 to T11/T12) against the true lordosis. ``bridge`` is the
-largest distance (torso lengths) by which the rendered back lies behind the clipped one at 0.1-0.6 torso
-lengths above the hip, over the sweep's frames.
+chord and of the truth's upper chord (back L1/L2 to T11/T12) against the true lordosis.
+
+``bridge`` checks the renderer: the largest distance (torso lengths) by which the rendered back lies behind
+the same frames rendered with every trunk shading band clipped to its piece's outline (:func:`bands_clipped`),
+at 0.1-0.6 torso lengths above the hip, over the sweep's frames. Before the renderer fix the bands bridged the
+lumbar hollow of a tilted pelvis by 0.04-0.10 on 8 of the 15 bodies (docs/outline-decisions.md); 0.00 now.
 
 Usage::
 
     nice python -m scripts.accuracy.lordosis_silhouette                  # design bodies (~4 min)
     nice python -m scripts.accuracy.lordosis_silhouette --held-out       # held-out bodies
-    nice python -m scripts.accuracy.lordosis_silhouette --kept-clipped .cache/outline_population_design_clipped
 """
 
 from __future__ import annotations
@@ -50,7 +44,7 @@ from movelab.kinematics import outline_method as om
 from movelab.synth import render as render_module
 from scripts import ROOT
 from scripts.accuracy._common import markdown_table
-from scripts.accuracy.outline_population import CLIPS, DESIGN_CLIPS, Clip, _render, keep
+from scripts.accuracy.outline_population import CLIPS, DESIGN_CLIPS, Clip, _render
 
 _ARM_POINTS = ("shoulder", "elbow", "wrist")
 _BRIDGE_HEIGHTS = np.arange(0.10, 0.6001, 0.01)
@@ -231,21 +225,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--held-out", action="store_true", help="the held-out bodies (default: the design bodies)")
     parser.add_argument("--only", nargs="+", metavar="BODY", help="these bodies only")
     parser.add_argument("--kept", type=Path, help="the kept pose-model landmarks (default: outline_population's)")
-    parser.add_argument("--kept-clipped", type=Path, help="landmarks of clips rendered with clipped bands")
-    parser.add_argument(
-        "--render-clipped", type=Path, metavar="DIR", help="render the clips with clipped bands, extract them into DIR"
-    )
     args = parser.parse_args(argv)
     clips = CLIPS if args.held_out else DESIGN_CLIPS
     clips = [c for c in clips if c.kind in ("tilt", "sway") and (not args.only or c.body.name in args.only)]
-    if args.render_clipped:
-        args.render_clipped.mkdir(parents=True, exist_ok=True)
-        with bands_clipped():
-            for clip in clips:
-                if not (args.render_clipped / f"{clip.name}.nc").is_file():
-                    print(f"  rendering and extracting {clip.name}", file=sys.stderr)
-                    keep(clip, args.render_clipped)
-        return 0
     kept = args.kept or ROOT / ".cache" / ("outline_population" if args.held_out else "outline_population_design")
     config = KinematicsConfig()
     params = outline_module.outline_params(config)
@@ -253,22 +235,21 @@ def main(argv: list[str] | None = None) -> int:
     for body in dict.fromkeys(c.body for c in clips):
         own = {c.kind: c for c in clips if c.body is body}
         bend = f"apex {body.lumbar_apex:.1f}, spread {body.lumbar_spread:.1f}"
-        tables: dict[str, dict] = {"rendered": {}, "clipped": {}, "kept": {}, "kept clipped": {}}
-        profiles = {}
+        tables: dict[str, dict] = {"rendered": {}, "kept": {}}
+        profiles = None
         for kind, clip in own.items():
-            tables["rendered"][kind], profiles["rendered", kind] = frames_rendered(clip, params)
-            with bands_clipped():
-                tables["clipped"][kind], profiles["clipped", kind] = frames_rendered(clip, params)
+            tables["rendered"][kind], rendered_profiles = frames_rendered(clip, params)
+            if kind == "tilt":
+                with bands_clipped():
+                    profiles = rendered_profiles, frames_rendered(clip, params)[1]
             tables["kept"][kind] = frames_kept(clip, kept, config)
-            if args.kept_clipped:
-                tables["kept clipped"][kind] = frames_kept(clip, args.kept_clipped, config)
         for source, t in tables.items():
             if not any(v is not None for v in t.values()):
                 continue
             row = {"body": body.name, "lumbar bend": bend, "source": source}
             row.update(summary(t.get("tilt"), t.get("sway"), config.outline_min_quality))
-            if source == "rendered" and ("rendered", "tilt") in profiles:
-                row["bridge"] = bridge(profiles["rendered", "tilt"], profiles["clipped", "tilt"])
+            if source == "rendered" and profiles is not None:
+                row["bridge"] = bridge(*profiles)
             rows.append(row)
         print(f"  {body.name} done", file=sys.stderr)
     print(markdown(rows))

@@ -8,18 +8,23 @@ clip and sticker it prints the mean and rms centre error in pixels (x right, y d
 dots' visible area over the drawn ellipse's, and the tilt error the detection alone adds (the dots' line against
 the line of the drawn centres), so the dot location is separated from the camera's parallax.
 
-``--crf 20 30`` renders the chosen clips again, encodes them at each crf (``movelab.synth.video.write_mp4``,
-H.264 through PyAV) into ``<out>/variants/`` and repeats the comparison on those videos; ``--hem 0.004 0``
-renders them with the shirt's hem over the stickers' top (``Appearance.marker_hem_m``, metres above the
-stickers' line). The kept landmarks give the search window (no pose model runs). ``--markdown`` prints one
-row per clip, the detector before cut stickers were told (every dot's centroid, :data:`CENTROID`) against
-the current one; with ``--crf`` alone, the marker tilt MAE at each crf.
+``--crf 20 26 30`` renders the chosen clips again (once per clip), encodes them at each crf
+(``movelab.synth.video.write_mp4``, H.264 through PyAV) into ``<out>/variants/`` and repeats the
+comparison on those videos; ``--hem 0.004 0`` renders them with the shirt's hem over the stickers' top
+(``Appearance.marker_hem_m``, metres above the stickers' line). The kept landmarks give the search window
+(no pose model runs). ``--markdown`` prints one row per clip, the detector before cut stickers were told
+(every dot's evidence centroid, :data:`CENTROID`) against the current one; with ``--crf`` alone, the
+marker tilt MAE at each crf. ``--search FIELD=VALUE`` and ``--smooth-s`` change the detector and the
+smoothing (e.g. the detector before the unmixed centres: ``--search unmix_centre=0 --smooth-s 0``).
 
 Usage::
 
     nice python -m scripts.accuracy.marker_dots                      # design clips, kept videos
     nice python -m scripts.accuracy.marker_dots --clips design6_sway --frames  # per-frame rows
-    nice python -m scripts.accuracy.marker_dots --crf 20 30 --markdown --clips design1_tilt design6_sway
+    nice python -m scripts.accuracy.marker_dots --crf 20 26 30 --markdown   # docs/outline-accuracy.md,
+    nice python -m scripts.accuracy.marker_dots --heldout --crf 20 26 30 --markdown  # *Through the encoder*
+    nice python -m scripts.accuracy.marker_dots --crf 20 26 30 --markdown --search unmix_centre=0 --smooth-s 0
+        # the same with the evidence centroid and no smoothing (the detector before issue 13's crf round)
     nice python -m scripts.accuracy.marker_dots --hem 0.008 0.004 0 --markdown --clips design2_tilt design3_tilt \
         design3_sway design5_sway design5_squat design6_tilt design6_sway design8_tilt design8_sway
         # the table of docs/outline-accuracy.md, *Marker mode: stickers under a shirt's hem*
@@ -38,7 +43,7 @@ import pandas as pd
 
 from movelab import landmarks
 from movelab.extraction import find_dots_again
-from movelab.kinematics.markers import marker_colour, marker_pelvic_tilt
+from movelab.kinematics.markers import MarkerConfig, marker_colour, marker_pelvic_tilt
 from movelab.pose.markers import DotSearch, parse_marker_spec
 from scripts import ROOT
 from scripts.accuracy.outline_population import CLIPS, DESIGN_CLIPS, Clip, _render
@@ -92,7 +97,7 @@ def _arrays(dots: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return centres, areas, hidden
 
 
-def marker_tilt(ds, dots: list, colour: str) -> pd.DataFrame:
+def marker_tilt(ds, dots: list, colour: str, config: MarkerConfig = MarkerConfig()) -> pd.DataFrame:
     """The marker-mode tilt table of ``ds`` with its dots replaced by ``dots`` (of ``colour``)."""
     from movelab.extraction_rows import MARKER_VARIABLES, Payload, marker_arrays
     from movelab.kinematics import KinematicsConfig, detect_views
@@ -103,10 +108,17 @@ def marker_tilt(ds, dots: list, colour: str) -> pd.DataFrame:
     )
     out = out.assign(marker_arrays(clients, colour))
     views = detect_views(out, config=KinematicsConfig())
-    return marker_pelvic_tilt(out, views=views).table
+    return marker_pelvic_tilt(out, views=views, config=config).table
 
 
-def frame_rows(clip: Clip, out: Path, video: Path | None = None, search: DotSearch = DotSearch()) -> pd.DataFrame:
+def frame_rows(
+    clip: Clip,
+    out: Path,
+    video: Path | None = None,
+    search: DotSearch = DotSearch(),
+    *,
+    config: MarkerConfig = MarkerConfig(),
+) -> pd.DataFrame:
     """One row per frame and sticker: drawn and found centre, error, area ratio, and the tilt errors."""
     ds = landmarks.load(out / f"{clip.name}.nc")
     colour = marker_colour(ds)
@@ -114,7 +126,7 @@ def frame_rows(clip: Clip, out: Path, video: Path | None = None, search: DotSear
         warnings.simplefilter("ignore")
         dots = detected(ds, video or out / f"{clip.name}.mp4", colour, search)
         found, found_area, hidden = _arrays(dots)
-        tilt = marker_tilt(ds, dots, colour)
+        tilt = marker_tilt(ds, dots, colour, config)
     drawn, drawn_area, tilt_true = drawn_stickers(clip)
     frames = ds["frame"].values.astype(int)
     drawn, drawn_area, tilt_true = drawn[frames], drawn_area[frames], tilt_true[frames]
@@ -184,9 +196,10 @@ def summary(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out).round(2)
 
 
-def variant(clip: Clip, out: Path, *, crf: int | None = None, hem_m: float | None = None) -> Path:
+def variant(clip: Clip, out: Path, *, crf: int | None = None, hem_m: float | None = None, crfs=()) -> Path:
     """The clip rendered again (with the shirt's hem ``hem_m`` over the stickers, ``Appearance.marker_hem_m``)
-    and encoded at ``crf`` (default the clip's own), kept under ``<out>/variants``."""
+    and encoded at ``crf`` (default the clip's own), kept under ``<out>/variants``. The other ``crfs`` not kept
+    yet are encoded from the same render."""
     from movelab.synth.video import write_mp4
 
     crf = clip.crf if crf is None else crf
@@ -195,26 +208,33 @@ def variant(clip: Clip, out: Path, *, crf: int | None = None, hem_m: float | Non
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         synth = _render(clip, appearance=dataclasses.replace(clip.appearance, marker_hem_m=hem_m))
-        write_mp4(synth.iter_frames(), path, fps=synth.fps, crf=crf)
+        frames = list(synth.iter_frames())
+        for c in dict.fromkeys([crf, *crfs]):
+            other = path.with_name(f"{clip.name}_crf{c}{hem}.mp4")
+            if c == crf or not other.is_file():
+                tmp = other.with_suffix(".tmp.mp4")
+                write_mp4(frames, tmp, fps=synth.fps, crf=c)
+                tmp.replace(other)
     return path
 
 
-#: The detector before cut stickers were told (issue 13's third round): every dot's centroid, none NaN.
-CENTROID = DotSearch(cut_from_above=False, max_hidden=1.0)
+#: The detector before cut stickers were told (issue 13's third round): every dot's evidence centroid, none NaN.
+CENTROID = DotSearch(cut_from_above=False, max_hidden=1.0, unmix_centre=False)
 
 
 def _run(chosen: list[Clip], out: Path, args, search: DotSearch) -> pd.DataFrame:
+    config = MarkerConfig() if args.smooth_s is None else MarkerConfig(smooth_s=args.smooth_s)
     rows = []
     for clip in chosen:
         if args.crf or args.hem:
             for crf in args.crf or [None]:
                 for hem in args.hem or [None]:
-                    path = variant(clip, out, crf=crf, hem_m=hem)
-                    r = frame_rows(clip, out, path, search)
+                    path = variant(clip, out, crf=crf, hem_m=hem, crfs=args.crf or ())
+                    r = frame_rows(clip, out, path, search, config=config)
                     r["clip"] = path.stem
                     rows.append(r)
         else:
-            rows.append(frame_rows(clip, out, search=search))
+            rows.append(frame_rows(clip, out, search=search, config=config))
     return pd.concat(rows, ignore_index=True)
 
 
@@ -260,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--search", nargs="+", default=(), metavar="FIELD=VALUE", help="other DotSearch values, e.g. correct_cut=0"
     )
+    parser.add_argument(
+        "--smooth-s", type=float, help="the marker tilt's smoothing window (MarkerConfig.smooth_s; 0: none)"
+    )
     parser.add_argument("--csv", type=Path, help="write the per-frame rows here")
     parser.add_argument(
         "--markdown", action="store_true", help="a markdown table per clip: centroid -> current detector"
@@ -287,14 +310,14 @@ def main(argv: list[str] | None = None) -> int:
         }
     )
     table = _run(chosen, out, args, search)
+    if args.csv:
+        table.to_csv(args.csv, index=False)
     if args.markdown and args.crf and not args.hem:
         print(crf_markdown(table, args.crf))
         return 0
     if args.markdown:
         print(markdown(_run(chosen, out, args, CENTROID), table))
         return 0
-    if args.csv:
-        table.to_csv(args.csv, index=False)
     with pd.option_context("display.width", 200, "display.max_rows", 2000):
         if args.frames:
             print(table.round(2).to_string(index=False))
