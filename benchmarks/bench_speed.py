@@ -9,6 +9,7 @@ Usage::
     python benchmarks/bench_speed.py memory VIDEO_1MIN VIDEO_LONG    # peak RSS of extract vs length
     python benchmarks/bench_speed.py warm --before DIR [--minutes 10]  # warm cached analysis: this code vs DIR's
     python benchmarks/bench_speed.py post VIDEO... --before DIR      # what follows the model: this code vs DIR's
+    python benchmarks/bench_speed.py segment --landmarks LONG --code OLD --code .  # segmentation CPU, code A/B
     python benchmarks/bench_speed.py split VIDEO... [--repeats 2]    # where extraction's time goes, part by part
 
 Every timing is a fresh subprocess (imports, model loading and writing included, for movelab and the bare
@@ -433,6 +434,44 @@ def bench_kinematics(minutes: float, fps: float, source: Path, codes: list[Path]
             )
 
 
+#: The warm analysis's segmentation alone: CPU seconds of ``segment`` on cached landmarks whose kinematics are kept
+#: (``MOVELAB_CACHE_DIR``), best of five in one process.
+SEGMENT = r"""
+import json, sys, time
+from movelab._memory import no_huge_page_advice
+no_huge_page_advice()
+from movelab import load_landmarks
+from movelab.events import segment
+from movelab.motion_cache import cached_motion
+motion = cached_motion(load_landmarks(sys.argv[1]))
+runs = []
+for _ in range(5):
+    c0 = time.process_time()
+    seg = segment(motion)
+    runs.append(time.process_time() - c0)
+print(json.dumps({"best": min(runs), "runs": runs, "reps": len(seg.reps)}))
+"""
+
+
+def bench_segment(landmarks: Path, codes: list[Path], repeats: int) -> None:
+    """CPU seconds of ``segment`` (movement recognition, reps and their measures) on ``landmarks`` (a long.nc
+    with its kinematics cache beside it in ``cache/``, as ``warm``), for each folder of ``codes`` holding a
+    ``movelab`` package, each in a fresh process, interleaved ``repeats`` times."""
+    import json
+
+    path = landmarks.resolve()
+    for _ in range(repeats):
+        for code in codes:
+            env = {**os.environ, "PYTHONPATH": str(code.resolve()), "MOVELAB_CACHE_DIR": str(path.parent / "cache")}
+            result = subprocess.run(
+                [PY, "-c", SEGMENT, str(path)], check=True, capture_output=True, text=True, cwd=code, env=env
+            )
+            t = json.loads(result.stdout.strip().splitlines()[-1])
+            load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
+            runs = " ".join(f"{r:.2f}" for r in t["runs"])
+            print(f"| {code} | {t['reps']} | {t['best']:.2f} | {runs} | {load} |", flush=True)
+
+
 def bench_cached(minutes: float, fps: float, source: Path, *, huge_pages: bool = False) -> None:
     """Analyse landmarks of ``minutes`` at ``fps`` (the sample's landmarks repeated, times at ``fps``) twice in
     fresh processes with an empty kinematics cache: the first computes the kinematics and keeps them
@@ -551,6 +590,10 @@ def main() -> None:
     k.add_argument("--source", type=Path, default=ROOT / "sample_videos" / "squat_side.mp4")
     k.add_argument("--code", type=Path, action="append", help="a folder holding a movelab package (repeatable)")
     k.add_argument("--repeats", type=int, default=2)
+    sg = sub.add_parser("segment", help="CPU of the segmentation on cached long landmarks, code against code")
+    sg.add_argument("--landmarks", type=Path, required=True, help="a long.nc with its kinematics cache in cache/")
+    sg.add_argument("--code", type=Path, action="append", help="a folder holding a movelab package (repeatable)")
+    sg.add_argument("--repeats", type=int, default=2)
     m = sub.add_parser("memory")
     m.add_argument("videos", nargs="+", type=Path)
     sp = sub.add_parser("split", help="where extraction's time goes: each part of the loop alone")
@@ -587,6 +630,9 @@ def main() -> None:
     elif args.what == "kinematics":
         print("| code | frames | kinematics CPU s | posture chain CPU s | both | load |\n|---|---|---|---|---|---|")
         bench_kinematics(args.minutes, args.fps, args.source, args.code or [ROOT], args.repeats)
+    elif args.what == "segment":
+        print("| code | reps | best CPU s | CPU s of 5 runs | load |\n|---|---|---|---|---|")
+        bench_segment(args.landmarks, args.code or [ROOT], args.repeats)
     elif args.what == "split":
         bench_split(args.videos, args.repeats, pin=args.pin)
     elif args.what == "long":

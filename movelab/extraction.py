@@ -18,7 +18,6 @@ import numpy as np
 import xarray as xr
 
 from movelab import landmarks as lm
-from movelab.cache import file_sha256, landmark_cache_path
 from movelab.errors import LandmarkFileError
 from movelab.extraction_rows import MARKER_VARIABLES
 from movelab.extraction_rows import Payload as _Payload
@@ -29,6 +28,7 @@ from movelab.extraction_rows import marker_arrays as _marker_arrays
 from movelab.extraction_rows import write_dataset as _write_rows
 from movelab.io.prefetch import prefetched
 from movelab.io.video import VideoReader, open_video
+from movelab.landmark_cache import cache_entry, load_cached
 from movelab.landmarks import summarise
 from movelab.pose.config import ExtractConfig
 from movelab.pose.landmarker import Candidate
@@ -85,7 +85,7 @@ def extract(
     with open_video(source, max_frames=config.max_frames) as reader:  # bad input fails before anything
         model_path, video_sha256, cache_path = _cache_entry(reader, config, use_cache=use_cache)
         if cache_path is not None:
-            cached = _load_cached(cache_path, reader.info.path)
+            cached = load_cached(cache_path, reader.info.path)
             if cached is not None:
                 return cached
         scratch = _cache_folder(cache_path).parent if cache_path is not None else None
@@ -138,19 +138,8 @@ def extract_to_file(
 
 def _cache_entry(reader: VideoReader, config: ExtractConfig, *, use_cache: bool) -> tuple[Path, str, Path | None]:
     """The model file, the video's SHA-256 (empty for a webcam) and the cache file (``None``: no cache)."""
-    from movelab.pose.bundle import resolve_model
-
-    model_path = resolve_model(config.model)  # builds the default model on first use, saying so
-    video_sha256 = file_sha256(reader.info.path) if reader.info.source == "file" else ""
-    cache_path = None
-    if video_sha256 and use_cache:
-        cache_path = landmark_cache_path(
-            video_sha256=video_sha256,
-            model_sha256=file_sha256(model_path),
-            settings=config.cache_key_fields(),
-            schema_version=lm.SCHEMA_VERSION,
-        )
-    return model_path, video_sha256, cache_path
+    path = reader.info.path if reader.info.source == "file" else None
+    return cache_entry(path, config, use_cache=use_cache)
 
 
 def _cache_folder(cache_path: Path) -> Path:
@@ -171,7 +160,8 @@ def _run_parallel(
 
 
 def _copy_cached(cache_path: Path, path: Path, source_path: str) -> bool:
-    """Copy a usable cache entry to ``path`` (marked as read from the cache, like :func:`_load_cached`)."""
+    """Copy a usable cache entry to ``path`` (marked as read from the cache, as
+    :func:`movelab.landmark_cache.load_cached` marks it)."""
     if not cache_path.is_file():
         return False
     try:
@@ -192,18 +182,6 @@ def _copy_atomically(src: Path, dst: Path) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-
-
-def _load_cached(path: Path, source_path: str) -> xr.Dataset | None:
-    if not path.is_file():
-        return None
-    try:
-        ds = lm.load(path)
-    except LandmarkFileError:
-        return None  # a damaged cache entry is recomputed
-    ds.attrs["source_path"] = str(source_path)
-    ds.attrs["from_cache"] = True
-    return ds
 
 
 def _run(

@@ -11,7 +11,7 @@ Rules, in order (thresholds in :class:`movelab.events.EventsConfig`, discussed i
    ``gait_min_swings`` initial contacts from both feet; in a video without a side view, at
    ``walk_min_speed_picture`` along the picture, and the contacts must also keep a walking rhythm
    (:func:`_regular_steps`);
-2. **lunge**: the pelvis dips in reps (:func:`movelab.events.reps.find_reps`) and at their bottoms one knee
+2. **lunge**: the pelvis dips in reps (:func:`movelab.events.reps.squat_reps`) and at their bottoms one knee
    is far below the other (``lunge_min_knee_gap``: the rear knee sinks towards the floor), or, in side view,
    the ankles are ``lunge_min_feet_apart`` apart along the walking direction, or (any view) an ankle
    travels ``rep_min_step`` from where it stood before the rep (a forward lunge's step; from the front or
@@ -30,9 +30,8 @@ import pandas as pd
 from movelab.events._signals import SIDES, Signals, build_signals
 from movelab.events.config import EventsConfig
 from movelab.events.gait import steady_belt_fraction, walk_events
-from movelab.events.rep_metrics import rep_part
 from movelab.events.rep_timing import moved_from
-from movelab.events.reps import FRONTAL_VIEWS, ankle_gap_px, find_reps, head_height, knee_gap_at_bottom, pelvis_height
+from movelab.events.reps import FoundReps, ankle_gap_px, found_reps, knee_gap_at_bottom
 from movelab.events.supine import lies, supine_test
 from movelab.kinematics.motion import Motion
 
@@ -55,27 +54,24 @@ def recognise_movement(motion: Motion, *, config: EventsConfig = EventsConfig())
         One of :data:`movelab.events.MOVEMENTS`, or ``"unknown"`` when the client was never measurable.
     """
     signals = build_signals(motion, config=config)
-    return recognise(signals, config)
+    return recognise(signals, motion.angles, config)[0]
 
 
-def recognise(signals: Signals, config: EventsConfig) -> str:
-    """:func:`recognise_movement` on prepared :class:`Signals`."""
+def recognise(signals: Signals, angles: pd.DataFrame, config: EventsConfig) -> tuple[str, FoundReps | None]:
+    """:func:`recognise_movement` on prepared :class:`Signals` and the angle table, with the squat's reps and
+    their frames (:func:`movelab.events.reps.found_reps`) it read, or None when it did not look for reps (supine
+    tests, gait, a client never measurable): a squat's segmentation takes them on rather than finding them
+    again."""
     if not signals.usable:
-        return "unknown"
+        return "unknown", None
     if lies(signals, config):
-        return supine_test(signals, config)
+        return supine_test(signals, config), None
     if _walks(signals, config):
-        return "gait"
-    reps = find_reps(
-        signals.time_s,
-        pelvis_height(signals),
-        config,
-        head=head_height(signals),
-        frontal=np.isin(signals.views.values, FRONTAL_VIEWS),
-    )  # counted as segment counts them
-    if not reps:
-        return "posture"
-    parts = [rep_part(signals, rep)[:2] for rep in reps]  # each rep's own frames: the same values, at its cost
+        return "gait", None
+    found = found_reps(signals, angles, config)  # the reps segment counts, found once
+    if not found.reps:
+        return "posture", found
+    parts = [(part, local) for part, local, _ in found.parts]
     gaps = [knee_gap_at_bottom(part, rep) for part, rep in parts]
     apart = [_feet_apart(part, rep.bottom_s) for part, rep in parts]
     steps = [_foot_travel(part, rep) for part, rep in parts]
@@ -85,7 +81,7 @@ def recognise(signals: Signals, config: EventsConfig) -> str:
     lunge = (
         knee_gap >= config.lunge_min_knee_gap or feet_gap >= config.lunge_min_feet_apart or step >= config.rep_min_step
     )
-    return "lunge" if lunge else "squat"
+    return ("lunge" if lunge else "squat"), found
 
 
 def _walks(signals: Signals, config: EventsConfig) -> bool:

@@ -15,7 +15,17 @@ from movelab.events.rep_timing import Rep
 from movelab.kinematics.geometry import foot_pitch_deg
 from movelab.kinematics.tables import time_s_of
 
-__all__ = ["timing_row", "squat_metrics", "lunge_metrics", "lead_leg", "knee_gap_at_bottom", "rep_part", "rep_window"]
+__all__ = [
+    "timing_row",
+    "squat_metrics",
+    "lunge_metrics",
+    "lead_leg",
+    "knee_gap_at_bottom",
+    "rep_part",
+    "rep_window",
+    "AngleArrays",
+    "RepAngles",
+]
 
 
 def timing_row(signals: Signals, rep: Rep, index: int, deepest: float, config: EventsConfig) -> dict:
@@ -66,7 +76,7 @@ def _timed_by_label(timed_by: tuple[str, str]) -> str:
     return timed_by[0] if timed_by[0] == timed_by[1] else "/".join(timed_by)
 
 
-def squat_metrics(signals: Signals, angles: pd.DataFrame, rep: Rep) -> dict:
+def squat_metrics(signals: Signals, angles: RepAngles, rep: Rep) -> dict:
     col = _Columns(angles, rep)
     heel_px = _heel_lift_px(signals, rep)
     return {
@@ -83,7 +93,7 @@ def squat_metrics(signals: Signals, angles: pd.DataFrame, rep: Rep) -> dict:
     }
 
 
-def lunge_metrics(signals: Signals, angles: pd.DataFrame, rep: Rep) -> dict:
+def lunge_metrics(signals: Signals, angles: RepAngles, rep: Rep) -> dict:
     col = _Columns(angles, rep)
     lead = lead_leg(signals, rep)
     rear = None if lead is None else ("right" if lead == "left" else "left")
@@ -179,18 +189,54 @@ def _heel_lift_deg(signals: Signals, rep: Rep) -> float:
     return min(rises) if rises else math.nan
 
 
+class AngleArrays:
+    """The angle table's columns as float64 arrays (each converted once, when first read) and its seconds: each
+    rep's measures read :meth:`part` of them, views of the same arrays, rather than a slice of the table (a long
+    recording's 358 reps sliced the table and converted its columns 358 times)."""
+
+    def __init__(self, angles: pd.DataFrame) -> None:
+        self._angles = angles
+        self._arrays: dict[str, np.ndarray] = {}
+        self.time = time_s_of(angles)
+
+    def column(self, name: str) -> np.ndarray | None:
+        """The column ``name`` as float64 (None when the table has none)."""
+        if name not in self._angles:
+            return None
+        array = self._arrays.get(name)
+        if array is None:
+            array = self._arrays[name] = self._angles[name].to_numpy(dtype=np.float64)
+        return array
+
+    def part(self, window: slice) -> RepAngles:
+        """The rows ``window`` (a rep's frames, :func:`rep_part`)."""
+        return RepAngles(self, window)
+
+
+class RepAngles:
+    """The angle columns over one rep's frames (:meth:`AngleArrays.part`): ``time`` and :meth:`values`, the values
+    of the table sliced to those rows."""
+
+    def __init__(self, table: AngleArrays, window: slice) -> None:
+        self._table, self._window = table, window
+        self.time = table.time[window]
+
+    def values(self, name: str) -> np.ndarray:
+        """The column ``name`` over these rows, float64; NaN when the table has none."""
+        column = self._table.column(name)
+        return np.full(self.time.size, np.nan) if column is None else column[self._window]
+
+
 class _Columns:
     """Angle columns read over one rep."""
 
-    def __init__(self, angles: pd.DataFrame, rep: Rep) -> None:
+    def __init__(self, angles: RepAngles, rep: Rep) -> None:
         self.angles, self.rep = angles, rep
-        self.time = time_s_of(angles)
+        self.time = angles.time
         self.during = (self.time >= rep.start_s) & (self.time <= rep.end_s)
 
     def values(self, name: str) -> np.ndarray:
-        if name not in self.angles:
-            return np.full(self.time.size, np.nan)
-        return self.angles[name].to_numpy(dtype=np.float64)
+        return self.angles.values(name)
 
     def peak(self, name: str) -> float:
         return _nanmax(self.values(name)[self.during])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ from movelab.events._peaks import find_peaks
 from movelab.events._signals import SIDES, Signals, nanmean_rows, runs
 from movelab.events.config import EventsConfig
 from movelab.events.rep_metrics import (
+    AngleArrays,
     knee_gap_at_bottom,
     lead_leg,
     lunge_metrics,
@@ -48,6 +50,10 @@ __all__ = [
     "LUNGE_COLUMNS",
     "TIMED_BY",
     "detect_reps",
+    "squat_reps",
+    "found_reps",
+    "FoundReps",
+    "reps_table",
     "find_reps",
     "pelvis_height",
     "head_height",
@@ -133,27 +139,64 @@ def detect_reps(
     names; degrees as docs/conventions.md; NaN where an angle was not measurable, e.g. pelvic tilt before
     the outline method exists or frontal angles in a side view).
     """
-    columns = LUNGE_COLUMNS if movement == "lunge" else REP_COLUMNS
     if not signals.usable:
-        return pd.DataFrame(columns=columns)
-    if movement == "lunge":  # see _lunge_reps
-        found = _lunge_reps(signals, angles, config)
-    else:  # timed by the knees bending; from the front or back by the head's drop
-        found = find_reps(
-            signals.time_s,
-            pelvis_height(signals),
-            config,
-            flexion=knee_flexion(angles),
-            head=head_height(signals),
-            frontal=np.isin(signals.views.values, FRONTAL_VIEWS),
-        )
+        return reps_table(signals, angles, [], movement=movement, config=config)
+    found = _lunge_reps(signals, angles, config) if movement == "lunge" else squat_reps(signals, angles, config)
+    return reps_table(signals, angles, found, movement=movement, config=config)
+
+
+def squat_reps(signals: Signals, angles: pd.DataFrame, config: EventsConfig) -> list[Rep]:
+    """The reps of a squat (:func:`find_reps`): timed by the knees bending; from the front or back by the head's
+    drop. The movement's recognition counts these same reps (:func:`movelab.events.recognise.recognise`), and
+    :func:`movelab.events.segment` hands them on to :func:`reps_table`: they are found once per analysis."""
+    if not signals.usable:
+        return []
+    return find_reps(
+        signals.time_s,
+        pelvis_height(signals),
+        config,
+        flexion=knee_flexion(angles),
+        head=head_height(signals),
+        frontal=np.isin(signals.views.values, FRONTAL_VIEWS),
+    )
+
+
+class FoundReps(NamedTuple):
+    """A squat's reps (:func:`squat_reps`) and each one's own frames (:func:`rep_part`), taken once for the
+    movement's recognition and the reps table (:func:`movelab.events.segment`)."""
+
+    reps: list[Rep]
+    parts: list[tuple[Signals, Rep, slice]]
+
+
+def found_reps(signals: Signals, angles: pd.DataFrame, config: EventsConfig) -> FoundReps:
+    """:func:`squat_reps` with each rep's :func:`rep_part`."""
+    found = squat_reps(signals, angles, config)
+    return FoundReps(found, [rep_part(signals, rep) for rep in found])
+
+
+def reps_table(
+    signals: Signals,
+    angles: pd.DataFrame,
+    found: list[Rep],
+    *,
+    movement: str = "squat",
+    config: EventsConfig,
+    parts: list[tuple[Signals, Rep, slice]] | None = None,
+) -> pd.DataFrame:
+    """The reps table of :func:`detect_reps` from the reps ``found`` (:func:`squat_reps`, or a lunge's), one row
+    each: its timing columns and what it measured on its own frames (``parts``: their :func:`rep_part`, when
+    taken before)."""
+    columns = LUNGE_COLUMNS if movement == "lunge" else REP_COLUMNS
     deepest = max((r.depth for r in found), default=math.nan)
+    table = AngleArrays(angles)  # each column converted once for all the reps
+    measures = lunge_metrics if movement == "lunge" else squat_metrics
+    # each rep's own frames: the same values, at its own cost
+    parts = [rep_part(signals, rep) for rep in found] if parts is None else parts
     rows = []
-    for index, rep in enumerate(found):
+    for index, (rep, (part, local, window)) in enumerate(zip(found, parts, strict=True)):
         row = timing_row(signals, rep, index, deepest, config)
-        part, local, window = rep_part(signals, rep)  # the rep's own frames: the same values, at its own cost
-        measures = lunge_metrics if movement == "lunge" else squat_metrics
-        row.update(measures(part, angles.iloc[window], local))
+        row.update(measures(part, table.part(window), local))
         rows.append(row)
     return pd.DataFrame(rows, columns=columns)
 

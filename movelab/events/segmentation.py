@@ -15,7 +15,7 @@ from movelab.events.config import MOVEMENTS, EventsConfig, MovementChoice
 from movelab.events.cycles import CYCLE_COLUMNS, gait_cycles, gait_summary
 from movelab.events.gait import EVENT_COLUMNS, walk_events, walk_ground, walk_view
 from movelab.events.recognise import recognise
-from movelab.events.reps import REP_COLUMNS, detect_reps
+from movelab.events.reps import REP_COLUMNS, detect_reps, found_reps, reps_table
 from movelab.kinematics.motion import Motion
 
 __all__ = ["Segmentation", "segment", "EVENT_NAMES"]
@@ -105,10 +105,15 @@ def segment(
         raise ConfigError(f"movement must be 'auto' or one of {list(MOVEMENTS)}, got {movement!r}")
     signals = build_signals(motion, config=config)
     angles = motion.angles
+    found = None  # a squat's reps and their frames, once found (the recognition counts them)
     if movement == "auto":
-        movement = recognise(signals, config)
+        movement, found = recognise(signals, angles, config)
     if movement in ("squat", "lunge"):
-        reps = detect_reps(signals, angles, movement=movement, config=config)
+        if movement == "squat":
+            found = found_reps(signals, angles, config) if found is None else found
+            reps = reps_table(signals, angles, found.reps, movement=movement, config=config, parts=found.parts)
+        else:  # a lunge's reps are timed by other signals (the stepping foot, the split stance)
+            reps = detect_reps(signals, angles, movement=movement, config=config)
         return Segmentation(movement, _rep_events(reps), reps, pd.DataFrame(columns=CYCLE_COLUMNS))
     if movement == "gait":
         return _segment_gait(signals, angles, config)
