@@ -40,7 +40,9 @@ def test_a_clinician_creates_a_client_uploads_a_squat_and_gets_the_session(tmp_p
         driver.find_element("id", "client-name").send_keys("A.B.")
         driver.find_element("id", "client-age").send_keys("52")
         driver.find_element("id", "create-client").click()
-        assert driver.find_element("id", "client-title").text == "A.B."
+        # the click posts a form and loads the client's page: wait for it rather than race it (CI, 2026-12-06)
+        title = wait_for(lambda: driver.find_elements("id", "client-title"), timeout_s=20)[0]
+        assert title.text == "A.B."
         driver.find_element("id", "video-input").send_keys(str(SQUAT_SIDE))
         # the first frame shows in the page; a click on the client becomes the upload's 'person'
         wait_for(
