@@ -44,4 +44,26 @@ def keep_dask_out() -> bool:
     if sys.modules.get("dask", None) is not None:
         return False
     sys.modules["dask"] = None
+    _forget_xarray_dask_check()
     return True
+
+
+def let_dask_back(kept_out: bool) -> None:
+    """Undo :func:`keep_dask_out` (given what it returned), for a command run inside a longer process (a test,
+    a notebook calling ``movelab.cli.main``): dask is installed again for what runs next."""
+    import sys
+
+    if kept_out and "dask" in sys.modules and sys.modules["dask"] is None:
+        del sys.modules["dask"]
+        _forget_xarray_dask_check()
+
+
+def _forget_xarray_dask_check() -> None:
+    """xarray caches whether dask is installed (``module_available``, an ``lru_cache``) on first use; when it
+    has already looked, it would go on importing ``dask.base`` from a package marked absent."""
+    import sys
+
+    utils = sys.modules.get("xarray.namedarray.utils")
+    cache_clear = getattr(getattr(utils, "module_available", None), "cache_clear", None)
+    if cache_clear is not None:
+        cache_clear()

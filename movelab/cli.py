@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import get_args
 
-from movelab._lazy import keep_dask_out
+from movelab._lazy import keep_dask_out, let_dask_back
 from movelab._memory import no_huge_page_advice
 from movelab.errors import ConfigError, MovelabError
 from movelab.pose.config import ExtractConfig
@@ -398,23 +398,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return cli_synth(argv[1:])
         args = _build_parser().parse_args(argv)
-        if args.command in _WITHOUT_DASK:
-            keep_dask_out()  # xarray would import dask.array to recognise dask arrays (movelab/_lazy.py)
-        commands = {
-            "extract": cmd_extract,
-            "analyse": cmd_analyse,
-            "analyze": cmd_analyse,
-            "compare": _cmd_compare,
-            "record": cmd_record,
-            "batch": cmd_batch,
-        }
-        return commands[args.command](args)
+        return _run_command(args)
     except MovelabError as err:
         print(f"movelab: error: {err}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print("movelab: interrupted", file=sys.stderr)
         return 130
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    commands = {
+        "extract": cmd_extract,
+        "analyse": cmd_analyse,
+        "analyze": cmd_analyse,
+        "compare": _cmd_compare,
+        "record": cmd_record,
+        "batch": cmd_batch,
+    }
+    # xarray would import dask.array to recognise dask arrays (movelab/_lazy.py); back after the command
+    kept_out = keep_dask_out() if args.command in _WITHOUT_DASK else False
+    try:
+        return commands[args.command](args)
+    finally:
+        let_dask_back(kept_out)
 
 
 if __name__ == "__main__":

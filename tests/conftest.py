@@ -61,6 +61,16 @@ def cache_root() -> Path:
     return Path(os.environ.get("MOVELAB_CACHE_DIR") or ROOT / ".cache")
 
 
+def renderer_digest() -> str:
+    """A digest of the renderer's source: part of every cached rendered video's key, so a change to the
+    renderer renders the clips again instead of testing the old pictures."""
+    import hashlib
+
+    from movelab.synth import render
+
+    return hashlib.sha1(Path(render.__file__).read_bytes()).hexdigest()[:10]
+
+
 @pytest.fixture(scope="session")
 def demo_video() -> Path:
     """The real Sports2D demo: 1768x994 VP9, 30 fps, 230 frames; a woman walks right to left across

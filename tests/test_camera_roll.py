@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -257,17 +256,13 @@ def test_rendered_roll_is_estimated_and_taken_out_of_trunk_lean_and_pelvic_tilt(
     The rendered videos are cached under a digest of the renderer's source, so a renderer change renders them
     again (the clips kept before the 2026-12-06 shading fix read a 1.08 deg change of pelvic tilt, fresh
     renders 0.34 deg)."""
-    import hashlib
-
-    from conftest import cache_root
+    from conftest import cache_root, renderer_digest
 
     from movelab.extraction import extract
-    from movelab.synth import render as render_module
     from movelab.synth import render_clip
     from movelab.synth.motions import Posture
 
-    digest = hashlib.sha1(Path(render_module.__file__).read_bytes()).hexdigest()[:10]
-    folder = cache_root() / "test_camera_roll" / digest
+    folder = cache_root() / "test_camera_roll" / renderer_digest()
     folder.mkdir(parents=True, exist_ok=True)
     medians = {}
     for roll in (0.0, -4.0):

@@ -278,11 +278,13 @@ def clip_video(name: str) -> tuple[Path, list[dict], str, str | None]:
     import hashlib
     import os
 
+    from conftest import renderer_digest
+
     from movelab.synth import render_clip, write_mp4
 
     motion, movement, view, lead = _clip_specs()[name]
     cut = CUT_FRACTION.get(name, 0.0)
-    key = hashlib.sha256(repr((motion, view) + ((cut,) if cut else ())).encode()).hexdigest()[:12]
+    key = hashlib.sha256(repr((motion, view, renderer_digest()) + ((cut,) if cut else ())).encode()).hexdigest()[:12]
     folder = Path(os.environ.get("MOVELAB_CACHE_DIR") or ROOT / ".cache") / "videos" / "findings"
     path = folder / f"{name}-{key}.mp4"
     clip = render_clip(motion, view=view)

@@ -241,3 +241,24 @@ def test_a_squats_standing_posture_finding_says_which_frames_were_standing():
     expected = int((standing & (table.index >= 0.5 - 1e-9)).sum())
     assert baseline["frames"] == expected == 28
     assert baseline["spans_s"][0][0] > 2.5 and f"{expected} frames" in f.quantity
+
+
+def test_the_outline_note_in_a_side_view_names_the_outline_not_the_view():
+    """Issue 18: a note names the missing condition, not a view the video already has."""
+    from movelab.findings._context import _view_text
+
+    side = _context_with_view_text(_view_text("side_right"))
+    (note,) = side.outline_note("excessive_lumbar_lordosis", "The lower-back curve")
+    assert "outline was not measured clearly enough in this side view" in note.message
+    assert "needs a side view" not in note.message
+    front = _context_with_view_text(_view_text("front"))
+    (note,) = front.outline_note("excessive_lumbar_lordosis", "The lower-back curve")
+    assert "it needs a side view" in note.message and "seen from the front" in note.message
+
+
+def _context_with_view_text(view_text):
+    """A findings context that holds only what the notes read (the view's text, the clip's times, the config)."""
+    from movelab.findings._context import Context
+
+    fields = {f.name: None for f in dataclasses.fields(Context)}
+    return Context(**{**fields, "view_text": view_text, "time": np.array([0.0, 1.0]), "config": FindingsConfig()})

@@ -22,9 +22,11 @@ SQUAT = dict(
 
 
 def _video(motion, view: str, **camera) -> Path:
+    from conftest import renderer_digest
+
     from movelab.synth import render_clip
 
-    key = hashlib.sha256(repr((motion, view, camera)).encode()).hexdigest()[:12]
+    key = hashlib.sha256(repr((motion, view, camera, renderer_digest())).encode()).hexdigest()[:12]
     folder = Path(os.environ.get("MOVELAB_CACHE_DIR") or ROOT / ".cache") / "videos" / "fms_posture"
     path = folder / f"{motion.name}-{view}-{key}.mp4"
     if not path.is_file():

@@ -231,6 +231,13 @@ class Context:
         return self.note(code, f"{what} could not be assessed: it needs {needs}.{seen}")
 
     def outline_note(self, code: str, what: str) -> list[Finding]:
+        """The note when the back's outline gave no value: in a side view it names the outline, not the view."""
+        if self.view_text == "a side view":
+            return self.note(
+                code,
+                f"{what} could not be assessed: the lower back's outline was not measured clearly enough in this "
+                "side view (the back hidden by an arm or loose clothing, or not separated from the background).",
+            )
         return self.not_assessed(code, what, "a side view with the lower back's outline clearly visible")
 
 
