@@ -6,6 +6,7 @@ Nothing is created until something is written.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -44,7 +45,21 @@ def cache_dir() -> Path:
 
 
 def file_sha256(path: str | os.PathLike, *, chunk_bytes: int = 1 << 20) -> str:
-    """SHA-256 of a file, read in chunks (memory does not grow with the file)."""
+    """SHA-256 of a file, read in chunks (memory does not grow with the file).
+
+    Remembered within the process for the same file unchanged (its path, inode, size and modification and
+    change times): :func:`movelab.analyse` looks a video up in the landmark cache before extracting it and
+    the extraction looks again, and every extraction names the model file; each is read once.
+    """
+    stat = os.stat(path)
+    version = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    return _sha256_of(os.path.realpath(path), version, chunk_bytes)
+
+
+@functools.lru_cache(maxsize=64)
+def _sha256_of(path: str, version: tuple[int, int, int, int], chunk_bytes: int) -> str:
+    """:func:`file_sha256` of ``path`` as it is now (``version``: its inode, size, modification and change
+    times, which only key the memory)."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         while chunk := handle.read(chunk_bytes):

@@ -428,6 +428,27 @@ def test_file_sha256(tmp_path: Path) -> None:
     assert models.file_sha256(tmp_path / "abc") == expected
 
 
+def test_file_sha256_reads_an_unchanged_file_once_and_a_changed_one_again(tmp_path: Path, monkeypatch) -> None:
+    import hashlib
+    import os
+
+    import movelab.cache
+
+    path = tmp_path / "video.bin"
+    path.write_bytes(b"first")
+    opened = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda p, *a, **k: opened.append(str(p)) or real_open(p, *a, **k))
+    assert movelab.cache.file_sha256(path) == hashlib.sha256(b"first").hexdigest()
+    assert movelab.cache.file_sha256(str(path)) == hashlib.sha256(b"first").hexdigest()
+    assert opened == [str(path)]  # the second call came from memory
+    path.write_bytes(b"other")  # same size, new content
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))  # however coarse the clock, a new time
+    assert movelab.cache.file_sha256(path) == hashlib.sha256(b"other").hexdigest()
+    assert len(opened) == 2
+
+
 # --------------------------------------------------------------------------- command line
 
 
