@@ -62,13 +62,17 @@ def cache_root() -> Path:
 
 
 def renderer_digest() -> str:
-    """A digest of the renderer's source: part of every cached rendered video's key, so a change to the
-    renderer renders the clips again instead of testing the old pictures."""
+    """A digest of the synthetic clips' source (every module of :mod:`movelab.synth`: the body, its motions, the
+    renderer, the writer): part of every cached rendered video's key, so a change to any of them renders the
+    clips again instead of testing the old pictures."""
     import hashlib
 
-    from movelab.synth import render
+    import movelab.synth
 
-    return hashlib.sha1(Path(render.__file__).read_bytes()).hexdigest()[:10]
+    digest = hashlib.sha1()
+    for path in sorted(Path(movelab.synth.__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 @pytest.fixture(scope="session")

@@ -253,7 +253,7 @@ def test_analyse_rejects_an_impossible_roll_in_one_line(capsys):
 def test_rendered_roll_is_estimated_and_taken_out_of_trunk_lean_and_pelvic_tilt():
     """A 2 s standing clip (15 fps, side view, trunk lean 10 deg) rendered level and rolled by -4 deg: the
     median signed error moves by at most 1 deg (signed, so an error that changes sign cannot pass as kept).
-    The rendered videos are cached under a digest of the renderer's source, so a renderer change renders them
+    The rendered videos are cached under a digest of the synthetic clips' source, so a renderer change renders them
     again (the clips kept before the 2026-12-06 shading fix read a 1.08 deg change of pelvic tilt, fresh
     renders 0.34 deg)."""
     from conftest import cache_root, renderer_digest
