@@ -183,9 +183,12 @@ def _shape(weight: np.ndarray, centre: tuple[float, float]) -> tuple[float, floa
     rows, cols = np.indices(weight.shape)
     dx, dy = cols - centre[0], rows - centre[1]
     total = weight.sum()
-    cov = np.array(
-        [[(weight * dx * dx).sum(), (weight * dx * dy).sum()], [(weight * dx * dy).sum(), (weight * dy * dy).sum()]]
-    ) / total
+    cov = (
+        np.array(
+            [[(weight * dx * dx).sum(), (weight * dx * dy).sum()], [(weight * dx * dy).sum(), (weight * dy * dy).sum()]]
+        )
+        / total
+    )
     values, vectors = np.linalg.eigh(cov)
     if values[0] <= 0:
         return 1.0, 0.0

@@ -12,7 +12,9 @@ the line of the drawn centres), so the dot location is separated from the camera
 (``movelab.synth.video.write_mp4``, H.264 through PyAV) into ``<out>/variants/`` and repeats the
 comparison on those videos; ``--hem 0.004 0`` renders them with the shirt's hem over the stickers' top
 (``Appearance.marker_hem_m``, metres above the stickers' line). The kept landmarks give the search window
-(no pose model runs). ``--markdown`` prints one row per clip, the detector before cut stickers were told
+and the camera elevation of the parallax correction (no pose model runs); they must come from the same render
+as the variants (:func:`check_same_render` stops otherwise: run ``outline_population`` again for the folder).
+``--markdown`` prints one row per clip, the detector before cut stickers were told
 (every dot's evidence centroid, :data:`CENTROID`) against the current one; with ``--crf`` alone, the
 marker tilt MAE at each crf. ``--search FIELD=VALUE`` and ``--smooth-s`` change the detector and the
 smoothing (e.g. the detector before the unmixed centres: ``--search unmix_centre=0 --smooth-s 0``).
