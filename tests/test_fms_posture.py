@@ -189,7 +189,7 @@ def test_kyphosis_with_an_arm_over_the_upper_back_has_no_quality():
 def test_c7_is_the_backs_hindmost_point_at_its_level_along_the_trunk_axis(lean):
     """The synthetic back is vertical at −0.25 torso lengths up to 0.8, then leans forward by ``lean``."""
     px, hip, shoulder = _outline_with_back(lean)
-    params = CraniovertebralParams(c7_level=1.1)
+    params = CraniovertebralParams(c7_level=1.1, bulge_gain=0.0)  # without the shoulder-bulge correction
     c7 = c7_frame(px, hip_px=hip, shoulder_px=shoulder, facing=1.0, torso_px=200.0, params=params)
     expected = np.array([-0.25 + 0.3 * math.tan(math.radians(lean)), 1.1])
     np.testing.assert_allclose(c7, expected, atol=0.01)  # the contour's smoothing rounds the bend a little
@@ -198,6 +198,18 @@ def test_c7_is_the_backs_hindmost_point_at_its_level_along_the_trunk_axis(lean):
     flipped = c7_frame(mirror, hip_px=np.array([700.0, 500.0]), shoulder_px=np.array([700.0, 300.0]), facing=-1.0,
                        torso_px=200.0, params=params)  # fmt: skip
     np.testing.assert_allclose(flipped, c7, atol=1e-6)
+
+
+@pytest.mark.parametrize("lean", [0.0, 30.0])
+def test_c7_moves_forward_where_the_back_below_it_rises_less_than_usual(lean):
+    """From level 1.0 to 1.1 the synthetic back rises 0.1·tan(lean) forward: none when vertical (a shoulder
+    bulge: C7 moves forward by the gain times the 0.035 shortfall), 0.058 at 30° (the usual back: unmoved)."""
+    px, hip, shoulder = _outline_with_back(lean)
+    params = CraniovertebralParams(c7_level=1.1, bulge_level=1.0, bulge_rise=0.035, bulge_gain=3.0)
+    c7 = c7_frame(px, hip_px=hip, shoulder_px=shoulder, facing=1.0, torso_px=200.0, params=params)
+    hindmost = -0.25 + 0.3 * math.tan(math.radians(lean))
+    expected = hindmost + (3.0 * 0.035 if lean == 0.0 else 0.0)
+    np.testing.assert_allclose(c7, [expected, 1.1], atol=0.01)
 
 
 def test_c7_without_an_outline_or_above_it_is_nan():
