@@ -249,8 +249,8 @@ def _run(chosen: list[Clip], out: Path, args, search: DotSearch) -> pd.DataFrame
     config = MarkerConfig() if args.smooth_s is None else MarkerConfig(smooth_s=args.smooth_s)
     rows = []
     for clip in chosen:
-        check_same_render(clip, out, crfs=args.crf or ())
-        if args.crf or args.hem:
+        if args.crf or args.hem:  # fresh renders: the kept landmarks must be of the same render
+            check_same_render(clip, out, crfs=args.crf or ())
             for crf in args.crf or [None]:
                 for hem in args.hem or [None]:
                     path = variant(clip, out, crf=crf, hem_m=hem, crfs=args.crf or ())
