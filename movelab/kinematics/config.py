@@ -334,6 +334,28 @@ class KinematicsConfig:
         elbow behind the hip then does not mean the arm covers the back (issue 13: on the design bodies
         MediaPipe put folded arms' elbows 0.10-0.14 behind the hip, wrists 0.26-0.46 above it; hanging
         arms swayed back, wrists 0.0-0.06 above it). ``inf`` checks every arm (the method before).
+    outline_cover_hanging_arms
+        Whether the arm-cover check (``outline_arm_cover_limits``) looks at hanging arms too (an arm whose wrist
+        is known to lie no more than ``outline_hanging_wrist_max`` above the hip joint). False: only raised arms;
+        a hanging arm over the back is left to the elbow checks (``outline_elbow_behind_limits``,
+        ``outline_elbow_swing_limits``). In a strong anterior tilt the deep lumbar hollow comes within
+        0.07-0.12 torso lengths of a hanging arm's keypoints while the arm lies inside the silhouette (the
+        project mannequin at 28 deg: cover 0.45, no lordosis in any frame), as close as an arm swung over the
+        back in a backward sway (0.07-0.12), so the distance cannot tell them apart; the elbow can
+        (``docs/outline-decisions.md``, issue 13's strong tilt). True: the check before.
+    outline_tilt_gain
+        The reported pelvic tilt is ``11 + gain · (θ − 11)``, ``θ`` the sacral chord's fixed point: the back
+        surface over the sacrum turns less than the pelvis (on the 9 design bodies' 0-20 deg sweeps 0.62-0.96
+        deg per degree, over 0-35 deg 0.46-0.96: the upper chord level climbs into the deepening lumbar hollow).
+        About 11 deg, the calibration's neutral standing, so the calibrated offsets stay exact. 1.1 is the
+        largest gain (steps of 0.05) that keeps the design bodies' mean 0-20 deg absolute tilt MAE within
+        0.05 deg of the gain 1 (2.69 -> 2.70; change MAE 1.66 -> 1.59); it lowers their strong-tilt (15-35 deg)
+        MAE 4.28 -> 3.97 and change MAE 4.23 -> 3.58. 1.2 minimised the pooled MAE of both sweeps but worsened
+        the 0-20 deg sweeps (2.79). ``docs/outline-decisions.md``. 1: the fixed point as it is.
+    outline_tilt_gain_max_lean_deg
+        ``outline_tilt_gain`` applies in full while the trunk leans at most this much (degrees, either way) and
+        fades to none by twice it: in a squat (trunk 28 deg, lumbar spine flexing) the gain in full made the
+        design bodies' squat tilt change MAE worse (design1 2.2 -> 3.4 deg, design7 0.7 -> 1.5).
     outline_thoracolumbar_pelvis_weight
         The thoraco-lumbar levels are measured along an axis turned from the trunk's (hip to shoulder, 0)
         to the pelvis's up axis (1) by this fraction of the angle between them. 0.5 gave the smallest largest
@@ -431,6 +453,9 @@ class KinematicsConfig:
     outline_elbow_swing_limits: tuple[float, float] | None = (0.04, 0.06)
     outline_hanging_wrist_max: float = 0.15
     outline_thoracolumbar_pelvis_weight: float = 0.5
+    outline_cover_hanging_arms: bool = False
+    outline_tilt_gain: float = 1.1
+    outline_tilt_gain_max_lean_deg: float = 10.0
     client_calibration: ClientCalibration | None = None
     camera_roll: float | Literal["auto", "off"] = "auto"
     camera_roll_tolerance_deg: float = 2.0
@@ -548,6 +573,8 @@ def _check_outline(config: KinematicsConfig) -> None:
         _check_range(name, getattr(config, name), 0.0, math.inf)
     _check_range("outline_min_quality", config.outline_min_quality, 0.0, 1.0)
     _check_range("outline_thoracolumbar_pelvis_weight", config.outline_thoracolumbar_pelvis_weight, 0.0, 1.0)
+    _check_range("outline_tilt_gain", config.outline_tilt_gain, 0.5, 2.0)
+    _check_positive("outline_tilt_gain_max_lean_deg", config.outline_tilt_gain_max_lean_deg)
     for name in ("outline_registration_reference_deg", "outline_registration_prior_deg2"):
         _check_range(name, getattr(config, name), 0.0, math.inf)
     _check_positive("outline_registration_max_rms", config.outline_registration_max_rms)

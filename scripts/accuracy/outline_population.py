@@ -50,6 +50,10 @@ from scripts import ROOT
 from scripts.accuracy._common import markdown_table
 
 FPS = 30.0
+#: The strong-tilt sweep: pelvis 15..35 deg (mean 25), lordosis 27..39 deg (the sweep's 0.6 deg per degree of tilt
+#: from the neutral 25 deg at 11 deg), where a clinician most needs the method (anterior pelvic tilt).
+STRONG_TILT_DEG = 25.0
+STRONG_LORDOSIS_DEG = 33.4
 _COLOURS = ((40, 200, 60), (220, 40, 200), (240, 220, 30), (30, 80, 230), (250, 130, 20), (40, 200, 60))
 _SHIRTS = ((52, 100, 170), (170, 40, 40), (230, 230, 225), (90, 90, 90), (40, 110, 60), (200, 160, 40))
 
@@ -103,6 +107,24 @@ def clips_of(i: int, pb: PopulationBody) -> list[Clip]:
             Posture(sway_amplitude_deg=10.0, period_s=3.0 / 1.3, duration_s=3.0, arms=pb.arms),
             views[1],
             crf=(30, 20, 26)[i % 3],
+            appearance=app,
+            body=pb,
+            **cam,
+        ),
+        Clip(
+            f"{pb.name}_strong",
+            "strong",
+            Posture(
+                pelvic_tilt_deg=STRONG_TILT_DEG,
+                lordosis_deg=STRONG_LORDOSIS_DEG,
+                tilt_amplitude_deg=10.0,
+                lordosis_per_tilt=0.6,
+                period_s=3.0,
+                duration_s=3.0,
+                arms=pb.arms,
+            ),
+            views[1],
+            crf=(26, 30, 20)[i % 3],
             appearance=app,
             body=pb,
             **cam,
@@ -255,12 +277,55 @@ def body_row(pb: PopulationBody, tables: dict[str, pd.DataFrame]) -> dict:
         err = np.abs(table["marker_tilt"] - table["pelvic_tilt_true"]).to_numpy()
         ok = np.isfinite(err) & np.isfinite(table["marker_tilt_sd"].to_numpy())
         row[f"marker {kind} in 2 sd"] = err[ok] <= 2 * table["marker_tilt_sd"].to_numpy()[ok]
+    strong = tables.get("strong")
+    if strong is not None:
+        row.update(strong_row(tilt, strong))
     squat = tables.get("squat")
     if squat is not None:
         row["squat tilt MAE"] = _mae(squat["pelvic_tilt"], squat["pelvic_tilt_true"])
         row["squat change MAE"] = _mae(squat["pelvic_tilt_change"], squat["pelvic_tilt_change_true"])
         row["marker squat MAE"] = _mae(squat["marker_tilt"], squat["pelvic_tilt_true"])
     return row
+
+
+def strong_row(tilt: pd.DataFrame | None, strong: pd.DataFrame) -> dict:
+    """The strong-tilt sweep's columns: absolute errors and frames measured, the change from the body's standing
+    baseline taken in its 0..20 deg sweep (the clinician's question: how much more tilted than usual), and the
+    slopes against the truth over both sweeps together (0..35 deg)."""
+    row = {
+        "strong tilt MAE": _mae(strong["pelvic_tilt"], strong["pelvic_tilt_true"]),
+        "strong tilt bias": float(np.nanmedian(strong["pelvic_tilt"] - strong["pelvic_tilt_true"])),
+        "strong lord MAE": _mae(strong["lumbar_lordosis"], strong["lumbar_lordosis_true"]),
+        "strong lord bias": float(np.nanmedian(strong["lumbar_lordosis"] - strong["lumbar_lordosis_true"])),
+        "strong tilt measured %": 100 * float(np.isfinite(strong["pelvic_tilt"]).mean()),
+        "strong lord measured %": 100 * float(np.isfinite(strong["lumbar_lordosis"]).mean()),
+    }
+    if tilt is None:
+        return row
+    for name, short in (("pelvic_tilt", "tilt"), ("lumbar_lordosis", "lord")):
+        standing = tilt["standing"].to_numpy(bool)
+        if standing.any():
+            base, base_true = np.nanmedian(tilt[name][standing]), np.nanmedian(tilt[f"{name}_true"][standing])
+            row[f"strong {short} change MAE"] = _mae(strong[name] - base, strong[f"{name}_true"] - base_true)
+        both = pd.concat([tilt, strong])
+        row[f"{short} slope 0-35"] = _slope(both[f"{name}_true"].to_numpy(), both[name].to_numpy())
+    return row
+
+
+STRONG_COLUMNS = (
+    "body",
+    "arms",
+    "strong tilt MAE",
+    "strong tilt bias",
+    "strong tilt change MAE",
+    "tilt slope 0-35",
+    "strong tilt measured %",
+    "strong lord MAE",
+    "strong lord bias",
+    "strong lord change MAE",
+    "lord slope 0-35",
+    "strong lord measured %",
+)
 
 
 COLUMNS = (
@@ -388,6 +453,8 @@ def main(argv: list[str] | None = None) -> int:
             tables[clip.kind] = compare(clip, args.out, config)
         rows.append(body_row(pb, tables))
     print(markdown(rows))
+    print()
+    print(markdown_table(rows, STRONG_COLUMNS, number=_number))
     print()
     print(marker_markdown(rows))
     if args.design:  # the spread of the body offsets: KinematicsConfig.outline_*_body_sd_deg
