@@ -73,8 +73,8 @@ class OutlineParams:
 
     sacral_levels: tuple[float, float] = (0.08, 0.30)
     thoracolumbar_levels: tuple[float, float] = (0.40, 0.55)
-    tilt_offset_deg: float = 7.16
-    lordosis_offset_deg: float = 6.5
+    tilt_offset_deg: float = 7.18
+    lordosis_offset_deg: float = 5.31
     smoothing: float = 0.02
     arm_radius: tuple[float, float] = (0.13, 0.10)
     arm_cover_limits: tuple[float, float] = (0.2, 0.3)
