@@ -282,6 +282,8 @@ def body_row(pb: PopulationBody, tables: dict[str, pd.DataFrame]) -> dict:
                 tilt["pelvic_tilt"] - cal.pelvic_tilt_offset_deg, tilt["pelvic_tilt_true"]
             )
     for kind, table in tables.items():  # marker mode before/after the parallax correction, and its sd
+        if kind == "strong":  # the marker table keeps to its own protocol (posture sweep, sway, squat)
+            continue
         row[f"marker {kind} raw"] = _mae(table["marker_tilt_raw"], table["pelvic_tilt_true"])
         row[f"marker {kind}"] = _mae(table["marker_tilt"], table["pelvic_tilt_true"])
         err = np.abs(table["marker_tilt"] - table["pelvic_tilt_true"]).to_numpy()
