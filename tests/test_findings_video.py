@@ -97,11 +97,6 @@ def test_lumbar_flexion_at_depth():
     assert "lumbar_flexion_at_depth" not in raised("squat_side_neutral")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="renders after the 2026-12-06 shading fix: the outline reads this 28 deg tilt as 22.5 deg (71 % of "
-    "frames) and measures no lordosis; with the held-out method error (9.2 deg) no anterior_pelvic_tilt is raised",
-)
 def test_anterior_pelvic_tilt_standing():
     outline_measured("posture_side_tilt")
     assert "anterior_pelvic_tilt" in raised("posture_side_tilt")  # 28° against a norm of 13 ± 5
