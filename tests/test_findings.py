@@ -236,7 +236,7 @@ def test_anterior_pelvic_tilt_against_the_norm(tilt, raised):
     hits = flagged(found, "anterior_pelvic_tilt")
     assert bool(hits) is raised
     if raised:
-        assert hits[0].value == pytest.approx(tilt) and hits[0].threshold == pytest.approx(23.2)  # 13 + the outline error 10.2 > 13 + 2 SD
+        assert hits[0].value == pytest.approx(tilt) and hits[0].threshold == pytest.approx(23.2)  # 13 + error 10.2
         assert "Preece" in hits[0].reference and "hip flexors" in hits[0].message
 
 
