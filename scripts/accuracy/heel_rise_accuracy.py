@@ -217,13 +217,90 @@ def error_table(rows: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def sources(path: Path) -> list[dict]:
+    """Per rep of a lifted or flat design clip, the near foot at the bottom: how far its heel and ankle landmarks
+    rose against the rendered heel and ankle (truth file, projected), the landmark foot length and ankle lever
+    against the rendered ones, and the pitches the landmark method and the sole read."""
+    from movelab import landmarks
+    from movelab.events import segment
+    from movelab.findings import heel_rise_deg
+    from movelab.findings.detect import context_of
+    from movelab.kinematics import compute_motion
+    from movelab.kinematics.geometry import foot_pitch_deg, heel_rise_pitch_deg, point
+
+    meta = json.loads(path.with_suffix(".truth.json").read_text())
+    side = meta.get("near_side")
+    truth = pd.read_csv(path.with_suffix(".truth.csv")).set_index("frame")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        motion = compute_motion(landmarks.load(path))
+        ctx = context_of(motion, segment(motion, movement="squat"))
+        st = ctx.standing_mask()
+        if side not in ("left", "right") or not st.any():
+            return []
+        tr = truth.reindex(motion.frame)
+        lm = {k: point(ctx.positions, f"{side}_{k}") for k in ("heel", "ankle", "foot_index")}
+        rendered = {k: tr[[f"{side}_{k}_x_px", f"{side}_{k}_y_px"]].to_numpy() for k in lm}
+
+        def rise(xy, b):
+            return float(np.nanmedian(xy[st, 1]) - ctx.at(xy[:, 1], b))
+
+        def length(a, b):
+            return float(np.nanmedian(np.hypot(*(a[st] - b[st]).T)))
+
+        sole = heel_rise_deg(ctx.positions, st, outline_px=ctx.outline_px, picture_height_px=ctx.picture_height_px)
+        method = foot_pitch_deg(lm["heel"], lm["ankle"], lm["foot_index"], st)
+        rows = []
+        for _, rep in ctx.reps.iterrows():
+            b = rep["bottom_s"]
+            lever = float(np.nanmedian(np.abs(lm["foot_index"][st, 0] - lm["ankle"][st, 0])))
+            rows.append(
+                {
+                    "clip": path.stem,
+                    "lift": float(meta["parameters"].get("heel_lift_deg") or 0.0),
+                    "heel px: landmark / rendered": f"{rise(lm['heel'], b):.1f} / {rise(rendered['heel'], b):.1f}",
+                    "ankle px": f"{rise(lm['ankle'], b):.1f} / {rise(rendered['ankle'], b):.1f}",
+                    "foot length px": f"{length(lm['foot_index'], lm['heel']):.0f} / "
+                    f"{length(rendered['foot_index'], rendered['heel']):.0f}",
+                    "heel pitch °": float(
+                        heel_rise_pitch_deg(0.0, -rise(lm["heel"], b), length(lm["foot_index"], lm["heel"]))
+                    ),
+                    "ankle pitch °": float(heel_rise_pitch_deg(0.0, -rise(lm["ankle"], b), lever)),
+                    "landmark method °": float(ctx.at(method, b)),
+                    "sole °": float(ctx.at(sole, b)),
+                }
+            )
+    return rows
+
+
+def sources_table(paths: list[Path]) -> str:
+    """:func:`sources` of the design clips, as markdown."""
+    rows = pd.DataFrame([r for p in paths for r in sources(p)]).sort_values(["lift", "clip"])
+    cols = list(rows.columns)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for _, r in rows.iterrows():
+        lines.append("| " + " | ".join(f"{v:.1f}" if isinstance(v, float) else str(v) for v in r) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--method", choices=METHODS, default="sole", help="what is read (default: sole)")
     parser.add_argument(
         "--render", nargs="*", metavar="NAME", help="render and keep these heel raises (all when none named) first"
     )
+    parser.add_argument("--reuse", action="store_true", help="read the kept landmarks only (the default)")
+    parser.add_argument(
+        "--sources",
+        action="store_true",
+        help="where the landmark method's error comes from: the design bodies' FMS squats (body A) and heel raises",
+    )
     args = parser.parse_args(argv)
+    if args.sources:
+        design = [p for p in kept_squats() if p.parent.name == SCRIPT and "heldout" not in p.stem]
+        design += [p for p in kept_squats() if p.parent.name == "fms_posture_accuracy" and "_A_" in p.stem]
+        print(sources_table(design))
+        return 0
     if args.render is not None:
         out = ROOT / ".cache" / SCRIPT
         out.mkdir(parents=True, exist_ok=True)
