@@ -105,3 +105,13 @@ def test_an_outline_of_another_length_is_refused():
     outline, position = _clip(0.0)
     with pytest.raises(ValueError, match="one row per frame"):
         heel_rise_deg(position, STANDING, outline_px=outline[:5])
+
+
+def test_the_outline_is_read_in_chunks_of_frames_with_the_same_result():
+    from movelab.kinematics.sole import _lowest
+
+    outline, _ = _clip(15.0)
+    columns = np.array([255.0, 270.0, 290.0])
+    whole = _lowest(outline, columns, top=300.0)
+    assert np.isfinite(whole).all()
+    np.testing.assert_array_equal(_lowest(outline, columns, top=300.0, chunk=3), whole)

@@ -88,18 +88,21 @@ def _standing_points(points_px: np.ndarray, standing: np.ndarray) -> np.ndarray:
         return np.nanmean(per, axis=0) if np.isfinite(per).any() else np.full(2, np.nan)
 
 
-def _lowest(outline: np.ndarray, columns: np.ndarray, *, top: float) -> np.ndarray:
+def _lowest(outline: np.ndarray, columns: np.ndarray, *, top: float, chunk: int = 1024) -> np.ndarray:
     """``(time, column)`` the largest image ``y`` where the outline (a closed contour) crosses each column
-    (linear between its points), counting only crossings below ``top``; NaN where none."""
-    x, y = outline[..., 0], outline[..., 1]
-    x1, y1 = np.roll(x, -1, axis=1), np.roll(y, -1, axis=1)
+    (linear between its points), counting only crossings below ``top``; NaN where none. ``chunk`` frames at a
+    time, so that a long recording's temporaries stay small."""
     out = np.full((outline.shape[0], columns.size), np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for k, column in enumerate(columns):
-            spans = (np.minimum(x, x1) <= column) & (np.maximum(x, x1) >= column) & (x != x1)
-            at = y + (y1 - y) * (column - x) / (x1 - x)
-            best = np.where(spans & (at > top), at, -np.inf).max(axis=1)
-            out[:, k] = np.where(np.isfinite(best), best, np.nan)
+    for start in range(0, outline.shape[0], chunk):
+        part = np.asarray(outline[start : start + chunk], dtype=np.float64)
+        x, y = part[..., 0], part[..., 1]
+        x1, y1 = np.roll(x, -1, axis=1), np.roll(y, -1, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            for k, column in enumerate(columns):
+                spans = (np.minimum(x, x1) <= column) & (np.maximum(x, x1) >= column) & (x != x1)
+                at = y + (y1 - y) * (column - x) / (x1 - x)
+                best = np.where(spans & (at > top), at, -np.inf).max(axis=1)
+                out[start : start + chunk, k] = np.where(np.isfinite(best), best, np.nan)
     return out
 
 
