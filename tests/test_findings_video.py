@@ -57,7 +57,7 @@ def test_deep_trunk_lean_and_heel_lift():
     (lean,) = found["excessive_trunk_lean"]
     assert lean.value > 15
     (heel,) = found["heel_lift"]
-    assert 12 < heel.value < 25
+    assert 15 <= heel.value <= 25  # the true 20° within the heel rise's 5° method error
 
 
 def test_knee_valgus_both_knees():
