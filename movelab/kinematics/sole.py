@@ -17,9 +17,10 @@ import numpy as np
 
 __all__ = ["SOLE_SPAN", "sole_pitch_deg"]
 
-#: Where the sole is read, as fractions of the standing heel-to-toe landmark distance ``L`` forward of the heel
-#: landmark: behind the ball of the foot (the pivot of a heel raise, near the toe landmark) and clear of the
-#: heel's rounded back edge. Chosen on the design bodies (docs/findings-decisions.md).
+#: Where the sole is read, as fractions of the standing heel-to-toe landmark distance ``L`` (along the picture's
+#: x, the feet's landmarks averaged) forward of the heel landmark: behind the ball of the foot (the pivot of a
+#: heel raise, near the toe landmark) and clear of the heel's rounded back edge. Chosen on the design bodies
+#: (docs/findings-decisions.md).
 SOLE_SPAN: tuple[float, float] = (0.2, 0.75)
 #: Columns read across :data:`SOLE_SPAN`.
 SOLE_COLUMNS = 6
@@ -52,9 +53,10 @@ def sole_pitch_deg(
     -------
     numpy.ndarray
         Degrees per frame, positive when the heel end of the sole rose against its ball: ``atan`` of the
-        least-squares slope of the sole's rise (its lowest outline point per column, against the column's
-        standing median) over :data:`SOLE_COLUMNS` columns across :data:`SOLE_SPAN` of ``L`` forward of the
-        heel. NaN where fewer than three columns are found or no standing frame gives the reference.
+        least-squares slope of the sole's rise (the outline's lowest crossing of each column, linear between its
+        points, against the column's standing median) over :data:`SOLE_COLUMNS` columns across
+        :data:`SOLE_SPAN` of ``L`` forward of the heel. NaN where fewer than three columns are found or no
+        standing frame gives the reference.
     """
     outline = np.asarray(outline_px)  # float32 as extraction keeps it: a long recording's outline is not copied
     standing = np.asarray(standing, dtype=bool)
