@@ -92,19 +92,26 @@ def _standing_points(points_px: np.ndarray, standing: np.ndarray) -> np.ndarray:
 
 def _lowest(outline: np.ndarray, columns: np.ndarray, *, top: float, chunk: int = 1024) -> np.ndarray:
     """``(time, column)`` the largest image ``y`` where the outline (a closed contour) crosses each column
-    (linear between its points), counting only crossings below ``top``; NaN where none. ``chunk`` frames at a
-    time, so that a long recording's temporaries stay small."""
+    (linear between its points), counting only crossings below ``top``; NaN where none. Only the contour's
+    segments that reach below ``top`` are read, ``chunk`` frames at a time (a long recording's temporaries stay
+    small)."""
     out = np.full((outline.shape[0], columns.size), np.nan)
     for start in range(0, outline.shape[0], chunk):
         part = np.asarray(outline[start : start + chunk], dtype=np.float64)
         x, y = part[..., 0], part[..., 1]
         x1, y1 = np.roll(x, -1, axis=1), np.roll(y, -1, axis=1)
+        with np.errstate(invalid="ignore"):
+            frame, seg = np.nonzero((np.fmax(y, y1) > top) & (x != x1))
+        if frame.size == 0:
+            continue
+        xa, xb, ya, yb = x[frame, seg], x1[frame, seg], y[frame, seg], y1[frame, seg]
+        lo, hi = np.minimum(xa, xb), np.maximum(xa, xb)
+        frames, starts = np.unique(frame, return_index=True)
         with np.errstate(invalid="ignore", divide="ignore"):
             for k, column in enumerate(columns):
-                spans = (np.minimum(x, x1) <= column) & (np.maximum(x, x1) >= column) & (x != x1)
-                at = y + (y1 - y) * (column - x) / (x1 - x)
-                best = np.where(spans & (at > top), at, -np.inf).max(axis=1)
-                out[start : start + chunk, k] = np.where(np.isfinite(best), best, np.nan)
+                at = ya + (yb - ya) * (column - xa) / (xb - xa)
+                best = np.maximum.reduceat(np.where((lo <= column) & (hi >= column) & (at > top), at, -np.inf), starts)
+                out[start + frames, k] = np.where(np.isfinite(best), best, np.nan)
     return out
 
 
