@@ -239,7 +239,8 @@ class KinematicsConfig:
     fppa_hip_spacing
         ``"standing_thighs"``: the hip joint centres sit as far apart as the thighs' outline midlines at the
         hips' height in the clip's standing frames (:mod:`movelab.kinematics.frontal_legs`; at least 10
-        frames) where that is less than ``fppa_hip_width_share`` of the pelvis outline's width;
+        frames) where that is less than ``fppa_hip_width_share`` of the pelvis outline's width (where the
+        standing thighs touch, each midline takes the landmarks' thigh slope);
         ``"outline_share"``: that share of the width. The outline's width follows the soft tissue, the joints
         the skeleton: on the thick-legged design bodies E and F the joint centres sat 0.45 and 0.42 of it
         apart, not 0.50. Design bodies, 108 legs within 4°: 105 (outline share: 90),
