@@ -14,8 +14,11 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import xarray as xr
 
-__all__ = ["SOLE_SPAN", "sole_pitch_deg"]
+from movelab.kinematics.geometry import foot_pitch_deg, point
+
+__all__ = ["SOLE_SPAN", "heel_rise_deg", "outline_of", "sole_pitch_deg"]
 
 #: Where the sole is read, as fractions of the standing heel-to-toe landmark distance ``L`` (along the picture's
 #: x, the feet's landmarks averaged) forward of the heel landmark: behind the ball of the foot (the pivot of a
@@ -78,6 +81,84 @@ def sole_pitch_deg(
         warnings.simplefilter("ignore", RuntimeWarning)  # columns never seen standing stay NaN
         rise = np.nanmedian(lowest[standing], axis=0) - lowest  # px, up positive
     return np.degrees(np.arctan(-_slopes(rise, depth * length)))
+
+
+def heel_rise_deg(
+    position: xr.DataArray,
+    standing: np.ndarray,
+    *,
+    outline_px: np.ndarray | None = None,
+    picture_height_px: float | None = None,
+) -> np.ndarray:
+    """How far the heels rose above their standing height, as the foot pitch that rise implies, per frame.
+
+    Parameters
+    ----------
+    position
+        Cleaned keypoint positions ``(time, keypoint, space_2d)`` of a camera that does not move: the
+        analysis data's (:attr:`movelab.kinematics.Motion.positions` ``.cleaned``), so the user's
+        kinematics settings apply.
+    standing
+        Boolean mask of the frames of quiet standing that give each heel's reference height and the foot's
+        length.
+    outline_px, picture_height_px
+        The person mask's outline per frame ``(time, outline_point, 2)`` (the landmark Dataset's ``outline_px``)
+        and the picture's height: the pitch is then the sole's
+        (:func:`movelab.kinematics.sole.sole_pitch_deg`, both feet's heel and toe landmarks placing it), unless
+        the outline gives no standing reference, when the landmarks' below is used.
+
+    Returns
+    -------
+    numpy.ndarray
+        Degrees per frame; NaN where no heel is measurable or no standing reference exists.
+
+    Notes
+    -----
+    From the outline, the sole's slope against standing: the landmarks read a rendered heel raise at two
+    thirds of its size and a flat foot's heel landmark rose by up to 8 px at depth
+    (docs/findings-decisions.md, *Heel rise from the sole's outline*). Without an outline, each foot's pitch
+    is :func:`movelab.kinematics.geometry.foot_pitch_deg`: the smaller of the pitches its heel's and its
+    ankle's rise above standing imply, the ankle's floored at 0. The two feet are combined by their
+    **minimum** (in a squat the heels rise together, so one heel's landmark drifting up alone is not taken as
+    a lift); where only one foot is measurable it is used alone.
+    """
+    standing = np.asarray(standing, dtype=bool)
+    if standing.shape != (position.sizes["time"],):
+        raise ValueError(f"standing must have one value per frame ({position.sizes['time']}), got {standing.shape}")
+    if outline_px is not None and standing.any():
+        if np.shape(outline_px)[0] != standing.size:
+            raise ValueError(f"outline_px must have one row per frame ({standing.size}), got {np.shape(outline_px)}")
+        feet = {
+            part: np.stack([point(position, f"{s}_{part}") for s in ("left", "right")], axis=1)
+            for part in ("heel", "foot_index")
+        }
+        pitch = sole_pitch_deg(
+            outline_px, feet["heel"], feet["foot_index"], standing, picture_height_px=picture_height_px
+        )
+        if np.isfinite(pitch[standing]).any():
+            return pitch
+    rises = []
+    for side in ("left", "right"):
+        heel, toe = point(position, f"{side}_heel"), point(position, f"{side}_foot_index")
+        if not standing.any():
+            rises.append(np.full(heel.shape[0], np.nan))
+            continue
+        rises.append(foot_pitch_deg(heel, point(position, f"{side}_ankle"), toe, standing))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames where neither foot is measured stay NaN
+        return np.nanmin(np.stack(rises), axis=0)
+
+
+def outline_of(landmarks: xr.Dataset) -> dict:
+    """``outline_px`` (``(time, outline_point, 2)``, as kept: not copied when already in that order) and
+    ``picture_height_px`` of a landmark Dataset that kept the outline for every frame; ``{}`` otherwise."""
+    if "outline_px" not in landmarks or landmarks["outline_px"].sizes.get("time") != landmarks.sizes.get("time"):
+        return {}
+    height = landmarks.attrs.get("height_px")
+    return {
+        "outline_px": landmarks["outline_px"].transpose("time", "outline_point", "space_2d").values,
+        "picture_height_px": None if height is None else float(height),
+    }
 
 
 def _standing_points(points_px: np.ndarray, standing: np.ndarray) -> np.ndarray:
