@@ -76,6 +76,10 @@ def test_a_worker_never_used_is_ended_at_once():
         os.waitpid(pid, os.WNOHANG)  # already reaped
 
 
-def test_no_worker_without_a_cpu_to_spare(monkeypatch):
-    monkeypatch.setattr(worker_module, "can_work_apart", lambda: False)
+def test_no_worker_on_one_cpu(monkeypatch):
+    monkeypatch.setattr(worker_module, "_cpus", lambda: 1)
     assert FigureWorker.start() is None
+    monkeypatch.setattr(worker_module, "_cpus", lambda: 2)
+    worker = FigureWorker.start()
+    assert worker is not None
+    worker.close()

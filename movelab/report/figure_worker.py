@@ -1,14 +1,14 @@
 """The report's two large figures drawn by a process forked before the analysis, which loads matplotlib meanwhile.
 
-Importing matplotlib and loading its fonts costs a fresh ``movelab analyse`` about 0.2 s of CPU, and the timeline and
-curves of a 10-minute recording about 0.65 s more, all after the analysis. With a CPU to spare the ``movelab``
-command forks a :class:`FigureWorker` before it analyses: the child imports matplotlib and draws a small figure
-(fonts loaded) while the parent analyses, then waits. :meth:`FigureWorker.draw` sends it what the figures show
-(the angle table, the reps or cycles, the findings: pickled through a pipe) and the parent goes on with the report,
-``report.json`` and ``angles.csv``; the PNG bytes come back through a second pipe. They are the bytes
-:func:`movelab.report.figures.timeline_png` and :func:`~movelab.report.figures.curves_png` give in this process
-(the same code on the same values; ``tests/test_report_figure_worker.py``), and when the child fails in any way
-(an error, a signal, a pipe cut short, nothing for ``timeout_s``) this process draws them itself.
+Importing matplotlib and loading its fonts costs a fresh ``movelab analyse`` about 0.2 s of CPU, and the timeline
+and curves of a 10-minute recording about 0.65 s more, all after the analysis. On a machine with two CPUs or more
+the ``movelab`` command forks a :class:`FigureWorker` before it analyses: the child imports matplotlib and draws a
+small figure (fonts loaded) while the parent analyses, then waits. A :class:`FigureSet` made after the analysis
+sends it what the figures show (the angle table, the reps or cycles, the findings: pickled through a pipe), and the
+parent goes on with the report, ``report.json`` and ``angles.csv``; the PNG bytes come back through a second pipe.
+They are the bytes :func:`movelab.report.figures.timeline_png` and :func:`~movelab.report.figures.curves_png` give
+in this process (the same code on the same values; ``tests/test_report_figure_worker.py``), and when the child
+fails in any way (an error, a signal, a pipe cut short, nothing for ``timeout_s``) this process draws them itself.
 
 Meant for the ``movelab`` command only (as :class:`movelab.io.outputs.BytesApart`): a notebook's or a server's
 other threads may hold locks the child would need.
@@ -22,7 +22,7 @@ import pickle
 import signal
 from types import SimpleNamespace
 
-from movelab.io.outputs import _read_until_closed, can_work_apart
+from movelab.io.outputs import _read_until_closed
 
 __all__ = ["FigureWorker", "FigureSet"]
 
@@ -68,9 +68,12 @@ class FigureWorker:
 
     @classmethod
     def start(cls, *, force: bool = False, timeout_s: float = 60.0) -> FigureWorker | None:
-        """A started worker, or None where forking cannot gain time (no fork, or no CPU free:
-        :func:`movelab.io.outputs.can_work_apart`; ``force``: whenever the system forks)."""
-        if not hasattr(os, "fork") or not (force or can_work_apart()):
+        """A started worker, or None where it cannot gain time: the system does not fork, or this process may use
+        one CPU only (``force``: whenever the system forks). Unlike the late fork of
+        :class:`movelab.io.outputs.BytesApart`, the load does not matter: forked before the landmarks are read,
+        the worker shares little memory with this process, and on a machine with no CPU free (load 9-11) the
+        whole warm 10-minute run took no more CPU with it than without (docs/pose-accuracy.md, Speed)."""
+        if not hasattr(os, "fork") or not (force or _cpus() > 1):
             return None
         worker = cls(timeout_s=timeout_s)
         return worker if worker._fork() else None
@@ -146,6 +149,11 @@ class FigureWorker:
         if self._unfreeze:
             self._unfreeze = False
             gc.unfreeze()
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def _child(request_fd: int, reply_fd: int) -> None:
