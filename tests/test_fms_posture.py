@@ -189,7 +189,7 @@ def test_kyphosis_with_an_arm_over_the_upper_back_has_no_quality():
 def test_c7_is_the_backs_hindmost_point_at_its_level_along_the_trunk_axis(lean):
     """The synthetic back is vertical at −0.25 torso lengths up to 0.8, then leans forward by ``lean``."""
     px, hip, shoulder = _outline_with_back(lean)
-    params = CraniovertebralParams(c7_level=1.1)
+    params = CraniovertebralParams(c7_level=1.1, bulge_gain=0.0)  # without the shoulder-bulge correction
     c7 = c7_frame(px, hip_px=hip, shoulder_px=shoulder, facing=1.0, torso_px=200.0, params=params)
     expected = np.array([-0.25 + 0.3 * math.tan(math.radians(lean)), 1.1])
     np.testing.assert_allclose(c7, expected, atol=0.01)  # the contour's smoothing rounds the bend a little
@@ -198,6 +198,18 @@ def test_c7_is_the_backs_hindmost_point_at_its_level_along_the_trunk_axis(lean):
     flipped = c7_frame(mirror, hip_px=np.array([700.0, 500.0]), shoulder_px=np.array([700.0, 300.0]), facing=-1.0,
                        torso_px=200.0, params=params)  # fmt: skip
     np.testing.assert_allclose(flipped, c7, atol=1e-6)
+
+
+@pytest.mark.parametrize("lean", [0.0, 30.0])
+def test_c7_moves_forward_where_the_back_below_it_rises_less_than_usual(lean):
+    """From level 1.0 to 1.1 the synthetic back rises 0.1·tan(lean) forward: none when vertical (a shoulder
+    bulge: C7 moves forward by the gain times the 0.035 shortfall), 0.058 at 30° (the usual back: unmoved)."""
+    px, hip, shoulder = _outline_with_back(lean)
+    params = CraniovertebralParams(c7_level=1.1, bulge_level=1.0, bulge_rise=0.035, bulge_gain=3.0)
+    c7 = c7_frame(px, hip_px=hip, shoulder_px=shoulder, facing=1.0, torso_px=200.0, params=params)
+    hindmost = -0.25 + 0.3 * math.tan(math.radians(lean))
+    expected = hindmost + (3.0 * 0.035 if lean == 0.0 else 0.0)
+    np.testing.assert_allclose(c7, [expected, 1.1], atol=0.01)
 
 
 def test_c7_without_an_outline_or_above_it_is_nan():
@@ -483,6 +495,36 @@ def test_craniovertebral_angle_of_a_rendered_silhouette_is_the_calibrated_c7_to_
     assert values[1] - values[0] == pytest.approx(truths[1] - truths[0], abs=3.5)
 
 
+def test_craniovertebral_angle_of_a_body_with_the_shoulders_behind_c7_is_corrected_for_the_shoulder_bulge():
+    """Spine-forward design bodies whose shoulders sit 4.0-4.8 cm behind C7 (``designsf3``, ``designsf5``; rendered
+    silhouettes, exact ears): the shoulders' back is the outline at C7's height. Without the correction (the
+    previous setting: level 1.025, ``(raw − 8.1) / 0.720``) they read 11.2° and 12.7° lower than body A against
+    their truths, as held-out ``heldout3`` did with the pose model; with it 5.0° and 2.0° higher. Compared with
+    body A, since the exact ears read about 10° high on every body (the calibration takes out the pose model's
+    ear landmark)."""
+    from movelab.synth.population import DESIGN_SPINE_FORWARD_BODIES
+    from movelab.synth.truth_chain import chain_truth_table
+
+    old = CraniovertebralParams(c7_level=1.025, offset_deg=8.1, gain=0.720, bulge_gain=0.0)
+
+    def errors(body, arms) -> tuple[float, float]:
+        clip = render_clip(Posture(duration_s=0.2, arms=arms), view="side_right", fps=10, width_px=540,
+                           height_px=960, body=body)  # fmt: skip
+        truth = float(chain_truth_table(clip)["craniovertebral_angle"].median())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            motion = compute_motion(with_outline(clip))
+            now = float(np.median(chain_table(motion)["craniovertebral_angle"]))
+            before = float(np.median(chain_table(motion, craniovertebral=old)["craniovertebral_angle"]))
+        return now - truth, before - truth
+
+    base_now, base_before = errors(BodyProportions(), "hanging")
+    for pb in (DESIGN_SPINE_FORWARD_BODIES[2], DESIGN_SPINE_FORWARD_BODIES[4]):
+        now, before = errors(pb.body, "folded")
+        assert before - base_before < -10.0  # the failure the correction is for
+        assert now - base_now == pytest.approx(0.0, abs=6.0)
+
+
 def test_craniovertebral_angle_is_not_measured_with_the_arms_held_forward():
     clip = render_clip(Posture(forward_head_deg=20.0, duration_s=0.2, arms="forward"), view="side_right", fps=10)
     with warnings.catch_warnings():
@@ -493,10 +535,10 @@ def test_craniovertebral_angle_is_not_measured_with_the_arms_held_forward():
     assert chain["craniovertebral_angle"].isna().all()
 
 
-@pytest.mark.parametrize(("cva", "status"), [(40.0, "flagged"), (45.0, "flagged"), (46.5, "within"), (60.0, "within")])
+@pytest.mark.parametrize(("cva", "status"), [(40.0, "flagged"), (43.0, "flagged"), (44.0, "within"), (60.0, "within")])
 def test_forward_head_posture_is_flagged_below_50_deg_less_the_method_error(monkeypatch, cva, status):
     """The craniovertebral angle flags *below* its limit: 50° (Oakley et al. 2024; Lau et al. 2009) less the
-    measured method error (4.2°), in the client's favour."""
+    measured method error (6.5°), in the client's favour."""
     import movelab.motion_cache
     from movelab.report.assessments import posture_chain_summary
 
@@ -509,7 +551,7 @@ def test_forward_head_posture_is_flagged_below_50_deg_less_the_method_error(monk
     monkeypatch.setattr(movelab.motion_cache, "chain_table", lambda m: table.copy())
     finding = posture_chain_summary(motion)["measures"]["craniovertebral_angle"]["finding"]
     assert finding["status"] == status
-    assert finding["threshold"] == pytest.approx(45.8) and finding["flags"] == "below"
+    assert finding["threshold"] == pytest.approx(43.5) and finding["flags"] == "below"
 
 
 def _feet_lost_score(lost_s: float):

@@ -347,3 +347,15 @@ def test_marker_tilt_is_smoothed_within_measured_runs_only():
     assert raw["pelvic_tilt"].iloc[1] == pytest.approx(np.mean(tilt_deg[:3]), abs=0.05)  # 3 frames at the run end
     assert raw["pelvic_tilt"].iloc[0] == pytest.approx(10.0, abs=0.01)
     assert raw["pelvic_tilt_raw"].iloc[1] == pytest.approx(12.0, abs=0.01)  # the per-frame dots' line is kept
+
+
+def test_the_elliptic_window_measures_the_distance_beyond_the_dots_own_edge():
+    """``DotSearch.elliptic_window`` (tried, off): a disc's edge distance is the distance from its centre less
+    its radius; an ellipse of the same area four times as long as wide, long axis down the picture, has its
+    edge 4 px below and 1 px beside its centre."""
+    from movelab.pose.markers import _edge_distance
+
+    dx, dy = np.array([3.0, 0.0, -2.0]), np.array([4.0, 2.0, 0.0])
+    np.testing.assert_allclose(_edge_distance(dx, dy, 2.0, 1.0, 0.0), np.hypot(dx, dy) - 2.0)
+    edge = _edge_distance(np.array([0.0, 1.0, 0.0]), np.array([4.0, 0.0, 6.0]), 2.0, 4.0, np.pi / 2)
+    np.testing.assert_allclose(edge, [0.0, 0.0, 2.0], atol=1e-9)

@@ -106,7 +106,8 @@ class MarkerConfig:
         (``scripts/accuracy/marker_dots.py``; docs/outline-decisions.md): the dots' tilt error per clip with
         the centroid detector 0.44 deg unsmoothed, 0.39 / 0.37 / 0.36 / 0.38 deg over 3 / 5 / 7 / 9 frames
         (scored on the frames with the whole window; 5 is the shortest within 0.01 deg of the best); the
-        marker tilt MAE per clip 0.61 -> 0.57 deg on average with the unmixed centres. It does not touch a
+        marker tilt MAE per clip 0.58 -> 0.55 deg on average with the unmixed centres (each clip read near its own
+        landmarks; docs/outline-decisions.md, *the crf table's landmarks*). It does not touch a
         constant error (a pelvis held still shows the same dots in every frame).
     """
 

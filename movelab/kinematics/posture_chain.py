@@ -294,21 +294,31 @@ class CraniovertebralParams:
     ``c7_level``: where C7 is taken on the back's outline, in torso lengths along the trunk axis (hip →
     shoulder landmarks; 1.0 = the shoulder landmarks' level): the back's hindmost point there. The angle read
     from it to the ear landmarks' midpoint is mapped to the craniovertebral angle as ``(raw − offset_deg) /
-    gain``. The level, the offset and the gain were chosen on the design population of rendered bodies only
-    (the design body and nine design bodies, 25 standing clips: the level with the smallest design MAE of a
-    straight-line fit over 0.95-1.25; ``python -m scripts.accuracy.forward_head_diagnosis``,
-    docs/fms-posture-decisions.md), on clips rendered after the renderer's shading fix (before it, a shading
-    band bulged the rendered back 0.05-0.10 torso lengths behind the skin over C7 and the level chosen then,
-    1.175, read the neck once the bulge was gone). On those clips the skin over C7 lies 1.06-1.12 along the
-    axis and the outline there within 0.03 of it; the chosen level, a little below, reads the upper back at the
-    base of the neck, whose angle to the ear under-reads a change (gain 0.72). The offset also absorbs the pose
-    model's ear landmark sitting ahead of the mannequin's ear. ``smoothing`` is the outline estimates' contour
-    smoothing (torso lengths).
+    gain``.
+
+    The shoulder-bulge correction: on a body whose upper spine leans forward over the hips with the shoulders
+    held over the hips, the shoulders sit behind C7 and their back, not the neck, is the outline at C7's
+    height (up to 0.11 torso lengths behind the skin over C7 on rendered bodies, against 0.03 at most on the
+    others). The back then rises (moves forward) less than usual from ``bulge_level`` to ``c7_level``: when it
+    moves forward by less than ``bulge_rise`` (torso lengths), C7 is moved forward, across the trunk axis, by
+    ``bulge_gain`` times the shortfall.
+
+    The levels, the correction and the line were chosen on design bodies only (design body ``A``, the nine
+    design bodies and the five spine-forward design bodies, ``movelab.synth.population``; 40 standing clips:
+    the smallest design MAE of a straight-line fit; ``python -m scripts.accuracy.forward_head_diagnosis
+    --design-only``, docs/fms-posture-decisions.md), on clips rendered after the renderer's shading fix. The
+    chosen level lies a little below the skin over C7 (1.06-1.12 along the axis on the usual bodies), on the
+    base of the neck, whose angle to the ear under-reads a change of the head (gain below 1). The offset also
+    absorbs the pose model's ear landmark sitting ahead of the mannequin's ear. ``smoothing`` is the outline
+    estimates' contour smoothing (torso lengths).
     """
 
-    c7_level: float = 1.025
-    offset_deg: float = 8.1
-    gain: float = 0.720
+    c7_level: float = 1.05
+    bulge_level: float = 0.975
+    bulge_rise: float = 0.035
+    bulge_gain: float = 3.0
+    offset_deg: float = 3.8
+    gain: float = 0.781
     smoothing: float = 0.02
 
 
@@ -321,13 +331,14 @@ def c7_frame(
     torso_px: float,
     params: CraniovertebralParams = CraniovertebralParams(),
 ) -> np.ndarray:
-    """C7 on one side-view outline: the back's hindmost point at ``params.c7_level`` along the trunk axis.
+    """C7 on one side-view outline: the back's hindmost point at ``params.c7_level`` along the trunk axis, moved
+    forward where the back below it bulges (the shoulders behind C7; :class:`CraniovertebralParams`).
 
     Returns
     -------
     numpy.ndarray
         ``(forward, up)`` in the normalised sagittal frame of the outline estimates (origin the hip midpoint,
-        torso lengths); NaN when an input is missing or the outline has no back at that level.
+        torso lengths); NaN when an input is missing or the outline has no back at those levels.
     """
     frame = _back_frame(
         outline_px, hip_px=hip_px, shoulder_px=shoulder_px, facing=facing, torso_px=torso_px, smoothing=params.smoothing
@@ -340,8 +351,12 @@ def _c7_of(
 ) -> np.ndarray:
     """:func:`c7_frame` on a prepared frame (:func:`_back_frame`; ``lines`` as for :func:`_kyphosis_of`)."""
     lines = _back_lines(contour.smooth, axis) if lines is None else lines
-    c7 = lines.point(params.c7_level)
-    return np.full(2, np.nan) if c7 is None else c7
+    c7, below = lines.point(params.c7_level), lines.point(params.bulge_level)
+    if c7 is None or below is None:
+        return np.full(2, np.nan)
+    forward = np.array([axis[1], -axis[0]])  # across the trunk axis, forward positive (as _back_lines)
+    shortfall = max(0.0, params.bulge_rise - float((c7 - below) @ forward))
+    return c7 + params.bulge_gain * shortfall * forward
 
 
 # ----------------------------------------------------------------------------- the table

@@ -75,8 +75,8 @@ _METHOD_ERROR = {"craniovertebral_angle": "craniovertebral_angle"}
 CRANIOVERTEBRAL_NOTE = (
     "Craniovertebral angle: C7 is taken from the outline of the back (the hair must not cover the neck), the "
     "tragus from the pose model's ear; calibrated on rendered bodies. On rendered held-out bodies it erred by "
-    "3.6 deg on average (up to 13.3 on one body, 2.2 without it). Not yet checked on people: where the ear "
-    "landmark sits on the tragus it may read about 8 deg high. Values within the method error of the 50 deg "
+    "2.4 deg on average (up to 7.1). Not yet checked on people: where the ear "
+    "landmark sits on the tragus it may read about 10 deg high. Values within the method error of the 50 deg "
     "limit are not flagged."
 )
 

@@ -14,7 +14,7 @@ drawn from wider ranges. Both lists are drawn by :func:`draw_bodies` from fixed 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -30,6 +30,8 @@ __all__ = [
     "draw_bodies",
     "DESIGN_BODIES",
     "HELD_OUT_BODIES",
+    "SPINE_FORWARD_RANGES",
+    "DESIGN_SPINE_FORWARD_BODIES",
 ]
 
 Arms = Literal["hanging", "folded", "forward"]
@@ -137,6 +139,16 @@ DESIGN_BODIES: tuple[PopulationBody, ...] = draw_bodies("design", 9, DESIGN_RANG
 #: Bodies for the error table only; never used for tuning.
 HELD_OUT_BODIES: tuple[PopulationBody, ...] = draw_bodies("heldout", 6, HELD_OUT_RANGES, seed=1302)
 
+#: Design ranges with the sacrum tilted further forward (up to the held-out maximum) and the lumbar apex in the
+#: upper part of its kind's range: the spine then leans forward over the hips and the figure's shoulder joints,
+#: placed over the hips, sit up to 4.5 cm *behind* C7 (the nine design bodies: 0.9 cm behind to 7.8 cm ahead).
+#: Added for the craniovertebral angle after held-out ``heldout3`` (3.7 cm behind) read 11-13 deg low
+#: (docs/fms-posture-decisions.md).
+SPINE_FORWARD_RANGES = replace(DESIGN_RANGES, sacrum_forward_deg=(8.0, 12.0), lumbar_apex=(0.6, 1.0))
+#: Further design bodies drawn from :data:`SPINE_FORWARD_RANGES` (not in :data:`DESIGN_BODIES`, which the outline
+#: scripts use).
+DESIGN_SPINE_FORWARD_BODIES: tuple[PopulationBody, ...] = draw_bodies("designsf", 5, SPINE_FORWARD_RANGES, seed=1303)
+
 
 def _describe(pb: PopulationBody) -> str:
     b = pb.body
@@ -149,5 +161,5 @@ def _describe(pb: PopulationBody) -> str:
 
 
 if __name__ == "__main__":  # pragma: no cover - a listing for the docs
-    for pb in DESIGN_BODIES + HELD_OUT_BODIES:
+    for pb in DESIGN_BODIES + DESIGN_SPINE_FORWARD_BODIES + HELD_OUT_BODIES:
         print(_describe(pb))

@@ -62,6 +62,8 @@ POSTURES_HELD_OUT = ((None, 30.0), (15.0, 30.0), (25.0, 30.0), (None, 20.0), (No
 #: calibration, the further held-out bodies only measure it.
 POSTURES_POPULATION = ((None, 30.0), (20.0, 30.0))
 POSTURES_POPULATION_HELD_OUT = ((None, 30.0), (20.0, 30.0), (None, 45.0))
+#: The design bodies whose spine leans forward over the hips (``DESIGN_SPINE_FORWARD_BODIES``): as held out.
+POSTURES_SPINE_FORWARD = POSTURES_POPULATION_HELD_OUT
 #: Standing from the front: (pelvic obliquity, trunk lateral lean), degrees.
 FRONTAL_DESIGN = ((0.0, 0.0), (5.0, 0.0), (0.0, 6.0), (-4.0, -4.0))
 FRONTAL_HELD_OUT = ((0.0, 0.0), (5.0, 0.0), (0.0, 6.0))
@@ -80,11 +82,17 @@ class Subject:
     arms: str = "hanging"
     camera: dict = field(default_factory=dict)
     population: bool = False
+    postures: tuple | None = None
+    split: str | None = None
+
+
+#: The split of the design bodies drawn with the spine leaning forward over the hips.
+SPINE_FORWARD_SPLIT = "design spine forward"
 
 
 def _subjects() -> dict[str, Subject]:
     from movelab.synth import BodyProportions
-    from movelab.synth.population import DESIGN_BODIES, HELD_OUT_BODIES
+    from movelab.synth.population import DESIGN_BODIES, DESIGN_SPINE_FORWARD_BODIES, HELD_OUT_BODIES
 
     h1, h2 = HELD_OUT_BODIES[0], HELD_OUT_BODIES[1]
     subjects = {
@@ -96,6 +104,11 @@ def _subjects() -> dict[str, Subject]:
     for pb, group in [(b, "design") for b in DESIGN_BODIES] + [(b, "held_out") for b in HELD_OUT_BODIES[2:]]:
         arms = "folded" if pb.arms == "forward" else pb.arms
         subjects[pb.name] = Subject(pb.body, group, arms, population=True)
+    for pb in DESIGN_SPINE_FORWARD_BODIES:
+        arms = "folded" if pb.arms == "forward" else pb.arms
+        subjects[pb.name] = Subject(
+            pb.body, "design", arms, population=True, postures=POSTURES_SPINE_FORWARD, split=SPINE_FORWARD_SPLIT
+        )
     return subjects
 
 
@@ -111,6 +124,7 @@ def _cases() -> dict[str, tuple]:
     for sub, subject in SUBJECTS.items():
         if subject.population:
             postures = POSTURES_POPULATION if subject.group == "design" else POSTURES_POPULATION_HELD_OUT
+            postures = subject.postures or postures
             cases.update({_posture_name(sub, head, bend): ("posture", sub, head, bend) for head, bend in postures})
             continue
         for variant in VARIANTS:
@@ -451,10 +465,12 @@ def _split(rows: pd.DataFrame) -> pd.Series:
     the kyphosis offset tuned on it), the design population (the forward head's offset fitted on it), or
     held-out (never tuned on)."""
     pop = rows["subject"].map(lambda s: SUBJECTS[s].population)
-    return np.where(rows["group"] == "held_out", "held-out", np.where(pop, "design population", "design body A"))
+    split = np.where(rows["group"] == "held_out", "held-out", np.where(pop, "design population", "design body A"))
+    named = rows["subject"].map(lambda s: SUBJECTS[s].split)
+    return np.where(named.notna(), named, split)
 
 
-_SPLITS = ("design body A", "design population", "held-out")
+_SPLITS = ("design body A", "design population", SPINE_FORWARD_SPLIT, "held-out")
 
 
 def posture_summary(rows: pd.DataFrame) -> str:

@@ -12,7 +12,9 @@ the line of the drawn centres), so the dot location is separated from the camera
 (``movelab.synth.video.write_mp4``, H.264 through PyAV) into ``<out>/variants/`` and repeats the
 comparison on those videos; ``--hem 0.004 0`` renders them with the shirt's hem over the stickers' top
 (``Appearance.marker_hem_m``, metres above the stickers' line). The kept landmarks give the search window
-(no pose model runs). ``--markdown`` prints one row per clip, the detector before cut stickers were told
+and the camera elevation of the parallax correction (no pose model runs); they must come from the same render
+as the variants (:func:`check_same_render` stops otherwise: run ``outline_population`` again for the folder).
+``--markdown`` prints one row per clip, the detector before cut stickers were told
 (every dot's evidence centroid, :data:`CENTROID`) against the current one; with ``--crf`` alone, the
 marker tilt MAE at each crf. ``--search FIELD=VALUE`` and ``--smooth-s`` change the detector and the
 smoothing (e.g. the detector before the unmixed centres: ``--search unmix_centre=0 --smooth-s 0``).
@@ -218,6 +220,27 @@ def variant(clip: Clip, out: Path, *, crf: int | None = None, hem_m: float | Non
     return path
 
 
+def check_same_render(clip: Clip, out: Path, *, crfs=()) -> None:
+    """Stop unless the kept landmarks were extracted from this render of ``clip``.
+
+    The variants are fresh renders, read near the kept landmarks: their hip and shoulder give the search window
+    and their left/right pairs the camera's elevation, which sets the parallax correction (0.2 deg of tilt on
+    ``heldout6_sway`` between the landmarks of two renders of the same clip, the dots identical). Landmarks kept
+    from another render (the renderer changed since) would be scored against these dots without a word, so the
+    clip encoded at its own crf must be the video the landmarks name (``source_sha256``; x264 is deterministic
+    here, ``movelab.synth.video.write_mp4``).
+    """
+    from movelab.cache import file_sha256
+
+    kept = landmarks.load(out / f"{clip.name}.nc").attrs.get("source_sha256")
+    own = variant(clip, out, crf=clip.crf, crfs=crfs)
+    if kept and file_sha256(own) != kept:
+        raise SystemExit(
+            f"{clip.name}: the kept landmarks in {out} come from another render than today's renderer draws "
+            "(its video differs); run scripts.accuracy.outline_population again for this folder"
+        )
+
+
 #: The detector before cut stickers were told (issue 13's third round): every dot's evidence centroid, none NaN.
 CENTROID = DotSearch(cut_from_above=False, max_hidden=1.0, unmix_centre=False)
 
@@ -226,7 +249,8 @@ def _run(chosen: list[Clip], out: Path, args, search: DotSearch) -> pd.DataFrame
     config = MarkerConfig() if args.smooth_s is None else MarkerConfig(smooth_s=args.smooth_s)
     rows = []
     for clip in chosen:
-        if args.crf or args.hem:
+        if args.crf or args.hem:  # fresh renders: the kept landmarks must be of the same render
+            check_same_render(clip, out, crfs=args.crf or ())
             for crf in args.crf or [None]:
                 for hem in args.hem or [None]:
                     path = variant(clip, out, crf=crf, hem_m=hem, crfs=args.crf or ())
