@@ -274,6 +274,11 @@ except ImportError:
 from movelab import load_landmarks
 from movelab.analysis import analyse_landmarks
 from movelab.report import write_outputs
+try:  # as the command does: matplotlib loads in a forked child while this process analyses (a CPU to spare)
+    from movelab.report.figure_worker import FigureWorker
+    apart["figure_worker"] = FigureWorker.start(force=sys.argv[3:] == ["force"])
+except ImportError:
+    pass
 t1 = time.perf_counter()
 ds = load_landmarks(sys.argv[1])
 t2 = time.perf_counter()
@@ -308,14 +313,23 @@ def _long_landmarks(minutes: float, fps: float, source: Path) -> Path:
 
 
 def bench_warm(
-    minutes: float, fps: float, source: Path, *, before: Path, repeats: int, landmarks: Path | None = None
+    minutes: float,
+    fps: float,
+    source: Path,
+    *,
+    before: Path,
+    repeats: int,
+    landmarks: Path | None = None,
+    force_apart: bool = False,
 ) -> None:
     """The warm cached analysis (landmarks and kinematics cached: load, analyse, write the report, as
     ``movelab analyse`` on a second run) with this code and with the code in ``before`` (e.g. ``git archive
     main movelab | tar -x -C BEFORE``), interleaved in fresh processes, best of ``repeats`` by wall and by CPU
     (the processes' own and their children's). The kinematics are computed once per code (cold, not timed):
     both codes share the entry when their kinematics code is the same. ``landmarks``: a long.nc made before
-    (its kinematics cache beside it, in ``cache/``), instead of making one."""
+    (its kinematics cache beside it, in ``cache/``), instead of making one. ``force_apart``: start the figure worker
+    (:mod:`movelab.report.figure_worker`) even when no CPU is free (to measure its CPU on a busy machine)."""
+    force = ["force"] if force_apart else []
     import json
 
     path = landmarks.resolve() if landmarks is not None else _long_landmarks(minutes, fps, source)
@@ -326,7 +340,7 @@ def bench_warm(
         for name, code in codes.items():
             start = time.perf_counter()
             result = subprocess.run(
-                [PY, "-c", CACHED, str(path), str(path.parent / f"out_{run}_{name.split()[0]}")],
+                [PY, "-c", CACHED, str(path), str(path.parent / f"out_{run}_{name.split()[0]}"), *force],
                 check=True, capture_output=True, text=True, cwd=code, env={**env, "PYTHONPATH": str(code)},
             )  # fmt: skip
             phases = {**json.loads(result.stdout.strip().splitlines()[-1]), "wall": time.perf_counter() - start}
@@ -580,6 +594,7 @@ def main() -> None:
     w.add_argument("--source", type=Path, default=ROOT / "sample_videos" / "squat_side.mp4")
     w.add_argument("--repeats", type=int, default=3)
     w.add_argument("--landmarks", type=Path, help="a long.nc made by a run before (kinematics cache beside it)")
+    w.add_argument("--force-apart", action="store_true", help="start the figure worker even with no CPU free")
     pp = sub.add_parser("post", help="what follows the pose model (cached landmarks), this code against older code")
     pp.add_argument("videos", nargs="+", type=Path)
     pp.add_argument("--before", type=Path, required=True, help="a folder holding the older code's movelab/")
@@ -623,7 +638,13 @@ def main() -> None:
         bench_cached(args.minutes, args.fps, args.source, huge_pages=args.numpy_huge_pages)
     elif args.what == "warm":
         bench_warm(
-            args.minutes, args.fps, args.source, before=args.before, repeats=args.repeats, landmarks=args.landmarks
+            args.minutes,
+            args.fps,
+            args.source,
+            before=args.before,
+            repeats=args.repeats,
+            landmarks=args.landmarks,
+            force_apart=args.force_apart,
         )
     elif args.what == "post":
         bench_post(args.videos, before=args.before, repeats=args.repeats)

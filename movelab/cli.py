@@ -251,22 +251,30 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         )
     if args.other is not None:
         return _analyse_squat_set(args, config)
-    analysis = analyse(
-        _source(args.video),
-        movement=args.movement,
-        config=config,
-        use_cache=not args.no_cache,
-        progress=_progress_wanted(args),
-        jobs=_jobs(args),
-    )
-    files = write_outputs(
-        analysis,
-        args.out,
-        overlay=args.overlay,
-        blur_faces=not args.no_blur,
-        progress=_progress_wanted(args),
-        timeline_apart=True,
-    )
+    from movelab.report.figure_worker import FigureWorker
+
+    worker = FigureWorker.start()  # matplotlib loads in it while this process analyses (with a CPU to spare)
+    try:
+        analysis = analyse(
+            _source(args.video),
+            movement=args.movement,
+            config=config,
+            use_cache=not args.no_cache,
+            progress=_progress_wanted(args),
+            jobs=_jobs(args),
+        )
+        files = write_outputs(
+            analysis,
+            args.out,
+            overlay=args.overlay,
+            blur_faces=not args.no_blur,
+            progress=_progress_wanted(args),
+            timeline_apart=True,
+            figure_worker=worker,
+        )
+    finally:
+        if worker is not None:
+            worker.close()
     if not args.quiet:
         n = len([f for f in analysis.findings if f.severity != "info"])
         print(

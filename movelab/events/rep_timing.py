@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from movelab.events._quantile import nanpercentile
 from movelab.events._signals import crossing_time
 from movelab.events.config import EventsConfig
 
@@ -166,7 +167,7 @@ def _flexion_onsets(
     span = slice(stand_b.start, stand_a.stop)
     if np.isfinite(flexion[span]).mean() < 0.8:
         return None, None
-    flex_b, flex_a = np.nanpercentile(flexion[stand_b], 20), np.nanpercentile(flexion[stand_a], 20)
+    flex_b, flex_a = nanpercentile(flexion[stand_b], 20), nanpercentile(flexion[stand_a], 20)
     peak = np.nanmax(flexion[span])
     if peak - max(flex_b, flex_a) < config.rep_min_flexion_deg:
         return None, None
@@ -174,7 +175,7 @@ def _flexion_onsets(
     for standing, step, limit in ((stand_b, -1, bounds[0]), (stand_a, +1, bounds[1])):
 
         def estimate(rest: np.ndarray, step: int = step, limit: int = limit) -> float | None:
-            level = float(np.nanpercentile(flexion[rest], 20))
+            level = nanpercentile(flexion[rest], 20)
             return fitted_onset(
                 t, flexion - level, p, step, peak - level, config=config, limit=limit, fit=config.rep_flexion_onset_fit
             )
@@ -452,7 +453,7 @@ def split_flexion_onset(
     span = slice(min(far, p), max(far, p) + 1)
     if np.isfinite(flexion[span]).mean() < 0.8:
         return None
-    standing = float(np.nanpercentile(flexion[span], 10))
+    standing = nanpercentile(flexion[span], 10)
     peak = float(np.nanmax(flexion[span]))
     if peak - standing < config.rep_min_flexion_deg:
         return None

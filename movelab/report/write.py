@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from movelab.io.outputs import BytesApart, can_work_apart, write_json
 from movelab.io.outputs import write_outputs as _write_atomically
 from movelab.kinematics.tables import time_indexed
 from movelab.report.build import build_report
+from movelab.report.figure_worker import FigureSet, FigureWorker
 from movelab.report.figures import curves_png, timeline_png
 from movelab.report.html import render_html
 from movelab.report.supine import supine_png
@@ -32,6 +34,7 @@ def write_outputs(
     blur_faces: bool = True,
     progress: bool = False,
     timeline_apart: bool = False,
+    figure_worker: FigureWorker | None = None,
 ) -> list[Path]:
     """Write an analysis's files into ``out_dir``, all together or none (:func:`movelab.io.outputs.write_outputs`).
 
@@ -52,16 +55,26 @@ def write_outputs(
         the report, the other figures and angles.csv: the same files, sooner on a machine with a free core
         (the timeline is the costliest figure), for about 10 % more CPU. For the ``movelab`` command; ignored
         where the system cannot fork or no second CPU is free (:func:`movelab.io.outputs.can_work_apart`).
+    figure_worker
+        A :class:`movelab.report.figure_worker.FigureWorker` started before the analysis (matplotlib loaded in it
+        meanwhile): it draws timeline.png and the curves while this process writes the rest; the same files.
+        ``timeline_apart`` is then not needed.
 
     Returns
     -------
     list of pathlib.Path
         The files written.
     """
+    options = {"overlay": overlay, "blur_faces": blur_faces, "progress": progress}
+    if figure_worker is not None:
+        drawn = FigureSet(analysis.angles, analysis.segmentation, analysis.findings, worker=figure_worker)
+        try:
+            return _write_atomically(out_dir, _writers(analysis, out_dir, drawn.timeline, drawn.curves, **options))
+        finally:
+            drawn.close()
     with _timeline(analysis, apart=timeline_apart) as timeline:
-        return _write_atomically(
-            out_dir, _writers(analysis, out_dir, timeline, overlay=overlay, blur_faces=blur_faces, progress=progress)
-        )
+        curves = partial(curves_png, analysis.angles, analysis.segmentation)
+        return _write_atomically(out_dir, _writers(analysis, out_dir, timeline.result, curves, **options))
 
 
 def _timeline(analysis, *, apart: bool) -> BytesApart:
@@ -74,13 +87,20 @@ def _timeline(analysis, *, apart: bool) -> BytesApart:
     return BytesApart(draw, apart=apart)
 
 
-def _writers(analysis, out_dir, timeline: BytesApart, *, overlay: bool, blur_faces: bool, progress: bool) -> dict:
-    """The output files' writers, file name -> ``writer(path)``; the report and the other figures are made here."""
+def _writers(
+    analysis,
+    out_dir,
+    timeline: Callable[[], bytes],
+    curves: Callable[[], bytes | None],
+    *,
+    overlay: bool,
+    blur_faces: bool,
+    progress: bool,
+) -> dict:
+    """The output files' writers, file name -> ``writer(path)``; the report and the other figures are made here,
+    ``timeline()`` and ``curves()`` give those two figures' bytes when the files need them."""
     report = _report(analysis)
     figures = {}
-    curves = curves_png(analysis.angles, analysis.segmentation)
-    if curves is not None:
-        figures["curves"] = curves
     supine = supine_png(analysis, report.get("supine"))
     if supine is not None:
         figures["supine"] = supine
@@ -89,11 +109,17 @@ def _writers(analysis, out_dir, timeline: BytesApart, *, overlay: bool, blur_fac
     for key, png in (("fms", fms_png(analysis, report)), ("posture_chain", posture_chain_png(report))):
         if png is not None:
             figures[key] = png
-    html = lambda: render_html(report, {"timeline": timeline.result(), **figures})  # noqa: E731
+
+    def html() -> str:
+        drawn = curves()
+        return render_html(
+            report, {"timeline": timeline(), **({"curves": drawn} if drawn is not None else {}), **figures}
+        )
+
     writers = {
         "report.json": lambda p: write_json(report, p),
         "angles.csv": lambda p: write_angles_csv(analysis.angles, p, pelvic_tilt_source=_tilt_source(analysis)),
-        "timeline.png": lambda p: Path(p).write_bytes(timeline.result()),
+        "timeline.png": lambda p: Path(p).write_bytes(timeline()),
         "report.html": lambda p: Path(p).write_text(html(), encoding="utf-8"),
     }
     made = (report.get("pelvic_tilt_source") or {}).get("client_calibration")
