@@ -9,6 +9,7 @@ pitch. The heel landmark sits 10 px inside the shoe's back, the toe landmark at 
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -189,3 +190,16 @@ def test_the_reps_table_reads_the_heel_rise_the_finding_reads(outline):
         assert heel[0].value == pytest.approx(rep["heel_lift_deg"], abs=1e-6)
     else:
         assert abs(rep["heel_lift_deg"]) < 2.0 and heel == []
+
+
+@pytest.mark.parametrize("shape", [(0, 6), (1, 3), (2, 6), (7, 2, 2), (31, 6)])
+def test_the_sorted_median_is_numpys_nanmedian(shape):
+    from movelab.kinematics.sole import _nanmedian0
+
+    values = np.random.default_rng(0).normal(size=shape) * 100
+    values[np.random.default_rng(1).random(shape) < 0.3] = np.nan
+    values[:, 0] = np.nan  # a column never read
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = np.nanmedian(values, axis=0)
+    np.testing.assert_array_equal(_nanmedian0(values), expected)

@@ -79,7 +79,7 @@ def sole_pitch_deg(
         lowest[lowest >= picture_height_px - 1.5] = np.nan
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # columns never seen standing stay NaN
-        rise = np.nanmedian(lowest[standing], axis=0) - lowest  # px, up positive
+        rise = _nanmedian0(lowest[standing]) - lowest  # px, up positive
     return np.degrees(np.arctan(-_slopes(rise, depth * length)))
 
 
@@ -167,8 +167,20 @@ def _standing_points(points_px: np.ndarray, standing: np.ndarray) -> np.ndarray:
     pts = pts[:, None, :] if pts.ndim == 2 else pts
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        per = np.nanmedian(pts[standing], axis=0) if standing.any() else np.full(pts.shape[1:], np.nan)
+        per = _nanmedian0(pts[standing]) if standing.any() else np.full(pts.shape[1:], np.nan)
         return np.nanmean(per, axis=0) if np.isfinite(per).any() else np.full(2, np.nan)
+
+
+def _nanmedian0(values: np.ndarray) -> np.ndarray:
+    """``numpy.nanmedian(values, axis=0)`` (NaN where a column has no finite value) by sorting, without its
+    masked-array path for small arrays: the reps table reads a few dozen frames per rep, hundreds of times."""
+    ordered = np.sort(np.asarray(values, dtype=np.float64), axis=0)  # NaN sorts last
+    if ordered.shape[0] == 0:
+        return np.full(ordered.shape[1:], np.nan)
+    count = np.isfinite(ordered).sum(axis=0)
+    lo = np.take_along_axis(ordered, np.maximum(count - 1, 0)[None] // 2, axis=0)[0]
+    hi = np.take_along_axis(ordered, np.minimum(count // 2, ordered.shape[0] - 1)[None], axis=0)[0]
+    return np.where(count > 0, (lo + hi) / 2, np.nan)
 
 
 def _lowest(outline: np.ndarray, columns: np.ndarray, *, top: float, chunk: int = 1024) -> np.ndarray:
