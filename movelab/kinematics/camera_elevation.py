@@ -14,7 +14,7 @@ length in the world landmarks. For a pinhole camera ``tan(e)`` is linear in the 
 horizon), so a straight line through the pairs' values would give it at any row, such as the pelvis's.
 
 The pose model's pairs are too noisy for that line's slope: extrapolated from the feet and knees to the pelvis
-it doubles their error (leave-one-clip-out residual 0.033 in tan on the design bodies against 0.022 for a
+it doubles their error (leave-one-clip-out residual 0.033 in tan on the design bodies against 0.023 for a
 level). By default (``ElevationCalibration.row_line`` False) the clip's level is therefore the median of the
 pairs' values (robust to one pair whose far-side landmark the model misplaces), placed at the hips' median
 row, and the calibration's offset carries the mean difference between the pairs' rows and the pelvis's; the
