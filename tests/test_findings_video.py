@@ -50,17 +50,14 @@ def test_neutral_standing_raises_no_pattern():
     assert set(raised("posture_side_neutral")) & PATTERN_CODES == set()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="renders after the 2026-12-06 shading fix read the 20 deg heel lift as 11.75 deg (the heel rise is "
-    "underestimated: docs/findings-accuracy.md, Heel rise); the finding is still raised",
-)
 def test_deep_trunk_lean_and_heel_lift():
+    # heels read from the sole's outline (movelab.kinematics.sole): 20.6 on the render after the shading fix,
+    # where the heel and ankle landmarks read 11.75
     found = raised("squat_side_pattern")  # trunk 65° at depth against a shin at about 40°; heels up 20°
     (lean,) = found["excessive_trunk_lean"]
     assert lean.value > 15
     (heel,) = found["heel_lift"]
-    assert 12 < heel.value < 25
+    assert 15 <= heel.value <= 25  # the true 20° within the heel rise's 5° method error
 
 
 def test_knee_valgus_both_knees():
@@ -97,11 +94,6 @@ def test_lumbar_flexion_at_depth():
     assert "lumbar_flexion_at_depth" not in raised("squat_side_neutral")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="renders after the 2026-12-06 shading fix: the outline reads this 28 deg tilt as 22.5 deg (71 % of "
-    "frames) and measures no lordosis; with the held-out method error (9.2 deg) no anterior_pelvic_tilt is raised",
-)
 def test_anterior_pelvic_tilt_standing():
     outline_measured("posture_side_tilt")
     assert "anterior_pelvic_tilt" in raised("posture_side_tilt")  # 28° against a norm of 13 ± 5

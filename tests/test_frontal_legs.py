@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from movelab.kinematics.frontal_legs import _leg_middle, frontal_leg_centres
+from movelab.kinematics.frontal_legs import _leg_middle, _thigh_points, frontal_leg_centres, thighs_touch
 from movelab.landmarks import KEYPOINTS
 
 
@@ -406,6 +406,65 @@ def test_too_few_standing_frames_fall_back_to_the_outline_share():
     """Nine standing frames (under ten) do not set the hips' distance: half the outline's width it is."""
     hips = _thick_squat(THICK_STANDING, n_standing=9, hip_spacing="standing_thighs", hip_width_share=0.5)
     np.testing.assert_allclose(hips[:, 0], [112.5, 187.5])
+
+
+# the thick body's thighs (midlines 120 and 180) bridged by the outline from the crotch down to y = 180: one
+# interval [100, 200] there, split at its middle 5 px inside each thigh's midline; apart below
+THICK_BRIDGED = polygon(
+    (75, -50), (225, -50), (225, 100), (200, 100), (200, 400), (160, 400), (160, 180), (140, 180),
+    (140, 400), (100, 400), (100, 100), (75, 100),
+)  # fmt: skip
+# bridged only down to y = 140: the upper one of the nine heights a thigh's midline is fitted at
+THICK_BRIDGED_TOP = polygon(
+    (75, -50), (225, -50), (225, 100), (200, 100), (200, 400), (160, 400), (160, 140), (140, 140),
+    (140, 400), (100, 400), (100, 100), (75, 100),
+)  # fmt: skip
+
+
+def _merged_share(outline: np.ndarray) -> float:
+    """The share of the left thigh's nine fitted heights (hip landmark at y 0, knee landmark at y 250) where one
+    outline interval holds both thighs."""
+    points = _thigh_points(outline, (120.0, 0.0), (120.0, 250.0), 180.0, 180.0)
+    return float(points[2].mean())
+
+
+@pytest.mark.parametrize(
+    "outline, share, touching",
+    [
+        (THICK_STANDING, 0.0, False),
+        (THICK_BRIDGED_TOP, 1 / 9, False),
+        (THICK_BRIDGED, 4 / 9, True),
+        (THICK_TOUCHING, 1.0, True),
+    ],
+)
+def test_touching_thighs_are_told_from_the_share_of_heights_where_their_outlines_merge(outline, share, touching):
+    """Heights 137.5-237.5 (0.55-0.95 of the way to the knee): merged at none (apart), at one (a bridge
+    above y = 140, not touching), at four (down to y = 180) or at all (touching down past the knees)."""
+    assert _merged_share(outline) == pytest.approx(share)
+    assert thighs_touch([_merged_share(outline)] * 10) is touching
+
+
+def test_thighs_touch_takes_the_median_frame_and_needs_a_frame():
+    assert thighs_touch([0.0, 0.0, 0.5, 0.6, 0.7]) is True
+    assert thighs_touch([0.0, 0.0, 0.0, 0.6, 0.7]) is False
+    assert thighs_touch([np.nan, 0.5]) is True
+    assert thighs_touch([]) is False
+
+
+def test_touching_standing_thighs_take_their_slope_from_the_landmarks():
+    """Bridged thighs: the split interval's middles sit 5 px inside the midlines at the four upper heights.
+    A line fitted through all nine middles tilts and reaches the hips' height 31 px apart; with the thighs
+    detected as touching each midline takes the landmarks' (upright) slope through the middles' median, the
+    true midlines 120 and 180, 60 px apart."""
+    pos = positions(
+        {**STANDING, "left_hip": (120, 0), "right_hip": (180, 0), "left_ankle": (120, 380), "right_ankle": (180, 380)},
+        n=11,
+    )
+    for name, x in (("left_knee", 120.0), ("right_knee", 180.0)):
+        pos.loc[dict(keypoint=name)] = np.array([[x, 250.0]] * 10 + [[x, 100.0]])
+    options = {"hip_drop": (0.0, 0.0), "method": "outline", "hip_spacing": "standing_thighs"}
+    out = frontal_leg_centres(pos, np.stack([THICK_BRIDGED] * 11), np.ones(11, dtype=bool), **options)
+    np.testing.assert_allclose(out.sel(keypoint=["left_hip", "right_hip"]).values[-1, :, 0], [120.0, 180.0])
 
 
 def test_hip_spacing_must_be_a_known_method():

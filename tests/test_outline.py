@@ -28,12 +28,14 @@ from movelab.kinematics import (
     outline_baseline,
     outline_estimates,
 )
-from movelab.kinematics.outline_method import OutlineParams, estimate_frame, sagittal_outline
+from movelab.kinematics.outline_method import OutlineParams, _gained_tilt, estimate_frame, sagittal_outline
 from movelab.kinematics.stickfigure import stick_figure
 
 TORSO_PX = 150.0  # the stick figure's hip-to-shoulder distance (0.5 m at 300 px/m)
 #: Exact geometry: no offsets, light smoothing, the upper chord high on the drawn lumbar stretch.
-EXACT = OutlineParams(tilt_offset_deg=0.0, lordosis_offset_deg=0.0, smoothing=0.005, thoracolumbar_levels=(0.50, 0.65))
+EXACT = OutlineParams(
+    tilt_offset_deg=0.0, lordosis_offset_deg=0.0, smoothing=0.005, thoracolumbar_levels=(0.50, 0.65), tilt_gain=1.0
+)
 EXACT_CONFIG = KinematicsConfig(
     outline_tilt_offset_deg=0.0,
     outline_tilt_population_shift_deg=0.0,
@@ -41,6 +43,7 @@ EXACT_CONFIG = KinematicsConfig(
     outline_smoothing=0.005,
     outline_thoracolumbar_levels=(0.50, 0.65),
     outline_hip_drift_per_deg=0.0,
+    outline_tilt_gain=1.0,
 )  # drawn hips do not drift as MediaPipe's do
 TOL = 1e-3
 
@@ -232,10 +235,42 @@ def test_a_naive_trunk_relative_tangent_would_read_sway_as_tilt():
 
 
 def test_arm_lying_along_the_back_zeroes_the_quality():
-    along_back = [[(-0.30, 1.0), (-0.32, 0.45), (-0.30, -0.05)]]
-    e = frame_estimate(arms=along_back)
-    assert e.arm_cover > 0.4
-    assert e.tilt_quality == 0.0 and e.lordosis_quality == 0.0
+    """A raised arm (hand above the hip, e.g. resting on the back) is caught by the cover; a hanging one lying
+    along the back by its elbow behind the hip."""
+    for along_back in ([[(-0.30, 1.0), (-0.32, 0.45), (-0.30, 0.2)]], [[(-0.30, 1.0), (-0.32, 0.45), (-0.30, -0.05)]]):
+        e = frame_estimate(arms=along_back)
+        assert e.tilt_quality == 0.0 and e.lordosis_quality == 0.0
+    assert frame_estimate(arms=[[(-0.30, 1.0), (-0.32, 0.45), (-0.30, 0.2)]]).arm_cover > 0.4
+
+
+def test_hanging_arm_beside_a_deep_lumbar_hollow_keeps_the_lordosis():
+    """Strong anterior tilt (25 deg) with a deep hollow: the hollow comes within reach of a hanging arm's
+    keypoints although the arm lies at the side (elbow in front of the hip's vertical). The cover check, which
+    cannot tell the two apart by distance, looks only at raised arms; before (``cover_hanging_arms``) it took
+    the lordosis away."""
+    beside = [[(-0.10, 1.0), (-0.05, 0.45), (0.0, -0.05)]]
+    e = frame_estimate(tilt_deg=25.0, lumbar_deg=-20.0, arms=beside)
+    assert e.arm_cover == 0.0 and e.tilt_quality == 1.0 and e.lordosis_quality == 1.0
+    assert e.pelvic_tilt == pytest.approx(25.0, abs=TOL) and e.lumbar_lordosis == pytest.approx(45.0, abs=TOL)
+    before = frame_estimate(
+        tilt_deg=25.0, lumbar_deg=-20.0, arms=beside, params=dataclasses.replace(EXACT, cover_hanging_arms=True)
+    )
+    assert before.arm_cover > 0.4 and before.lordosis_quality == 0.0
+
+
+@pytest.mark.parametrize("tilt", [0.0, 11.0, 25.0])
+def test_tilt_gain_acts_about_neutral_and_leaves_the_lordosis(tilt):
+    params = dataclasses.replace(EXACT, tilt_gain=1.2)
+    e = frame_estimate(tilt_deg=tilt, params=params)  # the drawn trunk leans < 6 deg: the gain in full
+    assert e.pelvic_tilt == pytest.approx(11.0 + 1.2 * (tilt - 11.0), abs=TOL)
+    assert e.lumbar_lordosis == frame_estimate(tilt_deg=tilt).lumbar_lordosis
+
+
+@pytest.mark.parametrize(("lean", "gain"), [(0.0, 1.2), (-10.0, 1.2), (15.0, 1.1), (-20.0, 1.0), (40.0, 1.0)])
+def test_tilt_gain_fades_with_the_trunk_lean(lean, gain):
+    params = dataclasses.replace(EXACT, tilt_gain=1.2, tilt_gain_max_lean_deg=10.0)
+    shoulder = np.array([math.sin(math.radians(lean)), math.cos(math.radians(lean))])
+    assert _gained_tilt(31.0, shoulder, params) == pytest.approx(11.0 + gain * 20.0)
 
 
 def test_elbow_hanging_behind_the_hip_zeroes_the_quality():

@@ -19,7 +19,7 @@ from drawing import HIP_PX, TORSO_PX, densify, to_image, turn
 from movelab.kinematics.outline_method import OutlineParams, estimate_frame
 
 #: Exact geometry: no offsets, light smoothing.
-EXACT = OutlineParams(tilt_offset_deg=0.0, lordosis_offset_deg=0.0, smoothing=0.005)
+EXACT = OutlineParams(tilt_offset_deg=0.0, lordosis_offset_deg=0.0, smoothing=0.005, tilt_gain=1.0)  # the geometry
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,15 @@ from movelab.kinematics.outline_method import (
 
 FRAMES = Path(__file__).parent / "data" / "outline_frames.npz"
 #: The settings the stored results were computed with: every arm's elbow checked, levels along the trunk axis
-#: and the offsets calibrated then (tilt 5.0, lordosis 3.3 for that axis; both before the renderer fix).
+#: and the offsets calibrated then (tilt 5.0, lordosis 3.3 for that axis; both before the renderer fix), hanging
+#: arms in the cover check and no tilt gain.
 BEFORE_13 = OutlineParams(
-    hanging_wrist_max=math.inf, thoracolumbar_pelvis_weight=0.0, tilt_offset_deg=5.0, lordosis_offset_deg=3.3
+    hanging_wrist_max=math.inf,
+    thoracolumbar_pelvis_weight=0.0,
+    tilt_offset_deg=5.0,
+    lordosis_offset_deg=3.3,
+    cover_hanging_arms=True,
+    tilt_gain=1.0,
 )
 
 
@@ -137,7 +143,7 @@ def test_shared_per_frame_work_equals_the_per_call_reference(frames):
     )
     from movelab.kinematics.posture_chain import _back_lines
 
-    params = OutlineParams()
+    params = OutlineParams(cover_hanging_arms=True)  # every arm, as the reference _arm_cover takes them
     missed = covered = 0
     for i in range(frames["facing"].size):
         contour = _contour(frames, i)

@@ -273,9 +273,9 @@ def test_the_later_stages_read_the_positions_of_the_analysis_data(two_squats, mo
         seen["signals"] = real_signals(motion, config=config)
         return seen["signals"]
 
-    def heel_spy(position, standing):
+    def heel_spy(position, standing, **outline):
         seen["heel"] = position
-        return real_heel(position, standing)
+        return real_heel(position, standing, **outline)
 
     monkeypatch.setattr("movelab.events.segmentation.build_signals", signals_spy)
     monkeypatch.setattr(detect, "heel_rise_deg", heel_spy)

@@ -171,7 +171,10 @@ def _heel_lift_deg(signals: Signals, rep: Rep) -> float:
     """Heel rise at the bottom of ``rep`` as the foot pitch it implies (side views only), measured as the
     heel-lift finding measures it: per foot :func:`movelab.kinematics.geometry.foot_pitch_deg` against the
     standing before the rep, its median over the frames within 0.1 s of the bottom, and the smaller of the two
-    feet (heels rise together; one landmark drifting up alone is not a lift), or the one seen."""
+    feet (heels rise together; one landmark drifting up alone is not a lift), or the one seen. This is the
+    landmark method, which reads rendered heel raises low (15° as 1.6-8.7°); the heel-lift finding and the FMS
+    deep squat read the sole's outline where extraction kept it (:mod:`movelab.kinematics.sole`), which the
+    events stage does not carry."""
     near = np.abs(signals.time_s - rep.bottom_s) <= 0.1
     if not np.isin(signals.views.values[near], ("side_left", "side_right")).mean() > 0.5:
         return math.nan

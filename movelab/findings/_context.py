@@ -48,6 +48,10 @@ class Context:
     obliquity_source: np.ndarray | None = None
     # per frame, True where the knee FPPA is NaN because the knees' outlines merged (Motion.knees_merged)
     knees_merged: np.ndarray | None = None
+    # the person mask's outline per frame (time, outline_point, 2) and the picture's height, for the heel's rise
+    # from the sole (movelab.kinematics.sole); None: no outline kept
+    outline_px: np.ndarray | None = None
+    picture_height_px: float | None = None
 
     # ------------------------------------------------------------------ reading values
     def column(self, name: str) -> np.ndarray:
@@ -299,7 +303,17 @@ def build_context(
         outside=outside_picture(landmarks, time.size),
         obliquity_source=None if obliquity_source is None else np.asarray(obliquity_source, dtype=str),
         knees_merged=None if knees_merged is None else np.asarray(knees_merged, dtype=bool),
+        **_outline_of(landmarks, time.size),
     )
+
+
+def _outline_of(landmarks, n_frames: int) -> dict:
+    """``outline_px`` and ``picture_height_px`` of the landmark Dataset when it kept the outline for every frame."""
+    if landmarks is None or "outline_px" not in landmarks or landmarks.sizes.get("time") != n_frames:
+        return {}
+    outline = landmarks["outline_px"].transpose("time", "outline_point", "space_2d").values
+    height = landmarks.attrs.get("height_px")
+    return {"outline_px": outline, "picture_height_px": None if height is None else float(height)}
 
 
 def _standing(angles, time, *, movement, reps, positions, landmarks, config) -> StandingReference | None:

@@ -465,7 +465,9 @@ def heel_lift(ctx: Context) -> list[Finding]:
         return ctx.not_assessed(code, what, "a side view with the feet visible")
     if ctx.positions is not None:
         standing = ctx.standing_mask()
-        rise = heel_rise_deg(ctx.positions, standing)
+        rise = heel_rise_deg(
+            ctx.positions, standing, outline_px=ctx.outline_px, picture_height_px=ctx.picture_height_px
+        )
         lost = ctx.missing(("feet",), *_span_of(ctx, ctx.standing_mask()))
         if lost or not np.isfinite(ctx.standing_value(rise)[0]):
             still = (

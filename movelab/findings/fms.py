@@ -290,7 +290,11 @@ def _side_criteria(clip: _Clip, rep, cfg: FmsConfig) -> dict[str, Criterion]:
         ),
     }
     standing = ctx.standing_mask()
-    rise = heel_rise_deg(ctx.positions, standing) if standing.any() else np.full(ctx.time.shape, np.nan)
+    rise = (
+        heel_rise_deg(ctx.positions, standing, outline_px=ctx.outline_px, picture_height_px=ctx.picture_height_px)
+        if standing.any()
+        else np.full(ctx.time.shape, np.nan)
+    )
     if standing_spread_deg(rise, standing) > cfg.heel_rise.value:  # the picture moved: not measurable (foot.py)
         rise = np.full(ctx.time.shape, np.nan)
     out["heel"] = _judge("heels_flat", ctx.at(rise, bottom), cfg.heel_rise, above=False, clip=clip, rep=rep, frames=win)

@@ -1,5 +1,8 @@
 """Heel rise in side view, for the heel-lift finding.
 
+Since 2026-12-06 the rise is read from the sole's edge in the person mask's outline where extraction kept it
+(:mod:`movelab.kinematics.sole`); the notes below are about the landmark method, still used without an outline.
+
 The angle table has no foot-against-floor angle (``ankle_dorsiflexion`` is shank against foot), so heel lift
 is measured here from the analysis data's cleaned heel and toe positions.
 
@@ -35,11 +38,18 @@ import numpy as np
 import xarray as xr
 
 from movelab.kinematics.geometry import foot_pitch_deg, point
+from movelab.kinematics.sole import sole_pitch_deg
 
 __all__ = ["heel_rise_deg", "standing_spread_deg"]
 
 
-def heel_rise_deg(position: xr.DataArray, standing: np.ndarray) -> np.ndarray:
+def heel_rise_deg(
+    position: xr.DataArray,
+    standing: np.ndarray,
+    *,
+    outline_px: np.ndarray | None = None,
+    picture_height_px: float | None = None,
+) -> np.ndarray:
     """How far the heels rose above their standing height, as the foot pitch that rise implies, per frame.
 
     Parameters
@@ -51,6 +61,11 @@ def heel_rise_deg(position: xr.DataArray, standing: np.ndarray) -> np.ndarray:
     standing
         Boolean mask of the frames of quiet standing that give each heel's reference height and the foot's
         length.
+    outline_px, picture_height_px
+        The person mask's outline per frame ``(time, outline_point, 2)`` (the landmark Dataset's ``outline_px``)
+        and the picture's height: the pitch is then the sole's
+        (:func:`movelab.kinematics.sole.sole_pitch_deg`, both feet's heel and toe landmarks placing it), unless
+        the outline gives no standing reference, when the landmarks' below is used.
 
     Returns
     -------
@@ -59,14 +74,29 @@ def heel_rise_deg(position: xr.DataArray, standing: np.ndarray) -> np.ndarray:
 
     Notes
     -----
-    Each foot's pitch is :func:`movelab.kinematics.geometry.foot_pitch_deg`: the smaller of the pitches its
-    heel's and its ankle's rise above standing imply, the ankle's floored at 0. The two feet are combined by their
+    From the outline, the sole's slope against standing: the landmarks read a rendered heel raise at two
+    thirds of its size and a flat foot's heel landmark rose by up to 8 px at depth
+    (docs/findings-decisions.md, *Heel rise from the sole's outline*). Without an outline, each foot's pitch
+    is :func:`movelab.kinematics.geometry.foot_pitch_deg`: the smaller of the pitches its heel's and its
+    ankle's rise above standing imply, the ankle's floored at 0. The two feet are combined by their
     **minimum** (in a squat the heels rise together, so one heel's landmark drifting up alone is not taken as
     a lift); where only one foot is measurable it is used alone.
     """
     standing = np.asarray(standing, dtype=bool)
     if standing.shape != (position.sizes["time"],):
         raise ValueError(f"standing must have one value per frame ({position.sizes['time']}), got {standing.shape}")
+    if outline_px is not None and standing.any():
+        if np.shape(outline_px)[0] != standing.size:
+            raise ValueError(f"outline_px must have one row per frame ({standing.size}), got {np.shape(outline_px)}")
+        feet = {
+            part: np.stack([point(position, f"{s}_{part}") for s in ("left", "right")], axis=1)
+            for part in ("heel", "foot_index")
+        }
+        pitch = sole_pitch_deg(
+            outline_px, feet["heel"], feet["foot_index"], standing, picture_height_px=picture_height_px
+        )
+        if np.isfinite(pitch[standing]).any():
+            return pitch
     rises = []
     for side in ("left", "right"):
         heel, toe = point(position, f"{side}_heel"), point(position, f"{side}_foot_index")

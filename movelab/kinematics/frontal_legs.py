@@ -17,9 +17,14 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   the joints' spacing: standing, each thigh's outline midline (below the hanging hands; touching thighs'
   shared interval split at its middle) met the hips' height within 1-3 px of the joints' distance. Both
   err wide only (soft tissue outside the joints widens the pelvis outline and, near the hips, the thighs'),
-  so the hips go the narrower of the two apart (``hip_spacing="standing_thighs"``). Known errors: thighs
-  that touch when standing likely overlap in the picture, so their shared interval, split at its middle,
-  puts the hips too close (held-out body D's narrow stance: FPPA down to 9.5° low); and between standing and depth
+  so the hips go the narrower of the two apart (``hip_spacing="standing_thighs"``). **Touching thighs**: where
+  the standing thighs' outlines merge (one interval holds both at a third or more of the heights the midline
+  is fitted at, :func:`thighs_touch`), the shared interval split at its middle errs sideways by a quarter of
+  the gap the outline bridges between them (or of their overlap), more at the top, where they merge, than
+  below: the fitted midlines tilt, and extrapolated to the hips they met 0.89 of the joints' distance on
+  design body J (FPPA up to 5.3° low). There each midline takes its slope from the landmarks' thigh (hip
+  landmark → knee landmark) and its place sideways from the median of the outline's middles (J: 0.97-0.98 of
+  the joints' distance). Known error: between standing and depth
   the pelvis moves along the camera's axis (away from a front camera: the joints' distance at depth was 0.97
   of the standing one on the design renders), which this leaves uncorrected.
 * **The knee landmark sits off the joint vertically** (body-dependent from the front, up to 25 px above the
@@ -270,38 +275,84 @@ def _standing_frames(raw, *, frontal, kp) -> np.ndarray:
     return standing
 
 
-def _thigh_midline(outline: np.ndarray, hip, knee, other_hip_x: float, other_knee_x: float):
-    """``(slope, intercept)`` of ``x = slope · y + intercept`` through the middles of the thigh's outline
-    intervals (:func:`_leg_middle`; where the thighs touch, the shared interval split at its middle) at
-    ``_THIGH_SHARES`` of the way from the hip landmark to the knee landmark (at least 3), or None."""
+#: The thighs touch when standing where their outlines merge (one interval holds both) at at least this share
+#: of the heights a thigh's midline is fitted at, in the median standing frame.
+_TOUCHING_MIN_SHARE = 1.0 / 3.0
+
+
+def _thigh_points(outline: np.ndarray, hip, knee, other_hip_x: float, other_knee_x: float):
+    """``(ys, xs, merged)`` at ``_THIGH_SHARES`` of the way from the hip landmark to the knee landmark: the
+    middles of the thigh's outline intervals (:func:`_leg_middle`; where the thighs touch, the shared interval
+    split at its middle; NaN without an interval) and whether that interval also holds the other thigh; None
+    without both landmarks."""
     (hx, hy), (kx, ky) = hip, knee
     if not np.isfinite([hx, hy, kx, ky]).all() or ky - hy < 4:
         return None
     ys = hy + _THIGH_SHARES * (ky - hy)
-    xs = np.array(
-        [
-            _leg_middle(outline, y, hx + s * (kx - hx), other_hip_x + s * (other_knee_x - other_hip_x), split="middle")
-            for y, s in zip(ys, _THIGH_SHARES)
-        ]
-    )
+    xs, merged = np.full(len(ys), np.nan), np.zeros(len(ys), dtype=bool)
+    for i, (y, s) in enumerate(zip(ys, _THIGH_SHARES)):
+        x, other_x = hx + s * (kx - hx), other_hip_x + s * (other_knee_x - other_hip_x)
+        xs[i] = _leg_middle(outline, y, x, other_x, split="middle")
+        merged[i] = _holds_both(outline, y, x, other_x)
+    return ys, xs, merged
+
+
+def _holds_both(outline: np.ndarray, y: float, x: float, other_x: float) -> bool:
+    """Whether the outline's interval at ``y`` holding ``x`` (within 2 px) also holds ``other_x``."""
+    xs = _crossings(outline, y)
+    for lo, hi in zip(xs[0::2], xs[1::2]):
+        if lo - 2.0 <= x <= hi + 2.0:
+            return bool(np.isfinite(other_x) and lo <= other_x <= hi)
+    return False
+
+
+def thighs_touch(merged_shares) -> bool:
+    """Whether standing thighs touch: in the median of the frames given, their outlines merge at at least
+    ``_TOUCHING_MIN_SHARE`` of the heights a thigh's midline is fitted at (``merged_shares``: per frame, the
+    share of those heights where one outline interval holds both thighs)."""
+    shares = np.asarray(merged_shares, dtype=float)
+    shares = shares[np.isfinite(shares)]
+    return bool(shares.size) and float(np.median(shares)) >= _TOUCHING_MIN_SHARE
+
+
+def _thigh_midline(points, hip, knee, *, slope_from: str = "outline"):
+    """``(slope, intercept)`` of ``x = slope · y + intercept`` through a thigh's outline middles ``points``
+    (:func:`_thigh_points`, at least 3), or None. ``slope_from="landmarks"``: the slope of the hip landmark →
+    knee landmark line and the intercept that puts it the middles' median distance sideways from that line
+    (touching thighs: the middles of a merged interval split at its middle err sideways by a quarter of the
+    overlap or of the gap the outline bridges, which tilts a fitted line)."""
+    if points is None:
+        return None
+    ys, xs, _ = points
     ok = np.isfinite(xs)
-    return tuple(np.polyfit(ys[ok], xs[ok], 1)) if ok.sum() >= 3 else None
+    if ok.sum() < 3:
+        return None
+    if slope_from == "outline":
+        return tuple(np.polyfit(ys[ok], xs[ok], 1))
+    slope = (knee[0] - hip[0]) / (knee[1] - hip[1])
+    return slope, float(np.median(xs[ok] - slope * ys[ok]))
 
 
 def _standing_hip_distance(values, raw, outline, *, frontal, kp) -> float:
     """The hip joint centres' distance in pixels: the median over the standing frames (:func:`_standing_frames`)
     of the distance between the two thighs' outline midlines (:func:`_thigh_midline`) at the hips' mean height
-    in ``values``; NaN in fewer than ``_MIN_STANDING_FRAMES`` frames."""
+    in ``values``; NaN in fewer than ``_MIN_STANDING_FRAMES`` frames. Where the standing thighs touch
+    (:func:`thighs_touch`), each midline takes its slope from the landmarks' thigh line."""
     hips = [kp.get_loc(f"{side}_hip") for side in _SIDES]
     knees = [kp.get_loc(f"{side}_knee") for side in _SIDES]
+    frames = np.flatnonzero(_standing_frames(raw, frontal=frontal, kp=kp))
+    points = {
+        (f, i): _thigh_points(
+            outline[f], raw[f, hips[i]], raw[f, knees[i]], raw[f, hips[1 - i], 0], raw[f, knees[1 - i], 0]
+        )
+        for f in frames
+        for i in (0, 1)
+    }
+    shares = [np.mean([p[2].mean() for p in (points[f, 0], points[f, 1]) if p is not None] or [np.nan]) for f in frames]
+    slope_from = "landmarks" if thighs_touch(shares) else "outline"
     distances = []
-    for f in np.flatnonzero(_standing_frames(raw, frontal=frontal, kp=kp)):
-        lines = [
-            _thigh_midline(
-                outline[f], raw[f, hips[i]], raw[f, knees[i]], raw[f, hips[1 - i], 0], raw[f, knees[1 - i], 0]
-            )
-            for i in (0, 1)
-        ]
+    for f in frames:
+        lines = [_thigh_midline(points[f, i], raw[f, hips[i]], raw[f, knees[i]], slope_from=slope_from) for i in (0, 1)]
         if lines[0] is None or lines[1] is None:
             continue
         y = 0.5 * (values[f, hips[0], 1] + values[f, hips[1], 1])

@@ -79,6 +79,9 @@ def outline_params(config: KinematicsConfig) -> OutlineParams:
         level_shift=config.outline_level_shift,
         hanging_wrist_max=config.outline_hanging_wrist_max,
         thoracolumbar_pelvis_weight=config.outline_thoracolumbar_pelvis_weight,
+        cover_hanging_arms=bool(config.outline_cover_hanging_arms),
+        tilt_gain=config.outline_tilt_gain,
+        tilt_gain_max_lean_deg=config.outline_tilt_gain_max_lean_deg,
     )
 
 

@@ -73,8 +73,8 @@ class OutlineParams:
 
     sacral_levels: tuple[float, float] = (0.08, 0.30)
     thoracolumbar_levels: tuple[float, float] = (0.40, 0.55)
-    tilt_offset_deg: float = 7.16
-    lordosis_offset_deg: float = 6.5
+    tilt_offset_deg: float = 7.18
+    lordosis_offset_deg: float = 5.31
     smoothing: float = 0.02
     arm_radius: tuple[float, float] = (0.13, 0.10)
     arm_cover_limits: tuple[float, float] = (0.2, 0.3)
@@ -84,6 +84,9 @@ class OutlineParams:
     level_shift: float = 0.03
     hanging_wrist_max: float = 0.15
     thoracolumbar_pelvis_weight: float = 0.5
+    cover_hanging_arms: bool = False
+    tilt_gain: float = 1.1
+    tilt_gain_max_lean_deg: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -580,11 +583,20 @@ def _arm_covers(
     first stretch is a part of the second (``high + 0.05 <= max(top, high) + 0.05``)."""
     low, high = params.sacral_levels
     span = (height >= low - 0.25) & (height <= max(params.thoracolumbar_levels[1], high) + 0.05)
-    if arms is None or not span.any():
+    if arms is not None and not params.cover_hanging_arms:
+        arms = arms[~_hanging(arms, params.hanging_wrist_max)]
+    if arms is None or arms.shape[0] == 0 or not span.any():
         return 0.0, 0.0
     inside = _arm_inside(arc[span], arms, params.arm_radius)
     lower = inside[height[span] <= high + 0.05]
     return (float(lower.mean()) if lower.size else 0.0), float(inside.mean())
+
+
+def _hanging(arms: np.ndarray, hanging_wrist_max: float) -> np.ndarray:
+    """Per arm of ``arms`` (``(k, 3, 2)`` sagittal), whether it is known to hang: its wrist lies no more than
+    ``hanging_wrist_max`` above the hip joint (an unknown wrist is not known to hang)."""
+    with np.errstate(invalid="ignore"):
+        return arms[:, 2, 1] <= hanging_wrist_max
 
 
 def _elbow_behind(arms: np.ndarray | None, hanging_wrist_max: float = math.inf) -> float:
@@ -707,6 +719,12 @@ def estimate_frame(
 
     Notes
     -----
+    The reported tilt is ``11 + tilt_gain · (θ − 11)``, ``θ`` the fixed point of the sacral chord (which the
+    lordosis' chords use): the back surface over the sacrum turns less than the pelvis (design bodies: 0.62-0.96
+    deg per degree over 0-20 deg, 0.46-0.96 over 0-35), and the gain, about the calibration's neutral 11 deg,
+    undoes part of it (``KinematicsConfig.outline_tilt_gain``), in full while the trunk leans at most
+    ``tilt_gain_max_lean_deg`` and fading to none by twice that (:func:`_gained_tilt`).
+
     ``tilt_quality = q_cover(buttock to sacral chord) · q_elbow · q_rough(sacral chord) · q_sensitivity``
     and ``lordosis_quality = tilt_quality · q_cover(buttock to thoraco-lumbar chord) · q_rough(thoraco-lumbar
     chord)``, each factor a linear ramp from 1 to 0 between the two limits of its setting
@@ -760,7 +778,7 @@ def estimate_frame(
         rough = float(np.nanmax([rough_lo, rough_up]))
         q_lord = q_tilt * _ramp_down(cover, params.arm_cover_limits) * _ramp_down(rough_up, params.roughness_limits)
     return FrameEstimate(
-        pelvic_tilt=float(theta),
+        pelvic_tilt=_gained_tilt(float(theta), _to_sagittal(shoulder_px, hip_px, facing, torso_px), params),
         lumbar_lordosis=float(lordosis),
         tilt_quality=float(q_tilt),
         lordosis_quality=float(q_lord),
@@ -771,6 +789,19 @@ def estimate_frame(
         roughness=float(rough),
         sensitivity_deg=float(sensitivity),
     )
+
+
+def _gained_tilt(theta: float, shoulder: np.ndarray, params: OutlineParams) -> float:
+    """``11 + gain · (θ − 11)`` with the gain in full while the trunk (hip to ``shoulder``, sagittal) leans
+    at most ``tilt_gain_max_lean_deg`` and fading to 1 by twice that: the sacral chord's under-read was
+    measured upright, with the lordosis deepening as the pelvis tilts; in a squat, whose lumbar spine flexes,
+    the gain made the design bodies' squat tilt worse."""
+    lean = abs(math.degrees(math.atan2(shoulder[0], shoulder[1])))
+    full = params.tilt_gain_max_lean_deg
+    gain = 1.0 + (params.tilt_gain - 1.0) * min(max(2.0 - lean / full, 0.0), 1.0)
+    if gain == 1.0:  # the fixed point itself, bit for bit
+        return theta
+    return _NEUTRAL_TILT_DEG + gain * (theta - _NEUTRAL_TILT_DEG)
 
 
 def _lumbar_axis(shoulder: np.ndarray, theta: float, pelvis_weight: float) -> np.ndarray:

@@ -36,8 +36,17 @@ DESIGN_BODIES = {
     "E": dict(height_m=1.66, leg_length_frac=0.48, hip_width_frac=0.115, girth=1.3, buttocks=1.1),
     "F": dict(height_m=1.76, leg_length_frac=0.50, hip_width_frac=0.10, girth=1.2, belly=1.2),
 }
+#: Design bodies whose thighs touch when standing (heavier girth and buttocks, short), rendered in the narrow
+#: stance only: added after held-out D's narrow stance read too little valgus (issue 18, sixth round), so that
+#: the hips' spacing for touching thighs is chosen on design bodies.
+DESIGN_TOUCHING_BODIES = {
+    "H": dict(height_m=1.62, leg_length_frac=0.475, hip_width_frac=0.11, girth=1.25, buttocks=1.2),
+    "I": dict(height_m=1.55, leg_length_frac=0.46, hip_width_frac=0.115, girth=1.2, buttocks=1.25, belly=1.15),
+    "J": dict(height_m=1.60, leg_length_frac=0.47, hip_width_frac=0.125, girth=1.3, buttocks=1.25),
+}
+TOUCHING_STANCES = ("narrow",)
 #: Bodies rendered without ``--realistic`` only (``--realistic`` leaves them out unless named with ``--only``).
-CLEAN_ONLY_BODIES = ("E", "F", "G")
+CLEAN_ONLY_BODIES = ("E", "F", "G", "H", "I", "J")
 HELD_OUT_BODIES = {
     "C": dict(height_m=1.88, leg_length_frac=0.51, hip_width_frac=0.09, girth=0.9),
     "D": dict(height_m=1.58, leg_length_frac=0.47, hip_width_frac=0.12, girth=1.25, buttocks=1.2),
@@ -103,9 +112,15 @@ def _cases() -> dict[str, Case]:
     from movelab.synth import Squat
 
     cases: dict[str, Case] = {}
-    for group, bodies in (("design", DESIGN_BODIES), ("held_out", HELD_OUT_BODIES)):
+    sets = (
+        ("design", DESIGN_BODIES, tuple(STANCES_M)),
+        ("held_out", HELD_OUT_BODIES, tuple(STANCES_M)),
+        ("design", DESIGN_TOUCHING_BODIES, TOUCHING_STANCES),
+    )
+    for group, bodies, stances in sets:
         for body_name, body in bodies.items():
-            for stance, width in STANCES_M.items():
+            for stance in stances:
+                width = STANCES_M[stance]
                 for valgus in VALGUS_DEG:
                     motion = Squat(stance_width_m=width, knee_valgus_deg=valgus, **SQUAT)
                     cases[f"squat_front_{body_name}_{stance}_v{valgus:g}"] = Case(motion, "front", "squat", body, group)
@@ -751,7 +766,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _accuracy.arguments(__doc__, SCRIPT, CASES, argv)
     names = _accuracy.selected(args, CASES)
     if args.realistic and not args.only:  # the bodies added later were not filmed realistically
-        bodies = {**DESIGN_BODIES, **HELD_OUT_BODIES}
+        bodies = {**DESIGN_BODIES, **HELD_OUT_BODIES, **DESIGN_TOUCHING_BODIES}
         names = [n for n in names if CASES[n].body not in [bodies[b] for b in CLEAN_ONLY_BODIES]]
         names = [n for n in names if CASES[n].group != "lunge_design"]
     _accuracy.keep_all(names, args, render)

@@ -1,7 +1,7 @@
 """Measure the outline method's error (pelvic tilt, lumbar lordosis) on rendered mannequin videos.
 
 Renders mannequin clips that are *not* the shipped samples (several cameras, body proportions, clothes,
-both facing directions, tilt -5..25 deg, lordosis 10..45 deg, posture and squat, and the two confounds),
+both facing directions, tilt -5..33 deg, lordosis 10..45 deg, posture and squat, and the two confounds),
 runs the real pose extraction on each (MediaPipe, no cached landmarks unless ``--cache`` is given),
 computes :func:`movelab.kinematics.outline_estimates` and compares it with the figure's truth. Prints a
 markdown table: per condition the frames, the frames with an estimate, MAE and bias of the absolute values
@@ -146,6 +146,18 @@ CASES: tuple[Case, ...] = (
         body=BodyProportions(girth=1.2, buttocks=1.3),
         appearance=Appearance(shirt_rgb=(60, 60, 140), trousers_rgb=(90, 30, 30)),
         note="tilt 10..22, lordosis 30..40; girth 1.2, buttocks 1.3 (a prominent gluteal shelf); left",
+    ),
+    Case(
+        "tilt_strong",
+        Posture(
+            pelvic_tilt_deg=28.0,
+            lordosis_deg=35.0,
+            tilt_amplitude_deg=5.0,
+            lordosis_per_tilt=0.8,
+            period_s=3.0,
+            duration_s=3.0,
+        ),
+        note="strong anterior tilt 23..33 with lordosis 31..39 (the findings test's 28/35); right, 4.5 m; arms hanging",
     ),
     Case(
         "squat_right",

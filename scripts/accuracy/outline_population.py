@@ -1,8 +1,9 @@
 """Error table of pelvic tilt and lumbar lordosis over the held-out bodies (outline method and ASIS/PSIS markers).
 
 For every body of :data:`movelab.synth.population.HELD_OUT_BODIES` (never used for tuning) renders a posture
-tilt sweep (pelvis 0..20 deg, trunk upright, lordosis following at 0.6 deg/deg), a trunk sway with the pelvis
-still (trunk -10..10 deg) and, on every other body, a squat; both facing directions, camera distances
+tilt sweep (pelvis 0..20 deg, trunk upright, lordosis following at 0.6 deg/deg), a strong-tilt sweep (pelvis
+15..35 deg, lordosis 27..39 deg, filmed like the sway), a trunk sway with the pelvis still (trunk -10..10 deg)
+and, on every other body, a squat; both facing directions, camera distances
 3.5/4.5/5.5 m and heights 0.7/1.0/1.3 m, x264 crf 20/26/30, ASIS/PSIS stickers of several colours, sizes and
 lights, each body holding its arms as listed (hanging, folded, forward). Runs the real extraction (MediaPipe,
 ``markers="auto"``) and keeps ``<out>/<clip>.nc`` and ``<out>/<clip>.truth.csv``; ``--reuse`` evaluates the
@@ -14,6 +15,8 @@ the tilt slope against the truth in the sweep (0.8-1.2), change-from-standing MA
 (which is 0: the sway leaves the lordosis unchanged), the lordosis slope against the true lordosis in the sweep,
 the frames measured, the squat's tilt MAE, the marker-mode tilt MAE in each clip, and the sweep's absolute tilt
 MAE after a client calibration taken from the same body's sway filmed with stickers (``--client-baseline``).
+A second table gives the strong-tilt sweep's errors: absolute, change from the 0..20 deg sweep's standing
+baseline, slopes over both sweeps, frames measured.
 
 Usage::
 
@@ -50,6 +53,10 @@ from scripts import ROOT
 from scripts.accuracy._common import markdown_table
 
 FPS = 30.0
+#: The strong-tilt sweep: pelvis 15..35 deg (mean 25), lordosis 27..39 deg (the sweep's 0.6 deg per degree of tilt
+#: from the neutral 25 deg at 11 deg), where a clinician most needs the method (anterior pelvic tilt).
+STRONG_TILT_DEG = 25.0
+STRONG_LORDOSIS_DEG = 33.4
 _COLOURS = ((40, 200, 60), (220, 40, 200), (240, 220, 30), (30, 80, 230), (250, 130, 20), (40, 200, 60))
 _SHIRTS = ((52, 100, 170), (170, 40, 40), (230, 230, 225), (90, 90, 90), (40, 110, 60), (200, 160, 40))
 
@@ -103,6 +110,24 @@ def clips_of(i: int, pb: PopulationBody) -> list[Clip]:
             Posture(sway_amplitude_deg=10.0, period_s=3.0 / 1.3, duration_s=3.0, arms=pb.arms),
             views[1],
             crf=(30, 20, 26)[i % 3],
+            appearance=app,
+            body=pb,
+            **cam,
+        ),
+        Clip(
+            f"{pb.name}_strong",
+            "strong",
+            Posture(
+                pelvic_tilt_deg=STRONG_TILT_DEG,
+                lordosis_deg=STRONG_LORDOSIS_DEG,
+                tilt_amplitude_deg=10.0,
+                lordosis_per_tilt=0.6,
+                period_s=3.0,
+                duration_s=3.0,
+                arms=pb.arms,
+            ),
+            views[1],
+            crf=(26, 30, 20)[i % 3],
             appearance=app,
             body=pb,
             **cam,
@@ -208,6 +233,13 @@ def _mae(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(np.abs(d))) if d.size else np.nan
 
 
+def _median(values) -> float:
+    """The median of the finite values, NaN without any (no warning)."""
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v)]
+    return float(np.median(v)) if v.size else np.nan
+
+
 def _slope(x: np.ndarray, y: np.ndarray) -> float:
     ok = np.isfinite(x) & np.isfinite(y)
     if ok.sum() < 5 or np.ptp(x[ok]) < 2:
@@ -250,17 +282,62 @@ def body_row(pb: PopulationBody, tables: dict[str, pd.DataFrame]) -> dict:
                 tilt["pelvic_tilt"] - cal.pelvic_tilt_offset_deg, tilt["pelvic_tilt_true"]
             )
     for kind, table in tables.items():  # marker mode before/after the parallax correction, and its sd
+        if kind == "strong":  # the marker table keeps to its own protocol (posture sweep, sway, squat)
+            continue
         row[f"marker {kind} raw"] = _mae(table["marker_tilt_raw"], table["pelvic_tilt_true"])
         row[f"marker {kind}"] = _mae(table["marker_tilt"], table["pelvic_tilt_true"])
         err = np.abs(table["marker_tilt"] - table["pelvic_tilt_true"]).to_numpy()
         ok = np.isfinite(err) & np.isfinite(table["marker_tilt_sd"].to_numpy())
         row[f"marker {kind} in 2 sd"] = err[ok] <= 2 * table["marker_tilt_sd"].to_numpy()[ok]
+    strong = tables.get("strong")
+    if strong is not None:
+        row.update(strong_row(tilt, strong))
     squat = tables.get("squat")
     if squat is not None:
         row["squat tilt MAE"] = _mae(squat["pelvic_tilt"], squat["pelvic_tilt_true"])
         row["squat change MAE"] = _mae(squat["pelvic_tilt_change"], squat["pelvic_tilt_change_true"])
         row["marker squat MAE"] = _mae(squat["marker_tilt"], squat["pelvic_tilt_true"])
     return row
+
+
+def strong_row(tilt: pd.DataFrame | None, strong: pd.DataFrame) -> dict:
+    """The strong-tilt sweep's columns: absolute errors and frames measured, the change from the body's standing
+    baseline taken in its 0..20 deg sweep (the clinician's question: how much more tilted than usual), and the
+    slopes against the truth over both sweeps together (0..35 deg)."""
+    row = {
+        "strong tilt MAE": _mae(strong["pelvic_tilt"], strong["pelvic_tilt_true"]),
+        "strong tilt bias": _median(strong["pelvic_tilt"] - strong["pelvic_tilt_true"]),
+        "strong lord MAE": _mae(strong["lumbar_lordosis"], strong["lumbar_lordosis_true"]),
+        "strong lord bias": _median(strong["lumbar_lordosis"] - strong["lumbar_lordosis_true"]),
+        "strong tilt measured %": 100 * float(np.isfinite(strong["pelvic_tilt"]).mean()),
+        "strong lord measured %": 100 * float(np.isfinite(strong["lumbar_lordosis"]).mean()),
+    }
+    if tilt is None:
+        return row
+    for name, short in (("pelvic_tilt", "tilt"), ("lumbar_lordosis", "lord")):
+        standing = tilt["standing"].to_numpy(bool)
+        if standing.any():
+            base, base_true = np.nanmedian(tilt[name][standing]), np.nanmedian(tilt[f"{name}_true"][standing])
+            row[f"strong {short} change MAE"] = _mae(strong[name] - base, strong[f"{name}_true"] - base_true)
+        both = pd.concat([tilt, strong])
+        row[f"{short} slope 0-35"] = _slope(both[f"{name}_true"].to_numpy(), both[name].to_numpy())
+    return row
+
+
+STRONG_COLUMNS = (
+    "body",
+    "arms",
+    "strong tilt MAE",
+    "strong tilt bias",
+    "strong tilt change MAE",
+    "tilt slope 0-35",
+    "strong tilt measured %",
+    "strong lord MAE",
+    "strong lord bias",
+    "strong lord change MAE",
+    "lord slope 0-35",
+    "strong lord measured %",
+)
 
 
 COLUMNS = (
@@ -388,6 +465,8 @@ def main(argv: list[str] | None = None) -> int:
             tables[clip.kind] = compare(clip, args.out, config)
         rows.append(body_row(pb, tables))
     print(markdown(rows))
+    print()
+    print(markdown_table(rows, STRONG_COLUMNS, number=_number))
     print()
     print(marker_markdown(rows))
     if args.design:  # the spread of the body offsets: KinematicsConfig.outline_*_body_sd_deg

@@ -1,0 +1,129 @@
+"""The foot's pitch in a side view from the sole's edge in the person mask's outline.
+
+The heel and ankle landmarks read a rendered heel raise at about two thirds of its size (the heel landmark rose
+8.7 px where the rendered heel rose 14.9 px; the ankle landmark sank as the shin tipped forward), and a flat
+foot's heel landmark rose by up to 8 px at depth (docs/findings-decisions.md, *Heel rise from the sole's
+outline*). The outline that extraction keeps (``outline_px``, the person mask's contour) draws the sole itself:
+flat on the floor while standing, and, when the heel rises, a line that climbs from the ball of the foot to
+the heel. Its slope against the standing sole is the foot's pitch; the picture moving up or down moves the whole
+sole and leaves the slope, and a camera's constant roll is taken out by the standing reference.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+__all__ = ["SOLE_SPAN", "sole_pitch_deg"]
+
+#: Where the sole is read, as fractions of the standing heel-to-toe landmark distance ``L`` (along the picture's
+#: x, the feet's landmarks averaged) forward of the heel landmark: behind the ball of the foot (the pivot of a
+#: heel raise, near the toe landmark) and clear of the heel's rounded back edge. Chosen on the design bodies
+#: (docs/findings-decisions.md).
+SOLE_SPAN: tuple[float, float] = (0.2, 0.75)
+#: Columns read across :data:`SOLE_SPAN`.
+SOLE_COLUMNS = 6
+
+
+def sole_pitch_deg(
+    outline_px: np.ndarray,
+    heel_px: np.ndarray,
+    toe_px: np.ndarray,
+    standing: np.ndarray,
+    *,
+    picture_height_px: float | None = None,
+) -> np.ndarray:
+    """The feet's pitch per frame from the sole's lower edge in the outline, against quiet standing, degrees.
+
+    Parameters
+    ----------
+    outline_px
+        ``(time, outline_point, 2)`` the person mask's contour per frame (pixels, image ``y`` down; NaN rows
+        where no outline was kept).
+    heel_px, toe_px
+        ``(time, 2)`` a heel and a toe (``foot_index``) landmark, or ``(time, n, 2)`` several (both feet): their
+        standing medians place the sole's columns and give the foot's direction and length ``L``.
+    standing
+        Boolean mask of the frames of quiet standing (reference sole; the feet flat).
+    picture_height_px
+        The picture's height: a sole whose lowest point lies on the picture's last row is cut off (NaN).
+
+    Returns
+    -------
+    numpy.ndarray
+        Degrees per frame, positive when the heel end of the sole rose against its ball: ``atan`` of the
+        least-squares slope of the sole's rise (the outline's lowest crossing of each column, linear between its
+        points, against the column's standing median) over :data:`SOLE_COLUMNS` columns across
+        :data:`SOLE_SPAN` of ``L`` forward of the heel. NaN where fewer than three columns are found or no
+        standing frame gives the reference.
+    """
+    outline = np.asarray(outline_px)  # float32 as extraction keeps it: a long recording's outline is not copied
+    standing = np.asarray(standing, dtype=bool)
+    nan = np.full(outline.shape[0], np.nan)
+    heel, toe = _standing_points(heel_px, standing), _standing_points(toe_px, standing)
+    if not (np.isfinite(heel).all() and np.isfinite(toe).all()):
+        return nan
+    forward = float(np.sign(toe[0] - heel[0]))
+    length = abs(toe[0] - heel[0])
+    if forward == 0 or not length > 0:
+        return nan
+    depth = SOLE_SPAN[0] + (SOLE_SPAN[1] - SOLE_SPAN[0]) * np.arange(SOLE_COLUMNS) / (SOLE_COLUMNS - 1)
+    columns = heel[0] + forward * length * depth
+    floor = max(heel[1], toe[1])
+    lowest = _lowest(outline, columns, top=floor - length)
+    if picture_height_px is not None:
+        lowest[lowest >= picture_height_px - 1.5] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # columns never seen standing stay NaN
+        rise = np.nanmedian(lowest[standing], axis=0) - lowest  # px, up positive
+    return np.degrees(np.arctan(-_slopes(rise, depth * length)))
+
+
+def _standing_points(points_px: np.ndarray, standing: np.ndarray) -> np.ndarray:
+    """The standing median ``(x, y)`` of one landmark track ``(time, 2)`` or the mean of several ``(time, n, 2)``."""
+    pts = np.asarray(points_px, dtype=np.float64)
+    pts = pts[:, None, :] if pts.ndim == 2 else pts
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        per = np.nanmedian(pts[standing], axis=0) if standing.any() else np.full(pts.shape[1:], np.nan)
+        return np.nanmean(per, axis=0) if np.isfinite(per).any() else np.full(2, np.nan)
+
+
+def _lowest(outline: np.ndarray, columns: np.ndarray, *, top: float, chunk: int = 1024) -> np.ndarray:
+    """``(time, column)`` the largest image ``y`` where the outline (a closed contour) crosses each column
+    (linear between its points), counting only crossings below ``top``; NaN where none. Only the contour's
+    segments that reach below ``top`` are read, ``chunk`` frames at a time (a long recording's temporaries stay
+    small)."""
+    out = np.full((outline.shape[0], columns.size), np.nan)
+    for start in range(0, outline.shape[0], chunk):
+        part = np.asarray(outline[start : start + chunk], dtype=np.float64)
+        x, y = part[..., 0], part[..., 1]
+        x1, y1 = np.roll(x, -1, axis=1), np.roll(y, -1, axis=1)
+        with np.errstate(invalid="ignore"):
+            frame, seg = np.nonzero((np.fmax(y, y1) > top) & (x != x1))
+        if frame.size == 0:
+            continue
+        xa, xb, ya, yb = x[frame, seg], x1[frame, seg], y[frame, seg], y1[frame, seg]
+        lo, hi = np.minimum(xa, xb), np.maximum(xa, xb)
+        frames, starts = np.unique(frame, return_index=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            for k, column in enumerate(columns):
+                at = ya + (yb - ya) * (column - xa) / (xb - xa)
+                best = np.maximum.reduceat(np.where((lo <= column) & (hi >= column) & (at > top), at, -np.inf), starts)
+                out[start + frames, k] = np.where(np.isfinite(best), best, np.nan)
+    return out
+
+
+def _slopes(rise: np.ndarray, distance: np.ndarray) -> np.ndarray:
+    """Per row, the least-squares slope of ``rise`` against ``distance`` over its finite columns (NaN below 3)."""
+    ok = np.isfinite(rise)
+    n = ok.sum(axis=1)
+    d = np.where(ok, distance[None, :], 0.0)
+    r = np.where(ok, rise, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_d, mean_r = d.sum(axis=1) / n, r.sum(axis=1) / n
+        cov = (np.where(ok, (d - mean_d[:, None]) * (r - mean_r[:, None]), 0.0)).sum(axis=1)
+        var = (np.where(ok, (d - mean_d[:, None]) ** 2, 0.0)).sum(axis=1)
+        slope = cov / var
+    return np.where((n >= 3) & (var > 0), slope, np.nan)

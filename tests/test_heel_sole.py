@@ -1,0 +1,153 @@
+"""Heel rise from the sole's edge in the person mask's outline (``movelab.kinematics.sole``).
+
+A side-view figure's outline: a shin standing on a shoe 80 px long and 20 px high, its sole on the floor at
+y = 400 while standing (10 frames), then rolled on the ball of the foot (60 px forward of the heel) by a set
+pitch. The heel landmark sits 10 px inside the shoe's back, the toe landmark at the ball: the landmark distance
+``L`` is 50 px, shorter than the shoe, as the pose model's is.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from movelab import landmarks as lm
+from movelab.findings import heel_rise_deg
+from movelab.kinematics.sole import sole_pitch_deg
+
+FLOOR_Y, HEEL_X, BALL_X, TOE_TIP_X, SHOE_H = 400.0, 250.0, 300.0, 320.0, 20.0
+STANDING = np.arange(20) < 10
+N_POINTS = 400
+
+
+def _outline(pitch_deg: float) -> np.ndarray:
+    """One frame's contour: the shoe (rear part pitched about the ball) and a shin rising from it."""
+    p = math.radians(pitch_deg)
+    back = HEEL_X - 10.0
+    # the sole from the shoe's back to the toe tip, the rear part (behind the ball) pitched up
+    sole_x = np.linspace(back, TOE_TIP_X, N_POINTS // 2)
+    behind = sole_x < BALL_X
+    sole = np.column_stack([sole_x, np.full(sole_x.size, FLOOR_Y)])
+    d = BALL_X - sole_x[behind]
+    sole[behind] = np.column_stack([BALL_X - d * math.cos(p), FLOOR_Y - d * math.sin(p)])
+    # the top: shoe top, then the shin up to y = 250 and back down behind it
+    top_x = np.linspace(TOE_TIP_X, back, N_POINTS // 4)
+    top = np.column_stack([top_x, np.full(top_x.size, FLOOR_Y - SHOE_H)])
+    top[top_x < BALL_X, 1] -= (BALL_X - top_x[top_x < BALL_X]) * math.sin(p)
+    shin = np.column_stack(
+        [
+            np.full(N_POINTS - sole.shape[0] - top.shape[0], back + 20.0),
+            np.linspace(380, 250, N_POINTS - sole.shape[0] - top.shape[0]),
+        ]
+    )
+    return np.vstack([sole, top, shin])
+
+
+def _clip(pitch_deg: float, *, shift_px: float = 0.0):
+    """Outlines ``(time, point, 2)`` and landmark positions: 10 standing frames, then ``pitch_deg``, the whole
+    picture moved up by ``shift_px`` from frame 10 on (a camera that sways)."""
+    n = STANDING.size
+    outline = np.stack([_outline(0.0 if s else pitch_deg) for s in STANDING]).astype(np.float32)
+    outline[~STANDING, :, 1] -= shift_px
+    px = np.full((n, len(lm.KEYPOINTS), 2), np.nan)
+    for side in ("left", "right"):
+        px[:, lm.KEYPOINTS.index(f"{side}_heel")] = [HEEL_X, FLOOR_Y - 5]
+        px[:, lm.KEYPOINTS.index(f"{side}_foot_index")] = [BALL_X, FLOOR_Y - 5]
+        px[:, lm.KEYPOINTS.index(f"{side}_ankle")] = [HEEL_X + 10, FLOOR_Y - 25]
+    ds = lm.from_arrays(time_s=np.arange(n) / 30.0, position_px=px, width_px=640, height_px=480)
+    return outline, ds["position_px"]
+
+
+def _pitch(outline, position, **kwargs):
+    heel = np.stack([position.sel(keypoint=f"{s}_heel").values for s in ("left", "right")], axis=1)
+    toe = np.stack([position.sel(keypoint=f"{s}_foot_index").values for s in ("left", "right")], axis=1)
+    return sole_pitch_deg(outline, heel, toe, STANDING, **kwargs)
+
+
+@pytest.mark.parametrize("pitch_deg", [0.0, 5.0, 15.0, 25.0])
+def test_the_sole_reads_the_pitch_of_a_foot_rolling_on_its_ball(pitch_deg):
+    pitch = _pitch(*_clip(pitch_deg))
+    assert pitch[STANDING] == pytest.approx(0.0, abs=1e-6)
+    assert pitch[~STANDING] == pytest.approx(pitch_deg, abs=1.0)
+
+
+def test_a_picture_moving_up_moves_the_whole_sole_and_reads_no_pitch():
+    """The landmarks' heights read a sway of the picture as a rise; the sole's slope does not change."""
+    pitch = _pitch(*_clip(0.0, shift_px=8.0))
+    assert np.abs(pitch) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_sole_on_the_pictures_last_row_is_cut_off():
+    outline, position = _clip(15.0)
+    assert np.isnan(_pitch(outline, position, picture_height_px=FLOOR_Y + 1)).all()
+    assert np.isfinite(_pitch(outline, position, picture_height_px=FLOOR_Y + 20)).all()
+
+
+def test_heel_rise_reads_the_sole_when_given_the_outline_and_the_landmarks_without():
+    """The landmarks here stay put (a heel landmark that does not follow the heel): without the outline the
+    rise reads 0; with it, the sole's 15°."""
+    outline, position = _clip(15.0)
+    assert heel_rise_deg(position, STANDING)[~STANDING] == pytest.approx(0.0, abs=1e-9)
+    rise = heel_rise_deg(position, STANDING, outline_px=outline, picture_height_px=480.0)
+    assert rise[~STANDING] == pytest.approx(15.0, abs=1.0)
+
+
+def test_an_outline_never_seen_while_standing_falls_back_to_the_landmarks():
+    outline, position = _clip(15.0)
+    outline[STANDING] = np.nan
+    rise = heel_rise_deg(position, STANDING, outline_px=outline, picture_height_px=480.0)
+    assert rise[~STANDING] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_an_outline_of_another_length_is_refused():
+    outline, position = _clip(0.0)
+    with pytest.raises(ValueError, match="one row per frame"):
+        heel_rise_deg(position, STANDING, outline_px=outline[:5])
+
+
+def test_the_outline_is_read_in_chunks_of_frames_with_the_same_result():
+    from movelab.kinematics.sole import _lowest
+
+    outline, _ = _clip(15.0)
+    columns = np.array([255.0, 270.0, 290.0])
+    whole = _lowest(outline, columns, top=300.0)
+    assert np.isfinite(whole).all()
+    np.testing.assert_array_equal(_lowest(outline, columns, top=300.0, chunk=3), whole)
+
+
+def test_the_heel_lift_finding_reads_the_sole_of_the_outline_extraction_kept():
+    """End to end on a stick figure squatting with flat feet (the landmarks' heels stay down) whose outline's
+    sole tips 15° at the bottom: ``heel_lift`` is raised at about 15°; the same outline kept flat raises nothing."""
+    from test_findings_helpers import make_segmentation
+    from test_heel_rise_shake import REPS, flat_footed_squat
+
+    from movelab.findings import detect_findings
+    from movelab.kinematics import compute_motion
+
+    def with_sole(lift_deg: float):
+        ds = flat_footed_squat()
+        px = ds["position_px"].values
+        heel, toe = px[0, lm.KEYPOINTS.index("left_heel")], px[0, lm.KEYPOINTS.index("left_foot_index")]
+        t = ds["time"].values
+        (rep,) = REPS
+        depth = np.where((t > rep["start_s"]) & (t < rep["end_s"]), np.sin(np.pi * (t - 1.2) / 1.6), 0.0)
+        outline = np.empty((t.size, 300, 2))
+        for i, d in enumerate(depth):
+            x = np.linspace(heel[0] - 8, toe[0] + 12, 150)  # the sole, pitched about the toe landmark
+            pitch = math.radians(lift_deg * d)
+            sole = np.column_stack([x, np.full(x.size, toe[1])])
+            back = x < toe[0]
+            sole[back] = np.column_stack(
+                [toe[0] - (toe[0] - x[back]) * math.cos(pitch), toe[1] - (toe[0] - x[back]) * math.sin(pitch)]
+            )
+            top = np.column_stack([x[::-1], np.full(x.size, 200.0)])  # the body above, closing the contour
+            outline[i] = np.vstack([sole, top])
+        ds["outline_px"] = (("time", "outline_point", "space_2d"), outline.astype(np.float32))
+        motion = compute_motion(ds, views="side_right")
+        return [f for f in detect_findings(motion, make_segmentation("squat", reps=REPS)) if f.code == "heel_lift"]
+
+    (heel,) = with_sole(15.0)
+    assert heel.severity != "info" and heel.value == pytest.approx(15.0, abs=1.5)
+    assert with_sole(0.0) == []
