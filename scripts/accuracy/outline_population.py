@@ -525,7 +525,7 @@ def elevation_rows(clips: tuple[Clip, ...], out: Path) -> pd.DataFrame:
     rows = []
     for clip in clips:
         path = out / f"{clip.name}.nc"
-        if not path.is_file():
+        if clip.kind == "strong" or not path.is_file():  # the marker protocol: posture sweep, sway, squat
             continue
         ds = landmarks.load(path)
         sight = line_of_sight(ds)
