@@ -24,7 +24,10 @@ from movelab.synth.camera import camera_for_view
 #: Heights (m) and half widths (m) of the pairs: shoulder, hip, knee, ankle, heel, toe.
 PAIRS = {"shoulder": (1.42, 0.18), "hip": (0.95, 0.09), "knee": (0.52, 0.1), "ankle": (0.09, 0.1),
          "heel": (0.03, 0.1), "foot_index": (0.02, 0.1)}  # fmt: skip
-IDENTITY = ElevationCalibration(scale=1.0, offset_tan=0.0, sd_tan=0.002)
+#: The exact pinhole line through the pairs (no pose model's compressed far side to calibrate away).
+IDENTITY = ElevationCalibration(scale=1.0, offset_tan=0.0, sd_tan=0.002, row_line=True, slope_scale=1.0)
+WIDE = ElevationCalibration(scale=1.0, offset_tan=0.0, sd_tan=0.05, row_line=True, slope_scale=1.0)
+LEVEL = ElevationCalibration(scale=1.0, offset_tan=0.0, sd_tan=0.002, slope_scale=1.0)  # the default method
 PELVIS_Y_M = 1.03  # the stickers' height
 
 
@@ -103,10 +106,10 @@ def test_the_tilt_sd_grows_with_the_elevations_uncertainty_and_the_camera_height
         (name, cal): float(marker_pelvic_tilt(ds, "side_right", config=MarkerConfig(elevation=cal)).table[
             "pelvic_tilt_sd"].iloc[0])
         for name, ds in (("low", low), ("level", level))
-        for cal in (IDENTITY, ElevationCalibration(scale=1.0, offset_tan=0.0, sd_tan=0.05))
+        for cal in (IDENTITY, WIDE)
     }  # fmt: skip
     assert all(v > 0 for v in sd.values())
-    assert sd[("low", IDENTITY)] < sd[("low", ElevationCalibration(1.0, 0.0, 0.05))]
+    assert sd[("low", IDENTITY)] < sd[("low", WIDE)]
     assert sd[("level", IDENTITY)] < sd[("low", IDENTITY)]  # the sticker depth's spread counts more when low
 
 
@@ -120,3 +123,40 @@ def test_the_motion_carries_the_markers_sd_per_frame_and_the_report_its_median()
     info = motion.pelvic_tilt_source
     assert info["mode"] == "markers" and info["median_sd_deg"] == pytest.approx(float(np.median(sd)))
     assert info["elevation_deg"] < 0 and "sd_deg" not in info  # looking up at the pelvis; JSON-ready
+
+
+def _pair_tans(ds):
+    from movelab.kinematics.camera_elevation import pair_elevations
+
+    return pair_elevations(ds)[1]
+
+
+@pytest.mark.parametrize("camera_height_m", [0.6, 1.5])
+def test_the_level_is_the_pairs_median_at_the_hips_row_and_moves_with_the_slope_along_the_rows(camera_height_m):
+    ds, _ = _dataset(camera_height_m)
+    sight = line_of_sight(ds, calibration=LEVEL)
+    hip_row = float(np.nanmedian(ds["position_px"].sel(keypoint=["left_hip", "right_hip"]).values[..., 1]))
+    assert sight.ref_row_px == pytest.approx(hip_row)
+    assert float(sight.tan_elevation(hip_row)) == pytest.approx(float(np.median(_pair_tans(ds))), abs=1e-9)
+    # away from the hips' row it changes by slope_scale times the pairs' slope: 2x it here
+    steeper = line_of_sight(ds, calibration=ElevationCalibration(scale=1.0, offset_tan=0.0, slope_scale=2.0))
+    step = float(steeper.tan_elevation(hip_row + 100) - steeper.tan_elevation(hip_row))
+    assert step == pytest.approx(2.0 * 100 * sight.slope_per_px) and sight.slope_per_px > 0  # lower rows: down
+    # the exact geometry's slope is the pinhole's, so LEVEL and IDENTITY differ by the pairs' median's row offset
+    exact = line_of_sight(ds, calibration=IDENTITY)
+    assert float(exact.tan_elevation(hip_row)) != pytest.approx(float(sight.tan_elevation(hip_row)), abs=1e-3)
+
+
+def test_one_misplaced_far_side_pair_moves_the_median_level_less_than_the_line():
+    """The pose model places a hidden far-side landmark partly by its prior: here the far knee 25 px low."""
+    ds, _ = _dataset(1.3)
+    bad = ds.copy(deep=True)
+    bad["position_px"].loc[dict(keypoint="left_knee", space_2d="y")] += 25.0
+    hip_row = float(np.nanmedian(ds["position_px"].sel(keypoint=["left_hip", "right_hip"]).values[..., 1]))
+    moved = {
+        name: abs(float(line_of_sight(bad, calibration=cal).tan_elevation(hip_row))
+                  - float(line_of_sight(ds, calibration=cal).tan_elevation(hip_row)))
+        for name, cal in (("line", IDENTITY), ("level", LEVEL))
+    }  # fmt: skip
+    assert moved["line"] > 0.02  # the line's extrapolation to the hips carries the knee's error
+    assert moved["level"] < 0.5 * moved["line"]

@@ -39,7 +39,7 @@ def _findings(source: dict | None, code: str):
     "source, says, error",
     [
         ({"mode": "markers", "calibration": None}, "ASIS/PSIS skin markers", 2.0),
-        ({"mode": "outline", "calibration": {"pelvic_tilt_offset_deg": 3.0, "frames": 60}}, "calibrated", 3.1),
+        ({"mode": "outline", "calibration": {"pelvic_tilt_offset_deg": 3.0, "frames": 60}}, "calibrated", 2.9),
         ({"mode": "outline", "calibration": None}, "population calibration", 10.2),
         (None, "population calibration", 10.2),
     ],

@@ -163,8 +163,8 @@ class MethodError:
         "docs/fms-posture-accuracy.md)",
     )
     pelvic_tilt_client_calibrated: Threshold = Threshold(
-        3.1,
-        "movelab, measured: outline tilt MAE 0.5-3.1 deg on 4 held-out rendered bodies after a client "
+        2.9,
+        "movelab, measured: outline tilt MAE 0.6-2.9 deg on 4 held-out rendered bodies after a client "
         "calibration from a marker session of the same body (scripts/accuracy/outline_population.py, "
         "docs/outline-accuracy.md); the worst body is used",
     )

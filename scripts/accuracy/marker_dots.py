@@ -322,7 +322,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     clips = CLIPS if args.heldout else DESIGN_CLIPS
     out = args.out or ROOT / ".cache" / ("outline_population" if args.heldout else "outline_population_design")
-    chosen = [c for c in clips if (not args.clips or c.name in args.clips) and (out / f"{c.name}.nc").is_file()]
+    chosen = [  # the marker protocol: posture sweep, sway, squat (not the strong-tilt sweep)
+        c
+        for c in clips
+        if c.kind != "strong" and (not args.clips or c.name in args.clips) and (out / f"{c.name}.nc").is_file()
+    ]
     if not chosen:
         raise SystemExit(f"no kept clips in {out} (run scripts.accuracy.outline_population first)")
     search = DotSearch(
