@@ -9,6 +9,7 @@ pitch. The heel landmark sits 10 px inside the shoe's back, the toe landmark at 
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -117,37 +118,88 @@ def test_the_outline_is_read_in_chunks_of_frames_with_the_same_result():
     np.testing.assert_array_equal(_lowest(outline, columns, top=300.0, chunk=3), whole)
 
 
+def squat_with_sole(lift_deg: float):
+    """The stick figure of ``test_heel_rise_shake`` squatting with flat feet (its landmarks' heels stay down),
+    with an outline whose sole tips ``lift_deg`` about the toe landmark at the bottom (its body above closing
+    the contour)."""
+    from test_heel_rise_shake import REPS, flat_footed_squat
+
+    ds = flat_footed_squat()
+    px = ds["position_px"].values
+    heel, toe = px[0, lm.KEYPOINTS.index("left_heel")], px[0, lm.KEYPOINTS.index("left_foot_index")]
+    t = ds["time"].values
+    (rep,) = REPS
+    depth = np.where((t > rep["start_s"]) & (t < rep["end_s"]), np.sin(np.pi * (t - 1.2) / 1.6), 0.0)
+    outline = np.empty((t.size, 300, 2))
+    for i, d in enumerate(depth):
+        x = np.linspace(heel[0] - 8, toe[0] + 12, 150)  # the sole, pitched about the toe landmark
+        pitch = math.radians(lift_deg * d)
+        sole = np.column_stack([x, np.full(x.size, toe[1])])
+        back = x < toe[0]
+        sole[back] = np.column_stack(
+            [toe[0] - (toe[0] - x[back]) * math.cos(pitch), toe[1] - (toe[0] - x[back]) * math.sin(pitch)]
+        )
+        top = np.column_stack([x[::-1], np.full(x.size, 200.0)])
+        outline[i] = np.vstack([sole, top])
+    ds["outline_px"] = (("time", "outline_point", "space_2d"), outline.astype(np.float32))
+    return ds
+
+
 def test_the_heel_lift_finding_reads_the_sole_of_the_outline_extraction_kept():
     """End to end on a stick figure squatting with flat feet (the landmarks' heels stay down) whose outline's
     sole tips 15° at the bottom: ``heel_lift`` is raised at about 15°; the same outline kept flat raises nothing."""
     from test_findings_helpers import make_segmentation
-    from test_heel_rise_shake import REPS, flat_footed_squat
+    from test_heel_rise_shake import REPS
 
     from movelab.findings import detect_findings
     from movelab.kinematics import compute_motion
 
     def with_sole(lift_deg: float):
-        ds = flat_footed_squat()
-        px = ds["position_px"].values
-        heel, toe = px[0, lm.KEYPOINTS.index("left_heel")], px[0, lm.KEYPOINTS.index("left_foot_index")]
-        t = ds["time"].values
-        (rep,) = REPS
-        depth = np.where((t > rep["start_s"]) & (t < rep["end_s"]), np.sin(np.pi * (t - 1.2) / 1.6), 0.0)
-        outline = np.empty((t.size, 300, 2))
-        for i, d in enumerate(depth):
-            x = np.linspace(heel[0] - 8, toe[0] + 12, 150)  # the sole, pitched about the toe landmark
-            pitch = math.radians(lift_deg * d)
-            sole = np.column_stack([x, np.full(x.size, toe[1])])
-            back = x < toe[0]
-            sole[back] = np.column_stack(
-                [toe[0] - (toe[0] - x[back]) * math.cos(pitch), toe[1] - (toe[0] - x[back]) * math.sin(pitch)]
-            )
-            top = np.column_stack([x[::-1], np.full(x.size, 200.0)])  # the body above, closing the contour
-            outline[i] = np.vstack([sole, top])
-        ds["outline_px"] = (("time", "outline_point", "space_2d"), outline.astype(np.float32))
-        motion = compute_motion(ds, views="side_right")
+        motion = compute_motion(squat_with_sole(lift_deg), views="side_right")
         return [f for f in detect_findings(motion, make_segmentation("squat", reps=REPS)) if f.code == "heel_lift"]
 
     (heel,) = with_sole(15.0)
     assert heel.severity != "info" and heel.value == pytest.approx(15.0, abs=1.5)
     assert with_sole(0.0) == []
+
+
+@pytest.mark.parametrize("outline", [True, False])
+def test_the_reps_table_reads_the_heel_rise_the_finding_reads(outline):
+    """The segmentation's rep on the same figure: its ``heel_lift_deg`` is the heel-lift finding's reading of
+    that rep (the sole's 15°; without the outline the landmarks', which stay down and read about 0), not the
+    landmark method's while the finding reads the sole."""
+    from movelab.events import segment
+    from movelab.findings import detect_findings
+    from movelab.findings.detect import context_of
+    from movelab.kinematics import compute_motion
+
+    ds = squat_with_sole(15.0)
+    if not outline:
+        ds = ds.drop_vars("outline_px")
+    motion = compute_motion(ds, views="side_right")
+    seg = segment(motion, movement="squat")
+    (rep,) = seg.reps.to_dict("records")
+    ctx = context_of(motion, seg)
+    finding_rise = heel_rise_deg(
+        ctx.positions, ctx.standing_mask(), outline_px=ctx.outline_px, picture_height_px=ctx.picture_height_px
+    )
+    assert rep["heel_lift_deg"] == pytest.approx(ctx.at(finding_rise, rep["bottom_s"]), abs=1e-6)
+    heel = [f for f in detect_findings(motion, seg) if f.code == "heel_lift"]
+    if outline:
+        assert rep["heel_lift_deg"] == pytest.approx(15.0, abs=1.5)
+        assert heel[0].value == pytest.approx(rep["heel_lift_deg"], abs=1e-6)
+    else:
+        assert abs(rep["heel_lift_deg"]) < 2.0 and heel == []
+
+
+@pytest.mark.parametrize("shape", [(0, 6), (1, 3), (2, 6), (7, 2, 2), (31, 6)])
+def test_the_sorted_median_is_numpys_nanmedian(shape):
+    from movelab.kinematics.sole import _nanmedian0
+
+    values = np.random.default_rng(0).normal(size=shape) * 100
+    values[np.random.default_rng(1).random(shape) < 0.3] = np.nan
+    values[:, 0] = np.nan  # a column never read
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected = np.nanmedian(values, axis=0)
+    np.testing.assert_array_equal(_nanmedian0(values), expected)

@@ -336,15 +336,18 @@ def test_events_settings_hold_no_kinematics_settings():
 
 
 def test_heel_rise_pitch_is_one_formula_used_by_events_and_findings():
-    """Rep metrics (events) and the heel-lift finding call the one foot pitch in kinematics.geometry; a heel
+    """Rep metrics (events) and the heel-lift finding call the one heel rise in kinematics.sole (whose landmark
+    fallback is the one foot pitch in kinematics.geometry); a heel
     12 px up on a 72 px foot is asin(1/6), a heel below its standing height a negative pitch, no foot NaN."""
     import math
 
     from movelab.events import rep_metrics
     from movelab.findings import foot
+    from movelab.kinematics import sole
     from movelab.kinematics.geometry import foot_pitch_deg, heel_rise_pitch_deg
 
-    assert rep_metrics.foot_pitch_deg is foot_pitch_deg and foot.foot_pitch_deg is foot_pitch_deg
+    assert rep_metrics.heel_rise_deg is sole.heel_rise_deg and foot.heel_rise_deg is sole.heel_rise_deg
+    assert sole.foot_pitch_deg is foot_pitch_deg
     assert float(heel_rise_pitch_deg(400.0, 388.0, 72.0)) == pytest.approx(math.degrees(math.asin(1 / 6)))
     assert float(heel_rise_pitch_deg(400.0, 406.0, 72.0)) < 0
     assert float(heel_rise_pitch_deg(400.0, 300.0, 72.0)) == pytest.approx(90.0)  # clipped, never NaN

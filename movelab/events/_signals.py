@@ -15,6 +15,7 @@ from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.geometry import midpoint, point
 from movelab.kinematics.motion import Motion
 from movelab.kinematics.runs import runs
+from movelab.kinematics.sole import outline_of
 from movelab.kinematics.views import facing_sign
 
 SIDES: tuple[str, str] = ("left", "right")
@@ -53,6 +54,10 @@ class Signals:
     kinematics
         The kinematics settings the positions were cleaned with (the foot tracks of gait are low-passed
         with the same filter order and longest gap).
+    outline_px, picture_height_px
+        The person mask's outline per frame ``(time, outline_point, 2)`` and the picture's height, as the
+        landmark Dataset kept them (the heel's rise from the sole, :func:`movelab.kinematics.sole.heel_rise_deg`,
+        as the findings read it); None when no outline was kept.
     """
 
     time_s: np.ndarray
@@ -64,6 +69,8 @@ class Signals:
     unfiltered: xr.DataArray
     label_free: xr.DataArray
     kinematics: KinematicsConfig
+    outline_px: np.ndarray | None = None
+    picture_height_px: float | None = None
 
     _points: dict = field(default_factory=dict, repr=False, compare=False)  # keypoint -> read-only track
 
@@ -92,6 +99,8 @@ class Signals:
             unfiltered=self.unfiltered.isel(time=window),
             label_free=self.label_free.isel(time=window),
             kinematics=self.kinematics,
+            outline_px=None if self.outline_px is None else self.outline_px[window],
+            picture_height_px=self.picture_height_px,
             _points={name: track[window] for name, track in self._points.items()},
         )
 
@@ -131,6 +140,7 @@ def build_signals(motion: Motion, *, config: EventsConfig = EventsConfig()) -> S
         unfiltered=motion.positions.unfiltered,
         label_free=motion.positions.label_free,
         kinematics=motion.config,
+        **outline_of(motion.landmarks),
     )
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 from movelab.events._signals import SIDES, Signals, nanmean_rows
 from movelab.events.config import EventsConfig
 from movelab.events.rep_timing import Rep
-from movelab.kinematics.geometry import foot_pitch_deg
+from movelab.kinematics.sole import heel_rise_deg
 from movelab.kinematics.tables import time_s_of
 
 __all__ = [
@@ -152,6 +152,10 @@ def knee_gap_at_bottom(signals: Signals, rep: Rep) -> float:
     return float(np.median(gap)) / signals.leg_px if gap.size else math.nan
 
 
+#: Seconds either side of a rep's bottom over which its heel rise is read: the findings' ``depth_window_s``.
+_DEPTH_WINDOW_S = 0.1
+
+
 def _heel_lift_px(signals: Signals, rep: Rep) -> float:
     """Largest rise of either heel during the rep above its median height while standing before it."""
     during = (signals.time_s >= rep.start_s) & (signals.time_s <= rep.end_s)
@@ -168,28 +172,27 @@ def _heel_lift_px(signals: Signals, rep: Rep) -> float:
 
 
 def _heel_lift_deg(signals: Signals, rep: Rep) -> float:
-    """Heel rise at the bottom of ``rep`` as the foot pitch it implies (side views only), measured as the
-    heel-lift finding measures it: per foot :func:`movelab.kinematics.geometry.foot_pitch_deg` against the
-    standing before the rep, its median over the frames within 0.1 s of the bottom, and the smaller of the two
-    feet (heels rise together; one landmark drifting up alone is not a lift), or the one seen. This is the
-    landmark method, which reads rendered heel raises low (15° as 1.6-8.7°); the heel-lift finding and the FMS
-    deep squat read the sole's outline where extraction kept it (:mod:`movelab.kinematics.sole`), which the
-    events stage does not carry."""
-    near = np.abs(signals.time_s - rep.bottom_s) <= 0.1
+    """Heel rise at the bottom of ``rep`` as the foot pitch it implies (side views only), the measure of the
+    heel-lift finding and the FMS deep squat: :func:`movelab.kinematics.sole.heel_rise_deg` (the sole's slope in
+    the person mask's outline where extraction kept it, else the feet's landmarks), against the standing before
+    the rep, its median over the frames within 0.1 s of the bottom (the findings' ``depth_window_s``; NaN when
+    fewer than half of them are read). Only
+    those frames and the standing ones are read (a rep's few dozen outlines, not the recording's)."""
+    near = np.abs(signals.time_s - rep.bottom_s) <= _DEPTH_WINDOW_S + 1e-9  # the findings' tolerance
     if not np.isin(signals.views.values[near], ("side_left", "side_right")).mean() > 0.5:
         return math.nan
-    rises = []
-    for side in SIDES:
-        pitch = foot_pitch_deg(
-            signals.point(f"{side}_heel"),
-            signals.point(f"{side}_ankle"),
-            signals.point(f"{side}_foot_index"),
-            rep.stand_before,
-        )[near]
-        pitch = pitch[np.isfinite(pitch)]
-        if pitch.size:
-            rises.append(float(np.median(pitch)))
-    return min(rises) if rises else math.nan
+    standing = np.zeros(near.size, bool)
+    standing[rep.stand_before] = True
+    read = np.flatnonzero(standing | near)
+    rise = heel_rise_deg(
+        signals.position.isel(time=read),
+        standing[read],
+        outline_px=None if signals.outline_px is None else signals.outline_px[read],
+        picture_height_px=signals.picture_height_px,
+    )[near[read]]
+    if not np.isfinite(rise).mean() >= 0.5:  # too few frames read, as the findings' ``min_valid_fraction``
+        return math.nan
+    return float(np.nanmedian(rise))
 
 
 class AngleArrays:

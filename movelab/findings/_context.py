@@ -19,6 +19,7 @@ from movelab.errors import ConfigError
 from movelab.findings.config import FindingsConfig, Threshold
 from movelab.findings.finding import Finding
 from movelab.findings.standing import PARTS, StandingReference, outside_picture, quiet_standing
+from movelab.kinematics.sole import outline_of
 from movelab.kinematics.tables import TIME_INDEX, time_indexed
 
 MOVEMENTS = ("squat", "lunge", "gait", "posture", "thomas", "aslr", "unknown")
@@ -308,12 +309,11 @@ def build_context(
 
 
 def _outline_of(landmarks, n_frames: int) -> dict:
-    """``outline_px`` and ``picture_height_px`` of the landmark Dataset when it kept the outline for every frame."""
-    if landmarks is None or "outline_px" not in landmarks or landmarks.sizes.get("time") != n_frames:
+    """``outline_px`` and ``picture_height_px`` of the landmark Dataset when it kept the outline for every frame
+    (:func:`movelab.kinematics.sole.outline_of`, as the events stage reads them)."""
+    if landmarks is None or landmarks.sizes.get("time") != n_frames:
         return {}
-    outline = landmarks["outline_px"].transpose("time", "outline_point", "space_2d").values
-    height = landmarks.attrs.get("height_px")
-    return {"outline_px": outline, "picture_height_px": None if height is None else float(height)}
+    return outline_of(landmarks)
 
 
 def _standing(angles, time, *, movement, reps, positions, landmarks, config) -> StandingReference | None:

@@ -1,7 +1,9 @@
-"""Heel rise in side view, for the heel-lift finding.
+"""Heel rise in side view, for the heel-lift finding, the FMS deep squat and the reps table's ``heel_lift_deg``.
 
-Since 2026-12-06 the rise is read from the sole's edge in the person mask's outline where extraction kept it
-(:mod:`movelab.kinematics.sole`); the notes below are about the landmark method, still used without an outline.
+:func:`heel_rise_deg` lives in :mod:`movelab.kinematics.sole` (the events stage reads it too, for the reps
+table, so both read one measure; re-exported here). Since 2026-12-06 the rise is read from the sole's edge in
+the person mask's outline where extraction kept it (:mod:`movelab.kinematics.sole`); the notes below are about
+the landmark method, still used without an outline.
 
 The angle table has no foot-against-floor angle (``ankle_dorsiflexion`` is shank against foot), so heel lift
 is measured here from the analysis data's cleaned heel and toe positions.
@@ -32,81 +34,12 @@ and the rise is not read where it exceeds the method's error (:func:`standing_sp
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
-import xarray as xr
 
-from movelab.kinematics.geometry import foot_pitch_deg, point
-from movelab.kinematics.sole import sole_pitch_deg
+from movelab.kinematics.sole import heel_rise_deg
 
 __all__ = ["heel_rise_deg", "standing_spread_deg"]
-
-
-def heel_rise_deg(
-    position: xr.DataArray,
-    standing: np.ndarray,
-    *,
-    outline_px: np.ndarray | None = None,
-    picture_height_px: float | None = None,
-) -> np.ndarray:
-    """How far the heels rose above their standing height, as the foot pitch that rise implies, per frame.
-
-    Parameters
-    ----------
-    position
-        Cleaned keypoint positions ``(time, keypoint, space_2d)`` of a camera that does not move: the
-        analysis data's (:attr:`movelab.kinematics.Motion.positions` ``.cleaned``), so the user's
-        kinematics settings apply.
-    standing
-        Boolean mask of the frames of quiet standing that give each heel's reference height and the foot's
-        length.
-    outline_px, picture_height_px
-        The person mask's outline per frame ``(time, outline_point, 2)`` (the landmark Dataset's ``outline_px``)
-        and the picture's height: the pitch is then the sole's
-        (:func:`movelab.kinematics.sole.sole_pitch_deg`, both feet's heel and toe landmarks placing it), unless
-        the outline gives no standing reference, when the landmarks' below is used.
-
-    Returns
-    -------
-    numpy.ndarray
-        Degrees per frame; NaN where no heel is measurable or no standing reference exists.
-
-    Notes
-    -----
-    From the outline, the sole's slope against standing: the landmarks read a rendered heel raise at two
-    thirds of its size and a flat foot's heel landmark rose by up to 8 px at depth
-    (docs/findings-decisions.md, *Heel rise from the sole's outline*). Without an outline, each foot's pitch
-    is :func:`movelab.kinematics.geometry.foot_pitch_deg`: the smaller of the pitches its heel's and its
-    ankle's rise above standing imply, the ankle's floored at 0. The two feet are combined by their
-    **minimum** (in a squat the heels rise together, so one heel's landmark drifting up alone is not taken as
-    a lift); where only one foot is measurable it is used alone.
-    """
-    standing = np.asarray(standing, dtype=bool)
-    if standing.shape != (position.sizes["time"],):
-        raise ValueError(f"standing must have one value per frame ({position.sizes['time']}), got {standing.shape}")
-    if outline_px is not None and standing.any():
-        if np.shape(outline_px)[0] != standing.size:
-            raise ValueError(f"outline_px must have one row per frame ({standing.size}), got {np.shape(outline_px)}")
-        feet = {
-            part: np.stack([point(position, f"{s}_{part}") for s in ("left", "right")], axis=1)
-            for part in ("heel", "foot_index")
-        }
-        pitch = sole_pitch_deg(
-            outline_px, feet["heel"], feet["foot_index"], standing, picture_height_px=picture_height_px
-        )
-        if np.isfinite(pitch[standing]).any():
-            return pitch
-    rises = []
-    for side in ("left", "right"):
-        heel, toe = point(position, f"{side}_heel"), point(position, f"{side}_foot_index")
-        if not standing.any():
-            rises.append(np.full(heel.shape[0], np.nan))
-            continue
-        rises.append(foot_pitch_deg(heel, point(position, f"{side}_ankle"), toe, standing))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # frames where neither foot is measured stay NaN
-        return np.nanmin(np.stack(rises), axis=0)
 
 
 def standing_spread_deg(rise: np.ndarray, standing: np.ndarray) -> float:

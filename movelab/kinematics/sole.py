@@ -14,8 +14,11 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import xarray as xr
 
-__all__ = ["SOLE_SPAN", "sole_pitch_deg"]
+from movelab.kinematics.geometry import foot_pitch_deg, point
+
+__all__ = ["SOLE_SPAN", "heel_rise_deg", "outline_of", "sole_pitch_deg"]
 
 #: Where the sole is read, as fractions of the standing heel-to-toe landmark distance ``L`` (along the picture's
 #: x, the feet's landmarks averaged) forward of the heel landmark: behind the ball of the foot (the pivot of a
@@ -76,8 +79,86 @@ def sole_pitch_deg(
         lowest[lowest >= picture_height_px - 1.5] = np.nan
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # columns never seen standing stay NaN
-        rise = np.nanmedian(lowest[standing], axis=0) - lowest  # px, up positive
+        rise = _nanmedian0(lowest[standing]) - lowest  # px, up positive
     return np.degrees(np.arctan(-_slopes(rise, depth * length)))
+
+
+def heel_rise_deg(
+    position: xr.DataArray,
+    standing: np.ndarray,
+    *,
+    outline_px: np.ndarray | None = None,
+    picture_height_px: float | None = None,
+) -> np.ndarray:
+    """How far the heels rose above their standing height, as the foot pitch that rise implies, per frame.
+
+    Parameters
+    ----------
+    position
+        Cleaned keypoint positions ``(time, keypoint, space_2d)`` of a camera that does not move: the
+        analysis data's (:attr:`movelab.kinematics.Motion.positions` ``.cleaned``), so the user's
+        kinematics settings apply.
+    standing
+        Boolean mask of the frames of quiet standing that give each heel's reference height and the foot's
+        length.
+    outline_px, picture_height_px
+        The person mask's outline per frame ``(time, outline_point, 2)`` (the landmark Dataset's ``outline_px``)
+        and the picture's height: the pitch is then the sole's
+        (:func:`movelab.kinematics.sole.sole_pitch_deg`, both feet's heel and toe landmarks placing it), unless
+        the outline gives no standing reference, when the landmarks' below is used.
+
+    Returns
+    -------
+    numpy.ndarray
+        Degrees per frame; NaN where no heel is measurable or no standing reference exists.
+
+    Notes
+    -----
+    From the outline, the sole's slope against standing: the landmarks read a rendered heel raise at two
+    thirds of its size and a flat foot's heel landmark rose by up to 8 px at depth
+    (docs/findings-decisions.md, *Heel rise from the sole's outline*). Without an outline, each foot's pitch
+    is :func:`movelab.kinematics.geometry.foot_pitch_deg`: the smaller of the pitches its heel's and its
+    ankle's rise above standing imply, the ankle's floored at 0. The two feet are combined by their
+    **minimum** (in a squat the heels rise together, so one heel's landmark drifting up alone is not taken as
+    a lift); where only one foot is measurable it is used alone.
+    """
+    standing = np.asarray(standing, dtype=bool)
+    if standing.shape != (position.sizes["time"],):
+        raise ValueError(f"standing must have one value per frame ({position.sizes['time']}), got {standing.shape}")
+    if outline_px is not None and standing.any():
+        if np.shape(outline_px)[0] != standing.size:
+            raise ValueError(f"outline_px must have one row per frame ({standing.size}), got {np.shape(outline_px)}")
+        feet = {
+            part: np.stack([point(position, f"{s}_{part}") for s in ("left", "right")], axis=1)
+            for part in ("heel", "foot_index")
+        }
+        pitch = sole_pitch_deg(
+            outline_px, feet["heel"], feet["foot_index"], standing, picture_height_px=picture_height_px
+        )
+        if np.isfinite(pitch[standing]).any():
+            return pitch
+    rises = []
+    for side in ("left", "right"):
+        heel, toe = point(position, f"{side}_heel"), point(position, f"{side}_foot_index")
+        if not standing.any():
+            rises.append(np.full(heel.shape[0], np.nan))
+            continue
+        rises.append(foot_pitch_deg(heel, point(position, f"{side}_ankle"), toe, standing))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames where neither foot is measured stay NaN
+        return np.nanmin(np.stack(rises), axis=0)
+
+
+def outline_of(landmarks: xr.Dataset) -> dict:
+    """``outline_px`` (``(time, outline_point, 2)``, as kept: not copied when already in that order) and
+    ``picture_height_px`` of a landmark Dataset that kept the outline for every frame; ``{}`` otherwise."""
+    if "outline_px" not in landmarks or landmarks["outline_px"].sizes.get("time") != landmarks.sizes.get("time"):
+        return {}
+    height = landmarks.attrs.get("height_px")
+    return {
+        "outline_px": landmarks["outline_px"].transpose("time", "outline_point", "space_2d").values,
+        "picture_height_px": None if height is None else float(height),
+    }
 
 
 def _standing_points(points_px: np.ndarray, standing: np.ndarray) -> np.ndarray:
@@ -86,8 +167,20 @@ def _standing_points(points_px: np.ndarray, standing: np.ndarray) -> np.ndarray:
     pts = pts[:, None, :] if pts.ndim == 2 else pts
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        per = np.nanmedian(pts[standing], axis=0) if standing.any() else np.full(pts.shape[1:], np.nan)
+        per = _nanmedian0(pts[standing]) if standing.any() else np.full(pts.shape[1:], np.nan)
         return np.nanmean(per, axis=0) if np.isfinite(per).any() else np.full(2, np.nan)
+
+
+def _nanmedian0(values: np.ndarray) -> np.ndarray:
+    """``numpy.nanmedian(values, axis=0)`` (NaN where a column has no finite value) by sorting, without its
+    masked-array path for small arrays: the reps table reads a few dozen frames per rep, hundreds of times."""
+    ordered = np.sort(np.asarray(values, dtype=np.float64), axis=0)  # NaN sorts last
+    if ordered.shape[0] == 0:
+        return np.full(ordered.shape[1:], np.nan)
+    count = np.isfinite(ordered).sum(axis=0)
+    lo = np.take_along_axis(ordered, np.maximum(count - 1, 0)[None] // 2, axis=0)[0]
+    hi = np.take_along_axis(ordered, np.minimum(count // 2, ordered.shape[0] - 1)[None], axis=0)[0]
+    return np.where(count > 0, (lo + hi) / 2, np.nan)
 
 
 def _lowest(outline: np.ndarray, columns: np.ndarray, *, top: float, chunk: int = 1024) -> np.ndarray:
