@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["write_outputs", "write_json", "BytesApart", "can_work_apart"]
+__all__ = ["write_outputs", "write_json", "BytesApart", "can_work_apart", "read_until_closed"]
 
 
 def write_json(data: Any, path: str | os.PathLike) -> None:
@@ -60,7 +60,7 @@ def write_outputs(out_dir: str | os.PathLike, writers: Mapping[str, Callable[[Pa
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _read_until_closed(fd: int, *, timeout_s: float) -> bytes | None:
+def read_until_closed(fd: int, *, timeout_s: float) -> bytes | None:
     """Everything written to pipe ``fd`` until its writer closes it (the fd is closed after); None when no byte
     arrives for ``timeout_s``."""
     chunks = []
@@ -152,7 +152,7 @@ class BytesApart:
         if self._pid is None:
             return None
         pid, self._pid = self._pid, None
-        data = _read_until_closed(self._pipe, timeout_s=self._timeout_s)
+        data = read_until_closed(self._pipe, timeout_s=self._timeout_s)
         if data is None:  # stuck: the parent makes the bytes
             os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)

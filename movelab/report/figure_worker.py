@@ -19,9 +19,10 @@ from __future__ import annotations
 import gc
 import os
 import pickle
-import select
 import signal
 from types import SimpleNamespace
+
+from movelab.io.outputs import read_until_closed
 
 __all__ = ["FigureWorker", "FigureSet"]
 
@@ -127,7 +128,7 @@ class FigureWorker:
             os.close(self._send)
             self._send = None
             os.kill(pid, signal.SIGKILL)
-        data = _read_all(self._receive, timeout_s=self._timeout_s)
+        data = read_until_closed(self._receive, timeout_s=self._timeout_s)
         if data is None:  # stuck: this process draws the figures
             os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
@@ -150,21 +151,6 @@ class FigureWorker:
             gc.unfreeze()
 
 
-def _read_all(fd: int, *, timeout_s: float) -> bytes | None:
-    """Everything written to pipe ``fd`` until its writer closes it (``fd`` is closed after); None when no byte
-    arrives for ``timeout_s``."""
-    chunks = []
-    with os.fdopen(fd, "rb", buffering=0) as pipe:
-        while True:
-            ready, _, _ = select.select([pipe], [], [], timeout_s)
-            if not ready:
-                return None
-            chunk = pipe.read(1 << 20)
-            if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
-
-
 def _cpus() -> int:
     """The CPUs this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
@@ -173,7 +159,7 @@ def _cpus() -> int:
 def _child(request_fd: int, reply_fd: int) -> None:
     """Load matplotlib and its fonts, wait for the inputs, draw, reply."""
     _warm_up()
-    request = _read_all(request_fd, timeout_s=24 * 3600.0)
+    request = read_until_closed(request_fd, timeout_s=24 * 3600.0)
     if not request or len(request) < 8 or int.from_bytes(request[:8], "little") != len(request) - 8:
         raise SystemExit(1)  # the parent sent nothing (it failed, or draws itself)
     pngs = _draw(*pickle.loads(request[8:]))
