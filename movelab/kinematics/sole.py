@@ -224,13 +224,16 @@ def _lowest(outline: np.ndarray, columns: np.ndarray, *, top: float, chunk: int 
         below |= np.roll(below, -1, axis=1)  # a segment with either end below it ...
         below &= ~(before & np.roll(before, -1, axis=1))  # ... not wholly left of the columns ...
         below &= ~(beyond & np.roll(beyond, -1, axis=1))  # ... nor right of them
-        frame, seg = np.nonzero(below)
-        if frame.size == 0:
+        at_point = np.flatnonzero(below)  # frame * points + segment
+        if at_point.size == 0:
             continue
-        after = seg + 1
-        after[after == part.shape[1]] = 0
-        xa, ya = part[frame, seg, 0].astype(np.float64), part[frame, seg, 1].astype(np.float64)
-        xb, yb = part[frame, after, 0].astype(np.float64), part[frame, after, 1].astype(np.float64)
+        points = part.shape[1]
+        frame, seg = np.divmod(at_point, points)
+        flat = np.ascontiguousarray(part).reshape(-1)  # x, y of every point in turn
+        start_xy = 2 * at_point
+        end_xy = start_xy + np.where(seg == points - 1, 2 - 2 * points, 2)  # the contour closes on itself
+        xa, ya = flat[start_xy].astype(np.float64), flat[start_xy + 1].astype(np.float64)
+        xb, yb = flat[end_xy].astype(np.float64), flat[end_xy + 1].astype(np.float64)
         lo, hi = np.minimum(xa, xb), np.maximum(xa, xb)
         with np.errstate(invalid="ignore"):
             keep = (np.fmax(ya, yb) > top) & (xa != xb) & (hi >= left) & (lo <= right)
