@@ -255,3 +255,38 @@ def test_heel_rise_from_held_tracks_is_heel_rise_from_the_positions(lift_deg, wi
     assert np.isfinite(expected).any()
     tracks = {name: point(position, name) for name in lm.KEYPOINTS}
     np.testing.assert_array_equal(heel_rise_of_points(tracks.__getitem__, standing, **kwargs), expected)
+
+
+def _front_lost(outline: np.ndarray, *, cut_x: float, rise_px: float) -> np.ndarray:
+    """The outline with the shoe forward of ``cut_x`` raised by ``rise_px`` in the frames after standing: the
+    person mask dropped the shoe's front, and the columns there cross the shin's front edge instead."""
+    out = outline.copy()
+    front = (out[..., 0] > cut_x) & ~STANDING[:, None]
+    out[..., 1] = np.where(front, out[..., 1] - rise_px, out[..., 1])
+    return out
+
+
+def test_a_sole_lost_near_the_toes_is_not_read_as_a_pitch():
+    """On design renders from 1.2-1.3 m the mask dropped the white shoe's front at depth: the front columns
+    rose 30-40 px and the flat foot read -63 deg. Such a frame is NaN, not a toe lift."""
+    outline, position = _clip(0.0)
+    lost = _front_lost(outline, cut_x=HEEL_X + 0.5 * (BALL_X - HEEL_X), rise_px=35.0)
+    assert np.nanmin(_pitch(outline, position)[~STANDING]) > -1.0  # the outline as drawn reads flat
+    pitch = _pitch(lost, position)
+    assert np.isfinite(pitch[STANDING]).all()
+    assert np.isnan(pitch[~STANDING]).all()
+
+
+def test_a_front_within_the_tolerance_is_still_read():
+    """A front that rose 0.15 L above the back (the most the design squats showed with the shoe kept) is read."""
+    outline, position = _clip(0.0)
+    lifted = _front_lost(outline, cut_x=HEEL_X + 0.5 * (BALL_X - HEEL_X), rise_px=0.15 * (BALL_X - HEEL_X))
+    pitch = _pitch(lifted, position)
+    assert np.isfinite(pitch[~STANDING]).all()
+    assert (pitch[~STANDING] < 0).all()
+
+
+@pytest.mark.parametrize("pitch_deg", [5.0, 25.0])
+def test_a_heel_raise_with_the_shoe_kept_is_never_taken_for_a_lost_sole(pitch_deg):
+    pitch = _pitch(*_clip(pitch_deg))
+    assert np.isfinite(pitch).all()

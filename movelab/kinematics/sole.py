@@ -19,7 +19,7 @@ import xarray as xr
 
 from movelab.kinematics.geometry import foot_pitch_deg, point
 
-__all__ = ["SOLE_SPAN", "heel_rise_deg", "heel_rise_of_points", "outline_of", "sole_pitch_deg"]
+__all__ = ["SOLE_LOST_FRACTION", "SOLE_SPAN", "heel_rise_deg", "heel_rise_of_points", "outline_of", "sole_pitch_deg"]
 
 #: Where the sole is read, as fractions of the standing heel-to-toe landmark distance ``L`` (along the picture's
 #: x, the feet's landmarks averaged) forward of the heel landmark: behind the ball of the foot (the pivot of a
@@ -28,6 +28,13 @@ __all__ = ["SOLE_SPAN", "heel_rise_deg", "heel_rise_of_points", "outline_of", "s
 SOLE_SPAN: tuple[float, float] = (0.2, 0.75)
 #: Columns read across :data:`SOLE_SPAN`.
 SOLE_COLUMNS = 6
+#: A frame whose sole, in some column, rose above its rearmost column's rise by more than this fraction of
+#: ``L`` has lost the sole there (NaN): the person mask dropped the front of the shoe and that column crosses
+#: the shin's front edge instead. On the design bodies' side squats the sole's front rose at most 0.15 ``L``
+#: above its back while the mask held the shoe, and 0.3-1.2 ``L`` where it had dropped it (cameras 1.2-1.3 m
+#: high; docs/findings-decisions.md, *The sole lost near the toes*). A heel raise lowers the front against
+#: the back, so it never trips the rule.
+SOLE_LOST_FRACTION = 0.2
 
 
 def sole_pitch_deg(
@@ -59,8 +66,10 @@ def sole_pitch_deg(
         Degrees per frame, positive when the heel end of the sole rose against its ball: ``atan`` of the
         least-squares slope of the sole's rise (the outline's lowest crossing of each column, linear between its
         points, against the column's standing median) over :data:`SOLE_COLUMNS` columns across
-        :data:`SOLE_SPAN` of ``L`` forward of the heel. NaN where fewer than three columns are found or no
-        standing frame gives the reference.
+        :data:`SOLE_SPAN` of ``L`` forward of the heel. NaN where fewer than three columns are found, where
+        the sole is lost in a column (it rose above the rearmost column's rise by more than
+        :data:`SOLE_LOST_FRACTION` of ``L``: the mask dropped the shoe's front) or no standing frame gives the
+        reference.
     """
     outline = np.asarray(outline_px)  # float32 as extraction keeps it: a long recording's outline is not copied
     standing = np.asarray(standing, dtype=bool)
@@ -81,7 +90,9 @@ def sole_pitch_deg(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # columns never seen standing stay NaN
         rise = _nanmedian0(lowest[standing]) - lowest  # px, up positive
-    return np.degrees(np.arctan(-_slopes(rise, depth * length)))
+    pitch = np.degrees(np.arctan(-_slopes(rise, depth * length)))
+    pitch[_sole_lost(rise, length)] = np.nan
+    return pitch
 
 
 def heel_rise_deg(
@@ -269,6 +280,15 @@ def _lowest_direct(outline: np.ndarray, columns: np.ndarray, *, top: float) -> n
             best = np.where(hit, at, -np.inf).max(axis=1, initial=-np.inf)
             out[:, k] = np.where(np.isfinite(best), best, np.nan)
     return out
+
+
+def _sole_lost(rise: np.ndarray, length: float) -> np.ndarray:
+    """Per row of ``rise`` (``(time, column)`` px, heel end first), whether a column rose above the rearmost
+    found column by more than :data:`SOLE_LOST_FRACTION` of the foot's length ``length`` (px)."""
+    found = np.isfinite(rise)
+    rear = np.take_along_axis(rise, np.argmax(found, axis=1)[:, None], axis=1)
+    with np.errstate(invalid="ignore"):
+        return ((rise - rear) > SOLE_LOST_FRACTION * length).any(axis=1)
 
 
 def _slopes(rise: np.ndarray, distance: np.ndarray) -> np.ndarray:
