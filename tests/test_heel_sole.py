@@ -205,6 +205,58 @@ def test_the_sorted_median_is_numpys_nanmedian(shape):
     np.testing.assert_array_equal(_nanmedian0(values), expected)
 
 
+def _awkward_outlines(seed: int) -> np.ndarray:
+    """Random closed contours (float32, as extraction keeps them) with what the screened crossing search must not
+    get wrong: points on the columns and on ``top`` to float32 precision, vertical segments, NaN points and NaN
+    frames, segments wholly left or right of the columns and ones spanning all of them."""
+    rng = np.random.default_rng(seed)
+    n, m = 60, 48
+    x = rng.choice([260.0, 270.0, 280.0, 290.0, 300.0, 230.0, 340.0], size=(n, m)) + rng.choice(
+        [0.0, 0.0, 1e-6, -1e-6, 3.7], size=(n, m)
+    )
+    y = rng.choice([299.99999999, 300.0, 300.00000001, 320.0, 250.0], size=(n, m)) + rng.normal(0, 5, (n, m)) * (
+        rng.random((n, m)) < 0.5
+    )
+    outline = np.stack([x, y], axis=-1).astype(np.float32)
+    outline[rng.random((n, m)) < 0.05] = np.nan
+    outline[5] = np.nan
+    outline[7, :, 0] = 270.0  # all on one column
+    return outline
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("top", [300.0, 300.0 - 1e-9, 300.0 + 1e-9, 299.99998, 310.5])
+def test_the_screened_crossing_search_is_the_straightforward_one(seed, top):
+    """The crossings are screened in float32 on the kept outline before being computed exactly (the warm
+    analysis reads 36 000 outlines twice): byte for byte what every segment in float64 gives."""
+    from movelab.kinematics.sole import _lowest, _lowest_direct
+
+    outline = _awkward_outlines(seed)
+    columns = np.array([260.0, 270.0 + 1e-9, 280.0, 290.0, 300.0 - 1e-9])
+    expected = _lowest_direct(outline, columns, top=top)
+    assert np.isfinite(expected).any() and np.isnan(expected).any()
+    for chunk in (7, 4096):
+        np.testing.assert_array_equal(_lowest(outline, columns, top=top, chunk=chunk), expected)
+
+
+@pytest.mark.parametrize("lift_deg", [0.0, 15.0])
+@pytest.mark.parametrize("with_outline", [True, False])
+def test_heel_rise_from_held_tracks_is_heel_rise_from_the_positions(lift_deg, with_outline):
+    """The reps table hands the feet's tracks it holds (:func:`heel_rise_of_points`) rather than positions
+    selected again: the same values as :func:`heel_rise_deg`, from the sole and from the landmarks."""
+    from movelab.kinematics.geometry import point
+    from movelab.kinematics.sole import heel_rise_of_points
+
+    ds = squat_with_sole(lift_deg)
+    position = ds["position_px"]
+    standing = ds["time"].values < 1.0
+    kwargs = {"outline_px": ds["outline_px"].values} if with_outline else {}
+    expected = heel_rise_deg(position, standing, **kwargs)
+    assert np.isfinite(expected).any()
+    tracks = {name: point(position, name) for name in lm.KEYPOINTS}
+    np.testing.assert_array_equal(heel_rise_of_points(tracks.__getitem__, standing, **kwargs), expected)
+
+
 def _front_lost(outline: np.ndarray, *, cut_x: float, rise_px: float) -> np.ndarray:
     """The outline with the shoe forward of ``cut_x`` raised by ``rise_px`` in the frames after standing: the
     person mask dropped the shoe's front, and the columns there cross the shin's front edge instead."""

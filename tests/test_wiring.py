@@ -346,7 +346,8 @@ def test_heel_rise_pitch_is_one_formula_used_by_events_and_findings():
     from movelab.kinematics import sole
     from movelab.kinematics.geometry import foot_pitch_deg, heel_rise_pitch_deg
 
-    assert rep_metrics.heel_rise_deg is sole.heel_rise_deg and foot.heel_rise_deg is sole.heel_rise_deg
+    # the reps table hands its held tracks to heel_rise_of_points, the body of heel_rise_deg
+    assert rep_metrics.heel_rise_of_points is sole.heel_rise_of_points and foot.heel_rise_deg is sole.heel_rise_deg
     assert sole.foot_pitch_deg is foot_pitch_deg
     assert float(heel_rise_pitch_deg(400.0, 388.0, 72.0)) == pytest.approx(math.degrees(math.asin(1 / 6)))
     assert float(heel_rise_pitch_deg(400.0, 406.0, 72.0)) < 0

@@ -12,7 +12,7 @@ import pandas as pd
 from movelab.events._signals import SIDES, Signals, nanmean_rows
 from movelab.events.config import EventsConfig
 from movelab.events.rep_timing import Rep
-from movelab.kinematics.sole import heel_rise_deg
+from movelab.kinematics.sole import heel_rise_of_points
 from movelab.kinematics.tables import time_s_of
 
 __all__ = [
@@ -177,15 +177,16 @@ def _heel_lift_deg(signals: Signals, rep: Rep) -> float:
     the person mask's outline where extraction kept it, else the feet's landmarks), against the standing before
     the rep, its median over the frames within 0.1 s of the bottom (the findings' ``depth_window_s``; NaN when
     fewer than half of them are read). Only
-    those frames and the standing ones are read (a rep's few dozen outlines, not the recording's)."""
+    those frames and the standing ones are read (a rep's few dozen outlines, not the recording's; the feet's
+    tracks as :meth:`Signals.point` holds them, not the positions selected again)."""
     near = np.abs(signals.time_s - rep.bottom_s) <= _DEPTH_WINDOW_S + 1e-9  # the findings' tolerance
     if not np.isin(signals.views.values[near], ("side_left", "side_right")).mean() > 0.5:
         return math.nan
     standing = np.zeros(near.size, bool)
     standing[rep.stand_before] = True
     read = np.flatnonzero(standing | near)
-    rise = heel_rise_deg(
-        signals.position.isel(time=read),
+    rise = heel_rise_of_points(
+        lambda name: signals.point(name)[read],  # the recording's tracks, not the positions selected again
         standing[read],
         outline_px=None if signals.outline_px is None else signals.outline_px[read],
         picture_height_px=signals.picture_height_px,

@@ -12,13 +12,14 @@ sole and leaves the slope, and a camera's constant roll is taken out by the stan
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 import xarray as xr
 
 from movelab.kinematics.geometry import foot_pitch_deg, point
 
-__all__ = ["SOLE_LOST_FRACTION", "SOLE_SPAN", "heel_rise_deg", "outline_of", "sole_pitch_deg"]
+__all__ = ["SOLE_LOST_FRACTION", "SOLE_SPAN", "heel_rise_deg", "heel_rise_of_points", "outline_of", "sole_pitch_deg"]
 
 #: Where the sole is read, as fractions of the standing heel-to-toe landmark distance ``L`` (along the picture's
 #: x, the feet's landmarks averaged) forward of the heel landmark: behind the ball of the foot (the pivot of a
@@ -136,11 +137,28 @@ def heel_rise_deg(
     standing = np.asarray(standing, dtype=bool)
     if standing.shape != (position.sizes["time"],):
         raise ValueError(f"standing must have one value per frame ({position.sizes['time']}), got {standing.shape}")
+    return heel_rise_of_points(
+        lambda name: point(position, name), standing, outline_px=outline_px, picture_height_px=picture_height_px
+    )
+
+
+def heel_rise_of_points(
+    point_of: Callable[[str], np.ndarray],
+    standing: np.ndarray,
+    *,
+    outline_px: np.ndarray | None = None,
+    picture_height_px: float | None = None,
+) -> np.ndarray:
+    """:func:`heel_rise_deg` from the feet's keypoint tracks, ``point_of(name)`` giving ``(time, 2)`` float64
+    pixels of ``left_heel``, ``left_ankle``, ``left_foot_index`` and the right ones over the frames of
+    ``standing``: for a caller that already holds those tracks (the reps table reads each rep's frames from the
+    recording's tracks rather than selecting the positions again). The values are :func:`heel_rise_deg`'s."""
+    standing = np.asarray(standing, dtype=bool)
     if outline_px is not None and standing.any():
         if np.shape(outline_px)[0] != standing.size:
             raise ValueError(f"outline_px must have one row per frame ({standing.size}), got {np.shape(outline_px)}")
         feet = {
-            part: np.stack([point(position, f"{s}_{part}") for s in ("left", "right")], axis=1)
+            part: np.stack([point_of(f"{s}_{part}") for s in ("left", "right")], axis=1)
             for part in ("heel", "foot_index")
         }
         pitch = sole_pitch_deg(
@@ -150,11 +168,11 @@ def heel_rise_deg(
             return pitch
     rises = []
     for side in ("left", "right"):
-        heel, toe = point(position, f"{side}_heel"), point(position, f"{side}_foot_index")
+        heel, toe = point_of(f"{side}_heel"), point_of(f"{side}_foot_index")
         if not standing.any():
             rises.append(np.full(heel.shape[0], np.nan))
             continue
-        rises.append(foot_pitch_deg(heel, point(position, f"{side}_ankle"), toe, standing))
+        rises.append(foot_pitch_deg(heel, point_of(f"{side}_ankle"), toe, standing))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # frames where neither foot is measured stay NaN
         return np.nanmin(np.stack(rises), axis=0)
@@ -194,28 +212,73 @@ def _nanmedian0(values: np.ndarray) -> np.ndarray:
     return np.where(count > 0, (lo + hi) / 2, np.nan)
 
 
-def _lowest(outline: np.ndarray, columns: np.ndarray, *, top: float, chunk: int = 1024) -> np.ndarray:
+def _lowest(outline: np.ndarray, columns: np.ndarray, *, top: float, chunk: int = 4096) -> np.ndarray:
     """``(time, column)`` the largest image ``y`` where the outline (a closed contour) crosses each column
     (linear between its points), counting only crossings below ``top``; NaN where none. Only the contour's
-    segments that reach below ``top`` are read, ``chunk`` frames at a time (a long recording's temporaries stay
-    small)."""
+    segments that reach below ``top`` and span some of the columns' x are read, ``chunk`` frames at a time (a
+    long recording's temporaries stay small).
+
+    The segments are screened on the outline as kept (float32, a threshold rounded down so that no segment
+    below ``top`` is missed) by their points, then tested exactly in float64: the values are those of
+    :func:`_lowest_direct` (tests/test_heel_sole.py pins it), at a fraction of its cost on a long recording.
+    """
     out = np.full((outline.shape[0], columns.size), np.nan)
+    if outline.shape[0] == 0 or outline.shape[1] == 0:
+        return out
+    left, right = float(columns.min()), float(columns.max())
+    screen_top, screen_left, screen_right = _float32_below(top), _float32_below(left), -_float32_below(-right)
     for start in range(0, outline.shape[0], chunk):
-        part = np.asarray(outline[start : start + chunk], dtype=np.float64)
-        x, y = part[..., 0], part[..., 1]
-        x1, y1 = np.roll(x, -1, axis=1), np.roll(y, -1, axis=1)
+        part = outline[start : start + chunk]
         with np.errstate(invalid="ignore"):
-            frame, seg = np.nonzero((np.fmax(y, y1) > top) & (x != x1))
-        if frame.size == 0:
+            below = part[..., 1] > screen_top  # a point below ``top`` (NaN: False)
+            before, beyond = part[..., 0] < screen_left, part[..., 0] > screen_right
+        below |= np.roll(below, -1, axis=1)  # a segment with either end below it ...
+        below &= ~(before & np.roll(before, -1, axis=1))  # ... not wholly left of the columns ...
+        below &= ~(beyond & np.roll(beyond, -1, axis=1))  # ... nor right of them
+        at_point = np.flatnonzero(below)  # frame * points + segment
+        if at_point.size == 0:
             continue
-        xa, xb, ya, yb = x[frame, seg], x1[frame, seg], y[frame, seg], y1[frame, seg]
+        points = part.shape[1]
+        frame, seg = np.divmod(at_point, points)
+        flat = np.ascontiguousarray(part).reshape(-1)  # x, y of every point in turn
+        start_xy = 2 * at_point
+        end_xy = start_xy + np.where(seg == points - 1, 2 - 2 * points, 2)  # the contour closes on itself
+        xa, ya = flat[start_xy].astype(np.float64), flat[start_xy + 1].astype(np.float64)
+        xb, yb = flat[end_xy].astype(np.float64), flat[end_xy + 1].astype(np.float64)
         lo, hi = np.minimum(xa, xb), np.maximum(xa, xb)
+        with np.errstate(invalid="ignore"):
+            keep = (np.fmax(ya, yb) > top) & (xa != xb) & (hi >= left) & (lo <= right)
+        if not keep.any():
+            continue
+        frame, xa, xb, ya, yb, lo, hi = (v[keep] for v in (frame, xa, xb, ya, yb, lo, hi))
         frames, starts = np.unique(frame, return_index=True)
         with np.errstate(invalid="ignore", divide="ignore"):
             for k, column in enumerate(columns):
                 at = ya + (yb - ya) * (column - xa) / (xb - xa)
                 best = np.maximum.reduceat(np.where((lo <= column) & (hi >= column) & (at > top), at, -np.inf), starts)
                 out[start + frames, k] = np.where(np.isfinite(best), best, np.nan)
+    return out
+
+
+def _float32_below(value: float) -> np.float32:
+    """The largest float32 not above ``value``: a screen on float32 data that keeps every value above it."""
+    near = np.float32(value)
+    return np.nextafter(near, np.float32(-np.inf)) if np.float64(near) > value else near
+
+
+def _lowest_direct(outline: np.ndarray, columns: np.ndarray, *, top: float) -> np.ndarray:
+    """:func:`_lowest` the straightforward way, every segment of every frame in float64 (the reference its tests
+    compare against)."""
+    out = np.full((outline.shape[0], columns.size), np.nan)
+    part = np.asarray(outline, dtype=np.float64)
+    x, y = part[..., 0], part[..., 1]
+    x1, y1 = np.roll(x, -1, axis=1), np.roll(y, -1, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for k, column in enumerate(columns):
+            at = y + (y1 - y) * (column - x) / (x1 - x)
+            hit = (np.minimum(x, x1) <= column) & (np.maximum(x, x1) >= column) & (x != x1) & (at > top)
+            best = np.where(hit, at, -np.inf).max(axis=1, initial=-np.inf)
+            out[:, k] = np.where(np.isfinite(best), best, np.nan)
     return out
 
 
