@@ -290,3 +290,28 @@ def test_a_front_within_the_tolerance_is_still_read():
 def test_a_heel_raise_with_the_shoe_kept_is_never_taken_for_a_lost_sole(pitch_deg):
     pitch = _pitch(*_clip(pitch_deg))
     assert np.isfinite(pitch).all()
+
+
+def test_a_sole_lost_at_the_bottom_of_every_rep_is_named_in_the_note():
+    """The stick figure's flat-footed squat with the front of the sole lost (raised half a foot length) around
+    the bottom: no heel-lift value, and the note names the sole's outline, not the landmarks."""
+    from test_findings_helpers import make_segmentation
+    from test_heel_rise_shake import REPS
+
+    from movelab.findings import detect_findings
+    from movelab.kinematics import compute_motion
+
+    ds = squat_with_sole(0.0)
+    px = ds["position_px"].values
+    heel, toe = px[0, lm.KEYPOINTS.index("left_heel")], px[0, lm.KEYPOINTS.index("left_foot_index")]
+    (rep,) = REPS
+    t = ds["time"].values
+    near_bottom = np.abs(t - rep["bottom_s"]) < 0.3
+    outline = ds["outline_px"].values.copy()
+    front = (outline[..., 0] > 0.5 * (heel[0] + toe[0])) & (outline[..., 1] > 250.0) & near_bottom[:, None]
+    outline[..., 1] = np.where(front, outline[..., 1] - 0.5 * (toe[0] - heel[0]), outline[..., 1])
+    ds["outline_px"] = (ds["outline_px"].dims, outline)
+    motion = compute_motion(ds, views="side_right")
+    (note,) = [f for f in detect_findings(motion, make_segmentation("squat", reps=REPS)) if f.code == "heel_lift"]
+    assert note.severity == "info" and note.value is None
+    assert "outline was not readable" in note.message and "landmarks it needs" not in note.message

@@ -457,6 +457,13 @@ def limited_squat_depth(ctx: Context) -> list[Finding]:
     )
 
 
+#: Why a heel lift read from the sole's outline has no value at the bottom of any rep (kinematics/sole.py).
+_SOLE_UNREAD = (
+    "the sole's outline was not readable at the bottom of the squats (the person mask lost the front of the "
+    "shoe, or the feet's landmarks were hidden). A plain floor in contrast with the shoes helps."
+)
+
+
 def heel_lift(ctx: Context) -> list[Finding]:
     code = "heel_lift"
     what = "Heel lift"
@@ -501,7 +508,12 @@ def heel_lift(ctx: Context) -> list[Finding]:
         return ctx.note(code, f"{what} could not be assessed: it needs the landmarks of the feet.")
     if rows.empty:
         return ctx.cannot_assess(
-            code, what, views=_SIDE_VIEWS, needs="a side view with the feet visible", missing=missing
+            code,
+            what,
+            views=_SIDE_VIEWS,
+            needs="a side view with the feet visible",
+            missing=missing,
+            otherwise=_SOLE_UNREAD if ctx.positions is not None and ctx.outline_px is not None else None,
         )
     threshold = cfg.heel_lift.value + mdd.value
 
