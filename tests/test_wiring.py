@@ -264,10 +264,10 @@ def test_the_later_stages_read_the_positions_of_the_analysis_data(two_squats, mo
     their own."""
     from movelab.analysis import analyse_landmarks
     from movelab.events import _signals
-    from movelab.findings import detect
+    from movelab.findings import _context
 
     seen = {}
-    real_signals, real_heel = _signals.build_signals, detect.heel_rise_deg
+    real_signals, real_heel = _signals.build_signals, _context.heel_rise_deg
 
     def signals_spy(motion, *, config):
         seen["signals"] = real_signals(motion, config=config)
@@ -278,7 +278,7 @@ def test_the_later_stages_read_the_positions_of_the_analysis_data(two_squats, mo
         return real_heel(position, standing, **outline)
 
     monkeypatch.setattr("movelab.events.segmentation.build_signals", signals_spy)
-    monkeypatch.setattr(detect, "heel_rise_deg", heel_spy)
+    monkeypatch.setattr(_context, "heel_rise_deg", heel_spy)  # the findings read it once, in the context
     analysis = analyse_landmarks(two_squats)
     positions = analysis.motion.positions
     assert seen["signals"].position is positions.cleaned

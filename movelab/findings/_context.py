@@ -19,7 +19,7 @@ from movelab.errors import ConfigError
 from movelab.findings.config import FindingsConfig, Threshold
 from movelab.findings.finding import Finding
 from movelab.findings.standing import PARTS, StandingReference, outside_picture, quiet_standing
-from movelab.kinematics.sole import outline_of
+from movelab.kinematics.sole import heel_rise_deg, outline_of
 from movelab.kinematics.tables import TIME_INDEX, time_indexed
 
 MOVEMENTS = ("squat", "lunge", "gait", "posture", "thomas", "aslr", "unknown")
@@ -155,6 +155,16 @@ class Context:
         if self.standing is None:
             return np.zeros(self.time.shape, bool)
         return self.standing.mask
+
+    @functools.cached_property
+    def heel_rise_deg(self) -> np.ndarray:
+        """The heel's rise per frame as the foot pitch it implies, against :meth:`standing_mask`
+        (:func:`movelab.kinematics.sole.heel_rise_deg`: the sole's outline where kept, else the feet's
+        landmarks), read once: the heel-lift finding and each rep of the FMS deep squat read the same array.
+        Needs :attr:`positions`."""
+        return heel_rise_deg(
+            self.positions, self.standing_mask(), outline_px=self.outline_px, picture_height_px=self.picture_height_px
+        )
 
     def reference_text(self) -> str:
         """How the standing reference was taken, for a finding's ``reference`` (frames, seconds, spans)."""

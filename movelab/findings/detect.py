@@ -17,7 +17,7 @@ from movelab.errors import ConfigError
 from movelab.findings._context import SIDES, Context, build_context, severity
 from movelab.findings.config import FindingsConfig
 from movelab.findings.finding import CODES, Finding
-from movelab.findings.foot import heel_rise_deg, standing_spread_deg
+from movelab.findings.foot import standing_spread_deg
 from movelab.findings.supine import SUPINE_TESTS, supine_findings
 from movelab.kinematics.motion import Motion
 from movelab.kinematics.supine import motion_supine_angles
@@ -472,9 +472,7 @@ def heel_lift(ctx: Context) -> list[Finding]:
         return ctx.not_assessed(code, what, "a side view with the feet visible")
     if ctx.positions is not None:
         standing = ctx.standing_mask()
-        rise = heel_rise_deg(
-            ctx.positions, standing, outline_px=ctx.outline_px, picture_height_px=ctx.picture_height_px
-        )
+        rise = ctx.heel_rise_deg
         lost = ctx.missing(("feet",), *_span_of(ctx, ctx.standing_mask()))
         if lost or not np.isfinite(ctx.standing_value(rise)[0]):
             still = (

@@ -33,7 +33,7 @@ from movelab.errors import ConfigError
 from movelab.findings._context import Context
 from movelab.findings.config import FindingsConfig, Threshold
 from movelab.findings.detect import context_of
-from movelab.findings.foot import heel_rise_deg, standing_spread_deg
+from movelab.findings.foot import standing_spread_deg
 
 __all__ = ["FmsConfig", "Criterion", "DeepSquatScore", "deep_squat_score", "CRITERIA"]
 
@@ -290,11 +290,7 @@ def _side_criteria(clip: _Clip, rep, cfg: FmsConfig) -> dict[str, Criterion]:
         ),
     }
     standing = ctx.standing_mask()
-    rise = (
-        heel_rise_deg(ctx.positions, standing, outline_px=ctx.outline_px, picture_height_px=ctx.picture_height_px)
-        if standing.any()
-        else np.full(ctx.time.shape, np.nan)
-    )
+    rise = ctx.heel_rise_deg if standing.any() else np.full(ctx.time.shape, np.nan)  # read once per clip
     if standing_spread_deg(rise, standing) > cfg.heel_rise.value:  # the picture moved: not measurable (foot.py)
         rise = np.full(ctx.time.shape, np.nan)
     out["heel"] = _judge("heels_flat", ctx.at(rise, bottom), cfg.heel_rise, above=False, clip=clip, rep=rep, frames=win)
