@@ -80,11 +80,15 @@ def _model() -> str:
     return str(resolve_model(None))
 
 
-def bench_videos(videos: list[Path], repeats: int, extra: list[str], *, before: Path | None = None) -> None:
+def bench_videos(
+    videos: list[Path], repeats: int, extra: list[str], *, before: Path | None = None, only: list[str] | None = None
+) -> None:
     """The bare loops, ``movelab extract`` and ``movelab analyse`` (``--no-cache``) on each video, interleaved,
     best of ``repeats`` by wall time; with ``before`` also the same two commands with the older code in
     ``before/movelab`` (run from that folder), so a change is measured A/B in one run. Prints wall and CPU
-    seconds (the process and its children) and the load average before and after each video."""
+    seconds (the process and its children) and the load average before and after each video. ``only`` times
+    just those runs (e.g. ``["analyse"]``: this code's and the older code's ``analyse``; no ratios without a
+    bare loop)."""
     model = _model()
     names = ["extract", "analyse"] + (["extract (before)", "analyse (before)"] if before is not None else [])
     print(
@@ -109,7 +113,9 @@ def bench_videos(videos: list[Path], repeats: int, extra: list[str], *, before: 
         if before is not None:
             runs["extract (before)"] = ([PY, "-m", "movelab", "extract", str(video), *command], before.resolve())
             runs["analyse (before)"] = ([PY, "-m", "movelab", "analyse", str(video), *command], before.resolve())
-        best = {k: (float("inf"), 0.0) for k in runs}
+        if only:
+            runs = {k: v for k, v in runs.items() if k in only or k.removesuffix(" (before)") in only}
+        best = {k: (float("inf"), float("nan")) for k in (*runs, "bare_cv", "bare_av", *names)}
         load0 = os.getloadavg()[0]
         for _ in range(repeats):
             for name, (args, cwd) in runs.items():
@@ -633,6 +639,7 @@ def main() -> None:
     v.add_argument("--repeats", type=int, default=2)
     v.add_argument("--movelab-args", default="", help="extra options for extract/analyse, e.g. '--search-every 1'")
     v.add_argument("--before", type=Path, help="a folder holding older code's movelab/: its extract and analyse too")
+    v.add_argument("--only", help="comma-separated runs to time: bare_cv, bare_av, extract, analyse (default all)")
     p = sub.add_parser("parallel")
     p.add_argument("video", type=Path)
     p.add_argument("--jobs", type=int, default=2)
@@ -680,7 +687,13 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     if args.what == "videos":
-        bench_videos(args.videos, args.repeats, args.movelab_args.split(), before=args.before)
+        bench_videos(
+            args.videos,
+            args.repeats,
+            args.movelab_args.split(),
+            before=args.before,
+            only=args.only.split(",") if args.only else None,
+        )
     elif args.what == "parallel":
         print(
             "| video | frames | 1 process s | N processes s | N | speed-up | CPU s, 1 | CPU s, N | cores busy, 1 | "
