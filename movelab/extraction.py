@@ -40,11 +40,11 @@ from movelab.pose.tracking import ClientTracker
 
 __all__ = ["extract", "extract_to_file", "summarise", "add_markers", "find_dots_again", "Progress"]
 
-#: ``True`` for a progress bar on stderr, or a callable told ``(frames_done, frames_declared)`` after each
-#: frame the pose model has seen (``frames_declared`` is the container's count, ``None`` when unknown).
 #: Frames whose pose-model results may wait for the tracker and the outline (each holds its picture and masks).
 AFTER_MODEL_DEPTH = 4
 
+#: ``True`` for a progress bar on stderr, or a callable told ``(frames_done, frames_declared)`` after each
+#: frame the pose model has seen (``frames_declared`` is the container's count, ``None`` when unknown).
 Progress = Union[bool, Callable[[int, int | None], None]]  # noqa: UP007 (a runtime alias on Python 3.10)
 
 

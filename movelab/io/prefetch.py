@@ -107,8 +107,9 @@ class HandOff:
     def put(self, item: T) -> None:
         """Queue ``item`` for ``consume`` (blocks while ``depth`` items wait)."""
         self._raise_error()
-        while not _put(self._queue, (True, item), self._stop):
-            self._raise_error()  # stopped: only by an error in the thread
+        if not _put(self._queue, (True, item), self._stop):
+            self._raise_error()  # stopped by an error in the thread
+            raise RuntimeError("the hand-off thread has stopped")
 
     def __exit__(self, exc_type, exc, tb) -> None:
         if exc_type is None:
