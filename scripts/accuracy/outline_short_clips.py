@@ -12,6 +12,14 @@ Usage::
     nice python -m scripts.accuracy.outline_short_clips            # renders and extracts (~5 min)
     python -m scripts.accuracy.outline_short_clips --reuse         # the table from the kept landmarks
     python -m scripts.accuracy.outline_short_clips --reuse --set outline_registration_prior_deg2_s=3.3
+    python -m scripts.accuracy.outline_short_clips --reuse --mirror --bodies design1,design4,design5,design7
+        # the "test" clips against their mirror images ("mirrored_light_right"): which part differs
+
+``--mirror`` reads each body's ``test`` clips and its ``mirrored_light_right`` clips (the same pictures flipped
+left to right, up to the encoder) and prints the slopes: as filmed; its landmarks and outline mirrored by
+arithmetic (movelab's analysis is mirror-symmetric when this equals the first); the mirror-image clip (what
+the pose model made of it, mirrored back); the filmed clip with only the hip landmarks, only the shoulder
+landmarks, or only the outline taken from the mirror-image clip.
 """
 
 from __future__ import annotations
@@ -47,6 +55,7 @@ class Condition:
     #: of scripts.accuracy.outline_population, at this condition's frame rate and length
     population: bool = False
     mirrored: bool = False
+    light_from: str = "left"
 
 
 CONDITIONS: tuple[Condition, ...] = (
@@ -58,6 +67,8 @@ CONDITIONS: tuple[Condition, ...] = (
     Condition("lordosis0.6", lordosis_per_tilt=0.6),
     Condition("camera", distance_m=3.5, camera_height_m=1.0),
     Condition("mirrored", mirrored=True),
+    Condition("light_right", light_from="right"),
+    Condition("mirrored_light_right", mirrored=True, light_from="right"),
     Condition("population", population=True),
     Condition("population_fps30_3s", population=True, fps=30.0, duration_s=3.0),
 )
@@ -81,8 +92,11 @@ def filmings(cond: Condition, pb: PopulationBody) -> dict[str, Filming]:
     """The sway and the tilt sweep of ``cond``."""
     if cond.population:
         return _population_filmings(cond, pb)
+    from movelab.synth import Appearance
+
+    look = Appearance(light_from=cond.light_from)
     out = {
-        kind: Filming(motion, view, cond.crf, cond.distance_m, cond.camera_height_m)
+        kind: Filming(motion, view, cond.crf, cond.distance_m, cond.camera_height_m, look)
         for kind, (motion, view) in motions(cond, pb).items()
     }
     if cond.mirrored:
@@ -170,6 +184,62 @@ def slopes(pb: PopulationBody, cond: Condition, out: Path, config: KinematicsCon
     return row
 
 
+def mirrored_dataset(ds):
+    """``ds`` as its picture flipped left to right would give it if the pose model were mirror-symmetric:
+    x mirrored in ``position_px``, ``position_norm``, ``position_world_m`` and ``outline_px``, and the left
+    and right keypoints swapped."""
+    width = ds.attrs["width_px"]
+    names = [str(n) for n in ds["keypoint"].values]
+    other = {"left": "right", "right": "left"}
+    swap = [names.index("_".join(other.get(w, w) for w in n.split("_"))) for n in names]
+    out = ds.copy(deep=True)
+    for var, flip in (("position_px", lambda x: width - x), ("position_norm", lambda x: 1.0 - x)):
+        a = ds[var].transpose("time", "keypoint", ...).values[:, swap].copy()
+        a[..., 0] = flip(a[..., 0])
+        out[var] = (ds[var].transpose("time", "keypoint", ...).dims, a)
+    a = ds["position_world_m"].transpose("time", "keypoint", ...).values[:, swap].copy()
+    a[..., 0] = -a[..., 0]
+    out["position_world_m"] = (ds["position_world_m"].transpose("time", "keypoint", ...).dims, a)
+    for var in ("visibility", "presence"):
+        out[var] = (("time", "keypoint"), ds[var].transpose("time", "keypoint").values[:, swap])
+    o = ds["outline_px"].transpose("time", "outline_point", "space_2d").values.copy()
+    o[..., 0] = width - o[..., 0]
+    out["outline_px"] = (("time", "outline_point", "space_2d"), o)
+    return out
+
+
+def mirror_rows(pb: PopulationBody, out: Path, config: KinematicsConfig) -> list[dict]:
+    """The ``test`` clips against their mirror images, part by part (see the module's docstring)."""
+    from movelab import landmarks
+
+    rows = []
+    for kind, view, column in (("sway", "side_left", "trunk_lean"), ("tilt", "side_right", "pelvic_tilt")):
+        filmed = landmarks.load(out / f"{pb.name}_test_{kind}.nc")
+        truth = pd.read_csv(out / f"{pb.name}_test_{kind}.truth.csv").set_index("frame")
+        image = mirrored_dataset(landmarks.load(out / f"{pb.name}_mirrored_light_right_{kind}.nc"))
+        n = min(filmed.sizes["time"], image.sizes["time"])
+        filmed, image = filmed.isel(time=slice(0, n)), image.isel(time=slice(0, n))
+        variants = {"as filmed": filmed, "mirrored by arithmetic": mirrored_dataset(filmed), "mirror image": image}
+        for part in ("hip", "shoulder"):
+            ds = filmed.copy(deep=True)
+            keys = [f"{side}_{part}" for side in ("left", "right")]
+            ds["position_px"].loc[{"keypoint": keys}] = image["position_px"].sel(keypoint=keys).values
+            variants[f"{part}s from mirror image"] = ds
+        variants["outline from mirror image"] = filmed.assign(outline_px=image["outline_px"])
+        for label, ds in variants.items():
+            own_view = {"side_left": "side_right", "side_right": "side_left"}[view] if "arithmetic" in label else view
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                est = outline_estimates(ds, views=own_view, config=config)
+            x = truth.loc[est["frame"].to_numpy(), column].to_numpy()
+            y = est["pelvic_tilt"].to_numpy()
+            ok = np.isfinite(y)
+            rows.append(
+                {"body": pb.name, "clip": kind, "variant": label, "slope": float(np.polyfit(x[ok], y[ok], 1)[0])}
+            )
+    return rows
+
+
 def _setting(item: str) -> tuple[str, object]:
     key, _, value = item.partition("=")
     default = getattr(KinematicsConfig(), key)
@@ -187,12 +257,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bodies", default=",".join(BODIES))
     parser.add_argument("--conditions", default=",".join(c.name for c in CONDITIONS))
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE")
+    parser.add_argument("--mirror", action="store_true", help="the test clips against their mirror images")
     args = parser.parse_args(argv)
     config = dataclasses.replace(KinematicsConfig(), **dict(_setting(s) for s in args.set))
     bodies = {pb.name: pb for pb in DESIGN_BODIES}
     wanted = [bodies[b] for b in args.bodies.split(",")]
     conds = [c for c in CONDITIONS if c.name in args.conditions.split(",")]
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.mirror:
+        table = pd.DataFrame([r for pb in wanted for r in mirror_rows(pb, args.out, config)])
+        wide = table.pivot_table(index=["body", "clip"], columns="variant", values="slope", sort=False)
+        print(wide.to_string(float_format=lambda v: f"{v:+.2f}"))
+        return 0
     rows = []
     for pb in wanted:
         for cond in conds:
