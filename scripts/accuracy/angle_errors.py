@@ -257,13 +257,14 @@ def trunk_sources(folder: Path, names: list[str] | None = None) -> str:
     shoulders and the two hips. Each landmark's offset from the figure's projected joint, across the true trunk
     line and forward positive, moves the lean by ``±offset / 2 / trunk length`` (shoulders +, hips −): those
     four shares, in degrees, sum to about the lean's bias. Also: the lean read on the camera-side shoulder and
-    hip alone (the far ones left out), and that line on the projected joints (its error from geometry alone).
+    hip alone (the far ones left out), that line on the projected joints (its error from geometry alone), the
+    near leg's hip flexion on it (``thigh_angle`` + that lean), and MediaPipe's mean visibility of the hips.
     Frames "at depth": the lead leg's (or either leg's) true knee flexion over 60 deg."""
     lines = [
         "| clip | view, lead leg, near leg | frames | trunk lean MAE / bias (at depth) | near shoulder | far shoulder "
         "| near hip | far hip | near side only: MAE / bias | near side only, projected joints | "
-        "hip (near) MAE / bias | thigh (near) bias |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "hip (near) MAE / bias | hip (near) on the near side's trunk | thigh (near) bias | hips' visibility |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     paths = sorted(folder.glob("*.nc")) if not names else [folder / f"{name}.nc" for name in names]
     rows = [_trunk_row(path) for path in paths]
@@ -324,10 +325,13 @@ def _trunk_row(lm_path: Path) -> str:
     hip = motion.angles[f"hip_flexion_{near}"].to_numpy() - truth[f"hip_flexion_{near}"].to_numpy()
     thigh = motion.angles[f"thigh_angle_{near}"].to_numpy() - truth[f"thigh_angle_{near}"].to_numpy()
     at_depth = f"{np.nanmean(err[deep]):+.1f}" if deep.any() else "–"
+    seen_by = motion.landmarks["visibility"]
+    visibility = " / ".join(f"{float(seen_by.sel(keypoint=f'{side}_hip').mean()):.2f}" for side in (near, far))
     return (
         f"| {lm_path.stem} | {meta['view']}, {lead or '–'}, {near} | {int(np.isfinite(err).sum())} | "
         f"{_mae_bias(err)} ({at_depth}) | " + " | ".join(cells) + f" | {_mae_bias(near_only)} | "
-        f"{_mae_bias(geometry)} | {_mae_bias(hip)} | {np.nanmean(thigh):+.1f} |"
+        f"{_mae_bias(geometry)} | {_mae_bias(hip)} | {_mae_bias(hip - err + near_only)} | "
+        f"{np.nanmean(thigh):+.1f} | {visibility} |"
     )
 
 
