@@ -521,9 +521,7 @@ class KinematicsConfig:
                 f"fppa_hip_spacing must be 'outline_share' or 'standing_thighs', got {self.fppa_hip_spacing!r}"
             )
         if self.fppa_shank_top not in ("knee_landmark", "lower_knee"):
-            raise ConfigError(
-                f"fppa_shank_top must be 'knee_landmark' or 'lower_knee', got {self.fppa_shank_top!r}"
-            )
+            raise ConfigError(f"fppa_shank_top must be 'knee_landmark' or 'lower_knee', got {self.fppa_shank_top!r}")
         if self.fppa_knee_touching not in ("split", "outer_edge"):
             raise ConfigError(f"fppa_knee_touching must be 'split' or 'outer_edge', got {self.fppa_knee_touching!r}")
         _check_range("swap_cost_ratio", self.swap_cost_ratio, 0.0, 1.0)
