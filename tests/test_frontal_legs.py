@@ -274,6 +274,33 @@ def test_shank_midline_is_fitted_below_the_knee_as_placed_not_the_high_knee_land
     assert knee[0] < 148.0 and ankle[0] > 152.0
 
 
+def test_back_view_shank_midline_starts_at_the_knee_landmark_below_the_raised_knee():
+    """From behind the knee landmark sits below the joint and the knee is raised: the fit starts at the lower
+    of the two, the landmark (y = 200, the joint of ``HIGH_KNEE_LEG``), so the knee raised 90 px onto the thigh
+    (0.3 of a 300 px torso) keeps the shank's own midline x = 150 and the ankle stays on it."""
+    points = {
+        "left_shoulder": (150, -240),
+        "right_shoulder": (300, -240),
+        "left_hip": (150, 60),
+        "right_hip": (300, 60),
+        "left_knee": (150, 200),
+        "left_ankle": (150, 380),
+        "right_ankle": (300, 380),
+    }
+    out = frontal_leg_centres(
+        positions(points),
+        HIGH_KNEE_LEG[None],
+        np.array([True]),
+        back=np.array([True]),
+        hip_drop=(0.0, 0.0),
+        method="outline",
+        knee_raise_back=0.3,
+        shank_top="lower_knee",
+    )
+    np.testing.assert_allclose(out.sel(keypoint="left_knee").values[0], [150.0, 110.0], atol=0.5)
+    np.testing.assert_allclose(out.sel(keypoint="left_ankle").values[0], [150.0, 380.0], atol=0.5)
+
+
 def test_shank_top_default_fits_below_the_knee_as_placed():
     from movelab.kinematics import KinematicsConfig
     from movelab.kinematics.angles import fppa_centre_options
