@@ -274,6 +274,13 @@ class KinematicsConfig:
         midline with the merged interval split at its middle (read 3-11° too little valgus at 25° in the
         narrow stance).
         Design bodies, front views, 96 legs within 4°: 79 (split: 73), docs/findings-decisions.md.
+    fppa_shank_top
+        ``"outline"``: where the shank's outline midline (which carries the knee and the ankle) starts being
+        fitted. ``"lower_knee"``: below the lower of the knee landmark and the knee as placed (its height from
+        the outline's bend, or raised in back views); ``"knee_landmark"``: below the knee landmark, which sat up
+        to 0.41 upright torso lengths above the joint on thick-legged design bodies, so that the fit took in
+        the foreshortened thigh's widening outline and tilted the shank. Design bodies, 132 legs: MAE 1.47° ->
+        1.27°, largest 5.6° -> 4.7° (docs/findings-decisions.md).
     obliquity_min_hip_width_share
         Front and back views: the hip landmarks' ``pelvic_obliquity`` is NaN in frames where the hips'
         horizontal distance is under this share of the clip's median (the pose model drawing the hips
@@ -298,11 +305,12 @@ class KinematicsConfig:
         uncertainty ``*_sd`` of :func:`movelab.kinematics.outline_estimates`: the root mean square about zero
         of the median errors of the 9 design bodies' tilt sweeps (the offsets are calibrated on the default
         mannequin, so the population's mean offset counts), widened by Student's t (9 degrees of freedom) over
-        1.96 so that twice it is a 95 % prediction interval for a new body: 3.1 and 6.0 deg (``python -m
+        1.96 so that twice it is a 95 % prediction interval for a new body: 3.1 and 5.6 deg (``python -m
         scripts.accuracy.outline_population --design --reuse``, ``body sd for a new body``; the held-out
         bodies are not used; design clips rendered after the renderer fix, offsets refitted then; 3.9 and 9.0
         before it; 2.9 and 6.1 deg before the strong-tilt round, ``outline_tilt_gain``, the hanging arms'
-        cover and the offsets refitted then). Before issue 13's second round: the SD about the mean, 2.8 and 9.3 deg.
+        cover and the offsets refitted then; the lordosis 6.0 before ``outline_lordosis_sacral_gain``). Before
+        issue 13's second round: the SD about the mean, 2.8 and 9.3 deg.
     outline_hip_drift_per_deg, outline_hip_drift_max_deg
         The pose model's hip landmark drifts down the body by this many torso lengths per degree of forward
         trunk lean (0.0012-0.0032 in the sways of four design bodies, MediaPipe full model). 0.002 gave the
@@ -324,10 +332,13 @@ class KinematicsConfig:
         Frames whose profile fits the reference worse than this RMS (torso lengths) do not enter the rate:
         an arm over the buttock or a flexed hip changes the profile (clean design frames 0.0006-0.0022,
         backward sways with a hanging arm 0.0024-0.004). 0.0025: squats' tilt as with the fixed rate.
-    outline_registration_prior_deg2
-        Weight of the prior rate, in degrees² of lean variation: where the clip's lean hardly varies (a tilt
-        sweep, standing) the rate stays near ``outline_hip_drift_per_deg``; a ±10 deg sway (about 4500 deg²
-        over 90 frames) measures its own. Design sway slopes changed by at most 0.03 between 100 and 2000.
+    outline_registration_prior_deg2_s
+        Weight of the prior rate, in degree²-seconds of lean variation (each frame's squared lean about the
+        clip's mean times the frame interval): where the clip's lean hardly varies (a tilt sweep, standing) the
+        rate stays near ``outline_hip_drift_per_deg``; a ±10 deg sway (about 150 deg²·s over 3 s) measures its
+        own. 500/30: the 500 deg² summed over 30 fps frames it was chosen as (design sway slopes changed by at
+        most 0.03 between 100 and 2000 deg² there); in seconds so that a clip filmed at 15 or 60 fps weighs
+        its lean as at 30 (before, a 15 fps clip leaned twice as hard on the prior; docs/outline-decisions.md).
     outline_elbow_swing_limits
         A hanging arm's elbow swung back from where it hangs when the client stands (its median over the
         near-upright frames), torso lengths: the quality falls from 1 to 0 between these. The absolute elbow
@@ -361,6 +372,14 @@ class KinematicsConfig:
         ``outline_tilt_gain`` applies in full while the trunk leans at most this much (degrees, either way) and
         fades to none by twice it: in a squat (trunk 28 deg, lumbar spine flexing) the gain in full made the
         design bodies' squat tilt change MAE worse (design1 2.2 -> 3.4 deg, design7 0.7 -> 1.5).
+    outline_lordosis_sacral_gain
+        The lordosis' lumbo-sacral end is the sacral chord turned by ``(gain − 1) · (θ − 11)`` (the same form as
+        ``outline_tilt_gain``, fading with the trunk's lean as it does): the sacral chord turns less than the
+        pelvis (0.62-0.96 deg per degree on the design bodies' 0-20 deg sweeps), and the lordosis, the chord
+        less the thoraco-lumbar chord, read the sweep's true lordosis at 0.56-0.87 per degree through the
+        pipeline. 1.2 is chosen on the 9 design bodies (per frame, gains 1, 1.1, 1.2, 1.3: slopes 0.56-0.87,
+        0.71-1.01, 0.81-1.17, 0.91-1.33; change error mean 1.63, 1.45, 1.42, 1.52 deg; sway slopes unchanged)
+        (``docs/outline-decisions.md``, *The lordosis' lumbo-sacral end*). 1: the chord as it is.
     outline_thoracolumbar_pelvis_weight
         The thoraco-lumbar levels are measured along an axis turned from the trunk's (hip to shoulder, 0)
         to the pelvis's up axis (1) by this fraction of the angle between them. 0.5 gave the smallest largest
@@ -423,6 +442,7 @@ class KinematicsConfig:
     fppa_knee_outline_share: float = 0.0
     fppa_knee_height: Literal["landmark", "outline_bend"] = "outline_bend"
     fppa_knee_touching: Literal["split", "outer_edge"] = "outer_edge"
+    fppa_shank_top: Literal["knee_landmark", "lower_knee"] = "lower_knee"
     obliquity_min_hip_width_share: float = 0.75
     hands_on_hips_max_elbow_deg: float = 130.0
     hands_on_hips_height_torso: float = 0.4
@@ -447,20 +467,21 @@ class KinematicsConfig:
     outline_baseline_max_speed: float = 0.25
     outline_baseline_min_s: float = 0.5
     outline_tilt_body_sd_deg: float = 3.1
-    outline_lordosis_body_sd_deg: float = 6.0
+    outline_lordosis_body_sd_deg: float = 5.6
     outline_hip_drift_per_deg: float = 0.002
     outline_hip_drift_max_deg: float = 10.0
     outline_hip_registration: bool = True
     outline_registration_reference_deg: float = 3.0
     outline_registration_min_frames: int = 5
     outline_registration_max_rms: float = 0.0025
-    outline_registration_prior_deg2: float = 500.0
+    outline_registration_prior_deg2_s: float = 500.0 / 30.0
     outline_elbow_swing_limits: tuple[float, float] | None = (0.04, 0.06)
     outline_hanging_wrist_max: float = 0.15
     outline_thoracolumbar_pelvis_weight: float = 0.5
     outline_cover_hanging_arms: bool = False
     outline_tilt_gain: float = 1.1
     outline_tilt_gain_max_lean_deg: float = 10.0
+    outline_lordosis_sacral_gain: float = 1.2
     client_calibration: ClientCalibration | None = None
     camera_roll: float | Literal["auto", "off"] = "auto"
     camera_roll_tolerance_deg: float = 2.0
@@ -512,6 +533,8 @@ class KinematicsConfig:
             raise ConfigError(
                 f"fppa_hip_spacing must be 'outline_share' or 'standing_thighs', got {self.fppa_hip_spacing!r}"
             )
+        if self.fppa_shank_top not in ("knee_landmark", "lower_knee"):
+            raise ConfigError(f"fppa_shank_top must be 'knee_landmark' or 'lower_knee', got {self.fppa_shank_top!r}")
         if self.fppa_knee_touching not in ("split", "outer_edge"):
             raise ConfigError(f"fppa_knee_touching must be 'split' or 'outer_edge', got {self.fppa_knee_touching!r}")
         _check_range("swap_cost_ratio", self.swap_cost_ratio, 0.0, 1.0)
@@ -580,7 +603,7 @@ def _check_outline(config: KinematicsConfig) -> None:
     _check_range("outline_thoracolumbar_pelvis_weight", config.outline_thoracolumbar_pelvis_weight, 0.0, 1.0)
     _check_range("outline_tilt_gain", config.outline_tilt_gain, 0.5, 2.0)
     _check_positive("outline_tilt_gain_max_lean_deg", config.outline_tilt_gain_max_lean_deg)
-    for name in ("outline_registration_reference_deg", "outline_registration_prior_deg2"):
+    for name in ("outline_registration_reference_deg", "outline_registration_prior_deg2_s"):
         _check_range(name, getattr(config, name), 0.0, math.inf)
     _check_positive("outline_registration_max_rms", config.outline_registration_max_rms)
     min_frames = config.outline_registration_min_frames
