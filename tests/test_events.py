@@ -1170,8 +1170,8 @@ def test_a_contact_needs_the_front_foot_to_stay_down():
     """A landed foot stays the front one, in stance, until the other foot swings past it (0.22-0.30 s on the
     design walks): the 0.07 s stop after the feet's landmarks were drawn together mid-stance on the realistic
     ``over_120_right`` is no contact. Its real contacts (true frames 60, 75, 90) are found within 1.5
-    frames, then one at the walk's end, and nothing else; with the 0.1 s settle of every other swing end the extra contact at 81.8 came
-    back (and, contacts alternating, flipped the sides of those before it)."""
+    frames, then one at the walk's end, and nothing else; with the 0.1 s settle of every other swing end
+    the extra contact at 81.8 came back (and, contacts alternating, flipped the sides of those before it)."""
     from movelab.events.gait import _swing_ends, contact_settle_s
 
     config = EventsConfig()
