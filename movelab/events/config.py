@@ -117,6 +117,14 @@ class EventsConfig:
     foot_settle_s
         A landing is accepted when the heel's speed stays under twice the landing level this long after it
         (a momentary dip is a landmark glitch).
+    contact_min_stance_s
+        Velocity method, side view: a contact is accepted only when the front foot then stays under twice the
+        landing level this long (instead of ``foot_settle_s``). A landed foot stays the front one, in stance,
+        through double support and until the other foot swings past it: 0.22-0.30 s after every contact of
+        the design walks at 90-120 steps/min; a stop of 0.07 s was the feet's landmarks drawn together for
+        three frames mid-stance, read as a swing and a landing (docs/events-decisions.md, *A contact needs
+        the foot to stay down*). Not used with ``contact_walking_speed_fraction`` None (the levels used
+        before, kept as they were). movelab heuristic.
     side_vote_s
         The landing foot's side is voted by the landmark labels over this long after each contact.
     foot_max_speed
@@ -227,6 +235,7 @@ class EventsConfig:
     toe_off_speed_fraction: float = 0.1
     foot_cutoff_hz: float = 6.0
     foot_settle_s: float = 0.1
+    contact_min_stance_s: float = 0.15
     side_vote_s: float = 0.2
     foot_max_speed: float = 8.0
     teleport_max_s: float = 0.3
@@ -263,6 +272,7 @@ class EventsConfig:
             "rep_min_step",
             "foot_cutoff_hz",
             "foot_settle_s",
+            "contact_min_stance_s",
             "side_vote_s",
             "foot_max_speed",
             "teleport_max_s",
