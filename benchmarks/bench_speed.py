@@ -258,8 +258,9 @@ def bench_parallel(video: Path, jobs: int, repeats: int) -> None:
 #: A fresh process: load landmarks, analyse (kinematics cache on), write the report; prints the phases' seconds.
 #: Memory as the ``movelab`` command sets it (NumPy's huge-page advice off: movelab/_memory.py) unless the
 #: environment names NUMPY_MADVISE_HUGEPAGE (``cached --numpy-huge-pages`` runs with NumPy's default); dask kept out
-#: and the timeline drawn apart as the command does (movelab/_lazy.py, movelab/io/outputs.py; older code without
-#: them runs without). CPU: the process's and its children's (a timeline drawn apart is counted).
+#: and the figures drawn apart as the command does (movelab/_lazy.py, movelab/report/figure_worker.py; older code
+#: with its late timeline fork or without either runs as its command did). CPU: the process's and its children's
+#: (figures drawn apart are counted).
 CACHED = r"""
 import json, resource, sys, time
 t0 = time.perf_counter()
@@ -268,23 +269,25 @@ no_huge_page_advice()
 try:  # as the command does (code from before it did: neither)
     from movelab._lazy import keep_dask_out
     keep_dask_out()
-    apart = {"timeline_apart": True}
 except ImportError:
-    apart = {}
+    pass
 from movelab import load_landmarks
 from movelab.analysis import analyse_landmarks
 from movelab.report import write_outputs
-try:  # as the command does: matplotlib loads in a forked child while this process analyses (a CPU to spare)
+import inspect
+options = inspect.signature(write_outputs).parameters
+apart = {"timeline_apart": True} if "timeline_apart" in options else {}  # older code's late timeline fork
+if "figure_worker" in options:  # as the command does: matplotlib loads in a forked child while this one analyses
     from movelab.report.figure_worker import FigureWorker
     apart["figure_worker"] = FigureWorker.start(force=sys.argv[3:] == ["force"])
-except ImportError:
-    pass
 t1 = time.perf_counter()
 ds = load_landmarks(sys.argv[1])
 t2 = time.perf_counter()
 a = analyse_landmarks(ds, use_cache=True)
 t3 = time.perf_counter()
 write_outputs(a, sys.argv[2], **apart)
+if apart.get("figure_worker") is not None:
+    apart["figure_worker"].close()
 t4 = time.perf_counter()
 phases = {"import": t1 - t0, "load": t2 - t1, "analyse": t3 - t2, "write": t4 - t3}
 child = resource.getrusage(resource.RUSAGE_CHILDREN)
