@@ -280,10 +280,13 @@ apart = {"timeline_apart": True} if "timeline_apart" in options else {}  # older
 if "figure_worker" in options:  # as the command does: matplotlib loads in a forked child while this one analyses
     from movelab.report.figure_worker import FigureWorker
     apart["figure_worker"] = FigureWorker.start(force=sys.argv[3:] == ["force"])
+staged = {}  # as the command does: the worker told each stage's result (code from before: not)
+if apart.get("figure_worker") is not None and "on_stage" in inspect.signature(analyse_landmarks).parameters:
+    staged["on_stage"] = apart["figure_worker"].on_stage
 t1 = time.perf_counter()
 ds = load_landmarks(sys.argv[1])
 t2 = time.perf_counter()
-a = analyse_landmarks(ds, use_cache=True)
+a = analyse_landmarks(ds, use_cache=True, **staged)
 t3 = time.perf_counter()
 write_outputs(a, sys.argv[2], **apart)
 if apart.get("figure_worker") is not None:

@@ -212,6 +212,11 @@ def _figure_worker():
             worker.close()
 
 
+def _drawing_early(worker):
+    """The analysis's ``on_stage`` hook that has ``worker`` draw each figure as soon as what it shows is known."""
+    return None if worker is None else worker.on_stage
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from movelab.extraction import extract_to_file
     from movelab.io.outputs import write_json, write_outputs
@@ -274,6 +279,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
             use_cache=not args.no_cache,
             progress=_progress_wanted(args),
             jobs=_jobs(args),
+            on_stage=_drawing_early(worker),
         )
         files = write_outputs(
             analysis,
@@ -309,7 +315,7 @@ def _analyse_squat_set(args: argparse.Namespace, config) -> int:
     with _figure_worker() as worker:  # one worker draws both clips' figures
         first, second = analyse_squat_set(
             _source(args.video), _source(args.other), config=config, use_cache=not args.no_cache,
-            progress=_progress_wanted(args),
+            progress=_progress_wanted(args), on_stage=_drawing_early(worker),
         )  # fmt: skip
         files = write_outputs(first, args.out, figure_worker=worker, **options)
         files += write_outputs(second, second_out, figure_worker=worker, **options)
@@ -363,7 +369,8 @@ def cmd_record(args: argparse.Namespace) -> int:
         model=args.model,
     )
     with _figure_worker() as worker:  # forked once the camera and its preview are closed
-        analysis = analyse(video, movement=args.movement, config=Config(extract=ExtractConfig(model=args.model)))
+        config = Config(extract=ExtractConfig(model=args.model))
+        analysis = analyse(video, movement=args.movement, config=config, on_stage=_drawing_early(worker))
         write_outputs(analysis, args.out, figure_worker=worker)
     if not args.quiet:
         print(f"movelab: recorded {video}; report: {args.out / 'report.html'}", file=sys.stderr)

@@ -71,7 +71,7 @@ def test_the_child_draws_the_figures_this_process_would(tmp_path, drawn_here):
     assert [f.name for f in files] == list(OUTPUT_FILES[:4])
     _assert_figures_of(analysis, tmp_path / "worker")
     write_outputs(analysis, tmp_path / "here")
-    assert drawn_here == [os.getpid()]
+    assert drawn_here == [os.getpid()] * 2  # the timeline and the curves
     _same_files(tmp_path / "here", tmp_path / "worker")
 
 
@@ -86,20 +86,54 @@ def test_one_worker_draws_each_analysis_in_turn(tmp_path, drawn_here):
     assert (tmp_path / "first" / "timeline.png").read_bytes() != (tmp_path / "second" / "timeline.png").read_bytes()
 
 
+def test_figures_asked_for_at_each_stage_are_the_ones_the_report_takes(tmp_path, drawn_here):
+    """The analysis's hook asks for the curves once the reps are found and the timeline once the findings are;
+    writing the report then sends nothing more and takes those bytes."""
+    from types import SimpleNamespace
+
+    analysis = synthetic_analysis()
+    motion = SimpleNamespace(angles=analysis.angles)
+    with FigureWorker.start(force=True) as worker:
+        worker.on_stage("segmented", motion, analysis.segmentation)
+        worker.on_stage("found", motion, analysis.segmentation, analysis.findings)
+        assert [kind for kind, _ in worker._sent] == ["curves", "timeline"]
+        write_outputs(analysis, tmp_path / "out", figure_worker=worker)
+        assert len(worker._sent) == 2
+    assert drawn_here == []
+    _assert_figures_of(analysis, tmp_path / "out")
+
+
+def test_the_analysis_tells_each_stage_the_objects_it_returns():
+    """``on_stage`` is given the very segmentation and findings the Analysis holds (the figure worker finds its
+    early jobs by them), in order: segmented, then found."""
+    from test_events import figure, squat_motion
+
+    from movelab.analysis import analyse_landmarks
+
+    t, hip, ankles, lean, _ = squat_motion()
+    told = []
+    analysis = analyse_landmarks(figure(t, hip=hip, ankles=ankles, lean_deg=lean), on_stage=lambda *a: told.append(a))
+    assert [call[0] for call in told] == ["segmented", "found"]
+    assert told[0][1] is analysis.motion and told[0][2] is analysis.segmentation
+    assert told[1][2] is analysis.segmentation and told[1][3] is analysis.findings
+    assert told[0][1].angles is analysis.angles
+
+
 def test_a_worker_killed_leaves_this_and_every_later_set_to_this_process(tmp_path, drawn_here):
     analysis = synthetic_analysis()
     worker = FigureWorker.start(force=True)
     os.kill(worker._pid, signal.SIGKILL)
     write_outputs(analysis, tmp_path / "first", figure_worker=worker)
-    assert drawn_here == [os.getpid()] and not worker.alive
+    assert drawn_here == [os.getpid()] * 2 and not worker.alive
     write_outputs(analysis, tmp_path / "second", figure_worker=worker)
-    assert drawn_here == [os.getpid()] * 2
+    assert drawn_here == [os.getpid()] * 4
     _assert_figures_of(analysis, tmp_path / "first")
     _same_files(tmp_path / "first", tmp_path / "second")
 
 
 def test_a_worker_killed_while_drawing_leaves_the_figures_to_this_process(tmp_path, monkeypatch):
-    """The child dies after it read the set (a message never answered): this process draws the same bytes."""
+    """The child dies after it read a figure's inputs (a message never answered): this process draws the same
+    bytes."""
     parent = os.getpid()
     real_draw = worker_module._draw
 
@@ -206,7 +240,7 @@ def test_without_a_worker_the_figures_are_drawn_here_once_when_asked(drawn_here)
     assert drawn_here == []
     assert figures.timeline() == timeline_png(analysis.angles, analysis.segmentation, analysis.findings)
     assert figures.curves() == curves_png(analysis.angles, analysis.segmentation)
-    assert drawn_here == [os.getpid()]
+    assert figures.timeline() and drawn_here == [os.getpid()] * 2  # each drawn once
 
 
 # The command's wiring: each command that writes a report starts one worker before it analyses and hands it to
@@ -235,10 +269,15 @@ def analyses(monkeypatch, tmp_path):
     import movelab.app.record
 
     first, second = synthetic_analysis(), _other_analysis()
-    monkeypatch.setattr(movelab.analysis, "analyse", lambda *args, **kwargs: first)
-    monkeypatch.setattr(movelab.analysis, "analyse_squat_set", lambda *args, **kwargs: (first, second))
+    hooks = []  # the on_stage each analysis was given
+    monkeypatch.setattr(movelab.analysis, "analyse", lambda *args, **kwargs: hooks.append(kwargs["on_stage"]) or first)
+    monkeypatch.setattr(
+        movelab.analysis,
+        "analyse_squat_set",
+        lambda *args, **kwargs: hooks.append(kwargs["on_stage"]) or (first, second),
+    )
     monkeypatch.setattr(movelab.app.record, "record", lambda *args, **kwargs: tmp_path / "recording.mp4")
-    return first, second
+    return first, second, hooks
 
 
 COMMANDS = {
@@ -255,6 +294,7 @@ def test_each_command_has_its_figures_drawn_by_one_worker(command, tmp_path, ana
     out = tmp_path / "out"
     assert main([*COMMANDS[command], "--out", str(out), "--quiet"]) == 0
     assert len(started) == 1 and not started[0].alive  # one worker, ended when the command returned
+    assert analyses[2] == [started[0].on_stage]  # told of each stage as the analysis went
     assert drawn_here == []  # every figure came from it
     _assert_figures_of(analyses[0], out)
     if command == "analyse SIDE FRONT":
@@ -275,7 +315,8 @@ def test_each_command_without_a_worker_draws_the_same_figures_here(
         monkeypatch.delattr(os, "fork")
     out = tmp_path / "out"
     assert main([*COMMANDS[command], "--out", str(out), "--quiet"]) == 0
-    assert drawn_here == [os.getpid()] * (2 if command == "analyse SIDE FRONT" else 1)
+    assert drawn_here == [os.getpid()] * (4 if command == "analyse SIDE FRONT" else 2)
+    assert analyses[2] == [None]
     _assert_figures_of(analyses[0], out)
     if command == "analyse SIDE FRONT":
         _assert_figures_of(analyses[1], out / "front")

@@ -36,35 +36,48 @@ _HEADER = 8
 
 
 class FigureSet:
-    """The timeline and curves PNG bytes of one analysis: from ``worker`` when one is given and answers, else drawn
-    here (when first asked for)."""
+    """The timeline and curves PNG bytes of one analysis: from ``worker`` when one is given and answers (the
+    figures it was asked for early by :meth:`FigureWorker.on_stage`, or asked for now), else drawn here when first
+    asked for."""
 
     def __init__(self, angles, segmentation, findings, *, worker: FigureWorker | None) -> None:
-        self._inputs = (angles, _spans_only(segmentation), list(findings or ()))
-        self._pngs: tuple[bytes, bytes | None] | None = None
-        self._worker = worker if worker is not None and worker.send(self._inputs) else None
+        self._inputs = {
+            "timeline": (angles, _spans_only(segmentation), list(findings or ())),
+            "curves": (angles, _spans_only(segmentation)),
+        }
+        self._worker = worker
+        self._jobs: dict[str, int | None] = {}
+        if worker is not None:
+            self._jobs = {
+                "curves": worker.job("curves", angles, segmentation),
+                "timeline": worker.job("timeline", angles, segmentation, findings),
+            }
+        self._pngs: dict[str, bytes | None] = {}
 
     def timeline(self) -> bytes:
-        return self._result()[0]
+        return self._png("timeline")
 
     def curves(self) -> bytes | None:
-        return self._result()[1]
+        return self._png("curves")
 
     def close(self) -> None:
-        """Take the worker's answer, if one is awaited (kept for :meth:`timeline` and :meth:`curves`)."""
-        if self._worker is not None:
-            worker, self._worker = self._worker, None
-            self._pngs = worker.receive()
+        """Take the worker's answers, if any are awaited (kept for :meth:`timeline` and :meth:`curves`)."""
+        for kind, job in self._jobs.items():
+            if kind not in self._pngs and job is not None:
+                answer = self._worker.result(job)
+                if answer is not _FAILED:
+                    self._pngs[kind] = answer
+        self._jobs = {}
 
-    def _result(self) -> tuple[bytes, bytes | None]:
+    def _png(self, kind: str) -> bytes | None:
         self.close()
-        if self._pngs is None:
-            self._pngs = _draw(*self._inputs)
-        return self._pngs
+        if kind not in self._pngs:  # no worker, or it failed: drawn here
+            self._pngs[kind] = _draw(kind, *self._inputs[kind])
+        return self._pngs[kind]
 
 
 class FigureWorker:
-    """A forked child that has loaded matplotlib and draws each set of figures it is sent (:class:`FigureSet`).
+    """A forked child that has loaded matplotlib and draws each figure it is asked for, in turn (:class:`FigureSet`).
 
     Use it as a context manager (or call :meth:`close`): the child is ended however the block ends.
     """
@@ -74,7 +87,9 @@ class FigureWorker:
         self._pid: int | None = None
         self._send: int | None = None
         self._receive: int | None = None
-        self._awaited = False
+        self._sent: list[tuple[str, tuple]] = []  # each job's figure and the objects it shows, by job number
+        self._answers: dict[int, bytes | None] = {}  # answers read, not yet taken
+        self._read = 0  # answers read so far (the child answers in the order asked)
         self._unfreeze = False
 
     @classmethod
@@ -94,29 +109,44 @@ class FigureWorker:
         """True until the child has ended (closed, failed or killed)."""
         return self._pid is not None
 
-    def send(self, inputs) -> bool:
-        """Hand the child what one set of figures shows; False (and the child ended) when that fails or an earlier
-        set's answer is still awaited."""
-        if self._pid is None or self._awaited:
-            return False
+    def on_stage(self, stage: str, motion, segmentation, findings=None) -> None:
+        """The analysis's hook (:func:`movelab.analysis.analyse`'s ``on_stage``): the curves are asked for once the
+        reps are found (``"segmented"``), the timeline once the findings are (``"found"``), so that the child draws
+        them while this process goes on with the analysis; :class:`FigureSet` takes them."""
+        if stage == "segmented":
+            self.job("curves", motion.angles, segmentation)
+        elif stage == "found":
+            self.job("timeline", motion.angles, segmentation, findings)
+
+    def job(self, kind: str, *shown) -> int | None:
+        """The number of the job drawing figure ``kind`` (``"timeline"``, ``"curves"``) of ``shown`` (the angle
+        table, the segmentation, and for the timeline the findings): the one asked for before with these very
+        objects, else a new one; None when the child has ended or cannot be sent them (it is then ended)."""
+        for number, (sent_kind, sent) in enumerate(self._sent):
+            if sent_kind == kind and len(sent) == len(shown) and all(a is b for a, b in zip(sent, shown)):
+                return number
+        if self._pid is None:
+            return None
+        inputs = (shown[0], _spans_only(shown[1]), *([list(shown[2] or ())] if kind == "timeline" else []))
         try:
-            _write_message(self._send, pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL), self._timeout_s)
+            _write_message(self._send, pickle.dumps((kind, inputs), protocol=pickle.HIGHEST_PROTOCOL), self._timeout_s)
         except Exception:  # unpicklable, the child gone or stuck: this process draws them
             self._end()
-            return False
-        self._awaited = True
-        return True
+            return None
+        self._sent.append((kind, shown))
+        return len(self._sent) - 1
 
-    def receive(self) -> tuple[bytes, bytes | None] | None:
-        """The PNG bytes of the set last sent, or None when the child failed (it is then ended)."""
-        if self._pid is None or not self._awaited:
-            return None
-        self._awaited = False
-        try:
-            return pickle.loads(_read_message(self._receive, self._timeout_s))
-        except Exception:  # an error or signal in the child, a message cut short, nothing for timeout_s
-            self._end()
-            return None
+    def result(self, number: int):
+        """Job ``number``'s PNG bytes (None: no figure to draw), or :data:`_FAILED` when the child failed (it is
+        then ended)."""
+        while number not in self._answers and self._pid is not None and self._read <= number:
+            try:
+                self._answers[self._read] = pickle.loads(_read_message(self._receive, self._timeout_s))
+            except Exception:  # an error or signal in the child, a message cut short, nothing for timeout_s
+                self._end()
+                break
+            self._read += 1
+        return self._answers.get(number, _FAILED)
 
     def close(self) -> None:
         """End the child (at once: it holds nothing this process needs)."""
@@ -142,7 +172,7 @@ class FigureWorker:
                 os.close(fd)
             self._thaw()
             return False
-        if pid == 0:  # the child: matplotlib now, each set of figures when asked, then leave at once
+        if pid == 0:  # the child: matplotlib now, each figure when asked, then leave at once
             os.close(request_w)
             os.close(reply_r)
             code = 1
@@ -164,7 +194,6 @@ class FigureWorker:
         for fd in (self._send, self._receive):
             os.close(fd)
         self._send = self._receive = None
-        self._awaited = False
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -176,6 +205,10 @@ class FigureWorker:
         if self._unfreeze:
             self._unfreeze = False
             gc.unfreeze()
+
+
+#: What :meth:`FigureWorker.result` gives for a figure the child did not draw.
+_FAILED = object()
 
 
 def _cpus() -> int:
@@ -191,8 +224,8 @@ def _serve(request_fd: int, reply_fd: int) -> None:
             request = _read_message(request_fd, None)
         except EOFError:  # the parent is gone
             return
-        pngs = _draw(*pickle.loads(request))
-        _write_message(reply_fd, pickle.dumps(pngs, protocol=pickle.HIGHEST_PROTOCOL), None)
+        kind, inputs = pickle.loads(request)
+        _write_message(reply_fd, pickle.dumps(_draw(kind, *inputs), protocol=pickle.HIGHEST_PROTOCOL), None)
 
 
 def _write_message(fd: int, data: bytes, timeout_s: float | None) -> None:
@@ -247,7 +280,9 @@ def _spans_only(segmentation):
     )
 
 
-def _draw(angles, segmentation, findings) -> tuple[bytes, bytes | None]:
+def _draw(kind: str, *inputs) -> bytes | None:
+    """Figure ``kind``'s PNG bytes: ``"timeline"`` of (angles, segmentation, findings), ``"curves"`` of (angles,
+    segmentation)."""
     from movelab.report.figures import curves_png, timeline_png
 
-    return timeline_png(angles, segmentation, findings), curves_png(angles, segmentation)
+    return timeline_png(*inputs) if kind == "timeline" else curves_png(*inputs)
