@@ -119,6 +119,30 @@ def test_the_analysis_tells_each_stage_the_objects_it_returns():
     assert told[0][1].angles is analysis.angles
 
 
+def test_a_squat_set_drawn_at_its_stages_needs_no_figure_asked_again(tmp_path, drawn_here):
+    """``analyse_squat_set`` tells each clip's stages; the two analyses it returns (their FMS score replaced) still
+    show the objects told, so writing both reports takes the four figures drawn early and asks for none."""
+    import warnings
+
+    from test_fms_posture import GOOD, projected_landmarks
+
+    from movelab.analysis import analyse_squat_set
+    from movelab.synth import Squat, render_clip
+
+    squat = Squat(**GOOD)
+    side, front = (projected_landmarks(render_clip(squat, view=v, fps=15)) for v in ("side_right", "front"))
+    with FigureWorker.start(force=True) as worker, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        first, second = analyse_squat_set(side, front, on_stage=worker.on_stage)
+        assert [kind for kind, _ in worker._sent] == ["curves", "timeline"] * 2
+        write_outputs(first, tmp_path / "side", figure_worker=worker)
+        write_outputs(second, tmp_path / "front", figure_worker=worker)
+        assert len(worker._sent) == 4
+    assert drawn_here == []
+    _assert_figures_of(first, tmp_path / "side")
+    _assert_figures_of(second, tmp_path / "front")
+
+
 def test_a_worker_killed_leaves_this_and_every_later_set_to_this_process(tmp_path, drawn_here):
     analysis = synthetic_analysis()
     worker = FigureWorker.start(force=True)
