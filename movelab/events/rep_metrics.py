@@ -118,11 +118,11 @@ def lead_leg(signals: Signals, rep: Rep) -> str | None:
     missing) the knee held higher (the rear knee sinks towards the floor)."""
     near = (signals.time_s >= rep.bottom_s - 0.15) & (signals.time_s <= rep.bottom_s + 0.15)
     forward = signals.forward[near]
-    if np.isin(signals.views.values[near], ("side_left", "side_right")).mean() > 0.5:
+    if np.isin(signals.view_labels[near], ("side_left", "side_right")).mean() > 0.5:
         ahead = [_median(forward * signals.point(f"{s}_ankle")[near, 0]) for s in SIDES]
         if np.isfinite(ahead).all() and ahead[0] != ahead[1]:
             return SIDES[int(np.argmax(ahead))]
-    if (signals.views.values[near] == "back").mean() > 0.5:  # from behind the front foot is farther: higher
+    if (signals.view_labels[near] == "back").mean() > 0.5:  # from behind the front foot is farther: higher
         up = [_median(-signals.point(f"{s}_ankle")[near, 1]) for s in SIDES]
         if np.isfinite(up).all() and abs(up[0] - up[1]) > 0.03 * signals.leg_px:
             return SIDES[int(np.argmax(up))]
@@ -177,7 +177,7 @@ def _heel_lift_deg(signals: Signals, rep: Rep) -> float:
     those frames and the standing ones are read (a rep's few dozen outlines, not the recording's; the feet's
     tracks as :meth:`Signals.point` holds them, not the positions selected again)."""
     near = np.abs(signals.time_s - rep.bottom_s) <= DEPTH_WINDOW_S + 1e-9  # the findings' tolerance
-    if not np.isin(signals.views.values[near], ("side_left", "side_right")).mean() > 0.5:
+    if not np.isin(signals.view_labels[near], ("side_left", "side_right")).mean() > 0.5:
         return math.nan
     standing = np.zeros(near.size, bool)
     standing[rep.stand_before] = True
