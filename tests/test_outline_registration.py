@@ -90,12 +90,12 @@ def test_profile_is_nan_without_an_outline():
     assert all(math.isnan(v) for v in register_profile(out, _PROFILE_HEIGHTS, out, _PROFILE_HEIGHTS))
 
 
-def sway_dataset(leans: np.ndarray, rate_per_deg: float, *, view: str = "side_right") -> xr.Dataset:
+def sway_dataset(leans: np.ndarray, rate_per_deg: float, *, view: str = "side_right", fps: float = 30.0) -> xr.Dataset:
     """The stick figure swaying its trunk with the pelvis still at 11 deg, its hip landmark drifting down the
     body by ``rate_per_deg`` torso lengths per degree of lean (as MediaPipe's does), the outline drawn about the
-    true hip joint; no elbows or wrists."""
+    true hip joint; no elbows or wrists. Frames at ``fps``."""
     n = leans.size
-    ds = stick_figure(np.arange(n) / 30.0, view=view, pose={"trunk_lean": leans})
+    ds = stick_figure(np.arange(n) / fps, view=view, pose={"trunk_lean": leans})
     facing = 1.0 if view == "side_right" else -1.0
     pos = ds["position_px"].transpose("time", "keypoint", ...).values.copy()
     names = list(ds["keypoint"].values)
@@ -134,6 +134,24 @@ def test_a_drifting_hip_landmark_does_not_make_a_sway_read_as_tilt(view):
     fixed = _sway_slope(dataclasses.replace(config, outline_hip_registration=False), view)
     assert abs(registered) < 0.03
     assert abs(fixed) > 0.1
+
+
+def test_the_drift_rate_weighs_the_clips_lean_by_time_not_by_frames():
+    """One 2 s sway (trunk +-10 deg, landmark drifting 0.004 per degree) filmed at 15 and at 30 fps: the same
+    movement, so the drift rate measured against the prior is the same and so is the tilt in the frames both
+    have (time filters off: they differ between frame rates by design). Counting frames instead of seconds,
+    the 15 fps clip leaned twice as hard on the prior (0.002 per degree) and read up to 0.19 deg apart."""
+    config = KinematicsConfig(reject_outliers=False, lowpass=False)
+    tilts = {}
+    for fps in (15.0, 30.0):
+        n = int(2.0 * fps)
+        leans = 10.0 * np.sin(2 * np.pi * np.arange(n) / n)
+        tilts[fps] = outline_estimates(sway_dataset(leans, 0.004, fps=fps), views="side_right", config=config)[
+            "pelvic_tilt"
+        ].to_numpy()
+    both = np.isfinite(tilts[15.0]) & np.isfinite(tilts[30.0][::2])
+    assert both.mean() > 0.9
+    assert np.abs(tilts[15.0] - tilts[30.0][::2])[both].max() < 0.01
 
 
 def test_elbow_swing_gates_an_arm_swung_back_from_where_it_hangs_standing():

@@ -324,10 +324,13 @@ class KinematicsConfig:
         Frames whose profile fits the reference worse than this RMS (torso lengths) do not enter the rate:
         an arm over the buttock or a flexed hip changes the profile (clean design frames 0.0006-0.0022,
         backward sways with a hanging arm 0.0024-0.004). 0.0025: squats' tilt as with the fixed rate.
-    outline_registration_prior_deg2
-        Weight of the prior rate, in degrees² of lean variation: where the clip's lean hardly varies (a tilt
-        sweep, standing) the rate stays near ``outline_hip_drift_per_deg``; a ±10 deg sway (about 4500 deg²
-        over 90 frames) measures its own. Design sway slopes changed by at most 0.03 between 100 and 2000.
+    outline_registration_prior_deg2_s
+        Weight of the prior rate, in degree²-seconds of lean variation (each frame's squared lean about the
+        clip's mean times the frame interval): where the clip's lean hardly varies (a tilt sweep, standing) the
+        rate stays near ``outline_hip_drift_per_deg``; a ±10 deg sway (about 150 deg²·s over 3 s) measures its
+        own. 500/30: the 500 deg² summed over 30 fps frames it was chosen as (design sway slopes changed by at
+        most 0.03 between 100 and 2000 deg² there); in seconds so that a clip filmed at 15 or 60 fps weighs
+        its lean as at 30 (before, a 15 fps clip leaned twice as hard on the prior; docs/outline-decisions.md).
     outline_elbow_swing_limits
         A hanging arm's elbow swung back from where it hangs when the client stands (its median over the
         near-upright frames), torso lengths: the quality falls from 1 to 0 between these. The absolute elbow
@@ -454,7 +457,7 @@ class KinematicsConfig:
     outline_registration_reference_deg: float = 3.0
     outline_registration_min_frames: int = 5
     outline_registration_max_rms: float = 0.0025
-    outline_registration_prior_deg2: float = 500.0
+    outline_registration_prior_deg2_s: float = 500.0 / 30.0
     outline_elbow_swing_limits: tuple[float, float] | None = (0.04, 0.06)
     outline_hanging_wrist_max: float = 0.15
     outline_thoracolumbar_pelvis_weight: float = 0.5
@@ -580,7 +583,7 @@ def _check_outline(config: KinematicsConfig) -> None:
     _check_range("outline_thoracolumbar_pelvis_weight", config.outline_thoracolumbar_pelvis_weight, 0.0, 1.0)
     _check_range("outline_tilt_gain", config.outline_tilt_gain, 0.5, 2.0)
     _check_positive("outline_tilt_gain_max_lean_deg", config.outline_tilt_gain_max_lean_deg)
-    for name in ("outline_registration_reference_deg", "outline_registration_prior_deg2"):
+    for name in ("outline_registration_reference_deg", "outline_registration_prior_deg2_s"):
         _check_range(name, getattr(config, name), 0.0, math.inf)
     _check_positive("outline_registration_max_rms", config.outline_registration_max_rms)
     min_frames = config.outline_registration_min_frames

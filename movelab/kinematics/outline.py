@@ -260,7 +260,8 @@ def _per_frame(
     outline = ds["outline_px"].transpose("time", "outline_point", "space_2d").values
     registered = None
     if config.outline_hip_registration:
-        registered = _registered_hip(outline, hip, shoulder, facing, torso_px, config=config)
+        time_s = ds["time"].values.astype(np.float64)
+        registered = _registered_hip(outline, hip, shoulder, facing, torso_px, config=config, time_s=time_s)
     if registered is not None:
         hip = registered
     elif config.outline_hip_drift_per_deg:
@@ -350,6 +351,7 @@ def _registered_hip(
     torso_px: float,
     *,
     config: KinematicsConfig,
+    time_s: np.ndarray | None = None,
 ) -> np.ndarray | None:
     """``hip_mid`` moved, frame by frame, to where the pelvis's own outline says it is; None without a reference.
 
@@ -363,7 +365,8 @@ def _registered_hip(
     and the hip moves by that shift. In full up to ``outline_hip_drift_max_deg`` of lean, fading to none at
     twice it (in a squat the buttock's outline changes with the hip's flexion), and not where the fit's
     residual exceeds ``outline_registration_max_rms``. None when fewer than
-    ``outline_registration_min_frames`` frames qualify as reference.
+    ``outline_registration_min_frames`` frames qualify as reference. ``time_s`` (the frames' times) weighs
+    each frame by the frame interval in the rate's fit (:func:`_drift_rate`); None: 1/30 s.
     """
     lean = _trunk_lean_deg(hip, shoulder, facing)
     side = np.isfinite(facing) & np.isfinite(lean)
@@ -400,8 +403,9 @@ def _registered_hip(
     # the frame's points p + (tx, ty) lie on the reference: the reference's hip is at -(tx, ty) here, so the
     # landmark sits ty too low; the drift per degree of lean: a line through the registered frames, shrunk
     # towards the population's rate where the clip's lean hardly varies
-    rate_y = _drift_rate(lean, -shift[:, 1], config.outline_hip_drift_per_deg, config)
-    rate_x = _drift_rate(lean, shift[:, 0], 0.0, config)
+    step_s = _frame_interval_s(time_s)
+    rate_y = _drift_rate(lean, -shift[:, 1], config.outline_hip_drift_per_deg, config, step_s=step_s)
+    rate_x = _drift_rate(lean, shift[:, 0], 0.0, config, step_s=step_s)
     if not (np.isfinite(rate_x) and np.isfinite(rate_y)):
         return None
     lean0 = np.nan_to_num(lean) * weight
@@ -411,15 +415,29 @@ def _registered_hip(
     return np.where(np.isfinite(out), out, hip)
 
 
-def _drift_rate(lean: np.ndarray, shift: np.ndarray, prior: float, config: KinematicsConfig) -> float:
+def _frame_interval_s(time_s: np.ndarray | None) -> float:
+    """The median interval between frames, seconds (1/30 s without times or with fewer than two frames)."""
+    if time_s is None or np.size(time_s) < 2:
+        return 1.0 / 30.0
+    step = float(np.median(np.diff(time_s)))
+    return step if np.isfinite(step) and step > 0 else 1.0 / 30.0
+
+
+def _drift_rate(
+    lean: np.ndarray, shift: np.ndarray, prior: float, config: KinematicsConfig, *, step_s: float = 1.0 / 30.0
+) -> float:
     """Slope of ``shift`` (torso lengths) against ``lean`` (degrees) by least squares with an intercept, with
-    ``outline_registration_prior_deg2`` degrees² of lean variation's worth of weight on ``prior``."""
+    ``outline_registration_prior_deg2_s`` degree²-seconds of lean variation's worth of weight on ``prior``.
+
+    Each frame counts for ``step_s`` seconds, so the same movement filmed at another frame rate weighs the
+    same against the prior (the rate is ``(Σ x y Δt + λ prior) / (Σ x² Δt + λ)``, ``x`` the lean about its
+    mean, ``y`` the shift about its mean, ``Δt = step_s``, ``λ`` the setting)."""
     ok = np.isfinite(lean) & np.isfinite(shift)
     if ok.sum() < 3:
         return prior
     x, y = lean[ok] - lean[ok].mean(), shift[ok] - shift[ok].mean()
-    lam = config.outline_registration_prior_deg2
-    return float((np.sum(x * y) + lam * prior) / (np.sum(x * x) + lam))
+    lam = config.outline_registration_prior_deg2_s
+    return float((step_s * np.sum(x * y) + lam * prior) / (step_s * np.sum(x * x) + lam))
 
 
 def _uncertainty(sensitivity_deg: np.ndarray, config: KinematicsConfig) -> tuple[np.ndarray, np.ndarray]:
