@@ -34,7 +34,12 @@ from movelab.kinematics.stickfigure import stick_figure
 TORSO_PX = 150.0  # the stick figure's hip-to-shoulder distance (0.5 m at 300 px/m)
 #: Exact geometry: no offsets, light smoothing, the upper chord high on the drawn lumbar stretch.
 EXACT = OutlineParams(
-    tilt_offset_deg=0.0, lordosis_offset_deg=0.0, smoothing=0.005, thoracolumbar_levels=(0.50, 0.65), tilt_gain=1.0
+    tilt_offset_deg=0.0,
+    lordosis_offset_deg=0.0,
+    smoothing=0.005,
+    thoracolumbar_levels=(0.50, 0.65),
+    tilt_gain=1.0,
+    lordosis_sacral_gain=1.0,
 )
 EXACT_CONFIG = KinematicsConfig(
     outline_tilt_offset_deg=0.0,
@@ -44,6 +49,7 @@ EXACT_CONFIG = KinematicsConfig(
     outline_thoracolumbar_levels=(0.50, 0.65),
     outline_hip_drift_per_deg=0.0,
     outline_tilt_gain=1.0,
+    outline_lordosis_sacral_gain=1.0,
 )  # drawn hips do not drift as MediaPipe's do
 TOL = 1e-3
 
@@ -266,11 +272,22 @@ def test_tilt_gain_acts_about_neutral_and_leaves_the_lordosis(tilt):
     assert e.lumbar_lordosis == frame_estimate(tilt_deg=tilt).lumbar_lordosis
 
 
+@pytest.mark.parametrize("tilt", [0.0, 11.0, 25.0])
+def test_lordosis_sacral_gain_turns_the_lumbosacral_end_about_neutral(tilt):
+    """The lordosis' lumbo-sacral end (the sacral chord) is turned by ``(gain - 1)(θ - 11)``: nothing at the
+    neutral 11 deg, the tilt itself untouched, and the thoraco-lumbar chord not involved."""
+    plain = frame_estimate(tilt_deg=tilt)
+    gained = frame_estimate(tilt_deg=tilt, params=dataclasses.replace(EXACT, lordosis_sacral_gain=1.2))
+    assert gained.pelvic_tilt == plain.pelvic_tilt
+    assert gained.thoracolumbar_chord_deg == plain.thoracolumbar_chord_deg
+    assert gained.lumbar_lordosis - plain.lumbar_lordosis == pytest.approx(0.2 * (plain.pelvic_tilt - 11.0), abs=TOL)
+
+
 @pytest.mark.parametrize(("lean", "gain"), [(0.0, 1.2), (-10.0, 1.2), (15.0, 1.1), (-20.0, 1.0), (40.0, 1.0)])
 def test_tilt_gain_fades_with_the_trunk_lean(lean, gain):
     params = dataclasses.replace(EXACT, tilt_gain=1.2, tilt_gain_max_lean_deg=10.0)
     shoulder = np.array([math.sin(math.radians(lean)), math.cos(math.radians(lean))])
-    assert _gained_tilt(31.0, shoulder, params) == pytest.approx(11.0 + gain * 20.0)
+    assert _gained_tilt(31.0, shoulder, params, gain=params.tilt_gain) == pytest.approx(11.0 + gain * 20.0)
 
 
 def test_elbow_hanging_behind_the_hip_zeroes_the_quality():

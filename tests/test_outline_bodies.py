@@ -19,7 +19,9 @@ from drawing import HIP_PX, TORSO_PX, densify, to_image, turn
 from movelab.kinematics.outline_method import OutlineParams, estimate_frame
 
 #: Exact geometry: no offsets, light smoothing.
-EXACT = OutlineParams(tilt_offset_deg=0.0, lordosis_offset_deg=0.0, smoothing=0.005, tilt_gain=1.0)  # the geometry
+EXACT = OutlineParams(  # the geometry
+    tilt_offset_deg=0.0, lordosis_offset_deg=0.0, smoothing=0.005, tilt_gain=1.0, lordosis_sacral_gain=1.0
+)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ BEFORE_13 = OutlineParams(
     lordosis_offset_deg=3.3,
     cover_hanging_arms=True,
     tilt_gain=1.0,
+    lordosis_sacral_gain=1.0,
 )
 
 

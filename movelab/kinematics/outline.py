@@ -82,6 +82,7 @@ def outline_params(config: KinematicsConfig) -> OutlineParams:
         cover_hanging_arms=bool(config.outline_cover_hanging_arms),
         tilt_gain=config.outline_tilt_gain,
         tilt_gain_max_lean_deg=config.outline_tilt_gain_max_lean_deg,
+        lordosis_sacral_gain=config.outline_lordosis_sacral_gain,
     )
 
 

@@ -21,9 +21,10 @@ Outline of the method (per frame):
    ``tilt`` (a fixed point, found by bracketing and regula falsi).
 3. The **thoraco-lumbar chord** joins the back-arc points at the two ``thoracolumbar_levels`` measured
    along the bisector of the trunk axis (``hip_mid`` → ``shoulder_mid``) and the pelvis's up axis
-   (``thoracolumbar_pelvis_weight``). The lordosis is the sacral chord's inclination
-   minus this chord's, minus a calibrated offset (the Spinal Mouse convention: the angle between the
-   back-surface tangents at the lumbo-sacral and at the thoraco-lumbar junction).
+   (``thoracolumbar_pelvis_weight``). The lordosis is the sacral chord's inclination (turned by
+   ``(lordosis_sacral_gain − 1)(θ − 11)``, as the tilt's gain turns the tilt) minus this chord's, minus a
+   calibrated offset (the Spinal Mouse convention: the angle between the back-surface tangents at the
+   lumbo-sacral and at the thoraco-lumbar junction).
 4. Quality in [0, 1] from the arms' cover of the back, a hanging arm's elbow behind the hip, the contour's
    roughness and the sacral chord's sensitivity to its levels.
 
@@ -87,6 +88,7 @@ class OutlineParams:
     cover_hanging_arms: bool = False
     tilt_gain: float = 1.1
     tilt_gain_max_lean_deg: float = 10.0
+    lordosis_sacral_gain: float = 1.2
 
 
 @dataclass(frozen=True)
@@ -723,7 +725,11 @@ def estimate_frame(
     lordosis' chords use): the back surface over the sacrum turns less than the pelvis (design bodies: 0.62-0.96
     deg per degree over 0-20 deg, 0.46-0.96 over 0-35), and the gain, about the calibration's neutral 11 deg,
     undoes part of it (``KinematicsConfig.outline_tilt_gain``), in full while the trunk leans at most
-    ``tilt_gain_max_lean_deg`` and fading to none by twice that (:func:`_gained_tilt`).
+    ``tilt_gain_max_lean_deg`` and fading to none by twice that (:func:`_gained_tilt`). The lordosis is
+    ``sacral + (11 + g_L (θ − 11) − θ) − chord_TL − lordosis_offset`` with ``g_L = lordosis_sacral_gain``
+    (fading with the lean the same way): its lumbo-sacral end inherits the sacral chord's under-read, which
+    made the design bodies' lordosis follow a tilt sweep's at 0.56-0.87 per degree
+    (``KinematicsConfig.outline_lordosis_sacral_gain``).
 
     ``tilt_quality = q_cover(buttock to sacral chord) · q_elbow · q_rough(sacral chord) · q_sensitivity``
     and ``lordosis_quality = tilt_quality · q_cover(buttock to thoraco-lumbar chord) · q_rough(thoraco-lumbar
@@ -766,19 +772,18 @@ def estimate_frame(
         * _ramp_down(sensitivity, params.sensitivity_limits_deg)
     )
     lordosis, q_lord, rough = _NAN, 0.0, rough_lo
+    shoulder = _to_sagittal(shoulder_px, hip_px, facing, torso_px)
     upper, (p3, p4) = _thoracolumbar_chord_deg(
-        arc,
-        seed,
-        _lumbar_axis(_to_sagittal(shoulder_px, hip_px, facing, torso_px), theta, params.thoracolumbar_pelvis_weight),
-        params.thoracolumbar_levels,
+        arc, seed, _lumbar_axis(shoulder, theta, params.thoracolumbar_pelvis_weight), params.thoracolumbar_levels
     )
     if p3 is not None:
-        lordosis = sacral - upper - params.lordosis_offset_deg
+        lumbosacral = sacral + (_gained_tilt(float(theta), shoulder, params, gain=params.lordosis_sacral_gain) - theta)
+        lordosis = lumbosacral - upper - params.lordosis_offset_deg
         rough_up = _roughness(contour.raw, _between(arc, p3, p4, _PAD))
         rough = float(np.nanmax([rough_lo, rough_up]))
         q_lord = q_tilt * _ramp_down(cover, params.arm_cover_limits) * _ramp_down(rough_up, params.roughness_limits)
     return FrameEstimate(
-        pelvic_tilt=_gained_tilt(float(theta), _to_sagittal(shoulder_px, hip_px, facing, torso_px), params),
+        pelvic_tilt=_gained_tilt(float(theta), shoulder, params, gain=params.tilt_gain),
         lumbar_lordosis=float(lordosis),
         tilt_quality=float(q_tilt),
         lordosis_quality=float(q_lord),
@@ -791,14 +796,15 @@ def estimate_frame(
     )
 
 
-def _gained_tilt(theta: float, shoulder: np.ndarray, params: OutlineParams) -> float:
+def _gained_tilt(theta: float, shoulder: np.ndarray, params: OutlineParams, *, gain: float) -> float:
     """``11 + gain · (θ − 11)`` with the gain in full while the trunk (hip to ``shoulder``, sagittal) leans
     at most ``tilt_gain_max_lean_deg`` and fading to 1 by twice that: the sacral chord's under-read was
     measured upright, with the lordosis deepening as the pelvis tilts; in a squat, whose lumbar spine flexes,
-    the gain made the design bodies' squat tilt worse."""
+    the gain made the design bodies' squat tilt worse. ``gain``: ``params.tilt_gain`` for the reported tilt,
+    ``params.lordosis_sacral_gain`` for the lordosis' lumbo-sacral end."""
     lean = abs(math.degrees(math.atan2(shoulder[0], shoulder[1])))
     full = params.tilt_gain_max_lean_deg
-    gain = 1.0 + (params.tilt_gain - 1.0) * min(max(2.0 - lean / full, 0.0), 1.0)
+    gain = 1.0 + (gain - 1.0) * min(max(2.0 - lean / full, 0.0), 1.0)
     if gain == 1.0:  # the fixed point itself, bit for bit
         return theta
     return _NEUTRAL_TILT_DEG + gain * (theta - _NEUTRAL_TILT_DEG)

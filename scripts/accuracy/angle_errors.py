@@ -19,6 +19,9 @@ Usage::
     python -m scripts.accuracy.angle_errors --only gait_right squat_front
     python -m scripts.accuracy.angle_errors --known-view       # give the true view instead of detecting it
     python -m scripts.accuracy.angle_errors --realistic        # the same clips filmed as by a handheld phone
+    python -m scripts.accuracy.angle_errors --work .cache/angle_errors            # keep clips, truth and landmarks
+    python -m scripts.accuracy.angle_errors --work .cache/angle_errors --reuse    # evaluate the kept ones again
+    python -m scripts.accuracy.angle_errors --trunk-sources .cache/angle_errors   # where the trunk's error comes from
 
 Everything is deterministic: rendering is, and MediaPipe runs on the CPU in VIDEO mode.
 """
@@ -190,9 +193,8 @@ CASES: tuple[Case, ...] = (
 )
 
 
-def _render(
-    case: Case, folder: Path, *, realistic: bool = False, without: tuple[str, ...] = ()
-) -> tuple[Path, pd.DataFrame, dict]:
+def _render(case: Case, folder: Path, *, realistic: bool = False, without: tuple[str, ...] = ()) -> Path:
+    """Render ``case`` into ``folder``: ``<name>.mp4`` and its truth files; returns the video's path."""
     w, h = case.size_px
     clip = render_clip(
         case.motion,
@@ -209,7 +211,7 @@ def _render(
     )
     path = folder / f"{case.name}.mp4"
     clip.write(path, crf=18)
-    return path, clip.truth, clip.meta()
+    return path
 
 
 def _extract(path: Path):
@@ -218,6 +220,123 @@ def _extract(path: Path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return extract(path, use_cache=False)
+
+
+def _kept_or_new(case: Case, folder: Path, args: argparse.Namespace) -> tuple[object, pd.DataFrame, dict]:
+    """``(landmarks, truth table, truth meta)`` of a clip: kept in ``folder`` (``<name>.nc`` beside the clip's
+    truth files) with ``--reuse``, else rendered, extracted and kept there."""
+    import json
+
+    from movelab import landmarks
+
+    lm_path = folder / f"{case.name}.nc"
+    truth_csv, truth_json = lm_path.with_suffix(".truth.csv"), lm_path.with_suffix(".truth.json")
+    if args.reuse:
+        if not all(p.is_file() for p in (lm_path, truth_csv, truth_json)):
+            raise SystemExit(f"--reuse: expected {lm_path.name} and its truth files in {folder}; run without --reuse")
+        ds = landmarks.load(lm_path)
+    else:
+        path = _render(case, folder, realistic=args.realistic, without=args.without)
+        ds = _extract(path)
+        landmarks.save(ds, lm_path)
+    # the truth as written (4 decimals), so that a run and its --reuse print the same tables
+    return ds, pd.read_csv(truth_csv), json.loads(truth_json.read_text())
+
+
+def _sagittal_lean_deg(vector_px: np.ndarray, facing: np.ndarray) -> np.ndarray:
+    """Lean from vertical of image vectors ``(x, y down)``, forward (``facing`` · x) positive."""
+    return np.degrees(np.arctan2(vector_px[:, 0] * facing, -vector_px[:, 1]))
+
+
+def trunk_sources(folder: Path, names: list[str] | None = None) -> str:
+    """Where the trunk line's error comes from, per side-view clip kept in ``folder`` (``<name>.nc`` beside
+    its truth files, e.g. this script's ``--work`` folder or a timing script's kept clips); only ``names`` when
+    given.
+
+    The trunk lean (and with it ``hip_flexion = trunk_lean + thigh_angle``) is read on the midpoints of the two
+    shoulders and the two hips. Each landmark's offset from the figure's projected joint, across the true trunk
+    line and forward positive, moves the lean by ``±offset / 2 / trunk length`` (shoulders +, hips −): those
+    four shares, in degrees, sum to about the lean's bias. Also: the lean read on the camera-side shoulder and
+    hip alone (the far ones left out), that line on the projected joints (its error from geometry alone), the
+    near leg's hip flexion on it (``thigh_angle`` + that lean), and MediaPipe's mean visibility of the hips.
+    Frames "at depth": the lead leg's (or either leg's) true knee flexion over 60 deg."""
+    lines = [
+        "| clip | view, lead leg, near leg | frames | trunk lean MAE / bias (at depth) | near shoulder | far shoulder "
+        "| near hip | far hip | near side only: MAE / bias | near side only, projected joints | "
+        "hip (near) MAE / bias | hip (near) on the near side's trunk | thigh (near) bias | hips' visibility |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    paths = sorted(folder.glob("*.nc")) if not names else [folder / f"{name}.nc" for name in names]
+    rows = [_trunk_row(path) for path in paths]
+    return "\n".join(lines + [row for row in rows if row])
+
+
+def _trunk_row(lm_path: Path) -> str:
+    """One row of :func:`trunk_sources`, or "" for a clip without truth files or side view."""
+    import json
+
+    from movelab import landmarks
+    from movelab.kinematics import compute_motion
+    from movelab.kinematics.views import facing_sign
+
+    truth_csv, truth_json = lm_path.with_suffix(".truth.csv"), lm_path.with_suffix(".truth.json")
+    if not (truth_csv.is_file() and truth_json.is_file()):
+        return ""
+    meta = json.loads(truth_json.read_text())
+    near = meta["near_side"]
+    if near not in ("left", "right"):
+        return ""
+    far = "left" if near == "right" else "right"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        motion = compute_motion(landmarks.load(lm_path))
+    facing = facing_sign(motion.frame_views)
+    if not np.isfinite(facing).any():
+        return ""
+    truth = pd.read_csv(truth_csv).set_index("frame").loc[np.asarray(motion.frame)]
+    pos = motion.positions.cleaned
+
+    def seen(name: str) -> np.ndarray:
+        return pos.sel(keypoint=name).values
+
+    def true(name: str) -> np.ndarray:
+        return truth[[f"{name}_x_px", f"{name}_y_px"]].to_numpy()
+
+    trunk = 0.5 * (true("left_shoulder") + true("right_shoulder") - true("left_hip") - true("right_hip"))
+    length = np.linalg.norm(trunk, axis=1)
+    along = trunk / length[:, None]
+    ahead = np.stack([facing, np.zeros_like(facing)], axis=1)
+    ahead -= (ahead * along).sum(axis=1)[:, None] * along
+    ahead /= np.linalg.norm(ahead, axis=1)[:, None]
+    lead = meta["parameters"].get("lead_side")
+    knee = [f"knee_flexion_{lead}"] if lead else ["knee_flexion_left", "knee_flexion_right"]
+    deep = truth[knee].max(axis=1).to_numpy() > 60.0
+    true_lean = truth["trunk_lean"].to_numpy()
+    err = motion.angles["trunk_lean"].to_numpy() - true_lean
+    cells = []
+    for stem, sign in (("shoulder", 1.0), ("hip", -1.0)):
+        for side in (near, far):
+            offset = ((seen(f"{side}_{stem}") - true(f"{side}_{stem}")) * ahead).sum(axis=1)
+            share = np.degrees(sign * offset / 2.0 / length)
+            leg = f", {'front' if side == lead else 'rear'} leg" if stem == "hip" and lead else ""
+            cells.append(f"{np.nanmean(offset):+.1f} px{leg}: {np.nanmean(share):+.1f}°")
+    near_only = _sagittal_lean_deg(seen(f"{near}_shoulder") - seen(f"{near}_hip"), facing) - true_lean
+    geometry = _sagittal_lean_deg(true(f"{near}_shoulder") - true(f"{near}_hip"), facing) - true_lean
+    hip = motion.angles[f"hip_flexion_{near}"].to_numpy() - truth[f"hip_flexion_{near}"].to_numpy()
+    thigh = motion.angles[f"thigh_angle_{near}"].to_numpy() - truth[f"thigh_angle_{near}"].to_numpy()
+    at_depth = f"{np.nanmean(err[deep]):+.1f}" if deep.any() else "–"
+    seen_by = motion.landmarks["visibility"]
+    visibility = " / ".join(f"{float(seen_by.sel(keypoint=f'{side}_hip').mean()):.2f}" for side in (near, far))
+    return (
+        f"| {lm_path.stem} | {meta['view']}, {lead or '–'}, {near} | {int(np.isfinite(err).sum())} | "
+        f"{_mae_bias(err)} ({at_depth}) | " + " | ".join(cells) + f" | {_mae_bias(near_only)} | "
+        f"{_mae_bias(geometry)} | {_mae_bias(hip)} | {_mae_bias(hip - err + near_only)} | "
+        f"{np.nanmean(thigh):+.1f} | {visibility} |"
+    )
+
+
+def _mae_bias(err: np.ndarray) -> str:
+    return f"{np.nanmean(np.abs(err)):.1f} / {np.nanmean(err):+.1f}"
 
 
 def _stats(err: np.ndarray) -> tuple[float, float, int]:
@@ -298,9 +417,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--known-view", action="store_true", help="give compute_angles the true view instead of detecting the views"
     )
-    parser.add_argument("--work", type=Path, help="folder for the rendered clips (default: a temporary one)")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        help="folder for the rendered clips, their truth files and landmarks (default: a temporary one)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --work: evaluate the landmarks and truth kept there instead of rendering and extracting again",
+    )
     add_realistic(parser, without=True)
+    parser.add_argument(
+        "--trunk-sources",
+        nargs="+",
+        metavar=("FOLDER", "CLIP"),
+        help="only: where the trunk line's error comes from, per side-view clip kept in FOLDER (landmarks and "
+        "truth files: --work of this script, or a timing script's kept clips), or only the CLIPs named",
+    )
     args = parser.parse_args(argv)
+    if args.trunk_sources is not None:
+        folder, *names = args.trunk_sources
+        print(trunk_sources(Path(folder), names))
+        return 0
+    if args.reuse and args.work is None:
+        parser.error("--reuse needs --work (the folder of a previous run)")
     cases = [c for c in CASES if not args.only or c.name in args.only]
     t_start = time.perf_counter()
     side_rows, front_rows = [], []
@@ -310,10 +451,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["MOVELAB_CACHE_DIR"] = str(Path(tmp) / "cache")
         for case in cases:
             t0 = time.perf_counter()
-            path, truth, meta = _render(case, folder, realistic=args.realistic, without=args.without)
+            ds, truth, meta = _kept_or_new(case, folder, args)
             t1 = time.perf_counter()
-            ds = _extract(path)
-            t2 = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 angles = compute_angles(ds, views=case.true_view if args.known_view else None)
@@ -326,9 +465,7 @@ def main(argv: list[str] | None = None) -> int:
                     {k: v for k, v in errs.items() if k in (SIDE_COLUMNS if side else FRONT_COLUMNS)},
                 )
             )
-            print(
-                f"  {case.name}: {len(angles)} frames, render {t1 - t0:.0f} s, extract {t2 - t1:.0f} s", file=sys.stderr
-            )
+            print(f"  {case.name}: {len(angles)} frames, render and extract {t1 - t0:.0f} s", file=sys.stderr)
     if args.realistic:
         print(realistic_note(tuple(args.without)) + "\n")
     if side_rows:

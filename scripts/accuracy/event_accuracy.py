@@ -384,11 +384,20 @@ def kept_cases(folder: Path) -> list[tuple[str, Path, dict]]:
     return out
 
 
-def side_by_side(demo: Path | None) -> str:
-    """Per method and event: the pooled errors on each kept render set beside the real walk's."""
+def render_folders(folders: list[Path] | None) -> list[tuple[Path, str]]:
+    """The kept folders of :data:`RENDER_SETS` with their column titles: ``folders`` (planted, heel rocker,
+    realistic, in that order) or the scripts' default folders."""
+    if folders is None:
+        folders = [kept_folder(script, CRF, default=CRF) for script, _ in RENDER_SETS]
+    return [(folder, title) for folder, (_, title) in zip(folders, RENDER_SETS)]
+
+
+def side_by_side(demo: Path | None, folders: list[Path] | None = None) -> str:
+    """Per method and event: the pooled errors on each kept render set (``folders``: planted, heel rocker,
+    realistic; default the scripts' own folders) beside the real walk's."""
     columns, pooled = [], {}
-    for script, title in RENDER_SETS:
-        cases = kept_cases(kept_folder(script, CRF, default=CRF))
+    for folder, title in render_folders(folders):
+        cases = kept_cases(folder)
         if not cases:
             continue
         table = evaluate_rendered(cases)
@@ -415,13 +424,13 @@ def side_by_side(demo: Path | None) -> str:
     return "\n".join(lines)
 
 
-def level_sweep(demo: Path | None) -> str:
+def level_sweep(demo: Path | None, folders: list[Path] | None = None) -> str:
     """Contacts of every :data:`LEVELS` row pooled over the kept heel-rocker and planted walks (bias / max abs /
-    within 2 frames, missed and false contacts), the sample left out; and the real walk's contact and toe-off
-    errors (range, frames) when ``demo`` is there."""
+    within 2 frames, missed and false contacts; ``folders`` as for :func:`side_by_side`), the sample left out;
+    and the real walk's contact and toe-off errors (range, frames) when ``demo`` is there."""
     columns = {}
-    for script, title in RENDER_SETS[:2][::-1]:
-        cases = kept_cases(kept_folder(script, CRF, default=CRF))
+    for folder, title in render_folders(folders)[:2][::-1]:
+        cases = kept_cases(folder)
         if cases:
             table = evaluate_rendered(cases, LEVELS)
             columns[f"{title}, {len(cases)} walks"] = table[
@@ -491,14 +500,22 @@ def main(argv: list[str] | None = None) -> int:
         help="only the contact levels of docs/events-decisions.md (LEVELS) on the kept heel-rocker and planted "
         "walks, and on the real walk",
     )
+    parser.add_argument(
+        "--renders",
+        nargs=3,
+        type=Path,
+        metavar=("PLANTED", "HEEL_ROCKER", "REALISTIC"),
+        help="with --side-by-side or --levels: the kept folders of the planted, heel-rocker and realistic walks "
+        "(default .cache/event_accuracy, .cache/event_accuracy_heel_rocker, .cache/event_accuracy_realistic)",
+    )
     args = parser.parse_args(argv)
     if args.levels:
         print("Contacts: bias / max abs / within 2 frames (missed, false) per stance level\n")
-        print(level_sweep(args.demo))
+        print(level_sweep(args.demo, args.renders))
         return 0
     if args.side_by_side:
         print("Bias / max abs / within 2 frames (found/true, false alarms) on renders; real walk: bias / max abs\n")
-        print(side_by_side(args.demo))
+        print(side_by_side(args.demo, args.renders))
         return 0
     if args.cases in CASE_SETS:
         selected = CASE_SETS[args.cases]
