@@ -193,6 +193,7 @@ def test_the_corrected_fppa_of_a_valgus_leg_drawn_in_an_outline():
         dict(fppa_knee_height="thigh"),
         dict(fppa_knee_touching="middle"),
         dict(fppa_hip_spacing="pelvis"),
+        dict(fppa_shank_top="knee"),
     ],
 )
 def test_fppa_settings_out_of_range_are_refused(options):
@@ -240,6 +241,71 @@ def test_knee_landmark_height_is_kept_where_the_leg_outline_does_not_bend():
     """A thigh that widens no faster than the shank (upright, not foreshortened) gives no bend: the knee keeps
     its landmark's height."""
     np.testing.assert_allclose(_squat_leg(STRAIGHT_LEG, knee_height="outline_bend"), [150.0, 170.0], atol=1e-6)
+
+
+# a left leg at the bottom of a squat whose knee landmark sits 90 px above the joint (y = 200): the shank is
+# [135, 165] (midline x = 150) from y = 200 down to 380; above the knee the foreshortened thigh's outer edge
+# widens fast, to x = 75 at y = 110, its inner edge stays at 165
+HIGH_KNEE_LEG = polygon((75, 110), (135, 200), (135, 380), (165, 380), (165, 110))
+
+
+def test_shank_midline_is_fitted_below_the_knee_as_placed_not_the_high_knee_landmark():
+    """Fitted from the knee landmark (y = 110) down, the shank's midline takes in the thigh's widening outline
+    at its top height and tilts: knee and ankle land about 3 px off x = 150 on opposite sides. Fitted below
+    the knee placed at the outline's bend (y = 200), it is the shank's own midline."""
+    points = {"left_hip": (150, 60), "left_knee": (150, 110), "left_ankle": (150, 380), "right_ankle": (300, 380)}
+
+    def placed(shank_top: str):
+        out = frontal_leg_centres(
+            positions(points),
+            HIGH_KNEE_LEG[None],
+            np.array([True]),
+            hip_drop=(0.0, 0.0),
+            method="outline",
+            knee_height="outline_bend",
+            shank_top=shank_top,
+        )
+        return out.sel(keypoint="left_knee").values[0], out.sel(keypoint="left_ankle").values[0]
+
+    knee, ankle = placed("lower_knee")
+    np.testing.assert_allclose(knee, [150.0, 200.0], atol=0.5)
+    np.testing.assert_allclose(ankle, [150.0, 380.0], atol=0.5)
+    knee, ankle = placed("knee_landmark")
+    assert knee[0] < 148.0 and ankle[0] > 152.0
+
+
+def test_back_view_shank_midline_starts_at_the_knee_landmark_below_the_raised_knee():
+    """From behind the knee landmark sits below the joint and the knee is raised: the fit starts at the lower
+    of the two, the landmark (y = 200, the joint of ``HIGH_KNEE_LEG``), so the knee raised 90 px onto the thigh
+    (0.3 of a 300 px torso) keeps the shank's own midline x = 150 and the ankle stays on it."""
+    points = {
+        "left_shoulder": (150, -240),
+        "right_shoulder": (300, -240),
+        "left_hip": (150, 60),
+        "right_hip": (300, 60),
+        "left_knee": (150, 200),
+        "left_ankle": (150, 380),
+        "right_ankle": (300, 380),
+    }
+    out = frontal_leg_centres(
+        positions(points),
+        HIGH_KNEE_LEG[None],
+        np.array([True]),
+        back=np.array([True]),
+        hip_drop=(0.0, 0.0),
+        method="outline",
+        knee_raise_back=0.3,
+        shank_top="lower_knee",
+    )
+    np.testing.assert_allclose(out.sel(keypoint="left_knee").values[0], [150.0, 110.0], atol=0.5)
+    np.testing.assert_allclose(out.sel(keypoint="left_ankle").values[0], [150.0, 380.0], atol=0.5)
+
+
+def test_shank_top_default_fits_below_the_knee_as_placed():
+    from movelab.kinematics import KinematicsConfig
+    from movelab.kinematics.angles import fppa_centre_options
+
+    assert fppa_centre_options(KinematicsConfig(), back=np.array([False]))["shank_top"] == "lower_knee"
 
 
 def test_bend_of_a_two_piece_width_profile():

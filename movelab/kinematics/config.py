@@ -274,6 +274,13 @@ class KinematicsConfig:
         midline with the merged interval split at its middle (read 3-11° too little valgus at 25° in the
         narrow stance).
         Design bodies, front views, 96 legs within 4°: 79 (split: 73), docs/findings-decisions.md.
+    fppa_shank_top
+        ``"outline"``: where the shank's outline midline (which carries the knee and the ankle) starts being
+        fitted. ``"lower_knee"``: below the lower of the knee landmark and the knee as placed (its height from
+        the outline's bend, or raised in back views); ``"knee_landmark"``: below the knee landmark, which sat up
+        to 0.41 upright torso lengths above the joint on thick-legged design bodies, so that the fit took in
+        the foreshortened thigh's widening outline and tilted the shank. Design bodies, 132 legs: MAE 1.47° ->
+        1.27°, largest 5.6° -> 4.7° (docs/findings-decisions.md).
     obliquity_min_hip_width_share
         Front and back views: the hip landmarks' ``pelvic_obliquity`` is NaN in frames where the hips'
         horizontal distance is under this share of the clip's median (the pose model drawing the hips
@@ -435,6 +442,7 @@ class KinematicsConfig:
     fppa_knee_outline_share: float = 0.0
     fppa_knee_height: Literal["landmark", "outline_bend"] = "outline_bend"
     fppa_knee_touching: Literal["split", "outer_edge"] = "outer_edge"
+    fppa_shank_top: Literal["knee_landmark", "lower_knee"] = "lower_knee"
     obliquity_min_hip_width_share: float = 0.75
     hands_on_hips_max_elbow_deg: float = 130.0
     hands_on_hips_height_torso: float = 0.4
@@ -525,6 +533,8 @@ class KinematicsConfig:
             raise ConfigError(
                 f"fppa_hip_spacing must be 'outline_share' or 'standing_thighs', got {self.fppa_hip_spacing!r}"
             )
+        if self.fppa_shank_top not in ("knee_landmark", "lower_knee"):
+            raise ConfigError(f"fppa_shank_top must be 'knee_landmark' or 'lower_knee', got {self.fppa_shank_top!r}")
         if self.fppa_knee_touching not in ("split", "outer_edge"):
             raise ConfigError(f"fppa_knee_touching must be 'split' or 'outer_edge', got {self.fppa_knee_touching!r}")
         _check_range("swap_cost_ratio", self.swap_cost_ratio, 0.0, 1.0)

@@ -38,6 +38,12 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   from the shank midline bends from one rate to the other; where it does not bend (an upright thigh, which
   is not foreshortened) the landmark's height is kept. On the thick-legged design bodies E and F the knee
   landmark sat up to 0.41 L₀ above the joint.
+* **Where the shank's midline is fitted** (``shank_top="lower_knee"``). The midline is fitted at 25-80 % of
+  the way from its top down to the ankle landmark. Started at a knee landmark far above the joint, the top
+  of those heights lies on the foreshortened thigh, whose outline widens fast towards the hip: the fitted
+  line tilts, and the knee and ankle put on it carry the tilt. The fit starts at the lower of the knee
+  landmark and the knee as placed (the bend; from behind the landmark sits below the joint and stays the
+  top). Design bodies, 132 legs: MAE 1.47° -> 1.27°, largest error 5.6° -> 4.7°.
 * **Touching knees** (``knee_touching="outer_edge"``). Knees pressed together merge into one outline
   interval, narrower than the two knees side by side (they overlap in the picture). Split at its middle,
   each knee sat 1-5 px too far out (3-11° too little valgus at 25° in the narrow stance, design bodies). The
@@ -83,6 +89,7 @@ def frontal_leg_centres(
     knee_bend_window: tuple[float, float] = (0.2, 0.85),
     knee_bend_min_ratio: float = 2.0,
     knee_touching: str = "split",
+    shank_top: str = "knee_landmark",
 ) -> xr.DataArray:
     """``position`` with the hips, knees and ankles moved to the joint centres the FPPA needs, in the frames
     of ``frontal`` (other frames and keypoints unchanged).
@@ -125,6 +132,9 @@ def frontal_leg_centres(
         Where the knees touch (their outlines merged), ``"outer_edge"`` puts each knee half its
         width inside the merged outline's outer edge (:func:`_touching_knees_from_outer_edges`); ``"split"``
         keeps it on the shank midline fitted with the merged interval split at its middle.
+    shank_top
+        ``"outline"``: the shank midline that carries the knee and the ankle is fitted below the knee landmark
+        (``"knee_landmark"``) or below the lower of the knee landmark and the knee as placed (``"lower_knee"``).
 
     Returns
     -------
@@ -213,6 +223,7 @@ def frontal_leg_centres(
                     side=side,
                     other=other,
                     outline_share=np.where(back, 0.0, knee_outline_share),
+                    below_placed_knee=shank_top == "lower_knee",
                 )
             if knee_touching == "outer_edge":
                 merged = _touching_knees_from_outer_edges(values, position.values, outline, frontal=frontal, kp=kp)
@@ -378,15 +389,20 @@ def _shank_midline(outline: np.ndarray, knee, ankle, other_knee_x: float, other_
     return tuple(np.polyfit(ys, xs, 1)) if len(xs) >= 3 else None
 
 
-def _onto_shank_midline(values, raw, outline, *, frontal, kp, side: str, other: str, outline_share) -> None:
+def _onto_shank_midline(
+    values, raw, outline, *, frontal, kp, side: str, other: str, outline_share, below_placed_knee: bool = False
+) -> None:
     """Move ``side``'s ankle sideways onto the shank's outline midline (from the ``raw`` landmarks' heights)
     and its knee there too, or ``outline_share[frame]`` of the way from there to the middle of the outline at
     the knee landmark's height, each at its height in ``values``."""
     knee, ankle = kp.get_loc(f"{side}_knee"), kp.get_loc(f"{side}_ankle")
     other_knee, other_ankle = kp.get_loc(f"{other}_knee"), kp.get_loc(f"{other}_ankle")
     for f in np.flatnonzero(frontal):
+        # the fit starts at the lower of the knee landmark and the knee as placed: above the joint it would take
+        # in the foreshortened thigh's widening outline
+        top = (raw[f, knee, 0], np.fmax(values[f, knee, 1], raw[f, knee, 1])) if below_placed_knee else raw[f, knee]
         line = _shank_midline(
-            outline[f], raw[f, knee], raw[f, ankle], raw[f, other_knee, 0], raw[f, other_ankle, 0], split="middle"
+            outline[f], top, raw[f, ankle], raw[f, other_knee, 0], raw[f, other_ankle, 0], split="middle"
         )
         if line is None:
             continue
