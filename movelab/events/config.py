@@ -13,13 +13,29 @@ from typing import Literal, get_args
 
 from movelab.errors import ConfigError
 
-__all__ = ["EventsConfig", "GaitMethod", "Movement", "MovementChoice", "MOVEMENTS"]
+__all__ = [
+    "EventsConfig",
+    "GaitMethod",
+    "Movement",
+    "MovementChoice",
+    "MOVEMENTS",
+    "DEPTH_WINDOW_S",
+    "MIN_VALID_FRACTION",
+]
 
 #: The movements :func:`movelab.events.recognise_movement` tells apart.
 Movement = Literal["squat", "lunge", "gait", "posture", "thomas", "aslr"]
 #: What a user may ask for: one of the movements, or ``"auto"`` to recognise it.
 MovementChoice = Literal["auto", Movement]
 MOVEMENTS: tuple[str, ...] = get_args(Movement)
+
+#: Seconds either side of a rep's bottom over which a value "at depth" is read (the median of those frames): the
+#: reps table's heel rise and the default of the findings' ``depth_window_s``
+#: (:class:`movelab.findings.config.FindingsConfig`), so that the table and the findings read the same frames.
+DEPTH_WINDOW_S = 0.1
+#: Least fraction of a window's frames that must hold a finite value before the value counts: the reps table's
+#: heel rise and pelvic-tilt change, and the default of the findings' ``min_valid_fraction``.
+MIN_VALID_FRACTION = 0.5
 
 #: Gait event methods: ``"velocity"`` (movelab's, the default) or ``"zeni"`` (Zeni et al. 2008, baseline).
 GaitMethod = Literal["velocity", "zeni"]
