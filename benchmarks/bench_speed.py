@@ -318,8 +318,9 @@ def bench_parallel(video: Path, jobs: int, repeats: int) -> None:
 #: A fresh process: load landmarks, analyse (kinematics cache on), write the report; prints the phases' seconds.
 #: Memory as the ``movelab`` command sets it (NumPy's huge-page advice off: movelab/_memory.py) unless the
 #: environment names NUMPY_MADVISE_HUGEPAGE (``cached --numpy-huge-pages`` runs with NumPy's default); dask kept out
-#: and the timeline drawn apart as the command does (movelab/_lazy.py, movelab/io/outputs.py; older code without
-#: them runs without). CPU: the process's and its children's (a timeline drawn apart is counted).
+#: and the figures drawn apart as the command does (movelab/_lazy.py, movelab/report/figure_worker.py; older code
+#: with its late timeline fork or without either runs as its command did). CPU: the process's and its children's
+#: (figures drawn apart are counted).
 CACHED = r"""
 import json, resource, sys, time
 t0 = time.perf_counter()
@@ -328,27 +329,43 @@ no_huge_page_advice()
 try:  # as the command does (code from before it did: neither)
     from movelab._lazy import keep_dask_out
     keep_dask_out()
-    apart = {"timeline_apart": True}
 except ImportError:
-    apart = {}
+    pass
 from movelab import load_landmarks
 from movelab.analysis import analyse_landmarks
 from movelab.report import write_outputs
-try:  # as the command does: matplotlib loads in a forked child while this process analyses (a CPU to spare)
+import inspect
+options = inspect.signature(write_outputs).parameters
+apart = {"timeline_apart": True} if "timeline_apart" in options else {}  # older code's late timeline fork
+waited = [0.0]  # seconds this process waited for the worker's figures
+if "figure_worker" in options:  # as the command does: matplotlib loads in a forked child while this one analyses
     from movelab.report.figure_worker import FigureWorker
+    for name in ("result", "receive"):  # where this process waits for the child (this code, older code)
+        if hasattr(FigureWorker, name):
+            def timed(self, *args, _wait=getattr(FigureWorker, name)):
+                start = time.perf_counter()
+                try:
+                    return _wait(self, *args)
+                finally:
+                    waited[0] += time.perf_counter() - start
+            setattr(FigureWorker, name, timed)
     apart["figure_worker"] = FigureWorker.start(force=sys.argv[3:] == ["force"])
-except ImportError:
-    pass
+staged = {}  # as the command does: the worker told each stage's result (code from before: not)
+if apart.get("figure_worker") is not None and "on_stage" in inspect.signature(analyse_landmarks).parameters:
+    staged["on_stage"] = apart["figure_worker"].on_stage
 t1 = time.perf_counter()
 ds = load_landmarks(sys.argv[1])
 t2 = time.perf_counter()
-a = analyse_landmarks(ds, use_cache=True)
+a = analyse_landmarks(ds, use_cache=True, **staged)
 t3 = time.perf_counter()
 write_outputs(a, sys.argv[2], **apart)
+if apart.get("figure_worker") is not None:
+    apart["figure_worker"].close()
 t4 = time.perf_counter()
 phases = {"import": t1 - t0, "load": t2 - t1, "analyse": t3 - t2, "write": t4 - t3}
 child = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({**phases, "cpu": time.process_time() + child.ru_utime + child.ru_stime}))
+own = time.process_time()
+print(json.dumps({**phases, "cpu": own + child.ru_utime + child.ru_stime, "own": own, "wait": waited[0]}))
 """
 
 
@@ -387,7 +404,9 @@ def bench_warm(
     main movelab | tar -x -C BEFORE``), interleaved in fresh processes, best of ``repeats`` by wall and by CPU
     (the processes' own and their children's). The kinematics are computed once per code (cold, not timed):
     both codes share the entry when their kinematics code is the same. ``landmarks``: a long.nc made before
-    (its kinematics cache beside it, in ``cache/``), instead of making one. ``force_apart``: start the figure worker
+    (its kinematics cache beside it, in ``cache/``), instead of making one. Also the medians of the process's own CPU
+    (its children's left out: what it computes itself) and of the seconds it waited for the figure worker (on an
+    idle machine with two cores the wall time is about the two added). ``force_apart``: start the figure worker
     (:mod:`movelab.report.figure_worker`) even when no CPU is free (to measure its CPU on a busy machine)."""
     force = ["force"] if force_apart else []
     import json
@@ -414,16 +433,18 @@ def bench_warm(
                 entry["cpu"] = phases
     print(
         "| code | frames | best wall s | its CPU s | best CPU s | median wall s | median CPU s | import s | load s | "
-        "analyse s | write s |"
+        "analyse s | write s | median own CPU s | median wait s |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     n = _landmark_frames(path)
     for name, entry in best.items():
         w = entry["wall"]
-        medians = [sorted(r[k] for r in entry["runs"])[len(entry["runs"]) // 2] for k in ("wall", "cpu")]
+        medians = [sorted(r[k] for r in entry["runs"])[len(entry["runs"]) // 2] for k in ("wall", "cpu", "own", "wait")]
         print(
             f"| {name} | {n} | {w['wall']:.2f} | {w['cpu']:.2f} | {entry['cpu']['cpu']:.2f} | {medians[0]:.2f} | "
-            f"{medians[1]:.2f} | " + " | ".join(f"{w[k]:.2f}" for k in ("import", "load", "analyse", "write")) + " |",
+            f"{medians[1]:.2f} | "
+            + " | ".join(f"{w[k]:.2f}" for k in ("import", "load", "analyse", "write"))
+            + f" | {medians[2]:.2f} | {medians[3]:.2f} |",
             flush=True,
         )
 

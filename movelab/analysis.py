@@ -7,6 +7,7 @@ The CLI (``movelab analyse``), the notebooks and any other front end are thin la
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,12 @@ from movelab.landmarks import summarise
 if TYPE_CHECKING:
     from movelab.extraction import Progress
 
-__all__ = ["Analysis", "analyse", "analyse_landmarks", "analyse_squat_set", "MovementChoice"]
+__all__ = ["Analysis", "analyse", "analyse_landmarks", "analyse_squat_set", "MovementChoice", "OnStage"]
+
+#: Told what the analysis has so far, as it goes: ``on_stage("segmented", motion, segmentation)`` once the reps or
+#: cycles are found, ``on_stage("found", motion, segmentation, findings)`` once the findings are; the ``movelab``
+#: command's figure worker starts drawing then (:meth:`movelab.report.figure_worker.FigureWorker.on_stage`).
+OnStage = Callable[..., None]
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,7 @@ def analyse(
     use_cache: bool = True,
     progress: Progress = False,
     jobs: int = 1,
+    on_stage: OnStage | None = None,
 ) -> Analysis:
     """Analyse one video file (or webcam) from start to finish.
 
@@ -111,6 +118,8 @@ def analyse(
         ``(frames_done, frames_declared)`` after each frame (:data:`movelab.extraction.Progress`).
     jobs
         Processes extracting a video file in time chunks (:mod:`movelab.parallel`); 1: one process.
+    on_stage
+        Told each stage's result as the analysis goes (:data:`OnStage`); None: nobody.
     """
     from movelab.landmark_cache import cached_landmarks
 
@@ -122,18 +131,24 @@ def analyse(
 
         import_beside(KINEMATICS_FIRST_USE)  # while the pose model runs (it releases the GIL)
         ds = extract(source, config=config.extract, use_cache=use_cache, progress=progress, jobs=jobs)
-    return analyse_landmarks(ds, movement=movement, config=config, use_cache=use_cache)
+    return analyse_landmarks(ds, movement=movement, config=config, use_cache=use_cache, on_stage=on_stage)
 
 
 def analyse_landmarks(
-    ds: xr.Dataset, *, movement: MovementChoice = "auto", config: Config = Config(), use_cache: bool = False
+    ds: xr.Dataset,
+    *,
+    movement: MovementChoice = "auto",
+    config: Config = Config(),
+    use_cache: bool = False,
+    on_stage: OnStage | None = None,
 ) -> Analysis:
     """:func:`analyse` from landmarks already extracted (e.g. loaded with :func:`movelab.load_landmarks`).
 
     The analysis data (:class:`movelab.kinematics.Motion`: views, cleaned positions, angles, outline) is built
     once with ``config.kinematics`` and handed to the events and the findings, which clean nothing again.
     With ``use_cache`` it is read from the cache when these landmarks were analysed before with the same
-    kinematics settings and code, and kept there otherwise (:mod:`movelab.motion_cache`).
+    kinematics settings and code, and kept there otherwise (:mod:`movelab.motion_cache`). ``on_stage``: as for
+    :func:`analyse`.
     """
     if use_cache:
         from movelab.motion_cache import cached_motion
@@ -142,7 +157,11 @@ def analyse_landmarks(
     else:
         motion = compute_motion(ds, config=config.kinematics)
     segmentation = segment(motion, movement=movement, config=config.events)
+    if on_stage is not None:
+        on_stage("segmented", motion, segmentation)
     findings = detect_findings(motion, segmentation, config=config.findings)
+    if on_stage is not None:
+        on_stage("found", motion, segmentation, findings)
     fms, chain = _assessments(motion, segmentation, config)
     return Analysis(
         landmarks=ds,
@@ -179,13 +198,15 @@ def analyse_squat_set(
     config: Config = Config(),
     use_cache: bool = True,
     progress: Progress = False,
+    on_stage: OnStage | None = None,
 ) -> tuple[Analysis, Analysis]:
     """Two clips of the same squat set (a side view and a front or back view) analysed together.
 
     Each clip is analysed as a squat (:func:`analyse`, or :func:`analyse_landmarks` for a landmark Dataset);
     the FMS deep squat score then takes each criterion from the view that shows it, so both analyses carry
     the full score (:func:`movelab.findings.fms.deep_squat_score`). The order of the two clips does not
-    matter: each clip's view is read from its picture.
+    matter: each clip's view is read from its picture. ``on_stage``: as for :func:`analyse`, told of each clip in
+    turn.
     """
     from dataclasses import replace
 
@@ -193,8 +214,10 @@ def analyse_squat_set(
 
     def one(source) -> Analysis:
         if isinstance(source, xr.Dataset):
-            return analyse_landmarks(source, movement="squat", config=config)
-        return analyse(source, movement="squat", config=config, use_cache=use_cache, progress=progress)
+            return analyse_landmarks(source, movement="squat", config=config, on_stage=on_stage)
+        return analyse(
+            source, movement="squat", config=config, use_cache=use_cache, progress=progress, on_stage=on_stage
+        )
 
     a, b = one(side), one(front)
     score = deep_squat_score((a.motion, a.segmentation), (b.motion, b.segmentation), findings_config=config.findings)

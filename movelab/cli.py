@@ -7,6 +7,7 @@ exit code; warnings become ``movelab: warning: ...`` lines.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import warnings
 from collections.abc import Sequence
@@ -197,6 +198,25 @@ def _progress_wanted(args: argparse.Namespace) -> bool:
     return not args.quiet and sys.stderr.isatty()
 
 
+@contextlib.contextmanager
+def _figure_worker():
+    """A :class:`movelab.report.figure_worker.FigureWorker` for the block (None where it cannot gain time: one CPU,
+    no fork), ended when the block ends. Started before the analysis, so that matplotlib loads in it meanwhile."""
+    from movelab.report.figure_worker import FigureWorker
+
+    worker = FigureWorker.start()
+    try:
+        yield worker
+    finally:
+        if worker is not None:
+            worker.close()
+
+
+def _drawing_early(worker):
+    """The analysis's ``on_stage`` hook that has ``worker`` draw each figure as soon as what it shows is known."""
+    return None if worker is None else worker.on_stage
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from movelab.extraction import extract_to_file
     from movelab.io.outputs import write_json, write_outputs
@@ -251,10 +271,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         )
     if args.other is not None:
         return _analyse_squat_set(args, config)
-    from movelab.report.figure_worker import FigureWorker
-
-    worker = FigureWorker.start()  # matplotlib loads in it while this process analyses (with a CPU to spare)
-    try:
+    with _figure_worker() as worker:
         analysis = analyse(
             _source(args.video),
             movement=args.movement,
@@ -262,6 +279,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
             use_cache=not args.no_cache,
             progress=_progress_wanted(args),
             jobs=_jobs(args),
+            on_stage=_drawing_early(worker),
         )
         files = write_outputs(
             analysis,
@@ -269,12 +287,8 @@ def cmd_analyse(args: argparse.Namespace) -> int:
             overlay=args.overlay,
             blur_faces=not args.no_blur,
             progress=_progress_wanted(args),
-            timeline_apart=True,
             figure_worker=worker,
         )
-    finally:
-        if worker is not None:
-            worker.close()
     if not args.quiet:
         n = len([f for f in analysis.findings if f.severity != "info"])
         print(
@@ -296,13 +310,15 @@ def _analyse_squat_set(args: argparse.Namespace, config) -> int:
         raise ConfigError(
             f"two clips are analysed together only as one squat set (--movement squat), got --movement {args.movement}"
         )
-    first, second = analyse_squat_set(
-        _source(args.video), _source(args.other), config=config, use_cache=not args.no_cache,
-        progress=_progress_wanted(args),
-    )  # fmt: skip
     second_out = Path(args.out) / Path(str(args.other)).stem
-    files = write_outputs(first, args.out, overlay=args.overlay, blur_faces=not args.no_blur, timeline_apart=True)
-    files += write_outputs(second, second_out, overlay=args.overlay, blur_faces=not args.no_blur, timeline_apart=True)
+    options = {"overlay": args.overlay, "blur_faces": not args.no_blur}
+    with _figure_worker() as worker:  # one worker draws both clips' figures
+        first, second = analyse_squat_set(
+            _source(args.video), _source(args.other), config=config, use_cache=not args.no_cache,
+            progress=_progress_wanted(args), on_stage=_drawing_early(worker),
+        )  # fmt: skip
+        files = write_outputs(first, args.out, figure_worker=worker, **options)
+        files += write_outputs(second, second_out, figure_worker=worker, **options)
     if not args.quiet:
         print(
             f"movelab: squat set, FMS deep squat {first.fms.text if first.fms else 'not scored'}; reports: "
@@ -352,8 +368,10 @@ def cmd_record(args: argparse.Namespace) -> int:
         preview=None if args.no_preview else opencv_window(),
         model=args.model,
     )
-    analysis = analyse(video, movement=args.movement, config=Config(extract=ExtractConfig(model=args.model)))
-    write_outputs(analysis, args.out, timeline_apart=True)
+    with _figure_worker() as worker:  # forked once the camera and its preview are closed
+        config = Config(extract=ExtractConfig(model=args.model))
+        analysis = analyse(video, movement=args.movement, config=config, on_stage=_drawing_early(worker))
+        write_outputs(analysis, args.out, figure_worker=worker)
     if not args.quiet:
         print(f"movelab: recorded {video}; report: {args.out / 'report.html'}", file=sys.stderr)
     return 0

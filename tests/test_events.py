@@ -1146,3 +1146,56 @@ def test_events_modules_import_no_video_pose_or_plotting_library():
             assert not name.startswith(("movelab.pose", "movelab.io", "movelab.extract", "movelab.synth")), (
                 f"{path.name} imports {name}"
             )
+
+
+#: The front foot's forward velocity relative to the ground (walking speeds; foot, then heel) of the realistic
+#: render of ``over_120_right`` (``.cache/event_accuracy_realistic_postfix``), frames 48-108: swings peak at
+#: frames 56, 71 and 86; at 77-80 the model drew both feet towards each other (the stance foot back, the rear
+#: foot forward), which reads as a backward step and a swing of 1.5 walking speeds ending at frame 81.8.
+OVER_120_FRONT = [
+    0.2, 0.1, 0.26, 0.36, 0.25, 0.37, 1.13, 2.17, 2.7, 2.48, 1.92, 1.47, 1.12, 0.77, 0.47, 0.25, 0.11, 0.01,
+    -0.17, -0.32, 0.06, 1.24, 2.54, 3.08, 2.73, 2.01, 1.25, 0.34, -0.68, -1.22, -0.7, 0.56, 1.52, 1.47, 0.86,
+    0.59, 0.95, 1.69, 2.29, 2.29, 1.77, 1.29, 1.06, 0.73, 0.29, 0.1, 0.09, -0.07, -0.36, -0.37, 0.19, 1.02,
+    1.35, 0.91, 0.27, -0.04, -0.1, -0.16, -0.23, -0.25, -0.26,
+]  # fmt: skip
+OVER_120_HEEL = [
+    0.2, 0.07, 0.18, 0.24, 0.22, 0.51, 1.3, 2.25, 2.74, 2.54, 1.95, 1.39, 1.02, 0.76, 0.51, 0.26, 0.06, -0.02,
+    -0.12, -0.24, 0.09, 1.2, 2.49, 3.05, 2.71, 2.02, 1.28, 0.31, -0.73, -1.15, -0.52, 0.72, 1.51, 1.27, 0.62,
+    0.47, 1.0, 1.79, 2.41, 2.46, 1.94, 1.33, 1.0, 0.7, 0.32, 0.1, -0.0, -0.24, -0.48, -0.34, 0.32, 1.15, 1.46,
+    1.01, 0.34, 0.02, -0.06, -0.16, -0.24, -0.27, -0.27,
+]  # fmt: skip
+
+
+def test_a_contact_needs_the_front_foot_to_stay_down():
+    """A landed foot stays the front one, in stance, until the other foot swings past it (0.22-0.30 s on the
+    design walks): the 0.07 s stop after the feet's landmarks were drawn together mid-stance on the realistic
+    ``over_120_right`` is no contact. Its real contacts (true frames 60, 75, 90) are found within 1.5
+    frames, then one at the walk's end, and nothing else; with the 0.1 s settle of every other swing end
+    the extra contact at 81.8 came back (and, contacts alternating, flipped the sides of those before it)."""
+    from movelab.events.gait import _swing_ends, contact_settle_s
+
+    config = EventsConfig()
+    speed = 100.0
+    t = (48 + np.arange(len(OVER_120_FRONT))) / FPS
+    front, heel = speed * np.array(OVER_120_FRONT), speed * np.array(OVER_120_HEEL)
+
+    def contacts(settle_s: float) -> np.ndarray:
+        level = config.contact_walking_speed_fraction * speed
+        ends = _swing_ends(
+            t,
+            front,
+            heel,
+            step=+1,
+            height=config.swing_min_speed * speed,
+            fraction=config.contact_speed_fraction,
+            level_px_s=level,
+            config=config,
+            settle_s=settle_s,
+        )
+        return np.array(ends) * FPS
+
+    found = contacts(contact_settle_s(config))
+    assert np.abs(found[:3] - [60.0, 75.0, 90.0]).max() <= 1.5, found.round(1)
+    assert found.size == 4 and found[3] > 100.0, found.round(1)  # the next, at the walk's end
+    old = contacts(config.foot_settle_s)
+    assert old.size == 5 and np.abs(old - 81.8).min() < 0.5, old.round(1)

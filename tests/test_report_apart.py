@@ -1,15 +1,13 @@
-"""The report's fixed costs taken off the critical path, outputs unchanged: figures drawn in one pass, the timeline
-drawn in a forked process, dask kept out of the command's process, ``compare`` loaded only for itself."""
+"""The report's fixed costs taken off the critical path, outputs unchanged: figures drawn in one pass, dask kept out
+of the command's process, ``compare`` loaded only for itself (figures drawn in a child process:
+test_report_figure_worker.py)."""
 
 from __future__ import annotations
 
 import io
 import json
-import os
-import signal
 import subprocess
 import sys
-import time
 
 import matplotlib
 
@@ -21,10 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from test_report import synthetic_analysis  # noqa: E402
 
-import movelab.report.write as write_module  # noqa: E402
 from movelab import plots  # noqa: E402
-from movelab.io.outputs import BytesApart  # noqa: E402
-from movelab.report import OUTPUT_FILES, write_outputs  # noqa: E402
 from movelab.report.figures import figure_png, spans_of  # noqa: E402
 
 
@@ -57,109 +52,6 @@ def test_one_pass_figure_png_is_savefigs_png_byte_for_byte():
     ax2.set_title("a title")
     ax2.legend()
     assert figure_png(fig, dpi=80) == _savefig_png(twin, dpi=80)
-
-
-@pytest.fixture
-def forks(monkeypatch):
-    """Counts the forks of this process (the test process, not the children) and lets the timeline go apart
-    whatever the CPUs this test runs on."""
-    made = []
-    real_fork = os.fork
-
-    def fork():
-        made.append(1)
-        return real_fork()
-
-    monkeypatch.setattr(os, "fork", fork)
-    monkeypatch.setattr(write_module, "can_work_apart", lambda: True)
-    return made
-
-
-def test_the_timeline_drawn_apart_gives_the_same_files(tmp_path, forks):
-    analysis = synthetic_analysis()
-    here = write_outputs(analysis, tmp_path / "here")
-    assert forks == []
-    apart = write_outputs(analysis, tmp_path / "apart", timeline_apart=True)
-    assert forks == [1]
-    assert [f.name for f in apart] == [f.name for f in here] == list(OUTPUT_FILES[:4])
-    for a, b in zip(here, apart):
-        assert a.read_bytes() == b.read_bytes(), a.name
-
-
-def test_nothing_is_written_when_the_timeline_fails_apart(tmp_path, forks, monkeypatch):
-    """The child's failure is the parent's: the timeline is drawn again here, raises the same error, and the
-    output folder is not created."""
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("no fonts")
-
-    monkeypatch.setattr(write_module, "timeline_png", broken)
-    with pytest.raises(RuntimeError, match="no fonts"):
-        write_outputs(synthetic_analysis(), tmp_path / "out", timeline_apart=True)
-    assert forks == [1]
-    assert not (tmp_path / "out").exists()
-
-
-def test_bytes_made_apart_arrive_whole():
-    parent = os.getpid()
-    data = bytes(range(256)) * 4096  # 1 MB: many times a pipe's buffer
-    import gc
-
-    frozen = gc.get_freeze_count()
-    made = BytesApart(lambda: data if os.getpid() != parent else b"made here")
-    assert gc.get_freeze_count() > frozen  # this moment's objects out of collection while the child runs
-    assert made.result() == data
-    assert made.result() == data  # asked again: the same bytes, no second child
-    assert gc.get_freeze_count() == frozen
-
-
-def test_a_child_killed_leaves_the_work_to_this_process():
-    parent = os.getpid()
-
-    def make() -> bytes:
-        if os.getpid() != parent:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return b"made here"
-
-    with BytesApart(make) as made:
-        assert made.result() == b"made here"
-
-
-def test_a_child_stuck_is_killed_and_the_work_done_here():
-    """A child that never finishes (as one stuck on a lock another thread held at the fork would) is killed
-    after the timeout and the bytes are made in this process."""
-    parent = os.getpid()
-
-    def make() -> bytes:
-        if os.getpid() != parent:
-            time.sleep(60)
-        return b"made here"
-
-    started = time.monotonic()
-    with BytesApart(make, timeout_s=0.5) as made:
-        assert made.result() == b"made here"
-    assert time.monotonic() - started < 30
-
-
-def test_a_child_that_raises_leaves_the_error_to_this_process():
-    calls = []
-
-    def make() -> bytes:
-        calls.append(os.getpid())
-        raise ValueError("bad figure")
-
-    made = BytesApart(make)
-    with pytest.raises(ValueError, match="bad figure"):
-        made.result()
-    assert calls == [os.getpid()]  # the child's call is not seen here: the error raised is this process's own
-
-
-def test_without_apart_the_bytes_are_made_here_when_asked():
-    calls = []
-    made = BytesApart(lambda: calls.append(1) or b"x", apart=False)
-    assert calls == []
-    assert made.result() == b"x" and made.result() == b"x" and calls == [1]
-    made.close()
 
 
 def _run(code: str) -> dict:
@@ -222,29 +114,3 @@ def test_the_extraction_module_loads_no_scipy_optimize():
     tracker's assignment solver (scipy.optimize, 0.3 s of CPU) loads only when the tracker runs."""
     code = "import json, sys\nimport movelab.extraction\nprint(json.dumps('scipy.optimize' in sys.modules))"
     assert _run(code) is False
-
-
-def test_a_fork_refused_leaves_the_work_to_this_process(monkeypatch):
-    def refused():
-        raise OSError("Resource temporarily unavailable")
-
-    monkeypatch.setattr(os, "fork", refused)
-    import gc
-
-    frozen = gc.get_freeze_count()
-    made = BytesApart(lambda: b"made here")
-    assert made.result() == b"made here"
-    assert gc.get_freeze_count() == frozen
-
-
-def test_work_goes_apart_only_with_a_cpu_to_spare(monkeypatch):
-    import movelab.io.outputs as outputs
-
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    monkeypatch.setattr(os, "getloadavg", lambda: (0.3, 0.3, 0.3))
-    assert outputs.can_work_apart()
-    monkeypatch.setattr(os, "getloadavg", lambda: (1.5, 1.0, 1.0))
-    assert not outputs.can_work_apart()  # two CPUs, one and a half busy: no gain, only the extra CPU
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
-    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
-    assert not outputs.can_work_apart()

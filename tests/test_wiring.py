@@ -353,3 +353,23 @@ def test_heel_rise_pitch_is_one_formula_used_by_events_and_findings():
     assert float(heel_rise_pitch_deg(400.0, 406.0, 72.0)) < 0
     assert float(heel_rise_pitch_deg(400.0, 300.0, 72.0)) == pytest.approx(90.0)  # clipped, never NaN
     assert np.isnan(heel_rise_pitch_deg(400.0, 388.0, 0.0)) and np.isnan(heel_rise_pitch_deg(400.0, 388.0, np.nan))
+
+
+def test_the_reps_table_and_the_findings_read_depth_from_one_source(two_squats, monkeypatch):
+    """The reps table's heel rise is read over the frames and with the finite fraction of the findings' defaults:
+    one constant each (movelab.events.config), which the reps table reads when it measures (a stricter fraction
+    there leaves every rep's heel rise unread)."""
+    from movelab.events import rep_metrics, segment
+    from movelab.events.config import DEPTH_WINDOW_S, MIN_VALID_FRACTION
+    from movelab.findings import FindingsConfig
+    from movelab.kinematics import compute_motion
+
+    assert (FindingsConfig().depth_window_s, FindingsConfig().min_valid_fraction) == (
+        DEPTH_WINDOW_S,
+        MIN_VALID_FRACTION,
+    )
+    motion = compute_motion(two_squats)
+    heel = segment(motion, movement="squat").reps["heel_lift_deg"].to_numpy(dtype=float)
+    assert heel.size == 2 and np.isfinite(heel).all()
+    monkeypatch.setattr(rep_metrics, "MIN_VALID_FRACTION", 1.01)
+    assert np.isnan(segment(motion, movement="squat").reps["heel_lift_deg"].to_numpy(dtype=float)).all()

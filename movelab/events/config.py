@@ -13,13 +13,29 @@ from typing import Literal, get_args
 
 from movelab.errors import ConfigError
 
-__all__ = ["EventsConfig", "GaitMethod", "Movement", "MovementChoice", "MOVEMENTS"]
+__all__ = [
+    "EventsConfig",
+    "GaitMethod",
+    "Movement",
+    "MovementChoice",
+    "MOVEMENTS",
+    "DEPTH_WINDOW_S",
+    "MIN_VALID_FRACTION",
+]
 
 #: The movements :func:`movelab.events.recognise_movement` tells apart.
 Movement = Literal["squat", "lunge", "gait", "posture", "thomas", "aslr"]
 #: What a user may ask for: one of the movements, or ``"auto"`` to recognise it.
 MovementChoice = Literal["auto", Movement]
 MOVEMENTS: tuple[str, ...] = get_args(Movement)
+
+#: Seconds either side of a rep's bottom over which a value "at depth" is read (the median of those frames): the
+#: reps table's heel rise and the default of the findings' ``depth_window_s``
+#: (:class:`movelab.findings.config.FindingsConfig`), so that the table and the findings read the same frames.
+DEPTH_WINDOW_S = 0.1
+#: Least fraction of a window's frames that must hold a finite value before the value counts: the reps table's
+#: heel rise and pelvic-tilt change, and the default of the findings' ``min_valid_fraction``.
+MIN_VALID_FRACTION = 0.5
 
 #: Gait event methods: ``"velocity"`` (movelab's, the default) or ``"zeni"`` (Zeni et al. 2008, baseline).
 GaitMethod = Literal["velocity", "zeni"]
@@ -117,6 +133,14 @@ class EventsConfig:
     foot_settle_s
         A landing is accepted when the heel's speed stays under twice the landing level this long after it
         (a momentary dip is a landmark glitch).
+    contact_min_stance_s
+        Velocity method, side view: a contact is accepted only when the front foot then stays under twice the
+        landing level this long (instead of ``foot_settle_s``). A landed foot stays the front one, in stance,
+        through double support and until the other foot swings past it: 0.22-0.30 s after every contact of
+        the design walks at 90-120 steps/min; a stop of 0.07 s was the feet's landmarks drawn together for
+        three frames mid-stance, read as a swing and a landing (docs/events-decisions.md, *A contact needs
+        the foot to stay down*). Not used with ``contact_walking_speed_fraction`` None (the levels used
+        before, kept as they were). movelab heuristic.
     side_vote_s
         The landing foot's side is voted by the landmark labels over this long after each contact.
     foot_max_speed
@@ -227,6 +251,7 @@ class EventsConfig:
     toe_off_speed_fraction: float = 0.1
     foot_cutoff_hz: float = 6.0
     foot_settle_s: float = 0.1
+    contact_min_stance_s: float = 0.15
     side_vote_s: float = 0.2
     foot_max_speed: float = 8.0
     teleport_max_s: float = 0.3
@@ -263,6 +288,7 @@ class EventsConfig:
             "rep_min_step",
             "foot_cutoff_hz",
             "foot_settle_s",
+            "contact_min_stance_s",
             "side_vote_s",
             "foot_max_speed",
             "teleport_max_s",

@@ -337,6 +337,7 @@ def _velocity_events(signals: Signals, walk: _Walk, config: EventsConfig) -> lis
         fraction=config.contact_speed_fraction,
         level_px_s=stance_level(config.contact_walking_speed_fraction),
         config=config,
+        settle_s=contact_settle_s(config),
     )
     toe_offs = _swing_ends(
         t,
@@ -349,6 +350,13 @@ def _velocity_events(signals: Signals, walk: _Walk, config: EventsConfig) -> lis
         config=config,
     )
     return _assign_sides(t, contacts, toe_offs, left_front, config)
+
+
+def contact_settle_s(config: EventsConfig) -> float:
+    """How long the front foot must stay slow after a side-view contact: ``contact_min_stance_s`` (a landed
+    foot stays in front, in stance, until the other foot swings past it), or ``foot_settle_s`` with the
+    levels used before (``contact_walking_speed_fraction`` None), kept as they were."""
+    return config.foot_settle_s if config.contact_walking_speed_fraction is None else config.contact_min_stance_s
 
 
 def _front_rear_velocities(signals: Signals, walk: _Walk, config: EventsConfig) -> tuple[np.ndarray, ...]:
@@ -470,12 +478,14 @@ def _swing_ends(
     fraction: float,
     config: EventsConfig,
     level_px_s: float | None = None,
+    settle_s: float | None = None,
 ) -> list[float]:
     """Times where a swing of the track ends (``step`` +1: the point stops after the peak) or starts
     (``step`` −1: the point starts before it): where the point's velocity crosses ``level_px_s``, or
     ``fraction`` of the swing's peak when that is None. Peaks under half the median swing peak (a landmark
     glitch) are ignored; of two ends closer than half the median interval, the one of the higher peak is
-    kept."""
+    kept. ``settle_s``: how long the point must stay slow after (before) the end, default
+    ``config.foot_settle_s``."""
     rate = 1.0 / float(np.median(np.diff(t)))
     distance = max(1, int(0.25 * config.stride_range_s[0] * rate))
     peaks, _ = find_peaks(np.where(np.isfinite(v_track), v_track, -np.inf), height=height, distance=distance)
@@ -494,7 +504,7 @@ def _swing_ends(
             step=step,
             level=level,
             max_s=config.swing_max_s,
-            settle_s=config.foot_settle_s,
+            settle_s=config.foot_settle_s if settle_s is None else settle_s,
         )
         if found is not None:
             ends.append((found, float(v_track[p])))

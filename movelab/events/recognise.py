@@ -136,7 +136,7 @@ def _feet_apart(signals: Signals, bottom_s: float) -> float:
     """Distance between the ankles along the walking direction near ``bottom_s``, in leg lengths; NaN
     outside side views or when an ankle is missing."""
     near = np.abs(signals.time_s - bottom_s) <= 0.15
-    if not np.isin(signals.views.values[near], ("side_left", "side_right")).mean() > 0.5:
+    if not np.isin(signals.view_labels[near], ("side_left", "side_right")).mean() > 0.5:
         return float("nan")
     gap = ankle_gap_px(signals, 0)[near]
     gap = gap[np.isfinite(gap)]

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from movelab.events._signals import SIDES, Signals, nanmean_rows
-from movelab.events.config import EventsConfig
+from movelab.events.config import DEPTH_WINDOW_S, MIN_VALID_FRACTION, EventsConfig
 from movelab.events.rep_timing import Rep
 from movelab.kinematics.sole import heel_rise_of_points
 from movelab.kinematics.tables import time_s_of
@@ -118,11 +118,11 @@ def lead_leg(signals: Signals, rep: Rep) -> str | None:
     missing) the knee held higher (the rear knee sinks towards the floor)."""
     near = (signals.time_s >= rep.bottom_s - 0.15) & (signals.time_s <= rep.bottom_s + 0.15)
     forward = signals.forward[near]
-    if np.isin(signals.views.values[near], ("side_left", "side_right")).mean() > 0.5:
+    if np.isin(signals.view_labels[near], ("side_left", "side_right")).mean() > 0.5:
         ahead = [_median(forward * signals.point(f"{s}_ankle")[near, 0]) for s in SIDES]
         if np.isfinite(ahead).all() and ahead[0] != ahead[1]:
             return SIDES[int(np.argmax(ahead))]
-    if (signals.views.values[near] == "back").mean() > 0.5:  # from behind the front foot is farther: higher
+    if (signals.view_labels[near] == "back").mean() > 0.5:  # from behind the front foot is farther: higher
         up = [_median(-signals.point(f"{s}_ankle")[near, 1]) for s in SIDES]
         if np.isfinite(up).all() and abs(up[0] - up[1]) > 0.03 * signals.leg_px:
             return SIDES[int(np.argmax(up))]
@@ -152,10 +152,6 @@ def knee_gap_at_bottom(signals: Signals, rep: Rep) -> float:
     return float(np.median(gap)) / signals.leg_px if gap.size else math.nan
 
 
-#: Seconds either side of a rep's bottom over which its heel rise is read: the findings' ``depth_window_s``.
-_DEPTH_WINDOW_S = 0.1
-
-
 def _heel_lift_px(signals: Signals, rep: Rep) -> float:
     """Largest rise of either heel during the rep above its median height while standing before it."""
     during = (signals.time_s >= rep.start_s) & (signals.time_s <= rep.end_s)
@@ -175,12 +171,13 @@ def _heel_lift_deg(signals: Signals, rep: Rep) -> float:
     """Heel rise at the bottom of ``rep`` as the foot pitch it implies (side views only), the measure of the
     heel-lift finding and the FMS deep squat: :func:`movelab.kinematics.sole.heel_rise_deg` (the sole's slope in
     the person mask's outline where extraction kept it, else the feet's landmarks), against the standing before
-    the rep, its median over the frames within 0.1 s of the bottom (the findings' ``depth_window_s``; NaN when
-    fewer than half of them are read). Only
+    the rep, its median over the frames within :data:`~movelab.events.config.DEPTH_WINDOW_S` of the bottom (the
+    findings' default ``depth_window_s``; NaN when fewer than :data:`~movelab.events.config.MIN_VALID_FRACTION` of
+    them are read, the findings' default ``min_valid_fraction``). Only
     those frames and the standing ones are read (a rep's few dozen outlines, not the recording's; the feet's
     tracks as :meth:`Signals.point` holds them, not the positions selected again)."""
-    near = np.abs(signals.time_s - rep.bottom_s) <= _DEPTH_WINDOW_S + 1e-9  # the findings' tolerance
-    if not np.isin(signals.views.values[near], ("side_left", "side_right")).mean() > 0.5:
+    near = np.abs(signals.time_s - rep.bottom_s) <= DEPTH_WINDOW_S + 1e-9  # the findings' tolerance
+    if not np.isin(signals.view_labels[near], ("side_left", "side_right")).mean() > 0.5:
         return math.nan
     standing = np.zeros(near.size, bool)
     standing[rep.stand_before] = True
@@ -191,7 +188,7 @@ def _heel_lift_deg(signals: Signals, rep: Rep) -> float:
         outline_px=None if signals.outline_px is None else signals.outline_px[read],
         picture_height_px=signals.picture_height_px,
     )[near[read]]
-    if not np.isfinite(rise).mean() >= 0.5:  # too few frames read, as the findings' ``min_valid_fraction``
+    if not np.isfinite(rise).mean() >= MIN_VALID_FRACTION:  # too few frames read
         return math.nan
     return float(np.nanmedian(rise))
 
@@ -264,12 +261,13 @@ class _Columns:
     def tilt_change(self) -> float:
         """Pelvic tilt at depth minus its largest (most anterior) value during the descent: negative when
         the pelvis tucks under at the bottom ("butt wink"; Appl Sci 15:12526, 2025). NaN unless the tilt was
-        measured at the bottom and in at least half of the descent's frames."""
+        measured at the bottom and in at least :data:`~movelab.events.config.MIN_VALID_FRACTION` of the descent's
+        frames (as the findings' lumbar flexion)."""
         tilt = self.values("pelvic_tilt")
         descent = (self.time >= self.rep.start_s) & (self.time <= self.rep.bottom_s)
         bottom = self.at_bottom("pelvic_tilt")
         seen = tilt[descent]
-        if not np.isfinite(bottom) or seen.size == 0 or np.isfinite(seen).mean() < 0.5:
+        if not np.isfinite(bottom) or seen.size == 0 or np.isfinite(seen).mean() < MIN_VALID_FRACTION:
             return math.nan
         return float(bottom - np.nanmax(seen))
 

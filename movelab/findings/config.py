@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 from typing import Literal
 
 from movelab.errors import ConfigError
+from movelab.events.config import DEPTH_WINDOW_S, MIN_VALID_FRACTION
 from movelab.findings.supine_config import SupineConfig
 
 __all__ = ["Threshold", "Norm", "MethodError", "FindingsConfig"]
@@ -220,7 +221,8 @@ class FindingsConfig:
     pelvic_level
         Squat, lunge, walking: the pelvis stays level (obliquity change from the client's own reference).
     depth_window_s
-        Values "at depth" are the median over this many seconds either side of the rep's bottom.
+        Values "at depth" are the median over this many seconds either side of the rep's bottom (default: the
+        reps table's, :data:`movelab.events.config.DEPTH_WINDOW_S`).
     min_baseline_s
         Least duration of standing (outside every rep) needed for a standing baseline.
     standing_settle_s
@@ -237,7 +239,8 @@ class FindingsConfig:
         camera*: 15-32 of their 32 candidate frames kept, mean 31.0; 0.3 s 18-32 but it also dropped the
         clean lunges' frames next to a rep).
     min_valid_fraction
-        Least fraction of finite samples a window needs before its value counts.
+        Least fraction of finite samples a window needs before its value counts (default: the reps table's,
+        :data:`movelab.events.config.MIN_VALID_FRACTION`).
     include_info
         Add ``"info"`` findings for patterns that apply to the movement but could not be assessed.
     supine
@@ -292,14 +295,14 @@ class FindingsConfig:
         "in runners (Bramah et al. 2018); no validated cut-off for walking or squatting, so any drop "
         "beyond the method's error, against the client's own reference, counts",
     )
-    depth_window_s: float = 0.1
+    depth_window_s: float = DEPTH_WINDOW_S
     min_baseline_s: float = 0.3
     standing_settle_s: float = 0.5
     standing_max_lean_deg: float = 10.0
     standing_max_knee_deg: float = 15.0
     standing_max_speed: float = 0.25
     standing_speed_window_s: float = 0.2
-    min_valid_fraction: float = 0.5
+    min_valid_fraction: float = MIN_VALID_FRACTION
     include_info: bool = True
     supine: SupineConfig = field(default_factory=SupineConfig)
 

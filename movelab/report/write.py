@@ -5,18 +5,16 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from movelab.io.outputs import BytesApart, can_work_apart, write_json
+from movelab.io.outputs import write_json
 from movelab.io.outputs import write_outputs as _write_atomically
 from movelab.kinematics.tables import time_indexed
 from movelab.report.build import build_report
 from movelab.report.figure_worker import FigureSet, FigureWorker
-from movelab.report.figures import curves_png, timeline_png
 from movelab.report.html import render_html
 from movelab.report.supine import supine_png
 
@@ -33,7 +31,6 @@ def write_outputs(
     overlay: bool = False,
     blur_faces: bool = True,
     progress: bool = False,
-    timeline_apart: bool = False,
     figure_worker: FigureWorker | None = None,
 ) -> list[Path]:
     """Write an analysis's files into ``out_dir``, all together or none (:func:`movelab.io.outputs.write_outputs`).
@@ -50,15 +47,10 @@ def write_outputs(
         Blur the client's face in overlay.mp4.
     progress
         Progress bar for the overlay.
-    timeline_apart
-        Draw timeline.png in a forked process (:class:`movelab.io.outputs.BytesApart`) while this one builds
-        the report, the other figures and angles.csv: the same files, sooner on a machine with a free core
-        (the timeline is the costliest figure), for about 10 % more CPU. For the ``movelab`` command; ignored
-        where the system cannot fork or no second CPU is free (:func:`movelab.io.outputs.can_work_apart`).
     figure_worker
         A :class:`movelab.report.figure_worker.FigureWorker` started before the analysis (matplotlib loaded in it
-        meanwhile): it draws timeline.png and the curves while this process writes the rest; the same files.
-        ``timeline_apart`` is then not needed.
+        meanwhile), as the ``movelab`` command does: it draws timeline.png and the curves while this process
+        writes the rest; the same files. None (the library's default): drawn in this process.
 
     Returns
     -------
@@ -66,25 +58,11 @@ def write_outputs(
         The files written.
     """
     options = {"overlay": overlay, "blur_faces": blur_faces, "progress": progress}
-    if figure_worker is not None:
-        drawn = FigureSet(analysis.angles, analysis.segmentation, analysis.findings, worker=figure_worker)
-        try:
-            return _write_atomically(out_dir, _writers(analysis, out_dir, drawn.timeline, drawn.curves, **options))
-        finally:
-            drawn.close()
-    with _timeline(analysis, apart=timeline_apart) as timeline:
-        curves = partial(curves_png, analysis.angles, analysis.segmentation)
-        return _write_atomically(out_dir, _writers(analysis, out_dir, timeline.result, curves, **options))
-
-
-def _timeline(analysis, *, apart: bool) -> BytesApart:
-    """timeline.png's bytes: drawn in a forked process from now when ``apart`` (and forking can help), else here
-    when asked for."""
-    apart = apart and can_work_apart()
-    if apart:
-        import matplotlib.figure  # noqa: F401 (imported once, here, for both processes)
-    draw = partial(timeline_png, analysis.angles, analysis.segmentation, analysis.findings)
-    return BytesApart(draw, apart=apart)
+    drawn = FigureSet(analysis.angles, analysis.segmentation, analysis.findings, worker=figure_worker)
+    try:
+        return _write_atomically(out_dir, _writers(analysis, out_dir, drawn.timeline, drawn.curves, **options))
+    finally:
+        drawn.close()
 
 
 def _writers(
