@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_speed.py videos VIDEO... [--repeats 2]   # ratios to the bare loops
+    python benchmarks/bench_speed.py videos VIDEO... [--repeats 2] [--before DIR]  # ratios to the bare loops
     python benchmarks/bench_speed.py parallel VIDEO [--jobs 2]       # --jobs N chunks vs one process
     python benchmarks/bench_speed.py cached [--minutes 10 --fps 60]  # cached landmarks: cold and warm kinematics
     python benchmarks/bench_speed.py kinematics --code OLD --code .   # kinematics + posture chain CPU, code A/B
@@ -61,14 +61,14 @@ print(n)
 """
 
 
-def _run(args: list[str], env: dict | None = None) -> float:
+def _run(args: list[str], env: dict | None = None, *, cwd: Path = ROOT) -> float:
     start = time.perf_counter()
     subprocess.run(
         args,
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        cwd=ROOT,
+        cwd=cwd,
         env={**os.environ, **(env or {})},
     )
     return time.perf_counter() - start
@@ -80,30 +80,56 @@ def _model() -> str:
     return str(resolve_model(None))
 
 
-def bench_videos(videos: list[Path], repeats: int, extra: list[str]) -> None:
+def bench_videos(
+    videos: list[Path], repeats: int, extra: list[str], *, before: Path | None = None, only: list[str] | None = None
+) -> None:
+    """The bare loops, ``movelab extract`` and ``movelab analyse`` (``--no-cache``) on each video, interleaved,
+    best of ``repeats`` by wall time; with ``before`` also the same two commands with the older code in
+    ``before/movelab`` (run from that folder), so a change is measured A/B in one run. Prints wall and CPU
+    seconds (the process and its children) and the load average before and after each video. ``only`` times
+    just those runs (e.g. ``["analyse"]``: this code's and the older code's ``analyse``; no ratios without a
+    bare loop)."""
     model = _model()
+    names = ["extract", "analyse"] + (["extract (before)", "analyse (before)"] if before is not None else [])
     print(
-        "| video | frames | bare_cv s | bare_av s | extract s | analyse s | extract / cheapest bare | "
-        "analyse / cheapest bare |"
+        "| video | frames | load | bare_cv s | bare_av s | "
+        + " | ".join(f"{n} s (CPU s)" for n in names)
+        + " | "
+        + " | ".join(f"{n} / cheapest bare" for n in names)
+        + " |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---" * (5 + 2 * len(names)) + "|")
     for video in videos:
+        video = video.resolve()
         frames = _frames(video)
         out = tempfile.mkdtemp(prefix="bench_")
-        runs = {
-            "bare_cv": [PY, "-c", BARE, "cv", str(video), model],
-            "bare_av": [PY, "-c", BARE, "av", str(video), model],
-            "extract": [PY, "-m", "movelab", "extract", str(video), "--out", out, "--no-cache", "--quiet", *extra],
-            "analyse": [PY, "-m", "movelab", "analyse", str(video), "--out", out, "--no-cache", "--quiet", *extra],
+        command = ["--out", out, "--no-cache", "--quiet", *extra]
+        runs: dict[str, tuple[list[str], Path]] = {
+            "bare_cv": ([PY, "-c", BARE, "cv", str(video), model], ROOT),
+            "bare_av": ([PY, "-c", BARE, "av", str(video), model], ROOT),
+            "extract": ([PY, "-m", "movelab", "extract", str(video), *command], ROOT),
+            "analyse": ([PY, "-m", "movelab", "analyse", str(video), *command], ROOT),
         }
-        best = {k: float("inf") for k in runs}
+        if before is not None:
+            runs["extract (before)"] = ([PY, "-m", "movelab", "extract", str(video), *command], before.resolve())
+            runs["analyse (before)"] = ([PY, "-m", "movelab", "analyse", str(video), *command], before.resolve())
+        if only:
+            runs = {k: v for k, v in runs.items() if k in only or k.removesuffix(" (before)") in only}
+        best = {k: (float("inf"), float("nan")) for k in (*runs, "bare_cv", "bare_av", *names)}
+        load0 = os.getloadavg()[0]
         for _ in range(repeats):
-            for name, args in runs.items():
-                best[name] = min(best[name], _run(args))
-        bare = min(best["bare_cv"], best["bare_av"])
+            for name, (args, cwd) in runs.items():
+                cpu0 = _children_cpu()
+                wall = _run(args, cwd=cwd, env={"PYTHONPATH": str(cwd)})
+                if wall < best[name][0]:
+                    best[name] = (wall, _children_cpu() - cpu0)
+        bare = min(best["bare_cv"][0], best["bare_av"][0])
+        cells = [f"{best[n][0]:.1f} ({best[n][1]:.1f})" for n in names] + [f"{bare / best[n][0]:.2f}" for n in names]
         print(
-            f"| {video.name} | {frames} | {best['bare_cv']:.1f} | {best['bare_av']:.1f} | {best['extract']:.1f} | "
-            f"{best['analyse']:.1f} | {bare / best['extract']:.2f} | {bare / best['analyse']:.2f} |",
+            f"| {video.name} | {frames} | {load0:.1f}-{os.getloadavg()[0]:.1f} | {best['bare_cv'][0]:.1f} "
+            f"({best['bare_cv'][1]:.1f}) | {best['bare_av'][0]:.1f} ({best['bare_av'][1]:.1f}) | "
+            + " | ".join(cells)
+            + " |",
             flush=True,
         )
 
@@ -126,9 +152,17 @@ from movelab.io.video import open_video
 from movelab.pose.landmarker import PoseModel
 shapes = {"decode": None, "p1": (1, False), "p2": (2, False), "p1_mask": (1, True), "p2_mask": (2, True)}
 w0 = time.perf_counter()
+beside = []  # CPU seconds of the thread after the model (tracker, outlines), where the code has one
 if part == "movelab":
     from movelab.extraction import _run
     from movelab.pose.config import ExtractConfig
+    import movelab.io.prefetch as prefetch
+    if hasattr(prefetch, "HandOff"):
+        work = prefetch.HandOff._work
+        def timed(self):
+            work(self)
+            beside.append(time.thread_time())
+        prefetch.HandOff._work = timed
     with open_video(video) as reader:
         w0, c0 = time.perf_counter(), time.process_time()
         rows, _ = _run(reader, Path(model), ExtractConfig(), progress=False)
@@ -147,7 +181,7 @@ else:
         wall, cpu = time.perf_counter() - w0, time.process_time() - c0
     if pose is not None:
         pose.close()
-print(json.dumps({"frames": n, "wall": wall, "cpu": cpu, "setup": setup}))
+print(json.dumps({"frames": n, "wall": wall, "cpu": cpu, "setup": setup, "beside": sum(beside)}))
 """
 
 SPLIT_PARTS = ("decode", "p1", "p2", "p1_mask", "p2_mask", "movelab")
@@ -172,34 +206,59 @@ print(json.dumps({**phases, "cpu": time.process_time()}))
 """
 
 
-def bench_split(videos: list[Path], repeats: int, *, pin: bool = False) -> None:
+def bench_split(
+    videos: list[Path],
+    repeats: int,
+    *,
+    pin: bool = False,
+    before: Path | None = None,
+    parts: list[str] | None = None,
+    phases: bool = True,
+) -> None:
     """Each part of extraction's loop alone in a fresh process (interleaved, best of ``repeats`` by CPU), as
     CPU seconds and as a ratio to the cheapest pose loop (``p1``: one pose, no masks). ``p2`` adds the
     person detector MediaPipe runs on every frame while it tracks fewer than two people; ``_mask`` adds the
     masks; ``movelab`` is extraction's whole loop (decoding ahead, 2 poses, masks, tracker, outlines, scene
     lines). With ``pin`` the ``p1`` loop is also run on one core (``taskset -c 0``): equal CPU and a wall
-    time near it tell that the bare loop keeps about one core busy."""
+    time near it tell that the bare loop keeps about one core busy. With ``before`` (a folder holding older
+    code's ``movelab/``) that code's whole loop is timed too (``movelab (before)``), interleaved, for an A/B.
+
+    *CPU on the model's path*: the loop's CPU less what runs beside the model in other threads (decoding, as
+    the ``decode`` part measured it, and the hand-off thread after the model, timed in it). One process keeps
+    about one core busy with the model, so on a machine with a second core free this is what the loop's wall
+    time comes to; on a shared machine the wall times themselves say little."""
     model = _model()
-    print("| video | part | frames | loop wall s | loop CPU s | CPU / p1 CPU | cores busy |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| video | part | frames | loop wall s | loop CPU s | CPU / p1 CPU | cores busy | CPU on the model's path s "
+        "| on the path / p1 CPU |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     for video in videos:
-        parts = list(SPLIT_PARTS) + (["p1 on one core"] if pin else [])
+        names = (
+            list(parts or SPLIT_PARTS) + (["p1 on one core"] if pin else []) + (["movelab (before)"] if before else [])
+        )
         best: dict[str, dict] = {}
         for _ in range(repeats):
-            for part in parts:
-                args = [PY, "-c", SPLIT, part.split()[0], str(video), model]
+            for part in names:
+                args = [PY, "-c", SPLIT, part.split()[0], str(video.resolve()), model]
                 if part == "p1 on one core":
                     args = ["taskset", "-c", "0", *args]
-                result = _json_run(args)
+                code = before.resolve() if part == "movelab (before)" and before is not None else ROOT
+                result = _json_run(args, cwd=code)
                 if part not in best or result["cpu"] < best[part]["cpu"]:
                     best[part] = result
-        for part in parts:
+        p1_cpu = best["p1"]["cpu"] if "p1" in best else float("nan")
+        decode = best["decode"]["cpu"] if "decode" in best else 0.0
+        for part in names:
             r = best[part]
+            path = r["cpu"] - r.get("beside", 0.0) - (decode if part.startswith("movelab") else 0.0)
             print(
                 f"| {video.name} | {part} | {r['frames']} | {r['wall']:.2f} | {r['cpu']:.2f} | "
-                f"{r['cpu'] / best['p1']['cpu']:.2f} | {r['cpu'] / r['wall']:.2f} |",
+                f"{r['cpu'] / p1_cpu:.2f} | {r['cpu'] / r['wall']:.2f} | {path:.2f} | {path / p1_cpu:.2f} |",
                 flush=True,
             )
+        if not phases:
+            continue
         phases = min((_json_run([PY, "-c", PHASES, str(video)]) for _ in range(repeats)), key=lambda p: p["cpu"])
         print(
             f"| {video.name} | `analyse` in one process: imports {phases['import']:.1f} s, extract "
@@ -209,10 +268,11 @@ def bench_split(videos: list[Path], repeats: int, *, pin: bool = False) -> None:
         )
 
 
-def _json_run(args: list[str]) -> dict:
+def _json_run(args: list[str], *, cwd: Path = ROOT) -> dict:
     import json
 
-    result = subprocess.run(args, check=True, capture_output=True, text=True, cwd=ROOT)
+    env = {**os.environ, "PYTHONPATH": str(cwd)}
+    result = subprocess.run(args, check=True, capture_output=True, text=True, cwd=cwd, env=env)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -599,6 +659,8 @@ def main() -> None:
     v.add_argument("videos", nargs="+", type=Path)
     v.add_argument("--repeats", type=int, default=2)
     v.add_argument("--movelab-args", default="", help="extra options for extract/analyse, e.g. '--search-every 1'")
+    v.add_argument("--before", type=Path, help="a folder holding older code's movelab/: its extract and analyse too")
+    v.add_argument("--only", help="comma-separated runs to time: bare_cv, bare_av, extract, analyse (default all)")
     p = sub.add_parser("parallel")
     p.add_argument("video", type=Path)
     p.add_argument("--jobs", type=int, default=2)
@@ -636,6 +698,9 @@ def main() -> None:
     sp.add_argument("videos", nargs="+", type=Path)
     sp.add_argument("--repeats", type=int, default=2)
     sp.add_argument("--pin", action="store_true", help="also the one-pose loop on one core (taskset -c 0)")
+    sp.add_argument("--before", type=Path, help="a folder holding older code's movelab/: its whole loop too (A/B)")
+    sp.add_argument("--parts", help=f"comma-separated parts to time (default all: {','.join(SPLIT_PARTS)})")
+    sp.add_argument("--no-phases", action="store_true", help="skip the whole analyse process's phases")
     g = sub.add_parser("long", help="write VIDEO repeated to MINUTES (for parallel and memory)")
     g.add_argument("video", type=Path)
     g.add_argument("--minutes", type=float, default=2.0)
@@ -643,7 +708,13 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     if args.what == "videos":
-        bench_videos(args.videos, args.repeats, args.movelab_args.split())
+        bench_videos(
+            args.videos,
+            args.repeats,
+            args.movelab_args.split(),
+            before=args.before,
+            only=args.only.split(",") if args.only else None,
+        )
     elif args.what == "parallel":
         print(
             "| video | frames | 1 process s | N processes s | N | speed-up | CPU s, 1 | CPU s, N | cores busy, 1 | "
@@ -676,7 +747,14 @@ def main() -> None:
         print("| code | reps | best CPU s | CPU s of 5 runs | load |\n|---|---|---|---|---|")
         bench_segment(args.landmarks, args.code or [ROOT], args.repeats)
     elif args.what == "split":
-        bench_split(args.videos, args.repeats, pin=args.pin)
+        bench_split(
+            args.videos,
+            args.repeats,
+            pin=args.pin,
+            before=args.before,
+            parts=args.parts.split(",") if args.parts else None,
+            phases=not args.no_phases,
+        )
     elif args.what == "long":
         make_long(args.video, args.minutes, args.out)
     else:

@@ -85,6 +85,11 @@ class Analysis:
         return build_report(self)
 
 
+#: Modules the kinematics import on first use (not for kinematics read from the cache), loaded beside the
+#: pose model when landmarks are extracted (:func:`movelab._preload.import_beside`).
+KINEMATICS_FIRST_USE = ("scipy.signal", "scipy.interpolate", "scipy.ndimage")
+
+
 def analyse(
     source: str | os.PathLike | int,
     *,
@@ -121,8 +126,10 @@ def analyse(
     # a video analysed before: its landmarks from the cache without loading the extraction (OpenCV, PyAV: 0.17 s)
     ds = cached_landmarks(source, config=config.extract) if use_cache else None
     if ds is None:
+        from movelab._preload import import_beside
         from movelab.extraction import extract  # OpenCV, PyAV and MediaPipe load here, not on import
 
+        import_beside(KINEMATICS_FIRST_USE)  # while the pose model runs (it releases the GIL)
         ds = extract(source, config=config.extract, use_cache=use_cache, progress=progress, jobs=jobs)
     return analyse_landmarks(ds, movement=movement, config=config, use_cache=use_cache, on_stage=on_stage)
 

@@ -24,6 +24,7 @@ _EXTRACTION_MODULES = (
     "io/webcam.py",
     "io/timestamps.py",
     "pose/landmarker.py",
+    "pose/_mediapipe_api.py",
     "pose/tracking.py",
     "pose/mask_features.py",
     "pose/config.py",

@@ -26,7 +26,8 @@ from movelab.extraction_rows import build_dataset as _dataset
 from movelab.extraction_rows import detection as _detection
 from movelab.extraction_rows import marker_arrays as _marker_arrays
 from movelab.extraction_rows import write_dataset as _write_rows
-from movelab.io.prefetch import prefetched
+from movelab.io.frames import Frame
+from movelab.io.prefetch import HandOff, prefetched
 from movelab.io.video import VideoReader, open_video
 from movelab.landmark_cache import cache_entry, load_cached
 from movelab.landmarks import summarise
@@ -38,6 +39,9 @@ from movelab.pose.schedule import SparseSearchModel
 from movelab.pose.tracking import ClientTracker
 
 __all__ = ["extract", "extract_to_file", "summarise", "add_markers", "find_dots_again", "Progress"]
+
+#: Frames whose pose-model results may wait for the tracker and the outline (each holds its picture and masks).
+AFTER_MODEL_DEPTH = 4
 
 #: ``True`` for a progress bar on stderr, or a callable told ``(frames_done, frames_declared)`` after each
 #: frame the pose model has seen (``frames_declared`` is the container's count, ``None`` when unknown).
@@ -216,23 +220,29 @@ def _run(
         min_pose_presence_confidence=config.min_pose_presence_confidence,
         min_tracking_confidence=config.min_tracking_confidence,
     ) as model:
-        try:
-            for frame in _progress(frames, reader, progress):
-                candidates = model.detect(frame.image, frame.time_s)
-                detections = [_detection(c, info.width_px, info.height_px) for c in candidates]
-                if scene.wants(frame.time_s):
-                    scale = frame.image.shape[1] / info.width_px  # a shrunk picture: boxes in its pixels
-                    scene.add(frame.image, frame.time_s, [d.xy_px * scale for d in detections])
-                if spec is not None:
-                    for det in detections:
-                        det.payload.dots = _dots(frame.image, det.payload.candidate, spec)
-                rows.extend(tracker.update(frame.index, frame.time_s, detections), config)
-                for held in tracker.held_detections():
-                    held.payload.reduce(config)  # frames held in the look-ahead window keep no mask
-        except KeyboardInterrupt:
-            if info.source != "webcam":
-                raise
-            # Ctrl-C is how a webcam recording ends: keep every frame recorded so far.
+
+        def after_model(item: tuple[Frame, list[Candidate]]) -> None:
+            frame, candidates = item
+            detections = [_detection(c, info.width_px, info.height_px) for c in candidates]
+            if scene.wants(frame.time_s):
+                scale = frame.image.shape[1] / info.width_px  # a shrunk picture: boxes in its pixels
+                scene.add(frame.image, frame.time_s, [d.xy_px * scale for d in detections])
+            if spec is not None:
+                for det in detections:
+                    det.payload.dots = _dots(frame.image, det.payload.candidate, spec)
+            rows.extend(tracker.update(frame.index, frame.time_s, detections), config)
+            for held in tracker.held_detections():
+                held.payload.reduce(config)  # frames held in the look-ahead window keep no mask
+
+        # the model runs here while the frames before are tracked and outlined in a thread (same results)
+        with HandOff(after_model, depth=AFTER_MODEL_DEPTH) as after:
+            try:
+                for frame in _progress(frames, reader, progress):
+                    after.put((frame, model.detect(frame.image, frame.time_s)))
+            except KeyboardInterrupt:
+                if info.source != "webcam":
+                    raise
+                # Ctrl-C is how a webcam recording ends: keep every frame recorded so far.
         rows.extend(tracker.finish(), config)
     return rows, dict(scene.attrs())
 
