@@ -56,10 +56,22 @@ class Context:
 
     # ------------------------------------------------------------------ reading values
     def column(self, name: str) -> np.ndarray:
-        """An angle column as float array (all NaN if the table lacks it)."""
-        if name in self.angles.columns:
-            return self.angles[name].to_numpy(dtype=np.float64)
-        return np.full(self.time.shape, np.nan)
+        """An angle column as float array (all NaN if the table lacks it), read-only: converted once, when first
+        read (the detectors read the same columns for each of hundreds of reps of a long recording)."""
+        array = self._columns.get(name)
+        if array is None:
+            if name in self.angles.columns:
+                array = self.angles[name].to_numpy(dtype=np.float64, copy=True)
+            else:
+                array = np.full(self.time.shape, np.nan)
+            array.flags.writeable = False
+            self._columns[name] = array
+        return array
+
+    @functools.cached_property
+    def _columns(self) -> dict[str, np.ndarray]:
+        """:meth:`column`'s arrays by name (and :meth:`both_sides`' by ``"<stem>_<both>"``)."""
+        return {}
 
     def mask(self, start_s: float, end_s: float) -> np.ndarray:
         """Frames with ``start_s <= time <= end_s`` (1 ns either side)."""
@@ -119,11 +131,18 @@ class Context:
         return self.both_sides(stem)
 
     def both_sides(self, stem: str) -> np.ndarray:
-        """Per frame the mean of ``{stem}_left`` and ``{stem}_right`` where finite (either alone otherwise)."""
-        stacked = np.stack([self.column(f"{stem}_{s}") for s in SIDES])
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return np.nanmean(stacked, axis=0)
+        """Per frame the mean of ``{stem}_left`` and ``{stem}_right`` where finite (either alone otherwise);
+        read-only, computed once per ``stem``."""
+        key = f"{stem}_<both>"
+        mean = self._columns.get(key)
+        if mean is None:
+            stacked = np.stack([self.column(f"{stem}_{s}") for s in SIDES])
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                mean = np.nanmean(stacked, axis=0)
+            mean.flags.writeable = False
+            self._columns[key] = mean
+        return mean
 
     def near_side(self, start_s: float, end_s: float) -> str | None:
         """The client's side nearer the camera over a span of a side view (``side_right``: the client faces
