@@ -106,7 +106,7 @@ class Context:
     def median(self, values: np.ndarray, start_s: float, end_s: float) -> float:
         """Median of ``values`` over ``[start_s, end_s]``, NaN when too few samples are finite."""
         win = self.window(values, start_s, end_s)
-        return float(np.nanmedian(win)) if self.usable(win) else math.nan
+        return nanmedian_1d(win) if self.usable(win) else math.nan
 
     def at(self, values: np.ndarray, t_s: float) -> float:
         """Value at ``t_s``: median over ± ``depth_window_s`` (never a single noisy frame)."""
@@ -194,7 +194,8 @@ class Context:
         """The first of ``parts`` (keys of :data:`PARTS`) out of the picture in any frame of the span, or None."""
         if self.outside is None:
             return None
-        inside = self.mask(start_s, end_s)
+        span = self._span(start_s, end_s)
+        inside = self.mask(start_s, end_s) if span is None else span  # a slice: no mask over every frame
         return next((p for p in parts if self.outside[p][inside].any()), None)
 
     def in_other_view(self, views: tuple[str, ...]) -> bool:
@@ -276,6 +277,17 @@ class Context:
 
 
 _ARE = {p: "were" for p in PARTS}
+
+
+def nanmedian_1d(values: np.ndarray) -> float:
+    """``float(numpy.nanmedian(values))`` of a 1-D float array with a value that is not NaN, the same float: the
+    middle of the sorted non-NaN values, or the mean of the two middle ones (as :func:`numpy.median` takes it),
+    without numpy's general path (the detectors take thousands of medians of a few dozen frames)."""
+    ordered = np.sort(values[~np.isnan(values)]).tolist()
+    half = len(ordered) // 2
+    if len(ordered) % 2:
+        return 0.0 + ordered[half]  # numpy's mean adds to 0.0: -0.0 comes out 0.0
+    return (0.0 + ordered[half - 1] + ordered[half]) / 2
 
 
 def severity(excess: float, step: float) -> str:
