@@ -88,3 +88,18 @@ def test_findings_read_from_a_kept_context_are_a_fresh_contexts(squat):
 
     detect_module._LAST_CONTEXT._entry = None
     assert detect_findings(motion, seg) == kept
+
+
+def test_the_onsets_line_fit_is_numpys_polyfit_bit_for_bit():
+    from movelab.events.rep_timing import line_fit
+
+    rng = np.random.default_rng(3)
+    for i in range(2000):
+        n = int(rng.integers(2, 40))
+        x = np.sort(rng.uniform(0.0, 600.0, n))
+        x = np.round(x * 60.0) / 60.0 if i % 2 else x  # frame times
+        y = rng.normal(0.0, 1.0, n) ** 2
+        y[: i % 3] = -0.0
+        expected = np.polyfit(x, y, 1)
+        got = line_fit(x, y)
+        assert np.asarray(got, dtype=np.float64).tobytes() == expected.tobytes(), (x, y)
