@@ -103,3 +103,22 @@ def test_the_onsets_line_fit_is_numpys_polyfit_bit_for_bit():
         expected = np.polyfit(x, y, 1)
         got = line_fit(x, y)
         assert np.asarray(got, dtype=np.float64).tobytes() == expected.tobytes(), (x, y)
+
+
+def test_the_contexts_heel_rise_is_heel_rise_deg_on_every_frame_its_readers_read(squat):
+    from movelab.kinematics.sole import heel_rise_deg
+
+    motion, seg = squat
+    ctx = context_of(motion, seg)
+    standing = ctx.standing_mask()
+    assert standing.any() and not standing.all() and len(ctx.reps)
+    full = heel_rise_deg(ctx.positions, standing, outline_px=ctx.outline_px, picture_height_px=ctx.picture_height_px)
+    read = standing.copy()
+    for bottom in ctx.reps["bottom_s"]:
+        read |= ctx.mask(bottom - ctx.config.depth_window_s, bottom + ctx.config.depth_window_s)
+    assert not read.all() and np.isfinite(full[read]).any()
+    got = ctx.heel_rise_deg
+    assert got[read].tobytes() == full[read].tobytes()
+    assert np.isnan(got[~read]).all()
+    for bottom in ctx.reps["bottom_s"]:
+        assert np.float64(ctx.at(got, bottom)).tobytes() == np.float64(ctx.at(full, bottom)).tobytes()

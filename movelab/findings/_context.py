@@ -19,7 +19,8 @@ from movelab.errors import ConfigError
 from movelab.findings.config import FindingsConfig, Threshold
 from movelab.findings.finding import Finding
 from movelab.findings.standing import PARTS, StandingReference, outside_picture, quiet_standing
-from movelab.kinematics.sole import heel_rise_deg, outline_of
+from movelab.kinematics.geometry import point
+from movelab.kinematics.sole import heel_rise_deg, heel_rise_of_points, outline_of
 from movelab.kinematics.tables import TIME_INDEX, time_indexed
 
 MOVEMENTS = ("squat", "lunge", "gait", "posture", "thomas", "aslr", "unknown")
@@ -180,10 +181,30 @@ class Context:
         """The heel's rise per frame as the foot pitch it implies, against :meth:`standing_mask`
         (:func:`movelab.kinematics.sole.heel_rise_deg`: the sole's outline where kept, else the feet's
         landmarks), read once: the heel-lift finding and each rep of the FMS deep squat read the same array.
-        Needs :attr:`positions`."""
-        return heel_rise_deg(
-            self.positions, self.standing_mask(), outline_px=self.outline_px, picture_height_px=self.picture_height_px
+        Needs :attr:`positions`.
+
+        Only the frames its readers read are computed: quiet standing (the reference, its value and spread) and
+        each rep's bottom ± ``depth_window_s`` (:meth:`at`); NaN elsewhere. Each frame's value depends on that
+        frame and the standing ones alone, so those are :func:`heel_rise_deg`'s values (a long recording's
+        outlines between the reps' bottoms are not read)."""
+        standing = self.standing_mask()
+        read = standing.copy()
+        w = self.config.depth_window_s
+        for bottom in self.reps["bottom_s"].to_numpy(dtype=np.float64) if "bottom_s" in self.reps else ():
+            read |= self.mask(bottom - w, bottom + w)
+        if read.all() or not standing.any():
+            return heel_rise_deg(
+                self.positions, standing, outline_px=self.outline_px, picture_height_px=self.picture_height_px
+            )
+        rows = np.flatnonzero(read)
+        rise = np.full(self.time.shape, np.nan)
+        rise[rows] = heel_rise_of_points(
+            lambda name: point(self.positions, name)[rows],
+            standing[rows],
+            outline_px=None if self.outline_px is None else self.outline_px[rows],
+            picture_height_px=self.picture_height_px,
         )
+        return rise
 
     def reference_text(self) -> str:
         """How the standing reference was taken, for a finding's ``reference`` (frames, seconds, spans)."""
