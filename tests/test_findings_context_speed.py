@@ -122,3 +122,14 @@ def test_the_contexts_heel_rise_is_heel_rise_deg_on_every_frame_its_readers_read
     assert np.isnan(got[~read]).all()
     for bottom in ctx.reps["bottom_s"]:
         assert np.float64(ctx.at(got, bottom)).tobytes() == np.float64(ctx.at(full, bottom)).tobytes()
+
+
+def test_heel_rise_on_some_frames_needs_every_standing_frame(squat):
+    from movelab.kinematics.sole import heel_rise_deg
+
+    ctx = context_of(*squat)
+    standing = ctx.standing_mask()
+    frames = standing.copy()
+    frames[np.flatnonzero(standing)[0]] = False
+    with pytest.raises(ValueError, match="every standing one"):
+        heel_rise_deg(ctx.positions, standing, frames=frames)

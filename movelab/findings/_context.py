@@ -19,8 +19,7 @@ from movelab.errors import ConfigError
 from movelab.findings.config import FindingsConfig, Threshold
 from movelab.findings.finding import Finding
 from movelab.findings.standing import PARTS, StandingReference, outside_picture, quiet_standing
-from movelab.kinematics.geometry import point
-from movelab.kinematics.sole import heel_rise_deg, heel_rise_of_points, outline_of
+from movelab.kinematics.sole import heel_rise_deg, outline_of
 from movelab.kinematics.tables import TIME_INDEX, time_indexed
 
 MOVEMENTS = ("squat", "lunge", "gait", "posture", "thomas", "aslr", "unknown")
@@ -192,19 +191,13 @@ class Context:
         w = self.config.depth_window_s
         for bottom in self.reps["bottom_s"].to_numpy(dtype=np.float64) if "bottom_s" in self.reps else ():
             read |= self.mask(bottom - w, bottom + w)
-        if read.all() or not standing.any():
-            return heel_rise_deg(
-                self.positions, standing, outline_px=self.outline_px, picture_height_px=self.picture_height_px
-            )
-        rows = np.flatnonzero(read)
-        rise = np.full(self.time.shape, np.nan)
-        rise[rows] = heel_rise_of_points(
-            lambda name: point(self.positions, name)[rows],
-            standing[rows],
-            outline_px=None if self.outline_px is None else self.outline_px[rows],
+        return heel_rise_deg(
+            self.positions,
+            standing,
+            outline_px=self.outline_px,
             picture_height_px=self.picture_height_px,
+            frames=None if read.all() or not standing.any() else read,
         )
-        return rise
 
     def reference_text(self) -> str:
         """How the standing reference was taken, for a finding's ``reference`` (frames, seconds, spans)."""
