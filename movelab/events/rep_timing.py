@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -392,7 +393,7 @@ def fitted_onset(
     x = t[chosen]
     y = np.clip(drop[chosen] / depth, 0.0, None)
     y = np.sqrt(y) if root == 2.0 else y ** (1.0 / root)
-    slope, intercept = np.polyfit(x, y, 1)
+    slope, intercept = line_fit(x, y)
     if slope * step >= 0:
         return None
     onset = -intercept / slope
@@ -400,6 +401,27 @@ def fitted_onset(
     nearest = float(x[-1])
     lo, hi = sorted((nearest, nearest + step * 0.5))
     return float(np.clip(onset, lo, hi))
+
+
+def line_fit(x: np.ndarray, y: np.ndarray) -> tuple[np.float64, np.float64]:
+    """``numpy.polyfit(x, y, 1)`` (slope, intercept) of 1-D float arrays of two or more samples, the same
+    floats: its steps (the columns ``x`` and 1 scaled to unit length, least squares with ``rcond`` ``n`` times
+    the float64 epsilon, the scale taken out) without its checks and general set-up (the reps' onsets take
+    thousands of fits of a few samples); its ``RankWarning`` too when all ``x`` are equal."""
+    lhs = np.empty((x.size, 2))
+    lhs[:, 0] = x
+    lhs[:, 0] += 0.0  # as polyfit's ``x + 0.0``: -0.0 becomes 0.0
+    lhs[:, 1] = 1.0
+    scale = np.sqrt((lhs * lhs).sum(axis=0))
+    lhs /= scale
+    c, _, rank, _ = np.linalg.lstsq(lhs, np.asarray(y, dtype=np.float64) + 0.0, rcond=x.size * _EPS)
+    if rank != 2:
+        warnings.warn("Polyfit may be poorly conditioned", np.exceptions.RankWarning, stacklevel=2)
+    c = c / scale
+    return c[0], c[1]
+
+
+_EPS = float(np.finfo(np.float64).eps)
 
 
 def _walk(drop: np.ndarray, depth: float, bottom: int, step: int, limit: int):

@@ -56,10 +56,22 @@ class Context:
 
     # ------------------------------------------------------------------ reading values
     def column(self, name: str) -> np.ndarray:
-        """An angle column as float array (all NaN if the table lacks it)."""
-        if name in self.angles.columns:
-            return self.angles[name].to_numpy(dtype=np.float64)
-        return np.full(self.time.shape, np.nan)
+        """An angle column as float array (all NaN if the table lacks it), read-only: converted once, when first
+        read (the detectors read the same columns for each of hundreds of reps of a long recording)."""
+        array = self._columns.get(name)
+        if array is None:
+            if name in self.angles.columns:
+                array = self.angles[name].to_numpy(dtype=np.float64, copy=True)
+            else:
+                array = np.full(self.time.shape, np.nan)
+            array.flags.writeable = False
+            self._columns[name] = array
+        return array
+
+    @functools.cached_property
+    def _columns(self) -> dict[str, np.ndarray]:
+        """:meth:`column`'s arrays by name (and :meth:`both_sides`' by ``"<stem>_<both>"``)."""
+        return {}
 
     def mask(self, start_s: float, end_s: float) -> np.ndarray:
         """Frames with ``start_s <= time <= end_s`` (1 ns either side)."""
@@ -94,7 +106,7 @@ class Context:
     def median(self, values: np.ndarray, start_s: float, end_s: float) -> float:
         """Median of ``values`` over ``[start_s, end_s]``, NaN when too few samples are finite."""
         win = self.window(values, start_s, end_s)
-        return float(np.nanmedian(win)) if self.usable(win) else math.nan
+        return nanmedian_1d(win) if self.usable(win) else math.nan
 
     def at(self, values: np.ndarray, t_s: float) -> float:
         """Value at ``t_s``: median over ± ``depth_window_s`` (never a single noisy frame)."""
@@ -119,11 +131,18 @@ class Context:
         return self.both_sides(stem)
 
     def both_sides(self, stem: str) -> np.ndarray:
-        """Per frame the mean of ``{stem}_left`` and ``{stem}_right`` where finite (either alone otherwise)."""
-        stacked = np.stack([self.column(f"{stem}_{s}") for s in SIDES])
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return np.nanmean(stacked, axis=0)
+        """Per frame the mean of ``{stem}_left`` and ``{stem}_right`` where finite (either alone otherwise);
+        read-only, computed once per ``stem``."""
+        key = f"{stem}_<both>"
+        mean = self._columns.get(key)
+        if mean is None:
+            stacked = np.stack([self.column(f"{stem}_{s}") for s in SIDES])
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                mean = np.nanmean(stacked, axis=0)
+            mean.flags.writeable = False
+            self._columns[key] = mean
+        return mean
 
     def near_side(self, start_s: float, end_s: float) -> str | None:
         """The client's side nearer the camera over a span of a side view (``side_right``: the client faces
@@ -161,9 +180,23 @@ class Context:
         """The heel's rise per frame as the foot pitch it implies, against :meth:`standing_mask`
         (:func:`movelab.kinematics.sole.heel_rise_deg`: the sole's outline where kept, else the feet's
         landmarks), read once: the heel-lift finding and each rep of the FMS deep squat read the same array.
-        Needs :attr:`positions`."""
+        Needs :attr:`positions`.
+
+        Only the frames its readers read are computed: quiet standing (the reference, its value and spread) and
+        each rep's bottom ± ``depth_window_s`` (:meth:`at`); NaN elsewhere. Each frame's value depends on that
+        frame and the standing ones alone, so those are :func:`heel_rise_deg`'s values (a long recording's
+        outlines between the reps' bottoms are not read)."""
+        standing = self.standing_mask()
+        read = standing.copy()
+        w = self.config.depth_window_s
+        for bottom in self.reps["bottom_s"].to_numpy(dtype=np.float64) if "bottom_s" in self.reps else ():
+            read |= self.mask(bottom - w, bottom + w)
         return heel_rise_deg(
-            self.positions, self.standing_mask(), outline_px=self.outline_px, picture_height_px=self.picture_height_px
+            self.positions,
+            standing,
+            outline_px=self.outline_px,
+            picture_height_px=self.picture_height_px,
+            frames=None if read.all() or not standing.any() else read,
         )
 
     def reference_text(self) -> str:
@@ -175,7 +208,8 @@ class Context:
         """The first of ``parts`` (keys of :data:`PARTS`) out of the picture in any frame of the span, or None."""
         if self.outside is None:
             return None
-        inside = self.mask(start_s, end_s)
+        span = self._span(start_s, end_s)
+        inside = self.mask(start_s, end_s) if span is None else span  # a slice: no mask over every frame
         return next((p for p in parts if self.outside[p][inside].any()), None)
 
     def in_other_view(self, views: tuple[str, ...]) -> bool:
@@ -257,6 +291,17 @@ class Context:
 
 
 _ARE = {p: "were" for p in PARTS}
+
+
+def nanmedian_1d(values: np.ndarray) -> float:
+    """``float(numpy.nanmedian(values))`` of a 1-D float array with a value that is not NaN, the same float: the
+    middle of the sorted non-NaN values, or the mean of the two middle ones (as :func:`numpy.median` takes it),
+    without numpy's general path (the detectors take thousands of medians of a few dozen frames)."""
+    ordered = np.sort(values[~np.isnan(values)]).tolist()
+    half = len(ordered) // 2
+    if len(ordered) % 2:
+        return 0.0 + ordered[half]  # numpy's mean adds to 0.0: -0.0 comes out 0.0
+    return (0.0 + ordered[half - 1] + ordered[half]) / 2
 
 
 def severity(excess: float, step: float) -> str:

@@ -8,12 +8,14 @@ in ``docs/findings.md`` and in :class:`movelab.findings.FindingsConfig`. A value
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from movelab.errors import ConfigError
+from movelab.events.segmentation import Segmentation
 from movelab.findings._context import SIDES, Context, build_context, severity
 from movelab.findings.config import FindingsConfig
 from movelab.findings.finding import CODES, Finding
@@ -83,18 +85,58 @@ def context_of(motion, segmentation, *, views=None, config: FindingsConfig = Fin
     if isinstance(motion, Motion):
         if views is not None:
             raise ConfigError("views come with the Motion (compute_motion(ds, views=...)); do not pass them again")
-        return build_context(
-            motion.angles,
-            segmentation,
-            views=motion.views,
-            positions=motion.positions.cleaned,
-            config=config,
-            tilt_source=motion.pelvic_tilt_source,
-            landmarks=motion.landmarks,
-            obliquity_source=motion.pelvic_obliquity_source,
-            knees_merged=motion.knees_merged,
-        )
+        if not isinstance(segmentation, Segmentation):  # any object with its contract: it may change, not kept
+            return _motion_context(motion, segmentation, config)
+        ctx = _LAST_CONTEXT.get(motion, segmentation, config)
+        return ctx if ctx is not None else _LAST_CONTEXT.keep(motion, segmentation, config)
     return build_context(motion, segmentation, views=views, positions=None, config=config)
+
+
+class _LastContext:
+    """The last Motion's :class:`Context`, for the next reader of the same Motion, segmentation and settings (the
+    findings and then the FMS deep squat score read one: its standing reference was a tenth of their CPU on a
+    long recording). Held through weak references: it goes with the Motion or the segmentation. A Context is
+    frozen and its cached values depend on its fields alone, so a reader sees what a new one would give."""
+
+    def __init__(self) -> None:
+        self._entry: tuple | None = None
+
+    def get(self, motion, segmentation, config: FindingsConfig) -> Context | None:
+        if self._entry is None:
+            return None
+        motion_ref, segmentation_ref, kept_config, ctx = self._entry
+        same = motion_ref() is motion and segmentation_ref() is segmentation and kept_config == config
+        return ctx if same else None
+
+    def keep(self, motion: Motion, segmentation: Segmentation, config: FindingsConfig) -> Context:
+        """A new Context of these (:func:`context_of`), kept for the next reader."""
+        ctx = _motion_context(motion, segmentation, config)
+        self._entry = (weakref.ref(motion, self._forget), weakref.ref(segmentation, self._forget), config, ctx)
+        return ctx
+
+    def _forget(self, ref: weakref.ref) -> None:
+        """Drop the entry when its Motion or segmentation goes (not a later entry's)."""
+        entry = self._entry
+        if entry is not None and (entry[0] is ref or entry[1] is ref):
+            self._entry = None
+
+
+_LAST_CONTEXT = _LastContext()
+
+
+def _motion_context(motion: Motion, segmentation, config: FindingsConfig) -> Context:
+    """:func:`build_context` of a Motion."""
+    return build_context(
+        motion.angles,
+        segmentation,
+        views=motion.views,
+        positions=motion.positions.cleaned,
+        config=config,
+        tilt_source=motion.pelvic_tilt_source,
+        landmarks=motion.landmarks,
+        obliquity_source=motion.pelvic_obliquity_source,
+        knees_merged=motion.knees_merged,
+    )
 
 
 def _supine(motion, movement: str, config: FindingsConfig) -> tuple[Finding, ...]:
@@ -385,10 +427,14 @@ def lumbar_flexion_at_depth(ctx: Context) -> list[Finding]:
 def excessive_trunk_lean(ctx: Context) -> list[Finding]:
     code = "excessive_trunk_lean"
     lean = ctx.column("trunk_lean")
+    tibias: dict[tuple[int, int], np.ndarray] = {}  # by the two columns read (the context keeps them: ids hold)
 
     def beyond(rep) -> float:
         span = (rep["start_s"], rep["end_s"])
-        tibia = ctx.near_or_both("knee_flexion", *span) - ctx.near_or_both("thigh_angle", *span)  # shin's incline
+        knee, thigh = ctx.near_or_both("knee_flexion", *span), ctx.near_or_both("thigh_angle", *span)
+        tibia = tibias.get((id(knee), id(thigh)))
+        if tibia is None:
+            tibia = tibias[id(knee), id(thigh)] = knee - thigh  # shin's incline
         return ctx.at(lean, rep["bottom_s"]) - ctx.at(tibia, rep["bottom_s"])
 
     rows, missing = _per_rep(ctx, beyond, needs=("feet", "knees", "hips", "shoulders"), span="rep")

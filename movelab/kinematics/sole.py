@@ -101,6 +101,7 @@ def heel_rise_deg(
     *,
     outline_px: np.ndarray | None = None,
     picture_height_px: float | None = None,
+    frames: np.ndarray | None = None,
 ) -> np.ndarray:
     """How far the heels rose above their standing height, as the foot pitch that rise implies, per frame.
 
@@ -118,6 +119,10 @@ def heel_rise_deg(
         and the picture's height: the pitch is then the sole's
         (:func:`movelab.kinematics.sole.sole_pitch_deg`, both feet's heel and toe landmarks placing it), unless
         the outline gives no standing reference, when the landmarks' below is used.
+    frames
+        Boolean mask of the frames to compute (every standing frame among them), NaN elsewhere; None: all. A
+        frame's value depends on that frame and the standing ones alone, so each computed frame has the value
+        it has when all are (a reader of a few frames of a long recording reads only their outlines).
 
     Returns
     -------
@@ -137,9 +142,25 @@ def heel_rise_deg(
     standing = np.asarray(standing, dtype=bool)
     if standing.shape != (position.sizes["time"],):
         raise ValueError(f"standing must have one value per frame ({position.sizes['time']}), got {standing.shape}")
-    return heel_rise_of_points(
-        lambda name: point(position, name), standing, outline_px=outline_px, picture_height_px=picture_height_px
+    if frames is None:
+        return heel_rise_of_points(
+            lambda name: point(position, name), standing, outline_px=outline_px, picture_height_px=picture_height_px
+        )
+    frames = np.asarray(frames, dtype=bool)
+    if frames.shape != standing.shape or (standing & ~frames).any():
+        raise ValueError(
+            f"frames must mark {standing.size} frames, every standing one among them; got shape {frames.shape}"
+            f" with {int((standing & ~frames).sum()) if frames.shape == standing.shape else '?'} standing left out"
+        )
+    rows = np.flatnonzero(frames)
+    rise = np.full(standing.size, np.nan)
+    rise[rows] = heel_rise_of_points(
+        lambda name: point(position, name)[rows],
+        standing[rows],
+        outline_px=None if outline_px is None else np.asarray(outline_px)[rows],
+        picture_height_px=picture_height_px,
     )
+    return rise
 
 
 def heel_rise_of_points(
