@@ -171,17 +171,23 @@ def _render(clip: Clip, **options):
 
 def keep(clip: Clip, out: Path) -> None:
     """Render, encode and extract one clip; keep its landmarks and truth."""
+    synth = _render(clip, appearance=clip.appearance)
+    video = synth.write(out / f"{clip.name}.mp4", crf=clip.crf)["video"]
+    extract_kept(video, out / f"{clip.name}.nc")
+    synth.truth.to_csv(out / f"{clip.name}.truth.csv", index=False)
+
+
+def extract_kept(video: Path, path: Path) -> None:
+    """The population's extraction of a kept video (MediaPipe, the sticker dots found), its landmarks kept at
+    ``path``: what every table of this script (and of ``outline_population_mirrored``) reads."""
     from movelab import landmarks
     from movelab.config import ExtractConfig
     from movelab.extraction import extract
 
-    synth = _render(clip, appearance=clip.appearance)
-    video = synth.write(out / f"{clip.name}.mp4", crf=clip.crf)["video"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ds = extract(video, config=ExtractConfig(markers="auto"), use_cache=False)
-    landmarks.save(ds, out / f"{clip.name}.nc")
-    synth.truth.to_csv(out / f"{clip.name}.truth.csv", index=False)
+    landmarks.save(ds, path)
 
 
 def redetect(clip: Clip, out: Path) -> None:

@@ -30,7 +30,6 @@ import argparse
 import json
 import re
 import sys
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +38,7 @@ import pandas as pd
 from movelab.kinematics import KinematicsConfig
 from movelab.synth.population import DESIGN_BODIES, HELD_OUT_BODIES
 from scripts import ROOT
-from scripts.accuracy.outline_population import CLIPS, DESIGN_CLIPS, FPS, Clip, body_row, compare
+from scripts.accuracy.outline_population import CLIPS, DESIGN_CLIPS, FPS, Clip, body_row, compare, extract_kept
 
 _OTHER = {"left": "right", "right": "left"}
 #: frontal-plane truth angles whose sign a mirror image turns (docs/conventions.md: positive = the client's left)
@@ -128,10 +127,6 @@ def mirror_video(src: Path, dst: Path, *, flip: bool = True) -> int:
 def keep_mirrored(clip: Clip, src: Path, dst: Path, *, flip: bool = True) -> None:
     """Mirror one kept clip and its truth into ``dst`` and run the population script's extraction on it
     (``flip=False``: re-encode and extract the clip unflipped, truth as it is)."""
-    from movelab import landmarks
-    from movelab.config import ExtractConfig
-    from movelab.extraction import extract
-
     meta = json.loads((src / f"{clip.name}.truth.json").read_text())
     video = dst / f"{clip.name}.mp4"
     mirror_video(src / f"{clip.name}.mp4", video, flip=flip)
@@ -140,10 +135,7 @@ def keep_mirrored(clip: Clip, src: Path, dst: Path, *, flip: bool = True) -> Non
         truth, meta = mirrored_truth(truth, width_px=int(meta["width_px"])), mirrored_meta(meta)
     truth.to_csv(dst / f"{clip.name}.truth.csv", index=False)
     (dst / f"{clip.name}.truth.json").write_text(json.dumps(meta, indent=2))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ds = extract(video, config=ExtractConfig(markers="auto"), use_cache=False)  # as outline_population.keep
-    landmarks.save(ds, dst / f"{clip.name}.nc")
+    extract_kept(video, dst / f"{clip.name}.nc")
 
 
 def _cell(column: str, a: float, b: float) -> str:
