@@ -240,8 +240,9 @@ def _lowest(outline: np.ndarray, columns: np.ndarray, *, top: float, chunk: int 
     long recording's temporaries stay small).
 
     The segments are screened on the outline as kept (float32, a threshold rounded down so that no segment
-    below ``top`` is missed) by their points, then tested exactly in float64: the values are those of
-    :func:`_lowest_direct` (tests/test_heel_sole.py pins it), at a fraction of its cost on a long recording.
+    below ``top`` is missed) by their points, then tested exactly in float64: the values are those of testing
+    every segment of every frame in float64 (``tests/test_heel_sole.py`` pins it against that straightforward
+    search), at a fraction of its cost on a long recording.
     """
     out = np.full((outline.shape[0], columns.size), np.nan)
     if outline.shape[0] == 0 or outline.shape[1] == 0:
@@ -285,22 +286,6 @@ def _float32_below(value: float) -> np.float32:
     """The largest float32 not above ``value``: a screen on float32 data that keeps every value above it."""
     near = np.float32(value)
     return np.nextafter(near, np.float32(-np.inf)) if np.float64(near) > value else near
-
-
-def _lowest_direct(outline: np.ndarray, columns: np.ndarray, *, top: float) -> np.ndarray:
-    """:func:`_lowest` the straightforward way, every segment of every frame in float64 (the reference its tests
-    compare against)."""
-    out = np.full((outline.shape[0], columns.size), np.nan)
-    part = np.asarray(outline, dtype=np.float64)
-    x, y = part[..., 0], part[..., 1]
-    x1, y1 = np.roll(x, -1, axis=1), np.roll(y, -1, axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for k, column in enumerate(columns):
-            at = y + (y1 - y) * (column - x) / (x1 - x)
-            hit = (np.minimum(x, x1) <= column) & (np.maximum(x, x1) >= column) & (x != x1) & (at > top)
-            best = np.where(hit, at, -np.inf).max(axis=1, initial=-np.inf)
-            out[:, k] = np.where(np.isfinite(best), best, np.nan)
-    return out
 
 
 def _sole_lost(rise: np.ndarray, length: float) -> np.ndarray:
