@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/same_landmarks.py --before DIR VIDEO... [--movelab-args "--search-every 1"]
+    python benchmarks/same_landmarks.py --before DIR VIDEO... [--search-every 1]
 
 ``DIR`` holds the older code's ``movelab/`` (e.g. ``git archive main movelab | tar -x -C DIR``). For each
 ``VIDEO`` both codes run ``movelab.extract(VIDEO, use_cache=False)`` in a fresh process (the pose model
