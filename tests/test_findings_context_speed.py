@@ -1,9 +1,9 @@
-"""The findings' context read once (issue 17): its columns converted once, the same Context for the FMS score's
-read of the same Motion, and its medians the floats :func:`numpy.nanmedian` gives."""
+"""The findings' context read once (issue 17): its columns converted once, one Context built by the analysis and
+handed to the findings and the FMS score (nothing kept between calls), and its medians the floats
+:func:`numpy.nanmedian` gives."""
 
 from __future__ import annotations
 
-import gc
 import warnings
 
 import numpy as np
@@ -59,35 +59,81 @@ def test_a_context_column_is_converted_once_and_cannot_be_changed(squat):
     assert ctx.both_sides("knee_flexion") is both
 
 
-def test_the_fms_score_reads_the_findings_context_of_the_same_motion_and_segmentation(squat):
-    motion, seg = squat
-    first = context_of(motion, seg)
-    assert context_of(motion, seg) is first
-    other = segment(motion, movement="squat")  # equal, but another object: a new context
-    assert context_of(motion, other) is not first
-    assert context_of(motion, seg) is not first  # only the last one is kept
+def test_the_analysis_builds_the_findings_context_once_for_the_findings_and_the_fms_score(squats, monkeypatch):
+    from movelab.analysis import analyse_landmarks
+    from movelab.findings import _context, detect, fms
+
+    built = []
+    real = _context.build_context
+
+    def spy(*args, **kwargs):
+        built.append(real(*args, **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(detect, "build_context", spy)
+    read = []
+    real_clip = fms._clip
+    monkeypatch.setattr(fms, "_clip", lambda *a, ctx, **k: read.append(ctx) or real_clip(*a, ctx=ctx, **k))
+    analysis = analyse_landmarks(squats, movement="squat")
+    assert analysis.segmentation.movement == "squat" and analysis.fms is not None
+    assert len(built) == 1 and read == built  # the FMS score read the context the findings read
+    assert analyse_landmarks(squats, movement="squat").findings == analysis.findings
+    assert len(built) == 2  # nothing kept between analyses: the second built its own
 
 
-def test_the_kept_context_goes_with_its_motion(squats):
+def test_a_context_is_built_anew_at_each_call_and_nothing_is_kept(squat):
     from movelab.findings import detect as detect_module
 
-    motion = compute_motion(squats)
-    seg = segment(motion, movement="squat")
-    context_of(motion, seg)
-    assert detect_module._LAST_CONTEXT._entry is not None
-    del motion, seg
-    gc.collect()
-    assert detect_module._LAST_CONTEXT._entry is None
-
-
-def test_findings_read_from_a_kept_context_are_a_fresh_contexts(squat):
     motion, seg = squat
-    kept = detect_findings(motion, seg)
-    assert detect_findings(motion, seg) == kept  # the second from the kept context
-    from movelab.findings import detect as detect_module
+    assert context_of(motion, seg) is not context_of(motion, seg)
+    assert not any(isinstance(v, detect_module.Context) for v in vars(detect_module).values())
 
-    detect_module._LAST_CONTEXT._entry = None
-    assert detect_findings(motion, seg) == kept
+
+def test_findings_and_score_from_a_given_context_are_those_of_a_new_one(squat):
+    from movelab.findings.fms import deep_squat_score
+
+    motion, seg = squat
+    ctx = context_of(motion, seg)
+    alone = detect_findings(motion, seg)
+    assert detect_findings(motion, seg, context=ctx) == alone
+    assert detect_findings(motion, seg, context=ctx) == alone  # a context read before gives the same
+    given = deep_squat_score((motion, seg), contexts=(ctx,)).to_dict()
+    assert given == deep_squat_score((motion, seg)).to_dict()
+
+
+def test_a_context_of_other_settings_or_another_movement_is_refused(squat):
+    import dataclasses
+
+    from movelab.errors import ConfigError
+    from movelab.findings import FindingsConfig
+    from movelab.findings.fms import deep_squat_score
+
+    motion, seg = squat
+    ctx = context_of(motion, seg)
+    other = dataclasses.replace(FindingsConfig(), depth_window_s=0.2)
+    with pytest.raises(ConfigError, match="other findings settings"):
+        detect_findings(motion, seg, config=other, context=ctx)
+    with pytest.raises(ConfigError, match="movement is lunge"):
+        detect_findings(motion, dataclasses.replace(seg, movement="lunge"), context=ctx)
+    with pytest.raises(ConfigError, match="one context"):
+        deep_squat_score((motion, seg), contexts=(ctx, ctx))
+    with pytest.raises(ConfigError, match="findings Context"):
+        detect_findings(motion, seg, context="not a context")
+
+
+def test_the_shins_incline_is_computed_once_per_pair_of_columns_and_is_their_difference(squat):
+    ctx = context_of(*squat)
+    rep = ctx.reps.iloc[0]
+    knee = ctx.near_or_both_name("knee_flexion", rep["start_s"], rep["end_s"])
+    thigh = ctx.near_or_both_name("thigh_angle", rep["start_s"], rep["end_s"])
+    tibia = ctx.difference(knee, thigh)
+    expected = ctx.near_or_both("knee_flexion", rep["start_s"], rep["end_s"]) - ctx.near_or_both(
+        "thigh_angle", rep["start_s"], rep["end_s"]
+    )
+    assert tibia.tobytes() == expected.tobytes() and not tibia.flags.writeable
+    assert ctx.difference(knee, thigh) is tibia
+    both = ctx.named("knee_flexion_<both>")
+    assert both is ctx.both_sides("knee_flexion")
 
 
 def test_the_onsets_line_fit_is_numpys_polyfit_bit_for_bit():

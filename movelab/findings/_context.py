@@ -70,7 +70,8 @@ class Context:
 
     @functools.cached_property
     def _columns(self) -> dict[str, np.ndarray]:
-        """:meth:`column`'s arrays by name (and :meth:`both_sides`' by ``"<stem>_<both>"``)."""
+        """:meth:`column`'s arrays by name (:meth:`both_sides`' by ``"<stem>_<both>"``, :meth:`difference`'s by
+        ``"<minuend> - <subtrahend>"``)."""
         return {}
 
     def mask(self, start_s: float, end_s: float) -> np.ndarray:
@@ -123,12 +124,33 @@ class Context:
     def near_or_both(self, stem: str, start_s: float, end_s: float) -> np.ndarray:
         """``{stem}_<near side>`` when the span is a side view with a measured near leg (the far leg is often
         hidden behind it and errs more), else :meth:`both_sides`."""
+        return self.named(self.near_or_both_name(stem, start_s, end_s))
+
+    def near_or_both_name(self, stem: str, start_s: float, end_s: float) -> str:
+        """The name :meth:`near_or_both` reads over the span: ``{stem}_left`` or ``{stem}_right`` (a column), or
+        ``{stem}_<both>`` (:meth:`both_sides`); :meth:`named` gives its values."""
         near = self.near_side(start_s, end_s)
         if near is not None:
-            values = self.column(f"{stem}_{near}")
-            if self.usable(self.window(values, start_s, end_s)):
-                return values
-        return self.both_sides(stem)
+            name = f"{stem}_{near}"
+            if self.usable(self.window(self.column(name), start_s, end_s)):
+                return name
+        return f"{stem}_<both>"
+
+    def named(self, name: str) -> np.ndarray:
+        """The values a name of :meth:`near_or_both_name` stands for: :meth:`both_sides` of ``{stem}_<both>``,
+        else the column."""
+        return self.both_sides(name[: -len("_<both>")]) if name.endswith("_<both>") else self.column(name)
+
+    def difference(self, minuend: str, subtrahend: str) -> np.ndarray:
+        """Per frame ``named(minuend) - named(subtrahend)``, read-only, computed once per pair of names (a
+        detector reads the same difference for each of hundreds of reps)."""
+        key = f"{minuend} - {subtrahend}"
+        values = self._columns.get(key)
+        if values is None:
+            values = self.named(minuend) - self.named(subtrahend)
+            values.flags.writeable = False
+            self._columns[key] = values
+        return values
 
     def both_sides(self, stem: str) -> np.ndarray:
         """Per frame the mean of ``{stem}_left`` and ``{stem}_right`` where finite (either alone otherwise);
