@@ -179,3 +179,28 @@ def test_heel_rise_on_some_frames_needs_every_standing_frame(squat):
     frames[np.flatnonzero(standing)[0]] = False
     with pytest.raises(ValueError, match="every standing one"):
         heel_rise_deg(ctx.positions, standing, frames=frames)
+
+
+def test_shape_speeds_on_some_frames_are_those_of_every_frame_bit_for_bit(squat):
+    from movelab.kinematics.shape_speeds import shape_speeds
+
+    motion = squat[0]
+    position, time_s = motion.positions.cleaned, motion.time_s
+    every = shape_speeds(position, time_s=time_s, window_s=0.2)
+    assert np.isfinite(every).any()
+    frames = np.random.default_rng(11).random(time_s.size) < 0.4
+    frames[[0, -1]] = True  # the ends' windows are widened to their neighbours
+    some = shape_speeds(position, time_s=time_s, window_s=0.2, frames=frames)
+    assert some[:, frames].tobytes() == every[:, frames].tobytes()
+    assert np.isnan(some[:, ~frames]).all()
+
+
+def test_quiet_standing_is_the_same_when_only_its_candidates_speeds_are_computed(squat, monkeypatch):
+    from movelab.findings import standing
+    from movelab.kinematics.shape_speeds import shape_speeds
+
+    motion, seg = squat
+    ctx = context_of(motion, seg)
+    monkeypatch.setattr(standing, "shape_speeds", lambda *a, frames, **k: shape_speeds(*a, **k))  # every frame
+    assert ctx.standing.mask.any()
+    assert np.array_equal(context_of(motion, seg).standing.mask, ctx.standing.mask)
