@@ -204,3 +204,20 @@ def test_quiet_standing_is_the_same_when_only_its_candidates_speeds_are_computed
     monkeypatch.setattr(standing, "shape_speeds", lambda *a, frames, **k: shape_speeds(*a, **k))  # every frame
     assert ctx.standing.mask.any()
     assert np.array_equal(context_of(motion, seg).standing.mask, ctx.standing.mask)
+
+
+def test_windows_and_near_sides_asked_again_are_those_found_the_first_time(squat):
+    from movelab.findings._context import _view_labels
+
+    ctx = context_of(*squat)
+    rng = np.random.default_rng(2)
+    spans = [tuple(sorted(rng.uniform(ctx.time[0] - 0.5, ctx.time[-1] + 0.5, 2))) for _ in range(40)]
+    spans += [(float(r["start_s"]), float(r["end_s"])) for r in ctx.reps.to_dict("records")]
+    for _ in range(2):  # the second time from what the first kept
+        for start, end in spans:
+            inside = (ctx.time >= start - 1e-9) & (ctx.time <= end + 1e-9)
+            assert np.array_equal(ctx.mask(start, end), inside)
+            labels = _view_labels(ctx.views, ctx.time[inside])
+            sides = {{"side_right": "right", "side_left": "left"}.get(v) for v in labels}
+            expected = sides.pop() if len(sides) == 1 else None
+            assert ctx.near_side(start, end) == expected

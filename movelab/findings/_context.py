@@ -93,8 +93,17 @@ class Context:
         are not in order (the mask is then computed)."""
         if not self._time_sorted:
             return None
-        lo = int(np.searchsorted(self.time, start_s - 1e-9, side="left"))
-        return slice(lo, max(lo, int(np.searchsorted(self.time, end_s + 1e-9, side="right"))))
+        key = (start_s, end_s)
+        span = self._spans.get(key)
+        if span is None:  # the detectors read the same few windows of each rep many times: found once each
+            lo = int(np.searchsorted(self.time, start_s - 1e-9, side="left"))
+            span = self._spans[key] = slice(lo, max(lo, int(np.searchsorted(self.time, end_s + 1e-9, side="right"))))
+        return span
+
+    @functools.cached_property
+    def _spans(self) -> dict[tuple[float, float], slice]:
+        """:meth:`_span`'s slices by ``(start_s, end_s)``."""
+        return {}
 
     @functools.cached_property
     def _time_sorted(self) -> bool:
@@ -169,12 +178,21 @@ class Context:
     def near_side(self, start_s: float, end_s: float) -> str | None:
         """The client's side nearer the camera over a span of a side view (``side_right``: the client faces
         image right, their right side towards the camera), or None when the views are not known or mixed."""
+        key = (start_s, end_s)
+        if key in self._near_sides:  # each rep's span is asked about by several detectors
+            return self._near_sides[key]
         labels = _view_labels(self._view_stretches, self.window(self.time, start_s, end_s))
-        if labels is None or labels.size == 0:
-            return None
-        near = {"side_right": "right", "side_left": "left"}
-        found = {near.get(v) for v in labels}
-        return found.pop() if len(found) == 1 else None
+        side = None
+        if labels is not None and labels.size:
+            found = {_NEAR.get(v) for v in labels}
+            side = found.pop() if len(found) == 1 else None
+        self._near_sides[key] = side
+        return side
+
+    @functools.cached_property
+    def _near_sides(self) -> dict[tuple[float, float], str | None]:
+        """:meth:`near_side`'s answers by ``(start_s, end_s)``."""
+        return {}
 
     @functools.cached_property
     def _view_stretches(self):
@@ -313,6 +331,8 @@ class Context:
 
 
 _ARE = {p: "were" for p in PARTS}
+#: The client's side nearer the camera in each side view (:meth:`Context.near_side`).
+_NEAR = {"side_right": "right", "side_left": "left"}
 
 
 def nanmedian_1d(values: np.ndarray) -> float:
