@@ -221,3 +221,19 @@ def test_windows_and_near_sides_asked_again_are_those_found_the_first_time(squat
             sides = {{"side_right": "right", "side_left": "left"}.get(v) for v in labels}
             expected = sides.pop() if len(sides) == 1 else None
             assert ctx.near_side(start, end) == expected
+
+
+def test_usable_is_the_share_of_finite_samples_as_numpys_mean_takes_it(squat):
+    import dataclasses
+
+    ctx = context_of(*squat)
+    rng = np.random.default_rng(4)
+    for fraction in (0.1, 0.3, 0.5, 0.6, 0.7, 0.9, 1.0 / 3.0, 2.0 / 3.0):
+        strict = dataclasses.replace(ctx, config=dataclasses.replace(ctx.config, min_valid_fraction=fraction))
+        for n in range(1, 60):
+            for k in range(n + 1):  # every count of finite samples, the threshold's edge included
+                window = np.full(n, np.nan)
+                window[rng.permutation(n)[:k]] = 1.0
+                assert strict.usable(window) == bool(np.isfinite(window).mean() >= fraction), (fraction, n, k)
+    assert not ctx.usable(np.array([]))
+    assert [r["index"] for r in ctx.rep_records] == list(ctx.reps["index"])

@@ -111,7 +111,14 @@ class Context:
 
     def usable(self, window: np.ndarray) -> bool:
         """Enough finite samples in ``window`` for a value to count."""
-        return window.size > 0 and np.isfinite(window).mean() >= self.config.min_valid_fraction
+        # count / size as Python divides two ints: the float numpy's mean of the booleans gives, without its set-up
+        return window.size > 0 and np.count_nonzero(np.isfinite(window)) / window.size >= self.config.min_valid_fraction
+
+    @functools.cached_property
+    def rep_records(self) -> tuple[dict, ...]:
+        """:attr:`reps` as plain rows (``reps.to_dict("records")``), made once for every detector's loop over the
+        reps (a Series per rep, or the rows made again by each detector, cost more than their measures)."""
+        return tuple(self.reps.to_dict("records"))
 
     def median(self, values: np.ndarray, start_s: float, end_s: float) -> float:
         """Median of ``values`` over ``[start_s, end_s]``, NaN when too few samples are finite."""

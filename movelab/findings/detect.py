@@ -152,7 +152,7 @@ def _per_rep(
     inside the picture while the value is read (``span``: ``"bottom"`` ± ``depth_window_s``, or the whole
     ``"rep"``), and the name of a part that was out of the picture in a rep (None if none was)."""
     rows, missing = [], None
-    for r in ctx.reps.to_dict("records"):  # plain rows: a Series per rep (iterrows) cost more than the measures
+    for r in ctx.rep_records:
         lost = ctx.missing(needs, *_read_span(ctx, r, span)) if needs else None
         missing = missing or lost
         value = math.nan if lost else measure(r)

@@ -215,7 +215,7 @@ def _clip(
     if ctx.reps.empty:
         return None
     labels = np.asarray(motion.frame_views.values, dtype=object)
-    bottoms = [ctx.mask(*_window(ctx, r)) for r in ctx.reps.to_dict("records")]
+    bottoms = [ctx.mask(*_window(ctx, r)) for r in ctx.rep_records]
     side = [np.isin(labels[m], _SIDE_VIEWS).mean() > 0.5 if m.any() else False for m in bottoms]
     facing = np.isfinite(frontal_sign(motion.frame_views))
     front = [facing[m].mean() > 0.5 if m.any() else False for m in bottoms]
@@ -238,7 +238,7 @@ def _overhead(motion, ctx: Context, margin: float) -> tuple[bool, ...]:
     nose = point(position, "nose")[:, 1]
     torso = torso_length(position)
     above = (nose - wrist) / torso  # image y grows downwards
-    return tuple(bool(ctx.at(above, float(r["bottom_s"])) > margin) for r in ctx.reps.to_dict("records"))
+    return tuple(bool(ctx.at(above, float(r["bottom_s"])) > margin) for r in ctx.rep_records)
 
 
 def _frames(clip: _Clip, start_s: float, end_s: float) -> tuple[int, ...]:
