@@ -305,9 +305,10 @@ class KinematicsConfig:
         uncertainty ``*_sd`` of :func:`movelab.kinematics.outline_estimates`: the root mean square about zero
         of the median errors of the 9 design bodies' tilt sweeps (the offsets are calibrated on the default
         mannequin, so the population's mean offset counts), widened by Student's t (9 degrees of freedom) over
-        1.96 so that twice it is a 95 % prediction interval for a new body: 3.1 and 5.6 deg (``python -m
+        1.96 so that twice it is a 95 % prediction interval for a new body: 3.6 and 6.1 deg (``python -m
         scripts.accuracy.outline_population --design --reuse``, ``body sd for a new body``; the held-out
-        bodies are not used; design clips rendered after the renderer fix, offsets refitted then; 3.9 and 9.0
+        bodies are not used; with the hip's height from the soles, ``outline_hip_from_floor``; 3.1 and 5.6
+        before it; design clips rendered after the renderer fix, offsets refitted then; 3.9 and 9.0
         before it; 2.9 and 6.1 deg before the strong-tilt round, ``outline_tilt_gain``, the hanging arms'
         cover and the offsets refitted then; the lordosis 6.0 before ``outline_lordosis_sacral_gain``). Before
         issue 13's second round: the SD about the mean, 2.8 and 9.3 deg.
@@ -339,6 +340,18 @@ class KinematicsConfig:
         own. 500/30: the 500 deg² summed over 30 fps frames it was chosen as (design sway slopes changed by at
         most 0.03 between 100 and 2000 deg² there); in seconds so that a clip filmed at 15 or 60 fps weighs
         its lean as at 30 (before, a 15 fps clip leaned twice as hard on the prior; docs/outline-decisions.md).
+    outline_hip_from_floor
+        Set ``hip_mid``'s height from the soles while the legs stand straight (issue 13, both facing
+        directions): the pose model's hip landmark rises along the body as the pelvis tilts forward, by
+        0.2-4.2 thousandths of a torso length per degree on the design bodies' tilt sweeps, differently for a
+        body and its mirror image (design4 1.7 filmed, 4.2 mirrored), and the sacral chord's levels are heights
+        above it; the hip joint keeps its height above the floor, which the outline's lowest point shows. The
+        height is the median over the clip's straight-legged near-upright frames; in full while both knees
+        bend at most ``outline_baseline_max_knee_deg`` and both thighs lean at most
+        ``outline_baseline_max_thigh_deg``, fading to none at twice either; after the registration (whose
+        horizontal shift stays). Design bodies, both facing directions: tilt slope 0.8-1.2 on 9 of 9 (5 of 9
+        without), sway slope within ±0.15 on 9 of 9 (``outline_population_mirrored --design --reuse``;
+        docs/outline-decisions.md). False: the landmark's height as registered (the method before).
     outline_elbow_swing_limits
         A hanging arm's elbow swung back from where it hangs when the client stands (its median over the
         near-upright frames), torso lengths: the quality falls from 1 to 0 between these. The absolute elbow
@@ -466,8 +479,8 @@ class KinematicsConfig:
     outline_baseline_max_thigh_deg: float = 10.0
     outline_baseline_max_speed: float = 0.25
     outline_baseline_min_s: float = 0.5
-    outline_tilt_body_sd_deg: float = 3.1
-    outline_lordosis_body_sd_deg: float = 5.6
+    outline_tilt_body_sd_deg: float = 3.6
+    outline_lordosis_body_sd_deg: float = 6.1
     outline_hip_drift_per_deg: float = 0.002
     outline_hip_drift_max_deg: float = 10.0
     outline_hip_registration: bool = True
@@ -475,6 +488,7 @@ class KinematicsConfig:
     outline_registration_min_frames: int = 5
     outline_registration_max_rms: float = 0.0025
     outline_registration_prior_deg2_s: float = 500.0 / 30.0
+    outline_hip_from_floor: bool = True
     outline_elbow_swing_limits: tuple[float, float] | None = (0.04, 0.06)
     outline_hanging_wrist_max: float = 0.15
     outline_thoracolumbar_pelvis_weight: float = 0.5
