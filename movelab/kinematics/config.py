@@ -384,11 +384,11 @@ class KinematicsConfig:
         population clips (``outline_population_mirrored --design``: 8, 9, 9 of 9) and in the slow test's short
         clips (``outline_short_clips``, conditions ``test`` and ``mirrored``: 18 of 18 at 1.05, 15 at 1.1); it
         costs the strong-tilt (15-35 deg) sweep (change MAE mean 4.24 against 3.47 before the floor,
-        ``docs/outline-decisions.md``, *The hip's height from the soles*). Before the floor: 1.1, the largest gain (steps of 0.05) that kept the
-        design bodies' mean 0-20 deg absolute tilt MAE within 0.05 deg of the gain 1 (2.69 -> 2.70; change
-        MAE 1.66 -> 1.59); it lowered their strong-tilt (15-35 deg) MAE 4.28 -> 3.97 and change MAE 4.23 ->
-        3.58. 1.2 minimised the pooled MAE of both sweeps but worsened
-        the 0-20 deg sweeps (2.79). ``docs/outline-decisions.md``. 1: the fixed point as it is.
+        ``docs/outline-decisions.md``, *The hip's height from the soles*). Before the floor: 1.1, the largest
+        gain (steps of 0.05) that kept the design bodies' mean 0-20 deg absolute tilt MAE within 0.05 deg of
+        the gain 1 (2.69 -> 2.70; change MAE 1.66 -> 1.59); it lowered their strong-tilt (15-35 deg) MAE 4.28
+        -> 3.97 and change MAE 4.23 -> 3.58. 1.2 minimised the pooled MAE of both sweeps but worsened the 0-20
+        deg sweeps (2.79). ``docs/outline-decisions.md``. 1: the fixed point as it is.
     outline_tilt_gain_max_lean_deg
         ``outline_tilt_gain`` applies in full while the trunk leans at most this much (degrees, either way) and
         fades to none by twice it: in a squat (trunk 28 deg, lumbar spine flexing) the gain in full made the
