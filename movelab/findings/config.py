@@ -131,7 +131,7 @@ class MethodError:
         "movelab, measured on 6 held-out rendered bodies never used for tuning "
         "(scripts/accuracy/outline_population.py, "
         "docs/outline-accuracy.md): absolute tilt MAE 0.6-9.5 deg per body from the outline over tilts of "
-        "0-20 deg, where a client with a normal tilt stands (0.6-8.8 deg filmed facing the other way, "
+        "0-20 deg, where a client with a normal tilt stands (1.2-8.8 deg filmed facing the other way, "
         "scripts/accuracy/outline_population_mirrored.py; 1.8-14.1 deg over 15-35 deg); the worst body is "
         "used",
     )
