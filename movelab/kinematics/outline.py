@@ -386,7 +386,8 @@ def _floor_anchored_hip(
     for i in np.flatnonzero(legs > 0):
         floor[i] = float(np.max(outline[i][:, 1]))  # NaN when the frame has no outline
     if height_px is not None:
-        floor[floor >= float(height_px) - 1.5] = np.nan  # the mask reaches the edge: the soles are not seen
+        with np.errstate(invalid="ignore"):
+            floor[floor >= float(height_px) - 1.5] = np.nan  # the mask reaches the edge: the soles are not seen
     above = floor - hip[:, 1]
     with np.errstate(invalid="ignore"):
         reference = np.isfinite(above) & (legs >= 1.0) & (np.abs(lean) <= config.outline_registration_reference_deg)
