@@ -49,8 +49,10 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   each knee sat 1-5 px too far out (3-11° too little valgus at 25° in the narrow stance, design bodies). The
   outer edges stay visible: each knee goes half its width inside its outer edge, the width being the median
   of the knee's interval in the clip's frames where the knees are apart (standing, or the descent). Fewer than
-  ``_MIN_APART_FRAMES`` such frames (trousers that join the legs in a realistic render): the knees are NaN
-  and a warning says why. A merged interval wider than the two knees side by side
+  ``_MIN_APART_FRAMES`` such frames (knees that touch in every frame): the width is extrapolated from the
+  shanks' outline below, where the legs part (:mod:`movelab.kinematics.leg_split`); where that fails its
+  quality gate too (trousers that join the legs in a realistic render): the knees are NaN and a warning says
+  why. A merged interval wider than the two knees side by side
   is thighs or pelvis (thick legs, a knee landmark high on the thigh) and is left alone.
 
 ``method="outline_halfway"`` keeps the first correction of issue 18 (hips lowered by one fit for both views,
