@@ -464,8 +464,7 @@ def main(argv: list[str] | None = None) -> int:
         "--cases",
         choices=sorted(CASE_SETS),
         default="main",
-        help="main: the ten clips of docs/kinematics-accuracy.md; off_profile: four design clips 10-15 deg off "
-        "profile",
+        help="main: the ten clips of docs/kinematics-accuracy.md; off_profile: four design clips 10-15 deg off profile",
     )
     parser.add_argument(
         "--only", nargs="+", choices=[c.name for cs in CASE_SETS.values() for c in cs], help="clips to run"
