@@ -3,7 +3,8 @@
 MediaPipe's hip landmark rises along the body as the pelvis tilts forward, by a rate that differs between bodies
 and with the facing direction (a body's mirror image reads differently); the sacral chord's levels are heights
 above it, so the rise flattens the tilt sweep. With the legs straight the hip joint keeps its height above the
-floor, which the outline's lowest point shows: the outline method sets the hip there. Drawn outlines and the
+floor, which the outline's lowest point shows: the outline method sets the hip there, unless the heels have
+risen (a heel raise: the toes keep the lowest point on the floor while the hip rises). Drawn outlines and the
 stick figure (no pose model).
 
 Fast: pure geometry and the stick figure, no pose model.

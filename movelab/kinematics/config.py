@@ -368,8 +368,8 @@ class KinematicsConfig:
         lengths, as :func:`movelab.kinematics.sole.heel_rise_deg` combines the feet); the anchor's weight falls
         from 1 to 0 between these, the hip landmark taking over. (0.03, 0.06): 1.5-3 cm on a 0.5 m torso, above
         the heel landmark's jitter in standing (the outline tables do not move,
-        docs/outline-decisions.md, *A heel raise lets go of the floor*); a 4 cm heel raise read at two thirds
-        by the landmark lets go. None: no guard (the method before).
+        docs/outline-decisions.md, *A heel raise lets go of the floor*); a 4 cm heel raise, which the heel
+        landmark reads at two thirds (0.053), is three quarters let go. None: no guard (the method before).
     outline_elbow_swing_limits
         A hanging arm's elbow swung back from where it hangs when the client stands (its median over the
         near-upright frames), torso lengths: the quality falls from 1 to 0 between these. The absolute elbow
