@@ -152,6 +152,13 @@ class KinematicsConfig:
     side_view_midpoint_fallback
         In side views, ``hip_mid`` and ``shoulder_mid`` fall back to the one visible side when the far
         one is gated out: the two project within a few pixels of each other in profile.
+    side_view_shoulder_shift_max
+        Side views: the trunk line's upper end (``trunk_lean``, ``hip_flexion``) is ``shoulder_mid`` moved
+        forward towards the camera-side shoulder by at most this many torso lengths
+        (:func:`movelab.kinematics.joint_angles.trunk_top`), since the pose model places the hidden far
+        shoulder behind its joint; 0 keeps ``shoulder_mid``. 0.03: half the far shoulder's typical offset
+        (3–9 px on a 111 px trunk in the design clips), chosen on design clips only, held-out looked at once
+        (docs/kinematics-decisions.md, *Trunk line in side views*).
     outline_sacral_levels
         Outline method (``docs/outline.md``): heights of the two ends of the sacral chord above the
         hip joint centre, along the pelvis's up axis, in torso lengths (MediaPipe's hip-to-shoulder
@@ -448,6 +455,7 @@ class KinematicsConfig:
     hands_on_hips_height_torso: float = 0.4
     hands_on_hips_min_s: float = 0.5
     side_view_midpoint_fallback: bool = True
+    side_view_shoulder_shift_max: float = 0.03
     outline_sacral_levels: tuple[float, float] = (0.08, 0.30)
     outline_thoracolumbar_levels: tuple[float, float] = (0.40, 0.55)
     outline_tilt_offset_deg: float = 7.18
@@ -491,6 +499,7 @@ class KinematicsConfig:
         if self.confidence not in _SCORES:
             raise ConfigError(f"confidence must be one of {_SCORES}, got {self.confidence!r}")
         _check_range("min_confidence", self.min_confidence, 0.0, 1.0)
+        _check_range("side_view_shoulder_shift_max", self.side_view_shoulder_shift_max, 0.0, 0.5)
         for name in (
             "max_gap_s",
             "hampel_min_deviation",
