@@ -126,7 +126,7 @@ def _cases() -> dict[str, Case]:
         ("design", DESIGN_BODIES, tuple(STANCES_M)),
         ("held_out", HELD_OUT_BODIES, tuple(STANCES_M)),
         ("design", DESIGN_TOUCHING_BODIES, TOUCHING_STANCES),
-        ("design", DESIGN_KNEES_TOUCH_BODIES, TOUCHING_STANCES),
+        ("design", DESIGN_KNEES_TOUCH_BODIES, ("narrow",)),
     )
     for group, bodies, stances in sets:
         for body_name, body in bodies.items():
