@@ -10,6 +10,7 @@ Usage::
     python benchmarks/bench_speed.py warm --before DIR [--minutes 10]  # warm cached analysis: this code vs DIR's
     python benchmarks/bench_speed.py post VIDEO... --before DIR      # what follows the model: this code vs DIR's
     python benchmarks/bench_speed.py segment --landmarks LONG --code OLD --code .  # segmentation CPU, code A/B
+    python benchmarks/bench_speed.py key --landmarks LONG            # the kinematics cache key: XXH3 vs SHA-256
     python benchmarks/bench_speed.py split VIDEO... [--repeats 2]    # where extraction's time goes, part by part
 
 Every timing is a fresh subprocess (imports, model loading and writing included, for movelab and the bare
@@ -567,6 +568,35 @@ def bench_segment(landmarks: Path, codes: list[Path], repeats: int) -> None:
             print(f"| {code} | {t['reps']} | {t['best']:.2f} | {runs} | {load} |", flush=True)
 
 
+#: The kinematics cache's key of a landmark file (movelab.motion_cache.dataset_digest) in a fresh process, best of
+#: ``repeats``; argv: file, repeats, "sha256" to time the fallback (xxhash hidden) or "xxh3". Prints seconds, bytes.
+KEY = r"""
+import sys, time
+if sys.argv[3] == "sha256":
+    sys.modules["xxhash"] = None  # as where xxhash is not installed
+from movelab import load_landmarks
+from movelab.motion_cache import dataset_digest
+ds = load_landmarks(sys.argv[1])
+times = []
+for _ in range(int(sys.argv[2])):
+    start = time.perf_counter()
+    dataset_digest(ds)
+    times.append(time.perf_counter() - start)
+best = min(times)
+print(best, sum(v.nbytes for v in ds.variables.values()), dataset_digest(ds).split(":")[0])
+"""
+
+
+def bench_key(landmarks: Path, repeats: int) -> None:
+    """The kinematics cache's key of ``landmarks`` (:func:`movelab.motion_cache.dataset_digest`): XXH3-128 and
+    the SHA-256 fallback, each in a fresh process, best of ``repeats``."""
+    for kind in ("sha256", "xxh3"):
+        out = subprocess.run(
+            [PY, "-c", KEY, str(landmarks), str(repeats), kind], check=True, capture_output=True, text=True, cwd=ROOT
+        ).stdout.split()
+        print(f"| {out[2]} | {int(out[1]) / 1e6:.0f} | {float(out[0]):.3f} | {os.getloadavg()[0]:.1f} |", flush=True)
+
+
 def bench_cached(minutes: float, fps: float, source: Path, *, huge_pages: bool = False) -> None:
     """Analyse landmarks of ``minutes`` at ``fps`` (the sample's landmarks repeated, times at ``fps``) twice in
     fresh processes with an empty kinematics cache: the first computes the kinematics and keeps them
@@ -692,6 +722,9 @@ def main() -> None:
     sg.add_argument("--landmarks", type=Path, required=True, help="a long.nc with its kinematics cache in cache/")
     sg.add_argument("--code", type=Path, action="append", help="a folder holding a movelab package (repeatable)")
     sg.add_argument("--repeats", type=int, default=2)
+    ky = sub.add_parser("key", help="the kinematics cache's key of a landmark file: XXH3-128 against SHA-256")
+    ky.add_argument("--landmarks", type=Path, required=True, help="a landmark file, e.g. the 10-minute long.nc")
+    ky.add_argument("--repeats", type=int, default=5)
     m = sub.add_parser("memory")
     m.add_argument("videos", nargs="+", type=Path)
     sp = sub.add_parser("split", help="where extraction's time goes: each part of the loop alone")
@@ -746,6 +779,9 @@ def main() -> None:
     elif args.what == "segment":
         print("| code | reps | best CPU s | CPU s of 5 runs | load |\n|---|---|---|---|---|")
         bench_segment(args.landmarks, args.code or [ROOT], args.repeats)
+    elif args.what == "key":
+        print("| hash | MB hashed | best s | load |\n|---|---|---|---|")
+        bench_key(args.landmarks, args.repeats)
     elif args.what == "split":
         bench_split(
             args.videos,

@@ -18,6 +18,8 @@ from movelab.config import Config
 from movelab.events import Segmentation, segment
 from movelab.events.config import MovementChoice
 from movelab.findings import Finding, detect_findings
+from movelab.findings.detect import Context, context_of
+from movelab.findings.supine import SUPINE_TESTS
 from movelab.kinematics import Motion, compute_motion
 from movelab.landmarks import summarise
 
@@ -159,10 +161,11 @@ def analyse_landmarks(
     segmentation = segment(motion, movement=movement, config=config.events)
     if on_stage is not None:
         on_stage("segmented", motion, segmentation)
-    findings = detect_findings(motion, segmentation, config=config.findings)
+    context = _findings_context(motion, segmentation, config)
+    findings = detect_findings(motion, segmentation, config=config.findings, context=context)
     if on_stage is not None:
         on_stage("found", motion, segmentation, findings)
-    fms, chain = _assessments(motion, segmentation, config)
+    fms, chain = _assessments(motion, segmentation, config, context=context)
     return Analysis(
         landmarks=ds,
         angles=motion.angles,
@@ -178,12 +181,24 @@ def analyse_landmarks(
     )
 
 
-def _assessments(motion: Motion, segmentation: Segmentation, config: Config) -> tuple[Any, dict | None]:
-    """The FMS deep squat score of a squat, the posture-chain summary of a standing posture."""
+def _findings_context(motion: Motion, segmentation: Segmentation, config: Config) -> Context | None:
+    """What the findings read of this motion and segmentation (:func:`movelab.findings.detect.context_of`), built
+    once for the findings and the FMS deep squat score (its standing reference was a tenth of their CPU on a long
+    recording); None for a supine test, whose findings read no such context."""
+    if segmentation.movement in SUPINE_TESTS:
+        return None
+    return context_of(motion, segmentation, config=config.findings)
+
+
+def _assessments(
+    motion: Motion, segmentation: Segmentation, config: Config, *, context: Context | None
+) -> tuple[Any, dict | None]:
+    """The FMS deep squat score of a squat (reading the findings' ``context``), the posture-chain summary of a
+    standing posture."""
     if segmentation.movement == "squat":
         from movelab.findings.fms import deep_squat_score
 
-        return deep_squat_score((motion, segmentation), findings_config=config.findings), None
+        return deep_squat_score((motion, segmentation), findings_config=config.findings, contexts=(context,)), None
     if segmentation.movement == "posture":
         from movelab.report.assessments import posture_chain_summary
 

@@ -1,9 +1,9 @@
-"""The findings' context read once (issue 17): its columns converted once, the same Context for the FMS score's
-read of the same Motion, and its medians the floats :func:`numpy.nanmedian` gives."""
+"""The findings' context read once (issue 17): its columns converted once, one Context built by the analysis and
+handed to the findings and the FMS score (nothing kept between calls), and its medians the floats
+:func:`numpy.nanmedian` gives."""
 
 from __future__ import annotations
 
-import gc
 import warnings
 
 import numpy as np
@@ -59,35 +59,81 @@ def test_a_context_column_is_converted_once_and_cannot_be_changed(squat):
     assert ctx.both_sides("knee_flexion") is both
 
 
-def test_the_fms_score_reads_the_findings_context_of_the_same_motion_and_segmentation(squat):
-    motion, seg = squat
-    first = context_of(motion, seg)
-    assert context_of(motion, seg) is first
-    other = segment(motion, movement="squat")  # equal, but another object: a new context
-    assert context_of(motion, other) is not first
-    assert context_of(motion, seg) is not first  # only the last one is kept
+def test_the_analysis_builds_the_findings_context_once_for_the_findings_and_the_fms_score(squats, monkeypatch):
+    from movelab.analysis import analyse_landmarks
+    from movelab.findings import _context, detect, fms
+
+    built = []
+    real = _context.build_context
+
+    def spy(*args, **kwargs):
+        built.append(real(*args, **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(detect, "build_context", spy)
+    read = []
+    real_clip = fms._clip
+    monkeypatch.setattr(fms, "_clip", lambda *a, ctx, **k: read.append(ctx) or real_clip(*a, ctx=ctx, **k))
+    analysis = analyse_landmarks(squats, movement="squat")
+    assert analysis.segmentation.movement == "squat" and analysis.fms is not None
+    assert len(built) == 1 and read == built  # the FMS score read the context the findings read
+    assert analyse_landmarks(squats, movement="squat").findings == analysis.findings
+    assert len(built) == 2  # nothing kept between analyses: the second built its own
 
 
-def test_the_kept_context_goes_with_its_motion(squats):
+def test_a_context_is_built_anew_at_each_call_and_nothing_is_kept(squat):
     from movelab.findings import detect as detect_module
 
-    motion = compute_motion(squats)
-    seg = segment(motion, movement="squat")
-    context_of(motion, seg)
-    assert detect_module._LAST_CONTEXT._entry is not None
-    del motion, seg
-    gc.collect()
-    assert detect_module._LAST_CONTEXT._entry is None
-
-
-def test_findings_read_from_a_kept_context_are_a_fresh_contexts(squat):
     motion, seg = squat
-    kept = detect_findings(motion, seg)
-    assert detect_findings(motion, seg) == kept  # the second from the kept context
-    from movelab.findings import detect as detect_module
+    assert context_of(motion, seg) is not context_of(motion, seg)
+    assert not any(isinstance(v, detect_module.Context) for v in vars(detect_module).values())
 
-    detect_module._LAST_CONTEXT._entry = None
-    assert detect_findings(motion, seg) == kept
+
+def test_findings_and_score_from_a_given_context_are_those_of_a_new_one(squat):
+    from movelab.findings.fms import deep_squat_score
+
+    motion, seg = squat
+    ctx = context_of(motion, seg)
+    alone = detect_findings(motion, seg)
+    assert detect_findings(motion, seg, context=ctx) == alone
+    assert detect_findings(motion, seg, context=ctx) == alone  # a context read before gives the same
+    given = deep_squat_score((motion, seg), contexts=(ctx,)).to_dict()
+    assert given == deep_squat_score((motion, seg)).to_dict()
+
+
+def test_a_context_of_other_settings_or_another_movement_is_refused(squat):
+    import dataclasses
+
+    from movelab.errors import ConfigError
+    from movelab.findings import FindingsConfig
+    from movelab.findings.fms import deep_squat_score
+
+    motion, seg = squat
+    ctx = context_of(motion, seg)
+    other = dataclasses.replace(FindingsConfig(), depth_window_s=0.2)
+    with pytest.raises(ConfigError, match="other findings settings"):
+        detect_findings(motion, seg, config=other, context=ctx)
+    with pytest.raises(ConfigError, match="movement is lunge"):
+        detect_findings(motion, dataclasses.replace(seg, movement="lunge"), context=ctx)
+    with pytest.raises(ConfigError, match="one context"):
+        deep_squat_score((motion, seg), contexts=(ctx, ctx))
+    with pytest.raises(ConfigError, match="findings Context"):
+        detect_findings(motion, seg, context="not a context")
+
+
+def test_the_shins_incline_is_computed_once_per_pair_of_columns_and_is_their_difference(squat):
+    ctx = context_of(*squat)
+    rep = ctx.reps.iloc[0]
+    knee = ctx.near_or_both_name("knee_flexion", rep["start_s"], rep["end_s"])
+    thigh = ctx.near_or_both_name("thigh_angle", rep["start_s"], rep["end_s"])
+    tibia = ctx.difference(knee, thigh)
+    expected = ctx.near_or_both("knee_flexion", rep["start_s"], rep["end_s"]) - ctx.near_or_both(
+        "thigh_angle", rep["start_s"], rep["end_s"]
+    )
+    assert tibia.tobytes() == expected.tobytes() and not tibia.flags.writeable
+    assert ctx.difference(knee, thigh) is tibia
+    both = ctx.named("knee_flexion_<both>")
+    assert both is ctx.both_sides("knee_flexion")
 
 
 def test_the_onsets_line_fit_is_numpys_polyfit_bit_for_bit():
@@ -133,3 +179,61 @@ def test_heel_rise_on_some_frames_needs_every_standing_frame(squat):
     frames[np.flatnonzero(standing)[0]] = False
     with pytest.raises(ValueError, match="every standing one"):
         heel_rise_deg(ctx.positions, standing, frames=frames)
+
+
+def test_shape_speeds_on_some_frames_are_those_of_every_frame_bit_for_bit(squat):
+    from movelab.kinematics.shape_speeds import shape_speeds
+
+    motion = squat[0]
+    position, time_s = motion.positions.cleaned, motion.time_s
+    every = shape_speeds(position, time_s=time_s, window_s=0.2)
+    assert np.isfinite(every).any()
+    frames = np.random.default_rng(11).random(time_s.size) < 0.4
+    frames[[0, -1]] = True  # the ends' windows are widened to their neighbours
+    some = shape_speeds(position, time_s=time_s, window_s=0.2, frames=frames)
+    assert some[:, frames].tobytes() == every[:, frames].tobytes()
+    assert np.isnan(some[:, ~frames]).all()
+
+
+def test_quiet_standing_is_the_same_when_only_its_candidates_speeds_are_computed(squat, monkeypatch):
+    from movelab.findings import standing
+    from movelab.kinematics.shape_speeds import shape_speeds
+
+    motion, seg = squat
+    ctx = context_of(motion, seg)
+    monkeypatch.setattr(standing, "shape_speeds", lambda *a, frames, **k: shape_speeds(*a, **k))  # every frame
+    assert ctx.standing.mask.any()
+    assert np.array_equal(context_of(motion, seg).standing.mask, ctx.standing.mask)
+
+
+def test_windows_and_near_sides_asked_again_are_those_found_the_first_time(squat):
+    from movelab.findings._context import _view_labels
+
+    ctx = context_of(*squat)
+    rng = np.random.default_rng(2)
+    spans = [tuple(sorted(rng.uniform(ctx.time[0] - 0.5, ctx.time[-1] + 0.5, 2))) for _ in range(40)]
+    spans += [(float(r["start_s"]), float(r["end_s"])) for r in ctx.reps.to_dict("records")]
+    for _ in range(2):  # the second time from what the first kept
+        for start, end in spans:
+            inside = (ctx.time >= start - 1e-9) & (ctx.time <= end + 1e-9)
+            assert np.array_equal(ctx.mask(start, end), inside)
+            labels = _view_labels(ctx.views, ctx.time[inside])
+            sides = {{"side_right": "right", "side_left": "left"}.get(v) for v in labels}
+            expected = sides.pop() if len(sides) == 1 else None
+            assert ctx.near_side(start, end) == expected
+
+
+def test_usable_is_the_share_of_finite_samples_as_numpys_mean_takes_it(squat):
+    import dataclasses
+
+    ctx = context_of(*squat)
+    rng = np.random.default_rng(4)
+    for fraction in (0.1, 0.3, 0.5, 0.6, 0.7, 0.9, 1.0 / 3.0, 2.0 / 3.0):
+        strict = dataclasses.replace(ctx, config=dataclasses.replace(ctx.config, min_valid_fraction=fraction))
+        for n in range(1, 60):
+            for k in range(n + 1):  # every count of finite samples, the threshold's edge included
+                window = np.full(n, np.nan)
+                window[rng.permutation(n)[:k]] = 1.0
+                assert strict.usable(window) == bool(np.isfinite(window).mean() >= fraction), (fraction, n, k)
+    assert not ctx.usable(np.array([]))
+    assert [r["index"] for r in ctx.rep_records] == list(ctx.reps["index"])

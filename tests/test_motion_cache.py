@@ -80,9 +80,9 @@ def test_a_changed_setting_or_changed_landmarks_compute_again(squats, computed, 
 def test_how_the_landmarks_were_obtained_is_not_part_of_the_key(squats):
     again = squats.copy()
     again.attrs["from_cache"] = not squats.attrs.get("from_cache", False)
-    assert motion_cache.dataset_sha256(again) == motion_cache.dataset_sha256(squats)
+    assert motion_cache.dataset_digest(again) == motion_cache.dataset_digest(squats)
     again.attrs["width_px"] = int(squats.attrs.get("width_px", 0)) + 2
-    assert motion_cache.dataset_sha256(again) != motion_cache.dataset_sha256(squats)
+    assert motion_cache.dataset_digest(again) != motion_cache.dataset_digest(squats)
 
 
 @pytest.mark.parametrize(
@@ -113,3 +113,60 @@ def test_a_cache_that_cannot_be_written_only_loses_the_cache(squats, computed, t
     (tmp_path / "motion").write_text("a file where the folder should be")
     analysis = analyse_landmarks(squats, use_cache=True)
     assert len(computed) == 1 and np.isfinite(analysis.angles.select_dtypes("number").to_numpy()).any()
+
+
+def _changed_one_value(values: np.ndarray, at: int) -> np.ndarray:
+    """``values`` with its ``at``-th element (flat order) changed by the least step its dtype has."""
+    out = values.copy()
+    flat = out.reshape(-1)
+    if out.dtype.kind == "b":
+        flat[at] = not flat[at]
+    elif out.dtype.kind == "U":
+        flat[at] = flat[at][:-1] + ("y" if flat[at][-1:] != "y" else "z")  # same length: the dtype holds it
+    elif out.dtype.kind == "f":
+        flat[at] = np.nextafter(flat[at], np.inf) if np.isfinite(flat[at]) else 0.0
+    else:
+        flat[at] = flat[at] + 1
+    return out
+
+
+@pytest.fixture
+def with_outline(squats):
+    """The squats with a person-mask outline (float32, 64 points) as extraction keeps it."""
+    rng = np.random.default_rng(5)
+    outline = rng.uniform(0.0, 480.0, (squats.sizes["time"], 64, 2)).astype(np.float32)
+    return squats.assign(outline_px=(("time", "outline_point", "xy"), outline))
+
+
+@pytest.mark.parametrize("hash_name", ["xxh3_128", "sha256"])
+def test_the_key_changes_when_any_landmark_value_changes_and_stays_when_none_does(with_outline, hash_name, monkeypatch):
+    if hash_name == "sha256":  # the fallback where xxhash is not installed
+        monkeypatch.setitem(__import__("sys").modules, "xxhash", None)
+    digest = motion_cache.dataset_digest(with_outline)
+    assert digest.lower().startswith(hash_name)
+    assert motion_cache.dataset_digest(with_outline.copy(deep=True)) == digest
+    assert motion_cache.dataset_digest(with_outline.copy(deep=True)) == motion_cache.dataset_digest(with_outline)
+    seen = {digest}
+    for name in with_outline.variables:
+        values = with_outline.variables[name].values
+        for at in sorted({0, values.size // 2, values.size - 1}):
+            new = (with_outline.variables[name].dims, _changed_one_value(values, at))
+            if name in with_outline.coords:
+                changed = with_outline.copy(deep=True).assign_coords({name: new})
+            else:
+                changed = with_outline.copy(deep=True).assign({name: new})
+            assert not np.array_equal(changed.variables[name].values, values)
+            got = motion_cache.dataset_digest(changed)
+            assert got not in seen, (name, at)
+            seen.add(got)
+    assert motion_cache.dataset_digest(with_outline) == digest  # nothing above changed the original
+
+
+def test_the_key_of_a_landmark_file_is_the_same_at_each_load(with_outline, tmp_path):
+    from movelab import landmarks, load_landmarks
+
+    path = tmp_path / "landmarks.nc"
+    landmarks.save(with_outline, path)
+    first, second = load_landmarks(path), load_landmarks(path)
+    assert motion_cache.dataset_digest(first) == motion_cache.dataset_digest(second)
+    np.testing.assert_array_equal(first["outline_px"].values, with_outline["outline_px"].values)

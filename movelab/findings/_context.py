@@ -70,7 +70,8 @@ class Context:
 
     @functools.cached_property
     def _columns(self) -> dict[str, np.ndarray]:
-        """:meth:`column`'s arrays by name (and :meth:`both_sides`' by ``"<stem>_<both>"``)."""
+        """:meth:`column`'s arrays by name (:meth:`both_sides`' by ``"<stem>_<both>"``, :meth:`difference`'s by
+        ``"<minuend> - <subtrahend>"``)."""
         return {}
 
     def mask(self, start_s: float, end_s: float) -> np.ndarray:
@@ -92,8 +93,17 @@ class Context:
         are not in order (the mask is then computed)."""
         if not self._time_sorted:
             return None
-        lo = int(np.searchsorted(self.time, start_s - 1e-9, side="left"))
-        return slice(lo, max(lo, int(np.searchsorted(self.time, end_s + 1e-9, side="right"))))
+        key = (start_s, end_s)
+        span = self._spans.get(key)
+        if span is None:  # the detectors read the same few windows of each rep many times: found once each
+            lo = int(np.searchsorted(self.time, start_s - 1e-9, side="left"))
+            span = self._spans[key] = slice(lo, max(lo, int(np.searchsorted(self.time, end_s + 1e-9, side="right"))))
+        return span
+
+    @functools.cached_property
+    def _spans(self) -> dict[tuple[float, float], slice]:
+        """:meth:`_span`'s slices by ``(start_s, end_s)``."""
+        return {}
 
     @functools.cached_property
     def _time_sorted(self) -> bool:
@@ -101,7 +111,14 @@ class Context:
 
     def usable(self, window: np.ndarray) -> bool:
         """Enough finite samples in ``window`` for a value to count."""
-        return window.size > 0 and np.isfinite(window).mean() >= self.config.min_valid_fraction
+        # count / size as Python divides two ints: the float numpy's mean of the booleans gives, without its set-up
+        return window.size > 0 and np.count_nonzero(np.isfinite(window)) / window.size >= self.config.min_valid_fraction
+
+    @functools.cached_property
+    def rep_records(self) -> tuple[dict, ...]:
+        """:attr:`reps` as plain rows (``reps.to_dict("records")``), made once for every detector's loop over the
+        reps (a Series per rep, or the rows made again by each detector, cost more than their measures)."""
+        return tuple(self.reps.to_dict("records"))
 
     def median(self, values: np.ndarray, start_s: float, end_s: float) -> float:
         """Median of ``values`` over ``[start_s, end_s]``, NaN when too few samples are finite."""
@@ -123,12 +140,33 @@ class Context:
     def near_or_both(self, stem: str, start_s: float, end_s: float) -> np.ndarray:
         """``{stem}_<near side>`` when the span is a side view with a measured near leg (the far leg is often
         hidden behind it and errs more), else :meth:`both_sides`."""
+        return self.named(self.near_or_both_name(stem, start_s, end_s))
+
+    def near_or_both_name(self, stem: str, start_s: float, end_s: float) -> str:
+        """The name :meth:`near_or_both` reads over the span: ``{stem}_left`` or ``{stem}_right`` (a column), or
+        ``{stem}_<both>`` (:meth:`both_sides`); :meth:`named` gives its values."""
         near = self.near_side(start_s, end_s)
         if near is not None:
-            values = self.column(f"{stem}_{near}")
-            if self.usable(self.window(values, start_s, end_s)):
-                return values
-        return self.both_sides(stem)
+            name = f"{stem}_{near}"
+            if self.usable(self.window(self.column(name), start_s, end_s)):
+                return name
+        return f"{stem}_<both>"
+
+    def named(self, name: str) -> np.ndarray:
+        """The values a name of :meth:`near_or_both_name` stands for: :meth:`both_sides` of ``{stem}_<both>``,
+        else the column."""
+        return self.both_sides(name[: -len("_<both>")]) if name.endswith("_<both>") else self.column(name)
+
+    def difference(self, minuend: str, subtrahend: str) -> np.ndarray:
+        """Per frame ``named(minuend) - named(subtrahend)``, read-only, computed once per pair of names (a
+        detector reads the same difference for each of hundreds of reps)."""
+        key = f"{minuend} - {subtrahend}"
+        values = self._columns.get(key)
+        if values is None:
+            values = self.named(minuend) - self.named(subtrahend)
+            values.flags.writeable = False
+            self._columns[key] = values
+        return values
 
     def both_sides(self, stem: str) -> np.ndarray:
         """Per frame the mean of ``{stem}_left`` and ``{stem}_right`` where finite (either alone otherwise);
@@ -147,12 +185,21 @@ class Context:
     def near_side(self, start_s: float, end_s: float) -> str | None:
         """The client's side nearer the camera over a span of a side view (``side_right``: the client faces
         image right, their right side towards the camera), or None when the views are not known or mixed."""
+        key = (start_s, end_s)
+        if key in self._near_sides:  # each rep's span is asked about by several detectors
+            return self._near_sides[key]
         labels = _view_labels(self._view_stretches, self.window(self.time, start_s, end_s))
-        if labels is None or labels.size == 0:
-            return None
-        near = {"side_right": "right", "side_left": "left"}
-        found = {near.get(v) for v in labels}
-        return found.pop() if len(found) == 1 else None
+        side = None
+        if labels is not None and labels.size:
+            found = {_NEAR.get(v) for v in labels}
+            side = found.pop() if len(found) == 1 else None
+        self._near_sides[key] = side
+        return side
+
+    @functools.cached_property
+    def _near_sides(self) -> dict[tuple[float, float], str | None]:
+        """:meth:`near_side`'s answers by ``(start_s, end_s)``."""
+        return {}
 
     @functools.cached_property
     def _view_stretches(self):
@@ -291,6 +338,8 @@ class Context:
 
 
 _ARE = {p: "were" for p in PARTS}
+#: The client's side nearer the camera in each side view (:meth:`Context.near_side`).
+_NEAR = {"side_right": "right", "side_left": "left"}
 
 
 def nanmedian_1d(values: np.ndarray) -> float:

@@ -8,14 +8,12 @@ in ``docs/findings.md`` and in :class:`movelab.findings.FindingsConfig`. A value
 from __future__ import annotations
 
 import math
-import weakref
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from movelab.errors import ConfigError
-from movelab.events.segmentation import Segmentation
 from movelab.findings._context import SIDES, Context, build_context, severity
 from movelab.findings.config import FindingsConfig
 from movelab.findings.finding import CODES, Finding
@@ -24,7 +22,7 @@ from movelab.findings.supine import SUPINE_TESTS, supine_findings
 from movelab.kinematics.motion import Motion
 from movelab.kinematics.supine import motion_supine_angles
 
-__all__ = ["detect_findings"]
+__all__ = ["detect_findings", "context_of", "checked_context", "Context"]
 
 _OTHER = {"left": "right", "right": "left"}
 _MEDIAN_OF = {"reps": "median of the repetitions", "cycles": "median of the cycles"}
@@ -36,6 +34,7 @@ def detect_findings(
     *,
     views=None,
     config: FindingsConfig = FindingsConfig(),
+    context: Context | None = None,
 ) -> tuple[Finding, ...]:
     """Movement patterns seen in one video.
 
@@ -55,6 +54,10 @@ def detect_findings(
         only to word notes. With a Motion: its own views (passing others is an error).
     config
         Thresholds, norms and their sources (:class:`FindingsConfig`).
+    context
+        What the detectors read, built before from the same ``motion``, ``segmentation`` and ``config`` by
+        :func:`context_of` (the analysis builds it once for the findings and the FMS deep squat score:
+        :func:`movelab.analysis.analyse_landmarks`); None: built here.
 
     Returns
     -------
@@ -71,7 +74,10 @@ def detect_findings(
     """
     if getattr(segmentation, "movement", None) in SUPINE_TESTS:
         return _supine(motion, segmentation.movement, config)
-    ctx = context_of(motion, segmentation, views=views, config=config)
+    if context is None:
+        ctx = context_of(motion, segmentation, views=views, config=config)
+    else:
+        ctx = checked_context(context, motion, segmentation, config=config)
     found: list[Finding] = []
     for detector in _DETECTORS.get(ctx.movement, ()):
         found.extend(detector(ctx))
@@ -81,47 +87,32 @@ def detect_findings(
 
 def context_of(motion, segmentation, *, views=None, config: FindingsConfig = FindingsConfig()) -> Context:
     """What the detectors read (:class:`Context`) from a Motion or an angle table, as :func:`detect_findings`
-    takes them."""
+    takes them; a new one at each call. Build it once and hand it to each reader of the same Motion,
+    segmentation and settings (:func:`detect_findings`, :func:`movelab.findings.fms.deep_squat_score`): its
+    standing reference was a tenth of their CPU on a long recording. A Context is frozen and its cached values
+    depend on its fields alone, so every reader sees what a new one would give."""
     if isinstance(motion, Motion):
         if views is not None:
             raise ConfigError("views come with the Motion (compute_motion(ds, views=...)); do not pass them again")
-        if not isinstance(segmentation, Segmentation):  # any object with its contract: it may change, not kept
-            return _motion_context(motion, segmentation, config)
-        ctx = _LAST_CONTEXT.get(motion, segmentation, config)
-        return ctx if ctx is not None else _LAST_CONTEXT.keep(motion, segmentation, config)
+        return _motion_context(motion, segmentation, config)
     return build_context(motion, segmentation, views=views, positions=None, config=config)
 
 
-class _LastContext:
-    """The last Motion's :class:`Context`, for the next reader of the same Motion, segmentation and settings (the
-    findings and then the FMS deep squat score read one: its standing reference was a tenth of their CPU on a
-    long recording). Held through weak references: it goes with the Motion or the segmentation. A Context is
-    frozen and its cached values depend on its fields alone, so a reader sees what a new one would give."""
-
-    def __init__(self) -> None:
-        self._entry: tuple | None = None
-
-    def get(self, motion, segmentation, config: FindingsConfig) -> Context | None:
-        if self._entry is None:
-            return None
-        motion_ref, segmentation_ref, kept_config, ctx = self._entry
-        same = motion_ref() is motion and segmentation_ref() is segmentation and kept_config == config
-        return ctx if same else None
-
-    def keep(self, motion: Motion, segmentation: Segmentation, config: FindingsConfig) -> Context:
-        """A new Context of these (:func:`context_of`), kept for the next reader."""
-        ctx = _motion_context(motion, segmentation, config)
-        self._entry = (weakref.ref(motion, self._forget), weakref.ref(segmentation, self._forget), config, ctx)
-        return ctx
-
-    def _forget(self, ref: weakref.ref) -> None:
-        """Drop the entry when its Motion or segmentation goes (not a later entry's)."""
-        entry = self._entry
-        if entry is not None and (entry[0] is ref or entry[1] is ref):
-            self._entry = None
-
-
-_LAST_CONTEXT = _LastContext()
+def checked_context(ctx: Context, motion, segmentation, *, config: FindingsConfig) -> Context:
+    """``ctx`` when it can be the :func:`context_of` of these (its settings, movement and frames are theirs),
+    else a ConfigError saying which differs."""
+    if not isinstance(ctx, Context):
+        raise ConfigError(f"context must be a findings Context (context_of), got {type(ctx).__name__}")
+    movement = getattr(segmentation, "movement", None) if segmentation is not None else "unknown"
+    n_frames = len(motion.time_s) if isinstance(motion, Motion) else len(motion)
+    if ctx.config != config:
+        raise ConfigError("context was built with other findings settings than config; build it with config")
+    if ctx.movement != movement or ctx.time.size != n_frames:
+        raise ConfigError(
+            f"context is of a {ctx.movement} of {ctx.time.size} frames, the segmentation's movement is {movement} "
+            f"of {n_frames} frames: build the context from this motion and segmentation (context_of)"
+        )
+    return ctx
 
 
 def _motion_context(motion: Motion, segmentation, config: FindingsConfig) -> Context:
@@ -161,7 +152,7 @@ def _per_rep(
     inside the picture while the value is read (``span``: ``"bottom"`` ± ``depth_window_s``, or the whole
     ``"rep"``), and the name of a part that was out of the picture in a rep (None if none was)."""
     rows, missing = [], None
-    for r in ctx.reps.to_dict("records"):  # plain rows: a Series per rep (iterrows) cost more than the measures
+    for r in ctx.rep_records:
         lost = ctx.missing(needs, *_read_span(ctx, r, span)) if needs else None
         missing = missing or lost
         value = math.nan if lost else measure(r)
@@ -427,14 +418,11 @@ def lumbar_flexion_at_depth(ctx: Context) -> list[Finding]:
 def excessive_trunk_lean(ctx: Context) -> list[Finding]:
     code = "excessive_trunk_lean"
     lean = ctx.column("trunk_lean")
-    tibias: dict[tuple[int, int], np.ndarray] = {}  # by the two columns read (the context keeps them: ids hold)
 
     def beyond(rep) -> float:
         span = (rep["start_s"], rep["end_s"])
-        knee, thigh = ctx.near_or_both("knee_flexion", *span), ctx.near_or_both("thigh_angle", *span)
-        tibia = tibias.get((id(knee), id(thigh)))
-        if tibia is None:
-            tibia = tibias[id(knee), id(thigh)] = knee - thigh  # shin's incline
+        knee, thigh = ctx.near_or_both_name("knee_flexion", *span), ctx.near_or_both_name("thigh_angle", *span)
+        tibia = ctx.difference(knee, thigh)  # the shin's incline, computed once per pair of columns read
         return ctx.at(lean, rep["bottom_s"]) - ctx.at(tibia, rep["bottom_s"])
 
     rows, missing = _per_rep(ctx, beyond, needs=("feet", "knees", "hips", "shoulders"), span="rep")

@@ -32,7 +32,7 @@ import numpy as np
 from movelab.errors import ConfigError
 from movelab.findings._context import Context
 from movelab.findings.config import FindingsConfig, Threshold
-from movelab.findings.detect import context_of
+from movelab.findings.detect import checked_context, context_of
 from movelab.findings.foot import standing_spread_deg
 
 __all__ = ["FmsConfig", "Criterion", "DeepSquatScore", "deep_squat_score", "CRITERIA"]
@@ -201,18 +201,21 @@ class _Clip:
     overhead: tuple[bool, ...]
 
 
-def _clip(index: int, motion, segmentation, findings_config: FindingsConfig, findings_margin: float) -> _Clip | None:
+def _clip(
+    index: int, motion, segmentation, *, ctx: Context | None, findings_config: FindingsConfig, findings_margin: float
+) -> _Clip | None:
     from movelab.kinematics.views import frontal_sign
     from movelab.motion_cache import chain_table  # kept with the kinematics when they are cached
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         chain = chain_table(motion)
-    ctx = context_of(motion, segmentation, config=findings_config)
+    if ctx is None:
+        ctx = context_of(motion, segmentation, config=findings_config)
     if ctx.reps.empty:
         return None
     labels = np.asarray(motion.frame_views.values, dtype=object)
-    bottoms = [ctx.mask(*_window(ctx, r)) for r in ctx.reps.to_dict("records")]
+    bottoms = [ctx.mask(*_window(ctx, r)) for r in ctx.rep_records]
     side = [np.isin(labels[m], _SIDE_VIEWS).mean() > 0.5 if m.any() else False for m in bottoms]
     facing = np.isfinite(frontal_sign(motion.frame_views))
     front = [facing[m].mean() > 0.5 if m.any() else False for m in bottoms]
@@ -235,7 +238,7 @@ def _overhead(motion, ctx: Context, margin: float) -> tuple[bool, ...]:
     nose = point(position, "nose")[:, 1]
     torso = torso_length(position)
     above = (nose - wrist) / torso  # image y grows downwards
-    return tuple(bool(ctx.at(above, float(r["bottom_s"])) > margin) for r in ctx.reps.to_dict("records"))
+    return tuple(bool(ctx.at(above, float(r["bottom_s"])) > margin) for r in ctx.rep_records)
 
 
 def _frames(clip: _Clip, start_s: float, end_s: float) -> tuple[int, ...]:
@@ -333,6 +336,7 @@ def deep_squat_score(
     *clips: tuple[Any, Any],
     config: FmsConfig = FmsConfig(),
     findings_config: FindingsConfig = FindingsConfig(),
+    contexts: tuple[Context | None, ...] | None = None,
 ) -> DeepSquatScore:
     """The FMS deep squat score of one squat set from one clip, or two clips (side and front) of it.
 
@@ -345,6 +349,10 @@ def deep_squat_score(
         The criteria's thresholds (:class:`FmsConfig`).
     findings_config
         The findings settings that read values at depth and take the standing reference.
+    contexts
+        Per clip, what the findings read of it, built with ``findings_config``
+        (:func:`movelab.findings.detect.context_of`; the analysis builds it once for the findings and this
+        score), or None to build it here; None: built here for every clip.
 
     Returns
     -------
@@ -354,7 +362,24 @@ def deep_squat_score(
     """
     if not clips:
         raise ConfigError("deep_squat_score needs at least one (motion, segmentation) pair, got none")
-    made = [_clip(i, m, s, findings_config, config.overhead_margin) for i, (m, s) in enumerate(clips)]
+    if contexts is None:
+        contexts = (None,) * len(clips)
+    if len(contexts) != len(clips):
+        raise ConfigError(f"contexts must give one context (or None) per clip: {len(clips)}, got {len(contexts)}")
+    made = []
+    for i, ((motion, segmentation), ctx) in enumerate(zip(clips, contexts)):
+        if ctx is not None:
+            ctx = checked_context(ctx, motion, segmentation, config=findings_config)
+        made.append(
+            _clip(
+                i,
+                motion,
+                segmentation,
+                ctx=ctx,
+                findings_config=findings_config,
+                findings_margin=config.overhead_margin,
+            )
+        )
     made = [c for c in made if c is not None and c.ctx.movement == "squat"]
     if not made:
         return DeepSquatScore(None, None, note="no squat reps were found in a side, front or back view")

@@ -110,7 +110,7 @@ def quiet_standing(
     keep &= _settled(time, detected, config.standing_settle_s)
     keep &= _upright(angles, config)
     if positions is not None:
-        keep &= _still(time, positions, config)
+        keep &= _still(time, positions, config, frames=keep)
     step = float(np.median(np.diff(time))) if time.size > 1 else 0.0
     rule = (
         f"outside every rep, from {config.standing_settle_s:g} s after the client was found, trunk within "
@@ -156,12 +156,14 @@ def _upright(angles, config) -> np.ndarray:
     return ok
 
 
-def _still(time: np.ndarray, positions, config) -> np.ndarray:
+def _still(time: np.ndarray, positions, config, *, frames: np.ndarray) -> np.ndarray:
     """No measured support point changing the body's shape faster than ``standing_max_speed`` (a point not
-    measured does not count against)."""
+    measured does not count against), read on ``frames`` (True elsewhere)."""
     if time.size < 3:
         return np.ones(time.shape, bool)
-    speeds = shape_speeds(positions, time_s=np.asarray(time, dtype=np.float64), window_s=config.standing_speed_window_s)
+    speeds = shape_speeds(
+        positions, time_s=np.asarray(time, dtype=np.float64), window_s=config.standing_speed_window_s, frames=frames
+    )
     with np.errstate(invalid="ignore"):
         return ~(speeds > config.standing_max_speed).any(axis=0)
 

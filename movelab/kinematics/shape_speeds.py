@@ -32,7 +32,9 @@ __all__ = ["SHAPE_POINTS", "shape_speeds", "rigid_residuals"]
 SHAPE_POINTS: tuple[str, ...] = ("hip_centre", "shoulder_centre", "left_ankle", "right_ankle")
 
 
-def shape_speeds(position: xr.DataArray, *, time_s: np.ndarray, window_s: float) -> np.ndarray:
+def shape_speeds(
+    position: xr.DataArray, *, time_s: np.ndarray, window_s: float, frames: np.ndarray | None = None
+) -> np.ndarray:
     """Speeds of the support points relative to each other, in torso lengths per second.
 
     Parameters
@@ -44,6 +46,10 @@ def shape_speeds(position: xr.DataArray, *, time_s: np.ndarray, window_s: float)
     window_s
         Each frame compares the frames ``window_s / 2`` before and after it (at least its neighbours; the
         clip's ends use the frames that exist).
+    frames
+        Bool per frame: only these frames' speeds are computed, NaN elsewhere (a frame's speeds depend on its
+        window's two end frames and the median torso length alone, so they are those of all frames: quiet
+        standing reads the frames outside the reps of a long recording); None: every frame.
 
     Returns
     -------
@@ -68,10 +74,13 @@ def shape_speeds(position: xr.DataArray, *, time_s: np.ndarray, window_s: float)
     if not (np.isfinite(torso) and torso > 0) or time_s.size < 2:
         return out
     before, after = _window_ends(time_s, window_s / 2.0)
+    index = slice(None) if frames is None else np.flatnonzero(np.asarray(frames, dtype=bool))
+    before, after = before[index], after[index]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         residual = rigid_residuals(points[before], points[after])
-        return (residual / (time_s[after] - time_s[before])[:, None] / torso).T
+        out[:, index] = (residual / (time_s[after] - time_s[before])[:, None] / torso).T
+    return out
 
 
 def _window_ends(time_s: np.ndarray, half_s: float) -> tuple[np.ndarray, np.ndarray]:
