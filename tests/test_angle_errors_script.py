@@ -1,5 +1,6 @@
 """scripts/accuracy/angle_errors.py: ``--trunk-sources`` puts a landmark's offset from its true joint into the
-trunk line's error it causes; ``--reuse`` needs the folder of a previous run."""
+trunk line's error it causes; ``--kept`` reads it with and without the trunk line's shift; ``--reuse`` needs
+the folder of a previous run."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 
 from movelab import landmarks
-from movelab.kinematics import compute_motion
+from movelab.kinematics import KinematicsConfig, compute_motion
 from movelab.kinematics.stickfigure import stick_figure
 from scripts.accuracy import angle_errors
 
@@ -62,3 +63,29 @@ def test_reuse_without_a_work_folder_is_a_usage_error(capsys):
         angle_errors.main(["--reuse"])
     assert exit_.value.code == 2
     assert "--reuse needs --work" in capsys.readouterr().err
+
+
+def _trunk_cell(table: str) -> tuple[float, float]:
+    row = next(line for line in table.splitlines() if line.startswith("| clip |") and "frames" not in line)
+    mae, bias = row.strip("|").split("|")[-1].split(" (")[0].split(" / ")
+    return float(mae), float(bias)
+
+
+def test_kept_tables_read_the_trunk_with_and_without_the_shift(tmp_path):
+    """``--kept``: the far shoulder 4 px behind its joint tilts the midpoints' trunk line by its share; the
+    default shift (cap 0.03 torso, above the 2 px the midpoint moves) takes it back."""
+    length = _kept_clip(tmp_path, far_shoulder_back_px=4.0)
+    meta = json.loads((tmp_path / "clip.truth.json").read_text())
+    (tmp_path / "clip.truth.json").write_text(json.dumps({**meta, "motion": "squat"}))
+    share = np.degrees(-4.0 / 2 / length)
+    assert 2.0 < 0.03 * length
+    midpoint = angle_errors.kept_tables(tmp_path, ["clip"], config=KinematicsConfig(side_view_shoulder_shift_max=0))
+    shifted = angle_errors.kept_tables(tmp_path, ["clip"])
+    assert _trunk_cell(midpoint)[1] == pytest.approx(share, abs=0.1) and share < -0.5
+    assert _trunk_cell(shifted) == pytest.approx((0.0, 0.0), abs=0.1)
+    assert "**squat**" in shifted and "**all side clips**" in shifted
+
+
+def test_kept_tables_need_the_truth_files(tmp_path):
+    with pytest.raises(SystemExit, match="expected clip.nc and its truth files"):
+        angle_errors.kept_tables(tmp_path, ["clip"])

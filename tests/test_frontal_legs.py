@@ -362,16 +362,22 @@ def test_touching_knees_go_half_a_knee_width_inside_the_merged_outlines_outer_ed
     assert split[1, 0, 0] < 136.0 and split[1, 1, 0] > 164.0
 
 
+# the legs merged from the knees down to the feet (no height below the knees shows a shank alone)
+MERGED_TO_FEET = polygon((90, 0), (210, 0), (210, 100), (188, 150), (188, 400), (112, 400), (112, 150), (90, 100))
+
+
 def test_touching_knees_without_a_frame_showing_them_apart_are_not_measured():
-    """The knees touch in every frame (or are apart in fewer than 10): their width cannot be measured, so the
-    touching knees (and their FPPA) are NaN rather than a guess."""
+    """The knees touch in every frame (or are apart in fewer than 10) and their legs stay merged down to the
+    feet: their width cannot be measured, at the knees or extrapolated from the shanks below
+    (:mod:`movelab.kinematics.leg_split`, tests/test_leg_split.py), so the touching knees (and their FPPA) are
+    NaN rather than a guess."""
     from movelab.kinematics.joint_angles import frontal_angles
 
     with pytest.warns(UserWarning, match="too few frames show them apart"):
-        knees = _two_frames(TOUCHING, TOUCHING, knee_touching="outer_edge")
+        knees = _two_frames(MERGED_TO_FEET, MERGED_TO_FEET, knee_touching="outer_edge")
     assert np.isnan(knees).all()
     with pytest.warns(UserWarning, match="knee FPPA not measured in 2 knee-frames"):  # 9 frames apart: too few
-        knees = _two_frames(LEGS, TOUCHING, n_first=9, knee_touching="outer_edge")
+        knees = _two_frames(LEGS, MERGED_TO_FEET, n_first=9, knee_touching="outer_edge")
     assert np.isnan(knees[1]).all() and np.isfinite(knees[0]).all()
     points = {"left_hip": (120, 0), "right_hip": (180, 0), "left_knee": (138, 200), "right_knee": (162, 200)}
     pos = positions({**STANDING, **points, "left_ankle": (120, 380), "right_ankle": (180, 380)})

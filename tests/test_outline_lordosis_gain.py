@@ -77,16 +77,19 @@ def sweep_slope(kind: str, *, follow: float, params=EXACT) -> float:
 
 @pytest.mark.parametrize("kind", ["even a", "even b", "high a", "high b"])
 def test_lordosis_follows_a_tilt_sweep_when_the_back_over_the_sacrum_turns_less(kind):
-    """The back over the sacrum following the pelvis at 0.85 per degree (within the renders' 0.62-0.96): the
-    shipped lumbo-sacral gain keeps the sweep's lordosis slope within 0.7-1.3 (0.76-0.91 when measured);
-    without it (gain 1) the slope falls to 0.43-0.62 for these bends."""
-    assert 0.7 <= sweep_slope(kind, follow=0.85) <= 1.3
-    assert sweep_slope(kind, follow=0.85, params=dataclasses.replace(EXACT, lordosis_sacral_gain=1.0)) < 0.7
+    """The back over the sacrum following the pelvis at 0.9 per degree (the renders' sacral chord, the hip's
+    height from the soles: 0.79-1.08 over the design bodies' sweeps both ways, median 0.94; 0.62-0.96 with the
+    hip landmark's own height, when this test used 0.85 and the gain 1.2): the shipped lumbo-sacral gain (1.1)
+    keeps the sweep's lordosis slope within 0.7-1.3 (0.71-0.85 when measured); without it (gain 1) the slope
+    is lower by 0.15 or more (0.54-0.70)."""
+    gained = sweep_slope(kind, follow=0.9)
+    assert 0.7 <= gained <= 1.3
+    assert sweep_slope(kind, follow=0.9, params=dataclasses.replace(EXACT, lordosis_sacral_gain=1.0)) < gained - 0.1
 
 
 def test_on_an_exact_back_the_gain_over_reads_a_bend_at_l5_s1():
     """The limit of a gain: where the outline follows the pelvis exactly and the bend sits almost all at
-    L5/S1 (the lowest kind), the gain 1.2 reads the sweep's lordosis at 1.79 per degree (1.28 without it):
+    L5/S1 (the lowest kind), the gain 1.1 reads the sweep's lordosis at 1.53 per degree (1.28 without it):
     it corrects the under-read measured on rendered silhouettes, which an exact outline does not have."""
     assert sweep_slope("low a", follow=1.0) > 1.3
     assert sweep_slope("low a", follow=1.0, params=dataclasses.replace(EXACT, lordosis_sacral_gain=1.0)) < 1.3

@@ -128,7 +128,10 @@ def test_a_drifting_hip_landmark_does_not_make_a_sway_read_as_tilt(view):
     """The landmark drifts 0.004 torso lengths per degree, twice the population's rate: with the registration
     the tilt stays still; with the fixed rate alone (0.002) half the drift reads as tilt."""
     config = KinematicsConfig(
-        outline_tilt_offset_deg=0.0, outline_tilt_population_shift_deg=0.0, outline_lordosis_offset_deg=0.0
+        outline_tilt_offset_deg=0.0,
+        outline_tilt_population_shift_deg=0.0,
+        outline_lordosis_offset_deg=0.0,
+        outline_hip_from_floor=False,  # the soles would hold the hip too (tests/test_outline_floor.py)
     )
     registered = _sway_slope(config, view)
     fixed = _sway_slope(dataclasses.replace(config, outline_hip_registration=False), view)

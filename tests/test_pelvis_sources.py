@@ -39,9 +39,9 @@ def _findings(source: dict | None, code: str):
     "source, says, error",
     [
         ({"mode": "markers", "calibration": None}, "ASIS/PSIS skin markers", 2.0),
-        ({"mode": "outline", "calibration": {"pelvic_tilt_offset_deg": 3.0, "frames": 60}}, "calibrated", 2.9),
-        ({"mode": "outline", "calibration": None}, "population calibration", 10.2),
-        (None, "population calibration", 10.2),
+        ({"mode": "outline", "calibration": {"pelvic_tilt_offset_deg": 3.0, "frames": 60}}, "calibrated", 3.3),
+        ({"mode": "outline", "calibration": None}, "population calibration", 9.5),
+        (None, "population calibration", 9.5),
     ],
 )
 def test_anterior_pelvic_tilt_names_its_source_and_error(source, says, error):

@@ -99,23 +99,7 @@ def test_unknown_arm_position_is_refused():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "index",
-    [
-        pytest.param(
-            1,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="heldout2 reads sway -0.14, tilt 0.72 here (-0.19 and 0.72 before the drift-rate prior was "
-                "counted in seconds; -0.05 and 1.01 in outline_population's 3 s, 30 fps clips, filmed facing the "
-                "other way): the tilt slope follows which way the body faces in the picture (MediaPipe's hip "
-                "landmark on a mirror image; design bodies 0.54-1.06 facing as here, 0.66-1.19 mirrored, "
-                "scripts.accuracy.outline_short_clips), not the frame rate or length",
-            ),
-        ),
-        4,
-    ],
-)  # heldout2 and heldout5: arms folded, lumbar bend low / high
+@pytest.mark.parametrize("index", [1, 4])  # heldout2 and heldout5: arms folded, lumbar bend low / high
 def test_held_out_body_sway_is_not_tilt_and_tilt_is(tmp_path, index):
     """Two held-out bodies through MediaPipe (2 s clips at 15 fps, default camera, crf 26): the trunk swaying
     +-10 deg with the pelvis still moves the outline tilt by at most 0.15 deg per degree (issue 13's target),
@@ -123,10 +107,11 @@ def test_held_out_body_sway_is_not_tilt_and_tilt_is(tmp_path, index):
     after issue 13's third round (the hip's drift rate from the pelvis's outline): heldout2 -0.05 and 0.95,
     heldout5 0.02 and 0.95 (before it -0.17 and 0.80, 0.07 and 0.90). On renders after the renderer fix
     (trunk shading bands inside the body, offsets recalibrated) heldout5 still passes; heldout2 reads -0.17
-    and 0.65 and is marked as an expected failure (strict: it fails the suite if it starts passing). The
-    tilt sweep is filmed ``side_right`` and the sway ``side_left`` for both bodies; outline_population films
-    heldout2 the other way round, and on the design bodies that alone moves the tilt slope by -0.02 to +0.45
-    (docs/outline-decisions.md, "Short clips")."""
+    and 0.65 (later -0.14 and 0.72) and was an expected failure: the tilt slope followed which way the body
+    faces in the picture (MediaPipe's hip landmarks on a mirror image, docs/outline-decisions.md, "Short
+    clips"). With the hip's height taken from the soles (``outline_hip_from_floor``, chosen on the design
+    bodies) heldout2 reads -0.01 and 1.04, heldout5 0.02 and 1.03. The tilt sweep is filmed ``side_right``
+    and the sway ``side_left`` for both bodies; outline_population films heldout2 the other way round."""
     import warnings
 
     from movelab.extraction import extract

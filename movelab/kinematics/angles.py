@@ -130,7 +130,10 @@ def angle_tables(
     :func:`movelab.kinematics.clean_positions` with ``config``) and per-frame view labels."""
     columns: dict[str, np.ndarray] = {}
     sagittal = sagittal_angles(
-        position, facing=facing_sign(frame_views), midpoint_fallback=config.side_view_midpoint_fallback
+        position,
+        facing=facing_sign(frame_views),
+        midpoint_fallback=config.side_view_midpoint_fallback,
+        shoulder_shift_max=config.side_view_shoulder_shift_max,
     )
     frontal = frontal_angles(position, side=frontal_sign(frame_views))
     obliquity = _pelvic_obliquity(ds, position, frame_views, config)

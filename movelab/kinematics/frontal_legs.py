@@ -49,8 +49,10 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   each knee sat 1-5 px too far out (3-11° too little valgus at 25° in the narrow stance, design bodies). The
   outer edges stay visible: each knee goes half its width inside its outer edge, the width being the median
   of the knee's interval in the clip's frames where the knees are apart (standing, or the descent). Fewer than
-  ``_MIN_APART_FRAMES`` such frames (trousers that join the legs in a realistic render): the knees are NaN
-  and a warning says why. A merged interval wider than the two knees side by side
+  ``_MIN_APART_FRAMES`` such frames (knees that touch in every frame): the width is extrapolated from the
+  shanks' outline below, where the legs part (:mod:`movelab.kinematics.leg_split`); where that fails its
+  quality gate too (trousers that join the legs in a realistic render): the knees are NaN and a warning says
+  why. A merged interval wider than the two knees side by side
   is thighs or pelvis (thick legs, a knee landmark high on the thigh) and is left alone.
 
 ``method="outline_halfway"`` keeps the first correction of issue 18 (hips lowered by one fit for both views,
@@ -65,6 +67,7 @@ import warnings
 import numpy as np
 import xarray as xr
 
+from movelab.kinematics import leg_split
 from movelab.kinematics.geometry import torso_length
 
 __all__ = ["frontal_leg_centres"]
@@ -520,6 +523,11 @@ def _knee_half_width(raw, outline, *, frames, knee: int, other_knee: int) -> flo
     return float(np.median(widths)) if len(widths) >= _MIN_APART_FRAMES else np.nan
 
 
+def _ankle_of(kp, knee: int) -> int:
+    """The index of the ankle on the same side as the knee keypoint ``knee``."""
+    return kp.get_loc(kp[knee].replace("knee", "ankle"))
+
+
 def _touching_knees_from_outer_edges(values, raw, outline, *, frontal, kp) -> np.ndarray:
     """Where the knees touch (one outline interval holds both at their height, no wider than the two knees
     side by side), put each knee half its width (:func:`_knee_half_width`, over the frames where the knees
@@ -531,6 +539,17 @@ def _touching_knees_from_outer_edges(values, raw, outline, *, frontal, kp) -> np
     apart = np.zeros(len(values), dtype=bool)  # at the landmarks' heights, where the widths are measured
     apart[[f for f in np.flatnonzero(frontal) if _merged_knees(outline, raw, raw, f=f, li=li, ri=ri) is None]] = True
     half = {k: _knee_half_width(raw, outline, frames=apart, knee=k, other_knee=o) for k, o in ((li, ri), (ri, li))}
+    for knee, other in ((li, ri), (ri, li)):  # knees touching in every frame: the width from the shank below
+        if not np.isfinite(half[knee]):
+            half[knee] = leg_split.knee_half_width_below(
+                raw,
+                outline,
+                frames=frontal,
+                knee=knee,
+                ankle=_ankle_of(kp, knee),
+                other_knee=other,
+                other_ankle=_ankle_of(kp, other),
+            )
     unmeasured = 0
     unplaced = np.zeros(len(values), dtype=bool)
     for f in np.flatnonzero(frontal):
@@ -549,8 +568,8 @@ def _touching_knees_from_outer_edges(values, raw, outline, *, frontal, kp) -> np
     if unmeasured:
         warnings.warn(
             f"knee FPPA not measured in {unmeasured} knee-frames: the knees' outlines merge there (knees together "
-            "or loose clothing) and too few frames show them apart to measure each knee's width, which places it "
-            "within the merged outline",
+            "or loose clothing) and too few frames show them apart to measure each knee's width (at the knees, or "
+            "on the shanks just below), which places it within the merged outline",
             UserWarning,
             stacklevel=2,
         )

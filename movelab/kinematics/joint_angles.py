@@ -10,12 +10,14 @@ import xarray as xr
 from movelab.kinematics.conventions import FRONTAL, SAGITTAL
 from movelab.kinematics.geometry import DOWN, UP, midpoint, point, signed_angle_deg, to_plane, unsigned_angle_deg
 
-__all__ = ["sagittal_angles", "frontal_angles", "obliquity_deg"]
+__all__ = ["sagittal_angles", "frontal_angles", "obliquity_deg", "trunk_top"]
 
 _SIDES = ("left", "right")
 
 
-def sagittal_angles(position: xr.DataArray, *, facing, midpoint_fallback: bool = True) -> pd.DataFrame:
+def sagittal_angles(
+    position: xr.DataArray, *, facing, midpoint_fallback: bool = True, shoulder_shift_max: float = 0.0
+) -> pd.DataFrame:
     """Landmark-based sagittal angles (docs/conventions.md) for frames with a known facing direction.
 
     Parameters
@@ -27,6 +29,9 @@ def sagittal_angles(position: xr.DataArray, *, facing, midpoint_fallback: bool =
     midpoint_fallback
         Where one of a left/right pair is missing, use the other for ``hip_mid`` / ``shoulder_mid`` (in
         profile the two nearly coincide).
+    shoulder_shift_max
+        Largest forward shift of ``shoulder_mid`` towards the camera-side shoulder, in torso lengths
+        (:func:`trunk_top`); 0 keeps ``shoulder_mid``.
 
     Returns
     -------
@@ -45,6 +50,8 @@ def sagittal_angles(position: xr.DataArray, *, facing, midpoint_fallback: bool =
     * ``ankle_dorsiflexion = 90° − angle between (ankle→knee) and (heel→foot_index)`` (unsigned angle,
       so in [−90, 90])
     * ``trunk_lean = ∠(hip_mid→shoulder_mid, up)``
+
+    with ``shoulder_mid`` as :func:`trunk_top` places it.
     """
     facing = np.asarray(facing, dtype=np.float64)
 
@@ -53,6 +60,8 @@ def sagittal_angles(position: xr.DataArray, *, facing, midpoint_fallback: bool =
 
     hip_mid = to_plane(midpoint(position, "hip", fallback=midpoint_fallback), facing)
     shoulder_mid = to_plane(midpoint(position, "shoulder", fallback=midpoint_fallback), facing)
+    near_shoulder = np.where((facing > 0)[:, None], p("right_shoulder"), p("left_shoulder"))
+    shoulder_mid = trunk_top(shoulder_mid, near_shoulder, hip_mid, shift_max=shoulder_shift_max)
     out: dict[str, np.ndarray] = {}
     for s in _SIDES:
         hip, knee, ankle = p(f"{s}_hip"), p(f"{s}_knee"), p(f"{s}_ankle")
@@ -65,6 +74,45 @@ def sagittal_angles(position: xr.DataArray, *, facing, midpoint_fallback: bool =
     out["trunk_lean"] = signed_angle_deg(shoulder_mid - hip_mid, UP)
     order = [n for n in SAGITTAL if n in out]
     return pd.DataFrame({n: out[n] for n in order})
+
+
+def trunk_top(shoulder_mid, near_shoulder, hip_mid, *, shift_max: float) -> np.ndarray:
+    """The side-view trunk line's upper end: ``shoulder_mid`` moved forward towards the camera-side shoulder
+    by at most ``shift_max`` torso lengths.
+
+    Parameters
+    ----------
+    shoulder_mid, near_shoulder, hip_mid
+        ``(n, 2)`` points in the sagittal frame ``(forward, up)``; ``near_shoulder`` is the shoulder on the
+        camera's side (right when the client faces image right).
+    shift_max
+        Largest shift, in torso lengths (``|shoulder_mid − hip_mid|``); 0 returns ``shoulder_mid``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, 2)``; ``shoulder_mid`` where the camera-side shoulder is missing or not ahead of it.
+
+    Notes
+    -----
+    In profile the two shoulder joints project to nearly the same point, but the pose model puts the hidden
+    far shoulder 3–9 px (3–8 % of the trunk) *behind* its joint while the camera-side shoulder stays within
+    ±3 px of its own (``python -m scripts.accuracy.angle_errors --trunk-sources``): ``shoulder_mid`` then lies
+    half that behind and the trunk reads too upright. The shift takes back up to the typical half of that
+    offset. Only forward shifts are made, and the cap bounds what the correction can do off profile, where
+    the two joints project apart for real: the trunk lean moves by at most ``atan(shift_max)`` (1.7° for
+    0.03). Chosen on design clips (docs/kinematics-decisions.md, *Trunk line in side views*).
+    """
+    shoulder_mid = np.asarray(shoulder_mid, dtype=np.float64)
+    if shift_max <= 0:
+        return shoulder_mid
+    torso = np.hypot(*(shoulder_mid - np.asarray(hip_mid, dtype=np.float64)).T)
+    with np.errstate(invalid="ignore"):
+        ahead = np.asarray(near_shoulder, dtype=np.float64)[:, 0] - shoulder_mid[:, 0]
+        shift = np.clip(np.nan_to_num(ahead), 0.0, np.nan_to_num(shift_max * torso))
+    out = shoulder_mid.copy()
+    out[:, 0] += shift
+    return out
 
 
 def frontal_angles(position: xr.DataArray, *, side) -> pd.DataFrame:

@@ -136,7 +136,8 @@ def outline_estimates(
     ``outline_sacral_levels`` (measured from the hip along the pelvis's up axis, which is turned by ``θ``)
     and ``chord_TL`` that between the two ``outline_thoracolumbar_levels`` along the trunk axis. Before the
     frames, the hip landmark's drift with the trunk's lean is measured for the clip by registering the
-    pelvis's back outline (``outline_hip_registration``) and undone.
+    pelvis's back outline (``outline_hip_registration``) and undone, and while the legs stand straight the
+    hip's height is taken from the soles, the outline's lowest point (``outline_hip_from_floor``).
     """
     return _estimates(ds, views=views, position=position, config=config, warn_missing=warn_missing)
 
@@ -177,12 +178,12 @@ def _estimates(ds, *, views, position, config, warn_missing: bool) -> pd.DataFra
     if position is None:
         position = clean_positions(ds, config=config, views=frame_views)
     table = frame_table(ds)
-    raw = _per_frame(ds, position, facing, config, warn_missing=warn_missing)
+    sagittal = sagittal_angles(position, facing=facing, midpoint_fallback=config.side_view_midpoint_fallback)
+    raw = _per_frame(ds, position, facing, config, warn_missing=warn_missing, sagittal=sagittal)
     gate = config.outline_min_quality
     tilt = np.where(raw["tilt_quality"] >= gate, raw["pelvic_tilt"], np.nan)
     lordosis = np.where(raw["lordosis_quality"] >= gate, raw["lumbar_lordosis"], np.nan)
     tilt, lordosis = (_smooth(ds, values, config) for values in (tilt, lordosis))
-    sagittal = sagittal_angles(position, facing=facing, midpoint_fallback=config.side_view_midpoint_fallback)
     standing = _standing(position, sagittal, facing, np.isfinite(tilt), config)
     baseline = _baseline(table.index.to_numpy(dtype=np.float64), standing, tilt, lordosis, config)
     baseline = {"pelvic_tilt_deg": baseline.pelvic_tilt_deg, "lumbar_lordosis_deg": baseline.lumbar_lordosis_deg}
@@ -232,7 +233,13 @@ def outline_baseline(table: pd.DataFrame, *, config: KinematicsConfig = Kinemati
 
 
 def _per_frame(
-    ds: xr.Dataset, position: xr.DataArray, facing: np.ndarray, config: KinematicsConfig, *, warn_missing: bool
+    ds: xr.Dataset,
+    position: xr.DataArray,
+    facing: np.ndarray,
+    config: KinematicsConfig,
+    *,
+    warn_missing: bool,
+    sagittal: pd.DataFrame | None = None,
 ) -> dict[str, np.ndarray]:
     """Raw per-frame estimates and qualities (before the gate and the time filter)."""
     n = ds.sizes["time"]
@@ -267,6 +274,13 @@ def _per_frame(
         hip = registered
     elif config.outline_hip_drift_per_deg:
         hip = _undrifted_hip(hip, shoulder, facing, torso_px, config)
+    if config.outline_hip_from_floor:
+        if sagittal is None:
+            sagittal = sagittal_angles(position, facing=facing, midpoint_fallback=config.side_view_midpoint_fallback)
+        lean = _trunk_lean_deg(hip, shoulder, facing)
+        hip = _floor_anchored_hip(
+            outline, hip, _straight_legs(sagittal, config), lean, config=config, height_px=ds.attrs.get("height_px")
+        )
     arms = _arm_points(ds, config)
     params = outline_params(config)
     elbow = np.full(facing.size, np.nan)
@@ -328,6 +342,61 @@ def _undrifted_hip(
     lean = lean * np.clip(2.0 - np.abs(lean) / full, 0.0, 1.0)  # full up to the limit, none beyond twice it
     out = hip.copy()
     out[:, 1] = hip[:, 1] - config.outline_hip_drift_per_deg * lean * torso_px
+    return out
+
+
+def _straight_legs(sagittal: pd.DataFrame, config: KinematicsConfig) -> np.ndarray:
+    """Per frame, how fully the legs stand as in quiet standing, in [0, 1]: 1 while both knees bend at most
+    ``outline_baseline_max_knee_deg`` and both thighs lean at most ``outline_baseline_max_thigh_deg``, falling
+    linearly to 0 at twice either limit; 0 where a knee or thigh angle is unknown."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        knee = np.nanmax(sagittal[[f"knee_flexion_{s}" for s in _SIDES]].to_numpy(dtype=np.float64), axis=1)
+        thigh = np.nanmax(np.abs(sagittal[[f"thigh_angle_{s}" for s in _SIDES]].to_numpy(dtype=np.float64)), axis=1)
+    w_knee = np.clip(2.0 - knee / config.outline_baseline_max_knee_deg, 0.0, 1.0)
+    w_thigh = np.clip(2.0 - thigh / config.outline_baseline_max_thigh_deg, 0.0, 1.0)
+    return np.nan_to_num(np.minimum(w_knee, w_thigh), nan=0.0)
+
+
+def _floor_anchored_hip(
+    outline: np.ndarray,
+    hip: np.ndarray,
+    legs: np.ndarray,
+    lean: np.ndarray,
+    *,
+    config: KinematicsConfig,
+    height_px: float | None,
+) -> np.ndarray:
+    """``hip_mid`` put back at its standing height above the soles while the legs stand straight.
+
+    The pose model's hip landmark rises and falls along the body as the pelvis tilts and the trunk leans, by
+    amounts that differ between bodies and with the facing direction (design bodies' tilt sweeps: 0.2-4.2
+    thousandths of a torso length per degree of tilt, filmed and mirrored; docs/outline-decisions.md), and
+    the sacral chord's levels are heights above it. With the legs as in standing the hip joint keeps its
+    height above the floor, and the outline's lowest point (the soles) shows the floor without the pose
+    model: the hip's height above it is the median over the clip's reference frames (legs straight,
+    ``|trunk_lean|`` at most ``outline_registration_reference_deg``, at least
+    ``outline_registration_min_frames`` of them) and each frame's hip is set to it, weighted by ``legs``
+    (:func:`_straight_legs`; the landmark as it was where the knees or hips bend). Unchanged without such
+    frames, and in frames whose outline is missing or reaches the picture's bottom edge ``height_px`` (feet
+    cut off; None: not checked).
+    """
+    n = hip.shape[0]
+    floor = np.full(n, np.nan)
+    for i in np.flatnonzero(legs > 0):
+        floor[i] = float(np.max(outline[i][:, 1]))  # NaN when the frame has no outline
+    if height_px is not None:
+        with np.errstate(invalid="ignore"):
+            floor[floor >= float(height_px) - 1.5] = np.nan  # the mask reaches the edge: the soles are not seen
+    above = floor - hip[:, 1]
+    with np.errstate(invalid="ignore"):
+        reference = np.isfinite(above) & (legs >= 1.0) & (np.abs(lean) <= config.outline_registration_reference_deg)
+    if reference.sum() < config.outline_registration_min_frames:
+        return hip
+    height = float(np.median(above[reference]))
+    w = np.where(np.isfinite(floor), legs, 0.0)
+    out = hip.copy()
+    out[:, 1] = np.where(w > 0, w * (floor - height) + (1.0 - w) * hip[:, 1], hip[:, 1])
     return out
 
 

@@ -86,9 +86,9 @@ class OutlineParams:
     hanging_wrist_max: float = 0.15
     thoracolumbar_pelvis_weight: float = 0.5
     cover_hanging_arms: bool = False
-    tilt_gain: float = 1.1
+    tilt_gain: float = 1.05
     tilt_gain_max_lean_deg: float = 10.0
-    lordosis_sacral_gain: float = 1.2
+    lordosis_sacral_gain: float = 1.1
 
 
 @dataclass(frozen=True)

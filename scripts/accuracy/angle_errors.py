@@ -22,6 +22,9 @@ Usage::
     python -m scripts.accuracy.angle_errors --work .cache/angle_errors            # keep clips, truth and landmarks
     python -m scripts.accuracy.angle_errors --work .cache/angle_errors --reuse    # evaluate the kept ones again
     python -m scripts.accuracy.angle_errors --trunk-sources .cache/angle_errors   # where the trunk's error comes from
+    python -m scripts.accuracy.angle_errors --cases off_profile --work .cache/angle_errors_off_profile  # 10-15° off
+    python -m scripts.accuracy.angle_errors --kept .cache/lunge_timing_accuracy_postfix split_side_R  # kept clips
+    python -m scripts.accuracy.angle_errors --work .cache/angle_errors --reuse --shoulder-shift-max 0  # no shift
 
 Everything is deterministic: rendering is, and MediaPipe runs on the CPU in VIDEO mode.
 """
@@ -34,13 +37,14 @@ import sys
 import tempfile
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from movelab.kinematics import compute_angles
+from movelab.kinematics.config import KinematicsConfig
 from movelab.synth import SKIN_TONES, Appearance, BodyProportions, Gait, Lunge, Squat, render_clip
 from scripts.accuracy._common import add_realistic, realism_for, realistic_note
 
@@ -193,6 +197,48 @@ CASES: tuple[Case, ...] = (
 )
 
 
+#: Design clips 10-15 deg off profile (``--cases off_profile``): where the side-view trunk line's near-shoulder
+#: share (docs/kinematics.md, *Trunk line in side views*) must hand back to the shoulders' midpoint.
+OFF_PROFILE_CASES: tuple[Case, ...] = (
+    Case(
+        "squat_az80",
+        _squat(depth_deg=100, trunk_lean_deg=30),
+        azimuth_deg=80.0,
+        body=TALL,
+        appearance=Appearance(shirt_rgb=(60, 100, 160), trousers_rgb=(30, 30, 30), skin_rgb=SKIN_TONES["light"]),
+        note="squat to 100 deg, trunk 30; 1.92 m; camera at 80 deg azimuth (10 deg off the right profile, "
+        "front-right), 4.5 m; blue shirt, light skin",
+    ),
+    Case(
+        "squat_az105",
+        _squat(depth_deg=90, trunk_lean_deg=25),
+        azimuth_deg=105.0,
+        body=SHORT_BODY,
+        appearance=Appearance(shirt_rgb=(150, 60, 40), trousers_rgb=(40, 60, 110), skin_rgb=SKIN_TONES["dark"]),
+        note="squat to 90 deg, trunk 25; 1.58 m; camera at 105 deg azimuth (15 deg off the right profile, "
+        "back-right), 4.5 m; rust shirt, jeans, dark skin",
+    ),
+    Case(
+        "lunge_az80",
+        _lunge(kind="forward", lead_side="left", depth_deg=90, trunk_lean_deg=10),
+        azimuth_deg=80.0,
+        appearance=Appearance(shirt_rgb=(200, 200, 200), trousers_rgb=(20, 20, 20), skin_rgb=SKIN_TONES["tan"]),
+        note="forward lunge, left lead, front knee 90 deg; default body; camera at 80 deg azimuth (10 deg off "
+        "the right profile, front-right), 4.5 m; light grey shirt",
+    ),
+    Case(
+        "lunge_az105",
+        _lunge(kind="split", lead_side="right", depth_deg=100, trunk_lean_deg=5),
+        azimuth_deg=105.0,
+        body=STOUT,
+        appearance=Appearance(shirt_rgb=(40, 120, 120), trousers_rgb=(60, 40, 30), skin_rgb=SKIN_TONES["medium"]),
+        note="split squat, right lead, front knee 100 deg; stout; camera at 105 deg azimuth (15 deg off the "
+        "right profile, back-right), 4.5 m; teal shirt",
+    ),
+)
+CASE_SETS = {"main": CASES, "off_profile": OFF_PROFILE_CASES}
+
+
 def _render(case: Case, folder: Path, *, realistic: bool = False, without: tuple[str, ...] = ()) -> Path:
     """Render ``case`` into ``folder``: ``<name>.mp4`` and its truth files; returns the video's path."""
     w, h = case.size_px
@@ -253,8 +299,9 @@ def trunk_sources(folder: Path, names: list[str] | None = None) -> str:
     its truth files, e.g. this script's ``--work`` folder or a timing script's kept clips); only ``names`` when
     given.
 
-    The trunk lean (and with it ``hip_flexion = trunk_lean + thigh_angle``) is read on the midpoints of the two
-    shoulders and the two hips. Each landmark's offset from the figure's projected joint, across the true trunk
+    The trunk lean (and with it ``hip_flexion = trunk_lean + thigh_angle``) is read here on the midpoints of the
+    two shoulders and the two hips (``side_view_shoulder_shift_max=0``: the error the shift corrects). Each
+    landmark's offset from the figure's projected joint, across the true trunk
     line and forward positive, moves the lean by ``±offset / 2 / trunk length`` (shoulders +, hips −): those
     four shares, in degrees, sum to about the lean's bias. Also: the lean read on the camera-side shoulder and
     hip alone (the far ones left out), that line on the projected joints (its error from geometry alone), the
@@ -289,7 +336,7 @@ def _trunk_row(lm_path: Path) -> str:
     far = "left" if near == "right" else "right"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        motion = compute_motion(landmarks.load(lm_path))
+        motion = compute_motion(landmarks.load(lm_path), config=KinematicsConfig(side_view_shoulder_shift_max=0.0))
     facing = facing_sign(motion.frame_views)
     if not np.isfinite(facing).any():
         return ""
@@ -413,7 +460,15 @@ def _pool(rows: list[tuple[str, int, dict[str, np.ndarray]]], label: str) -> tup
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", nargs="+", choices=[c.name for c in CASES], help="clips to run")
+    parser.add_argument(
+        "--cases",
+        choices=sorted(CASE_SETS),
+        default="main",
+        help="main: the ten clips of docs/kinematics-accuracy.md; off_profile: four design clips 10-15 deg off profile",
+    )
+    parser.add_argument(
+        "--only", nargs="+", choices=[c.name for cs in CASE_SETS.values() for c in cs], help="clips to run"
+    )
     parser.add_argument(
         "--known-view", action="store_true", help="give compute_angles the true view instead of detecting the views"
     )
@@ -435,14 +490,33 @@ def main(argv: list[str] | None = None) -> int:
         help="only: where the trunk line's error comes from, per side-view clip kept in FOLDER (landmarks and "
         "truth files: --work of this script, or a timing script's kept clips), or only the CLIPs named",
     )
+    parser.add_argument(
+        "--kept",
+        nargs="+",
+        metavar=("FOLDER", "CLIP"),
+        help="only: the side-view tables for clips kept by another script in FOLDER (landmarks and truth files), "
+        "the CLIPs named or all; pooled by the truth's motion",
+    )
+    parser.add_argument(
+        "--shoulder-shift-max",
+        type=float,
+        help="KinematicsConfig.side_view_shoulder_shift_max (default: the config's; 0: the shoulders' midpoint)",
+    )
     args = parser.parse_args(argv)
+    config = KinematicsConfig()
+    if args.shoulder_shift_max is not None:
+        config = replace(config, side_view_shoulder_shift_max=args.shoulder_shift_max)
     if args.trunk_sources is not None:
         folder, *names = args.trunk_sources
         print(trunk_sources(Path(folder), names))
         return 0
+    if args.kept is not None:
+        folder, *names = args.kept
+        print(kept_tables(Path(folder), names, config=config))
+        return 0
     if args.reuse and args.work is None:
         parser.error("--reuse needs --work (the folder of a previous run)")
-    cases = [c for c in CASES if not args.only or c.name in args.only]
+    cases = [c for c in CASE_SETS[args.cases] if not args.only or c.name in args.only]
     t_start = time.perf_counter()
     side_rows, front_rows = [], []
     with tempfile.TemporaryDirectory(prefix="movelab-angles-") as tmp:
@@ -455,7 +529,7 @@ def main(argv: list[str] | None = None) -> int:
             t1 = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                angles = compute_angles(ds, views=case.true_view if args.known_view else None)
+                angles = compute_angles(ds, config=config, views=case.true_view if args.known_view else None)
             errs = _errors(angles, truth, meta["near_side"])
             side = case.true_view.startswith("side")
             (side_rows if side else front_rows).append(
@@ -470,12 +544,7 @@ def main(argv: list[str] | None = None) -> int:
         print(realistic_note(tuple(args.without)) + "\n")
     if side_rows:
         print("Side views: MAE / bias (frames with a value), degrees; near = the leg on the camera's side\n")
-        groups = [
-            _pool(members, f"**{motion}**")
-            for motion in ("squat", "lunge", "gait")
-            if (members := [r for r in side_rows if r[0].startswith(motion)])
-        ]
-        groups.append(_pool(side_rows, "**all side clips**"))
+        groups = _groups(side_rows, {name: name.split("_")[0] for name, _, _ in side_rows})
         print(_table(side_rows + groups, SIDE_COLUMNS))
         print("\nSide views pooled by motion: median |error| / 90th percentile of |error|, degrees\n")
         print(_table(groups, SIDE_COLUMNS, cell=_robust_cell))
@@ -487,6 +556,48 @@ def main(argv: list[str] | None = None) -> int:
         print(f"* `{case.name}`: {case.note}")
     print(f"\n({time.perf_counter() - t_start:.0f} s)", file=sys.stderr)
     return 0
+
+
+def _groups(rows: list, motion_of: dict[str, str]) -> list:
+    """Pooled rows per motion (squat, lunge, gait, in that order) and over all rows."""
+    groups = [
+        _pool(members, f"**{motion}**")
+        for motion in ("squat", "lunge", "gait")
+        if (members := [r for r in rows if motion_of[r[0]] == motion])
+    ]
+    return groups + [_pool(rows, "**all side clips**")]
+
+
+def kept_tables(folder: Path, names: list[str] | None = None, *, config: KinematicsConfig = KinematicsConfig()) -> str:
+    """The side-view MAE / bias table and the median / 90th percentile table of the side-view clips kept in
+    ``folder`` by another accuracy script (``<name>.nc`` beside ``<name>.truth.csv`` / ``.truth.json``), views
+    detected; only ``names`` when given. Pooled by the truth's motion."""
+    import json
+
+    from movelab import landmarks
+
+    paths = sorted(folder.glob("*.nc")) if not names else [folder / f"{name}.nc" for name in names]
+    rows, motion_of = [], {}
+    for path in paths:
+        truth_csv, truth_json = path.with_suffix(".truth.csv"), path.with_suffix(".truth.json")
+        if not (path.is_file() and truth_csv.is_file() and truth_json.is_file()):
+            raise SystemExit(f"--kept: expected {path.name} and its truth files in {folder}")
+        meta = json.loads(truth_json.read_text())
+        if meta["near_side"] not in ("left", "right"):
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            angles = compute_angles(landmarks.load(path), config=config)
+        errs = _errors(angles, pd.read_csv(truth_csv), meta["near_side"])
+        rows.append((path.stem, len(angles), {k: v for k, v in errs.items() if k in SIDE_COLUMNS}))
+        motion_of[path.stem] = meta["motion"]
+    groups = _groups(rows, motion_of)
+    return (
+        "Side views: MAE / bias (frames with a value), degrees; near = the leg on the camera's side\n\n"
+        + _table(rows + groups, SIDE_COLUMNS)
+        + "\n\nSide views pooled by motion: median |error| / 90th percentile of |error|, degrees\n\n"
+        + _table(groups, SIDE_COLUMNS, cell=_robust_cell)
+    )
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import re
 import sys
@@ -38,7 +39,16 @@ import pandas as pd
 from movelab.kinematics import KinematicsConfig
 from movelab.synth.population import DESIGN_BODIES, HELD_OUT_BODIES
 from scripts import ROOT
-from scripts.accuracy.outline_population import CLIPS, DESIGN_CLIPS, FPS, Clip, body_row, compare, extract_kept
+from scripts.accuracy.outline_population import (
+    CLIPS,
+    DESIGN_CLIPS,
+    FPS,
+    Clip,
+    _setting,
+    body_row,
+    compare,
+    extract_kept,
+)
 
 _OTHER = {"left": "right", "right": "left"}
 #: frontal-plane truth angles whose sign a mirror image turns (docs/conventions.md: positive = the client's left)
@@ -201,6 +211,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="re-encode and extract the clips unflipped (into <src>_reencoded): the noise of that step alone",
     )
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        default=(),
+        metavar="FIELD=VALUE",
+        help="try other KinematicsConfig outline_* values (design work), e.g. outline_tilt_gain=1.05",
+    )
     args = parser.parse_args(argv)
     src = args.src or ROOT / ".cache" / ("outline_population_design" if args.design else "outline_population")
     label = "re-encoded" if args.control else "mirrored"
@@ -212,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     dst.mkdir(parents=True, exist_ok=True)
     config = KinematicsConfig()
+    for item in args.set:
+        config = dataclasses.replace(config, **dict([_setting(item)]))
     filmed, mirrored, views = [], [], {}
     for pb in bodies:
         if args.only and pb.name not in args.only:
