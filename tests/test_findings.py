@@ -155,7 +155,7 @@ def test_knee_valgus_per_side():
 
 @pytest.mark.parametrize(
     ("sex", "fppa", "raised"),
-    [(None, 10.5, False), ("male", 10.5, True), ("female", 10.5, False), ("female", 12.5, True)],
+    [(None, 10.5, False), ("male", 12.5, True), ("female", 10.5, False), ("female", 15.5, True)],
 )
 def test_knee_valgus_norm_follows_sex(sex, fppa, raised):
     config = FindingsConfig(sex=sex)
@@ -163,6 +163,21 @@ def test_knee_valgus_norm_follows_sex(sex, fppa, raised):
         detect_findings(front_squat(knee_fppa_left=fppa, knee_fppa_right=fppa), SQUAT, config=config), "knee_valgus"
     )
     assert bool(found) is raised
+
+
+@pytest.mark.parametrize(("sex", "fppa"), [(None, 13.0), (None, 14.6), ("male", 10.5)])
+def test_knee_valgus_within_the_method_error_of_the_limit_is_a_note(sex, fppa):
+    config = FindingsConfig(sex=sex)
+    found = detect_findings(front_squat(knee_fppa_left=fppa, knee_fppa_right=4.0), SQUAT, config=config)
+    assert not flagged(found, "knee_valgus")
+    (note,) = [f for f in found if f.code == "knee_valgus"]
+    assert note.severity == "info" and note.side == "left" and "within movelab's own measuring error" in note.message
+
+
+def test_knee_valgus_past_the_limit_by_more_than_the_method_error_is_raised():
+    margin = FindingsConfig().knee_valgus_margin.value
+    (f,) = flagged(detect_findings(front_squat(knee_fppa_left=12.0 + margin + 0.2), SQUAT), "knee_valgus")
+    assert f.side == "left" and f.threshold == pytest.approx(12.0)
 
 
 def test_pelvic_drop_against_standing():

@@ -3,7 +3,8 @@
 MediaPipe's hip landmark rises along the body as the pelvis tilts forward, by a rate that differs between bodies
 and with the facing direction (a body's mirror image reads differently); the sacral chord's levels are heights
 above it, so the rise flattens the tilt sweep. With the legs straight the hip joint keeps its height above the
-floor, which the outline's lowest point shows: the outline method sets the hip there. Drawn outlines and the
+floor, which the outline's lowest point shows: the outline method sets the hip there, unless the heels have
+risen (a heel raise: the toes keep the lowest point on the floor while the hip rises). Drawn outlines and the
 stick figure (no pose model).
 
 Fast: pure geometry and the stick figure, no pose model.
@@ -115,3 +116,99 @@ def test_the_hip_landmark_is_kept_where_the_soles_cannot_anchor_it(case):
         lean[:4] = 0.0
     out = _floor_anchored_hip(outline, hip, legs, lean, config=KinematicsConfig(), height_px=720)
     np.testing.assert_array_equal(out, hip)
+
+
+# ----------------------------------------------------------------------------- heel raise: the floor lets go
+
+#: the heel raise's height at its top, torso lengths (12 px, 4 cm on a 0.5 m torso)
+RAISE = 0.08
+
+
+def heel_raise_dataset(n: int = 90, *, top: float = RAISE, view: str = "side_right") -> tuple[xr.Dataset, np.ndarray]:
+    """The stick figure standing with its pelvis still (tilt 11 deg) while it rises onto its toes over frames
+    30-60 (a smooth bump up to ``top`` torso lengths): every keypoint but the toes and the whole outline but
+    its toe point rise with it, so the outline's lowest point stays on the floor. Returns the Dataset and the
+    rise per frame (torso lengths)."""
+    t = np.arange(n)
+    rise = np.where((t >= 30) & (t <= 60), top * np.sin(np.pi * np.clip((t - 30) / 30.0, 0.0, 1.0)) ** 2, 0.0)
+    ds = stick_figure(t / 30.0, view=view)
+    facing = 1.0 if view == "side_right" else -1.0
+    pos = ds["position_px"].transpose("time", "keypoint", ...).values.copy()
+    names = list(ds["keypoint"].values)
+    hips = [names.index("left_hip"), names.index("right_hip")]
+    true_hip = pos[:, hips].mean(axis=1)
+    toes = [names.index(f"{s}_foot_index") for s in ("left", "right")]
+    body = [k for k in range(len(names)) if k not in toes]
+    pos[:, body, 1] -= (rise * TORSO_PX)[:, None]
+    pos[:, [names.index(f"{s}_{p}") for s in ("left", "right") for p in ("elbow", "wrist")]] = np.nan
+    outlines = []
+    for i in range(n):
+        points = silhouette(tilt_deg=11.0)
+        toe = np.isclose(points[:, 0], 0.30) & np.isclose(points[:, 1], -1.90)
+        points[~toe, 1] += rise[i]  # the body rises about the toe, which stays on the floor
+        outlines.append(to_image(points, hip_px=true_hip[i], facing=facing, n=512))
+    ds = ds.assign(position_px=(ds["position_px"].transpose("time", "keypoint", ...).dims, pos))
+    outline_px = xr.DataArray(
+        np.stack(outlines).astype(np.float32), dims=("time", "outline_point", "space_2d"), attrs={"units": "px"}
+    )
+    return ds.assign(outline_px=outline_px), rise
+
+
+@pytest.mark.parametrize("view", ["side_right", "side_left"])
+def test_a_heel_raise_with_the_pelvis_still_does_not_move_the_tilt(view):
+    """Rising 4 cm onto the toes with the pelvis still: past the guard's upper limit (0.06 torso lengths) the
+    anchor has let go and the tilt is the landmark hip's (within the time filter's 0.1 deg), at its standing
+    value; in the fade (0.03-0.06) it moves smoothly (under 1 deg a frame at 0.01 torso lengths of rise a
+    frame) and by at most half of what the floor-held hip gives, which sits 12 px too low at the top and
+    moves the tilt by over 4 deg. Standing away from the raise: as without the guard."""
+    ds, rise = heel_raise_dataset(view=view)
+
+    def tilt_with(**changes) -> np.ndarray:
+        table = outline_estimates(ds, views=view, config=dataclasses.replace(PLAIN, **changes))
+        return table["pelvic_tilt"].to_numpy()
+
+    tilt = tilt_with()
+    held = tilt_with(outline_floor_heel_rise_limits=None)
+    landmark = tilt_with(outline_hip_from_floor=False)
+    assert np.isfinite(tilt).mean() > 0.9
+    standing = float(np.nanmedian(tilt[rise == 0]))
+    top = rise >= 0.07  # past the limit by more than the time filter's reach
+    np.testing.assert_allclose(tilt[top], landmark[top], atol=0.1)
+    assert np.nanmax(np.abs(tilt[top] - standing)) < 0.2
+    assert np.nanmax(np.abs(held[top] - standing)) > 4.0
+    assert np.nanmax(np.abs(tilt - standing)) < 0.5 * np.nanmax(np.abs(held - standing))
+    assert np.nanmax(np.abs(np.diff(tilt))) < 1.0
+    still = np.r_[0:20, 70:90]  # standing, beyond the time filter's reach of the raise: as without the guard
+    np.testing.assert_allclose(tilt[still], held[still], atol=1e-9)
+
+
+def test_the_heel_guard_fades_from_the_floor_to_the_landmark():
+    """Ten frames standing, then the heels and the hip landmark rise 0.02, 0.045 and 0.08 torso lengths
+    (limits 0.03-0.06) with the soles' lowest point on the floor: the first is held at the floor, the second
+    half way, the third is the landmark."""
+    outline, hip = _frames(13)
+    rise_px = np.r_[np.zeros(10), 0.02, 0.045, 0.08] * TORSO_PX
+    hip[:, 1] -= rise_px
+    heels = np.tile([[120.0, 595.0], [130.0, 596.0]], (13, 1, 1))
+    heels[:, :, 1] -= rise_px[:, None]
+    out = _floor_anchored_hip(
+        outline, hip, np.ones(13), np.zeros(13), config=KinematicsConfig(), height_px=720, heels_px=heels,
+        torso_px=TORSO_PX,
+    )  # fmt: skip
+    np.testing.assert_allclose(out[:11, 1], 300.0)
+    assert out[11, 1] == pytest.approx(0.5 * 300.0 + 0.5 * hip[11, 1])
+    assert out[12, 1] == pytest.approx(hip[12, 1])
+
+
+def test_heel_jitter_in_standing_leaves_the_anchor_as_it_was():
+    """Standing with the heel landmarks jittering by 1.5 px (0.01 torso lengths) and one heel drifting up
+    0.1 alone: the anchored hip is the same as without the guard (the two heels' smaller rise counts)."""
+    rng = np.random.default_rng(0)
+    outline, hip = _frames(40)
+    hip[:, 1] += rng.normal(0.0, 3.0, 40)
+    heels = np.tile([[120.0, 595.0], [130.0, 596.0]], (40, 1, 1)) + rng.uniform(-1.5, 1.5, (40, 2, 2))
+    heels[20:25, 0, 1] -= 0.1 * TORSO_PX
+    kwargs = dict(config=KinematicsConfig(), height_px=720, torso_px=TORSO_PX)
+    guarded = _floor_anchored_hip(outline, hip, np.ones(40), np.zeros(40), heels_px=heels, **kwargs)
+    plain = _floor_anchored_hip(outline, hip, np.ones(40), np.zeros(40), **kwargs)
+    np.testing.assert_array_equal(guarded, plain)

@@ -211,6 +211,9 @@ class FindingsConfig:
         estimate is defined (docs/conventions.md).
     fppa_upper_female, fppa_upper_male
         Upper end of the normal knee frontal plane projection angle (valgus positive).
+    knee_valgus_margin
+        ``knee_valgus`` is raised when the FPPA at depth passes the threshold by more than this (movelab's own
+        FPPA error); a reading past the threshold by less gets a note instead (docs/findings-decisions.md).
     hip_extension_norm
         Peak hip extension in walking at terminal stance.
     trunk_beyond_tibia
@@ -268,6 +271,11 @@ class FindingsConfig:
         12.0, "Herrington & Munro 2010: normal FPPA in step landing, women 5-12 deg"
     )
     fppa_upper_male: Threshold = Threshold(9.0, "Herrington & Munro 2010: normal FPPA in step landing, men 1-9 deg")
+    knee_valgus_margin: Threshold = Threshold(
+        3.1,
+        "movelab's own knee FPPA error at depth: 95th percentile of |read - projected truth| over 192 legs of "
+        "rendered design-body squats (python -m scripts.accuracy.frontal_findings_accuracy --reuse)",
+    )
     hip_extension_norm: Norm = Norm(
         20.4,
         4.0,

@@ -361,6 +361,15 @@ class KinematicsConfig:
         without; with ``outline_tilt_gain`` 1.05), sway slope within ±0.15 on 9 of 9
         (``outline_population_mirrored --design --reuse``;
         docs/outline-decisions.md). False: the landmark's height as registered (the method before).
+    outline_floor_heel_rise_limits
+        The soles assume the feet flat: in a heel raise the toes keep the outline's lowest point while the hip
+        rises, and the anchor would hold the hip down. The heels' height above the outline's lowest point is
+        compared with its median over the anchor's reference frames (the smaller rise of the two heels, torso
+        lengths, as :func:`movelab.kinematics.sole.heel_rise_deg` combines the feet); the anchor's weight falls
+        from 1 to 0 between these, the hip landmark taking over. (0.03, 0.06): 1.5-3 cm on a 0.5 m torso, above
+        the heel landmark's jitter in standing (the outline tables do not move,
+        docs/outline-decisions.md, *A heel raise lets go of the floor*); a 4 cm heel raise, which the heel
+        landmark reads at two thirds (0.053), is three quarters let go. None: no guard (the method before).
     outline_elbow_swing_limits
         A hanging arm's elbow swung back from where it hangs when the client stands (its median over the
         near-upright frames), torso lengths: the quality falls from 1 to 0 between these. The absolute elbow
@@ -508,6 +517,7 @@ class KinematicsConfig:
     outline_registration_max_rms: float = 0.0025
     outline_registration_prior_deg2_s: float = 500.0 / 30.0
     outline_hip_from_floor: bool = True
+    outline_floor_heel_rise_limits: tuple[float, float] | None = (0.03, 0.06)
     outline_elbow_swing_limits: tuple[float, float] | None = (0.04, 0.06)
     outline_hanging_wrist_max: float = 0.15
     outline_thoracolumbar_pelvis_weight: float = 0.5
@@ -643,14 +653,15 @@ def _check_outline(config: KinematicsConfig) -> None:
     min_frames = config.outline_registration_min_frames
     if not (isinstance(min_frames, int) and min_frames >= 1):
         raise ConfigError(f"outline_registration_min_frames must be a whole number >= 1, got {min_frames!r}")
-    swing = config.outline_elbow_swing_limits
-    if swing is not None and not (
-        isinstance(swing, (tuple, list))
-        and len(swing) == 2
-        and all(_is_number(v) for v in swing)
-        and swing[0] < swing[1]
-    ):
-        raise ConfigError(f"outline_elbow_swing_limits must be None or (low, high) with low < high, got {swing!r}")
+    for name in ("outline_elbow_swing_limits", "outline_floor_heel_rise_limits"):
+        limits = getattr(config, name)
+        if limits is not None and not (
+            isinstance(limits, (tuple, list))
+            and len(limits) == 2
+            and all(_is_number(v) for v in limits)
+            and limits[0] < limits[1]
+        ):
+            raise ConfigError(f"{name} must be None or (low, high) with low < high, got {limits!r}")
     if not (_is_number(config.outline_hanging_wrist_max) or config.outline_hanging_wrist_max == math.inf):
         raise ConfigError(f"outline_hanging_wrist_max must be a number, got {config.outline_hanging_wrist_max!r}")
 

@@ -26,7 +26,7 @@ import xarray as xr
 from movelab.kinematics import filtering
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
-from movelab.kinematics.geometry import arm_points, median_torso_length, midpoint, support_speeds
+from movelab.kinematics.geometry import arm_points, median_torso_length, midpoint, point, support_speeds
 from movelab.kinematics.inputs import check_config, check_landmarks
 from movelab.kinematics.joint_angles import sagittal_angles
 from movelab.kinematics.outline_method import OutlineParams, back_profile, estimate_frame, register_profile
@@ -279,7 +279,14 @@ def _per_frame(
             sagittal = sagittal_angles(position, facing=facing, midpoint_fallback=config.side_view_midpoint_fallback)
         lean = _trunk_lean_deg(hip, shoulder, facing)
         hip = _floor_anchored_hip(
-            outline, hip, _straight_legs(sagittal, config), lean, config=config, height_px=ds.attrs.get("height_px")
+            outline,
+            hip,
+            _straight_legs(sagittal, config),
+            lean,
+            config=config,
+            height_px=ds.attrs.get("height_px"),
+            heels_px=np.stack([point(position, f"{s}_heel")[:, :2] for s in _SIDES], axis=1),
+            torso_px=torso_px,
         )
     arms = _arm_points(ds, config)
     params = outline_params(config)
@@ -366,6 +373,8 @@ def _floor_anchored_hip(
     *,
     config: KinematicsConfig,
     height_px: float | None,
+    heels_px: np.ndarray | None = None,
+    torso_px: float = np.nan,
 ) -> np.ndarray:
     """``hip_mid`` put back at its standing height above the soles while the legs stand straight.
 
@@ -375,11 +384,13 @@ def _floor_anchored_hip(
     the sacral chord's levels are heights above it. With the legs as in standing the hip joint keeps its
     height above the floor, and the outline's lowest point (the soles) shows the floor without the pose
     model: the hip's height above it is the median over the clip's reference frames (legs straight,
-    ``|trunk_lean|`` at most ``outline_registration_reference_deg``, at least
+    ``|trunk_lean|`` at most ``outline_registration_reference_deg``, heels down, at least
     ``outline_registration_min_frames`` of them) and each frame's hip is set to it, weighted by ``legs``
-    (:func:`_straight_legs`; the landmark as it was where the knees or hips bend). Unchanged without such
-    frames, and in frames whose outline is missing or reaches the picture's bottom edge ``height_px`` (feet
-    cut off; None: not checked).
+    (:func:`_straight_legs`; the landmark as it was where the knees or hips bend) and by the heels being down
+    (:func:`_heels_down`: in a heel raise the toes hold the lowest point while the hip rises). Unchanged
+    without such frames, and in frames whose outline is missing or reaches the picture's bottom edge
+    ``height_px`` (feet cut off; None: not checked). ``heels_px`` ``(time, 2 heels, 2)`` and ``torso_px``:
+    None / NaN: no heel guard.
     """
     n = hip.shape[0]
     floor = np.full(n, np.nan)
@@ -391,13 +402,51 @@ def _floor_anchored_hip(
     above = floor - hip[:, 1]
     with np.errstate(invalid="ignore"):
         reference = np.isfinite(above) & (legs >= 1.0) & (np.abs(lean) <= config.outline_registration_reference_deg)
+    down = _heels_down(floor, heels_px, reference, config=config, torso_px=torso_px)
+    reference &= down >= 1.0
     if reference.sum() < config.outline_registration_min_frames:
         return hip
     height = float(np.median(above[reference]))
-    w = np.where(np.isfinite(floor), legs, 0.0)
+    w = np.where(np.isfinite(floor), legs * down, 0.0)
     out = hip.copy()
     out[:, 1] = np.where(w > 0, w * (floor - height) + (1.0 - w) * hip[:, 1], hip[:, 1])
     return out
+
+
+def _heels_down(
+    floor: np.ndarray,
+    heels_px: np.ndarray | None,
+    reference: np.ndarray,
+    *,
+    config: KinematicsConfig,
+    torso_px: float,
+) -> np.ndarray:
+    """Per frame, how fully the heels stand on the floor, in [0, 1] (the floor anchor's heel guard).
+
+    Each heel's height above the outline's lowest point ``floor`` against its median over the ``reference``
+    frames, in torso lengths; the smaller of the two heels' rises (one heel landmark drifting up alone is not
+    a heel raise; one heel alone where only one is seen) falls from 1 at ``outline_floor_heel_rise_limits[0]``
+    to 0 at ``[1]``. 1 everywhere without the guard, heels, torso length or at least
+    ``outline_registration_min_frames`` reference frames with a heel; 1 where no heel is seen.
+    """
+    ones = np.ones(floor.size)
+    limits = config.outline_floor_heel_rise_limits
+    if limits is None or heels_px is None or not np.isfinite(torso_px) or torso_px <= 0:
+        return ones
+    above = (floor[:, None] - heels_px[:, :, 1]) / torso_px  # (time, heel)
+    rises = []
+    for k in range(above.shape[1]):
+        ref = reference & np.isfinite(above[:, k])
+        if ref.sum() >= config.outline_registration_min_frames:
+            rises.append(above[:, k] - float(np.median(above[ref, k])))
+    if not rises:
+        return ones
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames with no heel seen stay NaN
+        rise = np.nanmin(np.stack(rises), axis=0)
+    lo, hi = limits
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(rise), np.clip((hi - rise) / (hi - lo), 0.0, 1.0), 1.0)
 
 
 #: Heights of the pelvis's back profile registered frame by frame, and of the longer reference (torso lengths).
