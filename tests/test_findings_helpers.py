@@ -290,7 +290,7 @@ def clip_video(name: str) -> tuple[Path, list[dict], str, str | None]:
     clip = render_clip(motion, view=view)
     if not path.is_file():
         folder.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"partial-{path.name}")
+        partial = path.with_name(f"partial-{os.getpid()}-{path.name}")  # own file per xdist worker
         keep = clip.camera.height_px
         keep -= 2 * int(round(cut * keep / 2))
         frames = (np.ascontiguousarray(f[:keep]) for f in clip.iter_frames())

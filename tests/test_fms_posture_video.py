@@ -31,7 +31,8 @@ def _video(motion, view: str, **camera) -> Path:
     path = folder / f"{motion.name}-{view}-{key}.mp4"
     if not path.is_file():
         folder.mkdir(parents=True, exist_ok=True)
-        partial = render_clip(motion, view=view, **camera).write(folder / f"partial-{path.name}", crf=20)["video"]
+        partial = folder / f"partial-{os.getpid()}-{path.name}"  # each test process its own (pytest-xdist)
+        partial = render_clip(motion, view=view, **camera).write(partial, crf=20)["video"]
         partial.replace(path)
     return path
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import json
 import subprocess
 import sys
@@ -30,6 +31,13 @@ def _module_name(path: Path) -> str:
 
 def _modules() -> dict[str, Path]:
     return {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+@functools.cache
+def _tree(path: Path) -> ast.Module:
+    """``path`` parsed once per test process: the checks below only read the trees, and they walk every module
+    of the package six times between them."""
+    return ast.parse(path.read_text(), filename=str(path))
 
 
 def _imports(tree: ast.Module, *, deferred: bool) -> list[ast.Import | ast.ImportFrom]:
@@ -61,7 +69,7 @@ def _import_graph(*, deferred: bool = True) -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in _imports(ast.parse(path.read_text(), filename=str(path)), deferred=deferred):
+        for node in _imports(_tree(path), deferred=deferred):
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
             else:
@@ -127,7 +135,7 @@ def test_no_module_imports_a_private_name_from_another_package():
     offenders = []
     for name, path in modules.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text())):
+        for node in ast.walk(_tree(path)):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("movelab"):
                 source_package = (
                     node.module
@@ -149,7 +157,7 @@ _PROTOCOL_SIGNATURES = {"movelab.cli._show_warning"}
 def _long_positional_signatures(max_positional: int) -> list[str]:
     found = []
     for name, path in _modules().items():
-        for node in ast.walk(ast.parse(path.read_text())):
+        for node in ast.walk(_tree(path)):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 args = [a.arg for a in node.args.posonlyargs + node.args.args if a.arg not in ("self", "cls")]
                 if len(args) > max_positional and f"{name}.{node.name}" not in _PROTOCOL_SIGNATURES:
