@@ -18,10 +18,14 @@ HIPS = {"left": (120.0, 0.0), "right": (180.0, 0.0)}
 KNEES = {"left": (138.0, 200.0), "right": (162.0, 200.0)}
 ANKLES = {"left": (118.0, 380.0), "right": (182.0, 380.0)}
 KNEE_WIDTH, ANKLE_WIDTH, THIGH_WIDTH = 40.0, 24.0, 50.0  # horizontal widths; the shank tapers linearly
+# seen from behind the calf makes the shank widest high up: a steep taper to CALF_WIDTH at CALF_SHARE of the way
+# to the ankle, then a gentle one to the ankle (BACK_ANKLE_WIDTH)
+CALF_SHARE, CALF_WIDTH, BACK_ANKLE_WIDTH = 0.45, 25.6, 20.0
 
 
-def _leg_quads(side: str) -> list[np.ndarray]:
-    """The thigh and the shank of one leg as quadrilaterals (horizontal widths as set above)."""
+def _leg_quads(side: str, *, calf: bool = False) -> list[np.ndarray]:
+    """The thigh and the shank of one leg as polygons (horizontal widths as set above; with ``calf``, the shank
+    as seen from behind)."""
     (hx, hy), (kx, ky), (ax, ay) = HIPS[side], KNEES[side], ANKLES[side]
     thigh = [
         (hx - THIGH_WIDTH / 2, hy),
@@ -35,16 +39,27 @@ def _leg_quads(side: str) -> list[np.ndarray]:
         (ax + ANKLE_WIDTH / 2, ay),
         (ax - ANKLE_WIDTH / 2, ay),
     ]
+    if calf:
+        cx, cy = kx + CALF_SHARE * (ax - kx), ky + CALF_SHARE * (ay - ky)
+        shank = [
+            (kx - KNEE_WIDTH / 2, ky),
+            (kx + KNEE_WIDTH / 2, ky),
+            (cx + CALF_WIDTH / 2, cy),
+            (ax + BACK_ANKLE_WIDTH / 2, ay),
+            (ax - BACK_ANKLE_WIDTH / 2, ay),
+            (cx - CALF_WIDTH / 2, cy),
+        ]
     return [np.asarray(thigh), np.asarray(shank)]
 
 
-def drawn_outline(scale: int = 4) -> np.ndarray:
+def drawn_outline(scale: int = 4, *, calf: bool = False) -> np.ndarray:
     """The person mask of a pelvis block and two touching legs, drawn at ``scale`` times the resolution and traced
-    as extraction traces it (the outer contour), in the joints' pixels."""
+    as extraction traces it (the outer contour), in the joints' pixels; with ``calf`` the shanks as seen from
+    behind (:func:`_leg_quads`)."""
     top = 60
     mask = np.zeros(((400 + top) * scale, 300 * scale), dtype=np.uint8)
     shapes = [np.asarray([(60.0, -50.0), (240.0, -50.0), (240.0, 20.0), (60.0, 20.0)])]
-    shapes += _leg_quads("left") + _leg_quads("right")
+    shapes += _leg_quads("left", calf=calf) + _leg_quads("right", calf=calf)
     for shape in shapes:
         pts = np.round((shape + (0.0, top)) * scale).astype(np.int32)
         cv2.fillPoly(mask, [pts], 255)
@@ -131,6 +146,36 @@ def test_touching_knees_in_every_frame_get_their_true_fppa():
     fppa = frontal_angles(out, side=np.ones(n))[["knee_fppa_left", "knee_fppa_right"]].values[-1]
     assert (np.abs(_true_fppa()) > 10.0).all()  # a real valgus (11.5°) the split has to recover
     np.testing.assert_allclose(fppa, _true_fppa(), atol=1.0)
+
+
+def _fppa_of_touching_knees(outline: np.ndarray) -> np.ndarray:
+    n = leg_split.MIN_FRAMES
+    options = dict(hip_drop=(0.0, 0.0), method="outline", knee_touching="outer_edge")
+    out = frontal_leg_centres(positions(n), np.stack([outline] * n), np.ones(n, dtype=bool), **options)
+    return frontal_angles(out, side=np.ones(n))[["knee_fppa_left", "knee_fppa_right"]].values[-1]
+
+
+def test_the_calf_from_behind_flattens_the_lower_shank():
+    """The drawing from behind: the legs part about a quarter of the way down; the widths there fall fast
+    (the calf) and below ``CALF_SHARE`` slowly, so a line through all of them under-reads the knee."""
+    widths = leg_split.leg_widths_below(
+        drawn_outline(calf=True), KNEES["left"], ANKLES["left"], KNEES["right"], ANKLES["right"]
+    )
+    ok = np.isfinite(widths)
+    assert ok.sum() >= 10 and leg_split.SHARES[ok][0] <= 0.3
+    steep = ok & (leg_split.SHARES < CALF_SHARE)
+    np.testing.assert_allclose(widths[steep], KNEE_WIDTH - 32.0 * leg_split.SHARES[steep], atol=0.6)
+
+
+def test_touching_knees_seen_from_behind_get_their_true_fppa(monkeypatch):
+    """From behind (a calf bulge): the knee's width comes from the taper just below the merge, and the FPPA is
+    the drawn one (within 1°); a line through every height where the leg stands alone (the method before,
+    ``FIT_SHARES`` covering all heights) under-reads the width and the FPPA by more than 1°."""
+    outline = drawn_outline(calf=True)
+    np.testing.assert_allclose(_fppa_of_touching_knees(outline), _true_fppa(), atol=1.0)
+    monkeypatch.setattr(leg_split, "FIT_SHARES", len(leg_split.SHARES))
+    before = _fppa_of_touching_knees(outline)
+    assert (np.abs(before - _true_fppa()) > 1.0).all() and (np.abs(before) < np.abs(_true_fppa())).all()  # less valgus
 
 
 def test_the_width_is_not_guessed_from_too_few_frames():

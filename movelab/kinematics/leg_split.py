@@ -5,7 +5,10 @@ Touching knees are placed half a knee's width inside their merged outline's oute
 landmark's height in the frames where the knees are apart. Knees that touch in every frame (a heavy body in a
 narrow stance: they touch standing, and at depth with valgus) leave no such frame. Below the knee the shanks
 taper and part: this module measures the leg's outline width there, at shares of the way from the knee
-landmark to the ankle landmark, and extrapolates it up to the knee landmark's height along a straight line.
+landmark to the ankle landmark, and extrapolates it up to the knee landmark's height along a straight line
+fitted to the ``FIT_SHARES`` highest heights where the leg stands alone (the taper just below the merge). A line
+through every height under-reads the knee from behind: there the calf makes the shank's outline widest high up
+and nearly straight lower down, so the lower heights flatten the line.
 
 Quality gate (NaN rather than a guess): in a frame, at least ``MIN_SHARES`` heights where the leg's interval
 holds it alone, the highest within ``MAX_FIRST_SHARE`` of the shank below the knee (else the line would reach
@@ -13,7 +16,7 @@ too far up), and the extrapolated width within ``MAX_GROWTH`` times the width me
 at least ``MIN_FRAMES`` such frames (the median is taken).
 
 Measured on design body K (knees touching standing and at depth in the narrow stance; docs/findings-decisions.md,
-*Knees touching in every frame*).
+*Knees touching in every frame* and *seen from behind*).
 """
 
 from __future__ import annotations
@@ -30,6 +33,9 @@ MIN_SHARES = 4
 MAX_FIRST_SHARE = 0.5
 #: ... and the width extrapolated to the knee is at most this many times the width measured highest.
 MAX_GROWTH = 1.35
+#: The line is fitted to this many of the highest heights where the leg stands alone (design body K from behind:
+#: the standing knee's width within 0.2 px, all heights 0.9-1.4 px under; docs/findings-decisions.md).
+FIT_SHARES = 4
 #: The clip's knee width needs at least this many frames that count.
 MIN_FRAMES = 10
 
@@ -65,13 +71,14 @@ def leg_widths_below(outline: np.ndarray, knee, ankle, other_knee, other_ankle) 
 
 
 def _width_at_knee(widths: np.ndarray) -> float:
-    """The width at the knee landmark's height (share 0) from a straight line through the finite ``widths``
-    (per ``SHARES``), or NaN where the quality gate (module notes) fails."""
-    ok = np.isfinite(widths)
-    if ok.sum() < MIN_SHARES or SHARES[ok][0] > MAX_FIRST_SHARE:
+    """The width at the knee landmark's height (share 0) from a straight line through the ``FIT_SHARES``
+    highest finite ``widths`` (per ``SHARES``), or NaN where the quality gate (module notes) fails."""
+    alone = np.flatnonzero(np.isfinite(widths))
+    if len(alone) < MIN_SHARES or SHARES[alone[0]] > MAX_FIRST_SHARE:
         return np.nan
-    slope, intercept = np.polyfit(SHARES[ok], widths[ok], 1)
-    return float(intercept) if 0.0 < intercept <= MAX_GROWTH * widths[ok][0] else np.nan
+    fit = alone[:FIT_SHARES]
+    slope, intercept = np.polyfit(SHARES[fit], widths[fit], 1)
+    return float(intercept) if 0.0 < intercept <= MAX_GROWTH * widths[alone[0]] else np.nan
 
 
 def knee_half_width_below(
