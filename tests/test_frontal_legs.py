@@ -194,6 +194,7 @@ def test_the_corrected_fppa_of_a_valgus_leg_drawn_in_an_outline():
         dict(fppa_knee_touching="middle"),
         dict(fppa_hip_spacing="pelvis"),
         dict(fppa_shank_top="knee"),
+        dict(fppa_knee_bend_fallback="outer_edge"),
     ],
 )
 def test_fppa_settings_out_of_range_are_refused(options):
@@ -241,6 +242,22 @@ def test_knee_landmark_height_is_kept_where_the_leg_outline_does_not_bend():
     """A thigh that widens no faster than the shank (upright, not foreshortened) gives no bend: the knee keeps
     its landmark's height."""
     np.testing.assert_allclose(_squat_leg(STRAIGHT_LEG, knee_height="outline_bend"), [150.0, 170.0], atol=1e-6)
+
+
+# the squat leg with a straight outer edge (as at 0° valgus on thick-legged rendered bodies) whose inner edge
+# still bends at the knee (y = 200)
+INNER_BEND_LEG = polygon((127.3, 140), (130, 200), (138, 380), (162, 380), (170, 200), (200, 140))
+
+
+def test_knee_height_from_the_inner_edge_where_the_outer_edge_does_not_bend():
+    """Outer edge straight, inner edge bending at y = 200: ``knee_bend_fallback="inner_edge"`` puts the knee
+    there (within a pixel); ``"landmark"`` keeps the landmark's 170."""
+    knee = _squat_leg(INNER_BEND_LEG, knee_height="outline_bend", knee_bend_fallback="inner_edge")
+    assert knee[1] == pytest.approx(200.0, abs=1.0)
+    assert _squat_leg(INNER_BEND_LEG, knee_height="outline_bend", knee_bend_fallback="landmark")[1] == 170.0
+    np.testing.assert_allclose(
+        _squat_leg(STRAIGHT_LEG, knee_height="outline_bend", knee_bend_fallback="inner_edge"), [150.0, 170.0], atol=1e-6
+    )
 
 
 # a left leg at the bottom of a squat whose knee landmark sits 90 px above the joint (y = 200): the shank is

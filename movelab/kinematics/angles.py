@@ -110,6 +110,7 @@ def fppa_centre_options(config: KinematicsConfig, *, back: np.ndarray) -> dict:
         knee_raise_back=config.fppa_knee_raise_back,
         knee_outline_share=config.fppa_knee_outline_share,
         knee_height=config.fppa_knee_height,
+        knee_bend_fallback=config.fppa_knee_bend_fallback,
         knee_touching=config.fppa_knee_touching,
         shank_top=config.fppa_shank_top,
     )

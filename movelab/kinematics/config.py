@@ -274,6 +274,11 @@ class KinematicsConfig:
         does not bend; ``"landmark"``: the knee landmark's height (it sat up to 0.41 upright torso lengths
         above the joint on thick-legged rendered bodies). Design bodies A, B, E, F, 108 legs within 4°: 84
         (landmark height: 66), docs/findings-accuracy.md.
+    fppa_knee_bend_fallback
+        ``"inner_edge"``: front-view frames whose outer outline shows no bend take the knee's height from the
+        inner edge's bend (if any), ``"landmark"`` from the landmark. Design bodies A, B, E, F, H-K (issue 18,
+        ninth round, docs/findings-decisions.md): legs within 4° of the projected truth at depth 192 → 193 of
+        198, 0° rows' MAE 1.36 → 1.30°, rows at 8-25° unchanged (within 0.07°).
     fppa_knee_touching
         ``"outer_edge"``: where the knees touch (one outline interval holds both, no wider than two knees),
         each knee goes half its width inside the merged outline's outer edge, its width measured in the
@@ -481,6 +486,7 @@ class KinematicsConfig:
     fppa_knee_raise_back: float = 0.108
     fppa_knee_outline_share: float = 0.0
     fppa_knee_height: Literal["landmark", "outline_bend"] = "outline_bend"
+    fppa_knee_bend_fallback: Literal["landmark", "inner_edge"] = "inner_edge"
     fppa_knee_touching: Literal["split", "outer_edge"] = "outer_edge"
     fppa_shank_top: Literal["knee_landmark", "lower_knee"] = "lower_knee"
     obliquity_min_hip_width_share: float = 0.75
@@ -573,6 +579,10 @@ class KinematicsConfig:
         _check_range("hands_on_hips_min_s", self.hands_on_hips_min_s, 0.0, math.inf)
         if self.fppa_knee_height not in ("landmark", "outline_bend"):
             raise ConfigError(f"fppa_knee_height must be 'landmark' or 'outline_bend', got {self.fppa_knee_height!r}")
+        if self.fppa_knee_bend_fallback not in ("landmark", "inner_edge"):
+            raise ConfigError(
+                f"fppa_knee_bend_fallback must be 'landmark' or 'inner_edge', got {self.fppa_knee_bend_fallback!r}"
+            )
         if self.fppa_hip_spacing not in ("outline_share", "standing_thighs"):
             raise ConfigError(
                 f"fppa_hip_spacing must be 'outline_share' or 'standing_thighs', got {self.fppa_hip_spacing!r}"

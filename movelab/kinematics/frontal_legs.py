@@ -91,6 +91,7 @@ def frontal_leg_centres(
     knee_height: str = "landmark",
     knee_bend_window: tuple[float, float] = (0.2, 0.85),
     knee_bend_min_ratio: float = 2.0,
+    knee_bend_fallback: str = "landmark",
     knee_touching: str = "split",
     shank_top: str = "knee_landmark",
 ) -> xr.DataArray:
@@ -131,6 +132,9 @@ def frontal_leg_centres(
         Where the bend is searched: shares of the way from the (lowered) hip down to the ankle landmark.
     knee_bend_min_ratio
         The outline must widen at least this many times as fast above the bend as below it.
+    knee_bend_fallback
+        ``"outline_bend"``: where the outer edge shows no bend, ``"inner_edge"`` searches the inner edge's,
+        ``"landmark"`` keeps the landmark's height.
     knee_touching
         Where the knees touch (their outlines merged), ``"outer_edge"`` puts each knee half its
         width inside the merged outline's outer edge (:func:`_touching_knees_from_outer_edges`); ``"split"``
@@ -215,6 +219,7 @@ def frontal_leg_centres(
                         other=other,
                         window=knee_bend_window,
                         min_ratio=knee_bend_min_ratio,
+                        fallback=knee_bend_fallback,
                     )
             for side, other in (("left", "right"), ("right", "left")):
                 _onto_shank_midline(
@@ -467,12 +472,25 @@ def _bend(ys: np.ndarray, widths: np.ndarray, min_ratio: float) -> float:
     return float(breaks[good][np.argmin(cost[good])]) if good.any() else np.nan
 
 
-def _knee_from_outline_bend(values, raw, outline, *, frontal, kp, side: str, other: str, window, min_ratio) -> None:
+def _knee_from_outline_bend(
+    values,
+    raw,
+    outline,
+    *,
+    frontal,
+    kp,
+    side: str,
+    other: str,
+    window,
+    min_ratio,
+    fallback: str = "landmark",
+) -> None:
     """Set ``side``'s knee height where its leg's outer outline bends: below the knee the shank widens slowly
     upwards, above it the thigh, foreshortened when it points at the camera, widens fast. The distance from
     the shank's midline to the outer edge is searched for its bend (:func:`_bend`) over ``window`` (shares of
-    the way from the hip, as lowered, to the ankle landmark). The landmark's height is kept where the outline
-    does not bend so (a thigh not pointing at the camera)."""
+    the way from the hip, as lowered, to the ankle landmark). Where the outer edge does not bend so, with
+    ``fallback="inner_edge"`` the inner edge's distance is searched the same way; the landmark's height is
+    kept where neither bends (a thigh not pointing at the camera)."""
     knee, ankle, hip = (kp.get_loc(f"{side}_{p}") for p in ("knee", "ankle", "hip"))
     other_knee, other_ankle = kp.get_loc(f"{other}_knee"), kp.get_loc(f"{other}_ankle")
     for f in np.flatnonzero(frontal):
@@ -487,6 +505,8 @@ def _knee_from_outline_bend(values, raw, outline, *, frontal, kp, side: str, oth
         outward = np.sign(raw[f, ankle, 0] - raw[f, other_ankle, 0])
         ys = np.arange(hip_y + window[0] * (ankle_y - hip_y), hip_y + window[1] * (ankle_y - hip_y))
         bend = _bend(ys, _outer_half_width(outline[f], ys, line, outward), min_ratio)
+        if fallback == "inner_edge" and not np.isfinite(bend):  # no bend outside: the inner edge's, if any
+            bend = _bend(ys, _outer_half_width(outline[f], ys, line, -outward), min_ratio)
         if np.isfinite(bend):
             values[f, knee, 1] = bend
 
