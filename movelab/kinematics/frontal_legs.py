@@ -68,7 +68,7 @@ import numpy as np
 import xarray as xr
 
 from movelab.kinematics import leg_split
-from movelab.kinematics.geometry import torso_length
+from movelab.kinematics.geometry import row_crossings_x, torso_length
 
 __all__ = ["frontal_leg_centres"]
 
@@ -255,7 +255,7 @@ def _hips_from_pelvis_outline(values, outline, *, frontal, kp, width_share: floa
         (lx, ly), (rx, ry) = values[f, li], values[f, ri]
         if not np.isfinite([lx, ly, rx, ry]).all():
             continue
-        xs = _crossings(outline[f], 0.5 * (ly + ry))
+        xs = row_crossings_x(outline[f], 0.5 * (ly + ry))
         for lo, hi in zip(xs[0::2], xs[1::2]):
             if lo <= min(lx, rx) and max(lx, rx) <= hi:
                 if 1.5 * abs(lx - rx) <= hi - lo <= 2.6 * abs(lx - rx):
@@ -318,7 +318,7 @@ def _thigh_points(outline: np.ndarray, hip, knee, other_hip_x: float, other_knee
 
 def _holds_both(outline: np.ndarray, y: float, x: float, other_x: float) -> bool:
     """Whether the outline's interval at ``y`` holding ``x`` (within 2 px) also holds ``other_x``."""
-    xs = _crossings(outline, y)
+    xs = row_crossings_x(outline, y)
     for lo, hi in zip(xs[0::2], xs[1::2]):
         if lo - 2.0 <= x <= hi + 2.0:
             return bool(np.isfinite(other_x) and lo <= other_x <= hi)
@@ -516,7 +516,7 @@ def _merged_knees(outline, values, raw, *, f: int, li: int, ri: int):
     landmarks (``raw``), or None."""
     y = 0.5 * (values[f, li, 1] + values[f, ri, 1])
     lx, rx = raw[f, li, 0], raw[f, ri, 0]
-    xs = _crossings(outline[f], y)
+    xs = row_crossings_x(outline[f], y)
     for lo, hi in zip(xs[0::2], xs[1::2]):
         if lo - 2.0 <= min(lx, rx) and max(lx, rx) <= hi + 2.0:
             return lo, hi
@@ -534,7 +534,7 @@ def _knee_half_width(raw, outline, *, frames, knee: int, other_knee: int) -> flo
     widths = []
     for f in np.flatnonzero(frames):
         (x, y), ox = raw[f, knee], raw[f, other_knee, 0]
-        xs = _crossings(outline[f], y)
+        xs = row_crossings_x(outline[f], y)
         for lo, hi in zip(xs[0::2], xs[1::2]):
             if lo - 2.0 <= x <= hi + 2.0:
                 if not (np.isfinite(ox) and lo <= ox <= hi):
@@ -624,22 +624,11 @@ def _align_ankles_with_shank(values, raw, outline, *, frontal, kp, side: str, ot
             values[f, ankle, 0] = values[f, knee, 0] + line[0] * (values[f, ankle, 1] - values[f, knee, 1])
 
 
-def _crossings(polygon: np.ndarray, y: float) -> np.ndarray:
-    """Sorted ``x`` where the closed ``polygon`` crosses the horizontal line at ``y``."""
-    p = polygon[np.isfinite(polygon).all(axis=1)]
-    if len(p) < 3 or not np.isfinite(y):
-        return np.empty(0)
-    a, b = p, np.roll(p, -1, axis=0)
-    crossing = ((a[:, 1] <= y) & (b[:, 1] > y)) | ((b[:, 1] <= y) & (a[:, 1] > y))
-    t = (y - a[crossing, 1]) / (b[crossing, 1] - a[crossing, 1])
-    return np.sort(a[crossing, 0] + t * (b[crossing, 0] - a[crossing, 0]))
-
-
 def _leg_middle(polygon: np.ndarray, y: float, x: float, other_x: float, *, split: str = "landmarks") -> float:
     """Middle of the outline's interior interval at ``y`` holding ``x``. When it also holds ``other_x`` (the
     legs touch), it is split at the two landmarks' midpoint (``split="landmarks"``) or at its own middle
     (``"middle"``: the landmarks shift sideways together with the light, the interval does not)."""
-    xs = _crossings(polygon, y)
+    xs = row_crossings_x(polygon, y)
     if xs.size < 2 or not np.isfinite(x):
         return np.nan
     for lo, hi in zip(xs[0::2], xs[1::2]):

@@ -1,6 +1,7 @@
 """Geometry on keypoint positions, shared by the angles, the outline estimates and the events: one keypoint's
-track, left/right midpoints, the torso length, signed and unsigned 2-D angles, and the image-to-body-plane
-change of axes. Pure numpy on labelled positions ``(time, keypoint, space_2d)``."""
+track, left/right midpoints, the torso length, signed and unsigned 2-D angles, the image-to-body-plane
+change of axes, and where an outline crosses a picture row. Pure numpy on labelled positions
+``(time, keypoint, space_2d)`` and outline polygons ``(point, 2)``."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ __all__ = [
     "signed_angle_deg",
     "unsigned_angle_deg",
     "to_plane",
+    "row_crossings_x",
     "heel_rise_pitch_deg",
     "foot_pitch_deg",
     "UP",
@@ -226,3 +228,16 @@ def support_speeds(position: xr.DataArray, *, time_s: np.ndarray, hip_fallback: 
             velocity = np.gradient(xy, time_s, axis=0)
             speeds[k] = np.hypot(velocity[:, 0], velocity[:, 1]) / torso
     return speeds
+
+
+def row_crossings_x(polygon: np.ndarray, y: float) -> np.ndarray:
+    """Sorted ``x`` where the closed ``polygon`` ``(point, 2)`` crosses the picture row at ``y`` (non-finite
+    points dropped; empty for fewer than 3 points or a non-finite ``y``). Pairs ``(xs[0], xs[1])``,
+    ``(xs[2], xs[3])``, ... are the polygon's interior intervals on that row."""
+    p = polygon[np.isfinite(polygon).all(axis=1)]
+    if len(p) < 3 or not np.isfinite(y):
+        return np.empty(0)
+    a, b = p, np.roll(p, -1, axis=0)
+    crossing = ((a[:, 1] <= y) & (b[:, 1] > y)) | ((b[:, 1] <= y) & (a[:, 1] > y))
+    t = (y - a[crossing, 1]) / (b[crossing, 1] - a[crossing, 1])
+    return np.sort(a[crossing, 0] + t * (b[crossing, 0] - a[crossing, 0]))

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from movelab.kinematics.geometry import row_crossings_x
+
 __all__ = ["knee_half_width_below", "leg_widths_below"]
 
 #: Where below the knee the leg's width is measured: shares of the way from the knee landmark to the ankle's.
@@ -40,18 +42,6 @@ FIT_SHARES = 4
 MIN_FRAMES = 10
 
 
-def _intervals(polygon: np.ndarray, y: float) -> list[tuple[float, float]]:
-    """Interior intervals of the closed ``polygon`` on the horizontal line at ``y``."""
-    p = polygon[np.isfinite(polygon).all(axis=1)]
-    if len(p) < 3 or not np.isfinite(y):
-        return []
-    a, b = p, np.roll(p, -1, axis=0)
-    crossing = ((a[:, 1] <= y) & (b[:, 1] > y)) | ((b[:, 1] <= y) & (a[:, 1] > y))
-    t = (y - a[crossing, 1]) / (b[crossing, 1] - a[crossing, 1])
-    xs = np.sort(a[crossing, 0] + t * (b[crossing, 0] - a[crossing, 0]))
-    return list(zip(xs[0::2], xs[1::2]))
-
-
 def leg_widths_below(outline: np.ndarray, knee, ankle, other_knee, other_ankle) -> np.ndarray:
     """Per share of ``SHARES``: the width (px) of the outline's interval holding the point that share of the
     way from ``knee`` to ``ankle`` (``(x, y)`` landmarks), NaN where that interval also holds the other leg's
@@ -62,7 +52,8 @@ def leg_widths_below(outline: np.ndarray, knee, ankle, other_knee, other_ankle) 
         return widths
     for i, s in enumerate(SHARES):
         (x, y), other_x = points[0] + s * (points[1] - points[0]), points[2, 0] + s * (points[3, 0] - points[2, 0])
-        for lo, hi in _intervals(outline, y):
+        xs = row_crossings_x(outline, y)
+        for lo, hi in zip(xs[0::2], xs[1::2]):
             if lo - 2.0 <= x <= hi + 2.0:
                 if not lo <= other_x <= hi:
                     widths[i] = hi - lo
