@@ -239,9 +239,10 @@ def _per_frame(
     config: KinematicsConfig,
     *,
     warn_missing: bool,
-    sagittal: pd.DataFrame | None = None,
+    sagittal: pd.DataFrame,
 ) -> dict[str, np.ndarray]:
-    """Raw per-frame estimates and qualities (before the gate and the time filter)."""
+    """Raw per-frame estimates and qualities (before the gate and the time filter); ``sagittal``: the
+    landmark angles of ``position`` (:func:`sagittal_angles`), which tell where the legs stand straight."""
     n = ds.sizes["time"]
     out = {k: np.full(n, np.nan) for k in ("pelvic_tilt", "lumbar_lordosis")}
     out.update({k: np.zeros(n) for k in ("tilt_quality", "lordosis_quality")})
@@ -275,8 +276,6 @@ def _per_frame(
     elif config.outline_hip_drift_per_deg:
         hip = _undrifted_hip(hip, shoulder, facing, torso_px, config)
     if config.outline_hip_from_floor:
-        if sagittal is None:
-            sagittal = sagittal_angles(position, facing=facing, midpoint_fallback=config.side_view_midpoint_fallback)
         lean = _trunk_lean_deg(hip, shoulder, facing)
         hip = _floor_anchored_hip(
             outline,
