@@ -64,9 +64,13 @@ class Context:
                 array = self.angles[name].to_numpy(dtype=np.float64, copy=True)
             else:
                 array = np.full(self.time.shape, np.nan)
-            array.flags.writeable = False
-            self._columns[name] = array
+            self._keep(name, array)
         return array
+
+    def _keep(self, key: str, array: np.ndarray) -> None:
+        """Keep ``array`` read-only in :attr:`_columns` under ``key``: every later read gets this same array."""
+        array.flags.writeable = False
+        self._columns[key] = array
 
     @functools.cached_property
     def _columns(self) -> dict[str, np.ndarray]:
@@ -164,8 +168,7 @@ class Context:
         values = self._columns.get(key)
         if values is None:
             values = self.named(minuend) - self.named(subtrahend)
-            values.flags.writeable = False
-            self._columns[key] = values
+            self._keep(key, values)
         return values
 
     def both_sides(self, stem: str) -> np.ndarray:
@@ -178,8 +181,7 @@ class Context:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 mean = np.nanmean(stacked, axis=0)
-            mean.flags.writeable = False
-            self._columns[key] = mean
+            self._keep(key, mean)
         return mean
 
     def near_side(self, start_s: float, end_s: float) -> str | None:

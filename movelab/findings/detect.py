@@ -598,6 +598,10 @@ def knee_valgus(ctx: Context) -> list[Finding]:
     cfg = ctx.config
     norm, mdd, margin = cfg.fppa_upper(), ctx.mdd("knee_fppa"), cfg.knee_valgus_margin
     threshold = max(norm.value, mdd.value)
+    reference = (
+        f"{norm.source} (the higher limit when sex is not given); method error {mdd.value:g}° ({mdd.source}); "
+        f"raised past the limit by more than {margin.value:g}° ({margin.source})"
+    )
     found, assessed, missing = [], False, None
     for side in SIDES:
         rows, lost = _fppa_rows(ctx, side)
@@ -614,10 +618,6 @@ def knee_valgus(ctx: Context) -> list[Finding]:
                 + _seen_in(rows, threshold, True, "repetitions")
             )
 
-        reference = (
-            f"{norm.source} (the higher limit when sex is not given); method error {mdd.value:g}° ({mdd.source}); "
-            f"raised past the limit by more than {margin.value:g}° ({margin.source})"
-        )
         value = float(np.median(rows["value"]))
         if threshold < value <= threshold + margin.value:  # past the norm by less than movelab's own error
             found += ctx.note(code, _near_threshold(side, value, threshold, margin.value), margin.source, side=side)
@@ -662,7 +662,7 @@ def _knees_merged_at_depth(ctx: Context) -> bool:
     """True when, at some rep's bottom, the knee FPPA was left unmeasured because the knees' outlines merged."""
     if ctx.knees_merged is None or ctx.reps.empty:
         return False
-    return any(ctx.knees_merged[ctx.mask(*_read_span(ctx, r, "bottom"))].any() for r in ctx.reps.to_dict("records"))
+    return any(ctx.knees_merged[ctx.mask(*_read_span(ctx, r, "bottom"))].any() for r in ctx.rep_records)
 
 
 def _obliquity_measure(ctx: Context) -> tuple[np.ndarray, str | None]:
