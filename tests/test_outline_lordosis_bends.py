@@ -46,10 +46,25 @@ def _inclination(p: np.ndarray, q: np.ndarray) -> float:
     return math.degrees(math.atan2(*(q - p)))
 
 
-def draw(shares, *, joints_deg: float, tilt_deg: float = 10.0, sway_deg: float = 0.0, bridge: tuple | None = None):
+#: Where the outline over the sacrum ends (torso lengths above the hip): the sacral chord's top (``follow``).
+SACRAL_TOP = 0.30
+NEUTRAL_TILT_DEG = 11.0
+
+
+def draw(
+    shares,
+    *,
+    joints_deg: float,
+    tilt_deg: float = 10.0,
+    sway_deg: float = 0.0,
+    bridge: tuple | None = None,
+    follow: float = 1.0,
+):
     """Outline (pixels), shoulder (pixels) and the drawn truth's lordosis of a back whose six lumbar joints turn
     back by ``shares * joints_deg``. ``bridge``: ``(low, high)`` heights above the hip (torso lengths) between
-    which the back is replaced by a straight line, as if painted across the hollow."""
+    which the back is replaced by a straight line, as if painted across the hollow. ``follow``: the outline
+    below :data:`SACRAL_TOP` follows the pelvis at ``follow`` per degree of tilt from :data:`NEUTRAL_TILT_DEG`
+    (turned back about the back point there; the skeleton's back points, which give the truth, follow fully)."""
     glute, s1 = turn([(-BUTTOCK, -0.30), (-BUTTOCK, S1_HEIGHT)], tilt_deg)
     marks = {"S2": s1 - 0.04 * _direction(tilt_deg)}
     back, p, inclination = [glute, s1], s1, tilt_deg
@@ -62,6 +77,9 @@ def draw(shares, *, joints_deg: float, tilt_deg: float = 10.0, sway_deg: float =
             back.append(p)
     marks["T11T12"] = p - 0.01 * _direction(inclination)
     back = np.array(back)
+    if follow != 1.0:
+        top = int(np.flatnonzero(back[:, 1] >= SACRAL_TOP)[0])
+        back[:top] = turn(back[:top], -(1.0 - follow) * (tilt_deg - NEUTRAL_TILT_DEG), about=back[top])
     if bridge is not None:
         low, high = (int(np.flatnonzero(back[:, 1] >= h)[0]) for h in bridge)
         back = np.vstack([back[: low + 1], back[high:]])

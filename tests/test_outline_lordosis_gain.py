@@ -6,9 +6,9 @@ whole under-read: it followed the sweeps' true lordosis at 0.56-0.87 per degree
 (``KinematicsConfig.outline_lordosis_sacral_gain``, docs/outline-decisions.md). These backs are drawn as in
 ``test_outline_lordosis_bends`` (the population's anatomy, the renderer's lordosis definition as the truth),
 then the outline below 0.30 torso lengths above the hip (the sacral chord's top) is turned back about the
-back point there by ``(1 - follow)`` of the pelvis's tilt from the neutral 11 deg: a back surface over the
-sacrum that follows the pelvis at ``follow`` per degree. The lordosis follows the pelvis at 0.6 deg per
-degree of tilt, as in the population's sweeps.
+back point there (``draw``'s ``follow``) by ``(1 - follow)`` of the pelvis's tilt from the neutral 11 deg: a
+back surface over the sacrum that follows the pelvis at ``follow`` per degree. The lordosis follows the
+pelvis at 0.6 deg per degree of tilt, as in the population's sweeps.
 
 Fast: pure geometry, no pose model.
 """
@@ -17,47 +17,12 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
 import pytest
-from drawing import HIP_PX, TORSO_PX, densify, to_image, turn
-from test_outline_lordosis_bends import BUTTOCK, EXACT, KINDS, S1_HEIGHT, SEGMENT, _direction, _inclination
+from drawing import HIP_PX, TORSO_PX
+from test_outline_lordosis_bends import EXACT, KINDS, draw
 
 from movelab.kinematics.outline_method import estimate_frame
 from movelab.synth.skeleton import lumbar_share_for
-
-#: Where the under-turned stretch of the outline ends (torso lengths above the hip): the sacral chord's top.
-SACRAL_TOP = 0.30
-NEUTRAL_TILT_DEG = 11.0
-
-
-def draw(shares, *, joints_deg: float, tilt_deg: float, follow: float):
-    """Outline (pixels), shoulder (pixels) and the truth's lordosis of the drawn back whose outline below
-    :data:`SACRAL_TOP` follows the pelvis at ``follow`` per degree (the skeleton's back points, which give the
-    truth, follow it fully)."""
-    glute, s1 = turn([(-BUTTOCK, -0.30), (-BUTTOCK, S1_HEIGHT)], tilt_deg)
-    marks = {"S2": s1 - 0.04 * _direction(tilt_deg)}
-    back, p, inclination = [glute, s1], s1, tilt_deg
-    for j, share in enumerate(shares):
-        marks[j] = p.copy()
-        inclination -= share * joints_deg
-        length = SEGMENT if j < 5 else 0.04
-        for _ in range(8):
-            p = p + length / 8 * _direction(inclination)
-            back.append(p)
-    marks["T11T12"] = p - 0.01 * _direction(inclination)
-    back = np.array(back)
-    top = int(np.flatnonzero(back[:, 1] >= SACRAL_TOP)[0])
-    back[:top] = turn(back[:top], -(1.0 - follow) * (tilt_deg - NEUTRAL_TILT_DEG), about=back[top])
-    thorax = p + np.array(
-        [(0.32, 0.77), (0.45, 0.64), (0.42, 0.46), (0.50, 0.27), (0.52, 0.07), (-0.06, 0.25), (0.20, 0.44),
-         (0.22, 0.62), (0.32, 0.32)]
-    )  # fmt: skip
-    thorax = turn(thorax, inclination, about=p)
-    front = [(0.22, 0.35), (0.21, 0.0), (0.13, -0.35), (0.10, -1.80), (0.30, -1.90), (-0.05, -1.90), (-0.08, -1.80),
-             (-0.10, -0.40)]  # fmt: skip
-    polygon = np.vstack([thorax[:5], front, back, thorax[5:8]])
-    truth = _inclination(marks["S2"], marks[1]) - _inclination(marks[4], marks["T11T12"])
-    return densify(to_image(polygon), 1024), to_image(thorax[8:9])[0], truth
 
 
 def sweep_slope(kind: str, *, follow: float, params=EXACT) -> float:
