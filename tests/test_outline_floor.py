@@ -17,7 +17,7 @@ import dataclasses
 import numpy as np
 import pytest
 import xarray as xr
-from test_outline_registration import TORSO_PX, silhouette, to_image
+from test_outline_registration import TORSO_PX, drawn_clip, silhouette, to_image
 
 from movelab.kinematics import KinematicsConfig, outline_estimates
 from movelab.kinematics.outline import _floor_anchored_hip
@@ -48,12 +48,7 @@ def tilt_sweep_dataset(tilts: np.ndarray, rise_per_deg: float, *, view: str = "s
         [to_image(silhouette(tilt_deg=t), hip_px=true_hip[i], facing=facing, n=512) for i, t in enumerate(tilts)]
     )
     pos[:, hips, 1] -= (rise_per_deg * (tilts - 11.0) * TORSO_PX)[:, None]
-    pos[:, [names.index(f"{s}_{p}") for s in ("left", "right") for p in ("elbow", "wrist")]] = np.nan
-    ds = ds.assign(position_px=(ds["position_px"].transpose("time", "keypoint", ...).dims, pos))
-    outline_px = xr.DataArray(
-        outlines.astype(np.float32), dims=("time", "outline_point", "space_2d"), attrs={"units": "px"}
-    )
-    return ds.assign(outline_px=outline_px)
+    return drawn_clip(ds, pos, outlines)
 
 
 def _sweep_slope(rise_per_deg: float, config: KinematicsConfig, view: str) -> float:
@@ -140,18 +135,13 @@ def heel_raise_dataset(n: int = 90, *, top: float = RAISE, view: str = "side_rig
     toes = [names.index(f"{s}_foot_index") for s in ("left", "right")]
     body = [k for k in range(len(names)) if k not in toes]
     pos[:, body, 1] -= (rise * TORSO_PX)[:, None]
-    pos[:, [names.index(f"{s}_{p}") for s in ("left", "right") for p in ("elbow", "wrist")]] = np.nan
     outlines = []
     for i in range(n):
         points = silhouette(tilt_deg=11.0)
         toe = np.isclose(points[:, 0], 0.30) & np.isclose(points[:, 1], -1.90)
         points[~toe, 1] += rise[i]  # the body rises about the toe, which stays on the floor
         outlines.append(to_image(points, hip_px=true_hip[i], facing=facing, n=512))
-    ds = ds.assign(position_px=(ds["position_px"].transpose("time", "keypoint", ...).dims, pos))
-    outline_px = xr.DataArray(
-        np.stack(outlines).astype(np.float32), dims=("time", "outline_point", "space_2d"), attrs={"units": "px"}
-    )
-    return ds.assign(outline_px=outline_px), rise
+    return drawn_clip(ds, pos, np.stack(outlines)), rise
 
 
 @pytest.mark.parametrize("view", ["side_right", "side_left"])

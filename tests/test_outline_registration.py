@@ -105,11 +105,18 @@ def sway_dataset(leans: np.ndarray, rate_per_deg: float, *, view: str = "side_ri
         [to_image(silhouette(sway_deg=lean), hip_px=true_hip[i], facing=facing, n=512) for i, lean in enumerate(leans)]
     )
     pos[:, hips, 1] += (rate_per_deg * leans * TORSO_PX)[:, None]
-    # the stick figure's arms hang straight down and would be gated behind a backward sway: not the subject here
+    return drawn_clip(ds, pos, outlines)
+
+
+def drawn_clip(ds: xr.Dataset, pos: np.ndarray, outlines: np.ndarray) -> xr.Dataset:
+    """The stick figure ``ds`` with its pixel keypoints replaced by ``pos`` ``(time, keypoint, 2)`` less the
+    elbows and wrists (its arms hang straight down and would be gated behind a backward sway: not the subject
+    of these tests), and ``outlines`` ``(time, point, 2)`` as its ``outline_px``."""
+    names = list(ds["keypoint"].values)
     pos[:, [names.index(f"{s}_{p}") for s in ("left", "right") for p in ("elbow", "wrist")]] = np.nan
     ds = ds.assign(position_px=(ds["position_px"].transpose("time", "keypoint", ...).dims, pos))
     outline_px = xr.DataArray(
-        outlines.astype(np.float32), dims=("time", "outline_point", "space_2d"), attrs={"units": "px"}
+        np.asarray(outlines).astype(np.float32), dims=("time", "outline_point", "space_2d"), attrs={"units": "px"}
     )
     return ds.assign(outline_px=outline_px)
 
