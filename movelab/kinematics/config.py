@@ -476,6 +476,12 @@ class KinematicsConfig:
     swap_partial_max_s: float = 0.25
     swap_accel_cap: float = 0.3
     swap_length_weight: float = 1.0
+    swap_stance: bool = True
+    swap_stance_min_spread: float = 0.8
+    swap_stance_max_speed: float = 1.0
+    swap_stance_min_s: float = 1.0
+    swap_stance_median_s: float = 0.3
+    swap_stance_margin: float = 0.2
     frontal_swap_margin: float = 0.05
     fppa_joint_centres: Literal["landmarks", "outline_halfway", "outline"] = "outline"
     fppa_hip_drop: tuple[float, float] = (0.020, 0.559)
@@ -551,6 +557,9 @@ class KinematicsConfig:
             "swap_partial_penalty",
             "swap_partial_max_s",
             "swap_length_weight",
+            "swap_stance_min_s",
+            "swap_stance_median_s",
+            "swap_stance_margin",
             "frontal_swap_margin",
         ):
             _check_range(name, getattr(self, name), 0.0, math.inf)
@@ -562,6 +571,8 @@ class KinematicsConfig:
             "swap_depth_margin_m",
             "swap_visibility_margin",
             "swap_accel_cap",
+            "swap_stance_min_spread",
+            "swap_stance_max_speed",
         ):
             _check_positive(name, getattr(self, name))
         _check_range("time_jitter_tolerance", self.time_jitter_tolerance, 0.0, 1.0)
