@@ -189,9 +189,7 @@ def _stance_stretches(time, ankles, config) -> list[np.ndarray]:
     planted = apart & (speed < config.swap_stance_max_speed)
     marks = np.concatenate([[0], apart.astype(int), [0]])
     starts, stops = np.flatnonzero(np.diff(marks) == 1), np.flatnonzero(np.diff(marks) == -1)
-    return [
-        np.arange(a, b) for a, b in zip(starts, stops) if planted[a:b].sum() * step >= config.swap_stance_min_s
-    ]
+    return [np.arange(a, b) for a, b in zip(starts, stops) if planted[a:b].sum() * step >= config.swap_stance_min_s]
 
 
 def _running_median(values, half) -> np.ndarray:
