@@ -149,6 +149,31 @@ class KinematicsConfig:
     swap_length_weight
         Weight of the squared deviations of each leg's thigh and shank lengths (torso lengths) from their
         medians.
+    swap_stance
+        Last step of the side-view swap fix: in a split stance (lunges, split squats) put back the thighs
+        (hip, knee) and feet (ankle, heel, foot_index) whose labels contradict the stance's front leg
+        (:func:`movelab.kinematics.swaps.detect_stance_swaps`). Not used by the events stage's positions.
+        Chosen on the design lunges of ``angle_errors`` and ``lunge_timing_accuracy`` (near hip 7.6 → 6.1°
+        on the four side-view timing lunges, the rest unchanged), held out looked at once
+        (docs/kinematics-decisions.md).
+    swap_stance_min_spread
+        The front-most and rear-most ankle (running medians) at least this many torso lengths apart count
+        as feet apart. 0.8: a movelab heuristic, about half a lunge's step (1.3–1.8 torso lengths in the
+        design clips) and over the spread a brief mislabelled ankle leaves.
+    swap_stance_max_speed
+        Both feet moving under this many torso lengths/s count as planted. 1.0: a movelab heuristic, well
+        under a walking swing foot or a treadmill belt (about 2.5 torso lengths/s at 1.3 m/s).
+    swap_stance_min_s
+        A run of feet apart is a split stance when its feet are planted for at least this long. 1.0 s: a
+        movelab heuristic, longer than any double support in walking (about 0.1–0.2 s).
+    swap_stance_median_s
+        Width of the running medians of the front-most and rear-most ankle (a brief mislabelled ankle does
+        not move them). 0.3 s: a movelab heuristic (0.5 s tried on design: hip 5.7° against 5.8°, knee 5.1°
+        against 4.9°, not taken).
+    swap_stance_margin
+        A frame votes on the front leg only when the labelled knees (ankles) are at least this many torso
+        lengths apart along the facing direction. 0.2: a movelab heuristic (0.1 and 0.3 tried on design:
+        pooled hip within 0.01° of it, knee 4.90° and 5.10° against 4.92°).
     side_view_midpoint_fallback
         In side views, ``hip_mid`` and ``shoulder_mid`` fall back to the one visible side when the far
         one is gated out: the two project within a few pixels of each other in profile.

@@ -4,6 +4,7 @@ Usage::
 
     python -m scripts.accuracy.leg_swaps .cache/lunge_timing_accuracy split_side_R fwd_side_L_deep
     python -m scripts.accuracy.leg_swaps .cache/angle_errors lunge_left_stout lunge_right_tall
+    python -m scripts.accuracy.leg_swaps .cache/angle_errors lunge_left_stout --set swap_stance_margin=0.1
 
 Reads clips kept by another accuracy script (``<name>.nc`` beside ``<name>.truth.csv`` / ``.truth.json``, e.g.
 ``--work`` of ``angle_errors`` or the folder of ``lunge_timing_accuracy``). A frame's legs count as *swapped*
@@ -63,47 +64,83 @@ def _runs(flags: np.ndarray) -> str:
     return " ".join(f"{a}+{b - a}" for a, b in zip(starts, stops)) or "–"
 
 
-def clip_row(path: Path) -> str:
-    """One row of the table for the clip kept at ``path``."""
+def _near_errors(ds, truth: pd.DataFrame, near: str, config: KinematicsConfig) -> dict[str, np.ndarray]:
+    """The near leg's hip and knee flexion errors (degrees, per frame of ``ds``) with ``config``."""
+    from movelab.kinematics import compute_angles
+
+    angles = compute_angles(ds, config=config)
+    true = truth.set_index("frame").loc[angles["frame"].to_numpy()]
+    return {
+        joint: angles[f"{joint}_flexion_{near}"].to_numpy() - true[f"{joint}_flexion_{near}"].to_numpy()
+        for joint in ("hip", "knee")
+    }
+
+
+def _mae(err: np.ndarray) -> str:
+    return f"{np.nanmean(np.abs(err)):.1f}"
+
+
+def clip_row(path: Path, config: KinematicsConfig) -> tuple[str, list[dict[str, np.ndarray]]]:
+    """One row of the table for the clip kept at ``path`` (``config``: the fix with the stance step), and the
+    near leg's errors without and with the stance step."""
     from movelab import landmarks
-    from movelab.kinematics import compute_angles, fix_leg_swaps
+    from movelab.kinematics import fix_leg_swaps
 
     truth = pd.read_csv(path.with_suffix(".truth.csv"))
     meta = json.loads(path.with_suffix(".truth.json").read_text())
     near = meta["near_side"]
     ds = landmarks.load(path)
-    cells = []
+    cells, errors = [], []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         given, told = swapped_frames(ds, truth)
-        for config in (replace(KinematicsConfig(), swap_stance=False), KinematicsConfig()):
-            left, _ = swapped_frames(fix_leg_swaps(ds, config=config), truth)
-            angles = compute_angles(ds, config=config)
-            true = truth.set_index("frame").loc[angles["frame"].to_numpy()]
-            err = angles[f"hip_flexion_{near}"].to_numpy() - true[f"hip_flexion_{near}"].to_numpy()
-            cells += [f"{left.sum()} ({_runs(left)})", f"{np.nanmean(np.abs(err)):.1f}"]
-            if not config.swap_stance:
-                cells[-1] += f" ({np.nanmean(np.abs(err[~left])):.1f})"
+        for variant in (replace(config, swap_stance=False), config):
+            left, _ = swapped_frames(fix_leg_swaps(ds, config=variant), truth)
+            errors.append(_near_errors(ds, truth, near, variant))
+            cells += [f"{left.sum()} ({_runs(left)})", _mae(errors[-1]["hip"]), _mae(errors[-1]["knee"])]
+            if not variant.swap_stance:
+                cells[-2] += f" ({_mae(errors[-1]['hip'][~left])})"
     lead = meta["parameters"].get("lead_side") or "–"
-    return (
+    row = (
         f"| {path.stem} | {meta['view']}, {lead}, {near} | {ds.sizes['time']} | {told.sum()} | "
         f"{given.sum()} ({_runs(given)}) | " + " | ".join(cells) + " |"
     )
+    return row, errors
+
+
+def _setting(text: str) -> tuple[str, float]:
+    name, _, value = text.partition("=")
+    return name, float(value)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path, help="the folder of kept clips (landmarks and truth files)")
     parser.add_argument("clips", nargs="+", help="clip names (side views with a near leg)")
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        type=_setting,
+        default=[],
+        metavar="NAME=VALUE",
+        help="KinematicsConfig settings (numbers) of the fix with the stance step, e.g. swap_stance_margin=0.1",
+    )
     args = parser.parse_args(argv)
+    config = replace(KinematicsConfig(), **dict(args.set))
     print(
         "| clip | view, lead leg, near leg | frames | legs apart | swapped as given (start+frames) | "
-        "left by the fix without the stance step | hip (near) MAE (frames not swapped) | left by the fix | "
-        "hip (near) MAE |"
+        "left by the fix without the stance step | hip (near) MAE (frames not swapped) | knee (near) MAE | "
+        "left by the fix | hip (near) MAE | knee (near) MAE |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    pooled: list[list[dict[str, np.ndarray]]] = [[], []]
     for name in args.clips:
-        print(clip_row(args.folder / f"{name}.nc"))
+        row, errors = clip_row(args.folder / f"{name}.nc", config)
+        print(row)
+        for k in (0, 1):
+            pooled[k].append(errors[k])
+    cells = [_mae(np.concatenate([e[joint] for e in pooled[k]])) for k in (0, 1) for joint in ("hip", "knee")]
+    print(f"| **pooled** | | | | | | {cells[0]} | {cells[1]} | | {cells[2]} | {cells[3]} |")
     return 0
 
 
