@@ -5,7 +5,8 @@ labels for a while (Sports2D issues 30, 31, 35, 39). A swap shows as both legs j
 trajectories; this module finds those switches by trajectory continuity, decides which labelling is the
 true one for each stretch between switches, and exchanges the labels back. Brief swaps of only the
 lower leg (the foot, or the knee down) as the legs pass each other are found first, by the relabelling
-that best continues both legs' trajectories and keeps each leg's segment lengths.
+that best continues both legs' trajectories and keeps each leg's segment lengths. Last, in a split stance
+(lunges, split squats) the thighs and feet labelled out of the stance's front/rear order are put back.
 """
 
 from __future__ import annotations
