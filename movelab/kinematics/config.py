@@ -168,12 +168,12 @@ class KinematicsConfig:
         movelab heuristic, longer than any double support in walking (about 0.1–0.2 s).
     swap_stance_median_s
         Width of the running medians of the front-most and rear-most ankle (a brief mislabelled ankle does
-        not move them). 0.3 s: a movelab heuristic (0.5 s tried on design: hip 5.7° against 5.8°, knee 5.1°
-        against 4.9°, not taken).
+        not move them). 0.3 s: a movelab heuristic (0.5 s tried on the four design timing lunges:
+        near hip / knee 6.0 / 5.3° against 6.1 / 5.0°, not taken).
     swap_stance_margin
         A frame votes on the front leg only when the labelled knees (ankles) are at least this many torso
-        lengths apart along the facing direction. 0.2: a movelab heuristic (0.1 and 0.3 tried on design:
-        pooled hip within 0.01° of it, knee 4.90° and 5.10° against 4.92°).
+        lengths apart along the facing direction. 0.2: a movelab heuristic (0.1 and 0.3 tried on the four design timing
+        lunges: near hip / knee 6.1 / 5.0° and 6.1 / 5.2° against 6.1 / 5.0°).
     side_view_midpoint_fallback
         In side views, ``hip_mid`` and ``shoulder_mid`` fall back to the one visible side when the far
         one is gated out: the two project within a few pixels of each other in profile.
