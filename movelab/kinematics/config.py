@@ -487,6 +487,8 @@ class KinematicsConfig:
     fppa_knee_outline_share: float = 0.0
     fppa_knee_height: Literal["landmark", "outline_bend"] = "outline_bend"
     fppa_knee_bend_fallback: Literal["landmark", "inner_edge"] = "inner_edge"
+    fppa_knee_bend_min_slope: float = 0.1
+    fppa_knee_bend_edge_share: float = 0.0
     fppa_knee_touching: Literal["split", "outer_edge"] = "outer_edge"
     fppa_shank_top: Literal["knee_landmark", "lower_knee"] = "lower_knee"
     obliquity_min_hip_width_share: float = 0.75
@@ -573,6 +575,8 @@ class KinematicsConfig:
         _check_range("fppa_hip_width_share", self.fppa_hip_width_share, 0.0, 1.0)
         _check_range("fppa_knee_raise_back", self.fppa_knee_raise_back, 0.0, 0.5)
         _check_range("fppa_knee_outline_share", self.fppa_knee_outline_share, 0.0, 1.0)
+        _check_range("fppa_knee_bend_min_slope", self.fppa_knee_bend_min_slope, 0.0, math.inf)
+        _check_range("fppa_knee_bend_edge_share", self.fppa_knee_bend_edge_share, 0.0, 0.5)
         _check_range("obliquity_min_hip_width_share", self.obliquity_min_hip_width_share, 0.0, 1.0)
         _check_range("hands_on_hips_max_elbow_deg", self.hands_on_hips_max_elbow_deg, 0.0, 180.0)
         _check_range("hands_on_hips_height_torso", self.hands_on_hips_height_torso, 0.0, math.inf)
