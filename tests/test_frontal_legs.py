@@ -327,6 +327,14 @@ def test_shank_top_default_fits_below_the_knee_as_placed():
     assert fppa_centre_options(KinematicsConfig(), back=np.array([False]))["shank_top"] == "lower_knee"
 
 
+def test_knee_bend_gate_defaults_reach_the_joint_centres():
+    from movelab.kinematics import KinematicsConfig
+    from movelab.kinematics.angles import fppa_centre_options
+
+    options = fppa_centre_options(KinematicsConfig(), back=np.array([False]))
+    assert (options["knee_bend_min_slope"], options["knee_bend_edge_share"]) == (0.15, 0.07)
+
+
 def test_bend_of_a_two_piece_width_profile():
     """Widths growing 0.05 px per px below y = 60 and 0.5 above bend at 60; a straight profile has no bend."""
     from movelab.kinematics.frontal_legs import _bend

@@ -37,7 +37,12 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   cross-section towards the hip), below it slowly (the shank). The knee goes where the outer edge's distance
   from the shank midline bends from one rate to the other; where it does not bend (an upright thigh, which
   is not foreshortened) the landmark's height is kept. On the thick-legged design bodies E and F the knee
-  landmark sat up to 0.41 L₀ above the joint.
+  landmark sat up to 0.41 L₀ above the joint. **At 0° valgus** the thigh points straight at the camera and its
+  outer edge runs on into the shank's without a bend at the knee: the outer edge's best bend was then a
+  calf's gentle widening 28-38 px below the knee, or the thigh's outline at the search window's top. The outer
+  edge's bend counts only where the outline above it widens faster than ``knee_bend_min_slope`` (the calf's
+  0.10-0.14 px/px, knees at 8-25° 0.18 or more) and below the window's top by ``knee_bend_edge_share`` of the
+  way from hip to ankle; else the inner edge's bend (``knee_bend_fallback="inner_edge"``), else the landmark.
 * **Where the shank's midline is fitted** (``shank_top="lower_knee"``). The midline is fitted at 25-80 % of
   the way from its top down to the ankle landmark. Started at a knee landmark far above the joint, the top
   of those heights lies on the foreshortened thigh, whose outline widens fast towards the hip: the fitted
