@@ -9,7 +9,7 @@ import xarray as xr
 from movelab.errors import ConfigError
 from movelab.kinematics import KinematicsConfig, detect_leg_swaps, fix_leg_swaps, swap_legs
 from movelab.kinematics.stickfigure import stick_figure
-from movelab.kinematics.swaps import detect_partial_leg_swaps
+from movelab.kinematics.swaps import detect_partial_leg_swaps, detect_stance_swaps
 
 FPS = 30.0
 N = 120
@@ -188,3 +188,70 @@ def test_partial_settings_are_checked():
         KinematicsConfig(swap_partial_penalty=-1.0)
     with pytest.raises(ConfigError):
         KinematicsConfig(swap_accel_cap=0.0)
+
+
+# Split stance (lunges, split squats): thighs and feet out of order.
+
+THIGH = ("hip", "knee")
+
+
+def split_squat(view: str = "side_right", *, n: int = 90) -> xr.Dataset:
+    """A split squat in profile, 3 s, left leg in front: feet planted about 0.7 m apart (1.4 torso
+    lengths), the front knee bending 20–60° and the rear 15–55° twice, both feet moving under 0.5 torso
+    lengths/s."""
+    t = np.arange(n) / FPS
+    bend = 0.5 - 0.5 * np.cos(2 * np.pi * t / 1.5)  # 0 → 1 → 0, twice
+    pose = {
+        "thigh_angle_left": 30 + 10 * bend,
+        "knee_flexion_left": 20 + 40 * bend,
+        "thigh_angle_right": -25 + 10 * bend,
+        "knee_flexion_right": 15 + 40 * bend,
+    }
+    return stick_figure(t, view=view, pose=pose, world=False)
+
+
+@pytest.mark.parametrize("view", ["side_right", "side_left"])
+def test_split_stance_in_order_is_left_untouched(view):
+    ds = split_squat(view)
+    assert not detect_stance_swaps(ds).any()
+    xr.testing.assert_identical(fix_leg_swaps(ds)["position_px"], ds["position_px"])
+
+
+@pytest.mark.parametrize("view", ["side_right", "side_left"])
+@pytest.mark.parametrize(
+    ("parts", "group"), [(THIGH, "thigh"), (FOOT, "foot"), (THIGH + FOOT, None)], ids=["thigh", "foot", "leg"]
+)
+@pytest.mark.parametrize("swapped", [(0, 15), (30, 42), (70, 90)], ids=str)
+def test_split_stance_thigh_or_foot_out_of_order_is_put_back(view, parts, group, swapped):
+    """The rear leg's labels on the front thigh (or foot, or leg) for 12–20 frames, longer than a brief
+    flip, with no depth cue: only the legs' order in the stance tells, and the fix restores every point."""
+    ds = split_squat(view)
+    where = np.zeros(ds.sizes["time"], dtype=bool)
+    where[slice(*swapped)] = True
+    faulty = swap_parts(ds, where, parts)
+    found = detect_stance_swaps(faulty)
+    for name in ("thigh", "foot"):
+        expected = where if group in (name, None) else np.zeros_like(where)
+        np.testing.assert_array_equal(found.sel(group=name).values, expected)
+    fixed = fix_leg_swaps(faulty)
+    np.testing.assert_allclose(fixed["position_px"].values, ds["position_px"].values)
+    # A whole leg is already put back by the whole-leg step (continuity and the majority of the chain).
+    assert fixed.attrs.get("stance_parts_exchanged", 0) == (where.sum() if group else 0)
+
+
+def test_walking_has_no_split_stance():
+    """Feet apart but never both planted for a second: the legs' order changes for real at each step."""
+    faulty = swap_parts(walk(world=False), frames((30, 50)), THIGH)
+    assert not detect_stance_swaps(walk(world=False)).any()
+    assert not detect_stance_swaps(faulty).any()
+
+
+def test_stance_fix_can_be_switched_off_and_settings_are_checked():
+    ds = split_squat()
+    faulty = swap_parts(ds, np.arange(ds.sizes["time"]) < 15, THIGH)
+    off = fix_leg_swaps(faulty, config=KinematicsConfig(swap_stance=False))
+    xr.testing.assert_identical(off["position_px"], faulty["position_px"])
+    with pytest.raises(ConfigError):
+        KinematicsConfig(swap_stance_min_spread=0.0)
+    with pytest.raises(ConfigError):
+        KinematicsConfig(swap_stance_margin=-0.1)

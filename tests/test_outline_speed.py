@@ -3,7 +3,9 @@
 ``tests/data/outline_frames.npz`` holds 24 side-view frames of the four side-view sample videos (outline,
 hip, shoulder, arms, facing, torso length) and what :func:`estimate_frame` returned for each *before* the
 solve was rewritten (commit 6c106cb, written by a capture of ``compute_motion`` on the samples). The
-accuracy tables of docs/outline-accuracy.md rested on those numbers, so the comparison is exact, not approximate.
+accuracy tables of docs/outline-accuracy.md rested on those numbers, so the comparison is to the last bits: exact on
+the machine that wrote them, within 1e-12 relative elsewhere (NumPy picks its SIMD code by CPU; on an AVX-512
+machine one stored value differed in its last bit, 1.8e-16 relative).
 Issue 13 later changed the method on purpose (the elbow check on hanging arms only, the thoraco-lumbar axis, the
 lordosis offset), and the renderer fix recalibrated both offsets; the stored frames are compared with the
 method run with those settings as they were (:data:`BEFORE_13`).
@@ -61,7 +63,7 @@ def _contour(frames: dict, i: int) -> np.ndarray:
     return _prepare(sag, OutlineParams().smoothing).smooth
 
 
-def test_estimate_frame_reproduces_the_stored_results_exactly(frames):
+def test_estimate_frame_reproduces_the_stored_results_to_the_last_bits(frames):
     for i in range(frames["facing"].size):
         e = estimate_frame(
             frames["outline_px"][i].astype(np.float64),
@@ -73,7 +75,7 @@ def test_estimate_frame_reproduces_the_stored_results_exactly(frames):
             params=BEFORE_13,
         )
         got = np.array(dataclasses.astuple(e))
-        assert np.array_equal(got, frames["expected"][i], equal_nan=True), (i, got, frames["expected"][i])
+        np.testing.assert_allclose(got, frames["expected"][i], rtol=1e-12, atol=0, equal_nan=True, err_msg=f"frame {i}")
     assert np.isfinite(frames["expected"][:, 0]).all()  # every stored frame has a tilt: the solve ran
 
 

@@ -261,7 +261,7 @@ def test_a_kinematics_setting_reaches_every_stage_that_cleans_positions(two_squa
         variant = {
             f.name: getattr(config, f.name)
             for f in dataclasses.fields(config)
-            if f.name not in ("lowpass", "swap_partial", "fix_leg_swaps", "reject_outliers")
+            if f.name not in ("lowpass", "swap_partial", "swap_stance", "fix_leg_swaps", "reject_outliers")
         }
         assert variant == {name: getattr(mine, name) for name in variant}
     assert analysis.motion.config is mine

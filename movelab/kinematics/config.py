@@ -149,6 +149,31 @@ class KinematicsConfig:
     swap_length_weight
         Weight of the squared deviations of each leg's thigh and shank lengths (torso lengths) from their
         medians.
+    swap_stance
+        Last step of the side-view swap fix: in a split stance (lunges, split squats) put back the thighs
+        (hip, knee) and feet (ankle, heel, foot_index) whose labels contradict the stance's front leg
+        (:func:`movelab.kinematics.swaps.detect_stance_swaps`). Not used by the events stage's positions.
+        Chosen on the design lunges of ``angle_errors`` and ``lunge_timing_accuracy`` (near hip 7.6 → 6.1°
+        on the four side-view timing lunges, the rest unchanged), held out looked at once
+        (docs/kinematics-decisions.md).
+    swap_stance_min_spread
+        The front-most and rear-most ankle (running medians) at least this many torso lengths apart count
+        as feet apart. 0.8: a movelab heuristic, about half a lunge's step (1.3–1.8 torso lengths in the
+        design clips) and over the spread a brief mislabelled ankle leaves.
+    swap_stance_max_speed
+        Both feet moving under this many torso lengths/s count as planted. 1.0: a movelab heuristic, well
+        under a walking swing foot or a treadmill belt (about 2.5 torso lengths/s at 1.3 m/s).
+    swap_stance_min_s
+        A run of feet apart is a split stance when its feet are planted for at least this long. 1.0 s: a
+        movelab heuristic, longer than any double support in walking (about 0.1–0.2 s).
+    swap_stance_median_s
+        Width of the running medians of the front-most and rear-most ankle (a brief mislabelled ankle does
+        not move them). 0.3 s: a movelab heuristic (0.5 s tried on the four design timing lunges:
+        near hip / knee 6.0 / 5.3° against 6.1 / 5.0°, not taken).
+    swap_stance_margin
+        A frame votes on the front leg only when the labelled knees (ankles) are at least this many torso
+        lengths apart along the facing direction. 0.2: a movelab heuristic (0.1 and 0.3 tried on the four design timing
+        lunges: near hip / knee 6.1 / 5.0° and 6.1 / 5.2° against 6.1 / 5.0°).
     side_view_midpoint_fallback
         In side views, ``hip_mid`` and ``shoulder_mid`` fall back to the one visible side when the far
         one is gated out: the two project within a few pixels of each other in profile.
@@ -486,6 +511,12 @@ class KinematicsConfig:
     swap_partial_max_s: float = 0.25
     swap_accel_cap: float = 0.3
     swap_length_weight: float = 1.0
+    swap_stance: bool = True
+    swap_stance_min_spread: float = 0.8
+    swap_stance_max_speed: float = 1.0
+    swap_stance_min_s: float = 1.0
+    swap_stance_median_s: float = 0.3
+    swap_stance_margin: float = 0.2
     frontal_swap_margin: float = 0.05
     fppa_joint_centres: Literal["landmarks", "outline_halfway", "outline"] = "outline"
     fppa_hip_drop: tuple[float, float] = (0.020, 0.559)
@@ -563,6 +594,9 @@ class KinematicsConfig:
             "swap_partial_penalty",
             "swap_partial_max_s",
             "swap_length_weight",
+            "swap_stance_min_s",
+            "swap_stance_median_s",
+            "swap_stance_margin",
             "frontal_swap_margin",
         ):
             _check_range(name, getattr(self, name), 0.0, math.inf)
@@ -574,6 +608,8 @@ class KinematicsConfig:
             "swap_depth_margin_m",
             "swap_visibility_margin",
             "swap_accel_cap",
+            "swap_stance_min_spread",
+            "swap_stance_max_speed",
         ):
             _check_positive(name, getattr(self, name))
         _check_range("time_jitter_tolerance", self.time_jitter_tolerance, 0.0, 1.0)

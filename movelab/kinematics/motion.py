@@ -65,7 +65,9 @@ def clean_variants(ds: xr.Dataset, *, config: KinematicsConfig, frame_views: xr.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         unfiltered = clean_positions(
-            ds, config=dataclasses.replace(config, lowpass=False, swap_partial=False), views=frame_views
+            ds,
+            config=dataclasses.replace(config, lowpass=False, swap_partial=False, swap_stance=False),
+            views=frame_views,
         )
         label_free = clean_positions(
             ds,

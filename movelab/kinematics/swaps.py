@@ -5,7 +5,8 @@ labels for a while (Sports2D issues 30, 31, 35, 39). A swap shows as both legs j
 trajectories; this module finds those switches by trajectory continuity, decides which labelling is the
 true one for each stretch between switches, and exchanges the labels back. Brief swaps of only the
 lower leg (the foot, or the knee down) as the legs pass each other are found first, by the relabelling
-that best continues both legs' trajectories and keeps each leg's segment lengths.
+that best continues both legs' trajectories and keeps each leg's segment lengths. Last, in a split stance
+(lunges, split squats) the thighs and feet labelled out of the stance's front/rear order are put back.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from movelab.landmarks import KEYPOINTS
 __all__ = [
     "detect_leg_swaps",
     "detect_partial_leg_swaps",
+    "detect_stance_swaps",
     "fix_leg_swaps",
     "swap_legs",
     "detect_frontal_swaps",
@@ -37,6 +39,8 @@ _RIGHT = [KEYPOINTS.index(f"right_{p}") for p in LEG_PARTS]
 # Brief swaps, by index into LEG_PARTS: state 1 exchanges the foot (ankle, heel, foot_index), state 2
 # the leg from the knee down, state 3 the whole leg. State 0 keeps the labels.
 _STATE_PARTS = {1: (2, 3, 4), 2: (1, 2, 3, 4), 3: (0, 1, 2, 3, 4)}
+# Split-stance swaps: each group of LEG_PARTS (by index) is ordered by its first part (the knee, the ankle).
+_STANCE_GROUPS = ((1, 0), (2, 3, 4))
 
 
 def detect_leg_swaps(ds: xr.Dataset, *, views=None, config: KinematicsConfig = KinematicsConfig()) -> xr.DataArray:
@@ -95,8 +99,10 @@ def fix_leg_swaps(ds: xr.Dataset, *, views=None, config: KinematicsConfig = Kine
     """``ds`` with swapped leg labels exchanged back.
 
     First, if ``swap_partial`` is set, the brief partial (and whole-leg) swaps that
-    :func:`detect_partial_leg_swaps` finds; then the swaps :func:`detect_leg_swaps` finds in the result.
-    ``attrs["leg_parts_exchanged"]`` counts the frames changed by the first step."""
+    :func:`detect_partial_leg_swaps` finds; then the swaps :func:`detect_leg_swaps` finds in the result;
+    last, if ``swap_stance`` is set, the thighs and feet :func:`detect_stance_swaps` finds out of order in a
+    split stance. ``attrs["leg_parts_exchanged"]`` counts the frames changed by the first step,
+    ``attrs["stance_parts_exchanged"]`` the (frame, group) pairs changed by the last."""
     check_landmarks(ds)
     check_config(config)
     view = views_per_frame(ds, views, config=config)
@@ -105,7 +111,111 @@ def fix_leg_swaps(ds: xr.Dataset, *, views=None, config: KinematicsConfig = Kine
         partial = detect_partial_leg_swaps(ds, views=view, config=config).values
         for state, parts in _STATE_PARTS.items():
             out = _exchange(out, partial == state, [LEG_PARTS[k] for k in parts], "leg_parts_exchanged")
-    return swap_legs(out, detect_leg_swaps(out, views=view, config=config))
+    out = swap_legs(out, detect_leg_swaps(out, views=view, config=config))
+    if config.swap_stance:
+        found = detect_stance_swaps(out, views=view, config=config).values
+        for k, parts in enumerate(_STANCE_GROUPS):
+            out = _exchange(out, found[:, k], [LEG_PARTS[j] for j in parts], "stance_parts_exchanged")
+    return out
+
+
+def detect_stance_swaps(ds: xr.Dataset, *, views=None, config: KinematicsConfig = KinematicsConfig()) -> xr.DataArray:
+    """Side views, split stance (lunges, split squats): frames whose thighs or feet are labelled out of order.
+
+    With both feet planted apart, one leg is the front leg until the feet come together again: its knee and
+    its ankle lie ahead of the other's (in the facing direction) in every frame, whatever the knees do. The
+    pose model still gives the front thigh or foot the rear leg's labels for stretches of several frames
+    (at the start of the stance and as the stepping foot lands), and its own depth and visibility follow its
+    labels, so :func:`detect_leg_swaps` cannot tell.
+
+    Parameters
+    ----------
+    ds, views
+        As for :func:`detect_leg_swaps`.
+    config
+        Uses ``swap_stance_*``, ``swap_max_gap_s``, ``min_confidence`` and the view settings.
+
+    Returns
+    -------
+    xarray.DataArray
+        ``leg_stance_swap (time, group)`` bool; group ``thigh`` (hip and knee) and ``foot`` (ankle, heel and
+        foot_index): True where that group's labels should be exchanged.
+
+    Notes
+    -----
+    Positions along the facing direction are in torso lengths (the clip's median). Per chain of side-view
+    frames (as in :func:`detect_leg_swaps`):
+
+    1. **Stance stretches**, read without the labels: the front-most and rear-most ankle, each a running
+       median over ``swap_stance_median_s`` (a brief mislabelling of one ankle does not move it). Frames
+       where they are at least ``swap_stance_min_spread`` apart form runs; a run is a stance stretch when
+       both feet are planted (each moving under ``swap_stance_max_speed`` torso lengths/s) for at least
+       ``swap_stance_min_s`` in it. Walking never plants both feet that long, a squat never has them apart.
+    2. **Order.** In a stretch, a frame votes for the right leg as the front one when its labelled right
+       knee (ankle) is ahead of the left by at least ``swap_stance_margin``, for the left leg when it is
+       behind by as much; closer frames do not vote. The majority of the stretch's votes names the front
+       leg; the frames that voted the other way have that group's labels exchanged.
+    """
+    time, view, side, legs, scale = _side_view_legs(ds, views, config)
+    result = np.zeros((time.size, len(_STANCE_GROUPS)), dtype=bool)
+    if side.any() and np.isfinite(scale) and scale > 0:
+        facing = np.select([view == "side_right", view == "side_left"], [1.0, -1.0], default=np.nan)
+        ahead = facing[:, None, None] * legs[..., 0] / scale  # (time, leg, part), torso lengths forward
+        for frames in _chains(time, legs, side, config.swap_max_gap_s):
+            for stretch in _stance_stretches(time[frames], ahead[frames][:, :, 2], config):
+                rows = frames[stretch]
+                for k, parts in enumerate(_STANCE_GROUPS):
+                    result[rows, k] = _out_of_order(ahead[rows][:, :, parts[0]], config.swap_stance_margin)
+    return xr.DataArray(
+        result,
+        dims=("time", "group"),
+        coords={"time": ds["time"], "frame": ds["frame"], "group": ["thigh", "foot"]},
+        name="leg_stance_swap",
+        attrs={"description": "thigh (hip, knee) or foot labels exchanged in a split stance"},
+    )
+
+
+def _stance_stretches(time, ankles, config) -> list[np.ndarray]:
+    """Index arrays (into one chain) of its split-stance stretches; ``ankles (time, leg)`` in torso lengths
+    forward."""
+    step = float(np.median(np.diff(time))) if time.size > 1 else 1.0
+    step = step if step > 0 else 1.0
+    half = max(1, int(round(config.swap_stance_median_s / step / 2)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        front = _running_median(np.nanmax(ankles, axis=1), half)
+        rear = _running_median(np.nanmin(ankles, axis=1), half)
+        speed = np.maximum(_speed(front, time, half), _speed(rear, time, half))
+    apart = (front - rear) >= config.swap_stance_min_spread  # False where NaN
+    planted = apart & (speed < config.swap_stance_max_speed)
+    marks = np.concatenate([[0], apart.astype(int), [0]])
+    starts, stops = np.flatnonzero(np.diff(marks) == 1), np.flatnonzero(np.diff(marks) == -1)
+    return [np.arange(a, b) for a, b in zip(starts, stops) if planted[a:b].sum() * step >= config.swap_stance_min_s]
+
+
+def _running_median(values, half) -> np.ndarray:
+    """Centred running median over ``2·half + 1`` frames (fewer at the ends), NaNs ignored."""
+    padded = np.pad(values, half, constant_values=np.nan)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    return np.nanmedian(windows, axis=1)
+
+
+def _speed(track, time, half) -> np.ndarray:
+    """|Δ track / Δ t| across ``±half`` frames (fewer at the ends); NaN where a value is missing."""
+    n = track.size
+    lo, hi = np.clip(np.arange(n) - half, 0, n - 1), np.clip(np.arange(n) + half, 0, n - 1)
+    span = time[hi] - time[lo]
+    return np.abs(track[hi] - track[lo]) / np.where(span > 0, span, np.nan)
+
+
+def _out_of_order(ahead, margin) -> np.ndarray:
+    """Frames of one stretch whose labelled legs (``ahead (time, leg)``, left then right) vote against the
+    majority's front leg."""
+    lead = ahead[:, 1] - ahead[:, 0]  # > 0: the right leg ahead
+    right, left = lead >= margin, lead <= -margin  # False where NaN
+    if right.sum() == left.sum():
+        return np.zeros(lead.size, dtype=bool)
+    return left if right.sum() > left.sum() else right
 
 
 def detect_partial_leg_swaps(
