@@ -143,10 +143,11 @@ def frontal_leg_centres(
         ``"outline_bend"``: where the outer edge shows no bend, ``"inner_edge"`` searches the inner edge's,
         ``"landmark"`` keeps the landmark's height.
     knee_bend_min_slope
-        ``"outline_bend"``: a bend counts only where the outline above it widens faster than this (px/px).
+        ``"outline_bend"``: the outer edge's bend counts only where the outline above it widens faster than
+        this (px/px).
     knee_bend_edge_share
-        ``"outline_bend"``: a best bend less than this share of the way from the hip to the ankle below the
-        search window's top is the window's edge and does not count.
+        ``"outline_bend"``: the outer edge's best bend less than this share of the way from the hip to the
+        ankle below the search window's top is the window's edge and does not count.
     knee_touching
         Where the knees touch (their outlines merged), ``"outer_edge"`` puts each knee half its
         width inside the merged outline's outer edge (:func:`_touching_knees_from_outer_edges`); ``"split"``
@@ -534,8 +535,8 @@ def _knee_from_outline_bend(
             continue
         outward = np.sign(raw[f, ankle, 0] - raw[f, other_ankle, 0])
         ys = np.arange(hip_y + window[0] * (ankle_y - hip_y), hip_y + window[1] * (ankle_y - hip_y))
-        gate = dict(min_slope=min_slope, edge_px=edge_share * (ankle_y - hip_y))
-        bend = _bend(ys, _outer_half_width(outline[f], ys, line, outward), min_ratio, **gate)
+        outer = _outer_half_width(outline[f], ys, line, outward)
+        bend = _bend(ys, outer, min_ratio, min_slope=min_slope, edge_px=edge_share * (ankle_y - hip_y))
         if fallback == "inner_edge" and not np.isfinite(bend):  # no bend outside: the inner edge's, if any
             bend = _bend(ys, _outer_half_width(outline[f], ys, line, -outward), min_ratio)
         if np.isfinite(bend):
