@@ -195,6 +195,8 @@ def test_the_corrected_fppa_of_a_valgus_leg_drawn_in_an_outline():
         dict(fppa_hip_spacing="pelvis"),
         dict(fppa_shank_top="knee"),
         dict(fppa_knee_bend_fallback="outer_edge"),
+        dict(fppa_knee_bend_min_slope=-0.1),
+        dict(fppa_knee_bend_edge_share=0.6),
     ],
 )
 def test_fppa_settings_out_of_range_are_refused(options):
@@ -325,6 +327,14 @@ def test_shank_top_default_fits_below_the_knee_as_placed():
     assert fppa_centre_options(KinematicsConfig(), back=np.array([False]))["shank_top"] == "lower_knee"
 
 
+def test_knee_bend_gate_defaults_reach_the_joint_centres():
+    from movelab.kinematics import KinematicsConfig
+    from movelab.kinematics.angles import fppa_centre_options
+
+    options = fppa_centre_options(KinematicsConfig(), back=np.array([False]))
+    assert (options["knee_bend_min_slope"], options["knee_bend_edge_share"]) == (0.15, 0.07)
+
+
 def test_bend_of_a_two_piece_width_profile():
     """Widths growing 0.05 px per px below y = 60 and 0.5 above bend at 60; a straight profile has no bend."""
     from movelab.kinematics.frontal_legs import _bend
@@ -333,6 +343,46 @@ def test_bend_of_a_two_piece_width_profile():
     widths = 20 + 0.05 * (100 - ys) + 0.45 * np.clip(60 - ys, 0, None)
     assert _bend(ys, widths, 2.0) == pytest.approx(60.0)
     assert np.isnan(_bend(ys, 20 + 0.05 * (100 - ys), 2.0))
+
+
+def test_a_bend_below_a_slow_widening_does_not_count_with_a_higher_min_slope():
+    """Above y = 60 the widths grow 0.12 px per px (a calf's gentle widening at 0° valgus, not a thigh's), below
+    0.04: the best bend is at 60 and counts with the 0.1 px/px floor, not with 0.15."""
+    from movelab.kinematics.frontal_legs import _bend
+
+    ys = np.arange(0.0, 100.0)
+    widths = 20 + 0.04 * (100 - ys) + 0.08 * np.clip(60 - ys, 0, None)
+    assert _bend(ys, widths, 2.0) == pytest.approx(60.0)
+    assert np.isnan(_bend(ys, widths, 2.0, min_slope=0.15))
+
+
+def test_a_bend_at_the_windows_top_edge_does_not_count():
+    """The widths bend at y = 6, six rows below the first height: the outline bends at or above the window's
+    top, not within it. It counts with ``edge_px`` 5 (and 0), not with 8."""
+    from movelab.kinematics.frontal_legs import _bend
+
+    ys = np.arange(0.0, 100.0)
+    widths = 20 + 0.05 * (100 - ys) + 0.45 * np.clip(6 - ys, 0, None)
+    assert _bend(ys, widths, 2.0) == pytest.approx(6.0)
+    assert _bend(ys, widths, 2.0, edge_px=5.0) == pytest.approx(6.0)
+    assert np.isnan(_bend(ys, widths, 2.0, edge_px=8.0))
+
+
+# the squat leg (midline x = 150, shank 0.044 px/px per side) whose outer edge bends 6 px below the bend search's
+# top (y = 180, 20 % of the way from the hip at 130 to the ankle at 380), at y = 186, where the thigh's upper
+# outline meets a straight outer edge at 0° valgus, and whose inner edge bends at the knee, y = 200
+EDGE_BEND_LEG = polygon((106.4, 140), (129.378, 186), (138, 380), (162, 380), (170, 200), (200, 140))
+
+
+def test_an_outer_bend_at_the_search_windows_top_gives_way_to_the_inner_edges_bend():
+    """With ``knee_bend_edge_share`` 0.07 (17.5 px of the 250 px from hip to ankle) the outer edge's bend at
+    y = 186, 6 px below the window's top, does not count and the inner edge's bend at the knee (y = 200) is
+    taken; without it the knee goes to 186 (each within a pixel)."""
+    options = dict(knee_height="outline_bend", knee_bend_fallback="inner_edge")
+    assert _squat_leg(EDGE_BEND_LEG, **options)[1] == pytest.approx(186.0, abs=1.0)
+    knee = _squat_leg(EDGE_BEND_LEG, knee_bend_edge_share=0.07, knee_bend_min_slope=0.15, **options)
+    assert knee[1] == pytest.approx(200.0, abs=1.0)
+    assert knee[0] == pytest.approx(150.0, abs=0.5)
 
 
 # ----------------------------------------------------------------------------- knees touching (merged outlines)

@@ -111,6 +111,8 @@ def fppa_centre_options(config: KinematicsConfig, *, back: np.ndarray) -> dict:
         knee_outline_share=config.fppa_knee_outline_share,
         knee_height=config.fppa_knee_height,
         knee_bend_fallback=config.fppa_knee_bend_fallback,
+        knee_bend_min_slope=config.fppa_knee_bend_min_slope,
+        knee_bend_edge_share=config.fppa_knee_bend_edge_share,
         knee_touching=config.fppa_knee_touching,
         shank_top=config.fppa_shank_top,
     )

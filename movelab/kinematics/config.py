@@ -304,6 +304,16 @@ class KinematicsConfig:
         inner edge's bend (if any), ``"landmark"`` from the landmark. Design bodies A, B, E, F, H-K (issue 18,
         ninth round, docs/findings-decisions.md): legs within 4° of the projected truth at depth 192 → 193 of
         198, 0° rows' MAE 1.36 → 1.30°, rows at 8-25° unchanged (within 0.07°).
+    fppa_knee_bend_min_slope, fppa_knee_bend_edge_share
+        Front views, ``fppa_knee_height="outline_bend"``: the outer edge's best bend counts only where the
+        outline above it widens faster than ``fppa_knee_bend_min_slope`` px per px and it lies at least
+        ``fppa_knee_bend_edge_share`` of the hip → ankle distance below the search window's top; else the
+        inner edge's bend is searched (``fppa_knee_bend_fallback``). At 0° valgus the outer edge runs straight
+        from thigh to shank: its best bend was a calf's gentle widening 28-38 px below the knee (upper piece
+        0.10-0.14 px/px) or the thigh's outline at the window's top; knee bends at 8-25° widened 0.18 px/px or
+        more. 0.15 and 0.07 chosen on the design bodies A, B, E, F, H-K (issue 18, knee height at 0°,
+        docs/findings-decisions.md): front legs at depth, the knee as placed from the projected knee at 0°
+        median 13.1 → 9.7 px, largest 37.5 → 19.6 px; legs at 8-25° unchanged.
     fppa_knee_touching
         ``"outer_edge"``: where the knees touch (one outline interval holds both, no wider than two knees),
         each knee goes half its width inside the merged outline's outer edge, its width measured in the
@@ -518,6 +528,8 @@ class KinematicsConfig:
     fppa_knee_outline_share: float = 0.0
     fppa_knee_height: Literal["landmark", "outline_bend"] = "outline_bend"
     fppa_knee_bend_fallback: Literal["landmark", "inner_edge"] = "inner_edge"
+    fppa_knee_bend_min_slope: float = 0.15
+    fppa_knee_bend_edge_share: float = 0.07
     fppa_knee_touching: Literal["split", "outer_edge"] = "outer_edge"
     fppa_shank_top: Literal["knee_landmark", "lower_knee"] = "lower_knee"
     obliquity_min_hip_width_share: float = 0.75
@@ -609,6 +621,8 @@ class KinematicsConfig:
         _check_range("fppa_hip_width_share", self.fppa_hip_width_share, 0.0, 1.0)
         _check_range("fppa_knee_raise_back", self.fppa_knee_raise_back, 0.0, 0.5)
         _check_range("fppa_knee_outline_share", self.fppa_knee_outline_share, 0.0, 1.0)
+        _check_range("fppa_knee_bend_min_slope", self.fppa_knee_bend_min_slope, 0.0, math.inf)
+        _check_range("fppa_knee_bend_edge_share", self.fppa_knee_bend_edge_share, 0.0, 0.5)
         _check_range("obliquity_min_hip_width_share", self.obliquity_min_hip_width_share, 0.0, 1.0)
         _check_range("hands_on_hips_max_elbow_deg", self.hands_on_hips_max_elbow_deg, 0.0, 180.0)
         _check_range("hands_on_hips_height_torso", self.hands_on_hips_height_torso, 0.0, math.inf)

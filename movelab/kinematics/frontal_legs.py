@@ -37,7 +37,12 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   cross-section towards the hip), below it slowly (the shank). The knee goes where the outer edge's distance
   from the shank midline bends from one rate to the other; where it does not bend (an upright thigh, which
   is not foreshortened) the landmark's height is kept. On the thick-legged design bodies E and F the knee
-  landmark sat up to 0.41 L₀ above the joint.
+  landmark sat up to 0.41 L₀ above the joint. **At 0° valgus** the thigh points straight at the camera and its
+  outer edge runs on into the shank's without a bend at the knee: the outer edge's best bend was then a
+  calf's gentle widening 28-38 px below the knee, or the thigh's outline at the search window's top. The outer
+  edge's bend counts only where the outline above it widens faster than ``knee_bend_min_slope`` (the calf's
+  0.10-0.14 px/px, knees at 8-25° 0.18 or more) and below the window's top by ``knee_bend_edge_share`` of the
+  way from hip to ankle; else the inner edge's bend (``knee_bend_fallback="inner_edge"``), else the landmark.
 * **Where the shank's midline is fitted** (``shank_top="lower_knee"``). The midline is fitted at 25-80 % of
   the way from its top down to the ankle landmark. Started at a knee landmark far above the joint, the top
   of those heights lies on the foreshortened thigh, whose outline widens fast towards the hip: the fitted
@@ -92,6 +97,8 @@ def frontal_leg_centres(
     knee_bend_window: tuple[float, float] = (0.2, 0.85),
     knee_bend_min_ratio: float = 2.0,
     knee_bend_fallback: str = "landmark",
+    knee_bend_min_slope: float = 0.1,
+    knee_bend_edge_share: float = 0.0,
     knee_touching: str = "split",
     shank_top: str = "knee_landmark",
 ) -> xr.DataArray:
@@ -135,6 +142,12 @@ def frontal_leg_centres(
     knee_bend_fallback
         ``"outline_bend"``: where the outer edge shows no bend, ``"inner_edge"`` searches the inner edge's,
         ``"landmark"`` keeps the landmark's height.
+    knee_bend_min_slope
+        ``"outline_bend"``: the outer edge's bend counts only where the outline above it widens faster than
+        this (px/px).
+    knee_bend_edge_share
+        ``"outline_bend"``: the outer edge's best bend less than this share of the way from the hip to the
+        ankle below the search window's top is the window's edge and does not count.
     knee_touching
         Where the knees touch (their outlines merged), ``"outer_edge"`` puts each knee half its
         width inside the merged outline's outer edge (:func:`_touching_knees_from_outer_edges`); ``"split"``
@@ -220,6 +233,8 @@ def frontal_leg_centres(
                         window=knee_bend_window,
                         min_ratio=knee_bend_min_ratio,
                         fallback=knee_bend_fallback,
+                        min_slope=knee_bend_min_slope,
+                        edge_share=knee_bend_edge_share,
                     )
             for side, other in (("left", "right"), ("right", "left")):
                 _onto_shank_midline(
@@ -445,10 +460,15 @@ def _outer_half_width(outline: np.ndarray, ys: np.ndarray, line, outward: float)
     return np.where(inside, np.abs(edge - mid[:, 0]), np.nan)
 
 
-def _bend(ys: np.ndarray, widths: np.ndarray, min_ratio: float) -> float:
+def _bend(
+    ys: np.ndarray, widths: np.ndarray, min_ratio: float, *, min_slope: float = 0.1, edge_px: float = 0.0
+) -> float:
     """The height where a continuous two-piece line through ``(ys, widths)`` bends (least squares over the
     candidate heights between the ends), when the piece above widens at least ``min_ratio`` times as fast per
-    pixel as the piece below and faster than 0.1 px/px; else NaN."""
+    pixel as the piece below and faster than 0.1 px/px; else NaN. The best such bend does not count (NaN)
+    where the piece above it widens no faster than ``min_slope`` px/px (at 0° valgus, a calf's gentle widening
+    below the knee), or where it lies less than ``edge_px`` below the first height (the outline bends at or
+    above the window's top: a thigh's outline that meets a straight outer edge above the knee)."""
     ok = np.isfinite(widths)
     y, w = ys[ok], widths[ok]
     if len(y) < 12:
@@ -469,7 +489,12 @@ def _bend(ys: np.ndarray, widths: np.ndarray, min_ratio: float) -> float:
         below = ((w - extra[:, None] * hinge) @ yc) / (yc @ yc)  # slope of width against y below the break
     above = below + extra
     good = np.isfinite(cost) & (-above > 0.1) & (-above >= min_ratio * np.maximum(-below, 0.0))
-    return float(breaks[good][np.argmin(cost[good])]) if good.any() else np.nan
+    if not good.any():
+        return np.nan
+    best = np.flatnonzero(good)[np.argmin(cost[good])]
+    if -above[best] <= min_slope or breaks[best] - y[0] < edge_px:  # a calf's slow widening, or the window's top
+        return np.nan
+    return float(breaks[best])
 
 
 def _knee_from_outline_bend(
@@ -484,13 +509,19 @@ def _knee_from_outline_bend(
     window,
     min_ratio,
     fallback: str = "landmark",
+    min_slope: float = 0.1,
+    edge_share: float = 0.0,
 ) -> None:
     """Set ``side``'s knee height where its leg's outer outline bends: below the knee the shank widens slowly
     upwards, above it the thigh, foreshortened when it points at the camera, widens fast. The distance from
     the shank's midline to the outer edge is searched for its bend (:func:`_bend`) over ``window`` (shares of
     the way from the hip, as lowered, to the ankle landmark). Where the outer edge does not bend so, with
     ``fallback="inner_edge"`` the inner edge's distance is searched the same way; the landmark's height is
-    kept where neither bends (a thigh not pointing at the camera)."""
+    kept where neither bends (a thigh not pointing at the camera). The outer edge's bend counts only where the
+    outline above it widens faster than ``min_slope`` px/px and it lies at least ``edge_share`` of the way from
+    the hip to the ankle below the window's top (:func:`_bend`): at 0° valgus the outer edge runs straight
+    from thigh to shank, and its best bend is a calf's gentle widening below the knee or the thigh's outline
+    at the window's top."""
     knee, ankle, hip = (kp.get_loc(f"{side}_{p}") for p in ("knee", "ankle", "hip"))
     other_knee, other_ankle = kp.get_loc(f"{other}_knee"), kp.get_loc(f"{other}_ankle")
     for f in np.flatnonzero(frontal):
@@ -504,7 +535,8 @@ def _knee_from_outline_bend(
             continue
         outward = np.sign(raw[f, ankle, 0] - raw[f, other_ankle, 0])
         ys = np.arange(hip_y + window[0] * (ankle_y - hip_y), hip_y + window[1] * (ankle_y - hip_y))
-        bend = _bend(ys, _outer_half_width(outline[f], ys, line, outward), min_ratio)
+        outer = _outer_half_width(outline[f], ys, line, outward)
+        bend = _bend(ys, outer, min_ratio, min_slope=min_slope, edge_px=edge_share * (ankle_y - hip_y))
         if fallback == "inner_edge" and not np.isfinite(bend):  # no bend outside: the inner edge's, if any
             bend = _bend(ys, _outer_half_width(outline[f], ys, line, -outward), min_ratio)
         if np.isfinite(bend):
