@@ -112,6 +112,7 @@ def fppa_centre_options(config: KinematicsConfig, *, back: np.ndarray) -> dict:
         knee_height=config.fppa_knee_height,
         knee_bend_fallback=config.fppa_knee_bend_fallback,
         knee_touching=config.fppa_knee_touching,
+        knee_touching_back=config.fppa_knee_touching_back,
         shank_top=config.fppa_shank_top,
     )
 

@@ -488,6 +488,7 @@ class KinematicsConfig:
     fppa_knee_height: Literal["landmark", "outline_bend"] = "outline_bend"
     fppa_knee_bend_fallback: Literal["landmark", "inner_edge"] = "inner_edge"
     fppa_knee_touching: Literal["split", "outer_edge"] = "outer_edge"
+    fppa_knee_touching_back: Literal["knee_row", "shank_edge"] = "shank_edge"
     fppa_shank_top: Literal["knee_landmark", "lower_knee"] = "lower_knee"
     obliquity_min_hip_width_share: float = 0.75
     hands_on_hips_max_elbow_deg: float = 130.0
@@ -591,6 +592,10 @@ class KinematicsConfig:
             raise ConfigError(f"fppa_shank_top must be 'knee_landmark' or 'lower_knee', got {self.fppa_shank_top!r}")
         if self.fppa_knee_touching not in ("split", "outer_edge"):
             raise ConfigError(f"fppa_knee_touching must be 'split' or 'outer_edge', got {self.fppa_knee_touching!r}")
+        if self.fppa_knee_touching_back not in ("knee_row", "shank_edge"):
+            raise ConfigError(
+                f"fppa_knee_touching_back must be 'knee_row' or 'shank_edge', got {self.fppa_knee_touching_back!r}"
+            )
         _check_range("swap_cost_ratio", self.swap_cost_ratio, 0.0, 1.0)
         _check_range("swap_min_evidence", self.swap_min_evidence, 0.0, 1.0)
         if not (isinstance(self.filter_order, int) and self.filter_order >= 2 and self.filter_order % 2 == 0):
