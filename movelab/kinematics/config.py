@@ -286,6 +286,13 @@ class KinematicsConfig:
         midline with the merged interval split at its middle (read 3-11° too little valgus at 25° in the
         narrow stance).
         Design bodies, front views, 96 legs within 4°: 79 (split: 73), docs/findings-decisions.md.
+    fppa_knee_touching_back
+        ``fppa_knee_touching="outer_edge"``, back views: ``"shank_edge"`` puts touching knees half the shank's
+        width (measured where the leg stands alone) inside the shank's outer edge read 0.1-0.3 of the way below
+        the knee and extrapolated up to it; ``"knee_row"`` half the knee's width inside the outer edge at the
+        knee's height, which at depth from behind is the thigh's (19-26 px from the projected knee against a
+        half-width of about 18 px: too little valgus). Design back views whose knees touch in every frame
+        (K and P, 16° and 25°, 8 legs) within 4°: 6 (knee_row: 2), docs/findings-decisions.md.
     fppa_shank_top
         ``"outline"``: where the shank's outline midline (which carries the knee and the ankle) starts being
         fitted. ``"lower_knee"``: below the lower of the knee landmark and the knee as placed (its height from
