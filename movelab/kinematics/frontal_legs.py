@@ -53,7 +53,11 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   shanks' outline below, where the legs part (:mod:`movelab.kinematics.leg_split`); where that fails its
   quality gate too (trousers that join the legs in a realistic render): the knees are NaN and a warning says
   why. A merged interval wider than the two knees side by side
-  is thighs or pelvis (thick legs, a knee landmark high on the thigh) and is left alone.
+  is thighs or pelvis (thick legs, a knee landmark high on the thigh) and is left alone. **Seen from behind**
+  at depth the foreshortened thigh covers the knee's height and its outline makes the outer edge there
+  (19-26 px from the projected knee on design bodies K and P against a half-width of about 18 px):
+  ``knee_touching_back="shank_edge"`` puts the knee half the shank's width inside the shank's outer edge read
+  just below it instead (:func:`_back_knees_from_shank_edges`).
 
 ``method="outline_halfway"`` keeps the first correction of issue 18 (hips lowered by one fit for both views,
 knees and ankles halfway to the middle of the leg's outline, the ankle turned onto the shank's line) for
