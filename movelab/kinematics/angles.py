@@ -114,6 +114,7 @@ def fppa_centre_options(config: KinematicsConfig, *, back: np.ndarray) -> dict:
         knee_bend_min_slope=config.fppa_knee_bend_min_slope,
         knee_bend_edge_share=config.fppa_knee_bend_edge_share,
         knee_touching=config.fppa_knee_touching,
+        knee_touching_back=config.fppa_knee_touching_back,
         shank_top=config.fppa_shank_top,
     )
 

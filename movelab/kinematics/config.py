@@ -321,6 +321,13 @@ class KinematicsConfig:
         midline with the merged interval split at its middle (read 3-11° too little valgus at 25° in the
         narrow stance).
         Design bodies, front views, 96 legs within 4°: 79 (split: 73), docs/findings-decisions.md.
+    fppa_knee_touching_back
+        ``fppa_knee_touching="outer_edge"``, back views: ``"shank_edge"`` puts touching knees half the shank's
+        width (measured where the leg stands alone) inside the shank's outer edge read 0.1-0.3 of the way below
+        the knee and extrapolated up to it; ``"knee_row"`` half the knee's width inside the outer edge at the
+        knee's height, which at depth from behind is the thigh's (19-26 px from the projected knee against a
+        half-width of about 18 px: too little valgus). Design back views whose knees touch in every frame
+        (K and P, 16° and 25°, 8 legs) within 4°: 6 (knee_row: 2), docs/findings-decisions.md.
     fppa_shank_top
         ``"outline"``: where the shank's outline midline (which carries the knee and the ankle) starts being
         fitted. ``"lower_knee"``: below the lower of the knee landmark and the knee as placed (its height from
@@ -531,6 +538,7 @@ class KinematicsConfig:
     fppa_knee_bend_min_slope: float = 0.15
     fppa_knee_bend_edge_share: float = 0.07
     fppa_knee_touching: Literal["split", "outer_edge"] = "outer_edge"
+    fppa_knee_touching_back: Literal["knee_row", "shank_edge"] = "shank_edge"
     fppa_shank_top: Literal["knee_landmark", "lower_knee"] = "lower_knee"
     obliquity_min_hip_width_share: float = 0.75
     hands_on_hips_max_elbow_deg: float = 130.0
@@ -641,6 +649,10 @@ class KinematicsConfig:
             raise ConfigError(f"fppa_shank_top must be 'knee_landmark' or 'lower_knee', got {self.fppa_shank_top!r}")
         if self.fppa_knee_touching not in ("split", "outer_edge"):
             raise ConfigError(f"fppa_knee_touching must be 'split' or 'outer_edge', got {self.fppa_knee_touching!r}")
+        if self.fppa_knee_touching_back not in ("knee_row", "shank_edge"):
+            raise ConfigError(
+                f"fppa_knee_touching_back must be 'knee_row' or 'shank_edge', got {self.fppa_knee_touching_back!r}"
+            )
         _check_range("swap_cost_ratio", self.swap_cost_ratio, 0.0, 1.0)
         _check_range("swap_min_evidence", self.swap_min_evidence, 0.0, 1.0)
         if not (isinstance(self.filter_order, int) and self.filter_order >= 2 and self.filter_order % 2 == 0):

@@ -58,7 +58,11 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   shanks' outline below, where the legs part (:mod:`movelab.kinematics.leg_split`); where that fails its
   quality gate too (trousers that join the legs in a realistic render): the knees are NaN and a warning says
   why. A merged interval wider than the two knees side by side
-  is thighs or pelvis (thick legs, a knee landmark high on the thigh) and is left alone.
+  is thighs or pelvis (thick legs, a knee landmark high on the thigh) and is left alone. **Seen from behind**
+  at depth the foreshortened thigh covers the knee's height and its outline makes the outer edge there
+  (19-26 px from the projected knee on design bodies K and P against a half-width of about 18 px):
+  ``knee_touching_back="shank_edge"`` puts the knee half the shank's width inside the shank's outer edge read
+  just below it instead (:func:`_back_knees_from_shank_edges`).
 
 ``method="outline_halfway"`` keeps the first correction of issue 18 (hips lowered by one fit for both views,
 knees and ankles halfway to the middle of the leg's outline, the ankle turned onto the shank's line) for
@@ -100,6 +104,7 @@ def frontal_leg_centres(
     knee_bend_min_slope: float = 0.1,
     knee_bend_edge_share: float = 0.0,
     knee_touching: str = "split",
+    knee_touching_back: str = "knee_row",
     shank_top: str = "knee_landmark",
 ) -> xr.DataArray:
     """``position`` with the hips, knees and ankles moved to the joint centres the FPPA needs, in the frames
@@ -152,6 +157,10 @@ def frontal_leg_centres(
         Where the knees touch (their outlines merged), ``"outer_edge"`` puts each knee half its
         width inside the merged outline's outer edge (:func:`_touching_knees_from_outer_edges`); ``"split"``
         keeps it on the shank midline fitted with the merged interval split at its middle.
+    knee_touching_back
+        ``knee_touching="outer_edge"``, back views: ``"shank_edge"`` puts touching knees half the shank's width
+        inside the shank's outer edge read just below the knee (:func:`_back_knees_from_shank_edges`);
+        ``"knee_row"`` half the knee's width inside the outer edge at the knee's height.
     shank_top
         ``"outline"``: the shank midline that carries the knee and the ankle is fitted below the knee landmark
         (``"knee_landmark"``) or below the lower of the knee landmark and the knee as placed (``"lower_knee"``).
@@ -192,6 +201,8 @@ def frontal_leg_centres(
         return out
     if method not in ("outline", "outline_halfway"):
         raise ValueError(f"method must be 'outline' or 'outline_halfway', got {method!r}")
+    if knee_touching_back not in ("knee_row", "shank_edge"):
+        raise ValueError(f"knee_touching_back must be 'knee_row' or 'shank_edge', got {knee_touching_back!r}")
     if hip_spacing not in ("outline_share", "standing_thighs"):
         raise ValueError(f"hip_spacing must be 'outline_share' or 'standing_thighs', got {hip_spacing!r}")
     back = np.zeros_like(frontal) if back is None or method != "outline" else np.asarray(back, dtype=bool) & frontal
@@ -249,7 +260,9 @@ def frontal_leg_centres(
                     below_placed_knee=shank_top == "lower_knee",
                 )
             if knee_touching == "outer_edge":
-                merged = _touching_knees_from_outer_edges(values, position.values, outline, frontal=frontal, kp=kp)
+                merged = _touching_knees_from_outer_edges(
+                    values, position.values, outline, frontal=frontal, kp=kp, back=back, back_edge=knee_touching_back
+                )
         else:
             _halfway_to_outline(values, position.values, outline, frontal=frontal, kp=kp)
     out.attrs["processing"] = f"{position.attrs.get('processing', '')}; frontal leg centres (FPPA)".lstrip("; ")
@@ -580,12 +593,17 @@ def _ankle_of(kp, knee: int) -> int:
     return kp.get_loc(kp[knee].replace("knee", "ankle"))
 
 
-def _touching_knees_from_outer_edges(values, raw, outline, *, frontal, kp) -> np.ndarray:
+def _touching_knees_from_outer_edges(
+    values, raw, outline, *, frontal, kp, back=None, back_edge: str = "knee_row"
+) -> np.ndarray:
     """Where the knees touch (one outline interval holds both at their height, no wider than the two knees
     side by side), put each knee half its width (:func:`_knee_half_width`, over the frames where the knees
     are apart) inside the merged interval's outer edge. Where too few frames show the knees apart, or a knee
     would cross the interval's middle, the knees are NaN (their FPPA is not measured) and a warning says
-    why; those frames are returned (a boolean per frame)."""
+    why; those frames are returned (a boolean per frame). In the ``back`` frames (bool per frame) with
+    ``back_edge="shank_edge"`` each knee then goes half the shank's width inside the shank's outer edge read
+    just below the knee (:func:`_back_knees_from_shank_edges`)."""
+    before = values.copy()
     li, ri = kp.get_loc("left_knee"), kp.get_loc("right_knee")
     merged = {f: _merged_knees(outline, values, raw, f=f, li=li, ri=ri) for f in np.flatnonzero(frontal)}
     apart = np.zeros(len(values), dtype=bool)  # at the landmarks' heights, where the widths are measured
@@ -617,6 +635,12 @@ def _touching_knees_from_outer_edges(values, raw, outline, *, frontal, kp) -> np
                 values[f, knee] = np.nan
                 unmeasured += 1
                 unplaced[f] = True
+    if back_edge == "shank_edge" and back is not None:
+        placed = np.asarray(back, dtype=bool) & frontal & np.isfinite(values[:, li, 0]) & np.isfinite(values[:, ri, 0])
+        placed &= (values[:, li, 0] != before[:, li, 0]) | (values[:, ri, 0] != before[:, ri, 0])
+        _back_knees_from_shank_edges(
+            values, raw, outline, frames=placed, frontal=frontal, kp=kp, heights=before[..., 1]
+        )
     if unmeasured:
         warnings.warn(
             f"knee FPPA not measured in {unmeasured} knee-frames: the knees' outlines merge there (knees together "
@@ -626,6 +650,35 @@ def _touching_knees_from_outer_edges(values, raw, outline, *, frontal, kp) -> np
             stacklevel=2,
         )
     return unplaced
+
+
+def _back_knees_from_shank_edges(values, raw, outline, *, frames, frontal, kp, heights) -> None:
+    """Touching knees seen from behind, in ``frames``: each knee's ``x`` half the shank's width
+    (:func:`leg_split.shank_half_width`, measured in the ``frontal`` frames where the leg stands alone, below the
+    knees' ``heights`` ``(time, keypoint)`` as placed) inside the
+    shank's outer edge read just below the knee and extrapolated up to its height (:func:`leg_split.shank_edge_x`;
+    at depth the thigh covers the knee's height in the outline). Kept where either is not measured."""
+    li, ri = kp.get_loc("left_knee"), kp.get_loc("right_knee")
+    for knee, other in ((li, ri), (ri, li)):
+        ankle, other_ankle = _ankle_of(kp, knee), _ankle_of(kp, other)
+        widths = [
+            leg_split.leg_widths_below(
+                outline[f],
+                (raw[f, knee, 0], heights[f, knee]),
+                raw[f, ankle],
+                (raw[f, other, 0], heights[f, other]),
+                raw[f, other_ankle],
+            )
+            for f in np.flatnonzero(frontal)
+        ]
+        half = leg_split.shank_half_width(np.asarray(widths).reshape(-1, len(leg_split.SHARES)))
+        for f in np.flatnonzero(frames):
+            outward = np.sign(raw[f, knee, 0] - raw[f, other, 0])
+            edge = leg_split.shank_edge_x(
+                outline[f], values[f, knee], raw[f, ankle], leg_x=(raw[f, knee, 0], raw[f, ankle, 0]), outward=outward
+            )
+            if np.isfinite(edge + half):
+                values[f, knee, 0] = edge - outward * half
 
 
 def _halfway_to_outline(values, raw, outline, *, frontal, kp) -> None:

@@ -17,6 +17,14 @@ at least ``MIN_FRAMES`` such frames (the median is taken).
 
 Measured on design body K (knees touching standing and at depth in the narrow stance; docs/findings-decisions.md,
 *Knees touching in every frame* and *seen from behind*).
+
+**Seen from behind at depth** the merged outline's outer edge at the knee's height is not the knee's: the thigh,
+foreshortened and running up and out from a knee pulled in, covers that height, and the outer edge there lay
+19-26 px from the projected knee against a knee half-width of about 18 px (design bodies K and P, 8-25° of
+valgus; below the knee the outer edge stayed 15-17 px from the shank's axis at every valgus amount).
+:func:`shank_edge_x` reads the outer edge on the shank just below the knee instead (``EDGE_SHARES`` of the way
+from the knee as placed to the ankle landmark), extrapolated up to the knee's height along a straight line, and
+:func:`shank_half_width` gives half the shank's width at those heights, measured where the leg stands alone.
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ import numpy as np
 
 from movelab.kinematics.geometry import row_crossings_x
 
-__all__ = ["knee_half_width_below", "leg_widths_below"]
+__all__ = ["knee_half_width_below", "leg_widths_below", "shank_edge_x", "shank_half_width"]
 
 #: Where below the knee the leg's width is measured: shares of the way from the knee landmark to the ankle's.
 SHARES = np.linspace(0.0, 0.8, 17)
@@ -40,6 +48,10 @@ MAX_GROWTH = 1.35
 FIT_SHARES = 4
 #: The clip's knee width needs at least this many frames that count.
 MIN_FRAMES = 10
+#: Back views: where the shank's outer edge is read below the knee (shares of the way from the knee as placed to
+#: the ankle landmark): below the thigh's outline at depth, above the shank's taper (design bodies K and P from
+#: behind; docs/findings-decisions.md, *seen from behind, second round*).
+EDGE_SHARES = np.linspace(0.1, 0.3, 5)
 
 
 def leg_widths_below(outline: np.ndarray, knee, ankle, other_knee, other_ankle) -> np.ndarray:
@@ -106,3 +118,44 @@ def knee_half_width_below(
     widths = np.asarray(widths, dtype=float)
     widths = widths[np.isfinite(widths)]
     return 0.5 * float(np.median(widths)) if len(widths) >= MIN_FRAMES else np.nan
+
+
+def shank_half_width(widths: np.ndarray, *, shares=EDGE_SHARES) -> float:
+    """Half the shank's width at ``shares`` (of the way from the knee to the ankle) from per-frame ``widths``
+    ``(frame, SHARES)`` (:func:`leg_widths_below`, NaN where the legs merge): per share the median over the
+    frames (at least ``MIN_FRAMES``), then the median over ``shares``; where none of them is measured, the
+    highest share below them that is. NaN where none is."""
+    widths = np.asarray(widths, dtype=float).reshape(-1, len(SHARES))
+    counted = np.isfinite(widths).sum(axis=0) >= MIN_FRAMES
+    per_share = np.full(len(SHARES), np.nan)
+    per_share[counted] = np.nanmedian(widths[:, counted], axis=0)
+    near = np.isclose(SHARES[:, None], np.asarray(shares, dtype=float)[None, :]).any(axis=1)
+    measured = np.isfinite(per_share)
+    if (near & measured).any():
+        return 0.5 * float(np.median(per_share[near & measured]))
+    below = np.flatnonzero(measured & (SHARES > np.max(shares)))
+    return 0.5 * float(per_share[below[0]]) if len(below) else np.nan
+
+
+def shank_edge_x(outline: np.ndarray, knee, ankle, *, leg_x: tuple[float, float], outward: float) -> float:
+    """The ``x`` of the leg's outer edge at ``knee``'s height, on a straight line through the outer edge at
+    ``EDGE_SHARES`` of the way from ``knee`` (the knee as placed, ``(x, y)``) to ``ankle`` (at least 3 heights),
+    or NaN. ``leg_x``: the leg's ``x`` at the knee's and the ankle's heights (landmarks), which picks the
+    outline's interval at each height (within 2 px); ``outward``: +1 where the outer edge is the interval's
+    right end (larger ``x``), -1 where it is the left."""
+    ky, ay = knee[1], ankle[1]
+    if not np.isfinite([ky, ay, *leg_x]).all() or ay - ky < 4:
+        return np.nan
+    ys, edges = [], []
+    for s in EDGE_SHARES:
+        y, x = ky + s * (ay - ky), leg_x[0] + s * (leg_x[1] - leg_x[0])
+        xs = row_crossings_x(outline, y)
+        for lo, hi in zip(xs[0::2], xs[1::2]):
+            if lo - 2.0 <= x <= hi + 2.0:
+                ys.append(y)
+                edges.append(hi if outward > 0 else lo)
+                break
+    if len(ys) < 3:
+        return np.nan
+    slope, intercept = np.polyfit(ys, edges, 1)
+    return float(slope * ky + intercept)

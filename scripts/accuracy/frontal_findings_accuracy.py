@@ -55,8 +55,15 @@ DESIGN_KNEES_TOUCH_BODIES = {
     "K": dict(height_m=1.76, leg_length_frac=0.50, hip_width_frac=0.11, girth=1.36, buttocks=1.1),
 }
 KNEES_TOUCH_BACK_VALGUS_DEG = (0.0, 16.0)
+#: Design back views added for touching knees seen from behind (issue 18, second back-touch round): K at every
+#: valgus amount, a second body whose knees touch in every frame (P: K's girth on a shorter body with a longer
+#: shank), and the thick-legged H and J in the narrow stance. Back views only.
+DESIGN_BACK_TOUCH_BODIES = {
+    "P": dict(height_m=1.80, leg_length_frac=0.50, thigh_share=0.53, hip_width_frac=0.10, girth=1.36, buttocks=1.1),
+}
+DESIGN_BACK_TOUCH_VALGUS_DEG = {"K": (8.0, 25.0), "P": (0.0, 8.0, 16.0, 25.0), "H": (0.0, 16.0), "J": (0.0, 16.0)}
 #: Bodies rendered without ``--realistic`` only (``--realistic`` leaves them out unless named with ``--only``).
-CLEAN_ONLY_BODIES = ("E", "F", "G", "H", "I", "J", "K", "L", "M", "N")
+CLEAN_ONLY_BODIES = ("E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "P")
 HELD_OUT_BODIES = {
     "C": dict(height_m=1.88, leg_length_frac=0.51, hip_width_frac=0.09, girth=0.9),
     "D": dict(height_m=1.58, leg_length_frac=0.47, hip_width_frac=0.12, girth=1.25, buttocks=1.2),
@@ -165,6 +172,13 @@ def _cases() -> dict[str, Case]:
         for valgus in KNEES_TOUCH_BACK_VALGUS_DEG:
             motion = Squat(stance_width_m=STANCES_M["narrow"], knee_valgus_deg=valgus, **SQUAT)
             cases[f"squat_back_{body_name}_narrow_v{valgus:g}"] = Case(motion, "back", "squat", body, "design")
+    design_bodies = {**DESIGN_TOUCHING_BODIES, **DESIGN_KNEES_TOUCH_BODIES, **DESIGN_BACK_TOUCH_BODIES}
+    for body_name, valgus_degs in DESIGN_BACK_TOUCH_VALGUS_DEG.items():
+        for valgus in valgus_degs:
+            motion = Squat(stance_width_m=STANCES_M["narrow"], knee_valgus_deg=valgus, **SQUAT)
+            cases[f"squat_back_{body_name}_narrow_v{valgus:g}"] = Case(
+                motion, "back", "squat", design_bodies[body_name], "design"
+            )
     cases["squat_front_portrait_wide"] = Case(
         Squat(stance_width_m=0.5, **{**SQUAT, "reps": 3}), "front", "squat", {}, "design", width_px=720, height_px=960
     )
@@ -810,6 +824,7 @@ def main(argv: list[str] | None = None) -> int:
             **HELD_OUT_2_BODIES,
             **DESIGN_TOUCHING_BODIES,
             **DESIGN_KNEES_TOUCH_BODIES,
+            **DESIGN_BACK_TOUCH_BODIES,
         }
         names = [n for n in names if CASES[n].body not in [bodies[b] for b in CLEAN_ONLY_BODIES]]
         names = [n for n in names if CASES[n].group != "lunge_design"]
