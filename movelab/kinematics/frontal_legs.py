@@ -24,7 +24,12 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   below: the fitted midlines tilt, and extrapolated to the hips they met 0.89 of the joints' distance on
   design body J (FPPA up to 5.3° low). There each midline takes its slope from the landmarks' thigh (hip
   landmark → knee landmark) and its place sideways from the median of the outline's middles (J: 0.97-0.98 of
-  the joints' distance). Known error: between standing and depth
+  the joints' distance). **Thighs merged at every fitted height** (front views, no height shows them apart,
+  :func:`thighs_merged_throughout`): with hip landmarks that sit wide the landmarks' slope put the standing
+  midlines 1.06-1.09 times the joints' distance apart at the hips (design bodies F and K, narrow stance).
+  A standing leg is straight: each midline runs through its split middles' median and the shank's outline
+  middles where the legs stand apart, about 85 px lower (``hip_merged_thighs="through_shank"``; F 1.02,
+  K 1.06-1.07). Known error: between standing and depth
   the pelvis moves along the camera's axis (away from a front camera: the joints' distance at depth was 0.97
   of the standing one on the design renders), which this leaves uncorrected.
 * **The knee landmark sits off the joint vertically** (body-dependent from the front, up to 25 px above the
