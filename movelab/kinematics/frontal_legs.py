@@ -442,13 +442,15 @@ def _standing_hip_distance(values, raw, outline, *, frontal, kp, back=None, merg
             for f in frames
             for i in (0, 1)
         }
-        distance = _median_distance(values, raw, points, frames, hips, knees, slope_from="shank", shanks=shanks)
+        distance = _median_distance(
+            values, raw, points, frames=frames, hips=hips, knees=knees, slope_from="shank", shanks=shanks
+        )
         if np.isfinite(distance):
             return distance
-    return _median_distance(values, raw, points, frames, hips, knees, slope_from=slope_from)
+    return _median_distance(values, raw, points, frames=frames, hips=hips, knees=knees, slope_from=slope_from)
 
 
-def _median_distance(values, raw, points, frames, hips, knees, *, slope_from: str, shanks=None) -> float:
+def _median_distance(values, raw, points, *, frames, hips, knees, slope_from: str, shanks=None) -> float:
     """The median over ``frames`` of the two thighs' midlines' distance at the hips' mean height in ``values``
     (:func:`_standing_hip_distance`); NaN in fewer than ``_MIN_STANDING_FRAMES`` frames with both midlines."""
     distances = []
