@@ -419,8 +419,7 @@ def attribution_rows(result: dict) -> list[dict]:
     projected hip joint centres' distance over the outline's width at their height, the ``"outline"`` hip
     centres' distance over the projected one, and the knee landmark's height below the projected joint centre
     in upright torso lengths."""
-    from movelab.kinematics.frontal_legs import _crossings
-    from movelab.kinematics.geometry import signed_angle_deg
+    from movelab.kinematics.geometry import row_crossings_x, signed_angle_deg
 
     case, truth, motion = result["case"], result["truth"], result["motion"]
     t = motion.time_s
@@ -450,7 +449,7 @@ def attribution_rows(result: dict) -> list[dict]:
     if outline is not None:
         shares = []
         for f in np.flatnonzero(depth):
-            xs = _crossings(outline[f], 0.5 * (hips_true[0][1] + hips_true[1][1]))
+            xs = row_crossings_x(outline[f], 0.5 * (hips_true[0][1] + hips_true[1][1]))
             for lo, hi in zip(xs[0::2], xs[1::2]):
                 if lo <= min(hips_true[0][0], hips_true[1][0]) and max(hips_true[0][0], hips_true[1][0]) <= hi:
                     shares.append(abs(hips_true[0][0] - hips_true[1][0]) / (hi - lo))
