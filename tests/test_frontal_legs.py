@@ -7,7 +7,13 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from movelab.kinematics.frontal_legs import _leg_middle, _thigh_points, frontal_leg_centres, thighs_touch
+from movelab.kinematics.frontal_legs import (
+    _leg_middle,
+    _thigh_points,
+    frontal_leg_centres,
+    thighs_merged_throughout,
+    thighs_touch,
+)
 from movelab.landmarks import KEYPOINTS
 
 
@@ -193,6 +199,7 @@ def test_the_corrected_fppa_of_a_valgus_leg_drawn_in_an_outline():
         dict(fppa_knee_height="thigh"),
         dict(fppa_knee_touching="middle"),
         dict(fppa_hip_spacing="pelvis"),
+        dict(fppa_hip_merged_thighs="outline"),
         dict(fppa_shank_top="knee"),
         dict(fppa_knee_bend_fallback="outer_edge"),
         dict(fppa_knee_bend_min_slope=-0.1),
@@ -604,6 +611,62 @@ def test_touching_standing_thighs_take_their_slope_from_the_landmarks():
     options = {"hip_drop": (0.0, 0.0), "method": "outline", "hip_spacing": "standing_thighs"}
     out = frontal_leg_centres(pos, np.stack([THICK_BRIDGED] * 11), np.ones(11, dtype=bool), **options)
     np.testing.assert_allclose(out.sel(keypoint=["left_hip", "right_hip"]).values[-1, :, 0], [120.0, 180.0])
+
+
+# a thick body standing with its thighs merged at every fitted height: thighs 60 px wide whose outlines just
+# touch ([90, 150] and [150, 210], midlines 120 and 180) from the crotch (y = 100) down to y = 260, below the
+# knee landmarks (y = 250); below it the shanks stand apart, [100, 140] and [160, 200] (the same midlines)
+THICK_MERGED = polygon(
+    (75, -50), (225, -50), (225, 100), (210, 100), (210, 260), (200, 260), (200, 400), (160, 400),
+    (160, 260), (140, 260), (140, 400), (100, 400), (100, 260), (90, 260), (90, 100), (75, 100),
+)  # fmt: skip
+# the same with the legs merged down to the feet: no height of the shank shows them apart
+THICK_MERGED_LEGS = polygon((75, -50), (225, -50), (225, 100), (210, 100), (210, 400), (90, 400), (90, 100), (75, 100))
+
+
+def _merged_thighs_squat(outline: np.ndarray, *, back: bool = False, **options):
+    """Ten standing frames in ``outline`` (hip landmarks 6 px wide of the thighs' midlines at (114, 0) and
+    (186, 0), knee landmarks (120, 250) and (180, 250), ankle landmarks (120, 380) and (180, 380)), then the
+    bottom of a squat (knee landmarks 100 px below the hips); the hips of the last frame."""
+    points = {"left_hip": (114, 0), "right_hip": (186, 0), "left_ankle": (120, 380), "right_ankle": (180, 380)}
+    pos = positions({**STANDING, **points}, n=11)
+    for name, x in (("left_knee", 120.0), ("right_knee", 180.0)):
+        pos.loc[dict(keypoint=name)] = np.array([[x, 250.0]] * 10 + [[x, 100.0]])
+    options = {"hip_drop": (0.0, 0.0), "method": "outline", "hip_spacing": "standing_thighs", **options}
+    view = np.full(11, back)
+    out = frontal_leg_centres(pos, np.stack([outline] * 11), np.ones(11, dtype=bool), back=view, **options)
+    return out.sel(keypoint=["left_hip", "right_hip"]).values[-1]
+
+
+def test_thighs_merged_at_every_height_take_their_line_through_the_shanks_apart_below():
+    """Every fitted height (137.5-237.5) holds both thighs in one interval [90, 210], split at 150: middles 120
+    and 180. With the landmarks' slope (hip landmarks 6 px wide over the 250 px thigh, 0.024) the midlines
+    reach the hips' height 4.5 px wide each, 69 px apart; through the shanks' middles (120 and 180 at
+    282.5-353.75, apart) they are upright and meet the hips 60 px apart, the thighs' midlines."""
+    np.testing.assert_allclose(_merged_thighs_squat(THICK_MERGED, hip_merged_thighs="through_shank")[:, 0], [120, 180])
+    landmarks = _merged_thighs_squat(THICK_MERGED, hip_merged_thighs="landmark_slope")
+    np.testing.assert_allclose(landmarks[:, 0], [115.5, 184.5])
+
+
+def test_merged_thighs_keep_the_landmarks_slope_from_behind_and_where_no_shank_stands_apart():
+    """From behind (the pelvis nears the camera at depth) and where the legs merge down to the feet (no shank
+    middle apart: no line) the midlines keep the landmarks' slope: 69 px apart."""
+    behind = _merged_thighs_squat(THICK_MERGED, back=True, hip_merged_thighs="through_shank")
+    np.testing.assert_allclose(behind[:, 0], [115.5, 184.5])
+    merged = _merged_thighs_squat(THICK_MERGED_LEGS, hip_merged_thighs="through_shank")
+    np.testing.assert_allclose(merged[:, 0], [115.5, 184.5])
+
+
+def test_thighs_merged_throughout_needs_every_height_merged_in_the_median_frame():
+    assert thighs_merged_throughout([1.0, 1.0, 8 / 9]) is True
+    assert thighs_merged_throughout([1.0, 8 / 9, 8 / 9]) is False
+    assert thighs_merged_throughout([np.nan, 1.0]) is True
+    assert thighs_merged_throughout([]) is False
+
+
+def test_merged_thighs_option_must_be_known():
+    with pytest.raises(ValueError, match="hip_merged_thighs must be"):
+        _merged_thighs_squat(THICK_MERGED, hip_merged_thighs="outline")
 
 
 def test_hip_spacing_must_be_a_known_method():

@@ -280,6 +280,14 @@ class KinematicsConfig:
         the skeleton: on the thick-legged design bodies E and F the joint centres sat 0.45 and 0.42 of it
         apart, not 0.50. Design bodies, 108 legs within 4°: 105 (outline share: 90),
         docs/findings-decisions.md.
+    fppa_hip_merged_thighs
+        ``fppa_hip_spacing="standing_thighs"``, front views where the standing thighs' outlines merge at every
+        height their midlines are fitted at (no height shows them apart): ``"through_shank"`` draws each
+        thigh's midline through the median of its split interval's middles and the median of the shank's
+        outline middles where the legs stand apart (a standing leg is straight; the landmarks' slope where
+        too few standing frames show the shanks apart); ``"landmark_slope"``: the landmarks' thigh slope, as
+        for thighs that touch at fewer heights. Design bodies F and K, narrow stance (16 front legs):
+        within 4° 13 → 14, MAE 2.65 → 1.90° (docs/findings-decisions.md, *merged at every height*).
     fppa_hip_width_share
         ``"outline"``: the hip joint centres sit this share of the outline's width at their height apart
         (at most, with ``fppa_hip_spacing="standing_thighs"``): 0.50-0.51 measured at depth on design
@@ -530,6 +538,7 @@ class KinematicsConfig:
     fppa_hip_drop_front: tuple[float, float] = (0.042, 0.532)
     fppa_hip_drop_back: tuple[float, float] = (-0.059, 0.543)
     fppa_hip_spacing: Literal["outline_share", "standing_thighs"] = "standing_thighs"
+    fppa_hip_merged_thighs: Literal["landmark_slope", "through_shank"] = "through_shank"
     fppa_hip_width_share: float = 0.50
     fppa_knee_raise_back: float = 0.108
     fppa_knee_outline_share: float = 0.0
@@ -644,6 +653,11 @@ class KinematicsConfig:
         if self.fppa_hip_spacing not in ("outline_share", "standing_thighs"):
             raise ConfigError(
                 f"fppa_hip_spacing must be 'outline_share' or 'standing_thighs', got {self.fppa_hip_spacing!r}"
+            )
+        if self.fppa_hip_merged_thighs not in ("landmark_slope", "through_shank"):
+            raise ConfigError(
+                "fppa_hip_merged_thighs must be 'landmark_slope' or 'through_shank', "
+                f"got {self.fppa_hip_merged_thighs!r}"
             )
         if self.fppa_shank_top not in ("knee_landmark", "lower_knee"):
             raise ConfigError(f"fppa_shank_top must be 'knee_landmark' or 'lower_knee', got {self.fppa_shank_top!r}")

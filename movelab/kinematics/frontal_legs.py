@@ -24,7 +24,12 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   below: the fitted midlines tilt, and extrapolated to the hips they met 0.89 of the joints' distance on
   design body J (FPPA up to 5.3° low). There each midline takes its slope from the landmarks' thigh (hip
   landmark → knee landmark) and its place sideways from the median of the outline's middles (J: 0.97-0.98 of
-  the joints' distance). Known error: between standing and depth
+  the joints' distance). **Thighs merged at every fitted height** (front views, no height shows them apart,
+  :func:`thighs_merged_throughout`): with hip landmarks that sit wide the landmarks' slope put the standing
+  midlines 1.06-1.09 times the joints' distance apart at the hips (design bodies F and K, narrow stance).
+  A standing leg is straight: each midline runs through its split middles' median and the shank's outline
+  middles where the legs stand apart, about 85 px lower (``hip_merged_thighs="through_shank"``; F 1.02,
+  K 1.06-1.07). Known error: between standing and depth
   the pelvis moves along the camera's axis (away from a front camera: the joints' distance at depth was 0.97
   of the standing one on the design renders), which this leaves uncorrected.
 * **The knee landmark sits off the joint vertically** (body-dependent from the front, up to 25 px above the
@@ -95,6 +100,7 @@ def frontal_leg_centres(
     hip_drop_back: tuple[float, float] | None = None,
     hip_width_share: float = 0.5,
     hip_spacing: str = "outline_share",
+    hip_merged_thighs: str = "landmark_slope",
     knee_raise_back: float = 0.0,
     knee_outline_share: float = 0.0,
     knee_height: str = "landmark",
@@ -133,6 +139,12 @@ def frontal_leg_centres(
         ``"outline"``: ``"standing_thighs"`` sets the hip joint centres as far apart as the standing thighs'
         outline midlines are at the hips' height (:func:`_standing_hip_distance`) where that is less than
         ``hip_width_share`` of the outline's width; ``"outline_share"``: that share of the width.
+    hip_merged_thighs
+        ``"standing_thighs"``, front views where the standing thighs' outlines merge at every height their
+        midlines are fitted at (:func:`thighs_merged_throughout`): ``"through_shank"`` draws each midline
+        through the split middles' median and the shank's outline middles where the legs stand apart
+        (:func:`_thigh_midline`); ``"landmark_slope"`` gives it the landmarks' thigh slope, as for thighs
+        that touch at fewer heights.
     knee_raise_back
         ``"outline"``: back-view knees are raised by this many upright torso lengths ``L₀``.
     knee_outline_share
@@ -205,6 +217,8 @@ def frontal_leg_centres(
         raise ValueError(f"knee_touching_back must be 'knee_row' or 'shank_edge', got {knee_touching_back!r}")
     if hip_spacing not in ("outline_share", "standing_thighs"):
         raise ValueError(f"hip_spacing must be 'outline_share' or 'standing_thighs', got {hip_spacing!r}")
+    if hip_merged_thighs not in ("landmark_slope", "through_shank"):
+        raise ValueError(f"hip_merged_thighs must be 'landmark_slope' or 'through_shank', got {hip_merged_thighs!r}")
     back = np.zeros_like(frontal) if back is None or method != "outline" else np.asarray(back, dtype=bool) & frontal
     kp = position.get_index("keypoint")
     values = out.values
@@ -221,7 +235,9 @@ def frontal_leg_centres(
         outline = np.asarray(outline_px, dtype=np.float64)
         if method == "outline":
             distance = (
-                _standing_hip_distance(values, position.values, outline, frontal=frontal, kp=kp)
+                _standing_hip_distance(
+                    values, position.values, outline, frontal=frontal, kp=kp, back=back, merged=hip_merged_thighs
+                )
                 if hip_spacing == "standing_thighs"
                 else np.nan
             )
@@ -357,17 +373,55 @@ def thighs_touch(merged_shares) -> bool:
     """Whether standing thighs touch: in the median of the frames given, their outlines merge at at least
     ``_TOUCHING_MIN_SHARE`` of the heights a thigh's midline is fitted at (``merged_shares``: per frame, the
     share of those heights where one outline interval holds both thighs)."""
+    return _median_share(merged_shares) >= _TOUCHING_MIN_SHARE
+
+
+def thighs_merged_throughout(merged_shares) -> bool:
+    """Whether standing thighs' outlines merge at every height a thigh's midline is fitted at, in the median of
+    the frames given (``merged_shares`` as for :func:`thighs_touch`): no height shows the thighs apart."""
+    return _median_share(merged_shares) >= 1.0
+
+
+def _median_share(merged_shares) -> float:
     shares = np.asarray(merged_shares, dtype=float)
     shares = shares[np.isfinite(shares)]
-    return bool(shares.size) and float(np.median(shares)) >= _TOUCHING_MIN_SHARE
+    return float(np.median(shares)) if shares.size else np.nan
 
 
-def _thigh_midline(points, hip, knee, *, slope_from: str = "outline"):
+#: Where the shank's outline middles are taken for a thigh's line (shares of the way from the knee landmark
+#: to the ankle landmark): the heights :func:`_shank_midline` is fitted at.
+_SHANK_SHARES = np.linspace(0.25, 0.8, 7)
+
+
+def _shank_points(outline: np.ndarray, knee, ankle, other_knee, other_ankle):
+    """``(ys, xs)``: the middles of the shank's outline intervals at ``_SHANK_SHARES`` of the way from the knee
+    landmark to the ankle landmark, only where the interval holds this leg alone (not the other leg's point at
+    the same share)."""
+    points = np.asarray([knee, ankle, other_knee, other_ankle], dtype=float)
+    ys, xs = [], []
+    if not np.isfinite(points).all() or points[1, 1] - points[0, 1] < 4:
+        return np.asarray(ys), np.asarray(xs)
+    for s in _SHANK_SHARES:
+        (x, y), other_x = points[0] + s * (points[1] - points[0]), points[2, 0] + s * (points[3, 0] - points[2, 0])
+        crossings = row_crossings_x(outline, y)
+        for lo, hi in zip(crossings[0::2], crossings[1::2]):
+            if lo - 2.0 <= x <= hi + 2.0:
+                if not lo <= other_x <= hi:
+                    ys.append(y)
+                    xs.append(0.5 * (lo + hi))
+                break
+    return np.asarray(ys), np.asarray(xs)
+
+
+def _thigh_midline(points, hip, knee, *, slope_from: str = "outline", shank=None):
     """``(slope, intercept)`` of ``x = slope · y + intercept`` through a thigh's outline middles ``points``
     (:func:`_thigh_points`, at least 3), or None. ``slope_from="landmarks"``: the slope of the hip landmark →
     knee landmark line and the intercept that puts it the middles' median distance sideways from that line
     (touching thighs: the middles of a merged interval split at its middle err sideways by a quarter of the
-    overlap or of the gap the outline bridges, which tilts a fitted line)."""
+    overlap or of the gap the outline bridges, which tilts a fitted line). ``slope_from="shank"``: the line
+    through the middles' median point and the median point of ``shank`` (:func:`_shank_points`, at least 3;
+    else None): a standing leg is straight, and the shank's middles where the legs stand apart lie on it a
+    long way below the thigh's."""
     if points is None:
         return None
     ys, xs, _ = points
@@ -376,15 +430,24 @@ def _thigh_midline(points, hip, knee, *, slope_from: str = "outline"):
         return None
     if slope_from == "outline":
         return tuple(np.polyfit(ys[ok], xs[ok], 1))
+    if slope_from == "shank":
+        if shank is None or len(shank[0]) < 3:
+            return None
+        (y0, x0), (y1, x1) = (np.median(ys[ok]), np.median(xs[ok])), (np.median(shank[0]), np.median(shank[1]))
+        slope = (x1 - x0) / (y1 - y0)
+        return slope, float(x0 - slope * y0)
     slope = (knee[0] - hip[0]) / (knee[1] - hip[1])
     return slope, float(np.median(xs[ok] - slope * ys[ok]))
 
 
-def _standing_hip_distance(values, raw, outline, *, frontal, kp) -> float:
+def _standing_hip_distance(values, raw, outline, *, frontal, kp, back=None, merged: str = "landmark_slope") -> float:
     """The hip joint centres' distance in pixels: the median over the standing frames (:func:`_standing_frames`)
     of the distance between the two thighs' outline midlines (:func:`_thigh_midline`) at the hips' mean height
     in ``values``; NaN in fewer than ``_MIN_STANDING_FRAMES`` frames. Where the standing thighs touch
-    (:func:`thighs_touch`), each midline takes its slope from the landmarks' thigh line."""
+    (:func:`thighs_touch`), each midline takes its slope from the landmarks' thigh line; where they merge at
+    every fitted height in front views (:func:`thighs_merged_throughout`) and ``merged="through_shank"``, it
+    runs through the shank's middles where the legs stand apart (the landmarks' slope where too few standing
+    frames show them apart)."""
     hips = [kp.get_loc(f"{side}_hip") for side in _SIDES]
     knees = [kp.get_loc(f"{side}_knee") for side in _SIDES]
     frames = np.flatnonzero(_standing_frames(raw, frontal=frontal, kp=kp))
@@ -397,9 +460,35 @@ def _standing_hip_distance(values, raw, outline, *, frontal, kp) -> float:
     }
     shares = [np.mean([p[2].mean() for p in (points[f, 0], points[f, 1]) if p is not None] or [np.nan]) for f in frames]
     slope_from = "landmarks" if thighs_touch(shares) else "outline"
+    front = back is None or not np.asarray(back, dtype=bool)[frames].any()
+    if merged == "through_shank" and front and thighs_merged_throughout(shares):
+        ankles = [kp.get_loc(f"{side}_ankle") for side in _SIDES]
+        shanks = {
+            (f, i): _shank_points(
+                outline[f], raw[f, knees[i]], raw[f, ankles[i]], raw[f, knees[1 - i]], raw[f, ankles[1 - i]]
+            )
+            for f in frames
+            for i in (0, 1)
+        }
+        distance = _median_distance(
+            values, raw, points, frames=frames, hips=hips, knees=knees, slope_from="shank", shanks=shanks
+        )
+        if np.isfinite(distance):
+            return distance
+    return _median_distance(values, raw, points, frames=frames, hips=hips, knees=knees, slope_from=slope_from)
+
+
+def _median_distance(values, raw, points, *, frames, hips, knees, slope_from: str, shanks=None) -> float:
+    """The median over ``frames`` of the two thighs' midlines' distance at the hips' mean height in ``values``
+    (:func:`_standing_hip_distance`); NaN in fewer than ``_MIN_STANDING_FRAMES`` frames with both midlines."""
     distances = []
     for f in frames:
-        lines = [_thigh_midline(points[f, i], raw[f, hips[i]], raw[f, knees[i]], slope_from=slope_from) for i in (0, 1)]
+        lines = [
+            _thigh_midline(
+                points[f, i], raw[f, hips[i]], raw[f, knees[i]], slope_from=slope_from, shank=(shanks or {}).get((f, i))
+            )
+            for i in (0, 1)
+        ]
         if lines[0] is None or lines[1] is None:
             continue
         y = 0.5 * (values[f, hips[0], 1] + values[f, hips[1], 1])
