@@ -317,10 +317,11 @@ class KinematicsConfig:
         uncertainty ``*_sd`` of :func:`movelab.kinematics.outline_estimates`: the root mean square about zero
         of the median errors of the 9 design bodies' tilt sweeps (the offsets are calibrated on the default
         mannequin, so the population's mean offset counts), widened by Student's t (9 degrees of freedom) over
-        1.96 so that twice it is a 95 % prediction interval for a new body: 3.3 and 5.9 deg (``python -m
+        1.96 so that twice it is a 95 % prediction interval for a new body: 3.7 and 6.0 deg (``python -m
         scripts.accuracy.outline_population --design --reuse``, ``body sd for a new body``; the held-out
-        bodies are not used; with the hip's height from the soles, ``outline_hip_from_floor``, and the gains
-        refitted with it; 3.1 and 5.6
+        bodies are not used; with the anchor's height half from the gluteal fold,
+        ``outline_floor_fold_weight``; 3.3 and 5.9 before it, with the hip's height from the soles,
+        ``outline_hip_from_floor``, and the gains refitted with it; 3.1 and 5.6
         before it; design clips rendered after the renderer fix, offsets refitted then; 3.9 and 9.0
         before it; 2.9 and 6.1 deg before the strong-tilt round, ``outline_tilt_gain``, the hanging arms'
         cover and the offsets refitted then; the lordosis 6.0 before ``outline_lordosis_sacral_gain``). Before
@@ -540,8 +541,8 @@ class KinematicsConfig:
     outline_baseline_max_thigh_deg: float = 10.0
     outline_baseline_max_speed: float = 0.25
     outline_baseline_min_s: float = 0.5
-    outline_tilt_body_sd_deg: float = 3.3
-    outline_lordosis_body_sd_deg: float = 5.9
+    outline_tilt_body_sd_deg: float = 3.7
+    outline_lordosis_body_sd_deg: float = 6.0
     outline_hip_drift_per_deg: float = 0.002
     outline_hip_drift_max_deg: float = 10.0
     outline_hip_registration: bool = True
