@@ -202,3 +202,60 @@ def test_heel_jitter_in_standing_leaves_the_anchor_as_it_was():
     guarded = _floor_anchored_hip(outline, hip, np.ones(40), np.zeros(40), heels_px=heels, **kwargs)
     plain = _floor_anchored_hip(outline, hip, np.ones(40), np.zeros(40), **kwargs)
     np.testing.assert_array_equal(guarded, plain)
+
+
+# ----------------------------------------------------------------------------- the gluteal fold: a roll-free height
+
+
+def _folded_frames(n: int, *, hip_above: float, fold_at: float = 196.0) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` frames of a side-view outline facing +x (front at x = 200, soles at 600 px, head at 200 px):
+    the back runs up the thigh at x = 120 and steps back to the buttock at x = 100 over 4 px of height ending
+    at ``fold_at`` + 2 px above the soles (the fold's middle at ``fold_at``); the hip landmark ``hip_above``
+    px above the soles."""
+    low, high = 600.0 - (fold_at - 2.0), 600.0 - (fold_at + 2.0)
+    polygon = np.array(
+        [[200.0, 600.0], [120.0, 600.0], [120.0, low], [100.0, high], [100.0, 200.0], [200.0, 200.0]]
+    )  # fmt: skip
+    return np.repeat(polygon[None], n, axis=0), np.tile([150.0, 600.0 - hip_above], (n, 1))
+
+
+def _anchored_above(hip_above: float, **changes) -> float:
+    outline, hip = _folded_frames(10, hip_above=hip_above)
+    config = dataclasses.replace(KinematicsConfig(), **changes)
+    out = _floor_anchored_hip(
+        outline, hip, np.ones(10), np.zeros(10), config=config, height_px=720, torso_px=100.0,
+        facing=np.ones(10),
+    )  # fmt: skip
+    return float(600.0 - np.median(out[:, 1]))
+
+
+def test_a_hip_landmark_placed_higher_moves_the_anchor_by_half_as_much():
+    """The same outline (a fold 196 px above the soles, torso 100 px, so the fold says 196 + 15.1) with the
+    hip landmark where the fold says and 5 px higher (MediaPipe on the same body filmed by a rolled camera):
+    the anchor's height moves by 2.5 px (outline_floor_fold_weight 0.5), not 5 as with the landmark alone."""
+    at_fold = 196.0 + KinematicsConfig().outline_floor_fold_hip_above * 100.0
+    assert _anchored_above(at_fold) == pytest.approx(at_fold, abs=1e-6)
+    assert _anchored_above(at_fold + 5.0) == pytest.approx(at_fold + 2.5, abs=1e-6)
+    assert _anchored_above(at_fold + 5.0, outline_floor_fold_weight=0.0) == pytest.approx(at_fold + 5.0)
+    assert _anchored_above(at_fold + 5.0, outline_floor_fold_weight=1.0) == pytest.approx(at_fold, abs=1e-6)
+
+
+@pytest.mark.parametrize("case", ["no fold", "fold far from the landmark", "facing unknown"])
+def test_the_landmark_alone_where_the_fold_cannot_be_trusted(case):
+    """No step in the back outline (the square of the other tests: loose clothing), a fold whose height
+    differs from the landmark's by more than outline_floor_fold_max_gap (0.06 torso lengths: 6 px here;
+    10 px off), or no facing given: the anchor's height is the landmark's median, as before the fold."""
+    if case == "no fold":
+        outline, hip = _frames(10)
+    else:
+        above = 196.0 + KinematicsConfig().outline_floor_fold_hip_above * 100.0 + 10.0
+        outline, hip = _folded_frames(10, hip_above=above)
+    hip[5:, 1] -= 4.0
+    facing = None if case == "facing unknown" else np.ones(10)
+    config = KinematicsConfig()
+    out = _floor_anchored_hip(
+        outline, hip, np.ones(10), np.zeros(10), config=config, height_px=720, torso_px=100.0, facing=facing
+    )
+    old = _floor_anchored_hip(outline, hip, np.ones(10), np.zeros(10), config=config, height_px=720, torso_px=100.0)
+    np.testing.assert_allclose(out, old)
+    assert np.ptp(out[:, 1]) == 0.0

@@ -367,10 +367,11 @@ class KinematicsConfig:
         uncertainty ``*_sd`` of :func:`movelab.kinematics.outline_estimates`: the root mean square about zero
         of the median errors of the 9 design bodies' tilt sweeps (the offsets are calibrated on the default
         mannequin, so the population's mean offset counts), widened by Student's t (9 degrees of freedom) over
-        1.96 so that twice it is a 95 % prediction interval for a new body: 3.3 and 5.9 deg (``python -m
+        1.96 so that twice it is a 95 % prediction interval for a new body: 3.7 and 6.0 deg (``python -m
         scripts.accuracy.outline_population --design --reuse``, ``body sd for a new body``; the held-out
-        bodies are not used; with the hip's height from the soles, ``outline_hip_from_floor``, and the gains
-        refitted with it; 3.1 and 5.6
+        bodies are not used; with the anchor's height half from the gluteal fold,
+        ``outline_floor_fold_weight``; 3.3 and 5.9 before it, with the hip's height from the soles,
+        ``outline_hip_from_floor``, and the gains refitted with it; 3.1 and 5.6
         before it; design clips rendered after the renderer fix, offsets refitted then; 3.9 and 9.0
         before it; 2.9 and 6.1 deg before the strong-tilt round, ``outline_tilt_gain``, the hanging arms'
         cover and the offsets refitted then; the lordosis 6.0 before ``outline_lordosis_sacral_gain``). Before
@@ -425,6 +426,33 @@ class KinematicsConfig:
         the heel landmark's jitter in standing (the outline tables do not move,
         docs/outline-decisions.md, *A heel raise lets go of the floor*); a 4 cm heel raise, which the heel
         landmark reads at two thirds (0.053), is three quarters let go. None: no guard (the method before).
+    outline_floor_fold_weight
+        The share of the anchor's standing height taken from the buttock's lower edge (the gluteal fold, a
+        step of the back outline; the outline's own, so it does not move with the camera's roll) instead of
+        the hip landmark's median (issue 16): MediaPipe places the hip up to 6 px (about 0.05 torso lengths)
+        differently on one body filmed level and rolled by up to 5 deg, and the standing tilt follows it by
+        about 1 deg per px; the fold's height moved by at most 1.2 px between the rolls. Of 1 (the landmark
+        alone), 0.5, 0.3 and 0 on the design bodies (``camera_roll_accuracy`` design clips; ``outline_population
+        --design``): the largest pelvic_tilt MAE change between a rolled clip and its level twin 1.60, 0.87,
+        0.57, 0.36 deg; the tilt body SD for a new body 3.35, 3.72, 3.94, 4.36 deg (the landmark's per-body
+        height partly offsets the sacral chord's per-body bias, which a roll-free height cannot); 0.5: the
+        largest share that brings every design clip within issue 16's 1 deg. 0: the landmark alone (the
+        method before). docs/outline-decisions.md, *The floor anchor on rolled clips*.
+    outline_floor_fold_hip_above
+        The hip's height above the gluteal fold, torso lengths: the median over the 30 anchored design
+        population clips of the landmark's standing height less the fold's (0.151; 0.113-0.204 between clips),
+        so that on average the anchor stands where the landmark put it and the calibrated offsets hold.
+    outline_floor_fold_band
+        Where the fold is looked for, as shares of the standing outline's height above the soles (0.38-0.62:
+        the design bodies' folds lie at 0.47-0.50, the hip at 0.53).
+    outline_floor_fold_min_step
+        The least backward step of the back outline, torso lengths over 0.04 of height, that counts as the
+        fold (the design bodies' folds step 0.05-0.08); with a smaller one (loose clothing, no fold) the
+        landmark alone.
+    outline_floor_fold_max_gap
+        Torso lengths: where the fold's height (plus ``outline_floor_fold_hip_above``) and the landmark's
+        differ by more than this, the landmark alone (the fold mistaken; the design clips differ by at most
+        0.053).
     outline_elbow_swing_limits
         A hanging arm's elbow swung back from where it hangs when the client stands (its median over the
         near-upright frames), torso lengths: the quality falls from 1 to 0 between these. The absolute elbow
@@ -573,8 +601,8 @@ class KinematicsConfig:
     outline_baseline_max_thigh_deg: float = 10.0
     outline_baseline_max_speed: float = 0.25
     outline_baseline_min_s: float = 0.5
-    outline_tilt_body_sd_deg: float = 3.3
-    outline_lordosis_body_sd_deg: float = 5.9
+    outline_tilt_body_sd_deg: float = 3.7
+    outline_lordosis_body_sd_deg: float = 6.0
     outline_hip_drift_per_deg: float = 0.002
     outline_hip_drift_max_deg: float = 10.0
     outline_hip_registration: bool = True
@@ -584,6 +612,11 @@ class KinematicsConfig:
     outline_registration_prior_deg2_s: float = 500.0 / 30.0
     outline_hip_from_floor: bool = True
     outline_floor_heel_rise_limits: tuple[float, float] | None = (0.03, 0.06)
+    outline_floor_fold_weight: float = 0.5
+    outline_floor_fold_hip_above: float = 0.151
+    outline_floor_fold_band: tuple[float, float] = (0.38, 0.62)
+    outline_floor_fold_min_step: float = 0.03
+    outline_floor_fold_max_gap: float = 0.06
     outline_elbow_swing_limits: tuple[float, float] | None = (0.04, 0.06)
     outline_hanging_wrist_max: float = 0.15
     outline_thoracolumbar_pelvis_weight: float = 0.5
@@ -739,7 +772,10 @@ def _check_outline(config: KinematicsConfig) -> None:
     min_frames = config.outline_registration_min_frames
     if not (isinstance(min_frames, int) and min_frames >= 1):
         raise ConfigError(f"outline_registration_min_frames must be a whole number >= 1, got {min_frames!r}")
-    for name in ("outline_elbow_swing_limits", "outline_floor_heel_rise_limits"):
+    _check_range("outline_floor_fold_weight", config.outline_floor_fold_weight, 0.0, 1.0)
+    for name in ("outline_floor_fold_hip_above", "outline_floor_fold_min_step", "outline_floor_fold_max_gap"):
+        _check_range(name, getattr(config, name), 0.0, math.inf)
+    for name in ("outline_elbow_swing_limits", "outline_floor_heel_rise_limits", "outline_floor_fold_band"):
         limits = getattr(config, name)
         if limits is not None and not (
             isinstance(limits, (tuple, list))

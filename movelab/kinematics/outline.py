@@ -26,7 +26,14 @@ import xarray as xr
 from movelab.kinematics import filtering
 from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
-from movelab.kinematics.geometry import arm_points, median_torso_length, midpoint, point, support_speeds
+from movelab.kinematics.geometry import (
+    arm_points,
+    median_torso_length,
+    midpoint,
+    point,
+    row_crossings_x,
+    support_speeds,
+)
 from movelab.kinematics.inputs import check_config, check_landmarks
 from movelab.kinematics.joint_angles import sagittal_angles
 from movelab.kinematics.outline_method import OutlineParams, back_profile, estimate_frame, register_profile
@@ -286,6 +293,7 @@ def _per_frame(
             height_px=ds.attrs.get("height_px"),
             heels_px=np.stack([point(position, f"{s}_heel")[:, :2] for s in _SIDES], axis=1),
             torso_px=torso_px,
+            facing=facing,
         )
     arms = _arm_points(ds, config)
     params = outline_params(config)
@@ -374,6 +382,7 @@ def _floor_anchored_hip(
     height_px: float | None,
     heels_px: np.ndarray | None = None,
     torso_px: float = np.nan,
+    facing: np.ndarray | None = None,
 ) -> np.ndarray:
     """``hip_mid`` put back at its standing height above the soles while the legs stand straight.
 
@@ -389,7 +398,8 @@ def _floor_anchored_hip(
     (:func:`_heels_down`: in a heel raise the toes hold the lowest point while the hip rises). Unchanged
     without such frames, and in frames whose outline is missing or reaches the picture's bottom edge
     ``height_px`` (feet cut off; None: not checked). ``heels_px`` ``(time, 2 heels, 2)`` and ``torso_px``:
-    None / NaN: no heel guard.
+    None / NaN: no heel guard. With ``facing`` (per frame, +1/-1) the height is partly taken from the
+    buttock's lower edge (:func:`_fold_anchored_height`), which does not move with the camera's roll.
     """
     n = hip.shape[0]
     floor = np.full(n, np.nan)
@@ -406,10 +416,82 @@ def _floor_anchored_hip(
     if reference.sum() < config.outline_registration_min_frames:
         return hip
     height = float(np.median(above[reference]))
+    if facing is not None:
+        height = _fold_anchored_height(height, outline, floor, reference, facing, config=config, torso_px=torso_px)
     w = np.where(np.isfinite(floor), legs * down, 0.0)
     out = hip.copy()
     out[:, 1] = np.where(w > 0, w * (floor - height) + (1.0 - w) * hip[:, 1], hip[:, 1])
     return out
+
+
+def _fold_anchored_height(
+    landmark_px: float,
+    outline: np.ndarray,
+    floor: np.ndarray,
+    reference: np.ndarray,
+    facing: np.ndarray,
+    *,
+    config: KinematicsConfig,
+    torso_px: float,
+) -> float:
+    """The anchor's standing hip height above the soles (px): the landmark's ``landmark_px`` moved
+    ``outline_floor_fold_weight`` of the way to the gluteal fold's height plus ``outline_floor_fold_hip_above``.
+
+    The pose model places the hip landmark differently on the same body filmed by a rolled camera (up to
+    0.05 torso lengths on the design bodies, about 1 deg of standing tilt per px), the outline's shape only
+    turns with the picture. The fold's height is the median of :func:`_fold_height_px` over the reference
+    frames (at most :data:`_REFERENCE_FRAMES`, evenly spread). ``landmark_px`` unchanged with a weight of 0,
+    without a torso length, where no reference frame shows a fold or where the two heights differ by more
+    than ``outline_floor_fold_max_gap`` torso lengths (the fold mistaken).
+    """
+    weight = config.outline_floor_fold_weight
+    if weight <= 0 or not np.isfinite(torso_px) or torso_px <= 0:
+        return landmark_px
+    chosen = np.flatnonzero(reference & np.isfinite(facing))
+    chosen = chosen[np.linspace(0, chosen.size - 1, min(chosen.size, _REFERENCE_FRAMES)).round().astype(int)]
+    folds = [_fold_height_px(outline[i], floor[i], float(facing[i]), config=config, torso_px=torso_px) for i in chosen]
+    folds = np.array([f for f in folds if np.isfinite(f)])
+    if folds.size == 0:
+        return landmark_px
+    fold_px = float(np.median(folds)) + config.outline_floor_fold_hip_above * torso_px
+    if abs(fold_px - landmark_px) > config.outline_floor_fold_max_gap * torso_px:
+        return landmark_px
+    return landmark_px + weight * (fold_px - landmark_px)
+
+
+#: The fold's search: rows every 0.01 torso lengths, the step measured over 4 of them (0.04 torso lengths).
+_FOLD_ROW = 0.01
+_FOLD_ROWS = 4
+
+
+def _fold_height_px(
+    outline: np.ndarray, floor_px: float, facing: float, *, config: KinematicsConfig, torso_px: float
+) -> float:
+    """Height above ``floor_px`` of the gluteal fold in one side-view outline (picture ``y`` down), px.
+
+    The back outline (the rearmost crossing of each picture row, ``facing`` the direction the client faces)
+    steps backward from the thigh to the buttock going up; the fold is the middle of the largest backward
+    step over :data:`_FOLD_ROWS` rows every :data:`_FOLD_ROW` torso lengths within ``outline_floor_fold_band``
+    (shares of the outline's height above the soles). NaN without an outline or where the largest step is
+    under ``outline_floor_fold_min_step`` torso lengths (no fold: loose clothing).
+    """
+    outline = np.asarray(outline, dtype=np.float64)
+    finite = np.isfinite(outline).all(axis=1)
+    if finite.sum() < 3 or not np.isfinite(floor_px):
+        return np.nan
+    standing_px = floor_px - float(np.min(outline[finite, 1]))
+    low, high = config.outline_floor_fold_band
+    heights = np.arange(low * standing_px, high * standing_px, _FOLD_ROW * torso_px)
+    back = np.full(heights.size, np.nan)
+    for k, h in enumerate(heights):
+        xs = row_crossings_x(outline, floor_px - h)
+        if xs.size:
+            back[k] = float(np.max(-facing * xs))  # how far back the outline reaches on this row
+    step = back[_FOLD_ROWS:] - back[:-_FOLD_ROWS]  # positive: the outline steps backward going up
+    if not np.isfinite(step).any() or np.nanmax(step) < config.outline_floor_fold_min_step * torso_px:
+        return np.nan
+    j = int(np.nanargmax(step))
+    return float(heights[j] + 0.5 * _FOLD_ROWS * _FOLD_ROW * torso_px)
 
 
 def _heels_down(
