@@ -232,11 +232,12 @@ def _anchored_above(hip_above: float, **changes) -> float:
 def test_a_hip_landmark_placed_higher_moves_the_anchor_by_half_as_much():
     """The same outline (a fold 196 px above the soles, torso 100 px, so the fold says 196 + 15.1) with the
     hip landmark where the fold says and 5 px higher (MediaPipe on the same body filmed by a rolled camera):
-    the anchor's height moves by 2.5 px (outline_floor_fold_weight 0.5), not 5 as with the landmark alone."""
+    the anchor's height moves by 2.5 px with outline_floor_fold_weight 0.5, not 5 as with the landmark alone (the
+    default, 0)."""
     at_fold = 196.0 + KinematicsConfig().outline_floor_fold_hip_above * 100.0
-    assert _anchored_above(at_fold) == pytest.approx(at_fold, abs=1e-6)
-    assert _anchored_above(at_fold + 5.0) == pytest.approx(at_fold + 2.5, abs=1e-6)
-    assert _anchored_above(at_fold + 5.0, outline_floor_fold_weight=0.0) == pytest.approx(at_fold + 5.0)
+    assert _anchored_above(at_fold, outline_floor_fold_weight=0.5) == pytest.approx(at_fold, abs=1e-6)
+    assert _anchored_above(at_fold + 5.0, outline_floor_fold_weight=0.5) == pytest.approx(at_fold + 2.5, abs=1e-6)
+    assert _anchored_above(at_fold + 5.0) == pytest.approx(at_fold + 5.0)  # the default: the landmark alone
     assert _anchored_above(at_fold + 5.0, outline_floor_fold_weight=1.0) == pytest.approx(at_fold, abs=1e-6)
 
 
@@ -252,7 +253,7 @@ def test_the_landmark_alone_where_the_fold_cannot_be_trusted(case):
         outline, hip = _folded_frames(10, hip_above=above)
     hip[5:, 1] -= 4.0
     facing = None if case == "facing unknown" else np.ones(10)
-    config = KinematicsConfig()
+    config = dataclasses.replace(KinematicsConfig(), outline_floor_fold_weight=0.5)
     out = _floor_anchored_hip(
         outline, hip, np.ones(10), np.zeros(10), config=config, height_px=720, torso_px=100.0, facing=facing
     )

@@ -367,10 +367,10 @@ class KinematicsConfig:
         uncertainty ``*_sd`` of :func:`movelab.kinematics.outline_estimates`: the root mean square about zero
         of the median errors of the 9 design bodies' tilt sweeps (the offsets are calibrated on the default
         mannequin, so the population's mean offset counts), widened by Student's t (9 degrees of freedom) over
-        1.96 so that twice it is a 95 % prediction interval for a new body: 3.7 and 6.0 deg (``python -m
+        1.96 so that twice it is a 95 % prediction interval for a new body: 3.3 and 5.9 deg (``python -m
         scripts.accuracy.outline_population --design --reuse``, ``body sd for a new body``; the held-out
-        bodies are not used; with the anchor's height half from the gluteal fold,
-        ``outline_floor_fold_weight``; 3.3 and 5.9 before it, with the hip's height from the soles,
+        bodies are not used; 3.7 and 6.0 with the anchor's height half from the gluteal fold,
+        ``outline_floor_fold_weight`` 0.5), with the hip's height from the soles,
         ``outline_hip_from_floor``, and the gains refitted with it; 3.1 and 5.6
         before it; design clips rendered after the renderer fix, offsets refitted then; 3.9 and 9.0
         before it; 2.9 and 6.1 deg before the strong-tilt round, ``outline_tilt_gain``, the hanging arms'
@@ -436,8 +436,10 @@ class KinematicsConfig:
         --design``): the largest pelvic_tilt MAE change between a rolled clip and its level twin 1.60, 0.87,
         0.57, 0.36 deg; the tilt body SD for a new body 3.35, 3.72, 3.94, 4.36 deg (the landmark's per-body
         height partly offsets the sacral chord's per-body bias, which a roll-free height cannot); 0.5: the
-        largest share that brings every design clip within issue 16's 1 deg. 0: the landmark alone (the
-        method before). docs/outline-decisions.md, *The floor anchor on rolled clips*.
+        largest share that brings every design clip within issue 16's 1 deg. Default 0, the landmark alone:
+        0.5 costs more where anterior tilt is flagged than it buys under a rolled camera (design strong-tilt
+        sweeps, 15-35 deg: change MAE 4.24 -> 5.37 deg; held-out absolute tilt worse on 4 of 6 bodies), so
+        it is an option, not the default. docs/outline-decisions.md, *The floor anchor on rolled clips*.
     outline_floor_fold_hip_above
         The hip's height above the gluteal fold, torso lengths: the median over the 30 anchored design
         population clips of the landmark's standing height less the fold's (0.151; 0.113-0.204 between clips),
@@ -601,8 +603,8 @@ class KinematicsConfig:
     outline_baseline_max_thigh_deg: float = 10.0
     outline_baseline_max_speed: float = 0.25
     outline_baseline_min_s: float = 0.5
-    outline_tilt_body_sd_deg: float = 3.7
-    outline_lordosis_body_sd_deg: float = 6.0
+    outline_tilt_body_sd_deg: float = 3.3
+    outline_lordosis_body_sd_deg: float = 5.9
     outline_hip_drift_per_deg: float = 0.002
     outline_hip_drift_max_deg: float = 10.0
     outline_hip_registration: bool = True
@@ -612,7 +614,7 @@ class KinematicsConfig:
     outline_registration_prior_deg2_s: float = 500.0 / 30.0
     outline_hip_from_floor: bool = True
     outline_floor_heel_rise_limits: tuple[float, float] | None = (0.03, 0.06)
-    outline_floor_fold_weight: float = 0.5
+    outline_floor_fold_weight: float = 0.0
     outline_floor_fold_hip_above: float = 0.151
     outline_floor_fold_band: tuple[float, float] = (0.38, 0.62)
     outline_floor_fold_min_step: float = 0.03
