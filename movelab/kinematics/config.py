@@ -433,8 +433,8 @@ class KinematicsConfig:
         differently on one body filmed level and rolled by up to 5 deg, and the standing tilt follows it by
         about 1 deg per px; the fold's height moved by at most 1.2 px between the rolls. With weights 0 (the
         landmark alone), 0.5, 0.7 and 1 on the design bodies (``camera_roll_accuracy`` design clips;
-        ``outline_population --design``): the largest pelvic_tilt MAE change between a rolled clip and its level twin 1.60, 0.87,
-        0.57, 0.36 deg; the tilt body SD for a new body 3.35, 3.72, 3.94, 4.36 deg (the landmark's per-body
+        ``outline_population --design``): the largest pelvic_tilt MAE change between a rolled clip and its
+        level twin 1.60, 0.87, 0.57, 0.36 deg; the tilt body SD for a new body 3.35, 3.72, 3.94, 4.36 deg (the landmark's per-body
         height partly offsets the sacral chord's per-body bias, which a roll-free height cannot); 0.5: the
         largest share that brings every design clip within issue 16's 1 deg. Default 0, the landmark alone:
         0.5 costs more where anterior tilt is flagged than it buys under a rolled camera (design strong-tilt
