@@ -427,18 +427,17 @@ class KinematicsConfig:
         docs/outline-decisions.md, *A heel raise lets go of the floor*); a 4 cm heel raise, which the heel
         landmark reads at two thirds (0.053), is three quarters let go. None: no guard (the method before).
     outline_floor_fold_weight
-        The share of the anchor's standing height taken from the buttock's lower edge (the gluteal fold, a
-        step of the back outline; the outline's own, so it does not move with the camera's roll) instead of
-        the hip landmark's median (issue 16): MediaPipe places the hip up to 6 px (about 0.05 torso lengths)
-        differently on one body filmed level and rolled by up to 5 deg, and the standing tilt follows it by
-        about 1 deg per px; the fold's height moved by at most 1.2 px between the rolls. With weights 0 (the
-        landmark alone), 0.5, 0.7 and 1 on the design bodies (``camera_roll_accuracy`` design clips;
-        ``outline_population --design``): the largest pelvic_tilt MAE change between a rolled clip and its
-        level twin 1.60, 0.87, 0.57, 0.36 deg; the tilt body SD for a new body 3.35, 3.72, 3.94, 4.36 deg (the landmark's per-body
-        height partly offsets the sacral chord's per-body bias, which a roll-free height cannot); 0.5: the
-        largest share that brings every design clip within issue 16's 1 deg. Default 0, the landmark alone:
-        0.5 costs more where anterior tilt is flagged than it buys under a rolled camera (design strong-tilt
-        sweeps, 15-35 deg: change MAE 4.24 -> 5.37 deg; held-out absolute tilt worse on 4 of 6 bodies), so
+        The share of the anchor's standing height taken from the buttock's lower edge (the gluteal fold, a step of the
+        back outline; the outline's own, so it does not move with the camera's roll) instead of the hip landmark's
+        median (issue 16): MediaPipe places the hip up to 6 px (about 0.05 torso lengths) differently on one body filmed
+        level and rolled by up to 5 deg, and the standing tilt follows it by about 1 deg per px; the fold's height moved
+        by at most 1.2 px between the rolls. With weights 0 (the landmark alone), 0.5, 0.7 and 1 on the design bodies
+        (``camera_roll_accuracy`` design clips; ``outline_population --design``): the largest pelvic_tilt MAE change
+        between a rolled clip and its level twin 1.60, 0.87, 0.57, 0.36 deg; the tilt body SD for a new body 3.35, 3.72,
+        3.94, 4.36 deg (the landmark's per-body height partly offsets the sacral chord's per-body bias, which a
+        roll-free height cannot); 0.5: the largest share that brings every design clip within issue 16's 1 deg. Default
+        0, the landmark alone: 0.5 costs more where anterior tilt is flagged than it buys under a rolled camera (design
+        strong-tilt sweeps, 15-35 deg: change MAE 4.24 -> 5.37 deg; held-out absolute tilt worse on 4 of 6 bodies), so
         it is an option, not the default. docs/outline-decisions.md, *The floor anchor on rolled clips*.
     outline_floor_fold_hip_above
         The hip's height above the gluteal fold, torso lengths: the median over the 30 anchored design
