@@ -82,7 +82,7 @@ import numpy as np
 import xarray as xr
 
 from movelab.kinematics import leg_split
-from movelab.kinematics.geometry import row_crossings_x, torso_length
+from movelab.kinematics.geometry import row_crossings_x, row_interval, torso_length
 
 __all__ = ["frontal_leg_centres"]
 
@@ -362,11 +362,8 @@ def _thigh_points(outline: np.ndarray, hip, knee, other_hip_x: float, other_knee
 
 def _holds_both(outline: np.ndarray, y: float, x: float, other_x: float) -> bool:
     """Whether the outline's interval at ``y`` holding ``x`` (within 2 px) also holds ``other_x``."""
-    xs = row_crossings_x(outline, y)
-    for lo, hi in zip(xs[0::2], xs[1::2]):
-        if lo - 2.0 <= x <= hi + 2.0:
-            return bool(np.isfinite(other_x) and lo <= other_x <= hi)
-    return False
+    interval = row_interval(outline, y, x)
+    return interval is not None and bool(np.isfinite(other_x) and interval[0] <= other_x <= interval[1])
 
 
 def thighs_touch(merged_shares) -> bool:
@@ -396,21 +393,10 @@ _SHANK_SHARES = np.linspace(0.25, 0.8, 7)
 def _shank_points(outline: np.ndarray, knee, ankle, other_knee, other_ankle):
     """``(ys, xs)``: the middles of the shank's outline intervals at ``_SHANK_SHARES`` of the way from the knee
     landmark to the ankle landmark, only where the interval holds this leg alone (not the other leg's point at
-    the same share)."""
-    points = np.asarray([knee, ankle, other_knee, other_ankle], dtype=float)
-    ys, xs = [], []
-    if not np.isfinite(points).all() or points[1, 1] - points[0, 1] < 4:
-        return np.asarray(ys), np.asarray(xs)
-    for s in _SHANK_SHARES:
-        (x, y), other_x = points[0] + s * (points[1] - points[0]), points[2, 0] + s * (points[3, 0] - points[2, 0])
-        crossings = row_crossings_x(outline, y)
-        for lo, hi in zip(crossings[0::2], crossings[1::2]):
-            if lo - 2.0 <= x <= hi + 2.0:
-                if not lo <= other_x <= hi:
-                    ys.append(y)
-                    xs.append(0.5 * (lo + hi))
-                break
-    return np.asarray(ys), np.asarray(xs)
+    the same share; :func:`leg_split.leg_alone_intervals`)."""
+    rows = leg_split.leg_alone_intervals(outline, knee, ankle, other_knee, other_ankle, shares=_SHANK_SHARES)
+    rows = rows[np.isfinite(rows[:, 0])]
+    return rows[:, 0], 0.5 * (rows[:, 1] + rows[:, 2])
 
 
 def _thigh_midline(points, hip, knee, *, slope_from: str = "outline", shank=None):
@@ -668,12 +654,9 @@ def _knee_half_width(raw, outline, *, frames, knee: int, other_knee: int) -> flo
     widths = []
     for f in np.flatnonzero(frames):
         (x, y), ox = raw[f, knee], raw[f, other_knee, 0]
-        xs = row_crossings_x(outline[f], y)
-        for lo, hi in zip(xs[0::2], xs[1::2]):
-            if lo - 2.0 <= x <= hi + 2.0:
-                if not (np.isfinite(ox) and lo <= ox <= hi):
-                    widths.append(0.5 * (hi - lo))
-                break
+        interval = row_interval(outline[f], y, x)
+        if interval is not None and not (np.isfinite(ox) and interval[0] <= ox <= interval[1]):
+            widths.append(0.5 * (interval[1] - interval[0]))
     return float(np.median(widths)) if len(widths) >= _MIN_APART_FRAMES else np.nan
 
 
@@ -802,13 +785,11 @@ def _leg_middle(polygon: np.ndarray, y: float, x: float, other_x: float, *, spli
     """Middle of the outline's interior interval at ``y`` holding ``x``. When it also holds ``other_x`` (the
     legs touch), it is split at the two landmarks' midpoint (``split="landmarks"``) or at its own middle
     (``"middle"``: the landmarks shift sideways together with the light, the interval does not)."""
-    xs = row_crossings_x(polygon, y)
-    if xs.size < 2 or not np.isfinite(x):
+    interval = row_interval(polygon, y, x)
+    if interval is None:
         return np.nan
-    for lo, hi in zip(xs[0::2], xs[1::2]):
-        if lo - 2.0 <= x <= hi + 2.0:
-            if np.isfinite(other_x) and lo <= other_x <= hi:
-                mid = 0.5 * (x + other_x) if split == "landmarks" else 0.5 * (lo + hi)
-                return 0.5 * (lo + mid) if x < mid else 0.5 * (mid + hi)
-            return 0.5 * (lo + hi)
-    return np.nan
+    lo, hi = interval
+    if np.isfinite(other_x) and lo <= other_x <= hi:
+        mid = 0.5 * (x + other_x) if split == "landmarks" else 0.5 * (lo + hi)
+        return 0.5 * (lo + mid) if x < mid else 0.5 * (mid + hi)
+    return 0.5 * (lo + hi)

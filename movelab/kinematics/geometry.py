@@ -22,6 +22,7 @@ __all__ = [
     "unsigned_angle_deg",
     "to_plane",
     "row_crossings_x",
+    "row_interval",
     "heel_rise_pitch_deg",
     "foot_pitch_deg",
     "UP",
@@ -241,3 +242,13 @@ def row_crossings_x(polygon: np.ndarray, y: float) -> np.ndarray:
     crossing = ((a[:, 1] <= y) & (b[:, 1] > y)) | ((b[:, 1] <= y) & (a[:, 1] > y))
     t = (y - a[crossing, 1]) / (b[crossing, 1] - a[crossing, 1])
     return np.sort(a[crossing, 0] + t * (b[crossing, 0] - a[crossing, 0]))
+
+
+def row_interval(polygon: np.ndarray, y: float, x: float, *, slack_px: float = 2.0) -> tuple[float, float] | None:
+    """The first interior interval ``(lo, hi)`` of the closed ``polygon`` on the picture row at ``y``
+    (:func:`row_crossings_x`) that holds ``x`` within ``slack_px``, or None (also for a non-finite ``x``)."""
+    xs = row_crossings_x(polygon, y)
+    for lo, hi in zip(xs[0::2], xs[1::2]):
+        if lo - slack_px <= x <= hi + slack_px:
+            return float(lo), float(hi)
+    return None

@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from movelab.kinematics.geometry import row_crossings_x
+from movelab.kinematics.geometry import row_interval
 
-__all__ = ["knee_half_width_below", "leg_widths_below", "shank_edge_x", "shank_half_width"]
+__all__ = ["knee_half_width_below", "leg_alone_intervals", "leg_widths_below", "shank_edge_x", "shank_half_width"]
 
 #: Where below the knee the leg's width is measured: shares of the way from the knee landmark to the ankle's.
 SHARES = np.linspace(0.0, 0.8, 17)
@@ -54,23 +54,29 @@ MIN_FRAMES = 10
 EDGE_SHARES = np.linspace(0.1, 0.3, 5)
 
 
+def leg_alone_intervals(outline: np.ndarray, knee, ankle, other_knee, other_ankle, *, shares) -> np.ndarray:
+    """``(share, 3)``: per share of the way from ``knee`` to ``ankle`` (``(x, y)`` landmarks), the row ``y`` and
+    the outline's interval ``lo, hi`` holding the leg's point there (within 2 px); NaN where that interval also
+    holds the other leg's point at the same share (the legs merged there), where no interval holds it, or
+    without all four landmarks."""
+    rows = np.full((len(shares), 3), np.nan)
+    points = np.asarray([knee, ankle, other_knee, other_ankle], dtype=float)
+    if not np.isfinite(points).all() or points[1, 1] - points[0, 1] < 4:
+        return rows
+    for i, s in enumerate(shares):
+        (x, y), other_x = points[0] + s * (points[1] - points[0]), points[2, 0] + s * (points[3, 0] - points[2, 0])
+        interval = row_interval(outline, y, x)
+        if interval is not None and not interval[0] <= other_x <= interval[1]:
+            rows[i] = (y, *interval)
+    return rows
+
+
 def leg_widths_below(outline: np.ndarray, knee, ankle, other_knee, other_ankle) -> np.ndarray:
     """Per share of ``SHARES``: the width (px) of the outline's interval holding the point that share of the
     way from ``knee`` to ``ankle`` (``(x, y)`` landmarks), NaN where that interval also holds the other leg's
     point at the same share (the legs merged there) or where no interval holds it (within 2 px)."""
-    widths = np.full(len(SHARES), np.nan)
-    points = np.asarray([knee, ankle, other_knee, other_ankle], dtype=float)
-    if not np.isfinite(points).all() or points[1, 1] - points[0, 1] < 4:
-        return widths
-    for i, s in enumerate(SHARES):
-        (x, y), other_x = points[0] + s * (points[1] - points[0]), points[2, 0] + s * (points[3, 0] - points[2, 0])
-        xs = row_crossings_x(outline, y)
-        for lo, hi in zip(xs[0::2], xs[1::2]):
-            if lo - 2.0 <= x <= hi + 2.0:
-                if not lo <= other_x <= hi:
-                    widths[i] = hi - lo
-                break
-    return widths
+    rows = leg_alone_intervals(outline, knee, ankle, other_knee, other_ankle, shares=SHARES)
+    return rows[:, 2] - rows[:, 1]
 
 
 def _width_at_knee(widths: np.ndarray) -> float:
@@ -149,12 +155,10 @@ def shank_edge_x(outline: np.ndarray, knee, ankle, *, leg_x: tuple[float, float]
     ys, edges = [], []
     for s in EDGE_SHARES:
         y, x = ky + s * (ay - ky), leg_x[0] + s * (leg_x[1] - leg_x[0])
-        xs = row_crossings_x(outline, y)
-        for lo, hi in zip(xs[0::2], xs[1::2]):
-            if lo - 2.0 <= x <= hi + 2.0:
-                ys.append(y)
-                edges.append(hi if outward > 0 else lo)
-                break
+        interval = row_interval(outline, y, x)
+        if interval is not None:
+            ys.append(y)
+            edges.append(interval[1] if outward > 0 else interval[0])
     if len(ys) < 3:
         return np.nan
     slope, intercept = np.polyfit(ys, edges, 1)
