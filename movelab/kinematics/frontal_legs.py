@@ -675,7 +675,7 @@ def _touching_knees_from_outer_edges(
     why; those frames are returned (a boolean per frame). In the ``back`` frames (bool per frame) with
     ``back_edge="shank_edge"`` each knee then goes half the shank's width inside the shank's outer edge read
     just below the knee (:func:`_back_knees_from_shank_edges`)."""
-    before = values.copy()
+    heights = values[..., 1].copy()  # as placed before this step (a knee not placed here is NaN'd below)
     li, ri = kp.get_loc("left_knee"), kp.get_loc("right_knee")
     merged = {f: _merged_knees(outline, values, raw, f=f, li=li, ri=ri) for f in np.flatnonzero(frontal)}
     apart = np.zeros(len(values), dtype=bool)  # at the landmarks' heights, where the widths are measured
@@ -693,7 +693,7 @@ def _touching_knees_from_outer_edges(
                 other_ankle=_ankle_of(kp, other),
             )
     unmeasured = 0
-    unplaced = np.zeros(len(values), dtype=bool)
+    unplaced, placed = np.zeros(len(values), dtype=bool), np.zeros(len(values), dtype=bool)
     for f in np.flatnonzero(frontal):
         if merged.get(f) is None:
             continue
@@ -707,11 +707,10 @@ def _touching_knees_from_outer_edges(
                 values[f, knee] = np.nan
                 unmeasured += 1
                 unplaced[f] = True
+        placed[f] = not unplaced[f]
     if back_edge == "shank_edge" and back is not None:
-        placed = np.asarray(back, dtype=bool) & frontal & np.isfinite(values[:, li, 0]) & np.isfinite(values[:, ri, 0])
-        placed &= (values[:, li, 0] != before[:, li, 0]) | (values[:, ri, 0] != before[:, ri, 0])
         _back_knees_from_shank_edges(
-            values, raw, outline, frames=placed, frontal=frontal, kp=kp, heights=before[..., 1]
+            values, raw, outline, frames=placed & np.asarray(back, dtype=bool), frontal=frontal, kp=kp, heights=heights
         )
     if unmeasured:
         warnings.warn(
