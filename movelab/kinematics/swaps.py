@@ -21,6 +21,7 @@ from movelab.errors import ConfigError
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.geometry import LEG_PARTS, median_torso_length
 from movelab.kinematics.inputs import check_config, check_landmarks, scene_positions
+from movelab.kinematics.runs import runs
 from movelab.kinematics.views import views_per_frame
 from movelab.landmarks import KEYPOINTS
 
@@ -188,9 +189,7 @@ def _stance_stretches(time, ankles, config) -> list[np.ndarray]:
         speed = np.maximum(_speed(front, time, half), _speed(rear, time, half))
     apart = (front - rear) >= config.swap_stance_min_spread  # False where NaN
     planted = apart & (speed < config.swap_stance_max_speed)
-    marks = np.concatenate([[0], apart.astype(int), [0]])
-    starts, stops = np.flatnonzero(np.diff(marks) == 1), np.flatnonzero(np.diff(marks) == -1)
-    return [np.arange(a, b) for a, b in zip(starts, stops) if planted[a:b].sum() * step >= config.swap_stance_min_s]
+    return [np.arange(a, b) for a, b in runs(apart) if planted[a:b].sum() * step >= config.swap_stance_min_s]
 
 
 def _running_median(values, half) -> np.ndarray:
