@@ -140,6 +140,11 @@ def _cases() -> dict[str, Case]:
     from movelab.synth import Squat
 
     cases: dict[str, Case] = {}
+
+    def squat(view: str, body_name: str, stance: str, valgus: float, *, body: dict, group: str) -> None:
+        motion = Squat(stance_width_m=STANCES_M[stance], knee_valgus_deg=valgus, **SQUAT)
+        cases[f"squat_{view}_{body_name}_{stance}_v{valgus:g}"] = Case(motion, view, "squat", body, group)
+
     sets = (
         ("design", DESIGN_BODIES, tuple(STANCES_M)),
         ("held_out", HELD_OUT_BODIES, tuple(STANCES_M)),
@@ -150,35 +155,23 @@ def _cases() -> dict[str, Case]:
     for group, bodies, stances in sets:
         for body_name, body in bodies.items():
             for stance in stances:
-                width = STANCES_M[stance]
                 for valgus in VALGUS_DEG:
-                    motion = Squat(stance_width_m=width, knee_valgus_deg=valgus, **SQUAT)
-                    cases[f"squat_front_{body_name}_{stance}_v{valgus:g}"] = Case(motion, "front", "squat", body, group)
-    for stance, width in STANCES_M.items():
+                    squat("front", body_name, stance, valgus, body=body, group=group)
+    for stance in STANCES_M:
         for valgus in (0.0, 16.0):
-            motion = Squat(stance_width_m=width, knee_valgus_deg=valgus, **SQUAT)
-            cases[f"squat_back_A_{stance}_v{valgus:g}"] = Case(motion, "back", "squat", {}, "design")
-            cases[f"squat_back_C_{stance}_v{valgus:g}"] = Case(
-                motion, "back", "squat", HELD_OUT_BODIES["C"], "held_out"
-            )
+            squat("back", "A", stance, valgus, body={}, group="design")
+            squat("back", "C", stance, valgus, body=HELD_OUT_BODIES["C"], group="held_out")
     for body_name, stances in HELD_OUT_2_BACK.items():
         for stance in stances:
             for valgus in (0.0, 16.0):
-                motion = Squat(stance_width_m=STANCES_M[stance], knee_valgus_deg=valgus, **SQUAT)
-                cases[f"squat_back_{body_name}_{stance}_v{valgus:g}"] = Case(
-                    motion, "back", "squat", HELD_OUT_2_BODIES[body_name], "held_out_2"
-                )
+                squat("back", body_name, stance, valgus, body=HELD_OUT_2_BODIES[body_name], group="held_out_2")
     for body_name, body in DESIGN_KNEES_TOUCH_BODIES.items():
         for valgus in KNEES_TOUCH_BACK_VALGUS_DEG:
-            motion = Squat(stance_width_m=STANCES_M["narrow"], knee_valgus_deg=valgus, **SQUAT)
-            cases[f"squat_back_{body_name}_narrow_v{valgus:g}"] = Case(motion, "back", "squat", body, "design")
+            squat("back", body_name, "narrow", valgus, body=body, group="design")
     design_bodies = {**DESIGN_TOUCHING_BODIES, **DESIGN_KNEES_TOUCH_BODIES, **DESIGN_BACK_TOUCH_BODIES}
     for body_name, valgus_degs in DESIGN_BACK_TOUCH_VALGUS_DEG.items():
         for valgus in valgus_degs:
-            motion = Squat(stance_width_m=STANCES_M["narrow"], knee_valgus_deg=valgus, **SQUAT)
-            cases[f"squat_back_{body_name}_narrow_v{valgus:g}"] = Case(
-                motion, "back", "squat", design_bodies[body_name], "design"
-            )
+            squat("back", body_name, "narrow", valgus, body=design_bodies[body_name], group="design")
     cases["squat_front_portrait_wide"] = Case(
         Squat(stance_width_m=0.5, **{**SQUAT, "reps": 3}), "front", "squat", {}, "design", width_px=720, height_px=960
     )
