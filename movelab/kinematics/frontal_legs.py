@@ -729,6 +729,8 @@ def _back_knees_from_shank_edges(values, raw, outline, *, frames, frontal, kp, h
     knees' ``heights`` ``(time, keypoint)`` as placed) inside the
     shank's outer edge read just below the knee and extrapolated up to its height (:func:`leg_split.shank_edge_x`;
     at depth the thigh covers the knee's height in the outline). Kept where either is not measured."""
+    if not np.any(frames):  # no touching knees placed from behind: the shanks' widths are not needed
+        return
     li, ri = kp.get_loc("left_knee"), kp.get_loc("right_knee")
     for knee, other in ((li, ri), (ri, li)):
         ankle, other_ankle = _ankle_of(kp, knee), _ankle_of(kp, other)
