@@ -363,18 +363,17 @@ class KinematicsConfig:
     outline_baseline_min_s
         The standing baseline needs at least this much standing time; otherwise ``*_change`` is NaN.
     outline_tilt_body_sd_deg, outline_lordosis_body_sd_deg
-        Spread across bodies of the outline method's absolute error, the body part of the per-frame
-        uncertainty ``*_sd`` of :func:`movelab.kinematics.outline_estimates`: the root mean square about zero
-        of the median errors of the 9 design bodies' tilt sweeps (the offsets are calibrated on the default
-        mannequin, so the population's mean offset counts), widened by Student's t (9 degrees of freedom) over
-        1.96 so that twice it is a 95 % prediction interval for a new body: 3.3 and 5.9 deg (``python -m
-        scripts.accuracy.outline_population --design --reuse``, ``body sd for a new body``; the held-out
-        bodies are not used; 3.7 and 6.0 with the anchor's height half from the gluteal fold,
-        ``outline_floor_fold_weight`` 0.5), with the hip's height from the soles,
-        ``outline_hip_from_floor``, and the gains refitted with it; 3.1 and 5.6
-        before it; design clips rendered after the renderer fix, offsets refitted then; 3.9 and 9.0
-        before it; 2.9 and 6.1 deg before the strong-tilt round, ``outline_tilt_gain``, the hanging arms'
-        cover and the offsets refitted then; the lordosis 6.0 before ``outline_lordosis_sacral_gain``). Before
+        Spread across bodies of the outline method's absolute error, the body part of the per-frame uncertainty
+        ``*_sd`` of :func:`movelab.kinematics.outline_estimates`: the root mean square about zero of the median
+        errors of the 9 design bodies' tilt sweeps (the offsets are calibrated on the default mannequin, so the
+        population's mean offset counts), widened by Student's t (9 degrees of freedom) over 1.96 so that twice it
+        is a 95 % prediction interval for a new body: 3.3 and 5.9 deg (``python -m
+        scripts.accuracy.outline_population --design --reuse``, ``body sd for a new body``; the held-out bodies are
+        not used; with the hip's height from the soles, ``outline_hip_from_floor``, and the gains refitted with it;
+        3.7 and 6.0 with the anchor's height half from the gluteal fold, ``outline_floor_fold_weight`` 0.5, not the
+        default; 3.1 and 5.6 before the soles; design clips rendered after the renderer fix, offsets refitted then;
+        3.9 and 9.0 before it; 2.9 and 6.1 deg before the strong-tilt round, ``outline_tilt_gain``, the hanging
+        arms' cover and the offsets refitted then; the lordosis 6.0 before ``outline_lordosis_sacral_gain``). Before
         issue 13's second round: the SD about the mean, 2.8 and 9.3 deg.
     outline_hip_drift_per_deg, outline_hip_drift_max_deg
         The pose model's hip landmark drifts down the body by this many torso lengths per degree of forward
