@@ -137,7 +137,8 @@ class Case:
     view: str
     movement: str
     body: dict
-    group: str  # "design", "held_out", "held_out_2", "held_out_3", "lunge" (the pelvic drop check), "lunge_design", "cut"
+    #: "design", "held_out", "held_out_2", "held_out_3", "lunge" (the pelvic drop check), "lunge_design", "cut"
+    group: str
     lead_leg: str | None = None
     cut: float = 0.0
     width_px: int = 640
