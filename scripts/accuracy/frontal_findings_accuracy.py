@@ -643,14 +643,7 @@ def print_valgus_decisions(table: pd.DataFrame) -> None:
     print(f"| bodies | true FPPA at depth | legs | raised ({BEFORE}) | raised (outline) | not measured (outline) |")
     print("|---|---|---|---|---|---|")
     for group, g in table.groupby("group"):
-        for label, rows in (
-            (f"> {threshold + error:g}° (must be raised)", g[g["true"] > threshold + error]),
-            (
-                f"{threshold:g}-{threshold + error:g}° (either)",
-                g[(g["true"] >= threshold) & (g["true"] <= threshold + error)],
-            ),
-            (f"< {threshold:g}° (must not be raised)", g[g["true"] < threshold]),
-        ):
+        for label, rows in valgus_bands(g):
             print(
                 f"| {group} | {label} | {len(rows)} | {int(rows['raised_before'].sum())} | "
                 f"{int(rows['raised'].sum())} | {int(rows['read'].isna().sum())} |"
@@ -712,6 +705,23 @@ def findings_row(name: str, result: dict) -> dict:
 def findings_table(results: dict[str, dict]) -> pd.DataFrame:
     """:func:`findings_row` of every clip."""
     return pd.DataFrame([findings_row(name, result) for name, result in results.items()])
+
+
+def valgus_bands(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The legs of :func:`fppa_table` whose true FPPA at depth passes ``knee_valgus``'s threshold by more than
+    the method error (must be raised), by less (either), or stays below it (must not be raised): ``(label,
+    rows)`` each."""
+    from movelab.findings import FindingsConfig
+
+    config = FindingsConfig()
+    threshold = max(config.fppa_upper().value, config.method_error.knee_fppa.value)
+    error = config.method_error.knee_fppa.value
+    true = table["true"]
+    return [
+        (f"> {threshold + error:g}° (must be raised)", table[true > threshold + error]),
+        (f"{threshold:g}-{threshold + error:g}° (either)", table[(true >= threshold) & (true <= threshold + error)]),
+        (f"< {threshold:g}° (must not be raised)", table[true < threshold]),
+    ]
 
 
 def print_findings(table: pd.DataFrame, codes=("pelvic_drop", "knee_valgus")) -> None:
