@@ -24,6 +24,8 @@ from scripts.accuracy import frontal_findings_accuracy as frontal
 
 #: The FPPA columns of ``fppa_errors.csv`` per joint centre method, in the order of the table's rows.
 FPPA_METHODS = (("outline", "error"), (frontal.BEFORE, "before_error"), ("landmarks", "landmark_error"))
+#: The columns of ``findings.csv`` that hold text, empty where there is none (``; ``-separated lists).
+FINDINGS_TEXT = ("raised", "notes", "feet_notes")
 #: A true pelvic drop below this (deg) counts as a level pelvis (the renders set 0 or 10).
 LEVEL_DEG = 0.5
 
@@ -37,7 +39,10 @@ def load_run(folder: Path) -> dict[str, pd.DataFrame]:
             f"{folder} lacks {', '.join(missing)}: run scripts.accuracy.frontal_findings_accuracy with --out "
             f"{folder} (and --reuse) first"
         )
-    return {key: pd.read_csv(folder / name) for key, name in frontal.CSV_FILES.items()}
+    run = {key: pd.read_csv(folder / name) for key, name in frontal.CSV_FILES.items()}
+    text = list(FINDINGS_TEXT)
+    run["findings"][text] = run["findings"][text].astype(object).fillna("")
+    return run
 
 
 def in_both(clean: dict[str, pd.DataFrame], realistic: dict[str, pd.DataFrame]) -> tuple[dict, dict]:
@@ -88,11 +93,11 @@ def _level_squats(findings: pd.DataFrame) -> pd.DataFrame:
 
 def _raised(findings: pd.DataFrame, code: str) -> pd.Series:
     """Per clip: whether ``code`` was raised."""
-    return findings["raised"].fillna("").str.split("; ").map(lambda fs: any(f.split(" ")[0] == code for f in fs))
+    return findings["raised"].str.split("; ").map(lambda fs: any(f.split(" ")[0] == code for f in fs))
 
 
 def _noted(findings: pd.DataFrame, code: str) -> pd.Series:
-    return findings["notes"].fillna("").str.split("; ").map(lambda codes: code in codes)
+    return findings["notes"].str.split("; ").map(lambda codes: code in codes)
 
 
 def _hanging_lunges(findings: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -130,9 +135,11 @@ def _hands_cell(drops: pd.DataFrame) -> str:
 
 
 def _side_raised_cell(findings: pd.DataFrame) -> str:
+    """Per facing (right first): the findings raised, ``code value`` each (a side view's have no side)."""
     whole = findings[findings["view"].str.startswith("side") & (findings["cut"] == 0)]
     return "; ".join(
-        f"facing {r['view'].removeprefix('side_')}: " + (r["raised"] if isinstance(r["raised"], str) else "—")
+        f"facing {r['view'].removeprefix('side_')}: "
+        + (", ".join(" ".join(f.split()) for f in r["raised"].split("; ")) if r["raised"] else "—")
         for _, r in whole.sort_values("view", ascending=False).iterrows()
     )
 
@@ -143,7 +150,7 @@ def _cut_sides(findings: pd.DataFrame) -> pd.DataFrame:
 
 def _cut_cell(findings: pd.DataFrame) -> str:
     cut = _cut_sides(findings)
-    return f"{int(cut['feet_notes'].fillna('').ne('').sum())} of {len(cut)}"
+    return f"{int(cut['feet_notes'].ne('').sum())} of {len(cut)}"
 
 
 def _obliquity_cell(findings: pd.DataFrame) -> str:
