@@ -263,7 +263,10 @@ def test_pelvic_rows_count_raised_findings_notes_and_the_hands_line(printed):
         "-3.0 … 2.0°",
     )
     drop = "`pelvic_drop` raised: level-pelvis squats (2) / hanging-arm lunges, level (1) / dropped (1)"
-    assert printed[drop] == ("1 / 0 / 0 (a note on 2 of 2 lunges)", "0 / 0 / 0 (a note on 1 of 2 lunges)")
+    assert printed[drop] == (
+        "1 / 0 / 0 (a note on 2 of 2 lunges; squat_front_C_narrow_v0: pelvic_drop left 6.7)",
+        "0 / 0 / 0 (a note on 1 of 2 lunges)",
+    )
     hands = "`pelvic_drop` raised, hands on the hips: level lunges / dropped lunges (2); the hands' line at depth"
     assert printed[hands] == (
         "0 / 1 (9.5–9.5°); level within 1.2°, drops 9.5–9.5°",

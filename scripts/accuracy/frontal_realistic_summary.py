@@ -111,7 +111,12 @@ def _pelvic_drop_cell(findings: pd.DataFrame) -> str:
     level, dropped = _hanging_lunges(findings)
     lunges = pd.concat([level, dropped])
     counts = " / ".join(str(int(_raised(t, "pelvic_drop").sum())) for t in (squats, level, dropped))
-    return f"{counts} (a note on {int(_noted(lunges, 'pelvic_drop').sum())} of {len(lunges)} lunges)"
+    false = squats[_raised(squats, "pelvic_drop")]
+    named = "".join(
+        f"; {r['clip']}: " + ", ".join(f for f in r["raised"].split("; ") if f.startswith("pelvic_drop "))
+        for _, r in false.iterrows()
+    )
+    return f"{counts} (a note on {int(_noted(lunges, 'pelvic_drop').sum())} of {len(lunges)} lunges{named})"
 
 
 def _range(values: pd.Series) -> str:
