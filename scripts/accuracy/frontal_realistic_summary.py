@@ -39,7 +39,10 @@ def load_run(folder: Path) -> dict[str, pd.DataFrame]:
             f"{folder} lacks {', '.join(missing)}: run scripts.accuracy.frontal_findings_accuracy with --out "
             f"{folder} (and --reuse) first"
         )
-    run = {key: pd.read_csv(folder / name) for key, name in frontal.CSV_FILES.items()}
+    run = {
+        key: pd.read_csv(folder / name) if (folder / name).stat().st_size else pd.DataFrame(columns=["clip"])
+        for key, name in frontal.CSV_FILES.items()
+    }
     text = list(FINDINGS_TEXT)
     run["findings"][text] = run["findings"][text].astype(object).fillna("")
     return run
@@ -166,17 +169,18 @@ def _obliquity_cell(findings: pd.DataFrame) -> str:
 
 def _standing_cell(findings: pd.DataFrame) -> str:
     frames = findings.loc[findings["view"].isin(["front", "back"]), "standing_frames"]
-    return f"{frames.min():.0f}–{frames.max():.0f} frames, mean {frames.mean():.1f}"
+    none = int(frames.isna().sum())
+    return f"{frames.min():.0f}–{frames.max():.0f} frames, mean {frames.mean():.1f}" + (
+        f", none on {none}" if none else ""
+    )
 
 
 Row = tuple[str, Callable[[dict[str, pd.DataFrame]], str]]
 
 
-def summary_rows(run: dict[str, pd.DataFrame]) -> list[Row]:
-    """The table's rows as ``(figure, cell of a run)``, their labels counted on ``run`` (either run: both hold
-    the same clips)."""
-    fppa, findings = run["fppa"], run["findings"]
-    rows: list[Row] = []
+def _fppa_rows(run: dict[str, pd.DataFrame]) -> list[Row]:
+    """Per group of bodies: the FPPA's error per joint centre method, then the knee joint centre alone."""
+    fppa, rows = run["fppa"], []
     for group, legs in fppa.groupby("group"):
         for method, column in FPPA_METHODS:
             rows.append(
@@ -198,33 +202,45 @@ def summary_rows(run: dict[str, pd.DataFrame]) -> list[Row]:
                 ),
             )
         )
-    for index, (band, _) in enumerate(frontal.valgus_bands(fppa)):
-        rows.append(
-            (
-                f"`knee_valgus` raised (outline), true FPPA {band}, bodies {_bodies(fppa)}",
-                lambda r, i=index: _valgus_cell(frontal.valgus_bands(r["fppa"])[i][1]),
-            )
-        )
-    level, dropped = _hanging_lunges(findings)
-    hips = run["pelvic_drop"]["arms"] == "hips"
-    rows += [
+    return rows
+
+
+def _valgus_rows(run: dict[str, pd.DataFrame]) -> list[Row]:
+    """``knee_valgus`` raised per band of the true FPPA (:func:`frontal.valgus_bands`), every body together."""
+    fppa = run["fppa"]
+    return [
         (
-            f"pelvic obliquity read on the {len(_level_squats(findings))} level-pelvis front and back squats",
+            f"`knee_valgus` raised (outline), true FPPA {band}, bodies {_bodies(fppa)}",
+            lambda r, i=index: _valgus_cell(frontal.valgus_bands(r["fppa"])[i][1]),
+        )
+        for index, (band, _) in enumerate(frontal.valgus_bands(fppa))
+    ]
+
+
+def _clip_rows(run: dict[str, pd.DataFrame]) -> list[Row]:
+    """The pelvis, the standing reference and the side squats, per clip."""
+    findings = run["findings"]
+    level, dropped = _hanging_lunges(findings)
+    squats = len(_level_squats(findings))
+    hips = int((run["pelvic_drop"]["arms"] == "hips").sum())
+    frontal_clips = int(findings["view"].isin(["front", "back"]).sum())
+    return [
+        (
+            f"pelvic obliquity read on the {squats} level-pelvis front and back squats",
             lambda r: _obliquity_cell(r["findings"]),
         ),
         (
-            f"`pelvic_drop` raised: level-pelvis squats ({len(_level_squats(findings))}) / hanging-arm lunges, "
-            f"level ({len(level)}) / dropped ({len(dropped)})",
+            f"`pelvic_drop` raised: level-pelvis squats ({squats}) / hanging-arm lunges, level ({len(level)}) / "
+            f"dropped ({len(dropped)})",
             lambda r: _pelvic_drop_cell(r["findings"]),
         ),
         (
-            f"`pelvic_drop` raised, hands on the hips: level lunges / dropped lunges ({int(hips.sum())}); the hands' "
-            "line at depth",
+            f"`pelvic_drop` raised, hands on the hips: level lunges / dropped lunges ({hips}); the hands' line at "
+            "depth",
             lambda r: _hands_cell(r["pelvic_drop"]),
         ),
         (
-            f"standing reference ({int(findings['view'].isin(['front', 'back']).sum())} front and back clips): "
-            "range, mean",
+            f"standing reference ({frontal_clips} front and back clips): range, mean",
             lambda r: _standing_cell(r["findings"]),
         ),
         ("side squats, picture whole: raised", lambda r: _side_raised_cell(r["findings"])),
@@ -234,7 +250,12 @@ def summary_rows(run: dict[str, pd.DataFrame]) -> list[Row]:
             lambda r: _cut_cell(r["findings"]),
         ),
     ]
-    return rows
+
+
+def summary_rows(run: dict[str, pd.DataFrame]) -> list[Row]:
+    """The table's rows as ``(figure, cell of a run)``, their labels counted on ``run`` (either run: both hold
+    the same clips)."""
+    return _fppa_rows(run) + _valgus_rows(run) + _clip_rows(run)
 
 
 def print_summary(clean: dict[str, pd.DataFrame], realistic: dict[str, pd.DataFrame]) -> None:
