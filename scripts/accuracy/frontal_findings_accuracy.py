@@ -10,13 +10,16 @@ segmentation.
     nice .venv/bin/python -m scripts.accuracy.frontal_findings_accuracy          # render, extract, tables
     .venv/bin/python -m scripts.accuracy.frontal_findings_accuracy --reuse  # tables from the kept landmarks
 
-Tables (markdown) go to stdout; docs/findings-accuracy.md quotes them.
+Tables (markdown) go to stdout; docs/findings-accuracy.md quotes them. The per-clip results go to ``--out``
+as CSV files (:data:`CSV_FILES`), which ``scripts.accuracy.frontal_realistic_summary`` compares between the clean
+and the realistic runs.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +30,15 @@ import pandas as pd
 from scripts.accuracy import _common as _accuracy
 
 SCRIPT = "frontal_findings_accuracy"
+#: What each run writes into its ``--out`` folder (the clips it evaluated only): per leg at depth
+#: (:func:`fppa_table`), per clip (:func:`findings_table`), per lunge (:func:`pelvic_drop_rows`), and per leg
+#: and joint centre method (:func:`attribution_rows`).
+CSV_FILES = {
+    "fppa": "fppa_errors.csv",
+    "findings": "findings.csv",
+    "pelvic_drop": "pelvic_drop.csv",
+    "attribution": "attribution.csv",
+}
 
 #: Bodies the FPPA correction may be tuned on, and held-out bodies with other proportions it is checked on.
 DESIGN_BODIES = {
@@ -89,6 +101,16 @@ HELD_OUT_2_BACK = {"L": ("narrow", "hip"), "M": ("narrow", "hip")}
 HELD_OUT_3_BODIES = {
     "N": HELD_OUT_2_BODIES["N"],
     "Q": dict(height_m=1.68, leg_length_frac=0.485, thigh_share=0.50, hip_width_frac=0.125, girth=1.2, buttocks=1.15),
+}
+#: Every body above by its letter (N once: the second and third held-out sets share it).
+NAMED_BODIES = {
+    **DESIGN_BODIES,
+    **HELD_OUT_BODIES,
+    **HELD_OUT_2_BODIES,
+    **HELD_OUT_3_BODIES,
+    **DESIGN_TOUCHING_BODIES,
+    **DESIGN_KNEES_TOUCH_BODIES,
+    **DESIGN_BACK_TOUCH_BODIES,
 }
 STANCES_M = {"narrow": 0.22, "hip": 0.34, "wide": 0.50}
 VALGUS_DEG = (0.0, 8.0, 16.0, 25.0)
@@ -368,6 +390,7 @@ def fppa_table(results: dict[str, dict]) -> pd.DataFrame:
         for row in fppa_rows(result):
             rows.append(
                 dict(
+                    clip=name,
                     group=case.group,
                     body=name.split("_")[2],
                     view=case.view,
@@ -519,16 +542,23 @@ def attribution_rows(result: dict) -> list[dict]:
     return rows
 
 
-def print_attribution(results: dict[str, dict]) -> None:
-    rows = [
-        r
-        for name, result in results.items()
-        if result["case"].movement == "squat" and result["case"].view in ("front", "back") and "portrait" not in name
-        for r in attribution_rows(result)
-    ]
-    if not rows:
+def attribution_table(results: dict[str, dict]) -> pd.DataFrame:
+    """:func:`attribution_rows` of every front and back squat (not the portrait one), with the clip's name."""
+    return pd.DataFrame(
+        [
+            {"clip": name, **r}
+            for name, result in results.items()
+            if result["case"].movement == "squat"
+            and result["case"].view in ("front", "back")
+            and "portrait" not in name
+            for r in attribution_rows(result)
+        ]
+    )
+
+
+def print_attribution(table: pd.DataFrame) -> None:
+    if table.empty:
         return
-    table = pd.DataFrame(rows)
     print("\n### Where the FPPA error comes from (at depth, per joint)\n")
     print(
         "One joint centre from the method, the other two the figure's projected joints: the FPPA's change, "
@@ -613,41 +643,102 @@ def print_valgus_decisions(table: pd.DataFrame) -> None:
     print(f"| bodies | true FPPA at depth | legs | raised ({BEFORE}) | raised (outline) | not measured (outline) |")
     print("|---|---|---|---|---|---|")
     for group, g in table.groupby("group"):
-        for label, rows in (
-            (f"> {threshold + error:g}° (must be raised)", g[g["true"] > threshold + error]),
-            (
-                f"{threshold:g}-{threshold + error:g}° (either)",
-                g[(g["true"] >= threshold) & (g["true"] <= threshold + error)],
-            ),
-            (f"< {threshold:g}° (must not be raised)", g[g["true"] < threshold]),
-        ):
+        for label, rows in valgus_bands(g):
             print(
                 f"| {group} | {label} | {len(rows)} | {int(rows['raised_before'].sum())} | "
                 f"{int(rows['raised'].sum())} | {int(rows['read'].isna().sum())} |"
             )
 
 
-def print_findings(results: dict[str, dict], codes=("pelvic_drop", "knee_valgus")) -> None:
+def _body_name(name: str, case: Case) -> str:
+    """The letter of the body a clip renders (``A`` for the default body), or the population body's name of a
+    design lunge."""
+    if case.group == "lunge_design":
+        return next(b for b in LUNGE_DESIGN_BODIES if b in name)
+    return next(b for b, body in NAMED_BODIES.items() if body == case.body)
+
+
+def _case_columns(name: str, case: Case) -> dict:
+    """What a clip renders, as CSV columns (empty or NaN where the movement has no such setting)."""
+    motion = case.motion
+    frontal_squat = case.movement == "squat" and case.view in ("front", "back")
+    stance = motion.stance_width_m if frontal_squat else None
+    return dict(
+        clip=name,
+        group=case.group,
+        view=case.view,
+        movement=case.movement,
+        body=_body_name(name, case),
+        stance=next((k for k, v in STANCES_M.items() if v == stance), ""),
+        valgus_deg=motion.knee_valgus_deg if frontal_squat else np.nan,
+        lead_leg=case.lead_leg or "",
+        arms=motion.arms if case.movement == "lunge" else "",
+        cut=case.cut,
+    )
+
+
+def findings_row(name: str, result: dict) -> dict:
+    """One clip's findings (true reps): raised (``code side value``, ``; ``-separated), the notes' codes and
+    those of the notes naming the feet, the true pelvic drop, the range of the pelvic obliquity read, and the
+    standing reference (NaN where there is none)."""
+    from movelab.findings.detect import context_of
+
+    findings = result["findings"]
+    obl = result["angles"]["pelvic_obliquity"].to_numpy(dtype=float)
+    measured = np.isfinite(obl).any()
+    truth = result["truth"]["pelvic_obliquity"].to_numpy(dtype=float)
+    standing = context_of(result["motion"], result["segmentation"]).standing
+    notes = [f for f in findings if f.severity == "info"]
+    return dict(
+        _case_columns(name, result["case"]),
+        raised="; ".join(sorted(f"{c} {s or ''} {v:g}" for c, s, v in _raised(findings))),
+        notes="; ".join(sorted(f.code for f in notes)),
+        feet_notes="; ".join(sorted(f.code for f in notes if "feet" in f.message)),
+        true_pelvic_drop_deg=float(np.max(np.abs(truth - truth[0]))),
+        obliquity_min_deg=float(np.nanmin(obl)) if measured else np.nan,
+        obliquity_max_deg=float(np.nanmax(obl)) if measured else np.nan,
+        standing_frames=np.nan if standing is None else standing.frames,
+        standing_s=np.nan if standing is None else standing.seconds,
+    )
+
+
+def findings_table(results: dict[str, dict]) -> pd.DataFrame:
+    """:func:`findings_row` of every clip."""
+    return pd.DataFrame([findings_row(name, result) for name, result in results.items()])
+
+
+def valgus_bands(table: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The legs of :func:`fppa_table` whose true FPPA at depth passes ``knee_valgus``'s threshold by more than
+    the method error (must be raised), by less (either), or stays below it (must not be raised): ``(label,
+    rows)`` each."""
+    from movelab.findings import FindingsConfig
+
+    config = FindingsConfig()
+    threshold = max(config.fppa_upper().value, config.method_error.knee_fppa.value)
+    error = config.method_error.knee_fppa.value
+    true = table["true"]
+    return [
+        (f"> {threshold + error:g}° (must be raised)", table[true > threshold + error]),
+        (f"{threshold:g}-{threshold + error:g}° (either)", table[(true >= threshold) & (true <= threshold + error)]),
+        (f"< {threshold:g}° (must not be raised)", table[true < threshold]),
+    ]
+
+
+def print_findings(table: pd.DataFrame, codes=("pelvic_drop", "knee_valgus")) -> None:
     print("\n### Frontal findings per clip (true reps)\n")
     print("| clip | true pelvic drop (deg) | raised | pelvic obliquity read (deg) | standing reference |")
     print("|---|---|---|---|---|")
-    for name, result in results.items():
-        if result["case"].view not in ("front", "back"):
-            continue
-        raised = sorted(f"{c} {s or ''} {v:g}" for c, s, v in _raised(result["findings"]) if c in codes)
-        obl = result["angles"]["pelvic_obliquity"].to_numpy(dtype=float)
-        span = f"{np.nanmin(obl):.1f} … {np.nanmax(obl):.1f}" if np.isfinite(obl).any() else "NaN"
-        truth = result["truth"]["pelvic_obliquity"].to_numpy(dtype=float)
-        true_drop = float(np.max(np.abs(truth - truth[0])))
-        print(f"| {name} | {true_drop:.1f} | {', '.join(raised) or '—'} | {span} | {_standing_text(result)} |")
-
-
-def _standing_text(result: dict) -> str:
-    from movelab.findings.detect import context_of
-
-    ctx = context_of(result["motion"], result["segmentation"])
-    s = ctx.standing
-    return "—" if s is None else f"{s.frames} frames, {s.seconds:.2f} s"
+    for _, r in table[table["view"].isin(["front", "back"])].iterrows():
+        raised = [f for f in r["raised"].split("; ") if f.split(" ")[0] in codes]
+        span = (
+            f"{r['obliquity_min_deg']:.1f} … {r['obliquity_max_deg']:.1f}"
+            if np.isfinite(r["obliquity_min_deg"])
+            else "NaN"
+        )
+        standing = (
+            "—" if np.isnan(r["standing_frames"]) else f"{int(r['standing_frames'])} frames, {r['standing_s']:.2f} s"
+        )
+        print(f"| {r['clip']} | {r['true_pelvic_drop_deg']:.1f} | {', '.join(raised) or '—'} | {span} | {standing} |")
 
 
 def _signed(value: float) -> str:
@@ -745,10 +836,9 @@ def pelvic_drop_rows(results: dict[str, dict]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def print_pelvic_drop(results: dict[str, dict]) -> None:
-    """Pelvic drop lunges per clip, then per group, arm pose and measure: the largest reading on a level pelvis
-    and the error on a dropped one."""
-    table = pelvic_drop_rows(results)
+def print_pelvic_drop(table: pd.DataFrame) -> None:
+    """Pelvic drop lunges per clip (:func:`pelvic_drop_rows`), then per group, arm pose and measure: the largest
+    reading on a level pelvis and the error on a dropped one."""
     if table.empty:
         return
     print("\n### Pelvic drop lunges: the change from standing at the bottom, per measure\n")
@@ -820,36 +910,46 @@ def print_cut(results: dict[str, dict]) -> None:
         print(f"| {name} | {', '.join(raised) or '—'} | {', '.join(feet) or '—'} |")
 
 
+def realistic_names(names: list[str]) -> list[str]:
+    """The clips of ``names`` that ``--realistic`` renders without ``--only``: the bodies added later were not
+    filmed realistically (:data:`CLEAN_ONLY_BODIES`, the design lunges)."""
+    clean_only = [NAMED_BODIES[b] for b in CLEAN_ONLY_BODIES]
+    return [n for n in names if CASES[n].body not in clean_only and CASES[n].group != "lunge_design"]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _accuracy.arguments(__doc__, SCRIPT, CASES, argv)
     names = _accuracy.selected(args, CASES)
-    if args.realistic and not args.only:  # the bodies added later were not filmed realistically
-        bodies = {
-            **DESIGN_BODIES,
-            **HELD_OUT_BODIES,
-            **HELD_OUT_2_BODIES,
-            **HELD_OUT_3_BODIES,
-            **DESIGN_TOUCHING_BODIES,
-            **DESIGN_KNEES_TOUCH_BODIES,
-            **DESIGN_BACK_TOUCH_BODIES,
-        }
-        names = [n for n in names if CASES[n].body not in [bodies[b] for b in CLEAN_ONLY_BODIES]]
-        names = [n for n in names if CASES[n].group != "lunge_design"]
+    if args.realistic and not args.only:
+        names = realistic_names(names)
     _accuracy.keep_all(names, args, render)
     results = {name: evaluate(name, args.out) for name in names}
-    table = fppa_table(results)
-    if not table.empty:
-        print_attribution(results)
+    tables = {
+        "fppa": fppa_table(results),
+        "findings": findings_table(results),
+        "pelvic_drop": pelvic_drop_rows(results),
+        "attribution": attribution_table(results),
+    }
+    if not tables["fppa"].empty:
+        print_attribution(tables["attribution"])
         print_hip_drop_fit(results)
-        print_fppa(table)
-        print_valgus_decisions(table)
-        table.to_csv(args.out / "fppa_errors.csv", index=False)
-    print_findings(results)
+        print_fppa(tables["fppa"])
+        print_valgus_decisions(tables["fppa"])
+    print_findings(tables["findings"])
     print_lunge_hips(results)
-    print_pelvic_drop(results)
+    print_pelvic_drop(tables["pelvic_drop"])
     print_lunge_fppa(results)
     print_cut(results)
+    for key, table in tables.items():
+        write_csv(table, args.out / CSV_FILES[key])
     return 0
+
+
+def write_csv(table: pd.DataFrame, path: Path) -> None:
+    """``table`` as ``path``, written beside it first and then renamed, so that a reader never sees half a file."""
+    partial = path.with_name(path.name + ".partial")
+    table.to_csv(partial, index=False)
+    os.replace(partial, path)
 
 
 if __name__ == "__main__":
