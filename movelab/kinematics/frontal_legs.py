@@ -102,6 +102,10 @@ def frontal_leg_centres(
     hip_spacing: str = "outline_share",
     hip_merged_thighs: str = "landmark_slope",
     knee_raise_back: float = 0.0,
+    knee_height_back: str = "raise",
+    knee_bend_min_slope_back: float = 0.1,
+    knee_bend_raise_back: float = 0.0,
+    hip_thighs_back: str = "as_front",
     knee_outline_share: float = 0.0,
     knee_height: str = "landmark",
     knee_bend_window: tuple[float, float] = (0.2, 0.85),
@@ -146,7 +150,23 @@ def frontal_leg_centres(
         (:func:`_thigh_midline`); ``"landmark_slope"`` gives it the landmarks' thigh slope, as for thighs
         that touch at fewer heights.
     knee_raise_back
-        ``"outline"``: back-view knees are raised by this many upright torso lengths ``L₀``.
+        ``"outline"``: back-view knees are raised by this many upright torso lengths ``L₀`` (with
+        ``knee_height_back="outline_bend"``: where the outline does not bend).
+    knee_height_back
+        ``"outline"``, back views: ``"outline_bend"`` takes the knee's height from the outer outline's bend
+        (:func:`_knee_from_outline_bend`, the knee then raised by ``knee_bend_raise_back · L₀``) where it
+        bends, the raised landmark's (``knee_raise_back``) where it does not; ``"raise"`` the raised landmark's.
+    knee_bend_min_slope_back
+        ``knee_height_back="outline_bend"``: the bend counts only where the outline above it widens faster
+        than this (px/px).
+    knee_bend_raise_back
+        ``knee_height_back="outline_bend"``: the knee goes this many upright torso lengths ``L₀`` above the
+        bend.
+    hip_thighs_back
+        ``hip_spacing="standing_thighs"``, back views: ``"through_shank"`` draws each standing thigh's midline
+        through its split middles' median and the shank's outline middles where the legs stand apart, whether
+        or not the thighs touch; ``"as_front"`` as in front views where the thighs merge at fewer heights (the
+        landmarks' slope where they touch, else the middles' own fitted line).
     knee_outline_share
         ``"outline"``, front views: the knee's ``x`` is this share of the way from the shank's midline to the
         middle of the outline at the knee's height.
@@ -215,6 +235,10 @@ def frontal_leg_centres(
         raise ValueError(f"method must be 'outline' or 'outline_halfway', got {method!r}")
     if knee_touching_back not in ("knee_row", "shank_edge"):
         raise ValueError(f"knee_touching_back must be 'knee_row' or 'shank_edge', got {knee_touching_back!r}")
+    if knee_height_back not in ("raise", "outline_bend"):
+        raise ValueError(f"knee_height_back must be 'raise' or 'outline_bend', got {knee_height_back!r}")
+    if hip_thighs_back not in ("as_front", "through_shank"):
+        raise ValueError(f"hip_thighs_back must be 'as_front' or 'through_shank', got {hip_thighs_back!r}")
     if hip_spacing not in ("outline_share", "standing_thighs"):
         raise ValueError(f"hip_spacing must be 'outline_share' or 'standing_thighs', got {hip_spacing!r}")
     if hip_merged_thighs not in ("landmark_slope", "through_shank"):
@@ -236,7 +260,14 @@ def frontal_leg_centres(
         if method == "outline":
             distance = (
                 _standing_hip_distance(
-                    values, position.values, outline, frontal=frontal, kp=kp, back=back, merged=hip_merged_thighs
+                    values,
+                    position.values,
+                    outline,
+                    frontal=frontal,
+                    kp=kp,
+                    back=back,
+                    merged=hip_merged_thighs,
+                    back_thighs=hip_thighs_back,
                 )
                 if hip_spacing == "standing_thighs"
                 else np.nan
@@ -247,6 +278,21 @@ def frontal_leg_centres(
             if np.isfinite(upright) and knee_raise_back:
                 for side in _SIDES:
                     values[back, kp.get_loc(f"{side}_knee"), 1] -= knee_raise_back * upright
+            if knee_height_back == "outline_bend" and np.isfinite(upright):
+                for side, other in (("left", "right"), ("right", "left")):
+                    _knee_from_outline_bend(
+                        values,
+                        position.values,
+                        outline,
+                        frontal=back,
+                        kp=kp,
+                        side=side,
+                        other=other,
+                        window=knee_bend_window,
+                        min_ratio=knee_bend_min_ratio,
+                        min_slope=knee_bend_min_slope_back,
+                        raise_px=knee_bend_raise_back * upright,
+                    )
             if knee_height == "outline_bend":
                 for side, other in (("left", "right"), ("right", "left")):
                     _knee_from_outline_bend(
@@ -426,7 +472,9 @@ def _thigh_midline(points, hip, knee, *, slope_from: str = "outline", shank=None
     return slope, float(np.median(xs[ok] - slope * ys[ok]))
 
 
-def _standing_hip_distance(values, raw, outline, *, frontal, kp, back=None, merged: str = "landmark_slope") -> float:
+def _standing_hip_distance(
+    values, raw, outline, *, frontal, kp, back=None, merged: str = "landmark_slope", back_thighs: str = "as_front"
+) -> float:
     """The hip joint centres' distance in pixels: the median over the standing frames (:func:`_standing_frames`)
     of the distance between the two thighs' outline midlines (:func:`_thigh_midline`) at the hips' mean height
     in ``values``; NaN in fewer than ``_MIN_STANDING_FRAMES`` frames. Where the standing thighs touch
@@ -447,7 +495,9 @@ def _standing_hip_distance(values, raw, outline, *, frontal, kp, back=None, merg
     shares = [np.mean([p[2].mean() for p in (points[f, 0], points[f, 1]) if p is not None] or [np.nan]) for f in frames]
     slope_from = "landmarks" if thighs_touch(shares) else "outline"
     front = back is None or not np.asarray(back, dtype=bool)[frames].any()
-    if merged == "through_shank" and front and thighs_merged_throughout(shares):
+    if (merged == "through_shank" and front and thighs_merged_throughout(shares)) or (
+        not front and back_thighs == "through_shank"
+    ):
         ankles = [kp.get_loc(f"{side}_ankle") for side in _SIDES]
         shanks = {
             (f, i): _shank_points(
@@ -599,6 +649,7 @@ def _knee_from_outline_bend(
     fallback: str = "landmark",
     min_slope: float = 0.1,
     edge_share: float = 0.0,
+    raise_px: float = 0.0,
 ) -> None:
     """Set ``side``'s knee height where its leg's outer outline bends: below the knee the shank widens slowly
     upwards, above it the thigh, foreshortened when it points at the camera, widens fast. The distance from
@@ -628,7 +679,7 @@ def _knee_from_outline_bend(
         if fallback == "inner_edge" and not np.isfinite(bend):  # no bend outside: the inner edge's, if any
             bend = _bend(ys, _outer_half_width(outline[f], ys, line, -outward), min_ratio)
         if np.isfinite(bend):
-            values[f, knee, 1] = bend
+            values[f, knee, 1] = bend - raise_px
 
 
 def _merged_knees(outline, values, raw, *, f: int, li: int, ri: int):
