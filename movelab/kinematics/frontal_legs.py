@@ -29,14 +29,22 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   midlines 1.06-1.09 times the joints' distance apart at the hips (design bodies F and K, narrow stance).
   A standing leg is straight: each midline runs through its split middles' median and the shank's outline
   middles where the legs stand apart, about 85 px lower (``hip_merged_thighs="through_shank"``; F 1.02,
-  K 1.06-1.07). Known error: between standing and depth
+  K 1.06-1.07). **From behind** every standing thigh's midline is drawn so (``hip_thighs_back=
+  "through_shank"``): the front view's choice of midline read 0.85-1.17 times the joints' distance on the
+  design back views, through the shanks 0.93-1.09. Known error: between standing and depth
   the pelvis moves along the camera's axis (away from a front camera: the joints' distance at depth was 0.97
   of the standing one on the design renders), which this leaves uncorrected.
 * **The knee landmark sits off the joint vertically** (body-dependent from the front, up to 25 px above the
   joint on a thick-legged figure; about 0.11 L₀ below it from behind) and **shifts sideways with the light**.
   The shank's outline midline carries neither sideways error: knee and ankle are put on it, the knee at its
-  landmark's height (raised by 0.108 L₀ in back views). On the midline a knee placed too high reads more
-  valgus.
+  landmark's height (in back views raised by 0.108 L₀ where the outline shows no bend, below). On the
+  midline a knee placed too high reads more valgus.
+* **The knee's height from behind** (``knee_height_back="outline_bend"``). The landmark sat 0.05-0.16 L₀
+  below the joint on the design back views, no one constant. At depth from behind the thigh and buttock
+  widen the outline fast above the knee, the shank slowly below it: the outer edge's bend (the front view's
+  fit, :func:`_knee_from_outline_bend`) sat 2.8 px below the projected knee (SD 1.6 px); the knee goes
+  there raised by ``knee_bend_raise_back`` (0.02 L₀). Design back views: the knee's height off by 1.3 px
+  on average against 2.6 px with the constant raise.
 * **The knee's height from the outline's bend** (front views, ``knee_height="outline_bend"``). At the bottom
   of a squat the thigh points at the camera: above the knee the leg's outline widens fast (the thigh's
   cross-section towards the hip), below it slowly (the shank). The knee goes where the outer edge's distance
