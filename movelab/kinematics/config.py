@@ -310,7 +310,7 @@ class KinematicsConfig:
     fppa_knee_bend_min_slope_back, fppa_knee_bend_raise_back
         Back views, ``fppa_knee_height_back="outline_bend"``: the bend counts where the outline above it widens
         faster than ``fppa_knee_bend_min_slope_back`` px per px (0.2 and 0.25 gave 59 of 64 design back legs
-        within 4°, 0.15 58, 0.1 54: the 0.1 bends include the calf's). The bend sat 0.02 L₀ (mean 2.9 px,
+        within 4°, 0.15 58, 0.1 54: the 0.1 bends include the calf's). The bend sat 0.02 L₀ (mean 2.8 px,
         SD 1.6 px) below the projected knee on the same legs, hence the raise of 0.02 L₀ (0.01: 57 of 64,
         0.03: 59 of 64 with a larger MAE, 1.88° against 1.73°).
     fppa_hip_thighs_back

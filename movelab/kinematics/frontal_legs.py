@@ -489,7 +489,8 @@ def _standing_hip_distance(
     (:func:`thighs_touch`), each midline takes its slope from the landmarks' thigh line; where they merge at
     every fitted height in front views (:func:`thighs_merged_throughout`) and ``merged="through_shank"``, it
     runs through the shank's middles where the legs stand apart (the landmarks' slope where too few standing
-    frames show them apart)."""
+    frames show them apart); from behind (some standing frame in ``back``) with ``back_thighs="through_shank"``
+    so too, whether or not the thighs touch."""
     hips = [kp.get_loc(f"{side}_hip") for side in _SIDES]
     knees = [kp.get_loc(f"{side}_knee") for side in _SIDES]
     frames = np.flatnonzero(_standing_frames(raw, frontal=frontal, kp=kp))
@@ -668,7 +669,8 @@ def _knee_from_outline_bend(
     outline above it widens faster than ``min_slope`` px/px and it lies at least ``edge_share`` of the way from
     the hip to the ankle below the window's top (:func:`_bend`): at 0° valgus the outer edge runs straight
     from thigh to shank, and its best bend is a calf's gentle widening below the knee or the thigh's outline
-    at the window's top."""
+    at the window's top. The knee goes ``raise_px`` above the bend (back views: the bend sits below the
+    joint)."""
     knee, ankle, hip = (kp.get_loc(f"{side}_{p}") for p in ("knee", "ankle", "hip"))
     other_knee, other_ankle = kp.get_loc(f"{other}_knee"), kp.get_loc(f"{other}_ankle")
     for f in np.flatnonzero(frontal):
