@@ -204,6 +204,10 @@ def test_the_corrected_fppa_of_a_valgus_leg_drawn_in_an_outline():
         dict(fppa_knee_bend_fallback="outer_edge"),
         dict(fppa_knee_bend_min_slope=-0.1),
         dict(fppa_knee_bend_edge_share=0.6),
+        dict(fppa_knee_height_back="landmark"),
+        dict(fppa_knee_bend_min_slope_back=-0.1),
+        dict(fppa_knee_bend_raise_back=0.6),
+        dict(fppa_hip_thighs_back="outline"),
     ],
 )
 def test_fppa_settings_out_of_range_are_refused(options):
@@ -325,6 +329,69 @@ def test_back_view_shank_midline_starts_at_the_knee_landmark_below_the_raised_kn
     )
     np.testing.assert_allclose(out.sel(keypoint="left_knee").values[0], [150.0, 110.0], atol=0.5)
     np.testing.assert_allclose(out.sel(keypoint="left_ankle").values[0], [150.0, 380.0], atol=0.5)
+
+
+def _back_squat_leg(outline: np.ndarray, **options):
+    """``outline`` seen from behind: the knee landmark 15 px below the joint (y = 215, as the pose model puts it
+    from behind), the torso 300 px long (shoulders at y = -170, hips at y = 130); the left knee as placed."""
+    points = {
+        "left_shoulder": (150, -170),
+        "right_shoulder": (300, -170),
+        "left_hip": (150, 130),
+        "right_hip": (300, 130),
+        "left_knee": (150, 215),
+        "left_ankle": (150, 380),
+        "right_ankle": (300, 380),
+    }
+    options = {"hip_drop": (0.0, 0.0), "method": "outline", "back": np.array([True]), **options}
+    out = frontal_leg_centres(positions(points), outline[None], np.array([True]), **options)
+    return out.sel(keypoint="left_knee").values[0]
+
+
+def test_back_view_knee_height_comes_from_the_bend_of_the_leg_outline_raised_by_its_share():
+    """From behind with ``knee_height_back="outline_bend"`` the knee goes to the outer outline's bend (y = 200)
+    raised by 0.02 of the 300 px torso, y = 194 (within a pixel), on the shank's midline x = 150; with
+    ``"raise"`` to the landmark raised by 0.1 of the torso, 215 - 30 = 185."""
+    options = dict(knee_raise_back=0.1, knee_bend_raise_back=0.02, knee_bend_min_slope_back=0.2)
+    knee = _back_squat_leg(SQUAT_LEG, knee_height_back="outline_bend", **options)
+    assert knee[1] == pytest.approx(194.0, abs=1.0)
+    assert knee[0] == pytest.approx(150.0, abs=0.5)
+    np.testing.assert_allclose(_back_squat_leg(SQUAT_LEG, knee_height_back="raise", **options), [150.0, 185.0])
+
+
+def test_back_view_knee_keeps_the_raised_landmark_where_the_outline_does_not_bend():
+    """No bend (a thigh widening as slowly as the shank) or a bend gentler than ``knee_bend_min_slope_back``
+    (the squat leg's thigh widens 0.5 px/px): the landmark raised by ``knee_raise_back``, y = 185."""
+    options = dict(knee_height_back="outline_bend", knee_raise_back=0.1, knee_bend_raise_back=0.02)
+    np.testing.assert_allclose(_back_squat_leg(STRAIGHT_LEG, **options), [150.0, 185.0], atol=1e-6)
+    np.testing.assert_allclose(
+        _back_squat_leg(SQUAT_LEG, knee_bend_min_slope_back=0.6, **options), [150.0, 185.0], atol=1e-6
+    )
+
+
+def test_front_view_knee_ignores_the_back_views_knee_options():
+    """The same leg from the front (``back`` False): the back view's bend raise and slope gate change nothing."""
+    front = dict(back=np.array([False]), knee_height="outline_bend")
+    plain = _back_squat_leg(SQUAT_LEG, **front)
+    for options in (dict(knee_height_back="outline_bend", knee_bend_raise_back=0.1), dict(knee_height_back="raise")):
+        np.testing.assert_array_equal(_back_squat_leg(SQUAT_LEG, **front, **options), plain)
+
+
+def test_back_view_knee_options_must_be_known():
+    with pytest.raises(ValueError, match="knee_height_back must be"):
+        _back_squat_leg(SQUAT_LEG, knee_height_back="landmark")
+    with pytest.raises(ValueError, match="hip_thighs_back must be"):
+        _back_squat_leg(SQUAT_LEG, hip_thighs_back="outline")
+
+
+def test_back_view_knee_and_hip_defaults_reach_the_joint_centres():
+    from movelab.kinematics import KinematicsConfig
+    from movelab.kinematics.angles import fppa_centre_options
+
+    options = fppa_centre_options(KinematicsConfig(), back=np.array([True]))
+    assert options["knee_height_back"] == "outline_bend"
+    assert (options["knee_bend_min_slope_back"], options["knee_bend_raise_back"]) == (0.2, 0.02)
+    assert options["hip_thighs_back"] == "through_shank"
 
 
 def test_shank_top_default_fits_below_the_knee_as_placed():
@@ -648,13 +715,27 @@ def test_thighs_merged_at_every_height_take_their_line_through_the_shanks_apart_
     np.testing.assert_allclose(landmarks[:, 0], [115.5, 184.5])
 
 
-def test_merged_thighs_keep_the_landmarks_slope_from_behind_and_where_no_shank_stands_apart():
-    """From behind (the pelvis nears the camera at depth) and where the legs merge down to the feet (no shank
+def test_merged_thighs_keep_the_landmarks_slope_from_behind_as_front_and_where_no_shank_stands_apart():
+    """From behind with ``hip_thighs_back="as_front"`` and where the legs merge down to the feet (no shank
     middle apart: no line) the midlines keep the landmarks' slope: 69 px apart."""
-    behind = _merged_thighs_squat(THICK_MERGED, back=True, hip_merged_thighs="through_shank")
+    behind = _merged_thighs_squat(
+        THICK_MERGED, back=True, hip_merged_thighs="through_shank", hip_thighs_back="as_front"
+    )
     np.testing.assert_allclose(behind[:, 0], [115.5, 184.5])
     merged = _merged_thighs_squat(THICK_MERGED_LEGS, hip_merged_thighs="through_shank")
     np.testing.assert_allclose(merged[:, 0], [115.5, 184.5])
+
+
+@pytest.mark.parametrize("outline", [THICK_MERGED, THICK_BRIDGED])
+def test_back_view_thighs_take_their_line_through_the_shanks_whether_or_not_they_merge_throughout(outline):
+    """From behind with ``hip_thighs_back="through_shank"`` each standing thigh's midline runs through its
+    middles' median and the shanks' middles apart below (120 and 180), for thighs merged at every fitted height
+    and for thighs bridged at four of nine (the front view's rule: the landmarks' slope, 69 px apart, or
+    the bridged middles' own tilted line): the hips 60 px apart, the thighs' midlines."""
+    behind = _merged_thighs_squat(outline, back=True, hip_thighs_back="through_shank")
+    np.testing.assert_allclose(behind[:, 0], [120.0, 180.0])
+    front = _merged_thighs_squat(outline, back=False, hip_thighs_back="through_shank")
+    assert abs(front[1, 0] - front[0, 0] - 60.0) > 1.0
 
 
 def test_thighs_merged_throughout_needs_every_height_merged_in_the_median_frame():

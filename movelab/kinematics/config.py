@@ -295,7 +295,31 @@ class KinematicsConfig:
         against the hip breadth (about 33-38 cm) give about 0.5 as well.
     fppa_knee_raise_back
         ``"outline"``: back-view knees are raised by this many upright torso lengths: the knee landmark sat
-        0.108 L₀ below the projected joint centre at depth from behind (design body A, the same script).
+        0.108 L₀ below the projected joint centre at depth from behind (design body A, the same script). With
+        ``fppa_knee_height_back="outline_bend"`` only where the outline does not bend: on the design back
+        views of 2026-12-07 (A, B, E, F, H, J, K, P, R; 64 legs) the landmark sat 0.05-0.16 L₀ below the joint
+        (6-21 px), no one constant.
+    fppa_knee_height_back
+        ``"outline_bend"``: back-view knees take their height from where the leg's outer outline bends at
+        depth (the thigh and buttock widen fast above the knee, the shank slowly below it; the front view's
+        rule, :func:`movelab.kinematics.frontal_legs._knee_from_outline_bend`), raised by
+        ``fppa_knee_bend_raise_back``; ``"raise"``: the landmark raised by ``fppa_knee_raise_back``. Design
+        back views (64 legs at depth, docs/findings-decisions.md, *the knee's height and the hips from
+        behind*): the knee as placed minus the projected knee, mean of its size 2.60 → 1.30 px, largest
+        8.0 → 5.7 px; knee-only FPPA error MAE 1.86 → 1.31° (hips from ``fppa_hip_thighs_back``).
+    fppa_knee_bend_min_slope_back, fppa_knee_bend_raise_back
+        Back views, ``fppa_knee_height_back="outline_bend"``: the bend counts where the outline above it widens
+        faster than ``fppa_knee_bend_min_slope_back`` px per px (0.2 and 0.25 gave 59 of 64 design back legs
+        within 4°, 0.15 58, 0.1 54: the 0.1 bends include the calf's). The bend sat 0.02 L₀ (mean 2.8 px,
+        SD 1.6 px) below the projected knee on the same legs, hence the raise of 0.02 L₀ (0.01: 57 of 64,
+        0.03: 59 of 64 with a larger MAE, 1.88° against 1.73°).
+    fppa_hip_thighs_back
+        ``fppa_hip_spacing="standing_thighs"``, back views: ``"through_shank"`` fits each standing thigh's
+        midline through its split middles' median and the shank's outline middles where the legs stand
+        apart (the front view's rule for merged thighs, ``fppa_hip_merged_thighs``), whatever the thighs'
+        touching; ``"as_front"``: the landmarks' slope where they touch, the middles' own line elsewhere.
+        Design back views: the standing distance over the joints' was 0.85-1.17 as before (E narrow 0.85,
+        P 1.15-1.17), 0.93-1.09 through the shanks; 64 legs within 4° 50 → 59 with the knee from the bend.
     fppa_knee_outline_share
         ``"outline"``, front views: the knee moves this share of the way from the shank's midline to the middle
         of the outline at the knee's height. 0.5 compensated a knee landmark above the joint while the knee's
@@ -569,6 +593,10 @@ class KinematicsConfig:
     fppa_hip_merged_thighs: Literal["landmark_slope", "through_shank"] = "through_shank"
     fppa_hip_width_share: float = 0.50
     fppa_knee_raise_back: float = 0.108
+    fppa_knee_height_back: Literal["raise", "outline_bend"] = "outline_bend"
+    fppa_knee_bend_min_slope_back: float = 0.2
+    fppa_knee_bend_raise_back: float = 0.02
+    fppa_hip_thighs_back: Literal["as_front", "through_shank"] = "through_shank"
     fppa_knee_outline_share: float = 0.0
     fppa_knee_height: Literal["landmark", "outline_bend"] = "outline_bend"
     fppa_knee_bend_fallback: Literal["landmark", "inner_edge"] = "inner_edge"
@@ -671,6 +699,16 @@ class KinematicsConfig:
         _check_range("fppa_hip_width_share", self.fppa_hip_width_share, 0.0, 1.0)
         _check_range("fppa_knee_raise_back", self.fppa_knee_raise_back, 0.0, 0.5)
         _check_range("fppa_knee_outline_share", self.fppa_knee_outline_share, 0.0, 1.0)
+        _check_range("fppa_knee_bend_min_slope_back", self.fppa_knee_bend_min_slope_back, 0.0, math.inf)
+        _check_range("fppa_knee_bend_raise_back", self.fppa_knee_bend_raise_back, -0.5, 0.5)
+        if self.fppa_knee_height_back not in ("raise", "outline_bend"):
+            raise ConfigError(
+                f"fppa_knee_height_back must be 'raise' or 'outline_bend', got {self.fppa_knee_height_back!r}"
+            )
+        if self.fppa_hip_thighs_back not in ("as_front", "through_shank"):
+            raise ConfigError(
+                f"fppa_hip_thighs_back must be 'as_front' or 'through_shank', got {self.fppa_hip_thighs_back!r}"
+            )
         _check_range("fppa_knee_bend_min_slope", self.fppa_knee_bend_min_slope, 0.0, math.inf)
         _check_range("fppa_knee_bend_edge_share", self.fppa_knee_bend_edge_share, 0.0, 0.5)
         _check_range("obliquity_min_hip_width_share", self.obliquity_min_hip_width_share, 0.0, 1.0)

@@ -29,14 +29,22 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   midlines 1.06-1.09 times the joints' distance apart at the hips (design bodies F and K, narrow stance).
   A standing leg is straight: each midline runs through its split middles' median and the shank's outline
   middles where the legs stand apart, about 85 px lower (``hip_merged_thighs="through_shank"``; F 1.02,
-  K 1.06-1.07). Known error: between standing and depth
+  K 1.06-1.07). **From behind** every standing thigh's midline is drawn so (``hip_thighs_back=
+  "through_shank"``): the front view's choice of midline read 0.85-1.17 times the joints' distance on the
+  design back views, through the shanks 0.93-1.09. Known error: between standing and depth
   the pelvis moves along the camera's axis (away from a front camera: the joints' distance at depth was 0.97
   of the standing one on the design renders), which this leaves uncorrected.
 * **The knee landmark sits off the joint vertically** (body-dependent from the front, up to 25 px above the
   joint on a thick-legged figure; about 0.11 L₀ below it from behind) and **shifts sideways with the light**.
   The shank's outline midline carries neither sideways error: knee and ankle are put on it, the knee at its
-  landmark's height (raised by 0.108 L₀ in back views). On the midline a knee placed too high reads more
-  valgus.
+  landmark's height (in back views raised by 0.108 L₀ where the outline shows no bend, below). On the
+  midline a knee placed too high reads more valgus.
+* **The knee's height from behind** (``knee_height_back="outline_bend"``). The landmark sat 0.05-0.16 L₀
+  below the joint on the design back views, no one constant. At depth from behind the thigh and buttock
+  widen the outline fast above the knee, the shank slowly below it: the outer edge's bend (the front view's
+  fit, :func:`_knee_from_outline_bend`) sat 2.8 px below the projected knee (SD 1.6 px); the knee goes
+  there raised by ``knee_bend_raise_back`` (0.02 L₀). Design back views: the knee's height off by 1.3 px
+  on average against 2.6 px with the constant raise.
 * **The knee's height from the outline's bend** (front views, ``knee_height="outline_bend"``). At the bottom
   of a squat the thigh points at the camera: above the knee the leg's outline widens fast (the thigh's
   cross-section towards the hip), below it slowly (the shank). The knee goes where the outer edge's distance
@@ -102,6 +110,10 @@ def frontal_leg_centres(
     hip_spacing: str = "outline_share",
     hip_merged_thighs: str = "landmark_slope",
     knee_raise_back: float = 0.0,
+    knee_height_back: str = "raise",
+    knee_bend_min_slope_back: float = 0.1,
+    knee_bend_raise_back: float = 0.0,
+    hip_thighs_back: str = "as_front",
     knee_outline_share: float = 0.0,
     knee_height: str = "landmark",
     knee_bend_window: tuple[float, float] = (0.2, 0.85),
@@ -146,7 +158,23 @@ def frontal_leg_centres(
         (:func:`_thigh_midline`); ``"landmark_slope"`` gives it the landmarks' thigh slope, as for thighs
         that touch at fewer heights.
     knee_raise_back
-        ``"outline"``: back-view knees are raised by this many upright torso lengths ``L₀``.
+        ``"outline"``: back-view knees are raised by this many upright torso lengths ``L₀`` (with
+        ``knee_height_back="outline_bend"``: where the outline does not bend).
+    knee_height_back
+        ``"outline"``, back views: ``"outline_bend"`` takes the knee's height from the outer outline's bend
+        (:func:`_knee_from_outline_bend`, the knee then raised by ``knee_bend_raise_back · L₀``) where it
+        bends, the raised landmark's (``knee_raise_back``) where it does not; ``"raise"`` the raised landmark's.
+    knee_bend_min_slope_back
+        ``knee_height_back="outline_bend"``: the bend counts only where the outline above it widens faster
+        than this (px/px).
+    knee_bend_raise_back
+        ``knee_height_back="outline_bend"``: the knee goes this many upright torso lengths ``L₀`` above the
+        bend.
+    hip_thighs_back
+        ``hip_spacing="standing_thighs"``, back views: ``"through_shank"`` draws each standing thigh's midline
+        through its split middles' median and the shank's outline middles where the legs stand apart, whether
+        or not the thighs touch; ``"as_front"`` as in front views where the thighs merge at fewer heights (the
+        landmarks' slope where they touch, else the middles' own fitted line).
     knee_outline_share
         ``"outline"``, front views: the knee's ``x`` is this share of the way from the shank's midline to the
         middle of the outline at the knee's height.
@@ -215,6 +243,10 @@ def frontal_leg_centres(
         raise ValueError(f"method must be 'outline' or 'outline_halfway', got {method!r}")
     if knee_touching_back not in ("knee_row", "shank_edge"):
         raise ValueError(f"knee_touching_back must be 'knee_row' or 'shank_edge', got {knee_touching_back!r}")
+    if knee_height_back not in ("raise", "outline_bend"):
+        raise ValueError(f"knee_height_back must be 'raise' or 'outline_bend', got {knee_height_back!r}")
+    if hip_thighs_back not in ("as_front", "through_shank"):
+        raise ValueError(f"hip_thighs_back must be 'as_front' or 'through_shank', got {hip_thighs_back!r}")
     if hip_spacing not in ("outline_share", "standing_thighs"):
         raise ValueError(f"hip_spacing must be 'outline_share' or 'standing_thighs', got {hip_spacing!r}")
     if hip_merged_thighs not in ("landmark_slope", "through_shank"):
@@ -236,7 +268,14 @@ def frontal_leg_centres(
         if method == "outline":
             distance = (
                 _standing_hip_distance(
-                    values, position.values, outline, frontal=frontal, kp=kp, back=back, merged=hip_merged_thighs
+                    values,
+                    position.values,
+                    outline,
+                    frontal=frontal,
+                    kp=kp,
+                    back=back,
+                    merged=hip_merged_thighs,
+                    back_thighs=hip_thighs_back,
                 )
                 if hip_spacing == "standing_thighs"
                 else np.nan
@@ -247,6 +286,21 @@ def frontal_leg_centres(
             if np.isfinite(upright) and knee_raise_back:
                 for side in _SIDES:
                     values[back, kp.get_loc(f"{side}_knee"), 1] -= knee_raise_back * upright
+            if knee_height_back == "outline_bend" and np.isfinite(upright):
+                for side, other in (("left", "right"), ("right", "left")):
+                    _knee_from_outline_bend(
+                        values,
+                        position.values,
+                        outline,
+                        frontal=back,
+                        kp=kp,
+                        side=side,
+                        other=other,
+                        window=knee_bend_window,
+                        min_ratio=knee_bend_min_ratio,
+                        min_slope=knee_bend_min_slope_back,
+                        raise_px=knee_bend_raise_back * upright,
+                    )
             if knee_height == "outline_bend":
                 for side, other in (("left", "right"), ("right", "left")):
                     _knee_from_outline_bend(
@@ -426,14 +480,17 @@ def _thigh_midline(points, hip, knee, *, slope_from: str = "outline", shank=None
     return slope, float(np.median(xs[ok] - slope * ys[ok]))
 
 
-def _standing_hip_distance(values, raw, outline, *, frontal, kp, back=None, merged: str = "landmark_slope") -> float:
+def _standing_hip_distance(
+    values, raw, outline, *, frontal, kp, back=None, merged: str = "landmark_slope", back_thighs: str = "as_front"
+) -> float:
     """The hip joint centres' distance in pixels: the median over the standing frames (:func:`_standing_frames`)
     of the distance between the two thighs' outline midlines (:func:`_thigh_midline`) at the hips' mean height
     in ``values``; NaN in fewer than ``_MIN_STANDING_FRAMES`` frames. Where the standing thighs touch
     (:func:`thighs_touch`), each midline takes its slope from the landmarks' thigh line; where they merge at
     every fitted height in front views (:func:`thighs_merged_throughout`) and ``merged="through_shank"``, it
     runs through the shank's middles where the legs stand apart (the landmarks' slope where too few standing
-    frames show them apart)."""
+    frames show them apart); from behind (some standing frame in ``back``) with ``back_thighs="through_shank"``
+    so too, whether or not the thighs touch."""
     hips = [kp.get_loc(f"{side}_hip") for side in _SIDES]
     knees = [kp.get_loc(f"{side}_knee") for side in _SIDES]
     frames = np.flatnonzero(_standing_frames(raw, frontal=frontal, kp=kp))
@@ -447,7 +504,9 @@ def _standing_hip_distance(values, raw, outline, *, frontal, kp, back=None, merg
     shares = [np.mean([p[2].mean() for p in (points[f, 0], points[f, 1]) if p is not None] or [np.nan]) for f in frames]
     slope_from = "landmarks" if thighs_touch(shares) else "outline"
     front = back is None or not np.asarray(back, dtype=bool)[frames].any()
-    if merged == "through_shank" and front and thighs_merged_throughout(shares):
+    if (merged == "through_shank" and front and thighs_merged_throughout(shares)) or (
+        not front and back_thighs == "through_shank"
+    ):
         ankles = [kp.get_loc(f"{side}_ankle") for side in _SIDES]
         shanks = {
             (f, i): _shank_points(
@@ -599,6 +658,7 @@ def _knee_from_outline_bend(
     fallback: str = "landmark",
     min_slope: float = 0.1,
     edge_share: float = 0.0,
+    raise_px: float = 0.0,
 ) -> None:
     """Set ``side``'s knee height where its leg's outer outline bends: below the knee the shank widens slowly
     upwards, above it the thigh, foreshortened when it points at the camera, widens fast. The distance from
@@ -609,7 +669,8 @@ def _knee_from_outline_bend(
     outline above it widens faster than ``min_slope`` px/px and it lies at least ``edge_share`` of the way from
     the hip to the ankle below the window's top (:func:`_bend`): at 0° valgus the outer edge runs straight
     from thigh to shank, and its best bend is a calf's gentle widening below the knee or the thigh's outline
-    at the window's top."""
+    at the window's top. The knee goes ``raise_px`` above the bend (back views: the bend sits below the
+    joint)."""
     knee, ankle, hip = (kp.get_loc(f"{side}_{p}") for p in ("knee", "ankle", "hip"))
     other_knee, other_ankle = kp.get_loc(f"{other}_knee"), kp.get_loc(f"{other}_ankle")
     for f in np.flatnonzero(frontal):
@@ -628,7 +689,7 @@ def _knee_from_outline_bend(
         if fallback == "inner_edge" and not np.isfinite(bend):  # no bend outside: the inner edge's, if any
             bend = _bend(ys, _outer_half_width(outline[f], ys, line, -outward), min_ratio)
         if np.isfinite(bend):
-            values[f, knee, 1] = bend
+            values[f, knee, 1] = bend - raise_px
 
 
 def _merged_knees(outline, values, raw, *, f: int, li: int, ri: int):

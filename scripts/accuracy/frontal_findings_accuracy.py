@@ -74,8 +74,21 @@ DESIGN_BACK_TOUCH_BODIES = {
     "P": dict(height_m=1.80, leg_length_frac=0.50, thigh_share=0.53, hip_width_frac=0.10, girth=1.36, buttocks=1.1),
 }
 DESIGN_BACK_TOUCH_VALGUS_DEG = {"K": (8.0, 25.0), "P": (0.0, 8.0, 16.0, 25.0), "H": (0.0, 16.0), "J": (0.0, 16.0)}
+#: Design back views added for the knee's height from behind (issue 18, back-FPPA round): the knee raise had been
+#: fitted on A, C and K only. B, E and F (design bodies seen from the front only so far) and a new design body R
+#: whose thigh is the shortest share of the leg (0.47; every other design body 0.50-0.53), so that the raise's
+#: dependence on the body's proportions is chosen on design material. ``(stance, valgus)`` per body.
+DESIGN_BACK_BODIES = {
+    "R": dict(height_m=1.66, leg_length_frac=0.48, thigh_share=0.47, hip_width_frac=0.11, girth=1.1),
+}
+DESIGN_BACK_CLIPS = {
+    "B": (("narrow", 0.0), ("narrow", 16.0), ("wide", 0.0), ("wide", 16.0)),
+    "E": (("narrow", 0.0), ("narrow", 16.0), ("hip", 0.0), ("hip", 16.0)),
+    "F": (("narrow", 0.0), ("narrow", 16.0), ("hip", 25.0)),
+    "R": (("narrow", 0.0), ("narrow", 16.0), ("wide", 8.0)),
+}
 #: Bodies rendered without ``--realistic`` only (``--realistic`` leaves them out unless named with ``--only``).
-CLEAN_ONLY_BODIES = ("E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "P", "Q")
+CLEAN_ONLY_BODIES = ("E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "P", "Q", "R")
 HELD_OUT_BODIES = {
     "C": dict(height_m=1.88, leg_length_frac=0.51, hip_width_frac=0.09, girth=0.9),
     "D": dict(height_m=1.58, leg_length_frac=0.47, hip_width_frac=0.12, girth=1.25, buttocks=1.2),
@@ -111,6 +124,7 @@ NAMED_BODIES = {
     **DESIGN_TOUCHING_BODIES,
     **DESIGN_KNEES_TOUCH_BODIES,
     **DESIGN_BACK_TOUCH_BODIES,
+    **DESIGN_BACK_BODIES,
 }
 STANCES_M = {"narrow": 0.22, "hip": 0.34, "wide": 0.50}
 VALGUS_DEG = (0.0, 8.0, 16.0, 25.0)
@@ -207,6 +221,10 @@ def _cases() -> dict[str, Case]:
     for body_name, valgus_degs in DESIGN_BACK_TOUCH_VALGUS_DEG.items():
         for valgus in valgus_degs:
             squat("back", body_name, "narrow", valgus, body=design_bodies[body_name], group="design")
+    for body_name, clips in DESIGN_BACK_CLIPS.items():
+        for stance, valgus in clips:
+            body = {**DESIGN_BODIES, **DESIGN_BACK_BODIES}[body_name]
+            squat("back", body_name, stance, valgus, body=body, group="design")
     cases["squat_front_portrait_wide"] = Case(
         Squat(stance_width_m=0.5, **{**SQUAT, "reps": 3}), "front", "squat", {}, "design", width_px=720, height_px=960
     )
@@ -912,9 +930,15 @@ def print_cut(results: dict[str, dict]) -> None:
 
 def realistic_names(names: list[str]) -> list[str]:
     """The clips of ``names`` that ``--realistic`` renders without ``--only``: the bodies added later were not
-    filmed realistically (:data:`CLEAN_ONLY_BODIES`, the design lunges)."""
+    filmed realistically (:data:`CLEAN_ONLY_BODIES`, the design lunges, the back-FPPA round's
+    :data:`DESIGN_BACK_CLIPS`)."""
     clean_only = [NAMED_BODIES[b] for b in CLEAN_ONLY_BODIES]
-    return [n for n in names if CASES[n].body not in clean_only and CASES[n].group != "lunge_design"]
+    back_round = {
+        f"squat_back_{b}_{stance}_v{valgus:g}" for b, clips in DESIGN_BACK_CLIPS.items() for stance, valgus in clips
+    }
+    return [
+        n for n in names if CASES[n].body not in clean_only and CASES[n].group != "lunge_design" and n not in back_round
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
