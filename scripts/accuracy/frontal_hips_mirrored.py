@@ -6,19 +6,23 @@ one-sided "drop" of the same size into every rep. This script asks whether that 
 or the picture (the pose model): it flips every frame of a kept clip of
 ``scripts.accuracy.frontal_findings_accuracy`` left to right (losslessly, as
 :mod:`scripts.accuracy.outline_population_mirrored` does; the renderer's light flips with the picture),
-extracts the landmarks as that script does and keeps them in ``.cache/frontal_hips_mirrored``.
+extracts the landmarks as that script does and keeps them in ``.cache/frontal_hips_mirrored``. It also
+extracts the clip as filmed with the pipeline's fix, ``ExtractConfig(mirror_hips=True)``
+(:mod:`movelab.pose.mirror`), into ``.cache/frontal_hips_mirrored/mirror_hips``.
 
 Per clip it prints the hip landmarks' obliquity (left side higher positive, raw landmarks, no cleaning) in the
 standing frames the findings use as the reference (:meth:`Context.standing_mask`) and at the true bottoms
 (± 0.1 s), and its change (depth minus standing): as filmed, in the mirror image (its sign turned back to the
-filmed body's left), and from hip heights averaged over the two pictures (each hip's height as filmed and as
-its mirror twin's). It also prints how many pixels the hip on the image's right sits below the one on the
+filmed body's left), from hip heights averaged over the two pictures (each hip's height as filmed and as
+its mirror twin's), and as ``mirror_hips`` extracts them (the same average, frame by frame in one pass), then
+``pelvic_drop`` as the findings raise it from the landmarks as filmed, with the averaged hips and with
+``mirror_hips``. It also prints how many pixels the hip on the image's right sits below the one on the
 image's left in the standing frames, as filmed and mirrored: a bias that keeps its image side in both pictures
 is the pose model's; one that keeps its body side is in the render.
 
 Usage::
 
-    nice .venv/bin/python -m scripts.accuracy.frontal_hips_mirrored              # design back views (~10 s a clip)
+    nice .venv/bin/python -m scripts.accuracy.frontal_hips_mirrored              # design back views (~20 s a clip)
     .venv/bin/python -m scripts.accuracy.frontal_hips_mirrored --reuse           # from the kept landmarks
     .venv/bin/python -m scripts.accuracy.frontal_hips_mirrored --only squat_front_A_wide_v0
 """
@@ -37,6 +41,8 @@ from scripts import ROOT
 
 SRC = ROOT / ".cache" / "frontal_findings_accuracy"
 OUT = ROOT / ".cache" / "frontal_hips_mirrored"
+#: Sub-folder of the landmarks extracted with ``ExtractConfig(mirror_hips=True)`` (the pipeline's option).
+MIRROR_HIPS = "mirror_hips"
 #: The groups this script may look at: design material only (the held-out groups stay unseen).
 GROUPS = ("design", "lunge_design", "lunge")
 
@@ -116,8 +122,21 @@ def keep_mirrored(name: str, out: Path) -> None:
     landmarks.save(ds, out / f"{name}.nc")
 
 
+def keep_with_mirror_hips(name: str, out: Path) -> None:
+    """Extract the kept clip ``name`` as filmed with ``ExtractConfig(mirror_hips=True)`` into ``out``."""
+    from movelab import landmarks
+    from movelab.extraction import extract
+    from movelab.pose.config import ExtractConfig
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        ds = extract(SRC / f"{name}.mp4", config=ExtractConfig(mirror_hips=True), use_cache=False)
+    landmarks.save(ds, out / f"{name}.nc")
+
+
 def clip_row(name: str, out: Path) -> dict:
-    """Standing, depth and change of the hips' obliquity as filmed, mirrored and averaged (one clip)."""
+    """Standing, depth and change of the hips' obliquity as filmed, mirrored, averaged and extracted with
+    ``mirror_hips`` (one clip), and the ``pelvic_drop`` each raises."""
     from movelab import landmarks
     from movelab.findings.detect import context_of
     from scripts.accuracy.frontal_findings_accuracy import evaluate
@@ -132,19 +151,23 @@ def clip_row(name: str, out: Path) -> dict:
     n = min(truth.size, time_s.size)
     left, right = hip_points(SRC / f"{name}.nc")
     mirror_left, mirror_right = hip_points(out / f"{name}.nc")
+    extracted = landmarks.load(out / MIRROR_HIPS / f"{name}.nc")
     readings = {
         "filmed": obliquity_deg(left, right),
         "mirrored": -obliquity_deg(mirror_left, mirror_right),  # the mirrored figure's left is the filmed right
         "averaged": obliquity_deg(*averaged_hips(left, right, mirror_left, mirror_right)),
+        "mirror_hips": obliquity_deg(*hip_points(out / MIRROR_HIPS / f"{name}.nc")),
     }
     row = dict(clip=name, true=float(np.median(truth[:n][depth[:n]]) - np.median(truth[:n][standing[:n]])))
     for label, values in readings.items():
-        row[f"{label} standing"] = float(np.nanmedian(values[standing]))
-        row[f"{label} depth"] = float(np.nanmedian(values[depth]))
-        row[f"{label} change"] = row[f"{label} depth"] - row[f"{label} standing"]
+        if label == "filmed":
+            row["filmed standing"] = float(np.nanmedian(values[standing]))
+            row["filmed depth"] = float(np.nanmedian(values[depth]))
+        row[f"{label} change"] = float(np.nanmedian(values[depth]) - np.nanmedian(values[standing]))
     averaged = with_averaged_hips(result["ds"], landmarks.load(out / f"{name}.nc"))
     row["pelvic_drop filmed"] = pelvic_drop_text(result["ds"], result)
     row["pelvic_drop averaged"] = pelvic_drop_text(averaged, result)
+    row["pelvic_drop mirror_hips"] = pelvic_drop_text(extracted, result)
     row["image right lower, filmed (px)"] = float(np.nanmedian(image_right_lower_px(left, right)[standing]))
     row["image right lower, mirrored (px)"] = float(
         np.nanmedian(image_right_lower_px(mirror_left, mirror_right)[standing])
@@ -159,7 +182,7 @@ def print_table(rows: list[dict]) -> None:
     print("|" + "---|" * len(columns))
     for _, r in table.iterrows():
         print("| " + " | ".join(r[c] if isinstance(r[c], str) else f"{r[c]:+.1f}" for c in columns) + " |")
-    for label in ("filmed", "mirrored", "averaged"):
+    for label in ("filmed", "mirrored", "averaged", "mirror_hips"):
         change = table[f"{label} change"] - table["true"]
         print(f"- {label}: change minus true, largest {np.abs(change).max():.1f}°, mean {change.mean():+.1f}°")
 
@@ -176,10 +199,12 @@ def main(argv: list[str] | None = None) -> int:
     if refused:
         print(f"not a design or lunge clip of frontal_findings_accuracy: {refused}", file=sys.stderr)
         return 2
-    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / MIRROR_HIPS).mkdir(parents=True, exist_ok=True)
     for name in names:
         if not (args.reuse and (OUT / f"{name}.nc").exists()):
             keep_mirrored(name, OUT)
+        if not (args.reuse and (OUT / MIRROR_HIPS / f"{name}.nc").exists()):
+            keep_with_mirror_hips(name, OUT / MIRROR_HIPS)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         print_table([clip_row(name, OUT) for name in names])
