@@ -7,7 +7,7 @@ rep read a "drop" of that size. In the picture mirrored left to right the hip on
 client's other hip -- still sat 1.7-2.9 px lower: the error follows the picture, not the body. Averaging each
 hip's height with the height the model gives its mirror twin cancels such an error and keeps a real obliquity,
 which mirrors with the body (docs/findings-decisions.md, *Pelvic drop from behind*; measured with
-``scripts/accuracy/frontal_hips_mirrored.py``: level design squats from behind −4.8…+0.3° → −1.2…+0.7°).
+``scripts/accuracy/frontal_hips_mirrored.py``: level design squats from behind −4.8…+0.3° → −1.2…+0.5°).
 
 :func:`mirror_averaged_hips` does it for one frame's candidates. The mirror image's person is matched to each
 filmed one by the hips' midpoint (un-mirrored: ``x → 1 − x`` in normalised coordinates); the mirrored figure's
