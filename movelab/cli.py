@@ -62,6 +62,12 @@ def _add_extract_options(parser: argparse.ArgumentParser) -> None:
         help="ASIS/PSIS skin stickers: 'auto', a colour (green, magenta, yellow, blue, orange, "
         "red) or hsv:H,S,V:H,S,V; pelvic tilt is then measured from them (side view)",
     )
+    parser.add_argument(
+        "--mirror-hips",
+        action="store_true",
+        help="also read each frame's mirror image and average the hips' heights with it (about twice the "
+        "pose model's time; cancels the model's one-sided hip heights from behind, docs/pose.md)",
+    )
     parser.add_argument("--max-frames", type=int, help="stop after this many frames")
     parser.add_argument("--no-cache", action="store_true", help="always run the model, ignore the cache")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or closing message")
@@ -180,6 +186,7 @@ def _extract_config(args: argparse.Namespace) -> ExtractConfig:
         search_every_s=getattr(args, "search_every", None),
         max_image_side_px=getattr(args, "max_side", None),
         markers=getattr(args, "markers", None),
+        mirror_hips=getattr(args, "mirror_hips", False),
     )
 
 

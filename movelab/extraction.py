@@ -7,6 +7,7 @@ kept by :mod:`movelab.pose.tracking`; each frame's person mask is reduced at onc
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -32,8 +33,9 @@ from movelab.io.video import VideoReader, open_video
 from movelab.landmark_cache import cache_entry, load_cached
 from movelab.landmarks import summarise
 from movelab.pose.config import ExtractConfig
-from movelab.pose.landmarker import Candidate
+from movelab.pose.landmarker import Candidate, PoseModel
 from movelab.pose.markers import Dots, DotSearch, MarkerSpec, find_dots, parse_marker_spec
+from movelab.pose.mirror import mirror_averaged_hips, mirrored_image
 from movelab.pose.scene_lines import SceneLines
 from movelab.pose.schedule import SparseSearchModel
 from movelab.pose.tracking import ClientTracker
@@ -154,10 +156,12 @@ def _cache_folder(cache_path: Path) -> Path:
 def _run_parallel(
     reader: VideoReader, model_path: Path, config: ExtractConfig, *, jobs: int, progress: Progress, scratch: Path | None
 ) -> tuple[_Rows, dict]:
-    if config.markers:
+    if config.markers or config.mirror_hips:
         from movelab.errors import ConfigError
 
-        raise ConfigError("sticker markers are found in one process only; drop --jobs or --markers")
+        if config.markers:
+            raise ConfigError("sticker markers are found in one process only; drop --jobs or --markers")
+        raise ConfigError("the mirror image's hips are read in one process only; drop --jobs or mirror_hips")
     from movelab.parallel import chunk_rows
 
     return chunk_rows(reader, model_path, config, jobs=jobs, progress=progress is True, scratch_dir=scratch)
@@ -210,16 +214,19 @@ def _run(
     scene = SceneLines()  # the camera's roll from the room's straight edges (movelab.pose.scene_lines)
     reader.shrink_to(config.max_image_side_px)
     frames = prefetched(reader) if info.source == "file" else reader
-    with SparseSearchModel(
-        model_path,
-        num_poses=config.num_poses,
-        output_masks=config.outline,
-        search_every_s=config.search_every_s,
-        dense_first_s=tracker.window_s,  # a sparse schedule starts dense: the client is chosen as without it
-        min_pose_detection_confidence=config.min_pose_detection_confidence,
-        min_pose_presence_confidence=config.min_pose_presence_confidence,
-        min_tracking_confidence=config.min_tracking_confidence,
-    ) as model:
+    with (
+        SparseSearchModel(
+            model_path,
+            num_poses=config.num_poses,
+            output_masks=config.outline,
+            search_every_s=config.search_every_s,
+            dense_first_s=tracker.window_s,  # a sparse schedule starts dense: the client is chosen as without it
+            min_pose_detection_confidence=config.min_pose_detection_confidence,
+            min_pose_presence_confidence=config.min_pose_presence_confidence,
+            min_tracking_confidence=config.min_tracking_confidence,
+        ) as model,
+        _mirror_model(model_path, config) as mirror,
+    ):
 
         def after_model(item: tuple[Frame, list[Candidate]]) -> None:
             frame, candidates = item
@@ -238,13 +245,31 @@ def _run(
         with HandOff(after_model, depth=AFTER_MODEL_DEPTH) as after:
             try:
                 for frame in _progress(frames, reader, progress):
-                    after.put((frame, model.detect(frame.image, frame.time_s)))
+                    candidates = model.detect(frame.image, frame.time_s)
+                    if mirror is not None:
+                        found = mirror.detect(mirrored_image(frame.image), frame.time_s)
+                        candidates = mirror_averaged_hips(candidates, found)
+                    after.put((frame, candidates))
             except KeyboardInterrupt:
                 if info.source != "webcam":
                     raise
                 # Ctrl-C is how a webcam recording ends: keep every frame recorded so far.
         rows.extend(tracker.finish(), config)
     return rows, dict(scene.attrs())
+
+
+def _mirror_model(model_path: Path, config: ExtractConfig):
+    """The pose model for the frames' mirror images (``config.mirror_hips``), or a context giving None."""
+    if not config.mirror_hips:
+        return contextlib.nullcontext()
+    return PoseModel(
+        model_path,
+        num_poses=config.num_poses,
+        output_masks=False,
+        min_pose_detection_confidence=config.min_pose_detection_confidence,
+        min_pose_presence_confidence=config.min_pose_presence_confidence,
+        min_tracking_confidence=config.min_tracking_confidence,
+    )
 
 
 def _progress(frames, reader: VideoReader, progress: Progress):

@@ -59,6 +59,13 @@ class ExtractConfig:
         ASIS/PSIS skin stickers to find near the hip in each frame: ``None`` (off), ``"auto"``, a colour
         name of :data:`movelab.pose.marker_spec.MARKER_COLOURS` or ``"hsv:H,S,V:H,S,V"`` (see
         :func:`movelab.pose.marker_spec.parse_marker_spec`).
+    mirror_hips
+        Also run the pose model on each frame's mirror image and average each hip's height with its mirror
+        twin's (:mod:`movelab.pose.mirror`). The model is not mirror-symmetric: on rendered back-view squats
+        with a level pelvis its standing hips leaned 2.5-4.8° towards the image's right in the picture and in
+        its mirror image alike, and the averaged hips read the level pelvis's change from standing within
+        1.2° instead of 4.8° (docs/findings-decisions.md, *Pelvic drop from behind*). About twice the pose
+        model's CPU; one process only (no ``jobs``). Not the default: measured on front and back views only.
     """
 
     model: str | None = None
@@ -74,6 +81,7 @@ class ExtractConfig:
     search_every_s: float | None = None
     max_image_side_px: int | None = None
     markers: str | None = None
+    mirror_hips: bool = False
 
     def __post_init__(self) -> None:
         if self.markers is not None:
@@ -88,6 +96,8 @@ class ExtractConfig:
         sticker detector's version)."""
         data = dataclasses.asdict(self)
         data.pop("model")
+        if not data["mirror_hips"]:  # landmarks cached before the option existed keep their key
+            data.pop("mirror_hips")
         if data["markers"] is None:
             data.pop("markers")
         else:  # dots found by an older detector are found again
