@@ -38,35 +38,40 @@ def mirror_pass_wanted(people_px: Sequence[np.ndarray], *, mode: str, source: st
 
 
 class MirrorPass:
-    """A context holding the mirror model (none when the source never needs it); :meth:`apply` per frame."""
+    """A context for the mirror model, loaded at the first frame that wants it (a side view never loads it);
+    :meth:`apply` per frame; ``frames`` counts the frames it read."""
 
     def __init__(self, model_path: Path, config: ExtractConfig, *, source: str) -> None:
+        self._model_path = model_path
         self._config = config
         self._source = source
-        self._model = None
-        if mirror_model_wanted(config.mirror_hips, source=source):
+        self._model: PoseModel | None = None
+        self.frames = 0
+
+    def __enter__(self) -> MirrorPass:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._model is not None:
+            self._model.close()
+            self._model = None
+
+    def _loaded(self) -> PoseModel:
+        if self._model is None:
+            config = self._config
             self._model = PoseModel(
-                model_path,
+                self._model_path,
                 num_poses=config.num_poses,
                 output_masks=False,
                 min_pose_detection_confidence=config.min_pose_detection_confidence,
                 min_pose_presence_confidence=config.min_pose_presence_confidence,
                 min_tracking_confidence=config.min_tracking_confidence,
             )
-        self.frames = 0  # frames the mirror model read
-
-    def __enter__(self) -> MirrorPass:
-        if self._model is not None:
-            self._model.__enter__()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._model is not None:
-            self._model.__exit__(*exc)
+        return self._model
 
     def apply(self, image: np.ndarray, time_s: float, candidates: list[Candidate]) -> list[Candidate]:
         """``candidates`` with the hips averaged with the mirror image's when the frame wants the pass."""
-        if self._model is None or not candidates:
+        if not candidates or not mirror_model_wanted(self._config.mirror_hips, source=self._source):
             return candidates
         h, w = image.shape[:2]
         people_px = [c.pixels(w, h) for c in candidates]
@@ -78,4 +83,4 @@ class MirrorPass:
         ):
             return candidates
         self.frames += 1
-        return mirror_averaged_hips(candidates, self._model.detect(mirrored_image(image), time_s))
+        return mirror_averaged_hips(candidates, self._loaded().detect(mirrored_image(image), time_s))
