@@ -64,3 +64,22 @@ def test_the_default_runs_the_mirror_model_on_front_views_only(view, frames_mirr
             warnings.simplefilter("ignore", UserWarning)
             off = extract(video, use_cache=False, config=ExtractConfig(mirror_hips="off"))
         np.testing.assert_array_equal(default["position_px"].values, off["position_px"].values)
+
+
+def test_chunk_workers_run_the_default_mirror_pass(tmp_path):
+    """``--jobs 2`` no longer refuses the default: both chunks read a front view's frames in the mirror."""
+    from movelab.io.video import open_video
+    from movelab.parallel import run_chunks
+    from movelab.pose.bundle import resolve_model
+    from movelab.synth import Posture, render_clip, write_mp4
+
+    clip = render_clip(Posture(duration_s=2.0), view="front", fps=30)
+    video = tmp_path / "front.mp4"
+    write_mp4(clip.iter_frames(), video, fps=clip.fps, crf=18)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        with open_video(video) as reader:
+            chunked = run_chunks(reader, resolve_model(None), ExtractConfig(), jobs=2, overlap_s=0.5)
+    n = int(chunked["detected"].sum())
+    assert n == 60
+    assert chunked.attrs["mirror_frames"] >= n  # every kept frame, and the second chunk's warm-up frames
