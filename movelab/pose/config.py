@@ -72,8 +72,9 @@ class ExtractConfig:
         drop from behind*). ``"frontal"``: only on the frames of a video file where a person found looks
         frontal (facing the camera or turned away, see ``mirror_min_shoulder_share``), not on side views,
         where it costs without use; a live webcam never runs it (its frames are not waited for).
-        ``"all"``: every frame of any source. It costs about 1.9x the pose model's CPU on the frames it runs
-        on (docs/pose.md, *The mirror pass*). ``True``/``False`` are read as ``"all"``/``"off"``.
+        ``"all"``: every frame of any source. ``"off"``: never. A front or back view costs about 1.7 times the
+        extraction's CPU with it (a side view under ``"frontal"`` the same as without; docs/pose.md, *Mirror pass
+        for the hips*). ``True``/``False`` are read as ``"all"``/``"off"``.
     mirror_min_shoulder_share
         The frontal gate of ``mirror_hips="frontal"``: a person looks frontal when the shoulders' horizontal
         distance is at least this share of the torso length (shoulders' midpoint to hips' midpoint, pixels;
