@@ -17,7 +17,7 @@ from typing import get_args
 from movelab._lazy import keep_dask_out, let_dask_back
 from movelab._memory import no_huge_page_advice
 from movelab.errors import ConfigError, MovelabError
-from movelab.pose.config import ExtractConfig
+from movelab.pose.config import MIRROR_HIPS, ExtractConfig
 
 __all__ = ["main"]
 
@@ -64,9 +64,12 @@ def _add_extract_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--mirror-hips",
-        action="store_true",
-        help="also read each frame's mirror image and average the hips' heights with it (about twice the "
-        "pose model's time; cancels the model's one-sided hip heights from behind, docs/pose.md)",
+        choices=MIRROR_HIPS,
+        default=_EXTRACT.mirror_hips,
+        help="where to also read the frame's mirror image and average the hips' heights with it: 'frontal' "
+        f"(default {_EXTRACT.mirror_hips!r}: frames where someone faces the camera or turns their back to it, "
+        "files only), 'all' or 'off'; about 1.7x the extraction's CPU on a front or back view; cancels the model's "
+        "one-sided hip heights from behind (docs/pose.md)",
     )
     parser.add_argument("--max-frames", type=int, help="stop after this many frames")
     parser.add_argument("--no-cache", action="store_true", help="always run the model, ignore the cache")
@@ -186,7 +189,7 @@ def _extract_config(args: argparse.Namespace) -> ExtractConfig:
         search_every_s=getattr(args, "search_every", None),
         max_image_side_px=getattr(args, "max_side", None),
         markers=getattr(args, "markers", None),
-        mirror_hips=getattr(args, "mirror_hips", False),
+        mirror_hips=getattr(args, "mirror_hips", _EXTRACT.mirror_hips),
     )
 
 

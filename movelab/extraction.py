@@ -7,7 +7,6 @@ kept by :mod:`movelab.pose.tracking`; each frame's person mask is reduced at onc
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import tempfile
@@ -33,9 +32,9 @@ from movelab.io.video import VideoReader, open_video
 from movelab.landmark_cache import cache_entry, load_cached
 from movelab.landmarks import summarise
 from movelab.pose.config import ExtractConfig
-from movelab.pose.landmarker import Candidate, PoseModel
+from movelab.pose.landmarker import Candidate
 from movelab.pose.markers import Dots, DotSearch, MarkerSpec, find_dots, parse_marker_spec
-from movelab.pose.mirror import mirror_averaged_hips, mirrored_image
+from movelab.pose.mirror_pass import MirrorPass
 from movelab.pose.scene_lines import SceneLines
 from movelab.pose.schedule import SparseSearchModel
 from movelab.pose.tracking import ClientTracker
@@ -156,12 +155,10 @@ def _cache_folder(cache_path: Path) -> Path:
 def _run_parallel(
     reader: VideoReader, model_path: Path, config: ExtractConfig, *, jobs: int, progress: Progress, scratch: Path | None
 ) -> tuple[_Rows, dict]:
-    if config.markers or config.mirror_hips:
+    if config.markers:
         from movelab.errors import ConfigError
 
-        if config.markers:
-            raise ConfigError("sticker markers are found in one process only; drop --jobs or --markers")
-        raise ConfigError("the mirror image's hips are read in one process only; drop --jobs or mirror_hips")
+        raise ConfigError("sticker markers are found in one process only; drop --jobs or --markers")
     from movelab.parallel import chunk_rows
 
     return chunk_rows(reader, model_path, config, jobs=jobs, progress=progress is True, scratch_dir=scratch)
@@ -225,7 +222,7 @@ def _run(
             min_pose_presence_confidence=config.min_pose_presence_confidence,
             min_tracking_confidence=config.min_tracking_confidence,
         ) as model,
-        _mirror_model(model_path, config) as mirror,
+        MirrorPass(model_path, config, source=info.source) as mirror,
     ):
 
         def after_model(item: tuple[Frame, list[Candidate]]) -> None:
@@ -246,30 +243,13 @@ def _run(
             try:
                 for frame in _progress(frames, reader, progress):
                     candidates = model.detect(frame.image, frame.time_s)
-                    if mirror is not None:
-                        found = mirror.detect(mirrored_image(frame.image), frame.time_s)
-                        candidates = mirror_averaged_hips(candidates, found)
-                    after.put((frame, candidates))
+                    after.put((frame, mirror.apply(frame.image, frame.time_s, candidates)))
             except KeyboardInterrupt:
                 if info.source != "webcam":
                     raise
                 # Ctrl-C is how a webcam recording ends: keep every frame recorded so far.
         rows.extend(tracker.finish(), config)
-    return rows, dict(scene.attrs())
-
-
-def _mirror_model(model_path: Path, config: ExtractConfig):
-    """The pose model for the frames' mirror images (``config.mirror_hips``), or a context giving None."""
-    if not config.mirror_hips:
-        return contextlib.nullcontext()
-    return PoseModel(
-        model_path,
-        num_poses=config.num_poses,
-        output_masks=False,
-        min_pose_detection_confidence=config.min_pose_detection_confidence,
-        min_pose_presence_confidence=config.min_pose_presence_confidence,
-        min_tracking_confidence=config.min_tracking_confidence,
-    )
+    return rows, {**scene.attrs(), "mirror_frames": mirror.frames}
 
 
 def _progress(frames, reader: VideoReader, progress: Progress):

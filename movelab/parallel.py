@@ -126,11 +126,13 @@ def chunk_rows(
     )
     scene = SceneLines()  # the chunks' line readings, pooled (movelab.pose.scene_lines)
     index = 0
+    mirror_frames = 0
     try:
         with ProcessPoolExecutor(max_workers=max(n_chunks - 1, 1), mp_context=get_context("spawn")) as pool:
             results = _chunk_results(pool, chunks, model_path, config, picture_px=(info.width_px, info.height_px))
-            for records, chunk_scene in _progress(results, n_chunks, progress):
+            for records, chunk_scene, chunk_mirror_frames in _progress(results, n_chunks, progress):
                 scene.merge(chunk_scene)
+                mirror_frames += chunk_mirror_frames
                 for time_s, payloads in records:
                     if config.max_frames is not None and index >= config.max_frames:
                         break
@@ -141,7 +143,7 @@ def chunk_rows(
     except BaseException:
         rows.close()
         raise
-    return rows, dict(scene.attrs())
+    return rows, {**scene.attrs(), "mirror_frames": mirror_frames}
 
 
 def _chunk_results(
@@ -169,36 +171,42 @@ def _progress(results, total: int, enabled: bool):
 
 def _run_chunk(
     chunk: _Chunk, model_path: Path, config: ExtractConfig, picture_px: tuple[int, int]
-) -> tuple[list[tuple[float, list]], object]:
-    """In a worker: every frame of the chunk as ``(time_s, payloads)``, each person's mask already an outline,
-    and the scene's line readings of the chunk's own frames (:class:`movelab.pose.scene_lines.SceneLines`)."""
+) -> tuple[list[tuple[float, list]], object, int]:
+    """In a worker: every frame of the chunk as ``(time_s, payloads)``, each person's mask already an outline
+    and the hips averaged with the mirror image's where ``config.mirror_hips`` wants it (the worker's own
+    mirror model, :class:`movelab.pose.mirror_pass.MirrorPass`), the scene's line readings of the chunk's own
+    frames (:class:`movelab.pose.scene_lines.SceneLines`) and the frames the mirror model read."""
     from movelab.extraction_rows import Payload
     from movelab.io.prefetch import prefetched
     from movelab.io.seek import stretch_frames
+    from movelab.pose.mirror_pass import MirrorPass
     from movelab.pose.scene_lines import SceneLines
     from movelab.pose.schedule import SparseSearchModel
     from movelab.pose.tracking import ClientTracker
 
     records = []
     scene = SceneLines()
-    with SparseSearchModel(
-        model_path,
-        num_poses=config.num_poses,
-        output_masks=config.outline,
-        search_every_s=config.search_every_s,
-        # a sparse schedule starts dense in the first chunk, where the tracker chooses the client
-        dense_first_s=ClientTracker.window_s if chunk.warm_s == -math.inf else 0.0,
-        min_pose_detection_confidence=config.min_pose_detection_confidence,
-        min_pose_presence_confidence=config.min_pose_presence_confidence,
-        min_tracking_confidence=config.min_tracking_confidence,
-    ) as model:
+    with (
+        SparseSearchModel(
+            model_path,
+            num_poses=config.num_poses,
+            output_masks=config.outline,
+            search_every_s=config.search_every_s,
+            # a sparse schedule starts dense in the first chunk, where the tracker chooses the client
+            dense_first_s=ClientTracker.window_s if chunk.warm_s == -math.inf else 0.0,
+            min_pose_detection_confidence=config.min_pose_detection_confidence,
+            min_pose_presence_confidence=config.min_pose_presence_confidence,
+            min_tracking_confidence=config.min_tracking_confidence,
+        ) as model,
+        MirrorPass(model_path, config, source="file") as mirror,
+    ):
         frames = stretch_frames(
             chunk.path, from_s=chunk.warm_s, until_s=chunk.end_s, max_side_px=config.max_image_side_px
         )
         for time_s, image in prefetched(frames):
-            candidates = model.detect(image, time_s)
+            candidates = mirror.apply(image, time_s, model.detect(image, time_s))
             if time_s < chunk.start_s:
-                continue  # warm-up: lets the model's tracking settle before the seam
+                continue  # warm-up: lets the models' tracking settle before the seam
             payloads = [Payload(c, picture_px) for c in candidates]
             if scene.wants(time_s):
                 h, w = image.shape[:2]
@@ -206,4 +214,4 @@ def _run_chunk(
             for payload in payloads:
                 payload.reduce(config)
             records.append((time_s, payloads))
-    return records, scene
+    return records, scene, mirror.frames

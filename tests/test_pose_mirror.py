@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from movelab.landmarks import KEYPOINTS
-from movelab.pose.config import ExtractConfig
 from movelab.pose.landmarker import Candidate
 from movelab.pose.mirror import mirror_averaged_hips, mirrored_image
 
@@ -77,8 +76,3 @@ def test_mirrored_image_flips_columns():
     out = mirrored_image(image)
     np.testing.assert_array_equal(out[:, 0], image[:, 2])
     assert out.flags["C_CONTIGUOUS"]
-
-
-def test_mirror_hips_leaves_the_cache_key_of_the_default_settings_alone():
-    assert "mirror_hips" not in ExtractConfig().cache_key_fields()
-    assert ExtractConfig(mirror_hips=True).cache_key_fields()["mirror_hips"] is True

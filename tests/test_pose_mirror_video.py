@@ -1,4 +1,5 @@
-"""``ExtractConfig(mirror_hips=True)`` with the real pose model on a short rendered back-view clip."""
+"""The mirror pass (``ExtractConfig.mirror_hips``) with the real pose model on short rendered clips: what it
+changes on a back view, and where the default ``"frontal"`` runs it (front and back views, not side views)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,9 @@ def both(tmp_path_factory):
     write_mp4(clip.iter_frames(), video, fps=clip.fps, crf=18)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        plain = extract(video, use_cache=False)
-        mirrored = extract(video, use_cache=False, config=ExtractConfig(mirror_hips=True))
+        plain = extract(video, use_cache=False, config=ExtractConfig(mirror_hips="off"))
+        mirrored = extract(video, use_cache=False, config=ExtractConfig(mirror_hips="all"))
+    assert plain.attrs["mirror_frames"] == 0 and mirrored.attrs["mirror_frames"] == 10
     return plain["position_px"].values, mirrored["position_px"].values
 
 
@@ -40,3 +42,44 @@ def test_the_mirror_pass_changes_only_the_hips_heights(both):
     moved = np.abs(mirrored[:, HIPS, 1] - plain[:, HIPS, 1])
     assert np.isfinite(moved).all()
     assert 0.0 < moved.max() < 5.0  # the mean with the mirror image's reading, a few pixels at most
+
+
+@pytest.mark.parametrize("view, frames_mirrored", [("side_right", 0), ("front", 10)])
+def test_the_default_runs_the_mirror_model_on_front_views_only(view, frames_mirrored, tmp_path):
+    """The frames the mirror model read (``mirror_frames``) by default: none of a side view's 10, all of a
+    front view's; the side view's landmarks are those of ``"off"``."""
+    from movelab.extraction import extract
+    from movelab.synth import Posture, render_clip, write_mp4
+
+    clip = render_clip(Posture(duration_s=1.0), view=view, fps=10)
+    video = tmp_path / f"{view}.mp4"
+    write_mp4(clip.iter_frames(), video, fps=clip.fps, crf=18)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        default = extract(video, use_cache=False)
+    assert int(default["detected"].sum()) == 10
+    assert default.attrs["mirror_frames"] == frames_mirrored
+    if frames_mirrored == 0:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            off = extract(video, use_cache=False, config=ExtractConfig(mirror_hips="off"))
+        np.testing.assert_array_equal(default["position_px"].values, off["position_px"].values)
+
+
+def test_chunk_workers_run_the_default_mirror_pass(tmp_path):
+    """``--jobs 2`` no longer refuses the default: both chunks read a front view's frames in the mirror."""
+    from movelab.io.video import open_video
+    from movelab.parallel import run_chunks
+    from movelab.pose.bundle import resolve_model
+    from movelab.synth import Posture, render_clip, write_mp4
+
+    clip = render_clip(Posture(duration_s=2.0), view="front", fps=30)
+    video = tmp_path / "front.mp4"
+    write_mp4(clip.iter_frames(), video, fps=clip.fps, crf=18)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        with open_video(video) as reader:
+            chunked = run_chunks(reader, resolve_model(None), ExtractConfig(), jobs=2, overlap_s=0.5)
+    n = int(chunked["detected"].sum())
+    assert n == 60
+    assert chunked.attrs["mirror_frames"] >= n  # every kept frame, and the second chunk's warm-up frames

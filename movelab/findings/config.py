@@ -124,7 +124,8 @@ class MethodError:
         "drop within 3.7 deg on the design lunges (scripts/accuracy/frontal_findings_accuracy.py, "
         "docs/findings-accuracy.md); from behind, the design squats' level pelvis read a change from standing of "
         "-4.8..+0.3 deg on the hip landmarks (the pose model's standing hips lean towards the image's right; "
-        "-1.2..+0.5 deg with ExtractConfig(mirror_hips=True), docs/findings-decisions.md); above the 5 deg "
+        "-1.2..+0.5 deg with the mirror pass, ExtractConfig.mirror_hips, on by default for front and back views "
+        "of files, docs/findings-decisions.md); above the 5 deg "
         "landmark-angle error (" + _LANDMARK_ERROR + ")",
     )
     pelvic_tilt: Threshold = Threshold(5.0, _OUTLINE_ERROR)

@@ -5,17 +5,21 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from movelab.errors import ConfigError
 from movelab.pose.marker_spec import MARKER_DETECTOR_VERSION, parse_marker_spec
 
-__all__ = ["ExtractConfig", "PersonChoice"]
+__all__ = ["ExtractConfig", "MIRROR_HIPS", "MirrorHips", "PersonChoice"]
 
 #: How the user picks the client: ``None`` (automatic rule), an index into the automatic ranking
 #: of the people in the first frame with someone in it, or an ``(x, y)`` point in that frame
 #: (pixels of the upright picture).
 PersonChoice = int | tuple[float, float] | None
+
+#: Where the mirror pass for the hips runs (``ExtractConfig.mirror_hips``).
+MirrorHips = Literal["off", "frontal", "all"]
+MIRROR_HIPS: tuple[str, ...] = ("off", "frontal", "all")
 
 
 @dataclass(frozen=True)
@@ -60,12 +64,25 @@ class ExtractConfig:
         name of :data:`movelab.pose.marker_spec.MARKER_COLOURS` or ``"hsv:H,S,V:H,S,V"`` (see
         :func:`movelab.pose.marker_spec.parse_marker_spec`).
     mirror_hips
-        Also run the pose model on each frame's mirror image and average each hip's height with its mirror
-        twin's (:mod:`movelab.pose.mirror`). The model is not mirror-symmetric: on rendered back-view squats
-        with a level pelvis its standing hips leaned 2.5-4.8° towards the image's right in the picture and in
-        its mirror image alike, and the averaged hips read the level pelvis's change from standing within
-        1.2° instead of 4.8° (docs/findings-decisions.md, *Pelvic drop from behind*). About twice the pose
-        model's CPU; one process only (no ``jobs``). Not the default: measured on front and back views only.
+        ``"frontal"`` (default), ``"all"`` or ``"off"``: also run the pose model on a frame's mirror image and
+        average each hip's height with its mirror twin's (:mod:`movelab.pose.mirror`). The model is not
+        mirror-symmetric: on rendered back-view squats with a level pelvis its standing hips leaned 2.5-4.8°
+        towards the image's right in the picture and in its mirror image alike, and the averaged hips read the
+        level pelvis's change from standing within 1.2° instead of 4.8° (docs/findings-decisions.md, *Pelvic
+        drop from behind*). ``"frontal"``: only on the frames of a video file where a person found looks
+        frontal (facing the camera or turned away, see ``mirror_min_shoulder_share``), not on side views,
+        where it costs without use; a live webcam never runs it (its frames are not waited for).
+        ``"all"``: every frame of any source. ``"off"``: never. A front or back view costs about 1.7 times the
+        extraction's CPU with it (a side view under ``"frontal"`` the same as without; docs/pose.md, *Mirror pass
+        for the hips*). ``True``/``False`` are read as ``"all"``/``"off"``.
+    mirror_min_shoulder_share
+        The frontal gate of ``mirror_hips="frontal"``: a person looks frontal when the shoulders' horizontal
+        distance is at least this share of the torso length (shoulders' midpoint to hips' midpoint, pixels;
+        :func:`movelab.pose.mirror.looks_frontal`). 0.45 lies in the gap between the design side views
+        (21 clips, 2464 frames: at most 0.41, walking with the arms swinging) and the design front and back
+        squats and lunges (153 clips, 17352 frames: 0.5th percentile 0.52): at 0.45 the gate passed none of
+        the side frames and 99.6 % of the front/back ones (``python -m scripts.accuracy.mirror_gate_share
+        --cache /work/main/.cache``; docs/pose-accuracy.md, *The mirror pass's frontal gate*).
     """
 
     model: str | None = None
@@ -81,9 +98,17 @@ class ExtractConfig:
     search_every_s: float | None = None
     max_image_side_px: int | None = None
     markers: str | None = None
-    mirror_hips: bool = False
+    mirror_hips: MirrorHips = "frontal"
+    mirror_min_shoulder_share: float = 0.45
 
     def __post_init__(self) -> None:
+        if isinstance(self.mirror_hips, bool):  # the option's first form
+            object.__setattr__(self, "mirror_hips", "all" if self.mirror_hips else "off")
+        if self.mirror_hips not in MIRROR_HIPS:
+            raise ConfigError(f"mirror_hips must be one of {', '.join(MIRROR_HIPS)}, got {self.mirror_hips!r}")
+        share = self.mirror_min_shoulder_share
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not share > 0 or share == float("inf"):
+            raise ConfigError(f"mirror_min_shoulder_share must be a positive number, got {share!r}")
         if self.markers is not None:
             try:
                 parse_marker_spec(self.markers)
@@ -93,10 +118,13 @@ class ExtractConfig:
     def cache_key_fields(self) -> dict[str, Any]:
         """The settings that change the extracted landmarks (everything but ``model``, keyed apart;
         ``markers`` only when set, so landmarks cached before it existed keep their key, and then with the
-        sticker detector's version)."""
+        sticker detector's version; ``mirror_hips`` unless ``"off"``, as landmarks cached before it existed
+        were read without it; the gate's share only with ``"frontal"``)."""
         data = dataclasses.asdict(self)
         data.pop("model")
-        if not data["mirror_hips"]:  # landmarks cached before the option existed keep their key
+        if data["mirror_hips"] != "frontal":
+            data.pop("mirror_min_shoulder_share")
+        if data["mirror_hips"] == "off":
             data.pop("mirror_hips")
         if data["markers"] is None:
             data.pop("markers")

@@ -12,6 +12,10 @@ which mirrors with the body (docs/findings-decisions.md, *Pelvic drop from behin
 :func:`mirror_averaged_hips` does it for one frame's candidates. The mirror image's person is matched to each
 filmed one by the hips' midpoint (un-mirrored: ``x → 1 − x`` in normalised coordinates); the mirrored figure's
 left hip is the filmed figure's right one.
+
+:func:`looks_frontal` is the gate of ``mirror_hips="frontal"``: the mirror model runs on a frame only when a
+person in it faces the camera or turns their back to it (their shoulders spread across the picture), not on
+side views, where the hips overlap and the pass would cost without use.
 """
 
 from __future__ import annotations
@@ -23,9 +27,32 @@ import numpy as np
 from movelab.landmarks import KEYPOINTS
 from movelab.pose.landmarker import Candidate
 
-__all__ = ["mirror_averaged_hips", "mirrored_image"]
+__all__ = ["looks_frontal", "mirror_averaged_hips", "mirrored_image", "shoulder_share"]
 
 _LEFT_HIP, _RIGHT_HIP = KEYPOINTS.index("left_hip"), KEYPOINTS.index("right_hip")
+_LEFT_SHOULDER, _RIGHT_SHOULDER = KEYPOINTS.index("left_shoulder"), KEYPOINTS.index("right_shoulder")
+
+
+def shoulder_share(xy_px: np.ndarray) -> float:
+    """The shoulders' horizontal distance as a share of the torso length (NaN when not measurable).
+
+    ``xy_px`` is one person's ``(33, 2)`` landmarks in pixels of the picture; the torso length is the distance
+    from the shoulders' midpoint to the hips' midpoint. About 0.5-0.7 facing the camera or turned away from
+    it, near 0 side on.
+    """
+    shoulders = xy_px[[_LEFT_SHOULDER, _RIGHT_SHOULDER]]
+    hips = xy_px[[_LEFT_HIP, _RIGHT_HIP]]
+    torso_px = float(np.linalg.norm(shoulders.mean(axis=0) - hips.mean(axis=0)))
+    if not np.isfinite(torso_px) or torso_px <= 0.0:
+        return float("nan")
+    return abs(float(shoulders[0, 0] - shoulders[1, 0])) / torso_px
+
+
+def looks_frontal(xy_px: np.ndarray, *, min_share: float) -> bool:
+    """Whether the person of ``xy_px`` (``(33, 2)`` pixels) faces the camera or turns their back to it: the
+    shoulders' horizontal distance is at least ``min_share`` of the torso length (False when not measurable)."""
+    share = shoulder_share(xy_px)
+    return bool(np.isfinite(share) and share >= min_share)
 
 
 def mirrored_image(image_rgb: np.ndarray) -> np.ndarray:

@@ -109,16 +109,18 @@ def pelvic_drop_text(ds, result: dict) -> str:
 
 
 def keep_mirrored(name: str, out: Path) -> None:
-    """Mirror the kept clip ``name`` losslessly and extract its landmarks as the frontal script does."""
+    """Mirror the kept clip ``name`` losslessly and extract its landmarks as the frontal script did before the
+    mirror pass became the default (``mirror_hips="off"``: the mirror image's own reading)."""
     from movelab import landmarks
     from movelab.extraction import extract
+    from movelab.pose.config import ExtractConfig
     from scripts.accuracy.outline_population_mirrored import mirror_video
 
     video = out / f"{name}.mp4"
     mirror_video(SRC / f"{name}.mp4", video)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        ds = extract(video, use_cache=False)
+        ds = extract(video, use_cache=False, config=ExtractConfig(mirror_hips="off"))
     landmarks.save(ds, out / f"{name}.nc")
 
 
