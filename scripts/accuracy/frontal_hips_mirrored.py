@@ -6,9 +6,11 @@ one-sided "drop" of the same size into every rep. This script asks whether that 
 or the picture (the pose model): it flips every frame of a kept clip of
 ``scripts.accuracy.frontal_findings_accuracy`` left to right (losslessly, as
 :mod:`scripts.accuracy.outline_population_mirrored` does; the renderer's light flips with the picture),
-extracts the landmarks as that script does and keeps them in ``.cache/frontal_hips_mirrored``. It also
-extracts the clip as filmed with the pipeline's fix, ``ExtractConfig(mirror_hips=True)``
-(:mod:`movelab.pose.mirror`), into ``.cache/frontal_hips_mirrored/mirror_hips``.
+extracts the landmarks without the mirror pass and keeps them in ``.cache/frontal_hips_mirrored``. It also
+extracts the clip as filmed without the mirror pass (``mirror_hips="off"``, into
+``.cache/frontal_hips_mirrored/filmed``: the frontal script's own landmarks have the pass since it became the
+default) and with the pipeline's fix, ``ExtractConfig(mirror_hips="all")`` (:mod:`movelab.pose.mirror`), into
+``.cache/frontal_hips_mirrored/mirror_hips``.
 
 Per clip it prints the hip landmarks' obliquity (left side higher positive, raw landmarks, no cleaning) in the
 standing frames the findings use as the reference (:meth:`Context.standing_mask`) and at the true bottoms
@@ -41,8 +43,10 @@ from scripts import ROOT
 
 SRC = ROOT / ".cache" / "frontal_findings_accuracy"
 OUT = ROOT / ".cache" / "frontal_hips_mirrored"
-#: Sub-folder of the landmarks extracted with ``ExtractConfig(mirror_hips=True)`` (the pipeline's option).
+#: Sub-folder of the landmarks extracted with ``ExtractConfig(mirror_hips="all")`` (the pipeline's option).
 MIRROR_HIPS = "mirror_hips"
+#: Sub-folder of the landmarks extracted as filmed without the mirror pass, with the clip's truth and events.
+FILMED = "filmed"
 #: The groups this script may look at: design material only (the held-out groups stay unseen).
 GROUPS = ("design", "lunge_design", "lunge")
 
@@ -124,15 +128,33 @@ def keep_mirrored(name: str, out: Path) -> None:
     landmarks.save(ds, out / f"{name}.nc")
 
 
+def keep_filmed(name: str, out: Path) -> None:
+    """Extract the kept clip ``name`` as filmed without the mirror pass (``mirror_hips="off"``) into ``out``, its
+    truth and true events beside it (what :func:`scripts.accuracy.frontal_findings_accuracy.evaluate` reads)."""
+    import shutil
+
+    from movelab import landmarks
+    from movelab.extraction import extract
+    from movelab.pose.config import ExtractConfig
+
+    out.mkdir(parents=True, exist_ok=True)
+    for suffix in (".truth.csv", ".events.json"):
+        shutil.copyfile(SRC / f"{name}{suffix}", out / f"{name}{suffix}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        ds = extract(SRC / f"{name}.mp4", config=ExtractConfig(mirror_hips="off"), use_cache=False)
+    landmarks.save(ds, out / f"{name}.nc")
+
+
 def keep_with_mirror_hips(name: str, out: Path) -> None:
-    """Extract the kept clip ``name`` as filmed with ``ExtractConfig(mirror_hips=True)`` into ``out``."""
+    """Extract the kept clip ``name`` as filmed with ``ExtractConfig(mirror_hips="all")`` into ``out``."""
     from movelab import landmarks
     from movelab.extraction import extract
     from movelab.pose.config import ExtractConfig
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        ds = extract(SRC / f"{name}.mp4", config=ExtractConfig(mirror_hips=True), use_cache=False)
+        ds = extract(SRC / f"{name}.mp4", config=ExtractConfig(mirror_hips="all"), use_cache=False)
     landmarks.save(ds, out / f"{name}.nc")
 
 
@@ -143,7 +165,7 @@ def clip_row(name: str, out: Path) -> dict:
     from movelab.findings.detect import context_of
     from scripts.accuracy.frontal_findings_accuracy import evaluate
 
-    result = evaluate(name, SRC)
+    result = evaluate(name, out / FILMED)
     standing = context_of(result["motion"], result["segmentation"]).standing_mask()
     time_s = result["motion"].time_s
     depth = np.zeros(time_s.size, dtype=bool)
@@ -151,7 +173,7 @@ def clip_row(name: str, out: Path) -> dict:
         depth |= np.abs(time_s - bottom) <= 0.1 + 1e-9
     truth = result["truth"]["pelvic_obliquity"].to_numpy(dtype=float)
     n = min(truth.size, time_s.size)
-    left, right = hip_points(SRC / f"{name}.nc")
+    left, right = hip_points(out / FILMED / f"{name}.nc")
     mirror_left, mirror_right = hip_points(out / f"{name}.nc")
     extracted = landmarks.load(out / MIRROR_HIPS / f"{name}.nc")
     readings = {
@@ -209,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     (OUT / MIRROR_HIPS).mkdir(parents=True, exist_ok=True)
     for name in names:
+        if not (args.reuse and (OUT / FILMED / f"{name}.nc").exists()):
+            keep_filmed(name, OUT / FILMED)
         if not (args.reuse and (OUT / f"{name}.nc").exists()):
             keep_mirrored(name, OUT)
         if not (args.reuse and (OUT / MIRROR_HIPS / f"{name}.nc").exists()):
