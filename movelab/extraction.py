@@ -36,7 +36,7 @@ from movelab.pose.landmarker import Candidate
 from movelab.pose.markers import Dots, DotSearch, MarkerSpec, find_dots, parse_marker_spec
 from movelab.pose.mirror_pass import MirrorPass
 from movelab.pose.scene_lines import SceneLines
-from movelab.pose.schedule import SparseSearchModel
+from movelab.pose.schedule import model_for
 from movelab.pose.tracking import ClientTracker
 
 __all__ = ["extract", "extract_to_file", "summarise", "add_markers", "find_dots_again", "Progress"]
@@ -212,16 +212,8 @@ def _run(
     reader.shrink_to(config.max_image_side_px)
     frames = prefetched(reader) if info.source == "file" else reader
     with (
-        SparseSearchModel(
-            model_path,
-            num_poses=config.num_poses,
-            output_masks=config.outline,
-            search_every_s=config.search_every_s,
-            dense_first_s=tracker.window_s,  # a sparse schedule starts dense: the client is chosen as without it
-            min_pose_detection_confidence=config.min_pose_detection_confidence,
-            min_pose_presence_confidence=config.min_pose_presence_confidence,
-            min_tracking_confidence=config.min_tracking_confidence,
-        ) as model,
+        # a sparse schedule starts dense: the client is chosen as without it
+        model_for(model_path, config, dense_first_s=tracker.window_s) as model,
         MirrorPass(model_path, config, source=info.source) as mirror,
     ):
 

@@ -181,22 +181,15 @@ def _run_chunk(
     from movelab.io.seek import stretch_frames
     from movelab.pose.mirror_pass import MirrorPass
     from movelab.pose.scene_lines import SceneLines
-    from movelab.pose.schedule import SparseSearchModel
+    from movelab.pose.schedule import model_for
     from movelab.pose.tracking import ClientTracker
 
     records = []
     scene = SceneLines()
     with (
-        SparseSearchModel(
-            model_path,
-            num_poses=config.num_poses,
-            output_masks=config.outline,
-            search_every_s=config.search_every_s,
-            # a sparse schedule starts dense in the first chunk, where the tracker chooses the client
-            dense_first_s=ClientTracker.window_s if chunk.warm_s == -math.inf else 0.0,
-            min_pose_detection_confidence=config.min_pose_detection_confidence,
-            min_pose_presence_confidence=config.min_pose_presence_confidence,
-            min_tracking_confidence=config.min_tracking_confidence,
+        # a sparse schedule starts dense in the first chunk, where the tracker chooses the client
+        model_for(
+            model_path, config, dense_first_s=ClientTracker.window_s if chunk.warm_s == -math.inf else 0.0
         ) as model,
         MirrorPass(model_path, config, source="file") as mirror,
     ):

@@ -99,7 +99,7 @@ class _InLine:
 
 
 def _rows(monkeypatch, hand_off) -> dict[str, np.ndarray]:
-    monkeypatch.setattr(extraction, "SparseSearchModel", _FakeModel)
+    monkeypatch.setattr(extraction, "model_for", _FakeModel)
     monkeypatch.setattr(extraction, "HandOff", hand_off)
     tracked = set()
     update = extraction.ClientTracker.update

@@ -135,7 +135,7 @@ def test_same_video_again_comes_from_the_cache(demo_clip, clip_ds, tmp_path, mon
     def no_model(*args, **kwargs):
         raise AssertionError("the pose model ran although the result was cached")
 
-    monkeypatch.setattr("movelab.extraction.SparseSearchModel", no_model)
+    monkeypatch.setattr("movelab.extraction.model_for", no_model)
     again = extract(demo_clip, config=ExtractConfig(max_frames=30))
     assert again.attrs["from_cache"] is True
     xr.testing.assert_equal(again, first)

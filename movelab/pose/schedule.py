@@ -236,3 +236,18 @@ def _iou(a: np.ndarray, b: np.ndarray) -> float:
     h = max(min(a[3], b[3]) - max(a[1], b[1]), 0.0)
     union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h
     return float(w * h / union) if union > 0 else 0.0
+
+
+def model_for(model_path: str | Path, config, *, dense_first_s: float) -> SparseSearchModel:
+    """The :class:`SparseSearchModel` an extraction with ``config`` (:class:`movelab.pose.config.ExtractConfig`)
+    runs: its people, masks, search schedule and MediaPipe thresholds; ``dense_first_s`` as in the class."""
+    return SparseSearchModel(
+        model_path,
+        num_poses=config.num_poses,
+        output_masks=config.outline,
+        search_every_s=config.search_every_s,
+        dense_first_s=dense_first_s,
+        min_pose_detection_confidence=config.min_pose_detection_confidence,
+        min_pose_presence_confidence=config.min_pose_presence_confidence,
+        min_tracking_confidence=config.min_tracking_confidence,
+    )
