@@ -286,37 +286,30 @@ def frontal_leg_centres(
             if np.isfinite(upright) and knee_raise_back:
                 for side in _SIDES:
                     values[back, kp.get_loc(f"{side}_knee"), 1] -= knee_raise_back * upright
+            bend = dict(window=knee_bend_window, min_ratio=knee_bend_min_ratio)
             if knee_height_back == "outline_bend" and np.isfinite(upright):
-                for side, other in (("left", "right"), ("right", "left")):
-                    _knee_from_outline_bend(
-                        values,
-                        position.values,
-                        outline,
-                        frontal=back,
-                        kp=kp,
-                        side=side,
-                        other=other,
-                        window=knee_bend_window,
-                        min_ratio=knee_bend_min_ratio,
-                        min_slope=knee_bend_min_slope_back,
-                        raise_px=knee_bend_raise_back * upright,
-                    )
+                _knees_from_outline_bends(
+                    values,
+                    position.values,
+                    outline,
+                    frames=back,
+                    kp=kp,
+                    **bend,
+                    min_slope=knee_bend_min_slope_back,
+                    raise_px=knee_bend_raise_back * upright,
+                )
             if knee_height == "outline_bend":
-                for side, other in (("left", "right"), ("right", "left")):
-                    _knee_from_outline_bend(
-                        values,
-                        position.values,
-                        outline,
-                        frontal=frontal & ~back,
-                        kp=kp,
-                        side=side,
-                        other=other,
-                        window=knee_bend_window,
-                        min_ratio=knee_bend_min_ratio,
-                        fallback=knee_bend_fallback,
-                        min_slope=knee_bend_min_slope,
-                        edge_share=knee_bend_edge_share,
-                    )
+                _knees_from_outline_bends(
+                    values,
+                    position.values,
+                    outline,
+                    frames=frontal & ~back,
+                    kp=kp,
+                    **bend,
+                    fallback=knee_bend_fallback,
+                    min_slope=knee_bend_min_slope,
+                    edge_share=knee_bend_edge_share,
+                )
             for side, other in (("left", "right"), ("right", "left")):
                 _onto_shank_midline(
                     values,
@@ -642,6 +635,12 @@ def _bend(
     if -above[best] <= min_slope or breaks[best] - y[0] < edge_px:  # a calf's slow widening, or the window's top
         return np.nan
     return float(breaks[best])
+
+
+def _knees_from_outline_bends(values, raw, outline, *, frames, kp, **bend) -> None:
+    """:func:`_knee_from_outline_bend` for both legs in ``frames``, with the options ``bend``."""
+    for side, other in (("left", "right"), ("right", "left")):
+        _knee_from_outline_bend(values, raw, outline, frontal=frames, kp=kp, side=side, other=other, **bend)
 
 
 def _knee_from_outline_bend(

@@ -115,6 +115,15 @@ class ExtractConfig:
             except ValueError as exc:
                 raise ConfigError(str(exc)) from None
 
+    def thresholds(self) -> dict[str, float]:
+        """MediaPipe's confidence thresholds, as keyword arguments of :class:`movelab.pose.landmarker.PoseModel`
+        (and of every landmarker an extraction with these settings runs)."""
+        return dict(
+            min_pose_detection_confidence=self.min_pose_detection_confidence,
+            min_pose_presence_confidence=self.min_pose_presence_confidence,
+            min_tracking_confidence=self.min_tracking_confidence,
+        )
+
     def cache_key_fields(self) -> dict[str, Any]:
         """The settings that change the extracted landmarks (everything but ``model``, keyed apart;
         ``markers`` only when set, so landmarks cached before it existed keep their key, and then with the

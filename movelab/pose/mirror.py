@@ -104,9 +104,7 @@ def _twin(candidate: Candidate, mirrored: list[Candidate], *, max_distance_share
     """The mirror person nearest the candidate by the hips' midpoint, if near enough (None otherwise)."""
     if not mirrored:
         return None
-    shoulders = 0.5 * (
-        candidate.norm[KEYPOINTS.index("left_shoulder"), :2] + candidate.norm[KEYPOINTS.index("right_shoulder"), :2]
-    )
+    shoulders = 0.5 * (candidate.norm[_LEFT_SHOULDER, :2] + candidate.norm[_RIGHT_SHOULDER, :2])
     hips = _hip_midpoint(candidate.norm, mirrored=False)
     limit = max_distance_share * float(np.linalg.norm(shoulders - hips))
     distances = [float(np.linalg.norm(_hip_midpoint(m.norm, mirrored=True) - hips)) for m in mirrored]

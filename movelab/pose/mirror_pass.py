@@ -60,12 +60,7 @@ class MirrorPass:
         if self._model is None:
             config = self._config
             self._model = PoseModel(
-                self._model_path,
-                num_poses=config.num_poses,
-                output_masks=False,
-                min_pose_detection_confidence=config.min_pose_detection_confidence,
-                min_pose_presence_confidence=config.min_pose_presence_confidence,
-                min_tracking_confidence=config.min_tracking_confidence,
+                self._model_path, num_poses=config.num_poses, output_masks=False, **config.thresholds()
             )
         return self._model
 

@@ -247,7 +247,5 @@ def model_for(model_path: str | Path, config, *, dense_first_s: float) -> Sparse
         output_masks=config.outline,
         search_every_s=config.search_every_s,
         dense_first_s=dense_first_s,
-        min_pose_detection_confidence=config.min_pose_detection_confidence,
-        min_pose_presence_confidence=config.min_pose_presence_confidence,
-        min_tracking_confidence=config.min_tracking_confidence,
+        **config.thresholds(),
     )

@@ -186,8 +186,9 @@ def _cases() -> dict[str, Case]:
 
     cases: dict[str, Case] = {}
 
-    def squat(view: str, body_name: str, stance: str, valgus: float, *, body: dict, group: str) -> None:
+    def squat(view: str, body_name: str, stance: str, valgus: float, *, group: str) -> None:
         motion = Squat(stance_width_m=STANCES_M[stance], knee_valgus_deg=valgus, **SQUAT)
+        body = NAMED_BODIES[body_name]
         cases[f"squat_{view}_{body_name}_{stance}_v{valgus:g}"] = Case(motion, view, "squat", body, group)
 
     sets = (
@@ -198,33 +199,31 @@ def _cases() -> dict[str, Case]:
         ("design", DESIGN_KNEES_TOUCH_BODIES, ("narrow",)),
     )
     for group, bodies, stances in sets:
-        for body_name, body in bodies.items():
+        for body_name in bodies:
             for stance in stances:
                 for valgus in VALGUS_DEG:
-                    squat("front", body_name, stance, valgus, body=body, group=group)
+                    squat("front", body_name, stance, valgus, group=group)
     for stance in STANCES_M:
         for valgus in (0.0, 16.0):
-            squat("back", "A", stance, valgus, body={}, group="design")
-            squat("back", "C", stance, valgus, body=HELD_OUT_BODIES["C"], group="held_out")
+            squat("back", "A", stance, valgus, group="design")
+            squat("back", "C", stance, valgus, group="held_out")
     for body_name, stances in HELD_OUT_2_BACK.items():
         for stance in stances:
             for valgus in (0.0, 16.0):
-                squat("back", body_name, stance, valgus, body=HELD_OUT_2_BODIES[body_name], group="held_out_2")
-    for body_name, body in HELD_OUT_3_BODIES.items():
+                squat("back", body_name, stance, valgus, group="held_out_2")
+    for body_name in HELD_OUT_3_BODIES:
         for stance in STANCES_M:
             for valgus in VALGUS_DEG:
-                squat("back", body_name, stance, valgus, body=body, group="held_out_3")
-    for body_name, body in DESIGN_KNEES_TOUCH_BODIES.items():
+                squat("back", body_name, stance, valgus, group="held_out_3")
+    for body_name in DESIGN_KNEES_TOUCH_BODIES:
         for valgus in KNEES_TOUCH_BACK_VALGUS_DEG:
-            squat("back", body_name, "narrow", valgus, body=body, group="design")
-    design_bodies = {**DESIGN_TOUCHING_BODIES, **DESIGN_KNEES_TOUCH_BODIES, **DESIGN_BACK_TOUCH_BODIES}
+            squat("back", body_name, "narrow", valgus, group="design")
     for body_name, valgus_degs in DESIGN_BACK_TOUCH_VALGUS_DEG.items():
         for valgus in valgus_degs:
-            squat("back", body_name, "narrow", valgus, body=design_bodies[body_name], group="design")
+            squat("back", body_name, "narrow", valgus, group="design")
     for body_name, clips in DESIGN_BACK_CLIPS.items():
         for stance, valgus in clips:
-            body = {**DESIGN_BODIES, **DESIGN_BACK_BODIES}[body_name]
-            squat("back", body_name, stance, valgus, body=body, group="design")
+            squat("back", body_name, stance, valgus, group="design")
     cases["squat_front_portrait_wide"] = Case(
         Squat(stance_width_m=0.5, **{**SQUAT, "reps": 3}), "front", "squat", {}, "design", width_px=720, height_px=960
     )

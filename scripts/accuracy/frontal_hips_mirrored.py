@@ -112,20 +112,27 @@ def pelvic_drop_text(ds, result: dict) -> str:
     return f"{raised[0].side} {raised[0].value:.1f}" if raised else ("note" if found else "—")
 
 
-def keep_mirrored(name: str, out: Path) -> None:
-    """Mirror the kept clip ``name`` losslessly and extract its landmarks as the frontal script did before the
-    mirror pass became the default (``mirror_hips="off"``: the mirror image's own reading)."""
+def _extract_kept(video: Path, path: Path, *, mirror_hips: str) -> None:
+    """Extract ``video``'s landmarks with ``ExtractConfig(mirror_hips=...)`` (no cache, warnings quiet) and keep
+    them at ``path``."""
     from movelab import landmarks
     from movelab.extraction import extract
     from movelab.pose.config import ExtractConfig
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        ds = extract(video, config=ExtractConfig(mirror_hips=mirror_hips), use_cache=False)
+    landmarks.save(ds, path)
+
+
+def keep_mirrored(name: str, out: Path) -> None:
+    """Mirror the kept clip ``name`` losslessly and extract its landmarks as the frontal script did before the
+    mirror pass became the default (``mirror_hips="off"``: the mirror image's own reading)."""
     from scripts.accuracy.outline_population_mirrored import mirror_video
 
     video = out / f"{name}.mp4"
     mirror_video(SRC / f"{name}.mp4", video)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        ds = extract(video, use_cache=False, config=ExtractConfig(mirror_hips="off"))
-    landmarks.save(ds, out / f"{name}.nc")
+    _extract_kept(video, out / f"{name}.nc", mirror_hips="off")
 
 
 def keep_filmed(name: str, out: Path) -> None:
@@ -133,29 +140,15 @@ def keep_filmed(name: str, out: Path) -> None:
     truth and true events beside it (what :func:`scripts.accuracy.frontal_findings_accuracy.evaluate` reads)."""
     import shutil
 
-    from movelab import landmarks
-    from movelab.extraction import extract
-    from movelab.pose.config import ExtractConfig
-
     out.mkdir(parents=True, exist_ok=True)
     for suffix in (".truth.csv", ".events.json"):
         shutil.copyfile(SRC / f"{name}{suffix}", out / f"{name}{suffix}")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        ds = extract(SRC / f"{name}.mp4", config=ExtractConfig(mirror_hips="off"), use_cache=False)
-    landmarks.save(ds, out / f"{name}.nc")
+    _extract_kept(SRC / f"{name}.mp4", out / f"{name}.nc", mirror_hips="off")
 
 
 def keep_with_mirror_hips(name: str, out: Path) -> None:
     """Extract the kept clip ``name`` as filmed with ``ExtractConfig(mirror_hips="all")`` into ``out``."""
-    from movelab import landmarks
-    from movelab.extraction import extract
-    from movelab.pose.config import ExtractConfig
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        ds = extract(SRC / f"{name}.mp4", config=ExtractConfig(mirror_hips="all"), use_cache=False)
-    landmarks.save(ds, out / f"{name}.nc")
+    _extract_kept(SRC / f"{name}.mp4", out / f"{name}.nc", mirror_hips="all")
 
 
 def clip_row(name: str, out: Path) -> dict:
