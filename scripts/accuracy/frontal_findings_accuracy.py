@@ -88,7 +88,7 @@ DESIGN_BACK_CLIPS = {
     "R": (("narrow", 0.0), ("narrow", 16.0), ("wide", 8.0)),
 }
 #: Bodies rendered without ``--realistic`` only (``--realistic`` leaves them out unless named with ``--only``).
-CLEAN_ONLY_BODIES = ("E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "P", "Q", "R")
+CLEAN_ONLY_BODIES = ("E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "P", "Q", "R", "S", "T")
 HELD_OUT_BODIES = {
     "C": dict(height_m=1.88, leg_length_frac=0.51, hip_width_frac=0.09, girth=0.9),
     "D": dict(height_m=1.58, leg_length_frac=0.47, hip_width_frac=0.12, girth=1.25, buttocks=1.2),
@@ -115,12 +115,23 @@ HELD_OUT_3_BODIES = {
     "N": HELD_OUT_2_BODIES["N"],
     "Q": dict(height_m=1.68, leg_length_frac=0.485, thigh_share=0.50, hip_width_frac=0.125, girth=1.2, buttocks=1.15),
 }
+#: A fourth held-out set, fixed on 2026-12-07 (sixteenth session) before that session's FPPA and pelvic drop work
+#: began, and kept out of it: every earlier held-out body had been looked at at least once. S (short and slight,
+#: wide hips, the longest thigh share) and T (the tallest, long-legged, heavy thighs and belly): front views in
+#: every stance and valgus amount, back views in every stance at 0° and 16°, and hands-on-hips lunges with a
+#: level pelvis and a 10° drop (group ``lunge_held_out``), both facings and lead legs.
+HELD_OUT_4_BODIES = {
+    "S": dict(height_m=1.52, leg_length_frac=0.48, thigh_share=0.53, hip_width_frac=0.12, girth=0.95, buttocks=1.1),
+    "T": dict(height_m=1.93, leg_length_frac=0.51, thigh_share=0.49, hip_width_frac=0.095, girth=1.25, belly=1.15),
+}
+HELD_OUT_4_BACK_VALGUS_DEG = (0.0, 16.0)
 #: Every body above by its letter (N once: the second and third held-out sets share it).
 NAMED_BODIES = {
     **DESIGN_BODIES,
     **HELD_OUT_BODIES,
     **HELD_OUT_2_BODIES,
     **HELD_OUT_3_BODIES,
+    **HELD_OUT_4_BODIES,
     **DESIGN_TOUCHING_BODIES,
     **DESIGN_KNEES_TOUCH_BODIES,
     **DESIGN_BACK_TOUCH_BODIES,
@@ -173,7 +184,8 @@ class Case:
     view: str
     movement: str
     body: dict
-    #: "design", "held_out", "held_out_2", "held_out_3", "lunge" (the pelvic drop check), "lunge_design", "cut"
+    #: "design", "held_out", "held_out_2", "held_out_3", "held_out_4", "lunge" (the pelvic drop check),
+    #: "lunge_design", "lunge_held_out", "cut"
     group: str
     lead_leg: str | None = None
     cut: float = 0.0
@@ -195,6 +207,7 @@ def _cases() -> dict[str, Case]:
         ("design", DESIGN_BODIES, tuple(STANCES_M)),
         ("held_out", HELD_OUT_BODIES, tuple(STANCES_M)),
         ("held_out_2", HELD_OUT_2_BODIES, tuple(STANCES_M)),
+        ("held_out_4", HELD_OUT_4_BODIES, tuple(STANCES_M)),
         ("design", DESIGN_TOUCHING_BODIES, TOUCHING_STANCES),
         ("design", DESIGN_KNEES_TOUCH_BODIES, ("narrow",)),
     )
@@ -215,6 +228,10 @@ def _cases() -> dict[str, Case]:
         for stance in STANCES_M:
             for valgus in VALGUS_DEG:
                 squat("back", body_name, stance, valgus, group="held_out_3")
+    for body_name in HELD_OUT_4_BODIES:
+        for stance in STANCES_M:
+            for valgus in HELD_OUT_4_BACK_VALGUS_DEG:
+                squat("back", body_name, stance, valgus, group="held_out_4")
     for body_name in DESIGN_KNEES_TOUCH_BODIES:
         for valgus in KNEES_TOUCH_BACK_VALGUS_DEG:
             squat("back", body_name, "narrow", valgus, group="design")
@@ -242,7 +259,7 @@ def _lunge_cases() -> dict[str, Case]:
     bodies = {"": ({}, "lunge")} | {
         f"_{b.name}": (dataclasses.asdict(b.body), "lunge_design") for b in POPULATION if b.name in LUNGE_DESIGN_BODIES
     }
-    cases = {}
+    cases = _held_out_lunges()
     for suffix, (body, group) in bodies.items():
         for arms in LUNGE_ARMS:
             tag = suffix + ("" if arms == "hanging" else "_hips")
@@ -253,6 +270,22 @@ def _lunge_cases() -> dict[str, Case]:
                         cases[f"lunge_{view}_{lead}_drop{drop:g}{tag}"] = Case(
                             motion, view, "lunge", body, group, lead_leg=lead
                         )
+    return cases
+
+
+def _held_out_lunges() -> dict[str, "Case"]:
+    """Hands-on-hips lunges of the fourth held-out set's bodies (group ``lunge_held_out``): a level pelvis and a
+    10° drop, both facings and lead legs."""
+    from movelab.synth import Lunge
+
+    cases = {}
+    for body_name, body in HELD_OUT_4_BODIES.items():
+        for view in ("front", "back"):
+            for lead in ("left", "right"):
+                for drop in LUNGE_DROPS_DEG:
+                    motion = Lunge(lead_side=lead, pelvic_drop_deg=drop, arms="hips", **LUNGE)
+                    name = f"lunge_{view}_{lead}_drop{drop:g}_{body_name}_hips"
+                    cases[name] = Case(motion, view, "lunge", body, "lunge_held_out", lead_leg=lead)
     return cases
 
 
