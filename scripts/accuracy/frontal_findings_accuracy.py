@@ -273,7 +273,7 @@ def _lunge_cases() -> dict[str, Case]:
     return cases
 
 
-def _held_out_lunges() -> dict[str, "Case"]:
+def _held_out_lunges() -> dict[str, Case]:
     """Hands-on-hips lunges of the fourth held-out set's bodies (group ``lunge_held_out``): a level pelvis and a
     10° drop, both facings and lead legs."""
     from movelab.synth import Lunge
