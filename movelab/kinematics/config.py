@@ -389,8 +389,9 @@ class KinematicsConfig:
         both lead legs, the wrists averaged with the mirror image, ``ExtractConfig.mirror_wrists``) read
         7.9-10.4°, mean 8.9°, against 9.7-10.2° from the front; 1.12 = tan 10° / tan 8.9°, rounded
         (``scripts/accuracy/frontal_findings_accuracy.py``, groups ``lunge`` and ``lunge_design``;
-        docs/findings-decisions.md, *Pelvic drop lunges: the wrists' line against the mirror image*). 1 turns it
-        off.
+        docs/findings-decisions.md, *Pelvic drop lunges: the wrists' line against the mirror image*). Learnt on
+        mirrored wrists: without the mirror pass (a live webcam, ``mirror_hips="off"``) the standing lean of
+        +1.3…+3.7° and the lead-leg difference stay, and the gain enlarges them by 12 %. 1 turns it off.
     outline_baseline_max_speed
         ... and ``hip_mid`` and both ankles move slower than this (torso lengths per second): quiet.
     outline_baseline_min_s
