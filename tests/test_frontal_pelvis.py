@@ -114,16 +114,21 @@ def test_the_wrists_line_gives_the_obliquity_when_the_hands_are_on_the_hips(view
     np.testing.assert_allclose(result.value_deg, expected, atol=1e-6)
 
 
-def shrunk_wrists(view: str, drop_deg: float):
-    """The arms of :func:`put_hands_on_hips` with the wrists' height difference divided by 1.12 (as the pose
-    model reads hands on a dropping pelvis from behind)."""
-    arms = put_hands_on_hips(figure(view), drop_deg=drop_deg)["position_px"]
-    px = arms.values
+def shrunk_hands_on_hips(view: str, drop_deg: float):
+    """:func:`put_hands_on_hips` with the wrists' height difference divided by 1.12 (as the pose model reads
+    hands on a dropping pelvis from behind)."""
+    ds = put_hands_on_hips(figure(view), drop_deg=drop_deg)
+    px = ds["position_px"].values
     left, right = KEYPOINTS.index("left_wrist"), KEYPOINTS.index("right_wrist")
     mid_y = (px[:, left, 1] + px[:, right, 1]) / 2
     for k in (left, right):
         px[:, k, 1] = mid_y + (px[:, k, 1] - mid_y) / 1.12
-    return arms
+    return ds
+
+
+def shrunk_wrists(view: str, drop_deg: float):
+    """The arms of :func:`shrunk_hands_on_hips`."""
+    return shrunk_hands_on_hips(view, drop_deg)["position_px"]
 
 
 @pytest.mark.parametrize("drop_deg", [-10.0, 0.0, 7.0])
@@ -198,6 +203,18 @@ def test_a_lunge_with_the_hands_on_the_hips_raises_pelvic_drop_at_its_size(view,
     assert drop.side == side
     assert drop.value == pytest.approx(10.0, abs=0.5)
     assert "wrists" in drop.reference
+
+
+@pytest.mark.parametrize(
+    "view, expected", [("back", 10.0), ("front", math.degrees(math.atan(math.tan(math.radians(10.0)) / 1.12)))]
+)
+def test_a_back_view_lunge_whose_wrists_read_the_drop_short_is_raised_at_its_true_size(view, expected):
+    """Wrists showing 1/1.12 of a 10° drop, as the pose model's did from behind on the design lunges: with the
+    default back-view gain the finding reads 10°; the same wrists in a front view read atan(tan 10° / 1.12)."""
+    _, found = lunge_findings(shrunk_hands_on_hips(view, 10.0), view, config=KinematicsConfig())
+    (drop,) = [f for f in found if f.severity != "info"]
+    assert drop.side == "right"
+    assert drop.value == pytest.approx(expected, abs=0.3)
 
 
 @pytest.mark.parametrize("view", ["front", "back"])
