@@ -13,9 +13,9 @@ which mirrors with the body (docs/findings-decisions.md, *Pelvic drop from behin
 The wrists of hands resting on the hips err the same way: on the rendered hands-on-hips lunges filmed from
 behind (design bodies A, design1, design4, group ``lunge`` and ``lunge_design`` of
 ``scripts/accuracy/frontal_findings_accuracy.py``) the standing wrists' line leaned +1.3…+3.7° (front views
-−1.1…+1.2°), and a 10° drop of the left side read 6.9-8.7°, of the right 9.4-10.7°; with the wrists averaged too,
-standing −0.6…0.0° and the drops 7.9-10.4° (docs/findings-decisions.md, *Pelvic drop lunges: the wrists'
-line against the mirror image*).
+−1.1…+1.2°), and a 10° drop read 6.9-8.7° with the left leg forward, 6.9-10.7° with the right; with the wrists
+averaged too, standing −0.6…0.0° and the drops 7.9-10.4° (docs/findings-decisions.md, *Pelvic drop lunges: the
+wrists' line against the mirror image*).
 
 :func:`mirror_averaged_heights` does it for one frame's candidates. The mirror image's person is matched to each
 filmed one by the hips' midpoint (un-mirrored: ``x → 1 − x`` in normalised coordinates); the mirrored figure's
