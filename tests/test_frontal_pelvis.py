@@ -13,7 +13,7 @@ from test_findings_helpers import make_segmentation
 from movelab.errors import ConfigError
 from movelab.findings import detect_findings
 from movelab.kinematics import KinematicsConfig, compute_motion
-from movelab.kinematics.frontal_pelvis import hands_on_hips, hip_obliquity_deg, pelvic_obliquity
+from movelab.kinematics.frontal_pelvis import hands_obliquity_deg, hands_on_hips, hip_obliquity_deg, pelvic_obliquity
 from movelab.kinematics.stickfigure import stick_figure
 from movelab.landmarks import KEYPOINTS
 
@@ -21,6 +21,8 @@ FPS = 30.0
 DURATION_S = 4.0
 # one lunge; the client stands 1.2 s before it and 0.8 s after it
 REPS = [{"index": 0, "start_s": 1.2, "bottom_s": 2.2, "end_s": 3.2, "lead_leg": "left"}]
+#: The measured back-view gain of the hands' line off: the stick figure's wrists show the drop exactly.
+EXACT = KinematicsConfig(hands_obliquity_gain_back=1.0)
 
 
 def time_s() -> np.ndarray:
@@ -70,8 +72,8 @@ def put_hands_on_hips(ds, *, drop_deg: float = 0.0):
     return out
 
 
-def lunge_findings(ds, view: str):
-    motion = compute_motion(ds, views=view)
+def lunge_findings(ds, view: str, *, config: KinematicsConfig = EXACT):
+    motion = compute_motion(ds, views=view, config=config)
     found = detect_findings(motion, make_segmentation("lunge", reps=REPS))
     return motion, [f for f in found if f.code == "pelvic_drop"]
 
@@ -106,10 +108,40 @@ def test_arms_passing_through_a_hands_on_hips_pose_for_a_moment_do_not_count():
 @pytest.mark.parametrize("drop_deg", [-10.0, 0.0, 7.0])
 def test_the_wrists_line_gives_the_obliquity_when_the_hands_are_on_the_hips(view, sign, drop_deg):
     ds = put_hands_on_hips(figure(view), drop_deg=drop_deg)  # the hip landmarks stay level
-    result = pelvic_obliquity(ds["position_px"], np.full(ds.sizes["time"], sign))
+    result = pelvic_obliquity(ds["position_px"], np.full(ds.sizes["time"], sign), config=EXACT)
     assert (result.source == "hands").all()
     expected = drop_deg * depth_profile(ds["time"].values)
     np.testing.assert_allclose(result.value_deg, expected, atol=1e-6)
+
+
+def shrunk_hands_on_hips(view: str, drop_deg: float):
+    """:func:`put_hands_on_hips` with the wrists' height difference divided by 1.12 (as the pose model reads
+    hands on a dropping pelvis from behind)."""
+    ds = put_hands_on_hips(figure(view), drop_deg=drop_deg)
+    px = ds["position_px"].values
+    left, right = KEYPOINTS.index("left_wrist"), KEYPOINTS.index("right_wrist")
+    mid_y = (px[:, left, 1] + px[:, right, 1]) / 2
+    for k in (left, right):
+        px[:, k, 1] = mid_y + (px[:, k, 1] - mid_y) / 1.12
+    return ds
+
+
+def shrunk_wrists(view: str, drop_deg: float):
+    """The arms of :func:`shrunk_hands_on_hips`."""
+    return shrunk_hands_on_hips(view, drop_deg)["position_px"]
+
+
+@pytest.mark.parametrize("drop_deg", [-10.0, 0.0, 7.0])
+def test_from_behind_the_wrists_height_difference_is_scaled_by_the_back_gain(drop_deg):
+    """Wrists whose height difference reads 1/1.12 of a drop give the drop from behind with the default gain;
+    the same wrists in a front view read as they are; a level line stays level."""
+    expected = drop_deg * depth_profile(time_s())
+    n = len(expected)
+    gain = KinematicsConfig().hands_obliquity_gain_back
+    back = hands_obliquity_deg(shrunk_wrists("back", drop_deg), np.full(n, -1.0), back_gain=gain)
+    np.testing.assert_allclose(back, expected, atol=1e-6)
+    front = hands_obliquity_deg(shrunk_wrists("front", drop_deg), np.full(n, 1.0), back_gain=gain)
+    np.testing.assert_allclose(front, np.degrees(np.arctan(np.tan(np.radians(expected)) / 1.12)), atol=1e-6)
 
 
 def test_with_hanging_arms_the_hips_line_is_used():
@@ -151,7 +183,7 @@ def test_hidden_wrists_from_behind_still_show_the_hands_on_the_hips():
     ds = put_hands_on_hips(figure("back"), drop_deg=10.0)
     for name in ("left_wrist", "right_wrist"):
         ds["visibility"].values[:, KEYPOINTS.index(name)] = 0.1
-    motion = compute_motion(ds, views="back")
+    motion = compute_motion(ds, views="back", config=EXACT)
     assert np.isnan(motion.positions.cleaned.sel(keypoint="left_wrist").values).all()  # gated in the cleaned
     source = motion.pelvic_obliquity_source
     assert (source == "hands").mean() > 0.9
@@ -171,6 +203,18 @@ def test_a_lunge_with_the_hands_on_the_hips_raises_pelvic_drop_at_its_size(view,
     assert drop.side == side
     assert drop.value == pytest.approx(10.0, abs=0.5)
     assert "wrists" in drop.reference
+
+
+@pytest.mark.parametrize(
+    "view, expected", [("back", 10.0), ("front", math.degrees(math.atan(math.tan(math.radians(10.0)) / 1.12)))]
+)
+def test_a_back_view_lunge_whose_wrists_read_the_drop_short_is_raised_at_its_true_size(view, expected):
+    """Wrists showing 1/1.12 of a 10° drop, as the pose model's did from behind on the design lunges: with the
+    default back-view gain the finding reads 10°; the same wrists in a front view read atan(tan 10° / 1.12)."""
+    _, found = lunge_findings(shrunk_hands_on_hips(view, 10.0), view, config=KinematicsConfig())
+    (drop,) = [f for f in found if f.severity != "info"]
+    assert drop.side == "right"
+    assert drop.value == pytest.approx(expected, abs=0.3)
 
 
 @pytest.mark.parametrize("view", ["front", "back"])

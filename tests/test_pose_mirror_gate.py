@@ -82,6 +82,8 @@ def test_the_default_is_frontal_and_the_first_forms_still_read():
     [
         {"mirror_hips": "front"},
         {"mirror_hips": None},
+        {"mirror_wrists": "yes"},
+        {"mirror_wrists": None},
         {"mirror_min_shoulder_share": 0.0},
         {"mirror_min_shoulder_share": -0.3},
         {"mirror_min_shoulder_share": float("nan")},
@@ -102,6 +104,14 @@ def test_the_cache_key_names_the_mirror_setting():
     assert len({str(sorted(k.items())) for k in keys.values()}) == 3
     other = ExtractConfig(mirror_min_shoulder_share=0.3).cache_key_fields()
     assert other != keys["frontal"]
+
+
+def test_the_cache_key_names_the_wrists_only_when_the_pass_averages_them():
+    """Landmarks cached before ``mirror_wrists`` existed averaged the hips alone: their key is the one without it."""
+    assert ExtractConfig().cache_key_fields()["mirror_wrists"] is True
+    hips_only = ExtractConfig(mirror_wrists=False).cache_key_fields()
+    assert "mirror_wrists" not in hips_only and hips_only["mirror_hips"] == "frontal"
+    assert "mirror_wrists" not in ExtractConfig(mirror_hips="off").cache_key_fields()
 
 
 @pytest.mark.parametrize("command", ["extract", "analyse"])

@@ -120,8 +120,9 @@ class MethodError:
         6.0,
         "movelab, measured: a level pelvis read up to 5.4 deg of obliquity on the hip landmarks at the bottom "
         "of a rendered front-view lunge (the front leg's hip landmark sits higher above its joint than the rear "
-        "one's); with the hands on the hips the wrists' line read a level pelvis within 2.5 deg and a 10 deg "
-        "drop within 3.7 deg on the design lunges (scripts/accuracy/frontal_findings_accuracy.py, "
+        "one's); with the hands on the hips the wrists' line read a level pelvis within 2.4 deg and a 10 deg "
+        "drop within 1.7 deg on the design lunges (the wrists averaged with the mirror image, the back-view "
+        "gain 1.12; scripts/accuracy/frontal_findings_accuracy.py, "
         "docs/findings-accuracy.md); from behind, the design squats' level pelvis read a change from standing of "
         "-4.8..+0.3 deg on the hip landmarks (the pose model's standing hips lean towards the image's right; "
         "-1.2..+0.5 deg with the mirror pass, ExtractConfig.mirror_hips, on by default for front and back views "

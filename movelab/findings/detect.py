@@ -683,7 +683,11 @@ def _obliquity_measure(ctx: Context) -> tuple[np.ndarray, str | None]:
 
 
 #: What the pelvic obliquity was read from, for a finding's reference.
-_MEASURES = {"hands": "the line between the wrists (hands on the hips)", "hips": "the hip landmarks"}
+_MEASURES = {
+    "hands": "the line between the wrists (hands on the hips; from behind their height difference x 1.12, "
+    "KinematicsConfig.hands_obliquity_gain_back: rendered 10 deg drops read 8.8-11.7 deg)",
+    "hips": "the hip landmarks",
+}
 
 
 def pelvic_drop_reps(ctx: Context) -> list[Finding]:

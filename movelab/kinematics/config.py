@@ -382,6 +382,16 @@ class KinematicsConfig:
         torso lengths above the hips; hanging arms 176-180°. Arms reaching forward in a design back-view squat
         (realistic render) passed for single frames with the wrists 0.36-0.50 above the hips
         (docs/findings-decisions.md). 130°, 0.4 and 0.5 s: movelab's margins between.
+    hands_obliquity_gain_back
+        Back views: the wrists' height difference is multiplied by this before the hands' obliquity is taken
+        (:func:`movelab.kinematics.frontal_pelvis.hands_obliquity_deg`). From behind the pose model shrinks a
+        hands-on-hips drop towards level: the six design 10° drops from behind (bodies A, design1, design4,
+        both lead legs, the wrists averaged with the mirror image, ``ExtractConfig.mirror_wrists``) read
+        7.9-10.4°, mean 8.9°, against 9.7-10.2° from the front; 1.12 = tan 10° / tan 8.9°, rounded
+        (``scripts/accuracy/frontal_findings_accuracy.py``, groups ``lunge`` and ``lunge_design``;
+        docs/findings-decisions.md, *Pelvic drop lunges: the wrists' line against the mirror image*). Learnt on
+        mirrored wrists: without the mirror pass (a live webcam, ``mirror_hips="off"``) the standing lean of
+        +1.3…+3.7° and the lead-leg difference stay, and the gain enlarges them by 12 %. 1 turns it off.
     outline_baseline_max_speed
         ... and ``hip_mid`` and both ankles move slower than this (torso lengths per second): quiet.
     outline_baseline_min_s
@@ -609,6 +619,7 @@ class KinematicsConfig:
     hands_on_hips_max_elbow_deg: float = 130.0
     hands_on_hips_height_torso: float = 0.4
     hands_on_hips_min_s: float = 0.5
+    hands_obliquity_gain_back: float = 1.12
     side_view_midpoint_fallback: bool = True
     side_view_shoulder_shift_max: float = 0.03
     outline_sacral_levels: tuple[float, float] = (0.08, 0.30)
@@ -715,6 +726,7 @@ class KinematicsConfig:
         _check_range("hands_on_hips_max_elbow_deg", self.hands_on_hips_max_elbow_deg, 0.0, 180.0)
         _check_range("hands_on_hips_height_torso", self.hands_on_hips_height_torso, 0.0, math.inf)
         _check_range("hands_on_hips_min_s", self.hands_on_hips_min_s, 0.0, math.inf)
+        _check_range("hands_obliquity_gain_back", self.hands_obliquity_gain_back, 0.0, math.inf)
         if self.fppa_knee_height not in ("landmark", "outline_bend"):
             raise ConfigError(f"fppa_knee_height must be 'landmark' or 'outline_bend', got {self.fppa_knee_height!r}")
         if self.fppa_knee_bend_fallback not in ("landmark", "inner_edge"):

@@ -13,7 +13,8 @@ each with its validity condition:
   distance in front and back views (the pose model drawing the two hips together, as it did at the bottom
   of a shaky back-view lunge: a few pixels of height then make a large angle);
 * **hands**: ``∠(lateral, right_wrist→left_wrist)`` in the frames :func:`hands_on_hips` accepts (both
-  elbows bent, each elbow outside its wrist, each wrist near the hips' height), NaN elsewhere.
+  elbows bent, each elbow outside its wrist, each wrist near the hips' height), NaN elsewhere; from behind
+  the wrists' height difference is scaled by ``hands_obliquity_gain_back`` (:func:`hands_obliquity_deg`).
 
 :func:`pelvic_obliquity` gives the angle table's ``pelvic_obliquity``: the hands' line where the hands are
 on the hips, the hips' line elsewhere, and which one each frame used.
@@ -34,7 +35,15 @@ from movelab.kinematics.geometry import midpoint, point, to_plane, torso_length,
 from movelab.kinematics.joint_angles import obliquity_deg
 from movelab.kinematics.runs import runs
 
-__all__ = ["PelvicObliquity", "pelvic_obliquity", "arm_positions", "hip_obliquity_deg", "hands_on_hips", "SOURCES"]
+__all__ = [
+    "PelvicObliquity",
+    "pelvic_obliquity",
+    "arm_positions",
+    "hip_obliquity_deg",
+    "hands_obliquity_deg",
+    "hands_on_hips",
+    "SOURCES",
+]
 
 #: Per-frame sources of :attr:`PelvicObliquity.source` ("" where neither was measurable).
 SOURCES: tuple[str, ...] = ("hands", "hips", "")
@@ -86,7 +95,7 @@ def pelvic_obliquity(
     arms = position if arms is None else arms
     hips = hip_obliquity_deg(position, side, min_width_share=config.obliquity_min_hip_width_share)
     on_hips = hands_on_hips(arms, config=config) & np.isfinite(side)
-    wrists = obliquity_deg(to_plane(point(arms, "left_wrist") - point(arms, "right_wrist"), side))
+    wrists = hands_obliquity_deg(arms, side, back_gain=config.hands_obliquity_gain_back)
     value = np.where(on_hips, wrists, hips)
     source = np.where(on_hips & np.isfinite(wrists), "hands", np.where(~on_hips & np.isfinite(hips), "hips", ""))
     return PelvicObliquity(value_deg=np.where(source == "", np.nan, value), source=source, hands_on_hips=on_hips)
@@ -123,6 +132,23 @@ def hip_obliquity_deg(position: xr.DataArray, side, *, min_width_share: float) -
         return value
     usual = float(np.median(width[frontal]))
     return np.where(width >= min_width_share * usual, value, np.nan)
+
+
+def hands_obliquity_deg(arms: xr.DataArray, side, *, back_gain: float) -> np.ndarray:
+    """The wrists' obliquity (:func:`obliquity_deg` of ``right_wrist→left_wrist``), the wrists' height
+    difference multiplied by ``back_gain`` in back views (``side`` −1).
+
+    Notes
+    -----
+    With ``(Δx, Δy)`` the right→left wrist vector in the frontal plane, a back view reads
+    ``atan2(g·Δy, Δx)``: the pose model places the wrist of hands resting on a dropping pelvis, seen from
+    behind, closer to level than it is (the dropped side's wrist 3.4-5.4 px high at the bottom of the design
+    lunges, the other 1.2-3.2 px; ``KinematicsConfig.hands_obliquity_gain_back``). A level line stays level.
+    """
+    side = np.asarray(side, dtype=np.float64)
+    right_to_left = to_plane(point(arms, "left_wrist") - point(arms, "right_wrist"), side)
+    right_to_left[:, 1] *= np.where(side < 0, back_gain, 1.0)
+    return obliquity_deg(right_to_left)
 
 
 def hands_on_hips(position: xr.DataArray, *, config: KinematicsConfig = KinematicsConfig()) -> np.ndarray:

@@ -75,6 +75,15 @@ class ExtractConfig:
         ``"all"``: every frame of any source. ``"off"``: never. A front or back view costs about 1.7 times the
         extraction's CPU with it (a side view under ``"frontal"`` the same as without; docs/pose.md, *Mirror pass
         for the hips*). ``True``/``False`` are read as ``"all"``/``"off"``.
+    mirror_wrists
+        Whether the mirror pass averages the wrists' heights too (the hips' always). The wrists carry the
+        pelvic obliquity when the hands rest on the hips (:mod:`movelab.kinematics.frontal_pelvis`), and the
+        model errs on them as on the hips: on the rendered hands-on-hips design lunges filmed from behind the
+        standing wrists' line leaned +1.3…+3.7° (the same in the mirror image), and 10° drops read 6.9-10.7°;
+        with the wrists averaged, standing −0.6…0.0° and the drops 7.9-10.4° (front views: 8.7-11.0° →
+        9.7-10.2°; ``scripts/accuracy/frontal_findings_accuracy.py``, docs/findings-decisions.md, *Pelvic drop
+        lunges: the wrists' line against the mirror image*). Costs nothing more: the mirror image is read for the
+        hips already.
     mirror_min_shoulder_share
         The frontal gate of ``mirror_hips="frontal"``: a person looks frontal when the shoulders' horizontal
         distance is at least this share of the torso length (shoulders' midpoint to hips' midpoint, pixels;
@@ -99,6 +108,7 @@ class ExtractConfig:
     max_image_side_px: int | None = None
     markers: str | None = None
     mirror_hips: MirrorHips = "frontal"
+    mirror_wrists: bool = True
     mirror_min_shoulder_share: float = 0.45
 
     def __post_init__(self) -> None:
@@ -106,6 +116,8 @@ class ExtractConfig:
             object.__setattr__(self, "mirror_hips", "all" if self.mirror_hips else "off")
         if self.mirror_hips not in MIRROR_HIPS:
             raise ConfigError(f"mirror_hips must be one of {', '.join(MIRROR_HIPS)}, got {self.mirror_hips!r}")
+        if not isinstance(self.mirror_wrists, bool):
+            raise ConfigError(f"mirror_wrists must be True or False, got {self.mirror_wrists!r}")
         share = self.mirror_min_shoulder_share
         if isinstance(share, bool) or not isinstance(share, (int, float)) or not share > 0 or share == float("inf"):
             raise ConfigError(f"mirror_min_shoulder_share must be a positive number, got {share!r}")
@@ -128,11 +140,14 @@ class ExtractConfig:
         """The settings that change the extracted landmarks (everything but ``model``, keyed apart;
         ``markers`` only when set, so landmarks cached before it existed keep their key, and then with the
         sticker detector's version; ``mirror_hips`` unless ``"off"``, as landmarks cached before it existed
-        were read without it; the gate's share only with ``"frontal"``)."""
+        were read without it; the gate's share only with ``"frontal"``; ``mirror_wrists`` only when on with the
+        pass on, as landmarks cached before it existed averaged the hips alone)."""
         data = dataclasses.asdict(self)
         data.pop("model")
         if data["mirror_hips"] != "frontal":
             data.pop("mirror_min_shoulder_share")
+        if data["mirror_hips"] == "off" or not data["mirror_wrists"]:
+            data.pop("mirror_wrists")
         if data["mirror_hips"] == "off":
             data.pop("mirror_hips")
         if data["markers"] is None:

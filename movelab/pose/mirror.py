@@ -1,4 +1,5 @@
-"""The hips' heights averaged with the pose model's reading of the mirror image (``ExtractConfig.mirror_hips``).
+"""The hips' (and wrists') heights averaged with the pose model's reading of the mirror image
+(``ExtractConfig.mirror_hips``, ``ExtractConfig.mirror_wrists``).
 
 The pose model is not mirror-symmetric. On rendered squats filmed from behind with a level pelvis it placed the
 standing figure's hip on the image's right 1.9-3.8 px lower than the other (design body A; both 6-10 px below
@@ -9,7 +10,14 @@ hip's height with the height the model gives its mirror twin cancels such an err
 which mirrors with the body (docs/findings-decisions.md, *Pelvic drop from behind*; measured with
 ``scripts/accuracy/frontal_hips_mirrored.py``: level design squats from behind −4.8…+0.3° → −1.2…+0.5°).
 
-:func:`mirror_averaged_hips` does it for one frame's candidates. The mirror image's person is matched to each
+The wrists of hands resting on the hips err the same way: on the rendered hands-on-hips lunges filmed from
+behind (design bodies A, design1, design4, group ``lunge`` and ``lunge_design`` of
+``scripts/accuracy/frontal_findings_accuracy.py``) the standing wrists' line leaned +1.3…+3.7° (front views
+−1.1…+1.2°), and a 10° drop read 6.9-8.7° with the left leg forward, 6.9-10.7° with the right; with the wrists
+averaged too, standing −0.6…0.0° and the drops 7.9-10.4° (docs/findings-decisions.md, *Pelvic drop lunges: the
+wrists' line against the mirror image*).
+
+:func:`mirror_averaged_heights` does it for one frame's candidates. The mirror image's person is matched to each
 filmed one by the hips' midpoint (un-mirrored: ``x → 1 − x`` in normalised coordinates); the mirrored figure's
 left hip is the filmed figure's right one.
 
@@ -27,7 +35,10 @@ import numpy as np
 from movelab.landmarks import KEYPOINTS
 from movelab.pose.landmarker import Candidate
 
-__all__ = ["looks_frontal", "mirror_averaged_hips", "mirrored_image", "shoulder_share"]
+__all__ = ["MIRRORED_PARTS", "looks_frontal", "mirror_averaged_heights", "mirrored_image", "shoulder_share"]
+
+#: The body parts whose left and right landmarks the mirror pass can average in height.
+MIRRORED_PARTS: tuple[str, ...] = ("hip", "wrist")
 
 _LEFT_HIP, _RIGHT_HIP = KEYPOINTS.index("left_hip"), KEYPOINTS.index("right_hip")
 _LEFT_SHOULDER, _RIGHT_SHOULDER = KEYPOINTS.index("left_shoulder"), KEYPOINTS.index("right_shoulder")
@@ -60,10 +71,15 @@ def mirrored_image(image_rgb: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(image_rgb[:, ::-1])
 
 
-def mirror_averaged_hips(
-    candidates: list[Candidate], mirrored: list[Candidate], *, max_distance_share: float = 0.5
+def mirror_averaged_heights(
+    candidates: list[Candidate],
+    mirrored: list[Candidate],
+    *,
+    parts: tuple[str, ...] = ("hip",),
+    max_distance_share: float = 0.5,
 ) -> list[Candidate]:
-    """``candidates`` with each hip's height (normalised ``y``) averaged with its mirror twin's.
+    """``candidates`` with the height (normalised ``y``) of each landmark of ``parts`` averaged with its mirror
+    twin's.
 
     Parameters
     ----------
@@ -71,6 +87,9 @@ def mirror_averaged_hips(
         The people the model found in the frame.
     mirrored
         The people it found in the frame's mirror image (:func:`mirrored_image`).
+    parts
+        Body parts of :data:`MIRRORED_PARTS` (``"hip"``, ``"wrist"``): their left and right landmarks are
+        averaged.
     max_distance_share
         A mirror person is the same person when its un-mirrored hip midpoint lies within this share of the
         filmed person's hip-to-shoulder distance (in normalised image units) of the filmed hip midpoint;
@@ -79,9 +98,13 @@ def mirror_averaged_hips(
     Notes
     -----
     With ``(x, y)`` normalised, the mirror image maps ``x`` to ``1 − x`` and swaps the sides: the filmed left
-    hip's twin is the mirror person's ``right_hip``. Only the two hips' ``y`` change; ``x``, depth, the world
-    coordinates and the scores stay as filmed.
+    hip's twin is the mirror person's ``right_hip`` (the same for the wrists). Only the ``y`` of the ``parts``'
+    landmarks change; ``x``, depth, the world coordinates and the scores stay as filmed.
     """
+    unknown = sorted(set(parts) - set(MIRRORED_PARTS))
+    if unknown:
+        raise ValueError(f"parts must be among {', '.join(MIRRORED_PARTS)}, got {', '.join(unknown)}")
+    pairs = [(KEYPOINTS.index(f"left_{part}"), KEYPOINTS.index(f"right_{part}")) for part in parts]
     out = []
     for candidate in candidates:
         twin = _twin(candidate, mirrored, max_distance_share=max_distance_share)
@@ -89,8 +112,9 @@ def mirror_averaged_hips(
             out.append(candidate)
             continue
         norm = candidate.norm.copy()
-        norm[_LEFT_HIP, 1] = 0.5 * (candidate.norm[_LEFT_HIP, 1] + twin.norm[_RIGHT_HIP, 1])
-        norm[_RIGHT_HIP, 1] = 0.5 * (candidate.norm[_RIGHT_HIP, 1] + twin.norm[_LEFT_HIP, 1])
+        for left, right in pairs:
+            norm[left, 1] = 0.5 * (candidate.norm[left, 1] + twin.norm[right, 1])
+            norm[right, 1] = 0.5 * (candidate.norm[right, 1] + twin.norm[left, 1])
         out.append(dataclasses.replace(candidate, norm=norm))
     return out
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from movelab.pose.config import ExtractConfig
 from movelab.pose.landmarker import Candidate, PoseModel
-from movelab.pose.mirror import looks_frontal, mirror_averaged_hips, mirrored_image
+from movelab.pose.mirror import looks_frontal, mirror_averaged_heights, mirrored_image
 
 __all__ = ["MirrorPass", "mirror_pass_wanted", "mirror_model_wanted"]
 
@@ -65,7 +65,8 @@ class MirrorPass:
         return self._model
 
     def apply(self, image: np.ndarray, time_s: float, candidates: list[Candidate]) -> list[Candidate]:
-        """``candidates`` with the hips averaged with the mirror image's when the frame wants the pass."""
+        """``candidates`` with the hips (and the wrists, ``ExtractConfig.mirror_wrists``) averaged with the mirror
+        image's when the frame wants the pass."""
         if not candidates or not mirror_model_wanted(self._config.mirror_hips, source=self._source):
             return candidates
         h, w = image.shape[:2]
@@ -78,4 +79,5 @@ class MirrorPass:
         ):
             return candidates
         self.frames += 1
-        return mirror_averaged_hips(candidates, self._loaded().detect(mirrored_image(image), time_s))
+        parts = ("hip", "wrist") if self._config.mirror_wrists else ("hip",)
+        return mirror_averaged_heights(candidates, self._loaded().detect(mirrored_image(image), time_s), parts=parts)

@@ -839,7 +839,9 @@ def print_lunge_hips(results: dict[str, dict]) -> None:
 
 def pelvic_drop_rows(results: dict[str, dict]) -> pd.DataFrame:
     """Per lunge: the true obliquity change at the bottom (median over ± 0.1 s, against the standing frames
-    the findings used) and each measure's reading, the hands-on-hips share of the frames, and the finding."""
+    the findings used) and each measure's reading, the hands-on-hips share of the frames, the standing
+    reference (the median obliquity over the standing frames on the line most of them used), and the
+    finding."""
     from movelab.findings.detect import context_of
     from movelab.kinematics.frontal_pelvis import hip_obliquity_deg
     from movelab.kinematics.joint_angles import frontal_angles
@@ -862,9 +864,13 @@ def pelvic_drop_rows(results: dict[str, dict]) -> pd.DataFrame:
             return _at(t, values, bottom) - (float(np.median(reference)) if reference.size else np.nan)
 
         source = motion.pelvic_obliquity_source
+        measured = motion.angles["pelvic_obliquity"].to_numpy(dtype=float)
+        counts = {s: int((source[standing] == s).sum()) for s in ("hands", "hips")}
+        used = max(counts, key=counts.get)  # the line most standing frames used, as the finding does
+        reference = np.where(source == used, measured, np.nan)[standing] if counts[used] else np.array([])
         hips_raw = frontal_angles(position, side=sign)["pelvic_obliquity"].to_numpy()
         hips = hip_obliquity_deg(position, sign, min_width_share=motion.config.obliquity_min_hip_width_share)
-        wrists = np.where(source == "hands", motion.angles["pelvic_obliquity"].to_numpy(dtype=float), np.nan)
+        wrists = np.where(source == "hands", measured, np.nan)
         frontal = np.isfinite(sign)
         true = truth["pelvic_obliquity"].to_numpy(dtype=float)
         found = [f for f in result["findings"] if f.code == "pelvic_drop"]
@@ -880,6 +886,7 @@ def pelvic_drop_rows(results: dict[str, dict]) -> pd.DataFrame:
                 hips=change(hips),
                 hands=change(wrists),
                 hands_share=float((source[frontal] == "hands").mean()) if frontal.any() else 0.0,
+                standing=float(np.nanmedian(reference)) if np.isfinite(reference).any() else np.nan,
                 raised=f"{raised[0].side} {raised[0].value:.1f}" if raised else ("note" if found else "—"),
             )
         )
@@ -896,24 +903,27 @@ def print_pelvic_drop(table: pd.DataFrame) -> None:
         "*hips, raw*: the hip landmarks' line as they are; *hips*: the same with the hip-distance gate "
         "(`obliquity_min_hip_width_share`); *hands*: the wrists' line in the frames with the hands on the hips; "
         "*hands on hips*: the share of front/back frames :func:`hands_on_hips` accepts; *finding*: "
-        "`pelvic_drop` raised (side, value) or the note.\n"
+        "`pelvic_drop` raised (side, value) or the note; *standing*: the standing reference, the obliquity "
+        "(not its change) on the line the finding used.\n"
     )
-    print("| clip | group | arms | true (deg) | hips, raw | hips | hands | hands on hips | finding |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| clip | group | arms | true (deg) | hips, raw | hips | hands | hands on hips | standing | finding |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for _, r in table.iterrows():
         print(
             f"| {r['clip']} | {r['group']} | {r['arms']} | {r['true']:+.1f} | {_signed(r['hips_raw'])} | "
-            f"{_signed(r['hips'])} | {_signed(r['hands'])} | {r['hands_share']:.2f} | {r['raised']} |"
+            f"{_signed(r['hips'])} | {_signed(r['hands'])} | {r['hands_share']:.2f} | {_signed(r['standing'])} | "
+            f"{r['raised']} |"
         )
     print()
     for (group, arms), g in table.groupby(["group", "arms"]):
         level, dropped = g[g["true"].abs() < 0.5], g[g["true"].abs() >= 0.5]
         parts = []
         for label, column in (("hips", "hips"), ("hands", "hands")):
-            lv, err = level[column].abs(), (dropped[column] - dropped["true"])
+            lv, err = level[column].abs(), (dropped[column] - dropped["true"]) * np.sign(dropped["true"])
             if lv.notna().any() or err.notna().any():
                 parts.append(
                     f"{label}: level pelvis up to {lv.max():.1f}°, a drop read {err.mean():+.1f}° on average "
+                    "towards the dropped side "
                     f"(largest error {err.abs().max():.1f}°)"
                 )
         raised_level = int(level["raised"].str.match(r"(left|right) ").sum())
