@@ -81,11 +81,14 @@ DESIGN_BACK_TOUCH_VALGUS_DEG = {"K": (8.0, 25.0), "P": (0.0, 8.0, 16.0, 25.0), "
 DESIGN_BACK_BODIES = {
     "R": dict(height_m=1.66, leg_length_frac=0.48, thigh_share=0.47, hip_width_frac=0.11, girth=1.1),
 }
+#: The wide stance at 8 and 25 deg (A, B, E, R) was added for high valgus from behind in a wide stance (issue 18,
+#: back-start round): no design back view had gone past 16 deg in the wide stance.
 DESIGN_BACK_CLIPS = {
-    "B": (("narrow", 0.0), ("narrow", 16.0), ("wide", 0.0), ("wide", 16.0)),
-    "E": (("narrow", 0.0), ("narrow", 16.0), ("hip", 0.0), ("hip", 16.0)),
+    "A": (("wide", 8.0), ("wide", 25.0)),
+    "B": (("narrow", 0.0), ("narrow", 16.0), ("wide", 0.0), ("wide", 16.0), ("wide", 8.0), ("wide", 25.0)),
+    "E": (("narrow", 0.0), ("narrow", 16.0), ("hip", 0.0), ("hip", 16.0), ("wide", 8.0), ("wide", 25.0)),
     "F": (("narrow", 0.0), ("narrow", 16.0), ("hip", 25.0)),
-    "R": (("narrow", 0.0), ("narrow", 16.0), ("wide", 8.0)),
+    "R": (("narrow", 0.0), ("narrow", 16.0), ("wide", 8.0), ("wide", 25.0)),
 }
 #: Bodies rendered without ``--realistic`` only (``--realistic`` leaves them out unless named with ``--only``).
 CLEAN_ONLY_BODIES = ("E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "P", "Q", "R", "S", "T")
