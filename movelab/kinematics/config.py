@@ -256,6 +256,9 @@ class KinematicsConfig:
         this many torso lengths is a label swap and is exchanged back (:func:`movelab.kinematics.swaps.
         fix_frontal_swaps`, issue 18). 0.05: a movelab heuristic, well under the 0.2-0.3 torso lengths
         between the hips and above landmark jitter (tested with 3 px of jitter on a 150 px torso).
+    fix_frontal_mirrors
+        Put back the labels of frames read as a whole-body mirror in front and back views (below; before view
+        detection and cleaning). Off: the views and angles as the pose model labelled them.
     frontal_mirror_min_width
         Whole-body mirrors (:mod:`movelab.kinematics.mirrors`): a frame is squarely front or back, so that its
         labels say which, when the shoulders' spread over its frontal value (the yaw's cosine) is at least this.
@@ -599,6 +602,7 @@ class KinematicsConfig:
     swap_stance_median_s: float = 0.3
     swap_stance_margin: float = 0.2
     frontal_swap_margin: float = 0.05
+    fix_frontal_mirrors: bool = True
     frontal_mirror_min_width: float = 0.5
     frontal_turn_min_s: float = 0.1
     frontal_mirror_feet_margin: float = 0.03

@@ -75,8 +75,8 @@ def detect_frontal_mirrors(ds: xr.Dataset, *, config: KinematicsConfig = Kinemat
     A frame is *square* when ``|c| ≥ frontal_mirror_min_width`` (:func:`shoulder_cosine`) and the hips'
     labels agree with the shoulders' (the left hip on the same side of the right one as the left shoulder of
     the right one); its labels say front when ``c > 0``. A frame whose shoulders alone flip is not square: the
-    leg-swap fix looks after its legs. Chains are the square frames between runs of other frames (side-on, oblique, or no
-    client) lasting at least ``frontal_turn_min_s``. The feet's evidence per frame is
+    leg-swap fix looks after its legs. Chains are the square frames between runs of other frames (side-on,
+    oblique, or no client) lasting at least ``frontal_turn_min_s``. The feet's evidence per frame is
     ``e = mean over both feet of (y_heel − y_foot_index) / torso`` (image ``y`` down; ``e > 0``: seen from
     behind). In a chain with both readings, the true one is back when ``median(e) ≥ margin``, front when
     ``median(e) ≤ −margin``, else the reading of most of its square frames (a tie changes nothing).
@@ -104,8 +104,11 @@ def detect_frontal_mirrors(ds: xr.Dataset, *, config: KinematicsConfig = Kinemat
 
 
 def fix_frontal_mirrors(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfig()) -> xr.Dataset:
-    """``ds`` with every left/right label exchanged back in the frames :func:`detect_frontal_mirrors` finds.
-    ``attrs["frontal_mirror_frames"]`` counts them."""
+    """``ds`` with every left/right label exchanged back in the frames :func:`detect_frontal_mirrors` finds
+    (``ds`` as it is when ``config.fix_frontal_mirrors`` is off). ``attrs["frontal_mirror_frames"]`` counts
+    them."""
+    if not config.fix_frontal_mirrors:
+        return ds
     return exchange_labels(ds, detect_frontal_mirrors(ds, config=config).values, PAIRED, "frontal_mirror_frames")
 
 
