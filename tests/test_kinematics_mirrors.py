@@ -43,7 +43,10 @@ def test_back_view_whose_first_half_second_reads_as_a_mirrored_front_is_a_back_v
     np.testing.assert_array_equal(found, np.arange(N) < 15)
     views = detect_views(ds)
     assert list(views["view"]) == ["back"] and views["start_frame"].iloc[0] == 0
-    obliquity = compute_motion(ds).angles["pelvic_obliquity"].to_numpy()
+    motion = compute_motion(ds)
+    assert motion.landmarks.attrs["frontal_mirror_frames"] == 15  # the later stages read the labels put back
+    np.testing.assert_allclose(motion.landmarks["position_px"].values, clean["position_px"].values, atol=1e-9)
+    obliquity = motion.angles["pelvic_obliquity"].to_numpy()
     expected = compute_motion(clean).angles["pelvic_obliquity"].to_numpy()
     assert np.all(np.abs(obliquity) <= 90.0)
     np.testing.assert_allclose(obliquity[:15], expected[:15], atol=0.05)
