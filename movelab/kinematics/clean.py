@@ -1,4 +1,4 @@
-"""The cleaning chain for keypoint positions: gate → leg-swap fix → Hampel → short-gap fill → low-pass."""
+"""The cleaning chain for keypoint positions: mirror fix → leg-swap fix → gate → Hampel → gap fill → low-pass."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from movelab.kinematics import filtering
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.geometry import median_torso_length
 from movelab.kinematics.inputs import check_config, check_landmarks
+from movelab.kinematics.mirrors import fix_frontal_mirrors
 from movelab.kinematics.swaps import fix_frontal_swaps, fix_leg_swaps
 from movelab.kinematics.views import views_per_frame
 
@@ -40,6 +41,9 @@ def clean_positions(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConf
     -----
     Steps, in order (docs/kinematics.md):
 
+    0. the labels of frames read as a whole-body mirror in a front or back view put back
+       (:func:`movelab.kinematics.mirrors.fix_frontal_mirrors`), always: the views are detected on the labels
+       put back, so the positions must agree with them;
     1. leg-swap fix in side views (:func:`movelab.kinematics.fix_leg_swaps`) and in front and back views
        (:func:`movelab.kinematics.swaps.fix_frontal_swaps`), if ``fix_leg_swaps``;
     2. confidence gate (:func:`filtering.gate_confidence`) on ``confidence`` ≥ ``min_confidence``, and
@@ -52,6 +56,7 @@ def clean_positions(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConf
     """
     check_landmarks(ds)
     check_config(config)
+    ds = fix_frontal_mirrors(ds, config=config)
     if config.fix_leg_swaps:
         frame_views = views_per_frame(ds, views, config=config)
         ds = fix_leg_swaps(ds, views=frame_views, config=config)

@@ -256,6 +256,23 @@ class KinematicsConfig:
         this many torso lengths is a label swap and is exchanged back (:func:`movelab.kinematics.swaps.
         fix_frontal_swaps`, issue 18). 0.05: a movelab heuristic, well under the 0.2-0.3 torso lengths
         between the hips and above landmark jitter (tested with 3 px of jitter on a 150 px torso).
+    fix_frontal_mirrors
+        Put back the labels of frames read as a whole-body mirror in front and back views (below; before view
+        detection and cleaning). Off: the views and angles as the pose model labelled them.
+    frontal_mirror_min_width
+        Whole-body mirrors (:mod:`movelab.kinematics.mirrors`): a frame is squarely front or back, so that its
+        labels say which, when the shoulders' spread over its frontal value (the yaw's cosine) is at least this.
+        0.5 (within 60 deg of square): a movelab heuristic, well above the 0.0-0.1 of the single frames the model
+        passes through while flipping its labels on the rendered body H from behind.
+    frontal_turn_min_s
+        ... and a run of frames that are not square lasting at least this is a turn that separates two chains of
+        square frames (a flip of the labels within a chain is a mirror). 0.1 s: turning from 60 to 120 deg of
+        yaw faster would take over 600 deg/s; the model's flips on body H passed through one frame (33 ms).
+    frontal_mirror_feet_margin
+        ... and the feet tell which reading of a chain is true when the median of the heels' drop below the toes
+        in the picture is beyond this many torso lengths (positive: from behind). 0.03: on the design clips a
+        correctly read front view gives -0.16 to -0.09, a back view +0.02 to +0.13 (its mirrored frames on body H
+        +0.02).
     fppa_joint_centres
         ``"outline"``: the knee FPPA is measured on hips lowered by the view's fit (``fppa_hip_drop_front``,
         ``fppa_hip_drop_back``), centred on the pelvis outline and set apart by ``fppa_hip_spacing``, and on knees and
@@ -595,6 +612,10 @@ class KinematicsConfig:
     swap_stance_median_s: float = 0.3
     swap_stance_margin: float = 0.2
     frontal_swap_margin: float = 0.05
+    fix_frontal_mirrors: bool = True
+    frontal_mirror_min_width: float = 0.5
+    frontal_turn_min_s: float = 0.1
+    frontal_mirror_feet_margin: float = 0.03
     fppa_joint_centres: Literal["landmarks", "outline_halfway", "outline"] = "outline"
     fppa_hip_drop: tuple[float, float] = (0.020, 0.559)
     fppa_hip_drop_front: tuple[float, float] = (0.042, 0.532)
@@ -687,6 +708,8 @@ class KinematicsConfig:
             "swap_stance_median_s",
             "swap_stance_margin",
             "frontal_swap_margin",
+            "frontal_turn_min_s",
+            "frontal_mirror_feet_margin",
         ):
             _check_range(name, getattr(self, name), 0.0, math.inf)
         for name in (
@@ -707,6 +730,7 @@ class KinematicsConfig:
                 "fppa_joint_centres must be 'landmarks', 'outline_halfway' or 'outline', "
                 f"got {self.fppa_joint_centres!r}"
             )
+        _check_range("frontal_mirror_min_width", self.frontal_mirror_min_width, 0.0, 1.0)
         _check_range("fppa_hip_width_share", self.fppa_hip_width_share, 0.0, 1.0)
         _check_range("fppa_knee_raise_back", self.fppa_knee_raise_back, 0.0, 0.5)
         _check_range("fppa_knee_outline_share", self.fppa_knee_outline_share, 0.0, 1.0)

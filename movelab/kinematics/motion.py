@@ -24,6 +24,7 @@ from movelab.kinematics.clean import clean_positions
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.inputs import check_config, check_landmarks
 from movelab.kinematics.markers import pelvic_tilt_info
+from movelab.kinematics.mirrors import fix_frontal_mirrors
 from movelab.kinematics.outline import OutlineBaseline, outline_baseline
 from movelab.kinematics.views import detect_views, views_per_frame
 
@@ -87,7 +88,9 @@ class Motion:
     ----------
     landmarks
         The landmark Dataset (``movelab.landmarks``), levelled for the camera's roll when one was taken out
-        (attribute ``camera_roll_applied_deg``; :func:`movelab.kinematics.camera_roll.level_landmarks`).
+        (attribute ``camera_roll_applied_deg``; :func:`movelab.kinematics.camera_roll.level_landmarks`), and
+        with the labels of whole-body mirrors in front and back views put back (attribute
+        ``frontal_mirror_frames``; :func:`movelab.kinematics.mirrors.fix_frontal_mirrors`).
     config
         The kinematics settings the rest was computed with.
     views
@@ -211,6 +214,7 @@ def compute_motion(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfi
     if not bool(ds["detected"].any()):
         warnings.warn("the client was not detected in any frame; every angle is NaN", UserWarning, stacklevel=2)
     ds, roll = levelled(ds, config=config)
+    ds = fix_frontal_mirrors(ds, config=config)  # the landmarks the views and every later stage read agree
     if views is None:
         views = detect_views(ds, config=config)
     frame_views = views_per_frame(ds, views, config=config)

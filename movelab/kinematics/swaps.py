@@ -17,10 +17,10 @@ import warnings
 import numpy as np
 import xarray as xr
 
-from movelab.errors import ConfigError
 from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.geometry import LEG_PARTS, median_torso_length
 from movelab.kinematics.inputs import check_config, check_landmarks, scene_positions
+from movelab.kinematics.mirrors import exchange_labels
 from movelab.kinematics.runs import runs
 from movelab.kinematics.views import views_per_frame
 from movelab.landmarks import KEYPOINTS
@@ -111,12 +111,12 @@ def fix_leg_swaps(ds: xr.Dataset, *, views=None, config: KinematicsConfig = Kine
     if config.swap_partial:
         partial = detect_partial_leg_swaps(ds, views=view, config=config).values
         for state, parts in _STATE_PARTS.items():
-            out = _exchange(out, partial == state, [LEG_PARTS[k] for k in parts], "leg_parts_exchanged")
+            out = exchange_labels(out, partial == state, [LEG_PARTS[k] for k in parts], "leg_parts_exchanged")
     out = swap_legs(out, detect_leg_swaps(out, views=view, config=config))
     if config.swap_stance:
         found = detect_stance_swaps(out, views=view, config=config).values
         for k, parts in enumerate(_STANCE_GROUPS):
-            out = _exchange(out, found[:, k], [LEG_PARTS[j] for j in parts], "stance_parts_exchanged")
+            out = exchange_labels(out, found[:, k], [LEG_PARTS[j] for j in parts], "stance_parts_exchanged")
     return out
 
 
@@ -393,32 +393,7 @@ def swap_legs(ds: xr.Dataset, where) -> xr.Dataset:
         A new Dataset; ``attrs["leg_labels_exchanged"]`` counts the frames changed.
     """
     check_landmarks(ds)
-    return _exchange(ds, where, LEG_PARTS, "leg_labels_exchanged")
-
-
-def _exchange(ds: xr.Dataset, where, parts, counter: str) -> xr.Dataset:
-    """Exchange the left and right keypoints of ``parts`` in the frames of ``where``."""
-    where = np.asarray(getattr(where, "values", where), dtype=bool)
-    if where.shape != (ds.sizes["time"],):
-        raise ConfigError(f"where must have one flag per frame ({ds.sizes['time']}), got shape {where.shape}")
-    if not where.any():
-        return ds.copy()
-    left_index = [KEYPOINTS.index(f"left_{p}") for p in parts]
-    right_index = [KEYPOINTS.index(f"right_{p}") for p in parts]
-    out = ds.copy(deep=True)
-    for name, var in ds.data_vars.items():
-        if "keypoint" not in var.dims or var.dims[0] != "time":
-            continue
-        axis = var.dims.index("keypoint")
-        values = np.array(var.values)
-        moved = np.moveaxis(values, axis, 1)
-        left, right = moved[where][:, left_index].copy(), moved[where][:, right_index].copy()
-        rows = np.flatnonzero(where)
-        moved[rows[:, None], left_index] = right
-        moved[rows[:, None], right_index] = left
-        out[name] = var.copy(data=np.moveaxis(moved, 1, axis))
-    out.attrs[counter] = int(ds.attrs.get(counter, 0)) + int(where.sum())
-    return out
+    return exchange_labels(ds, where, LEG_PARTS, "leg_labels_exchanged")
 
 
 def _follow(time, legs, side, scale, config):
@@ -576,5 +551,5 @@ def fix_frontal_swaps(ds: xr.Dataset, *, views=None, config: KinematicsConfig = 
     found = detect_frontal_swaps(ds, views=views, config=config).values
     out = ds
     for k, part in enumerate(LEG_PARTS):
-        out = _exchange(out, found[:, k], [part], "frontal_labels_exchanged")
+        out = exchange_labels(out, found[:, k], [part], "frontal_labels_exchanged")
     return out

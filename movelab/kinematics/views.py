@@ -20,6 +20,7 @@ from movelab.kinematics.config import KinematicsConfig
 from movelab.kinematics.conventions import VIEWS
 from movelab.kinematics.geometry import midpoint, point
 from movelab.kinematics.inputs import check_config, check_landmarks, scene_positions
+from movelab.kinematics.mirrors import fix_frontal_mirrors, shoulder_cosine
 
 __all__ = [
     "UNKNOWN",
@@ -68,9 +69,14 @@ def estimate_yaw(ds: xr.Dataset, *, config: KinematicsConfig = KinematicsConfig(
       cue the picture estimate is 0 or 180 when ``|c| ≥ cos(front_tolerance_deg)`` and NaN otherwise.
     * **World**: MediaPipe's world landmarks (x right, z away from the camera):
       ``yaw = atan2(d_z, d_x)`` with ``d`` the mean of the left-minus-right shoulder and hip vectors.
+
+    Both read the labels after the frames whose labels are all mirrored in a front or back view are put back
+    (:func:`movelab.kinematics.mirrors.fix_frontal_mirrors`): a model that reads someone seen from behind as
+    facing the camera gives a front view's cues in every one.
     """
     check_landmarks(ds)
     check_config(config)
+    ds = fix_frontal_mirrors(ds, config=config)
     px = scene_positions(ds, "position_px", config)
     yaws = [_picture_yaw(px, config), _world_yaw(scene_positions(ds, "position_world_m", config))]
     vectors = [np.stack([np.cos(np.radians(y)), np.sin(np.radians(y))]) for y in yaws]
@@ -208,13 +214,10 @@ def _check_view_names(names) -> None:
 
 
 def _picture_yaw(px: xr.DataArray, config: KinematicsConfig) -> np.ndarray:
-    shoulder_mid = midpoint(px, "shoulder")
-    trunk = shoulder_mid - midpoint(px, "hip")
-    torso = np.hypot(trunk[:, 0], trunk[:, 1])
+    cosine, torso = shoulder_cosine(px, config)
+    trunk = midpoint(px, "shoulder") - midpoint(px, "hip")
     with np.errstate(invalid="ignore", divide="ignore"):
         normal = np.column_stack([-trunk[:, 1], trunk[:, 0]]) / torso[:, None]
-        width = _dot(point(px, "left_shoulder") - point(px, "right_shoulder"), normal) / torso
-        cosine = np.clip(width / config.frontal_shoulder_width, -1.0, 1.0)
         head = _dot(point(px, "nose") - midpoint(px, "ear", fallback=True), normal) / (0.1 * torso)
         feet = np.stack(
             [
