@@ -753,3 +753,25 @@ def test_merged_thighs_option_must_be_known():
 def test_hip_spacing_must_be_a_known_method():
     with pytest.raises(ValueError, match="hip_spacing must be"):
         _thick_squat(THICK_STANDING, hip_spacing="pelvis")
+
+
+# THICK_STANDING with a hand hanging against the left thigh's outer side from y = 130 to 160 (x 85-100): the
+# thigh's interval there is [85, 140], 1.38 times its width of 40 elsewhere, and its middle 7.5 px outward
+THICK_WITH_HAND = polygon(
+    (75, -50), (225, -50), (225, 100), (200, 100), (200, 400), (160, 400), (160, 100), (140, 100),
+    (140, 400), (100, 400), (100, 160), (85, 160), (85, 130), (100, 130), (100, 100), (75, 100),
+)  # fmt: skip
+
+
+def test_a_thigh_height_whose_interval_a_hanging_hand_widens_is_left_out_of_the_midline():
+    """Heights 137.5-237.5: the hand widens the interval at 137.5 and 150 (middle 112.5 instead of 120); those
+    two are NaN, the seven below keep the thigh's middle 120, so the fitted midline stays vertical at x 120."""
+    ys, xs, merged = _thigh_points(THICK_WITH_HAND, (120.0, 0.0), (120.0, 250.0), 180.0, 180.0)
+    assert np.isnan(xs[:2]).all()
+    np.testing.assert_allclose(xs[2:], 120.0)
+    assert not merged.any()
+
+
+def test_a_thigh_of_even_width_keeps_every_height():
+    ys, xs, _ = _thigh_points(THICK_STANDING, (120.0, 0.0), (120.0, 250.0), 180.0, 180.0)
+    np.testing.assert_allclose(xs, 120.0)

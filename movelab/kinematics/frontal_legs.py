@@ -364,6 +364,11 @@ _STANDING_MIN_SHARE = 0.95
 #: Where along the thigh (shares of the way from the hip landmark to the knee landmark) its outline midline is
 #: fitted: below the hands hanging beside the thighs and the crotch where thick thighs touch.
 _THIGH_SHARES = np.linspace(0.55, 0.95, 9)
+#: A thigh's outline interval wider than this many times its median width over ``_THIGH_SHARES`` holds more than
+#: the thigh (a hand hanging beside it: 1.3-1.4 times on realistic design body B in the wide stance, where the
+#: pose model's knee landmark sat high and moved the heights up the thigh; the thigh itself varies by less than
+#: 1.1 over these heights, 0.95 shares of it tapering towards the knee), and its middle is left out.
+_THIGH_MAX_WIDTH_SHARE = 1.2
 
 
 def _standing_frames(raw, *, frontal, kp) -> np.ndarray:
@@ -400,11 +405,26 @@ def _thigh_points(outline: np.ndarray, hip, knee, other_hip_x: float, other_knee
         return None
     ys = hy + _THIGH_SHARES * (ky - hy)
     xs, merged = np.full(len(ys), np.nan), np.zeros(len(ys), dtype=bool)
+    widths = np.full(len(ys), np.nan)
     for i, (y, s) in enumerate(zip(ys, _THIGH_SHARES)):
         x, other_x = hx + s * (kx - hx), other_hip_x + s * (other_knee_x - other_hip_x)
         xs[i] = _leg_middle(outline, y, x, other_x, split="middle")
         merged[i] = _holds_both(outline, y, x, other_x)
+        interval = row_interval(outline, y, x)
+        if interval is not None and not merged[i]:
+            widths[i] = interval[1] - interval[0]
+    xs[_wider_than_thigh(widths)] = np.nan
     return ys, xs, merged
+
+
+def _wider_than_thigh(widths: np.ndarray) -> np.ndarray:
+    """Per height: whether the thigh's own interval (``widths``, NaN where merged with the other thigh or
+    missing) is wider than ``_THIGH_MAX_WIDTH_SHARE`` times the median of them: something beside the thigh
+    joins its outline there (a hand hanging beside it), and the interval's middle is not the thigh's."""
+    finite = np.isfinite(widths)
+    if finite.sum() < 3:
+        return np.zeros(len(widths), dtype=bool)
+    return finite & (widths > _THIGH_MAX_WIDTH_SHARE * np.median(widths[finite]))
 
 
 def _holds_both(outline: np.ndarray, y: float, x: float, other_x: float) -> bool:
