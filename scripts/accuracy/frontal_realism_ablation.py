@@ -70,8 +70,10 @@ def ablation_rows(full: pd.DataFrame, off: dict[str, pd.DataFrame]) -> list[dict
 
 
 def print_table(rows: list[dict], *, per_leg: dict[str, pd.DataFrame] | None = None) -> None:
-    print("| option group off | clips | every option on: MAE, within 4°, largest, not measured | group off: same "
-          "| mean change of the error's size (measured both) |")
+    print(
+        "| option group off | clips | every option on: MAE, within 4°, largest, not measured | group off: same "
+        "| mean change of the error's size (measured both) |"
+    )
     print("|---|---|---|---|---|")
     for r in rows:
         change = "—" if pd.isna(r["change"]) else f"{r['change']:+.2f}°"
