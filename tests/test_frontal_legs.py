@@ -9,6 +9,7 @@ import xarray as xr
 
 from movelab.kinematics.frontal_legs import (
     _leg_middle,
+    _shank_midline,
     _thigh_points,
     frontal_leg_centres,
     thighs_merged_throughout,
@@ -201,6 +202,7 @@ def test_the_corrected_fppa_of_a_valgus_leg_drawn_in_an_outline():
         dict(fppa_hip_spacing="pelvis"),
         dict(fppa_hip_merged_thighs="outline"),
         dict(fppa_shank_top="knee"),
+        dict(fppa_shank_merged="middle"),
         dict(fppa_knee_bend_fallback="outer_edge"),
         dict(fppa_knee_bend_min_slope=-0.1),
         dict(fppa_knee_bend_edge_share=0.6),
@@ -753,3 +755,78 @@ def test_merged_thighs_option_must_be_known():
 def test_hip_spacing_must_be_a_known_method():
     with pytest.raises(ValueError, match="hip_spacing must be"):
         _thick_squat(THICK_STANDING, hip_spacing="pelvis")
+
+
+# THICK_STANDING with a hand hanging against the left thigh's outer side from y = 130 to 160 (x 85-100): the
+# thigh's interval there is [85, 140], 1.38 times its width of 40 elsewhere, and its middle 7.5 px outward
+THICK_WITH_HAND = polygon(
+    (75, -50), (225, -50), (225, 100), (200, 100), (200, 400), (160, 400), (160, 100), (140, 100),
+    (140, 400), (100, 400), (100, 160), (85, 160), (85, 130), (100, 130), (100, 100), (75, 100),
+)  # fmt: skip
+
+
+def test_a_thigh_height_whose_interval_a_hanging_hand_widens_is_left_out_of_the_midline():
+    """Heights 137.5-237.5: the hand widens the interval at 137.5 and 150 (middle 112.5 instead of 120); those
+    two are NaN, the seven below keep the thigh's middle 120, so the fitted midline stays vertical at x 120."""
+    ys, xs, merged = _thigh_points(THICK_WITH_HAND, (120.0, 0.0), (120.0, 250.0), 180.0, 180.0)
+    assert np.isnan(xs[:2]).all()
+    np.testing.assert_allclose(xs[2:], 120.0)
+    assert not merged.any()
+
+
+def test_a_thigh_of_even_width_keeps_every_height():
+    ys, xs, _ = _thigh_points(THICK_STANDING, (120.0, 0.0), (120.0, 250.0), 180.0, 180.0)
+    np.testing.assert_allclose(xs, 120.0)
+
+
+@pytest.mark.parametrize("merged, tilted", [("split", True), ("alone", False)])
+def test_shank_midline_fitted_where_the_leg_stands_alone_is_not_tilted_by_a_bridged_top(merged, tilted):
+    """THICK_BRIDGED: the legs (midlines 120 and 180) share one interval [100, 200] down to y = 180. Knee landmark
+    at y 100, ankle at 300: of the seven heights 150-260, 150 and 168.3 are merged (split middle 125), the five
+    below hold the left leg alone (middle 120). ``"alone"`` fits those five: x = 120 at every height."""
+    slope, intercept = _shank_midline(
+        THICK_BRIDGED, (120.0, 100.0), (120.0, 300.0), 180.0, 180.0, split="middle", merged=merged
+    )
+    at_knee, at_ankle = slope * 100.0 + intercept, slope * 300.0 + intercept
+    if tilted:
+        assert at_knee > 121.0 and at_ankle < 120.0
+    else:
+        assert at_knee == pytest.approx(120.0) and at_ankle == pytest.approx(120.0)
+
+
+def test_shank_merged_must_be_known():
+    with pytest.raises(ValueError, match="shank_merged must be 'split' or 'alone'"):
+        frontal_leg_centres(
+            positions({}), None, np.ones(1, dtype=bool), hip_drop=(0.0, 0.0), method="outline", shank_merged="middle"
+        )
+
+
+@pytest.mark.parametrize("back, ankle_x", [(False, 120.0), (True, None)])
+def test_shank_merged_alone_acts_in_front_views_only(back, ankle_x):
+    """THICK_BRIDGED, knees at y 100 and ankles at y 300 on the legs' midlines 120 and 180: a front view fits the
+    left shank where it stands alone (ankle on x = 120); a back view keeps every height, whose bridged top
+    tilts the line and puts the ankle inward of 120."""
+    pos = positions(
+        {
+            "left_hip": (120.0, 0.0),
+            "right_hip": (180.0, 0.0),
+            "left_knee": (120.0, 100.0),
+            "right_knee": (180.0, 100.0),
+            "left_ankle": (120.0, 300.0),
+            "right_ankle": (180.0, 300.0),
+        }
+    )
+    centres = frontal_leg_centres(
+        pos,
+        THICK_BRIDGED[None],
+        np.ones(1, dtype=bool),
+        hip_drop=(0.0, 0.0),
+        method="outline",
+        back=np.full(1, back),
+        shank_merged="alone",
+    )
+    x = float(centres.sel(keypoint="left_ankle").values[0, 0])
+    if ankle_x is None:
+        assert x < 119.0
+    else:
+        assert x == pytest.approx(ankle_x)

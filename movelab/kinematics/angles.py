@@ -121,6 +121,7 @@ def fppa_centre_options(config: KinematicsConfig, *, back: np.ndarray) -> dict:
         knee_touching=config.fppa_knee_touching,
         knee_touching_back=config.fppa_knee_touching_back,
         shank_top=config.fppa_shank_top,
+        shank_merged=config.fppa_shank_merged,
     )
 
 

@@ -384,6 +384,14 @@ class KinematicsConfig:
         to 0.41 upright torso lengths above the joint on thick-legged design bodies, so that the fit took in
         the foreshortened thigh's widening outline and tilted the shank. Design bodies, 132 legs: MAE 1.47° ->
         1.27°, largest 5.6° -> 4.7° (docs/findings-decisions.md).
+    fppa_shank_merged
+        ``"outline"``, front views: the heights that shank midline is fitted to. ``"alone"``: where at least
+        three of the seven show the shank's outline interval holding it alone, those only; ``"split"``: every
+        height, an interval holding both legs split at its middle (back views always). Where the legs' outlines
+        overlap (loose trousers, knees in) the split middles lie outward of the shanks and tilt the line.
+        Realistic design A, B (hip and wide stances, 40 legs): MAE 1.70 -> 1.60°; clean design front views
+        unchanged in sum (173 of 176 within 4°, MAE 1.25°); from behind it read 58 instead of 59 of 64 and is
+        not used there (docs/findings-decisions.md, *realistic round*).
     obliquity_min_hip_width_share
         Front and back views: the hip landmarks' ``pelvic_obliquity`` is NaN in frames where the hips'
         horizontal distance is under this share of the clip's median (the pose model drawing the hips
@@ -636,6 +644,7 @@ class KinematicsConfig:
     fppa_knee_touching: Literal["split", "outer_edge"] = "outer_edge"
     fppa_knee_touching_back: Literal["knee_row", "shank_edge"] = "shank_edge"
     fppa_shank_top: Literal["knee_landmark", "lower_knee"] = "lower_knee"
+    fppa_shank_merged: Literal["split", "alone"] = "alone"
     obliquity_min_hip_width_share: float = 0.75
     hands_on_hips_max_elbow_deg: float = 130.0
     hands_on_hips_height_torso: float = 0.4
@@ -768,6 +777,8 @@ class KinematicsConfig:
             )
         if self.fppa_shank_top not in ("knee_landmark", "lower_knee"):
             raise ConfigError(f"fppa_shank_top must be 'knee_landmark' or 'lower_knee', got {self.fppa_shank_top!r}")
+        if self.fppa_shank_merged not in ("split", "alone"):
+            raise ConfigError(f"fppa_shank_merged must be 'split' or 'alone', got {self.fppa_shank_merged!r}")
         if self.fppa_knee_touching not in ("split", "outer_edge"):
             raise ConfigError(f"fppa_knee_touching must be 'split' or 'outer_edge', got {self.fppa_knee_touching!r}")
         if self.fppa_knee_touching_back not in ("knee_row", "shank_edge"):

@@ -17,7 +17,9 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   the joints' spacing: standing, each thigh's outline midline (below the hanging hands; touching thighs'
   shared interval split at its middle) met the hips' height within 1-3 px of the joints' distance. Both
   err wide only (soft tissue outside the joints widens the pelvis outline and, near the hips, the thighs'),
-  so the hips go the narrower of the two apart (``hip_spacing="standing_thighs"``). **Touching thighs**: where
+  so the hips go the narrower of the two apart (``hip_spacing="standing_thighs"``). A height where
+  something beside the thigh joins its outline (a hanging hand: the interval over 1.2 times the thigh's median
+  width) is left out of its midline. **Touching thighs**: where
   the standing thighs' outlines merge (one interval holds both at a third or more of the heights the midline
   is fitted at, :func:`thighs_touch`), the shared interval split at its middle errs sideways by a quarter of
   the gap the outline bridges between them (or of their overlap), more at the top, where they merge, than
@@ -62,6 +64,10 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   line tilts, and the knee and ankle put on it carry the tilt. The fit starts at the lower of the knee
   landmark and the knee as placed (the bend; from behind the landmark sits below the joint and stays the
   top). Design bodies, 132 legs: MAE 1.47° -> 1.27°, largest error 5.6° -> 4.7°.
+* **Where the legs' outlines overlap** (``shank_merged="alone"``): an interval that holds both shanks, split at
+  its middle, puts each middle outward of its shank (loose trousers at 25° of valgus: 4-5 px) and tilts the
+  fitted line. In front views, where at least three of the seven heights show the shank's interval holding it
+  alone, only those are fitted (from behind it moved the design back views' narrow stance the wrong way).
 * **Touching knees** (``knee_touching="outer_edge"``). Knees pressed together merge into one outline
   interval, narrower than the two knees side by side (they overlap in the picture). Split at its middle,
   each knee sat 1-5 px too far out (3-11° too little valgus at 25° in the narrow stance, design bodies). The
@@ -124,6 +130,7 @@ def frontal_leg_centres(
     knee_touching: str = "split",
     knee_touching_back: str = "knee_row",
     shank_top: str = "knee_landmark",
+    shank_merged: str = "split",
 ) -> xr.DataArray:
     """``position`` with the hips, knees and ankles moved to the joint centres the FPPA needs, in the frames
     of ``frontal`` (other frames and keypoints unchanged).
@@ -204,6 +211,10 @@ def frontal_leg_centres(
     shank_top
         ``"outline"``: the shank midline that carries the knee and the ankle is fitted below the knee landmark
         (``"knee_landmark"``) or below the lower of the knee landmark and the knee as placed (``"lower_knee"``).
+    shank_merged
+        ``"outline"``, front views: ``"alone"`` fits that midline to the heights where the shank's outline
+        interval holds it alone, when at least three do (:func:`_shank_midline`); ``"split"`` (back views
+        always) to every height, a merged interval split at its middle.
 
     Returns
     -------
@@ -249,6 +260,8 @@ def frontal_leg_centres(
         raise ValueError(f"hip_thighs_back must be 'as_front' or 'through_shank', got {hip_thighs_back!r}")
     if hip_spacing not in ("outline_share", "standing_thighs"):
         raise ValueError(f"hip_spacing must be 'outline_share' or 'standing_thighs', got {hip_spacing!r}")
+    if shank_merged not in ("split", "alone"):
+        raise ValueError(f"shank_merged must be 'split' or 'alone', got {shank_merged!r}")
     if hip_merged_thighs not in ("landmark_slope", "through_shank"):
         raise ValueError(f"hip_merged_thighs must be 'landmark_slope' or 'through_shank', got {hip_merged_thighs!r}")
     back = np.zeros_like(frontal) if back is None or method != "outline" else np.asarray(back, dtype=bool) & frontal
@@ -321,6 +334,7 @@ def frontal_leg_centres(
                     other=other,
                     outline_share=np.where(back, 0.0, knee_outline_share),
                     below_placed_knee=shank_top == "lower_knee",
+                    merged=np.where(back, "split", shank_merged),
                 )
             if knee_touching == "outer_edge":
                 merged = _touching_knees_from_outer_edges(
@@ -364,6 +378,14 @@ _STANDING_MIN_SHARE = 0.95
 #: Where along the thigh (shares of the way from the hip landmark to the knee landmark) its outline midline is
 #: fitted: below the hands hanging beside the thighs and the crotch where thick thighs touch.
 _THIGH_SHARES = np.linspace(0.55, 0.95, 9)
+#: A thigh's outline interval wider than this many times its median width over ``_THIGH_SHARES`` holds more than
+#: the thigh (a hand hanging beside it), and its middle is left out. Standing thigh-frames over 1.2: realistic
+#: design B wide 8° 27 of 82 (largest 1.41: the pose model's knee landmark 17 px high moved the heights up the
+#: thigh, to the hand); clean design E, I, J wide 24-97 of 140 (1.44-1.56); none in A and B's hip and wide
+#: stances or E's hip-width one (1.12-1.19 at most), 1-3 in F and H hip-width, A and J narrow from behind (up to
+#: 1.26). Clean design 229 -> 232 of 240 legs within 4°, MAE 1.47 -> 1.38°, every changed leg closer
+#: (docs/findings-decisions.md, *realistic round*).
+_THIGH_MAX_WIDTH_SHARE = 1.2
 
 
 def _standing_frames(raw, *, frontal, kp) -> np.ndarray:
@@ -400,11 +422,26 @@ def _thigh_points(outline: np.ndarray, hip, knee, other_hip_x: float, other_knee
         return None
     ys = hy + _THIGH_SHARES * (ky - hy)
     xs, merged = np.full(len(ys), np.nan), np.zeros(len(ys), dtype=bool)
+    widths = np.full(len(ys), np.nan)
     for i, (y, s) in enumerate(zip(ys, _THIGH_SHARES)):
         x, other_x = hx + s * (kx - hx), other_hip_x + s * (other_knee_x - other_hip_x)
         xs[i] = _leg_middle(outline, y, x, other_x, split="middle")
         merged[i] = _holds_both(outline, y, x, other_x)
+        interval = row_interval(outline, y, x)
+        if interval is not None and not merged[i]:
+            widths[i] = interval[1] - interval[0]
+    xs[_wider_than_thigh(widths)] = np.nan
     return ys, xs, merged
+
+
+def _wider_than_thigh(widths: np.ndarray) -> np.ndarray:
+    """Per height: whether the thigh's own interval (``widths``, NaN where merged with the other thigh or
+    missing) is wider than ``_THIGH_MAX_WIDTH_SHARE`` times the median of them: something beside the thigh
+    joins its outline there (a hand hanging beside it), and the interval's middle is not the thigh's."""
+    finite = np.isfinite(widths)
+    if finite.sum() < 3:
+        return np.zeros(len(widths), dtype=bool)
+    return finite & (widths > _THIGH_MAX_WIDTH_SHARE * np.median(widths[finite]))
 
 
 def _holds_both(outline: np.ndarray, y: float, x: float, other_x: float) -> bool:
@@ -534,30 +571,56 @@ def _median_distance(values, raw, points, *, frames, hips, knees, slope_from: st
     return float(np.median(distances)) if len(distances) >= _MIN_STANDING_FRAMES else np.nan
 
 
-def _shank_midline(outline: np.ndarray, knee, ankle, other_knee_x: float, other_ankle_x: float, *, split: str):
+#: ``shank_merged="alone"``: the shank's midline is fitted to the heights where its outline interval holds it alone
+#: when at least this many of the seven do.
+_MIN_ALONE_HEIGHTS = 3
+
+
+def _shank_midline(
+    outline: np.ndarray, knee, ankle, other_knee_x: float, other_ankle_x: float, *, split: str, merged: str = "split"
+):
     """``(slope, intercept)`` of ``x = slope · y + intercept`` fitted through the middles of the shank's
     cross-sections at 25-80 % of the way from the knee landmark's height to the ankle's (at least 3), or
-    None. ``split``: where an interval holding both legs is divided (:func:`_leg_middle`)."""
+    None. ``split``: where an interval holding both legs is divided (:func:`_leg_middle`). ``merged="alone"``:
+    where at least ``_MIN_ALONE_HEIGHTS`` heights show the shank's interval holding it alone, only those are
+    fitted (the split middles of legs whose outlines overlap lie outward of the shanks and tilt the line);
+    ``"split"``: every height."""
     (kx, ky), (ax, ay) = knee, ankle
     if not np.isfinite([kx, ky, ax, ay]).all() or ay - ky < 4:
         return None
-    ys, xs = [], []
+    ys, xs, alone = [], [], []
     for share in np.linspace(0.25, 0.8, 7):
-        y = ky + share * (ay - ky)
+        y, x = ky + share * (ay - ky), kx + share * (ax - kx)
         other = other_knee_x + share * (other_ankle_x - other_knee_x)
-        middle = _leg_middle(outline, y, kx + share * (ax - kx), other, split=split)
+        middle = _leg_middle(outline, y, x, other, split=split)
         if np.isfinite(middle):
             ys.append(y)
             xs.append(middle)
-    return tuple(np.polyfit(ys, xs, 1)) if len(xs) >= 3 else None
+            alone.append(not _holds_both(outline, y, x, other))
+    if len(xs) < 3:
+        return None
+    ys, xs, alone = np.asarray(ys), np.asarray(xs), np.asarray(alone)
+    if merged == "alone" and alone.sum() >= _MIN_ALONE_HEIGHTS:  # a split interval's middles tilt the line
+        ys, xs = ys[alone], xs[alone]
+    return tuple(np.polyfit(ys, xs, 1))
 
 
 def _onto_shank_midline(
-    values, raw, outline, *, frontal, kp, side: str, other: str, outline_share, below_placed_knee: bool = False
+    values,
+    raw,
+    outline,
+    *,
+    frontal,
+    kp,
+    side: str,
+    other: str,
+    outline_share,
+    below_placed_knee: bool = False,
+    merged,
 ) -> None:
     """Move ``side``'s ankle sideways onto the shank's outline midline (from the ``raw`` landmarks' heights)
     and its knee there too, or ``outline_share[frame]`` of the way from there to the middle of the outline at
-    the knee landmark's height, each at its height in ``values``."""
+    the knee landmark's height, each at its height in ``values``. ``merged[frame]``: :func:`_shank_midline`'s."""
     knee, ankle = kp.get_loc(f"{side}_knee"), kp.get_loc(f"{side}_ankle")
     other_knee, other_ankle = kp.get_loc(f"{other}_knee"), kp.get_loc(f"{other}_ankle")
     for f in np.flatnonzero(frontal):
@@ -565,7 +628,13 @@ def _onto_shank_midline(
         # in the foreshortened thigh's widening outline
         top = (raw[f, knee, 0], np.fmax(values[f, knee, 1], raw[f, knee, 1])) if below_placed_knee else raw[f, knee]
         line = _shank_midline(
-            outline[f], top, raw[f, ankle], raw[f, other_knee, 0], raw[f, other_ankle, 0], split="middle"
+            outline[f],
+            top,
+            raw[f, ankle],
+            raw[f, other_knee, 0],
+            raw[f, other_ankle, 0],
+            split="middle",
+            merged=merged[f],
         )
         if line is None:
             continue
