@@ -208,6 +208,7 @@ def test_the_corrected_fppa_of_a_valgus_leg_drawn_in_an_outline():
         dict(fppa_knee_bend_min_slope_back=-0.1),
         dict(fppa_knee_bend_raise_back=0.6),
         dict(fppa_hip_thighs_back="outline"),
+        dict(fppa_hip_thighs_front="outline"),
     ],
 )
 def test_fppa_settings_out_of_range_are_refused(options):
@@ -753,3 +754,41 @@ def test_merged_thighs_option_must_be_known():
 def test_hip_spacing_must_be_a_known_method():
     with pytest.raises(ValueError, match="hip_spacing must be"):
         _thick_squat(THICK_STANDING, hip_spacing="pelvis")
+
+
+@pytest.mark.parametrize("outline", [THICK_MERGED, THICK_BRIDGED])
+def test_front_view_thighs_take_their_line_through_the_shanks_with_hip_thighs_front(outline):
+    """From the front with ``hip_thighs_front="through_shank"`` every standing thigh's midline runs through its
+    middles' median and the shanks' middles apart below (120 and 180), as from behind: the hips 60 px apart,
+    for thighs merged at every fitted height and for thighs bridged at four of nine."""
+    front = _merged_thighs_squat(outline, hip_thighs_front="through_shank", hip_merged_thighs="landmark_slope")
+    np.testing.assert_allclose(front[:, 0], [120.0, 180.0])
+
+
+# the thick body standing apart (THICK_STANDING) with a hand hanging beside the left thigh: the left thigh's
+# outer edge runs from x = 100 at y = 250 out to x = 90 at y = 130 (the middles of its fitted heights tilt)
+THICK_HAND = polygon(
+    (75, -50), (225, -50), (225, 100), (200, 100), (200, 400), (160, 400), (160, 100),
+    (140, 100), (140, 400), (100, 400), (100, 250), (90, 130), (90, 100), (75, 100),
+)  # fmt: skip
+
+
+def test_a_hand_beside_a_standing_thigh_tilts_its_own_line_more_than_the_line_through_the_shank():
+    """The hand moves the left thigh's middles from 119.6 (y = 237.5) out to 115.3 (y = 137.5): their own
+    line (``"by_touch"``, the thighs apart) reaches the hips' height (y = 0) at 109.6, 70.4 px from the right
+    thigh's 180. Through the middles' median (117.4 at y = 187.5) and the shank's (120 at y = 318.1) the line
+    reaches it at 113.7: 66.3 px apart. The hips are centred on the outline's middle, 150."""
+    own = _merged_thighs_squat(THICK_HAND, hip_thighs_front="by_touch")
+    shank = _merged_thighs_squat(THICK_HAND, hip_thighs_front="through_shank")
+    np.testing.assert_allclose(own[1, 0] - own[0, 0], 70.4, atol=0.1)
+    np.testing.assert_allclose(shank[1, 0] - shank[0, 0], 66.3, atol=0.1)
+    np.testing.assert_allclose(0.5 * (shank[0, 0] + shank[1, 0]), 150.0)
+
+
+def test_front_view_thigh_option_must_be_known_and_its_default_reaches_the_joint_centres():
+    from movelab.kinematics import KinematicsConfig
+    from movelab.kinematics.angles import fppa_centre_options
+
+    with pytest.raises(ValueError, match="hip_thighs_front must be"):
+        _merged_thighs_squat(THICK_MERGED, hip_thighs_front="outline")
+    assert fppa_centre_options(KinematicsConfig(), back=np.array([False]))["hip_thighs_front"] == "through_shank"

@@ -113,6 +113,7 @@ def fppa_centre_options(config: KinematicsConfig, *, back: np.ndarray) -> dict:
         knee_bend_min_slope_back=config.fppa_knee_bend_min_slope_back,
         knee_bend_raise_back=config.fppa_knee_bend_raise_back,
         hip_thighs_back=config.fppa_hip_thighs_back,
+        hip_thighs_front=config.fppa_hip_thighs_front,
         knee_outline_share=config.fppa_knee_outline_share,
         knee_height=config.fppa_knee_height,
         knee_bend_fallback=config.fppa_knee_bend_fallback,

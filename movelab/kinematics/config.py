@@ -320,6 +320,16 @@ class KinematicsConfig:
         touching; ``"as_front"``: the landmarks' slope where they touch, the middles' own line elsewhere.
         Design back views: the standing distance over the joints' was 0.85-1.17 as before (E narrow 0.85,
         P 1.15-1.17), 0.93-1.09 through the shanks; 64 legs within 4° 50 → 59 with the knee from the bend.
+    fppa_hip_thighs_front
+        ``fppa_hip_spacing="standing_thighs"``, front views: ``"through_shank"`` fits every standing thigh's
+        midline through its split middles' median and the shank's outline middles where the legs stand apart,
+        as ``fppa_hip_thighs_back`` from behind; ``"by_touch"``: the middles' own line where the thighs are
+        apart, the landmarks' slope where they touch, ``fppa_hip_merged_thighs`` where they merge at every
+        fitted height. The middles' own line took in the hanging hands and the thighs' taper: at depth the
+        hips sat 0.89 (F, hip-width stance) to 1.12 (E, wide; there capped by ``fppa_hip_width_share``) times
+        the joints' distance apart. Design front views, 176 legs: within 4° 170 → 173, MAE 1.37 → 1.07°,
+        mean error in the wide stance +1.1…+1.9° → +0.5…+1.0° by valgus (docs/findings-decisions.md,
+        *front-overread round*).
     fppa_knee_outline_share
         ``"outline"``, front views: the knee moves this share of the way from the shank's midline to the middle
         of the outline at the knee's height. 0.5 compensated a knee landmark above the joint while the knee's
@@ -597,6 +607,7 @@ class KinematicsConfig:
     fppa_knee_bend_min_slope_back: float = 0.2
     fppa_knee_bend_raise_back: float = 0.02
     fppa_hip_thighs_back: Literal["as_front", "through_shank"] = "through_shank"
+    fppa_hip_thighs_front: Literal["by_touch", "through_shank"] = "through_shank"
     fppa_knee_outline_share: float = 0.0
     fppa_knee_height: Literal["landmark", "outline_bend"] = "outline_bend"
     fppa_knee_bend_fallback: Literal["landmark", "inner_edge"] = "inner_edge"
@@ -708,6 +719,10 @@ class KinematicsConfig:
         if self.fppa_hip_thighs_back not in ("as_front", "through_shank"):
             raise ConfigError(
                 f"fppa_hip_thighs_back must be 'as_front' or 'through_shank', got {self.fppa_hip_thighs_back!r}"
+            )
+        if self.fppa_hip_thighs_front not in ("by_touch", "through_shank"):
+            raise ConfigError(
+                f"fppa_hip_thighs_front must be 'by_touch' or 'through_shank', got {self.fppa_hip_thighs_front!r}"
             )
         _check_range("fppa_knee_bend_min_slope", self.fppa_knee_bend_min_slope, 0.0, math.inf)
         _check_range("fppa_knee_bend_edge_share", self.fppa_knee_bend_edge_share, 0.0, 0.5)

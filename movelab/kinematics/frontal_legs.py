@@ -114,6 +114,7 @@ def frontal_leg_centres(
     knee_bend_min_slope_back: float = 0.1,
     knee_bend_raise_back: float = 0.0,
     hip_thighs_back: str = "as_front",
+    hip_thighs_front: str = "by_touch",
     knee_outline_share: float = 0.0,
     knee_height: str = "landmark",
     knee_bend_window: tuple[float, float] = (0.2, 0.85),
@@ -175,6 +176,12 @@ def frontal_leg_centres(
         through its split middles' median and the shank's outline middles where the legs stand apart, whether
         or not the thighs touch; ``"as_front"`` as in front views where the thighs merge at fewer heights (the
         landmarks' slope where they touch, else the middles' own fitted line).
+    hip_thighs_front
+        ``hip_spacing="standing_thighs"``, front views: ``"through_shank"`` draws every standing thigh's midline
+        through its split middles' median and the shank's outline middles where the legs stand apart, as
+        ``hip_thighs_back`` from behind; ``"by_touch"`` by how much the thighs touch (the middles' own fitted
+        line where they are apart, the landmarks' slope where they touch, ``hip_merged_thighs`` where they
+        merge at every fitted height).
     knee_outline_share
         ``"outline"``, front views: the knee's ``x`` is this share of the way from the shank's midline to the
         middle of the outline at the knee's height.
@@ -249,6 +256,8 @@ def frontal_leg_centres(
         raise ValueError(f"hip_thighs_back must be 'as_front' or 'through_shank', got {hip_thighs_back!r}")
     if hip_spacing not in ("outline_share", "standing_thighs"):
         raise ValueError(f"hip_spacing must be 'outline_share' or 'standing_thighs', got {hip_spacing!r}")
+    if hip_thighs_front not in ("by_touch", "through_shank"):
+        raise ValueError(f"hip_thighs_front must be 'by_touch' or 'through_shank', got {hip_thighs_front!r}")
     if hip_merged_thighs not in ("landmark_slope", "through_shank"):
         raise ValueError(f"hip_merged_thighs must be 'landmark_slope' or 'through_shank', got {hip_merged_thighs!r}")
     back = np.zeros_like(frontal) if back is None or method != "outline" else np.asarray(back, dtype=bool) & frontal
@@ -276,6 +285,7 @@ def frontal_leg_centres(
                     back=back,
                     merged=hip_merged_thighs,
                     back_thighs=hip_thighs_back,
+                    front_thighs=hip_thighs_front,
                 )
                 if hip_spacing == "standing_thighs"
                 else np.nan
@@ -474,7 +484,16 @@ def _thigh_midline(points, hip, knee, *, slope_from: str = "outline", shank=None
 
 
 def _standing_hip_distance(
-    values, raw, outline, *, frontal, kp, back=None, merged: str = "landmark_slope", back_thighs: str = "as_front"
+    values,
+    raw,
+    outline,
+    *,
+    frontal,
+    kp,
+    back=None,
+    merged: str = "landmark_slope",
+    back_thighs: str = "as_front",
+    front_thighs: str = "by_touch",
 ) -> float:
     """The hip joint centres' distance in pixels: the median over the standing frames (:func:`_standing_frames`)
     of the distance between the two thighs' outline midlines (:func:`_thigh_midline`) at the hips' mean height
@@ -483,7 +502,7 @@ def _standing_hip_distance(
     every fitted height in front views (:func:`thighs_merged_throughout`) and ``merged="through_shank"``, it
     runs through the shank's middles where the legs stand apart (the landmarks' slope where too few standing
     frames show them apart); from behind (some standing frame in ``back``) with ``back_thighs="through_shank"``
-    so too, whether or not the thighs touch."""
+    and from the front with ``front_thighs="through_shank"`` so too, whether or not the thighs touch."""
     hips = [kp.get_loc(f"{side}_hip") for side in _SIDES]
     knees = [kp.get_loc(f"{side}_knee") for side in _SIDES]
     frames = np.flatnonzero(_standing_frames(raw, frontal=frontal, kp=kp))
@@ -497,9 +516,7 @@ def _standing_hip_distance(
     shares = [np.mean([p[2].mean() for p in (points[f, 0], points[f, 1]) if p is not None] or [np.nan]) for f in frames]
     slope_from = "landmarks" if thighs_touch(shares) else "outline"
     front = back is None or not np.asarray(back, dtype=bool)[frames].any()
-    if (merged == "through_shank" and front and thighs_merged_throughout(shares)) or (
-        not front and back_thighs == "through_shank"
-    ):
+    if _through_shanks(shares, front=front, merged=merged, back_thighs=back_thighs, front_thighs=front_thighs):
         ankles = [kp.get_loc(f"{side}_ankle") for side in _SIDES]
         shanks = {
             (f, i): _shank_points(
@@ -514,6 +531,16 @@ def _standing_hip_distance(
         if np.isfinite(distance):
             return distance
     return _median_distance(values, raw, points, frames=frames, hips=hips, knees=knees, slope_from=slope_from)
+
+
+def _through_shanks(shares, *, front: bool, merged: str, back_thighs: str, front_thighs: str) -> bool:
+    """Whether the standing thighs' midlines run through the shanks (:func:`_standing_hip_distance`): from
+    behind with ``back_thighs="through_shank"``; from the front with ``front_thighs="through_shank"``, or with
+    ``merged="through_shank"`` where the thighs merge at every fitted height (``shares``,
+    :func:`thighs_merged_throughout`)."""
+    if not front:
+        return back_thighs == "through_shank"
+    return front_thighs == "through_shank" or (merged == "through_shank" and thighs_merged_throughout(shares))
 
 
 def _median_distance(values, raw, points, *, frames, hips, knees, slope_from: str, shanks=None) -> float:
