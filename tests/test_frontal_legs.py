@@ -9,6 +9,7 @@ import xarray as xr
 
 from movelab.kinematics.frontal_legs import (
     _leg_middle,
+    _shank_midline,
     _thigh_points,
     frontal_leg_centres,
     thighs_merged_throughout,
@@ -209,6 +210,7 @@ def test_the_corrected_fppa_of_a_valgus_leg_drawn_in_an_outline():
         dict(fppa_knee_bend_raise_back=0.6),
         dict(fppa_hip_thighs_back="outline"),
         dict(fppa_hip_thighs_front="outline"),
+        dict(fppa_shank_axis="middles"),
     ],
 )
 def test_fppa_settings_out_of_range_are_refused(options):
@@ -792,3 +794,42 @@ def test_front_view_thigh_option_must_be_known_and_its_default_reaches_the_joint
     with pytest.raises(ValueError, match="hip_thighs_front must be"):
         _merged_thighs_squat(THICK_MERGED, hip_thighs_front="outline")
     assert fppa_centre_options(KinematicsConfig(), back=np.array([False]))["hip_thighs_front"] == "through_shank"
+
+
+def _leaning_shank(knee=(150.0, 100.0), ankle=(250.0, 400.0), radii=(20.0, 8.0)) -> np.ndarray:
+    """A shank's outline: a trapezoid about the axis ``knee`` → ``ankle`` (leaning 18.4° from upright, as in a
+    wide stance), ``radii[0]`` px either side of it square to the axis at the knee, ``radii[1]`` at the ankle."""
+    k, a = np.asarray(knee), np.asarray(ankle)
+    u = (a - k) / np.linalg.norm(a - k)
+    n = np.array([u[1], -u[0]])
+    return np.array([k + radii[0] * n, a + radii[1] * n, a - radii[1] * n, k - radii[0] * n])
+
+
+def test_a_tapering_leaning_shanks_axis_is_the_bisector_of_its_edges_not_the_rows_middles():
+    """The axis x = 150 + (y − 100) / 3. Its two edges lean at different slopes (the shank tapers): the bisector
+    of the lines fitted to them is the axis; the middles of the horizontal rows lie 0.27 px towards the knee's
+    side of the lean at the knee's height (towards smaller x) and 0.11 px at the ankle's."""
+    outline = _leaning_shank()
+    bisector = _shank_midline(outline, (150, 100), (250, 400), 400.0, 400.0, split="middle", axis="edge_bisector")
+    np.testing.assert_allclose(bisector, (1 / 3, 350 / 3))
+    slope, intercept = _shank_midline(outline, (150, 100), (250, 400), 400.0, 400.0, split="middle")
+    np.testing.assert_allclose([slope * 100 + intercept, slope * 400 + intercept], [149.733, 249.893], atol=1e-3)
+
+
+def test_knee_and_ankle_go_onto_the_bisector_of_the_shanks_edges_with_shank_axis():
+    """The leaning shank's knee and ankle landmarks 10 px off its axis go onto it at their heights."""
+    pos = positions({**STANDING, "left_knee": (160, 100), "left_ankle": (240, 400), "right_knee": (400, 100)})
+    pos.loc[dict(keypoint="right_ankle")] = [[400.0, 400.0]]
+    options = {"hip_drop": (0.0, 0.0), "method": "outline", "shank_axis": "edge_bisector"}
+    out = frontal_leg_centres(pos, _leaning_shank()[None], np.array([True]), **options)
+    np.testing.assert_allclose(out.sel(keypoint="left_knee").values[0], [150.0, 100.0])
+    np.testing.assert_allclose(out.sel(keypoint="left_ankle").values[0], [250.0, 400.0])
+
+
+def test_shank_axis_option_must_be_known_and_its_default_reaches_the_joint_centres():
+    from movelab.kinematics import KinematicsConfig
+    from movelab.kinematics.angles import fppa_centre_options
+
+    with pytest.raises(ValueError, match="shank_axis must be"):
+        _squat_leg(SQUAT_LEG, shank_axis="middles")
+    assert fppa_centre_options(KinematicsConfig(), back=np.array([False]))["shank_axis"] == "edge_bisector"

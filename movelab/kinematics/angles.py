@@ -122,6 +122,7 @@ def fppa_centre_options(config: KinematicsConfig, *, back: np.ndarray) -> dict:
         knee_touching=config.fppa_knee_touching,
         knee_touching_back=config.fppa_knee_touching_back,
         shank_top=config.fppa_shank_top,
+        shank_axis=config.fppa_shank_axis,
     )
 
 

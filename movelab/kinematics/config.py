@@ -377,6 +377,16 @@ class KinematicsConfig:
         to 0.41 upright torso lengths above the joint on thick-legged design bodies, so that the fit took in
         the foreshortened thigh's widening outline and tilted the shank. Design bodies, 132 legs: MAE 1.47° ->
         1.27°, largest 5.6° -> 4.7° (docs/findings-decisions.md).
+    fppa_shank_axis
+        ``"outline"``, both views: the shank's midline (the knee's height from the outline's bend is searched
+        from it, knee and ankle are put on it) is the bisector of the lines fitted to its outline's two edges
+        (``"edge_bisector"``: the axis of a tapering limb) or the line through its rows' middles
+        (``"row_middles"``). A shank that tapers towards the ankle and leans sideways (the wide stance) has its
+        edges at different slopes; the rows' middles then lie on the inner side of the axis, which put the
+        knee 0.5 px inward and read 0.5-1.5° too much valgus in the design bodies' wide stance. Design front
+        views, 176 legs: within 4° 173 of 176 both, MAE 1.07 -> 0.99°, wide-stance mean error +0.5…+1.0° ->
+        −0.3…0.0° by valgus; back views (64 legs) 59 within 4° both, MAE 1.74 -> 1.75°
+        (docs/findings-decisions.md, *front-overread round*).
     obliquity_min_hip_width_share
         Front and back views: the hip landmarks' ``pelvic_obliquity`` is NaN in frames where the hips'
         horizontal distance is under this share of the clip's median (the pose model drawing the hips
@@ -616,6 +626,7 @@ class KinematicsConfig:
     fppa_knee_touching: Literal["split", "outer_edge"] = "outer_edge"
     fppa_knee_touching_back: Literal["knee_row", "shank_edge"] = "shank_edge"
     fppa_shank_top: Literal["knee_landmark", "lower_knee"] = "lower_knee"
+    fppa_shank_axis: Literal["row_middles", "edge_bisector"] = "edge_bisector"
     obliquity_min_hip_width_share: float = 0.75
     hands_on_hips_max_elbow_deg: float = 130.0
     hands_on_hips_height_torso: float = 0.4
@@ -720,6 +731,8 @@ class KinematicsConfig:
             raise ConfigError(
                 f"fppa_hip_thighs_back must be 'as_front' or 'through_shank', got {self.fppa_hip_thighs_back!r}"
             )
+        if self.fppa_shank_axis not in ("row_middles", "edge_bisector"):
+            raise ConfigError(f"fppa_shank_axis must be 'row_middles' or 'edge_bisector', got {self.fppa_shank_axis!r}")
         if self.fppa_hip_thighs_front not in ("by_touch", "through_shank"):
             raise ConfigError(
                 f"fppa_hip_thighs_front must be 'by_touch' or 'through_shank', got {self.fppa_hip_thighs_front!r}"

@@ -125,6 +125,7 @@ def frontal_leg_centres(
     knee_touching: str = "split",
     knee_touching_back: str = "knee_row",
     shank_top: str = "knee_landmark",
+    shank_axis: str = "row_middles",
 ) -> xr.DataArray:
     """``position`` with the hips, knees and ankles moved to the joint centres the FPPA needs, in the frames
     of ``frontal`` (other frames and keypoints unchanged).
@@ -211,6 +212,10 @@ def frontal_leg_centres(
     shank_top
         ``"outline"``: the shank midline that carries the knee and the ankle is fitted below the knee landmark
         (``"knee_landmark"``) or below the lower of the knee landmark and the knee as placed (``"lower_knee"``).
+    shank_axis
+        ``"outline"``: the shank's midline is the line through its outline intervals' middles
+        (``"row_middles"``) or the bisector of the lines fitted to their two edges (``"edge_bisector"``,
+        :func:`_edge_bisector`), for the knee's height from the outline's bend and for placing knee and ankle.
 
     Returns
     -------
@@ -256,6 +261,8 @@ def frontal_leg_centres(
         raise ValueError(f"hip_thighs_back must be 'as_front' or 'through_shank', got {hip_thighs_back!r}")
     if hip_spacing not in ("outline_share", "standing_thighs"):
         raise ValueError(f"hip_spacing must be 'outline_share' or 'standing_thighs', got {hip_spacing!r}")
+    if shank_axis not in ("row_middles", "edge_bisector"):
+        raise ValueError(f"shank_axis must be 'row_middles' or 'edge_bisector', got {shank_axis!r}")
     if hip_thighs_front not in ("by_touch", "through_shank"):
         raise ValueError(f"hip_thighs_front must be 'by_touch' or 'through_shank', got {hip_thighs_front!r}")
     if hip_merged_thighs not in ("landmark_slope", "through_shank"):
@@ -296,7 +303,7 @@ def frontal_leg_centres(
             if np.isfinite(upright) and knee_raise_back:
                 for side in _SIDES:
                     values[back, kp.get_loc(f"{side}_knee"), 1] -= knee_raise_back * upright
-            bend = dict(window=knee_bend_window, min_ratio=knee_bend_min_ratio)
+            bend = dict(window=knee_bend_window, min_ratio=knee_bend_min_ratio, axis=shank_axis)
             if knee_height_back == "outline_bend" and np.isfinite(upright):
                 _knees_from_outline_bends(
                     values,
@@ -331,6 +338,7 @@ def frontal_leg_centres(
                     other=other,
                     outline_share=np.where(back, 0.0, knee_outline_share),
                     below_placed_knee=shank_top == "lower_knee",
+                    axis=shank_axis,
                 )
             if knee_touching == "outer_edge":
                 merged = _touching_knees_from_outer_edges(
@@ -561,26 +569,70 @@ def _median_distance(values, raw, points, *, frames, hips, knees, slope_from: st
     return float(np.median(distances)) if len(distances) >= _MIN_STANDING_FRAMES else np.nan
 
 
-def _shank_midline(outline: np.ndarray, knee, ankle, other_knee_x: float, other_ankle_x: float, *, split: str):
-    """``(slope, intercept)`` of ``x = slope · y + intercept`` fitted through the middles of the shank's
-    cross-sections at 25-80 % of the way from the knee landmark's height to the ankle's (at least 3), or
-    None. ``split``: where an interval holding both legs is divided (:func:`_leg_middle`)."""
+def _shank_midline(
+    outline: np.ndarray,
+    knee,
+    ankle,
+    other_knee_x: float,
+    other_ankle_x: float,
+    *,
+    split: str,
+    axis: str = "row_middles",
+):
+    """``(slope, intercept)`` of ``x = slope · y + intercept``, the shank's axis from its outline at 25-80 % of
+    the way from the knee landmark's height to the ankle's (at least 3 heights), or None. ``split``: where an
+    interval holding both legs is divided (:func:`_leg_interval`). ``axis="row_middles"``: the line fitted
+    through the middles of the leg's intervals; ``"edge_bisector"``: the bisector of the lines fitted to the
+    intervals' two edges (:func:`_edge_bisector`)."""
     (kx, ky), (ax, ay) = knee, ankle
     if not np.isfinite([kx, ky, ax, ay]).all() or ay - ky < 4:
         return None
-    ys, xs = [], []
+    rows = []
     for share in np.linspace(0.25, 0.8, 7):
         y = ky + share * (ay - ky)
         other = other_knee_x + share * (other_ankle_x - other_knee_x)
-        middle = _leg_middle(outline, y, kx + share * (ax - kx), other, split=split)
-        if np.isfinite(middle):
-            ys.append(y)
-            xs.append(middle)
-    return tuple(np.polyfit(ys, xs, 1)) if len(xs) >= 3 else None
+        interval = _leg_interval(outline, y, kx + share * (ax - kx), other, split=split)
+        if interval is not None:
+            rows.append((y, *interval))
+    if len(rows) < 3:
+        return None
+    ys, lo, hi = np.asarray(rows).T
+    if axis == "edge_bisector":
+        return _edge_bisector(np.polyfit(ys, lo, 1), np.polyfit(ys, hi, 1))
+    return tuple(np.polyfit(ys, 0.5 * (lo + hi), 1))
+
+
+def _edge_bisector(first, second) -> tuple[float, float]:
+    """``(slope, intercept)`` of the line halfway between the lines ``x = slope · y + intercept`` ``first``
+    and ``second`` (a limb's two outline edges) measured square to them: the axis of a tapering limb.
+
+    Notes
+    -----
+    A point lies as far from both lines (perpendicular distances ``(x − a_i y − b_i) / √(1 + a_i²)``, of
+    opposite signs between them) where ``x = w₁ (a₁ y + b₁) + w₂ (a₂ y + b₂)`` with ``w_i ∝ 1 / √(1 + a_i²)``
+    (``w₁ + w₂ = 1``): the bisector. The middles of a horizontal row's interval (equal weights) lie on it only
+    where the edges are upright or parallel. A shank that tapers towards the ankle and leans sideways (a wide
+    stance) has its edges at different slopes, and the rows' middles there sat 0.5 px on the inner side of
+    the projected shank at the knee (design renders, docs/findings-decisions.md, *front-overread round*).
+    """
+    (a1, b1), (a2, b2) = first, second
+    w1, w2 = 1.0 / np.hypot(1.0, a1), 1.0 / np.hypot(1.0, a2)
+    w1, w2 = w1 / (w1 + w2), w2 / (w1 + w2)
+    return float(w1 * a1 + w2 * a2), float(w1 * b1 + w2 * b2)
 
 
 def _onto_shank_midline(
-    values, raw, outline, *, frontal, kp, side: str, other: str, outline_share, below_placed_knee: bool = False
+    values,
+    raw,
+    outline,
+    *,
+    frontal,
+    kp,
+    side: str,
+    other: str,
+    outline_share,
+    below_placed_knee: bool = False,
+    axis: str = "row_middles",
 ) -> None:
     """Move ``side``'s ankle sideways onto the shank's outline midline (from the ``raw`` landmarks' heights)
     and its knee there too, or ``outline_share[frame]`` of the way from there to the middle of the outline at
@@ -592,7 +644,7 @@ def _onto_shank_midline(
         # in the foreshortened thigh's widening outline
         top = (raw[f, knee, 0], np.fmax(values[f, knee, 1], raw[f, knee, 1])) if below_placed_knee else raw[f, knee]
         line = _shank_midline(
-            outline[f], top, raw[f, ankle], raw[f, other_knee, 0], raw[f, other_ankle, 0], split="middle"
+            outline[f], top, raw[f, ankle], raw[f, other_knee, 0], raw[f, other_ankle, 0], split="middle", axis=axis
         )
         if line is None:
             continue
@@ -685,6 +737,7 @@ def _knee_from_outline_bend(
     min_slope: float = 0.1,
     edge_share: float = 0.0,
     raise_px: float = 0.0,
+    axis: str = "row_middles",
 ) -> None:
     """Set ``side``'s knee height where its leg's outer outline bends: below the knee the shank widens slowly
     upwards, above it the thigh, foreshortened when it points at the camera, widens fast. The distance from
@@ -704,7 +757,13 @@ def _knee_from_outline_bend(
         if not np.isfinite([hip_y, ankle_y, raw[f, other_ankle, 0]]).all() or ankle_y - hip_y < 20:
             continue
         line = _shank_midline(
-            outline[f], raw[f, knee], raw[f, ankle], raw[f, other_knee, 0], raw[f, other_ankle, 0], split="middle"
+            outline[f],
+            raw[f, knee],
+            raw[f, ankle],
+            raw[f, other_knee, 0],
+            raw[f, other_ankle, 0],
+            split="middle",
+            axis=axis,
         )
         if line is None:
             continue
@@ -870,14 +929,22 @@ def _align_ankles_with_shank(values, raw, outline, *, frontal, kp, side: str, ot
 
 
 def _leg_middle(polygon: np.ndarray, y: float, x: float, other_x: float, *, split: str = "landmarks") -> float:
-    """Middle of the outline's interior interval at ``y`` holding ``x``. When it also holds ``other_x`` (the
-    legs touch), it is split at the two landmarks' midpoint (``split="landmarks"``) or at its own middle
-    (``"middle"``: the landmarks shift sideways together with the light, the interval does not)."""
+    """Middle of the leg's part of the outline's interior interval at ``y`` holding ``x`` (:func:`_leg_interval`),
+    NaN without one."""
+    interval = _leg_interval(polygon, y, x, other_x, split=split)
+    return np.nan if interval is None else 0.5 * (interval[0] + interval[1])
+
+
+def _leg_interval(polygon: np.ndarray, y: float, x: float, other_x: float, *, split: str = "landmarks"):
+    """``(lo, hi)``: the outline's interior interval at ``y`` holding ``x``, or None. When it also holds
+    ``other_x`` (the legs touch), the part of it on ``x``'s side of the split at the two landmarks' midpoint
+    (``split="landmarks"``) or at its own middle (``"middle"``: the landmarks shift sideways together with the
+    light, the interval does not)."""
     interval = row_interval(polygon, y, x)
     if interval is None:
-        return np.nan
+        return None
     lo, hi = interval
     if np.isfinite(other_x) and lo <= other_x <= hi:
         mid = 0.5 * (x + other_x) if split == "landmarks" else 0.5 * (lo + hi)
-        return 0.5 * (lo + mid) if x < mid else 0.5 * (mid + hi)
-    return 0.5 * (lo + hi)
+        return (lo, mid) if x < mid else (mid, hi)
+    return lo, hi
