@@ -325,11 +325,11 @@ class KinematicsConfig:
         midline through its split middles' median and the shank's outline middles where the legs stand apart,
         as ``fppa_hip_thighs_back`` from behind; ``"by_touch"``: the middles' own line where the thighs are
         apart, the landmarks' slope where they touch, ``fppa_hip_merged_thighs`` where they merge at every
-        fitted height. The middles' own line took in the hanging hands and the thighs' taper: at depth the
-        hips sat 0.89 (F, hip-width stance) to 1.12 (E, wide; there capped by ``fppa_hip_width_share``) times
-        the joints' distance apart. Design front views, 176 legs: within 4° 170 → 173, MAE 1.37 → 1.07°,
-        mean error in the wide stance +1.1…+1.9° → +0.5…+1.0° by valgus (docs/findings-decisions.md,
-        *front-overread round*).
+        fitted height. With those lines the hips sat 0.89 (F, hip-width stance) to 1.12 (E, wide; there
+        capped by ``fppa_hip_width_share``) times the joints' distance apart at depth, through the shanks
+        0.95-1.06 (K's narrow stance 1.10, as before). Design front views, 176 legs: within 4° 170 → 173,
+        MAE 1.37 → 1.07°, mean error in the wide stance +1.1…+1.9° → +0.5…+1.0° by valgus
+        (docs/findings-decisions.md, *front-overread round*).
     fppa_knee_outline_share
         ``"outline"``, front views: the knee moves this share of the way from the shank's midline to the middle
         of the outline at the knee's height. 0.5 compensated a knee landmark above the joint while the knee's
@@ -382,8 +382,9 @@ class KinematicsConfig:
         from it, knee and ankle are put on it) is the bisector of the lines fitted to its outline's two edges
         (``"edge_bisector"``: the axis of a tapering limb) or the line through its rows' middles
         (``"row_middles"``). A shank that tapers towards the ankle and leans sideways (the wide stance) has its
-        edges at different slopes; the rows' middles then lie on the inner side of the axis, which put the
-        knee 0.5 px inward and read 0.5-1.5° too much valgus in the design bodies' wide stance. Design front
+        edges at different slopes; the rows' middles then lie on the inner side of the axis: their line
+        passed 0.2-0.7 px inside the projected knee in the design bodies' wide stance, where the knee's
+        share of the FPPA error was +0.8…+1.5° (mean by valgus). Design front
         views, 176 legs: within 4° 173 of 176 both, MAE 1.07 -> 0.99°, wide-stance mean error +0.5…+1.0° ->
         −0.3…0.0° by valgus; back views (64 legs) 59 within 4° both, MAE 1.74 -> 1.75°
         (docs/findings-decisions.md, *front-overread round*).

@@ -31,7 +31,10 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   middles where the legs stand apart, about 85 px lower (``hip_merged_thighs="through_shank"``; F 1.02,
   K 1.06-1.07). **From behind** every standing thigh's midline is drawn so (``hip_thighs_back=
   "through_shank"``): the front view's choice of midline read 0.85-1.17 times the joints' distance on the
-  design back views, through the shanks 0.93-1.09. Known error: between standing and depth
+  design back views, through the shanks 0.93-1.09. **From the front** every standing thigh's midline is
+  drawn so too (``hip_thighs_front="through_shank"``): the middles' own line and the landmarks' slope put the
+  hips 0.89 (F, hip-width stance) to 1.12 (E, wide stance) times the joints' distance apart at depth,
+  through the shanks 0.95-1.06 (K's narrow stance 1.10). Known error: between standing and depth
   the pelvis moves along the camera's axis (away from a front camera: the joints' distance at depth was 0.97
   of the standing one on the design renders), which this leaves uncorrected.
 * **The knee landmark sits off the joint vertically** (body-dependent from the front, up to 25 px above the
@@ -56,6 +59,13 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   edge's bend counts only where the outline above it widens faster than ``knee_bend_min_slope`` (the calf's
   0.10-0.14 px/px, knees at 8-25° 0.18 or more) and below the window's top by ``knee_bend_edge_share`` of the
   way from hip to ankle; else the inner edge's bend (``knee_bend_fallback="inner_edge"``), else the landmark.
+* **The shank's midline is the bisector of its outline's edges** (``shank_axis="edge_bisector"``), the
+  straight lines fitted to the two edges of its cross-sections. A shank tapers towards the ankle; leaning
+  sideways (a wide stance, the ankle outside the knee) its two edges slope differently, and the middles of
+  horizontal rows lie on the inner side of its axis: on the design bodies' wide stance their line passed
+  0.2-0.7 px inside the projected knee (mean per body and valgus), the knee's share of the FPPA error
+  +0.8…+1.5° (mean by valgus). The bisector (points as far from both edge lines, measured square to
+  them) is the axis of a symmetric taper (:func:`_edge_bisector`).
 * **Where the shank's midline is fitted** (``shank_top="lower_knee"``). The midline is fitted at 25-80 % of
   the way from its top down to the ankle landmark. Started at a knee landmark far above the joint, the top
   of those heights lies on the foreshortened thigh, whose outline widens fast towards the hip: the fitted
@@ -612,8 +622,8 @@ def _edge_bisector(first, second) -> tuple[float, float]:
     opposite signs between them) where ``x = w₁ (a₁ y + b₁) + w₂ (a₂ y + b₂)`` with ``w_i ∝ 1 / √(1 + a_i²)``
     (``w₁ + w₂ = 1``): the bisector. The middles of a horizontal row's interval (equal weights) lie on it only
     where the edges are upright or parallel. A shank that tapers towards the ankle and leans sideways (a wide
-    stance) has its edges at different slopes, and the rows' middles there sat 0.5 px on the inner side of
-    the projected shank at the knee (design renders, docs/findings-decisions.md, *front-overread round*).
+    stance) has its edges at different slopes, and the rows' middles' line there passed 0.2-0.7 px inside
+    the projected knee (design renders, docs/findings-decisions.md, *front-overread round*).
     """
     (a1, b1), (a2, b2) = first, second
     w1, w2 = 1.0 / np.hypot(1.0, a1), 1.0 / np.hypot(1.0, a2)
