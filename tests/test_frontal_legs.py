@@ -210,6 +210,8 @@ def test_the_corrected_fppa_of_a_valgus_leg_drawn_in_an_outline():
         dict(fppa_knee_bend_min_slope_back=-0.1),
         dict(fppa_knee_bend_raise_back=0.6),
         dict(fppa_hip_thighs_back="outline"),
+        dict(fppa_hip_thighs_front="outline"),
+        dict(fppa_shank_axis="middles"),
     ],
 )
 def test_fppa_settings_out_of_range_are_refused(options):
@@ -830,3 +832,80 @@ def test_shank_merged_alone_acts_in_front_views_only(back, ankle_x):
         assert x < 119.0
     else:
         assert x == pytest.approx(ankle_x)
+
+
+@pytest.mark.parametrize("outline", [THICK_MERGED, THICK_BRIDGED])
+def test_front_view_thighs_take_their_line_through_the_shanks_with_hip_thighs_front(outline):
+    """From the front with ``hip_thighs_front="through_shank"`` every standing thigh's midline runs through its
+    middles' median and the shanks' middles apart below (120 and 180), as from behind: the hips 60 px apart,
+    for thighs merged at every fitted height and for thighs bridged at four of nine."""
+    front = _merged_thighs_squat(outline, hip_thighs_front="through_shank", hip_merged_thighs="landmark_slope")
+    np.testing.assert_allclose(front[:, 0], [120.0, 180.0])
+
+
+# the thick body standing apart (THICK_STANDING) with a hand hanging beside the left thigh: the left thigh's
+# outer edge runs from x = 100 at y = 250 out to x = 90 at y = 130 (the middles of its fitted heights tilt)
+THICK_HAND = polygon(
+    (75, -50), (225, -50), (225, 100), (200, 100), (200, 400), (160, 400), (160, 100),
+    (140, 100), (140, 400), (100, 400), (100, 250), (90, 130), (90, 100), (75, 100),
+)  # fmt: skip
+
+
+def test_a_hand_beside_a_standing_thigh_tilts_its_own_line_more_than_the_line_through_the_shank():
+    """The hand moves the left thigh's middles from 119.6 (y = 237.5) out to 115.3 (y = 137.5): their own
+    line (``"by_touch"``, the thighs apart) reaches the hips' height (y = 0) at 109.6, 70.4 px from the right
+    thigh's 180. Through the middles' median (117.4 at y = 187.5) and the shank's (120 at y = 318.1) the line
+    reaches it at 113.7: 66.3 px apart. The hips are centred on the outline's middle, 150."""
+    own = _merged_thighs_squat(THICK_HAND, hip_thighs_front="by_touch")
+    shank = _merged_thighs_squat(THICK_HAND, hip_thighs_front="through_shank")
+    np.testing.assert_allclose(own[1, 0] - own[0, 0], 70.4, atol=0.1)
+    np.testing.assert_allclose(shank[1, 0] - shank[0, 0], 66.3, atol=0.1)
+    np.testing.assert_allclose(0.5 * (shank[0, 0] + shank[1, 0]), 150.0)
+
+
+def test_front_view_thigh_option_must_be_known_and_its_default_reaches_the_joint_centres():
+    from movelab.kinematics import KinematicsConfig
+    from movelab.kinematics.angles import fppa_centre_options
+
+    with pytest.raises(ValueError, match="hip_thighs_front must be"):
+        _merged_thighs_squat(THICK_MERGED, hip_thighs_front="outline")
+    assert fppa_centre_options(KinematicsConfig(), back=np.array([False]))["hip_thighs_front"] == "through_shank"
+
+
+def _leaning_shank(knee=(150.0, 100.0), ankle=(250.0, 400.0), radii=(20.0, 8.0)) -> np.ndarray:
+    """A shank's outline: a trapezoid about the axis ``knee`` → ``ankle`` (leaning 18.4° from upright, as in a
+    wide stance), ``radii[0]`` px either side of it square to the axis at the knee, ``radii[1]`` at the ankle."""
+    k, a = np.asarray(knee), np.asarray(ankle)
+    u = (a - k) / np.linalg.norm(a - k)
+    n = np.array([u[1], -u[0]])
+    return np.array([k + radii[0] * n, a + radii[1] * n, a - radii[1] * n, k - radii[0] * n])
+
+
+def test_a_tapering_leaning_shanks_axis_is_the_bisector_of_its_edges_not_the_rows_middles():
+    """The axis x = 150 + (y − 100) / 3. Its two edges lean at different slopes (the shank tapers): the bisector
+    of the lines fitted to them is the axis; the middles of the horizontal rows lie 0.27 px towards the knee's
+    side of the lean at the knee's height (towards smaller x) and 0.11 px at the ankle's."""
+    outline = _leaning_shank()
+    bisector = _shank_midline(outline, (150, 100), (250, 400), 400.0, 400.0, split="middle", axis="edge_bisector")
+    np.testing.assert_allclose(bisector, (1 / 3, 350 / 3))
+    slope, intercept = _shank_midline(outline, (150, 100), (250, 400), 400.0, 400.0, split="middle")
+    np.testing.assert_allclose([slope * 100 + intercept, slope * 400 + intercept], [149.733, 249.893], atol=1e-3)
+
+
+def test_knee_and_ankle_go_onto_the_bisector_of_the_shanks_edges_with_shank_axis():
+    """The leaning shank's knee and ankle landmarks 10 px off its axis go onto it at their heights."""
+    pos = positions({**STANDING, "left_knee": (160, 100), "left_ankle": (240, 400), "right_knee": (400, 100)})
+    pos.loc[dict(keypoint="right_ankle")] = [[400.0, 400.0]]
+    options = {"hip_drop": (0.0, 0.0), "method": "outline", "shank_axis": "edge_bisector"}
+    out = frontal_leg_centres(pos, _leaning_shank()[None], np.array([True]), **options)
+    np.testing.assert_allclose(out.sel(keypoint="left_knee").values[0], [150.0, 100.0])
+    np.testing.assert_allclose(out.sel(keypoint="left_ankle").values[0], [250.0, 400.0])
+
+
+def test_shank_axis_option_must_be_known_and_its_default_reaches_the_joint_centres():
+    from movelab.kinematics import KinematicsConfig
+    from movelab.kinematics.angles import fppa_centre_options
+
+    with pytest.raises(ValueError, match="shank_axis must be"):
+        _squat_leg(SQUAT_LEG, shank_axis="middles")
+    assert fppa_centre_options(KinematicsConfig(), back=np.array([False]))["shank_axis"] == "edge_bisector"

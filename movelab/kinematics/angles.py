@@ -113,6 +113,7 @@ def fppa_centre_options(config: KinematicsConfig, *, back: np.ndarray) -> dict:
         knee_bend_min_slope_back=config.fppa_knee_bend_min_slope_back,
         knee_bend_raise_back=config.fppa_knee_bend_raise_back,
         hip_thighs_back=config.fppa_hip_thighs_back,
+        hip_thighs_front=config.fppa_hip_thighs_front,
         knee_outline_share=config.fppa_knee_outline_share,
         knee_height=config.fppa_knee_height,
         knee_bend_fallback=config.fppa_knee_bend_fallback,
@@ -122,6 +123,7 @@ def fppa_centre_options(config: KinematicsConfig, *, back: np.ndarray) -> dict:
         knee_touching_back=config.fppa_knee_touching_back,
         shank_top=config.fppa_shank_top,
         shank_merged=config.fppa_shank_merged,
+        shank_axis=config.fppa_shank_axis,
     )
 
 

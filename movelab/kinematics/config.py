@@ -337,6 +337,16 @@ class KinematicsConfig:
         touching; ``"as_front"``: the landmarks' slope where they touch, the middles' own line elsewhere.
         Design back views: the standing distance over the joints' was 0.85-1.17 as before (E narrow 0.85,
         P 1.15-1.17), 0.93-1.09 through the shanks; 64 legs within 4° 50 → 59 with the knee from the bend.
+    fppa_hip_thighs_front
+        ``fppa_hip_spacing="standing_thighs"``, front views: ``"through_shank"`` fits every standing thigh's
+        midline through its split middles' median and the shank's outline middles where the legs stand apart,
+        as ``fppa_hip_thighs_back`` from behind; ``"by_touch"``: the middles' own line where the thighs are
+        apart, the landmarks' slope where they touch, ``fppa_hip_merged_thighs`` where they merge at every
+        fitted height. With those lines the hips sat 0.89 (F, hip-width stance) to 1.12 (E, wide; there
+        capped by ``fppa_hip_width_share``) times the joints' distance apart at depth, through the shanks
+        0.95-1.06 (K's narrow stance 1.10, as before). Design front views, 176 legs: within 4° 170 → 173,
+        MAE 1.37 → 1.07°, mean error in the wide stance +1.1…+1.9° → +0.5…+1.0° by valgus
+        (docs/findings-decisions.md, *front-overread round*).
     fppa_knee_outline_share
         ``"outline"``, front views: the knee moves this share of the way from the shank's midline to the middle
         of the outline at the knee's height. 0.5 compensated a knee landmark above the joint while the knee's
@@ -392,6 +402,17 @@ class KinematicsConfig:
         Realistic design A, B (hip and wide stances, 40 legs): MAE 1.70 -> 1.60°; clean design front views
         unchanged in sum (173 of 176 within 4°, MAE 1.25°); from behind it read 58 instead of 59 of 64 and is
         not used there (docs/findings-decisions.md, *realistic round*).
+    fppa_shank_axis
+        ``"outline"``, both views: the shank's midline (the knee's height from the outline's bend is searched
+        from it, knee and ankle are put on it) is the bisector of the lines fitted to its outline's two edges
+        (``"edge_bisector"``: the axis of a tapering limb) or the line through its rows' middles
+        (``"row_middles"``). A shank that tapers towards the ankle and leans sideways (the wide stance) has its
+        edges at different slopes; the rows' middles then lie on the inner side of the axis: their line
+        passed 0.2-0.7 px inside the projected knee in the design bodies' wide stance, where the knee's
+        share of the FPPA error was +0.8…+1.5° (mean by valgus). Design front
+        views, 176 legs: within 4° 173 of 176 both, MAE 1.07 -> 0.99°, wide-stance mean error +0.5…+1.0° ->
+        −0.3…0.0° by valgus; back views (64 legs) 59 within 4° both, MAE 1.74 -> 1.75°
+        (docs/findings-decisions.md, *front-overread round*).
     obliquity_min_hip_width_share
         Front and back views: the hip landmarks' ``pelvic_obliquity`` is NaN in frames where the hips'
         horizontal distance is under this share of the clip's median (the pose model drawing the hips
@@ -636,6 +657,7 @@ class KinematicsConfig:
     fppa_knee_bend_min_slope_back: float = 0.2
     fppa_knee_bend_raise_back: float = 0.02
     fppa_hip_thighs_back: Literal["as_front", "through_shank"] = "through_shank"
+    fppa_hip_thighs_front: Literal["by_touch", "through_shank"] = "through_shank"
     fppa_knee_outline_share: float = 0.0
     fppa_knee_height: Literal["landmark", "outline_bend"] = "outline_bend"
     fppa_knee_bend_fallback: Literal["landmark", "inner_edge"] = "inner_edge"
@@ -645,6 +667,7 @@ class KinematicsConfig:
     fppa_knee_touching_back: Literal["knee_row", "shank_edge"] = "shank_edge"
     fppa_shank_top: Literal["knee_landmark", "lower_knee"] = "lower_knee"
     fppa_shank_merged: Literal["split", "alone"] = "alone"
+    fppa_shank_axis: Literal["row_middles", "edge_bisector"] = "edge_bisector"
     obliquity_min_hip_width_share: float = 0.75
     hands_on_hips_max_elbow_deg: float = 130.0
     hands_on_hips_height_torso: float = 0.4
@@ -752,6 +775,12 @@ class KinematicsConfig:
         if self.fppa_hip_thighs_back not in ("as_front", "through_shank"):
             raise ConfigError(
                 f"fppa_hip_thighs_back must be 'as_front' or 'through_shank', got {self.fppa_hip_thighs_back!r}"
+            )
+        if self.fppa_shank_axis not in ("row_middles", "edge_bisector"):
+            raise ConfigError(f"fppa_shank_axis must be 'row_middles' or 'edge_bisector', got {self.fppa_shank_axis!r}")
+        if self.fppa_hip_thighs_front not in ("by_touch", "through_shank"):
+            raise ConfigError(
+                f"fppa_hip_thighs_front must be 'by_touch' or 'through_shank', got {self.fppa_hip_thighs_front!r}"
             )
         _check_range("fppa_knee_bend_min_slope", self.fppa_knee_bend_min_slope, 0.0, math.inf)
         _check_range("fppa_knee_bend_edge_share", self.fppa_knee_bend_edge_share, 0.0, 0.5)

@@ -33,7 +33,10 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   middles where the legs stand apart, about 85 px lower (``hip_merged_thighs="through_shank"``; F 1.02,
   K 1.06-1.07). **From behind** every standing thigh's midline is drawn so (``hip_thighs_back=
   "through_shank"``): the front view's choice of midline read 0.85-1.17 times the joints' distance on the
-  design back views, through the shanks 0.93-1.09. Known error: between standing and depth
+  design back views, through the shanks 0.93-1.09. **From the front** every standing thigh's midline is
+  drawn so too (``hip_thighs_front="through_shank"``): the middles' own line and the landmarks' slope put the
+  hips 0.89 (F, hip-width stance) to 1.12 (E, wide stance) times the joints' distance apart at depth,
+  through the shanks 0.95-1.06 (K's narrow stance 1.10). Known error: between standing and depth
   the pelvis moves along the camera's axis (away from a front camera: the joints' distance at depth was 0.97
   of the standing one on the design renders), which this leaves uncorrected.
 * **The knee landmark sits off the joint vertically** (body-dependent from the front, up to 25 px above the
@@ -58,6 +61,13 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   edge's bend counts only where the outline above it widens faster than ``knee_bend_min_slope`` (the calf's
   0.10-0.14 px/px, knees at 8-25° 0.18 or more) and below the window's top by ``knee_bend_edge_share`` of the
   way from hip to ankle; else the inner edge's bend (``knee_bend_fallback="inner_edge"``), else the landmark.
+* **The shank's midline is the bisector of its outline's edges** (``shank_axis="edge_bisector"``), the
+  straight lines fitted to the two edges of its cross-sections. A shank tapers towards the ankle; leaning
+  sideways (a wide stance, the ankle outside the knee) its two edges slope differently, and the middles of
+  horizontal rows lie on the inner side of its axis: on the design bodies' wide stance their line passed
+  0.2-0.7 px inside the projected knee (mean per body and valgus), the knee's share of the FPPA error
+  +0.8…+1.5° (mean by valgus). The bisector (points as far from both edge lines, measured square to
+  them) is the axis of a symmetric taper (:func:`_edge_bisector`).
 * **Where the shank's midline is fitted** (``shank_top="lower_knee"``). The midline is fitted at 25-80 % of
   the way from its top down to the ankle landmark. Started at a knee landmark far above the joint, the top
   of those heights lies on the foreshortened thigh, whose outline widens fast towards the hip: the fitted
@@ -120,6 +130,7 @@ def frontal_leg_centres(
     knee_bend_min_slope_back: float = 0.1,
     knee_bend_raise_back: float = 0.0,
     hip_thighs_back: str = "as_front",
+    hip_thighs_front: str = "by_touch",
     knee_outline_share: float = 0.0,
     knee_height: str = "landmark",
     knee_bend_window: tuple[float, float] = (0.2, 0.85),
@@ -131,6 +142,7 @@ def frontal_leg_centres(
     knee_touching_back: str = "knee_row",
     shank_top: str = "knee_landmark",
     shank_merged: str = "split",
+    shank_axis: str = "row_middles",
 ) -> xr.DataArray:
     """``position`` with the hips, knees and ankles moved to the joint centres the FPPA needs, in the frames
     of ``frontal`` (other frames and keypoints unchanged).
@@ -182,6 +194,12 @@ def frontal_leg_centres(
         through its split middles' median and the shank's outline middles where the legs stand apart, whether
         or not the thighs touch; ``"as_front"`` as in front views where the thighs merge at fewer heights (the
         landmarks' slope where they touch, else the middles' own fitted line).
+    hip_thighs_front
+        ``hip_spacing="standing_thighs"``, front views: ``"through_shank"`` draws every standing thigh's midline
+        through its split middles' median and the shank's outline middles where the legs stand apart, as
+        ``hip_thighs_back`` from behind; ``"by_touch"`` by how much the thighs touch (the middles' own fitted
+        line where they are apart, the landmarks' slope where they touch, ``hip_merged_thighs`` where they
+        merge at every fitted height).
     knee_outline_share
         ``"outline"``, front views: the knee's ``x`` is this share of the way from the shank's midline to the
         middle of the outline at the knee's height.
@@ -215,6 +233,10 @@ def frontal_leg_centres(
         ``"outline"``, front views: ``"alone"`` fits that midline to the heights where the shank's outline
         interval holds it alone, when at least three do (:func:`_shank_midline`); ``"split"`` (back views
         always) to every height, a merged interval split at its middle.
+    shank_axis
+        ``"outline"``: the shank's midline is the line through its outline intervals' middles
+        (``"row_middles"``) or the bisector of the lines fitted to their two edges (``"edge_bisector"``,
+        :func:`_edge_bisector`), for the knee's height from the outline's bend and for placing knee and ankle.
 
     Returns
     -------
@@ -262,6 +284,10 @@ def frontal_leg_centres(
         raise ValueError(f"hip_spacing must be 'outline_share' or 'standing_thighs', got {hip_spacing!r}")
     if shank_merged not in ("split", "alone"):
         raise ValueError(f"shank_merged must be 'split' or 'alone', got {shank_merged!r}")
+    if shank_axis not in ("row_middles", "edge_bisector"):
+        raise ValueError(f"shank_axis must be 'row_middles' or 'edge_bisector', got {shank_axis!r}")
+    if hip_thighs_front not in ("by_touch", "through_shank"):
+        raise ValueError(f"hip_thighs_front must be 'by_touch' or 'through_shank', got {hip_thighs_front!r}")
     if hip_merged_thighs not in ("landmark_slope", "through_shank"):
         raise ValueError(f"hip_merged_thighs must be 'landmark_slope' or 'through_shank', got {hip_merged_thighs!r}")
     back = np.zeros_like(frontal) if back is None or method != "outline" else np.asarray(back, dtype=bool) & frontal
@@ -289,6 +315,7 @@ def frontal_leg_centres(
                     back=back,
                     merged=hip_merged_thighs,
                     back_thighs=hip_thighs_back,
+                    front_thighs=hip_thighs_front,
                 )
                 if hip_spacing == "standing_thighs"
                 else np.nan
@@ -299,7 +326,7 @@ def frontal_leg_centres(
             if np.isfinite(upright) and knee_raise_back:
                 for side in _SIDES:
                     values[back, kp.get_loc(f"{side}_knee"), 1] -= knee_raise_back * upright
-            bend = dict(window=knee_bend_window, min_ratio=knee_bend_min_ratio)
+            bend = dict(window=knee_bend_window, min_ratio=knee_bend_min_ratio, axis=shank_axis)
             if knee_height_back == "outline_bend" and np.isfinite(upright):
                 _knees_from_outline_bends(
                     values,
@@ -335,6 +362,7 @@ def frontal_leg_centres(
                     outline_share=np.where(back, 0.0, knee_outline_share),
                     below_placed_knee=shank_top == "lower_knee",
                     merged=np.where(back, "split", shank_merged),
+                    axis=shank_axis,
                 )
             if knee_touching == "outer_edge":
                 merged = _touching_knees_from_outer_edges(
@@ -511,7 +539,16 @@ def _thigh_midline(points, hip, knee, *, slope_from: str = "outline", shank=None
 
 
 def _standing_hip_distance(
-    values, raw, outline, *, frontal, kp, back=None, merged: str = "landmark_slope", back_thighs: str = "as_front"
+    values,
+    raw,
+    outline,
+    *,
+    frontal,
+    kp,
+    back=None,
+    merged: str = "landmark_slope",
+    back_thighs: str = "as_front",
+    front_thighs: str = "by_touch",
 ) -> float:
     """The hip joint centres' distance in pixels: the median over the standing frames (:func:`_standing_frames`)
     of the distance between the two thighs' outline midlines (:func:`_thigh_midline`) at the hips' mean height
@@ -520,7 +557,7 @@ def _standing_hip_distance(
     every fitted height in front views (:func:`thighs_merged_throughout`) and ``merged="through_shank"``, it
     runs through the shank's middles where the legs stand apart (the landmarks' slope where too few standing
     frames show them apart); from behind (some standing frame in ``back``) with ``back_thighs="through_shank"``
-    so too, whether or not the thighs touch."""
+    and from the front with ``front_thighs="through_shank"`` so too, whether or not the thighs touch."""
     hips = [kp.get_loc(f"{side}_hip") for side in _SIDES]
     knees = [kp.get_loc(f"{side}_knee") for side in _SIDES]
     frames = np.flatnonzero(_standing_frames(raw, frontal=frontal, kp=kp))
@@ -534,9 +571,7 @@ def _standing_hip_distance(
     shares = [np.mean([p[2].mean() for p in (points[f, 0], points[f, 1]) if p is not None] or [np.nan]) for f in frames]
     slope_from = "landmarks" if thighs_touch(shares) else "outline"
     front = back is None or not np.asarray(back, dtype=bool)[frames].any()
-    if (merged == "through_shank" and front and thighs_merged_throughout(shares)) or (
-        not front and back_thighs == "through_shank"
-    ):
+    if _through_shanks(shares, front=front, merged=merged, back_thighs=back_thighs, front_thighs=front_thighs):
         ankles = [kp.get_loc(f"{side}_ankle") for side in _SIDES]
         shanks = {
             (f, i): _shank_points(
@@ -551,6 +586,16 @@ def _standing_hip_distance(
         if np.isfinite(distance):
             return distance
     return _median_distance(values, raw, points, frames=frames, hips=hips, knees=knees, slope_from=slope_from)
+
+
+def _through_shanks(shares, *, front: bool, merged: str, back_thighs: str, front_thighs: str) -> bool:
+    """Whether the standing thighs' midlines run through the shanks (:func:`_standing_hip_distance`): from
+    behind with ``back_thighs="through_shank"``; from the front with ``front_thighs="through_shank"``, or with
+    ``merged="through_shank"`` where the thighs merge at every fitted height (``shares``,
+    :func:`thighs_merged_throughout`)."""
+    if not front:
+        return back_thighs == "through_shank"
+    return front_thighs == "through_shank" or (merged == "through_shank" and thighs_merged_throughout(shares))
 
 
 def _median_distance(values, raw, points, *, frames, hips, knees, slope_from: str, shanks=None) -> float:
@@ -577,32 +622,61 @@ _MIN_ALONE_HEIGHTS = 3
 
 
 def _shank_midline(
-    outline: np.ndarray, knee, ankle, other_knee_x: float, other_ankle_x: float, *, split: str, merged: str = "split"
+    outline: np.ndarray,
+    knee,
+    ankle,
+    other_knee_x: float,
+    other_ankle_x: float,
+    *,
+    split: str,
+    merged: str = "split",
+    axis: str = "row_middles",
 ):
-    """``(slope, intercept)`` of ``x = slope · y + intercept`` fitted through the middles of the shank's
-    cross-sections at 25-80 % of the way from the knee landmark's height to the ankle's (at least 3), or
-    None. ``split``: where an interval holding both legs is divided (:func:`_leg_middle`). ``merged="alone"``:
-    where at least ``_MIN_ALONE_HEIGHTS`` heights show the shank's interval holding it alone, only those are
-    fitted (the split middles of legs whose outlines overlap lie outward of the shanks and tilt the line);
-    ``"split"``: every height."""
+    """``(slope, intercept)`` of ``x = slope · y + intercept``, the shank's axis from its outline at 25-80 % of
+    the way from the knee landmark's height to the ankle's (at least 3 heights), or None. ``split``: where an
+    interval holding both legs is divided (:func:`_leg_interval`). ``merged="alone"``: where at least
+    ``_MIN_ALONE_HEIGHTS`` heights show the shank's interval holding it alone, only those are used (the split
+    intervals of legs whose outlines overlap lie outward of the shanks and tilt the line); ``"split"``: every
+    height. ``axis="row_middles"``: the line fitted through the middles of the leg's intervals;
+    ``"edge_bisector"``: the bisector of the lines fitted to the intervals' two edges (:func:`_edge_bisector`)."""
     (kx, ky), (ax, ay) = knee, ankle
     if not np.isfinite([kx, ky, ax, ay]).all() or ay - ky < 4:
         return None
-    ys, xs, alone = [], [], []
+    rows = []
     for share in np.linspace(0.25, 0.8, 7):
         y, x = ky + share * (ay - ky), kx + share * (ax - kx)
         other = other_knee_x + share * (other_ankle_x - other_knee_x)
-        middle = _leg_middle(outline, y, x, other, split=split)
-        if np.isfinite(middle):
-            ys.append(y)
-            xs.append(middle)
-            alone.append(not _holds_both(outline, y, x, other))
-    if len(xs) < 3:
+        interval = _leg_interval(outline, y, x, other, split=split)
+        if interval is not None:
+            rows.append((y, *interval, not _holds_both(outline, y, x, other)))
+    if len(rows) < 3:
         return None
-    ys, xs, alone = np.asarray(ys), np.asarray(xs), np.asarray(alone)
-    if merged == "alone" and alone.sum() >= _MIN_ALONE_HEIGHTS:  # a split interval's middles tilt the line
-        ys, xs = ys[alone], xs[alone]
-    return tuple(np.polyfit(ys, xs, 1))
+    ys, lo, hi, alone = np.asarray(rows, dtype=np.float64).T
+    alone = alone.astype(bool)
+    if merged == "alone" and alone.sum() >= _MIN_ALONE_HEIGHTS:  # a split interval tilts the line
+        ys, lo, hi = ys[alone], lo[alone], hi[alone]
+    if axis == "edge_bisector":
+        return _edge_bisector(np.polyfit(ys, lo, 1), np.polyfit(ys, hi, 1))
+    return tuple(np.polyfit(ys, 0.5 * (lo + hi), 1))
+
+
+def _edge_bisector(first, second) -> tuple[float, float]:
+    """``(slope, intercept)`` of the line halfway between the lines ``x = slope · y + intercept`` ``first``
+    and ``second`` (a limb's two outline edges) measured square to them: the axis of a tapering limb.
+
+    Notes
+    -----
+    A point lies as far from both lines (perpendicular distances ``(x − a_i y − b_i) / √(1 + a_i²)``, of
+    opposite signs between them) where ``x = w₁ (a₁ y + b₁) + w₂ (a₂ y + b₂)`` with ``w_i ∝ 1 / √(1 + a_i²)``
+    (``w₁ + w₂ = 1``): the bisector. The middles of a horizontal row's interval (equal weights) lie on it only
+    where the edges are upright or parallel. A shank that tapers towards the ankle and leans sideways (a wide
+    stance) has its edges at different slopes, and the rows' middles' line there passed 0.2-0.7 px inside
+    the projected knee (design renders, docs/findings-decisions.md, *front-overread round*).
+    """
+    (a1, b1), (a2, b2) = first, second
+    w1, w2 = 1.0 / np.hypot(1.0, a1), 1.0 / np.hypot(1.0, a2)
+    w1, w2 = w1 / (w1 + w2), w2 / (w1 + w2)
+    return float(w1 * a1 + w2 * a2), float(w1 * b1 + w2 * b2)
 
 
 def _onto_shank_midline(
@@ -617,6 +691,7 @@ def _onto_shank_midline(
     outline_share,
     below_placed_knee: bool = False,
     merged,
+    axis: str = "row_middles",
 ) -> None:
     """Move ``side``'s ankle sideways onto the shank's outline midline (from the ``raw`` landmarks' heights)
     and its knee there too, or ``outline_share[frame]`` of the way from there to the middle of the outline at
@@ -635,6 +710,7 @@ def _onto_shank_midline(
             raw[f, other_ankle, 0],
             split="middle",
             merged=merged[f],
+            axis=axis,
         )
         if line is None:
             continue
@@ -727,6 +803,7 @@ def _knee_from_outline_bend(
     min_slope: float = 0.1,
     edge_share: float = 0.0,
     raise_px: float = 0.0,
+    axis: str = "row_middles",
 ) -> None:
     """Set ``side``'s knee height where its leg's outer outline bends: below the knee the shank widens slowly
     upwards, above it the thigh, foreshortened when it points at the camera, widens fast. The distance from
@@ -746,7 +823,13 @@ def _knee_from_outline_bend(
         if not np.isfinite([hip_y, ankle_y, raw[f, other_ankle, 0]]).all() or ankle_y - hip_y < 20:
             continue
         line = _shank_midline(
-            outline[f], raw[f, knee], raw[f, ankle], raw[f, other_knee, 0], raw[f, other_ankle, 0], split="middle"
+            outline[f],
+            raw[f, knee],
+            raw[f, ankle],
+            raw[f, other_knee, 0],
+            raw[f, other_ankle, 0],
+            split="middle",
+            axis=axis,
         )
         if line is None:
             continue
@@ -912,14 +995,22 @@ def _align_ankles_with_shank(values, raw, outline, *, frontal, kp, side: str, ot
 
 
 def _leg_middle(polygon: np.ndarray, y: float, x: float, other_x: float, *, split: str = "landmarks") -> float:
-    """Middle of the outline's interior interval at ``y`` holding ``x``. When it also holds ``other_x`` (the
-    legs touch), it is split at the two landmarks' midpoint (``split="landmarks"``) or at its own middle
-    (``"middle"``: the landmarks shift sideways together with the light, the interval does not)."""
+    """Middle of the leg's part of the outline's interior interval at ``y`` holding ``x`` (:func:`_leg_interval`),
+    NaN without one."""
+    interval = _leg_interval(polygon, y, x, other_x, split=split)
+    return np.nan if interval is None else 0.5 * (interval[0] + interval[1])
+
+
+def _leg_interval(polygon: np.ndarray, y: float, x: float, other_x: float, *, split: str = "landmarks"):
+    """``(lo, hi)``: the outline's interior interval at ``y`` holding ``x``, or None. When it also holds
+    ``other_x`` (the legs touch), the part of it on ``x``'s side of the split at the two landmarks' midpoint
+    (``split="landmarks"``) or at its own middle (``"middle"``: the landmarks shift sideways together with the
+    light, the interval does not)."""
     interval = row_interval(polygon, y, x)
     if interval is None:
-        return np.nan
+        return None
     lo, hi = interval
     if np.isfinite(other_x) and lo <= other_x <= hi:
         mid = 0.5 * (x + other_x) if split == "landmarks" else 0.5 * (lo + hi)
-        return 0.5 * (lo + mid) if x < mid else 0.5 * (mid + hi)
-    return 0.5 * (lo + hi)
+        return (lo, mid) if x < mid else (mid, hi)
+    return lo, hi

@@ -474,9 +474,9 @@ def print_fppa(table: pd.DataFrame) -> None:
         "Front and back views, both legs. *landmarks*: the pose model's hip, knee, ankle as they are; "
         f"*{BEFORE}*: the outline joint centres with the hips half the pelvis outline's width apart "
         '(`fppa_hip_spacing="outline_share"`, the default before); *outline*: the default (the hips as far apart '
-        "as the standing thighs' outline midlines, `fppa_hip_spacing=\"standing_thighs\"`; the knee's height from "
-        "the outline's bend, the shank's midline fitted below it, touching knees from the merged outline's outer "
-        "edges).\n"
+        'as the standing thighs\' outline midlines drawn through the shanks, `fppa_hip_spacing="standing_thighs"`; '
+        "the knee's height from the outline's bend, the shank's midline (its edges' bisector) fitted below it, "
+        "touching knees from the merged outline's outer edges).\n"
     )
     print(
         "| bodies | view | stance | set valgus | true FPPA (mean) | "
