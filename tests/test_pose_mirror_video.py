@@ -1,5 +1,6 @@
-"""The mirror pass (``ExtractConfig.mirror_hips``) with the real pose model on short rendered clips: what it
-changes on a back view, and where the default ``"frontal"`` runs it (front and back views, not side views)."""
+"""The mirror pass (``ExtractConfig.mirror_hips``, ``mirror_wrists``) with the real pose model on short rendered
+clips: what it changes on a back view, and where the default ``"frontal"`` runs it (front and back views, not side
+views)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ from movelab.pose.config import ExtractConfig
 pytestmark = pytest.mark.slow
 
 HIPS = [KEYPOINTS.index("left_hip"), KEYPOINTS.index("right_hip")]
+WRISTS = [KEYPOINTS.index("left_wrist"), KEYPOINTS.index("right_wrist")]
 
 
 @pytest.fixture(scope="module")
 def both(tmp_path_factory):
-    """A figure standing with a level pelvis seen from behind (1 s at 10 fps), extracted plainly and with the
-    mirror pass."""
+    """A figure standing with a level pelvis seen from behind (1 s at 10 fps), extracted plainly, with the
+    mirror pass (hips and wrists, the default) and with it for the hips alone."""
     from movelab.extraction import extract
     from movelab.synth import Posture, render_clip, write_mp4
 
@@ -30,18 +32,30 @@ def both(tmp_path_factory):
         warnings.simplefilter("ignore", UserWarning)
         plain = extract(video, use_cache=False, config=ExtractConfig(mirror_hips="off"))
         mirrored = extract(video, use_cache=False, config=ExtractConfig(mirror_hips="all"))
+        hips_only = extract(video, use_cache=False, config=ExtractConfig(mirror_hips="all", mirror_wrists=False))
     assert plain.attrs["mirror_frames"] == 0 and mirrored.attrs["mirror_frames"] == 10
-    return plain["position_px"].values, mirrored["position_px"].values
+    return plain["position_px"].values, mirrored["position_px"].values, hips_only["position_px"].values
 
 
-def test_the_mirror_pass_changes_only_the_hips_heights(both):
-    plain, mirrored = both
-    others = [i for i in range(len(KEYPOINTS)) if i not in HIPS]
+def _only_heights_moved(plain: np.ndarray, mirrored: np.ndarray, moved_keypoints: list[int]) -> None:
+    """Every keypoint but ``moved_keypoints`` as it was; those keep their ``x`` and move in height by a few pixels."""
+    others = [i for i in range(len(KEYPOINTS)) if i not in moved_keypoints]
     np.testing.assert_allclose(mirrored[:, others], plain[:, others], atol=1e-3)
-    np.testing.assert_allclose(mirrored[:, HIPS, 0], plain[:, HIPS, 0], atol=1e-3)
-    moved = np.abs(mirrored[:, HIPS, 1] - plain[:, HIPS, 1])
-    assert np.isfinite(moved).all()
-    assert 0.0 < moved.max() < 5.0  # the mean with the mirror image's reading, a few pixels at most
+    np.testing.assert_allclose(mirrored[:, moved_keypoints, 0], plain[:, moved_keypoints, 0], atol=1e-3)
+    for index in moved_keypoints:
+        moved = np.abs(mirrored[:, index, 1] - plain[:, index, 1])
+        assert np.isfinite(moved).all()
+        assert 0.0 < moved.max() < 5.0  # the mean with the mirror image's reading, a few pixels at most
+
+
+def test_the_mirror_pass_changes_only_the_hips_and_wrists_heights(both):
+    plain, mirrored, _ = both
+    _only_heights_moved(plain, mirrored, HIPS + WRISTS)
+
+
+def test_without_the_wrists_the_mirror_pass_changes_only_the_hips_heights(both):
+    plain, _, hips_only = both
+    _only_heights_moved(plain, hips_only, HIPS)
 
 
 @pytest.mark.parametrize("view, frames_mirrored", [("side_right", 0), ("front", 10)])
