@@ -652,6 +652,7 @@ class KinematicsConfig:
     fppa_hip_spacing: Literal["outline_share", "standing_thighs"] = "standing_thighs"
     fppa_hip_merged_thighs: Literal["landmark_slope", "through_shank"] = "through_shank"
     fppa_hip_width_share: float = 0.50
+    fppa_hip_cap: Literal["outline_share", "none"] = "none"
     fppa_knee_raise_back: float = 0.108
     fppa_knee_height_back: Literal["raise", "outline_bend"] = "outline_bend"
     fppa_knee_bend_min_slope_back: float = 0.2
@@ -795,6 +796,8 @@ class KinematicsConfig:
             raise ConfigError(
                 f"fppa_knee_bend_fallback must be 'landmark' or 'inner_edge', got {self.fppa_knee_bend_fallback!r}"
             )
+        if self.fppa_hip_cap not in ("outline_share", "none"):
+            raise ConfigError(f"fppa_hip_cap must be 'outline_share' or 'none', got {self.fppa_hip_cap!r}")
         if self.fppa_hip_spacing not in ("outline_share", "standing_thighs"):
             raise ConfigError(
                 f"fppa_hip_spacing must be 'outline_share' or 'standing_thighs', got {self.fppa_hip_spacing!r}"
