@@ -17,7 +17,12 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   the joints' spacing: standing, each thigh's outline midline (below the hanging hands; touching thighs'
   shared interval split at its middle) met the hips' height within 1-3 px of the joints' distance. Both
   err wide only (soft tissue outside the joints widens the pelvis outline and, near the hips, the thighs'),
-  so the hips go the narrower of the two apart (``hip_spacing="standing_thighs"``). A height where
+  so the hips went the narrower of the two apart (``hip_spacing="standing_thighs"``, ``hip_cap=
+  "outline_share"``). Not where wide hips carry slim thighs: at depth each thigh's cross-section at the hip
+  joint makes the outline's edge there, and half the width put the hips 0.88-0.89 of the joints' distance
+  apart (design bodies U and V); with the midlines through the shanks (below) the thighs' distance sets the
+  hips alone (``hip_cap="none"``; U and V 18 → 63 of 64 legs within 4°, the earlier design legs unchanged in
+  count). A height where
   something beside the thigh joins its outline (a hanging hand: the interval over 1.2 times the thigh's median
   width) is left out of its midline. **Touching thighs**: where
   the standing thighs' outlines merge (one interval holds both at a third or more of the heights the midline
