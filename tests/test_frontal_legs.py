@@ -612,6 +612,37 @@ def test_hips_take_the_outline_share_where_it_is_narrower_than_the_standing_thig
     np.testing.assert_allclose(hips[:, 0], [127.5, 172.5])
 
 
+# wide hips over slim thighs: the thighs (midlines 120 and 180, 40 px wide) make the outline's edges at the hips'
+# height ([95, 205], 110 px: the joints' distance plus a thigh's width, less the 5 px the pelvis reaches past it)
+SLIM_WIDE = polygon(
+    (95, -50), (205, -50), (205, 100), (200, 100), (200, 400), (160, 400), (160, 100),
+    (140, 100), (140, 400), (100, 400), (100, 100), (95, 100),
+)  # fmt: skip
+
+
+def test_uncapped_hips_sit_as_far_apart_as_slim_standing_thighs_under_wide_hips():
+    """Half the 110 px outline (55 px) is narrower than the thighs' 60 px: capped by the outline's share the
+    hips go 55 px apart, uncapped (``hip_cap="none"``) 60 px, either side of the outline's middle, 150."""
+    capped = _thick_squat(SLIM_WIDE, hip_spacing="standing_thighs", hip_cap="outline_share", hip_width_share=0.5)
+    np.testing.assert_allclose(capped[:, 0], [122.5, 177.5])
+    uncapped = _thick_squat(SLIM_WIDE, hip_spacing="standing_thighs", hip_cap="none", hip_width_share=0.5)
+    np.testing.assert_allclose(uncapped[:, 0], [120.0, 180.0])
+
+
+def test_uncapped_hips_without_enough_standing_frames_take_the_outline_share():
+    hips = _thick_squat(SLIM_WIDE, n_standing=9, hip_spacing="standing_thighs", hip_cap="none", hip_width_share=0.5)
+    np.testing.assert_allclose(hips[:, 0], [122.5, 177.5])
+
+
+def test_hip_cap_must_be_known_and_its_default_lets_the_standing_thighs_set_the_hips():
+    from movelab.kinematics import KinematicsConfig
+    from movelab.kinematics.angles import fppa_centre_options
+
+    with pytest.raises(ValueError, match="hip_cap must be"):
+        _thick_squat(SLIM_WIDE, hip_spacing="standing_thighs", hip_cap="thigh_width")
+    assert fppa_centre_options(KinematicsConfig(), back=np.array([False]))["hip_cap"] == "none"
+
+
 def test_touching_standing_thighs_are_split_at_their_shared_intervals_middle():
     """Thighs merged down past the knees: their shared interval is split at its middle, the fitted midlines
     x = 122.5 and 177.5 are 55 px apart."""

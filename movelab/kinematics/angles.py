@@ -107,6 +107,7 @@ def fppa_centre_options(config: KinematicsConfig, *, back: np.ndarray) -> dict:
         hip_drop_back=config.fppa_hip_drop_back,
         hip_width_share=config.fppa_hip_width_share,
         hip_spacing=config.fppa_hip_spacing,
+        hip_cap=config.fppa_hip_cap,
         hip_merged_thighs=config.fppa_hip_merged_thighs,
         knee_raise_back=config.fppa_knee_raise_back,
         knee_height_back=config.fppa_knee_height_back,

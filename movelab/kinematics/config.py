@@ -291,8 +291,8 @@ class KinematicsConfig:
     fppa_hip_spacing
         ``"standing_thighs"``: the hip joint centres sit as far apart as the thighs' outline midlines at the
         hips' height in the clip's standing frames (:mod:`movelab.kinematics.frontal_legs`; at least 10
-        frames) where that is less than ``fppa_hip_width_share`` of the pelvis outline's width (where the
-        standing thighs touch, each midline takes the landmarks' thigh slope);
+        frames; with ``fppa_hip_cap="outline_share"`` where that is less than ``fppa_hip_width_share`` of the
+        pelvis outline's width; where the standing thighs touch, each midline takes the landmarks' thigh slope);
         ``"outline_share"``: that share of the width. The outline's width follows the soft tissue, the joints
         the skeleton: on the thick-legged design bodies E and F the joint centres sat 0.45 and 0.42 of it
         apart, not 0.50. Design bodies, 108 legs within 4°: 105 (outline share: 90),
@@ -305,9 +305,17 @@ class KinematicsConfig:
         too few standing frames show the shanks apart); ``"landmark_slope"``: the landmarks' thigh slope, as
         for thighs that touch at fewer heights. Design bodies F and K, narrow stance (16 front legs):
         within 4° 13 → 14, MAE 2.65 → 1.90° (docs/findings-decisions.md, *merged at every height*).
+    fppa_hip_cap
+        ``fppa_hip_spacing="standing_thighs"``: ``"none"``: the standing thighs' distance alone sets the hips
+        apart; ``"outline_share"``: at most ``fppa_hip_width_share`` of the outline's width. At depth a thigh's
+        cross-section at the hip joint makes the outline's edge where the pelvis does not reach past it (wide
+        hips over slim thighs): there half the width put the hips 0.88-0.89 of the joints' distance apart
+        (design bodies U and V, held-out S). Design U and V, 64 legs within 4°: 18 → 63; the 254 earlier design
+        legs 246 → 246, MAE 1.26 → 1.25° (docs/findings-decisions.md, *wide hips over slim thighs*).
     fppa_hip_width_share
         ``"outline"``: the hip joint centres sit this share of the outline's width at their height apart
-        (at most, with ``fppa_hip_spacing="standing_thighs"``): 0.50-0.51 measured at depth on design
+        (at most, with ``fppa_hip_spacing="standing_thighs"`` and ``fppa_hip_cap="outline_share"``; without
+        10 standing frames always): 0.50-0.51 measured at depth on design
         bodies A and B, front and back (the same script); adult hip joint centres (about 17-19 cm apart)
         against the hip breadth (about 33-38 cm) give about 0.5 as well.
     fppa_knee_raise_back
@@ -652,6 +660,7 @@ class KinematicsConfig:
     fppa_hip_spacing: Literal["outline_share", "standing_thighs"] = "standing_thighs"
     fppa_hip_merged_thighs: Literal["landmark_slope", "through_shank"] = "through_shank"
     fppa_hip_width_share: float = 0.50
+    fppa_hip_cap: Literal["outline_share", "none"] = "none"
     fppa_knee_raise_back: float = 0.108
     fppa_knee_height_back: Literal["raise", "outline_bend"] = "outline_bend"
     fppa_knee_bend_min_slope_back: float = 0.2
@@ -795,6 +804,8 @@ class KinematicsConfig:
             raise ConfigError(
                 f"fppa_knee_bend_fallback must be 'landmark' or 'inner_edge', got {self.fppa_knee_bend_fallback!r}"
             )
+        if self.fppa_hip_cap not in ("outline_share", "none"):
+            raise ConfigError(f"fppa_hip_cap must be 'outline_share' or 'none', got {self.fppa_hip_cap!r}")
         if self.fppa_hip_spacing not in ("outline_share", "standing_thighs"):
             raise ConfigError(
                 f"fppa_hip_spacing must be 'outline_share' or 'standing_thighs', got {self.fppa_hip_spacing!r}"

@@ -17,7 +17,12 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   the joints' spacing: standing, each thigh's outline midline (below the hanging hands; touching thighs'
   shared interval split at its middle) met the hips' height within 1-3 px of the joints' distance. Both
   err wide only (soft tissue outside the joints widens the pelvis outline and, near the hips, the thighs'),
-  so the hips go the narrower of the two apart (``hip_spacing="standing_thighs"``). A height where
+  so the hips went the narrower of the two apart (``hip_spacing="standing_thighs"``, ``hip_cap=
+  "outline_share"``). Not where wide hips carry slim thighs: at depth each thigh's cross-section at the hip
+  joint makes the outline's edge there, and half the width put the hips 0.88-0.89 of the joints' distance
+  apart (design bodies U and V); with the midlines through the shanks (below) the thighs' distance sets the
+  hips alone (``hip_cap="none"``; U and V 18 → 63 of 64 legs within 4°, the earlier design legs unchanged in
+  count). A height where
   something beside the thigh joins its outline (a hanging hand: the interval over 1.2 times the thigh's median
   width) is left out of its midline. **Touching thighs**: where
   the standing thighs' outlines merge (one interval holds both at a third or more of the heights the midline
@@ -124,6 +129,7 @@ def frontal_leg_centres(
     hip_drop_back: tuple[float, float] | None = None,
     hip_width_share: float = 0.5,
     hip_spacing: str = "outline_share",
+    hip_cap: str = "outline_share",
     hip_merged_thighs: str = "landmark_slope",
     knee_raise_back: float = 0.0,
     knee_height_back: str = "raise",
@@ -169,7 +175,12 @@ def frontal_leg_centres(
     hip_spacing
         ``"outline"``: ``"standing_thighs"`` sets the hip joint centres as far apart as the standing thighs'
         outline midlines are at the hips' height (:func:`_standing_hip_distance`) where that is less than
-        ``hip_width_share`` of the outline's width; ``"outline_share"``: that share of the width.
+        ``hip_width_share`` of the outline's width (with ``hip_cap="outline_share"``); ``"outline_share"``: that
+        share of the width.
+    hip_cap
+        ``hip_spacing="standing_thighs"``: ``"outline_share"`` sets the hips no further apart than
+        ``hip_width_share`` of the outline's width at their height; ``"none"`` as far apart as the standing
+        thighs' midlines (``hip_width_share`` of the width where too few standing frames give them).
     hip_merged_thighs
         ``"standing_thighs"``, front views where the standing thighs' outlines merge at every height their
         midlines are fitted at (:func:`thighs_merged_throughout`): ``"through_shank"`` draws each midline
@@ -282,6 +293,8 @@ def frontal_leg_centres(
         raise ValueError(f"hip_thighs_back must be 'as_front' or 'through_shank', got {hip_thighs_back!r}")
     if hip_spacing not in ("outline_share", "standing_thighs"):
         raise ValueError(f"hip_spacing must be 'outline_share' or 'standing_thighs', got {hip_spacing!r}")
+    if hip_cap not in ("outline_share", "none"):
+        raise ValueError(f"hip_cap must be 'outline_share' or 'none', got {hip_cap!r}")
     if shank_merged not in ("split", "alone"):
         raise ValueError(f"shank_merged must be 'split' or 'alone', got {shank_merged!r}")
     if shank_axis not in ("row_middles", "edge_bisector"):
@@ -321,7 +334,13 @@ def frontal_leg_centres(
                 else np.nan
             )
             _hips_from_pelvis_outline(
-                values, outline, frontal=frontal, kp=kp, width_share=hip_width_share, distance_px=distance
+                values,
+                outline,
+                frontal=frontal,
+                kp=kp,
+                width_share=hip_width_share,
+                distance_px=distance,
+                capped=hip_cap == "outline_share",
             )
             if np.isfinite(upright) and knee_raise_back:
                 for side in _SIDES:
@@ -379,10 +398,13 @@ def _hip_drop(torso: np.ndarray, upright: float, fit: tuple[float, float]) -> np
     return upright * (fit[0] + fit[1] * (1.0 - torso / upright))
 
 
-def _hips_from_pelvis_outline(values, outline, *, frontal, kp, width_share: float, distance_px: float) -> None:
-    """Centre the hips on the middle of the outline's interval at their mean height and set them the lesser
-    of ``distance_px`` (NaN: none) and ``width_share`` of the interval's width apart, where that interval
-    holds both and is 1.5-2.6 times their distance (an arm or hand against the hips widens it beyond that)."""
+def _hips_from_pelvis_outline(
+    values, outline, *, frontal, kp, width_share: float, distance_px: float, capped: bool = True
+) -> None:
+    """Centre the hips on the middle of the outline's interval at their mean height and set them
+    ``distance_px`` apart, at most ``width_share`` of the interval's width when ``capped`` (that share of it
+    where ``distance_px`` is NaN), where that interval holds both and is 1.5-2.6 times their distance (an arm
+    or hand against the hips widens it beyond that)."""
     li, ri = kp.get_loc("left_hip"), kp.get_loc("right_hip")
     for f in np.flatnonzero(frontal):
         (lx, ly), (rx, ry) = values[f, li], values[f, ri]
@@ -392,7 +414,8 @@ def _hips_from_pelvis_outline(values, outline, *, frontal, kp, width_share: floa
         for lo, hi in zip(xs[0::2], xs[1::2]):
             if lo <= min(lx, rx) and max(lx, rx) <= hi:
                 if 1.5 * abs(lx - rx) <= hi - lo <= 2.6 * abs(lx - rx):
-                    distance = np.fmin(distance_px, width_share * (hi - lo))
+                    share = width_share * (hi - lo)
+                    distance = np.fmin(distance_px, share) if capped or not np.isfinite(distance_px) else distance_px
                     half = 0.5 * distance * np.sign(lx - rx)
                     values[f, li, 0], values[f, ri, 0] = 0.5 * (lo + hi) + half, 0.5 * (lo + hi) - half
                 break

@@ -90,8 +90,17 @@ DESIGN_BACK_CLIPS = {
     "F": (("narrow", 0.0), ("narrow", 16.0), ("hip", 25.0)),
     "R": (("narrow", 0.0), ("narrow", 16.0), ("wide", 8.0), ("wide", 25.0)),
 }
+#: Design bodies with wide hips over slim thighs (issue 18, slim-thighs round): added after held-out S's hips were
+#: placed too close together, a build no design body had (every design body with hips >= 0.115 had heavy thighs),
+#: so that the hips' spacing for it is chosen on design bodies. Front views in every stance and valgus amount,
+#: back views in the hip-width and wide stances at 0 and 16 deg (:data:`DESIGN_SLIM_BACK`).
+DESIGN_SLIM_BODIES = {
+    "U": dict(height_m=1.56, leg_length_frac=0.48, thigh_share=0.52, hip_width_frac=0.12, girth=0.95, buttocks=1.1),
+    "V": dict(height_m=1.68, leg_length_frac=0.49, thigh_share=0.50, hip_width_frac=0.125, girth=1.0, buttocks=1.2),
+}
+DESIGN_SLIM_BACK = (("hip", 0.0), ("hip", 16.0), ("wide", 0.0), ("wide", 16.0))
 #: Bodies rendered without ``--realistic`` only (``--realistic`` leaves them out unless named with ``--only``).
-CLEAN_ONLY_BODIES = ("E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "P", "Q", "R", "S", "T", "W", "X")
+CLEAN_ONLY_BODIES = ("E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "P", "Q", "R", "S", "T", "U", "V", "W", "X")
 HELD_OUT_BODIES = {
     "C": dict(height_m=1.88, leg_length_frac=0.51, hip_width_frac=0.09, girth=0.9),
     "D": dict(height_m=1.58, leg_length_frac=0.47, hip_width_frac=0.12, girth=1.25, buttocks=1.2),
@@ -149,6 +158,7 @@ NAMED_BODIES = {
     **DESIGN_KNEES_TOUCH_BODIES,
     **DESIGN_BACK_TOUCH_BODIES,
     **DESIGN_BACK_BODIES,
+    **DESIGN_SLIM_BODIES,
 }
 STANCES_M = {"narrow": 0.22, "hip": 0.34, "wide": 0.50}
 VALGUS_DEG = (0.0, 8.0, 16.0, 25.0)
@@ -224,6 +234,7 @@ def _cases() -> dict[str, Case]:
         ("held_out_5", HELD_OUT_5_BODIES, tuple(STANCES_M)),
         ("design", DESIGN_TOUCHING_BODIES, TOUCHING_STANCES),
         ("design", DESIGN_KNEES_TOUCH_BODIES, ("narrow",)),
+        ("design", DESIGN_SLIM_BODIES, tuple(STANCES_M)),
     )
     for group, bodies, stances in sets:
         for body_name in bodies:
@@ -245,6 +256,9 @@ def _cases() -> dict[str, Case]:
     for body_name in HELD_OUT_5_BODIES:
         for stance, valgus in HELD_OUT_5_BACK:
             squat("back", body_name, stance, valgus, group="held_out_5")
+    for body_name in DESIGN_SLIM_BODIES:
+        for stance, valgus in DESIGN_SLIM_BACK:
+            squat("back", body_name, stance, valgus, group="design")
     for body_name in HELD_OUT_4_BODIES:
         for stance in STANCES_M:
             for valgus in HELD_OUT_4_BACK_VALGUS_DEG:
