@@ -465,7 +465,7 @@ _TOUCHING_MIN_SHARE = 1.0 / 3.0
 
 def _thigh_points(outline: np.ndarray, hip, knee, other_hip_x: float, other_knee_x: float):
     """``(ys, xs, merged)`` at ``_THIGH_SHARES`` of the way from the hip landmark to the knee landmark: the
-    middles of the thigh's outline intervals (:func:`_leg_middle`; where the thighs touch, the shared interval
+    middles of the thigh's outline intervals (:func:`_leg_interval`; where the thighs touch, the shared interval
     split at its middle; NaN without an interval) and whether that interval also holds the other thigh; None
     without both landmarks."""
     (hx, hy), (kx, ky) = hip, knee
@@ -476,11 +476,13 @@ def _thigh_points(outline: np.ndarray, hip, knee, other_hip_x: float, other_knee
     widths = np.full(len(ys), np.nan)
     for i, (y, s) in enumerate(zip(ys, _THIGH_SHARES)):
         x, other_x = hx + s * (kx - hx), other_hip_x + s * (other_knee_x - other_hip_x)
-        xs[i] = _leg_middle(outline, y, x, other_x, split="middle")
-        merged[i] = _holds_both(outline, y, x, other_x)
-        interval = row_interval(outline, y, x)
-        if interval is not None and not merged[i]:
-            widths[i] = interval[1] - interval[0]
+        row = _leg_interval(outline, y, x, other_x, split="middle")
+        if row is None:
+            continue
+        lo, hi, merged[i] = row
+        xs[i] = 0.5 * (lo + hi)
+        if not merged[i]:  # the thigh's own interval, whole
+            widths[i] = hi - lo
     xs[_wider_than_thigh(widths)] = np.nan
     return ys, xs, merged
 
@@ -493,12 +495,6 @@ def _wider_than_thigh(widths: np.ndarray) -> np.ndarray:
     if finite.sum() < 3:
         return np.zeros(len(widths), dtype=bool)
     return finite & (widths > _THIGH_MAX_WIDTH_SHARE * np.median(widths[finite]))
-
-
-def _holds_both(outline: np.ndarray, y: float, x: float, other_x: float) -> bool:
-    """Whether the outline's interval at ``y`` holding ``x`` (within 2 px) also holds ``other_x``."""
-    interval = row_interval(outline, y, x)
-    return interval is not None and bool(np.isfinite(other_x) and interval[0] <= other_x <= interval[1])
 
 
 def thighs_touch(merged_shares) -> bool:
@@ -669,9 +665,10 @@ def _shank_midline(
     for share in np.linspace(0.25, 0.8, 7):
         y, x = ky + share * (ay - ky), kx + share * (ax - kx)
         other = other_knee_x + share * (other_ankle_x - other_knee_x)
-        interval = _leg_interval(outline, y, x, other, split=split)
-        if interval is not None:
-            rows.append((y, *interval, not _holds_both(outline, y, x, other)))
+        row = _leg_interval(outline, y, x, other, split=split)
+        if row is not None:
+            lo, hi, holds_both = row
+            rows.append((y, lo, hi, not holds_both))
     if len(rows) < 3:
         return None
     ys, lo, hi, alone = np.asarray(rows, dtype=np.float64).T
@@ -1020,20 +1017,20 @@ def _align_ankles_with_shank(values, raw, outline, *, frontal, kp, side: str, ot
 def _leg_middle(polygon: np.ndarray, y: float, x: float, other_x: float, *, split: str = "landmarks") -> float:
     """Middle of the leg's part of the outline's interior interval at ``y`` holding ``x`` (:func:`_leg_interval`),
     NaN without one."""
-    interval = _leg_interval(polygon, y, x, other_x, split=split)
-    return np.nan if interval is None else 0.5 * (interval[0] + interval[1])
+    row = _leg_interval(polygon, y, x, other_x, split=split)
+    return np.nan if row is None else 0.5 * (row[0] + row[1])
 
 
 def _leg_interval(polygon: np.ndarray, y: float, x: float, other_x: float, *, split: str = "landmarks"):
-    """``(lo, hi)``: the outline's interior interval at ``y`` holding ``x``, or None. When it also holds
-    ``other_x`` (the legs touch), the part of it on ``x``'s side of the split at the two landmarks' midpoint
-    (``split="landmarks"``) or at its own middle (``"middle"``: the landmarks shift sideways together with the
-    light, the interval does not)."""
+    """``(lo, hi, holds_both)``: the outline's interior interval at ``y`` holding ``x`` (within 2 px), or None,
+    and whether it also holds ``other_x`` (the legs touch). Then ``(lo, hi)`` is the part of it on ``x``'s side
+    of the split at the two landmarks' midpoint (``split="landmarks"``) or at its own middle (``"middle"``: the
+    landmarks shift sideways together with the light, the interval does not)."""
     interval = row_interval(polygon, y, x)
     if interval is None:
         return None
     lo, hi = interval
     if np.isfinite(other_x) and lo <= other_x <= hi:
         mid = 0.5 * (x + other_x) if split == "landmarks" else 0.5 * (lo + hi)
-        return (lo, mid) if x < mid else (mid, hi)
-    return lo, hi
+        return (lo, mid, True) if x < mid else (mid, hi, True)
+    return lo, hi, False
