@@ -118,6 +118,21 @@ __all__ = ["frontal_leg_centres"]
 _SIDES = ("left", "right")
 
 
+#: The values each of :func:`frontal_leg_centres`'s named options can take.
+_CHOICES = {
+    "method": ("outline", "outline_halfway"),
+    "knee_touching_back": ("knee_row", "shank_edge"),
+    "knee_height_back": ("raise", "outline_bend"),
+    "hip_thighs_back": ("as_front", "through_shank"),
+    "hip_spacing": ("outline_share", "standing_thighs"),
+    "hip_cap": ("outline_share", "none"),
+    "shank_merged": ("split", "alone"),
+    "shank_axis": ("row_middles", "edge_bisector"),
+    "hip_thighs_front": ("by_touch", "through_shank"),
+    "hip_merged_thighs": ("landmark_slope", "through_shank"),
+}
+
+
 def frontal_leg_centres(
     position: xr.DataArray,
     outline_px,
@@ -283,26 +298,18 @@ def frontal_leg_centres(
     merged = np.zeros(position.sizes["time"], dtype=bool)
     if not frontal.any():
         return out
-    if method not in ("outline", "outline_halfway"):
-        raise ValueError(f"method must be 'outline' or 'outline_halfway', got {method!r}")
-    if knee_touching_back not in ("knee_row", "shank_edge"):
-        raise ValueError(f"knee_touching_back must be 'knee_row' or 'shank_edge', got {knee_touching_back!r}")
-    if knee_height_back not in ("raise", "outline_bend"):
-        raise ValueError(f"knee_height_back must be 'raise' or 'outline_bend', got {knee_height_back!r}")
-    if hip_thighs_back not in ("as_front", "through_shank"):
-        raise ValueError(f"hip_thighs_back must be 'as_front' or 'through_shank', got {hip_thighs_back!r}")
-    if hip_spacing not in ("outline_share", "standing_thighs"):
-        raise ValueError(f"hip_spacing must be 'outline_share' or 'standing_thighs', got {hip_spacing!r}")
-    if hip_cap not in ("outline_share", "none"):
-        raise ValueError(f"hip_cap must be 'outline_share' or 'none', got {hip_cap!r}")
-    if shank_merged not in ("split", "alone"):
-        raise ValueError(f"shank_merged must be 'split' or 'alone', got {shank_merged!r}")
-    if shank_axis not in ("row_middles", "edge_bisector"):
-        raise ValueError(f"shank_axis must be 'row_middles' or 'edge_bisector', got {shank_axis!r}")
-    if hip_thighs_front not in ("by_touch", "through_shank"):
-        raise ValueError(f"hip_thighs_front must be 'by_touch' or 'through_shank', got {hip_thighs_front!r}")
-    if hip_merged_thighs not in ("landmark_slope", "through_shank"):
-        raise ValueError(f"hip_merged_thighs must be 'landmark_slope' or 'through_shank', got {hip_merged_thighs!r}")
+    _check_choices(
+        method=method,
+        knee_touching_back=knee_touching_back,
+        knee_height_back=knee_height_back,
+        hip_thighs_back=hip_thighs_back,
+        hip_spacing=hip_spacing,
+        hip_cap=hip_cap,
+        shank_merged=shank_merged,
+        shank_axis=shank_axis,
+        hip_thighs_front=hip_thighs_front,
+        hip_merged_thighs=hip_merged_thighs,
+    )
     back = np.zeros_like(frontal) if back is None or method != "outline" else np.asarray(back, dtype=bool) & frontal
     kp = position.get_index("keypoint")
     values = out.values
@@ -391,6 +398,13 @@ def frontal_leg_centres(
             _halfway_to_outline(values, position.values, outline, frontal=frontal, kp=kp)
     out.attrs["processing"] = f"{position.attrs.get('processing', '')}; frontal leg centres (FPPA)".lstrip("; ")
     return out.assign_coords(knees_merged=("time", merged))
+
+
+def _check_choices(**options: str) -> None:
+    """ValueError for the first of ``options`` that is not one of its :data:`_CHOICES`."""
+    for name, value in options.items():
+        if value not in _CHOICES[name]:
+            raise ValueError(f"{name} must be {' or '.join(map(repr, _CHOICES[name]))}, got {value!r}")
 
 
 def _hip_drop(torso: np.ndarray, upright: float, fit: tuple[float, float]) -> np.ndarray:
