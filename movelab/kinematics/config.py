@@ -6,8 +6,10 @@ See ``docs/kinematics.md`` for the processing chain these settings drive.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
+import typing
 from dataclasses import dataclass
 from typing import Literal
 
@@ -766,31 +768,13 @@ class KinematicsConfig:
         ):
             _check_positive(name, getattr(self, name))
         _check_range("time_jitter_tolerance", self.time_jitter_tolerance, 0.0, 1.0)
-        if self.fppa_joint_centres not in ("landmarks", "outline_halfway", "outline"):
-            raise ConfigError(
-                "fppa_joint_centres must be 'landmarks', 'outline_halfway' or 'outline', "
-                f"got {self.fppa_joint_centres!r}"
-            )
+        _check_choices(self)
         _check_range("frontal_mirror_min_width", self.frontal_mirror_min_width, 0.0, 1.0)
         _check_range("fppa_hip_width_share", self.fppa_hip_width_share, 0.0, 1.0)
         _check_range("fppa_knee_raise_back", self.fppa_knee_raise_back, 0.0, 0.5)
         _check_range("fppa_knee_outline_share", self.fppa_knee_outline_share, 0.0, 1.0)
         _check_range("fppa_knee_bend_min_slope_back", self.fppa_knee_bend_min_slope_back, 0.0, math.inf)
         _check_range("fppa_knee_bend_raise_back", self.fppa_knee_bend_raise_back, -0.5, 0.5)
-        if self.fppa_knee_height_back not in ("raise", "outline_bend"):
-            raise ConfigError(
-                f"fppa_knee_height_back must be 'raise' or 'outline_bend', got {self.fppa_knee_height_back!r}"
-            )
-        if self.fppa_hip_thighs_back not in ("as_front", "through_shank"):
-            raise ConfigError(
-                f"fppa_hip_thighs_back must be 'as_front' or 'through_shank', got {self.fppa_hip_thighs_back!r}"
-            )
-        if self.fppa_shank_axis not in ("row_middles", "edge_bisector"):
-            raise ConfigError(f"fppa_shank_axis must be 'row_middles' or 'edge_bisector', got {self.fppa_shank_axis!r}")
-        if self.fppa_hip_thighs_front not in ("by_touch", "through_shank"):
-            raise ConfigError(
-                f"fppa_hip_thighs_front must be 'by_touch' or 'through_shank', got {self.fppa_hip_thighs_front!r}"
-            )
         _check_range("fppa_knee_bend_min_slope", self.fppa_knee_bend_min_slope, 0.0, math.inf)
         _check_range("fppa_knee_bend_edge_share", self.fppa_knee_bend_edge_share, 0.0, 0.5)
         _check_range("obliquity_min_hip_width_share", self.obliquity_min_hip_width_share, 0.0, 1.0)
@@ -798,33 +782,6 @@ class KinematicsConfig:
         _check_range("hands_on_hips_height_torso", self.hands_on_hips_height_torso, 0.0, math.inf)
         _check_range("hands_on_hips_min_s", self.hands_on_hips_min_s, 0.0, math.inf)
         _check_range("hands_obliquity_gain_back", self.hands_obliquity_gain_back, 0.0, math.inf)
-        if self.fppa_knee_height not in ("landmark", "outline_bend"):
-            raise ConfigError(f"fppa_knee_height must be 'landmark' or 'outline_bend', got {self.fppa_knee_height!r}")
-        if self.fppa_knee_bend_fallback not in ("landmark", "inner_edge"):
-            raise ConfigError(
-                f"fppa_knee_bend_fallback must be 'landmark' or 'inner_edge', got {self.fppa_knee_bend_fallback!r}"
-            )
-        if self.fppa_hip_cap not in ("outline_share", "none"):
-            raise ConfigError(f"fppa_hip_cap must be 'outline_share' or 'none', got {self.fppa_hip_cap!r}")
-        if self.fppa_hip_spacing not in ("outline_share", "standing_thighs"):
-            raise ConfigError(
-                f"fppa_hip_spacing must be 'outline_share' or 'standing_thighs', got {self.fppa_hip_spacing!r}"
-            )
-        if self.fppa_hip_merged_thighs not in ("landmark_slope", "through_shank"):
-            raise ConfigError(
-                "fppa_hip_merged_thighs must be 'landmark_slope' or 'through_shank', "
-                f"got {self.fppa_hip_merged_thighs!r}"
-            )
-        if self.fppa_shank_top not in ("knee_landmark", "lower_knee"):
-            raise ConfigError(f"fppa_shank_top must be 'knee_landmark' or 'lower_knee', got {self.fppa_shank_top!r}")
-        if self.fppa_shank_merged not in ("split", "alone"):
-            raise ConfigError(f"fppa_shank_merged must be 'split' or 'alone', got {self.fppa_shank_merged!r}")
-        if self.fppa_knee_touching not in ("split", "outer_edge"):
-            raise ConfigError(f"fppa_knee_touching must be 'split' or 'outer_edge', got {self.fppa_knee_touching!r}")
-        if self.fppa_knee_touching_back not in ("knee_row", "shank_edge"):
-            raise ConfigError(
-                f"fppa_knee_touching_back must be 'knee_row' or 'shank_edge', got {self.fppa_knee_touching_back!r}"
-            )
         _check_range("swap_cost_ratio", self.swap_cost_ratio, 0.0, 1.0)
         _check_range("swap_min_evidence", self.swap_min_evidence, 0.0, 1.0)
         if not (isinstance(self.filter_order, int) and self.filter_order >= 2 and self.filter_order % 2 == 0):
@@ -926,6 +883,26 @@ def _check_camera_roll(config: KinematicsConfig) -> None:
 
 def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+@functools.cache
+def _literal_fields(cls) -> dict[str, tuple]:
+    """The fields of the dataclass ``cls`` annotated with a ``Literal`` alone, and the values each can take."""
+    hints = typing.get_type_hints(cls)
+    return {
+        f.name: typing.get_args(hints[f.name])
+        for f in dataclasses.fields(cls)
+        if typing.get_origin(hints[f.name]) is Literal
+    }
+
+
+def _check_choices(config) -> None:
+    """ConfigError for the first field of ``config`` annotated with a ``Literal`` that holds none of its values."""
+    for name, allowed in _literal_fields(type(config)).items():
+        value = getattr(config, name)
+        if value not in allowed:
+            names = [repr(v) for v in allowed]
+            raise ConfigError(f"{name} must be {', '.join(names[:-1])} or {names[-1]}, got {value!r}")
 
 
 def _check_range(name: str, value, low: float, high: float) -> None:
