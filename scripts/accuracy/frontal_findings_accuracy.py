@@ -100,7 +100,29 @@ DESIGN_SLIM_BODIES = {
 }
 DESIGN_SLIM_BACK = (("hip", 0.0), ("hip", 16.0), ("wide", 0.0), ("wide", 16.0))
 #: Bodies rendered without ``--realistic`` only (``--realistic`` leaves them out unless named with ``--only``).
-CLEAN_ONLY_BODIES = ("E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "P", "Q", "R", "S", "T", "U", "V", "W", "X")
+CLEAN_ONLY_BODIES = (
+    "E",
+    "F",
+    "G",
+    "H",
+    "I",
+    "J",
+    "K",
+    "L",
+    "M",
+    "N",
+    "P",
+    "Q",
+    "R",
+    "S",
+    "T",
+    "U",
+    "V",
+    "W",
+    "X",
+    "Y",
+    "Z",
+)
 HELD_OUT_BODIES = {
     "C": dict(height_m=1.88, leg_length_frac=0.51, hip_width_frac=0.09, girth=0.9),
     "D": dict(height_m=1.58, leg_length_frac=0.47, hip_width_frac=0.12, girth=1.25, buttocks=1.2),
@@ -146,6 +168,17 @@ HELD_OUT_5_BODIES = {
     "X": dict(height_m=1.75, leg_length_frac=0.50, thigh_share=0.52, hip_width_frac=0.115, girth=1.0),
 }
 HELD_OUT_5_BACK = (("hip", 0.0), ("hip", 16.0), ("wide", 0.0), ("wide", 16.0))
+#: A sixth held-out set, fixed on 2026-12-07 (seventeenth session) before that session's work on body T's misses
+#: (tall, heavy thighs: the narrow stance unmeasured, a back view flipped whole by the mirror fix) began, and kept
+#: out of it: every earlier held-out body had been looked at. Y (tall and heavy like T, but heavier thighs over a
+#: longer thigh share and no belly) and Z (medium height, heavy, the hips a little wider, a belly): front views in
+#: every stance and valgus amount, back views in every stance at 0° and 16°, and hands-on-hips lunges with a level
+#: pelvis and a 10° drop (group ``lunge_held_out_6``), both facings and lead legs.
+HELD_OUT_6_BODIES = {
+    "Y": dict(height_m=1.88, leg_length_frac=0.50, thigh_share=0.51, hip_width_frac=0.10, girth=1.3, buttocks=1.1),
+    "Z": dict(height_m=1.70, leg_length_frac=0.49, thigh_share=0.50, hip_width_frac=0.115, girth=1.15, belly=1.1),
+}
+HELD_OUT_6_BACK_VALGUS_DEG = (0.0, 16.0)
 #: Every body above by its letter (N once: the second and third held-out sets share it).
 NAMED_BODIES = {
     **DESIGN_BODIES,
@@ -154,6 +187,7 @@ NAMED_BODIES = {
     **HELD_OUT_3_BODIES,
     **HELD_OUT_4_BODIES,
     **HELD_OUT_5_BODIES,
+    **HELD_OUT_6_BODIES,
     **DESIGN_TOUCHING_BODIES,
     **DESIGN_KNEES_TOUCH_BODIES,
     **DESIGN_BACK_TOUCH_BODIES,
@@ -207,8 +241,8 @@ class Case:
     view: str
     movement: str
     body: dict
-    #: "design", "held_out", "held_out_2", "held_out_3", "held_out_4", "held_out_5", "lunge" (the pelvic drop check),
-    #: "lunge_design", "lunge_held_out", "cut"
+    #: "design", "held_out", "held_out_2" ... "held_out_6", "lunge" (the pelvic drop check), "lunge_design",
+    #: "lunge_held_out", "lunge_held_out_6", "cut"
     group: str
     lead_leg: str | None = None
     cut: float = 0.0
@@ -232,6 +266,7 @@ def _cases() -> dict[str, Case]:
         ("held_out_2", HELD_OUT_2_BODIES, tuple(STANCES_M)),
         ("held_out_4", HELD_OUT_4_BODIES, tuple(STANCES_M)),
         ("held_out_5", HELD_OUT_5_BODIES, tuple(STANCES_M)),
+        ("held_out_6", HELD_OUT_6_BODIES, tuple(STANCES_M)),
         ("design", DESIGN_TOUCHING_BODIES, TOUCHING_STANCES),
         ("design", DESIGN_KNEES_TOUCH_BODIES, ("narrow",)),
         ("design", DESIGN_SLIM_BODIES, tuple(STANCES_M)),
@@ -263,6 +298,10 @@ def _cases() -> dict[str, Case]:
         for stance in STANCES_M:
             for valgus in HELD_OUT_4_BACK_VALGUS_DEG:
                 squat("back", body_name, stance, valgus, group="held_out_4")
+    for body_name in HELD_OUT_6_BODIES:
+        for stance in STANCES_M:
+            for valgus in HELD_OUT_6_BACK_VALGUS_DEG:
+                squat("back", body_name, stance, valgus, group="held_out_6")
     for body_name in DESIGN_KNEES_TOUCH_BODIES:
         for valgus in KNEES_TOUCH_BACK_VALGUS_DEG:
             squat("back", body_name, "narrow", valgus, group="design")
@@ -305,18 +344,20 @@ def _lunge_cases() -> dict[str, Case]:
 
 
 def _held_out_lunges() -> dict[str, Case]:
-    """Hands-on-hips lunges of the fourth held-out set's bodies (group ``lunge_held_out``): a level pelvis and a
-    10° drop, both facings and lead legs."""
+    """Hands-on-hips lunges of the fourth and sixth held-out sets' bodies (groups ``lunge_held_out`` and
+    ``lunge_held_out_6``): a level pelvis and a 10° drop, both facings and lead legs."""
     from movelab.synth import Lunge
 
     cases = {}
-    for body_name, body in HELD_OUT_4_BODIES.items():
+    groups = {name: "lunge_held_out" for name in HELD_OUT_4_BODIES} | {n: "lunge_held_out_6" for n in HELD_OUT_6_BODIES}
+    for body_name, group in groups.items():
+        body = NAMED_BODIES[body_name]
         for view in ("front", "back"):
             for lead in ("left", "right"):
                 for drop in LUNGE_DROPS_DEG:
                     motion = Lunge(lead_side=lead, pelvic_drop_deg=drop, arms="hips", **LUNGE)
                     name = f"lunge_{view}_{lead}_drop{drop:g}_{body_name}_hips"
-                    cases[name] = Case(motion, view, "lunge", body, "lunge_held_out", lead_leg=lead)
+                    cases[name] = Case(motion, view, "lunge", body, group, lead_leg=lead)
     return cases
 
 
