@@ -20,6 +20,7 @@ most of the chain's frames is taken. A chain whose frames all agree is left as t
 from __future__ import annotations
 
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 import xarray as xr
@@ -89,9 +90,14 @@ def detect_frontal_mirrors(ds: xr.Dataset, *, config: KinematicsConfig = Kinemat
         square = (np.abs(cosine) >= config.frontal_mirror_min_width) & (np.sign(_hips_spread(px)) == np.sign(cosine))
     says_front = cosine > 0
     feet = _feet_evidence(px, torso)
+    face = ds["frontal_face"].values.astype(np.float64) if "frontal_face" in ds else np.full(cosine.shape, np.nan)
     mirrored = np.zeros(cosine.shape, bool)
     for chain in _chains(ds["time"].values.astype(np.float64), square, config.frontal_turn_min_s):
-        truth_front = _chain_reading(says_front[chain], feet[chain], config.frontal_mirror_feet_margin)
+        evidence = _Evidence(
+            face=_face_view(face[chain], config.frontal_mirror_face_margin),
+            feet=_feet_view(feet[chain], config.frontal_mirror_feet_margin),
+        )
+        truth_front = _chain_reading(says_front[chain], evidence)
         if truth_front is not None:
             mirrored[chain] = says_front[chain] != truth_front
     return xr.DataArray(
@@ -166,16 +172,47 @@ def _chains(time: np.ndarray, square: np.ndarray, turn_min_s: float) -> list[np.
     return [c for c in chains if c.size]
 
 
-def _chain_reading(says_front: np.ndarray, feet: np.ndarray, margin: float) -> bool | None:
-    """True (front) or False (back) for a chain with both readings; None when it has one or cannot tell."""
-    fronts = int(says_front.sum())
-    if fronts in (0, says_front.size):
+class _Evidence(NamedTuple):
+    """What the label-independent cues say of a chain: True front, False back, None not told."""
+
+    face: bool | None
+    feet: bool | None
+
+
+def _face_view(face: np.ndarray, margin: float) -> bool | None:
+    """Front when a face was found in at least ``0.5 + margin`` of the frames looked at, back when in at most
+    ``0.5 - margin``; None when looked at in fewer than half the chain's frames or in between."""
+    looked = face[np.isfinite(face)]
+    if not looked.size or 2 * looked.size < face.size:
         return None
+    share = float(np.mean(looked > 0.5))
+    if share >= 0.5 + margin:
+        return True
+    return False if share <= 0.5 - margin else None
+
+
+def _feet_view(feet: np.ndarray, margin: float) -> bool | None:
+    """Back when the median heel drop is at least ``margin`` torso lengths, front when at most ``-margin``."""
     finite = feet[np.isfinite(feet)]
     evidence = float(np.median(finite)) if finite.size else np.nan
     if evidence >= margin:
         return False
-    if evidence <= -margin:
-        return True
+    return True if evidence <= -margin else None
+
+
+def _chain_reading(says_front: np.ndarray, evidence: _Evidence) -> bool | None:
+    """True (front) or False (back): the view a chain's labels should say; None to leave it as read.
+
+    A chain with both readings takes the face's view, else the feet's, else its frames' majority (None on a
+    tie). A chain read one way throughout changes only when the face and the feet both say the other view.
+    """
+    fronts = int(says_front.sum())
+    if fronts in (0, says_front.size):
+        read = fronts > 0
+        agreed = evidence.face is not None and evidence.face == evidence.feet
+        return evidence.face if agreed and evidence.face != read else None
+    for view in evidence:
+        if view is not None:
+            return view
     backs = says_front.size - fronts
     return None if fronts == backs else fronts > backs
