@@ -19,8 +19,7 @@ import numpy as np
 import pandas as pd
 
 from movelab import landmarks
-from movelab.kinematics import KinematicsConfig
-from movelab.kinematics import mirrors
+from movelab.kinematics import KinematicsConfig, mirrors
 from movelab.kinematics.inputs import scene_positions
 from scripts.accuracy.frontal_findings_accuracy import CASES
 
