@@ -10,11 +10,18 @@ reference of the pelvic drop came from those frames (issue 18).
 What gives it away is time: a person cannot turn from facing the camera to showing the back without passing
 side-on, while the model's labels flip from one frame to the next. Frames squarely front or back are followed in
 *chains* that only a turn (a stretch side-on, or the client lost, of at least ``frontal_turn_min_s``) ends. In a
-chain whose labels say front in some frames and back in others, one of the two readings is a mirror; which one is
-told by the feet, a cue that does not depend on the labels: the camera looks down on the floor, so the heel is
-lower in the picture than the toes from behind and higher from the front. When the feet do not tell (their
-median offset within ``frontal_mirror_feet_margin`` torso lengths of level, or not seen), the reading held by
-most of the chain's frames is taken. A chain whose frames all agree is left as the model read it.
+chain whose labels say front in some frames and back in others, one of the two readings is a mirror. Which one is
+told first by the face seen in the picture (``frontal_face`` of the landmarks, :mod:`movelab.pose.face_cue`: a
+frontal face found on the head from the front, hair only from behind), the one cue that does not follow the
+model's labels: a face in at least ``0.5 + frontal_mirror_face_margin`` of the chain's frames looked at says
+front, in at most ``0.5 - frontal_mirror_face_margin`` back. When the face does not tell (landmarks kept before
+the cue existed, too few frames looked at, or in between), the feet do: the camera looks down on the floor, so
+the heel is lower in the picture than the toes from behind and higher from the front (median beyond
+``frontal_mirror_feet_margin`` torso lengths). The feet are a weaker witness, as the model draws them for the
+view it believes: on body T from behind (``squat_back_T_wide_v16``) 56 of the chain's 105 frames were read as a
+front view with heels above the toes, the chain's median said front, and the feet alone turned the whole clip
+into a front view. When neither tells, the reading held by most of the chain's frames is taken. A chain whose
+frames all agree is left as the model read it unless the face and the feet both say the other view.
 """
 
 from __future__ import annotations
@@ -63,8 +70,8 @@ def detect_frontal_mirrors(ds: xr.Dataset, *, config: KinematicsConfig = Kinemat
     ds
         Landmark Dataset.
     config
-        Uses ``frontal_mirror_min_width``, ``frontal_turn_min_s``, ``frontal_mirror_feet_margin``,
-        ``frontal_shoulder_width`` and ``min_confidence``.
+        Uses ``frontal_mirror_min_width``, ``frontal_turn_min_s``, ``frontal_mirror_face_margin``,
+        ``frontal_mirror_feet_margin``, ``frontal_shoulder_width`` and ``min_confidence``.
 
     Returns
     -------
@@ -79,8 +86,12 @@ def detect_frontal_mirrors(ds: xr.Dataset, *, config: KinematicsConfig = Kinemat
     leg-swap fix looks after its legs. Chains are the square frames between runs of other frames (side-on,
     oblique, or no client) lasting at least ``frontal_turn_min_s``. The feet's evidence per frame is
     ``e = mean over both feet of (y_heel − y_foot_index) / torso`` (image ``y`` down; ``e > 0``: seen from
-    behind). In a chain with both readings, the true one is back when ``median(e) ≥ margin``, front when
-    ``median(e) ≤ −margin``, else the reading of most of its square frames (a tie changes nothing).
+    behind); the face's is the share ``f`` of the chain's frames looked at (finite ``frontal_face``) in which a
+    face was found, used when at least half the chain's frames were looked at. The face says front when
+    ``f ≥ 0.5 + face_margin`` and back when ``f ≤ 0.5 − face_margin``; the feet say back when
+    ``median(e) ≥ feet_margin`` and front when ``median(e) ≤ −feet_margin``. A chain with both readings takes the
+    face's view, else the feet's, else the reading of most of its square frames (a tie changes nothing). A chain
+    with one reading is changed only when the face and the feet both say the other view.
     """
     check_landmarks(ds)
     check_config(config)
