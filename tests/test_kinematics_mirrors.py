@@ -129,11 +129,11 @@ def test_a_face_found_in_half_the_frames_does_not_tell():
     np.testing.assert_array_equal(detect_frontal_mirrors(with_face(ds, seen)).values, np.arange(N) >= 60)
 
 
-def test_a_clip_read_mirrored_throughout_is_put_back_only_when_face_and_feet_both_say_so():
+def test_a_chain_read_one_way_throughout_is_left_as_read_even_against_face_and_feet():
+    """On design body E from behind, 5 scattered frames read front in a confused last 0.5 s: putting them back
+    on face and feet turned 16 frames side-on in the views; nothing is changed without a flip."""
     ds = mirrored(standing("back", heel_drop_px=8.0), 10.0)
-    assert detect_frontal_mirrors(with_face(ds, 0.0)).values.all()
-    assert not detect_frontal_mirrors(with_face(mirrored(standing("back"), 10.0), 0.0)).values.any()  # feet level
-    assert not detect_frontal_mirrors(with_face(standing("front", heel_drop_px=-8.0), 0.0)).values.any()
+    assert not detect_frontal_mirrors(with_face(ds, 0.0)).values.any()
 
 
 @pytest.mark.parametrize(

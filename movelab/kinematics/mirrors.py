@@ -21,7 +21,7 @@ the heel is lower in the picture than the toes from behind and higher from the f
 view it believes: on body T from behind (``squat_back_T_wide_v16``) 56 of the chain's 105 frames were read as a
 front view with heels above the toes, the chain's median said front, and the feet alone turned the whole clip
 into a front view. When neither tells, the reading held by most of the chain's frames is taken. A chain whose
-frames all agree is left as the model read it unless the face and the feet both say the other view.
+frames all agree is left as the model read it.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def detect_frontal_mirrors(ds: xr.Dataset, *, config: KinematicsConfig = Kinemat
     ``f ≥ 0.5 + face_margin`` and back when ``f ≤ 0.5 − face_margin``; the feet say back when
     ``median(e) ≥ feet_margin`` and front when ``median(e) ≤ −feet_margin``. A chain with both readings takes the
     face's view, else the feet's, else the reading of most of its square frames (a tie changes nothing). A chain
-    with one reading is changed only when the face and the feet both say the other view.
+    with one reading is left as read.
     """
     check_landmarks(ds)
     check_config(config)
@@ -212,16 +212,11 @@ def _feet_view(feet: np.ndarray, margin: float) -> bool | None:
 
 
 def _chain_reading(says_front: np.ndarray, evidence: _Evidence) -> bool | None:
-    """True (front) or False (back): the view a chain's labels should say; None to leave it as read.
-
-    A chain with both readings takes the face's view, else the feet's, else its frames' majority (None on a
-    tie). A chain read one way throughout changes only when the face and the feet both say the other view.
-    """
+    """True (front) or False (back) for a chain with both readings: the face's view, else the feet's, else its
+    frames' majority; None (leave it as read) for a chain with one reading, or on a tie."""
     fronts = int(says_front.sum())
     if fronts in (0, says_front.size):
-        read = fronts > 0
-        agreed = evidence.face is not None and evidence.face == evidence.feet
-        return evidence.face if agreed and evidence.face != read else None
+        return None
     for view in evidence:
         if view is not None:
             return view
