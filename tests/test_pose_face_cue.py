@@ -40,3 +40,23 @@ def test_a_side_view_or_a_missing_head_is_not_looked_at():
     image, xy = first_frame("front")
     xy[:11] = np.nan
     assert np.isnan(frontal_face(image, xy))
+
+
+def test_the_backfill_adds_the_cue_to_a_kept_landmark_file_from_its_video(tmp_path):
+    """A landmark file kept before the cue (the rendered figure's true landmarks, a front view) gets
+    ``frontal_face`` from its ``.mp4``: a face in every frame; a second run leaves it as it is."""
+    from movelab import landmarks
+    from movelab.synth import write_mp4
+    from scripts.backfill_face_cue import backfill
+
+    clip = render_clip(Posture(duration_s=0.3), view="front", fps=10.0)
+    write_mp4(clip.iter_frames(), tmp_path / "front.mp4", fps=clip.fps)
+    xy = np.stack(
+        [clip.truth.get(f"{k}_{a}_px", np.full(len(clip.truth), np.nan)) for k in KEYPOINTS for a in "xy"], axis=1
+    ).reshape(len(clip.truth), len(KEYPOINTS), 2)
+    ds = landmarks.from_arrays(time_s=np.arange(len(xy)) / clip.fps, position_px=xy, width_px=640, height_px=480)
+    landmarks.save(ds.assign_attrs(source_sha256="x"), tmp_path / "front.nc")
+    assert backfill(tmp_path / "front.nc")
+    face = landmarks.load(tmp_path / "front.nc")["frontal_face"].values
+    np.testing.assert_array_equal(face, np.ones(len(xy)))
+    assert not backfill(tmp_path / "front.nc")
