@@ -184,7 +184,8 @@ def _chains(time: np.ndarray, square: np.ndarray, turn_min_s: float) -> list[np.
 
 
 class _Evidence(NamedTuple):
-    """What the label-independent cues say of a chain: True front, False back, None not told."""
+    """What the cues beside the labels say of a chain (the face independent of them, the feet not quite): True
+    front, False back, None not told."""
 
     face: bool | None
     feet: bool | None
