@@ -34,6 +34,7 @@ _EXTRACTION_MODULES = (
     "parallel.py",
     "extraction_rows.py",
     "pose/markers.py",
+    "pose/face_cue.py",
 )
 
 

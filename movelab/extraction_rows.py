@@ -20,6 +20,7 @@ from movelab.cache import file_sha256
 from movelab.errors import NoPersonError
 from movelab.io.frames import VideoReader
 from movelab.pose.config import ExtractConfig
+from movelab.pose.face_cue import frontal_face, frontal_face_array
 from movelab.pose.landmarker import Candidate
 from movelab.pose.markers import parse_marker_spec
 from movelab.pose.mask_features import outline_from_mask
@@ -42,6 +43,13 @@ class Payload:
     picture_px: tuple[int, int] | None = None
     outline: np.ndarray | None = None
     dots: dict | None = None
+    face: float = float("nan")
+
+    def look_for_face(self, image: np.ndarray, config: ExtractConfig) -> None:
+        """Whether the candidate's face is seen in ``image`` (the picture the model saw), as ``frontal_face``
+        stores it (:mod:`movelab.pose.face_cue`)."""
+        h, w = image.shape[:2]
+        self.face = frontal_face(image, self.candidate.pixels(w, h), min_share=config.mirror_min_shoulder_share)
 
     def reduce(self, config: ExtractConfig) -> None:
         if self.candidate.mask is None and (self.outline is not None or not config.outline):
@@ -105,6 +113,7 @@ class Rows:
         self.frame = array("q")
         self.n_people = array("q")
         self.detected = array("b")
+        self.face = array("d")  # frontal_face per frame (movelab.pose.face_cue)
         self.others_face: dict[int, np.ndarray] = {}  # frame row -> (n_others, 11, 2) face landmarks, px
         self.dots: list | None = [] if keep_dots else None  # per frame: a Payload holding the sticker dots, or None
         # beside the output when given (a tmpfs /tmp would hold the "files" in memory after all)
@@ -123,6 +132,7 @@ class Rows:
                 payload.reduce(config)
                 self._put(payload)
             self.detected.append(payload is not None)
+            self.face.append(payload.face if payload is not None else float("nan"))
             if self.dots is not None:
                 self.dots.append(Payload(None, dots=payload.dots) if payload is not None else None)  # type: ignore[arg-type]
             if tracked.others:
@@ -233,6 +243,7 @@ def _dataset(
     extra = {
         "n_people": xr.DataArray(np.asarray(rows.n_people, dtype=np.int64), dims=("time",)),
         "others_face_px": _others_face(rows.others_face, n),
+        "frontal_face": frontal_face_array(np.asarray(rows.face, dtype=np.float64), None),
     }
     if rows.n_outline:
         extra["outline_px"] = xr.DataArray(

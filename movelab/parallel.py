@@ -205,6 +205,7 @@ def _run_chunk(
                 h, w = image.shape[:2]
                 scene.add(image, time_s, [c.pixels(w, h) for c in candidates])
             for payload in payloads:
+                payload.look_for_face(image, config)
                 payload.reduce(config)
             records.append((time_s, payloads))
     return records, scene, mirror.frames

@@ -48,6 +48,14 @@ def test_walker_is_the_client_and_is_kept(clip_ds):
     assert np.all(hip_y_norm(clip_ds)[detected] > 0.55)
 
 
+def test_the_face_cue_is_stored_per_frame_and_only_where_the_client_is(clip_ds):
+    face = clip_ds["frontal_face"]
+    assert face.dims == ("time",)
+    looked = face.values[np.isfinite(face.values)]
+    assert set(np.unique(looked)) <= {0.0, 1.0}
+    assert np.isnan(face.values[~clip_ds["detected"].values]).all()
+
+
 def test_frames_before_the_client_enters_stay_missing(clip_ds):
     """The other person is in view from the first frame; those frames are missing, not filled."""
     early = clip_ds.isel(time=slice(0, WALKER_FIRST - 2))

@@ -36,6 +36,11 @@ def mirrored(ds: xr.Dataset, seconds: float) -> xr.Dataset:
     return exchange_labels(ds, ds["time"].values < seconds - 1e-9, PAIRED, "test_mirror")
 
 
+def with_face(ds: xr.Dataset, seen: float | np.ndarray) -> xr.Dataset:
+    """``ds`` with the pixel cue ``frontal_face`` (1 a face found, 0 none, NaN not looked) per frame."""
+    return ds.assign(frontal_face=("time", np.broadcast_to(np.asarray(seen, dtype=float), (ds.sizes["time"],))))
+
+
 def test_back_view_whose_first_half_second_reads_as_a_mirrored_front_is_a_back_view_from_its_first_frame():
     clean = standing("back")
     ds = mirrored(clean, 0.5)
@@ -95,8 +100,50 @@ def test_shoulders_flipping_alone_are_not_a_whole_body_mirror():
     assert not detect_frontal_mirrors(ds).values.any()
 
 
+def test_no_face_in_the_picture_keeps_a_back_view_whose_feet_were_redrawn_for_the_mirror():
+    """Body T from behind: the model read most frames as a front view and drew the feet for it (heels above the
+    toes); the feet then say front, and only the face missing from the picture tells the back view."""
+    ds = mirrored(standing("back", heel_drop_px=-8.0), 2.0)
+    np.testing.assert_array_equal(detect_frontal_mirrors(ds).values, np.arange(N) >= 60)  # the feet's call
+    np.testing.assert_array_equal(detect_frontal_mirrors(with_face(ds, 0.0)).values, np.arange(N) < 60)
+    assert list(detect_views(with_face(ds, 0.0))["view"]) == ["back"]
+
+
+def test_a_face_in_the_picture_makes_a_front_view_read_mostly_as_a_back_view():
+    ds = mirrored(standing("front", heel_drop_px=8.0), 2.0)
+    np.testing.assert_array_equal(detect_frontal_mirrors(with_face(ds, 1.0)).values, np.arange(N) < 60)
+    assert list(detect_views(with_face(ds, 1.0))["view"]) == ["front"]
+
+
+def test_a_face_looked_at_in_fewer_than_half_the_frames_leaves_the_call_to_the_feet():
+    ds = mirrored(standing("back", heel_drop_px=-8.0), 2.0)
+    seen = np.where(np.arange(N) < 40, 0.0, np.nan)
+    np.testing.assert_array_equal(detect_frontal_mirrors(with_face(ds, seen)).values, np.arange(N) >= 60)
+    seen = np.where(np.arange(N) < 50, 0.0, np.nan)
+    np.testing.assert_array_equal(detect_frontal_mirrors(with_face(ds, seen)).values, np.arange(N) < 60)
+
+
+def test_a_face_found_in_half_the_frames_does_not_tell():
+    ds = mirrored(standing("back", heel_drop_px=-8.0), 2.0)
+    seen = (np.arange(N) % 2).astype(float)
+    np.testing.assert_array_equal(detect_frontal_mirrors(with_face(ds, seen)).values, np.arange(N) >= 60)
+
+
+def test_a_chain_read_one_way_throughout_is_left_as_read_even_against_face_and_feet():
+    """On design body E from behind, 5 scattered frames read front in a confused last 0.5 s: putting them back
+    on face and feet turned 16 frames side-on in the views; nothing is changed without a flip."""
+    ds = mirrored(standing("back", heel_drop_px=8.0), 10.0)
+    assert not detect_frontal_mirrors(with_face(ds, 0.0)).values.any()
+
+
 @pytest.mark.parametrize(
-    "option", [dict(frontal_mirror_min_width=1.5), dict(frontal_turn_min_s=-0.1), dict(frontal_mirror_feet_margin=-1)]
+    "option",
+    [
+        dict(frontal_mirror_min_width=1.5),
+        dict(frontal_turn_min_s=-0.1),
+        dict(frontal_mirror_feet_margin=-1),
+        dict(frontal_mirror_face_margin=0.6),
+    ],
 )
 def test_mirror_settings_are_checked(option):
     with pytest.raises(ConfigError, match=next(iter(option))):

@@ -59,6 +59,7 @@ def _frames(n: int, seed: int = 0) -> list[TrackedFrame]:
         client = None
         if i % 7 != 3:
             payload = Payload(_candidate(rng), (W, H), outline=rng.random((N_OUTLINE, 2), dtype=np.float32) * W)
+            payload.face = [0.0, 1.0, float("nan")][i % 3]  # the face cue: none, found, not looked
             client = detection(payload.candidate, W, H, payload=payload)
         others = tuple(detection(_candidate(rng), W, H) for _ in range(1 + i % 2)) if i % 5 == 0 else ()
         frames.append(TrackedFrame(i, i / 30.0 + 0.01, client, 1 + len(others), others))
@@ -72,6 +73,7 @@ def _old_way(frames: list[TrackedFrame], config: ExtractConfig) -> xr.Dataset:
     outline = np.full((n, N_OUTLINE, 2), np.nan, dtype=np.float32)
     n_other = max([len(f.others) for f in frames] + [1])
     faces = np.full((n, n_other, 11, 2), np.nan, dtype=np.float32)
+    frontal_face = np.full(n, np.nan)
     for i, f in enumerate(frames):
         for j, other in enumerate(f.others):
             faces[i, j] = other.xy_px[:11]
@@ -85,6 +87,7 @@ def _old_way(frames: list[TrackedFrame], config: ExtractConfig) -> xr.Dataset:
         arrays["presence"][i] = c.presence
         arrays["detected"][i] = True
         outline[i] = f.client.payload.outline
+        frontal_face[i] = f.client.payload.face
     streamed = build_dataset(_rows(frames, config), _Reader(), _model_file(), config)  # for the attributes
     return lm.from_arrays(
         time_s=np.array([f.time_s for f in frames]),
@@ -98,6 +101,7 @@ def _old_way(frames: list[TrackedFrame], config: ExtractConfig) -> xr.Dataset:
             "others_face_px": xr.DataArray(
                 faces, dims=("time", "other", "face_point", "space_2d"), attrs=streamed["others_face_px"].attrs
             ),
+            "frontal_face": xr.DataArray(frontal_face, dims=("time",), attrs=streamed["frontal_face"].attrs),
             "outline_px": xr.DataArray(outline, dims=("time", "outline_point", "space_2d"), attrs={"units": "px"}),
         },
     )

@@ -274,7 +274,16 @@ class KinematicsConfig:
         ... and the feet tell which reading of a chain is true when the median of the heels' drop below the toes
         in the picture is beyond this many torso lengths (positive: from behind). 0.03: on the design clips a
         correctly read front view gives -0.16 to -0.09, a back view +0.02 to +0.13 (its mirrored frames on body H
-        +0.02).
+        +0.02). The feet are not independent of the labels: the model redraws them for the view it believes
+        (body T from behind, ``squat_back_T_wide_v16``: 56 of 105 frames read as a front view, feet -0.05), so
+        the face cue comes first where it is stored.
+    frontal_mirror_face_margin
+        ... and before the feet, the face seen in the picture (``frontal_face`` of the landmarks,
+        :mod:`movelab.pose.face_cue`): a chain is a front view when a face is found in at least 0.5 + this
+        share of its frames looked at, a back view when in at most 0.5 - this (looked at in at least half its
+        frames), else the feet tell. 0.25: on every kept design, lunge and held-out-4 front and back clip the
+        share was 1.00 in front views and 0.00 in back views (``python -m scripts.accuracy.mirror_chains``);
+        the margin leaves room for faces missed or found in a quarter of the frames of real video.
     fppa_joint_centres
         ``"outline"``: the knee FPPA is measured on hips lowered by the view's fit (``fppa_hip_drop_front``,
         ``fppa_hip_drop_back``), centred on the pelvis outline and set apart by ``fppa_hip_spacing``, and on knees and
@@ -655,6 +664,7 @@ class KinematicsConfig:
     frontal_mirror_min_width: float = 0.5
     frontal_turn_min_s: float = 0.1
     frontal_mirror_feet_margin: float = 0.03
+    frontal_mirror_face_margin: float = 0.25
     fppa_joint_centres: Literal["landmarks", "outline_halfway", "outline"] = "outline"
     fppa_hip_drop: tuple[float, float] = (0.020, 0.559)
     fppa_hip_drop_front: tuple[float, float] = (0.042, 0.532)
@@ -770,6 +780,7 @@ class KinematicsConfig:
         _check_range("time_jitter_tolerance", self.time_jitter_tolerance, 0.0, 1.0)
         _check_choices(self)
         _check_range("frontal_mirror_min_width", self.frontal_mirror_min_width, 0.0, 1.0)
+        _check_range("frontal_mirror_face_margin", self.frontal_mirror_face_margin, 0.0, 0.5)
         _check_range("fppa_hip_width_share", self.fppa_hip_width_share, 0.0, 1.0)
         _check_range("fppa_knee_raise_back", self.fppa_knee_raise_back, 0.0, 0.5)
         _check_range("fppa_knee_outline_share", self.fppa_knee_outline_share, 0.0, 1.0)

@@ -10,16 +10,24 @@ reference of the pelvic drop came from those frames (issue 18).
 What gives it away is time: a person cannot turn from facing the camera to showing the back without passing
 side-on, while the model's labels flip from one frame to the next. Frames squarely front or back are followed in
 *chains* that only a turn (a stretch side-on, or the client lost, of at least ``frontal_turn_min_s``) ends. In a
-chain whose labels say front in some frames and back in others, one of the two readings is a mirror; which one is
-told by the feet, a cue that does not depend on the labels: the camera looks down on the floor, so the heel is
-lower in the picture than the toes from behind and higher from the front. When the feet do not tell (their
-median offset within ``frontal_mirror_feet_margin`` torso lengths of level, or not seen), the reading held by
-most of the chain's frames is taken. A chain whose frames all agree is left as the model read it.
+chain whose labels say front in some frames and back in others, one of the two readings is a mirror. Which one is
+told first by the face seen in the picture (``frontal_face`` of the landmarks, :mod:`movelab.pose.face_cue`: a
+frontal face found on the head from the front, hair only from behind), the one cue that does not follow the
+model's labels: a face in at least ``0.5 + frontal_mirror_face_margin`` of the chain's frames looked at says
+front, in at most ``0.5 - frontal_mirror_face_margin`` back. When the face does not tell (landmarks kept before
+the cue existed, too few frames looked at, or in between), the feet do: the camera looks down on the floor, so
+the heel is lower in the picture than the toes from behind and higher from the front (median beyond
+``frontal_mirror_feet_margin`` torso lengths). The feet are a weaker witness, as the model draws them for the
+view it believes: on body T from behind (``squat_back_T_wide_v16``) 56 of the chain's 105 frames were read as a
+front view with heels above the toes, the chain's median said front, and the feet alone turned the whole clip
+into a front view. When neither tells, the reading held by most of the chain's frames is taken. A chain whose
+frames all agree is left as the model read it.
 """
 
 from __future__ import annotations
 
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 import xarray as xr
@@ -62,8 +70,8 @@ def detect_frontal_mirrors(ds: xr.Dataset, *, config: KinematicsConfig = Kinemat
     ds
         Landmark Dataset.
     config
-        Uses ``frontal_mirror_min_width``, ``frontal_turn_min_s``, ``frontal_mirror_feet_margin``,
-        ``frontal_shoulder_width`` and ``min_confidence``.
+        Uses ``frontal_mirror_min_width``, ``frontal_turn_min_s``, ``frontal_mirror_face_margin``,
+        ``frontal_mirror_feet_margin``, ``frontal_shoulder_width`` and ``min_confidence``.
 
     Returns
     -------
@@ -78,8 +86,12 @@ def detect_frontal_mirrors(ds: xr.Dataset, *, config: KinematicsConfig = Kinemat
     leg-swap fix looks after its legs. Chains are the square frames between runs of other frames (side-on,
     oblique, or no client) lasting at least ``frontal_turn_min_s``. The feet's evidence per frame is
     ``e = mean over both feet of (y_heel − y_foot_index) / torso`` (image ``y`` down; ``e > 0``: seen from
-    behind). In a chain with both readings, the true one is back when ``median(e) ≥ margin``, front when
-    ``median(e) ≤ −margin``, else the reading of most of its square frames (a tie changes nothing).
+    behind); the face's is the share ``f`` of the chain's frames looked at (finite ``frontal_face``) in which a
+    face was found, used when at least half the chain's frames were looked at. The face says front when
+    ``f ≥ 0.5 + face_margin`` and back when ``f ≤ 0.5 − face_margin``; the feet say back when
+    ``median(e) ≥ feet_margin`` and front when ``median(e) ≤ −feet_margin``. A chain with both readings takes the
+    face's view, else the feet's, else the reading of most of its square frames (a tie changes nothing). A chain
+    with one reading is left as read.
     """
     check_landmarks(ds)
     check_config(config)
@@ -89,9 +101,14 @@ def detect_frontal_mirrors(ds: xr.Dataset, *, config: KinematicsConfig = Kinemat
         square = (np.abs(cosine) >= config.frontal_mirror_min_width) & (np.sign(_hips_spread(px)) == np.sign(cosine))
     says_front = cosine > 0
     feet = _feet_evidence(px, torso)
+    face = ds["frontal_face"].values.astype(np.float64) if "frontal_face" in ds else np.full(cosine.shape, np.nan)
     mirrored = np.zeros(cosine.shape, bool)
     for chain in _chains(ds["time"].values.astype(np.float64), square, config.frontal_turn_min_s):
-        truth_front = _chain_reading(says_front[chain], feet[chain], config.frontal_mirror_feet_margin)
+        evidence = _Evidence(
+            face=_face_view(face[chain], config.frontal_mirror_face_margin),
+            feet=_feet_view(feet[chain], config.frontal_mirror_feet_margin),
+        )
+        truth_front = _chain_reading(says_front[chain], evidence)
         if truth_front is not None:
             mirrored[chain] = says_front[chain] != truth_front
     return xr.DataArray(
@@ -166,16 +183,43 @@ def _chains(time: np.ndarray, square: np.ndarray, turn_min_s: float) -> list[np.
     return [c for c in chains if c.size]
 
 
-def _chain_reading(says_front: np.ndarray, feet: np.ndarray, margin: float) -> bool | None:
-    """True (front) or False (back) for a chain with both readings; None when it has one or cannot tell."""
-    fronts = int(says_front.sum())
-    if fronts in (0, says_front.size):
+class _Evidence(NamedTuple):
+    """What the cues beside the labels say of a chain (the face independent of them, the feet not quite): True
+    front, False back, None not told."""
+
+    face: bool | None
+    feet: bool | None
+
+
+def _face_view(face: np.ndarray, margin: float) -> bool | None:
+    """Front when a face was found in at least ``0.5 + margin`` of the frames looked at, back when in at most
+    ``0.5 - margin``; None when looked at in fewer than half the chain's frames or in between."""
+    looked = face[np.isfinite(face)]
+    if not looked.size or 2 * looked.size < face.size:
         return None
+    share = float(np.mean(looked > 0.5))
+    if share >= 0.5 + margin:
+        return True
+    return False if share <= 0.5 - margin else None
+
+
+def _feet_view(feet: np.ndarray, margin: float) -> bool | None:
+    """Back when the median heel drop is at least ``margin`` torso lengths, front when at most ``-margin``."""
     finite = feet[np.isfinite(feet)]
     evidence = float(np.median(finite)) if finite.size else np.nan
     if evidence >= margin:
         return False
-    if evidence <= -margin:
-        return True
+    return True if evidence <= -margin else None
+
+
+def _chain_reading(says_front: np.ndarray, evidence: _Evidence) -> bool | None:
+    """True (front) or False (back) for a chain with both readings: the face's view, else the feet's, else its
+    frames' majority; None (leave it as read) for a chain with one reading, or on a tie."""
+    fronts = int(says_front.sum())
+    if fronts in (0, says_front.size):
+        return None
+    for view in evidence:
+        if view is not None:
+            return view
     backs = says_front.size - fronts
     return None if fronts == backs else fronts > backs

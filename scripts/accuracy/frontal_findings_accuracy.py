@@ -99,8 +99,17 @@ DESIGN_SLIM_BODIES = {
     "V": dict(height_m=1.68, leg_length_frac=0.49, thigh_share=0.50, hip_width_frac=0.125, girth=1.0, buttocks=1.2),
 }
 DESIGN_SLIM_BACK = (("hip", 0.0), ("hip", 16.0), ("wide", 0.0), ("wide", 16.0))
+#: Design bodies seen from behind for the whole-body mirror's view cue (issue 18, mirror-cue round): no design back
+#: view had most of a chain read as a front view, as held-out T's back wide 16 deg had; tall and heavy builds like
+#: T's, every stance at 0 and 16 deg from behind only.
+DESIGN_MIRROR_BODIES = {
+    "AC": dict(height_m=1.90, leg_length_frac=0.505, thigh_share=0.50, hip_width_frac=0.10, girth=1.28, belly=1.1),
+    "AD": dict(height_m=1.84, leg_length_frac=0.50, thigh_share=0.49, hip_width_frac=0.095, girth=1.2, belly=1.2),
+}
 #: Bodies rendered without ``--realistic`` only (``--realistic`` leaves them out unless named with ``--only``).
 CLEAN_ONLY_BODIES = (
+    "AC",
+    "AD",
     "E",
     "F",
     "G",
@@ -193,6 +202,7 @@ NAMED_BODIES = {
     **DESIGN_BACK_TOUCH_BODIES,
     **DESIGN_BACK_BODIES,
     **DESIGN_SLIM_BODIES,
+    **DESIGN_MIRROR_BODIES,
 }
 STANCES_M = {"narrow": 0.22, "hip": 0.34, "wide": 0.50}
 VALGUS_DEG = (0.0, 8.0, 16.0, 25.0)
@@ -311,6 +321,10 @@ def _cases() -> dict[str, Case]:
     for body_name, clips in DESIGN_BACK_CLIPS.items():
         for stance, valgus in clips:
             squat("back", body_name, stance, valgus, group="design")
+    for body_name in DESIGN_MIRROR_BODIES:
+        for stance in STANCES_M:
+            for valgus in (0.0, 16.0):
+                squat("back", body_name, stance, valgus, group="design")
     cases["squat_front_portrait_wide"] = Case(
         Squat(stance_width_m=0.5, **{**SQUAT, "reps": 3}), "front", "squat", {}, "design", width_px=720, height_px=960
     )
