@@ -12,30 +12,12 @@ import json
 import os
 from pathlib import Path
 
-__all__ = ["cache_dir", "file_sha256", "landmark_cache_path", "extraction_code_sha256"]
+__all__ = ["cache_dir", "file_sha256", "landmark_cache_path", "extraction_code_sha256", "extraction_modules"]
 
-#: The modules whose code decides what extraction produces; a change to any of them invalidates the cache.
-_EXTRACTION_MODULES = (
-    "extraction.py",
-    "landmarks.py",
-    "io/video.py",
-    "io/frames.py",
-    "io/video_file.py",
-    "io/webcam.py",
-    "io/timestamps.py",
-    "pose/landmarker.py",
-    "pose/_mediapipe_api.py",
-    "pose/tracking.py",
-    "pose/mask_features.py",
-    "pose/config.py",
-    "pose/schedule.py",
-    "io/prefetch.py",
-    "io/seek.py",
-    "parallel.py",
-    "extraction_rows.py",
-    "pose/markers.py",
-    "pose/face_cue.py",
-)
+#: The top-level modules whose code decides what extraction produces; with every module of the ``pose`` and ``io``
+#: packages (:func:`extraction_modules`), a change to any of them invalidates the cache.
+_EXTRACTION_TOP_MODULES = ("extraction.py", "extraction_rows.py", "landmarks.py", "parallel.py")
+_EXTRACTION_PACKAGES = ("pose", "io")
 
 
 def cache_dir() -> Path:
@@ -69,11 +51,22 @@ def _sha256_of(path: str, version: tuple[int, int, int, int], chunk_bytes: int) 
     return digest.hexdigest()
 
 
+def extraction_modules() -> tuple[str, ...]:
+    """The modules whose source keys the landmark cache, relative to the package: the top-level extraction
+    modules and every module of ``movelab.pose`` and ``movelab.io`` (a module added there is covered without
+    being listed; the mirror pass once was not)."""
+    package = Path(__file__).resolve().parent
+    packaged = (
+        p.relative_to(package).as_posix() for name in _EXTRACTION_PACKAGES for p in (package / name).glob("*.py")
+    )
+    return _EXTRACTION_TOP_MODULES + tuple(sorted(packaged))
+
+
 def extraction_code_sha256() -> str:
-    """SHA-256 over the source of the modules that produce landmarks (see ``_EXTRACTION_MODULES``)."""
+    """SHA-256 over the source of the modules that produce landmarks (:func:`extraction_modules`)."""
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in _EXTRACTION_MODULES:
+    for name in extraction_modules():
         digest.update(name.encode())
         digest.update((package / name).read_bytes())
     return digest.hexdigest()
