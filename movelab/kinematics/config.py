@@ -397,6 +397,11 @@ class KinematicsConfig:
         knee's height, which at depth from behind is the thigh's (19-26 px from the projected knee against a
         half-width of about 18 px: too little valgus). Design back views whose knees touch in every frame
         (K and P, 16° and 25°, 8 legs) within 4°: 6 (knee_row: 2), docs/findings-decisions.md.
+    fppa_knee_width_fallback
+        ``fppa_knee_touching="outer_edge"``: where neither frames with the knees apart nor the shanks below
+        (where the legs part) give a knee's width, because the legs' outlines merge from the knees to the
+        ankles in every frame (tall, heavy-legged bodies in the narrow stance): ``"standing_knees"`` takes a
+        quarter of the standing knees' merged interval at their height; ``"none"`` leaves the knees NaN.
     fppa_shank_top
         ``"outline"``: where the shank's outline midline (which carries the knee and the ankle) starts being
         fitted. ``"lower_knee"``: below the lower of the knee landmark and the knee as placed (its height from
@@ -676,6 +681,8 @@ class KinematicsConfig:
     fppa_knee_bend_edge_share: float = 0.07
     fppa_knee_touching: Literal["split", "outer_edge"] = "outer_edge"
     fppa_knee_touching_back: Literal["knee_row", "shank_edge"] = "shank_edge"
+    fppa_knee_width_fallback: Literal["none", "standing_knees"] = "standing_knees"
+    fppa_hip_merged_legs: Literal["landmark_slope", "knees_ankles"] = "knees_ankles"
     fppa_shank_top: Literal["knee_landmark", "lower_knee"] = "lower_knee"
     fppa_shank_merged: Literal["split", "alone"] = "alone"
     fppa_shank_axis: Literal["row_middles", "edge_bisector"] = "edge_bisector"

@@ -97,6 +97,15 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   (19-26 px from the projected knee on design bodies K and P against a half-width of about 18 px):
   ``knee_touching_back="shank_edge"`` puts the knee half the shank's width inside the shank's outer edge read
   just below it instead (:func:`_back_knees_from_shank_edges`).
+* **Legs merged from the crotch to the ankles** (tall bodies with heavy thighs in the narrow stance: design
+  bodies AA and AB, held-out T). No frame shows the knees apart and no shank height the legs apart, so neither
+  the knees' width (above) nor the shanks' middles that carry the standing thighs' midlines are measured: the
+  knees were NaN at 8-25° and the landmarks' slope put the hips 1.13-1.22 times the joints' distance apart.
+  ``knee_width_fallback="standing_knees"``: a knee's half-width is a quarter of the standing knees' merged
+  interval at their height (:func:`_standing_knee_half_width`; knees side by side; AA 16.3 px, K 18.3 px
+  against 17.6-17.9 px from K's shanks below). ``hip_merged_legs="knees_ankles"``: where too few standing
+  frames show the shanks apart, the hips' distance comes from the line through the standing knees and the
+  ankles, where the outline parts below the ankle landmarks (:mod:`movelab.kinematics.merged_legs`).
 
 ``method="outline_halfway"`` keeps the first correction of issue 18 (hips lowered by one fit for both views,
 knees and ankles halfway to the middle of the leg's outline, the ankle turned onto the shank's line) for
@@ -110,7 +119,7 @@ import warnings
 import numpy as np
 import xarray as xr
 
-from movelab.kinematics import leg_split
+from movelab.kinematics import leg_split, merged_legs
 from movelab.kinematics.geometry import row_crossings_x, row_interval, torso_length
 
 __all__ = ["frontal_leg_centres"]
@@ -130,6 +139,8 @@ _CHOICES = {
     "shank_axis": ("row_middles", "edge_bisector"),
     "hip_thighs_front": ("by_touch", "through_shank"),
     "hip_merged_thighs": ("landmark_slope", "through_shank"),
+    "knee_width_fallback": ("none", "standing_knees"),
+    "hip_merged_legs": ("landmark_slope", "knees_ankles"),
 }
 
 
@@ -146,6 +157,7 @@ def frontal_leg_centres(
     hip_spacing: str = "outline_share",
     hip_cap: str = "outline_share",
     hip_merged_thighs: str = "landmark_slope",
+    hip_merged_legs: str = "landmark_slope",
     knee_raise_back: float = 0.0,
     knee_height_back: str = "raise",
     knee_bend_min_slope_back: float = 0.1,
@@ -161,6 +173,7 @@ def frontal_leg_centres(
     knee_bend_edge_share: float = 0.0,
     knee_touching: str = "split",
     knee_touching_back: str = "knee_row",
+    knee_width_fallback: str = "none",
     shank_top: str = "knee_landmark",
     shank_merged: str = "split",
     shank_axis: str = "row_middles",
@@ -252,6 +265,15 @@ def frontal_leg_centres(
         ``knee_touching="outer_edge"``, back views: ``"shank_edge"`` puts touching knees half the shank's width
         inside the shank's outer edge read just below the knee (:func:`_back_knees_from_shank_edges`);
         ``"knee_row"`` half the knee's width inside the outer edge at the knee's height.
+    knee_width_fallback
+        ``knee_touching="outer_edge"``: ``"standing_knees"`` takes a knee's width from the standing knees'
+        merged interval (:func:`_standing_knee_half_width`) where neither frames with the knees apart nor the
+        shanks below give it; ``"none"`` leaves those knees NaN.
+    hip_merged_legs
+        ``hip_spacing="standing_thighs"``, where the standing midlines would run through the shanks but too few
+        standing frames show the shanks apart: ``"knees_ankles"`` sets the hips as far apart as the legs' lines
+        through the standing knees and the ankles (:func:`merged_legs.knee_ankle_hip_distance`) are at their
+        height; ``"landmark_slope"`` draws the thighs' midlines on the landmarks' slope.
     shank_top
         ``"outline"``: the shank midline that carries the knee and the ankle is fitted below the knee landmark
         (``"knee_landmark"``) or below the lower of the knee landmark and the knee as placed (``"lower_knee"``).
@@ -309,6 +331,8 @@ def frontal_leg_centres(
         shank_axis=shank_axis,
         hip_thighs_front=hip_thighs_front,
         hip_merged_thighs=hip_merged_thighs,
+        knee_width_fallback=knee_width_fallback,
+        hip_merged_legs=hip_merged_legs,
     )
     back = np.zeros_like(frontal) if back is None or method != "outline" else np.asarray(back, dtype=bool) & frontal
     kp = position.get_index("keypoint")
@@ -336,6 +360,7 @@ def frontal_leg_centres(
                     merged=hip_merged_thighs,
                     back_thighs=hip_thighs_back,
                     front_thighs=hip_thighs_front,
+                    legs_merged=hip_merged_legs,
                 )
                 if hip_spacing == "standing_thighs"
                 else np.nan
@@ -392,7 +417,14 @@ def frontal_leg_centres(
                 )
             if knee_touching == "outer_edge":
                 merged = _touching_knees_from_outer_edges(
-                    values, position.values, outline, frontal=frontal, kp=kp, back=back, back_edge=knee_touching_back
+                    values,
+                    position.values,
+                    outline,
+                    frontal=frontal,
+                    kp=kp,
+                    back=back,
+                    back_edge=knee_touching_back,
+                    width_fallback=knee_width_fallback,
                 )
         else:
             _halfway_to_outline(values, position.values, outline, frontal=frontal, kp=kp)
@@ -582,6 +614,7 @@ def _standing_hip_distance(
     merged: str = "landmark_slope",
     back_thighs: str = "as_front",
     front_thighs: str = "by_touch",
+    legs_merged: str = "landmark_slope",
 ) -> float:
     """The hip joint centres' distance in pixels: the median over the standing frames (:func:`_standing_frames`)
     of the distance between the two thighs' outline midlines (:func:`_thigh_midline`) at the hips' mean height
@@ -590,7 +623,10 @@ def _standing_hip_distance(
     every fitted height in front views (:func:`thighs_merged_throughout`) and ``merged="through_shank"``, it
     runs through the shank's middles where the legs stand apart (the landmarks' slope where too few standing
     frames show them apart); from behind (some standing frame in ``back``) with ``back_thighs="through_shank"``
-    and from the front with ``front_thighs="through_shank"`` so too, whether or not the thighs touch."""
+    and from the front with ``front_thighs="through_shank"`` so too, whether or not the thighs touch. Where
+    too few standing frames show the shanks apart for that, ``legs_merged="knees_ankles"`` draws each leg's
+    line through the knees and the ankles (:func:`merged_legs.knee_ankle_hip_distance`) before the landmarks'
+    slope."""
     hips = [kp.get_loc(f"{side}_hip") for side in _SIDES]
     knees = [kp.get_loc(f"{side}_knee") for side in _SIDES]
     frames = np.flatnonzero(_standing_frames(raw, frontal=frontal, kp=kp))
@@ -618,6 +654,19 @@ def _standing_hip_distance(
         )
         if np.isfinite(distance):
             return distance
+        if legs_merged == "knees_ankles":  # the shanks merged too: the line through the knees and the ankles
+            standing = np.zeros(len(raw), dtype=bool)
+            standing[frames] = True
+            distance = merged_legs.knee_ankle_hip_distance(
+                raw,
+                outline,
+                frames=standing,
+                hip_y=0.5 * (values[:, hips[0], 1] + values[:, hips[1], 1]),
+                knees=knees,
+                ankles=[kp.get_loc(f"{side}_ankle") for side in _SIDES],
+            )
+            if np.isfinite(distance):
+                return distance
     return _median_distance(values, raw, points, frames=frames, hips=hips, knees=knees, slope_from=slope_from)
 
 
@@ -906,13 +955,26 @@ def _knee_half_width(raw, outline, *, frames, knee: int, other_knee: int) -> flo
     return float(np.median(widths)) if len(widths) >= _MIN_APART_FRAMES else np.nan
 
 
+def _standing_knee_half_width(raw, outline, *, frames, li: int, ri: int) -> float:
+    """A quarter of the median width of the outline's interval holding both knee landmarks at their mean
+    height, over ``frames`` (the standing frames; NaN in fewer than ``_MIN_APART_FRAMES`` with one): half a
+    knee's width where standing knees touch side by side. Design bodies AA and K (module notes)."""
+    widths = []
+    for f in np.flatnonzero(frames):
+        (lx, ly), (rx, ry) = raw[f, li], raw[f, ri]
+        interval = row_interval(outline[f], 0.5 * (ly + ry), 0.5 * (lx + rx)) if np.isfinite([lx, rx]).all() else None
+        if interval is not None and interval[0] - 2.0 <= min(lx, rx) and max(lx, rx) <= interval[1] + 2.0:
+            widths.append(interval[1] - interval[0])
+    return 0.25 * float(np.median(widths)) if len(widths) >= _MIN_APART_FRAMES else np.nan
+
+
 def _ankle_of(kp, knee: int) -> int:
     """The index of the ankle on the same side as the knee keypoint ``knee``."""
     return kp.get_loc(kp[knee].replace("knee", "ankle"))
 
 
 def _touching_knees_from_outer_edges(
-    values, raw, outline, *, frontal, kp, back=None, back_edge: str = "knee_row"
+    values, raw, outline, *, frontal, kp, back=None, back_edge: str = "knee_row", width_fallback: str = "none"
 ) -> np.ndarray:
     """Where the knees touch (one outline interval holds both at their height, no wider than the two knees
     side by side), put each knee half its width (:func:`_knee_half_width`, over the frames where the knees
@@ -920,7 +982,10 @@ def _touching_knees_from_outer_edges(
     would cross the interval's middle, the knees are NaN (their FPPA is not measured) and a warning says
     why; those frames are returned (a boolean per frame). In the ``back`` frames (bool per frame) with
     ``back_edge="shank_edge"`` each knee then goes half the shank's width inside the shank's outer edge read
-    just below the knee (:func:`_back_knees_from_shank_edges`)."""
+    just below the knee (:func:`_back_knees_from_shank_edges`). ``width_fallback="standing_knees"``: where
+    neither the frames apart nor the shanks below give a knee's width (the legs' outlines merged from the knees
+    to the ankles in every frame), a quarter of the standing knees' merged interval
+    (:func:`_standing_knee_half_width`)."""
     heights = values[..., 1].copy()  # as placed before this step (a knee not placed here is NaN'd below)
     li, ri = kp.get_loc("left_knee"), kp.get_loc("right_knee")
     merged = {f: _merged_knees(outline, values, raw, f=f, li=li, ri=ri) for f in np.flatnonzero(frontal)}
@@ -938,6 +1003,11 @@ def _touching_knees_from_outer_edges(
                 other_knee=other,
                 other_ankle=_ankle_of(kp, other),
             )
+    if width_fallback == "standing_knees":  # legs merged from knee to ankle in every frame: the standing knees
+        standing = _standing_frames(raw, frontal=frontal, kp=kp)
+        for knee in (li, ri):
+            if not np.isfinite(half[knee]):
+                half[knee] = _standing_knee_half_width(raw, outline, frames=standing, li=li, ri=ri)
     unmeasured = 0
     unplaced, placed = np.zeros(len(values), dtype=bool), np.zeros(len(values), dtype=bool)
     for f in np.flatnonzero(frontal):
