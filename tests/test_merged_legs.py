@@ -140,6 +140,24 @@ def test_hips_of_legs_merged_to_the_ankles(merged_legs_option, within):
     assert (error <= 1.5).all() == within
 
 
+def test_thighs_merged_at_every_height_take_the_knees_and_ankles_first():
+    """``hip_merged_thighs="knees_ankles"``: front views whose standing thighs merge at every fitted height get
+    the hips from the knees and the ankles (within 1.5 px of the drawn joints) before the shanks' route."""
+    n = 12
+    out = frontal_leg_centres(
+        positions(n, hip_out_px=6.0),
+        np.stack([drawn_outline()] * n),
+        np.ones(n, dtype=bool),
+        hip_drop=(0.0, 0.0),
+        method="outline",
+        hip_spacing="standing_thighs",
+        hip_cap="none",
+        hip_merged_thighs="knees_ankles",
+    )
+    hips_x = out.sel(keypoint=["left_hip", "right_hip"]).values[-1, :, 0]
+    np.testing.assert_allclose(hips_x, [HIPS["left"][0], HIPS["right"][0]], atol=1.5)
+
+
 @pytest.mark.parametrize("fallback", ["none", "standing_knees"])
 def test_touching_knees_width_from_the_standing_knees(fallback):
     """Knees merged in every frame and shanks merged to the ankles: no frame apart and no shank below gives the

@@ -307,6 +307,18 @@ class KinematicsConfig:
         too few standing frames show the shanks apart); ``"landmark_slope"``: the landmarks' thigh slope, as
         for thighs that touch at fewer heights. Design bodies F and K, narrow stance (16 front legs):
         within 4° 13 → 14, MAE 2.65 → 1.90° (docs/findings-decisions.md, *merged at every height*).
+        ``"knees_ankles"``: the hips as far apart as the legs' straight lines through the standing knees (a
+        quarter of their merged interval inside its outer edges) and the ankles (where the outline parts below
+        the ankle landmarks) are at their height, through the shanks where that is not measured; standing,
+        1.00 / 1.04 / 1.00 / 0.94 of the projected joints' distance on AA / AB / K / F against 1.13 (landmarks'
+        slope) / 1.12 / 1.07 / 1.03 (through the shanks). Design front legs 235 → 238 of 240 within 4°, MAE
+        1.10 → 1.05° (F, K and AB narrow change; thick-narrow round).
+    fppa_hip_merged_legs
+        ``fppa_hip_spacing="standing_thighs"``, front or back views whose standing midlines would run through
+        the shanks but where fewer than 10 standing frames show a shank apart (legs merged from the crotch to
+        the ankles): ``"knees_ankles"`` as ``fppa_hip_merged_thighs="knees_ankles"``; ``"landmark_slope"`` the
+        landmarks' thigh slope. Design AA back narrow 0°: the hips' distance 51.5 → 40.4 px standing
+        (projected 41.3 px).
     fppa_hip_cap
         ``fppa_hip_spacing="standing_thighs"``: ``"none"``: the standing thighs' distance alone sets the hips
         apart; ``"outline_share"``: at most ``fppa_hip_width_share`` of the outline's width. At depth a thigh's
@@ -665,7 +677,7 @@ class KinematicsConfig:
     fppa_hip_drop_front: tuple[float, float] = (0.042, 0.532)
     fppa_hip_drop_back: tuple[float, float] = (-0.059, 0.543)
     fppa_hip_spacing: Literal["outline_share", "standing_thighs"] = "standing_thighs"
-    fppa_hip_merged_thighs: Literal["landmark_slope", "through_shank"] = "through_shank"
+    fppa_hip_merged_thighs: Literal["landmark_slope", "through_shank", "knees_ankles"] = "knees_ankles"
     fppa_hip_width_share: float = 0.50
     fppa_hip_cap: Literal["outline_share", "none"] = "none"
     fppa_knee_raise_back: float = 0.108

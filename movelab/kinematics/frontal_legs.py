@@ -138,7 +138,7 @@ _CHOICES = {
     "shank_merged": ("split", "alone"),
     "shank_axis": ("row_middles", "edge_bisector"),
     "hip_thighs_front": ("by_touch", "through_shank"),
-    "hip_merged_thighs": ("landmark_slope", "through_shank"),
+    "hip_merged_thighs": ("landmark_slope", "through_shank", "knees_ankles"),
     "knee_width_fallback": ("none", "standing_knees"),
     "hip_merged_legs": ("landmark_slope", "knees_ankles"),
 }
@@ -213,8 +213,10 @@ def frontal_leg_centres(
         ``"standing_thighs"``, front views where the standing thighs' outlines merge at every height their
         midlines are fitted at (:func:`thighs_merged_throughout`): ``"through_shank"`` draws each midline
         through the split middles' median and the shank's outline middles where the legs stand apart
-        (:func:`_thigh_midline`); ``"landmark_slope"`` gives it the landmarks' thigh slope, as for thighs
-        that touch at fewer heights.
+        (:func:`_thigh_midline`); ``"knees_ankles"`` sets the hips as far apart as the legs' lines through the
+        standing knees and the ankles are at their height (:func:`merged_legs.knee_ankle_hip_distance`), else
+        as ``"through_shank"``; ``"landmark_slope"`` gives it the landmarks' thigh slope, as for thighs that
+        touch at fewer heights.
     knee_raise_back
         ``"outline"``: back-view knees are raised by this many upright torso lengths ``L₀`` (with
         ``knee_height_back="outline_bend"``: where the outline does not bend).
@@ -622,7 +624,9 @@ def _standing_hip_distance(
     (:func:`thighs_touch`), each midline takes its slope from the landmarks' thigh line; where they merge at
     every fitted height in front views (:func:`thighs_merged_throughout`) and ``merged="through_shank"``, it
     runs through the shank's middles where the legs stand apart (the landmarks' slope where too few standing
-    frames show them apart); from behind (some standing frame in ``back``) with ``back_thighs="through_shank"``
+    frames show them apart); with ``merged="knees_ankles"`` there each leg's line runs through the standing
+    knees and the ankles first (:func:`merged_legs.knee_ankle_hip_distance`; through the shanks where that is
+    not measured); from behind (some standing frame in ``back``) with ``back_thighs="through_shank"``
     and from the front with ``front_thighs="through_shank"`` so too, whether or not the thighs touch. Where
     too few standing frames show the shanks apart for that, ``legs_merged="knees_ankles"`` draws each leg's
     line through the knees and the ankles (:func:`merged_legs.knee_ankle_hip_distance`) before the landmarks'
@@ -640,6 +644,10 @@ def _standing_hip_distance(
     shares = [np.mean([p[2].mean() for p in (points[f, 0], points[f, 1]) if p is not None] or [np.nan]) for f in frames]
     slope_from = "landmarks" if thighs_touch(shares) else "outline"
     front = back is None or not np.asarray(back, dtype=bool)[frames].any()
+    if front and merged == "knees_ankles" and thighs_merged_throughout(shares):
+        distance = _knees_ankles_distance(values, raw, outline, frames=frames, hips=hips, knees=knees, kp=kp)
+        if np.isfinite(distance):
+            return distance
     if _through_shanks(shares, front=front, merged=merged, back_thighs=back_thighs, front_thighs=front_thighs):
         ankles = [kp.get_loc(f"{side}_ankle") for side in _SIDES]
         shanks = {
@@ -655,19 +663,25 @@ def _standing_hip_distance(
         if np.isfinite(distance):
             return distance
         if legs_merged == "knees_ankles":  # the shanks merged too: the line through the knees and the ankles
-            standing = np.zeros(len(raw), dtype=bool)
-            standing[frames] = True
-            distance = merged_legs.knee_ankle_hip_distance(
-                raw,
-                outline,
-                frames=standing,
-                hip_y=0.5 * (values[:, hips[0], 1] + values[:, hips[1], 1]),
-                knees=knees,
-                ankles=[kp.get_loc(f"{side}_ankle") for side in _SIDES],
-            )
+            distance = _knees_ankles_distance(values, raw, outline, frames=frames, hips=hips, knees=knees, kp=kp)
             if np.isfinite(distance):
                 return distance
     return _median_distance(values, raw, points, frames=frames, hips=hips, knees=knees, slope_from=slope_from)
+
+
+def _knees_ankles_distance(values, raw, outline, *, frames, hips, knees, kp) -> float:
+    """:func:`merged_legs.knee_ankle_hip_distance` over the standing ``frames`` (indices), at the hips' mean
+    height in ``values``."""
+    standing = np.zeros(len(raw), dtype=bool)
+    standing[frames] = True
+    return merged_legs.knee_ankle_hip_distance(
+        raw,
+        outline,
+        frames=standing,
+        hip_y=0.5 * (values[:, hips[0], 1] + values[:, hips[1], 1]),
+        knees=knees,
+        ankles=[kp.get_loc(f"{side}_ankle") for side in _SIDES],
+    )
 
 
 def _through_shanks(shares, *, front: bool, merged: str, back_thighs: str, front_thighs: str) -> bool:
@@ -677,7 +691,8 @@ def _through_shanks(shares, *, front: bool, merged: str, back_thighs: str, front
     :func:`thighs_merged_throughout`)."""
     if not front:
         return back_thighs == "through_shank"
-    return front_thighs == "through_shank" or (merged == "through_shank" and thighs_merged_throughout(shares))
+    through = merged in ("through_shank", "knees_ankles")  # knees_ankles: through the shanks where it fails
+    return front_thighs == "through_shank" or (through and thighs_merged_throughout(shares))
 
 
 def _median_distance(values, raw, points, *, frames, hips, knees, slope_from: str, shanks=None) -> float:
