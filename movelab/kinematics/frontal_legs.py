@@ -105,7 +105,10 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   interval at their height (:func:`_standing_knee_half_width`; knees side by side; AA 16.3 px, K 18.3 px
   against 17.6-17.9 px from K's shanks below). ``hip_merged_legs="knees_ankles"``: where too few standing
   frames show the shanks apart, the hips' distance comes from the line through the standing knees and the
-  ankles, where the outline parts below the ankle landmarks (:mod:`movelab.kinematics.merged_legs`).
+  ankles, where the outline parts below the ankle landmarks (:mod:`movelab.kinematics.merged_legs`); front
+  views whose standing thighs merge at every fitted height take it first (``hip_merged_thighs=
+  "knees_ankles"``; through the shanks F, K and AB read 1.03-1.12 of the joints' distance standing, this line
+  0.94-1.04).
 
 ``method="outline_halfway"`` keeps the first correction of issue 18 (hips lowered by one fit for both views,
 knees and ankles halfway to the middle of the leg's outline, the ankle turned onto the shank's line) for
