@@ -158,11 +158,11 @@ def test_thighs_merged_at_every_height_take_the_knees_and_ankles_first():
     np.testing.assert_allclose(hips_x, [HIPS["left"][0], HIPS["right"][0]], atol=1.5)
 
 
-@pytest.mark.parametrize("fallback", ["none", "standing_knees"])
+@pytest.mark.parametrize("fallback", ["none", "standing_knees", "standing_first"])
 def test_touching_knees_width_from_the_standing_knees(fallback):
     """Knees merged in every frame and shanks merged to the ankles: no frame apart and no shank below gives the
-    knee's width. ``"none"`` leaves the knees NaN; ``"standing_knees"`` takes a quarter of the standing knees'
-    merged interval, which puts each knee on its drawn joint (within 1 px)."""
+    knee's width. ``"none"`` leaves the knees NaN; ``"standing_knees"`` and ``"standing_first"`` take a quarter
+    of the standing knees' merged interval, which puts each knee on its drawn joint (within 1 px)."""
     n = 12
     with pytest.warns(UserWarning) if fallback == "none" else _no_warning():
         out = frontal_leg_centres(

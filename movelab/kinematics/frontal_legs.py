@@ -142,7 +142,7 @@ _CHOICES = {
     "shank_axis": ("row_middles", "edge_bisector"),
     "hip_thighs_front": ("by_touch", "through_shank"),
     "hip_merged_thighs": ("landmark_slope", "through_shank", "knees_ankles"),
-    "knee_width_fallback": ("none", "standing_knees"),
+    "knee_width_fallback": ("none", "standing_knees", "standing_first"),
     "hip_merged_legs": ("landmark_slope", "knees_ankles"),
 }
 
@@ -271,9 +271,10 @@ def frontal_leg_centres(
         inside the shank's outer edge read just below the knee (:func:`_back_knees_from_shank_edges`);
         ``"knee_row"`` half the knee's width inside the outer edge at the knee's height.
     knee_width_fallback
-        ``knee_touching="outer_edge"``: ``"standing_knees"`` takes a knee's width from the standing knees'
-        merged interval (:func:`_standing_knee_half_width`) where neither frames with the knees apart nor the
-        shanks below give it; ``"none"`` leaves those knees NaN.
+        ``knee_touching="outer_edge"``, where too few frames show the knees apart: ``"standing_knees"`` takes a
+        knee's width from the shanks below, else from the standing knees' merged interval
+        (:func:`_standing_knee_half_width`); ``"standing_first"`` from the standing knees first, else the shanks
+        below; ``"none"`` from the shanks below only (else NaN).
     hip_merged_legs
         ``hip_spacing="standing_thighs"``, where the standing midlines would run through the shanks but too few
         standing frames show the shanks apart: ``"knees_ankles"`` sets the hips as far apart as the legs' lines
@@ -973,6 +974,31 @@ def _knee_half_width(raw, outline, *, frames, knee: int, other_knee: int) -> flo
     return float(np.median(widths)) if len(widths) >= _MIN_APART_FRAMES else np.nan
 
 
+def _touching_knee_half_widths(raw, outline, *, frontal, kp, li: int, ri: int, fallback: str) -> dict:
+    """Half of each knee's width (px, by keypoint index): the median over the ``frontal`` frames where the knees
+    are apart (:func:`_knee_half_width`); where too few are, from the shank below
+    (:func:`leg_split.knee_half_width_below`) and, with ``fallback="standing_knees"``, then a quarter of the
+    standing knees' merged interval (:func:`_standing_knee_half_width`); ``"standing_first"`` takes the
+    standing knees before the shank below; ``"none"`` the shank below alone. NaN where none is measured."""
+    apart = np.zeros(len(raw), dtype=bool)  # at the landmarks' heights, where the widths are measured
+    apart[[f for f in np.flatnonzero(frontal) if _merged_knees(outline, raw, raw, f=f, li=li, ri=ri) is None]] = True
+    half = {k: _knee_half_width(raw, outline, frames=apart, knee=k, other_knee=o) for k, o in ((li, ri), (ri, li))}
+    order = {"none": ("below",), "standing_knees": ("below", "standing"), "standing_first": ("standing", "below")}
+    for source in order[fallback]:
+        for knee, other in ((li, ri), (ri, li)):
+            if np.isfinite(half[knee]):
+                continue
+            if source == "standing":  # knees side by side standing: each fills half of their merged interval
+                standing = _standing_frames(raw, frontal=frontal, kp=kp)
+                half[knee] = _standing_knee_half_width(raw, outline, frames=standing, li=li, ri=ri)
+            else:  # knees touching in every frame: the width from the shank below, where the legs part
+                ankle, other_ankle = _ankle_of(kp, knee), _ankle_of(kp, other)
+                half[knee] = leg_split.knee_half_width_below(
+                    raw, outline, frames=frontal, knee=knee, ankle=ankle, other_knee=other, other_ankle=other_ankle
+                )
+    return half
+
+
 def _standing_knee_half_width(raw, outline, *, frames, li: int, ri: int) -> float:
     """A quarter of the median width of the outline's interval holding both knee landmarks at their mean
     height, over ``frames`` (the standing frames; NaN in fewer than ``_MIN_APART_FRAMES`` with one): half a
@@ -1000,32 +1026,12 @@ def _touching_knees_from_outer_edges(
     would cross the interval's middle, the knees are NaN (their FPPA is not measured) and a warning says
     why; those frames are returned (a boolean per frame). In the ``back`` frames (bool per frame) with
     ``back_edge="shank_edge"`` each knee then goes half the shank's width inside the shank's outer edge read
-    just below the knee (:func:`_back_knees_from_shank_edges`). ``width_fallback="standing_knees"``: where
-    neither the frames apart nor the shanks below give a knee's width (the legs' outlines merged from the knees
-    to the ankles in every frame), a quarter of the standing knees' merged interval
-    (:func:`_standing_knee_half_width`)."""
+    just below the knee (:func:`_back_knees_from_shank_edges`). The knees' widths where no frame shows them apart
+    follow ``width_fallback`` (:func:`_touching_knee_half_widths`)."""
     heights = values[..., 1].copy()  # as placed before this step (a knee not placed here is NaN'd below)
     li, ri = kp.get_loc("left_knee"), kp.get_loc("right_knee")
     merged = {f: _merged_knees(outline, values, raw, f=f, li=li, ri=ri) for f in np.flatnonzero(frontal)}
-    apart = np.zeros(len(values), dtype=bool)  # at the landmarks' heights, where the widths are measured
-    apart[[f for f in np.flatnonzero(frontal) if _merged_knees(outline, raw, raw, f=f, li=li, ri=ri) is None]] = True
-    half = {k: _knee_half_width(raw, outline, frames=apart, knee=k, other_knee=o) for k, o in ((li, ri), (ri, li))}
-    for knee, other in ((li, ri), (ri, li)):  # knees touching in every frame: the width from the shank below
-        if not np.isfinite(half[knee]):
-            half[knee] = leg_split.knee_half_width_below(
-                raw,
-                outline,
-                frames=frontal,
-                knee=knee,
-                ankle=_ankle_of(kp, knee),
-                other_knee=other,
-                other_ankle=_ankle_of(kp, other),
-            )
-    if width_fallback == "standing_knees":  # legs merged from knee to ankle in every frame: the standing knees
-        standing = _standing_frames(raw, frontal=frontal, kp=kp)
-        for knee in (li, ri):
-            if not np.isfinite(half[knee]):
-                half[knee] = _standing_knee_half_width(raw, outline, frames=standing, li=li, ri=ri)
+    half = _touching_knee_half_widths(raw, outline, frontal=frontal, kp=kp, li=li, ri=ri, fallback=width_fallback)
     unmeasured = 0
     unplaced, placed = np.zeros(len(values), dtype=bool), np.zeros(len(values), dtype=bool)
     for f in np.flatnonzero(frontal):
