@@ -104,7 +104,8 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   ``knee_width_fallback="standing_first"``: where no frame shows the knees apart, a knee's half-width is a
   quarter of the standing knees' merged interval at their height (:func:`_standing_knee_half_width`; knees
   side by side; AA 16.3 px, K 18.3 px against 17.6-17.9 px from K's shanks below), the shanks below only where
-  that is not measured (in as few as 10 frames they gave AB 18.4 / 13.5 px against 16.5 px). ``hip_merged_legs="knees_ankles"``: where too few standing
+  that is not measured (in as few as 10 frames they gave AB 18.4 / 13.5 px against 16.5 px).
+  ``hip_merged_legs="knees_ankles"``: where too few standing
   frames show the shanks apart, the hips' distance comes from the line through the standing knees and the
   ankles, where the outline parts below the ankle landmarks (:mod:`movelab.kinematics.merged_legs`); front
   views whose standing thighs merge at every fitted height take it first (``hip_merged_thighs=
