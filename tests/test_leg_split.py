@@ -208,3 +208,25 @@ def test_quality_gate(widths, expected):
         assert np.isnan(got)
     else:
         assert got == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("fallback, expected", [("standing_knees", KNEE_WIDTH / 2), ("standing_first", 16.0)])
+def test_which_knee_width_comes_first(fallback, expected):
+    """Knees touching in every frame: ``"standing_knees"`` takes the width from the shank below (20 px, the
+    drawn knee) before the standing knees; ``"standing_first"`` a quarter of the merged interval at the knee
+    landmarks' height first (the drawn knees overlap: 24 px apart, 40 px wide, 64 px merged, so 16 px)."""
+    from movelab.kinematics.frontal_legs import _touching_knee_half_widths
+
+    n = leg_split.MIN_FRAMES
+    position = positions(n)
+    kp = position.get_index("keypoint")
+    half = _touching_knee_half_widths(
+        position.values,
+        np.stack([drawn_outline()] * n),
+        frontal=np.ones(n, dtype=bool),
+        kp=kp,
+        li=kp.get_loc("left_knee"),
+        ri=kp.get_loc("right_knee"),
+        fallback=fallback,
+    )
+    assert list(half.values()) == pytest.approx([expected, expected], abs=0.5)

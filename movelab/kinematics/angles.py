@@ -122,6 +122,8 @@ def fppa_centre_options(config: KinematicsConfig, *, back: np.ndarray) -> dict:
         knee_bend_edge_share=config.fppa_knee_bend_edge_share,
         knee_touching=config.fppa_knee_touching,
         knee_touching_back=config.fppa_knee_touching_back,
+        knee_width_fallback=config.fppa_knee_width_fallback,
+        hip_merged_legs=config.fppa_hip_merged_legs,
         shank_top=config.fppa_shank_top,
         shank_merged=config.fppa_shank_merged,
         shank_axis=config.fppa_shank_axis,

@@ -316,6 +316,18 @@ class KinematicsConfig:
         too few standing frames show the shanks apart); ``"landmark_slope"``: the landmarks' thigh slope, as
         for thighs that touch at fewer heights. Design bodies F and K, narrow stance (16 front legs):
         within 4° 13 → 14, MAE 2.65 → 1.90° (docs/findings-decisions.md, *merged at every height*).
+        ``"knees_ankles"``: the hips as far apart as the legs' straight lines through the standing knees (a
+        quarter of their merged interval inside its outer edges) and the ankles (where the outline parts below
+        the ankle landmarks) are at their height, through the shanks where that is not measured; standing,
+        1.00 / 1.04 / 1.00 / 0.94 of the projected joints' distance on AA / AB / K / F against 1.13 (landmarks'
+        slope) / 1.12 / 1.07 / 1.03 (through the shanks). Design front legs 235 → 238 of 240 within 4°, MAE
+        1.10 → 1.05° (F, K and AB narrow change; thick-narrow round).
+    fppa_hip_merged_legs
+        ``fppa_hip_spacing="standing_thighs"``, front or back views whose standing midlines would run through
+        the shanks but where fewer than 10 standing frames show a shank apart (legs merged from the crotch to
+        the ankles): ``"knees_ankles"`` as ``fppa_hip_merged_thighs="knees_ankles"``; ``"landmark_slope"`` the
+        landmarks' thigh slope. Design AA back narrow 0°: the hips' distance 51.5 → 40.4 px standing
+        (projected 41.3 px).
     fppa_hip_cap
         ``fppa_hip_spacing="standing_thighs"``: ``"none"``: the standing thighs' distance alone sets the hips
         apart; ``"outline_share"``: at most ``fppa_hip_width_share`` of the outline's width. At depth a thigh's
@@ -406,6 +418,15 @@ class KinematicsConfig:
         knee's height, which at depth from behind is the thigh's (19-26 px from the projected knee against a
         half-width of about 18 px: too little valgus). Design back views whose knees touch in every frame
         (K and P, 16° and 25°, 8 legs) within 4°: 6 (knee_row: 2), docs/findings-decisions.md.
+    fppa_knee_width_fallback
+        ``fppa_knee_touching="outer_edge"``: where neither frames with the knees apart nor the shanks below
+        (where the legs part) give a knee's width, because the legs' outlines merge from the knees to the
+        ankles in every frame (tall, heavy-legged bodies in the narrow stance): ``"standing_knees"`` takes a
+        quarter of the standing knees' merged interval at their height; ``"none"`` leaves the knees NaN.
+        ``"standing_first"``: the standing knees' quarter before the shanks below wherever no frame shows the
+        knees apart (the shanks below, measured in as few as 10 frames, gave AB's knees 18.4 / 13.5 px against
+        16.5 px from the standing knees: AB narrow 8° +3.9 / −6.2°, after 0.0 / +0.3°). Design narrow front and
+        back legs (148): 136 → 138 within 4°, MAE 1.69 → 1.62°, 20 changed (F, K, AB, AA, P), 11 closer.
     fppa_shank_top
         ``"outline"``: where the shank's outline midline (which carries the knee and the ankle) starts being
         fitted. ``"lower_knee"``: below the lower of the knee landmark and the knee as placed (its height from
@@ -670,7 +691,7 @@ class KinematicsConfig:
     fppa_hip_drop_front: tuple[float, float] = (0.042, 0.532)
     fppa_hip_drop_back: tuple[float, float] = (-0.059, 0.543)
     fppa_hip_spacing: Literal["outline_share", "standing_thighs"] = "standing_thighs"
-    fppa_hip_merged_thighs: Literal["landmark_slope", "through_shank"] = "through_shank"
+    fppa_hip_merged_thighs: Literal["landmark_slope", "through_shank", "knees_ankles"] = "knees_ankles"
     fppa_hip_width_share: float = 0.50
     fppa_hip_cap: Literal["outline_share", "none"] = "none"
     fppa_knee_raise_back: float = 0.108
@@ -686,6 +707,8 @@ class KinematicsConfig:
     fppa_knee_bend_edge_share: float = 0.07
     fppa_knee_touching: Literal["split", "outer_edge"] = "outer_edge"
     fppa_knee_touching_back: Literal["knee_row", "shank_edge"] = "shank_edge"
+    fppa_knee_width_fallback: Literal["none", "standing_knees", "standing_first"] = "standing_first"
+    fppa_hip_merged_legs: Literal["landmark_slope", "knees_ankles"] = "knees_ankles"
     fppa_shank_top: Literal["knee_landmark", "lower_knee"] = "lower_knee"
     fppa_shank_merged: Literal["split", "alone"] = "alone"
     fppa_shank_axis: Literal["row_middles", "edge_bisector"] = "edge_bisector"

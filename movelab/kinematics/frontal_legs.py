@@ -97,6 +97,20 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   (19-26 px from the projected knee on design bodies K and P against a half-width of about 18 px):
   ``knee_touching_back="shank_edge"`` puts the knee half the shank's width inside the shank's outer edge read
   just below it instead (:func:`_back_knees_from_shank_edges`).
+* **Legs merged from the crotch to the ankles** (tall bodies with heavy thighs in the narrow stance: design
+  bodies AA and AB, held-out T). No frame shows the knees apart and no shank height the legs apart, so neither
+  the knees' width (above) nor the shanks' middles that carry the standing thighs' midlines are measured: the
+  knees were NaN at 8-25° and the landmarks' slope put the hips 1.13-1.22 times the joints' distance apart.
+  ``knee_width_fallback="standing_first"``: where no frame shows the knees apart, a knee's half-width is a
+  quarter of the standing knees' merged interval at their height (:func:`_standing_knee_half_width`; knees
+  side by side; AA 16.3 px, K 18.3 px against 17.6-17.9 px from K's shanks below), the shanks below only where
+  that is not measured (in as few as 10 frames they gave AB 18.4 / 13.5 px against 16.5 px).
+  ``hip_merged_legs="knees_ankles"``: where too few standing
+  frames show the shanks apart, the hips' distance comes from the line through the standing knees and the
+  ankles, where the outline parts below the ankle landmarks (:mod:`movelab.kinematics.merged_legs`); front
+  views whose standing thighs merge at every fitted height take it first (``hip_merged_thighs=
+  "knees_ankles"``; through the shanks F, K and AB read 1.03-1.12 of the joints' distance standing, this line
+  0.94-1.04).
 
 ``method="outline_halfway"`` keeps the first correction of issue 18 (hips lowered by one fit for both views,
 knees and ankles halfway to the middle of the leg's outline, the ankle turned onto the shank's line) for
@@ -110,7 +124,7 @@ import warnings
 import numpy as np
 import xarray as xr
 
-from movelab.kinematics import leg_split
+from movelab.kinematics import leg_split, merged_legs
 from movelab.kinematics.geometry import row_crossings_x, row_interval, torso_length
 
 __all__ = ["frontal_leg_centres"]
@@ -129,7 +143,9 @@ _CHOICES = {
     "shank_merged": ("split", "alone"),
     "shank_axis": ("row_middles", "edge_bisector"),
     "hip_thighs_front": ("by_touch", "through_shank"),
-    "hip_merged_thighs": ("landmark_slope", "through_shank"),
+    "hip_merged_thighs": ("landmark_slope", "through_shank", "knees_ankles"),
+    "knee_width_fallback": ("none", "standing_knees", "standing_first"),
+    "hip_merged_legs": ("landmark_slope", "knees_ankles"),
 }
 
 
@@ -146,6 +162,7 @@ def frontal_leg_centres(
     hip_spacing: str = "outline_share",
     hip_cap: str = "outline_share",
     hip_merged_thighs: str = "landmark_slope",
+    hip_merged_legs: str = "landmark_slope",
     knee_raise_back: float = 0.0,
     knee_height_back: str = "raise",
     knee_bend_min_slope_back: float = 0.1,
@@ -161,6 +178,7 @@ def frontal_leg_centres(
     knee_bend_edge_share: float = 0.0,
     knee_touching: str = "split",
     knee_touching_back: str = "knee_row",
+    knee_width_fallback: str = "none",
     shank_top: str = "knee_landmark",
     shank_merged: str = "split",
     shank_axis: str = "row_middles",
@@ -200,8 +218,10 @@ def frontal_leg_centres(
         ``"standing_thighs"``, front views where the standing thighs' outlines merge at every height their
         midlines are fitted at (:func:`thighs_merged_throughout`): ``"through_shank"`` draws each midline
         through the split middles' median and the shank's outline middles where the legs stand apart
-        (:func:`_thigh_midline`); ``"landmark_slope"`` gives it the landmarks' thigh slope, as for thighs
-        that touch at fewer heights.
+        (:func:`_thigh_midline`); ``"knees_ankles"`` sets the hips as far apart as the legs' lines through the
+        standing knees and the ankles are at their height (:func:`merged_legs.knee_ankle_hip_distance`), else
+        as ``"through_shank"``; ``"landmark_slope"`` gives it the landmarks' thigh slope, as for thighs that
+        touch at fewer heights.
     knee_raise_back
         ``"outline"``: back-view knees are raised by this many upright torso lengths ``L₀`` (with
         ``knee_height_back="outline_bend"``: where the outline does not bend).
@@ -252,6 +272,16 @@ def frontal_leg_centres(
         ``knee_touching="outer_edge"``, back views: ``"shank_edge"`` puts touching knees half the shank's width
         inside the shank's outer edge read just below the knee (:func:`_back_knees_from_shank_edges`);
         ``"knee_row"`` half the knee's width inside the outer edge at the knee's height.
+    knee_width_fallback
+        ``knee_touching="outer_edge"``, where too few frames show the knees apart: ``"standing_knees"`` takes a
+        knee's width from the shanks below, else from the standing knees' merged interval
+        (:func:`_standing_knee_half_width`); ``"standing_first"`` from the standing knees first, else the shanks
+        below; ``"none"`` from the shanks below only (else NaN).
+    hip_merged_legs
+        ``hip_spacing="standing_thighs"``, where the standing midlines would run through the shanks but too few
+        standing frames show the shanks apart: ``"knees_ankles"`` sets the hips as far apart as the legs' lines
+        through the standing knees and the ankles (:func:`merged_legs.knee_ankle_hip_distance`) are at their
+        height; ``"landmark_slope"`` draws the thighs' midlines on the landmarks' slope.
     shank_top
         ``"outline"``: the shank midline that carries the knee and the ankle is fitted below the knee landmark
         (``"knee_landmark"``) or below the lower of the knee landmark and the knee as placed (``"lower_knee"``).
@@ -309,6 +339,8 @@ def frontal_leg_centres(
         shank_axis=shank_axis,
         hip_thighs_front=hip_thighs_front,
         hip_merged_thighs=hip_merged_thighs,
+        knee_width_fallback=knee_width_fallback,
+        hip_merged_legs=hip_merged_legs,
     )
     back = np.zeros_like(frontal) if back is None or method != "outline" else np.asarray(back, dtype=bool) & frontal
     kp = position.get_index("keypoint")
@@ -336,6 +368,7 @@ def frontal_leg_centres(
                     merged=hip_merged_thighs,
                     back_thighs=hip_thighs_back,
                     front_thighs=hip_thighs_front,
+                    legs_merged=hip_merged_legs,
                 )
                 if hip_spacing == "standing_thighs"
                 else np.nan
@@ -392,7 +425,14 @@ def frontal_leg_centres(
                 )
             if knee_touching == "outer_edge":
                 merged = _touching_knees_from_outer_edges(
-                    values, position.values, outline, frontal=frontal, kp=kp, back=back, back_edge=knee_touching_back
+                    values,
+                    position.values,
+                    outline,
+                    frontal=frontal,
+                    kp=kp,
+                    back=back,
+                    back_edge=knee_touching_back,
+                    width_fallback=knee_width_fallback,
                 )
         else:
             _halfway_to_outline(values, position.values, outline, frontal=frontal, kp=kp)
@@ -582,6 +622,7 @@ def _standing_hip_distance(
     merged: str = "landmark_slope",
     back_thighs: str = "as_front",
     front_thighs: str = "by_touch",
+    legs_merged: str = "landmark_slope",
 ) -> float:
     """The hip joint centres' distance in pixels: the median over the standing frames (:func:`_standing_frames`)
     of the distance between the two thighs' outline midlines (:func:`_thigh_midline`) at the hips' mean height
@@ -589,8 +630,13 @@ def _standing_hip_distance(
     (:func:`thighs_touch`), each midline takes its slope from the landmarks' thigh line; where they merge at
     every fitted height in front views (:func:`thighs_merged_throughout`) and ``merged="through_shank"``, it
     runs through the shank's middles where the legs stand apart (the landmarks' slope where too few standing
-    frames show them apart); from behind (some standing frame in ``back``) with ``back_thighs="through_shank"``
-    and from the front with ``front_thighs="through_shank"`` so too, whether or not the thighs touch."""
+    frames show them apart); with ``merged="knees_ankles"`` there each leg's line runs through the standing
+    knees and the ankles first (:func:`merged_legs.knee_ankle_hip_distance`; through the shanks where that is
+    not measured); from behind (some standing frame in ``back``) with ``back_thighs="through_shank"``
+    and from the front with ``front_thighs="through_shank"`` so too, whether or not the thighs touch. Where
+    too few standing frames show the shanks apart for that, ``legs_merged="knees_ankles"`` draws each leg's
+    line through the knees and the ankles (:func:`merged_legs.knee_ankle_hip_distance`) before the landmarks'
+    slope."""
     hips = [kp.get_loc(f"{side}_hip") for side in _SIDES]
     knees = [kp.get_loc(f"{side}_knee") for side in _SIDES]
     frames = np.flatnonzero(_standing_frames(raw, frontal=frontal, kp=kp))
@@ -604,6 +650,10 @@ def _standing_hip_distance(
     shares = [np.mean([p[2].mean() for p in (points[f, 0], points[f, 1]) if p is not None] or [np.nan]) for f in frames]
     slope_from = "landmarks" if thighs_touch(shares) else "outline"
     front = back is None or not np.asarray(back, dtype=bool)[frames].any()
+    if front and merged == "knees_ankles" and thighs_merged_throughout(shares):
+        distance = _knees_ankles_distance(values, raw, outline, frames=frames, hips=hips, knees=knees, kp=kp)
+        if np.isfinite(distance):
+            return distance
     if _through_shanks(shares, front=front, merged=merged, back_thighs=back_thighs, front_thighs=front_thighs):
         ankles = [kp.get_loc(f"{side}_ankle") for side in _SIDES]
         shanks = {
@@ -618,7 +668,26 @@ def _standing_hip_distance(
         )
         if np.isfinite(distance):
             return distance
+        if legs_merged == "knees_ankles":  # the shanks merged too: the line through the knees and the ankles
+            distance = _knees_ankles_distance(values, raw, outline, frames=frames, hips=hips, knees=knees, kp=kp)
+            if np.isfinite(distance):
+                return distance
     return _median_distance(values, raw, points, frames=frames, hips=hips, knees=knees, slope_from=slope_from)
+
+
+def _knees_ankles_distance(values, raw, outline, *, frames, hips, knees, kp) -> float:
+    """:func:`merged_legs.knee_ankle_hip_distance` over the standing ``frames`` (indices), at the hips' mean
+    height in ``values``."""
+    standing = np.zeros(len(raw), dtype=bool)
+    standing[frames] = True
+    return merged_legs.knee_ankle_hip_distance(
+        raw,
+        outline,
+        frames=standing,
+        hip_y=0.5 * (values[:, hips[0], 1] + values[:, hips[1], 1]),
+        knees=knees,
+        ankles=[kp.get_loc(f"{side}_ankle") for side in _SIDES],
+    )
 
 
 def _through_shanks(shares, *, front: bool, merged: str, back_thighs: str, front_thighs: str) -> bool:
@@ -628,7 +697,8 @@ def _through_shanks(shares, *, front: bool, merged: str, back_thighs: str, front
     :func:`thighs_merged_throughout`)."""
     if not front:
         return back_thighs == "through_shank"
-    return front_thighs == "through_shank" or (merged == "through_shank" and thighs_merged_throughout(shares))
+    through = merged in ("through_shank", "knees_ankles")  # knees_ankles: through the shanks where it fails
+    return front_thighs == "through_shank" or (through and thighs_merged_throughout(shares))
 
 
 def _median_distance(values, raw, points, *, frames, hips, knees, slope_from: str, shanks=None) -> float:
@@ -906,13 +976,51 @@ def _knee_half_width(raw, outline, *, frames, knee: int, other_knee: int) -> flo
     return float(np.median(widths)) if len(widths) >= _MIN_APART_FRAMES else np.nan
 
 
+def _touching_knee_half_widths(raw, outline, *, frontal, kp, li: int, ri: int, fallback: str) -> dict:
+    """Half of each knee's width (px, by keypoint index): the median over the ``frontal`` frames where the knees
+    are apart (:func:`_knee_half_width`); where too few are, from the shank below
+    (:func:`leg_split.knee_half_width_below`) and, with ``fallback="standing_knees"``, then a quarter of the
+    standing knees' merged interval (:func:`_standing_knee_half_width`); ``"standing_first"`` takes the
+    standing knees before the shank below; ``"none"`` the shank below alone. NaN where none is measured."""
+    apart = np.zeros(len(raw), dtype=bool)  # at the landmarks' heights, where the widths are measured
+    apart[[f for f in np.flatnonzero(frontal) if _merged_knees(outline, raw, raw, f=f, li=li, ri=ri) is None]] = True
+    half = {k: _knee_half_width(raw, outline, frames=apart, knee=k, other_knee=o) for k, o in ((li, ri), (ri, li))}
+    order = {"none": ("below",), "standing_knees": ("below", "standing"), "standing_first": ("standing", "below")}
+    for source in order[fallback]:
+        for knee, other in ((li, ri), (ri, li)):
+            if np.isfinite(half[knee]):
+                continue
+            if source == "standing":  # knees side by side standing: each fills half of their merged interval
+                standing = _standing_frames(raw, frontal=frontal, kp=kp)
+                half[knee] = _standing_knee_half_width(raw, outline, frames=standing, li=li, ri=ri)
+            else:  # knees touching in every frame: the width from the shank below, where the legs part
+                ankle, other_ankle = _ankle_of(kp, knee), _ankle_of(kp, other)
+                half[knee] = leg_split.knee_half_width_below(
+                    raw, outline, frames=frontal, knee=knee, ankle=ankle, other_knee=other, other_ankle=other_ankle
+                )
+    return half
+
+
+def _standing_knee_half_width(raw, outline, *, frames, li: int, ri: int) -> float:
+    """A quarter of the median width of the outline's interval holding both knee landmarks at their mean
+    height, over ``frames`` (the standing frames; NaN in fewer than ``_MIN_APART_FRAMES`` with one): half a
+    knee's width where standing knees touch side by side. Design bodies AA and K (module notes)."""
+    widths = []
+    for f in np.flatnonzero(frames):
+        (lx, ly), (rx, ry) = raw[f, li], raw[f, ri]
+        interval = row_interval(outline[f], 0.5 * (ly + ry), 0.5 * (lx + rx)) if np.isfinite([lx, rx]).all() else None
+        if interval is not None and interval[0] - 2.0 <= min(lx, rx) and max(lx, rx) <= interval[1] + 2.0:
+            widths.append(interval[1] - interval[0])
+    return 0.25 * float(np.median(widths)) if len(widths) >= _MIN_APART_FRAMES else np.nan
+
+
 def _ankle_of(kp, knee: int) -> int:
     """The index of the ankle on the same side as the knee keypoint ``knee``."""
     return kp.get_loc(kp[knee].replace("knee", "ankle"))
 
 
 def _touching_knees_from_outer_edges(
-    values, raw, outline, *, frontal, kp, back=None, back_edge: str = "knee_row"
+    values, raw, outline, *, frontal, kp, back=None, back_edge: str = "knee_row", width_fallback: str = "none"
 ) -> np.ndarray:
     """Where the knees touch (one outline interval holds both at their height, no wider than the two knees
     side by side), put each knee half its width (:func:`_knee_half_width`, over the frames where the knees
@@ -920,24 +1028,12 @@ def _touching_knees_from_outer_edges(
     would cross the interval's middle, the knees are NaN (their FPPA is not measured) and a warning says
     why; those frames are returned (a boolean per frame). In the ``back`` frames (bool per frame) with
     ``back_edge="shank_edge"`` each knee then goes half the shank's width inside the shank's outer edge read
-    just below the knee (:func:`_back_knees_from_shank_edges`)."""
+    just below the knee (:func:`_back_knees_from_shank_edges`). The knees' widths where no frame shows them apart
+    follow ``width_fallback`` (:func:`_touching_knee_half_widths`)."""
     heights = values[..., 1].copy()  # as placed before this step (a knee not placed here is NaN'd below)
     li, ri = kp.get_loc("left_knee"), kp.get_loc("right_knee")
     merged = {f: _merged_knees(outline, values, raw, f=f, li=li, ri=ri) for f in np.flatnonzero(frontal)}
-    apart = np.zeros(len(values), dtype=bool)  # at the landmarks' heights, where the widths are measured
-    apart[[f for f in np.flatnonzero(frontal) if _merged_knees(outline, raw, raw, f=f, li=li, ri=ri) is None]] = True
-    half = {k: _knee_half_width(raw, outline, frames=apart, knee=k, other_knee=o) for k, o in ((li, ri), (ri, li))}
-    for knee, other in ((li, ri), (ri, li)):  # knees touching in every frame: the width from the shank below
-        if not np.isfinite(half[knee]):
-            half[knee] = leg_split.knee_half_width_below(
-                raw,
-                outline,
-                frames=frontal,
-                knee=knee,
-                ankle=_ankle_of(kp, knee),
-                other_knee=other,
-                other_ankle=_ankle_of(kp, other),
-            )
+    half = _touching_knee_half_widths(raw, outline, frontal=frontal, kp=kp, li=li, ri=ri, fallback=width_fallback)
     unmeasured = 0
     unplaced, placed = np.zeros(len(values), dtype=bool), np.zeros(len(values), dtype=bool)
     for f in np.flatnonzero(frontal):
