@@ -151,6 +151,8 @@ CLEAN_ONLY_BODIES = (
     "AB",
     "AC",
     "AD",
+    "AE",
+    "AF",
 )
 HELD_OUT_BODIES = {
     "C": dict(height_m=1.88, leg_length_frac=0.51, hip_width_frac=0.09, girth=0.9),
@@ -208,6 +210,16 @@ HELD_OUT_6_BODIES = {
     "Z": dict(height_m=1.70, leg_length_frac=0.49, thigh_share=0.50, hip_width_frac=0.115, girth=1.15, belly=1.1),
 }
 HELD_OUT_6_BACK_VALGUS_DEG = (0.0, 16.0)
+#: A seventh held-out set, fixed on 2026-12-07 (seventeenth session) after the sixth had been looked at and before
+#: that session's third and fourth rounds (the knees from behind in the narrow stance, the back view's hands gain)
+#: began, and kept out of them. AE (medium-tall, heavy thighs and buttocks, the longest thigh share of the heavy
+#: bodies) and AF (shorter, average, a slight belly): front views in every stance and valgus amount, back views in
+#: every stance and valgus amount (the narrow stance from behind is where the design errors are largest), and
+#: hands-on-hips lunges level and with a 10° drop (group ``lunge_held_out_7``), both facings and lead legs.
+HELD_OUT_7_BODIES = {
+    "AE": dict(height_m=1.78, leg_length_frac=0.50, thigh_share=0.52, hip_width_frac=0.105, girth=1.2, buttocks=1.15),
+    "AF": dict(height_m=1.66, leg_length_frac=0.48, thigh_share=0.49, hip_width_frac=0.11, girth=1.05, belly=1.05),
+}
 #: Every body above by its letter (N once: the second and third held-out sets share it).
 NAMED_BODIES = {
     **DESIGN_BODIES,
@@ -217,6 +229,7 @@ NAMED_BODIES = {
     **HELD_OUT_4_BODIES,
     **HELD_OUT_5_BODIES,
     **HELD_OUT_6_BODIES,
+    **HELD_OUT_7_BODIES,
     **DESIGN_TOUCHING_BODIES,
     **DESIGN_KNEES_TOUCH_BODIES,
     **DESIGN_BACK_TOUCH_BODIES,
@@ -272,8 +285,8 @@ class Case:
     view: str
     movement: str
     body: dict
-    #: "design", "held_out", "held_out_2" ... "held_out_6", "lunge" (the pelvic drop check), "lunge_design",
-    #: "lunge_held_out", "lunge_held_out_6", "cut"
+    #: "design", "held_out", "held_out_2" ... "held_out_7", "lunge" (the pelvic drop check), "lunge_design",
+    #: "lunge_held_out", "lunge_held_out_6", "lunge_held_out_7", "cut"
     group: str
     lead_leg: str | None = None
     cut: float = 0.0
@@ -298,6 +311,7 @@ def _cases() -> dict[str, Case]:
         ("held_out_4", HELD_OUT_4_BODIES, tuple(STANCES_M)),
         ("held_out_5", HELD_OUT_5_BODIES, tuple(STANCES_M)),
         ("held_out_6", HELD_OUT_6_BODIES, tuple(STANCES_M)),
+        ("held_out_7", HELD_OUT_7_BODIES, tuple(STANCES_M)),
         ("design", DESIGN_TOUCHING_BODIES, TOUCHING_STANCES),
         ("design", DESIGN_KNEES_TOUCH_BODIES, ("narrow",)),
         ("design", DESIGN_SLIM_BODIES, tuple(STANCES_M)),
@@ -337,6 +351,10 @@ def _cases() -> dict[str, Case]:
         for stance in STANCES_M:
             for valgus in HELD_OUT_6_BACK_VALGUS_DEG:
                 squat("back", body_name, stance, valgus, group="held_out_6")
+    for body_name in HELD_OUT_7_BODIES:
+        for stance in STANCES_M:
+            for valgus in VALGUS_DEG:
+                squat("back", body_name, stance, valgus, group="held_out_7")
     for body_name in DESIGN_KNEES_TOUCH_BODIES:
         for valgus in KNEES_TOUCH_BACK_VALGUS_DEG:
             squat("back", body_name, "narrow", valgus, group="design")
@@ -383,12 +401,16 @@ def _lunge_cases() -> dict[str, Case]:
 
 
 def _held_out_lunges() -> dict[str, Case]:
-    """Hands-on-hips lunges of the fourth and sixth held-out sets' bodies (groups ``lunge_held_out`` and
-    ``lunge_held_out_6``): a level pelvis and a 10° drop, both facings and lead legs."""
+    """Hands-on-hips lunges of the fourth, sixth and seventh held-out sets' bodies (groups ``lunge_held_out``,
+    ``lunge_held_out_6``, ``lunge_held_out_7``): a level pelvis and a 10° drop, both facings and lead legs."""
     from movelab.synth import Lunge
 
     cases = {}
-    groups = {name: "lunge_held_out" for name in HELD_OUT_4_BODIES} | {n: "lunge_held_out_6" for n in HELD_OUT_6_BODIES}
+    groups = (
+        {name: "lunge_held_out" for name in HELD_OUT_4_BODIES}
+        | {name: "lunge_held_out_6" for name in HELD_OUT_6_BODIES}
+        | {name: "lunge_held_out_7" for name in HELD_OUT_7_BODIES}
+    )
     for body_name, group in groups.items():
         body = NAMED_BODIES[body_name]
         for view in ("front", "back"):
