@@ -297,3 +297,16 @@ def test_clips_names_the_realistic_selection_without_the_clean_only_bodies(capsy
     names = capsys.readouterr().out.split()
     assert "squat_front_C_hip_v0" in names and "lunge_back_right_drop10_hips" in names
     assert not [n for n in names if "_E_" in n or "_G_" in n or n.endswith("_design1")]
+
+
+def test_design_lunge_bodies_are_design_clips_named_by_their_letter():
+    for letter in frontal.DESIGN_LUNGE_BODIES:
+        names = [n for n in frontal.CASES if n.endswith(f"_{letter}_hips")]
+        assert len(names) == 8  # level and 10 deg drop, both facings and lead legs
+        for name in names:
+            case = frontal.CASES[name]
+            assert case.group == "lunge_design"
+            assert frontal._case_columns(name, case)["body"] == letter
+        assert not set(names) & set(frontal.realistic_names(names))
+    held_out = [getattr(frontal, k) for k in dir(frontal) if k.startswith("HELD_OUT") and k.endswith("_BODIES")]
+    assert len(held_out) == 7 and not set(frontal.DESIGN_LUNGE_BODIES) & set().union(*held_out)

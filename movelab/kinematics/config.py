@@ -477,7 +477,11 @@ class KinematicsConfig:
         (``scripts/accuracy/frontal_findings_accuracy.py``, groups ``lunge`` and ``lunge_design``;
         docs/findings-decisions.md, *Pelvic drop lunges: the wrists' line against the mirror image*). Learnt on
         mirrored wrists: without the mirror pass (a live webcam, ``mirror_hips="off"``) the standing lean of
-        +1.3…+3.7° and the lead-leg difference stay, and the gain enlarges them by 12 %. 1 turns it off.
+        +1.3…+3.7° and the lead-leg difference stay, and the gain enlarges them by 12 %. 1 turns it off. One
+        constant for every build: on six design bodies (three more builds: slight, tall and heavy, wide hips)
+        the back drops read 7.6-11.7° with it, and a gain set from the clip's wrists' distance against the
+        shoulders', the hips' or the torso did no better leave-one-body-out (docs/findings-decisions.md, *The
+        back view's hands gain across builds*).
     outline_baseline_max_speed
         ... and ``hip_mid`` and both ankles move slower than this (torso lengths per second): quiet.
     outline_baseline_min_s

@@ -220,6 +220,16 @@ HELD_OUT_7_BODIES = {
     "AE": dict(height_m=1.78, leg_length_frac=0.50, thigh_share=0.52, hip_width_frac=0.105, girth=1.2, buttocks=1.15),
     "AF": dict(height_m=1.66, leg_length_frac=0.48, thigh_share=0.49, hip_width_frac=0.11, girth=1.05, belly=1.05),
 }
+#: Design bodies of hands-on-hips lunges (issue 18, hands-gain round): the back view's wrists' line read a 10 deg drop
+#: 7.4-8.7 deg on slight held-out S and 11.0-11.6 deg on tall heavy T with one constant gain, and the design lunges
+#: (design1, design4, the default body) had neither build, nor the widest hips. AG (short and slight), AH (tall,
+#: heavy thighs, a belly) and AI (medium, the widest hips over average thighs): level and a 10 deg drop, both facings
+#: and lead legs (group ``lunge_design``), so that the back view's correction is chosen on design bodies.
+DESIGN_LUNGE_BODIES = {
+    "AG": dict(height_m=1.55, leg_length_frac=0.485, thigh_share=0.52, hip_width_frac=0.115, girth=0.92),
+    "AH": dict(height_m=1.90, leg_length_frac=0.505, thigh_share=0.49, hip_width_frac=0.10, girth=1.28, belly=1.12),
+    "AI": dict(height_m=1.70, leg_length_frac=0.49, thigh_share=0.50, hip_width_frac=0.13, girth=1.05, buttocks=1.1),
+}
 #: Every body above by its letter (N once: the second and third held-out sets share it).
 NAMED_BODIES = {
     **DESIGN_BODIES,
@@ -237,6 +247,7 @@ NAMED_BODIES = {
     **DESIGN_SLIM_BODIES,
     **DESIGN_MIRROR_BODIES,
     **DESIGN_THICK_NARROW_BODIES,
+    **DESIGN_LUNGE_BODIES,
 }
 STANCES_M = {"narrow": 0.22, "hip": 0.34, "wide": 0.50}
 VALGUS_DEG = (0.0, 8.0, 16.0, 25.0)
@@ -401,13 +412,15 @@ def _lunge_cases() -> dict[str, Case]:
 
 
 def _held_out_lunges() -> dict[str, Case]:
-    """Hands-on-hips lunges of the fourth, sixth and seventh held-out sets' bodies (groups ``lunge_held_out``,
+    """Hands-on-hips lunges of the design lunge bodies (:data:`DESIGN_LUNGE_BODIES`, group ``lunge_design``) and
+    of the fourth, sixth and seventh held-out sets' bodies (groups ``lunge_held_out``,
     ``lunge_held_out_6``, ``lunge_held_out_7``): a level pelvis and a 10° drop, both facings and lead legs."""
     from movelab.synth import Lunge
 
     cases = {}
     groups = (
-        {name: "lunge_held_out" for name in HELD_OUT_4_BODIES}
+        {name: "lunge_design" for name in DESIGN_LUNGE_BODIES}
+        | {name: "lunge_held_out" for name in HELD_OUT_4_BODIES}
         | {name: "lunge_held_out_6" for name in HELD_OUT_6_BODIES}
         | {name: "lunge_held_out_7" for name in HELD_OUT_7_BODIES}
     )
@@ -838,7 +851,7 @@ def print_valgus_decisions(table: pd.DataFrame) -> None:
 def _body_name(name: str, case: Case) -> str:
     """The letter of the body a clip renders (``A`` for the default body), or the population body's name of a
     design lunge."""
-    if case.group == "lunge_design":
+    if case.group == "lunge_design" and any(b in name for b in LUNGE_DESIGN_BODIES):
         return next(b for b in LUNGE_DESIGN_BODIES if b in name)
     return next(b for b, body in NAMED_BODIES.items() if body == case.body)
 
