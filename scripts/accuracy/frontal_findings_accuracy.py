@@ -337,48 +337,10 @@ def _cases() -> dict[str, Case]:
         for valgus in (0.0, 16.0):
             squat("back", "A", stance, valgus, group="design")
             squat("back", "C", stance, valgus, group="held_out")
-    for body_name, stances in HELD_OUT_2_BACK.items():
-        for stance in stances:
-            for valgus in (0.0, 16.0):
-                squat("back", body_name, stance, valgus, group="held_out_2")
-    for body_name in HELD_OUT_3_BODIES:
-        for stance in STANCES_M:
-            for valgus in VALGUS_DEG:
-                squat("back", body_name, stance, valgus, group="held_out_3")
-    for body_name in HELD_OUT_5_BODIES:
-        for stance, valgus in HELD_OUT_5_BACK:
-            squat("back", body_name, stance, valgus, group="held_out_5")
-    for body_name in DESIGN_SLIM_BODIES:
-        for stance, valgus in DESIGN_SLIM_BACK:
-            squat("back", body_name, stance, valgus, group="design")
-    for body_name in DESIGN_THICK_NARROW_BODIES:
-        for stance, valgus in DESIGN_THICK_NARROW_BACK:
-            squat("back", body_name, stance, valgus, group="design")
-    for body_name in HELD_OUT_4_BODIES:
-        for stance in STANCES_M:
-            for valgus in HELD_OUT_4_BACK_VALGUS_DEG:
-                squat("back", body_name, stance, valgus, group="held_out_4")
-    for body_name in HELD_OUT_6_BODIES:
-        for stance in STANCES_M:
-            for valgus in HELD_OUT_6_BACK_VALGUS_DEG:
-                squat("back", body_name, stance, valgus, group="held_out_6")
-    for body_name in HELD_OUT_7_BODIES:
-        for stance in STANCES_M:
-            for valgus in VALGUS_DEG:
-                squat("back", body_name, stance, valgus, group="held_out_7")
-    for body_name in DESIGN_KNEES_TOUCH_BODIES:
-        for valgus in KNEES_TOUCH_BACK_VALGUS_DEG:
-            squat("back", body_name, "narrow", valgus, group="design")
-    for body_name, valgus_degs in DESIGN_BACK_TOUCH_VALGUS_DEG.items():
-        for valgus in valgus_degs:
-            squat("back", body_name, "narrow", valgus, group="design")
-    for body_name, clips in DESIGN_BACK_CLIPS.items():
-        for stance, valgus in clips:
-            squat("back", body_name, stance, valgus, group="design")
-    for body_name in DESIGN_MIRROR_BODIES:
-        for stance in STANCES_M:
-            for valgus in (0.0, 16.0):
-                squat("back", body_name, stance, valgus, group="design")
+    for group, clips_by_body in _back_sets():
+        for body_name, clips in clips_by_body.items():
+            for stance, valgus in clips:
+                squat("back", body_name, stance, valgus, group=group)
     cases["squat_front_portrait_wide"] = Case(
         Squat(stance_width_m=0.5, **{**SQUAT, "reps": 3}), "front", "squat", {}, "design", width_px=720, height_px=960
     )
@@ -387,6 +349,35 @@ def _cases() -> dict[str, Case]:
         for cut in CUTS:
             cases[f"squat_{view}_cut{int(cut * 100)}"] = Case(Squat(**SIDE_SQUAT), view, "squat", {}, "cut", cut=cut)
     return cases
+
+
+def _grid(stances, valgus_degs) -> tuple[tuple[str, float], ...]:
+    """Every ``(stance, valgus)`` pair, stance by stance."""
+    return tuple((stance, valgus) for stance in stances for valgus in valgus_degs)
+
+
+def _back_sets() -> tuple[tuple[str, dict], ...]:
+    """The back views after body A's and C's, in the order their rows are printed: ``(group, {body: ((stance,
+    valgus), ...)})``."""
+    both_16 = (0.0, 16.0)
+
+    def every(bodies, clips):
+        return {name: clips for name in bodies}
+
+    return (
+        ("held_out_2", {name: _grid(stances, both_16) for name, stances in HELD_OUT_2_BACK.items()}),
+        ("held_out_3", every(HELD_OUT_3_BODIES, _grid(STANCES_M, VALGUS_DEG))),
+        ("held_out_5", every(HELD_OUT_5_BODIES, HELD_OUT_5_BACK)),
+        ("design", every(DESIGN_SLIM_BODIES, DESIGN_SLIM_BACK)),
+        ("design", every(DESIGN_THICK_NARROW_BODIES, DESIGN_THICK_NARROW_BACK)),
+        ("held_out_4", every(HELD_OUT_4_BODIES, _grid(STANCES_M, HELD_OUT_4_BACK_VALGUS_DEG))),
+        ("held_out_6", every(HELD_OUT_6_BODIES, _grid(STANCES_M, HELD_OUT_6_BACK_VALGUS_DEG))),
+        ("held_out_7", every(HELD_OUT_7_BODIES, _grid(STANCES_M, VALGUS_DEG))),
+        ("design", every(DESIGN_KNEES_TOUCH_BODIES, _grid(("narrow",), KNEES_TOUCH_BACK_VALGUS_DEG))),
+        ("design", {name: _grid(("narrow",), degs) for name, degs in DESIGN_BACK_TOUCH_VALGUS_DEG.items()}),
+        ("design", DESIGN_BACK_CLIPS),
+        ("design", every(DESIGN_MIRROR_BODIES, _grid(STANCES_M, both_16))),
+    )
 
 
 def _lunge_cases() -> dict[str, Case]:
