@@ -119,10 +119,9 @@ def test_not_measured_in_too_few_frames():
     assert np.isnan(_distance(drawn_outline(), n=merged_legs.MIN_FRAMES - 1))
 
 
-@pytest.mark.parametrize("merged_legs_option, within", [("knees_ankles", True), ("landmark_slope", False)])
-def test_hips_of_legs_merged_to_the_ankles(merged_legs_option, within):
-    """Hip landmarks 6 px outside the joints on each side: the landmarks' slope through the thighs' split middles
-    carries them; the line through the knees and the ankles puts the hips within 1.5 px of the drawn joints."""
+def _standing_thighs_hips_x(**options) -> np.ndarray:
+    """The hips' x (left, right) in the last of 12 frames of the drawn merged legs, hip landmarks 6 px outside
+    the joints, with the hips' distance from the standing thighs (uncapped) and ``options``."""
     n = 12
     out = frontal_leg_centres(
         positions(n, hip_out_px=6.0),
@@ -132,10 +131,16 @@ def test_hips_of_legs_merged_to_the_ankles(merged_legs_option, within):
         method="outline",
         hip_spacing="standing_thighs",
         hip_cap="none",
-        hip_thighs_front="through_shank",
-        hip_merged_legs=merged_legs_option,
+        **options,
     )
-    hips_x = out.sel(keypoint=["left_hip", "right_hip"]).values[-1, :, 0]
+    return out.sel(keypoint=["left_hip", "right_hip"]).values[-1, :, 0]
+
+
+@pytest.mark.parametrize("merged_legs_option, within", [("knees_ankles", True), ("landmark_slope", False)])
+def test_hips_of_legs_merged_to_the_ankles(merged_legs_option, within):
+    """Hip landmarks 6 px outside the joints on each side: the landmarks' slope through the thighs' split middles
+    carries them; the line through the knees and the ankles puts the hips within 1.5 px of the drawn joints."""
+    hips_x = _standing_thighs_hips_x(hip_thighs_front="through_shank", hip_merged_legs=merged_legs_option)
     error = np.abs(hips_x - [HIPS["left"][0], HIPS["right"][0]])
     assert (error <= 1.5).all() == within
 
@@ -143,18 +148,7 @@ def test_hips_of_legs_merged_to_the_ankles(merged_legs_option, within):
 def test_thighs_merged_at_every_height_take_the_knees_and_ankles_first():
     """``hip_merged_thighs="knees_ankles"``: front views whose standing thighs merge at every fitted height get
     the hips from the knees and the ankles (within 1.5 px of the drawn joints) before the shanks' route."""
-    n = 12
-    out = frontal_leg_centres(
-        positions(n, hip_out_px=6.0),
-        np.stack([drawn_outline()] * n),
-        np.ones(n, dtype=bool),
-        hip_drop=(0.0, 0.0),
-        method="outline",
-        hip_spacing="standing_thighs",
-        hip_cap="none",
-        hip_merged_thighs="knees_ankles",
-    )
-    hips_x = out.sel(keypoint=["left_hip", "right_hip"]).values[-1, :, 0]
+    hips_x = _standing_thighs_hips_x(hip_merged_thighs="knees_ankles")
     np.testing.assert_allclose(hips_x, [HIPS["left"][0], HIPS["right"][0]], atol=1.5)
 
 
