@@ -206,6 +206,7 @@ def _run(
         height_px=info.height_px,
         keep_dots=bool(config.markers),
         scratch_dir=scratch_dir,
+        outline_edges=config.outline_edges,
     )
     spec = parse_marker_spec(config.markers) if config.markers else None
     scene = SceneLines()  # the camera's roll from the room's straight edges (movelab.pose.scene_lines)
@@ -225,6 +226,7 @@ def _run(
                 scene.add(frame.image, frame.time_s, [d.xy_px * scale for d in detections])
             for det in detections:
                 det.payload.look_for_face(frame.image, config)
+                det.payload.outline_at_edges(frame.image, config)
             if spec is not None:
                 for det in detections:
                     det.payload.dots = _dots(frame.image, det.payload.candidate, spec)

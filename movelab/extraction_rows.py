@@ -12,6 +12,7 @@ from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 import xarray as xr
 
@@ -24,6 +25,7 @@ from movelab.pose.face_cue import frontal_face, frontal_face_array
 from movelab.pose.landmarker import Candidate
 from movelab.pose.markers import parse_marker_spec
 from movelab.pose.mask_features import outline_from_mask
+from movelab.pose.outline_edges import snap_outline_to_edges
 from movelab.pose.tracking import Detection
 
 __all__ = ["PERSON_RULE", "Payload", "Rows", "detection", "build_dataset", "write_dataset", "marker_arrays"]
@@ -42,6 +44,7 @@ class Payload:
     candidate: Candidate
     picture_px: tuple[int, int] | None = None
     outline: np.ndarray | None = None
+    outline_edges: np.ndarray | None = None
     dots: dict | None = None
     face: float = float("nan")
 
@@ -51,20 +54,23 @@ class Payload:
         h, w = image.shape[:2]
         self.face = frontal_face(image, self.candidate.pixels(w, h), min_share=config.mirror_min_shoulder_share)
 
+    def outline_at_edges(self, image: np.ndarray, config: ExtractConfig) -> None:
+        """The mask's outline and its copy moved onto ``image``'s edges (:mod:`movelab.pose.outline_edges`),
+        while the picture the model saw is at hand (``outline_edges``; :meth:`reduce` then keeps them)."""
+        if self.outline is None and config.outline and config.outline_edges and self.candidate.mask is not None:
+            outline = self._mask_outline(config)
+            gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+            if gray.shape != self.candidate.mask.shape:  # the mask is the model's picture's size
+                gray = cv2.resize(gray, self.candidate.mask.shape[::-1], interpolation=cv2.INTER_AREA)
+            self.outline_edges = self._to_video_px(snap_outline_to_edges(gray, outline))
+            self.outline = self._to_video_px(outline)
+
     def reduce(self, config: ExtractConfig) -> None:
         if self.candidate.mask is None and (self.outline is not None or not config.outline):
             return  # reduced already (frames held in the look-ahead window are offered again each frame)
         if self.outline is None and config.outline:
-            mask = self.candidate.mask
-            anchor = None
-            if mask is not None:
-                h, w = mask.shape
-                anchor = self.candidate.pixels(w, h)[[23, 24]].mean(axis=0)
-                outline = outline_from_mask(mask, n_points=config.outline_points, anchor_px=anchor)
-                # Pixels of the (possibly scaled-down) image the model saw -> pixels of the video.
-                if self.picture_px is not None and self.picture_px != (w, h):
-                    outline = outline * np.array(self.picture_px, dtype=np.float32) / np.array([w, h], np.float32)
-                self.outline = outline
+            if self.candidate.mask is not None:
+                self.outline = self._to_video_px(self._mask_outline(config))
             else:
                 self.outline = np.full((config.outline_points, 2), np.nan, dtype=np.float32)
         self.candidate = Candidate(
@@ -74,6 +80,20 @@ class Payload:
             self.candidate.presence,
             None,
         )
+
+    def _mask_outline(self, config: ExtractConfig) -> np.ndarray:
+        """The mask's outline in pixels of the (possibly scaled-down) picture the model saw."""
+        mask = self.candidate.mask
+        h, w = mask.shape
+        anchor = self.candidate.pixels(w, h)[[23, 24]].mean(axis=0)
+        return outline_from_mask(mask, n_points=config.outline_points, anchor_px=anchor)
+
+    def _to_video_px(self, outline: np.ndarray) -> np.ndarray:
+        """Pixels of the picture the model saw -> pixels of the video."""
+        h, w = self.candidate.mask.shape
+        if self.picture_px is not None and self.picture_px != (w, h):
+            outline = outline * np.array(self.picture_px, dtype=np.float32) / np.array([w, h], np.float32)
+        return outline
 
 
 def detection(candidate: Candidate, width_px: int, height_px: int, *, payload: Payload | None = None) -> Detection:
@@ -106,8 +126,10 @@ class Rows:
         height_px: int,
         keep_dots: bool = False,
         scratch_dir: str | os.PathLike | None = None,
+        outline_edges: bool = False,
     ) -> None:
         self.n_outline = n_outline
+        self.outline_edges = bool(n_outline and outline_edges)
         self.width_px, self.height_px = width_px, height_px
         self.time_s = array("d")
         self.frame = array("q")
@@ -154,12 +176,16 @@ class Rows:
         buf["presence"][i] = c.presence
         if self.n_outline:
             buf["outline_px"][i] = payload.outline
+        if self.outline_edges and payload.outline_edges is not None:
+            buf["outline_edges_px"][i] = payload.outline_edges
 
     def _empty_chunk(self) -> dict[str, np.ndarray]:
         arrays = lm.empty_landmarks(CHUNK_FRAMES, width_px=self.width_px, height_px=self.height_px)
         del arrays["detected"]
         if self.n_outline:
             arrays["outline_px"] = np.full((CHUNK_FRAMES, self.n_outline, 2), np.nan, dtype=np.float32)
+        if self.outline_edges:
+            arrays["outline_edges_px"] = np.full((CHUNK_FRAMES, self.n_outline, 2), np.nan, dtype=np.float32)
         return arrays
 
     def _flush(self) -> None:
@@ -170,7 +196,8 @@ class Rows:
         self._used = 0
 
     def column_names(self) -> list[str]:
-        """The streamed variables (landmark arrays, then ``outline_px`` when outlines are kept)."""
+        """The streamed variables (landmark arrays, then ``outline_px`` and ``outline_edges_px`` when outlines are
+        kept)."""
         return list(self._buffer)
 
     def column(self, name: str, start: int = 0, stop: int | None = None) -> np.ndarray:
@@ -248,6 +275,10 @@ def _dataset(
     if rows.n_outline:
         extra["outline_px"] = xr.DataArray(
             columns["outline_px"], dims=("time", "outline_point", "space_2d"), attrs={"units": "px"}
+        )
+    if rows.outline_edges:
+        extra["outline_edges_px"] = xr.DataArray(
+            columns["outline_edges_px"], dims=("time", "outline_point", "space_2d"), attrs={"units": "px"}
         )
     if config.markers:
         extra.update(marker_arrays(rows.dots or [], config.markers))

@@ -123,6 +123,7 @@ def chunk_rows(
         width_px=info.width_px,
         height_px=info.height_px,
         scratch_dir=scratch_dir,
+        outline_edges=config.outline_edges,
     )
     scene = SceneLines()  # the chunks' line readings, pooled (movelab.pose.scene_lines)
     index = 0
@@ -206,6 +207,7 @@ def _run_chunk(
                 scene.add(image, time_s, [c.pixels(w, h) for c in candidates])
             for payload in payloads:
                 payload.look_for_face(image, config)
+                payload.outline_at_edges(image, config)
                 payload.reduce(config)
             records.append((time_s, payloads))
     return records, scene, mirror.frames

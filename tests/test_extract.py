@@ -73,6 +73,19 @@ def test_outline_features_follow_the_client(clip_ds):
     assert np.all((outline[..., 0].min(axis=1) < hips_x) & (hips_x < outline[..., 0].max(axis=1)))
 
 
+def test_the_outline_moved_onto_the_pictures_edges_is_kept_beside_the_masks(clip_ds):
+    """``outline_edges_px``: the mask's points, each moved at most the search radius along the contour, many of them
+    moved (the mask's edge is not the picture's), none where the client is missing."""
+    from movelab.pose.outline_edges import EDGE_RADIUS_PX
+
+    detected = clip_ds["detected"].values
+    mask, edges = clip_ds["outline_px"].values, clip_ds["outline_edges_px"].values
+    assert np.isnan(edges[~detected]).all() and np.isfinite(edges[detected]).all()
+    moved = np.linalg.norm(edges[detected] - mask[detected], axis=-1)
+    assert moved.max() <= EDGE_RADIUS_PX + 0.01
+    assert 0.3 < (moved > 0.25).mean() < 1.0
+
+
 @pytest.mark.parametrize("choice", [1, (0.42 * 884, 0.20 * 498)], ids=["index", "point"])
 def test_user_can_choose_the_other_person(demo_clip, choice):
     ds = extract(demo_clip, config=ExtractConfig(person=choice), use_cache=False)

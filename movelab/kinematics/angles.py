@@ -96,6 +96,15 @@ def compute_kinematics(
     return angle_tables(ds, position=position, frame_views=frame_views, config=config)
 
 
+def fppa_outline(ds: xr.Dataset, config: KinematicsConfig) -> np.ndarray | None:
+    """The outline the FPPA's leg joint centres read (``config.fppa_outline``): the one moved onto the picture's
+    edges where kept and asked for, else the mask's; None without either."""
+    for name in ("outline_edges_px", "outline_px") if config.fppa_outline == "edges" else ("outline_px",):
+        if name in ds:
+            return ds[name].values
+    return None
+
+
 def fppa_centre_options(config: KinematicsConfig, *, back: np.ndarray) -> dict:
     """Keyword options of :func:`frontal_leg_centres` for ``config.fppa_joint_centres`` (not "landmarks")."""
     if config.fppa_joint_centres == "outline_halfway":
@@ -157,7 +166,7 @@ def angle_tables(
     if config.fppa_joint_centres != "landmarks":
         centres = frontal_leg_centres(
             position,
-            ds["outline_px"].values if "outline_px" in ds else None,
+            fppa_outline(ds, config),
             np.isfinite(frontal_sign(frame_views)),
             **fppa_centre_options(config, back=frontal_sign(frame_views) < 0),
         )

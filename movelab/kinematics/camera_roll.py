@@ -37,7 +37,7 @@ from movelab.kinematics.inputs import scene_positions
 __all__ = ["CameraRoll", "estimate_camera_roll", "body_axis_roll", "level_landmarks", "levelled", "rotate_px"]
 
 #: Pixel variables of the landmark Dataset turned by :func:`level_landmarks` (last axis ``x, y``).
-_PIXEL_VARIABLES = ("position_px", "outline_px", "marker_px", "others_face_px")
+_PIXEL_VARIABLES = ("position_px", "outline_px", "outline_edges_px", "marker_px", "others_face_px")
 
 
 @dataclass(frozen=True)

@@ -453,6 +453,15 @@ class KinematicsConfig:
         views, 176 legs: within 4° 173 of 176 both, MAE 1.07 -> 0.99°, wide-stance mean error +0.5…+1.0° ->
         −0.3…0.0° by valgus; back views (64 legs) 59 within 4° both, MAE 1.74 -> 1.75°
         (docs/findings-decisions.md, *front-overread round*).
+    fppa_outline
+        ``"outline"``: the outline the leg joint centres are read from: ``"edges"`` the person mask's contour moved
+        onto the picture's own edges at extraction (``outline_edges_px``, :mod:`movelab.pose.outline_edges`;
+        landmark files without it fall back to the mask's), ``"mask"`` the mask's contour (``outline_px``). The
+        mask's edge lay 1.5-3 px off the shanks' in a narrow stance seen from behind, where the picture's edges
+        put the shank's midline within 0.1 px of the projected knee. Design clips (kept landmarks, outlines
+        snapped afterwards from the kept videos): back views 115 -> 118 of 126 legs within 4°, largest error
+        7.0 -> 6.3°; front views 239 -> 240 of 240, MAE 1.02 -> 0.86° (docs/findings-decisions.md, *the mask's
+        edges*).
     obliquity_min_hip_width_share
         Front and back views: the hip landmarks' ``pelvic_obliquity`` is NaN in frames where the hips'
         horizontal distance is under this share of the clip's median (the pose model drawing the hips
@@ -716,6 +725,7 @@ class KinematicsConfig:
     fppa_shank_top: Literal["knee_landmark", "lower_knee"] = "lower_knee"
     fppa_shank_merged: Literal["split", "alone"] = "alone"
     fppa_shank_axis: Literal["row_middles", "edge_bisector"] = "edge_bisector"
+    fppa_outline: Literal["mask", "edges"] = "edges"
     obliquity_min_hip_width_share: float = 0.75
     hands_on_hips_max_elbow_deg: float = 130.0
     hands_on_hips_height_torso: float = 0.4

@@ -41,6 +41,9 @@ class ExtractConfig:
         Compute outline features from the person mask (needed for pelvic tilt and lumbar lordosis).
     outline_points
         Points the outline is resampled to (by arc length), about 3 px apart on a 480-px-tall person.
+    outline_edges
+        Also keep the outline moved onto the picture's own edges (``outline_edges_px``,
+        :mod:`movelab.pose.outline_edges`), which the knee FPPA's leg outlines read (with ``outline``).
     max_frames
         Stop after this many frames (``None``: whole video).
     search_every_s
@@ -102,6 +105,7 @@ class ExtractConfig:
     person: PersonChoice = None
     outline: bool = True
     outline_points: int = 512
+    outline_edges: bool = True
     max_frames: int | None = None
     max_track_jump: float = 0.6
     search_every_s: float | None = None
@@ -116,6 +120,8 @@ class ExtractConfig:
             object.__setattr__(self, "mirror_hips", "all" if self.mirror_hips else "off")
         if self.mirror_hips not in MIRROR_HIPS:
             raise ConfigError(f"mirror_hips must be one of {', '.join(MIRROR_HIPS)}, got {self.mirror_hips!r}")
+        if not isinstance(self.outline_edges, bool):
+            raise ConfigError(f"outline_edges must be True or False, got {self.outline_edges!r}")
         if not isinstance(self.mirror_wrists, bool):
             raise ConfigError(f"mirror_wrists must be True or False, got {self.mirror_wrists!r}")
         share = self.mirror_min_shoulder_share

@@ -658,7 +658,7 @@ def _centres(result: dict, method: str):
     import dataclasses as dc
 
     from movelab.kinematics import KinematicsConfig
-    from movelab.kinematics.angles import fppa_centre_options
+    from movelab.kinematics.angles import fppa_centre_options, fppa_outline
     from movelab.kinematics.frontal_legs import frontal_leg_centres
     from movelab.kinematics.views import frontal_sign
 
@@ -671,7 +671,7 @@ def _centres(result: dict, method: str):
     config = dc.replace(KinematicsConfig(), **METHOD_CONFIG[method])
     centres = frontal_leg_centres(
         position,
-        ds["outline_px"].values if "outline_px" in ds else None,
+        fppa_outline(ds, config),
         np.isfinite(sign),
         **fppa_centre_options(config, back=sign < 0),
     )
