@@ -458,10 +458,10 @@ class KinematicsConfig:
         onto the picture's own edges at extraction (``outline_edges_px``, :mod:`movelab.pose.outline_edges`;
         landmark files without it fall back to the mask's), ``"mask"`` the mask's contour (``outline_px``). The
         mask's edge lay 1.5-3 px off the shanks' in a narrow stance seen from behind, where the picture's edges
-        put the shank's midline within 0.1 px of the projected knee. Design clips (kept landmarks, outlines
-        snapped afterwards from the kept videos): back views 115 -> 118 of 126 legs within 4°, largest error
-        7.0 -> 6.3°; front views 239 -> 240 of 240, MAE 1.02 -> 0.86° (docs/findings-decisions.md, *the mask's
-        edges*).
+        put the shank's midline within 0.1 px of the projected knee. All design squats (kept landmarks, the outline
+        snapped from the kept videos): 353 -> 360 of 366 legs within 4°, largest error 7.0 -> 5.4°; held-out 514 ->
+        522 of 524, and the eighth held-out set, looked at once, 95 of 96; one realistic held-out leg read 10.9° too
+        much valgus where the mask's outline read it right (docs/findings-decisions.md, *the mask's edges*).
     obliquity_min_hip_width_share
         Front and back views: the hip landmarks' ``pelvic_obliquity`` is NaN in frames where the hips'
         horizontal distance is under this share of the clip's median (the pose model drawing the hips
