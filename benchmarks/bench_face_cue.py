@@ -11,7 +11,6 @@ cue, and with ``Payload.look_for_face`` replaced by a no-op. Prints the wall tim
 from __future__ import annotations
 
 import sys
-import time
 import warnings
 from pathlib import Path
 
@@ -21,21 +20,22 @@ sys.path.insert(0, str(ROOT))
 
 def main(videos: list[str]) -> int:
     import movelab.extraction_rows as rows
+    from benchmarks._interleaved import interleaved, report
     from movelab.extraction import extract
 
     real = rows.Payload.look_for_face
+
+    def run(video: str, look_for_face):
+        def once():
+            rows.Payload.look_for_face = look_for_face
+            extract(video, use_cache=False)
+
+        return once
+
     for video in videos:
-        extract(video, use_cache=False)  # warm-up (model load, file cache)
-        times: dict[str, list[float]] = {"with": [], "without": []}
-        for _ in range(3):
-            for mode in times:
-                rows.Payload.look_for_face = real if mode == "with" else (lambda self, image, config: None)
-                start = time.perf_counter()
-                extract(video, use_cache=False)
-                times[mode].append(time.perf_counter() - start)
+        times = interleaved(video, {"with": run(video, real), "without": run(video, lambda self, image, config: None)})
         rows.Payload.look_for_face = real
-        shown = {k: [round(t, 2) for t in v] for k, v in times.items()}
-        print(f"{video}: {shown} s, with / without (best): {min(times['with']) / min(times['without']):.3f}")
+        print(report(video, times))
     return 0
 
 

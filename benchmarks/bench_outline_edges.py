@@ -12,7 +12,6 @@ Per video, after one warm-up run, three interleaved pairs of :func:`movelab.extr
 from __future__ import annotations
 
 import sys
-import time
 import warnings
 from pathlib import Path
 
@@ -21,20 +20,15 @@ sys.path.insert(0, str(ROOT))
 
 
 def main(videos: list[str]) -> int:
+    from benchmarks._interleaved import interleaved, report
     from movelab.extraction import extract
     from movelab.pose.config import ExtractConfig
 
+    def run(video: str, edges: bool):
+        return lambda: extract(video, config=ExtractConfig(outline_edges=edges), use_cache=False)
+
     for video in videos:
-        extract(video, use_cache=False)  # warm-up (model load, file cache)
-        times: dict[str, list[float]] = {"with": [], "without": []}
-        for _ in range(3):
-            for mode in times:
-                config = ExtractConfig(outline_edges=mode == "with")
-                start = time.perf_counter()
-                extract(video, config=config, use_cache=False)
-                times[mode].append(time.perf_counter() - start)
-        shown = {k: [round(t, 2) for t in v] for k, v in times.items()}
-        print(f"{video}: {shown} s, with / without (best): {min(times['with']) / min(times['without']):.3f}")
+        print(report(video, interleaved(video, {"with": run(video, True), "without": run(video, False)})))
     return 0
 
 
