@@ -225,8 +225,7 @@ def _run(
                 scale = frame.image.shape[1] / info.width_px  # a shrunk picture: boxes in its pixels
                 scene.add(frame.image, frame.time_s, [d.xy_px * scale for d in detections])
             for det in detections:
-                det.payload.look_for_face(frame.image, config)
-                det.payload.outline_at_edges(frame.image, config)
+                det.payload.look_at(frame.image, config)
             if spec is not None:
                 for det in detections:
                     det.payload.dots = _dots(frame.image, det.payload.candidate, spec)

@@ -48,6 +48,12 @@ class Payload:
     dots: dict | None = None
     face: float = float("nan")
 
+    def look_at(self, image: np.ndarray, config: ExtractConfig) -> None:
+        """What extraction reads from the picture the model saw, while it is at hand: the face cue
+        (:meth:`look_for_face`) and the outline moved onto the picture's edges (:meth:`outline_at_edges`)."""
+        self.look_for_face(image, config)
+        self.outline_at_edges(image, config)
+
     def look_for_face(self, image: np.ndarray, config: ExtractConfig) -> None:
         """Whether the candidate's face is seen in ``image`` (the picture the model saw), as ``frontal_face``
         stores it (:mod:`movelab.pose.face_cue`)."""

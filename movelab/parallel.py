@@ -206,8 +206,7 @@ def _run_chunk(
                 h, w = image.shape[:2]
                 scene.add(image, time_s, [c.pixels(w, h) for c in candidates])
             for payload in payloads:
-                payload.look_for_face(image, config)
-                payload.outline_at_edges(image, config)
+                payload.look_at(image, config)
                 payload.reduce(config)
             records.append((time_s, payloads))
     return records, scene, mirror.frames

@@ -10,52 +10,28 @@ pose model) and writes the file again with the snapped outline added.
 
 from __future__ import annotations
 
-import argparse
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+from scripts import _backfill
+
+
+def _snapped(ds, video):
+    import xarray as xr
+
+    from movelab.pose.outline_edges import outline_edges_again
+
+    return xr.DataArray(outline_edges_again(ds, video), dims=ds["outline_px"].dims, attrs={"units": "px"})
 
 
 def backfill(path: Path, *, force: bool = False) -> bool:
     """Add ``outline_edges_px`` to the landmark file ``path`` from its ``.mp4``; False when it had it, has no
     outline or no video."""
-    import xarray as xr
-
-    from movelab import landmarks
-    from movelab.pose.outline_edges import outline_edges_again
-
-    video = path.with_suffix(".mp4")
-    ds = landmarks.load(path)
-    if ("outline_edges_px" in ds and not force) or "outline_px" not in ds or not video.exists():
-        return False
-    ds = ds.drop_vars("outline_edges_px", errors="ignore")
-    ds["outline_edges_px"] = xr.DataArray(
-        outline_edges_again(ds, video), dims=ds["outline_px"].dims, attrs={"units": "px"}
-    )
-    landmarks.save(ds, path)
-    return True
-
-
-def _backfill_forced(path: Path) -> bool:
-    return backfill(path, force=True)
+    return _backfill.add_variable(path, "outline_edges_px", _snapped, force=force, needs=("outline_px",))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", type=Path)
-    parser.add_argument("--only", nargs="+", help="clip names (NAME of NAME.nc); default every .nc in the folder")
-    parser.add_argument("--force", action="store_true", help="snap the outline again where it is stored")
-    parser.add_argument("--jobs", type=int, default=1, help="files at once (processes)")
-    args = parser.parse_args(argv)
-    paths = [args.folder / f"{n}.nc" for n in args.only] if args.only else sorted(args.folder.glob("*.nc"))
-    work = _backfill_forced if args.force else backfill
-    if args.jobs > 1:
-        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-            done = sum(pool.map(work, paths))
-    else:
-        done = sum(map(work, paths))
-    print(f"outline_edges_px added to {done} of {len(paths)} landmark files in {args.folder}")
-    return 0
+    return _backfill.main(argv, doc=__doc__, name="outline_edges_px", backfill=backfill)
 
 
 if __name__ == "__main__":

@@ -45,13 +45,14 @@ Damaged files
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 from movelab.errors import ConfigError
 from movelab.io.frames import Frame, VideoInfo, VideoReader, check_max_frames
 from movelab.io.video_file import FileReader, open_file, probe_video, read_frame_times
 from movelab.io.webcam import WebcamReader
 
-__all__ = ["Frame", "VideoInfo", "VideoReader", "open_video", "probe_video", "read_frame_times"]
+__all__ = ["Frame", "VideoInfo", "VideoReader", "open_video", "probe_video", "read_frame_times", "frames_at_rows"]
 
 
 def open_video(source: str | os.PathLike[str] | int, *, max_frames: int | None = None) -> VideoReader:
@@ -106,3 +107,15 @@ def open_video(source: str | os.PathLike[str] | int, *, max_frames: int | None =
     path = os.fspath(source)
     container, stream, decoder, first = open_file(path)
     return FileReader(path, container, stream, decoder, first, max_frames=max_frames)
+
+
+def frames_at_rows(source: str | os.PathLike[str], frame_index, wanted) -> Iterator[tuple[int, object]]:
+    """``(row, image)`` for each frame of the video file ``source`` whose index is ``frame_index[row]`` with
+    ``wanted[row]`` true: a kept landmark Dataset's frames (its ``frame`` and ``detected``) read again from the
+    video it was extracted from, each once, in the file's order (``image`` as :class:`Frame` gives it)."""
+    rows = {int(f): i for i, f in enumerate(frame_index)}
+    with open_video(source) as reader:
+        for frame in reader:
+            row = rows.get(frame.index)
+            if row is not None and bool(wanted[row]):
+                yield row, frame.image

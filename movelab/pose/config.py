@@ -120,10 +120,9 @@ class ExtractConfig:
             object.__setattr__(self, "mirror_hips", "all" if self.mirror_hips else "off")
         if self.mirror_hips not in MIRROR_HIPS:
             raise ConfigError(f"mirror_hips must be one of {', '.join(MIRROR_HIPS)}, got {self.mirror_hips!r}")
-        if not isinstance(self.outline_edges, bool):
-            raise ConfigError(f"outline_edges must be True or False, got {self.outline_edges!r}")
-        if not isinstance(self.mirror_wrists, bool):
-            raise ConfigError(f"mirror_wrists must be True or False, got {self.mirror_wrists!r}")
+        for name in ("outline_edges", "mirror_wrists"):
+            if not isinstance(getattr(self, name), bool):
+                raise ConfigError(f"{name} must be True or False, got {getattr(self, name)!r}")
         share = self.mirror_min_shoulder_share
         if isinstance(share, bool) or not isinstance(share, (int, float)) or not share > 0 or share == float("inf"):
             raise ConfigError(f"mirror_min_shoulder_share must be a positive number, got {share!r}")

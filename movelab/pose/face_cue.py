@@ -102,15 +102,10 @@ def find_faces_again(ds: xr.Dataset, source: str | os.PathLike, *, min_share: fl
     """:func:`frontal_face` on each frame of the video ``source`` in which ``ds`` found the client, at the
     client's landmarks in ``ds`` (NaN for the other frames, ``ds``'s order): for landmarks kept before the cue
     existed. The video must be the one ``ds`` was extracted from."""
-    from movelab.io.video import open_video
+    from movelab.io.video import frames_at_rows
 
     px = ds["position_px"].values
-    detected = ds["detected"].values
-    index = {int(f): i for i, f in enumerate(ds["frame"].values)}
-    found = np.full(len(index), np.nan)
-    with open_video(source) as reader:
-        for frame in reader:
-            i = index.get(frame.index)
-            if i is not None and bool(detected[i]):
-                found[i] = frontal_face(frame.image, px[i], min_share=min_share)
+    found = np.full(ds.sizes["time"], np.nan)
+    for i, image in frames_at_rows(source, ds["frame"].values, ds["detected"].values):
+        found[i] = frontal_face(image, px[i], min_share=min_share)
     return found

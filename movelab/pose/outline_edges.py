@@ -1,14 +1,14 @@
 """The person outline moved onto the picture's own edges: the mask's contour, each point snapped along its normal
-to the strongest brightness step nearby.
+to the nearest clear brightness step.
 
 MediaPipe's person mask comes from a small internal picture scaled up: its edge lies up to 1-3 px off the body's
 edge in the picture and bridges or widens narrow gaps (between the shanks in a narrow stance seen from behind it
 moved the shank's fitted midline 1.5-3 px at the knee where the picture's own edges put it within 0.1 px,
 docs/findings-decisions.md, *The narrow stance from behind: the mask's edges*). Each contour point is moved along
-the contour's normal, within ``radius_px``, to where the (lightly blurred) grey picture changes fastest across it,
-with sub-pixel precision; where no step is clear (the body's edge against a background of the same brightness),
-the mask's point is kept. Only the knee FPPA's leg outlines read these points (``outline_edges_px``); every other
-outline measure reads the mask's own contour (``outline_px``).
+the contour's normal, within ``radius_px``, to the middle of the nearest run of fast change across it in the
+(lightly blurred) grey picture, with sub-pixel precision; where no step is clear (the body's edge against a
+background of the same brightness), the mask's point is kept. Only the knee FPPA's leg outlines read these points
+(``outline_edges_px``); every other outline measure reads the mask's own contour (``outline_px``).
 """
 
 from __future__ import annotations
@@ -32,8 +32,10 @@ _MIN_PEAK_SHARE = 0.5  # steep: at least this share of the steepest change withi
 def snap_outline_to_edges(
     gray: np.ndarray, outline_px: np.ndarray, *, radius_px: float = EDGE_RADIUS_PX, min_step: float = EDGE_MIN_STEP
 ) -> np.ndarray:
-    """``outline_px`` with each point moved along the contour's normal to the picture's strongest edge within
-    ``radius_px``.
+    """``outline_px`` with each point moved along the contour's normal onto the picture's nearest clear edge within
+    ``radius_px``: the slope-weighted middle of the nearest run of steep brightness change (at least ``min_step``
+    and half the steepest change within reach), not the steepest one, which across a narrow gap can be the far
+    side's.
 
     Parameters
     ----------
@@ -98,16 +100,10 @@ def outline_edges_again(ds, source) -> np.ndarray:
     """``outline_edges_px`` for a landmark Dataset ``ds`` kept without it: its ``outline_px`` snapped onto the frames
     of the video ``source`` it was extracted from (NaN where the client was not found). Snapped at the video's own
     size: the same as extraction unless the picture was scaled down for the pose model (``max_image_side_px``)."""
-    from movelab.io.video import open_video
+    from movelab.io.video import frames_at_rows
 
     outline = ds["outline_px"].values
-    detected = ds["detected"].values
-    index = {int(f): i for i, f in enumerate(ds["frame"].values)}
     snapped = np.full(outline.shape, np.nan, dtype=np.float32)
-    with open_video(source) as reader:
-        for frame in reader:
-            i = index.get(frame.index)
-            if i is not None and bool(detected[i]):
-                gray = cv2.cvtColor(frame.image, cv2.COLOR_RGB2GRAY)
-                snapped[i] = snap_outline_to_edges(gray, outline[i])
+    for i, image in frames_at_rows(source, ds["frame"].values, ds["detected"].values):
+        snapped[i] = snap_outline_to_edges(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), outline[i])
     return snapped
