@@ -206,6 +206,7 @@ def test_the_corrected_fppa_of_a_valgus_leg_drawn_in_an_outline():
         dict(fppa_knee_bend_fallback="outer_edge"),
         dict(fppa_knee_bend_min_slope=-0.1),
         dict(fppa_knee_bend_edge_share=0.6),
+        dict(fppa_knee_bend_max_span_share=0.3),
         dict(fppa_knee_height_back="landmark"),
         dict(fppa_knee_bend_min_slope_back=-0.1),
         dict(fppa_knee_bend_raise_back=0.6),
@@ -259,6 +260,28 @@ def test_knee_landmark_height_is_kept_where_the_leg_outline_does_not_bend():
     """A thigh that widens no faster than the shank (upright, not foreshortened) gives no bend: the knee keeps
     its landmark's height."""
     np.testing.assert_allclose(_squat_leg(STRAIGHT_LEG, knee_height="outline_bend"), [150.0, 170.0], atol=1e-6)
+
+
+def test_knee_height_from_a_bend_only_where_the_leg_is_bent():
+    """Ten frames of a straight leg (hip 280 px above the ankle) whose outline bends at y = 200 anyway (as a
+    hem or the crotch does on a standing leg), then one bent frame (hip 250 px above the ankle, 0.89 of the
+    straight leg's): with ``knee_bend_max_span_share=0.9`` the straight frames keep the landmark's height (170)
+    and the bent one takes the bend's (200); with None every frame takes the bend's."""
+    pos = positions(
+        {"left_hip": (150, 100), "left_knee": (150, 170), "left_ankle": (150, 380), "right_ankle": (300, 380)}, n=11
+    )
+    pos.loc[dict(keypoint="left_hip", space_2d="y")] = [100.0] * 10 + [130.0]
+    outlines = np.stack([SQUAT_LEG] * 11)
+    options = dict(hip_drop=(0.0, 0.0), method="outline", knee_height="outline_bend")
+
+    def knee_heights(max_span):
+        out = frontal_leg_centres(pos, outlines, np.ones(11, dtype=bool), knee_bend_max_span_share=max_span, **options)
+        return out.sel(keypoint="left_knee", space_2d="y").values
+
+    guarded, unguarded = knee_heights(0.9), knee_heights(None)
+    np.testing.assert_allclose(guarded[:10], 170.0)
+    assert guarded[10] == pytest.approx(200.0, abs=1.0)
+    np.testing.assert_allclose(unguarded, 200.0, atol=1.0)
 
 
 # the squat leg with a straight outer edge (as at 0° valgus on thick-legged rendered bodies) whose inner edge
@@ -411,6 +434,7 @@ def test_knee_bend_gate_defaults_reach_the_joint_centres():
 
     options = fppa_centre_options(KinematicsConfig(), back=np.array([False]))
     assert (options["knee_bend_min_slope"], options["knee_bend_edge_share"]) == (0.15, 0.07)
+    assert options["knee_bend_max_span_share"] == 0.9
 
 
 def test_bend_of_a_two_piece_width_profile():

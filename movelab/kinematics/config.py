@@ -404,6 +404,17 @@ class KinematicsConfig:
         more. 0.15 and 0.07 chosen on the design bodies A, B, E, F, H-K (issue 18, knee height at 0°,
         docs/findings-decisions.md): front legs at depth, the knee as placed from the projected knee at 0°
         median 13.1 → 9.7 px, largest 37.5 → 19.6 px; legs at 8-25° unchanged.
+    fppa_knee_bend_max_span_share
+        Both views, the knee's height from the outline's bend: searched only in the frames where the leg's
+        (lowered) hip lies at most this share of its 95th-percentile distance above the ankle landmark (a bent
+        leg, the thigh foreshortened); elsewhere the knee keeps the landmark's height (raised from behind).
+        None: every frame. On straight standing legs the outline's best bend is no knee: on design front views
+        one was found in 75-80 % of the frames whose hip-to-ankle span was 0.95 of the standing one or more, 50 px
+        above the knee. Design bodies, FPPA while standing (median over the standing frames, per leg): front
+        240 legs MAE 2.05 -> 1.27°, largest 11.9 -> 6.4°; back 126 legs 2.42 -> 2.29°, 13.2 -> 10.9°; realistic
+        design E, F, H, J front 40 legs 4.40 -> 3.06°, 14.0 -> 8.6°. At depth unchanged but one back leg
+        (AA narrow 16° right, −3.2 -> +1.2°): at depth the leg's span is 0.5-0.7 of its upright one
+        (docs/findings-decisions.md, *straight legs*).
     fppa_knee_touching
         ``"outer_edge"``: where the knees touch (one outline interval holds both, no wider than two knees),
         each knee goes half its width inside the merged outline's outer edge, its width measured in the
@@ -718,6 +729,7 @@ class KinematicsConfig:
     fppa_knee_bend_fallback: Literal["landmark", "inner_edge"] = "inner_edge"
     fppa_knee_bend_min_slope: float = 0.15
     fppa_knee_bend_edge_share: float = 0.07
+    fppa_knee_bend_max_span_share: float | None = 0.9
     fppa_knee_touching: Literal["split", "outer_edge"] = "outer_edge"
     fppa_knee_touching_back: Literal["knee_row", "shank_edge"] = "shank_edge"
     fppa_knee_width_fallback: Literal["none", "standing_knees", "standing_first"] = "standing_first"
@@ -825,6 +837,8 @@ class KinematicsConfig:
         _check_range("fppa_knee_bend_raise_back", self.fppa_knee_bend_raise_back, -0.5, 0.5)
         _check_range("fppa_knee_bend_min_slope", self.fppa_knee_bend_min_slope, 0.0, math.inf)
         _check_range("fppa_knee_bend_edge_share", self.fppa_knee_bend_edge_share, 0.0, 0.5)
+        if self.fppa_knee_bend_max_span_share is not None:
+            _check_range("fppa_knee_bend_max_span_share", self.fppa_knee_bend_max_span_share, 0.5, 1.0)
         _check_range("obliquity_min_hip_width_share", self.obliquity_min_hip_width_share, 0.0, 1.0)
         _check_range("hands_on_hips_max_elbow_deg", self.hands_on_hips_max_elbow_deg, 0.0, 180.0)
         _check_range("hands_on_hips_height_torso", self.hands_on_hips_height_torso, 0.0, math.inf)

@@ -59,8 +59,11 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   of a squat the thigh points at the camera: above the knee the leg's outline widens fast (the thigh's
   cross-section towards the hip), below it slowly (the shank). The knee goes where the outer edge's distance
   from the shank midline bends from one rate to the other; where it does not bend (an upright thigh, which
-  is not foreshortened) the landmark's height is kept. On the thick-legged design bodies E and F the knee
-  landmark sat up to 0.41 L₀ above the joint. **At 0° valgus** the thigh points straight at the camera and its
+  is not foreshortened) the landmark's height is kept. The bend is searched only where the leg is bent
+  (``knee_bend_max_span_share``, both views): on straight standing legs the outline's best bend is no knee,
+  and on the design front views one was found in 75-80 % of standing frames, about 50 px above the knee.
+  On the thick-legged design bodies E and F the knee landmark sat up to 0.41 L₀ above the joint. **At 0°
+  valgus** the thigh points straight at the camera and its
   outer edge runs on into the shank's without a bend at the knee: the outer edge's best bend was then a
   calf's gentle widening 28-38 px below the knee, or the thigh's outline at the search window's top. The outer
   edge's bend counts only where the outline above it widens faster than ``knee_bend_min_slope`` (the calf's
@@ -176,6 +179,7 @@ def frontal_leg_centres(
     knee_bend_fallback: str = "landmark",
     knee_bend_min_slope: float = 0.1,
     knee_bend_edge_share: float = 0.0,
+    knee_bend_max_span_share: float | None = None,
     knee_touching: str = "split",
     knee_touching_back: str = "knee_row",
     knee_width_fallback: str = "none",
@@ -264,6 +268,10 @@ def frontal_leg_centres(
     knee_bend_edge_share
         ``"outline_bend"``: the outer edge's best bend less than this share of the way from the hip to the
         ankle below the search window's top is the window's edge and does not count.
+    knee_bend_max_span_share
+        The bend is searched only in frames where the leg's (lowered) hip lies no further above its ankle
+        landmark than this share of that distance's 95th percentile over the view's frames (the thigh is
+        foreshortened: the leg bends); elsewhere the knee keeps its height. None: every frame.
     knee_touching
         Where the knees touch (their outlines merged), ``"outer_edge"`` puts each knee half its
         width inside the merged outline's outer edge (:func:`_touching_knees_from_outer_edges`); ``"split"``
@@ -386,6 +394,7 @@ def frontal_leg_centres(
                 for side in _SIDES:
                     values[back, kp.get_loc(f"{side}_knee"), 1] -= knee_raise_back * upright
             bend = dict(window=knee_bend_window, min_ratio=knee_bend_min_ratio, axis=shank_axis)
+            bend["max_span"] = knee_bend_max_span_share
             if knee_height_back == "outline_bend" and np.isfinite(upright):
                 _knees_from_outline_bends(
                     values,
@@ -908,6 +917,7 @@ def _knee_from_outline_bend(
     edge_share: float = 0.0,
     raise_px: float = 0.0,
     axis: str = "row_middles",
+    max_span: float | None = None,
 ) -> None:
     """Set ``side``'s knee height where its leg's outer outline bends: below the knee the shank widens slowly
     upwards, above it the thigh, foreshortened when it points at the camera, widens fast. The distance from
@@ -922,7 +932,7 @@ def _knee_from_outline_bend(
     joint)."""
     knee, ankle, hip = (kp.get_loc(f"{side}_{p}") for p in ("knee", "ankle", "hip"))
     other_knee, other_ankle = kp.get_loc(f"{other}_knee"), kp.get_loc(f"{other}_ankle")
-    for f in np.flatnonzero(frontal):
+    for f in np.flatnonzero(_bent_legs(values, raw, frames=frontal, hip=hip, ankle=ankle, max_span=max_span)):
         hip_y, ankle_y = values[f, hip, 1], raw[f, ankle, 1]
         if not np.isfinite([hip_y, ankle_y, raw[f, other_ankle, 0]]).all() or ankle_y - hip_y < 20:
             continue
@@ -945,6 +955,18 @@ def _knee_from_outline_bend(
             bend = _bend(ys, _outer_half_width(outline[f], ys, line, -outward), min_ratio)
         if np.isfinite(bend):
             values[f, knee, 1] = bend - raise_px
+
+
+def _bent_legs(values, raw, *, frames, hip: int, ankle: int, max_span: float | None) -> np.ndarray:
+    """``frames`` where the leg's lowered hip (``values``) lies at most ``max_span`` times its 95th-percentile
+    distance over ``frames`` above the ankle landmark (``raw``): a bent leg, whose thigh is foreshortened. On
+    the design bodies' straight standing legs the outline's best bend lay about 50 px above the knee, near the
+    search window's top (module notes). None: all ``frames``."""
+    span = raw[:, ankle, 1] - values[:, hip, 1]
+    if max_span is None or not np.isfinite(span[frames]).any():
+        return frames
+    with np.errstate(invalid="ignore"):
+        return frames & (span <= max_span * np.nanpercentile(span[frames], 95))
 
 
 def _merged_knees(outline, values, raw, *, f: int, li: int, ri: int):

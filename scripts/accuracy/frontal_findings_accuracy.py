@@ -631,6 +631,55 @@ def fppa_table(results: dict[str, dict]) -> pd.DataFrame:
 
 _METHODS = (("landmarks", "landmark_error"), (BEFORE, "before_error"), ("outline", "error"))
 
+#: Standing frames, for the FPPA while standing: the figure's hips within this share of their travel from their
+#: highest.
+STANDING_TRAVEL_SHARE = 0.1
+
+
+def standing_rows(result: dict) -> list[dict]:
+    """Per leg: the median over the clip's standing frames (:data:`STANDING_TRAVEL_SHARE`) of the FPPA read
+    minus the projected truth, by the default method and from the landmarks."""
+    case, truth = result["case"], result["truth"]
+    proj = projected_truth(truth, "front" if case.view == "front" else "back")
+    time = result["angles"].index.to_numpy()
+    rows = []
+    for side in ("left", "right"):
+        hip_y = np.interp(time, truth["time_s"].to_numpy(), truth[f"{side}_hip_y_px"].to_numpy())
+        standing = hip_y <= np.nanmin(hip_y) + STANDING_TRAVEL_SHARE * (np.nanmax(hip_y) - np.nanmin(hip_y))
+        true = np.interp(time, truth["time_s"].to_numpy(), proj[f"knee_fppa_{side}"].to_numpy())[standing]
+        row = dict(side=side, frames=int(standing.sum()))
+        for column, angles in (("error", result["angles"]), ("landmark_error", result["landmark_angles"])):
+            error = angles[f"knee_fppa_{side}"].to_numpy()[standing] - true
+            row[column] = float(np.nanmedian(error)) if np.isfinite(error).mean() >= 0.5 else np.nan
+        rows.append(row)
+    return rows
+
+
+def standing_table(results: dict[str, dict]) -> pd.DataFrame:
+    """:func:`standing_rows` of the front and back squats (not the portrait ones), a row per clip and leg."""
+    rows = [
+        dict(clip=name, group=result["case"].group, view=result["case"].view, **row)
+        for name, result in results.items()
+        if result["case"].movement == "squat" and result["case"].view in ("front", "back") and "portrait" not in name
+        for row in standing_rows(result)
+    ]
+    return pd.DataFrame(rows)
+
+
+def print_standing(table: pd.DataFrame) -> None:
+    print("\n### FPPA while standing: read minus projected truth (deg)\n")
+    print(
+        f"Per leg, the median over the clip's standing frames (the figure's hips within {STANDING_TRAVEL_SHARE:g} "
+        "of their travel from their highest); the same clips as the table at depth.\n"
+    )
+    for (group, view), g in table.groupby(["group", "view"]):
+        for label, column in (("landmarks", "landmark_error"), ("outline", "error")):
+            e = g[column]
+            print(
+                f"- {group}, {view}, {label}: MAE {e.abs().mean():.2f}°, within 2°: {int((e.abs() <= 2).sum())} "
+                f"of {len(e)} legs, largest {e.abs().max():.1f}°, not measured {int(e.isna().sum())}"
+            )
+
 
 def print_fppa(table: pd.DataFrame) -> None:
     print("### FPPA at depth: read minus projected truth (deg), per stance and set valgus\n")
@@ -1218,6 +1267,7 @@ def main(argv: list[str] | None = None) -> int:
         print_attribution(tables["attribution"])
         print_hip_drop_fit(results)
         print_fppa(tables["fppa"])
+        print_standing(standing_table(results))
         print_valgus_decisions(tables["fppa"])
     print_findings(tables["findings"])
     print_lunge_hips(results)
