@@ -10,6 +10,7 @@ import xarray as xr
 from movelab.kinematics.frontal_legs import (
     _leg_middle,
     _shank_midline,
+    _standing_frames,
     _thigh_points,
     frontal_leg_centres,
     thighs_merged_throughout,
@@ -605,8 +606,9 @@ THICK_TOUCHING = polygon(
 
 def _thick_squat(standing: np.ndarray, *, n_standing: int = 10, **options):
     """``n_standing`` frames standing in ``standing`` (knee landmarks 250 px below the hips), then one at the
-    bottom of a squat (thighs towards the camera: knee landmarks 100 px below the hips) in the same pelvis
-    outline, the hip landmarks 60 px apart and both shifted 3 px to the right; the hips of the last frame."""
+    bottom of a squat (thighs towards the camera: knee landmarks 100 px below the hips, the ankle landmarks
+    300 px, the legs no longer straight) in the same pelvis outline, the hip landmarks 60 px apart and both
+    shifted 3 px to the right; the hips of the last frame."""
     n = n_standing + 1
     pos = positions(
         {**STANDING, "left_hip": (123, 0), "right_hip": (183, 0), "left_ankle": (120, 380), "right_ankle": (180, 380)},
@@ -614,6 +616,8 @@ def _thick_squat(standing: np.ndarray, *, n_standing: int = 10, **options):
     )
     for name, x in (("left_knee", 120.0), ("right_knee", 180.0)):
         pos.loc[dict(keypoint=name)] = np.array([[x, 250.0]] * n_standing + [[x, 100.0]])
+    for name, x in (("left_ankle", 120.0), ("right_ankle", 180.0)):
+        pos.loc[dict(keypoint=name)] = np.array([[x, 380.0]] * n_standing + [[x, 300.0]])
     options = {"hip_drop": (0.0, 0.0), "method": "outline", **options}
     out = frontal_leg_centres(pos, np.stack([standing] * n), np.ones(n, dtype=bool), **options)
     return out.sel(keypoint=["left_hip", "right_hip"]).values[-1]
@@ -672,6 +676,27 @@ def test_touching_standing_thighs_are_split_at_their_shared_intervals_middle():
     x = 122.5 and 177.5 are 55 px apart."""
     hips = _thick_squat(THICK_TOUCHING, hip_spacing="standing_thighs")
     np.testing.assert_allclose(hips[:, 0], [122.5, 177.5])
+
+
+def test_standing_frames_are_those_with_the_hips_high_above_the_ankles_not_the_longest_thighs():
+    """Twelve frames standing (hips 380 px above the ankles, knee landmarks half way), then six at the bottom
+    of a squat (hips 260 px above the ankles) whose knee landmarks slid down the shank, so that the thighs'
+    landmark lengths are the longest of the clip (as the pose model read realistic renders): the twelve are
+    the standing frames, the six are not."""
+    standing, squat = 12, 6
+    pos = positions({**STANDING, "left_ankle": (120, 380), "right_ankle": (180, 380)}, n=standing + squat)
+    for name, x in (("left", 120.0), ("right", 180.0)):
+        pos.loc[dict(keypoint=f"{name}_hip")] = np.array([[x, 0.0]] * standing + [[x, 120.0]] * squat)
+        pos.loc[dict(keypoint=f"{name}_knee")] = np.array([[x, 190.0]] * standing + [[x, 340.0]] * squat)
+    pos.loc[dict(keypoint=["left_shoulder", "right_shoulder"], space_2d="y")] = (
+        pos.sel(keypoint=["left_hip", "right_hip"], space_2d="y").values - 300.0
+    )
+    found = _standing_frames(
+        pos.transpose("time", "keypoint", "space_2d").values,
+        frontal=np.ones(standing + squat, dtype=bool),
+        kp=pos.get_index("keypoint"),
+    )
+    np.testing.assert_array_equal(found, [True] * standing + [False] * squat)
 
 
 def test_too_few_standing_frames_fall_back_to_the_outline_share():

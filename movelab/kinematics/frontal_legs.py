@@ -486,8 +486,12 @@ def _hips_from_pelvis_outline(
 
 #: The hips' distance is taken from the standing thighs when at least this many frames show them.
 _MIN_STANDING_FRAMES = 10
-#: Standing: the torso at least this share of its upright length and each thigh's landmark length at least
-#: this share of its longest (95th percentile), so that the thighs are upright and not foreshortened.
+#: Standing: the torso at least this share of its upright length and each hip at least this share of its
+#: upright height above its ankle (legs straight). The thighs' landmark lengths served before: on realistic
+#: renders the knee landmark slid down the shank as the client squatted, so that the thigh looked longest
+#: mid-squat. Realistic design E, F, H, J front clips: 9 of 20 found under 10 "standing" frames (1-9), the
+#: others took in frames up to half way down; their hips then fell back to half the outline's width, hands
+#: included. By the hips' height: 62-69 frames in each (docs/findings-decisions.md, *straight legs*).
 _STANDING_MIN_SHARE = 0.95
 #: Where along the thigh (shares of the way from the hip landmark to the knee landmark) its outline midline is
 #: fitted: below the hands hanging beside the thighs and the crotch where thick thighs touch.
@@ -503,15 +507,11 @@ _THIGH_MAX_WIDTH_SHARE = 1.2
 
 
 def _standing_frames(raw, *, frontal, kp) -> np.ndarray:
-    """Front or back frames with the torso and both thighs at least ``_STANDING_MIN_SHARE`` of their upright
-    (95th percentile) landmark lengths."""
-
-    def length(a: str, b: str) -> np.ndarray:
-        return np.linalg.norm(raw[:, kp.get_loc(a)] - raw[:, kp.get_loc(b)], axis=-1)
-
+    """Front or back frames with the torso's landmark length and each hip landmark's height above its ankle
+    landmark at least ``_STANDING_MIN_SHARE`` of their upright (95th percentile) values."""
     mid = lambda stem: 0.5 * (raw[:, kp.get_loc(f"left_{stem}")] + raw[:, kp.get_loc(f"right_{stem}")])  # noqa: E731
     lengths = [np.linalg.norm(mid("shoulder") - mid("hip"), axis=-1)]
-    lengths += [length(f"{side}_hip", f"{side}_knee") for side in _SIDES]
+    lengths += [raw[:, kp.get_loc(f"{side}_ankle"), 1] - raw[:, kp.get_loc(f"{side}_hip"), 1] for side in _SIDES]
     standing = frontal.copy()
     for length_px in lengths:
         ok = frontal & np.isfinite(length_px)
