@@ -157,6 +157,8 @@ CLEAN_ONLY_BODIES = (
     "AK",
     "AL",
     "AM",
+    "AN",
+    "AO",
 )
 HELD_OUT_BODIES = {
     "C": dict(height_m=1.88, leg_length_frac=0.51, hip_width_frac=0.09, girth=0.9),
@@ -242,6 +244,15 @@ HELD_OUT_9_BODIES = {
     "AL": dict(height_m=1.86, leg_length_frac=0.51, thigh_share=0.51, hip_width_frac=0.10, girth=1.28, buttocks=1.1),
     "AM": dict(height_m=1.70, leg_length_frac=0.485, thigh_share=0.50, hip_width_frac=0.12, girth=1.12, belly=1.1),
 }
+#: A tenth held-out set, fixed on 2026-12-07 (nineteenth session) after the ninth had been looked at once (with the
+#: knee's height from the bend on bent legs only and the standing frames by the hips' height) and rendered at once on
+#: that code, for the next change to be tested on. AN (short, wide hips and heavy buttocks: hands hanging against the
+#: hips) and AO (tall, average build): front and back views in every stance and valgus amount, and hands-on-hips
+#: lunges level and with a 10° drop (group ``lunge_held_out_10``), both facings and lead legs.
+HELD_OUT_10_BODIES = {
+    "AN": dict(height_m=1.57, leg_length_frac=0.47, thigh_share=0.51, hip_width_frac=0.125, girth=1.2, buttocks=1.2),
+    "AO": dict(height_m=1.81, leg_length_frac=0.505, thigh_share=0.50, hip_width_frac=0.10, girth=1.0),
+}
 #: Design bodies of hands-on-hips lunges (issue 18, hands-gain round): the back view's wrists' line read a 10 deg drop
 #: 7.4-8.7 deg on slight held-out S and 11.0-11.6 deg on tall heavy T with one constant gain, and the design lunges
 #: (design1, design4, the default body) had neither build, nor the widest hips. AG (short and slight), AH (tall,
@@ -264,6 +275,7 @@ NAMED_BODIES = {
     **HELD_OUT_7_BODIES,
     **HELD_OUT_8_BODIES,
     **HELD_OUT_9_BODIES,
+    **HELD_OUT_10_BODIES,
     **DESIGN_TOUCHING_BODIES,
     **DESIGN_KNEES_TOUCH_BODIES,
     **DESIGN_BACK_TOUCH_BODIES,
@@ -320,8 +332,8 @@ class Case:
     view: str
     movement: str
     body: dict
-    #: "design", "held_out", "held_out_2" ... "held_out_9", "lunge" (the pelvic drop check), "lunge_design",
-    #: "lunge_held_out", "lunge_held_out_6" ... "lunge_held_out_9", "cut"
+    #: "design", "held_out", "held_out_2" ... "held_out_10", "lunge" (the pelvic drop check), "lunge_design",
+    #: "lunge_held_out", "lunge_held_out_6" ... "lunge_held_out_10", "cut"
     group: str
     lead_leg: str | None = None
     cut: float = 0.0
@@ -349,6 +361,7 @@ def _cases() -> dict[str, Case]:
         ("held_out_7", HELD_OUT_7_BODIES, tuple(STANCES_M)),
         ("held_out_8", HELD_OUT_8_BODIES, tuple(STANCES_M)),
         ("held_out_9", HELD_OUT_9_BODIES, tuple(STANCES_M)),
+        ("held_out_10", HELD_OUT_10_BODIES, tuple(STANCES_M)),
         ("design", DESIGN_TOUCHING_BODIES, TOUCHING_STANCES),
         ("design", DESIGN_KNEES_TOUCH_BODIES, ("narrow",)),
         ("design", DESIGN_SLIM_BODIES, tuple(STANCES_M)),
@@ -401,6 +414,7 @@ def _back_sets() -> tuple[tuple[str, dict], ...]:
         ("held_out_7", every(HELD_OUT_7_BODIES, _grid(STANCES_M, VALGUS_DEG))),
         ("held_out_8", every(HELD_OUT_8_BODIES, _grid(STANCES_M, VALGUS_DEG))),
         ("held_out_9", every(HELD_OUT_9_BODIES, _grid(STANCES_M, VALGUS_DEG))),
+        ("held_out_10", every(HELD_OUT_10_BODIES, _grid(STANCES_M, VALGUS_DEG))),
         ("design", every(DESIGN_KNEES_TOUCH_BODIES, _grid(("narrow",), KNEES_TOUCH_BACK_VALGUS_DEG))),
         ("design", {name: _grid(("narrow",), degs) for name, degs in DESIGN_BACK_TOUCH_VALGUS_DEG.items()}),
         ("design", DESIGN_BACK_CLIPS),
@@ -432,8 +446,8 @@ def _lunge_cases() -> dict[str, Case]:
 
 def _held_out_lunges() -> dict[str, Case]:
     """Hands-on-hips lunges of the design lunge bodies (:data:`DESIGN_LUNGE_BODIES`, group ``lunge_design``) and
-    of the fourth and sixth to ninth held-out sets' bodies (groups ``lunge_held_out``,
-    ``lunge_held_out_6`` ... ``lunge_held_out_9``): a level pelvis and a 10° drop, both facings and lead legs."""
+    of the fourth and sixth to tenth held-out sets' bodies (groups ``lunge_held_out``,
+    ``lunge_held_out_6`` ... ``lunge_held_out_10``): a level pelvis and a 10° drop, both facings and lead legs."""
     from movelab.synth import Lunge
 
     cases = {}
@@ -444,6 +458,7 @@ def _held_out_lunges() -> dict[str, Case]:
         | {name: "lunge_held_out_7" for name in HELD_OUT_7_BODIES}
         | {name: "lunge_held_out_8" for name in HELD_OUT_8_BODIES}
         | {name: "lunge_held_out_9" for name in HELD_OUT_9_BODIES}
+        | {name: "lunge_held_out_10" for name in HELD_OUT_10_BODIES}
     )
     for body_name, group in groups.items():
         body = NAMED_BODIES[body_name]
