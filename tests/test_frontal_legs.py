@@ -214,6 +214,7 @@ def test_the_corrected_fppa_of_a_valgus_leg_drawn_in_an_outline():
         dict(fppa_hip_thighs_back="outline"),
         dict(fppa_hip_thighs_front="outline"),
         dict(fppa_shank_axis="middles"),
+        dict(fppa_hip_beside_hands="outline"),
     ],
 )
 def test_fppa_settings_out_of_range_are_refused(options):
@@ -655,6 +656,39 @@ def test_uncapped_hips_sit_as_far_apart_as_slim_standing_thighs_under_wide_hips(
     np.testing.assert_allclose(capped[:, 0], [122.5, 177.5])
     uncapped = _thick_squat(SLIM_WIDE, hip_spacing="standing_thighs", hip_cap="none", hip_width_share=0.5)
     np.testing.assert_allclose(uncapped[:, 0], [120.0, 180.0])
+
+
+# THICK_STANDING with the hands hanging against the hips: the outline's interval at the hips' height is 260 px
+# wide, more than 2.6 times any hip landmarks' distance below 100 px
+HANDS_AT_HIPS = polygon(
+    (20, -50), (280, -50), (280, 100), (200, 100), (200, 400), (160, 400), (160, 100),
+    (140, 100), (140, 400), (100, 400), (100, 100), (20, 100),
+)  # fmt: skip
+
+
+def test_hips_beside_hanging_hands_go_the_standing_thighs_distance_apart_about_the_landmarks():
+    """Standing thighs 60 px apart (midlines 120 and 180), the hip landmarks 80 px apart about x = 153 and an
+    outline 260 px wide at their height (hands against the hips): with ``hip_beside_hands="standing_distance"``
+    the hips go 60 px apart about the landmarks' middle (123, 183); with ``"landmarks"`` they stay (113, 193)."""
+    n = 11
+    pos = positions(
+        {**STANDING, "left_hip": (113, 0), "right_hip": (193, 0), "left_ankle": (120, 380), "right_ankle": (180, 380)},
+        n=n,
+    )
+    for name, x in (("left_knee", 120.0), ("right_knee", 180.0)):
+        pos.loc[dict(keypoint=name)] = [x, 250.0]
+    options = dict(hip_drop=(0.0, 0.0), method="outline", hip_spacing="standing_thighs", hip_cap="none")
+
+    def hips(beside: str):
+        out = frontal_leg_centres(
+            pos, np.stack([HANDS_AT_HIPS] * n), np.ones(n, dtype=bool), hip_beside_hands=beside, **options
+        )
+        return out.sel(keypoint=["left_hip", "right_hip"], space_2d="x").values[-1]
+
+    np.testing.assert_allclose(hips("standing_distance"), [123.0, 183.0])
+    np.testing.assert_allclose(hips("landmarks"), [113.0, 193.0])
+    with pytest.raises(ValueError, match="hip_beside_hands must be"):
+        hips("middle")
 
 
 def test_uncapped_hips_without_enough_standing_frames_take_the_outline_share():

@@ -117,6 +117,7 @@ def fppa_centre_options(config: KinematicsConfig, *, back: np.ndarray) -> dict:
         hip_width_share=config.fppa_hip_width_share,
         hip_spacing=config.fppa_hip_spacing,
         hip_cap=config.fppa_hip_cap,
+        hip_beside_hands=config.fppa_hip_beside_hands,
         hip_merged_thighs=config.fppa_hip_merged_thighs,
         knee_raise_back=config.fppa_knee_raise_back,
         knee_height_back=config.fppa_knee_height_back,

@@ -335,6 +335,15 @@ class KinematicsConfig:
         hips over slim thighs): there half the width put the hips 0.88-0.89 of the joints' distance apart
         (design bodies U and V, held-out S). Design U and V, 64 legs within 4°: 18 → 63; the 254 earlier design
         legs 246 → 246, MAE 1.26 → 1.25° (docs/findings-decisions.md, *wide hips over slim thighs*).
+    fppa_hip_beside_hands
+        ``"outline"``: where the outline's interval at the hips' height is more than 2.6 times the hip landmarks'
+        distance (hands hanging against the hips, as standing from behind), ``"standing_distance"`` sets the
+        hips the standing thighs' distance apart about the landmarks' middle; ``"landmarks"`` (before) kept the
+        landmarks, 9-11 px too far out each side on design E from behind while knees and ankles moved onto the
+        leg outlines. Design bodies, FPPA while standing (MAE per leg): back 126 legs 2.29 -> 0.96°, front 240
+        legs 1.27 -> 0.91°, realistic design E, F, H, J front 1.31 -> 1.04°; at depth back 120 -> 122 of 126
+        within 4° (K narrow 25° −5.4/−5.0 -> −1.4/−1.1°; P narrow 16-25° +1-2° further out, within 4°), front
+        unchanged (docs/findings-decisions.md, *hands against the hips*).
     fppa_hip_width_share
         ``"outline"``: the hip joint centres sit this share of the outline's width at their height apart
         (at most, with ``fppa_hip_spacing="standing_thighs"`` and ``fppa_hip_cap="outline_share"``; without
@@ -718,6 +727,7 @@ class KinematicsConfig:
     fppa_hip_merged_thighs: Literal["landmark_slope", "through_shank", "knees_ankles"] = "knees_ankles"
     fppa_hip_width_share: float = 0.50
     fppa_hip_cap: Literal["outline_share", "none"] = "none"
+    fppa_hip_beside_hands: Literal["landmarks", "standing_distance"] = "standing_distance"
     fppa_knee_raise_back: float = 0.108
     fppa_knee_height_back: Literal["raise", "outline_bend"] = "outline_bend"
     fppa_knee_bend_min_slope_back: float = 0.2

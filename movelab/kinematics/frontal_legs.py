@@ -149,6 +149,7 @@ _CHOICES = {
     "hip_merged_thighs": ("landmark_slope", "through_shank", "knees_ankles"),
     "knee_width_fallback": ("none", "standing_knees", "standing_first"),
     "hip_merged_legs": ("landmark_slope", "knees_ankles"),
+    "hip_beside_hands": ("landmarks", "standing_distance"),
 }
 
 
@@ -164,6 +165,7 @@ def frontal_leg_centres(
     hip_width_share: float = 0.5,
     hip_spacing: str = "outline_share",
     hip_cap: str = "outline_share",
+    hip_beside_hands: str = "landmarks",
     hip_merged_thighs: str = "landmark_slope",
     hip_merged_legs: str = "landmark_slope",
     knee_raise_back: float = 0.0,
@@ -218,6 +220,11 @@ def frontal_leg_centres(
         ``hip_spacing="standing_thighs"``: ``"outline_share"`` sets the hips no further apart than
         ``hip_width_share`` of the outline's width at their height; ``"none"`` as far apart as the standing
         thighs' midlines (``hip_width_share`` of the width where too few standing frames give them).
+    hip_beside_hands
+        ``"outline"``, where the outline's interval at the hips' height is wider than 2.6 times the hip landmarks'
+        distance (the hands hanging against the hips): ``"standing_distance"`` sets the hips the standing
+        thighs' distance apart about the landmarks' middle (where that distance is known); ``"landmarks"`` keeps
+        the landmarks.
     hip_merged_thighs
         ``"standing_thighs"``, front views where the standing thighs' outlines merge at every height their
         midlines are fitted at (:func:`thighs_merged_throughout`): ``"through_shank"`` draws each midline
@@ -349,6 +356,7 @@ def frontal_leg_centres(
         hip_merged_thighs=hip_merged_thighs,
         knee_width_fallback=knee_width_fallback,
         hip_merged_legs=hip_merged_legs,
+        hip_beside_hands=hip_beside_hands,
     )
     back = np.zeros_like(frontal) if back is None or method != "outline" else np.asarray(back, dtype=bool) & frontal
     kp = position.get_index("keypoint")
@@ -389,6 +397,7 @@ def frontal_leg_centres(
                 width_share=hip_width_share,
                 distance_px=distance,
                 capped=hip_cap == "outline_share",
+                beside_hands=hip_beside_hands,
             )
             if np.isfinite(upright) and knee_raise_back:
                 for side in _SIDES:
@@ -462,12 +471,23 @@ def _hip_drop(torso: np.ndarray, upright: float, fit: tuple[float, float]) -> np
 
 
 def _hips_from_pelvis_outline(
-    values, outline, *, frontal, kp, width_share: float, distance_px: float, capped: bool = True
+    values,
+    outline,
+    *,
+    frontal,
+    kp,
+    width_share: float,
+    distance_px: float,
+    capped: bool = True,
+    beside_hands: str = "landmarks",
 ) -> None:
     """Centre the hips on the middle of the outline's interval at their mean height and set them
     ``distance_px`` apart, at most ``width_share`` of the interval's width when ``capped`` (that share of it
     where ``distance_px`` is NaN), where that interval holds both and is 1.5-2.6 times their distance (an arm
-    or hand against the hips widens it beyond that)."""
+    or hand against the hips widens it beyond that). Where it is wider, ``beside_hands="standing_distance"``
+    sets them ``distance_px`` apart about the landmarks' middle (where ``distance_px`` is known): the hands
+    make the interval's middle and width no guide, the landmarks' distance is the pose model's (on design E
+    from behind, standing, 9-11 px too wide each side)."""
     li, ri = kp.get_loc("left_hip"), kp.get_loc("right_hip")
     for f in np.flatnonzero(frontal):
         (lx, ly), (rx, ry) = values[f, li], values[f, ri]
@@ -481,6 +501,9 @@ def _hips_from_pelvis_outline(
                     distance = np.fmin(distance_px, share) if capped or not np.isfinite(distance_px) else distance_px
                     half = 0.5 * distance * np.sign(lx - rx)
                     values[f, li, 0], values[f, ri, 0] = 0.5 * (lo + hi) + half, 0.5 * (lo + hi) - half
+                elif hi - lo > 2.6 * abs(lx - rx) and beside_hands == "standing_distance" and np.isfinite(distance_px):
+                    half, middle = 0.5 * distance_px * np.sign(lx - rx), 0.5 * (lx + rx)
+                    values[f, li, 0], values[f, ri, 0] = middle + half, middle - half
                 break
 
 
