@@ -343,7 +343,7 @@ class KinematicsConfig:
         leg outlines. Design bodies, FPPA while standing (MAE per leg): back 126 legs 2.29 -> 0.96°, front 240
         legs 1.27 -> 0.91°, realistic design E, F, H, J front 1.31 -> 1.04°; at depth back 120 -> 122 of 126
         within 4° (K narrow 25° −5.4/−5.0 -> −1.4/−1.1°; P narrow 16-25° +1-2° further out, within 4°), front
-        unchanged (docs/findings-decisions.md, *hands against the hips*).
+        unchanged (docs/findings-decisions.md, *Straight legs and the standing frames*, hips beside hanging hands).
     fppa_hip_width_share
         ``"outline"``: the hip joint centres sit this share of the outline's width at their height apart
         (at most, with ``fppa_hip_spacing="standing_thighs"`` and ``fppa_hip_cap="outline_share"``; without

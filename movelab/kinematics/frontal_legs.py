@@ -319,9 +319,11 @@ def frontal_leg_centres(
     ``"outline"``: the hips are lowered by the view's ``hip_drop``, then centred on the middle of the
     outline's interval at their height and set ``hip_width_share`` of its width apart, or the standing
     thighs' distance (:func:`_standing_hip_distance`) where that is less (``hip_spacing="standing_thighs"``),
-    where that interval is 1.5-2.6 times the landmarks' distance (else kept). Each knee and ankle is moved sideways
-    onto its shank's outline midline (:func:`_shank_midline`), at the landmark's height (a back view's knee raised by
-    ``knee_raise_back · L₀``; in front views first set to the outline's bend, ``knee_height``); in front views
+    where that interval is 1.5-2.6 times the landmarks' distance (wider, with ``hip_beside_hands=
+    "standing_distance"``: the standing distance about the landmarks' middle; else kept). Each knee and ankle is
+    moved sideways onto its shank's outline midline (:func:`_shank_midline`), at the landmark's height (a back
+    view's knee raised by ``knee_raise_back · L₀``; in front views first set to the outline's bend,
+    ``knee_height``); in front views
     the knee then moves ``knee_outline_share`` of the way to the middle of the outline at its height. Where
     the legs touch, a shared interval is split at its middle for the midline; with
     ``knee_touching="outer_edge"`` touching knees are then put half a knee's width (measured in the clip's
