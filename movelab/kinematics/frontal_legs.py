@@ -404,8 +404,12 @@ def frontal_leg_centres(
             if np.isfinite(upright) and knee_raise_back:
                 for side in _SIDES:
                     values[back, kp.get_loc(f"{side}_knee"), 1] -= knee_raise_back * upright
-            bend = dict(window=knee_bend_window, min_ratio=knee_bend_min_ratio, axis=shank_axis)
-            bend["max_span"] = knee_bend_max_span_share
+            bend = dict(
+                window=knee_bend_window,
+                min_ratio=knee_bend_min_ratio,
+                axis=shank_axis,
+                max_span=knee_bend_max_span_share,
+            )
             if knee_height_back == "outline_bend" and np.isfinite(upright):
                 _knees_from_outline_bends(
                     values,
@@ -501,11 +505,13 @@ def _hips_from_pelvis_outline(
                 if 1.5 * abs(lx - rx) <= hi - lo <= 2.6 * abs(lx - rx):
                     share = width_share * (hi - lo)
                     distance = np.fmin(distance_px, share) if capped or not np.isfinite(distance_px) else distance_px
-                    half = 0.5 * distance * np.sign(lx - rx)
-                    values[f, li, 0], values[f, ri, 0] = 0.5 * (lo + hi) + half, 0.5 * (lo + hi) - half
+                    middle = 0.5 * (lo + hi)
                 elif hi - lo > 2.6 * abs(lx - rx) and beside_hands == "standing_distance" and np.isfinite(distance_px):
-                    half, middle = 0.5 * distance_px * np.sign(lx - rx), 0.5 * (lx + rx)
-                    values[f, li, 0], values[f, ri, 0] = middle + half, middle - half
+                    distance, middle = distance_px, 0.5 * (lx + rx)
+                else:
+                    break
+                half = 0.5 * distance * np.sign(lx - rx)
+                values[f, li, 0], values[f, ri, 0] = middle + half, middle - half
                 break
 
 

@@ -151,14 +151,6 @@ CLEAN_ONLY_BODIES = (
     "AB",
     "AC",
     "AD",
-    "AE",
-    "AF",
-    "AJ",
-    "AK",
-    "AL",
-    "AM",
-    "AN",
-    "AO",
 )
 HELD_OUT_BODIES = {
     "C": dict(height_m=1.88, leg_length_frac=0.51, hip_width_frac=0.09, girth=0.9),
@@ -253,6 +245,12 @@ HELD_OUT_10_BODIES = {
     "AN": dict(height_m=1.57, leg_length_frac=0.47, thigh_share=0.51, hip_width_frac=0.125, girth=1.2, buttocks=1.2),
     "AO": dict(height_m=1.81, leg_length_frac=0.505, thigh_share=0.50, hip_width_frac=0.10, girth=1.0),
 }
+#: The held-out sets rendered whole, from the seventh on (groups ``held_out_N`` and ``lunge_held_out_N``): front and
+#: back views in every stance and valgus amount, hands-on-hips lunges, clean renders only. A new set is one more
+#: entry here.
+WHOLE_HELD_OUT_SETS = {7: HELD_OUT_7_BODIES, 8: HELD_OUT_8_BODIES, 9: HELD_OUT_9_BODIES, 10: HELD_OUT_10_BODIES}
+_WHOLE_HELD_OUT_BODIES = {name: body for bodies in WHOLE_HELD_OUT_SETS.values() for name, body in bodies.items()}
+CLEAN_ONLY_BODIES += tuple(_WHOLE_HELD_OUT_BODIES)
 #: Design bodies of hands-on-hips lunges (issue 18, hands-gain round): the back view's wrists' line read a 10 deg drop
 #: 7.4-8.7 deg on slight held-out S and 11.0-11.6 deg on tall heavy T with one constant gain, and the design lunges
 #: (design1, design4, the default body) had neither build, nor the widest hips. AG (short and slight), AH (tall,
@@ -272,10 +270,7 @@ NAMED_BODIES = {
     **HELD_OUT_4_BODIES,
     **HELD_OUT_5_BODIES,
     **HELD_OUT_6_BODIES,
-    **HELD_OUT_7_BODIES,
-    **HELD_OUT_8_BODIES,
-    **HELD_OUT_9_BODIES,
-    **HELD_OUT_10_BODIES,
+    **_WHOLE_HELD_OUT_BODIES,
     **DESIGN_TOUCHING_BODIES,
     **DESIGN_KNEES_TOUCH_BODIES,
     **DESIGN_BACK_TOUCH_BODIES,
@@ -358,10 +353,7 @@ def _cases() -> dict[str, Case]:
         ("held_out_4", HELD_OUT_4_BODIES, tuple(STANCES_M)),
         ("held_out_5", HELD_OUT_5_BODIES, tuple(STANCES_M)),
         ("held_out_6", HELD_OUT_6_BODIES, tuple(STANCES_M)),
-        ("held_out_7", HELD_OUT_7_BODIES, tuple(STANCES_M)),
-        ("held_out_8", HELD_OUT_8_BODIES, tuple(STANCES_M)),
-        ("held_out_9", HELD_OUT_9_BODIES, tuple(STANCES_M)),
-        ("held_out_10", HELD_OUT_10_BODIES, tuple(STANCES_M)),
+        *((f"held_out_{n}", bodies, tuple(STANCES_M)) for n, bodies in WHOLE_HELD_OUT_SETS.items()),
         ("design", DESIGN_TOUCHING_BODIES, TOUCHING_STANCES),
         ("design", DESIGN_KNEES_TOUCH_BODIES, ("narrow",)),
         ("design", DESIGN_SLIM_BODIES, tuple(STANCES_M)),
@@ -411,10 +403,7 @@ def _back_sets() -> tuple[tuple[str, dict], ...]:
         ("design", every(DESIGN_THICK_NARROW_BODIES, DESIGN_THICK_NARROW_BACK)),
         ("held_out_4", every(HELD_OUT_4_BODIES, _grid(STANCES_M, HELD_OUT_4_BACK_VALGUS_DEG))),
         ("held_out_6", every(HELD_OUT_6_BODIES, _grid(STANCES_M, HELD_OUT_6_BACK_VALGUS_DEG))),
-        ("held_out_7", every(HELD_OUT_7_BODIES, _grid(STANCES_M, VALGUS_DEG))),
-        ("held_out_8", every(HELD_OUT_8_BODIES, _grid(STANCES_M, VALGUS_DEG))),
-        ("held_out_9", every(HELD_OUT_9_BODIES, _grid(STANCES_M, VALGUS_DEG))),
-        ("held_out_10", every(HELD_OUT_10_BODIES, _grid(STANCES_M, VALGUS_DEG))),
+        *((f"held_out_{n}", every(bodies, _grid(STANCES_M, VALGUS_DEG))) for n, bodies in WHOLE_HELD_OUT_SETS.items()),
         ("design", every(DESIGN_KNEES_TOUCH_BODIES, _grid(("narrow",), KNEES_TOUCH_BACK_VALGUS_DEG))),
         ("design", {name: _grid(("narrow",), degs) for name, degs in DESIGN_BACK_TOUCH_VALGUS_DEG.items()}),
         ("design", DESIGN_BACK_CLIPS),
@@ -446,8 +435,8 @@ def _lunge_cases() -> dict[str, Case]:
 
 def _held_out_lunges() -> dict[str, Case]:
     """Hands-on-hips lunges of the design lunge bodies (:data:`DESIGN_LUNGE_BODIES`, group ``lunge_design``) and
-    of the fourth and sixth to tenth held-out sets' bodies (groups ``lunge_held_out``,
-    ``lunge_held_out_6`` ... ``lunge_held_out_10``): a level pelvis and a 10° drop, both facings and lead legs."""
+    of the fourth, the sixth and the whole held-out sets' bodies (groups ``lunge_held_out``, ``lunge_held_out_6``,
+    ``lunge_held_out_N`` of :data:`WHOLE_HELD_OUT_SETS`): a level pelvis and a 10° drop, both facings and lead legs."""
     from movelab.synth import Lunge
 
     cases = {}
@@ -455,10 +444,7 @@ def _held_out_lunges() -> dict[str, Case]:
         {name: "lunge_design" for name in DESIGN_LUNGE_BODIES}
         | {name: "lunge_held_out" for name in HELD_OUT_4_BODIES}
         | {name: "lunge_held_out_6" for name in HELD_OUT_6_BODIES}
-        | {name: "lunge_held_out_7" for name in HELD_OUT_7_BODIES}
-        | {name: "lunge_held_out_8" for name in HELD_OUT_8_BODIES}
-        | {name: "lunge_held_out_9" for name in HELD_OUT_9_BODIES}
-        | {name: "lunge_held_out_10" for name in HELD_OUT_10_BODIES}
+        | {name: f"lunge_held_out_{n}" for n, bodies in WHOLE_HELD_OUT_SETS.items() for name in bodies}
     )
     for body_name, group in groups.items():
         body = NAMED_BODIES[body_name]
@@ -611,11 +597,16 @@ def _raised(findings) -> set:
     return {(f.code, f.side, round(f.value, 1)) for f in findings if f.severity != "info"}
 
 
+def _fppa_clip(name: str, case: Case) -> bool:
+    """Whether the FPPA tables read this clip: a front or back squat, not the portrait one."""
+    return case.movement == "squat" and case.view in ("front", "back") and "portrait" not in name
+
+
 def fppa_table(results: dict[str, dict]) -> pd.DataFrame:
     rows = []
     for name, result in results.items():
         case = result["case"]
-        if case.movement != "squat" or case.view not in ("front", "back") or "portrait" in name:
+        if not _fppa_clip(name, case):
             continue
         stance = name.split("_")[3]
         valgus = float(name.split("_v")[-1])
@@ -656,12 +647,12 @@ def standing_rows(result: dict) -> list[dict]:
     minus the projected truth, by the default method and from the landmarks."""
     case, truth = result["case"], result["truth"]
     proj = projected_truth(truth, "front" if case.view == "front" else "back")
-    time = result["angles"].index.to_numpy()
+    time, truth_time = result["angles"].index.to_numpy(), truth["time_s"].to_numpy()
     rows = []
     for side in ("left", "right"):
-        hip_y = np.interp(time, truth["time_s"].to_numpy(), truth[f"{side}_hip_y_px"].to_numpy())
+        hip_y = np.interp(time, truth_time, truth[f"{side}_hip_y_px"].to_numpy())
         standing = hip_y <= np.nanmin(hip_y) + STANDING_TRAVEL_SHARE * (np.nanmax(hip_y) - np.nanmin(hip_y))
-        true = np.interp(time, truth["time_s"].to_numpy(), proj[f"knee_fppa_{side}"].to_numpy())[standing]
+        true = np.interp(time, truth_time, proj[f"knee_fppa_{side}"].to_numpy())[standing]
         row = dict(side=side, frames=int(standing.sum()))
         for column, angles in (("error", result["angles"]), ("landmark_error", result["landmark_angles"])):
             error = angles[f"knee_fppa_{side}"].to_numpy()[standing] - true
@@ -675,7 +666,7 @@ def standing_table(results: dict[str, dict]) -> pd.DataFrame:
     rows = [
         dict(clip=name, group=result["case"].group, view=result["case"].view, **row)
         for name, result in results.items()
-        if result["case"].movement == "squat" and result["case"].view in ("front", "back") and "portrait" not in name
+        if _fppa_clip(name, result["case"])
         for row in standing_rows(result)
     ]
     return pd.DataFrame(rows)
