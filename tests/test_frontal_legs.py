@@ -3,6 +3,8 @@ answers."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -1023,3 +1025,55 @@ def test_shank_axis_option_must_be_known_and_its_default_reaches_the_joint_centr
     with pytest.raises(ValueError, match="shank_axis must be"):
         _squat_leg(SQUAT_LEG, shank_axis="middles")
     assert fppa_centre_options(KinematicsConfig(), back=np.array([False]))["shank_axis"] == "edge_bisector"
+
+
+# ------------------------------------------------------------------ the other leg's landmarks missing
+
+_ONE_ANKLE_MISSING = {"left_hip": (120, 0), "right_hip": (180, 0), "left_knee": (125, 200), "right_knee": (175, 200)}
+
+
+def _left_leg_with_the_right_ankle_missing(**options):
+    """The legs merged from the knees down to the feet ([112, 188]), the right ankle's landmark missing; the left
+    knee and ankle as placed."""
+    pos = positions({**STANDING, **_ONE_ANKLE_MISSING, "left_ankle": (125, 380)})
+    options = {"hip_drop": (0.0, 0.0), "method": "outline", **options}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        out = frontal_leg_centres(pos, MERGED_TO_FEET[None], np.array([True]), **options)
+    return out.sel(keypoint=["left_knee", "left_ankle"]).values[0]
+
+
+def test_a_leg_beside_a_missing_ankle_is_split_from_it_at_its_knee():
+    """Without the right ankle the merged interval below the knees cannot be split by the two legs' places, and
+    taken whole it put the left leg in the middle of both (x 150). ``"nearest_joint"`` marks the right leg by its
+    knee: the interval is split at its middle and the left shank's midline runs at 131 (the middle of
+    [112, 150]); ``"not_measured"`` leaves the left knee and ankle NaN."""
+    whole = _left_leg_with_the_right_ankle_missing(other_leg_missing="whole_interval")
+    np.testing.assert_allclose(whole[:, 0], [150.0, 150.0])
+    nearest = _left_leg_with_the_right_ankle_missing(other_leg_missing="nearest_joint")
+    np.testing.assert_allclose(nearest[:, 0], [131.0, 131.0])
+    assert np.isnan(_left_leg_with_the_right_ankle_missing(other_leg_missing="not_measured")).all()
+
+
+def test_a_leg_without_the_other_legs_knee_or_ankle_is_not_measured_with_a_warning():
+    pos = positions({**STANDING, **_ONE_ANKLE_MISSING, "left_ankle": (125, 380)})
+    options = {"hip_drop": (0.0, 0.0), "method": "outline", "other_leg_missing": "not_measured"}
+    with pytest.warns(UserWarning, match="knee FPPA not measured in 1 leg-frames: the other leg's knee or ankle"):
+        out = frontal_leg_centres(pos, MERGED_TO_FEET[None], np.array([True]), **options)
+    assert np.isnan(out.sel(keypoint=["left_knee", "left_ankle"]).values).all()
+    assert np.isfinite(out.sel(keypoint="right_knee").values).all()  # its own ankle is the one missing
+
+
+def test_the_other_legs_missing_joint_defaults_to_its_nearest_landmark():
+    from movelab.kinematics import KinematicsConfig
+
+    assert KinematicsConfig().fppa_other_leg_missing == "nearest_joint"
+    with pytest.raises(ValueError):
+        frontal_leg_centres(
+            positions({**STANDING, **_ONE_ANKLE_MISSING}),
+            MERGED_TO_FEET[None],
+            np.array([True]),
+            hip_drop=(0.0, 0.0),
+            method="outline",
+            other_leg_missing="guess",
+        )

@@ -138,6 +138,7 @@ def fppa_centre_options(config: KinematicsConfig, *, back: np.ndarray) -> dict:
         shank_top=config.fppa_shank_top,
         shank_merged=config.fppa_shank_merged,
         shank_axis=config.fppa_shank_axis,
+        other_leg_missing=config.fppa_other_leg_missing,
     )
 
 

@@ -473,6 +473,13 @@ class KinematicsConfig:
         views, 176 legs: within 4° 173 of 176 both, MAE 1.07 -> 0.99°, wide-stance mean error +0.5…+1.0° ->
         −0.3…0.0° by valgus; back views (64 legs) 59 within 4° both, MAE 1.74 -> 1.75°
         (docs/findings-decisions.md, *front-overread round*).
+    fppa_other_leg_missing
+        ``"outline"``, front and back frames where the other leg's knee or ankle landmark is missing (below the
+        visibility the angles require): ``"not_measured"`` leaves this leg's FPPA NaN there; ``"whole_interval"``
+        places its knee and ankle as elsewhere, where an outline interval holding both legs is then taken whole
+        (not split between them). Realistic design F, hip-width stance, 16° (its left ankle missing in half
+        the frames about the bottom): the right leg read −12.2° against 13.1° (docs/findings-decisions.md,
+        *the other leg*).
     fppa_outline
         ``"outline"``: the outline the leg joint centres are read from: ``"edges"`` the person mask's contour moved
         onto the picture's own edges at extraction (``outline_edges_px``, :mod:`movelab.pose.outline_edges`;
@@ -748,6 +755,7 @@ class KinematicsConfig:
     fppa_shank_merged: Literal["split", "alone"] = "alone"
     fppa_shank_axis: Literal["row_middles", "edge_bisector"] = "edge_bisector"
     fppa_outline: Literal["mask", "edges"] = "edges"
+    fppa_other_leg_missing: Literal["whole_interval", "not_measured", "nearest_joint"] = "nearest_joint"
     obliquity_min_hip_width_share: float = 0.75
     hands_on_hips_max_elbow_deg: float = 130.0
     hands_on_hips_height_torso: float = 0.4

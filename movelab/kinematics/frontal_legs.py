@@ -150,6 +150,7 @@ _CHOICES = {
     "knee_width_fallback": ("none", "standing_knees", "standing_first"),
     "hip_merged_legs": ("landmark_slope", "knees_ankles"),
     "hip_beside_hands": ("landmarks", "standing_distance"),
+    "other_leg_missing": ("whole_interval", "not_measured", "nearest_joint"),
 }
 
 
@@ -188,6 +189,7 @@ def frontal_leg_centres(
     shank_top: str = "knee_landmark",
     shank_merged: str = "split",
     shank_axis: str = "row_middles",
+    other_leg_missing: str = "whole_interval",
 ) -> xr.DataArray:
     """``position`` with the hips, knees and ankles moved to the joint centres the FPPA needs, in the frames
     of ``frontal`` (other frames and keypoints unchanged).
@@ -308,6 +310,13 @@ def frontal_leg_centres(
         ``"outline"``: the shank's midline is the line through its outline intervals' middles
         (``"row_middles"``) or the bisector of the lines fitted to their two edges (``"edge_bisector"``,
         :func:`_edge_bisector`), for the knee's height from the outline's bend and for placing knee and ankle.
+    other_leg_missing
+        ``"outline"``, frames where the other leg's knee or ankle landmark is missing: ``"not_measured"`` leaves
+        this leg's knee and ankle NaN (its FPPA is not measured; a warning counts them), ``"whole_interval"``
+        places them as elsewhere, where an outline interval that holds both legs cannot be split and is taken
+        whole (:func:`_without_other_leg`); ``"nearest_joint"`` marks where the other leg is by its nearest
+        landmark found (the knee for a missing ankle, the ankle for a missing knee, else the hip;
+        :func:`_other_leg_xs`).
 
     Returns
     -------
@@ -359,6 +368,7 @@ def frontal_leg_centres(
         knee_width_fallback=knee_width_fallback,
         hip_merged_legs=hip_merged_legs,
         hip_beside_hands=hip_beside_hands,
+        other_leg_missing=other_leg_missing,
     )
     back = np.zeros_like(frontal) if back is None or method != "outline" else np.asarray(back, dtype=bool) & frontal
     kp = position.get_index("keypoint")
@@ -404,7 +414,9 @@ def frontal_leg_centres(
             if np.isfinite(upright) and knee_raise_back:
                 for side in _SIDES:
                     values[back, kp.get_loc(f"{side}_knee"), 1] -= knee_raise_back * upright
+            other_x = _other_leg_xs(position.values, kp, fill=other_leg_missing == "nearest_joint")
             bend = dict(
+                other_x=other_x,
                 window=knee_bend_window,
                 min_ratio=knee_bend_min_ratio,
                 axis=shank_axis,
@@ -446,6 +458,7 @@ def frontal_leg_centres(
                     below_placed_knee=shank_top == "lower_knee",
                     merged=np.where(back, "split", shank_merged),
                     axis=shank_axis,
+                    other_x=other_x,
                 )
             if knee_touching == "outer_edge":
                 merged = _touching_knees_from_outer_edges(
@@ -458,6 +471,8 @@ def frontal_leg_centres(
                     back_edge=knee_touching_back,
                     width_fallback=knee_width_fallback,
                 )
+            if other_leg_missing == "not_measured":
+                _without_other_leg(values, position.values, frontal=frontal, kp=kp)
         else:
             _halfway_to_outline(values, position.values, outline, frontal=frontal, kp=kp)
     out.attrs["processing"] = f"{position.attrs.get('processing', '')}; frontal leg centres (FPPA)".lstrip("; ")
@@ -836,10 +851,14 @@ def _onto_shank_midline(
     below_placed_knee: bool = False,
     merged,
     axis: str = "row_middles",
+    other_x=None,
 ) -> None:
     """Move ``side``'s ankle sideways onto the shank's outline midline (from the ``raw`` landmarks' heights)
     and its knee there too, or ``outline_share[frame]`` of the way from there to the middle of the outline at
-    the knee landmark's height, each at its height in ``values``. ``merged[frame]``: :func:`_shank_midline`'s."""
+    the knee landmark's height, each at its height in ``values``. ``merged[frame]``: :func:`_shank_midline`'s.
+    ``other_x`` ``(time, keypoint)``: where the other leg's joints are sideways, for splitting an interval that
+    holds both legs (None: ``raw``'s)."""
+    other_x = raw[..., 0] if other_x is None else other_x
     knee, ankle = kp.get_loc(f"{side}_knee"), kp.get_loc(f"{side}_ankle")
     other_knee, other_ankle = kp.get_loc(f"{other}_knee"), kp.get_loc(f"{other}_ankle")
     for f in np.flatnonzero(frontal):
@@ -850,8 +869,8 @@ def _onto_shank_midline(
             outline[f],
             top,
             raw[f, ankle],
-            raw[f, other_knee, 0],
-            raw[f, other_ankle, 0],
+            other_x[f, other_knee],
+            other_x[f, other_ankle],
             split="middle",
             merged=merged[f],
             axis=axis,
@@ -859,7 +878,7 @@ def _onto_shank_midline(
         if line is None:
             continue
         on_line = line[0] * values[f, knee, 1] + line[1]
-        middle = _leg_middle(outline[f], values[f, knee, 1], raw[f, knee, 0], raw[f, other_knee, 0], split="middle")
+        middle = _leg_middle(outline[f], values[f, knee, 1], raw[f, knee, 0], other_x[f, other_knee], split="middle")
         share = outline_share[f] if np.isfinite(middle) else 0.0
         values[f, knee, 0] = on_line + share * (middle - on_line) if share else on_line
         values[f, ankle, 0] = line[0] * values[f, ankle, 1] + line[1]
@@ -949,6 +968,7 @@ def _knee_from_outline_bend(
     raise_px: float = 0.0,
     axis: str = "row_middles",
     max_span: float | None = None,
+    other_x=None,
 ) -> None:
     """Set ``side``'s knee height where its leg's outer outline bends: below the knee the shank widens slowly
     upwards, above it the thigh, foreshortened when it points at the camera, widens fast. The distance from
@@ -960,25 +980,26 @@ def _knee_from_outline_bend(
     the hip to the ankle below the window's top (:func:`_bend`): at 0° valgus the outer edge runs straight
     from thigh to shank, and its best bend is a calf's gentle widening below the knee or the thigh's outline
     at the window's top. The knee goes ``raise_px`` above the bend (back views: the bend sits below the
-    joint)."""
+    joint). ``other_x``: as for :func:`_onto_shank_midline`."""
+    other_x = raw[..., 0] if other_x is None else other_x
     knee, ankle, hip = (kp.get_loc(f"{side}_{p}") for p in ("knee", "ankle", "hip"))
     other_knee, other_ankle = kp.get_loc(f"{other}_knee"), kp.get_loc(f"{other}_ankle")
     for f in np.flatnonzero(_bent_legs(values, raw, frames=frontal, hip=hip, ankle=ankle, max_span=max_span)):
         hip_y, ankle_y = values[f, hip, 1], raw[f, ankle, 1]
-        if not np.isfinite([hip_y, ankle_y, raw[f, other_ankle, 0]]).all() or ankle_y - hip_y < 20:
+        if not np.isfinite([hip_y, ankle_y, other_x[f, other_ankle]]).all() or ankle_y - hip_y < 20:
             continue
         line = _shank_midline(
             outline[f],
             raw[f, knee],
             raw[f, ankle],
-            raw[f, other_knee, 0],
-            raw[f, other_ankle, 0],
+            other_x[f, other_knee],
+            other_x[f, other_ankle],
             split="middle",
             axis=axis,
         )
         if line is None:
             continue
-        outward = np.sign(raw[f, ankle, 0] - raw[f, other_ankle, 0])
+        outward = np.sign(raw[f, ankle, 0] - other_x[f, other_ankle])
         ys = np.arange(hip_y + window[0] * (ankle_y - hip_y), hip_y + window[1] * (ankle_y - hip_y))
         outer = _outer_half_width(outline[f], ys, line, outward)
         bend = _bend(ys, outer, min_ratio, min_slope=min_slope, edge_px=edge_share * (ankle_y - hip_y))
@@ -1116,6 +1137,45 @@ def _touching_knees_from_outer_edges(
             stacklevel=2,
         )
     return unplaced
+
+
+def _other_leg_xs(raw, kp, *, fill: bool) -> np.ndarray:
+    """``raw``'s ``x`` ``(time, keypoint)``; with ``fill``, a missing knee's ``x`` is its ankle's (else its hip's) and
+    a missing ankle's its knee's (else its hip's): where a leg is sideways, for telling the other leg's outline
+    from it."""
+    xs = raw[..., 0].copy()
+    if not fill:
+        return xs
+    for side in _SIDES:
+        hip, knee, ankle = (kp.get_loc(f"{side}_{joint}") for joint in ("hip", "knee", "ankle"))
+        xs[:, knee] = np.where(np.isfinite(raw[:, knee, 0]), raw[:, knee, 0], raw[:, ankle, 0])
+        xs[:, ankle] = np.where(np.isfinite(raw[:, ankle, 0]), raw[:, ankle, 0], raw[:, knee, 0])
+        for joint in (knee, ankle):
+            xs[:, joint] = np.where(np.isfinite(xs[:, joint]), xs[:, joint], raw[:, hip, 0])
+    return xs
+
+
+def _without_other_leg(values, raw, *, frontal, kp) -> None:
+    """In the ``frontal`` frames where one leg's knee or ankle landmark (``raw``) is missing, the other leg's knee
+    and ankle in ``values`` become NaN, and a warning counts them. Without the other leg's landmarks an outline
+    interval that holds both legs (touching, or loose trousers) cannot be split, and the leg's midline was fitted
+    to both legs' middle: realistic design F, hip-width stance, 16° of valgus, its left ankle missing in half the
+    frames about the bottom, read the right leg's FPPA −12.2° against 13.1° (docs/findings-decisions.md, *the
+    other leg*)."""
+    unmeasured = 0
+    for side, other in (("left", "right"), ("right", "left")):
+        missing = frontal & ~np.isfinite(raw[:, [kp.get_loc(f"{other}_knee"), kp.get_loc(f"{other}_ankle")], 0]).all(1)
+        joints = [kp.get_loc(f"{side}_knee"), kp.get_loc(f"{side}_ankle")]
+        present = missing & np.isfinite(values[:, joints, 0]).all(axis=1)
+        values[np.ix_(missing, joints)] = np.nan
+        unmeasured += int(present.sum())
+    if unmeasured:
+        warnings.warn(
+            f"knee FPPA not measured in {unmeasured} leg-frames: the other leg's knee or ankle was not found there, "
+            "and without it a leg's outline cannot be told from the other's where the legs touch",
+            UserWarning,
+            stacklevel=2,
+        )
 
 
 def _back_knees_from_shank_edges(values, raw, outline, *, frames, frontal, kp, heights) -> None:

@@ -591,6 +591,13 @@ def _at(time: np.ndarray, values: np.ndarray, t_s: float, window_s: float = 0.1)
     return float(np.nanmedian(win)) if np.isfinite(win).mean() >= 0.5 else np.nan
 
 
+def _spread(time: np.ndarray, values: np.ndarray, t_s: float, window_s: float = 0.1) -> float:
+    """The range (largest minus smallest) of ``values`` over ``t_s`` ± ``window_s``: how much a reading at depth
+    moves from frame to frame about the median :func:`_at` takes; NaN where :func:`_at` is."""
+    win = values[np.abs(time - t_s) <= window_s + 1e-9]
+    return float(np.nanmax(win) - np.nanmin(win)) if np.isfinite(win).mean() >= 0.5 else np.nan
+
+
 def fppa_rows(result: dict) -> list[dict]:
     """Per rep and leg: the projected true FPPA at depth and what movelab read."""
     case, truth, angles = result["case"], result["truth"], result["angles"]
@@ -605,6 +612,7 @@ def fppa_rows(result: dict) -> list[dict]:
                     read=_at(time, angles[f"knee_fppa_{side}"].to_numpy(), rep["bottom_s"]),
                     landmarks=_at(time, result["landmark_angles"][f"knee_fppa_{side}"].to_numpy(), rep["bottom_s"]),
                     before=_at(time, result["before_angles"][f"knee_fppa_{side}"].to_numpy(), rep["bottom_s"]),
+                    spread=_spread(time, angles[f"knee_fppa_{side}"].to_numpy(), rep["bottom_s"]),
                     side=side,
                 )
             )
