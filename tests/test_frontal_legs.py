@@ -288,6 +288,30 @@ def test_knee_height_from_a_bend_only_where_the_leg_is_bent():
     np.testing.assert_allclose(unguarded, 200.0, atol=1.0)
 
 
+def _bends_over_time(median_s):
+    """Five frames 1/30 s apart: the squat leg whose outline bends at y = 200, but the third frame's outline is
+    straight (no bend: on realistic renders folds and shading hide it in single frames) and the fourth's bends 30
+    px lower; the knee landmark sits at 170. The knee's height per frame."""
+    pos = positions(
+        {"left_hip": (150, 130), "left_knee": (150, 170), "left_ankle": (150, 380), "right_ankle": (300, 380)}, n=5
+    )
+    pos = pos.assign_coords(time=np.arange(5) / 30.0)
+    low_bend = SQUAT_LEG.copy()
+    low_bend[:, 1] = np.where(low_bend[:, 1] == 200, 230, low_bend[:, 1])
+    outlines = np.stack([SQUAT_LEG, SQUAT_LEG, STRAIGHT_LEG, low_bend, SQUAT_LEG])
+    options = dict(hip_drop=(0.0, 0.0), method="outline", knee_height="outline_bend", knee_bend_median_s=median_s)
+    out = frontal_leg_centres(pos, outlines, np.ones(5, dtype=bool), **options)
+    return out.sel(keypoint="left_knee", space_2d="y").values
+
+
+def test_knee_height_is_the_running_median_of_the_outline_bends():
+    """Per frame the knee jumps to the landmark (170) where the outline does not bend and 30 px down where it
+    bends lower; as the median over ± 0.1 s of the bends found every frame sits at the usual bend (200)."""
+    own = _bends_over_time(None)
+    assert own[2] == pytest.approx(170.0) and own[3] == pytest.approx(230.0, abs=1.0)
+    np.testing.assert_allclose(_bends_over_time(0.1), 200.0, atol=1.0)
+
+
 # the squat leg with a straight outer edge (as at 0° valgus on thick-legged rendered bodies) whose inner edge
 # still bends at the knee (y = 200)
 INNER_BEND_LEG = polygon((127.3, 140), (130, 200), (138, 380), (162, 380), (170, 200), (200, 140))

@@ -131,6 +131,7 @@ def fppa_centre_options(config: KinematicsConfig, *, back: np.ndarray) -> dict:
         knee_bend_min_slope=config.fppa_knee_bend_min_slope,
         knee_bend_edge_share=config.fppa_knee_bend_edge_share,
         knee_bend_max_span_share=config.fppa_knee_bend_max_span_share,
+        knee_bend_median_s=config.fppa_knee_bend_median_s,
         knee_touching=config.fppa_knee_touching,
         knee_touching_back=config.fppa_knee_touching_back,
         knee_width_fallback=config.fppa_knee_width_fallback,

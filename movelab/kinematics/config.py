@@ -424,6 +424,13 @@ class KinematicsConfig:
         design E, F, H, J front 40 legs 4.40 -> 3.06°, 14.0 -> 8.6°. At depth unchanged but one back leg
         (AA narrow 16° right, −3.2 -> +1.2°): at depth the leg's span is 0.5-0.7 of its upright one
         (docs/findings-decisions.md, *straight legs*).
+    fppa_knee_bend_median_s
+        Front views, the knee's height from the outline's bend: the median of the bends found within this many
+        seconds either side of the frame (a frame without a bend of its own takes it where at least two frames
+        of the window have one, else the landmark's height). None: each frame's own bend. On realistic renders
+        the bend jumped between frames (trouser folds and shading), and frames without one fell back to a landmark
+        far from the joint. From behind it is not used: there it moved the design back views' touching knees
+        the wrong way (K narrow 8-16°, docs/findings-decisions.md, *straight legs*).
     fppa_knee_touching
         ``"outer_edge"``: where the knees touch (one outline interval holds both, no wider than two knees),
         each knee goes half its width inside the merged outline's outer edge, its width measured in the
@@ -747,6 +754,7 @@ class KinematicsConfig:
     fppa_knee_bend_min_slope: float = 0.15
     fppa_knee_bend_edge_share: float = 0.07
     fppa_knee_bend_max_span_share: float | None = 0.9
+    fppa_knee_bend_median_s: float | None = 0.1
     fppa_knee_touching: Literal["split", "outer_edge"] = "outer_edge"
     fppa_knee_touching_back: Literal["knee_row", "shank_edge"] = "shank_edge"
     fppa_knee_width_fallback: Literal["none", "standing_knees", "standing_first"] = "standing_first"
@@ -857,6 +865,8 @@ class KinematicsConfig:
         _check_range("fppa_knee_bend_edge_share", self.fppa_knee_bend_edge_share, 0.0, 0.5)
         if self.fppa_knee_bend_max_span_share is not None:
             _check_range("fppa_knee_bend_max_span_share", self.fppa_knee_bend_max_span_share, 0.5, 1.0)
+        if self.fppa_knee_bend_median_s is not None:
+            _check_range("fppa_knee_bend_median_s", self.fppa_knee_bend_median_s, 0.0, 0.5)
         _check_range("obliquity_min_hip_width_share", self.obliquity_min_hip_width_share, 0.0, 1.0)
         _check_range("hands_on_hips_max_elbow_deg", self.hands_on_hips_max_elbow_deg, 0.0, 180.0)
         _check_range("hands_on_hips_height_torso", self.hands_on_hips_height_torso, 0.0, math.inf)
