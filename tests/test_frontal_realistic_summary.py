@@ -314,3 +314,15 @@ def test_design_lunge_bodies_are_design_clips_named_by_their_letter():
         if case.group.startswith(("held_out", "lunge_held_out"))
     }
     assert {"C", "AE", "AJ"} <= held_out and not set(frontal.DESIGN_LUNGE_BODIES) & held_out
+
+
+def test_realistic_held_out_bodies_are_filmed_realistically_in_their_front_squats_only():
+    """The realistic run renders the front squats of the held-out bodies named for it (every stance and valgus
+    amount), not their back views or lunges, and none of the other clean-only bodies."""
+    chosen = set(frontal.realistic_names(list(frontal.CASES)))
+    for body in frontal.REALISTIC_HELD_OUT_BODIES:
+        own = {n for n in frontal.CASES if f"_{body}_" in n or n.endswith(f"_{body}_hips")}
+        assert {n for n in own if n.startswith("squat_front_")} <= chosen
+        assert len(own & chosen) == len(frontal.STANCES_M) * len(frontal.VALGUS_DEG)
+        assert not {n for n in own & chosen if not n.startswith("squat_front_")}
+    assert not [n for n in chosen if "_AN_" in n or "_AJ_" in n]  # whole held-out sets filmed clean only
