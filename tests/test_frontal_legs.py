@@ -10,6 +10,7 @@ import pytest
 import xarray as xr
 
 from movelab.kinematics.frontal_legs import (
+    _edge_bisector,
     _leg_middle,
     _shank_midline,
     _standing_frames,
@@ -1101,3 +1102,32 @@ def test_the_other_legs_missing_joint_defaults_to_its_nearest_landmark():
             method="outline",
             other_leg_missing="guess",
         )
+
+
+# legs merged from the pelvis down to a crotch notch at y = 330 (one interval), apart below it down to the feet at
+# y = 400: the left leg's outer edge x = 100 - (y - 100) / 30, its inner edge below the notch from (150, 330) to
+# (130, 400); the right leg mirrored about x = 150
+NOTCHED_LOW = polygon(
+    (100, 0), (200, 0), (200, 100), (210, 400), (170, 400), (150, 330), (130, 400), (90, 400), (100, 100),
+)  # fmt: skip
+
+
+def test_shank_midline_adds_the_heights_down_to_the_ankle_where_too_few_hold_the_shank_alone():
+    """Knee landmark at y = 200, ankle landmark at 380 (as a realistic render's high ankle landmark sits): of the
+    seven heights at 25-80 % only the lowest (344) lies below the notch. ``"alone"`` then fits every height, the
+    merged ones split at the middle (x = 150), and the midline leans; ``"alone_to_ankle"`` adds the heights at
+    85-100 % that hold the shank alone and fits those five: the bisector of the two edges below the notch."""
+    args = (NOTCHED_LOW, (115.0, 200.0), (110.0, 380.0), 185.0, 190.0)
+    options = dict(split="middle", axis="edge_bisector")
+    to_ankle = _shank_midline(*args, merged="alone_to_ankle", **options)
+    outer, inner = (-1.0 / 30.0, 100.0 + 100.0 / 30.0), (-2.0 / 7.0, 150.0 + 330.0 * 2.0 / 7.0)
+    np.testing.assert_allclose(to_ankle, _edge_bisector(outer, inner), atol=1e-6)
+    alone = _shank_midline(*args, merged="alone", **options)
+    at_ankle = lambda line: line[0] * 380.0 + line[1]  # noqa: E731
+    assert abs(at_ankle(alone) - at_ankle(to_ankle)) > 2.0
+    # where three heights of the band hold the shank alone, nothing is added
+    band_alone = _shank_midline(NOTCHED_LOW, (115.0, 290.0), (110.0, 380.0), 185.0, 190.0, merged="alone", **options)
+    np.testing.assert_allclose(
+        _shank_midline(NOTCHED_LOW, (115.0, 290.0), (110.0, 380.0), 185.0, 190.0, merged="alone_to_ankle", **options),
+        band_alone,
+    )

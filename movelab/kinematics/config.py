@@ -468,7 +468,11 @@ class KinematicsConfig:
         overlap (loose trousers, knees in) the split middles lie outward of the shanks and tilt the line.
         Realistic design A, B (hip and wide stances, 40 legs): MAE 1.70 -> 1.60°; clean design front views
         unchanged in sum (173 of 176 within 4°, MAE 1.25°); from behind it read 58 instead of 59 of 64 and is
-        not used there (docs/findings-decisions.md, *realistic round*).
+        not used there (docs/findings-decisions.md, *realistic round*). ``"alone_to_ankle"``: where fewer than
+        three do, the heights from 80 % of the way down to the ankle landmark that hold the shank alone are added
+        first: on realistic renders the ankle landmark sat 20-25 px above the ankle and the seven heights lay in
+        the legs' merged outline above the crotch's notch (realistic design E, F, H, J MAE 1.96 -> 1.75°; clean
+        design front views 240 of 240 both, MAE 0.80°; docs/findings-decisions.md, *the other leg*).
     fppa_shank_axis
         ``"outline"``, both views: the shank's midline (the knee's height from the outline's bend is searched
         from it, knee and ankle are put on it) is the bisector of the lines fitted to its outline's two edges
@@ -760,7 +764,7 @@ class KinematicsConfig:
     fppa_knee_width_fallback: Literal["none", "standing_knees", "standing_first"] = "standing_first"
     fppa_hip_merged_legs: Literal["landmark_slope", "knees_ankles"] = "knees_ankles"
     fppa_shank_top: Literal["knee_landmark", "lower_knee"] = "lower_knee"
-    fppa_shank_merged: Literal["split", "alone"] = "alone"
+    fppa_shank_merged: Literal["split", "alone", "alone_to_ankle"] = "alone_to_ankle"
     fppa_shank_axis: Literal["row_middles", "edge_bisector"] = "edge_bisector"
     fppa_outline: Literal["mask", "edges"] = "edges"
     fppa_other_leg_missing: Literal["whole_interval", "not_measured", "nearest_joint"] = "nearest_joint"

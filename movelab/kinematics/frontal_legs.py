@@ -86,6 +86,10 @@ other two the projected truth), the knee's placement dominates, then the hip's; 
   its middle, puts each middle outward of its shank (loose trousers at 25° of valgus: 4-5 px) and tilts the
   fitted line. In front views, where at least three of the seven heights show the shank's interval holding it
   alone, only those are fitted (from behind it moved the design back views' narrow stance the wrong way).
+  Where fewer do, the heights from 80 % down to the ankle landmark that hold it alone are added when that makes
+  three (``shank_merged="alone_to_ankle"``): on realistic renders the ankle landmark sat 20-25 px above the ankle,
+  the fitted band lay in the legs' merged outline above the crotch's notch, and the split line stood the
+  midline upright (realistic design E, F hip-width 8° up to 6.5° too little valgus).
 * **Touching knees** (``knee_touching="outer_edge"``). Knees pressed together merge into one outline
   interval, narrower than the two knees side by side (they overlap in the picture). Split at its middle,
   each knee sat 1-5 px too far out (3-11° too little valgus at 25° in the narrow stance, design bodies). The
@@ -143,7 +147,7 @@ _CHOICES = {
     "hip_thighs_back": ("as_front", "through_shank"),
     "hip_spacing": ("outline_share", "standing_thighs"),
     "hip_cap": ("outline_share", "none"),
-    "shank_merged": ("split", "alone"),
+    "shank_merged": ("split", "alone", "alone_to_ankle"),
     "shank_axis": ("row_middles", "edge_bisector"),
     "hip_thighs_front": ("by_touch", "through_shank"),
     "hip_merged_thighs": ("landmark_slope", "through_shank", "knees_ankles"),
@@ -309,8 +313,10 @@ def frontal_leg_centres(
         (``"knee_landmark"``) or below the lower of the knee landmark and the knee as placed (``"lower_knee"``).
     shank_merged
         ``"outline"``, front views: ``"alone"`` fits that midline to the heights where the shank's outline
-        interval holds it alone, when at least three do (:func:`_shank_midline`); ``"split"`` (back views
-        always) to every height, a merged interval split at its middle.
+        interval holds it alone, when at least three do (:func:`_shank_midline`); ``"alone_to_ankle"`` as
+        ``"alone"``, with the heights from 80 % of the way down to the ankle landmark that hold the shank alone
+        added where fewer than three do; ``"split"`` (back views always) to every height, a merged interval
+        split at its middle.
     shank_axis
         ``"outline"``: the shank's midline is the line through its outline intervals' middles
         (``"row_middles"``) or the bisector of the lines fitted to their two edges (``"edge_bisector"``,
@@ -809,29 +815,49 @@ def _shank_midline(
     the way from the knee landmark's height to the ankle's (at least 3 heights), or None. ``split``: where an
     interval holding both legs is divided (:func:`_leg_interval`). ``merged="alone"``: where at least
     ``_MIN_ALONE_HEIGHTS`` heights show the shank's interval holding it alone, only those are used (the split
-    intervals of legs whose outlines overlap lie outward of the shanks and tilt the line); ``"split"``: every
+    intervals of legs whose outlines overlap lie outward of the shanks and tilt the line); ``"alone_to_ankle"``:
+    where fewer do, the heights of ``_TO_ANKLE_SHARES`` that show it alone are added first; ``"split"``: every
     height. ``axis="row_middles"``: the line fitted through the middles of the leg's intervals;
     ``"edge_bisector"``: the bisector of the lines fitted to the intervals' two edges (:func:`_edge_bisector`)."""
     (kx, ky), (ax, ay) = knee, ankle
     if not np.isfinite([kx, ky, ax, ay]).all() or ay - ky < 4:
         return None
-    rows = []
-    for share in np.linspace(0.25, 0.8, 7):
-        y, x = ky + share * (ay - ky), kx + share * (ax - kx)
-        other = other_knee_x + share * (other_ankle_x - other_knee_x)
-        row = _leg_interval(outline, y, x, other, split=split)
-        if row is not None:
-            lo, hi, holds_both = row
-            rows.append((y, lo, hi, not holds_both))
+    leg = dict(outline=outline, knee=knee, ankle=ankle, other_x=(other_knee_x, other_ankle_x), split=split)
+    rows = _shank_rows(**leg, shares=_SHANK_SHARES)
     if len(rows) < 3:
         return None
+    if merged == "alone_to_ankle" and sum(r[3] for r in rows) < _MIN_ALONE_HEIGHTS:
+        below = [r for r in _shank_rows(**leg, shares=_TO_ANKLE_SHARES) if r[3]]
+        if sum(r[3] for r in rows) + len(below) >= _MIN_ALONE_HEIGHTS:
+            rows += below
     ys, lo, hi, alone = np.asarray(rows, dtype=np.float64).T
     alone = alone.astype(bool)
-    if merged == "alone" and alone.sum() >= _MIN_ALONE_HEIGHTS:  # a split interval tilts the line
+    if merged in ("alone", "alone_to_ankle") and alone.sum() >= _MIN_ALONE_HEIGHTS:  # a split interval tilts the line
         ys, lo, hi = ys[alone], lo[alone], hi[alone]
     if axis == "edge_bisector":
         return _edge_bisector(np.polyfit(ys, lo, 1), np.polyfit(ys, hi, 1))
     return tuple(np.polyfit(ys, 0.5 * (lo + hi), 1))
+
+
+#: ``shank_merged="alone_to_ankle"``: the heights below the fitted band (shares of the way from the knee landmark to
+#: the ankle landmark) added where too few of the band hold the shank alone.
+_TO_ANKLE_SHARES = np.linspace(0.85, 1.0, 4)
+
+
+def _shank_rows(outline, knee, ankle, other_x, split: str, shares) -> list[tuple[float, float, float, bool]]:
+    """Per share of the way from ``knee`` to ``ankle`` with an outline interval there: ``(y, lo, hi, alone)``, the
+    leg's part of the interval (:func:`_leg_interval`) and whether it holds this leg alone. ``other_x``: the other
+    leg's knee and ankle ``x``."""
+    (kx, ky), (ax, ay) = knee, ankle
+    rows = []
+    for share in shares:
+        y, x = ky + share * (ay - ky), kx + share * (ax - kx)
+        other = other_x[0] + share * (other_x[1] - other_x[0])
+        row = _leg_interval(outline, y, x, other, split=split)
+        if row is not None:
+            lo, hi, holds_both = row
+            rows.append((y, lo, hi, not holds_both))
+    return rows
 
 
 def _edge_bisector(first, second) -> tuple[float, float]:
