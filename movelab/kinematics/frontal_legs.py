@@ -844,7 +844,7 @@ def _shank_midline(
 _TO_ANKLE_SHARES = np.linspace(0.85, 1.0, 4)
 
 
-def _shank_rows(outline, knee, ankle, other_x, split: str, shares) -> list[tuple[float, float, float, bool]]:
+def _shank_rows(outline, *, knee, ankle, other_x, split: str, shares) -> list[tuple[float, float, float, bool]]:
     """Per share of the way from ``knee`` to ``ankle`` with an outline interval there: ``(y, lo, hi, alone)``, the
     leg's part of the interval (:func:`_leg_interval`) and whether it holds this leg alone. ``other_x``: the other
     leg's knee and ankle ``x``."""
