@@ -273,8 +273,18 @@ HELD_OUT_12_BODIES = {
         belly=1.05,
     ),
 }
+#: A thirteenth held-out set, fixed on 2026-12-07 (twentieth session) after the twelfth had been looked at once and
+#: rendered at once on that code (commit 7668c38), for the next change to be tested on. AT (tall, the heaviest
+#: thighs, narrow hips: the build whose realistic narrow 0° right leg read strong varus on AP and AR, and of the back
+#: narrow misses) and AU (medium height, average thighs, a slight belly): front and back views in every stance and
+#: valgus amount, hands-on-hips lunges level and with a 10° drop (group ``lunge_held_out_13``), both facings and lead
+#: legs, and their front squats filmed realistically.
+HELD_OUT_13_BODIES = {
+    "AT": dict(height_m=1.90, leg_length_frac=0.505, thigh_share=0.50, hip_width_frac=0.098, girth=1.3, buttocks=1.1),
+    "AU": dict(height_m=1.70, leg_length_frac=0.49, thigh_share=0.51, hip_width_frac=0.108, girth=1.1, belly=1.05),
+}
 #: Clean-only bodies whose front squats ``--realistic`` renders as well.
-REALISTIC_HELD_OUT_BODIES = (*HELD_OUT_11_BODIES, *HELD_OUT_12_BODIES)
+REALISTIC_HELD_OUT_BODIES = (*HELD_OUT_11_BODIES, *HELD_OUT_12_BODIES, *HELD_OUT_13_BODIES)
 #: The held-out sets rendered whole, from the seventh on (groups ``held_out_N`` and ``lunge_held_out_N``): front and
 #: back views in every stance and valgus amount, hands-on-hips lunges, clean renders only. A new set is one more
 #: entry here.
@@ -285,6 +295,7 @@ WHOLE_HELD_OUT_SETS = {
     10: HELD_OUT_10_BODIES,
     11: HELD_OUT_11_BODIES,
     12: HELD_OUT_12_BODIES,
+    13: HELD_OUT_13_BODIES,
 }
 _WHOLE_HELD_OUT_BODIES = {name: body for bodies in WHOLE_HELD_OUT_SETS.values() for name, body in bodies.items()}
 CLEAN_ONLY_BODIES += tuple(_WHOLE_HELD_OUT_BODIES)
@@ -364,8 +375,8 @@ class Case:
     view: str
     movement: str
     body: dict
-    #: "design", "held_out", "held_out_2" ... "held_out_12", "lunge" (the pelvic drop check), "lunge_design",
-    #: "lunge_held_out", "lunge_held_out_6" ... "lunge_held_out_12", "cut"
+    #: "design", "held_out", "held_out_2" ... "held_out_13", "lunge" (the pelvic drop check), "lunge_design",
+    #: "lunge_held_out", "lunge_held_out_6" ... "lunge_held_out_13", "cut"
     group: str
     lead_leg: str | None = None
     cut: float = 0.0
