@@ -445,8 +445,7 @@ def frontal_leg_centres(
                     raise_px=knee_bend_raise_back * upright,
                 )
             if knee_height == "outline_bend":
-                landmark_y = values[..., 1].copy()
-                _knees_from_outline_bends(
+                bent = _knees_from_outline_bends(
                     values,
                     position.values,
                     outline,
@@ -460,7 +459,7 @@ def frontal_leg_centres(
                 if knee_bend_median_s is not None:
                     _running_median_bends(
                         values,
-                        landmark_y,
+                        bent,
                         position["time"].values,
                         frames=frontal & ~back,
                         kp=kp,
@@ -986,10 +985,13 @@ def _bend(
     return float(breaks[best])
 
 
-def _knees_from_outline_bends(values, raw, outline, *, frames, kp, **bend) -> None:
-    """:func:`_knee_from_outline_bend` for both legs in ``frames``, with the options ``bend``."""
-    for side, other in (("left", "right"), ("right", "left")):
-        _knee_from_outline_bend(values, raw, outline, frontal=frames, kp=kp, side=side, other=other, **bend)
+def _knees_from_outline_bends(values, raw, outline, *, frames, kp, **bend) -> dict[str, np.ndarray]:
+    """:func:`_knee_from_outline_bend` for both legs in ``frames``, with the options ``bend``; per side, the frames
+    whose knee took a bend's height."""
+    return {
+        side: _knee_from_outline_bend(values, raw, outline, frontal=frames, kp=kp, side=side, other=other, **bend)
+        for side, other in (("left", "right"), ("right", "left"))
+    }
 
 
 def _knee_from_outline_bend(
@@ -1010,21 +1012,22 @@ def _knee_from_outline_bend(
     axis: str = "row_middles",
     max_span: float | None = None,
     other_x=None,
-) -> None:
-    """Set ``side``'s knee height where its leg's outer outline bends: below the knee the shank widens slowly
-    upwards, above it the thigh, foreshortened when it points at the camera, widens fast. The distance from
-    the shank's midline to the outer edge is searched for its bend (:func:`_bend`) over ``window`` (shares of
-    the way from the hip, as lowered, to the ankle landmark). Where the outer edge does not bend so, with
-    ``fallback="inner_edge"`` the inner edge's distance is searched the same way; the landmark's height is
-    kept where neither bends (a thigh not pointing at the camera). The outer edge's bend counts only where the
-    outline above it widens faster than ``min_slope`` px/px and it lies at least ``edge_share`` of the way from
-    the hip to the ankle below the window's top (:func:`_bend`): at 0° valgus the outer edge runs straight
-    from thigh to shank, and its best bend is a calf's gentle widening below the knee or the thigh's outline
-    at the window's top. The knee goes ``raise_px`` above the bend (back views: the bend sits below the
-    joint). ``other_x``: as for :func:`_onto_shank_midline`."""
+) -> np.ndarray:
+    """Set ``side``'s knee height where its leg's outer outline bends (returned: per frame, whether it did): below the
+    knee the shank widens slowly upwards, above it the thigh, foreshortened when it points at the camera, widens
+    fast. The distance from the shank's midline to the outer edge is searched for its bend (:func:`_bend`) over
+    ``window`` (shares of the way from the hip, as lowered, to the ankle landmark). Where the outer edge does not
+    bend so, with ``fallback="inner_edge"`` the inner edge's distance is searched the same way; the landmark's
+    height is kept where neither bends (a thigh not pointing at the camera). The outer edge's bend counts only where
+    the outline above it widens faster than ``min_slope`` px/px and it lies at least ``edge_share`` of the way from
+    the hip to the ankle below the window's top (:func:`_bend`): at 0° valgus the outer edge runs straight from
+    thigh to shank, and its best bend is a calf's gentle widening below the knee or the thigh's outline at the
+    window's top. The knee goes ``raise_px`` above the bend (back views: the bend sits below the joint).
+    ``other_x``: as for :func:`_onto_shank_midline`."""
     other_x = raw[..., 0] if other_x is None else other_x
     knee, ankle, hip = (kp.get_loc(f"{side}_{p}") for p in ("knee", "ankle", "hip"))
     other_knee, other_ankle = kp.get_loc(f"{other}_knee"), kp.get_loc(f"{other}_ankle")
+    placed = np.zeros(len(values), dtype=bool)
     for f in np.flatnonzero(_bent_legs(values, raw, frames=frontal, hip=hip, ankle=ankle, max_span=max_span)):
         hip_y, ankle_y = values[f, hip, 1], raw[f, ankle, 1]
         if not np.isfinite([hip_y, ankle_y, other_x[f, other_ankle]]).all() or ankle_y - hip_y < 20:
@@ -1048,19 +1051,21 @@ def _knee_from_outline_bend(
             bend = _bend(ys, _outer_half_width(outline[f], ys, line, -outward), min_ratio)
         if np.isfinite(bend):
             values[f, knee, 1] = bend - raise_px
+            placed[f] = True
+    return placed
 
 
-def _running_median_bends(values, landmark_y, time_s, *, frames, kp, half_s: float) -> None:
-    """Each knee's height in ``frames`` as the median of the heights its outline's bend gave (where ``values``
-    differs from ``landmark_y``, the heights before the bends were searched) within ``half_s`` seconds either side,
-    where the frame has a bend of its own or at least two frames of the window have one; elsewhere it is kept.
+def _running_median_bends(values, bent, time_s, *, frames, kp, half_s: float) -> None:
+    """Each knee's height in ``frames`` as the median of the heights its outline's bend gave (``bent``: per side,
+    the frames whose knee took a bend's height, :func:`_knees_from_outline_bends`) within ``half_s`` seconds either
+    side, where the frame has a bend of its own or at least two frames of the window have one; elsewhere it is kept.
     The joint does not move tens of pixels from one frame to the next, but on realistic renders (folds and shading
     on trousers) the best bend did, and frames without one fell back to a landmark far from the joint: realistic
     design J, narrow stance, 8°, right knee 318 and 371 px in alternate frames against 354-357 px
     (docs/findings-decisions.md, *the other leg*)."""
     for side in _SIDES:
         knee = kp.get_loc(f"{side}_knee")
-        bends = np.where(frames & (values[:, knee, 1] != landmark_y[:, knee]), values[:, knee, 1], np.nan)
+        bends = np.where(frames & bent[side], values[:, knee, 1], np.nan)
         for f in np.flatnonzero(frames):
             window = bends[np.abs(time_s - time_s[f]) <= half_s + 1e-9]
             if np.isfinite(bends[f]) or np.isfinite(window).sum() >= 2:
