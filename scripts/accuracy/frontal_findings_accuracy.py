@@ -615,17 +615,22 @@ def evaluate(name: str, out: Path, *, kinematics_config=None) -> dict:
     )
 
 
+def _window(time: np.ndarray, values: np.ndarray, t_s: float, window_s: float = 0.1) -> np.ndarray | None:
+    """``values`` over ``t_s`` ± ``window_s``, or None where fewer than half of them are finite."""
+    win = values[np.abs(time - t_s) <= window_s + 1e-9]
+    return win if np.isfinite(win).mean() >= 0.5 else None
+
+
 def _at(time: np.ndarray, values: np.ndarray, t_s: float, window_s: float = 0.1) -> float:
-    inside = np.abs(time - t_s) <= window_s + 1e-9
-    win = values[inside]
-    return float(np.nanmedian(win)) if np.isfinite(win).mean() >= 0.5 else np.nan
+    win = _window(time, values, t_s, window_s)
+    return np.nan if win is None else float(np.nanmedian(win))
 
 
 def _spread(time: np.ndarray, values: np.ndarray, t_s: float, window_s: float = 0.1) -> float:
     """The range (largest minus smallest) of ``values`` over ``t_s`` ± ``window_s``: how much a reading at depth
     moves from frame to frame about the median :func:`_at` takes; NaN where :func:`_at` is."""
-    win = values[np.abs(time - t_s) <= window_s + 1e-9]
-    return float(np.nanmax(win) - np.nanmin(win)) if np.isfinite(win).mean() >= 0.5 else np.nan
+    win = _window(time, values, t_s, window_s)
+    return np.nan if win is None else float(np.nanmax(win) - np.nanmin(win))
 
 
 def fppa_rows(result: dict) -> list[dict]:
@@ -1307,12 +1312,12 @@ def realistic_names(names: list[str]) -> list[str]:
     back_round = {
         f"squat_back_{b}_{stance}_v{valgus:g}" for b, clips in DESIGN_BACK_CLIPS.items() for stance, valgus in clips
     }
-    realistic_held_out = {f"squat_front_{b}_" for b in REALISTIC_HELD_OUT_BODIES}
+    realistic_held_out = tuple(f"squat_front_{b}_" for b in REALISTIC_HELD_OUT_BODIES)
     return [
         n
         for n in names
         if (CASES[n].body not in clean_only and CASES[n].group != "lunge_design" and n not in back_round)
-        or n.startswith(tuple(realistic_held_out))
+        or n.startswith(realistic_held_out)
     ]
 
 
