@@ -138,6 +138,48 @@ def test_shank_half_width(measured, expected):
     assert leg_split.shank_half_width(widths) == pytest.approx(expected, abs=1e-9, nan_ok=True)
 
 
+_LOW = leg_split.SHARES >= 0.69  # the legs part 0.7 of the way down, where the shank has tapered to 26 px
+
+
+@pytest.mark.parametrize(
+    "merged_width, expected",
+    [
+        # the shanks side by side just below the knees, 62 px together: a quarter of that, not the tapered 13
+        (62.0, 15.5),
+        # never side by side in enough frames: the tapered width below
+        (np.nan, 13.0),
+    ],
+)
+def test_shank_half_width_where_the_legs_part_low(merged_width, expected):
+    """Where the legs part only below ``MAX_FIRST_SHARE`` of the shank, a quarter of the shanks' merged width
+    just below the knees (``merged``) rather than half the tapered width down there."""
+    widths = np.stack([np.where(_LOW, 26.0, np.nan)] * leg_split.MIN_FRAMES)
+    merged = np.full((leg_split.MIN_FRAMES, len(leg_split.EDGE_SHARES)), merged_width)
+    assert leg_split.shank_half_width(widths, merged=merged) == pytest.approx(expected)
+    assert leg_split.shank_half_width(widths) == pytest.approx(13.0)
+
+
+def test_shank_half_width_where_the_legs_part_high_keeps_the_width_below():
+    """Legs parting within the shank's upper half: half the width where they part, ``merged`` or not."""
+    widths = np.stack([np.where(leg_split.SHARES >= 0.44, 31.0, np.nan)] * leg_split.MIN_FRAMES)
+    merged = np.full((leg_split.MIN_FRAMES, len(leg_split.EDGE_SHARES)), 70.0)
+    assert leg_split.shank_half_width(widths, merged=merged) == pytest.approx(15.5)
+
+
+def test_merged_widths_below_are_the_shared_interval_where_the_shanks_touch():
+    """On the drawn squat the shanks share one interval down to 0.4 of the way to the ankles: at the edge's
+    heights ``merged_widths_below`` is that interval's width (the outer edges 16 px outside each knee's axis), and
+    NaN where the shanks stand apart."""
+    outline = drawn_outline()
+    merged = leg_split.merged_widths_below(outline, KNEES["left"], ANKLES["left"], KNEES["right"], ANKLES["right"])
+    assert np.isfinite(merged).all()
+    for share, width in zip(leg_split.EDGE_SHARES, merged):
+        left, right = (KNEES[s][0] + share * (ANKLES[s][0] - KNEES[s][0]) for s in ("left", "right"))
+        assert width == pytest.approx(right - left + 2.0 * SHANK_HALF, abs=0.6)
+    apart = leg_split.merged_widths_below(outline, (125.0, 200.0), ANKLES["left"], (175.0, 200.0), ANKLES["right"])
+    assert np.isnan(apart).all()
+
+
 def test_shank_half_width_needs_enough_frames():
     """A share measured in one frame fewer than ``MIN_FRAMES`` does not count."""
     widths = np.stack([np.where(leg_split.SHARES >= 0.44, 30.0, np.nan)] * (leg_split.MIN_FRAMES - 1))

@@ -187,3 +187,15 @@ def _no_warning():
             yield
 
     return manager()
+
+
+@pytest.mark.parametrize("thighs_back, within", [("merged_knees_ankles", True), ("through_shank", False)])
+def test_back_views_thighs_merged_at_every_height_take_the_knees_and_ankles_first(thighs_back, within):
+    """From behind, ``hip_thighs_back="merged_knees_ankles"`` gives standing thighs merged at every fitted height
+    the front view's rule: the hips from the knees and the ankles (within 1.5 px of the drawn joints).
+    ``"through_shank"`` tries the shanks first; here they merge to the ankles too and the landmarks' slope
+    (``hip_merged_legs="landmark_slope"``) carries the landmarks' 6 px."""
+    n = 12
+    hips_x = _standing_thighs_hips_x(back=np.ones(n, dtype=bool), hip_drop_back=(0.0, 0.0), hip_thighs_back=thighs_back)
+    error = np.abs(hips_x - [HIPS["left"][0], HIPS["right"][0]])
+    assert (error <= 1.5).all() == within

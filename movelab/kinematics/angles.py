@@ -135,6 +135,7 @@ def fppa_centre_options(config: KinematicsConfig, *, back: np.ndarray) -> dict:
         knee_touching=config.fppa_knee_touching,
         knee_touching_back=config.fppa_knee_touching_back,
         knee_width_fallback=config.fppa_knee_width_fallback,
+        knee_shank_width_back=config.fppa_knee_shank_width_back,
         hip_merged_legs=config.fppa_hip_merged_legs,
         shank_top=config.fppa_shank_top,
         shank_merged=config.fppa_shank_merged,

@@ -377,6 +377,12 @@ class KinematicsConfig:
         touching; ``"as_front"``: the landmarks' slope where they touch, the middles' own line elsewhere.
         Design back views: the standing distance over the joints' was 0.85-1.17 as before (E narrow 0.85,
         P 1.15-1.17), 0.93-1.09 through the shanks; 64 legs within 4° 50 → 59 with the knee from the bend.
+        ``"merged_knees_ankles"``: through the shanks, but where the standing thighs merge at every fitted height
+        each leg's line runs through the standing knees and the ankles first (the front view's rule,
+        ``fppa_hip_merged_thighs="knees_ankles"``): through the shanks the standing hips sat 1.03-1.12 times the
+        projected joints' distance apart on the design bodies whose thighs merge so (K, P, AB, AC, AV), through
+        the knees and ankles 0.95-1.05. Design back views, with ``fppa_knee_shank_width_back="below_or_merged"``
+        (142 legs): within 4° 132 → 139, MAE 1.72 → 1.52° (docs/findings-decisions.md, *heavy-narrow round*).
     fppa_hip_thighs_front
         ``fppa_hip_spacing="standing_thighs"``, front views: ``"through_shank"`` fits every standing thigh's
         midline through its split middles' median and the shank's outline middles where the legs stand apart,
@@ -454,6 +460,13 @@ class KinematicsConfig:
         knees apart (the shanks below, measured in as few as 10 frames, gave AB's knees 18.4 / 13.5 px against
         16.5 px from the standing knees: AB narrow 8° +3.9 / −6.2°, after 0.0 / +0.3°). Design narrow front and
         back legs (148): 136 → 138 within 4°, MAE 1.69 → 1.62°, 20 changed (F, K, AB, AA, P), 11 closer.
+    fppa_knee_shank_width_back
+        ``fppa_knee_touching_back="shank_edge"``: the shank's width where the shanks touch just below the knees in
+        every frame. ``"below"``: the width lower down where the legs part; ``"below_or_merged"``: that where the
+        legs part within the shank's upper half, else (or where they never part) a quarter of the shanks'
+        merged width just below the knees. The shank tapers below the calf: design AW, its legs parting 0.75 of
+        the way down, read half-widths 12.5-13.3 px against 14.9-15.6 px needed and 5-8° too little valgus.
+        Design back views (142 legs, with ``fppa_hip_thighs_back="merged_knees_ankles"``): within 4° 132 → 139.
     fppa_shank_top
         ``"outline"``: where the shank's outline midline (which carries the knee and the ankle) starts being
         fitted. ``"lower_knee"``: below the lower of the knee landmark and the knee as placed (its height from
@@ -750,7 +763,7 @@ class KinematicsConfig:
     fppa_knee_height_back: Literal["raise", "outline_bend"] = "outline_bend"
     fppa_knee_bend_min_slope_back: float = 0.2
     fppa_knee_bend_raise_back: float = 0.02
-    fppa_hip_thighs_back: Literal["as_front", "through_shank"] = "through_shank"
+    fppa_hip_thighs_back: Literal["as_front", "through_shank", "merged_knees_ankles"] = "merged_knees_ankles"
     fppa_hip_thighs_front: Literal["by_touch", "through_shank"] = "through_shank"
     fppa_knee_outline_share: float = 0.0
     fppa_knee_height: Literal["landmark", "outline_bend"] = "outline_bend"
@@ -762,6 +775,7 @@ class KinematicsConfig:
     fppa_knee_touching: Literal["split", "outer_edge"] = "outer_edge"
     fppa_knee_touching_back: Literal["knee_row", "shank_edge"] = "shank_edge"
     fppa_knee_width_fallback: Literal["none", "standing_knees", "standing_first"] = "standing_first"
+    fppa_knee_shank_width_back: Literal["below", "below_or_merged"] = "below_or_merged"
     fppa_hip_merged_legs: Literal["landmark_slope", "knees_ankles"] = "knees_ankles"
     fppa_shank_top: Literal["knee_landmark", "lower_knee"] = "lower_knee"
     fppa_shank_merged: Literal["split", "alone", "alone_to_ankle"] = "alone_to_ankle"

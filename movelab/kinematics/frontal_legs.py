@@ -144,14 +144,15 @@ _CHOICES = {
     "method": ("outline", "outline_halfway"),
     "knee_touching_back": ("knee_row", "shank_edge"),
     "knee_height_back": ("raise", "outline_bend"),
-    "hip_thighs_back": ("as_front", "through_shank"),
     "hip_spacing": ("outline_share", "standing_thighs"),
     "hip_cap": ("outline_share", "none"),
     "shank_merged": ("split", "alone", "alone_to_ankle"),
     "shank_axis": ("row_middles", "edge_bisector"),
     "hip_thighs_front": ("by_touch", "through_shank"),
     "hip_merged_thighs": ("landmark_slope", "through_shank", "knees_ankles"),
+    "hip_thighs_back": ("as_front", "through_shank", "merged_knees_ankles"),
     "knee_width_fallback": ("none", "standing_knees", "standing_first"),
+    "knee_shank_width_back": ("below", "below_or_merged"),
     "hip_merged_legs": ("landmark_slope", "knees_ankles"),
     "hip_beside_hands": ("landmarks", "standing_distance"),
     "other_leg_missing": ("whole_interval", "not_measured", "nearest_joint"),
@@ -191,6 +192,7 @@ def frontal_leg_centres(
     knee_touching: str = "split",
     knee_touching_back: str = "knee_row",
     knee_width_fallback: str = "none",
+    knee_shank_width_back: str = "below",
     shank_top: str = "knee_landmark",
     shank_merged: str = "split",
     shank_axis: str = "row_middles",
@@ -303,6 +305,10 @@ def frontal_leg_centres(
         knee's width from the shanks below, else from the standing knees' merged interval
         (:func:`_standing_knee_half_width`); ``"standing_first"`` from the standing knees first, else the shanks
         below; ``"none"`` from the shanks below only (else NaN).
+    knee_shank_width_back
+        ``knee_touching_back="shank_edge"``, where the shanks touch just below the knees in every frame:
+        ``"below_or_merged"`` takes a quarter of their merged interval there as half a shank's width; ``"below"``
+        half the width lower down, where the legs part (:func:`leg_split.shank_half_width`).
     hip_merged_legs
         ``hip_spacing="standing_thighs"``, where the standing midlines would run through the shanks but too few
         standing frames show the shanks apart: ``"knees_ankles"`` sets the hips as far apart as the legs' lines
@@ -377,6 +383,7 @@ def frontal_leg_centres(
         hip_thighs_front=hip_thighs_front,
         hip_merged_thighs=hip_merged_thighs,
         knee_width_fallback=knee_width_fallback,
+        knee_shank_width_back=knee_shank_width_back,
         hip_merged_legs=hip_merged_legs,
         hip_beside_hands=hip_beside_hands,
         other_leg_missing=other_leg_missing,
@@ -490,6 +497,7 @@ def frontal_leg_centres(
                     back=back,
                     back_edge=knee_touching_back,
                     width_fallback=knee_width_fallback,
+                    back_width=knee_shank_width_back,
                 )
             if other_leg_missing == "not_measured":
                 _without_other_leg(values, position.values, frontal=frontal, kp=kp)
@@ -725,7 +733,8 @@ def _standing_hip_distance(
     shares = [np.mean([p[2].mean() for p in (points[f, 0], points[f, 1]) if p is not None] or [np.nan]) for f in frames]
     slope_from = "landmarks" if thighs_touch(shares) else "outline"
     front = back is None or not np.asarray(back, dtype=bool)[frames].any()
-    if front and merged == "knees_ankles" and thighs_merged_throughout(shares):
+    knees_ankles_first = merged == "knees_ankles" if front else back_thighs == "merged_knees_ankles"
+    if knees_ankles_first and thighs_merged_throughout(shares):
         distance = _knees_ankles_distance(values, raw, outline, frames=frames, hips=hips, knees=knees, kp=kp)
         if np.isfinite(distance):
             return distance
@@ -771,7 +780,7 @@ def _through_shanks(shares, *, front: bool, merged: str, back_thighs: str, front
     ``merged="through_shank"`` where the thighs merge at every fitted height (``shares``,
     :func:`thighs_merged_throughout`)."""
     if not front:
-        return back_thighs == "through_shank"
+        return back_thighs in ("through_shank", "merged_knees_ankles")
     through = merged in ("through_shank", "knees_ankles")  # knees_ankles: through the shanks where it fails
     return front_thighs == "through_shank" or (through and thighs_merged_throughout(shares))
 
@@ -1157,7 +1166,16 @@ def _ankle_of(kp, knee: int) -> int:
 
 
 def _touching_knees_from_outer_edges(
-    values, raw, outline, *, frontal, kp, back=None, back_edge: str = "knee_row", width_fallback: str = "none"
+    values,
+    raw,
+    outline,
+    *,
+    frontal,
+    kp,
+    back=None,
+    back_edge: str = "knee_row",
+    width_fallback: str = "none",
+    back_width: str = "below",
 ) -> np.ndarray:
     """Where the knees touch (one outline interval holds both at their height, no wider than the two knees
     side by side), put each knee half its width (:func:`_knee_half_width`, over the frames where the knees
@@ -1165,8 +1183,8 @@ def _touching_knees_from_outer_edges(
     would cross the interval's middle, the knees are NaN (their FPPA is not measured) and a warning says
     why; those frames are returned (a boolean per frame). In the ``back`` frames (bool per frame) with
     ``back_edge="shank_edge"`` each knee then goes half the shank's width inside the shank's outer edge read
-    just below the knee (:func:`_back_knees_from_shank_edges`). The knees' widths where no frame shows them apart
-    follow ``width_fallback`` (:func:`_touching_knee_half_widths`)."""
+    just below the knee (:func:`_back_knees_from_shank_edges`, the shank's width after ``back_width``). The knees'
+    widths where no frame shows them apart follow ``width_fallback`` (:func:`_touching_knee_half_widths`)."""
     heights = values[..., 1].copy()  # as placed before this step (a knee not placed here is NaN'd below)
     li, ri = kp.get_loc("left_knee"), kp.get_loc("right_knee")
     merged = {f: _merged_knees(outline, values, raw, f=f, li=li, ri=ri) for f in np.flatnonzero(frontal)}
@@ -1189,7 +1207,14 @@ def _touching_knees_from_outer_edges(
         placed[f] = not unplaced[f]
     if back_edge == "shank_edge" and back is not None:
         _back_knees_from_shank_edges(
-            values, raw, outline, frames=placed & np.asarray(back, dtype=bool), frontal=frontal, kp=kp, heights=heights
+            values,
+            raw,
+            outline,
+            frames=placed & np.asarray(back, dtype=bool),
+            frontal=frontal,
+            kp=kp,
+            heights=heights,
+            width=back_width,
         )
     if unmeasured:
         warnings.warn(
@@ -1241,28 +1266,27 @@ def _without_other_leg(values, raw, *, frontal, kp) -> None:
         )
 
 
-def _back_knees_from_shank_edges(values, raw, outline, *, frames, frontal, kp, heights) -> None:
+def _back_knees_from_shank_edges(values, raw, outline, *, frames, frontal, kp, heights, width: str = "below") -> None:
     """Touching knees seen from behind, in ``frames``: each knee's ``x`` half the shank's width
     (:func:`leg_split.shank_half_width`, measured in the ``frontal`` frames where the leg stands alone, below the
     knees' ``heights`` ``(time, keypoint)`` as placed) inside the
     shank's outer edge read just below the knee and extrapolated up to its height (:func:`leg_split.shank_edge_x`;
-    at depth the thigh covers the knee's height in the outline). Kept where either is not measured."""
+    at depth the thigh covers the knee's height in the outline). Kept where either is not measured. Where the
+    shanks touch at those heights in every frame, ``width="below_or_merged"`` takes a quarter of their merged
+    interval there (:func:`leg_split.merged_widths_below`), ``"below"`` the width lower down, where they part."""
     if not np.any(frames):  # no touching knees placed from behind: the shanks' widths are not needed
         return
     li, ri = kp.get_loc("left_knee"), kp.get_loc("right_knee")
     for knee, other in ((li, ri), (ri, li)):
         ankle, other_ankle = _ankle_of(kp, knee), _ankle_of(kp, other)
-        widths = [
-            leg_split.leg_widths_below(
-                outline[f],
-                (raw[f, knee, 0], heights[f, knee]),
-                raw[f, ankle],
-                (raw[f, other, 0], heights[f, other]),
-                raw[f, other_ankle],
-            )
+        legs = [
+            (outline[f], (raw[f, knee, 0], heights[f, knee]), raw[f, ankle], (raw[f, other, 0], heights[f, other]))
+            + (raw[f, other_ankle],)
             for f in np.flatnonzero(frontal)
         ]
-        half = leg_split.shank_half_width(np.asarray(widths).reshape(-1, len(leg_split.SHARES)))
+        widths = np.asarray([leg_split.leg_widths_below(*leg) for leg in legs]).reshape(-1, len(leg_split.SHARES))
+        merged = [leg_split.merged_widths_below(*leg) for leg in legs] if width == "below_or_merged" else None
+        half = leg_split.shank_half_width(widths, merged=merged)
         for f in np.flatnonzero(frames):
             outward = np.sign(raw[f, knee, 0] - raw[f, other, 0])
             edge = leg_split.shank_edge_x(

@@ -25,6 +25,13 @@ valgus; below the knee the outer edge stayed 15-17 px from the shank's axis at e
 :func:`shank_edge_x` reads the outer edge on the shank just below the knee instead (``EDGE_SHARES`` of the way
 from the knee as placed to the ankle landmark), extrapolated up to the knee's height along a straight line, and
 :func:`shank_half_width` gives half the shank's width at those heights, measured where the leg stands alone.
+
+**Where the legs part only low down** (tall, heavy-legged bodies in the narrow stance: the calves touch in every
+frame) the shank's width where it stands alone is the tapered lower shank's: design body AW, its legs parting
+0.75 of the way to the ankles, read half-widths of 12.5-13.3 px there against the 14.9-15.6 px the knee needs.
+Where the legs part more than ``MAX_FIRST_SHARE`` of the way down (or nowhere), :func:`shank_half_width` takes
+a quarter of the two shanks' merged interval at ``EDGE_SHARES`` instead (:func:`merged_widths_below`; median over
+the clip's frames, which standing side by side show the shanks' full widths): 15.5-15.8 px on AW.
 """
 
 from __future__ import annotations
@@ -33,7 +40,14 @@ import numpy as np
 
 from movelab.kinematics.geometry import row_interval
 
-__all__ = ["knee_half_width_below", "leg_alone_intervals", "leg_widths_below", "shank_edge_x", "shank_half_width"]
+__all__ = [
+    "knee_half_width_below",
+    "leg_alone_intervals",
+    "leg_widths_below",
+    "merged_widths_below",
+    "shank_edge_x",
+    "shank_half_width",
+]
 
 #: Where below the knee the leg's width is measured: shares of the way from the knee landmark to the ankle's.
 SHARES = np.linspace(0.0, 0.8, 17)
@@ -54,21 +68,38 @@ MIN_FRAMES = 10
 EDGE_SHARES = np.linspace(0.1, 0.3, 5)
 
 
+def _leg_intervals(outline: np.ndarray, knee, ankle, other_knee, other_ankle, *, shares) -> tuple:
+    """``rows, both``: per share of the way from ``knee`` to ``ankle`` (``(x, y)`` landmarks), the row ``y`` and the
+    outline's interval ``lo, hi`` holding the leg's point there (within 2 px; NaN where none does, or without all
+    four landmarks), and whether that interval also holds the other leg's point at the same share."""
+    rows, both = np.full((len(shares), 3), np.nan), np.zeros(len(shares), dtype=bool)
+    points = np.asarray([knee, ankle, other_knee, other_ankle], dtype=float)
+    if not np.isfinite(points).all() or points[1, 1] - points[0, 1] < 4:
+        return rows, both
+    for i, s in enumerate(shares):
+        (x, y), other_x = points[0] + s * (points[1] - points[0]), points[2, 0] + s * (points[3, 0] - points[2, 0])
+        interval = row_interval(outline, y, x)
+        if interval is not None:
+            rows[i], both[i] = (y, *interval), interval[0] <= other_x <= interval[1]
+    return rows, both
+
+
 def leg_alone_intervals(outline: np.ndarray, knee, ankle, other_knee, other_ankle, *, shares) -> np.ndarray:
     """``(share, 3)``: per share of the way from ``knee`` to ``ankle`` (``(x, y)`` landmarks), the row ``y`` and
     the outline's interval ``lo, hi`` holding the leg's point there (within 2 px); NaN where that interval also
     holds the other leg's point at the same share (the legs merged there), where no interval holds it, or
     without all four landmarks."""
-    rows = np.full((len(shares), 3), np.nan)
-    points = np.asarray([knee, ankle, other_knee, other_ankle], dtype=float)
-    if not np.isfinite(points).all() or points[1, 1] - points[0, 1] < 4:
-        return rows
-    for i, s in enumerate(shares):
-        (x, y), other_x = points[0] + s * (points[1] - points[0]), points[2, 0] + s * (points[3, 0] - points[2, 0])
-        interval = row_interval(outline, y, x)
-        if interval is not None and not interval[0] <= other_x <= interval[1]:
-            rows[i] = (y, *interval)
+    rows, both = _leg_intervals(outline, knee, ankle, other_knee, other_ankle, shares=shares)
+    rows[both] = np.nan
     return rows
+
+
+def merged_widths_below(outline: np.ndarray, knee, ankle, other_knee, other_ankle) -> np.ndarray:
+    """Per share of ``EDGE_SHARES``: the width (px) of the outline's interval holding both legs' points that share
+    of the way from each knee to its ankle (``(x, y)`` landmarks; the shanks touching there), NaN where the legs
+    part, where no interval holds the leg's point, or without all four landmarks."""
+    rows, both = _leg_intervals(outline, knee, ankle, other_knee, other_ankle, shares=EDGE_SHARES)
+    return np.where(both, rows[:, 2] - rows[:, 1], np.nan)
 
 
 def leg_widths_below(outline: np.ndarray, knee, ankle, other_knee, other_ankle) -> np.ndarray:
@@ -126,20 +157,34 @@ def knee_half_width_below(
     return 0.5 * float(np.median(widths)) if len(widths) >= MIN_FRAMES else np.nan
 
 
-def shank_half_width(widths: np.ndarray, *, shares=EDGE_SHARES) -> float:
+def _per_share_medians(widths: np.ndarray) -> np.ndarray:
+    """Per column of ``widths`` ``(frame, share)``: the median over its finite rows, NaN in fewer than
+    ``MIN_FRAMES``."""
+    counted = np.isfinite(widths).sum(axis=0) >= MIN_FRAMES
+    per_share = np.full(widths.shape[1], np.nan)
+    per_share[counted] = np.nanmedian(widths[:, counted], axis=0)
+    return per_share
+
+
+def shank_half_width(widths: np.ndarray, *, shares=EDGE_SHARES, merged=None) -> float:
     """Half the shank's width at ``shares`` (of the way from the knee to the ankle) from per-frame ``widths``
     ``(frame, SHARES)`` (:func:`leg_widths_below`, NaN where the legs merge): per share the median over the
-    frames (at least ``MIN_FRAMES``), then the median over ``shares``; where none of them is measured, the
-    highest share below them that is. NaN where none is."""
-    widths = np.asarray(widths, dtype=float).reshape(-1, len(SHARES))
-    counted = np.isfinite(widths).sum(axis=0) >= MIN_FRAMES
-    per_share = np.full(len(SHARES), np.nan)
-    per_share[counted] = np.nanmedian(widths[:, counted], axis=0)
+    frames (at least ``MIN_FRAMES``), then the median over ``shares``. Where none of them is measured, half the
+    width at the highest share below them that is; with ``merged`` ``(frame, EDGE_SHARES)``
+    (:func:`merged_widths_below`, the same medians), where that share lies more than ``MAX_FIRST_SHARE`` down the
+    shank or none is measured, a quarter of the shanks' merged width at ``EDGE_SHARES`` instead where that is
+    measured (the shank tapers below the calf, so that far down it is too narrow: module notes). NaN where
+    neither is measured."""
+    per_share = _per_share_medians(np.asarray(widths, dtype=float).reshape(-1, len(SHARES)))
     near = np.isclose(SHARES[:, None], np.asarray(shares, dtype=float)[None, :]).any(axis=1)
     measured = np.isfinite(per_share)
     if (near & measured).any():
         return 0.5 * float(np.median(per_share[near & measured]))
     below = np.flatnonzero(measured & (SHARES > np.max(shares)))
+    if merged is not None and not (len(below) and SHARES[below[0]] <= MAX_FIRST_SHARE):
+        per_merged = _per_share_medians(np.asarray(merged, dtype=float).reshape(-1, len(EDGE_SHARES)))
+        if np.isfinite(per_merged).any():  # the shanks side by side in one interval: each about half of it
+            return 0.25 * float(np.nanmedian(per_merged))
     return 0.5 * float(per_share[below[0]]) if len(below) else np.nan
 
 
