@@ -301,8 +301,25 @@ HELD_OUT_13_BODIES = {
     "AT": dict(height_m=1.90, leg_length_frac=0.505, thigh_share=0.50, hip_width_frac=0.098, girth=1.3, buttocks=1.1),
     "AU": dict(height_m=1.70, leg_length_frac=0.49, thigh_share=0.51, hip_width_frac=0.108, girth=1.1, belly=1.05),
 }
+#: A fourteenth held-out set, fixed on 2026-12-07 (twenty-first session) after the thirteenth had been looked at once
+#: and the heavy-narrow round's change made on design bodies (commit 3c64433), for that change to be tested on. AX
+#: (tall, heavy thighs over the narrowest hips: the build of the back narrow misses) and AY (short and heavy, a belly,
+#: average hips): front and back views in every stance and valgus amount, hands-on-hips lunges level and with a 10°
+#: drop (group ``lunge_held_out_14``), both facings and lead legs, and their front squats filmed realistically.
+HELD_OUT_14_BODIES = {
+    "AX": dict(height_m=1.82, leg_length_frac=0.50, thigh_share=0.52, hip_width_frac=0.094, girth=1.34, buttocks=1.08),
+    "AY": dict(
+        height_m=1.60,
+        leg_length_frac=0.475,
+        thigh_share=0.50,
+        hip_width_frac=0.112,
+        girth=1.24,
+        buttocks=1.18,
+        belly=1.1,
+    ),
+}
 #: Clean-only bodies whose front squats ``--realistic`` renders as well.
-REALISTIC_HELD_OUT_BODIES = (*HELD_OUT_11_BODIES, *HELD_OUT_12_BODIES, *HELD_OUT_13_BODIES)
+REALISTIC_HELD_OUT_BODIES = (*HELD_OUT_11_BODIES, *HELD_OUT_12_BODIES, *HELD_OUT_13_BODIES, *HELD_OUT_14_BODIES)
 #: The held-out sets rendered whole, from the seventh on (groups ``held_out_N`` and ``lunge_held_out_N``): front and
 #: back views in every stance and valgus amount, hands-on-hips lunges, clean renders only. A new set is one more
 #: entry here.
@@ -314,6 +331,7 @@ WHOLE_HELD_OUT_SETS = {
     11: HELD_OUT_11_BODIES,
     12: HELD_OUT_12_BODIES,
     13: HELD_OUT_13_BODIES,
+    14: HELD_OUT_14_BODIES,
 }
 _WHOLE_HELD_OUT_BODIES = {name: body for bodies in WHOLE_HELD_OUT_SETS.values() for name, body in bodies.items()}
 CLEAN_ONLY_BODIES += tuple(_WHOLE_HELD_OUT_BODIES)
@@ -394,8 +412,8 @@ class Case:
     view: str
     movement: str
     body: dict
-    #: "design", "held_out", "held_out_2" ... "held_out_13", "lunge" (the pelvic drop check), "lunge_design",
-    #: "lunge_held_out", "lunge_held_out_6" ... "lunge_held_out_13", "cut"
+    #: "design", "held_out", "held_out_2" ... "held_out_14", "lunge" (the pelvic drop check), "lunge_design",
+    #: "lunge_held_out", "lunge_held_out_6" ... "lunge_held_out_14", "cut"
     group: str
     lead_leg: str | None = None
     cut: float = 0.0
