@@ -447,7 +447,7 @@ def test_back_view_knee_and_hip_defaults_reach_the_joint_centres():
     options = fppa_centre_options(KinematicsConfig(), back=np.array([True]))
     assert options["knee_height_back"] == "outline_bend"
     assert (options["knee_bend_min_slope_back"], options["knee_bend_raise_back"]) == (0.2, 0.02)
-    assert options["hip_thighs_back"] == "merged_knees_ankles"
+    assert options["hip_thighs_back"] == "through_shank"
     assert options["knee_shank_width_back"] == "below_or_merged"
 
 

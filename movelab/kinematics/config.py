@@ -379,10 +379,12 @@ class KinematicsConfig:
         P 1.15-1.17), 0.93-1.09 through the shanks; 64 legs within 4° 50 → 59 with the knee from the bend.
         ``"merged_knees_ankles"``: through the shanks, but where the standing thighs merge at every fitted height
         each leg's line runs through the standing knees and the ankles first (the front view's rule,
-        ``fppa_hip_merged_thighs="knees_ankles"``): through the shanks the standing hips sat 1.03-1.12 times the
-        projected joints' distance apart on the design bodies whose thighs merge so (K, P, AB, AC, AV), through
-        the knees and ankles 0.95-1.05. Design back views, with ``fppa_knee_shank_width_back="below_or_merged"``
-        (142 legs): within 4° 132 → 139, MAE 1.72 → 1.52° (docs/findings-decisions.md, *heavy-narrow round*).
+        ``fppa_hip_merged_thighs="knees_ankles"``): chosen on design back views (the hips 0.95-1.05 times the
+        projected joints' distance apart on K, P, AB, AC, AV against 1.03-1.12 through the shanks; design back
+        narrow legs 68 → 75 of 76 within 4° with ``fppa_knee_shank_width_back="below_or_merged"``), it read
+        held-out sets one to twelve worse (back narrow legs 137 → 125 of 140 within 4°: AE, AJ, AL, AR) and
+        the fourteenth better (14 → 16 of 16): not the default (docs/findings-decisions.md, *Heavy legs in the
+        narrow stance from behind*).
     fppa_hip_thighs_front
         ``fppa_hip_spacing="standing_thighs"``, front views: ``"through_shank"`` fits every standing thigh's
         midline through its split middles' median and the shank's outline middles where the legs stand apart,
@@ -466,7 +468,9 @@ class KinematicsConfig:
         legs part within the shank's upper half, else (or where they never part) a quarter of the shanks'
         merged width just below the knees. The shank tapers below the calf: design AW, its legs parting 0.75 of
         the way down, read half-widths 12.5-13.3 px against 14.9-15.6 px needed and 5-8° too little valgus.
-        Design back views (142 legs, with ``fppa_hip_thighs_back="merged_knees_ankles"``): within 4° 132 → 139.
+        Back narrow legs within 4°: design 68 → 73 of 76, held-out sets one to twelve 135 → 137 of 140, the
+        thirteenth 12 → 16 of 16, the fourteenth 14 of 16 both (docs/findings-decisions.md, *Heavy legs in the
+        narrow stance from behind*).
     fppa_shank_top
         ``"outline"``: where the shank's outline midline (which carries the knee and the ankle) starts being
         fitted. ``"lower_knee"``: below the lower of the knee landmark and the knee as placed (its height from
@@ -763,7 +767,7 @@ class KinematicsConfig:
     fppa_knee_height_back: Literal["raise", "outline_bend"] = "outline_bend"
     fppa_knee_bend_min_slope_back: float = 0.2
     fppa_knee_bend_raise_back: float = 0.02
-    fppa_hip_thighs_back: Literal["as_front", "through_shank", "merged_knees_ankles"] = "merged_knees_ankles"
+    fppa_hip_thighs_back: Literal["as_front", "through_shank", "merged_knees_ankles"] = "through_shank"
     fppa_hip_thighs_front: Literal["by_touch", "through_shank"] = "through_shank"
     fppa_knee_outline_share: float = 0.0
     fppa_knee_height: Literal["landmark", "outline_bend"] = "outline_bend"
