@@ -318,8 +318,24 @@ HELD_OUT_14_BODIES = {
         belly=1.1,
     ),
 }
+#: A fifteenth held-out set, fixed on 2026-12-07 (twenty-first session) after the fourteenth had been looked at and
+#: the back view's knees-ankles hip rule dropped on it, rendered at once on that code, results unread, for the next
+#: change (and the final settings) to be tested on. AZ (tall, heavy thighs and buttocks, average hips) and BA (medium
+#: height, slight, wide hips): front and back views in every stance and valgus amount, hands-on-hips lunges level and
+#: with a 10° drop (group ``lunge_held_out_15``), both facings and lead legs, and their front squats filmed
+#: realistically.
+HELD_OUT_15_BODIES = {
+    "AZ": dict(height_m=1.78, leg_length_frac=0.50, thigh_share=0.51, hip_width_frac=0.10, girth=1.26, buttocks=1.12),
+    "BA": dict(height_m=1.66, leg_length_frac=0.485, thigh_share=0.50, hip_width_frac=0.12, girth=0.98),
+}
 #: Clean-only bodies whose front squats ``--realistic`` renders as well.
-REALISTIC_HELD_OUT_BODIES = (*HELD_OUT_11_BODIES, *HELD_OUT_12_BODIES, *HELD_OUT_13_BODIES, *HELD_OUT_14_BODIES)
+REALISTIC_HELD_OUT_BODIES = (
+    *HELD_OUT_11_BODIES,
+    *HELD_OUT_12_BODIES,
+    *HELD_OUT_13_BODIES,
+    *HELD_OUT_14_BODIES,
+    *HELD_OUT_15_BODIES,
+)
 #: The held-out sets rendered whole, from the seventh on (groups ``held_out_N`` and ``lunge_held_out_N``): front and
 #: back views in every stance and valgus amount, hands-on-hips lunges, clean renders only. A new set is one more
 #: entry here.
@@ -332,6 +348,7 @@ WHOLE_HELD_OUT_SETS = {
     12: HELD_OUT_12_BODIES,
     13: HELD_OUT_13_BODIES,
     14: HELD_OUT_14_BODIES,
+    15: HELD_OUT_15_BODIES,
 }
 _WHOLE_HELD_OUT_BODIES = {name: body for bodies in WHOLE_HELD_OUT_SETS.values() for name, body in bodies.items()}
 CLEAN_ONLY_BODIES += tuple(_WHOLE_HELD_OUT_BODIES)
@@ -412,8 +429,8 @@ class Case:
     view: str
     movement: str
     body: dict
-    #: "design", "held_out", "held_out_2" ... "held_out_14", "lunge" (the pelvic drop check), "lunge_design",
-    #: "lunge_held_out", "lunge_held_out_6" ... "lunge_held_out_14", "cut"
+    #: "design", "held_out", "held_out_2" ... "held_out_15", "lunge" (the pelvic drop check), "lunge_design",
+    #: "lunge_held_out", "lunge_held_out_6" ... "lunge_held_out_15", "cut"
     group: str
     lead_leg: str | None = None
     cut: float = 0.0
