@@ -1279,9 +1279,14 @@ def _back_knees_from_shank_edges(values, raw, outline, *, frames, frontal, kp, h
     li, ri = kp.get_loc("left_knee"), kp.get_loc("right_knee")
     for knee, other in ((li, ri), (ri, li)):
         ankle, other_ankle = _ankle_of(kp, knee), _ankle_of(kp, other)
-        legs = [
-            (outline[f], (raw[f, knee, 0], heights[f, knee]), raw[f, ankle], (raw[f, other, 0], heights[f, other]))
-            + (raw[f, other_ankle],)
+        legs = [  # the arguments of leg_split's per-frame readers: outline, knee, ankle, other knee, other ankle
+            (
+                outline[f],
+                (raw[f, knee, 0], heights[f, knee]),
+                raw[f, ankle],
+                (raw[f, other, 0], heights[f, other]),
+                raw[f, other_ankle],
+            )
             for f in np.flatnonzero(frontal)
         ]
         widths = np.asarray([leg_split.leg_widths_below(*leg) for leg in legs]).reshape(-1, len(leg_split.SHARES))
